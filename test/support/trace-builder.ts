@@ -1,0 +1,90 @@
+/**
+ * Builds normalized model traces from a compact tree, for table-driven tests of the pure parts
+ * (`spec/`, `analysis/`). Ids are deterministic. End-to-end tests use the real OpenTelemetry SDK
+ * instead; this builder is for the many small shapes a rule needs.
+ */
+import type { Attributes, Span, SpanKind, StatusCode, Trace } from '../../src/model/index.js';
+
+export interface SpanSketch {
+  name: string;
+  service?: string;
+  kind?: SpanKind;
+  /** Start relative to the trace start, in ms (default: the parent's start). */
+  startMs?: number;
+  /** Default 10 ms. */
+  durationMs?: number;
+  attributes?: Attributes;
+  resourceAttributes?: Attributes;
+  status?: StatusCode;
+  statusMessage?: string;
+  events?: { name: string; atMs?: number; attributes?: Attributes }[];
+  links?: { traceId: string; spanId: string; attributes?: Attributes }[];
+  children?: SpanSketch[];
+  /** Give the span this id instead of a generated one. */
+  spanId?: string;
+  /** Point the span at a parent that is not in the trace (an orphan). */
+  missingParentId?: string;
+}
+
+export const TRACE_START_NANOS = 1_764_000_000_000_000_000n;
+
+let traceCounter = 0;
+
+export function nextTraceId(): string {
+  traceCounter += 1;
+  return traceCounter.toString(16).padStart(32, 'a');
+}
+
+/** Builds a trace from one or more root sketches (several roots model orphans and fragments). */
+export function buildTrace(roots: SpanSketch | SpanSketch[], traceId = nextTraceId()): Trace {
+  const spans: Span[] = [];
+  let spanCounter = 0;
+  const visit = (sketch: SpanSketch, parent: Span | undefined, inheritedService: string): void => {
+    spanCounter += 1;
+    const service = sketch.service ?? inheritedService;
+    const parentStartMs = parent ? Number(parent.startTimeUnixNano - TRACE_START_NANOS) / 1e6 : 0;
+    const startMs = sketch.startMs ?? parentStartMs;
+    const durationMs = sketch.durationMs ?? 10;
+    const startNanos = TRACE_START_NANOS + BigInt(Math.round(startMs * 1e6));
+    const span: Span = {
+      traceId,
+      spanId: sketch.spanId ?? spanCounter.toString(16).padStart(16, '0'),
+      parentSpanId: parent?.spanId ?? sketch.missingParentId,
+      name: sketch.name,
+      kind: sketch.kind ?? (parent ? 'internal' : 'server'),
+      serviceName: service,
+      startTimeUnixNano: startNanos,
+      endTimeUnixNano: startNanos + BigInt(Math.round(durationMs * 1e6)),
+      status: { code: sketch.status ?? 'unset', message: sketch.statusMessage },
+      attributes: sketch.attributes ?? {},
+      droppedAttributesCount: 0,
+      events: (sketch.events ?? []).map((event) => ({
+        name: event.name,
+        timeUnixNano: startNanos + BigInt(Math.round((event.atMs ?? 0) * 1e6)),
+        attributes: event.attributes ?? {},
+        droppedAttributesCount: 0,
+      })),
+      droppedEventsCount: 0,
+      links: (sketch.links ?? []).map((link) => ({ ...link, attributes: link.attributes ?? {}, droppedAttributesCount: 0 })),
+      droppedLinksCount: 0,
+      resource: {
+        attributes: { 'service.name': service, ...sketch.resourceAttributes },
+        droppedAttributesCount: 0,
+      },
+      scope: { name: 'test-builder', attributes: {}, droppedAttributesCount: 0 },
+    };
+    if (span.status.message === undefined) delete span.status.message;
+    if (span.parentSpanId === undefined) delete span.parentSpanId;
+    spans.push(span);
+    for (const child of sketch.children ?? []) visit(child, span, service);
+  };
+  for (const root of Array.isArray(roots) ? roots : [roots]) visit(root, undefined, root.service ?? 'test-service');
+  spans.sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0));
+  return { traceId, spans };
+}
+
+/** `count` copies of a sketch, one after another starting at `startMs`, each `gapMs` apart. */
+export function repeated(count: number, sketch: SpanSketch, startMs: number, gapMs = 0): SpanSketch[] {
+  const duration = sketch.durationMs ?? 10;
+  return Array.from({ length: count }, (_, index) => ({ ...sketch, startMs: startMs + index * (duration + gapMs) }));
+}
