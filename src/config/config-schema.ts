@@ -1,0 +1,88 @@
+import * as z from 'zod';
+
+/** The toolsets an operator can switch on or off to keep the tool list small (DESIGN.md §3.4). */
+export const TOOLSETS = ['query', 'specs', 'analysis', 'workflow', 'advanced'] as const;
+export type Toolset = (typeof TOOLSETS)[number];
+
+const port = z.number().int().min(0).max(65535);
+/** `null` switches a listener off (the `0` of `--otlp-grpc-port 0` is turned into null by the loader). */
+const optionalPort = port.nullable();
+
+/** One external backend (Jaeger, Zipkin, Tempo, ...). Adapters validate the details they need. */
+const backendEntry = z
+  .object({
+    endpoint: z.string().min(1).describe('Base URL, e.g. http://localhost:16686 or grpc://localhost:16685'),
+    auth: z
+      .union([
+        z.string().describe('A bearer token'),
+        z.object({ bearer_token: z.string() }).strict(),
+        z.object({ username: z.string(), password: z.string() }).strict(),
+      ])
+      .optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    tenant: z.string().optional(),
+    timeout_ms: z.number().int().positive().optional(),
+  })
+  .loose();
+
+/** The embedded receiver as the plan's `backends.otlp` block names it. */
+const otlpEntry = z
+  .object({
+    endpoint: z.string().optional().describe("The gRPC listener's address; its host and port are used"),
+    headers: z.record(z.string(), z.string()).optional().describe('Required on every incoming export'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    data_dir: z.string().min(1).default('.otel-mcp'),
+    specs_dir: z.string().min(1).default('trace-specs'),
+    log_level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    receiver: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        http_port: optionalPort.default(4318),
+        grpc_port: optionalPort.default(4317),
+        // 32 MiB: well above an SDK's largest batch (512 spans × a few KiB), far below memory trouble.
+        max_body_bytes: z.number().int().positive().default(32 * 1024 * 1024),
+      })
+      .strict()
+      .prefault({}),
+    retention: z
+      .object({
+        // 5 M spans is ~2-3 GB of SQLite at ~500 B/span: generous for a developer machine, still bounded.
+        max_spans: z.number().int().positive().default(5_000_000),
+        max_age_hours: z.number().positive().default(7 * 24),
+      })
+      .strict()
+      .prefault({}),
+    mcp: z
+      .object({
+        http_port: optionalPort.default(null).describe('Serve MCP over Streamable HTTP instead of stdio'),
+        host: z.string().min(1).default('127.0.0.1'),
+        // ~8k tokens (DESIGN.md §3.4): a tool answer must leave most of a model's context free.
+        output_budget_tokens: z.number().int().min(500).max(200_000).default(8000),
+        toolsets: z.array(z.enum(TOOLSETS)).min(1).default([...TOOLSETS]),
+      })
+      .strict()
+      .prefault({}),
+    execution: z
+      .object({
+        enabled: z.boolean().default(true),
+        allowed_commands: z.array(z.string().min(1)).default([]).describe('Command prefixes; empty allows all'),
+        root_dir: z.string().nullable().default(null),
+        timeout_ms: z.number().int().positive().default(120_000),
+        settle_ms: z.number().int().min(0).default(300),
+      })
+      .strict()
+      .prefault({}),
+    backends: z
+      .object({ otlp: otlpEntry.optional() })
+      .catchall(backendEntry)
+      .default({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type BackendEntryConfig = z.infer<typeof backendEntry>;
