@@ -1,0 +1,92 @@
+/**
+ * ExportLogsServiceRequest (or LogsData) in OTLP/JSON → model log records, by the rules of
+ * logs-protobuf.ts: wrong-length ids reject the record alone; empty or all-zero ids mean "no span".
+ */
+import type { LogRecord } from '../log-record.js';
+import {
+  anyValue,
+  arrayField,
+  asObject,
+  at,
+  attributesField,
+  enumField,
+  idField,
+  intField,
+  jsonDecodeError,
+  nanosField,
+  optionalIntField,
+  optionalString,
+  parseJsonDocument,
+  resourceFrom,
+  scopeFrom,
+} from './common-json.js';
+import {
+  logIdsProblem,
+  optionalLogId,
+  Rejections,
+  serviceNameOf,
+  type DecodedLogs,
+} from './decoded-batch.js';
+
+/** SeverityNumber names, index = value (logs.proto). */
+const SEVERITY_NAMES = [
+  'SEVERITY_NUMBER_UNSPECIFIED',
+  ...['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].flatMap((level) =>
+    ['', '2', '3', '4'].map((n) => `SEVERITY_NUMBER_${level}${n}`),
+  ),
+];
+
+export function decodeLogsRequestJson(input: unknown): DecodedLogs {
+  const messageName = 'ExportLogsServiceRequest';
+  const document = parseJsonDocument(input, messageName);
+  const logs: LogRecord[] = [];
+  const rejections = new Rejections();
+  try {
+    arrayField(document, 'resourceLogs').forEach((raw, i) =>
+      at(`resourceLogs[${i}]`, () => {
+        const resourceLogs = asObject(raw);
+        const resource = resourceFrom(resourceLogs);
+        const serviceName = serviceNameOf(resource);
+        arrayField(resourceLogs, 'scopeLogs').forEach((rawScope, j) =>
+          at(`scopeLogs[${j}]`, () => {
+            const scopeLogs = asObject(rawScope);
+            const scope = scopeFrom(scopeLogs);
+            arrayField(scopeLogs, 'logRecords').forEach((rawRecord, k) =>
+              at(`logRecords[${k}]`, () => {
+                const record = asObject(rawRecord);
+                const traceId = idField(record, 'traceId', 16);
+                const spanId = idField(record, 'spanId', 8);
+                const eventName = optionalString(record, 'eventName');
+                const problem = logIdsProblem(traceId, spanId, true);
+                if (problem !== undefined) {
+                  rejections.add(`log record${eventName ? ` "${eventName}"` : ''} rejected: ${problem}`);
+                  return;
+                }
+                const body = record.body;
+                logs.push({
+                  timeUnixNano: nanosField(record, 'timeUnixNano'),
+                  observedTimeUnixNano: nanosField(record, 'observedTimeUnixNano'),
+                  severityNumber: enumField(record, 'severityNumber', SEVERITY_NAMES),
+                  severityText: optionalString(record, 'severityText'),
+                  body: body === undefined || body === null ? null : at('body', () => anyValue(body)),
+                  attributes: attributesField(record, 'attributes'),
+                  droppedAttributesCount: intField(record, 'droppedAttributesCount'),
+                  flags: optionalIntField(record, 'flags'),
+                  traceId: optionalLogId(traceId),
+                  spanId: optionalLogId(spanId),
+                  eventName,
+                  serviceName,
+                  resource,
+                  scope,
+                });
+              }),
+            );
+          }),
+        );
+      }),
+    );
+  } catch (error) {
+    throw jsonDecodeError(error, messageName);
+  }
+  return { logs, rejected: rejections.count, errors: rejections.lines() };
+}

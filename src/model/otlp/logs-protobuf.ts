@@ -1,0 +1,264 @@
+/**
+ * ExportLogsServiceRequest (or LogsData) protobuf → model log records. Field numbers from
+ * opentelemetry/proto/logs/v1/logs.proto. A record whose trace or span id has the wrong length is
+ * rejected alone; an empty or all-zero id means the record was not emitted inside a span.
+ */
+import type { LogRecord } from '../log-record.js';
+import type { AttributeValue, Attributes, InstrumentationScope, Resource } from '../span.js';
+import {
+  annotate,
+  decodeAnyValue,
+  decodeAttribute,
+  decodeResourceInto,
+  decodeScopeInto,
+  emptyResource,
+  emptyScope,
+  rethrowWithin,
+} from './common-protobuf.js';
+import {
+  logIdsProblem,
+  optionalLogId,
+  protobufDecodeError,
+  Rejections,
+  serviceNameOf,
+  type DecodedLogs,
+} from './decoded-batch.js';
+import { ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from './proto-reader.js';
+
+export function decodeLogsRequestProtobuf(bytes: Uint8Array): DecodedLogs {
+  const r = new ProtoReader(bytes);
+  const logs: LogRecord[] = [];
+  const rejections = new Rejections();
+  let index = 0;
+  let field = 0;
+  try {
+    while (r.pos < r.length) {
+      const key = r.tag();
+      field = key >>> 3;
+      if (field === 1) {
+        r.expect(key, WIRE_LENGTH);
+        const end = r.lengthEnd();
+        decodeResourceLogs(r, end, logs, rejections);
+        index++;
+      } else {
+        r.skip(key & 7);
+      }
+    }
+  } catch (error) {
+    throw protobufDecodeError(
+      annotate(error, { 1: 'resource_logs' }, field, index),
+      'ExportLogsServiceRequest',
+    );
+  }
+  return { logs, rejected: rejections.count, errors: rejections.lines() };
+}
+
+const RESOURCE_LOGS_FIELDS: Record<number, string> = { 1: 'resource', 2: 'scope_logs', 3: 'schema_url' };
+
+function decodeResourceLogs(r: ProtoReader, end: number, logs: LogRecord[], rejections: Rejections): void {
+  const resource = emptyResource();
+  const first = logs.length;
+  let field = 0;
+  let index = 0;
+  try {
+    while (r.pos < end) {
+      const key = r.tag();
+      field = key >>> 3;
+      switch (field) {
+        case 1: {
+          r.expect(key, WIRE_LENGTH);
+          const resourceEnd = r.lengthEnd();
+          decodeResourceInto(r, resourceEnd, resource);
+          break;
+        }
+        case 2: {
+          r.expect(key, WIRE_LENGTH);
+          const scopeEnd = r.lengthEnd();
+          decodeScopeLogs(r, scopeEnd, resource, logs, rejections);
+          index++;
+          break;
+        }
+        case 3: {
+          r.expect(key, WIRE_LENGTH);
+          const url = r.string();
+          if (url !== '') resource.schemaUrl = url;
+          break;
+        }
+        default:
+          r.skip(key & 7);
+      }
+    }
+    r.finish(end);
+  } catch (error) {
+    rethrowWithin(error, RESOURCE_LOGS_FIELDS, field, field === 2 ? index : -1);
+  }
+  const serviceName = serviceNameOf(resource);
+  for (let i = first; i < logs.length; i++) logs[i]!.serviceName = serviceName;
+}
+
+const SCOPE_LOGS_FIELDS: Record<number, string> = { 1: 'scope', 2: 'log_records', 3: 'schema_url' };
+
+function decodeScopeLogs(
+  r: ProtoReader,
+  end: number,
+  resource: Resource,
+  logs: LogRecord[],
+  rejections: Rejections,
+): void {
+  const scope = emptyScope();
+  let field = 0;
+  let index = 0;
+  try {
+    while (r.pos < end) {
+      const key = r.tag();
+      field = key >>> 3;
+      switch (field) {
+        case 1: {
+          r.expect(key, WIRE_LENGTH);
+          const scopeEnd = r.lengthEnd();
+          decodeScopeInto(r, scopeEnd, scope);
+          break;
+        }
+        case 2: {
+          r.expect(key, WIRE_LENGTH);
+          const recordEnd = r.lengthEnd();
+          decodeLogRecord(r, recordEnd, resource, scope, logs, rejections);
+          index++;
+          break;
+        }
+        case 3: {
+          r.expect(key, WIRE_LENGTH);
+          const url = r.string();
+          if (url !== '') scope.schemaUrl = url;
+          break;
+        }
+        default:
+          r.skip(key & 7);
+      }
+    }
+    r.finish(end);
+  } catch (error) {
+    rethrowWithin(error, SCOPE_LOGS_FIELDS, field, field === 2 ? index : -1);
+  }
+}
+
+const LOG_RECORD_FIELDS: Record<number, string> = {
+  1: 'time_unix_nano',
+  2: 'severity_number',
+  3: 'severity_text',
+  5: 'body',
+  6: 'attributes',
+  7: 'dropped_attributes_count',
+  8: 'flags',
+  9: 'trace_id',
+  10: 'span_id',
+  11: 'observed_time_unix_nano',
+  12: 'event_name',
+};
+
+function decodeLogRecord(
+  r: ProtoReader,
+  end: number,
+  resource: Resource,
+  scope: InstrumentationScope,
+  logs: LogRecord[],
+  rejections: Rejections,
+): void {
+  let timeUnixNano = 0n;
+  let observedTimeUnixNano = 0n;
+  let severityNumber = 0;
+  let severityText: string | undefined;
+  let body: AttributeValue = null;
+  const attributes: Attributes = {};
+  let droppedAttributesCount = 0;
+  let flags: number | undefined;
+  let traceId = '';
+  let spanId = '';
+  let eventName: string | undefined;
+  let field = 0;
+  let index = 0;
+  try {
+    while (r.pos < end) {
+      const key = r.tag();
+      field = key >>> 3;
+      switch (field) {
+        case 1:
+          r.expect(key, WIRE_FIXED64);
+          timeUnixNano = r.fixed64();
+          break;
+        case 2:
+          r.expect(key, WIRE_VARINT);
+          severityNumber = r.int32();
+          break;
+        case 3: {
+          r.expect(key, WIRE_LENGTH);
+          const text = r.string();
+          severityText = text === '' ? undefined : text;
+          break;
+        }
+        case 5: {
+          r.expect(key, WIRE_LENGTH);
+          const bodyEnd = r.lengthEnd();
+          body = decodeAnyValue(r, bodyEnd, 0);
+          break;
+        }
+        case 6:
+          decodeAttribute(r, key, attributes);
+          index++;
+          break;
+        case 7:
+          r.expect(key, WIRE_VARINT);
+          droppedAttributesCount = r.uint32();
+          break;
+        case 8:
+          r.expect(key, WIRE_FIXED32);
+          flags = r.fixed32();
+          break;
+        case 9:
+          r.expect(key, WIRE_LENGTH);
+          traceId = r.hex();
+          break;
+        case 10:
+          r.expect(key, WIRE_LENGTH);
+          spanId = r.hex();
+          break;
+        case 11:
+          r.expect(key, WIRE_FIXED64);
+          observedTimeUnixNano = r.fixed64();
+          break;
+        case 12: {
+          r.expect(key, WIRE_LENGTH);
+          const text = r.string();
+          eventName = text === '' ? undefined : text;
+          break;
+        }
+        default:
+          r.skip(key & 7);
+      }
+    }
+    r.finish(end);
+  } catch (error) {
+    rethrowWithin(error, LOG_RECORD_FIELDS, field, field === 6 ? index : -1);
+  }
+  const problem = logIdsProblem(traceId, spanId);
+  if (problem !== undefined) {
+    rejections.add(`log record${eventName ? ` "${eventName}"` : ''} rejected: ${problem}`);
+    return;
+  }
+  logs.push({
+    timeUnixNano,
+    observedTimeUnixNano,
+    severityNumber,
+    severityText,
+    body,
+    attributes,
+    droppedAttributesCount,
+    flags,
+    traceId: optionalLogId(traceId),
+    spanId: optionalLogId(spanId),
+    eventName,
+    serviceName: '',
+    resource,
+    scope,
+  });
+}

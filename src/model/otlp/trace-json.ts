@@ -1,0 +1,154 @@
+/**
+ * ExportTraceServiceRequest (or TracesData) in OTLP/JSON → model spans. Same rules as the protobuf
+ * decoder: malformed documents throw `OtelMcpError('INVALID_ARGUMENT')` with the JSON path; a span
+ * with bad ids is rejected alone and counted.
+ */
+import type { Span, SpanEvent, SpanLink, SpanStatus } from '../span.js';
+import { SPAN_KINDS } from '../span.js';
+import {
+  arrayField,
+  asObject,
+  at,
+  attributesField,
+  enumField,
+  idField,
+  intField,
+  jsonDecodeError,
+  nanosField,
+  optionalIntField,
+  optionalString,
+  parseJsonDocument,
+  resourceFrom,
+  scopeFrom,
+  stringField,
+  type JsonObject,
+} from './common-json.js';
+import {
+  describeRejectedSpan,
+  idProblem,
+  parentOrUndefined,
+  Rejections,
+  serviceNameOf,
+  spanIdsProblem,
+  type DecodedSpans,
+} from './decoded-batch.js';
+
+const KIND_NAMES = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+];
+const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
+const STATUS_CODES: readonly SpanStatus['code'][] = ['unset', 'ok', 'error'];
+
+/** `input` is the JSON text or the already parsed document. */
+export function decodeTraceRequestJson(input: unknown): DecodedSpans {
+  const messageName = 'ExportTraceServiceRequest';
+  const document = parseJsonDocument(input, messageName);
+  const spans: Span[] = [];
+  const rejections = new Rejections();
+  try {
+    arrayField(document, 'resourceSpans').forEach((raw, i) =>
+      at(`resourceSpans[${i}]`, () => {
+        const resourceSpans = asObject(raw);
+        const resource = resourceFrom(resourceSpans);
+        const serviceName = serviceNameOf(resource);
+        arrayField(resourceSpans, 'scopeSpans').forEach((rawScope, j) =>
+          at(`scopeSpans[${j}]`, () => {
+            const scopeSpans = asObject(rawScope);
+            const scope = scopeFrom(scopeSpans);
+            arrayField(scopeSpans, 'spans').forEach((rawSpan, k) =>
+              at(`spans[${k}]`, () => {
+                const span = spanFrom(asObject(rawSpan), { serviceName, resource, scope }, rejections);
+                if (span) spans.push(span);
+              }),
+            );
+          }),
+        );
+      }),
+    );
+  } catch (error) {
+    throw jsonDecodeError(error, messageName);
+  }
+  return { spans, rejected: rejections.count, errors: rejections.lines() };
+}
+
+function spanFrom(
+  object: JsonObject,
+  origin: Pick<Span, 'serviceName' | 'resource' | 'scope'>,
+  rejections: Rejections,
+): Span | undefined {
+  const traceId = idField(object, 'traceId', 16);
+  const spanId = idField(object, 'spanId', 8);
+  const parentSpanId = parentOrUndefined(idField(object, 'parentSpanId', 8));
+  const name = stringField(object, 'name');
+  const problem = spanIdsProblem(traceId, spanId, parentSpanId, true);
+  if (problem !== undefined) {
+    rejections.add(describeRejectedSpan(name, spanId, problem));
+    return undefined;
+  }
+  const links: SpanLink[] = [];
+  let invalidLinks = 0;
+  arrayField(object, 'links').forEach((raw, i) =>
+    at(`links[${i}]`, () => {
+      const link = linkFrom(asObject(raw));
+      // A link to an invalid id points nowhere; it is dropped and counted, the span is kept.
+      if (idProblem('trace id', link.traceId, true) ?? idProblem('span id', link.spanId, true))
+        invalidLinks++;
+      else links.push(link);
+    }),
+  );
+  return {
+    traceId,
+    spanId,
+    parentSpanId,
+    traceState: optionalString(object, 'traceState'),
+    flags: optionalIntField(object, 'flags'),
+    name,
+    kind: SPAN_KINDS[enumField(object, 'kind', KIND_NAMES)] ?? 'unspecified',
+    serviceName: origin.serviceName,
+    startTimeUnixNano: nanosField(object, 'startTimeUnixNano'),
+    endTimeUnixNano: nanosField(object, 'endTimeUnixNano'),
+    status: at('status', () => statusFrom(object.status)),
+    attributes: attributesField(object, 'attributes'),
+    droppedAttributesCount: intField(object, 'droppedAttributesCount'),
+    events: arrayField(object, 'events').map((raw, i) => at(`events[${i}]`, () => eventFrom(asObject(raw)))),
+    droppedEventsCount: intField(object, 'droppedEventsCount'),
+    links,
+    droppedLinksCount: intField(object, 'droppedLinksCount') + invalidLinks,
+    resource: origin.resource,
+    scope: origin.scope,
+  };
+}
+
+function eventFrom(object: JsonObject): SpanEvent {
+  return {
+    timeUnixNano: nanosField(object, 'timeUnixNano'),
+    name: stringField(object, 'name'),
+    attributes: attributesField(object, 'attributes'),
+    droppedAttributesCount: intField(object, 'droppedAttributesCount'),
+  };
+}
+
+function linkFrom(object: JsonObject): SpanLink {
+  return {
+    traceId: idField(object, 'traceId', 16),
+    spanId: idField(object, 'spanId', 8),
+    traceState: optionalString(object, 'traceState'),
+    flags: optionalIntField(object, 'flags'),
+    attributes: attributesField(object, 'attributes'),
+    droppedAttributesCount: intField(object, 'droppedAttributesCount'),
+  };
+}
+
+function statusFrom(raw: unknown): SpanStatus {
+  if (raw === undefined || raw === null) return { code: 'unset', message: undefined };
+  const object = asObject(raw);
+  return {
+    code: STATUS_CODES[enumField(object, 'code', STATUS_NAMES)] ?? 'unset',
+    message: optionalString(object, 'message'),
+  };
+}
