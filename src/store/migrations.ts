@@ -1,0 +1,109 @@
+import type Database from 'better-sqlite3';
+import { OtelMcpError } from '../model/errors.js';
+import { TRACE_SCHEMA } from './trace-schema.js';
+
+/**
+ * One step of the schema. Versions are 1, 2, 3 … in list order and are recorded in
+ * `PRAGMA user_version`; each step runs once, in its own transaction with the version bump, so a
+ * crash between steps leaves the database at a clean earlier version.
+ */
+export interface Migration {
+  version: number;
+  /** Unique and stable: recorded with the version, so two builds that disagree on step N are caught. */
+  name: string;
+  up: string | ((db: Database.Database) => void);
+}
+
+/**
+ * Every migration of the data dir, in order. Later repositories of `src/store` (specs, sessions)
+ * add their tables in their own file and append one entry here, with the next version number.
+ */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'traces', up: TRACE_SCHEMA }];
+
+/** Recorded beside `user_version` so a data dir written by a build with other steps is refused, not misread. */
+const MIGRATION_LOG = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at_ms INTEGER NOT NULL
+)`;
+
+/** Applies the migrations the database has not seen yet; returns the resulting version. */
+export function applyMigrations(
+  db: Database.Database,
+  migrations: readonly Migration[],
+  nowMs: () => number = Date.now,
+): number {
+  checkSequence(migrations);
+  const current = userVersion(db);
+  if (current > migrations.length) throw newerSchema(db, current, migrations.length);
+  if (current > 0) checkRecordedNames(db, migrations.slice(0, current));
+  db.exec(MIGRATION_LOG);
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)');
+  for (const migration of migrations.slice(current)) {
+    db.transaction(() => {
+      if (typeof migration.up === 'string') db.exec(migration.up);
+      else migration.up(db);
+      record.run(migration.version, migration.name, nowMs());
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+  return migrations.length;
+}
+
+/** For a read-only connection: the schema must already be exactly the one this build knows. */
+export function checkMigrated(db: Database.Database, migrations: readonly Migration[]): void {
+  checkSequence(migrations);
+  const current = userVersion(db);
+  if (current > migrations.length) throw newerSchema(db, current, migrations.length);
+  if (current < migrations.length) {
+    throw new OtelMcpError(
+      'CONFLICT',
+      `data dir ${db.name} has schema version ${current}, this otel-mcp needs ${migrations.length}`,
+      'open it once read-write (start otel-mcp serve on it) so it is migrated, then read it again',
+    );
+  }
+  checkRecordedNames(db, migrations);
+}
+
+export function userVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function checkSequence(migrations: readonly Migration[]): void {
+  const names = new Set<string>();
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1 || names.has(migration.name)) {
+      throw new OtelMcpError(
+        'INTERNAL',
+        `migration '${migration.name}' has version ${migration.version} at position ${index + 1}`,
+        'migrations are numbered 1, 2, 3 … in list order, with unique names',
+      );
+    }
+    names.add(migration.name);
+  });
+}
+
+function checkRecordedNames(db: Database.Database, expected: readonly Migration[]): void {
+  const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as {
+    version: number;
+    name: string;
+  }[];
+  for (const migration of expected) {
+    const recorded = rows.find((row) => row.version === migration.version);
+    if (recorded && recorded.name !== migration.name) {
+      throw new OtelMcpError(
+        'CONFLICT',
+        `data dir ${db.name} applied migration ${migration.version} as '${recorded.name}', this otel-mcp has '${migration.name}' there`,
+        'the data dir was written by a different build of otel-mcp; use another --data-dir',
+      );
+    }
+  }
+}
+
+function newerSchema(db: Database.Database, current: number, known: number): OtelMcpError {
+  return new OtelMcpError(
+    'CONFLICT',
+    `data dir ${db.name} has schema version ${current}, newer than this otel-mcp knows (${known})`,
+    'upgrade otel-mcp, or use another --data-dir',
+  );
+}

@@ -1,0 +1,154 @@
+import type Database from 'better-sqlite3';
+import type { Attributes } from '../model/span.js';
+import { indexValue, type IndexValue } from './attribute-values.js';
+import type { IdRegistry } from './id-registry.js';
+import { bucketOf } from './span-buckets.js';
+import { decodeJson, type Encoding } from './json-codec.js';
+
+export interface RetentionPolicy {
+  /** Above this many spans, whole traces are deleted oldest first. */
+  maxSpans: number;
+  /** Traces that started longer ago than this are deleted; logs older than this too. */
+  maxAgeMs: number;
+  /** Above this many log records the oldest are deleted (default: maxSpans). */
+  maxLogs?: number;
+}
+
+export interface RetentionResult {
+  deletedTraces: number;
+  deletedSpans: number;
+  deletedLogs: number;
+  /** False when the run stopped at its budget with more still due (the next run continues). */
+  complete: boolean;
+}
+
+/**
+ * Once over a limit, delete down to 90% of it: the deletion then runs about once per 10% of the
+ * capacity written, not on every batch once the store is full.
+ */
+const LOW_WATER = 0.9;
+/** Traces read per step, and deleted per transaction: a few hundred keeps each lock short. */
+const CHUNK = 256;
+
+/**
+ * Keeps the store bounded: deletes whole traces (spans, index entries, summaries, logs) oldest
+ * first, by count and by age; resources and scopes stay (a few rows each).
+ */
+export class Retention {
+  private readonly statements;
+  private readonly deleteChunk: (traces: readonly { id: number; trace_id: string }[]) => { spans: number; logs: number };
+
+  constructor(
+    db: Database.Database,
+    private readonly ids: IdRegistry,
+    private readonly policy: RetentionPolicy,
+  ) {
+    this.statements = {
+      spanCount: db.prepare('SELECT coalesce(sum(span_count), 0) FROM operations').pluck(),
+      oldest: db
+        .prepare('SELECT id, trace_id, span_count, start_ns FROM traces INDEXED BY traces_by_start ORDER BY start_ns, id LIMIT ?')
+        .safeIntegers(),
+      spansOfTrace: db.prepare('SELECT id, operation_id, attributes, encoding FROM spans INDEXED BY spans_by_trace WHERE trace_ref = ?'),
+      deleteAttributes: db.prepare(
+        `DELETE FROM span_attributes WHERE (bucket, key_id, value, span_ref) IN (
+           SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?))`,
+      ),
+      deleteSpans: db.prepare('DELETE FROM spans WHERE trace_ref = ?'),
+      deleteTrace: db.prepare('DELETE FROM traces WHERE id = ?'),
+      deleteTraceLogs: db.prepare('DELETE FROM logs WHERE trace_id = ?'),
+      uncountOperation: db.prepare('UPDATE operations SET span_count = max(span_count - ?, 0) WHERE id = ?'),
+      logCount: db.prepare('SELECT count(*) FROM logs').pluck(),
+      deleteOldLogs: db.prepare(
+        `DELETE FROM logs WHERE id IN (SELECT id FROM logs INDEXED BY logs_by_age
+           WHERE max(time_ns, observed_time_ns) < ? ORDER BY max(time_ns, observed_time_ns) LIMIT ?)`,
+      ),
+      deleteOldestLogs: db.prepare(
+        `DELETE FROM logs WHERE id IN (SELECT id FROM logs INDEXED BY logs_by_age
+           ORDER BY max(time_ns, observed_time_ns) LIMIT ?)`,
+      ),
+    };
+    this.deleteChunk = db.transaction((traces: readonly { id: number; trace_id: string }[]) => {
+      const deleted = { spans: 0, logs: 0 };
+      for (const trace of traces) {
+        const one = this.deleteTrace(trace.id, trace.trace_id);
+        deleted.spans += one.spans;
+        deleted.logs += one.logs;
+      }
+      return deleted;
+    });
+  }
+
+  /**
+   * Deletes what the policy no longer allows, at `nowMs`. `spanBudget` bounds the spans deleted in
+   * this call (at least one trace goes), so a run inside a write stays short.
+   */
+  enforce(nowMs: number, spanBudget = Number.POSITIVE_INFINITY): RetentionResult {
+    const result: RetentionResult = { deletedTraces: 0, deletedSpans: 0, deletedLogs: 0, complete: true };
+    const cutoffNs = ageCutoffNs(nowMs, this.policy.maxAgeMs);
+    const total = this.statements.spanCount.get() as number;
+    let excess = total > this.policy.maxSpans ? total - Math.floor(this.policy.maxSpans * LOW_WATER) : 0;
+    for (;;) {
+      const due: { id: number; trace_id: string }[] = [];
+      let dueSpans = 0;
+      const rows = this.statements.oldest.all(CHUNK) as { id: bigint; trace_id: string; span_count: bigint; start_ns: bigint }[];
+      for (const row of rows) {
+        const tooOld = cutoffNs !== undefined && row.start_ns < cutoffNs;
+        if (excess - dueSpans <= 0 && !tooOld) break;
+        if (result.deletedSpans + dueSpans >= spanBudget && (due.length > 0 || result.deletedTraces > 0)) {
+          result.complete = false;
+          break;
+        }
+        due.push({ id: Number(row.id), trace_id: row.trace_id });
+        dueSpans += Number(row.span_count);
+      }
+      if (due.length === 0) break;
+      const deleted = this.deleteChunk(due);
+      result.deletedTraces += due.length;
+      result.deletedSpans += deleted.spans;
+      result.deletedLogs += deleted.logs;
+      excess -= deleted.spans;
+      if (!result.complete || due.length < rows.length) break;
+    }
+    result.deletedLogs += this.enforceOnLogs(cutoffNs);
+    return result;
+  }
+
+  private deleteTrace(traceRef: number, traceId: string): { spans: number; logs: number } {
+    const spans = this.statements.spansOfTrace.all(traceRef) as {
+      id: number;
+      operation_id: number;
+      attributes: string;
+      encoding: number;
+    }[];
+    const entries: [number, number, IndexValue, number][] = [];
+    const operations = new Map<number, number>();
+    for (const span of spans) {
+      operations.set(span.operation_id, (operations.get(span.operation_id) ?? 0) + 1);
+      const attributes = decodeJson<Attributes>(span.attributes, span.encoding as Encoding);
+      for (const key in attributes) {
+        const keyId = this.ids.findKeyId(key);
+        if (keyId !== undefined) entries.push([bucketOf(span.id), keyId, indexValue(attributes[key] as Attributes[string]), span.id]);
+      }
+    }
+    if (entries.length > 0) this.statements.deleteAttributes.run(JSON.stringify(entries));
+    this.statements.deleteSpans.run(traceRef);
+    this.statements.deleteTrace.run(traceRef);
+    const logs = this.statements.deleteTraceLogs.run(traceId).changes;
+    for (const [id, count] of operations) this.statements.uncountOperation.run(count, id);
+    return { spans: spans.length, logs };
+  }
+
+  private enforceOnLogs(cutoffNs: bigint | undefined): number {
+    let deleted = 0;
+    if (cutoffNs !== undefined) deleted += this.statements.deleteOldLogs.run(cutoffNs, Number.MAX_SAFE_INTEGER).changes;
+    const maxLogs = this.policy.maxLogs ?? this.policy.maxSpans;
+    const count = this.statements.logCount.get() as number;
+    if (count > maxLogs) deleted += this.statements.deleteOldestLogs.run(count - Math.floor(maxLogs * LOW_WATER)).changes;
+    return deleted;
+  }
+}
+
+function ageCutoffNs(nowMs: number, maxAgeMs: number): bigint | undefined {
+  const cutoffMs = nowMs - maxAgeMs;
+  return Number.isFinite(cutoffMs) && cutoffMs > 0 ? BigInt(Math.floor(cutoffMs)) * 1_000_000n : undefined;
+}

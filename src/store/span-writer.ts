@@ -1,0 +1,219 @@
+import type Database from 'better-sqlite3';
+import type { InstrumentationScope, Resource, Span } from '../model/span.js';
+import { indexValue, type IndexValue } from './attribute-values.js';
+import type { IdRegistry } from './id-registry.js';
+import { bucketOf } from './span-buckets.js';
+import { encodeSpanBody, kindNumber, statusNumber } from './span-codec.js';
+import { checkSpans } from './span-validation.js';
+import { addSpans, type TraceAggregate } from './trace-summary-merge.js';
+
+/** The resource attribute execute-and-capture adds to tag a run's spans (DESIGN.md §5). */
+export const RUN_ID_ATTRIBUTE = 'otel_mcp.run_id';
+
+/** What a write stored: spans sent twice (an exporter's retry) are stored and counted once. */
+export interface SpansWritten {
+  spanCount: number;
+  /** Distinct, in first-seen order. */
+  traceIds: string[];
+  /** The stored spans grouped by the run id on their resource; spans without one are not listed. */
+  runs: { runId: string; traceIds: string[]; spanCount: number }[];
+}
+
+interface TraceRow {
+  id: bigint;
+  start_ns: bigint;
+  end_ns: bigint;
+  span_count: bigint;
+  error_count: bigint;
+  root_span_id: string | null;
+  root_start_ns: bigint | null;
+  root_service: string | null;
+  root_name: string | null;
+  services: string;
+}
+
+/**
+ * The span write path: one transaction per batch, prepared statements, one JSON encoding per
+ * span, and the batch's attribute-index rows inserted by a single statement (SQLite expands a
+ * JSON array with json_each), since ~10 rows per span as separate calls would cost more than the
+ * span itself.
+ */
+export class SpanWriter {
+  private readonly statements;
+  private readonly writeBatch: (spans: readonly Span[]) => SpansWritten;
+
+  constructor(
+    db: Database.Database,
+    private readonly ids: IdRegistry,
+  ) {
+    this.statements = {
+      trace: db
+        .prepare(
+          `SELECT id, start_ns, end_ns, span_count, error_count, root_span_id, root_start_ns, root_service,
+                  root_name, services
+           FROM traces WHERE trace_id = ?`,
+        )
+        .safeIntegers(),
+      insertTrace: db.prepare(
+        `INSERT INTO traces (trace_id, start_ns, end_ns, span_count, error_count, services)
+         VALUES (?, ?, ?, 0, 0, '[]')`,
+      ),
+      updateTrace: db.prepare(
+        `UPDATE traces SET start_ns = ?, end_ns = ?, span_count = ?, error_count = ?, root_span_id = ?,
+           root_start_ns = ?, root_service = ?, root_name = ?, services = ?
+         WHERE id = ?`,
+      ),
+      insertSpan: db.prepare(
+        `INSERT OR IGNORE INTO spans (trace_ref, span_id, parent_span_id, operation_id, start_ns, end_ns,
+           status_code, status_message, trace_state, flags, resource_id, scope_id, attributes,
+           dropped_attributes, events, dropped_events, links, dropped_links, encoding)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertAttributes: db.prepare(
+        `INSERT INTO span_attributes (bucket, key_id, value, span_ref)
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)`,
+      ),
+      countOperation: db.prepare(
+        'UPDATE operations SET span_count = span_count + ?, last_seen_ns = max(last_seen_ns, ?) WHERE id = ?',
+      ),
+    };
+    this.writeBatch = db.transaction((spans: readonly Span[]) => this.store(spans));
+  }
+
+  /** Stores a batch atomically; throws INVALID_ARGUMENT (nothing stored) for a malformed span. */
+  write(spans: readonly Span[]): SpansWritten {
+    checkSpans(spans);
+    if (spans.length === 0) return { spanCount: 0, traceIds: [], runs: [] };
+    try {
+      return this.writeBatch(spans);
+    } catch (error) {
+      this.ids.forget();
+      throw error;
+    }
+  }
+
+  private store(spans: readonly Span[]): SpansWritten {
+    const resourceIds = new Map<Resource, number>();
+    const scopeIds = new Map<InstrumentationScope, number>();
+    const operations = new Map<number, { count: number; lastSeen: bigint }>();
+    const attributeRows: [number, number, IndexValue, number][] = [];
+    const written: SpansWritten = { spanCount: 0, traceIds: [], runs: [] };
+    const runs = new Map<string, { runId: string; traceIds: string[]; spanCount: number }>();
+
+    for (const [traceId, group] of groupByTrace(spans)) {
+      const row = this.statements.trace.get(traceId) as TraceRow | undefined;
+      const first = group[0] as Span;
+      const traceRef = row
+        ? Number(row.id)
+        : Number(
+            this.statements.insertTrace.run(traceId, first.startTimeUnixNano, first.endTimeUnixNano).lastInsertRowid,
+          );
+      const stored: Span[] = [];
+      for (const span of group) {
+        let resourceId = resourceIds.get(span.resource);
+        if (resourceId === undefined) {
+          resourceId = this.ids.resourceId(span.resource);
+          resourceIds.set(span.resource, resourceId);
+        }
+        let scopeId = scopeIds.get(span.scope);
+        if (scopeId === undefined) {
+          scopeId = this.ids.scopeId(span.scope);
+          scopeIds.set(span.scope, scopeId);
+        }
+        const operationId = this.ids.operationId(span.serviceName, span.name, kindNumber(span.kind));
+        const body = encodeSpanBody(span);
+        const result = this.statements.insertSpan.run(
+          traceRef,
+          span.spanId,
+          span.parentSpanId ?? null,
+          operationId,
+          span.startTimeUnixNano,
+          span.endTimeUnixNano,
+          statusNumber(span.status.code),
+          span.status.message ?? null,
+          span.traceState ?? null,
+          span.flags ?? null,
+          resourceId,
+          scopeId,
+          body.attributes,
+          span.droppedAttributesCount,
+          body.events,
+          span.droppedEventsCount,
+          body.links,
+          span.droppedLinksCount,
+          body.encoding,
+        );
+        if (result.changes === 0) continue; // the same span id again in this trace: already stored
+        stored.push(span);
+        const spanRef = Number(result.lastInsertRowid);
+        const bucket = bucketOf(spanRef);
+        for (const key in span.attributes) {
+          const value = indexValue(span.attributes[key] as Span['attributes'][string]);
+          attributeRows.push([bucket, this.ids.keyId(key), value, spanRef]);
+        }
+        const operation = operations.get(operationId);
+        if (!operation) operations.set(operationId, { count: 1, lastSeen: span.endTimeUnixNano });
+        else {
+          operation.count += 1;
+          if (span.endTimeUnixNano > operation.lastSeen) operation.lastSeen = span.endTimeUnixNano;
+        }
+        const runId = span.resource.attributes[RUN_ID_ATTRIBUTE];
+        if (typeof runId === 'string') {
+          let run = runs.get(runId);
+          if (!run) runs.set(runId, (run = { runId, traceIds: [], spanCount: 0 }));
+          run.spanCount += 1;
+          if (run.traceIds[run.traceIds.length - 1] !== traceId) run.traceIds.push(traceId);
+        }
+      }
+      if (stored.length === 0) continue;
+      const aggregate = addSpans(row ? aggregateOf(row) : undefined, stored);
+      this.statements.updateTrace.run(
+        aggregate.startNs,
+        aggregate.endNs,
+        aggregate.spanCount,
+        aggregate.errorCount,
+        aggregate.root?.spanId ?? null,
+        aggregate.root?.startNs ?? null,
+        aggregate.root?.service ?? null,
+        aggregate.root?.name ?? null,
+        JSON.stringify(aggregate.services),
+        traceRef,
+      );
+      written.spanCount += stored.length;
+      written.traceIds.push(traceId);
+    }
+    if (attributeRows.length > 0) this.statements.insertAttributes.run(JSON.stringify(attributeRows));
+    for (const [id, operation] of operations) this.statements.countOperation.run(operation.count, operation.lastSeen, id);
+    written.runs = [...runs.values()];
+    return written;
+  }
+}
+
+function groupByTrace(spans: readonly Span[]): Map<string, Span[]> {
+  const groups = new Map<string, Span[]>();
+  for (const span of spans) {
+    const group = groups.get(span.traceId);
+    if (group) group.push(span);
+    else groups.set(span.traceId, [span]);
+  }
+  return groups;
+}
+
+function aggregateOf(row: TraceRow): TraceAggregate {
+  const aggregate: TraceAggregate = {
+    startNs: row.start_ns,
+    endNs: row.end_ns,
+    spanCount: Number(row.span_count),
+    errorCount: Number(row.error_count),
+    services: JSON.parse(row.services) as string[],
+  };
+  if (row.root_span_id !== null && row.root_start_ns !== null) {
+    aggregate.root = {
+      spanId: row.root_span_id,
+      startNs: row.root_start_ns,
+      service: row.root_service ?? '',
+      name: row.root_name ?? '',
+    };
+  }
+  return aggregate;
+}

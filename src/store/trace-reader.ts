@@ -1,0 +1,91 @@
+import type Database from 'better-sqlite3';
+import { invalidArgument } from '../model/errors.js';
+import { isValidSpanId, isValidTraceId } from '../model/ids.js';
+import type { Span, Trace } from '../model/span.js';
+import type { BodyCache } from './body-cache.js';
+import { decodeSpan, type SpanRow } from './span-codec.js';
+
+const SPAN_COLUMNS = `t.trace_id, s.span_id, s.parent_span_id, o.service, o.name, o.kind, s.start_ns, s.end_ns,
+  s.status_code, s.status_message, s.trace_state, s.flags, s.resource_id, s.scope_id, s.attributes,
+  s.dropped_attributes, s.events, s.dropped_events, s.links, s.dropped_links, s.encoding`;
+
+const HEX_PREFIX = /^[0-9a-f]{1,32}$/;
+/** Enough candidates to show an "ambiguous prefix" message; a prefix is not a way to list traces. */
+export const MAX_PREFIX_MATCHES = 1_000;
+
+/** Reads whole traces and single spans back into the model. */
+export class TraceReader {
+  private readonly statements;
+
+  constructor(
+    db: Database.Database,
+    private readonly bodies: BodyCache,
+  ) {
+    this.statements = {
+      spansOfTrace: db
+        .prepare(
+          `SELECT ${SPAN_COLUMNS} FROM traces t
+           CROSS JOIN spans s INDEXED BY spans_by_trace ON s.trace_ref = t.id
+           JOIN operations o ON o.id = s.operation_id
+           WHERE t.trace_id = ? ORDER BY s.start_ns, s.span_id`,
+        )
+        .safeIntegers(),
+      span: db
+        .prepare(
+          `SELECT ${SPAN_COLUMNS} FROM traces t
+           CROSS JOIN spans s INDEXED BY spans_by_trace ON s.trace_ref = t.id
+           JOIN operations o ON o.id = s.operation_id
+           WHERE t.trace_id = ? AND s.span_id = ?`,
+        )
+        .safeIntegers(),
+      prefix: db.prepare('SELECT trace_id FROM traces WHERE trace_id >= ? AND trace_id < ? ORDER BY trace_id LIMIT ?').pluck(),
+    };
+  }
+
+  /** The trace with its spans in start order, or undefined when no span of it is stored. */
+  getTrace(traceId: string): Trace | undefined {
+    const id = checkTraceId(traceId);
+    const rows = this.statements.spansOfTrace.all(id) as SpanRow[];
+    if (rows.length === 0) return undefined;
+    return { traceId: id, spans: rows.map((row) => this.decode(row)) };
+  }
+
+  getSpan(traceId: string, spanId: string): Span | undefined {
+    const id = checkTraceId(traceId);
+    const span = typeof spanId === 'string' ? spanId.trim().toLowerCase() : '';
+    if (!isValidSpanId(span)) {
+      throw invalidArgument(`span id '${String(spanId)}' is not a span id`, 'pass 16 hex digits, as listed in the trace');
+    }
+    const row = this.statements.span.get(id, span) as SpanRow | undefined;
+    return row && this.decode(row);
+  }
+
+  /** Stored trace ids starting with `prefix` (1–32 hex digits), in id order, at most `limit`. */
+  resolveTraceIdPrefix(prefix: string, limit: number): string[] {
+    const normalized = typeof prefix === 'string' ? prefix.trim().toLowerCase() : '';
+    if (!HEX_PREFIX.test(normalized)) {
+      throw invalidArgument(`trace id prefix '${String(prefix)}' is not 1 to 32 hex digits`, 'pass the first digits of a trace id');
+    }
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PREFIX_MATCHES) {
+      throw invalidArgument(`limit ${limit} is out of range`, `pass an integer from 1 to ${MAX_PREFIX_MATCHES}`);
+    }
+    // Every stored id is hex, and 'g' sorts after every hex digit: [prefix, prefix+'g') is the range.
+    return this.statements.prefix.all(normalized, `${normalized}g`, limit) as string[];
+  }
+
+  private decode(row: SpanRow): Span {
+    return decodeSpan(row, this.bodies.resource(Number(row.resource_id)), this.bodies.scope(Number(row.scope_id)));
+  }
+}
+
+/** Accepts what a user may paste (surrounding space, upper case); refuses anything else by name. */
+export function checkTraceId(traceId: string): string {
+  const id = typeof traceId === 'string' ? traceId.trim().toLowerCase() : '';
+  if (!isValidTraceId(id)) {
+    throw invalidArgument(
+      `trace id '${String(traceId)}' is not a trace id`,
+      'pass 32 hex digits (not all zero); resolve a shorter prefix with resolveTraceIdPrefix first',
+    );
+  }
+  return id;
+}

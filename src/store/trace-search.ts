@@ -1,0 +1,377 @@
+import type Database from 'better-sqlite3';
+import type { TraceQuery, TraceSummary } from '../model/query.js';
+import { nanosToMs } from '../model/time.js';
+import { NOT_INDEXED, filterIndexValues, type FilterScalar } from './attribute-values.js';
+import type { BodyCache } from './body-cache.js';
+import type { IdRegistry } from './id-registry.js';
+import { BUCKET_SHIFT, bucketSeries } from './span-buckets.js';
+import { checkTraceQuery, type CheckedQuery } from './trace-query-check.js';
+
+/**
+ * Up to this many candidate spans, a search collects every span that passes its most selective
+ * filter and sorts their traces; above it, it walks traces newest first and stops at `limit`
+ * matches. Collecting costs ~2 µs per candidate, so 5,000 bound it near 10 ms; a filter matched by
+ * more spans than that is common enough that the walk meets `limit` traces early.
+ */
+export const DEFAULT_CANDIDATE_LIMIT = 5_000;
+
+/** How a search ran: which plan and how many spans its driving filter had (tests and benchmarks). */
+export interface SearchPlan {
+  strategy: 'recent' | 'collect' | 'walk' | 'empty';
+  driver?: string;
+  estimate?: number;
+}
+
+interface Fragment {
+  sql: string;
+  params: unknown[];
+}
+
+type AttributeTest = 'equals' | 'equals-long' | 'present';
+
+interface CompiledAttribute {
+  key: string;
+  keyId: number;
+  test: AttributeTest;
+  /** `equals`: the accepted index texts; `equals-long`: the value itself. */
+  values: string[];
+  /** Resources that satisfy the filter, for spans that lack the key (DESIGN.md §4.2). */
+  resourceIds: number[];
+}
+
+interface Operations {
+  ids: number[];
+  spanCount: number;
+}
+
+interface Driver {
+  name: string;
+  estimate: number;
+  /** SQL yielding the trace_ref of every span that passes the whole span predicate. */
+  source: (predicate: Fragment) => Fragment;
+}
+
+interface SummaryRow {
+  trace_id: string;
+  start_ns: bigint;
+  end_ns: bigint;
+  span_count: bigint;
+  error_count: bigint;
+  root_service: string | null;
+  root_name: string | null;
+  services: string;
+}
+
+const BUCKET_RANGE = `SELECT (SELECT min(id) FROM spans) >> ${BUCKET_SHIFT}, (SELECT max(id) FROM spans) >> ${BUCKET_SHIFT}`;
+const SUMMARY_COLUMNS =
+  't.trace_id, t.start_ns, t.end_ns, t.span_count, t.error_count, t.root_service, t.root_name, t.services';
+const NEWEST_FIRST = 'ORDER BY t.start_ns DESC, t.id DESC';
+
+/**
+ * findTraces. A trace matches when one of its spans passes every span-level filter (service,
+ * operation, attributes, duration) and the trace passes the trace-level ones (start in the window,
+ * status). Results are newest first by trace start.
+ */
+export class TraceSearch {
+  lastPlan: SearchPlan = { strategy: 'empty' };
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly ids: IdRegistry,
+    private readonly bodies: BodyCache,
+    private readonly candidateLimit = DEFAULT_CANDIDATE_LIMIT,
+  ) {}
+
+  findTraces(query: TraceQuery): TraceSummary[] {
+    const q = checkTraceQuery(query);
+    const operations = this.operations(q);
+    if (operations?.ids.length === 0) return this.empty();
+    const attributes: CompiledAttribute[] = [];
+    for (const filter of q.attributes) {
+      const compiled = this.compileAttribute(filter.key, filter.value);
+      if (!compiled) return this.empty();
+      attributes.push(compiled);
+    }
+    const predicate = spanPredicate(q, operations, attributes);
+    const trace = traceConditions(q);
+    if (!predicate) {
+      this.lastPlan = { strategy: 'recent' };
+      return this.summaries(
+        `SELECT ${SUMMARY_COLUMNS} FROM traces t INDEXED BY ${traceIndex(q)}
+         WHERE ${trace.sql} ${NEWEST_FIRST} LIMIT ?`,
+        [...trace.params, q.limit],
+      );
+    }
+    const driver = this.bestDriver(q, operations, attributes);
+    if (driver && driver.estimate <= this.candidateLimit) {
+      if (driver.estimate === 0) return this.empty();
+      this.lastPlan = { strategy: 'collect', driver: driver.name, estimate: driver.estimate };
+      const source = driver.source(predicate);
+      return this.summaries(
+        `SELECT ${SUMMARY_COLUMNS} FROM (SELECT DISTINCT trace_ref FROM (${source.sql})) m
+         CROSS JOIN traces t ON t.id = m.trace_ref
+         WHERE ${trace.sql} ${NEWEST_FIRST} LIMIT ?`,
+        [...source.params, ...trace.params, q.limit],
+      );
+    }
+    this.lastPlan = { strategy: 'walk', driver: driver?.name, estimate: driver?.estimate };
+    return this.summaries(
+      `SELECT ${SUMMARY_COLUMNS} FROM traces t INDEXED BY ${traceIndex(q)}
+       WHERE ${trace.sql} AND EXISTS (
+         SELECT 1 FROM spans s INDEXED BY spans_by_trace WHERE s.trace_ref = t.id AND ${predicate.sql})
+       ${NEWEST_FIRST} LIMIT ?`,
+      [...trace.params, ...predicate.params, q.limit],
+    );
+  }
+
+  private empty(): TraceSummary[] {
+    this.lastPlan = { strategy: 'empty' };
+    return [];
+  }
+
+  private operations(q: CheckedQuery): Operations | undefined {
+    if (q.serviceName === undefined && q.operationName === undefined) return undefined;
+    const where: string[] = ['span_count > 0'];
+    const params: string[] = [];
+    if (q.serviceName !== undefined) {
+      where.push('service = ?');
+      params.push(q.serviceName);
+    }
+    if (q.operationName !== undefined) {
+      where.push('name = ?');
+      params.push(q.operationName);
+    }
+    const rows = this.statement(`SELECT id, span_count FROM operations WHERE ${where.join(' AND ')}`).all(
+      ...params,
+    ) as { id: number; span_count: number }[];
+    return { ids: rows.map((row) => row.id), spanCount: rows.reduce((sum, row) => sum + row.span_count, 0) };
+  }
+
+  /** Undefined when no span or resource can satisfy the filter. */
+  private compileAttribute(key: string, value: FilterScalar | undefined): CompiledAttribute | undefined {
+    const keyId = this.ids.findKeyId(key);
+    if (keyId === undefined) return undefined;
+    const indexValues = value === undefined ? undefined : filterIndexValues(value);
+    const test: AttributeTest = value === undefined ? 'present' : indexValues ? 'equals' : 'equals-long';
+    const values = test === 'equals' ? (indexValues as string[]) : test === 'equals-long' ? [String(value)] : [];
+    let resourceIds: number[];
+    if (test === 'present') {
+      resourceIds = this.pluck('SELECT resource_id FROM resource_attributes WHERE key_id = ?', [keyId]);
+    } else if (test === 'equals') {
+      resourceIds = this.pluck(
+        `SELECT resource_id FROM resource_attributes WHERE key_id = ? AND value IN (${marks(values.length)})`,
+        [keyId, ...values],
+      );
+    } else {
+      resourceIds = this.pluck('SELECT resource_id FROM resource_attributes WHERE key_id = ? AND value = ?', [
+        keyId,
+        NOT_INDEXED,
+      ]).filter((id) => this.bodies.resource(id).attributes[key] === value);
+    }
+    return { key, keyId, test, values, resourceIds };
+  }
+
+  /**
+   * The filter with the fewest spans behind it, counted up to the candidate limit. The operation
+   * counts are kept on ingest; the others cost one seek per bucket plus the rows counted.
+   */
+  private bestDriver(q: CheckedQuery, operations: Operations | undefined, attributes: CompiledAttribute[]): Driver | undefined {
+    const drivers: Driver[] = [];
+    if (operations) {
+      drivers.push({
+        name: 'operation',
+        estimate: operations.spanCount,
+        source: (p) => ({ sql: `SELECT s.trace_ref FROM spans s INDEXED BY spans_by_operation WHERE ${p.sql}`, params: p.params }),
+      });
+    }
+    const range = this.statement(BUCKET_RANGE).raw().get() as [number | null, number | null];
+    if (range[0] === null || range[1] === null) return { name: 'no spans', estimate: 0, source: (p) => p };
+    const buckets = `(${bucketSeries(range[0], range[1])}) k`;
+    const durations = durationConditions(q, 's.duration_ns');
+    if (durations.sql) {
+      const byDuration = `FROM ${buckets} CROSS JOIN spans s INDEXED BY spans_by_duration ON s.bucket = k.b WHERE ${durations.sql}`;
+      drivers.push({
+        name: 'duration',
+        estimate: this.boundedCount(`SELECT 1 ${byDuration}`, durations.params),
+        source: (p) => ({
+          sql: `SELECT s.trace_ref ${byDuration} AND ${p.sql}`,
+          params: [...durations.params, ...p.params],
+        }),
+      });
+    }
+    for (const attribute of attributes) {
+      const entries = indexEntries(attribute, 'd');
+      const byEntry = `FROM ${buckets} CROSS JOIN span_attributes d ON d.bucket = k.b AND ${entries.sql}`;
+      const byResource = `resource_id IN (${attribute.resourceIds.join(',')})`;
+      const estimate =
+        this.boundedCount(`SELECT 1 ${byEntry}`, entries.params) +
+        (attribute.resourceIds.length === 0
+          ? 0
+          : this.boundedCount(`SELECT 1 FROM spans INDEXED BY spans_by_resource WHERE ${byResource}`, []));
+      drivers.push({
+        name: `attribute ${attribute.key}`,
+        estimate,
+        source: (p) => {
+          const fromIndex = `SELECT s.trace_ref ${byEntry} CROSS JOIN spans s ON s.id = d.span_ref WHERE ${p.sql}`;
+          if (attribute.resourceIds.length === 0) return { sql: fromIndex, params: [...entries.params, ...p.params] };
+          return {
+            sql: `${fromIndex} UNION ALL SELECT s.trace_ref FROM spans s INDEXED BY spans_by_resource WHERE s.${byResource} AND ${p.sql}`,
+            params: [...entries.params, ...p.params, ...p.params],
+          };
+        },
+      });
+    }
+    return drivers.reduce<Driver | undefined>((best, driver) => (!best || driver.estimate < best.estimate ? driver : best), undefined);
+  }
+
+  /** Rows of a subquery, counting no further than one past the candidate limit. */
+  private boundedCount(sql: string, params: unknown[]): number {
+    return this.statement(`SELECT count(*) FROM (${sql} LIMIT ?)`)
+      .pluck()
+      .get(...params, this.candidateLimit + 1) as number;
+  }
+
+  private pluck(sql: string, params: unknown[]): number[] {
+    return this.statement(sql).pluck().all(...params) as number[];
+  }
+
+  private summaries(sql: string, params: unknown[]): TraceSummary[] {
+    const rows = this.statement(sql).safeIntegers().all(...params) as SummaryRow[];
+    return rows.map(toSummary);
+  }
+
+  /** Statements by SQL text; the shapes a tool produces are few, and preparing costs ~50 µs. */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size >= 200) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+/** The span-level filters as one condition on `s`; undefined when the query has none. */
+function spanPredicate(q: CheckedQuery, operations: Operations | undefined, attributes: CompiledAttribute[]): Fragment | undefined {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (operations) parts.push(`s.operation_id IN (${operations.ids.join(',')})`);
+  const durations = durationConditions(q, 's.duration_ns');
+  if (durations.sql) {
+    parts.push(durations.sql);
+    params.push(...durations.params);
+  }
+  if (parts.length === 0 && attributes.length === 0) return undefined;
+  // Implied by the window (a span never starts before its trace): prunes without changing the answer.
+  if (q.windowStartNs !== undefined) {
+    parts.push('s.start_ns >= ?');
+    params.push(q.windowStartNs);
+  }
+  attributes.forEach((attribute, index) => {
+    const fragment = attributeCondition(attribute, index);
+    parts.push(fragment.sql);
+    params.push(...fragment.params);
+  });
+  return { sql: parts.join(' AND '), params };
+}
+
+function attributeCondition(attribute: CompiledAttribute, index: number): Fragment {
+  const alternatives: string[] = [];
+  const params: unknown[] = [];
+  const hasKey = `EXISTS (SELECT 1 FROM json_each(s.attributes) j${index} WHERE j${index}.key = ?)`;
+  if (attribute.test === 'equals') {
+    // A primary-key probe per accepted text: (key, value, this span).
+    alternatives.push(
+      `EXISTS (SELECT 1 FROM span_attributes a${index} WHERE a${index}.bucket = s.bucket
+         AND a${index}.key_id = ${attribute.keyId} AND a${index}.value IN (${marks(attribute.values.length)})
+         AND a${index}.span_ref = s.id)`,
+    );
+    params.push(...attribute.values);
+  } else if (attribute.test === 'equals-long') {
+    alternatives.push(
+      `EXISTS (SELECT 1 FROM json_each(s.attributes) j${index}
+         WHERE j${index}.key = ? AND j${index}.type = 'text' AND j${index}.atom = ?)`,
+    );
+    params.push(attribute.key, attribute.values[0]);
+  } else {
+    alternatives.push(hasKey);
+    params.push(attribute.key);
+  }
+  if (attribute.resourceIds.length > 0) {
+    const byResource = `s.resource_id IN (${attribute.resourceIds.join(',')})`;
+    if (attribute.test === 'present') {
+      alternatives.push(byResource);
+    } else {
+      // The span's own attribute, when it has one, decides; the resource's counts only without it.
+      alternatives.push(`(${byResource} AND NOT ${hasKey})`);
+      params.push(attribute.key);
+    }
+  }
+  return { sql: `(${alternatives.join(' OR ')})`, params };
+}
+
+/** The attribute-index entries a filter reads, on the table aliased `alias`. */
+function indexEntries(attribute: CompiledAttribute, alias: string): Fragment {
+  switch (attribute.test) {
+    case 'equals':
+      return {
+        sql: `${alias}.key_id = ${attribute.keyId} AND ${alias}.value IN (${marks(attribute.values.length)})`,
+        params: attribute.values,
+      };
+    case 'equals-long':
+      return { sql: `${alias}.key_id = ${attribute.keyId} AND ${alias}.value = ${NOT_INDEXED}`, params: [] };
+    case 'present':
+      return { sql: `${alias}.key_id = ${attribute.keyId}`, params: [] };
+  }
+}
+
+function durationConditions(q: CheckedQuery, column: string): Fragment {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (q.minDurationNs !== undefined) {
+    parts.push(`${column} >= ?`);
+    params.push(q.minDurationNs);
+  }
+  if (q.maxDurationNs !== undefined) {
+    parts.push(`${column} <= ?`);
+    params.push(q.maxDurationNs);
+  }
+  return { sql: parts.join(' AND '), params };
+}
+
+function traceConditions(q: CheckedQuery): Fragment {
+  const parts: string[] = ['1'];
+  const params: unknown[] = [];
+  if (q.windowStartNs !== undefined && q.windowEndNs !== undefined) {
+    parts.push('t.start_ns >= ? AND t.start_ns <= ?');
+    params.push(q.windowStartNs, q.windowEndNs);
+  }
+  if (q.status === 'error') parts.push('t.error_count > 0');
+  if (q.status === 'ok') parts.push('t.error_count = 0');
+  return { sql: parts.join(' AND '), params };
+}
+
+/** Error traces have their own (partial) index: a walk for them skips the healthy ones. */
+function traceIndex(q: CheckedQuery): string {
+  return q.status === 'error' ? 'traces_with_errors_by_start' : 'traces_by_start';
+}
+
+function marks(count: number): string {
+  return Array.from({ length: count }, () => '?').join(',');
+}
+
+function toSummary(row: SummaryRow): TraceSummary {
+  const summary: TraceSummary = {
+    traceId: row.trace_id,
+    startTimeUnixNano: row.start_ns,
+    durationMs: nanosToMs(row.end_ns - row.start_ns),
+    spanCount: Number(row.span_count),
+    errorCount: Number(row.error_count),
+    services: JSON.parse(row.services) as string[],
+  };
+  if (row.root_service !== null) summary.rootServiceName = row.root_service;
+  if (row.root_name !== null) summary.rootName = row.root_name;
+  return summary;
+}

@@ -1,0 +1,350 @@
+import { statSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { OtelMcpError, errorMessage, invalidArgument, isOtelMcpError } from '../model/errors.js';
+import type { LogRecord } from '../model/log-record.js';
+import type { OperationInfo, TraceQuery, TraceSummary } from '../model/query.js';
+import type { Span, Trace } from '../model/span.js';
+import { BodyCache } from './body-cache.js';
+import { IdRegistry } from './id-registry.js';
+import { LogStore, type LogQuery } from './log-store.js';
+import { MIGRATIONS, applyMigrations, checkMigrated, type Migration } from './migrations.js';
+import { Retention, type RetentionPolicy, type RetentionResult } from './retention.js';
+import { openConnection, type Durability } from './sqlite-connection.js';
+import { kindName } from './span-codec.js';
+import { SpanWriter, type SpansWritten } from './span-writer.js';
+import { DEFAULT_CANDIDATE_LIMIT, TraceSearch, type SearchPlan } from './trace-search.js';
+import { TraceReader } from './trace-reader.js';
+
+/** Where the store reports what no caller sees: retention runs, a listener that threw, a failed cleanup. */
+export type StoreLog = (message: string) => void;
+
+export interface TraceStoreOptions {
+  dataDir: string;
+  retention: RetentionPolicy;
+  /** Open an existing data dir for reading only (a second otel-mcp process); writes are refused. */
+  readOnly?: boolean;
+  log: StoreLog;
+  /** Default 'normal'; see Durability. */
+  durability?: Durability;
+  /** Milliseconds since the epoch, for retention by age. Default Date.now. */
+  now?: () => number;
+  /** Default MIGRATIONS. */
+  migrations?: readonly Migration[];
+  /** Spans written between two automatic retention runs (default 10,000). */
+  retentionEverySpans?: number;
+  /** Candidate spans up to which a search collects instead of walking traces (default 5,000). */
+  searchCandidateLimit?: number;
+}
+
+export interface ServiceStats {
+  name: string;
+  spanCount: number;
+  /** The latest span end seen for the service. */
+  lastSeenUnixNano: bigint;
+}
+
+export interface OperationStats extends OperationInfo {
+  spanKind: string;
+  spanCount: number;
+}
+
+export interface StoreStats {
+  spanCount: number;
+  traceCount: number;
+  logCount: number;
+  /** The database file plus its WAL, in bytes. */
+  sizeBytes: number;
+  dataDir: string;
+}
+
+export type SpansWrittenListener = (written: SpansWritten) => void;
+
+/**
+ * Spans deleted at most per automatic retention run inside a write: deleting costs about what
+ * writing does (~10 µs a span), so 20,000 keep one export's extra wait near 0.2 s.
+ */
+const AUTO_RETENTION_SPAN_BUDGET = 20_000;
+/** 10,000 spans between checks: a check costs one indexed read, and 10,000 spans is 2% of 500k. */
+const DEFAULT_RETENTION_EVERY_SPANS = 10_000;
+
+/**
+ * The embedded persistent store: what the receiver ingests, what the embedded backend reads.
+ * Satisfies the receiver's `TelemetrySink` (writeSpans / writeLogs, synchronous: an export is
+ * acknowledged once they return). Every method throws `OtelMcpError` only: INVALID_ARGUMENT for
+ * bad input, UNSUPPORTED for a write on a read-only store, BACKEND_UNAVAILABLE when SQLite fails.
+ */
+export class TraceStore {
+  readonly dataDir: string;
+  readonly readOnly: boolean;
+  private readonly db: Database.Database;
+  private readonly ids: IdRegistry;
+  private readonly writer: SpanWriter | undefined;
+  private readonly logs: LogStore;
+  private readonly reader: TraceReader;
+  private readonly search: TraceSearch;
+  private readonly retention: Retention;
+  private readonly listeners = new Set<SpansWrittenListener>();
+  private readonly statements;
+  private readonly now: () => number;
+  private readonly log: StoreLog;
+  private readonly retentionEverySpans: number;
+  private writtenSinceRetention = 0;
+  private retentionDue = true;
+  private closed = false;
+
+  constructor(options: TraceStoreOptions) {
+    checkOptions(options);
+    this.dataDir = options.dataDir;
+    this.readOnly = options.readOnly ?? false;
+    this.now = options.now ?? Date.now;
+    this.log = options.log;
+    this.retentionEverySpans = options.retentionEverySpans ?? DEFAULT_RETENTION_EVERY_SPANS;
+    this.db = openConnection({ dataDir: options.dataDir, readOnly: this.readOnly, durability: options.durability ?? 'normal' });
+    try {
+      const migrations = options.migrations ?? MIGRATIONS;
+      if (this.readOnly) checkMigrated(this.db, migrations);
+      else applyMigrations(this.db, migrations, this.now);
+      this.ids = new IdRegistry(this.db);
+      const bodies = new BodyCache(this.db);
+      this.writer = this.readOnly ? undefined : new SpanWriter(this.db, this.ids);
+      this.logs = new LogStore(this.db, this.ids, bodies);
+      this.reader = new TraceReader(this.db, bodies);
+      this.search = new TraceSearch(this.db, this.ids, bodies, options.searchCandidateLimit ?? DEFAULT_CANDIDATE_LIMIT);
+      this.retention = new Retention(this.db, this.ids, options.retention);
+      this.statements = {
+        services: this.db
+          .prepare(
+            `SELECT service AS name, sum(span_count) AS spanCount, max(last_seen_ns) AS lastSeenUnixNano
+             FROM operations GROUP BY service HAVING sum(span_count) > 0 ORDER BY service`,
+          )
+          .safeIntegers(),
+        operations: this.db.prepare(
+          `SELECT name, kind, span_count AS spanCount FROM operations
+           WHERE service = ? AND span_count > 0 ORDER BY name, kind`,
+        ),
+        spanCount: this.db.prepare('SELECT coalesce(sum(span_count), 0) FROM operations').pluck(),
+        traceCount: this.db.prepare('SELECT count(*) FROM traces').pluck(),
+        logCount: this.db.prepare('SELECT count(*) FROM logs').pluck(),
+      };
+    } catch (error) {
+      this.db.close();
+      throw asStoreError(error, 'open the store');
+    }
+  }
+
+  /** Stores a batch of spans in one transaction; returns once it is committed (durable, see Durability). */
+  writeSpans(spans: Span[]): void {
+    const writer = this.writable('writeSpans');
+    if (!Array.isArray(spans)) throw invalidArgument('writeSpans takes a list of spans');
+    const written = guard(() => writer.write(spans), 'write spans');
+    this.writtenSinceRetention += written.spanCount;
+    this.retentionIfDue();
+    if (written.spanCount > 0) this.notify(written);
+  }
+
+  writeLogs(logs: LogRecord[]): void {
+    this.writable('writeLogs');
+    if (!Array.isArray(logs)) throw invalidArgument('writeLogs takes a list of log records');
+    guard(() => this.logs.write(logs), 'write logs');
+    this.writtenSinceRetention += logs.length;
+    this.retentionIfDue();
+  }
+
+  /**
+   * Calls `listener` after every committed write that stored new spans, with their trace ids and
+   * the run ids on their resources. Listeners run synchronously and must be quick; one that throws
+   * is logged and does not affect the write. Returns the function that unsubscribes.
+   */
+  onSpansWritten(listener: SpansWrittenListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  getTrace(traceId: string): Trace | undefined {
+    this.open();
+    return guard(() => this.reader.getTrace(traceId), 'read a trace');
+  }
+
+  getSpan(traceId: string, spanId: string): Span | undefined {
+    this.open();
+    return guard(() => this.reader.getSpan(traceId, spanId), 'read a span');
+  }
+
+  resolveTraceIdPrefix(prefix: string, limit: number): string[] {
+    this.open();
+    return guard(() => this.reader.resolveTraceIdPrefix(prefix, limit), 'resolve a trace id prefix');
+  }
+
+  findTraces(query: TraceQuery): TraceSummary[] {
+    this.open();
+    return guard(() => this.search.findTraces(query), 'search traces');
+  }
+
+  /** How the last findTraces ran (for benchmarks and tests of the planner). */
+  lastSearchPlan(): SearchPlan {
+    return { ...this.search.lastPlan };
+  }
+
+  listServices(): ServiceStats[] {
+    this.open();
+    return guard(() => {
+      const rows = this.statements.services.all() as { name: string; spanCount: bigint; lastSeenUnixNano: bigint }[];
+      return rows.map((row) => ({ name: row.name, spanCount: Number(row.spanCount), lastSeenUnixNano: row.lastSeenUnixNano }));
+    }, 'list services');
+  }
+
+  /** The span names of a service with their kinds and counts; empty for a service never seen. */
+  listOperations(serviceName: string): OperationStats[] {
+    this.open();
+    if (typeof serviceName !== 'string') throw invalidArgument('listOperations takes a service name');
+    return guard(() => {
+      const rows = this.statements.operations.all(serviceName) as { name: string; kind: number; spanCount: number }[];
+      return rows.map((row) => ({ name: row.name, spanKind: kindName(row.kind), spanCount: row.spanCount }));
+    }, 'list operations');
+  }
+
+  getLogs(query: LogQuery): LogRecord[] {
+    this.open();
+    return guard(() => this.logs.read(query), 'read logs');
+  }
+
+  stats(): StoreStats {
+    this.open();
+    return guard(
+      () => ({
+        spanCount: this.statements.spanCount.get() as number,
+        traceCount: this.statements.traceCount.get() as number,
+        logCount: this.statements.logCount.get() as number,
+        sizeBytes: fileSize(this.db.name) + fileSize(`${this.db.name}-wal`),
+        dataDir: this.dataDir,
+      }),
+      'read store statistics',
+    );
+  }
+
+  /** Deletes every trace and log the retention policy no longer allows; callers may drive it on a timer. */
+  enforceRetention(): RetentionResult {
+    this.writable('enforceRetention');
+    const result = guard(() => this.retention.enforce(this.now()), 'enforce retention');
+    this.writtenSinceRetention = 0;
+    this.retentionDue = false;
+    return result;
+  }
+
+  /**
+   * The SQLite connection, for the repositories that share this data dir (specs, sessions): they
+   * add tables through MIGRATIONS and run their statements here. Not for span tables.
+   */
+  connection(): Database.Database {
+    this.open();
+    return this.db;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    try {
+      if (!this.readOnly) this.db.pragma('optimize');
+    } catch {
+      // optimize is advice to the planner; failing it loses nothing
+    }
+    this.db.close();
+  }
+
+  private retentionIfDue(): void {
+    if (!this.retentionDue && this.writtenSinceRetention < this.retentionEverySpans) return;
+    this.writtenSinceRetention = 0;
+    try {
+      const result = this.retention.enforce(this.now(), AUTO_RETENTION_SPAN_BUDGET);
+      this.retentionDue = !result.complete;
+      if (result.deletedTraces > 0 || result.deletedLogs > 0) {
+        this.log(
+          `retention deleted ${result.deletedTraces} traces (${result.deletedSpans} spans) and ${result.deletedLogs} logs`,
+        );
+      }
+    } catch (error) {
+      // The batch itself is committed; a failed cleanup is retried at the next check.
+      this.log(`store retention failed (retried at the next check): ${errorMessage(error)}`);
+    }
+  }
+
+  private notify(written: SpansWritten): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(written);
+      } catch (error) {
+        this.log(`a spans-written listener threw: ${errorMessage(error)}`);
+      }
+    }
+  }
+
+  private open(): void {
+    if (this.closed) throw new OtelMcpError('BACKEND_UNAVAILABLE', `the store at ${this.dataDir} is closed`);
+  }
+
+  private writable(method: string): SpanWriter {
+    this.open();
+    if (!this.writer) {
+      throw new OtelMcpError(
+        'UNSUPPORTED',
+        `${method}: the store at ${this.dataDir} is open read-only`,
+        'write through the otel-mcp process that owns the data dir',
+      );
+    }
+    return this.writer;
+  }
+}
+
+export function openTraceStore(options: TraceStoreOptions): TraceStore {
+  return new TraceStore(options);
+}
+
+function checkOptions(options: TraceStoreOptions): void {
+  if (typeof options?.dataDir !== 'string' || options.dataDir === '') {
+    throw invalidArgument('the store needs a dataDir', 'pass the data directory, e.g. .otel-mcp');
+  }
+  const { maxSpans, maxAgeMs, maxLogs } = options.retention ?? {};
+  if (!Number.isInteger(maxSpans) || (maxSpans as number) < 1) {
+    throw invalidArgument(`retention.maxSpans ${String(maxSpans)} is not a positive integer`);
+  }
+  if (typeof maxAgeMs !== 'number' || !(maxAgeMs > 0)) {
+    throw invalidArgument(`retention.maxAgeMs ${String(maxAgeMs)} is not a positive number of milliseconds`);
+  }
+  if (maxLogs !== undefined && (!Number.isInteger(maxLogs) || maxLogs < 1)) {
+    throw invalidArgument(`retention.maxLogs ${String(maxLogs)} is not a positive integer`);
+  }
+}
+
+/** Runs `work`, turning anything but an OtelMcpError (an SQLite failure) into one that says what failed. */
+function guard<T>(work: () => T, what: string): T {
+  try {
+    return work();
+  } catch (error) {
+    throw asStoreError(error, what);
+  }
+}
+
+function asStoreError(error: unknown, what: string): OtelMcpError {
+  if (isOtelMcpError(error)) return error;
+  const code = (error as { code?: unknown }).code;
+  if (code === 'SQLITE_FULL') {
+    return new OtelMcpError('RESOURCE_EXHAUSTED', `cannot ${what}: the disk is full`, 'free disk space or lower retention.max_spans', {
+      cause: error,
+    });
+  }
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new OtelMcpError('BACKEND_UNAVAILABLE', `cannot ${what}: the database is locked by another process`, 'retry shortly', {
+      cause: error,
+    });
+  }
+  return new OtelMcpError('BACKEND_UNAVAILABLE', `cannot ${what}: ${errorMessage(error)}`, undefined, { cause: error });
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}

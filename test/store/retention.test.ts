@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import type { LogRecord, Trace } from '../../src/model/index.js';
+import type { TraceStore } from '../../src/store/index.js';
+import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
+import { openTestStore } from './store-fixture.js';
+
+const MS = 1_000_000n;
+const START_MS = Number(TRACE_START_NANOS / MS);
+
+/** Trace `index` starts `index` seconds after TRACE_START and has 10 spans with attributes. */
+function traceNumber(index: number): Trace {
+  return buildTrace(
+    {
+      name: `request-${index}`,
+      startMs: index * 1000,
+      attributes: { 'http.route': `/r/${index}`, 'http.response.status_code': 200 },
+      children: Array.from({ length: 9 }, (_, child) => ({
+        name: `step-${child}`,
+        startMs: index * 1000 + child,
+        attributes: { 'user.id': `u-${index}`, step: child },
+      })),
+    },
+    (index + 1).toString(16).padStart(32, '0'),
+  );
+}
+
+function logFor(trace: Trace): LogRecord {
+  const span = trace.spans[0]!;
+  return {
+    timeUnixNano: span.startTimeUnixNano,
+    observedTimeUnixNano: span.startTimeUnixNano,
+    severityNumber: 9,
+    body: 'handled',
+    attributes: {},
+    droppedAttributesCount: 0,
+    traceId: trace.traceId,
+    spanId: span.spanId,
+    serviceName: span.serviceName,
+    resource: span.resource,
+    scope: span.scope,
+  };
+}
+
+function storedTraceIds(store: TraceStore): string[] {
+  return store
+    .findTraces({ limit: 1000 })
+    .map((summary) => summary.traceId)
+    .sort();
+}
+
+/** Index rows that no stored span accounts for: retention must leave none behind. */
+function strayIndexRows(store: TraceStore): number {
+  return store
+    .connection()
+    .prepare('SELECT count(*) FROM span_attributes a WHERE NOT EXISTS (SELECT 1 FROM spans s WHERE s.id = a.span_ref)')
+    .pluck()
+    .get() as number;
+}
+
+describe('retention', () => {
+  it('deletes whole oldest traces, with their logs and index entries, once over maxSpans', () => {
+    const { store } = openTestStore({ retention: { maxSpans: 50, maxAgeMs: Number.POSITIVE_INFINITY }, retentionEverySpans: 10 });
+    const traces = Array.from({ length: 8 }, (_, index) => traceNumber(index));
+    // Arrival order differs from start order: retention goes by trace start.
+    for (const trace of [...traces.slice(4), ...traces.slice(0, 4)]) {
+      store.writeSpans(trace.spans);
+      store.writeLogs([logFor(trace)]);
+    }
+    const kept = storedTraceIds(store);
+    expect(store.stats().spanCount).toBeLessThanOrEqual(50);
+    expect(kept).toEqual(traces.slice(-kept.length).map((trace) => trace.traceId));
+    for (const traceId of kept) expect(store.getTrace(traceId)?.spans).toHaveLength(10);
+    expect(store.getTrace(traces[0]!.traceId)).toBeUndefined();
+    expect(store.getLogs({ traceId: traces[0]!.traceId, limit: 10 })).toEqual([]);
+    expect(store.getLogs({ traceId: traces[7]!.traceId, limit: 10 })).toHaveLength(1);
+    expect(store.findTraces({ limit: 10, attributes: [{ key: 'user.id', value: 'u-0' }] })).toEqual([]);
+    expect(strayIndexRows(store)).toBe(0);
+    expect(store.listOperations('test-service').find((op) => op.name === 'step-0')?.spanCount).toBe(kept.length);
+  });
+
+  it('checks the limits every retentionEverySpans written spans, not on every batch', () => {
+    const { store } = openTestStore({ retention: { maxSpans: 20, maxAgeMs: Number.POSITIVE_INFINITY }, retentionEverySpans: 40 });
+    store.writeSpans(traceNumber(0).spans); // the first write checks: 10 spans, nothing due
+    store.writeSpans(traceNumber(1).spans);
+    store.writeSpans(traceNumber(2).spans);
+    expect(store.stats().spanCount).toBe(30); // over the limit, but only 20 spans since the check
+    store.writeSpans(traceNumber(3).spans);
+    store.writeSpans(traceNumber(4).spans); // 40 since the check: now it runs
+    expect(store.stats().spanCount).toBeLessThanOrEqual(20);
+    // Down to 90% of the limit: only the newest trace fits in 18 spans.
+    expect(storedTraceIds(store)).toEqual([traceNumber(4).traceId]);
+  });
+
+  it('deletes traces and logs older than maxAgeMs when asked, keeping younger ones', () => {
+    let nowMs = START_MS + 1_000;
+    const { store } = openTestStore({ retention: { maxSpans: 1_000_000, maxAgeMs: 5_500 }, now: () => nowMs });
+    const traces = Array.from({ length: 8 }, (_, index) => traceNumber(index));
+    for (const trace of traces) store.writeSpans(trace.spans);
+    const untraced = { ...logFor(traces[0]!), traceId: undefined, spanId: undefined };
+    delete untraced.traceId;
+    delete untraced.spanId;
+    store.writeLogs([untraced, logFor(traces[0]!), logFor(traces[7]!)]);
+    expect(storedTraceIds(store)).toHaveLength(8);
+    nowMs = START_MS + 10_000;
+    // Cutoff at 10 s - 5.5 s = 4.5 s: traces 0-4 started before it.
+    // Logs: trace 0's with its trace, the untraced one by its age.
+    expect(store.enforceRetention()).toEqual({ deletedTraces: 5, deletedSpans: 50, deletedLogs: 2, complete: true });
+    expect(storedTraceIds(store)).toEqual(traces.slice(5).map((trace) => trace.traceId));
+    expect(store.stats().logCount).toBe(1);
+    expect(strayIndexRows(store)).toBe(0);
+    nowMs += 1_000;
+    expect(store.enforceRetention().deletedTraces).toBe(1);
+    expect(store.enforceRetention().deletedTraces).toBe(0);
+  });
+
+  it('deletes the oldest logs once over maxLogs', () => {
+    const { store } = openTestStore({ retention: { maxSpans: 1_000, maxAgeMs: Number.POSITIVE_INFINITY, maxLogs: 10 } });
+    const trace = traceNumber(0);
+    store.writeSpans(trace.spans); // the store's first write runs the first automatic check
+    const logs = Array.from({ length: 12 }, (_, index) => ({ ...logFor(trace), timeUnixNano: trace.spans[0]!.startTimeUnixNano + BigInt(index) }));
+    store.writeLogs(logs);
+    expect(store.enforceRetention().deletedLogs).toBe(3); // down to 90% of 10
+    expect(store.getLogs({ traceId: trace.traceId, limit: 100 }).map((log) => log.timeUnixNano)).toEqual(
+      logs.slice(3).map((log) => log.timeUnixNano),
+    );
+  });
+
+  it('leaves services and operations whose spans all went out of the listings', () => {
+    const { store } = openTestStore({ retention: { maxSpans: 1_000, maxAgeMs: 1 }, now: () => START_MS + 60_000 });
+    store.writeSpans(traceNumber(0).spans);
+    store.enforceRetention();
+    expect(store.stats().spanCount).toBe(0);
+    expect(store.listServices()).toEqual([]);
+    expect(store.listOperations('test-service')).toEqual([]);
+    // Written again after that, they count from zero.
+    store.writeSpans(traceNumber(100).spans);
+    expect(store.listServices()).toEqual([expect.objectContaining({ name: 'test-service', spanCount: 10 })]);
+  });
+});
