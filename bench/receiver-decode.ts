@@ -1,0 +1,248 @@
+/**
+ * How fast the receiver takes spans in: OTLP decode alone (protobuf and JSON), and the HTTP round trip
+ * (client and server in this one process, so on one core) into an in-memory sink, plain and gzipped,
+ * plus OTLP/gRPC. Batches are real SDK spans serialized by the SDK's own OTLP serializers:
+ * 512 spans (64 traces of a server span with 7 database client spans), ~10 attributes and an event each.
+ *
+ *   node --import tsx bench/receiver-decode.ts
+ */
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { Agent, request } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../src/model/otlp/index.js';
+import { createOtlpReceiver, DEFAULT_MAX_BODY_BYTES } from '../src/receiver/otlp-receiver.js';
+import type { TelemetrySink } from '../src/receiver/telemetry-sink.js';
+
+const BATCH_SPANS = 512;
+
+async function realisticBatch(): Promise<{ protobuf: Uint8Array; json: Uint8Array }> {
+  const copy = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({
+      'service.name': 'checkout',
+      'service.version': '1.4.2',
+      'host.name': 'web-7',
+      'process.pid': 4242,
+      'telemetry.sdk.language': 'nodejs',
+    }),
+    spanProcessors: [new SimpleSpanProcessor(copy)],
+  });
+  const tracer = provider.getTracer('@acme/http', '0.52.1');
+  for (let i = 0; i < BATCH_SPANS / 8; i++) {
+    const root = tracer.startSpan('GET /api/orders/:id', {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': 'GET',
+        'http.route': '/api/orders/:id',
+        'url.path': `/api/orders/${1000 + i}`,
+        'http.response.status_code': 200,
+        'server.address': 'shop.example.com',
+        'server.port': 443,
+        'user_agent.original': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36',
+        'client.address': `10.1.2.${i}`,
+        'network.protocol.version': '1.1',
+        'app.cache_hit': i % 2 === 0,
+      },
+    });
+    const parent = trace.setSpan(context.active(), root);
+    for (let j = 0; j < 7; j++) {
+      const child = tracer.startSpan(
+        'SELECT shop.orders',
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            'db.system.name': 'postgresql',
+            'db.query.text':
+              'SELECT id, status, total FROM orders WHERE customer_id = $1 AND created_at > $2',
+            'db.namespace': 'shop',
+            'db.operation.name': 'SELECT',
+            'db.collection.name': 'orders',
+            'server.address': 'db.internal',
+            'server.port': 5432,
+            'db.response.returned_rows': j * 3,
+            'app.shard': `eu-${j % 3}`,
+            'app.retry': false,
+          },
+        },
+        parent,
+      );
+      child.addEvent('query.sent', { 'db.bytes': 120 + j });
+      child.end();
+    }
+    root.addEvent('response.sent', { 'http.response.body.size': 2048 });
+    root.end();
+  }
+  await provider.forceFlush();
+  const spans = copy.getFinishedSpans();
+  await provider.shutdown();
+  return {
+    protobuf: ProtobufTraceSerializer.serializeRequest(spans)!,
+    json: JsonTraceSerializer.serializeRequest(spans)!,
+  };
+}
+
+interface Rate {
+  /** Spans per second of wall-clock time, median round. */
+  median: number;
+  /** The fastest round: on a shared machine, the closest to what one free core does. */
+  best: number;
+  /** Spans per second of this process's CPU time (user + system, all threads), median round. */
+  cpu: number;
+}
+
+/** Runs `work` in 200 ms rounds for about `seconds`; returns the median wall and CPU rates. */
+async function measure(seconds: number, spansPerCall: number, work: () => unknown): Promise<Rate> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  while (performance.now() < deadline || wall.length < 5) {
+    const start = performance.now();
+    const cpuStart = process.cpuUsage();
+    let calls = 0;
+    while (performance.now() - start < 200) {
+      await work();
+      calls++;
+    }
+    const used = process.cpuUsage(cpuStart);
+    wall.push((calls * spansPerCall) / ((performance.now() - start) / 1000));
+    cpu.push((calls * spansPerCall) / ((used.user + used.system) / 1e6));
+  }
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return { median: median(wall), best: Math.max(...wall), cpu: median(cpu) };
+}
+
+const format = (rate: number) => `${Math.round(rate).toLocaleString('en-US')} spans/s`;
+
+function print(label: string, rate: Rate): void {
+  const columns = [rate.median, rate.best, rate.cpu].map((value) => format(value).padStart(17));
+  console.log(`${label.padEnd(44)} ${columns.join('  ')}`);
+}
+
+class CountingSink implements TelemetrySink {
+  spans = 0;
+  writeSpans(spans: unknown[]): void {
+    this.spans += spans.length;
+  }
+  writeLogs(): void {}
+}
+
+function postOnce(
+  agent: Agent,
+  port: number,
+  body: Uint8Array,
+  headers: Record<string, string>,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/traces',
+        method: 'POST',
+        agent,
+        headers: { ...headers, 'content-length': body.length },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function main(): Promise<void> {
+  const batch = await realisticBatch();
+  const gzipped = gzipSync(batch.protobuf);
+  const check = decodeTraceRequestProtobuf(batch.protobuf);
+  if (check.spans.length !== BATCH_SPANS) throw new Error(`batch decoded to ${check.spans.length} spans`);
+  console.log(
+    `batch: ${BATCH_SPANS} spans, protobuf ${batch.protobuf.length} bytes (${Math.round(batch.protobuf.length / BATCH_SPANS)}/span), ` +
+      `JSON ${batch.json.length} bytes, gzipped protobuf ${gzipped.length} bytes`,
+  );
+  const jsonText = Buffer.from(batch.json).toString('utf8');
+
+  console.log(
+    `${''.padEnd(44)} ${['median round', 'best round', 'per CPU-second'].map((h) => h.padStart(17)).join('  ')}`,
+  );
+  const decodeProto = await measure(8, BATCH_SPANS, () => decodeTraceRequestProtobuf(batch.protobuf));
+  print('decode protobuf', decodeProto);
+  print(
+    'decode JSON (incl. JSON.parse)',
+    await measure(6, BATCH_SPANS, () => decodeTraceRequestJson(jsonText)),
+  );
+
+  const sink = new CountingSink();
+  const receiver = createOtlpReceiver(sink, {
+    host: '127.0.0.1',
+    httpPort: 0,
+    grpcPort: 0,
+    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    log: (line) => console.error(line),
+  });
+  const [http, grpc] = await receiver.start();
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const protoHeaders = { 'content-type': 'application/x-protobuf' };
+
+  const roundTrip = await measure(8, BATCH_SPANS, () =>
+    postOnce(agent, http!.port!, batch.protobuf, protoHeaders),
+  );
+  print('HTTP protobuf round trip, 1 in flight', roundTrip);
+  print(
+    'HTTP protobuf round trip, 4 in flight',
+    await measure(6, BATCH_SPANS * 4, () =>
+      Promise.all([1, 2, 3, 4].map(() => postOnce(agent, http!.port!, batch.protobuf, protoHeaders))),
+    ),
+  );
+  print(
+    'HTTP protobuf+gzip round trip, 1 in flight',
+    await measure(6, BATCH_SPANS, () =>
+      postOnce(agent, http!.port!, gzipped, { ...protoHeaders, 'content-encoding': 'gzip' }),
+    ),
+  );
+  print(
+    'HTTP JSON round trip, 1 in flight',
+    await measure(6, BATCH_SPANS, () =>
+      postOnce(agent, http!.port!, batch.json, { 'content-type': 'application/json' }),
+    ),
+  );
+
+  const client = new Client(`127.0.0.1:${grpc!.port}`, credentials.createInsecure());
+  const grpcBody = Buffer.from(batch.protobuf);
+  const grpcCall = () =>
+    new Promise<void>((resolve, reject) =>
+      client.makeUnaryRequest(
+        '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+        (bytes: Buffer) => bytes,
+        (bytes: Buffer) => bytes,
+        grpcBody,
+        new Metadata(),
+        (error) => (error ? reject(error) : resolve()),
+      ),
+    );
+  print('gRPC round trip, 1 in flight', await measure(6, BATCH_SPANS, grpcCall));
+
+  client.close();
+  agent.destroy();
+  await receiver.close();
+  console.log(`sink received ${sink.spans.toLocaleString('en-US')} spans in all`);
+  const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
+  console.log(
+    `ratios (best round): decode ${(decodeProto.best / 200_000).toFixed(2)}× the 200k spans/s decode target; ` +
+      `HTTP round trip ${(roundTrip.best / 50_000).toFixed(2)}× the 50k spans/s pipeline target (store excluded); ` +
+      `load average during the run ${load} on ${(await import('node:os')).availableParallelism()} cores`,
+  );
+}
+
+await main();

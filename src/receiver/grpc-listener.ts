@@ -1,0 +1,128 @@
+/**
+ * OTLP/gRPC (default :4317): the Export method of the trace, logs and metrics collector services.
+ * The service definitions use identity (Buffer) serializers so the request bytes reach the same
+ * protobuf decoder as OTLP/HTTP. grpc-js inflates gzip-compressed messages itself and enforces
+ * `grpc.max_receive_message_length` after inflating (RESOURCE_EXHAUSTED), which bounds gzip bombs.
+ */
+import {
+  Server,
+  ServerCredentials,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { OtelMcpError } from '../model/index.js';
+import type { ExportHandler } from './export-handler.js';
+import type { Listener } from './http-listener.js';
+import { endpointUrl, listenFailure, type ListenerStatus } from './listener-status.js';
+import { SIGNALS, type OtlpSignal } from './otlp-signals.js';
+import type { HeaderCheck } from './required-headers.js';
+import { wireStatus } from './wire-status.js';
+
+export interface GrpcListenerOptions {
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  headerCheck: HeaderCheck;
+  handler: ExportHandler;
+}
+
+/** A graceful shutdown waits for calls in flight; exports are short, so 2 s is generous. */
+const SHUTDOWN_GRACE_MS = 2_000;
+
+const identity = (bytes: Buffer): Buffer => bytes;
+
+function serviceDefinition(signal: OtlpSignal): ServiceDefinition {
+  return {
+    Export: {
+      path: `/${signal.grpcService}/Export`,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: identity,
+      requestDeserialize: identity,
+      responseSerialize: identity,
+      responseDeserialize: identity,
+    },
+  };
+}
+
+export function createGrpcListener(options: GrpcListenerOptions): Listener {
+  const server = new Server({
+    'grpc.max_receive_message_length': options.maxBodyBytes,
+  });
+  for (const signal of SIGNALS) {
+    const implementation: UntypedServiceImplementation = {
+      Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) =>
+        exportCall(signal, call, callback, options),
+    };
+    server.addService(serviceDefinition(signal), implementation);
+  }
+  let bound = false;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    start: () =>
+      new Promise<ListenerStatus>((resolve) => {
+        server.bindAsync(`${host}:${options.port}`, ServerCredentials.createInsecure(), (error, port) => {
+          if (error) {
+            resolve({
+              protocol: 'grpc',
+              host: options.host,
+              port: options.port,
+              listening: false,
+              error: listenFailure('grpc', options.host, options.port, error),
+            });
+            return;
+          }
+          bound = true;
+          resolve({
+            protocol: 'grpc',
+            host: options.host,
+            port,
+            listening: true,
+            endpoint: endpointUrl(options.host, port),
+          });
+        });
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!bound) {
+          server.forceShutdown();
+          return resolve();
+        }
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, SHUTDOWN_GRACE_MS);
+        timer.unref();
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}
+
+function exportCall(
+  signal: OtlpSignal,
+  call: ServerUnaryCall<Buffer, Buffer>,
+  callback: sendUnaryData<Buffer>,
+  options: GrpcListenerOptions,
+): void {
+  const authFailure = options.headerCheck.failure((name) => {
+    const value = call.metadata.get(name)[0];
+    return value === undefined ? undefined : value.toString();
+  });
+  const outcome =
+    authFailure !== undefined
+      ? options.handler.refused(new OtelMcpError('UNAUTHENTICATED', authFailure))
+      : options.handler.handle(signal, 'protobuf', call.request);
+  if (outcome.ok) {
+    callback(null, Buffer.from(outcome.body.buffer, outcome.body.byteOffset, outcome.body.byteLength));
+    return;
+  }
+  const message = outcome.error.hint
+    ? `${outcome.error.message} (${outcome.error.hint})`
+    : outcome.error.message;
+  callback({ code: wireStatus(outcome.error.code).grpc, details: message });
+}

@@ -1,0 +1,171 @@
+/**
+ * OTLP/HTTP (default :4318): POST /v1/traces, /v1/logs, /v1/metrics with application/x-protobuf or
+ * application/json bodies, optionally gzipped; the reply is in the request's content type. Every
+ * failure is answered with a status and a google.rpc.Status body; none reaches the process.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { errorMessage, OtelMcpError } from '../model/index.js';
+import type { ExportHandler } from './export-handler.js';
+import { encodeStatus, type WireFormat } from './export-response.js';
+import { endpointUrl, listenFailure, type ListenerStatus } from './listener-status.js';
+import { SIGNALS, type OtlpSignal } from './otlp-signals.js';
+import { ClientGone, decodeContent, readBody } from './request-body.js';
+import type { HeaderCheck } from './required-headers.js';
+import { wireStatus } from './wire-status.js';
+
+export interface HttpListenerOptions {
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  headerCheck: HeaderCheck;
+  handler: ExportHandler;
+  log: (line: string) => void;
+}
+
+export interface Listener {
+  start(): Promise<ListenerStatus>;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, WireFormat> = {
+  'application/x-protobuf': 'protobuf',
+  'application/protobuf': 'protobuf',
+  'application/json': 'json',
+};
+const RESPONSE_TYPE: Record<WireFormat, string> = {
+  protobuf: 'application/x-protobuf',
+  json: 'application/json',
+};
+const ROUTES = new Map<string, OtlpSignal>(SIGNALS.map((signal) => [signal.httpPath, signal]));
+const PATHS = SIGNALS.map((signal) => signal.httpPath).join(', ');
+
+export function createHttpListener(options: HttpListenerOptions): Listener {
+  const server = createServer((req, res) => {
+    serve(req, res, options).catch((error: unknown) => {
+      if (error instanceof ClientGone || req.destroyed) return;
+      options.log(
+        `otlp receiver: unexpected failure answering ${req.method} ${req.url}: ${errorMessage(error)}`,
+      );
+      if (!res.headersSent) reply(res, 'json', 500, 13, 'internal error in the OTLP receiver');
+      else res.destroy();
+    });
+  });
+  let address: AddressInfo | undefined;
+  return {
+    start: () =>
+      new Promise<ListenerStatus>((resolve) => {
+        const onError = (error: Error) => {
+          resolve({
+            protocol: 'http',
+            host: options.host,
+            port: options.port,
+            listening: false,
+            error: listenFailure('http', options.host, options.port, error),
+          });
+        };
+        server.once('error', onError);
+        server.listen(options.port, options.host, () => {
+          server.off('error', onError);
+          server.on('error', (error) =>
+            options.log(`otlp receiver: OTLP/HTTP server error: ${error.message}`),
+          );
+          address = server.address() as AddressInfo;
+          resolve({
+            protocol: 'http',
+            host: options.host,
+            port: address.port,
+            listening: true,
+            endpoint: endpointUrl(options.host, address.port),
+          });
+        });
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!address) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, options: HttpListenerOptions): Promise<void> {
+  const path = (req.url ?? '/').split('?', 1)[0]!;
+  const signal = ROUTES.get(path);
+  const format = CONTENT_TYPES[(req.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase()];
+  const replyFormat = format ?? 'json';
+  if (!signal) {
+    return reply(res, replyFormat, 404, 5, `no OTLP endpoint at ${path}: POST to ${PATHS}`);
+  }
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST');
+    return reply(
+      res,
+      replyFormat,
+      405,
+      12,
+      `method ${req.method} is not allowed on ${path}: OTLP exports use POST`,
+    );
+  }
+  const authFailure = options.headerCheck.failure((name) => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  });
+  if (authFailure !== undefined) {
+    return fail(res, replyFormat, options.handler, new OtelMcpError('UNAUTHENTICATED', authFailure));
+  }
+  if (!format) {
+    const given = req.headers['content-type'] ?? '(none)';
+    return fail(
+      res,
+      'json',
+      options.handler,
+      new OtelMcpError(
+        'UNSUPPORTED',
+        `unsupported Content-Type ${given} on ${path}: accepted are application/x-protobuf and application/json`,
+      ),
+    );
+  }
+  let body: Buffer;
+  try {
+    body = await readBody(req, options.maxBodyBytes);
+    body = await decodeContent(body, req.headers['content-encoding'], options.maxBodyBytes);
+  } catch (error) {
+    if (!(error instanceof OtelMcpError)) throw error;
+    // The rest of an oversized upload is not worth reading: close the connection after the reply.
+    if (error.code === 'RESOURCE_EXHAUSTED') res.setHeader('Connection', 'close');
+    return fail(res, format, options.handler, error);
+  }
+  const outcome = options.handler.handle(signal, format, body);
+  if (outcome.ok) {
+    res.writeHead(200, { 'Content-Type': RESPONSE_TYPE[format], 'Content-Length': outcome.body.length });
+    res.end(outcome.body);
+    return;
+  }
+  writeError(res, format, outcome.error);
+}
+
+function fail(res: ServerResponse, format: WireFormat, handler: ExportHandler, error: OtelMcpError): void {
+  handler.refused(error);
+  writeError(res, format, error);
+}
+
+function writeError(res: ServerResponse, format: WireFormat, error: OtelMcpError): void {
+  const status = wireStatus(error.code);
+  // 503 is retryable (OTLP spec): tell the SDK how soon.
+  if (status.http === 503) res.setHeader('Retry-After', '1');
+  const message = error.hint ? `${error.message} (${error.hint})` : error.message;
+  reply(res, format, status.http, status.grpc, message);
+}
+
+function reply(
+  res: ServerResponse,
+  format: WireFormat,
+  httpStatus: number,
+  grpcCode: number,
+  message: string,
+): void {
+  const body = encodeStatus(format, grpcCode, message);
+  res.writeHead(httpStatus, { 'Content-Type': RESPONSE_TYPE[format], 'Content-Length': body.length });
+  res.end(body);
+}
