@@ -1,0 +1,72 @@
+import type { McpServer } from '@modelcontextprotocol/server';
+import type { Config } from '../config/config-schema.js';
+import { createEmbeddedBackend } from '../backends/embedded/embedded-backend.js';
+import { createBackendSelection } from '../mcp/backend-selection.js';
+import { createServerFactory } from '../mcp/create-server.js';
+import type { ToolDeps } from '../mcp/tool-deps.js';
+import { createOtlpReceiver, type OtlpReceiver } from '../receiver/otlp-receiver.js';
+import { openTraceStore, type TraceStore } from '../store/trace-store.js';
+import type { Logger } from './stderr-logger.js';
+
+/** The running parts of otel-mcp, wired together: the composition root. */
+export interface OtelMcpApp {
+  config: Config;
+  store: TraceStore;
+  receiver: OtlpReceiver;
+  /** Builds one MCP server (per stdio connection or per HTTP request). */
+  serverFactory: () => McpServer;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  log: Logger;
+  version: string;
+  now?: () => Date;
+}
+
+/** Opens the store, starts the receiver (a taken port is reported, not fatal) and builds the MCP server factory. */
+export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
+  const { config, log } = options;
+  const store = openTraceStore({
+    dataDir: config.data_dir,
+    retention: { maxSpans: config.retention.max_spans, maxAgeMs: config.retention.max_age_hours * 3_600_000 },
+    log: (line: string) => log.info(line),
+  });
+  const receiver = createOtlpReceiver(store, {
+    host: config.receiver.host,
+    httpPort: config.receiver.http_port,
+    grpcPort: config.receiver.grpc_port,
+    maxBodyBytes: config.receiver.max_body_bytes,
+    requiredHeaders: config.backends.otlp?.headers,
+    log: (line: string) => log.info(line),
+  });
+  const listeners = await receiver.start();
+  for (const listener of listeners) {
+    if (listener.listening) log.info(`OTLP/${listener.protocol.toUpperCase()} receiver listening on ${listener.endpoint}`);
+    else if (listener.error) log.warn(`OTLP/${listener.protocol.toUpperCase()} receiver not started: ${listener.error}`);
+  }
+  const embedded = createEmbeddedBackend(store);
+  const deps: ToolDeps = {
+    config,
+    now: options.now ?? (() => new Date()),
+    backends: createBackendSelection([embedded]),
+    embedded: {
+      resolveTraceIdPrefix: (prefix, limit) => store.resolveTraceIdPrefix(prefix, limit),
+      getLogs: (query) => store.getLogs(query),
+      listServices: () => store.listServices(),
+    },
+    receiverStatus: () => receiver.status(),
+  };
+  const serverFactory = createServerFactory({ version: options.version, deps });
+  return {
+    config,
+    store,
+    receiver,
+    serverFactory,
+    async close() {
+      await receiver.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import { loadConfig } from '../config/load-config.js';
+import { errorMessage, isOtelMcpError } from '../model/errors.js';
+import { serveHttp } from '../mcp/transports/http-transport.js';
+import { startApp } from './app.js';
+import { packageVersion } from './package-version.js';
+import { HELP_TEXT, parseCommandLine } from './parse-args.js';
+import { createStderrLogger } from './stderr-logger.js';
+
+/** Exit codes: 2 for a usage or configuration error the user can fix, 1 for anything else. */
+const EXIT_USAGE = 2;
+const EXIT_FAILURE = 1;
+
+async function main(argv: string[]): Promise<void> {
+  const { command, flags } = parseCommandLine(argv);
+  if (command === 'help') {
+    process.stdout.write(HELP_TEXT);
+    return;
+  }
+  const version = packageVersion();
+  if (command === 'version') {
+    process.stdout.write(`${version}\n`);
+    return;
+  }
+  const { config, warnings, file } = loadConfig({ flags, env: process.env, cwd: process.cwd() });
+  const log = createStderrLogger(config.log_level);
+  for (const warning of warnings) log.warn(warning);
+  if (file) log.info(`configuration from ${file}`);
+  const app = await startApp({ config, log, version });
+  log.info(`data in ${config.data_dir}`);
+
+  let closing = false;
+  const shutdown = async (reason: string) => {
+    if (closing) return;
+    closing = true;
+    log.info(`shutting down (${reason})`);
+    await stopTransport();
+    await app.close();
+    process.exit(0);
+  };
+  let stopTransport: () => Promise<void>;
+  if (config.mcp.http_port !== null) {
+    const endpoint = await serveHttp(app.serverFactory, config.mcp.host, config.mcp.http_port);
+    log.info(`MCP over Streamable HTTP at ${endpoint.url}`);
+    stopTransport = () => endpoint.close();
+  } else {
+    const handle = serveStdio(app.serverFactory);
+    stopTransport = () => handle.close();
+    // The client closing stdin is how a stdio session ends.
+    process.stdin.once('end', () => void shutdown('stdin closed'));
+    log.info('MCP on stdio');
+  }
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const hint = isOtelMcpError(error) && error.hint ? `\n  ${error.hint}` : '';
+  process.stderr.write(`otel-mcp: ${errorMessage(error)}${hint}\n`);
+  process.exit(isOtelMcpError(error) && error.code === 'INVALID_ARGUMENT' ? EXIT_USAGE : EXIT_FAILURE);
+});

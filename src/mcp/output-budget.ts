@@ -1,0 +1,57 @@
+/**
+ * Output budgets (DESIGN.md §3.4). A tool answer shares a model's context with everything else, so
+ * it is bounded: ~8k tokens by default, settable per call. Tokens are estimated from characters:
+ * JSON and ids run near 3.5 characters a token in common tokenizers, prose nearer 4; 3.5 errs short.
+ */
+export const CHARS_PER_TOKEN = 3.5;
+
+export interface OutputBudget {
+  tokens: number;
+  chars: number;
+}
+
+export function budgetFromTokens(tokens: number): OutputBudget {
+  return { tokens, chars: Math.floor(tokens * CHARS_PER_TOKEN) };
+}
+
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / CHARS_PER_TOKEN);
+}
+
+export interface FittedList<T> {
+  items: T[];
+  /** How many items did not fit. */
+  omitted: number;
+}
+
+/**
+ * Keeps the longest prefix of `items` whose rendering fits in `maxChars`. Sizes are summed per item,
+ * so the cost is linear in what is kept, not in the whole list.
+ */
+export function fitList<T>(items: readonly T[], maxChars: number, size: (item: T) => number): FittedList<T> {
+  let used = 0;
+  let count = 0;
+  for (const item of items) {
+    const cost = size(item) + 1;
+    if (used + cost > maxChars && count > 0) break;
+    used += cost;
+    count += 1;
+    if (used > maxChars) break;
+  }
+  return { items: items.slice(0, count), omitted: items.length - count };
+}
+
+export function jsonSize(value: unknown): number {
+  return JSON.stringify(value, bigintReplacer).length;
+}
+
+/** JSON.stringify replacer that writes bigints (nanosecond timestamps) as decimal strings. */
+export function bigintReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/** Cuts a long string value, saying how much was cut, so one huge attribute cannot eat the budget. */
+export function clipText(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  return `${text.slice(0, maxChars)}… [${text.length - maxChars} more chars]`;
+}

@@ -1,0 +1,39 @@
+/**
+ * What the server tells an agent when it connects: the trace-driven loop and which tool to reach
+ * for first. Only tools that are registered (toolsets can be switched off) are named.
+ */
+export function serverInstructions(registered: ReadonlySet<string>): string {
+  const has = (name: string) => registered.has(name);
+  const lines = ['otel-mcp checks the OpenTelemetry traces your software produces against the trace you expect.'];
+  if (has('define_trace_spec')) {
+    lines.push(
+      '',
+      'Trace-driven loop:',
+      '1. State the expected trace with define_trace_spec (from scratch, from list_spec_templates, or generate_spec_from_traces on a good trace).',
+    );
+    if (has('execute_and_capture')) {
+      lines.push(
+        '2. Run the code with execute_and_capture(command, session_id): it runs with the OTel SDK pointed here and compares the run\'s traces with the spec.',
+        '3. Read the verdict (missing spans, wrong parents, tag mismatches, slow spans, errors, suggestions), fix the code, run again; get_session_metrics and suggest_next_steps track progress.',
+      );
+    } else {
+      lines.push('2. Run your code with the environment from get_otlp_endpoint, then compare_trace_to_spec(trace_id, spec_name); fix and repeat.');
+    }
+  }
+  if (has('get_otlp_endpoint')) {
+    lines.push('', 'To instrument a service yourself, get_otlp_endpoint gives the endpoint and the environment variables to set.');
+  }
+  if (has('get_trace_by_id')) {
+    lines.push(
+      'Reading traces: list_services → get_traces or search_traces → get_trace_by_id (view summary, tree or spans) → get_span_details.',
+    );
+  }
+  if (has('analyze_trace')) {
+    lines.push('analyze_trace explains where time goes and what failed; detect_performance_issues finds N+1 queries, sequential calls and slow queries.');
+  }
+  lines.push(
+    '',
+    'Answers are bounded (budget_tokens); when something is cut the answer says so and gives a cursor. Trace ids may be unique prefixes. Tools take `backend` to read from a configured Jaeger, Zipkin or Tempo instead of the embedded store.',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,49 @@
+import type * as z from 'zod';
+import type { Toolset } from '../config/config-schema.js';
+import type { OutputBudget } from './output-budget.js';
+import type { ToolDeps } from './tool-deps.js';
+
+/** What a handler returns: the structured data (matching the output schema) and a short text rendering. */
+export interface ToolOutput<Structured> {
+  structured: Structured;
+  /** What a model reads first: compact, and never a second copy of a large structured payload. */
+  text: string;
+}
+
+export interface ToolContext {
+  deps: ToolDeps;
+  budget: OutputBudget;
+}
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+/**
+ * One tool, declared as data (name, schemas, annotations, handler) and registered by the registry.
+ * A handler throws `OtelMcpError` for failures the agent can act on; the registry turns it into
+ * an `isError` result carrying the hint.
+ */
+export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output extends z.ZodObject = z.ZodObject> {
+  name: string;
+  /** The project plan's other names for the same handler (DESIGN.md §3.4 "plan synonyms"). */
+  synonyms?: string[];
+  title: string;
+  description: string;
+  toolset: Toolset;
+  input: Input;
+  output: Output;
+  annotations: ToolAnnotations;
+  handler(input: z.infer<Input>, context: ToolContext): Promise<ToolOutput<z.infer<Output>>>;
+}
+
+export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
+  definition: ToolDefinition<Input, Output>,
+): ToolDefinition<Input, Output> {
+  return definition;
+}
+
+export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };

@@ -1,0 +1,35 @@
+import type { Config } from '../config/config-schema.js';
+import type { LogRecord } from '../model/log-record.js';
+import type { BackendSelection } from './backend-selection.js';
+
+/** One listener of the embedded receiver as the tools report it. */
+export interface ListenerReport {
+  protocol: 'http' | 'grpc';
+  host: string;
+  port: number | null;
+  listening: boolean;
+  error?: string;
+}
+
+export interface ServiceReport {
+  name: string;
+  spanCount: number;
+  lastSeenUnixNano?: bigint;
+}
+
+/** What the tools need of the embedded store beyond the common backend interface. */
+export interface EmbeddedQueries {
+  /** Every stored trace id that starts with `prefix`, at most `limit`. */
+  resolveTraceIdPrefix(prefix: string, limit: number): string[];
+  getLogs(query: { traceId: string; spanId?: string; limit: number }): LogRecord[];
+  listServices(): ServiceReport[];
+}
+
+/** Everything a tool handler may use; built once by the server and passed in (no globals). */
+export interface ToolDeps {
+  config: Config;
+  now: () => Date;
+  backends: BackendSelection;
+  embedded: EmbeddedQueries;
+  receiverStatus: () => ListenerReport[];
+}

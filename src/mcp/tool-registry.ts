@@ -1,0 +1,43 @@
+import type { McpServer } from '@modelcontextprotocol/server';
+import type { Toolset } from '../config/config-schema.js';
+import { budgetFromTokens, clipText } from './output-budget.js';
+import type { ToolDefinition } from './tool-definition.js';
+import type { ToolDeps } from './tool-deps.js';
+import { toErrorResult, toToolResult } from './tool-result.js';
+
+export type AnyTool = ToolDefinition<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The tools of the enabled toolsets, each under its name and its plan synonyms. */
+export function enabledTools(tools: readonly AnyTool[], toolsets: readonly Toolset[]): AnyTool[] {
+  const enabled = new Set(toolsets);
+  return tools.filter((tool) => enabled.has(tool.toolset));
+}
+
+/**
+ * Registers tool definitions on an SDK server. Every call gets its output budget, and every thrown
+ * error becomes an `isError` result with a next step: the server never answers a tool call with a
+ * protocol error (DESIGN.md §3.4).
+ */
+export function registerTools(server: McpServer, tools: readonly AnyTool[], deps: ToolDeps): void {
+  for (const tool of tools) {
+    for (const name of [tool.name, ...(tool.synonyms ?? [])]) {
+      const description = name === tool.name ? tool.description : `Same as ${tool.name}. ${tool.description}`;
+      server.registerTool(
+        name,
+        { title: tool.title, description, inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations },
+        async (input: Record<string, unknown>) => {
+          const requested = typeof input.budget_tokens === 'number' ? input.budget_tokens : undefined;
+          const budget = budgetFromTokens(requested ?? deps.config.mcp.output_budget_tokens);
+          try {
+            const output = await tool.handler(input, { deps, budget });
+            // Last-resort guard; handlers fit their own output and say what they cut.
+            if (output.text.length > budget.chars) output.text = clipText(output.text, budget.chars);
+            return toToolResult(output);
+          } catch (error) {
+            return toErrorResult(name, error);
+          }
+        },
+      );
+    }
+  }
+}

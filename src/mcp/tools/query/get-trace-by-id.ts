@@ -1,0 +1,49 @@
+import * as z from 'zod';
+import { READ_ONLY, defineTool } from '../../tool-definition.js';
+import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
+import { loadTrace } from '../trace-lookup.js';
+import { buildSpansView, spansViewSchema } from './trace-views/spans-view.js';
+import { buildSummaryView, summaryViewSchema } from './trace-views/summary-view.js';
+import { buildTreeView, treeViewSchema } from './trace-views/tree-view.js';
+
+export const getTraceByIdTool = defineTool({
+  name: 'get_trace_by_id',
+  title: 'Open one trace',
+  description:
+    "One trace in a chosen view: 'summary' (default: roots, services, errors, slowest spans), 'tree' (indented waterfall with durations, errors ✗, critical path *, repeated siblings collapsed ×N), or 'spans' (paginated span list with key attributes; pass cursor for more). Accepts a unique id prefix. For every attribute of one span use get_span_details; for the critical path and detectors use analyze_trace / detect_performance_issues.",
+  toolset: 'query',
+  input: z.object({
+    trace_id: traceIdInput,
+    view: z.enum(['summary', 'tree', 'spans']).optional().describe("'summary' (default), 'tree' or 'spans'"),
+    cursor: z.string().optional().describe("For view 'spans': the next_cursor of the previous page"),
+    max_depth: z.number().int().min(1).max(100).optional().describe("For view 'tree': deepest level shown"),
+    focus_span_id: z.string().optional().describe("For view 'tree': show only this span's subtree"),
+    backend: backendInput,
+    budget_tokens: budgetInput,
+  }),
+  output: z.object({
+    trace_id: z.string(),
+    backend: z.string(),
+    view: z.enum(['summary', 'tree', 'spans']),
+    summary: summaryViewSchema.optional(),
+    tree: treeViewSchema.optional(),
+    spans_page: spansViewSchema.optional(),
+  }),
+  annotations: READ_ONLY,
+  async handler(input, { deps, budget }) {
+    const trace = await loadTrace(deps, input.trace_id, input.backend);
+    const backend = deps.backends.get(input.backend).name;
+    const view = input.view ?? 'summary';
+    const base = { trace_id: trace.traceId, backend, view };
+    if (view === 'spans') {
+      const page = buildSpansView(trace, budget, input.cursor);
+      return { structured: { ...base, spans_page: page.view }, text: page.text };
+    }
+    if (view === 'tree') {
+      const tree = buildTreeView(trace, budget, { maxDepth: input.max_depth, focusSpanId: input.focus_span_id });
+      return { structured: { ...base, tree: tree.view }, text: tree.text };
+    }
+    const summary = buildSummaryView(trace);
+    return { structured: { ...base, summary: summary.view }, text: summary.text };
+  },
+});

@@ -1,0 +1,35 @@
+import * as z from 'zod';
+import { READ_ONLY, defineTool } from '../../tool-definition.js';
+import { parseTimeRange } from '../../time-range.js';
+import { backendInput, budgetInput, limitInput, timeRangeInput } from '../common-inputs.js';
+import { renderTraceList, traceListOutput } from './trace-summary-output.js';
+
+const DEFAULT_LIMIT = 20;
+
+export const getTracesTool = defineTool({
+  name: 'get_traces',
+  title: "Recent traces of a service",
+  description:
+    "The most recent traces in which a service took part, newest first, one summary each (root, duration, span and error counts). For filters on operation, attributes, duration or status use search_traces; to open one trace use get_trace_by_id.",
+  toolset: 'query',
+  input: z.object({
+    service_name: z.string().min(1).optional().describe('Exact service name; omit for traces of every service'),
+    time_range: timeRangeInput,
+    limit: limitInput(DEFAULT_LIMIT, 200),
+    backend: backendInput,
+    budget_tokens: budgetInput,
+  }),
+  output: traceListOutput,
+  annotations: READ_ONLY,
+  async handler(input, { deps, budget }) {
+    const backend = deps.backends.get(input.backend);
+    const limit = input.limit ?? DEFAULT_LIMIT;
+    const window = parseTimeRange(input.time_range ?? 'last_1_hour', deps.now());
+    const summaries = await backend.findTraces({
+      ...(input.service_name ? { serviceName: input.service_name } : {}),
+      window,
+      limit,
+    });
+    return renderTraceList(backend.name, summaries, budget, summaries.length >= limit);
+  },
+});

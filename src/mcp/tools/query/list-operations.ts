@@ -1,0 +1,58 @@
+import * as z from 'zod';
+import { OtelMcpError } from '../../../model/errors.js';
+import { READ_ONLY, defineTool } from '../../tool-definition.js';
+import { fitList, jsonSize } from '../../output-budget.js';
+import { backendInput } from '../common-inputs.js';
+import { nearestNames } from '../nearest-names.js';
+
+export const listOperationsTool = defineTool({
+  name: 'list_operations',
+  title: "List a service's operations",
+  description:
+    'The span names (operations) one service has produced, with span kinds where the backend knows them. Use list_services first for valid service names; search_traces to find traces of one operation.',
+  toolset: 'query',
+  input: z.object({
+    service_name: z.string().min(1).describe('Exact service name (resource attribute service.name), as listed by list_services'),
+    backend: backendInput,
+  }),
+  output: z.object({
+    backend: z.string(),
+    service_name: z.string(),
+    operations: z.array(z.object({ name: z.string(), span_kind: z.string().optional() })),
+    total: z.number(),
+    truncated: z.boolean(),
+  }),
+  annotations: READ_ONLY,
+  async handler(input, { deps, budget }) {
+    const backend = deps.backends.get(input.backend);
+    const operations = (await backend.listOperations(input.service_name)).map((item) => ({
+      name: item.name,
+      ...(item.spanKind ? { span_kind: item.spanKind } : {}),
+    }));
+    if (operations.length === 0) {
+      const services = await backend.listServices();
+      if (!services.includes(input.service_name)) {
+        throw new OtelMcpError(
+          'NOT_FOUND',
+          `no service '${input.service_name}' in backend '${backend.name}'`,
+          services.length === 0
+            ? 'no service has sent traces yet; see get_otlp_endpoint'
+            : `did you mean ${nearestNames(input.service_name, services).join(', ')}? (list_services shows all)`,
+        );
+      }
+    }
+    const fitted = fitList(operations, budget.chars / 2, jsonSize);
+    const lines = fitted.items.map((item) => (item.span_kind ? `${item.name}  (${item.span_kind})` : item.name));
+    if (fitted.omitted > 0) lines.push(`… ${fitted.omitted} more operations not shown (raise budget_tokens).`);
+    return {
+      structured: {
+        backend: backend.name,
+        service_name: input.service_name,
+        operations: fitted.items,
+        total: operations.length,
+        truncated: fitted.omitted > 0,
+      },
+      text: lines.join('\n') || `Service '${input.service_name}' has no operations yet.`,
+    };
+  },
+});

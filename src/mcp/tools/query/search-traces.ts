@@ -1,0 +1,56 @@
+import * as z from 'zod';
+import type { AttributeFilter } from '../../../model/query.js';
+import { READ_ONLY, defineTool } from '../../tool-definition.js';
+import { parseTimeRange } from '../../time-range.js';
+import { backendInput, budgetInput, limitInput, timeRangeInput } from '../common-inputs.js';
+import { renderTraceList, traceListOutput } from './trace-summary-output.js';
+
+const DEFAULT_LIMIT = 20;
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+const query = z
+  .object({
+    service_name: z.string().min(1).optional().describe('A span of this service must match'),
+    operation_name: z.string().min(1).optional().describe('Span name (operation) that must match'),
+    attributes: z
+      .record(z.string(), z.union([scalar, z.object({ exists: z.literal(true) })]))
+      .optional()
+      .describe('Span (or resource) attributes that must match: {"http.response.status_code": 500} (200 matches "200"); {"key": {"exists": true}} for presence'),
+    min_duration_ms: z.number().min(0).optional().describe('The matching span lasted at least this long'),
+    max_duration_ms: z.number().min(0).optional().describe('The matching span lasted at most this long'),
+    status: z.enum(['error', 'ok']).optional().describe("'error': traces with at least one error span; 'ok': traces without any"),
+    time_range: timeRangeInput,
+    limit: limitInput(DEFAULT_LIMIT, 200),
+  })
+  .describe('All filters must hold for one span of the trace; status applies to the whole trace');
+
+export const searchTracesTool = defineTool({
+  name: 'search_traces',
+  title: 'Search traces',
+  description:
+    'Find traces by service, operation, attributes, span duration, error status and time window; newest first, one summary line each. For just the latest traces of a service use get_traces; to open one use get_trace_by_id.',
+  toolset: 'query',
+  input: z.object({ query, backend: backendInput, budget_tokens: budgetInput }),
+  output: traceListOutput,
+  annotations: READ_ONLY,
+  async handler(input, { deps, budget }) {
+    const q = input.query;
+    const backend = deps.backends.get(input.backend);
+    const limit = q.limit ?? DEFAULT_LIMIT;
+    const attributes: AttributeFilter[] = Object.entries(q.attributes ?? {}).map(([key, value]) =>
+      typeof value === 'object' ? { key } : { key, value },
+    );
+    const summaries = await backend.findTraces({
+      ...(q.service_name ? { serviceName: q.service_name } : {}),
+      ...(q.operation_name ? { operationName: q.operation_name } : {}),
+      ...(attributes.length > 0 ? { attributes } : {}),
+      ...(q.min_duration_ms !== undefined ? { minDurationMs: q.min_duration_ms } : {}),
+      ...(q.max_duration_ms !== undefined ? { maxDurationMs: q.max_duration_ms } : {}),
+      ...(q.status ? { status: q.status } : {}),
+      window: parseTimeRange(q.time_range ?? 'last_1_hour', deps.now()),
+      limit,
+    });
+    return renderTraceList(backend.name, summaries, budget, summaries.length >= limit);
+  },
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+/** The contract suite against real Jaeger, Zipkin and Tempo servers (scripts/backends/start-all.sh). */
+export default defineConfig({
+  test: {
+    include: ['test/backends/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    // One server each; running the files one after another keeps their ingest-then-search timing honest.
+    fileParallelism: false,
+  },
+});
