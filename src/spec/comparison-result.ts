@@ -1,0 +1,144 @@
+/**
+ * What a comparison returns. It goes into an AI model's context, so it is compact: one line of
+ * evidence per violation, grouped when many spans break the same rule of the same entry, and
+ * capped lists with honest counts of what was left out. Field names are snake_case like the plan's.
+ */
+
+export type ViolationKind =
+  | 'missing'
+  | 'count_too_low'
+  | 'count_too_high'
+  | 'forbidden_present'
+  | 'wrong_parent'
+  | 'wrong_service'
+  | 'wrong_kind'
+  | 'tag_mismatch'
+  | 'tag_missing'
+  | 'optional_tag_mismatch'
+  | 'order'
+  | 'duration'
+  /** Extension: the `links` expectation of an entry. */
+  | 'links'
+  | 'unexpected_error'
+  | 'expected_error_missing'
+  | 'wrong_exception'
+  | 'total_duration'
+  | 'span_count'
+  | 'depth'
+  | 'unexpected_span';
+
+export interface SpanRef {
+  span_id: string;
+  name: string;
+  service: string;
+}
+
+/** The actual span that comes closest to a missing entry, and how it differs. */
+export interface NearestCandidate {
+  span: SpanRef;
+  /** e.g. `service order-service (expected payment-service)`, `under POST /orders (order-service)`. */
+  differences: string[];
+}
+
+export interface Violation {
+  kind: ViolationKind;
+  /** The entry's path (`checkout > payment.process`), `error_conditions[0]`, or `(trace)`. */
+  path: string;
+  /** One sentence of evidence. */
+  message: string;
+  /** The culprit actual span, where one exists. */
+  span?: SpanRef;
+  /** For a missing child: the actual span it should have been under. */
+  under?: SpanRef;
+  nearest?: NearestCandidate;
+  /** For tag violations: the attribute name. */
+  tag?: string;
+  expected?: string;
+  actual?: string;
+  /** What to change, in the agent's terms. */
+  fix: string;
+  /** How many times this rule of this entry was broken (when more than once). */
+  occurrences?: number;
+  /** Further culprit spans when grouped (at most 4). */
+  other_span_ids?: string[];
+}
+
+export interface MissingSpan {
+  path: string;
+  operation_name: string;
+  service_name?: string;
+  /** `1`, `≥1`, `2..5`. */
+  expected: string;
+  found: number;
+  /** The violation kind that explains the absence, when not plain `missing`. */
+  reason?: ViolationKind;
+}
+
+export interface UnexpectedSpanGroup {
+  name: string;
+  service: string;
+  count: number;
+  /** At most 3. */
+  span_ids: string[];
+}
+
+export interface PerformanceIssue {
+  kind: 'duration' | 'total_duration' | 'span_count' | 'depth';
+  path: string;
+  span?: SpanRef;
+  measured: number;
+  min?: number;
+  max?: number;
+  unit: 'ms' | 'spans' | 'levels';
+  message: string;
+}
+
+export interface EntryMatch {
+  span_id: string;
+  duration_ms: number;
+}
+
+/** Per-entry outcome, for session progress and collection statistics. */
+export interface EntryResult {
+  path: string;
+  operation_name: string;
+  service_name?: string;
+  expected: string;
+  /** Spans matched to this entry, over every place it was looked for. */
+  found: number;
+  /** No violation names this entry's path. */
+  satisfied: boolean;
+  /** The first matches in start order (at most `maxMatchesPerEntry`). */
+  matches: EntryMatch[];
+}
+
+export interface ComparisonResult {
+  spec_name: string;
+  trace_id: string;
+  matches_specification: boolean;
+  /** Share of the spec's checks that hold, 0..1. */
+  score: number;
+  checks: { passed: number; total: number };
+  violations: Violation[];
+  missing_spans: MissingSpan[];
+  unexpected_spans: UnexpectedSpanGroup[];
+  /** All spans that matched no entry, including those beyond the listed groups. */
+  unexpected_span_count: number;
+  performance_issues: PerformanceIssue[];
+  suggestions: string[];
+  entries: EntryResult[];
+  span_count: number;
+  /** Present when lists were cut to keep the result compact. */
+  truncated?: { violations?: number; unexpected_span_groups?: number };
+}
+
+export interface CompareOptions {
+  /** Default 40: enough for every distinct problem of a realistic spec. */
+  maxViolations?: number;
+  /** Default 50 matched spans listed per entry. */
+  maxMatchesPerEntry?: number;
+  /** Default 20 groups of unexpected spans. */
+  maxUnexpectedGroups?: number;
+  /** Default 8 suggestions. */
+  maxSuggestions?: number;
+}

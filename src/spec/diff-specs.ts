@@ -1,0 +1,113 @@
+/**
+ * The difference between two versions of a spec, compact and readable: entries added, removed or
+ * changed (by path), and each changed field as old → new. Entries are matched by path, so a
+ * renamed entry shows as one removed and one added (with its children).
+ */
+import { listEntryPaths, siblingSegments, type SpecEntryPath } from './spec-paths.js';
+import type { SpanSpec, TraceSpec } from './trace-spec.js';
+
+export interface SpecChange {
+  change: 'added' | 'removed' | 'changed';
+  /** An entry path (`checkout > payment.process`) or a spec field (`performance_constraints.max_depth`). */
+  path: string;
+  /** For a changed entry: which field (`count`, `required_tags.http.route`). */
+  field?: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface SpecDiff {
+  identical: boolean;
+  changes: SpecChange[];
+  /** One line per change: `+ path`, `- path`, `~ path: field old → new`. */
+  summary: string[];
+}
+
+const ENTRY_FIELDS = ['service_name', 'kind', 'count', 'direct', 'expected_duration_ms', 'links', 'ordered', 'description'] as const;
+
+/** `{min: 1, max: 3}`, `"card"`, `200`, `(none)`. */
+export function showSpecValue(value: unknown): string {
+  if (value === undefined) return '(none)';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(showSpecValue).join(', ')}]`;
+  return `{${Object.entries(value)
+    .map(([key, item]) => `${key}: ${showSpecValue(item)}`)
+    .join(', ')}}`;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function diffSpecs(before: TraceSpec, after: TraceSpec): SpecDiff {
+  const changes: SpecChange[] = [];
+  const field = (path: string, a: unknown, b: unknown): void => {
+    if (same(a, b)) return;
+    changes.push({ change: a === undefined ? 'added' : b === undefined ? 'removed' : 'changed', path, before: a, after: b });
+  };
+  field('name', before.name, after.name);
+  field('description', before.description, after.description);
+  field('strict', before.strict ?? false, after.strict ?? false);
+  diffEntries(before.expected_spans, after.expected_spans, changes);
+  const constraintKeys = new Set([...Object.keys(before.performance_constraints ?? {}), ...Object.keys(after.performance_constraints ?? {})]);
+  for (const key of constraintKeys) {
+    const read = (spec: TraceSpec): unknown => (spec.performance_constraints as Record<string, unknown> | undefined)?.[key];
+    field(`performance_constraints.${key}`, read(before), read(after));
+  }
+  const conditions = Math.max(before.error_conditions?.length ?? 0, after.error_conditions?.length ?? 0);
+  for (let position = 0; position < conditions; position += 1) {
+    field(`error_conditions[${position}]`, before.error_conditions?.[position], after.error_conditions?.[position]);
+  }
+  return { identical: changes.length === 0, changes, summary: changes.map(summarize) };
+}
+
+function diffEntries(before: readonly SpanSpec[], after: readonly SpanSpec[], changes: SpecChange[]): void {
+  const oldPaths = new Map(listEntryPaths(before).map((item) => [item.path, item]));
+  const newPaths = new Map(listEntryPaths(after).map((item) => [item.path, item]));
+  for (const [path, item] of oldPaths) {
+    // A removed parent implies its children: report the top of each removed subtree only.
+    if (!newPaths.has(path) && (item.parentPath === undefined || newPaths.has(item.parentPath))) {
+      changes.push({ change: 'removed', path, before: item.entry });
+    }
+  }
+  for (const [path, item] of newPaths) {
+    const old = oldPaths.get(path);
+    if (!old) {
+      if (item.parentPath === undefined || oldPaths.has(item.parentPath)) changes.push({ change: 'added', path, after: item.entry });
+      continue;
+    }
+    diffEntry(old, item, changes);
+  }
+}
+
+function diffEntry(old: SpecEntryPath, current: SpecEntryPath, changes: SpecChange[]): void {
+  const path = current.path;
+  const push = (fieldName: string, a: unknown, b: unknown): void => {
+    if (!same(a, b)) changes.push({ change: 'changed', path, field: fieldName, before: a, after: b });
+  };
+  for (const key of ENTRY_FIELDS) push(key, old.entry[key], current.entry[key]);
+  for (const tags of ['required_tags', 'optional_tags'] as const) {
+    const a = old.entry[tags] ?? {};
+    const b = current.entry[tags] ?? {};
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) push(`${tags}.${key}`, a[key], b[key]);
+  }
+  // With `ordered: true` the order of children is part of the spec.
+  const oldOrder = siblingSegments(old.entry.children ?? []);
+  const newOrder = siblingSegments(current.entry.children ?? []);
+  const common = newOrder.filter((segment) => oldOrder.includes(segment));
+  const oldCommon = oldOrder.filter((segment) => newOrder.includes(segment));
+  if (!same(common, oldCommon)) push('children order', oldCommon, common);
+}
+
+function summarize(change: SpecChange): string {
+  if (change.change === 'added' && change.field === undefined && isEntry(change.after)) {
+    return `+ ${change.path}${change.after.service_name ? ` (${change.after.service_name})` : ''}`;
+  }
+  if (change.change === 'removed' && change.field === undefined && isEntry(change.before)) return `- ${change.path}`;
+  const label = change.field ? `${change.path}: ${change.field}` : change.path;
+  return `~ ${label}: ${showSpecValue(change.before)} → ${showSpecValue(change.after)}`;
+}
+
+function isEntry(value: unknown): value is SpanSpec {
+  return typeof value === 'object' && value !== null && 'operation_name' in value;
+}

@@ -1,0 +1,27 @@
+/** What the rule checks of one comparison accumulate: violations, tallied checks, culprit spans. */
+import type { MissingSpan, PerformanceIssue, Violation } from './comparison-result.js';
+
+export class Findings {
+  readonly violations: Violation[] = [];
+  readonly performance: PerformanceIssue[] = [];
+  readonly missing: MissingSpan[] = [];
+  /** Span indices already named as the culprit of a violation (not reported again as unexpected). */
+  readonly culprits = new Set<number>();
+  passed = 0;
+  total = 0;
+  /** Off while checking provisional scopes, whose checks the score already counted as failed. */
+  tallying = true;
+  /** Deficits reported per entry path (grouped violations keep only the first few in detail). */
+  readonly deficits = new Map<string, number>();
+
+  check(ok: boolean, weight = 1): void {
+    if (!this.tallying) return;
+    this.total += weight;
+    if (ok) this.passed += weight;
+  }
+
+  add(violation: Violation, ...culpritSpans: number[]): void {
+    this.violations.push(violation);
+    for (const span of culpritSpans) this.culprits.add(span);
+  }
+}

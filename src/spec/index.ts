@@ -1,0 +1,42 @@
+/**
+ * The trace spec language (DESIGN.md §4), pure: parse and validate specs, compare a trace with a
+ * spec, templates, version diffs and partial updates, collection summaries, and suggestions.
+ */
+export type {
+  CountSpec,
+  DurationSpec,
+  ErrorCondition,
+  MatcherOperator,
+  NormalizedRange,
+  PerformanceConstraints,
+  RangeSpec,
+  SpanSpec,
+  SpecSpanKind,
+  TagExpectation,
+  TagMatcher,
+  TraceSpec,
+} from './trace-spec.js';
+export { MATCHER_OPERATORS, SPEC_SPAN_KINDS, normalizeCount, normalizeDuration } from './trace-spec.js';
+export { parseTraceSpec, validateTraceSpec, type SpecProblem, type SpecValidation } from './validate-spec.js';
+export { compareTraceToSpec } from './compare-trace.js';
+export type {
+  CompareOptions,
+  ComparisonResult,
+  EntryMatch,
+  EntryResult,
+  MissingSpan,
+  NearestCandidate,
+  PerformanceIssue,
+  SpanRef,
+  UnexpectedSpanGroup,
+  Violation,
+  ViolationKind,
+} from './comparison-result.js';
+export { suggestImprovements, type Improvement, type ImprovementCategory, type ImprovementSource } from './suggest-improvements.js';
+export { listEntryPaths, type SpecEntryPath } from './spec-paths.js';
+export { serializeSpecYaml } from './serialize-spec.js';
+export { diffSpecs, type SpecChange, type SpecDiff } from './diff-specs.js';
+export { mergeSpecUpdate } from './merge-spec-update.js';
+export { summarizeCollection, percentile, type CollectionItem, type CollectionSummary } from './summarize-collection.js';
+export { listSpecTemplates, instantiateTemplate } from './templates/template-registry.js';
+export type { SpecTemplateInfo, TemplateParameter, TemplateValue } from './templates/spec-template.js';

@@ -1,0 +1,98 @@
+/**
+ * Turns results into a short, prioritized list of actions: errors first, then missing or surplus
+ * structure, then placement, then tags, then performance. Sources form a discriminated union on
+ * `type` so the analysis part can add its own results (performance detectors, error root causes)
+ * by adding a variant and a handler, without touching the comparison.
+ */
+import type { ComparisonResult, Violation, ViolationKind } from './comparison-result.js';
+
+export type ImprovementCategory = 'error' | 'structure' | 'placement' | 'tags' | 'performance';
+
+export interface Improvement {
+  /** 1 (do first) … 5. */
+  priority: number;
+  category: ImprovementCategory;
+  action: string;
+  path?: string;
+  span_id?: string;
+  source: ImprovementSource['type'];
+}
+
+export type ImprovementSource = { type: 'spec_comparison'; result: ComparisonResult };
+
+const CATEGORY_OF: Record<ViolationKind, ImprovementCategory> = {
+  unexpected_error: 'error',
+  expected_error_missing: 'error',
+  wrong_exception: 'error',
+  missing: 'structure',
+  count_too_low: 'structure',
+  count_too_high: 'structure',
+  forbidden_present: 'structure',
+  unexpected_span: 'structure',
+  wrong_parent: 'placement',
+  wrong_service: 'placement',
+  wrong_kind: 'placement',
+  order: 'placement',
+  links: 'placement',
+  tag_mismatch: 'tags',
+  tag_missing: 'tags',
+  optional_tag_mismatch: 'tags',
+  duration: 'performance',
+  total_duration: 'performance',
+  span_count: 'performance',
+  depth: 'performance',
+};
+
+const PRIORITY_OF: Record<ImprovementCategory, number> = { error: 1, structure: 2, placement: 3, tags: 4, performance: 5 };
+
+export function categoryOf(kind: ViolationKind): ImprovementCategory {
+  return CATEGORY_OF[kind];
+}
+
+/** Sort key of a violation: its category's priority. */
+export function violationPriority(violation: Violation): number {
+  return PRIORITY_OF[CATEGORY_OF[violation.kind]];
+}
+
+function fromComparison(result: ComparisonResult): Improvement[] {
+  return result.violations.map((violation) => {
+    const category = CATEGORY_OF[violation.kind];
+    const improvement: Improvement = { priority: PRIORITY_OF[category], category, action: violation.fix, source: 'spec_comparison' };
+    if (violation.path !== '(trace)') improvement.path = violation.path;
+    if (violation.span) improvement.span_id = violation.span.span_id;
+    return improvement;
+  });
+}
+
+function isComparisonResult(value: unknown): value is ComparisonResult {
+  return typeof value === 'object' && value !== null && 'matches_specification' in value && 'violations' in value;
+}
+
+/** Accepts a ComparisonResult directly, one tagged source, or several; returns at most `max` (default 10) actions. */
+export function suggestImprovements(
+  input: ComparisonResult | ImprovementSource | readonly ImprovementSource[],
+  options: { max?: number } = {},
+): Improvement[] {
+  const sources: readonly ImprovementSource[] = isComparisonResult(input)
+    ? [{ type: 'spec_comparison', result: input }]
+    : Array.isArray(input)
+      ? (input as readonly ImprovementSource[])
+      : [input as ImprovementSource];
+  const all = sources.flatMap((source) => {
+    switch (source.type) {
+      case 'spec_comparison':
+        return fromComparison(source.result);
+    }
+  });
+  const seen = new Set<string>();
+  return all
+    .map((improvement, position) => ({ improvement, position }))
+    .sort((a, b) => a.improvement.priority - b.improvement.priority || a.position - b.position)
+    .map(({ improvement }) => improvement)
+    .filter((improvement) => {
+      if (seen.has(improvement.action)) return false;
+      seen.add(improvement.action);
+      return true;
+    })
+    .slice(0, options.max ?? 10);
+}

@@ -1,0 +1,185 @@
+/**
+ * The assignment of actual spans to expected entries (DESIGN.md §4 rules 4 and 5), including the
+ * shapes that break naive matchers: a first-found candidate that blocks a later entry or its
+ * children, intermediate spans, one operation in two services, resource-only attributes, integer
+ * versus string values, and spans whose parent never arrived.
+ */
+import { describe, expect, it } from 'vitest';
+import { compare, kinds, specOf } from './compare-helpers.js';
+
+describe('non-greedy assignment', () => {
+  it('gives the tagged span to the entry that needs the tag, when the first entry would take it', () => {
+    const spec = specOf([
+      { operation_name: 'root', children: [{ operation_name: 'X', count: 1 }, { operation_name: 'X', count: 1, required_tags: { k: 'v' } }] },
+    ]);
+    // Greedy: the untagged entry takes the first X (k=v) and the tagged entry finds nothing.
+    const result = compare(spec, { name: 'root', children: [{ name: 'X', startMs: 0, attributes: { k: 'v' } }, { name: 'X', startMs: 5, attributes: { k: 'w' } }] });
+    expect(result.violations).toEqual([]);
+    const [, untagged, tagged] = result.entries;
+    expect(untagged?.matches.map((match) => match.span_id)).toEqual(['0000000000000003']);
+    expect(tagged?.matches.map((match) => match.span_id)).toEqual(['0000000000000002']);
+  });
+
+  it('picks the candidate whose children are satisfied when the first one would leave them missing', () => {
+    const spec = specOf([
+      { operation_name: 'X', count: 1, children: [{ operation_name: 'Y' }] },
+      { operation_name: 'X', count: 1, children: [{ operation_name: 'Z' }] },
+    ]);
+    const trace = [
+      { name: 'X', startMs: 0, children: [{ name: 'Z' }] },
+      { name: 'X', startMs: 5, children: [{ name: 'Y' }] },
+    ];
+    expect(compare(spec, trace).violations).toEqual([]);
+  });
+
+  it('fills a child entry from the parent candidate that has it, among several parents', () => {
+    const spec = specOf([{ operation_name: 'GET /a', count: 1, children: [{ operation_name: 'db' }] }]);
+    // The first GET /a has no db child; the second has. Count 1 makes one of them surplus.
+    const result = compare(spec, [
+      { name: 'GET /a', startMs: 0 },
+      { name: 'GET /a', startMs: 5, children: [{ name: 'db' }] },
+    ]);
+    expect(kinds(result)).toEqual(['count_too_high']);
+    expect(result.violations[0]?.span?.span_id).toBe('0000000000000001');
+  });
+
+  it('maximizes the entries satisfied when not all can be', () => {
+    const spec = specOf([
+      { operation_name: 'q', count: 1, required_tags: { a: 1 } },
+      { operation_name: 'q', count: 1, required_tags: { b: 1 } },
+      { operation_name: 'q', count: 1, required_tags: { a: 1, b: 1 } },
+    ]);
+    // Two spans: {a, b} and {a}. Best: {a}→first, {a,b}→third; the second entry cannot be had.
+    const result = compare(spec, { name: 'root', children: [{ name: 'q', attributes: { a: 1, b: 1 } }, { name: 'q', attributes: { a: 1 } }] });
+    const satisfied = result.entries.filter((entry) => entry.satisfied).length;
+    expect(satisfied).toBe(2);
+    expect(result.missing_spans.map((missing) => missing.path)).toHaveLength(1);
+  });
+
+  it('does not count spans another entry needs as too many', () => {
+    const spec = specOf([
+      { operation_name: 'X', count: 1 },
+      { operation_name: 'X', count: 1, required_tags: { k: 'v' } },
+    ]);
+    expect(compare(spec, [{ name: 'X', attributes: { k: 'v' } }, { name: 'X', startMs: 3, attributes: { k: 'w' } }]).violations).toEqual([]);
+  });
+
+  it('lets a nested entry keep the span it needs when a top-level twin could take it anywhere', () => {
+    const spec = specOf([{ operation_name: 'db.query' }, { operation_name: 'checkout', children: [{ operation_name: 'db.query' }] }]);
+    const both = compare(spec, [{ name: 'checkout', children: [{ name: 'db.query' }] }, { name: 'db.query', startMs: 20 }]);
+    expect(both.violations).toEqual([]);
+    const onlyNested = compare(spec, { name: 'checkout', children: [{ name: 'db.query' }] });
+    expect(onlyNested.violations.map((violation) => `${violation.kind} ${violation.path}`)).toEqual(['missing db.query']);
+  });
+});
+
+describe('placement', () => {
+  const spec = (direct: boolean) => specOf([{ operation_name: 'POST /checkout', children: [{ operation_name: 'inventory.reserve', direct }] }]);
+  const withIntermediate = { name: 'POST /checkout', children: [{ name: 'middleware', children: [{ name: 'inventory.reserve' }] }] };
+
+  it('accepts an intermediate span between parent and child without direct', () => {
+    expect(compare(spec(false), withIntermediate).matches_specification).toBe(true);
+  });
+
+  it('refuses an intermediate span with direct: true and names it as the actual parent', () => {
+    const result = compare(spec(true), withIntermediate);
+    expect(kinds(result)).toEqual(['wrong_parent']);
+    expect(result.violations[0]?.message).toBe(
+      '`inventory.reserve` (test-service) is under `middleware` (test-service), not a direct child of `POST /checkout` (test-service)',
+    );
+  });
+
+  it('tells the same operation name in two services apart', () => {
+    const twoServices = specOf([
+      { operation_name: 'publish', service_name: 'svc-a' },
+      { operation_name: 'publish', service_name: 'svc-b' },
+    ]);
+    const result = compare(twoServices, [{ name: 'publish', service: 'svc-b' }, { name: 'publish', service: 'svc-a', startMs: 4 }]);
+    expect(result.matches_specification).toBe(true);
+    expect(result.entries.map((entry) => entry.path)).toEqual(['publish@svc-a', 'publish@svc-b']);
+    const missingB = compare(twoServices, [{ name: 'publish', service: 'svc-a' }]);
+    expect(missingB.violations.map((violation) => `${violation.kind} ${violation.path}`)).toEqual(['missing publish@svc-b']);
+  });
+
+  it('matches a tag that only the resource carries', () => {
+    const result = compare(specOf([{ operation_name: 'op', required_tags: { 'k8s.namespace.name': 'shop' } }]), {
+      name: 'op',
+      resourceAttributes: { 'k8s.namespace.name': 'shop' },
+    });
+    expect(result.matches_specification).toBe(true);
+  });
+
+  it('prefers the span attribute over the resource attribute of the same name', () => {
+    const result = compare(specOf([{ operation_name: 'op', required_tags: { env: 'prod' } }]), {
+      name: 'op',
+      attributes: { env: 'dev' },
+      resourceAttributes: { env: 'prod' },
+    });
+    expect(kinds(result)).toEqual(['tag_mismatch']);
+  });
+
+  it('treats integer and string attribute values as equal after coercion, both ways', () => {
+    const asInteger = specOf([{ operation_name: 'op', required_tags: { code: 200 } }]);
+    const asString = specOf([{ operation_name: 'op', required_tags: { code: '200' } }]);
+    expect(compare(asInteger, { name: 'op', attributes: { code: '200' } }).matches_specification).toBe(true);
+    expect(compare(asString, { name: 'op', attributes: { code: 200 } }).matches_specification).toBe(true);
+    expect(compare(asInteger, { name: 'op', attributes: { code: '200.5' } }).matches_specification).toBe(false);
+  });
+});
+
+describe('orphans (spans whose parent never arrived)', () => {
+  const spec = specOf([{ operation_name: 'GET /a', children: [{ operation_name: 'db' }] }]);
+
+  it('matches a top-level entry on an orphan span, since it may match anywhere', () => {
+    const result = compare(specOf([{ operation_name: 'db' }]), [{ name: 'GET /a' }, { name: 'db', missingParentId: 'ffffffffffffffff' }]);
+    expect(result.matches_specification).toBe(true);
+  });
+
+  it('does not satisfy a child through a missing link, and says the parent is missing', () => {
+    const result = compare(spec, [{ name: 'GET /a' }, { name: 'db', missingParentId: 'ffffffffffffffff' }]);
+    expect(kinds(result)).toEqual(['wrong_parent']);
+    expect(result.violations[0]?.message).toContain('its parent span ffffffffffffffff is missing from the trace (orphan: broken context propagation)');
+    expect(result.violations[0]?.fix).toContain('propagate the trace context into `db`');
+  });
+
+  it('explains a missing parent entry by its orphaned child', () => {
+    const result = compare(spec, [{ name: 'other' }, { name: 'db', missingParentId: 'ffffffffffffffff' }]);
+    expect(kinds(result)).toEqual(['missing']);
+    expect(result.violations[0]?.message).toContain('its expected child `db` (test-service) is in the trace, but its parent span ffffffffffffffff is missing');
+  });
+
+  it('looks for top-level entries across several roots', () => {
+    const result = compare(specOf([{ operation_name: 'a' }, { operation_name: 'b' }]), [{ name: 'a' }, { name: 'b', startMs: 3 }]);
+    expect(result.matches_specification).toBe(true);
+  });
+});
+
+describe('count and absence across scopes', () => {
+  it('checks children beneath every span matched to a repeated parent', () => {
+    const spec = specOf([{ operation_name: 'GET /item', children: [{ operation_name: 'db' }] }]);
+    const result = compare(spec, {
+      name: 'batch',
+      children: [
+        { name: 'GET /item', startMs: 0, children: [{ name: 'db' }] },
+        { name: 'GET /item', startMs: 10 },
+        { name: 'GET /item', startMs: 20 },
+      ],
+    });
+    expect(kinds(result)).toEqual(['missing']);
+    expect(result.violations[0]?.occurrences).toBe(2);
+  });
+
+  it('forbids a span only in its scope: a database call elsewhere is fine', () => {
+    const spec = specOf([{ operation_name: 'GET /cached', children: [{ operation_name: 'SELECT' , count: 0 }] }, { operation_name: 'SELECT' }]);
+    expect(compare(spec, [{ name: 'GET /cached' }, { name: 'SELECT', startMs: 20 }]).matches_specification).toBe(true);
+    const inside = compare(spec, [{ name: 'GET /cached', children: [{ name: 'SELECT' }] }, { name: 'SELECT', startMs: 20 }]);
+    expect(kinds(inside)).toEqual(['forbidden_present']);
+    expect(inside.violations[0]?.span?.span_id).toBe('0000000000000002');
+  });
+
+  it('does not call a forbidden span present when another entry needs it', () => {
+    // The only SELECT serves the top-level entry ("once every other entry has what it needs").
+    const spec = specOf([{ operation_name: 'GET /cached', children: [{ operation_name: 'SELECT', count: 0 }] }, { operation_name: 'SELECT' }]);
+    expect(compare(spec, [{ name: 'GET /cached', children: [{ name: 'SELECT' }] }]).matches_specification).toBe(true);
+  });
+});
