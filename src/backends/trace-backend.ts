@@ -1,4 +1,4 @@
-import type { OperationInfo, Trace, TraceQuery, TraceSummary } from '../model/index.js';
+import type { OperationInfo, TimeWindow, Trace, TraceQuery, TraceSummary } from '../model/index.js';
 
 /**
  * What a backend can answer. Every flag's zero value is "cannot": an adapter declares what it
@@ -9,8 +9,12 @@ export interface BackendCapabilities {
   attributeFilters?: boolean;
   /** `findTraces` honours `minDurationMs` / `maxDurationMs`. */
   durationFilters?: boolean;
-  /** `findTraces` honours `status`. */
+  /** `findTraces` honours an attribute filter without a value (the attribute only has to exist). */
+  attributeExistenceFilters?: boolean;
+  /** `findTraces` honours `status` (both `error` and `ok`). */
   statusFilter?: boolean;
+  /** `findTraces` honours `status: 'error'` only; implied by `statusFilter`. */
+  errorStatusFilter?: boolean;
   /** `findTraces` can run without a `serviceName`. */
   searchWithoutService?: boolean;
   /** `listOperations` reports span kinds. */
@@ -19,6 +23,37 @@ export interface BackendCapabilities {
   logs?: boolean;
   /** The backend answers a raw query in its own language (TraceQL for Tempo). */
   nativeQuery?: boolean;
+}
+
+/**
+ * What a backend loses when it stores a trace, so that comparisons can allow for it. Absent or false
+ * means the backend keeps that detail exactly as it was sent.
+ */
+export interface BackendFidelity {
+  /** Service and span names come back lower-cased (Zipkin): compare names case-insensitively. */
+  lowercasesNames?: boolean;
+  /** Attribute values come back as strings (Zipkin tags): compare after type coercion. */
+  stringifiesAttributes?: boolean;
+  /** Timestamps are kept to this many nanoseconds (1000 for Zipkin's microseconds); absent means 1. */
+  timestampPrecisionNanos?: number;
+  /** Only `service.name` survives of the resource attributes (Zipkin). */
+  dropsResourceAttributes?: boolean;
+  /** The instrumentation scope is kept by name and version at most (Zipkin tags). */
+  dropsScopeAttributes?: boolean;
+  /** Span links are not stored (Zipkin). */
+  dropsLinks?: boolean;
+  /** Trace state and flags are not stored. */
+  dropsTraceState?: boolean;
+  /** Event attributes are flattened into the event name (Zipkin annotations). */
+  flattensEventAttributes?: boolean;
+}
+
+/** A search in the backend's own language (TraceQL for Tempo), for backends declaring `nativeQuery`. */
+export interface NativeQuery {
+  query: string;
+  window?: TimeWindow;
+  /** Most recent first; at most this many. */
+  limit: number;
 }
 
 export interface BackendHealth {
@@ -42,8 +77,12 @@ export interface TraceBackend {
   readonly name: string;
   readonly kind: 'embedded' | 'jaeger' | 'zipkin' | 'tempo' | 'xray' | 'cloud-trace' | 'azure-monitor';
   readonly capabilities: BackendCapabilities;
+  /** What the backend loses when it stores a trace; absent means nothing. */
+  readonly fidelity?: BackendFidelity;
   getTrace(traceId: string): Promise<Trace | undefined>;
   findTraces(query: TraceQuery): Promise<TraceSummary[]>;
+  /** Present exactly when `capabilities.nativeQuery` is declared. */
+  findTracesNative?(query: NativeQuery): Promise<TraceSummary[]>;
   listServices(): Promise<string[]>;
   listOperations(serviceName: string): Promise<OperationInfo[]>;
   health(): Promise<BackendHealth>;

@@ -1,0 +1,73 @@
+/**
+ * One entry of the configuration's `backends:` block (DESIGN.md §3.2), as the adapters read it.
+ *
+ * ```yaml
+ * backends:
+ *   jaeger: { endpoint: "http://localhost:16686", auth: "${JAEGER_TOKEN}" }   # or grpc://localhost:16685
+ *   zipkin: { endpoint: "http://localhost:9411" }
+ *   tempo:  { endpoint: "http://localhost:3200", tenant: "team-a" }
+ *   prod-traces:                                 # any other name needs `type`
+ *     type: tempo
+ *     endpoint: "https://tempo.example.com"
+ *     auth: { username: "${TEMPO_USER}", password: "${TEMPO_PASSWORD}" }
+ *     headers: { x-extra: "1" }
+ *     timeout_ms: 15000
+ * ```
+ *
+ * - `auth` is a bearer token as a plain string (the plan's `auth: "…"` shorthand), `{ bearer_token }`,
+ *   or `{ username, password }` for basic auth; user info in the endpoint URL is basic auth too.
+ * - `tenant` is sent in `tenant_header` (default `x-tenant` for Jaeger, `X-Scope-OrgID` for Tempo;
+ *   Zipkin has no tenancy, so there it needs an explicit `tenant_header`).
+ * - `timeout_ms` bounds one request (default 10 000); `retries` is how many times a transient failure
+ *   (429/502/503/504, refused connection) is retried (default 2).
+ */
+import * as z from 'zod';
+
+export const BACKEND_TYPES = ['jaeger', 'zipkin', 'tempo'] as const;
+export type BackendType = (typeof BACKEND_TYPES)[number];
+
+// 10 s: a backend answering slower than that leaves an agent idle; 5 min caps a typo like 300000000.
+export const DEFAULT_TIMEOUT_MS = 10_000;
+const MAX_TIMEOUT_MS = 300_000;
+
+const secret = z.string().min(1);
+
+export const backendAuthSchema = z.union([
+  secret.describe('A bearer token'),
+  z.object({ bearer_token: secret.describe('Sent as `Authorization: Bearer …`') }).strict(),
+  z.object({ username: z.string().min(1), password: z.string().describe('Sent as basic auth') }).strict(),
+]);
+
+export const backendEntrySchema = z
+  .object({
+    type: z
+      .enum(BACKEND_TYPES)
+      .optional()
+      .describe('Which adapter; defaults to the entry name when that is jaeger, zipkin or tempo'),
+    endpoint: z
+      .string()
+      .min(1)
+      .describe(
+        'Base URL: http://host:16686 (Jaeger query), grpc://host:16685 (Jaeger gRPC), http://host:9411 (Zipkin), http://host:3200 (Tempo)',
+      ),
+    auth: backendAuthSchema.optional(),
+    headers: z.record(z.string().min(1), z.string()).optional().describe('Sent with every request'),
+    tenant: z.string().min(1).optional().describe('Tenant id, sent in tenant_header'),
+    tenant_header: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Header carrying the tenant (x-tenant for Jaeger, X-Scope-OrgID for Tempo)'),
+    timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_TIMEOUT_MS)
+      .optional()
+      .describe('Per-request timeout, default 10000'),
+    retries: z.number().int().min(0).max(10).optional().describe('Retries of a transient failure, default 2'),
+  })
+  .strict();
+
+export type BackendAuthConfig = z.infer<typeof backendAuthSchema>;
+export type BackendEntryConfig = z.infer<typeof backendEntrySchema>;

@@ -1,0 +1,111 @@
+/**
+ * Builds a backend adapter from one `backends:` entry (backend-config.ts). The entry name picks the
+ * adapter when it is jaeger, zipkin or tempo; any other name needs `type`.
+ */
+import { OtelMcpError } from '../model/errors.js';
+import {
+  backendEntrySchema,
+  BACKEND_TYPES,
+  DEFAULT_TIMEOUT_MS,
+  type BackendEntryConfig,
+  type BackendType,
+} from './backend-config.js';
+import { authorizationHeader, type BackendConnection } from './http/connection.js';
+import { parseEndpoint } from './http/endpoint.js';
+import type { HttpDeps } from './http/http-client.js';
+import { DEFAULT_RETRY_POLICY } from './http/retry-policy.js';
+import { createJaegerBackend, JAEGER_TENANT_HEADER } from './jaeger/jaeger-backend.js';
+import { createTempoBackend, TEMPO_TENANT_HEADER } from './tempo/tempo-backend.js';
+import type { TraceBackend } from './trace-backend.js';
+import { createZipkinBackend } from './zipkin/zipkin-backend.js';
+
+export interface BackendDeps extends HttpDeps {
+  /** Milliseconds since the epoch; default windows of searches end here. */
+  now?: () => number;
+}
+
+export function createBackend(name: string, entry: unknown, deps: BackendDeps = {}): TraceBackend {
+  const config = parseEntry(name, entry);
+  const type = backendType(name, config);
+  const connection = connectionFor(name, type, config);
+  switch (type) {
+    case 'jaeger':
+      return createJaegerBackend(name, connection, deps);
+    case 'zipkin':
+      return createZipkinBackend(name, connection, deps);
+    case 'tempo':
+      return createTempoBackend(name, connection, deps);
+  }
+}
+
+function parseEntry(name: string, entry: unknown): BackendEntryConfig {
+  const parsed = backendEntrySchema.safeParse(entry);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map(
+    (issue) => `${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`,
+  );
+  throw new OtelMcpError(
+    'INVALID_ARGUMENT',
+    `backends.${name}: ${issues.join('; ')}`,
+    'an entry is { endpoint, type?, auth?: "<token>" | { bearer_token } | { username, password }, headers?, tenant?, tenant_header?, timeout_ms?, retries? }',
+  );
+}
+
+function backendType(name: string, config: BackendEntryConfig): BackendType {
+  if (config.type) return config.type;
+  const byName = BACKEND_TYPES.find((type) => type === name.toLowerCase());
+  if (byName) return byName;
+  throw new OtelMcpError(
+    'INVALID_ARGUMENT',
+    `backends.${name}: cannot tell which kind of backend '${name}' is`,
+    `add type: ${BACKEND_TYPES.join(' | ')}`,
+  );
+}
+
+export function connectionFor(
+  name: string,
+  type: BackendType,
+  config: BackendEntryConfig,
+): BackendConnection {
+  const endpoint = parseEndpoint(config.endpoint, name);
+  if ((endpoint.scheme === 'grpc' || endpoint.scheme === 'grpcs') && type !== 'jaeger') {
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `backends.${name}: ${type} has no gRPC query API`,
+      `use http:// or https:// for ${type}`,
+    );
+  }
+  const auth = config.auth;
+  const authorization = authorizationHeader(
+    auth === undefined
+      ? undefined
+      : typeof auth === 'string'
+        ? { bearerToken: auth }
+        : 'bearer_token' in auth
+          ? { bearerToken: auth.bearer_token }
+          : { username: auth.username, password: auth.password },
+    endpoint,
+  );
+  const headers: Record<string, string> = { ...config.headers };
+  if (authorization) headers.authorization = authorization;
+  if (config.tenant !== undefined) {
+    const header =
+      config.tenant_header ??
+      (type === 'jaeger' ? JAEGER_TENANT_HEADER : type === 'tempo' ? TEMPO_TENANT_HEADER : undefined);
+    if (!header) {
+      throw new OtelMcpError(
+        'INVALID_ARGUMENT',
+        `backends.${name}: zipkin has no tenancy header of its own`,
+        'set tenant_header to the header your proxy reads',
+      );
+    }
+    headers[header] = config.tenant;
+  }
+  return {
+    backendName: name,
+    endpoint,
+    headers,
+    timeoutMs: config.timeout_ms ?? DEFAULT_TIMEOUT_MS,
+    retry: { ...DEFAULT_RETRY_POLICY, attempts: (config.retries ?? DEFAULT_RETRY_POLICY.attempts - 1) + 1 },
+  };
+}

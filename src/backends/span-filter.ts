@@ -1,0 +1,43 @@
+/**
+ * The span-level filters of a TraceQuery (model/query.ts) as a predicate, for adapters whose server
+ * matches more loosely than the contract: a trace matches when one span satisfies them all.
+ */
+import type { AttributeValue, Span } from '../model/span.js';
+import type { TraceQuery } from '../model/query.js';
+import { durationMs } from '../model/time.js';
+
+export interface SpanFilterOptions {
+  /** Compare service and span names ignoring case (the backend lower-cases them). */
+  ignoreNameCase?: boolean;
+}
+
+export function spanMatchesQuery(span: Span, query: TraceQuery, options: SpanFilterOptions = {}): boolean {
+  const same = options.ignoreNameCase
+    ? (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
+    : (a: string, b: string) => a === b;
+  if (query.serviceName !== undefined && !same(span.serviceName, query.serviceName)) return false;
+  if (query.operationName !== undefined && !same(span.name, query.operationName)) return false;
+  const duration = durationMs(span);
+  if (query.minDurationMs !== undefined && duration < query.minDurationMs) return false;
+  if (query.maxDurationMs !== undefined && duration > query.maxDurationMs) return false;
+  if (query.status === 'error' && span.status.code !== 'error') return false;
+  for (const filter of query.attributes ?? []) {
+    const actual = span.attributes[filter.key] ?? span.resource.attributes[filter.key];
+    if (actual === undefined) return false;
+    if (filter.value !== undefined && !looselyEqual(actual, filter.value)) return false;
+  }
+  return true;
+}
+
+/** Equality after type coercion (DESIGN.md §4.3): 200 equals "200", true equals "true". */
+export function looselyEqual(actual: AttributeValue, expected: AttributeValue): boolean {
+  if (actual === expected) return true;
+  const text = (value: AttributeValue) => (typeof value === 'object' ? JSON.stringify(value) : String(value));
+  if (typeof actual === 'number' || typeof expected === 'number') {
+    const a = Number(actual);
+    const b = Number(expected);
+    if (!Number.isNaN(a) && !Number.isNaN(b) && typeof actual !== 'boolean' && typeof expected !== 'boolean')
+      return a === b;
+  }
+  return text(actual) === text(expected);
+}

@@ -1,0 +1,141 @@
+/**
+ * Field-by-field comparison of a trace read back from a backend with the spans the SDK sent,
+ * allowing exactly for what the backend declares it loses (BackendFidelity). Returns one line per
+ * difference so a failing test shows all of them at once.
+ */
+import type { BackendFidelity } from '../../../src/backends/trace-backend.js';
+import type { AttributeValue, Attributes, Span, Trace } from '../../../src/model/index.js';
+
+export interface ComparisonAllowances extends BackendFidelity {
+  /** Attribute keys a backend adds on its own (named by the suite's caller, with a reason). */
+  addedAttributes?: readonly string[];
+}
+
+export function sameName(actual: string, expected: string, fidelity: BackendFidelity): boolean {
+  return fidelity.lowercasesNames ? actual === expected.toLowerCase() : actual === expected;
+}
+
+export function compareTrace(
+  actual: Trace | undefined,
+  expected: Trace,
+  allow: ComparisonAllowances,
+): string[] {
+  if (!actual) return [`trace ${expected.traceId} was not found`];
+  const problems: string[] = [];
+  if (actual.traceId !== expected.traceId)
+    problems.push(`trace id ${actual.traceId}, expected ${expected.traceId}`);
+  const byId = new Map(actual.spans.map((span) => [span.spanId, span]));
+  for (const want of expected.spans) {
+    const got = byId.get(want.spanId);
+    if (!got) problems.push(`span ${want.spanId} (${want.name}) is missing`);
+    else
+      problems.push(
+        ...compareSpan(got, want, allow).map((problem) => `span ${want.spanId} (${want.name}): ${problem}`),
+      );
+  }
+  const expectedIds = new Set(expected.spans.map((span) => span.spanId));
+  for (const span of actual.spans)
+    if (!expectedIds.has(span.spanId)) problems.push(`unexpected span ${span.spanId} (${span.name})`);
+  for (let i = 1; i < actual.spans.length; i++) {
+    if (actual.spans[i - 1]!.startTimeUnixNano > actual.spans[i]!.startTimeUnixNano)
+      problems.push('spans are not in start-time order');
+  }
+  return problems;
+}
+
+export function compareSpan(got: Span, want: Span, allow: ComparisonAllowances): string[] {
+  const problems: string[] = [];
+  const precision = BigInt(allow.timestampPrecisionNanos ?? 1);
+  const near = (a: bigint, b: bigint) => (a > b ? a - b : b - a) < precision * 2n;
+  if (got.traceId !== want.traceId) problems.push(`trace id ${got.traceId}`);
+  if (got.parentSpanId !== want.parentSpanId)
+    problems.push(`parent ${got.parentSpanId}, expected ${want.parentSpanId}`);
+  if (!sameName(got.name, want.name, allow)) problems.push(`name "${got.name}", expected "${want.name}"`);
+  if (!sameName(got.serviceName, want.serviceName, allow))
+    problems.push(`service "${got.serviceName}", expected "${want.serviceName}"`);
+  if (got.kind !== want.kind) problems.push(`kind ${got.kind}, expected ${want.kind}`);
+  if (got.status.code !== want.status.code)
+    problems.push(`status ${got.status.code}, expected ${want.status.code}`);
+  if ((got.status.message ?? '') !== (want.status.message ?? ''))
+    problems.push(`status message "${got.status.message}", expected "${want.status.message}"`);
+  if (!near(got.startTimeUnixNano, want.startTimeUnixNano))
+    problems.push(`start ${got.startTimeUnixNano}, expected ${want.startTimeUnixNano}`);
+  if (!near(got.endTimeUnixNano, want.endTimeUnixNano))
+    problems.push(`end ${got.endTimeUnixNano}, expected ${want.endTimeUnixNano}`);
+  problems.push(
+    ...compareAttributes('attribute', got.attributes, want.attributes, allow, allow.addedAttributes ?? []),
+  );
+  if (got.events.length !== want.events.length)
+    problems.push(`${got.events.length} events, expected ${want.events.length}`);
+  want.events.forEach((event, i) => {
+    const other = got.events[i];
+    if (!other) return;
+    if (other.name !== event.name) problems.push(`event ${i} name "${other.name}", expected "${event.name}"`);
+    if (!near(other.timeUnixNano, event.timeUnixNano))
+      problems.push(`event ${i} time ${other.timeUnixNano}, expected ${event.timeUnixNano}`);
+    if (!allow.flattensEventAttributes)
+      problems.push(
+        ...compareAttributes(`event ${i} attribute`, other.attributes, event.attributes, allow, []),
+      );
+  });
+  if (!allow.dropsLinks) {
+    if (got.links.length !== want.links.length)
+      problems.push(`${got.links.length} links, expected ${want.links.length}`);
+    want.links.forEach((link, i) => {
+      const other = got.links[i];
+      if (!other) return;
+      if (other.traceId !== link.traceId || other.spanId !== link.spanId)
+        problems.push(`link ${i} to ${other.traceId}/${other.spanId}`);
+      problems.push(
+        ...compareAttributes(`link ${i} attribute`, other.attributes, link.attributes, allow, []),
+      );
+    });
+  }
+  if (!allow.dropsResourceAttributes) {
+    problems.push(
+      ...compareAttributes(
+        'resource attribute',
+        got.resource.attributes,
+        want.resource.attributes,
+        allow,
+        [],
+        true,
+      ),
+    );
+  } else if (!sameName(String(got.resource.attributes['service.name']), want.serviceName, allow)) {
+    problems.push(`resource service.name ${String(got.resource.attributes['service.name'])}`);
+  }
+  if (got.scope.name !== want.scope.name)
+    problems.push(`scope "${got.scope.name}", expected "${want.scope.name}"`);
+  if ((got.scope.version ?? '') !== (want.scope.version ?? ''))
+    problems.push(`scope version "${got.scope.version}", expected "${want.scope.version}"`);
+  return problems;
+}
+
+function compareAttributes(
+  what: string,
+  got: Attributes,
+  want: Attributes,
+  allow: BackendFidelity,
+  added: readonly string[],
+  extrasAllowed = false,
+): string[] {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(want)) {
+    if (!(key in got)) problems.push(`${what} ${key} is missing`);
+    else if (!sameValue(got[key]!, value, allow))
+      problems.push(`${what} ${key} = ${JSON.stringify(got[key])}, expected ${JSON.stringify(value)}`);
+  }
+  if (!extrasAllowed) {
+    for (const key of Object.keys(got))
+      if (!(key in want) && !added.includes(key))
+        problems.push(`unexpected ${what} ${key} = ${JSON.stringify(got[key])}`);
+  }
+  return problems;
+}
+
+function sameValue(got: AttributeValue, want: AttributeValue, allow: BackendFidelity): boolean {
+  if (JSON.stringify(got) === JSON.stringify(want)) return true;
+  if (!allow.stringifiesAttributes) return false;
+  return got === (Array.isArray(want) ? JSON.stringify(want) : String(want));
+}
