@@ -1,5 +1,5 @@
 import type { Capped } from './capped.js';
-import { cap, roundMs } from './capped.js';
+import { cap } from './capped.js';
 import type { ClockSkew } from './clock-skew.js';
 import { findClockSkew } from './clock-skew.js';
 import { hasUnknownService } from './semantic-conventions.js';
@@ -103,7 +103,7 @@ export function analyzeStructure(tree: SpanTree, options: StructureOptions): Tra
       services.map(([service, spanCount]) => ({ service, spanCount })),
       limit,
     ),
-    fanOut: { max: maxFanOut, average: parents === 0 ? 0 : roundMs(children / parents) },
+    fanOut: { max: maxFanOut, average: parents === 0 ? 0 : Math.round((children / parents) * 100) / 100 },
     serviceGraph: cap(serviceGraph(tree), limit),
     orphans: cap(
       orphans.sort((a, b) => b.descendantCount - a.descendantCount),

@@ -26,6 +26,11 @@ export function detectRetryStorms(ctx: DetectorContext, claimed: Set<number>): F
   };
   for (const parent of ctx.parents) {
     if (parent.children.length < t.retryStormMinCalls) continue;
+    // A storm needs all but one of its calls failed: skip parents with too few failing children
+    // before building a key for every child (most parents of a 10,000-span trace).
+    let failing = 0;
+    for (const child of parent.children) if (spanFailure(child.span) !== undefined) failing += 1;
+    if (failing < t.retryStormMinCalls - 1) continue;
     const byTarget = new Map<string, SpanNode[]>();
     for (const child of parent.children) {
       const key = exactCallKey(child.span);

@@ -43,7 +43,7 @@ export function detectSequentialCalls(ctx: DetectorContext, claimed: ReadonlySet
     const flush = (): void => {
       if (run.length >= 2) {
         const totalNs = sumNs(run);
-        const longestNs = Math.max(...run.map(durationNs));
+        const longestNs = run.reduce((max, node) => Math.max(max, durationNs(node)), 0);
         const savedNs = totalNs - longestNs;
         if (ms(savedNs) >= t.sequentialMinSavedMs && savedNs >= t.sequentialMinSavedShare * parentNs) {
           sequences.push({ parent, nodes: run, totalNs, longestNs, savedNs });
