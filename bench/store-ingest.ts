@@ -78,13 +78,20 @@ function mean(values: number[]): number {
 }
 
 function rate(batchMs: number): string {
-  return Math.round(BATCH / (batchMs / 1000)).toLocaleString('en-US').padStart(8);
+  return Math.round(BATCH / (batchMs / 1000))
+    .toLocaleString('en-US')
+    .padStart(8);
 }
 
 function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 }
 
-console.log(`load average ${(await import('node:os')).loadavg().map((load) => load.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores`);
+console.log(
+  `load average ${(await import('node:os'))
+    .loadavg()
+    .map((load) => load.toFixed(1))
+    .join(' ')} on ${(await import('node:os')).cpus().length} cores`,
+);
 run('normal', total);
 run('full', Math.min(total, 25_600));

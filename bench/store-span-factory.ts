@@ -48,13 +48,21 @@ const RESOURCES = new Map<string, Resource>(SERVICES.map((service) => [service, 
 const SCOPES = new Map<string, InstrumentationScope>(
   SERVICES.map((service) => [
     service,
-    { name: `@acme/${service}-instrumentation`, version: '0.52.0', attributes: {}, droppedAttributesCount: 0 },
+    {
+      name: `@acme/${service}-instrumentation`,
+      version: '0.52.0',
+      attributes: {},
+      droppedAttributesCount: 0,
+    },
   ]),
 );
 
 function hex(next: () => number, digits: number): string {
   let out = '';
-  while (out.length < digits) out += Math.floor(next() * 0x100000000).toString(16).padStart(8, '0');
+  while (out.length < digits)
+    out += Math.floor(next() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return out.slice(0, digits);
 }
 
@@ -106,7 +114,8 @@ export class SpanFactory {
       const parent = index === 0 ? undefined : spans[Math.floor(next() * index)];
       const offset = parent ? parent.startTimeUnixNano - start + BigInt(Math.floor(next() * 5e6)) : 0n;
       const spanStart = start + offset;
-      const durationNs = index === 0 ? rootDurationNs : BigInt(Math.floor(Math.pow(next(), 3) * 300e6 + 50e3));
+      const durationNs =
+        index === 0 ? rootDurationNs : BigInt(Math.floor(Math.pow(next(), 3) * 300e6 + 50e3));
       const status = STATUS_CODES[Math.floor(next() * STATUS_CODES.length)] as number;
       const kind: SpanKind = index === 0 ? 'server' : next() < 0.5 ? 'client' : 'internal';
       const isDb = kind === 'client' && next() < 0.4;
@@ -138,7 +147,9 @@ export class SpanFactory {
       const span: Span = {
         traceId,
         spanId: hex(next, 16),
-        name: isDb ? 'SELECT orders' : `${kind === 'client' ? 'call' : 'handle'} ${(attributes['http.route'] as string) ?? ''}`,
+        name: isDb
+          ? 'SELECT orders'
+          : `${kind === 'client' ? 'call' : 'handle'} ${(attributes['http.route'] as string) ?? ''}`,
         kind,
         serviceName: service,
         startTimeUnixNano: spanStart,

@@ -35,7 +35,12 @@ export class BodyCache {
   }
 }
 
-function fetch(cache: Map<number, StoredBody>, statement: Database.Statement, id: number, what: string): StoredBody {
+function fetch(
+  cache: Map<number, StoredBody>,
+  statement: Database.Statement,
+  id: number,
+  what: string,
+): StoredBody {
   let stored = cache.get(id);
   if (!stored) {
     stored = statement.get(id) as StoredBody | undefined;

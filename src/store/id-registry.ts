@@ -47,7 +47,9 @@ export class IdRegistry {
     let id = this.statements.resourceByHash.get(hash) as number | undefined;
     if (id === undefined) {
       const encoding = hasSpecialNumber(body.attributes) ? TAGGED : PLAIN;
-      id = Number(this.statements.insertResource.run(hash, encodeJson(body, encoding), encoding).lastInsertRowid);
+      id = Number(
+        this.statements.insertResource.run(hash, encodeJson(body, encoding), encoding).lastInsertRowid,
+      );
       for (const [key, value] of Object.entries(resource.attributes)) {
         this.statements.insertResourceAttribute.run(this.keyId(key), indexValue(value), id);
       }
@@ -63,7 +65,9 @@ export class IdRegistry {
     let id = this.statements.scopeByHash.get(hash) as number | undefined;
     if (id === undefined) {
       const encoding = hasSpecialNumber(body.attributes) ? TAGGED : PLAIN;
-      id = Number(this.statements.insertScope.run(hash, encodeJson(body, encoding), encoding).lastInsertRowid);
+      id = Number(
+        this.statements.insertScope.run(hash, encodeJson(body, encoding), encoding).lastInsertRowid,
+      );
     }
     return remember(this.scopes, hash, id);
   }
@@ -80,7 +84,10 @@ export class IdRegistry {
 
   /** The id of an attribute key, inserted when new. */
   keyId(key: string): number {
-    return this.findKeyId(key) ?? remember(this.keys, key, Number(this.statements.insertKey.run(key).lastInsertRowid));
+    return (
+      this.findKeyId(key) ??
+      remember(this.keys, key, Number(this.statements.insertKey.run(key).lastInsertRowid))
+    );
   }
 
   /** The id of an attribute key some span or resource has had, without inserting it. */
@@ -101,7 +108,10 @@ export class IdRegistry {
 
 /** The stored shape: exactly the model's fields, so a read returns what was written. */
 function resourceBody(resource: Resource): Resource {
-  const body: Resource = { attributes: resource.attributes, droppedAttributesCount: resource.droppedAttributesCount };
+  const body: Resource = {
+    attributes: resource.attributes,
+    droppedAttributesCount: resource.droppedAttributesCount,
+  };
   if (resource.schemaUrl !== undefined) body.schemaUrl = resource.schemaUrl;
   return body;
 }

@@ -69,7 +69,8 @@ export class LogStore {
       const scopes = new Map<InstrumentationScope, number>();
       for (const log of logs) {
         let resourceId = resources.get(log.resource);
-        if (resourceId === undefined) resources.set(log.resource, (resourceId = this.ids.resourceId(log.resource)));
+        if (resourceId === undefined)
+          resources.set(log.resource, (resourceId = this.ids.resourceId(log.resource)));
         let scopeId = scopes.get(log.scope);
         if (scopeId === undefined) scopes.set(log.scope, (scopeId = this.ids.scopeId(log.scope)));
         this.insert(log, resourceId, scopeId);
@@ -93,7 +94,10 @@ export class LogStore {
   read(query: LogQuery): LogRecord[] {
     const traceId = checkTraceId(query?.traceId);
     if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_LOG_LIMIT) {
-      throw invalidArgument(`limit ${String(query.limit)} is out of range`, `pass an integer from 1 to ${MAX_LOG_LIMIT}`);
+      throw invalidArgument(
+        `limit ${String(query.limit)} is out of range`,
+        `pass an integer from 1 to ${MAX_LOG_LIMIT}`,
+      );
     }
     let rows: LogRow[];
     if (query.spanId === undefined) {
@@ -101,7 +105,10 @@ export class LogStore {
     } else {
       const spanId = typeof query.spanId === 'string' ? query.spanId.trim().toLowerCase() : '';
       if (!isValidSpanId(spanId)) {
-        throw invalidArgument(`span id '${String(query.spanId)}' is not a span id`, 'pass 16 hex digits, or omit it');
+        throw invalidArgument(
+          `span id '${String(query.spanId)}' is not a span id`,
+          'pass 16 hex digits, or omit it',
+        );
       }
       rows = this.statements.bySpan.all(traceId, spanId, query.limit) as LogRow[];
     }
@@ -109,7 +116,8 @@ export class LogStore {
   }
 
   private insert(log: LogRecord, resourceId: number, scopeId: number): void {
-    const encoding: Encoding = hasSpecialNumber(log.body) || hasSpecialNumber(log.attributes) ? TAGGED : PLAIN;
+    const encoding: Encoding =
+      hasSpecialNumber(log.body) || hasSpecialNumber(log.attributes) ? TAGGED : PLAIN;
     this.statements.insert.run(
       log.traceId ?? null,
       log.spanId ?? null,
@@ -155,15 +163,28 @@ function checkLog(log: LogRecord, index: number): void {
   const where = `log record #${index}`;
   if (log === null || typeof log !== 'object') throw invalidArgument(`${where} is not an object`);
   if (log.traceId !== undefined && !isValidTraceId(log.traceId)) {
-    throw invalidArgument(`${where} has trace id '${String(log.traceId)}'`, 'trace ids are 32 lower-case hex digits, or absent');
+    throw invalidArgument(
+      `${where} has trace id '${String(log.traceId)}'`,
+      'trace ids are 32 lower-case hex digits, or absent',
+    );
   }
   if (log.spanId !== undefined && !isValidSpanId(log.spanId)) {
-    throw invalidArgument(`${where} has span id '${String(log.spanId)}'`, 'span ids are 16 lower-case hex digits, or absent');
+    throw invalidArgument(
+      `${where} has span id '${String(log.spanId)}'`,
+      'span ids are 16 lower-case hex digits, or absent',
+    );
   }
   checkNanos(log.timeUnixNano, `${where} time`);
   checkNanos(log.observedTimeUnixNano, `${where} observed time`);
   if (typeof log.serviceName !== 'string') throw invalidArgument(`${where} has no service name`);
-  if (typeof log.attributes !== 'object' || typeof log.resource?.attributes !== 'object' || typeof log.scope?.attributes !== 'object') {
-    throw invalidArgument(`${where} lacks attributes, a resource or a scope`, 'pass records in the model shape (src/model/log-record.ts)');
+  if (
+    typeof log.attributes !== 'object' ||
+    typeof log.resource?.attributes !== 'object' ||
+    typeof log.scope?.attributes !== 'object'
+  ) {
+    throw invalidArgument(
+      `${where} lacks attributes, a resource or a scope`,
+      'pass records in the model shape (src/model/log-record.ts)',
+    );
   }
 }

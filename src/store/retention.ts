@@ -36,7 +36,10 @@ const CHUNK = 256;
  */
 export class Retention {
   private readonly statements;
-  private readonly deleteChunk: (traces: readonly { id: number; trace_id: string }[]) => { spans: number; logs: number };
+  private readonly deleteChunk: (traces: readonly { id: number; trace_id: string }[]) => {
+    spans: number;
+    logs: number;
+  };
 
   constructor(
     db: Database.Database,
@@ -46,9 +49,13 @@ export class Retention {
     this.statements = {
       spanCount: db.prepare('SELECT coalesce(sum(span_count), 0) FROM operations').pluck(),
       oldest: db
-        .prepare('SELECT id, trace_id, span_count, start_ns FROM traces INDEXED BY traces_by_start ORDER BY start_ns, id LIMIT ?')
+        .prepare(
+          'SELECT id, trace_id, span_count, start_ns FROM traces INDEXED BY traces_by_start ORDER BY start_ns, id LIMIT ?',
+        )
         .safeIntegers(),
-      spansOfTrace: db.prepare('SELECT id, operation_id, attributes, encoding FROM spans INDEXED BY spans_by_trace WHERE trace_ref = ?'),
+      spansOfTrace: db.prepare(
+        'SELECT id, operation_id, attributes, encoding FROM spans INDEXED BY spans_by_trace WHERE trace_ref = ?',
+      ),
       deleteAttributes: db.prepare(
         `DELETE FROM span_attributes WHERE (bucket, key_id, value, span_ref) IN (
            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?))`,
@@ -90,7 +97,12 @@ export class Retention {
     for (;;) {
       const due: { id: number; trace_id: string }[] = [];
       let dueSpans = 0;
-      const rows = this.statements.oldest.all(CHUNK) as { id: bigint; trace_id: string; span_count: bigint; start_ns: bigint }[];
+      const rows = this.statements.oldest.all(CHUNK) as {
+        id: bigint;
+        trace_id: string;
+        span_count: bigint;
+        start_ns: bigint;
+      }[];
       for (const row of rows) {
         const tooOld = cutoffNs !== undefined && row.start_ns < cutoffNs;
         if (excess - dueSpans <= 0 && !tooOld) break;
@@ -127,7 +139,13 @@ export class Retention {
       const attributes = decodeJson<Attributes>(span.attributes, span.encoding as Encoding);
       for (const key in attributes) {
         const keyId = this.ids.findKeyId(key);
-        if (keyId !== undefined) entries.push([bucketOf(span.id), keyId, indexValue(attributes[key] as Attributes[string]), span.id]);
+        if (keyId !== undefined)
+          entries.push([
+            bucketOf(span.id),
+            keyId,
+            indexValue(attributes[key] as Attributes[string]),
+            span.id,
+          ]);
       }
     }
     if (entries.length > 0) this.statements.deleteAttributes.run(JSON.stringify(entries));
@@ -140,10 +158,12 @@ export class Retention {
 
   private enforceOnLogs(cutoffNs: bigint | undefined): number {
     let deleted = 0;
-    if (cutoffNs !== undefined) deleted += this.statements.deleteOldLogs.run(cutoffNs, Number.MAX_SAFE_INTEGER).changes;
+    if (cutoffNs !== undefined)
+      deleted += this.statements.deleteOldLogs.run(cutoffNs, Number.MAX_SAFE_INTEGER).changes;
     const maxLogs = this.policy.maxLogs ?? this.policy.maxSpans;
     const count = this.statements.logCount.get() as number;
-    if (count > maxLogs) deleted += this.statements.deleteOldestLogs.run(count - Math.floor(maxLogs * LOW_WATER)).changes;
+    if (count > maxLogs)
+      deleted += this.statements.deleteOldestLogs.run(count - Math.floor(maxLogs * LOW_WATER)).changes;
     return deleted;
   }
 }

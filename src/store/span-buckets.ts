@@ -13,9 +13,8 @@ export function bucketOf(spanRef: number): number {
 }
 
 /**
- * SQL yielding every bucket from `highest` down to `lowest` as column `b`, newest first: the outer
- * loop of a per-bucket lookup. The bounds are integers read from the spans table.
+ * SQL yielding every bucket from the highest down to the lowest (bound in that order) as column
+ * `b`, newest first: the outer loop of a per-bucket lookup.
  */
-export function bucketSeries(lowest: number, highest: number): string {
-  return `WITH RECURSIVE series(b) AS (SELECT ${highest} UNION ALL SELECT b - 1 FROM series WHERE b > ${lowest}) SELECT b FROM series`;
-}
+export const BUCKET_SERIES =
+  'WITH RECURSIVE series(b) AS (SELECT ? UNION ALL SELECT b - 1 FROM series WHERE b > ?) SELECT b FROM series';

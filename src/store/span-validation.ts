@@ -13,10 +13,16 @@ export function checkSpans(spans: readonly Span[]): void {
   spans.forEach((span, index) => {
     const where = () => `span #${index} ('${String(span.name)}', span id '${String(span.spanId)}')`;
     if (typeof span.traceId !== 'string' || !isValidTraceId(span.traceId)) {
-      throw invalidArgument(`${where()} has trace id '${String(span.traceId)}'`, 'trace ids are 32 lower-case hex digits, not all zero');
+      throw invalidArgument(
+        `${where()} has trace id '${String(span.traceId)}'`,
+        'trace ids are 32 lower-case hex digits, not all zero',
+      );
     }
     if (typeof span.spanId !== 'string' || !isValidSpanId(span.spanId)) {
-      throw invalidArgument(`${where()} has an invalid span id`, 'span ids are 16 lower-case hex digits, not all zero');
+      throw invalidArgument(
+        `${where()} has an invalid span id`,
+        'span ids are 16 lower-case hex digits, not all zero',
+      );
     }
     if (span.parentSpanId !== undefined && !isValidSpanId(span.parentSpanId)) {
       throw invalidArgument(

@@ -106,7 +106,8 @@ export class SpanWriter {
       const traceRef = row
         ? Number(row.id)
         : Number(
-            this.statements.insertTrace.run(traceId, first.startTimeUnixNano, first.endTimeUnixNano).lastInsertRowid,
+            this.statements.insertTrace.run(traceId, first.startTimeUnixNano, first.endTimeUnixNano)
+              .lastInsertRowid,
           );
       const stored: Span[] = [];
       for (const span of group) {
@@ -183,7 +184,8 @@ export class SpanWriter {
       written.traceIds.push(traceId);
     }
     if (attributeRows.length > 0) this.statements.insertAttributes.run(JSON.stringify(attributeRows));
-    for (const [id, operation] of operations) this.statements.countOperation.run(operation.count, operation.lastSeen, id);
+    for (const [id, operation] of operations)
+      this.statements.countOperation.run(operation.count, operation.lastSeen, id);
     written.runs = [...runs.values()];
     return written;
   }

@@ -71,9 +71,14 @@ export function openConnection(options: ConnectionOptions): Database.Database {
     }
   } catch (error) {
     db.close();
-    throw new OtelMcpError('BACKEND_UNAVAILABLE', `cannot configure ${file}: ${errorMessage(error)}`, undefined, {
-      cause: error,
-    });
+    throw new OtelMcpError(
+      'BACKEND_UNAVAILABLE',
+      `cannot configure ${file}: ${errorMessage(error)}`,
+      undefined,
+      {
+        cause: error,
+      },
+    );
   }
   return db;
 }

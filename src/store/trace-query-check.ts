@@ -23,10 +23,16 @@ export interface CheckedQuery {
 /** Refuses a malformed query with a message naming the field and what it accepts. */
 export function checkTraceQuery(query: TraceQuery): CheckedQuery {
   if (query === null || typeof query !== 'object') {
-    throw invalidArgument('the trace query is not an object', 'pass { limit, serviceName?, operationName?, attributes?, … }');
+    throw invalidArgument(
+      'the trace query is not an object',
+      'pass { limit, serviceName?, operationName?, attributes?, … }',
+    );
   }
   if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_SEARCH_LIMIT) {
-    throw invalidArgument(`limit ${String(query.limit)} is out of range`, `pass an integer from 1 to ${MAX_SEARCH_LIMIT}`);
+    throw invalidArgument(
+      `limit ${String(query.limit)} is out of range`,
+      `pass an integer from 1 to ${MAX_SEARCH_LIMIT}`,
+    );
   }
   const checked: CheckedQuery = { attributes: [], limit: query.limit };
   for (const field of ['serviceName', 'operationName'] as const) {
@@ -39,8 +45,16 @@ export function checkTraceQuery(query: TraceQuery): CheckedQuery {
     throw invalidArgument('attributes is not a list', 'pass [{ key, value? }, …]');
   }
   for (const [index, filter] of (query.attributes ?? []).entries()) {
-    if (filter === null || typeof filter !== 'object' || typeof filter.key !== 'string' || filter.key === '') {
-      throw invalidArgument(`attribute filter #${index} has no key`, 'pass { key: "http.route", value?: "/cart" }');
+    if (
+      filter === null ||
+      typeof filter !== 'object' ||
+      typeof filter.key !== 'string' ||
+      filter.key === ''
+    ) {
+      throw invalidArgument(
+        `attribute filter #${index} has no key`,
+        'pass { key: "http.route", value?: "/cart" }',
+      );
     }
     if (filter.value !== undefined && !isFilterScalar(filter.value)) {
       throw invalidArgument(
@@ -48,23 +62,37 @@ export function checkTraceQuery(query: TraceQuery): CheckedQuery {
         'a filter value is a string, number or boolean (compared after coercion: 200 matches "200"); omit it to ask only that the attribute exists',
       );
     }
-    checked.attributes.push(filter.value === undefined ? { key: filter.key } : { key: filter.key, value: filter.value });
+    checked.attributes.push(
+      filter.value === undefined ? { key: filter.key } : { key: filter.key, value: filter.value },
+    );
   }
   for (const field of ['minDurationMs', 'maxDurationMs'] as const) {
     const value = query[field];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw invalidArgument(`${field} ${String(value)} is not a duration`, 'pass milliseconds as a number ≥ 0');
+      throw invalidArgument(
+        `${field} ${String(value)} is not a duration`,
+        'pass milliseconds as a number ≥ 0',
+      );
     }
   }
   if (query.minDurationMs !== undefined) checked.minDurationNs = clamp(msToNanos(query.minDurationMs));
   if (query.maxDurationMs !== undefined) checked.maxDurationNs = clamp(msToNanos(query.maxDurationMs));
-  if (checked.minDurationNs !== undefined && checked.maxDurationNs !== undefined && checked.minDurationNs > checked.maxDurationNs) {
-    throw invalidArgument(`minDurationMs ${query.minDurationMs} exceeds maxDurationMs ${query.maxDurationMs}`);
+  if (
+    checked.minDurationNs !== undefined &&
+    checked.maxDurationNs !== undefined &&
+    checked.minDurationNs > checked.maxDurationNs
+  ) {
+    throw invalidArgument(
+      `minDurationMs ${query.minDurationMs} exceeds maxDurationMs ${query.maxDurationMs}`,
+    );
   }
   if (query.status !== undefined) {
     if (query.status !== 'error' && query.status !== 'ok') {
-      throw invalidArgument(`status '${String(query.status)}' is unknown`, "pass 'error' (has an error span) or 'ok' (has none)");
+      throw invalidArgument(
+        `status '${String(query.status)}' is unknown`,
+        "pass 'error' (has an error span) or 'ok' (has none)",
+      );
     }
     checked.status = query.status;
   }

@@ -38,7 +38,9 @@ export class TraceReader {
            WHERE t.trace_id = ? AND s.span_id = ?`,
         )
         .safeIntegers(),
-      prefix: db.prepare('SELECT trace_id FROM traces WHERE trace_id >= ? AND trace_id < ? ORDER BY trace_id LIMIT ?').pluck(),
+      prefix: db
+        .prepare('SELECT trace_id FROM traces WHERE trace_id >= ? AND trace_id < ? ORDER BY trace_id LIMIT ?')
+        .pluck(),
     };
   }
 
@@ -54,7 +56,10 @@ export class TraceReader {
     const id = checkTraceId(traceId);
     const span = typeof spanId === 'string' ? spanId.trim().toLowerCase() : '';
     if (!isValidSpanId(span)) {
-      throw invalidArgument(`span id '${String(spanId)}' is not a span id`, 'pass 16 hex digits, as listed in the trace');
+      throw invalidArgument(
+        `span id '${String(spanId)}' is not a span id`,
+        'pass 16 hex digits, as listed in the trace',
+      );
     }
     const row = this.statements.span.get(id, span) as SpanRow | undefined;
     return row && this.decode(row);
@@ -64,17 +69,27 @@ export class TraceReader {
   resolveTraceIdPrefix(prefix: string, limit: number): string[] {
     const normalized = typeof prefix === 'string' ? prefix.trim().toLowerCase() : '';
     if (!HEX_PREFIX.test(normalized)) {
-      throw invalidArgument(`trace id prefix '${String(prefix)}' is not 1 to 32 hex digits`, 'pass the first digits of a trace id');
+      throw invalidArgument(
+        `trace id prefix '${String(prefix)}' is not 1 to 32 hex digits`,
+        'pass the first digits of a trace id',
+      );
     }
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PREFIX_MATCHES) {
-      throw invalidArgument(`limit ${limit} is out of range`, `pass an integer from 1 to ${MAX_PREFIX_MATCHES}`);
+      throw invalidArgument(
+        `limit ${limit} is out of range`,
+        `pass an integer from 1 to ${MAX_PREFIX_MATCHES}`,
+      );
     }
     // Every stored id is hex, and 'g' sorts after every hex digit: [prefix, prefix+'g') is the range.
     return this.statements.prefix.all(normalized, `${normalized}g`, limit) as string[];
   }
 
   private decode(row: SpanRow): Span {
-    return decodeSpan(row, this.bodies.resource(Number(row.resource_id)), this.bodies.scope(Number(row.scope_id)));
+    return decodeSpan(
+      row,
+      this.bodies.resource(Number(row.resource_id)),
+      this.bodies.scope(Number(row.scope_id)),
+    );
   }
 }
 

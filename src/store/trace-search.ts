@@ -4,7 +4,7 @@ import { nanosToMs } from '../model/time.js';
 import { NOT_INDEXED, filterIndexValues, type FilterScalar } from './attribute-values.js';
 import type { BodyCache } from './body-cache.js';
 import type { IdRegistry } from './id-registry.js';
-import { BUCKET_SHIFT, bucketSeries } from './span-buckets.js';
+import { BUCKET_SERIES, BUCKET_SHIFT } from './span-buckets.js';
 import { checkTraceQuery, type CheckedQuery } from './trace-query-check.js';
 
 /**
@@ -154,7 +154,8 @@ export class TraceSearch {
     if (keyId === undefined) return undefined;
     const indexValues = value === undefined ? undefined : filterIndexValues(value);
     const test: AttributeTest = value === undefined ? 'present' : indexValues ? 'equals' : 'equals-long';
-    const values = test === 'equals' ? (indexValues as string[]) : test === 'equals-long' ? [String(value)] : [];
+    const values =
+      test === 'equals' ? (indexValues as string[]) : test === 'equals-long' ? [String(value)] : [];
     let resourceIds: number[];
     if (test === 'present') {
       resourceIds = this.pluck('SELECT resource_id FROM resource_attributes WHERE key_id = ?', [keyId]);
@@ -176,36 +177,47 @@ export class TraceSearch {
    * The filter with the fewest spans behind it, counted up to the candidate limit. The operation
    * counts are kept on ingest; the others cost one seek per bucket plus the rows counted.
    */
-  private bestDriver(q: CheckedQuery, operations: Operations | undefined, attributes: CompiledAttribute[]): Driver | undefined {
+  private bestDriver(
+    q: CheckedQuery,
+    operations: Operations | undefined,
+    attributes: CompiledAttribute[],
+  ): Driver | undefined {
     const drivers: Driver[] = [];
     if (operations) {
       drivers.push({
         name: 'operation',
         estimate: operations.spanCount,
-        source: (p) => ({ sql: `SELECT s.trace_ref FROM spans s INDEXED BY spans_by_operation WHERE ${p.sql}`, params: p.params }),
+        source: (p) => ({
+          sql: `SELECT s.trace_ref FROM spans s INDEXED BY spans_by_operation WHERE ${p.sql}`,
+          params: p.params,
+        }),
       });
     }
     const range = this.statement(BUCKET_RANGE).raw().get() as [number | null, number | null];
     if (range[0] === null || range[1] === null) return { name: 'no spans', estimate: 0, source: (p) => p };
-    const buckets = `(${bucketSeries(range[0], range[1])}) k`;
+    // Bound, not inlined: the statement text stays the same as spans arrive, so it is prepared once.
+    const bounds = [range[1], range[0]];
+    const buckets = `(${BUCKET_SERIES}) k`;
     const durations = durationConditions(q, 's.duration_ns');
     if (durations.sql) {
       const byDuration = `FROM ${buckets} CROSS JOIN spans s INDEXED BY spans_by_duration ON s.bucket = k.b WHERE ${durations.sql}`;
+      const params = [...bounds, ...durations.params];
       drivers.push({
         name: 'duration',
-        estimate: this.boundedCount(`SELECT 1 ${byDuration}`, durations.params),
+        estimate: this.boundedCount(`SELECT 1 ${byDuration}`, params),
         source: (p) => ({
           sql: `SELECT s.trace_ref ${byDuration} AND ${p.sql}`,
-          params: [...durations.params, ...p.params],
+          params: [...params, ...p.params],
         }),
       });
     }
     for (const attribute of attributes) {
       const entries = indexEntries(attribute, 'd');
       const byEntry = `FROM ${buckets} CROSS JOIN span_attributes d ON d.bucket = k.b AND ${entries.sql}`;
+      const params = [...bounds, ...entries.params];
       const byResource = `resource_id IN (${attribute.resourceIds.join(',')})`;
       const estimate =
-        this.boundedCount(`SELECT 1 ${byEntry}`, entries.params) +
+        this.boundedCount(`SELECT 1 ${byEntry}`, params) +
         (attribute.resourceIds.length === 0
           ? 0
           : this.boundedCount(`SELECT 1 FROM spans INDEXED BY spans_by_resource WHERE ${byResource}`, []));
@@ -214,15 +226,18 @@ export class TraceSearch {
         estimate,
         source: (p) => {
           const fromIndex = `SELECT s.trace_ref ${byEntry} CROSS JOIN spans s ON s.id = d.span_ref WHERE ${p.sql}`;
-          if (attribute.resourceIds.length === 0) return { sql: fromIndex, params: [...entries.params, ...p.params] };
+          if (attribute.resourceIds.length === 0) return { sql: fromIndex, params: [...params, ...p.params] };
           return {
             sql: `${fromIndex} UNION ALL SELECT s.trace_ref FROM spans s INDEXED BY spans_by_resource WHERE s.${byResource} AND ${p.sql}`,
-            params: [...entries.params, ...p.params, ...p.params],
+            params: [...params, ...p.params, ...p.params],
           };
         },
       });
     }
-    return drivers.reduce<Driver | undefined>((best, driver) => (!best || driver.estimate < best.estimate ? driver : best), undefined);
+    return drivers.reduce<Driver | undefined>(
+      (best, driver) => (!best || driver.estimate < best.estimate ? driver : best),
+      undefined,
+    );
   }
 
   /** Rows of a subquery, counting no further than one past the candidate limit. */
@@ -233,11 +248,15 @@ export class TraceSearch {
   }
 
   private pluck(sql: string, params: unknown[]): number[] {
-    return this.statement(sql).pluck().all(...params) as number[];
+    return this.statement(sql)
+      .pluck()
+      .all(...params) as number[];
   }
 
   private summaries(sql: string, params: unknown[]): TraceSummary[] {
-    const rows = this.statement(sql).safeIntegers().all(...params) as SummaryRow[];
+    const rows = this.statement(sql)
+      .safeIntegers()
+      .all(...params) as SummaryRow[];
     return rows.map(toSummary);
   }
 
@@ -254,7 +273,11 @@ export class TraceSearch {
 }
 
 /** The span-level filters as one condition on `s`; undefined when the query has none. */
-function spanPredicate(q: CheckedQuery, operations: Operations | undefined, attributes: CompiledAttribute[]): Fragment | undefined {
+function spanPredicate(
+  q: CheckedQuery,
+  operations: Operations | undefined,
+  attributes: CompiledAttribute[],
+): Fragment | undefined {
   const parts: string[] = [];
   const params: unknown[] = [];
   if (operations) parts.push(`s.operation_id IN (${operations.ids.join(',')})`);

@@ -99,7 +99,11 @@ export class TraceStore {
     this.now = options.now ?? Date.now;
     this.log = options.log;
     this.retentionEverySpans = options.retentionEverySpans ?? DEFAULT_RETENTION_EVERY_SPANS;
-    this.db = openConnection({ dataDir: options.dataDir, readOnly: this.readOnly, durability: options.durability ?? 'normal' });
+    this.db = openConnection({
+      dataDir: options.dataDir,
+      readOnly: this.readOnly,
+      durability: options.durability ?? 'normal',
+    });
     try {
       const migrations = options.migrations ?? MIGRATIONS;
       if (this.readOnly) checkMigrated(this.db, migrations);
@@ -109,7 +113,12 @@ export class TraceStore {
       this.writer = this.readOnly ? undefined : new SpanWriter(this.db, this.ids);
       this.logs = new LogStore(this.db, this.ids, bodies);
       this.reader = new TraceReader(this.db, bodies);
-      this.search = new TraceSearch(this.db, this.ids, bodies, options.searchCandidateLimit ?? DEFAULT_CANDIDATE_LIMIT);
+      this.search = new TraceSearch(
+        this.db,
+        this.ids,
+        bodies,
+        options.searchCandidateLimit ?? DEFAULT_CANDIDATE_LIMIT,
+      );
       this.retention = new Retention(this.db, this.ids, options.retention);
       this.statements = {
         services: this.db
@@ -188,8 +197,16 @@ export class TraceStore {
   listServices(): ServiceStats[] {
     this.open();
     return guard(() => {
-      const rows = this.statements.services.all() as { name: string; spanCount: bigint; lastSeenUnixNano: bigint }[];
-      return rows.map((row) => ({ name: row.name, spanCount: Number(row.spanCount), lastSeenUnixNano: row.lastSeenUnixNano }));
+      const rows = this.statements.services.all() as {
+        name: string;
+        spanCount: bigint;
+        lastSeenUnixNano: bigint;
+      }[];
+      return rows.map((row) => ({
+        name: row.name,
+        spanCount: Number(row.spanCount),
+        lastSeenUnixNano: row.lastSeenUnixNano,
+      }));
     }, 'list services');
   }
 
@@ -198,7 +215,11 @@ export class TraceStore {
     this.open();
     if (typeof serviceName !== 'string') throw invalidArgument('listOperations takes a service name');
     return guard(() => {
-      const rows = this.statements.operations.all(serviceName) as { name: string; kind: number; spanCount: number }[];
+      const rows = this.statements.operations.all(serviceName) as {
+        name: string;
+        kind: number;
+        spanCount: number;
+      }[];
       return rows.map((row) => ({ name: row.name, spanKind: kindName(row.kind), spanCount: row.spanCount }));
     }, 'list operations');
   }
@@ -244,11 +265,6 @@ export class TraceStore {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
-    try {
-      if (!this.readOnly) this.db.pragma('optimize');
-    } catch {
-      // optimize is advice to the planner; failing it loses nothing
-    }
     this.db.close();
   }
 
@@ -329,16 +345,28 @@ function asStoreError(error: unknown, what: string): OtelMcpError {
   if (isOtelMcpError(error)) return error;
   const code = (error as { code?: unknown }).code;
   if (code === 'SQLITE_FULL') {
-    return new OtelMcpError('RESOURCE_EXHAUSTED', `cannot ${what}: the disk is full`, 'free disk space or lower retention.max_spans', {
-      cause: error,
-    });
+    return new OtelMcpError(
+      'RESOURCE_EXHAUSTED',
+      `cannot ${what}: the disk is full`,
+      'free disk space or lower retention.max_spans',
+      {
+        cause: error,
+      },
+    );
   }
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-    return new OtelMcpError('BACKEND_UNAVAILABLE', `cannot ${what}: the database is locked by another process`, 'retry shortly', {
-      cause: error,
-    });
+    return new OtelMcpError(
+      'BACKEND_UNAVAILABLE',
+      `cannot ${what}: the database is locked by another process`,
+      'retry shortly',
+      {
+        cause: error,
+      },
+    );
   }
-  return new OtelMcpError('BACKEND_UNAVAILABLE', `cannot ${what}: ${errorMessage(error)}`, undefined, { cause: error });
+  return new OtelMcpError('BACKEND_UNAVAILABLE', `cannot ${what}: ${errorMessage(error)}`, undefined, {
+    cause: error,
+  });
 }
 
 function fileSize(path: string): number {

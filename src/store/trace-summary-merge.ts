@@ -36,7 +36,12 @@ export function addSpans(aggregate: TraceAggregate | undefined, spans: readonly 
     next.spanCount += 1;
     if (span.status.code === 'error') next.errorCount += 1;
     if (span.parentSpanId === undefined && isEarlierRoot(span, next.root)) {
-      next.root = { spanId: span.spanId, startNs: span.startTimeUnixNano, service: span.serviceName, name: span.name };
+      next.root = {
+        spanId: span.spanId,
+        startNs: span.startTimeUnixNano,
+        service: span.serviceName,
+        name: span.name,
+      };
     }
     if (!next.services.includes(span.serviceName) && !services?.has(span.serviceName)) {
       (services ??= new Set(next.services)).add(span.serviceName);

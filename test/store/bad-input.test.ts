@@ -71,10 +71,16 @@ describe('bad input', () => {
     const { store } = openTestStore();
     const span = buildTrace({ name: 'op' }).spans[0] as Span;
     expectInvalid(() => store.writeSpans([{ ...span, endTimeUnixNano: 1n << 63n }]), /end time/);
-    expectInvalid(() => store.writeSpans([{ ...span, startTimeUnixNano: 1_764_000_000_000 as unknown as bigint }]), /start time/);
+    expectInvalid(
+      () => store.writeSpans([{ ...span, startTimeUnixNano: 1_764_000_000_000 as unknown as bigint }]),
+      /start time/,
+    );
     expectInvalid(() => store.writeSpans([{ ...span, parentSpanId: '' }]), /parent span id/);
     expectInvalid(() => store.writeSpans([{ ...span, traceId: span.traceId.toUpperCase() }]), /trace id/);
-    expectInvalid(() => store.writeSpans([{ ...span, resource: undefined as unknown as Span['resource'] }]), /resource/);
+    expectInvalid(
+      () => store.writeSpans([{ ...span, resource: undefined as unknown as Span['resource'] }]),
+      /resource/,
+    );
   });
 
   it('refuses a malformed log record', () => {
@@ -98,8 +104,16 @@ describe('bad input', () => {
     ['a limit of 0', { limit: 0 }, /limit 0/],
     ['a fractional limit', { limit: 2.5 }, /limit 2.5/],
     ['a missing limit', {}, /limit undefined/],
-    ['a list as attribute value', { limit: 5, attributes: [{ key: 'k', value: [1, 2] }] }, /'k' has a list value/],
-    ['null as attribute value', { limit: 5, attributes: [{ key: 'k', value: null }] }, /'k' has a null value/],
+    [
+      'a list as attribute value',
+      { limit: 5, attributes: [{ key: 'k', value: [1, 2] }] },
+      /'k' has a list value/,
+    ],
+    [
+      'null as attribute value',
+      { limit: 5, attributes: [{ key: 'k', value: null }] },
+      /'k' has a null value/,
+    ],
     ['an attribute filter without key', { limit: 5, attributes: [{ value: 1 }] }, /#0 has no key/],
     ['attributes that are not a list', { limit: 5, attributes: { key: 'k' } }, /not a list/],
     ['a negative duration', { limit: 5, minDurationMs: -1 }, /minDurationMs -1/],
@@ -120,14 +134,20 @@ describe('bad input', () => {
     const { store } = openTestStore();
     const trace = buildTrace({ name: 'op' });
     store.writeSpans(trace.spans);
-    const found = store.findTraces({ limit: 5, operationName: 'op', window: { startUnixNano: -(1n << 70n), endUnixNano: 1n << 70n } });
+    const found = store.findTraces({
+      limit: 5,
+      operationName: 'op',
+      window: { startUnixNano: -(1n << 70n), endUnixNano: 1n << 70n },
+    });
     expect(found.map((summary) => summary.traceId)).toEqual([trace.traceId]);
   });
 
   it('refuses writes on a read-only store, and reading a data dir that does not exist', () => {
     const { open } = openTestStore();
     const reader = open({ readOnly: true });
-    expect(() => reader.writeSpans([])).toThrow(expect.objectContaining({ code: 'UNSUPPORTED', message: expect.stringMatching(/read-only/) }));
+    expect(() => reader.writeSpans([])).toThrow(
+      expect.objectContaining({ code: 'UNSUPPORTED', message: expect.stringMatching(/read-only/) }),
+    );
     expect(() => open({ readOnly: true, dataDir: '/nonexistent/otel-mcp-data' })).toThrow(
       expect.objectContaining({ code: 'NOT_FOUND', message: expect.stringMatching(/nonexistent/) }),
     );
@@ -136,6 +156,8 @@ describe('bad input', () => {
   it('refuses calls after close with a clear error', () => {
     const { store } = openTestStore();
     store.close();
-    expect(() => store.getTrace('a'.repeat(32))).toThrow(expect.objectContaining({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/closed/) }));
+    expect(() => store.getTrace('a'.repeat(32))).toThrow(
+      expect.objectContaining({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/closed/) }),
+    );
   });
 });

@@ -63,7 +63,14 @@ function writeTraces(store: TraceStore): void {
         durationMs: 120,
         attributes: { 'http.response.status_code': 200 },
         children: [
-          { name: 'charge', service: 'payment', startMs: 2010, durationMs: 50, status: 'ok', attributes: { 'payment.retry': 'true' } },
+          {
+            name: 'charge',
+            service: 'payment',
+            startMs: 2010,
+            durationMs: 50,
+            status: 'ok',
+            attributes: { 'payment.retry': 'true' },
+          },
         ],
       },
       T3,
@@ -102,32 +109,96 @@ const CASES: [string, Omit<TraceQuery, 'limit'> & { limit?: number }, string[]][
   ['finds the traces with a span of a service', { serviceName: 'payment' }, [T3, T1]],
   ['finds the traces with a span of an operation', { operationName: 'charge' }, [T3, T1]],
   ['needs service and operation on the same span', { serviceName: 'frontend', operationName: 'charge' }, []],
-  ['matches an attribute number with a string value (200 finds "200")', { attributes: [{ key: 'http.response.status_code', value: 200 }] }, [T3, T2]],
-  ['matches an attribute string with a number value ("200" finds 200)', { attributes: [{ key: 'http.response.status_code', value: '200' }] }, [T3, T2]],
-  ['matches a decimal string with the integer it denotes ("3.0" finds 3)', { attributes: [{ key: 'cart.items', value: '3.0' }] }, [T2]],
-  ['matches booleans and their text both ways', { attributes: [{ key: 'payment.retry', value: true }] }, [T3, T1]],
+  [
+    'matches an attribute number with a string value (200 finds "200")',
+    { attributes: [{ key: 'http.response.status_code', value: 200 }] },
+    [T3, T2],
+  ],
+  [
+    'matches an attribute string with a number value ("200" finds 200)',
+    { attributes: [{ key: 'http.response.status_code', value: '200' }] },
+    [T3, T2],
+  ],
+  [
+    'matches a decimal string with the integer it denotes ("3.0" finds 3)',
+    { attributes: [{ key: 'cart.items', value: '3.0' }] },
+    [T2],
+  ],
+  [
+    'matches booleans and their text both ways',
+    { attributes: [{ key: 'payment.retry', value: true }] },
+    [T3, T1],
+  ],
   ['matches the text of a boolean', { attributes: [{ key: 'payment.retry', value: 'true' }] }, [T3, T1]],
-  ['combines service and attribute on one span', { serviceName: 'payment', attributes: [{ key: 'http.response.status_code', value: 500 }] }, [T1]],
+  [
+    'combines service and attribute on one span',
+    { serviceName: 'payment', attributes: [{ key: 'http.response.status_code', value: 500 }] },
+    [T1],
+  ],
   ['finds an attribute by presence alone', { attributes: [{ key: 'user.id' }] }, [T2]],
-  ['needs every filter satisfied by the same span', { serviceName: 'frontend', attributes: [{ key: 'user.id' }] }, []],
+  [
+    'needs every filter satisfied by the same span',
+    { serviceName: 'frontend', attributes: [{ key: 'user.id' }] },
+    [],
+  ],
   ['answers nothing for a key no span has', { attributes: [{ key: 'no.such.key' }] }, []],
   ['answers nothing for a value no span has', { attributes: [{ key: 'user.id', value: 'u-2' }] }, []],
   ['bounds span duration from below', { minDurationMs: 100 }, [T3, T1]],
   ['bounds span duration from above', { maxDurationMs: 12 }, [T5, T4]],
   ['bounds span duration on both sides, inclusively', { minDurationMs: 120, maxDurationMs: 120 }, [T3]],
-  ['applies duration bounds to the span of the service', { serviceName: 'payment', minDurationMs: 100 }, [T1]],
+  [
+    'applies duration bounds to the span of the service',
+    { serviceName: 'payment', minDurationMs: 100 },
+    [T1],
+  ],
   ['finds traces with an error span', { status: 'error' }, [T1]],
   ['finds traces without an error span', { status: 'ok' }, [T5, T4, T3, T2]],
   ['combines a span filter with the error status', { serviceName: 'frontend', status: 'error' }, [T1]],
-  ['keeps traces that start inside the window', { window: { startUnixNano: at(1000), endUnixNano: at(3000) } }, [T4, T3, T2]],
-  ['combines the window with a span filter', { serviceName: 'frontend', window: { startUnixNano: at(1000), endUnixNano: at(3000) } }, [T3, T2]],
-  ['excludes a trace whose start is before the window even when a span is inside', { serviceName: 'payment', window: { startUnixNano: at(5), endUnixNano: at(9000) } }, [T3]],
-  ['matches a resource attribute when the span lacks it', { attributes: [{ key: 'deployment.environment', value: 'staging' }] }, [T4]],
-  ['lets the span attribute override the resource one', { operationName: 'db.query', attributes: [{ key: 'deployment.environment', value: 'staging' }] }, []],
-  ['matches the overriding span attribute', { operationName: 'db.query', attributes: [{ key: 'deployment.environment', value: 'prod' }] }, [T4]],
-  ['matches service.name as a resource attribute', { attributes: [{ key: 'service.name', value: 'payment' }] }, [T3, T1]],
-  ['matches a string longer than the index keeps', { attributes: [{ key: 'db.statement', value: LONG_STATEMENT }] }, [T4]],
-  ['does not match another long string', { attributes: [{ key: 'db.statement', value: `${LONG_STATEMENT} ` }] }, []],
+  [
+    'keeps traces that start inside the window',
+    { window: { startUnixNano: at(1000), endUnixNano: at(3000) } },
+    [T4, T3, T2],
+  ],
+  [
+    'combines the window with a span filter',
+    { serviceName: 'frontend', window: { startUnixNano: at(1000), endUnixNano: at(3000) } },
+    [T3, T2],
+  ],
+  [
+    'excludes a trace whose start is before the window even when a span is inside',
+    { serviceName: 'payment', window: { startUnixNano: at(5), endUnixNano: at(9000) } },
+    [T3],
+  ],
+  [
+    'matches a resource attribute when the span lacks it',
+    { attributes: [{ key: 'deployment.environment', value: 'staging' }] },
+    [T4],
+  ],
+  [
+    'lets the span attribute override the resource one',
+    { operationName: 'db.query', attributes: [{ key: 'deployment.environment', value: 'staging' }] },
+    [],
+  ],
+  [
+    'matches the overriding span attribute',
+    { operationName: 'db.query', attributes: [{ key: 'deployment.environment', value: 'prod' }] },
+    [T4],
+  ],
+  [
+    'matches service.name as a resource attribute',
+    { attributes: [{ key: 'service.name', value: 'payment' }] },
+    [T3, T1],
+  ],
+  [
+    'matches a string longer than the index keeps',
+    { attributes: [{ key: 'db.statement', value: LONG_STATEMENT }] },
+    [T4],
+  ],
+  [
+    'does not match another long string',
+    { attributes: [{ key: 'db.statement', value: `${LONG_STATEMENT} ` }] },
+    [],
+  ],
   ['finds a long-valued attribute by presence', { attributes: [{ key: 'db.statement' }] }, [T4]],
 ];
 
@@ -170,6 +241,8 @@ describe('findTraces results', () => {
     for (const traceId of ids) store.writeSpans(buildTrace({ name: 'same-start' }, traceId).spans);
     const first = store.findTraces({ limit: 10 }).map((summary) => summary.traceId);
     expect([...first].sort()).toEqual(ids);
-    expect(store.findTraces({ limit: 10, operationName: 'same-start' }).map((summary) => summary.traceId)).toEqual(first);
+    expect(
+      store.findTraces({ limit: 10, operationName: 'same-start' }).map((summary) => summary.traceId),
+    ).toEqual(first);
   });
 });

@@ -17,8 +17,16 @@ function database(): Database.Database {
   return db;
 }
 
-const notes: Migration = { version: 1, name: 'notes', up: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)' };
-const tags: Migration = { version: 2, name: 'tags', up: (db) => db.exec('CREATE TABLE tags (name TEXT PRIMARY KEY)') };
+const notes: Migration = {
+  version: 1,
+  name: 'notes',
+  up: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)',
+};
+const tags: Migration = {
+  version: 2,
+  name: 'tags',
+  up: (db) => db.exec('CREATE TABLE tags (name TEXT PRIMARY KEY)'),
+};
 
 describe('migrations', () => {
   it('applies the list in order and records the version in user_version', () => {
@@ -52,7 +60,11 @@ describe('migrations', () => {
 
   it('rolls a failing step back whole and leaves the version before it', () => {
     const db = database();
-    const broken: Migration = { version: 2, name: 'broken', up: 'CREATE TABLE half (x); CREATE TABLE notes (y)' };
+    const broken: Migration = {
+      version: 2,
+      name: 'broken',
+      up: 'CREATE TABLE half (x); CREATE TABLE notes (y)',
+    };
     expect(() => applyMigrations(db, [notes, broken])).toThrow(/already exists/);
     expect(userVersion(db)).toBe(1);
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
@@ -62,19 +74,25 @@ describe('migrations', () => {
     const db = database();
     applyMigrations(db, [notes, tags]);
     const other: Migration = { version: 2, name: 'sessions', up: 'CREATE TABLE sessions (id)' };
-    expect(() => applyMigrations(db, [notes, other])).toThrow(expect.objectContaining({ code: 'CONFLICT', message: expect.stringMatching(/'tags'.*'sessions'/) }));
+    expect(() => applyMigrations(db, [notes, other])).toThrow(
+      expect.objectContaining({ code: 'CONFLICT', message: expect.stringMatching(/'tags'.*'sessions'/) }),
+    );
   });
 
   it('refuses a data dir with a newer schema than it knows', () => {
     const db = database();
     applyMigrations(db, [notes, tags]);
-    expect(() => applyMigrations(db, [notes])).toThrow(expect.objectContaining({ code: 'CONFLICT', message: expect.stringMatching(/newer/) }));
+    expect(() => applyMigrations(db, [notes])).toThrow(
+      expect.objectContaining({ code: 'CONFLICT', message: expect.stringMatching(/newer/) }),
+    );
   });
 
   it('refuses a list whose versions are not 1, 2, 3 … in order', () => {
     const db = database();
     expect(() => applyMigrations(db, [tags])).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
-    expect(() => applyMigrations(db, [notes, { ...tags, name: 'notes' }])).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    expect(() => applyMigrations(db, [notes, { ...tags, name: 'notes' }])).toThrow(
+      expect.objectContaining({ code: 'INTERNAL' }),
+    );
   });
 
   it('lets a later repository add its tables and share the store connection', () => {
@@ -84,11 +102,16 @@ describe('migrations', () => {
       up: 'CREATE TABLE spec_versions (name TEXT, version INTEGER, body TEXT, PRIMARY KEY (name, version))',
     };
     const { store, open } = openTestStore({ migrations: [...MIGRATIONS, specs] });
-    store.connection().prepare('INSERT INTO spec_versions VALUES (?, ?, ?)').run('checkout', 1, 'name: checkout');
+    store
+      .connection()
+      .prepare('INSERT INTO spec_versions VALUES (?, ?, ?)')
+      .run('checkout', 1, 'name: checkout');
     store.writeSpans(buildTrace({ name: 'op' }).spans);
     store.close();
     const reopened = open({ migrations: [...MIGRATIONS, specs] });
-    expect(reopened.connection().prepare('SELECT body FROM spec_versions').pluck().get()).toBe('name: checkout');
+    expect(reopened.connection().prepare('SELECT body FROM spec_versions').pluck().get()).toBe(
+      'name: checkout',
+    );
     expect(userVersion(reopened.connection())).toBe(MIGRATIONS.length + 1);
   });
 
@@ -96,7 +119,10 @@ describe('migrations', () => {
     const { open } = openTestStore();
     const later: Migration = { version: MIGRATIONS.length + 1, name: 'later', up: 'CREATE TABLE later (x)' };
     expect(() => open({ readOnly: true, migrations: [...MIGRATIONS, later] })).toThrow(
-      expect.objectContaining({ code: 'CONFLICT', message: expect.stringMatching(/schema version 1, this otel-mcp needs 2/) }),
+      expect.objectContaining({
+        code: 'CONFLICT',
+        message: expect.stringMatching(/schema version 1, this otel-mcp needs 2/),
+      }),
     );
   });
 });

@@ -17,7 +17,10 @@ interface ChildRun {
 }
 
 function runChild(args: string[]): ChildRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   let pending = '';
@@ -32,7 +35,9 @@ function runChild(args: string[]): ChildRun {
       for (const waiter of waiters.filter((w) => w.pattern.test(line))) waiter.resolve(line);
     }
   });
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return {
     lines,
     exited,
@@ -41,7 +46,9 @@ function runChild(args: string[]): ChildRun {
         const found = lines.find((line) => pattern.test(line));
         if (found) return resolve(found);
         waiters.push({ pattern, resolve });
-        void exited.then((code) => reject(new Error(`child exited (${code}) before printing ${pattern}: ${stderr}`)));
+        void exited.then((code) =>
+          reject(new Error(`child exited (${code}) before printing ${pattern}: ${stderr}`)),
+        );
       }),
   };
 }
@@ -49,7 +56,11 @@ function runChild(args: string[]): ChildRun {
 describe('persistence', () => {
   it('keeps every span, summary and service across a close and reopen of the data dir', () => {
     const { store, open } = openTestStore();
-    const trace = buildTrace({ name: 'root', service: 'api', children: [{ name: 'db', service: 'postgres', status: 'error' }] });
+    const trace = buildTrace({
+      name: 'root',
+      service: 'api',
+      children: [{ name: 'db', service: 'postgres', status: 'error' }],
+    });
     store.writeSpans(trace.spans);
     const summaries = store.findTraces({ limit: 10 });
     store.close();
@@ -60,7 +71,11 @@ describe('persistence', () => {
     expect(reopened.listServices().map((service) => service.name)).toEqual(['api', 'postgres']);
 
     // Writes after the reopen extend the same trace and reuse the stored resources.
-    const late = { ...(trace.spans[1] as Span), spanId: 'abcdefabcdef0001', resource: { ...trace.spans[1]!.resource } };
+    const late = {
+      ...(trace.spans[1] as Span),
+      spanId: 'abcdefabcdef0001',
+      resource: { ...trace.spans[1]!.resource },
+    };
     reopened.writeSpans([late]);
     expect(reopened.findTraces({ limit: 10 })[0]).toMatchObject({ spanCount: 3, errorCount: 2 });
     expect(reopened.connection().prepare('SELECT count(*) FROM resources').pluck().get()).toBe(2);
@@ -82,7 +97,11 @@ describe('persistence', () => {
     const batch = 7;
     const batches = 10;
     const trace = buildTrace(
-      { name: 'root', service: 'writer', children: Array.from({ length: batch * batches - 1 }, (_, index) => ({ name: `step-${index}` })) },
+      {
+        name: 'root',
+        service: 'writer',
+        children: Array.from({ length: batch * batches - 1 }, (_, index) => ({ name: `step-${index}` })),
+      },
       'd'.repeat(32),
     );
     store.writeSpans([]); // the schema exists before the reader opens
@@ -92,7 +111,11 @@ describe('persistence', () => {
       store.writeSpans(trace.spans.slice(index * batch, (index + 1) * batch));
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const report = JSON.parse(await child.line(/^\{/)) as { seen: number[]; errors: string[]; services: string[] };
+    const report = JSON.parse(await child.line(/^\{/)) as {
+      seen: number[];
+      errors: string[];
+      services: string[];
+    };
     expect(await child.exited).toBe(0);
     expect(report.errors).toEqual([]);
     expect(report.seen[report.seen.length - 1]).toBe(batch * batches);
@@ -105,7 +128,11 @@ describe('persistence', () => {
     const { open, dataDir } = openTestStore();
     const child = runChild(['write-and-die', dataDir, '5']);
     expect(await child.exited).toBe('SIGKILL');
-    const acknowledged = Math.max(...child.lines.filter((line) => line.startsWith('acknowledged')).map((line) => Number(line.split(' ')[1])));
+    const acknowledged = Math.max(
+      ...child.lines
+        .filter((line) => line.startsWith('acknowledged'))
+        .map((line) => Number(line.split(' ')[1])),
+    );
     expect(acknowledged).toBe(50);
     const reopened = open();
     expect(reopened.getTrace('c'.repeat(32))?.spans).toHaveLength(acknowledged);

@@ -52,14 +52,19 @@ function storedTraceIds(store: TraceStore): string[] {
 function strayIndexRows(store: TraceStore): number {
   return store
     .connection()
-    .prepare('SELECT count(*) FROM span_attributes a WHERE NOT EXISTS (SELECT 1 FROM spans s WHERE s.id = a.span_ref)')
+    .prepare(
+      'SELECT count(*) FROM span_attributes a WHERE NOT EXISTS (SELECT 1 FROM spans s WHERE s.id = a.span_ref)',
+    )
     .pluck()
     .get() as number;
 }
 
 describe('retention', () => {
   it('deletes whole oldest traces, with their logs and index entries, once over maxSpans', () => {
-    const { store } = openTestStore({ retention: { maxSpans: 50, maxAgeMs: Number.POSITIVE_INFINITY }, retentionEverySpans: 10 });
+    const { store } = openTestStore({
+      retention: { maxSpans: 50, maxAgeMs: Number.POSITIVE_INFINITY },
+      retentionEverySpans: 10,
+    });
     const traces = Array.from({ length: 8 }, (_, index) => traceNumber(index));
     // Arrival order differs from start order: retention goes by trace start.
     for (const trace of [...traces.slice(4), ...traces.slice(0, 4)]) {
@@ -75,11 +80,16 @@ describe('retention', () => {
     expect(store.getLogs({ traceId: traces[7]!.traceId, limit: 10 })).toHaveLength(1);
     expect(store.findTraces({ limit: 10, attributes: [{ key: 'user.id', value: 'u-0' }] })).toEqual([]);
     expect(strayIndexRows(store)).toBe(0);
-    expect(store.listOperations('test-service').find((op) => op.name === 'step-0')?.spanCount).toBe(kept.length);
+    expect(store.listOperations('test-service').find((op) => op.name === 'step-0')?.spanCount).toBe(
+      kept.length,
+    );
   });
 
   it('checks the limits every retentionEverySpans written spans, not on every batch', () => {
-    const { store } = openTestStore({ retention: { maxSpans: 20, maxAgeMs: Number.POSITIVE_INFINITY }, retentionEverySpans: 40 });
+    const { store } = openTestStore({
+      retention: { maxSpans: 20, maxAgeMs: Number.POSITIVE_INFINITY },
+      retentionEverySpans: 40,
+    });
     store.writeSpans(traceNumber(0).spans); // the first write checks: 10 spans, nothing due
     store.writeSpans(traceNumber(1).spans);
     store.writeSpans(traceNumber(2).spans);
@@ -93,7 +103,10 @@ describe('retention', () => {
 
   it('deletes traces and logs older than maxAgeMs when asked, keeping younger ones', () => {
     let nowMs = START_MS + 1_000;
-    const { store } = openTestStore({ retention: { maxSpans: 1_000_000, maxAgeMs: 5_500 }, now: () => nowMs });
+    const { store } = openTestStore({
+      retention: { maxSpans: 1_000_000, maxAgeMs: 5_500 },
+      now: () => nowMs,
+    });
     const traces = Array.from({ length: 8 }, (_, index) => traceNumber(index));
     for (const trace of traces) store.writeSpans(trace.spans);
     const untraced = { ...logFor(traces[0]!), traceId: undefined, spanId: undefined };
@@ -104,7 +117,12 @@ describe('retention', () => {
     nowMs = START_MS + 10_000;
     // Cutoff at 10 s - 5.5 s = 4.5 s: traces 0-4 started before it.
     // Logs: trace 0's with its trace, the untraced one by its age.
-    expect(store.enforceRetention()).toEqual({ deletedTraces: 5, deletedSpans: 50, deletedLogs: 2, complete: true });
+    expect(store.enforceRetention()).toEqual({
+      deletedTraces: 5,
+      deletedSpans: 50,
+      deletedLogs: 2,
+      complete: true,
+    });
     expect(storedTraceIds(store)).toEqual(traces.slice(5).map((trace) => trace.traceId));
     expect(store.stats().logCount).toBe(1);
     expect(strayIndexRows(store)).toBe(0);
@@ -114,10 +132,15 @@ describe('retention', () => {
   });
 
   it('deletes the oldest logs once over maxLogs', () => {
-    const { store } = openTestStore({ retention: { maxSpans: 1_000, maxAgeMs: Number.POSITIVE_INFINITY, maxLogs: 10 } });
+    const { store } = openTestStore({
+      retention: { maxSpans: 1_000, maxAgeMs: Number.POSITIVE_INFINITY, maxLogs: 10 },
+    });
     const trace = traceNumber(0);
     store.writeSpans(trace.spans); // the store's first write runs the first automatic check
-    const logs = Array.from({ length: 12 }, (_, index) => ({ ...logFor(trace), timeUnixNano: trace.spans[0]!.startTimeUnixNano + BigInt(index) }));
+    const logs = Array.from({ length: 12 }, (_, index) => ({
+      ...logFor(trace),
+      timeUnixNano: trace.spans[0]!.startTimeUnixNano + BigInt(index),
+    }));
     store.writeLogs(logs);
     expect(store.enforceRetention().deletedLogs).toBe(3); // down to 90% of 10
     expect(store.getLogs({ traceId: trace.traceId, limit: 100 }).map((log) => log.timeUnixNano)).toEqual(
@@ -126,7 +149,10 @@ describe('retention', () => {
   });
 
   it('leaves services and operations whose spans all went out of the listings', () => {
-    const { store } = openTestStore({ retention: { maxSpans: 1_000, maxAgeMs: 1 }, now: () => START_MS + 60_000 });
+    const { store } = openTestStore({
+      retention: { maxSpans: 1_000, maxAgeMs: 1 },
+      now: () => START_MS + 60_000,
+    });
     store.writeSpans(traceNumber(0).spans);
     store.enforceRetention();
     expect(store.stats().spanCount).toBe(0);

@@ -153,7 +153,10 @@ describe('span round trip', () => {
 
   it('stores resources and scopes once however many spans repeat them', () => {
     const { store } = openTestStore();
-    const trace = buildTrace({ name: 'root', children: [{ name: 'a' }, { name: 'b', children: [{ name: 'c' }] }] });
+    const trace = buildTrace({
+      name: 'root',
+      children: [{ name: 'a' }, { name: 'b', children: [{ name: 'c' }] }],
+    });
     store.writeSpans(trace.spans.slice(0, 2));
     // Equal but not the same objects, in another batch, with keys in another order.
     store.writeSpans(
@@ -200,7 +203,11 @@ function logRecord(overrides: Partial<LogRecord> = {}): LogRecord {
 describe('log round trip', () => {
   it('returns log records with every field as written, by trace and by span, in time order', () => {
     const { store } = openTestStore();
-    const later = logRecord({ timeUnixNano: 1_764_000_000_300_000_000n, body: 'plain text body', spanId: '00f067aa0ba902b7' });
+    const later = logRecord({
+      timeUnixNano: 1_764_000_000_300_000_000n,
+      body: 'plain text body',
+      spanId: '00f067aa0ba902b7',
+    });
     const sparse: LogRecord = {
       timeUnixNano: 0n,
       observedTimeUnixNano: 1_764_000_000_100_000_000n,
@@ -215,7 +222,9 @@ describe('log round trip', () => {
     };
     store.writeLogs([later, logRecord(), sparse]);
     expect(store.getLogs({ traceId: TRACE_ID, limit: 10 })).toStrictEqual([sparse, logRecord(), later]);
-    expect(store.getLogs({ traceId: TRACE_ID, spanId: 'b7ad6b7169203331', limit: 10 })).toStrictEqual([logRecord()]);
+    expect(store.getLogs({ traceId: TRACE_ID, spanId: 'b7ad6b7169203331', limit: 10 })).toStrictEqual([
+      logRecord(),
+    ]);
     expect(store.getLogs({ traceId: TRACE_ID, limit: 1 })).toStrictEqual([sparse]);
   });
 

@@ -33,13 +33,19 @@ if (mode === 'read') {
     }
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  console.log(JSON.stringify({ seen, errors, services: store.listServices().map((service) => service.name) }));
+  console.log(
+    JSON.stringify({ seen, errors, services: store.listServices().map((service) => service.name) }),
+  );
   store.close();
 } else if (mode === 'write-and-die') {
   const batches = Number(rest[0]);
   const store = openTraceStore({ dataDir: dataDir as string, retention, log });
   const trace = buildTrace(
-    { name: 'root', service: 'crasher', children: Array.from({ length: batches * 10 - 1 }, (_, index) => ({ name: `child-${index}` })) },
+    {
+      name: 'root',
+      service: 'crasher',
+      children: Array.from({ length: batches * 10 - 1 }, (_, index) => ({ name: `child-${index}` })),
+    },
     'c'.repeat(32),
   );
   for (let batch = 0; batch < batches; batch += 1) {

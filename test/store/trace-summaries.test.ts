@@ -48,7 +48,9 @@ function summaryOf(store: TraceStore, traceId: string): TraceSummary | undefined
 function orders(spans: Span[]): Span[][] {
   const reversed = [...spans].reverse();
   const rootLast = [...spans.slice(1), spans[0] as Span];
-  const interleaved = spans.filter((_, index) => index % 2 === 1).concat(spans.filter((_, index) => index % 2 === 0));
+  const interleaved = spans
+    .filter((_, index) => index % 2 === 1)
+    .concat(spans.filter((_, index) => index % 2 === 0));
   return [spans, reversed, rootLast, interleaved];
 }
 
@@ -106,7 +108,11 @@ describe('trace summaries', () => {
     store.writeSpans([trace.spans[1] as Span]);
     store.writeSpans([trace.spans[0] as Span]);
     store.writeSpans([trace.spans[2] as Span]);
-    expect(summaryOf(store, trace.traceId)).toMatchObject({ rootName: 'early-root', rootServiceName: 'a', spanCount: 3 });
+    expect(summaryOf(store, trace.traceId)).toMatchObject({
+      rootName: 'early-root',
+      rootServiceName: 'a',
+      spanCount: 3,
+    });
   });
 
   it('leaves the root unnamed while only orphans of a trace have arrived', () => {

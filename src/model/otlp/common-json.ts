@@ -7,6 +7,7 @@
 import { Buffer } from 'node:buffer';
 import { OtelMcpError } from '../errors.js';
 import type { AttributeValue, Attributes, InstrumentationScope, Resource } from '../span.js';
+import { setAttribute } from './common-protobuf.js';
 import { MAX_GROUP_DEPTH } from './proto-reader.js';
 
 /** A shape error inside an OTLP JSON document; the readers prepend the path of keys being read. */
@@ -191,8 +192,9 @@ export function keyValues(list: unknown[], segment: string, depth = 0): Attribut
     at(`${segment}[${i}]`, () => {
       const pair = asObject(list[i]);
       const value = pair.value;
-      attributes[stringField(pair, 'key')] =
+      const attribute =
         value === undefined || value === null ? null : at('value', () => anyValue(value, depth));
+      setAttribute(attributes, stringField(pair, 'key'), attribute);
     });
   }
   return attributes;

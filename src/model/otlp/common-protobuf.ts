@@ -173,7 +173,14 @@ export function decodeKeyValue(r: ProtoReader, end: number, into: Attributes, de
   } catch (error) {
     rethrowWithin(error, KEY_VALUE_FIELDS, field);
   }
-  into[name] = value;
+  setAttribute(into, name, value);
+}
+
+/** `into[key] = value`, except that a key named `__proto__` becomes an own property, not the prototype. */
+export function setAttribute(into: Attributes, key: string, value: AttributeValue): void {
+  if (key === '__proto__')
+    Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+  else into[key] = value;
 }
 
 /** Reads one `repeated KeyValue attributes` element into `into`; the caller counts the index. */

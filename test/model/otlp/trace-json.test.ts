@@ -87,6 +87,27 @@ describe('decodeTraceRequestJson', () => {
     });
   });
 
+  it('keeps an attribute named __proto__ as a plain attribute', () => {
+    const { spans } = decodeTraceRequestJson(
+      '{"resourceSpans":[{"scopeSpans":[{"spans":[' +
+        JSON.stringify(
+          span({
+            attributes: [
+              {
+                key: '__proto__',
+                value: { kvlistValue: { values: [{ key: 'polluted', value: { boolValue: true } }] } },
+              },
+            ],
+          }),
+        ) +
+        ']}]}]}',
+    );
+    const attributes = spans[0]!.attributes;
+    expect(Object.keys(attributes)).toEqual(['__proto__']);
+    expect((attributes as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(attributes)).toBe(Object.prototype);
+  });
+
   it('ignores fields it does not know', () => {
     const { spans } = decodeTraceRequestJson(
       document([span({ futureField: { a: 1 } })], { somethingNew: true }),
