@@ -5,6 +5,7 @@
  *
  *   node --import tsx bench/spec-compare.ts
  */
+import os from 'node:os';
 import { compareTraceToSpec, listEntryPaths, parseTraceSpec, type TraceSpec } from '../src/spec/index.js';
 import { FAILING } from './spec-mutations.js';
 import { allNodes, cloneGenerated, generateConforming, noiseSpan, pick, seededRng, toTrace, type Generated } from './spec-trace-generator.js';
@@ -133,6 +134,8 @@ function main(): void {
   const ok = compareTraceToSpec(conforming, big);
   const bad = compareTraceToSpec(failing, big);
   console.log(`spec-compare: ${conforming.spans.length}-span trace, ${entries}-entry spec`);
+  // p95 on a shared machine mostly measures the queue for a core: say how busy it was.
+  console.log(`  machine: ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}`);
   console.log(`  conforming verdict: ${ok.matches_specification} (score ${ok.score}); broken verdict: ${bad.matches_specification} (${bad.violations.length} violations)`);
   measure('conforming trace', () => compareTraceToSpec(conforming, big));
   measure(`trace with ${bad.violations.length} violations`, () => compareTraceToSpec(failing, big));

@@ -27,16 +27,20 @@ export function reportDeficit(
   const found = assigned.length;
   const seen = (findings.deficits.get(entry.path) ?? 0) + 1;
   findings.deficits.set(entry.path, seen);
-  // A span already blamed for another violation is a weaker explanation: prefer a fresh one.
+  // A span already blamed for (or offered as nearest to) another violation is a weaker
+  // explanation: prefer a fresh one.
   // Past 50 deficits of one entry the grouped violation shows no more detail: skip the search.
   const near =
     seen > DETAILED_DEFICITS
       ? undefined
-      : (findNearMiss(context, entry, instance.owner, new Set([...assigned, ...findings.culprits])) ??
+      : (findNearMiss(context, entry, instance.owner, new Set([...assigned, ...findings.culprits, ...findings.named])) ??
         findNearMiss(context, entry, instance.owner, new Set(assigned)));
+  if (near) findings.named.add(near.span);
   const owner = instance.owner >= 0 ? (index.spans[instance.owner] as Span) : undefined;
   const nearKind = near?.kind as ViolationKind | undefined;
-  const culprit = nearKind !== undefined && CULPRIT_KINDS.has(nearKind) ? near : undefined;
+  // One span is the culprit of one missing entry at most; for another it is only evidence.
+  const blamed = near !== undefined && findings.culprits.has(near.span);
+  const culprit = nearKind !== undefined && CULPRIT_KINDS.has(nearKind) && !blamed ? near : undefined;
   const kind: ViolationKind = found > 0 ? 'count_too_low' : culprit ? (nearKind as ViolationKind) : 'missing';
   const where = owner ? `${entry.direct ? 'as a direct child of' : 'inside'} ${describeSpan(owner)}` : 'in the trace';
   const expected = describeExpected(entry.name, entry.service);
@@ -65,7 +69,10 @@ export function reportDeficit(
     }
   }
   if (near && nearSpan && (!culprit || found > 0)) violation.nearest = { span: spanRef(nearSpan), differences: near.differences };
-  findings.add(violation, ...(culprit ? [culprit.span] : []));
+  // A renamed span is as good a stand-in for the missing one as a misplaced one; either is
+  // reported here once (strict mode does not call it unexpected as well).
+  const standIn = culprit ?? (near?.kind === 'similar_name' && !blamed ? near : undefined);
+  findings.add(violation, ...(standIn ? [standIn.span] : []));
   findings.missing.push({
     path: entry.path,
     operation_name: entry.name,
@@ -74,8 +81,6 @@ export function reportDeficit(
     found,
     ...(kind !== 'missing' && kind !== 'count_too_low' ? { reason: kind } : {}),
   });
-  // A renamed span is as good a stand-in for the missing one as a misplaced one.
-  const standIn = culprit ?? (near?.kind === 'similar_name' ? near : undefined);
   return found === 0 ? standIn?.span : undefined;
 }
 

@@ -11,6 +11,8 @@ export class Findings {
   total = 0;
   /** Off while checking provisional scopes, whose checks the score already counted as failed. */
   tallying = true;
+  /** Spans already offered as the nearest candidate of a missing entry. */
+  readonly named = new Set<number>();
   /** Deficits reported per entry path (grouped violations keep only the first few in detail). */
   readonly deficits = new Map<string, number>();
 

@@ -1,7 +1,9 @@
 /**
  * The "nearest candidate" for an expected entry that found too few spans: the actual span a reader
  * would point at and say "that one was meant". Score (higher is nearer):
- *   name: same 8, similar (edit distance, ≥ 0.6 alike) 6 × similarity;
+ *   name: 20 × similarity² (same name 20; differing only in case or separators 18; a third of
+ *   the letters changed 8.9) — a real rename outranks the same name elsewhere, a vague likeness
+ *   does not;
  *   service: same +4;  place: inside the expected scope +3 (inside but not a direct child +2);
  *   kind: same +1;  required tags: +3 × share satisfied;  already serving another entry: −2.5
  *   (required slot) or −1.5 (extra) — such a span is named as evidence, never as the culprit.
@@ -84,7 +86,7 @@ export function findNearMiss(
     const satisfied = entry.requiredTags.filter((tag) => checkTag(actual, tag).ok).length;
     const use = context.useOf.get(span);
     const score =
-      (similarity === 1 ? 8 : 6 * similarity) +
+      20 * similarity * similarity +
       (sameService ? 4 : 0) +
       (place === 'ok' ? 3 : place === 'indirect' ? 2 : 0) +
       (entry.kind === undefined || actual.kind === entry.kind ? 1 : 0) +

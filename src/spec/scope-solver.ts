@@ -25,7 +25,7 @@ export interface ScopeSolution {
   byEntry: Map<number, EntryAssignment>;
 }
 
-/** Where an entry instance may find spans: the whole trace (owner −1) or a span's subtree. */
+/** Whether a span matches an entry by itself (§4 rule 2): name, service, kind, required tags. */
 export function localMatch(entry: CompiledEntry, span: Span): boolean {
   return (
     span.name === entry.name &&
@@ -52,14 +52,15 @@ export class ScopeSolver {
     });
     this.memo = spec.entries.map(() => new Float64Array(0));
     for (const entry of spec.entries) {
-      if (entry.count.max === 0) for (const span of this.candidates[entry.id] ?? []) if (this.inSomeScope(entry, span)) this.forbidden.add(span);
+      if (entry.count.max !== 0) continue;
+      const parents = entry.parent ? new Set(this.candidates[entry.parent.id] ?? []) : undefined;
+      for (const span of this.candidates[entry.id] ?? []) if (this.inSomeScope(entry, parents, span)) this.forbidden.add(span);
     }
   }
 
   /** Whether the span lies where some candidate of the entry's parent would look for the entry. */
-  private inSomeScope(entry: CompiledEntry, span: number): boolean {
-    if (!entry.parent) return true;
-    const parents = new Set(this.candidates[entry.parent.id] ?? []);
+  private inSomeScope(entry: CompiledEntry, parents: ReadonlySet<number> | undefined, span: number): boolean {
+    if (!parents) return true;
     for (let ancestor = this.index.parent[span] ?? -1; ancestor >= 0; ancestor = this.index.parent[ancestor] ?? -1) {
       if (parents.has(ancestor)) return true;
       if (entry.direct) return false;

@@ -92,6 +92,34 @@ describe('evidence', () => {
     expect(result.violations[0]?.fix).toBe('rename `db query` to `db.query`');
   });
 
+  it('also checks the children beneath a parent found in the wrong service', () => {
+    const result = compare(checkout, {
+      name: 'POST /checkout',
+      service: 'legacy-service',
+      children: [{ name: 'payment.process', service: 'payment-service', attributes: { 'payment.method': 'cash' } }],
+    });
+    expect(result.violations.map((violation) => `${violation.kind} ${violation.path}`)).toEqual([
+      'missing POST /checkout > inventory.reserve',
+      'wrong_service POST /checkout',
+      'tag_mismatch POST /checkout > payment.process',
+    ]);
+  });
+
+  it('reports a renamed span once in a strict spec: as the rename, not also as unexpected', () => {
+    const result = compare(specOf([{ operation_name: 'db.query' }], { strict: true }), { name: 'db_query' });
+    expect(kinds(result)).toEqual(['missing']);
+    expect(result.violations[0]?.fix).toBe('rename `db_query` to `db.query`');
+  });
+
+  it('blames one span for one missing entry at most', () => {
+    const spec = specOf([{ operation_name: 'root', children: [{ operation_name: 'pay', service_name: 'a' }, { operation_name: 'pay', service_name: 'b' }] }]);
+    const result = compare(spec, { name: 'root', children: [{ name: 'pay', service: 'c' }] });
+    expect(result.violations.map((violation) => `${violation.kind} ${violation.span?.service ?? violation.nearest?.span.service}`)).toEqual([
+      'missing c',
+      'wrong_service c',
+    ]);
+  });
+
   it('measures a slow span against its budget in readable numbers', () => {
     const result = compare(specOf([{ operation_name: 'pay', expected_duration_ms: { max: 2000 } }]), { name: 'pay', durationMs: 2430 });
     expect(result.violations[0]?.message).toBe('`pay` (test-service) took 2,430 ms against a 2,000 ms max');
