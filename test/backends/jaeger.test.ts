@@ -47,8 +47,10 @@ describeWithServer('jaeger', 'the Jaeger adapter against a real Jaeger v2', (ser
       );
       const spans = await legacy.getTrace(fixture.checkout.traceId);
       const trace = spans && traceFromSpans(fixture.checkout.traceId, spans);
-      // Jaeger's own model keeps microseconds, one resource per process and no scope attributes.
-      expect(compareTrace(trace, fixture.checkout, { timestampPrecisionNanos: 1000 })).toEqual([]);
+      // Jaeger's own model keeps microseconds, references without attributes, and lists as JSON text.
+      expect(
+        compareTrace(trace, fixture.checkout, { timestampPrecisionNanos: 1000, dropsLinkAttributes: true, stringifiesAttributes: true }),
+      ).toEqual([]);
       expect(await legacy.getTrace('7f'.repeat(16))).toBeUndefined();
     });
   });

@@ -9,6 +9,8 @@ import type { AttributeValue, Attributes, Span, Trace } from '../../../src/model
 export interface ComparisonAllowances extends BackendFidelity {
   /** Attribute keys a backend adds on its own (named by the suite's caller, with a reason). */
   addedAttributes?: readonly string[];
+  /** Links keep their target but not their attributes (Jaeger's own model). */
+  dropsLinkAttributes?: boolean;
 }
 
 export function sameName(actual: string, expected: string, fidelity: BackendFidelity): boolean {
