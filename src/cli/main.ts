@@ -1,9 +1,6 @@
 #!/usr/bin/env node
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { loadConfig } from '../config/load-config.js';
 import { errorMessage, isOtelMcpError } from '../model/errors.js';
-import { serveHttp } from '../mcp/transports/http-transport.js';
-import { startApp } from './app.js';
 import { packageVersion } from './package-version.js';
 import { HELP_TEXT, parseCommandLine } from './parse-args.js';
 import { createStderrLogger } from './stderr-logger.js';
@@ -27,6 +24,8 @@ async function main(argv: string[]): Promise<void> {
   const log = createStderrLogger(config.log_level);
   for (const warning of warnings) log.warn(warning);
   if (file) log.info(`configuration from ${file}`);
+  // Loaded only to serve: --help and --version answer without the SDK, gRPC and SQLite modules.
+  const { startApp } = await import('./app.js');
   const app = await startApp({ config, log, version });
   log.info(`data in ${config.data_dir}`);
 
@@ -41,10 +40,12 @@ async function main(argv: string[]): Promise<void> {
   };
   let stopTransport: () => Promise<void>;
   if (config.mcp.http_port !== null) {
+    const { serveHttp } = await import('../mcp/transports/http-transport.js');
     const endpoint = await serveHttp(app.serverFactory, config.mcp.host, config.mcp.http_port);
     log.info(`MCP over Streamable HTTP at ${endpoint.url}`);
     stopTransport = () => endpoint.close();
   } else {
+    const { serveStdio } = await import('@modelcontextprotocol/server/stdio');
     const handle = serveStdio(app.serverFactory);
     stopTransport = () => handle.close();
     // The client closing stdin is how a stdio session ends.

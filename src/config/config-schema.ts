@@ -76,6 +76,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    analysis: z
+      .object({
+        // Names and defaults are listed in the README; unknown names are refused at start-up.
+        thresholds: z
+          .record(z.string(), z.number().nonnegative())
+          .default({})
+          .describe('Detector thresholds by snake_case name, e.g. n_plus_one_db_min_count: 8'),
+      })
+      .strict()
+      .prefault({}),
     backends: z
       .object({ otlp: otlpEntry.optional() })
       .catchall(backendEntry)

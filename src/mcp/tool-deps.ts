@@ -1,5 +1,6 @@
 import type { Config } from '../config/config-schema.js';
 import type { LogRecord } from '../model/log-record.js';
+import type { SpecCatalog } from '../workflow/spec-library.js';
 import type { BackendSelection } from './backend-selection.js';
 
 /** One listener of the embedded receiver as the tools report it. */
@@ -32,4 +33,6 @@ export interface ToolDeps {
   backends: BackendSelection;
   embedded: EmbeddedQueries;
   receiverStatus: () => ListenerReport[];
+  /** Trace specs: every version in the store, mirrored to YAML files in the specs dir. */
+  specs: SpecCatalog;
 }

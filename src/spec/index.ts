@@ -32,7 +32,16 @@ export type {
   Violation,
   ViolationKind,
 } from './comparison-result.js';
-export { suggestImprovements, type Improvement, type ImprovementCategory, type ImprovementSource } from './suggest-improvements.js';
+export {
+  suggestImprovements,
+  type AnalysisFindingInput,
+  type Improvement,
+  type ImprovementCategory,
+  type ImprovementSource,
+} from './suggest-improvements.js';
+export { readSpecText, type SpecTextResult } from './spec-text.js';
+export { formatProblems } from './spec-problems.js';
+export { didYouMean, nearestName, editDistance } from './did-you-mean.js';
 export { listEntryPaths, type SpecEntryPath } from './spec-paths.js';
 export { serializeSpecYaml } from './serialize-spec.js';
 export { diffSpecs, type SpecChange, type SpecDiff } from './diff-specs.js';

@@ -18,7 +18,22 @@ export interface Improvement {
   source: ImprovementSource['type'];
 }
 
-export type ImprovementSource = { type: 'spec_comparison'; result: ComparisonResult };
+/**
+ * A finding of trace analysis (detect_performance_issues, analyze_trace's error root causes and
+ * orphans), in the shape the tools answer with. Kept structural so this part needs no analysis types.
+ */
+export interface AnalysisFindingInput {
+  /** A detector kind (`n_plus_one_db`, `semconv_lint`, …) or `error_root_cause`, `orphan_span`, `unmarked_failure`. */
+  kind: string;
+  severity: 'high' | 'medium' | 'low';
+  summary: string;
+  fix: string;
+  span_id?: string;
+}
+
+export type ImprovementSource =
+  | { type: 'spec_comparison'; result: ComparisonResult }
+  | { type: 'analysis_findings'; findings: readonly AnalysisFindingInput[] };
 
 const CATEGORY_OF: Record<ViolationKind, ImprovementCategory> = {
   unexpected_error: 'error',
@@ -64,6 +79,31 @@ function fromComparison(result: ComparisonResult): Improvement[] {
   });
 }
 
+const FINDING_CATEGORY: Record<string, ImprovementCategory> = {
+  error_root_cause: 'error',
+  unmarked_failure: 'error',
+  orphan_span: 'placement',
+  missing_instrumentation: 'structure',
+  semconv_lint: 'tags',
+};
+const SEVERITY_RANK = { high: 0, medium: 1, low: 2 } as const;
+
+/**
+ * Errors, then broken structure, then the rest by category; a high-severity performance finding
+ * (by the default detector thresholds, ≥ 1,000 ms or ≥ 30% of the trace at stake) ranks with placement.
+ */
+function fromFindings(findings: readonly AnalysisFindingInput[]): Improvement[] {
+  return [...findings]
+    .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity])
+    .map((finding) => {
+      const category = FINDING_CATEGORY[finding.kind] ?? 'performance';
+      const priority = category === 'performance' && finding.severity === 'high' ? PRIORITY_OF.placement : PRIORITY_OF[category];
+      const improvement: Improvement = { priority, category, action: `${finding.fix} (${finding.summary})`, source: 'analysis_findings' };
+      if (finding.span_id !== undefined) improvement.span_id = finding.span_id;
+      return improvement;
+    });
+}
+
 function isComparisonResult(value: unknown): value is ComparisonResult {
   return typeof value === 'object' && value !== null && 'matches_specification' in value && 'violations' in value;
 }
@@ -82,6 +122,8 @@ export function suggestImprovements(
     switch (source.type) {
       case 'spec_comparison':
         return fromComparison(source.result);
+      case 'analysis_findings':
+        return fromFindings(source.findings);
     }
   });
   const seen = new Set<string>();

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { OtelMcpError } from '../model/errors.js';
+import { SPEC_SCHEMA } from './spec-schema.js';
 import { TRACE_SCHEMA } from './trace-schema.js';
 
 /**
@@ -18,7 +19,10 @@ export interface Migration {
  * Every migration of the data dir, in order. Later repositories of `src/store` (specs, sessions)
  * add their tables in their own file and append one entry here, with the next version number.
  */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'traces', up: TRACE_SCHEMA }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'traces', up: TRACE_SCHEMA },
+  { version: 2, name: 'trace_specs', up: SPEC_SCHEMA },
+];
 
 /** Recorded beside `user_version` so a data dir written by a build with other steps is refused, not misread. */
 const MIGRATION_LOG = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -121,7 +121,7 @@ describe('migrations', () => {
     expect(() => open({ readOnly: true, migrations: [...MIGRATIONS, later] })).toThrow(
       expect.objectContaining({
         code: 'CONFLICT',
-        message: expect.stringMatching(/schema version 1, this otel-mcp needs 2/),
+        message: expect.stringMatching(new RegExp(`schema version ${MIGRATIONS.length}, this otel-mcp needs ${MIGRATIONS.length + 1}`)),
       }),
     );
   });

@@ -28,9 +28,19 @@ export function repeatedInRuns(
     }
     run = [];
   };
+  // A sibling of another kind ends the run only when it ran between two calls: it finished before
+  // the next call began. Real SDKs stamp span starts to the millisecond (the JS SDK's anchored
+  // clock), so a long call that began in the same millisecond as the queries before it sorts
+  // among them; that is no sign the loop was interrupted.
+  let interruptedUntil = Number.POSITIVE_INFINITY;
   for (const child of children) {
-    if (eligible(child)) run.push(child);
-    else flush();
+    if (!eligible(child)) {
+      interruptedUntil = Math.min(interruptedUntil, child.endNs);
+      continue;
+    }
+    if (child.startNs >= interruptedUntil) flush();
+    interruptedUntil = Number.POSITIVE_INFINITY;
+    run.push(child);
   }
   flush();
   return found;

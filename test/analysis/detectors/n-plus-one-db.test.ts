@@ -60,6 +60,16 @@ describe('N+1 database queries', () => {
     expect(nPlusOne({ name: 'GET /orders', durationMs: 300, children })).toEqual([]);
   });
 
+  it('keeps a loop whole when a long call started in the same millisecond as its queries (ms-stamped SDK starts)', () => {
+    // As the JS SDK records them: starts on whole milliseconds, so the HTTP call that began right
+    // after the queries shares their start and sorts between them.
+    const queries = series(6, 7, 11, (i, startMs) => dbQuery(`SELECT sku FROM items WHERE order_id = ${i}`, startMs, 10));
+    const call = { name: 'GET', kind: 'client' as const, startMs: 29, durationMs: 40, attributes: { 'http.request.method': 'GET' } };
+    const children = [...queries.slice(0, 2), call, ...queries.slice(2)];
+    const [finding] = nPlusOne({ name: 'GET /orders', kind: 'server', durationMs: 100, children });
+    expect(finding?.spans.total).toBe(6);
+  });
+
   it('does not report a loop that took under 50 ms together', () => {
     expect(nPlusOne({ name: 'GET /orders', durationMs: 200, children: byItem(5, 9) })).toEqual([]);
   });

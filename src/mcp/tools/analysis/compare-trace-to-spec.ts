@@ -1,0 +1,35 @@
+import * as z from 'zod';
+import { compareTraceToSpec } from '../../../spec/index.js';
+import { READ_ONLY, defineTool } from '../../tool-definition.js';
+import { backendInput, budgetInput } from '../common-inputs.js';
+import { specNameInput, specVersionInput, syncSpecFiles } from '../specs/spec-common.js';
+import { loadTrace } from '../trace-lookup.js';
+import { comparisonOutputSchema, renderComparison } from './spec-comparison-output.js';
+import { pickTraceId, traceIdParams } from './trace-id-params.js';
+
+export const compareTraceToSpecTool = defineTool({
+  name: 'compare_trace_to_spec',
+  synonyms: ['compare_traces', 'validate_against_spec'],
+  title: 'Compare a trace with a spec',
+  description:
+    'Checks one trace against a stored trace spec (DESIGN.md §4) and answers matches_specification, missing_spans, unexpected_spans, performance_issues and suggestions; every violation names the spec entry by path, the kind (missing, wrong_parent, wrong_service, tag_mismatch, duration, unexpected_error, …), the evidence (the nearest actual span and how it differs) and a concrete fix. Accepts a unique trace id prefix.',
+  toolset: 'analysis',
+  input: z.object({
+    ...traceIdParams,
+    spec_name: specNameInput,
+    spec_version: specVersionInput,
+    max_violations: z.number().int().min(1).max(200).optional().describe('Violations listed at most (default 40; grouped per entry and rule)'),
+    backend: backendInput,
+    budget_tokens: budgetInput,
+  }),
+  output: comparisonOutputSchema,
+  annotations: READ_ONLY,
+  async handler(input, { deps, budget }) {
+    const traceId = pickTraceId(input);
+    const sync = syncSpecFiles(deps);
+    const spec = deps.specs.get(input.spec_name, input.spec_version);
+    const trace = await loadTrace(deps, traceId, input.backend);
+    const result = compareTraceToSpec(trace, spec.spec, input.max_violations !== undefined ? { maxViolations: input.max_violations } : {});
+    return renderComparison(result, spec.version, budget, sync);
+  },
+});

@@ -1,0 +1,77 @@
+import * as z from 'zod';
+import { detectPerformanceIssues, summarizeFindings } from '../../../analysis/index.js';
+import { fitList, jsonSize } from '../../output-budget.js';
+import { snakeKeys } from '../../snake-keys.js';
+import { READ_ONLY, defineTool } from '../../tool-definition.js';
+import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
+import { loadTrace } from '../trace-lookup.js';
+import { findingSchema } from './analysis-schemas.js';
+import { findingLines } from './analysis-text.js';
+import { thresholdsFor, thresholdsInput } from './detector-thresholds.js';
+
+const DEFAULT_LIMIT = 20;
+
+export const detectPerformanceIssuesTool = defineTool({
+  name: 'detect_performance_issues',
+  title: 'Find performance problems in one trace',
+  description:
+    'Runs the detectors over a trace: N+1 database queries, N+1 HTTP calls, sequential calls that could run in parallel (with the time saved), slow database queries, retry storms, large unexplained gaps (missing instrumentation), and semantic-convention lint. Each finding has a severity, the spans involved, the measured numbers and a one-sentence fix; most severe first. Pass the result to generate_improvement_suggestions for a prioritized plan.',
+  toolset: 'analysis',
+  input: z.object({
+    trace_id: traceIdInput,
+    backend: backendInput,
+    kinds: z
+      .array(z.enum(['n_plus_one_db', 'n_plus_one_http', 'sequential_calls', 'slow_db_query', 'retry_storm', 'missing_instrumentation', 'semconv_lint']))
+      .optional()
+      .describe('Report only these kinds of finding (default all)'),
+    min_severity: z.enum(['low', 'medium', 'high']).optional().describe('Leave out findings below this severity (default low: all)'),
+    thresholds: thresholdsInput,
+    limit: z.number().int().min(1).max(100).optional().describe(`Findings to return at most (default ${DEFAULT_LIMIT}); counts cover all`),
+    budget_tokens: budgetInput,
+  }),
+  output: z.object({
+    trace_id: z.string(),
+    span_count: z.number(),
+    findings: z.array(findingSchema),
+    total: z.number().describe('Findings that passed the filters'),
+    omitted: z.number().describe('Findings left out by limit or budget'),
+    by_severity: z.object({ high: z.number(), medium: z.number(), low: z.number() }),
+    by_kind: z.record(z.string(), z.number()),
+    thresholds: z.record(z.string(), z.number()).describe('The thresholds used (snake_case names)'),
+  }),
+  annotations: READ_ONLY,
+  async handler(input, { deps, budget }) {
+    const trace = await loadTrace(deps, input.trace_id, input.backend);
+    const thresholds = thresholdsFor(deps.config.analysis.thresholds, input.thresholds);
+    const rank = { low: 0, medium: 1, high: 2 } as const;
+    const floor = rank[input.min_severity ?? 'low'];
+    const kinds = input.kinds ? new Set(input.kinds) : undefined;
+    const all = detectPerformanceIssues(trace, thresholds).filter((f) => rank[f.severity] >= floor && (!kinds || kinds.has(f.kind)));
+    const summary = summarizeFindings(all, input.limit ?? DEFAULT_LIMIT);
+    // Text and structured both carry every kept finding, so each gets about half the budget.
+    const fitted = fitList(summary.findings.items, budget.chars * 0.45 - 600, (finding) => jsonSize(finding) + finding.summary.length + finding.fix.length + 80);
+    const omitted = all.length - fitted.items.length;
+    const structured = {
+      trace_id: trace.traceId,
+      span_count: trace.spans.length,
+      findings: snakeKeys(fitted.items),
+      total: all.length,
+      omitted,
+      by_severity: summary.bySeverity,
+      by_kind: summary.byKind as Record<string, number>,
+      thresholds: snakeKeys(thresholds) as unknown as Record<string, number>,
+    };
+    const { high, medium, low } = summary.bySeverity;
+    const head =
+      all.length === 0
+        ? `No performance issues found in trace ${trace.traceId} (${trace.spans.length} spans)${floor > 0 || kinds ? ' with these filters' : ''}.`
+        : `${all.length} findings in trace ${trace.traceId} (${trace.spans.length} spans): ${high} high, ${medium} medium, ${low} low.`;
+    const tail =
+      omitted > 0
+        ? `${omitted} more findings left out (limit or budget); narrow with kinds/min_severity or raise limit.`
+        : all.length > 0
+          ? 'Next: fix the first finding, rerun, and call this tool again; or get_span_details on a span id above.'
+          : 'Next: analyze_trace for the critical path and errors.';
+    return { structured, text: [head, ...findingLines(fitted.items), tail].join('\n') };
+  },
+});

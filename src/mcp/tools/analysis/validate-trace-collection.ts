@@ -1,0 +1,162 @@
+import * as z from 'zod';
+import { errorMessage, invalidArgument } from '../../../model/errors.js';
+import type { AttributeFilter } from '../../../model/query.js';
+import type { Trace } from '../../../model/span.js';
+import { compareTraceToSpec, summarizeCollection, type CollectionItem } from '../../../spec/index.js';
+import { RUN_ID_ATTRIBUTE } from '../../../store/span-writer.js';
+import { fitList, jsonSize } from '../../output-budget.js';
+import { parseTimeRange } from '../../time-range.js';
+import { READ_ONLY, defineTool } from '../../tool-definition.js';
+import { backendInput, budgetInput, timeRangeInput, traceIdInput } from '../common-inputs.js';
+import { specFilesSchema, specNameInput, specVersionInput, syncSpecFiles } from '../specs/spec-common.js';
+import { loadTrace } from '../trace-lookup.js';
+
+const DEFAULT_LIMIT = 100;
+/** 1,000 traces of 50 spans compare in well under a second (bench target); more belongs in batches. */
+const MAX_TRACES = 1000;
+
+const collectionSchema = z.object({
+  spec_name: z.string(),
+  spec_version: z.number(),
+  trace_count: z.number(),
+  passed: z.number(),
+  failed: z.number(),
+  pass_rate: z.number().describe('0..1'),
+  mean_score: z.number(),
+  traces: z.array(z.object({ trace_id: z.string(), matches: z.boolean(), score: z.number(), violations: z.number(), first_violation: z.string().optional() })),
+  traces_omitted: z.number(),
+  failures: z
+    .array(z.object({ path: z.string(), failed_traces: z.number(), kinds: z.record(z.string(), z.number()), example: z.string() }))
+    .describe('Entries that failed in at least one trace, most frequent first'),
+  failures_omitted: z.number(),
+  coverage: z.array(z.object({ path: z.string(), exercised_traces: z.number(), rate: z.number(), spans: z.number() })).describe('Per entry: in how many traces it matched'),
+  coverage_omitted: z.number(),
+  unexercised: z.array(z.string()).describe('Entries no trace exercised'),
+  durations: z.array(z.object({ path: z.string(), samples: z.number(), p50_ms: z.number(), p95_ms: z.number(), p99_ms: z.number(), max_ms: z.number() })),
+  durations_omitted: z.number(),
+  unavailable: z.array(z.object({ trace_id: z.string(), error: z.string() })).describe('Traces that could not be read (not compared)'),
+  more_traces_may_match: z.boolean().describe('The filter found as many traces as the limit: there may be more'),
+  spec_files: specFilesSchema.optional(),
+});
+
+export const validateTraceCollectionTool = defineTool({
+  name: 'validate_trace_collection',
+  title: 'Check many traces against a spec',
+  description:
+    "Compares each trace of a collection with a spec and summarizes: a verdict per trace, pass rate, which entries failed in how many traces and how, coverage (which entries were exercised), and duration percentiles (p50/p95/p99) per entry. Pass trace_ids, or a filter (service_name, time_range, run_id: the otel_mcp.run_id of one execute_and_capture run) for 'every trace of the last run'.",
+  toolset: 'analysis',
+  input: z.object({
+    spec_name: specNameInput,
+    spec_version: specVersionInput,
+    trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).optional().describe('The traces to check (ids or unique prefixes)'),
+    filter: z
+      .object({
+        service_name: z.string().min(1).optional().describe('Traces in which this service took part'),
+        time_range: timeRangeInput.describe("Time window (default last_1_hour; 7d when run_id is given): '15m', '2h', 'last_1_hour', 'START..END' or {start, end}"),
+        run_id: z.string().min(1).optional().describe(`Traces of one run: resource attribute ${RUN_ID_ATTRIBUTE}`),
+        limit: z.number().int().min(1).max(MAX_TRACES).optional().describe(`Traces checked at most, newest first (default ${DEFAULT_LIMIT})`),
+      })
+      .optional()
+      .describe('Instead of trace_ids: which stored traces to check'),
+    backend: backendInput,
+    budget_tokens: budgetInput,
+  }),
+  output: collectionSchema,
+  annotations: READ_ONLY,
+  async handler(input, { deps, budget }) {
+    if ((input.trace_ids === undefined) === (input.filter === undefined)) {
+      throw invalidArgument(
+        input.trace_ids === undefined ? 'pass trace_ids or filter' : 'pass trace_ids or filter, not both',
+        'trace_ids: a list of ids; filter: {service_name, time_range, run_id, limit}',
+      );
+    }
+    const sync = syncSpecFiles(deps);
+    const spec = deps.specs.get(input.spec_name, input.spec_version);
+    const backend = deps.backends.get(input.backend);
+    const unavailable: { trace_id: string; error: string }[] = [];
+    const traces: Trace[] = [];
+    let moreMayMatch = false;
+    if (input.trace_ids) {
+      for (const id of new Set(input.trace_ids)) {
+        try {
+          traces.push(await loadTrace(deps, id, input.backend));
+        } catch (error) {
+          unavailable.push({ trace_id: id, error: errorMessage(error) });
+        }
+      }
+    } else {
+      const filter = input.filter ?? {};
+      const limit = filter.limit ?? DEFAULT_LIMIT;
+      const attributes: AttributeFilter[] = filter.run_id !== undefined ? [{ key: RUN_ID_ATTRIBUTE, value: filter.run_id }] : [];
+      const summaries = await backend.findTraces({
+        ...(filter.service_name ? { serviceName: filter.service_name } : {}),
+        ...(attributes.length > 0 ? { attributes } : {}),
+        window: parseTimeRange(filter.time_range ?? (filter.run_id !== undefined ? '7d' : 'last_1_hour'), deps.now()),
+        limit,
+      });
+      moreMayMatch = summaries.length >= limit;
+      for (const summary of summaries) {
+        const trace = await backend.getTrace(summary.traceId);
+        if (trace) traces.push(trace);
+        else unavailable.push({ trace_id: summary.traceId, error: 'deleted since it was listed (retention)' });
+      }
+    }
+    const items: CollectionItem[] = traces.map((trace) => ({ traceId: trace.traceId, result: compareTraceToSpec(trace, spec.spec) }));
+    const summary = summarizeCollection(items, spec.spec);
+
+    // The text repeats the headline facts only; the structured lists share about half the budget.
+    const share = budget.chars * 0.5;
+    const failing = [...summary.traces].sort((a, b) => Number(a.matches) - Number(b.matches) || a.score - b.score);
+    const tracesFit = fitList(failing, share * 0.35, jsonSize);
+    const failuresFit = fitList(summary.failures, share * 0.25, jsonSize);
+    const coverageFit = fitList(summary.coverage, share * 0.2, jsonSize);
+    const durationsFit = fitList(summary.durations, share * 0.2, jsonSize);
+    const structured = {
+      ...summary,
+      spec_version: spec.version,
+      traces: tracesFit.items,
+      traces_omitted: tracesFit.omitted,
+      failures: failuresFit.items as z.infer<typeof collectionSchema>['failures'],
+      failures_omitted: failuresFit.omitted,
+      coverage: coverageFit.items,
+      coverage_omitted: coverageFit.omitted,
+      durations: durationsFit.items,
+      durations_omitted: durationsFit.omitted,
+      unavailable: unavailable.slice(0, 20),
+      more_traces_may_match: moreMayMatch,
+      ...(sync.files ? { spec_files: sync.files } : {}),
+    };
+
+    const lines = [...sync.lines];
+    const percent = (rate: number): string => `${Math.round(rate * 1000) / 10}%`;
+    if (summary.trace_count === 0) {
+      lines.push(`No traces to check against ${spec.name} v${spec.version}${unavailable.length ? ` (${unavailable.length} could not be read)` : ''}. Widen the filter (time_range, service_name) or check the ids with get_traces.`);
+    } else {
+      lines.push(
+        `${summary.trace_count} traces vs ${spec.name} v${spec.version}: ${summary.passed} passed, ${summary.failed} failed (pass rate ${percent(summary.pass_rate)}, mean score ${summary.mean_score}).`,
+      );
+    }
+    if (unavailable.length > 0) lines.push(`Not compared (${unavailable.length}): ${unavailable.slice(0, 3).map((item) => `${item.trace_id}: ${item.error}`).join('; ')}`);
+    if (moreMayMatch) lines.push('The filter limit was reached: more traces may match (raise filter.limit or narrow time_range).');
+    for (const failure of summary.failures.slice(0, 8)) {
+      const kinds = Object.entries(failure.kinds).map(([kind, count]) => `${kind}×${count}`).join(', ');
+      lines.push(`  ${failure.path}: failed in ${failure.failed_traces}/${summary.trace_count} (${kinds}); e.g. ${failure.example}`);
+    }
+    if (summary.failures.length > 8) lines.push(`  … ${summary.failures.length - 8} more failing entries (structured failures)`);
+    const exercised = summary.coverage.filter((entry) => entry.exercised_traces > 0).length;
+    lines.push(`Coverage: ${exercised}/${summary.coverage.length} entries exercised${summary.unexercised.length ? `; never: ${summary.unexercised.slice(0, 8).join(', ')}${summary.unexercised.length > 8 ? ', …' : ''}` : ''}.`);
+    for (const duration of summary.durations.slice(0, 6)) {
+      lines.push(`  ${duration.path}: p50 ${duration.p50_ms} ms, p95 ${duration.p95_ms} ms, p99 ${duration.p99_ms} ms, max ${duration.max_ms} ms (${duration.samples} spans)`);
+    }
+    const worst = failing.filter((item) => !item.matches).slice(0, 3);
+    if (worst.length > 0) lines.push(`Failing traces: ${worst.map((item) => `${item.trace_id} (${item.first_violation ?? `${item.violations} violations`})`).join('; ')}`);
+    lines.push(
+      summary.failed > 0
+        ? 'Next: compare_trace_to_spec on a failing trace for evidence and fixes.'
+        : summary.trace_count > 0
+          ? 'Next: every trace passes; tighten the spec with update_trace_spec if needed.'
+          : '',
+    );
+    return { structured, text: lines.filter((line) => line !== '').join('\n') };
+  },
+});

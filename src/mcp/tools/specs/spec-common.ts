@@ -1,0 +1,79 @@
+/**
+ * Inputs, outputs and the specs-dir sync shared by the spec tools (and the analysis tools that read
+ * a spec). Every tool that reads or writes specs syncs first, so a hand edit is seen at once.
+ */
+import * as z from 'zod';
+import { formatProblems, readSpecText } from '../../../spec/index.js';
+import { SPEC_STORE_NAME_RULE, checkSpecName } from '../../../store/spec-repository.js';
+import type { SpecSyncReport, TraceSpecVersion } from '../../../workflow/spec-library.js';
+import { invalidArgument } from '../../../model/errors.js';
+import type { ToolDeps } from '../../tool-deps.js';
+
+export const specNameInput = z.string().min(1).max(64).describe(`Spec name: ${SPEC_STORE_NAME_RULE}`);
+
+export const specVersionInput = z.number().int().min(1).optional().describe('A stored version number (default: the latest)');
+
+/** A spec or an update: an object, or the same as YAML/JSON text. */
+export const specDocumentInput = z.union([z.string(), z.record(z.string(), z.unknown())]);
+
+export const specFilesSchema = z
+  .object({
+    imported: z.array(z.object({ name: z.string(), version: z.number(), file: z.string() })).describe('Hand edits of the specs dir stored as new versions by this call'),
+    invalid: z
+      .array(z.object({ name: z.string(), file: z.string(), problems: z.array(z.object({ path: z.string(), message: z.string() })) }))
+      .describe('Spec files that are not valid: not imported, stored versions unchanged'),
+  })
+  .describe('What changed in the specs dir since the last call (absent when nothing did)');
+
+export type SpecFilesOutput = z.infer<typeof specFilesSchema>;
+
+export const versionInfoSchema = z.object({
+  version: z.number(),
+  created_at: z.string().describe('ISO time'),
+  source: z.enum(['tool', 'template', 'update', 'file']),
+  note: z.string().optional(),
+});
+
+export function versionInfo(version: TraceSpecVersion): z.infer<typeof versionInfoSchema> {
+  return {
+    version: version.version,
+    created_at: new Date(version.createdAtMs).toISOString(),
+    source: version.source,
+    ...(version.note !== undefined ? { note: version.note } : {}),
+  };
+}
+
+/** Problems listed per invalid file, at most this many each: the file holds the rest. */
+const PROBLEMS_SHOWN = 10;
+
+/** Syncs the specs dir; returns the report for the output (if anything happened) and lines for the text. */
+export function syncSpecFiles(deps: ToolDeps): { files?: SpecFilesOutput; lines: string[] } {
+  const report: SpecSyncReport = deps.specs.sync();
+  if (report.imported.length === 0 && report.invalid.length === 0) return { lines: [] };
+  const lines = report.imported.map((item) => `Picked up a hand edit of ${item.file}: stored as ${item.name} version ${item.version}.`);
+  for (const item of report.invalid) {
+    const shown = item.problems.slice(0, PROBLEMS_SHOWN);
+    const more = item.problems.length - shown.length;
+    lines.push(`${item.file} is not a valid spec, so it was not imported (stored versions unchanged):`);
+    lines.push(...formatProblems(shown).split('\n').map((line) => `  ${line}`));
+    if (more > 0) lines.push(`  … ${more} more problems`);
+  }
+  const files: SpecFilesOutput = {
+    imported: report.imported,
+    invalid: report.invalid.map((item) => ({ ...item, problems: item.problems.slice(0, PROBLEMS_SHOWN) })),
+  };
+  return { files, lines };
+}
+
+/** Reads a document argument: an object as it is, text as YAML/JSON (a syntax error names its line). */
+export function readDocument(value: string | Record<string, unknown>, what: string): unknown {
+  if (typeof value !== 'string') return value;
+  const read = readSpecText(value);
+  if (!read.ok) throw invalidArgument(`${what}: ${read.message}`, 'send an object, or YAML/JSON text of one document');
+  return read.value;
+}
+
+export function checkedSpecName(name: string): string {
+  checkSpecName(name);
+  return name;
+}

@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/mcp-harness.js';
+import { generateRealisticTrace } from '../support/realistic-trace.js';
+import { waitFor } from '../support/wait-for.js';
+
+const SERVICE = fileURLToPath(new URL('../fixtures/orders-service/server.cjs', import.meta.url));
+
+/** Starts the auto-instrumented orders service, asks it for /orders once, and stops it so it flushes. */
+async function runOrdersService(harness: Harness): Promise<void> {
+  const child: ChildProcess = spawn(process.execPath, [SERVICE], {
+    env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: harness.otlpHttpUrl, OTEL_SERVICE_NAME: 'orders-service' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`orders service exited early with ${code}`)));
+      child.stdout?.on('data', (chunk: Buffer) => {
+        const match = /listening (\d+)/.exec(chunk.toString());
+        if (match) resolve(Number(match[1]));
+      });
+    });
+    const answer = await fetch(`http://127.0.0.1:${port}/orders`);
+    expect(await answer.json()).toEqual({ orders: 6, unavailable: 1 });
+  } finally {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  }
+}
+
+describe('analysis tools through a real MCP client', () => {
+  let harness: Harness;
+  let ordersTraceId: string;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    await runOrdersService(harness);
+    ordersTraceId = await waitFor('the /orders trace to be stored', async () => {
+      const result = await harness.call('search_traces', { query: { service_name: 'orders-service' } });
+      const found = (result.structured.traces ?? []) as { trace_id: string; span_count: number }[];
+      return found.find((item) => item.span_count >= 31)?.trace_id;
+    }, 20_000);
+  }, 60_000);
+  afterAll(async () => harness?.close());
+
+  it('explains a real auto-instrumented trace: the root, the service self-calls, the critical path and the failing inventory call', async () => {
+    const result = await harness.call('analyze_trace', { trace_id: ordersTraceId });
+    expect(result.isError).toBe(false);
+    const { structure, performance, errors } = result.structured;
+    // 1 server root + 7 queries + 12 client calls + 12 server spans of /inventory.
+    expect(structure.span_count).toBe(32);
+    expect(structure.roots.items).toHaveLength(1);
+    expect(structure.roots.items[0].service).toBe('orders-service');
+    expect(structure.orphans.total).toBe(0);
+    expect(structure.service_graph.items).toContainEqual(expect.objectContaining({ from: 'orders-service', to: 'orders-service', calls: 12, errors: 1 }));
+    expect(performance.critical_path.root.span_id).toBe(structure.roots.items[0].span_id);
+    expect(performance.total_duration_ms).toBeGreaterThan(0);
+    expect(errors.root_causes.items[0].exception.type).toBe('InventoryUnavailableError');
+    expect(result.text).toContain('root cause');
+    expect(result.text).toContain('Critical path');
+    expect(result.text).toMatch(/Next: detect_performance_issues/);
+  });
+
+  it('finds the N+1 queries and the N+1 inventory calls of the real service, each with its spans and a fix', async () => {
+    const result = await harness.call('detect_performance_issues', {
+      trace_id: ordersTraceId,
+      // Local SQLite answers in microseconds; the count, not the 50 ms default, is what this test is about.
+      thresholds: { n_plus_one_db_min_total_ms: 0 },
+    });
+    expect(result.isError).toBe(false);
+    const findings = result.structured.findings as { kind: string; spans: { total: number }; fix: string; measurements: Record<string, unknown> }[];
+    const db = findings.find((finding) => finding.kind === 'n_plus_one_db');
+    const http = findings.find((finding) => finding.kind === 'n_plus_one_http');
+    expect(db?.spans.total).toBe(6);
+    expect(http?.spans.total).toBe(12);
+    expect(db?.fix.length).toBeGreaterThan(10);
+    expect(result.structured.thresholds.n_plus_one_db_min_total_ms).toBe(0);
+    expect(result.text).toMatch(/n_plus_one_db/);
+  });
+
+  it('reports only the kinds asked for, with counts that cover just those', async () => {
+    const result = await harness.call('detect_performance_issues', { trace_id: ordersTraceId, kinds: ['n_plus_one_http'] });
+    expect(result.structured.findings.map((finding: { kind: string }) => finding.kind)).toEqual(['n_plus_one_http']);
+    expect(result.structured.total).toBe(1);
+    expect(result.text).not.toContain('semconv_lint');
+  });
+
+  it('refuses an unknown threshold name and lists the known ones', async () => {
+    const result = await harness.call('detect_performance_issues', { trace_id: ordersTraceId, thresholds: { n_plus_one_min: 3 } });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain("unknown detector threshold 'n_plus_one_min'");
+    expect(result.text).toContain('n_plus_one_db_min_count');
+  });
+
+  it('keeps the answers for a 10,000-span trace within the budget and says what it left out', async () => {
+    const big = generateRealisticTrace(10_000, 7);
+    // Move the fixture to the present, or retention (7 days by default) would drop it on write.
+    const shift = BigInt(Date.now()) * 1_000_000n - (big.spans[0]?.startTimeUnixNano ?? 0n);
+    harness.app.store.writeSpans(
+      big.spans.map((span) => ({ ...span, startTimeUnixNano: span.startTimeUnixNano + shift, endTimeUnixNano: span.endTimeUnixNano + shift, events: span.events.map((event) => ({ ...event, timeUnixNano: event.timeUnixNano + shift })) })),
+    );
+    const budgetTokens = 4000;
+    for (const tool of ['analyze_trace', 'detect_performance_issues']) {
+      const result = await harness.call(tool, { trace_id: big.traceId, budget_tokens: budgetTokens });
+      expect(result.isError, tool).toBe(false);
+      const size = result.text.length + JSON.stringify(result.structured).length;
+      expect(size, tool).toBeLessThanOrEqual(budgetTokens * 3.5);
+    }
+    const analysis = await harness.call('analyze_trace', { trace_id: big.traceId, budget_tokens: budgetTokens });
+    expect(analysis.structured.structure.span_count).toBe(big.spans.length);
+    expect(analysis.structured.performance.top_self_time.omitted).toBeGreaterThan(0);
+    const findings = await harness.call('detect_performance_issues', { trace_id: big.traceId, budget_tokens: budgetTokens });
+    expect(findings.structured.total).toBeGreaterThan(findings.structured.findings.length);
+    expect(findings.text).toMatch(/more findings left out/);
+  });
+
+  it('reports which entries of a stored spec the trace exercised', async () => {
+    const defined = await harness.call('define_trace_spec', {
+      name: 'orders-listing',
+      specification: {
+        expected_spans: [
+          {
+            operation_name: 'GET',
+            service_name: 'orders-service',
+            children: [{ operation_name: 'SELECT items', count: { min: 1 } }, { operation_name: 'payment.charge' }],
+          },
+        ],
+      },
+    });
+    expect(defined.isError, defined.text).toBe(false);
+    const result = await harness.call('analyze_trace', { trace_id: ordersTraceId, spec_name: 'orders-listing', include_tree: false });
+    expect(result.structured.coverage).toMatchObject({ spec_name: 'orders-listing', exercised: 2, total: 3 });
+    const charge = result.structured.coverage.entries.find((entry: { path: string }) => entry.path.endsWith('payment.charge'));
+    expect(charge.found).toBe(0);
+    expect(result.text).toMatch(/not exercised: .*payment\.charge/);
+  });
+
+  it('answers a trace id that is not stored with an error that says where to look', async () => {
+    const result = await harness.call('analyze_trace', { trace_id: 'ffffffffffffffffffffffffffffffff' });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/get_traces|search_traces/);
+  });
+});

@@ -1,0 +1,277 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SpanKind, context, trace } from '@opentelemetry/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/mcp-harness.js';
+import { createSdkTracer } from '../support/sdk-tracer.js';
+import { waitFor } from '../support/wait-for.js';
+
+const RUN = 'run-spec-tools-1';
+
+/** One checkout from the real SDK; `broken` drops the cart query and pays by the wrong method. */
+async function sendCheckout(harness: Harness, options: { broken?: boolean } = {}): Promise<string> {
+  const sdk = createSdkTracer({ serviceName: 'checkout-service', exporter: 'http-protobuf', endpoint: harness.otlpHttpUrl, resourceAttributes: { 'otel_mcp.run_id': RUN } });
+  const root = sdk.tracer.startSpan('POST /checkout', { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'http.response.status_code': 200 } });
+  const parent = trace.setSpan(context.active(), root);
+  if (!options.broken) sdk.tracer.startSpan('SELECT cart', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'sqlite' } }, parent).end();
+  sdk.tracer.startSpan('payment.charge', { kind: SpanKind.CLIENT, attributes: { 'payment.method': options.broken ? 'paypal' : 'card' } }, parent).end();
+  root.end();
+  await sdk.flush();
+  return root.spanContext().traceId;
+}
+
+const SPEC_YAML = `description: Checkout with a cart query and a card payment
+expected_spans:
+  - operation_name: POST /checkout
+    service_name: checkout-service
+    kind: server
+    required_tags: { http.request.method: POST, http.response.status_code: 200 }
+    children:
+      - operation_name: SELECT cart
+        service_name: checkout-service
+        kind: client
+      - operation_name: payment.charge
+        service_name: checkout-service
+        required_tags: { payment.method: card }
+`;
+
+describe('spec tools through a real MCP client', () => {
+  let harness: Harness;
+  const good: string[] = [];
+  let bad: string;
+  let failingComparison: Record<string, unknown>;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    for (let index = 0; index < 3; index += 1) good.push(await sendCheckout(harness));
+    bad = await sendCheckout(harness, { broken: true });
+    await waitFor('the four checkout traces to be stored', async () => {
+      const result = await harness.call('get_traces', { service_name: 'checkout-service' });
+      return result.structured.traces?.length === 4 ? true : undefined;
+    });
+  });
+  afterAll(async () => harness?.close());
+
+  it('lists the spec and analysis tools with described inputs and output schemas', async () => {
+    const { tools } = await harness.client.listTools();
+    const names = [
+      'define_trace_spec',
+      'get_trace_spec',
+      'list_trace_specs',
+      'update_trace_spec',
+      'list_spec_templates',
+      'compare_trace_to_spec',
+      'compare_traces',
+      'validate_against_spec',
+      'validate_trace_collection',
+      'generate_improvement_suggestions',
+    ];
+    for (const name of names) {
+      const tool = tools.find((candidate) => candidate.name === name);
+      expect(tool, name).toBeDefined();
+      expect(tool?.outputSchema, name).toBeDefined();
+      const properties = (tool?.inputSchema.properties ?? {}) as Record<string, { description?: string }>;
+      for (const [key, property] of Object.entries(properties)) expect(property.description, `${name}.${key}`).toBeTruthy();
+    }
+  });
+
+  it('refuses an invalid spec listing every problem by path, and stores nothing', async () => {
+    const result = await harness.call('define_trace_spec', {
+      name: 'broken_spec',
+      specification: { expected_spans: [{ operation_name: 'a', count: 'many', children: [{ service_name: 'x', requird_tags: {} }] }], performance_constraints: { max_depth: -1 } },
+    });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain('expected_spans[0].count');
+    expect(result.text).toContain('expected_spans[0].children[0].operation_name');
+    expect(result.text).toMatch(/expected_spans\[0\]\.children\[0\]\.requird_tags: unknown key; did you mean required_tags\?/);
+    expect(result.text).toContain('performance_constraints.max_depth');
+    expect(result.text).toMatch(/nothing stored/);
+    const list = await harness.call('list_trace_specs');
+    expect(list.structured.specs).toEqual([]);
+  });
+
+  it('refuses a spec name that could leave the specs dir, saying which names are accepted', async () => {
+    const result = await harness.call('define_trace_spec', { name: '../x', specification: SPEC_YAML });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/lower-case letter or digit/);
+  });
+
+  it('defines a spec from YAML text, mirrors it to a file, and stores no new version for the same content', async () => {
+    const first = await harness.call('define_trace_spec', { name: 'checkout_flow', specification: SPEC_YAML });
+    expect(first.isError, first.text).toBe(false);
+    expect(first.structured).toMatchObject({ name: 'checkout_flow', version: 1, created: true, entries: ['POST /checkout', 'POST /checkout > SELECT cart', 'POST /checkout > payment.charge'] });
+    expect(readFileSync(first.structured.file, 'utf8')).toContain('operation_name: payment.charge');
+    const again = await harness.call('define_trace_spec', { name: 'checkout_flow', specification: `name: checkout_flow\n${SPEC_YAML}` });
+    expect(again.structured).toMatchObject({ version: 1, created: false });
+    expect(again.text).toMatch(/unchanged/);
+    const list = await harness.call('list_trace_specs');
+    expect(list.structured.specs).toEqual([expect.objectContaining({ name: 'checkout_flow', latest_version: 1, version_count: 1, entry_count: 3 })]);
+    expect(list.text).toMatch(/checkout_flow v1 \(1 version, 3 entries\)/);
+  });
+
+  it('updates part of the spec as a new version, and shows an older version and the difference', async () => {
+    const updated = await harness.call('update_trace_spec', { name: 'checkout_flow', updates: { performance_constraints: { max_span_count: 10 } }, note: 'bound the fan-out' });
+    expect(updated.isError, updated.text).toBe(false);
+    expect(updated.structured).toMatchObject({ version: 2, created: true, previous_version: 1 });
+    expect(updated.text).toMatch(/performance_constraints\.max_span_count/);
+    const old = await harness.call('get_trace_spec', { name: 'checkout_flow', version: 1 });
+    expect(old.structured).toMatchObject({ version: 1, latest_version: 2 });
+    expect(old.structured.spec.performance_constraints).toBeUndefined();
+    expect(old.structured.history.map((item: { version: number }) => item.version)).toEqual([2, 1]);
+    expect(old.text).toContain('expected_spans:');
+    const diff = await harness.call('get_trace_spec', { name: 'checkout_flow', diff_from: 1 });
+    expect(diff.structured.diff).toMatchObject({ from: 1, to: 2, identical: false, changes: [expect.objectContaining({ change: 'added', path: 'performance_constraints.max_span_count', after: 10 })] });
+    const missing = await harness.call('get_trace_spec', { name: 'checkout_flw' });
+    expect(missing.isError).toBe(true);
+    expect(missing.text).toMatch(/did you mean checkout_flow/);
+  });
+
+  it('says a passing trace matches', async () => {
+    const result = await harness.call('compare_trace_to_spec', { trace_id: good[0], spec_name: 'checkout_flow' });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured).toMatchObject({ matches_specification: true, spec_version: 2, violations: [], missing_spans: [] });
+    expect(result.text).toMatch(/^✓ trace .* matches spec checkout_flow v2/m);
+  });
+
+  it('explains a failing trace with evidence and fixes, under the plan synonym compare_traces', async () => {
+    const result = await harness.call('compare_traces', { actual_trace_id: bad.slice(0, 12), spec_name: 'checkout_flow' });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured.matches_specification).toBe(false);
+    const kinds = result.structured.violations.map((violation: { kind: string; path: string }) => `${violation.kind} ${violation.path}`);
+    expect(kinds).toEqual(expect.arrayContaining(['missing POST /checkout > SELECT cart', 'tag_mismatch POST /checkout > payment.charge']));
+    const tag = result.structured.violations.find((violation: { kind: string }) => violation.kind === 'tag_mismatch');
+    expect(tag).toMatchObject({ tag: 'payment.method', span: { name: 'payment.charge', service: 'checkout-service' } });
+    expect(tag.message).toMatch(/paypal/);
+    expect(result.structured.suggestions.length).toBeGreaterThan(0);
+    expect(result.text).toMatch(/fix: /);
+    failingComparison = result.structured;
+  });
+
+  it('answers the same through validate_against_spec, for an older spec version too', async () => {
+    const result = await harness.call('validate_against_spec', { trace_id: good[1], spec_name: 'checkout_flow', spec_version: 1 });
+    expect(result.structured).toMatchObject({ matches_specification: true, spec_version: 1 });
+    const neither = await harness.call('compare_trace_to_spec', { spec_name: 'checkout_flow' });
+    expect(neither.isError).toBe(true);
+    expect(neither.text).toMatch(/pass trace_id/);
+  });
+
+  it('cuts a long comparison to the budget and says how much was left out', async () => {
+    const entries = Array.from({ length: 30 }, (_, index) => ({ operation_name: `step.${index}`, service_name: 'nowhere-service' }));
+    expect((await harness.call('define_trace_spec', { name: 'many_steps', specification: { expected_spans: entries } })).isError).toBe(false);
+    const result = await harness.call('compare_trace_to_spec', { trace_id: good[0], spec_name: 'many_steps', budget_tokens: 500 });
+    expect(result.structured.matches_specification).toBe(false);
+    expect(result.structured.truncated.violations).toBeGreaterThan(0);
+    expect(result.structured.violations.length + result.structured.truncated.violations).toBe(30);
+    expect(result.text).toMatch(/… \d+ more violations not shown/);
+    expect(result.text.length).toBeLessThanOrEqual(500 * 3.5);
+    expect(JSON.stringify(result.structured).length).toBeLessThanOrEqual(500 * 3.5);
+  });
+
+  it('validates every trace of a run with pass rate, failing entries and coverage', async () => {
+    const result = await harness.call('validate_trace_collection', { spec_name: 'checkout_flow', filter: { run_id: RUN } });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured).toMatchObject({ trace_count: 4, passed: 3, failed: 1, pass_rate: 0.75, unexercised: [] });
+    expect(result.structured.failures.map((failure: { path: string }) => failure.path)).toEqual(
+      expect.arrayContaining(['POST /checkout > SELECT cart', 'POST /checkout > payment.charge']),
+    );
+    const cart = result.structured.coverage.find((entry: { path: string }) => entry.path === 'POST /checkout > SELECT cart');
+    expect(cart).toMatchObject({ exercised_traces: 3, rate: 0.75 });
+    expect(result.structured.durations.find((entry: { path: string }) => entry.path === 'POST /checkout')?.samples).toBe(4);
+    expect(result.text).toMatch(/4 traces vs checkout_flow v2: 3 passed, 1 failed \(pass rate 75%/);
+
+    const byIds = await harness.call('validate_trace_collection', { spec_name: 'checkout_flow', trace_ids: [...good, 'ffffffffffffffffffffffffffffffff'] });
+    expect(byIds.structured).toMatchObject({ trace_count: 3, passed: 3, pass_rate: 1 });
+    expect(byIds.structured.unavailable).toEqual([expect.objectContaining({ trace_id: 'ffffffffffffffffffffffffffffffff' })]);
+    const otherRun = await harness.call('validate_trace_collection', { spec_name: 'checkout_flow', filter: { run_id: 'no-such-run' } });
+    expect(otherRun.structured.trace_count).toBe(0);
+  });
+
+  it('turns a comparison into prioritized actions, structure before tags', async () => {
+    const result = await harness.call('generate_improvement_suggestions', { analysis_result: failingComparison });
+    expect(result.isError, result.text).toBe(false);
+    const categories = result.structured.improvements.map((item: { category: string }) => item.category);
+    expect(categories).toContain('structure');
+    expect(categories).toContain('tags');
+    expect(categories.indexOf('structure')).toBeLessThan(categories.indexOf('tags'));
+    expect(result.text).toMatch(/^1\. \[structure\]/m);
+    const fromText = await harness.call('generate_improvement_suggestions', { analysis_result: JSON.stringify(failingComparison) });
+    expect(fromText.structured.improvements).toEqual(result.structured.improvements);
+  });
+
+  it('turns performance findings and analysis errors into actions, errors first', async () => {
+    const findings = {
+      findings: [{ kind: 'n_plus_one_db', severity: 'medium', summary: '25 × SELECT item', fix: 'load the items in one query', spans: { items: [{ span_id: 'a1', name: 'SELECT item', service: 'shop' }], total: 25, omitted: 24 } }],
+    };
+    const analysis = {
+      trace_id: 'x',
+      errors: { root_causes: { items: [{ span: { span_id: 'b2', name: 'payment.charge', service: 'payments' }, reason: 'card declined' }], total: 1, omitted: 0 } },
+      structure: { orphans: { items: [], total: 0, omitted: 0 } },
+    };
+    const result = await harness.call('generate_improvement_suggestions', { analysis_result: [findings, analysis] });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured.recognized).toEqual(['performance_findings', 'trace_analysis']);
+    expect(result.structured.improvements.map((item: { category: string; span_id?: string }) => [item.category, item.span_id])).toEqual([
+      ['error', 'b2'],
+      ['performance', 'a1'],
+    ]);
+    const unknown = await harness.call('generate_improvement_suggestions', { analysis_result: { hello: 1 } });
+    expect(unknown.isError).toBe(true);
+    expect(unknown.text).toMatch(/compare_trace_to_spec/);
+  });
+
+  it('reads the answers of analyze_trace and detect_performance_issues as they come back', async () => {
+    const analysis = await harness.call('analyze_trace', { trace_id: bad });
+    const findings = await harness.call('detect_performance_issues', { trace_id: bad });
+    expect(analysis.isError || findings.isError, `${analysis.text}\n${findings.text}`).toBe(false);
+    const result = await harness.call('generate_improvement_suggestions', { analysis_result: [analysis.structured, findings.structured, failingComparison] });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured.recognized).toEqual(['trace_analysis', 'performance_findings', 'spec_comparison']);
+    expect(result.structured.improvements[0]).toMatchObject({ category: 'structure', source: 'spec_comparison' });
+  });
+
+  it('defines a spec from a template and lists the templates', async () => {
+    const templates = await harness.call('list_spec_templates');
+    const names = templates.structured.templates.map((template: { name: string }) => template.name);
+    expect(names).toEqual(expect.arrayContaining(['cache_aside', 'checkout_saga']));
+    const result = await harness.call('define_trace_spec', { name: 'product_reads', template: 'cache_aside', parameters: { scenario: 'hit' } });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured).toMatchObject({ name: 'product_reads', version: 1 });
+    expect(result.text).toContain('name: product_reads');
+    const wrong = await harness.call('define_trace_spec', { name: 'x1', template: 'cache_asid' });
+    expect(wrong.isError).toBe(true);
+    expect(wrong.text).toMatch(/did you mean cache_aside/);
+  });
+
+  it('picks up a hand edit of the YAML file on the next call, and reports an invalid one', async () => {
+    const file = join(harness.dataDir, 'trace-specs', 'checkout_flow.yaml');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('max_span_count: 10', 'max_span_count: 12'));
+    const list = await harness.call('list_trace_specs');
+    expect(list.structured.spec_files.imported).toEqual([expect.objectContaining({ name: 'checkout_flow', version: 3 })]);
+    expect(list.text).toMatch(/Picked up a hand edit/);
+    writeFileSync(file, text.replace('max_span_count: 10', 'max_span_count: ten'));
+    const after = await harness.call('get_trace_spec', { name: 'checkout_flow' });
+    expect(after.structured.version).toBe(3);
+    expect(after.structured.spec_files.invalid[0].problems[0].path).toBe('performance_constraints.max_span_count');
+    expect(after.text).toMatch(/not a valid spec, so it was not imported/);
+    writeFileSync(file, text);
+  });
+});
+
+describe('spec tools over the 2025 protocol era', () => {
+  it('defines and compares through an in-memory client', async () => {
+    const harness = await startHarness({ era: 'legacy' });
+    try {
+      const traceId = await sendCheckout(harness);
+      await waitFor('the trace to be stored', async () => {
+        const result = await harness.call('get_traces', { service_name: 'checkout-service' });
+        return result.structured.traces?.length ? true : undefined;
+      });
+      expect((await harness.call('define_trace_spec', { name: 'checkout_flow', specification: SPEC_YAML })).isError).toBe(false);
+      const result = await harness.call('compare_trace_to_spec', { trace_id: traceId, spec_name: 'checkout_flow' });
+      expect(result.structured.matches_specification).toBe(true);
+    } finally {
+      await harness.close();
+    }
+  });
+});
