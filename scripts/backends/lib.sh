@@ -41,15 +41,20 @@ go_build_module() {
     | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
   [ -n "$dir" ] && [ -d "$dir" ] || die "go mod download $module@$version gave no directory"
   work="$(mktemp -d "${TMPDIR:-/tmp}/otel-mcp-build.XXXXXX")"
+  # A failed build must not leave a ~500 MB copy behind (one per attempt).
+  # shellcheck disable=SC2064 # expanded now: $work is local and gone when the trap runs
+  trap "rm -rf -- '$work'" EXIT
   cp -R "$dir/." "$work/"
   chmod -R u+w "$work"
   mkdir -p "$(dirname "$out")"
   log "building $module@$version ./$pkg (several minutes on 2 cores)"
   local started=$SECONDS
+  # -p bounds parallel package builds: the 2-core machines are shared (OTEL_MCP_GO_BUILD_P).
   (cd "$work" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod nice -n 10 \
-    go build -trimpath -o "$out.tmp" "./$pkg")
+    go build -p "${OTEL_MCP_GO_BUILD_P:-2}" -trimpath -o "$out.tmp" "./$pkg")
   mv "$out.tmp" "$out"
   rm -rf "$work"
+  trap - EXIT
   log "built $out in $((SECONDS - started)) s"
 }
 

@@ -1,6 +1,7 @@
 /**
- * The span-level filters of a TraceQuery (model/query.ts) as a predicate, for adapters whose server
- * matches more loosely than the contract: a trace matches when one span satisfies them all.
+ * The filters of a TraceQuery (model/query.ts) as predicates, for adapters whose server matches
+ * more loosely than the contract: a trace matches when one span satisfies every span-level filter
+ * and the trace as a whole satisfies `status` (as the embedded store does).
  */
 import type { AttributeValue, Span } from '../model/span.js';
 import type { TraceQuery } from '../model/query.js';
@@ -11,6 +12,18 @@ export interface SpanFilterOptions {
   ignoreNameCase?: boolean;
 }
 
+export function traceMatchesQuery(
+  spans: readonly Span[],
+  query: TraceQuery,
+  options: SpanFilterOptions = {},
+): boolean {
+  if (!spans.some((span) => spanMatchesQuery(span, query, options))) return false;
+  if (query.status === undefined) return true;
+  const failed = spans.some((span) => span.status.code === 'error');
+  return query.status === 'error' ? failed : !failed;
+}
+
+/** The span-level filters only: service, operation, span duration, attributes (not `status`). */
 export function spanMatchesQuery(span: Span, query: TraceQuery, options: SpanFilterOptions = {}): boolean {
   const same = options.ignoreNameCase
     ? (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
@@ -20,7 +33,6 @@ export function spanMatchesQuery(span: Span, query: TraceQuery, options: SpanFil
   const duration = durationMs(span);
   if (query.minDurationMs !== undefined && duration < query.minDurationMs) return false;
   if (query.maxDurationMs !== undefined && duration > query.maxDurationMs) return false;
-  if (query.status === 'error' && span.status.code !== 'error') return false;
   for (const filter of query.attributes ?? []) {
     const actual = span.attributes[filter.key] ?? span.resource.attributes[filter.key];
     if (actual === undefined) return false;

@@ -76,6 +76,8 @@ export interface TraceBackend {
   /** The configured name (`embedded`, `jaeger`, ...). */
   readonly name: string;
   readonly kind: 'embedded' | 'jaeger' | 'zipkin' | 'tempo' | 'xray' | 'cloud-trace' | 'azure-monitor';
+  /** Where it is reached, without user info or query (safe to show); absent for the embedded store. */
+  readonly endpoint?: string;
   readonly capabilities: BackendCapabilities;
   /** What the backend loses when it stores a trace; absent means nothing. */
   readonly fidelity?: BackendFidelity;

@@ -1,11 +1,15 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { Config } from '../config/config-schema.js';
+import { createConfiguredBackends } from '../backends/configured-backends.js';
 import { createEmbeddedBackend } from '../backends/embedded/embedded-backend.js';
 import { createBackendSelection } from '../mcp/backend-selection.js';
 import { createServerFactory } from '../mcp/create-server.js';
+import { thresholdsFor } from '../mcp/tools/analysis/detector-thresholds.js';
 import type { ToolDeps } from '../mcp/tool-deps.js';
 import { createOtlpReceiver, type OtlpReceiver } from '../receiver/otlp-receiver.js';
 import { openTraceStore, type TraceStore } from '../store/trace-store.js';
+import { SpecRepository } from '../store/spec-repository.js';
+import { createSpecLibrary } from '../workflow/spec-library.js';
 import type { Logger } from './stderr-logger.js';
 
 /** The running parts of otel-mcp, wired together: the composition root. */
@@ -28,6 +32,10 @@ export interface StartOptions {
 /** Opens the store, starts the receiver (a taken port is reported, not fatal) and builds the MCP server factory. */
 export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
   const { config, log } = options;
+  // Refuse a misspelt detector threshold at start-up rather than on the first analysis call.
+  thresholdsFor(config.analysis.thresholds);
+  // Built before anything opens: a bad backends entry stops start-up naming the entry (never its secrets).
+  const external = createConfiguredBackends(config.backends);
   const store = openTraceStore({
     dataDir: config.data_dir,
     retention: { maxSpans: config.retention.max_spans, maxAgeMs: config.retention.max_age_hours * 3_600_000 },
@@ -50,13 +58,14 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
   const deps: ToolDeps = {
     config,
     now: options.now ?? (() => new Date()),
-    backends: createBackendSelection([embedded]),
+    backends: createBackendSelection([embedded, ...external]),
     embedded: {
       resolveTraceIdPrefix: (prefix, limit) => store.resolveTraceIdPrefix(prefix, limit),
       getLogs: (query) => store.getLogs(query),
       listServices: () => store.listServices(),
     },
     receiverStatus: () => receiver.status(),
+    specs: createSpecLibrary(new SpecRepository(store.connection()), config.specs_dir),
   };
   const serverFactory = createServerFactory({ version: options.version, deps });
   return {
@@ -66,6 +75,7 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     serverFactory,
     async close() {
       await receiver.close();
+      await Promise.allSettled(external.map((backend) => backend.close()));
       store.close();
     },
   };

@@ -6,16 +6,20 @@
  * backend's own declarations.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceBackend } from '../../src/backends/trace-backend.js';
+import { compareTraceToSpec, type ComparisonResult } from '../../src/spec/index.js';
 import {
   isOtelMcpError,
   type TimeWindow,
+  type Trace,
   type TraceQuery,
   type TraceSummary,
 } from '../../src/model/index.js';
 import { waitFor } from '../support/wait-for.js';
 import { buildContractFixture, type ContractFixture } from './support/contract-fixture.js';
+import { contractSpecs } from './support/contract-specs.js';
+import { openEmbeddedReference, type EmbeddedReference } from './support/embedded-reference.js';
 import { compareTrace, sameName, type ComparisonAllowances } from './support/span-comparison.js';
 
 export interface ContractTarget {
@@ -33,6 +37,11 @@ export interface ContractOptions {
   addedAttributes?: Record<string, string>;
   /** How long stored spans may take to become readable and searchable (default 30 s). */
   settleTimeoutMs?: number;
+  /**
+   * Skip the comparison with otel-mcp's embedded store: only for the embedded store's own run,
+   * where the reference would be the backend itself.
+   */
+  isReference?: boolean;
 }
 
 const NANOS_PER_MS = 1_000_000n;
@@ -44,6 +53,7 @@ export function runBackendContract(
   let target: ContractTarget;
   let fixture: ContractFixture;
   let window: TimeWindow;
+  let reference: EmbeddedReference | undefined;
   const backend = () => target.backend;
   const allowances = (): ComparisonAllowances => ({
     ...backend().fidelity,
@@ -70,6 +80,10 @@ export function runBackendContract(
       endUnixNano: BigInt(now + 60_000) * NANOS_PER_MS,
     };
     await target.ingest(fixture.spans);
+    if (!options.isReference) {
+      reference = await openEmbeddedReference();
+      await reference.ingest(fixture.spans);
+    }
     const timeout = options.settleTimeoutMs ?? 30_000;
     await waitFor(
       'the checkout trace to be complete',
@@ -87,6 +101,10 @@ export function runBackendContract(
       timeout,
     );
   }, 120_000);
+
+  afterAll(async () => {
+    await reference?.close();
+  });
 
   describe('reading a trace', () => {
     it('returns every span of a stored trace as the SDK sent it, within the fidelity it declares', async () => {
@@ -259,7 +277,7 @@ export function runBackendContract(
       ).toEqual([]);
     });
 
-    it("finds traces with an error span, or refuses status 'error'", async () => {
+    it("finds traces in which any span failed, or refuses status 'error'", async () => {
       const caps = backend().capabilities;
       if (!caps.statusFilter && !caps.errorStatusFilter) {
         await expectRefused(find({ serviceName: fixture.services.payments, status: 'error' }), 'UNSUPPORTED');
@@ -268,7 +286,13 @@ export function runBackendContract(
       expect(ids(await find({ serviceName: fixture.services.payments, status: 'error' }))).toEqual([
         fixture.checkout.traceId,
       ]);
-      expect(await find({ serviceName: fixture.services.frontend, status: 'error' })).toEqual([]);
+      // status is about the whole trace: the failed span is a payments span, the match a frontend one.
+      expect(ids(await find({ serviceName: fixture.services.frontend, status: 'error' }))).toEqual([
+        fixture.checkout.traceId,
+      ]);
+      expect(
+        await find({ serviceName: fixture.services.frontend, operationName: 'GET /health', status: 'error' }),
+      ).toEqual([]);
     });
 
     it("refuses status 'ok' unless it declares the full status filter, naming what it supports", async () => {
@@ -301,9 +325,79 @@ export function runBackendContract(
     });
   });
 
+  describe.skipIf(options.isReference)("the same answers as otel-mcp's embedded store", () => {
+    const fromReference = () => {
+      if (!reference) throw new Error('the embedded reference did not open');
+      return reference.backend;
+    };
+
+    it('reads back the same spans as the embedded store, field by field, within the fidelity it declares', async () => {
+      for (const id of [fixture.checkout.traceId, fixture.health.traceId]) {
+        const expected = await fromReference().getTrace(id);
+        expect(expected?.spans.length).toBeGreaterThan(0);
+        expect(compareTrace(await backend().getTrace(id), expected!, allowances())).toEqual([]);
+      }
+    });
+
+    it('summarizes a found trace as the embedded store does', async () => {
+      const query = { serviceName: fixture.services.frontend, limit: 20, window };
+      const [ours, theirs] = [await backend().findTraces(query), await fromReference().findTraces(query)];
+      expect(ids(ours)).toEqual(ids(theirs));
+      const n = (name?: string) => (allowances().lowercasesNames ? name?.toLowerCase() : name);
+      const comparable = (summary: TraceSummary) => ({
+        traceId: summary.traceId,
+        spanCount: summary.spanCount,
+        errorCount: summary.errorCount,
+        rootName: n(summary.rootName),
+        rootServiceName: n(summary.rootServiceName),
+        services: [...summary.services].map(n).sort(),
+      });
+      expect(ours.map(comparable)).toEqual(theirs.map(comparable));
+    });
+
+    it('gives the same spec verdict as the embedded store, met and broken alike', async () => {
+      const specs = contractSpecs(fixture, allowances());
+      const verdict = (result: ComparisonResult) => ({
+        matches: result.matches_specification,
+        checks: result.checks,
+        violations: result.violations.map((violation) => `${violation.kind} ${violation.path}`).sort(),
+        missing: result.missing_spans.length,
+        unexpected: result.unexpected_span_count,
+      });
+      const ours = (await backend().getTrace(fixture.checkout.traceId))!;
+      // The one allowance: the embedded store's trace seen through the backend's declared name fidelity.
+      const theirs = namesAsDeclared((await fromReference().getTrace(fixture.checkout.traceId))!, allowances());
+      const met = compareTraceToSpec(ours, specs.met);
+      expect(verdict(met)).toEqual(verdict(compareTraceToSpec(theirs, specs.met)));
+      expect(met.matches_specification).toBe(true);
+      const broken = compareTraceToSpec(ours, specs.broken);
+      expect(verdict(broken)).toEqual(verdict(compareTraceToSpec(theirs, specs.broken)));
+      expect(verdict(broken).violations).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^(missing|count_too_low) .*refund/), expect.stringMatching(/^duration /)]),
+      );
+    });
+  });
+
   describe('health', () => {
     it('reports itself healthy', async () => {
       expect(await backend().health()).toEqual({ ok: true });
     });
   });
+}
+
+/** A trace with the names a backend of this fidelity would report (Zipkin lower-cases them). */
+function namesAsDeclared(trace: Trace, fidelity: ComparisonAllowances): Trace {
+  if (!fidelity.lowercasesNames) return trace;
+  return {
+    ...trace,
+    spans: trace.spans.map((span) => ({
+      ...span,
+      name: span.name.toLowerCase(),
+      serviceName: span.serviceName.toLowerCase(),
+      resource: {
+        ...span.resource,
+        attributes: { ...span.resource.attributes, 'service.name': span.serviceName.toLowerCase() },
+      },
+    })),
+  };
 }

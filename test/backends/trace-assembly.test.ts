@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looselyEqual, spanMatchesQuery } from '../../src/backends/span-filter.js';
+import { looselyEqual, spanMatchesQuery, traceMatchesQuery } from '../../src/backends/span-filter.js';
 import { groupIntoTraces, mostRecentFirst, summarizeTrace } from '../../src/backends/trace-assembly.js';
 import { buildTrace } from '../support/trace-builder.js';
 
@@ -84,6 +84,17 @@ describe('matching a span against the span-level filters of a query', () => {
       ),
     ).toBe(true);
     expect(spanMatchesQuery(span!, { minDurationMs: 13, limit: 1 })).toBe(false);
-    expect(spanMatchesQuery(span!, { status: 'error', limit: 1 })).toBe(false);
+  });
+
+  it("checks status against the whole trace: 'error' when any span failed, 'ok' when none did", () => {
+    const { spans } = buildTrace({
+      name: 'GET /cart',
+      service: 'web',
+      children: [{ name: 'select', service: 'db', status: 'error' }],
+    });
+    expect(traceMatchesQuery(spans, { serviceName: 'web', status: 'error', limit: 1 })).toBe(true);
+    expect(traceMatchesQuery(spans, { serviceName: 'web', status: 'ok', limit: 1 })).toBe(false);
+    expect(traceMatchesQuery([span!], { status: 'ok', limit: 1 })).toBe(true);
+    expect(traceMatchesQuery(spans, { serviceName: 'shop', status: 'error', limit: 1 })).toBe(false);
   });
 });

@@ -29,6 +29,14 @@ export const JAEGER_CAPABILITIES: BackendCapabilities = {
   operationKinds: true,
 };
 
+/**
+ * Jaeger picks `num_traces` by arrival (its memory store walks a ring buffer from the newest
+ * insert, and traces of one batch land in map order), while the contract keeps the most recent by
+ * start time: ask for this many times the limit (at most 1000) and keep the newest here.
+ */
+const OVERFETCH_FACTOR = 4;
+const MAX_FETCH = 1000;
+
 export interface JaegerDeps extends HttpDeps {
   now?: () => number;
 }
@@ -63,6 +71,7 @@ export function createJaegerBackend(
   return {
     name,
     kind: 'jaeger',
+    endpoint: connection.endpoint.url,
     capabilities: JAEGER_CAPABILITIES,
     async getTrace(traceId) {
       const id = requireTraceId(traceId);
@@ -119,7 +128,7 @@ function findParams(query: TraceQuery, nowMs: number): FindTracesParams {
     startTimeMaxNanos: window.endUnixNano,
     durationMinNanos: query.minDurationMs === undefined ? undefined : msToNanos(query.minDurationMs),
     durationMaxNanos: query.maxDurationMs === undefined ? undefined : msToNanos(query.maxDurationMs),
-    searchDepth: query.limit,
+    searchDepth: Math.min(MAX_FETCH, Math.max(query.limit, query.limit * OVERFETCH_FACTOR)),
   };
 }
 

@@ -69,6 +69,7 @@ export function createTempoBackend(
   return {
     name,
     kind: 'tempo',
+    endpoint: connection.endpoint.url,
     capabilities: TEMPO_CAPABILITIES,
     async getTrace(traceId) {
       const id = requireTraceId(traceId);

@@ -1,6 +1,7 @@
 /**
- * A TraceQuery as one TraceQL spanset filter: every condition inside one `{ }` so that one span must
- * meet them all, as the contract says. Strings are Go string literals (TraceQL unquotes them with
+ * A TraceQuery as one TraceQL spanset filter: every span-level condition inside one `{ }` so that
+ * one span must meet them all, as the contract says; `status: 'error'` is a second spanset joined
+ * with `&&` (some span of the trace failed). Strings are Go string literals (TraceQL unquotes them with
  * strconv.Unquote, whose escapes JSON's are a subset of); attribute names that are not plain are
  * quoted, which in TraceQL allows only the escapes \" and \\.
  */
@@ -21,8 +22,10 @@ export function traceQlFor(query: TraceQuery): string {
     conditions.push(`duration >= ${durationLiteral(query.minDurationMs)}`);
   if (query.maxDurationMs !== undefined)
     conditions.push(`duration <= ${durationLiteral(query.maxDurationMs)}`);
-  if (query.status === 'error') conditions.push('status = error');
-  return conditions.length === 0 ? '{ }' : `{ ${conditions.join(' && ')} }`;
+  const spans = conditions.length === 0 ? '{ }' : `{ ${conditions.join(' && ')} }`;
+  // `status` is about the whole trace (model/query.ts): any span of it failed, not the matching one.
+  if (query.status === 'error') return conditions.length === 0 ? '{ status = error }' : `${spans} && { status = error }`;
+  return spans;
 }
 
 export function stringLiteral(text: string): string {

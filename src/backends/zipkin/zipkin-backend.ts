@@ -9,7 +9,7 @@ import type { BackendConnection } from '../http/connection.js';
 import { createHttpClient, type HttpDeps } from '../http/http-client.js';
 import { assertQuerySupported } from '../query-support.js';
 import { resolveWindow } from '../search-window.js';
-import { spanMatchesQuery } from '../span-filter.js';
+import { traceMatchesQuery } from '../span-filter.js';
 import { groupIntoTraces, mostRecentFirst, summarizeTrace, traceFromSpans } from '../trace-assembly.js';
 import { requireTraceId } from '../trace-id-input.js';
 import type { BackendCapabilities, BackendFidelity, TraceBackend } from '../trace-backend.js';
@@ -64,6 +64,7 @@ export function createZipkinBackend(
   return {
     name,
     kind: 'zipkin',
+    endpoint: connection.endpoint.url,
     capabilities: ZIPKIN_CAPABILITIES,
     fidelity: ZIPKIN_FIDELITY,
     async getTrace(traceId) {
@@ -75,11 +76,14 @@ export function createZipkinBackend(
       assertQuerySupported(name, ZIPKIN_CAPABILITIES, query);
       const window = resolveWindow(query.window, now());
       const endTsMs = Number(window.endUnixNano / NANOS_PER_MS);
-      const loose = looseFilterCount(query) >= 2;
+      // `status` is about the whole trace; Zipkin's `error` annotation query is about a span of the
+      // service, so it is sent only when it is the one filter (then both mean the same).
+      const errorOnly = query.status === 'error' && looseFilterCount(query) === 1 && !query.serviceName;
+      const loose = looseFilterCount(query) >= 2 || (query.status === 'error' && !errorOnly);
       const raw = await client.findTraces({
         serviceName: query.serviceName?.toLowerCase(),
         spanName: query.operationName?.toLowerCase(),
-        annotationQuery: annotationQuery(query.attributes ?? [], query.status === 'error'),
+        annotationQuery: annotationQuery(query.attributes ?? [], errorOnly),
         // Zipkin accepts maxDuration only together with a minDuration above 0; 1 µs leaves out only
         // spans whose duration Zipkin does not know (0).
         minDurationMicros:
@@ -95,10 +99,7 @@ export function createZipkinBackend(
         limit: loose ? Math.min(MAX_FETCH, query.limit * OVERFETCH_FACTOR) : query.limit,
       });
       let traces = groupIntoTraces(spansFromZipkin(raw.flat()));
-      if (loose)
-        traces = traces.filter((trace) =>
-          trace.spans.some((span) => spanMatchesQuery(span, query, { ignoreNameCase: true })),
-        );
+      if (loose) traces = traces.filter((trace) => traceMatchesQuery(trace.spans, query, { ignoreNameCase: true }));
       return mostRecentFirst(traces.map(summarizeTrace), query.limit);
     },
     async listServices() {
@@ -137,7 +138,10 @@ export function createZipkinBackend(
   };
 }
 
-/** Filters Zipkin may satisfy with different spans of the service (service and name alone cannot diverge). */
+/**
+ * Filters Zipkin may satisfy with different spans of the service (service and name alone cannot
+ * diverge), `status` counting as one because it is checked here against the whole trace.
+ */
 function looseFilterCount(query: TraceQuery): number {
   return (
     (query.operationName === undefined ? 0 : 1) +

@@ -132,10 +132,11 @@ describe('the backend HTTP client', () => {
 
   it('gives up on a server that does not answer within the timeout, without retrying', async () => {
     const server = await scriptedServer([() => undefined]);
-    const error = await failure(clientFor({ endpoint: server.url, timeout_ms: 200 }).get('/api/services'));
+    const error = await failure(clientFor({ endpoint: server.url, timeout_ms: 1000 }).get('/api/services'));
     expect(error.code).toBe('BACKEND_UNAVAILABLE');
-    expect(error.message).toContain('no answer within 200 ms');
-    expect(server.requests).toHaveLength(1);
+    expect(error.message).toContain('no answer within 1000 ms');
+    // At most one: on a loaded machine the timeout may fire before the request is even accepted.
+    expect(server.requests.length).toBeLessThanOrEqual(1);
   });
 
   it('hands a 404 back to the caller when asked to', async () => {

@@ -88,9 +88,10 @@ export function compareSpan(got: Span, want: Span, allow: ComparisonAllowances):
       if (!other) return;
       if (other.traceId !== link.traceId || other.spanId !== link.spanId)
         problems.push(`link ${i} to ${other.traceId}/${other.spanId}`);
-      problems.push(
-        ...compareAttributes(`link ${i} attribute`, other.attributes, link.attributes, allow, []),
-      );
+      if (!allow.dropsLinkAttributes)
+        problems.push(
+          ...compareAttributes(`link ${i} attribute`, other.attributes, link.attributes, allow, []),
+        );
     });
   }
   if (!allow.dropsResourceAttributes) {

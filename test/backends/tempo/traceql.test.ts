@@ -14,7 +14,7 @@ describe('TraceQL built from a trace query', () => {
         limit: 5,
       }),
     ).toBe(
-      '{ resource.service.name = "checkout" && name = "GET /cart" && .http.route = "/cart" && duration >= 10000000ns && duration <= 20500000ns && status = error }',
+      '{ resource.service.name = "checkout" && name = "GET /cart" && .http.route = "/cart" && duration >= 10000000ns && duration <= 20500000ns } && { status = error }',
     );
   });
 
