@@ -29,7 +29,14 @@ function rssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
-async function once(): Promise<{ initialized: number; listed: number; rss: number }> {
+/** CPU time (user + system) the process has used so far: what start-up costs on an idle core. */
+function cpuMs(pid: number): number {
+  // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+async function once(): Promise<{ initialized: number; listed: number; rss: number; cpu: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-startup-'));
   const args = [CLI, '--data-dir', dataDir, '--otlp-http-port', String(await freePort()), '--otlp-grpc-port', String(await freePort())];
   const started = performance.now();
@@ -40,9 +47,10 @@ async function once(): Promise<{ initialized: number; listed: number; rss: numbe
   await client.listTools();
   const listed = performance.now() - started;
   const rss = transport.pid ? rssMb(transport.pid) : NaN;
+  const cpu = transport.pid ? cpuMs(transport.pid) : NaN;
   await client.close();
   rmSync(dataDir, { recursive: true, force: true });
-  return { initialized, listed, rss };
+  return { initialized, listed, rss, cpu };
 }
 
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
@@ -60,4 +68,5 @@ const listed = median(results.map((r) => r.listed));
 console.log(`bare node start-up (baseline): median ${median(bare).toFixed(0)} ms`);
 console.log(`otel-mcp spawn → MCP initialized: median ${initialized.toFixed(0)} ms, min ${Math.min(...results.map((r) => r.initialized)).toFixed(0)} ms`);
 console.log(`otel-mcp spawn → first tools/list answered: median ${listed.toFixed(0)} ms (${(listed / median(bare)).toFixed(1)}× bare node)`);
+console.log(`CPU time of the server until ready (user + system): median ${median(results.map((r) => r.cpu))} ms`);
 console.log(`resident size when ready: median ${median(results.map((r) => r.rss))} MB`);
