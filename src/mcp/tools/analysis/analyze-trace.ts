@@ -7,11 +7,14 @@ import {
   summarizeFindings,
   type TraceAnalysis,
 } from '../../../analysis/index.js';
+import type { Trace } from '../../../model/span.js';
 import { compareTraceToSpec } from '../../../spec/index.js';
+import type { TraceSpecVersion } from '../../../workflow/spec-library.js';
 import { jsonSize } from '../../output-budget.js';
 import { snakeKeys } from '../../snake-keys.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
+import { syncSpecFiles } from '../specs/spec-common.js';
 import { loadTrace } from '../trace-lookup.js';
 import { errorsSchema, performanceSchema, structureSchema } from './analysis-schemas.js';
 import { analysisLines } from './analysis-text.js';
@@ -72,7 +75,8 @@ export const analyzeTraceTool = defineTool({
       maxItems = Math.max(1, Math.floor(maxItems / 2));
       analysis = analyse();
     }
-    if (input.spec_name !== undefined) deps.specs.sync();
+    // Like the comparison tools: pick up hand edits first, and say so when there were any.
+    const sync = input.spec_name === undefined ? undefined : syncSpecFiles(deps);
     const coverage = input.spec_name === undefined ? undefined : specCoverage(deps.specs.get(input.spec_name), trace, maxItems * 5);
     const findings = summarizeFindings(detectPerformanceIssues(trace, thresholds, { tree }), 3);
     const lines = analysisLines(analysis);
@@ -81,6 +85,7 @@ export const analyzeTraceTool = defineTool({
       lines.push(`Performance findings: ${high} high, ${medium} medium, ${low} low; worst: ${findings.findings.items.map((f) => f.summary).join('; ')}`);
     } else lines.push('Performance findings: none');
     if (coverage) {
+      lines.push(...(sync?.lines ?? []));
       const unexercised = coverage.entries.filter((entry) => entry.found === 0).map((entry) => entry.path);
       lines.push(
         `Coverage of spec ${coverage.spec_name} v${coverage.spec_version}: ${coverage.exercised}/${coverage.total} entries exercised${unexercised.length > 0 ? `; not exercised: ${unexercised.join(', ')}` : ''}`,
@@ -109,7 +114,7 @@ export const analyzeTraceTool = defineTool({
 });
 
 /** Which entries of a spec the trace exercised: an entry counts when some span matched it. */
-function specCoverage(spec: { name: string; version: number; spec: Parameters<typeof compareTraceToSpec>[1] }, trace: Parameters<typeof compareTraceToSpec>[0], maxEntries: number) {
+function specCoverage(spec: TraceSpecVersion, trace: Trace, maxEntries: number) {
   const result = compareTraceToSpec(trace, spec.spec);
   return {
     spec_name: spec.name,
