@@ -8,7 +8,12 @@ import { thresholdsFor } from '../mcp/tools/analysis/detector-thresholds.js';
 import type { ToolDeps } from '../mcp/tool-deps.js';
 import { createOtlpReceiver, type OtlpReceiver } from '../receiver/otlp-receiver.js';
 import { openTraceStore, type TraceStore } from '../store/trace-store.js';
+import { SessionRepository } from '../store/session-repository.js';
 import { SpecRepository } from '../store/spec-repository.js';
+import { SessionBook } from '../workflow/dev-sessions.js';
+import { createRunExecutor } from '../workflow/execute-run.js';
+import { receiverEndpointOf } from '../workflow/receiver-endpoint.js';
+import { newRunId, newSessionId } from '../workflow/run-ids.js';
 import { createSpecLibrary } from '../workflow/spec-library.js';
 import type { Logger } from './stderr-logger.js';
 
@@ -66,6 +71,26 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     },
     receiverStatus: () => receiver.status(),
     specs: createSpecLibrary(new SpecRepository(store.connection()), config.specs_dir),
+    workflow: {
+      sessions: new SessionBook(new SessionRepository(store.connection()), newSessionId),
+      execute: createRunExecutor({
+        policy: { enabled: config.execution.enabled, allowedCommands: config.execution.allowed_commands, rootDir: config.execution.root_dir },
+        defaults: {
+          timeoutMs: config.execution.timeout_ms,
+          settleMs: config.execution.settle_ms,
+          captureTimeoutMs: config.execution.capture_timeout_ms,
+          lateServiceWaitMs: config.execution.late_service_wait_ms,
+          stopGraceMs: config.execution.stop_grace_ms,
+          readyTimeoutMs: config.execution.ready_timeout_ms,
+        },
+        spans: store,
+        endpoint: () => receiverEndpointOf(receiver.status()),
+        ...(config.backends.otlp?.headers ? { exportHeaders: config.backends.otlp.headers } : {}),
+        baseEnv: process.env,
+        serverCwd: process.cwd(),
+        newRunId,
+      }),
+    },
   };
   const serverFactory = createServerFactory({ version: options.version, deps });
   return {

@@ -71,8 +71,15 @@ export const configSchema = z
         enabled: z.boolean().default(true),
         allowed_commands: z.array(z.string().min(1)).default([]).describe('Command prefixes; empty allows all'),
         root_dir: z.string().nullable().default(null),
-        timeout_ms: z.number().int().positive().default(120_000),
-        settle_ms: z.number().int().min(0).default(300),
+        timeout_ms: z.number().int().positive().default(120_000).describe('A run command is killed, with its process group, after this'),
+        // 300 ms: three times the 100 ms batch delay a run's SDKs get, so a last batch is not cut off.
+        settle_ms: z.number().int().min(0).max(60_000).default(300).describe('No new span for this long: the run has settled'),
+        // 10 s bounds the wait for a root span that never comes (a crash, a parent outside the run).
+        capture_timeout_ms: z.number().int().positive().default(10_000).describe('The longest wait for spans after the run ended'),
+        late_service_wait_ms: z.number().int().min(0).default(1_000).describe('Extra wait for services the spec expects that the run did not start'),
+        // 5 s: an SDK's shutdown flush takes well under a second; a service that hangs longer is killed.
+        stop_grace_ms: z.number().int().positive().default(5_000).describe('SIGTERM to SIGKILL, for services and timed-out commands'),
+        ready_timeout_ms: z.number().int().positive().default(30_000).describe('How long a service may take to become ready'),
       })
       .strict()
       .prefault({}),

@@ -13,6 +13,10 @@ export interface ToolOutput<Structured> {
 export interface ToolContext {
   deps: ToolDeps;
   budget: OutputBudget;
+  /** Reports progress to the client when it asked for it (a progress token); otherwise a no-op. */
+  progress?: (message: string) => void;
+  /** Aborted when the client cancels the call. */
+  signal?: AbortSignal;
 }
 
 export interface ToolAnnotations {

@@ -1,5 +1,7 @@
 import type { Config } from '../config/config-schema.js';
 import type { LogRecord } from '../model/log-record.js';
+import type { SessionBook } from '../workflow/dev-sessions.js';
+import type { RunExecutor } from '../workflow/execute-run.js';
 import type { SpecCatalog } from '../workflow/spec-library.js';
 import type { BackendSelection } from './backend-selection.js';
 
@@ -35,4 +37,6 @@ export interface ToolDeps {
   receiverStatus: () => ListenerReport[];
   /** Trace specs: every version in the store, mirrored to YAML files in the specs dir. */
   specs: SpecCatalog;
+  /** Development sessions and the run engine of execute_and_capture. */
+  workflow: { sessions: SessionBook; execute: RunExecutor };
 }

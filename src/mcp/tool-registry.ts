@@ -1,4 +1,4 @@
-import type { McpServer } from '@modelcontextprotocol/server';
+import type { McpServer, ServerContext } from '@modelcontextprotocol/server';
 import type { Toolset } from '../config/config-schema.js';
 import { budgetFromTokens, clipText } from './output-budget.js';
 import type { ToolDefinition } from './tool-definition.js';
@@ -25,11 +25,11 @@ export function registerTools(server: McpServer, tools: readonly AnyTool[], deps
       server.registerTool(
         name,
         { title: tool.title, description, inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations },
-        async (input: Record<string, unknown>) => {
+        async (input: Record<string, unknown>, ctx: ServerContext) => {
           const requested = typeof input.budget_tokens === 'number' ? input.budget_tokens : undefined;
           const budget = budgetFromTokens(requested ?? deps.config.mcp.output_budget_tokens);
           try {
-            const output = await tool.handler(input, { deps, budget });
+            const output = await tool.handler(input, { deps, budget, progress: progressReporter(ctx), signal: ctx.mcpReq.signal });
             // Last-resort guard; handlers fit their own output and say what they cut.
             if (output.text.length > budget.chars) output.text = clipText(output.text, budget.chars);
             return toToolResult(output);
@@ -40,4 +40,19 @@ export function registerTools(server: McpServer, tools: readonly AnyTool[], deps
       );
     }
   }
+}
+
+/**
+ * MCP progress notifications for a call whose client sent a progress token: each message gets the
+ * next step number (the total is unknown while a run goes on). A failed send is ignored: progress
+ * is a courtesy, the result is what counts.
+ */
+function progressReporter(ctx: ServerContext): (message: string) => void {
+  const token = ctx.mcpReq._meta?.progressToken;
+  if (token === undefined) return () => undefined;
+  let step = 0;
+  return (message) => {
+    step += 1;
+    ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: step, message } }).catch(() => undefined);
+  };
 }

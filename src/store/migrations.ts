@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { OtelMcpError } from '../model/errors.js';
+import { SESSION_SCHEMA } from './session-schema.js';
 import { SPEC_SCHEMA } from './spec-schema.js';
 import { TRACE_SCHEMA } from './trace-schema.js';
 
@@ -22,6 +23,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'traces', up: TRACE_SCHEMA },
   { version: 2, name: 'trace_specs', up: SPEC_SCHEMA },
+  { version: 3, name: 'dev_sessions', up: SESSION_SCHEMA },
 ];
 
 /** Recorded beside `user_version` so a data dir written by a build with other steps is refused, not misread. */

@@ -17,6 +17,10 @@ import { getTraceSpecTool } from './specs/get-trace-spec.js';
 import { listSpecTemplatesTool } from './specs/list-spec-templates.js';
 import { listTraceSpecsTool } from './specs/list-trace-specs.js';
 import { updateTraceSpecTool } from './specs/update-trace-spec.js';
+import { createDevelopmentSessionTool } from './workflow/create-development-session.js';
+import { executeAndCaptureTool } from './workflow/execute-and-capture.js';
+import { getSessionMetricsTool } from './workflow/get-session-metrics.js';
+import { suggestNextStepsTool } from './workflow/suggest-next-steps.js';
 
 /** Every tool otel-mcp offers; the registry filters them by the enabled toolsets. */
 export const allTools: AnyTool[] = [
@@ -38,4 +42,8 @@ export const allTools: AnyTool[] = [
   compareTraceToSpecTool,
   validateTraceCollectionTool,
   generateImprovementSuggestionsTool,
+  createDevelopmentSessionTool,
+  executeAndCaptureTool,
+  getSessionMetricsTool,
+  suggestNextStepsTool,
 ];

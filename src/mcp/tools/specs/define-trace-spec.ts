@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { invalidArgument, OtelMcpError } from '../../../model/errors.js';
-import { formatProblems, instantiateTemplate, validateTraceSpec, type TraceSpec } from '../../../spec/index.js';
+import { invalidArgument } from '../../../model/errors.js';
+import { instantiateTemplate, type TraceSpec } from '../../../spec/index.js';
 import { defineTool } from '../../tool-definition.js';
 import { budgetInput } from '../common-inputs.js';
-import { checkedSpecName, readDocument, specDocumentInput, specNameInput, syncSpecFiles } from './spec-common.js';
+import { checkedSpecName, fromSpecification, specDocumentInput, specNameInput, syncSpecFiles } from './spec-common.js';
 import { renderSavedSpec, savedSpecSchema } from './saved-spec-output.js';
 
 export const defineTraceSpecTool = defineTool({
@@ -48,26 +48,4 @@ function fromTemplate(name: string, template: string, parameters: Record<string,
     throw invalidArgument(`parameters.spec_name '${String(parameters.spec_name)}' differs from name '${name}'`, 'leave spec_name out: the name argument names the spec');
   }
   return instantiateTemplate(template, { ...parameters, spec_name: name });
-}
-
-function fromSpecification(name: string, specification: string | Record<string, unknown>): TraceSpec {
-  const value = readDocument(specification, 'specification');
-  let document = value;
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const given = (value as Record<string, unknown>).name;
-    if (given === undefined) document = { name, ...(value as Record<string, unknown>) };
-    else if (given !== name) {
-      throw invalidArgument(`the specification's name ${JSON.stringify(given)} differs from name '${name}'`, `leave name out of the specification, or set it to '${name}'`);
-    }
-  }
-  const validation = validateTraceSpec(document);
-  if (!validation.ok || !validation.spec) {
-    const count = validation.problems.length;
-    throw new OtelMcpError(
-      'INVALID_ARGUMENT',
-      `invalid trace spec, nothing stored (${count} problem${count === 1 ? '' : 's'}):\n${formatProblems(validation.problems)}`,
-      'fix every listed path and send the whole spec again; list_spec_templates shows complete examples',
-    );
-  }
-  return validation.spec;
 }

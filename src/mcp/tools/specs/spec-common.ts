@@ -3,10 +3,10 @@
  * a spec). Every tool that reads or writes specs syncs first, so a hand edit is seen at once.
  */
 import * as z from 'zod';
-import { formatProblems, readSpecText } from '../../../spec/index.js';
+import { formatProblems, readSpecText, validateTraceSpec, type TraceSpec } from '../../../spec/index.js';
 import { SPEC_STORE_NAME_RULE, checkSpecName } from '../../../store/spec-repository.js';
 import type { SpecSyncReport, TraceSpecVersion } from '../../../workflow/spec-library.js';
-import { invalidArgument } from '../../../model/errors.js';
+import { invalidArgument, OtelMcpError } from '../../../model/errors.js';
 import type { ToolDeps } from '../../tool-deps.js';
 
 export const specNameInput = z.string().min(1).max(64).describe(`Spec name: ${SPEC_STORE_NAME_RULE}`);
@@ -76,4 +76,27 @@ export function readDocument(value: string | Record<string, unknown>, what: stri
 export function checkedSpecName(name: string): string {
   checkSpecName(name);
   return name;
+}
+
+/** A spec given inline (object or YAML/JSON text), named `name`: validated completely, or refused with every problem. */
+export function fromSpecification(name: string, specification: string | Record<string, unknown>): TraceSpec {
+  const value = readDocument(specification, 'specification');
+  let document = value;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const given = (value as Record<string, unknown>).name;
+    if (given === undefined) document = { name, ...(value as Record<string, unknown>) };
+    else if (given !== name) {
+      throw invalidArgument(`the specification's name ${JSON.stringify(given)} differs from name '${name}'`, `leave name out of the specification, or set it to '${name}'`);
+    }
+  }
+  const validation = validateTraceSpec(document);
+  if (!validation.ok || !validation.spec) {
+    const count = validation.problems.length;
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `invalid trace spec, nothing stored (${count} problem${count === 1 ? '' : 's'}):\n${formatProblems(validation.problems)}`,
+      'fix every listed path and send the whole spec again; list_spec_templates shows complete examples',
+    );
+  }
+  return validation.spec;
 }

@@ -1,0 +1,89 @@
+import * as z from 'zod';
+import { invalidArgument } from '../../../model/errors.js';
+import type { DevSession } from '../../../workflow/dev-sessions.js';
+import { iterationRecordOf, type IterationRecord } from '../../../workflow/iteration-record.js';
+import { suggestNextSteps } from '../../../workflow/next-steps.js';
+import { sessionProgress } from '../../../workflow/session-progress.js';
+import { defineTool } from '../../tool-definition.js';
+import { budgetInput } from '../common-inputs.js';
+import { specDocumentInput, syncSpecFiles } from '../specs/spec-common.js';
+import { envInput, servicesInput, toServiceRequests, workingDirInput } from './run-inputs.js';
+import { resolveRunSpec } from './run-spec.js';
+import { renderRun, runOutputSchema, type RunContext } from './run-output.js';
+
+export const executeAndCaptureTool = defineTool({
+  name: 'execute_and_capture',
+  synonyms: ['run_and_capture'],
+  title: 'Run code and judge its traces',
+  description:
+    "Runs a shell command (a test, a script, a curl against a service) with the OpenTelemetry SDK environment pointed at otel-mcp's receiver and a run id on every span (resource attribute otel_mcp.run_id), optionally starting long-running services first (each waited for until ready) and stopping them with SIGTERM afterwards so they flush. Waits until the run's traces are complete (no new span for the settle period, roots present), then returns the exit code, output tails, the captured traces, and the comparison with the spec: the session's, or expected_spec (a stored spec name or an inline spec). With session_id the run is recorded as the next iteration. A timeout kills the whole process group.",
+  toolset: 'workflow',
+  input: z.object({
+    command: z.string().min(1).optional().describe("Shell command to run (default: the session's command)"),
+    service_command: z.string().min(1).optional().describe('Same as command (the plan’s name for it)'),
+    session_id: z.string().min(1).optional().describe('Record this run as the next iteration of a session (create_development_session)'),
+    expected_spec: specDocumentInput.optional().describe("The spec to judge by: a stored spec's name, or an inline spec (object or YAML/JSON text); default: the session's spec"),
+    working_dir: workingDirInput,
+    env: envInput,
+    services: servicesInput,
+    timeout_ms: z.number().int().min(100).max(3_600_000).optional().describe('Kill the command (and its process group) after this; default from config (120 s)'),
+    settle_ms: z.number().int().min(0).max(60_000).optional().describe('No new span for this long = settled (default 300)'),
+    capture_timeout_ms: z.number().int().min(100).max(600_000).optional().describe('The longest wait for spans after the run (default 10 s)'),
+    budget_tokens: budgetInput,
+  }),
+  output: runOutputSchema,
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  async handler(input, { deps, budget, progress, signal }) {
+    if (input.command !== undefined && input.service_command !== undefined && input.command !== input.service_command) {
+      throw invalidArgument('command and service_command differ', 'pass one of them');
+    }
+    const session: DevSession | undefined = input.session_id !== undefined ? deps.workflow.sessions.get(input.session_id) : undefined;
+    const settings = session?.settings ?? {};
+    const command = input.command ?? input.service_command ?? settings.command;
+    if (command === undefined) {
+      throw invalidArgument(
+        session ? `session ${session.id} has no default command, and none was passed` : 'pass command (the shell command to run)',
+        'e.g. command: "npm test", or "curl -s localhost:8080/checkout" with services that start the server',
+      );
+    }
+    const sync = syncSpecFiles(deps);
+    const spec = resolveRunSpec(deps, input.expected_spec, session);
+    const services = input.services ? toServiceRequests(input.services) : (settings.services ?? []);
+    const workingDir = input.working_dir ?? settings.workingDir;
+    const env = { ...settings.env, ...input.env };
+
+    const report = await deps.workflow.execute(
+      {
+        command,
+        ...(workingDir !== undefined ? { workingDir } : {}),
+        ...(Object.keys(env).length > 0 ? { env } : {}),
+        services,
+        ...(spec ? { spec } : {}),
+        ...(input.timeout_ms !== undefined ? { timeoutMs: input.timeout_ms } : {}),
+        ...(input.settle_ms !== undefined ? { settleMs: input.settle_ms } : {}),
+        ...(input.capture_timeout_ms !== undefined ? { captureTimeoutMs: input.capture_timeout_ms } : {}),
+      },
+      { ...(progress ? { onProgress: progress } : {}), ...(signal ? { signal } : {}) },
+    );
+
+    const context: Omit<RunContext, 'nextSteps' | 'record'> = { report, command, sync };
+    let record: IterationRecord;
+    let previous: IterationRecord | undefined;
+    if (session) {
+      const iteration = deps.workflow.sessions.record(session.id, report, command);
+      const iterations = deps.workflow.sessions.iterations(session.id);
+      record = iteration.record;
+      previous = [...iterations].reverse().find((item) => item.number < iteration.number && (item.record.verdict === 'pass' || item.record.verdict === 'fail'))?.record;
+      const row = sessionProgress(session, iterations).iterations.find((item) => item.number === iteration.number);
+      const since = iterations.filter((item) => item.number < iteration.number && (item.record.verdict === 'pass' || item.record.verdict === 'fail')).pop();
+      Object.assign(context, {
+        sessionId: session.id,
+        iteration: iteration.number,
+        ...(since && row ? { changes: { sinceIteration: since.number, fixed: row.fixed, introduced: row.introduced } } : {}),
+      });
+    } else {
+      record = iterationRecordOf(report, command);
+    }
+    return renderRun({ ...context, record, nextSteps: suggestNextSteps(record, previous) }, budget);
+  },
+});

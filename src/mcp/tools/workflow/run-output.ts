@@ -1,0 +1,218 @@
+/**
+ * The answer of execute_and_capture: how the run went, what was captured, the verdict with the
+ * evidence, what changed since the previous iteration, and the next steps — fitted to the budget.
+ */
+import * as z from 'zod';
+import type { RunReport } from '../../../workflow/execute-run.js';
+import { describeExit } from '../../../workflow/execute-run.js';
+import type { IterationRecord } from '../../../workflow/iteration-record.js';
+import type { NextStep } from '../../../workflow/next-steps.js';
+import { fitList, jsonSize, type OutputBudget } from '../../output-budget.js';
+import type { ToolOutput } from '../../tool-definition.js';
+import { comparisonOutputSchema, renderComparison } from '../analysis/spec-comparison-output.js';
+import type { SpecFilesOutput } from '../specs/spec-common.js';
+
+const tailSchema = z.object({ text: z.string(), truncated: z.boolean().describe('Earlier output was left out'), total_bytes: z.number() });
+
+export const nextStepSchema = z.object({
+  priority: z.number(),
+  category: z.string().describe('run, capture, regression, missing, structure, error, tags, performance, done'),
+  action: z.string(),
+  why: z.string(),
+});
+
+export const runOutputSchema = z.object({
+  run_id: z.string().describe('Every span of the run carries it as resource attribute otel_mcp.run_id'),
+  session_id: z.string().optional(),
+  iteration: z.number().optional(),
+  verdict: z.enum(['pass', 'fail', 'no_spec', 'no_traces']),
+  spec: z.object({ name: z.string(), version: z.number().optional().describe('Absent for an inline spec') }).optional(),
+  command: z.object({
+    command: z.string(),
+    working_dir: z.string(),
+    exit_code: z.number().nullable(),
+    signal: z.string().nullable(),
+    timed_out: z.boolean(),
+    duration_ms: z.number(),
+    leftover_processes_stopped: z.boolean().describe('The command left processes in its group; they were stopped'),
+    stdout: tailSchema,
+    stderr: tailSchema,
+  }),
+  services: z.array(
+    z.object({
+      name: z.string(),
+      ready_after_ms: z.number().optional(),
+      exited_early: z.boolean().describe('Exited on its own during the run (a crash?)'),
+      exit_code: z.number().nullable(),
+      signal: z.string().nullable(),
+      force_killed: z.boolean().describe('Needed SIGKILL after the grace period'),
+      stderr: tailSchema.optional().describe('Shown when it exited early or failed'),
+    }),
+  ),
+  capture: z.object({
+    complete: z.boolean(),
+    trace_count: z.number(),
+    span_count: z.number().describe('Spans in the captured traces, from every service'),
+    run_span_count: z.number().describe('Spans tagged with this run id'),
+    waited_ms: z.number().describe('From the end of the processes to the decision'),
+    settle_ms: z.number(),
+    exit_to_verdict_ms: z.number(),
+    notes: z.array(z.string()),
+  }),
+  traces: z.array(
+    z.object({ trace_id: z.string(), root: z.string(), span_count: z.number(), error_count: z.number(), duration_ms: z.number(), services: z.array(z.string()), verdict: z.string() }),
+  ),
+  traces_omitted: z.number(),
+  comparison: comparisonOutputSchema.optional().describe('The worst trace that exercises the spec, compared in full'),
+  changes: z
+    .object({ since_iteration: z.number(), fixed: z.array(z.string()), introduced: z.array(z.string()) })
+    .optional()
+    .describe('Violations (kind path) gone and new since the previous judged iteration'),
+  next_steps: z.array(nextStepSchema),
+});
+
+export type RunOutput = z.infer<typeof runOutputSchema>;
+
+export interface RunContext {
+  report: RunReport;
+  record: IterationRecord;
+  command: string;
+  sessionId?: string;
+  iteration?: number;
+  changes?: { sinceIteration: number; fixed: string[]; introduced: string[] };
+  nextSteps: NextStep[];
+  sync: { files?: SpecFilesOutput; lines: string[] };
+}
+
+export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput<RunOutput> {
+  const { report, record } = context;
+  const failed = report.command.exitCode !== 0 || report.command.timedOut;
+  // Tails are the first to give way: a third of the budget between them at most.
+  const tailChars = Math.max(400, Math.min(4000, Math.floor(budget.chars / 9)));
+  const tail = (value: { text: string; truncated: boolean; totalBytes: number }) => ({
+    text: value.text.length > tailChars ? value.text.slice(-tailChars) : value.text,
+    truncated: value.truncated || value.text.length > tailChars,
+    total_bytes: value.totalBytes,
+  });
+  const comparison = report.verdict.primary
+    ? renderComparison(report.verdict.primary, report.spec?.version ?? 0, { ...budget, chars: budget.chars * 0.5 }, context.sync)
+    : undefined;
+  const traceList = fitList(record.traces, budget.chars * 0.08, jsonSize);
+  const spanCount = report.capture.traces.reduce((sum, trace) => sum + trace.spans.length, 0);
+  const structured: RunOutput = {
+    run_id: report.runId,
+    ...(context.sessionId !== undefined ? { session_id: context.sessionId } : {}),
+    ...(context.iteration !== undefined ? { iteration: context.iteration } : {}),
+    verdict: record.verdict,
+    ...(report.spec ? { spec: { name: report.spec.name, ...(report.spec.version !== undefined ? { version: report.spec.version } : {}) } } : {}),
+    command: {
+      command: context.command,
+      working_dir: report.workingDir,
+      exit_code: report.command.exitCode,
+      signal: report.command.signal,
+      timed_out: report.command.timedOut,
+      duration_ms: report.command.durationMs,
+      leftover_processes_stopped: report.command.leftoverProcessesStopped,
+      stdout: tail(report.command.stdout),
+      stderr: tail(report.command.stderr),
+    },
+    services: report.services.map((service) => ({
+      name: service.name,
+      ...(service.readyAfterMs !== undefined ? { ready_after_ms: service.readyAfterMs } : {}),
+      exited_early: service.exitedEarly,
+      exit_code: service.exitCode,
+      signal: service.signal,
+      force_killed: service.forceKilled,
+      ...(service.exitedEarly || service.forceKilled ? { stderr: tail(service.stderr) } : {}),
+    })),
+    capture: {
+      complete: report.capture.complete,
+      trace_count: report.capture.traces.length,
+      span_count: spanCount,
+      run_span_count: report.capture.runSpanCount,
+      waited_ms: report.capture.waitedMs,
+      settle_ms: report.capture.settleMs,
+      exit_to_verdict_ms: report.exitToVerdictMs,
+      notes: report.capture.notes,
+    },
+    traces: traceList.items.map((trace) => ({
+      trace_id: trace.traceId,
+      root: trace.root,
+      span_count: trace.spanCount,
+      error_count: trace.errorCount,
+      duration_ms: trace.durationMs,
+      services: trace.services,
+      verdict: trace.verdict,
+    })),
+    traces_omitted: traceList.omitted + record.tracesOmitted,
+    ...(comparison ? { comparison: comparison.structured } : {}),
+    ...(context.changes ? { changes: { since_iteration: context.changes.sinceIteration, fixed: context.changes.fixed, introduced: context.changes.introduced } } : {}),
+    next_steps: context.nextSteps,
+  };
+
+  const lines: string[] = [];
+  const where = context.sessionId !== undefined ? ` (session ${context.sessionId}, iteration ${context.iteration})` : '';
+  lines.push(`Run ${report.runId}${where}: ${headline(record.verdict, report)}`);
+  lines.push(
+    `Command \`${context.command}\` ${report.command.timedOut ? `timed out after ${report.command.durationMs} ms and was killed with its process group` : `exited with ${describeExit({ code: report.command.exitCode, signal: report.command.signal })}`} in ${seconds(report.command.durationMs)}.`,
+  );
+  if (report.command.leftoverProcessesStopped) lines.push('It left processes running in its group; they were stopped.');
+  for (const service of report.services) {
+    if (service.exitedEarly) lines.push(`Service ${service.name} exited during the run (${describeExit({ code: service.exitCode, signal: service.signal })}); stderr ends: ${lastLines(service.stderr.text, 3)}`);
+    else if (service.forceKilled) lines.push(`Service ${service.name} ignored SIGTERM and was killed: its last spans may be lost.`);
+  }
+  if (failed && report.command.stderr.text) lines.push(`stderr ends:\n${indent(lastLines(report.command.stderr.text, 8))}`);
+  lines.push(
+    `Captured ${report.capture.traces.length} trace${report.capture.traces.length === 1 ? '' : 's'} (${spanCount} spans) ${seconds(report.exitToVerdictMs)} after the command ended${report.capture.complete ? '' : ' — INCOMPLETE'}.`,
+  );
+  for (const note of report.capture.notes) lines.push(`  ! ${note}`);
+  for (const trace of record.traces.slice(0, 5)) {
+    lines.push(`  ${trace.traceId}  ${trace.root}  ${trace.spanCount} spans, ${trace.errorCount} errors, ${trace.durationMs} ms, ${trace.services.length} services  [${trace.verdict}]`);
+  }
+  if (record.traces.length + record.tracesOmitted > 5) lines.push(`  … ${record.traces.length + record.tracesOmitted - 5} more traces (structured traces)`);
+  if (comparison) lines.push(...comparison.text.split('\n').filter((line) => !line.startsWith('Next:')));
+  if (context.changes && (context.changes.fixed.length > 0 || context.changes.introduced.length > 0)) {
+    lines.push(`Since iteration ${context.changes.sinceIteration}: fixed ${context.changes.fixed.length}${context.changes.fixed.length ? ` (${context.changes.fixed.slice(0, 4).join('; ')})` : ''}, introduced ${context.changes.introduced.length}${context.changes.introduced.length ? ` (${context.changes.introduced.slice(0, 4).join('; ')})` : ''}.`);
+  }
+  if (context.nextSteps.length > 0) {
+    lines.push('Next steps:');
+    for (const step of context.nextSteps.slice(0, 3)) lines.push(`  ${step.priority}. ${step.action}`);
+  }
+  lines.push(
+    record.verdict === 'pass'
+      ? 'Next: validate_trace_collection with filter.run_id over repeated runs, or move on to the next behaviour.'
+      : context.sessionId !== undefined
+        ? 'Next: fix, then execute_and_capture again with the same session_id; get_session_metrics shows the progression.'
+        : 'Next: fix, then run again; create_development_session tracks iterations across runs.',
+  );
+  return { structured, text: lines.join('\n') };
+}
+
+function headline(verdict: string, report: RunReport): string {
+  const spec = report.spec ? `spec ${report.spec.name}${report.spec.version !== undefined ? ` v${report.spec.version}` : ' (inline)'}` : '';
+  switch (verdict) {
+    case 'pass':
+      return `PASS — the captured trace matches ${spec}.`;
+    case 'fail':
+      return `FAIL — the captured traces do not match ${spec}.`;
+    case 'no_traces':
+      return 'NO TRACES — no span of this run reached the receiver.';
+    default:
+      return 'captured (no spec to judge by: pass expected_spec, or give the session a spec).';
+  }
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function lastLines(text: string, count: number): string {
+  return text.split('\n').slice(-count).join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+}

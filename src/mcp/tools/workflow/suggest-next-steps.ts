@@ -1,0 +1,42 @@
+import * as z from 'zod';
+import { suggestNextSteps } from '../../../workflow/next-steps.js';
+import { READ_ONLY, defineTool } from '../../tool-definition.js';
+import { nextStepSchema } from './run-output.js';
+import { pickSession, sessionIdInput } from './session-id-input.js';
+
+export const suggestNextStepsTool = defineTool({
+  name: 'suggest_next_steps',
+  title: 'What to do next in a session',
+  description:
+    'The few most valuable next actions for a development session, ordered, from its latest iteration: make the run work, undo regressions, add what is missing, fix structure and errors, then tags and speed. Each has the concrete change and why. Without session_id, the most recent session.',
+  toolset: 'workflow',
+  input: z.object({
+    session_id: sessionIdInput,
+    limit: z.number().int().min(1).max(10).optional().describe('How many steps at most (default 5)'),
+  }),
+  output: z.object({
+    session_id: z.string(),
+    iteration: z.number().optional().describe('The iteration the steps are about'),
+    verdict: z.string().optional(),
+    steps: z.array(nextStepSchema),
+  }),
+  annotations: READ_ONLY,
+  async handler(input, { deps }) {
+    const session = pickSession(deps, input.session_id);
+    const iterations = deps.workflow.sessions.iterations(session.id);
+    const latest = iterations[iterations.length - 1];
+    if (!latest) {
+      const text = `Session ${session.id} has no runs yet.\nNext: execute_and_capture({session_id: "${session.id}", command: ...}) runs the code and judges its traces.`;
+      return { structured: { session_id: session.id, steps: [] }, text };
+    }
+    const previous = iterations
+      .slice(0, -1)
+      .reverse()
+      .find((item) => item.record.verdict === 'pass' || item.record.verdict === 'fail');
+    const steps = suggestNextSteps(latest.record, previous?.record, input.limit ?? 5);
+    const lines = [`Session ${session.id}, iteration ${latest.number} (${latest.record.verdict.toUpperCase()}${latest.record.score !== undefined ? `, score ${latest.record.score}` : ''}):`];
+    for (const step of steps) lines.push(`${step.priority}. [${step.category}] ${step.action}\n   why: ${step.why}`);
+    lines.push(latest.record.verdict === 'pass' ? 'Then: extend the spec for the next behaviour.' : `Then: execute_and_capture({session_id: "${session.id}"}) to check the fix.`);
+    return { structured: { session_id: session.id, iteration: latest.number, verdict: latest.record.verdict, steps }, text: lines.join('\n') };
+  },
+});

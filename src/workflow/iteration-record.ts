@@ -1,0 +1,114 @@
+/**
+ * What a session keeps of one run: enough to show progress and suggest the next step after a
+ * restart, without the traces themselves (they stay in the store, by id). Pure.
+ */
+import type { Violation } from '../spec/index.js';
+import type { IterationVerdict } from '../store/session-repository.js';
+import type { RunReport } from './execute-run.js';
+
+export interface RecordedViolation {
+  kind: string;
+  path: string;
+  message: string;
+  fix: string;
+  span?: { name: string; service: string };
+}
+
+export interface RecordedTrace {
+  traceId: string;
+  root: string;
+  spanCount: number;
+  errorCount: number;
+  durationMs: number;
+  services: string[];
+  /** pass / fail against the spec, not_covered when no entry matched, none without a spec. */
+  verdict: 'pass' | 'fail' | 'not_covered' | 'none';
+}
+
+export interface IterationRecord {
+  command: string;
+  workingDir: string;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  commandDurationMs: number;
+  spec?: { name: string; version?: number };
+  verdict: IterationVerdict;
+  score?: number;
+  checks?: { passed: number; total: number };
+  primaryTraceId?: string;
+  violationKeys: string[];
+  violations: RecordedViolation[];
+  violationsOmitted: number;
+  /** Per matched spec entry of the primary trace: the longest matched span, in ms. */
+  keySpans: { path: string; durationMs: number }[];
+  traces: RecordedTrace[];
+  tracesOmitted: number;
+  captureComplete: boolean;
+  captureNotes: string[];
+  /** Services that exited on their own during the run. */
+  crashedServices: string[];
+  exitToVerdictMs: number;
+}
+
+/** 30 violations and 20 traces per iteration: the answer shows fewer, the rest is in the traces. */
+const VIOLATIONS_KEPT = 30;
+const TRACES_KEPT = 20;
+const KEY_SPANS_KEPT = 20;
+
+export function iterationRecordOf(report: RunReport, command: string): IterationRecord {
+  const { verdict } = report;
+  const primary = verdict.primary;
+  const violations = (primary?.violations ?? []).map(recordViolation);
+  const traces = verdict.traces.map(
+    (trace): RecordedTrace => ({
+      traceId: trace.traceId,
+      root: trace.root,
+      spanCount: trace.spanCount,
+      errorCount: trace.errorCount,
+      durationMs: round(trace.durationMs),
+      services: trace.services,
+      verdict: !trace.comparison ? 'none' : !trace.exercised ? 'not_covered' : trace.comparison.matches_specification ? 'pass' : 'fail',
+    }),
+  );
+  const keySpans = (primary?.entries ?? [])
+    .filter((entry) => entry.matches.length > 0)
+    .slice(0, KEY_SPANS_KEPT)
+    .map((entry) => ({ path: entry.path, durationMs: round(Math.max(...entry.matches.map((match) => match.duration_ms))) }));
+  return {
+    command,
+    workingDir: report.workingDir,
+    exitCode: report.command.exitCode,
+    signal: report.command.signal,
+    timedOut: report.command.timedOut,
+    commandDurationMs: report.command.durationMs,
+    ...(report.spec ? { spec: { name: report.spec.name, ...(report.spec.version !== undefined ? { version: report.spec.version } : {}) } } : {}),
+    verdict: verdict.verdict,
+    ...(verdict.score !== undefined ? { score: verdict.score } : {}),
+    ...(primary ? { checks: primary.checks, primaryTraceId: primary.trace_id } : {}),
+    violationKeys: verdict.violationKeys,
+    violations: violations.slice(0, VIOLATIONS_KEPT),
+    violationsOmitted: Math.max(0, violations.length - VIOLATIONS_KEPT) + (primary?.truncated?.violations ?? 0),
+    keySpans,
+    traces: traces.slice(0, TRACES_KEPT),
+    tracesOmitted: Math.max(0, traces.length - TRACES_KEPT),
+    captureComplete: report.capture.complete,
+    captureNotes: report.capture.notes,
+    crashedServices: report.services.filter((service) => service.exitedEarly).map((service) => service.name),
+    exitToVerdictMs: report.exitToVerdictMs,
+  };
+}
+
+function recordViolation(violation: Violation): RecordedViolation {
+  return {
+    kind: violation.kind,
+    path: violation.path,
+    message: violation.message,
+    fix: violation.fix,
+    ...(violation.span ? { span: { name: violation.span.name, service: violation.span.service } } : {}),
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

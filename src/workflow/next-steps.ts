@@ -1,0 +1,101 @@
+/**
+ * The few most valuable next actions after a run, most valuable first: make the run itself work,
+ * undo what regressed, add what is missing, fix errors, then tags, then speed. Pure: from the
+ * latest iteration record and the one before.
+ */
+import type { IterationRecord, RecordedViolation } from './iteration-record.js';
+import { violationKey } from './run-verdict.js';
+
+export interface NextStep {
+  /** 1 is the most valuable. */
+  priority: number;
+  category: 'run' | 'capture' | 'regression' | 'missing' | 'structure' | 'error' | 'tags' | 'performance' | 'done';
+  action: string;
+  why: string;
+}
+
+/** Violation kinds by what the agent should do about them, in the order it should do it. */
+const CATEGORY_OF: Record<string, NextStep['category']> = {
+  missing: 'missing',
+  count_too_low: 'missing',
+  expected_error_missing: 'missing',
+  wrong_parent: 'structure',
+  wrong_service: 'structure',
+  wrong_kind: 'structure',
+  order: 'structure',
+  links: 'structure',
+  count_too_high: 'structure',
+  forbidden_present: 'structure',
+  unexpected_span: 'structure',
+  unexpected_error: 'error',
+  wrong_exception: 'error',
+  tag_mismatch: 'tags',
+  tag_missing: 'tags',
+  optional_tag_mismatch: 'tags',
+  duration: 'performance',
+  total_duration: 'performance',
+  span_count: 'performance',
+  depth: 'performance',
+};
+const ORDER: NextStep['category'][] = ['regression', 'missing', 'structure', 'error', 'tags', 'performance'];
+
+export function suggestNextSteps(latest: IterationRecord, previous: IterationRecord | undefined, limit = 5): NextStep[] {
+  const steps: Omit<NextStep, 'priority'>[] = [];
+  if (latest.timedOut) {
+    steps.push({ category: 'run', action: `make \`${latest.command}\` finish: it was killed at the timeout`, why: 'a run that never ends produces no verdict; if it starts a server, pass it under services with a ready check and use a short trigger command' });
+  } else if (latest.exitCode !== 0) {
+    steps.push({ category: 'run', action: `fix the command's failure first (exit ${latest.exitCode ?? latest.signal}); its stderr tail is in the run result`, why: 'a failing command usually means the traces show a broken path, not the one the spec describes' });
+  }
+  if (latest.crashedServices.length > 0) {
+    steps.push({ category: 'run', action: `find why ${latest.crashedServices.join(', ')} exited during the run (its stderr tail is in the run result)`, why: 'a crashed service loses the spans it had not flushed' });
+  }
+  if (latest.verdict === 'no_traces') {
+    steps.push({
+      category: 'capture',
+      action: 'initialise the OpenTelemetry SDK from the environment in the code under test (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_RESOURCE_ATTRIBUTES are set for it), and shut it down before exit so it flushes',
+      why: 'no span of this run reached the receiver',
+    });
+  }
+  for (const note of latest.captureNotes.slice(0, 2)) steps.push({ category: 'capture', action: 'check why the capture was incomplete', why: note });
+
+  const before = new Set(previous?.violationKeys ?? []);
+  const introduced = previous && (previous.verdict === 'pass' || previous.verdict === 'fail');
+  const byCategory = new Map<NextStep['category'], RecordedViolation[]>();
+  for (const violation of latest.violations) {
+    const category = introduced && !before.has(violationKey(violation)) ? 'regression' : (CATEGORY_OF[violation.kind] ?? 'structure');
+    const list = byCategory.get(category) ?? [];
+    list.push(violation);
+    byCategory.set(category, list);
+  }
+  for (const category of ORDER) {
+    for (const violation of byCategory.get(category) ?? []) {
+      const culprit = violation.span ? ` (${violation.span.service}: ${violation.span.name})` : '';
+      steps.push({
+        category,
+        action: violation.fix,
+        why: `${category === 'regression' ? 'new since the previous run: ' : ''}[${violation.kind}] ${violation.path}${culprit}: ${violation.message}`,
+      });
+    }
+  }
+  if (latest.verdict === 'pass') {
+    steps.push({
+      category: 'done',
+      action: 'the run matches the spec: run it a few more times and check them together with validate_trace_collection (filter.run_id), or tighten the spec (durations, counts) with update_trace_spec',
+      why: 'one green run can hide flaky timing or an optional path not taken',
+    });
+  } else if (latest.verdict === 'no_spec') {
+    steps.push({ category: 'done', action: 'state the trace you expect: define_trace_spec (or generate_spec_from_traces from this run) and give it to the session', why: 'without a spec a run is captured but not judged' });
+  }
+  return dedupe(steps)
+    .slice(0, limit)
+    .map((step, index) => ({ priority: index + 1, ...step }));
+}
+
+function dedupe(steps: Omit<NextStep, 'priority'>[]): Omit<NextStep, 'priority'>[] {
+  const seen = new Set<string>();
+  return steps.filter((step) => {
+    if (seen.has(step.action)) return false;
+    seen.add(step.action);
+    return true;
+  });
+}

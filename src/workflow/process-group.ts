@@ -1,0 +1,119 @@
+/**
+ * A shell command in its own process group, so a timeout or a stop reaches everything it started
+ * (a `npm test` that forks workers, a script that backgrounds a server), not only the shell.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { OtelMcpError } from '../model/errors.js';
+import { OutputTail } from './output-tail.js';
+
+/** 256 KiB per stream: far more than any tail shown (a few KiB), enough for a log-line readiness check. */
+const TAIL_BYTES = 256 * 1024;
+
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface StartProcessOptions {
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export class ProcessGroup {
+  readonly stdout = new OutputTail(TAIL_BYTES);
+  readonly stderr = new OutputTail(TAIL_BYTES);
+  readonly exited: Promise<ProcessExit>;
+  readonly startedAtMs = Date.now();
+  private exit: ProcessExit | undefined;
+  private readonly outputListeners = new Set<() => void>();
+
+  private constructor(
+    readonly command: string,
+    private readonly child: ChildProcess,
+  ) {
+    child.stdout?.on('data', (chunk: Buffer) => this.onOutput(this.stdout, chunk));
+    child.stderr?.on('data', (chunk: Buffer) => this.onOutput(this.stderr, chunk));
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        resolve(this.exit);
+      });
+    });
+  }
+
+  /** Starts `command` through /bin/sh; throws a clear error when even the shell cannot start. */
+  static async start(command: string, options: StartProcessOptions): Promise<ProcessGroup> {
+    const child = spawn('/bin/sh', ['-c', command], { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', () => resolve());
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        const reason = error.code === 'ENOENT' ? `working directory ${options.cwd} does not exist, or /bin/sh is missing` : error.message;
+        reject(new OtelMcpError('INVALID_ARGUMENT', `could not start ${JSON.stringify(command)}: ${reason}`, 'check working_dir and the command'));
+      });
+    });
+    return new ProcessGroup(command, child);
+  }
+
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
+  get exitStatus(): ProcessExit | undefined {
+    return this.exit;
+  }
+
+  onOutputChange(listener: () => void): () => void {
+    this.outputListeners.add(listener);
+    return () => this.outputListeners.delete(listener);
+  }
+
+  /** True while any process of the group is alive (the shell may be gone while a child lives on). */
+  groupAlive(): boolean {
+    try {
+      process.kill(-this.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * SIGTERM to the whole group (so SDKs flush), SIGKILL to what is left after `graceMs`.
+   * Resolves once the shell has exited; reports whether the kill was needed.
+   */
+  async stop(graceMs: number): Promise<{ exit: ProcessExit; killed: boolean }> {
+    this.signalGroup('SIGTERM');
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = this.groupAlive();
+      this.signalGroup('SIGKILL');
+    }, graceMs);
+    const exit = await this.exited;
+    // The shell may exit at once while its children still flush: give them the same grace.
+    const deadline = Date.now() + graceMs;
+    while (this.groupAlive() && Date.now() < deadline) await delay(20);
+    clearTimeout(timer);
+    if (this.groupAlive()) {
+      killed = true;
+      this.signalGroup('SIGKILL');
+    }
+    return { exit, killed };
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
+    try {
+      process.kill(-this.pid, signal);
+    } catch {
+      // Already gone: nothing to stop.
+    }
+  }
+
+  private onOutput(tail: OutputTail, chunk: Buffer): void {
+    tail.push(chunk);
+    for (const listener of this.outputListeners) listener();
+  }
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

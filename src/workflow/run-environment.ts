@@ -1,0 +1,66 @@
+/**
+ * The environment a captured run gets (DESIGN.md §5): the OpenTelemetry SDK pointed at the
+ * embedded receiver, a short batch delay, and the run id on every resource. Pure: the caller
+ * passes the base environment in.
+ */
+import { RUN_ID_ATTRIBUTE } from '../store/span-writer.js';
+
+export interface ReceiverEndpoint {
+  protocol: 'http/protobuf' | 'grpc';
+  /** Base URL: http://127.0.0.1:4318 (OTLP/HTTP) or http://127.0.0.1:4317 (OTLP/gRPC). */
+  url: string;
+}
+
+export interface RunEnvironmentInput {
+  /** The server's own environment (what the user set before starting otel-mcp). */
+  base: NodeJS.ProcessEnv;
+  /** Variables the caller passed for this run; they win over `base` but not over the endpoint. */
+  extra?: Record<string, string>;
+  endpoint: ReceiverEndpoint;
+  runId: string;
+  /** Headers the receiver requires on exports (backends.otlp.headers). */
+  exportHeaders?: Record<string, string>;
+}
+
+/**
+ * 100 ms: spans reach the receiver a tenth of a second after they end, so the settle period
+ * (300 ms) sees them; the SDK default of 5 s would make every run wait for the next batch.
+ */
+export const RUN_BATCH_DELAY_MS = 100;
+
+export const RUN_ID_ENV = 'OTEL_MCP_RUN_ID';
+
+export function runEnvironment(input: RunEnvironmentInput): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(input.base)) if (value !== undefined) env[key] = value;
+  Object.assign(env, input.extra ?? {});
+  const { protocol, url } = input.endpoint;
+  // The signal-specific variables win over the generic ones in every SDK: set both, so a
+  // traces endpoint the user exported for another collector cannot divert the run's spans.
+  env.OTEL_EXPORTER_OTLP_ENDPOINT = url;
+  env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = protocol === 'grpc' ? url : `${url}/v1/traces`;
+  env.OTEL_EXPORTER_OTLP_PROTOCOL = protocol;
+  env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL = protocol;
+  env.OTEL_TRACES_EXPORTER = 'otlp';
+  env.OTEL_BSP_SCHEDULE_DELAY ??= String(RUN_BATCH_DELAY_MS);
+  if (input.exportHeaders && Object.keys(input.exportHeaders).length > 0) {
+    const headers = Object.entries(input.exportHeaders).map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
+    env.OTEL_EXPORTER_OTLP_HEADERS = headers.join(',');
+    env.OTEL_EXPORTER_OTLP_TRACES_HEADERS = env.OTEL_EXPORTER_OTLP_HEADERS;
+  }
+  env.OTEL_RESOURCE_ATTRIBUTES = withRunId(env.OTEL_RESOURCE_ATTRIBUTES, input.runId);
+  env[RUN_ID_ENV] = input.runId;
+  return env;
+}
+
+/**
+ * Adds the run id to a W3C-baggage-style `key=value,key=value` list, keeping every attribute the
+ * user set (only an earlier run id, which is ours, is replaced).
+ */
+export function withRunId(attributes: string | undefined, runId: string): string {
+  const kept = (attributes ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '' && item.split('=')[0]?.trim() !== RUN_ID_ATTRIBUTE);
+  return [...kept, `${RUN_ID_ATTRIBUTE}=${runId}`].join(',');
+}

@@ -1,0 +1,103 @@
+/**
+ * How a session is going: every iteration with its verdict and score, what each fixed and
+ * introduced since the one before, the durations of the key spans, and the time to first green.
+ * Pure: computed from the stored iteration records.
+ */
+import type { DevSession, Iteration } from './dev-sessions.js';
+
+export interface IterationProgress {
+  number: number;
+  runId: string;
+  finishedAtMs: number;
+  verdict: string;
+  score?: number;
+  checks?: { passed: number; total: number };
+  violationCount: number;
+  /** `kind path` of the violations gone since the previous iteration. */
+  fixed: string[];
+  /** `kind path` of the violations new since the previous iteration: regressions. */
+  introduced: string[];
+  exitCode: number | null;
+  timedOut: boolean;
+  traceCount: number;
+  keySpans: { path: string; durationMs: number }[];
+}
+
+export interface SessionProgress {
+  sessionId: string;
+  projectName: string;
+  specName?: string;
+  iterations: IterationProgress[];
+  firstGreen?: { iteration: number; afterMs: number };
+  /** Is the latest iteration green, and was the one before? */
+  status: 'no_runs' | 'green' | 'red' | 'regressed' | 'improving' | 'unchanged' | 'no_spec';
+  /** Key spans whose duration moved most between the first and the latest run that matched them. */
+  durationChanges: { path: string; firstMs: number; latestMs: number }[];
+}
+
+export function sessionProgress(session: DevSession, iterations: readonly Iteration[]): SessionProgress {
+  const rows: IterationProgress[] = [];
+  let previousKeys: Set<string> | undefined;
+  for (const iteration of iterations) {
+    const { record } = iteration;
+    const keys = new Set(record.violationKeys);
+    const judged = record.verdict === 'pass' || record.verdict === 'fail';
+    rows.push({
+      number: iteration.number,
+      runId: iteration.runId,
+      finishedAtMs: iteration.finishedAtMs,
+      verdict: record.verdict,
+      ...(record.score !== undefined ? { score: record.score } : {}),
+      ...(record.checks ? { checks: record.checks } : {}),
+      violationCount: record.violationKeys.length,
+      fixed: previousKeys && judged ? [...previousKeys].filter((key) => !keys.has(key)) : [],
+      introduced: previousKeys && judged ? [...keys].filter((key) => !previousKeys?.has(key)) : [],
+      exitCode: record.exitCode,
+      timedOut: record.timedOut,
+      traceCount: record.traces.length + record.tracesOmitted,
+      keySpans: record.keySpans,
+    });
+    if (judged) previousKeys = keys;
+  }
+  const green = iterations.find((iteration) => iteration.record.verdict === 'pass');
+  return {
+    sessionId: session.id,
+    projectName: session.projectName,
+    ...(session.specName !== undefined ? { specName: session.specName } : {}),
+    iterations: rows,
+    ...(green ? { firstGreen: { iteration: green.number, afterMs: green.finishedAtMs - session.createdAtMs } } : {}),
+    status: statusOf(rows),
+    durationChanges: durationChanges(rows),
+  };
+}
+
+function statusOf(rows: readonly IterationProgress[]): SessionProgress['status'] {
+  const latest = rows[rows.length - 1];
+  if (!latest) return 'no_runs';
+  if (latest.verdict === 'no_spec') return 'no_spec';
+  if (latest.verdict === 'pass') return 'green';
+  const before = [...rows.slice(0, -1)].reverse().find((row) => row.verdict === 'pass' || row.verdict === 'fail');
+  if (!before) return 'red';
+  if (before.verdict === 'pass' || latest.introduced.length > 0) return 'regressed';
+  if ((latest.score ?? 0) > (before.score ?? 0) || latest.fixed.length > 0) return 'improving';
+  return 'unchanged';
+}
+
+/** Five key spans with the largest relative change: what a fix made faster or slower. */
+function durationChanges(rows: readonly IterationProgress[]): SessionProgress['durationChanges'] {
+  const first = new Map<string, number>();
+  const latest = new Map<string, number>();
+  for (const row of rows) {
+    for (const span of row.keySpans) {
+      if (!first.has(span.path)) first.set(span.path, span.durationMs);
+      latest.set(span.path, span.durationMs);
+    }
+  }
+  const changes: SessionProgress['durationChanges'] = [];
+  for (const [path, firstMs] of first) {
+    const latestMs = latest.get(path) as number;
+    if (firstMs !== latestMs) changes.push({ path, firstMs, latestMs });
+  }
+  const ratio = (change: { firstMs: number; latestMs: number }): number => Math.abs(Math.log((change.latestMs + 0.01) / (change.firstMs + 0.01)));
+  return changes.sort((a, b) => ratio(b) - ratio(a)).slice(0, 5);
+}

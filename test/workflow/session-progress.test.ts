@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { DevSession, Iteration } from '../../src/workflow/dev-sessions.js';
+import type { IterationRecord, RecordedViolation } from '../../src/workflow/iteration-record.js';
+import { suggestNextSteps } from '../../src/workflow/next-steps.js';
+import { sessionProgress } from '../../src/workflow/session-progress.js';
+
+const session: DevSession = { id: 'ses_1', projectName: 'shop', specName: 'checkout', settings: {}, createdAtMs: 1_000, iterationCount: 0 };
+
+function violation(kind: string, path: string, fix = `fix ${path}`): RecordedViolation {
+  return { kind, path, message: `${kind} at ${path}`, fix };
+}
+
+function record(verdict: IterationRecord['verdict'], violations: RecordedViolation[], extra: Partial<IterationRecord> = {}): IterationRecord {
+  return {
+    command: 'npm test',
+    workingDir: '/p',
+    exitCode: 0,
+    signal: null,
+    timedOut: false,
+    commandDurationMs: 100,
+    verdict,
+    score: verdict === 'pass' ? 1 : 1 - violations.length / 10,
+    checks: { passed: 10 - violations.length, total: 10 },
+    violationKeys: violations.map((item) => `${item.kind} ${item.path}`),
+    violations,
+    violationsOmitted: 0,
+    keySpans: [],
+    traces: [],
+    tracesOmitted: 0,
+    captureComplete: true,
+    captureNotes: [],
+    crashedServices: [],
+    exitToVerdictMs: 300,
+    ...extra,
+  };
+}
+
+function iterations(...records: IterationRecord[]): Iteration[] {
+  return records.map((item, index) => ({ number: index + 1, runId: `run_${index}`, startedAtMs: 2_000 + index * 1_000, finishedAtMs: 2_500 + index * 1_000, record: item }));
+}
+
+describe('session progress', () => {
+  it('lists what each iteration fixed and introduced against the previous judged one, skipping runs without a verdict', () => {
+    const progress = sessionProgress(
+      session,
+      iterations(
+        record('fail', [violation('missing', 'checkout > charge'), violation('tag_mismatch', 'checkout')]),
+        record('no_traces', [], { score: undefined, checks: undefined }),
+        record('fail', [violation('tag_mismatch', 'checkout'), violation('duration', 'checkout > reserve')]),
+      ),
+    );
+    const third = progress.iterations[2];
+    expect(third?.fixed).toEqual(['missing checkout > charge']);
+    expect(third?.introduced).toEqual(['duration checkout > reserve']);
+    expect(progress.iterations[1]?.fixed).toEqual([]);
+    expect(progress.status).toBe('regressed');
+  });
+
+  it('reports the time to the first green run from the session’s start, and the status green', () => {
+    const progress = sessionProgress(session, iterations(record('fail', [violation('missing', 'a')]), record('pass', [])));
+    expect(progress.firstGreen).toEqual({ iteration: 2, afterMs: 3_500 - 1_000 });
+    expect(progress.status).toBe('green');
+  });
+
+  it('calls a run that fixed something without breaking anything improving, and a green run followed by a red one regressed', () => {
+    expect(sessionProgress(session, iterations(record('fail', [violation('missing', 'a'), violation('missing', 'b')]), record('fail', [violation('missing', 'a')]))).status).toBe('improving');
+    expect(sessionProgress(session, iterations(record('pass', []), record('fail', [violation('missing', 'a')]))).status).toBe('regressed');
+    expect(sessionProgress(session, iterations(record('fail', [violation('missing', 'a')]))).status).toBe('red');
+    expect(sessionProgress(session, []).status).toBe('no_runs');
+  });
+
+  it('shows how the key spans’ durations moved between the first and the latest run, largest change first', () => {
+    const progress = sessionProgress(
+      session,
+      iterations(
+        record('fail', [], { keySpans: [{ path: 'checkout > charge', durationMs: 1500 }, { path: 'checkout', durationMs: 1700 }] }),
+        record('pass', [], { keySpans: [{ path: 'checkout > charge', durationMs: 150 }, { path: 'checkout', durationMs: 1600 }] }),
+      ),
+    );
+    expect(progress.durationChanges[0]).toEqual({ path: 'checkout > charge', firstMs: 1500, latestMs: 150 });
+  });
+});
+
+describe('next steps after a run', () => {
+  it('puts a failing command first, then regressions, then missing spans before tags and speed', () => {
+    const previous = record('fail', [violation('tag_mismatch', 'checkout'), violation('missing', 'checkout > charge')]);
+    const latest = record('fail', [violation('duration', 'checkout > reserve'), violation('tag_mismatch', 'checkout'), violation('missing', 'checkout > charge'), violation('wrong_parent', 'checkout > audit')], { exitCode: 1 });
+    const steps = suggestNextSteps(latest, previous);
+    expect(steps.map((step) => step.category)).toEqual(['run', 'regression', 'regression', 'missing', 'tags']);
+    expect(steps[1]?.why).toMatch(/^new since the previous run/);
+    expect(steps.map((step) => step.priority)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('without a previous run orders by kind: missing, structure, error, tags, performance', () => {
+    const steps = suggestNextSteps(
+      record('fail', [violation('duration', 'd'), violation('unexpected_error', 'e'), violation('tag_missing', 't'), violation('wrong_service', 's'), violation('count_too_low', 'm')]),
+      undefined,
+    );
+    expect(steps.map((step) => step.category)).toEqual(['missing', 'structure', 'error', 'tags', 'performance']);
+  });
+
+  it('explains a run that produced no spans, and names a crashed service', () => {
+    const steps = suggestNextSteps(record('no_traces', [], { crashedServices: ['payment-service'] }), undefined);
+    expect(steps[0]?.action).toContain('payment-service');
+    expect(steps[1]?.action).toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+  });
+
+  it('after a green run suggests checking more runs instead of inventing work', () => {
+    const steps = suggestNextSteps(record('pass', []), record('fail', [violation('missing', 'a')]));
+    expect(steps).toHaveLength(1);
+    expect(steps[0]).toMatchObject({ category: 'done' });
+    expect(steps[0]?.action).toContain('validate_trace_collection');
+  });
+
+  it('gives one step per distinct fix, at most the limit', () => {
+    const same = [violation('missing', 'a', 'add a'), violation('count_too_low', 'a', 'add a'), violation('missing', 'b'), violation('missing', 'c')];
+    expect(suggestNextSteps(record('fail', same), undefined, 2).map((step) => step.action)).toEqual(['add a', 'fix b']);
+  });
+});
