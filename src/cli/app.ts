@@ -24,6 +24,8 @@ export interface OtelMcpApp {
   receiver: OtlpReceiver;
   /** Builds one MCP server (per stdio connection or per HTTP request). */
   serverFactory: () => McpServer;
+  /** What every tool handler gets: for in-process callers such as `otel-mcp demo`. */
+  toolDeps: ToolDeps;
   close(): Promise<void>;
 }
 
@@ -98,6 +100,7 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     store,
     receiver,
     serverFactory,
+    toolDeps: deps,
     async close() {
       await receiver.close();
       await Promise.allSettled(external.map((backend) => backend.close()));

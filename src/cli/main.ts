@@ -10,7 +10,7 @@ const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
 
 async function main(argv: string[]): Promise<void> {
-  const { command, flags } = parseCommandLine(argv);
+  const { command, flags, defects } = parseCommandLine(argv);
   if (command === 'help') {
     process.stdout.write(HELP_TEXT);
     return;
@@ -18,6 +18,11 @@ async function main(argv: string[]): Promise<void> {
   const version = packageVersion();
   if (command === 'version') {
     process.stdout.write(`${version}\n`);
+    return;
+  }
+  if (command === 'demo') {
+    const { demoCommand } = await import('./demo/demo-command.js');
+    process.exitCode = await demoCommand(flags, version, defects);
     return;
   }
   const { config, warnings, file } = loadConfig({ flags, env: process.env, cwd: process.cwd() });

@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util';
 import type { ConfigFlags } from '../config/load-config.js';
 import { OtelMcpError } from '../model/errors.js';
 
-export const COMMANDS = ['serve', 'help', 'version'] as const;
+export const COMMANDS = ['serve', 'demo', 'help', 'version'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface ParsedArgs {
   command: Command;
   flags: ConfigFlags;
+  /** `demo --defects LIST`: which of the example's defects to switch on (default all). */
+  defects?: string;
 }
 
 const OPTIONS = {
@@ -18,6 +20,7 @@ const OPTIONS = {
   'otlp-grpc-port': { type: 'string' },
   http: { type: 'string' },
   toolsets: { type: 'string' },
+  defects: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -52,7 +55,10 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   if (values['otlp-grpc-port'] !== undefined) flags.otlpGrpcPort = portFlag('--otlp-grpc-port', values['otlp-grpc-port']);
   if (values.http !== undefined) flags.httpPort = portFlag('--http', values.http);
   if (values.toolsets !== undefined) flags.toolsets = values.toolsets.split(',').map((item) => item.trim()).filter(Boolean);
-  return { command, flags };
+  if (values.defects !== undefined && command !== 'demo') {
+    throw new OtelMcpError('INVALID_ARGUMENT', '--defects belongs to the demo command', 'otel-mcp demo --defects missing-call,slow-payment');
+  }
+  return { command, flags, ...(values.defects !== undefined ? { defects: values.defects } : {}) };
 }
 
 function portFlag(name: string, value: string): number {
@@ -65,10 +71,13 @@ function portFlag(name: string, value: string): number {
 
 export const HELP_TEXT = `otel-mcp — an MCP server for trace-driven development with OpenTelemetry
 
-Usage: otel-mcp [serve] [flags]
+Usage: otel-mcp [serve|demo] [flags]
 
 Commands:
   serve              Speak MCP on stdio (default) and receive OTLP on 127.0.0.1:4318 (HTTP) and :4317 (gRPC)
+  demo               Run the trace-driven loop on examples/checkout (from a clone): red with its
+                     defects on, then green; --defects LIST picks some of missing-call,
+                     wrong-service, slow-payment, n-plus-one, swallowed-error (default all)
   help               Show this text
   version            Show the version
 

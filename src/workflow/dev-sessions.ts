@@ -13,6 +13,7 @@ export interface SessionSettings {
   workingDir?: string;
   env?: Record<string, string>;
   services?: ServiceRequest[];
+  startServicesTogether?: boolean;
 }
 
 export interface DevSession {

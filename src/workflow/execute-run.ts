@@ -34,6 +34,8 @@ export interface RunRequest {
   workingDir?: string;
   env?: Record<string, string>;
   services?: ServiceRequest[];
+  /** Start every service at once and wait until all are ready, instead of one after another. */
+  startServicesTogether?: boolean;
   spec?: RunSpec;
   timeoutMs?: number;
   settleMs?: number;
@@ -140,17 +142,26 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     const started: { name: string; process: ProcessGroup; readyAfterMs?: number }[] = [];
     const envFor = (extra?: Record<string, string>): Record<string, string> =>
       runEnvironment({ base: deps.baseEnv, extra: { ...request.env, ...extra }, endpoint, runId, ...(deps.exportHeaders ? { exportHeaders: deps.exportHeaders } : {}) });
+    const startService = async (service: ServiceRequest, index: number): Promise<void> => {
+      progress(`starting ${service.name}`);
+      const process = await ProcessGroup.start(service.command, { cwd: serviceDirs[index] as string, env: envFor(service.env) });
+      const entry: { name: string; process: ProcessGroup; readyAfterMs?: number } = { name: service.name, process };
+      started.push(entry);
+      if (service.ready) {
+        await waitUntilReady({ name: service.name, process }, service.ready, timings.readyTimeoutMs, hooks.signal);
+        entry.readyAfterMs = clock() - process.startedAtMs;
+        progress(`${service.name} ready after ${entry.readyAfterMs} ms`);
+      }
+    };
     try {
-      for (const [index, service] of services.entries()) {
-        progress(`starting ${service.name}`);
-        const process = await ProcessGroup.start(service.command, { cwd: serviceDirs[index] as string, env: envFor(service.env) });
-        const entry: { name: string; process: ProcessGroup; readyAfterMs?: number } = { name: service.name, process };
-        started.push(entry);
-        if (service.ready) {
-          await waitUntilReady({ name: service.name, process }, service.ready, timings.readyTimeoutMs, hooks.signal);
-          entry.readyAfterMs = clock() - process.startedAtMs;
-          progress(`${service.name} ready after ${entry.readyAfterMs} ms`);
-        }
+      if (request.startServicesTogether) {
+        const results = await Promise.allSettled(services.map((service, index) => startService(service, index)));
+        const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+        if (failed) throw failed.reason;
+        // Report them in the order they were given, whatever order they started in.
+        started.sort((a, b) => services.findIndex((item) => item.name === a.name) - services.findIndex((item) => item.name === b.name));
+      } else {
+        for (const [index, service] of services.entries()) await startService(service, index);
       }
     } catch (error) {
       await Promise.all(started.map((service) => service.process.stop(timings.stopGraceMs)));
@@ -177,18 +188,20 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
       await command.stop(timings.stopGraceMs);
     }
 
-    const serviceOutcomes: ServiceOutcome[] = [];
     if (started.length > 0) progress(`stopping ${started.map((service) => service.name).join(', ')} (SIGTERM, so their SDKs flush)`);
-    for (const service of [...started].reverse()) {
-      const exitedEarly = service.process.exitStatus !== undefined;
-      const stop = exitedEarly ? { exit: service.process.exitStatus as ProcessExit, killed: false } : await service.process.stop(timings.stopGraceMs);
-      serviceOutcomes.unshift({
-        name: service.name,
-        ...(service.readyAfterMs !== undefined ? { readyAfterMs: service.readyAfterMs } : {}),
-        exitedEarly,
-        ...outcomeOf(service.process, stop.exit, !exitedEarly, stop.killed, clock()),
-      });
-    }
+    // All at once: each SDK flushes its own spans, so the wait is the slowest flush, not their sum.
+    const serviceOutcomes: ServiceOutcome[] = await Promise.all(
+      started.map(async (service): Promise<ServiceOutcome> => {
+        const exitedEarly = service.process.exitStatus !== undefined;
+        const stop = exitedEarly ? { exit: service.process.exitStatus as ProcessExit, killed: false } : await service.process.stop(timings.stopGraceMs);
+        return {
+          name: service.name,
+          ...(service.readyAfterMs !== undefined ? { readyAfterMs: service.readyAfterMs } : {}),
+          exitedEarly,
+          ...outcomeOf(service.process, stop.exit, !exitedEarly, stop.killed, clock()),
+        };
+      }),
+    );
     const processesDoneAtMs = clock();
 
     const startedNames = new Set(services.map((service) => service.name));

@@ -8,7 +8,7 @@ import { openTraceStore, type TraceStore } from '../../src/store/trace-store.js'
 const dirs: string[] = [];
 const stores: TraceStore[] = [];
 function open(dir: string): SessionRepository {
-  const store = openTraceStore({ dataDir: dir, retention: { maxSpans: 1_000_000, maxAgeMs: 86_400_000 } });
+  const store = openTraceStore({ dataDir: dir, retention: { maxSpans: 1_000_000, maxAgeMs: 86_400_000 }, log: () => undefined });
   stores.push(store);
   return new SessionRepository(store.connection());
 }

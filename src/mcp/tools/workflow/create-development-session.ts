@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { defineTool } from '../../tool-definition.js';
 import { specNameInput, syncSpecFiles } from '../specs/spec-common.js';
-import { envInput, servicesInput, toServiceRequests, workingDirInput } from './run-inputs.js';
+import { envInput, servicesInput, startTogetherInput, toServiceRequests, workingDirInput } from './run-inputs.js';
 
 export const createDevelopmentSessionTool = defineTool({
   name: 'create_development_session',
@@ -16,6 +16,7 @@ export const createDevelopmentSessionTool = defineTool({
     command: z.string().min(1).optional().describe('Default command for execute_and_capture'),
     working_dir: workingDirInput,
     services: servicesInput,
+    start_services_together: startTogetherInput,
     env: envInput,
   }),
   output: z.object({
@@ -38,6 +39,7 @@ export const createDevelopmentSessionTool = defineTool({
         ...(input.command !== undefined ? { command: input.command } : {}),
         ...(input.working_dir !== undefined ? { workingDir: input.working_dir } : {}),
         ...(input.services ? { services: toServiceRequests(input.services) } : {}),
+        ...(input.start_services_together !== undefined ? { startServicesTogether: input.start_services_together } : {}),
         ...(input.env ? { env: input.env } : {}),
       },
     });

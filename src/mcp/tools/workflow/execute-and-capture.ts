@@ -7,7 +7,7 @@ import { sessionProgress } from '../../../workflow/session-progress.js';
 import { defineTool } from '../../tool-definition.js';
 import { budgetInput } from '../common-inputs.js';
 import { specDocumentInput, syncSpecFiles } from '../specs/spec-common.js';
-import { envInput, servicesInput, toServiceRequests, workingDirInput } from './run-inputs.js';
+import { envInput, servicesInput, startTogetherInput, toServiceRequests, workingDirInput } from './run-inputs.js';
 import { resolveRunSpec } from './run-spec.js';
 import { renderRun, runOutputSchema, type RunContext } from './run-output.js';
 
@@ -26,6 +26,7 @@ export const executeAndCaptureTool = defineTool({
     working_dir: workingDirInput,
     env: envInput,
     services: servicesInput,
+    start_services_together: startTogetherInput,
     timeout_ms: z.number().int().min(100).max(3_600_000).optional().describe('Kill the command (and its process group) after this; default from config (120 s)'),
     settle_ms: z.number().int().min(0).max(60_000).optional().describe('No new span for this long = settled (default 300)'),
     capture_timeout_ms: z.number().int().min(100).max(600_000).optional().describe('The longest wait for spans after the run (default 10 s)'),
@@ -58,6 +59,7 @@ export const executeAndCaptureTool = defineTool({
         ...(workingDir !== undefined ? { workingDir } : {}),
         ...(Object.keys(env).length > 0 ? { env } : {}),
         services,
+        ...((input.start_services_together ?? settings.startServicesTogether) ? { startServicesTogether: true } : {}),
         ...(spec ? { spec } : {}),
         ...(input.timeout_ms !== undefined ? { timeoutMs: input.timeout_ms } : {}),
         ...(input.settle_ms !== undefined ? { settleMs: input.settle_ms } : {}),

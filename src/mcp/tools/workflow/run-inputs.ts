@@ -46,3 +46,8 @@ export function toServiceRequests(services: ServicesInput): ServiceRequest[] {
     ...(service.env ? { env: service.env } : {}),
   }));
 }
+
+export const startTogetherInput = z
+  .boolean()
+  .optional()
+  .describe('Start all services at once and wait until every one is ready (faster), instead of one after another in the given order (default)');
