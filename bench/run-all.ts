@@ -16,6 +16,7 @@ const BENCHMARKS = [
   'spec-accuracy.ts',
   'validate-collection.ts',
   'backends-mapping.ts',
+  'execute-capture.ts',
 ];
 
 const filter = process.argv[2];

@@ -183,7 +183,8 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     progress(commandRun.timedOut ? `command timed out after ${timings.timeoutMs} ms: stopped its process group` : `command exited with ${describeExit(commandRun.exit)}`);
     // What the command left running in its group (a backgrounded server) is stopped too.
     let leftoverProcessesStopped = false;
-    if (!commandRun.timedOut && command.groupAlive()) {
+    // 100 ms for the output pipes to close after the shell: still open means a child lives on.
+    if (!commandRun.timedOut && !(await command.closedWithin(100))) {
       leftoverProcessesStopped = true;
       await command.stop(timings.stopGraceMs);
     }

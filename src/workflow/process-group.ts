@@ -25,6 +25,8 @@ export class ProcessGroup {
   readonly exited: Promise<ProcessExit>;
   readonly startedAtMs = Date.now();
   private exit: ProcessExit | undefined;
+  private closed = false;
+  private readonly closedPromise: Promise<void>;
   private readonly outputListeners = new Set<() => void>();
 
   private constructor(
@@ -33,6 +35,12 @@ export class ProcessGroup {
   ) {
     child.stdout?.on('data', (chunk: Buffer) => this.onOutput(this.stdout, chunk));
     child.stderr?.on('data', (chunk: Buffer) => this.onOutput(this.stderr, chunk));
+    this.closedPromise = new Promise((resolve) => {
+      child.once('close', () => {
+        this.closed = true;
+        resolve();
+      });
+    });
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.exit = { code, signal };
@@ -79,25 +87,32 @@ export class ProcessGroup {
 
   /**
    * SIGTERM to the whole group (so SDKs flush), SIGKILL to what is left after `graceMs`.
-   * Resolves once the shell has exited; reports whether the kill was needed.
+   * Done when every process that shares the group's output pipes has exited (the shell dies at
+   * once on SIGTERM while its children still flush; polling the group would also see zombies).
    */
   async stop(graceMs: number): Promise<{ exit: ProcessExit; killed: boolean }> {
     this.signalGroup('SIGTERM');
     let killed = false;
-    const timer = setTimeout(() => {
-      killed = this.groupAlive();
-      this.signalGroup('SIGKILL');
-    }, graceMs);
-    const exit = await this.exited;
-    // The shell may exit at once while its children still flush: give them the same grace.
-    const deadline = Date.now() + graceMs;
-    while (this.groupAlive() && Date.now() < deadline) await delay(20);
-    clearTimeout(timer);
-    if (this.groupAlive()) {
+    if (!(await this.closedWithin(graceMs))) {
       killed = true;
       this.signalGroup('SIGKILL');
+      // SIGKILL cannot be ignored; the bound only guards against a process that detached its pipes.
+      await this.closedWithin(1000);
     }
-    return { exit, killed };
+    if (this.groupAlive()) this.signalGroup('SIGKILL');
+    return { exit: await this.exited, killed };
+  }
+
+  /** Resolves true once the output pipes have closed (every process holding them exited), false after `ms`. */
+  closedWithin(ms: number): Promise<boolean> {
+    if (this.closed) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.closedPromise.then(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
   }
 
   private signalGroup(signal: NodeJS.Signals): void {

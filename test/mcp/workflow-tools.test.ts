@@ -21,13 +21,11 @@ const CHECKOUT_SPEC = {
   ],
 };
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** Running, not merely a zombie waiting for init to reap it (a killed orphan is one for a moment). */
+function isRunning(pid: number): boolean {
+  const stat = `/proc/${pid}/stat`;
+  if (!existsSync(stat)) return false;
+  return readFileSync(stat, 'utf8').split(') ')[1]?.[0] !== 'Z';
 }
 
 describe('the trace-driven loop through a real MCP client', () => {
@@ -150,7 +148,7 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(result.structured.verdict).toBe('no_traces');
     expect(existsSync(pidFile)).toBe(true);
     const child = Number(readFileSync(pidFile, 'utf8').trim());
-    expect(isAlive(child)).toBe(false);
+    expect(isRunning(child)).toBe(false);
     expect(result.text).toContain('timed out');
   });
 
@@ -170,6 +168,44 @@ describe('the trace-driven loop through a real MCP client', () => {
     const spec = await harness.call('create_development_session', { project_name: 'x', spec_name: 'tiny_chekout' });
     expect(spec.isError).toBe(true);
     expect(spec.text).toContain('tiny_checkout');
+  });
+});
+
+describe('a session across a restart, and progress while a run goes on', () => {
+  it('keeps a session and its iterations when the server restarts on the same data dir', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-restart-'));
+    const first = await startHarness({ dataDir });
+    const created = await first.call('create_development_session', { project_name: 'shop', working_dir: SCRIPTS, env: { OTEL_SERVICE_NAME: 'shop' } });
+    const sessionId = created.structured.session_id as string;
+    const run = await first.call('execute_and_capture', { session_id: sessionId, command: emit('checkout reserve') });
+    expect(run.structured.verdict).toBe('no_spec');
+    await first.close();
+
+    const second = await startHarness({ dataDir });
+    try {
+      const metrics = await second.call('get_session_metrics', { session_id: sessionId });
+      expect(metrics.structured).toMatchObject({ session_id: sessionId, iteration_count: 1, status: 'no_spec' });
+      const next = await second.call('execute_and_capture', { session_id: sessionId, command: emit('checkout reserve') });
+      expect(next.structured.iteration).toBe(2);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('sends MCP progress notifications while it starts, runs and waits, when the client asks for them', async () => {
+    const harness = await startHarness();
+    try {
+      const messages: string[] = [];
+      await harness.client.callTool(
+        { name: 'execute_and_capture', arguments: { command: emit('progress-run a'), working_dir: SCRIPTS } },
+        { onprogress: (progress) => messages.push(String(progress.message)) },
+      );
+      expect(messages[0]).toMatch(/^running /);
+      expect(messages.some((message) => message.startsWith('command exited with code 0'))).toBe(true);
+      expect(messages.some((message) => message.startsWith('waiting for spans'))).toBe(true);
+    } finally {
+      await harness.close();
+    }
   });
 });
 
