@@ -79,7 +79,7 @@ export const configSchema = z
         late_service_wait_ms: z.number().int().min(0).default(1_000).describe('Extra wait for services the spec expects that the run did not start'),
         // 5 s: an SDK's shutdown flush takes well under a second; a service that hangs longer is killed.
         stop_grace_ms: z.number().int().positive().default(5_000).describe('SIGTERM to SIGKILL, for services and timed-out commands'),
-        ready_timeout_ms: z.number().int().positive().default(30_000).describe('How long a service may take to become ready'),
+        ready_timeout_ms: z.number().int().positive().default(60_000).describe('How long a service may take to become ready'),
       })
       .strict()
       .prefault({}),
