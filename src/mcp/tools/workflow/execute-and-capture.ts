@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { invalidArgument } from '../../../model/errors.js';
 import type { DevSession } from '../../../workflow/dev-sessions.js';
-import { iterationRecordOf, type IterationRecord } from '../../../workflow/iteration-record.js';
+import { iterationRecordOf } from '../../../workflow/iteration-record.js';
 import { suggestNextSteps } from '../../../workflow/next-steps.js';
 import { sessionProgress } from '../../../workflow/session-progress.js';
 import { defineTool } from '../../tool-definition.js';
@@ -68,24 +68,25 @@ export const executeAndCaptureTool = defineTool({
       { ...(progress ? { onProgress: progress } : {}), ...(signal ? { signal } : {}) },
     );
 
-    const context: Omit<RunContext, 'nextSteps' | 'record'> = { report, command, sync };
-    let record: IterationRecord;
-    let previous: IterationRecord | undefined;
-    if (session) {
-      const iteration = deps.workflow.sessions.record(session.id, report, command);
-      const iterations = deps.workflow.sessions.iterations(session.id);
-      record = iteration.record;
-      previous = [...iterations].reverse().find((item) => item.number < iteration.number && (item.record.verdict === 'pass' || item.record.verdict === 'fail'))?.record;
-      const row = sessionProgress(session, iterations).iterations.find((item) => item.number === iteration.number);
-      const since = iterations.filter((item) => item.number < iteration.number && (item.record.verdict === 'pass' || item.record.verdict === 'fail')).pop();
-      Object.assign(context, {
-        sessionId: session.id,
-        iteration: iteration.number,
-        ...(since && row ? { changes: { sinceIteration: since.number, fixed: row.fixed, introduced: row.introduced } } : {}),
-      });
-    } else {
-      record = iterationRecordOf(report, command);
+    if (!session) {
+      const record = iterationRecordOf(report, command);
+      return renderRun({ report, command, sync, record, nextSteps: suggestNextSteps(record, undefined) }, budget);
     }
-    return renderRun({ ...context, record, nextSteps: suggestNextSteps(record, previous) }, budget);
+    const iteration = deps.workflow.sessions.record(session.id, report, command);
+    const iterations = deps.workflow.sessions.iterations(session.id);
+    // Fixed and introduced are counted against the previous run that had a verdict.
+    const previous = iterations.filter((item) => item.number < iteration.number && (item.record.verdict === 'pass' || item.record.verdict === 'fail')).pop();
+    const row = sessionProgress(session, iterations).iterations.find((item) => item.number === iteration.number);
+    const context: RunContext = {
+      report,
+      command,
+      sync,
+      record: iteration.record,
+      sessionId: session.id,
+      iteration: iteration.number,
+      ...(previous && row ? { changes: { sinceIteration: previous.number, fixed: row.fixed, introduced: row.introduced } } : {}),
+      nextSteps: suggestNextSteps(iteration.record, previous?.record),
+    };
+    return renderRun(context, budget);
   },
 });
