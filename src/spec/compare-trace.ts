@@ -21,12 +21,26 @@ import { checkUnexpectedSpans } from './unexpected-spans.js';
 import { validateTraceSpec } from './validate-spec.js';
 
 export function compareTraceToSpec(trace: Trace, spec: TraceSpec, options: CompareOptions = {}): ComparisonResult {
+  return prepareSpecComparison(spec)(trace, options);
+}
+
+export type SpecComparison = (trace: Trace, options?: CompareOptions) => ComparisonResult;
+
+/**
+ * Validates and compiles the spec once, for comparing many traces with it (validate_trace_collection:
+ * 1,000 traces would otherwise validate the same spec 1,000 times). Throws INVALID_ARGUMENT for a bad spec.
+ */
+export function prepareSpecComparison(spec: TraceSpec): SpecComparison {
   // Specs reach here from stores and tools; a hand-built object is checked like typed text.
   const validation = validateTraceSpec(spec);
   if (!validation.ok || !validation.spec) {
     throw new OtelMcpError('INVALID_ARGUMENT', `invalid trace spec:\n${formatProblems(validation.problems)}`);
   }
   const compiled = compileSpec(validation.spec);
+  return (trace, options = {}) => compareCompiled(trace, compiled, options);
+}
+
+function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareOptions): ComparisonResult {
   const index = indexTrace(trace);
   const solver = new ScopeSolver(index, compiled);
   const plan = planAssignment(solver);

@@ -18,6 +18,8 @@ export const TIER = 1e6;
 export interface EntryAssignment {
   required: number[];
   extra: number[];
+  /** Every candidate could have been an extra (`max − min` ≥ candidates): extras never compete. */
+  openExtras?: boolean;
 }
 
 export interface ScopeSolution {
@@ -141,7 +143,7 @@ export class ScopeSolver {
     return TIER + this.value(entry, span) + this.tieBreak(span) - shield;
   }
 
-  private extraWeight(entry: CompiledEntry, span: number): number {
+  extraWeight(entry: CompiledEntry, span: number): number {
     return 1 + this.value(entry, span) / TIER + this.tieBreak(span);
   }
 
@@ -152,6 +154,7 @@ export class ScopeSolver {
     const assignment = byEntry.get(entry.id) as EntryAssignment;
     let total = 0;
     const extras = entry.count.max - entry.count.min;
+    if (extras >= spans.length) assignment.openExtras = true;
     for (const { span } of ranked) {
       if (assignment.required.length < entry.count.min) {
         assignment.required.push(span);
@@ -168,37 +171,87 @@ export class ScopeSolver {
 
   private readonly byStart = (a: number, b: number): number => (this.index.startRank[a] ?? 0) - (this.index.startRank[b] ?? 0);
 
+  /**
+   * Sibling entries that share candidates, by max-weight assignment. Two reductions keep the flow
+   * to the slots that really compete (a 1,000-span scope with two open-ended twins went from
+   * ~1,000 augmentations to 2):
+   * - Extras that cannot run out (`max − min` ≥ the entry's candidates, e.g. the default open-ended
+   *   count) never compete: a span no slot takes falls back to the best such extra. The flow
+   *   only sees each span's gain over that fallback, and spans whose gain is nothing stay out.
+   * - A group with capacity c among groups of total capacity C needs only its C best spans: if it
+   *   used a worse one, one of its C best would be free to take its place.
+   */
   private solveTogether(entries: CompiledEntry[], lists: number[][], byEntry: Map<number, EntryAssignment>): number {
-    const items = new Map<number, number>();
-    const spanOf: number[] = [];
-    const capacities: number[] = [];
-    const edges: WeightedEdge[] = [];
-    const meta: { entry: CompiledEntry; span: number; required: boolean }[] = [];
+    const fallback = new Map<number, { entry: CompiledEntry; weight: number }>();
+    const flowExtras = entries.map((entry, position) => {
+      const spans = lists[position] as number[];
+      const extras = entry.count.max - entry.count.min;
+      if (extras < spans.length) return extras;
+      for (const span of spans) {
+        const weight = this.extraWeight(entry, span);
+        const best = fallback.get(span);
+        if (best === undefined || weight > best.weight) fallback.set(span, { entry, weight });
+      }
+      (byEntry.get(entry.id) as EntryAssignment).openExtras = true;
+      return 0;
+    });
+    const gainOver = (span: number, weight: number): number => weight - (fallback.get(span)?.weight ?? 0);
+
+    interface Slot {
+      entry: CompiledEntry;
+      required: boolean;
+      capacity: number;
+      options: { span: number; weight: number; gain: number }[];
+    }
+    const slots: Slot[] = [];
     entries.forEach((entry, position) => {
       const spans = lists[position] as number[];
-      capacities.push(entry.count.min, Math.min(entry.count.max - entry.count.min, spans.length));
-      for (const span of spans) {
-        let item = items.get(span);
-        if (item === undefined) {
-          item = spanOf.length;
-          items.set(span, item);
-          spanOf.push(span);
+      for (const required of [true, false]) {
+        const capacity = required ? entry.count.min : (flowExtras[position] as number);
+        if (capacity <= 0) continue;
+        const options = [];
+        for (const span of spans) {
+          const weight = required ? this.requiredWeight(entry, span) : this.extraWeight(entry, span);
+          const gain = gainOver(span, weight);
+          if (gain > 0) options.push({ span, weight, gain });
         }
-        edges.push({ group: 2 * position, item, weight: this.requiredWeight(entry, span) });
-        meta.push({ entry, span, required: true });
-        edges.push({ group: 2 * position + 1, item, weight: this.extraWeight(entry, span) });
-        meta.push({ entry, span, required: false });
+        slots.push({ entry, required, capacity, options });
       }
     });
-    const used = maxWeightAssignment(capacities, spanOf.length, edges);
+    const totalCapacity = slots.reduce((sum, slot) => sum + slot.capacity, 0);
+    const items = new Map<number, number>();
+    const capacities: number[] = [];
+    const edges: WeightedEdge[] = [];
+    const meta: { slot: Slot; span: number; weight: number }[] = [];
+    slots.forEach((slot, group) => {
+      capacities.push(slot.capacity);
+      const kept = slot.options.length > totalCapacity ? [...slot.options].sort((a, b) => b.gain - a.gain).slice(0, totalCapacity) : slot.options;
+      for (const { span, weight, gain } of kept) {
+        let item = items.get(span);
+        if (item === undefined) {
+          item = items.size;
+          items.set(span, item);
+        }
+        edges.push({ group, item, weight: gain });
+        meta.push({ slot, span, weight });
+      }
+    });
+    const used = edges.length > 0 ? maxWeightAssignment(capacities, items.size, edges) : [];
     let total = 0;
+    const served = new Set<number>();
     used.forEach((isUsed, position) => {
       if (!isUsed) return;
-      const { entry, span, required } = meta[position] as (typeof meta)[number];
-      const assignment = byEntry.get(entry.id) as EntryAssignment;
-      (required ? assignment.required : assignment.extra).push(span);
-      total += (edges[position] as WeightedEdge).weight;
+      const { slot, span, weight } = meta[position] as (typeof meta)[number];
+      const assignment = byEntry.get(slot.entry.id) as EntryAssignment;
+      (slot.required ? assignment.required : assignment.extra).push(span);
+      served.add(span);
+      total += weight;
     });
+    for (const [span, { entry, weight }] of fallback) {
+      if (served.has(span)) continue;
+      (byEntry.get(entry.id) as EntryAssignment).extra.push(span);
+      total += weight;
+    }
     for (const entry of entries) {
       const assignment = byEntry.get(entry.id) as EntryAssignment;
       assignment.required.sort(this.byStart);

@@ -9,6 +9,37 @@ const SPAN_COLUMNS = `t.trace_id, s.span_id, s.parent_span_id, o.service, o.name
   s.status_code, s.status_message, s.trace_state, s.flags, s.resource_id, s.scope_id, s.attributes,
   s.dropped_attributes, s.events, s.dropped_events, s.links, s.dropped_links, s.encoding`;
 
+/**
+ * Rows come back as arrays (`raw`) in SPAN_COLUMNS order: better-sqlite3 builds a keyed object per
+ * row slowly (21 named columns), and reading 1,000 traces of 50 spans took ~5× longer that way
+ * (0.6–1.3 s against 0.12 s for the same query as arrays, on the shared 2-core machine).
+ */
+function spanRow(values: unknown[]): SpanRow {
+  return {
+    trace_id: values[0] as string,
+    span_id: values[1] as string,
+    parent_span_id: values[2] as string | null,
+    service: values[3] as string,
+    name: values[4] as string,
+    kind: values[5] as bigint,
+    start_ns: values[6] as bigint,
+    end_ns: values[7] as bigint,
+    status_code: values[8] as bigint,
+    status_message: values[9] as string | null,
+    trace_state: values[10] as string | null,
+    flags: values[11] as bigint | null,
+    resource_id: values[12] as bigint,
+    scope_id: values[13] as bigint,
+    attributes: values[14] as string,
+    dropped_attributes: values[15] as bigint,
+    events: values[16] as string | null,
+    dropped_events: values[17] as bigint,
+    links: values[18] as string | null,
+    dropped_links: values[19] as bigint,
+    encoding: values[20] as bigint,
+  };
+}
+
 const HEX_PREFIX = /^[0-9a-f]{1,32}$/;
 /** Enough candidates to show an "ambiguous prefix" message; a prefix is not a way to list traces. */
 export const MAX_PREFIX_MATCHES = 1_000;
@@ -29,7 +60,8 @@ export class TraceReader {
            JOIN operations o ON o.id = s.operation_id
            WHERE t.trace_id = ? ORDER BY s.start_ns, s.span_id`,
         )
-        .safeIntegers(),
+        .safeIntegers()
+        .raw(),
       span: db
         .prepare(
           `SELECT ${SPAN_COLUMNS} FROM traces t
@@ -47,9 +79,9 @@ export class TraceReader {
   /** The trace with its spans in start order, or undefined when no span of it is stored. */
   getTrace(traceId: string): Trace | undefined {
     const id = checkTraceId(traceId);
-    const rows = this.statements.spansOfTrace.all(id) as SpanRow[];
+    const rows = this.statements.spansOfTrace.all(id) as unknown[][];
     if (rows.length === 0) return undefined;
-    return { traceId: id, spans: rows.map((row) => this.decode(row)) };
+    return { traceId: id, spans: rows.map((values) => this.decode(spanRow(values))) };
   }
 
   getSpan(traceId: string, spanId: string): Span | undefined {

@@ -1,8 +1,7 @@
 import * as z from 'zod';
 import { errorMessage, invalidArgument } from '../../../model/errors.js';
 import type { AttributeFilter } from '../../../model/query.js';
-import type { Trace } from '../../../model/span.js';
-import { compareTraceToSpec, summarizeCollection, type CollectionItem } from '../../../spec/index.js';
+import { prepareSpecComparison, summarizeCollection, type CollectionItem } from '../../../spec/index.js';
 import { RUN_ID_ATTRIBUTE } from '../../../store/span-writer.js';
 import { fitList, jsonSize } from '../../output-budget.js';
 import { parseTimeRange } from '../../time-range.js';
@@ -74,15 +73,21 @@ export const validateTraceCollectionTool = defineTool({
     const spec = deps.specs.get(input.spec_name, input.spec_version);
     const backend = deps.backends.get(input.backend);
     const unavailable: { trace_id: string; error: string }[] = [];
-    const traces: Trace[] = [];
+    // One validation and compilation of the spec for the whole collection; each trace is compared
+    // as soon as it is read and then dropped, so 1,000 traces are never all in memory at once.
+    const compare = prepareSpecComparison(spec.spec);
+    const items: CollectionItem[] = [];
     let moreMayMatch = false;
     if (input.trace_ids) {
       for (const id of new Set(input.trace_ids)) {
+        let trace: Awaited<ReturnType<typeof loadTrace>>;
         try {
-          traces.push(await loadTrace(deps, id, input.backend));
+          trace = await loadTrace(deps, id, input.backend);
         } catch (error) {
           unavailable.push({ trace_id: id, error: errorMessage(error) });
+          continue;
         }
+        items.push({ traceId: trace.traceId, result: compare(trace) });
       }
     } else {
       const filter = input.filter ?? {};
@@ -97,11 +102,10 @@ export const validateTraceCollectionTool = defineTool({
       moreMayMatch = summaries.length >= limit;
       for (const summary of summaries) {
         const trace = await backend.getTrace(summary.traceId);
-        if (trace) traces.push(trace);
+        if (trace) items.push({ traceId: trace.traceId, result: compare(trace) });
         else unavailable.push({ trace_id: summary.traceId, error: 'deleted since it was listed (retention)' });
       }
     }
-    const items: CollectionItem[] = traces.map((trace) => ({ traceId: trace.traceId, result: compareTraceToSpec(trace, spec.spec) }));
     const summary = summarizeCollection(items, spec.spec);
 
     // The text repeats the headline facts only; the structured lists share about half the budget.
