@@ -49,3 +49,6 @@ export { findSecretAttributes } from './detectors/secret-attributes.js';
 export type { RenderedTree, RenderTreeOptions } from './render/render-trace-tree.js';
 export { DEFAULT_TREE_BUDGET_CHARS, renderTraceTree } from './render/render-trace-tree.js';
 export { formatDuration } from './render/format-duration.js';
+
+export * from './regressions/index.js';
+export { diffTraces, type DiffSide, type DiffStatus, type PathDiff, type TraceDiff, type TraceDiffOptions } from './trace-diff.js';

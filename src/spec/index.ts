@@ -18,7 +18,7 @@ export type {
 } from './trace-spec.js';
 export { MATCHER_OPERATORS, SPEC_SPAN_KINDS, normalizeCount, normalizeDuration } from './trace-spec.js';
 export { parseTraceSpec, validateTraceSpec, type SpecProblem, type SpecValidation } from './validate-spec.js';
-export { compareTraceToSpec } from './compare-trace.js';
+export { compareTraceToSpec, prepareSpecComparison, type SpecComparison } from './compare-trace.js';
 export type {
   CompareOptions,
   ComparisonResult,
@@ -49,3 +49,4 @@ export { mergeSpecUpdate } from './merge-spec-update.js';
 export { summarizeCollection, percentile, type CollectionItem, type CollectionSummary } from './summarize-collection.js';
 export { listSpecTemplates, instantiateTemplate } from './templates/template-registry.js';
 export type { SpecTemplateInfo, TemplateParameter, TemplateValue } from './templates/spec-template.js';
+export * from './infer/index.js';

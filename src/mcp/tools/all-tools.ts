@@ -21,6 +21,9 @@ import { createDevelopmentSessionTool } from './workflow/create-development-sess
 import { executeAndCaptureTool } from './workflow/execute-and-capture.js';
 import { getSessionMetricsTool } from './workflow/get-session-metrics.js';
 import { suggestNextStepsTool } from './workflow/suggest-next-steps.js';
+import { generateSpecFromTracesTool } from './advanced/generate-spec-from-traces.js';
+import { detectRegressionsTool } from './advanced/detect-regressions.js';
+import { diffTracesTool } from './advanced/diff-traces.js';
 
 /** Every tool otel-mcp offers; the registry filters them by the enabled toolsets. */
 export const allTools: AnyTool[] = [
@@ -46,4 +49,7 @@ export const allTools: AnyTool[] = [
   executeAndCaptureTool,
   getSessionMetricsTool,
   suggestNextStepsTool,
+  generateSpecFromTracesTool,
+  detectRegressionsTool,
+  diffTracesTool,
 ];

@@ -1,0 +1,327 @@
+/**
+ * Regressions between a baseline set of traces and a current one (DESIGN.md §6), per operation
+ * (service + span name): a latency shift counts when the Mann–Whitney U test finds it significant
+ * AND the medians moved by a minimum effect (10% and 1 ms by default), so a large sample cannot
+ * turn a trivial shift into a finding; structural changes (operations or services that appeared
+ * or disappeared, per-trace counts that changed, new error spans) carry the traces that show them.
+ * A baseline may also be a set of duration envelopes (a spec): a current median above its maximum
+ * is a regression.
+ */
+import { durationMs, type Trace } from '../../model/index.js';
+import { mannWhitneyU, median } from './mann-whitney.js';
+
+export interface RegressionOptions {
+  /** Significance level of the two-sided test (default 0.01: many operations are tested at once). */
+  alpha?: number;
+  /** Minimum relative shift of the median (default 0.1 = 10%). */
+  minRelativeShift?: number;
+  /** Minimum absolute shift of the median in ms (default 1). */
+  minAbsoluteShiftMs?: number;
+  /** Fewer samples than this on either side: not judged (default 8, where the normal approximation holds). */
+  minSamples?: number;
+  /** Example trace ids per finding (default 3). */
+  maxExamples?: number;
+}
+
+export interface DurationEnvelope {
+  /** Spec entry path, for the evidence. */
+  path: string;
+  service?: string;
+  operation: string;
+  maxMs: number;
+}
+
+export interface SideStats {
+  n: number;
+  median_ms: number;
+}
+
+export interface LatencyShift {
+  service: string;
+  operation: string;
+  direction: 'slower' | 'faster';
+  baseline: SideStats;
+  current: SideStats;
+  shift_ms: number;
+  /** (current − baseline) / baseline median. */
+  shift_ratio: number;
+  p_value: number;
+  /** Current traces with the slowest spans of the operation. */
+  example_trace_ids: string[];
+}
+
+export type StructuralKind = 'operation_appeared' | 'operation_disappeared' | 'count_changed' | 'new_errors' | 'service_appeared' | 'service_disappeared';
+
+export interface StructuralChange {
+  kind: StructuralKind;
+  service: string;
+  operation?: string;
+  detail: string;
+  example_trace_ids: string[];
+}
+
+export interface EnvelopeBreach {
+  path: string;
+  service: string;
+  operation: string;
+  max_ms: number;
+  current: SideStats;
+  example_trace_ids: string[];
+}
+
+export interface NotJudged {
+  service: string;
+  operation: string;
+  baseline_n: number;
+  current_n: number;
+}
+
+export interface RegressionReport {
+  baseline_traces: number;
+  current_traces: number;
+  /** Significant slowdowns with the minimum effect, largest relative shift first. */
+  regressions: LatencyShift[];
+  /** Significant speed-ups with the minimum effect. */
+  improvements: LatencyShift[];
+  structural: StructuralChange[];
+  envelope_breaches: EnvelopeBreach[];
+  /** Operations seen on both sides with too few samples to test. */
+  not_judged: NotJudged[];
+  operations_compared: number;
+}
+
+interface OperationSamples {
+  service: string;
+  operation: string;
+  durations: number[];
+  /** Trace id per duration. */
+  traceIds: string[];
+  /** Spans per trace, by trace index; absent means 0. */
+  perTrace: Map<number, number>;
+  /** Trace id by trace index, for the traces that have the operation. */
+  traceIdAt: Map<number, string>;
+  errorTraces: string[];
+  errorSpans: number;
+}
+
+function collect(traces: readonly Trace[]): Map<string, OperationSamples> {
+  const operations = new Map<string, OperationSamples>();
+  traces.forEach((trace, traceIndex) => {
+    for (const span of trace.spans) {
+      const key = `${span.serviceName}\u0000${span.name}`;
+      let samples = operations.get(key);
+      if (!samples) {
+        samples = { service: span.serviceName, operation: span.name, durations: [], traceIds: [], perTrace: new Map(), traceIdAt: new Map(), errorTraces: [], errorSpans: 0 };
+        operations.set(key, samples);
+      }
+      samples.durations.push(durationMs(span));
+      samples.traceIds.push(trace.traceId);
+      samples.perTrace.set(traceIndex, (samples.perTrace.get(traceIndex) ?? 0) + 1);
+      samples.traceIdAt.set(traceIndex, trace.traceId);
+      if (span.status.code === 'error') {
+        samples.errorSpans += 1;
+        if (samples.errorTraces.at(-1) !== trace.traceId) samples.errorTraces.push(trace.traceId);
+      }
+    }
+  });
+  return operations;
+}
+
+function slowestTraces(samples: OperationSamples, limit: number): string[] {
+  const order = samples.durations.map((_, index) => index).sort((a, b) => (samples.durations[b] as number) - (samples.durations[a] as number));
+  const ids: string[] = [];
+  for (const index of order) {
+    const id = samples.traceIds[index] as string;
+    if (!ids.includes(id)) ids.push(id);
+    if (ids.length >= limit) break;
+  }
+  return ids;
+}
+
+function countsPerTrace(samples: OperationSamples, traceCount: number): number[] {
+  return Array.from({ length: traceCount }, (_, index) => samples.perTrace.get(index) ?? 0);
+}
+
+const round = (value: number): number => Math.round(value * 1000) / 1000;
+
+export function detectRegressions(baseline: readonly Trace[], current: readonly Trace[], options: RegressionOptions = {}, envelopes: readonly DurationEnvelope[] = []): RegressionReport {
+  const alpha = options.alpha ?? 0.01;
+  const minRelative = options.minRelativeShift ?? 0.1;
+  const minAbsolute = options.minAbsoluteShiftMs ?? 1;
+  const minSamples = options.minSamples ?? 8;
+  const examples = options.maxExamples ?? 3;
+  const before = collect(baseline);
+  const after = collect(current);
+  const report: RegressionReport = {
+    baseline_traces: baseline.length,
+    current_traces: current.length,
+    regressions: [],
+    improvements: [],
+    structural: [],
+    envelope_breaches: [],
+    not_judged: [],
+    operations_compared: 0,
+  };
+
+  if (baseline.length > 0) {
+    for (const [key, now] of after) {
+      const then = before.get(key);
+      if (!then) {
+        report.structural.push({
+          kind: 'operation_appeared',
+          service: now.service,
+          operation: now.operation,
+          detail: `${now.durations.length} spans in ${now.perTrace.size} of ${current.length} current traces; none in ${baseline.length} baseline traces`,
+          example_trace_ids: [...new Set(now.traceIds)].slice(0, examples),
+        });
+        continue;
+      }
+      report.operations_compared += 1;
+      judgeLatency(then, now, report, { alpha, minRelative, minAbsolute, minSamples, examples });
+      judgeCounts(then, now, baseline.length, current.length, report, { alpha, minSamples, examples });
+      if (then.errorSpans === 0 && now.errorSpans > 0) {
+        report.structural.push({
+          kind: 'new_errors',
+          service: now.service,
+          operation: now.operation,
+          detail: `${now.errorSpans} error spans in ${now.errorTraces.length} of ${current.length} current traces; none in ${baseline.length} baseline traces`,
+          example_trace_ids: now.errorTraces.slice(0, examples),
+        });
+      }
+    }
+    for (const [key, then] of before) {
+      if (after.has(key) || current.length === 0) continue;
+      report.structural.push({
+        kind: 'operation_disappeared',
+        service: then.service,
+        operation: then.operation,
+        detail: `${then.durations.length} spans in ${then.perTrace.size} of ${baseline.length} baseline traces; none in ${current.length} current traces`,
+        example_trace_ids: [...new Set(then.traceIds)].slice(0, examples),
+      });
+    }
+    // Errors on an operation that is itself new are reported as new errors too.
+    for (const [key, now] of after) {
+      if (before.has(key) || now.errorSpans === 0) continue;
+      report.structural.push({
+        kind: 'new_errors',
+        service: now.service,
+        operation: now.operation,
+        detail: `${now.errorSpans} error spans in ${now.errorTraces.length} of ${current.length} current traces (a new operation)`,
+        example_trace_ids: now.errorTraces.slice(0, examples),
+      });
+    }
+    serviceChanges(before, after, baseline.length, current.length, report, examples);
+  }
+
+  for (const envelope of envelopes) {
+    const matching = [...after.values()].filter((samples) => samples.operation === envelope.operation && (envelope.service === undefined || samples.service === envelope.service));
+    for (const samples of matching) {
+      const currentMedian = median(samples.durations);
+      if (currentMedian > envelope.maxMs) {
+        report.envelope_breaches.push({
+          path: envelope.path,
+          service: samples.service,
+          operation: samples.operation,
+          max_ms: envelope.maxMs,
+          current: { n: samples.durations.length, median_ms: round(currentMedian) },
+          example_trace_ids: slowestTraces(samples, examples),
+        });
+      }
+    }
+  }
+
+  report.regressions.sort((a, b) => b.shift_ratio - a.shift_ratio);
+  report.improvements.sort((a, b) => a.shift_ratio - b.shift_ratio);
+  return report;
+}
+
+function judgeLatency(
+  then: OperationSamples,
+  now: OperationSamples,
+  report: RegressionReport,
+  limits: { alpha: number; minRelative: number; minAbsolute: number; minSamples: number; examples: number },
+): void {
+  if (then.durations.length < limits.minSamples || now.durations.length < limits.minSamples) {
+    report.not_judged.push({ service: now.service, operation: now.operation, baseline_n: then.durations.length, current_n: now.durations.length });
+    return;
+  }
+  const baseMedian = median(then.durations);
+  const currentMedian = median(now.durations);
+  const shift = currentMedian - baseMedian;
+  const ratio = baseMedian > 0 ? shift / baseMedian : shift > 0 ? Infinity : 0;
+  if (Math.abs(shift) < limits.minAbsolute || Math.abs(ratio) < limits.minRelative) return;
+  const test = mannWhitneyU(now.durations, then.durations);
+  if (test.pValue >= limits.alpha) return;
+  const finding: LatencyShift = {
+    service: now.service,
+    operation: now.operation,
+    direction: shift > 0 ? 'slower' : 'faster',
+    baseline: { n: then.durations.length, median_ms: round(baseMedian) },
+    current: { n: now.durations.length, median_ms: round(currentMedian) },
+    shift_ms: round(shift),
+    shift_ratio: round(ratio),
+    p_value: Number(test.pValue.toPrecision(3)),
+    example_trace_ids: slowestTraces(now, limits.examples),
+  };
+  (shift > 0 ? report.regressions : report.improvements).push(finding);
+}
+
+function judgeCounts(
+  then: OperationSamples,
+  now: OperationSamples,
+  baselineTraces: number,
+  currentTraces: number,
+  report: RegressionReport,
+  limits: { alpha: number; minSamples: number; examples: number },
+): void {
+  const before = countsPerTrace(then, baselineTraces);
+  const after = countsPerTrace(now, currentTraces);
+  const beforeMedian = median(before);
+  const afterMedian = median(after);
+  if (beforeMedian === afterMedian) return;
+  // With enough traces the shift must also be significant; with few, the medians alone speak.
+  if (before.length >= limits.minSamples && after.length >= limits.minSamples && mannWhitneyU(after, before).pValue >= limits.alpha) return;
+  const range = (values: number[]): string => `${Math.min(...values)}..${Math.max(...values)}`;
+  const moreIsWorse = afterMedian > beforeMedian;
+  // Traces showing the change; one that lost the operation entirely has no id among its samples.
+  const ids: string[] = [];
+  after.forEach((count, index) => {
+    const id = now.traceIdAt.get(index);
+    if (id && ids.length < limits.examples && (moreIsWorse ? count > beforeMedian : count < beforeMedian)) ids.push(id);
+  });
+  report.structural.push({
+    kind: 'count_changed',
+    service: now.service,
+    operation: now.operation,
+    detail: `spans per trace: median ${beforeMedian} (range ${range(before)}) in baseline → ${afterMedian} (range ${range(after)}) now`,
+    example_trace_ids: ids,
+  });
+}
+
+function serviceChanges(
+  before: Map<string, OperationSamples>,
+  after: Map<string, OperationSamples>,
+  baselineTraces: number,
+  currentTraces: number,
+  report: RegressionReport,
+  examples: number,
+): void {
+  const services = (operations: Map<string, OperationSamples>): Map<string, string[]> => {
+    const result = new Map<string, string[]>();
+    for (const samples of operations.values()) {
+      const ids = result.get(samples.service) ?? [];
+      for (const id of samples.traceIds) if (!ids.includes(id) && ids.length < examples) ids.push(id);
+      result.set(samples.service, ids);
+    }
+    return result;
+  };
+  const then = services(before);
+  const now = services(after);
+  for (const [service, ids] of now) {
+    if (!then.has(service)) report.structural.push({ kind: 'service_appeared', service, detail: `in current traces, absent from ${baselineTraces} baseline traces`, example_trace_ids: ids });
+  }
+  if (currentTraces === 0) return;
+  for (const [service, ids] of then) {
+    if (!now.has(service)) report.structural.push({ kind: 'service_disappeared', service, detail: `in baseline traces, absent from ${currentTraces} current traces`, example_trace_ids: ids });
+  }
+}

@@ -1,0 +1,13 @@
+export { erfc, mannWhitneyU, median, type MannWhitneyResult } from './mann-whitney.js';
+export {
+  detectRegressions,
+  type DurationEnvelope,
+  type EnvelopeBreach,
+  type LatencyShift,
+  type NotJudged,
+  type RegressionOptions,
+  type RegressionReport,
+  type SideStats,
+  type StructuralChange,
+  type StructuralKind,
+} from './detect-regressions.js';

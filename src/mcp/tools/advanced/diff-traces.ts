@@ -1,0 +1,98 @@
+import * as z from 'zod';
+import { diffTraces, formatDuration } from '../../../analysis/index.js';
+import { fitList, jsonSize } from '../../output-budget.js';
+import { READ_ONLY, defineTool } from '../../tool-definition.js';
+import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
+import { loadTrace } from '../trace-lookup.js';
+
+const sideSchema = z.object({ count: z.number(), total_ms: z.number(), mean_ms: z.number() });
+
+const outputSchema = z.object({
+  trace_id_a: z.string(),
+  trace_id_b: z.string(),
+  a: z.object({ span_count: z.number(), duration_ms: z.number() }),
+  b: z.object({ span_count: z.number(), duration_ms: z.number() }),
+  differences: z
+    .array(
+      z.object({
+        path: z.string().describe('service:operation from the top, joined with " > "'),
+        depth: z.number(),
+        status: z.enum(['added', 'removed', 'changed', 'unchanged']).describe('added: only in B; removed: only in A'),
+        a: sideSchema,
+        b: sideSchema,
+        count_changed: z.boolean(),
+        duration_change: z.enum(['grew', 'shrank']).optional(),
+        delta_total_ms: z.number().describe('B total − A total'),
+      }),
+    )
+    .describe('Paths that differ, largest change of total duration first'),
+  differences_omitted: z.number(),
+  unchanged_paths: z.number(),
+});
+
+export const diffTracesTool = defineTool({
+  name: 'diff_traces',
+  title: 'Diff two traces',
+  description:
+    'Compares two traces (A, then B) span shape by span shape: spans are aligned by their path of service:operation from the root, repeated calls fold into a count, and each path shows count, total and mean duration on both sides: what was added, removed, called more or less often, grew or shrank (past min_relative_change and min_absolute_ms, so noise is not reported). Use it for a good trace vs a bad one, or before vs after a change.',
+  toolset: 'advanced',
+  input: z.object({
+    trace_id_a: traceIdInput.describe('Trace A, the reference (32 hex digits or a unique prefix)'),
+    trace_id_b: traceIdInput.describe('Trace B, compared with A'),
+    min_relative_change: z.number().min(0).max(100).optional().describe("A path's total duration must change by at least this fraction of A's (default 0.2)"),
+    min_absolute_ms: z.number().min(0).optional().describe('…and by at least this many ms (default 1)'),
+    backend: backendInput,
+    budget_tokens: budgetInput,
+  }),
+  output: outputSchema,
+  annotations: READ_ONLY,
+  async handler(input, { deps, budget }) {
+    const a = await loadTrace(deps, input.trace_id_a, input.backend);
+    const b = await loadTrace(deps, input.trace_id_b, input.backend);
+    const diff = diffTraces(a, b, {
+      ...(input.min_relative_change !== undefined ? { minRelativeChange: input.min_relative_change } : {}),
+      ...(input.min_absolute_ms !== undefined ? { minAbsoluteMs: input.min_absolute_ms } : {}),
+    });
+    const fitted = fitList(diff.differences, budget.chars * 0.45, jsonSize);
+    const structured = { ...diff, differences: fitted.items, differences_omitted: fitted.omitted };
+
+    const lines = [
+      `A ${diff.trace_id_a}: ${diff.a.span_count} spans, ${formatDuration(diff.a.duration_ms)}; B ${diff.trace_id_b}: ${diff.b.span_count} spans, ${formatDuration(diff.b.duration_ms)}.`,
+    ];
+    if (a.traceId === b.traceId) lines.push('Note: A and B are the same trace.');
+    const counts = { added: 0, removed: 0, changed: 0 };
+    for (const item of diff.differences) if (item.status !== 'unchanged') counts[item.status] += 1;
+    lines.push(
+      diff.differences.length === 0
+        ? `No differences past the thresholds (${diff.unchanged_paths} paths alike).`
+        : `${counts.added} paths added, ${counts.removed} removed, ${counts.changed} changed; ${diff.unchanged_paths} alike.`,
+    );
+    const textRoom = budget.chars * 0.4;
+    let used = 0;
+    let shown = 0;
+    for (const item of diff.differences) {
+      const line = `  ${describe(item)}`;
+      if (used + line.length > textRoom && shown > 0) break;
+      lines.push(line);
+      used += line.length + 1;
+      shown += 1;
+    }
+    if (shown < diff.differences.length) lines.push(`  … ${diff.differences.length - shown} more (structured differences${fitted.omitted ? `; ${fitted.omitted} left out there too: raise budget_tokens` : ''})`);
+    const top = diff.differences[0];
+    lines.push(
+      top
+        ? `Next: analyze_trace trace_id=${top.status === 'removed' ? diff.trace_id_a : diff.trace_id_b} to look at ${top.path.split(' > ').pop() ?? top.path} in context.`
+        : 'Next: the traces have the same shape and timing; compare more traces with detect_regressions.',
+    );
+    return { structured, text: lines.join('\n') };
+  },
+});
+
+function describe(item: z.infer<typeof outputSchema>['differences'][number]): string {
+  const side = (value: { count: number; total_ms: number }): string => `${value.count}× ${formatDuration(value.total_ms)}`;
+  const delta = `${item.delta_total_ms >= 0 ? '+' : '−'}${formatDuration(Math.abs(item.delta_total_ms))}`;
+  if (item.status === 'added') return `+ ${item.path}: added (${side(item.b)})`;
+  if (item.status === 'removed') return `- ${item.path}: removed (was ${side(item.a)})`;
+  const what = [item.count_changed ? `count ${item.a.count} → ${item.b.count}` : '', item.duration_change ?? ''].filter((part) => part).join(', ');
+  return `~ ${item.path}: ${what} (${side(item.a)} → ${side(item.b)}, ${delta})`;
+}

@@ -1,0 +1,111 @@
+import * as z from 'zod';
+import { OtelMcpError } from '../../../model/errors.js';
+import { DEFAULT_DURATION_HEADROOM, DEFAULT_MAX_ENUM_VALUES, inferSpecFromTraces, serializeSpecYaml } from '../../../spec/index.js';
+import { clipText, fitList, jsonSize } from '../../output-budget.js';
+import { defineTool } from '../../tool-definition.js';
+import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
+import { checkedSpecName, specFilesSchema, specNameInput, syncSpecFiles } from '../specs/spec-common.js';
+import { loadTraceIds, unavailableSchema } from './load-traces.js';
+
+/** 200 traces of 200 spans infer in well under a second (bench: 100 × 200 in tens of ms); past that, sample. */
+const MAX_TRACES = 200;
+
+const outputSchema = z.object({
+  name: z.string(),
+  trace_count: z.number().describe('Traces the spec was inferred from'),
+  span_count: z.number(),
+  spec: z.record(z.string(), z.unknown()).optional().describe('The inferred spec (valid input for define_trace_spec); absent when it did not fit the budget (then save it and read it with get_trace_spec)'),
+  spec_omitted: z.boolean(),
+  kept: z
+    .array(z.object({ path: z.string(), count: z.string(), max_duration_ms: z.number(), tags: z.array(z.string()), ordered_children: z.boolean() }))
+    .describe('Expected entries kept, by path'),
+  kept_omitted: z.number(),
+  dropped: z
+    .array(z.object({ path: z.string(), what: z.enum(['span', 'tag', 'order', 'count_range']), key: z.string().optional(), reason: z.string() }))
+    .describe('What varied between the traces or identifies one request, so it was left out'),
+  dropped_omitted: z.number(),
+  saved: z.object({ version: z.number(), created: z.boolean(), file: z.string().optional() }).optional().describe('Present when save was true'),
+  unavailable: unavailableSchema,
+  spec_files: specFilesSchema.optional(),
+});
+
+export const generateSpecFromTracesTool = defineTool({
+  name: 'generate_spec_from_traces',
+  title: 'Infer a spec from good traces',
+  description:
+    'Writes a trace spec from traces known to be good: keeps what held in all of them (each span shape with its service, operation and kind, nested under its parent; counts; the order of children when it never varied; constant or few-valued attributes as required_tags; a duration envelope of the slowest sample × duration_headroom) and drops what varied, ids, timestamps and transport details. Returns the spec as YAML plus what was kept and dropped; save: true stores it like define_trace_spec.',
+  toolset: 'advanced',
+  input: z.object({
+    trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).describe(`Good traces to learn from (ids or unique prefixes), 1..${MAX_TRACES}; more traces give tighter invariants`),
+    name: specNameInput.describe('Name of the spec to write'),
+    duration_headroom: z
+      .number()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe(`Each duration envelope is the slowest observed × this, rounded up (default ${DEFAULT_DURATION_HEADROOM})`),
+    max_enum_values: z.number().int().min(1).max(20).optional().describe(`An attribute with at most this many values becomes an 'in' list (default ${DEFAULT_MAX_ENUM_VALUES})`),
+    save: z.boolean().optional().describe('Store the spec as a new version (like define_trace_spec); default false: only show it'),
+    note: z.string().max(500).optional().describe('Kept with the stored version when save is true'),
+    backend: backendInput,
+    budget_tokens: budgetInput,
+  }),
+  output: outputSchema,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async handler(input, { deps, budget }) {
+    const name = checkedSpecName(input.name);
+    const loaded = await loadTraceIds(deps, input.trace_ids, input.backend);
+    if (loaded.traces.length === 0) {
+      const first = loaded.unavailable[0];
+      throw new OtelMcpError('NOT_FOUND', `none of the ${input.trace_ids.length} traces could be read${first ? ` (${first.trace_id}: ${first.error})` : ''}`, 'pass ids listed by get_traces or search_traces');
+    }
+    const inference = inferSpecFromTraces(loaded.traces, {
+      name,
+      ...(input.duration_headroom !== undefined ? { durationHeadroom: input.duration_headroom } : {}),
+      ...(input.max_enum_values !== undefined ? { maxEnumValues: input.max_enum_values } : {}),
+    });
+    const sync = input.save ? syncSpecFiles(deps) : { lines: [] as string[] };
+    const saved = input.save ? deps.specs.save(inference.spec, 'tool', input.note ?? `inferred from ${inference.traceCount} traces`) : undefined;
+
+    // The YAML goes in the text, the spec object in the structured part: each about a third of the budget.
+    const yaml = serializeSpecYaml(inference.spec);
+    const third = budget.chars / 3;
+    const specFits = jsonSize(inference.spec) <= third;
+    const keptFit = fitList(inference.kept, third * 0.4, jsonSize);
+    const droppedFit = fitList(inference.dropped, third * 0.6, jsonSize);
+    const structured: z.infer<typeof outputSchema> = {
+      name,
+      trace_count: inference.traceCount,
+      span_count: inference.spanCount,
+      ...(specFits ? { spec: inference.spec as unknown as Record<string, unknown> } : {}),
+      spec_omitted: !specFits,
+      kept: keptFit.items,
+      kept_omitted: keptFit.omitted,
+      dropped: droppedFit.items,
+      dropped_omitted: droppedFit.omitted,
+      ...(saved ? { saved: { version: saved.version.version, created: saved.created, ...(saved.file ? { file: saved.file } : {}) } } : {}),
+      unavailable: loaded.unavailable.slice(0, 20),
+      ...('files' in sync && sync.files ? { spec_files: sync.files } : {}),
+    };
+
+    const droppedSpans = inference.dropped.filter((item) => item.what === 'span');
+    const droppedTags = inference.dropped.filter((item) => item.what === 'tag').length;
+    const lines = [...sync.lines];
+    lines.push(
+      `Inferred ${name} from ${inference.traceCount} trace${inference.traceCount === 1 ? '' : 's'} (${inference.spanCount} spans): ${inference.kept.length} expected entries kept; dropped ${droppedSpans.length} span shapes that were not always present and ${droppedTags} attributes that varied or identify a request.`,
+    );
+    if (inference.kept.length === 0) lines.push('No span shape is common to every trace: pass traces of one kind of request (same root operation).');
+    if (inference.traceCount < 5) lines.push('Few traces: constants may be coincidences. More good traces give a more trustworthy spec.');
+    if (loaded.unavailable.length > 0) lines.push(`Not read (${loaded.unavailable.length}): ${loaded.unavailable.slice(0, 3).map((item) => `${item.trace_id}: ${item.error}`).join('; ')}`);
+    for (const item of droppedSpans.slice(0, 5)) lines.push(`  dropped ${item.path}: ${item.reason}`);
+    if (droppedSpans.length > 5) lines.push(`  … ${droppedSpans.length - 5} more dropped span shapes (structured dropped)`);
+    if (saved) lines.push(saved.created ? `Stored ${name} version ${saved.version.version}${saved.file ? ` (${saved.file})` : ''}.` : `${name} is unchanged: equal to version ${saved.version.version}.`);
+    lines.push('', clipText(yaml, Math.max(500, Math.floor(third))));
+    lines.push(
+      saved
+        ? `Next: compare_trace_to_spec trace_id=<id> spec_name=${name}, or validate_trace_collection over new traces.`
+        : `Next: review the YAML, then store it with define_trace_spec name=${name} (or call again with save: true).`,
+    );
+    return { structured, text: lines.join('\n') };
+  },
+});

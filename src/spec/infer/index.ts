@@ -1,0 +1,11 @@
+export {
+  DEFAULT_DURATION_HEADROOM,
+  DEFAULT_MAX_ENUM_VALUES,
+  inferSpecFromTraces,
+  roundUpForReading,
+  type DroppedItem,
+  type InferOptions,
+  type InferredEntry,
+  type SpecInference,
+} from './infer-spec.js';
+export { isIdLikeKey, isIdLikeValue } from './value-shape.js';

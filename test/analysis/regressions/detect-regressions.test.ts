@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { detectRegressions } from '../../../src/analysis/index.js';
+import type { Trace } from '../../../src/model/index.js';
+import { buildTrace, type SpanSketch } from '../../support/trace-builder.js';
+
+/** Mulberry32, seeded: the same samples on every run. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface RunShape {
+  queryMs?: number;
+  queries?: number;
+  extra?: SpanSketch[];
+  paymentFails?: boolean;
+}
+
+/** 30 traces of a small API; every duration is its nominal value ±20% (uniform noise). */
+function run(seed: number, shape: RunShape = {}, count = 30): Trace[] {
+  const rand = seeded(seed);
+  const noisy = (ms: number): number => ms * (0.8 + rand() * 0.4);
+  return Array.from({ length: count }, () =>
+    buildTrace({
+      name: 'GET /orders',
+      service: 'api',
+      durationMs: noisy(200),
+      children: [
+        ...Array.from({ length: shape.queries ?? 1 }, (_, index): SpanSketch => ({ name: 'SELECT orders', kind: 'client', startMs: 1 + index, durationMs: noisy(shape.queryMs ?? 100) })),
+        { name: 'payment.check', service: 'payments', startMs: 150, durationMs: noisy(20), status: shape.paymentFails ? 'error' : 'unset' },
+        ...(shape.extra ?? []),
+      ],
+    }),
+  );
+}
+
+describe('detectRegressions', () => {
+  it('finds a 30% slowdown of one operation over 30 samples, with medians, n, p and example traces', () => {
+    const report = detectRegressions(run(1), run(2, { queryMs: 130 }));
+    expect(report.regressions).toHaveLength(1);
+    const [shift] = report.regressions;
+    expect(shift).toMatchObject({ service: 'api', operation: 'SELECT orders', direction: 'slower' });
+    expect(shift?.baseline.n).toBe(30);
+    expect(shift?.current.n).toBe(30);
+    expect(shift?.shift_ratio).toBeGreaterThan(0.2);
+    expect(shift?.p_value).toBeLessThan(0.001);
+    expect(shift?.example_trace_ids).toHaveLength(3);
+    expect(report.structural).toEqual([]);
+  });
+
+  it('reports nothing for noise of the same spread with no shift', () => {
+    for (const seed of [3, 5, 7, 11, 13]) {
+      const report = detectRegressions(run(seed), run(seed + 100));
+      expect(report.regressions, `seed ${seed}`).toEqual([]);
+      expect(report.improvements, `seed ${seed}`).toEqual([]);
+      expect(report.structural, `seed ${seed}`).toEqual([]);
+    }
+  });
+
+  it('does not report a significant shift below the minimum effect size', () => {
+    // 5% slower: with 300 samples a side the test alone would flag it; the 10% minimum does not.
+    const report = detectRegressions(run(21, {}, 300), run(22, { queryMs: 105 }, 300));
+    expect(report.regressions).toEqual([]);
+    const lowered = detectRegressions(run(21, {}, 300), run(22, { queryMs: 105 }, 300), { minRelativeShift: 0.02 });
+    expect(lowered.regressions.map((item) => item.operation)).toEqual(['SELECT orders']);
+  });
+
+  it('reports a speed-up as an improvement, not a regression', () => {
+    const report = detectRegressions(run(1), run(2, { queryMs: 60 }));
+    expect(report.regressions).toEqual([]);
+    expect(report.improvements.map((item) => item.operation)).toEqual(['SELECT orders']);
+  });
+
+  it('reports an operation and a service that appeared, one that disappeared, a count that changed, and new errors', () => {
+    const extra: SpanSketch[] = [{ name: 'fraud.score', service: 'fraud', startMs: 180, durationMs: 5 }];
+    const baseline = run(1, { extra: [{ name: 'cache.get', kind: 'client', startMs: 0, durationMs: 1 }] });
+    const current = run(2, { queries: 4, extra, paymentFails: true });
+    const kinds = detectRegressions(baseline, current).structural.map((change) => `${change.kind} ${change.service}${change.operation ? `:${change.operation}` : ''}`);
+    expect(kinds.sort()).toEqual(
+      ['count_changed api:SELECT orders', 'new_errors payments:payment.check', 'operation_appeared fraud:fraud.score', 'operation_disappeared api:cache.get', 'service_appeared fraud'].sort(),
+    );
+    const count = detectRegressions(baseline, current).structural.find((change) => change.kind === 'count_changed');
+    expect(count?.detail).toBe('spans per trace: median 1 (range 1..1) in baseline → 4 (range 4..4) now');
+    expect(count?.example_trace_ids).toHaveLength(3);
+  });
+
+  it('does not judge an operation with fewer than 8 samples on a side', () => {
+    const report = detectRegressions(run(1, {}, 5), run(2, { queryMs: 200 }, 5));
+    expect(report.regressions).toEqual([]);
+    expect(report.not_judged).toContainEqual({ service: 'api', operation: 'SELECT orders', baseline_n: 5, current_n: 5 });
+  });
+
+  it('flags a current median above a spec envelope as a breach', () => {
+    const report = detectRegressions([], run(2, { queryMs: 130 }), {}, [
+      { path: 'GET /orders > SELECT orders', service: 'api', operation: 'SELECT orders', maxMs: 120 },
+      { path: 'GET /orders > payment.check', service: 'payments', operation: 'payment.check', maxMs: 50 },
+    ]);
+    expect(report.envelope_breaches.map((breach) => breach.operation)).toEqual(['SELECT orders']);
+    expect(report.envelope_breaches[0]?.current.median_ms).toBeGreaterThan(120);
+    expect(report.structural).toEqual([]);
+  });
+});

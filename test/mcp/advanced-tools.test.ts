@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Trace } from '../../src/model/index.js';
+import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
+import { startHarness, type Harness } from '../support/mcp-harness.js';
+import { checkoutTrace, goodCheckouts, seededRandom } from '../spec/infer/good-checkout-traces.js';
+
+/** 30 traces of one API call; `queryMs` is the nominal query time, every duration ±20% noise. */
+function apiRun(seed: number, queryMs: number, runId: string): Trace[] {
+  const rand = seededRandom(seed);
+  const noisy = (ms: number): number => ms * (0.8 + rand() * 0.4);
+  return Array.from({ length: 30 }, () =>
+    buildTrace({
+      name: 'GET /orders',
+      service: 'api',
+      durationMs: 300,
+      resourceAttributes: { 'otel_mcp.run_id': runId },
+      children: [
+        { name: 'SELECT orders', kind: 'client', startMs: 1, durationMs: noisy(queryMs), resourceAttributes: { 'otel_mcp.run_id': runId } },
+        { name: 'render', startMs: 200, durationMs: noisy(20), resourceAttributes: { 'otel_mcp.run_id': runId } },
+      ],
+    }),
+  );
+}
+
+describe('advanced tools through a real MCP client', () => {
+  let harness: Harness;
+  const training = goodCheckouts(20, 11);
+  const others = goodCheckouts(10, 12);
+  const defective = checkoutTrace(seededRandom(13), { withoutPayment: true });
+  const baselineRun = apiRun(21, 100, 'run-base');
+  const slowRun = apiRun(22, 130, 'run-slow');
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    // Move the fixtures to the present, or retention (7 days by default) would drop them on write.
+    const shift = BigInt(Date.now() - 60_000) * 1_000_000n - TRACE_START_NANOS;
+    for (const trace of [...training, ...others, defective, ...baselineRun, ...slowRun]) {
+      harness.app.store.writeSpans(trace.spans.map((span) => ({ ...span, startTimeUnixNano: span.startTimeUnixNano + shift, endTimeUnixNano: span.endTimeUnixNano + shift, events: [] })));
+    }
+  }, 60_000);
+  afterAll(async () => harness?.close());
+
+  it('infers a spec from 20 stored good traces, shows it as YAML, and saves one that other good traces pass', async () => {
+    const result = await harness.call('generate_spec_from_traces', {
+      trace_ids: training.map((trace) => trace.traceId),
+      name: 'checkout-inferred',
+      save: true,
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured.trace_count).toBe(20);
+    expect(result.structured.saved).toMatchObject({ version: 1, created: true });
+    expect(result.structured.spec.expected_spans[0].operation_name).toBe('POST /checkout');
+    expect(result.structured.dropped).toContainEqual(expect.objectContaining({ what: 'tag', key: 'enduser.id' }));
+    expect(result.text).toContain('name: checkout-inferred');
+    expect(result.text).toContain('payment.method: { in: [ card, paypal ] }');
+    expect(result.text).toMatch(/Next: compare_trace_to_spec/);
+
+    const collection = await harness.call('validate_trace_collection', { spec_name: 'checkout-inferred', trace_ids: others.map((trace) => trace.traceId) });
+    expect(collection.structured.passed, collection.text).toBe(10);
+    const bad = await harness.call('compare_trace_to_spec', { trace_id: defective.traceId, spec_name: 'checkout-inferred' });
+    expect(bad.structured.matches_specification).toBe(false);
+  });
+
+  it('shows an inferred spec without storing it, and the YAML is accepted by define_trace_spec', async () => {
+    const result = await harness.call('generate_spec_from_traces', { trace_ids: training.slice(0, 5).map((trace) => trace.traceId), name: 'checkout-draft', duration_headroom: 2 });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured.saved).toBeUndefined();
+    expect(result.text).toMatch(/Next: review the YAML, then store it with define_trace_spec/);
+    const listed = await harness.call('list_trace_specs');
+    expect(JSON.stringify(listed.structured)).not.toContain('checkout-draft');
+    const defined = await harness.call('define_trace_spec', { name: 'checkout-draft', specification: result.structured.spec });
+    expect(defined.isError, defined.text).toBe(false);
+  });
+
+  it('refuses to infer from traces that do not exist, naming the id and what to pass', async () => {
+    const result = await harness.call('generate_spec_from_traces', { trace_ids: ['ffffeeeeddddcccc'], name: 'nothing' });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain('ffffeeeeddddcccc');
+    expect(result.text).toMatch(/get_traces|search_traces/);
+  });
+
+  it('finds a 30% slowdown between two runs given by run id, with medians, n, p and example traces', async () => {
+    const result = await harness.call('detect_regressions', { baseline: { run_id: 'run-base' }, current_traces: { run_id: 'run-slow' } });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured.baseline.trace_count).toBe(30);
+    expect(result.structured.current.trace_count).toBe(30);
+    expect(result.structured.regressions).toHaveLength(1);
+    expect(result.structured.regressions[0]).toMatchObject({ service: 'api', operation: 'SELECT orders', direction: 'slower', baseline: { n: 30 }, current: { n: 30 } });
+    expect(result.structured.regressions[0].p_value).toBeLessThan(0.001);
+    expect(slowRun.map((trace) => trace.traceId)).toContain(result.structured.regressions[0].example_trace_ids[0]);
+    expect(result.text).toMatch(/slower api:SELECT orders: median/);
+    expect(result.text).toMatch(/Next: analyze_trace/);
+  });
+
+  it('reports no regression between two halves of the same run given by trace ids', async () => {
+    const result = await harness.call('detect_regressions', {
+      baseline: { trace_ids: baselineRun.slice(0, 15).map((trace) => trace.traceId) },
+      current: { trace_ids: baselineRun.slice(15).map((trace) => trace.traceId) },
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured.regressions).toEqual([]);
+    expect(result.structured.structural).toEqual([]);
+    expect(result.text).toContain('No regression found.');
+  });
+
+  it("judges current traces against a spec's duration envelopes given as baseline_spec", async () => {
+    await harness.call('define_trace_spec', {
+      name: 'orders-budget',
+      specification: { expected_spans: [{ operation_name: 'GET /orders', service_name: 'api', children: [{ operation_name: 'SELECT orders', service_name: 'api', expected_duration_ms: { max: 115 } }] }] },
+    });
+    const slow = await harness.call('detect_regressions', { baseline_spec: 'orders-budget', current_traces: { run_id: 'run-slow' } });
+    expect(slow.isError, slow.text).toBe(false);
+    expect(slow.structured.envelope_breaches).toHaveLength(1);
+    expect(slow.structured.envelope_breaches[0]).toMatchObject({ path: 'GET /orders > SELECT orders', max_ms: 115 });
+    const fine = await harness.call('detect_regressions', { baseline_spec: 'orders-budget', current_traces: { run_id: 'run-base' } });
+    expect(fine.structured.envelope_breaches).toEqual([]);
+  });
+
+  it('refuses a call without a baseline or with two kinds of trace set, saying what to pass', async () => {
+    const none = await harness.call('detect_regressions', { current_traces: { run_id: 'run-slow' } });
+    expect(none.isError).toBe(true);
+    expect(none.text).toContain('baseline_spec');
+    const both = await harness.call('detect_regressions', { baseline: { run_id: 'run-base', trace_ids: [baselineRun[0]?.traceId] }, current_traces: { run_id: 'run-slow' } });
+    expect(both.isError).toBe(true);
+    expect(both.text).toMatch(/exactly one of trace_ids, run_id or time_range/);
+  });
+
+  it('diffs a good trace and one without its payment call: removed path, and nothing reported for the alike paths', async () => {
+    const good = training[0] as Trace;
+    const result = await harness.call('diff_traces', { trace_id_a: good.traceId, trace_id_b: defective.traceId, min_relative_change: 10 });
+    expect(result.isError, result.text).toBe(false);
+    const removed = (result.structured.differences as { path: string; status: string }[]).filter((item) => item.status === 'removed').map((item) => item.path);
+    expect(removed).toContain('frontend:POST /checkout > payment-service:payment.charge');
+    expect(result.text).toMatch(/- frontend:POST \/checkout > payment-service:payment.charge: removed/);
+    expect(result.text).toMatch(/Next: /);
+  });
+});
