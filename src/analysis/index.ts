@@ -52,3 +52,15 @@ export { formatDuration } from './render/format-duration.js';
 
 export * from './regressions/index.js';
 export { diffTraces, type DiffSide, type DiffStatus, type PathDiff, type TraceDiff, type TraceDiffOptions } from './trace-diff.js';
+export {
+  buildTransactionPicture,
+  outgoingLinks,
+  valueCarriers,
+  type FoundBy,
+  type LinkConnection,
+  type SpanPoint,
+  type TransactionMember,
+  type TransactionPicture,
+  type ValueCarrier,
+} from './transaction-picture.js';
+export * from './trends/index.js';

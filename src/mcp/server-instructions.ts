@@ -31,6 +31,12 @@ export function serverInstructions(registered: ReadonlySet<string>): string {
   if (has('analyze_trace')) {
     lines.push('analyze_trace explains where time goes and what failed; detect_performance_issues finds N+1 queries, sequential calls and slow queries.');
   }
+  const across = [
+    has('correlate_distributed_traces') ? 'correlate_distributed_traces follows one order or request id through every trace and service' : '',
+    has('detect_regressions') ? 'detect_regressions compares a baseline with current traces' : '',
+    has('analyze_performance_trends') ? "analyze_performance_trends shows a service's latency and errors over days" : '',
+  ].filter((part) => part);
+  if (across.length > 0) lines.push(`Across traces: ${across.join('; ')}.`);
   lines.push(
     '',
     'Answers are bounded (budget_tokens); when something is cut the answer says so and gives a cursor. Trace ids may be unique prefixes. Tools take `backend` to read from a configured Jaeger, Zipkin or Tempo instead of the embedded store.',

@@ -1,5 +1,7 @@
 import type { Config } from '../config/config-schema.js';
 import type { LogRecord } from '../model/log-record.js';
+import type { RollupBucket, RollupQuery } from '../store/rollup-reader.js';
+import type { LinkInto, ValueMatches, ValueQuery } from '../store/index.js';
 import type { SessionBook } from '../workflow/dev-sessions.js';
 import type { RunExecutor } from '../workflow/execute-run.js';
 import type { SpecCatalog } from '../workflow/spec-library.js';
@@ -26,6 +28,12 @@ export interface EmbeddedQueries {
   resolveTraceIdPrefix(prefix: string, limit: number): string[];
   getLogs(query: { traceId: string; spanId?: string; limit: number }): LogRecord[];
   listServices(): ServiceReport[];
+  /** Per-operation rollups of a service merged into buckets (analyze_performance_trends); never raw spans. */
+  operationRollups(query: RollupQuery): RollupBucket[];
+  /** Spans carrying a value (a business transaction's id) under the given or any identifier-like key. */
+  findAttributeValue(query: ValueQuery): ValueMatches;
+  /** Spans of other traces whose links point into `traceId` (the reverse of a span link). */
+  findLinksInto(traceId: string, limit: number): LinkInto[];
 }
 
 /** Everything a tool handler may use; built once by the server and passed in (no globals). */

@@ -6,3 +6,4 @@ export type { RetentionPolicy, RetentionResult } from './retention.js';
 export type { LogQuery } from './log-store.js';
 export type { SearchPlan } from './trace-search.js';
 export { INDEXED_VALUE_MAX_LENGTH } from './attribute-values.js';
+export type { LinkInto, ValueMatch, ValueMatches, ValueQuery } from './transaction-lookup.js';

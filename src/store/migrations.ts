@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { OtelMcpError } from '../model/errors.js';
+import { migrateOperationRollups } from './rollup-schema.js';
 import { SESSION_SCHEMA } from './session-schema.js';
+import { SPAN_LINKS_BACKFILL, SPAN_LINKS_SCHEMA } from './span-links-schema.js';
 import { SPEC_SCHEMA } from './spec-schema.js';
 import { TRACE_SCHEMA } from './trace-schema.js';
 
@@ -24,6 +26,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'traces', up: TRACE_SCHEMA },
   { version: 2, name: 'trace_specs', up: SPEC_SCHEMA },
   { version: 3, name: 'dev_sessions', up: SESSION_SCHEMA },
+  { version: 4, name: 'span_links', up: SPAN_LINKS_SCHEMA + SPAN_LINKS_BACKFILL },
+  { version: 5, name: 'operation_rollups', up: migrateOperationRollups },
 ];
 
 /** Recorded beside `user_version` so a data dir written by a build with other steps is refused, not misread. */

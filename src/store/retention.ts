@@ -61,10 +61,15 @@ export class Retention {
            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?))`,
       ),
       deleteSpans: db.prepare('DELETE FROM spans WHERE trace_ref = ?'),
+      deleteLinks: db.prepare('DELETE FROM span_links WHERE trace_ref = ?'),
       deleteTrace: db.prepare('DELETE FROM traces WHERE id = ?'),
       deleteTraceLogs: db.prepare('DELETE FROM logs WHERE trace_id = ?'),
       uncountOperation: db.prepare('UPDATE operations SET span_count = max(span_count - ?, 0) WHERE id = ?'),
       logCount: db.prepare('SELECT count(*) FROM logs').pluck(),
+      // By age only: rollups outlive spans deleted by count (a seek per operation on the key).
+      deleteOldRollups: db.prepare(
+        'DELETE FROM operation_rollups WHERE operation_id IN (SELECT id FROM operations) AND minute < ?',
+      ),
       deleteOldLogs: db.prepare(
         `DELETE FROM logs WHERE id IN (SELECT id FROM logs INDEXED BY logs_by_age
            WHERE max(time_ns, observed_time_ns) < ? ORDER BY max(time_ns, observed_time_ns) LIMIT ?)`,
@@ -122,6 +127,7 @@ export class Retention {
       if (!result.complete || due.length < rows.length) break;
     }
     result.deletedLogs += this.enforceOnLogs(cutoffNs);
+    if (cutoffNs !== undefined) this.statements.deleteOldRollups.run(cutoffNs / 60_000_000_000n);
     return result;
   }
 
@@ -150,6 +156,7 @@ export class Retention {
     }
     if (entries.length > 0) this.statements.deleteAttributes.run(JSON.stringify(entries));
     this.statements.deleteSpans.run(traceRef);
+    this.statements.deleteLinks.run(traceRef);
     this.statements.deleteTrace.run(traceRef);
     const logs = this.statements.deleteTraceLogs.run(traceId).changes;
     for (const [id, count] of operations) this.statements.uncountOperation.run(count, id);

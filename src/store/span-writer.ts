@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { InstrumentationScope, Resource, Span } from '../model/span.js';
 import { indexValue, type IndexValue } from './attribute-values.js';
 import type { IdRegistry } from './id-registry.js';
+import { RollupBatch, RollupWriter } from './rollup-writer.js';
 import { bucketOf } from './span-buckets.js';
 import { encodeSpanBody, kindNumber, statusNumber } from './span-codec.js';
 import { checkSpans } from './span-validation.js';
@@ -41,6 +42,7 @@ interface TraceRow {
 export class SpanWriter {
   private readonly statements;
   private readonly writeBatch: (spans: readonly Span[]) => SpansWritten;
+  private readonly rollups: RollupWriter;
 
   constructor(
     db: Database.Database,
@@ -73,10 +75,15 @@ export class SpanWriter {
         `INSERT INTO span_attributes (bucket, key_id, value, span_ref)
          SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)`,
       ),
+      insertLinks: db.prepare(
+        `INSERT OR IGNORE INTO span_links (linked_trace_id, trace_ref, span_id, linked_span_id)
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)`,
+      ),
       countOperation: db.prepare(
         'UPDATE operations SET span_count = span_count + ?, last_seen_ns = max(last_seen_ns, ?) WHERE id = ?',
       ),
     };
+    this.rollups = new RollupWriter(db);
     this.writeBatch = db.transaction((spans: readonly Span[]) => this.store(spans));
   }
 
@@ -88,6 +95,7 @@ export class SpanWriter {
       return this.writeBatch(spans);
     } catch (error) {
       this.ids.forget();
+      this.rollups.forget();
       throw error;
     }
   }
@@ -97,6 +105,8 @@ export class SpanWriter {
     const scopeIds = new Map<InstrumentationScope, number>();
     const operations = new Map<number, { count: number; lastSeen: bigint }>();
     const attributeRows: [number, number, IndexValue, number][] = [];
+    const linkRows: [string, number, string, string][] = [];
+    const rollups = new RollupBatch();
     const written: SpansWritten = { spanCount: 0, traceIds: [], runs: [] };
     const runs = new Map<string, { runId: string; traceIds: string[]; spanCount: number }>();
 
@@ -122,6 +132,7 @@ export class SpanWriter {
           scopeIds.set(span.scope, scopeId);
         }
         const operationId = this.ids.operationId(span.serviceName, span.name, kindNumber(span.kind));
+        const statusCode = statusNumber(span.status.code);
         const body = encodeSpanBody(span);
         const result = this.statements.insertSpan.run(
           traceRef,
@@ -130,7 +141,7 @@ export class SpanWriter {
           operationId,
           span.startTimeUnixNano,
           span.endTimeUnixNano,
-          statusNumber(span.status.code),
+          statusCode,
           span.status.message ?? null,
           span.traceState ?? null,
           span.flags ?? null,
@@ -146,12 +157,14 @@ export class SpanWriter {
         );
         if (result.changes === 0) continue; // the same span id again in this trace: already stored
         stored.push(span);
+        rollups.add(operationId, span.startTimeUnixNano, span.endTimeUnixNano, statusCode);
         const spanRef = Number(result.lastInsertRowid);
         const bucket = bucketOf(spanRef);
         for (const key in span.attributes) {
           const value = indexValue(span.attributes[key] as Span['attributes'][string]);
           attributeRows.push([bucket, this.ids.keyId(key), value, spanRef]);
         }
+        for (const link of span.links) linkRows.push([link.traceId, traceRef, span.spanId, link.spanId]);
         const operation = operations.get(operationId);
         if (!operation) operations.set(operationId, { count: 1, lastSeen: span.endTimeUnixNano });
         else {
@@ -184,6 +197,8 @@ export class SpanWriter {
       written.traceIds.push(traceId);
     }
     if (attributeRows.length > 0) this.statements.insertAttributes.run(JSON.stringify(attributeRows));
+    if (linkRows.length > 0) this.statements.insertLinks.run(JSON.stringify(linkRows));
+    this.rollups.write(rollups);
     for (const [id, operation] of operations)
       this.statements.countOperation.run(operation.count, operation.lastSeen, id);
     written.runs = [...runs.values()];

@@ -9,11 +9,13 @@ import { IdRegistry } from './id-registry.js';
 import { LogStore, type LogQuery } from './log-store.js';
 import { MIGRATIONS, applyMigrations, checkMigrated, type Migration } from './migrations.js';
 import { Retention, type RetentionPolicy, type RetentionResult } from './retention.js';
+import { RollupReader, type RollupBucket, type RollupQuery } from './rollup-reader.js';
 import { openConnection, type Durability } from './sqlite-connection.js';
 import { kindName } from './span-codec.js';
 import { SpanWriter, type SpansWritten } from './span-writer.js';
 import { DEFAULT_CANDIDATE_LIMIT, TraceSearch, type SearchPlan } from './trace-search.js';
 import { TraceReader } from './trace-reader.js';
+import { TransactionLookup, type LinkInto, type ValueMatches, type ValueQuery } from './transaction-lookup.js';
 
 /** Where the store reports what no caller sees: retention runs, a listener that threw, a failed cleanup. */
 export type StoreLog = (message: string) => void;
@@ -82,7 +84,9 @@ export class TraceStore {
   private readonly logs: LogStore;
   private readonly reader: TraceReader;
   private readonly search: TraceSearch;
+  private readonly transactions: TransactionLookup;
   private readonly retention: Retention;
+  private readonly rollups: RollupReader;
   private readonly listeners = new Set<SpansWrittenListener>();
   private readonly statements;
   private readonly now: () => number;
@@ -120,6 +124,8 @@ export class TraceStore {
         options.searchCandidateLimit ?? DEFAULT_CANDIDATE_LIMIT,
       );
       this.retention = new Retention(this.db, this.ids, options.retention);
+      this.rollups = new RollupReader(this.db);
+      this.transactions = new TransactionLookup(this.db);
       this.statements = {
         services: this.db
           .prepare(
@@ -184,6 +190,18 @@ export class TraceStore {
     return guard(() => this.reader.resolveTraceIdPrefix(prefix, limit), 'resolve a trace id prefix');
   }
 
+  /** Spans carrying `query.value` under an identifier-like key (a business transaction's id). */
+  findAttributeValue(query: ValueQuery): ValueMatches {
+    this.open();
+    return guard(() => this.transactions.findValue(query), 'search an attribute value');
+  }
+
+  /** Spans of other traces that link into `traceId` (a consumer pointing at its producer). */
+  findLinksInto(traceId: string, limit: number): LinkInto[] {
+    this.open();
+    return guard(() => this.transactions.linksInto(traceId, limit), 'read span links');
+  }
+
   findTraces(query: TraceQuery): TraceSummary[] {
     this.open();
     return guard(() => this.search.findTraces(query), 'search traces');
@@ -222,6 +240,12 @@ export class TraceStore {
       }[];
       return rows.map((row) => ({ name: row.name, spanKind: kindName(row.kind), spanCount: row.spanCount }));
     }, 'list operations');
+  }
+
+  /** Per-operation rollups (counts, errors, durations, histograms) of a service, merged into buckets. */
+  operationRollups(query: RollupQuery): RollupBucket[] {
+    this.open();
+    return guard(() => this.rollups.read(query), 'read operation rollups');
   }
 
   getLogs(query: LogQuery): LogRecord[] {

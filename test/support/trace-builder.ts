@@ -32,7 +32,8 @@ let traceCounter = 0;
 
 export function nextTraceId(): string {
   traceCounter += 1;
-  return traceCounter.toString(16).padStart(32, 'a');
+  // A fixed leading digit, then zero padding: padding with a hex digit made 0xa and 0xaa the same id.
+  return `a${traceCounter.toString(16).padStart(31, '0')}`;
 }
 
 /** Builds a trace from one or more root sketches (several roots model orphans and fragments). */

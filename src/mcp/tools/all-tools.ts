@@ -24,6 +24,8 @@ import { suggestNextStepsTool } from './workflow/suggest-next-steps.js';
 import { generateSpecFromTracesTool } from './advanced/generate-spec-from-traces.js';
 import { detectRegressionsTool } from './advanced/detect-regressions.js';
 import { diffTracesTool } from './advanced/diff-traces.js';
+import { analyzePerformanceTrendsTool } from './advanced/analyze-performance-trends.js';
+import { correlateDistributedTracesTool } from './advanced/correlate-distributed-traces.js';
 
 /** Every tool otel-mcp offers; the registry filters them by the enabled toolsets. */
 export const allTools: AnyTool[] = [
@@ -52,4 +54,6 @@ export const allTools: AnyTool[] = [
   generateSpecFromTracesTool,
   detectRegressionsTool,
   diffTracesTool,
+  analyzePerformanceTrendsTool,
+  correlateDistributedTracesTool,
 ];

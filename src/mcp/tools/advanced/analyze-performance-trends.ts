@@ -1,0 +1,310 @@
+import * as z from 'zod';
+import {
+  MAX_BUCKETS,
+  PERCENTILE_RELATIVE_ERROR,
+  bucketCount,
+  chooseBucketMs,
+  formatBucket,
+  formatInstant,
+  readTrends,
+  smallestBucketMs,
+  roundMs,
+  rowsFromSummaries,
+  type OperationTrend,
+  type TrendBucket,
+  type TrendRow,
+} from '../../../analysis/index.js';
+import { OtelMcpError, invalidArgument } from '../../../model/errors.js';
+import type { TraceBackend } from '../../../backends/trace-backend.js';
+import { jsonSize } from '../../output-budget.js';
+import { TIME_RANGE_HELP, parseTimeRange } from '../../time-range.js';
+import { READ_ONLY, defineTool } from '../../tool-definition.js';
+import type { ToolDeps } from '../../tool-deps.js';
+import { backendInput, budgetInput } from '../common-inputs.js';
+import { nearestNames } from '../nearest-names.js';
+
+/** Traces a backend is asked for: 1,000 summaries are one page of most APIs and a few hundred KB. */
+const SUMMARY_LIMIT = 1000;
+const MINUTE_MS = 60_000;
+const BUCKET_UNITS: Record<string, number> = { s: 1000, m: MINUTE_MS, h: 3_600_000, d: 86_400_000 };
+const ERROR_PERCENT = Math.round(PERCENTILE_RELATIVE_ERROR * 1000) / 10;
+
+const bucketSchema = z.object({
+  start: z.string().describe('UTC start, minute precision'),
+  count: z.number(),
+  per_min: z.number().describe('Spans per minute over the part of the bucket inside the period'),
+  error_rate: z.number(),
+  p50_ms: z.number().optional(),
+  p95_ms: z.number().optional(),
+  p99_ms: z.number().optional(),
+});
+
+const operationSchema = z.object({
+  operation: z.string(),
+  span_kind: z.string().optional(),
+  reading: z.string().describe('One line: stable / rising / falling (from X to Y ms since T), error rate, gaps'),
+  latency: z.enum(['rising', 'falling', 'stable', 'too_few_spans']),
+  error_trend: z.enum(['rising', 'falling', 'stable', 'too_few_spans']),
+  change: z.object({ percentile: z.enum(['p50', 'p95']), from_ms: z.number(), to_ms: z.number(), since: z.string() }).optional(),
+  span_count: z.number(),
+  error_rate: z.number(),
+  per_min: z.number().describe('Mean spans per minute over the period'),
+  p50_ms: z.number().optional(),
+  p95_ms: z.number().optional(),
+  p99_ms: z.number().optional(),
+  buckets: z.array(bucketSchema).optional().describe('Absent when left out to fit the budget (stable operations lose theirs first)'),
+});
+
+const outputSchema = z.object({
+  service_name: z.string(),
+  backend: z.string(),
+  source: z.enum(['rollups', 'trace_summaries']),
+  period: z.object({ start: z.string(), end: z.string() }),
+  bucket: z.string(),
+  bucket_count: z.number(),
+  percentile_error: z.number().describe('Percentiles are within ± this fraction of the exact value (log-scale histograms)'),
+  sample: z
+    .object({ traces: z.number(), capped: z.boolean(), root_operations_only: z.literal(true), other_root_traces: z.number() })
+    .optional()
+    .describe('With a backend other than embedded: the newest trace summaries read, and only their root operations'),
+  operations: z.array(operationSchema).describe('Notable trends first, then by span count'),
+  operations_total: z.number(),
+  operations_omitted: z.number(),
+  buckets_omitted_for: z.number().describe('Operations shown without their buckets to fit the budget'),
+  truncated: z.boolean(),
+  next_steps: z.array(z.string()),
+});
+
+type Output = z.infer<typeof outputSchema>;
+type OperationOut = z.infer<typeof operationSchema>;
+
+export const analyzePerformanceTrendsTool = defineTool({
+  name: 'analyze_performance_trends',
+  title: 'Latency, throughput and error-rate trends of a service',
+  description:
+    `Per operation of a service over a period (default 7d): p50/p95/p99, throughput and error rate per time bucket (chosen from the period, ~30 buckets: 1h → 5m, 24h → 1h, 7d → 6h; or given), with a one-line reading: stable, rising/falling from X to Y ms since T, error rate rising, gaps in traffic, or too few spans to say. A trend compares the first and last thirds of the buckets (≥ 20% and ≥ 1 ms, most bucket pairs agreeing). ` +
+    `Embedded store: read from per-minute rollups kept on ingest (never raw spans); percentiles within ±${ERROR_PERCENT}%; rollups outlive spans deleted by the span-count limit, not the age limit. Other backends: the newest ${SUMMARY_LIMIT} trace summaries, root operations only.`,
+  toolset: 'advanced',
+  input: z.object({
+    service_name: z.string().min(1).describe('The service (resource service.name); see list_services'),
+    time_period: z
+      .union([z.string(), z.object({ start: z.string().optional(), end: z.string().optional() })])
+      .optional()
+      .describe("The period: '7d' (default), '24h', '1h', 'last_30_days', ISO 'START..END' or {start, end}"),
+    bucket: z.string().optional().describe("Bucket size, e.g. '5m', '1h', '6h', '1d' (embedded: whole minutes, ≥ 1m); at most 500 buckets. Default: chosen from the period"),
+    operation: z.string().min(1).optional().describe('Only this operation (span name)'),
+    backend: backendInput,
+    budget_tokens: budgetInput,
+  }),
+  output: outputSchema,
+  annotations: READ_ONLY,
+  async handler(input, { deps, budget }) {
+    const nowMs = deps.now().getTime();
+    const period = input.time_period ?? '7d';
+    const futureStart = startOf(period);
+    if (futureStart !== undefined && futureStart > nowMs) {
+      throw invalidArgument(`the period starts at ${new Date(futureStart).toISOString()}, in the future`, `trends cover the past: pass a period ending now or earlier, ${TIME_RANGE_HELP}`);
+    }
+    const window = parseTimeRange(period, deps.now());
+    const startMs = Number(window.startUnixNano / 1_000_000n);
+    if (startMs >= nowMs) {
+      throw invalidArgument(`the period starts at ${new Date(startMs).toISOString()}, in the future`, `trends cover the past: pass a period ending now or earlier, ${TIME_RANGE_HELP}`);
+    }
+    const endMs = Math.min(nowMs, Number(window.endUnixNano / 1_000_000n));
+    if (endMs <= startMs) throw invalidArgument('the period is empty', `pass ${TIME_RANGE_HELP}`);
+    const backend = deps.backends.get(input.backend);
+    const embedded = backend.kind === 'embedded';
+    const bucketMs = input.bucket === undefined ? chooseBucketMs(endMs - startMs) : parseBucket(input.bucket, embedded);
+    const buckets = bucketCount(startMs, endMs, bucketMs);
+    if (buckets > MAX_BUCKETS) {
+      throw invalidArgument(`bucket ${input.bucket} makes ${buckets} buckets over this period; at most ${MAX_BUCKETS}`, `use a bucket of at least ${formatBucket(smallestBucketMs(startMs, endMs))} (or omit bucket to have one chosen)`);
+    }
+    await checkService(deps, backend, input.service_name, embedded);
+
+    let rows: TrendRow[];
+    let sample: Output['sample'];
+    if (embedded) {
+      rows = deps.embedded.operationRollups({
+        serviceName: input.service_name,
+        ...(input.operation !== undefined ? { operationName: input.operation } : {}),
+        startMs,
+        endMs,
+        bucketMinutes: bucketMs / MINUTE_MS,
+      });
+    } else {
+      // With an operation, ask for traces that contain it: a sample of that operation, not of all traffic.
+      const summaries = await backend.findTraces({ serviceName: input.service_name, ...(input.operation !== undefined ? { operationName: input.operation } : {}), window: { startUnixNano: BigInt(startMs) * 1_000_000n, endUnixNano: BigInt(endMs) * 1_000_000n }, limit: SUMMARY_LIMIT });
+      const fromSummaries = rowsFromSummaries(summaries, input.service_name, bucketMs);
+      rows = input.operation !== undefined ? fromSummaries.rows.filter((row) => row.operation === input.operation) : fromSummaries.rows;
+      sample = { traces: fromSummaries.used, capped: summaries.length >= SUMMARY_LIMIT, root_operations_only: true, other_root_traces: fromSummaries.otherRoots };
+    }
+    if (input.operation !== undefined && rows.length === 0) await checkOperation(backend, input.service_name, input.operation);
+
+    const trends = readTrends(rows, { startMs, endMs, bucketMs });
+    const structured = fit(trends, budget.chars * 0.7, {
+      service_name: input.service_name,
+      backend: backend.name,
+      source: embedded ? 'rollups' : 'trace_summaries',
+      period: { start: formatInstant(startMs), end: formatInstant(endMs) },
+      bucket: formatBucket(bucketMs),
+      bucket_count: buckets,
+      percentile_error: Math.round(PERCENTILE_RELATIVE_ERROR * 1000) / 1000,
+      ...(sample ? { sample } : {}),
+    }, endMs - startMs);
+    structured.next_steps = nextSteps(structured, trends, input.service_name, bucketMs);
+    return { structured, text: renderText(structured, budget.chars * 0.3) };
+  },
+});
+
+/** The start of an absolute period, when it has one (to name a future start before the range parser objects to it). */
+function startOf(period: string | { start?: string | undefined; end?: string | undefined }): number | undefined {
+  const text = typeof period === 'string' ? (period.includes('..') ? period.split('..')[0] : undefined) : period.start;
+  const ms = text === undefined || !/^\d{4}-\d{2}-\d{2}/.test(text.trim()) ? Number.NaN : Date.parse(text.trim());
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function parseBucket(text: string, embedded: boolean): number {
+  const match = /^\s*(\d+)\s*([smhd])\s*$/i.exec(text);
+  const unit = match ? BUCKET_UNITS[(match[2] as string).toLowerCase()] : undefined;
+  const bucketMs = match && unit !== undefined ? Number(match[1]) * unit : Number.NaN;
+  if (!(bucketMs > 0)) throw invalidArgument(`bucket '${text}' is not understood`, "use a number and a unit s, m, h or d: '5m', '1h', '6h', '1d'");
+  if (embedded && bucketMs % MINUTE_MS !== 0) {
+    throw invalidArgument(`bucket '${text}' is not a whole number of minutes`, "the embedded store keeps per-minute rollups: use '1m' or more, in whole minutes ('5m', '1h')");
+  }
+  if (bucketMs < 1000) throw invalidArgument(`bucket '${text}' is under a second`, "use '1s' or more");
+  return bucketMs;
+}
+
+async function checkService(deps: ToolDeps, backend: TraceBackend, service: string, embedded: boolean): Promise<void> {
+  const services = embedded ? deps.embedded.listServices().map((item) => item.name) : await backend.listServices();
+  if (services.includes(service)) return;
+  throw new OtelMcpError(
+    'NOT_FOUND',
+    `no service '${service}' in backend '${backend.name}'`,
+    services.length === 0 ? 'no service has sent traces yet; see get_otlp_endpoint' : `did you mean ${nearestNames(service, services).join(', ')}? (list_services shows all)`,
+  );
+}
+
+async function checkOperation(backend: TraceBackend, service: string, operation: string): Promise<void> {
+  const names = [...new Set((await backend.listOperations(service)).map((item) => item.name))];
+  if (names.includes(operation)) return;
+  throw new OtelMcpError('NOT_FOUND', `service '${service}' has no operation '${operation}'`, names.length === 0 ? 'list_operations shows its operations' : `did you mean ${nearestNames(operation, names).join(', ')}? (list_operations shows all)`);
+}
+
+/**
+ * What fits: notable operations with their buckets (within 60% of the budget), then the summaries of
+ * the rest in rank order, then buckets of stable operations while room is left. So bucket detail of
+ * stable operations goes before any operation does.
+ */
+function fit(trends: OperationTrend[], maxChars: number, head: Omit<Output, 'operations' | 'operations_total' | 'operations_omitted' | 'buckets_omitted_for' | 'truncated' | 'next_steps'>, periodMs: number): Output {
+  const summaries = trends.map((trend) => operationOut(trend, periodMs));
+  const details = trends.map((trend) => trend.series.buckets.map(bucketOut));
+  const summaryCost = summaries.map((item) => jsonSize(item) + 1);
+  const detailCost = details.map((detail) => jsonSize(detail) + 12);
+  const room = maxChars - jsonSize(head);
+  let used = 0;
+  trends.forEach((trend, index) => {
+    if (!trend.reading.notable || used + (detailCost[index] as number) + (summaryCost[index] as number) > room * 0.6) return;
+    (summaries[index] as OperationOut).buckets = details[index] as OperationOut['buckets'];
+    used += detailCost[index] as number;
+  });
+  let kept = 0;
+  for (const cost of summaryCost) {
+    if (used + cost > room && kept > 0) break;
+    used += cost;
+    kept += 1;
+  }
+  for (let index = 0; index < kept; index += 1) {
+    const item = summaries[index] as OperationOut;
+    if (item.buckets || used + (detailCost[index] as number) > room) continue;
+    item.buckets = details[index] as OperationOut['buckets'];
+    used += detailCost[index] as number;
+  }
+  const operations = summaries.slice(0, kept);
+  const withoutBuckets = operations.filter((item) => !item.buckets).length;
+  return {
+    ...head,
+    operations,
+    operations_total: trends.length,
+    operations_omitted: trends.length - kept,
+    buckets_omitted_for: withoutBuckets,
+    truncated: kept < trends.length || withoutBuckets > 0,
+    next_steps: [],
+  };
+}
+
+function operationOut({ series, reading }: OperationTrend, periodMs: number): OperationOut {
+  const change = reading.latencyChange;
+  return {
+    operation: series.operation,
+    ...(series.spanKind !== undefined ? { span_kind: series.spanKind } : {}),
+    reading: reading.line,
+    latency: reading.latency,
+    error_trend: reading.errorRate,
+    ...(change ? { change: { percentile: change.percentile, from_ms: roundMs(change.from), to_ms: roundMs(change.to), since: formatInstant(change.sinceMs) } } : {}),
+    span_count: series.spanCount,
+    error_rate: rate(series.spanCount > 0 ? series.errorCount / series.spanCount : 0),
+    per_min: roundMs(series.spanCount / (periodMs / MINUTE_MS)),
+    ...(series.p50Ms !== undefined ? { p50_ms: roundMs(series.p50Ms) } : {}),
+    ...(series.p95Ms !== undefined ? { p95_ms: roundMs(series.p95Ms) } : {}),
+    ...(series.p99Ms !== undefined ? { p99_ms: roundMs(series.p99Ms) } : {}),
+  };
+}
+
+function bucketOut(bucket: TrendBucket): z.infer<typeof bucketSchema> {
+  return {
+    start: formatInstant(bucket.startMs),
+    count: bucket.spanCount,
+    per_min: roundMs(bucket.perMinute),
+    error_rate: rate(bucket.errorRate),
+    ...(bucket.p50Ms !== undefined ? { p50_ms: roundMs(bucket.p50Ms) } : {}),
+    ...(bucket.p95Ms !== undefined ? { p95_ms: roundMs(bucket.p95Ms) } : {}),
+    ...(bucket.p99Ms !== undefined ? { p99_ms: roundMs(bucket.p99Ms) } : {}),
+  };
+}
+
+function rate(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}
+
+function nextSteps(out: Output, trends: OperationTrend[], service: string, bucketMs: number): string[] {
+  const steps: string[] = [];
+  const slow = trends.find((trend) => trend.reading.latencyChange?.direction === 'rising');
+  if (slow?.reading.latencyChange) {
+    const change = slow.reading.latencyChange;
+    const start = new Date(change.sinceMs).toISOString();
+    const end = new Date(change.sinceMs + bucketMs).toISOString();
+    steps.push(
+      `search_traces query={service_name: '${service}', operation_name: '${slow.series.operation}', min_duration_ms: ${roundMs(change.to)}, time_range: '${start}..${end}'} to open slow traces from when it changed`,
+    );
+  }
+  const failing = trends.find((trend) => trend.reading.errorChange?.direction === 'rising');
+  if (failing) steps.push(`search_traces query={service_name: '${service}', operation_name: '${failing.series.operation}', status: 'error'} to see the new errors`);
+  if (out.truncated) steps.push(`pass operation: '<name>' for one operation's buckets, or raise budget_tokens`);
+  if (out.sample?.capped) steps.push('only the newest traces were read: narrow time_period for a full sample');
+  if (steps.length === 0) steps.push('nothing moved: detect_regressions compares two specific runs if a change is suspected');
+  return steps;
+}
+
+function renderText(out: Output, maxChars: number): string {
+  const lines: string[] = [];
+  const source = out.sample
+    ? `a sample of ${out.sample.traces} traces (root operations only${out.sample.capped ? `, the newest ${SUMMARY_LIMIT}: limit reached` : ''})`
+    : `per-minute rollups, percentiles ±${ERROR_PERCENT}%`;
+  lines.push(`${out.service_name} on ${out.backend}, ${out.period.start} to ${out.period.end}, ${out.bucket_count} buckets of ${out.bucket}, from ${source}: ${out.operations_total} operation${out.operations_total === 1 ? '' : 's'}.`);
+  if (out.operations_total === 0) lines.push('No spans of this service in the period: widen time_period.');
+  let shown = 0;
+  let used = lines[0]?.length ?? 0;
+  for (const operation of out.operations) {
+    const line = `  ${operation.operation}${operation.span_kind ? ` (${operation.span_kind})` : ''}: ${operation.reading} [${operation.span_count} spans, p95 ${operation.p95_ms ?? '–'} ms, ${Math.round(operation.error_rate * 1000) / 10}% errors]`;
+    if (shown >= 25 || (used + line.length > maxChars && shown > 0)) break;
+    used += line.length + 1;
+    shown += 1;
+    lines.push(line);
+  }
+  const hidden = out.operations_total - shown;
+  if (hidden > 0) lines.push(`  … ${hidden} more operation${hidden === 1 ? '' : 's'}${out.operations_omitted > 0 ? ` (${out.operations_omitted} left out of the structured output too)` : ' (in the structured output)'}`);
+  if (out.buckets_omitted_for > 0) lines.push(`Buckets left out for ${out.buckets_omitted_for} operation${out.buckets_omitted_for === 1 ? '' : 's'} (stable ones first) to fit the budget.`);
+  for (const step of out.next_steps) lines.push(`Next: ${step}`);
+  return lines.join('\n');
+}
