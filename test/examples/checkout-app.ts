@@ -45,6 +45,8 @@ export interface RunOptions {
   defects?: string;
   /** Extra environment for every process (OTEL_MCP_PYTHON_VENV to force the Node fallback). */
   env?: Record<string, string>;
+  /** Checkouts sent one after another while the services are up (default 1); the first failure stops. */
+  triggers?: number;
 }
 
 interface Started {
@@ -104,12 +106,17 @@ export async function runCheckout(options: RunOptions): Promise<CheckoutRun> {
       await waitFor(`${service.entry.name} /health on port ${port} (stderr: ${service.stderr.join('').slice(-400)})`, async () =>
         (await healthy(port, service.entry.health_path)) ? true : undefined, 120_000);
     }
-    const trigger = startProcess(manifest.trigger, env);
-    const triggerExitCode = await trigger.exited;
+    let triggerExitCode: number | null = 0;
+    const output: string[] = [];
+    for (let sent = 0; sent < (options.triggers ?? 1) && triggerExitCode === 0; sent += 1) {
+      const trigger = startProcess(manifest.trigger, env);
+      triggerExitCode = await trigger.exited;
+      output.push([...trigger.stdout, ...trigger.stderr].join('').trim());
+    }
     return {
       runId: options.runId,
       triggerExitCode,
-      triggerOutput: [...trigger.stdout, ...trigger.stderr].join('').trim(),
+      triggerOutput: output.join('\n'),
       serviceErrors: Object.fromEntries(started.map((service) => [service.entry.name, service.stderr.join('')])),
     };
   } finally {

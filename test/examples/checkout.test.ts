@@ -120,7 +120,29 @@ beforeAll(async () => {
     const captured = await Promise.all(pair.map((scenario) => capture(scenario)));
     pair.forEach((scenario, index) => outcomes.set(scenario.defects, captured[index] as Outcome));
   }
-}, 400_000);
+  goodCheckouts = await captureGoodCheckouts(INFERENCE_WARM_UP + 2 * INFERENCE_SET);
+}, 500_000);
+
+/** Checkouts discarded before learning: the first requests of a fresh process pay for its cold start. */
+const INFERENCE_WARM_UP = 2;
+/** 20 traces to learn a spec from, 20 others it must pass (issue 7). */
+const INFERENCE_SET = 20;
+let goodCheckouts: Trace[] = [];
+
+/** `count` correct checkouts against one start of the services, in start order. */
+async function captureGoodCheckouts(count: number): Promise<Trace[]> {
+  const runId = 'checkout-good-series';
+  const run = await runCheckout({ otlpHttpUrl: harness.otlpHttpUrl, runId, triggers: count });
+  if (run.triggerExitCode !== 0) throw new Error(`a good checkout failed: ${run.triggerOutput}`);
+  const summaries = await waitFor(`${count} traces of run ${runId}`, () => {
+    const found = harness.app.store.findTraces({ attributes: [{ key: 'otel_mcp.run_id', value: runId }], limit: count + 10 });
+    return found.length >= count ? found : undefined;
+  });
+  return summaries
+    .map((summary) => harness.app.store.getTrace(summary.traceId))
+    .filter((trace): trace is Trace => trace !== undefined)
+    .sort((a, b) => Number((a.spans[0] as Span).startTimeUnixNano - (b.spans[0] as Span).startTimeUnixNano));
+}
 
 afterAll(async () => {
   await harness?.close();
@@ -253,6 +275,44 @@ describe('each defect alone', () => {
     // The swallowing caller: order-service's order.create and the frontend's root did not fail.
     expect(spansOf(trace, 'order.create', 'order-service').map((span) => span.status.code)).toEqual(['unset']);
     expect(spansOf(trace, 'POST /checkout', 'frontend')[0]?.attributes['http.response.status_code']).toBe(200);
+  });
+});
+
+describe('a spec inferred from good checkouts (issue 7 round trip)', () => {
+  it('matches 20 other good checkouts in structure, counts, tags and errors, and fails each defect for its own reason', async () => {
+    expect(goodCheckouts).toHaveLength(INFERENCE_WARM_UP + 2 * INFERENCE_SET);
+    const learned = goodCheckouts.slice(INFERENCE_WARM_UP, INFERENCE_WARM_UP + INFERENCE_SET);
+    const held = goodCheckouts.slice(INFERENCE_WARM_UP + INFERENCE_SET);
+    const inferred = await harness.call('generate_spec_from_traces', { trace_ids: learned.map((t) => t.traceId), name: 'checkout_inferred', save: true });
+    expect(inferred.isError, inferred.text).toBe(false);
+    expect(inferred.structured.trace_count).toBe(INFERENCE_SET);
+
+    // Every other good checkout has the learned structure, counts, tags and error behaviour. Durations
+    // are not asserted per trace: with 10-30% CPU steal on this shared 2-core VM (vmstat), a 15 ms span
+    // of a good checkout was seen at 2.4 s, past any envelope that still catches slow-payment.
+    for (const trace of held) {
+      const compared = await harness.call('compare_trace_to_spec', { trace_id: trace.traceId, spec_name: 'checkout_inferred' });
+      const beyondTiming = (compared.structured.violations as { kind: string }[]).filter((v) => v.kind !== 'duration' && v.kind !== 'total_duration');
+      expect(beyondTiming, `${compared.text}\n--- spec:\n${inferred.text}`).toEqual([]);
+    }
+
+    // What each defect must be caught by: the kind of violation and the span it names. slow-payment is
+    // left out: on this shared VM the Python payment.process (a 20 ms sleep) took 0.5-2 s in more than
+    // 10% of good checkouts, so the envelope learned from them is above the defect's 1,200 ms (a known gap).
+    const expected: Record<string, { kinds: string[]; culprit: RegExp }> = {
+      'missing-call': { kinds: ['missing'], culprit: /POST@order-service/ },
+      'wrong-service': { kinds: ['count_too_high', 'missing', 'wrong_parent'], culprit: /POST@frontend|POST@order-service/ },
+      'n-plus-one': { kinds: ['count_too_high'], culprit: /SELECT inventory/ },
+      'swallowed-error': { kinds: ['unexpected_error'], culprit: /inventory/ },
+    };
+    for (const [defect, { kinds, culprit }] of Object.entries(expected)) {
+      const compared = await harness.call('compare_trace_to_spec', { trace_id: outcome(defect).trace.traceId, spec_name: 'checkout_inferred' });
+      expect(compared.isError, compared.text).toBe(false);
+      expect(compared.structured.matches_specification, `${defect} passed the inferred spec`).toBe(false);
+      const violations = compared.structured.violations as { kind: string; path: string; span?: { name: string; service: string } }[];
+      const telling = violations.filter((v) => kinds.includes(v.kind) && culprit.test(`${v.path} ${v.span?.name ?? ''} ${v.span?.service ?? ''}`));
+      expect(telling.length, `${defect}: ${compared.text}`).toBeGreaterThan(0);
+    }
   });
 });
 

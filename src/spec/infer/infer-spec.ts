@@ -2,7 +2,8 @@
  * Spec inference (DESIGN.md §6): from N traces known to be good, the invariants that held in all
  * of them, written as an editable spec. Kept: every span shape present under every instance of its
  * parent (nested under it, `direct`), its count, the order of its children when it never varied,
- * constant or few-valued attributes, and a duration envelope of the slowest sample × head-room.
+ * constant or few-valued attributes, and a duration envelope of the slowest sample × head-room
+ * (far-out stalls left out, see duration-envelope.ts).
  * Dropped, and said so: shapes that were sometimes absent, attributes that varied or identify one
  * request. The result is validated like any spec a user defines.
  */
@@ -11,6 +12,7 @@ import type { ErrorCondition, SpanSpec, TagExpectation, TraceSpec } from '../tra
 import { validateTraceSpec } from '../validate-spec.js';
 import { formatProblems } from '../spec-problems.js';
 import { countsPerInstance, foldTraces, type ParentInstance, type ShapeNode } from './span-aggregate.js';
+import { envelopeSample } from './duration-envelope.js';
 import { decideTag } from './tag-selection.js';
 
 export interface InferOptions {
@@ -32,7 +34,7 @@ export interface InferredEntry {
 
 export interface DroppedItem {
   path: string;
-  what: 'span' | 'tag' | 'order' | 'count_range';
+  what: 'span' | 'tag' | 'order' | 'count_range' | 'duration_outlier';
   /** The attribute key, for `tag`. */
   key?: string;
   reason: string;
@@ -81,7 +83,7 @@ export function inferSpecFromTraces(traces: readonly Trace[], options: InferOpti
     dropped: [],
   };
   const forest = foldTraces(nonEmpty);
-  const expected = entriesFor(forest.tops, forest.topInstances, true, context);
+  const expected = entriesFor(forest.tops, forest.topInstances, true, context).map((item) => item.entry);
 
   const spec: TraceSpec = {
     name: options.name,
@@ -101,7 +103,7 @@ export function inferSpecFromTraces(traces: readonly Trace[], options: InferOpti
   return { spec: validation.spec, traceCount: nonEmpty.length, spanCount, kept: context.kept, dropped: context.dropped };
 }
 
-function entriesFor(level: Map<string, ShapeNode>, parents: readonly ParentInstance[], top: boolean, context: Context): SpanSpec[] {
+function entriesFor(level: Map<string, ShapeNode>, parents: readonly ParentInstance[], top: boolean, context: Context): { shape: ShapeNode; entry: SpanSpec }[] {
   const entries: { shape: ShapeNode; entry: SpanSpec }[] = [];
   for (const shape of level.values()) {
     const counts = countsPerInstance(shape, parents);
@@ -117,7 +119,7 @@ function entriesFor(level: Map<string, ShapeNode>, parents: readonly ParentInsta
     }
     entries.push({ shape, entry: entryFor(shape, min, max, top, context) });
   }
-  return entries.map((item) => item.entry);
+  return entries;
 }
 
 function entryFor(shape: ShapeNode, min: number, max: number, top: boolean, context: Context): SpanSpec {
@@ -129,12 +131,18 @@ function entryFor(shape: ShapeNode, min: number, max: number, top: boolean, cont
     // it. What held is "at least one under every parent", which is the default count.
     countText = '1+';
     context.dropped.push({ path: shape.path, what: 'count_range', reason: `count varied ${min}..${max}: left at the default (at least 1)` });
-  } else if (min !== 1) {
+  } else {
+    // Written even when 1: the default count is "at least 1", and one call per parent that held in
+    // every good trace is exactly what an N+1 loop breaks.
     entry.count = min;
   }
   if (!top) entry.direct = true;
-  const slowest = Math.max(...shape.spans.map((span) => durationMs(span)));
-  const maxDuration = roundUpForReading(slowest * context.headroom);
+  const sample = envelopeSample(shape.spans.map((span) => durationMs(span)));
+  if (sample.stallsMs.length > 0) {
+    const stalls = sample.stallsMs.map((ms) => `${Math.round(ms)} ms`).join(', ');
+    context.dropped.push({ path: shape.path, what: 'duration_outlier', reason: `${stalls} left out of the duration envelope: past ${Math.round(sample.fenceMs ?? 0)} ms, far beyond the other ${shape.spans.length - sample.stallsMs.length} samples` });
+  }
+  const maxDuration = roundUpForReading(sample.slowestMs * context.headroom);
   entry.expected_duration_ms = { max: maxDuration };
   const tags = requiredTags(shape, context);
   if (Object.keys(tags).length > 0) entry.required_tags = tags;
@@ -151,7 +159,7 @@ function entryFor(shape: ShapeNode, min: number, max: number, top: boolean, cont
         record.ordered_children = true;
       }
     } else {
-      entry.children = children;
+      entry.children = children.map((child) => child.entry);
       context.dropped.push({ path: shape.path, what: 'order', reason: 'its children started in varying order' });
     }
   }
@@ -181,8 +189,8 @@ function requiredTags(shape: ShapeNode, context: Context): Record<string, TagExp
  * span, with strictly increasing starts (equal starts are concurrent calls, not an order).
  * Undefined when it varied.
  */
-function stableOrder(shape: ShapeNode, children: SpanSpec[]): SpanSpec[] | undefined {
-  const ids = children.map((child) => `${child.service_name ?? ''}\u0000${child.operation_name}\u0000${child.kind ?? 'unspecified'}`);
+function stableOrder(shape: ShapeNode, children: { shape: ShapeNode; entry: SpanSpec }[]): SpanSpec[] | undefined {
+  const ids = children.map((child) => child.shape.id);
   let reference: number[] | undefined;
   for (const instance of shape.instances) {
     const starts = ids.map((id) => {
@@ -196,7 +204,7 @@ function stableOrder(shape: ShapeNode, children: SpanSpec[]): SpanSpec[] | undef
     if (!reference) reference = order;
     else if (order.some((index, position) => reference?.[position] !== index)) return undefined;
   }
-  return (reference ?? []).map((index) => children[index] as SpanSpec);
+  return (reference ?? []).map((index) => (children[index] as { entry: SpanSpec }).entry);
 }
 
 /** Failures seen in good traces are expected: always-failing shapes as `expect: error`, others allowed. */

@@ -124,6 +124,36 @@ describe('inferSpecFromTraces', () => {
     expect(compareTraceToSpec(make(3), result.spec).matches_specification).toBe(false);
   });
 
+  it('keeps a single call per parent as count 1, which a trace with the call in a loop fails', () => {
+    const once = (reads: number) =>
+      buildTrace({ name: 'GET /stock', service: 'inventory', children: Array.from({ length: reads }, (_, i) => ({ name: 'SELECT stock', kind: 'client' as const, startMs: 1 + i * 2, durationMs: 1 })) });
+    const spec = inferSpecFromTraces([once(1), once(1), once(1)], { name: 'stock' }).spec;
+    expect(entry(spec.expected_spans, 'SELECT stock').count).toBe(1);
+    expect(compareTraceToSpec(once(5), spec).violations.map((v) => v.kind)).toContain('count_too_high');
+  });
+
+  it('splits same-named sibling calls by what they call, so each keeps its own subtree', () => {
+    // A frontend makes two `POST` client calls: one to the cart, one to the orders service.
+    const checkout = (withOrder = true) =>
+      buildTrace({
+        name: 'POST /checkout',
+        service: 'frontend',
+        children: [
+          { name: 'POST', kind: 'client', startMs: 1, durationMs: 5, children: [{ name: 'POST /cart/validate', service: 'cart', kind: 'server', startMs: 2, durationMs: 3 }] },
+          { name: 'POST', kind: 'client', startMs: 7, durationMs: 5, children: withOrder ? [{ name: 'POST /orders', service: 'orders', kind: 'server', startMs: 8, durationMs: 3 }] : [] },
+        ],
+      });
+    const inference = inferSpecFromTraces([checkout(), checkout(), checkout()], { name: 'checkout' });
+    const posts = inference.spec.expected_spans[0]?.children ?? [];
+    expect(posts.map((post) => [post.operation_name, post.count, post.children?.map((child) => child.operation_name)])).toEqual([
+      ['POST', 1, ['POST /cart/validate']],
+      ['POST', 1, ['POST /orders']],
+    ]);
+    expect(inference.dropped.filter((item) => item.what === 'span')).toEqual([]);
+    expect(compareTraceToSpec(checkout(), inference.spec).matches_specification).toBe(true);
+    expect(compareTraceToSpec(checkout(false), inference.spec).violations.map((v) => v.kind)).toContain('missing');
+  });
+
   it('infers from 20 realistic 200-span traces a spec that 20 other such traces pass', () => {
     const spec = inferSpecFromTraces(Array.from({ length: 20 }, (_, index) => generateRealisticTrace(200, 1 + index)), { name: 'bulk' }).spec;
     for (let seed = 21; seed <= 40; seed += 1) expect(compareTraceToSpec(generateRealisticTrace(200, seed), spec).matches_specification, `seed ${seed}`).toBe(true);

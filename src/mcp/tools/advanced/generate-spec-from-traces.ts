@@ -21,7 +21,7 @@ const outputSchema = z.object({
     .describe('Expected entries kept, by path'),
   kept_omitted: z.number(),
   dropped: z
-    .array(z.object({ path: z.string(), what: z.enum(['span', 'tag', 'order', 'count_range']), key: z.string().optional(), reason: z.string() }))
+    .array(z.object({ path: z.string(), what: z.enum(['span', 'tag', 'order', 'count_range', 'duration_outlier']), key: z.string().optional(), reason: z.string() }))
     .describe('What varied between the traces or identifies one request, so it was left out'),
   dropped_omitted: z.number(),
   saved: z.object({ version: z.number(), created: z.boolean(), file: z.string().optional() }).optional().describe('Present when save was true'),
@@ -33,7 +33,7 @@ export const generateSpecFromTracesTool = defineTool({
   name: 'generate_spec_from_traces',
   title: 'Infer a spec from good traces',
   description:
-    'Writes a trace spec from traces known to be good: keeps what held in all of them (each span shape with its service, operation and kind, nested under its parent; counts; the order of children when it never varied; constant or few-valued attributes as required_tags; a duration envelope of the slowest sample × duration_headroom) and drops what varied, ids, timestamps and transport details. Returns the spec as YAML plus what was kept and dropped; save: true stores it like define_trace_spec.',
+    'Writes a trace spec from traces known to be good: keeps what held in all of them (each span shape with its service, operation and kind, nested under its parent; counts; the order of children when it never varied; constant or few-valued attributes as required_tags; a duration envelope of the slowest sample × duration_headroom, leaving out a few far-out stalls) and drops what varied, ids, timestamps and transport details. Returns the spec as YAML plus what was kept and dropped; save: true stores it like define_trace_spec.',
   toolset: 'advanced',
   input: z.object({
     trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).describe(`Good traces to learn from (ids or unique prefixes), 1..${MAX_TRACES}; more traces give tighter invariants`),
