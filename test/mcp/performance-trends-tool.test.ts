@@ -4,20 +4,9 @@ import { createEmbeddedBackend } from '../../src/backends/embedded/embedded-back
 import type { Span } from '../../src/model/index.js';
 import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const HOUR = 3_600_000;
-
-/** Mulberry32, seeded. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('analyze_performance_trends through a real MCP client', () => {
   let harness: Harness;
@@ -27,7 +16,7 @@ describe('analyze_performance_trends through a real MCP client', () => {
 
   /** 12 spans an hour for 24 h; GET /slow goes from 100 to 250 ms 12 hours in, 20 more operations hold still. */
   function traffic(): Span[][] {
-    const next = random(9);
+    const next = seededRandom(9);
     const batches: Span[][] = [];
     const shift = BigInt(firstMs) * 1_000_000n - TRACE_START_NANOS;
     for (let hour = 0; hour < 24; hour += 1) {

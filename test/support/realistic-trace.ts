@@ -7,21 +7,10 @@
 import type { Trace } from '../../src/model/index.js';
 import type { SpanSketch } from './trace-builder.js';
 import { buildTrace } from './trace-builder.js';
-
-/** Mulberry32: a tiny seeded generator, so the trace is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seeded-random.js';
 
 export function generateRealisticTrace(targetSpans = 10_000, seed = 42): Trace {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const between = (lo: number, hi: number): number => lo + rand() * (hi - lo);
   const whole = (lo: number, hi: number): number => Math.floor(between(lo, hi + 1));
   let spans = 1;

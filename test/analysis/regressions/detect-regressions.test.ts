@@ -2,18 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detectRegressions } from '../../../src/analysis/index.js';
 import type { Trace } from '../../../src/model/index.js';
 import { buildTrace, type SpanSketch } from '../../support/trace-builder.js';
-
-/** Mulberry32, seeded: the same samples on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../support/seeded-random.js';
 
 interface RunShape {
   queryMs?: number;
@@ -24,7 +13,7 @@ interface RunShape {
 
 /** 30 traces of a small API; every duration is its nominal value ±20% (uniform noise). */
 function run(seed: number, shape: RunShape = {}, count = 30): Trace[] {
-  const rand = seeded(seed);
+  const rand = seededRandom(seed);
   const noisy = (ms: number): number => ms * (0.8 + rand() * 0.4);
   return Array.from({ length: count }, () =>
     buildTrace({

@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { chooseBucketMs, formatInstant, readTrends, rowsFromSummaries, type TrendRow } from '../../../src/analysis/index.js';
 import { PERCENTILE_RELATIVE_ERROR, addTo, binOf } from '../../../src/store/duration-histogram.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 const HOUR = 3_600_000;
 const START = Date.UTC(2026, 10, 17, 0, 0); // 7 days before END
 const END = START + 7 * 24 * HOUR;
 const BUCKET = 6 * HOUR;
 const window = { startMs: START, endMs: END, bucketMs: BUCKET };
-
-/** Mulberry32, seeded: noise that is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function row(operation: string, bucketStartMs: number, durationsMs: number[], errors = 0): TrendRow {
   const histogram = new Map<number, number>();
@@ -29,7 +18,7 @@ function row(operation: string, bucketStartMs: number, durationsMs: number[], er
 
 /** One row per 6h bucket of the 7 days (28), `perBucket` spans around `levelMs(index)` with ±`noise`. */
 function generated(operation: string, levelMs: (index: number) => number, options: { perBucket?: number; noise?: number; errors?: (index: number) => number; seed?: number } = {}): TrendRow[] {
-  const next = random(options.seed ?? 1);
+  const next = seededRandom(options.seed ?? 1);
   const rows: TrendRow[] = [];
   for (let index = 0; index < 28; index += 1) {
     const durations = Array.from({ length: options.perBucket ?? 40 }, () => levelMs(index) * (1 + (next() * 2 - 1) * (options.noise ?? 0.1)));

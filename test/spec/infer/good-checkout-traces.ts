@@ -5,17 +5,9 @@
 import type { Trace } from '../../../src/model/index.js';
 import { buildTrace, type SpanSketch } from '../../support/trace-builder.js';
 
-/** Mulberry32: small, seeded, the same sequence on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../support/seeded-random.js';
+
+export { seededRandom };
 
 export interface CheckoutVariant {
   /** Leave the payment call out. */
