@@ -99,9 +99,19 @@ describe('the built otel-mcp command', () => {
   it('serves Streamable HTTP on loopback and refuses a foreign Origin', async () => {
     const mcpPort = await freePort();
     const child = spawn(process.execPath, [CLI, '--http', String(mcpPort), '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
     try {
       const url = `http://127.0.0.1:${mcpPort}/mcp`;
-      await waitFor('the HTTP endpoint', async () => (await fetch(url, { method: 'GET' }).catch(() => undefined)) ?? undefined);
+      // A cold start on a loaded 2-core runner has taken over 10 s, so this waits longer and fails fast if the process died.
+      await waitFor(
+        'the HTTP endpoint',
+        async () => {
+          if (child.exitCode !== null) throw new Error(`otel-mcp exited with code ${child.exitCode}: ${stderr}`);
+          return (await fetch(url, { method: 'GET' }).catch(() => undefined)) ?? undefined;
+        },
+        45_000,
+      );
       const client = new Client({ name: 'http-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
       await client.connect(new StreamableHTTPClientTransport(new URL(url)));
       expect(client.getProtocolEra()).toBe('modern');
