@@ -5,10 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as z from 'zod';
 import { OtelMcpError } from '../../model/errors.js';
+import { packageRoot } from '../package-root.js';
 
 const manifestSchema = z.object({
   description: z.string().optional(),
@@ -36,9 +36,9 @@ export interface CheckoutExample {
   specFiles: string[];
 }
 
-/** examples/checkout from the package root: dist/cli/demo/ and src/cli/demo/ are both three levels down. */
+/** examples/checkout in the package root (the demo runs from a clone of the repository). */
 export function checkoutExampleDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../examples/checkout');
+  return join(packageRoot(), 'examples', 'checkout');
 }
 
 export async function loadCheckoutExample(dir = checkoutExampleDir()): Promise<CheckoutExample> {
