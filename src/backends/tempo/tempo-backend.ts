@@ -13,6 +13,7 @@ import { resolveWindow } from '../search-window.js';
 import { mostRecentFirst, summarizeTrace, traceFromSpans } from '../trace-assembly.js';
 import { requireTraceId } from '../trace-id-input.js';
 import type { BackendCapabilities, NativeQuery, TraceBackend } from '../trace-backend.js';
+import { searchChunks } from './search-chunks.js';
 import { createTempoClient, type TempoClient, type TempoSearchHit } from './tempo-client.js';
 import { stringLiteral, traceQlFor } from './traceql.js';
 
@@ -56,7 +57,12 @@ export function createTempoBackend(
     windowIn: TimeWindow | undefined,
   ): Promise<TraceSummary[]> => {
     const window = resolveWindow(windowIn, now());
-    const hits = await client.search({ q: `${traceQl} with (most_recent=true)`, limit, ...seconds(window) });
+    const { startSeconds, endSeconds } = seconds(window);
+    const hits: TempoSearchHit[] = [];
+    for (const chunk of searchChunks(startSeconds, endSeconds)) {
+      hits.push(...(await client.search({ q: `${traceQl} with (most_recent=true)`, limit, ...chunk })));
+      if (hits.length >= limit) break;
+    }
     const summaries = await summariesFrom(hits, client);
     // Tempo matches traces that overlap the window; the contract bounds the trace's start.
     const inWindow = summaries.filter(
@@ -122,7 +128,9 @@ export function createTempoBackend(
     },
     async listTags(window) {
       const resolved = seconds(resolveWindow(window, now()));
-      return client.tags(resolved.startSeconds, resolved.endSeconds);
+      // The names seen in the newest 168 h stand for a longer window: Tempo refuses one request over it.
+      const newest = searchChunks(resolved.startSeconds, resolved.endSeconds)[0] as { startSeconds: number; endSeconds: number };
+      return client.tags(newest.startSeconds, newest.endSeconds);
     },
     async health() {
       try {
