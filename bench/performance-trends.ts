@@ -2,9 +2,11 @@
  * analyze_performance_trends on the embedded store: writes 1,000,000 spans of one service (20
  * operations, 10-span traces spread evenly over the last 7 days; one operation slows down from day
  * 5, one starts failing) plus 100,000 spans of a second service, then times, for the service and 7
- * days, the rollup query plus the pure trend reading, and the whole MCP tool handler (median of 7
- * runs each), with the answer's size against the default budget. Also prints ingest throughput with
- * rollups, and what the rollup step itself costs per batch (measured apart, same batches, same process).
+ * days, the rollup query plus the pure trend reading from minute rows only and with the hourly level
+ * (and the rollup rows each reads, which no machine changes), and the whole MCP tool handler (median
+ * of 7 runs each), with the answer's size against the default budget. Also prints ingest throughput
+ * with rollups, and what the rollup step itself costs per batch with minute rows only and with the
+ * hourly level too (measured apart, same batches, same process, interleaved).
  *
  *   node --import tsx bench/performance-trends.ts [spans of the service, default 1000000]
  */
@@ -19,6 +21,9 @@ import { budgetFromTokens } from '../src/mcp/output-budget.js';
 import type { ToolDeps } from '../src/mcp/tool-deps.js';
 import { analyzePerformanceTrendsTool } from '../src/mcp/tools/advanced/analyze-performance-trends.js';
 import type { Resource, Span } from '../src/model/index.js';
+import { migrateHourlyRollups } from '../src/store/hourly-rollup-schema.js';
+import { planRollupRead } from '../src/store/rollup-read-plan.js';
+import { RollupReader, type RollupLevel } from '../src/store/rollup-reader.js';
 import { migrateOperationRollups } from '../src/store/rollup-schema.js';
 import { RollupBatch, RollupWriter } from '../src/store/rollup-writer.js';
 import { openTraceStore } from '../src/store/index.js';
@@ -98,13 +103,21 @@ const dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-trends-'));
 try {
   const store = openTraceStore({ dataDir, retention: { maxSpans: 100_000_000, maxAgeMs: Number.POSITIVE_INFINITY }, log: (line) => console.error(line) });
 
-  // Ingest, and the rollup step alone on the same batches (a scratch database with just its table).
-  const scratch = new Database(':memory:');
-  scratch.exec('CREATE TABLE spans (id INTEGER PRIMARY KEY, operation_id, start_ns, end_ns, status_code)');
-  migrateOperationRollups(scratch);
-  const rollupWriter = new RollupWriter(scratch);
+  // Ingest, and the rollup step alone on the same batches (scratch databases with just the rollup
+  // tables): minute rows only, as before migration 6, and minute plus hourly rows, as ingest now does.
+  const scratch = (withHours: boolean) => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE spans (id INTEGER PRIMARY KEY, operation_id, start_ns, end_ns, status_code); CREATE TABLE operations (id INTEGER PRIMARY KEY)');
+    migrateOperationRollups(db);
+    migrateHourlyRollups(db);
+    return { db, writer: new RollupWriter(db, withHours) };
+  };
+  const minuteScratch = scratch(false);
+  const bothScratch = scratch(true);
   const writeMs: number[] = [];
   const rollupMs: number[] = [];
+  const bothMs: number[] = [];
+  let batchNumber = 0;
   const cpuStart = process.cpuUsage();
   const wallStart = performance.now();
   let written = 0;
@@ -114,11 +127,15 @@ try {
       store.writeSpans(batch);
       writeMs.push(performance.now() - started);
       written += batch.length;
-      started = performance.now();
-      const rollups = new RollupBatch();
-      for (const span of batch) rollups.add(OPERATIONS.indexOf(span.name) + (service === 'shop' ? 0 : 100), span.startTimeUnixNano, span.endTimeUnixNano, span.status.code === 'error' ? 2 : 1);
-      scratch.transaction(() => rollupWriter.write(rollups))();
-      rollupMs.push(performance.now() - started);
+      // Alternate which level goes first, so neither always finds the caches warmer.
+      batchNumber += 1;
+      for (const target of batchNumber % 2 === 0 ? [minuteScratch, bothScratch] : [bothScratch, minuteScratch]) {
+        started = performance.now();
+        const rollups = new RollupBatch();
+        for (const span of batch) rollups.add(OPERATIONS.indexOf(span.name) + (service === 'shop' ? 0 : 100), span.startTimeUnixNano, span.endTimeUnixNano, span.status.code === 'error' ? 2 : 1);
+        target.db.transaction(() => target.writer.write(rollups))();
+        (target === bothScratch ? bothMs : rollupMs).push(performance.now() - started);
+      }
     }
   }
   const wallS = (performance.now() - wallStart) / 1000;
@@ -130,23 +147,44 @@ try {
       `CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; overall ${ingestRate.toLocaleString('en-US')} spans/s`,
   );
   console.log(
-    `rollup step alone (RollupBatch + RollupWriter.write, per batch): median ${median(rollupMs).toFixed(3)} ms = ` +
-      `${((median(rollupMs) / median(writeMs)) * 100).toFixed(1)}% of the median writeSpans batch`,
+    `rollup step alone (RollupBatch + RollupWriter.write, per batch): minute rows only median ${median(rollupMs).toFixed(3)} ms = ` +
+      `${((median(rollupMs) / median(writeMs)) * 100).toFixed(1)}% of the median writeSpans batch; with hourly rows too ${median(bothMs).toFixed(3)} ms = ` +
+      `${((median(bothMs) / median(writeMs)) * 100).toFixed(1)}% (+${(((median(bothMs) - median(rollupMs)) / median(writeMs)) * 100).toFixed(1)}% of a batch for the hourly level)`,
   );
-  const rollupRows = store.connection().prepare('SELECT count(*) FROM operation_rollups').pluck().get() as number;
-  console.log(`rollup rows: ${rollupRows.toLocaleString('en-US')} (${store.stats().spanCount.toLocaleString('en-US')} spans stored)`);
+  const db = store.connection();
+  const count = (table: string) => (db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number).toLocaleString('en-US');
+  console.log(`rollup rows: ${count('operation_rollups')} by minute, ${count('operation_hourly_rollups')} by hour (${store.stats().spanCount.toLocaleString('en-US')} spans stored)`);
 
-  // The query and the pure reading, for the service and 7 days in 6-hour buckets (and in 1-hour ones).
+  // Rollup rows a read of the service takes, by the reader's own plan: machine-independent.
+  const rowsIn = (table: string, key: string, [from, to]: readonly [number, number]) =>
+    db.prepare(`SELECT count(*) FROM ${table} r JOIN operations o ON o.id = r.operation_id WHERE o.service = 'shop' AND ${key} >= ? AND ${key} < ?`).pluck().get(from, to) as number;
+  const rowsRead = (bucketMinutes: number, level: RollupLevel): number => {
+    const [from, to] = [Math.floor(startMs / 60_000), Math.ceil(nowMs / 60_000)];
+    if (level === 'minute') return rowsIn('operation_rollups', 'minute', [from, to]);
+    const plan = planRollupRead(from, to, bucketMinutes);
+    const edges = rowsIn('operation_rollups', 'minute', plan.head) + rowsIn('operation_rollups', 'minute', plan.tail);
+    return edges + (plan.hours ? rowsIn('operation_hourly_rollups', 'hour', plan.hours) : 0);
+  };
+
+  // The query and the pure reading, for the service and 7 days in 6-hour buckets (and in 1-hour ones),
+  // from minute rows only and with the hourly level, alternating run by run.
+  const reader = new RollupReader(db);
   for (const bucketMs of [chooseBucketMs(7 * DAY), 3_600_000]) {
-    const times: number[] = [];
+    const times: Record<RollupLevel, number[]> = { minute: [], auto: [] };
     let operations = 0;
     for (let run = 0; run < RUNS; run += 1) {
-      const started = performance.now();
-      const rows = store.operationRollups({ serviceName: 'shop', startMs, endMs: nowMs, bucketMinutes: bucketMs / 60_000 });
-      operations = readTrends(rows, { startMs, endMs: nowMs, bucketMs }).length;
-      times.push(performance.now() - started);
+      for (const level of run % 2 === 0 ? (['minute', 'auto'] as const) : (['auto', 'minute'] as const)) {
+        const started = performance.now();
+        const rows = reader.read({ serviceName: 'shop', startMs, endMs: nowMs, bucketMinutes: bucketMs / 60_000 }, level);
+        operations = readTrends(rows, { startMs, endMs: nowMs, bucketMs }).length;
+        times[level].push(performance.now() - started);
+      }
     }
-    console.log(`query + trend reading, 7 days in ${bucketMs / 3_600_000} h buckets: median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)}), ${operations} operations`);
+    const line = (level: RollupLevel) =>
+      `median ${median(times[level]).toFixed(1)} ms (min ${Math.min(...times[level]).toFixed(1)}, max ${Math.max(...times[level]).toFixed(1)}), ${rowsRead(bucketMs / 60_000, level).toLocaleString('en-US')} rollup rows read`;
+    console.log(`query + trend reading, 7 days in ${bucketMs / 3_600_000} h buckets, ${operations} operations:`);
+    console.log(`  minute rows only: ${line('minute')}`);
+    console.log(`  hourly level:     ${line('auto')}; ${(median(times.minute) / median(times.auto)).toFixed(1)}× faster`);
   }
 
   // The whole tool handler, as an MCP call runs it (minus the transport).
@@ -164,14 +202,15 @@ try {
     times.push(performance.now() - started);
   }
   const out = answer!.structured;
-  console.log(`tool handler, 7 days: median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`);
+  console.log(`tool handler (hourly level), 7 days: median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`);
   console.log(
     `answer: ${JSON.stringify(out).length} chars structured + ${answer!.text.length} text (budget ${budget.chars} chars); ${out.operations.length}/${out.operations_total} operations, ` +
       `buckets left out for ${out.buckets_omitted_for}, truncated ${out.truncated}`,
   );
   console.log(answer!.text.split('\n').slice(0, 4).join('\n'));
   console.log(`load average ${load()}`);
-  scratch.close();
+  minuteScratch.db.close();
+  bothScratch.db.close();
   store.close();
 } finally {
   rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Attributes } from '../model/span.js';
 import { indexValue, type IndexValue } from './attribute-values.js';
+import { HourRebuild } from './hour-rebuild.js';
 import type { IdRegistry } from './id-registry.js';
 import { bucketOf } from './span-buckets.js';
 import { decodeJson, type Encoding } from './json-codec.js';
@@ -36,6 +37,8 @@ const CHUNK = 256;
  */
 export class Retention {
   private readonly statements;
+  private readonly hours: HourRebuild;
+  private readonly deleteRollups: (cutoffMinute: number) => void;
   private readonly deleteChunk: (traces: readonly { id: number; trace_id: string }[]) => {
     spans: number;
     logs: number;
@@ -70,6 +73,9 @@ export class Retention {
       deleteOldRollups: db.prepare(
         'DELETE FROM operation_rollups WHERE operation_id IN (SELECT id FROM operations) AND minute < ?',
       ),
+      deleteOldHourlyRollups: db.prepare(
+        'DELETE FROM operation_hourly_rollups WHERE operation_id IN (SELECT id FROM operations) AND hour < ?',
+      ),
       deleteOldLogs: db.prepare(
         `DELETE FROM logs WHERE id IN (SELECT id FROM logs INDEXED BY logs_by_age
            WHERE max(time_ns, observed_time_ns) < ? ORDER BY max(time_ns, observed_time_ns) LIMIT ?)`,
@@ -79,6 +85,14 @@ export class Retention {
            ORDER BY max(time_ns, observed_time_ns) LIMIT ?)`,
       ),
     };
+    this.hours = new HourRebuild(db);
+    this.deleteRollups = db.transaction((cutoffMinute: number) => {
+      const deleted = this.statements.deleteOldRollups.run(cutoffMinute).changes;
+      const hour = Math.floor(cutoffMinute / 60);
+      this.statements.deleteOldHourlyRollups.run(hour);
+      // The hour the cutoff falls in keeps only its later minutes: its hourly row must too.
+      if (deleted > 0 && cutoffMinute % 60 !== 0) this.hours.hour(hour);
+    });
     this.deleteChunk = db.transaction((traces: readonly { id: number; trace_id: string }[]) => {
       const deleted = { spans: 0, logs: 0 };
       for (const trace of traces) {
@@ -127,7 +141,7 @@ export class Retention {
       if (!result.complete || due.length < rows.length) break;
     }
     result.deletedLogs += this.enforceOnLogs(cutoffNs);
-    if (cutoffNs !== undefined) this.statements.deleteOldRollups.run(cutoffNs / 60_000_000_000n);
+    if (cutoffNs !== undefined) this.deleteRollups(Number(cutoffNs / 60_000_000_000n));
     return result;
   }
 

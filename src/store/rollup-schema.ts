@@ -36,7 +36,7 @@ export function migrateOperationRollups(db: Database.Database): void {
     )
     .raw()
     .safeIntegers();
-  const writer = new RollupWriter(db);
+  const writer = new RollupWriter(db, false); // migration 6 folds these minutes into hours
   const batch = new RollupBatch();
   let after = 0n;
   for (;;) {

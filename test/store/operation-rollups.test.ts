@@ -62,7 +62,9 @@ describe('operation rollups', () => {
     const old = openTestStore();
     old.store.writeSpans(knownSpans());
     const db = old.store.connection();
-    db.exec("DROP TABLE operation_rollups; DELETE FROM schema_migrations WHERE version = 5; PRAGMA user_version = 4");
+    db.exec(
+      'DROP TABLE operation_rollups; DROP TABLE operation_hourly_rollups; DELETE FROM schema_migrations WHERE version >= 5; PRAGMA user_version = 4',
+    );
     old.store.close();
     const migrated = old.open();
     expect(migrated.connection().pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
