@@ -70,6 +70,16 @@ export function addDense(histogram: DurationHistogram, dense: readonly number[])
 }
 
 /**
+ * Merges rows' histograms that SQL handed back as one JSON array of dense arrays
+ * (`'[' || group_concat(histogram) || ']'`): one parse for all of them.
+ */
+export function mergeDenseList(json: string): DurationHistogram {
+  const merged: DurationHistogram = new Map();
+  for (const dense of JSON.parse(json) as number[][]) addDense(merged, dense);
+  return merged;
+}
+
+/**
  * The nearest-rank `q`-quantile (0 < q ≤ 1) in nanoseconds, or undefined for an empty histogram:
  * the estimate of the bin holding the ⌈q·n⌉-th smallest duration.
  */

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { addDense, encodeHistogram, type DurationHistogram } from './duration-histogram.js';
+import { encodeHistogram, mergeDenseList } from './duration-histogram.js';
 
 type Row = [bigint, bigint, bigint, bigint, bigint, bigint, bigint, string];
 
@@ -54,9 +54,7 @@ export class HourRebuild {
 
   private insert(rows: Row[]): void {
     for (const [operationId, hour, count, errors, sum, min, max, histograms] of rows) {
-      const merged: DurationHistogram = new Map();
-      for (const part of JSON.parse(histograms) as number[][]) addDense(merged, part);
-      this.statements.insert.run(operationId, hour, count, errors, sum, min, max, encodeHistogram(merged));
+      this.statements.insert.run(operationId, hour, count, errors, sum, min, max, encodeHistogram(mergeDenseList(histograms)));
     }
   }
 }

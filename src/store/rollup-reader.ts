@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { invalidArgument } from '../model/errors.js';
-import { addDense, type DurationHistogram } from './duration-histogram.js';
+import { mergeDenseList, type DurationHistogram } from './duration-histogram.js';
 import { planRollupRead, type RollupReadPlan } from './rollup-read-plan.js';
 import { kindName } from './span-codec.js';
 
@@ -109,13 +109,7 @@ export class RollupReader {
       durationSumNs: sum,
       durationMinNs: min,
       durationMaxNs: max,
-      histogram: mergeHistograms(histograms),
+      histogram: mergeDenseList(histograms),
     }));
   }
-}
-
-function mergeHistograms(json: string): DurationHistogram {
-  const merged: DurationHistogram = new Map();
-  for (const part of JSON.parse(json) as number[][]) addDense(merged, part);
-  return merged;
 }
