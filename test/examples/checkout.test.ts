@@ -121,7 +121,7 @@ beforeAll(async () => {
     pair.forEach((scenario, index) => outcomes.set(scenario.defects, captured[index] as Outcome));
   }
   goodCheckouts = await captureGoodCheckouts(INFERENCE_WARM_UP + 2 * INFERENCE_SET);
-}, 500_000);
+}, 1_200_000);
 
 /** Checkouts discarded before learning: the first requests of a fresh process pay for its cold start. */
 const INFERENCE_WARM_UP = 2;

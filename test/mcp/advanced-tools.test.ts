@@ -37,7 +37,7 @@ describe('advanced tools through a real MCP client', () => {
     for (const trace of [...training, ...others, defective, ...baselineRun, ...slowRun]) {
       harness.app.store.writeSpans(trace.spans.map((span) => ({ ...span, startTimeUnixNano: span.startTimeUnixNano + shift, endTimeUnixNano: span.endTimeUnixNano + shift, events: [] })));
     }
-  }, 60_000);
+  });
   afterAll(async () => harness?.close());
 
   it('infers a spec from 20 stored good traces, shows it as YAML, and saves one that other good traces pass', async () => {

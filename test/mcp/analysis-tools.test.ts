@@ -43,8 +43,8 @@ describe('analysis tools through a real MCP client', () => {
       const result = await harness.call('search_traces', { query: { service_name: 'orders-service' } });
       const found = (result.structured.traces ?? []) as { trace_id: string; span_count: number }[];
       return found.find((item) => item.span_count >= 31)?.trace_id;
-    }, 20_000);
-  }, 60_000);
+    }, 60_000);
+  });
   afterAll(async () => harness?.close());
 
   it('explains a real auto-instrumented trace: the root, the service self-calls, the critical path and the failing inventory call', async () => {

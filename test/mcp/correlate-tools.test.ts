@@ -63,7 +63,7 @@ describe('correlate_distributed_traces through a real MCP client', () => {
       span.end();
     }
     await Promise.all([shop.flush(), fulfilment.flush(), billing.flush()]);
-  }, 60_000);
+  });
   afterAll(async () => harness?.close());
 
   it('joins a producer and its consumer by the span link, starting from the order id only the producer carries', async () => {

@@ -37,7 +37,7 @@ describe('analyze_performance_trends through a real MCP client', () => {
   beforeAll(async () => {
     harness = await startHarness({ now: () => now });
     for (const batch of traffic()) harness.app.store.writeSpans(batch);
-  }, 60_000);
+  });
   afterAll(async () => harness?.close());
 
   it('reads the operation that slowed down as rising, first, with its buckets and where to look next', async () => {

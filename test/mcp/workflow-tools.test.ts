@@ -35,7 +35,7 @@ describe('the trace-driven loop through a real MCP client', () => {
     harness = await startHarness();
     const defined = await harness.call('define_trace_spec', { name: 'tiny_checkout', specification: CHECKOUT_SPEC });
     expect(defined.isError).toBe(false);
-  }, 60_000);
+  });
   afterAll(async () => harness?.close());
 
   it('runs a command with the SDK pointed at the receiver, tags every span with the run id and judges the trace against an inline spec', async () => {

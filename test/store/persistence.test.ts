@@ -122,7 +122,7 @@ describe('persistence', () => {
     for (const count of report.seen) expect(count % batch).toBe(0);
     expect(report.seen).toEqual([...report.seen].sort((a, b) => a - b));
     expect(report.services).toEqual(['writer']);
-  }, 90_000);
+  });
 
   it('keeps every acknowledged write when the writing process is killed without closing', async () => {
     const { open, dataDir } = openTestStore();
@@ -137,5 +137,5 @@ describe('persistence', () => {
     const reopened = open();
     expect(reopened.getTrace('c'.repeat(32))?.spans).toHaveLength(acknowledged);
     expect(reopened.findTraces({ limit: 1 })[0]).toMatchObject({ spanCount: acknowledged, rootName: 'root' });
-  }, 90_000);
+  });
 });

@@ -76,7 +76,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     otlpHttpUrl: http ? `http://127.0.0.1:${http.port}` : '',
     otlpGrpcAddress: grpc ? `127.0.0.1:${grpc.port}` : '',
     async call(name, args = {}) {
-      const result = await client.callTool({ name, arguments: args });
+      // The SDK gives up on a request after 60 s; an execute_and_capture that starts five services
+      // took longer than that on the loaded CI machine. The test's own timeout guards against hangs.
+      const result = await client.callTool({ name, arguments: args }, { timeout: 900_000 });
       const content = (result.content ?? []) as { type: string; text?: string }[];
       return {
         isError: result.isError === true,
