@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { waitFor } from '../support/wait-for.js';
 import { exportOtlpProto } from './support/otlp-export.js';
-import { describeWithServer, type ServerName } from './support/real-servers.js';
+import { CONTRACT_TIMEOUT_MS, describeWithServer, type ServerName } from './support/real-servers.js';
 
 interface Transaction {
   orderId: string;
@@ -81,7 +81,7 @@ for (const name of ['jaeger', 'tempo'] as const) {
       await exportOtlpProto(server().endpoints.otlp_http!, order.spans);
       dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-correlation-'));
       const file = join(dataDir, 'otel-mcp.yaml');
-      writeFileSync(file, `backends:\n  ${name}: { endpoint: "${server().endpoints[QUERY_ENDPOINT[name]!]}" }\n`);
+      writeFileSync(file, `backends:\n  ${name}: { endpoint: "${server().endpoints[QUERY_ENDPOINT[name]!]}", timeout_ms: ${CONTRACT_TIMEOUT_MS} }\n`);
       harness = await startHarness({ dataDir, flags: { config: file } });
     }, 120_000);
 

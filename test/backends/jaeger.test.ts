@@ -7,7 +7,7 @@ import { traceFromSpans } from '../../src/backends/trace-assembly.js';
 import { runBackendContract } from './contract.js';
 import { buildContractFixture } from './support/contract-fixture.js';
 import { exportOtlpProto } from './support/otlp-export.js';
-import { describeWithServer } from './support/real-servers.js';
+import { CONTRACT_TIMEOUT_MS, describeWithServer } from './support/real-servers.js';
 import { compareTrace } from './support/span-comparison.js';
 
 describeWithServer('jaeger', 'the Jaeger adapter against a real Jaeger v2', (server) => {
@@ -16,14 +16,14 @@ describeWithServer('jaeger', 'the Jaeger adapter against a real Jaeger v2', (ser
 
   describe('contract over api_v3 HTTP', () => {
     runBackendContract(async () => ({
-      backend: createBackend('jaeger', { endpoint: server().endpoints.query_http! }),
+      backend: createBackend('jaeger', { endpoint: server().endpoints.query_http!, timeout_ms: CONTRACT_TIMEOUT_MS }),
       ingest,
     }));
   });
 
   describe('contract over api_v3 gRPC', () => {
     runBackendContract(async () => ({
-      backend: createBackend('jaeger', { endpoint: server().endpoints.query_grpc! }),
+      backend: createBackend('jaeger', { endpoint: server().endpoints.query_grpc!, timeout_ms: CONTRACT_TIMEOUT_MS }),
       ingest,
     }));
   });
@@ -33,7 +33,7 @@ describeWithServer('jaeger', 'the Jaeger adapter against a real Jaeger v2', (ser
       const fixture = buildContractFixture(Date.now());
       await ingest(fixture.spans);
       const endpoint = server().endpoints.query_http!;
-      const backend = createBackend('jaeger', { endpoint });
+      const backend = createBackend('jaeger', { endpoint, timeout_ms: CONTRACT_TIMEOUT_MS });
       for (
         let tries = 0;
         tries < 100 && (await backend.getTrace(fixture.checkout.traceId))?.spans.length !== 6;

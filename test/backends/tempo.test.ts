@@ -7,13 +7,13 @@ import { decodeTraceRequestJson } from '../../src/model/otlp/index.js';
 import { runBackendContract } from './contract.js';
 import { buildContractFixture } from './support/contract-fixture.js';
 import { exportOtlpProto } from './support/otlp-export.js';
-import { describeWithServer } from './support/real-servers.js';
+import { CONTRACT_TIMEOUT_MS, describeWithServer } from './support/real-servers.js';
 import { compareTrace } from './support/span-comparison.js';
 
 describeWithServer('tempo', 'the Tempo adapter against a real Tempo', (server) => {
   const ingest = (spans: Parameters<typeof exportOtlpProto>[1]) =>
     exportOtlpProto(server().endpoints.otlp_http!, spans);
-  const tempo = () => createBackend('tempo', { endpoint: server().endpoints.api! }) as TempoBackend;
+  const tempo = () => createBackend('tempo', { endpoint: server().endpoints.api!, timeout_ms: CONTRACT_TIMEOUT_MS }) as TempoBackend;
 
   describe('contract', () => {
     // Tempo searches traces only once they leave its live-trace buffer (trace_idle_period 1 s).

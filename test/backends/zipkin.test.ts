@@ -3,7 +3,7 @@ import { createBackend } from '../../src/backends/create-backend.js';
 import { serverHalfSpanId } from '../../src/backends/zipkin/zipkin-mapping.js';
 import type { ZipkinBackend } from '../../src/backends/zipkin/zipkin-backend.js';
 import { runBackendContract } from './contract.js';
-import { describeWithServer } from './support/real-servers.js';
+import { CONTRACT_TIMEOUT_MS, describeWithServer } from './support/real-servers.js';
 import { postZipkinSpans, toZipkinSpan } from './support/zipkin-export.js';
 
 describeWithServer('zipkin', 'the Zipkin adapter against a real Zipkin server', (server) => {
@@ -11,7 +11,7 @@ describeWithServer('zipkin', 'the Zipkin adapter against a real Zipkin server', 
     runBackendContract(async () => {
       const api = server().endpoints.api!;
       return {
-        backend: createBackend('zipkin', { endpoint: api }),
+        backend: createBackend('zipkin', { endpoint: api, timeout_ms: CONTRACT_TIMEOUT_MS }),
         ingest: (spans) => postZipkinSpans(api, spans.map(toZipkinSpan)),
       };
     });
@@ -22,7 +22,7 @@ describeWithServer('zipkin', 'the Zipkin adapter against a real Zipkin server', 
 
     it('splits a shared client/server span pair into a client span and its server child', async () => {
       const api = server().endpoints.api!;
-      const backend = createBackend('zipkin', { endpoint: api });
+      const backend = createBackend('zipkin', { endpoint: api, timeout_ms: CONTRACT_TIMEOUT_MS });
       const traceId = `${Date.now().toString(16).padStart(16, '0')}a1b2c3d4e5f60718`;
       const start = nowMicros();
       await postZipkinSpans(api, [
@@ -88,7 +88,7 @@ describeWithServer('zipkin', 'the Zipkin adapter against a real Zipkin server', 
 
     it('pads a 64-bit trace id to 32 digits and finds the trace by either form', async () => {
       const api = server().endpoints.api!;
-      const backend = createBackend('zipkin', { endpoint: api });
+      const backend = createBackend('zipkin', { endpoint: api, timeout_ms: CONTRACT_TIMEOUT_MS });
       const shortId = (Date.now() * 7).toString(16).padStart(16, '1').slice(-16);
       await postZipkinSpans(api, [
         {
@@ -109,7 +109,7 @@ describeWithServer('zipkin', 'the Zipkin adapter against a real Zipkin server', 
     });
 
     it('lists service dependencies from its own aggregation', async () => {
-      const backend = createBackend('zipkin', { endpoint: server().endpoints.api! }) as ZipkinBackend;
+      const backend = createBackend('zipkin', { endpoint: server().endpoints.api!, timeout_ms: CONTRACT_TIMEOUT_MS }) as ZipkinBackend;
       const links = await backend.getDependencies();
       expect(links).toContainEqual(expect.objectContaining({ parent: 'web', child: 'stock' }));
     });

@@ -13,6 +13,12 @@ import { freePort } from '../../support/free-port.js';
 
 export type ServerName = 'jaeger' | 'zipkin' | 'tempo';
 
+/**
+ * The contract suite's request timeout to a real server: the product's 10 s default was passed by
+ * a loaded CI machine (Zipkin answered a search after more than 10 s). A hang guard, not a speed check.
+ */
+export const CONTRACT_TIMEOUT_MS = 60_000;
+
 export interface RealServer {
   /** As written by the start script: query_http, otlp_http, api, ... */
   endpoints: Record<string, string>;
