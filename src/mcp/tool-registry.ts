@@ -1,5 +1,6 @@
 import type { McpServer, ServerContext } from '@modelcontextprotocol/server';
 import type { Toolset } from '../config/config-schema.js';
+import { memoizeJsonSchema } from './memoized-json-schema.js';
 import { budgetFromTokens, clipText } from './output-budget.js';
 import type { ToolDefinition } from './tool-definition.js';
 import type { ToolDeps } from './tool-deps.js';
@@ -20,11 +21,13 @@ export function enabledTools(tools: readonly AnyTool[], toolsets: readonly Tools
  */
 export function registerTools(server: McpServer, tools: readonly AnyTool[], deps: ToolDeps): void {
   for (const tool of tools) {
+    const inputSchema = memoizeJsonSchema(tool.input);
+    const outputSchema = memoizeJsonSchema(tool.output);
     for (const name of [tool.name, ...(tool.synonyms ?? [])]) {
       const description = name === tool.name ? tool.description : `Same as ${tool.name}. ${tool.description}`;
       server.registerTool(
         name,
-        { title: tool.title, description, inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations },
+        { title: tool.title, description, inputSchema, outputSchema, annotations: tool.annotations },
         async (input: Record<string, unknown>, ctx: ServerContext) => {
           const requested = typeof input.budget_tokens === 'number' ? input.budget_tokens : undefined;
           const budget = budgetFromTokens(requested ?? deps.config.mcp.output_budget_tokens);
