@@ -27,14 +27,8 @@ export function reportDeficit(
   const found = assigned.length;
   const seen = (findings.deficits.get(entry.path) ?? 0) + 1;
   findings.deficits.set(entry.path, seen);
-  // A span already blamed for (or offered as nearest to) another violation is a weaker
-  // explanation: prefer a fresh one.
   // Past 50 deficits of one entry the grouped violation shows no more detail: skip the search.
-  const near =
-    seen > DETAILED_DEFICITS
-      ? undefined
-      : (findNearMiss(context, entry, instance.owner, new Set([...assigned, ...findings.culprits, ...findings.named])) ??
-        findNearMiss(context, entry, instance.owner, new Set(assigned)));
+  const near = seen > DETAILED_DEFICITS ? undefined : nearestExplanation(context, instance, entry, assigned, findings);
   if (near) findings.named.add(near.span);
   const owner = instance.owner >= 0 ? (index.spans[instance.owner] as Span) : undefined;
   const nearKind = near?.kind as ViolationKind | undefined;
@@ -82,6 +76,28 @@ export function reportDeficit(
     ...(kind !== 'missing' && kind !== 'count_too_low' ? { reason: kind } : {}),
   });
   return found === 0 ? standIn?.span : undefined;
+}
+
+/**
+ * The near miss to report. Spans already blamed, offered as nearest, or reported as surplus are
+ * weaker explanations, so a fresh span is preferred. But when no fresh span explains the entry (the
+ * nearest serves another entry), a surplus span that does is the better story: a call made from the
+ * wrong service is both one too many where it is and missing where it belongs.
+ */
+function nearestExplanation(
+  context: NearMissContext,
+  instance: ScopeInstance,
+  entry: CompiledEntry,
+  assigned: readonly number[],
+  findings: Findings,
+): NearMiss | undefined {
+  const claimed = [...assigned, ...findings.culprits, ...findings.named];
+  const fresh = findNearMiss(context, entry, instance.owner, new Set([...claimed, ...findings.surplus]));
+  if (fresh === undefined || !CULPRIT_KINDS.has(fresh.kind as ViolationKind)) {
+    const surplus = findNearMiss(context, entry, instance.owner, new Set(claimed));
+    if (surplus !== undefined && findings.surplus.has(surplus.span) && CULPRIT_KINDS.has(surplus.kind as ViolationKind)) return surplus;
+  }
+  return fresh ?? findNearMiss(context, entry, instance.owner, new Set(assigned));
 }
 
 function culpritMessage(near: NearMiss, actual: Span, entry: CompiledEntry, owner: Span | undefined): string {

@@ -11,6 +11,7 @@ import { describeSpan, formatMs, formatRange, roundMs, spanRef } from './evidenc
 import type { Findings } from './findings.js';
 import { checkOrder } from './order-rule.js';
 import type { ScopeSolver } from './scope-solver.js';
+import type { TraceIndex } from './trace-index.js';
 import { checkTag, showAttribute } from './tag-matcher.js';
 
 /**
@@ -159,7 +160,12 @@ function checkTooMany(
   const total = assigned.length + remaining.length;
   findings.check(total <= max);
   if (total <= max || remaining.length === 0) return;
+  // Same-named sibling entries (one call per callee) all see the same surplus span: report it once.
+  if (remaining.every((span) => findings.surplus.has(span))) return;
+  for (const span of remaining) findings.surplus.add(span);
   const first = index.spans[remaining[0] as number] as Span;
+  // Same-named client spans differ only in whom they call: say it, or the reader cannot tell which.
+  const callee = firstChild(index, remaining[0] as number);
   const owner = instance.owner >= 0 ? (index.spans[instance.owner] as Span) : undefined;
   const where = owner ? ` inside ${describeSpan(owner)}` : ' in the trace';
   const others = remaining.slice(1, 5).map((span) => (index.spans[span] as Span).spanId);
@@ -169,8 +175,8 @@ function checkTooMany(
       kind: forbidden ? 'forbidden_present' : 'count_too_high',
       path: entry.path,
       message: forbidden
-        ? `${describeSpan(first)} appears${where} ${total === 1 ? 'once' : `${total} times`}; the spec says it must not appear there`
-        : `${describeSpan(first)} appears ${total} times${where}; expected ${formatRange(entry.count)}`,
+        ? `${describeSpan(first)}${callee ? ` calling ${describeSpan(callee)}` : ''} appears${where} ${total === 1 ? 'once' : `${total} times`}; the spec says it must not appear there`
+        : `${describeSpan(first)} appears ${total} times${where}; expected ${formatRange(entry.count)}${callee ? `; the surplus ${first.spanId} calls ${describeSpan(callee)}` : ''}`,
       span: spanRef(first),
       expected: formatRange(entry.count),
       actual: String(total),
@@ -180,8 +186,13 @@ function checkTooMany(
       ...(remaining.length > 1 ? { occurrences: remaining.length } : {}),
       ...(others.length > 0 ? { other_span_ids: others } : {}),
     },
-    ...remaining,
   );
+}
+
+/** The first span a span started (for a client span: usually the callee's server span). */
+function firstChild(index: TraceIndex, span: number): Span | undefined {
+  const child = index.children[span]?.[0];
+  return child === undefined ? undefined : (index.spans[child] as Span);
 }
 
 function checkDurations(solver: ScopeSolver, entry: CompiledEntry, assigned: number[], findings: Findings): void {

@@ -7,6 +7,13 @@ export class Findings {
   readonly missing: MissingSpan[] = [];
   /** Span indices already named as the culprit of a violation (not reported again as unexpected). */
   readonly culprits = new Set<number>();
+  /**
+   * Spans reported as one too many (count_too_high, forbidden_present). Kept apart from culprits:
+   * a surplus span may still be the best explanation of an entry missing elsewhere (a call made
+   * from the wrong service is both), and it is reported once even when same-named sibling entries
+   * each see it as surplus.
+   */
+  readonly surplus = new Set<number>();
   passed = 0;
   total = 0;
   /** Off while checking provisional scopes, whose checks the score already counted as failed. */

@@ -120,6 +120,58 @@ describe('evidence', () => {
     ]);
   });
 
+  // The example's wrong-service defect as an inferred spec sees it: the frontend has one POST per
+  // callee, and calls inventory itself instead of leaving it to order-service.
+  const perCallee = specOf([
+    {
+      operation_name: 'checkout',
+      service_name: 'frontend',
+      children: [
+        { operation_name: 'POST', service_name: 'frontend', count: 1, children: [{ operation_name: 'POST /cart', service_name: 'cart' }] },
+        {
+          operation_name: 'POST',
+          service_name: 'frontend',
+          count: 1,
+          children: [
+            {
+              operation_name: 'POST /orders',
+              service_name: 'orders',
+              children: [{ operation_name: 'POST', service_name: 'orders', count: 1, children: [{ operation_name: 'POST /reserve', service_name: 'inventory' }] }],
+            },
+          ],
+        },
+      ],
+    },
+  ]);
+  const movedCall = {
+    name: 'checkout',
+    service: 'frontend',
+    children: [
+      { name: 'POST', service: 'frontend', kind: 'client' as const, startMs: 1, children: [{ name: 'POST /cart', service: 'cart', kind: 'server' as const }] },
+      { name: 'POST', service: 'frontend', kind: 'client' as const, startMs: 2, children: [{ name: 'POST /reserve', service: 'inventory', kind: 'server' as const }] },
+      { name: 'POST', service: 'frontend', kind: 'client' as const, startMs: 3, children: [{ name: 'POST /orders', service: 'orders', kind: 'server' as const }] },
+    ],
+  };
+
+  it('reports a call shared as surplus by same-named sibling entries once, saying whom it calls', () => {
+    const result = compare(perCallee, movedCall);
+    const surplus = result.violations.filter((violation) => violation.kind === 'count_too_high');
+    expect(surplus).toHaveLength(1);
+    expect(surplus[0]?.span?.span_id).toBe('0000000000000004');
+    expect(surplus[0]?.message).toBe(
+      '`POST` (frontend) appears 2 times inside `checkout` (frontend); expected 1; the surplus 0000000000000004 calls `POST /reserve` (inventory)',
+    );
+  });
+
+  it('names a call made from the wrong service as the stand-in for the entry where it belongs', () => {
+    const result = compare(perCallee, movedCall);
+    expect(result.matches_specification).toBe(false);
+    const moved = result.violations.find((violation) => violation.path === 'checkout > POST@frontend[2] > POST /orders > POST');
+    expect(moved).toMatchObject({ kind: 'wrong_service', span: { span_id: '0000000000000004', service: 'frontend' } });
+    // Its callee is then found beneath it: nothing is reported missing below the moved call.
+    expect(result.violations.filter((violation) => violation.kind === 'missing')).toEqual([]);
+  });
+
   it('measures a slow span against its budget in readable numbers', () => {
     const result = compare(specOf([{ operation_name: 'pay', expected_duration_ms: { max: 2000 } }]), { name: 'pay', durationMs: 2430 });
     expect(result.violations[0]?.message).toBe('`pay` (test-service) took 2,430 ms against a 2,000 ms max');
