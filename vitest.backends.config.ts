@@ -10,5 +10,7 @@ export default defineConfig({
     pool: 'forks',
     // One server each; running the files one after another keeps their ingest-then-search timing honest.
     fileParallelism: false,
+    // One worker that keeps its module graph between files (see vitest.config.ts).
+    isolate: false,
   },
 });
