@@ -24,12 +24,12 @@ const RUNS = Number(process.argv[3] ?? 5);
 const RUN_ID = 'bench-run';
 const CACHE_COUNT = process.argv[4] === 'bounded' ? '{ min: 1, max: 30 }' : '{ min: 1 }';
 
-/** 50 spans: a server root, 20 queries, an inventory call with 20 cache reads, a payment call with 6 spans. */
+/** 50 spans: a server root, 20 queries, an inventory call with 20 cache reads, a payment call with 8 spans. */
 function checkout(index: number): SpanSketch {
   const run = { 'otel_mcp.run_id': RUN_ID };
   const queries = Array.from({ length: 20 }, (_, n) => ({ name: 'SELECT orders', kind: 'client' as const, startMs: 1 + n, durationMs: 1, attributes: { 'db.system.name': 'postgresql' } }));
   const cache = Array.from({ length: 20 }, (_, n) => ({ name: 'cache.get', kind: 'client' as const, startMs: 30 + n * 0.5, durationMs: 0.4 }));
-  const payment = Array.from({ length: 5 }, (_, n) => ({ name: `payment.step.${n}`, startMs: 60 + n * 2, durationMs: 1.5 }));
+  const payment = Array.from({ length: 7 }, (_, n) => ({ name: `payment.step.${n}`, startMs: 60 + n * 1.5, durationMs: 1.2 }));
   return {
     name: 'POST /checkout',
     service: 'checkout-service',

@@ -1,0 +1,274 @@
+/**
+ * The whole ingest path as a user runs it: the built `otel-mcp serve` (dist/cli/main.js) pinned to
+ * one core with taskset, fed OTLP/HTTP protobuf batches of 512 real SDK spans from this process on
+ * the other core, then queried through a real MCP client over stdio (get_trace_by_id on a
+ * 1,000-span trace, search_traces by service, attribute and duration). Issue 2's targets: at least
+ * 50,000 spans/s into the store on one core; each query under 50 ms; resident size under 300 MB
+ * while 1,000,000 spans are ingested and queried.
+ *
+ * Prints spans/s by wall clock and per CPU-second of the server (the one-core figure, least
+ * disturbed by other work), the server's peak resident size (VmHWM), and the query medians.
+ *
+ *   node --import tsx bench/ingest-pipeline.ts [spans, default 1000000] [in flight, default 4]
+ */
+import { randomFillSync } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { freePort } from '../test/support/free-port.js';
+
+const CLI = resolve('dist/cli/main.js');
+const TOTAL = Number(process.argv[2] ?? 1_000_000);
+const IN_FLIGHT = Number(process.argv[3] ?? 4);
+const BATCH_SPANS = 512;
+const TRACES_PER_BATCH = BATCH_SPANS / 8;
+const QUERY_RUNS = 20;
+
+/**
+ * One batch as the SDK's OTLP exporter serializes it: 64 traces of an HTTP server span with 7
+ * database client spans, ~10 attributes and an event each. Returns the bytes and where each trace
+ * id sits in them, so copies with fresh trace ids cost a buffer copy instead of a re-serialization
+ * (this process must outrun the server on its own core).
+ */
+async function templateBatch(): Promise<{ bytes: Buffer; traceIdOffsets: number[][] }> {
+  const copy = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({
+      'service.name': 'checkout',
+      'service.version': '1.4.2',
+      'host.name': 'web-7',
+      'process.pid': 4242,
+      'telemetry.sdk.language': 'nodejs',
+    }),
+    spanProcessors: [new SimpleSpanProcessor(copy)],
+  });
+  const tracer = provider.getTracer('@acme/http', '0.52.1');
+  for (let i = 0; i < TRACES_PER_BATCH; i++) {
+    const root = tracer.startSpan('GET /api/orders/:id', {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': i % 4 === 0 ? 'POST' : 'GET',
+        'http.route': '/api/orders/:id',
+        'url.path': `/api/orders/${1000 + i}`,
+        'http.response.status_code': i % 16 === 0 ? 500 : 200,
+        'server.address': 'shop.example.com',
+        'server.port': 443,
+        'user_agent.original': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36',
+        'client.address': `10.1.2.${i}`,
+        'network.protocol.version': '1.1',
+        'app.cache_hit': i % 2 === 0,
+      },
+    });
+    const parent = trace.setSpan(context.active(), root);
+    for (let j = 0; j < 7; j++) {
+      const child = tracer.startSpan(
+        'SELECT shop.orders',
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            'db.system.name': 'postgresql',
+            'db.query.text': 'SELECT id, status, total FROM orders WHERE customer_id = $1 AND created_at > $2',
+            'db.namespace': 'shop',
+            'db.operation.name': 'SELECT',
+            'db.collection.name': 'orders',
+            'server.address': 'db.internal',
+            'server.port': 5432,
+            'db.response.returned_rows': j * 3,
+            'app.shard': `eu-${j % 3}`,
+            'app.retry': false,
+          },
+        },
+        parent,
+      );
+      child.addEvent('query.sent', { 'db.bytes': 120 + j });
+      child.end();
+    }
+    root.addEvent('response.sent', { 'http.response.body.size': 2048 });
+    if (i % 16 === 0) root.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream failed' });
+    root.end();
+  }
+  await provider.forceFlush();
+  const spans = copy.getFinishedSpans();
+  await provider.shutdown();
+  const bytes = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
+  const traceIdOffsets = [...new Set(spans.map((span) => span.spanContext().traceId))].map((id) =>
+    occurrences(bytes, Buffer.from(id, 'hex')),
+  );
+  return { bytes, traceIdOffsets };
+}
+
+function occurrences(haystack: Buffer, needle: Buffer): number[] {
+  const found: number[] = [];
+  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) found.push(at);
+  return found;
+}
+
+/** The template with every trace id replaced by a fresh random one. */
+function freshBatch(template: Buffer, traceIdOffsets: number[][]): Buffer {
+  const bytes = Buffer.from(template);
+  const id = Buffer.alloc(16);
+  for (const offsets of traceIdOffsets) {
+    randomFillSync(id);
+    for (const offset of offsets) id.copy(bytes, offset);
+  }
+  return bytes;
+}
+
+function post(agent: Agent, port: number, body: Buffer): Promise<void> {
+  return new Promise((resolvePost, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/traces',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolvePost() : reject(new Error(`HTTP ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function procStatus(pid: number, field: string): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
+}
+
+/** CPU seconds (user + system) the process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+const rate = (spans: number, seconds: number) => `${Math.round(spans / seconds).toLocaleString('en-US')} spans/s`;
+
+if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+const cores = availableParallelism();
+// The server gets core 0 to itself; this load generator takes the other one.
+const pin = cores > 1 && spawnSync('taskset', ['-cp', '1', String(process.pid)]).status === 0;
+const dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-pipeline-'));
+const httpPort = await freePort();
+const serverArgs = [CLI, 'serve', '--data-dir', dataDir, '--otlp-http-port', String(httpPort), '--otlp-grpc-port', '0'];
+const transport = new StdioClientTransport({
+  command: pin ? 'taskset' : process.execPath,
+  args: pin ? ['-c', '0', process.execPath, ...serverArgs] : serverArgs,
+  stderr: 'ignore',
+  cwd: dataDir,
+});
+const client = new Client({ name: 'ingest-pipeline-bench', version: '1.0.0' });
+await client.connect(transport);
+const pid = transport.pid!;
+
+const { bytes: template, traceIdOffsets } = await templateBatch();
+console.log(
+  `load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} on ${cores} cores; server ${pin ? 'pinned to core 0' : 'not pinned'}; ` +
+    `${TOTAL.toLocaleString('en-US')} spans in batches of ${BATCH_SPANS} (${template.length} B protobuf), ${IN_FLIGHT} in flight`,
+);
+
+// The 1,000-span trace the query figures read: one server span with 999 children, sent in two batches.
+const bigTraceId = await (async () => {
+  const copy = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'batch-job' }),
+    spanProcessors: [new SimpleSpanProcessor(copy)],
+  });
+  const tracer = provider.getTracer('bench');
+  const root = tracer.startSpan('nightly.export', { kind: SpanKind.SERVER });
+  const parent = trace.setSpan(context.active(), root);
+  for (let i = 0; i < 999; i++) tracer.startSpan('export.row', { attributes: { 'row.index': i } }, parent).end();
+  root.end();
+  await provider.forceFlush();
+  const spans = copy.getFinishedSpans();
+  await provider.shutdown();
+  const agent = new Agent({ keepAlive: true });
+  for (const part of [spans.slice(0, 500), spans.slice(500)])
+    await post(agent, httpPort, Buffer.from(ProtobufTraceSerializer.serializeRequest(part)!));
+  agent.destroy();
+  return root.spanContext().traceId;
+})();
+
+const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
+const batches = Math.ceil(TOTAL / BATCH_SPANS);
+let sent = 0;
+let peakRssMb = 0;
+const cpuBefore = cpuSeconds(pid);
+const started = performance.now();
+let reported = started;
+let reportedBatches = 0;
+let reportedCpu = cpuBefore;
+async function sender(): Promise<void> {
+  while (sent < batches) {
+    sent += 1;
+    await post(agent, httpPort, freshBatch(template, traceIdOffsets));
+    const now = performance.now();
+    if (now - reported >= 5_000) {
+      const cpu = cpuSeconds(pid);
+      const spans = (sent - reportedBatches) * BATCH_SPANS;
+      peakRssMb = Math.max(peakRssMb, procStatus(pid, 'VmRSS'));
+      console.log(
+        `  ${(sent * BATCH_SPANS).toLocaleString('en-US').padStart(10)} spans: ${rate(spans, (now - reported) / 1000)} wall, ` +
+          `${rate(spans, cpu - reportedCpu)} per server CPU-second, rss ${procStatus(pid, 'VmRSS').toFixed(0)} MB`,
+      );
+      reported = now;
+      reportedBatches = sent;
+      reportedCpu = cpu;
+    }
+  }
+}
+await Promise.all(Array.from({ length: IN_FLIGHT }, () => sender()));
+const seconds = (performance.now() - started) / 1000;
+const cpu = cpuSeconds(pid) - cpuBefore;
+agent.destroy();
+const spans = batches * BATCH_SPANS;
+console.log(
+  `ingest: ${spans.toLocaleString('en-US')} spans in ${seconds.toFixed(1)} s = ${rate(spans, seconds)} wall; ` +
+    `server CPU ${cpu.toFixed(1)} s = ${rate(spans, cpu)} per CPU-second (target 50,000 on one core: ${(spans / cpu / 50_000).toFixed(2)}×)`,
+);
+
+type ToolAnswer = { structuredContent?: Record<string, unknown>; isError?: boolean };
+async function timed(name: string, args: Record<string, unknown>, check: (answer: ToolAnswer) => string): Promise<void> {
+  const times: number[] = [];
+  let summary = '';
+  for (let i = 0; i < QUERY_RUNS; i++) {
+    const start = performance.now();
+    const answer = (await client.callTool({ name, arguments: args })) as ToolAnswer;
+    times.push(performance.now() - start);
+    if (answer.isError) throw new Error(`${name} failed: ${JSON.stringify(answer).slice(0, 400)}`);
+    summary = check(answer);
+  }
+  peakRssMb = Math.max(peakRssMb, procStatus(pid, 'VmRSS'));
+  console.log(`  ${`${name} ${JSON.stringify(args)}`.slice(0, 78).padEnd(78)} median ${median(times).toFixed(1).padStart(6)} ms  → ${summary}`);
+}
+const count = (key: string) => (answer: ToolAnswer) => `${(answer.structuredContent?.[key] as unknown[] | undefined)?.length ?? 0} ${key}`;
+
+console.log(`queries through MCP over stdio (${QUERY_RUNS} runs each, target < 50 ms):`);
+await timed('get_trace_by_id', { trace_id: bigTraceId, view: 'summary' }, (a) => JSON.stringify(a.structuredContent).slice(0, 40));
+await timed('get_trace_by_id', { trace_id: bigTraceId, view: 'tree' }, () => 'tree');
+await timed('search_traces', { query: { service_name: 'checkout', limit: 20 } }, count('traces'));
+await timed('search_traces', { query: { service_name: 'checkout', attributes: { 'http.response.status_code': 500 }, limit: 20 } }, count('traces'));
+await timed('search_traces', { query: { operation_name: 'SELECT shop.orders', attributes: { 'app.shard': 'eu-2' }, min_duration_ms: 0, limit: 20 } }, count('traces'));
+await timed('search_traces', { query: { attributes: { 'url.path': '/api/orders/1042' }, limit: 20 } }, count('traces'));
+await timed('search_traces', { query: { service_name: 'checkout', status: 'error', time_range: '1h', limit: 20 } }, count('traces'));
+peakRssMb = Math.max(peakRssMb, procStatus(pid, 'VmHWM'));
+console.log(`server resident size: peak ${peakRssMb.toFixed(0)} MB (VmHWM, target < 300 MB)`);
+await client.close();
+rmSync(dataDir, { recursive: true, force: true });
