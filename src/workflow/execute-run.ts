@@ -153,6 +153,11 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
         progress(`${service.name} ready after ${entry.readyAfterMs} ms`);
       }
     };
+    // The run ends before its capture: stop what it started and stop listening for its spans.
+    const abandon = async (): Promise<void> => {
+      await Promise.all(started.map((service) => service.process.stop(timings.stopGraceMs)));
+      capture.close();
+    };
     try {
       if (request.startServicesTogether) {
         const results = await Promise.allSettled(services.map((service, index) => startService(service, index)));
@@ -164,8 +169,7 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
         for (const [index, service] of services.entries()) await startService(service, index);
       }
     } catch (error) {
-      await Promise.all(started.map((service) => service.process.stop(timings.stopGraceMs)));
-      capture.close();
+      await abandon();
       throw error;
     }
 
@@ -174,8 +178,7 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     try {
       command = await ProcessGroup.start(request.command, { cwd: workingDir, env: envFor() });
     } catch (error) {
-      await Promise.all(started.map((service) => service.process.stop(timings.stopGraceMs)));
-      capture.close();
+      await abandon();
       throw error;
     }
     const commandRun = await awaitCommand(command, timings, hooks.signal);
@@ -187,6 +190,11 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     if (!commandRun.timedOut && !(await command.closedWithin(100))) {
       leftoverProcessesStopped = true;
       await command.stop(timings.stopGraceMs);
+    }
+    // A command that never ran has no spans to wait for: say so now, not after the capture timeout.
+    if (shellCouldNotStart(commandRun.exit, command)) {
+      await abandon();
+      throw cannotStart(request.command, commandRun.exit.code as number, command);
     }
 
     if (started.length > 0) progress(`stopping ${started.map((service) => service.name).join(', ')} (SIGTERM, so their SDKs flush)`);
@@ -217,7 +225,6 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     });
     const verdict = judgeRun(outcome.traces, request.spec?.spec);
     const finishedAtMs = clock();
-    if (shellCouldNotStart(commandRun.exit, command)) throw cannotStart(request.command, commandRun.exit.code as number, command);
     return {
       runId,
       workingDir,

@@ -1,10 +1,13 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
+import { waitFor } from '../support/wait-for.js';
 
 const SCRIPTS = fileURLToPath(new URL('../fixtures/run-scripts/', import.meta.url));
 const NODE = JSON.stringify(process.execPath);
@@ -20,6 +23,24 @@ const CHECKOUT_SPEC = {
     },
   ],
 };
+
+/** The keys of a tool answer, nested, with array items merged: what two twins must share. */
+function shapeOf(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length > 0 ? [shapeOf(value[0])] : [];
+  if (value === null || typeof value !== 'object') return typeof value;
+  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, shapeOf((value as Record<string, unknown>)[key])]));
+}
+
+function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
 
 /** Running, not merely a zombie waiting for init to reap it (a killed orphan is one for a moment). */
 function isRunning(pid: number): boolean {
@@ -161,6 +182,146 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(nowhere.text).toMatch(/does not exist/);
   });
 
+  it('stops the services it started and says the command could not start as soon as it exits, without waiting for spans', async () => {
+    const port = await freePort();
+    const messages: string[] = [];
+    const result = await harness.client.callTool(
+      {
+        name: 'execute_and_capture',
+        arguments: {
+          command: 'no-such-command-otel-mcp',
+          working_dir: SCRIPTS,
+          services: [{ name: 'worker', command: `${NODE} http-service.cjs`, ready: { port }, env: { PORT: String(port), OTEL_SERVICE_NAME: 'worker' } }],
+        },
+      },
+      { onprogress: (progress) => messages.push(String(progress.message)), timeout: 900_000 },
+    );
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toMatch(/could not start: the shell could not find it/);
+    expect(messages.some((message) => message.startsWith('worker ready'))).toBe(true);
+    expect(messages.some((message) => message.startsWith('waiting for spans'))).toBe(false);
+    expect(await portAccepts(port)).toBe(false);
+  });
+
+  it('captures the spans of a service it did not start, which joined the run only through the propagated context', async () => {
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      OTEL_EXPORTER_OTLP_ENDPOINT: harness.otlpHttpUrl,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_SERVICE_NAME: 'outside',
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      PORT: String(port),
+    };
+    // No run id on its resource: it was started before, and apart from, the run.
+    for (const name of ['OTEL_RESOURCE_ATTRIBUTES', 'OTEL_MCP_RUN_ID', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) delete env[name];
+    const outside = spawn(process.execPath, ['http-service.cjs'], { cwd: SCRIPTS, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      let stdout = '';
+      outside.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      await waitFor('the outside service to listen', () => (stdout.includes('listening') ? true : undefined));
+      const result = await harness.call('execute_and_capture', {
+        command: emit(`client-call --call http://127.0.0.1:${port}/work`),
+        working_dir: SCRIPTS,
+        env: { OTEL_SERVICE_NAME: 'client' },
+      });
+      expect(result.isError).toBe(false);
+      expect(result.structured.services).toEqual([]);
+      const [trace] = result.structured.traces;
+      expect(trace.services).toEqual(['client', 'outside']);
+      // client root + client GET tagged with the run id; the outside server span + its work.step are not.
+      expect(result.structured.capture).toMatchObject({ complete: true, trace_count: 1, span_count: 4, run_span_count: 2 });
+    } finally {
+      outside.kill('SIGKILL');
+    }
+  });
+
+  it('waits for a service the spec expects that the run did not start, and says when none of its spans arrived', async () => {
+    const result = await harness.call('execute_and_capture', {
+      command: emit('checkout reserve'),
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'shop' },
+      expected_spec: {
+        name: 'ghost_checkout',
+        expected_spans: [{ operation_name: 'checkout', service_name: 'shop', children: [{ operation_name: 'ghost.lookup', service_name: 'ghost-service' }] }],
+      },
+    });
+    expect(result.isError).toBe(false);
+    expect(result.structured.verdict).toBe('fail');
+    expect(result.structured.capture.complete).toBe(true);
+    // settle_ms 300 + late_service_wait_ms 1000, the defaults.
+    expect(result.structured.capture.notes).toContainEqual(
+      'waited 1300 ms after the run for spans of ghost-service (expected by the spec, not started by this run): none arrived',
+    );
+    expect(result.text).toContain('ghost-service');
+  });
+
+  it('gives up at the capture timeout when a trace’s root never arrives, saying how many spans did', async () => {
+    const result = await harness.call('execute_and_capture', { command: emit('orphan-root step --remote-parent'), working_dir: SCRIPTS, env: { OTEL_SERVICE_NAME: 'shop' }, capture_timeout_ms: 1000 });
+    expect(result.isError).toBe(false);
+    expect(result.structured.capture).toMatchObject({ complete: false, trace_count: 1, span_count: 2 });
+    const notes = result.structured.capture.notes as string[];
+    expect(notes).toContainEqual(expect.stringMatching(/has no root span \(2 spans arrived; shop: orphan-root waits for its parent [0-9a-f]{16}\)/));
+    expect(notes).toContain('timed out after 1000 ms waiting for the root span of 1 trace(s)');
+    expect(result.text).toContain('INCOMPLETE');
+  });
+
+  it('keeps the last 40 lines of a long output, bounded, and counts every byte written', async () => {
+    // 3000 lines of 100 bytes: more than the 256 KiB kept, far more than the 4 KB shown.
+    const result = await harness.call('execute_and_capture', { command: `${NODE} print-lines.cjs 3000`, working_dir: SCRIPTS });
+    expect(result.isError).toBe(false);
+    const stdout = result.structured.command.stdout as { text: string; truncated: boolean; total_bytes: number };
+    expect(stdout.truncated).toBe(true);
+    expect(stdout.total_bytes).toBe(300_000);
+    expect(stdout.text.length).toBeLessThanOrEqual(4000);
+    expect(stdout.text.split('\n').length).toBeLessThanOrEqual(40);
+    expect(stdout.text.split('\n').at(-1)).toMatch(/^line 3000 of 3000\.+$/);
+  });
+
+  it('waits for a service whose readiness is a line of its output', async () => {
+    const port = await freePort();
+    const result = await harness.call('execute_and_capture', {
+      command: emit(`client-call --call http://127.0.0.1:${port}/work`),
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'client' },
+      services: [{ name: 'worker', command: `${NODE} http-service.cjs`, ready: { log_pattern: 'listening \\d+' }, env: { PORT: String(port), OTEL_SERVICE_NAME: 'worker' } }],
+    });
+    expect(result.isError).toBe(false);
+    expect(result.structured.services[0]).toMatchObject({ name: 'worker', exited_early: false });
+    expect(result.structured.services[0].ready_after_ms).toBeGreaterThanOrEqual(0);
+    expect(result.structured.command.stdout.text).toContain(`called http://127.0.0.1:${port}/work: 200`);
+    expect(result.structured.traces[0].services).toEqual(['client', 'worker']);
+  });
+
+  it('answers the plan’s synonyms in the same shape as their canonical twins', async () => {
+    const args = { working_dir: SCRIPTS, env: { OTEL_SERVICE_NAME: 'shop' } };
+    const canonical = await harness.call('execute_and_capture', { command: emit('checkout reserve charge'), expected_spec: 'tiny_checkout', ...args });
+    const byName = await harness.call('run_and_capture', { service_command: emit('checkout reserve charge'), expected_spec: 'tiny_checkout', ...args });
+    expect(byName.isError).toBe(false);
+    expect(byName.structured).toMatchObject({ verdict: 'pass', spec: { name: 'tiny_checkout', version: 1 } });
+    expect(shapeOf(byName.structured)).toEqual(shapeOf(canonical.structured));
+
+    const yaml = 'name: tiny_checkout\nexpected_spans:\n  - operation_name: checkout\n    service_name: shop\n    children:\n      - { operation_name: charge, service_name: shop }\n';
+    const byText = await harness.call('run_and_capture', { service_command: emit('checkout reserve'), expected_spec: yaml, ...args });
+    expect(byText.isError).toBe(false);
+    // Inline: judged by the text given (no charge here, so it fails), not by the stored spec of that name.
+    expect(byText.structured.verdict).toBe('fail');
+    expect(byText.structured.spec).toEqual({ name: 'tiny_checkout' });
+
+    const created = await harness.call('create_development_session', { project_name: 'twins', spec_name: 'tiny_checkout' });
+    const started = await harness.call('start_trace_session', { project_name: 'twins', spec_name: 'tiny_checkout' });
+    expect(started.isError).toBe(false);
+    expect(shapeOf(started.structured)).toEqual(shapeOf(created.structured));
+    const sessionId = started.structured.session_id as string;
+    await harness.call('run_and_capture', { session_id: sessionId, service_command: emit('checkout reserve charge'), ...args });
+    const metrics = await harness.call('get_session_metrics', { session_id: sessionId });
+    const progress = await harness.call('get_session_progress', { session_id: sessionId });
+    expect(progress.isError).toBe(false);
+    expect(progress.structured).toEqual(metrics.structured);
+    expect(progress.structured).toMatchObject({ status: 'green', iteration_count: 1 });
+  });
+
   it('refuses an unknown session with the recent ones named, and an unknown spec with the nearest name', async () => {
     const session = await harness.call('execute_and_capture', { session_id: 'ses_nothere', command: 'true' });
     expect(session.isError).toBe(true);
@@ -221,6 +382,29 @@ describe('execution limits from the configuration', () => {
       expect(result.text).toContain('get_otlp_endpoint');
     } finally {
       await locked.close();
+    }
+  });
+
+  it('kills a service that ignores SIGTERM once stop_grace_ms has passed, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otel-mcp-grace-'));
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, 'execution:\n  stop_grace_ms: 300\n');
+    const pidFile = join(dir, 'stubborn.pid');
+    const harness = await startHarness({ dataDir: dir, flags: { config } });
+    try {
+      const result = await harness.call('execute_and_capture', {
+        command: 'true',
+        working_dir: SCRIPTS,
+        services: [{ name: 'stubborn', command: `${NODE} ignore-sigterm.cjs ${JSON.stringify(pidFile)}`, ready: { log_pattern: '^ready$' } }],
+      });
+      expect(result.isError).toBe(false);
+      expect(result.structured.services[0]).toMatchObject({ name: 'stubborn', exited_early: false, force_killed: true, signal: expect.any(String) });
+      expect(result.structured.services[0].stderr.text).toContain('ignoring SIGTERM');
+      expect(result.text).toContain('Service stubborn ignored SIGTERM and was killed');
+      const pid = Number(readFileSync(pidFile, 'utf8').trim());
+      expect(isRunning(pid)).toBe(false);
+    } finally {
+      await harness.close();
     }
   });
 
