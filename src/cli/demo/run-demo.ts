@@ -2,7 +2,8 @@
  * `otel-mcp demo`: the trace-driven loop on the example checkout, for a newcomer in a terminal.
  * It makes the same tool calls an agent would (printed as it makes them): define the specs, start
  * a session, run the example with its defects on (red, with the culprits and fixes), then with
- * them off (green), and show the session's progress.
+ * them off (green), and show the session's progress. `all` leaves out a defect another one would
+ * hide (demo-defects.ts), and says so.
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -16,6 +17,7 @@ import { executeAndCaptureTool } from '../../mcp/tools/workflow/execute-and-capt
 import { getSessionMetricsTool } from '../../mcp/tools/workflow/get-session-metrics.js';
 import type { ToolDeps } from '../../mcp/tool-deps.js';
 import { loadCheckoutExample } from './checkout-example.js';
+import { chooseDefects } from './demo-defects.js';
 
 export interface DemoIo {
   /** The story: tool calls and their answers. */
@@ -34,6 +36,8 @@ const SESSION_SPEC = 'checkout_structure';
 
 export async function runDemo(deps: ToolDeps, config: Config, io: DemoIo, defects = 'all'): Promise<DemoOutcome> {
   const example = await loadCheckoutExample();
+  // Refuse an unknown defect before anything starts (each service would otherwise exit on it).
+  const choice = chooseDefects(example.manifest.defects, defects);
   const shown = relative(process.cwd(), example.dir) || example.dir;
   io.out(`otel-mcp demo — the trace-driven loop on ${shown}: ${example.services.map((service) => service.name).join(', ')}\n`);
 
@@ -67,12 +71,16 @@ export async function runDemo(deps: ToolDeps, config: Config, io: DemoIo, defect
   const sessionId = String(session.session_id);
   const defectsEnv = example.manifest.defects_env;
 
-  io.out(`── Iteration 1: the example with its defects on (${defectsEnv}=${defects}) ──`);
-  for (const [defect, what] of Object.entries(example.manifest.defects)) {
-    if (defects === 'all' || defects.split(',').includes(defect)) io.out(`   ${defect}: ${what}`);
+  io.out(`── Iteration 1: the example with its defects on (${defectsEnv}=${choice.value}) ──`);
+  for (const defect of choice.on) {
+    io.out(`   ${defect.name}: ${defect.what}`);
+    if (defect.hiddenBy) io.out(`     (hidden in this run: with ${defect.hiddenBy.by} on, ${defect.hiddenBy.why})`);
+  }
+  for (const defect of choice.leftOut) {
+    io.out(`   ${defect.name}: left out, because with ${defect.by} on, ${defect.why}; \`otel-mcp demo --defects ${defect.name}\` shows it`);
   }
   io.out('');
-  const red = await call(executeAndCaptureTool, { session_id: sessionId, env: { [defectsEnv]: defects } }, `session_id: "${sessionId}", env: {${defectsEnv}: "${defects}"}`);
+  const red = await call(executeAndCaptureTool, { session_id: sessionId, env: { [defectsEnv]: choice.value } }, `session_id: "${sessionId}", env: {${defectsEnv}: "${choice.value}"}`);
 
   io.out('── Iteration 2: the defects fixed ──\n');
   const green = await call(executeAndCaptureTool, { session_id: sessionId }, `session_id: "${sessionId}"`);
