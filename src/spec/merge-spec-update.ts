@@ -54,9 +54,9 @@ export function mergeSpecUpdate(spec: TraceSpec, updates: unknown): TraceSpec {
   }
   if ('performance_constraints' in value) mergeConstraints(merged, value.performance_constraints, report);
   if (value.span_updates !== undefined) applySpanUpdates(merged, value.span_updates, report);
-  if (problems.length > 0) refuse(problems);
+  // The parts that did apply are validated too, so one refusal lists every problem at once.
   const validation = validateTraceSpec(merged);
-  if (!validation.ok || !validation.spec) refuse(validation.problems);
+  if (problems.length > 0 || !validation.ok || !validation.spec) refuse([...problems, ...validation.problems]);
   return validation.spec;
 }
 

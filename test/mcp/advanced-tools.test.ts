@@ -1,8 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/index.js';
 import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { checkoutTrace, goodCheckouts, seededRandom } from '../spec/infer/good-checkout-traces.js';
+
+const SCRIPTS = fileURLToPath(new URL('../fixtures/run-scripts/', import.meta.url));
+/** A command that emits one trace through the real SDK: ROOT with the CHILD spans. */
+const emit = (args: string): string => `${JSON.stringify(process.execPath)} emit-trace.cjs ${args}`;
 
 /** 30 traces of one API call; `queryMs` is the nominal query time, every duration ±20% noise. */
 function apiRun(seed: number, queryMs: number, runId: string): Trace[] {
@@ -122,7 +127,56 @@ describe('advanced tools through a real MCP client', () => {
     expect(none.text).toContain('baseline_spec');
     const both = await harness.call('detect_regressions', { baseline: { run_id: 'run-base', trace_ids: [baselineRun[0]?.traceId] }, current_traces: { run_id: 'run-slow' } });
     expect(both.isError).toBe(true);
-    expect(both.text).toMatch(/exactly one of trace_ids, run_id or time_range/);
+    expect(both.text).toMatch(/exactly one of trace_ids, run_id, session_id or time_range/);
+  });
+
+  it('compares two iterations of a development session, named by session id and iteration (default the latest)', async () => {
+    const created = await harness.call('create_development_session', { project_name: 'regressions', working_dir: SCRIPTS, env: { OTEL_SERVICE_NAME: 'shop' } });
+    expect(created.isError, created.text).toBe(false);
+    const sessionId = created.structured.session_id as string;
+    const first = await harness.call('execute_and_capture', { session_id: sessionId, command: emit('checkout reserve charge') });
+    const second = await harness.call('execute_and_capture', { session_id: sessionId, command: emit('checkout reserve') });
+    expect([first.structured.iteration, second.structured.iteration]).toEqual([1, 2]);
+
+    const result = await harness.call('detect_regressions', { baseline: { session_id: sessionId, iteration: 1 }, current_traces: { session_id: sessionId } });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured.baseline).toMatchObject({ kind: 'traces', trace_count: 1 });
+    expect(result.structured.baseline.description).toBe(`session ${sessionId} iteration 1, run ${first.structured.run_id}`);
+    expect(result.structured.current).toMatchObject({ trace_count: 1, description: `session ${sessionId} iteration 2 (latest), run ${second.structured.run_id}` });
+    expect(result.structured.structural).toEqual([
+      expect.objectContaining({ kind: 'operation_disappeared', service: 'shop', operation: 'charge', example_trace_ids: [first.structured.traces[0].trace_id] }),
+    ]);
+
+    // The same run named by run_id gives the same answer.
+    const byRun = await harness.call('detect_regressions', { baseline: { run_id: first.structured.run_id }, current_traces: { session_id: sessionId, iteration: 2 } });
+    expect(byRun.structured.structural).toEqual(result.structured.structural);
+  });
+
+  it('refuses an unknown session or iteration naming the valid ones, and a session without runs saying how to make one', async () => {
+    const created = await harness.call('create_development_session', { project_name: 'one-run', working_dir: SCRIPTS, env: { OTEL_SERVICE_NAME: 'shop' } });
+    const sessionId = created.structured.session_id as string;
+    const empty = await harness.call('detect_regressions', { baseline: { run_id: 'run-base' }, current_traces: { session_id: sessionId } });
+    expect(empty.isError).toBe(true);
+    expect(empty.text).toContain(`session ${sessionId} (one-run) has no iterations yet`);
+    expect(empty.text).toMatch(/execute_and_capture/);
+
+    await harness.call('execute_and_capture', { session_id: sessionId, command: emit('checkout reserve') });
+    const noSuchIteration = await harness.call('detect_regressions', { baseline: { session_id: sessionId, iteration: 4 }, current_traces: { session_id: sessionId } });
+    expect(noSuchIteration.isError).toBe(true);
+    expect(noSuchIteration.text).toContain(`baseline: session ${sessionId} has no iteration 4`);
+    expect(noSuchIteration.text).toMatch(/its iterations are 1 \(1 is the latest\)/);
+
+    const noSuchSession = await harness.call('detect_regressions', { baseline: { run_id: 'run-base' }, current_traces: { session_id: 'ses_nope' } });
+    expect(noSuchSession.isError).toBe(true);
+    expect(noSuchSession.text).toContain('no development session "ses_nope"');
+    expect(noSuchSession.text).toContain(sessionId);
+
+    const loose = await harness.call('detect_regressions', { baseline: { run_id: 'run-base' }, current_traces: { iteration: 1 } });
+    expect(loose.isError).toBe(true);
+    expect(loose.text).toContain('current_traces: iteration needs session_id');
+    const two = await harness.call('detect_regressions', { baseline: { run_id: 'run-base', session_id: sessionId }, current_traces: { session_id: sessionId } });
+    expect(two.isError).toBe(true);
+    expect(two.text).toMatch(/exactly one of trace_ids, run_id, session_id or time_range/);
   });
 
   it('diffs a good trace and one without its payment call: removed path, and nothing reported for the alike paths', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,17 +8,45 @@ import { waitFor } from '../support/wait-for.js';
 
 const RUN = 'run-spec-tools-1';
 
-/** One checkout from the real SDK; `broken` drops the cart query and pays by the wrong method. */
-async function sendCheckout(harness: Harness, options: { broken?: boolean } = {}): Promise<string> {
-  const sdk = createSdkTracer({ serviceName: 'checkout-service', exporter: 'http-protobuf', endpoint: harness.otlpHttpUrl, resourceAttributes: { 'otel_mcp.run_id': RUN } });
-  const root = sdk.tracer.startSpan('POST /checkout', { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'http.response.status_code': 200 } });
+interface CheckoutOptions {
+  /** Drops the cart query and pays by the wrong method. */
+  broken?: boolean;
+  serviceName?: string;
+  runId?: string;
+  /** When the checkout happened (default now): places the trace in an older time window. */
+  at?: Date;
+}
+
+/** One checkout from the real SDK. */
+async function sendCheckout(harness: Harness, options: CheckoutOptions = {}): Promise<string> {
+  const sdk = createSdkTracer({
+    serviceName: options.serviceName ?? 'checkout-service',
+    exporter: 'http-protobuf',
+    endpoint: harness.otlpHttpUrl,
+    resourceAttributes: { 'otel_mcp.run_id': options.runId ?? RUN },
+  });
+  const start = options.at?.getTime();
+  const time = (offsetMs: number): { startTime?: Date } => (start === undefined ? {} : { startTime: new Date(start + offsetMs) });
+  const end = (offsetMs: number): Date | undefined => (start === undefined ? undefined : new Date(start + offsetMs));
+  const root = sdk.tracer.startSpan('POST /checkout', { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'http.response.status_code': 200 }, ...time(0) });
   const parent = trace.setSpan(context.active(), root);
-  if (!options.broken) sdk.tracer.startSpan('SELECT cart', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'sqlite' } }, parent).end();
-  sdk.tracer.startSpan('payment.charge', { kind: SpanKind.CLIENT, attributes: { 'payment.method': options.broken ? 'paypal' : 'card' } }, parent).end();
-  root.end();
+  if (!options.broken) sdk.tracer.startSpan('SELECT cart', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'sqlite' }, ...time(1) }, parent).end(end(3));
+  sdk.tracer.startSpan('payment.charge', { kind: SpanKind.CLIENT, attributes: { 'payment.method': options.broken ? 'paypal' : 'card' }, ...time(4) }, parent).end(end(8));
+  root.end(end(10));
   await sdk.flush();
   return root.spanContext().traceId;
 }
+
+/** Waits until every trace can be read back, whatever its age (get_traces only looks at the last hour). */
+async function waitForTraces(harness: Harness, traceIds: readonly string[]): Promise<void> {
+  await waitFor(`traces ${traceIds.join(', ')} to be stored`, async () => {
+    for (const traceId of traceIds) if ((await harness.call('get_trace_by_id', { trace_id: traceId })).isError) return undefined;
+    return true;
+  });
+}
+
+const validatedIds = (result: { structured: Record<string, any> }): string[] => // eslint-disable-line @typescript-eslint/no-explicit-any
+  (result.structured.traces as { trace_id: string }[]).map((item) => item.trace_id).sort();
 
 const SPEC_YAML = `description: Checkout with a cart query and a card payment
 expected_spans:
@@ -87,7 +115,7 @@ describe('spec tools through a real MCP client', () => {
     expect(result.text).toContain('performance_constraints.max_depth');
     expect(result.text).toMatch(/nothing stored/);
     const list = await harness.call('list_trace_specs');
-    expect(list.structured.specs).toEqual([]);
+    expect(list.structured.specs.map((spec: { name: string }) => spec.name)).not.toContain('broken_spec');
   });
 
   it('refuses a spec name that could leave the specs dir, saying which names are accepted', async () => {
@@ -105,8 +133,61 @@ describe('spec tools through a real MCP client', () => {
     expect(again.structured).toMatchObject({ version: 1, created: false });
     expect(again.text).toMatch(/unchanged/);
     const list = await harness.call('list_trace_specs');
-    expect(list.structured.specs).toEqual([expect.objectContaining({ name: 'checkout_flow', latest_version: 1, version_count: 1, entry_count: 3 })]);
+    expect(list.structured.specs).toContainEqual(expect.objectContaining({ name: 'checkout_flow', latest_version: 1, version_count: 1, entry_count: 3 }));
     expect(list.text).toMatch(/checkout_flow v1 \(1 version, 3 entries\)/);
+  });
+
+  it('follows the loop: a spec from YAML, a trace over OTLP, a verdict, an update that changes it, and version 1 still judging as before', async () => {
+    const defined = await harness.call('define_trace_spec', { name: 'checkout_story', specification: SPEC_YAML });
+    expect(defined.structured).toMatchObject({ version: 1, created: true });
+    const traceId = await sendCheckout(harness, { runId: 'run-spec-tools-story' });
+    await waitForTraces(harness, [traceId]);
+
+    const first = await harness.call('compare_trace_to_spec', { trace_id: traceId, spec_name: 'checkout_story' });
+    expect(first.structured).toMatchObject({ matches_specification: true, spec_version: 1, violations: [] });
+
+    // The change the agent is about to make: payments name their currency. The trace does not yet.
+    const updated = await harness.call('update_trace_spec', {
+      name: 'checkout_story',
+      updates: { span_updates: [{ path: 'POST /checkout > payment.charge', set: { required_tags: { 'payment.method': 'card', 'payment.currency': 'EUR' } } }] },
+      note: 'payments name their currency',
+    });
+    expect(updated.isError, updated.text).toBe(false);
+    expect(updated.structured).toMatchObject({ version: 2, created: true, previous_version: 1 });
+
+    const second = await harness.call('compare_trace_to_spec', { trace_id: traceId, spec_name: 'checkout_story' });
+    expect(second.structured).toMatchObject({ matches_specification: false, spec_version: 2 });
+    expect(second.structured.violations).toEqual([
+      expect.objectContaining({ kind: 'tag_missing', path: 'POST /checkout > payment.charge', tag: 'payment.currency', span: expect.objectContaining({ name: 'payment.charge' }) }),
+    ]);
+    expect(second.text).toMatch(/^✗ .*checkout_story v2/m);
+
+    const byFirstVersion = await harness.call('compare_trace_to_spec', { trace_id: traceId, spec_name: 'checkout_story', spec_version: 1 });
+    expect(byFirstVersion.structured).toMatchObject({ matches_specification: true, spec_version: 1, violations: [] });
+  });
+
+  it('turns a failing verdict into a pass when an update relaxes what failed, and the old version still fails the same way', async () => {
+    await harness.call('define_trace_spec', { name: 'checkout_relaxed', specification: SPEC_YAML });
+    const traceId = await sendCheckout(harness, { broken: true, runId: 'run-spec-tools-relaxed' });
+    await waitForTraces(harness, [traceId]);
+    const first = await harness.call('compare_trace_to_spec', { trace_id: traceId, spec_name: 'checkout_relaxed' });
+    expect(first.structured).toMatchObject({ matches_specification: false, spec_version: 1 });
+
+    const updated = await harness.call('update_trace_spec', {
+      name: 'checkout_relaxed',
+      updates: {
+        span_updates: [
+          { path: 'POST /checkout > SELECT cart', remove: true },
+          { path: 'POST /checkout > payment.charge', set: { required_tags: { 'payment.method': { in: ['card', 'paypal'] } } } },
+        ],
+      },
+    });
+    expect(updated.structured).toMatchObject({ version: 2, created: true });
+    const second = await harness.call('compare_trace_to_spec', { trace_id: traceId, spec_name: 'checkout_relaxed' });
+    expect(second.structured).toMatchObject({ matches_specification: true, spec_version: 2, violations: [] });
+    const byFirstVersion = await harness.call('compare_trace_to_spec', { trace_id: traceId, spec_name: 'checkout_relaxed', spec_version: 1 });
+    expect(byFirstVersion.structured).toMatchObject({ matches_specification: false, spec_version: 1 });
+    expect(byFirstVersion.structured.violations).toEqual(first.structured.violations);
   });
 
   it('updates part of the spec as a new version, and shows an older version and the difference', async () => {
@@ -186,6 +267,49 @@ describe('spec tools through a real MCP client', () => {
     expect(otherRun.structured.trace_count).toBe(0);
   });
 
+  it('validates only the traces of the service named in the filter', async () => {
+    await harness.call('define_trace_spec', { name: 'checkout_filters', specification: SPEC_YAML });
+    const storefront = [await sendCheckout(harness, { serviceName: 'storefront-service', runId: 'run-spec-tools-storefront' }), await sendCheckout(harness, { serviceName: 'storefront-service', runId: 'run-spec-tools-storefront' })];
+    await waitForTraces(harness, storefront);
+
+    const theirs = await harness.call('validate_trace_collection', { spec_name: 'checkout_filters', filter: { service_name: 'storefront-service' } });
+    expect(theirs.isError, theirs.text).toBe(false);
+    expect(validatedIds(theirs)).toEqual([...storefront].sort());
+    // The spec names checkout-service, so the storefront's own checkouts fail it.
+    expect(theirs.structured).toMatchObject({ trace_count: 2, passed: 0, failed: 2 });
+
+    const checkout = await harness.call('validate_trace_collection', { spec_name: 'checkout_filters', filter: { service_name: 'checkout-service' } });
+    expect(validatedIds(checkout)).toEqual(expect.arrayContaining([...good, bad]));
+    expect(validatedIds(checkout)).not.toContain(storefront[0]);
+    expect(validatedIds(checkout)).not.toContain(storefront[1]);
+  });
+
+  it('validates only the traces that started inside the filter time range', async () => {
+    await harness.call('define_trace_spec', { name: 'checkout_filters', specification: SPEC_YAML });
+    const hour = 3_600_000;
+    const now = Date.now();
+    const windowOf = (hoursAgo: number): string => `${new Date(now - hoursAgo * hour).toISOString()}..${new Date(now - (hoursAgo - 1) * hour).toISOString()}`;
+    const runId = 'run-spec-tools-windows';
+    const older = [await sendCheckout(harness, { runId, at: new Date(now - 4.5 * hour) }), await sendCheckout(harness, { runId, at: new Date(now - 4.4 * hour), broken: true })];
+    const newer = await sendCheckout(harness, { runId, at: new Date(now - 2.5 * hour) });
+    await waitForTraces(harness, [...older, newer]);
+
+    const fourHoursAgo = await harness.call('validate_trace_collection', { spec_name: 'checkout_filters', filter: { time_range: windowOf(5) } });
+    expect(fourHoursAgo.isError, fourHoursAgo.text).toBe(false);
+    expect(validatedIds(fourHoursAgo)).toEqual([...older].sort());
+    expect(fourHoursAgo.structured).toMatchObject({ trace_count: 2, passed: 1, failed: 1 });
+
+    const twoHoursAgo = await harness.call('validate_trace_collection', { spec_name: 'checkout_filters', filter: { time_range: windowOf(3) } });
+    expect(validatedIds(twoHoursAgo)).toEqual([newer]);
+    expect(twoHoursAgo.structured).toMatchObject({ trace_count: 1, passed: 1 });
+
+    // The run holds all three; a time range narrows it.
+    const wholeRun = await harness.call('validate_trace_collection', { spec_name: 'checkout_filters', filter: { run_id: runId } });
+    expect(validatedIds(wholeRun)).toEqual([...older, newer].sort());
+    const runInWindow = await harness.call('validate_trace_collection', { spec_name: 'checkout_filters', filter: { run_id: runId, time_range: windowOf(3) } });
+    expect(validatedIds(runInWindow)).toEqual([newer]);
+  });
+
   it('turns a comparison into prioritized actions, structure before tags', async () => {
     const result = await harness.call('generate_improvement_suggestions', { analysis_result: failingComparison });
     expect(result.isError, result.text).toBe(false);
@@ -240,6 +364,59 @@ describe('spec tools through a real MCP client', () => {
     const wrong = await harness.call('define_trace_spec', { name: 'x1', template: 'cache_asid' });
     expect(wrong.isError).toBe(true);
     expect(wrong.text).toMatch(/did you mean cache_aside/);
+  });
+
+  it('refuses an invalid update listing every problem by path, and stores nothing', async () => {
+    const defined = await harness.call('define_trace_spec', { name: 'checkout_guarded', specification: SPEC_YAML });
+    const fileBefore = readFileSync(defined.structured.file, 'utf8');
+    const result = await harness.call('update_trace_spec', {
+      name: 'checkout_guarded',
+      updates: {
+        descripton: 'typo in a key',
+        performance_constraints: { max_depth: -1 },
+        span_updates: [
+          { path: 'POST /checkout > payment.charg', set: { count: 2 } },
+          { path: 'POST /checkout > SELECT cart', set: { count: 'many' } },
+        ],
+      },
+    });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/not applied \(4 problems\)/);
+    expect(result.text).toContain('updates.descripton: unknown key; did you mean description?');
+    expect(result.text).toContain('updates.span_updates[0].path: no entry at "POST /checkout > payment.charg"; did you mean POST /checkout > payment.charge?');
+    expect(result.text).toContain('performance_constraints.max_depth');
+    expect(result.text).toContain('expected_spans[0].children[0].count');
+
+    const list = await harness.call('list_trace_specs');
+    expect(list.structured.specs).toContainEqual(expect.objectContaining({ name: 'checkout_guarded', latest_version: 1, version_count: 1 }));
+    const stored = await harness.call('get_trace_spec', { name: 'checkout_guarded' });
+    expect(stored.structured).toMatchObject({ version: 1, latest_version: 1 });
+    expect(stored.structured.history.map((item: { version: number }) => item.version)).toEqual([1]);
+    expect(stored.structured.spec.performance_constraints).toBeUndefined();
+    expect(stored.structured.spec.expected_spans[0].children[0].count).toBeUndefined();
+    expect(readFileSync(defined.structured.file, 'utf8')).toBe(fileBefore);
+  });
+
+  it('picks up a spec file added by hand to the specs dir, in the list and in a comparison', async () => {
+    const dir = join(harness.dataDir, 'trace-specs');
+    mkdirSync(dir, { recursive: true });
+    const payment = (name: string): string =>
+      `name: ${name}\nexpected_spans:\n  - operation_name: POST /checkout\n    service_name: checkout-service\n    children:\n      - operation_name: payment.charge\n        required_tags: { payment.method: card }\n`;
+    writeFileSync(join(dir, 'hand_listed.yaml'), payment('hand_listed'));
+    const list = await harness.call('list_trace_specs');
+    expect(list.structured.spec_files.imported).toContainEqual(expect.objectContaining({ name: 'hand_listed', version: 1 }));
+    expect(list.structured.specs).toContainEqual(expect.objectContaining({ name: 'hand_listed', latest_version: 1, version_count: 1, entry_count: 2 }));
+    expect(list.text).toMatch(/Picked up a hand edit of .*hand_listed\.yaml: stored as hand_listed version 1/);
+
+    // Named first by a comparison, with no listing in between.
+    writeFileSync(join(dir, 'hand_compared.yaml'), payment('hand_compared'));
+    const passing = await harness.call('compare_trace_to_spec', { trace_id: good[0], spec_name: 'hand_compared' });
+    expect(passing.isError, passing.text).toBe(false);
+    expect(passing.structured).toMatchObject({ matches_specification: true, spec_version: 1 });
+    const failing = await harness.call('compare_trace_to_spec', { trace_id: bad, spec_name: 'hand_compared' });
+    expect(failing.structured.violations).toEqual([expect.objectContaining({ kind: 'tag_mismatch', path: 'POST /checkout > payment.charge' })]);
+    const stored = await harness.call('get_trace_spec', { name: 'hand_compared' });
+    expect(stored.structured.history).toEqual([expect.objectContaining({ version: 1, source: 'file' })]);
   });
 
   it('picks up a hand edit of the YAML file on the next call, and reports an invalid one', async () => {

@@ -20,6 +20,22 @@ describe('non-greedy assignment', () => {
     expect(tagged?.matches.map((match) => match.span_id)).toEqual(['0000000000000002']);
   });
 
+  it('names the tagged entry as failing when no span carries its tag, and lets the untagged one keep a span', () => {
+    const spec = specOf([
+      { operation_name: 'root', children: [{ operation_name: 'X', count: 1 }, { operation_name: 'X', count: 1, required_tags: { k: 'v' } }] },
+    ]);
+    // The same shape with no span tagged k=v: no assignment satisfies both entries.
+    const result = compare(spec, { name: 'root', children: [{ name: 'X', startMs: 0, attributes: { k: 'w' } }, { name: 'X', startMs: 5, attributes: { k: 'u' } }] });
+    expect(result.matches_specification).toBe(false);
+    const [, untagged, tagged] = result.entries;
+    expect(untagged?.matches).toHaveLength(1);
+    expect(tagged).toMatchObject({ path: 'root > X[2]', satisfied: false, matches: [] });
+    const failing = result.violations.filter((violation) => violation.path === 'root > X[2]');
+    expect(failing).toEqual([expect.objectContaining({ kind: 'tag_mismatch', tag: 'k' })]);
+    expect(failing[0]?.message).toContain('expected "v"');
+    expect(result.violations.some((violation) => violation.kind === 'missing' && violation.path === 'root > X[1]')).toBe(false);
+  });
+
   it('picks the candidate whose children are satisfied when the first one would leave them missing', () => {
     const spec = specOf([
       { operation_name: 'X', count: 1, children: [{ operation_name: 'Y' }] },
@@ -30,6 +46,32 @@ describe('non-greedy assignment', () => {
       { name: 'X', startMs: 5, children: [{ name: 'Y' }] },
     ];
     expect(compare(spec, trace).violations).toEqual([]);
+  });
+
+  it('names the child no candidate has when both parents carry the same child', () => {
+    const spec = specOf([
+      { operation_name: 'X', count: 1, children: [{ operation_name: 'Y' }] },
+      { operation_name: 'X', count: 1, children: [{ operation_name: 'Z' }] },
+    ]);
+    // The same shape with Z under both X: whichever X serves the first entry lacks its Y.
+    const result = compare(spec, [
+      { name: 'X', startMs: 0, children: [{ name: 'Z' }] },
+      { name: 'X', startMs: 5, children: [{ name: 'Z' }] },
+    ]);
+    expect(result.violations.map((violation) => `${violation.kind} ${violation.path}`)).toEqual(['missing X[1] > Y']);
+    expect(result.entries.filter((entry) => !entry.satisfied).map((entry) => entry.path)).toEqual(['X[1] > Y']);
+  });
+
+  it('gives a lone parent span to the entry whose children it satisfies, and names the other entry missing', () => {
+    const spec = specOf([
+      { operation_name: 'X', count: 1, children: [{ operation_name: 'Y' }] },
+      { operation_name: 'X', count: 1, children: [{ operation_name: 'Z' }] },
+    ]);
+    // Serving the first entry would satisfy one entry and leave Y missing; the second satisfies two.
+    const result = compare(spec, { name: 'X', children: [{ name: 'Z' }] });
+    expect(result.violations.map((violation) => `${violation.kind} ${violation.path}`)).toEqual(['missing X[1]']);
+    expect(result.violations[0]?.message).toContain('already serves `X[2]`');
+    expect(result.entries.filter((entry) => entry.satisfied).map((entry) => entry.path)).toEqual(['X[2]', 'X[2] > Z']);
   });
 
   it('fills a child entry from the parent candidate that has it, among several parents', () => {

@@ -119,6 +119,20 @@ describe('mergeSpecUpdate', () => {
     expect(message).toContain('updates.span_updates[0].path: no entry at "POST /checkout > payment.proces"; did you mean POST /checkout > payment.process?');
   });
 
+  it("lists the merged spec's problems beside the update's own in one refusal", () => {
+    const message = refusal(() =>
+      mergeSpecUpdate(base, {
+        strcit: true,
+        performance_constraints: { max_depth: -1 },
+        span_updates: [{ path: 'POST /checkout > payment.process', set: { count: 'many' } }],
+      }),
+    );
+    expect(message).toContain('updates.strcit: unknown key; did you mean strict?');
+    expect(message).toContain('performance_constraints.max_depth');
+    expect(message).toContain('expected_spans[0].children[0].count: expected a number or {min,max} (got "many")');
+    expect(message).toMatch(/not applied \(3 problems\)/);
+  });
+
   it('refuses removing expected_spans', () => {
     expect(refusal(() => mergeSpecUpdate(base, { expected_spans: null }))).toContain('updates.expected_spans: cannot be removed');
   });

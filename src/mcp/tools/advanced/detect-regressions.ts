@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { detectRegressions, type DurationEnvelope, type RegressionReport } from '../../../analysis/index.js';
-import { invalidArgument } from '../../../model/errors.js';
+import { invalidArgument, notFound } from '../../../model/errors.js';
 import { normalizeDuration, type SpanSpec, type TraceSpec } from '../../../spec/index.js';
 import { RUN_ID_ATTRIBUTE } from '../../../store/span-writer.js';
 import { fitList, jsonSize } from '../../output-budget.js';
@@ -18,11 +18,13 @@ const traceSetInput = z
   .object({
     trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).optional().describe('These traces (ids or unique prefixes)'),
     run_id: z.string().min(1).optional().describe(`The traces of one execute_and_capture run (resource attribute ${RUN_ID_ATTRIBUTE})`),
+    session_id: z.string().min(1).optional().describe("The traces of one iteration of a development session: that iteration's execute_and_capture run"),
+    iteration: z.number().int().min(1).optional().describe('With session_id: the iteration number (default: the latest)'),
     time_range: timeRangeInput.describe("The traces in a window: '2h', 'last_1_hour', ISO 'START..END' or {start, end}"),
-    service_name: z.string().min(1).optional().describe('With run_id or time_range: only traces in which this service took part'),
-    limit: z.number().int().min(1).max(MAX_TRACES).optional().describe(`With run_id or time_range: traces read at most, newest first (default ${DEFAULT_LIMIT})`),
+    service_name: z.string().min(1).optional().describe('With run_id, session_id or time_range: only traces in which this service took part'),
+    limit: z.number().int().min(1).max(MAX_TRACES).optional().describe(`With run_id, session_id or time_range: traces read at most, newest first (default ${DEFAULT_LIMIT})`),
   })
-  .describe('A set of traces: trace_ids, or run_id, or time_range (optionally with service_name)');
+  .describe('A set of traces: trace_ids, or run_id, or session_id (+ iteration), or time_range (optionally with service_name)');
 
 const sideStats = z.object({ n: z.number(), median_ms: z.number() });
 const shiftSchema = z.object({
@@ -73,13 +75,13 @@ export const detectRegressionsTool = defineTool({
   name: 'detect_regressions',
   title: 'Detect regressions between a baseline and current traces',
   description:
-    "Compares current traces with a baseline, per operation (service + span name): latency shifts judged by the Mann–Whitney U test (two-sided) with a minimum effect size (median shift ≥ min_relative_shift and ≥ min_absolute_shift_ms), and structural changes (operations or services that appeared or disappeared, per-trace span counts that changed, new error spans), each with medians, n, p and example trace ids. Baseline: a set of traces (trace_ids, run_id or time_range), or baseline_spec, a spec whose expected_duration_ms maxima are the envelope.",
+    "Compares current traces with a baseline, per operation (service + span name): latency shifts judged by the Mann–Whitney U test (two-sided) with a minimum effect size (median shift ≥ min_relative_shift and ≥ min_absolute_shift_ms), and structural changes (operations or services that appeared or disappeared, per-trace span counts that changed, new error spans), each with medians, n, p and example trace ids. Each set of traces is trace_ids, a run_id, a session iteration (session_id, iteration: default the latest) or a time_range. Baseline: such a set, or baseline_spec, a spec whose expected_duration_ms maxima are the envelope.",
   toolset: 'advanced',
   input: z.object({
-    baseline: traceSetInput.optional().describe('The traces known to be good (trace_ids, run_id or time_range)'),
+    baseline: traceSetInput.optional().describe('The traces known to be good (trace_ids, run_id, session_id + iteration, or time_range)'),
     baseline_spec: specNameInput.optional().describe("Instead of (or besides) baseline: a spec name; a current median above an entry's expected_duration_ms max is a regression"),
     baseline_spec_version: specVersionInput,
-    current_traces: traceSetInput.optional().describe('The traces to judge (trace_ids, run_id or time_range)'),
+    current_traces: traceSetInput.optional().describe('The traces to judge (trace_ids, run_id, session_id + iteration, or time_range)'),
     current: traceSetInput.optional().describe('Same as current_traces; pass one of them'),
     alpha: z.number().gt(0).lt(0.5).optional().describe('Significance level (default 0.01: many operations are tested at once)'),
     min_relative_shift: z.number().min(0).max(10).optional().describe('Minimum median shift as a fraction of the baseline median (default 0.1)'),
@@ -92,12 +94,12 @@ export const detectRegressionsTool = defineTool({
   annotations: READ_ONLY,
   async handler(input, { deps, budget }) {
     if (input.current !== undefined && input.current_traces !== undefined) {
-      throw invalidArgument('pass current_traces or current, not both', 'they are the same parameter: a set of traces (trace_ids, run_id or time_range)');
+      throw invalidArgument('pass current_traces or current, not both', 'they are the same parameter: a set of traces (trace_ids, run_id, session_id or time_range)');
     }
     const currentInput = input.current_traces ?? input.current;
-    if (!currentInput) throw invalidArgument('no current traces given', "pass current_traces: {trace_ids: [...]}, {run_id: '...'} or {time_range: '1h'}");
+    if (!currentInput) throw invalidArgument('no current traces given', "pass current_traces: {trace_ids: [...]}, {run_id: '...'}, {session_id: '...', iteration?: N} or {time_range: '1h'}");
     if (!input.baseline && input.baseline_spec === undefined) {
-      throw invalidArgument('no baseline given', "pass baseline: {trace_ids | run_id | time_range} of known-good traces, or baseline_spec: a spec name with duration envelopes");
+      throw invalidArgument('no baseline given', "pass baseline: {trace_ids | run_id | session_id (+ iteration) | time_range} of known-good traces, or baseline_spec: a spec name with duration envelopes");
     }
     const settings = {
       alpha: input.alpha ?? 0.01,
@@ -157,15 +159,58 @@ export const detectRegressionsTool = defineTool({
 });
 
 async function loadSet(deps: ToolDeps, set: TraceSetInput, label: string, backend?: string): Promise<{ loaded: LoadedTraces; description: string }> {
-  const kinds = [set.trace_ids !== undefined, set.run_id !== undefined, set.time_range !== undefined].filter(Boolean).length;
+  if (set.iteration !== undefined && set.session_id === undefined) {
+    throw invalidArgument(`${label}: iteration needs session_id`, `${label}: {session_id: '...', iteration: ${set.iteration}}`);
+  }
+  const kinds = [set.trace_ids !== undefined, set.run_id !== undefined, set.session_id !== undefined, set.time_range !== undefined].filter(Boolean).length;
   if (kinds !== 1 && !(kinds === 2 && set.run_id !== undefined && set.time_range !== undefined)) {
-    throw invalidArgument(`${label}: pass exactly one of trace_ids, run_id or time_range`, `${label}: {trace_ids: [...]}, {run_id: '...'} or {time_range: '1h', service_name?: '...'}`);
+    throw invalidArgument(
+      `${label}: pass exactly one of trace_ids, run_id, session_id or time_range`,
+      `${label}: {trace_ids: [...]}, {run_id: '...'}, {session_id: '...', iteration?: N} or {time_range: '1h', service_name?: '...'}`,
+    );
   }
   if (set.trace_ids) return { loaded: await loadTraceIds(deps, set.trace_ids, backend), description: `${set.trace_ids.length} trace ids` };
   const limit = set.limit ?? DEFAULT_LIMIT;
+  if (set.session_id !== undefined) {
+    const run = iterationRun(deps, set.session_id, set.iteration, label);
+    const loaded = await loadTraceFilter(deps, { run_id: run.runId, time_range: run.window, ...(set.service_name ? { service_name: set.service_name } : {}) }, limit, backend);
+    return { loaded, description: [run.description, set.service_name ? `service ${set.service_name}` : ''].filter((part) => part).join(', ') };
+  }
   const loaded = await loadTraceFilter(deps, set, limit, backend);
   const parts = [set.run_id !== undefined ? `run ${set.run_id}` : '', set.time_range !== undefined ? `time range ${JSON.stringify(set.time_range)}` : '', set.service_name ? `service ${set.service_name}` : ''];
   return { loaded, description: parts.filter((part) => part).join(', ') };
+}
+
+/**
+ * A session iteration's run, searched in the window the run lasted (5 minutes more each side for
+ * clock steps): an old iteration is found too, where run_id alone looks back only 7 days.
+ */
+const ITERATION_WINDOW_MARGIN_MS = 5 * 60_000;
+
+function iterationRun(deps: ToolDeps, sessionId: string, wanted: number | undefined, label: string): { runId: string; window: { start: string; end: string }; description: string } {
+  const session = deps.workflow.sessions.get(sessionId);
+  const iterations = deps.workflow.sessions.iterations(session.id);
+  const latest = iterations[iterations.length - 1];
+  if (!latest) {
+    throw notFound(
+      `${label}: session ${session.id} (${session.projectName}) has no iterations yet`,
+      `run execute_and_capture({session_id: "${session.id}", command: ...}) first, or pass run_id or trace_ids`,
+    );
+  }
+  const iteration = wanted === undefined ? latest : iterations.find((item) => item.number === wanted);
+  if (!iteration) {
+    const numbers = iterations.map((item) => item.number);
+    const valid = numbers.length <= 12 ? numbers.join(', ') : `${numbers[0]} to ${latest.number}`;
+    throw notFound(`${label}: session ${session.id} has no iteration ${wanted}`, `its iterations are ${valid} (${latest.number} is the latest); omit iteration for the latest`);
+  }
+  return {
+    runId: iteration.runId,
+    window: {
+      start: new Date(iteration.startedAtMs - ITERATION_WINDOW_MARGIN_MS).toISOString(),
+      end: new Date(iteration.finishedAtMs + ITERATION_WINDOW_MARGIN_MS).toISOString(),
+    },
+    description: `session ${session.id} iteration ${iteration.number}${wanted === undefined ? ' (latest)' : ''}, run ${iteration.runId}`,
+  };
 }
 
 /** Every entry with a finite duration maximum, by path. */
@@ -191,7 +236,7 @@ function renderText(report: RegressionReport, out: z.infer<typeof outputSchema>,
   lines.push(
     `Baseline: ${out.baseline.description} (${report.baseline_traces} traces${out.baseline.capped ? ', limit reached' : ''}); current: ${out.current.description} (${report.current_traces} traces${out.current.capped ? ', limit reached' : ''}). ${report.operations_compared} operations compared (alpha ${out.settings.alpha}, minimum shift ${out.settings.min_relative_shift * 100}% and ${out.settings.min_absolute_shift_ms} ms).`,
   );
-  if (report.current_traces === 0) lines.push('No current traces were found: widen the time range or check the run id / trace ids.');
+  if (report.current_traces === 0) lines.push('No current traces were found: widen the time range or check the run id / session iteration / trace ids.');
   if (out.baseline.kind === 'traces' && report.baseline_traces === 0) lines.push('No baseline traces were found: widen its time range or check its run id / trace ids.');
   if (overlap > 0) lines.push(`Note: ${overlap} traces are in both sets, which hides differences.`);
   if (out.baseline.capped || out.current.capped) lines.push('A trace limit was reached: only the newest traces were compared (raise limit or narrow the range).');
