@@ -6,6 +6,7 @@ import { createBackendSelection } from '../mcp/backend-selection.js';
 import { createServerFactory } from '../mcp/create-server.js';
 import { thresholdsFor } from '../mcp/tools/analysis/detector-thresholds.js';
 import type { ToolDeps } from '../mcp/tool-deps.js';
+import { errorMessage } from '../model/errors.js';
 import { createOtlpReceiver, type OtlpReceiver } from '../receiver/otlp-receiver.js';
 import { openTraceStore, type TraceStore } from '../store/trace-store.js';
 import { SessionRepository } from '../store/session-repository.js';
@@ -16,6 +17,12 @@ import { receiverEndpointOf } from '../workflow/receiver-endpoint.js';
 import { newRunId, newSessionId } from '../workflow/run-ids.js';
 import { createSpecLibrary } from '../workflow/spec-library.js';
 import type { Logger } from './stderr-logger.js';
+
+/**
+ * Age limits are in hours (default 7 days), so a check a minute keeps expired spans at most a minute
+ * past their limit; with nothing due a check is one indexed read.
+ */
+const RETENTION_INTERVAL_MS = 60_000;
 
 /** The running parts of otel-mcp, wired together: the composition root. */
 export interface OtelMcpApp {
@@ -48,6 +55,22 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     retention: { maxSpans: config.retention.max_spans, maxAgeMs: config.retention.max_age_hours * 3_600_000 },
     log: (line: string) => log.info(line),
   });
+  // The store only checks retention after writes, so a server that receives nothing would keep
+  // expired spans forever: check once now (before the receiver adds to the work), then on a timer.
+  const enforceRetention = () => {
+    try {
+      const result = store.enforceRetention();
+      if (result.deletedTraces > 0 || result.deletedLogs > 0) {
+        log.info(
+          `retention deleted ${result.deletedTraces} traces (${result.deletedSpans} spans) and ${result.deletedLogs} logs ` +
+            `(older than ${config.retention.max_age_hours} h or over ${config.retention.max_spans} spans)`,
+        );
+      }
+    } catch (error) {
+      log.warn(`retention failed (retried in ${RETENTION_INTERVAL_MS / 1000} s): ${errorMessage(error)}`);
+    }
+  };
+  enforceRetention();
   const receiver = createOtlpReceiver(store, {
     host: config.receiver.host,
     httpPort: config.receiver.http_port,
@@ -98,6 +121,9 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     },
   };
   const serverFactory = createServerFactory({ version: options.version, deps });
+  const retentionTimer = setInterval(enforceRetention, RETENTION_INTERVAL_MS);
+  // The timer must not keep the process alive once stdin closes or a test ends.
+  retentionTimer.unref();
   return {
     config,
     store,
@@ -105,6 +131,7 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     serverFactory,
     toolDeps: deps,
     async close() {
+      clearInterval(retentionTimer);
       await receiver.close();
       await Promise.allSettled(external.map((backend) => backend.close()));
       store.close();

@@ -71,7 +71,7 @@ export function loadConfig(input: LoadConfigInput): LoadedConfig {
     const where = filePath ? ` (file ${filePath}, environment and flags)` : '';
     throw new OtelMcpError(
       'INVALID_ARGUMENT',
-      `invalid configuration${where}:\n  ${formatIssues(parsed.error.issues).join('\n  ')}`,
+      `invalid configuration${where}:\n  ${formatIssues(parsed.error.issues, '', configSchema).join('\n  ')}`,
       'fix the keys named above; see the README section "Configuration" for every key and its default',
     );
   }

@@ -6,18 +6,23 @@ export function serverInstructions(registered: ReadonlySet<string>): string {
   const has = (name: string) => registered.has(name);
   const lines = ['otel-mcp checks the OpenTelemetry traces your software produces against the trace you expect.'];
   if (has('define_trace_spec')) {
-    lines.push(
-      '',
-      'Trace-driven loop:',
-      '1. State the expected trace with define_trace_spec (from scratch, from list_spec_templates, or generate_spec_from_traces on a good trace).',
-    );
+    const sources = [
+      'from scratch',
+      has('list_spec_templates') ? 'from list_spec_templates' : '',
+      has('generate_spec_from_traces') ? 'or generate_spec_from_traces on a good trace' : '',
+    ].filter(Boolean);
+    lines.push('', 'Trace-driven loop:', `1. State the expected trace with define_trace_spec (${sources.join(', ')}).`);
     if (has('execute_and_capture')) {
       lines.push(
         '2. Run the code with execute_and_capture(command, session_id): it runs with the OTel SDK pointed here and compares the run\'s traces with the spec.',
         '3. Read the verdict (missing spans, wrong parents, tag mismatches, slow spans, errors, suggestions), fix the code, run again; get_session_metrics and suggest_next_steps track progress.',
       );
-    } else {
-      lines.push('2. Run your code with the environment from get_otlp_endpoint, then compare_trace_to_spec(trace_id, spec_name); fix and repeat.');
+      if (has('compare_trace_to_spec')) {
+        lines.push('For a trace you did not run here (a deployed system, another backend), compare_trace_to_spec(trace_id, spec_name) gives the same verdict.');
+      }
+    } else if (has('compare_trace_to_spec')) {
+      const environment = has('get_otlp_endpoint') ? ' with the environment from get_otlp_endpoint' : ' with its OTLP exporter pointed at this server';
+      lines.push(`2. Run your code${environment}, then compare_trace_to_spec(trace_id, spec_name); fix and repeat.`);
     }
   }
   if (has('get_otlp_endpoint')) {
@@ -39,7 +44,7 @@ export function serverInstructions(registered: ReadonlySet<string>): string {
   if (across.length > 0) lines.push(`Across traces: ${across.join('; ')}.`);
   lines.push(
     '',
-    'Answers are bounded (budget_tokens); when something is cut the answer says so and gives a cursor. Trace ids may be unique prefixes. Tools take `backend` to read from a configured Jaeger, Zipkin or Tempo instead of the embedded store.',
+    'Answers are bounded (budget_tokens); when something is cut the answer says how much and how to get the rest (a cursor, or a larger limit or budget_tokens). Trace ids may be unique prefixes. Tools take `backend` to read from a configured Jaeger, Zipkin or Tempo instead of the embedded store.',
   );
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -82,21 +83,37 @@ describe('the built otel-mcp command', () => {
     await second.client.close();
   });
 
-  it('starts even when the OTLP port is taken, and says so in get_otlp_endpoint', async () => {
-    const blocker = createServer();
-    const port = await new Promise<number>((done) => blocker.listen(0, '127.0.0.1', () => done((blocker.address() as { port: number }).port)));
+  it('starts even when both OTLP ports are taken, and says so on stderr and in get_otlp_endpoint', async () => {
+    const blockers = [createServer(), createServer()];
+    const [httpPort, grpcPort] = await Promise.all(
+      blockers.map((blocker) => new Promise<number>((done) => blocker.listen(0, '127.0.0.1', () => done((blocker.address() as { port: number }).port)))),
+    );
     try {
-      const { client, transport } = stdioClient(['--data-dir', dataDir, '--otlp-http-port', String(port), '--otlp-grpc-port', '0']);
+      const { client, transport } = stdioClient(['--data-dir', dataDir, '--otlp-http-port', String(httpPort), '--otlp-grpc-port', String(grpcPort)]);
+      let stderr = '';
+      transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       await client.connect(transport);
       const result = await client.callTool({ name: 'get_otlp_endpoint', arguments: {} });
       expect(text(result)).toMatch(/not listening.*(in use|EADDRINUSE)/i);
+      // Logged before MCP is served, but stderr is another pipe than the answer came through.
+      await waitFor('both warnings on stderr', () => (/OTLP\/GRPC receiver not started/.test(stderr) ? true : undefined));
+      expect(stderr).toContain(`otel-mcp warn: OTLP/HTTP receiver not started: port ${httpPort} on 127.0.0.1 is already in use (EADDRINUSE)`);
+      expect(stderr).toContain(`otel-mcp warn: OTLP/GRPC receiver not started: port ${grpcPort} on 127.0.0.1 is already in use (EADDRINUSE)`);
       await client.close();
     } finally {
-      blocker.close();
+      for (const blocker of blockers) blocker.close();
     }
   });
 
-  it('serves Streamable HTTP on loopback and refuses a foreign Origin', async () => {
+  it('negotiates 2025-11-25 with a 2025-era client over stdio', async () => {
+    const { client, transport } = stdioClient(['--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0']);
+    await client.connect(transport);
+    expect(client.getProtocolEra()).toBe('legacy');
+    expect(client.getNegotiatedProtocolVersion()).toBe('2025-11-25');
+    await client.close();
+  });
+
+  it('serves Streamable HTTP on loopback to both protocol eras, and refuses a foreign Host or Origin', async () => {
     const mcpPort = await freePort();
     const child = spawn(process.execPath, [CLI, '--http', String(mcpPort), '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -115,22 +132,49 @@ describe('the built otel-mcp command', () => {
       const client = new Client({ name: 'http-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
       await client.connect(new StreamableHTTPClientTransport(new URL(url)));
       expect(client.getProtocolEra()).toBe('modern');
+      expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
       const { tools } = await client.listTools();
       expect(tools.map((tool) => tool.name)).toContain('search_traces');
+      // A real call, not only the listing: the handler runs in the spawned server and reads its store.
+      const specs = await client.callTool({ name: 'list_spec_templates', arguments: {} });
+      expect(specs.isError).toBeFalsy();
+      expect(text(specs)).toMatch(/cache/i);
+      const services = await client.callTool({ name: 'list_services', arguments: {} });
+      expect(services.isError).toBeFalsy();
+      expect(services.structuredContent).toHaveProperty('services');
       await client.close();
       const legacy = new Client({ name: 'http-legacy', version: '1.0.0' });
       await legacy.connect(new StreamableHTTPClientTransport(new URL(url)));
       expect(legacy.getProtocolEra()).toBe('legacy');
+      expect(legacy.getNegotiatedProtocolVersion()).toBe('2025-11-25');
       expect((await legacy.listTools()).tools.length).toBeGreaterThan(5);
+      const endpoint = await legacy.callTool({ name: 'get_otlp_endpoint', arguments: {} });
+      expect(endpoint.isError).toBeFalsy();
       await legacy.close();
-      const rebinding = await fetch(url, {
-        method: 'POST',
-        headers: { origin: 'http://evil.example', 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-      });
-      expect(rebinding.status).toBe(403);
+
+      const toolsList = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+      const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+      const foreignOrigin = await fetch(url, { method: 'POST', headers: { ...mcpHeaders, origin: 'http://evil.example' }, body: toolsList });
+      expect(foreignOrigin.status).toBe(403);
+      // DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 sends its own Host.
+      const foreignHost = await rawPost(mcpPort, { ...mcpHeaders, host: `evil.example:${mcpPort}` }, toolsList);
+      expect(foreignHost.status).toBe(403);
+      const localHost = await rawPost(mcpPort, { ...mcpHeaders, host: `localhost:${mcpPort}` }, toolsList);
+      expect(localHost.status).toBe(200);
     } finally {
       child.kill('SIGTERM');
     }
   });
 });
+
+/** A POST with exactly these headers: fetch sets Host itself, so a forged Host needs node:http. */
+function rawPost(port: number, headers: Record<string, string>, body: string): Promise<{ status: number }> {
+  return new Promise((done, fail) => {
+    const req = request({ host: '127.0.0.1', port, path: '/mcp', method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => done({ status: res.statusCode ?? 0 }));
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+}

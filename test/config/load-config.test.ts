@@ -66,6 +66,27 @@ describe('loadConfig', () => {
     expect(message).toMatch(/mcp\.toolsets\.1: .*allowed: "query", "specs", "analysis", "workflow", "advanced"/);
   });
 
+  it('lists the keys allowed beside an unknown one, with the nearest match when one is obvious', () => {
+    const readFile = files({ 'c.yaml': 'recevier: {}\nretention: { max_age_hour: 2 }\nmcp: { zzz: 1 }\n' });
+    let message = '';
+    try {
+      loadConfig({ flags: { config: 'c.yaml' }, env: {}, cwd: '/p', readFile });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(
+      /\(root\): unknown key 'recevier' \(did you mean 'receiver'\?\); allowed here: data_dir, specs_dir, log_level, receiver, retention, mcp, execution, analysis, backends/,
+    );
+    expect(message).toMatch(/retention: unknown key 'max_age_hour' \(did you mean 'max_age_hours'\?\); allowed here: max_spans, max_age_hours/);
+    // No guess when nothing is close: a far-fetched one would mislead.
+    expect(message).toMatch(/mcp: unknown key 'zzz'; allowed here: http_port, host, output_budget_tokens, toolsets/);
+  });
+
+  it('defaults the receiver body limit to 32 MiB', () => {
+    const { config } = loadConfig({ flags: {}, env: {}, cwd: '/p' });
+    expect(config.receiver.max_body_bytes).toBe(33_554_432);
+  });
+
   it('reports a missing config file and invalid YAML clearly', () => {
     expect(() => loadConfig({ flags: { config: 'missing.yaml' }, env: {}, cwd: '/p', readFile: files({}) })).toThrow(/cannot read config file \/p\/missing\.yaml/);
     expect(() => loadConfig({ flags: { config: 'bad.yaml' }, env: {}, cwd: '/p', readFile: files({ 'bad.yaml': 'a: [1,\n' }) })).toThrow(/not valid YAML/);

@@ -152,11 +152,64 @@ describe('query tools through a real MCP client', () => {
   });
 });
 
+describe('trace lists that hold back matches', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    const sdk = createSdkTracer({ serviceName: 'busy-service', exporter: 'http-protobuf', endpoint: harness.otlpHttpUrl });
+    for (let index = 0; index < 12; index += 1) {
+      sdk.tracer.startSpan(`GET /items/${index}`, { kind: SpanKind.SERVER, attributes: { 'http.response.status_code': 200 } }).end();
+    }
+    await sdk.flush();
+    await waitFor('the twelve traces to be stored', async () => {
+      const result = await harness.call('get_traces', { service_name: 'busy-service', limit: 50 });
+      return result.structured.traces?.length === 12 ? true : undefined;
+    });
+  });
+  afterAll(async () => harness?.close());
+
+  it('says a list cut at the limit is truncated, that more match, and how to see them', async () => {
+    for (const [tool, args] of [
+      ['get_traces', { service_name: 'busy-service', limit: 5 }],
+      ['search_traces', { query: { service_name: 'busy-service', attributes: { 'http.response.status_code': 200 }, limit: 5 } }],
+    ] as const) {
+      const result = await harness.call(tool, args);
+      expect(result.isError, tool).toBe(false);
+      expect(result.structured.traces, tool).toHaveLength(5);
+      expect(result.structured).toMatchObject({ truncated: true, limit_reached: true });
+      expect(result.structured.omitted, tool).toBeGreaterThanOrEqual(1);
+      expect(result.structured.next, tool).toMatch(/raise limit \(now 5\)/);
+      expect(result.text, tool).toMatch(/Truncated: at least \d+ more matching traces not shown\. Next: raise limit/);
+    }
+  });
+
+  it('does not call a list truncated when exactly the limit matched', async () => {
+    const result = await harness.call('get_traces', { service_name: 'busy-service', limit: 12 });
+    expect(result.structured.traces).toHaveLength(12);
+    expect(result.structured).toMatchObject({ truncated: false, omitted: 0, limit_reached: false });
+    expect(result.structured.next).toBeUndefined();
+    expect(result.text).not.toMatch(/Truncated/);
+  });
+
+  it('counts exactly the traces cut for the output budget and says to raise budget_tokens', async () => {
+    const result = await harness.call('search_traces', { query: { service_name: 'busy-service', limit: 50 }, budget_tokens: 500 });
+    const shown = result.structured.traces.length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(12);
+    expect(result.structured).toMatchObject({ truncated: true, omitted: 12 - shown, limit_reached: false });
+    expect(result.structured.next).toMatch(new RegExp(`raise budget_tokens for the ${12 - shown} cut for space`));
+    expect(result.text).toContain(`Truncated: ${12 - shown} more matching traces not shown.`);
+  });
+});
+
 describe('a 2025-era MCP client', () => {
   it('connects with the initialize handshake and calls the query tools', async () => {
     const harness = await startHarness({ era: 'legacy' });
     try {
       expect(harness.client.getProtocolEra()).toBe('legacy');
+      // The newest 2025-era revision: what an initialize handshake settles on with this server.
+      expect(harness.client.getNegotiatedProtocolVersion()).toBe('2025-11-25');
       const { tools } = await harness.client.listTools();
       expect(tools.length).toBeGreaterThanOrEqual(7);
       const result = await harness.call('get_otlp_endpoint');
@@ -170,6 +223,7 @@ describe('a 2025-era MCP client', () => {
     const harness = await startHarness({ era: 'modern' });
     try {
       expect(harness.client.getProtocolEra()).toBe('modern');
+      expect(harness.client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
     } finally {
       await harness.close();
     }

@@ -28,8 +28,9 @@ export const getTracesTool = defineTool({
     const summaries = await backend.findTraces({
       ...(input.service_name ? { serviceName: input.service_name } : {}),
       window,
-      limit,
+      // One past the limit tells whether more traces match (see renderTraceList).
+      limit: limit + 1,
     });
-    return renderTraceList(backend.name, summaries, budget, summaries.length >= limit);
+    return renderTraceList(backend.name, summaries, budget, limit);
   },
 });

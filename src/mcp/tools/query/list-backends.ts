@@ -19,7 +19,7 @@ export const listBackendsTool = defineTool({
   name: 'list_backends',
   title: 'List the trace backends',
   description:
-    "The backends the query and analysis tools can read (their `backend` parameter): the embedded store and those configured under 'backends:', each with its kind, endpoint, health and what searches it supports.",
+    "The backends the query and analysis tools can read (their `backend` parameter): the embedded store and those configured under 'backends:', each with its kind, endpoint, health and what searches it supports. Pass a name as `backend` to list_services, get_traces or search_traces; for where a service should export its spans use get_otlp_endpoint instead.",
   toolset: 'query',
   input: z.object({}),
   output: z.object({ backends: z.array(backendReport) }),

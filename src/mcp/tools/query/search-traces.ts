@@ -14,7 +14,7 @@ const query = z
     service_name: z.string().min(1).optional().describe('A span of this service must match'),
     operation_name: z.string().min(1).optional().describe('Span name (operation) that must match'),
     attributes: z
-      .record(z.string(), z.union([scalar, z.object({ exists: z.literal(true) })]))
+      .record(z.string(), z.union([scalar, z.object({ exists: z.literal(true).describe('The attribute only has to be present') })]))
       .optional()
       .describe('Span (or resource) attributes that must match: {"http.response.status_code": 500} (200 matches "200"); {"key": {"exists": true}} for presence'),
     min_duration_ms: z.number().min(0).optional().describe('The matching span lasted at least this long'),
@@ -49,8 +49,9 @@ export const searchTracesTool = defineTool({
       ...(q.max_duration_ms !== undefined ? { maxDurationMs: q.max_duration_ms } : {}),
       ...(q.status ? { status: q.status } : {}),
       window: parseTimeRange(q.time_range ?? 'last_1_hour', deps.now()),
-      limit,
+      // One past the limit tells whether more traces match (see renderTraceList).
+      limit: limit + 1,
     });
-    return renderTraceList(backend.name, summaries, budget, summaries.length >= limit);
+    return renderTraceList(backend.name, summaries, budget, limit);
   },
 });

@@ -18,7 +18,11 @@ export const traceListOutput = z.object({
   backend: z.string(),
   traces: z.array(traceSummarySchema),
   truncated: z.boolean().describe('True when more traces matched than are shown'),
-  omitted: z.number().describe('Matching traces not shown (at least this many)'),
+  omitted: z
+    .number()
+    .describe('Matching traces not shown: exact when cut for space; when limit_reached, at least this many (more may match)'),
+  limit_reached: z.boolean().describe('More traces matched than the limit: raise limit or narrow the query to see them'),
+  next: z.string().optional().describe('How to see what was left out, when truncated'),
 });
 
 export type TraceListOutput = z.infer<typeof traceListOutput>;
@@ -37,28 +41,43 @@ function toSummaryOutput(summary: TraceSummary): z.infer<typeof traceSummarySche
 }
 
 /**
- * Renders a list of trace summaries within the budget. `moreMayExist` is set when the backend
- * returned as many as the limit allowed, so there may be more beyond what was fetched.
+ * Renders a list of trace summaries within the budget. Callers fetch `limit + 1` summaries: the one
+ * past the limit is never shown, it only proves that more traces match, so a list of exactly `limit`
+ * traces is not called truncated.
  */
 export function renderTraceList(
   backend: string,
   summaries: TraceSummary[],
   budget: OutputBudget,
-  moreMayExist: boolean,
+  limit: number,
 ): { structured: TraceListOutput; text: string } {
-  const all = summaries.map(toSummaryOutput);
+  const limitReached = summaries.length > limit;
+  const all = summaries.slice(0, limit).map(toSummaryOutput);
   // The text repeats each trace in one short line, so give the structured list half the budget.
   const fitted = fitList(all, budget.chars / 2, jsonSize);
+  const omitted = fitted.omitted + (limitReached ? summaries.length - limit : 0);
   const lines = fitted.items.map(
     (t) =>
       `${t.trace_id}  ${t.root_service ?? '?'}: ${t.root_name ?? '(root not received)'}  ${t.duration_ms} ms  ${t.span_count} spans${t.error_count ? `  ${t.error_count} errors` : ''}  ${t.start}`,
   );
+  const next = [
+    fitted.omitted > 0 ? `raise budget_tokens for the ${fitted.omitted} cut for space` : '',
+    limitReached ? `raise limit (now ${limit}) or narrow the query or time_range for the traces past the limit` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
   if (all.length === 0) lines.push('No traces matched. Widen time_range, check names with list_services / list_operations.');
-  if (fitted.omitted > 0) lines.push(`… ${fitted.omitted} more not shown (raise budget_tokens or narrow the query).`);
-  else if (moreMayExist) lines.push('The limit was reached: more traces may match (raise limit or narrow time_range).');
+  if (omitted > 0) lines.push(`Truncated: ${limitReached ? 'at least ' : ''}${omitted} more matching traces not shown. Next: ${next}.`);
   if (all.length > 0) lines.push('Open one with get_trace_by_id (view: summary, tree or spans), or analyze_trace.');
   return {
-    structured: { backend, traces: fitted.items, truncated: fitted.omitted > 0 || moreMayExist, omitted: fitted.omitted },
+    structured: {
+      backend,
+      traces: fitted.items,
+      truncated: omitted > 0,
+      omitted,
+      limit_reached: limitReached,
+      ...(omitted > 0 ? { next } : {}),
+    },
     text: lines.join('\n'),
   };
 }
