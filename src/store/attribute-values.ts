@@ -1,4 +1,5 @@
 import type { AttributeValue } from '../model/span.js';
+import { TAGGED, decodeJson } from './json-codec.js';
 
 /**
  * Longest string value kept in the attribute index. 128 characters cover what people search by
@@ -56,4 +57,29 @@ function numericText(value: string): string | undefined {
   if (!DECIMAL.test(value)) return undefined;
   const number = Number(value);
   return Number.isFinite(number) ? String(number) : undefined;
+}
+
+/**
+ * indexValue of one top-level attribute as SQLite's json_each reports it (`type`, `atom`, and the
+ * JSON text of an object), so a condition evaluated on a span's stored JSON agrees exactly with the
+ * attribute postings built from the same attribute in JS. Registered as the SQL function
+ * `otel_index_value` (see attribute-sql.ts).
+ */
+export function indexValueOfJsonAtom(type: string, atom: unknown, json: unknown): IndexValue {
+  switch (type) {
+    case 'text':
+      return indexValue(atom as string);
+    case 'integer':
+    case 'real':
+      return indexValue(Number(atom));
+    case 'true':
+      return 'true';
+    case 'false':
+      return 'false';
+    case 'object':
+      // A number JSON cannot carry (NaN, ±Infinity, -0) is stored tagged as a one-key object.
+      return typeof json === 'string' ? indexValue(decodeJson<AttributeValue>(json, TAGGED)) : NOT_INDEXED;
+    default:
+      return NOT_INDEXED;
+  }
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { OtelMcpError } from '../model/errors.js';
+import { ATTRIBUTE_POSTINGS_SCHEMA } from './attribute-postings.js';
 import { migrateHourlyRollups } from './hourly-rollup-schema.js';
 import { migrateOperationRollups } from './rollup-schema.js';
 import { SESSION_SCHEMA } from './session-schema.js';
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'span_links', up: SPAN_LINKS_SCHEMA + SPAN_LINKS_BACKFILL },
   { version: 5, name: 'operation_rollups', up: migrateOperationRollups },
   { version: 6, name: 'operation_hourly_rollups', up: migrateHourlyRollups },
+  { version: 7, name: 'attribute_postings', up: ATTRIBUTE_POSTINGS_SCHEMA },
 ];
 
 /** Recorded beside `user_version` so a data dir written by a build with other steps is refused, not misread. */

@@ -1,10 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Attributes } from '../model/span.js';
-import { indexValue, type IndexValue } from './attribute-values.js';
 import { HourRebuild } from './hour-rebuild.js';
-import type { IdRegistry } from './id-registry.js';
-import { bucketOf } from './span-buckets.js';
-import { decodeJson, type Encoding } from './json-codec.js';
+import { BUCKET_SHIFT, bucketOf } from './span-buckets.js';
 
 export interface RetentionPolicy {
   /** Above this many spans, whole traces are deleted oldest first. */
@@ -46,7 +42,6 @@ export class Retention {
 
   constructor(
     db: Database.Database,
-    private readonly ids: IdRegistry,
     private readonly policy: RetentionPolicy,
   ) {
     this.statements = {
@@ -56,12 +51,12 @@ export class Retention {
           'SELECT id, trace_id, span_count, start_ns FROM traces INDEXED BY traces_by_start ORDER BY start_ns, id LIMIT ?',
         )
         .safeIntegers(),
-      spansOfTrace: db.prepare(
-        'SELECT id, operation_id, attributes, encoding FROM spans INDEXED BY spans_by_trace WHERE trace_ref = ?',
-      ),
-      deleteAttributes: db.prepare(
-        `DELETE FROM span_attributes WHERE (bucket, key_id, value, span_ref) IN (
-           SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?))`,
+      spansOfTrace: db.prepare('SELECT id, operation_id FROM spans INDEXED BY spans_by_trace WHERE trace_ref = ?').raw(),
+      // The postings of a bucket left without spans. A bucket that lost only some keeps them: a
+      // posting of a deleted span finds no row, and ids are never given again (attribute-postings.ts).
+      deleteEmptyBucketPostings: db.prepare(
+        `DELETE FROM attribute_postings WHERE bucket = :bucket
+           AND NOT EXISTS (SELECT 1 FROM spans WHERE id >= :bucket << ${BUCKET_SHIFT} AND id < (:bucket + 1) << ${BUCKET_SHIFT})`,
       ),
       deleteSpans: db.prepare('DELETE FROM spans WHERE trace_ref = ?'),
       deleteLinks: db.prepare('DELETE FROM span_links WHERE trace_ref = ?'),
@@ -95,11 +90,13 @@ export class Retention {
     });
     this.deleteChunk = db.transaction((traces: readonly { id: number; trace_id: string }[]) => {
       const deleted = { spans: 0, logs: 0 };
+      const buckets = new Set<number>();
       for (const trace of traces) {
-        const one = this.deleteTrace(trace.id, trace.trace_id);
+        const one = this.deleteTrace(trace.id, trace.trace_id, buckets);
         deleted.spans += one.spans;
         deleted.logs += one.logs;
       }
+      for (const bucket of buckets) this.statements.deleteEmptyBucketPostings.run({ bucket });
       return deleted;
     });
   }
@@ -145,30 +142,14 @@ export class Retention {
     return result;
   }
 
-  private deleteTrace(traceRef: number, traceId: string): { spans: number; logs: number } {
-    const spans = this.statements.spansOfTrace.all(traceRef) as {
-      id: number;
-      operation_id: number;
-      attributes: string;
-      encoding: number;
-    }[];
-    const entries: [number, number, IndexValue, number][] = [];
+  /** Deletes one trace; adds the buckets its spans were in to `buckets`. */
+  private deleteTrace(traceRef: number, traceId: string, buckets: Set<number>): { spans: number; logs: number } {
+    const spans = this.statements.spansOfTrace.all(traceRef) as [number, number][];
     const operations = new Map<number, number>();
-    for (const span of spans) {
-      operations.set(span.operation_id, (operations.get(span.operation_id) ?? 0) + 1);
-      const attributes = decodeJson<Attributes>(span.attributes, span.encoding as Encoding);
-      for (const key in attributes) {
-        const keyId = this.ids.findKeyId(key);
-        if (keyId !== undefined)
-          entries.push([
-            bucketOf(span.id),
-            keyId,
-            indexValue(attributes[key] as Attributes[string]),
-            span.id,
-          ]);
-      }
+    for (const [spanRef, operationId] of spans) {
+      operations.set(operationId, (operations.get(operationId) ?? 0) + 1);
+      buckets.add(bucketOf(spanRef));
     }
-    if (entries.length > 0) this.statements.deleteAttributes.run(JSON.stringify(entries));
     this.statements.deleteSpans.run(traceRef);
     this.statements.deleteLinks.run(traceRef);
     this.statements.deleteTrace.run(traceRef);

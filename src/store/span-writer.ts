@@ -1,9 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { InstrumentationScope, Resource, Span } from '../model/span.js';
-import { indexValue, type IndexValue } from './attribute-values.js';
+import { AttributePostings } from './attribute-postings.js';
 import type { IdRegistry } from './id-registry.js';
 import { RollupBatch, RollupWriter } from './rollup-writer.js';
-import { bucketOf } from './span-buckets.js';
 import { encodeSpanBody, kindNumber, statusNumber } from './span-codec.js';
 import { checkSpans } from './span-validation.js';
 import { addSpans, type TraceAggregate } from './trace-summary-merge.js';
@@ -35,14 +34,15 @@ interface TraceRow {
 
 /**
  * The span write path: one transaction per batch, prepared statements, one JSON encoding per
- * span, and the batch's attribute-index rows inserted by a single statement (SQLite expands a
- * JSON array with json_each), since ~10 rows per span as separate calls would cost more than the
- * span itself.
+ * span; the attribute index is kept as per-bucket postings (attribute-postings.ts), which also
+ * gives each span its id.
  */
 export class SpanWriter {
   private readonly statements;
   private readonly writeBatch: (spans: readonly Span[]) => SpansWritten;
+  private readonly sealBatch: () => void;
   private readonly rollups: RollupWriter;
+  private readonly postings: AttributePostings;
 
   constructor(
     db: Database.Database,
@@ -66,14 +66,10 @@ export class SpanWriter {
          WHERE id = ?`,
       ),
       insertSpan: db.prepare(
-        `INSERT OR IGNORE INTO spans (trace_ref, span_id, parent_span_id, operation_id, start_ns, end_ns,
+        `INSERT OR IGNORE INTO spans (id, trace_ref, span_id, parent_span_id, operation_id, start_ns, end_ns,
            status_code, status_message, trace_state, flags, resource_id, scope_id, attributes,
            dropped_attributes, events, dropped_events, links, dropped_links, encoding)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertAttributes: db.prepare(
-        `INSERT INTO span_attributes (bucket, key_id, value, span_ref)
-         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertLinks: db.prepare(
         `INSERT OR IGNORE INTO span_links (linked_trace_id, trace_ref, span_id, linked_span_id)
@@ -84,7 +80,20 @@ export class SpanWriter {
       ),
     };
     this.rollups = new RollupWriter(db);
+    this.postings = new AttributePostings(db, ids);
     this.writeBatch = db.transaction((spans: readonly Span[]) => this.store(spans));
+    this.sealBatch = db.transaction(() => this.postings.seal());
+  }
+
+  /** Puts every span stored so far into the attribute postings (AttributePostings.seal). */
+  seal(): void {
+    try {
+      this.sealBatch();
+    } catch (error) {
+      this.ids.forget();
+      this.postings.forget();
+      throw error;
+    }
   }
 
   /** Stores a batch atomically; throws INVALID_ARGUMENT (nothing stored) for a malformed span. */
@@ -96,6 +105,7 @@ export class SpanWriter {
     } catch (error) {
       this.ids.forget();
       this.rollups.forget();
+      this.postings.forget();
       throw error;
     }
   }
@@ -104,7 +114,6 @@ export class SpanWriter {
     const resourceIds = new Map<Resource, number>();
     const scopeIds = new Map<InstrumentationScope, number>();
     const operations = new Map<number, { count: number; lastSeen: bigint }>();
-    const attributeRows: [number, number, IndexValue, number][] = [];
     const linkRows: [string, number, string, string][] = [];
     const rollups = new RollupBatch();
     const written: SpansWritten = { spanCount: 0, traceIds: [], runs: [] };
@@ -134,7 +143,9 @@ export class SpanWriter {
         const operationId = this.ids.operationId(span.serviceName, span.name, kindNumber(span.kind));
         const statusCode = statusNumber(span.status.code);
         const body = encodeSpanBody(span);
+        const spanRef = this.postings.nextSpanId();
         const result = this.statements.insertSpan.run(
+          spanRef,
           traceRef,
           span.spanId,
           span.parentSpanId ?? null,
@@ -158,12 +169,7 @@ export class SpanWriter {
         if (result.changes === 0) continue; // the same span id again in this trace: already stored
         stored.push(span);
         rollups.add(operationId, span.startTimeUnixNano, span.endTimeUnixNano, statusCode);
-        const spanRef = Number(result.lastInsertRowid);
-        const bucket = bucketOf(spanRef);
-        for (const key in span.attributes) {
-          const value = indexValue(span.attributes[key] as Span['attributes'][string]);
-          attributeRows.push([bucket, this.ids.keyId(key), value, spanRef]);
-        }
+        this.postings.add(spanRef, span.attributes);
         for (const link of span.links) linkRows.push([link.traceId, traceRef, span.spanId, link.spanId]);
         const operation = operations.get(operationId);
         if (!operation) operations.set(operationId, { count: 1, lastSeen: span.endTimeUnixNano });
@@ -196,7 +202,7 @@ export class SpanWriter {
       written.spanCount += stored.length;
       written.traceIds.push(traceId);
     }
-    if (attributeRows.length > 0) this.statements.insertAttributes.run(JSON.stringify(attributeRows));
+    this.postings.commit();
     if (linkRows.length > 0) this.statements.insertLinks.run(JSON.stringify(linkRows));
     this.rollups.write(rollups);
     for (const [id, operation] of operations)

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { TraceQuery, TraceSummary } from '../model/query.js';
 import { nanosToMs } from '../model/time.js';
+import { OPEN_BUCKET_SQL } from './attribute-postings.js';
+import { attributeEqualsSql, registerAttributeFunctions } from './attribute-sql.js';
 import { NOT_INDEXED, filterIndexValues, type FilterScalar } from './attribute-values.js';
 import type { BodyCache } from './body-cache.js';
 import type { IdRegistry } from './id-registry.js';
@@ -47,8 +49,12 @@ interface Operations {
 interface Driver {
   name: string;
   estimate: number;
-  /** SQL yielding the trace_ref of every span that passes the whole span predicate. */
-  source: (predicate: Fragment) => Fragment;
+  /**
+   * SQL yielding the trace_ref of every span that passes the whole span predicate. `without` gives
+   * the predicate less the attribute filter at an index, for spans a posting of that very
+   * attribute found (exact: re-checking them against their JSON would cost ~8 µs each).
+   */
+  source: (predicate: Fragment, without: (attributeIndex: number) => Fragment) => Fragment;
 }
 
 interface SummaryRow {
@@ -62,7 +68,9 @@ interface SummaryRow {
   services: string;
 }
 
-const BUCKET_RANGE = `SELECT (SELECT min(id) FROM spans) >> ${BUCKET_SHIFT}, (SELECT max(id) FROM spans) >> ${BUCKET_SHIFT}`;
+/** The lowest and highest bucket holding spans, and the open bucket (its postings not yet written). */
+const BUCKET_RANGE = `SELECT (SELECT min(id) FROM spans) >> ${BUCKET_SHIFT}, (SELECT max(id) FROM spans) >> ${BUCKET_SHIFT},
+  ${OPEN_BUCKET_SQL}`;
 const SUMMARY_COLUMNS =
   't.trace_id, t.start_ns, t.end_ns, t.span_count, t.error_count, t.root_service, t.root_name, t.services';
 const NEWEST_FIRST = 'ORDER BY t.start_ns DESC, t.id DESC';
@@ -81,7 +89,9 @@ export class TraceSearch {
     private readonly ids: IdRegistry,
     private readonly bodies: BodyCache,
     private readonly candidateLimit = DEFAULT_CANDIDATE_LIMIT,
-  ) {}
+  ) {
+    registerAttributeFunctions(db);
+  }
 
   findTraces(query: TraceQuery): TraceSummary[] {
     const q = checkTraceQuery(query);
@@ -107,7 +117,7 @@ export class TraceSearch {
     if (driver && driver.estimate <= this.candidateLimit) {
       if (driver.estimate === 0) return this.empty();
       this.lastPlan = { strategy: 'collect', driver: driver.name, estimate: driver.estimate };
-      const source = driver.source(predicate);
+      const source = driver.source(predicate, (index) => spanPredicate(q, operations, attributes, index) ?? { sql: '1', params: [] });
       return this.summaries(
         `SELECT ${SUMMARY_COLUMNS} FROM (SELECT DISTINCT trace_ref FROM (${source.sql})) m
          CROSS JOIN traces t ON t.id = m.trace_ref
@@ -193,10 +203,11 @@ export class TraceSearch {
         }),
       });
     }
-    const range = this.statement(BUCKET_RANGE).raw().get() as [number | null, number | null];
+    const range = this.statement(BUCKET_RANGE).raw().get() as [number | null, number | null, number];
     if (range[0] === null || range[1] === null) return { name: 'no spans', estimate: 0, source: (p) => p };
+    const [lowest, highest, open] = range;
     // Bound, not inlined: the statement text stays the same as spans arrive, so it is prepared once.
-    const bounds = [range[1], range[0]];
+    const bounds = [highest, lowest];
     const buckets = `(${BUCKET_SERIES}) k`;
     const durations = durationConditions(q, 's.duration_ns');
     if (durations.sql) {
@@ -211,26 +222,45 @@ export class TraceSearch {
         }),
       });
     }
-    for (const attribute of attributes) {
+    // Closed buckets are read from the postings, newest first; the open one from its spans' JSON
+    // (NOT INDEXED: the rowid range, never an index over every span, e.g. spans_by_operation).
+    const indexed = open > lowest;
+    const postingBounds = [open - 1, lowest];
+    const openStart = open * 2 ** BUCKET_SHIFT;
+    for (const [index, attribute] of attributes.entries()) {
       const entries = indexEntries(attribute, 'd');
-      const byEntry = `FROM ${buckets} CROSS JOIN span_attributes d ON d.bucket = k.b AND ${entries.sql}`;
-      const params = [...bounds, ...entries.params];
+      const byEntry = `FROM ${buckets} CROSS JOIN attribute_postings d ON d.bucket = k.b AND ${entries.sql}
+        CROSS JOIN json_each(d.offsets) o`;
+      const entryParams = [...postingBounds, ...entries.params];
+      const own = attributeCondition(attribute, index, false);
       const byResource = `resource_id IN (${attribute.resourceIds.join(',')})`;
       const estimate =
-        this.boundedCount(`SELECT 1 ${byEntry}`, params) +
+        (indexed ? this.boundedCount(`SELECT 1 ${byEntry}`, entryParams) : 0) +
+        this.boundedCount(`SELECT 1 FROM spans s NOT INDEXED WHERE s.id >= ? AND ${own.sql}`, [openStart, ...own.params]) +
         (attribute.resourceIds.length === 0
           ? 0
           : this.boundedCount(`SELECT 1 FROM spans INDEXED BY spans_by_resource WHERE ${byResource}`, []));
       drivers.push({
         name: `attribute ${attribute.key}`,
         estimate,
-        source: (p) => {
-          const fromIndex = `SELECT s.trace_ref ${byEntry} CROSS JOIN spans s ON s.id = d.span_ref WHERE ${p.sql}`;
-          if (attribute.resourceIds.length === 0) return { sql: fromIndex, params: [...params, ...p.params] };
-          return {
-            sql: `${fromIndex} UNION ALL SELECT s.trace_ref FROM spans s INDEXED BY spans_by_resource WHERE s.${byResource} AND ${p.sql}`,
-            params: [...params, ...p.params, ...p.params],
-          };
+        source: (p, without) => {
+          const parts: Fragment[] = [];
+          if (indexed) {
+            // A long value's posting says only "present, not indexed": those spans are checked in full.
+            const rest = attribute.test === 'equals-long' ? p : without(index);
+            parts.push({
+              sql: `SELECT s.trace_ref ${byEntry} CROSS JOIN spans s ON s.id = (d.bucket << ${BUCKET_SHIFT}) + o.value WHERE ${rest.sql}`,
+              params: [...entryParams, ...rest.params],
+            });
+          }
+          parts.push({ sql: `SELECT s.trace_ref FROM spans s NOT INDEXED WHERE s.id >= ? AND ${p.sql}`, params: [openStart, ...p.params] });
+          if (attribute.resourceIds.length > 0) {
+            parts.push({
+              sql: `SELECT s.trace_ref FROM spans s INDEXED BY spans_by_resource WHERE s.${byResource} AND ${p.sql}`,
+              params: p.params,
+            });
+          }
+          return { sql: parts.map((part) => part.sql).join(' UNION ALL '), params: parts.flatMap((part) => part.params) };
         },
       });
     }
@@ -272,11 +302,12 @@ export class TraceSearch {
   }
 }
 
-/** The span-level filters as one condition on `s`; undefined when the query has none. */
+/** The span-level filters as one condition on `s` (less the attribute at `skip`); undefined when none is left. */
 function spanPredicate(
   q: CheckedQuery,
   operations: Operations | undefined,
   attributes: CompiledAttribute[],
+  skip?: number,
 ): Fragment | undefined {
   const parts: string[] = [];
   const params: unknown[] = [];
@@ -286,13 +317,14 @@ function spanPredicate(
     parts.push(durations.sql);
     params.push(...durations.params);
   }
-  if (parts.length === 0 && attributes.length === 0) return undefined;
+  if (parts.length === 0 && attributes.filter((_, index) => index !== skip).length === 0) return undefined;
   // Implied by the window (a span never starts before its trace): prunes without changing the answer.
   if (q.windowStartNs !== undefined) {
     parts.push('s.start_ns >= ?');
     params.push(q.windowStartNs);
   }
   attributes.forEach((attribute, index) => {
+    if (index === skip) return;
     const fragment = attributeCondition(attribute, index);
     parts.push(fragment.sql);
     params.push(...fragment.params);
@@ -300,18 +332,17 @@ function spanPredicate(
   return { sql: parts.join(' AND '), params };
 }
 
-function attributeCondition(attribute: CompiledAttribute, index: number): Fragment {
+/**
+ * The filter on span `s`, judged from the span's own JSON (the postings only find candidates).
+ * With `withResource`, a span without the key also passes when its resource satisfies the filter.
+ */
+function attributeCondition(attribute: CompiledAttribute, index: number, withResource = true): Fragment {
   const alternatives: string[] = [];
   const params: unknown[] = [];
   const hasKey = `EXISTS (SELECT 1 FROM json_each(s.attributes) j${index} WHERE j${index}.key = ?)`;
   if (attribute.test === 'equals') {
-    // A primary-key probe per accepted text: (key, value, this span).
-    alternatives.push(
-      `EXISTS (SELECT 1 FROM span_attributes a${index} WHERE a${index}.bucket = s.bucket
-         AND a${index}.key_id = ${attribute.keyId} AND a${index}.value IN (${marks(attribute.values.length)})
-         AND a${index}.span_ref = s.id)`,
-    );
-    params.push(...attribute.values);
+    alternatives.push(attributeEqualsSql('s', attribute.values.length));
+    params.push(attribute.key, ...attribute.values);
   } else if (attribute.test === 'equals-long') {
     alternatives.push(
       `EXISTS (SELECT 1 FROM json_each(s.attributes) j${index}
@@ -322,7 +353,7 @@ function attributeCondition(attribute: CompiledAttribute, index: number): Fragme
     alternatives.push(hasKey);
     params.push(attribute.key);
   }
-  if (attribute.resourceIds.length > 0) {
+  if (withResource && attribute.resourceIds.length > 0) {
     const byResource = `s.resource_id IN (${attribute.resourceIds.join(',')})`;
     if (attribute.test === 'present') {
       alternatives.push(byResource);

@@ -123,7 +123,7 @@ export class TraceStore {
         bodies,
         options.searchCandidateLimit ?? DEFAULT_CANDIDATE_LIMIT,
       );
-      this.retention = new Retention(this.db, this.ids, options.retention);
+      this.retention = new Retention(this.db, options.retention);
       this.rollups = new RollupReader(this.db);
       this.transactions = new TransactionLookup(this.db);
       this.statements = {
@@ -285,8 +285,25 @@ export class TraceStore {
     return this.db;
   }
 
+  /**
+   * Writes the attribute postings of the spans that are still only in the open bucket, so a
+   * second reader or the next start finds them in the index (close does it).
+   */
+  sealOpenBucket(): void {
+    const writer = this.writable('sealOpenBucket');
+    guard(() => writer.seal(), 'index the newest spans');
+  }
+
   close(): void {
     if (this.closed) return;
+    if (this.writer) {
+      try {
+        this.writer.seal();
+      } catch (error) {
+        // Nothing is lost: the next start rebuilds the open bucket's postings from its spans.
+        this.log(`could not index the newest spans at close: ${errorMessage(error)}`);
+      }
+    }
     this.closed = true;
     this.listeners.clear();
     this.db.close();

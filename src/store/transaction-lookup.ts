@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { invalidArgument } from '../model/errors.js';
 import { isTransactionKey } from '../model/transaction-keys.js';
+import { OPEN_BUCKET_SQL } from './attribute-postings.js';
+import { registerAttributeFunctions } from './attribute-sql.js';
 import { filterIndexValues } from './attribute-values.js';
 import { BUCKET_SERIES, BUCKET_SHIFT } from './span-buckets.js';
 import { checkTraceId } from './trace-reader.js';
@@ -37,7 +39,7 @@ export interface ValueQuery {
   limit: number;
 }
 
-/** 64 keys × ~1,000 buckets stay near 64,000 index seeks (tens of ms) on a million spans. */
+/** 64 keys × ~1,000 buckets stay near 64,000 postings seeks (tens of ms) on a million spans. */
 const MAX_KEYS = 64;
 
 /**
@@ -49,11 +51,12 @@ export class TransactionLookup {
   private readonly statements;
 
   constructor(private readonly db: Database.Database) {
+    registerAttributeFunctions(db);
     this.statements = {
       keys: db.prepare('SELECT id, key FROM attribute_keys ORDER BY id'),
       keyIds: db.prepare('SELECT id, key FROM attribute_keys WHERE key IN (SELECT value FROM json_each(?))'),
       bucketRange: db
-        .prepare(`SELECT (SELECT min(id) FROM spans) >> ${BUCKET_SHIFT}, (SELECT max(id) FROM spans) >> ${BUCKET_SHIFT}`)
+        .prepare(`SELECT (SELECT min(id) FROM spans) >> ${BUCKET_SHIFT}, ${OPEN_BUCKET_SQL}`)
         .raw(),
       linksInto: db.prepare(
         `SELECT t.trace_id, l.span_id, l.linked_span_id FROM span_links l JOIN traces t ON t.id = l.trace_ref
@@ -71,34 +74,51 @@ export class TransactionLookup {
     const { keys, keysNotSearched } = this.keysFor(query.keys);
     const range = this.statements.bucketRange.get() as [number | null, number | null];
     if (keys.length === 0 || range[0] === null || range[1] === null) return { matches: [], keysSearched: keys.map((k) => k.key), keysNotSearched };
+    const [lowest, open] = range;
     const keyNames = new Map(keys.map((k) => [k.id, k.key]));
     const window: string[] = [];
-    const params: unknown[] = [range[1], range[0], JSON.stringify(keys.map((k) => k.id)), JSON.stringify(values)];
+    const windowParams: unknown[] = [];
     if (query.startNs !== undefined) {
       window.push('s.start_ns >= ?');
-      params.push(query.startNs);
+      windowParams.push(query.startNs);
     }
     if (query.endNs !== undefined) {
       window.push('s.start_ns <= ?');
-      params.push(query.endNs);
+      windowParams.push(query.endNs);
     }
-    params.push(query.limit);
-    // Text built from fixed parts only; the values are bound.
+    const within = window.map((condition) => ` AND ${condition}`).join('');
+    // The open bucket first (the newest arrivals), judged from each span's JSON; then the postings
+    // of the closed buckets, newest first. Text built from fixed parts only; the values are bound.
     const rows = this.db
       .prepare(
-        `SELECT t.trace_id, s.span_id, a.key_id
-         FROM (${BUCKET_SERIES}) k
-         CROSS JOIN span_attributes a ON a.bucket = k.b
-           AND a.key_id IN (SELECT value FROM json_each(?)) AND a.value IN (SELECT value FROM json_each(?))
-         CROSS JOIN spans s ON s.id = a.span_ref
+        `SELECT t.trace_id, s.span_id, j.key
+         FROM spans s NOT INDEXED CROSS JOIN json_each(s.attributes) j
          JOIN traces t ON t.id = s.trace_ref
-         ${window.length > 0 ? `WHERE ${window.join(' AND ')}` : ''}
-         LIMIT ?`,
+         WHERE s.id >= ? AND j.key IN (SELECT value FROM json_each(?))
+           AND otel_index_value(j.type, j.atom, j.value) IN (SELECT value FROM json_each(?))${within}
+         ORDER BY s.id DESC LIMIT ?`,
       )
       .raw()
-      .all(...params) as [string, string, number][];
+      .all(open * 2 ** BUCKET_SHIFT, JSON.stringify(keys.map((k) => k.key)), JSON.stringify(values), ...windowParams, query.limit) as [string, string, string][];
+    if (open > lowest && rows.length < query.limit) {
+      const indexed = this.db
+        .prepare(
+          `SELECT t.trace_id, s.span_id, a.key_id
+           FROM (${BUCKET_SERIES}) k
+           CROSS JOIN attribute_postings a ON a.bucket = k.b
+             AND a.key_id IN (SELECT value FROM json_each(?)) AND a.value IN (SELECT value FROM json_each(?))
+           CROSS JOIN json_each(a.offsets) o
+           CROSS JOIN spans s ON s.id = (a.bucket << ${BUCKET_SHIFT}) + o.value
+           JOIN traces t ON t.id = s.trace_ref
+           WHERE 1${within}
+           LIMIT ?`,
+        )
+        .raw()
+        .all(open - 1, lowest, JSON.stringify(keys.map((k) => k.id)), JSON.stringify(values), ...windowParams, query.limit - rows.length) as [string, string, number][];
+      for (const [traceId, spanId, keyId] of indexed) rows.push([traceId, spanId, keyNames.get(keyId) ?? String(keyId)]);
+    }
     return {
-      matches: rows.map(([traceId, spanId, keyId]) => ({ traceId, spanId, key: keyNames.get(keyId) ?? String(keyId) })),
+      matches: rows.map(([traceId, spanId, key]) => ({ traceId, spanId, key })),
       keysSearched: keys.map((k) => k.key),
       keysNotSearched,
     };

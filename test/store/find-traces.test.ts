@@ -203,12 +203,15 @@ const CASES: [string, Omit<TraceQuery, 'limit'> & { limit?: number }, string[]][
 ];
 
 describe.each([
-  ['collecting candidate spans', 5_000],
-  ['walking traces newest first', 0],
-] as const)('findTraces, %s', (_, searchCandidateLimit) => {
+  ['collecting candidate spans, spans in the open bucket (judged from their JSON)', 5_000, false],
+  ['walking traces newest first, spans in the open bucket', 0, false],
+  ['collecting candidate spans, spans in closed buckets (found through the attribute postings)', 5_000, true],
+  ['walking traces newest first, spans in closed buckets', 0, true],
+] as const)('findTraces, %s', (_, searchCandidateLimit, sealed) => {
   it.each(CASES)('%s', (_name, query, expected) => {
     const { store } = openTestStore({ searchCandidateLimit });
     writeTraces(store);
+    if (sealed) store.sealOpenBucket();
     const found = store.findTraces({ limit: 10, ...query });
     expect(found.map((summary) => summary.traceId)).toEqual(expected);
     const plan = store.lastSearchPlan().strategy;

@@ -4,7 +4,7 @@ import { MIGRATIONS, type TraceStore } from '../../src/store/index.js';
 import { RollupReader, type RollupBucket, type RollupQuery } from '../../src/store/rollup-reader.js';
 import { seededRandom } from '../support/seeded-random.js';
 import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
-import { openTestStore } from './store-fixture.js';
+import { downgradeToPerSpanAttributeIndex, openTestStore } from './store-fixture.js';
 
 const START_MS = Number(TRACE_START_NANOS / 1_000_000n); // a whole hour since the epoch
 const MINUTE = 60_000;
@@ -145,6 +145,7 @@ describe('hourly operation rollups', () => {
     const expected = bothLevels(old.store, query).minute;
     const db = old.store.connection();
     // Spans gone by count keep their minute rows: the backfill must not need them.
+    downgradeToPerSpanAttributeIndex(db);
     db.exec('DROP TABLE operation_hourly_rollups; DELETE FROM spans; DELETE FROM schema_migrations WHERE version = 6; PRAGMA user_version = 5');
     old.store.close();
     const migrated = old.open();

@@ -3,7 +3,7 @@ import type { Span, StatusCode } from '../../src/model/index.js';
 import { PERCENTILE_RELATIVE_ERROR, quantileNs } from '../../src/store/duration-histogram.js';
 import { MIGRATIONS } from '../../src/store/index.js';
 import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
-import { openTestStore } from './store-fixture.js';
+import { downgradeToPerSpanAttributeIndex, openTestStore } from './store-fixture.js';
 
 const START_MS = Number(TRACE_START_NANOS / 1_000_000n); // a whole minute
 const MINUTE = 60_000;
@@ -62,6 +62,7 @@ describe('operation rollups', () => {
     const old = openTestStore();
     old.store.writeSpans(knownSpans());
     const db = old.store.connection();
+    downgradeToPerSpanAttributeIndex(db);
     db.exec(
       'DROP TABLE operation_rollups; DROP TABLE operation_hourly_rollups; DELETE FROM schema_migrations WHERE version >= 5; PRAGMA user_version = 4',
     );

@@ -44,7 +44,11 @@ if (mode === 'read') {
     {
       name: 'root',
       service: 'crasher',
-      children: Array.from({ length: batches * 10 - 1 }, (_, index) => ({ name: `child-${index}` })),
+      attributes: { 'crash.tag': 'before-crash' },
+      children: Array.from({ length: batches * 10 - 1 }, (_, index) => ({
+        name: `child-${index}`,
+        attributes: { 'crash.tag': 'before-crash', 'child.index': index },
+      })),
     },
     'c'.repeat(32),
   );

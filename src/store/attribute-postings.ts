@@ -1,0 +1,160 @@
+import type Database from 'better-sqlite3';
+import type { Attributes } from '../model/span.js';
+import { indexValue, type IndexValue } from './attribute-values.js';
+import type { IdRegistry } from './id-registry.js';
+import { decodeJson, type Encoding } from './json-codec.js';
+import { BUCKET_SHIFT, bucketOf } from './span-buckets.js';
+
+/**
+ * Migration 7: the attribute index as postings, one row per (bucket of 1,024 spans, key, value)
+ * listing the spans of the bucket that carry it, instead of one row per span and attribute.
+ *
+ * The per-span index cost ~10 B-tree inserts a span (~15 µs of the ~30 µs a span took to store,
+ * half of the whole OTLP ingest path: bench/ingest-pipeline.ts). A bucket's postings are built in
+ * memory while it fills and written once when the next bucket opens: repeated values (methods,
+ * routes, status codes, db systems) then cost one row per bucket, and only distinct values (request
+ * ids) one row each. The open bucket is not in the table: readers check its ≤1,024 spans against
+ * their JSON, which `otel_index_value` judges exactly as the postings would (attribute-sql.ts).
+ *
+ * Span ids are given by the writer from `span_high_water` (the last id given) and never reused
+ * (SQLite's own rowid would reuse the ids of the newest spans after retention deleted them), so a
+ * bucket once closed never gains a span. The bucket of the next id is the open one: a bucket's
+ * postings are written in the transaction that gives its last id.
+ */
+export const ATTRIBUTE_POSTINGS_SCHEMA = `
+CREATE TABLE store_meta (
+  key TEXT PRIMARY KEY,
+  value ANY
+) WITHOUT ROWID, STRICT;
+INSERT INTO store_meta (key, value) VALUES ('span_high_water', (SELECT coalesce(max(id), 0) FROM spans));
+
+CREATE TABLE attribute_postings (
+  bucket INTEGER NOT NULL,            -- spans.id >> ${BUCKET_SHIFT}
+  key_id INTEGER NOT NULL,            -- attribute_keys.id
+  value ANY NOT NULL,                 -- as span_attributes.value was: the coerced text, or 0 = present, not indexed
+  offsets TEXT NOT NULL,              -- JSON array of span ids minus (bucket << ${BUCKET_SHIFT}), ascending
+  PRIMARY KEY (bucket, key_id, value)
+) WITHOUT ROWID, STRICT;
+
+INSERT INTO attribute_postings (bucket, key_id, value, offsets)
+  SELECT bucket, key_id, value, json_group_array(span_ref - (bucket << ${BUCKET_SHIFT}))
+  FROM span_attributes
+  WHERE bucket < ((SELECT value FROM store_meta WHERE key = 'span_high_water') + 1) >> ${BUCKET_SHIFT}
+  GROUP BY bucket, key_id, value;
+DROP TABLE span_attributes;
+`;
+
+/** SQL for the open bucket (the next span id's): every bucket below it has its postings. */
+export const OPEN_BUCKET_SQL = `((coalesce((SELECT value FROM store_meta WHERE key = 'span_high_water'), 0) + 1) >> ${BUCKET_SHIFT})`;
+
+const BUCKET_SPANS = 2 ** BUCKET_SHIFT;
+
+/**
+ * The writer's side: gives span ids, collects the open bucket's postings, and writes a bucket's
+ * postings in the transaction that opens the next one. After a rolled-back write `forget()` makes it
+ * rebuild from the table on the next use, since what it held may include rolled-back spans.
+ */
+export class AttributePostings {
+  private readonly statements;
+  private loaded = false;
+  private highWater = 0;
+  private bucket = 0;
+  private entries = new Map<number, Map<IndexValue, number[]>>();
+
+  constructor(
+    db: Database.Database,
+    private readonly ids: IdRegistry,
+  ) {
+    this.statements = {
+      highWater: db
+        .prepare(
+          "SELECT max(coalesce((SELECT value FROM store_meta WHERE key = 'span_high_water'), 0), coalesce((SELECT max(id) FROM spans), 0))",
+        )
+        .pluck(),
+      setHighWater: db.prepare("UPDATE store_meta SET value = ? WHERE key = 'span_high_water'"),
+      openBucketSpans: db.prepare('SELECT id, attributes, encoding FROM spans WHERE id >= ? ORDER BY id'),
+      deleteBucket: db.prepare('DELETE FROM attribute_postings WHERE bucket = ?'),
+      bucketHasSpans: db.prepare('SELECT EXISTS (SELECT 1 FROM spans WHERE id >= ? AND id < ?)').pluck(),
+      insert: db.prepare('INSERT INTO attribute_postings (bucket, key_id, value, offsets) VALUES (?, ?, ?, ?)'),
+    };
+  }
+
+  /** The id for the next span; `add` it once it is stored (an ignored duplicate does not use it up). */
+  nextSpanId(): number {
+    this.load();
+    return this.highWater + 1;
+  }
+
+  /** Indexes a stored span; `spanRef` is the id `nextSpanId` gave. */
+  add(spanRef: number, attributes: Attributes): void {
+    this.load();
+    const bucket = bucketOf(spanRef);
+    if (bucket !== this.bucket) this.open(bucket);
+    this.highWater = spanRef;
+    const offset = spanRef - bucket * BUCKET_SPANS;
+    for (const key in attributes) {
+      const keyId = this.ids.keyId(key);
+      let values = this.entries.get(keyId);
+      if (!values) this.entries.set(keyId, (values = new Map()));
+      const value = indexValue(attributes[key] as Attributes[string]);
+      const offsets = values.get(value);
+      if (offsets) offsets.push(offset);
+      else values.set(value, [offset]);
+    }
+    if (offset === BUCKET_SPANS - 1) this.open(bucket + 1);
+  }
+
+  /**
+   * Writes the open bucket's postings now and starts the next span in a new bucket, so everything
+   * stored so far is in the index (at close, so a restart or a second reader has no JSON to scan).
+   * Costs the rest of the bucket's ids, of which there are 2^53.
+   */
+  seal(): void {
+    this.load();
+    if (this.highWater + 1 === this.bucket * BUCKET_SPANS) return;
+    this.highWater = (this.bucket + 1) * BUCKET_SPANS - 1;
+    this.open(this.bucket + 1);
+    this.statements.setHighWater.run(this.highWater);
+  }
+
+  /** Records the high water in the caller's transaction (once per batch). */
+  commit(): void {
+    if (this.loaded) this.statements.setHighWater.run(this.highWater);
+  }
+
+  forget(): void {
+    this.loaded = false;
+  }
+
+  /** Writes the postings of the bucket held so far and starts collecting `bucket`'s. */
+  private open(bucket: number): void {
+    if (bucket < this.bucket) throw new Error(`span id in bucket ${bucket} after bucket ${this.bucket}: ids must grow`);
+    const start = this.bucket * BUCKET_SPANS;
+    // Retention may have deleted every span of the bucket while it was open: nothing to index then.
+    if (this.entries.size > 0 && this.statements.bucketHasSpans.get(start, start + BUCKET_SPANS) === 1) {
+      this.statements.deleteBucket.run(this.bucket);
+      for (const [keyId, values] of this.entries) {
+        for (const [value, offsets] of values) this.statements.insert.run(this.bucket, keyId, value, JSON.stringify(offsets));
+      }
+    }
+    this.bucket = bucket;
+    this.entries = new Map();
+  }
+
+  /** The high water and the open bucket's postings, from the tables (at start-up and after a rollback). */
+  private load(): void {
+    if (this.loaded) return;
+    const highWater = this.statements.highWater.get() as number;
+    this.bucket = bucketOf(highWater + 1);
+    this.entries = new Map();
+    this.loaded = true;
+    const spans = this.statements.openBucketSpans.all(this.bucket * BUCKET_SPANS) as {
+      id: number;
+      attributes: string;
+      encoding: number;
+    }[];
+    for (const span of spans) this.add(span.id, decodeJson<Attributes>(span.attributes, span.encoding as Encoding));
+    // The newest spans may have been deleted by retention: their ids stay used.
+    this.highWater = highWater;
+  }
+}

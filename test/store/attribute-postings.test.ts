@@ -1,0 +1,186 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Attributes, TraceQuery } from '../../src/model/index.js';
+import type { TraceStore } from '../../src/store/index.js';
+import { buildTrace } from '../support/trace-builder.js';
+import { downgradeToPerSpanAttributeIndex, openTestStore } from './store-fixture.js';
+
+const CHILD = fileURLToPath(new URL('./store-child-process.ts', import.meta.url));
+const BUCKET = 1024;
+
+const traceId = (n: number): string => `e${n.toString(16).padStart(31, '0')}`;
+
+/** `count` traces of 10 spans; trace n carries `order.id` ord-n on its root and `shard` n % 7 on every span. */
+function writeOrders(store: TraceStore, count: number, first = 0): void {
+  for (let n = first; n < first + count; n += 1) {
+    const shard = { shard: n % 7 };
+    const trace = buildTrace(
+      {
+        name: 'POST /orders',
+        service: 'shop',
+        attributes: { 'order.id': `ord-${n}`, ...shard },
+        children: Array.from({ length: 9 }, (_, index) => ({
+          name: `step-${index}`,
+          attributes: { ...shard, step: index },
+        })),
+      },
+      traceId(n),
+    );
+    store.writeSpans(trace.spans);
+  }
+}
+
+const ids = (store: TraceStore, query: Omit<TraceQuery, 'limit'>): string[] =>
+  store
+    .findTraces({ limit: 1000, ...query })
+    .map((summary) => summary.traceId)
+    .sort();
+
+const postingBuckets = (store: TraceStore): number[] =>
+  store
+    .connection()
+    .prepare('SELECT DISTINCT bucket FROM attribute_postings ORDER BY bucket')
+    .pluck()
+    .all() as number[];
+
+describe('the attribute postings', () => {
+  it('index each bucket of 1,024 spans once it is full, and searches find spans in closed buckets and the open one alike', () => {
+    const { store, open } = openTestStore();
+    writeOrders(store, 250); // 2,500 spans: buckets 0 and 1 closed (ids 1-2047), bucket 2 open
+    expect(postingBuckets(store)).toEqual([0, 1]);
+    // A trace early in bucket 0, one in bucket 1, one in the open bucket 2.
+    for (const n of [3, 150, 249])
+      expect(ids(store, { attributes: [{ key: 'order.id', value: `ord-${n}` }] })).toEqual([traceId(n)]);
+    const shardFive = Array.from({ length: 250 }, (_, n) => n)
+      .filter((n) => n % 7 === 5)
+      .map(traceId)
+      .sort();
+    expect(ids(store, { attributes: [{ key: 'shard', value: '5' }] })).toEqual(shardFive);
+    expect(
+      ids(store, {
+        operationName: 'step-8',
+        attributes: [
+          { key: 'shard', value: 5 },
+          { key: 'step', value: 8 },
+        ],
+      }),
+    ).toEqual(shardFive);
+    // A second, read-only reader has no writer state: it finds the same through the table and the open bucket's JSON.
+    const reader = open({ readOnly: true });
+    expect(
+      reader
+        .findTraces({ limit: 1000, attributes: [{ key: 'shard', value: 5 }] })
+        .map((t) => t.traceId)
+        .sort(),
+    ).toEqual(shardFive);
+    expect(reader.findAttributeValue({ value: 'ord-150', limit: 5 }).matches.map((m) => m.traceId)).toEqual([
+      traceId(150),
+    ]);
+  });
+
+  it('after a crash in the middle of a bucket, the next writer indexes the crashed writer’s spans when the bucket closes', async () => {
+    const { open, dataDir } = openTestStore();
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'write-and-die', dataDir, '5'], {
+      stdio: 'ignore',
+    });
+    const exit = await new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+    expect(exit).toBe('SIGKILL');
+    const restarted = open();
+    const crashed = 'c'.repeat(32);
+    expect(ids(restarted, { attributes: [{ key: 'crash.tag', value: 'before-crash' }] })).toEqual([crashed]);
+    expect(postingBuckets(restarted)).toEqual([]);
+    writeOrders(restarted, 120); // 1,200 more spans: the crashed writer's bucket fills and closes
+    expect(postingBuckets(restarted)).toEqual([0]);
+    expect(ids(restarted, { attributes: [{ key: 'child.index', value: 17 }] })).toEqual([crashed]);
+    const posted = restarted
+      .connection()
+      .prepare(
+        "SELECT offsets FROM attribute_postings p JOIN attribute_keys k ON k.id = p.key_id WHERE k.key = 'crash.tag'",
+      )
+      .pluck()
+      .get() as string;
+    expect(JSON.parse(posted)).toHaveLength(50);
+  });
+
+  it('gives span ids that are never given again, even after retention deleted the newest spans', () => {
+    const { store } = openTestStore({ retention: { maxSpans: 5, maxAgeMs: Number.POSITIVE_INFINITY } });
+    writeOrders(store, 1); // 10 spans, ids 1-10, deleted again by the retention check of this write
+    store.enforceRetention();
+    const maxId = () =>
+      store.connection().prepare('SELECT max(id) FROM spans').pluck().get() as number | null;
+    expect(maxId()).toBeNull();
+    const firstIds = 10;
+    store.writeSpans(
+      buildTrace({ name: 'later', attributes: { 'order.id': 'ord-late' } }, traceId(999)).spans,
+    );
+    expect(store.connection().prepare('SELECT min(id) FROM spans').pluck().get()).toBeGreaterThan(
+      firstIds as number,
+    );
+    expect(ids(store, { attributes: [{ key: 'order.id', value: 'ord-0' }] })).toEqual([]);
+    expect(ids(store, { attributes: [{ key: 'order.id', value: 'ord-late' }] })).toEqual([traceId(999)]);
+  });
+
+  it('judges numbers, booleans and numbers JSON cannot carry the same in the open bucket and in the postings', () => {
+    const values: Attributes = {
+      nan: Number.NaN,
+      inf: Number.POSITIVE_INFINITY,
+      zero: -0,
+      big: 1e21,
+      sum: 0.1 + 0.2,
+      yes: true,
+      code: '200',
+      int: 200,
+      float: 2.5,
+    };
+    const queries = Object.entries(values).map(([key, value]) => ({ key, value: String(value) }));
+    const answers = (store: TraceStore) => queries.map((query) => ids(store, { attributes: [query] }).length);
+    const { store } = openTestStore();
+    store.writeSpans(buildTrace({ name: 'numbers', attributes: values }, traceId(1)).spans);
+    const fromJson = answers(store);
+    store.sealOpenBucket();
+    expect(postingBuckets(store)).toEqual([0]);
+    expect(answers(store)).toEqual(fromJson);
+    // Each value is found by its own text, as the index coerces it (String(value)).
+    expect(fromJson).toEqual(queries.map(() => 1));
+    expect(ids(store, { attributes: [{ key: 'int', value: '200.0' }] })).toEqual([traceId(1)]);
+    expect(ids(store, { attributes: [{ key: 'float', value: 2.5 }] })).toEqual([traceId(1)]);
+  });
+
+  it('turns the per-span index of a data dir from before the postings into postings, with the same answers', () => {
+    const old = openTestStore();
+    writeOrders(old.store, 250);
+    const queries: Omit<TraceQuery, 'limit'>[] = [
+      { attributes: [{ key: 'order.id', value: 'ord-7' }] },
+      { attributes: [{ key: 'shard', value: 3 }] },
+      { serviceName: 'shop', attributes: [{ key: 'step', value: '4' }] },
+      { attributes: [{ key: 'order.id' }] },
+    ];
+    const before = queries.map((query) => ids(old.store, query));
+    downgradeToPerSpanAttributeIndex(old.store.connection());
+    old.store.close();
+    const migrated = old.open();
+    expect(
+      migrated
+        .connection()
+        .prepare("SELECT count(*) FROM sqlite_master WHERE name = 'span_attributes'")
+        .pluck()
+        .get(),
+    ).toBe(0);
+    expect(postingBuckets(migrated)).toEqual([0, 1]);
+    expect(queries.map((query) => ids(migrated, query))).toEqual(before);
+    expect(before[1]).toHaveLength(36);
+    writeOrders(migrated, 100, 250);
+    expect(ids(migrated, { attributes: [{ key: 'order.id', value: 'ord-300' }] })).toEqual([traceId(300)]);
+  });
+});
+
+describe('the bucket size the postings are built for', () => {
+  it('is the 1,024 spans the queries assume', () => {
+    const { store } = openTestStore();
+    writeOrders(store, 103); // 1,030 spans
+    expect(postingBuckets(store)).toEqual([0]);
+    expect(store.connection().prepare('SELECT max(id) FROM spans').pluck().get()).toBe(1030);
+    expect(BUCKET).toBe(1024);
+  });
+});
