@@ -23,6 +23,10 @@ import type { Logger } from './stderr-logger.js';
  * past their limit; with nothing due a check is one indexed read.
  */
 const RETENTION_INTERVAL_MS = 60_000;
+/** Spans deleted per retention step (see startApp). */
+const RETENTION_STEP_SPANS = 20_000;
+/** The pause between steps while more is due: time for exports and tool calls in between. */
+const RETENTION_STEP_PAUSE_MS = 50;
 
 /** The running parts of otel-mcp, wired together: the composition root. */
 export interface OtelMcpApp {
@@ -56,21 +60,26 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     log: (line: string) => log.info(line),
   });
   // The store only checks retention after writes, so a server that receives nothing would keep
-  // expired spans forever: check once now (before the receiver adds to the work), then on a timer.
+  // expired spans forever: check at start-up and then on a timer. Each step deletes at most
+  // RETENTION_STEP_SPANS (~10 µs a span: 0.2 s) and yields, so a week of expired spans neither
+  // delays start-up nor blocks the MCP answers for long.
+  let retentionStep: NodeJS.Timeout | undefined;
   const enforceRetention = () => {
+    retentionStep = undefined;
     try {
-      const result = store.enforceRetention();
+      const result = store.enforceRetention(RETENTION_STEP_SPANS);
       if (result.deletedTraces > 0 || result.deletedLogs > 0) {
         log.info(
           `retention deleted ${result.deletedTraces} traces (${result.deletedSpans} spans) and ${result.deletedLogs} logs ` +
-            `(older than ${config.retention.max_age_hours} h or over ${config.retention.max_spans} spans)`,
+            `(older than ${config.retention.max_age_hours} h or over ${config.retention.max_spans} spans)${result.complete ? '' : '; more follows'}`,
         );
       }
+      if (!result.complete) retentionStep = setTimeout(enforceRetention, RETENTION_STEP_PAUSE_MS).unref();
     } catch (error) {
       log.warn(`retention failed (retried in ${RETENTION_INTERVAL_MS / 1000} s): ${errorMessage(error)}`);
     }
   };
-  enforceRetention();
+  retentionStep = setTimeout(enforceRetention, 0).unref();
   const receiver = createOtlpReceiver(store, {
     host: config.receiver.host,
     httpPort: config.receiver.http_port,
@@ -132,6 +141,7 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     toolDeps: deps,
     async close() {
       clearInterval(retentionTimer);
+      clearTimeout(retentionStep);
       await receiver.close();
       await Promise.allSettled(external.map((backend) => backend.close()));
       store.close();

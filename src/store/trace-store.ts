@@ -267,12 +267,15 @@ export class TraceStore {
     );
   }
 
-  /** Deletes every trace and log the retention policy no longer allows; callers may drive it on a timer. */
-  enforceRetention(): RetentionResult {
+  /**
+   * Deletes the traces and logs the retention policy no longer allows; callers may drive it on a
+   * timer. With `spanBudget`, stops after about that many spans (`complete: false` says more is due).
+   */
+  enforceRetention(spanBudget = Number.POSITIVE_INFINITY): RetentionResult {
     this.writable('enforceRetention');
-    const result = guard(() => this.retention.enforce(this.now()), 'enforce retention');
+    const result = guard(() => this.retention.enforce(this.now(), spanBudget), 'enforce retention');
     this.writtenSinceRetention = 0;
-    this.retentionDue = false;
+    this.retentionDue = !result.complete;
     return result;
   }
 
