@@ -56,9 +56,11 @@ export class SpanWriter {
            FROM traces WHERE trace_id = ?`,
         )
         .safeIntegers(),
+      // With its whole aggregate, ignored when the trace is already known (UNIQUE trace_id).
       insertTrace: db.prepare(
-        `INSERT INTO traces (trace_id, start_ns, end_ns, span_count, error_count, services)
-         VALUES (?, ?, ?, 0, 0, '[]')`,
+        `INSERT OR IGNORE INTO traces (trace_id, start_ns, end_ns, span_count, error_count, root_span_id,
+           root_start_ns, root_service, root_name, services)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       updateTrace: db.prepare(
         `UPDATE traces SET start_ns = ?, end_ns = ?, span_count = ?, error_count = ?, root_span_id = ?,
@@ -120,14 +122,12 @@ export class SpanWriter {
     const runs = new Map<string, { runId: string; traceIds: string[]; spanCount: number }>();
 
     for (const [traceId, group] of groupByTrace(spans)) {
-      const row = this.statements.trace.get(traceId) as TraceRow | undefined;
-      const first = group[0] as Span;
-      const traceRef = row
-        ? Number(row.id)
-        : Number(
-            this.statements.insertTrace.run(traceId, first.startTimeUnixNano, first.endTimeUnixNano)
-              .lastInsertRowid,
-          );
+      // A trace first seen in this batch (the usual case: an SDK exports a trace's spans together)
+      // is inserted with its aggregate in one statement; a known one is read, extended and updated.
+      const fresh = addSpans(undefined, group);
+      const inserted = this.statements.insertTrace.run(traceId, ...aggregateColumns(fresh));
+      const row = inserted.changes === 0 ? (this.statements.trace.get(traceId) as TraceRow) : undefined;
+      const traceRef = row ? Number(row.id) : Number(inserted.lastInsertRowid);
       const stored: Span[] = [];
       for (const span of group) {
         let resourceId = resourceIds.get(span.resource);
@@ -186,19 +186,11 @@ export class SpanWriter {
         }
       }
       if (stored.length === 0) continue;
-      const aggregate = addSpans(row ? aggregateOf(row) : undefined, stored);
-      this.statements.updateTrace.run(
-        aggregate.startNs,
-        aggregate.endNs,
-        aggregate.spanCount,
-        aggregate.errorCount,
-        aggregate.root?.spanId ?? null,
-        aggregate.root?.startNs ?? null,
-        aggregate.root?.service ?? null,
-        aggregate.root?.name ?? null,
-        JSON.stringify(aggregate.services),
-        traceRef,
-      );
+      // A new trace's aggregate is already right unless the batch repeated a span id.
+      if (row || stored.length !== group.length) {
+        const aggregate = addSpans(row ? aggregateOf(row) : undefined, stored);
+        this.statements.updateTrace.run(...aggregateColumns(aggregate), traceRef);
+      }
       written.spanCount += stored.length;
       written.traceIds.push(traceId);
     }
@@ -220,6 +212,21 @@ function groupByTrace(spans: readonly Span[]): Map<string, Span[]> {
     else groups.set(span.traceId, [span]);
   }
   return groups;
+}
+
+/** The `traces` columns from start_ns to services, in table order. */
+function aggregateColumns(aggregate: TraceAggregate): [bigint, bigint, number, number, string | null, bigint | null, string | null, string | null, string] {
+  return [
+    aggregate.startNs,
+    aggregate.endNs,
+    aggregate.spanCount,
+    aggregate.errorCount,
+    aggregate.root?.spanId ?? null,
+    aggregate.root?.startNs ?? null,
+    aggregate.root?.service ?? null,
+    aggregate.root?.name ?? null,
+    JSON.stringify(aggregate.services),
+  ];
 }
 
 function aggregateOf(row: TraceRow): TraceAggregate {

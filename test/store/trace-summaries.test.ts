@@ -97,6 +97,14 @@ describe('trace summaries', () => {
     expect(store.stats().spanCount).toBe(5);
   });
 
+  it('counts a span repeated inside the first batch of a new trace once', () => {
+    const { store } = openTestStore();
+    const trace = checkoutTrace();
+    store.writeSpans([...trace.spans, trace.spans[2] as Span]);
+    expect(summaryOf(store, trace.traceId)).toEqual({ traceId: trace.traceId, ...EXPECTED });
+    expect(store.stats().spanCount).toBe(5);
+  });
+
   it('takes the earliest parentless span as the root when a trace has several', () => {
     const { store } = openTestStore();
     const trace = buildTrace([
