@@ -120,13 +120,21 @@ beforeAll(async () => {
     const captured = await Promise.all(pair.map((scenario) => capture(scenario)));
     pair.forEach((scenario, index) => outcomes.set(scenario.defects, captured[index] as Outcome));
   }
-  goodCheckouts = await captureGoodCheckouts(INFERENCE_WARM_UP + 2 * INFERENCE_SET);
+  goodCheckouts = await captureGoodCheckouts(INFERENCE_WARM_UP + 2 * INFERENCE_SET + STALL_SPARES);
 }, 1_200_000);
 
 /** Checkouts discarded before learning: the first requests of a fresh process pay for its cold start. */
 const INFERENCE_WARM_UP = 2;
 /** 20 traces to learn a spec from, 20 others it must pass (issue 7). */
 const INFERENCE_SET = 20;
+/**
+ * Extra checkouts that stand in for held-out ones the machine stalled. On the shared 2-core CI VM
+ * (10-30% CPU steal) a 15 ms span of a good checkout was once measured at 2.4 s: that is the
+ * measurement failing, not the spec, so such a checkout is measured again, as a benchmark drops a
+ * disturbed run. Stalled means a whole checkout over 4× the series median and 300 ms beyond it;
+ * the learning side needs no such rule: the inference leaves far-out stalls out itself.
+ */
+const STALL_SPARES = 5;
 let goodCheckouts: Trace[] = [];
 
 /** `count` correct checkouts against one start of the services, in start order. */
@@ -142,6 +150,22 @@ async function captureGoodCheckouts(count: number): Promise<Trace[]> {
     .map((summary) => harness.app.store.getTrace(summary.traceId))
     .filter((trace): trace is Trace => trace !== undefined)
     .sort((a, b) => Number((a.spans[0] as Span).startTimeUnixNano - (b.spans[0] as Span).startTimeUnixNano));
+}
+
+/** The first INFERENCE_SET of `series` that the machine did not stall (see STALL_SPARES). */
+function heldOutCheckouts(series: Trace[]): Trace[] {
+  const totals = goodCheckouts.map(totalMs).sort((a, b) => a - b);
+  const median = totals[Math.floor(totals.length / 2)] as number;
+  const stalled = (trace: Trace) => totalMs(trace) > Math.max(4 * median, median + 300);
+  const kept = series.filter((trace) => !stalled(trace)).slice(0, INFERENCE_SET);
+  // Fewer than INFERENCE_SET unstalled checkouts: take stalled ones too, and let the test say so.
+  return kept.length === INFERENCE_SET ? kept : series.slice(0, INFERENCE_SET);
+}
+
+function totalMs(trace: Trace): number {
+  const starts = trace.spans.map((span) => span.startTimeUnixNano);
+  const ends = trace.spans.map((span) => span.endTimeUnixNano);
+  return Number(ends.reduce((a, b) => (a > b ? a : b)) - starts.reduce((a, b) => (a < b ? a : b))) / 1e6;
 }
 
 afterAll(async () => {
@@ -279,29 +303,26 @@ describe('each defect alone', () => {
 });
 
 describe('a spec inferred from good checkouts (issue 7 round trip)', () => {
-  it('matches 20 other good checkouts in structure, counts, tags and errors, and fails each defect for its own reason', async () => {
-    expect(goodCheckouts).toHaveLength(INFERENCE_WARM_UP + 2 * INFERENCE_SET);
+  it('passes 20 other good checkouts whole, durations included, and fails each defect for its own reason', async () => {
+    expect(goodCheckouts).toHaveLength(INFERENCE_WARM_UP + 2 * INFERENCE_SET + STALL_SPARES);
     const learned = goodCheckouts.slice(INFERENCE_WARM_UP, INFERENCE_WARM_UP + INFERENCE_SET);
-    const held = goodCheckouts.slice(INFERENCE_WARM_UP + INFERENCE_SET);
+    const held = heldOutCheckouts(goodCheckouts.slice(INFERENCE_WARM_UP + INFERENCE_SET));
+    expect(held).toHaveLength(INFERENCE_SET);
     const inferred = await harness.call('generate_spec_from_traces', { trace_ids: learned.map((t) => t.traceId), name: 'checkout_inferred', save: true });
     expect(inferred.isError, inferred.text).toBe(false);
     expect(inferred.structured.trace_count).toBe(INFERENCE_SET);
 
-    // Every other good checkout has the learned structure, counts, tags and error behaviour. Durations
-    // are not asserted per trace: with 10-30% CPU steal on this shared 2-core VM (vmstat), a 15 ms span
-    // of a good checkout was seen at 2.4 s, past any envelope that still catches slow-payment.
+    // Every other good checkout passes the learned spec whole: structure, counts, tags, errors and durations.
     for (const trace of held) {
       const compared = await harness.call('compare_trace_to_spec', { trace_id: trace.traceId, spec_name: 'checkout_inferred' });
-      const beyondTiming = (compared.structured.violations as { kind: string }[]).filter((v) => v.kind !== 'duration' && v.kind !== 'total_duration');
-      expect(beyondTiming, `${compared.text}\n--- spec:\n${inferred.text}`).toEqual([]);
+      expect(compared.structured.matches_specification, `${compared.text}\n--- spec:\n${inferred.text}`).toBe(true);
     }
 
-    // What each defect must be caught by: the kind of violation and the span it names. slow-payment is
-    // left out: on this shared VM the Python payment.process (a 20 ms sleep) took 0.5-2 s in more than
-    // 10% of good checkouts, so the envelope learned from them is above the defect's 1,200 ms (a known gap).
+    // What each defect must be caught by: the kind of violation and the span it names.
     const expected: Record<string, { kinds: string[]; culprit: RegExp }> = {
       'missing-call': { kinds: ['missing'], culprit: /POST@order-service/ },
       'wrong-service': { kinds: ['count_too_high', 'missing', 'wrong_parent'], culprit: /POST@frontend|POST@order-service/ },
+      'slow-payment': { kinds: ['duration'], culprit: /payment\.process/ },
       'n-plus-one': { kinds: ['count_too_high'], culprit: /SELECT inventory/ },
       'swallowed-error': { kinds: ['unexpected_error'], culprit: /inventory/ },
     };
