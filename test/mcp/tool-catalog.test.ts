@@ -31,15 +31,6 @@ const SYNONYMS: Record<string, string> = {
 const WRITES = ['define_trace_spec', 'update_trace_spec', 'create_development_session', 'start_trace_session', 'execute_and_capture', 'run_and_capture', 'generate_spec_from_traces'];
 const DESTRUCTIVE = ['execute_and_capture', 'run_and_capture'];
 
-/**
- * Canonical tools whose descriptions do not yet say when to use a neighbouring tool instead: they are
- * owned by other changes. The last test fails once one is fixed, so the entry is then removed here.
- */
-const NEIGHBOUR_HINT_PENDING = [
-  'get_trace_spec', 'update_trace_spec', 'compare_trace_to_spec', 'execute_and_capture', 'get_session_metrics',
-  'suggest_next_steps', 'detect_regressions', 'diff_traces', 'analyze_performance_trends',
-];
-
 type JsonSchema = { type?: string; properties?: Record<string, { description?: string }> };
 
 function namesOtherTools(tool: Tool, all: readonly string[]): string[] {
@@ -87,18 +78,10 @@ describe('the tool catalog over tools/list', () => {
 
   it('names a neighbouring tool in the description of every canonical tool', () => {
     const lacking = tools
-      .filter((tool) => !(tool.name in SYNONYMS) && !NEIGHBOUR_HINT_PENDING.includes(tool.name))
+      .filter((tool) => !(tool.name in SYNONYMS))
       .filter((tool) => namesOtherTools(tool, names).length === 0)
       .map((tool) => tool.name);
     expect(lacking).toEqual([]);
-  });
-
-  it('keeps the pending list honest: each tool on it still lacks a neighbour in its description', () => {
-    for (const name of NEIGHBOUR_HINT_PENDING) {
-      const tool = tools.find((candidate) => candidate.name === name);
-      expect(tool, name).toBeDefined();
-      expect(namesOtherTools(tool as Tool, names), `${name} now names a neighbour: remove it from NEIGHBOUR_HINT_PENDING`).toEqual([]);
-    }
   });
 });
 

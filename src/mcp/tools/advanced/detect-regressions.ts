@@ -75,7 +75,7 @@ export const detectRegressionsTool = defineTool({
   name: 'detect_regressions',
   title: 'Detect regressions between a baseline and current traces',
   description:
-    "Compares current traces with a baseline, per operation (service + span name): latency shifts judged by the Mann–Whitney U test (two-sided) with a minimum effect size (median shift ≥ min_relative_shift and ≥ min_absolute_shift_ms), and structural changes (operations or services that appeared or disappeared, per-trace span counts that changed, new error spans), each with medians, n, p and example trace ids. Each set of traces is trace_ids, a run_id, a session iteration (session_id, iteration: default the latest) or a time_range. Baseline: such a set, or baseline_spec, a spec whose expected_duration_ms maxima are the envelope.",
+    "Compares current traces with a baseline, per operation (service + span name): latency shifts judged by the Mann–Whitney U test (two-sided) with a minimum effect size (median shift ≥ min_relative_shift and ≥ min_absolute_shift_ms), and structural changes (operations or services that appeared or disappeared, per-trace span counts that changed, new error spans), each with medians, n, p and example trace ids. Each set of traces is trace_ids, a run_id, a session iteration (session_id, iteration: default the latest) or a time_range. Baseline: such a set, or baseline_spec, a spec whose expected_duration_ms maxima are the envelope. For two single traces use diff_traces; for latency over days, analyze_performance_trends.",
   toolset: 'advanced',
   input: z.object({
     baseline: traceSetInput.optional().describe('The traces known to be good (trace_ids, run_id, session_id + iteration, or time_range)'),

@@ -12,7 +12,7 @@ export const getTraceSpecTool = defineTool({
   name: 'get_trace_spec',
   title: 'Read a trace spec, an older version, or the difference between two',
   description:
-    'The latest version of a spec (or the given version) as YAML, with its version history. With diff_from, instead the difference between version diff_from and version (default latest): entries added, removed or changed by path, each changed field as old → new.',
+    'The latest version of a spec (or the given version) as YAML, with its version history. With diff_from, instead the difference between version diff_from and version (default latest): entries added, removed or changed by path, each changed field as old → new. To change a spec use update_trace_spec; for every spec name use list_trace_specs.',
   toolset: 'specs',
   input: z.object({
     name: specNameInput,

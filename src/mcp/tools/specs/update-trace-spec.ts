@@ -9,7 +9,7 @@ export const updateTraceSpecTool = defineTool({
   name: 'update_trace_spec',
   title: 'Change part of a trace spec',
   description:
-    'A partial update that stores a new version (the previous one is kept): description and strict replace; expected_spans and error_conditions replace the whole list; performance_constraints merge key by key (null removes a key); span_updates edit single entries by path: {path, set: {fields}}, {path, remove: true}, {parent, add: {entry}} (parent "" adds a top-level entry). The result is validated whole; any problem refuses the update, listing every problem by path.',
+    'A partial update that stores a new version (the previous one is kept): description and strict replace; expected_spans and error_conditions replace the whole list; performance_constraints merge key by key (null removes a key); span_updates edit single entries by path: {path, set: {fields}}, {path, remove: true}, {parent, add: {entry}} (parent "" adds a top-level entry). The result is validated whole; any problem refuses the update, listing every problem by path. To replace a spec whole use define_trace_spec; to see what changed use get_trace_spec with diff_from.',
   toolset: 'specs',
   input: z.object({
     name: specNameInput,
