@@ -6,83 +6,17 @@
  *
  *   node --import tsx bench/receiver-decode.ts
  */
-import { context, SpanKind, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
 import { Agent, request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../src/model/otlp/index.js';
 import { createOtlpReceiver, DEFAULT_MAX_BODY_BYTES } from '../src/receiver/otlp-receiver.js';
 import type { TelemetrySink } from '../src/receiver/telemetry-sink.js';
-
-const BATCH_SPANS = 512;
+import { BATCH_SPANS, sdkCheckoutBatch } from './sdk-checkout-batch.js';
 
 async function realisticBatch(): Promise<{ protobuf: Uint8Array; json: Uint8Array }> {
-  const copy = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({
-      'service.name': 'checkout',
-      'service.version': '1.4.2',
-      'host.name': 'web-7',
-      'process.pid': 4242,
-      'telemetry.sdk.language': 'nodejs',
-    }),
-    spanProcessors: [new SimpleSpanProcessor(copy)],
-  });
-  const tracer = provider.getTracer('@acme/http', '0.52.1');
-  for (let i = 0; i < BATCH_SPANS / 8; i++) {
-    const root = tracer.startSpan('GET /api/orders/:id', {
-      kind: SpanKind.SERVER,
-      attributes: {
-        'http.request.method': 'GET',
-        'http.route': '/api/orders/:id',
-        'url.path': `/api/orders/${1000 + i}`,
-        'http.response.status_code': 200,
-        'server.address': 'shop.example.com',
-        'server.port': 443,
-        'user_agent.original': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36',
-        'client.address': `10.1.2.${i}`,
-        'network.protocol.version': '1.1',
-        'app.cache_hit': i % 2 === 0,
-      },
-    });
-    const parent = trace.setSpan(context.active(), root);
-    for (let j = 0; j < 7; j++) {
-      const child = tracer.startSpan(
-        'SELECT shop.orders',
-        {
-          kind: SpanKind.CLIENT,
-          attributes: {
-            'db.system.name': 'postgresql',
-            'db.query.text':
-              'SELECT id, status, total FROM orders WHERE customer_id = $1 AND created_at > $2',
-            'db.namespace': 'shop',
-            'db.operation.name': 'SELECT',
-            'db.collection.name': 'orders',
-            'server.address': 'db.internal',
-            'server.port': 5432,
-            'db.response.returned_rows': j * 3,
-            'app.shard': `eu-${j % 3}`,
-            'app.retry': false,
-          },
-        },
-        parent,
-      );
-      child.addEvent('query.sent', { 'db.bytes': 120 + j });
-      child.end();
-    }
-    root.addEvent('response.sent', { 'http.response.body.size': 2048 });
-    root.end();
-  }
-  await provider.forceFlush();
-  const spans = copy.getFinishedSpans();
-  await provider.shutdown();
+  const spans = await sdkCheckoutBatch();
   return {
     protobuf: ProtobufTraceSerializer.serializeRequest(spans)!,
     json: JsonTraceSerializer.serializeRequest(spans)!,
