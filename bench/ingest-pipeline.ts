@@ -14,7 +14,7 @@
 import { randomFillSync } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { context, SpanKind, trace } from '@opentelemetry/api';
@@ -24,6 +24,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { freePort } from '../test/support/free-port.js';
+import { postTraces } from './otlp-http-post.js';
 import { BATCH_SPANS, sdkCheckoutBatch } from './sdk-checkout-batch.js';
 
 const CLI = resolve('dist/cli/main.js');
@@ -62,26 +63,8 @@ function freshBatch(template: Buffer, traceIdOffsets: number[][]): Buffer {
   return bytes;
 }
 
-function post(agent: Agent, port: number, body: Buffer): Promise<void> {
-  return new Promise((resolvePost, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/v1/traces',
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolvePost() : reject(new Error(`HTTP ${res.statusCode}`))));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const PROTOBUF = { 'content-type': 'application/x-protobuf' };
+const post = (agent: Agent, port: number, body: Buffer): Promise<void> => postTraces(agent, port, body, PROTOBUF);
 
 function procStatus(pid: number, field: string): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

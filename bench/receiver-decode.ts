@@ -7,12 +7,13 @@
  *   node --import tsx bench/receiver-decode.ts
  */
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../src/model/otlp/index.js';
 import { createOtlpReceiver, DEFAULT_MAX_BODY_BYTES } from '../src/receiver/otlp-receiver.js';
 import type { TelemetrySink } from '../src/receiver/telemetry-sink.js';
+import { postTraces } from './otlp-http-post.js';
 import { BATCH_SPANS, sdkCheckoutBatch } from './sdk-checkout-batch.js';
 
 async function realisticBatch(): Promise<{ protobuf: Uint8Array; json: Uint8Array }> {
@@ -67,34 +68,6 @@ class CountingSink implements TelemetrySink {
   writeLogs(): void {}
 }
 
-function postOnce(
-  agent: Agent,
-  port: number,
-  body: Uint8Array,
-  headers: Record<string, string>,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/v1/traces',
-        method: 'POST',
-        agent,
-        headers: { ...headers, 'content-length': body.length },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function main(): Promise<void> {
   const batch = await realisticBatch();
   const gzipped = gzipSync(batch.protobuf);
@@ -127,25 +100,25 @@ async function main(): Promise<void> {
   const protoHeaders = { 'content-type': 'application/x-protobuf' };
 
   const roundTrip = await measure(5, BATCH_SPANS, () =>
-    postOnce(agent, http!.port!, batch.protobuf, protoHeaders),
+    postTraces(agent, http!.port!, batch.protobuf, protoHeaders),
   );
   print('HTTP protobuf round trip, 1 in flight', roundTrip);
   print(
     'HTTP protobuf round trip, 4 in flight',
     await measure(4, BATCH_SPANS * 4, () =>
-      Promise.all([1, 2, 3, 4].map(() => postOnce(agent, http!.port!, batch.protobuf, protoHeaders))),
+      Promise.all([1, 2, 3, 4].map(() => postTraces(agent, http!.port!, batch.protobuf, protoHeaders))),
     ),
   );
   print(
     'HTTP protobuf+gzip round trip, 1 in flight',
     await measure(4, BATCH_SPANS, () =>
-      postOnce(agent, http!.port!, gzipped, { ...protoHeaders, 'content-encoding': 'gzip' }),
+      postTraces(agent, http!.port!, gzipped, { ...protoHeaders, 'content-encoding': 'gzip' }),
     ),
   );
   print(
     'HTTP JSON round trip, 1 in flight',
     await measure(4, BATCH_SPANS, () =>
-      postOnce(agent, http!.port!, batch.json, { 'content-type': 'application/json' }),
+      postTraces(agent, http!.port!, batch.json, { 'content-type': 'application/json' }),
     ),
   );
 
