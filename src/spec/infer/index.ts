@@ -1,5 +1,6 @@
 export {
   DEFAULT_DURATION_HEADROOM,
+  DEFAULT_DURATION_SLACK_MS,
   DEFAULT_MAX_ENUM_VALUES,
   inferSpecFromTraces,
   roundUpForReading,

@@ -17,8 +17,10 @@ import { decideTag } from './tag-selection.js';
 
 export interface InferOptions {
   name: string;
-  /** Duration envelopes are the slowest observed × this (default 1.5: 50% head-room). */
+  /** Duration envelopes are the slowest observed × this (default 1.5: 50% head-room)… */
   durationHeadroom?: number;
+  /** …and at least the slowest observed + this many ms (default 100; 0 for none). */
+  durationSlackMs?: number;
   /** At most this many distinct values of an attribute become an `in` list (default 4). */
   maxEnumValues?: number;
   description?: string;
@@ -49,7 +51,19 @@ export interface SpecInference {
 }
 
 export const DEFAULT_DURATION_HEADROOM = 1.5;
+/**
+ * Absolute head-room: on a developer machine or a shared CI runner a span's duration jitters by tens
+ * of ms (a GC pause, a descheduled process: a 22 ms call was measured at 70 ms among good checkouts),
+ * which 50% of a fast span cannot absorb. 100 ms absorbs it, while a slowdown anyone would notice
+ * still fails (the example's slow payment adds 1,200 ms).
+ */
+export const DEFAULT_DURATION_SLACK_MS = 100;
 export const DEFAULT_MAX_ENUM_VALUES = 4;
+
+/** The allowed maximum for a slowest sample: relative and absolute head-room, whichever is larger, rounded up. */
+function envelopeMs(slowestMs: number, context: Pick<Context, 'headroom' | 'slackMs'>): number {
+  return roundUpForReading(Math.max(slowestMs * context.headroom, slowestMs + context.slackMs));
+}
 
 /** Rounds up to two significant digits (137.2 → 140, 0.42 → 0.42), at least 1 ms: budgets people read. */
 export function roundUpForReading(value: number): number {
@@ -61,6 +75,7 @@ export function roundUpForReading(value: number): number {
 interface Context {
   traceCount: number;
   headroom: number;
+  slackMs: number;
   maxEnumValues: number;
   kept: InferredEntry[];
   dropped: DroppedItem[];
@@ -75,9 +90,14 @@ export function inferSpecFromTraces(traces: readonly Trace[], options: InferOpti
   if (!(headroom >= 1) || !Number.isFinite(headroom)) {
     throw new OtelMcpError('INVALID_ARGUMENT', `duration_headroom ${headroom} is below 1`, 'pass a factor of at least 1, e.g. 1.5 for 50% head-room over the slowest sample');
   }
+  const slackMs = options.durationSlackMs ?? DEFAULT_DURATION_SLACK_MS;
+  if (!(slackMs >= 0) || !Number.isFinite(slackMs)) {
+    throw new OtelMcpError('INVALID_ARGUMENT', `duration_slack_ms ${slackMs} is not a number of milliseconds ≥ 0`, 'pass e.g. 100 (the default), or 0 for the relative head-room alone');
+  }
   const context: Context = {
     traceCount: nonEmpty.length,
     headroom,
+    slackMs,
     maxEnumValues: options.maxEnumValues ?? DEFAULT_MAX_ENUM_VALUES,
     kept: [],
     dropped: [],
@@ -90,7 +110,7 @@ export function inferSpecFromTraces(traces: readonly Trace[], options: InferOpti
     description: options.description ?? `Inferred from ${nonEmpty.length} good trace${nonEmpty.length === 1 ? '' : 's'}; edit freely.`,
     expected_spans: expected,
     // No max_span_count: counts that varied keep no maximum, and a span budget would bring one back.
-    performance_constraints: { max_total_duration_ms: roundUpForReading(forest.longestMs * headroom), max_depth: forest.maxDepth },
+    performance_constraints: { max_total_duration_ms: envelopeMs(forest.longestMs, context), max_depth: forest.maxDepth },
   };
   const errors = errorConditions(forest.tops, nonEmpty.length);
   if (errors.length > 0) spec.error_conditions = errors;
@@ -142,7 +162,7 @@ function entryFor(shape: ShapeNode, min: number, max: number, top: boolean, cont
     const stalls = sample.stallsMs.map((ms) => `${Math.round(ms)} ms`).join(', ');
     context.dropped.push({ path: shape.path, what: 'duration_outlier', reason: `${stalls} left out of the duration envelope: past ${Math.round(sample.fenceMs ?? 0)} ms, far beyond the other ${shape.spans.length - sample.stallsMs.length} samples` });
   }
-  const maxDuration = roundUpForReading(sample.slowestMs * context.headroom);
+  const maxDuration = envelopeMs(sample.slowestMs, context);
   entry.expected_duration_ms = { max: maxDuration };
   const tags = requiredTags(shape, context);
   if (Object.keys(tags).length > 0) entry.required_tags = tags;

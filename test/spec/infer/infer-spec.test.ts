@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareTraceToSpec, inferSpecFromTraces, parseTraceSpec, roundUpForReading, serializeSpecYaml, type SpanSpec } from '../../../src/spec/index.js';
+import { compareTraceToSpec, DEFAULT_DURATION_HEADROOM, DEFAULT_DURATION_SLACK_MS, inferSpecFromTraces, parseTraceSpec, roundUpForReading, serializeSpecYaml, type SpanSpec } from '../../../src/spec/index.js';
 import { durationMs } from '../../../src/model/index.js';
 import { buildTrace } from '../../support/trace-builder.js';
 import { generateRealisticTrace } from '../../support/realistic-trace.js';
@@ -84,11 +84,24 @@ describe('inferSpecFromTraces', () => {
 
   it('sets each duration envelope to the slowest sample times the head-room, rounded up to two digits', () => {
     const slowest = Math.max(...training.flatMap((trace) => trace.spans.filter((span) => span.name === 'payment.charge').map(durationMs)));
-    const twice = inferSpecFromTraces(training, { name: 'checkout', durationHeadroom: 2 });
+    const twice = inferSpecFromTraces(training, { name: 'checkout', durationHeadroom: 2, durationSlackMs: 0 });
     expect(entry(twice.spec.expected_spans, 'payment.charge').expected_duration_ms).toEqual({ max: roundUpForReading(slowest * 2) });
     expect(roundUpForReading(slowest * 2)).toBeGreaterThanOrEqual(slowest * 2);
     expect(roundUpForReading(137.2)).toBe(140);
     expect(roundUpForReading(0.3)).toBe(1);
+  });
+
+  it('gives a fast span at least the absolute slack above its slowest sample, so timing noise does not fail it', () => {
+    const slowestOf = (name: string) => Math.max(...training.flatMap((trace) => trace.spans.filter((span) => span.name === name).map(durationMs)));
+    const fast = slowestOf('payment.charge');
+    expect(fast * DEFAULT_DURATION_HEADROOM).toBeLessThan(fast + DEFAULT_DURATION_SLACK_MS);
+    expect(entry(inferred.spec.expected_spans, 'payment.charge').expected_duration_ms).toEqual({ max: roundUpForReading(fast + DEFAULT_DURATION_SLACK_MS) });
+    const tight = inferSpecFromTraces(training, { name: 'checkout', durationSlackMs: 0 });
+    expect(entry(tight.spec.expected_spans, 'payment.charge').expected_duration_ms).toEqual({ max: roundUpForReading(fast * DEFAULT_DURATION_HEADROOM) });
+    // With a slack smaller than half the span, the relative head-room is the larger and decides.
+    const slow = inferSpecFromTraces(training, { name: 'checkout', durationSlackMs: 1 });
+    expect(entry(slow.spec.expected_spans, 'payment.charge').expected_duration_ms).toEqual({ max: roundUpForReading(fast * DEFAULT_DURATION_HEADROOM) });
+    expect(() => inferSpecFromTraces(training, { name: 'x', durationSlackMs: -1 })).toThrow(/duration_slack_ms -1/);
   });
 
   it('writes YAML that reads back as the same spec', () => {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { OtelMcpError } from '../../../model/errors.js';
-import { DEFAULT_DURATION_HEADROOM, DEFAULT_MAX_ENUM_VALUES, inferSpecFromTraces, serializeSpecYaml } from '../../../spec/index.js';
+import { DEFAULT_DURATION_HEADROOM, DEFAULT_DURATION_SLACK_MS, DEFAULT_MAX_ENUM_VALUES, inferSpecFromTraces, serializeSpecYaml } from '../../../spec/index.js';
 import { clipText, fitList, jsonSize } from '../../output-budget.js';
 import { defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
@@ -33,7 +33,7 @@ export const generateSpecFromTracesTool = defineTool({
   name: 'generate_spec_from_traces',
   title: 'Infer a spec from good traces',
   description:
-    'Writes a trace spec from traces known to be good: keeps what held in all of them (each span shape with its service, operation and kind, nested under its parent; counts; the order of children when it never varied; constant or few-valued attributes as required_tags; a duration envelope of the slowest sample × duration_headroom, leaving out a few far-out stalls) and drops what varied, ids, timestamps and transport details. Returns the spec as YAML plus what was kept and dropped; save: true stores it like define_trace_spec.',
+    'Writes a trace spec from traces known to be good: keeps what held in all of them (each span shape with its service, operation and kind, nested under its parent; counts; the order of children when it never varied; constant or few-valued attributes as required_tags; a duration envelope of the slowest sample × duration_headroom or + duration_slack_ms, whichever is larger, leaving out a few far-out stalls) and drops what varied, ids, timestamps and transport details. Returns the spec as YAML plus what was kept and dropped; save: true stores it like define_trace_spec.',
   toolset: 'advanced',
   input: z.object({
     trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).describe(`Good traces to learn from (ids or unique prefixes), 1..${MAX_TRACES}; more traces give tighter invariants`),
@@ -44,6 +44,12 @@ export const generateSpecFromTracesTool = defineTool({
       .max(100)
       .optional()
       .describe(`Each duration envelope is the slowest observed × this, rounded up (default ${DEFAULT_DURATION_HEADROOM})`),
+    duration_slack_ms: z
+      .number()
+      .min(0)
+      .max(3_600_000)
+      .optional()
+      .describe(`…and at least the slowest observed + this many ms, for timing noise on fast spans (default ${DEFAULT_DURATION_SLACK_MS}; 0 for none)`),
     max_enum_values: z.number().int().min(1).max(20).optional().describe(`An attribute with at most this many values becomes an 'in' list (default ${DEFAULT_MAX_ENUM_VALUES})`),
     save: z.boolean().optional().describe('Store the spec as a new version (like define_trace_spec); default false: only show it'),
     note: z.string().max(500).optional().describe('Kept with the stored version when save is true'),
@@ -62,6 +68,7 @@ export const generateSpecFromTracesTool = defineTool({
     const inference = inferSpecFromTraces(loaded.traces, {
       name,
       ...(input.duration_headroom !== undefined ? { durationHeadroom: input.duration_headroom } : {}),
+      ...(input.duration_slack_ms !== undefined ? { durationSlackMs: input.duration_slack_ms } : {}),
       ...(input.max_enum_values !== undefined ? { maxEnumValues: input.max_enum_values } : {}),
     });
     const sync = input.save ? syncSpecFiles(deps) : { lines: [] as string[] };
