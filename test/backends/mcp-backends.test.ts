@@ -130,6 +130,21 @@ describeWithServer('zipkin', 'the MCP tools against a configured real Zipkin', (
     expect(issues.isError).toBe(false);
   });
 
+  it('reads performance trends from the named backend through its trace summaries, root operations only', async () => {
+    const frontend = fixture.services.frontend;
+    const trends = await harness.call('analyze_performance_trends', { service_name: frontend, time_period: '1h', backend: 'zipkin' });
+    expect(trends.isError, trends.text).toBe(false);
+    // Zipkin stores the name lower-cased; the tool takes the name the SDK was given and says Zipkin's.
+    expect(trends.structured).toMatchObject({ service_name: frontend.toLowerCase(), backend: 'zipkin', source: 'trace_summaries', sample: { root_operations_only: true, capped: false } });
+    expect(trends.structured.sample.traces).toBeGreaterThanOrEqual(2);
+    const operations = (trends.structured.operations as { operation: string; span_count: number }[]).map((item) => item.operation).sort();
+    // Zipkin lower-cases span names; the checkout's and the health check's roots are the frontend's.
+    expect(operations).toEqual(['get /checkout', 'get /health']);
+    const unknown = await harness.call('analyze_performance_trends', { service_name: `${frontend}-nope`, backend: 'zipkin' });
+    expect(unknown.isError).toBe(true);
+    expect(unknown.text).toContain("backend 'zipkin'");
+  });
+
   it('refuses a search the backend cannot answer, saying what it can do', async () => {
     const result = await harness.call('search_traces', {
       query: { service_name: payments(), status: 'ok' },

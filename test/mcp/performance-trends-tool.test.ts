@@ -81,6 +81,10 @@ describe('analyze_performance_trends through a real MCP client', () => {
     expect(result.isError).toBe(true);
     expect(result.text).toContain("no service 'shopp'");
     expect(result.text).toContain('did you mean shop');
+    // A name that differs only in case is the service, as the backend spells it.
+    const cased = await harness.call('analyze_performance_trends', { service_name: 'SHOP', time_period: '1h' });
+    expect(cased.isError, cased.text).toBe(false);
+    expect(cased.structured.service_name).toBe('shop');
   });
 
   it('refuses buckets under a minute, too many buckets, and a period in the future, saying what is accepted', async () => {

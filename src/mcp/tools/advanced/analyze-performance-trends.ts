@@ -119,13 +119,13 @@ export const analyzePerformanceTrendsTool = defineTool({
     if (buckets > MAX_BUCKETS) {
       throw invalidArgument(`bucket ${input.bucket} makes ${buckets} buckets over this period; at most ${MAX_BUCKETS}`, `use a bucket of at least ${formatBucket(smallestBucketMs(startMs, endMs))} (or omit bucket to have one chosen)`);
     }
-    await checkService(deps, backend, input.service_name, embedded);
+    const serviceName = await checkService(deps, backend, input.service_name, embedded);
 
     let rows: TrendRow[];
     let sample: Output['sample'];
     if (embedded) {
       rows = deps.embedded.operationRollups({
-        serviceName: input.service_name,
+        serviceName: serviceName,
         ...(input.operation !== undefined ? { operationName: input.operation } : {}),
         startMs,
         endMs,
@@ -133,16 +133,16 @@ export const analyzePerformanceTrendsTool = defineTool({
       });
     } else {
       // With an operation, ask for traces that contain it: a sample of that operation, not of all traffic.
-      const summaries = await backend.findTraces({ serviceName: input.service_name, ...(input.operation !== undefined ? { operationName: input.operation } : {}), window: { startUnixNano: BigInt(startMs) * 1_000_000n, endUnixNano: BigInt(endMs) * 1_000_000n }, limit: SUMMARY_LIMIT });
-      const fromSummaries = rowsFromSummaries(summaries, input.service_name, bucketMs);
+      const summaries = await backend.findTraces({ serviceName: serviceName, ...(input.operation !== undefined ? { operationName: input.operation } : {}), window: { startUnixNano: BigInt(startMs) * 1_000_000n, endUnixNano: BigInt(endMs) * 1_000_000n }, limit: SUMMARY_LIMIT });
+      const fromSummaries = rowsFromSummaries(summaries, serviceName, bucketMs);
       rows = input.operation !== undefined ? fromSummaries.rows.filter((row) => row.operation === input.operation) : fromSummaries.rows;
       sample = { traces: fromSummaries.used, capped: summaries.length >= SUMMARY_LIMIT, root_operations_only: true, other_root_traces: fromSummaries.otherRoots };
     }
-    if (input.operation !== undefined && rows.length === 0) await checkOperation(backend, input.service_name, input.operation);
+    if (input.operation !== undefined && rows.length === 0) await checkOperation(backend, serviceName, input.operation);
 
     const trends = readTrends(rows, { startMs, endMs, bucketMs });
     const structured = fit(trends, budget.chars * 0.7, {
-      service_name: input.service_name,
+      service_name: serviceName,
       backend: backend.name,
       source: embedded ? 'rollups' : 'trace_summaries',
       period: { start: formatInstant(startMs), end: formatInstant(endMs) },
@@ -151,7 +151,7 @@ export const analyzePerformanceTrendsTool = defineTool({
       percentile_error: Math.round(PERCENTILE_RELATIVE_ERROR * 1000) / 1000,
       ...(sample ? { sample } : {}),
     }, endMs - startMs);
-    structured.next_steps = nextSteps(structured, trends, input.service_name, bucketMs);
+    structured.next_steps = nextSteps(structured, trends, serviceName, bucketMs);
     return { structured, text: renderText(structured, budget.chars * 0.3) };
   },
 });
@@ -175,9 +175,15 @@ function parseBucket(text: string, embedded: boolean): number {
   return bucketMs;
 }
 
-async function checkService(deps: ToolDeps, backend: TraceBackend, service: string, embedded: boolean): Promise<void> {
+/**
+ * The service as the backend spells it: the name itself, or its one case-insensitive match (Zipkin
+ * lower-cases the names it stores, and the agent asks with the name the SDK was given).
+ */
+async function checkService(deps: ToolDeps, backend: TraceBackend, service: string, embedded: boolean): Promise<string> {
   const services = embedded ? deps.embedded.listServices().map((item) => item.name) : await backend.listServices();
-  if (services.includes(service)) return;
+  if (services.includes(service)) return service;
+  const sameButCase = services.filter((name) => name.toLowerCase() === service.toLowerCase());
+  if (sameButCase.length === 1) return sameButCase[0] as string;
   throw new OtelMcpError(
     'NOT_FOUND',
     `no service '${service}' in backend '${backend.name}'`,
