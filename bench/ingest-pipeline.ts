@@ -32,18 +32,33 @@ const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const IN_FLIGHT = Number(process.argv[3] ?? 4);
 const QUERY_RUNS = 20;
 
+/** Where a template's trace ids and timestamps sit in its bytes, to rewrite them in each copy. */
+interface Template {
+  bytes: Buffer;
+  traceIdOffsets: number[][];
+  /** Every fixed64 nanosecond time of the batch (span start and end, event times) and its value. */
+  times: { offset: number; nanos: bigint }[];
+}
+
 /**
- * The SDK batch serialized as the OTLP exporter sends it, and where each trace id sits in the bytes,
- * so copies with fresh trace ids cost a buffer copy instead of a re-serialization (this process must
- * outrun the server on its own core).
+ * The SDK batch serialized as the OTLP exporter sends it, with the places of its trace ids and
+ * times, so copies with fresh ids and later times cost a buffer copy instead of a re-serialization
+ * (this process must outrun the server on its own core).
  */
-async function templateBatch(): Promise<{ bytes: Buffer; traceIdOffsets: number[][] }> {
+async function templateBatch(): Promise<Template> {
   const spans = await sdkCheckoutBatch();
   const bytes = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
   const traceIdOffsets = [...new Set(spans.map((span) => span.spanContext().traceId))].map((id) =>
     occurrences(bytes, Buffer.from(id, 'hex')),
   );
-  return { bytes, traceIdOffsets };
+  const nanos = (time: [number, number]) => BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
+  const values = new Set<bigint>(spans.flatMap((span) => [nanos(span.startTime), nanos(span.endTime), ...span.events.map((event) => nanos(event.time))]));
+  const times = [...values].flatMap((value) => {
+    const encoded = Buffer.alloc(8);
+    encoded.writeBigUInt64LE(value);
+    return occurrences(bytes, encoded).map((offset) => ({ offset, nanos: value }));
+  });
+  return { bytes, traceIdOffsets, times };
 }
 
 function occurrences(haystack: Buffer, needle: Buffer): number[] {
@@ -52,14 +67,19 @@ function occurrences(haystack: Buffer, needle: Buffer): number[] {
   return found;
 }
 
-/** The template with every trace id replaced by a fresh random one. */
-function freshBatch(template: Buffer, traceIdOffsets: number[][]): Buffer {
-  const bytes = Buffer.from(template);
+/**
+ * The template with every trace id replaced by a fresh random one and every time moved by `shiftNs`,
+ * so batches follow each other in time as live traffic does (identical times would make every
+ * newest-first search start among the same few thousand traces).
+ */
+function freshBatch(template: Template, shiftNs: bigint): Buffer {
+  const bytes = Buffer.from(template.bytes);
   const id = Buffer.alloc(16);
-  for (const offsets of traceIdOffsets) {
+  for (const offsets of template.traceIdOffsets) {
     randomFillSync(id);
     for (const offset of offsets) id.copy(bytes, offset);
   }
+  for (const time of template.times) bytes.writeBigUInt64LE(time.nanos + shiftNs, time.offset);
   return bytes;
 }
 
@@ -101,10 +121,10 @@ const client = new Client({ name: 'ingest-pipeline-bench', version: '1.0.0' });
 await client.connect(transport);
 const pid = transport.pid!;
 
-const { bytes: template, traceIdOffsets } = await templateBatch();
+const template = await templateBatch();
 console.log(
   `load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} on ${cores} cores; server ${pin ? 'pinned to core 0' : 'not pinned'}; ` +
-    `${TOTAL.toLocaleString('en-US')} spans in batches of ${BATCH_SPANS} (${template.length} B protobuf), ${IN_FLIGHT} in flight`,
+    `${TOTAL.toLocaleString('en-US')} spans in batches of ${BATCH_SPANS} (${template.bytes.length} B protobuf), ${IN_FLIGHT} in flight`,
 );
 
 // The 1,000-span trace the query figures read: one server span with 999 children, sent in two batches.
@@ -141,7 +161,8 @@ let reportedCpu = cpuBefore;
 async function sender(): Promise<void> {
   while (sent < batches) {
     sent += 1;
-    await post(agent, httpPort, freshBatch(template, traceIdOffsets));
+    // 10 ms of traffic a batch (512 spans at ~50,000 spans/s), ending at the template's time (now).
+    await post(agent, httpPort, freshBatch(template, -BigInt(batches - sent) * 10_000_000n));
     const now = performance.now();
     if (now - reported >= 5_000) {
       const cpu = cpuSeconds(pid);

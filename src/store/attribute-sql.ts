@@ -18,10 +18,25 @@ export function registerAttributeFunctions(db: Database.Database): void {
 }
 
 /**
- * SQL true when span `alias` has the top-level attribute bound first whose index text is one of the
- * texts bound after it (`count` of them).
+ * What a span's attribute JSON must contain when it has the top-level key: the key's JSON text and
+ * a colon (the store writes JSON.stringify output, without spaces). Checked with instr() before
+ * json_each: a substring search skips the spans without the key for ~0.2 µs instead of parsing
+ * their ~10 attributes, which made walks over many spans several times slower.
+ */
+export function keyNeedle(key: string): string {
+  return `${JSON.stringify(key)}:`;
+}
+
+/**
+ * SQL true when span `alias` has the top-level attribute whose index text is one of `count` texts.
+ * Binds keyNeedle(key), key, then the texts.
  */
 export function attributeEqualsSql(alias: string, count: number): string {
-  return `EXISTS (SELECT 1 FROM json_each(${alias}.attributes) j WHERE j.key = ?
-    AND otel_index_value(j.type, j.atom, j.value) IN (${Array.from({ length: count }, () => '?').join(',')}))`;
+  return `(instr(${alias}.attributes, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(${alias}.attributes) j WHERE j.key = ?
+    AND otel_index_value(j.type, j.atom, j.value) IN (${Array.from({ length: count }, () => '?').join(',')})))`;
+}
+
+/** SQL true when span `alias` has the top-level key. Binds keyNeedle(key), then key. */
+export function attributePresentSql(alias: string): string {
+  return `(instr(${alias}.attributes, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(${alias}.attributes) j WHERE j.key = ?))`;
 }

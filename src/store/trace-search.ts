@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { TraceQuery, TraceSummary } from '../model/query.js';
 import { nanosToMs } from '../model/time.js';
 import { OPEN_BUCKET_SQL } from './attribute-postings.js';
-import { attributeEqualsSql, registerAttributeFunctions } from './attribute-sql.js';
+import { attributeEqualsSql, attributePresentSql, keyNeedle, registerAttributeFunctions } from './attribute-sql.js';
 import { NOT_INDEXED, filterIndexValues, type FilterScalar } from './attribute-values.js';
 import type { BodyCache } from './body-cache.js';
 import type { IdRegistry } from './id-registry.js';
@@ -339,19 +339,20 @@ function spanPredicate(
 function attributeCondition(attribute: CompiledAttribute, index: number, withResource = true): Fragment {
   const alternatives: string[] = [];
   const params: unknown[] = [];
-  const hasKey = `EXISTS (SELECT 1 FROM json_each(s.attributes) j${index} WHERE j${index}.key = ?)`;
+  const needle = keyNeedle(attribute.key);
+  const hasKey = attributePresentSql('s');
   if (attribute.test === 'equals') {
     alternatives.push(attributeEqualsSql('s', attribute.values.length));
-    params.push(attribute.key, ...attribute.values);
+    params.push(needle, attribute.key, ...attribute.values);
   } else if (attribute.test === 'equals-long') {
     alternatives.push(
-      `EXISTS (SELECT 1 FROM json_each(s.attributes) j${index}
-         WHERE j${index}.key = ? AND j${index}.type = 'text' AND j${index}.atom = ?)`,
+      `(instr(s.attributes, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(s.attributes) j${index}
+         WHERE j${index}.key = ? AND j${index}.type = 'text' AND j${index}.atom = ?))`,
     );
-    params.push(attribute.key, attribute.values[0]);
+    params.push(needle, attribute.key, attribute.values[0]);
   } else {
     alternatives.push(hasKey);
-    params.push(attribute.key);
+    params.push(needle, attribute.key);
   }
   if (withResource && attribute.resourceIds.length > 0) {
     const byResource = `s.resource_id IN (${attribute.resourceIds.join(',')})`;
@@ -360,7 +361,7 @@ function attributeCondition(attribute: CompiledAttribute, index: number, withRes
     } else {
       // The span's own attribute, when it has one, decides; the resource's counts only without it.
       alternatives.push(`(${byResource} AND NOT ${hasKey})`);
-      params.push(attribute.key);
+      params.push(needle, attribute.key);
     }
   }
   return { sql: `(${alternatives.join(' OR ')})`, params };
