@@ -31,7 +31,29 @@ const SYNONYMS: Record<string, string> = {
 const WRITES = ['define_trace_spec', 'update_trace_spec', 'create_development_session', 'start_trace_session', 'execute_and_capture', 'run_and_capture', 'generate_spec_from_traces'];
 const DESTRUCTIVE = ['execute_and_capture', 'run_and_capture'];
 
-type JsonSchema = { type?: string; properties?: Record<string, { description?: string }> };
+type JsonSchema = {
+  type?: string;
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  additionalProperties?: JsonSchema | boolean;
+};
+
+/** Paths of object properties, at any depth (inside unions, arrays and records too), that have no description. */
+function undescribed(schema: JsonSchema, path: string): string[] {
+  const missing: string[] = [];
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    const at = `${path}.${name}`;
+    if (!property.description) missing.push(at);
+    missing.push(...undescribed(property, at));
+  }
+  for (const branch of [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])]) missing.push(...undescribed(branch, path));
+  if (schema.items) missing.push(...undescribed(schema.items, `${path}[]`));
+  if (typeof schema.additionalProperties === 'object') missing.push(...undescribed(schema.additionalProperties, `${path}.*`));
+  return missing;
+}
 
 function namesOtherTools(tool: Tool, all: readonly string[]): string[] {
   return all.filter((name) => name !== tool.name && new RegExp(`\\b${name}\\b`).test(tool.description ?? ''));
@@ -56,13 +78,11 @@ describe('the tool catalog over tools/list', () => {
     }
   });
 
-  it('gives every tool a description, a described input schema and a declared output schema', () => {
+  it('gives every tool a description, an input schema described down to its nested fields, and a declared output schema', () => {
     for (const tool of tools) {
       expect(tool.description?.length ?? 0, tool.name).toBeGreaterThan(60);
       expect(tool.inputSchema.type, tool.name).toBe('object');
-      for (const [property, schema] of Object.entries((tool.inputSchema as JsonSchema).properties ?? {})) {
-        expect(schema.description ?? '', `${tool.name}.${property}`).not.toBe('');
-      }
+      expect(undescribed(tool.inputSchema as JsonSchema, tool.name)).toEqual([]);
       expect((tool.outputSchema as JsonSchema | undefined)?.type, tool.name).toBe('object');
     }
   });

@@ -19,8 +19,14 @@ export const traceIdInput = z
   .max(64)
   .describe('Trace id: 32 hex digits, or a unique prefix of at least 4 digits (embedded store)');
 
+/** The object form of a time range: absolute ISO bounds. */
+export const timeWindowObject = z.object({
+  start: z.string().optional().describe('ISO time, e.g. 2026-11-24T09:00:00Z; default: no lower bound'),
+  end: z.string().optional().describe('ISO time; default now'),
+});
+
 export const timeRangeInput = z
-  .union([z.string(), z.object({ start: z.string().optional(), end: z.string().optional() })])
+  .union([z.string(), timeWindowObject])
   .optional()
   .describe("Time window: '15m', '2h', '7d', 'last_1_hour', or ISO 'START..END', or {start, end}; default last_1_hour");
 

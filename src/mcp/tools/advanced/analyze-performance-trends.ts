@@ -20,7 +20,7 @@ import { jsonSize } from '../../output-budget.js';
 import { TIME_RANGE_HELP, parseTimeRange } from '../../time-range.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import type { ToolDeps } from '../../tool-deps.js';
-import { backendInput, budgetInput } from '../common-inputs.js';
+import { backendInput, budgetInput, timeWindowObject } from '../common-inputs.js';
 import { nearestNames } from '../nearest-names.js';
 
 /** Traces a backend is asked for: 1,000 summaries are one page of most APIs and a few hundred KB. */
@@ -88,7 +88,7 @@ export const analyzePerformanceTrendsTool = defineTool({
   input: z.object({
     service_name: z.string().min(1).describe('The service (resource service.name); see list_services'),
     time_period: z
-      .union([z.string(), z.object({ start: z.string().optional(), end: z.string().optional() })])
+      .union([z.string(), timeWindowObject])
       .optional()
       .describe("The period: '7d' (default), '24h', '1h', 'last_30_days', ISO 'START..END' or {start, end}"),
     bucket: z.string().optional().describe("Bucket size, e.g. '5m', '1h', '6h', '1d' (embedded: whole minutes, ≥ 1m); at most 500 buckets. Default: chosen from the period"),

@@ -11,9 +11,18 @@ export const envInput = z
 
 export const readyInput = z
   .union([
-    z.object({ port: z.number().int().min(1).max(65535), host: z.string().optional() }).strict().describe('Ready when this TCP port accepts connections'),
-    z.object({ http: z.string().url() }).strict().describe('Ready when a GET of this URL answers with a status below 500'),
-    z.object({ log_pattern: z.string().min(1) }).strict().describe("Ready when a line of the service's stdout or stderr matches this regular expression"),
+    z
+      .object({
+        port: z.number().int().min(1).max(65535).describe('The TCP port the service listens on'),
+        host: z.string().optional().describe('Default 127.0.0.1'),
+      })
+      .strict()
+      .describe('Ready when this TCP port accepts connections'),
+    z.object({ http: z.string().url().describe('A URL of the service, e.g. its health check') }).strict().describe('Ready when a GET of this URL answers with a status below 500'),
+    z
+      .object({ log_pattern: z.string().min(1).describe("A regular expression, e.g. 'listening on \\d+'") })
+      .strict()
+      .describe("Ready when a line of the service's stdout or stderr matches this regular expression"),
   ])
   .describe('When the service is ready for the command: {port}, {http} or {log_pattern}');
 
