@@ -58,7 +58,7 @@ export function renderTraceList(
   const omitted = fitted.omitted + (limitReached ? summaries.length - limit : 0);
   const lines = fitted.items.map(
     (t) =>
-      `${t.trace_id}  ${t.root_service ?? '?'}: ${t.root_name ?? '(root not received)'}  ${t.duration_ms} ms  ${t.span_count} spans${t.error_count ? `  ${t.error_count} errors` : ''}  ${t.start}`,
+      `${t.trace_id}  ${t.root_service ?? '?'}: ${t.root_name ?? '(root not received)'}  ${t.duration_ms} ms  ${plural(t.span_count, 'span')}${t.error_count ? `  ${plural(t.error_count, 'error')}` : ''}  ${t.start}`,
   );
   const next = [
     fitted.omitted > 0 ? `raise budget_tokens for the ${fitted.omitted} cut for space` : '',
@@ -67,7 +67,7 @@ export function renderTraceList(
     .filter(Boolean)
     .join('; ');
   if (all.length === 0) lines.push('No traces matched. Widen time_range, check names with list_services / list_operations.');
-  if (omitted > 0) lines.push(`Truncated: ${limitReached ? 'at least ' : ''}${omitted} more matching traces not shown. Next: ${next}.`);
+  if (omitted > 0) lines.push(`Truncated: ${limitReached ? 'at least ' : ''}${plural(omitted, 'more matching trace')} not shown. Next: ${next}.`);
   if (all.length > 0) lines.push('Open one with get_trace_by_id (view: summary, tree or spans), or analyze_trace.');
   return {
     structured: {
@@ -85,4 +85,8 @@ export function renderTraceList(
 export function round(value: number, digits = 3): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
