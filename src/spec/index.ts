@@ -41,7 +41,7 @@ export {
 } from './suggest-improvements.js';
 export { readSpecText, type SpecTextResult } from './spec-text.js';
 export { formatProblems } from './spec-problems.js';
-export { didYouMean, nearestName, editDistance } from './did-you-mean.js';
+export { didYouMean, nearestName, editDistance } from '../model/did-you-mean.js';
 export { listEntryPaths, type SpecEntryPath } from './spec-paths.js';
 export { serializeSpecYaml } from './serialize-spec.js';
 export { diffSpecs, type SpecChange, type SpecDiff } from './diff-specs.js';

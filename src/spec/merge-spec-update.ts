@@ -15,7 +15,7 @@
  * The result is validated whole; any problem refuses the update, listing every problem by path.
  */
 import { OtelMcpError } from '../model/index.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import { listEntryPaths } from './spec-paths.js';
 import { readSpecText } from './spec-text.js';
 import { formatProblems, isPlainObject, joinPath, showValue, type SpecProblem } from './spec-problems.js';

@@ -13,7 +13,7 @@
 import type { Span } from '../model/index.js';
 import type { SpanUse } from './assignment-plan.js';
 import type { CompiledEntry } from './compiled-spec.js';
-import { nameSimilarity } from './did-you-mean.js';
+import { nameSimilarity } from '../model/did-you-mean.js';
 import { describeSpan } from './evidence-format.js';
 import { checkTag, showAttribute } from './tag-matcher.js';
 import { isDescendant, type TraceIndex } from './trace-index.js';

@@ -5,7 +5,7 @@
  * fields, with `kind` normalized to lower case.
  */
 import { OtelMcpError } from '../model/index.js';
-import { didYouMean, nearestName } from './did-you-mean.js';
+import { didYouMean, nearestName } from '../model/did-you-mean.js';
 import { readSpecText } from './spec-text.js';
 import { formatProblems, isPlainObject, joinPath, showValue, type SpecProblem } from './spec-problems.js';
 import {

@@ -1,6 +1,6 @@
 /** Validation of one `required_tags` / `optional_tags` value: a scalar, a list, or a matcher object. */
 import type { AttributeValue } from '../model/index.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import { isPlainObject, joinPath, showValue } from './spec-problems.js';
 import { MATCHER_OPERATORS, type TagExpectation, type TagMatcher } from './trace-spec.js';
 

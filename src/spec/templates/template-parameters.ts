@@ -1,6 +1,6 @@
 /** Checks template parameters against their declarations and fills in defaults. */
 import { OtelMcpError } from '../../model/index.js';
-import { didYouMean } from '../did-you-mean.js';
+import { didYouMean } from '../../model/did-you-mean.js';
 import { showValue } from '../spec-problems.js';
 import type { SpecTemplate, TemplateValue } from './spec-template.js';
 

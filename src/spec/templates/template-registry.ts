@@ -1,6 +1,6 @@
 /** The template catalogue: listSpecTemplates for list_spec_templates, instantiateTemplate to build one. */
 import { OtelMcpError } from '../../model/index.js';
-import { didYouMean } from '../did-you-mean.js';
+import { didYouMean } from '../../model/did-you-mean.js';
 import type { TraceSpec } from '../trace-spec.js';
 import { parseTraceSpec } from '../validate-spec.js';
 import { cacheAside } from './cache-aside.js';

@@ -1,4 +1,4 @@
-/** Edit distance and nearest-name helpers, for "did you mean …?" hints and near-miss spans. */
+/** Edit distance and nearest-name helpers, for "did you mean …?" hints (config keys, spec fields, tool inputs) and near-miss spans. */
 
 /** Levenshtein distance (insert, delete, substitute; each costs 1). */
 export function editDistance(a: string, b: string): number {
