@@ -3,7 +3,7 @@ import type { Attributes } from '../model/span.js';
 import { indexValue, type IndexValue } from './attribute-values.js';
 import type { IdRegistry } from './id-registry.js';
 import { decodeJson, type Encoding } from './json-codec.js';
-import { BUCKET_SHIFT, bucketOf } from './span-buckets.js';
+import { BUCKET_HAS_SPANS, BUCKET_SHIFT, bucketOf } from './span-buckets.js';
 
 /**
  * Migration 7: the attribute index as postings, one row per (bucket of 1,024 spans, key, value)
@@ -74,7 +74,7 @@ export class AttributePostings {
       setHighWater: db.prepare("UPDATE store_meta SET value = ? WHERE key = 'span_high_water'"),
       openBucketSpans: db.prepare('SELECT id, attributes, encoding FROM spans WHERE id >= ? ORDER BY id'),
       deleteBucket: db.prepare('DELETE FROM attribute_postings WHERE bucket = ?'),
-      bucketHasSpans: db.prepare('SELECT EXISTS (SELECT 1 FROM spans WHERE id >= ? AND id < ?)').pluck(),
+      bucketHasSpans: db.prepare(`SELECT ${BUCKET_HAS_SPANS}`).pluck(),
       insert: db.prepare('INSERT INTO attribute_postings (bucket, key_id, value, offsets) VALUES (?, ?, ?, ?)'),
     };
   }
@@ -129,9 +129,8 @@ export class AttributePostings {
   /** Writes the postings of the bucket held so far and starts collecting `bucket`'s. */
   private open(bucket: number): void {
     if (bucket < this.bucket) throw new Error(`span id in bucket ${bucket} after bucket ${this.bucket}: ids must grow`);
-    const start = this.bucket * BUCKET_SPANS;
     // Retention may have deleted every span of the bucket while it was open: nothing to index then.
-    if (this.entries.size > 0 && this.statements.bucketHasSpans.get(start, start + BUCKET_SPANS) === 1) {
+    if (this.entries.size > 0 && this.statements.bucketHasSpans.get({ bucket: this.bucket }) === 1) {
       this.statements.deleteBucket.run(this.bucket);
       for (const [keyId, values] of this.entries) {
         for (const [value, offsets] of values) this.statements.insert.run(this.bucket, keyId, value, JSON.stringify(offsets));

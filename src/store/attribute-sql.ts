@@ -40,3 +40,8 @@ export function attributeEqualsSql(alias: string, count: number): string {
 export function attributePresentSql(alias: string): string {
   return `(instr(${alias}.attributes, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(${alias}.attributes) j WHERE j.key = ?))`;
 }
+
+/** SQL true when span `alias` has the top-level key with exactly this text (a value too long to index). Binds keyNeedle(key), key, text. */
+export function attributeTextEqualsSql(alias: string): string {
+  return `(instr(${alias}.attributes, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(${alias}.attributes) j WHERE j.key = ? AND j.type = 'text' AND j.atom = ?))`;
+}

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { HourRebuild } from './hour-rebuild.js';
-import { BUCKET_SHIFT, bucketOf } from './span-buckets.js';
+import { BUCKET_HAS_SPANS, bucketOf } from './span-buckets.js';
 
 export interface RetentionPolicy {
   /** Above this many spans, whole traces are deleted oldest first. */
@@ -55,8 +55,7 @@ export class Retention {
       // The postings of a bucket left without spans. A bucket that lost only some keeps them: a
       // posting of a deleted span finds no row, and ids are never given again (attribute-postings.ts).
       deleteEmptyBucketPostings: db.prepare(
-        `DELETE FROM attribute_postings WHERE bucket = :bucket
-           AND NOT EXISTS (SELECT 1 FROM spans WHERE id >= :bucket << ${BUCKET_SHIFT} AND id < (:bucket + 1) << ${BUCKET_SHIFT})`,
+        `DELETE FROM attribute_postings WHERE bucket = :bucket AND NOT ${BUCKET_HAS_SPANS}`,
       ),
       deleteSpans: db.prepare('DELETE FROM spans WHERE trace_ref = ?'),
       deleteLinks: db.prepare('DELETE FROM span_links WHERE trace_ref = ?'),

@@ -18,3 +18,6 @@ export function bucketOf(spanRef: number): number {
  */
 export const BUCKET_SERIES =
   'WITH RECURSIVE series(b) AS (SELECT ? UNION ALL SELECT b - 1 FROM series WHERE b > ?) SELECT b FROM series';
+
+/** SQL true while bucket `:bucket` still holds a span (postings of an empty bucket are dropped). */
+export const BUCKET_HAS_SPANS = `EXISTS (SELECT 1 FROM spans WHERE id >= :bucket << ${BUCKET_SHIFT} AND id < (:bucket + 1) << ${BUCKET_SHIFT})`;

@@ -11,28 +11,27 @@ const MAX_NANOS = (1n << 63n) - 1n;
  */
 export function checkSpans(spans: readonly Span[]): void {
   spans.forEach((span, index) => {
-    // Built only on failure: a closure per span cost ~0.1 µs of the ~20 µs a span may take to ingest.
-    const where = (): string => describeSpan(span, index);
+    // Messages are built only on failure (describeSpan): two strings a span showed in the ingest profile.
     if (typeof span.traceId !== 'string' || !isValidTraceId(span.traceId)) {
       throw invalidArgument(
-        `${where()} has trace id '${String(span.traceId)}'`,
+        `${describeSpan(span, index)} has trace id '${String(span.traceId)}'`,
         'trace ids are 32 lower-case hex digits, not all zero',
       );
     }
     if (typeof span.spanId !== 'string' || !isValidSpanId(span.spanId)) {
       throw invalidArgument(
-        `${where()} has an invalid span id`,
+        `${describeSpan(span, index)} has an invalid span id`,
         'span ids are 16 lower-case hex digits, not all zero',
       );
     }
     if (span.parentSpanId !== undefined && !isValidSpanId(span.parentSpanId)) {
       throw invalidArgument(
-        `${where()} has parent span id '${String(span.parentSpanId)}'`,
+        `${describeSpan(span, index)} has parent span id '${String(span.parentSpanId)}'`,
         'a parent span id is 16 lower-case hex digits, or absent for a root span',
       );
     }
     if (typeof span.name !== 'string' || typeof span.serviceName !== 'string') {
-      throw invalidArgument(`${where()} lacks a name or service name`, 'both are strings (possibly empty)');
+      throw invalidArgument(`${describeSpan(span, index)} lacks a name or service name`, 'both are strings (possibly empty)');
     }
     if (
       typeof span.attributes !== 'object' ||
@@ -43,14 +42,14 @@ export function checkSpans(spans: readonly Span[]): void {
       typeof span.scope?.attributes !== 'object'
     ) {
       throw invalidArgument(
-        `${where()} lacks attributes, events, links, status, resource or scope`,
+        `${describeSpan(span, index)} lacks attributes, events, links, status, resource or scope`,
         'pass spans in the model shape (src/model/span.ts)',
       );
     }
-    if (!isStorableNanos(span.startTimeUnixNano)) throw badNanos(span.startTimeUnixNano, `${where()} start time`);
-    if (!isStorableNanos(span.endTimeUnixNano)) throw badNanos(span.endTimeUnixNano, `${where()} end time`);
+    if (!isStorableNanos(span.startTimeUnixNano)) throw badNanos(span.startTimeUnixNano, `${describeSpan(span, index)} start time`);
+    if (!isStorableNanos(span.endTimeUnixNano)) throw badNanos(span.endTimeUnixNano, `${describeSpan(span, index)} end time`);
     for (const event of span.events) {
-      if (!isStorableNanos(event.timeUnixNano)) throw badNanos(event.timeUnixNano, `${where()} event '${event.name}' time`);
+      if (!isStorableNanos(event.timeUnixNano)) throw badNanos(event.timeUnixNano, `${describeSpan(span, index)} event '${event.name}' time`);
     }
   });
 }

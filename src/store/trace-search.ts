@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { TraceQuery, TraceSummary } from '../model/query.js';
 import { nanosToMs } from '../model/time.js';
 import { OPEN_BUCKET_SQL } from './attribute-postings.js';
-import { attributeEqualsSql, attributePresentSql, keyNeedle, registerAttributeFunctions } from './attribute-sql.js';
+import { attributeEqualsSql, attributePresentSql, attributeTextEqualsSql, keyNeedle, registerAttributeFunctions } from './attribute-sql.js';
 import { NOT_INDEXED, filterIndexValues, type FilterScalar } from './attribute-values.js';
 import type { BodyCache } from './body-cache.js';
 import type { IdRegistry } from './id-registry.js';
@@ -232,7 +232,7 @@ export class TraceSearch {
       const byEntry = `FROM ${buckets} CROSS JOIN attribute_postings d ON d.bucket = k.b AND ${entries.sql}
         CROSS JOIN json_each(d.offsets) o`;
       const entryParams = [...postingBounds, ...entries.params];
-      const own = attributeCondition(attribute, index, false);
+      const own = attributeCondition(attribute, false);
       const byResource = `resource_id IN (${attribute.resourceIds.join(',')})`;
       const estimate =
         (indexed ? this.boundedCount(`SELECT 1 ${byEntry}`, entryParams) : 0) +
@@ -325,7 +325,7 @@ function spanPredicate(
   }
   attributes.forEach((attribute, index) => {
     if (index === skip) return;
-    const fragment = attributeCondition(attribute, index);
+    const fragment = attributeCondition(attribute);
     parts.push(fragment.sql);
     params.push(...fragment.params);
   });
@@ -336,7 +336,7 @@ function spanPredicate(
  * The filter on span `s`, judged from the span's own JSON (the postings only find candidates).
  * With `withResource`, a span without the key also passes when its resource satisfies the filter.
  */
-function attributeCondition(attribute: CompiledAttribute, index: number, withResource = true): Fragment {
+function attributeCondition(attribute: CompiledAttribute, withResource = true): Fragment {
   const alternatives: string[] = [];
   const params: unknown[] = [];
   const needle = keyNeedle(attribute.key);
@@ -345,10 +345,7 @@ function attributeCondition(attribute: CompiledAttribute, index: number, withRes
     alternatives.push(attributeEqualsSql('s', attribute.values.length));
     params.push(needle, attribute.key, ...attribute.values);
   } else if (attribute.test === 'equals-long') {
-    alternatives.push(
-      `(instr(s.attributes, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(s.attributes) j${index}
-         WHERE j${index}.key = ? AND j${index}.type = 'text' AND j${index}.atom = ?))`,
-    );
+    alternatives.push(attributeTextEqualsSql('s'));
     params.push(needle, attribute.key, attribute.values[0]);
   } else {
     alternatives.push(hasKey);
