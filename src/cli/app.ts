@@ -130,7 +130,10 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     },
   };
   const serverFactory = createServerFactory({ version: options.version, deps });
-  const retentionTimer = setInterval(enforceRetention, RETENTION_INTERVAL_MS);
+  // While a backlog is being deleted in steps, the minute's check is already under way.
+  const retentionTimer = setInterval(() => {
+    if (retentionStep === undefined) enforceRetention();
+  }, RETENTION_INTERVAL_MS);
   // The timer must not keep the process alive once stdin closes or a test ends.
   retentionTimer.unref();
   return {
