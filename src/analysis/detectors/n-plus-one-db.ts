@@ -2,7 +2,6 @@ import { dbSystem, isDbSpan } from '../semantic-conventions.js';
 import type { SpanNode } from '../span-tree.js';
 import type { CallTarget } from './call-target.js';
 import type { DetectorContext, Finding } from './finding.js';
-import { ms } from './finding.js';
 import type { Loop } from './n-plus-one-finding.js';
 import { loopFindings, loopOf } from './n-plus-one-finding.js';
 
@@ -48,7 +47,8 @@ export function repeatedInRuns(
 
 /**
  * N+1 database queries: ≥5 sibling DB spans with the same parameterized statement (or name, when
- * there is none) under one parent, ≥50 ms of wall time together. A non-DB sibling in between ends
+ * there is none) under one parent; under 50 ms of wall time together they are low severity (see
+ * loopFindings). A non-DB sibling in between ends
  * the run (the code did something else, so it is not one loop); other DB queries in between do not
  * (loops often run two queries per item). Unlike Sentry we do not require a preceding "source" query.
  */
@@ -65,12 +65,11 @@ export function detectNPlusOneDb(ctx: DetectorContext, claimed: Set<number>): Fi
     );
     for (const { target, nodes } of groups) {
       const loop = loopOf(parent, nodes, target);
-      if (ms(loop.wallNs) < t.nPlusOneDbMinTotalMs) continue;
       for (const node of nodes) claimed.add(node.index);
       loops.push(loop);
     }
   }
-  return loopFindings(ctx, loops, 'n_plus_one_db', (worst) => {
+  return loopFindings(ctx, loops, 'n_plus_one_db', t.nPlusOneDbMinTotalMs, (worst) => {
     const system = dbSystem((worst.nodes[0] as SpanNode).span);
     return {
       extra: { statement: worst.target.label, ...(system === undefined ? {} : { dbSystem: system }) },

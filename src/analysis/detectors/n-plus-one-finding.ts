@@ -24,12 +24,16 @@ export function loopOf(parent: SpanNode, nodes: SpanNode[], target: CallTarget):
 
 /**
  * One finding per loop pattern and parent operation: the worst loop gives the spans and numbers,
- * the others are counted (`occurrences`, `totalCalls`, `totalWallMs`); severity follows the total.
+ * the others are counted (`occurrences`, `totalCalls`, `totalWallMs`). Severity follows the total,
+ * and is low below `minTotalMs`: at localhost speed five identical queries take half a millisecond
+ * and are still the loop that costs a second against a real database, so the pattern is reported
+ * whatever it costs here, and only its cost raises the severity.
  */
 export function loopFindings(
   ctx: DetectorContext,
   loops: readonly Loop[],
   kind: FindingKind,
+  minTotalMs: number,
   describe: (worst: Loop) => { fix: string; extra: Record<string, Measurement> },
 ): Finding[] {
   const traceMs = ms(ctx.traceNs);
@@ -45,7 +49,7 @@ export function loopFindings(
     const { fix, extra } = describe(worst);
     return {
       kind,
-      severity: severityOf(ms(totalWall), traceMs, ctx.thresholds),
+      severity: ms(totalWall) < minTotalMs ? 'low' : severityOf(ms(totalWall), traceMs, ctx.thresholds),
       summary:
         `${worst.nodes.length} × ${worst.target.label} under ${parent.name} (${parent.serviceName}): ${ms(worst.wallNs)} ms` +
         repeatNote(group.length, worst.parent, `${totalCalls} calls, ${ms(totalWall)} ms`),

@@ -1,7 +1,6 @@
 import { httpMethod } from '../semantic-conventions.js';
 import type { SpanNode } from '../span-tree.js';
 import type { DetectorContext, Finding } from './finding.js';
-import { ms } from './finding.js';
 import type { Loop } from './n-plus-one-finding.js';
 import { loopFindings, loopOf } from './n-plus-one-finding.js';
 
@@ -32,12 +31,11 @@ export function detectNPlusOneHttp(ctx: DetectorContext, claimed: Set<number>): 
     for (const nodes of groups.values()) {
       if (nodes.length < t.nPlusOneHttpMinCount) continue;
       const loop = loopOf(parent, nodes, ctx.target(nodes[0] as SpanNode));
-      if (ms(loop.wallNs) < t.nPlusOneHttpMinTotalMs) continue;
       for (const node of nodes) claimed.add(node.index);
       loops.push(loop);
     }
   }
-  return loopFindings(ctx, loops, 'n_plus_one_http', (worst) => ({
+  return loopFindings(ctx, loops, 'n_plus_one_http', t.nPlusOneHttpMinTotalMs, (worst) => ({
     extra: { route: worst.target.label },
     fix: `Fetch the ${worst.nodes.length} resources with one batch or list request (or cache them) instead of one GET per item.`,
   }));

@@ -27,12 +27,15 @@ export interface DetectorThresholds {
 export const DEFAULT_THRESHOLDS: Readonly<DetectorThresholds> = Object.freeze({
   // Sentry N+1 DB: ≥5 repetitions of the same parameterized query under one parent…
   nPlusOneDbMinCount: 5,
-  // …taking ≥50 ms together (its `duration_threshold`).
+  // …taking ≥50 ms together (its `duration_threshold`). Here a loop below it is still reported, at
+  // low severity: a development loop runs against a local database, where the same five queries
+  // take half a millisecond.
   nPlusOneDbMinTotalMs: 50,
   // Sentry N+1 API calls: ≥10 GETs to the same parameterized URL under one parent.
   nPlusOneHttpMinCount: 10,
   // Sentry also wants ≥300 ms together (browser pages); DESIGN.md §6 asks only for the count and
-  // a server loop of 10 fast calls is still worth knowing, so the severity carries the impact.
+  // a server loop of 10 fast calls is still worth knowing, so the severity carries the impact
+  // (below this total: low).
   nPlusOneHttpMinTotalMs: 0,
   // Sentry consecutive DB: parallelizing must save ≥100 ms…
   sequentialMinSavedMs: 100,
