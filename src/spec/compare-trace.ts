@@ -14,6 +14,8 @@ import { Findings } from './findings.js';
 import { ScopeSolver } from './scope-solver.js';
 import { formatProblems } from './spec-problems.js';
 import { suggestImprovements, violationPriority } from './suggest-improvements.js';
+import { spanOrigin } from './span-origin.js';
+import { lookupAttribute } from './tag-matcher.js';
 import { indexTrace, type TraceIndex } from './trace-index.js';
 import { checkTraceConstraints } from './trace-constraints.js';
 import type { TraceSpec } from './trace-spec.js';
@@ -65,6 +67,11 @@ function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareO
   const maxViolations = options.maxViolations ?? 40;
   const maxGroups = options.maxUnexpectedGroups ?? 20;
   const merged = mergeViolations(findings.violations).sort((a, b) => violationPriority(a) - violationPriority(b));
+  const spanById = new Map(index.spans.map((span) => [span.spanId, span]));
+  for (const violation of merged) {
+    const culprit = violation.span ? spanById.get(violation.span.span_id) : undefined;
+    if (culprit) violation.origin = spanOrigin(culprit);
+  }
   const result: ComparisonResult = {
     spec_name: compiled.spec.name,
     trace_id: trace.traceId,
@@ -77,7 +84,9 @@ function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareO
     unexpected_span_count: unexpected.count,
     performance_issues: findings.performance,
     suggestions: [],
-    entries: entryResults(compiled, index, plan, merged, options.maxMatchesPerEntry ?? 50),
+    entries: entryResults(compiled, index, plan, merged, findings.evaluated, options.maxMatchesPerEntry ?? 50),
+    not_evaluated: compiled.entries.filter((entry) => !findings.evaluated.has(entry.id)).map((entry) => entry.path),
+    semconv_notes: semconvNotes(index, plan),
     span_count: index.spans.length,
   };
   const cutViolations = merged.length - result.violations.length;
@@ -123,6 +132,7 @@ const VIOLATION_KEYS: readonly (keyof Violation)[] = [
   'path',
   'message',
   'span',
+  'origin',
   'under',
   'nearest',
   'tag',
@@ -145,6 +155,7 @@ function entryResults(
   index: TraceIndex,
   plan: AssignmentPlan,
   violations: readonly Violation[],
+  evaluated: ReadonlySet<number>,
   maxMatches: number,
 ): EntryResult[] {
   const violated = new Set(violations.map((violation) => violation.path));
@@ -163,11 +174,29 @@ function entryResults(
       expected: formatRange(entry.count),
       found: spans.length,
       // An entry under a missing parent was never looked for: it is not satisfied either.
-      satisfied: !violated.has(entry.path) && (entry.count.min === 0 || spans.length > 0),
+      satisfied: evaluated.has(entry.id) && !violated.has(entry.path) && (entry.count.min === 0 || spans.length > 0),
+      evaluated: evaluated.has(entry.id),
       matches: spans.slice(0, maxMatches).map((span) => ({
         span_id: (index.spans[span] as Span).spanId,
         duration_ms: roundMs(index.durationMs[span] ?? 0),
       })),
     };
   });
+}
+
+/**
+ * One note per (tag, name sent, service) where a matched span had a spec tag only under its name
+ * from another generation of the semantic conventions.
+ */
+function semconvNotes(index: TraceIndex, plan: AssignmentPlan): string[] {
+  const notes = new Set<string>();
+  for (const [span, use] of plan.useOf) {
+    const actual = index.spans[span] as Span;
+    for (const tag of [...use.entry.requiredTags, ...use.entry.optionalTags]) {
+      const alias = lookupAttribute(actual, tag.key)?.alias;
+      if (!alias) continue;
+      notes.add(`\`${tag.key}\` matched \`${alias.name}\`, the ${alias.generation} ${alias.family} convention name that ${actual.serviceName} sends`);
+    }
+  }
+  return [...notes].sort();
 }

@@ -25,12 +25,31 @@ export type ViolationKind =
   | 'total_duration'
   | 'span_count'
   | 'depth'
-  | 'unexpected_span';
+  | 'unexpected_span'
+  /**
+   * Made by the judge of a run, not by the comparison: the spans of a service the run started
+   * never arrived (it crashed, was stopped before its exporter flushed, or never exports), so the
+   * entries in it could not be checked.
+   */
+  | 'telemetry_lost';
 
 export interface SpanRef {
   span_id: string;
   name: string;
   service: string;
+}
+
+/**
+ * Who made a culprit span, so the agent knows what to open: an instrumentation library (change how
+ * it is configured or called, not the span) or the application's own tracer, with the source
+ * location when the span carries `code.*` attributes.
+ */
+export interface SpanOrigin {
+  /** The instrumentation scope's name and version. */
+  scope: string;
+  made_by: 'instrumentation' | 'application';
+  /** `app.py:57 (create_loan)`, from code.file.path / code.line.number / code.function.name or their older names. */
+  code?: string;
 }
 
 /** The actual span that comes closest to a missing entry, and how it differs. */
@@ -48,6 +67,8 @@ export interface Violation {
   message: string;
   /** The culprit actual span, where one exists. */
   span?: SpanRef;
+  /** Who made the culprit span. */
+  origin?: SpanOrigin;
   /** For a missing child: the actual span it should have been under. */
   under?: SpanRef;
   nearest?: NearestCandidate;
@@ -108,6 +129,8 @@ export interface EntryResult {
   found: number;
   /** No violation names this entry's path. */
   satisfied: boolean;
+  /** False when it was never looked for: its parent entry found no span (its checks count as failed). */
+  evaluated: boolean;
   /** The first matches in start order (at most `maxMatchesPerEntry`). */
   matches: EntryMatch[];
 }
@@ -127,6 +150,13 @@ export interface ComparisonResult {
   performance_issues: PerformanceIssue[];
   suggestions: string[];
   entries: EntryResult[];
+  /** Paths of the entries never looked for because their parent entry found no span. */
+  not_evaluated: string[];
+  /**
+   * Tags matched through another generation of the semantic conventions, one sentence each
+   * (`db.query.text` matched the older `db.statement` that loans-service sends).
+   */
+  semconv_notes: string[];
   span_count: number;
   /** Present when lists were cut to keep the result compact. */
   truncated?: { violations?: number; unexpected_span_groups?: number };

@@ -158,9 +158,13 @@ function deficitFix(
     case 'wrong_kind':
       return `create \`${name}\` with span kind ${(entry.kind ?? '').toUpperCase()} (it is ${(nearSpan?.kind ?? '?').toUpperCase()})`;
     case 'tag_mismatch':
-      return `set attribute \`${near?.tag?.key ?? '?'}\` to ${near?.tag?.expected ?? '?'} on \`${name}\` (it is ${near?.tag?.actual ?? '?'})`;
+      if (near?.tag?.settable) return `set attribute \`${near.tag.key}\` to ${near.tag.expected} on \`${name}\` (it is ${near.tag.actual ?? '?'})`;
+      // A pattern, range or list is no value to set: the span found is most likely another operation.
+      return `no \`${name}\`${service}${parentText} has \`${near?.tag?.key ?? '?'}\` ${near?.tag?.expected ?? '?'}; the nearest has ${near?.tag?.actual ?? '?'}: make the operation the spec expects there, or correct the spec's \`${near?.tag?.key ?? '?'}\` if that span is the one meant`;
     case 'tag_missing':
-      return `set attribute \`${near?.tag?.key ?? '?'}\` on \`${name}\` (expected ${near?.tag?.expected ?? '?'})`;
+      return near?.tag?.settable
+        ? `set attribute \`${near.tag.key}\` to ${near.tag.expected} on \`${name}\``
+        : `record attribute \`${near?.tag?.key ?? '?'}\` on \`${name}\` (expected ${near?.tag?.expected ?? '?'})`;
     case 'count_too_low':
       return `make \`${name}\` occur ${formatRange(entry.count)} times${owner ? ` under \`${owner.name}\`` : ''} (found ${found})`;
     default:

@@ -22,7 +22,7 @@ import { checkTag, showAttribute } from './tag-matcher.js';
  * Returns the spans matched in provisional scopes (not unexpected: the spec accounts for them).
  */
 export function checkEntries(solver: ScopeSolver, plan: AssignmentPlan, findings: Findings): Set<number> {
-  const context = { index: solver.index, useOf: plan.useOf };
+  const context = { index: solver.index, useOf: plan.useOf, entries: solver.spec.entries };
   const queue = plan.instances.map((instance) => ({ instance, provisional: false }));
   const provisionalUses = new Set<number>();
   const taken = new Set<number>([...plan.useOf.keys()]);
@@ -41,6 +41,7 @@ export function checkEntries(solver: ScopeSolver, plan: AssignmentPlan, findings
     findings.tallying = !provisional;
     const assignedByEntry = new Map<number, number[]>();
     for (const entry of instance.entries) {
+      findings.evaluated.add(entry.id);
       const assignment = instance.solution.byEntry.get(entry.id);
       const assigned = assignment ? [...assignment.required, ...assignment.extra] : [];
       assigned.sort((a, b) => (solver.index.startRank[a] ?? 0) - (solver.index.startRank[b] ?? 0));
@@ -102,7 +103,9 @@ function checkEntry(
             tag: tag.key,
             expected: tag.describe,
             actual: shown,
-            fix: `set attribute \`${tag.key}\` to ${tag.describe} on \`${actual.name}\`, or leave it out (it is ${shown})`,
+            fix: tag.exact
+              ? `set attribute \`${tag.key}\` to ${tag.describe} on \`${actual.name}\`, or leave it out (it is ${shown})`
+              : `\`${tag.key}\` on \`${actual.name}\` is ${shown}, not ${tag.describe}: correct the value the code records, leave it out, or widen the spec`,
           },
           span,
         );

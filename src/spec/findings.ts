@@ -22,6 +22,8 @@ export class Findings {
   readonly named = new Set<number>();
   /** Deficits reported per entry path (grouped violations keep only the first few in detail). */
   readonly deficits = new Map<string, number>();
+  /** Entries looked for in at least one scope; the rest sit under a parent entry that found nothing. */
+  readonly evaluated = new Set<number>();
 
   check(ok: boolean, weight = 1): void {
     if (!this.tallying) return;

@@ -27,6 +27,7 @@ export type {
   MissingSpan,
   NearestCandidate,
   PerformanceIssue,
+  SpanOrigin,
   SpanRef,
   UnexpectedSpanGroup,
   Violation,
@@ -40,6 +41,7 @@ export {
   type ImprovementSource,
 } from './suggest-improvements.js';
 export { readSpecText, type SpecTextResult } from './spec-text.js';
+export { describeOrigin, spanOrigin } from './span-origin.js';
 export { formatProblems } from './spec-problems.js';
 export { didYouMean, nearestName, editDistance } from '../model/did-you-mean.js';
 export { listEntryPaths, type SpecEntryPath } from './spec-paths.js';

@@ -5,16 +5,22 @@
  *   the letters changed 8.9) — a real rename outranks the same name elsewhere, a vague likeness
  *   does not;
  *   service: same +4;  place: inside the expected scope +3 (inside but not a direct child +2);
- *   kind: same +1;  required tags: +3 × share satisfied;  already serving another entry: −2.5
- *   (required slot) or −1.5 (extra) — such a span is named as evidence, never as the culprit.
- * A similar name only counts in the same service or the right place. The first difference, in the
- * order name → service → place → kind → tags, names the violation (wrong_service, wrong_parent, …).
+ *   kind: same +1;  required tags: +3 × share satisfied, and +4 more when every one holds;
+ *   already serving another entry: −2.5 (required slot) or −1.5 (extra, or matching another entry
+ *   whole without being assigned to it, as a surplus copy does) — such a span is named as
+ *   evidence, never as the culprit.
+ * Tags outweigh place: a span with the right name, service and every tag in the wrong place is the
+ * entry's span misplaced, while a span in place whose tags say it is another operation (one of an
+ * N+1 loop's copies, beside the query that moved away) explains nothing. A similar name only counts
+ * in the same service or the right place. The first difference, in the order name → service →
+ * place → kind → tags, names the violation (wrong_service, wrong_parent, …).
  */
 import type { Span } from '../model/index.js';
 import type { SpanUse } from './assignment-plan.js';
 import type { CompiledEntry } from './compiled-spec.js';
 import { nameSimilarity } from '../model/did-you-mean.js';
 import { describeSpan } from './evidence-format.js';
+import { localMatch } from './scope-solver.js';
 import { checkTag, showAttribute } from './tag-matcher.js';
 import { isDescendant, type TraceIndex } from './trace-index.js';
 
@@ -24,8 +30,11 @@ export interface NearMiss {
   span: number;
   kind: NearMissKind;
   differences: string[];
-  /** The first failing required tag, for tag kinds. */
-  tag?: { key: string; expected: string; actual?: string };
+  /**
+   * The first failing required tag, for tag kinds. `settable` when the spec asks for one exact
+   * value (a fix can name it); a pattern, range or list describes many values and is no fix.
+   */
+  tag?: { key: string; expected: string; actual?: string; settable: boolean };
   /** For wrong_parent: where the span actually sits. */
   placement?: string;
   /** The entry the span already serves, if any (`taken`: a required slot of another entry). */
@@ -35,6 +44,8 @@ export interface NearMiss {
 export interface NearMissContext {
   index: TraceIndex;
   useOf: ReadonlyMap<number, SpanUse>;
+  /** Every entry of the spec, to tell a span that belongs to another entry from a near miss. */
+  entries: readonly CompiledEntry[];
 }
 
 const MIN_SIMILARITY = 0.6;
@@ -84,19 +95,30 @@ export function findNearMiss(
     const place = placeOf(index, entry, owner, span);
     if (similarity < 1 && !sameService && place === 'outside') continue;
     const satisfied = entry.requiredTags.filter((tag) => checkTag(actual, tag).ok).length;
+    const allTags = satisfied === entry.requiredTags.length;
     const use = context.useOf.get(span);
+    const owned = use === undefined && otherOwner(context, entry, actual) !== undefined;
     const score =
       20 * similarity * similarity +
       (sameService ? 4 : 0) +
       (place === 'ok' ? 3 : place === 'indirect' ? 2 : 0) +
       (entry.kind === undefined || actual.kind === entry.kind ? 1 : 0) +
-      (entry.requiredTags.length === 0 ? 3 : (3 * satisfied) / entry.requiredTags.length) -
-      (use === undefined ? 0 : use.required ? 2.5 : 1.5);
+      (entry.requiredTags.length === 0 ? 3 : (3 * satisfied) / entry.requiredTags.length + (allTags ? 4 : 0)) -
+      (use !== undefined ? (use.required ? 2.5 : 1.5) : owned ? 1.5 : 0);
     const better =
       best === undefined || score > best.score + 1e-9 || (Math.abs(score - best.score) <= 1e-9 && (index.startRank[span] ?? 0) < (index.startRank[best.span] ?? 0));
     if (better) best = { span, score, place };
   }
   return best === undefined ? undefined : classify(context, entry, owner, best.span, best.place);
+}
+
+/** Another entry of the same name that this span matches whole (name, service, kind, every required tag). */
+function otherOwner(context: NearMissContext, entry: CompiledEntry, span: Span): CompiledEntry | undefined {
+  for (const other of context.entries) {
+    if (other.id === entry.id || other.name !== span.name || other.requiredTags.length === 0) continue;
+    if (localMatch(other, span)) return other;
+  }
+  return undefined;
 }
 
 function classify(context: NearMissContext, entry: CompiledEntry, owner: number, span: number, place: Place): NearMiss {
@@ -129,21 +151,25 @@ function classify(context: NearMissContext, entry: CompiledEntry, owner: number,
     const outcome = checkTag(actual, required);
     if (outcome.ok) continue;
     const found = outcome.found;
-    const shown = found ? `${showAttribute(found.value)}${found.source === 'resource' ? ' (resource)' : ''}` : undefined;
-    tag ??= { key: required.key, expected: required.describe, actual: shown };
+    const shown = found ? `${showAttribute(found.value)}${found.alias ? ` (as \`${found.alias.name}\`)` : ''}${found.source === 'resource' ? ' (resource)' : ''}` : undefined;
+    tag ??= { key: required.key, expected: required.describe, actual: shown, settable: required.exact };
     kinds.push(found ? 'tag_mismatch' : 'tag_missing');
     differences.push(found ? `\`${required.key}\` = ${shown} (expected ${required.describe})` : `\`${required.key}\` missing (expected ${required.describe})`);
   }
   const use = context.useOf.get(span);
+  const belongsTo = use === undefined ? otherOwner(context, entry, actual) : undefined;
   let servingPath: string | undefined;
   if (use !== undefined) {
     servingPath = use.entry.path;
     const servingOwner = use.instance.owner;
     const where = servingOwner >= 0 ? ` under ${describeSpan(index.spans[servingOwner] as Span)}` : '';
     differences.push(`already serves \`${use.entry.path}\`${where}`);
+  } else if (belongsTo !== undefined) {
+    servingPath = belongsTo.path;
+    differences.push(`is one of \`${belongsTo.path}\`'s spans (it matches that entry whole)`);
   }
   // A span the spec accounts for elsewhere is evidence, not a culprit: changing it would break
-  // the entry it serves.
-  const kind = use !== undefined ? 'taken' : (kinds[0] ?? 'taken');
+  // the entry it serves (or, for a surplus copy, turn one defect into another).
+  const kind = servingPath !== undefined ? 'taken' : (kinds[0] ?? 'taken');
   return { span, kind, differences, tag, placement, servingPath };
 }

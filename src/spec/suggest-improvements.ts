@@ -36,6 +36,8 @@ export type ImprovementSource =
   | { type: 'analysis_findings'; findings: readonly AnalysisFindingInput[] };
 
 const CATEGORY_OF: Record<ViolationKind, ImprovementCategory> = {
+  // First: until the spans arrive, nothing else about that service can be judged.
+  telemetry_lost: 'error',
   unexpected_error: 'error',
   expected_error_missing: 'error',
   wrong_exception: 'error',

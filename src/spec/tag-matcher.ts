@@ -4,6 +4,7 @@
  * "200"; `true` matches the string "true" (any case, as Python writes "True").
  */
 import type { AttributeValue, Span } from '../model/index.js';
+import { attributeAliases, type AttributeAlias } from '../model/semconv-renames.js';
 import type { TagExpectation, TagMatcher } from './trace-spec.js';
 
 export interface CompiledTag {
@@ -14,19 +15,32 @@ export interface CompiledTag {
   absentOk: boolean;
   /** How the expectation reads in a message: `200`, `≥ 200 and < 300`, `present`. */
   describe: string;
+  /** One exact value is expected (a scalar, or `{ eq }` alone): a fix may say "set it to" that value. */
+  exact: boolean;
 }
 
 export interface FoundAttribute {
   value: AttributeValue;
   /** Resource attributes are the fallback (DESIGN.md §4 rule 2). */
   source: 'span' | 'resource';
+  /** The span had the attribute under its name from another generation of the conventions. */
+  alias?: AttributeAlias;
 }
 
 const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
 
+/**
+ * The attribute `key` of a span: its own attributes, then its resource's; when neither has it, the
+ * same attribute under its other semantic-convention name (`http.method` for
+ * `http.request.method`, `db.statement` for `db.query.text`, and back).
+ */
 export function lookupAttribute(span: Span, key: string): FoundAttribute | undefined {
   if (hasOwn(span.attributes, key)) return { value: span.attributes[key] as AttributeValue, source: 'span' };
   if (hasOwn(span.resource.attributes, key)) return { value: span.resource.attributes[key] as AttributeValue, source: 'resource' };
+  for (const alias of attributeAliases(key)) {
+    if (hasOwn(span.attributes, alias.name)) return { value: span.attributes[alias.name] as AttributeValue, source: 'span', alias };
+    if (hasOwn(span.resource.attributes, alias.name)) return { value: span.resource.attributes[alias.name] as AttributeValue, source: 'resource', alias };
+  }
   return undefined;
 }
 
@@ -66,7 +80,7 @@ export function showAttribute(value: AttributeValue): string {
 
 export function compileTag(key: string, expectation: TagExpectation): CompiledTag {
   if (!isMatcher(expectation)) {
-    return { key, test: (value) => coercedEqual(expectation, value), absentOk: false, describe: showAttribute(expectation) };
+    return { key, test: (value) => coercedEqual(expectation, value), absentOk: false, describe: showAttribute(expectation), exact: true };
   }
   const tests: ((value: AttributeValue) => boolean)[] = [];
   const parts: string[] = [];
@@ -116,9 +130,10 @@ export function compileTag(key: string, expectation: TagExpectation): CompiledTa
     );
     parts.push(`containing ${showAttribute(needle)}`);
   }
-  if (m.exists === false) return { key, test: () => false, absentOk: true, describe: 'absent' };
+  if (m.exists === false) return { key, test: () => false, absentOk: true, describe: 'absent', exact: false };
   if (parts.length === 0) parts.push('present');
-  return { key, test: (value) => tests.every((test) => test(value)), absentOk: false, describe: parts.join(' and ') };
+  const exact = m.eq !== undefined && tests.length === 1;
+  return { key, test: (value) => tests.every((test) => test(value)), absentOk: false, describe: parts.join(' and '), exact };
 }
 
 export function compileTags(tags: Record<string, TagExpectation> | undefined): CompiledTag[] {

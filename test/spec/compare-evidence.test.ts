@@ -258,6 +258,7 @@ describe('result shape', () => {
       expected: '≥1',
       found: 2,
       satisfied: true,
+      evaluated: true,
       matches: [
         { span_id: '0000000000000002', duration_ms: 12.5 },
         { span_id: '0000000000000003', duration_ms: 3 },

@@ -24,10 +24,26 @@ const conforming: Record<string, { params?: Record<string, unknown>; trace: Span
       trace: { ...http('GET', '/users/{id}', 200, 'api-service'), durationMs: 120, children: [db('SELECT users', 'api-service', 'postgresql', 'SELECT')] },
     },
     {
-      params: { method: 'POST', route: '/orders', status_code: 201, db_operation: 'INSERT', db_collection: 'orders', db_semconv: 'legacy' },
+      // As Flask and the DB-API instrumentations 0.66b1 send it: the older HTTP names, the DB span
+      // named by the statement's first word, db.system and db.statement.
+      params: { method: 'POST', route: '/orders', status_code: 201, db_system: 'sqlite', db_operation: 'INSERT', db_collection: 'orders', db_semconv: 'legacy' },
       trace: {
-        ...http('POST', '/orders', 201, 'api-service'),
-        children: [{ name: 'INSERT orders', service: 'api-service', kind: 'client', attributes: { 'db.system': 'postgresql', 'db.operation': 'INSERT' } }],
+        name: 'POST /orders',
+        service: 'api-service',
+        kind: 'server',
+        attributes: { 'http.method': 'POST', 'http.route': '/orders', 'http.status_code': 201 },
+        children: [{ name: 'INSERT', service: 'api-service', kind: 'client', attributes: { 'db.system': 'sqlite', 'db.statement': 'INSERT INTO orders (id, total) VALUES (?, ?)' } }],
+      },
+    },
+    {
+      // The stable template against a service on the older HTTP names: the attributes match either way.
+      params: { db_system: 'sqlite' },
+      trace: {
+        name: 'GET /users/{id}',
+        service: 'api-service',
+        kind: 'server',
+        attributes: { 'http.method': 'GET', 'http.route': '/users/{id}', 'http.status_code': 200 },
+        children: [{ name: 'SELECT users', service: 'api-service', kind: 'client', attributes: { 'db.system': 'sqlite', 'db.operation': 'SELECT' } }],
       },
     },
   ],

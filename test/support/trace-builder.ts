@@ -24,6 +24,8 @@ export interface SpanSketch {
   spanId?: string;
   /** Point the span at a parent that is not in the trace (an orphan). */
   missingParentId?: string;
+  /** The instrumentation scope that made the span (default `test-builder`). */
+  scope?: { name: string; version?: string };
 }
 
 export const TRACE_START_NANOS = 1_764_000_000_000_000_000n;
@@ -72,7 +74,7 @@ export function buildTrace(roots: SpanSketch | SpanSketch[], traceId = nextTrace
         attributes: { 'service.name': service, ...sketch.resourceAttributes },
         droppedAttributesCount: 0,
       },
-      scope: { name: 'test-builder', attributes: {}, droppedAttributesCount: 0 },
+      scope: { name: sketch.scope?.name ?? 'test-builder', ...(sketch.scope?.version ? { version: sketch.scope.version } : {}), attributes: {}, droppedAttributesCount: 0 },
     };
     if (span.status.message === undefined) delete span.status.message;
     if (span.parentSpanId === undefined) delete span.parentSpanId;

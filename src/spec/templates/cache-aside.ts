@@ -1,5 +1,5 @@
 /** Cache-aside reads: on a hit only the cache is read; on a miss the database is read and the cache filled. */
-import { dbAttributes, dbSemconvParameter, specNameParameter, type SpecTemplate } from './spec-template.js';
+import { dbCall, dbSemconvParameter, specNameParameter, type SpecTemplate } from './spec-template.js';
 
 export const cacheAside: SpecTemplate = {
   name: 'cache_aside',
@@ -18,20 +18,18 @@ export const cacheAside: SpecTemplate = {
     dbSemconvParameter(),
   ],
   build(p) {
-    const db = dbAttributes(p.db_semconv as string);
     const cache = (name: string, count: number) => ({
       operation_name: name,
       service_name: p.service_name,
       kind: 'client',
       count,
-      required_tags: { [db.system]: p.cache_system },
+      required_tags: { [p.db_semconv === 'legacy' ? 'db.system' : 'db.system.name']: p.cache_system },
     });
     const query = (count: number) => ({
-      operation_name: `SELECT ${p.db_collection}`,
+      ...dbCall(p.db_semconv as string, { system: p.db_system as string, operation: 'SELECT', collection: p.db_collection as string }),
       service_name: p.service_name,
       kind: 'client',
       count,
-      required_tags: { [db.system]: p.db_system, [db.operation]: 'SELECT' },
     });
     const hit = p.scenario === 'hit';
     return {

@@ -1,5 +1,5 @@
 /** An HTTP server span with one database call beneath it. */
-import { dbAttributes, dbSemconvParameter, specNameParameter, type SpecTemplate } from './spec-template.js';
+import { dbCall, dbSemconvParameter, specNameParameter, type SpecTemplate } from './spec-template.js';
 
 export const httpServiceWithDatabase: SpecTemplate = {
   name: 'http_service_with_database',
@@ -18,7 +18,6 @@ export const httpServiceWithDatabase: SpecTemplate = {
     { name: 'max_duration_ms', description: 'Budget of the HTTP server span in ms; 0 for none', type: 'number', default: 500, min: 0 },
   ],
   build(p) {
-    const db = dbAttributes(p.db_semconv as string);
     const budget = p.max_duration_ms as number;
     return {
       name: p.spec_name,
@@ -32,10 +31,9 @@ export const httpServiceWithDatabase: SpecTemplate = {
           ...(budget > 0 ? { expected_duration_ms: { max: budget } } : {}),
           children: [
             {
-              operation_name: `${p.db_operation} ${p.db_collection}`,
+              ...dbCall(p.db_semconv as string, { system: p.db_system as string, operation: p.db_operation as string, collection: p.db_collection as string }),
               service_name: p.service_name,
               kind: 'client',
-              required_tags: { [db.system]: p.db_system, [db.operation]: p.db_operation },
             },
           ],
         },

@@ -1,5 +1,5 @@
 /** One REST operation on a resource (create, read, update, delete, list) and the query it makes. */
-import { dbAttributes, dbSemconvParameter, specNameParameter, type SpecTemplate } from './spec-template.js';
+import { dbCall, dbSemconvParameter, specNameParameter, type SpecTemplate } from './spec-template.js';
 
 const OPERATIONS = {
   create: { method: 'POST', item: false, status: 201, sql: 'INSERT' },
@@ -24,7 +24,6 @@ export const restCrud: SpecTemplate = {
   build(p) {
     const operation = OPERATIONS[p.operation as keyof typeof OPERATIONS];
     const route = operation.item ? `/${p.resource}/{id}` : `/${p.resource}`;
-    const db = dbAttributes(p.db_semconv as string);
     return {
       name: p.spec_name,
       description: `${p.operation} ${p.resource}: ${operation.method} ${route} → ${operation.status}, one ${operation.sql}`,
@@ -37,11 +36,10 @@ export const restCrud: SpecTemplate = {
           required_tags: { 'http.request.method': operation.method, 'http.route': route, 'http.response.status_code': operation.status },
           children: [
             {
-              operation_name: `${operation.sql} ${p.resource}`,
+              ...dbCall(p.db_semconv as string, { system: p.db_system as string, operation: operation.sql, collection: p.resource as string }),
               service_name: p.service_name,
               kind: 'client',
               count: 1,
-              required_tags: { [db.system]: p.db_system, [db.operation]: operation.sql },
             },
           ],
         },

@@ -3,6 +3,8 @@
  * with a description, a type and a default, and is validated before the spec is built; the built
  * spec then goes through the same validation as any spec a user writes.
  */
+import type { TagExpectation } from '../trace-spec.js';
+
 export type TemplateValue = string | number | boolean;
 
 export interface TemplateParameter {
@@ -40,16 +42,17 @@ export function specNameParameter(defaultName: string): TemplateParameter {
 export function dbSemconvParameter(): TemplateParameter {
   return {
     name: 'db_semconv',
-    description: 'Database attribute names: "stable" (db.system.name, db.operation.name, semconv ≥ 1.33) or "legacy" (db.system, db.operation)',
+    description:
+      'Database conventions the instrumentation follows: "stable" (semconv ≥ 1.33: span `SELECT users`, db.system.name, db.operation.name) or "legacy" (span named by the statement\'s first word, `SELECT`, with db.system and db.statement, as Python\'s DB-API and sqlite3 instrumentations send). Attribute names of either generation match both.',
     type: 'string',
     default: 'stable',
     values: ['stable', 'legacy'],
   };
 }
 
-/** The attribute names of the chosen database semantic-convention generation. */
-export function dbAttributes(semconv: TemplateValue): { system: string; operation: string; collection: string } {
+/** The name and required tags of one database call, in the chosen generation of the conventions. */
+export function dbCall(semconv: TemplateValue, call: { system: TemplateValue; operation: string; collection: TemplateValue }): { operation_name: string; required_tags: Record<string, TagExpectation> } {
   return semconv === 'legacy'
-    ? { system: 'db.system', operation: 'db.operation', collection: 'db.sql.table' }
-    : { system: 'db.system.name', operation: 'db.operation.name', collection: 'db.collection.name' };
+    ? { operation_name: call.operation, required_tags: { 'db.system': call.system, 'db.statement': { contains: String(call.collection) } } }
+    : { operation_name: `${call.operation} ${String(call.collection)}`, required_tags: { 'db.system.name': call.system, 'db.operation.name': call.operation } };
 }

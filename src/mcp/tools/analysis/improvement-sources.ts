@@ -29,6 +29,7 @@ const VIOLATION_KINDS: Record<ViolationKind, true> = {
   span_count: true,
   depth: true,
   unexpected_span: true,
+  telemetry_lost: true,
 };
 
 type Loose = Record<string, unknown>;

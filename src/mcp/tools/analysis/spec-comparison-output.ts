@@ -4,7 +4,7 @@
  * the first to shrink, since they only serve statistics.
  */
 import * as z from 'zod';
-import type { ComparisonResult, Violation } from '../../../spec/index.js';
+import { describeOrigin, type ComparisonResult, type Violation } from '../../../spec/index.js';
 import { fitList, jsonSize, type OutputBudget } from '../../output-budget.js';
 import type { ToolOutput } from '../../tool-definition.js';
 import { specFilesSchema, type SpecFilesOutput } from '../specs/spec-common.js';
@@ -12,10 +12,18 @@ import { specFilesSchema, type SpecFilesOutput } from '../specs/spec-common.js';
 const spanRef = z.object({ span_id: z.string(), name: z.string(), service: z.string() });
 
 export const violationSchema = z.object({
-  kind: z.string().describe('missing, count_too_low, count_too_high, forbidden_present, wrong_parent, wrong_service, wrong_kind, tag_mismatch, tag_missing, optional_tag_mismatch, order, duration, links, unexpected_error, expected_error_missing, wrong_exception, total_duration, span_count, depth, unexpected_span'),
+  kind: z
+    .string()
+    .describe(
+      'missing, count_too_low, count_too_high, forbidden_present, wrong_parent, wrong_service, wrong_kind, tag_mismatch, tag_missing, optional_tag_mismatch, order, duration, links, unexpected_error, expected_error_missing, wrong_exception, total_duration, span_count, depth, unexpected_span, telemetry_lost (a run service\'s spans never arrived)',
+    ),
   path: z.string().describe('The spec entry (`checkout > payment.process`), error_conditions[i], or (trace)'),
   message: z.string().describe('The evidence, one sentence'),
   span: spanRef.optional().describe('The culprit span'),
+  origin: z
+    .object({ scope: z.string(), made_by: z.enum(['instrumentation', 'application']), code: z.string().optional().describe('file:line (function) from code.* attributes') })
+    .optional()
+    .describe("Who made the culprit span: an instrumentation library, or the application's own tracer"),
   under: spanRef.optional().describe('For a missing child: the span it should have been under'),
   nearest: z.object({ span: spanRef, differences: z.array(z.string()) }).optional().describe('The closest actual span and how it differs'),
   tag: z.string().optional(),
@@ -33,6 +41,7 @@ const entrySchema = z.object({
   expected: z.string(),
   found: z.number(),
   satisfied: z.boolean(),
+  evaluated: z.boolean().describe('False when never looked for: its parent entry found no span'),
   matches: z.array(z.object({ span_id: z.string(), duration_ms: z.number() })),
 });
 
@@ -54,6 +63,8 @@ export const comparisonOutputSchema = z.object({
   ),
   suggestions: z.array(z.string()),
   entries: z.array(entrySchema).describe('Matched spans per entry (first few each)'),
+  not_evaluated: z.array(z.string()).describe('Entry paths not checked: their parent entry found no span, or their spans were lost'),
+  semconv_notes: z.array(z.string()).describe('Tags matched through the other generation of the semantic conventions (http.method for http.request.method, …)'),
   span_count: z.number(),
   truncated: z
     .object({ violations: z.number().optional(), unexpected_span_groups: z.number().optional(), entries: z.number().optional(), performance_issues: z.number().optional(), missing_spans: z.number().optional() })
@@ -69,7 +80,8 @@ const MATCHES_SHOWN = 3;
 
 export function violationLine(violation: Violation): string {
   const times = violation.occurrences && violation.occurrences > 1 ? ` (×${violation.occurrences})` : '';
-  return `✗ [${violation.kind}] ${violation.path}: ${violation.message}${times}\n    fix: ${violation.fix}`;
+  const origin = violation.origin ? `\n    ${describeOrigin(violation.origin)}` : '';
+  return `✗ [${violation.kind}] ${violation.path}: ${violation.message}${times}${origin}\n    fix: ${violation.fix}`;
 }
 
 export function renderComparison(
@@ -117,6 +129,12 @@ export function renderComparison(
   lines.push(...shown.items);
   const notShown = total - shown.items.length;
   if (notShown > 0) lines.push(`… ${notShown} more violations not shown (raise budget_tokens; they are grouped by entry)`);
+  if (result.not_evaluated.length > 0) {
+    const listed = result.not_evaluated.slice(0, 4).join('; ');
+    const more = result.not_evaluated.length > 4 ? ` and ${result.not_evaluated.length - 4} more` : '';
+    lines.push(`Not evaluated (parent entry missing or spans lost): ${listed}${more}.`);
+  }
+  for (const note of result.semconv_notes.slice(0, 3)) lines.push(`Note: ${note}.`);
   if (result.unexpected_span_count > 0) {
     const groups = result.unexpected_spans.slice(0, 5).map((group) => `${group.service}: ${group.name} ×${group.count}`);
     lines.push(`Spans no entry expects (${result.unexpected_span_count}${result.unexpected_spans.length > 5 ? ', first groups' : ''}): ${groups.join(', ')}`);
