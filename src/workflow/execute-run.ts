@@ -1,17 +1,21 @@
 /**
  * execute_and_capture's engine (DESIGN.md §5): start the services a run needs, run the trigger
- * command with the SDK pointed at the embedded receiver, stop the services with SIGTERM so their
- * SDKs flush, wait until the run's traces are complete, and judge them against the spec.
+ * command with the SDK pointed at the embedded receiver, wait until the run's spans have settled
+ * while the services still run, stop the services with the signal each one flushes on, take what
+ * their shutdown flushed, and judge the traces against the spec.
  */
 import type { Trace } from '../model/span.js';
 import { OtelMcpError } from '../model/errors.js';
 import type { TraceSpec } from '../spec/index.js';
 import { compareTraceToSpec } from '../spec/index.js';
 import { checkCommand, resolveWorkingDir, type ExecutionPolicy } from './command-policy.js';
-import { ProcessGroup, type ProcessExit } from './process-group.js';
+import type { StopSignal } from './flush-signal.js';
+import { describeExit, type ProcessExit } from './process-exit.js';
+import { ProcessGroup } from './process-group.js';
 import { waitUntilReady, type ReadyCheck } from './readiness.js';
 import { RunCapture, type RunSpanSource } from './run-capture.js';
-import { runEnvironment, type ReceiverEndpoint } from './run-environment.js';
+import { rootOwnerGone, rootlessNote, rootlessTraces } from './run-roots.js';
+import { runEnvironment, serviceNameUnset, type ReceiverEndpoint } from './run-environment.js';
 import { judgeRun, type RunVerdict } from './run-verdict.js';
 
 export interface ServiceRequest {
@@ -40,6 +44,8 @@ export interface RunRequest {
   timeoutMs?: number;
   settleMs?: number;
   captureTimeoutMs?: number;
+  /** Run the command this many times in a row (services started once) and judge every trace. */
+  repeat?: number;
 }
 
 export interface RunTimings {
@@ -93,13 +99,24 @@ export interface ServiceOutcome extends ProcessOutcome {
   readyAfterMs?: number;
   /** Exited on its own while the run was going on (a crash, usually). */
   exitedEarly: boolean;
+  /** The signals that asked it to stop (SIGINT for CPython, SIGTERM otherwise); absent when it exited first. */
+  stopSignals?: StopSignal[];
+  /** TCP ports its processes listened on before the stop (for calls into it that left no span). */
+  ports: number[];
+  /** OTEL_SERVICE_NAME was unset, so the run set it to this service's name. */
+  serviceNameDefaulted: boolean;
 }
 
 export interface RunReport {
   runId: string;
   workingDir: string;
   startedAtMs: number;
-  command: ProcessOutcome & { timedOut: boolean; leftoverProcessesStopped: boolean };
+  command: ProcessOutcome & {
+    timedOut: boolean;
+    leftoverProcessesStopped: boolean;
+    /** With `repeat` > 1: how every repetition ended (the outcome above is the first that failed, else the last). */
+    repetitions?: { code: number | null; signal: string | null; timedOut: boolean }[];
+  };
   services: ServiceOutcome[];
   capture: { complete: boolean; waitedMs: number; settleMs: number; runSpanCount: number; notes: string[]; traces: Trace[] };
   /** From the command's exit to the verdict: what the speed target is about. */
@@ -139,13 +156,21 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     const runId = deps.newRunId();
     const startedAtMs = clock();
     const capture = new RunCapture(runId, deps.spans, clock);
-    const started: { name: string; process: ProcessGroup; readyAfterMs?: number }[] = [];
-    const envFor = (extra?: Record<string, string>): Record<string, string> =>
-      runEnvironment({ base: deps.baseEnv, extra: { ...request.env, ...extra }, endpoint, runId, ...(deps.exportHeaders ? { exportHeaders: deps.exportHeaders } : {}) });
+    const started: StartedService[] = [];
+    const envFor = (extra?: Record<string, string>, service?: string): Record<string, string> =>
+      runEnvironment({
+        base: deps.baseEnv,
+        extra: { ...request.env, ...extra },
+        endpoint,
+        runId,
+        ...(deps.exportHeaders ? { exportHeaders: deps.exportHeaders } : {}),
+        ...(service !== undefined ? { service } : {}),
+      });
     const startService = async (service: ServiceRequest, index: number): Promise<void> => {
       progress(`starting ${service.name}`);
-      const process = await ProcessGroup.start(service.command, { cwd: serviceDirs[index] as string, env: envFor(service.env) });
-      const entry: { name: string; process: ProcessGroup; readyAfterMs?: number } = { name: service.name, process };
+      const serviceNameDefaulted = serviceNameUnset({ ...deps.baseEnv, ...request.env, ...service.env });
+      const process = await ProcessGroup.start(service.command, { cwd: serviceDirs[index] as string, env: envFor(service.env, service.name) });
+      const entry: StartedService = { name: service.name, process, serviceNameDefaulted, ...(service.ready ? { ready: service.ready } : {}) };
       started.push(entry);
       if (service.ready) {
         await waitUntilReady({ name: service.name, process }, service.ready, timings.readyTimeoutMs, hooks.signal);
@@ -173,69 +198,123 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
       throw error;
     }
 
-    progress(`running ${request.command}`);
-    let command: ProcessGroup;
-    try {
-      command = await ProcessGroup.start(request.command, { cwd: workingDir, env: envFor() });
-    } catch (error) {
-      await abandon();
-      throw error;
+    // The command, `repeat` times in a row while the services stay up. The report keeps the first
+    // repetition that failed (its output says why), else the last.
+    const repeat = request.repeat ?? 1;
+    const exits: { code: number | null; signal: string | null; timedOut: boolean }[] = [];
+    let shown: { group: ProcessGroup; run: CommandRun; exitAtMs: number; leftover: boolean } | undefined;
+    for (let attempt = 1; attempt <= repeat; attempt += 1) {
+      progress(repeat > 1 ? `running ${request.command} (${attempt} of ${repeat})` : `running ${request.command}`);
+      let group: ProcessGroup;
+      try {
+        group = await ProcessGroup.start(request.command, { cwd: workingDir, env: envFor() });
+      } catch (error) {
+        await abandon();
+        throw error;
+      }
+      const run = await awaitCommand(group, timings, hooks.signal);
+      const exitAtMs = clock();
+      progress(run.timedOut ? `command timed out after ${timings.timeoutMs} ms: stopped its process group` : `command exited with ${describeExit(run.exit)}`);
+      // What the command left running in its group (a backgrounded server) is stopped too.
+      // 100 ms for the output pipes to close after the shell: still open means a child lives on.
+      let leftover = false;
+      if (!run.timedOut && !(await group.closedWithin(100))) {
+        leftover = true;
+        await group.stop(timings.stopGraceMs);
+      }
+      // A command that never ran has no spans to wait for: say so now, not after the capture timeout.
+      if (shellCouldNotStart(run.exit, group)) {
+        await abandon();
+        throw cannotStart(request.command, run.exit.code as number, group);
+      }
+      exits.push({ code: run.exit.code, signal: run.exit.signal, timedOut: run.timedOut });
+      const failed = run.timedOut || run.exit.code !== 0;
+      const shownFailed = shown !== undefined && (shown.run.timedOut || shown.run.exit.code !== 0);
+      if (!shownFailed) shown = { group, run, exitAtMs, leftover };
+      if (hooks.signal?.aborted) break;
+      if (failed && run.timedOut) break;
     }
-    const commandRun = await awaitCommand(command, timings, hooks.signal);
+    const { group: command, run: commandRun, leftover: leftoverProcessesStopped, exitAtMs: shownExitAtMs } = shown as NonNullable<typeof shown>;
     const commandExitAtMs = clock();
-    progress(commandRun.timedOut ? `command timed out after ${timings.timeoutMs} ms: stopped its process group` : `command exited with ${describeExit(commandRun.exit)}`);
-    // What the command left running in its group (a backgrounded server) is stopped too.
-    let leftoverProcessesStopped = false;
-    // 100 ms for the output pipes to close after the shell: still open means a child lives on.
-    if (!commandRun.timedOut && !(await command.closedWithin(100))) {
-      leftoverProcessesStopped = true;
-      await command.stop(timings.stopGraceMs);
-    }
-    // A command that never ran has no spans to wait for: say so now, not after the capture timeout.
-    if (shellCouldNotStart(commandRun.exit, command)) {
-      await abandon();
-      throw cannotStart(request.command, commandRun.exit.code as number, command);
-    }
 
-    if (started.length > 0) progress(`stopping ${started.map((service) => service.name).join(', ')} (SIGTERM, so their SDKs flush)`);
-    // All at once: each SDK flushes its own spans, so the wait is the slowest flush, not their sum.
-    const serviceOutcomes: ServiceOutcome[] = await Promise.all(
-      started.map(async (service): Promise<ServiceOutcome> => {
-        const exitedEarly = service.process.exitStatus !== undefined;
-        const stop = exitedEarly ? { exit: service.process.exitStatus as ProcessExit, killed: false } : await service.process.stop(timings.stopGraceMs);
-        return {
-          name: service.name,
-          ...(service.readyAfterMs !== undefined ? { readyAfterMs: service.readyAfterMs } : {}),
-          exitedEarly,
-          ...outcomeOf(service.process, stop.exit, !exitedEarly, stop.killed, clock()),
-        };
-      }),
-    );
-    const processesDoneAtMs = clock();
-
-    const startedNames = new Set(services.map((service) => service.name));
-    const outcome = await capture.settle({
-      processesDoneAtMs,
-      settleMs: timings.settleMs,
-      timeoutMs: timings.captureTimeoutMs,
-      lateServiceWaitMs: timings.lateServiceWaitMs,
-      ...(request.spec ? { pendingServices: (traces: Trace[]) => pendingServices(traces, request.spec?.spec as TraceSpec, startedNames) } : {}),
-      onProgress: (state) => progress(`waiting for spans: ${state.spanCount} spans of this run in ${state.traceCount} traces`),
+    // First wait with the services still up: every SDK exports on its own short schedule
+    // (OTEL_BSP_SCHEDULE_DELAY), so nothing depends on how a service takes a signal. A missing
+    // root is waited for only while the process that could send it lives.
+    const deadlineMs = commandExitAtMs + timings.captureTimeoutMs;
+    const onProgress = (state: { spanCount: number; traceCount: number }): void =>
+      progress(`waiting for spans: ${state.spanCount} spans of this run in ${state.traceCount} traces`);
+    const crashed = (): string[] => started.filter((service) => service.process.exitStatus !== undefined).map((service) => service.name);
+    const live = await capture.settle({
+      sinceMs: commandExitAtMs,
+      quietMs: timings.settleMs,
+      deadlineMs,
+      waitingFor: (traces) => {
+        const awaited = rootlessTraces(traces).filter((trace) => !rootOwnerGone(trace, crashed()));
+        return awaited.length > 0 ? `the root span of ${awaited.length} trace${awaited.length === 1 ? '' : 's'}` : undefined;
+      },
+      onProgress,
       ...(hooks.signal ? { signal: hooks.signal } : {}),
     });
-    const verdict = judgeRun(outcome.traces, request.spec?.spec);
+
+    const running = started.filter((service) => service.process.exitStatus === undefined);
+    if (running.length > 0) progress(`stopping ${running.map((service) => service.name).join(', ')} (each with the signal it flushes on)`);
+    // All at once: each SDK flushes its own spans, so the wait is the slowest flush, not their sum.
+    const serviceOutcomes: ServiceOutcome[] = await Promise.all(started.map((service) => stopService(service, timings.stopGraceMs, clock)));
+    const processesDoneAtMs = clock();
+
+    // Then what the stops flushed: an exporter has its answer (so the spans are stored) before
+    // its process exits, so a short quiet period is enough. Services the spec expects that the
+    // run did not start may still be on their way: they get late_service_wait_ms.
+    const startedNames = new Set(services.map((service) => service.name));
+    const lateDeadlineMs = processesDoneAtMs + timings.lateServiceWaitMs;
+    const quietMs = started.length > 0 ? Math.min(POST_STOP_QUIET_MS, timings.settleMs) : 0;
+    const final = await capture.settle({
+      sinceMs: processesDoneAtMs,
+      quietMs,
+      deadlineMs: Math.max(deadlineMs, processesDoneAtMs + quietMs),
+      ...(request.spec
+        ? {
+            waitingFor: (traces: Trace[], nowMs: number) => {
+              if (nowMs >= lateDeadlineMs) return undefined;
+              const pending = pendingServices(traces, request.spec?.spec as TraceSpec, startedNames);
+              return pending.length > 0 ? `spans of ${pending.join(', ')}` : undefined;
+            },
+          }
+        : {}),
+      onProgress,
+      ...(hooks.signal ? { signal: hooks.signal } : {}),
+    });
+    capture.close();
+
+    const traces = final.traces;
+    const notes: string[] = [];
+    const rootless = rootlessTraces(traces);
+    for (const trace of rootless.slice(0, 5)) notes.push(rootlessNote(trace, serviceOutcomes));
+    if (live.timedOutWaitingFor !== undefined) notes.push(`timed out after ${timings.captureTimeoutMs} ms waiting for ${live.timedOutWaitingFor}`);
+    else if (live.timedOutBusy) notes.push(`spans were still arriving ${timings.captureTimeoutMs} ms after the command ended (capture_timeout_ms): the verdict is on what had arrived`);
+    if (request.spec && !final.aborted) {
+      const pending = pendingServices(traces, request.spec.spec, startedNames);
+      if (pending.length > 0) {
+        notes.push(`waited ${timings.settleMs + timings.lateServiceWaitMs} ms after the run for spans of ${pending.join(', ')} (expected by the spec, not started by this run): none arrived`);
+      }
+    }
+    if (live.aborted || final.aborted) notes.push('the run was cancelled: the traces are what had arrived by then');
+    const complete = rootless.length === 0 && !live.aborted && !final.aborted && !live.timedOutBusy;
+
+    const verdict = judgeRun(traces, request.spec?.spec, { services: serviceOutcomes });
     const finishedAtMs = clock();
     return {
       runId,
       workingDir,
       startedAtMs,
       command: {
-        ...outcomeOf(command, commandRun.exit, commandRun.timedOut, commandRun.forceKilled, commandExitAtMs),
+        ...outcomeOf(command, commandRun.exit, commandRun.timedOut, commandRun.forceKilled, shownExitAtMs),
         timedOut: commandRun.timedOut,
         leftoverProcessesStopped,
+        ...(repeat > 1 ? { repetitions: exits } : {}),
       },
       services: serviceOutcomes,
-      capture: { complete: outcome.complete, waitedMs: outcome.waitedMs, settleMs: timings.settleMs, runSpanCount: outcome.runSpanCount, notes: outcome.notes, traces: outcome.traces },
+      capture: { complete, waitedMs: finishedAtMs - commandExitAtMs, settleMs: timings.settleMs, runSpanCount: capture.spanCount, notes, traces },
       exitToVerdictMs: finishedAtMs - commandExitAtMs,
       finishedAtMs,
       verdict,
@@ -244,7 +323,60 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
   };
 }
 
-async function awaitCommand(command: ProcessGroup, timings: RunTimings, signal?: AbortSignal): Promise<{ exit: ProcessExit; timedOut: boolean; forceKilled: boolean }> {
+/** After the stop, spans a service flushed are stored before it exits; 50 ms covers the last write. */
+const POST_STOP_QUIET_MS = 50;
+
+interface StartedService {
+  name: string;
+  process: ProcessGroup;
+  ready?: ReadyCheck;
+  readyAfterMs?: number;
+  serviceNameDefaulted: boolean;
+}
+
+async function stopService(service: StartedService, graceMs: number, clock: () => number): Promise<ServiceOutcome> {
+  const exitedEarly = service.process.exitStatus !== undefined;
+  // Read before the stop: a stopped process listens nowhere.
+  const ports = exitedEarly ? readyPort(service.ready) : mergePorts(service.process.listeningPorts(), readyPort(service.ready));
+  const stop = exitedEarly ? undefined : await service.process.stop(graceMs);
+  const exit = stop?.exit ?? (service.process.exitStatus as ProcessExit);
+  return {
+    name: service.name,
+    ...(service.readyAfterMs !== undefined ? { readyAfterMs: service.readyAfterMs } : {}),
+    exitedEarly,
+    ...(stop ? { stopSignals: stop.signals } : {}),
+    ports,
+    serviceNameDefaulted: service.serviceNameDefaulted,
+    ...outcomeOf(service.process, exit, !exitedEarly, stop?.killed ?? false, clock()),
+  };
+}
+
+/** The port a ready check names, when it names one on this machine. */
+function readyPort(ready: ReadyCheck | undefined): number[] {
+  if (!ready) return [];
+  if ('port' in ready) return [ready.port];
+  if ('http' in ready) {
+    try {
+      const url = new URL(ready.http);
+      return [Number(url.port || (url.protocol === 'https:' ? 443 : 80))];
+    } catch {
+      return [];
+    }
+  }
+  return [];
+}
+
+function mergePorts(a: readonly number[], b: readonly number[]): number[] {
+  return [...new Set([...a, ...b])].sort((x, y) => x - y);
+}
+
+interface CommandRun {
+  exit: ProcessExit;
+  timedOut: boolean;
+  forceKilled: boolean;
+}
+
+async function awaitCommand(command: ProcessGroup, timings: RunTimings, signal?: AbortSignal): Promise<CommandRun> {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const stopped = new Promise<'timeout'>((resolve) => {
@@ -272,9 +404,6 @@ function outcomeOf(process: ProcessGroup, exit: ProcessExit, stoppedByTool: bool
   };
 }
 
-export function describeExit(exit: ProcessExit): string {
-  return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-}
 
 /** Services the spec misses in every captured trace, that no captured span came from and that this run did not start. */
 function pendingServices(traces: Trace[], spec: TraceSpec, started: ReadonlySet<string>): string[] {

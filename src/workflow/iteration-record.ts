@@ -38,6 +38,15 @@ export interface IterationRecord {
   checks?: { passed: number; total: number };
   primaryTraceId?: string;
   violationKeys: string[];
+  /** Entry paths not checked in this run (parent entry missing, spans lost); absent in records before it was kept. */
+  notEvaluated?: string[];
+  /** Entry paths looked for and not found (only their presence was checked); absent in older records. */
+  notFound?: string[];
+  /** With several exercising traces (a repeated command): how many passed, and the entries that broke in only some. */
+  passRate?: { passed: number; total: number };
+  flaky?: { key: string; failing: number; of: number }[];
+  /** With `repeat`: how many times the command ran, and how many of those failed. */
+  repetitions?: { count: number; failed: number };
   violations: RecordedViolation[];
   violationsOmitted: number;
   /** Per matched spec entry of the primary trace: the longest matched span, in ms. */
@@ -55,6 +64,7 @@ export interface IterationRecord {
 const VIOLATIONS_KEPT = 30;
 const TRACES_KEPT = 20;
 const KEY_SPANS_KEPT = 20;
+const FLAKY_KEPT = 20;
 
 export function iterationRecordOf(report: RunReport, command: string): IterationRecord {
   const { verdict } = report;
@@ -87,13 +97,19 @@ export function iterationRecordOf(report: RunReport, command: string): Iteration
     ...(verdict.score !== undefined ? { score: verdict.score } : {}),
     ...(primary ? { checks: primary.checks, primaryTraceId: primary.trace_id } : {}),
     violationKeys: verdict.violationKeys,
+    notEvaluated: verdict.notEvaluated,
+    notFound: verdict.notFound,
+    ...(verdict.passRate && verdict.passRate.total > 1 ? { passRate: verdict.passRate, flaky: verdict.flaky.slice(0, FLAKY_KEPT) } : {}),
+    ...(report.command.repetitions
+      ? { repetitions: { count: report.command.repetitions.length, failed: report.command.repetitions.filter((exit) => exit.timedOut || exit.code !== 0).length } }
+      : {}),
     violations: violations.slice(0, VIOLATIONS_KEPT),
     violationsOmitted: Math.max(0, violations.length - VIOLATIONS_KEPT) + (primary?.truncated?.violations ?? 0),
     keySpans,
     traces: traces.slice(0, TRACES_KEPT),
     tracesOmitted: Math.max(0, traces.length - TRACES_KEPT),
     captureComplete: report.capture.complete,
-    captureNotes: report.capture.notes,
+    captureNotes: [...report.capture.notes, ...verdict.lostNotes],
     crashedServices: report.services.filter((service) => service.exitedEarly).map((service) => service.name),
     exitToVerdictMs: report.exitToVerdictMs,
   };

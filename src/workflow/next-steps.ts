@@ -5,6 +5,7 @@
  */
 import type { IterationRecord, RecordedViolation } from './iteration-record.js';
 import { violationKey } from './run-verdict.js';
+import { changesBetween, checkedRun } from './session-progress.js';
 
 export interface NextStep {
   /** 1 is the most valuable. */
@@ -16,6 +17,8 @@ export interface NextStep {
 
 /** Violation kinds by what the agent should do about them, in the order it should do it. */
 const CATEGORY_OF: Record<string, NextStep['category']> = {
+  // Spans that never arrived: until they do, the spec cannot judge that service's code.
+  telemetry_lost: 'capture',
   missing: 'missing',
   count_too_low: 'missing',
   expected_error_missing: 'missing',
@@ -37,7 +40,7 @@ const CATEGORY_OF: Record<string, NextStep['category']> = {
   span_count: 'performance',
   depth: 'performance',
 };
-const ORDER: NextStep['category'][] = ['regression', 'missing', 'structure', 'error', 'tags', 'performance'];
+const ORDER: NextStep['category'][] = ['capture', 'regression', 'missing', 'structure', 'error', 'tags', 'performance'];
 
 export function suggestNextSteps(latest: IterationRecord, previous: IterationRecord | undefined, limit = 5): NextStep[] {
   const steps: Omit<NextStep, 'priority'>[] = [];
@@ -58,11 +61,13 @@ export function suggestNextSteps(latest: IterationRecord, previous: IterationRec
   }
   for (const note of latest.captureNotes.slice(0, 2)) steps.push({ category: 'capture', action: 'check why the capture was incomplete', why: note });
 
-  const before = new Set(previous?.violationKeys ?? []);
-  const introduced = previous && (previous.verdict === 'pass' || previous.verdict === 'fail');
+  const judgedBefore = previous && (previous.verdict === 'pass' || previous.verdict === 'fail');
+  const introduced = new Set(judgedBefore ? changesBetween(checkedRun(previous), checkedRun(latest)).introduced : []);
   const byCategory = new Map<NextStep['category'], RecordedViolation[]>();
   for (const violation of latest.violations) {
-    const category = introduced && !before.has(violationKey(violation)) ? 'regression' : (CATEGORY_OF[violation.kind] ?? 'structure');
+    // New here but not checked last time (its parent entry was missing) is no regression.
+    const regressed = introduced.has(violationKey(violation)) && violation.kind !== 'telemetry_lost';
+    const category = regressed ? 'regression' : (CATEGORY_OF[violation.kind] ?? 'structure');
     const list = byCategory.get(category) ?? [];
     list.push(violation);
     byCategory.set(category, list);

@@ -4,14 +4,20 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { OtelMcpError } from '../model/errors.js';
+import { flushSignal, SHELLS, type StopSignal } from './flush-signal.js';
 import { OutputTail } from './output-tail.js';
+import type { ProcessExit } from './process-exit.js';
+import { groupMembers, listeningPorts } from './process-table.js';
 
 /** 256 KiB per stream: far more than any tail shown (a few KiB), enough for a log-line readiness check. */
 const TAIL_BYTES = 256 * 1024;
 
-export interface ProcessExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
+export interface StopOutcome {
+  exit: ProcessExit;
+  /** SIGKILL was needed after the grace period. */
+  killed: boolean;
+  /** The first signals sent (SIGINT to CPython processes, SIGTERM to the others). */
+  signals: StopSignal[];
 }
 
 export interface StartProcessOptions {
@@ -86,21 +92,45 @@ export class ProcessGroup {
   }
 
   /**
-   * SIGTERM to the whole group (so SDKs flush), SIGKILL to what is left after `graceMs`.
-   * Done when every process that shares the group's output pipes has exited (the shell dies at
-   * once on SIGTERM while its children still flush; polling the group would also see zombies).
+   * Stops the group so that every SDK in it can flush: each process gets the signal it handles
+   * (flushSignal: SIGINT for CPython, SIGTERM otherwise), SIGTERM goes to the whole group halfway
+   * through the grace period if a process that got SIGINT lives on, and SIGKILL to what is left
+   * after `graceMs`. Done when every process that shares the group's output pipes has exited (the
+   * shell dies at once while its children still flush; polling the group would also see zombies).
    */
-  async stop(graceMs: number): Promise<{ exit: ProcessExit; killed: boolean }> {
-    this.signalGroup('SIGTERM');
+  async stop(graceMs: number): Promise<StopOutcome> {
+    const members = groupMembers(this.pid);
+    const sent = new Map<number, StopSignal>();
+    for (const member of members) {
+      const signal = flushSignal(member);
+      sent.set(member.pid, signal);
+      signalProcess(member.pid, signal);
+    }
+    // No /proc (or nothing found in it): the group as a whole.
+    if (sent.size === 0) this.signalGroup('SIGTERM');
+    const interrupted = [...sent.values()].includes('SIGINT');
     let killed = false;
-    if (!(await this.closedWithin(graceMs))) {
+    if (interrupted && !(await this.closedWithin(Math.floor(graceMs / 2)))) {
+      this.signalGroup('SIGTERM');
+      if (!(await this.closedWithin(graceMs - Math.floor(graceMs / 2)))) killed = true;
+    } else if (!interrupted && !(await this.closedWithin(graceMs))) {
       killed = true;
+    }
+    if (killed) {
       this.signalGroup('SIGKILL');
       // SIGKILL cannot be ignored; the bound only guards against a process that detached its pipes.
       await this.closedWithin(1000);
     }
     if (this.groupAlive()) this.signalGroup('SIGKILL');
-    return { exit: await this.exited, killed };
+    // What the service's own processes got: the wrapping shell's SIGTERM says nothing about its flush.
+    const services = members.filter((member) => !SHELLS.has(member.name)).map((member) => sent.get(member.pid) as StopSignal);
+    const signals = [...new Set(services.length > 0 ? services : sent.values())];
+    return { exit: await this.exited, killed, signals: signals.length > 0 ? signals : ['SIGTERM'] };
+  }
+
+  /** The TCP ports the group's processes listen on now (empty where /proc cannot tell). */
+  listeningPorts(): number[] {
+    return listeningPorts(groupMembers(this.pid).map((member) => member.pid));
   }
 
   /** Resolves true once the output pipes have closed (every process holding them exited), false after `ms`. */
@@ -126,6 +156,14 @@ export class ProcessGroup {
   private onOutput(tail: OutputTail, chunk: Buffer): void {
     tail.push(chunk);
     for (const listener of this.outputListeners) listener();
+  }
+}
+
+function signalProcess(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Exited meanwhile.
   }
 }
 

@@ -1,10 +1,8 @@
 /**
- * Collects the traces of one run as the receiver stores them, and decides when they are complete
- * (DESIGN.md §5): every trace that holds a span tagged with the run id is the run's — with the
- * spans other services added under the propagated context — and the run is complete when no
- * span of it has arrived for the settle period, every trace has its root, and every service the
- * spec still misses has had its chance to report. A hard timeout bounds the wait and says what
- * was still missing.
+ * Collects the traces of one run as the receiver stores them (DESIGN.md §5): every trace that
+ * holds a span tagged with the run id is the run's, with the spans other services added under the
+ * propagated context. `settle` waits until they are quiet and whatever the caller still waits for
+ * has come; execute-run decides what that is (roots, services the spec expects).
  */
 import type { Trace } from '../model/span.js';
 import type { SpansWritten } from '../store/span-writer.js';
@@ -15,18 +13,18 @@ export interface RunSpanSource {
   getTrace(traceId: string): Trace | undefined;
 }
 
-export interface CaptureWait {
-  /** When the last process of the run finished (the command, and the services it stopped). */
-  processesDoneAtMs: number;
-  settleMs: number;
-  /** The longest wait after `processesDoneAtMs`. */
-  timeoutMs: number;
-  /**
-   * Services the spec still expects in `traces` that sent no span and that the run did not start
-   * (so may still be flushing); waited for at most `lateServiceWaitMs` beyond the settle period.
-   */
-  pendingServices?: (traces: Trace[]) => string[];
-  lateServiceWaitMs: number;
+/**
+ * One wait of a capture: until no span of the run has arrived for `quietMs` (counted from
+ * `sinceMs` at the earliest), and then for as long as `waitingFor` still names something, within
+ * `deadlineMs`. A run waits twice: with its services still up (so they export on their own
+ * schedule), then after stopping them (their shutdown flush is stored before they exit).
+ */
+export interface SettleWait {
+  sinceMs: number;
+  quietMs: number;
+  deadlineMs: number;
+  /** What the capture still waits for once quiet (one phrase), or undefined when it is done. */
+  waitingFor?: (traces: Trace[], nowMs: number) => string | undefined;
   onProgress?: (state: CaptureState) => void;
   signal?: AbortSignal;
 }
@@ -37,15 +35,13 @@ export interface CaptureState {
   waitedMs: number;
 }
 
-export interface CaptureOutcome {
+export interface SettleOutcome {
   traces: Trace[];
-  complete: boolean;
-  /** From the end of the processes to the decision. */
-  waitedMs: number;
-  /** Run-tagged spans stored during the run. */
-  runSpanCount: number;
-  /** Why the capture is incomplete (or what it waited for in vain), one sentence each. */
-  notes: string[];
+  aborted: boolean;
+  /** The deadline passed while `waitingFor` still named this. */
+  timedOutWaitingFor?: string;
+  /** The deadline passed before the spans were even quiet. */
+  timedOutBusy: boolean;
 }
 
 /** 25 ms between checks: a settled run is noticed within 25 ms of its settle period. */
@@ -69,6 +65,7 @@ export class RunCapture {
     return this.traceIds.size;
   }
 
+  /** Run-tagged spans stored so far. */
   get spanCount(): number {
     return this.runSpans;
   }
@@ -77,10 +74,8 @@ export class RunCapture {
     this.unsubscribe();
   }
 
-  async settle(wait: CaptureWait): Promise<CaptureOutcome> {
+  async settle(wait: SettleWait): Promise<SettleOutcome> {
     const waitStart = this.clock();
-    const deadline = wait.processesDoneAtMs + wait.timeoutMs;
-    const lateDeadline = wait.processesDoneAtMs + wait.settleMs + wait.lateServiceWaitMs;
     let lastReport = 0;
     for (;;) {
       const now = this.clock();
@@ -89,23 +84,18 @@ export class RunCapture {
         wait.onProgress({ traceCount: this.traceIds.size, spanCount: this.runSpans, waitedMs: now - waitStart });
       }
       const aborted = wait.signal?.aborted === true;
-      const quiet = now - Math.max(this.lastArrivalMs, wait.processesDoneAtMs) >= wait.settleMs;
-      if (quiet || aborted || now >= deadline) {
+      const quiet = now - Math.max(this.lastArrivalMs, wait.sinceMs) >= wait.quietMs;
+      const late = now >= wait.deadlineMs;
+      if (quiet || aborted || late) {
         const traces = this.readTraces();
-        const notes: string[] = [];
-        const rootless = traces.filter((trace) => !trace.spans.some((span) => span.parentSpanId === undefined));
-        for (const trace of rootless.slice(0, 5)) notes.push(rootlessNote(trace));
-        const pending = rootless.length === 0 ? (wait.pendingServices?.(traces) ?? []) : [];
-        const waitingForLate = pending.length > 0 && now < lateDeadline;
-        const done = (rootless.length === 0 && !waitingForLate) || aborted || now >= deadline;
-        if (done) {
-          if (pending.length > 0) {
-            notes.push(`waited ${wait.settleMs + wait.lateServiceWaitMs} ms after the run for spans of ${pending.join(', ')} (expected by the spec, not started by this run): none arrived`);
-          }
-          if (aborted) notes.push('the run was cancelled: the traces are what had arrived by then');
-          else if (rootless.length > 0) notes.push(`timed out after ${wait.timeoutMs} ms waiting for the root span of ${rootless.length} trace(s)`);
-          this.close();
-          return { traces, complete: rootless.length === 0 && !aborted, waitedMs: this.clock() - waitStart, runSpanCount: this.runSpans, notes };
+        const waitingFor = aborted ? undefined : wait.waitingFor?.(traces, now);
+        if (waitingFor === undefined || late) {
+          return {
+            traces,
+            aborted,
+            ...(late && waitingFor !== undefined ? { timedOutWaitingFor: waitingFor } : {}),
+            timedOutBusy: late && !quiet,
+          };
         }
       }
       await delay(POLL_MS);
@@ -130,10 +120,4 @@ export class RunCapture {
     }
     return traces;
   }
-}
-
-function rootlessNote(trace: Trace): string {
-  const ids = new Set(trace.spans.map((span) => span.spanId));
-  const top = trace.spans.find((span) => span.parentSpanId !== undefined && !ids.has(span.parentSpanId));
-  return `trace ${trace.traceId} has no root span (${trace.spans.length} spans arrived${top ? `; ${top.serviceName}: ${top.name} waits for its parent ${top.parentSpanId}` : ''}): the process that owns it may have crashed before its SDK flushed, or its parent lives outside the run`;
 }

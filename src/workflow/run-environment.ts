@@ -20,6 +20,12 @@ export interface RunEnvironmentInput {
   runId: string;
   /** Headers the receiver requires on exports (backends.otlp.headers). */
   exportHeaders?: Record<string, string>;
+  /**
+   * The name of the service this environment starts (services[].name); absent for the command.
+   * It tags the process's spans (otel_mcp.process), so the run knows which of its processes sent
+   * what, and names the service when nothing else does.
+   */
+  service?: string;
 }
 
 /**
@@ -29,6 +35,9 @@ export interface RunEnvironmentInput {
 export const RUN_BATCH_DELAY_MS = 100;
 
 export const RUN_ID_ENV = 'OTEL_MCP_RUN_ID';
+
+/** The resource attribute that names which started service a span came from (absent: the command). */
+export const RUN_PROCESS_ATTRIBUTE = 'otel_mcp.process';
 
 export function runEnvironment(input: RunEnvironmentInput): Record<string, string> {
   const env: Record<string, string> = {};
@@ -48,19 +57,33 @@ export function runEnvironment(input: RunEnvironmentInput): Record<string, strin
     env.OTEL_EXPORTER_OTLP_HEADERS = headers.join(',');
     env.OTEL_EXPORTER_OTLP_TRACES_HEADERS = env.OTEL_EXPORTER_OTLP_HEADERS;
   }
-  env.OTEL_RESOURCE_ATTRIBUTES = withRunId(env.OTEL_RESOURCE_ATTRIBUTES, input.runId);
+  if (input.service !== undefined && serviceNameUnset(env)) env.OTEL_SERVICE_NAME = input.service;
+  env.OTEL_RESOURCE_ATTRIBUTES = withRunId(env.OTEL_RESOURCE_ATTRIBUTES, input.runId, input.service);
   env[RUN_ID_ENV] = input.runId;
   return env;
 }
 
 /**
- * Adds the run id to a W3C-baggage-style `key=value,key=value` list, keeping every attribute the
- * user set (only an earlier run id, which is ours, is replaced).
+ * Neither OTEL_SERVICE_NAME nor a service.name in OTEL_RESOURCE_ATTRIBUTES: every SDK would call
+ * the service `unknown_service:<runtime>`, and a spec naming it could never match.
  */
-export function withRunId(attributes: string | undefined, runId: string): string {
+export function serviceNameUnset(env: Readonly<Record<string, string | undefined>>): boolean {
+  if ((env.OTEL_SERVICE_NAME ?? '').trim() !== '') return false;
+  return !(env.OTEL_RESOURCE_ATTRIBUTES ?? '').split(',').some((item) => item.split('=')[0]?.trim() === 'service.name');
+}
+
+/**
+ * Adds the run id (and the started service's name) to a W3C-baggage-style `key=value,key=value`
+ * list, keeping every attribute the user set (only earlier values of ours are replaced). The
+ * service name is percent-encoded, as the list's values must be.
+ */
+export function withRunId(attributes: string | undefined, runId: string, service?: string): string {
+  const ours = new Set([RUN_ID_ATTRIBUTE, RUN_PROCESS_ATTRIBUTE]);
   const kept = (attributes ?? '')
     .split(',')
     .map((item) => item.trim())
-    .filter((item) => item !== '' && item.split('=')[0]?.trim() !== RUN_ID_ATTRIBUTE);
-  return [...kept, `${RUN_ID_ATTRIBUTE}=${runId}`].join(',');
+    .filter((item) => item !== '' && !ours.has(item.split('=')[0]?.trim() ?? ''));
+  const added = [`${RUN_ID_ATTRIBUTE}=${runId}`];
+  if (service !== undefined) added.push(`${RUN_PROCESS_ATTRIBUTE}=${encodeURIComponent(service)}`);
+  return [...kept, ...added].join(',');
 }

@@ -3,11 +3,14 @@
  * run. A run may produce traces the spec is not about (a health check, a start-up query); a trace
  * "exercises" the spec when at least one of its entries matched a span. The run passes when some
  * trace exercises the spec and every trace that does passes; the worst of them is the one shown.
- * Pure.
+ * Entries whose spans were lost on the way (a started service crashed, was stopped before it
+ * flushed, or never exports) are not blamed on the code: one `telemetry_lost` violation per
+ * service says so instead. Pure.
  */
 import type { Trace } from '../model/span.js';
-import { compareTraceToSpec, type ComparisonResult, type TraceSpec } from '../spec/index.js';
+import { compareTraceToSpec, suggestImprovements, type ComparisonResult, type TraceSpec, type Violation } from '../spec/index.js';
 import type { IterationVerdict } from '../store/session-repository.js';
+import { findLostTelemetry, silentServiceNotes, spansOf, type LostTelemetry, type StartedServiceFacts } from './lost-telemetry.js';
 
 export interface CapturedTrace {
   traceId: string;
@@ -21,6 +24,10 @@ export interface CapturedTrace {
   /** Only when the run had a spec. */
   comparison?: ComparisonResult;
   exercised: boolean;
+  /** Spans of the run's services that never arrived in this trace. */
+  lost: LostTelemetry[];
+  /** Messages of the losses no violation carries (the spec expects nothing of those spans). */
+  unreportedLosses: string[];
 }
 
 export interface RunVerdict {
@@ -32,27 +39,85 @@ export interface RunVerdict {
   score?: number;
   /** `kind path` of every violation in an exercising trace: what "fixed" and "introduced" compare. */
   violationKeys: string[];
+  /**
+   * Entry paths not checked in some judged trace (under a parent entry that found nothing, or in a
+   * service whose spans were lost): neither "fixed" nor "introduced" counts them.
+   */
+  notEvaluated: string[];
+  /** Entry paths looked for and not found in some judged trace: only their presence was checked there. */
+  notFound: string[];
+  /** Lost spans the spec says nothing about (so no violation carries them), one sentence each. */
+  lostNotes: string[];
+  /** Of the traces that exercise the spec, how many pass. */
+  passRate?: { passed: number; total: number };
+  /** Violations (kind path) that broke in some exercising traces and not in others: flaky entries. */
+  flaky: { key: string; failing: number; of: number }[];
 }
 
-export function judgeRun(traces: readonly Trace[], spec: TraceSpec | undefined): RunVerdict {
-  const captured = traces.map((trace) => describeTrace(trace, spec));
-  if (captured.length === 0) return { verdict: 'no_traces', traces: captured, violationKeys: [] };
-  if (!spec) return { verdict: 'no_spec', traces: captured, violationKeys: [] };
+/** What the run knows of its processes, to tell lost spans from spans the code never made. */
+export interface RunProcesses {
+  services: readonly StartedServiceFacts[];
+}
+
+export function judgeRun(traces: readonly Trace[], spec: TraceSpec | undefined, processes: RunProcesses = { services: [] }): RunVerdict {
+  const runSpanCounts = new Map<string, number>();
+  for (const service of processes.services) runSpanCounts.set(service.name, traces.reduce((sum, trace) => sum + spansOf(trace, service.name).length, 0));
+  const captured = traces.map((trace) => describeTrace(trace, spec, processes.services, runSpanCounts));
+  const specServices = new Set(captured.flatMap((trace) => (trace.comparison?.entries ?? []).map((entry) => entry.service_name)).filter((name): name is string => name !== undefined));
+  const lossOf = new Set(captured.flatMap((trace) => trace.lost.map((loss) => loss.service)));
+  const lostNotes = [...new Set(captured.flatMap((trace) => trace.unreportedLosses)), ...silentServiceNotes(processes.services, specServices, runSpanCounts, lossOf)];
+  if (captured.length === 0) return { verdict: 'no_traces', traces: captured, violationKeys: [], notEvaluated: [], notFound: [], lostNotes, flaky: [] };
+  if (!spec) return { verdict: 'no_spec', traces: captured, violationKeys: [], notEvaluated: [], notFound: [], lostNotes, flaky: [] };
   const exercising = captured.filter((trace) => trace.exercised);
   // No trace touched the spec: judge the largest, whose missing entries say what to add.
   const judged = exercising.length > 0 ? exercising : [largest(captured)];
   const primary = judged.map((trace) => trace.comparison as ComparisonResult).sort((a, b) => a.score - b.score || b.span_count - a.span_count)[0] as ComparisonResult;
   const keys = new Set<string>();
-  for (const trace of judged) for (const violation of trace.comparison?.violations ?? []) keys.add(violationKey(violation));
+  const notEvaluated = new Set<string>();
+  const notFound = new Set<string>();
+  for (const trace of judged) {
+    for (const violation of trace.comparison?.violations ?? []) keys.add(violationKey(violation));
+    for (const path of trace.comparison?.not_evaluated ?? []) notEvaluated.add(path);
+    for (const missing of trace.comparison?.missing_spans ?? []) if (missing.found === 0) notFound.add(missing.path);
+  }
   const passed = exercising.length > 0 && exercising.every((trace) => trace.comparison?.matches_specification);
-  return { verdict: passed ? 'pass' : 'fail', traces: captured, primary, score: primary.score, violationKeys: [...keys].sort() };
+  return {
+    verdict: passed ? 'pass' : 'fail',
+    traces: captured,
+    primary,
+    score: primary.score,
+    violationKeys: [...keys].sort(),
+    notEvaluated: [...notEvaluated].sort(),
+    notFound: [...notFound].sort(),
+    lostNotes,
+    ...(exercising.length > 0 ? { passRate: { passed: exercising.filter((trace) => trace.comparison?.matches_specification).length, total: exercising.length } } : {}),
+    flaky: flakyViolations(exercising),
+  };
+}
+
+/** Violations present in some of the traces and absent from others (only among two or more traces). */
+function flakyViolations(traces: readonly CapturedTrace[]): RunVerdict['flaky'] {
+  if (traces.length < 2) return [];
+  const counts = new Map<string, number>();
+  for (const trace of traces) {
+    for (const key of new Set((trace.comparison?.violations ?? []).map(violationKey))) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts]
+    .filter(([, failing]) => failing < traces.length)
+    .map(([key, failing]) => ({ key, failing, of: traces.length }))
+    .sort((a, b) => b.failing - a.failing || a.key.localeCompare(b.key));
 }
 
 export function violationKey(violation: { kind: string; path: string }): string {
   return `${violation.kind} ${violation.path}`;
 }
 
-function describeTrace(trace: Trace, spec: TraceSpec | undefined): CapturedTrace {
+function describeTrace(
+  trace: Trace,
+  spec: TraceSpec | undefined,
+  started: readonly StartedServiceFacts[],
+  runSpanCounts: ReadonlyMap<string, number>,
+): CapturedTrace {
   const first = trace.spans[0];
   const root = trace.spans.find((span) => span.parentSpanId === undefined);
   const top = root ?? first;
@@ -66,7 +131,12 @@ function describeTrace(trace: Trace, spec: TraceSpec | undefined): CapturedTrace
     if (span.status.code === 'error') errorCount += 1;
     services.add(span.serviceName);
   }
-  const comparison = spec ? compareTraceToSpec(trace, spec) : undefined;
+  const compared = spec ? compareTraceToSpec(trace, spec) : undefined;
+  const specServices = new Set((compared?.entries ?? []).map((entry) => entry.service_name).filter((name): name is string => name !== undefined));
+  const lost = started.length > 0 ? findLostTelemetry(trace, started, specServices, runSpanCounts) : [];
+  const comparison = compared && lost.length > 0 ? withLosses(compared, lost) : compared;
+  const reported = new Set((comparison?.violations ?? []).filter((violation) => violation.kind === 'telemetry_lost').map((violation) => violation.message));
+  const unreportedLosses = lost.filter((loss) => ![...reported].some((message) => message.startsWith(loss.message))).map((loss) => loss.message);
   return {
     traceId: trace.traceId,
     root: top ? `${top.serviceName}: ${top.name}` : '(empty)',
@@ -77,7 +147,61 @@ function describeTrace(trace: Trace, spec: TraceSpec | undefined): CapturedTrace
     services: [...services].sort(),
     ...(comparison ? { comparison } : {}),
     exercised: comparison ? comparison.entries.some((entry) => entry.found > 0) : false,
+    lost,
+    unreportedLosses,
   };
+}
+
+/**
+ * The comparison with every violation of an entry that found nothing in a service whose spans were
+ * lost replaced by one `telemetry_lost` violation for that service; those entries count as not
+ * evaluated. A loss that replaced nothing stays a note (the spec says nothing of those spans).
+ */
+function withLosses(result: ComparisonResult, lost: readonly LostTelemetry[]): ComparisonResult {
+  const byService = new Map(lost.map((loss) => [loss.service, loss]));
+  const entryByPath = new Map(result.entries.map((entry) => [entry.path, entry]));
+  const replaced = new Map<string, string[]>();
+  const kept: Violation[] = [];
+  for (const violation of result.violations) {
+    const entry = entryByPath.get(violation.path);
+    const loss = entry?.service_name !== undefined && entry.found === 0 ? byService.get(entry.service_name) : undefined;
+    if (!loss) {
+      kept.push(violation);
+      continue;
+    }
+    const paths = replaced.get(loss.service) ?? [];
+    if (!paths.includes(violation.path)) paths.push(violation.path);
+    replaced.set(loss.service, paths);
+  }
+  if (replaced.size === 0) return result;
+  // Entries beneath a lost one were looked for only under a stand-in (the nearest span, in another
+  // service): what they found there says nothing either.
+  const lostRoots = [...replaced.values()].flat();
+  const beneath = (path: string): boolean => lostRoots.some((root) => path.startsWith(`${root} > `));
+  const remaining = kept.filter((violation) => !beneath(violation.path));
+  const added: Violation[] = [];
+  for (const [service, paths] of replaced) {
+    const loss = byService.get(service) as LostTelemetry;
+    added.push({
+      kind: 'telemetry_lost',
+      path: paths[0] as string,
+      message: `${loss.message}; not checked: ${paths.join(', ')}`,
+      ...(loss.calledBy ? { under: { span_id: loss.calledBy.span_id, name: loss.calledBy.name, service: loss.calledBy.service } } : {}),
+      fix: loss.fix,
+    });
+  }
+  const violations = [...added, ...remaining];
+  const lostPaths = new Set([...lostRoots, ...result.entries.map((entry) => entry.path).filter(beneath)]);
+  const adjusted: ComparisonResult = {
+    ...result,
+    matches_specification: violations.length === 0,
+    violations,
+    missing_spans: result.missing_spans.map((missing) => (lostPaths.has(missing.path) ? { ...missing, reason: 'telemetry_lost' } : missing)),
+    not_evaluated: [...new Set([...result.not_evaluated, ...lostPaths])],
+    entries: result.entries.map((entry) => (lostPaths.has(entry.path) ? { ...entry, evaluated: false, satisfied: false } : entry)),
+  };
+  adjusted.suggestions = suggestImprovements(adjusted, { max: 8 }).map((improvement) => improvement.action);
+  return adjusted;
 }
 
 function largest(traces: readonly CapturedTrace[]): CapturedTrace {

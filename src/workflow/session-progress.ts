@@ -4,6 +4,7 @@
  * Pure: computed from the stored iteration records.
  */
 import type { DevSession, Iteration } from './dev-sessions.js';
+import type { IterationRecord } from './iteration-record.js';
 
 export interface IterationProgress {
   number: number;
@@ -13,10 +14,14 @@ export interface IterationProgress {
   score?: number;
   checks?: { passed: number; total: number };
   violationCount: number;
-  /** `kind path` of the violations gone since the previous iteration. */
+  /** `kind path` of the violations gone since the previous iteration (their entry checked in both). */
   fixed: string[];
-  /** `kind path` of the violations new since the previous iteration: regressions. */
+  /** `kind path` of the violations new since the previous iteration (their entry checked in both): regressions. */
   introduced: string[];
+  /** Entry paths this iteration could not check (parent entry missing, spans lost): neither fixed nor introduced. */
+  notEvaluated: string[];
+  /** An entry missing in both runs, explained differently (`tag_mismatch → missing path`): neither fixed nor introduced. */
+  changed: string[];
   exitCode: number | null;
   timedOut: boolean;
   traceCount: number;
@@ -37,11 +42,12 @@ export interface SessionProgress {
 
 export function sessionProgress(session: DevSession, iterations: readonly Iteration[]): SessionProgress {
   const rows: IterationProgress[] = [];
-  let previousKeys: Set<string> | undefined;
+  let previous: CheckedRun | undefined;
   for (const iteration of iterations) {
     const { record } = iteration;
-    const keys = new Set(record.violationKeys);
+    const checked = checkedRun(record);
     const judged = record.verdict === 'pass' || record.verdict === 'fail';
+    const change = previous && judged ? changesBetween(previous, checked) : { fixed: [], introduced: [], changed: [] };
     rows.push({
       number: iteration.number,
       runId: iteration.runId,
@@ -50,14 +56,16 @@ export function sessionProgress(session: DevSession, iterations: readonly Iterat
       ...(record.score !== undefined ? { score: record.score } : {}),
       ...(record.checks ? { checks: record.checks } : {}),
       violationCount: record.violationKeys.length,
-      fixed: previousKeys && judged ? [...previousKeys].filter((key) => !keys.has(key)) : [],
-      introduced: previousKeys && judged ? [...keys].filter((key) => !previousKeys?.has(key)) : [],
+      fixed: change.fixed,
+      introduced: change.introduced,
+      notEvaluated: [...checked.notEvaluated],
+      changed: change.changed,
       exitCode: record.exitCode,
       timedOut: record.timedOut,
       traceCount: record.traces.length + record.tracesOmitted,
       keySpans: record.keySpans,
     });
-    if (judged) previousKeys = keys;
+    if (judged) previous = checked;
   }
   const green = iterations.find((iteration) => iteration.record.verdict === 'pass');
   return {
@@ -68,6 +76,44 @@ export function sessionProgress(session: DevSession, iterations: readonly Iterat
     ...(green ? { firstGreen: { iteration: green.number, afterMs: green.finishedAtMs - session.createdAtMs } } : {}),
     status: statusOf(rows),
     durationChanges: durationChanges(rows),
+  };
+}
+
+/** What one judged run checked: its violations, and the entries it could not check in full. */
+export interface CheckedRun {
+  keys: ReadonlySet<string>;
+  /** Never looked for (parent entry missing, spans lost). */
+  notEvaluated: ReadonlySet<string>;
+  /** Looked for and not found: only their presence was checked. */
+  notFound: ReadonlySet<string>;
+}
+
+export function checkedRun(record: IterationRecord): CheckedRun {
+  return { keys: new Set(record.violationKeys), notEvaluated: new Set(record.notEvaluated ?? []), notFound: new Set(record.notFound ?? []) };
+}
+
+/**
+ * Violations gone and new between two judged runs, counting a violation only when its entry was
+ * found in the other run too: a child entry under a parent that went missing was not "fixed", and
+ * it is not "introduced" when the parent comes back and it is checked again; a span that went
+ * missing took its tag and duration checks with it. An entry missing in both runs, explained
+ * differently, is `changed`.
+ */
+export function changesBetween(before: CheckedRun, after: CheckedRun): { fixed: string[]; introduced: string[]; changed: string[] } {
+  const pathOf = (key: string): string => key.slice(key.indexOf(' ') + 1);
+  const checkedIn = (run: CheckedRun, key: string): boolean => !run.notEvaluated.has(pathOf(key)) && !run.notFound.has(pathOf(key));
+  const changed: string[] = [];
+  for (const key of after.keys) {
+    if (before.keys.has(key)) continue;
+    const path = pathOf(key);
+    if (!before.notFound.has(path) || !after.notFound.has(path)) continue;
+    const was = [...before.keys].find((old) => pathOf(old) === path);
+    if (was !== undefined) changed.push(`${was.slice(0, was.indexOf(' '))} → ${key}`);
+  }
+  return {
+    fixed: [...before.keys].filter((key) => !after.keys.has(key) && checkedIn(after, key)),
+    introduced: [...after.keys].filter((key) => !before.keys.has(key) && checkedIn(before, key)),
+    changed,
   };
 }
 

@@ -263,7 +263,7 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(result.structured.capture).toMatchObject({ complete: false, trace_count: 1, span_count: 2 });
     const notes = result.structured.capture.notes as string[];
     expect(notes).toContainEqual(expect.stringMatching(/has no root span \(2 spans arrived; shop: orphan-root waits for its parent [0-9a-f]{16}\)/));
-    expect(notes).toContain('timed out after 1000 ms waiting for the root span of 1 trace(s)');
+    expect(notes).toContain('timed out after 1000 ms waiting for the root span of 1 trace');
     expect(result.text).toContain('INCOMPLETE');
   });
 

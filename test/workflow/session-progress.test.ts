@@ -3,6 +3,8 @@ import type { DevSession, Iteration } from '../../src/workflow/dev-sessions.js';
 import type { IterationRecord, RecordedViolation } from '../../src/workflow/iteration-record.js';
 import { suggestNextSteps } from '../../src/workflow/next-steps.js';
 import { sessionProgress } from '../../src/workflow/session-progress.js';
+import { judgeRun } from '../../src/workflow/run-verdict.js';
+import { buildTrace, type SpanSketch } from '../support/trace-builder.js';
 
 const session: DevSession = { id: 'ses_1', projectName: 'shop', specName: 'checkout', settings: {}, createdAtMs: 1_000, iterationCount: 0 };
 
@@ -115,5 +117,75 @@ describe('next steps after a run', () => {
   it('gives one step per distinct fix, at most the limit', () => {
     const same = [violation('missing', 'a', 'add a'), violation('count_too_low', 'a', 'add a'), violation('missing', 'b'), violation('missing', 'c')];
     expect(suggestNextSteps(record('fail', same), undefined, 2).map((step) => step.action)).toEqual(['add a', 'fix b']);
+  });
+});
+
+describe('fixed and introduced count only checks evaluated in both iterations', () => {
+  // The sequence: the parent span goes missing (its children cannot be checked), then comes back.
+  const spec = {
+    name: 'loans',
+    expected_spans: [
+      {
+        operation_name: 'POST /loans',
+        service_name: 'loans',
+        children: [
+          {
+            operation_name: 'loan.create',
+            service_name: 'loans',
+            required_tags: { 'loan.days': 14 },
+            children: [
+              { operation_name: 'SELECT', service_name: 'loans', count: 1 },
+              { operation_name: 'INSERT', service_name: 'loans' },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const runOf = (trace: SpanSketch): IterationRecord => {
+    const verdict = judgeRun([buildTrace(trace)], spec);
+    return record(verdict.verdict, (verdict.primary?.violations ?? []).map((item) => violation(item.kind, item.path)), {
+      violationKeys: verdict.violationKeys,
+      notEvaluated: verdict.notEvaluated,
+      notFound: verdict.notFound,
+    });
+  };
+  const queries = (selects: number): SpanSketch[] => [
+    ...Array.from({ length: selects }, (_, i): SpanSketch => ({ name: 'SELECT', kind: 'client', startMs: 1 + i })),
+    { name: 'INSERT', kind: 'client', startMs: 9 },
+  ];
+  const withParent = (days: number, selects: number): SpanSketch => ({
+    name: 'POST /loans',
+    service: 'loans',
+    kind: 'server',
+    children: [{ name: 'loan.create', attributes: { 'loan.days': days }, children: queries(selects) }],
+  });
+  // loan.create replaced by a span nothing like it: its tag and its children go unchecked.
+  const parentMissing: SpanSketch = { name: 'POST /loans', service: 'loans', kind: 'server', children: [{ name: 'process_request', attributes: { 'loan.days': 14 }, children: queries(3) }] };
+
+  it('does not call the checks under a parent that went missing "fixed", nor "introduced" when it comes back', () => {
+    const progress = sessionProgress(session, iterations(runOf(withParent(7, 3)), runOf(parentMissing), runOf(withParent(7, 3)), runOf(withParent(14, 1))));
+    const [first, second, third, fourth] = progress.iterations;
+    expect(first?.fixed).toEqual([]);
+    expect(second?.notEvaluated).toEqual(['POST /loans > loan.create > INSERT', 'POST /loans > loan.create > SELECT']);
+    // The tag and the extra SELECTs were not checked in iteration 2: not fixed there. loan.create
+    // was missing before too (its tag kept it from matching): a new explanation, not a new problem.
+    expect(second?.fixed).toEqual([]);
+    expect(second?.introduced).toEqual([]);
+    expect(second?.changed).toEqual(['tag_mismatch → missing POST /loans > loan.create']);
+    // Back in iteration 3 as in iteration 1: its old problems are not new.
+    expect(third?.fixed).toEqual([]);
+    expect(third?.introduced).toEqual([]);
+    expect(third?.changed).toEqual(['missing → tag_mismatch POST /loans > loan.create']);
+    expect(fourth?.fixed.sort()).toEqual(['count_too_high POST /loans > loan.create > SELECT', 'tag_mismatch POST /loans > loan.create']);
+    expect(fourth?.verdict).toBe('pass');
+  });
+
+  it('does not suggest a check that could not run last time as a regression', () => {
+    const before = runOf(parentMissing);
+    const after = runOf(withParent(7, 1));
+    const steps = suggestNextSteps(after, before);
+    expect(steps.some((step) => step.category === 'regression')).toBe(false);
+    expect(steps[0]?.why).toMatch(/tag_mismatch/);
   });
 });

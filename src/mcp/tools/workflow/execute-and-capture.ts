@@ -16,7 +16,7 @@ export const executeAndCaptureTool = defineTool({
   synonyms: ['run_and_capture'],
   title: 'Run code and judge its traces',
   description:
-    "Runs a shell command (a test, a script, a curl against a service) with the OpenTelemetry SDK environment pointed at otel-mcp's receiver and a run id on every span (resource attribute otel_mcp.run_id), optionally starting long-running services first (each waited for until ready) and stopping them with SIGTERM afterwards so they flush. Waits until the run's traces are complete (no new span for the settle period, roots present), then returns the exit code, output tails, the captured traces, and the comparison with the spec: the session's, or expected_spec (a stored spec name or an inline spec). With session_id the run is recorded as the next iteration. A timeout kills the whole process group. For a trace produced elsewhere use compare_trace_to_spec; to see progress across runs, get_session_metrics.",
+    "Runs a shell command (a test, a script, a curl against a service) with the OpenTelemetry SDK environment pointed at otel-mcp's receiver and a run id on every span (resource attribute otel_mcp.run_id), optionally starting long-running services first (each waited for until ready; OTEL_SERVICE_NAME defaults to the service's name). Waits until the run's spans settle, then stops the services with the signal each flushes on (SIGINT for Python, SIGTERM otherwise) and takes what they flush; spans a started service made but never delivered (a crash, a missing SDK) are reported as lost telemetry, not as missing code. Then returns the exit code, output tails, the captured traces, and the comparison with the spec: the session's, or expected_spec (a stored spec name or an inline spec). With session_id the run is recorded as the next iteration. A timeout kills the whole process group. For a trace produced elsewhere use compare_trace_to_spec; to see progress across runs, get_session_metrics.",
   toolset: 'workflow',
   input: z.object({
     command: z.string().min(1).optional().describe("Shell command to run (default: the session's command)"),
@@ -30,6 +30,13 @@ export const executeAndCaptureTool = defineTool({
     timeout_ms: z.number().int().min(100).max(3_600_000).optional().describe('Kill the command (and its process group) after this; default from config (120 s)'),
     settle_ms: z.number().int().min(0).max(60_000).optional().describe('No new span for this long = settled (default 300)'),
     capture_timeout_ms: z.number().int().min(100).max(600_000).optional().describe('The longest wait for spans after the run (default 10 s)'),
+    repeat: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Run the command this many times in a row (services start once) and judge every trace: pass rate and flaky entries (default 1)'),
     budget_tokens: budgetInput,
   }),
   output: runOutputSchema,
@@ -64,6 +71,7 @@ export const executeAndCaptureTool = defineTool({
         ...(input.timeout_ms !== undefined ? { timeoutMs: input.timeout_ms } : {}),
         ...(input.settle_ms !== undefined ? { settleMs: input.settle_ms } : {}),
         ...(input.capture_timeout_ms !== undefined ? { captureTimeoutMs: input.capture_timeout_ms } : {}),
+        ...(input.repeat !== undefined ? { repeat: input.repeat } : {}),
       },
       { ...(progress ? { onProgress: progress } : {}), ...(signal ? { signal } : {}) },
     );
@@ -84,7 +92,7 @@ export const executeAndCaptureTool = defineTool({
       record: iteration.record,
       sessionId: session.id,
       iteration: iteration.number,
-      ...(previous && row ? { changes: { sinceIteration: previous.number, fixed: row.fixed, introduced: row.introduced } } : {}),
+      ...(previous && row ? { changes: { sinceIteration: previous.number, fixed: row.fixed, introduced: row.introduced, notEvaluated: row.notEvaluated, changed: row.changed } } : {}),
       nextSteps: suggestNextSteps(iteration.record, previous?.record),
     };
     return renderRun(context, budget);

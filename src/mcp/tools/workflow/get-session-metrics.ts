@@ -15,6 +15,7 @@ const iterationSchema = z.object({
   violations: z.number(),
   fixed: z.array(z.string()).describe('Violations (kind path) gone since the previous judged iteration'),
   introduced: z.array(z.string()).describe('Violations new since the previous judged iteration'),
+  not_evaluated: z.number().describe('Spec entries this iteration could not check (parent entry missing, spans lost); fixed and introduced leave them out'),
   exit_code: z.number().nullable(),
   timed_out: z.boolean(),
   traces: z.number(),
@@ -54,6 +55,7 @@ export const getSessionMetricsTool = defineTool({
       violations: row.violationCount,
       fixed: row.fixed,
       introduced: row.introduced,
+      not_evaluated: row.notEvaluated.length,
       exit_code: row.exitCode,
       timed_out: row.timedOut,
       traces: row.traceCount,
@@ -76,7 +78,8 @@ export const getSessionMetricsTool = defineTool({
     for (const row of progress.iterations.slice(-10)) {
       const score = row.score !== undefined ? ` score ${row.score}` : '';
       const delta = row.fixed.length || row.introduced.length ? `, fixed ${row.fixed.length}, introduced ${row.introduced.length}` : '';
-      lines.push(`  #${row.number} ${row.verdict.toUpperCase()}${score}, ${row.violationCount} violations${delta}${row.timedOut ? ', timed out' : row.exitCode !== 0 ? `, exit ${row.exitCode}` : ''}`);
+      const unchecked = row.notEvaluated.length > 0 ? `, ${row.notEvaluated.length} not evaluated` : '';
+      lines.push(`  #${row.number} ${row.verdict.toUpperCase()}${score}, ${row.violationCount} violations${delta}${unchecked}${row.timedOut ? ', timed out' : row.exitCode !== 0 ? `, exit ${row.exitCode}` : ''}`);
       for (const key of row.introduced.slice(0, 3)) lines.push(`      regressed: ${key}`);
     }
     if (rows.length > 10) lines.push(`  (${rows.length - 10} earlier iterations in the structured answer)`);

@@ -4,7 +4,8 @@
  */
 import * as z from 'zod';
 import type { RunReport } from '../../../workflow/execute-run.js';
-import { describeExit } from '../../../workflow/execute-run.js';
+import { crashExcerpt, describeCrash } from '../../../workflow/crash-excerpt.js';
+import { describeExit } from '../../../workflow/process-exit.js';
 import type { IterationRecord } from '../../../workflow/iteration-record.js';
 import type { NextStep } from '../../../workflow/next-steps.js';
 import { fitList, jsonSize, type OutputBudget } from '../../output-budget.js';
@@ -35,6 +36,7 @@ export const runOutputSchema = z.object({
     timed_out: z.boolean(),
     duration_ms: z.number(),
     leftover_processes_stopped: z.boolean().describe('The command left processes in its group; they were stopped'),
+    crash: z.array(z.string()).optional().describe('When it failed with an uncaught error: the error line and the first frames of its stderr'),
     stdout: tailSchema,
     stderr: tailSchema,
   }),
@@ -46,6 +48,9 @@ export const runOutputSchema = z.object({
       exit_code: z.number().nullable(),
       signal: z.string().nullable(),
       force_killed: z.boolean().describe('Needed SIGKILL after the grace period'),
+      stop_signals: z.array(z.string()).optional().describe('How it was asked to stop once the spans had settled: SIGINT for CPython (its atexit hooks flush the SDK), SIGTERM otherwise'),
+      service_name_defaulted: z.boolean().describe('OTEL_SERVICE_NAME was unset, so the run set it to this name'),
+      crash: z.array(z.string()).optional().describe('When it exited early: the error line and the first frames of its stderr'),
       stderr: tailSchema.optional().describe('Shown when it exited early or failed'),
     }),
   ),
@@ -63,11 +68,27 @@ export const runOutputSchema = z.object({
     z.object({ trace_id: z.string(), root: z.string(), span_count: z.number(), error_count: z.number(), duration_ms: z.number(), services: z.array(z.string()), verdict: z.string() }),
   ),
   traces_omitted: z.number(),
+  repeat: z
+    .object({
+      runs: z.number(),
+      failed_runs: z.number().describe('Runs of the command that exited non-zero or timed out'),
+      traces_passed: z.number(),
+      traces_judged: z.number().describe('Traces that exercise the spec'),
+      flaky: z.array(z.object({ violation: z.string(), failing: z.number(), of: z.number() })).describe('Violations (kind path) in some traces and not in others'),
+    })
+    .optional()
+    .describe('With repeat > 1 (or several traces exercising the spec): the set judged as a whole'),
   comparison: comparisonOutputSchema.optional().describe('The worst trace that exercises the spec, compared in full'),
   changes: z
-    .object({ since_iteration: z.number(), fixed: z.array(z.string()), introduced: z.array(z.string()) })
+    .object({
+      since_iteration: z.number(),
+      fixed: z.array(z.string()),
+      introduced: z.array(z.string()),
+      not_evaluated: z.array(z.string()).describe('Entry paths this run could not check (parent entry missing, spans lost): counted neither way'),
+      changed: z.array(z.string()).describe('An entry missing in both runs with another explanation (`tag_mismatch → missing path`)'),
+    })
     .optional()
-    .describe('Violations (kind path) gone and new since the previous judged iteration'),
+    .describe('Violations (kind path) gone and new since the previous judged iteration, among checks evaluated in both'),
   next_steps: z.array(nextStepSchema),
 });
 
@@ -79,7 +100,7 @@ export interface RunContext {
   command: string;
   sessionId?: string;
   iteration?: number;
-  changes?: { sinceIteration: number; fixed: string[]; introduced: string[] };
+  changes?: { sinceIteration: number; fixed: string[]; introduced: string[]; notEvaluated: string[]; changed: string[] };
   nextSteps: NextStep[];
   sync: { files?: SpecFilesOutput; lines: string[] };
 }
@@ -98,6 +119,7 @@ export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput
     ? renderComparison(report.verdict.primary, report.spec?.version ?? 0, { ...budget, chars: budget.chars * 0.5 }, context.sync)
     : undefined;
   const traceList = fitList(record.traces, budget.chars * 0.08, jsonSize);
+  const commandCrash = failed && crashExcerpt(report.command.stderr.text) ? describeCrash(report.command.stderr.text) : undefined;
   const spanCount = report.capture.traces.reduce((sum, trace) => sum + trace.spans.length, 0);
   const structured: RunOutput = {
     run_id: report.runId,
@@ -113,6 +135,7 @@ export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput
       timed_out: report.command.timedOut,
       duration_ms: report.command.durationMs,
       leftover_processes_stopped: report.command.leftoverProcessesStopped,
+      ...(commandCrash ? { crash: commandCrash } : {}),
       stdout: tail(report.command.stdout),
       stderr: tail(report.command.stderr),
     },
@@ -123,6 +146,9 @@ export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput
       exit_code: service.exitCode,
       signal: service.signal,
       force_killed: service.forceKilled,
+      ...(service.stopSignals ? { stop_signals: service.stopSignals } : {}),
+      service_name_defaulted: service.serviceNameDefaulted,
+      ...(service.exitedEarly ? { crash: describeCrash(service.stderr.text) } : {}),
       ...(service.exitedEarly || service.forceKilled ? { stderr: tail(service.stderr) } : {}),
     })),
     capture: {
@@ -145,8 +171,21 @@ export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput
       verdict: trace.verdict,
     })),
     traces_omitted: traceList.omitted + record.tracesOmitted,
+    ...(record.passRate
+      ? {
+          repeat: {
+            runs: record.repetitions?.count ?? 1,
+            failed_runs: record.repetitions?.failed ?? (failed ? 1 : 0),
+            traces_passed: record.passRate.passed,
+            traces_judged: record.passRate.total,
+            flaky: (record.flaky ?? []).map((item) => ({ violation: item.key, failing: item.failing, of: item.of })),
+          },
+        }
+      : {}),
     ...(comparison ? { comparison: comparison.structured } : {}),
-    ...(context.changes ? { changes: { since_iteration: context.changes.sinceIteration, fixed: context.changes.fixed, introduced: context.changes.introduced } } : {}),
+    ...(context.changes
+      ? { changes: { since_iteration: context.changes.sinceIteration, fixed: context.changes.fixed, introduced: context.changes.introduced, not_evaluated: context.changes.notEvaluated, changed: context.changes.changed } }
+      : {}),
     next_steps: context.nextSteps,
   };
 
@@ -158,10 +197,16 @@ export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput
   );
   if (report.command.leftoverProcessesStopped) lines.push('It left processes running in its group; they were stopped.');
   for (const service of report.services) {
-    if (service.exitedEarly) lines.push(`Service ${service.name} exited during the run (${describeExit({ code: service.exitCode, signal: service.signal })}); stderr ends: ${lastLines(service.stderr.text, 3)}`);
-    else if (service.forceKilled) lines.push(`Service ${service.name} ignored SIGTERM and was killed: its last spans may be lost.`);
+    if (service.exitedEarly) {
+      lines.push(`Service ${service.name} exited during the run (${describeExit({ code: service.exitCode, signal: service.signal })}):\n${indent(describeCrash(service.stderr.text).join('\n'))}`);
+    } else if (service.forceKilled) {
+      lines.push(`Service ${service.name} ignored ${service.stopSignals?.join(' and ') ?? 'SIGTERM'} and was killed: its last spans may be lost.`);
+    }
   }
-  if (failed && report.command.stderr.text) lines.push(`stderr ends:\n${indent(lastLines(report.command.stderr.text, 8))}`);
+  const named = report.services.filter((service) => service.serviceNameDefaulted).map((service) => service.name);
+  if (named.length > 0) lines.push(`OTEL_SERVICE_NAME was unset for ${named.join(', ')}: each ran with its services[] name.`);
+  if (commandCrash) lines.push(`The command failed with:\n${indent(commandCrash.join('\n'))}`);
+  else if (failed && report.command.stderr.text) lines.push(`stderr ends:\n${indent(lastLines(report.command.stderr.text, 8))}`);
   lines.push(
     `Captured ${report.capture.traces.length} trace${report.capture.traces.length === 1 ? '' : 's'} (${spanCount} spans) ${seconds(report.exitToVerdictMs)} after the command ended${report.capture.complete ? '' : ' — INCOMPLETE'}.`,
   );
@@ -170,9 +215,18 @@ export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput
     lines.push(`  ${trace.traceId}  ${trace.root}  ${trace.spanCount} spans, ${trace.errorCount} errors, ${trace.durationMs} ms, ${trace.services.length} services  [${trace.verdict}]`);
   }
   if (record.traces.length + record.tracesOmitted > 5) lines.push(`  … ${record.traces.length + record.tracesOmitted - 5} more traces (structured traces)`);
+  if (record.passRate) {
+    const runs = record.repetitions ? `${record.repetitions.count} runs of the command (${record.repetitions.failed} failed): ` : '';
+    lines.push(`${runs}${record.passRate.passed} of ${record.passRate.total} traces that exercise the spec pass.`);
+    for (const item of (record.flaky ?? []).slice(0, 5)) lines.push(`  flaky: ${item.key} fails in ${item.failing} of ${item.of}`);
+  }
   if (comparison) lines.push(...comparison.text.split('\n').filter((line) => !line.startsWith('Next:')));
-  if (context.changes && (context.changes.fixed.length > 0 || context.changes.introduced.length > 0)) {
-    lines.push(`Since iteration ${context.changes.sinceIteration}: fixed ${context.changes.fixed.length}${context.changes.fixed.length ? ` (${context.changes.fixed.slice(0, 4).join('; ')})` : ''}, introduced ${context.changes.introduced.length}${context.changes.introduced.length ? ` (${context.changes.introduced.slice(0, 4).join('; ')})` : ''}.`);
+  if (context.changes && (context.changes.fixed.length > 0 || context.changes.introduced.length > 0 || context.changes.notEvaluated.length > 0 || context.changes.changed.length > 0)) {
+    const { fixed, introduced, notEvaluated, changed } = context.changes;
+    const listed = (items: string[]): string => (items.length > 0 ? ` (${items.slice(0, 4).join('; ')}${items.length > 4 ? '; …' : ''})` : '');
+    const unchecked = notEvaluated.length > 0 ? `; not evaluated this time (parent entry missing or spans lost, counted neither way): ${notEvaluated.length}${listed(notEvaluated)}` : '';
+    const rephrased = changed.length > 0 ? `; still missing, now explained differently: ${changed.slice(0, 3).join('; ')}` : '';
+    lines.push(`Since iteration ${context.changes.sinceIteration}: fixed ${fixed.length}${listed(fixed)}, introduced ${introduced.length}${listed(introduced)}${unchecked}${rephrased}.`);
   }
   if (context.nextSteps.length > 0) {
     lines.push('Next steps:');

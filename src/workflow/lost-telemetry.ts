@@ -1,0 +1,168 @@
+/**
+ * Spans a run's service made that never reached the receiver, told apart from spans the code never
+ * made. The evidence: a client span that called a port the service listened on and has nothing
+ * beneath it, or a trace whose root is missing while a service had crashed. (A service the spec
+ * names that sent nothing is no evidence alone: nobody may have called it.) The cause comes from
+ * how the process ended (crashed, ended by a signal before its exporter flushed, or alive and
+ * silent), so the fix is about the telemetry or the crash, never "add a span" that the
+ * instrumentation already makes. Pure.
+ */
+import type { AttributeValue, Span, Trace } from '../model/span.js';
+import { describeCrash } from './crash-excerpt.js';
+import { describeExit } from './process-exit.js';
+import { RUN_PROCESS_ATTRIBUTE } from './run-environment.js';
+
+/** What the run knows of a service it started (ServiceOutcome has these fields). */
+export interface StartedServiceFacts {
+  name: string;
+  ports: readonly number[];
+  exitedEarly: boolean;
+  exitCode: number | null;
+  signal: string | null;
+  forceKilled: boolean;
+  stopSignals?: readonly string[];
+  stderr: { text: string };
+}
+
+export type LossCause = 'crashed' | 'never_exported' | 'stopped_before_flush';
+
+export interface LostTelemetry {
+  service: string;
+  traceId: string;
+  cause: LossCause;
+  /** One sentence: whose spans, why, and the evidence. */
+  message: string;
+  fix: string;
+  /** The client span that called the service and has nothing beneath it. */
+  calledBy?: { span_id: string; name: string; service: string; port: number };
+  /** The crash's error line and first frames, for a service that crashed. */
+  crash?: string[];
+}
+
+/** Spans of `service` in a trace: tagged with its name by the run, or (untagged) reporting that service.name. */
+export function spansOf(trace: Trace, service: string): Span[] {
+  return trace.spans.filter((span) => sentBy(span, service));
+}
+
+function sentBy(span: Span, service: string): boolean {
+  const tag = span.resource.attributes[RUN_PROCESS_ATTRIBUTE];
+  return tag !== undefined ? tag === service || safeDecode(String(tag)) === service : span.serviceName === service;
+}
+
+/**
+ * The losses in one trace. `specServices` are the service names the spec's entries expect (a
+ * service that never sends spans and that the spec does not name, a database say, is left alone);
+ * `runSpanCounts` is how many spans each started service sent over the whole run.
+ */
+export function findLostTelemetry(
+  trace: Trace,
+  services: readonly StartedServiceFacts[],
+  specServices: ReadonlySet<string>,
+  runSpanCounts: ReadonlyMap<string, number>,
+): LostTelemetry[] {
+  const lost: LostTelemetry[] = [];
+  const hasChildren = new Set(trace.spans.map((span) => span.parentSpanId).filter((id): id is string => id !== undefined));
+  const rootless = !trace.spans.some((span) => span.parentSpanId === undefined);
+  for (const service of services) {
+    const sentInRun = runSpanCounts.get(service.name) ?? 0;
+    const expected = specServices.has(service.name);
+    // A service that never sends spans (a database started for the run) leaves nothing under calls into it by design.
+    if (!expected && sentInRun === 0) continue;
+    const mine = spansOf(trace, service.name);
+    const call = trace.spans.find((span) => span.kind === 'client' && !hasChildren.has(span.spanId) && calledPort(span, service.ports) !== undefined);
+    const rootLost = rootless && service.exitedEarly && !mine.some((span) => span.parentSpanId === undefined);
+    // A service the spec names that sent nothing is no evidence by itself: nobody may have called it
+    // (the code's defect). Only a call into it, or its crash, says its spans were made and lost.
+    if (!call && !rootLost) continue;
+    const cause: LossCause = service.exitedEarly ? 'crashed' : sentInRun === 0 ? 'never_exported' : 'stopped_before_flush';
+    const port = call ? (calledPort(call, service.ports) as number) : undefined;
+    const evidence = call ? `; \`${call.name}\` (${call.serviceName}) called it on port ${port} and nothing of ${service.name} arrived beneath that call` : '';
+    const crash = service.exitedEarly ? describeCrash(service.stderr.text) : undefined;
+    lost.push({
+      service: service.name,
+      traceId: trace.traceId,
+      cause,
+      message: `${service.name}'s spans for this request never arrived: ${why(service, cause)}${evidence}`,
+      fix: fixFor(service, cause, crash),
+      ...(call && port !== undefined ? { calledBy: { span_id: call.spanId, name: call.name, service: call.serviceName, port } } : {}),
+      ...(crash ? { crash } : {}),
+    });
+  }
+  return lost;
+}
+
+function why(service: StartedServiceFacts, cause: LossCause): string {
+  const exit = describeExit({ code: service.exitCode, signal: service.signal });
+  switch (cause) {
+    case 'crashed':
+      return `it exited during the run (${exit}) before its SDK sent them`;
+    case 'never_exported':
+      return `it sent no span during the whole run, though it was up${service.signal ? ` (and ${service.signal} ended it when stopped, so a process that exports only at shutdown lost everything)` : ''}`;
+    default:
+      return service.forceKilled
+        ? 'it ignored the stop signal and was killed with SIGKILL before its exporter flushed them'
+        : `it was stopped (${service.stopSignals?.join(', ') ?? 'SIGTERM'}, it ended with ${exit}) before its exporter sent them`;
+  }
+}
+
+function fixFor(service: StartedServiceFacts, cause: LossCause, crash: string[] | undefined): string {
+  switch (cause) {
+    case 'crashed':
+      return `fix the crash in ${service.name}${crash && crash.length > 0 ? ` (${crash[0]})` : ''}; its spans will arrive once it survives the request. Do not add spans for it: its instrumentation makes them`;
+    case 'never_exported':
+      return `make ${service.name} export: start its OpenTelemetry SDK when the process starts, with the OTLP exporter configured from the environment (the run sets OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_SERVICE_NAME for it) and a batch processor that exports while it runs (OTEL_BSP_SCHEDULE_DELAY)`;
+    default:
+      return `make ${service.name} export before it stops: keep OTEL_BSP_SCHEDULE_DELAY short (the run sets 100 ms unless you set another) or flush the SDK (TracerProvider shutdown) when it receives ${service.stopSignals?.[0] ?? 'SIGTERM'}`;
+  }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]', '0.0.0.0']);
+
+/** The port a client span called, when it is one of `ports` on this machine. */
+function calledPort(span: Span, ports: readonly number[]): number | undefined {
+  if (ports.length === 0) return undefined;
+  const attributes = span.attributes;
+  const host = text(attributes['server.address']) ?? text(attributes['net.peer.name']);
+  let port = number(attributes['server.port']) ?? number(attributes['net.peer.port']);
+  const url = text(attributes['url.full']) ?? text(attributes['http.url']);
+  let urlHost: string | undefined;
+  if (url !== undefined) {
+    try {
+      const parsed = new URL(url);
+      urlHost = parsed.hostname;
+      port ??= Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
+    } catch {
+      // Not a URL: the other attributes decide.
+    }
+  }
+  const target = host ?? urlHost;
+  if (port === undefined || (target !== undefined && !LOOPBACK.has(target))) return undefined;
+  return ports.includes(port) ? port : undefined;
+}
+
+function text(value: AttributeValue | undefined): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function number(value: AttributeValue | undefined): number | undefined {
+  const parsed = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+  return Number.isInteger(parsed) && parsed > 0 ? parsed : undefined;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Started services the spec expects spans from that sent none all run, without evidence of a loss: a hint, not a verdict. */
+export function silentServiceNotes(services: readonly StartedServiceFacts[], specServices: ReadonlySet<string>, runSpanCounts: ReadonlyMap<string, number>, reported: ReadonlySet<string>): string[] {
+  return services
+    .filter((service) => specServices.has(service.name) && (runSpanCounts.get(service.name) ?? 0) === 0 && !reported.has(service.name))
+    .map(
+      (service) =>
+        `${service.name} sent no span during the whole run: if the code called it, its SDK is not exporting (not started, exporter off or pointed elsewhere); if nothing called it, the spec's entries in it are what is missing`,
+    );
+}
