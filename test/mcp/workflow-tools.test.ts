@@ -161,6 +161,44 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(result.structured.next_steps.some((step: { action: string }) => step.action.includes('worker'))).toBe(true);
   });
 
+  it('blames a crash, not the code’s spans, when a service the spec names died before its spans were sent', async () => {
+    const port = await freePort();
+    const result = await harness.call('execute_and_capture', {
+      command: emit(`client-call --call http://127.0.0.1:${port}/crash`),
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'client' },
+      services: [{ name: 'worker', command: `${NODE} http-service.cjs`, ready: { port }, env: { PORT: String(port) } }],
+      expected_spec: { name: 'crash_call', expected_spans: [{ operation_name: 'client-call', service_name: 'client', children: [{ operation_name: 'work.step', service_name: 'worker' }] }] },
+    });
+    expect(result.isError).toBe(false);
+    const violations = result.structured.comparison.violations as { kind: string; path: string; message: string; fix: string }[];
+    // First the loss, then its symptom in the caller: the call failed with ECONNRESET.
+    expect(violations.map((violation) => [violation.kind, violation.path])).toEqual([
+      ['telemetry_lost', 'client-call > work.step'],
+      ['unexpected_error', '(trace)'],
+    ]);
+    expect(violations[0]?.message).toMatch(/^worker's spans for this request never arrived: it exited during the run \(code 3\)/);
+    expect(violations[0]?.fix).toMatch(/^fix the crash in worker \(fatal: crashing in the middle of \/crash\)/);
+    expect(result.structured.services[0].crash).toEqual(['fatal: crashing in the middle of /crash']);
+    expect(result.text).toContain('[telemetry_lost]');
+    expect(result.text).not.toContain('add a span');
+  });
+
+  it('runs the command as many times as asked with the services up once, and judges every trace: pass rate and flaky entries', async () => {
+    const result = await harness.call('execute_and_capture', {
+      command: emit('checkout reserve'),
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'shop' },
+      repeat: 3,
+      expected_spec: { name: 'repeated_checkout', expected_spans: [{ operation_name: 'checkout', service_name: 'shop', children: [{ operation_name: 'reserve' }] }] },
+    });
+    expect(result.isError).toBe(false);
+    expect(result.structured.verdict).toBe('pass');
+    expect(result.structured.capture.trace_count).toBe(3);
+    expect(result.structured.repeat).toEqual({ runs: 3, failed_runs: 0, traces_passed: 3, traces_judged: 3, flaky: [] });
+    expect(result.text).toContain('3 runs of the command (0 failed): 3 of 3 traces that exercise the spec pass.');
+  });
+
   it('kills a command that never ends at the timeout, with the children it started', async () => {
     const pidFile = join(harness.dataDir, 'child.pid');
     const result = await harness.call('execute_and_capture', { command: `sh spawn-forever.sh ${JSON.stringify(pidFile)}`, working_dir: SCRIPTS, timeout_ms: 500 });

@@ -39,4 +39,18 @@ describe('the environment of a captured run', () => {
     const env = runEnvironment({ base: {}, endpoint, runId: 'r', exportHeaders: { authorization: 'Bearer a b' } });
     expect(env.OTEL_EXPORTER_OTLP_HEADERS).toBe('authorization=Bearer%20a%20b');
   });
+
+  it('names a started service after its services[] entry when neither OTEL_SERVICE_NAME nor a service.name attribute is set', () => {
+    expect(runEnvironment({ base: {}, endpoint, runId: 'r', service: 'loans-service' }).OTEL_SERVICE_NAME).toBe('loans-service');
+    expect(runEnvironment({ base: { OTEL_SERVICE_NAME: 'loans' }, endpoint, runId: 'r', service: 'loans-service' }).OTEL_SERVICE_NAME).toBe('loans');
+    const named = runEnvironment({ base: { OTEL_RESOURCE_ATTRIBUTES: 'service.name=loans' }, endpoint, runId: 'r', service: 'loans-service' });
+    expect(named.OTEL_SERVICE_NAME).toBeUndefined();
+    // The command is no service: it gets no name.
+    expect(runEnvironment({ base: {}, endpoint, runId: 'r' }).OTEL_SERVICE_NAME).toBeUndefined();
+  });
+
+  it('tags a started service’s spans with its services[] name, so the run knows which process sent what', () => {
+    expect(withRunId('team=core', 'run_1', 'notify service')).toBe('team=core,otel_mcp.run_id=run_1,otel_mcp.process=notify%20service');
+    expect(withRunId('otel_mcp.process=old', 'run_1')).toBe('otel_mcp.run_id=run_1');
+  });
 });
