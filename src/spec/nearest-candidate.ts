@@ -5,12 +5,13 @@
  *   the letters changed 8.9) — a real rename outranks the same name elsewhere, a vague likeness
  *   does not;
  *   service: same +4;  place: inside the expected scope +3 (inside but not a direct child +2);
- *   kind: same +1;  required tags: +3 × share satisfied, and +4 more when every one holds;
+ *   kind: same +1;  required tags: +3 × share satisfied, and +4 more when every one holds and
+ *   name, service and kind are the entry's too (the entry's own span, only misplaced);
  *   already serving another entry: −2.5 (required slot) or −1.5 (extra, or matching another entry
  *   whole without being assigned to it, as a surplus copy does) — such a span is named as
  *   evidence, never as the culprit.
- * Tags outweigh place: a span with the right name, service and every tag in the wrong place is the
- * entry's span misplaced, while a span in place whose tags say it is another operation (one of an
+ * Tags outweigh place: a span with the right name, service, kind and every tag in the wrong place is
+ * the entry's span misplaced, while a span in place whose tags say it is another operation (one of an
  * N+1 loop's copies, beside the query that moved away) explains nothing. A similar name only counts
  * in the same service or the right place. The first difference, in the order name → service →
  * place → kind → tags, names the violation (wrong_service, wrong_parent, …).
@@ -95,15 +96,17 @@ export function findNearMiss(
     const place = placeOf(index, entry, owner, span);
     if (similarity < 1 && !sameService && place === 'outside') continue;
     const satisfied = entry.requiredTags.filter((tag) => checkTag(actual, tag).ok).length;
-    const allTags = satisfied === entry.requiredTags.length;
+    const sameKind = entry.kind === undefined || actual.kind === entry.kind;
+    // The entry's own span, only misplaced: it would match if it sat in the scope.
+    const whole = similarity === 1 && sameService && sameKind && satisfied === entry.requiredTags.length;
     const use = context.useOf.get(span);
     const owned = use === undefined && otherOwner(context, entry, actual) !== undefined;
     const score =
       20 * similarity * similarity +
       (sameService ? 4 : 0) +
       (place === 'ok' ? 3 : place === 'indirect' ? 2 : 0) +
-      (entry.kind === undefined || actual.kind === entry.kind ? 1 : 0) +
-      (entry.requiredTags.length === 0 ? 3 : (3 * satisfied) / entry.requiredTags.length + (allTags ? 4 : 0)) -
+      (sameKind ? 1 : 0) +
+      (entry.requiredTags.length === 0 ? 3 : (3 * satisfied) / entry.requiredTags.length + (whole ? 4 : 0)) -
       (use !== undefined ? (use.required ? 2.5 : 1.5) : owned ? 1.5 : 0);
     const better =
       best === undefined || score > best.score + 1e-9 || (Math.abs(score - best.score) <= 1e-9 && (index.startRank[span] ?? 0) < (index.startRank[best.span] ?? 0));
