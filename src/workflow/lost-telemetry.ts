@@ -63,6 +63,11 @@ export function findLostTelemetry(
   const lost: LostTelemetry[] = [];
   const hasChildren = new Set(trace.spans.map((span) => span.parentSpanId).filter((id): id is string => id !== undefined));
   const rootless = !trace.spans.some((span) => span.parentSpanId === undefined);
+  // Someone made the missing root. Unless a crash explains it: of the services the spec expects,
+  // the ones that sent spans are here; when exactly one sent nothing all run, the root was its.
+  const crashed = services.some((service) => service.exitedEarly);
+  const silent = rootless && !crashed ? services.filter((service) => specServices.has(service.name) && (runSpanCounts.get(service.name) ?? 0) === 0 && !service.exitedEarly) : [];
+  const silentOwner = silent.length === 1 ? silent[0]?.name : undefined;
   for (const service of services) {
     const sentInRun = runSpanCounts.get(service.name) ?? 0;
     const expected = specServices.has(service.name);
@@ -70,13 +75,18 @@ export function findLostTelemetry(
     if (!expected && sentInRun === 0) continue;
     const mine = spansOf(trace, service.name);
     const call = trace.spans.find((span) => span.kind === 'client' && !hasChildren.has(span.spanId) && calledPort(span, service.ports) !== undefined);
-    const rootLost = rootless && service.exitedEarly && !mine.some((span) => span.parentSpanId === undefined);
+    const rootLost = rootless && (service.exitedEarly || service.name === silentOwner) && !mine.some((span) => span.parentSpanId === undefined);
     // A service the spec names that sent nothing is no evidence by itself: nobody may have called it
-    // (the code's defect). Only a call into it, or its crash, says its spans were made and lost.
+    // (the code's defect). Only a call into it, its crash, or a root only it can have made says its
+    // spans were made and lost.
     if (!call && !rootLost) continue;
     const cause: LossCause = service.exitedEarly ? 'crashed' : sentInRun === 0 ? 'never_exported' : 'stopped_before_flush';
     const port = call ? (calledPort(call, service.ports) as number) : undefined;
-    const evidence = call ? `; \`${call.name}\` (${call.serviceName}) called it on port ${port} and nothing of ${service.name} arrived beneath that call` : '';
+    const evidence = call
+      ? `; \`${call.name}\` (${call.serviceName}) called it on port ${port} and nothing of ${service.name} arrived beneath that call`
+      : !service.exitedEarly
+        ? `; the trace lost its root, and ${service.name} is the one service the spec expects that sent nothing`
+        : '';
     const crash = service.exitedEarly ? describeCrash(service.stderr.text) : undefined;
     lost.push({
       service: service.name,

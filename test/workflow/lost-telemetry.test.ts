@@ -66,6 +66,15 @@ describe('spans a started service made that never arrived', () => {
     expect(verdict.primary?.violations.map((violation) => violation.kind)).not.toContain('missing');
   });
 
+  it('names the one expected service that sent nothing as the owner of a root that never came (a Node SDK that does not flush on SIGTERM)', () => {
+    const orphan = { ...loans, missingParentId: 'feedfacefeedface' };
+    const verdict = judgeRun([buildTrace([orphan, { ...notify, startMs: 30, missingParentId: 'beadbeadbeadbead' }])], spec, { services: services() });
+    const lost = verdict.primary?.violations.find((violation) => violation.kind === 'telemetry_lost');
+    expect(lost?.path).toBe('POST /loans');
+    expect(lost?.message).toMatch(/^gateway's spans for this request never arrived: it sent no span during the whole run, though it was up \(and SIGTERM ended it when stopped/);
+    expect(lost?.message).toMatch(/the trace lost its root, and gateway is the one service the spec expects that sent nothing/);
+  });
+
   it('says a span is missing when nothing called the service (a defect of the caller), with only a hint about the silence', () => {
     const trace = buildTrace(gateway([call(PORTS.loans, '/loans', 1, [loans])]));
     const verdict = judgeRun([trace], spec, { services: services() });
