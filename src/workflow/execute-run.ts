@@ -118,7 +118,17 @@ export interface RunReport {
     repetitions?: { code: number | null; signal: string | null; timedOut: boolean }[];
   };
   services: ServiceOutcome[];
-  capture: { complete: boolean; waitedMs: number; settleMs: number; runSpanCount: number; notes: string[]; traces: Trace[] };
+  capture: {
+    complete: boolean;
+    /** From the command's exit to the decision. */
+    waitedMs: number;
+    /** Its parts: the wait with the services up, stopping them, the wait for what they flushed. */
+    phases: { liveWaitMs: number; stopMs: number; afterStopWaitMs: number };
+    settleMs: number;
+    runSpanCount: number;
+    notes: string[];
+    traces: Trace[];
+  };
   /** From the command's exit to the verdict: what the speed target is about. */
   exitToVerdictMs: number;
   finishedAtMs: number;
@@ -256,6 +266,7 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
       ...(hooks.signal ? { signal: hooks.signal } : {}),
     });
 
+    const liveDoneAtMs = clock();
     const running = started.filter((service) => service.process.exitStatus === undefined);
     if (running.length > 0) progress(`stopping ${running.map((service) => service.name).join(', ')} (each with the signal it flushes on)`);
     // All at once: each SDK flushes its own spans, so the wait is the slowest flush, not their sum.
@@ -285,6 +296,7 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
       ...(hooks.signal ? { signal: hooks.signal } : {}),
     });
     capture.close();
+    const finalDoneAtMs = clock();
 
     const traces = final.traces;
     const notes: string[] = [];
@@ -314,7 +326,15 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
         ...(repeat > 1 ? { repetitions: exits } : {}),
       },
       services: serviceOutcomes,
-      capture: { complete, waitedMs: finishedAtMs - commandExitAtMs, settleMs: timings.settleMs, runSpanCount: capture.spanCount, notes, traces },
+      capture: {
+        complete,
+        waitedMs: finalDoneAtMs - commandExitAtMs,
+        phases: { liveWaitMs: liveDoneAtMs - commandExitAtMs, stopMs: processesDoneAtMs - liveDoneAtMs, afterStopWaitMs: finalDoneAtMs - processesDoneAtMs },
+        settleMs: timings.settleMs,
+        runSpanCount: capture.spanCount,
+        notes,
+        traces,
+      },
       exitToVerdictMs: finishedAtMs - commandExitAtMs,
       finishedAtMs,
       verdict,

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckoutExample, type CheckoutExample } from '../../src/cli/demo/checkout-example.js';
+import { loadExampleApp, type ExampleApp } from '../../src/cli/demo/example-app.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 
 interface ViolationOut {
@@ -18,12 +18,12 @@ interface ViolationOut {
 
 describe('the trace-driven loop on the checkout example', () => {
   let harness: Harness;
-  let example: CheckoutExample;
+  let example: ExampleApp;
   let sessionId: string;
 
   beforeAll(async () => {
     harness = await startHarness();
-    example = await loadCheckoutExample();
+    example = await loadExampleApp('checkout');
     for (const file of example.specFiles) {
       const text = readFileSync(file, 'utf8');
       const name = /^name:\s*(\S+)/m.exec(text)?.[1] as string;

@@ -16,7 +16,7 @@ import { defineTraceSpecTool } from '../../mcp/tools/specs/define-trace-spec.js'
 import { executeAndCaptureTool } from '../../mcp/tools/workflow/execute-and-capture.js';
 import { getSessionMetricsTool } from '../../mcp/tools/workflow/get-session-metrics.js';
 import type { ToolDeps } from '../../mcp/tool-deps.js';
-import { loadCheckoutExample } from './checkout-example.js';
+import { loadExampleApp } from './example-app.js';
 import { chooseDefects } from './demo-defects.js';
 
 export interface DemoIo {
@@ -35,7 +35,7 @@ export interface DemoOutcome {
 const SESSION_SPEC = 'checkout_structure';
 
 export async function runDemo(deps: ToolDeps, config: Config, io: DemoIo, defects = 'all'): Promise<DemoOutcome> {
-  const example = await loadCheckoutExample();
+  const example = await loadExampleApp('checkout');
   // Refuse an unknown defect before anything starts (each service would otherwise exit on it).
   const choice = chooseDefects(example.manifest.defects, defects);
   const shown = relative(process.cwd(), example.dir) || example.dir;

@@ -59,7 +59,7 @@ export const runOutputSchema = z.object({
     trace_count: z.number(),
     span_count: z.number().describe('Spans in the captured traces, from every service'),
     run_span_count: z.number().describe('Spans tagged with this run id'),
-    waited_ms: z.number().describe('From the end of the processes to the decision'),
+    waited_ms: z.number().describe('From the command’s exit to the decision: the wait with the services up, their stop, and the wait for what they flushed'),
     settle_ms: z.number(),
     exit_to_verdict_ms: z.number(),
     notes: z.array(z.string()),

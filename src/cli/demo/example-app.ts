@@ -1,7 +1,8 @@
 /**
- * The example application under examples/checkout, as its manifest (checkout.json) describes it:
- * the services to start, the trigger, the defect switch and the specs. Gives each service a free
- * loopback port and a readiness check, in the shape execute_and_capture takes.
+ * An example application under examples/<name>, as its manifest (<name>.json) describes it: the
+ * services to start, the trigger, the defect switch and the specs. Gives each service a free
+ * loopback port and a readiness check, in the shape execute_and_capture takes. `checkout` is the
+ * five-service demo; `polyglot` the same kind of flow across Node, Python, Java and Go.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -19,30 +20,32 @@ const manifestSchema = z.object({
   specs: z.array(z.string()).min(1),
 });
 
-export type CheckoutManifest = z.infer<typeof manifestSchema>;
+export type ExampleManifest = z.infer<typeof manifestSchema>;
 
-export interface CheckoutService {
+export type ExampleName = 'checkout' | 'polyglot';
+
+export interface ExampleService {
   name: string;
   command: string;
   ready: { http: string };
 }
 
-export interface CheckoutExample {
+export interface ExampleApp {
   dir: string;
-  manifest: CheckoutManifest;
+  manifest: ExampleManifest;
   /** Every service's port variable, for all of them (they call each other). */
   portEnv: Record<string, string>;
-  services: CheckoutService[];
+  services: ExampleService[];
   specFiles: string[];
 }
 
-/** examples/checkout in the package root (the demo runs from a clone of the repository). */
-export function checkoutExampleDir(): string {
-  return join(packageRoot(), 'examples', 'checkout');
+/** examples/<name> in the package root (the examples run from a clone of the repository). */
+export function exampleDir(name: ExampleName): string {
+  return join(packageRoot(), 'examples', name);
 }
 
-export async function loadCheckoutExample(dir = checkoutExampleDir()): Promise<CheckoutExample> {
-  const file = join(dir, 'checkout.json');
+export async function loadExampleApp(name: ExampleName, dir = exampleDir(name)): Promise<ExampleApp> {
+  const file = join(dir, `${name}.json`);
   if (!existsSync(file)) {
     throw new OtelMcpError('NOT_FOUND', `the example application is not at ${dir}`, 'the demo runs from a clone of the otel-mcp repository (npm ci installs what the example needs)');
   }
@@ -50,7 +53,7 @@ export async function loadCheckoutExample(dir = checkoutExampleDir()): Promise<C
   if (!parsed.success) throw new OtelMcpError('INVALID_ARGUMENT', `${file} is not a valid example manifest: ${parsed.error.message}`);
   const manifest = parsed.data;
   const portEnv: Record<string, string> = {};
-  const services: CheckoutService[] = [];
+  const services: ExampleService[] = [];
   for (const service of manifest.services) {
     const port = await freePort();
     portEnv[service.port_env] = String(port);
