@@ -59,7 +59,7 @@ try {
     const report = await app.toolDeps.workflow.execute({
       command: example.manifest.trigger,
       workingDir: example.dir,
-      env: example.portEnv,
+      env: { ...example.portEnv, ...(process.env.BENCH_BSP ? { OTEL_BSP_SCHEDULE_DELAY: process.env.BENCH_BSP } : {}) },
       services: example.services,
       startServicesTogether: true,
       spec: { name: spec.name, spec },
@@ -77,7 +77,7 @@ try {
     afterStops.push(afterStopWaitMs);
     judging.push(judgeMs);
     console.log(
-      `run ${run + 1}: exit→verdict ${report.exitToVerdictMs} ms = wait with services up ${liveWaitMs} ms + stop ${stopMs} ms (${report.services.map((service) => `${service.name} ${service.stopSignals?.join('+') ?? 'exited'}`).join(', ')}) + wait for their flush ${afterStopWaitMs} ms + judge ~${Math.round(report.exitToVerdictMs - report.capture.waitedMs)} ms; ${report.capture.traces[0]?.spans.length ?? 0} spans; longest event-loop stall ${stalls.at(-1)} ms`,
+      `run ${run + 1}: exit→verdict ${report.exitToVerdictMs} ms = wait with services up ${liveWaitMs} ms (last span ${report.capture.phases.lastSpanAfterExitMs} ms after the exit) + stop ${stopMs} ms (${report.services.map((service) => `${service.name} ${service.stopSignals?.join('+') ?? 'exited'}`).join(', ')}) + wait for their flush ${afterStopWaitMs} ms + judge ~${Math.round(report.exitToVerdictMs - report.capture.waitedMs)} ms; ${report.capture.traces[0]?.spans.length ?? 0} spans; longest event-loop stall ${stalls.at(-1)} ms`,
     );
   }
 } finally {

@@ -123,7 +123,7 @@ export interface RunReport {
     /** From the command's exit to the decision. */
     waitedMs: number;
     /** Its parts: the wait with the services up, stopping them, the wait for what they flushed. */
-    phases: { liveWaitMs: number; stopMs: number; afterStopWaitMs: number };
+    phases: { liveWaitMs: number; stopMs: number; afterStopWaitMs: number; lastSpanAfterExitMs: number };
     settleMs: number;
     runSpanCount: number;
     notes: string[];
@@ -273,12 +273,13 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     const serviceOutcomes: ServiceOutcome[] = await Promise.all(started.map((service) => stopService(service, timings.stopGraceMs, clock)));
     const processesDoneAtMs = clock();
 
-    // Then what the stops flushed: an exporter has its answer (so the spans are stored) before
-    // its process exits, so a short quiet period is enough. Services the spec expects that the
-    // run did not start may still be on their way: they get late_service_wait_ms.
+    // Then what the stops flushed: the receiver stores an export before it answers, and an exporter
+    // has its answer before its process exits, so once the services have exited their spans are in
+    // (nothing to wait for). Services the spec expects that the run did not start may still be on
+    // their way: they get late_service_wait_ms.
     const startedNames = new Set(services.map((service) => service.name));
     const lateDeadlineMs = processesDoneAtMs + timings.lateServiceWaitMs;
-    const quietMs = started.length > 0 ? Math.min(POST_STOP_QUIET_MS, timings.settleMs) : 0;
+    const quietMs = 0;
     const final = await capture.settle({
       sinceMs: processesDoneAtMs,
       quietMs,
@@ -329,7 +330,12 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
       capture: {
         complete,
         waitedMs: finalDoneAtMs - commandExitAtMs,
-        phases: { liveWaitMs: liveDoneAtMs - commandExitAtMs, stopMs: processesDoneAtMs - liveDoneAtMs, afterStopWaitMs: finalDoneAtMs - processesDoneAtMs },
+        phases: {
+          liveWaitMs: liveDoneAtMs - commandExitAtMs,
+          stopMs: processesDoneAtMs - liveDoneAtMs,
+          afterStopWaitMs: finalDoneAtMs - processesDoneAtMs,
+          lastSpanAfterExitMs: capture.lastArrivalAtMs - commandExitAtMs,
+        },
         settleMs: timings.settleMs,
         runSpanCount: capture.spanCount,
         notes,
@@ -342,9 +348,6 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     };
   };
 }
-
-/** After the stop, spans a service flushed are stored before it exits; 50 ms covers the last write. */
-const POST_STOP_QUIET_MS = 50;
 
 interface StartedService {
   name: string;

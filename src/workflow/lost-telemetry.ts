@@ -122,7 +122,7 @@ function fixFor(service: StartedServiceFacts, cause: LossCause, crash: string[] 
     case 'never_exported':
       return `make ${service.name} export: start its OpenTelemetry SDK when the process starts, with the OTLP exporter configured from the environment (the run sets OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_SERVICE_NAME for it) and a batch processor that exports while it runs (OTEL_BSP_SCHEDULE_DELAY)`;
     default:
-      return `make ${service.name} export before it stops: keep OTEL_BSP_SCHEDULE_DELAY short (the run sets 100 ms unless you set another) or flush the SDK (TracerProvider shutdown) when it receives ${service.stopSignals?.[0] ?? 'SIGTERM'}`;
+      return `make ${service.name} export before it stops: keep OTEL_BSP_SCHEDULE_DELAY short (the run sets 50 ms unless you set another) or flush the SDK (TracerProvider shutdown) when it receives ${service.stopSignals?.[0] ?? 'SIGTERM'}`;
   }
 }
 

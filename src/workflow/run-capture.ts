@@ -44,7 +44,7 @@ export interface SettleOutcome {
   timedOutBusy: boolean;
 }
 
-/** 25 ms between checks: a settled run is noticed within 25 ms of its settle period. */
+/** 25 ms between checks of what a capture still waits for; the quiet period itself is timed exactly. */
 const POLL_MS = 25;
 
 export class RunCapture {
@@ -63,6 +63,11 @@ export class RunCapture {
 
   get traceCount(): number {
     return this.traceIds.size;
+  }
+
+  /** When the newest span of the run was stored (0 before the first). */
+  get lastArrivalAtMs(): number {
+    return this.lastArrivalMs;
   }
 
   /** Run-tagged spans stored so far. */
@@ -98,7 +103,10 @@ export class RunCapture {
           };
         }
       }
-      await delay(POLL_MS);
+      // Asleep until the quiet period would end (a span arriving meanwhile moves it on), checking
+      // at least every POLL_MS for what the caller still waits for and for cancellation.
+      const quietAt = Math.max(this.lastArrivalMs, wait.sinceMs) + wait.quietMs;
+      await delay(Math.max(1, Math.min(POLL_MS, quietAt - now, wait.deadlineMs - now)));
     }
   }
 

@@ -29,10 +29,13 @@ export interface RunEnvironmentInput {
 }
 
 /**
- * 100 ms: spans reach the receiver a tenth of a second after they end, so the settle period
- * (300 ms) sees them; the SDK default of 5 s would make every run wait for the next batch.
+ * 50 ms: a batch processor exports at most this long after a span ends, so a run's spans are in a
+ * tenth of a second after the command exits and the settle period (300 ms) starts counting then.
+ * The SDK default of 5 s would make every run wait for the next batch; 100 ms made the polyglot
+ * example's last span arrive ~190 ms after the exit, 50 ms ~110 ms. An export every 50 ms is
+ * nothing to a service under a development run.
  */
-export const RUN_BATCH_DELAY_MS = 100;
+export const RUN_BATCH_DELAY_MS = 50;
 
 export const RUN_ID_ENV = 'OTEL_MCP_RUN_ID';
 

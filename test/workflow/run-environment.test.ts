@@ -30,7 +30,7 @@ describe('the environment of a captured run', () => {
   });
 
   it('shortens the batch delay unless the user chose one, and passes the caller’s variables through', () => {
-    expect(runEnvironment({ base: {}, endpoint, runId: 'r' }).OTEL_BSP_SCHEDULE_DELAY).toBe('100');
+    expect(runEnvironment({ base: {}, endpoint, runId: 'r' }).OTEL_BSP_SCHEDULE_DELAY).toBe('50');
     expect(runEnvironment({ base: { OTEL_BSP_SCHEDULE_DELAY: '2000' }, endpoint, runId: 'r' }).OTEL_BSP_SCHEDULE_DELAY).toBe('2000');
     expect(runEnvironment({ base: {}, extra: { OTEL_SERVICE_NAME: 'cart' }, endpoint, runId: 'r' }).OTEL_SERVICE_NAME).toBe('cart');
   });
