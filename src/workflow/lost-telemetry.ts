@@ -49,24 +49,34 @@ function sentBy(span: Span, service: string): boolean {
   return tag !== undefined ? tag === service || safeDecode(String(tag)) === service : span.serviceName === service;
 }
 
+/** A spec entry as the comparison lists it: its path, and what it expects. */
+export interface ExpectedEntry {
+  path: string;
+  operation_name: string;
+  service_name?: string;
+}
+
 /**
- * The losses in one trace. `specServices` are the service names the spec's entries expect (a
- * service that never sends spans and that the spec does not name, a database say, is left alone);
- * `runSpanCounts` is how many spans each started service sent over the whole run.
+ * The losses in one trace. `entries` are the spec's entries (a service that never sends spans and
+ * that the spec does not name, a database say, is left alone; an entry's parent names the service
+ * an orphan's missing parent belongs to); `runSpanCounts` is how many spans each started service
+ * sent over the whole run.
  */
 export function findLostTelemetry(
   trace: Trace,
   services: readonly StartedServiceFacts[],
-  specServices: ReadonlySet<string>,
+  entries: readonly ExpectedEntry[],
   runSpanCounts: ReadonlyMap<string, number>,
 ): LostTelemetry[] {
   const lost: LostTelemetry[] = [];
+  const specServices = new Set(entries.map((entry) => entry.service_name).filter((name): name is string => name !== undefined));
   const hasChildren = new Set(trace.spans.map((span) => span.parentSpanId).filter((id): id is string => id !== undefined));
   const rootless = !trace.spans.some((span) => span.parentSpanId === undefined);
-  // Someone made the missing root. Unless a crash explains it: of the services the spec expects,
+  const parentOwners = missingParentOwners(trace, entries);
+  // Someone made a missing root. Unless a crash explains it: of the services the spec expects,
   // the ones that sent spans are here; when exactly one sent nothing all run, the root was its.
   const crashed = services.some((service) => service.exitedEarly);
-  const silent = rootless && !crashed ? services.filter((service) => specServices.has(service.name) && (runSpanCounts.get(service.name) ?? 0) === 0 && !service.exitedEarly) : [];
+  const silent = rootless && !crashed ? services.filter((service) => specServices.has(service.name) && (runSpanCounts.get(service.name) ?? 0) === 0) : [];
   const silentOwner = silent.length === 1 ? silent[0]?.name : undefined;
   for (const service of services) {
     const sentInRun = runSpanCounts.get(service.name) ?? 0;
@@ -76,17 +86,23 @@ export function findLostTelemetry(
     const mine = spansOf(trace, service.name);
     const call = trace.spans.find((span) => span.kind === 'client' && !hasChildren.has(span.spanId) && calledPort(span, service.ports) !== undefined);
     const rootLost = rootless && (service.exitedEarly || service.name === silentOwner) && !mine.some((span) => span.parentSpanId === undefined);
+    // A span whose parent is missing, where the spec puts that parent in this service, which sent
+    // nothing to the trace: the parent was its.
+    const parentLost = mine.length === 0 && parentOwners.has(service.name);
     // A service the spec names that sent nothing is no evidence by itself: nobody may have called it
-    // (the code's defect). Only a call into it, its crash, or a root only it can have made says its
-    // spans were made and lost.
-    if (!call && !rootLost) continue;
+    // (the code's defect). Only a call into it, its crash, or a parent only it can have made says
+    // its spans were made and lost.
+    if (!call && !rootLost && !parentLost) continue;
     const cause: LossCause = service.exitedEarly ? 'crashed' : sentInRun === 0 ? 'never_exported' : 'stopped_before_flush';
     const port = call ? (calledPort(call, service.ports) as number) : undefined;
+    const orphan = parentLost ? parentOwners.get(service.name) : undefined;
     const evidence = call
       ? `; \`${call.name}\` (${call.serviceName}) called it on port ${port} and nothing of ${service.name} arrived beneath that call`
-      : !service.exitedEarly
-        ? `; the trace lost its root, and ${service.name} is the one service the spec expects that sent nothing`
-        : '';
+      : orphan
+        ? `; \`${orphan.name}\` (${orphan.serviceName}) arrived without its parent, which the spec puts in ${service.name}`
+        : !service.exitedEarly
+          ? `; the trace lost its root, and ${service.name} is the one service the spec expects that sent nothing`
+          : '';
     const crash = service.exitedEarly ? describeCrash(service.stderr.text) : undefined;
     lost.push({
       service: service.name,
@@ -124,6 +140,27 @@ function fixFor(service: StartedServiceFacts, cause: LossCause, crash: string[] 
     default:
       return `make ${service.name} export before it stops: keep OTEL_BSP_SCHEDULE_DELAY short (the run sets 50 ms unless you set another) or flush the SDK (TracerProvider shutdown) when it receives ${service.stopSignals?.[0] ?? 'SIGTERM'}`;
   }
+}
+
+/**
+ * For each span whose parent is not in the trace: the service the spec expects that parent in (the
+ * parent entry of an entry the span matches by name and service), mapped to the orphan span.
+ */
+function missingParentOwners(trace: Trace, entries: readonly ExpectedEntry[]): Map<string, Span> {
+  const ids = new Set(trace.spans.map((span) => span.spanId));
+  const byPath = new Map(entries.map((entry) => [entry.path, entry]));
+  const owners = new Map<string, Span>();
+  for (const span of trace.spans) {
+    if (span.parentSpanId === undefined || ids.has(span.parentSpanId)) continue;
+    for (const entry of entries) {
+      if (entry.operation_name !== span.name || (entry.service_name !== undefined && entry.service_name !== span.serviceName)) continue;
+      const cut = entry.path.lastIndexOf(' > ');
+      const parent = cut < 0 ? undefined : byPath.get(entry.path.slice(0, cut));
+      const owner = parent?.service_name;
+      if (owner !== undefined && owner !== span.serviceName && !owners.has(owner)) owners.set(owner, span);
+    }
+  }
+  return owners;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]', '0.0.0.0']);

@@ -132,8 +132,7 @@ function describeTrace(
     services.add(span.serviceName);
   }
   const compared = spec ? compareTraceToSpec(trace, spec) : undefined;
-  const specServices = new Set((compared?.entries ?? []).map((entry) => entry.service_name).filter((name): name is string => name !== undefined));
-  const lost = started.length > 0 ? findLostTelemetry(trace, started, specServices, runSpanCounts) : [];
+  const lost = started.length > 0 ? findLostTelemetry(trace, started, compared?.entries ?? [], runSpanCounts) : [];
   const comparison = compared && lost.length > 0 ? withLosses(compared, lost) : compared;
   const reported = new Set((comparison?.violations ?? []).filter((violation) => violation.kind === 'telemetry_lost').map((violation) => violation.message));
   const unreportedLosses = lost.filter((loss) => ![...reported].some((message) => message.startsWith(loss.message))).map((loss) => loss.message);

@@ -66,12 +66,24 @@ describe('spans a started service made that never arrived', () => {
     expect(verdict.primary?.violations.map((violation) => violation.kind)).not.toContain('missing');
   });
 
-  it('names the one expected service that sent nothing as the owner of a root that never came (a Node SDK that does not flush on SIGTERM)', () => {
+  it('blames the service the spec puts above an orphan, when it sent nothing (a Node SDK that does not flush on SIGTERM)', () => {
+    // Only loans-service and fees-service flushed at the stop; gateway and notify-service sent nothing all run.
     const orphan = { ...loans, missingParentId: 'feedfacefeedface' };
-    const verdict = judgeRun([buildTrace([orphan, { ...notify, startMs: 30, missingParentId: 'beadbeadbeadbead' }])], spec, { services: services() });
+    const verdict = judgeRun([buildTrace(orphan)], spec, { services: services() });
+    const lost = verdict.primary?.violations.filter((violation) => violation.kind === 'telemetry_lost') ?? [];
+    expect(lost.map((violation) => violation.path)).toEqual(['POST /loans']);
+    expect(lost[0]?.message).toMatch(/^gateway's spans for this request never arrived: it sent no span during the whole run, though it was up \(and SIGTERM ended it when stopped/);
+    expect(lost[0]?.message).toMatch(/`POST \/loans` \(loans-service\) arrived without its parent, which the spec puts in gateway/);
+    // Everything beneath the lost root was only checked under a stand-in: not evaluated, not blamed.
+    expect(verdict.primary?.violations.map((violation) => violation.kind)).toEqual(['telemetry_lost']);
+    expect(verdict.notEvaluated).toContain('POST /loans > POST /notify > notify.send');
+  });
+
+  it('blames the one expected service that sent nothing for a root that never came, when the spec cannot say whose it was', () => {
+    const flatSpec: TraceSpec = { name: 'flat', expected_spans: [{ operation_name: 'POST /loans', service_name: 'gateway' }, { operation_name: 'loan.create', service_name: 'loans-service' }] };
+    const orphan = { ...loans, missingParentId: 'feedfacefeedface' };
+    const verdict = judgeRun([buildTrace(orphan)], flatSpec, { services: services() });
     const lost = verdict.primary?.violations.find((violation) => violation.kind === 'telemetry_lost');
-    expect(lost?.path).toBe('POST /loans');
-    expect(lost?.message).toMatch(/^gateway's spans for this request never arrived: it sent no span during the whole run, though it was up \(and SIGTERM ended it when stopped/);
     expect(lost?.message).toMatch(/the trace lost its root, and gateway is the one service the spec expects that sent nothing/);
   });
 
