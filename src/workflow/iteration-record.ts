@@ -4,6 +4,7 @@
  */
 import type { Violation } from '../spec/index.js';
 import type { IterationVerdict } from '../store/session-repository.js';
+import { crashExcerpt } from './crash-excerpt.js';
 import type { RunReport } from './execute-run.js';
 
 export interface RecordedViolation {
@@ -57,6 +58,8 @@ export interface IterationRecord {
   captureNotes: string[];
   /** Services that exited on their own during the run. */
   crashedServices: string[];
+  /** The services that exited during the run, with the error line of their stderr (absent in older records). */
+  crashes?: { service: string; error?: string }[];
   exitToVerdictMs: number;
 }
 
@@ -111,6 +114,12 @@ export function iterationRecordOf(report: RunReport, command: string): Iteration
     captureComplete: report.capture.complete,
     captureNotes: [...report.capture.notes, ...verdict.lostNotes],
     crashedServices: report.services.filter((service) => service.exitedEarly).map((service) => service.name),
+    crashes: report.services
+      .filter((service) => service.exitedEarly)
+      .map((service) => {
+        const excerpt = crashExcerpt(service.stderr.text);
+        return { service: service.name, ...(excerpt ? { error: excerpt.frames[0] ? `${excerpt.error} ${excerpt.frames[0]}` : excerpt.error } : {}) };
+      }),
     exitToVerdictMs: report.exitToVerdictMs,
   };
 }

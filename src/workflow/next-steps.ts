@@ -44,13 +44,23 @@ const ORDER: NextStep['category'][] = ['capture', 'regression', 'missing', 'stru
 
 export function suggestNextSteps(latest: IterationRecord, previous: IterationRecord | undefined, limit = 5): NextStep[] {
   const steps: Omit<NextStep, 'priority'>[] = [];
+  // A crashed service first: its callers' failures (the command's exit code among them) follow from it.
+  const crashes = latest.crashes ?? latest.crashedServices.map((service) => ({ service, error: undefined }));
+  for (const crash of crashes) {
+    steps.push({
+      category: 'run',
+      action: crash.error ? `fix the crash in ${crash.service}: ${crash.error}` : `find why ${crash.service} exited during the run (its stderr is in the run result)`,
+      why: `${crash.service} exited during the run: the spans it had not sent are lost, and what called it failed`,
+    });
+  }
   if (latest.timedOut) {
     steps.push({ category: 'run', action: `make \`${latest.command}\` finish: it was killed at the timeout`, why: 'a run that never ends produces no verdict; if it starts a server, pass it under services with a ready check and use a short trigger command' });
   } else if (latest.exitCode !== 0) {
-    steps.push({ category: 'run', action: `fix the command's failure first (exit ${latest.exitCode ?? latest.signal}); its stderr tail is in the run result`, why: 'a failing command usually means the traces show a broken path, not the one the spec describes' });
-  }
-  if (latest.crashedServices.length > 0) {
-    steps.push({ category: 'run', action: `find why ${latest.crashedServices.join(', ')} exited during the run (its stderr tail is in the run result)`, why: 'a crashed service loses the spans it had not flushed' });
+    steps.push({
+      category: 'run',
+      action: `fix the command's failure${crashes.length > 0 ? ' (after the crash above, if it is not its cause)' : ' first'} (exit ${latest.exitCode ?? latest.signal}); its stderr is in the run result`,
+      why: 'a failing command usually means the traces show a broken path, not the one the spec describes',
+    });
   }
   if (latest.verdict === 'no_traces') {
     steps.push({

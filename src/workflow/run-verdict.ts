@@ -145,7 +145,8 @@ function describeTrace(
     durationMs: Number(end - start) / 1e6,
     services: [...services].sort(),
     ...(comparison ? { comparison } : {}),
-    exercised: comparison ? comparison.entries.some((entry) => entry.found > 0) : false,
+    // A trace whose spec'd spans were lost is about the spec too, even if nothing of it matched.
+    exercised: comparison ? comparison.entries.some((entry) => entry.found > 0) || comparison.violations.some((violation) => violation.kind === 'telemetry_lost') : false,
     lost,
     unreportedLosses,
   };
