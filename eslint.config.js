@@ -3,7 +3,18 @@ import tseslint from 'typescript-eslint';
 
 // Parts, top to bottom (DESIGN.md §2). A part may import only parts below it.
 // `config` sits above `model` here (DESIGN.md lists it last) because it reports errors with the model's one error type.
-const layers = ['cli', 'mcp', 'receiver', 'workflow', 'spec', 'analysis', 'backends', 'store', 'config', 'model'];
+const layers = [
+  'cli',
+  'mcp',
+  'receiver',
+  'workflow',
+  'spec',
+  'analysis',
+  'backends',
+  'store',
+  'config',
+  'model',
+];
 const layerRules = layers.map((layer, index) => ({
   files: [`src/${layer}/**/*.ts`],
   rules: {
@@ -36,7 +47,14 @@ export default tseslint.config(
     files: ['**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', Buffer: 'readonly', __dirname: 'readonly' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        __dirname: 'readonly',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -13,7 +13,12 @@ import { join } from 'node:path';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import { spansFromJaegerTraces, type JaegerTraceJson } from '../src/backends/jaeger/legacy-mapping.js';
 import { normalizeTempoTraceJson } from '../src/backends/tempo/tempo-json.js';
 import { summarizeTrace, traceFromSpans } from '../src/backends/trace-assembly.js';
@@ -33,12 +38,25 @@ function buildTrace(count: number): { traceId: string; spans: ReadableSpan[] } {
   const services = ['gateway', 'orders', 'payments', 'inventory', 'notifications'];
   const tracers = services.map((service) =>
     new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': service, 'service.version': '2.3.1', 'host.name': `${service}-7f9c`, 'deployment.environment.name': 'bench' }),
+      resource: resourceFromAttributes({
+        'service.name': service,
+        'service.version': '2.3.1',
+        'host.name': `${service}-7f9c`,
+        'deployment.environment.name': 'bench',
+      }),
       spanProcessors: [new SimpleSpanProcessor(exporter)],
     }).getTracer('bench-instrumentation', '1.0.0'),
   );
   const start = Date.now() - 5_000;
-  const root = tracers[0]!.startSpan('GET /orders/{id}', { kind: SpanKind.SERVER, startTime: start, attributes: { 'http.request.method': 'GET', 'http.route': '/orders/{id}', 'http.response.status_code': 200 } });
+  const root = tracers[0]!.startSpan('GET /orders/{id}', {
+    kind: SpanKind.SERVER,
+    startTime: start,
+    attributes: {
+      'http.request.method': 'GET',
+      'http.route': '/orders/{id}',
+      'http.response.status_code': 200,
+    },
+  });
   const parents = [root];
   for (let i = 1; i < count; i++) {
     const parent = parents[Math.floor(i / 4)] ?? root;
@@ -48,7 +66,13 @@ function buildTrace(count: number): { traceId: string; spans: ReadableSpan[] } {
       {
         kind: i % 3 === 0 ? SpanKind.CLIENT : SpanKind.INTERNAL,
         startTime: start + i,
-        attributes: { 'db.system': 'postgresql', 'db.query.text': `SELECT * FROM orders WHERE id = $${i % 9}`, 'app.index': i, 'app.ratio': i / count, 'app.cached': i % 2 === 0 },
+        attributes: {
+          'db.system': 'postgresql',
+          'db.query.text': `SELECT * FROM orders WHERE id = $${i % 9}`,
+          'app.index': i,
+          'app.ratio': i / count,
+          'app.cached': i % 2 === 0,
+        },
       },
       trace.setSpan(context.active(), parent),
     );
@@ -62,16 +86,25 @@ function buildTrace(count: number): { traceId: string; spans: ReadableSpan[] } {
 }
 
 function runningEndpoints(name: string): Record<string, string> | undefined {
-  const dir = join(process.env.OTEL_MCP_BACKENDS_RUN ?? join(process.env.TMPDIR ?? tmpdir(), 'otel-mcp-backends'), name);
+  const dir = join(
+    process.env.OTEL_MCP_BACKENDS_RUN ?? join(process.env.TMPDIR ?? tmpdir(), 'otel-mcp-backends'),
+    name,
+  );
   try {
     process.kill(Number(readFileSync(join(dir, 'pid'), 'utf8')), 0);
-    return existsSync(join(dir, 'endpoints.json')) ? (JSON.parse(readFileSync(join(dir, 'endpoints.json'), 'utf8')) as Record<string, string>) : undefined;
+    return existsSync(join(dir, 'endpoints.json'))
+      ? (JSON.parse(readFileSync(join(dir, 'endpoints.json'), 'utf8')) as Record<string, string>)
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
-async function fetchWhenComplete(url: string, accept: string, complete: (body: Uint8Array) => boolean): Promise<Uint8Array | undefined> {
+async function fetchWhenComplete(
+  url: string,
+  accept: string,
+  complete: (body: Uint8Array) => boolean,
+): Promise<Uint8Array | undefined> {
   for (let tries = 0; tries < 150; tries++) {
     const response = await fetch(url, { headers: { accept } });
     const body = new Uint8Array(await response.arrayBuffer());
@@ -83,7 +116,8 @@ async function fetchWhenComplete(url: string, accept: string, complete: (body: U
 
 function measure(label: string, source: string, run: () => Span[]): void {
   const spans = run();
-  if (spans.length !== spanCount) throw new Error(`${label}: mapped ${spans.length} spans, expected ${spanCount}`);
+  if (spans.length !== spanCount)
+    throw new Error(`${label}: mapped ${spans.length} spans, expected ${spanCount}`);
   for (let i = 0; i < WARMUP; i++) run();
   const times: number[] = [];
   for (let i = 0; i < iterations; i++) {
@@ -94,7 +128,9 @@ function measure(label: string, source: string, run: () => Span[]): void {
   times.sort((a, b) => a - b);
   const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
   const fmt = (ms: number) => `${ms.toFixed(2)} ms`.padStart(9);
-  console.log(`${label.padEnd(30)} ${source.padEnd(9)} median ${fmt(at(0.5))}   p95 ${fmt(at(0.95))}   ${(spanCount / at(0.5)).toFixed(0).padStart(6)} spans/ms`);
+  console.log(
+    `${label.padEnd(30)} ${source.padEnd(9)} median ${fmt(at(0.5))}   p95 ${fmt(at(0.95))}   ${(spanCount / at(0.5)).toFixed(0).padStart(6)} spans/ms`,
+  );
 }
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
@@ -113,12 +149,31 @@ async function main(): Promise<void> {
   if (tempo?.otlp_http) await exportOtlpProto(tempo.otlp_http, spans);
   if (zipkin?.api) await postZipkinSpans(zipkin.api, spans.map(toZipkinSpan));
 
-  const hasAll = (body: Uint8Array) => text(body).split('"spanId"').length - 1 >= spanCount || text(body).split('"spanID"').length - 1 >= spanCount;
-  const jaegerV3 = jaeger && (await fetchWhenComplete(`${jaeger.query_http}/api/v3/traces/${traceId}`, 'application/json', hasAll));
-  const jaegerLegacy = jaeger && (await fetchWhenComplete(`${jaeger.query_http}/api/traces/${traceId}`, 'application/json', hasAll));
-  const zipkinBody = zipkin && (await fetchWhenComplete(`${zipkin.api}/api/v2/trace/${traceId}`, 'application/json', (body) => (JSON.parse(text(body)) as unknown[]).length >= spanCount));
-  const tempoProto = tempo && (await fetchWhenComplete(`${tempo.api}/api/traces/${traceId}`, 'application/protobuf', (body) => decodeTraceRequestProtobuf(body).spans.length >= spanCount));
-  const tempoJson = tempo && (await fetchWhenComplete(`${tempo.api}/api/traces/${traceId}`, 'application/json', hasAll));
+  const hasAll = (body: Uint8Array) =>
+    text(body).split('"spanId"').length - 1 >= spanCount ||
+    text(body).split('"spanID"').length - 1 >= spanCount;
+  const jaegerV3 =
+    jaeger &&
+    (await fetchWhenComplete(`${jaeger.query_http}/api/v3/traces/${traceId}`, 'application/json', hasAll));
+  const jaegerLegacy =
+    jaeger &&
+    (await fetchWhenComplete(`${jaeger.query_http}/api/traces/${traceId}`, 'application/json', hasAll));
+  const zipkinBody =
+    zipkin &&
+    (await fetchWhenComplete(
+      `${zipkin.api}/api/v2/trace/${traceId}`,
+      'application/json',
+      (body) => (JSON.parse(text(body)) as unknown[]).length >= spanCount,
+    ));
+  const tempoProto =
+    tempo &&
+    (await fetchWhenComplete(
+      `${tempo.api}/api/traces/${traceId}`,
+      'application/protobuf',
+      (body) => decodeTraceRequestProtobuf(body).spans.length >= spanCount,
+    ));
+  const tempoJson =
+    tempo && (await fetchWhenComplete(`${tempo.api}/api/traces/${traceId}`, 'application/json', hasAll));
 
   const otlpJson = JsonTraceSerializer.serializeRequest(spans)!;
   const otlpProto = ProtobufTraceSerializer.serializeRequest(spans)!;
@@ -128,19 +183,34 @@ async function main(): Promise<void> {
     zipkin: zipkinBody ? text(zipkinBody) : JSON.stringify(spans.map(toZipkinSpan)),
   };
 
-  console.log(`backend adapter mapping, one ${spanCount}-span trace, ${iterations} iterations (load ${loadavg()[0]!.toFixed(1)}), target < 20 ms`);
-  measure('jaeger api_v3 HTTP (OTLP JSON)', jaegerV3 ? 'captured' : 'built', () => toModel(decodeTraceRequestJson((JSON.parse(bodies.jaegerV3) as { result: unknown }).result).spans));
-  measure('jaeger api_v3 gRPC (protobuf)', 'built', () => toModel(decodeTraceRequestProtobuf(otlpProto).spans));
+  console.log(
+    `backend adapter mapping, one ${spanCount}-span trace, ${iterations} iterations (load ${loadavg()[0]!.toFixed(1)}), target < 20 ms`,
+  );
+  measure('jaeger api_v3 HTTP (OTLP JSON)', jaegerV3 ? 'captured' : 'built', () =>
+    toModel(decodeTraceRequestJson((JSON.parse(bodies.jaegerV3) as { result: unknown }).result).spans),
+  );
+  measure('jaeger api_v3 gRPC (protobuf)', 'built', () =>
+    toModel(decodeTraceRequestProtobuf(otlpProto).spans),
+  );
   if (jaegerLegacy) {
     const legacyText = text(jaegerLegacy);
-    measure('jaeger internal API (JSON)', 'captured', () => toModel(spansFromJaegerTraces((JSON.parse(legacyText) as { data: JaegerTraceJson[] }).data)));
+    measure('jaeger internal API (JSON)', 'captured', () =>
+      toModel(spansFromJaegerTraces((JSON.parse(legacyText) as { data: JaegerTraceJson[] }).data)),
+    );
   } else console.log('jaeger internal API (JSON)     skipped: needs a running Jaeger to capture its model');
-  measure('zipkin v2 (JSON)', zipkinBody ? 'captured' : 'built', () => toModel(spansFromZipkin(JSON.parse(bodies.zipkin) as ZipkinSpan[])));
-  measure('tempo (OTLP protobuf)', tempoProto ? 'captured' : 'built', () => toModel(decodeTraceRequestProtobuf(bodies.otlpProto).spans));
+  measure('zipkin v2 (JSON)', zipkinBody ? 'captured' : 'built', () =>
+    toModel(spansFromZipkin(JSON.parse(bodies.zipkin) as ZipkinSpan[])),
+  );
+  measure('tempo (OTLP protobuf)', tempoProto ? 'captured' : 'built', () =>
+    toModel(decodeTraceRequestProtobuf(bodies.otlpProto).spans),
+  );
   if (tempoJson) {
     const tempoText = text(tempoJson);
-    measure('tempo (gogo-jsonpb JSON)', 'captured', () => toModel(decodeTraceRequestJson(normalizeTempoTraceJson(JSON.parse(tempoText))).spans));
-  } else console.log('tempo (gogo-jsonpb JSON)       skipped: needs a running Tempo to capture its JSON flavour');
+    measure('tempo (gogo-jsonpb JSON)', 'captured', () =>
+      toModel(decodeTraceRequestJson(normalizeTempoTraceJson(JSON.parse(tempoText))).spans),
+    );
+  } else
+    console.log('tempo (gogo-jsonpb JSON)       skipped: needs a running Tempo to capture its JSON flavour');
 }
 
 await main();

@@ -24,7 +24,10 @@ import { judgeRun } from '../src/workflow/run-verdict.js';
 const runs = Number(process.argv[2] ?? 5);
 const exampleName = (process.argv[3] ?? 'polyglot') as ExampleName;
 /** The spec each example is judged by: the one that names every span of its flow. */
-const SPEC_OF: Record<ExampleName, string> = { checkout: 'checkout_structure.yaml', polyglot: 'loan_flow.yaml' };
+const SPEC_OF: Record<ExampleName, string> = {
+  checkout: 'checkout_structure.yaml',
+  polyglot: 'loan_flow.yaml',
+};
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -32,12 +35,18 @@ function median(values: number[]): number {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-bench-run-'));
-const { config } = loadConfig({ flags: { dataDir, specsDir: join(dataDir, 'specs') }, env: {}, cwd: dataDir });
+const { config } = loadConfig({
+  flags: { dataDir, specsDir: join(dataDir, 'specs') },
+  env: {},
+  cwd: dataDir,
+});
 config.receiver.http_port = 0;
 config.receiver.grpc_port = null;
 const app = await startApp({ config, log: createStderrLogger('warn'), version: 'bench' });
 const example = await loadExampleApp(exampleName);
-const spec = parseTraceSpec(readFileSync(example.specFiles.find((file) => file.endsWith(SPEC_OF[exampleName])) as string, 'utf8'));
+const spec = parseTraceSpec(
+  readFileSync(example.specFiles.find((file) => file.endsWith(SPEC_OF[exampleName])) as string, 'utf8'),
+);
 
 const exitToVerdict: number[] = [];
 const liveWaits: number[] = [];
@@ -59,12 +68,16 @@ try {
     const report = await app.toolDeps.workflow.execute({
       command: example.manifest.trigger,
       workingDir: example.dir,
-      env: { ...example.portEnv, ...(process.env.BENCH_BSP ? { OTEL_BSP_SCHEDULE_DELAY: process.env.BENCH_BSP } : {}) },
+      env: {
+        ...example.portEnv,
+        ...(process.env.BENCH_BSP ? { OTEL_BSP_SCHEDULE_DELAY: process.env.BENCH_BSP } : {}),
+      },
       services: example.services,
       startServicesTogether: true,
       spec: { name: spec.name, spec },
     });
-    if (report.verdict.verdict !== 'pass') console.log(`run ${run + 1}: verdict ${report.verdict.verdict} (${report.capture.notes.join('; ')})`);
+    if (report.verdict.verdict !== 'pass')
+      console.log(`run ${run + 1}: verdict ${report.verdict.verdict} (${report.capture.notes.join('; ')})`);
     const judgeStart = performance.now();
     judgeRun(report.capture.traces, spec);
     const judgeMs = performance.now() - judgeStart;
@@ -85,9 +98,15 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 const settle = config.execution.settle_ms;
-console.log(`\nexecute_and_capture on the ${exampleName} example, ${runs} runs, settle period ${settle} ms, load average ${loadavg()[0]?.toFixed(1)}:`);
-console.log(`  command exit → verdict: median ${median(exitToVerdict)} ms, i.e. ${median(exitToVerdict) - settle} ms beyond the settle period (target < 500)`);
+console.log(
+  `\nexecute_and_capture on the ${exampleName} example, ${runs} runs, settle period ${settle} ms, load average ${loadavg()[0]?.toFixed(1)}:`,
+);
+console.log(
+  `  command exit → verdict: median ${median(exitToVerdict)} ms, i.e. ${median(exitToVerdict) - settle} ms beyond the settle period (target < 500)`,
+);
 console.log(
   `  of which (medians): wait with the services up ${median(liveWaits)} ms, stopping ${example.services.length} services ${median(stops)} ms, wait for their flush ${median(afterStops)} ms, judging ${median(judging).toFixed(1)} ms (baseline: the same judging alone in this process)`,
 );
-console.log(`  longest event-loop stall per run: median ${median(stalls)} ms; the same measure over 3 s idle before the runs: ${idleStallMs} ms (a stall there is the machine freezing the process, not our code)`);
+console.log(
+  `  longest event-loop stall per run: median ${median(stalls)} ms; the same measure over 3 s idle before the runs: ${idleStallMs} ms (a stall there is the machine freezing the process, not our code)`,
+);

@@ -20,7 +20,11 @@ import { join, resolve } from 'node:path';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { freePort } from '../test/support/free-port.js';
@@ -52,7 +56,13 @@ async function templateBatch(): Promise<Template> {
     occurrences(bytes, Buffer.from(id, 'hex')),
   );
   const nanos = (time: [number, number]) => BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
-  const values = new Set<bigint>(spans.flatMap((span) => [nanos(span.startTime), nanos(span.endTime), ...span.events.map((event) => nanos(event.time))]));
+  const values = new Set<bigint>(
+    spans.flatMap((span) => [
+      nanos(span.startTime),
+      nanos(span.endTime),
+      ...span.events.map((event) => nanos(event.time)),
+    ]),
+  );
   const times = [...values].flatMap((value) => {
     const encoded = Buffer.alloc(8);
     encoded.writeBigUInt64LE(value);
@@ -84,7 +94,8 @@ function freshBatch(template: Template, shiftNs: bigint): Buffer {
 }
 
 const PROTOBUF = { 'content-type': 'application/x-protobuf' };
-const post = (agent: Agent, port: number, body: Buffer): Promise<void> => postTraces(agent, port, body, PROTOBUF);
+const post = (agent: Agent, port: number, body: Buffer): Promise<void> =>
+  postTraces(agent, port, body, PROTOBUF);
 
 function procStatus(pid: number, field: string): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -102,7 +113,8 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-const rate = (spans: number, seconds: number) => `${Math.round(spans / seconds).toLocaleString('en-US')} spans/s`;
+const rate = (spans: number, seconds: number) =>
+  `${Math.round(spans / seconds).toLocaleString('en-US')} spans/s`;
 
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
 const cores = availableParallelism();
@@ -110,7 +122,16 @@ const cores = availableParallelism();
 const pin = cores > 1 && spawnSync('taskset', ['-cp', '1', String(process.pid)]).status === 0;
 const dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-pipeline-'));
 const httpPort = await freePort();
-const serverArgs = [CLI, 'serve', '--data-dir', dataDir, '--otlp-http-port', String(httpPort), '--otlp-grpc-port', '0'];
+const serverArgs = [
+  CLI,
+  'serve',
+  '--data-dir',
+  dataDir,
+  '--otlp-http-port',
+  String(httpPort),
+  '--otlp-grpc-port',
+  '0',
+];
 const transport = new StdioClientTransport({
   command: pin ? 'taskset' : process.execPath,
   args: pin ? ['-c', '0', process.execPath, ...serverArgs] : serverArgs,
@@ -123,7 +144,9 @@ const pid = transport.pid!;
 
 const template = await templateBatch();
 console.log(
-  `load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} on ${cores} cores; server ${pin ? 'pinned to core 0' : 'not pinned'}; ` +
+  `load average ${loadavg()
+    .map((load) => load.toFixed(1))
+    .join(' ')} on ${cores} cores; server ${pin ? 'pinned to core 0' : 'not pinned'}; ` +
     `${TOTAL.toLocaleString('en-US')} spans in batches of ${BATCH_SPANS} (${template.bytes.length} B protobuf), ${IN_FLIGHT} in flight`,
 );
 
@@ -137,7 +160,8 @@ const bigTraceId = await (async () => {
   const tracer = provider.getTracer('bench');
   const root = tracer.startSpan('nightly.export', { kind: SpanKind.SERVER });
   const parent = trace.setSpan(context.active(), root);
-  for (let i = 0; i < 999; i++) tracer.startSpan('export.row', { attributes: { 'row.index': i } }, parent).end();
+  for (let i = 0; i < 999; i++)
+    tracer.startSpan('export.row', { attributes: { 'row.index': i } }, parent).end();
   root.end();
   await provider.forceFlush();
   const spans = copy.getFinishedSpans();
@@ -189,7 +213,11 @@ console.log(
 );
 
 type ToolAnswer = { structuredContent?: Record<string, unknown>; isError?: boolean };
-async function timed(name: string, args: Record<string, unknown>, check: (answer: ToolAnswer) => string): Promise<void> {
+async function timed(
+  name: string,
+  args: Record<string, unknown>,
+  check: (answer: ToolAnswer) => string,
+): Promise<void> {
   const times: number[] = [];
   let summary = '';
   for (let i = 0; i < QUERY_RUNS; i++) {
@@ -200,18 +228,46 @@ async function timed(name: string, args: Record<string, unknown>, check: (answer
     summary = check(answer);
   }
   peakRssMb = Math.max(peakRssMb, procStatus(pid, 'VmRSS'));
-  console.log(`  ${`${name} ${JSON.stringify(args)}`.slice(0, 78).padEnd(78)} median ${median(times).toFixed(1).padStart(6)} ms  → ${summary}`);
+  console.log(
+    `  ${`${name} ${JSON.stringify(args)}`.slice(0, 78).padEnd(78)} median ${median(times).toFixed(1).padStart(6)} ms  → ${summary}`,
+  );
 }
-const count = (key: string) => (answer: ToolAnswer) => `${(answer.structuredContent?.[key] as unknown[] | undefined)?.length ?? 0} ${key}`;
+const count = (key: string) => (answer: ToolAnswer) =>
+  `${(answer.structuredContent?.[key] as unknown[] | undefined)?.length ?? 0} ${key}`;
 
 console.log(`queries through MCP over stdio (${QUERY_RUNS} runs each, target < 50 ms):`);
-await timed('get_trace_by_id', { trace_id: bigTraceId, view: 'summary' }, (a) => JSON.stringify(a.structuredContent).slice(0, 40));
+await timed('get_trace_by_id', { trace_id: bigTraceId, view: 'summary' }, (a) =>
+  JSON.stringify(a.structuredContent).slice(0, 40),
+);
 await timed('get_trace_by_id', { trace_id: bigTraceId, view: 'tree' }, () => 'tree');
 await timed('search_traces', { query: { service_name: 'checkout', limit: 20 } }, count('traces'));
-await timed('search_traces', { query: { service_name: 'checkout', attributes: { 'http.response.status_code': 500 }, limit: 20 } }, count('traces'));
-await timed('search_traces', { query: { operation_name: 'SELECT shop.orders', attributes: { 'app.shard': 'eu-2' }, min_duration_ms: 0, limit: 20 } }, count('traces'));
-await timed('search_traces', { query: { attributes: { 'url.path': '/api/orders/1042' }, limit: 20 } }, count('traces'));
-await timed('search_traces', { query: { service_name: 'checkout', status: 'error', time_range: '1h', limit: 20 } }, count('traces'));
+await timed(
+  'search_traces',
+  { query: { service_name: 'checkout', attributes: { 'http.response.status_code': 500 }, limit: 20 } },
+  count('traces'),
+);
+await timed(
+  'search_traces',
+  {
+    query: {
+      operation_name: 'SELECT shop.orders',
+      attributes: { 'app.shard': 'eu-2' },
+      min_duration_ms: 0,
+      limit: 20,
+    },
+  },
+  count('traces'),
+);
+await timed(
+  'search_traces',
+  { query: { attributes: { 'url.path': '/api/orders/1042' }, limit: 20 } },
+  count('traces'),
+);
+await timed(
+  'search_traces',
+  { query: { service_name: 'checkout', status: 'error', time_range: '1h', limit: 20 } },
+  count('traces'),
+);
 peakRssMb = Math.max(peakRssMb, procStatus(pid, 'VmHWM'));
 console.log(`server resident size: peak ${peakRssMb.toFixed(0)} MB (VmHWM, target < 300 MB)`);
 await client.close();

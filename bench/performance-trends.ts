@@ -32,21 +32,32 @@ import { random } from './store-span-factory.js';
 const total = Number(process.argv[2] ?? 1_000_000);
 const BATCH = 512;
 const TRACE_SPANS = 10;
-const OPERATIONS = Array.from({ length: 20 }, (_, index) => (index === 0 ? 'GET /orders' : index === 1 ? 'POST /pay' : `op-${index}`));
+const OPERATIONS = Array.from({ length: 20 }, (_, index) =>
+  index === 0 ? 'GET /orders' : index === 1 ? 'POST /pay' : `op-${index}`,
+);
 const RUNS = 7;
 const DAY = 86_400_000;
 const nowMs = Math.floor(Date.now() / 60_000) * 60_000;
 const startMs = nowMs - 7 * DAY;
 
-const load = () => loadavg().map((value) => value.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
 console.log(`load average ${load()} on ${cpus().length} cores`);
 
-const resourceOf = (service: string): Resource => ({ attributes: { 'service.name': service, 'service.version': '1.0.0' }, droppedAttributesCount: 0 });
+const resourceOf = (service: string): Resource => ({
+  attributes: { 'service.name': service, 'service.version': '1.0.0' },
+  droppedAttributesCount: 0,
+});
 const scope = { name: 'bench', attributes: {}, droppedAttributesCount: 0 };
 const next = random(3);
 const hex = (digits: number): string => {
   let out = '';
-  while (out.length < digits) out += Math.floor(next() * 0x100000000).toString(16).padStart(8, '0');
+  while (out.length < digits)
+    out += Math.floor(next() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return out.slice(0, digits);
 };
 
@@ -97,17 +108,24 @@ function* batches(service: string, spans: number): Generator<Span[]> {
   if (batch.length > 0) yield batch;
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-trends-'));
 try {
-  const store = openTraceStore({ dataDir, retention: { maxSpans: 100_000_000, maxAgeMs: Number.POSITIVE_INFINITY }, log: (line) => console.error(line) });
+  const store = openTraceStore({
+    dataDir,
+    retention: { maxSpans: 100_000_000, maxAgeMs: Number.POSITIVE_INFINITY },
+    log: (line) => console.error(line),
+  });
 
   // Ingest, and the rollup step alone on the same batches (scratch databases with just the rollup
   // tables): minute rows only, as before migration 6, and minute plus hourly rows, as ingest now does.
   const scratch = (withHours: boolean) => {
     const db = new Database(':memory:');
-    db.exec('CREATE TABLE spans (id INTEGER PRIMARY KEY, operation_id, start_ns, end_ns, status_code); CREATE TABLE operations (id INTEGER PRIMARY KEY)');
+    db.exec(
+      'CREATE TABLE spans (id INTEGER PRIMARY KEY, operation_id, start_ns, end_ns, status_code); CREATE TABLE operations (id INTEGER PRIMARY KEY)',
+    );
     migrateOperationRollups(db);
     migrateHourlyRollups(db);
     return { db, writer: new RollupWriter(db, withHours) };
@@ -121,7 +139,10 @@ try {
   const cpuStart = process.cpuUsage();
   const wallStart = performance.now();
   let written = 0;
-  for (const [service, spans] of [['shop', total], ['other', total / 10]] as const) {
+  for (const [service, spans] of [
+    ['shop', total],
+    ['other', total / 10],
+  ] as const) {
     for (const batch of batches(service, spans)) {
       let started = performance.now();
       store.writeSpans(batch);
@@ -129,10 +150,18 @@ try {
       written += batch.length;
       // Alternate which level goes first, so neither always finds the caches warmer.
       batchNumber += 1;
-      for (const target of batchNumber % 2 === 0 ? [minuteScratch, bothScratch] : [bothScratch, minuteScratch]) {
+      for (const target of batchNumber % 2 === 0
+        ? [minuteScratch, bothScratch]
+        : [bothScratch, minuteScratch]) {
         started = performance.now();
         const rollups = new RollupBatch();
-        for (const span of batch) rollups.add(OPERATIONS.indexOf(span.name) + (service === 'shop' ? 0 : 100), span.startTimeUnixNano, span.endTimeUnixNano, span.status.code === 'error' ? 2 : 1);
+        for (const span of batch)
+          rollups.add(
+            OPERATIONS.indexOf(span.name) + (service === 'shop' ? 0 : 100),
+            span.startTimeUnixNano,
+            span.endTimeUnixNano,
+            span.status.code === 'error' ? 2 : 1,
+          );
         target.db.transaction(() => target.writer.write(rollups))();
         (target === bothScratch ? bothMs : rollupMs).push(performance.now() - started);
       }
@@ -152,17 +181,26 @@ try {
       `${((median(bothMs) / median(writeMs)) * 100).toFixed(1)}% (+${(((median(bothMs) - median(rollupMs)) / median(writeMs)) * 100).toFixed(1)}% of a batch for the hourly level)`,
   );
   const db = store.connection();
-  const count = (table: string) => (db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number).toLocaleString('en-US');
-  console.log(`rollup rows: ${count('operation_rollups')} by minute, ${count('operation_hourly_rollups')} by hour (${store.stats().spanCount.toLocaleString('en-US')} spans stored)`);
+  const count = (table: string) =>
+    (db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number).toLocaleString('en-US');
+  console.log(
+    `rollup rows: ${count('operation_rollups')} by minute, ${count('operation_hourly_rollups')} by hour (${store.stats().spanCount.toLocaleString('en-US')} spans stored)`,
+  );
 
   // Rollup rows a read of the service takes, by the reader's own plan: machine-independent.
   const rowsIn = (table: string, key: string, [from, to]: readonly [number, number]) =>
-    db.prepare(`SELECT count(*) FROM ${table} r JOIN operations o ON o.id = r.operation_id WHERE o.service = 'shop' AND ${key} >= ? AND ${key} < ?`).pluck().get(from, to) as number;
+    db
+      .prepare(
+        `SELECT count(*) FROM ${table} r JOIN operations o ON o.id = r.operation_id WHERE o.service = 'shop' AND ${key} >= ? AND ${key} < ?`,
+      )
+      .pluck()
+      .get(from, to) as number;
   const rowsRead = (bucketMinutes: number, level: RollupLevel): number => {
     const [from, to] = [Math.floor(startMs / 60_000), Math.ceil(nowMs / 60_000)];
     if (level === 'minute') return rowsIn('operation_rollups', 'minute', [from, to]);
     const plan = planRollupRead(from, to, bucketMinutes);
-    const edges = rowsIn('operation_rollups', 'minute', plan.head) + rowsIn('operation_rollups', 'minute', plan.tail);
+    const edges =
+      rowsIn('operation_rollups', 'minute', plan.head) + rowsIn('operation_rollups', 'minute', plan.tail);
     return edges + (plan.hours ? rowsIn('operation_hourly_rollups', 'hour', plan.hours) : 0);
   };
 
@@ -175,34 +213,49 @@ try {
     for (let run = 0; run < RUNS; run += 1) {
       for (const level of run % 2 === 0 ? (['minute', 'auto'] as const) : (['auto', 'minute'] as const)) {
         const started = performance.now();
-        const rows = reader.read({ serviceName: 'shop', startMs, endMs: nowMs, bucketMinutes: bucketMs / 60_000 }, level);
+        const rows = reader.read(
+          { serviceName: 'shop', startMs, endMs: nowMs, bucketMinutes: bucketMs / 60_000 },
+          level,
+        );
         operations = readTrends(rows, { startMs, endMs: nowMs, bucketMs }).length;
         times[level].push(performance.now() - started);
       }
     }
     const line = (level: RollupLevel) =>
       `median ${median(times[level]).toFixed(1)} ms (min ${Math.min(...times[level]).toFixed(1)}, max ${Math.max(...times[level]).toFixed(1)}), ${rowsRead(bucketMs / 60_000, level).toLocaleString('en-US')} rollup rows read`;
-    console.log(`query + trend reading, 7 days in ${bucketMs / 3_600_000} h buckets, ${operations} operations:`);
+    console.log(
+      `query + trend reading, 7 days in ${bucketMs / 3_600_000} h buckets, ${operations} operations:`,
+    );
     console.log(`  minute rows only: ${line('minute')}`);
-    console.log(`  hourly level:     ${line('auto')}; ${(median(times.minute) / median(times.auto)).toFixed(1)}× faster`);
+    console.log(
+      `  hourly level:     ${line('auto')}; ${(median(times.minute) / median(times.auto)).toFixed(1)}× faster`,
+    );
   }
 
   // The whole tool handler, as an MCP call runs it (minus the transport).
   const deps = {
     now: () => new Date(nowMs),
     backends: createBackendSelection([createEmbeddedBackend(store)]),
-    embedded: { listServices: () => store.listServices(), operationRollups: (query) => store.operationRollups(query) },
+    embedded: {
+      listServices: () => store.listServices(),
+      operationRollups: (query) => store.operationRollups(query),
+    },
   } as Partial<ToolDeps> as ToolDeps;
   const budget = budgetFromTokens(8000);
   const times: number[] = [];
   let answer: Awaited<ReturnType<typeof analyzePerformanceTrendsTool.handler>> | undefined;
   for (let run = 0; run < RUNS; run += 1) {
     const started = performance.now();
-    answer = await analyzePerformanceTrendsTool.handler({ service_name: 'shop', time_period: '7d' }, { deps, budget });
+    answer = await analyzePerformanceTrendsTool.handler(
+      { service_name: 'shop', time_period: '7d' },
+      { deps, budget },
+    );
     times.push(performance.now() - started);
   }
   const out = answer!.structured;
-  console.log(`tool handler (hourly level), 7 days: median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`);
+  console.log(
+    `tool handler (hourly level), 7 days: median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`,
+  );
   console.log(
     `answer: ${JSON.stringify(out).length} chars structured + ${answer!.text.length} text (budget ${budget.chars} chars); ${out.operations.length}/${out.operations_total} operations, ` +
       `buckets left out for ${out.buckets_omitted_for}, truncated ${out.truncated}`,

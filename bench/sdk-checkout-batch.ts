@@ -5,7 +5,12 @@
  */
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 
 export const BATCH_SPANS = 512;
 const TRACES = BATCH_SPANS / 8;
@@ -47,7 +52,8 @@ export async function sdkCheckoutBatch(): Promise<ReadableSpan[]> {
           kind: SpanKind.CLIENT,
           attributes: {
             'db.system.name': 'postgresql',
-            'db.query.text': 'SELECT id, status, total FROM orders WHERE customer_id = $1 AND created_at > $2',
+            'db.query.text':
+              'SELECT id, status, total FROM orders WHERE customer_id = $1 AND created_at > $2',
             'db.namespace': 'shop',
             'db.operation.name': 'SELECT',
             'db.collection.name': 'orders',

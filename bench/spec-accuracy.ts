@@ -24,18 +24,46 @@ function benchSpecs(): TraceSpec[] {
   const checkout = mergeSpecUpdate(instantiateTemplate('checkout_saga', { spec_name: 'checkout_ok' }), {
     performance_constraints: { max_span_count: 40, max_depth: 6 },
     span_updates: [
-      { path: 'POST /checkout > payment.process', set: { kind: 'client', expected_duration_ms: { min: 2, max: 800 }, required_tags: { 'payment.method': { in: ['card', 'wallet'] } } } },
-      { path: 'POST /checkout > inventory.reserve', set: { optional_tags: { 'inventory.items': { gte: 1 } } } },
+      {
+        path: 'POST /checkout > payment.process',
+        set: {
+          kind: 'client',
+          expected_duration_ms: { min: 2, max: 800 },
+          required_tags: { 'payment.method': { in: ['card', 'wallet'] } },
+        },
+      },
+      {
+        path: 'POST /checkout > inventory.reserve',
+        set: { optional_tags: { 'inventory.items': { gte: 1 } } },
+      },
     ],
   });
-  const declined = instantiateTemplate('checkout_saga', { spec_name: 'checkout_declined', outcome: 'payment_declined' });
-  const http = mergeSpecUpdate(instantiateTemplate('http_service_with_database', { spec_name: 'users_read' }), {
-    span_updates: [
-      { path: 'GET /users/{id} > SELECT users', set: { count: { min: 1, max: 3 }, optional_tags: { 'db.response.returned_rows': { gte: 0 } } } },
-      { parent: 'GET /users/{id}', add: { operation_name: 'cache.get', service_name: 'api-service', kind: 'client', direct: true, required_tags: { 'cache.hit': false } } },
-      { parent: 'GET /users/{id}', add: { operation_name: 'DELETE users', count: 0 } },
-    ],
+  const declined = instantiateTemplate('checkout_saga', {
+    spec_name: 'checkout_declined',
+    outcome: 'payment_declined',
   });
+  const http = mergeSpecUpdate(
+    instantiateTemplate('http_service_with_database', { spec_name: 'users_read' }),
+    {
+      span_updates: [
+        {
+          path: 'GET /users/{id} > SELECT users',
+          set: { count: { min: 1, max: 3 }, optional_tags: { 'db.response.returned_rows': { gte: 0 } } },
+        },
+        {
+          parent: 'GET /users/{id}',
+          add: {
+            operation_name: 'cache.get',
+            service_name: 'api-service',
+            kind: 'client',
+            direct: true,
+            required_tags: { 'cache.hit': false },
+          },
+        },
+        { parent: 'GET /users/{id}', add: { operation_name: 'DELETE users', count: 0 } },
+      ],
+    },
+  );
   return [
     checkout,
     declined,
@@ -105,7 +133,10 @@ function namesCulprit(result: ComparisonResult, label: Label): boolean {
   if (label.culpritSpanIds) {
     const ids = new Set(label.culpritSpanIds);
     return result.violations.some(
-      (v) => (v.span && ids.has(v.span.span_id)) || (v.nearest && ids.has(v.nearest.span.span_id)) || (v.other_span_ids ?? []).some((id) => ids.has(id)),
+      (v) =>
+        (v.span && ids.has(v.span.span_id)) ||
+        (v.nearest && ids.has(v.nearest.span.span_id)) ||
+        (v.other_span_ids ?? []).some((id) => ids.has(id)),
     );
   }
   const paths = new Set(label.culpritPaths ?? []);
@@ -162,7 +193,10 @@ function run(): void {
   let kindTotal = 0;
   let kindHits = 0;
   const misses: string[] = [];
-  const perMutation = new Map<string, { cases: number; verdict: number; culprit: number; culpritTotal: number }>();
+  const perMutation = new Map<
+    string,
+    { cases: number; verdict: number; culprit: number; culpritTotal: number }
+  >();
   for (const item of cases) {
     const verdictOk = item.result.matches_specification === item.pass;
     if (verdictOk) verdictHits += 1;
@@ -188,15 +222,23 @@ function run(): void {
     if (!verdictOk) misses.unshift(describeMiss(item, item.labels[0] as Label, 'verdict'));
   }
   const failingCases = cases.filter((item) => !item.pass).length;
-  console.log(`spec-accuracy: ${cases.length} labelled cases (${failingCases} failing, ${cases.length - failingCases} must pass), seed ${SEED}, ${specs.length} specs`);
+  console.log(
+    `spec-accuracy: ${cases.length} labelled cases (${failingCases} failing, ${cases.length - failingCases} must pass), seed ${SEED}, ${specs.length} specs`,
+  );
   console.log(`  verdict accuracy : ${pct(verdictHits, cases.length)}  (${verdictHits}/${cases.length})`);
-  console.log(`  culprit accuracy : ${pct(culpritHits, culpritTotal)}  (${culpritHits}/${culpritTotal} mutations)`);
+  console.log(
+    `  culprit accuracy : ${pct(culpritHits, culpritTotal)}  (${culpritHits}/${culpritTotal} mutations)`,
+  );
   console.log(`  kind recall      : ${pct(kindHits, kindTotal)}  (${kindHits}/${kindTotal})`);
-  console.log(`  compare time     : ${(elapsed / cases.length).toFixed(3)} ms per case (generation included)`);
+  console.log(
+    `  compare time     : ${(elapsed / cases.length).toFixed(3)} ms per case (generation included)`,
+  );
   console.log('  per mutation     : cases verdict culprit');
   for (const [mutation, stats] of [...perMutation.entries()].sort()) {
     const culprit = stats.culpritTotal > 0 ? pct(stats.culprit, stats.culpritTotal) : '   -   ';
-    console.log(`    ${mutation.padEnd(24)} ${String(stats.cases).padStart(4)}  ${pct(stats.verdict, stats.cases)}  ${culprit}`);
+    console.log(
+      `    ${mutation.padEnd(24)} ${String(stats.cases).padStart(4)}  ${pct(stats.verdict, stats.cases)}  ${culprit}`,
+    );
   }
   if (misses.length > 0) {
     console.log(`  first misses (${misses.length}):`);
@@ -209,7 +251,9 @@ function pct(hits: number, total: number): string {
 }
 
 function describeMiss(item: Case, label: Label, what: string): string {
-  const reported = item.result.violations.map((v) => `${v.kind}@${v.path}[${v.span?.span_id.slice(-3) ?? ''}]`).join(', ') || 'none';
+  const reported =
+    item.result.violations.map((v) => `${v.kind}@${v.path}[${v.span?.span_id.slice(-3) ?? ''}]`).join(', ') ||
+    'none';
   const culprit = label.culpritSpanIds?.map((id) => id.slice(-3)).join('/') ?? label.culpritPaths?.join('/');
   return `${what} miss: ${item.spec.name} ${item.labels.map((l) => l.mutation).join('+')} expected ${item.pass ? 'pass' : `${label.kinds.join('|')} on ${culprit}`}; got ${reported}`;
 }

@@ -8,7 +8,16 @@
 import os from 'node:os';
 import { compareTraceToSpec, listEntryPaths, parseTraceSpec, type TraceSpec } from '../src/spec/index.js';
 import { FAILING } from './spec-mutations.js';
-import { allNodes, cloneGenerated, generateConforming, noiseSpan, pick, seededRng, toTrace, type Generated } from './spec-trace-generator.js';
+import {
+  allNodes,
+  cloneGenerated,
+  generateConforming,
+  noiseSpan,
+  pick,
+  seededRng,
+  toTrace,
+  type Generated,
+} from './spec-trace-generator.js';
 
 const TARGET_SPANS = 2_000;
 const WARMUP = 20;
@@ -110,7 +119,9 @@ function measure(label: string, run: () => unknown): void {
   }
   const at = (values: number[], p: number): string => {
     const sorted = [...values].sort((a, b) => a - b);
-    return (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number).toFixed(2);
+    return (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number).toFixed(
+      2,
+    );
   };
   console.log(`  ${label}`);
   console.log(`    cpu  median ${at(cpu, 50)} ms   p95 ${at(cpu, 95)} ms`);
@@ -126,7 +137,14 @@ function main(): void {
   const conforming = toTrace(base);
 
   const broken = cloneGenerated(base);
-  for (const name of ['wrong_service', 'move_out', 'tag_mismatch', 'too_slow', 'unexpected_error', 'rename']) {
+  for (const name of [
+    'wrong_service',
+    'move_out',
+    'tag_mismatch',
+    'too_slow',
+    'unexpected_error',
+    'rename',
+  ]) {
     FAILING[name]?.(broken, big, rng, { ids: new Set(), instances: new Set() });
   }
   const failing = toTrace(broken);
@@ -136,7 +154,9 @@ function main(): void {
   console.log(`spec-compare: ${conforming.spans.length}-span trace, ${entries}-entry spec`);
   // p95 on a shared machine mostly measures the queue for a core: say how busy it was.
   console.log(`  machine: ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}`);
-  console.log(`  conforming verdict: ${ok.matches_specification} (score ${ok.score}); broken verdict: ${bad.matches_specification} (${bad.violations.length} violations)`);
+  console.log(
+    `  conforming verdict: ${ok.matches_specification} (score ${ok.score}); broken verdict: ${bad.matches_specification} (${bad.violations.length} violations)`,
+  );
   measure('conforming trace', () => compareTraceToSpec(conforming, big));
   measure(`trace with ${bad.violations.length} violations`, () => compareTraceToSpec(failing, big));
 }

@@ -4,7 +4,13 @@
  * the trace in a way the spec allows (a near miss that must still pass).
  */
 import type { SpanKind } from '../src/model/index.js';
-import { listEntryPaths, normalizeCount, normalizeDuration, type TraceSpec, type ViolationKind } from '../src/spec/index.js';
+import {
+  listEntryPaths,
+  normalizeCount,
+  normalizeDuration,
+  type TraceSpec,
+  type ViolationKind,
+} from '../src/spec/index.js';
 import {
   allNodes,
   between,
@@ -37,7 +43,12 @@ export interface Touched {
   instances: Set<string>;
 }
 
-export type Mutation = (generated: Generated, spec: TraceSpec, rng: Rng, touched: Touched) => Label | undefined;
+export type Mutation = (
+  generated: Generated,
+  spec: TraceSpec,
+  rng: Rng,
+  touched: Touched,
+) => Label | undefined;
 
 interface Site {
   node: GenNode;
@@ -59,7 +70,8 @@ function sites(generated: Generated, touched: Touched): Site[] {
     if (node) walk([node], (item) => blocked.add(item.id));
   }
   return allNodes(generated.roots).filter(
-    ({ node }) => !blocked.has(node.id) && (node.instanceKey === undefined || !touched.instances.has(node.instanceKey)),
+    ({ node }) =>
+      !blocked.has(node.id) && (node.instanceKey === undefined || !touched.instances.has(node.instanceKey)),
   );
 }
 
@@ -72,7 +84,11 @@ function touch(touched: Touched, ...nodes: GenNode[]): void {
 
 const atMinimum = (site: Site): boolean => {
   const entry = site.node.entry;
-  return entry !== undefined && normalizeCount(entry.count).min >= 1 && site.node.instanceCount === normalizeCount(entry.count).min;
+  return (
+    entry !== undefined &&
+    normalizeCount(entry.count).min >= 1 &&
+    site.node.instanceCount === normalizeCount(entry.count).min
+  );
 };
 
 /** Paths of the entry and its same-named siblings: a deletion may legitimately surface as either. */
@@ -81,7 +97,10 @@ function twinPaths(spec: TraceSpec, path: string): string[] {
   const self = all.find((item) => item.path === path);
   if (!self) return [path];
   return all
-    .filter((item) => item.parentPath === self.parentPath && item.entry.operation_name === self.entry.operation_name)
+    .filter(
+      (item) =>
+        item.parentPath === self.parentPath && item.entry.operation_name === self.entry.operation_name,
+    )
     .map((item) => item.path);
 }
 
@@ -106,27 +125,48 @@ export const FAILING: Record<string, Mutation> = {
     detach(generated, site);
     touch(touched, site.node);
     if (site.parent) touch(touched, site.parent);
-    return { mutation: 'delete', pass: false, kinds: ['missing', 'count_too_low'], culpritPaths: twinPaths(spec, site.node.entryPath ?? '') };
+    return {
+      mutation: 'delete',
+      pass: false,
+      kinds: ['missing', 'count_too_low'],
+      culpritPaths: twinPaths(spec, site.node.entryPath ?? ''),
+    };
   },
   rename(generated, spec, rng, touched) {
     const names = new Set(listEntryPaths(spec.expected_spans).map((item) => item.entry.operation_name));
-    const candidates = sites(generated, touched).filter((site) => atMinimum(site) && !names.has(typo(site.node.name)));
+    const candidates = sites(generated, touched).filter(
+      (site) => atMinimum(site) && !names.has(typo(site.node.name)),
+    );
     if (candidates.length === 0) return undefined;
     const site = pick(rng, candidates);
     site.node.name = typo(site.node.name);
     touch(touched, site.node);
-    return { mutation: 'rename', pass: false, kinds: ['missing', 'count_too_low'], culpritSpanIds: [site.node.id] };
+    return {
+      mutation: 'rename',
+      pass: false,
+      kinds: ['missing', 'count_too_low'],
+      culpritSpanIds: [site.node.id],
+    };
   },
   wrong_service(generated, _spec, rng, touched) {
-    const candidates = sites(generated, touched).filter((site) => atMinimum(site) && site.node.entry?.service_name !== undefined);
+    const candidates = sites(generated, touched).filter(
+      (site) => atMinimum(site) && site.node.entry?.service_name !== undefined,
+    );
     if (candidates.length === 0) return undefined;
     const site = pick(rng, candidates);
     site.node.service = 'legacy-monolith';
     touch(touched, site.node);
-    return { mutation: 'wrong_service', pass: false, kinds: ['wrong_service'], culpritSpanIds: [site.node.id] };
+    return {
+      mutation: 'wrong_service',
+      pass: false,
+      kinds: ['wrong_service'],
+      culpritSpanIds: [site.node.id],
+    };
   },
   move_out(generated, _spec, rng, touched) {
-    const candidates = sites(generated, touched).filter((site) => site.parent && atMinimum(site) && site.node.ownerId !== undefined);
+    const candidates = sites(generated, touched).filter(
+      (site) => site.parent && atMinimum(site) && site.node.ownerId !== undefined,
+    );
     if (candidates.length === 0) return undefined;
     const site = pick(rng, candidates);
     detach(generated, site);
@@ -138,11 +178,15 @@ export const FAILING: Record<string, Mutation> = {
     return { mutation: 'move_out', pass: false, kinds: ['wrong_parent'], culpritSpanIds: [site.node.id] };
   },
   orphan(generated, _spec, rng, touched) {
-    const candidates = sites(generated, touched).filter((site) => site.parent && atMinimum(site) && site.node.ownerId !== undefined);
+    const candidates = sites(generated, touched).filter(
+      (site) => site.parent && atMinimum(site) && site.node.ownerId !== undefined,
+    );
     if (candidates.length === 0) return undefined;
     const site = pick(rng, candidates);
     detach(generated, site);
-    site.node.missingParentId = Math.floor(between(rng, 1, 2 ** 32)).toString(16).padStart(16, 'c');
+    site.node.missingParentId = Math.floor(between(rng, 1, 2 ** 32))
+      .toString(16)
+      .padStart(16, 'c');
     generated.roots.push(site.node);
     touch(touched, site.node);
     return { mutation: 'orphan', pass: false, kinds: ['wrong_parent'], culpritSpanIds: [site.node.id] };
@@ -162,7 +206,9 @@ export const FAILING: Record<string, Mutation> = {
     return { mutation: 'indirect', pass: false, kinds: ['wrong_parent'], culpritSpanIds: [site.node.id] };
   },
   wrong_kind(generated, _spec, rng, touched) {
-    const candidates = sites(generated, touched).filter((site) => atMinimum(site) && site.node.entry?.kind !== undefined);
+    const candidates = sites(generated, touched).filter(
+      (site) => atMinimum(site) && site.node.entry?.kind !== undefined,
+    );
     if (candidates.length === 0) return undefined;
     const site = pick(rng, candidates);
     site.node.kind = pick(
@@ -208,10 +254,17 @@ export const FAILING: Record<string, Mutation> = {
     const { site, key, bad } = pick(rng, candidates);
     site.node.attributes[key] = bad;
     touch(touched, site.node);
-    return { mutation: 'optional_tag_mismatch', pass: false, kinds: ['optional_tag_mismatch'], culpritSpanIds: [site.node.id] };
+    return {
+      mutation: 'optional_tag_mismatch',
+      pass: false,
+      kinds: ['optional_tag_mismatch'],
+      culpritSpanIds: [site.node.id],
+    };
   },
   too_slow(generated, _spec, rng, touched) {
-    const candidates = sites(generated, touched).filter((site) => Number.isFinite(normalizeDuration(site.node.entry?.expected_duration_ms)?.max ?? Infinity));
+    const candidates = sites(generated, touched).filter((site) =>
+      Number.isFinite(normalizeDuration(site.node.entry?.expected_duration_ms)?.max ?? Infinity),
+    );
     if (candidates.length === 0) return undefined;
     const site = pick(rng, candidates);
     const max = normalizeDuration(site.node.entry?.expected_duration_ms)?.max ?? 0;
@@ -220,7 +273,9 @@ export const FAILING: Record<string, Mutation> = {
     return { mutation: 'too_slow', pass: false, kinds: ['duration'], culpritSpanIds: [site.node.id] };
   },
   too_fast(generated, _spec, rng, touched) {
-    const candidates = sites(generated, touched).filter((site) => (normalizeDuration(site.node.entry?.expected_duration_ms)?.min ?? 0) > 0);
+    const candidates = sites(generated, touched).filter(
+      (site) => (normalizeDuration(site.node.entry?.expected_duration_ms)?.min ?? 0) > 0,
+    );
     if (candidates.length === 0) return undefined;
     const site = pick(rng, candidates);
     site.node.durationMs = (normalizeDuration(site.node.entry?.expected_duration_ms)?.min ?? 0) / 2;
@@ -230,30 +285,51 @@ export const FAILING: Record<string, Mutation> = {
   too_many(generated, _spec, rng, touched) {
     const candidates = sites(generated, touched).filter((site) => {
       const count = normalizeCount(site.node.entry?.count);
-      return site.parent && site.node.entry && Number.isFinite(count.max) && count.max > 0 && site.node.instanceCount === count.max;
+      return (
+        site.parent &&
+        site.node.entry &&
+        Number.isFinite(count.max) &&
+        count.max > 0 &&
+        site.node.instanceCount === count.max
+      );
     });
     if (candidates.length === 0) return undefined;
     const site = pick(rng, candidates);
     // After the last span of the same scope: the comparison keeps the earliest spans on a tie.
-    const last = allNodes(generated.roots).reduce((end, { node }) => (node.instanceKey === site.node.instanceKey ? Math.max(end, subtreeEnd(node)) : end), 0);
+    const last = allNodes(generated.roots).reduce(
+      (end, { node }) => (node.instanceKey === site.node.instanceKey ? Math.max(end, subtreeEnd(node)) : end),
+      0,
+    );
     const copy = cloneSubtree(site.node, generated.newId, last + 0.3 - site.node.startMs);
     (site.parent as GenNode).children.push(copy);
     touch(touched, site.node, copy);
     return { mutation: 'too_many', pass: false, kinds: ['count_too_high'], culpritSpanIds: [copy.id] };
   },
   forbidden(generated, spec, rng, touched) {
-    const forbidden = listEntryPaths(spec.expected_spans).filter((item) => normalizeCount(item.entry.count).max === 0);
+    const forbidden = listEntryPaths(spec.expected_spans).filter(
+      (item) => normalizeCount(item.entry.count).max === 0,
+    );
     const options = forbidden.flatMap((item) => {
-      const owners = item.parentPath === undefined ? generated.roots.slice(0, 1) : sites(generated, touched).map((site) => site.node).filter((node) => node.entryPath === item.parentPath);
+      const owners =
+        item.parentPath === undefined
+          ? generated.roots.slice(0, 1)
+          : sites(generated, touched)
+              .map((site) => site.node)
+              .filter((node) => node.entryPath === item.parentPath);
       return owners.map((owner) => ({ item, owner }));
     });
     if (options.length === 0) return undefined;
     const { item, owner } = pick(rng, options);
-    const span = noiseSpan({ rng, newId: generated.newId }, owner.startMs + 0.2, item.entry.service_name ?? owner.service);
+    const span = noiseSpan(
+      { rng, newId: generated.newId },
+      owner.startMs + 0.2,
+      item.entry.service_name ?? owner.service,
+    );
     span.name = item.entry.operation_name;
     span.kind = item.entry.kind ?? 'internal';
     span.noise = false;
-    for (const [key, expectation] of Object.entries(item.entry.required_tags ?? {})) span.attributes[key] = satisfyingValue(expectation, rng);
+    for (const [key, expectation] of Object.entries(item.entry.required_tags ?? {}))
+      span.attributes[key] = satisfyingValue(expectation, rng);
     owner.children.push(span);
     touch(touched, span, owner);
     return { mutation: 'forbidden', pass: false, kinds: ['forbidden_present'], culpritSpanIds: [span.id] };
@@ -280,18 +356,36 @@ export const FAILING: Record<string, Mutation> = {
   },
   unexpected_error(generated, spec, rng, touched) {
     const conditions = spec.error_conditions ?? [];
-    if (conditions.some((c) => c.expect === 'allow_errors' && c.operation_name === undefined && c.service_name === undefined)) return undefined;
+    if (
+      conditions.some(
+        (c) => c.expect === 'allow_errors' && c.operation_name === undefined && c.service_name === undefined,
+      )
+    )
+      return undefined;
     const covered = (node: GenNode): boolean =>
       conditions.some(
-        (c) => (c.operation_name !== undefined || c.service_name !== undefined) && (c.operation_name === undefined || c.operation_name === node.name) && (c.service_name === undefined || c.service_name === node.service),
+        (c) =>
+          (c.operation_name !== undefined || c.service_name !== undefined) &&
+          (c.operation_name === undefined || c.operation_name === node.name) &&
+          (c.service_name === undefined || c.service_name === node.service),
       );
-    const candidates = sites(generated, touched).filter((site) => !covered(site.node) && site.node.status !== 'error');
+    const candidates = sites(generated, touched).filter(
+      (site) => !covered(site.node) && site.node.status !== 'error',
+    );
     if (candidates.length === 0) return undefined;
     const site = pick(rng, candidates);
     site.node.status = 'error';
-    site.node.events.push({ name: 'exception', attributes: { 'exception.type': 'java.lang.IllegalStateException', 'exception.message': 'boom' } });
+    site.node.events.push({
+      name: 'exception',
+      attributes: { 'exception.type': 'java.lang.IllegalStateException', 'exception.message': 'boom' },
+    });
     touch(touched, site.node);
-    return { mutation: 'unexpected_error', pass: false, kinds: ['unexpected_error'], culpritSpanIds: [site.node.id] };
+    return {
+      mutation: 'unexpected_error',
+      pass: false,
+      kinds: ['unexpected_error'],
+      culpritSpanIds: [site.node.id],
+    };
   },
   expected_error_missing(generated, spec, rng, touched) {
     if (!(spec.error_conditions ?? []).some((c) => c.expect === 'error')) return undefined;
@@ -302,17 +396,35 @@ export const FAILING: Record<string, Mutation> = {
     site.node.events = [];
     touch(touched, site.node);
     // With no failure left, every span the condition names is an equally good culprit.
-    const named = allNodes(generated.roots).filter(({ node }) => node.name === site.node.name && node.service === site.node.service);
-    return { mutation: 'expected_error_missing', pass: false, kinds: ['expected_error_missing'], culpritSpanIds: named.map(({ node }) => node.id) };
+    const named = allNodes(generated.roots).filter(
+      ({ node }) => node.name === site.node.name && node.service === site.node.service,
+    );
+    return {
+      mutation: 'expected_error_missing',
+      pass: false,
+      kinds: ['expected_error_missing'],
+      culpritSpanIds: named.map(({ node }) => node.id),
+    };
   },
   wrong_exception(generated, spec, rng, touched) {
-    if (!(spec.error_conditions ?? []).some((c) => c.expect === 'error' && c.exception_type !== undefined)) return undefined;
+    if (!(spec.error_conditions ?? []).some((c) => c.expect === 'error' && c.exception_type !== undefined))
+      return undefined;
     const candidates = sites(generated, touched).filter((site) => site.node.status === 'error');
     if (candidates.length === 0) return undefined;
     const site = pick(rng, candidates);
-    site.node.events = [{ name: 'exception', attributes: { 'exception.type': 'TimeoutError', 'exception.message': 'gateway timeout' } }];
+    site.node.events = [
+      {
+        name: 'exception',
+        attributes: { 'exception.type': 'TimeoutError', 'exception.message': 'gateway timeout' },
+      },
+    ];
     touch(touched, site.node);
-    return { mutation: 'wrong_exception', pass: false, kinds: ['wrong_exception'], culpritSpanIds: [site.node.id] };
+    return {
+      mutation: 'wrong_exception',
+      pass: false,
+      kinds: ['wrong_exception'],
+      culpritSpanIds: [site.node.id],
+    };
   },
   total_duration(generated, spec) {
     const limit = spec.performance_constraints?.max_total_duration_ms;
@@ -326,7 +438,8 @@ export const FAILING: Record<string, Mutation> = {
     const root = generated.roots[0];
     if (limit === undefined || !root) return undefined;
     const count = allNodes(generated.roots).length;
-    for (let i = 0; i < limit - count + 2; i += 1) root.children.push(noiseSpan({ rng, newId: generated.newId }, root.startMs + 0.1, root.service));
+    for (let i = 0; i < limit - count + 2; i += 1)
+      root.children.push(noiseSpan({ rng, newId: generated.newId }, root.startMs + 0.1, root.service));
     return { mutation: 'span_count', pass: false, kinds: ['span_count'], culpritPaths: ['(trace)'] };
   },
   depth(generated, spec, rng) {
@@ -352,7 +465,9 @@ export const FAILING: Record<string, Mutation> = {
     return { mutation: 'strict_extra', pass: false, kinds: ['unexpected_span'], culpritSpanIds: [span.id] };
   },
   links_missing(generated, _spec, rng, touched) {
-    const candidates = sites(generated, touched).filter((site) => site.node.links.length > 0 && site.node.entry?.links !== undefined);
+    const candidates = sites(generated, touched).filter(
+      (site) => site.node.links.length > 0 && site.node.entry?.links !== undefined,
+    );
     if (candidates.length === 0) return undefined;
     const site = pick(rng, candidates);
     site.node.links = [];
@@ -362,7 +477,9 @@ export const FAILING: Record<string, Mutation> = {
 };
 
 function noNameClash(spec: TraceSpec, name: string): boolean {
-  return !listEntryPaths(spec.expected_spans).some((item) => item.entry.operation_name === name && item.entry.service_name === undefined);
+  return !listEntryPaths(spec.expected_spans).some(
+    (item) => item.entry.operation_name === name && item.entry.service_name === undefined,
+  );
 }
 
 export const NEAR_MISSES: Record<string, Mutation> = {
@@ -377,7 +494,10 @@ export const NEAR_MISSES: Record<string, Mutation> = {
   },
   intermediate(generated, spec, rng, touched) {
     if (spec.strict) return undefined;
-    const candidates = sites(generated, touched).filter((site) => site.node.ownerId !== undefined && !site.node.entry?.direct && site.parent?.id === site.node.ownerId);
+    const candidates = sites(generated, touched).filter(
+      (site) =>
+        site.node.ownerId !== undefined && !site.node.entry?.direct && site.parent?.id === site.node.ownerId,
+    );
     if (candidates.length === 0) return undefined;
     const site = pick(rng, candidates);
     const parent = site.parent as GenNode;
@@ -389,13 +509,24 @@ export const NEAR_MISSES: Record<string, Mutation> = {
   coerce(generated, _spec, rng, touched) {
     const candidates = sites(generated, touched).flatMap((site) =>
       Object.keys(site.node.entry?.required_tags ?? {})
-        .filter((key) => ['number', 'boolean'].includes(typeof site.node.attributes[key]) || /^\d+$/.test(String(site.node.attributes[key])))
+        .filter(
+          (key) =>
+            ['number', 'boolean'].includes(typeof site.node.attributes[key]) ||
+            /^\d+$/.test(String(site.node.attributes[key])),
+        )
         .map((key) => ({ site, key })),
     );
     if (candidates.length === 0) return undefined;
     const { site, key } = pick(rng, candidates);
     const value = site.node.attributes[key];
-    site.node.attributes[key] = typeof value === 'boolean' ? (value ? 'True' : 'false') : typeof value === 'number' ? String(value) : Number(value);
+    site.node.attributes[key] =
+      typeof value === 'boolean'
+        ? value
+          ? 'True'
+          : 'false'
+        : typeof value === 'number'
+          ? String(value)
+          : Number(value);
     return { mutation: 'coerce', pass: true, kinds: [] };
   },
   resource(generated, _spec, rng, touched) {
@@ -412,7 +543,9 @@ export const NEAR_MISSES: Record<string, Mutation> = {
   },
   same_name_other_service(generated, spec, rng, touched) {
     if (spec.strict) return undefined;
-    const candidates = sites(generated, touched).filter((site) => site.node.entry?.service_name !== undefined && noNameClash(spec, site.node.name));
+    const candidates = sites(generated, touched).filter(
+      (site) => site.node.entry?.service_name !== undefined && noNameClash(spec, site.node.name),
+    );
     const root = generated.roots[0];
     if (candidates.length === 0 || !root) return undefined;
     const site = pick(rng, candidates);
@@ -424,7 +557,9 @@ export const NEAR_MISSES: Record<string, Mutation> = {
     return { mutation: 'same_name_other_service', pass: true, kinds: [] };
   },
   shuffle(generated, _spec, rng, touched) {
-    const candidates = sites(generated, touched).filter((site) => site.node.entry && !site.node.entry.ordered && site.node.children.length > 1);
+    const candidates = sites(generated, touched).filter(
+      (site) => site.node.entry && !site.node.entry.ordered && site.node.children.length > 1,
+    );
     if (candidates.length === 0) return undefined;
     const { node } = pick(rng, candidates);
     const starts = node.children.map((child) => child.startMs).sort(() => rng() - 0.5);
@@ -437,7 +572,9 @@ export const NEAR_MISSES: Record<string, Mutation> = {
     return { mutation: 'shuffle', pass: true, kinds: [] };
   },
   boundary(generated, _spec, rng, touched) {
-    const candidates = sites(generated, touched).filter((site) => Number.isFinite(normalizeDuration(site.node.entry?.expected_duration_ms)?.max ?? Infinity));
+    const candidates = sites(generated, touched).filter((site) =>
+      Number.isFinite(normalizeDuration(site.node.entry?.expected_duration_ms)?.max ?? Infinity),
+    );
     if (candidates.length === 0) return undefined;
     const site = pick(rng, candidates);
     site.node.durationMs = normalizeDuration(site.node.entry?.expected_duration_ms)?.max ?? 0;
@@ -447,7 +584,11 @@ export const NEAR_MISSES: Record<string, Mutation> = {
     const allows = (spec.error_conditions ?? []).filter((c) => c.expect === 'allow_errors');
     if (allows.length === 0) return undefined;
     const candidates = sites(generated, touched).filter((site) =>
-      allows.some((c) => (c.operation_name === undefined || c.operation_name === site.node.name) && (c.service_name === undefined || c.service_name === site.node.service)),
+      allows.some(
+        (c) =>
+          (c.operation_name === undefined || c.operation_name === site.node.name) &&
+          (c.service_name === undefined || c.service_name === site.node.service),
+      ),
     );
     if (candidates.length === 0) return undefined;
     const site = pick(rng, candidates);
@@ -475,7 +616,9 @@ export const NEAR_MISSES: Record<string, Mutation> = {
     });
     if (candidates.length === 0) return undefined;
     const site = pick(rng, candidates);
-    (site.parent as GenNode).children.push(cloneSubtree(site.node, generated.newId, subtreeEnd(site.node) + 0.2 - site.node.startMs));
+    (site.parent as GenNode).children.push(
+      cloneSubtree(site.node, generated.newId, subtreeEnd(site.node) + 0.2 - site.node.startMs),
+    );
     return { mutation: 'extra_within_max', pass: true, kinds: [] };
   },
   optional_absent(generated, _spec, rng, touched) {
@@ -521,5 +664,10 @@ export function labelTraceLimits(generated: Generated, spec: TraceSpec, label: L
     }
   }
   if (pass === label.pass) return label;
-  return { ...label, pass, kinds, ...(label.culpritSpanIds || label.culpritPaths ? {} : { culpritPaths: ['(trace)'] }) };
+  return {
+    ...label,
+    pass,
+    kinds,
+    ...(label.culpritSpanIds || label.culpritPaths ? {} : { culpritPaths: ['(trace)'] }),
+  };
 }

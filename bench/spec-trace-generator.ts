@@ -4,7 +4,14 @@
  * (or harmlessly perturb) a chosen span and know what the comparison should say.
  */
 import type { AttributeValue, Attributes, SpanKind, Trace } from '../src/model/index.js';
-import { normalizeCount, normalizeDuration, type SpanSpec, type TagExpectation, type TagMatcher, type TraceSpec } from '../src/spec/index.js';
+import {
+  normalizeCount,
+  normalizeDuration,
+  type SpanSpec,
+  type TagExpectation,
+  type TagMatcher,
+  type TraceSpec,
+} from '../src/spec/index.js';
 import { siblingSegments } from '../src/spec/spec-paths.js';
 import { buildTrace, type SpanSketch } from '../test/support/trace-builder.js';
 
@@ -55,10 +62,21 @@ export interface Generated {
   newId: () => string;
 }
 
-const NOISE_NAMES = ['log.flush', 'json.serialize', 'pool.acquire', 'middleware.auth', 'template.render', 'metrics.record'];
+const NOISE_NAMES = [
+  'log.flush',
+  'json.serialize',
+  'pool.acquire',
+  'middleware.auth',
+  'template.render',
+  'metrics.record',
+];
 
 /** Regular expressions used in the benchmark specs, each with a value it matches. */
-export const REGEX_EXAMPLES: Record<string, string> = { '^/health': '/health/live', '^(GET|HEAD)$': 'GET', '^card_': 'card_visa' };
+export const REGEX_EXAMPLES: Record<string, string> = {
+  '^/health': '/health/live',
+  '^(GET|HEAD)$': 'GET',
+  '^card_': 'card_visa',
+};
 
 export function satisfyingValue(expectation: TagExpectation, rng: Rng): AttributeValue {
   if (typeof expectation !== 'object' || Array.isArray(expectation)) return expectation;
@@ -93,7 +111,10 @@ export function violatingValue(expectation: TagExpectation): AttributeValue | un
   return undefined;
 }
 
-export function walk(roots: readonly GenNode[], visit: (node: GenNode, parent: GenNode | undefined) => void): void {
+export function walk(
+  roots: readonly GenNode[],
+  visit: (node: GenNode, parent: GenNode | undefined) => void,
+): void {
   const stack: [GenNode, GenNode | undefined][] = roots.map((root) => [root, undefined]);
   while (stack.length > 0) {
     const [node, parent] = stack.pop() as [GenNode, GenNode | undefined];
@@ -139,7 +160,10 @@ export function cloneSubtree(node: GenNode, newId: () => string, shiftMs: number
 }
 
 export function subtreeEnd(node: GenNode): number {
-  return node.children.reduce((end, child) => Math.max(end, subtreeEnd(child)), node.startMs + node.durationMs);
+  return node.children.reduce(
+    (end, child) => Math.max(end, subtreeEnd(child)),
+    node.startMs + node.durationMs,
+  );
 }
 
 interface GenContext {
@@ -149,16 +173,29 @@ interface GenContext {
   strict: boolean;
 }
 
-function makeSpan(context: GenContext, entry: SpanSpec, path: string, startMs: number, ownerId: string | undefined): GenNode {
+function makeSpan(
+  context: GenContext,
+  entry: SpanSpec,
+  path: string,
+  startMs: number,
+  ownerId: string | undefined,
+): GenNode {
   const { rng } = context;
   const duration = normalizeDuration(entry.expected_duration_ms);
   let durationMs = Number(between(rng, 1, 8).toFixed(3));
   if (duration) {
     const high = Math.min(duration.max, duration.min + 50);
-    durationMs = Number(between(rng, duration.min + 0.1 * (high - duration.min), duration.min + 0.9 * (high - duration.min)).toFixed(3));
+    durationMs = Number(
+      between(
+        rng,
+        duration.min + 0.1 * (high - duration.min),
+        duration.min + 0.9 * (high - duration.min),
+      ).toFixed(3),
+    );
   }
   const attributes: Attributes = {};
-  for (const [key, expectation] of Object.entries(entry.required_tags ?? {})) attributes[key] = satisfyingValue(expectation, rng);
+  for (const [key, expectation] of Object.entries(entry.required_tags ?? {}))
+    attributes[key] = satisfyingValue(expectation, rng);
   for (const [key, expectation] of Object.entries(entry.optional_tags ?? {})) {
     if (rng() < 0.7) attributes[key] = satisfyingValue(expectation, rng);
   }
@@ -175,7 +212,10 @@ function makeSpan(context: GenContext, entry: SpanSpec, path: string, startMs: n
     resourceAttributes: {},
     status: 'unset',
     events: [],
-    links: Array.from({ length: linkCount }, (_, index) => ({ traceId: 'f'.repeat(32), spanId: (index + 1).toString(16).padStart(16, 'e') })),
+    links: Array.from({ length: linkCount }, (_, index) => ({
+      traceId: 'f'.repeat(32),
+      spanId: (index + 1).toString(16).padStart(16, 'e'),
+    })),
     children: [],
     entry,
     entryPath: path,
@@ -192,7 +232,11 @@ function fillChildren(context: GenContext, node: GenNode, entry: SpanSpec, path:
   const planned: { child: SpanSpec; childPath: string; count: number }[] = children.map((child, index) => {
     const count = normalizeCount(child.count);
     const high = Math.min(count.max, count.min + 2);
-    return { child, childPath: `${path} > ${segments[index]}`, count: count.min + Math.floor(rng() * (high - count.min + 1)) };
+    return {
+      child,
+      childPath: `${path} > ${segments[index]}`,
+      count: count.min + Math.floor(rng() * (high - count.min + 1)),
+    };
   });
   const sequence: { child: SpanSpec; childPath: string; count: number }[] = [];
   for (const item of planned) for (let i = 0; i < item.count; i += 1) sequence.push(item);
@@ -222,7 +266,11 @@ function fillChildren(context: GenContext, node: GenNode, entry: SpanSpec, path:
 /** The comparison's own naming of entry paths. */
 const childSegments = siblingSegments;
 
-export function noiseSpan(context: { rng: Rng; newId: () => string }, startMs: number, service: string): GenNode {
+export function noiseSpan(
+  context: { rng: Rng; newId: () => string },
+  startMs: number,
+  service: string,
+): GenNode {
   return {
     id: context.newId(),
     name: pick(context.rng, NOISE_NAMES),
@@ -284,14 +332,19 @@ export function generateConforming(spec: TraceSpec, rng: Rng): Generated {
   for (const condition of spec.error_conditions ?? []) {
     if (condition.expect !== 'error') continue;
     const target = allNodes(roots).find(
-      ({ node }) => node.name === condition.operation_name && (condition.service_name === undefined || node.service === condition.service_name),
+      ({ node }) =>
+        node.name === condition.operation_name &&
+        (condition.service_name === undefined || node.service === condition.service_name),
     );
     if (!target) continue;
     const type = condition.exception_type ?? 'Error';
     target.node.status = 'error';
     target.node.events.push({
       name: 'exception',
-      attributes: { 'exception.type': rng() < 0.5 ? type : `com.shop.payments.${type}`, 'exception.message': 'declined' },
+      attributes: {
+        'exception.type': rng() < 0.5 ? type : `com.shop.payments.${type}`,
+        'exception.message': 'declined',
+      },
     });
   }
   return { roots, newId };

@@ -40,9 +40,22 @@ function cpuMs(pid: number): number {
 
 async function once(CLI: string): Promise<{ initialized: number; listed: number; rss: number; cpu: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-startup-'));
-  const args = [CLI, '--data-dir', dataDir, '--otlp-http-port', String(await freePort()), '--otlp-grpc-port', String(await freePort())];
+  const args = [
+    CLI,
+    '--data-dir',
+    dataDir,
+    '--otlp-http-port',
+    String(await freePort()),
+    '--otlp-grpc-port',
+    String(await freePort()),
+  ];
   const started = performance.now();
-  const transport = new StdioClientTransport({ command: process.execPath, args, stderr: 'ignore', cwd: dataDir });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args,
+    stderr: 'ignore',
+    cwd: dataDir,
+  });
   const client = new Client({ name: 'startup-bench', version: '1.0.0' });
   await client.connect(transport);
   const initialized = performance.now() - started;
@@ -55,8 +68,13 @@ async function once(CLI: string): Promise<{ initialized: number; listed: number;
   return { initialized, listed, rss, cpu };
 }
 
-for (const cli of [BUNDLE, MODULES]) if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
-console.log(`load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}; ${runs} runs`);
+for (const cli of [BUNDLE, MODULES])
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
+console.log(
+  `load average ${loadavg()
+    .map((load) => load.toFixed(1))
+    .join(' ')}; ${runs} runs`,
+);
 const bare: number[] = [];
 const bundled = [];
 const unbundled = [];
@@ -68,12 +86,21 @@ for (let i = 0; i < runs; i += 1) {
   unbundled.push(await once(MODULES));
 }
 console.log(`bare node start-up (baseline): median ${median(bare).toFixed(0)} ms`);
-for (const [name, results] of [['bundled dist/cli/main.js', bundled], ['unbundled dist/cli/main-modules.js', unbundled]] as const) {
+for (const [name, results] of [
+  ['bundled dist/cli/main.js', bundled],
+  ['unbundled dist/cli/main-modules.js', unbundled],
+] as const) {
   const initialized = median(results.map((r) => r.initialized));
   const listed = median(results.map((r) => r.listed));
   console.log(`${name}:`);
-  console.log(`  spawn → MCP initialized: median ${initialized.toFixed(0)} ms, min ${Math.min(...results.map((r) => r.initialized)).toFixed(0)} ms`);
-  console.log(`  spawn → first tools/list answered: median ${listed.toFixed(0)} ms (${(listed / median(bare)).toFixed(1)}× bare node)`);
-  console.log(`  CPU time of the server until ready (user + system): median ${median(results.map((r) => r.cpu))} ms`);
+  console.log(
+    `  spawn → MCP initialized: median ${initialized.toFixed(0)} ms, min ${Math.min(...results.map((r) => r.initialized)).toFixed(0)} ms`,
+  );
+  console.log(
+    `  spawn → first tools/list answered: median ${listed.toFixed(0)} ms (${(listed / median(bare)).toFixed(1)}× bare node)`,
+  );
+  console.log(
+    `  CPU time of the server until ready (user + system): median ${median(results.map((r) => r.cpu))} ms`,
+  );
   console.log(`  resident size when ready: median ${median(results.map((r) => r.rss))} MB`);
 }

@@ -27,9 +27,24 @@ const CACHE_COUNT = process.argv[4] === 'bounded' ? '{ min: 1, max: 30 }' : '{ m
 /** 50 spans: a server root, 20 queries, an inventory call with 20 cache reads, a payment call with 8 spans. */
 function checkout(index: number): SpanSketch {
   const run = { 'otel_mcp.run_id': RUN_ID };
-  const queries = Array.from({ length: 20 }, (_, n) => ({ name: 'SELECT orders', kind: 'client' as const, startMs: 1 + n, durationMs: 1, attributes: { 'db.system.name': 'postgresql' } }));
-  const cache = Array.from({ length: 20 }, (_, n) => ({ name: 'cache.get', kind: 'client' as const, startMs: 30 + n * 0.5, durationMs: 0.4 }));
-  const payment = Array.from({ length: 7 }, (_, n) => ({ name: `payment.step.${n}`, startMs: 60 + n * 1.5, durationMs: 1.2 }));
+  const queries = Array.from({ length: 20 }, (_, n) => ({
+    name: 'SELECT orders',
+    kind: 'client' as const,
+    startMs: 1 + n,
+    durationMs: 1,
+    attributes: { 'db.system.name': 'postgresql' },
+  }));
+  const cache = Array.from({ length: 20 }, (_, n) => ({
+    name: 'cache.get',
+    kind: 'client' as const,
+    startMs: 30 + n * 0.5,
+    durationMs: 0.4,
+  }));
+  const payment = Array.from({ length: 7 }, (_, n) => ({
+    name: `payment.step.${n}`,
+    startMs: 60 + n * 1.5,
+    durationMs: 1.2,
+  }));
   return {
     name: 'POST /checkout',
     service: 'checkout-service',
@@ -39,8 +54,25 @@ function checkout(index: number): SpanSketch {
     resourceAttributes: run,
     children: [
       ...queries,
-      { name: 'inventory.check', service: 'inventory-service', kind: 'server', startMs: 28, durationMs: 25, resourceAttributes: run, children: cache },
-      { name: 'payment.charge', service: 'payment-service', kind: 'server', startMs: 58, durationMs: 15, resourceAttributes: run, attributes: { 'payment.method': 'card' }, children: payment },
+      {
+        name: 'inventory.check',
+        service: 'inventory-service',
+        kind: 'server',
+        startMs: 28,
+        durationMs: 25,
+        resourceAttributes: run,
+        children: cache,
+      },
+      {
+        name: 'payment.charge',
+        service: 'payment-service',
+        kind: 'server',
+        startMs: 58,
+        durationMs: 15,
+        resourceAttributes: run,
+        attributes: { 'payment.method': 'card' },
+        children: payment,
+      },
     ],
   };
 }
@@ -63,20 +95,33 @@ performance_constraints: { max_span_count: 60 }
 `;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-bench-collection-'));
-const { config } = loadConfig({ flags: { dataDir, specsDir: join(dataDir, 'trace-specs'), otlpHttpPort: 0, otlpGrpcPort: 0 }, env: {}, cwd: dataDir });
+const { config } = loadConfig({
+  flags: { dataDir, specsDir: join(dataDir, 'trace-specs'), otlpHttpPort: 0, otlpGrpcPort: 0 },
+  env: {},
+  cwd: dataDir,
+});
 // The builder's traces start in November 2025: keep them whatever today's date (retention by age).
 config.retention.max_age_hours = 1e6;
 const app = await startApp({ config, log: createStderrLogger('warn'), version: 'bench' });
 try {
-  const traces = Array.from({ length: TRACES }, (_, index) => buildTrace(checkout(index), `b${index.toString(16).padStart(31, '0')}`));
+  const traces = Array.from({ length: TRACES }, (_, index) =>
+    buildTrace(checkout(index), `b${index.toString(16).padStart(31, '0')}`),
+  );
   for (const trace of traces) app.store.writeSpans(trace.spans);
   const client = new Client({ name: 'bench', version: '1' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await app.serverFactory().connect(serverSide);
   await client.connect(clientSide);
-  await client.callTool({ name: 'define_trace_spec', arguments: { name: 'checkout_bench', specification: SPEC } });
+  await client.callTool({
+    name: 'define_trace_spec',
+    arguments: { name: 'checkout_bench', specification: SPEC },
+  });
 
-  console.log(`${TRACES} traces × ${traces[0]?.spans.length} spans, cache.get count ${CACHE_COUNT}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 shared cores)`);
+  console.log(
+    `${TRACES} traces × ${traces[0]?.spans.length} spans, cache.get count ${CACHE_COUNT}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (2 shared cores)`,
+  );
   const spec = parseTraceSpec(`name: checkout_bench\n${SPEC}`);
   const compare = prepareSpecComparison(spec);
   const embedded = app.store;
@@ -109,7 +154,10 @@ try {
     const start = performance.now();
     const result = await client.callTool({
       name: 'validate_trace_collection',
-      arguments: { spec_name: 'checkout_bench', filter: { run_id: RUN_ID, time_range: { start: '2020-01-01T00:00:00Z' }, limit: TRACES } },
+      arguments: {
+        spec_name: 'checkout_bench',
+        filter: { run_id: RUN_ID, time_range: { start: '2020-01-01T00:00:00Z' }, limit: TRACES },
+      },
     });
     times.push(performance.now() - start);
     const cpu = process.cpuUsage(cpuStart);
@@ -119,11 +167,19 @@ try {
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)] ?? NaN;
   console.log(summary);
-  console.log(`validate_trace_collection end to end: median ${median.toFixed(0)} ms, best ${times[0]?.toFixed(0)} ms over ${RUNS} runs (target < 1,000 ms)`);
+  console.log(
+    `validate_trace_collection end to end: median ${median.toFixed(0)} ms, best ${times[0]?.toFixed(0)} ms over ${RUNS} runs (target < 1,000 ms)`,
+  );
   cpuTimes.sort((a, b) => a - b);
-  console.log(`CPU time of the call (user + system, this process): median ${(cpuTimes[Math.floor(cpuTimes.length / 2)] ?? NaN).toFixed(0)} ms, best ${cpuTimes[0]?.toFixed(0)} ms`);
-  console.log(`of which the filter query and ${found.length} trace reads from SQLite alone (median of 3): ${readMs.toFixed(0)} ms (${((readMs / median) * 100).toFixed(0)}%)`);
-  console.log(`of which the ${TRACES} comparisons alone (in-process, median of 3): ${compareMs.toFixed(0)} ms (${((compareMs / median) * 100).toFixed(0)}% of the median)`);
+  console.log(
+    `CPU time of the call (user + system, this process): median ${(cpuTimes[Math.floor(cpuTimes.length / 2)] ?? NaN).toFixed(0)} ms, best ${cpuTimes[0]?.toFixed(0)} ms`,
+  );
+  console.log(
+    `of which the filter query and ${found.length} trace reads from SQLite alone (median of 3): ${readMs.toFixed(0)} ms (${((readMs / median) * 100).toFixed(0)}%)`,
+  );
+  console.log(
+    `of which the ${TRACES} comparisons alone (in-process, median of 3): ${compareMs.toFixed(0)} ms (${((compareMs / median) * 100).toFixed(0)}% of the median)`,
+  );
   // Same process, same moment: how much the tool adds over its two parts (MCP, summary, rendering).
   console.log(`end to end ÷ (reads + comparisons): ${(median / (readMs + compareMs)).toFixed(2)}`);
   await client.close();

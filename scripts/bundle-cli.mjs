@@ -19,7 +19,9 @@ await build({
   target: 'node20',
   external: ['better-sqlite3'],
   // CommonJS packages inside an ES module bundle still call require() for Node built-ins.
-  banner: { js: "import { createRequire as otelMcpCreateRequire } from 'node:module';\nconst require = otelMcpCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as otelMcpCreateRequire } from 'node:module';\nconst require = otelMcpCreateRequire(import.meta.url);",
+  },
   // Minified, the bundle is half the size and start-up spends ~25% less CPU parsing it; names are
   // kept so a stack trace stays readable, and the source map maps it back (node --enable-source-maps).
   minify: true,

@@ -51,7 +51,14 @@ export { DEFAULT_TREE_BUDGET_CHARS, renderTraceTree } from './render/render-trac
 export { formatDuration } from './render/format-duration.js';
 
 export * from './regressions/index.js';
-export { diffTraces, type DiffSide, type DiffStatus, type PathDiff, type TraceDiff, type TraceDiffOptions } from './trace-diff.js';
+export {
+  diffTraces,
+  type DiffSide,
+  type DiffStatus,
+  type PathDiff,
+  type TraceDiff,
+  type TraceDiffOptions,
+} from './trace-diff.js';
 export {
   buildTransactionPicture,
   outgoingLinks,

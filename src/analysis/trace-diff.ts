@@ -74,7 +74,11 @@ function collectPaths(trace: Trace, side: 'a' | 'b', paths: Map<string, Accumula
 
 function sideOf(durations: number[]): DiffSide {
   const total = durations.reduce((sum, value) => sum + value, 0);
-  return { count: durations.length, total_ms: round(total), mean_ms: durations.length ? round(total / durations.length) : 0 };
+  return {
+    count: durations.length,
+    total_ms: round(total),
+    mean_ms: durations.length ? round(total / durations.length) : 0,
+  };
 }
 
 export function diffTraces(a: Trace, b: Trace, options: TraceDiffOptions = {}): TraceDiff {
@@ -91,7 +95,9 @@ export function diffTraces(a: Trace, b: Trace, options: TraceDiffOptions = {}): 
     const delta = sideB.total_ms - sideA.total_ms;
     const status: DiffStatus = sideA.count === 0 ? 'added' : sideB.count === 0 ? 'removed' : 'changed';
     const countChanged = sideA.count !== sideB.count;
-    const significant = Math.abs(delta) >= minAbsolute && (sideA.total_ms === 0 || Math.abs(delta) / sideA.total_ms >= minRelative);
+    const significant =
+      Math.abs(delta) >= minAbsolute &&
+      (sideA.total_ms === 0 || Math.abs(delta) / sideA.total_ms >= minRelative);
     const durationChange = status === 'changed' && significant ? (delta > 0 ? 'grew' : 'shrank') : undefined;
     if (status === 'changed' && !countChanged && !durationChange) {
       unchanged += 1;
@@ -108,7 +114,9 @@ export function diffTraces(a: Trace, b: Trace, options: TraceDiffOptions = {}): 
       delta_total_ms: round(delta),
     });
   }
-  differences.sort((x, y) => Math.abs(y.delta_total_ms) - Math.abs(x.delta_total_ms) || x.path.localeCompare(y.path));
+  differences.sort(
+    (x, y) => Math.abs(y.delta_total_ms) - Math.abs(x.delta_total_ms) || x.path.localeCompare(y.path),
+  );
   return {
     trace_id_a: a.traceId,
     trace_id_b: b.traceId,

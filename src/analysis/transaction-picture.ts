@@ -56,7 +56,14 @@ export interface TransactionPicture {
   /** Calls that cross from one service to another (a parent in one service, its child in another). */
   serviceHops: { from: string; to: string; count: number; firstOffsetMs: number }[];
   /** Every service in the order it first appears. */
-  services: { service: string; firstOffsetMs: number; lastOffsetMs: number; spanCount: number; errorCount: number; traceCount: number }[];
+  services: {
+    service: string;
+    firstOffsetMs: number;
+    lastOffsetMs: number;
+    spanCount: number;
+    errorCount: number;
+    traceCount: number;
+  }[];
   /** Failed spans anywhere along the way, earliest first. */
   errors: (SpanPoint & { reason: string })[];
   /** Links that point at traces no backend returned (not sampled, expired, or never sent). */
@@ -112,8 +119,15 @@ export function buildTransactionPicture(
     const from = spans.get(spanKey(link.from.traceId, link.from.spanId));
     if (!from) continue;
     const to = spans.get(spanKey(link.to.traceId, link.to.spanId));
-    if (to) connections.push({ kind: 'link', from: point(from), to: point(to), detail: `${from.name} links to ${to.name}` });
-    else if (!memberIds.has(link.to.traceId)) danglingLinks.push({ ...point(from), linkedTraceId: link.to.traceId, linkedSpanId: link.to.spanId });
+    if (to)
+      connections.push({
+        kind: 'link',
+        from: point(from),
+        to: point(to),
+        detail: `${from.name} links to ${to.name}`,
+      });
+    else if (!memberIds.has(link.to.traceId))
+      danglingLinks.push({ ...point(from), linkedTraceId: link.to.traceId, linkedSpanId: link.to.spanId });
   }
   connections.push(...attributeConnections(carriers, spans, point, value));
 
@@ -138,7 +152,12 @@ function spanKey(traceId: string, spanId: string): string {
   return `${traceId}/${spanId}`;
 }
 
-function traceLine(trace: Trace, backend: string, foundBy: FoundBy, offset: (ns: bigint) => number): TransactionPicture['traces'][number] {
+function traceLine(
+  trace: Trace,
+  backend: string,
+  foundBy: FoundBy,
+  offset: (ns: bigint) => number,
+): TransactionPicture['traces'][number] {
   const ids = new Set(trace.spans.map((span) => span.spanId));
   const roots = trace.spans.filter((span) => span.parentSpanId === undefined || !ids.has(span.parentSpanId));
   const root = roots[0] ?? trace.spans[0];
@@ -178,20 +197,27 @@ function attributeConnections(
     const span = spans.get(spanKey(carrier.traceId, carrier.spanId));
     if (!span) continue;
     const known = firstPerTrace.get(span.traceId);
-    if (!known || span.startTimeUnixNano < known.span.startTimeUnixNano) firstPerTrace.set(span.traceId, { span, key: carrier.key });
+    if (!known || span.startTimeUnixNano < known.span.startTimeUnixNano)
+      firstPerTrace.set(span.traceId, { span, key: carrier.key });
   }
-  const ordered = [...firstPerTrace.values()].sort((a, b) => (a.span.startTimeUnixNano < b.span.startTimeUnixNano ? -1 : 1));
+  const ordered = [...firstPerTrace.values()].sort((a, b) =>
+    a.span.startTimeUnixNano < b.span.startTimeUnixNano ? -1 : 1,
+  );
   const connections: TransactionPicture['connections'] = [];
   for (let index = 1; index < ordered.length; index += 1) {
     const before = ordered[index - 1] as { span: Span; key: string };
     const after = ordered[index] as { span: Span; key: string };
-    const detail = before.key === after.key ? `${after.key}=${value}` : `${before.key}=${value} / ${after.key}=${value}`;
+    const detail =
+      before.key === after.key ? `${after.key}=${value}` : `${before.key}=${value} / ${after.key}=${value}`;
     connections.push({ kind: 'attribute', from: point(before.span), to: point(after.span), detail });
   }
   return connections;
 }
 
-function serviceHops(members: readonly TransactionMember[], offset: (ns: bigint) => number): TransactionPicture['serviceHops'] {
+function serviceHops(
+  members: readonly TransactionMember[],
+  offset: (ns: bigint) => number,
+): TransactionPicture['serviceHops'] {
   const hops = new Map<string, TransactionPicture['serviceHops'][number]>();
   for (const { trace } of members) {
     const byId = new Map(trace.spans.map((span) => [span.spanId, span]));
@@ -201,7 +227,8 @@ function serviceHops(members: readonly TransactionMember[], offset: (ns: bigint)
       const key = `${parent.serviceName}\u0000${span.serviceName}`;
       const at = offset(span.startTimeUnixNano);
       const hop = hops.get(key);
-      if (!hop) hops.set(key, { from: parent.serviceName, to: span.serviceName, count: 1, firstOffsetMs: at });
+      if (!hop)
+        hops.set(key, { from: parent.serviceName, to: span.serviceName, count: 1, firstOffsetMs: at });
       else {
         hop.count += 1;
         hop.firstOffsetMs = Math.min(hop.firstOffsetMs, at);
@@ -211,7 +238,10 @@ function serviceHops(members: readonly TransactionMember[], offset: (ns: bigint)
   return [...hops.values()].sort((a, b) => a.firstOffsetMs - b.firstOffsetMs);
 }
 
-function serviceTimeline(members: readonly TransactionMember[], offset: (ns: bigint) => number): TransactionPicture['services'] {
+function serviceTimeline(
+  members: readonly TransactionMember[],
+  offset: (ns: bigint) => number,
+): TransactionPicture['services'] {
   const services = new Map<string, TransactionPicture['services'][number] & { traces: Set<string> }>();
   for (const { trace } of members) {
     for (const span of trace.spans) {
@@ -254,7 +284,10 @@ export function valueCarriers(trace: Trace, value: string, keys?: readonly strin
     for (const key of keys ?? Object.keys(span.attributes)) {
       if (keys === undefined && !isTransactionKey(key)) continue;
       const attribute = span.attributes[key];
-      if ((typeof attribute === 'string' || typeof attribute === 'number' || typeof attribute === 'boolean') && String(attribute) === value) {
+      if (
+        (typeof attribute === 'string' || typeof attribute === 'number' || typeof attribute === 'boolean') &&
+        String(attribute) === value
+      ) {
         carriers.push({ traceId: trace.traceId, spanId: span.spanId, key });
       }
     }
@@ -267,6 +300,9 @@ export function outgoingLinks(trace: Trace): LinkConnection[] {
   return trace.spans.flatMap((span) =>
     span.links
       .filter((link) => link.traceId !== trace.traceId)
-      .map((link) => ({ from: { traceId: trace.traceId, spanId: span.spanId }, to: { traceId: link.traceId, spanId: link.spanId } })),
+      .map((link) => ({
+        from: { traceId: trace.traceId, spanId: span.spanId },
+        to: { traceId: link.traceId, spanId: link.spanId },
+      })),
   );
 }

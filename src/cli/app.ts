@@ -90,8 +90,10 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
   });
   const listeners = await receiver.start();
   for (const listener of listeners) {
-    if (listener.listening) log.info(`OTLP/${listener.protocol.toUpperCase()} receiver listening on ${listener.endpoint}`);
-    else if (listener.error) log.warn(`OTLP/${listener.protocol.toUpperCase()} receiver not started: ${listener.error}`);
+    if (listener.listening)
+      log.info(`OTLP/${listener.protocol.toUpperCase()} receiver listening on ${listener.endpoint}`);
+    else if (listener.error)
+      log.warn(`OTLP/${listener.protocol.toUpperCase()} receiver not started: ${listener.error}`);
   }
   const embedded = createEmbeddedBackend(store);
   const deps: ToolDeps = {
@@ -111,7 +113,11 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     workflow: {
       sessions: new SessionBook(new SessionRepository(store.connection()), newSessionId),
       execute: createRunExecutor({
-        policy: { enabled: config.execution.enabled, allowedCommands: config.execution.allowed_commands, rootDir: config.execution.root_dir },
+        policy: {
+          enabled: config.execution.enabled,
+          allowedCommands: config.execution.allowed_commands,
+          rootDir: config.execution.root_dir,
+        },
         defaults: {
           timeoutMs: config.execution.timeout_ms,
           settleMs: config.execution.settle_ms,

@@ -31,7 +31,11 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new OtelMcpError('INVALID_ARGUMENT', (error as Error).message, 'run otel-mcp --help for the accepted flags');
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      (error as Error).message,
+      'run otel-mcp --help for the accepted flags',
+    );
   }
   const { values, positionals } = parsed;
   const [first, ...rest] = positionals;
@@ -43,7 +47,11 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   else if (values.version) command = 'version';
   else if (first !== undefined) {
     if (!(COMMANDS as readonly string[]).includes(first)) {
-      throw new OtelMcpError('INVALID_ARGUMENT', `unknown command '${first}'`, `use one of: ${COMMANDS.join(', ')}`);
+      throw new OtelMcpError(
+        'INVALID_ARGUMENT',
+        `unknown command '${first}'`,
+        `use one of: ${COMMANDS.join(', ')}`,
+      );
     }
     command = first as Command;
   }
@@ -51,12 +59,22 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   if (values.config !== undefined) flags.config = values.config;
   if (values['data-dir'] !== undefined) flags.dataDir = values['data-dir'];
   if (values['specs-dir'] !== undefined) flags.specsDir = values['specs-dir'];
-  if (values['otlp-http-port'] !== undefined) flags.otlpHttpPort = portFlag('--otlp-http-port', values['otlp-http-port']);
-  if (values['otlp-grpc-port'] !== undefined) flags.otlpGrpcPort = portFlag('--otlp-grpc-port', values['otlp-grpc-port']);
+  if (values['otlp-http-port'] !== undefined)
+    flags.otlpHttpPort = portFlag('--otlp-http-port', values['otlp-http-port']);
+  if (values['otlp-grpc-port'] !== undefined)
+    flags.otlpGrpcPort = portFlag('--otlp-grpc-port', values['otlp-grpc-port']);
   if (values.http !== undefined) flags.httpPort = portFlag('--http', values.http);
-  if (values.toolsets !== undefined) flags.toolsets = values.toolsets.split(',').map((item) => item.trim()).filter(Boolean);
+  if (values.toolsets !== undefined)
+    flags.toolsets = values.toolsets
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   if (values.defects !== undefined && command !== 'demo') {
-    throw new OtelMcpError('INVALID_ARGUMENT', '--defects belongs to the demo command', 'otel-mcp demo --defects missing-call,slow-payment');
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      '--defects belongs to the demo command',
+      'otel-mcp demo --defects missing-call,slow-payment',
+    );
   }
   return { command, flags, ...(values.defects !== undefined ? { defects: values.defects } : {}) };
 }
@@ -64,7 +82,11 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
 function portFlag(name: string, value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new OtelMcpError('INVALID_ARGUMENT', `${name} '${value}' is not a port`, `give a number from 0 to 65535 (0 switches the listener off)`);
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `${name} '${value}' is not a port`,
+      `give a number from 0 to 65535 (0 switches the listener off)`,
+    );
   }
   return port;
 }

@@ -9,7 +9,10 @@ export interface Logger {
 }
 
 /** Logs to stderr: stdout belongs to the MCP stdio transport. */
-export function createStderrLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+export function createStderrLogger(
+  level: LogLevel,
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): Logger {
   const log = (at: LogLevel) => (message: string) => {
     if (RANK[at] <= RANK[level]) write(`otel-mcp ${at}: ${message}\n`);
   };

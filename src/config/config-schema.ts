@@ -44,7 +44,11 @@ export const configSchema = z
         http_port: optionalPort.default(4318),
         grpc_port: optionalPort.default(4317),
         // 32 MiB: well above an SDK's largest batch (512 spans × a few KiB), far below memory trouble.
-        max_body_bytes: z.number().int().positive().default(32 * 1024 * 1024),
+        max_body_bytes: z
+          .number()
+          .int()
+          .positive()
+          .default(32 * 1024 * 1024),
       })
       .strict()
       .prefault({}),
@@ -52,7 +56,10 @@ export const configSchema = z
       .object({
         // 5 M spans is ~2-3 GB of SQLite at ~500 B/span: generous for a developer machine, still bounded.
         max_spans: z.number().int().positive().default(5_000_000),
-        max_age_hours: z.number().positive().default(7 * 24),
+        max_age_hours: z
+          .number()
+          .positive()
+          .default(7 * 24),
       })
       .strict()
       .prefault({}),
@@ -62,24 +69,61 @@ export const configSchema = z
         host: z.string().min(1).default('127.0.0.1'),
         // ~8k tokens (DESIGN.md §3.4): a tool answer must leave most of a model's context free.
         output_budget_tokens: z.number().int().min(500).max(200_000).default(8000),
-        toolsets: z.array(z.enum(TOOLSETS)).min(1).default([...TOOLSETS]),
+        toolsets: z
+          .array(z.enum(TOOLSETS))
+          .min(1)
+          .default([...TOOLSETS]),
       })
       .strict()
       .prefault({}),
     execution: z
       .object({
         enabled: z.boolean().default(true),
-        allowed_commands: z.array(z.string().min(1)).default([]).describe('Command prefixes; empty allows all'),
+        allowed_commands: z
+          .array(z.string().min(1))
+          .default([])
+          .describe('Command prefixes; empty allows all'),
         root_dir: z.string().nullable().default(null),
-        timeout_ms: z.number().int().positive().default(120_000).describe('A run command is killed, with its process group, after this'),
+        timeout_ms: z
+          .number()
+          .int()
+          .positive()
+          .default(120_000)
+          .describe('A run command is killed, with its process group, after this'),
         // 300 ms: three times the 100 ms batch delay a run's SDKs get, so a last batch is not cut off.
-        settle_ms: z.number().int().min(0).max(60_000).default(300).describe('No new span for this long: the run has settled'),
+        settle_ms: z
+          .number()
+          .int()
+          .min(0)
+          .max(60_000)
+          .default(300)
+          .describe('No new span for this long: the run has settled'),
         // 10 s bounds the wait for a root span that never comes (a crash, a parent outside the run).
-        capture_timeout_ms: z.number().int().positive().default(10_000).describe('The longest wait for spans after the run ended'),
-        late_service_wait_ms: z.number().int().min(0).default(1_000).describe('Extra wait for services the spec expects that the run did not start'),
+        capture_timeout_ms: z
+          .number()
+          .int()
+          .positive()
+          .default(10_000)
+          .describe('The longest wait for spans after the run ended'),
+        late_service_wait_ms: z
+          .number()
+          .int()
+          .min(0)
+          .default(1_000)
+          .describe('Extra wait for services the spec expects that the run did not start'),
         // 5 s: an SDK's shutdown flush takes well under a second; a service that hangs longer is killed.
-        stop_grace_ms: z.number().int().positive().default(5_000).describe('SIGTERM to SIGKILL, for services and timed-out commands'),
-        ready_timeout_ms: z.number().int().positive().default(60_000).describe('How long a service may take to become ready'),
+        stop_grace_ms: z
+          .number()
+          .int()
+          .positive()
+          .default(5_000)
+          .describe('SIGTERM to SIGKILL, for services and timed-out commands'),
+        ready_timeout_ms: z
+          .number()
+          .int()
+          .positive()
+          .default(60_000)
+          .describe('How long a service may take to become ready'),
       })
       .strict()
       .prefault({}),
@@ -93,10 +137,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    backends: z
-      .object({ otlp: otlpEntry.optional() })
-      .catchall(backendEntry)
-      .default({}),
+    backends: z.object({ otlp: otlpEntry.optional() }).catchall(backendEntry).default({}),
   })
   .strict();
 

@@ -20,10 +20,14 @@ export function expandVariables(value: unknown, env: Record<string, string | und
       return found;
     });
   }
-  if (Array.isArray(value)) return value.map((item, index) => expandVariables(item, env, `${path}[${index}]`));
+  if (Array.isArray(value))
+    return value.map((item, index) => expandVariables(item, env, `${path}[${index}]`));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, expandVariables(item, env, path ? `${path}.${key}` : key)]),
+      Object.entries(value).map(([key, item]) => [
+        key,
+        expandVariables(item, env, path ? `${path}.${key}` : key),
+      ]),
     );
   }
   return value;

@@ -21,7 +21,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = '', s
 
 function allowedKeysNote(unknown: readonly string[], allowed: string[] | undefined): string {
   if (!allowed || allowed.length === 0) return '';
-  const guesses = unknown.map((key) => nearestName(key, allowed)).filter((guess): guess is string => guess !== undefined);
+  const guesses = unknown
+    .map((key) => nearestName(key, allowed))
+    .filter((guess): guess is string => guess !== undefined);
   const guess = guesses.length > 0 ? ` (did you mean ${guesses.map((k) => `'${k}'`).join(', ')}?)` : '';
   return `${guess}; allowed here: ${allowed.join(', ')}`;
 }
@@ -31,7 +33,9 @@ function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[]
   let node: z.ZodType | undefined = unwrap(schema);
   for (const segment of path) {
     if (node instanceof z.ZodObject) {
-      node = (node.shape as Record<string, z.ZodType>)[String(segment)] ?? (node._zod.def.catchall as z.ZodType | undefined);
+      node =
+        (node.shape as Record<string, z.ZodType>)[String(segment)] ??
+        (node._zod.def.catchall as z.ZodType | undefined);
     } else if (node instanceof z.ZodArray) {
       node = node.element as z.ZodType;
     } else if (node instanceof z.ZodRecord) {

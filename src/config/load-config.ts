@@ -93,11 +93,17 @@ function readConfigFile(path: string, readFile: (path: string) => string): Recor
   try {
     value = parseYaml(text);
   } catch (error) {
-    throw new OtelMcpError('INVALID_ARGUMENT', `config file ${path} is not valid YAML: ${errorMessage(error)}`);
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `config file ${path} is not valid YAML: ${errorMessage(error)}`,
+    );
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new OtelMcpError('INVALID_ARGUMENT', `config file ${path} must hold a mapping of keys, not ${typeof value}`);
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `config file ${path} must hold a mapping of keys, not ${typeof value}`,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -126,12 +132,18 @@ function foldOtlpBackend(raw: Record<string, unknown>): Record<string, unknown> 
   return { ...raw, receiver };
 }
 
-function applyEnvironment(raw: Record<string, unknown>, env: Record<string, string | undefined>, warnings: string[]) {
+function applyEnvironment(
+  raw: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+  warnings: string[],
+) {
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('OTEL_MCP_') || value === undefined || name === ENV_CONFIG_FILE) continue;
     const target = ENV_KEYS[name];
     if (!target) {
-      warnings.push(`ignoring unknown environment variable ${name}; known: ${Object.keys(ENV_KEYS).join(', ')}`);
+      warnings.push(
+        `ignoring unknown environment variable ${name}; known: ${Object.keys(ENV_KEYS).join(', ')}`,
+      );
       continue;
     }
     setPath(raw, target.path, convertEnv(name, value, target.type));
@@ -143,7 +155,10 @@ function convertEnv(name: string, value: string, type: 'string' | 'port' | 'int'
     case 'string':
       return value;
     case 'list':
-      return value.split(',').map((item) => item.trim()).filter(Boolean);
+      return value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
     case 'bool':
       if (/^(1|true|yes|on)$/i.test(value)) return true;
       if (/^(0|false|no|off)$/i.test(value)) return false;
@@ -163,8 +178,10 @@ function applyFlags(raw: Record<string, unknown>, flags: ConfigFlags) {
   const portOrOff = (port: number) => (port === 0 ? null : port);
   if (flags.dataDir !== undefined) setPath(raw, ['data_dir'], flags.dataDir);
   if (flags.specsDir !== undefined) setPath(raw, ['specs_dir'], flags.specsDir);
-  if (flags.otlpHttpPort !== undefined) setPath(raw, ['receiver', 'http_port'], portOrOff(flags.otlpHttpPort));
-  if (flags.otlpGrpcPort !== undefined) setPath(raw, ['receiver', 'grpc_port'], portOrOff(flags.otlpGrpcPort));
+  if (flags.otlpHttpPort !== undefined)
+    setPath(raw, ['receiver', 'http_port'], portOrOff(flags.otlpHttpPort));
+  if (flags.otlpGrpcPort !== undefined)
+    setPath(raw, ['receiver', 'grpc_port'], portOrOff(flags.otlpGrpcPort));
   if (flags.httpPort !== undefined) setPath(raw, ['mcp', 'http_port'], flags.httpPort);
   if (flags.toolsets !== undefined) setPath(raw, ['mcp', 'toolsets'], flags.toolsets);
 }

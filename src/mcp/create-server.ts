@@ -19,7 +19,9 @@ export interface ServerFactoryOptions {
  */
 export function createServerFactory(options: ServerFactoryOptions): () => McpServer {
   const tools = enabledTools(options.tools ?? allTools, options.deps.config.mcp.toolsets);
-  const instructions = serverInstructions(new Set(tools.flatMap((tool) => [tool.name, ...(tool.synonyms ?? [])])));
+  const instructions = serverInstructions(
+    new Set(tools.flatMap((tool) => [tool.name, ...(tool.synonyms ?? [])])),
+  );
   return () => {
     const server = new McpServer({ name: SERVER_NAME, version: options.version }, { instructions });
     registerTools(server, tools, options.deps);

@@ -19,11 +19,17 @@ export function decodeCursor(cursor: string, scope: string): CursorState {
   try {
     state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw invalidArgument(`cursor '${cursor}' is not a cursor this server issued`, 'pass the next_cursor value from the previous answer unchanged');
+    throw invalidArgument(
+      `cursor '${cursor}' is not a cursor this server issued`,
+      'pass the next_cursor value from the previous answer unchanged',
+    );
   }
   const candidate = state as Partial<CursorState>;
   if (typeof candidate.scope !== 'string' || typeof candidate.offset !== 'number' || candidate.offset < 0) {
-    throw invalidArgument(`cursor '${cursor}' is malformed`, 'pass the next_cursor value from the previous answer unchanged');
+    throw invalidArgument(
+      `cursor '${cursor}' is malformed`,
+      'pass the next_cursor value from the previous answer unchanged',
+    );
   }
   if (candidate.scope !== scope) {
     throw invalidArgument(

@@ -1,6 +1,9 @@
 import type * as z from 'zod';
 
-type JsonSchemaMethod = (params?: { target?: string; libraryOptions?: Record<string, unknown> }) => Record<string, unknown>;
+type JsonSchemaMethod = (params?: {
+  target?: string;
+  libraryOptions?: Record<string, unknown>;
+}) => Record<string, unknown>;
 
 interface StandardWithJsonSchema {
   jsonSchema?: { input: JsonSchemaMethod; output: JsonSchemaMethod };
@@ -39,7 +42,10 @@ export function memoizeJsonSchema<Schema extends z.ZodType>(schema: Schema): Sch
       }
       return json;
     };
-  (schema as { '~standard': unknown })['~standard'] = { ...standard, jsonSchema: { input: cached('input'), output: cached('output') } };
+  (schema as { '~standard': unknown })['~standard'] = {
+    ...standard,
+    jsonSchema: { input: cached('input'), output: cached('output') },
+  };
   memoized.add(schema);
   return schema;
 }

@@ -21,6 +21,7 @@ export function snakeKeys<T>(value: T): SnakeKeys<T> {
   if (Array.isArray(value)) return value.map((item: unknown) => snakeKeys(item)) as SnakeKeys<T>;
   if (value === null || typeof value !== 'object') return value as SnakeKeys<T>;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) if (item !== undefined) out[snakeCase(key)] = snakeKeys(item);
+  for (const [key, item] of Object.entries(value))
+    if (item !== undefined) out[snakeCase(key)] = snakeKeys(item);
   return out as SnakeKeys<T>;
 }

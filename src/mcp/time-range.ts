@@ -48,7 +48,10 @@ function absoluteWindow(start: string | undefined, end: string | undefined, now:
   const startDate = start === undefined ? new Date(0) : parseIso(start);
   const endDate = end === undefined ? now : parseIso(end);
   if (!startDate || !endDate) {
-    throw invalidArgument(`time_range start '${start}' / end '${end}' is not an ISO time`, `use ${TIME_RANGE_HELP}`);
+    throw invalidArgument(
+      `time_range start '${start}' / end '${end}' is not an ISO time`,
+      `use ${TIME_RANGE_HELP}`,
+    );
   }
   if (startDate > endDate) {
     throw invalidArgument(`time_range starts (${start}) after it ends (${end})`, 'swap start and end');

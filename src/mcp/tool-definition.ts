@@ -31,7 +31,10 @@ export interface ToolAnnotations {
  * A handler throws `OtelMcpError` for failures the agent can act on; the registry turns it into
  * an `isError` result carrying the hint.
  */
-export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output extends z.ZodObject = z.ZodObject> {
+export interface ToolDefinition<
+  Input extends z.ZodObject = z.ZodObject,
+  Output extends z.ZodObject = z.ZodObject,
+> {
   name: string;
   /** The project plan's other names for the same handler (DESIGN.md §3.4 "plan synonyms"). */
   synonyms?: string[];
@@ -50,4 +53,9 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
   return definition;
 }
 
-export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+export const READ_ONLY: ToolAnnotations = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};

@@ -32,7 +32,12 @@ export function registerTools(server: McpServer, tools: readonly AnyTool[], deps
           const requested = typeof input.budget_tokens === 'number' ? input.budget_tokens : undefined;
           const budget = budgetFromTokens(requested ?? deps.config.mcp.output_budget_tokens);
           try {
-            const output = await tool.handler(input, { deps, budget, progress: progressReporter(ctx), signal: ctx.mcpReq.signal });
+            const output = await tool.handler(input, {
+              deps,
+              budget,
+              progress: progressReporter(ctx),
+              signal: ctx.mcpReq.signal,
+            });
             // Last-resort guard; handlers fit their own output and say what they cut.
             if (output.text.length > budget.chars) output.text = clipText(output.text, budget.chars);
             return toToolResult(output);
@@ -56,6 +61,8 @@ function progressReporter(ctx: ServerContext): (message: string) => void {
   let step = 0;
   return (message) => {
     step += 1;
-    ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: step, message } }).catch(() => undefined);
+    ctx.mcpReq
+      .notify({ method: 'notifications/progress', params: { progressToken: token, progress: step, message } })
+      .catch(() => undefined);
   };
 }

@@ -11,7 +11,8 @@ export function toToolResult(output: ToolOutput<unknown>): CallToolResult {
 }
 
 const NEXT_STEP: Partial<Record<ErrorCode, string>> = {
-  INTERNAL: 'This is a bug in otel-mcp; the server keeps running. Retry once, then report it with the message above.',
+  INTERNAL:
+    'This is a bug in otel-mcp; the server keeps running. Retry once, then report it with the message above.',
 };
 
 /** The one mapping from a thrown error to an MCP tool result (`isError: true`), with a next step. */

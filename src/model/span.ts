@@ -9,12 +9,7 @@
  * array → array; kvlist → object. A whole-number double (3.0) is indistinguishable from int 3 here.
  */
 export type AttributeValue =
-  | string
-  | number
-  | boolean
-  | null
-  | AttributeValue[]
-  | { [key: string]: AttributeValue };
+  string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
 
 export type Attributes = Record<string, AttributeValue>;
 

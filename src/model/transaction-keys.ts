@@ -7,7 +7,14 @@
 const IDENTIFIER_KEY = /(^|[._-])(id|uuid|guid|key|number|ref|reference)$|[a-z](Id|ID)$/i;
 
 /** Identifiers of the process and of the telemetry itself, never a business transaction's. */
-const NOT_TRANSACTION_KEYS = new Set(['thread.id', 'process.pid', 'span_id', 'trace_id', 'span.id', 'trace.id']);
+const NOT_TRANSACTION_KEYS = new Set([
+  'thread.id',
+  'process.pid',
+  'span_id',
+  'trace_id',
+  'span.id',
+  'trace.id',
+]);
 
 export function isTransactionKey(key: string): boolean {
   return IDENTIFIER_KEY.test(key) && !NOT_TRANSACTION_KEYS.has(key);

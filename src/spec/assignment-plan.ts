@@ -45,14 +45,21 @@ export function planAssignment(solver: ScopeSolver): AssignmentPlan {
     // Conflicts over required slots first: the loser re-picks its required spans next round,
     // and only then is it clear which extras it can spare. Settled in the same round, an entry
     // needing one of 1,000 contested spans lost every one of them to a sibling's extras.
-    const pressing = [...conflicts].filter(([, claimants]) => claimants.some((claimant) => claimant.required));
-    for (const [span, claimants] of pressing.length > 0 ? pressing : conflicts) settle(solver, span, claimants, exclusions);
+    const pressing = [...conflicts].filter(([, claimants]) =>
+      claimants.some((claimant) => claimant.required),
+    );
+    for (const [span, claimants] of pressing.length > 0 ? pressing : conflicts)
+      settle(solver, span, claimants, exclusions);
   }
   const instances = realize(solver, exclusions, true);
   return { instances, useOf: usesOf(instances) };
 }
 
-function realize(solver: ScopeSolver, exclusions: Map<string, Set<number>>, firstComeOnly: boolean): ScopeInstance[] {
+function realize(
+  solver: ScopeSolver,
+  exclusions: Map<string, Set<number>>,
+  firstComeOnly: boolean,
+): ScopeInstance[] {
   const claimed = new Set<number>();
   const instances: ScopeInstance[] = [];
   const queue: Omit<ScopeInstance, 'solution'>[] = [{ key: '', owner: -1, entries: solver.spec.topLevel }];
@@ -70,7 +77,12 @@ function realize(solver: ScopeSolver, exclusions: Map<string, Set<number>>, firs
       for (const span of [...assignment.required, ...assignment.extra]) {
         claimed.add(span);
         if (entry.children.length > 0) {
-          queue.push({ key: `${pending.key}/${entry.id}@${span}`, owner: span, parentEntry: entry, entries: entry.children });
+          queue.push({
+            key: `${pending.key}/${entry.id}@${span}`,
+            owner: span,
+            parentEntry: entry,
+            entries: entry.children,
+          });
         }
       }
     }
@@ -104,7 +116,12 @@ function findConflicts(instances: readonly ScopeInstance[]): Map<number, Claiman
 }
 
 /** The claimant that would lose most without the span keeps it; ties go to the deeper, more constrained scope. */
-function settle(solver: ScopeSolver, span: number, claimants: Claimant[], exclusions: Map<string, Set<number>>): void {
+function settle(
+  solver: ScopeSolver,
+  span: number,
+  claimants: Claimant[],
+  exclusions: Map<string, Set<number>>,
+): void {
   const scored = claimants.map((claimant) => {
     const { instance, entry, required } = claimant;
     const depth = instance.key.split('/').length;
@@ -145,8 +162,10 @@ function usesOf(instances: readonly ScopeInstance[]): Map<number, SpanUse> {
     for (const entry of instance.entries) {
       const assignment = instance.solution.byEntry.get(entry.id);
       if (!assignment) continue;
-      for (const span of assignment.required) if (!uses.has(span)) uses.set(span, { instance, entry, required: true });
-      for (const span of assignment.extra) if (!uses.has(span)) uses.set(span, { instance, entry, required: false });
+      for (const span of assignment.required)
+        if (!uses.has(span)) uses.set(span, { instance, entry, required: true });
+      for (const span of assignment.extra)
+        if (!uses.has(span)) uses.set(span, { instance, entry, required: false });
     }
   }
   return uses;

@@ -22,7 +22,11 @@ import type { TraceSpec } from './trace-spec.js';
 import { checkUnexpectedSpans } from './unexpected-spans.js';
 import { validateTraceSpec } from './validate-spec.js';
 
-export function compareTraceToSpec(trace: Trace, spec: TraceSpec, options: CompareOptions = {}): ComparisonResult {
+export function compareTraceToSpec(
+  trace: Trace,
+  spec: TraceSpec,
+  options: CompareOptions = {},
+): ComparisonResult {
   return prepareSpecComparison(spec)(trace, options);
 }
 
@@ -66,7 +70,9 @@ function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareO
 
   const maxViolations = options.maxViolations ?? 40;
   const maxGroups = options.maxUnexpectedGroups ?? 20;
-  const merged = mergeViolations(findings.violations).sort((a, b) => violationPriority(a) - violationPriority(b));
+  const merged = mergeViolations(findings.violations).sort(
+    (a, b) => violationPriority(a) - violationPriority(b),
+  );
   const spanById = new Map(index.spans.map((span) => [span.spanId, span]));
   for (const violation of merged) {
     const culprit = violation.span ? spanById.get(violation.span.span_id) : undefined;
@@ -84,8 +90,17 @@ function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareO
     unexpected_span_count: unexpected.count,
     performance_issues: findings.performance,
     suggestions: [],
-    entries: entryResults(compiled, index, plan, merged, findings.evaluated, options.maxMatchesPerEntry ?? 50),
-    not_evaluated: compiled.entries.filter((entry) => !findings.evaluated.has(entry.id)).map((entry) => entry.path),
+    entries: entryResults(
+      compiled,
+      index,
+      plan,
+      merged,
+      findings.evaluated,
+      options.maxMatchesPerEntry ?? 50,
+    ),
+    not_evaluated: compiled.entries
+      .filter((entry) => !findings.evaluated.has(entry.id))
+      .map((entry) => entry.path),
     semconv_notes: semconvNotes(index, plan),
     span_count: index.spans.length,
   };
@@ -98,9 +113,10 @@ function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareO
     };
   }
   // Suggestions come from every violation, including those cut from the list above.
-  result.suggestions = suggestImprovements({ ...result, violations: merged }, { max: options.maxSuggestions ?? 8 }).map(
-    (improvement) => improvement.action,
-  );
+  result.suggestions = suggestImprovements(
+    { ...result, violations: merged },
+    { max: options.maxSuggestions ?? 8 },
+  ).map((improvement) => improvement.action);
   return result;
 }
 
@@ -109,7 +125,10 @@ function mergeViolations(violations: readonly Violation[]): Violation[] {
   const byKey = new Map<string, Violation>();
   const merged: Violation[] = [];
   for (const violation of violations) {
-    const subject = violation.path === '(trace)' && violation.span ? `${violation.span.service}/${violation.span.name}` : '';
+    const subject =
+      violation.path === '(trace)' && violation.span
+        ? `${violation.span.service}/${violation.span.name}`
+        : '';
     const key = `${violation.path}|${violation.kind}|${violation.tag ?? ''}|${subject}`;
     const first = byKey.get(key);
     if (!first) {
@@ -119,9 +138,12 @@ function mergeViolations(violations: readonly Violation[]): Violation[] {
       continue;
     }
     first.occurrences = (first.occurrences ?? 1) + (violation.occurrences ?? 1);
-    const ids = [violation.span?.span_id, ...(violation.other_span_ids ?? [])].filter((id): id is string => id !== undefined);
+    const ids = [violation.span?.span_id, ...(violation.other_span_ids ?? [])].filter(
+      (id): id is string => id !== undefined,
+    );
     const others = first.other_span_ids ?? [];
-    for (const id of ids) if (others.length < 4 && !others.includes(id) && id !== first.span?.span_id) others.push(id);
+    for (const id of ids)
+      if (others.length < 4 && !others.includes(id) && id !== first.span?.span_id) others.push(id);
     if (others.length > 0) first.other_span_ids = others;
   }
   return merged;
@@ -166,7 +188,9 @@ function entryResults(
     else matched.set(use.entry.id, [span]);
   }
   return compiled.entries.map((entry) => {
-    const spans = (matched.get(entry.id) ?? []).sort((a, b) => (index.startRank[a] ?? 0) - (index.startRank[b] ?? 0));
+    const spans = (matched.get(entry.id) ?? []).sort(
+      (a, b) => (index.startRank[a] ?? 0) - (index.startRank[b] ?? 0),
+    );
     return {
       path: entry.path,
       operation_name: entry.name,
@@ -174,7 +198,8 @@ function entryResults(
       expected: formatRange(entry.count),
       found: spans.length,
       // An entry under a missing parent was never looked for: it is not satisfied either.
-      satisfied: evaluated.has(entry.id) && !violated.has(entry.path) && (entry.count.min === 0 || spans.length > 0),
+      satisfied:
+        evaluated.has(entry.id) && !violated.has(entry.path) && (entry.count.min === 0 || spans.length > 0),
       evaluated: evaluated.has(entry.id),
       matches: spans.slice(0, maxMatches).map((span) => ({
         span_id: (index.spans[span] as Span).spanId,
@@ -195,7 +220,9 @@ function semconvNotes(index: TraceIndex, plan: AssignmentPlan): string[] {
     for (const tag of [...use.entry.requiredTags, ...use.entry.optionalTags]) {
       const alias = lookupAttribute(actual, tag.key)?.alias;
       if (!alias) continue;
-      notes.add(`\`${tag.key}\` matched \`${alias.name}\`, the ${alias.generation} ${alias.family} convention name that ${actual.serviceName} sends`);
+      notes.add(
+        `\`${tag.key}\` matched \`${alias.name}\`, the ${alias.generation} ${alias.family} convention name that ${actual.serviceName} sends`,
+      );
     }
   }
   return [...notes].sort();

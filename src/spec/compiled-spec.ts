@@ -77,7 +77,8 @@ export function compileSpec(spec: TraceSpec): CompiledSpec {
         (entry.optionalTags.length > 0 ? 1 : 0) +
         (entry.links ? 1 : 0) +
         (entry.ordered && entry.children.length > 1 ? 1 : 0);
-      entry.subtreeChecks = entry.ownChecks + entry.children.reduce((sum, child) => sum + child.subtreeChecks, 0);
+      entry.subtreeChecks =
+        entry.ownChecks + entry.children.reduce((sum, child) => sum + child.subtreeChecks, 0);
       return entry;
     });
   };

@@ -13,7 +13,13 @@ import { findNearMiss, type NearMiss, type NearMissContext } from './nearest-can
 
 const DETAILED_DEFICITS = 50;
 
-const CULPRIT_KINDS = new Set<ViolationKind>(['wrong_service', 'wrong_parent', 'wrong_kind', 'tag_mismatch', 'tag_missing']);
+const CULPRIT_KINDS = new Set<ViolationKind>([
+  'wrong_service',
+  'wrong_parent',
+  'wrong_kind',
+  'tag_mismatch',
+  'tag_missing',
+]);
 
 /** Returns the span that stands in for the entry when it found nothing and a near miss explains why. */
 export function reportDeficit(
@@ -28,7 +34,8 @@ export function reportDeficit(
   const seen = (findings.deficits.get(entry.path) ?? 0) + 1;
   findings.deficits.set(entry.path, seen);
   // Past 50 deficits of one entry the grouped violation shows no more detail: skip the search.
-  const near = seen > DETAILED_DEFICITS ? undefined : nearestExplanation(context, instance, entry, assigned, findings);
+  const near =
+    seen > DETAILED_DEFICITS ? undefined : nearestExplanation(context, instance, entry, assigned, findings);
   if (near) findings.named.add(near.span);
   const owner = instance.owner >= 0 ? (index.spans[instance.owner] as Span) : undefined;
   const nearKind = near?.kind as ViolationKind | undefined;
@@ -36,14 +43,19 @@ export function reportDeficit(
   const blamed = near !== undefined && findings.culprits.has(near.span);
   const culprit = nearKind !== undefined && CULPRIT_KINDS.has(nearKind) && !blamed ? near : undefined;
   const kind: ViolationKind = found > 0 ? 'count_too_low' : culprit ? (nearKind as ViolationKind) : 'missing';
-  const where = owner ? `${entry.direct ? 'as a direct child of' : 'inside'} ${describeSpan(owner)}` : 'in the trace';
+  const where = owner
+    ? `${entry.direct ? 'as a direct child of' : 'inside'} ${describeSpan(owner)}`
+    : 'in the trace';
   const expected = describeExpected(entry.name, entry.service);
   const nearSpan = near ? (index.spans[near.span] as Span) : undefined;
 
   let message: string;
   if (culprit && nearSpan && found === 0) message = culpritMessage(culprit, nearSpan, entry, owner);
   else {
-    message = found === 0 ? `no ${expected} ${where}` : `found ${found} ${expected} ${where}, expected ${formatRange(entry.count)}`;
+    message =
+      found === 0
+        ? `no ${expected} ${where}`
+        : `found ${found} ${expected} ${where}, expected ${formatRange(entry.count)}`;
     if (near && nearSpan) message += `; nearest: ${describeSpan(nearSpan)}, ${near.differences.join('; ')}`;
     else if (found === 0) message += orphanHint(context, entry);
   }
@@ -62,7 +74,8 @@ export function reportDeficit(
       if (culprit.tag.actual !== undefined) violation.actual = culprit.tag.actual;
     }
   }
-  if (near && nearSpan && (!culprit || found > 0)) violation.nearest = { span: spanRef(nearSpan), differences: near.differences };
+  if (near && nearSpan && (!culprit || found > 0))
+    violation.nearest = { span: spanRef(nearSpan), differences: near.differences };
   // A renamed span is as good a stand-in for the missing one as a misplaced one; either is
   // reported here once (strict mode does not call it unexpected as well).
   const standIn = culprit ?? (near?.kind === 'similar_name' && !blamed ? near : undefined);
@@ -95,7 +108,12 @@ function nearestExplanation(
   const fresh = findNearMiss(context, entry, instance.owner, new Set([...claimed, ...findings.surplus]));
   if (fresh === undefined || !CULPRIT_KINDS.has(fresh.kind as ViolationKind)) {
     const surplus = findNearMiss(context, entry, instance.owner, new Set(claimed));
-    if (surplus !== undefined && findings.surplus.has(surplus.span) && CULPRIT_KINDS.has(surplus.kind as ViolationKind)) return surplus;
+    if (
+      surplus !== undefined &&
+      findings.surplus.has(surplus.span) &&
+      CULPRIT_KINDS.has(surplus.kind as ViolationKind)
+    )
+      return surplus;
   }
   return fresh ?? findNearMiss(context, entry, instance.owner, new Set(assigned));
 }
@@ -158,7 +176,8 @@ function deficitFix(
     case 'wrong_kind':
       return `create \`${name}\` with span kind ${(entry.kind ?? '').toUpperCase()} (it is ${(nearSpan?.kind ?? '?').toUpperCase()})`;
     case 'tag_mismatch':
-      if (near?.tag?.settable) return `set attribute \`${near.tag.key}\` to ${near.tag.expected} on \`${name}\` (it is ${near.tag.actual ?? '?'})`;
+      if (near?.tag?.settable)
+        return `set attribute \`${near.tag.key}\` to ${near.tag.expected} on \`${name}\` (it is ${near.tag.actual ?? '?'})`;
       // A pattern, range or list is no value to set: the span found is most likely another operation.
       return `no \`${name}\`${service}${parentText} has \`${near?.tag?.key ?? '?'}\` ${near?.tag?.expected ?? '?'}; the nearest has ${near?.tag?.actual ?? '?'}: make the operation the spec expects there, or correct the spec's \`${near?.tag?.key ?? '?'}\` if that span is the one meant`;
     case 'tag_missing':

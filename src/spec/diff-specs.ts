@@ -23,7 +23,16 @@ export interface SpecDiff {
   summary: string[];
 }
 
-const ENTRY_FIELDS = ['service_name', 'kind', 'count', 'direct', 'expected_duration_ms', 'links', 'ordered', 'description'] as const;
+const ENTRY_FIELDS = [
+  'service_name',
+  'kind',
+  'count',
+  'direct',
+  'expected_duration_ms',
+  'links',
+  'ordered',
+  'description',
+] as const;
 
 /** `{min: 1, max: 3}`, `"card"`, `200`, `(none)`. */
 export function showSpecValue(value: unknown): string {
@@ -43,20 +52,33 @@ export function diffSpecs(before: TraceSpec, after: TraceSpec): SpecDiff {
   const changes: SpecChange[] = [];
   const field = (path: string, a: unknown, b: unknown): void => {
     if (same(a, b)) return;
-    changes.push({ change: a === undefined ? 'added' : b === undefined ? 'removed' : 'changed', path, before: a, after: b });
+    changes.push({
+      change: a === undefined ? 'added' : b === undefined ? 'removed' : 'changed',
+      path,
+      before: a,
+      after: b,
+    });
   };
   field('name', before.name, after.name);
   field('description', before.description, after.description);
   field('strict', before.strict ?? false, after.strict ?? false);
   diffEntries(before.expected_spans, after.expected_spans, changes);
-  const constraintKeys = new Set([...Object.keys(before.performance_constraints ?? {}), ...Object.keys(after.performance_constraints ?? {})]);
+  const constraintKeys = new Set([
+    ...Object.keys(before.performance_constraints ?? {}),
+    ...Object.keys(after.performance_constraints ?? {}),
+  ]);
   for (const key of constraintKeys) {
-    const read = (spec: TraceSpec): unknown => (spec.performance_constraints as Record<string, unknown> | undefined)?.[key];
+    const read = (spec: TraceSpec): unknown =>
+      (spec.performance_constraints as Record<string, unknown> | undefined)?.[key];
     field(`performance_constraints.${key}`, read(before), read(after));
   }
   const conditions = Math.max(before.error_conditions?.length ?? 0, after.error_conditions?.length ?? 0);
   for (let position = 0; position < conditions; position += 1) {
-    field(`error_conditions[${position}]`, before.error_conditions?.[position], after.error_conditions?.[position]);
+    field(
+      `error_conditions[${position}]`,
+      before.error_conditions?.[position],
+      after.error_conditions?.[position],
+    );
   }
   return { identical: changes.length === 0, changes, summary: changes.map(summarize) };
 }
@@ -73,7 +95,8 @@ function diffEntries(before: readonly SpanSpec[], after: readonly SpanSpec[], ch
   for (const [path, item] of newPaths) {
     const old = oldPaths.get(path);
     if (!old) {
-      if (item.parentPath === undefined || oldPaths.has(item.parentPath)) changes.push({ change: 'added', path, after: item.entry });
+      if (item.parentPath === undefined || oldPaths.has(item.parentPath))
+        changes.push({ change: 'added', path, after: item.entry });
       continue;
     }
     diffEntry(old, item, changes);
@@ -103,7 +126,8 @@ function summarize(change: SpecChange): string {
   if (change.change === 'added' && change.field === undefined && isEntry(change.after)) {
     return `+ ${change.path}${change.after.service_name ? ` (${change.after.service_name})` : ''}`;
   }
-  if (change.change === 'removed' && change.field === undefined && isEntry(change.before)) return `- ${change.path}`;
+  if (change.change === 'removed' && change.field === undefined && isEntry(change.before))
+    return `- ${change.path}`;
   const label = change.field ? `${change.path}: ${change.field}` : change.path;
   return `~ ${label}: ${showSpecValue(change.before)} → ${showSpecValue(change.after)}`;
 }

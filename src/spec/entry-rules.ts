@@ -34,7 +34,10 @@ export function checkEntries(solver: ScopeSolver, plan: AssignmentPlan, findings
         provisionalUses.add(span);
       }
     }
-    queue.push({ instance: { key, owner, parentEntry, entries: parentEntry.children, solution }, provisional: true });
+    queue.push({
+      instance: { key, owner, parentEntry, entries: parentEntry.children, solution },
+      provisional: true,
+    });
   };
   for (let head = 0; head < queue.length; head += 1) {
     const { instance, provisional } = queue[head] as (typeof queue)[number];
@@ -52,9 +55,11 @@ export function checkEntries(solver: ScopeSolver, plan: AssignmentPlan, findings
         taken.add(culprit);
         openProvisional(culprit, entry, `${instance.key}/${entry.id}~${culprit}`);
       }
-      if (provisional) for (const span of assigned) openProvisional(span, entry, `${instance.key}/${entry.id}@${span}`);
+      if (provisional)
+        for (const span of assigned) openProvisional(span, entry, `${instance.key}/${entry.id}@${span}`);
     }
-    if (instance.parentEntry?.ordered && instance.entries.length > 1) checkOrder(solver.index, instance, assignedByEntry, findings);
+    if (instance.parentEntry?.ordered && instance.entries.length > 1)
+      checkOrder(solver.index, instance, assignedByEntry, findings);
   }
   findings.tallying = true;
   return provisionalUses;
@@ -78,7 +83,9 @@ function checkEntry(
     if (found < min) {
       culprit = reportDeficit(context, instance, entry, assigned, findings);
       const childChecks = entry.children.reduce((sum, child) => sum + child.subtreeChecks, 0);
-      const unchecked = (min - found) * childChecks + (found === 0 ? entry.ownChecks - 1 - (Number.isFinite(max) ? 1 : 0) : 0);
+      const unchecked =
+        (min - found) * childChecks +
+        (found === 0 ? entry.ownChecks - 1 - (Number.isFinite(max) ? 1 : 0) : 0);
       if (unchecked > 0) findings.check(false, unchecked);
     }
   }
@@ -173,23 +180,21 @@ function checkTooMany(
   const where = owner ? ` inside ${describeSpan(owner)}` : ' in the trace';
   const others = remaining.slice(1, 5).map((span) => (index.spans[span] as Span).spanId);
   const forbidden = max === 0;
-  findings.add(
-    {
-      kind: forbidden ? 'forbidden_present' : 'count_too_high',
-      path: entry.path,
-      message: forbidden
-        ? `${describeSpan(first)}${callee ? ` calling ${describeSpan(callee)}` : ''} appears${where} ${total === 1 ? 'once' : `${total} times`}; the spec says it must not appear there`
-        : `${describeSpan(first)} appears ${total} times${where}; expected ${formatRange(entry.count)}${callee ? `; the surplus ${first.spanId} calls ${describeSpan(callee)}` : ''}`,
-      span: spanRef(first),
-      expected: formatRange(entry.count),
-      actual: String(total),
-      fix: forbidden
-        ? `remove the \`${first.name}\` call${owner ? ` under \`${owner.name}\`` : ''}: the spec forbids it there`
-        : `remove ${total - max} extra \`${first.name}\` call${total - max === 1 ? '' : 's'}${owner ? ` under \`${owner.name}\`` : ''} (or raise count.max to ${total})`,
-      ...(remaining.length > 1 ? { occurrences: remaining.length } : {}),
-      ...(others.length > 0 ? { other_span_ids: others } : {}),
-    },
-  );
+  findings.add({
+    kind: forbidden ? 'forbidden_present' : 'count_too_high',
+    path: entry.path,
+    message: forbidden
+      ? `${describeSpan(first)}${callee ? ` calling ${describeSpan(callee)}` : ''} appears${where} ${total === 1 ? 'once' : `${total} times`}; the spec says it must not appear there`
+      : `${describeSpan(first)} appears ${total} times${where}; expected ${formatRange(entry.count)}${callee ? `; the surplus ${first.spanId} calls ${describeSpan(callee)}` : ''}`,
+    span: spanRef(first),
+    expected: formatRange(entry.count),
+    actual: String(total),
+    fix: forbidden
+      ? `remove the \`${first.name}\` call${owner ? ` under \`${owner.name}\`` : ''}: the spec forbids it there`
+      : `remove ${total - max} extra \`${first.name}\` call${total - max === 1 ? '' : 's'}${owner ? ` under \`${owner.name}\`` : ''} (or raise count.max to ${total})`,
+    ...(remaining.length > 1 ? { occurrences: remaining.length } : {}),
+    ...(others.length > 0 ? { other_span_ids: others } : {}),
+  });
 }
 
 /** The first span a span started (for a client span: usually the callee's server span). */
@@ -198,7 +203,12 @@ function firstChild(index: TraceIndex, span: number): Span | undefined {
   return child === undefined ? undefined : (index.spans[child] as Span);
 }
 
-function checkDurations(solver: ScopeSolver, entry: CompiledEntry, assigned: number[], findings: Findings): void {
+function checkDurations(
+  solver: ScopeSolver,
+  entry: CompiledEntry,
+  assigned: number[],
+  findings: Findings,
+): void {
   const range = entry.duration;
   if (!range) return;
   let ok = true;

@@ -63,7 +63,9 @@ export function checkErrorRules(
   entryOfSpan: (span: number) => CompiledEntry | undefined,
   findings: Findings,
 ): void {
-  const allowAll = conditions.some((c) => c.expect === 'allow_errors' && c.operation_name === undefined && c.service_name === undefined);
+  const allowAll = conditions.some(
+    (c) => c.expect === 'allow_errors' && c.operation_name === undefined && c.service_name === undefined,
+  );
   const named = conditions.filter((c) => c.operation_name !== undefined || c.service_name !== undefined);
   let unexpected = 0;
   if (!allowAll) {
@@ -90,19 +92,32 @@ export function checkErrorRules(
   });
 }
 
-function conditionPath(condition: ErrorCondition, position: number, entries: readonly CompiledEntry[]): string {
+function conditionPath(
+  condition: ErrorCondition,
+  position: number,
+  entries: readonly CompiledEntry[],
+): string {
   const entry = entries.find(
     (candidate) =>
       candidate.name === condition.operation_name &&
-      (condition.service_name === undefined || candidate.service === undefined || candidate.service === condition.service_name),
+      (condition.service_name === undefined ||
+        candidate.service === undefined ||
+        candidate.service === condition.service_name),
   );
   return entry?.path ?? `error_conditions[${position}]`;
 }
 
-function checkExpectedError(index: TraceIndex, condition: ErrorCondition, path: string, findings: Findings): void {
+function checkExpectedError(
+  index: TraceIndex,
+  condition: ErrorCondition,
+  path: string,
+  findings: Findings,
+): void {
   const name = condition.operation_name ?? '';
   const where = condition.service_name ? ` in \`${condition.service_name}\`` : '';
-  const spans = index.spans.map((span, position) => ({ span, position })).filter(({ span }) => conditionNames(condition, span));
+  const spans = index.spans
+    .map((span, position) => ({ span, position }))
+    .filter(({ span }) => conditionNames(condition, span));
   if (spans.length === 0) {
     findings.check(false);
     findings.add({
@@ -138,7 +153,10 @@ function checkExpectedError(index: TraceIndex, condition: ErrorCondition, path: 
     return;
   }
   const expectedType = condition.exception_type;
-  if (expectedType !== undefined && !failed.some(({ span }) => exceptionTypes(span).some((type) => exceptionMatches(expectedType, type)))) {
+  if (
+    expectedType !== undefined &&
+    !failed.some(({ span }) => exceptionTypes(span).some((type) => exceptionMatches(expectedType, type)))
+  ) {
     const actual = exceptionTypes(first.span);
     findings.check(false);
     findings.add(

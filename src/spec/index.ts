@@ -48,7 +48,12 @@ export { listEntryPaths, type SpecEntryPath } from './spec-paths.js';
 export { serializeSpecYaml } from './serialize-spec.js';
 export { diffSpecs, type SpecChange, type SpecDiff } from './diff-specs.js';
 export { mergeSpecUpdate } from './merge-spec-update.js';
-export { summarizeCollection, percentile, type CollectionItem, type CollectionSummary } from './summarize-collection.js';
+export {
+  summarizeCollection,
+  percentile,
+  type CollectionItem,
+  type CollectionSummary,
+} from './summarize-collection.js';
 export { listSpecTemplates, instantiateTemplate } from './templates/template-registry.js';
 export type { SpecTemplateInfo, TemplateParameter, TemplateValue } from './templates/spec-template.js';
 export * from './infer/index.js';

@@ -24,7 +24,11 @@ const RELATIVE_TOLERANCE = 2 ** -44;
 const MIN_TOLERANCE = 1e-12;
 
 /** Returns, for each edge, whether it is used. */
-export function maxWeightAssignment(groupCapacities: readonly number[], itemCount: number, edges: readonly WeightedEdge[]): boolean[] {
+export function maxWeightAssignment(
+  groupCapacities: readonly number[],
+  itemCount: number,
+  edges: readonly WeightedEdge[],
+): boolean[] {
   const groups = groupCapacities.length;
   let largest = 0;
   for (const edge of edges) largest = Math.max(largest, Math.abs(edge.weight));
@@ -60,7 +64,7 @@ export function maxWeightAssignment(groupCapacities: readonly number[], itemCoun
   const queue = new Int32Array(nodeCount + 1);
   // Without a negative cycle SPFA enqueues a node at most nodeCount times.
   const enqueued = new Int32Array(nodeCount);
-  for (let cycle = false; !cycle; ) {
+  for (let cycle = false; !cycle;) {
     dist.fill(Infinity);
     via.fill(-1);
     enqueued.fill(0);
@@ -95,7 +99,7 @@ export function maxWeightAssignment(groupCapacities: readonly number[], itemCoun
     // path through the cycle (the `via` chain may loop).
     queued.fill(0);
     if (cycle || !((dist[sink] as number) < -tolerance)) break;
-    for (let node = sink; node !== source; ) {
+    for (let node = sink; node !== source;) {
       const e = via[node] as number;
       capacity[e] = (capacity[e] as number) - 1;
       capacity[e ^ 1] = (capacity[e ^ 1] as number) + 1;

@@ -22,7 +22,15 @@ import { formatProblems, isPlainObject, joinPath, showValue, type SpecProblem } 
 import { SPAN_SPEC_KEYS, type SpanSpec, type TraceSpec } from './trace-spec.js';
 import { validateTraceSpec } from './validate-spec.js';
 
-const UPDATE_KEYS = ['name', 'description', 'strict', 'expected_spans', 'performance_constraints', 'error_conditions', 'span_updates'];
+const UPDATE_KEYS = [
+  'name',
+  'description',
+  'strict',
+  'expected_spans',
+  'performance_constraints',
+  'error_conditions',
+  'span_updates',
+];
 
 type Loose = Record<string, unknown>;
 
@@ -33,22 +41,30 @@ export function mergeSpecUpdate(spec: TraceSpec, updates: unknown): TraceSpec {
     if (!read.ok) refuse([{ path: 'updates', message: read.message }]);
     value = read.value;
   }
-  if (!isPlainObject(value)) refuse([{ path: 'updates', message: `expected an object of fields to change (got ${showValue(value)})` }]);
+  if (!isPlainObject(value))
+    refuse([
+      { path: 'updates', message: `expected an object of fields to change (got ${showValue(value)})` },
+    ]);
   const problems: SpecProblem[] = [];
   const report = (path: string, message: string): void => {
     problems.push({ path, message });
   };
   for (const key of Object.keys(value)) {
-    if (!UPDATE_KEYS.includes(key)) report(joinPath('updates', key), `unknown key; ${didYouMean(key, UPDATE_KEYS)}`);
+    if (!UPDATE_KEYS.includes(key))
+      report(joinPath('updates', key), `unknown key; ${didYouMean(key, UPDATE_KEYS)}`);
   }
   const merged = structuredClone(spec) as unknown as Loose;
   if (value.name !== undefined && value.name !== spec.name) {
-    report('updates.name', `a spec keeps its name (${JSON.stringify(spec.name)}); define a new spec to use another name`);
+    report(
+      'updates.name',
+      `a spec keeps its name (${JSON.stringify(spec.name)}); define a new spec to use another name`,
+    );
   }
   for (const key of ['description', 'strict', 'expected_spans', 'error_conditions'] as const) {
     if (!(key in value)) continue;
     if (value[key] === null) {
-      if (key === 'expected_spans') report('updates.expected_spans', 'cannot be removed; send [] for a spec without expected spans');
+      if (key === 'expected_spans')
+        report('updates.expected_spans', 'cannot be removed; send [] for a spec without expected spans');
       else delete merged[key];
     } else merged[key] = structuredClone(value[key]);
   }
@@ -56,7 +72,8 @@ export function mergeSpecUpdate(spec: TraceSpec, updates: unknown): TraceSpec {
   if (value.span_updates !== undefined) applySpanUpdates(merged, value.span_updates, report);
   // The parts that did apply are validated too, so one refusal lists every problem at once.
   const validation = validateTraceSpec(merged);
-  if (problems.length > 0 || !validation.ok || !validation.spec) refuse([...problems, ...validation.problems]);
+  if (problems.length > 0 || !validation.ok || !validation.spec)
+    refuse([...problems, ...validation.problems]);
   return validation.spec;
 }
 
@@ -68,13 +85,20 @@ function refuse(problems: SpecProblem[]): never {
   );
 }
 
-function mergeConstraints(merged: Loose, update: unknown, report: (path: string, message: string) => void): void {
+function mergeConstraints(
+  merged: Loose,
+  update: unknown,
+  report: (path: string, message: string) => void,
+): void {
   if (update === null) {
     delete merged.performance_constraints;
     return;
   }
   if (!isPlainObject(update)) {
-    report('updates.performance_constraints', `expected an object of constraints to change, or null (got ${showValue(update)})`);
+    report(
+      'updates.performance_constraints',
+      `expected an object of constraints to change, or null (got ${showValue(update)})`,
+    );
     return;
   }
   const current = { ...((merged.performance_constraints as Loose | undefined) ?? {}) };
@@ -86,9 +110,16 @@ function mergeConstraints(merged: Loose, update: unknown, report: (path: string,
   else merged.performance_constraints = current;
 }
 
-function applySpanUpdates(merged: Loose, updates: unknown, report: (path: string, message: string) => void): void {
+function applySpanUpdates(
+  merged: Loose,
+  updates: unknown,
+  report: (path: string, message: string) => void,
+): void {
   if (!Array.isArray(updates)) {
-    report('updates.span_updates', `expected a list of { path, set | remove } or { parent, add } (got ${showValue(updates)})`);
+    report(
+      'updates.span_updates',
+      `expected a list of { path, set | remove } or { parent, add } (got ${showValue(updates)})`,
+    );
     return;
   }
   updates.forEach((update, position) => {
@@ -98,7 +129,11 @@ function applySpanUpdates(merged: Loose, updates: unknown, report: (path: string
       return;
     }
     for (const key of Object.keys(update)) {
-      if (!['path', 'set', 'remove', 'parent', 'add'].includes(key)) report(joinPath(where, key), `unknown key; ${didYouMean(key, ['path', 'set', 'remove', 'parent', 'add'])}`);
+      if (!['path', 'set', 'remove', 'parent', 'add'].includes(key))
+        report(
+          joinPath(where, key),
+          `unknown key; ${didYouMean(key, ['path', 'set', 'remove', 'parent', 'add'])}`,
+        );
     }
     const list = merged.expected_spans;
     if (!Array.isArray(list)) return;
@@ -106,13 +141,22 @@ function applySpanUpdates(merged: Loose, updates: unknown, report: (path: string
     const find = (path: unknown, key: string): SpanSpec | undefined => {
       const found = paths.find((item) => item.path === path)?.entry;
       if (!found) {
-        report(joinPath(where, key), `no entry at ${showValue(path)}; ${didYouMean(String(path), paths.map((item) => item.path))}`);
+        report(
+          joinPath(where, key),
+          `no entry at ${showValue(path)}; ${didYouMean(
+            String(path),
+            paths.map((item) => item.path),
+          )}`,
+        );
       }
       return found;
     };
     if (update.add !== undefined) {
       if (!isPlainObject(update.add)) {
-        report(joinPath(where, 'add'), `expected a span entry with operation_name (got ${showValue(update.add)})`);
+        report(
+          joinPath(where, 'add'),
+          `expected a span entry with operation_name (got ${showValue(update.add)})`,
+        );
         return;
       }
       if (update.parent === undefined || update.parent === '') {
@@ -120,7 +164,8 @@ function applySpanUpdates(merged: Loose, updates: unknown, report: (path: string
         return;
       }
       const parent = find(update.parent, 'parent');
-      if (parent) parent.children = [...(parent.children ?? []), structuredClone(update.add) as unknown as SpanSpec];
+      if (parent)
+        parent.children = [...(parent.children ?? []), structuredClone(update.add) as unknown as SpanSpec];
       return;
     }
     if (update.path === undefined) {
@@ -134,7 +179,10 @@ function applySpanUpdates(merged: Loose, updates: unknown, report: (path: string
       return;
     }
     if (!isPlainObject(update.set)) {
-      report(joinPath(where, 'set'), `expected an object of entry fields to change (got ${showValue(update.set)}), or remove: true`);
+      report(
+        joinPath(where, 'set'),
+        `expected an object of entry fields to change (got ${showValue(update.set)}), or remove: true`,
+      );
       return;
     }
     const fields = target as unknown as Loose;

@@ -25,7 +25,8 @@ import { localMatch } from './scope-solver.js';
 import { checkTag, showAttribute } from './tag-matcher.js';
 import { isDescendant, type TraceIndex } from './trace-index.js';
 
-export type NearMissKind = 'similar_name' | 'wrong_service' | 'wrong_parent' | 'wrong_kind' | 'tag_missing' | 'tag_mismatch' | 'taken';
+export type NearMissKind =
+  'similar_name' | 'wrong_service' | 'wrong_parent' | 'wrong_kind' | 'tag_missing' | 'tag_mismatch' | 'taken';
 
 export interface NearMiss {
   span: number;
@@ -109,7 +110,10 @@ export function findNearMiss(
       (entry.requiredTags.length === 0 ? 3 : (3 * satisfied) / entry.requiredTags.length + (whole ? 4 : 0)) -
       (use !== undefined ? (use.required ? 2.5 : 1.5) : owned ? 1.5 : 0);
     const better =
-      best === undefined || score > best.score + 1e-9 || (Math.abs(score - best.score) <= 1e-9 && (index.startRank[span] ?? 0) < (index.startRank[best.span] ?? 0));
+      best === undefined ||
+      score > best.score + 1e-9 ||
+      (Math.abs(score - best.score) <= 1e-9 &&
+        (index.startRank[span] ?? 0) < (index.startRank[best.span] ?? 0));
     if (better) best = { span, score, place };
   }
   return best === undefined ? undefined : classify(context, entry, owner, best.span, best.place);
@@ -124,7 +128,13 @@ function otherOwner(context: NearMissContext, entry: CompiledEntry, span: Span):
   return undefined;
 }
 
-function classify(context: NearMissContext, entry: CompiledEntry, owner: number, span: number, place: Place): NearMiss {
+function classify(
+  context: NearMissContext,
+  entry: CompiledEntry,
+  owner: number,
+  span: number,
+  place: Place,
+): NearMiss {
   const { index } = context;
   const actual = index.spans[span] as Span;
   const differences: string[] = [];
@@ -142,7 +152,10 @@ function classify(context: NearMissContext, entry: CompiledEntry, owner: number,
     kinds.push('wrong_parent');
     placement = describePlacement(index, span);
     const ownerSpan = index.spans[owner] as Span;
-    const expectation = place === 'indirect' ? `a direct child of ${describeSpan(ownerSpan)}` : `inside ${describeSpan(ownerSpan)}`;
+    const expectation =
+      place === 'indirect'
+        ? `a direct child of ${describeSpan(ownerSpan)}`
+        : `inside ${describeSpan(ownerSpan)}`;
     differences.push(`${placement} (expected ${expectation})`);
   }
   if (entry.kind !== undefined && actual.kind !== entry.kind) {
@@ -154,10 +167,16 @@ function classify(context: NearMissContext, entry: CompiledEntry, owner: number,
     const outcome = checkTag(actual, required);
     if (outcome.ok) continue;
     const found = outcome.found;
-    const shown = found ? `${showAttribute(found.value)}${found.alias ? ` (as \`${found.alias.name}\`)` : ''}${found.source === 'resource' ? ' (resource)' : ''}` : undefined;
+    const shown = found
+      ? `${showAttribute(found.value)}${found.alias ? ` (as \`${found.alias.name}\`)` : ''}${found.source === 'resource' ? ' (resource)' : ''}`
+      : undefined;
     tag ??= { key: required.key, expected: required.describe, actual: shown, settable: required.exact };
     kinds.push(found ? 'tag_mismatch' : 'tag_missing');
-    differences.push(found ? `\`${required.key}\` = ${shown} (expected ${required.describe})` : `\`${required.key}\` missing (expected ${required.describe})`);
+    differences.push(
+      found
+        ? `\`${required.key}\` = ${shown} (expected ${required.describe})`
+        : `\`${required.key}\` missing (expected ${required.describe})`,
+    );
   }
   const use = context.useOf.get(span);
   const belongsTo = use === undefined ? otherOwner(context, entry, actual) : undefined;

@@ -11,10 +11,17 @@ import { describeSpan, formatMs, spanRef } from './evidence-format.js';
 import type { Findings } from './findings.js';
 import type { TraceIndex } from './trace-index.js';
 
-export function checkOrder(index: TraceIndex, instance: ScopeInstance, assignedByEntry: Map<number, number[]>, findings: Findings): void {
+export function checkOrder(
+  index: TraceIndex,
+  instance: ScopeInstance,
+  assignedByEntry: Map<number, number[]>,
+  findings: Findings,
+): void {
   const present = instance.entries.flatMap((entry) => {
     const first = assignedByEntry.get(entry.id)?.[0];
-    return first === undefined ? [] : [{ entry, span: first, start: (index.spans[first] as Span).startTimeUnixNano }];
+    return first === undefined
+      ? []
+      : [{ entry, span: first, start: (index.spans[first] as Span).startTimeUnixNano }];
   });
   const keep = longestNonDecreasing(present.map((item) => item.start));
   findings.check(keep.size === present.length);
@@ -45,7 +52,11 @@ export function checkOrder(index: TraceIndex, instance: ScopeInstance, assignedB
 type Present = { entry: CompiledEntry; span: number; start: bigint };
 
 /** The nearest kept sibling this one is out of order with. */
-function referenceFor(present: Present[], keep: Set<number>, position: number): { item: Present; before: boolean } {
+function referenceFor(
+  present: Present[],
+  keep: Set<number>,
+  position: number,
+): { item: Present; before: boolean } {
   const self = present[position] as Present;
   for (let other = position - 1; other >= 0; other -= 1) {
     const item = present[other] as Present;
@@ -64,14 +75,18 @@ function longestNonDecreasing(values: bigint[]): Set<number> {
   const previous = values.map(() => -1);
   for (let i = 0; i < values.length; i += 1) {
     for (let j = 0; j < i; j += 1) {
-      if ((values[j] as bigint) <= (values[i] as bigint) && (length[j] as number) + 1 > (length[i] as number)) {
+      if (
+        (values[j] as bigint) <= (values[i] as bigint) &&
+        (length[j] as number) + 1 > (length[i] as number)
+      ) {
         length[i] = (length[j] as number) + 1;
         previous[i] = j;
       }
     }
   }
   let end = -1;
-  for (let i = 0; i < values.length; i += 1) if (end < 0 || (length[i] as number) > (length[end] as number)) end = i;
+  for (let i = 0; i < values.length; i += 1)
+    if (end < 0 || (length[i] as number) > (length[end] as number)) end = i;
   const keep = new Set<number>();
   for (let i = end; i >= 0; i = previous[i] as number) keep.add(i);
   return keep;

@@ -50,20 +50,27 @@ export class ScopeSolver {
   ) {
     this.candidates = spec.entries.map((entry) => {
       const named = index.byName.get(entry.name) ?? [];
-      return named.filter((span) => localMatch(entry, index.spans[span] as Span)).sort((a, b) => (index.enter[a] ?? 0) - (index.enter[b] ?? 0));
+      return named
+        .filter((span) => localMatch(entry, index.spans[span] as Span))
+        .sort((a, b) => (index.enter[a] ?? 0) - (index.enter[b] ?? 0));
     });
     this.memo = spec.entries.map(() => new Float64Array(0));
     for (const entry of spec.entries) {
       if (entry.count.max !== 0) continue;
       const parents = entry.parent ? new Set(this.candidates[entry.parent.id] ?? []) : undefined;
-      for (const span of this.candidates[entry.id] ?? []) if (this.inSomeScope(entry, parents, span)) this.forbidden.add(span);
+      for (const span of this.candidates[entry.id] ?? [])
+        if (this.inSomeScope(entry, parents, span)) this.forbidden.add(span);
     }
   }
 
   /** Whether the span lies where some candidate of the entry's parent would look for the entry. */
   private inSomeScope(entry: CompiledEntry, parents: ReadonlySet<number> | undefined, span: number): boolean {
     if (!parents) return true;
-    for (let ancestor = this.index.parent[span] ?? -1; ancestor >= 0; ancestor = this.index.parent[ancestor] ?? -1) {
+    for (
+      let ancestor = this.index.parent[span] ?? -1;
+      ancestor >= 0;
+      ancestor = this.index.parent[ancestor] ?? -1
+    ) {
       if (parents.has(ancestor)) return true;
       if (entry.direct) return false;
     }
@@ -126,7 +133,11 @@ export class ScopeSolver {
     for (const component of components(lists)) {
       total +=
         component.length === 1
-          ? this.solveAlone(active[component[0] as number] as CompiledEntry, lists[component[0] as number] as number[], byEntry)
+          ? this.solveAlone(
+              active[component[0] as number] as CompiledEntry,
+              lists[component[0] as number] as number[],
+              byEntry,
+            )
           : this.solveTogether(
               component.map((position) => active[position] as CompiledEntry),
               component.map((position) => lists[position] as number[]),
@@ -169,7 +180,8 @@ export class ScopeSolver {
     return total;
   }
 
-  private readonly byStart = (a: number, b: number): number => (this.index.startRank[a] ?? 0) - (this.index.startRank[b] ?? 0);
+  private readonly byStart = (a: number, b: number): number =>
+    (this.index.startRank[a] ?? 0) - (this.index.startRank[b] ?? 0);
 
   /**
    * Sibling entries that share candidates, by max-weight assignment. Two reductions keep the flow
@@ -181,7 +193,11 @@ export class ScopeSolver {
    * - A group with capacity c among groups of total capacity C needs only its C best spans: if it
    *   used a worse one, one of its C best would be free to take its place.
    */
-  private solveTogether(entries: CompiledEntry[], lists: number[][], byEntry: Map<number, EntryAssignment>): number {
+  private solveTogether(
+    entries: CompiledEntry[],
+    lists: number[][],
+    byEntry: Map<number, EntryAssignment>,
+  ): number {
     const fallback = new Map<number, { entry: CompiledEntry; weight: number }>();
     const flowExtras = entries.map((entry, position) => {
       const spans = lists[position] as number[];
@@ -225,7 +241,10 @@ export class ScopeSolver {
     const meta: { slot: Slot; span: number; weight: number }[] = [];
     slots.forEach((slot, group) => {
       capacities.push(slot.capacity);
-      const kept = slot.options.length > totalCapacity ? [...slot.options].sort((a, b) => b.gain - a.gain).slice(0, totalCapacity) : slot.options;
+      const kept =
+        slot.options.length > totalCapacity
+          ? [...slot.options].sort((a, b) => b.gain - a.gain).slice(0, totalCapacity)
+          : slot.options;
       for (const { span, weight, gain } of kept) {
         let item = items.get(span);
         if (item === undefined) {

@@ -31,9 +31,12 @@ function orderSpan(span: SpanSpec): Record<string, unknown> {
 export function canonicalSpec(spec: TraceSpec): Record<string, unknown> {
   const result = ordered(spec, TRACE_SPEC_KEYS);
   result.expected_spans = spec.expected_spans.map(orderSpan);
-  if (spec.performance_constraints) result.performance_constraints = ordered(spec.performance_constraints, PERFORMANCE_CONSTRAINT_KEYS);
+  if (spec.performance_constraints)
+    result.performance_constraints = ordered(spec.performance_constraints, PERFORMANCE_CONSTRAINT_KEYS);
   if (spec.error_conditions) {
-    result.error_conditions = spec.error_conditions.map((condition: ErrorCondition) => ordered(condition, ERROR_CONDITION_KEYS));
+    result.error_conditions = spec.error_conditions.map((condition: ErrorCondition) =>
+      ordered(condition, ERROR_CONDITION_KEYS),
+    );
   }
   return result;
 }

@@ -20,7 +20,9 @@ const INSTRUMENTATION_PREFIXES = [
 ];
 
 export function spanOrigin(span: Span): SpanOrigin {
-  const scope = span.scope.version ? `${span.scope.name} ${span.scope.version}` : span.scope.name || '(unnamed scope)';
+  const scope = span.scope.version
+    ? `${span.scope.name} ${span.scope.version}`
+    : span.scope.name || '(unnamed scope)';
   const instrumentation = INSTRUMENTATION_PREFIXES.some((prefix) => span.scope.name.startsWith(prefix));
   const code = codeLocation(span);
   return { scope, made_by: instrumentation ? 'instrumentation' : 'application', ...(code ? { code } : {}) };
@@ -39,7 +41,8 @@ function codeLocation(span: Span): string | undefined {
   const line = read('code.line.number', 'code.lineno');
   const namespace = read('code.namespace');
   const fn = read('code.function.name', 'code.function');
-  const qualified = fn !== undefined && namespace !== undefined && !fn.startsWith(namespace) ? `${namespace}.${fn}` : fn;
+  const qualified =
+    fn !== undefined && namespace !== undefined && !fn.startsWith(namespace) ? `${namespace}.${fn}` : fn;
   if (file === undefined && qualified === undefined) return undefined;
   const where = file === undefined ? undefined : line === undefined ? file : `${file}:${line}`;
   if (where === undefined) return qualified;
@@ -48,6 +51,9 @@ function codeLocation(span: Span): string | undefined {
 
 /** `made by opentelemetry.instrumentation.sqlite3 0.66b1 (instrumentation)`, for one line of evidence. */
 export function describeOrigin(origin: SpanOrigin): string {
-  const who = origin.made_by === 'instrumentation' ? `the instrumentation ${origin.scope}` : `the application's tracer ${origin.scope}`;
+  const who =
+    origin.made_by === 'instrumentation'
+      ? `the instrumentation ${origin.scope}`
+      : `the application's tracer ${origin.scope}`;
   return `made by ${who}${origin.code ? ` at ${origin.code}` : ''}`;
 }

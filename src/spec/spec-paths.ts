@@ -10,7 +10,8 @@ export const PATH_SEPARATOR = ' > ';
 /** The path segment of each sibling, in order. */
 export function siblingSegments(siblings: readonly SpanSpec[]): string[] {
   const byName = new Map<string, number>();
-  for (const sibling of siblings) byName.set(sibling.operation_name, (byName.get(sibling.operation_name) ?? 0) + 1);
+  for (const sibling of siblings)
+    byName.set(sibling.operation_name, (byName.get(sibling.operation_name) ?? 0) + 1);
   const withService = siblings.map((sibling) =>
     (byName.get(sibling.operation_name) ?? 0) > 1 && sibling.service_name !== undefined
       ? `${sibling.operation_name}@${sibling.service_name}`
@@ -36,10 +37,17 @@ export interface SpecEntryPath {
 }
 
 /** Every entry of a spec with its path, parents before children, in listed order. */
-export function listEntryPaths(entries: readonly SpanSpec[], parentPath?: string, depth = 0): SpecEntryPath[] {
+export function listEntryPaths(
+  entries: readonly SpanSpec[],
+  parentPath?: string,
+  depth = 0,
+): SpecEntryPath[] {
   const segments = siblingSegments(entries);
   return entries.flatMap((entry, index) => {
-    const path = parentPath === undefined ? (segments[index] as string) : `${parentPath}${PATH_SEPARATOR}${segments[index]}`;
+    const path =
+      parentPath === undefined
+        ? (segments[index] as string)
+        : `${parentPath}${PATH_SEPARATOR}${segments[index]}`;
     return [{ path, entry, parentPath, depth }, ...listEntryPaths(entry.children ?? [], path, depth + 1)];
   });
 }

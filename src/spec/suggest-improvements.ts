@@ -60,7 +60,13 @@ const CATEGORY_OF: Record<ViolationKind, ImprovementCategory> = {
   depth: 'performance',
 };
 
-const PRIORITY_OF: Record<ImprovementCategory, number> = { error: 1, structure: 2, placement: 3, tags: 4, performance: 5 };
+const PRIORITY_OF: Record<ImprovementCategory, number> = {
+  error: 1,
+  structure: 2,
+  placement: 3,
+  tags: 4,
+  performance: 5,
+};
 
 export function categoryOf(kind: ViolationKind): ImprovementCategory {
   return CATEGORY_OF[kind];
@@ -74,7 +80,12 @@ export function violationPriority(violation: Violation): number {
 function fromComparison(result: ComparisonResult): Improvement[] {
   return result.violations.map((violation) => {
     const category = CATEGORY_OF[violation.kind];
-    const improvement: Improvement = { priority: PRIORITY_OF[category], category, action: violation.fix, source: 'spec_comparison' };
+    const improvement: Improvement = {
+      priority: PRIORITY_OF[category],
+      category,
+      action: violation.fix,
+      source: 'spec_comparison',
+    };
     if (violation.path !== '(trace)') improvement.path = violation.path;
     if (violation.span) improvement.span_id = violation.span.span_id;
     return improvement;
@@ -99,15 +110,25 @@ function fromFindings(findings: readonly AnalysisFindingInput[]): Improvement[] 
     .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity])
     .map((finding) => {
       const category = FINDING_CATEGORY[finding.kind] ?? 'performance';
-      const priority = category === 'performance' && finding.severity === 'high' ? PRIORITY_OF.placement : PRIORITY_OF[category];
-      const improvement: Improvement = { priority, category, action: `${finding.fix} (${finding.summary})`, source: 'analysis_findings' };
+      const priority =
+        category === 'performance' && finding.severity === 'high'
+          ? PRIORITY_OF.placement
+          : PRIORITY_OF[category];
+      const improvement: Improvement = {
+        priority,
+        category,
+        action: `${finding.fix} (${finding.summary})`,
+        source: 'analysis_findings',
+      };
       if (finding.span_id !== undefined) improvement.span_id = finding.span_id;
       return improvement;
     });
 }
 
 function isComparisonResult(value: unknown): value is ComparisonResult {
-  return typeof value === 'object' && value !== null && 'matches_specification' in value && 'violations' in value;
+  return (
+    typeof value === 'object' && value !== null && 'matches_specification' in value && 'violations' in value
+  );
 }
 
 /** Accepts a ComparisonResult directly, one tagged source, or several; returns at most `max` (default 10) actions. */

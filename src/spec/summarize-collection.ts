@@ -20,14 +20,32 @@ export interface CollectionSummary {
   /** 0..1; 0 for an empty collection. */
   pass_rate: number;
   mean_score: number;
-  traces: { trace_id: string; matches: boolean; score: number; violations: number; first_violation?: string }[];
+  traces: {
+    trace_id: string;
+    matches: boolean;
+    score: number;
+    violations: number;
+    first_violation?: string;
+  }[];
   /** Entries (and trace-level rules) that failed in at least one trace, most frequent first. */
-  failures: { path: string; failed_traces: number; kinds: Partial<Record<ViolationKind, number>>; example: string }[];
+  failures: {
+    path: string;
+    failed_traces: number;
+    kinds: Partial<Record<ViolationKind, number>>;
+    example: string;
+  }[];
   /** Every spec entry: in how many traces it matched at least one span. */
   coverage: { path: string; exercised_traces: number; rate: number; spans: number }[];
   /** Paths of entries no trace exercised. */
   unexercised: string[];
-  durations: { path: string; samples: number; p50_ms: number; p95_ms: number; p99_ms: number; max_ms: number }[];
+  durations: {
+    path: string;
+    samples: number;
+    p50_ms: number;
+    p95_ms: number;
+    p99_ms: number;
+    max_ms: number;
+  }[];
 }
 
 /** Nearest-rank percentile of ascending samples. */
@@ -41,14 +59,21 @@ const round = (value: number): number => Math.round(value * 1000) / 1000;
 
 export function summarizeCollection(items: readonly CollectionItem[], spec: TraceSpec): CollectionSummary {
   const passed = items.filter((item) => item.result.matches_specification).length;
-  const failures = new Map<string, { failed: Set<string>; kinds: Partial<Record<ViolationKind, number>>; example: string }>();
+  const failures = new Map<
+    string,
+    { failed: Set<string>; kinds: Partial<Record<ViolationKind, number>>; example: string }
+  >();
   const coverage = new Map<string, { traces: number; spans: number }>();
   const samples = new Map<string, number[]>();
   for (const { path } of listEntryPaths(spec.expected_spans)) coverage.set(path, { traces: 0, spans: 0 });
 
   for (const { traceId, result } of items) {
     for (const violation of result.violations) {
-      const failure = failures.get(violation.path) ?? { failed: new Set<string>(), kinds: {}, example: violation.message };
+      const failure = failures.get(violation.path) ?? {
+        failed: new Set<string>(),
+        kinds: {},
+        example: violation.message,
+      };
       failure.failed.add(traceId);
       failure.kinds[violation.kind] = (failure.kinds[violation.kind] ?? 0) + 1;
       failures.set(violation.path, failure);
@@ -76,10 +101,17 @@ export function summarizeCollection(items: readonly CollectionItem[], spec: Trac
       matches: result.matches_specification,
       score: result.score,
       violations: result.violations.length + (result.truncated?.violations ?? 0),
-      ...(result.violations[0] ? { first_violation: `${result.violations[0].path}: ${result.violations[0].message}` } : {}),
+      ...(result.violations[0]
+        ? { first_violation: `${result.violations[0].path}: ${result.violations[0].message}` }
+        : {}),
     })),
     failures: [...failures.entries()]
-      .map(([path, failure]) => ({ path, failed_traces: failure.failed.size, kinds: failure.kinds, example: failure.example }))
+      .map(([path, failure]) => ({
+        path,
+        failed_traces: failure.failed.size,
+        kinds: failure.kinds,
+        example: failure.example,
+      }))
       .sort((a, b) => b.failed_traces - a.failed_traces),
     coverage: [...coverage.entries()].map(([path, covered]) => ({
       path,

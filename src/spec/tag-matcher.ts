@@ -36,10 +36,13 @@ const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwn
  */
 export function lookupAttribute(span: Span, key: string): FoundAttribute | undefined {
   if (hasOwn(span.attributes, key)) return { value: span.attributes[key] as AttributeValue, source: 'span' };
-  if (hasOwn(span.resource.attributes, key)) return { value: span.resource.attributes[key] as AttributeValue, source: 'resource' };
+  if (hasOwn(span.resource.attributes, key))
+    return { value: span.resource.attributes[key] as AttributeValue, source: 'resource' };
   for (const alias of attributeAliases(key)) {
-    if (hasOwn(span.attributes, alias.name)) return { value: span.attributes[alias.name] as AttributeValue, source: 'span', alias };
-    if (hasOwn(span.resource.attributes, alias.name)) return { value: span.resource.attributes[alias.name] as AttributeValue, source: 'resource', alias };
+    if (hasOwn(span.attributes, alias.name))
+      return { value: span.attributes[alias.name] as AttributeValue, source: 'span', alias };
+    if (hasOwn(span.resource.attributes, alias.name))
+      return { value: span.resource.attributes[alias.name] as AttributeValue, source: 'resource', alias };
   }
   return undefined;
 }
@@ -56,9 +59,14 @@ function asNumber(value: AttributeValue): number | undefined {
 /** Equality after coercion between a spec value and an attribute value. */
 export function coercedEqual(expected: AttributeValue, actual: AttributeValue): boolean {
   if (Array.isArray(expected)) {
-    return Array.isArray(actual) && actual.length === expected.length && expected.every((item, index) => coercedEqual(item, actual[index] as AttributeValue));
+    return (
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      expected.every((item, index) => coercedEqual(item, actual[index] as AttributeValue))
+    );
   }
-  if (expected === null || actual === null || typeof actual === 'object' || typeof expected === 'object') return expected === actual;
+  if (expected === null || actual === null || typeof actual === 'object' || typeof expected === 'object')
+    return expected === actual;
   if (typeof expected === typeof actual) return expected === actual;
   if (typeof expected === 'boolean' || typeof actual === 'boolean') {
     const text = typeof expected === 'boolean' ? actual : expected;
@@ -75,12 +83,18 @@ function isMatcher(expectation: TagExpectation): expectation is TagMatcher {
 }
 
 export function showAttribute(value: AttributeValue): string {
-  return typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
 }
 
 export function compileTag(key: string, expectation: TagExpectation): CompiledTag {
   if (!isMatcher(expectation)) {
-    return { key, test: (value) => coercedEqual(expectation, value), absentOk: false, describe: showAttribute(expectation), exact: true };
+    return {
+      key,
+      test: (value) => coercedEqual(expectation, value),
+      absentOk: false,
+      describe: showAttribute(expectation),
+      exact: true,
+    };
   }
   const tests: ((value: AttributeValue) => boolean)[] = [];
   const parts: string[] = [];
@@ -98,7 +112,9 @@ export function compileTag(key: string, expectation: TagExpectation): CompiledTa
   if (m.regex !== undefined) {
     const pattern = new RegExp(m.regex);
     const matches = (value: AttributeValue): boolean =>
-      Array.isArray(value) ? value.some(matches) : value !== null && typeof value !== 'object' && pattern.test(String(value));
+      Array.isArray(value)
+        ? value.some(matches)
+        : value !== null && typeof value !== 'object' && pattern.test(String(value));
     tests.push(matches);
     parts.push(`matching /${m.regex}/`);
   }
@@ -133,7 +149,13 @@ export function compileTag(key: string, expectation: TagExpectation): CompiledTa
   if (m.exists === false) return { key, test: () => false, absentOk: true, describe: 'absent', exact: false };
   if (parts.length === 0) parts.push('present');
   const exact = m.eq !== undefined && tests.length === 1;
-  return { key, test: (value) => tests.every((test) => test(value)), absentOk: false, describe: parts.join(' and '), exact };
+  return {
+    key,
+    test: (value) => tests.every((test) => test(value)),
+    absentOk: false,
+    describe: parts.join(' and '),
+    exact,
+  };
 }
 
 export function compileTags(tags: Record<string, TagExpectation> | undefined): CompiledTag[] {

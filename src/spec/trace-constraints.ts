@@ -20,7 +20,11 @@ export function traceDurationMs(spans: readonly Span[]): number {
   return nanosToMs(last - first);
 }
 
-export function checkTraceConstraints(index: TraceIndex, constraints: PerformanceConstraints | undefined, findings: Findings): void {
+export function checkTraceConstraints(
+  index: TraceIndex,
+  constraints: PerformanceConstraints | undefined,
+  findings: Findings,
+): void {
   if (!constraints) return;
   const { max_total_duration_ms: maxTotal, max_span_count: maxSpans, max_depth: maxDepth } = constraints;
   if (maxTotal !== undefined) {
@@ -28,7 +32,14 @@ export function checkTraceConstraints(index: TraceIndex, constraints: Performanc
     findings.check(total <= maxTotal);
     if (total > maxTotal) {
       const message = `the trace took ${formatMs(total)} against a ${formatMs(maxTotal)} max`;
-      findings.performance.push({ kind: 'total_duration', path: '(trace)', measured: roundMs(total), max: maxTotal, unit: 'ms', message });
+      findings.performance.push({
+        kind: 'total_duration',
+        path: '(trace)',
+        measured: roundMs(total),
+        max: maxTotal,
+        unit: 'ms',
+        message,
+      });
       findings.add({
         kind: 'total_duration',
         path: '(trace)',
@@ -44,7 +55,14 @@ export function checkTraceConstraints(index: TraceIndex, constraints: Performanc
     findings.check(count <= maxSpans);
     if (count > maxSpans) {
       const message = `the trace has ${formatCount(count)} spans against a max of ${formatCount(maxSpans)}`;
-      findings.performance.push({ kind: 'span_count', path: '(trace)', measured: count, max: maxSpans, unit: 'spans', message });
+      findings.performance.push({
+        kind: 'span_count',
+        path: '(trace)',
+        measured: count,
+        max: maxSpans,
+        unit: 'spans',
+        message,
+      });
       findings.add({
         kind: 'span_count',
         path: '(trace)',
@@ -68,18 +86,24 @@ export function checkTraceConstraints(index: TraceIndex, constraints: Performanc
     if (depth > maxDepth && deepest >= 0) {
       const span = index.spans[deepest] as Span;
       const message = `the span tree is ${depth} levels deep against a max of ${maxDepth} (deepest: ${describeSpan(span)})`;
-      findings.performance.push({ kind: 'depth', path: '(trace)', span: spanRef(span), measured: depth, max: maxDepth, unit: 'levels', message });
-      findings.add(
-        {
-          kind: 'depth',
-          path: '(trace)',
-          message,
-          span: spanRef(span),
-          expected: `≤ ${maxDepth}`,
-          actual: String(depth),
-          fix: `flatten the span tree to ${maxDepth} levels or fewer (the deepest chain ends at \`${span.name}\`)`,
-        },
-      );
+      findings.performance.push({
+        kind: 'depth',
+        path: '(trace)',
+        span: spanRef(span),
+        measured: depth,
+        max: maxDepth,
+        unit: 'levels',
+        message,
+      });
+      findings.add({
+        kind: 'depth',
+        path: '(trace)',
+        message,
+        span: spanRef(span),
+        expected: `≤ ${maxDepth}`,
+        actual: String(depth),
+        fix: `flatten the span tree to ${maxDepth} levels or fewer (the deepest chain ends at \`${span.name}\`)`,
+      });
     }
   }
 }

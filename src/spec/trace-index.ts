@@ -48,7 +48,9 @@ export function indexTrace(trace: Trace): TraceIndex {
     const parentIndex = parent[index] ?? -1;
     if (parentIndex >= 0) children[parentIndex]?.push(index);
   }
-  const order = Array.from({ length: n }, (_, index) => index).sort((a, b) => compareStart(spans[a], spans[b]) || a - b);
+  const order = Array.from({ length: n }, (_, index) => index).sort(
+    (a, b) => compareStart(spans[a], spans[b]) || a - b,
+  );
   const startRank = new Int32Array(n);
   order.forEach((spanIndex, rank) => {
     startRank[spanIndex] = rank;
@@ -89,7 +91,8 @@ export function indexTrace(trace: Trace): TraceIndex {
   for (const index of order) {
     if (enter[index] !== -1) continue;
     const parentIndex = parent[index] ?? -1;
-    if (parentIndex >= 0) children[parentIndex] = (children[parentIndex] ?? []).filter((child) => child !== index);
+    if (parentIndex >= 0)
+      children[parentIndex] = (children[parentIndex] ?? []).filter((child) => child !== index);
     walk(index);
   }
   return {
@@ -115,5 +118,8 @@ function compareStart(a: Span | undefined, b: Span | undefined): number {
 
 /** Whether `inner` lies strictly inside `outer`'s subtree. */
 export function isDescendant(index: TraceIndex, outer: number, inner: number): boolean {
-  return (index.enter[outer] ?? 0) < (index.enter[inner] ?? 0) && (index.exit[inner] ?? 0) <= (index.exit[outer] ?? 0);
+  return (
+    (index.enter[outer] ?? 0) < (index.enter[inner] ?? 0) &&
+    (index.exit[inner] ?? 0) <= (index.exit[outer] ?? 0)
+  );
 }

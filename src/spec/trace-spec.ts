@@ -7,7 +7,13 @@ import type { AttributeValue } from '../model/index.js';
 
 /** The span kinds a spec may name; `unspecified` is deliberately absent (it is never expected). */
 export type SpecSpanKind = 'server' | 'client' | 'producer' | 'consumer' | 'internal';
-export const SPEC_SPAN_KINDS: readonly SpecSpanKind[] = ['server', 'client', 'producer', 'consumer', 'internal'];
+export const SPEC_SPAN_KINDS: readonly SpecSpanKind[] = [
+  'server',
+  'client',
+  'producer',
+  'consumer',
+  'internal',
+];
 
 /** A numeric range; both ends inclusive, either may be absent. */
 export interface RangeSpec {
@@ -21,7 +27,18 @@ export type CountSpec = number | RangeSpec;
 /** `expected_duration_ms: 250` is read as `{ max: 250 }` (the usual meaning of a budget). */
 export type DurationSpec = number | RangeSpec;
 
-export const MATCHER_OPERATORS = ['eq', 'ne', 'regex', 'exists', 'gt', 'gte', 'lt', 'lte', 'in', 'contains'] as const;
+export const MATCHER_OPERATORS = [
+  'eq',
+  'ne',
+  'regex',
+  'exists',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'contains',
+] as const;
 export type MatcherOperator = (typeof MATCHER_OPERATORS)[number];
 
 /** Several operators in one object must all hold (`{ gte: 200, lt: 300 }`). */

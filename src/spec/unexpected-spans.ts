@@ -24,7 +24,9 @@ function groupByNameAndService(index: TraceIndex, spans: readonly number[]): Gro
     if (group) group.spans.push(span);
     else groups.set(key, { name: actual.name, service: actual.serviceName, spans: [span] });
   }
-  return [...groups.values()].sort((a, b) => b.spans.length - a.spans.length || (a.spans[0] ?? 0) - (b.spans[0] ?? 0));
+  return [...groups.values()].sort(
+    (a, b) => b.spans.length - a.spans.length || (a.spans[0] ?? 0) - (b.spans[0] ?? 0),
+  );
 }
 
 export function checkUnexpectedSpans(
@@ -58,7 +60,9 @@ export function checkUnexpectedSpans(
           span: spanRef(first),
           fix: `remove \`${first.name}\` (${first.serviceName}) or add it to expected_spans: strict specs fail on unlisted spans`,
           ...(count > 1 ? { occurrences: count } : {}),
-          ...(count > 1 ? { other_span_ids: group.spans.slice(1, 5).map((span) => (index.spans[span] as Span).spanId) } : {}),
+          ...(count > 1
+            ? { other_span_ids: group.spans.slice(1, 5).map((span) => (index.spans[span] as Span).spanId) }
+            : {}),
         },
         ...group.spans,
       );

@@ -64,7 +64,11 @@ class Checker {
     return undefined;
   }
 
-  number(value: unknown, path: string, options: { integer?: boolean; positive?: boolean; unit?: string } = {}): number | undefined {
+  number(
+    value: unknown,
+    path: string,
+    options: { integer?: boolean; positive?: boolean; unit?: string } = {},
+  ): number | undefined {
     const what = `${options.positive ? 'a positive' : 'a non-negative'} ${options.integer ? 'integer' : 'number'}${options.unit ? ` of ${options.unit}` : ''}`;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       this.report(path, `expected ${what} (got ${showValue(value)})`);
@@ -78,8 +82,14 @@ class Checker {
   }
 
   /** A number or `{ min, max }`; `label` names the accepted shapes exactly as the message shows them. */
-  range(value: unknown, path: string, options: { integer: boolean; unit?: string }): number | RangeSpec | undefined {
-    const expected = options.unit ? `expected a number of ${options.unit} or {min,max}` : 'expected a number or {min,max}';
+  range(
+    value: unknown,
+    path: string,
+    options: { integer: boolean; unit?: string },
+  ): number | RangeSpec | undefined {
+    const expected = options.unit
+      ? `expected a number of ${options.unit} or {min,max}`
+      : 'expected a number or {min,max}';
     if (typeof value === 'number') return this.number(value, path, options);
     if (!isPlainObject(value)) {
       this.report(path, `${expected} (got ${showValue(value)})`);
@@ -90,7 +100,8 @@ class Checker {
     const range: RangeSpec = {};
     if (value.min !== undefined) range.min = this.number(value.min, joinPath(path, 'min'), options);
     if (value.max !== undefined) range.max = this.number(value.max, joinPath(path, 'max'), options);
-    if (value.min === undefined && value.max === undefined) this.report(path, `${expected}; give min, max or both`);
+    if (value.min === undefined && value.max === undefined)
+      this.report(path, `${expected}; give min, max or both`);
     if (range.min !== undefined && range.max !== undefined && range.min > range.max) {
       this.report(path, `min ${range.min} is greater than max ${range.max}`);
     }
@@ -135,7 +146,10 @@ function checkTraceSpec(value: unknown, checker: Checker): TraceSpec | undefined
   else {
     const name = checker.string(value.name, 'name');
     if (name !== undefined && (!SPEC_NAME_PATTERN.test(name) || name.length > SPEC_NAME_MAX_LENGTH)) {
-      checker.report('name', `expected up to ${SPEC_NAME_MAX_LENGTH} letters, digits, ".", "_" or "-" (got ${showValue(name)})`);
+      checker.report(
+        'name',
+        `expected up to ${SPEC_NAME_MAX_LENGTH} letters, digits, ".", "_" or "-" (got ${showValue(name)})`,
+      );
     } else if (name !== undefined) spec.name = name;
   }
   if (value.description !== undefined) {
@@ -147,7 +161,10 @@ function checkTraceSpec(value: unknown, checker: Checker): TraceSpec | undefined
     if (strict !== undefined) spec.strict = strict;
   }
   if (value.expected_spans === undefined) {
-    checker.report('expected_spans', 'required: the list of spans the trace should contain (it may be empty)');
+    checker.report(
+      'expected_spans',
+      'required: the list of spans the trace should contain (it may be empty)',
+    );
   } else if (!Array.isArray(value.expected_spans)) {
     checker.report('expected_spans', `expected a list of spans (got ${showValue(value.expected_spans)})`);
   } else {
@@ -189,7 +206,8 @@ function checkSpan(value: unknown, path: string, checker: Checker, depth: number
   }
   checker.unknownKeys(value, path, SPAN_SPEC_KEYS);
   const span: SpanSpec = { operation_name: '' };
-  if (value.operation_name === undefined) checker.report(joinPath(path, 'operation_name'), 'required: the span name to look for');
+  if (value.operation_name === undefined)
+    checker.report(joinPath(path, 'operation_name'), 'required: the span name to look for');
   else span.operation_name = checker.string(value.operation_name, joinPath(path, 'operation_name')) ?? '';
   if (value.service_name !== undefined) {
     const service = checker.string(value.service_name, joinPath(path, 'service_name'));
@@ -205,39 +223,59 @@ function checkSpan(value: unknown, path: string, checker: Checker, depth: number
   }
   const count = optionalRange(value.count, joinPath(path, 'count'), checker, { integer: true });
   if (count !== undefined) span.count = count;
-  const direct = value.direct === undefined ? undefined : checker.boolean(value.direct, joinPath(path, 'direct'));
+  const direct =
+    value.direct === undefined ? undefined : checker.boolean(value.direct, joinPath(path, 'direct'));
   if (direct !== undefined) span.direct = direct;
   if (direct === true && depth === 0) {
-    checker.report(joinPath(path, 'direct'), 'a top-level span has no parent entry; use direct only inside children');
+    checker.report(
+      joinPath(path, 'direct'),
+      'a top-level span has no parent entry; use direct only inside children',
+    );
   }
-  const duration = optionalRange(value.expected_duration_ms, joinPath(path, 'expected_duration_ms'), checker, {
-    integer: false,
-    unit: 'milliseconds',
-  });
+  const duration = optionalRange(
+    value.expected_duration_ms,
+    joinPath(path, 'expected_duration_ms'),
+    checker,
+    {
+      integer: false,
+      unit: 'milliseconds',
+    },
+  );
   if (duration !== undefined) span.expected_duration_ms = duration;
   const required = checkTags(value.required_tags, joinPath(path, 'required_tags'), checker);
   if (required !== undefined) span.required_tags = required;
   const optional = checkTags(value.optional_tags, joinPath(path, 'optional_tags'), checker);
   if (optional !== undefined) span.optional_tags = optional;
   for (const key of Object.keys(optional ?? {})) {
-    if (required && key in required) checker.report(joinPath(joinPath(path, 'optional_tags'), key), 'also listed in required_tags; keep one');
+    if (required && key in required)
+      checker.report(
+        joinPath(joinPath(path, 'optional_tags'), key),
+        'also listed in required_tags; keep one',
+      );
   }
   const links = optionalRange(value.links, joinPath(path, 'links'), checker, { integer: true });
   if (links !== undefined) span.links = links;
   if (value.children !== undefined) {
     if (!Array.isArray(value.children)) {
-      checker.report(joinPath(path, 'children'), `expected a list of spans (got ${showValue(value.children)})`);
+      checker.report(
+        joinPath(path, 'children'),
+        `expected a list of spans (got ${showValue(value.children)})`,
+      );
     } else {
       span.children = checkSpanList(value.children, joinPath(path, 'children'), checker, depth + 1);
     }
   }
-  const ordered = value.ordered === undefined ? undefined : checker.boolean(value.ordered, joinPath(path, 'ordered'));
+  const ordered =
+    value.ordered === undefined ? undefined : checker.boolean(value.ordered, joinPath(path, 'ordered'));
   if (ordered !== undefined) span.ordered = ordered;
   if (ordered === true && (!Array.isArray(value.children) || value.children.length === 0)) {
     checker.report(joinPath(path, 'ordered'), 'ordered applies to children, and this span has none');
   }
   if (isForbidden(count) && Array.isArray(value.children) && value.children.length > 0) {
-    checker.report(joinPath(path, 'children'), 'a span expected to be absent (count 0) cannot have children to check');
+    checker.report(
+      joinPath(path, 'children'),
+      'a span expected to be absent (count 0) cannot have children to check',
+    );
   }
   return span;
 }
@@ -246,7 +284,12 @@ function isForbidden(count: CountSpec | undefined): boolean {
   return count === 0 || (typeof count === 'object' && count.max === 0);
 }
 
-function optionalRange(value: unknown, path: string, checker: Checker, options: { integer: boolean; unit?: string }): number | RangeSpec | undefined {
+function optionalRange(
+  value: unknown,
+  path: string,
+  checker: Checker,
+  options: { integer: boolean; unit?: string },
+): number | RangeSpec | undefined {
   return value === undefined ? undefined : checker.range(value, path, options);
 }
 
@@ -256,21 +299,37 @@ function checkKind(value: unknown, path: string, checker: Checker): SpecSpanKind
     checker.report(path, `expected one of ${accepted} (got ${showValue(value)})`);
     return undefined;
   }
-  const normalized = value.trim().toLowerCase().replace(/^span_kind_/, '');
+  const normalized = value
+    .trim()
+    .toLowerCase()
+    .replace(/^span_kind_/, '');
   if ((SPEC_SPAN_KINDS as readonly string[]).includes(normalized)) return normalized as SpecSpanKind;
   if (normalized === 'unspecified') {
-    checker.report(path, `unspecified is never expected; omit kind to accept any kind, or use one of ${accepted}`);
+    checker.report(
+      path,
+      `unspecified is never expected; omit kind to accept any kind, or use one of ${accepted}`,
+    );
     return undefined;
   }
   const nearest = nearestName(normalized, SPEC_SPAN_KINDS);
-  checker.report(path, `expected one of ${accepted} (got ${showValue(value)}${nearest ? `; did you mean ${nearest}?` : ''})`);
+  checker.report(
+    path,
+    `expected one of ${accepted} (got ${showValue(value)}${nearest ? `; did you mean ${nearest}?` : ''})`,
+  );
   return undefined;
 }
 
-function checkTags(value: unknown, path: string, checker: Checker): Record<string, TagExpectation> | undefined {
+function checkTags(
+  value: unknown,
+  path: string,
+  checker: Checker,
+): Record<string, TagExpectation> | undefined {
   if (value === undefined) return undefined;
   if (!isPlainObject(value)) {
-    checker.report(path, `expected a mapping of attribute name to value or matcher (got ${showValue(value)})`);
+    checker.report(
+      path,
+      `expected a mapping of attribute name to value or matcher (got ${showValue(value)})`,
+    );
     return undefined;
   }
   const tags: Record<string, TagExpectation> = {};
@@ -280,7 +339,9 @@ function checkTags(value: unknown, path: string, checker: Checker): Record<strin
       checker.report(tagPath, 'an attribute name cannot be empty');
       continue;
     }
-    const checked = validateTagExpectation(expectation, tagPath, (where, message) => checker.report(where, message));
+    const checked = validateTagExpectation(expectation, tagPath, (where, message) =>
+      checker.report(where, message),
+    );
     if (checked !== undefined) tags[key] = checked;
   }
   return tags;
@@ -289,36 +350,53 @@ function checkTags(value: unknown, path: string, checker: Checker): Record<strin
 function checkConstraints(value: unknown, checker: Checker): PerformanceConstraints | undefined {
   const path = 'performance_constraints';
   if (!isPlainObject(value)) {
-    checker.report(path, `expected a mapping with ${PERFORMANCE_CONSTRAINT_KEYS.join(', ')} (got ${showValue(value)})`);
+    checker.report(
+      path,
+      `expected a mapping with ${PERFORMANCE_CONSTRAINT_KEYS.join(', ')} (got ${showValue(value)})`,
+    );
     return undefined;
   }
   checker.unknownKeys(value, path, PERFORMANCE_CONSTRAINT_KEYS);
   const constraints: PerformanceConstraints = {};
   if (value.max_total_duration_ms !== undefined) {
-    constraints.max_total_duration_ms = checker.number(value.max_total_duration_ms, joinPath(path, 'max_total_duration_ms'), {
-      positive: true,
-      unit: 'milliseconds',
-    });
+    constraints.max_total_duration_ms = checker.number(
+      value.max_total_duration_ms,
+      joinPath(path, 'max_total_duration_ms'),
+      {
+        positive: true,
+        unit: 'milliseconds',
+      },
+    );
   }
   if (value.max_span_count !== undefined) {
-    constraints.max_span_count = checker.number(value.max_span_count, joinPath(path, 'max_span_count'), { integer: true, positive: true });
+    constraints.max_span_count = checker.number(value.max_span_count, joinPath(path, 'max_span_count'), {
+      integer: true,
+      positive: true,
+    });
   }
   if (value.max_depth !== undefined) {
-    constraints.max_depth = checker.number(value.max_depth, joinPath(path, 'max_depth'), { integer: true, positive: true });
+    constraints.max_depth = checker.number(value.max_depth, joinPath(path, 'max_depth'), {
+      integer: true,
+      positive: true,
+    });
   }
   return constraints;
 }
 
 function checkErrorCondition(value: unknown, path: string, checker: Checker): ErrorCondition | undefined {
   if (!isPlainObject(value)) {
-    checker.report(path, `expected an object with expect: error or expect: allow_errors (got ${showValue(value)})`);
+    checker.report(
+      path,
+      `expected an object with expect: error or expect: allow_errors (got ${showValue(value)})`,
+    );
     return undefined;
   }
   checker.unknownKeys(value, path, ERROR_CONDITION_KEYS);
   const expectValues = ['error', 'allow_errors'];
   let expect: ErrorCondition['expect'] | undefined;
   if (value.expect === undefined) checker.report(joinPath(path, 'expect'), 'required: error or allow_errors');
-  else if (typeof value.expect === 'string' && expectValues.includes(value.expect)) expect = value.expect as ErrorCondition['expect'];
+  else if (typeof value.expect === 'string' && expectValues.includes(value.expect))
+    expect = value.expect as ErrorCondition['expect'];
   else {
     const typed = typeof value.expect === 'string' ? value.expect : '';
     const nearest = nearestName(typed, expectValues);
@@ -334,11 +412,13 @@ function checkErrorCondition(value: unknown, path: string, checker: Checker): Er
     if (text !== undefined) condition[key] = text;
   }
   if (expect === 'error' && value.operation_name === undefined) {
-    checker.report(joinPath(path, 'operation_name'), 'required with expect: error: the span that should fail');
+    checker.report(
+      joinPath(path, 'operation_name'),
+      'required with expect: error: the span that should fail',
+    );
   }
   if (expect === 'allow_errors' && value.exception_type !== undefined) {
     checker.report(joinPath(path, 'exception_type'), 'only meaningful with expect: error');
   }
   return expect === undefined ? undefined : condition;
 }
-

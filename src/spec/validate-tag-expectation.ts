@@ -7,14 +7,22 @@ import { MATCHER_OPERATORS, type TagExpectation, type TagMatcher } from './trace
 type Report = (path: string, message: string) => void;
 
 function isScalar(value: unknown): value is string | number | boolean {
-  return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+  return (
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  );
 }
 
 function isAttributeList(value: unknown): value is AttributeValue[] {
   return Array.isArray(value) && value.every(isScalar);
 }
 
-export function validateTagExpectation(value: unknown, path: string, report: Report): TagExpectation | undefined {
+export function validateTagExpectation(
+  value: unknown,
+  path: string,
+  report: Report,
+): TagExpectation | undefined {
   if (isScalar(value)) return value;
   if (value === null || value === undefined) {
     report(path, 'expected a value or a matcher object; to require presence only, write { exists: true }');
@@ -61,13 +69,20 @@ export function validateTagExpectation(value: unknown, path: string, report: Rep
     fail(joinPath(path, 'exists'), `expected true or false (got ${showValue(matcher.exists)})`);
   }
   if (matcher.exists === false && keys.length > 1) {
-    fail(path, 'exists: false cannot be combined with other matchers (an absent attribute has no value to compare)');
+    fail(
+      path,
+      'exists: false cannot be combined with other matchers (an absent attribute has no value to compare)',
+    );
   }
   if (matcher.in !== undefined && (!isAttributeList(matcher.in) || matcher.in.length === 0)) {
     fail(joinPath(path, 'in'), 'expected a non-empty list of strings, numbers or booleans');
   }
   if (matcher.regex !== undefined) {
-    if (typeof matcher.regex !== 'string') fail(joinPath(path, 'regex'), `expected a regular expression as a string (got ${showValue(matcher.regex)})`);
+    if (typeof matcher.regex !== 'string')
+      fail(
+        joinPath(path, 'regex'),
+        `expected a regular expression as a string (got ${showValue(matcher.regex)})`,
+      );
     else {
       try {
         new RegExp(matcher.regex);

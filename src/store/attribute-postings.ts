@@ -75,7 +75,9 @@ export class AttributePostings {
       openBucketSpans: db.prepare('SELECT id, attributes, encoding FROM spans WHERE id >= ? ORDER BY id'),
       deleteBucket: db.prepare('DELETE FROM attribute_postings WHERE bucket = ?'),
       bucketHasSpans: db.prepare(`SELECT ${BUCKET_HAS_SPANS}`).pluck(),
-      insert: db.prepare('INSERT INTO attribute_postings (bucket, key_id, value, offsets) VALUES (?, ?, ?, ?)'),
+      insert: db.prepare(
+        'INSERT INTO attribute_postings (bucket, key_id, value, offsets) VALUES (?, ?, ?, ?)',
+      ),
     };
   }
 
@@ -128,12 +130,14 @@ export class AttributePostings {
 
   /** Writes the postings of the bucket held so far and starts collecting `bucket`'s. */
   private open(bucket: number): void {
-    if (bucket < this.bucket) throw new Error(`span id in bucket ${bucket} after bucket ${this.bucket}: ids must grow`);
+    if (bucket < this.bucket)
+      throw new Error(`span id in bucket ${bucket} after bucket ${this.bucket}: ids must grow`);
     // Retention may have deleted every span of the bucket while it was open: nothing to index then.
     if (this.entries.size > 0 && this.statements.bucketHasSpans.get({ bucket: this.bucket }) === 1) {
       this.statements.deleteBucket.run(this.bucket);
       for (const [keyId, values] of this.entries) {
-        for (const [value, offsets] of values) this.statements.insert.run(this.bucket, keyId, value, JSON.stringify(offsets));
+        for (const [value, offsets] of values)
+          this.statements.insert.run(this.bucket, keyId, value, JSON.stringify(offsets));
       }
     }
     this.bucket = bucket;
@@ -152,7 +156,8 @@ export class AttributePostings {
       attributes: string;
       encoding: number;
     }[];
-    for (const span of spans) this.add(span.id, decodeJson<Attributes>(span.attributes, span.encoding as Encoding));
+    for (const span of spans)
+      this.add(span.id, decodeJson<Attributes>(span.attributes, span.encoding as Encoding));
     // The newest spans may have been deleted by retention: their ids stay used.
     this.highWater = highWater;
   }

@@ -54,7 +54,16 @@ export class HourRebuild {
 
   private insert(rows: Row[]): void {
     for (const [operationId, hour, count, errors, sum, min, max, histograms] of rows) {
-      this.statements.insert.run(operationId, hour, count, errors, sum, min, max, encodeHistogram(mergeDenseList(histograms)));
+      this.statements.insert.run(
+        operationId,
+        hour,
+        count,
+        errors,
+        sum,
+        min,
+        max,
+        encodeHistogram(mergeDenseList(histograms)),
+      );
     }
   }
 }

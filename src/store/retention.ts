@@ -51,7 +51,9 @@ export class Retention {
           'SELECT id, trace_id, span_count, start_ns FROM traces INDEXED BY traces_by_start ORDER BY start_ns, id LIMIT ?',
         )
         .safeIntegers(),
-      spansOfTrace: db.prepare('SELECT id, operation_id FROM spans INDEXED BY spans_by_trace WHERE trace_ref = ?').raw(),
+      spansOfTrace: db
+        .prepare('SELECT id, operation_id FROM spans INDEXED BY spans_by_trace WHERE trace_ref = ?')
+        .raw(),
       // The postings of a bucket left without spans. A bucket that lost only some keeps them: a
       // posting of a deleted span finds no row, and ids are never given again (attribute-postings.ts).
       deleteEmptyBucketPostings: db.prepare(
@@ -142,7 +144,11 @@ export class Retention {
   }
 
   /** Deletes one trace; adds the buckets its spans were in to `buckets`. */
-  private deleteTrace(traceRef: number, traceId: string, buckets: Set<number>): { spans: number; logs: number } {
+  private deleteTrace(
+    traceRef: number,
+    traceId: string,
+    buckets: Set<number>,
+  ): { spans: number; logs: number } {
     const spans = this.statements.spansOfTrace.all(traceRef) as [number, number][];
     const operations = new Map<number, number>();
     for (const [spanRef, operationId] of spans) {

@@ -73,21 +73,39 @@ export class RollupReader {
            GROUP BY op, b`,
         )
         .raw();
-    this.statements = { minutes: minutes(false), minutesByName: minutes(true), hours: hours(false), hoursByName: hours(true) };
+    this.statements = {
+      minutes: minutes(false),
+      minutesByName: minutes(true),
+      hours: hours(false),
+      hoursByName: hours(true),
+    };
   }
 
   read(query: RollupQuery, level: RollupLevel = 'auto'): RollupBucket[] {
     const { serviceName, operationName, startMs, endMs, bucketMinutes } = query;
     if (!Number.isInteger(bucketMinutes) || bucketMinutes < 1) {
-      throw invalidArgument(`bucket of ${String(bucketMinutes)} minutes`, 'rollups are per minute: use a whole number of minutes, at least 1');
+      throw invalidArgument(
+        `bucket of ${String(bucketMinutes)} minutes`,
+        'rollups are per minute: use a whole number of minutes, at least 1',
+      );
     }
     if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || startMs > endMs) {
-      throw invalidArgument(`rollup window ${String(startMs)}..${String(endMs)} is not a window`, 'pass start ≤ end in ms since the epoch');
+      throw invalidArgument(
+        `rollup window ${String(startMs)}..${String(endMs)} is not a window`,
+        'pass start ≤ end in ms since the epoch',
+      );
     }
     const from = Math.floor(startMs / MS_PER_MINUTE);
     const to = Math.ceil(endMs / MS_PER_MINUTE);
-    const plan: RollupReadPlan = level === 'auto' ? planRollupRead(from, to, bucketMinutes) : { head: [from, to], tail: [to, to] };
-    const common = { service: serviceName, bucket: bucketMinutes, headFrom: plan.head[0], headTo: plan.head[1], ...(operationName !== undefined ? { name: operationName } : {}) };
+    const plan: RollupReadPlan =
+      level === 'auto' ? planRollupRead(from, to, bucketMinutes) : { head: [from, to], tail: [to, to] };
+    const common = {
+      service: serviceName,
+      bucket: bucketMinutes,
+      headFrom: plan.head[0],
+      headTo: plan.head[1],
+      ...(operationName !== undefined ? { name: operationName } : {}),
+    };
     const byName = operationName !== undefined;
     const rows = (
       plan.hours === undefined

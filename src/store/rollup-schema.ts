@@ -41,7 +41,8 @@ export function migrateOperationRollups(db: Database.Database): void {
   let after = 0n;
   for (;;) {
     const rows = read.all(after) as [bigint, bigint, bigint, bigint, bigint][];
-    for (const [, operationId, startNs, endNs, status] of rows) batch.add(Number(operationId), startNs, endNs, Number(status));
+    for (const [, operationId, startNs, endNs, status] of rows)
+      batch.add(Number(operationId), startNs, endNs, Number(status));
     writer.write(batch);
     batch.clear();
     if (rows.length < BACKFILL_CHUNK) break;

@@ -31,7 +31,16 @@ export class RollupBatch {
     const key = `${operationId}:${minute}`;
     let rollup = this.pending.get(key);
     if (!rollup) {
-      rollup = { operationId, minute, count: 0, errors: 0, sumNs: 0, minNs: durationNs, maxNs: durationNs, histogram: new Map() };
+      rollup = {
+        operationId,
+        minute,
+        count: 0,
+        errors: 0,
+        sumNs: 0,
+        minNs: durationNs,
+        maxNs: durationNs,
+        histogram: new Map(),
+      };
       this.pending.set(key, rollup);
     }
     rollup.count += 1;
@@ -182,7 +191,8 @@ class RollupLevel {
       if (count === rollup.count) {
         // A new row (a stored one had at least one span): it must hold this batch alone.
         stored = addToDense([], rollup.histogram);
-        if (cached) this.statements.setHistogram.run(JSON.stringify(stored), rollup.operationId, rollup.minute);
+        if (cached)
+          this.statements.setHistogram.run(JSON.stringify(stored), rollup.operationId, rollup.minute);
       } else {
         // An existing row the cache did not match: its histogram was left as it was; add to it.
         const text = this.statements.histogram.get(rollup.operationId, rollup.minute) as string;

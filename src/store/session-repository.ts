@@ -67,7 +67,9 @@ export class SessionRepository {
   private readonly sessionRow: Database.Statement<[string], SessionRow>;
   private readonly recentRows: Database.Statement<[number], SessionRow>;
   private readonly lastNumber: Database.Statement<[string], { last: number | null }>;
-  private readonly insertIteration: Database.Statement<[string, number, string, number, number, string, string]>;
+  private readonly insertIteration: Database.Statement<
+    [string, number, string, number, number, string, string]
+  >;
   private readonly iterationRows: Database.Statement<[string], IterationRow>;
 
   /** `db` must already carry migration 3 (the store applies MIGRATIONS when it opens). */
@@ -75,9 +77,13 @@ export class SessionRepository {
     private readonly db: Database.Database,
     private readonly now: () => number = Date.now,
   ) {
-    this.insertSession = db.prepare('INSERT INTO dev_sessions (id, project_name, spec_name, settings, created_at_ms) VALUES (?, ?, ?, ?, ?)');
+    this.insertSession = db.prepare(
+      'INSERT INTO dev_sessions (id, project_name, spec_name, settings, created_at_ms) VALUES (?, ?, ?, ?, ?)',
+    );
     this.sessionRow = db.prepare(`SELECT ${SESSION_COLUMNS} FROM dev_sessions s WHERE s.id = ?`);
-    this.recentRows = db.prepare(`SELECT ${SESSION_COLUMNS} FROM dev_sessions s ORDER BY s.created_at_ms DESC, s.id LIMIT ?`);
+    this.recentRows = db.prepare(
+      `SELECT ${SESSION_COLUMNS} FROM dev_sessions s ORDER BY s.created_at_ms DESC, s.id LIMIT ?`,
+    );
     this.lastNumber = db.prepare('SELECT max(number) AS last FROM dev_iterations WHERE session_id = ?');
     this.insertIteration = db.prepare(
       'INSERT INTO dev_iterations (session_id, number, run_id, started_at_ms, finished_at_ms, verdict, record) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -86,9 +92,16 @@ export class SessionRepository {
   }
 
   create(session: NewSession): StoredSession {
-    if (!SESSION_ID_PATTERN.test(session.id)) throw new OtelMcpError('INVALID_ARGUMENT', `session id ${JSON.stringify(session.id)} is not accepted`);
+    if (!SESSION_ID_PATTERN.test(session.id))
+      throw new OtelMcpError('INVALID_ARGUMENT', `session id ${JSON.stringify(session.id)} is not accepted`);
     try {
-      this.insertSession.run(session.id, session.projectName, session.specName ?? null, JSON.stringify(session.settings ?? {}), this.now());
+      this.insertSession.run(
+        session.id,
+        session.projectName,
+        session.specName ?? null,
+        JSON.stringify(session.settings ?? {}),
+        this.now(),
+      );
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw new OtelMcpError('CONFLICT', `a session with id ${session.id} already exists`);
@@ -109,20 +122,23 @@ export class SessionRepository {
   }
 
   appendIteration(iteration: NewIteration): StoredIteration {
-    return this.db.transaction((): StoredIteration => {
-      if (!this.sessionRow.get(iteration.sessionId)) throw new OtelMcpError('NOT_FOUND', `no session ${iteration.sessionId}`);
-      const number = (this.lastNumber.get(iteration.sessionId)?.last ?? 0) + 1;
-      this.insertIteration.run(
-        iteration.sessionId,
-        number,
-        iteration.runId,
-        iteration.startedAtMs,
-        iteration.finishedAtMs,
-        iteration.verdict,
-        JSON.stringify(iteration.record),
-      );
-      return { ...iteration, number };
-    }).immediate();
+    return this.db
+      .transaction((): StoredIteration => {
+        if (!this.sessionRow.get(iteration.sessionId))
+          throw new OtelMcpError('NOT_FOUND', `no session ${iteration.sessionId}`);
+        const number = (this.lastNumber.get(iteration.sessionId)?.last ?? 0) + 1;
+        this.insertIteration.run(
+          iteration.sessionId,
+          number,
+          iteration.runId,
+          iteration.startedAtMs,
+          iteration.finishedAtMs,
+          iteration.verdict,
+          JSON.stringify(iteration.record),
+        );
+        return { ...iteration, number };
+      })
+      .immediate();
   }
 
   /** Every iteration of a session, oldest first. */

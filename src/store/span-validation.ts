@@ -31,7 +31,10 @@ export function checkSpans(spans: readonly Span[]): void {
       );
     }
     if (typeof span.name !== 'string' || typeof span.serviceName !== 'string') {
-      throw invalidArgument(`${describeSpan(span, index)} lacks a name or service name`, 'both are strings (possibly empty)');
+      throw invalidArgument(
+        `${describeSpan(span, index)} lacks a name or service name`,
+        'both are strings (possibly empty)',
+      );
     }
     if (
       typeof span.attributes !== 'object' ||
@@ -46,10 +49,13 @@ export function checkSpans(spans: readonly Span[]): void {
         'pass spans in the model shape (src/model/span.ts)',
       );
     }
-    if (!isStorableNanos(span.startTimeUnixNano)) throw badNanos(span.startTimeUnixNano, `${describeSpan(span, index)} start time`);
-    if (!isStorableNanos(span.endTimeUnixNano)) throw badNanos(span.endTimeUnixNano, `${describeSpan(span, index)} end time`);
+    if (!isStorableNanos(span.startTimeUnixNano))
+      throw badNanos(span.startTimeUnixNano, `${describeSpan(span, index)} start time`);
+    if (!isStorableNanos(span.endTimeUnixNano))
+      throw badNanos(span.endTimeUnixNano, `${describeSpan(span, index)} end time`);
     for (const event of span.events) {
-      if (!isStorableNanos(event.timeUnixNano)) throw badNanos(event.timeUnixNano, `${describeSpan(span, index)} event '${event.name}' time`);
+      if (!isStorableNanos(event.timeUnixNano))
+        throw badNanos(event.timeUnixNano, `${describeSpan(span, index)} event '${event.name}' time`);
     }
   });
 }
@@ -63,7 +69,10 @@ function isStorableNanos(value: unknown): boolean {
 }
 
 function badNanos(value: unknown, what: string): Error {
-  return invalidArgument(`${what} is ${String(value)}`, 'times are bigint nanoseconds since the Unix epoch, from 0 to 2^63-1');
+  return invalidArgument(
+    `${what} is ${String(value)}`,
+    'times are bigint nanoseconds since the Unix epoch, from 0 to 2^63-1',
+  );
 }
 
 export function checkNanos(value: unknown, what: string): void {

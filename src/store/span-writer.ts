@@ -215,7 +215,9 @@ function groupByTrace(spans: readonly Span[]): Map<string, Span[]> {
 }
 
 /** The `traces` columns from start_ns to services, in table order. */
-function aggregateColumns(aggregate: TraceAggregate): [bigint, bigint, number, number, string | null, bigint | null, string | null, string | null, string] {
+function aggregateColumns(
+  aggregate: TraceAggregate,
+): [bigint, bigint, number, number, string | null, bigint | null, string | null, string | null, string] {
   return [
     aggregate.startNs,
     aggregate.endNs,

@@ -15,7 +15,8 @@ import { canonicalHash, canonicalJson } from './canonical-json.js';
  * characters leave room under the 255-byte file name limit for the suffix and a temp-file tail.
  */
 export const SPEC_STORE_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-export const SPEC_STORE_NAME_RULE = 'a lower-case letter or digit, then up to 63 of a-z 0-9 . _ - (it becomes the file name <name>.yaml)';
+export const SPEC_STORE_NAME_RULE =
+  'a lower-case letter or digit, then up to 63 of a-z 0-9 . _ - (it becomes the file name <name>.yaml)';
 
 export type SpecVersionSource = 'tool' | 'template' | 'update' | 'file';
 
@@ -63,7 +64,11 @@ interface VersionRow {
 
 export function checkSpecName(name: string): void {
   if (!SPEC_STORE_NAME_PATTERN.test(name)) {
-    throw new OtelMcpError('INVALID_ARGUMENT', `spec name ${JSON.stringify(name)} is not accepted`, `use ${SPEC_STORE_NAME_RULE}, e.g. checkout_flow`);
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `spec name ${JSON.stringify(name)} is not accepted`,
+      `use ${SPEC_STORE_NAME_RULE}, e.g. checkout_flow`,
+    );
   }
 }
 
@@ -75,8 +80,13 @@ export function specContentHash(spec: unknown): string {
 export class SpecRepository {
   private readonly latestRow: Database.Statement<[string], VersionRow>;
   private readonly versionRow: Database.Statement<[string, number], VersionRow>;
-  private readonly insert: Database.Statement<[string, number, string, string, number, string, string | null]>;
-  private readonly listRows: Database.Statement<[], { name: string; latest: number; count: number; created: number; updated: number }>;
+  private readonly insert: Database.Statement<
+    [string, number, string, string, number, string, string | null]
+  >;
+  private readonly listRows: Database.Statement<
+    [],
+    { name: string; latest: number; count: number; created: number; updated: number }
+  >;
   private readonly historyRows: Database.Statement<[string], VersionRow>;
 
   /** `db` must already carry migration 2 (the store applies MIGRATIONS when it opens). */
@@ -84,7 +94,9 @@ export class SpecRepository {
     private readonly db: Database.Database,
     private readonly now: () => number = Date.now,
   ) {
-    this.latestRow = db.prepare('SELECT * FROM trace_spec_versions WHERE name = ? ORDER BY version DESC LIMIT 1');
+    this.latestRow = db.prepare(
+      'SELECT * FROM trace_spec_versions WHERE name = ? ORDER BY version DESC LIMIT 1',
+    );
     this.versionRow = db.prepare('SELECT * FROM trace_spec_versions WHERE name = ? AND version = ?');
     this.insert = db.prepare(
       'INSERT INTO trace_spec_versions (name, version, body, content_hash, created_at_ms, source, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -100,13 +112,15 @@ export class SpecRepository {
     checkSpecName(input.name);
     const body = canonicalJson(input.spec);
     const hash = specContentHash(input.spec);
-    return this.db.transaction((): AppendResult => {
-      const latest = this.latestRow.get(input.name);
-      if (latest && latest.content_hash === hash) return { version: toVersion(latest), created: false };
-      const version = (latest?.version ?? 0) + 1;
-      this.insert.run(input.name, version, body, hash, this.now(), input.source, input.note ?? null);
-      return { version: toVersion(this.versionRow.get(input.name, version) as VersionRow), created: true };
-    }).immediate();
+    return this.db
+      .transaction((): AppendResult => {
+        const latest = this.latestRow.get(input.name);
+        if (latest && latest.content_hash === hash) return { version: toVersion(latest), created: false };
+        const version = (latest?.version ?? 0) + 1;
+        this.insert.run(input.name, version, body, hash, this.now(), input.source, input.note ?? null);
+        return { version: toVersion(this.versionRow.get(input.name, version) as VersionRow), created: true };
+      })
+      .immediate();
   }
 
   latest(name: string): StoredSpecVersion | undefined {

@@ -2,7 +2,13 @@ import type Database from 'better-sqlite3';
 import type { TraceQuery, TraceSummary } from '../model/query.js';
 import { nanosToMs } from '../model/time.js';
 import { OPEN_BUCKET_SQL } from './attribute-postings.js';
-import { attributeEqualsSql, attributePresentSql, attributeTextEqualsSql, keyNeedle, registerAttributeFunctions } from './attribute-sql.js';
+import {
+  attributeEqualsSql,
+  attributePresentSql,
+  attributeTextEqualsSql,
+  keyNeedle,
+  registerAttributeFunctions,
+} from './attribute-sql.js';
 import { NOT_INDEXED, filterIndexValues, type FilterScalar } from './attribute-values.js';
 import type { BodyCache } from './body-cache.js';
 import type { IdRegistry } from './id-registry.js';
@@ -117,7 +123,10 @@ export class TraceSearch {
     if (driver && driver.estimate <= this.candidateLimit) {
       if (driver.estimate === 0) return this.empty();
       this.lastPlan = { strategy: 'collect', driver: driver.name, estimate: driver.estimate };
-      const source = driver.source(predicate, (index) => spanPredicate(q, operations, attributes, index) ?? { sql: '1', params: [] });
+      const source = driver.source(
+        predicate,
+        (index) => spanPredicate(q, operations, attributes, index) ?? { sql: '1', params: [] },
+      );
       return this.summaries(
         `SELECT ${SUMMARY_COLUMNS} FROM (SELECT DISTINCT trace_ref FROM (${source.sql})) m
          CROSS JOIN traces t ON t.id = m.trace_ref
@@ -236,7 +245,10 @@ export class TraceSearch {
       const byResource = `resource_id IN (${attribute.resourceIds.join(',')})`;
       const estimate =
         (indexed ? this.boundedCount(`SELECT 1 ${byEntry}`, entryParams) : 0) +
-        this.boundedCount(`SELECT 1 FROM spans s NOT INDEXED WHERE s.id >= ? AND ${own.sql}`, [openStart, ...own.params]) +
+        this.boundedCount(`SELECT 1 FROM spans s NOT INDEXED WHERE s.id >= ? AND ${own.sql}`, [
+          openStart,
+          ...own.params,
+        ]) +
         (attribute.resourceIds.length === 0
           ? 0
           : this.boundedCount(`SELECT 1 FROM spans INDEXED BY spans_by_resource WHERE ${byResource}`, []));
@@ -253,14 +265,20 @@ export class TraceSearch {
               params: [...entryParams, ...rest.params],
             });
           }
-          parts.push({ sql: `SELECT s.trace_ref FROM spans s NOT INDEXED WHERE s.id >= ? AND ${p.sql}`, params: [openStart, ...p.params] });
+          parts.push({
+            sql: `SELECT s.trace_ref FROM spans s NOT INDEXED WHERE s.id >= ? AND ${p.sql}`,
+            params: [openStart, ...p.params],
+          });
           if (attribute.resourceIds.length > 0) {
             parts.push({
               sql: `SELECT s.trace_ref FROM spans s INDEXED BY spans_by_resource WHERE s.${byResource} AND ${p.sql}`,
               params: p.params,
             });
           }
-          return { sql: parts.map((part) => part.sql).join(' UNION ALL '), params: parts.flatMap((part) => part.params) };
+          return {
+            sql: parts.map((part) => part.sql).join(' UNION ALL '),
+            params: parts.flatMap((part) => part.params),
+          };
         },
       });
     }

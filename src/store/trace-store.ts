@@ -15,7 +15,12 @@ import { kindName } from './span-codec.js';
 import { SpanWriter, type SpansWritten } from './span-writer.js';
 import { DEFAULT_CANDIDATE_LIMIT, TraceSearch, type SearchPlan } from './trace-search.js';
 import { TraceReader } from './trace-reader.js';
-import { TransactionLookup, type LinkInto, type ValueMatches, type ValueQuery } from './transaction-lookup.js';
+import {
+  TransactionLookup,
+  type LinkInto,
+  type ValueMatches,
+  type ValueQuery,
+} from './transaction-lookup.js';
 
 /** Where the store reports what no caller sees: retention runs, a listener that threw, a failed cleanup. */
 export type StoreLog = (message: string) => void;

@@ -69,11 +69,15 @@ export class TransactionLookup {
   findValue(query: ValueQuery): ValueMatches {
     const values = filterIndexValues(query.value);
     if (values === undefined) {
-      throw invalidArgument(`the value is ${query.value.length} characters long`, 'identifiers up to 128 characters are indexed; pass a shorter one');
+      throw invalidArgument(
+        `the value is ${query.value.length} characters long`,
+        'identifiers up to 128 characters are indexed; pass a shorter one',
+      );
     }
     const { keys, keysNotSearched } = this.keysFor(query.keys);
     const range = this.statements.bucketRange.get() as [number | null, number | null];
-    if (keys.length === 0 || range[0] === null || range[1] === null) return { matches: [], keysSearched: keys.map((k) => k.key), keysNotSearched };
+    if (keys.length === 0 || range[0] === null || range[1] === null)
+      return { matches: [], keysSearched: keys.map((k) => k.key), keysNotSearched };
     const [lowest, open] = range;
     const keyNames = new Map(keys.map((k) => [k.id, k.key]));
     const window: string[] = [];
@@ -99,7 +103,13 @@ export class TransactionLookup {
          ORDER BY s.id DESC LIMIT ?`,
       )
       .raw()
-      .all(open * 2 ** BUCKET_SHIFT, JSON.stringify(keys.map((k) => k.key)), JSON.stringify(values), ...windowParams, query.limit) as [string, string, string][];
+      .all(
+        open * 2 ** BUCKET_SHIFT,
+        JSON.stringify(keys.map((k) => k.key)),
+        JSON.stringify(values),
+        ...windowParams,
+        query.limit,
+      ) as [string, string, string][];
     if (open > lowest && rows.length < query.limit) {
       const indexed = this.db
         .prepare(
@@ -114,8 +124,16 @@ export class TransactionLookup {
            LIMIT ?`,
         )
         .raw()
-        .all(open - 1, lowest, JSON.stringify(keys.map((k) => k.id)), JSON.stringify(values), ...windowParams, query.limit - rows.length) as [string, string, number][];
-      for (const [traceId, spanId, keyId] of indexed) rows.push([traceId, spanId, keyNames.get(keyId) ?? String(keyId)]);
+        .all(
+          open - 1,
+          lowest,
+          JSON.stringify(keys.map((k) => k.id)),
+          JSON.stringify(values),
+          ...windowParams,
+          query.limit - rows.length,
+        ) as [string, string, number][];
+      for (const [traceId, spanId, keyId] of indexed)
+        rows.push([traceId, spanId, keyNames.get(keyId) ?? String(keyId)]);
     }
     return {
       matches: rows.map(([traceId, spanId, key]) => ({ traceId, spanId, key })),
@@ -128,13 +146,25 @@ export class TransactionLookup {
   linksInto(traceId: string, limit: number): LinkInto[] {
     const id = checkTraceId(traceId);
     const rows = this.statements.linksInto.raw().all(id, limit) as [string, string, string][];
-    return rows.filter(([from]) => from !== id).map(([from, spanId, linkedSpanId]) => ({ traceId: from, spanId, linkedSpanId }));
+    return rows
+      .filter(([from]) => from !== id)
+      .map(([from, spanId, linkedSpanId]) => ({ traceId: from, spanId, linkedSpanId }));
   }
 
-  private keysFor(names: readonly string[] | undefined): { keys: { id: number; key: string }[]; keysNotSearched: number } {
-    if (names !== undefined) return { keys: this.statements.keyIds.all(JSON.stringify(names)) as { id: number; key: string }[], keysNotSearched: 0 };
+  private keysFor(names: readonly string[] | undefined): {
+    keys: { id: number; key: string }[];
+    keysNotSearched: number;
+  } {
+    if (names !== undefined)
+      return {
+        keys: this.statements.keyIds.all(JSON.stringify(names)) as { id: number; key: string }[],
+        keysNotSearched: 0,
+      };
     const all = this.statements.keys.all() as { id: number; key: string }[];
     const identifiers = all.filter((k) => isTransactionKey(k.key));
-    return { keys: identifiers.slice(0, MAX_KEYS), keysNotSearched: Math.max(0, identifiers.length - MAX_KEYS) };
+    return {
+      keys: identifiers.slice(0, MAX_KEYS),
+      keysNotSearched: Math.max(0, identifiers.length - MAX_KEYS),
+    };
   }
 }

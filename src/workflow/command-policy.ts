@@ -28,7 +28,8 @@ export function checkCommand(policy: ExecutionPolicy, command: string, what = 'c
     );
   }
   const trimmed = command.trim();
-  if (trimmed === '') throw new OtelMcpError('INVALID_ARGUMENT', `${what} is empty`, 'pass a shell command, e.g. "npm test"');
+  if (trimmed === '')
+    throw new OtelMcpError('INVALID_ARGUMENT', `${what} is empty`, 'pass a shell command, e.g. "npm test"');
   if (policy.allowedCommands.length === 0) return;
   if (SHELL_CONTROL.test(trimmed)) {
     throw new OtelMcpError(
@@ -37,20 +38,34 @@ export function checkCommand(policy: ExecutionPolicy, command: string, what = 'c
       'pass one plain command; put pipelines in a script that is itself on the allow-list',
     );
   }
-  const allowed = policy.allowedCommands.some((prefix) => trimmed === prefix || trimmed.startsWith(`${prefix} `));
+  const allowed = policy.allowedCommands.some(
+    (prefix) => trimmed === prefix || trimmed.startsWith(`${prefix} `),
+  );
   if (!allowed) {
-    throw new OtelMcpError('INVALID_ARGUMENT', `${what} ${JSON.stringify(trimmed)} is not in the allow-list (execution.allowed_commands)`, `allowed prefixes: ${policy.allowedCommands.map((item) => JSON.stringify(item)).join(', ')}`);
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `${what} ${JSON.stringify(trimmed)} is not in the allow-list (execution.allowed_commands)`,
+      `allowed prefixes: ${policy.allowedCommands.map((item) => JSON.stringify(item)).join(', ')}`,
+    );
   }
 }
 
 /** The directory a run works in: `requested` (relative to the root or the server's cwd), kept inside the root. */
-export function resolveWorkingDir(policy: ExecutionPolicy, requested: string | undefined, serverCwd: string): string {
+export function resolveWorkingDir(
+  policy: ExecutionPolicy,
+  requested: string | undefined,
+  serverCwd: string,
+): string {
   const base = policy.rootDir ?? serverCwd;
   const dir = resolve(base, requested ?? '.');
   if (policy.rootDir !== null) {
     const inside = relative(resolve(policy.rootDir), dir);
     if (inside.startsWith('..') || isAbsolute(inside)) {
-      throw new OtelMcpError('INVALID_ARGUMENT', `working_dir ${JSON.stringify(requested)} is outside the execution root ${policy.rootDir}`, 'pass a directory inside execution.root_dir, or a path relative to it');
+      throw new OtelMcpError(
+        'INVALID_ARGUMENT',
+        `working_dir ${JSON.stringify(requested)} is outside the execution root ${policy.rootDir}`,
+        'pass a directory inside execution.root_dir, or a path relative to it',
+      );
     }
   }
   return dir;

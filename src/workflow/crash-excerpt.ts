@@ -33,11 +33,7 @@ export function crashExcerpt(stderr: string): CrashExcerpt | undefined {
 export function describeCrash(stderr: string, fallbackLines = 3): string[] {
   const excerpt = crashExcerpt(stderr);
   if (excerpt) return [excerpt.error, ...excerpt.frames].map(clip);
-  return stderr
-    .trimEnd()
-    .split('\n')
-    .slice(-fallbackLines)
-    .map(clip);
+  return stderr.trimEnd().split('\n').slice(-fallbackLines).map(clip);
 }
 
 function clip(line: string): string {
@@ -82,7 +78,8 @@ function goPanic(lines: string[]): CrashExcerpt | undefined {
     const file = lines[i + 1] as string;
     if (!/^\t/.test(file) || /^\s/.test(fn) || fn.startsWith('goroutine ')) continue;
     // The runtime's own frames (the panic machinery) say nothing about the program.
-    if (!fn.startsWith('runtime.') && !fn.startsWith('panic(')) frames.push(`${fn.trim()} at ${file.trim().replace(/ \+0x[0-9a-f]+$/, '')}`);
+    if (!fn.startsWith('runtime.') && !fn.startsWith('panic('))
+      frames.push(`${fn.trim()} at ${file.trim().replace(/ \+0x[0-9a-f]+$/, '')}`);
     i += 1;
   }
   return { error: lines[errorAt] as string, frames };
@@ -96,21 +93,32 @@ function java(lines: string[]): CrashExcerpt | undefined {
     const line = lines[i] as string;
     const next = lines[i + 1] ?? '';
     if (!isFrame(next)) continue;
-    if (/^Exception in thread /.test(line) || /^Caused by: /.test(line) || /^[a-z][\w$]*(\.[\w$]+)+(Exception|Error)(: |$)/.test(line)) errorAt = i;
+    if (
+      /^Exception in thread /.test(line) ||
+      /^Caused by: /.test(line) ||
+      /^[a-z][\w$]*(\.[\w$]+)+(Exception|Error)(: |$)/.test(line)
+    )
+      errorAt = i;
   }
   if (errorAt < 0) return undefined;
   const frames: string[] = [];
-  for (let i = errorAt + 1; i < lines.length && isFrame(lines[i] as string); i += 1) frames.push((lines[i] as string).trim());
+  for (let i = errorAt + 1; i < lines.length && isFrame(lines[i] as string); i += 1)
+    frames.push((lines[i] as string).trim());
   return { error: lines[errorAt] as string, frames: programFrames(frames) };
 }
 
 /** `TypeError: …` (after the source line and caret Node prints first) and `    at …` frames. */
 function node(lines: string[]): CrashExcerpt | undefined {
   const isFrame = (line: string): boolean => /^\s+at /.test(line);
-  const errorAt = lines.findIndex((line, i) => /^(Uncaught )?[A-Z][\w$]*(Error|Exception)\b.*/.test(line) && (isFrame(lines[i + 1] ?? '') || /^\w*Error: /.test(line)));
+  const errorAt = lines.findIndex(
+    (line, i) =>
+      /^(Uncaught )?[A-Z][\w$]*(Error|Exception)\b.*/.test(line) &&
+      (isFrame(lines[i + 1] ?? '') || /^\w*Error: /.test(line)),
+  );
   if (errorAt < 0) return undefined;
   const all: string[] = [];
-  for (let i = errorAt + 1; i < lines.length && isFrame(lines[i] as string); i += 1) all.push((lines[i] as string).trim());
+  for (let i = errorAt + 1; i < lines.length && isFrame(lines[i] as string); i += 1)
+    all.push((lines[i] as string).trim());
   const frames = programFrames(all);
   // Node prints the throwing line's location first (`/srv/gateway.cjs:42`): keep it when no frame says it.
   const location = lines.slice(0, errorAt).find((line) => /^\/.+:\d+$/.test(line));

@@ -103,5 +103,11 @@ function toSession(stored: StoredSession): DevSession {
 }
 
 function toIteration(stored: StoredIteration): Iteration {
-  return { number: stored.number, runId: stored.runId, startedAtMs: stored.startedAtMs, finishedAtMs: stored.finishedAtMs, record: stored.record as IterationRecord };
+  return {
+    number: stored.number,
+    runId: stored.runId,
+    startedAtMs: stored.startedAtMs,
+    finishedAtMs: stored.finishedAtMs,
+    record: stored.record as IterationRecord,
+  };
 }

@@ -155,12 +155,19 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     checkCommand(deps.policy, request.command);
     const services = request.services ?? [];
     checkServiceNames(services);
-    for (const service of services) checkCommand(deps.policy, service.command, `service ${service.name}'s command`);
+    for (const service of services)
+      checkCommand(deps.policy, service.command, `service ${service.name}'s command`);
     const workingDir = resolveWorkingDir(deps.policy, request.workingDir, deps.serverCwd);
-    const serviceDirs = services.map((service) => resolveWorkingDir(deps.policy, service.workingDir ?? request.workingDir, deps.serverCwd));
+    const serviceDirs = services.map((service) =>
+      resolveWorkingDir(deps.policy, service.workingDir ?? request.workingDir, deps.serverCwd),
+    );
     const endpoint = deps.endpoint();
     if (!endpoint) {
-      throw new OtelMcpError('UNSUPPORTED', 'the embedded OTLP receiver is not listening, so a run’s spans would have nowhere to go', 'get_otlp_endpoint says why (a port taken?); restart otel-mcp with a free --otlp-http-port');
+      throw new OtelMcpError(
+        'UNSUPPORTED',
+        'the embedded OTLP receiver is not listening, so a run’s spans would have nowhere to go',
+        'get_otlp_endpoint says why (a port taken?); restart otel-mcp with a free --otlp-http-port',
+      );
     }
 
     const runId = deps.newRunId();
@@ -179,11 +186,24 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     const startService = async (service: ServiceRequest, index: number): Promise<void> => {
       progress(`starting ${service.name}`);
       const serviceNameDefaulted = serviceNameUnset({ ...deps.baseEnv, ...request.env, ...service.env });
-      const process = await ProcessGroup.start(service.command, { cwd: serviceDirs[index] as string, env: envFor(service.env, service.name) });
-      const entry: StartedService = { name: service.name, process, serviceNameDefaulted, ...(service.ready ? { ready: service.ready } : {}) };
+      const process = await ProcessGroup.start(service.command, {
+        cwd: serviceDirs[index] as string,
+        env: envFor(service.env, service.name),
+      });
+      const entry: StartedService = {
+        name: service.name,
+        process,
+        serviceNameDefaulted,
+        ...(service.ready ? { ready: service.ready } : {}),
+      };
       started.push(entry);
       if (service.ready) {
-        await waitUntilReady({ name: service.name, process }, service.ready, timings.readyTimeoutMs, hooks.signal);
+        await waitUntilReady(
+          { name: service.name, process },
+          service.ready,
+          timings.readyTimeoutMs,
+          hooks.signal,
+        );
         entry.readyAfterMs = clock() - process.startedAtMs;
         progress(`${service.name} ready after ${entry.readyAfterMs} ms`);
       }
@@ -195,11 +215,19 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     };
     try {
       if (request.startServicesTogether) {
-        const results = await Promise.allSettled(services.map((service, index) => startService(service, index)));
-        const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+        const results = await Promise.allSettled(
+          services.map((service, index) => startService(service, index)),
+        );
+        const failed = results.find(
+          (result): result is PromiseRejectedResult => result.status === 'rejected',
+        );
         if (failed) throw failed.reason;
         // Report them in the order they were given, whatever order they started in.
-        started.sort((a, b) => services.findIndex((item) => item.name === a.name) - services.findIndex((item) => item.name === b.name));
+        started.sort(
+          (a, b) =>
+            services.findIndex((item) => item.name === a.name) -
+            services.findIndex((item) => item.name === b.name),
+        );
       } else {
         for (const [index, service] of services.entries()) await startService(service, index);
       }
@@ -214,7 +242,9 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     const exits: { code: number | null; signal: string | null; timedOut: boolean }[] = [];
     let shown: { group: ProcessGroup; run: CommandRun; exitAtMs: number; leftover: boolean } | undefined;
     for (let attempt = 1; attempt <= repeat; attempt += 1) {
-      progress(repeat > 1 ? `running ${request.command} (${attempt} of ${repeat})` : `running ${request.command}`);
+      progress(
+        repeat > 1 ? `running ${request.command} (${attempt} of ${repeat})` : `running ${request.command}`,
+      );
       let group: ProcessGroup;
       try {
         group = await ProcessGroup.start(request.command, { cwd: workingDir, env: envFor() });
@@ -224,7 +254,11 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
       }
       const run = await awaitCommand(group, timings, hooks.signal);
       const exitAtMs = clock();
-      progress(run.timedOut ? `command timed out after ${timings.timeoutMs} ms: stopped its process group` : `command exited with ${describeExit(run.exit)}`);
+      progress(
+        run.timedOut
+          ? `command timed out after ${timings.timeoutMs} ms: stopped its process group`
+          : `command exited with ${describeExit(run.exit)}`,
+      );
       // What the command left running in its group (a backgrounded server) is stopped too.
       // 100 ms for the output pipes to close after the shell: still open means a child lives on.
       let leftover = false;
@@ -244,7 +278,12 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
       if (hooks.signal?.aborted) break;
       if (failed && run.timedOut) break;
     }
-    const { group: command, run: commandRun, leftover: leftoverProcessesStopped, exitAtMs: shownExitAtMs } = shown as NonNullable<typeof shown>;
+    const {
+      group: command,
+      run: commandRun,
+      leftover: leftoverProcessesStopped,
+      exitAtMs: shownExitAtMs,
+    } = shown as NonNullable<typeof shown>;
     const commandExitAtMs = clock();
 
     // First wait with the services still up: every SDK exports on its own short schedule
@@ -253,14 +292,17 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     const deadlineMs = commandExitAtMs + timings.captureTimeoutMs;
     const onProgress = (state: { spanCount: number; traceCount: number }): void =>
       progress(`waiting for spans: ${state.spanCount} spans of this run in ${state.traceCount} traces`);
-    const crashed = (): string[] => started.filter((service) => service.process.exitStatus !== undefined).map((service) => service.name);
+    const crashed = (): string[] =>
+      started.filter((service) => service.process.exitStatus !== undefined).map((service) => service.name);
     const live = await capture.settle({
       sinceMs: commandExitAtMs,
       quietMs: timings.settleMs,
       deadlineMs,
       waitingFor: (traces) => {
         const awaited = rootlessTraces(traces).filter((trace) => !rootOwnerGone(trace, crashed()));
-        return awaited.length > 0 ? `the root span of ${awaited.length} trace${awaited.length === 1 ? '' : 's'}` : undefined;
+        return awaited.length > 0
+          ? `the root span of ${awaited.length} trace${awaited.length === 1 ? '' : 's'}`
+          : undefined;
       },
       onProgress,
       ...(hooks.signal ? { signal: hooks.signal } : {}),
@@ -268,9 +310,14 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
 
     const liveDoneAtMs = clock();
     const running = started.filter((service) => service.process.exitStatus === undefined);
-    if (running.length > 0) progress(`stopping ${running.map((service) => service.name).join(', ')} (each with the signal it flushes on)`);
+    if (running.length > 0)
+      progress(
+        `stopping ${running.map((service) => service.name).join(', ')} (each with the signal it flushes on)`,
+      );
     // All at once: each SDK flushes its own spans, so the wait is the slowest flush, not their sum.
-    const serviceOutcomes: ServiceOutcome[] = await Promise.all(started.map((service) => stopService(service, timings.stopGraceMs, clock)));
+    const serviceOutcomes: ServiceOutcome[] = await Promise.all(
+      started.map((service) => stopService(service, timings.stopGraceMs, clock)),
+    );
     const processesDoneAtMs = clock();
 
     // Then what the stops flushed: the receiver stores an export before it answers, and an exporter
@@ -303,15 +350,22 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     const notes: string[] = [];
     const rootless = rootlessTraces(traces);
     for (const trace of rootless.slice(0, 5)) notes.push(rootlessNote(trace, serviceOutcomes));
-    if (live.timedOutWaitingFor !== undefined) notes.push(`timed out after ${timings.captureTimeoutMs} ms waiting for ${live.timedOutWaitingFor}`);
-    else if (live.timedOutBusy) notes.push(`spans were still arriving ${timings.captureTimeoutMs} ms after the command ended (capture_timeout_ms): the verdict is on what had arrived`);
+    if (live.timedOutWaitingFor !== undefined)
+      notes.push(`timed out after ${timings.captureTimeoutMs} ms waiting for ${live.timedOutWaitingFor}`);
+    else if (live.timedOutBusy)
+      notes.push(
+        `spans were still arriving ${timings.captureTimeoutMs} ms after the command ended (capture_timeout_ms): the verdict is on what had arrived`,
+      );
     if (request.spec && !final.aborted) {
       const pending = pendingServices(traces, request.spec.spec, startedNames);
       if (pending.length > 0) {
-        notes.push(`waited ${timings.settleMs + timings.lateServiceWaitMs} ms after the run for spans of ${pending.join(', ')} (expected by the spec, not started by this run): none arrived`);
+        notes.push(
+          `waited ${timings.settleMs + timings.lateServiceWaitMs} ms after the run for spans of ${pending.join(', ')} (expected by the spec, not started by this run): none arrived`,
+        );
       }
     }
-    if (live.aborted || final.aborted) notes.push('the run was cancelled: the traces are what had arrived by then');
+    if (live.aborted || final.aborted)
+      notes.push('the run was cancelled: the traces are what had arrived by then');
     const complete = rootless.length === 0 && !live.aborted && !final.aborted && !live.timedOutBusy;
 
     const verdict = judgeRun(traces, request.spec?.spec, { services: serviceOutcomes });
@@ -357,10 +411,16 @@ interface StartedService {
   serviceNameDefaulted: boolean;
 }
 
-async function stopService(service: StartedService, graceMs: number, clock: () => number): Promise<ServiceOutcome> {
+async function stopService(
+  service: StartedService,
+  graceMs: number,
+  clock: () => number,
+): Promise<ServiceOutcome> {
   const exitedEarly = service.process.exitStatus !== undefined;
   // Read before the stop: a stopped process listens nowhere.
-  const ports = exitedEarly ? readyPort(service.ready) : mergePorts(service.process.listeningPorts(), readyPort(service.ready));
+  const ports = exitedEarly
+    ? readyPort(service.ready)
+    : mergePorts(service.process.listeningPorts(), readyPort(service.ready));
   const stop = exitedEarly ? undefined : await service.process.stop(graceMs);
   const exit = stop?.exit ?? (service.process.exitStatus as ProcessExit);
   return {
@@ -399,7 +459,11 @@ interface CommandRun {
   forceKilled: boolean;
 }
 
-async function awaitCommand(command: ProcessGroup, timings: RunTimings, signal?: AbortSignal): Promise<CommandRun> {
+async function awaitCommand(
+  command: ProcessGroup,
+  timings: RunTimings,
+  signal?: AbortSignal,
+): Promise<CommandRun> {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const stopped = new Promise<'timeout'>((resolve) => {
@@ -415,7 +479,13 @@ async function awaitCommand(command: ProcessGroup, timings: RunTimings, signal?:
   return { exit: stop.exit, timedOut: true, forceKilled: stop.killed };
 }
 
-function outcomeOf(process: ProcessGroup, exit: ProcessExit, stoppedByTool: boolean, forceKilled: boolean, endMs: number): ProcessOutcome {
+function outcomeOf(
+  process: ProcessGroup,
+  exit: ProcessExit,
+  stoppedByTool: boolean,
+  forceKilled: boolean,
+  endMs: number,
+): ProcessOutcome {
   return {
     exitCode: exit.code,
     signal: exit.signal,
@@ -426,7 +496,6 @@ function outcomeOf(process: ProcessGroup, exit: ProcessExit, stoppedByTool: bool
     stderr: { ...process.stderr.tail(TAIL_LINES, TAIL_CHARS), totalBytes: process.stderr.totalBytes },
   };
 }
-
 
 /** Services the spec misses in every captured trace, that no captured span came from and that this run did not start. */
 function pendingServices(traces: Trace[], spec: TraceSpec, started: ReadonlySet<string>): string[] {
@@ -445,7 +514,12 @@ function pendingServices(traces: Trace[], spec: TraceSpec, started: ReadonlySet<
 function checkServiceNames(services: readonly ServiceRequest[]): void {
   const names = new Set<string>();
   for (const service of services) {
-    if (names.has(service.name)) throw new OtelMcpError('INVALID_ARGUMENT', `two services are named ${service.name}`, 'give each service its own name');
+    if (names.has(service.name))
+      throw new OtelMcpError(
+        'INVALID_ARGUMENT',
+        `two services are named ${service.name}`,
+        'give each service its own name',
+      );
     names.add(service.name);
   }
 }

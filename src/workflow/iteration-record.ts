@@ -73,21 +73,28 @@ export function iterationRecordOf(report: RunReport, command: string): Iteration
   const { verdict } = report;
   const primary = verdict.primary;
   const violations = (primary?.violations ?? []).map(recordViolation);
-  const traces = verdict.traces.map(
-    (trace): RecordedTrace => ({
-      traceId: trace.traceId,
-      root: trace.root,
-      spanCount: trace.spanCount,
-      errorCount: trace.errorCount,
-      durationMs: round(trace.durationMs),
-      services: trace.services,
-      verdict: !trace.comparison ? 'none' : !trace.exercised ? 'not_covered' : trace.comparison.matches_specification ? 'pass' : 'fail',
-    }),
-  );
+  const traces = verdict.traces.map((trace): RecordedTrace => ({
+    traceId: trace.traceId,
+    root: trace.root,
+    spanCount: trace.spanCount,
+    errorCount: trace.errorCount,
+    durationMs: round(trace.durationMs),
+    services: trace.services,
+    verdict: !trace.comparison
+      ? 'none'
+      : !trace.exercised
+        ? 'not_covered'
+        : trace.comparison.matches_specification
+          ? 'pass'
+          : 'fail',
+  }));
   const keySpans = (primary?.entries ?? [])
     .filter((entry) => entry.matches.length > 0)
     .slice(0, KEY_SPANS_KEPT)
-    .map((entry) => ({ path: entry.path, durationMs: round(Math.max(...entry.matches.map((match) => match.duration_ms))) }));
+    .map((entry) => ({
+      path: entry.path,
+      durationMs: round(Math.max(...entry.matches.map((match) => match.duration_ms))),
+    }));
   return {
     command,
     workingDir: report.workingDir,
@@ -95,19 +102,34 @@ export function iterationRecordOf(report: RunReport, command: string): Iteration
     signal: report.command.signal,
     timedOut: report.command.timedOut,
     commandDurationMs: report.command.durationMs,
-    ...(report.spec ? { spec: { name: report.spec.name, ...(report.spec.version !== undefined ? { version: report.spec.version } : {}) } } : {}),
+    ...(report.spec
+      ? {
+          spec: {
+            name: report.spec.name,
+            ...(report.spec.version !== undefined ? { version: report.spec.version } : {}),
+          },
+        }
+      : {}),
     verdict: verdict.verdict,
     ...(verdict.score !== undefined ? { score: verdict.score } : {}),
     ...(primary ? { checks: primary.checks, primaryTraceId: primary.trace_id } : {}),
     violationKeys: verdict.violationKeys,
     notEvaluated: verdict.notEvaluated,
     notFound: verdict.notFound,
-    ...(verdict.passRate && verdict.passRate.total > 1 ? { passRate: verdict.passRate, flaky: verdict.flaky.slice(0, FLAKY_KEPT) } : {}),
+    ...(verdict.passRate && verdict.passRate.total > 1
+      ? { passRate: verdict.passRate, flaky: verdict.flaky.slice(0, FLAKY_KEPT) }
+      : {}),
     ...(report.command.repetitions
-      ? { repetitions: { count: report.command.repetitions.length, failed: report.command.repetitions.filter((exit) => exit.timedOut || exit.code !== 0).length } }
+      ? {
+          repetitions: {
+            count: report.command.repetitions.length,
+            failed: report.command.repetitions.filter((exit) => exit.timedOut || exit.code !== 0).length,
+          },
+        }
       : {}),
     violations: violations.slice(0, VIOLATIONS_KEPT),
-    violationsOmitted: Math.max(0, violations.length - VIOLATIONS_KEPT) + (primary?.truncated?.violations ?? 0),
+    violationsOmitted:
+      Math.max(0, violations.length - VIOLATIONS_KEPT) + (primary?.truncated?.violations ?? 0),
     keySpans,
     traces: traces.slice(0, TRACES_KEPT),
     tracesOmitted: Math.max(0, traces.length - TRACES_KEPT),
@@ -118,7 +140,12 @@ export function iterationRecordOf(report: RunReport, command: string): Iteration
       .filter((service) => service.exitedEarly)
       .map((service) => {
         const excerpt = crashExcerpt(service.stderr.text);
-        return { service: service.name, ...(excerpt ? { error: excerpt.frames[0] ? `${excerpt.error} ${excerpt.frames[0]}` : excerpt.error } : {}) };
+        return {
+          service: service.name,
+          ...(excerpt
+            ? { error: excerpt.frames[0] ? `${excerpt.error} ${excerpt.frames[0]}` : excerpt.error }
+            : {}),
+        };
       }),
     exitToVerdictMs: report.exitToVerdictMs,
   };

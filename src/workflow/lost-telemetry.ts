@@ -46,7 +46,9 @@ export function spansOf(trace: Trace, service: string): Span[] {
 
 function sentBy(span: Span, service: string): boolean {
   const tag = span.resource.attributes[RUN_PROCESS_ATTRIBUTE];
-  return tag !== undefined ? tag === service || safeDecode(String(tag)) === service : span.serviceName === service;
+  return tag !== undefined
+    ? tag === service || safeDecode(String(tag)) === service
+    : span.serviceName === service;
 }
 
 /** A spec entry as the comparison lists it: its path, and what it expects. */
@@ -69,14 +71,23 @@ export function findLostTelemetry(
   runSpanCounts: ReadonlyMap<string, number>,
 ): LostTelemetry[] {
   const lost: LostTelemetry[] = [];
-  const specServices = new Set(entries.map((entry) => entry.service_name).filter((name): name is string => name !== undefined));
-  const hasChildren = new Set(trace.spans.map((span) => span.parentSpanId).filter((id): id is string => id !== undefined));
+  const specServices = new Set(
+    entries.map((entry) => entry.service_name).filter((name): name is string => name !== undefined),
+  );
+  const hasChildren = new Set(
+    trace.spans.map((span) => span.parentSpanId).filter((id): id is string => id !== undefined),
+  );
   const rootless = !trace.spans.some((span) => span.parentSpanId === undefined);
   const parentOwners = missingParentOwners(trace, entries);
   // Someone made a missing root. Unless a crash explains it: of the services the spec expects,
   // the ones that sent spans are here; when exactly one sent nothing all run, the root was its.
   const crashed = services.some((service) => service.exitedEarly);
-  const silent = rootless && !crashed ? services.filter((service) => specServices.has(service.name) && (runSpanCounts.get(service.name) ?? 0) === 0) : [];
+  const silent =
+    rootless && !crashed
+      ? services.filter(
+          (service) => specServices.has(service.name) && (runSpanCounts.get(service.name) ?? 0) === 0,
+        )
+      : [];
   const silentOwner = silent.length === 1 ? silent[0]?.name : undefined;
   for (const service of services) {
     const sentInRun = runSpanCounts.get(service.name) ?? 0;
@@ -84,8 +95,16 @@ export function findLostTelemetry(
     // A service that never sends spans (a database started for the run) leaves nothing under calls into it by design.
     if (!expected && sentInRun === 0) continue;
     const mine = spansOf(trace, service.name);
-    const call = trace.spans.find((span) => span.kind === 'client' && !hasChildren.has(span.spanId) && calledPort(span, service.ports) !== undefined);
-    const rootLost = rootless && (service.exitedEarly || service.name === silentOwner) && !mine.some((span) => span.parentSpanId === undefined);
+    const call = trace.spans.find(
+      (span) =>
+        span.kind === 'client' &&
+        !hasChildren.has(span.spanId) &&
+        calledPort(span, service.ports) !== undefined,
+    );
+    const rootLost =
+      rootless &&
+      (service.exitedEarly || service.name === silentOwner) &&
+      !mine.some((span) => span.parentSpanId === undefined);
     // A span whose parent is missing, where the spec puts that parent in this service, which sent
     // nothing to the trace: the parent was its.
     const parentLost = mine.length === 0 && parentOwners.has(service.name);
@@ -93,7 +112,11 @@ export function findLostTelemetry(
     // (the code's defect). Only a call into it, its crash, or a parent only it can have made says
     // its spans were made and lost.
     if (!call && !rootLost && !parentLost) continue;
-    const cause: LossCause = service.exitedEarly ? 'crashed' : sentInRun === 0 ? 'never_exported' : 'stopped_before_flush';
+    const cause: LossCause = service.exitedEarly
+      ? 'crashed'
+      : sentInRun === 0
+        ? 'never_exported'
+        : 'stopped_before_flush';
     const port = call ? (calledPort(call, service.ports) as number) : undefined;
     const orphan = parentLost ? parentOwners.get(service.name) : undefined;
     const evidence = call
@@ -110,7 +133,9 @@ export function findLostTelemetry(
       cause,
       message: `${service.name}'s spans for this request never arrived: ${why(service, cause)}${evidence}`,
       fix: fixFor(service, cause, crash),
-      ...(call && port !== undefined ? { calledBy: { span_id: call.spanId, name: call.name, service: call.serviceName, port } } : {}),
+      ...(call && port !== undefined
+        ? { calledBy: { span_id: call.spanId, name: call.name, service: call.serviceName, port } }
+        : {}),
       ...(crash ? { crash } : {}),
     });
   }
@@ -153,7 +178,11 @@ function missingParentOwners(trace: Trace, entries: readonly ExpectedEntry[]): M
   for (const span of trace.spans) {
     if (span.parentSpanId === undefined || ids.has(span.parentSpanId)) continue;
     for (const entry of entries) {
-      if (entry.operation_name !== span.name || (entry.service_name !== undefined && entry.service_name !== span.serviceName)) continue;
+      if (
+        entry.operation_name !== span.name ||
+        (entry.service_name !== undefined && entry.service_name !== span.serviceName)
+      )
+        continue;
       const cut = entry.path.lastIndexOf(' > ');
       const parent = cut < 0 ? undefined : byPath.get(entry.path.slice(0, cut));
       const owner = parent?.service_name;
@@ -205,9 +234,19 @@ function safeDecode(value: string): string {
 }
 
 /** Started services the spec expects spans from that sent none all run, without evidence of a loss: a hint, not a verdict. */
-export function silentServiceNotes(services: readonly StartedServiceFacts[], specServices: ReadonlySet<string>, runSpanCounts: ReadonlyMap<string, number>, reported: ReadonlySet<string>): string[] {
+export function silentServiceNotes(
+  services: readonly StartedServiceFacts[],
+  specServices: ReadonlySet<string>,
+  runSpanCounts: ReadonlyMap<string, number>,
+  reported: ReadonlySet<string>,
+): string[] {
   return services
-    .filter((service) => specServices.has(service.name) && (runSpanCounts.get(service.name) ?? 0) === 0 && !reported.has(service.name))
+    .filter(
+      (service) =>
+        specServices.has(service.name) &&
+        (runSpanCounts.get(service.name) ?? 0) === 0 &&
+        !reported.has(service.name),
+    )
     .map(
       (service) =>
         `${service.name} sent no span during the whole run: if the code called it, its SDK is not exporting (not started, exporter off or pointed elsewhere); if nothing called it, the spec's entries in it are what is missing`,

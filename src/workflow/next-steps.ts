@@ -10,7 +10,8 @@ import { changesBetween, checkedRun } from './session-progress.js';
 export interface NextStep {
   /** 1 is the most valuable. */
   priority: number;
-  category: 'run' | 'capture' | 'regression' | 'missing' | 'structure' | 'error' | 'tags' | 'performance' | 'done';
+  category:
+    'run' | 'capture' | 'regression' | 'missing' | 'structure' | 'error' | 'tags' | 'performance' | 'done';
   action: string;
   why: string;
 }
@@ -40,21 +41,39 @@ const CATEGORY_OF: Record<string, NextStep['category']> = {
   span_count: 'performance',
   depth: 'performance',
 };
-const ORDER: NextStep['category'][] = ['capture', 'regression', 'missing', 'structure', 'error', 'tags', 'performance'];
+const ORDER: NextStep['category'][] = [
+  'capture',
+  'regression',
+  'missing',
+  'structure',
+  'error',
+  'tags',
+  'performance',
+];
 
-export function suggestNextSteps(latest: IterationRecord, previous: IterationRecord | undefined, limit = 5): NextStep[] {
+export function suggestNextSteps(
+  latest: IterationRecord,
+  previous: IterationRecord | undefined,
+  limit = 5,
+): NextStep[] {
   const steps: Omit<NextStep, 'priority'>[] = [];
   // A crashed service first: its callers' failures (the command's exit code among them) follow from it.
   const crashes = latest.crashes ?? latest.crashedServices.map((service) => ({ service, error: undefined }));
   for (const crash of crashes) {
     steps.push({
       category: 'run',
-      action: crash.error ? `fix the crash in ${crash.service}: ${crash.error}` : `find why ${crash.service} exited during the run (its stderr is in the run result)`,
+      action: crash.error
+        ? `fix the crash in ${crash.service}: ${crash.error}`
+        : `find why ${crash.service} exited during the run (its stderr is in the run result)`,
       why: `${crash.service} exited during the run: the spans it had not sent are lost, and what called it failed`,
     });
   }
   if (latest.timedOut) {
-    steps.push({ category: 'run', action: `make \`${latest.command}\` finish: it was killed at the timeout`, why: 'a run that never ends produces no verdict; if it starts a server, pass it under services with a ready check and use a short trigger command' });
+    steps.push({
+      category: 'run',
+      action: `make \`${latest.command}\` finish: it was killed at the timeout`,
+      why: 'a run that never ends produces no verdict; if it starts a server, pass it under services with a ready check and use a short trigger command',
+    });
   } else if (latest.exitCode !== 0) {
     steps.push({
       category: 'run',
@@ -65,14 +84,18 @@ export function suggestNextSteps(latest: IterationRecord, previous: IterationRec
   if (latest.verdict === 'no_traces') {
     steps.push({
       category: 'capture',
-      action: 'initialise the OpenTelemetry SDK from the environment in the code under test (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_RESOURCE_ATTRIBUTES are set for it), and shut it down before exit so it flushes',
+      action:
+        'initialise the OpenTelemetry SDK from the environment in the code under test (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_RESOURCE_ATTRIBUTES are set for it), and shut it down before exit so it flushes',
       why: 'no span of this run reached the receiver',
     });
   }
-  for (const note of latest.captureNotes.slice(0, 2)) steps.push({ category: 'capture', action: 'check why the capture was incomplete', why: note });
+  for (const note of latest.captureNotes.slice(0, 2))
+    steps.push({ category: 'capture', action: 'check why the capture was incomplete', why: note });
 
   const judgedBefore = previous && (previous.verdict === 'pass' || previous.verdict === 'fail');
-  const introduced = new Set(judgedBefore ? changesBetween(checkedRun(previous), checkedRun(latest)).introduced : []);
+  const introduced = new Set(
+    judgedBefore ? changesBetween(checkedRun(previous), checkedRun(latest)).introduced : [],
+  );
   const byCategory = new Map<NextStep['category'], RecordedViolation[]>();
   for (const violation of latest.violations) {
     // New here but not checked last time (its parent entry was missing) is no regression.
@@ -95,11 +118,17 @@ export function suggestNextSteps(latest: IterationRecord, previous: IterationRec
   if (latest.verdict === 'pass') {
     steps.push({
       category: 'done',
-      action: 'the run matches the spec: run it a few more times and check them together with validate_trace_collection (filter.run_id), or tighten the spec (durations, counts) with update_trace_spec',
+      action:
+        'the run matches the spec: run it a few more times and check them together with validate_trace_collection (filter.run_id), or tighten the spec (durations, counts) with update_trace_spec',
       why: 'one green run can hide flaky timing or an optional path not taken',
     });
   } else if (latest.verdict === 'no_spec') {
-    steps.push({ category: 'done', action: 'state the trace you expect: define_trace_spec (or generate_spec_from_traces from this run) and give it to the session', why: 'without a spec a run is captured but not judged' });
+    steps.push({
+      category: 'done',
+      action:
+        'state the trace you expect: define_trace_spec (or generate_spec_from_traces from this run) and give it to the session',
+      why: 'without a spec a run is captured but not judged',
+    });
   }
   return dedupe(steps)
     .slice(0, limit)

@@ -57,12 +57,26 @@ export class ProcessGroup {
 
   /** Starts `command` through /bin/sh; throws a clear error when even the shell cannot start. */
   static async start(command: string, options: StartProcessOptions): Promise<ProcessGroup> {
-    const child = spawn('/bin/sh', ['-c', command], { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', command], {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', () => resolve());
       child.once('error', (error: NodeJS.ErrnoException) => {
-        const reason = error.code === 'ENOENT' ? `working directory ${options.cwd} does not exist, or /bin/sh is missing` : error.message;
-        reject(new OtelMcpError('INVALID_ARGUMENT', `could not start ${JSON.stringify(command)}: ${reason}`, 'check working_dir and the command'));
+        const reason =
+          error.code === 'ENOENT'
+            ? `working directory ${options.cwd} does not exist, or /bin/sh is missing`
+            : error.message;
+        reject(
+          new OtelMcpError(
+            'INVALID_ARGUMENT',
+            `could not start ${JSON.stringify(command)}: ${reason}`,
+            'check working_dir and the command',
+          ),
+        );
       });
     });
     return new ProcessGroup(command, child);
@@ -123,7 +137,9 @@ export class ProcessGroup {
     }
     if (this.groupAlive()) this.signalGroup('SIGKILL');
     // What the service's own processes got: the wrapping shell's SIGTERM says nothing about its flush.
-    const services = members.filter((member) => !SHELLS.has(member.name)).map((member) => sent.get(member.pid) as StopSignal);
+    const services = members
+      .filter((member) => !SHELLS.has(member.name))
+      .map((member) => sent.get(member.pid) as StopSignal);
     const signals = [...new Set(services.length > 0 ? services : sent.values())];
     return { exit: await this.exited, killed, signals: signals.length > 0 ? signals : ['SIGTERM'] };
   }

@@ -18,11 +18,17 @@ export function describeReadyCheck(check: ReadyCheck): string {
 }
 
 /** Resolves once `check` passes; rejects when the service exits first or `timeoutMs` passes. */
-export async function waitUntilReady(service: { name: string; process: ProcessGroup }, check: ReadyCheck, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+export async function waitUntilReady(
+  service: { name: string; process: ProcessGroup },
+  check: ReadyCheck,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const pattern = 'log_pattern' in check ? compilePattern(check.log_pattern, service.name) : undefined;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (signal?.aborted) throw new OtelMcpError('TIMEOUT', `cancelled while waiting for ${service.name} to be ready`);
+    if (signal?.aborted)
+      throw new OtelMcpError('TIMEOUT', `cancelled while waiting for ${service.name} to be ready`);
     const exit = service.process.exitStatus;
     if (exit) {
       const stderr = service.process.stderr.tail(15, 2000).text;
@@ -48,11 +54,19 @@ function compilePattern(source: string, name: string): RegExp {
   try {
     return new RegExp(source, 'm');
   } catch (error) {
-    throw new OtelMcpError('INVALID_ARGUMENT', `service ${name}: ready.log_pattern is not a valid regular expression (${(error as Error).message})`, 'e.g. "listening on \\\\d+"');
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `service ${name}: ready.log_pattern is not a valid regular expression (${(error as Error).message})`,
+      'e.g. "listening on \\\\d+"',
+    );
   }
 }
 
-async function passes(check: ReadyCheck, pattern: RegExp | undefined, process: ProcessGroup): Promise<boolean> {
+async function passes(
+  check: ReadyCheck,
+  pattern: RegExp | undefined,
+  process: ProcessGroup,
+): Promise<boolean> {
   if (pattern) return pattern.test(process.stdout.text()) || pattern.test(process.stderr.text());
   if ('port' in check) return portOpen(check.host ?? '127.0.0.1', check.port);
   if ('http' in check) return httpAnswers(check.http);

@@ -16,7 +16,9 @@ const ANY_ADDRESS = new Set(['0.0.0.0', '::', '']);
  * it), OTLP/gRPC otherwise; undefined when neither listens.
  */
 export function receiverEndpointOf(listeners: readonly ListenerInfo[]): ReceiverEndpoint | undefined {
-  const pick = listeners.find((item) => item.protocol === 'http' && item.listening) ?? listeners.find((item) => item.protocol === 'grpc' && item.listening);
+  const pick =
+    listeners.find((item) => item.protocol === 'http' && item.listening) ??
+    listeners.find((item) => item.protocol === 'grpc' && item.listening);
   if (!pick || pick.port === null) return undefined;
   const host = ANY_ADDRESS.has(pick.host) ? '127.0.0.1' : pick.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${pick.port}`;

@@ -86,7 +86,11 @@ export class RunCapture {
       const now = this.clock();
       if (wait.onProgress && now - lastReport >= 250) {
         lastReport = now;
-        wait.onProgress({ traceCount: this.traceIds.size, spanCount: this.runSpans, waitedMs: now - waitStart });
+        wait.onProgress({
+          traceCount: this.traceIds.size,
+          spanCount: this.runSpans,
+          waitedMs: now - waitStart,
+        });
       }
       const aborted = wait.signal?.aborted === true;
       const quiet = now - Math.max(this.lastArrivalMs, wait.sinceMs) >= wait.quietMs;
@@ -117,7 +121,8 @@ export class RunCapture {
       for (const traceId of run.traceIds) this.traceIds.add(traceId);
     }
     // Spans of other services under the run's context carry no run id: any write to a known trace counts as activity.
-    if (run || written.traceIds.some((traceId) => this.traceIds.has(traceId))) this.lastArrivalMs = this.clock();
+    if (run || written.traceIds.some((traceId) => this.traceIds.has(traceId)))
+      this.lastArrivalMs = this.clock();
   }
 
   private readTraces(): Trace[] {

@@ -56,7 +56,9 @@ export function runEnvironment(input: RunEnvironmentInput): Record<string, strin
   env.OTEL_TRACES_EXPORTER = 'otlp';
   env.OTEL_BSP_SCHEDULE_DELAY ??= String(RUN_BATCH_DELAY_MS);
   if (input.exportHeaders && Object.keys(input.exportHeaders).length > 0) {
-    const headers = Object.entries(input.exportHeaders).map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
+    const headers = Object.entries(input.exportHeaders).map(
+      ([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`,
+    );
     env.OTEL_EXPORTER_OTLP_HEADERS = headers.join(',');
     env.OTEL_EXPORTER_OTLP_TRACES_HEADERS = env.OTEL_EXPORTER_OTLP_HEADERS;
   }
@@ -72,7 +74,9 @@ export function runEnvironment(input: RunEnvironmentInput): Record<string, strin
  */
 export function serviceNameUnset(env: Readonly<Record<string, string | undefined>>): boolean {
   if ((env.OTEL_SERVICE_NAME ?? '').trim() !== '') return false;
-  return !(env.OTEL_RESOURCE_ATTRIBUTES ?? '').split(',').some((item) => item.split('=')[0]?.trim() === 'service.name');
+  return !(env.OTEL_RESOURCE_ATTRIBUTES ?? '')
+    .split(',')
+    .some((item) => item.split('=')[0]?.trim() === 'service.name');
 }
 
 /**

@@ -36,7 +36,10 @@ export function rootOwnerGone(trace: Trace, exitedServices: readonly string[]): 
   return orphanTops(trace).every((span) => span.resource.attributes[RUN_PROCESS_ATTRIBUTE] !== undefined);
 }
 
-export function rootlessNote(trace: Trace, services: readonly { name: string; exitedEarly: boolean; exitCode: number | null; signal: string | null }[]): string {
+export function rootlessNote(
+  trace: Trace,
+  services: readonly { name: string; exitedEarly: boolean; exitCode: number | null; signal: string | null }[],
+): string {
   const top = orphanTops(trace)[0];
   const arrived = `${trace.spans.length} span${trace.spans.length === 1 ? '' : 's'} arrived${top ? `; ${top.serviceName}: ${top.name} waits for its parent ${top.parentSpanId}` : ''}`;
   const crashed = services.filter((service) => service.exitedEarly);
@@ -44,11 +47,14 @@ export function rootlessNote(trace: Trace, services: readonly { name: string; ex
   if (crashed.length > 0) {
     cause = `${crashed.map((service) => `${service.name} exited during the run (${describeExit({ code: service.exitCode, signal: service.signal })})`).join(', ')}, so what its SDK had not yet sent is lost`;
   } else if (top && sentByCommand(top)) {
-    cause = 'the command continued a trace whose root lives outside the run (a remote parent), and it never arrived';
+    cause =
+      'the command continued a trace whose root lives outside the run (a remote parent), and it never arrived';
   } else if (trace.spans.some(sentByCommand)) {
-    cause = 'the command exited before its SDK exported the span that called it (shut the SDK down, or flush it, before the process exits)';
+    cause =
+      'the command exited before its SDK exported the span that called it (shut the SDK down, or flush it, before the process exits)';
   } else {
-    cause = 'the process that owns it may have crashed before its SDK flushed, or its parent lives outside the run';
+    cause =
+      'the process that owns it may have crashed before its SDK flushed, or its parent lives outside the run';
   }
   return `trace ${trace.traceId} has no root span (${arrived}): ${cause}`;
 }

@@ -8,9 +8,21 @@
  * service says so instead. Pure.
  */
 import type { Trace } from '../model/span.js';
-import { compareTraceToSpec, suggestImprovements, type ComparisonResult, type TraceSpec, type Violation } from '../spec/index.js';
+import {
+  compareTraceToSpec,
+  suggestImprovements,
+  type ComparisonResult,
+  type TraceSpec,
+  type Violation,
+} from '../spec/index.js';
 import type { IterationVerdict } from '../store/session-repository.js';
-import { findLostTelemetry, silentServiceNotes, spansOf, type LostTelemetry, type StartedServiceFacts } from './lost-telemetry.js';
+import {
+  findLostTelemetry,
+  silentServiceNotes,
+  spansOf,
+  type LostTelemetry,
+  type StartedServiceFacts,
+} from './lost-telemetry.js';
 
 export interface CapturedTrace {
   traceId: string;
@@ -59,28 +71,65 @@ export interface RunProcesses {
   services: readonly StartedServiceFacts[];
 }
 
-export function judgeRun(traces: readonly Trace[], spec: TraceSpec | undefined, processes: RunProcesses = { services: [] }): RunVerdict {
+export function judgeRun(
+  traces: readonly Trace[],
+  spec: TraceSpec | undefined,
+  processes: RunProcesses = { services: [] },
+): RunVerdict {
   const runSpanCounts = new Map<string, number>();
-  for (const service of processes.services) runSpanCounts.set(service.name, traces.reduce((sum, trace) => sum + spansOf(trace, service.name).length, 0));
+  for (const service of processes.services)
+    runSpanCounts.set(
+      service.name,
+      traces.reduce((sum, trace) => sum + spansOf(trace, service.name).length, 0),
+    );
   const captured = traces.map((trace) => describeTrace(trace, spec, processes.services, runSpanCounts));
-  const specServices = new Set(captured.flatMap((trace) => (trace.comparison?.entries ?? []).map((entry) => entry.service_name)).filter((name): name is string => name !== undefined));
+  const specServices = new Set(
+    captured
+      .flatMap((trace) => (trace.comparison?.entries ?? []).map((entry) => entry.service_name))
+      .filter((name): name is string => name !== undefined),
+  );
   const lossOf = new Set(captured.flatMap((trace) => trace.lost.map((loss) => loss.service)));
-  const lostNotes = [...new Set(captured.flatMap((trace) => trace.unreportedLosses)), ...silentServiceNotes(processes.services, specServices, runSpanCounts, lossOf)];
-  if (captured.length === 0) return { verdict: 'no_traces', traces: captured, violationKeys: [], notEvaluated: [], notFound: [], lostNotes, flaky: [] };
-  if (!spec) return { verdict: 'no_spec', traces: captured, violationKeys: [], notEvaluated: [], notFound: [], lostNotes, flaky: [] };
+  const lostNotes = [
+    ...new Set(captured.flatMap((trace) => trace.unreportedLosses)),
+    ...silentServiceNotes(processes.services, specServices, runSpanCounts, lossOf),
+  ];
+  if (captured.length === 0)
+    return {
+      verdict: 'no_traces',
+      traces: captured,
+      violationKeys: [],
+      notEvaluated: [],
+      notFound: [],
+      lostNotes,
+      flaky: [],
+    };
+  if (!spec)
+    return {
+      verdict: 'no_spec',
+      traces: captured,
+      violationKeys: [],
+      notEvaluated: [],
+      notFound: [],
+      lostNotes,
+      flaky: [],
+    };
   const exercising = captured.filter((trace) => trace.exercised);
   // No trace touched the spec: judge the largest, whose missing entries say what to add.
   const judged = exercising.length > 0 ? exercising : [largest(captured)];
-  const primary = judged.map((trace) => trace.comparison as ComparisonResult).sort((a, b) => a.score - b.score || b.span_count - a.span_count)[0] as ComparisonResult;
+  const primary = judged
+    .map((trace) => trace.comparison as ComparisonResult)
+    .sort((a, b) => a.score - b.score || b.span_count - a.span_count)[0] as ComparisonResult;
   const keys = new Set<string>();
   const notEvaluated = new Set<string>();
   const notFound = new Set<string>();
   for (const trace of judged) {
     for (const violation of trace.comparison?.violations ?? []) keys.add(violationKey(violation));
     for (const path of trace.comparison?.not_evaluated ?? []) notEvaluated.add(path);
-    for (const missing of trace.comparison?.missing_spans ?? []) if (missing.found === 0) notFound.add(missing.path);
+    for (const missing of trace.comparison?.missing_spans ?? [])
+      if (missing.found === 0) notFound.add(missing.path);
   }
-  const passed = exercising.length > 0 && exercising.every((trace) => trace.comparison?.matches_specification);
+  const passed =
+    exercising.length > 0 && exercising.every((trace) => trace.comparison?.matches_specification);
   return {
     verdict: passed ? 'pass' : 'fail',
     traces: captured,
@@ -90,7 +139,14 @@ export function judgeRun(traces: readonly Trace[], spec: TraceSpec | undefined, 
     notEvaluated: [...notEvaluated].sort(),
     notFound: [...notFound].sort(),
     lostNotes,
-    ...(exercising.length > 0 ? { passRate: { passed: exercising.filter((trace) => trace.comparison?.matches_specification).length, total: exercising.length } } : {}),
+    ...(exercising.length > 0
+      ? {
+          passRate: {
+            passed: exercising.filter((trace) => trace.comparison?.matches_specification).length,
+            total: exercising.length,
+          },
+        }
+      : {}),
     flaky: flakyViolations(exercising),
   };
 }
@@ -100,7 +156,8 @@ function flakyViolations(traces: readonly CapturedTrace[]): RunVerdict['flaky'] 
   if (traces.length < 2) return [];
   const counts = new Map<string, number>();
   for (const trace of traces) {
-    for (const key of new Set((trace.comparison?.violations ?? []).map(violationKey))) counts.set(key, (counts.get(key) ?? 0) + 1);
+    for (const key of new Set((trace.comparison?.violations ?? []).map(violationKey)))
+      counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts]
     .filter(([, failing]) => failing < traces.length)
@@ -132,10 +189,17 @@ function describeTrace(
     services.add(span.serviceName);
   }
   const compared = spec ? compareTraceToSpec(trace, spec) : undefined;
-  const lost = started.length > 0 ? findLostTelemetry(trace, started, compared?.entries ?? [], runSpanCounts) : [];
+  const lost =
+    started.length > 0 ? findLostTelemetry(trace, started, compared?.entries ?? [], runSpanCounts) : [];
   const comparison = compared && lost.length > 0 ? withLosses(compared, lost) : compared;
-  const reported = new Set((comparison?.violations ?? []).filter((violation) => violation.kind === 'telemetry_lost').map((violation) => violation.message));
-  const unreportedLosses = lost.filter((loss) => ![...reported].some((message) => message.startsWith(loss.message))).map((loss) => loss.message);
+  const reported = new Set(
+    (comparison?.violations ?? [])
+      .filter((violation) => violation.kind === 'telemetry_lost')
+      .map((violation) => violation.message),
+  );
+  const unreportedLosses = lost
+    .filter((loss) => ![...reported].some((message) => message.startsWith(loss.message)))
+    .map((loss) => loss.message);
   return {
     traceId: trace.traceId,
     root: top ? `${top.serviceName}: ${top.name}` : '(empty)',
@@ -146,7 +210,10 @@ function describeTrace(
     services: [...services].sort(),
     ...(comparison ? { comparison } : {}),
     // A trace whose spec'd spans were lost is about the spec too, even if nothing of it matched.
-    exercised: comparison ? comparison.entries.some((entry) => entry.found > 0) || comparison.violations.some((violation) => violation.kind === 'telemetry_lost') : false,
+    exercised: comparison
+      ? comparison.entries.some((entry) => entry.found > 0) ||
+        comparison.violations.some((violation) => violation.kind === 'telemetry_lost')
+      : false,
     lost,
     unreportedLosses,
   };
@@ -164,7 +231,8 @@ function withLosses(result: ComparisonResult, lost: readonly LostTelemetry[]): C
   const kept: Violation[] = [];
   for (const violation of result.violations) {
     const entry = entryByPath.get(violation.path);
-    const loss = entry?.service_name !== undefined && entry.found === 0 ? byService.get(entry.service_name) : undefined;
+    const loss =
+      entry?.service_name !== undefined && entry.found === 0 ? byService.get(entry.service_name) : undefined;
     if (!loss) {
       kept.push(violation);
       continue;
@@ -186,7 +254,15 @@ function withLosses(result: ComparisonResult, lost: readonly LostTelemetry[]): C
       kind: 'telemetry_lost',
       path: paths[0] as string,
       message: `${loss.message}; not checked: ${paths.join(', ')}`,
-      ...(loss.calledBy ? { under: { span_id: loss.calledBy.span_id, name: loss.calledBy.name, service: loss.calledBy.service } } : {}),
+      ...(loss.calledBy
+        ? {
+            under: {
+              span_id: loss.calledBy.span_id,
+              name: loss.calledBy.name,
+              service: loss.calledBy.service,
+            },
+          }
+        : {}),
       fix: loss.fix,
     });
   }
@@ -196,9 +272,13 @@ function withLosses(result: ComparisonResult, lost: readonly LostTelemetry[]): C
     ...result,
     matches_specification: violations.length === 0,
     violations,
-    missing_spans: result.missing_spans.map((missing) => (lostPaths.has(missing.path) ? { ...missing, reason: 'telemetry_lost' } : missing)),
+    missing_spans: result.missing_spans.map((missing) =>
+      lostPaths.has(missing.path) ? { ...missing, reason: 'telemetry_lost' } : missing,
+    ),
     not_evaluated: [...new Set([...result.not_evaluated, ...lostPaths])],
-    entries: result.entries.map((entry) => (lostPaths.has(entry.path) ? { ...entry, evaluated: false, satisfied: false } : entry)),
+    entries: result.entries.map((entry) =>
+      lostPaths.has(entry.path) ? { ...entry, evaluated: false, satisfied: false } : entry,
+    ),
   };
   adjusted.suggestions = suggestImprovements(adjusted, { max: 8 }).map((improvement) => improvement.action);
   return adjusted;

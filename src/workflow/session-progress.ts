@@ -47,7 +47,8 @@ export function sessionProgress(session: DevSession, iterations: readonly Iterat
     const { record } = iteration;
     const checked = checkedRun(record);
     const judged = record.verdict === 'pass' || record.verdict === 'fail';
-    const change = previous && judged ? changesBetween(previous, checked) : { fixed: [], introduced: [], changed: [] };
+    const change =
+      previous && judged ? changesBetween(previous, checked) : { fixed: [], introduced: [], changed: [] };
     rows.push({
       number: iteration.number,
       runId: iteration.runId,
@@ -73,7 +74,9 @@ export function sessionProgress(session: DevSession, iterations: readonly Iterat
     projectName: session.projectName,
     ...(session.specName !== undefined ? { specName: session.specName } : {}),
     iterations: rows,
-    ...(green ? { firstGreen: { iteration: green.number, afterMs: green.finishedAtMs - session.createdAtMs } } : {}),
+    ...(green
+      ? { firstGreen: { iteration: green.number, afterMs: green.finishedAtMs - session.createdAtMs } }
+      : {}),
     status: statusOf(rows),
     durationChanges: durationChanges(rows),
   };
@@ -89,7 +92,11 @@ export interface CheckedRun {
 }
 
 export function checkedRun(record: IterationRecord): CheckedRun {
-  return { keys: new Set(record.violationKeys), notEvaluated: new Set(record.notEvaluated ?? []), notFound: new Set(record.notFound ?? []) };
+  return {
+    keys: new Set(record.violationKeys),
+    notEvaluated: new Set(record.notEvaluated ?? []),
+    notFound: new Set(record.notFound ?? []),
+  };
 }
 
 /**
@@ -99,9 +106,13 @@ export function checkedRun(record: IterationRecord): CheckedRun {
  * missing took its tag and duration checks with it. An entry missing in both runs, explained
  * differently, is `changed`.
  */
-export function changesBetween(before: CheckedRun, after: CheckedRun): { fixed: string[]; introduced: string[]; changed: string[] } {
+export function changesBetween(
+  before: CheckedRun,
+  after: CheckedRun,
+): { fixed: string[]; introduced: string[]; changed: string[] } {
   const pathOf = (key: string): string => key.slice(key.indexOf(' ') + 1);
-  const checkedIn = (run: CheckedRun, key: string): boolean => !run.notEvaluated.has(pathOf(key)) && !run.notFound.has(pathOf(key));
+  const checkedIn = (run: CheckedRun, key: string): boolean =>
+    !run.notEvaluated.has(pathOf(key)) && !run.notFound.has(pathOf(key));
   const changed: string[] = [];
   for (const key of after.keys) {
     if (before.keys.has(key)) continue;
@@ -122,7 +133,9 @@ function statusOf(rows: readonly IterationProgress[]): SessionProgress['status']
   if (!latest) return 'no_runs';
   if (latest.verdict === 'no_spec') return 'no_spec';
   if (latest.verdict === 'pass') return 'green';
-  const before = [...rows.slice(0, -1)].reverse().find((row) => row.verdict === 'pass' || row.verdict === 'fail');
+  const before = [...rows.slice(0, -1)]
+    .reverse()
+    .find((row) => row.verdict === 'pass' || row.verdict === 'fail');
   if (!before) return 'red';
   if (before.verdict === 'pass' || latest.introduced.length > 0) return 'regressed';
   if ((latest.score ?? 0) > (before.score ?? 0) || latest.fixed.length > 0) return 'improving';
@@ -144,6 +157,7 @@ function durationChanges(rows: readonly IterationProgress[]): SessionProgress['d
     const latestMs = latest.get(path) as number;
     if (firstMs !== latestMs) changes.push({ path, firstMs, latestMs });
   }
-  const ratio = (change: { firstMs: number; latestMs: number }): number => Math.abs(Math.log((change.latestMs + 0.01) / (change.firstMs + 0.01)));
+  const ratio = (change: { firstMs: number; latestMs: number }): number =>
+    Math.abs(Math.log((change.latestMs + 0.01) / (change.firstMs + 0.01)));
   return changes.sort((a, b) => ratio(b) - ratio(a)).slice(0, 5);
 }

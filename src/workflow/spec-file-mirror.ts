@@ -85,7 +85,12 @@ export class SpecFileMirror {
 }
 
 function unreadable(path: string, error: unknown): OtelMcpError {
-  return new OtelMcpError('BACKEND_UNAVAILABLE', `cannot read ${path}: ${errorMessage(error)}`, 'check the permissions of the specs dir', {
-    cause: error,
-  });
+  return new OtelMcpError(
+    'BACKEND_UNAVAILABLE',
+    `cannot read ${path}: ${errorMessage(error)}`,
+    'check the permissions of the specs dir',
+    {
+      cause: error,
+    },
+  );
 }

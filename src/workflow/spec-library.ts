@@ -6,7 +6,14 @@
  */
 import { basename } from 'node:path';
 import { OtelMcpError } from '../model/errors.js';
-import { didYouMean, parseTraceSpec, serializeSpecYaml, validateTraceSpec, type SpecProblem, type TraceSpec } from '../spec/index.js';
+import {
+  didYouMean,
+  parseTraceSpec,
+  serializeSpecYaml,
+  validateTraceSpec,
+  type SpecProblem,
+  type TraceSpec,
+} from '../spec/index.js';
 import {
   SPEC_STORE_NAME_PATTERN,
   SPEC_STORE_NAME_RULE,
@@ -104,7 +111,12 @@ export class SpecLibrary implements SpecCatalog {
   save(spec: TraceSpec, source: SpecVersionSource, note?: string): SaveSpecResult {
     checkSpecName(spec.name);
     const previous = this.repository.latest(spec.name);
-    const appended = this.repository.append({ name: spec.name, spec, source, ...(note !== undefined ? { note } : {}) });
+    const appended = this.repository.append({
+      name: spec.name,
+      spec,
+      source,
+      ...(note !== undefined ? { note } : {}),
+    });
     const result: SaveSpecResult = {
       version: toTraceSpecVersion(appended.version),
       created: appended.created,
@@ -131,7 +143,11 @@ export class SpecLibrary implements SpecCatalog {
     if (stored) return toTraceSpecVersion(stored);
     const latest = this.repository.latest(name);
     if (latest) {
-      throw new OtelMcpError('NOT_FOUND', `spec '${name}' has no version ${version}`, `versions 1 to ${latest.version} exist; omit version for the latest`);
+      throw new OtelMcpError(
+        'NOT_FOUND',
+        `spec '${name}' has no version ${version}`,
+        `versions 1 to ${latest.version} exist; omit version for the latest`,
+      );
     }
     throw this.unknownSpec(name);
   }
@@ -149,9 +165,17 @@ export class SpecLibrary implements SpecCatalog {
   private unknownSpec(name: string): OtelMcpError {
     const names = this.repository.list().map((info) => info.name);
     if (names.length === 0) {
-      return new OtelMcpError('NOT_FOUND', `no spec named '${name}': no specs are defined yet`, 'define one with define_trace_spec (list_spec_templates shows ready-made shapes)');
+      return new OtelMcpError(
+        'NOT_FOUND',
+        `no spec named '${name}': no specs are defined yet`,
+        'define one with define_trace_spec (list_spec_templates shows ready-made shapes)',
+      );
     }
-    return new OtelMcpError('NOT_FOUND', `no spec named '${name}'; ${didYouMean(name, names)}`, 'list_trace_specs shows every spec');
+    return new OtelMcpError(
+      'NOT_FOUND',
+      `no spec named '${name}'; ${didYouMean(name, names)}`,
+      'list_trace_specs shows every spec',
+    );
   }
 
   /** A file whose latest content was refused (so writing over it would lose a person's work). */
@@ -166,20 +190,35 @@ export class SpecLibrary implements SpecCatalog {
     if (checked.invalid || !checked.spec) return { textHash: file.textHash, invalid: checked.invalid };
     const latest = this.repository.latest(file.name);
     if (latest?.contentHash === specContentHash(checked.spec)) return { textHash: file.textHash };
-    const appended = this.repository.append({ name: file.name, spec: checked.spec, source: 'file', note: `hand edit of ${basename(file.file)}` });
-    if (appended.created) report.imported.push({ name: file.name, version: appended.version.version, file: file.file });
+    const appended = this.repository.append({
+      name: file.name,
+      spec: checked.spec,
+      source: 'file',
+      note: `hand edit of ${basename(file.file)}`,
+    });
+    if (appended.created)
+      report.imported.push({ name: file.name, version: appended.version.version, file: file.file });
     return { textHash: file.textHash };
   }
 
   private check(file: SpecFileText): { spec?: TraceSpec; invalid?: InvalidSpecFile } {
-    const refuse = (problems: SpecProblem[]): { invalid: InvalidSpecFile } => ({ invalid: { file: file.file, name: file.name, problems } });
+    const refuse = (problems: SpecProblem[]): { invalid: InvalidSpecFile } => ({
+      invalid: { file: file.file, name: file.name, problems },
+    });
     if (!SPEC_STORE_NAME_PATTERN.test(file.name)) {
-      return refuse([{ path: 'file', message: `the file name is not a spec name; rename it to ${SPEC_STORE_NAME_RULE}` }]);
+      return refuse([
+        { path: 'file', message: `the file name is not a spec name; rename it to ${SPEC_STORE_NAME_RULE}` },
+      ]);
     }
     const validation = validateTraceSpec(file.text);
     if (!validation.ok || !validation.spec) return refuse(validation.problems);
     if (validation.spec.name !== file.name) {
-      return refuse([{ path: 'name', message: `is ${JSON.stringify(validation.spec.name)} but the file is ${file.name}.yaml; make them equal` }]);
+      return refuse([
+        {
+          path: 'name',
+          message: `is ${JSON.stringify(validation.spec.name)} but the file is ${file.name}.yaml; make them equal`,
+        },
+      ]);
     }
     return { spec: validation.spec };
   }

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { diffTraces } from '../../src/analysis/index.js';
 import { buildTrace, repeated, type SpanSketch } from '../support/trace-builder.js';
 
-function checkout(options: { paymentMs?: number; queries?: number; withFraud?: boolean; withCache?: boolean; inventoryMs?: number } = {}): SpanSketch {
+function checkout(
+  options: {
+    paymentMs?: number;
+    queries?: number;
+    withFraud?: boolean;
+    withCache?: boolean;
+    inventoryMs?: number;
+  } = {},
+): SpanSketch {
   return {
     name: 'POST /checkout',
     service: 'frontend',
@@ -16,8 +24,18 @@ function checkout(options: { paymentMs?: number; queries?: number; withFraud?: b
         durationMs: 100,
         children: repeated(options.queries ?? 2, { name: 'SELECT items', kind: 'client', durationMs: 10 }, 6),
       },
-      { name: 'inventory.reserve', service: 'inventory', startMs: 110, durationMs: options.inventoryMs ?? 30 },
-      { name: 'payment.charge', service: 'payment-service', startMs: 150, durationMs: options.paymentMs ?? 100 },
+      {
+        name: 'inventory.reserve',
+        service: 'inventory',
+        startMs: 110,
+        durationMs: options.inventoryMs ?? 30,
+      },
+      {
+        name: 'payment.charge',
+        service: 'payment-service',
+        startMs: 150,
+        durationMs: options.paymentMs ?? 100,
+      },
       ...(options.withFraud ? [{ name: 'fraud.score', service: 'fraud', startMs: 260, durationMs: 20 }] : []),
     ],
   };
@@ -29,15 +47,30 @@ describe('diffTraces', () => {
     const b = buildTrace(checkout({ paymentMs: 250, queries: 5, withFraud: true, withCache: false }));
     const diff = diffTraces(a, b);
     const byPath = new Map(diff.differences.map((item) => [item.path, item]));
-    expect(byPath.get('frontend:POST /checkout > fraud:fraud.score')).toMatchObject({ status: 'added', a: { count: 0 }, b: { count: 1, total_ms: 20 } });
-    expect(byPath.get('frontend:POST /checkout > frontend:cache.get')).toMatchObject({ status: 'removed', a: { count: 1 }, b: { count: 0 } });
-    expect(byPath.get('frontend:POST /checkout > order-service:order.create > order-service:SELECT items')).toMatchObject({
+    expect(byPath.get('frontend:POST /checkout > fraud:fraud.score')).toMatchObject({
+      status: 'added',
+      a: { count: 0 },
+      b: { count: 1, total_ms: 20 },
+    });
+    expect(byPath.get('frontend:POST /checkout > frontend:cache.get')).toMatchObject({
+      status: 'removed',
+      a: { count: 1 },
+      b: { count: 0 },
+    });
+    expect(
+      byPath.get('frontend:POST /checkout > order-service:order.create > order-service:SELECT items'),
+    ).toMatchObject({
       status: 'changed',
       count_changed: true,
       a: { count: 2, total_ms: 20, mean_ms: 10 },
       b: { count: 5, total_ms: 50, mean_ms: 10 },
     });
-    expect(byPath.get('frontend:POST /checkout > payment-service:payment.charge')).toMatchObject({ status: 'changed', count_changed: false, duration_change: 'grew', delta_total_ms: 150 });
+    expect(byPath.get('frontend:POST /checkout > payment-service:payment.charge')).toMatchObject({
+      status: 'changed',
+      count_changed: false,
+      duration_change: 'grew',
+      delta_total_ms: 150,
+    });
     expect(diff.differences[0]?.path).toBe('frontend:POST /checkout > payment-service:payment.charge');
     expect(byPath.has('frontend:POST /checkout > inventory:inventory.reserve')).toBe(false);
   });
@@ -46,9 +79,14 @@ describe('diffTraces', () => {
     const a = buildTrace(checkout({ inventoryMs: 30, paymentMs: 100 }));
     const b = buildTrace(checkout({ inventoryMs: 10, paymentMs: 110 }));
     const diff = diffTraces(a, b);
-    expect(diff.differences.map((item) => [item.path.split(' > ').pop(), item.duration_change])).toEqual([['inventory:inventory.reserve', 'shrank']]);
+    expect(diff.differences.map((item) => [item.path.split(' > ').pop(), item.duration_change])).toEqual([
+      ['inventory:inventory.reserve', 'shrank'],
+    ]);
     // A 0.5 ms change of a 1 ms span is 50%, but under the 1 ms floor.
-    const tiny = diffTraces(buildTrace({ name: 'x', durationMs: 1 }), buildTrace({ name: 'x', durationMs: 1.5 }));
+    const tiny = diffTraces(
+      buildTrace({ name: 'x', durationMs: 1 }),
+      buildTrace({ name: 'x', durationMs: 1.5 }),
+    );
     expect(tiny.differences).toEqual([]);
     expect(tiny.unchanged_paths).toBe(1);
   });

@@ -15,9 +15,9 @@ describe("building the configuration's backends block", () => {
   });
 
   it("refuses an entry named 'embedded', which is the store's own name", () => {
-    expect(() => createConfiguredBackends({ embedded: { type: 'zipkin', endpoint: 'http://127.0.0.1:9411' } })).toThrow(
-      /backends\.embedded: the name 'embedded' is taken/,
-    );
+    expect(() =>
+      createConfiguredBackends({ embedded: { type: 'zipkin', endpoint: 'http://127.0.0.1:9411' } }),
+    ).toThrow(/backends\.embedded: the name 'embedded' is taken/);
   });
 
   it('refuses an entry of unknown kind, naming it', () => {

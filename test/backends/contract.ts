@@ -366,14 +366,20 @@ export function runBackendContract(
       });
       const ours = (await backend().getTrace(fixture.checkout.traceId))!;
       // The one allowance: the embedded store's trace seen through the backend's declared name fidelity.
-      const theirs = namesAsDeclared((await fromReference().getTrace(fixture.checkout.traceId))!, allowances());
+      const theirs = namesAsDeclared(
+        (await fromReference().getTrace(fixture.checkout.traceId))!,
+        allowances(),
+      );
       const met = compareTraceToSpec(ours, specs.met);
       expect(verdict(met)).toEqual(verdict(compareTraceToSpec(theirs, specs.met)));
       expect(met.matches_specification).toBe(true);
       const broken = compareTraceToSpec(ours, specs.broken);
       expect(verdict(broken)).toEqual(verdict(compareTraceToSpec(theirs, specs.broken)));
       expect(verdict(broken).violations).toEqual(
-        expect.arrayContaining([expect.stringMatching(/^(missing|count_too_low) .*refund/), expect.stringMatching(/^duration /)]),
+        expect.arrayContaining([
+          expect.stringMatching(/^(missing|count_too_low) .*refund/),
+          expect.stringMatching(/^duration /),
+        ]),
       );
     });
   });

@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { waitFor } from '../support/wait-for.js';
@@ -33,29 +38,59 @@ interface Transaction {
  */
 function buildTransaction(nowMs: number): Transaction {
   const run = randomBytes(4).toString('hex');
-  const services = { shop: `corr-shop-${run}`, fulfilment: `corr-fulfilment-${run}`, billing: `corr-billing-${run}` };
+  const services = {
+    shop: `corr-shop-${run}`,
+    fulfilment: `corr-fulfilment-${run}`,
+    billing: `corr-billing-${run}`,
+  };
   const orderId = `ord-${run}`;
   const exporter = new InMemorySpanExporter();
   const tracerFor = (service: string) =>
-    new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': service }), spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('otel-mcp-correlation');
-  const [shop, fulfilment, billing] = [tracerFor(services.shop), tracerFor(services.fulfilment), tracerFor(services.billing)];
+    new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': service }),
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    }).getTracer('otel-mcp-correlation');
+  const [shop, fulfilment, billing] = [
+    tracerFor(services.shop),
+    tracerFor(services.fulfilment),
+    tracerFor(services.billing),
+  ];
   const at = (ms: number): number => nowMs - 8_000 + ms;
   const under = (parent: ReturnType<typeof shop.startSpan>) => trace.setSpan(context.active(), parent);
 
   const order = shop.startSpan('POST /orders', { kind: SpanKind.SERVER, startTime: at(0), root: true });
-  const publish = shop.startSpan('orders publish', { kind: SpanKind.PRODUCER, startTime: at(5), attributes: { 'messaging.destination.name': 'orders' } }, under(order));
+  const publish = shop.startSpan(
+    'orders publish',
+    { kind: SpanKind.PRODUCER, startTime: at(5), attributes: { 'messaging.destination.name': 'orders' } },
+    under(order),
+  );
   publish.end(at(15));
   order.end(at(20));
   const consume = fulfilment.startSpan(
     'orders process',
-    { kind: SpanKind.CONSUMER, startTime: at(40), root: true, attributes: { 'order.id': orderId }, links: [{ context: publish.spanContext() }] },
+    {
+      kind: SpanKind.CONSUMER,
+      startTime: at(40),
+      root: true,
+      attributes: { 'order.id': orderId },
+      links: [{ context: publish.spanContext() }],
+    },
     context.active(),
   );
-  const charge = fulfilment.startSpan('charge card', { kind: SpanKind.CLIENT, startTime: at(45) }, under(consume));
+  const charge = fulfilment.startSpan(
+    'charge card',
+    { kind: SpanKind.CLIENT, startTime: at(45) },
+    under(consume),
+  );
   charge.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
   charge.end(at(70));
   consume.end(at(75));
-  const invoice = billing.startSpan('invoice batch', { kind: SpanKind.SERVER, startTime: at(200), root: true, attributes: { 'order.id': orderId } });
+  const invoice = billing.startSpan('invoice batch', {
+    kind: SpanKind.SERVER,
+    startTime: at(200),
+    root: true,
+    attributes: { 'order.id': orderId },
+  });
   invoice.end(at(230));
   return {
     orderId,
@@ -81,7 +116,10 @@ for (const name of ['jaeger', 'tempo'] as const) {
       await exportOtlpProto(server().endpoints.otlp_http!, order.spans);
       dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-correlation-'));
       const file = join(dataDir, 'otel-mcp.yaml');
-      writeFileSync(file, `backends:\n  ${name}: { endpoint: "${server().endpoints[QUERY_ENDPOINT[name]!]}", timeout_ms: ${CONTRACT_TIMEOUT_MS} }\n`);
+      writeFileSync(
+        file,
+        `backends:\n  ${name}: { endpoint: "${server().endpoints[QUERY_ENDPOINT[name]!]}", timeout_ms: ${CONTRACT_TIMEOUT_MS} }\n`,
+      );
       harness = await startHarness({ dataDir, flags: { config: file } });
     }, 120_000);
 
@@ -95,13 +133,22 @@ for (const name of ['jaeger', 'tempo'] as const) {
       const result = await waitFor(
         `all three traces in ${name}`,
         async () => {
-          const call = await harness.call('correlate_distributed_traces', { transaction_id: order.orderId, attribute_key: 'order.id', backends: [name] });
+          const call = await harness.call('correlate_distributed_traces', {
+            transaction_id: order.orderId,
+            attribute_key: 'order.id',
+            backends: [name],
+          });
           return !call.isError && call.structured.trace_count === 3 ? call : undefined;
         },
         60_000,
       );
       const out = result.structured;
-      const byTrace = Object.fromEntries(out.traces.map((t: { trace_id: string; found_by: string; backend: string }) => [t.trace_id, [t.found_by, t.backend]]));
+      const byTrace = Object.fromEntries(
+        out.traces.map((t: { trace_id: string; found_by: string; backend: string }) => [
+          t.trace_id,
+          [t.found_by, t.backend],
+        ]),
+      );
       expect(byTrace).toEqual({
         [order.consumerTraceId]: ['attribute', name],
         [order.invoiceTraceId]: ['attribute', name],
@@ -110,12 +157,26 @@ for (const name of ['jaeger', 'tempo'] as const) {
       expect(out.connections).toContainEqual(
         expect.objectContaining({
           kind: 'link',
-          from: expect.objectContaining({ trace_id: order.consumerTraceId, service: order.services.fulfilment, name: 'orders process' }),
-          to: expect.objectContaining({ trace_id: order.producerTraceId, service: order.services.shop, name: 'orders publish' }),
+          from: expect.objectContaining({
+            trace_id: order.consumerTraceId,
+            service: order.services.fulfilment,
+            name: 'orders process',
+          }),
+          to: expect.objectContaining({
+            trace_id: order.producerTraceId,
+            service: order.services.shop,
+            name: 'orders publish',
+          }),
         }),
       );
-      expect(out.services.map((s: { service: string }) => s.service)).toEqual([order.services.shop, order.services.fulfilment, order.services.billing]);
-      expect(out.errors).toEqual([expect.objectContaining({ service: order.services.fulfilment, name: 'charge card' })]);
+      expect(out.services.map((s: { service: string }) => s.service)).toEqual([
+        order.services.shop,
+        order.services.fulfilment,
+        order.services.billing,
+      ]);
+      expect(out.errors).toEqual([
+        expect.objectContaining({ service: order.services.fulfilment, name: 'charge card' }),
+      ]);
       expect(out.backend_problems).toEqual([]);
       // What an external backend cannot do is said, not hidden: it cannot list the spans linking into a trace.
       expect(out.limitations.join(' ')).toContain(`${name}: a trace whose span links into another`);

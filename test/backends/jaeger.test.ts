@@ -16,14 +16,20 @@ describeWithServer('jaeger', 'the Jaeger adapter against a real Jaeger v2', (ser
 
   describe('contract over api_v3 HTTP', () => {
     runBackendContract(async () => ({
-      backend: createBackend('jaeger', { endpoint: server().endpoints.query_http!, timeout_ms: CONTRACT_TIMEOUT_MS }),
+      backend: createBackend('jaeger', {
+        endpoint: server().endpoints.query_http!,
+        timeout_ms: CONTRACT_TIMEOUT_MS,
+      }),
       ingest,
     }));
   });
 
   describe('contract over api_v3 gRPC', () => {
     runBackendContract(async () => ({
-      backend: createBackend('jaeger', { endpoint: server().endpoints.query_grpc!, timeout_ms: CONTRACT_TIMEOUT_MS }),
+      backend: createBackend('jaeger', {
+        endpoint: server().endpoints.query_grpc!,
+        timeout_ms: CONTRACT_TIMEOUT_MS,
+      }),
       ingest,
     }));
   });
@@ -49,7 +55,11 @@ describeWithServer('jaeger', 'the Jaeger adapter against a real Jaeger v2', (ser
       const trace = spans && traceFromSpans(fixture.checkout.traceId, spans);
       // Jaeger's own model keeps microseconds, references without attributes, and lists as JSON text.
       expect(
-        compareTrace(trace, fixture.checkout, { timestampPrecisionNanos: 1000, dropsLinkAttributes: true, stringifiesAttributes: true }),
+        compareTrace(trace, fixture.checkout, {
+          timestampPrecisionNanos: 1000,
+          dropsLinkAttributes: true,
+          stringifiesAttributes: true,
+        }),
       ).toEqual([]);
       expect(await legacy.getTrace('7f'.repeat(16))).toBeUndefined();
     });

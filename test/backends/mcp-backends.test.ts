@@ -107,7 +107,11 @@ describeWithServer('zipkin', 'the MCP tools against a configured real Zipkin', (
   });
 
   it('opens a trace and one of its spans from the named backend', async () => {
-    const trace = await harness.call('get_trace_by_id', { trace_id: traceId(), backend: 'zipkin', view: 'spans' });
+    const trace = await harness.call('get_trace_by_id', {
+      trace_id: traceId(),
+      backend: 'zipkin',
+      view: 'spans',
+    });
     expect(trace.structured).toMatchObject({ trace_id: traceId(), backend: 'zipkin' });
     expect(trace.structured.spans_page.total).toBe(6);
     const charge = fixture.checkout.spans.find((span) => span.name === 'charge')!;
@@ -126,21 +130,38 @@ describeWithServer('zipkin', 'the MCP tools against a configured real Zipkin', (
     const analysis = await harness.call('analyze_trace', { trace_id: traceId(), backend: 'zipkin' });
     expect(analysis.isError).toBe(false);
     expect(analysis.text).toContain('charge');
-    const issues = await harness.call('detect_performance_issues', { trace_id: traceId(), backend: 'zipkin' });
+    const issues = await harness.call('detect_performance_issues', {
+      trace_id: traceId(),
+      backend: 'zipkin',
+    });
     expect(issues.isError).toBe(false);
   });
 
   it('reads performance trends from the named backend through its trace summaries, root operations only', async () => {
     const frontend = fixture.services.frontend;
-    const trends = await harness.call('analyze_performance_trends', { service_name: frontend, time_period: '1h', backend: 'zipkin' });
+    const trends = await harness.call('analyze_performance_trends', {
+      service_name: frontend,
+      time_period: '1h',
+      backend: 'zipkin',
+    });
     expect(trends.isError, trends.text).toBe(false);
     // Zipkin stores the name lower-cased; the tool takes the name the SDK was given and says Zipkin's.
-    expect(trends.structured).toMatchObject({ service_name: frontend.toLowerCase(), backend: 'zipkin', source: 'trace_summaries', sample: { root_operations_only: true, capped: false } });
+    expect(trends.structured).toMatchObject({
+      service_name: frontend.toLowerCase(),
+      backend: 'zipkin',
+      source: 'trace_summaries',
+      sample: { root_operations_only: true, capped: false },
+    });
     expect(trends.structured.sample.traces).toBeGreaterThanOrEqual(2);
-    const operations = (trends.structured.operations as { operation: string; span_count: number }[]).map((item) => item.operation).sort();
+    const operations = (trends.structured.operations as { operation: string; span_count: number }[])
+      .map((item) => item.operation)
+      .sort();
     // Zipkin lower-cases span names; the checkout's and the health check's roots are the frontend's.
     expect(operations).toEqual(['get /checkout', 'get /health']);
-    const unknown = await harness.call('analyze_performance_trends', { service_name: `${frontend}-nope`, backend: 'zipkin' });
+    const unknown = await harness.call('analyze_performance_trends', {
+      service_name: `${frontend}-nope`,
+      backend: 'zipkin',
+    });
     expect(unknown.isError).toBe(true);
     expect(unknown.text).toContain("backend 'zipkin'");
   });
@@ -172,7 +193,10 @@ describe('configured backends at start-up', () => {
   it('refuses an entry it cannot build, naming the entry and not its secrets', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'otel-mcp-cfg-'));
     const file = join(dir, 'otel-mcp.yaml');
-    writeFileSync(file, `backends:\n  prod: { endpoint: "http://u:${PASSWORD}@127.0.0.1:1", auth: "${TOKEN}" }\n`);
+    writeFileSync(
+      file,
+      `backends:\n  prod: { endpoint: "http://u:${PASSWORD}@127.0.0.1:1", auth: "${TOKEN}" }\n`,
+    );
     const error = await startHarness({ dataDir: dir, flags: { config: file } }).then(
       () => undefined,
       (caught: unknown) => caught as Error,

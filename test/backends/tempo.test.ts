@@ -13,7 +13,11 @@ import { compareTrace } from './support/span-comparison.js';
 describeWithServer('tempo', 'the Tempo adapter against a real Tempo', (server) => {
   const ingest = (spans: Parameters<typeof exportOtlpProto>[1]) =>
     exportOtlpProto(server().endpoints.otlp_http!, spans);
-  const tempo = () => createBackend('tempo', { endpoint: server().endpoints.api!, timeout_ms: CONTRACT_TIMEOUT_MS }) as TempoBackend;
+  const tempo = () =>
+    createBackend('tempo', {
+      endpoint: server().endpoints.api!,
+      timeout_ms: CONTRACT_TIMEOUT_MS,
+    }) as TempoBackend;
 
   describe('contract', () => {
     // Tempo searches traces only once they leave its live-trace buffer (trace_idle_period 1 s).

@@ -109,7 +109,10 @@ describeWithServer('zipkin', 'the Zipkin adapter against a real Zipkin server', 
     });
 
     it('lists service dependencies from its own aggregation', async () => {
-      const backend = createBackend('zipkin', { endpoint: server().endpoints.api!, timeout_ms: CONTRACT_TIMEOUT_MS }) as ZipkinBackend;
+      const backend = createBackend('zipkin', {
+        endpoint: server().endpoints.api!,
+        timeout_ms: CONTRACT_TIMEOUT_MS,
+      }) as ZipkinBackend;
       const links = await backend.getDependencies();
       expect(links).toContainEqual(expect.objectContaining({ parent: 'web', child: 'stock' }));
     });

@@ -48,7 +48,11 @@ function jsonExport(name: string): string {
 
 /** The trace builder's spans moved so that the trace starts `ageMs` before now. */
 function traceAged(ageMs: number): { traceId: string; spans: Span[] } {
-  const trace = buildTrace({ name: 'GET /old', service: 'retired-service', children: [{ name: 'SELECT 1' }] });
+  const trace = buildTrace({
+    name: 'GET /old',
+    service: 'retired-service',
+    children: [{ name: 'SELECT 1' }],
+  });
   const shift = BigInt(Date.now() - ageMs) * 1_000_000n - TRACE_START_NANOS;
   const spans = trace.spans.map((span) => ({
     ...span,
@@ -59,17 +63,25 @@ function traceAged(ageMs: number): { traceId: string; spans: Span[] } {
 }
 
 /** A POST that declares its length and sends `body` (or nothing), resolving with the status and reply once answered. */
-function declaredPost(url: string, declaredLength: number, body?: Buffer): Promise<{ status: number; text: string }> {
+function declaredPost(
+  url: string,
+  declaredLength: number,
+  body?: Buffer,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': declaredLength } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, text });
-        req.destroy();
-      });
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': declaredLength } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, text });
+          req.destroy();
+        });
+      },
+    );
     req.on('error', reject);
     if (body) req.end(body);
     else req.flushHeaders();
@@ -106,10 +118,14 @@ describe('the app built from configuration', () => {
     expect((await post(url, jsonExport('anonymous'), json)).status).toBe(401);
     const grpc = await grpcExport(harness.otlpGrpcAddress, 'trace', new Uint8Array());
     expect(grpc.error?.code).toBe(GrpcStatus.UNAUTHENTICATED);
-    expect((await post(url, jsonExport('wrong token'), { ...json, authorization: 'Bearer tok-0000' })).status).toBe(401);
+    expect(
+      (await post(url, jsonExport('wrong token'), { ...json, authorization: 'Bearer tok-0000' })).status,
+    ).toBe(401);
     expect(harness.app.store.getTrace(TRACE_ID)).toBeUndefined();
 
-    expect((await post(url, jsonExport('authorized'), { ...json, authorization: 'Bearer tok-3141' })).status).toBe(200);
+    expect(
+      (await post(url, jsonExport('authorized'), { ...json, authorization: 'Bearer tok-3141' })).status,
+    ).toBe(200);
     expect(harness.app.store.getTrace(TRACE_ID)?.spans.map((span) => span.name)).toEqual(['authorized']);
   });
 
@@ -132,36 +148,71 @@ describe('the app built from configuration', () => {
     const expired = traceAged(8 * 24 * HOUR_MS);
     const recent = traceAged(HOUR_MS);
     // Written by an earlier process whose limit kept them (a day-old limit would have been checked on this write).
-    const earlier = openTraceStore({ dataDir, retention: { maxSpans: 1_000_000, maxAgeMs: 365 * 24 * HOUR_MS }, log: () => undefined });
+    const earlier = openTraceStore({
+      dataDir,
+      retention: { maxSpans: 1_000_000, maxAgeMs: 365 * 24 * HOUR_MS },
+      log: () => undefined,
+    });
     earlier.writeSpans([...expired.spans, ...recent.spans]);
     earlier.close();
 
     const lines: string[] = [];
-    const { config } = loadConfig({ flags: { dataDir, otlpHttpPort: 0, otlpGrpcPort: 0 }, env: {}, cwd: dataDir });
+    const { config } = loadConfig({
+      flags: { dataDir, otlpHttpPort: 0, otlpGrpcPort: 0 },
+      env: {},
+      cwd: dataDir,
+    });
     expect(config.retention.max_age_hours).toBe(7 * 24);
-    const app = await startApp({ config, log: createStderrLogger('info', (line) => lines.push(line)), version: 'test' });
+    const app = await startApp({
+      config,
+      log: createStderrLogger('info', (line) => lines.push(line)),
+      version: 'test',
+    });
     cleanups.push(() => app.close());
 
     // The first check runs just after start-up (in steps, so a large backlog never delays it).
-    await waitFor('the start-up retention check', () => (app.store.getTrace(expired.traceId) ? undefined : true));
+    await waitFor('the start-up retention check', () =>
+      app.store.getTrace(expired.traceId) ? undefined : true,
+    );
     expect(app.store.getTrace(recent.traceId)?.spans).toHaveLength(2);
-    expect(lines.join('')).toMatch(/otel-mcp info: retention deleted 1 traces \(2 spans\) and 0 logs \(older than 168 h/);
+    expect(lines.join('')).toMatch(
+      /otel-mcp info: retention deleted 1 traces \(2 spans\) and 0 logs \(older than 168 h/,
+    );
   });
 
   it('deletes a large backlog of expired spans in steps after start-up, saying each time whether more follows', async () => {
     const dataDir = tempDir();
-    const earlier = openTraceStore({ dataDir, retention: { maxSpans: 1_000_000, maxAgeMs: 365 * 24 * HOUR_MS }, log: () => undefined });
+    const earlier = openTraceStore({
+      dataDir,
+      retention: { maxSpans: 1_000_000, maxAgeMs: 365 * 24 * HOUR_MS },
+      log: () => undefined,
+    });
     // 25,000 expired spans (250 batches of 50 two-span traces): more than one step deletes (20,000).
     for (let batch = 0; batch < 250; batch += 1) {
       earlier.writeSpans(Array.from({ length: 50 }, () => traceAged(8 * 24 * HOUR_MS).spans).flat());
     }
     earlier.close();
     const lines: string[] = [];
-    const { config } = loadConfig({ flags: { dataDir, otlpHttpPort: 0, otlpGrpcPort: 0 }, env: {}, cwd: dataDir });
-    const app = await startApp({ config, log: createStderrLogger('info', (line) => lines.push(line)), version: 'test' });
+    const { config } = loadConfig({
+      flags: { dataDir, otlpHttpPort: 0, otlpGrpcPort: 0 },
+      env: {},
+      cwd: dataDir,
+    });
+    const app = await startApp({
+      config,
+      log: createStderrLogger('info', (line) => lines.push(line)),
+      version: 'test',
+    });
     cleanups.push(() => app.close());
-    await waitFor('the backlog to be deleted', () => (app.store.stats().spanCount === 0 ? true : undefined), 60_000);
-    const reports = lines.join('').split('\n').filter((line) => line.includes('retention deleted'));
+    await waitFor(
+      'the backlog to be deleted',
+      () => (app.store.stats().spanCount === 0 ? true : undefined),
+      60_000,
+    );
+    const reports = lines
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('retention deleted'));
     expect(reports.length).toBeGreaterThanOrEqual(2);
     expect(reports[0]).toMatch(/; more follows$/);
     expect(reports[reports.length - 1]).not.toMatch(/more follows/);
@@ -171,8 +222,16 @@ describe('the app built from configuration', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     cleanups.push(() => void vi.useRealTimers());
     const dataDir = tempDir();
-    const { config } = loadConfig({ flags: { dataDir, otlpHttpPort: 0, otlpGrpcPort: 0 }, env: {}, cwd: dataDir });
-    const app: OtelMcpApp = await startApp({ config, log: createStderrLogger('error', () => undefined), version: 'test' });
+    const { config } = loadConfig({
+      flags: { dataDir, otlpHttpPort: 0, otlpGrpcPort: 0 },
+      env: {},
+      cwd: dataDir,
+    });
+    const app: OtelMcpApp = await startApp({
+      config,
+      log: createStderrLogger('error', () => undefined),
+      version: 'test',
+    });
     cleanups.push(() => app.close());
 
     // Stored after the start-up check (which runs on the next turn), so the store's own check on

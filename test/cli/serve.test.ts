@@ -14,7 +14,12 @@ import { waitFor } from '../support/wait-for.js';
 const CLI = resolve('dist/cli/main.js');
 
 function stdioClient(args: string[], env: Record<string, string> = {}) {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, ...args], env: { ...process.env, ...env } as Record<string, string>, stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, ...args],
+    env: { ...process.env, ...env } as Record<string, string>,
+    stderr: 'pipe',
+  });
   const client = new Client({ name: 'cli-test', version: '1.0.0' });
   return { client, transport };
 }
@@ -61,13 +66,25 @@ describe('the built otel-mcp command', () => {
 
   it('serves MCP over stdio, receives spans, and keeps them across a restart', async () => {
     const httpPort = await freePort();
-    const args = ['serve', '--data-dir', dataDir, '--otlp-http-port', String(httpPort), '--otlp-grpc-port', '0'];
+    const args = [
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--otlp-http-port',
+      String(httpPort),
+      '--otlp-grpc-port',
+      '0',
+    ];
     const first = stdioClient(args);
     await first.client.connect(first.transport);
     const endpoint = await first.client.callTool({ name: 'get_otlp_endpoint', arguments: {} });
     expect(text(endpoint)).toContain(`http://127.0.0.1:${httpPort}`);
 
-    const sdk = createSdkTracer({ serviceName: 'stdio-service', exporter: 'http-protobuf', endpoint: `http://127.0.0.1:${httpPort}` });
+    const sdk = createSdkTracer({
+      serviceName: 'stdio-service',
+      exporter: 'http-protobuf',
+      endpoint: `http://127.0.0.1:${httpPort}`,
+    });
     sdk.tracer.startSpan('work').end();
     await sdk.flush();
     await waitFor('the span to be listed', async () => {
@@ -78,7 +95,10 @@ describe('the built otel-mcp command', () => {
 
     const second = stdioClient(args);
     await second.client.connect(second.transport);
-    const traces = await second.client.callTool({ name: 'get_traces', arguments: { service_name: 'stdio-service', time_range: '1h' } });
+    const traces = await second.client.callTool({
+      name: 'get_traces',
+      arguments: { service_name: 'stdio-service', time_range: '1h' },
+    });
     expect((traces.structuredContent as { traces: unknown[] }).traces).toHaveLength(1);
     await second.client.close();
   });
@@ -86,19 +106,37 @@ describe('the built otel-mcp command', () => {
   it('starts even when both OTLP ports are taken, and says so on stderr and in get_otlp_endpoint', async () => {
     const blockers = [createServer(), createServer()];
     const [httpPort, grpcPort] = await Promise.all(
-      blockers.map((blocker) => new Promise<number>((done) => blocker.listen(0, '127.0.0.1', () => done((blocker.address() as { port: number }).port)))),
+      blockers.map(
+        (blocker) =>
+          new Promise<number>((done) =>
+            blocker.listen(0, '127.0.0.1', () => done((blocker.address() as { port: number }).port)),
+          ),
+      ),
     );
     try {
-      const { client, transport } = stdioClient(['--data-dir', dataDir, '--otlp-http-port', String(httpPort), '--otlp-grpc-port', String(grpcPort)]);
+      const { client, transport } = stdioClient([
+        '--data-dir',
+        dataDir,
+        '--otlp-http-port',
+        String(httpPort),
+        '--otlp-grpc-port',
+        String(grpcPort),
+      ]);
       let stderr = '';
       transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       await client.connect(transport);
       const result = await client.callTool({ name: 'get_otlp_endpoint', arguments: {} });
       expect(text(result)).toMatch(/not listening.*(in use|EADDRINUSE)/i);
       // Logged before MCP is served, but stderr is another pipe than the answer came through.
-      await waitFor('both warnings on stderr', () => (/OTLP\/GRPC receiver not started/.test(stderr) ? true : undefined));
-      expect(stderr).toContain(`otel-mcp warn: OTLP/HTTP receiver not started: port ${httpPort} on 127.0.0.1 is already in use (EADDRINUSE)`);
-      expect(stderr).toContain(`otel-mcp warn: OTLP/GRPC receiver not started: port ${grpcPort} on 127.0.0.1 is already in use (EADDRINUSE)`);
+      await waitFor('both warnings on stderr', () =>
+        /OTLP\/GRPC receiver not started/.test(stderr) ? true : undefined,
+      );
+      expect(stderr).toContain(
+        `otel-mcp warn: OTLP/HTTP receiver not started: port ${httpPort} on 127.0.0.1 is already in use (EADDRINUSE)`,
+      );
+      expect(stderr).toContain(
+        `otel-mcp warn: OTLP/GRPC receiver not started: port ${grpcPort} on 127.0.0.1 is already in use (EADDRINUSE)`,
+      );
       await client.close();
     } finally {
       for (const blocker of blockers) blocker.close();
@@ -106,7 +144,14 @@ describe('the built otel-mcp command', () => {
   });
 
   it('negotiates 2025-11-25 with a 2025-era client over stdio', async () => {
-    const { client, transport } = stdioClient(['--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0']);
+    const { client, transport } = stdioClient([
+      '--data-dir',
+      dataDir,
+      '--otlp-http-port',
+      '0',
+      '--otlp-grpc-port',
+      '0',
+    ]);
     await client.connect(transport);
     expect(client.getProtocolEra()).toBe('legacy');
     expect(client.getNegotiatedProtocolVersion()).toBe('2025-11-25');
@@ -115,7 +160,21 @@ describe('the built otel-mcp command', () => {
 
   it('serves Streamable HTTP on loopback to both protocol eras, and refuses a foreign Host or Origin', async () => {
     const mcpPort = await freePort();
-    const child = spawn(process.execPath, [CLI, '--http', String(mcpPort), '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        '--http',
+        String(mcpPort),
+        '--data-dir',
+        dataDir,
+        '--otlp-http-port',
+        '0',
+        '--otlp-grpc-port',
+        '0',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     try {
@@ -124,12 +183,16 @@ describe('the built otel-mcp command', () => {
       await waitFor(
         'the HTTP endpoint',
         async () => {
-          if (child.exitCode !== null) throw new Error(`otel-mcp exited with code ${child.exitCode}: ${stderr}`);
+          if (child.exitCode !== null)
+            throw new Error(`otel-mcp exited with code ${child.exitCode}: ${stderr}`);
           return (await fetch(url, { method: 'GET' }).catch(() => undefined)) ?? undefined;
         },
         45_000,
       );
-      const client = new Client({ name: 'http-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+      const client = new Client(
+        { name: 'http-test', version: '1.0.0' },
+        { versionNegotiation: { mode: 'auto' } },
+      );
       await client.connect(new StreamableHTTPClientTransport(new URL(url)));
       expect(client.getProtocolEra()).toBe('modern');
       expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
@@ -153,11 +216,22 @@ describe('the built otel-mcp command', () => {
       await legacy.close();
 
       const toolsList = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
-      const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-      const foreignOrigin = await fetch(url, { method: 'POST', headers: { ...mcpHeaders, origin: 'http://evil.example' }, body: toolsList });
+      const mcpHeaders = {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      };
+      const foreignOrigin = await fetch(url, {
+        method: 'POST',
+        headers: { ...mcpHeaders, origin: 'http://evil.example' },
+        body: toolsList,
+      });
       expect(foreignOrigin.status).toBe(403);
       // DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 sends its own Host.
-      const foreignHost = await rawPost(mcpPort, { ...mcpHeaders, host: `evil.example:${mcpPort}` }, toolsList);
+      const foreignHost = await rawPost(
+        mcpPort,
+        { ...mcpHeaders, host: `evil.example:${mcpPort}` },
+        toolsList,
+      );
       expect(foreignHost.status).toBe(403);
       const localHost = await rawPost(mcpPort, { ...mcpHeaders, host: `localhost:${mcpPort}` }, toolsList);
       expect(localHost.status).toBe(200);
@@ -170,10 +244,19 @@ describe('the built otel-mcp command', () => {
 /** A POST with exactly these headers: fetch sets Host itself, so a forged Host needs node:http. */
 function rawPost(port: number, headers: Record<string, string>, body: string): Promise<{ status: number }> {
   return new Promise((done, fail) => {
-    const req = request({ host: '127.0.0.1', port, path: '/mcp', method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => done({ status: res.statusCode ?? 0 }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/mcp',
+        method: 'POST',
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => done({ status: res.statusCode ?? 0 }));
+      },
+    );
     req.on('error', fail);
     req.end(body);
   });

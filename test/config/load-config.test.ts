@@ -18,7 +18,10 @@ describe('loadConfig', () => {
   });
 
   it('layers defaults < file < OTEL_MCP_* environment < flags', () => {
-    const readFile = files({ 'otel.yaml': 'data_dir: from-file\nreceiver: { http_port: 5000, grpc_port: 5001 }\nmcp: { output_budget_tokens: 4000 }\n' });
+    const readFile = files({
+      'otel.yaml':
+        'data_dir: from-file\nreceiver: { http_port: 5000, grpc_port: 5001 }\nmcp: { output_budget_tokens: 4000 }\n',
+    });
     const { config } = loadConfig({
       flags: { config: 'otel.yaml', otlpGrpcPort: 7001 },
       env: { OTEL_MCP_OTLP_HTTP_PORT: '6000', OTEL_MCP_DATA_DIR: 'from-env' },
@@ -32,23 +35,35 @@ describe('loadConfig', () => {
   });
 
   it('switches a listener off when its port is 0', () => {
-    const { config } = loadConfig({ flags: { otlpGrpcPort: 0 }, env: { OTEL_MCP_OTLP_HTTP_PORT: '0' }, cwd: '/p' });
+    const { config } = loadConfig({
+      flags: { otlpGrpcPort: 0 },
+      env: { OTEL_MCP_OTLP_HTTP_PORT: '0' },
+      cwd: '/p',
+    });
     expect(config.receiver.grpc_port).toBeNull();
     expect(config.receiver.http_port).toBeNull();
   });
 
   it('expands ${VAR} from the environment in the plan-shaped backends block', () => {
     const readFile = files({
-      'c.yaml': 'backends:\n  jaeger: { endpoint: "http://localhost:16686", auth: "${JAEGER_TOKEN}" }\n  otlp:\n    endpoint: "http://localhost:4317"\n    headers: { authorization: "Bearer ${OTLP_TOKEN}" }\n',
+      'c.yaml':
+        'backends:\n  jaeger: { endpoint: "http://localhost:16686", auth: "${JAEGER_TOKEN}" }\n  otlp:\n    endpoint: "http://localhost:4317"\n    headers: { authorization: "Bearer ${OTLP_TOKEN}" }\n',
     });
-    const { config } = loadConfig({ flags: { config: 'c.yaml' }, env: { JAEGER_TOKEN: 'j-secret', OTLP_TOKEN: 'o-secret' }, cwd: '/p', readFile });
+    const { config } = loadConfig({
+      flags: { config: 'c.yaml' },
+      env: { JAEGER_TOKEN: 'j-secret', OTLP_TOKEN: 'o-secret' },
+      cwd: '/p',
+      readFile,
+    });
     expect(config.backends.jaeger).toMatchObject({ endpoint: 'http://localhost:16686', auth: 'j-secret' });
     expect(config.backends.otlp?.headers).toEqual({ authorization: 'Bearer o-secret' });
     expect(config.receiver.grpc_port).toBe(4317);
   });
 
   it('names an unset variable and where it is used instead of leaving a secret empty', () => {
-    const readFile = files({ 'c.yaml': 'backends:\n  otlp: { headers: { authorization: "Bearer ${OTLP_TOKEN}" } }\n' });
+    const readFile = files({
+      'c.yaml': 'backends:\n  otlp: { headers: { authorization: "Bearer ${OTLP_TOKEN}" } }\n',
+    });
     expect(() => loadConfig({ flags: { config: 'c.yaml' }, env: {}, cwd: '/p', readFile })).toThrow(
       /backends\.otlp\.headers\.authorization: environment variable OTLP_TOKEN is not set/,
     );
@@ -63,7 +78,9 @@ describe('loadConfig', () => {
       message = (error as Error).message;
     }
     expect(message).toMatch(/unknown key 'recevier'/);
-    expect(message).toMatch(/mcp\.toolsets\.1: .*allowed: "query", "specs", "analysis", "workflow", "advanced"/);
+    expect(message).toMatch(
+      /mcp\.toolsets\.1: .*allowed: "query", "specs", "analysis", "workflow", "advanced"/,
+    );
   });
 
   it('lists the keys allowed beside an unknown one, with the nearest match when one is obvious', () => {
@@ -77,9 +94,13 @@ describe('loadConfig', () => {
     expect(message).toMatch(
       /\(root\): unknown key 'recevier' \(did you mean 'receiver'\?\); allowed here: data_dir, specs_dir, log_level, receiver, retention, mcp, execution, analysis, backends/,
     );
-    expect(message).toMatch(/retention: unknown key 'max_age_hour' \(did you mean 'max_age_hours'\?\); allowed here: max_spans, max_age_hours/);
+    expect(message).toMatch(
+      /retention: unknown key 'max_age_hour' \(did you mean 'max_age_hours'\?\); allowed here: max_spans, max_age_hours/,
+    );
     // No guess when nothing is close: a far-fetched one would mislead.
-    expect(message).toMatch(/mcp: unknown key 'zzz'; allowed here: http_port, host, output_budget_tokens, toolsets/);
+    expect(message).toMatch(
+      /mcp: unknown key 'zzz'; allowed here: http_port, host, output_budget_tokens, toolsets/,
+    );
   });
 
   it('defaults the receiver body limit to 32 MiB', () => {
@@ -88,12 +109,23 @@ describe('loadConfig', () => {
   });
 
   it('reports a missing config file and invalid YAML clearly', () => {
-    expect(() => loadConfig({ flags: { config: 'missing.yaml' }, env: {}, cwd: '/p', readFile: files({}) })).toThrow(/cannot read config file \/p\/missing\.yaml/);
-    expect(() => loadConfig({ flags: { config: 'bad.yaml' }, env: {}, cwd: '/p', readFile: files({ 'bad.yaml': 'a: [1,\n' }) })).toThrow(/not valid YAML/);
+    expect(() =>
+      loadConfig({ flags: { config: 'missing.yaml' }, env: {}, cwd: '/p', readFile: files({}) }),
+    ).toThrow(/cannot read config file \/p\/missing\.yaml/);
+    expect(() =>
+      loadConfig({
+        flags: { config: 'bad.yaml' },
+        env: {},
+        cwd: '/p',
+        readFile: files({ 'bad.yaml': 'a: [1,\n' }),
+      }),
+    ).toThrow(/not valid YAML/);
   });
 
   it('rejects a non-numeric port from the environment naming the variable', () => {
-    expect(() => loadConfig({ flags: {}, env: { OTEL_MCP_OTLP_HTTP_PORT: 'abc' }, cwd: '/p' })).toThrow(/OTEL_MCP_OTLP_HTTP_PORT='abc' is not a whole number/);
+    expect(() => loadConfig({ flags: {}, env: { OTEL_MCP_OTLP_HTTP_PORT: 'abc' }, cwd: '/p' })).toThrow(
+      /OTEL_MCP_OTLP_HTTP_PORT='abc' is not a whole number/,
+    );
   });
 
   it('warns about, but does not fail on, an unknown OTEL_MCP_ variable', () => {

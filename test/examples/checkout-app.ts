@@ -56,9 +56,17 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-function startProcess(command: string, env: NodeJS.ProcessEnv): { child: ChildProcess; stdout: string[]; stderr: string[]; exited: Promise<number | null> } {
+function startProcess(
+  command: string,
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; stdout: string[]; stderr: string[]; exited: Promise<number | null> } {
   // detached: its own process group, so a stop reaches run.sh's exec'd child too.
-  const child = spawn('sh', ['-c', `exec ${command}`], { cwd: CHECKOUT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('sh', ['-c', `exec ${command}`], {
+    cwd: CHECKOUT_DIR,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const stdout: string[] = [];
   const stderr: string[] = [];
   child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk.toString('utf8')));
@@ -103,8 +111,11 @@ export async function runCheckout(options: RunOptions): Promise<CheckoutRun> {
     for (const service of started) {
       const port = Number(ports[service.entry.port_env]);
       // A service starts in 1-3 s on an idle 2-core machine but took over 30 s at load 20; 120 s means a hang.
-      await waitFor(`${service.entry.name} /health on port ${port} (stderr: ${service.stderr.join('').slice(-400)})`, async () =>
-        (await healthy(port, service.entry.health_path)) ? true : undefined, 120_000);
+      await waitFor(
+        `${service.entry.name} /health on port ${port} (stderr: ${service.stderr.join('').slice(-400)})`,
+        async () => ((await healthy(port, service.entry.health_path)) ? true : undefined),
+        120_000,
+      );
     }
     let triggerExitCode: number | null = 0;
     const output: string[] = [];
@@ -117,7 +128,9 @@ export async function runCheckout(options: RunOptions): Promise<CheckoutRun> {
       runId: options.runId,
       triggerExitCode,
       triggerOutput: output.join('\n'),
-      serviceErrors: Object.fromEntries(started.map((service) => [service.entry.name, service.stderr.join('')])),
+      serviceErrors: Object.fromEntries(
+        started.map((service) => [service.entry.name, service.stderr.join('')]),
+      ),
     };
   } finally {
     await Promise.all(started.map((service) => stopService(service)));

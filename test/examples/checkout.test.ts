@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectPerformanceIssues } from '../../src/analysis/index.js';
 import type { Span, Trace } from '../../src/model/index.js';
-import { compareTraceToSpec, parseTraceSpec, type ComparisonResult, type TraceSpec, type Violation } from '../../src/spec/index.js';
+import {
+  compareTraceToSpec,
+  parseTraceSpec,
+  type ComparisonResult,
+  type TraceSpec,
+  type Violation,
+} from '../../src/spec/index.js';
 import { freePort } from '../support/free-port.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { waitFor } from '../support/wait-for.js';
@@ -22,7 +28,9 @@ const specs = new Map<string, TraceSpec>(
     return [spec.name, spec];
   }),
 );
-const venvPath = execFileSync('bash', [join(CHECKOUT_DIR, 'payment-service/venv-path.sh')], { encoding: 'utf8' }).trim();
+const venvPath = execFileSync('bash', [join(CHECKOUT_DIR, 'payment-service/venv-path.sh')], {
+  encoding: 'utf8',
+}).trim();
 const venvExists = existsSync(join(venvPath, '.installed'));
 
 interface Scenario {
@@ -74,9 +82,14 @@ async function capture(scenario: Scenario): Promise<Outcome> {
   });
   // Every service flushed on SIGTERM before runCheckout returned; the wait covers the receiver's write.
   const traces = await waitFor(`spans of run ${runId}`, () => {
-    const summaries = harness.app.store.findTraces({ attributes: [{ key: 'otel_mcp.run_id', value: runId }], limit: 10 });
+    const summaries = harness.app.store.findTraces({
+      attributes: [{ key: 'otel_mcp.run_id', value: runId }],
+      limit: 10,
+    });
     if (summaries.length === 0) return undefined;
-    return summaries.map((summary) => harness.app.store.getTrace(summary.traceId)).filter((trace): trace is Trace => trace !== undefined);
+    return summaries
+      .map((summary) => harness.app.store.getTrace(summary.traceId))
+      .filter((trace): trace is Trace => trace !== undefined);
   });
   const trace = traces[0] as Trace;
   return {
@@ -98,12 +111,15 @@ function parentOf(trace: Trace, span: Span): Span | undefined {
 
 /** Violations as `kind path → culprit`, for messages that show what the comparison said. */
 function listed(result: ComparisonResult): string {
-  return result.violations.map((v) => `${v.kind} ${v.path} → ${v.span ? `${v.span.name} (${v.span.service})` : '-'}: ${v.message}`).join('\n');
+  return result.violations
+    .map((v) => `${v.kind} ${v.path} → ${v.span ? `${v.span.name} (${v.span.service})` : '-'}: ${v.message}`)
+    .join('\n');
 }
 
 function find(result: ComparisonResult, test: (violation: Violation) => boolean): Violation {
   const found = result.violations.find(test);
-  if (found === undefined) throw new Error(`no such violation in ${result.spec_name}; it reported:\n${listed(result)}`);
+  if (found === undefined)
+    throw new Error(`no such violation in ${result.spec_name}; it reported:\n${listed(result)}`);
   return found;
 }
 
@@ -143,7 +159,10 @@ async function captureGoodCheckouts(count: number): Promise<Trace[]> {
   const run = await runCheckout({ otlpHttpUrl: harness.otlpHttpUrl, runId, triggers: count });
   if (run.triggerExitCode !== 0) throw new Error(`a good checkout failed: ${run.triggerOutput}`);
   const summaries = await waitFor(`${count} traces of run ${runId}`, () => {
-    const found = harness.app.store.findTraces({ attributes: [{ key: 'otel_mcp.run_id', value: runId }], limit: count + 10 });
+    const found = harness.app.store.findTraces({
+      attributes: [{ key: 'otel_mcp.run_id', value: runId }],
+      limit: count + 10,
+    });
     return found.length >= count ? found : undefined;
   });
   return summaries
@@ -174,12 +193,30 @@ afterAll(async () => {
 
 describe('the checkout manifest', () => {
   it('lists the five services leaves first, each with its port variable and health path, and the frontend last', () => {
-    expect(manifest.services.map((service) => service.name)).toEqual(['payment-service', 'inventory-service', 'cart-service', 'order-service', 'frontend']);
-    expect(manifest.services.map((service) => service.port_env)).toEqual(['PAYMENT_PORT', 'INVENTORY_PORT', 'CART_PORT', 'ORDER_PORT', 'FRONTEND_PORT']);
+    expect(manifest.services.map((service) => service.name)).toEqual([
+      'payment-service',
+      'inventory-service',
+      'cart-service',
+      'order-service',
+      'frontend',
+    ]);
+    expect(manifest.services.map((service) => service.port_env)).toEqual([
+      'PAYMENT_PORT',
+      'INVENTORY_PORT',
+      'CART_PORT',
+      'ORDER_PORT',
+      'FRONTEND_PORT',
+    ]);
     for (const service of manifest.services) expect(service.health_path).toBe('/health');
     expect(manifest.trigger).toBe('node trigger.cjs');
     expect(manifest.defects_env).toBe('CHECKOUT_DEFECTS');
-    expect(Object.keys(manifest.defects).sort()).toEqual(['missing-call', 'n-plus-one', 'slow-payment', 'swallowed-error', 'wrong-service']);
+    expect(Object.keys(manifest.defects).sort()).toEqual([
+      'missing-call',
+      'n-plus-one',
+      'slow-payment',
+      'swallowed-error',
+      'wrong-service',
+    ]);
   });
 
   it('names the two specs, both valid in the spec language', () => {
@@ -199,15 +236,25 @@ describe('a correct checkout', () => {
 
   it('crosses all five services in one trace, every span carrying the run id on its resource', () => {
     const { trace } = outcome('');
-    expect(new Set(trace.spans.map((span) => span.serviceName))).toEqual(new Set(manifest.services.map((service) => service.name)));
-    for (const span of trace.spans) expect(span.resource.attributes['otel_mcp.run_id'], `${span.name} (${span.serviceName})`).toBe('checkout-correct');
+    expect(new Set(trace.spans.map((span) => span.serviceName))).toEqual(
+      new Set(manifest.services.map((service) => service.name)),
+    );
+    for (const span of trace.spans)
+      expect(span.resource.attributes['otel_mcp.run_id'], `${span.name} (${span.serviceName})`).toBe(
+        'checkout-correct',
+      );
     // No orphan: context propagated over every HTTP hop.
-    for (const span of trace.spans) if (span.parentSpanId !== undefined) expect(parentOf(trace, span), span.name).toBeDefined();
+    for (const span of trace.spans)
+      if (span.parentSpanId !== undefined) expect(parentOf(trace, span), span.name).toBeDefined();
   });
 
   it('does not trace the readiness probes', () => {
     const { trace } = outcome('');
-    expect(trace.spans.filter((span) => String(span.attributes['url.path'] ?? span.attributes['http.target'] ?? '').startsWith('/health'))).toEqual([]);
+    expect(
+      trace.spans.filter((span) =>
+        String(span.attributes['url.path'] ?? span.attributes['http.target'] ?? '').startsWith('/health'),
+      ),
+    ).toEqual([]);
   });
 
   it('passes checkout_flow and checkout_structure', () => {
@@ -219,9 +266,15 @@ describe('a correct checkout', () => {
   it('passes checkout_structure through the MCP tools too', async () => {
     const { trace } = outcome('');
     const text = readFileSync(join(CHECKOUT_DIR, 'specs/checkout_structure.yaml'), 'utf8');
-    const defined = await harness.call('define_trace_spec', { name: 'checkout_structure', specification: text });
+    const defined = await harness.call('define_trace_spec', {
+      name: 'checkout_structure',
+      specification: text,
+    });
     expect(defined.isError, defined.text).toBe(false);
-    const compared = await harness.call('compare_trace_to_spec', { trace_id: trace.traceId, spec_name: 'checkout_structure' });
+    const compared = await harness.call('compare_trace_to_spec', {
+      trace_id: trace.traceId,
+      spec_name: 'checkout_structure',
+    });
     expect(compared.isError, compared.text).toBe(false);
     expect(compared.structured.matches_specification, compared.text).toBe(true);
   });
@@ -244,9 +297,14 @@ describe('each defect alone', () => {
   it('missing-call: reports payment missing under order.create in order-service', () => {
     const { structure, flow } = outcome('missing-call');
     expect(structure.matches_specification).toBe(false);
-    const missing = find(structure, (v) => v.kind === 'missing' && v.path.endsWith('order.create > POST /payments'));
+    const missing = find(
+      structure,
+      (v) => v.kind === 'missing' && v.path.endsWith('order.create > POST /payments'),
+    );
     expect(missing.under).toMatchObject({ name: 'order.create', service: 'order-service' });
-    expect(flow.missing_spans.map((m) => `${m.operation_name} (${m.service_name})`)).toContain('payment.process (payment-service)');
+    expect(flow.missing_spans.map((m) => `${m.operation_name} (${m.service_name})`)).toContain(
+      'payment.process (payment-service)',
+    );
   });
 
   it('wrong-service: reports the frontend calling inventory-service and inventory.reserve outside order.create', () => {
@@ -255,9 +313,15 @@ describe('each defect alone', () => {
     expect(forbidden.span).toMatchObject({ name: 'POST', service: 'frontend' });
     const culprit = trace.spans.find((span) => span.spanId === forbidden.span?.span_id);
     expect(String(culprit?.attributes['url.full'])).toMatch(/\/inventory\/reserve$/);
-    const misplaced = find(structure, (v) => v.kind === 'wrong_parent' && v.path.endsWith('order.create > inventory.reserve'));
+    const misplaced = find(
+      structure,
+      (v) => v.kind === 'wrong_parent' && v.path.endsWith('order.create > inventory.reserve'),
+    );
     expect(misplaced.span).toMatchObject({ name: 'inventory.reserve', service: 'inventory-service' });
-    expect(find(flow, (v) => v.kind === 'wrong_parent').span).toMatchObject({ name: 'inventory.reserve', service: 'inventory-service' });
+    expect(find(flow, (v) => v.kind === 'wrong_parent').span).toMatchObject({
+      name: 'inventory.reserve',
+      service: 'inventory-service',
+    });
   });
 
   it('slow-payment: reports payment.process in payment-service over its 500 ms maximum', () => {
@@ -278,9 +342,13 @@ describe('each defect alone', () => {
     expect(tooMany.span).toMatchObject({ name: 'SELECT inventory', service: 'inventory-service' });
     const loop = detectPerformanceIssues(trace).find((finding) => finding.kind === 'n_plus_one_db');
     expect(loop, 'an n_plus_one_db finding').toBeDefined();
-    const queries = spansOf(trace, 'SELECT inventory', 'inventory-service').sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : 1));
+    const queries = spansOf(trace, 'SELECT inventory', 'inventory-service').sort((a, b) =>
+      a.startTimeUnixNano < b.startTimeUnixNano ? -1 : 1,
+    );
     expect(queries).toHaveLength(5);
-    expect(new Set(queries.map((span) => parentOf(trace, span)?.name))).toEqual(new Set(['inventory.reserve']));
+    expect(new Set(queries.map((span) => parentOf(trace, span)?.name))).toEqual(
+      new Set(['inventory.reserve']),
+    );
     // One after another: each query starts after the previous one ended. The JS SDK stamps spans
     // from a clock anchored per span, so two stamps taken in the same millisecond may disagree by <1 ms.
     for (let i = 1; i < queries.length; i += 1) {
@@ -292,13 +360,20 @@ describe('each defect alone', () => {
   it('swallowed-error: reports the failed inventory.reserve although order-service answered success', () => {
     const { structure, flow, trace } = outcome('swallowed-error');
     for (const result of [structure, flow]) {
-      const failed = find(result, (v) => v.kind === 'unexpected_error' && v.span?.name === 'inventory.reserve');
+      const failed = find(
+        result,
+        (v) => v.kind === 'unexpected_error' && v.span?.name === 'inventory.reserve',
+      );
       expect(failed.span?.service).toBe('inventory-service');
       expect(failed.message).toMatch(/InventoryUnavailableError/);
     }
     // The swallowing caller: order-service's order.create and the frontend's root did not fail.
-    expect(spansOf(trace, 'order.create', 'order-service').map((span) => span.status.code)).toEqual(['unset']);
-    expect(spansOf(trace, 'POST /checkout', 'frontend')[0]?.attributes['http.response.status_code']).toBe(200);
+    expect(spansOf(trace, 'order.create', 'order-service').map((span) => span.status.code)).toEqual([
+      'unset',
+    ]);
+    expect(spansOf(trace, 'POST /checkout', 'frontend')[0]?.attributes['http.response.status_code']).toBe(
+      200,
+    );
   });
 });
 
@@ -308,30 +383,52 @@ describe('a spec inferred from good checkouts (issue 7 round trip)', () => {
     const learned = goodCheckouts.slice(INFERENCE_WARM_UP, INFERENCE_WARM_UP + INFERENCE_SET);
     const held = heldOutCheckouts(goodCheckouts.slice(INFERENCE_WARM_UP + INFERENCE_SET));
     expect(held).toHaveLength(INFERENCE_SET);
-    const inferred = await harness.call('generate_spec_from_traces', { trace_ids: learned.map((t) => t.traceId), name: 'checkout_inferred', save: true });
+    const inferred = await harness.call('generate_spec_from_traces', {
+      trace_ids: learned.map((t) => t.traceId),
+      name: 'checkout_inferred',
+      save: true,
+    });
     expect(inferred.isError, inferred.text).toBe(false);
     expect(inferred.structured.trace_count).toBe(INFERENCE_SET);
 
     // Every other good checkout passes the learned spec whole: structure, counts, tags, errors and durations.
     for (const trace of held) {
-      const compared = await harness.call('compare_trace_to_spec', { trace_id: trace.traceId, spec_name: 'checkout_inferred' });
-      expect(compared.structured.matches_specification, `${compared.text}\n--- spec:\n${inferred.text}`).toBe(true);
+      const compared = await harness.call('compare_trace_to_spec', {
+        trace_id: trace.traceId,
+        spec_name: 'checkout_inferred',
+      });
+      expect(compared.structured.matches_specification, `${compared.text}\n--- spec:\n${inferred.text}`).toBe(
+        true,
+      );
     }
 
     // What each defect must be caught by: the kind of violation and the span it names.
     const expected: Record<string, { kinds: string[]; culprit: RegExp }> = {
       'missing-call': { kinds: ['missing'], culprit: /POST@order-service/ },
-      'wrong-service': { kinds: ['count_too_high', 'missing', 'wrong_parent'], culprit: /POST@frontend|POST@order-service/ },
+      'wrong-service': {
+        kinds: ['count_too_high', 'missing', 'wrong_parent'],
+        culprit: /POST@frontend|POST@order-service/,
+      },
       'slow-payment': { kinds: ['duration'], culprit: /payment\.process/ },
       'n-plus-one': { kinds: ['count_too_high'], culprit: /SELECT inventory/ },
       'swallowed-error': { kinds: ['unexpected_error'], culprit: /inventory/ },
     };
     for (const [defect, { kinds, culprit }] of Object.entries(expected)) {
-      const compared = await harness.call('compare_trace_to_spec', { trace_id: outcome(defect).trace.traceId, spec_name: 'checkout_inferred' });
+      const compared = await harness.call('compare_trace_to_spec', {
+        trace_id: outcome(defect).trace.traceId,
+        spec_name: 'checkout_inferred',
+      });
       expect(compared.isError, compared.text).toBe(false);
       expect(compared.structured.matches_specification, `${defect} passed the inferred spec`).toBe(false);
-      const violations = compared.structured.violations as { kind: string; path: string; span?: { name: string; service: string } }[];
-      const telling = violations.filter((v) => kinds.includes(v.kind) && culprit.test(`${v.path} ${v.span?.name ?? ''} ${v.span?.service ?? ''}`));
+      const violations = compared.structured.violations as {
+        kind: string;
+        path: string;
+        span?: { name: string; service: string };
+      }[];
+      const telling = violations.filter(
+        (v) =>
+          kinds.includes(v.kind) && culprit.test(`${v.path} ${v.span?.name ?? ''} ${v.span?.service ?? ''}`),
+      );
       expect(telling.length, `${defect}: ${compared.text}`).toBeGreaterThan(0);
     }
   });
@@ -345,8 +442,13 @@ describe('the payment-service in two languages', () => {
       const payment = spansOf(trace, 'payment.process', 'payment-service');
       expect(payment).toHaveLength(1);
       const server = parentOf(trace, payment[0] as Span);
-      expect(server).toMatchObject({ name: 'POST /payments', serviceName: 'payment-service', kind: 'server' });
-      for (const span of [payment[0] as Span, server as Span]) expect(span.resource.attributes['telemetry.sdk.language']).toBe('python');
+      expect(server).toMatchObject({
+        name: 'POST /payments',
+        serviceName: 'payment-service',
+        kind: 'server',
+      });
+      for (const span of [payment[0] as Span, server as Span])
+        expect(span.resource.attributes['telemetry.sdk.language']).toBe('python');
       const caller = parentOf(trace, server as Span);
       expect(caller).toMatchObject({ name: 'POST', serviceName: 'order-service', kind: 'client' });
       expect(caller?.resource.attributes['telemetry.sdk.language']).toBe('nodejs');
@@ -356,11 +458,16 @@ describe('the payment-service in two languages', () => {
 
   it('falls back to the Node payment-service without the Python environment, saying why on stderr', () => {
     const { trace, run } = outcome('wrong-service');
-    expect(run.serviceErrors['payment-service']).toMatch(/no Python environment at .*starting the Node fallback/);
+    expect(run.serviceErrors['payment-service']).toMatch(
+      /no Python environment at .*starting the Node fallback/,
+    );
     const payment = spansOf(trace, 'payment.process', 'payment-service');
     expect(payment).toHaveLength(1);
     expect(payment[0]?.resource.attributes['telemetry.sdk.language']).toBe('nodejs');
-    expect(parentOf(trace, payment[0] as Span)).toMatchObject({ name: 'POST /payments', serviceName: 'payment-service' });
+    expect(parentOf(trace, payment[0] as Span)).toMatchObject({
+      name: 'POST /payments',
+      serviceName: 'payment-service',
+    });
   });
 });
 
@@ -374,7 +481,9 @@ describe('bad input', () => {
       timeout: 30_000,
     });
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/unknown defect\(s\) n-plus-1: use a comma list of missing-call, wrong-service, slow-payment, n-plus-one, swallowed-error, or all/);
+    expect(result.stderr).toMatch(
+      /unknown defect\(s\) n-plus-1: use a comma list of missing-call, wrong-service, slow-payment, n-plus-one, swallowed-error, or all/,
+    );
   });
 
   it('the trigger exits non-zero with a one-line reason when the frontend cannot be reached', async () => {

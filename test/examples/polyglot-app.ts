@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../support/free-port.js';
 
 export const POLYGLOT_DIR = fileURLToPath(new URL('../../examples/polyglot/', import.meta.url));
-export const POLYGLOT_INSTALL_SCRIPT = fileURLToPath(new URL('../../scripts/examples/install-polyglot.sh', import.meta.url));
+export const POLYGLOT_INSTALL_SCRIPT = fileURLToPath(
+  new URL('../../scripts/examples/install-polyglot.sh', import.meta.url),
+);
 
 export interface PolyglotServiceEntry {
   name: string;
@@ -65,7 +67,9 @@ export interface PolyglotRun {
 }
 
 /** Ports for every service of the manifest, each free a moment ago on 127.0.0.1. */
-export async function polyglotPorts(manifest: PolyglotManifest = readPolyglotManifest()): Promise<Record<string, number>> {
+export async function polyglotPorts(
+  manifest: PolyglotManifest = readPolyglotManifest(),
+): Promise<Record<string, number>> {
   const ports: Record<string, number> = {};
   for (const entry of manifest.services) ports[entry.port_env] = await freePort();
   return ports;
@@ -80,7 +84,11 @@ function defectsText(defects: string | readonly string[] | undefined): string {
  * env holding every port variable and the defects switch. No OTEL_SERVICE_NAME: the run names each
  * service after `name`, since none of them names itself.
  */
-export function polyglotServices(ports: Record<string, number>, defects?: string | readonly string[], manifest: PolyglotManifest = readPolyglotManifest()): CaptureService[] {
+export function polyglotServices(
+  ports: Record<string, number>,
+  defects?: string | readonly string[],
+  manifest: PolyglotManifest = readPolyglotManifest(),
+): CaptureService[] {
   const env: Record<string, string> = { [manifest.defects_env]: defectsText(defects) };
   for (const entry of manifest.services) {
     const port = ports[entry.port_env];
@@ -100,7 +108,8 @@ export async function polyglotRun(defects?: string | readonly string[]): Promise
   const manifest = readPolyglotManifest();
   const ports = await polyglotPorts(manifest);
   const gatewayPort = ports[manifest.trigger_port_env];
-  if (gatewayPort === undefined) throw new Error(`no service of polyglot.json has port_env ${manifest.trigger_port_env}`);
+  if (gatewayPort === undefined)
+    throw new Error(`no service of polyglot.json has port_env ${manifest.trigger_port_env}`);
   return {
     working_dir: POLYGLOT_DIR,
     services: polyglotServices(ports, defects, manifest),
@@ -123,5 +132,7 @@ export function polyglotInstallProblems(): string[] {
     ['compiled fees-service', join(polyglotArtefactPath('fees-classes'), 'Fees.class')],
     ['notify-service binary', polyglotArtefactPath('notify-bin')],
   ];
-  return checks.filter(([, path]) => !existsSync(path)).map(([what, path]) => `${what} missing at ${path} (run bash ${POLYGLOT_INSTALL_SCRIPT})`);
+  return checks
+    .filter(([, path]) => !existsSync(path))
+    .map(([what, path]) => `${what} missing at ${path} (run bash ${POLYGLOT_INSTALL_SCRIPT})`);
 }

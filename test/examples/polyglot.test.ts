@@ -41,7 +41,10 @@ const LONG = 900_000;
 describe.skipIf(problems.length > 0)('the trace-driven loop on services in Node, Python, Java and Go', () => {
   let harness: Harness;
 
-  const run = async (defects: string, extra: { env?: Record<string, string>; capture_timeout_ms?: number } = {}): Promise<ToolCall> => {
+  const run = async (
+    defects: string,
+    extra: { env?: Record<string, string>; capture_timeout_ms?: number } = {},
+  ): Promise<ToolCall> => {
     const setup = await polyglotRun(defects);
     const result = await harness.call('execute_and_capture', {
       command: setup.command,
@@ -55,7 +58,8 @@ describe.skipIf(problems.length > 0)('the trace-driven loop on services in Node,
     expect(result.isError, result.text).toBe(false);
     return result;
   };
-  const violationsOf = (result: ToolCall): ViolationOut[] => (result.structured.comparison?.violations ?? []) as ViolationOut[];
+  const violationsOf = (result: ToolCall): ViolationOut[] =>
+    (result.structured.comparison?.violations ?? []) as ViolationOut[];
 
   beforeAll(async () => {
     harness = await startHarness();
@@ -73,15 +77,31 @@ describe.skipIf(problems.length > 0)('the trace-driven loop on services in Node,
         const result = await run('');
         verdicts.push(result.structured.verdict as string);
         if (result.structured.verdict !== 'pass') console.error(result.text);
-        const [trace] = (result.structured.traces as { services: string[]; verdict: string; span_count: number }[]).filter((item) => item.verdict === 'pass');
+        const [trace] = (
+          result.structured.traces as { services: string[]; verdict: string; span_count: number }[]
+        ).filter((item) => item.verdict === 'pass');
         expect(trace?.services).toEqual(SERVICES);
         expect(trace?.span_count).toBe(12);
         if (attempt === 0) {
-          expect(result.text).toContain('OTEL_SERVICE_NAME was unset for fees-service, notify-service, loans-service, gateway');
+          expect(result.text).toContain(
+            'OTEL_SERVICE_NAME was unset for fees-service, notify-service, loans-service, gateway',
+          );
           // The sqlite3 instrumentation sends db.statement; the spec asks for db.query.text.
-          expect(result.text).toContain('`db.query.text` matched `db.statement`, the older database convention name that loans-service sends');
-          const stops = Object.fromEntries((result.structured.services as { name: string; stop_signals: string[] }[]).map((service) => [service.name, service.stop_signals]));
-          expect(stops).toEqual({ 'fees-service': ['SIGTERM'], 'notify-service': ['SIGTERM'], 'loans-service': ['SIGINT'], gateway: ['SIGTERM'] });
+          expect(result.text).toContain(
+            '`db.query.text` matched `db.statement`, the older database convention name that loans-service sends',
+          );
+          const stops = Object.fromEntries(
+            (result.structured.services as { name: string; stop_signals: string[] }[]).map((service) => [
+              service.name,
+              service.stop_signals,
+            ]),
+          );
+          expect(stops).toEqual({
+            'fees-service': ['SIGTERM'],
+            'notify-service': ['SIGTERM'],
+            'loans-service': ['SIGINT'],
+            gateway: ['SIGTERM'],
+          });
         }
       }
       expect(verdicts).toEqual(Array(20).fill('pass'));
@@ -101,9 +121,15 @@ describe.skipIf(problems.length > 0)('the trace-driven loop on services in Node,
       const loan = traces.find((trace) => trace.services.includes('loans-service'));
       expect(loan?.services).toEqual(['fees-service', 'loans-service']);
       const violations = violationsOf(result);
-      expect(violations.map((violation) => [violation.kind, violation.path])).toEqual([['telemetry_lost', 'POST /loans']]);
-      expect(violations[0]?.message).toMatch(/^gateway's spans for this request never arrived: it sent no span during the whole run/);
-      expect(violations[0]?.message).toContain('`POST /loans` (loans-service) arrived without its parent, which the spec puts in gateway');
+      expect(violations.map((violation) => [violation.kind, violation.path])).toEqual([
+        ['telemetry_lost', 'POST /loans'],
+      ]);
+      expect(violations[0]?.message).toMatch(
+        /^gateway's spans for this request never arrived: it sent no span during the whole run/,
+      );
+      expect(violations[0]?.message).toContain(
+        '`POST /loans` (loans-service) arrived without its parent, which the spec puts in gateway',
+      );
       expect(violations[0]?.fix).toMatch(/^make gateway export: .*OTEL_BSP_SCHEDULE_DELAY/);
       expect(result.text).not.toContain('add a span');
     },
@@ -124,7 +150,11 @@ describe.skipIf(problems.length > 0)('the trace-driven loop on services in Node,
       const sessionId = session.structured.session_id as string;
       const iterate = async (defects: string): Promise<ToolCall> => {
         const fresh = await polyglotRun(defects);
-        const result = await harness.call('execute_and_capture', { session_id: sessionId, services: fresh.services, env: fresh.env });
+        const result = await harness.call('execute_and_capture', {
+          session_id: sessionId,
+          services: fresh.services,
+          env: fresh.env,
+        });
         expect(result.isError, result.text).toBe(false);
         return result;
       };
@@ -137,54 +167,106 @@ describe.skipIf(problems.length > 0)('the trace-driven loop on services in Node,
         ['wrong_parent', MEMBERS],
       ]);
       const moved = first.find((violation) => violation.kind === 'wrong_parent');
-      expect(moved?.message).toMatch(/^`SELECT` \(loans-service\) is under `GET \/members\/<code>` \(loans-service\), not inside `loan.create`/);
-      expect(moved?.origin).toMatchObject({ made_by: 'instrumentation', scope: expect.stringMatching(/^opentelemetry\.instrumentation\.sqlite3/) });
-      expect(first.map((violation) => violation.fix).join('\n')).not.toMatch(/set attribute `db\.query\.text`/);
-      const n1 = await harness.call('detect_performance_issues', { trace_id: masked.structured.comparison.trace_id, kinds: ['n_plus_one_db'] });
+      expect(moved?.message).toMatch(
+        /^`SELECT` \(loans-service\) is under `GET \/members\/<code>` \(loans-service\), not inside `loan.create`/,
+      );
+      expect(moved?.origin).toMatchObject({
+        made_by: 'instrumentation',
+        scope: expect.stringMatching(/^opentelemetry\.instrumentation\.sqlite3/),
+      });
+      expect(first.map((violation) => violation.fix).join('\n')).not.toMatch(
+        /set attribute `db\.query\.text`/,
+      );
+      const n1 = await harness.call('detect_performance_issues', {
+        trace_id: masked.structured.comparison.trace_id,
+        kinds: ['n_plus_one_db'],
+      });
       const [loop] = n1.structured.findings as { severity: string; measurements: { count: number } }[];
       expect(loop).toMatchObject({ severity: 'low', measurements: { count: 5 } });
 
       // 2. A wrong value on the application's own span.
       const tag = await iterate('wrong-tag');
-      expect(violationsOf(tag).map((violation) => [violation.kind, violation.path])).toEqual([['tag_mismatch', LOAN_CREATE]]);
-      expect(violationsOf(tag)[0]).toMatchObject({ fix: 'set attribute `loan.days` to 14 on `loan.create` (it is 7)', origin: { made_by: 'application', scope: 'loans-service 1.0.0' } });
-      expect(tag.structured.changes).toMatchObject({ fixed: [`count_too_high ${BOOKS}`, `wrong_parent ${MEMBERS}`], introduced: [`tag_mismatch ${LOAN_CREATE}`] });
+      expect(violationsOf(tag).map((violation) => [violation.kind, violation.path])).toEqual([
+        ['tag_mismatch', LOAN_CREATE],
+      ]);
+      expect(violationsOf(tag)[0]).toMatchObject({
+        fix: 'set attribute `loan.days` to 14 on `loan.create` (it is 7)',
+        origin: { made_by: 'application', scope: 'loans-service 1.0.0' },
+      });
+      expect(tag.structured.changes).toMatchObject({
+        fixed: [`count_too_high ${BOOKS}`, `wrong_parent ${MEMBERS}`],
+        introduced: [`tag_mismatch ${LOAN_CREATE}`],
+      });
 
       // 3. A span the application forgot.
       const missing = await iterate('missing-span');
-      expect(violationsOf(missing).map((violation) => [violation.kind, violation.path])).toEqual([['missing', NOTIFY_SEND]]);
-      expect(violationsOf(missing)[0]?.fix).toMatch(/^add a span `notify.send` in `notify-service`, as a child of `POST \/notify`/);
-      expect(missing.structured.changes).toMatchObject({ fixed: [`tag_mismatch ${LOAN_CREATE}`], introduced: [`missing ${NOTIFY_SEND}`] });
+      expect(violationsOf(missing).map((violation) => [violation.kind, violation.path])).toEqual([
+        ['missing', NOTIFY_SEND],
+      ]);
+      expect(violationsOf(missing)[0]?.fix).toMatch(
+        /^add a span `notify.send` in `notify-service`, as a child of `POST \/notify`/,
+      );
+      expect(missing.structured.changes).toMatchObject({
+        fixed: [`tag_mismatch ${LOAN_CREATE}`],
+        introduced: [`missing ${NOTIFY_SEND}`],
+      });
 
       // 4. The gateway crashes after loans-service answered: its root never comes, and nobody waits for it.
       const crash = await iterate('crash');
-      expect(violationsOf(crash).map((violation) => [violation.kind, violation.path])).toEqual([['telemetry_lost', 'POST /loans']]);
-      expect(violationsOf(crash)[0]?.fix).toMatch(/^fix the crash in gateway \(TypeError: Cannot read properties of undefined \(reading 'fee_cents'\)\)/);
-      const gateway = (crash.structured.services as { name: string; exited_early: boolean; crash: string[] }[]).find((service) => service.name === 'gateway');
+      expect(violationsOf(crash).map((violation) => [violation.kind, violation.path])).toEqual([
+        ['telemetry_lost', 'POST /loans'],
+      ]);
+      expect(violationsOf(crash)[0]?.fix).toMatch(
+        /^fix the crash in gateway \(TypeError: Cannot read properties of undefined \(reading 'fee_cents'\)\)/,
+      );
+      const gateway = (
+        crash.structured.services as { name: string; exited_early: boolean; crash: string[] }[]
+      ).find((service) => service.name === 'gateway');
       expect(gateway?.exited_early).toBe(true);
       expect(gateway?.crash[0]).toBe("TypeError: Cannot read properties of undefined (reading 'fee_cents')");
       expect(gateway?.crash[1]).toMatch(/^at .*gateway\.cjs:\d+:\d+/);
       expect(crash.text).toContain("TypeError: Cannot read properties of undefined (reading 'fee_cents')");
       expect(crash.text).not.toMatch(/^\s*Node\.js v/m);
       expect(crash.structured.capture.notes.join('\n')).not.toMatch(/timed out/);
-      expect(crash.structured.next_steps[0].action).toMatch(/^fix the crash in gateway: TypeError: Cannot read properties of undefined \(reading 'fee_cents'\) at decodeLoan /);
+      expect(crash.structured.next_steps[0].action).toMatch(
+        /^fix the crash in gateway: TypeError: Cannot read properties of undefined \(reading 'fee_cents'\) at decodeLoan /,
+      );
       expect((crash.structured.traces as { verdict: string }[])[0]?.verdict).toBe('fail');
       // notify.send could not be checked this time: not "fixed".
-      expect(crash.structured.changes).toMatchObject({ fixed: [], introduced: ['telemetry_lost POST /loans'] });
+      expect(crash.structured.changes).toMatchObject({
+        fixed: [],
+        introduced: ['telemetry_lost POST /loans'],
+      });
 
       // 5. notify-service never starts its SDK: called, answering, silent.
       const silent = await iterate('no-export');
-      expect(violationsOf(silent).map((violation) => [violation.kind, violation.path])).toEqual([['telemetry_lost', NOTIFY]]);
-      expect(violationsOf(silent)[0]?.message).toMatch(/^notify-service's spans for this request never arrived: it sent no span during the whole run.*`POST` \(gateway\) called it on port \d+/);
-      expect(violationsOf(silent)[0]?.fix).toMatch(/^make notify-service export: start its OpenTelemetry SDK/);
-      expect(silent.structured.changes).toMatchObject({ fixed: ['telemetry_lost POST /loans'], introduced: [] });
+      expect(violationsOf(silent).map((violation) => [violation.kind, violation.path])).toEqual([
+        ['telemetry_lost', NOTIFY],
+      ]);
+      expect(violationsOf(silent)[0]?.message).toMatch(
+        /^notify-service's spans for this request never arrived: it sent no span during the whole run.*`POST` \(gateway\) called it on port \d+/,
+      );
+      expect(violationsOf(silent)[0]?.fix).toMatch(
+        /^make notify-service export: start its OpenTelemetry SDK/,
+      );
+      expect(silent.structured.changes).toMatchObject({
+        fixed: ['telemetry_lost POST /loans'],
+        introduced: [],
+      });
 
       // 6. All fixed.
       const green = await iterate('');
       expect(green.structured.verdict).toBe('pass');
       expect(green.structured.changes).toMatchObject({ fixed: [`telemetry_lost ${NOTIFY}`], introduced: [] });
       const metrics = await harness.call('get_session_metrics', { session_id: sessionId });
-      expect((metrics.structured.iterations as { verdict: string }[]).map((row) => row.verdict)).toEqual(['fail', 'fail', 'fail', 'fail', 'fail', 'pass']);
+      expect((metrics.structured.iterations as { verdict: string }[]).map((row) => row.verdict)).toEqual([
+        'fail',
+        'fail',
+        'fail',
+        'fail',
+        'fail',
+        'pass',
+      ]);
     },
     LONG,
   );

@@ -20,8 +20,19 @@ function apiRun(seed: number, queryMs: number, runId: string): Trace[] {
       durationMs: 300,
       resourceAttributes: { 'otel_mcp.run_id': runId },
       children: [
-        { name: 'SELECT orders', kind: 'client', startMs: 1, durationMs: noisy(queryMs), resourceAttributes: { 'otel_mcp.run_id': runId } },
-        { name: 'render', startMs: 200, durationMs: noisy(20), resourceAttributes: { 'otel_mcp.run_id': runId } },
+        {
+          name: 'SELECT orders',
+          kind: 'client',
+          startMs: 1,
+          durationMs: noisy(queryMs),
+          resourceAttributes: { 'otel_mcp.run_id': runId },
+        },
+        {
+          name: 'render',
+          startMs: 200,
+          durationMs: noisy(20),
+          resourceAttributes: { 'otel_mcp.run_id': runId },
+        },
       ],
     }),
   );
@@ -40,7 +51,14 @@ describe('advanced tools through a real MCP client', () => {
     // Move the fixtures to the present, or retention (7 days by default) would drop them on write.
     const shift = BigInt(Date.now() - 60_000) * 1_000_000n - TRACE_START_NANOS;
     for (const trace of [...training, ...others, defective, ...baselineRun, ...slowRun]) {
-      harness.app.store.writeSpans(trace.spans.map((span) => ({ ...span, startTimeUnixNano: span.startTimeUnixNano + shift, endTimeUnixNano: span.endTimeUnixNano + shift, events: [] })));
+      harness.app.store.writeSpans(
+        trace.spans.map((span) => ({
+          ...span,
+          startTimeUnixNano: span.startTimeUnixNano + shift,
+          endTimeUnixNano: span.endTimeUnixNano + shift,
+          events: [],
+        })),
+      );
     }
   });
   afterAll(async () => harness?.close());
@@ -55,44 +73,73 @@ describe('advanced tools through a real MCP client', () => {
     expect(result.structured.trace_count).toBe(20);
     expect(result.structured.saved).toMatchObject({ version: 1, created: true });
     expect(result.structured.spec.expected_spans[0].operation_name).toBe('POST /checkout');
-    expect(result.structured.dropped).toContainEqual(expect.objectContaining({ what: 'tag', key: 'enduser.id' }));
+    expect(result.structured.dropped).toContainEqual(
+      expect.objectContaining({ what: 'tag', key: 'enduser.id' }),
+    );
     expect(result.text).toContain('name: checkout-inferred');
     expect(result.text).toContain('payment.method: { in: [ card, paypal ] }');
     expect(result.text).toMatch(/Next: compare_trace_to_spec/);
 
-    const collection = await harness.call('validate_trace_collection', { spec_name: 'checkout-inferred', trace_ids: others.map((trace) => trace.traceId) });
+    const collection = await harness.call('validate_trace_collection', {
+      spec_name: 'checkout-inferred',
+      trace_ids: others.map((trace) => trace.traceId),
+    });
     expect(collection.structured.passed, collection.text).toBe(10);
-    const bad = await harness.call('compare_trace_to_spec', { trace_id: defective.traceId, spec_name: 'checkout-inferred' });
+    const bad = await harness.call('compare_trace_to_spec', {
+      trace_id: defective.traceId,
+      spec_name: 'checkout-inferred',
+    });
     expect(bad.structured.matches_specification).toBe(false);
   });
 
   it('shows an inferred spec without storing it, and the YAML is accepted by define_trace_spec', async () => {
-    const result = await harness.call('generate_spec_from_traces', { trace_ids: training.slice(0, 5).map((trace) => trace.traceId), name: 'checkout-draft', duration_headroom: 2 });
+    const result = await harness.call('generate_spec_from_traces', {
+      trace_ids: training.slice(0, 5).map((trace) => trace.traceId),
+      name: 'checkout-draft',
+      duration_headroom: 2,
+    });
     expect(result.isError, result.text).toBe(false);
     expect(result.structured.saved).toBeUndefined();
     expect(result.text).toMatch(/Next: review the YAML, then store it with define_trace_spec/);
     const listed = await harness.call('list_trace_specs');
     expect(JSON.stringify(listed.structured)).not.toContain('checkout-draft');
-    const defined = await harness.call('define_trace_spec', { name: 'checkout-draft', specification: result.structured.spec });
+    const defined = await harness.call('define_trace_spec', {
+      name: 'checkout-draft',
+      specification: result.structured.spec,
+    });
     expect(defined.isError, defined.text).toBe(false);
   });
 
   it('refuses to infer from traces that do not exist, naming the id and what to pass', async () => {
-    const result = await harness.call('generate_spec_from_traces', { trace_ids: ['ffffeeeeddddcccc'], name: 'nothing' });
+    const result = await harness.call('generate_spec_from_traces', {
+      trace_ids: ['ffffeeeeddddcccc'],
+      name: 'nothing',
+    });
     expect(result.isError).toBe(true);
     expect(result.text).toContain('ffffeeeeddddcccc');
     expect(result.text).toMatch(/get_traces|search_traces/);
   });
 
   it('finds a 30% slowdown between two runs given by run id, with medians, n, p and example traces', async () => {
-    const result = await harness.call('detect_regressions', { baseline: { run_id: 'run-base' }, current_traces: { run_id: 'run-slow' } });
+    const result = await harness.call('detect_regressions', {
+      baseline: { run_id: 'run-base' },
+      current_traces: { run_id: 'run-slow' },
+    });
     expect(result.isError, result.text).toBe(false);
     expect(result.structured.baseline.trace_count).toBe(30);
     expect(result.structured.current.trace_count).toBe(30);
     expect(result.structured.regressions).toHaveLength(1);
-    expect(result.structured.regressions[0]).toMatchObject({ service: 'api', operation: 'SELECT orders', direction: 'slower', baseline: { n: 30 }, current: { n: 30 } });
+    expect(result.structured.regressions[0]).toMatchObject({
+      service: 'api',
+      operation: 'SELECT orders',
+      direction: 'slower',
+      baseline: { n: 30 },
+      current: { n: 30 },
+    });
     expect(result.structured.regressions[0].p_value).toBeLessThan(0.001);
-    expect(slowRun.map((trace) => trace.traceId)).toContain(result.structured.regressions[0].example_trace_ids[0]);
+    expect(slowRun.map((trace) => trace.traceId)).toContain(
+      result.structured.regressions[0].example_trace_ids[0],
+    );
     expect(result.text).toMatch(/slower api:SELECT orders: median/);
     expect(result.text).toMatch(/Next: analyze_trace/);
   });
@@ -111,13 +158,32 @@ describe('advanced tools through a real MCP client', () => {
   it("judges current traces against a spec's duration envelopes given as baseline_spec", async () => {
     await harness.call('define_trace_spec', {
       name: 'orders-budget',
-      specification: { expected_spans: [{ operation_name: 'GET /orders', service_name: 'api', children: [{ operation_name: 'SELECT orders', service_name: 'api', expected_duration_ms: { max: 115 } }] }] },
+      specification: {
+        expected_spans: [
+          {
+            operation_name: 'GET /orders',
+            service_name: 'api',
+            children: [
+              { operation_name: 'SELECT orders', service_name: 'api', expected_duration_ms: { max: 115 } },
+            ],
+          },
+        ],
+      },
     });
-    const slow = await harness.call('detect_regressions', { baseline_spec: 'orders-budget', current_traces: { run_id: 'run-slow' } });
+    const slow = await harness.call('detect_regressions', {
+      baseline_spec: 'orders-budget',
+      current_traces: { run_id: 'run-slow' },
+    });
     expect(slow.isError, slow.text).toBe(false);
     expect(slow.structured.envelope_breaches).toHaveLength(1);
-    expect(slow.structured.envelope_breaches[0]).toMatchObject({ path: 'GET /orders > SELECT orders', max_ms: 115 });
-    const fine = await harness.call('detect_regressions', { baseline_spec: 'orders-budget', current_traces: { run_id: 'run-base' } });
+    expect(slow.structured.envelope_breaches[0]).toMatchObject({
+      path: 'GET /orders > SELECT orders',
+      max_ms: 115,
+    });
+    const fine = await harness.call('detect_regressions', {
+      baseline_spec: 'orders-budget',
+      current_traces: { run_id: 'run-base' },
+    });
     expect(fine.structured.envelope_breaches).toEqual([]);
   });
 
@@ -125,65 +191,119 @@ describe('advanced tools through a real MCP client', () => {
     const none = await harness.call('detect_regressions', { current_traces: { run_id: 'run-slow' } });
     expect(none.isError).toBe(true);
     expect(none.text).toContain('baseline_spec');
-    const both = await harness.call('detect_regressions', { baseline: { run_id: 'run-base', trace_ids: [baselineRun[0]?.traceId] }, current_traces: { run_id: 'run-slow' } });
+    const both = await harness.call('detect_regressions', {
+      baseline: { run_id: 'run-base', trace_ids: [baselineRun[0]?.traceId] },
+      current_traces: { run_id: 'run-slow' },
+    });
     expect(both.isError).toBe(true);
     expect(both.text).toMatch(/exactly one of trace_ids, run_id, session_id or time_range/);
   });
 
   it('compares two iterations of a development session, named by session id and iteration (default the latest)', async () => {
-    const created = await harness.call('create_development_session', { project_name: 'regressions', working_dir: SCRIPTS, env: { OTEL_SERVICE_NAME: 'shop' } });
+    const created = await harness.call('create_development_session', {
+      project_name: 'regressions',
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'shop' },
+    });
     expect(created.isError, created.text).toBe(false);
     const sessionId = created.structured.session_id as string;
-    const first = await harness.call('execute_and_capture', { session_id: sessionId, command: emit('checkout reserve charge') });
-    const second = await harness.call('execute_and_capture', { session_id: sessionId, command: emit('checkout reserve') });
+    const first = await harness.call('execute_and_capture', {
+      session_id: sessionId,
+      command: emit('checkout reserve charge'),
+    });
+    const second = await harness.call('execute_and_capture', {
+      session_id: sessionId,
+      command: emit('checkout reserve'),
+    });
     expect([first.structured.iteration, second.structured.iteration]).toEqual([1, 2]);
 
-    const result = await harness.call('detect_regressions', { baseline: { session_id: sessionId, iteration: 1 }, current_traces: { session_id: sessionId } });
+    const result = await harness.call('detect_regressions', {
+      baseline: { session_id: sessionId, iteration: 1 },
+      current_traces: { session_id: sessionId },
+    });
     expect(result.isError, result.text).toBe(false);
     expect(result.structured.baseline).toMatchObject({ kind: 'traces', trace_count: 1 });
-    expect(result.structured.baseline.description).toBe(`session ${sessionId} iteration 1, run ${first.structured.run_id}`);
-    expect(result.structured.current).toMatchObject({ trace_count: 1, description: `session ${sessionId} iteration 2 (latest), run ${second.structured.run_id}` });
+    expect(result.structured.baseline.description).toBe(
+      `session ${sessionId} iteration 1, run ${first.structured.run_id}`,
+    );
+    expect(result.structured.current).toMatchObject({
+      trace_count: 1,
+      description: `session ${sessionId} iteration 2 (latest), run ${second.structured.run_id}`,
+    });
     expect(result.structured.structural).toEqual([
-      expect.objectContaining({ kind: 'operation_disappeared', service: 'shop', operation: 'charge', example_trace_ids: [first.structured.traces[0].trace_id] }),
+      expect.objectContaining({
+        kind: 'operation_disappeared',
+        service: 'shop',
+        operation: 'charge',
+        example_trace_ids: [first.structured.traces[0].trace_id],
+      }),
     ]);
 
     // The same run named by run_id gives the same answer.
-    const byRun = await harness.call('detect_regressions', { baseline: { run_id: first.structured.run_id }, current_traces: { session_id: sessionId, iteration: 2 } });
+    const byRun = await harness.call('detect_regressions', {
+      baseline: { run_id: first.structured.run_id },
+      current_traces: { session_id: sessionId, iteration: 2 },
+    });
     expect(byRun.structured.structural).toEqual(result.structured.structural);
   });
 
   it('refuses an unknown session or iteration naming the valid ones, and a session without runs saying how to make one', async () => {
-    const created = await harness.call('create_development_session', { project_name: 'one-run', working_dir: SCRIPTS, env: { OTEL_SERVICE_NAME: 'shop' } });
+    const created = await harness.call('create_development_session', {
+      project_name: 'one-run',
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'shop' },
+    });
     const sessionId = created.structured.session_id as string;
-    const empty = await harness.call('detect_regressions', { baseline: { run_id: 'run-base' }, current_traces: { session_id: sessionId } });
+    const empty = await harness.call('detect_regressions', {
+      baseline: { run_id: 'run-base' },
+      current_traces: { session_id: sessionId },
+    });
     expect(empty.isError).toBe(true);
     expect(empty.text).toContain(`session ${sessionId} (one-run) has no iterations yet`);
     expect(empty.text).toMatch(/execute_and_capture/);
 
     await harness.call('execute_and_capture', { session_id: sessionId, command: emit('checkout reserve') });
-    const noSuchIteration = await harness.call('detect_regressions', { baseline: { session_id: sessionId, iteration: 4 }, current_traces: { session_id: sessionId } });
+    const noSuchIteration = await harness.call('detect_regressions', {
+      baseline: { session_id: sessionId, iteration: 4 },
+      current_traces: { session_id: sessionId },
+    });
     expect(noSuchIteration.isError).toBe(true);
     expect(noSuchIteration.text).toContain(`baseline: session ${sessionId} has no iteration 4`);
     expect(noSuchIteration.text).toMatch(/its iterations are 1 \(1 is the latest\)/);
 
-    const noSuchSession = await harness.call('detect_regressions', { baseline: { run_id: 'run-base' }, current_traces: { session_id: 'ses_nope' } });
+    const noSuchSession = await harness.call('detect_regressions', {
+      baseline: { run_id: 'run-base' },
+      current_traces: { session_id: 'ses_nope' },
+    });
     expect(noSuchSession.isError).toBe(true);
     expect(noSuchSession.text).toContain('no development session "ses_nope"');
     expect(noSuchSession.text).toContain(sessionId);
 
-    const loose = await harness.call('detect_regressions', { baseline: { run_id: 'run-base' }, current_traces: { iteration: 1 } });
+    const loose = await harness.call('detect_regressions', {
+      baseline: { run_id: 'run-base' },
+      current_traces: { iteration: 1 },
+    });
     expect(loose.isError).toBe(true);
     expect(loose.text).toContain('current_traces: iteration needs session_id');
-    const two = await harness.call('detect_regressions', { baseline: { run_id: 'run-base', session_id: sessionId }, current_traces: { session_id: sessionId } });
+    const two = await harness.call('detect_regressions', {
+      baseline: { run_id: 'run-base', session_id: sessionId },
+      current_traces: { session_id: sessionId },
+    });
     expect(two.isError).toBe(true);
     expect(two.text).toMatch(/exactly one of trace_ids, run_id, session_id or time_range/);
   });
 
   it('diffs a good trace and one without its payment call: removed path, and nothing reported for the alike paths', async () => {
     const good = training[0] as Trace;
-    const result = await harness.call('diff_traces', { trace_id_a: good.traceId, trace_id_b: defective.traceId, min_relative_change: 10 });
+    const result = await harness.call('diff_traces', {
+      trace_id_a: good.traceId,
+      trace_id_b: defective.traceId,
+      min_relative_change: 10,
+    });
     expect(result.isError, result.text).toBe(false);
-    const removed = (result.structured.differences as { path: string; status: string }[]).filter((item) => item.status === 'removed').map((item) => item.path);
+    const removed = (result.structured.differences as { path: string; status: string }[])
+      .filter((item) => item.status === 'removed')
+      .map((item) => item.path);
     expect(removed).toContain('frontend:POST /checkout > payment-service:payment.charge');
     expect(result.text).toMatch(/- frontend:POST \/checkout > payment-service:payment.charge: removed/);
     expect(result.text).toMatch(/Next: /);

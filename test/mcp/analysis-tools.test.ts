@@ -11,7 +11,11 @@ const SERVICE = fileURLToPath(new URL('../fixtures/orders-service/server.cjs', i
 /** Starts the auto-instrumented orders service, asks it for /orders once, and stops it so it flushes. */
 async function runOrdersService(harness: Harness): Promise<void> {
   const child: ChildProcess = spawn(process.execPath, [SERVICE], {
-    env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: harness.otlpHttpUrl, OTEL_SERVICE_NAME: 'orders-service' },
+    env: {
+      ...process.env,
+      OTEL_EXPORTER_OTLP_ENDPOINT: harness.otlpHttpUrl,
+      OTEL_SERVICE_NAME: 'orders-service',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
@@ -39,11 +43,15 @@ describe('analysis tools through a real MCP client', () => {
   beforeAll(async () => {
     harness = await startHarness();
     await runOrdersService(harness);
-    ordersTraceId = await waitFor('the /orders trace to be stored', async () => {
-      const result = await harness.call('search_traces', { query: { service_name: 'orders-service' } });
-      const found = (result.structured.traces ?? []) as { trace_id: string; span_count: number }[];
-      return found.find((item) => item.span_count >= 31)?.trace_id;
-    }, 60_000);
+    ordersTraceId = await waitFor(
+      'the /orders trace to be stored',
+      async () => {
+        const result = await harness.call('search_traces', { query: { service_name: 'orders-service' } });
+        const found = (result.structured.traces ?? []) as { trace_id: string; span_count: number }[];
+        return found.find((item) => item.span_count >= 31)?.trace_id;
+      },
+      60_000,
+    );
   });
   afterAll(async () => harness?.close());
 
@@ -56,7 +64,9 @@ describe('analysis tools through a real MCP client', () => {
     expect(structure.roots.items).toHaveLength(1);
     expect(structure.roots.items[0].service).toBe('orders-service');
     expect(structure.orphans.total).toBe(0);
-    expect(structure.service_graph.items).toContainEqual(expect.objectContaining({ from: 'orders-service', to: 'orders-service', calls: 12, errors: 1 }));
+    expect(structure.service_graph.items).toContainEqual(
+      expect.objectContaining({ from: 'orders-service', to: 'orders-service', calls: 12, errors: 1 }),
+    );
     expect(performance.critical_path.root.span_id).toBe(structure.roots.items[0].span_id);
     expect(performance.total_duration_ms).toBeGreaterThan(0);
     expect(errors.root_causes.items[0].exception.type).toBe('InventoryUnavailableError');
@@ -72,7 +82,12 @@ describe('analysis tools through a real MCP client', () => {
       thresholds: { n_plus_one_db_min_total_ms: 0 },
     });
     expect(result.isError).toBe(false);
-    const findings = result.structured.findings as { kind: string; spans: { total: number }; fix: string; measurements: Record<string, unknown> }[];
+    const findings = result.structured.findings as {
+      kind: string;
+      spans: { total: number };
+      fix: string;
+      measurements: Record<string, unknown>;
+    }[];
     const db = findings.find((finding) => finding.kind === 'n_plus_one_db');
     const http = findings.find((finding) => finding.kind === 'n_plus_one_http');
     expect(db?.spans.total).toBe(6);
@@ -83,14 +98,22 @@ describe('analysis tools through a real MCP client', () => {
   });
 
   it('reports only the kinds asked for, with counts that cover just those', async () => {
-    const result = await harness.call('detect_performance_issues', { trace_id: ordersTraceId, kinds: ['n_plus_one_http'] });
-    expect(result.structured.findings.map((finding: { kind: string }) => finding.kind)).toEqual(['n_plus_one_http']);
+    const result = await harness.call('detect_performance_issues', {
+      trace_id: ordersTraceId,
+      kinds: ['n_plus_one_http'],
+    });
+    expect(result.structured.findings.map((finding: { kind: string }) => finding.kind)).toEqual([
+      'n_plus_one_http',
+    ]);
     expect(result.structured.total).toBe(1);
     expect(result.text).not.toContain('semconv_lint');
   });
 
   it('refuses an unknown threshold name and lists the known ones', async () => {
-    const result = await harness.call('detect_performance_issues', { trace_id: ordersTraceId, thresholds: { n_plus_one_min: 3 } });
+    const result = await harness.call('detect_performance_issues', {
+      trace_id: ordersTraceId,
+      thresholds: { n_plus_one_min: 3 },
+    });
     expect(result.isError).toBe(true);
     expect(result.text).toContain("unknown detector threshold 'n_plus_one_min'");
     expect(result.text).toContain('n_plus_one_db_min_count');
@@ -101,7 +124,12 @@ describe('analysis tools through a real MCP client', () => {
     // Move the fixture to the present, or retention (7 days by default) would drop it on write.
     const shift = BigInt(Date.now()) * 1_000_000n - (big.spans[0]?.startTimeUnixNano ?? 0n);
     harness.app.store.writeSpans(
-      big.spans.map((span) => ({ ...span, startTimeUnixNano: span.startTimeUnixNano + shift, endTimeUnixNano: span.endTimeUnixNano + shift, events: span.events.map((event) => ({ ...event, timeUnixNano: event.timeUnixNano + shift })) })),
+      big.spans.map((span) => ({
+        ...span,
+        startTimeUnixNano: span.startTimeUnixNano + shift,
+        endTimeUnixNano: span.endTimeUnixNano + shift,
+        events: span.events.map((event) => ({ ...event, timeUnixNano: event.timeUnixNano + shift })),
+      })),
     );
     const budgetTokens = 4000;
     for (const tool of ['analyze_trace', 'detect_performance_issues']) {
@@ -110,10 +138,16 @@ describe('analysis tools through a real MCP client', () => {
       const size = result.text.length + JSON.stringify(result.structured).length;
       expect(size, tool).toBeLessThanOrEqual(budgetTokens * 3.5);
     }
-    const analysis = await harness.call('analyze_trace', { trace_id: big.traceId, budget_tokens: budgetTokens });
+    const analysis = await harness.call('analyze_trace', {
+      trace_id: big.traceId,
+      budget_tokens: budgetTokens,
+    });
     expect(analysis.structured.structure.span_count).toBe(big.spans.length);
     expect(analysis.structured.performance.top_self_time.omitted).toBeGreaterThan(0);
-    const findings = await harness.call('detect_performance_issues', { trace_id: big.traceId, budget_tokens: budgetTokens });
+    const findings = await harness.call('detect_performance_issues', {
+      trace_id: big.traceId,
+      budget_tokens: budgetTokens,
+    });
     expect(findings.structured.total).toBeGreaterThan(findings.structured.findings.length);
     expect(findings.text).toMatch(/more findings left out/);
   });
@@ -126,15 +160,24 @@ describe('analysis tools through a real MCP client', () => {
           {
             operation_name: 'GET',
             service_name: 'orders-service',
-            children: [{ operation_name: 'SELECT items', count: { min: 1 } }, { operation_name: 'payment.charge' }],
+            children: [
+              { operation_name: 'SELECT items', count: { min: 1 } },
+              { operation_name: 'payment.charge' },
+            ],
           },
         ],
       },
     });
     expect(defined.isError, defined.text).toBe(false);
-    const result = await harness.call('analyze_trace', { trace_id: ordersTraceId, spec_name: 'orders-listing', include_tree: false });
+    const result = await harness.call('analyze_trace', {
+      trace_id: ordersTraceId,
+      spec_name: 'orders-listing',
+      include_tree: false,
+    });
     expect(result.structured.coverage).toMatchObject({ spec_name: 'orders-listing', exercised: 2, total: 3 });
-    const charge = result.structured.coverage.entries.find((entry: { path: string }) => entry.path.endsWith('payment.charge'));
+    const charge = result.structured.coverage.entries.find((entry: { path: string }) =>
+      entry.path.endsWith('payment.charge'),
+    );
     expect(charge.found).toBe(0);
     expect(result.text).toMatch(/not exercised: .*payment\.charge/);
   });

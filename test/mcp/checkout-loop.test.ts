@@ -44,43 +44,70 @@ describe('the trace-driven loop on the checkout example', () => {
   afterAll(async () => harness?.close());
 
   it('goes red with every defect named by its culprit, improves as defects are fixed, and ends green with the progression recorded', async () => {
-    const red = await harness.call('execute_and_capture', { session_id: sessionId, env: { CHECKOUT_DEFECTS: 'all' } });
+    const red = await harness.call('execute_and_capture', {
+      session_id: sessionId,
+      env: { CHECKOUT_DEFECTS: 'all' },
+    });
     expect(red.isError, red.text).toBe(false);
     expect(red.structured).toMatchObject({ verdict: 'fail', iteration: 1, command: { exit_code: 0 } });
     expect(red.structured.capture.complete).toBe(true);
-    expect(red.structured.services.map((service: { name: string }) => service.name)).toEqual(example.services.map((service) => service.name));
+    expect(red.structured.services.map((service: { name: string }) => service.name)).toEqual(
+      example.services.map((service) => service.name),
+    );
     const violations = red.structured.comparison.violations as ViolationOut[];
-    const find = (kind: string, pathEnd: string) => violations.find((item) => item.kind === kind && item.path.endsWith(pathEnd));
+    const find = (kind: string, pathEnd: string) =>
+      violations.find((item) => item.kind === kind && item.path.endsWith(pathEnd));
     // missing-call: order-service never calls payment-service.
-    expect(find('missing', 'order.create > POST /payments')?.fix).toMatch(/add a span `POST \/payments` in `payment-service`/);
+    expect(find('missing', 'order.create > POST /payments')?.fix).toMatch(
+      /add a span `POST \/payments` in `payment-service`/,
+    );
     // n-plus-one: one inventory query per item.
     expect(find('count_too_high', 'SELECT inventory')?.span?.service).toBe('inventory-service');
     // wrong-service: the frontend calls inventory-service itself.
     expect(find('forbidden_present', 'checkout.process > POST')?.span?.service).toBe('frontend');
     // swallowed-error: inventory.reserve fails and the order is confirmed anyway.
-    expect(violations.some((item) => item.kind === 'unexpected_error' && item.span?.name === 'inventory.reserve')).toBe(true);
+    expect(
+      violations.some((item) => item.kind === 'unexpected_error' && item.span?.name === 'inventory.reserve'),
+    ).toBe(true);
     expect(violations.every((item) => item.fix.length > 10)).toBe(true);
     expect(red.structured.next_steps.length).toBeGreaterThan(0);
 
     // slow-payment alone: the payment is called again, and found too slow.
-    const slow = await harness.call('execute_and_capture', { session_id: sessionId, env: { CHECKOUT_DEFECTS: 'slow-payment' } });
+    const slow = await harness.call('execute_and_capture', {
+      session_id: sessionId,
+      env: { CHECKOUT_DEFECTS: 'slow-payment' },
+    });
     expect(slow.structured).toMatchObject({ verdict: 'fail', iteration: 2 });
-    const duration = (slow.structured.comparison.violations as ViolationOut[]).find((item) => item.kind === 'duration');
+    const duration = (slow.structured.comparison.violations as ViolationOut[]).find(
+      (item) => item.kind === 'duration',
+    );
     expect(duration?.span).toMatchObject({ name: 'payment.process', service: 'payment-service' });
     expect(slow.structured.changes.fixed.length).toBeGreaterThanOrEqual(4);
     // 'all' had slow-payment on too, hidden: payment.process was not checked in iteration 1, whose
     // POST /payments never happened. Its duration is no regression, and nothing beneath POST /payments counts as fixed.
     expect(slow.structured.changes.introduced).toEqual([]);
-    expect(slow.structured.changes.fixed).toContain('missing POST /checkout > checkout.process > order.create > POST /payments');
+    expect(slow.structured.changes.fixed).toContain(
+      'missing POST /checkout > checkout.process > order.create > POST /payments',
+    );
     expect(slow.structured.changes.fixed).not.toContainEqual(expect.stringMatching(/payment\.process/));
     expect(slow.structured.next_steps[0].category).toBe('performance');
 
     const green = await harness.call('execute_and_capture', { session_id: sessionId });
     expect(green.structured).toMatchObject({ verdict: 'pass', iteration: 3 });
-    expect(green.structured.traces[0].services).toEqual(['cart-service', 'frontend', 'inventory-service', 'order-service', 'payment-service']);
+    expect(green.structured.traces[0].services).toEqual([
+      'cart-service',
+      'frontend',
+      'inventory-service',
+      'order-service',
+      'payment-service',
+    ]);
 
     const metrics = await harness.call('get_session_metrics', { session_id: sessionId });
-    expect(metrics.structured).toMatchObject({ status: 'green', iteration_count: 3, first_green: { iteration: 3 } });
+    expect(metrics.structured).toMatchObject({
+      status: 'green',
+      iteration_count: 3,
+      first_green: { iteration: 3 },
+    });
     const rows = metrics.structured.iterations as { verdict: string; score: number }[];
     expect(rows.map((row) => row.verdict)).toEqual(['fail', 'fail', 'pass']);
     expect(rows[0]!.score).toBeLessThan(rows[1]!.score);

@@ -19,20 +19,40 @@ describe('correlate_distributed_traces through a real MCP client', () => {
 
   beforeAll(async () => {
     harness = await startHarness();
-    const shop = createSdkTracer({ serviceName: 'shop', exporter: 'http-protobuf', endpoint: harness.otlpHttpUrl });
-    const fulfilment = createSdkTracer({ serviceName: 'fulfilment', exporter: 'grpc', endpoint: harness.otlpGrpcAddress });
-    const billing = createSdkTracer({ serviceName: 'billing', exporter: 'http-json', endpoint: harness.otlpHttpUrl });
+    const shop = createSdkTracer({
+      serviceName: 'shop',
+      exporter: 'http-protobuf',
+      endpoint: harness.otlpHttpUrl,
+    });
+    const fulfilment = createSdkTracer({
+      serviceName: 'fulfilment',
+      exporter: 'grpc',
+      endpoint: harness.otlpGrpcAddress,
+    });
+    const billing = createSdkTracer({
+      serviceName: 'billing',
+      exporter: 'http-json',
+      endpoint: harness.otlpHttpUrl,
+    });
 
     // Producer: the shop takes the order and publishes a message; the consumer's trace starts from a link to it.
     let published: ApiSpan | undefined;
-    await shop.tracer.startActiveSpan('POST /orders', { kind: SpanKind.SERVER, attributes: { 'app.order.id': ORDER } }, async (root) => {
-      producerTraceId = root.spanContext().traceId;
-      // No context manager is registered in tests: the parent is passed explicitly.
-      published = shop.tracer.startSpan('orders publish', { kind: SpanKind.PRODUCER, attributes: { 'messaging.destination.name': 'orders' } }, trace.setSpan(context.active(), root));
-      await pause(5);
-      published.end();
-      root.end();
-    });
+    await shop.tracer.startActiveSpan(
+      'POST /orders',
+      { kind: SpanKind.SERVER, attributes: { 'app.order.id': ORDER } },
+      async (root) => {
+        producerTraceId = root.spanContext().traceId;
+        // No context manager is registered in tests: the parent is passed explicitly.
+        published = shop.tracer.startSpan(
+          'orders publish',
+          { kind: SpanKind.PRODUCER, attributes: { 'messaging.destination.name': 'orders' } },
+          trace.setSpan(context.active(), root),
+        );
+        await pause(5);
+        published.end();
+        root.end();
+      },
+    );
     await pause(10);
     const consumed = fulfilment.tracer.startSpan(
       'orders process',
@@ -40,7 +60,11 @@ describe('correlate_distributed_traces through a real MCP client', () => {
       context.active(),
     );
     consumerTraceId = consumed.spanContext().traceId;
-    const charge = fulfilment.tracer.startSpan('charge card', { kind: SpanKind.CLIENT }, trace.setSpan(context.active(), consumed));
+    const charge = fulfilment.tracer.startSpan(
+      'charge card',
+      { kind: SpanKind.CLIENT },
+      trace.setSpan(context.active(), consumed),
+    );
     charge.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
     await pause(5);
     charge.end();
@@ -57,7 +81,11 @@ describe('correlate_distributed_traces through a real MCP client', () => {
 
     // Shared attribute only: checkout and a later invoice run both record the order number (as an integer).
     for (const name of ['POST /checkout', 'invoice batch']) {
-      const span = billing.tracer.startSpan(name, { kind: SpanKind.SERVER, root: true, attributes: { order_id: INVOICE_ORDER } });
+      const span = billing.tracer.startSpan(name, {
+        kind: SpanKind.SERVER,
+        root: true,
+        attributes: { order_id: INVOICE_ORDER },
+      });
       invoiceTraceIds.push(span.spanContext().traceId);
       await pause(5);
       span.end();
@@ -79,12 +107,22 @@ describe('correlate_distributed_traces through a real MCP client', () => {
     expect(out.connections).toContainEqual(
       expect.objectContaining({
         kind: 'link',
-        from: expect.objectContaining({ trace_id: consumerTraceId, service: 'fulfilment', name: 'orders process' }),
+        from: expect.objectContaining({
+          trace_id: consumerTraceId,
+          service: 'fulfilment',
+          name: 'orders process',
+        }),
         to: expect.objectContaining({ trace_id: producerTraceId, service: 'shop', name: 'orders publish' }),
       }),
     );
     expect(out.services.map((s: { service: string }) => s.service)).toEqual(['shop', 'fulfilment']);
-    expect(out.errors).toEqual([expect.objectContaining({ service: 'fulfilment', name: 'charge card', reason: 'status ERROR: card declined' })]);
+    expect(out.errors).toEqual([
+      expect.objectContaining({
+        service: 'fulfilment',
+        name: 'charge card',
+        reason: 'status ERROR: card declined',
+      }),
+    ]);
     expect(out.matched_keys).toEqual([{ key: 'app.order.id', spans: 1 }]);
     expect(out.elapsed_ms).toBeGreaterThanOrEqual(out.traces[1].offset_ms + out.traces[1].duration_ms - 0.01);
     expect(result.text).toMatch(/Services in order: \+0ms shop → \+[\d.]+m?s fulfilment \(1 failed\)/);
@@ -93,16 +131,28 @@ describe('correlate_distributed_traces through a real MCP client', () => {
 
   it('follows a link forward when it starts from the consumer trace id', async () => {
     const result = await harness.call('correlate_distributed_traces', { transaction_id: consumerTraceId });
-    expect(result.structured.traces.map((t: { trace_id: string }) => t.trace_id).sort()).toEqual([producerTraceId, consumerTraceId].sort());
-    expect(result.structured.traces.find((t: { trace_id: string }) => t.trace_id === consumerTraceId).found_by).toBe('trace_id');
+    expect(result.structured.traces.map((t: { trace_id: string }) => t.trace_id).sort()).toEqual(
+      [producerTraceId, consumerTraceId].sort(),
+    );
+    expect(
+      result.structured.traces.find((t: { trace_id: string }) => t.trace_id === consumerTraceId).found_by,
+    ).toBe('trace_id');
   });
 
   it('joins traces that only share an attribute value, recorded as a number and asked for as text', async () => {
-    const result = await harness.call('correlate_distributed_traces', { transaction_id: String(INVOICE_ORDER), attribute_key: 'order_id' });
+    const result = await harness.call('correlate_distributed_traces', {
+      transaction_id: String(INVOICE_ORDER),
+      attribute_key: 'order_id',
+    });
     const out = result.structured;
     expect(out.traces.map((t: { trace_id: string }) => t.trace_id)).toEqual(invoiceTraceIds);
     expect(out.connections).toEqual([
-      expect.objectContaining({ kind: 'attribute', detail: `order_id=${INVOICE_ORDER}`, from: expect.objectContaining({ name: 'POST /checkout' }), to: expect.objectContaining({ name: 'invoice batch' }) }),
+      expect.objectContaining({
+        kind: 'attribute',
+        detail: `order_id=${INVOICE_ORDER}`,
+        from: expect.objectContaining({ name: 'POST /checkout' }),
+        to: expect.objectContaining({ name: 'invoice batch' }),
+      }),
     ]);
     expect(out.errors).toEqual([]);
   });
@@ -111,13 +161,17 @@ describe('correlate_distributed_traces through a real MCP client', () => {
     const result = await harness.call('correlate_distributed_traces', { transaction_id: orphanTraceId });
     expect(result.isError).toBe(false);
     expect(result.structured.trace_count).toBe(1);
-    expect(result.structured.dangling_links).toEqual([expect.objectContaining({ trace_id: orphanTraceId, linked_trace_id: MISSING_TRACE })]);
+    expect(result.structured.dangling_links).toEqual([
+      expect.objectContaining({ trace_id: orphanTraceId, linked_trace_id: MISSING_TRACE }),
+    ]);
     expect(result.text).toMatch(/Missing: fulfilment 'orders process' links to trace 4bf92f3577b3/);
   });
 
   it('finds the consumers of a trace that was never stored, through the link index', async () => {
     const result = await harness.call('correlate_distributed_traces', { transaction_id: MISSING_TRACE });
-    expect(result.structured.traces).toEqual([expect.objectContaining({ trace_id: orphanTraceId, found_by: 'link' })]);
+    expect(result.structured.traces).toEqual([
+      expect.objectContaining({ trace_id: orphanTraceId, found_by: 'link' }),
+    ]);
   });
 
   it('says which keys it searched and what to try when nothing carries the value', async () => {
@@ -132,7 +186,10 @@ describe('correlate_distributed_traces through a real MCP client', () => {
     const short = await harness.call('correlate_distributed_traces', { transaction_id: '42' });
     expect(short.isError).toBe(true);
     expect(short.text).toMatch(/too short.*attribute_key/s);
-    const unknown = await harness.call('correlate_distributed_traces', { transaction_id: ORDER, backends: ['jaegr'] });
+    const unknown = await harness.call('correlate_distributed_traces', {
+      transaction_id: ORDER,
+      backends: ['jaegr'],
+    });
     expect(unknown.isError).toBe(true);
     expect(unknown.text).toMatch(/no backend named 'jaegr'.*embedded/s);
   });

@@ -13,6 +13,8 @@ describe('pagination cursors', () => {
   });
 
   it('refuse text that is not a cursor', () => {
-    expect(() => decodeCursor('not-a-cursor', 'spans:abc')).toThrow(/not a cursor this server issued|malformed/);
+    expect(() => decodeCursor('not-a-cursor', 'spans:abc')).toThrow(
+      /not a cursor this server issued|malformed/,
+    );
   });
 });

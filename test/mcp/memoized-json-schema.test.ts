@@ -5,8 +5,13 @@ import * as z from 'zod';
 import { memoizeJsonSchema } from '../../src/mcp/memoized-json-schema.js';
 
 function countingSchema() {
-  const schema = z.object({ trace_id: z.string().describe('32 hex digits'), limit: z.number().int().min(1).optional() });
-  const standard = schema['~standard'] as unknown as { jsonSchema: { input: (p?: unknown) => unknown; output: (p?: unknown) => unknown } };
+  const schema = z.object({
+    trace_id: z.string().describe('32 hex digits'),
+    limit: z.number().int().min(1).optional(),
+  });
+  const standard = schema['~standard'] as unknown as {
+    jsonSchema: { input: (p?: unknown) => unknown; output: (p?: unknown) => unknown };
+  };
   const original = standard.jsonSchema.input;
   const calls = { input: 0 };
   standard.jsonSchema.input = (params) => {
@@ -18,7 +23,11 @@ function countingSchema() {
 
 async function listedSchemas(schema: z.ZodObject): Promise<unknown> {
   const server = new McpServer({ name: 'memo-test', version: '1' });
-  server.registerTool('lookup', { description: 'test tool', inputSchema: schema, outputSchema: schema }, async () => ({ content: [] }) as never);
+  server.registerTool(
+    'lookup',
+    { description: 'test tool', inputSchema: schema, outputSchema: schema },
+    async () => ({ content: [] }) as never,
+  );
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: 'memo-test', version: '1' });
@@ -30,7 +39,9 @@ async function listedSchemas(schema: z.ZodObject): Promise<unknown> {
 
 describe('memoizeJsonSchema', () => {
   it('converts a schema once however many servers list it, and lists the same JSON Schema zod produces', async () => {
-    const plain = await listedSchemas(z.object({ trace_id: z.string().describe('32 hex digits'), limit: z.number().int().min(1).optional() }));
+    const plain = await listedSchemas(
+      z.object({ trace_id: z.string().describe('32 hex digits'), limit: z.number().int().min(1).optional() }),
+    );
     const { schema, calls } = countingSchema();
     memoizeJsonSchema(schema);
     const first = await listedSchemas(schema);
@@ -50,7 +61,8 @@ describe('memoizeJsonSchema', () => {
   it('is idempotent: memoizing twice returns the same schema and still converts once', () => {
     const { schema, calls } = countingSchema();
     expect(memoizeJsonSchema(memoizeJsonSchema(schema))).toBe(schema);
-    const method = (schema['~standard'] as unknown as { jsonSchema: { input: (p?: unknown) => unknown } }).jsonSchema.input;
+    const method = (schema['~standard'] as unknown as { jsonSchema: { input: (p?: unknown) => unknown } })
+      .jsonSchema.input;
     expect(method({ target: 'draft-2020-12' })).toBe(method({ target: 'draft-2020-12' }));
     expect(calls.input).toBe(1);
   });

@@ -21,12 +21,28 @@ describe('analyze_performance_trends through a real MCP client', () => {
     const shift = BigInt(firstMs) * 1_000_000n - TRACE_START_NANOS;
     for (let hour = 0; hour < 24; hour += 1) {
       const batch: Span[] = [];
-      const operations = ['GET /slow', 'GET /fine', ...Array.from({ length: 20 }, (_, index) => `job-${index}`)];
+      const operations = [
+        'GET /slow',
+        'GET /fine',
+        ...Array.from({ length: 20 }, (_, index) => `job-${index}`),
+      ];
       for (const name of operations) {
         for (let index = 0; index < 12; index += 1) {
           const level = name === 'GET /slow' && hour >= 12 ? 250 : name === 'GET /fine' ? 50 : 100;
-          const trace = buildTrace({ name, service: 'shop', kind: 'server', startMs: hour * HOUR + index * 60_000 + 1000, durationMs: level * (0.95 + next() * 0.1) });
-          batch.push(...trace.spans.map((span) => ({ ...span, startTimeUnixNano: span.startTimeUnixNano + shift, endTimeUnixNano: span.endTimeUnixNano + shift })));
+          const trace = buildTrace({
+            name,
+            service: 'shop',
+            kind: 'server',
+            startMs: hour * HOUR + index * 60_000 + 1000,
+            durationMs: level * (0.95 + next() * 0.1),
+          });
+          batch.push(
+            ...trace.spans.map((span) => ({
+              ...span,
+              startTimeUnixNano: span.startTimeUnixNano + shift,
+              endTimeUnixNano: span.endTimeUnixNano + shift,
+            })),
+          );
         }
       }
       batches.push(batch);
@@ -41,10 +57,19 @@ describe('analyze_performance_trends through a real MCP client', () => {
   afterAll(async () => harness?.close());
 
   it('reads the operation that slowed down as rising, first, with its buckets and where to look next', async () => {
-    const result = await harness.call('analyze_performance_trends', { service_name: 'shop', time_period: '24h' });
+    const result = await harness.call('analyze_performance_trends', {
+      service_name: 'shop',
+      time_period: '24h',
+    });
     expect(result.isError, result.text).toBe(false);
     const out = result.structured;
-    expect(out).toMatchObject({ source: 'rollups', bucket: '1h', bucket_count: 24, operations_total: 22, operations_omitted: 0 });
+    expect(out).toMatchObject({
+      source: 'rollups',
+      bucket: '1h',
+      bucket_count: 24,
+      operations_total: 22,
+      operations_omitted: 0,
+    });
     const slow = out.operations[0];
     expect(slow).toMatchObject({ operation: 'GET /slow', latency: 'rising', span_count: 288 });
     expect(Math.abs(slow.change.from_ms - 100)).toBeLessThan(6);
@@ -52,13 +77,21 @@ describe('analyze_performance_trends through a real MCP client', () => {
     expect(slow.change.since).toBe(`${new Date(firstMs + 12 * HOUR).toISOString().slice(0, 16)}Z`);
     expect(slow.buckets).toHaveLength(24);
     expect(slow.buckets[0]).toMatchObject({ count: 12, per_min: 0.2, error_rate: 0 });
-    expect(out.operations.filter((operation: { latency: string }) => operation.latency === 'stable')).toHaveLength(21);
+    expect(
+      out.operations.filter((operation: { latency: string }) => operation.latency === 'stable'),
+    ).toHaveLength(21);
     expect(result.text).toMatch(/GET \/slow \(server\): p50 rising from \d+ to \d+ ms since/);
-    expect(out.next_steps[0]).toMatch(/^search_traces query=\{service_name: 'shop', operation_name: 'GET \/slow', min_duration_ms: /);
+    expect(out.next_steps[0]).toMatch(
+      /^search_traces query=\{service_name: 'shop', operation_name: 'GET \/slow', min_duration_ms: /,
+    );
   });
 
   it('cuts bucket detail of stable operations before operations, and says so, under a small budget', async () => {
-    const result = await harness.call('analyze_performance_trends', { service_name: 'shop', time_period: '24h', budget_tokens: 2500 });
+    const result = await harness.call('analyze_performance_trends', {
+      service_name: 'shop',
+      time_period: '24h',
+      budget_tokens: 2500,
+    });
     expect(result.isError, result.text).toBe(false);
     const out = result.structured;
     expect(out.truncated).toBe(true);
@@ -71,7 +104,12 @@ describe('analyze_performance_trends through a real MCP client', () => {
   });
 
   it('reads one operation when asked, in the bucket size asked for', async () => {
-    const result = await harness.call('analyze_performance_trends', { service_name: 'shop', time_period: '24h', bucket: '3h', operation: 'GET /fine' });
+    const result = await harness.call('analyze_performance_trends', {
+      service_name: 'shop',
+      time_period: '24h',
+      bucket: '3h',
+      operation: 'GET /fine',
+    });
     expect(result.structured).toMatchObject({ bucket: '3h', bucket_count: 8, operations_total: 1 });
     expect(result.structured.operations[0]).toMatchObject({ operation: 'GET /fine', latency: 'stable' });
   });
@@ -82,7 +120,10 @@ describe('analyze_performance_trends through a real MCP client', () => {
     expect(result.text).toContain("no service 'shopp'");
     expect(result.text).toContain('did you mean shop');
     // A name that differs only in case is the service, as the backend spells it.
-    const cased = await harness.call('analyze_performance_trends', { service_name: 'SHOP', time_period: '1h' });
+    const cased = await harness.call('analyze_performance_trends', {
+      service_name: 'SHOP',
+      time_period: '1h',
+    });
     expect(cased.isError, cased.text).toBe(false);
     expect(cased.structured.service_name).toBe('shop');
   });
@@ -91,10 +132,17 @@ describe('analyze_performance_trends through a real MCP client', () => {
     const seconds = await harness.call('analyze_performance_trends', { service_name: 'shop', bucket: '30s' });
     expect(seconds.isError).toBe(true);
     expect(seconds.text).toMatch(/whole number of minutes.*'1m' or more/s);
-    const many = await harness.call('analyze_performance_trends', { service_name: 'shop', time_period: '30d', bucket: '1m' });
+    const many = await harness.call('analyze_performance_trends', {
+      service_name: 'shop',
+      time_period: '30d',
+      bucket: '1m',
+    });
     expect(many.isError).toBe(true);
     expect(many.text).toMatch(/43200 buckets.*at most 500.*at least 2h/s);
-    const future = await harness.call('analyze_performance_trends', { service_name: 'shop', time_period: { start: new Date(now.getTime() + HOUR).toISOString() } });
+    const future = await harness.call('analyze_performance_trends', {
+      service_name: 'shop',
+      time_period: { start: new Date(now.getTime() + HOUR).toISOString() },
+    });
     expect(future.isError).toBe(true);
     expect(future.text).toMatch(/in the future/);
   });
@@ -102,8 +150,16 @@ describe('analyze_performance_trends through a real MCP client', () => {
   it('reads the same trend from trace summaries, as it does for backends without rollups', async () => {
     // The backend path of the tool: findTraces summaries → root-operation rows → the same trend reading.
     const backend = createEmbeddedBackend(harness.app.store);
-    const window = { startUnixNano: BigInt(firstMs) * 1_000_000n, endUnixNano: BigInt(now.getTime()) * 1_000_000n };
-    const summaries = await backend.findTraces({ serviceName: 'shop', operationName: 'GET /slow', window, limit: 1000 });
+    const window = {
+      startUnixNano: BigInt(firstMs) * 1_000_000n,
+      endUnixNano: BigInt(now.getTime()) * 1_000_000n,
+    };
+    const summaries = await backend.findTraces({
+      serviceName: 'shop',
+      operationName: 'GET /slow',
+      window,
+      limit: 1000,
+    });
     const { rows, used } = rowsFromSummaries(summaries, 'shop', HOUR);
     expect(used).toBe(288);
     const trends = readTrends(rows, { startMs: firstMs, endMs: now.getTime(), bucketMs: HOUR });

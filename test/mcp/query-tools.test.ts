@@ -6,15 +6,36 @@ import { waitFor } from '../support/wait-for.js';
 
 /** One checkout trace from the real SDK: a server root, a DB child, a failing payment call, 30 cache reads. */
 async function sendCheckoutTrace(harness: Harness): Promise<string> {
-  const sdk = createSdkTracer({ serviceName: 'checkout-service', exporter: 'http-protobuf', endpoint: harness.otlpHttpUrl, resourceAttributes: { 'deployment.environment': 'test' } });
+  const sdk = createSdkTracer({
+    serviceName: 'checkout-service',
+    exporter: 'http-protobuf',
+    endpoint: harness.otlpHttpUrl,
+    resourceAttributes: { 'deployment.environment': 'test' },
+  });
   const root = sdk.tracer.startSpan('POST /checkout', {
     kind: SpanKind.SERVER,
-    attributes: { 'http.request.method': 'POST', 'http.route': '/checkout', 'http.response.status_code': 200, 'cart.items': 3 },
+    attributes: {
+      'http.request.method': 'POST',
+      'http.route': '/checkout',
+      'http.response.status_code': 200,
+      'cart.items': 3,
+    },
   });
   const rootContext = trace.setSpan(context.active(), root);
-  const db = sdk.tracer.startSpan('SELECT cart', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'sqlite', 'db.query.text': 'SELECT * FROM cart WHERE id = ?' } }, rootContext);
+  const db = sdk.tracer.startSpan(
+    'SELECT cart',
+    {
+      kind: SpanKind.CLIENT,
+      attributes: { 'db.system.name': 'sqlite', 'db.query.text': 'SELECT * FROM cart WHERE id = ?' },
+    },
+    rootContext,
+  );
   db.end();
-  const payment = sdk.tracer.startSpan('payment.charge', { kind: SpanKind.CLIENT, attributes: { 'payment.method': 'card' } }, rootContext);
+  const payment = sdk.tracer.startSpan(
+    'payment.charge',
+    { kind: SpanKind.CLIENT, attributes: { 'payment.method': 'card' } },
+    rootContext,
+  );
   payment.recordException({ name: 'CardDeclinedError', message: 'card declined' });
   payment.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
   payment.end();
@@ -43,7 +64,15 @@ describe('query tools through a real MCP client', () => {
   it('lists every query tool with a description, an output schema and read-only annotations', async () => {
     const { tools } = await harness.client.listTools();
     const names = tools.map((tool) => tool.name);
-    for (const name of ['get_otlp_endpoint', 'list_services', 'list_operations', 'get_traces', 'search_traces', 'get_trace_by_id', 'get_span_details']) {
+    for (const name of [
+      'get_otlp_endpoint',
+      'list_services',
+      'list_operations',
+      'get_traces',
+      'search_traces',
+      'get_trace_by_id',
+      'get_span_details',
+    ]) {
       const tool = tools.find((candidate) => candidate.name === name);
       expect(tool, name).toBeDefined();
       expect(tool?.description?.length).toBeGreaterThan(60);
@@ -63,26 +92,39 @@ describe('query tools through a real MCP client', () => {
 
   it('lists the service with its span count', async () => {
     const result = await harness.call('list_services');
-    const service = result.structured.services.find((item: { name: string }) => item.name === 'checkout-service');
+    const service = result.structured.services.find(
+      (item: { name: string }) => item.name === 'checkout-service',
+    );
     expect(service.span_count).toBe(33);
     expect(result.text).toContain('checkout-service');
   });
 
   it('lists operations and suggests the nearest service for a mistyped name', async () => {
     const result = await harness.call('list_operations', { service_name: 'checkout-service' });
-    expect(result.structured.operations.map((op: { name: string }) => op.name).sort()).toEqual(['POST /checkout', 'SELECT cart', 'cache.get', 'payment.charge']);
+    expect(result.structured.operations.map((op: { name: string }) => op.name).sort()).toEqual([
+      'POST /checkout',
+      'SELECT cart',
+      'cache.get',
+      'payment.charge',
+    ]);
     const wrong = await harness.call('list_operations', { service_name: 'checkout-svc' });
     expect(wrong.isError).toBe(true);
     expect(wrong.text).toMatch(/did you mean checkout-service/);
   });
 
   it('finds the trace by attribute with type coercion, by error status and by duration', async () => {
-    const byAttribute = await harness.call('search_traces', { query: { attributes: { 'http.response.status_code': '200' } } });
+    const byAttribute = await harness.call('search_traces', {
+      query: { attributes: { 'http.response.status_code': '200' } },
+    });
     expect(byAttribute.structured.traces.map((t: { trace_id: string }) => t.trace_id)).toContain(traceId);
-    const byStatus = await harness.call('search_traces', { query: { service_name: 'checkout-service', status: 'error' } });
+    const byStatus = await harness.call('search_traces', {
+      query: { service_name: 'checkout-service', status: 'error' },
+    });
     expect(byStatus.structured.traces[0].trace_id).toBe(traceId);
     expect(byStatus.structured.traces[0].error_count).toBe(1);
-    const none = await harness.call('search_traces', { query: { operation_name: 'POST /checkout', min_duration_ms: 60_000 } });
+    const none = await harness.call('search_traces', {
+      query: { operation_name: 'POST /checkout', min_duration_ms: 60_000 },
+    });
     expect(none.structured.traces).toEqual([]);
     expect(none.text).toMatch(/No traces matched/);
   });
@@ -93,7 +135,10 @@ describe('query tools through a real MCP client', () => {
     expect(result.structured.trace_id).toBe(traceId);
     expect(result.structured.summary.span_count).toBe(33);
     expect(result.structured.summary.roots[0].name).toBe('POST /checkout');
-    expect(result.structured.summary.errors[0]).toMatchObject({ name: 'payment.charge', status_message: 'card declined' });
+    expect(result.structured.summary.errors[0]).toMatchObject({
+      name: 'payment.charge',
+      status_message: 'card declined',
+    });
     expect(result.text).toMatch(/Next: view=tree/);
   });
 
@@ -110,7 +155,12 @@ describe('query tools through a real MCP client', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const result = await harness.call('get_trace_by_id', { trace_id: traceId, view: 'spans', budget_tokens: 600, ...(cursor ? { cursor } : {}) });
+      const result = await harness.call('get_trace_by_id', {
+        trace_id: traceId,
+        view: 'spans',
+        budget_tokens: 600,
+        ...(cursor ? { cursor } : {}),
+      });
       expect(result.isError).toBe(false);
       seen.push(...result.structured.spans_page.spans.map((span: { span_id: string }) => span.span_id));
       cursor = result.structured.spans_page.next_cursor;
@@ -157,9 +207,18 @@ describe('trace lists that hold back matches', () => {
 
   beforeAll(async () => {
     harness = await startHarness();
-    const sdk = createSdkTracer({ serviceName: 'busy-service', exporter: 'http-protobuf', endpoint: harness.otlpHttpUrl });
+    const sdk = createSdkTracer({
+      serviceName: 'busy-service',
+      exporter: 'http-protobuf',
+      endpoint: harness.otlpHttpUrl,
+    });
     for (let index = 0; index < 12; index += 1) {
-      sdk.tracer.startSpan(`GET /items/${index}`, { kind: SpanKind.SERVER, attributes: { 'http.response.status_code': 200 } }).end();
+      sdk.tracer
+        .startSpan(`GET /items/${index}`, {
+          kind: SpanKind.SERVER,
+          attributes: { 'http.response.status_code': 200 },
+        })
+        .end();
     }
     await sdk.flush();
     await waitFor('the twelve traces to be stored', async () => {
@@ -172,7 +231,12 @@ describe('trace lists that hold back matches', () => {
   it('says a list cut at the limit is truncated, that more match, and how to see them', async () => {
     for (const [tool, args] of [
       ['get_traces', { service_name: 'busy-service', limit: 5 }],
-      ['search_traces', { query: { service_name: 'busy-service', attributes: { 'http.response.status_code': 200 }, limit: 5 } }],
+      [
+        'search_traces',
+        {
+          query: { service_name: 'busy-service', attributes: { 'http.response.status_code': 200 }, limit: 5 },
+        },
+      ],
     ] as const) {
       const result = await harness.call(tool, args);
       expect(result.isError, tool).toBe(false);
@@ -180,7 +244,9 @@ describe('trace lists that hold back matches', () => {
       expect(result.structured).toMatchObject({ truncated: true, limit_reached: true });
       expect(result.structured.omitted, tool).toBeGreaterThanOrEqual(1);
       expect(result.structured.next, tool).toMatch(/raise limit \(now 5\)/);
-      expect(result.text, tool).toMatch(/Truncated: at least 1 more matching trace not shown\. Next: raise limit/);
+      expect(result.text, tool).toMatch(
+        /Truncated: at least 1 more matching trace not shown\. Next: raise limit/,
+      );
     }
   });
 
@@ -193,12 +259,17 @@ describe('trace lists that hold back matches', () => {
   });
 
   it('counts exactly the traces cut for the output budget and says to raise budget_tokens', async () => {
-    const result = await harness.call('search_traces', { query: { service_name: 'busy-service', limit: 50 }, budget_tokens: 500 });
+    const result = await harness.call('search_traces', {
+      query: { service_name: 'busy-service', limit: 50 },
+      budget_tokens: 500,
+    });
     const shown = result.structured.traces.length;
     expect(shown).toBeGreaterThan(0);
     expect(shown).toBeLessThan(12);
     expect(result.structured).toMatchObject({ truncated: true, omitted: 12 - shown, limit_reached: false });
-    expect(result.structured.next).toMatch(new RegExp(`raise budget_tokens for the ${12 - shown} cut for space`));
+    expect(result.structured.next).toMatch(
+      new RegExp(`raise budget_tokens for the ${12 - shown} cut for space`),
+    );
     expect(result.text).toContain(`Truncated: ${12 - shown} more matching traces not shown.`);
   });
 });

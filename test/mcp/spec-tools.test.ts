@@ -26,12 +26,35 @@ async function sendCheckout(harness: Harness, options: CheckoutOptions = {}): Pr
     resourceAttributes: { 'otel_mcp.run_id': options.runId ?? RUN },
   });
   const start = options.at?.getTime();
-  const time = (offsetMs: number): { startTime?: Date } => (start === undefined ? {} : { startTime: new Date(start + offsetMs) });
-  const end = (offsetMs: number): Date | undefined => (start === undefined ? undefined : new Date(start + offsetMs));
-  const root = sdk.tracer.startSpan('POST /checkout', { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'http.response.status_code': 200 }, ...time(0) });
+  const time = (offsetMs: number): { startTime?: Date } =>
+    start === undefined ? {} : { startTime: new Date(start + offsetMs) };
+  const end = (offsetMs: number): Date | undefined =>
+    start === undefined ? undefined : new Date(start + offsetMs);
+  const root = sdk.tracer.startSpan('POST /checkout', {
+    kind: SpanKind.SERVER,
+    attributes: { 'http.request.method': 'POST', 'http.response.status_code': 200 },
+    ...time(0),
+  });
   const parent = trace.setSpan(context.active(), root);
-  if (!options.broken) sdk.tracer.startSpan('SELECT cart', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'sqlite' }, ...time(1) }, parent).end(end(3));
-  sdk.tracer.startSpan('payment.charge', { kind: SpanKind.CLIENT, attributes: { 'payment.method': options.broken ? 'paypal' : 'card' }, ...time(4) }, parent).end(end(8));
+  if (!options.broken)
+    sdk.tracer
+      .startSpan(
+        'SELECT cart',
+        { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'sqlite' }, ...time(1) },
+        parent,
+      )
+      .end(end(3));
+  sdk.tracer
+    .startSpan(
+      'payment.charge',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'payment.method': options.broken ? 'paypal' : 'card' },
+        ...time(4),
+      },
+      parent,
+    )
+    .end(end(8));
   root.end(end(10));
   await sdk.flush();
   return root.spanContext().traceId;
@@ -40,12 +63,13 @@ async function sendCheckout(harness: Harness, options: CheckoutOptions = {}): Pr
 /** Waits until every trace can be read back, whatever its age (get_traces only looks at the last hour). */
 async function waitForTraces(harness: Harness, traceIds: readonly string[]): Promise<void> {
   await waitFor(`traces ${traceIds.join(', ')} to be stored`, async () => {
-    for (const traceId of traceIds) if ((await harness.call('get_trace_by_id', { trace_id: traceId })).isError) return undefined;
+    for (const traceId of traceIds)
+      if ((await harness.call('get_trace_by_id', { trace_id: traceId })).isError) return undefined;
     return true;
   });
 }
 
-const validatedIds = (result: { structured: Record<string, any> }): string[] => // eslint-disable-line @typescript-eslint/no-explicit-any
+const validatedIds = (result: { structured: Record<string, unknown> }): string[] =>
   (result.structured.traces as { trace_id: string }[]).map((item) => item.trace_id).sort();
 
 const SPEC_YAML = `description: Checkout with a cart query and a card payment
@@ -99,19 +123,27 @@ describe('spec tools through a real MCP client', () => {
       expect(tool, name).toBeDefined();
       expect(tool?.outputSchema, name).toBeDefined();
       const properties = (tool?.inputSchema.properties ?? {}) as Record<string, { description?: string }>;
-      for (const [key, property] of Object.entries(properties)) expect(property.description, `${name}.${key}`).toBeTruthy();
+      for (const [key, property] of Object.entries(properties))
+        expect(property.description, `${name}.${key}`).toBeTruthy();
     }
   });
 
   it('refuses an invalid spec listing every problem by path, and stores nothing', async () => {
     const result = await harness.call('define_trace_spec', {
       name: 'broken_spec',
-      specification: { expected_spans: [{ operation_name: 'a', count: 'many', children: [{ service_name: 'x', requird_tags: {} }] }], performance_constraints: { max_depth: -1 } },
+      specification: {
+        expected_spans: [
+          { operation_name: 'a', count: 'many', children: [{ service_name: 'x', requird_tags: {} }] },
+        ],
+        performance_constraints: { max_depth: -1 },
+      },
     });
     expect(result.isError).toBe(true);
     expect(result.text).toContain('expected_spans[0].count');
     expect(result.text).toContain('expected_spans[0].children[0].operation_name');
-    expect(result.text).toMatch(/expected_spans\[0\]\.children\[0\]\.requird_tags: unknown key; did you mean required_tags\?/);
+    expect(result.text).toMatch(
+      /expected_spans\[0\]\.children\[0\]\.requird_tags: unknown key; did you mean required_tags\?/,
+    );
     expect(result.text).toContain('performance_constraints.max_depth');
     expect(result.text).toMatch(/nothing stored/);
     const list = await harness.call('list_trace_specs');
@@ -125,52 +157,97 @@ describe('spec tools through a real MCP client', () => {
   });
 
   it('defines a spec from YAML text, mirrors it to a file, and stores no new version for the same content', async () => {
-    const first = await harness.call('define_trace_spec', { name: 'checkout_flow', specification: SPEC_YAML });
+    const first = await harness.call('define_trace_spec', {
+      name: 'checkout_flow',
+      specification: SPEC_YAML,
+    });
     expect(first.isError, first.text).toBe(false);
-    expect(first.structured).toMatchObject({ name: 'checkout_flow', version: 1, created: true, entries: ['POST /checkout', 'POST /checkout > SELECT cart', 'POST /checkout > payment.charge'] });
+    expect(first.structured).toMatchObject({
+      name: 'checkout_flow',
+      version: 1,
+      created: true,
+      entries: ['POST /checkout', 'POST /checkout > SELECT cart', 'POST /checkout > payment.charge'],
+    });
     expect(readFileSync(first.structured.file, 'utf8')).toContain('operation_name: payment.charge');
-    const again = await harness.call('define_trace_spec', { name: 'checkout_flow', specification: `name: checkout_flow\n${SPEC_YAML}` });
+    const again = await harness.call('define_trace_spec', {
+      name: 'checkout_flow',
+      specification: `name: checkout_flow\n${SPEC_YAML}`,
+    });
     expect(again.structured).toMatchObject({ version: 1, created: false });
     expect(again.text).toMatch(/unchanged/);
     const list = await harness.call('list_trace_specs');
-    expect(list.structured.specs).toContainEqual(expect.objectContaining({ name: 'checkout_flow', latest_version: 1, version_count: 1, entry_count: 3 }));
+    expect(list.structured.specs).toContainEqual(
+      expect.objectContaining({ name: 'checkout_flow', latest_version: 1, version_count: 1, entry_count: 3 }),
+    );
     expect(list.text).toMatch(/checkout_flow v1 \(1 version, 3 entries\)/);
   });
 
   it('follows the loop: a spec from YAML, a trace over OTLP, a verdict, an update that changes it, and version 1 still judging as before', async () => {
-    const defined = await harness.call('define_trace_spec', { name: 'checkout_story', specification: SPEC_YAML });
+    const defined = await harness.call('define_trace_spec', {
+      name: 'checkout_story',
+      specification: SPEC_YAML,
+    });
     expect(defined.structured).toMatchObject({ version: 1, created: true });
     const traceId = await sendCheckout(harness, { runId: 'run-spec-tools-story' });
     await waitForTraces(harness, [traceId]);
 
-    const first = await harness.call('compare_trace_to_spec', { trace_id: traceId, spec_name: 'checkout_story' });
+    const first = await harness.call('compare_trace_to_spec', {
+      trace_id: traceId,
+      spec_name: 'checkout_story',
+    });
     expect(first.structured).toMatchObject({ matches_specification: true, spec_version: 1, violations: [] });
 
     // The change the agent is about to make: payments name their currency. The trace does not yet.
     const updated = await harness.call('update_trace_spec', {
       name: 'checkout_story',
-      updates: { span_updates: [{ path: 'POST /checkout > payment.charge', set: { required_tags: { 'payment.method': 'card', 'payment.currency': 'EUR' } } }] },
+      updates: {
+        span_updates: [
+          {
+            path: 'POST /checkout > payment.charge',
+            set: { required_tags: { 'payment.method': 'card', 'payment.currency': 'EUR' } },
+          },
+        ],
+      },
       note: 'payments name their currency',
     });
     expect(updated.isError, updated.text).toBe(false);
     expect(updated.structured).toMatchObject({ version: 2, created: true, previous_version: 1 });
 
-    const second = await harness.call('compare_trace_to_spec', { trace_id: traceId, spec_name: 'checkout_story' });
+    const second = await harness.call('compare_trace_to_spec', {
+      trace_id: traceId,
+      spec_name: 'checkout_story',
+    });
     expect(second.structured).toMatchObject({ matches_specification: false, spec_version: 2 });
     expect(second.structured.violations).toEqual([
-      expect.objectContaining({ kind: 'tag_missing', path: 'POST /checkout > payment.charge', tag: 'payment.currency', span: expect.objectContaining({ name: 'payment.charge' }) }),
+      expect.objectContaining({
+        kind: 'tag_missing',
+        path: 'POST /checkout > payment.charge',
+        tag: 'payment.currency',
+        span: expect.objectContaining({ name: 'payment.charge' }),
+      }),
     ]);
     expect(second.text).toMatch(/^✗ .*checkout_story v2/m);
 
-    const byFirstVersion = await harness.call('compare_trace_to_spec', { trace_id: traceId, spec_name: 'checkout_story', spec_version: 1 });
-    expect(byFirstVersion.structured).toMatchObject({ matches_specification: true, spec_version: 1, violations: [] });
+    const byFirstVersion = await harness.call('compare_trace_to_spec', {
+      trace_id: traceId,
+      spec_name: 'checkout_story',
+      spec_version: 1,
+    });
+    expect(byFirstVersion.structured).toMatchObject({
+      matches_specification: true,
+      spec_version: 1,
+      violations: [],
+    });
   });
 
   it('turns a failing verdict into a pass when an update relaxes what failed, and the old version still fails the same way', async () => {
     await harness.call('define_trace_spec', { name: 'checkout_relaxed', specification: SPEC_YAML });
     const traceId = await sendCheckout(harness, { broken: true, runId: 'run-spec-tools-relaxed' });
     await waitForTraces(harness, [traceId]);
-    const first = await harness.call('compare_trace_to_spec', { trace_id: traceId, spec_name: 'checkout_relaxed' });
+    const first = await harness.call('compare_trace_to_spec', {
+      trace_id: traceId,
+      spec_name: 'checkout_relaxed',
+    });
     expect(first.structured).toMatchObject({ matches_specification: false, spec_version: 1 });
 
     const updated = await harness.call('update_trace_spec', {
@@ -178,20 +255,34 @@ describe('spec tools through a real MCP client', () => {
       updates: {
         span_updates: [
           { path: 'POST /checkout > SELECT cart', remove: true },
-          { path: 'POST /checkout > payment.charge', set: { required_tags: { 'payment.method': { in: ['card', 'paypal'] } } } },
+          {
+            path: 'POST /checkout > payment.charge',
+            set: { required_tags: { 'payment.method': { in: ['card', 'paypal'] } } },
+          },
         ],
       },
     });
     expect(updated.structured).toMatchObject({ version: 2, created: true });
-    const second = await harness.call('compare_trace_to_spec', { trace_id: traceId, spec_name: 'checkout_relaxed' });
+    const second = await harness.call('compare_trace_to_spec', {
+      trace_id: traceId,
+      spec_name: 'checkout_relaxed',
+    });
     expect(second.structured).toMatchObject({ matches_specification: true, spec_version: 2, violations: [] });
-    const byFirstVersion = await harness.call('compare_trace_to_spec', { trace_id: traceId, spec_name: 'checkout_relaxed', spec_version: 1 });
+    const byFirstVersion = await harness.call('compare_trace_to_spec', {
+      trace_id: traceId,
+      spec_name: 'checkout_relaxed',
+      spec_version: 1,
+    });
     expect(byFirstVersion.structured).toMatchObject({ matches_specification: false, spec_version: 1 });
     expect(byFirstVersion.structured.violations).toEqual(first.structured.violations);
   });
 
   it('updates part of the spec as a new version, and shows an older version and the difference', async () => {
-    const updated = await harness.call('update_trace_spec', { name: 'checkout_flow', updates: { performance_constraints: { max_span_count: 10 } }, note: 'bound the fan-out' });
+    const updated = await harness.call('update_trace_spec', {
+      name: 'checkout_flow',
+      updates: { performance_constraints: { max_span_count: 10 } },
+      note: 'bound the fan-out',
+    });
     expect(updated.isError, updated.text).toBe(false);
     expect(updated.structured).toMatchObject({ version: 2, created: true, previous_version: 1 });
     expect(updated.text).toMatch(/performance_constraints\.max_span_count/);
@@ -201,27 +292,61 @@ describe('spec tools through a real MCP client', () => {
     expect(old.structured.history.map((item: { version: number }) => item.version)).toEqual([2, 1]);
     expect(old.text).toContain('expected_spans:');
     const diff = await harness.call('get_trace_spec', { name: 'checkout_flow', diff_from: 1 });
-    expect(diff.structured.diff).toMatchObject({ from: 1, to: 2, identical: false, changes: [expect.objectContaining({ change: 'added', path: 'performance_constraints.max_span_count', after: 10 })] });
+    expect(diff.structured.diff).toMatchObject({
+      from: 1,
+      to: 2,
+      identical: false,
+      changes: [
+        expect.objectContaining({
+          change: 'added',
+          path: 'performance_constraints.max_span_count',
+          after: 10,
+        }),
+      ],
+    });
     const missing = await harness.call('get_trace_spec', { name: 'checkout_flw' });
     expect(missing.isError).toBe(true);
     expect(missing.text).toMatch(/did you mean checkout_flow/);
   });
 
   it('says a passing trace matches', async () => {
-    const result = await harness.call('compare_trace_to_spec', { trace_id: good[0], spec_name: 'checkout_flow' });
+    const result = await harness.call('compare_trace_to_spec', {
+      trace_id: good[0],
+      spec_name: 'checkout_flow',
+    });
     expect(result.isError, result.text).toBe(false);
-    expect(result.structured).toMatchObject({ matches_specification: true, spec_version: 2, violations: [], missing_spans: [] });
+    expect(result.structured).toMatchObject({
+      matches_specification: true,
+      spec_version: 2,
+      violations: [],
+      missing_spans: [],
+    });
     expect(result.text).toMatch(/^✓ trace .* matches spec checkout_flow v2/m);
   });
 
   it('explains a failing trace with evidence and fixes, under the plan synonym compare_traces', async () => {
-    const result = await harness.call('compare_traces', { actual_trace_id: bad.slice(0, 12), spec_name: 'checkout_flow' });
+    const result = await harness.call('compare_traces', {
+      actual_trace_id: bad.slice(0, 12),
+      spec_name: 'checkout_flow',
+    });
     expect(result.isError, result.text).toBe(false);
     expect(result.structured.matches_specification).toBe(false);
-    const kinds = result.structured.violations.map((violation: { kind: string; path: string }) => `${violation.kind} ${violation.path}`);
-    expect(kinds).toEqual(expect.arrayContaining(['missing POST /checkout > SELECT cart', 'tag_mismatch POST /checkout > payment.charge']));
-    const tag = result.structured.violations.find((violation: { kind: string }) => violation.kind === 'tag_mismatch');
-    expect(tag).toMatchObject({ tag: 'payment.method', span: { name: 'payment.charge', service: 'checkout-service' } });
+    const kinds = result.structured.violations.map(
+      (violation: { kind: string; path: string }) => `${violation.kind} ${violation.path}`,
+    );
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'missing POST /checkout > SELECT cart',
+        'tag_mismatch POST /checkout > payment.charge',
+      ]),
+    );
+    const tag = result.structured.violations.find(
+      (violation: { kind: string }) => violation.kind === 'tag_mismatch',
+    );
+    expect(tag).toMatchObject({
+      tag: 'payment.method',
+      span: { name: 'payment.charge', service: 'checkout-service' },
+    });
     expect(tag.message).toMatch(/paypal/);
     expect(result.structured.suggestions.length).toBeGreaterThan(0);
     expect(result.text).toMatch(/fix: /);
@@ -229,7 +354,11 @@ describe('spec tools through a real MCP client', () => {
   });
 
   it('answers the same through validate_against_spec, for an older spec version too', async () => {
-    const result = await harness.call('validate_against_spec', { trace_id: good[1], spec_name: 'checkout_flow', spec_version: 1 });
+    const result = await harness.call('validate_against_spec', {
+      trace_id: good[1],
+      spec_name: 'checkout_flow',
+      spec_version: 1,
+    });
     expect(result.structured).toMatchObject({ matches_specification: true, spec_version: 1 });
     const neither = await harness.call('compare_trace_to_spec', { spec_name: 'checkout_flow' });
     expect(neither.isError).toBe(true);
@@ -237,9 +366,23 @@ describe('spec tools through a real MCP client', () => {
   });
 
   it('cuts a long comparison to the budget and says how much was left out', async () => {
-    const entries = Array.from({ length: 30 }, (_, index) => ({ operation_name: `step.${index}`, service_name: 'nowhere-service' }));
-    expect((await harness.call('define_trace_spec', { name: 'many_steps', specification: { expected_spans: entries } })).isError).toBe(false);
-    const result = await harness.call('compare_trace_to_spec', { trace_id: good[0], spec_name: 'many_steps', budget_tokens: 500 });
+    const entries = Array.from({ length: 30 }, (_, index) => ({
+      operation_name: `step.${index}`,
+      service_name: 'nowhere-service',
+    }));
+    expect(
+      (
+        await harness.call('define_trace_spec', {
+          name: 'many_steps',
+          specification: { expected_spans: entries },
+        })
+      ).isError,
+    ).toBe(false);
+    const result = await harness.call('compare_trace_to_spec', {
+      trace_id: good[0],
+      spec_name: 'many_steps',
+      budget_tokens: 500,
+    });
     expect(result.structured.matches_specification).toBe(false);
     expect(result.structured.truncated.violations).toBeGreaterThan(0);
     expect(result.structured.violations.length + result.structured.truncated.violations).toBe(30);
@@ -249,36 +392,66 @@ describe('spec tools through a real MCP client', () => {
   });
 
   it('validates every trace of a run with pass rate, failing entries and coverage', async () => {
-    const result = await harness.call('validate_trace_collection', { spec_name: 'checkout_flow', filter: { run_id: RUN } });
+    const result = await harness.call('validate_trace_collection', {
+      spec_name: 'checkout_flow',
+      filter: { run_id: RUN },
+    });
     expect(result.isError, result.text).toBe(false);
-    expect(result.structured).toMatchObject({ trace_count: 4, passed: 3, failed: 1, pass_rate: 0.75, unexercised: [] });
+    expect(result.structured).toMatchObject({
+      trace_count: 4,
+      passed: 3,
+      failed: 1,
+      pass_rate: 0.75,
+      unexercised: [],
+    });
     expect(result.structured.failures.map((failure: { path: string }) => failure.path)).toEqual(
       expect.arrayContaining(['POST /checkout > SELECT cart', 'POST /checkout > payment.charge']),
     );
-    const cart = result.structured.coverage.find((entry: { path: string }) => entry.path === 'POST /checkout > SELECT cart');
+    const cart = result.structured.coverage.find(
+      (entry: { path: string }) => entry.path === 'POST /checkout > SELECT cart',
+    );
     expect(cart).toMatchObject({ exercised_traces: 3, rate: 0.75 });
-    expect(result.structured.durations.find((entry: { path: string }) => entry.path === 'POST /checkout')?.samples).toBe(4);
+    expect(
+      result.structured.durations.find((entry: { path: string }) => entry.path === 'POST /checkout')?.samples,
+    ).toBe(4);
     expect(result.text).toMatch(/4 traces vs checkout_flow v2: 3 passed, 1 failed \(pass rate 75%/);
 
-    const byIds = await harness.call('validate_trace_collection', { spec_name: 'checkout_flow', trace_ids: [...good, 'ffffffffffffffffffffffffffffffff'] });
+    const byIds = await harness.call('validate_trace_collection', {
+      spec_name: 'checkout_flow',
+      trace_ids: [...good, 'ffffffffffffffffffffffffffffffff'],
+    });
     expect(byIds.structured).toMatchObject({ trace_count: 3, passed: 3, pass_rate: 1 });
-    expect(byIds.structured.unavailable).toEqual([expect.objectContaining({ trace_id: 'ffffffffffffffffffffffffffffffff' })]);
-    const otherRun = await harness.call('validate_trace_collection', { spec_name: 'checkout_flow', filter: { run_id: 'no-such-run' } });
+    expect(byIds.structured.unavailable).toEqual([
+      expect.objectContaining({ trace_id: 'ffffffffffffffffffffffffffffffff' }),
+    ]);
+    const otherRun = await harness.call('validate_trace_collection', {
+      spec_name: 'checkout_flow',
+      filter: { run_id: 'no-such-run' },
+    });
     expect(otherRun.structured.trace_count).toBe(0);
   });
 
   it('validates only the traces of the service named in the filter', async () => {
     await harness.call('define_trace_spec', { name: 'checkout_filters', specification: SPEC_YAML });
-    const storefront = [await sendCheckout(harness, { serviceName: 'storefront-service', runId: 'run-spec-tools-storefront' }), await sendCheckout(harness, { serviceName: 'storefront-service', runId: 'run-spec-tools-storefront' })];
+    const storefront = [
+      await sendCheckout(harness, { serviceName: 'storefront-service', runId: 'run-spec-tools-storefront' }),
+      await sendCheckout(harness, { serviceName: 'storefront-service', runId: 'run-spec-tools-storefront' }),
+    ];
     await waitForTraces(harness, storefront);
 
-    const theirs = await harness.call('validate_trace_collection', { spec_name: 'checkout_filters', filter: { service_name: 'storefront-service' } });
+    const theirs = await harness.call('validate_trace_collection', {
+      spec_name: 'checkout_filters',
+      filter: { service_name: 'storefront-service' },
+    });
     expect(theirs.isError, theirs.text).toBe(false);
     expect(validatedIds(theirs)).toEqual([...storefront].sort());
     // The spec names checkout-service, so the storefront's own checkouts fail it.
     expect(theirs.structured).toMatchObject({ trace_count: 2, passed: 0, failed: 2 });
 
-    const checkout = await harness.call('validate_trace_collection', { spec_name: 'checkout_filters', filter: { service_name: 'checkout-service' } });
+    const checkout = await harness.call('validate_trace_collection', {
+      spec_name: 'checkout_filters',
+      filter: { service_name: 'checkout-service' },
+    });
     expect(validatedIds(checkout)).toEqual(expect.arrayContaining([...good, bad]));
     expect(validatedIds(checkout)).not.toContain(storefront[0]);
     expect(validatedIds(checkout)).not.toContain(storefront[1]);
@@ -288,53 +461,96 @@ describe('spec tools through a real MCP client', () => {
     await harness.call('define_trace_spec', { name: 'checkout_filters', specification: SPEC_YAML });
     const hour = 3_600_000;
     const now = Date.now();
-    const windowOf = (hoursAgo: number): string => `${new Date(now - hoursAgo * hour).toISOString()}..${new Date(now - (hoursAgo - 1) * hour).toISOString()}`;
+    const windowOf = (hoursAgo: number): string =>
+      `${new Date(now - hoursAgo * hour).toISOString()}..${new Date(now - (hoursAgo - 1) * hour).toISOString()}`;
     const runId = 'run-spec-tools-windows';
-    const older = [await sendCheckout(harness, { runId, at: new Date(now - 4.5 * hour) }), await sendCheckout(harness, { runId, at: new Date(now - 4.4 * hour), broken: true })];
+    const older = [
+      await sendCheckout(harness, { runId, at: new Date(now - 4.5 * hour) }),
+      await sendCheckout(harness, { runId, at: new Date(now - 4.4 * hour), broken: true }),
+    ];
     const newer = await sendCheckout(harness, { runId, at: new Date(now - 2.5 * hour) });
     await waitForTraces(harness, [...older, newer]);
 
-    const fourHoursAgo = await harness.call('validate_trace_collection', { spec_name: 'checkout_filters', filter: { time_range: windowOf(5) } });
+    const fourHoursAgo = await harness.call('validate_trace_collection', {
+      spec_name: 'checkout_filters',
+      filter: { time_range: windowOf(5) },
+    });
     expect(fourHoursAgo.isError, fourHoursAgo.text).toBe(false);
     expect(validatedIds(fourHoursAgo)).toEqual([...older].sort());
     expect(fourHoursAgo.structured).toMatchObject({ trace_count: 2, passed: 1, failed: 1 });
 
-    const twoHoursAgo = await harness.call('validate_trace_collection', { spec_name: 'checkout_filters', filter: { time_range: windowOf(3) } });
+    const twoHoursAgo = await harness.call('validate_trace_collection', {
+      spec_name: 'checkout_filters',
+      filter: { time_range: windowOf(3) },
+    });
     expect(validatedIds(twoHoursAgo)).toEqual([newer]);
     expect(twoHoursAgo.structured).toMatchObject({ trace_count: 1, passed: 1 });
 
     // The run holds all three; a time range narrows it.
-    const wholeRun = await harness.call('validate_trace_collection', { spec_name: 'checkout_filters', filter: { run_id: runId } });
+    const wholeRun = await harness.call('validate_trace_collection', {
+      spec_name: 'checkout_filters',
+      filter: { run_id: runId },
+    });
     expect(validatedIds(wholeRun)).toEqual([...older, newer].sort());
-    const runInWindow = await harness.call('validate_trace_collection', { spec_name: 'checkout_filters', filter: { run_id: runId, time_range: windowOf(3) } });
+    const runInWindow = await harness.call('validate_trace_collection', {
+      spec_name: 'checkout_filters',
+      filter: { run_id: runId, time_range: windowOf(3) },
+    });
     expect(validatedIds(runInWindow)).toEqual([newer]);
   });
 
   it('turns a comparison into prioritized actions, structure before tags', async () => {
-    const result = await harness.call('generate_improvement_suggestions', { analysis_result: failingComparison });
+    const result = await harness.call('generate_improvement_suggestions', {
+      analysis_result: failingComparison,
+    });
     expect(result.isError, result.text).toBe(false);
     const categories = result.structured.improvements.map((item: { category: string }) => item.category);
     expect(categories).toContain('structure');
     expect(categories).toContain('tags');
     expect(categories.indexOf('structure')).toBeLessThan(categories.indexOf('tags'));
     expect(result.text).toMatch(/^1\. \[structure\]/m);
-    const fromText = await harness.call('generate_improvement_suggestions', { analysis_result: JSON.stringify(failingComparison) });
+    const fromText = await harness.call('generate_improvement_suggestions', {
+      analysis_result: JSON.stringify(failingComparison),
+    });
     expect(fromText.structured.improvements).toEqual(result.structured.improvements);
   });
 
   it('turns performance findings and analysis errors into actions, errors first', async () => {
     const findings = {
-      findings: [{ kind: 'n_plus_one_db', severity: 'medium', summary: '25 × SELECT item', fix: 'load the items in one query', spans: { items: [{ span_id: 'a1', name: 'SELECT item', service: 'shop' }], total: 25, omitted: 24 } }],
+      findings: [
+        {
+          kind: 'n_plus_one_db',
+          severity: 'medium',
+          summary: '25 × SELECT item',
+          fix: 'load the items in one query',
+          spans: { items: [{ span_id: 'a1', name: 'SELECT item', service: 'shop' }], total: 25, omitted: 24 },
+        },
+      ],
     };
     const analysis = {
       trace_id: 'x',
-      errors: { root_causes: { items: [{ span: { span_id: 'b2', name: 'payment.charge', service: 'payments' }, reason: 'card declined' }], total: 1, omitted: 0 } },
+      errors: {
+        root_causes: {
+          items: [
+            { span: { span_id: 'b2', name: 'payment.charge', service: 'payments' }, reason: 'card declined' },
+          ],
+          total: 1,
+          omitted: 0,
+        },
+      },
       structure: { orphans: { items: [], total: 0, omitted: 0 } },
     };
-    const result = await harness.call('generate_improvement_suggestions', { analysis_result: [findings, analysis] });
+    const result = await harness.call('generate_improvement_suggestions', {
+      analysis_result: [findings, analysis],
+    });
     expect(result.isError, result.text).toBe(false);
     expect(result.structured.recognized).toEqual(['performance_findings', 'trace_analysis']);
-    expect(result.structured.improvements.map((item: { category: string; span_id?: string }) => [item.category, item.span_id])).toEqual([
+    expect(
+      result.structured.improvements.map((item: { category: string; span_id?: string }) => [
+        item.category,
+        item.span_id,
+      ]),
+    ).toEqual([
       ['error', 'b2'],
       ['performance', 'a1'],
     ]);
@@ -347,17 +563,30 @@ describe('spec tools through a real MCP client', () => {
     const analysis = await harness.call('analyze_trace', { trace_id: bad });
     const findings = await harness.call('detect_performance_issues', { trace_id: bad });
     expect(analysis.isError || findings.isError, `${analysis.text}\n${findings.text}`).toBe(false);
-    const result = await harness.call('generate_improvement_suggestions', { analysis_result: [analysis.structured, findings.structured, failingComparison] });
+    const result = await harness.call('generate_improvement_suggestions', {
+      analysis_result: [analysis.structured, findings.structured, failingComparison],
+    });
     expect(result.isError, result.text).toBe(false);
-    expect(result.structured.recognized).toEqual(['trace_analysis', 'performance_findings', 'spec_comparison']);
-    expect(result.structured.improvements[0]).toMatchObject({ category: 'structure', source: 'spec_comparison' });
+    expect(result.structured.recognized).toEqual([
+      'trace_analysis',
+      'performance_findings',
+      'spec_comparison',
+    ]);
+    expect(result.structured.improvements[0]).toMatchObject({
+      category: 'structure',
+      source: 'spec_comparison',
+    });
   });
 
   it('defines a spec from a template and lists the templates', async () => {
     const templates = await harness.call('list_spec_templates');
     const names = templates.structured.templates.map((template: { name: string }) => template.name);
     expect(names).toEqual(expect.arrayContaining(['cache_aside', 'checkout_saga']));
-    const result = await harness.call('define_trace_spec', { name: 'product_reads', template: 'cache_aside', parameters: { scenario: 'hit' } });
+    const result = await harness.call('define_trace_spec', {
+      name: 'product_reads',
+      template: 'cache_aside',
+      parameters: { scenario: 'hit' },
+    });
     expect(result.isError, result.text).toBe(false);
     expect(result.structured).toMatchObject({ name: 'product_reads', version: 1 });
     expect(result.text).toContain('name: product_reads');
@@ -367,7 +596,10 @@ describe('spec tools through a real MCP client', () => {
   });
 
   it('refuses an invalid update listing every problem by path, and stores nothing', async () => {
-    const defined = await harness.call('define_trace_spec', { name: 'checkout_guarded', specification: SPEC_YAML });
+    const defined = await harness.call('define_trace_spec', {
+      name: 'checkout_guarded',
+      specification: SPEC_YAML,
+    });
     const fileBefore = readFileSync(defined.structured.file, 'utf8');
     const result = await harness.call('update_trace_spec', {
       name: 'checkout_guarded',
@@ -383,12 +615,16 @@ describe('spec tools through a real MCP client', () => {
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(/not applied \(4 problems\)/);
     expect(result.text).toContain('updates.descripton: unknown key; did you mean description?');
-    expect(result.text).toContain('updates.span_updates[0].path: no entry at "POST /checkout > payment.charg"; did you mean POST /checkout > payment.charge?');
+    expect(result.text).toContain(
+      'updates.span_updates[0].path: no entry at "POST /checkout > payment.charg"; did you mean POST /checkout > payment.charge?',
+    );
     expect(result.text).toContain('performance_constraints.max_depth');
     expect(result.text).toContain('expected_spans[0].children[0].count');
 
     const list = await harness.call('list_trace_specs');
-    expect(list.structured.specs).toContainEqual(expect.objectContaining({ name: 'checkout_guarded', latest_version: 1, version_count: 1 }));
+    expect(list.structured.specs).toContainEqual(
+      expect.objectContaining({ name: 'checkout_guarded', latest_version: 1, version_count: 1 }),
+    );
     const stored = await harness.call('get_trace_spec', { name: 'checkout_guarded' });
     expect(stored.structured).toMatchObject({ version: 1, latest_version: 1 });
     expect(stored.structured.history.map((item: { version: number }) => item.version)).toEqual([1]);
@@ -404,17 +640,31 @@ describe('spec tools through a real MCP client', () => {
       `name: ${name}\nexpected_spans:\n  - operation_name: POST /checkout\n    service_name: checkout-service\n    children:\n      - operation_name: payment.charge\n        required_tags: { payment.method: card }\n`;
     writeFileSync(join(dir, 'hand_listed.yaml'), payment('hand_listed'));
     const list = await harness.call('list_trace_specs');
-    expect(list.structured.spec_files.imported).toContainEqual(expect.objectContaining({ name: 'hand_listed', version: 1 }));
-    expect(list.structured.specs).toContainEqual(expect.objectContaining({ name: 'hand_listed', latest_version: 1, version_count: 1, entry_count: 2 }));
-    expect(list.text).toMatch(/Picked up a hand edit of .*hand_listed\.yaml: stored as hand_listed version 1/);
+    expect(list.structured.spec_files.imported).toContainEqual(
+      expect.objectContaining({ name: 'hand_listed', version: 1 }),
+    );
+    expect(list.structured.specs).toContainEqual(
+      expect.objectContaining({ name: 'hand_listed', latest_version: 1, version_count: 1, entry_count: 2 }),
+    );
+    expect(list.text).toMatch(
+      /Picked up a hand edit of .*hand_listed\.yaml: stored as hand_listed version 1/,
+    );
 
     // Named first by a comparison, with no listing in between.
     writeFileSync(join(dir, 'hand_compared.yaml'), payment('hand_compared'));
-    const passing = await harness.call('compare_trace_to_spec', { trace_id: good[0], spec_name: 'hand_compared' });
+    const passing = await harness.call('compare_trace_to_spec', {
+      trace_id: good[0],
+      spec_name: 'hand_compared',
+    });
     expect(passing.isError, passing.text).toBe(false);
     expect(passing.structured).toMatchObject({ matches_specification: true, spec_version: 1 });
-    const failing = await harness.call('compare_trace_to_spec', { trace_id: bad, spec_name: 'hand_compared' });
-    expect(failing.structured.violations).toEqual([expect.objectContaining({ kind: 'tag_mismatch', path: 'POST /checkout > payment.charge' })]);
+    const failing = await harness.call('compare_trace_to_spec', {
+      trace_id: bad,
+      spec_name: 'hand_compared',
+    });
+    expect(failing.structured.violations).toEqual([
+      expect.objectContaining({ kind: 'tag_mismatch', path: 'POST /checkout > payment.charge' }),
+    ]);
     const stored = await harness.call('get_trace_spec', { name: 'hand_compared' });
     expect(stored.structured.history).toEqual([expect.objectContaining({ version: 1, source: 'file' })]);
   });
@@ -424,12 +674,16 @@ describe('spec tools through a real MCP client', () => {
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.replace('max_span_count: 10', 'max_span_count: 12'));
     const list = await harness.call('list_trace_specs');
-    expect(list.structured.spec_files.imported).toEqual([expect.objectContaining({ name: 'checkout_flow', version: 3 })]);
+    expect(list.structured.spec_files.imported).toEqual([
+      expect.objectContaining({ name: 'checkout_flow', version: 3 }),
+    ]);
     expect(list.text).toMatch(/Picked up a hand edit/);
     writeFileSync(file, text.replace('max_span_count: 10', 'max_span_count: ten'));
     const after = await harness.call('get_trace_spec', { name: 'checkout_flow' });
     expect(after.structured.version).toBe(3);
-    expect(after.structured.spec_files.invalid[0].problems[0].path).toBe('performance_constraints.max_span_count');
+    expect(after.structured.spec_files.invalid[0].problems[0].path).toBe(
+      'performance_constraints.max_span_count',
+    );
     expect(after.text).toMatch(/not a valid spec, so it was not imported/);
     writeFileSync(file, text);
   });
@@ -444,8 +698,14 @@ describe('spec tools over the 2025 protocol era', () => {
         const result = await harness.call('get_traces', { service_name: 'checkout-service' });
         return result.structured.traces?.length ? true : undefined;
       });
-      expect((await harness.call('define_trace_spec', { name: 'checkout_flow', specification: SPEC_YAML })).isError).toBe(false);
-      const result = await harness.call('compare_trace_to_spec', { trace_id: traceId, spec_name: 'checkout_flow' });
+      expect(
+        (await harness.call('define_trace_spec', { name: 'checkout_flow', specification: SPEC_YAML }))
+          .isError,
+      ).toBe(false);
+      const result = await harness.call('compare_trace_to_spec', {
+        trace_id: traceId,
+        spec_name: 'checkout_flow',
+      });
       expect(result.structured.matches_specification).toBe(true);
     } finally {
       await harness.close();

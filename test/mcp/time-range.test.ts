@@ -21,15 +21,21 @@ describe('parseTimeRange', () => {
   it('reads absolute ISO ranges written as START..END and as {start, end}', () => {
     const expected = { startUnixNano: nowNanos - minutes(60), endUnixNano: nowNanos };
     expect(parseTimeRange('2026-11-24T09:00:00Z..2026-11-24T10:00:00Z', now)).toEqual(expected);
-    expect(parseTimeRange({ start: '2026-11-24T09:00:00Z', end: '2026-11-24T10:00:00Z' }, now)).toEqual(expected);
+    expect(parseTimeRange({ start: '2026-11-24T09:00:00Z', end: '2026-11-24T10:00:00Z' }, now)).toEqual(
+      expected,
+    );
   });
 
   it('refuses what it cannot read, listing the accepted forms', () => {
-    expect(() => parseTimeRange('yesterday-ish', now)).toThrow(/time_range 'yesterday-ish' is not understood/);
+    expect(() => parseTimeRange('yesterday-ish', now)).toThrow(
+      /time_range 'yesterday-ish' is not understood/,
+    );
     expect(() => parseTimeRange('5 parsecs', now)).toThrow(/not understood/);
   });
 
   it('refuses a range that ends before it starts', () => {
-    expect(() => parseTimeRange('2026-11-24T10:00:00Z..2026-11-24T09:00:00Z', now)).toThrow(/starts .* after it ends/);
+    expect(() => parseTimeRange('2026-11-24T10:00:00Z..2026-11-24T09:00:00Z', now)).toThrow(
+      /starts .* after it ends/,
+    );
   });
 });

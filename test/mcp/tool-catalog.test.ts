@@ -8,11 +8,31 @@ import { startHarness, type Harness } from '../support/mcp-harness.js';
 
 /** The plan's names (DESIGN.md §3.4), canonical ones first, then the synonyms served by the same handlers. */
 const CANONICAL = [
-  'get_otlp_endpoint', 'list_services', 'list_operations', 'get_traces', 'search_traces', 'get_trace_by_id', 'get_span_details',
-  'define_trace_spec', 'get_trace_spec', 'list_trace_specs', 'update_trace_spec', 'list_spec_templates',
-  'analyze_trace', 'detect_performance_issues', 'compare_trace_to_spec', 'validate_trace_collection', 'generate_improvement_suggestions',
-  'create_development_session', 'execute_and_capture', 'get_session_metrics', 'suggest_next_steps',
-  'correlate_distributed_traces', 'analyze_performance_trends', 'detect_regressions', 'generate_spec_from_traces',
+  'get_otlp_endpoint',
+  'list_services',
+  'list_operations',
+  'get_traces',
+  'search_traces',
+  'get_trace_by_id',
+  'get_span_details',
+  'define_trace_spec',
+  'get_trace_spec',
+  'list_trace_specs',
+  'update_trace_spec',
+  'list_spec_templates',
+  'analyze_trace',
+  'detect_performance_issues',
+  'compare_trace_to_spec',
+  'validate_trace_collection',
+  'generate_improvement_suggestions',
+  'create_development_session',
+  'execute_and_capture',
+  'get_session_metrics',
+  'suggest_next_steps',
+  'correlate_distributed_traces',
+  'analyze_performance_trends',
+  'detect_regressions',
+  'generate_spec_from_traces',
 ];
 const SYNONYMS: Record<string, string> = {
   compare_traces: 'compare_trace_to_spec',
@@ -28,7 +48,15 @@ const SYNONYMS: Record<string, string> = {
  * lost: specs keep every version); generate_spec_from_traces does with `save: true`. Running a
  * command can do anything the command does, so only the run tools are destructive.
  */
-const WRITES = ['define_trace_spec', 'update_trace_spec', 'create_development_session', 'start_trace_session', 'execute_and_capture', 'run_and_capture', 'generate_spec_from_traces'];
+const WRITES = [
+  'define_trace_spec',
+  'update_trace_spec',
+  'create_development_session',
+  'start_trace_session',
+  'execute_and_capture',
+  'run_and_capture',
+  'generate_spec_from_traces',
+];
 const DESTRUCTIVE = ['execute_and_capture', 'run_and_capture'];
 
 type JsonSchema = {
@@ -49,9 +77,11 @@ function undescribed(schema: JsonSchema, path: string): string[] {
     if (!property.description) missing.push(at);
     missing.push(...undescribed(property, at));
   }
-  for (const branch of [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])]) missing.push(...undescribed(branch, path));
+  for (const branch of [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])])
+    missing.push(...undescribed(branch, path));
   if (schema.items) missing.push(...undescribed(schema.items, `${path}[]`));
-  if (typeof schema.additionalProperties === 'object') missing.push(...undescribed(schema.additionalProperties, `${path}.*`));
+  if (typeof schema.additionalProperties === 'object')
+    missing.push(...undescribed(schema.additionalProperties, `${path}.*`));
   return missing;
 }
 
@@ -74,7 +104,9 @@ describe('the tool catalog over tools/list', () => {
   it('offers every name of the plan, each synonym described as its canonical twin', () => {
     expect(names).toEqual(expect.arrayContaining([...CANONICAL, ...Object.keys(SYNONYMS)]));
     for (const [synonym, canonical] of Object.entries(SYNONYMS)) {
-      expect(tools.find((tool) => tool.name === synonym)?.description, synonym).toMatch(new RegExp(`^Same as ${canonical}\\.`));
+      expect(tools.find((tool) => tool.name === synonym)?.description, synonym).toMatch(
+        new RegExp(`^Same as ${canonical}\\.`),
+      );
     }
   });
 
@@ -123,7 +155,9 @@ describe('the server instructions', () => {
   it('reach a 2025-era client through initialize as well', async () => {
     const harness = await startHarness({ era: 'legacy' });
     try {
-      expect(harness.client.getInstructions()).toMatch(/define_trace_spec[\s\S]*execute_and_capture[\s\S]*compare_trace_to_spec/);
+      expect(harness.client.getInstructions()).toMatch(
+        /define_trace_spec[\s\S]*execute_and_capture[\s\S]*compare_trace_to_spec/,
+      );
     } finally {
       await harness.close();
     }
@@ -137,8 +171,12 @@ describe('the server instructions', () => {
         const offered = new Set((await harness.client.listTools()).tools.map((tool) => tool.name));
         const instructions = harness.client.getInstructions() ?? '';
         const named = everyName.filter((name) => new RegExp(`\\b${name}\\b`).test(instructions));
-        expect(named.filter((name) => !offered.has(name)), toolsets.join(',')).toEqual([]);
-        if (offered.has('define_trace_spec') && offered.has('compare_trace_to_spec')) expect(instructions).toContain('compare_trace_to_spec');
+        expect(
+          named.filter((name) => !offered.has(name)),
+          toolsets.join(','),
+        ).toEqual([]);
+        if (offered.has('define_trace_spec') && offered.has('compare_trace_to_spec'))
+          expect(instructions).toContain('compare_trace_to_spec');
       } finally {
         await harness.close();
       }

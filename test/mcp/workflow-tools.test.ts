@@ -19,7 +19,10 @@ const CHECKOUT_SPEC = {
     {
       operation_name: 'checkout',
       service_name: 'shop',
-      children: [{ operation_name: 'reserve', service_name: 'shop' }, { operation_name: 'charge', service_name: 'shop' }],
+      children: [
+        { operation_name: 'reserve', service_name: 'shop' },
+        { operation_name: 'charge', service_name: 'shop' },
+      ],
     },
   ],
 };
@@ -28,7 +31,11 @@ const CHECKOUT_SPEC = {
 function shapeOf(value: unknown): unknown {
   if (Array.isArray(value)) return value.length > 0 ? [shapeOf(value[0])] : [];
   if (value === null || typeof value !== 'object') return typeof value;
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, shapeOf((value as Record<string, unknown>)[key])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, shapeOf((value as Record<string, unknown>)[key])]),
+  );
 }
 
 function portAccepts(port: number): Promise<boolean> {
@@ -54,7 +61,10 @@ describe('the trace-driven loop through a real MCP client', () => {
 
   beforeAll(async () => {
     harness = await startHarness();
-    const defined = await harness.call('define_trace_spec', { name: 'tiny_checkout', specification: CHECKOUT_SPEC });
+    const defined = await harness.call('define_trace_spec', {
+      name: 'tiny_checkout',
+      specification: CHECKOUT_SPEC,
+    });
     expect(defined.isError).toBe(false);
   });
   afterAll(async () => harness?.close());
@@ -70,23 +80,46 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(result.structured.verdict).toBe('pass');
     expect(result.structured.command.exit_code).toBe(0);
     expect(result.structured.command.stdout.text).toContain('emitted checkout with 2 children');
-    expect(result.structured.capture).toMatchObject({ complete: true, trace_count: 1, span_count: 3, run_span_count: 3 });
+    expect(result.structured.capture).toMatchObject({
+      complete: true,
+      trace_count: 1,
+      span_count: 3,
+      run_span_count: 3,
+    });
     const traceId = result.structured.traces[0].trace_id as string;
     const rootSpanId = result.structured.comparison.entries[0].matches[0].span_id as string;
     // The run id is added beside what the user set in OTEL_RESOURCE_ATTRIBUTES, never instead of it.
     const details = await harness.call('get_span_details', { trace_id: traceId, span_id: rootSpanId });
-    expect(details.structured.resource).toMatchObject({ 'otel_mcp.run_id': result.structured.run_id, 'deployment.environment': 'dev', 'service.name': 'shop' });
+    expect(details.structured.resource).toMatchObject({
+      'otel_mcp.run_id': result.structured.run_id,
+      'deployment.environment': 'dev',
+      'service.name': 'shop',
+    });
     expect(result.text).toMatch(/PASS/);
   });
 
   it('records a red then a green iteration in a session, with what was fixed, the first green and the next steps', async () => {
-    const created = await harness.call('create_development_session', { project_name: 'shop', spec_name: 'tiny_checkout', working_dir: SCRIPTS, env: { OTEL_SERVICE_NAME: 'shop' } });
+    const created = await harness.call('create_development_session', {
+      project_name: 'shop',
+      spec_name: 'tiny_checkout',
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'shop' },
+    });
     expect(created.isError).toBe(false);
     const sessionId = created.structured.session_id as string;
 
-    const red = await harness.call('execute_and_capture', { session_id: sessionId, command: emit('checkout reserve') });
-    expect(red.structured).toMatchObject({ verdict: 'fail', iteration: 1, spec: { name: 'tiny_checkout', version: 1 } });
-    const missing = red.structured.comparison.violations.find((violation: { path: string }) => violation.path.includes('charge'));
+    const red = await harness.call('execute_and_capture', {
+      session_id: sessionId,
+      command: emit('checkout reserve'),
+    });
+    expect(red.structured).toMatchObject({
+      verdict: 'fail',
+      iteration: 1,
+      spec: { name: 'tiny_checkout', version: 1 },
+    });
+    const missing = red.structured.comparison.violations.find((violation: { path: string }) =>
+      violation.path.includes('charge'),
+    );
     expect(missing.kind).toBe('missing');
     expect(red.structured.next_steps[0]).toMatchObject({ category: 'missing' });
     expect(red.structured.next_steps[0].action).toContain('charge');
@@ -94,18 +127,33 @@ describe('the trace-driven loop through a real MCP client', () => {
     const steps = await harness.call('suggest_next_steps', { session_id: sessionId });
     expect(steps.structured.steps[0].action).toContain('charge');
 
-    const green = await harness.call('execute_and_capture', { session_id: sessionId, command: emit('checkout reserve charge') });
+    const green = await harness.call('execute_and_capture', {
+      session_id: sessionId,
+      command: emit('checkout reserve charge'),
+    });
     expect(green.structured).toMatchObject({ verdict: 'pass', iteration: 2 });
     expect(green.structured.changes.fixed).toEqual([expect.stringContaining('charge')]);
     expect(green.structured.changes.introduced).toEqual([]);
 
     const metrics = await harness.call('get_session_metrics', { session_id: sessionId });
-    expect(metrics.structured).toMatchObject({ status: 'green', iteration_count: 2, first_green: { iteration: 2 } });
-    expect(metrics.structured.iterations.map((row: { verdict: string }) => row.verdict)).toEqual(['fail', 'pass']);
+    expect(metrics.structured).toMatchObject({
+      status: 'green',
+      iteration_count: 2,
+      first_green: { iteration: 2 },
+    });
+    expect(metrics.structured.iterations.map((row: { verdict: string }) => row.verdict)).toEqual([
+      'fail',
+      'pass',
+    ]);
     expect(metrics.structured.iterations[0].score).toBeLessThan(metrics.structured.iterations[1].score);
-    expect(metrics.structured.iterations[1].key_spans.map((span: { path: string }) => span.path)).toContain('checkout > charge');
+    expect(metrics.structured.iterations[1].key_spans.map((span: { path: string }) => span.path)).toContain(
+      'checkout > charge',
+    );
 
-    const regressed = await harness.call('execute_and_capture', { session_id: sessionId, command: emit('checkout charge') });
+    const regressed = await harness.call('execute_and_capture', {
+      session_id: sessionId,
+      command: emit('checkout charge'),
+    });
     expect(regressed.structured.changes.introduced).toEqual([expect.stringContaining('reserve')]);
     expect(regressed.structured.next_steps[0].category).toBe('regression');
     const after = await harness.call('get_session_metrics', {});
@@ -114,12 +162,22 @@ describe('the trace-driven loop through a real MCP client', () => {
 
   it('keeps two runs in parallel apart: each sees only its own spans', async () => {
     const [first, second] = await Promise.all([
-      harness.call('execute_and_capture', { command: emit('first-run a b --sleep 300'), working_dir: SCRIPTS, env: { OTEL_SERVICE_NAME: 'one' } }),
-      harness.call('execute_and_capture', { command: emit('second-run c --sleep 300'), working_dir: SCRIPTS, env: { OTEL_SERVICE_NAME: 'two' } }),
+      harness.call('execute_and_capture', {
+        command: emit('first-run a b --sleep 300'),
+        working_dir: SCRIPTS,
+        env: { OTEL_SERVICE_NAME: 'one' },
+      }),
+      harness.call('execute_and_capture', {
+        command: emit('second-run c --sleep 300'),
+        working_dir: SCRIPTS,
+        env: { OTEL_SERVICE_NAME: 'two' },
+      }),
     ]);
     expect(first?.structured.run_id).not.toBe(second?.structured.run_id);
     expect(first?.structured.traces.map((trace: { root: string }) => trace.root)).toEqual(['one: first-run']);
-    expect(second?.structured.traces.map((trace: { root: string }) => trace.root)).toEqual(['two: second-run']);
+    expect(second?.structured.traces.map((trace: { root: string }) => trace.root)).toEqual([
+      'two: second-run',
+    ]);
     expect(first?.structured.capture.span_count).toBe(3);
     expect(second?.structured.capture.span_count).toBe(2);
     expect(first?.structured.verdict).toBe('no_spec');
@@ -131,10 +189,21 @@ describe('the trace-driven loop through a real MCP client', () => {
       command: emit(`client-call --call http://127.0.0.1:${port}/work`),
       working_dir: SCRIPTS,
       env: { OTEL_SERVICE_NAME: 'client' },
-      services: [{ name: 'worker', command: `${NODE} http-service.cjs`, ready: { port }, env: { PORT: String(port), OTEL_SERVICE_NAME: 'worker' } }],
+      services: [
+        {
+          name: 'worker',
+          command: `${NODE} http-service.cjs`,
+          ready: { port },
+          env: { PORT: String(port), OTEL_SERVICE_NAME: 'worker' },
+        },
+      ],
     });
     expect(result.isError).toBe(false);
-    expect(result.structured.services[0]).toMatchObject({ name: 'worker', exited_early: false, force_killed: false });
+    expect(result.structured.services[0]).toMatchObject({
+      name: 'worker',
+      exited_early: false,
+      force_killed: false,
+    });
     expect(result.structured.services[0].ready_after_ms).toBeGreaterThanOrEqual(0);
     const [trace] = result.structured.traces;
     expect(trace.services).toEqual(['client', 'worker']);
@@ -148,7 +217,14 @@ describe('the trace-driven loop through a real MCP client', () => {
       command: emit(`client-call --call http://127.0.0.1:${port}/crash`),
       working_dir: SCRIPTS,
       env: { OTEL_SERVICE_NAME: 'client' },
-      services: [{ name: 'worker', command: `${NODE} http-service.cjs`, ready: { port }, env: { PORT: String(port), OTEL_SERVICE_NAME: 'worker' } }],
+      services: [
+        {
+          name: 'worker',
+          command: `${NODE} http-service.cjs`,
+          ready: { port },
+          env: { PORT: String(port), OTEL_SERVICE_NAME: 'worker' },
+        },
+      ],
     });
     expect(result.isError).toBe(false);
     expect(result.structured.services[0]).toMatchObject({ name: 'worker', exited_early: true, exit_code: 3 });
@@ -158,7 +234,9 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(trace.services).toEqual(['client']);
     expect(trace.error_count).toBe(1);
     expect(result.text).toContain('Service worker exited during the run');
-    expect(result.structured.next_steps.some((step: { action: string }) => step.action.includes('worker'))).toBe(true);
+    expect(
+      result.structured.next_steps.some((step: { action: string }) => step.action.includes('worker')),
+    ).toBe(true);
   });
 
   it('blames a crash, not the code’s spans, when a service the spec names died before its spans were sent', async () => {
@@ -167,18 +245,38 @@ describe('the trace-driven loop through a real MCP client', () => {
       command: emit(`client-call --call http://127.0.0.1:${port}/crash`),
       working_dir: SCRIPTS,
       env: { OTEL_SERVICE_NAME: 'client' },
-      services: [{ name: 'worker', command: `${NODE} http-service.cjs`, ready: { port }, env: { PORT: String(port) } }],
-      expected_spec: { name: 'crash_call', expected_spans: [{ operation_name: 'client-call', service_name: 'client', children: [{ operation_name: 'work.step', service_name: 'worker' }] }] },
+      services: [
+        { name: 'worker', command: `${NODE} http-service.cjs`, ready: { port }, env: { PORT: String(port) } },
+      ],
+      expected_spec: {
+        name: 'crash_call',
+        expected_spans: [
+          {
+            operation_name: 'client-call',
+            service_name: 'client',
+            children: [{ operation_name: 'work.step', service_name: 'worker' }],
+          },
+        ],
+      },
     });
     expect(result.isError).toBe(false);
-    const violations = result.structured.comparison.violations as { kind: string; path: string; message: string; fix: string }[];
+    const violations = result.structured.comparison.violations as {
+      kind: string;
+      path: string;
+      message: string;
+      fix: string;
+    }[];
     // First the loss, then its symptom in the caller: the call failed with ECONNRESET.
     expect(violations.map((violation) => [violation.kind, violation.path])).toEqual([
       ['telemetry_lost', 'client-call > work.step'],
       ['unexpected_error', '(trace)'],
     ]);
-    expect(violations[0]?.message).toMatch(/^worker's spans for this request never arrived: it exited during the run \(code 3\)/);
-    expect(violations[0]?.fix).toMatch(/^fix the crash in worker \(fatal: crashing in the middle of \/crash\)/);
+    expect(violations[0]?.message).toMatch(
+      /^worker's spans for this request never arrived: it exited during the run \(code 3\)/,
+    );
+    expect(violations[0]?.fix).toMatch(
+      /^fix the crash in worker \(fatal: crashing in the middle of \/crash\)/,
+    );
     expect(result.structured.services[0].crash).toEqual(['fatal: crashing in the middle of /crash']);
     expect(result.text).toContain('[telemetry_lost]');
     expect(result.text).not.toContain('add a span');
@@ -190,18 +288,35 @@ describe('the trace-driven loop through a real MCP client', () => {
       working_dir: SCRIPTS,
       env: { OTEL_SERVICE_NAME: 'shop' },
       repeat: 3,
-      expected_spec: { name: 'repeated_checkout', expected_spans: [{ operation_name: 'checkout', service_name: 'shop', children: [{ operation_name: 'reserve' }] }] },
+      expected_spec: {
+        name: 'repeated_checkout',
+        expected_spans: [
+          { operation_name: 'checkout', service_name: 'shop', children: [{ operation_name: 'reserve' }] },
+        ],
+      },
     });
     expect(result.isError).toBe(false);
     expect(result.structured.verdict).toBe('pass');
     expect(result.structured.capture.trace_count).toBe(3);
-    expect(result.structured.repeat).toEqual({ runs: 3, failed_runs: 0, traces_passed: 3, traces_judged: 3, flaky: [] });
-    expect(result.text).toContain('3 runs of the command (0 failed): 3 of 3 traces that exercise the spec pass.');
+    expect(result.structured.repeat).toEqual({
+      runs: 3,
+      failed_runs: 0,
+      traces_passed: 3,
+      traces_judged: 3,
+      flaky: [],
+    });
+    expect(result.text).toContain(
+      '3 runs of the command (0 failed): 3 of 3 traces that exercise the spec pass.',
+    );
   });
 
   it('kills a command that never ends at the timeout, with the children it started', async () => {
     const pidFile = join(harness.dataDir, 'child.pid');
-    const result = await harness.call('execute_and_capture', { command: `sh spawn-forever.sh ${JSON.stringify(pidFile)}`, working_dir: SCRIPTS, timeout_ms: 500 });
+    const result = await harness.call('execute_and_capture', {
+      command: `sh spawn-forever.sh ${JSON.stringify(pidFile)}`,
+      working_dir: SCRIPTS,
+      timeout_ms: 500,
+    });
     expect(result.isError).toBe(false);
     expect(result.structured.command.timed_out).toBe(true);
     expect(result.structured.verdict).toBe('no_traces');
@@ -212,10 +327,16 @@ describe('the trace-driven loop through a real MCP client', () => {
   });
 
   it('says clearly when the command cannot start, and when the working directory does not exist', async () => {
-    const missing = await harness.call('execute_and_capture', { command: 'no-such-command-otel-mcp --flag', working_dir: SCRIPTS });
+    const missing = await harness.call('execute_and_capture', {
+      command: 'no-such-command-otel-mcp --flag',
+      working_dir: SCRIPTS,
+    });
     expect(missing.isError).toBe(true);
     expect(missing.text).toMatch(/could not start: the shell could not find it/);
-    const nowhere = await harness.call('execute_and_capture', { command: 'true', working_dir: join(harness.dataDir, 'nope') });
+    const nowhere = await harness.call('execute_and_capture', {
+      command: 'true',
+      working_dir: join(harness.dataDir, 'nope'),
+    });
     expect(nowhere.isError).toBe(true);
     expect(nowhere.text).toMatch(/does not exist/);
   });
@@ -229,7 +350,14 @@ describe('the trace-driven loop through a real MCP client', () => {
         arguments: {
           command: 'no-such-command-otel-mcp',
           working_dir: SCRIPTS,
-          services: [{ name: 'worker', command: `${NODE} http-service.cjs`, ready: { port }, env: { PORT: String(port), OTEL_SERVICE_NAME: 'worker' } }],
+          services: [
+            {
+              name: 'worker',
+              command: `${NODE} http-service.cjs`,
+              ready: { port },
+              env: { PORT: String(port), OTEL_SERVICE_NAME: 'worker' },
+            },
+          ],
         },
       },
       { onprogress: (progress) => messages.push(String(progress.message)), timeout: 900_000 },
@@ -253,8 +381,13 @@ describe('the trace-driven loop through a real MCP client', () => {
       PORT: String(port),
     };
     // No run id on its resource: it was started before, and apart from, the run.
-    for (const name of ['OTEL_RESOURCE_ATTRIBUTES', 'OTEL_MCP_RUN_ID', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) delete env[name];
-    const outside = spawn(process.execPath, ['http-service.cjs'], { cwd: SCRIPTS, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    for (const name of ['OTEL_RESOURCE_ATTRIBUTES', 'OTEL_MCP_RUN_ID', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'])
+      delete env[name];
+    const outside = spawn(process.execPath, ['http-service.cjs'], {
+      cwd: SCRIPTS,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       let stdout = '';
       outside.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -269,7 +402,12 @@ describe('the trace-driven loop through a real MCP client', () => {
       const [trace] = result.structured.traces;
       expect(trace.services).toEqual(['client', 'outside']);
       // client root + client GET tagged with the run id; the outside server span + its work.step are not.
-      expect(result.structured.capture).toMatchObject({ complete: true, trace_count: 1, span_count: 4, run_span_count: 2 });
+      expect(result.structured.capture).toMatchObject({
+        complete: true,
+        trace_count: 1,
+        span_count: 4,
+        run_span_count: 2,
+      });
     } finally {
       outside.kill('SIGKILL');
     }
@@ -282,7 +420,13 @@ describe('the trace-driven loop through a real MCP client', () => {
       env: { OTEL_SERVICE_NAME: 'shop' },
       expected_spec: {
         name: 'ghost_checkout',
-        expected_spans: [{ operation_name: 'checkout', service_name: 'shop', children: [{ operation_name: 'ghost.lookup', service_name: 'ghost-service' }] }],
+        expected_spans: [
+          {
+            operation_name: 'checkout',
+            service_name: 'shop',
+            children: [{ operation_name: 'ghost.lookup', service_name: 'ghost-service' }],
+          },
+        ],
       },
     });
     expect(result.isError).toBe(false);
@@ -296,20 +440,36 @@ describe('the trace-driven loop through a real MCP client', () => {
   });
 
   it('gives up at the capture timeout when a trace’s root never arrives, saying how many spans did', async () => {
-    const result = await harness.call('execute_and_capture', { command: emit('orphan-root step --remote-parent'), working_dir: SCRIPTS, env: { OTEL_SERVICE_NAME: 'shop' }, capture_timeout_ms: 1000 });
+    const result = await harness.call('execute_and_capture', {
+      command: emit('orphan-root step --remote-parent'),
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'shop' },
+      capture_timeout_ms: 1000,
+    });
     expect(result.isError).toBe(false);
     expect(result.structured.capture).toMatchObject({ complete: false, trace_count: 1, span_count: 2 });
     const notes = result.structured.capture.notes as string[];
-    expect(notes).toContainEqual(expect.stringMatching(/has no root span \(2 spans arrived; shop: orphan-root waits for its parent [0-9a-f]{16}\)/));
+    expect(notes).toContainEqual(
+      expect.stringMatching(
+        /has no root span \(2 spans arrived; shop: orphan-root waits for its parent [0-9a-f]{16}\)/,
+      ),
+    );
     expect(notes).toContain('timed out after 1000 ms waiting for the root span of 1 trace');
     expect(result.text).toContain('INCOMPLETE');
   });
 
   it('keeps the last 40 lines of a long output, bounded, and counts every byte written', async () => {
     // 3000 lines of 100 bytes: more than the 256 KiB kept, far more than the 4 KB shown.
-    const result = await harness.call('execute_and_capture', { command: `${NODE} print-lines.cjs 3000`, working_dir: SCRIPTS });
+    const result = await harness.call('execute_and_capture', {
+      command: `${NODE} print-lines.cjs 3000`,
+      working_dir: SCRIPTS,
+    });
     expect(result.isError).toBe(false);
-    const stdout = result.structured.command.stdout as { text: string; truncated: boolean; total_bytes: number };
+    const stdout = result.structured.command.stdout as {
+      text: string;
+      truncated: boolean;
+      total_bytes: number;
+    };
     expect(stdout.truncated).toBe(true);
     expect(stdout.total_bytes).toBe(300_000);
     expect(stdout.text.length).toBeLessThanOrEqual(4000);
@@ -323,7 +483,14 @@ describe('the trace-driven loop through a real MCP client', () => {
       command: emit(`client-call --call http://127.0.0.1:${port}/work`),
       working_dir: SCRIPTS,
       env: { OTEL_SERVICE_NAME: 'client' },
-      services: [{ name: 'worker', command: `${NODE} http-service.cjs`, ready: { log_pattern: 'listening \\d+' }, env: { PORT: String(port), OTEL_SERVICE_NAME: 'worker' } }],
+      services: [
+        {
+          name: 'worker',
+          command: `${NODE} http-service.cjs`,
+          ready: { log_pattern: 'listening \\d+' },
+          env: { PORT: String(port), OTEL_SERVICE_NAME: 'worker' },
+        },
+      ],
     });
     expect(result.isError).toBe(false);
     expect(result.structured.services[0]).toMatchObject({ name: 'worker', exited_early: false });
@@ -334,25 +501,48 @@ describe('the trace-driven loop through a real MCP client', () => {
 
   it('answers the plan’s synonyms in the same shape as their canonical twins', async () => {
     const args = { working_dir: SCRIPTS, env: { OTEL_SERVICE_NAME: 'shop' } };
-    const canonical = await harness.call('execute_and_capture', { command: emit('checkout reserve charge'), expected_spec: 'tiny_checkout', ...args });
-    const byName = await harness.call('run_and_capture', { service_command: emit('checkout reserve charge'), expected_spec: 'tiny_checkout', ...args });
+    const canonical = await harness.call('execute_and_capture', {
+      command: emit('checkout reserve charge'),
+      expected_spec: 'tiny_checkout',
+      ...args,
+    });
+    const byName = await harness.call('run_and_capture', {
+      service_command: emit('checkout reserve charge'),
+      expected_spec: 'tiny_checkout',
+      ...args,
+    });
     expect(byName.isError).toBe(false);
     expect(byName.structured).toMatchObject({ verdict: 'pass', spec: { name: 'tiny_checkout', version: 1 } });
     expect(shapeOf(byName.structured)).toEqual(shapeOf(canonical.structured));
 
-    const yaml = 'name: tiny_checkout\nexpected_spans:\n  - operation_name: checkout\n    service_name: shop\n    children:\n      - { operation_name: charge, service_name: shop }\n';
-    const byText = await harness.call('run_and_capture', { service_command: emit('checkout reserve'), expected_spec: yaml, ...args });
+    const yaml =
+      'name: tiny_checkout\nexpected_spans:\n  - operation_name: checkout\n    service_name: shop\n    children:\n      - { operation_name: charge, service_name: shop }\n';
+    const byText = await harness.call('run_and_capture', {
+      service_command: emit('checkout reserve'),
+      expected_spec: yaml,
+      ...args,
+    });
     expect(byText.isError).toBe(false);
     // Inline: judged by the text given (no charge here, so it fails), not by the stored spec of that name.
     expect(byText.structured.verdict).toBe('fail');
     expect(byText.structured.spec).toEqual({ name: 'tiny_checkout' });
 
-    const created = await harness.call('create_development_session', { project_name: 'twins', spec_name: 'tiny_checkout' });
-    const started = await harness.call('start_trace_session', { project_name: 'twins', spec_name: 'tiny_checkout' });
+    const created = await harness.call('create_development_session', {
+      project_name: 'twins',
+      spec_name: 'tiny_checkout',
+    });
+    const started = await harness.call('start_trace_session', {
+      project_name: 'twins',
+      spec_name: 'tiny_checkout',
+    });
     expect(started.isError).toBe(false);
     expect(shapeOf(started.structured)).toEqual(shapeOf(created.structured));
     const sessionId = started.structured.session_id as string;
-    await harness.call('run_and_capture', { session_id: sessionId, service_command: emit('checkout reserve charge'), ...args });
+    await harness.call('run_and_capture', {
+      session_id: sessionId,
+      service_command: emit('checkout reserve charge'),
+      ...args,
+    });
     const metrics = await harness.call('get_session_metrics', { session_id: sessionId });
     const progress = await harness.call('get_session_progress', { session_id: sessionId });
     expect(progress.isError).toBe(false);
@@ -364,7 +554,10 @@ describe('the trace-driven loop through a real MCP client', () => {
     const session = await harness.call('execute_and_capture', { session_id: 'ses_nothere', command: 'true' });
     expect(session.isError).toBe(true);
     expect(session.text).toMatch(/recent sessions: ses_/);
-    const spec = await harness.call('create_development_session', { project_name: 'x', spec_name: 'tiny_chekout' });
+    const spec = await harness.call('create_development_session', {
+      project_name: 'x',
+      spec_name: 'tiny_chekout',
+    });
     expect(spec.isError).toBe(true);
     expect(spec.text).toContain('tiny_checkout');
   });
@@ -374,17 +567,31 @@ describe('a session across a restart, and progress while a run goes on', () => {
   it('keeps a session and its iterations when the server restarts on the same data dir', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-restart-'));
     const first = await startHarness({ dataDir });
-    const created = await first.call('create_development_session', { project_name: 'shop', working_dir: SCRIPTS, env: { OTEL_SERVICE_NAME: 'shop' } });
+    const created = await first.call('create_development_session', {
+      project_name: 'shop',
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'shop' },
+    });
     const sessionId = created.structured.session_id as string;
-    const run = await first.call('execute_and_capture', { session_id: sessionId, command: emit('checkout reserve') });
+    const run = await first.call('execute_and_capture', {
+      session_id: sessionId,
+      command: emit('checkout reserve'),
+    });
     expect(run.structured.verdict).toBe('no_spec');
     await first.close();
 
     const second = await startHarness({ dataDir });
     try {
       const metrics = await second.call('get_session_metrics', { session_id: sessionId });
-      expect(metrics.structured).toMatchObject({ session_id: sessionId, iteration_count: 1, status: 'no_spec' });
-      const next = await second.call('execute_and_capture', { session_id: sessionId, command: emit('checkout reserve') });
+      expect(metrics.structured).toMatchObject({
+        session_id: sessionId,
+        iteration_count: 1,
+        status: 'no_spec',
+      });
+      const next = await second.call('execute_and_capture', {
+        session_id: sessionId,
+        command: emit('checkout reserve'),
+      });
       expect(next.structured.iteration).toBe(2);
     } finally {
       await second.close();
@@ -433,10 +640,21 @@ describe('execution limits from the configuration', () => {
       const result = await harness.call('execute_and_capture', {
         command: 'true',
         working_dir: SCRIPTS,
-        services: [{ name: 'stubborn', command: `${NODE} ignore-sigterm.cjs ${JSON.stringify(pidFile)}`, ready: { log_pattern: '^ready$' } }],
+        services: [
+          {
+            name: 'stubborn',
+            command: `${NODE} ignore-sigterm.cjs ${JSON.stringify(pidFile)}`,
+            ready: { log_pattern: '^ready$' },
+          },
+        ],
       });
       expect(result.isError).toBe(false);
-      expect(result.structured.services[0]).toMatchObject({ name: 'stubborn', exited_early: false, force_killed: true, signal: expect.any(String) });
+      expect(result.structured.services[0]).toMatchObject({
+        name: 'stubborn',
+        exited_early: false,
+        force_killed: true,
+        signal: expect.any(String),
+      });
       expect(result.structured.services[0].stderr.text).toContain('ignoring SIGTERM');
       expect(result.text).toContain('Service stubborn ignored SIGTERM and was killed');
       const pid = Number(readFileSync(pidFile, 'utf8').trim());

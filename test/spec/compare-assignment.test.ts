@@ -10,10 +10,22 @@ import { compare, kinds, specOf } from './compare-helpers.js';
 describe('non-greedy assignment', () => {
   it('gives the tagged span to the entry that needs the tag, when the first entry would take it', () => {
     const spec = specOf([
-      { operation_name: 'root', children: [{ operation_name: 'X', count: 1 }, { operation_name: 'X', count: 1, required_tags: { k: 'v' } }] },
+      {
+        operation_name: 'root',
+        children: [
+          { operation_name: 'X', count: 1 },
+          { operation_name: 'X', count: 1, required_tags: { k: 'v' } },
+        ],
+      },
     ]);
     // Greedy: the untagged entry takes the first X (k=v) and the tagged entry finds nothing.
-    const result = compare(spec, { name: 'root', children: [{ name: 'X', startMs: 0, attributes: { k: 'v' } }, { name: 'X', startMs: 5, attributes: { k: 'w' } }] });
+    const result = compare(spec, {
+      name: 'root',
+      children: [
+        { name: 'X', startMs: 0, attributes: { k: 'v' } },
+        { name: 'X', startMs: 5, attributes: { k: 'w' } },
+      ],
+    });
     expect(result.violations).toEqual([]);
     const [, untagged, tagged] = result.entries;
     expect(untagged?.matches.map((match) => match.span_id)).toEqual(['0000000000000003']);
@@ -22,10 +34,22 @@ describe('non-greedy assignment', () => {
 
   it('names the tagged entry as failing when no span carries its tag, and lets the untagged one keep a span', () => {
     const spec = specOf([
-      { operation_name: 'root', children: [{ operation_name: 'X', count: 1 }, { operation_name: 'X', count: 1, required_tags: { k: 'v' } }] },
+      {
+        operation_name: 'root',
+        children: [
+          { operation_name: 'X', count: 1 },
+          { operation_name: 'X', count: 1, required_tags: { k: 'v' } },
+        ],
+      },
     ]);
     // The same shape with no span tagged k=v: no assignment satisfies both entries.
-    const result = compare(spec, { name: 'root', children: [{ name: 'X', startMs: 0, attributes: { k: 'w' } }, { name: 'X', startMs: 5, attributes: { k: 'u' } }] });
+    const result = compare(spec, {
+      name: 'root',
+      children: [
+        { name: 'X', startMs: 0, attributes: { k: 'w' } },
+        { name: 'X', startMs: 5, attributes: { k: 'u' } },
+      ],
+    });
     expect(result.matches_specification).toBe(false);
     const [, untagged, tagged] = result.entries;
     expect(untagged?.matches).toHaveLength(1);
@@ -33,7 +57,9 @@ describe('non-greedy assignment', () => {
     const failing = result.violations.filter((violation) => violation.path === 'root > X[2]');
     expect(failing).toEqual([expect.objectContaining({ kind: 'tag_mismatch', tag: 'k' })]);
     expect(failing[0]?.message).toContain('expected "v"');
-    expect(result.violations.some((violation) => violation.kind === 'missing' && violation.path === 'root > X[1]')).toBe(false);
+    expect(
+      result.violations.some((violation) => violation.kind === 'missing' && violation.path === 'root > X[1]'),
+    ).toBe(false);
   });
 
   it('picks the candidate whose children are satisfied when the first one would leave them missing', () => {
@@ -58,8 +84,12 @@ describe('non-greedy assignment', () => {
       { name: 'X', startMs: 0, children: [{ name: 'Z' }] },
       { name: 'X', startMs: 5, children: [{ name: 'Z' }] },
     ]);
-    expect(result.violations.map((violation) => `${violation.kind} ${violation.path}`)).toEqual(['missing X[1] > Y']);
-    expect(result.entries.filter((entry) => !entry.satisfied).map((entry) => entry.path)).toEqual(['X[1] > Y']);
+    expect(result.violations.map((violation) => `${violation.kind} ${violation.path}`)).toEqual([
+      'missing X[1] > Y',
+    ]);
+    expect(result.entries.filter((entry) => !entry.satisfied).map((entry) => entry.path)).toEqual([
+      'X[1] > Y',
+    ]);
   });
 
   it('gives a lone parent span to the entry whose children it satisfies, and names the other entry missing', () => {
@@ -69,9 +99,14 @@ describe('non-greedy assignment', () => {
     ]);
     // Serving the first entry would satisfy one entry and leave Y missing; the second satisfies two.
     const result = compare(spec, { name: 'X', children: [{ name: 'Z' }] });
-    expect(result.violations.map((violation) => `${violation.kind} ${violation.path}`)).toEqual(['missing X[1]']);
+    expect(result.violations.map((violation) => `${violation.kind} ${violation.path}`)).toEqual([
+      'missing X[1]',
+    ]);
     expect(result.violations[0]?.message).toContain('already serves `X[2]`');
-    expect(result.entries.filter((entry) => entry.satisfied).map((entry) => entry.path)).toEqual(['X[2]', 'X[2] > Z']);
+    expect(result.entries.filter((entry) => entry.satisfied).map((entry) => entry.path)).toEqual([
+      'X[2]',
+      'X[2] > Z',
+    ]);
   });
 
   it('fills a child entry from the parent candidate that has it, among several parents', () => {
@@ -92,7 +127,13 @@ describe('non-greedy assignment', () => {
       { operation_name: 'q', count: 1, required_tags: { a: 1, b: 1 } },
     ]);
     // Two spans: {a, b} and {a}. Best: {a}→first, {a,b}→third; the second entry cannot be had.
-    const result = compare(spec, { name: 'root', children: [{ name: 'q', attributes: { a: 1, b: 1 } }, { name: 'q', attributes: { a: 1 } }] });
+    const result = compare(spec, {
+      name: 'root',
+      children: [
+        { name: 'q', attributes: { a: 1, b: 1 } },
+        { name: 'q', attributes: { a: 1 } },
+      ],
+    });
     const satisfied = result.entries.filter((entry) => entry.satisfied).length;
     expect(satisfied).toBe(2);
     expect(result.missing_spans.map((missing) => missing.path)).toHaveLength(1);
@@ -103,21 +144,40 @@ describe('non-greedy assignment', () => {
       { operation_name: 'X', count: 1 },
       { operation_name: 'X', count: 1, required_tags: { k: 'v' } },
     ]);
-    expect(compare(spec, [{ name: 'X', attributes: { k: 'v' } }, { name: 'X', startMs: 3, attributes: { k: 'w' } }]).violations).toEqual([]);
+    expect(
+      compare(spec, [
+        { name: 'X', attributes: { k: 'v' } },
+        { name: 'X', startMs: 3, attributes: { k: 'w' } },
+      ]).violations,
+    ).toEqual([]);
   });
 
   it('lets a nested entry keep the span it needs when a top-level twin could take it anywhere', () => {
-    const spec = specOf([{ operation_name: 'db.query' }, { operation_name: 'checkout', children: [{ operation_name: 'db.query' }] }]);
-    const both = compare(spec, [{ name: 'checkout', children: [{ name: 'db.query' }] }, { name: 'db.query', startMs: 20 }]);
+    const spec = specOf([
+      { operation_name: 'db.query' },
+      { operation_name: 'checkout', children: [{ operation_name: 'db.query' }] },
+    ]);
+    const both = compare(spec, [
+      { name: 'checkout', children: [{ name: 'db.query' }] },
+      { name: 'db.query', startMs: 20 },
+    ]);
     expect(both.violations).toEqual([]);
     const onlyNested = compare(spec, { name: 'checkout', children: [{ name: 'db.query' }] });
-    expect(onlyNested.violations.map((violation) => `${violation.kind} ${violation.path}`)).toEqual(['missing db.query']);
+    expect(onlyNested.violations.map((violation) => `${violation.kind} ${violation.path}`)).toEqual([
+      'missing db.query',
+    ]);
   });
 });
 
 describe('placement', () => {
-  const spec = (direct: boolean) => specOf([{ operation_name: 'POST /checkout', children: [{ operation_name: 'inventory.reserve', direct }] }]);
-  const withIntermediate = { name: 'POST /checkout', children: [{ name: 'middleware', children: [{ name: 'inventory.reserve' }] }] };
+  const spec = (direct: boolean) =>
+    specOf([
+      { operation_name: 'POST /checkout', children: [{ operation_name: 'inventory.reserve', direct }] },
+    ]);
+  const withIntermediate = {
+    name: 'POST /checkout',
+    children: [{ name: 'middleware', children: [{ name: 'inventory.reserve' }] }],
+  };
 
   it('accepts an intermediate span between parent and child without direct', () => {
     expect(compare(spec(false), withIntermediate).matches_specification).toBe(true);
@@ -136,18 +196,26 @@ describe('placement', () => {
       { operation_name: 'publish', service_name: 'svc-a' },
       { operation_name: 'publish', service_name: 'svc-b' },
     ]);
-    const result = compare(twoServices, [{ name: 'publish', service: 'svc-b' }, { name: 'publish', service: 'svc-a', startMs: 4 }]);
+    const result = compare(twoServices, [
+      { name: 'publish', service: 'svc-b' },
+      { name: 'publish', service: 'svc-a', startMs: 4 },
+    ]);
     expect(result.matches_specification).toBe(true);
     expect(result.entries.map((entry) => entry.path)).toEqual(['publish@svc-a', 'publish@svc-b']);
     const missingB = compare(twoServices, [{ name: 'publish', service: 'svc-a' }]);
-    expect(missingB.violations.map((violation) => `${violation.kind} ${violation.path}`)).toEqual(['missing publish@svc-b']);
+    expect(missingB.violations.map((violation) => `${violation.kind} ${violation.path}`)).toEqual([
+      'missing publish@svc-b',
+    ]);
   });
 
   it('matches a tag that only the resource carries', () => {
-    const result = compare(specOf([{ operation_name: 'op', required_tags: { 'k8s.namespace.name': 'shop' } }]), {
-      name: 'op',
-      resourceAttributes: { 'k8s.namespace.name': 'shop' },
-    });
+    const result = compare(
+      specOf([{ operation_name: 'op', required_tags: { 'k8s.namespace.name': 'shop' } }]),
+      {
+        name: 'op',
+        resourceAttributes: { 'k8s.namespace.name': 'shop' },
+      },
+    );
     expect(result.matches_specification).toBe(true);
   });
 
@@ -165,7 +233,9 @@ describe('placement', () => {
     const asString = specOf([{ operation_name: 'op', required_tags: { code: '200' } }]);
     expect(compare(asInteger, { name: 'op', attributes: { code: '200' } }).matches_specification).toBe(true);
     expect(compare(asString, { name: 'op', attributes: { code: 200 } }).matches_specification).toBe(true);
-    expect(compare(asInteger, { name: 'op', attributes: { code: '200.5' } }).matches_specification).toBe(false);
+    expect(compare(asInteger, { name: 'op', attributes: { code: '200.5' } }).matches_specification).toBe(
+      false,
+    );
   });
 });
 
@@ -173,25 +243,35 @@ describe('orphans (spans whose parent never arrived)', () => {
   const spec = specOf([{ operation_name: 'GET /a', children: [{ operation_name: 'db' }] }]);
 
   it('matches a top-level entry on an orphan span, since it may match anywhere', () => {
-    const result = compare(specOf([{ operation_name: 'db' }]), [{ name: 'GET /a' }, { name: 'db', missingParentId: 'ffffffffffffffff' }]);
+    const result = compare(specOf([{ operation_name: 'db' }]), [
+      { name: 'GET /a' },
+      { name: 'db', missingParentId: 'ffffffffffffffff' },
+    ]);
     expect(result.matches_specification).toBe(true);
   });
 
   it('does not satisfy a child through a missing link, and says the parent is missing', () => {
     const result = compare(spec, [{ name: 'GET /a' }, { name: 'db', missingParentId: 'ffffffffffffffff' }]);
     expect(kinds(result)).toEqual(['wrong_parent']);
-    expect(result.violations[0]?.message).toContain('its parent span ffffffffffffffff is missing from the trace (orphan: broken context propagation)');
+    expect(result.violations[0]?.message).toContain(
+      'its parent span ffffffffffffffff is missing from the trace (orphan: broken context propagation)',
+    );
     expect(result.violations[0]?.fix).toContain('propagate the trace context into `db`');
   });
 
   it('explains a missing parent entry by its orphaned child', () => {
     const result = compare(spec, [{ name: 'other' }, { name: 'db', missingParentId: 'ffffffffffffffff' }]);
     expect(kinds(result)).toEqual(['missing']);
-    expect(result.violations[0]?.message).toContain('its expected child `db` (test-service) is in the trace, but its parent span ffffffffffffffff is missing');
+    expect(result.violations[0]?.message).toContain(
+      'its expected child `db` (test-service) is in the trace, but its parent span ffffffffffffffff is missing',
+    );
   });
 
   it('looks for top-level entries across several roots', () => {
-    const result = compare(specOf([{ operation_name: 'a' }, { operation_name: 'b' }]), [{ name: 'a' }, { name: 'b', startMs: 3 }]);
+    const result = compare(specOf([{ operation_name: 'a' }, { operation_name: 'b' }]), [
+      { name: 'a' },
+      { name: 'b', startMs: 3 },
+    ]);
     expect(result.matches_specification).toBe(true);
   });
 });
@@ -212,16 +292,29 @@ describe('count and absence across scopes', () => {
   });
 
   it('forbids a span only in its scope: a database call elsewhere is fine', () => {
-    const spec = specOf([{ operation_name: 'GET /cached', children: [{ operation_name: 'SELECT' , count: 0 }] }, { operation_name: 'SELECT' }]);
-    expect(compare(spec, [{ name: 'GET /cached' }, { name: 'SELECT', startMs: 20 }]).matches_specification).toBe(true);
-    const inside = compare(spec, [{ name: 'GET /cached', children: [{ name: 'SELECT' }] }, { name: 'SELECT', startMs: 20 }]);
+    const spec = specOf([
+      { operation_name: 'GET /cached', children: [{ operation_name: 'SELECT', count: 0 }] },
+      { operation_name: 'SELECT' },
+    ]);
+    expect(
+      compare(spec, [{ name: 'GET /cached' }, { name: 'SELECT', startMs: 20 }]).matches_specification,
+    ).toBe(true);
+    const inside = compare(spec, [
+      { name: 'GET /cached', children: [{ name: 'SELECT' }] },
+      { name: 'SELECT', startMs: 20 },
+    ]);
     expect(kinds(inside)).toEqual(['forbidden_present']);
     expect(inside.violations[0]?.span?.span_id).toBe('0000000000000002');
   });
 
   it('does not call a forbidden span present when another entry needs it', () => {
     // The only SELECT serves the top-level entry ("once every other entry has what it needs").
-    const spec = specOf([{ operation_name: 'GET /cached', children: [{ operation_name: 'SELECT', count: 0 }] }, { operation_name: 'SELECT' }]);
-    expect(compare(spec, [{ name: 'GET /cached', children: [{ name: 'SELECT' }] }]).matches_specification).toBe(true);
+    const spec = specOf([
+      { operation_name: 'GET /cached', children: [{ operation_name: 'SELECT', count: 0 }] },
+      { operation_name: 'SELECT' },
+    ]);
+    expect(
+      compare(spec, [{ name: 'GET /cached', children: [{ name: 'SELECT' }] }]).matches_specification,
+    ).toBe(true);
   });
 });

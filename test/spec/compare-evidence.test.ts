@@ -14,7 +14,11 @@ const checkout = specOf([
     service_name: 'checkout-service',
     children: [
       { operation_name: 'inventory.reserve', service_name: 'inventory-service' },
-      { operation_name: 'payment.process', service_name: 'payment-service', required_tags: { 'payment.method': 'card' } },
+      {
+        operation_name: 'payment.process',
+        service_name: 'payment-service',
+        required_tags: { 'payment.method': 'card' },
+      },
     ],
   },
 ]);
@@ -24,7 +28,9 @@ describe('evidence', () => {
     const result = compare(checkout, {
       name: 'POST /checkout',
       service: 'checkout-service',
-      children: [{ name: 'payment.process', service: 'payment-service', attributes: { 'payment.method': 'card' } }],
+      children: [
+        { name: 'payment.process', service: 'payment-service', attributes: { 'payment.method': 'card' } },
+      ],
     });
     expect(result.violations).toEqual([
       {
@@ -36,7 +42,13 @@ describe('evidence', () => {
       },
     ]);
     expect(result.missing_spans).toEqual([
-      { path: 'POST /checkout > inventory.reserve', operation_name: 'inventory.reserve', service_name: 'inventory-service', expected: '≥1', found: 0 },
+      {
+        path: 'POST /checkout > inventory.reserve',
+        operation_name: 'inventory.reserve',
+        service_name: 'inventory-service',
+        expected: '≥1',
+        found: 0,
+      },
     ]);
   });
 
@@ -51,20 +63,41 @@ describe('evidence', () => {
     });
     const [violation] = result.violations;
     expect(violation?.kind).toBe('wrong_service');
-    expect(violation?.span).toEqual({ span_id: '0000000000000003', name: 'payment.process', service: 'order-service' });
-    expect(violation?.message).toBe('`payment.process` is in `order-service`; the spec expects it in `payment-service`');
-    expect(result.suggestions[0]).toContain('span `payment.process` is in `order-service`; the spec expects it in `payment-service`');
+    expect(violation?.span).toEqual({
+      span_id: '0000000000000003',
+      name: 'payment.process',
+      service: 'order-service',
+    });
+    expect(violation?.message).toBe(
+      '`payment.process` is in `order-service`; the spec expects it in `payment-service`',
+    );
+    expect(result.suggestions[0]).toContain(
+      'span `payment.process` is in `order-service`; the spec expects it in `payment-service`',
+    );
   });
 
   it('names the actual parent of a span found under another parent', () => {
     const result = compare(checkout, [
-      { name: 'POST /checkout', service: 'checkout-service', children: [{ name: 'inventory.reserve', service: 'inventory-service' }] },
-      { name: 'POST /orders', service: 'order-service', startMs: 50, children: [{ name: 'payment.process', service: 'payment-service', attributes: { 'payment.method': 'card' } }] },
+      {
+        name: 'POST /checkout',
+        service: 'checkout-service',
+        children: [{ name: 'inventory.reserve', service: 'inventory-service' }],
+      },
+      {
+        name: 'POST /orders',
+        service: 'order-service',
+        startMs: 50,
+        children: [
+          { name: 'payment.process', service: 'payment-service', attributes: { 'payment.method': 'card' } },
+        ],
+      },
     ]);
     expect(result.violations[0]?.message).toBe(
       '`payment.process` (payment-service) is under `POST /orders` (order-service), not inside `POST /checkout` (checkout-service)',
     );
-    expect(result.violations[0]?.fix).toBe('start `payment.process` inside `POST /checkout` (it is under `POST /orders` (order-service))');
+    expect(result.violations[0]?.fix).toBe(
+      'start `payment.process` inside `POST /checkout` (it is under `POST /orders` (order-service))',
+    );
   });
 
   it('says which tag has which value instead of the expected one', () => {
@@ -87,7 +120,10 @@ describe('evidence', () => {
   });
 
   it('suggests a rename when a span of the same service has a similar name', () => {
-    const result = compare(specOf([{ operation_name: 'db.query', service_name: 'orders' }]), { name: 'db query', service: 'orders' });
+    const result = compare(specOf([{ operation_name: 'db.query', service_name: 'orders' }]), {
+      name: 'db query',
+      service: 'orders',
+    });
     expect(result.violations[0]?.nearest?.span.name).toBe('db query');
     expect(result.violations[0]?.fix).toBe('rename `db query` to `db.query`');
   });
@@ -96,7 +132,9 @@ describe('evidence', () => {
     const result = compare(checkout, {
       name: 'POST /checkout',
       service: 'legacy-service',
-      children: [{ name: 'payment.process', service: 'payment-service', attributes: { 'payment.method': 'cash' } }],
+      children: [
+        { name: 'payment.process', service: 'payment-service', attributes: { 'payment.method': 'cash' } },
+      ],
     });
     expect(result.violations.map((violation) => `${violation.kind} ${violation.path}`)).toEqual([
       'missing POST /checkout > inventory.reserve',
@@ -112,12 +150,21 @@ describe('evidence', () => {
   });
 
   it('blames one span for one missing entry at most', () => {
-    const spec = specOf([{ operation_name: 'root', children: [{ operation_name: 'pay', service_name: 'a' }, { operation_name: 'pay', service_name: 'b' }] }]);
-    const result = compare(spec, { name: 'root', children: [{ name: 'pay', service: 'c' }] });
-    expect(result.violations.map((violation) => `${violation.kind} ${violation.span?.service ?? violation.nearest?.span.service}`)).toEqual([
-      'missing c',
-      'wrong_service c',
+    const spec = specOf([
+      {
+        operation_name: 'root',
+        children: [
+          { operation_name: 'pay', service_name: 'a' },
+          { operation_name: 'pay', service_name: 'b' },
+        ],
+      },
     ]);
+    const result = compare(spec, { name: 'root', children: [{ name: 'pay', service: 'c' }] });
+    expect(
+      result.violations.map(
+        (violation) => `${violation.kind} ${violation.span?.service ?? violation.nearest?.span.service}`,
+      ),
+    ).toEqual(['missing c', 'wrong_service c']);
   });
 
   // The example's wrong-service defect as an inferred spec sees it: the frontend has one POST per
@@ -127,7 +174,12 @@ describe('evidence', () => {
       operation_name: 'checkout',
       service_name: 'frontend',
       children: [
-        { operation_name: 'POST', service_name: 'frontend', count: 1, children: [{ operation_name: 'POST /cart', service_name: 'cart' }] },
+        {
+          operation_name: 'POST',
+          service_name: 'frontend',
+          count: 1,
+          children: [{ operation_name: 'POST /cart', service_name: 'cart' }],
+        },
         {
           operation_name: 'POST',
           service_name: 'frontend',
@@ -136,7 +188,14 @@ describe('evidence', () => {
             {
               operation_name: 'POST /orders',
               service_name: 'orders',
-              children: [{ operation_name: 'POST', service_name: 'orders', count: 1, children: [{ operation_name: 'POST /reserve', service_name: 'inventory' }] }],
+              children: [
+                {
+                  operation_name: 'POST',
+                  service_name: 'orders',
+                  count: 1,
+                  children: [{ operation_name: 'POST /reserve', service_name: 'inventory' }],
+                },
+              ],
             },
           ],
         },
@@ -147,9 +206,27 @@ describe('evidence', () => {
     name: 'checkout',
     service: 'frontend',
     children: [
-      { name: 'POST', service: 'frontend', kind: 'client' as const, startMs: 1, children: [{ name: 'POST /cart', service: 'cart', kind: 'server' as const }] },
-      { name: 'POST', service: 'frontend', kind: 'client' as const, startMs: 2, children: [{ name: 'POST /reserve', service: 'inventory', kind: 'server' as const }] },
-      { name: 'POST', service: 'frontend', kind: 'client' as const, startMs: 3, children: [{ name: 'POST /orders', service: 'orders', kind: 'server' as const }] },
+      {
+        name: 'POST',
+        service: 'frontend',
+        kind: 'client' as const,
+        startMs: 1,
+        children: [{ name: 'POST /cart', service: 'cart', kind: 'server' as const }],
+      },
+      {
+        name: 'POST',
+        service: 'frontend',
+        kind: 'client' as const,
+        startMs: 2,
+        children: [{ name: 'POST /reserve', service: 'inventory', kind: 'server' as const }],
+      },
+      {
+        name: 'POST',
+        service: 'frontend',
+        kind: 'client' as const,
+        startMs: 3,
+        children: [{ name: 'POST /orders', service: 'orders', kind: 'server' as const }],
+      },
     ],
   };
 
@@ -166,14 +243,22 @@ describe('evidence', () => {
   it('names a call made from the wrong service as the stand-in for the entry where it belongs', () => {
     const result = compare(perCallee, movedCall);
     expect(result.matches_specification).toBe(false);
-    const moved = result.violations.find((violation) => violation.path === 'checkout > POST@frontend[2] > POST /orders > POST');
-    expect(moved).toMatchObject({ kind: 'wrong_service', span: { span_id: '0000000000000004', service: 'frontend' } });
+    const moved = result.violations.find(
+      (violation) => violation.path === 'checkout > POST@frontend[2] > POST /orders > POST',
+    );
+    expect(moved).toMatchObject({
+      kind: 'wrong_service',
+      span: { span_id: '0000000000000004', service: 'frontend' },
+    });
     // Its callee is then found beneath it: nothing is reported missing below the moved call.
     expect(result.violations.filter((violation) => violation.kind === 'missing')).toEqual([]);
   });
 
   it('measures a slow span against its budget in readable numbers', () => {
-    const result = compare(specOf([{ operation_name: 'pay', expected_duration_ms: { max: 2000 } }]), { name: 'pay', durationMs: 2430 });
+    const result = compare(specOf([{ operation_name: 'pay', expected_duration_ms: { max: 2000 } }]), {
+      name: 'pay',
+      durationMs: 2430,
+    });
     expect(result.violations[0]?.message).toBe('`pay` (test-service) took 2,430 ms against a 2,000 ms max');
     expect(result.performance_issues).toEqual([
       {
@@ -189,7 +274,10 @@ describe('evidence', () => {
   });
 
   it('reports a slow span as a performance issue, not as a missing span', () => {
-    const result = compare(specOf([{ operation_name: 'pay', expected_duration_ms: 100 }]), { name: 'pay', durationMs: 150 });
+    const result = compare(specOf([{ operation_name: 'pay', expected_duration_ms: 100 }]), {
+      name: 'pay',
+      durationMs: 150,
+    });
     expect(kinds(result)).toEqual(['duration']);
     expect(result.missing_spans).toEqual([]);
   });
@@ -198,15 +286,28 @@ describe('evidence', () => {
     const result = compare(specOf([{ operation_name: 'pay' }]), {
       name: 'pay',
       status: 'error',
-      events: [{ name: 'exception', attributes: { 'exception.type': 'CardDeclinedError', 'exception.message': 'card declined' } }],
+      events: [
+        {
+          name: 'exception',
+          attributes: { 'exception.type': 'CardDeclinedError', 'exception.message': 'card declined' },
+        },
+      ],
     });
-    expect(result.violations[0]?.message).toBe('`pay` (test-service) ended with status ERROR: CardDeclinedError: card declined');
+    expect(result.violations[0]?.message).toBe(
+      '`pay` (test-service) ended with status ERROR: CardDeclinedError: card declined',
+    );
     expect(result.violations[0]?.path).toBe('pay');
   });
 
   it('groups many spans that break the same rule of the same entry into one violation', () => {
-    const spec = specOf([{ operation_name: 'root', children: [{ operation_name: 'db', expected_duration_ms: { max: 5 } }] }]);
-    const result = compare(spec, { name: 'root', durationMs: 200, children: repeated(6, { name: 'db', durationMs: 9 }, 1) });
+    const spec = specOf([
+      { operation_name: 'root', children: [{ operation_name: 'db', expected_duration_ms: { max: 5 } }] },
+    ]);
+    const result = compare(spec, {
+      name: 'root',
+      durationMs: 200,
+      children: repeated(6, { name: 'db', durationMs: 9 }, 1),
+    });
     expect(result.violations).toHaveLength(1);
     expect(result.violations[0]?.occurrences).toBe(6);
     expect(result.violations[0]?.other_span_ids).toHaveLength(4);
@@ -224,7 +325,12 @@ describe('evidence', () => {
       },
     ]);
     const result = compare(spec, { name: 'root' });
-    expect(result.entries.map((entry) => entry.path)).toEqual(['root', 'root > db@a[1]', 'root > db@a[2]', 'root > db@b']);
+    expect(result.entries.map((entry) => entry.path)).toEqual([
+      'root',
+      'root > db@a[1]',
+      'root > db@a[2]',
+      'root > db@b',
+    ]);
   });
 
   it('prioritizes suggestions: errors, structure, placement, tags, performance', () => {
@@ -239,9 +345,21 @@ describe('evidence', () => {
           ],
         },
       ]),
-      { name: 'root', children: [{ name: 'slow', durationMs: 5 }, { name: 'tagged', attributes: { k: 'x' } }, { name: 'boom', status: 'error' }] },
+      {
+        name: 'root',
+        children: [
+          { name: 'slow', durationMs: 5 },
+          { name: 'tagged', attributes: { k: 'x' } },
+          { name: 'boom', status: 'error' },
+        ],
+      },
     );
-    expect(result.suggestions.map((suggestion) => suggestion.split(' ')[0])).toEqual(['fix', 'add', 'set', 'make']);
+    expect(result.suggestions.map((suggestion) => suggestion.split(' ')[0])).toEqual([
+      'fix',
+      'add',
+      'set',
+      'make',
+    ]);
   });
 });
 
@@ -250,7 +368,10 @@ describe('result shape', () => {
     const result = compare(specOf([{ operation_name: 'root', children: [{ operation_name: 'db' }] }]), {
       name: 'root',
       durationMs: 100,
-      children: [{ name: 'db', startMs: 1, durationMs: 12.5 }, { name: 'db', startMs: 20, durationMs: 3 }],
+      children: [
+        { name: 'db', startMs: 1, durationMs: 12.5 },
+        { name: 'db', startMs: 20, durationMs: 3 },
+      ],
     });
     expect(result.entries[1]).toEqual({
       path: 'root > db',
@@ -267,7 +388,9 @@ describe('result shape', () => {
   });
 
   it('marks entries under a missing parent as not satisfied', () => {
-    const result = compare(specOf([{ operation_name: 'root', children: [{ operation_name: 'db' }] }]), { name: 'other' });
+    const result = compare(specOf([{ operation_name: 'root', children: [{ operation_name: 'db' }] }]), {
+      name: 'other',
+    });
     expect(result.entries.map((entry) => entry.satisfied)).toEqual([false, false]);
     expect(kinds(result)).toEqual(['missing']);
   });
@@ -281,14 +404,20 @@ describe('result shape', () => {
   });
 
   it('compares an empty trace: every required entry is missing', () => {
-    const result = compareTraceToSpec({ traceId: 'a'.repeat(32), spans: [] }, specOf([{ operation_name: 'a' }]) as never);
+    const result = compareTraceToSpec(
+      { traceId: 'a'.repeat(32), spans: [] },
+      specOf([{ operation_name: 'a' }]) as never,
+    );
     expect(result.span_count).toBe(0);
     expect(kinds(result)).toEqual(['missing']);
   });
 
   it('refuses an invalid spec object with INVALID_ARGUMENT and the problems by path', () => {
     try {
-      compareTraceToSpec(buildTrace({ name: 'x' }), { name: 'x', expected_spans: [{ operation_name: 'a', cout: 1 }] } as never);
+      compareTraceToSpec(buildTrace({ name: 'x' }), {
+        name: 'x',
+        expected_spans: [{ operation_name: 'a', cout: 1 }],
+      } as never);
       expect.unreachable();
     } catch (error) {
       expect(isOtelMcpError(error) && error.code).toBe('INVALID_ARGUMENT');

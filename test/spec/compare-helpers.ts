@@ -1,5 +1,10 @@
 /** Shared by the comparison tests: compare a compact trace sketch with a spec written as data. */
-import { compareTraceToSpec, parseTraceSpec, type ComparisonResult, type ViolationKind } from '../../src/spec/index.js';
+import {
+  compareTraceToSpec,
+  parseTraceSpec,
+  type ComparisonResult,
+  type ViolationKind,
+} from '../../src/spec/index.js';
 import { buildTrace, type SpanSketch } from '../support/trace-builder.js';
 
 export function compare(spec: unknown, roots: SpanSketch | SpanSketch[]): ComparisonResult {
@@ -11,6 +16,9 @@ export function kinds(result: ComparisonResult): ViolationKind[] {
 }
 
 /** A spec with the given expected spans and nothing else. */
-export function specOf(expected_spans: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function specOf(
+  expected_spans: unknown[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { name: 'test_spec', expected_spans, ...extra };
 }

@@ -16,10 +16,16 @@ describe('open-ended counts with many candidates', () => {
     const spec = specOf([
       {
         operation_name: 'root',
-        children: [{ operation_name: 'SELECT' }, { operation_name: 'SELECT', required_tags: { 'db.op': 'read' } }],
+        children: [
+          { operation_name: 'SELECT' },
+          { operation_name: 'SELECT', required_tags: { 'db.op': 'read' } },
+        ],
       },
     ]);
-    const result = compare(spec, { name: 'root', children: spans(300, (n) => ({ name: 'SELECT', startMs: n * 0.01, attributes: { 'db.op': 'read' } })) });
+    const result = compare(spec, {
+      name: 'root',
+      children: spans(300, (n) => ({ name: 'SELECT', startMs: n * 0.01, attributes: { 'db.op': 'read' } })),
+    });
     expect(result.violations).toEqual([]);
     const [, plain, tagged] = result.entries;
     expect(plain?.found).toBeGreaterThanOrEqual(1);
@@ -33,7 +39,10 @@ describe('open-ended counts with many candidates', () => {
       {
         operation_name: 'root',
         children: [
-          { operation_name: 'item', children: [{ operation_name: 'SELECT' }, { operation_name: 'SELECT', required_tags: { k: 1 } }] },
+          {
+            operation_name: 'item',
+            children: [{ operation_name: 'SELECT' }, { operation_name: 'SELECT', required_tags: { k: 1 } }],
+          },
           { operation_name: 'item', required_tags: { k: 1 }, count: { min: 2 } },
         ],
       },
@@ -50,18 +59,33 @@ describe('open-ended counts with many candidates', () => {
     expect(found['root > item[2]']).toBe(2);
     expect(found['root > item[1]']).toBe(38);
     // Each of the 38 parents serves both children from its own four SELECTs.
-    expect((found['root > item[1] > SELECT[1]'] ?? 0) + (found['root > item[1] > SELECT[2]'] ?? 0)).toBe(38 * 4);
+    expect((found['root > item[1] > SELECT[1]'] ?? 0) + (found['root > item[1] > SELECT[2]'] ?? 0)).toBe(
+      38 * 4,
+    );
     expect(found['root > item[1] > SELECT[2]']).toBeGreaterThanOrEqual(38);
   });
 
   it('reports the one parent of 30 whose tagged child is missing, under that parent', () => {
     const spec = specOf([
-      { operation_name: 'root', children: [{ operation_name: 'item', count: 30, children: [{ operation_name: 'SELECT' }, { operation_name: 'SELECT', required_tags: { k: 1 } }] }] },
+      {
+        operation_name: 'root',
+        children: [
+          {
+            operation_name: 'item',
+            count: 30,
+            children: [{ operation_name: 'SELECT' }, { operation_name: 'SELECT', required_tags: { k: 1 } }],
+          },
+        ],
+      },
     ]);
     const items = spans(30, (n) => ({
       name: 'item',
       startMs: n,
-      children: spans(3, (m) => ({ name: 'SELECT', startMs: n + m * 0.1, attributes: n === 17 ? { k: 0 } : { k: 1 } })),
+      children: spans(3, (m) => ({
+        name: 'SELECT',
+        startMs: n + m * 0.1,
+        attributes: n === 17 ? { k: 0 } : { k: 1 },
+      })),
     }));
     const result = compare(spec, { name: 'root', children: items });
     expect(result.matches_specification).toBe(false);
@@ -77,7 +101,10 @@ describe('open-ended counts with many candidates', () => {
       { operation_name: 'root', children: [{ operation_name: 'SELECT', count: { min: 3 } }] },
       { operation_name: 'SELECT' },
     ]);
-    const result = compare(spec, { name: 'root', children: spans(200, (n) => ({ name: 'SELECT', startMs: n * 0.01 })) });
+    const result = compare(spec, {
+      name: 'root',
+      children: spans(200, (n) => ({ name: 'SELECT', startMs: n * 0.01 })),
+    });
     expect(result.violations).toEqual([]);
     const found = result.entries.map((entry) => entry.found);
     expect(found[1]).toBeGreaterThanOrEqual(3);
@@ -88,7 +115,13 @@ describe('open-ended counts with many candidates', () => {
 
 describe('count max judged after the other entries are served', () => {
   const spec = specOf([
-    { operation_name: 'root', children: [{ operation_name: 'X', count: { min: 1, max: 2 } }, { operation_name: 'X', required_tags: { k: 1 }, count: { min: 3 } }] },
+    {
+      operation_name: 'root',
+      children: [
+        { operation_name: 'X', count: { min: 1, max: 2 } },
+        { operation_name: 'X', required_tags: { k: 1 }, count: { min: 3 } },
+      ],
+    },
   ]);
   const trace = (tagged: number, plain: number): SpanSketch => ({
     name: 'root',

@@ -17,9 +17,17 @@ interface RuleCase {
   culprit?: string;
 }
 
-const checkoutWith = (children: SpanSketch[]): SpanSketch => ({ name: 'checkout', service: 'shop', children });
-const one = (tags: Record<string, unknown>): Record<string, unknown> => specOf([{ operation_name: 'op', required_tags: tags }]);
-const opWith = (attributes: SpanSketch['attributes'], resourceAttributes?: SpanSketch['resourceAttributes']): SpanSketch => ({
+const checkoutWith = (children: SpanSketch[]): SpanSketch => ({
+  name: 'checkout',
+  service: 'shop',
+  children,
+});
+const one = (tags: Record<string, unknown>): Record<string, unknown> =>
+  specOf([{ operation_name: 'op', required_tags: tags }]);
+const opWith = (
+  attributes: SpanSketch['attributes'],
+  resourceAttributes?: SpanSketch['resourceAttributes'],
+): SpanSketch => ({
   name: 'op',
   attributes,
   ...(resourceAttributes ? { resourceAttributes } : {}),
@@ -120,20 +128,104 @@ const cases: RuleCase[] = [
     fail: opWith({ 'cache.hit': 'false' }),
     violation: 'tag_mismatch',
   },
-  { rule: 'eq', spec: one({ k: { eq: 3 } }), pass: opWith({ k: 3 }), fail: opWith({ k: 4 }), violation: 'tag_mismatch' },
-  { rule: 'ne', spec: one({ k: { ne: 'error' } }), pass: opWith({ k: 'ok' }), fail: opWith({ k: 'error' }), violation: 'tag_mismatch' },
-  { rule: 'ne still needs the tag', spec: one({ k: { ne: 'error' } }), pass: opWith({ k: 'ok' }), fail: opWith({}), violation: 'tag_missing' },
-  { rule: 'regex', spec: one({ 'http.route': { regex: '^/api/' } }), pass: opWith({ 'http.route': '/api/users' }), fail: opWith({ 'http.route': '/web/users' }), violation: 'tag_mismatch' },
-  { rule: 'exists: true', spec: one({ 'user.id': { exists: true } }), pass: opWith({ 'user.id': 'u1' }), fail: opWith({}), violation: 'tag_missing' },
-  { rule: 'exists: false', spec: one({ 'user.password': { exists: false } }), pass: opWith({}), fail: opWith({ 'user.password': 'x' }), violation: 'tag_mismatch' },
-  { rule: 'gt', spec: one({ n: { gt: 5 } }), pass: opWith({ n: 6 }), fail: opWith({ n: 5 }), violation: 'tag_mismatch' },
-  { rule: 'gte', spec: one({ n: { gte: 5 } }), pass: opWith({ n: '5' }), fail: opWith({ n: 4 }), violation: 'tag_mismatch' },
-  { rule: 'lt', spec: one({ n: { lt: 5 } }), pass: opWith({ n: 4.5 }), fail: opWith({ n: 5 }), violation: 'tag_mismatch' },
-  { rule: 'lte', spec: one({ n: { lte: 5 } }), pass: opWith({ n: 5 }), fail: opWith({ n: 'many' }), violation: 'tag_mismatch' },
-  { rule: 'gte and lt together', spec: one({ s: { gte: 200, lt: 300 } }), pass: opWith({ s: 204 }), fail: opWith({ s: 302 }), violation: 'tag_mismatch' },
-  { rule: 'in', spec: one({ m: { in: ['GET', 'HEAD'] } }), pass: opWith({ m: 'HEAD' }), fail: opWith({ m: 'POST' }), violation: 'tag_mismatch' },
-  { rule: 'contains on a string', spec: one({ q: { contains: 'WHERE' } }), pass: opWith({ q: 'SELECT * WHERE id = ?' }), fail: opWith({ q: 'SELECT *' }), violation: 'tag_mismatch' },
-  { rule: 'contains on a list', spec: one({ tags: { contains: 'vip' } }), pass: opWith({ tags: ['new', 'vip'] }), fail: opWith({ tags: ['new'] }), violation: 'tag_mismatch' },
+  {
+    rule: 'eq',
+    spec: one({ k: { eq: 3 } }),
+    pass: opWith({ k: 3 }),
+    fail: opWith({ k: 4 }),
+    violation: 'tag_mismatch',
+  },
+  {
+    rule: 'ne',
+    spec: one({ k: { ne: 'error' } }),
+    pass: opWith({ k: 'ok' }),
+    fail: opWith({ k: 'error' }),
+    violation: 'tag_mismatch',
+  },
+  {
+    rule: 'ne still needs the tag',
+    spec: one({ k: { ne: 'error' } }),
+    pass: opWith({ k: 'ok' }),
+    fail: opWith({}),
+    violation: 'tag_missing',
+  },
+  {
+    rule: 'regex',
+    spec: one({ 'http.route': { regex: '^/api/' } }),
+    pass: opWith({ 'http.route': '/api/users' }),
+    fail: opWith({ 'http.route': '/web/users' }),
+    violation: 'tag_mismatch',
+  },
+  {
+    rule: 'exists: true',
+    spec: one({ 'user.id': { exists: true } }),
+    pass: opWith({ 'user.id': 'u1' }),
+    fail: opWith({}),
+    violation: 'tag_missing',
+  },
+  {
+    rule: 'exists: false',
+    spec: one({ 'user.password': { exists: false } }),
+    pass: opWith({}),
+    fail: opWith({ 'user.password': 'x' }),
+    violation: 'tag_mismatch',
+  },
+  {
+    rule: 'gt',
+    spec: one({ n: { gt: 5 } }),
+    pass: opWith({ n: 6 }),
+    fail: opWith({ n: 5 }),
+    violation: 'tag_mismatch',
+  },
+  {
+    rule: 'gte',
+    spec: one({ n: { gte: 5 } }),
+    pass: opWith({ n: '5' }),
+    fail: opWith({ n: 4 }),
+    violation: 'tag_mismatch',
+  },
+  {
+    rule: 'lt',
+    spec: one({ n: { lt: 5 } }),
+    pass: opWith({ n: 4.5 }),
+    fail: opWith({ n: 5 }),
+    violation: 'tag_mismatch',
+  },
+  {
+    rule: 'lte',
+    spec: one({ n: { lte: 5 } }),
+    pass: opWith({ n: 5 }),
+    fail: opWith({ n: 'many' }),
+    violation: 'tag_mismatch',
+  },
+  {
+    rule: 'gte and lt together',
+    spec: one({ s: { gte: 200, lt: 300 } }),
+    pass: opWith({ s: 204 }),
+    fail: opWith({ s: 302 }),
+    violation: 'tag_mismatch',
+  },
+  {
+    rule: 'in',
+    spec: one({ m: { in: ['GET', 'HEAD'] } }),
+    pass: opWith({ m: 'HEAD' }),
+    fail: opWith({ m: 'POST' }),
+    violation: 'tag_mismatch',
+  },
+  {
+    rule: 'contains on a string',
+    spec: one({ q: { contains: 'WHERE' } }),
+    pass: opWith({ q: 'SELECT * WHERE id = ?' }),
+    fail: opWith({ q: 'SELECT *' }),
+    violation: 'tag_mismatch',
+  },
+  {
+    rule: 'contains on a list',
+    spec: one({ tags: { contains: 'vip' } }),
+    pass: opWith({ tags: ['new', 'vip'] }),
+    fail: opWith({ tags: ['new'] }),
+    violation: 'tag_mismatch',
+  },
   {
     rule: 'optional tags are checked only when present',
     spec: specOf([{ operation_name: 'op', optional_tags: { 'cart.size': { gte: 1 } } }]),
@@ -154,7 +246,14 @@ const cases: RuleCase[] = [
     rule: 'a number count is exact: too many',
     spec: specOf([{ operation_name: 'root', children: [{ operation_name: 'q', count: 2 }] }]),
     pass: { name: 'root', children: [{ name: 'q' }, { name: 'q' }] },
-    fail: { name: 'root', children: [{ name: 'q', startMs: 0 }, { name: 'q', startMs: 1 }, { name: 'q', startMs: 2 }] },
+    fail: {
+      name: 'root',
+      children: [
+        { name: 'q', startMs: 0 },
+        { name: 'q', startMs: 1 },
+        { name: 'q', startMs: 2 },
+      ],
+    },
     violation: 'count_too_high',
     culprit: 'q',
   },
@@ -167,22 +266,42 @@ const cases: RuleCase[] = [
   },
   {
     rule: 'a count range bounds both ways',
-    spec: specOf([{ operation_name: 'root', children: [{ operation_name: 'q', count: { min: 2, max: 3 } }] }]),
+    spec: specOf([
+      { operation_name: 'root', children: [{ operation_name: 'q', count: { min: 2, max: 3 } }] },
+    ]),
     pass: { name: 'root', children: [{ name: 'q' }, { name: 'q' }, { name: 'q' }] },
-    fail: { name: 'root', children: [{ name: 'q', startMs: 0 }, { name: 'q', startMs: 1 }, { name: 'q', startMs: 2 }, { name: 'q', startMs: 3 }] },
+    fail: {
+      name: 'root',
+      children: [
+        { name: 'q', startMs: 0 },
+        { name: 'q', startMs: 1 },
+        { name: 'q', startMs: 2 },
+        { name: 'q', startMs: 3 },
+      ],
+    },
     violation: 'count_too_high',
   },
   {
     rule: 'count 0 forbids the span in its scope',
-    spec: specOf([{ operation_name: 'GET /p', children: [{ operation_name: 'cache.get' }, { operation_name: 'SELECT p', count: 0 }] }]),
-    pass: [{ name: 'GET /p', children: [{ name: 'cache.get' }] }, { name: 'warmup', children: [{ name: 'SELECT p' }] }],
+    spec: specOf([
+      {
+        operation_name: 'GET /p',
+        children: [{ operation_name: 'cache.get' }, { operation_name: 'SELECT p', count: 0 }],
+      },
+    ]),
+    pass: [
+      { name: 'GET /p', children: [{ name: 'cache.get' }] },
+      { name: 'warmup', children: [{ name: 'SELECT p' }] },
+    ],
     fail: { name: 'GET /p', children: [{ name: 'cache.get' }, { name: 'SELECT p' }] },
     violation: 'forbidden_present',
     culprit: 'SELECT p',
   },
   {
     rule: '{ max: 0 } forbids like count 0',
-    spec: specOf([{ operation_name: 'GET /p', children: [{ operation_name: 'SELECT p', count: { max: 0 } }] }]),
+    spec: specOf([
+      { operation_name: 'GET /p', children: [{ operation_name: 'SELECT p', count: { max: 0 } }] },
+    ]),
     pass: { name: 'GET /p' },
     fail: { name: 'GET /p', children: [{ name: 'SELECT p' }] },
     violation: 'forbidden_present',
@@ -191,9 +310,29 @@ const cases: RuleCase[] = [
   // 6. Order.
   {
     rule: 'ordered children start in the listed order',
-    spec: specOf([{ operation_name: 'saga', ordered: true, children: [{ operation_name: 'reserve' }, { operation_name: 'pay' }, { operation_name: 'confirm' }] }]),
-    pass: { name: 'saga', children: [{ name: 'reserve', startMs: 1 }, { name: 'pay', startMs: 5 }, { name: 'confirm', startMs: 9 }] },
-    fail: { name: 'saga', children: [{ name: 'reserve', startMs: 1 }, { name: 'pay', startMs: 12 }, { name: 'confirm', startMs: 9 }] },
+    spec: specOf([
+      {
+        operation_name: 'saga',
+        ordered: true,
+        children: [{ operation_name: 'reserve' }, { operation_name: 'pay' }, { operation_name: 'confirm' }],
+      },
+    ]),
+    pass: {
+      name: 'saga',
+      children: [
+        { name: 'reserve', startMs: 1 },
+        { name: 'pay', startMs: 5 },
+        { name: 'confirm', startMs: 9 },
+      ],
+    },
+    fail: {
+      name: 'saga',
+      children: [
+        { name: 'reserve', startMs: 1 },
+        { name: 'pay', startMs: 12 },
+        { name: 'confirm', startMs: 9 },
+      ],
+    },
     violation: 'order',
   },
   // 7. Durations.
@@ -224,15 +363,25 @@ const cases: RuleCase[] = [
   },
   {
     rule: 'allow_errors on an operation covers only that operation',
-    spec: specOf([{ operation_name: 'root' }], { error_conditions: [{ operation_name: 'retry', expect: 'allow_errors' }] }),
+    spec: specOf([{ operation_name: 'root' }], {
+      error_conditions: [{ operation_name: 'retry', expect: 'allow_errors' }],
+    }),
     pass: { name: 'root', children: [{ name: 'retry', status: 'error' }] },
-    fail: { name: 'root', children: [{ name: 'retry', status: 'error' }, { name: 'other', status: 'error' }] },
+    fail: {
+      name: 'root',
+      children: [
+        { name: 'retry', status: 'error' },
+        { name: 'other', status: 'error' },
+      ],
+    },
     violation: 'unexpected_error',
     culprit: 'other',
   },
   {
     rule: 'expect: error fails when the span did not fail',
-    spec: specOf([{ operation_name: 'pay' }], { error_conditions: [{ operation_name: 'pay', expect: 'error' }] }),
+    spec: specOf([{ operation_name: 'pay' }], {
+      error_conditions: [{ operation_name: 'pay', expect: 'error' }],
+    }),
     pass: { name: 'pay', status: 'error' },
     fail: { name: 'pay' },
     violation: 'expected_error_missing',
@@ -247,9 +396,19 @@ const cases: RuleCase[] = [
   },
   {
     rule: 'exception_type is matched against exception events, short class names included',
-    spec: specOf([], { error_conditions: [{ operation_name: 'pay', expect: 'error', exception_type: 'CardDeclinedError' }] }),
-    pass: { name: 'pay', status: 'error', events: [{ name: 'exception', attributes: { 'exception.type': 'com.shop.CardDeclinedError' } }] },
-    fail: { name: 'pay', status: 'error', events: [{ name: 'exception', attributes: { 'exception.type': 'TimeoutError' } }] },
+    spec: specOf([], {
+      error_conditions: [{ operation_name: 'pay', expect: 'error', exception_type: 'CardDeclinedError' }],
+    }),
+    pass: {
+      name: 'pay',
+      status: 'error',
+      events: [{ name: 'exception', attributes: { 'exception.type': 'com.shop.CardDeclinedError' } }],
+    },
+    fail: {
+      name: 'pay',
+      status: 'error',
+      events: [{ name: 'exception', attributes: { 'exception.type': 'TimeoutError' } }],
+    },
     violation: 'wrong_exception',
     culprit: 'pay',
   },
@@ -257,8 +416,14 @@ const cases: RuleCase[] = [
   {
     rule: 'total duration is last end minus first start',
     spec: specOf([], { performance_constraints: { max_total_duration_ms: 100 } }),
-    pass: [{ name: 'a', startMs: 0, durationMs: 50 }, { name: 'b', startMs: 60, durationMs: 40 }],
-    fail: [{ name: 'a', startMs: 0, durationMs: 50 }, { name: 'b', startMs: 70, durationMs: 40 }],
+    pass: [
+      { name: 'a', startMs: 0, durationMs: 50 },
+      { name: 'b', startMs: 60, durationMs: 40 },
+    ],
+    fail: [
+      { name: 'a', startMs: 0, durationMs: 50 },
+      { name: 'b', startMs: 70, durationMs: 40 },
+    ],
     violation: 'total_duration',
   },
   {
@@ -289,7 +454,11 @@ const cases: RuleCase[] = [
   {
     rule: 'links: a consumer span links to its producer',
     spec: specOf([{ operation_name: 'process orders', kind: 'consumer', links: { min: 1 } }]),
-    pass: { name: 'process orders', kind: 'consumer', links: [{ traceId: 'f'.repeat(32), spanId: 'e'.repeat(16) }] },
+    pass: {
+      name: 'process orders',
+      kind: 'consumer',
+      links: [{ traceId: 'f'.repeat(32), spanId: 'e'.repeat(16) }],
+    },
     fail: { name: 'process orders', kind: 'consumer' },
     violation: 'links',
     culprit: 'process orders',
@@ -314,18 +483,28 @@ describe('compareTraceToSpec rules (DESIGN.md §4)', () => {
   });
 
   it('passes without strict a span no entry expects, and lists it as unexpected', () => {
-    const result = compare(specOf([{ operation_name: 'a' }]), { name: 'a', children: [{ name: 'debug.log' }] });
+    const result = compare(specOf([{ operation_name: 'a' }]), {
+      name: 'a',
+      children: [{ name: 'debug.log' }],
+    });
     expect(result.matches_specification).toBe(true);
-    expect(result.unexpected_spans).toEqual([{ name: 'debug.log', service: 'test-service', count: 1, span_ids: ['0000000000000002'] }]);
+    expect(result.unexpected_spans).toEqual([
+      { name: 'debug.log', service: 'test-service', count: 1, span_ids: ['0000000000000002'] },
+    ]);
   });
 
   it('passes with allow_errors and no operation whatever fails', () => {
     const spec = specOf([{ operation_name: 'a' }], { error_conditions: [{ expect: 'allow_errors' }] });
-    expect(compare(spec, { name: 'a', status: 'error', children: [{ name: 'b', status: 'error' }] }).matches_specification).toBe(true);
+    expect(
+      compare(spec, { name: 'a', status: 'error', children: [{ name: 'b', status: 'error' }] })
+        .matches_specification,
+    ).toBe(true);
   });
 
   it('matches exactly when no rule is violated, and scores the share of checks kept', () => {
-    const spec = specOf([{ operation_name: 'a', children: [{ operation_name: 'b' }, { operation_name: 'c' }] }]);
+    const spec = specOf([
+      { operation_name: 'a', children: [{ operation_name: 'b' }, { operation_name: 'c' }] },
+    ]);
     const good = compare(spec, { name: 'a', children: [{ name: 'b' }, { name: 'c' }] });
     const bad = compare(spec, { name: 'a', children: [{ name: 'b' }] });
     expect(good.score).toBe(1);

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { suggestImprovements, type AnalysisFindingInput } from '../../src/spec/index.js';
 import { compare, specOf } from './compare-helpers.js';
 
-const finding = (kind: string, severity: AnalysisFindingInput['severity'], fix: string): AnalysisFindingInput => ({ kind, severity, summary: `${kind} seen`, fix });
+const finding = (
+  kind: string,
+  severity: AnalysisFindingInput['severity'],
+  fix: string,
+): AnalysisFindingInput => ({ kind, severity, summary: `${kind} seen`, fix });
 
 describe('suggestImprovements with analysis findings', () => {
   it('puts error root causes first, a high-severity slowdown before a low one, lint as tags', () => {
@@ -16,17 +20,21 @@ describe('suggestImprovements with analysis findings', () => {
         finding('error_root_cause', 'high', 'fix the card check'),
       ],
     });
-    expect(actions.map((action) => [action.category, action.priority, action.action.split(' (')[0]])).toEqual([
-      ['error', 1, 'fix the card check'],
-      ['performance', 3, 'batch the queries'],
-      ['tags', 4, 'set db.system.name'],
-      ['performance', 5, 'run the calls in parallel'],
-    ]);
+    expect(actions.map((action) => [action.category, action.priority, action.action.split(' (')[0]])).toEqual(
+      [
+        ['error', 1, 'fix the card check'],
+        ['performance', 3, 'batch the queries'],
+        ['tags', 4, 'set db.system.name'],
+        ['performance', 5, 'run the calls in parallel'],
+      ],
+    );
     expect(actions.every((action) => action.source === 'analysis_findings')).toBe(true);
   });
 
   it('merges findings with a comparison, keeping the comparison structure ahead of slow spans', () => {
-    const result = compare(specOf([{ operation_name: 'root', children: [{ operation_name: 'absent' }] }]), { name: 'root' });
+    const result = compare(specOf([{ operation_name: 'root', children: [{ operation_name: 'absent' }] }]), {
+      name: 'root',
+    });
     const actions = suggestImprovements([
       { type: 'analysis_findings', findings: [finding('slow_db_query', 'medium', 'add an index')] },
       { type: 'spec_comparison', result },

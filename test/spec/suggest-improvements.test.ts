@@ -28,7 +28,9 @@ const result = compare(
 
 describe('suggestImprovements', () => {
   it('orders actions: errors, missing structure, placement, tags, performance', () => {
-    expect(suggestImprovements(result).map((improvement) => [improvement.priority, improvement.category])).toEqual([
+    expect(
+      suggestImprovements(result).map((improvement) => [improvement.priority, improvement.category]),
+    ).toEqual([
       [1, 'error'],
       [2, 'structure'],
       [3, 'placement'],
@@ -53,7 +55,15 @@ describe('suggestImprovements', () => {
   });
 
   it('accepts tagged sources and caps the list', () => {
-    expect(suggestImprovements([{ type: 'spec_comparison', result }, { type: 'spec_comparison', result }], { max: 2 })).toHaveLength(2);
+    expect(
+      suggestImprovements(
+        [
+          { type: 'spec_comparison', result },
+          { type: 'spec_comparison', result },
+        ],
+        { max: 2 },
+      ),
+    ).toHaveLength(2);
     expect(suggestImprovements({ type: 'spec_comparison', result })).toHaveLength(5);
   });
 

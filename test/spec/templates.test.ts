@@ -1,7 +1,12 @@
 /** Templates: each instantiates to a valid spec, a trace of its shape passes it, and bad parameters are refused. */
 import { describe, expect, it } from 'vitest';
 import { isOtelMcpError } from '../../src/model/index.js';
-import { compareTraceToSpec, instantiateTemplate, listSpecTemplates, validateTraceSpec } from '../../src/spec/index.js';
+import {
+  compareTraceToSpec,
+  instantiateTemplate,
+  listSpecTemplates,
+  validateTraceSpec,
+} from '../../src/spec/index.js';
 import { buildTrace, type SpanSketch } from '../support/trace-builder.js';
 
 const http = (method: string, route: string, status: number, service: string): SpanSketch => ({
@@ -21,18 +26,40 @@ const db = (name: string, service: string, system: string, operation: string, st
 const conforming: Record<string, { params?: Record<string, unknown>; trace: SpanSketch | SpanSketch[] }[]> = {
   http_service_with_database: [
     {
-      trace: { ...http('GET', '/users/{id}', 200, 'api-service'), durationMs: 120, children: [db('SELECT users', 'api-service', 'postgresql', 'SELECT')] },
+      trace: {
+        ...http('GET', '/users/{id}', 200, 'api-service'),
+        durationMs: 120,
+        children: [db('SELECT users', 'api-service', 'postgresql', 'SELECT')],
+      },
     },
     {
       // As Flask and the DB-API instrumentations 0.66b1 send it: the older HTTP names, the DB span
       // named by the statement's first word, db.system and db.statement.
-      params: { method: 'POST', route: '/orders', status_code: 201, db_system: 'sqlite', db_operation: 'INSERT', db_collection: 'orders', db_semconv: 'legacy' },
+      params: {
+        method: 'POST',
+        route: '/orders',
+        status_code: 201,
+        db_system: 'sqlite',
+        db_operation: 'INSERT',
+        db_collection: 'orders',
+        db_semconv: 'legacy',
+      },
       trace: {
         name: 'POST /orders',
         service: 'api-service',
         kind: 'server',
         attributes: { 'http.method': 'POST', 'http.route': '/orders', 'http.status_code': 201 },
-        children: [{ name: 'INSERT', service: 'api-service', kind: 'client', attributes: { 'db.system': 'sqlite', 'db.statement': 'INSERT INTO orders (id, total) VALUES (?, ?)' } }],
+        children: [
+          {
+            name: 'INSERT',
+            service: 'api-service',
+            kind: 'client',
+            attributes: {
+              'db.system': 'sqlite',
+              'db.statement': 'INSERT INTO orders (id, total) VALUES (?, ?)',
+            },
+          },
+        ],
       },
     },
     {
@@ -43,14 +70,38 @@ const conforming: Record<string, { params?: Record<string, unknown>; trace: Span
         service: 'api-service',
         kind: 'server',
         attributes: { 'http.method': 'GET', 'http.route': '/users/{id}', 'http.status_code': 200 },
-        children: [{ name: 'SELECT users', service: 'api-service', kind: 'client', attributes: { 'db.system': 'sqlite', 'db.operation': 'SELECT' } }],
+        children: [
+          {
+            name: 'SELECT users',
+            service: 'api-service',
+            kind: 'client',
+            attributes: { 'db.system': 'sqlite', 'db.operation': 'SELECT' },
+          },
+        ],
       },
     },
   ],
   rest_crud: [
-    { trace: { ...http('GET', '/users/{id}', 200, 'users-service'), children: [db('SELECT users', 'users-service', 'postgresql', 'SELECT')] } },
-    { params: { operation: 'create' }, trace: { ...http('POST', '/users', 201, 'users-service'), children: [db('INSERT users', 'users-service', 'postgresql', 'INSERT')] } },
-    { params: { operation: 'delete' }, trace: { ...http('DELETE', '/users/{id}', 204, 'users-service'), children: [db('DELETE users', 'users-service', 'postgresql', 'DELETE')] } },
+    {
+      trace: {
+        ...http('GET', '/users/{id}', 200, 'users-service'),
+        children: [db('SELECT users', 'users-service', 'postgresql', 'SELECT')],
+      },
+    },
+    {
+      params: { operation: 'create' },
+      trace: {
+        ...http('POST', '/users', 201, 'users-service'),
+        children: [db('INSERT users', 'users-service', 'postgresql', 'INSERT')],
+      },
+    },
+    {
+      params: { operation: 'delete' },
+      trace: {
+        ...http('DELETE', '/users/{id}', 204, 'users-service'),
+        children: [db('DELETE users', 'users-service', 'postgresql', 'DELETE')],
+      },
+    },
   ],
   grpc_client_server: [
     {
@@ -64,7 +115,12 @@ const conforming: Record<string, { params?: Record<string, unknown>; trace: Span
             name: 'helloworld.Greeter/SayHello',
             service: 'greeter-service',
             kind: 'server',
-            attributes: { 'rpc.system': 'grpc', 'rpc.service': 'helloworld.Greeter', 'rpc.method': 'SayHello', 'rpc.grpc.status_code': 0 },
+            attributes: {
+              'rpc.system': 'grpc',
+              'rpc.service': 'helloworld.Greeter',
+              'rpc.method': 'SayHello',
+              'rpc.grpc.status_code': 0,
+            },
           },
         ],
       },
@@ -80,14 +136,22 @@ const conforming: Record<string, { params?: Record<string, unknown>; trace: Span
             name: 'send orders',
             kind: 'producer',
             spanId: 'a1a1a1a1a1a1a1a1',
-            attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'send' },
+            attributes: {
+              'messaging.system': 'kafka',
+              'messaging.destination.name': 'orders',
+              'messaging.operation.type': 'send',
+            },
             children: [
               {
                 name: 'process orders',
                 service: 'fulfillment-service',
                 kind: 'consumer',
                 startMs: 5,
-                attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'process' },
+                attributes: {
+                  'messaging.system': 'kafka',
+                  'messaging.destination.name': 'orders',
+                  'messaging.operation.type': 'process',
+                },
                 links: [{ traceId: 'a'.repeat(32), spanId: 'a1a1a1a1a1a1a1a1' }],
               },
             ],
@@ -110,7 +174,10 @@ const conforming: Record<string, { params?: Record<string, unknown>; trace: Span
     },
     {
       params: { scenario: 'hit' },
-      trace: { ...http('GET', '/products/{id}', 200, 'catalog-service'), children: [{ name: 'GET', kind: 'client', attributes: { 'db.system.name': 'redis' } }] },
+      trace: {
+        ...http('GET', '/products/{id}', 200, 'catalog-service'),
+        children: [{ name: 'GET', kind: 'client', attributes: { 'db.system.name': 'redis' } }],
+      },
     },
   ],
   checkout_saga: [
@@ -138,7 +205,15 @@ const conforming: Record<string, { params?: Record<string, unknown>; trace: Span
             service: 'payment-service',
             startMs: 100,
             status: 'error',
-            events: [{ name: 'exception', attributes: { 'exception.type': 'payments.CardDeclinedError', 'exception.message': 'insufficient funds' } }],
+            events: [
+              {
+                name: 'exception',
+                attributes: {
+                  'exception.type': 'payments.CardDeclinedError',
+                  'exception.message': 'insufficient funds',
+                },
+              },
+            ],
           },
           { name: 'inventory.release', service: 'inventory-service', startMs: 300 },
         ],
@@ -167,15 +242,19 @@ describe('spec templates', () => {
     }
   });
 
-  it.each(listSpecTemplates().flatMap((template) => [{ template: template.name, params: {} }, ...enumVariants(template.name)]))(
-    'instantiates $template with $params to a valid spec',
-    ({ template, params }) => {
-      const spec = instantiateTemplate(template, params);
-      expect(validateTraceSpec(spec).ok).toBe(true);
-    },
-  );
+  it.each(
+    listSpecTemplates().flatMap((template) => [
+      { template: template.name, params: {} },
+      ...enumVariants(template.name),
+    ]),
+  )('instantiates $template with $params to a valid spec', ({ template, params }) => {
+    const spec = instantiateTemplate(template, params);
+    expect(validateTraceSpec(spec).ok).toBe(true);
+  });
 
-  const shaped = Object.entries(conforming).flatMap(([template, variants]) => variants.map((variant) => ({ template, ...variant })));
+  const shaped = Object.entries(conforming).flatMap(([template, variants]) =>
+    variants.map((variant) => ({ template, ...variant })),
+  );
   it.each(shaped)('passes a trace built to the shape of $template $params', ({ template, params, trace }) => {
     const result = compareTraceToSpec(buildTrace(trace), instantiateTemplate(template, params ?? {}));
     expect(result.violations).toEqual([]);
@@ -185,46 +264,85 @@ describe('spec templates', () => {
     const spec = instantiateTemplate('cache_aside', { scenario: 'hit' });
     const trace = buildTrace({
       ...http('GET', '/products/{id}', 200, 'catalog-service'),
-      children: [{ name: 'GET', kind: 'client', attributes: { 'db.system.name': 'redis' } }, db('SELECT products', 'catalog-service', 'postgresql', 'SELECT')],
+      children: [
+        { name: 'GET', kind: 'client', attributes: { 'db.system.name': 'redis' } },
+        db('SELECT products', 'catalog-service', 'postgresql', 'SELECT'),
+      ],
     });
-    expect(compareTraceToSpec(trace, spec).violations.map((violation) => violation.kind)).toEqual(['forbidden_present']);
+    expect(compareTraceToSpec(trace, spec).violations.map((violation) => violation.kind)).toEqual([
+      'forbidden_present',
+    ]);
   });
 
   it('fails the queue spec when the consumer does not link to the producer', () => {
     const spec = instantiateTemplate('queue_producer_consumer', { route: '' });
     const trace = buildTrace([
-      { name: 'send orders', service: 'order-service', kind: 'producer', attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'send' } },
-      { name: 'process orders', service: 'fulfillment-service', kind: 'consumer', startMs: 3, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'process' } },
+      {
+        name: 'send orders',
+        service: 'order-service',
+        kind: 'producer',
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': 'orders',
+          'messaging.operation.type': 'send',
+        },
+      },
+      {
+        name: 'process orders',
+        service: 'fulfillment-service',
+        kind: 'consumer',
+        startMs: 3,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': 'orders',
+          'messaging.operation.type': 'process',
+        },
+      },
     ]);
     expect(compareTraceToSpec(trace, spec).violations.map((violation) => violation.kind)).toEqual(['links']);
   });
 
   it('refuses an unknown template with the nearest name', () => {
-    expect(() => instantiateTemplate('rest_crd')).toThrow('no spec template named "rest_crd"; did you mean rest_crud?');
+    expect(() => instantiateTemplate('rest_crd')).toThrow(
+      'no spec template named "rest_crd"; did you mean rest_crud?',
+    );
   });
 
   it('refuses unknown, mistyped and out-of-range parameters, all at once', () => {
     try {
-      instantiateTemplate('http_service_with_database', { servce_name: 'x', status_code: '200', method: 'FETCH', max_duration_ms: -1 });
+      instantiateTemplate('http_service_with_database', {
+        servce_name: 'x',
+        status_code: '200',
+        method: 'FETCH',
+        max_duration_ms: -1,
+      });
       expect.unreachable();
     } catch (error) {
       expect(isOtelMcpError(error) && error.code).toBe('INVALID_ARGUMENT');
       const message = (error as Error).message;
-      expect(message).toContain('servce_name: unknown parameter of http_service_with_database; did you mean service_name?');
+      expect(message).toContain(
+        'servce_name: unknown parameter of http_service_with_database; did you mean service_name?',
+      );
       expect(message).toContain('status_code: expected a number (got "200")');
-      expect(message).toContain('method: expected one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS (got "FETCH")');
+      expect(message).toContain(
+        'method: expected one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS (got "FETCH")',
+      );
       expect(message).toContain('max_duration_ms: expected a number from 0 to ∞ (got -1)');
     }
   });
 
   it('refuses a spec name the spec language would refuse', () => {
-    expect(() => instantiateTemplate('rest_crud', { spec_name: 'my spec' })).toThrow('name: expected up to 128 letters');
+    expect(() => instantiateTemplate('rest_crud', { spec_name: 'my spec' })).toThrow(
+      'name: expected up to 128 letters',
+    );
   });
 });
 
 function enumVariants(template: string): { template: string; params: Record<string, unknown> }[] {
   const info = listSpecTemplates().find((item) => item.name === template);
   return (info?.parameters ?? []).flatMap((parameter) =>
-    (parameter.values ?? []).filter((value) => value !== parameter.default).map((value) => ({ template, params: { [parameter.name]: value } })),
+    (parameter.values ?? [])
+      .filter((value) => value !== parameter.default)
+      .map((value) => ({ template, params: { [parameter.name]: value } })),
   );
 }

@@ -45,7 +45,11 @@ function bothLevels(store: TraceStore, query: RollupQuery) {
 }
 
 function hourlyRows(store: TraceStore): number[][] {
-  return store.connection().prepare('SELECT hour, sum(span_count) FROM operation_hourly_rollups GROUP BY hour ORDER BY hour').raw().all() as number[][];
+  return store
+    .connection()
+    .prepare('SELECT hour, sum(span_count) FROM operation_hourly_rollups GROUP BY hour ORDER BY hour')
+    .raw()
+    .all() as number[][];
 }
 
 /** Windows with edges at odd minutes and seconds, and buckets of 1, 2 and 3 hours and a day. */
@@ -69,7 +73,12 @@ describe('hourly operation rollups', () => {
     for (const window of WINDOWS) {
       for (const bucketMinutes of [60, 120, 180, 1440]) {
         for (const operationName of [undefined, 'POST /pay']) {
-          const query = { serviceName: 'api', ...window, bucketMinutes, ...(operationName ? { operationName } : {}) };
+          const query = {
+            serviceName: 'api',
+            ...window,
+            bucketMinutes,
+            ...(operationName ? { operationName } : {}),
+          };
           const { hourly, minute } = bothLevels(store, query);
           expect(hourly).toEqual(minute);
           compared += minute.length;
@@ -77,17 +86,30 @@ describe('hourly operation rollups', () => {
       }
     }
     expect(compared).toBeGreaterThan(100);
-    const all = bothLevels(store, { serviceName: 'api', startMs: START_MS, endMs: START_MS + 5 * HOUR, bucketMinutes: 60 });
+    const all = bothLevels(store, {
+      serviceName: 'api',
+      startMs: START_MS,
+      endMs: START_MS + 5 * HOUR,
+      bucketMinutes: 60,
+    });
     expect(all.hourly.reduce((sum, bucket) => sum + bucket.spanCount, 0)).toBe(3400);
   });
 
   it('reads the hourly rows for whole hours (the minute rows under them are not read)', () => {
     const { store } = openTestStore();
     writeInBatches(store, spreadSpans(600, 3), 200);
-    const query = { serviceName: 'api', startMs: START_MS + 30 * MINUTE, endMs: START_MS + 3 * HOUR, bucketMinutes: 60 };
+    const query = {
+      serviceName: 'api',
+      startMs: START_MS + 30 * MINUTE,
+      endMs: START_MS + 3 * HOUR,
+      bucketMinutes: 60,
+    };
     const before = bothLevels(store, query);
     // Take away the minute rows of the two whole hours: only the minute-level read may change.
-    store.connection().prepare('DELETE FROM operation_rollups WHERE minute >= ? AND minute < ?').run(START_MS / MINUTE + 60, START_MS / MINUTE + 180);
+    store
+      .connection()
+      .prepare('DELETE FROM operation_rollups WHERE minute >= ? AND minute < ?')
+      .run(START_MS / MINUTE + 60, START_MS / MINUTE + 180);
     const after = bothLevels(store, query);
     expect(after.hourly).toEqual(before.hourly);
     expect(after.minute.map((bucket) => bucket.bucketStartMs - START_MS)).toEqual([0, 0, 0]);
@@ -102,7 +124,12 @@ describe('hourly operation rollups', () => {
     writeInBatches(reopened, spans.slice(600), 150);
     const fresh = openTestStore().store;
     fresh.writeSpans(spans);
-    const query = { serviceName: 'api', startMs: START_MS + 7 * MINUTE, endMs: START_MS + 4 * HOUR, bucketMinutes: 120 };
+    const query = {
+      serviceName: 'api',
+      startMs: START_MS + 7 * MINUTE,
+      endMs: START_MS + 4 * HOUR,
+      bucketMinutes: 120,
+    };
     const { hourly, minute } = bothLevels(reopened, query);
     expect(hourly).toEqual(minute);
     expect(hourly).toEqual(bothLevels(fresh, query).hourly);
@@ -110,28 +137,37 @@ describe('hourly operation rollups', () => {
 
   it('deletes hourly rows older than the maximum age and refolds the hour the cutoff cuts', () => {
     let now = START_MS + 3 * HOUR;
-    const { store } = openTestStore({ now: () => now, retention: { maxSpans: 1_000_000, maxAgeMs: 24 * HOUR } });
+    const { store } = openTestStore({
+      now: () => now,
+      retention: { maxSpans: 1_000_000, maxAgeMs: 24 * HOUR },
+    });
     writeInBatches(store, spreadSpans(1500, 3), 250);
     const query = { serviceName: 'api', startMs: START_MS, endMs: START_MS + 3 * HOUR, bucketMinutes: 60 };
     const countsBefore = hourlyRows(store);
     expect(countsBefore.map(([hour]) => hour! - START_MS / HOUR)).toEqual([0, 1, 2]);
     now = START_MS + 24 * HOUR + HOUR + 25 * MINUTE; // the cutoff: 25 minutes into the second hour
     store.enforceRetention();
-    const remaining = store.connection().prepare('SELECT sum(span_count) FROM operation_rollups WHERE minute < ?').pluck().get(START_MS / MINUTE + 120) as number;
-    expect(hourlyRows(store)).toEqual([
-      [START_MS / HOUR + 1, remaining],
-      countsBefore[2],
-    ]);
+    const remaining = store
+      .connection()
+      .prepare('SELECT sum(span_count) FROM operation_rollups WHERE minute < ?')
+      .pluck()
+      .get(START_MS / MINUTE + 120) as number;
+    expect(hourlyRows(store)).toEqual([[START_MS / HOUR + 1, remaining], countsBefore[2]]);
     expect(remaining).toBeLessThan(countsBefore[1]![1]!);
     const { hourly, minute } = bothLevels(store, query);
     expect(hourly).toEqual(minute);
     expect(hourly.map((bucket) => bucket.bucketStartMs - START_MS)).not.toContain(0);
 
     // A late span lands in the refolded hour, where the writer's cached histogram is now stale.
-    store.writeSpans([span('GET /orders', HOUR + 50 * MINUTE, 1234, 'error'), span('GET /orders', HOUR + 10 * MINUTE, 3, 'ok')]);
+    store.writeSpans([
+      span('GET /orders', HOUR + 50 * MINUTE, 1234, 'error'),
+      span('GET /orders', HOUR + 10 * MINUTE, 3, 'ok'),
+    ]);
     const late = bothLevels(store, query);
     expect(late.hourly).toEqual(late.minute);
-    expect(late.hourly.reduce((sum, bucket) => sum + bucket.spanCount, 0)).toBe(hourly.reduce((sum, bucket) => sum + bucket.spanCount, 0) + 2);
+    expect(late.hourly.reduce((sum, bucket) => sum + bucket.spanCount, 0)).toBe(
+      hourly.reduce((sum, bucket) => sum + bucket.spanCount, 0) + 2,
+    );
 
     now = START_MS + 24 * HOUR + 3 * HOUR;
     store.enforceRetention();
@@ -141,16 +177,27 @@ describe('hourly operation rollups', () => {
   it('backfills hourly rows from the minute rows of a data dir from before migration 6', () => {
     const old = openTestStore();
     writeInBatches(old.store, spreadSpans(900, 3), 300);
-    const query = { serviceName: 'api', startMs: START_MS + 5 * MINUTE, endMs: START_MS + 3 * HOUR, bucketMinutes: 60 };
+    const query = {
+      serviceName: 'api',
+      startMs: START_MS + 5 * MINUTE,
+      endMs: START_MS + 3 * HOUR,
+      bucketMinutes: 60,
+    };
     const expected = bothLevels(old.store, query).minute;
     const db = old.store.connection();
     // Spans gone by count keep their minute rows: the backfill must not need them.
     downgradeToPerSpanAttributeIndex(db);
-    db.exec('DROP TABLE operation_hourly_rollups; DELETE FROM spans; DELETE FROM schema_migrations WHERE version = 6; PRAGMA user_version = 5');
+    db.exec(
+      'DROP TABLE operation_hourly_rollups; DELETE FROM spans; DELETE FROM schema_migrations WHERE version = 6; PRAGMA user_version = 5',
+    );
     old.store.close();
     const migrated = old.open();
     expect(migrated.connection().pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(hourlyRows(migrated).map(([, count]) => count)).toEqual([expect.any(Number), expect.any(Number), expect.any(Number)]);
+    expect(hourlyRows(migrated).map(([, count]) => count)).toEqual([
+      expect.any(Number),
+      expect.any(Number),
+      expect.any(Number),
+    ]);
     const { hourly, minute } = bothLevels(migrated, query);
     expect(minute).toEqual(expected);
     expect(hourly).toEqual(expected);

@@ -121,7 +121,9 @@ describe('migrations', () => {
     expect(() => open({ readOnly: true, migrations: [...MIGRATIONS, later] })).toThrow(
       expect.objectContaining({
         code: 'CONFLICT',
-        message: expect.stringMatching(new RegExp(`schema version ${MIGRATIONS.length}, this otel-mcp needs ${MIGRATIONS.length + 1}`)),
+        message: expect.stringMatching(
+          new RegExp(`schema version ${MIGRATIONS.length}, this otel-mcp needs ${MIGRATIONS.length + 1}`),
+        ),
       }),
     );
   });

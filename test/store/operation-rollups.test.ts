@@ -9,7 +9,13 @@ const START_MS = Number(TRACE_START_NANOS / 1_000_000n); // a whole minute
 const MINUTE = 60_000;
 
 /** One single-span trace of `service`/`name` starting `offsetMs` after START_MS. */
-function span(name: string, offsetMs: number, durationMs: number, status: StatusCode = 'unset', service = 'api'): Span {
+function span(
+  name: string,
+  offsetMs: number,
+  durationMs: number,
+  status: StatusCode = 'unset',
+  service = 'api',
+): Span {
   const [only] = buildTrace({ name, service, startMs: offsetMs, durationMs, status }).spans;
   return only as Span;
 }
@@ -17,7 +23,8 @@ function span(name: string, offsetMs: number, durationMs: number, status: Status
 /** 200 spans in the first minute lasting 1..200 ms, every tenth an error; 50 in the third minute. */
 function knownSpans(): Span[] {
   const spans: Span[] = [];
-  for (let index = 1; index <= 200; index += 1) spans.push(span('GET /orders', index * 100, index, index % 10 === 0 ? 'error' : 'ok'));
+  for (let index = 1; index <= 200; index += 1)
+    spans.push(span('GET /orders', index * 100, index, index % 10 === 0 ? 'error' : 'ok'));
   for (let index = 1; index <= 50; index += 1) spans.push(span('GET /orders', 2 * MINUTE + index * 100, 300));
   spans.push(span('GET /orders', 10, 5, 'ok', 'other-service'));
   return spans;
@@ -35,14 +42,29 @@ describe('operation rollups', () => {
       [2 * MINUTE, 50, 0],
     ]);
     const first = rows[0]!;
-    expect(first).toMatchObject({ operation: 'GET /orders', spanKind: 'server', durationMinNs: 1e6, durationMaxNs: 200e6, durationSumNs: 20_100e6 });
-    for (const [q, exactMs] of [[0.5, 100], [0.95, 190], [0.99, 198]] as const) {
+    expect(first).toMatchObject({
+      operation: 'GET /orders',
+      spanKind: 'server',
+      durationMinNs: 1e6,
+      durationMaxNs: 200e6,
+      durationSumNs: 20_100e6,
+    });
+    for (const [q, exactMs] of [
+      [0.5, 100],
+      [0.95, 190],
+      [0.99, 198],
+    ] as const) {
       const estimate = quantileNs(first.histogram, q)! / 1e6;
       expect(Math.abs(estimate - exactMs) / exactMs).toBeLessThanOrEqual(PERCENTILE_RELATIVE_ERROR);
     }
     const merged = store.operationRollups({ ...window, bucketMinutes: 5 });
     expect(merged).toHaveLength(1);
-    expect(merged[0]).toMatchObject({ bucketStartMs: START_MS, spanCount: 250, errorCount: 20, durationMaxNs: 300e6 });
+    expect(merged[0]).toMatchObject({
+      bucketStartMs: START_MS,
+      spanCount: 250,
+      errorCount: 20,
+      durationMaxNs: 300e6,
+    });
     expect([...merged[0]!.histogram.values()].reduce((a, b) => a + b, 0)).toBe(250);
   });
 
@@ -88,6 +110,8 @@ describe('operation rollups', () => {
     expect(store.operationRollups(all).map((row) => row.spanCount)).toEqual([100, 1]);
     now = START_MS + 90 * MINUTE; // the first minute is now 90 minutes old, the span at 40 min 50
     store.enforceRetention();
-    expect(store.operationRollups(all).map((row) => [row.bucketStartMs - START_MS, row.spanCount])).toEqual([[40 * MINUTE, 1]]);
+    expect(store.operationRollups(all).map((row) => [row.bucketStartMs - START_MS, row.spanCount])).toEqual([
+      [40 * MINUTE, 1],
+    ]);
   });
 });

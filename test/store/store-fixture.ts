@@ -54,10 +54,19 @@ export function downgradeToPerSpanAttributeIndex(db: Database.Database): void {
     bucket INTEGER NOT NULL, key_id INTEGER NOT NULL, value ANY NOT NULL, span_ref INTEGER NOT NULL,
     PRIMARY KEY (bucket, key_id, value, span_ref)) WITHOUT ROWID, STRICT`);
   const key = db.prepare('SELECT id FROM attribute_keys WHERE key = ?').pluck();
-  const insert = db.prepare('INSERT INTO span_attributes (bucket, key_id, value, span_ref) VALUES (?, ?, ?, ?)');
-  for (const span of db.prepare('SELECT id, attributes, encoding FROM spans').all() as { id: number; attributes: string; encoding: number }[]) {
+  const insert = db.prepare(
+    'INSERT INTO span_attributes (bucket, key_id, value, span_ref) VALUES (?, ?, ?, ?)',
+  );
+  for (const span of db.prepare('SELECT id, attributes, encoding FROM spans').all() as {
+    id: number;
+    attributes: string;
+    encoding: number;
+  }[]) {
     const attributes = decodeJson<Attributes>(span.attributes, span.encoding as Encoding);
-    for (const [name, value] of Object.entries(attributes)) insert.run(bucketOf(span.id), key.get(name), indexValue(value), span.id);
+    for (const [name, value] of Object.entries(attributes))
+      insert.run(bucketOf(span.id), key.get(name), indexValue(value), span.id);
   }
-  db.exec("DROP TABLE attribute_postings; DROP TABLE store_meta; DELETE FROM schema_migrations WHERE version = 7; PRAGMA user_version = 6");
+  db.exec(
+    'DROP TABLE attribute_postings; DROP TABLE store_meta; DELETE FROM schema_migrations WHERE version = 7; PRAGMA user_version = 6',
+  );
 }

@@ -42,7 +42,13 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'otel-mcp-test-'));
   const { config } = loadConfig({
-    flags: { dataDir, specsDir: join(dataDir, 'trace-specs'), otlpHttpPort: 0, otlpGrpcPort: 0, ...options.flags },
+    flags: {
+      dataDir,
+      specsDir: join(dataDir, 'trace-specs'),
+      otlpHttpPort: 0,
+      otlpGrpcPort: 0,
+      ...options.flags,
+    },
     env: options.env ?? {},
     cwd: dataDir,
   });
@@ -50,7 +56,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (options.flags?.otlpHttpPort === undefined) config.receiver.http_port = 0;
   if (options.flags?.otlpGrpcPort === undefined) config.receiver.grpc_port = 0;
   const app = await startApp({ config, log: createStderrLogger('warn'), version: 'test', now: options.now });
-  const client = new Client({ name: 'otel-mcp-tests', version: '1.0.0' }, options.era === 'legacy' ? {} : { versionNegotiation: { mode: 'auto' } });
+  const client = new Client(
+    { name: 'otel-mcp-tests', version: '1.0.0' },
+    options.era === 'legacy' ? {} : { versionNegotiation: { mode: 'auto' } },
+  );
   let closeServerSide: () => Promise<void>;
   if (options.era === 'legacy') {
     const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();

@@ -68,26 +68,41 @@ export function buildTrace(roots: SpanSketch | SpanSketch[], traceId = nextTrace
         droppedAttributesCount: 0,
       })),
       droppedEventsCount: 0,
-      links: (sketch.links ?? []).map((link) => ({ ...link, attributes: link.attributes ?? {}, droppedAttributesCount: 0 })),
+      links: (sketch.links ?? []).map((link) => ({
+        ...link,
+        attributes: link.attributes ?? {},
+        droppedAttributesCount: 0,
+      })),
       droppedLinksCount: 0,
       resource: {
         attributes: { 'service.name': service, ...sketch.resourceAttributes },
         droppedAttributesCount: 0,
       },
-      scope: { name: sketch.scope?.name ?? 'test-builder', ...(sketch.scope?.version ? { version: sketch.scope.version } : {}), attributes: {}, droppedAttributesCount: 0 },
+      scope: {
+        name: sketch.scope?.name ?? 'test-builder',
+        ...(sketch.scope?.version ? { version: sketch.scope.version } : {}),
+        attributes: {},
+        droppedAttributesCount: 0,
+      },
     };
     if (span.status.message === undefined) delete span.status.message;
     if (span.parentSpanId === undefined) delete span.parentSpanId;
     spans.push(span);
     for (const child of sketch.children ?? []) visit(child, span, service);
   };
-  for (const root of Array.isArray(roots) ? roots : [roots]) visit(root, undefined, root.service ?? 'test-service');
-  spans.sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0));
+  for (const root of Array.isArray(roots) ? roots : [roots])
+    visit(root, undefined, root.service ?? 'test-service');
+  spans.sort((a, b) =>
+    a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0,
+  );
   return { traceId, spans };
 }
 
 /** `count` copies of a sketch, one after another starting at `startMs`, each `gapMs` apart. */
 export function repeated(count: number, sketch: SpanSketch, startMs: number, gapMs = 0): SpanSketch[] {
   const duration = sketch.durationMs ?? 10;
-  return Array.from({ length: count }, (_, index) => ({ ...sketch, startMs: startMs + index * (duration + gapMs) }));
+  return Array.from({ length: count }, (_, index) => ({
+    ...sketch,
+    startMs: startMs + index * (duration + gapMs),
+  }));
 }

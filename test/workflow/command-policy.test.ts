@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { checkCommand, resolveWorkingDir, type ExecutionPolicy } from '../../src/workflow/command-policy.js';
 
 const open: ExecutionPolicy = { enabled: true, allowedCommands: [], rootDir: null };
-const listed: ExecutionPolicy = { enabled: true, allowedCommands: ['npm test', 'node scripts/run.js'], rootDir: '/srv/project' };
+const listed: ExecutionPolicy = {
+  enabled: true,
+  allowedCommands: ['npm test', 'node scripts/run.js'],
+  rootDir: '/srv/project',
+};
 
 describe('what the execution policy lets a run do', () => {
   it('allows any command, chained or not, when no allow-list is configured', () => {
@@ -20,7 +24,15 @@ describe('what the execution policy lets a run do', () => {
   });
 
   it('refuses chaining, substitution and redirection behind an allowed prefix', () => {
-    for (const command of ['npm test; curl x', 'npm test && rm -rf /', 'npm test | sh', 'npm test $(id)', 'npm test `id`', 'npm test > /etc/passwd', 'npm test\nrm x']) {
+    for (const command of [
+      'npm test; curl x',
+      'npm test && rm -rf /',
+      'npm test | sh',
+      'npm test $(id)',
+      'npm test `id`',
+      'npm test > /etc/passwd',
+      'npm test\nrm x',
+    ]) {
       expect(() => checkCommand(listed, command), command).toThrow(/chains or redirects/);
     }
   });

@@ -12,57 +12,125 @@ const spec: TraceSpec = {
       operation_name: 'POST /loans',
       service_name: 'gateway',
       children: [
-        { operation_name: 'POST /loans', service_name: 'loans-service', children: [{ operation_name: 'loan.create', service_name: 'loans-service' }] },
-        { operation_name: 'POST /notify', service_name: 'notify-service', children: [{ operation_name: 'notify.send', service_name: 'notify-service' }] },
+        {
+          operation_name: 'POST /loans',
+          service_name: 'loans-service',
+          children: [{ operation_name: 'loan.create', service_name: 'loans-service' }],
+        },
+        {
+          operation_name: 'POST /notify',
+          service_name: 'notify-service',
+          children: [{ operation_name: 'notify.send', service_name: 'notify-service' }],
+        },
       ],
     },
   ],
 };
 const PORTS = { gateway: 7001, loans: 7002, notify: 7004 };
-const tagged = (service: string): SpanSketch['resourceAttributes'] => ({ 'otel_mcp.run_id': 'run_1', 'otel_mcp.process': service });
+const tagged = (service: string): SpanSketch['resourceAttributes'] => ({
+  'otel_mcp.run_id': 'run_1',
+  'otel_mcp.process': service,
+});
 const call = (port: number, path: string, startMs: number, children: SpanSketch[] = []): SpanSketch => ({
   name: 'POST',
   kind: 'client',
   startMs,
-  attributes: { 'http.request.method': 'POST', 'url.full': `http://127.0.0.1:${port}${path}`, 'server.port': port },
+  attributes: {
+    'http.request.method': 'POST',
+    'url.full': `http://127.0.0.1:${port}${path}`,
+    'server.port': port,
+  },
   children,
 });
-const loans: SpanSketch = { name: 'POST /loans', service: 'loans-service', kind: 'server', resourceAttributes: tagged('loans-service'), children: [{ name: 'loan.create' }] };
-const notify: SpanSketch = { name: 'POST /notify', service: 'notify-service', kind: 'server', resourceAttributes: tagged('notify-service'), children: [{ name: 'notify.send' }] };
-const gateway = (children: SpanSketch[]): SpanSketch => ({ name: 'POST /loans', service: 'gateway', kind: 'server', resourceAttributes: tagged('gateway'), children });
+const loans: SpanSketch = {
+  name: 'POST /loans',
+  service: 'loans-service',
+  kind: 'server',
+  resourceAttributes: tagged('loans-service'),
+  children: [{ name: 'loan.create' }],
+};
+const notify: SpanSketch = {
+  name: 'POST /notify',
+  service: 'notify-service',
+  kind: 'server',
+  resourceAttributes: tagged('notify-service'),
+  children: [{ name: 'notify.send' }],
+};
+const gateway = (children: SpanSketch[]): SpanSketch => ({
+  name: 'POST /loans',
+  service: 'gateway',
+  kind: 'server',
+  resourceAttributes: tagged('gateway'),
+  children,
+});
 
 function service(name: string, port: number, extra: Partial<StartedServiceFacts> = {}): StartedServiceFacts {
-  return { name, ports: [port], exitedEarly: false, exitCode: null, signal: 'SIGTERM', forceKilled: false, stopSignals: ['SIGTERM'], stderr: { text: '' }, ...extra };
+  return {
+    name,
+    ports: [port],
+    exitedEarly: false,
+    exitCode: null,
+    signal: 'SIGTERM',
+    forceKilled: false,
+    stopSignals: ['SIGTERM'],
+    stderr: { text: '' },
+    ...extra,
+  };
 }
 const services = (overrides: Record<string, Partial<StartedServiceFacts>> = {}): StartedServiceFacts[] => [
   service('gateway', PORTS.gateway, overrides.gateway),
-  service('loans-service', PORTS.loans, { signal: null, exitCode: 0, stopSignals: ['SIGINT'], ...overrides['loans-service'] }),
+  service('loans-service', PORTS.loans, {
+    signal: null,
+    exitCode: 0,
+    stopSignals: ['SIGINT'],
+    ...overrides['loans-service'],
+  }),
   service('notify-service', PORTS.notify, overrides['notify-service']),
 ];
 
 describe('spans a started service made that never arrived', () => {
   it('names a service that never exports as lost telemetry with an SDK fix, not as spans to add', () => {
-    const trace = buildTrace(gateway([call(PORTS.loans, '/loans', 1, [loans]), call(PORTS.notify, '/notify', 20)]));
+    const trace = buildTrace(
+      gateway([call(PORTS.loans, '/loans', 1, [loans]), call(PORTS.notify, '/notify', 20)]),
+    );
     const verdict = judgeRun([trace], spec, { services: services() });
     expect(verdict.verdict).toBe('fail');
     const [lost, ...others] = verdict.primary?.violations ?? [];
     expect(others).toEqual([]);
-    expect(lost).toMatchObject({ kind: 'telemetry_lost', path: 'POST /loans > POST /notify', under: { name: 'POST', service: 'gateway' } });
-    expect(lost?.message).toMatch(/^notify-service's spans for this request never arrived: it sent no span during the whole run/);
+    expect(lost).toMatchObject({
+      kind: 'telemetry_lost',
+      path: 'POST /loans > POST /notify',
+      under: { name: 'POST', service: 'gateway' },
+    });
+    expect(lost?.message).toMatch(
+      /^notify-service's spans for this request never arrived: it sent no span during the whole run/,
+    );
     expect(lost?.message).toMatch(/called it on port 7004/);
     expect(lost?.fix).toMatch(/^make notify-service export: start its OpenTelemetry SDK/);
     expect(verdict.primary?.suggestions.join('\n')).not.toMatch(/add a span/);
-    expect(verdict.notEvaluated).toEqual(['POST /loans > POST /notify', 'POST /loans > POST /notify > notify.send']);
+    expect(verdict.notEvaluated).toEqual([
+      'POST /loans > POST /notify',
+      'POST /loans > POST /notify > notify.send',
+    ]);
   });
 
   it('blames the crash, with its error line, when the service that owned the root died', () => {
-    const stderr = "/srv/gateway.cjs:42\n    return body.loan.id;\n\nTypeError: Cannot read properties of undefined (reading 'id')\n    at done (/srv/gateway.cjs:42:22)\n\nNode.js v20.20.2";
+    const stderr =
+      "/srv/gateway.cjs:42\n    return body.loan.id;\n\nTypeError: Cannot read properties of undefined (reading 'id')\n    at done (/srv/gateway.cjs:42:22)\n\nNode.js v20.20.2";
     const orphan = { ...loans, missingParentId: 'feedfacefeedface' };
-    const verdict = judgeRun([buildTrace(orphan)], spec, { services: services({ gateway: { exitedEarly: true, exitCode: 1, signal: null, stderr: { text: stderr } } }) });
+    const verdict = judgeRun([buildTrace(orphan)], spec, {
+      services: services({
+        gateway: { exitedEarly: true, exitCode: 1, signal: null, stderr: { text: stderr } },
+      }),
+    });
     const lost = verdict.primary?.violations.find((violation) => violation.kind === 'telemetry_lost');
     expect(lost?.path).toBe('POST /loans');
-    expect(lost?.message).toMatch(/^gateway's spans for this request never arrived: it exited during the run \(code 1\)/);
-    expect(lost?.fix).toContain("fix the crash in gateway (TypeError: Cannot read properties of undefined (reading 'id'))");
+    expect(lost?.message).toMatch(
+      /^gateway's spans for this request never arrived: it exited during the run \(code 1\)/,
+    );
+    expect(lost?.fix).toContain(
+      "fix the crash in gateway (TypeError: Cannot read properties of undefined (reading 'id'))",
+    );
     expect(verdict.primary?.violations.map((violation) => violation.kind)).not.toContain('missing');
   });
 
@@ -72,36 +140,58 @@ describe('spans a started service made that never arrived', () => {
     const verdict = judgeRun([buildTrace(orphan)], spec, { services: services() });
     const lost = verdict.primary?.violations.filter((violation) => violation.kind === 'telemetry_lost') ?? [];
     expect(lost.map((violation) => violation.path)).toEqual(['POST /loans']);
-    expect(lost[0]?.message).toMatch(/^gateway's spans for this request never arrived: it sent no span during the whole run, though it was up \(and SIGTERM ended it when stopped/);
-    expect(lost[0]?.message).toMatch(/`POST \/loans` \(loans-service\) arrived without its parent, which the spec puts in gateway/);
+    expect(lost[0]?.message).toMatch(
+      /^gateway's spans for this request never arrived: it sent no span during the whole run, though it was up \(and SIGTERM ended it when stopped/,
+    );
+    expect(lost[0]?.message).toMatch(
+      /`POST \/loans` \(loans-service\) arrived without its parent, which the spec puts in gateway/,
+    );
     // Everything beneath the lost root was only checked under a stand-in: not evaluated, not blamed.
     expect(verdict.primary?.violations.map((violation) => violation.kind)).toEqual(['telemetry_lost']);
     expect(verdict.notEvaluated).toContain('POST /loans > POST /notify > notify.send');
   });
 
   it('blames the one expected service that sent nothing for a root that never came, when the spec cannot say whose it was', () => {
-    const flatSpec: TraceSpec = { name: 'flat', expected_spans: [{ operation_name: 'POST /loans', service_name: 'gateway' }, { operation_name: 'loan.create', service_name: 'loans-service' }] };
+    const flatSpec: TraceSpec = {
+      name: 'flat',
+      expected_spans: [
+        { operation_name: 'POST /loans', service_name: 'gateway' },
+        { operation_name: 'loan.create', service_name: 'loans-service' },
+      ],
+    };
     const orphan = { ...loans, missingParentId: 'feedfacefeedface' };
     const verdict = judgeRun([buildTrace(orphan)], flatSpec, { services: services() });
     const lost = verdict.primary?.violations.find((violation) => violation.kind === 'telemetry_lost');
-    expect(lost?.message).toMatch(/the trace lost its root, and gateway is the one service the spec expects that sent nothing/);
+    expect(lost?.message).toMatch(
+      /the trace lost its root, and gateway is the one service the spec expects that sent nothing/,
+    );
   });
 
   it('says a span is missing when nothing called the service (a defect of the caller), with only a hint about the silence', () => {
     const trace = buildTrace(gateway([call(PORTS.loans, '/loans', 1, [loans])]));
     const verdict = judgeRun([trace], spec, { services: services() });
-    expect(verdict.primary?.violations.map((violation) => [violation.kind, violation.path])).toEqual([['missing', 'POST /loans > POST /notify']]);
+    expect(verdict.primary?.violations.map((violation) => [violation.kind, violation.path])).toEqual([
+      ['missing', 'POST /loans > POST /notify'],
+    ]);
     expect(verdict.primary?.violations[0]?.fix).toMatch(/add a span `POST \/notify` in `notify-service`/);
-    expect(verdict.lostNotes).toEqual([expect.stringMatching(/^notify-service sent no span during the whole run: if the code called it/)]);
+    expect(verdict.lostNotes).toEqual([
+      expect.stringMatching(/^notify-service sent no span during the whole run: if the code called it/),
+    ]);
   });
 
   it('says a service that exported other requests was stopped before it flushed this one', () => {
-    const first = buildTrace(gateway([call(PORTS.loans, '/loans', 1, [loans]), call(PORTS.notify, '/notify', 20, [notify])]));
-    const second = buildTrace(gateway([call(PORTS.loans, '/loans', 1, [loans]), call(PORTS.notify, '/notify', 20)]));
+    const first = buildTrace(
+      gateway([call(PORTS.loans, '/loans', 1, [loans]), call(PORTS.notify, '/notify', 20, [notify])]),
+    );
+    const second = buildTrace(
+      gateway([call(PORTS.loans, '/loans', 1, [loans]), call(PORTS.notify, '/notify', 20)]),
+    );
     const verdict = judgeRun([first, second], spec, { services: services() });
     const lost = verdict.traces[1]?.comparison?.violations[0];
     expect(lost?.kind).toBe('telemetry_lost');
-    expect(lost?.message).toMatch(/it was stopped \(SIGTERM, it ended with signal SIGTERM\) before its exporter sent them/);
+    expect(lost?.message).toMatch(
+      /it was stopped \(SIGTERM, it ended with signal SIGTERM\) before its exporter sent them/,
+    );
     expect(lost?.fix).toMatch(/OTEL_BSP_SCHEDULE_DELAY short .* or flush the SDK .* SIGTERM/);
     expect(verdict.flaky).toEqual([{ key: 'telemetry_lost POST /loans > POST /notify', failing: 1, of: 2 }]);
     expect(verdict.passRate).toEqual({ passed: 1, total: 2 });
@@ -109,7 +199,13 @@ describe('spans a started service made that never arrived', () => {
 
   it('leaves a service the spec does not name and that never sends spans alone (a database started for the run)', () => {
     const db = service('postgres', 5432);
-    const trace = buildTrace(gateway([call(PORTS.loans, '/loans', 1, [loans]), call(PORTS.notify, '/notify', 20, [notify]), call(5432, '/', 30)]));
+    const trace = buildTrace(
+      gateway([
+        call(PORTS.loans, '/loans', 1, [loans]),
+        call(PORTS.notify, '/notify', 20, [notify]),
+        call(5432, '/', 30),
+      ]),
+    );
     const verdict = judgeRun([trace], spec, { services: [...services(), db] });
     expect(verdict.verdict).toBe('pass');
     expect(verdict.lostNotes).toEqual([]);

@@ -6,13 +6,24 @@ import { sessionProgress } from '../../src/workflow/session-progress.js';
 import { judgeRun } from '../../src/workflow/run-verdict.js';
 import { buildTrace, type SpanSketch } from '../support/trace-builder.js';
 
-const session: DevSession = { id: 'ses_1', projectName: 'shop', specName: 'checkout', settings: {}, createdAtMs: 1_000, iterationCount: 0 };
+const session: DevSession = {
+  id: 'ses_1',
+  projectName: 'shop',
+  specName: 'checkout',
+  settings: {},
+  createdAtMs: 1_000,
+  iterationCount: 0,
+};
 
 function violation(kind: string, path: string, fix = `fix ${path}`): RecordedViolation {
   return { kind, path, message: `${kind} at ${path}`, fix };
 }
 
-function record(verdict: IterationRecord['verdict'], violations: RecordedViolation[], extra: Partial<IterationRecord> = {}): IterationRecord {
+function record(
+  verdict: IterationRecord['verdict'],
+  violations: RecordedViolation[],
+  extra: Partial<IterationRecord> = {},
+): IterationRecord {
   return {
     command: 'npm test',
     workingDir: '/p',
@@ -38,7 +49,13 @@ function record(verdict: IterationRecord['verdict'], violations: RecordedViolati
 }
 
 function iterations(...records: IterationRecord[]): Iteration[] {
-  return records.map((item, index) => ({ number: index + 1, runId: `run_${index}`, startedAtMs: 2_000 + index * 1_000, finishedAtMs: 2_500 + index * 1_000, record: item }));
+  return records.map((item, index) => ({
+    number: index + 1,
+    runId: `run_${index}`,
+    startedAtMs: 2_000 + index * 1_000,
+    finishedAtMs: 2_500 + index * 1_000,
+    record: item,
+  }));
 }
 
 describe('session progress', () => {
@@ -59,15 +76,31 @@ describe('session progress', () => {
   });
 
   it('reports the time to the first green run from the session’s start, and the status green', () => {
-    const progress = sessionProgress(session, iterations(record('fail', [violation('missing', 'a')]), record('pass', [])));
+    const progress = sessionProgress(
+      session,
+      iterations(record('fail', [violation('missing', 'a')]), record('pass', [])),
+    );
     expect(progress.firstGreen).toEqual({ iteration: 2, afterMs: 3_500 - 1_000 });
     expect(progress.status).toBe('green');
   });
 
   it('calls a run that fixed something without breaking anything improving, and a green run followed by a red one regressed', () => {
-    expect(sessionProgress(session, iterations(record('fail', [violation('missing', 'a'), violation('missing', 'b')]), record('fail', [violation('missing', 'a')]))).status).toBe('improving');
-    expect(sessionProgress(session, iterations(record('pass', []), record('fail', [violation('missing', 'a')]))).status).toBe('regressed');
-    expect(sessionProgress(session, iterations(record('fail', [violation('missing', 'a')]))).status).toBe('red');
+    expect(
+      sessionProgress(
+        session,
+        iterations(
+          record('fail', [violation('missing', 'a'), violation('missing', 'b')]),
+          record('fail', [violation('missing', 'a')]),
+        ),
+      ).status,
+    ).toBe('improving');
+    expect(
+      sessionProgress(session, iterations(record('pass', []), record('fail', [violation('missing', 'a')])))
+        .status,
+    ).toBe('regressed');
+    expect(sessionProgress(session, iterations(record('fail', [violation('missing', 'a')]))).status).toBe(
+      'red',
+    );
     expect(sessionProgress(session, []).status).toBe('no_runs');
   });
 
@@ -75,8 +108,18 @@ describe('session progress', () => {
     const progress = sessionProgress(
       session,
       iterations(
-        record('fail', [], { keySpans: [{ path: 'checkout > charge', durationMs: 1500 }, { path: 'checkout', durationMs: 1700 }] }),
-        record('pass', [], { keySpans: [{ path: 'checkout > charge', durationMs: 150 }, { path: 'checkout', durationMs: 1600 }] }),
+        record('fail', [], {
+          keySpans: [
+            { path: 'checkout > charge', durationMs: 1500 },
+            { path: 'checkout', durationMs: 1700 },
+          ],
+        }),
+        record('pass', [], {
+          keySpans: [
+            { path: 'checkout > charge', durationMs: 150 },
+            { path: 'checkout', durationMs: 1600 },
+          ],
+        }),
       ),
     );
     expect(progress.durationChanges[0]).toEqual({ path: 'checkout > charge', firstMs: 1500, latestMs: 150 });
@@ -85,24 +128,57 @@ describe('session progress', () => {
 
 describe('next steps after a run', () => {
   it('puts a failing command first, then regressions, then missing spans before tags and speed', () => {
-    const previous = record('fail', [violation('tag_mismatch', 'checkout'), violation('missing', 'checkout > charge')]);
-    const latest = record('fail', [violation('duration', 'checkout > reserve'), violation('tag_mismatch', 'checkout'), violation('missing', 'checkout > charge'), violation('wrong_parent', 'checkout > audit')], { exitCode: 1 });
+    const previous = record('fail', [
+      violation('tag_mismatch', 'checkout'),
+      violation('missing', 'checkout > charge'),
+    ]);
+    const latest = record(
+      'fail',
+      [
+        violation('duration', 'checkout > reserve'),
+        violation('tag_mismatch', 'checkout'),
+        violation('missing', 'checkout > charge'),
+        violation('wrong_parent', 'checkout > audit'),
+      ],
+      { exitCode: 1 },
+    );
     const steps = suggestNextSteps(latest, previous);
-    expect(steps.map((step) => step.category)).toEqual(['run', 'regression', 'regression', 'missing', 'tags']);
+    expect(steps.map((step) => step.category)).toEqual([
+      'run',
+      'regression',
+      'regression',
+      'missing',
+      'tags',
+    ]);
     expect(steps[1]?.why).toMatch(/^new since the previous run/);
     expect(steps.map((step) => step.priority)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('without a previous run orders by kind: missing, structure, error, tags, performance', () => {
     const steps = suggestNextSteps(
-      record('fail', [violation('duration', 'd'), violation('unexpected_error', 'e'), violation('tag_missing', 't'), violation('wrong_service', 's'), violation('count_too_low', 'm')]),
+      record('fail', [
+        violation('duration', 'd'),
+        violation('unexpected_error', 'e'),
+        violation('tag_missing', 't'),
+        violation('wrong_service', 's'),
+        violation('count_too_low', 'm'),
+      ]),
       undefined,
     );
-    expect(steps.map((step) => step.category)).toEqual(['missing', 'structure', 'error', 'tags', 'performance']);
+    expect(steps.map((step) => step.category)).toEqual([
+      'missing',
+      'structure',
+      'error',
+      'tags',
+      'performance',
+    ]);
   });
 
   it('explains a run that produced no spans, and names a crashed service', () => {
-    const steps = suggestNextSteps(record('no_traces', [], { crashedServices: ['payment-service'] }), undefined);
+    const steps = suggestNextSteps(
+      record('no_traces', [], { crashedServices: ['payment-service'] }),
+      undefined,
+    );
     expect(steps[0]?.action).toContain('payment-service');
     expect(steps[1]?.action).toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT/);
   });
@@ -115,8 +191,16 @@ describe('next steps after a run', () => {
   });
 
   it('gives one step per distinct fix, at most the limit', () => {
-    const same = [violation('missing', 'a', 'add a'), violation('count_too_low', 'a', 'add a'), violation('missing', 'b'), violation('missing', 'c')];
-    expect(suggestNextSteps(record('fail', same), undefined, 2).map((step) => step.action)).toEqual(['add a', 'fix b']);
+    const same = [
+      violation('missing', 'a', 'add a'),
+      violation('count_too_low', 'a', 'add a'),
+      violation('missing', 'b'),
+      violation('missing', 'c'),
+    ];
+    expect(suggestNextSteps(record('fail', same), undefined, 2).map((step) => step.action)).toEqual([
+      'add a',
+      'fix b',
+    ]);
   });
 });
 
@@ -144,14 +228,22 @@ describe('fixed and introduced count only checks evaluated in both iterations', 
   };
   const runOf = (trace: SpanSketch): IterationRecord => {
     const verdict = judgeRun([buildTrace(trace)], spec);
-    return record(verdict.verdict, (verdict.primary?.violations ?? []).map((item) => violation(item.kind, item.path)), {
-      violationKeys: verdict.violationKeys,
-      notEvaluated: verdict.notEvaluated,
-      notFound: verdict.notFound,
-    });
+    return record(
+      verdict.verdict,
+      (verdict.primary?.violations ?? []).map((item) => violation(item.kind, item.path)),
+      {
+        violationKeys: verdict.violationKeys,
+        notEvaluated: verdict.notEvaluated,
+        notFound: verdict.notFound,
+      },
+    );
   };
   const queries = (selects: number): SpanSketch[] => [
-    ...Array.from({ length: selects }, (_, i): SpanSketch => ({ name: 'SELECT', kind: 'client', startMs: 1 + i })),
+    ...Array.from({ length: selects }, (_, i): SpanSketch => ({
+      name: 'SELECT',
+      kind: 'client',
+      startMs: 1 + i,
+    })),
     { name: 'INSERT', kind: 'client', startMs: 9 },
   ];
   const withParent = (days: number, selects: number): SpanSketch => ({
@@ -161,13 +253,29 @@ describe('fixed and introduced count only checks evaluated in both iterations', 
     children: [{ name: 'loan.create', attributes: { 'loan.days': days }, children: queries(selects) }],
   });
   // loan.create replaced by a span nothing like it: its tag and its children go unchecked.
-  const parentMissing: SpanSketch = { name: 'POST /loans', service: 'loans', kind: 'server', children: [{ name: 'process_request', attributes: { 'loan.days': 14 }, children: queries(3) }] };
+  const parentMissing: SpanSketch = {
+    name: 'POST /loans',
+    service: 'loans',
+    kind: 'server',
+    children: [{ name: 'process_request', attributes: { 'loan.days': 14 }, children: queries(3) }],
+  };
 
   it('does not call the checks under a parent that went missing "fixed", nor "introduced" when it comes back', () => {
-    const progress = sessionProgress(session, iterations(runOf(withParent(7, 3)), runOf(parentMissing), runOf(withParent(7, 3)), runOf(withParent(14, 1))));
+    const progress = sessionProgress(
+      session,
+      iterations(
+        runOf(withParent(7, 3)),
+        runOf(parentMissing),
+        runOf(withParent(7, 3)),
+        runOf(withParent(14, 1)),
+      ),
+    );
     const [first, second, third, fourth] = progress.iterations;
     expect(first?.fixed).toEqual([]);
-    expect(second?.notEvaluated).toEqual(['POST /loans > loan.create > INSERT', 'POST /loans > loan.create > SELECT']);
+    expect(second?.notEvaluated).toEqual([
+      'POST /loans > loan.create > INSERT',
+      'POST /loans > loan.create > SELECT',
+    ]);
     // The tag and the extra SELECTs were not checked in iteration 2: not fixed there. loan.create
     // was missing before too (its tag kept it from matching): a new explanation, not a new problem.
     expect(second?.fixed).toEqual([]);
@@ -177,7 +285,10 @@ describe('fixed and introduced count only checks evaluated in both iterations', 
     expect(third?.fixed).toEqual([]);
     expect(third?.introduced).toEqual([]);
     expect(third?.changed).toEqual(['missing → tag_mismatch POST /loans > loan.create']);
-    expect(fourth?.fixed.sort()).toEqual(['count_too_high POST /loans > loan.create > SELECT', 'tag_mismatch POST /loans > loan.create']);
+    expect(fourth?.fixed.sort()).toEqual([
+      'count_too_high POST /loans > loan.create > SELECT',
+      'tag_mismatch POST /loans > loan.create',
+    ]);
     expect(fourth?.verdict).toBe('pass');
   });
 

@@ -11,7 +11,12 @@ function library() {
   const { store, open } = openTestStore();
   const specsDir = mkdtempSync(join(tmpdir(), 'otel-mcp-specs-'));
   onTestFinished(() => rmSync(specsDir, { recursive: true, force: true }));
-  return { specs: createSpecLibrary(new SpecRepository(store.connection()), specsDir), specsDir, store, open };
+  return {
+    specs: createSpecLibrary(new SpecRepository(store.connection()), specsDir),
+    specsDir,
+    store,
+    open,
+  };
 }
 
 const checkoutYaml = (max: number) => `name: checkout
@@ -27,7 +32,9 @@ describe('spec library: versions in the store, YAML files in the specs dir', () 
     const { specs, specsDir } = library();
     const saved = specs.save(parseTraceSpec(checkoutYaml(100)), 'tool');
     expect(saved).toMatchObject({ created: true, file: join(specsDir, 'checkout.yaml') });
-    expect(parseTraceSpec(readFileSync(join(specsDir, 'checkout.yaml'), 'utf8'))).toEqual(parseTraceSpec(checkoutYaml(100)));
+    expect(parseTraceSpec(readFileSync(join(specsDir, 'checkout.yaml'), 'utf8'))).toEqual(
+      parseTraceSpec(checkoutYaml(100)),
+    );
     specs.save(parseTraceSpec(checkoutYaml(200)), 'update');
     expect(readFileSync(join(specsDir, 'checkout.yaml'), 'utf8')).toContain('max: 200');
     expect(readdirSync(specsDir)).toEqual(['checkout.yaml']);
@@ -39,7 +46,10 @@ describe('spec library: versions in the store, YAML files in the specs dir', () 
     specs.save(parseTraceSpec(checkoutYaml(100)), 'tool');
     writeFileSync(join(specsDir, 'checkout.yaml'), `# tightened by hand\n${checkoutYaml(50)}`);
     const report = specs.sync();
-    expect(report).toEqual({ imported: [{ name: 'checkout', version: 2, file: join(specsDir, 'checkout.yaml') }], invalid: [] });
+    expect(report).toEqual({
+      imported: [{ name: 'checkout', version: 2, file: join(specsDir, 'checkout.yaml') }],
+      invalid: [],
+    });
     expect(specs.get('checkout')).toMatchObject({ version: 2, source: 'file' });
     expect(specs.get('checkout').spec.expected_spans[0]?.expected_duration_ms).toEqual({ max: 50 });
     expect(specs.sync()).toEqual({ imported: [], invalid: [] });
@@ -58,7 +68,8 @@ describe('spec library: versions in the store, YAML files in the specs dir', () 
   it('reports an invalid hand edit with every problem, without importing it or overwriting it', () => {
     const { specs, specsDir } = library();
     specs.save(parseTraceSpec(checkoutYaml(100)), 'tool');
-    const broken = 'name: checkout\nexpected_spans:\n  - operation_name: POST /checkout\n    count: many\n    required_tag: {}\n';
+    const broken =
+      'name: checkout\nexpected_spans:\n  - operation_name: POST /checkout\n    count: many\n    required_tag: {}\n';
     writeFileSync(join(specsDir, 'checkout.yaml'), broken);
     const report = specs.sync();
     expect(report.imported).toEqual([]);
@@ -92,8 +103,12 @@ describe('spec library: versions in the store, YAML files in the specs dir', () 
   it('names the nearest spec and the versions that exist when asked for one that does not', () => {
     const { specs } = library();
     specs.save(parseTraceSpec(checkoutYaml(100)), 'tool');
-    expect(() => specs.get('chekout')).toThrow(expect.objectContaining({ code: 'NOT_FOUND', message: expect.stringMatching(/did you mean checkout/) }));
-    expect(() => specs.get('checkout', 4)).toThrow(expect.objectContaining({ hint: expect.stringMatching(/versions 1 to 1/) }));
+    expect(() => specs.get('chekout')).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND', message: expect.stringMatching(/did you mean checkout/) }),
+    );
+    expect(() => specs.get('checkout', 4)).toThrow(
+      expect.objectContaining({ hint: expect.stringMatching(/versions 1 to 1/) }),
+    );
   });
 
   it('finds its versions again after a restart, with the file unchanged', () => {

@@ -50,7 +50,13 @@ export interface LatencyShift {
   example_trace_ids: string[];
 }
 
-export type StructuralKind = 'operation_appeared' | 'operation_disappeared' | 'count_changed' | 'new_errors' | 'service_appeared' | 'service_disappeared';
+export type StructuralKind =
+  | 'operation_appeared'
+  | 'operation_disappeared'
+  | 'count_changed'
+  | 'new_errors'
+  | 'service_appeared'
+  | 'service_disappeared';
 
 export interface StructuralChange {
   kind: StructuralKind;
@@ -111,7 +117,16 @@ function collect(traces: readonly Trace[]): Map<string, OperationSamples> {
       const key = `${span.serviceName}\u0000${span.name}`;
       let samples = operations.get(key);
       if (!samples) {
-        samples = { service: span.serviceName, operation: span.name, durations: [], traceIds: [], perTrace: new Map(), traceIdAt: new Map(), errorTraces: [], errorSpans: 0 };
+        samples = {
+          service: span.serviceName,
+          operation: span.name,
+          durations: [],
+          traceIds: [],
+          perTrace: new Map(),
+          traceIdAt: new Map(),
+          errorTraces: [],
+          errorSpans: 0,
+        };
         operations.set(key, samples);
       }
       samples.durations.push(durationMs(span));
@@ -128,7 +143,9 @@ function collect(traces: readonly Trace[]): Map<string, OperationSamples> {
 }
 
 function slowestTraces(samples: OperationSamples, limit: number): string[] {
-  const order = samples.durations.map((_, index) => index).sort((a, b) => (samples.durations[b] as number) - (samples.durations[a] as number));
+  const order = samples.durations
+    .map((_, index) => index)
+    .sort((a, b) => (samples.durations[b] as number) - (samples.durations[a] as number));
   const ids: string[] = [];
   for (const index of order) {
     const id = samples.traceIds[index] as string;
@@ -144,7 +161,12 @@ function countsPerTrace(samples: OperationSamples, traceCount: number): number[]
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
 
-export function detectRegressions(baseline: readonly Trace[], current: readonly Trace[], options: RegressionOptions = {}, envelopes: readonly DurationEnvelope[] = []): RegressionReport {
+export function detectRegressions(
+  baseline: readonly Trace[],
+  current: readonly Trace[],
+  options: RegressionOptions = {},
+  envelopes: readonly DurationEnvelope[] = [],
+): RegressionReport {
   const alpha = options.alpha ?? 0.01;
   const minRelative = options.minRelativeShift ?? 0.1;
   const minAbsolute = options.minAbsoluteShiftMs ?? 1;
@@ -214,7 +236,11 @@ export function detectRegressions(baseline: readonly Trace[], current: readonly 
   }
 
   for (const envelope of envelopes) {
-    const matching = [...after.values()].filter((samples) => samples.operation === envelope.operation && (envelope.service === undefined || samples.service === envelope.service));
+    const matching = [...after.values()].filter(
+      (samples) =>
+        samples.operation === envelope.operation &&
+        (envelope.service === undefined || samples.service === envelope.service),
+    );
     for (const samples of matching) {
       const currentMedian = median(samples.durations);
       if (currentMedian > envelope.maxMs) {
@@ -242,7 +268,12 @@ function judgeLatency(
   limits: { alpha: number; minRelative: number; minAbsolute: number; minSamples: number; examples: number },
 ): void {
   if (then.durations.length < limits.minSamples || now.durations.length < limits.minSamples) {
-    report.not_judged.push({ service: now.service, operation: now.operation, baseline_n: then.durations.length, current_n: now.durations.length });
+    report.not_judged.push({
+      service: now.service,
+      operation: now.operation,
+      baseline_n: then.durations.length,
+      current_n: now.durations.length,
+    });
     return;
   }
   const baseMedian = median(then.durations);
@@ -280,14 +311,20 @@ function judgeCounts(
   const afterMedian = median(after);
   if (beforeMedian === afterMedian) return;
   // With enough traces the shift must also be significant; with few, the medians alone speak.
-  if (before.length >= limits.minSamples && after.length >= limits.minSamples && mannWhitneyU(after, before).pValue >= limits.alpha) return;
+  if (
+    before.length >= limits.minSamples &&
+    after.length >= limits.minSamples &&
+    mannWhitneyU(after, before).pValue >= limits.alpha
+  )
+    return;
   const range = (values: number[]): string => `${Math.min(...values)}..${Math.max(...values)}`;
   const moreIsWorse = afterMedian > beforeMedian;
   // Traces showing the change; one that lost the operation entirely has no id among its samples.
   const ids: string[] = [];
   after.forEach((count, index) => {
     const id = now.traceIdAt.get(index);
-    if (id && ids.length < limits.examples && (moreIsWorse ? count > beforeMedian : count < beforeMedian)) ids.push(id);
+    if (id && ids.length < limits.examples && (moreIsWorse ? count > beforeMedian : count < beforeMedian))
+      ids.push(id);
   });
   report.structural.push({
     kind: 'count_changed',
@@ -318,10 +355,22 @@ function serviceChanges(
   const then = services(before);
   const now = services(after);
   for (const [service, ids] of now) {
-    if (!then.has(service)) report.structural.push({ kind: 'service_appeared', service, detail: `in current traces, absent from ${baselineTraces} baseline traces`, example_trace_ids: ids });
+    if (!then.has(service))
+      report.structural.push({
+        kind: 'service_appeared',
+        service,
+        detail: `in current traces, absent from ${baselineTraces} baseline traces`,
+        example_trace_ids: ids,
+      });
   }
   if (currentTraces === 0) return;
   for (const [service, ids] of then) {
-    if (!now.has(service)) report.structural.push({ kind: 'service_disappeared', service, detail: `in baseline traces, absent from ${currentTraces} current traces`, example_trace_ids: ids });
+    if (!now.has(service))
+      report.structural.push({
+        kind: 'service_disappeared',
+        service,
+        detail: `in baseline traces, absent from ${currentTraces} current traces`,
+        example_trace_ids: ids,
+      });
   }
 }

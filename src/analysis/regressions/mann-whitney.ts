@@ -21,17 +21,22 @@ export function mannWhitneyU(first: readonly number[], second: readonly number[]
   const n1 = first.length;
   const n2 = second.length;
   if (n1 === 0 || n2 === 0) return { n1, n2, u1: 0, u2: 0, z: 0, pValue: 1 };
-  const pooled = [...first.map((value) => ({ value, fromFirst: true })), ...second.map((value) => ({ value, fromFirst: false }))];
+  const pooled = [
+    ...first.map((value) => ({ value, fromFirst: true })),
+    ...second.map((value) => ({ value, fromFirst: false })),
+  ];
   pooled.sort((a, b) => a.value - b.value);
   const n = pooled.length;
   let rankSumFirst = 0;
   let tieTerm = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start + 1;
-    while (end < n && (pooled[end] as { value: number }).value === (pooled[start] as { value: number }).value) end += 1;
+    while (end < n && (pooled[end] as { value: number }).value === (pooled[start] as { value: number }).value)
+      end += 1;
     const size = end - start;
     const midrank = (start + 1 + end) / 2;
-    for (let index = start; index < end; index += 1) if ((pooled[index] as { fromFirst: boolean }).fromFirst) rankSumFirst += midrank;
+    for (let index = start; index < end; index += 1)
+      if ((pooled[index] as { fromFirst: boolean }).fromFirst) rankSumFirst += midrank;
     tieTerm += size ** 3 - size;
     start = end;
   }
@@ -54,7 +59,17 @@ export function erfc(x: number): number {
   const t = 1 / (1 + 0.5 * Math.abs(x));
   const polynomial =
     -1.26551223 +
-    t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+    t *
+      (1.00002368 +
+        t *
+          (0.37409196 +
+            t *
+              (0.09678418 +
+                t *
+                  (-0.18628806 +
+                    t *
+                      (0.27886807 +
+                        t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
   const value = t * Math.exp(-x * x + polynomial);
   return x >= 0 ? value : 2 - value;
 }
@@ -63,5 +78,7 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }

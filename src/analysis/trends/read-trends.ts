@@ -11,9 +11,21 @@ export interface OperationTrend {
  * gaps). Ranked: notable trends first (error rate rising, latency rising, traffic stopped, the
  * rest), then by span count.
  */
-export function readTrends(rows: readonly TrendRow[], window: Window, settings: TrendSettings = DEFAULT_TREND_SETTINGS): OperationTrend[] {
-  const trends = buildSeries(rows, window).map((series) => ({ series, reading: readTrend(series, window.bucketMs, settings) }));
-  return trends.sort((a, b) => rank(a.reading) - rank(b.reading) || b.series.spanCount - a.series.spanCount || a.series.operation.localeCompare(b.series.operation));
+export function readTrends(
+  rows: readonly TrendRow[],
+  window: Window,
+  settings: TrendSettings = DEFAULT_TREND_SETTINGS,
+): OperationTrend[] {
+  const trends = buildSeries(rows, window).map((series) => ({
+    series,
+    reading: readTrend(series, window.bucketMs, settings),
+  }));
+  return trends.sort(
+    (a, b) =>
+      rank(a.reading) - rank(b.reading) ||
+      b.series.spanCount - a.series.spanCount ||
+      a.series.operation.localeCompare(b.series.operation),
+  );
 }
 
 function rank(reading: TrendReading): number {

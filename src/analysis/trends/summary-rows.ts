@@ -14,7 +14,11 @@ export interface SummaryRows {
  * Trend rows from trace summaries, for backends without rollups: one "operation" per root span name
  * of the service, the trace's duration as its duration, and a trace with any error span as an error.
  */
-export function rowsFromSummaries(summaries: readonly TraceSummary[], serviceName: string, bucketMs: number): SummaryRows {
+export function rowsFromSummaries(
+  summaries: readonly TraceSummary[],
+  serviceName: string,
+  bucketMs: number,
+): SummaryRows {
   const rows = new Map<string, TrendRow>();
   let used = 0;
   let otherRoots = 0;
@@ -31,7 +35,16 @@ export function rowsFromSummaries(summaries: readonly TraceSummary[], serviceNam
     const key = `${operation}\u0000${bucketStartMs}`;
     let row = rows.get(key);
     if (!row) {
-      row = { operation, bucketStartMs, spanCount: 0, errorCount: 0, durationSumNs: 0, durationMinNs: durationNs, durationMaxNs: durationNs, histogram: new Map() };
+      row = {
+        operation,
+        bucketStartMs,
+        spanCount: 0,
+        errorCount: 0,
+        durationSumNs: 0,
+        durationMinNs: durationNs,
+        durationMaxNs: durationNs,
+        histogram: new Map(),
+      };
       rows.set(key, row);
     }
     row.spanCount += 1;

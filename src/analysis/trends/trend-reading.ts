@@ -54,7 +54,11 @@ export interface TrendReading {
   line: string;
 }
 
-export function readTrend(series: OperationSeries, bucketMs: number, settings: TrendSettings = DEFAULT_TREND_SETTINGS): TrendReading {
+export function readTrend(
+  series: OperationSeries,
+  bucketMs: number,
+  settings: TrendSettings = DEFAULT_TREND_SETTINGS,
+): TrendReading {
   const buckets = series.buckets;
   const third = Math.max(1, Math.floor(buckets.length / 3));
   const early = buckets.slice(0, third);
@@ -63,12 +67,22 @@ export function readTrend(series: OperationSeries, bucketMs: number, settings: T
 
   const latencyOf = (percentile: 'p50' | 'p95', minSpans: number) => {
     const value = (bucket: TrendBucket) => (percentile === 'p50' ? bucket.p50Ms : bucket.p95Ms);
-    const usable = (list: TrendBucket[]) => list.filter((bucket) => bucket.spanCount >= minSpans && value(bucket) !== undefined);
+    const usable = (list: TrendBucket[]) =>
+      list.filter((bucket) => bucket.spanCount >= minSpans && value(bucket) !== undefined);
     const [a, b] = [usable(early), usable(late)];
     if (series.spanCount < settings.minSpans || a.length < needed || b.length < needed) return undefined;
     const from = median(a.map((bucket) => value(bucket) as number));
     const to = median(b.map((bucket) => value(bucket) as number));
-    const direction = judge(from, to, a.map((bucket) => value(bucket) as number), b.map((bucket) => value(bucket) as number), settings, (x, y) => Math.abs(y - x) >= settings.minAbsoluteChangeMs && Math.max(x, y) >= Math.min(x, y) * (1 + settings.minRelativeChange));
+    const direction = judge(
+      from,
+      to,
+      a.map((bucket) => value(bucket) as number),
+      b.map((bucket) => value(bucket) as number),
+      settings,
+      (x, y) =>
+        Math.abs(y - x) >= settings.minAbsoluteChangeMs &&
+        Math.max(x, y) >= Math.min(x, y) * (1 + settings.minRelativeChange),
+    );
     if (direction === 'stable') return { direction } as const;
     const sinceMs = changePoint(usable(buckets), value, from, to);
     return { direction, change: { direction, from, to, sinceMs, percentile } } as const;
@@ -77,22 +91,39 @@ export function readTrend(series: OperationSeries, bucketMs: number, settings: T
   const p50 = latencyOf('p50', settings.minBucketSpans);
   const p95 = p50 && p50.direction === 'stable' ? latencyOf('p95', settings.minBucketSpansP95) : undefined;
   const latencyChange = p50?.change ?? p95?.change;
-  const latency: TrendReading['latency'] = !p50 ? 'too_few_spans' : latencyChange ? latencyChange.direction : 'stable';
-  const withP50 = buckets.filter((bucket) => bucket.p50Ms !== undefined && bucket.spanCount >= settings.minBucketSpans);
+  const latency: TrendReading['latency'] = !p50
+    ? 'too_few_spans'
+    : latencyChange
+      ? latencyChange.direction
+      : 'stable';
+  const withP50 = buckets.filter(
+    (bucket) => bucket.p50Ms !== undefined && bucket.spanCount >= settings.minBucketSpans,
+  );
   const levelMs = withP50.length > 0 ? median(withP50.map((bucket) => bucket.p50Ms as number)) : series.p50Ms;
 
   const errorReading = readErrors(buckets, early, late, settings);
   const { gaps, silentSinceMs } = findGaps(buckets, bucketMs);
 
   const parts: string[] = [];
-  if (latency === 'too_few_spans') parts.push(`too few spans to say (${series.spanCount} spans; ≥ ${settings.minSpans} needed, ≥ ${settings.minBucketSpans} a bucket early and late)`);
-  else if (latencyChange) parts.push(`${latencyChange.percentile} ${latencyChange.direction} from ${ms(latencyChange.from)} to ${ms(latencyChange.to)} ms since ${formatInstant(latencyChange.sinceMs)}`);
+  if (latency === 'too_few_spans')
+    parts.push(
+      `too few spans to say (${series.spanCount} spans; ≥ ${settings.minSpans} needed, ≥ ${settings.minBucketSpans} a bucket early and late)`,
+    );
+  else if (latencyChange)
+    parts.push(
+      `${latencyChange.percentile} ${latencyChange.direction} from ${ms(latencyChange.from)} to ${ms(latencyChange.to)} ms since ${formatInstant(latencyChange.sinceMs)}`,
+    );
   else parts.push(`stable at ~${ms(levelMs ?? 0)} ms p50`);
-  if (errorReading.change) parts.push(`error rate ${errorReading.change.direction} from ${pct(errorReading.change.from)} to ${pct(errorReading.change.to)} since ${formatInstant(errorReading.change.sinceMs)}`);
+  if (errorReading.change)
+    parts.push(
+      `error rate ${errorReading.change.direction} from ${pct(errorReading.change.from)} to ${pct(errorReading.change.to)} since ${formatInstant(errorReading.change.sinceMs)}`,
+    );
   if (silentSinceMs !== undefined) parts.push(`no traffic since ${formatInstant(silentSinceMs)}`);
   if (gaps.length > 0) {
     const first = gaps[0] as (typeof gaps)[number];
-    parts.push(`no traffic ${formatInstant(first.fromMs)}–${formatInstant(first.toMs)}${gaps.length > 1 ? ` and in ${gaps.length - 1} more gap${gaps.length > 2 ? 's' : ''}` : ''}`);
+    parts.push(
+      `no traffic ${formatInstant(first.fromMs)}–${formatInstant(first.toMs)}${gaps.length > 1 ? ` and in ${gaps.length - 1} more gap${gaps.length > 2 ? 's' : ''}` : ''}`,
+    );
   }
   return {
     latency,
@@ -102,27 +133,56 @@ export function readTrend(series: OperationSeries, bucketMs: number, settings: T
     ...(errorReading.change ? { errorChange: errorReading.change } : {}),
     gaps,
     ...(silentSinceMs !== undefined ? { silentSinceMs } : {}),
-    notable: latencyChange !== undefined || errorReading.change !== undefined || gaps.length > 0 || silentSinceMs !== undefined,
+    notable:
+      latencyChange !== undefined ||
+      errorReading.change !== undefined ||
+      gaps.length > 0 ||
+      silentSinceMs !== undefined,
     line: parts.join('; '),
   };
 }
 
-function readErrors(buckets: TrendBucket[], early: TrendBucket[], late: TrendBucket[], settings: TrendSettings): { direction: TrendReading['errorRate']; change?: Change } {
+function readErrors(
+  buckets: TrendBucket[],
+  early: TrendBucket[],
+  late: TrendBucket[],
+  settings: TrendSettings,
+): { direction: TrendReading['errorRate']; change?: Change } {
   const spans = (list: TrendBucket[]) => list.reduce((sum, bucket) => sum + bucket.spanCount, 0);
   const errors = (list: TrendBucket[]) => list.reduce((sum, bucket) => sum + bucket.errorCount, 0);
   // 20 spans a side: a 5-point change is then at least one error.
   if (spans(early) < 20 || spans(late) < 20) return { direction: 'too_few_spans' };
   const from = errors(early) / spans(early);
   const to = errors(late) / spans(late);
-  const usable = (list: TrendBucket[]) => list.filter((bucket) => bucket.spanCount >= settings.minBucketSpans).map((bucket) => bucket.errorRate);
-  const direction = judge(from, to, usable(early), usable(late), settings, (x, y) => Math.abs(y - x) >= settings.minErrorRateChange && Math.max(x, y) >= 2 * Math.min(x, y));
+  const usable = (list: TrendBucket[]) =>
+    list.filter((bucket) => bucket.spanCount >= settings.minBucketSpans).map((bucket) => bucket.errorRate);
+  const direction = judge(
+    from,
+    to,
+    usable(early),
+    usable(late),
+    settings,
+    (x, y) => Math.abs(y - x) >= settings.minErrorRateChange && Math.max(x, y) >= 2 * Math.min(x, y),
+  );
   if (direction === 'stable') return { direction };
-  const sinceMs = changePoint(buckets.filter((bucket) => bucket.spanCount >= settings.minBucketSpans), (bucket) => bucket.errorRate, from, to);
+  const sinceMs = changePoint(
+    buckets.filter((bucket) => bucket.spanCount >= settings.minBucketSpans),
+    (bucket) => bucket.errorRate,
+    from,
+    to,
+  );
   return { direction, change: { direction, from, to, sinceMs } };
 }
 
 /** Rising or falling when the levels differ enough and most (late, early) pairs agree; stable otherwise. */
-function judge(from: number, to: number, early: number[], late: number[], settings: TrendSettings, bigEnough: (from: number, to: number) => boolean): Direction {
+function judge(
+  from: number,
+  to: number,
+  early: number[],
+  late: number[],
+  settings: TrendSettings,
+  bigEnough: (from: number, to: number) => boolean,
+): Direction {
   if (from === to || !bigEnough(from, to)) return 'stable';
   const rising = to > from;
   let agree = 0;
@@ -139,7 +199,12 @@ function judge(from: number, to: number, early: number[], late: number[], settin
 }
 
 /** The first bucket past halfway between the levels from which ≥ 75% of the later buckets stay past it. */
-function changePoint(buckets: TrendBucket[], value: (bucket: TrendBucket) => number | undefined, from: number, to: number): number {
+function changePoint(
+  buckets: TrendBucket[],
+  value: (bucket: TrendBucket) => number | undefined,
+  from: number,
+  to: number,
+): number {
   const middle = (from + to) / 2;
   const past = buckets.map((bucket) => {
     const v = value(bucket);
@@ -153,7 +218,10 @@ function changePoint(buckets: TrendBucket[], value: (bucket: TrendBucket) => num
   return (buckets[buckets.length - 1] as TrendBucket).startMs;
 }
 
-function findGaps(buckets: TrendBucket[], bucketMs: number): { gaps: TrendReading['gaps']; silentSinceMs?: number } {
+function findGaps(
+  buckets: TrendBucket[],
+  bucketMs: number,
+): { gaps: TrendReading['gaps']; silentSinceMs?: number } {
   // A last bucket less than half covered (the current one) is not a silence yet.
   let end = buckets.length;
   const last = buckets[end - 1];
@@ -168,7 +236,11 @@ function findGaps(buckets: TrendBucket[], bucketMs: number): { gaps: TrendReadin
     const empty = (buckets[index] as TrendBucket).spanCount === 0;
     if (empty && runStart < 0) runStart = index;
     if (!empty && runStart >= 0) {
-      gaps.push({ fromMs: (buckets[runStart] as TrendBucket).startMs, toMs: (buckets[index] as TrendBucket).startMs, buckets: index - runStart });
+      gaps.push({
+        fromMs: (buckets[runStart] as TrendBucket).startMs,
+        toMs: (buckets[index] as TrendBucket).startMs,
+        buckets: index - runStart,
+      });
       runStart = -1;
     }
   }
@@ -179,7 +251,9 @@ function findGaps(buckets: TrendBucket[], bucketMs: number): { gaps: TrendReadin
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** Three significant digits: 0.123, 12.3, 123, 1230. */

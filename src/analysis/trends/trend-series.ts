@@ -1,4 +1,10 @@
-import { PERCENTILE_RELATIVE_ERROR, addTo, mergeInto, quantileNs, type DurationHistogram } from '../../store/duration-histogram.js';
+import {
+  PERCENTILE_RELATIVE_ERROR,
+  addTo,
+  mergeInto,
+  quantileNs,
+  type DurationHistogram,
+} from '../../store/duration-histogram.js';
 
 /** One operation's spans in one bucket, as the store's rollups or a backend's summaries give them. */
 export interface TrendRow {
@@ -61,7 +67,11 @@ export function buildSeries(rows: readonly TrendRow[], window: Window): Operatio
     const key = `${row.operation}\u0000${row.spanKind ?? ''}`;
     let group = grouped.get(key);
     if (!group) {
-      group = { operation: row.operation, ...(row.spanKind !== undefined ? { spanKind: row.spanKind } : {}), rows: new Array<TrendRow | undefined>(count) };
+      group = {
+        operation: row.operation,
+        ...(row.spanKind !== undefined ? { spanKind: row.spanKind } : {}),
+        rows: new Array<TrendRow | undefined>(count),
+      };
       grouped.set(key, group);
     }
     const existing = group.rows[index];
@@ -81,7 +91,14 @@ export function buildSeries(rows: readonly TrendRow[], window: Window): Operatio
       const coveredMs = Math.max(0, Math.min(endMs, bucketStart + bucketMs) - Math.max(startMs, bucketStart));
       const row = group.rows[index];
       if (!row || row.spanCount === 0) {
-        buckets.push({ startMs: bucketStart, coveredMs, spanCount: 0, errorCount: 0, perMinute: 0, errorRate: 0 });
+        buckets.push({
+          startMs: bucketStart,
+          coveredMs,
+          spanCount: 0,
+          errorCount: 0,
+          perMinute: 0,
+          errorRate: 0,
+        });
         continue;
       }
       mergeInto(total, row.histogram);
@@ -127,11 +144,19 @@ function combine(a: TrendRow, b: TrendRow): TrendRow {
 }
 
 /** p50/p95/p99 in ms, clamped to the exact min and max (which only makes the estimate closer). */
-function percentiles(histogram: DurationHistogram, minNs: number, maxNs: number): { p50Ms?: number; p95Ms?: number; p99Ms?: number } {
+function percentiles(
+  histogram: DurationHistogram,
+  minNs: number,
+  maxNs: number,
+): { p50Ms?: number; p95Ms?: number; p99Ms?: number } {
   const at = (q: number): number | undefined => {
     const ns = quantileNs(histogram, q);
     return ns === undefined ? undefined : Math.min(maxNs, Math.max(minNs, ns)) / 1e6;
   };
   const [p50, p95, p99] = [at(0.5), at(0.95), at(0.99)];
-  return { ...(p50 !== undefined ? { p50Ms: p50 } : {}), ...(p95 !== undefined ? { p95Ms: p95 } : {}), ...(p99 !== undefined ? { p99Ms: p99 } : {}) };
+  return {
+    ...(p50 !== undefined ? { p50Ms: p50 } : {}),
+    ...(p95 !== undefined ? { p95Ms: p95 } : {}),
+    ...(p99 !== undefined ? { p99Ms: p99 } : {}),
+  };
 }

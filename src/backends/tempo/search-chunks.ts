@@ -11,7 +11,11 @@ export interface SearchChunk {
   endSeconds: number;
 }
 
-export function searchChunks(startSeconds: number, endSeconds: number, maxSeconds = TEMPO_MAX_SEARCH_SECONDS): SearchChunk[] {
+export function searchChunks(
+  startSeconds: number,
+  endSeconds: number,
+  maxSeconds = TEMPO_MAX_SEARCH_SECONDS,
+): SearchChunk[] {
   const chunks: SearchChunk[] = [];
   for (let end = endSeconds; end > startSeconds; end -= maxSeconds) {
     chunks.push({ startSeconds: Math.max(startSeconds, end - maxSeconds), endSeconds: end });

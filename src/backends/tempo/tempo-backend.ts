@@ -129,7 +129,10 @@ export function createTempoBackend(
     async listTags(window) {
       const resolved = seconds(resolveWindow(window, now()));
       // The names seen in the newest 168 h stand for a longer window: Tempo refuses one request over it.
-      const newest = searchChunks(resolved.startSeconds, resolved.endSeconds)[0] as { startSeconds: number; endSeconds: number };
+      const newest = searchChunks(resolved.startSeconds, resolved.endSeconds)[0] as {
+        startSeconds: number;
+        endSeconds: number;
+      };
       return client.tags(newest.startSeconds, newest.endSeconds);
     },
     async health() {

@@ -24,7 +24,8 @@ export function traceQlFor(query: TraceQuery): string {
     conditions.push(`duration <= ${durationLiteral(query.maxDurationMs)}`);
   const spans = conditions.length === 0 ? '{ }' : `{ ${conditions.join(' && ')} }`;
   // `status` is about the whole trace (model/query.ts): any span of it failed, not the matching one.
-  if (query.status === 'error') return conditions.length === 0 ? '{ status = error }' : `${spans} && { status = error }`;
+  if (query.status === 'error')
+    return conditions.length === 0 ? '{ status = error }' : `${spans} && { status = error }`;
   return spans;
 }
 

@@ -99,7 +99,8 @@ export function createZipkinBackend(
         limit: loose ? Math.min(MAX_FETCH, query.limit * OVERFETCH_FACTOR) : query.limit,
       });
       let traces = groupIntoTraces(spansFromZipkin(raw.flat()));
-      if (loose) traces = traces.filter((trace) => traceMatchesQuery(trace.spans, query, { ignoreNameCase: true }));
+      if (loose)
+        traces = traces.filter((trace) => traceMatchesQuery(trace.spans, query, { ignoreNameCase: true }));
       return mostRecentFirst(traces.map(summarizeTrace), query.limit);
     },
     async listServices() {

@@ -11,20 +11,29 @@ import { runDemo } from './run-demo.js';
 export async function demoCommand(flags: ConfigFlags, version: string, defects = 'all'): Promise<number> {
   const scratch = flags.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'otel-mcp-demo-')) : undefined;
   const dataDir = flags.dataDir ?? (scratch as string);
-  const { config } = loadConfig({ flags: { specsDir: join(dataDir, 'trace-specs'), ...flags, dataDir }, env: process.env, cwd: process.cwd() });
+  const { config } = loadConfig({
+    flags: { specsDir: join(dataDir, 'trace-specs'), ...flags, dataDir },
+    env: process.env,
+    cwd: process.cwd(),
+  });
   // The demo must not collide with a running otel-mcp on 4318/4317: the OS picks a port, gRPC is not needed.
   if (flags.otlpHttpPort === undefined) config.receiver.http_port = 0;
   if (flags.otlpGrpcPort === undefined) config.receiver.grpc_port = null;
   const app = await startApp({ config, log: createStderrLogger('warn'), version });
   const tty = process.stderr.isTTY === true;
   try {
-    const outcome = await runDemo(app.toolDeps, config, {
-      out: (text) => process.stdout.write(`${text}\n`),
-      progress: (text) => {
-        if (tty) process.stderr.write(`\r\x1b[2K${text ? `  … ${text}` : ''}`);
-        else if (text) process.stderr.write(`  … ${text}\n`);
+    const outcome = await runDemo(
+      app.toolDeps,
+      config,
+      {
+        out: (text) => process.stdout.write(`${text}\n`),
+        progress: (text) => {
+          if (tty) process.stderr.write(`\r\x1b[2K${text ? `  … ${text}` : ''}`);
+          else if (text) process.stderr.write(`  … ${text}\n`);
+        },
       },
-    }, defects);
+      defects,
+    );
     const expected = outcome.redVerdict === 'fail' && outcome.greenVerdict === 'pass';
     process.stdout.write(
       expected

@@ -9,7 +9,10 @@ import { OtelMcpError } from '../../model/errors.js';
 
 /** A defect of examples/checkout that another one hides, and why. */
 const HIDDEN_BY: Record<string, { by: string; why: string }> = {
-  'slow-payment': { by: 'missing-call', why: 'order-service no longer calls payment-service, so a slow payment cannot show' },
+  'slow-payment': {
+    by: 'missing-call',
+    why: 'order-service no longer calls payment-service, so a slow payment cannot show',
+  },
 };
 
 export interface ChosenDefect {
@@ -32,11 +35,23 @@ export interface DefectChoice {
 export function chooseDefects(known: Readonly<Record<string, string>>, requested: string): DefectChoice {
   const names = Object.keys(known);
   const all = requested.trim() === 'all';
-  const asked = all ? names : requested.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const asked = all
+    ? names
+    : requested
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== '');
   const unknown = asked.filter((name) => !names.includes(name));
   if (unknown.length > 0 || asked.length === 0) {
-    const problem = unknown.length > 0 ? `names defects the example does not have: ${unknown.join(', ')}` : 'names no defect';
-    throw new OtelMcpError('INVALID_ARGUMENT', `--defects ${JSON.stringify(requested)} ${problem}`, `use all, or a comma list of ${names.join(', ')}`);
+    const problem =
+      unknown.length > 0
+        ? `names defects the example does not have: ${unknown.join(', ')}`
+        : 'names no defect';
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `--defects ${JSON.stringify(requested)} ${problem}`,
+      `use all, or a comma list of ${names.join(', ')}`,
+    );
   }
   const hider = (name: string): { by: string; why: string } | undefined => {
     const hidden = HIDDEN_BY[name];

@@ -13,7 +13,9 @@ import { packageRoot } from '../package-root.js';
 
 const manifestSchema = z.object({
   description: z.string().optional(),
-  services: z.array(z.object({ name: z.string(), command: z.string(), port_env: z.string(), health_path: z.string() })).min(1),
+  services: z
+    .array(z.object({ name: z.string(), command: z.string(), port_env: z.string(), health_path: z.string() }))
+    .min(1),
   trigger: z.string(),
   defects_env: z.string(),
   defects: z.record(z.string(), z.string()),
@@ -47,17 +49,29 @@ export function exampleDir(name: ExampleName): string {
 export async function loadExampleApp(name: ExampleName, dir = exampleDir(name)): Promise<ExampleApp> {
   const file = join(dir, `${name}.json`);
   if (!existsSync(file)) {
-    throw new OtelMcpError('NOT_FOUND', `the example application is not at ${dir}`, 'the demo runs from a clone of the otel-mcp repository (npm ci installs what the example needs)');
+    throw new OtelMcpError(
+      'NOT_FOUND',
+      `the example application is not at ${dir}`,
+      'the demo runs from a clone of the otel-mcp repository (npm ci installs what the example needs)',
+    );
   }
   const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new OtelMcpError('INVALID_ARGUMENT', `${file} is not a valid example manifest: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `${file} is not a valid example manifest: ${parsed.error.message}`,
+    );
   const manifest = parsed.data;
   const portEnv: Record<string, string> = {};
   const services: ExampleService[] = [];
   for (const service of manifest.services) {
     const port = await freePort();
     portEnv[service.port_env] = String(port);
-    services.push({ name: service.name, command: service.command, ready: { http: `http://127.0.0.1:${port}${service.health_path}` } });
+    services.push({
+      name: service.name,
+      command: service.command,
+      ready: { http: `http://127.0.0.1:${port}${service.health_path}` },
+    });
   }
   return { dir, manifest, portEnv, services, specFiles: manifest.specs.map((spec) => join(dir, spec)) };
 }

@@ -34,16 +34,31 @@ export interface DemoOutcome {
 /** The spec the session judges by: the full structure, so every defect shows. */
 const SESSION_SPEC = 'checkout_structure';
 
-export async function runDemo(deps: ToolDeps, config: Config, io: DemoIo, defects = 'all'): Promise<DemoOutcome> {
+export async function runDemo(
+  deps: ToolDeps,
+  config: Config,
+  io: DemoIo,
+  defects = 'all',
+): Promise<DemoOutcome> {
   const example = await loadExampleApp('checkout');
   // Refuse an unknown defect before anything starts (each service would otherwise exit on it).
   const choice = chooseDefects(example.manifest.defects, defects);
   const shown = relative(process.cwd(), example.dir) || example.dir;
-  io.out(`otel-mcp demo — the trace-driven loop on ${shown}: ${example.services.map((service) => service.name).join(', ')}\n`);
+  io.out(
+    `otel-mcp demo — the trace-driven loop on ${shown}: ${example.services.map((service) => service.name).join(', ')}\n`,
+  );
 
-  const call = async (tool: AnyTool, input: Record<string, unknown>, label: string): Promise<Record<string, unknown>> => {
+  const call = async (
+    tool: AnyTool,
+    input: Record<string, unknown>,
+    label: string,
+  ): Promise<Record<string, unknown>> => {
     io.out(`→ ${tool.name}(${label})`);
-    const output = await tool.handler(input, { deps, budget: budgetFromTokens(config.mcp.output_budget_tokens), progress: io.progress });
+    const output = await tool.handler(input, {
+      deps,
+      budget: budgetFromTokens(config.mcp.output_budget_tokens),
+      progress: io.progress,
+    });
     io.progress('');
     io.out(`${indent(output.text)}\n`);
     return output.structured as Record<string, unknown>;
@@ -53,7 +68,11 @@ export async function runDemo(deps: ToolDeps, config: Config, io: DemoIo, defect
     const text = readFileSync(file, 'utf8');
     const name = /^name:\s*(\S+)/m.exec(text)?.[1];
     if (!name) throw new OtelMcpError('INVALID_ARGUMENT', `${file} has no name:`);
-    await call(defineTraceSpecTool, { name, specification: text }, `name: "${name}", specification: <${relative(example.dir, file)}>`);
+    await call(
+      defineTraceSpecTool,
+      { name, specification: text },
+      `name: "${name}", specification: <${relative(example.dir, file)}>`,
+    );
   }
   const session = await call(
     createDevelopmentSessionTool,
@@ -74,13 +93,20 @@ export async function runDemo(deps: ToolDeps, config: Config, io: DemoIo, defect
   io.out(`── Iteration 1: the example with its defects on (${defectsEnv}=${choice.value}) ──`);
   for (const defect of choice.on) {
     io.out(`   ${defect.name}: ${defect.what}`);
-    if (defect.hiddenBy) io.out(`     (hidden in this run: with ${defect.hiddenBy.by} on, ${defect.hiddenBy.why})`);
+    if (defect.hiddenBy)
+      io.out(`     (hidden in this run: with ${defect.hiddenBy.by} on, ${defect.hiddenBy.why})`);
   }
   for (const defect of choice.leftOut) {
-    io.out(`   ${defect.name}: left out, because with ${defect.by} on, ${defect.why}; \`otel-mcp demo --defects ${defect.name}\` shows it`);
+    io.out(
+      `   ${defect.name}: left out, because with ${defect.by} on, ${defect.why}; \`otel-mcp demo --defects ${defect.name}\` shows it`,
+    );
   }
   io.out('');
-  const red = await call(executeAndCaptureTool, { session_id: sessionId, env: { [defectsEnv]: choice.value } }, `session_id: "${sessionId}", env: {${defectsEnv}: "${choice.value}"}`);
+  const red = await call(
+    executeAndCaptureTool,
+    { session_id: sessionId, env: { [defectsEnv]: choice.value } },
+    `session_id: "${sessionId}", env: {${defectsEnv}: "${choice.value}"}`,
+  );
 
   io.out('── Iteration 2: the defects fixed ──\n');
   const green = await call(executeAndCaptureTool, { session_id: sessionId }, `session_id: "${sessionId}"`);

@@ -3,7 +3,9 @@ import * as z from 'zod';
 export const backendInput = z
   .string()
   .optional()
-  .describe("Which backend to ask: 'embedded' (default, otel-mcp's own receiver and store) or a name configured under 'backends:' (see list_backends)");
+  .describe(
+    "Which backend to ask: 'embedded' (default, otel-mcp's own receiver and store) or a name configured under 'backends:' (see list_backends)",
+  );
 
 export const budgetInput = z
   .number()
@@ -11,7 +13,9 @@ export const budgetInput = z
   .min(500)
   .max(100_000)
   .optional()
-  .describe('Output budget in tokens for this answer (default from config, normally 8000); longer answers are cut with a cursor to continue');
+  .describe(
+    'Output budget in tokens for this answer (default from config, normally 8000); longer answers are cut with a cursor to continue',
+  );
 
 export const traceIdInput = z
   .string()
@@ -28,7 +32,15 @@ export const timeWindowObject = z.object({
 export const timeRangeInput = z
   .union([z.string(), timeWindowObject])
   .optional()
-  .describe("Time window: '15m', '2h', '7d', 'last_1_hour', or ISO 'START..END', or {start, end}; default last_1_hour");
+  .describe(
+    "Time window: '15m', '2h', '7d', 'last_1_hour', or ISO 'START..END', or {start, end}; default last_1_hour",
+  );
 
 export const limitInput = (fallback: number, max: number) =>
-  z.number().int().min(1).max(max).optional().describe(`How many to return at most (default ${fallback}, max ${max})`);
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(max)
+    .optional()
+    .describe(`How many to return at most (default ${fallback}, max ${max})`);

@@ -15,7 +15,10 @@ const AMBIGUOUS_SHOWN = 5;
 export async function loadTrace(deps: ToolDeps, rawId: string, backendName?: string): Promise<Trace> {
   const id = normalizeHexId(rawId);
   if (!HEX.test(id) || id.length > 32) {
-    throw invalidArgument(`trace_id '${rawId}' is not hexadecimal`, 'pass 32 hex digits (or a unique prefix), as listed by get_traces or search_traces');
+    throw invalidArgument(
+      `trace_id '${rawId}' is not hexadecimal`,
+      'pass 32 hex digits (or a unique prefix), as listed by get_traces or search_traces',
+    );
   }
   const backend = deps.backends.get(backendName);
   let fullId = id;
@@ -28,12 +31,17 @@ export async function loadTrace(deps: ToolDeps, rawId: string, backendName?: str
       if (matches.length > 1) {
         const shown = matches.slice(0, AMBIGUOUS_SHOWN).join(', ');
         const more = matches.length > AMBIGUOUS_SHOWN ? ' and more' : '';
-        throw new OtelMcpError('AMBIGUOUS', `trace id prefix '${id}' matches several traces: ${shown}${more}`, 'pass more digits of the id');
+        throw new OtelMcpError(
+          'AMBIGUOUS',
+          `trace id prefix '${id}' matches several traces: ${shown}${more}`,
+          'pass more digits of the id',
+        );
       }
       fullId = matches[0] as string;
     }
   }
-  if (!isValidTraceId(fullId)) throw invalidArgument(`trace_id '${rawId}' is not a valid trace id (all zero)`);
+  if (!isValidTraceId(fullId))
+    throw invalidArgument(`trace_id '${rawId}' is not a valid trace id (all zero)`);
   const trace = await backend.getTrace(fullId);
   if (!trace) throw traceNotFound(fullId, backend.name);
   return trace;

@@ -1,6 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { localhostHostValidation, localhostOriginValidation, toNodeHandler } from '@modelcontextprotocol/node';
+import {
+  localhostHostValidation,
+  localhostOriginValidation,
+  toNodeHandler,
+} from '@modelcontextprotocol/node';
 import { createMcpHandler, type McpServer } from '@modelcontextprotocol/server';
 
 export interface HttpMcpEndpoint {
@@ -14,7 +18,11 @@ export interface HttpMcpEndpoint {
  * handler does), answering both 2026-07-28 and 2025-era clients. Host and Origin are checked against
  * localhost so a web page cannot reach the server through DNS rebinding.
  */
-export async function serveHttp(factory: () => McpServer, host: string, port: number): Promise<HttpMcpEndpoint> {
+export async function serveHttp(
+  factory: () => McpServer,
+  host: string,
+  port: number,
+): Promise<HttpMcpEndpoint> {
   const handler = createMcpHandler(factory);
   const nodeHandler = toNodeHandler(handler);
   const validateHost = localhostHostValidation();

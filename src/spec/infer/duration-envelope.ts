@@ -24,12 +24,18 @@ export function envelopeSample(durationsMs: readonly number[]): EnvelopeSample {
   const sorted = [...durationsMs].sort((a, b) => a - b);
   const slowest = sorted[sorted.length - 1] ?? 0;
   if (sorted.length < MIN_SAMPLES) return { slowestMs: slowest, stallsMs: [] };
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))] as number;
+  const at = (q: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))] as number;
   const q1 = at(0.25);
   const q3 = at(0.75);
   const fence = Math.max(q3 + FENCE_IQRS * (q3 - q1), MIN_MEDIAN_MULTIPLE * at(0.5));
   const kept = sorted.filter((value) => value <= fence);
   const stalls = sorted.length - kept.length;
-  if (stalls === 0 || stalls > Math.floor(sorted.length * MAX_STALL_SHARE)) return { slowestMs: slowest, stallsMs: [] };
-  return { slowestMs: kept[kept.length - 1] as number, stallsMs: sorted.slice(kept.length).reverse(), fenceMs: fence };
+  if (stalls === 0 || stalls > Math.floor(sorted.length * MAX_STALL_SHARE))
+    return { slowestMs: slowest, stallsMs: [] };
+  return {
+    slowestMs: kept[kept.length - 1] as number,
+    stallsMs: sorted.slice(kept.length).reverse(),
+    fenceMs: fence,
+  };
 }

@@ -84,15 +84,27 @@ interface Context {
 export function inferSpecFromTraces(traces: readonly Trace[], options: InferOptions): SpecInference {
   const nonEmpty = traces.filter((trace) => trace.spans.length > 0);
   if (nonEmpty.length === 0) {
-    throw new OtelMcpError('INVALID_ARGUMENT', 'no spans to infer a spec from', 'pass the ids of good traces that have spans (get_traces lists them)');
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      'no spans to infer a spec from',
+      'pass the ids of good traces that have spans (get_traces lists them)',
+    );
   }
   const headroom = options.durationHeadroom ?? DEFAULT_DURATION_HEADROOM;
   if (!(headroom >= 1) || !Number.isFinite(headroom)) {
-    throw new OtelMcpError('INVALID_ARGUMENT', `duration_headroom ${headroom} is below 1`, 'pass a factor of at least 1, e.g. 1.5 for 50% head-room over the slowest sample');
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `duration_headroom ${headroom} is below 1`,
+      'pass a factor of at least 1, e.g. 1.5 for 50% head-room over the slowest sample',
+    );
   }
   const slackMs = options.durationSlackMs ?? DEFAULT_DURATION_SLACK_MS;
   if (!(slackMs >= 0) || !Number.isFinite(slackMs)) {
-    throw new OtelMcpError('INVALID_ARGUMENT', `duration_slack_ms ${slackMs} is not a number of milliseconds ≥ 0`, 'pass e.g. 100 (the default), or 0 for the relative head-room alone');
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `duration_slack_ms ${slackMs} is not a number of milliseconds ≥ 0`,
+      'pass e.g. 100 (the default), or 0 for the relative head-room alone',
+    );
   }
   const context: Context = {
     traceCount: nonEmpty.length,
@@ -107,23 +119,43 @@ export function inferSpecFromTraces(traces: readonly Trace[], options: InferOpti
 
   const spec: TraceSpec = {
     name: options.name,
-    description: options.description ?? `Inferred from ${nonEmpty.length} good trace${nonEmpty.length === 1 ? '' : 's'}; edit freely.`,
+    description:
+      options.description ??
+      `Inferred from ${nonEmpty.length} good trace${nonEmpty.length === 1 ? '' : 's'}; edit freely.`,
     expected_spans: expected,
     // No max_span_count: counts that varied keep no maximum, and a span budget would bring one back.
-    performance_constraints: { max_total_duration_ms: envelopeMs(forest.longestMs, context), max_depth: forest.maxDepth },
+    performance_constraints: {
+      max_total_duration_ms: envelopeMs(forest.longestMs, context),
+      max_depth: forest.maxDepth,
+    },
   };
   const errors = errorConditions(forest.tops, nonEmpty.length);
   if (errors.length > 0) spec.error_conditions = errors;
 
   const validation = validateTraceSpec(spec);
   if (!validation.ok || !validation.spec) {
-    throw new OtelMcpError('INTERNAL', `the inferred spec is not valid:\n${formatProblems(validation.problems)}`, 'report this as a bug, with the trace ids');
+    throw new OtelMcpError(
+      'INTERNAL',
+      `the inferred spec is not valid:\n${formatProblems(validation.problems)}`,
+      'report this as a bug, with the trace ids',
+    );
   }
   const spanCount = nonEmpty.reduce((sum, trace) => sum + trace.spans.length, 0);
-  return { spec: validation.spec, traceCount: nonEmpty.length, spanCount, kept: context.kept, dropped: context.dropped };
+  return {
+    spec: validation.spec,
+    traceCount: nonEmpty.length,
+    spanCount,
+    kept: context.kept,
+    dropped: context.dropped,
+  };
 }
 
-function entriesFor(level: Map<string, ShapeNode>, parents: readonly ParentInstance[], top: boolean, context: Context): { shape: ShapeNode; entry: SpanSpec }[] {
+function entriesFor(
+  level: Map<string, ShapeNode>,
+  parents: readonly ParentInstance[],
+  top: boolean,
+  context: Context,
+): { shape: ShapeNode; entry: SpanSpec }[] {
   const entries: { shape: ShapeNode; entry: SpanSpec }[] = [];
   for (const shape of level.values()) {
     const counts = countsPerInstance(shape, parents);
@@ -150,7 +182,11 @@ function entryFor(shape: ShapeNode, min: number, max: number, top: boolean, cont
     // Neither end seen in N samples is an invariant: a loop over a bigger or smaller input goes past
     // it. What held is "at least one under every parent", which is the default count.
     countText = '1+';
-    context.dropped.push({ path: shape.path, what: 'count_range', reason: `count varied ${min}..${max}: left at the default (at least 1)` });
+    context.dropped.push({
+      path: shape.path,
+      what: 'count_range',
+      reason: `count varied ${min}..${max}: left at the default (at least 1)`,
+    });
   } else {
     // Written even when 1: the default count is "at least 1", and one call per parent that held in
     // every good trace is exactly what an N+1 loop breaks.
@@ -160,14 +196,24 @@ function entryFor(shape: ShapeNode, min: number, max: number, top: boolean, cont
   const sample = envelopeSample(shape.spans.map((span) => durationMs(span)));
   if (sample.stallsMs.length > 0) {
     const stalls = sample.stallsMs.map((ms) => `${Math.round(ms)} ms`).join(', ');
-    context.dropped.push({ path: shape.path, what: 'duration_outlier', reason: `${stalls} left out of the duration envelope: past ${Math.round(sample.fenceMs ?? 0)} ms, far beyond the other ${shape.spans.length - sample.stallsMs.length} samples` });
+    context.dropped.push({
+      path: shape.path,
+      what: 'duration_outlier',
+      reason: `${stalls} left out of the duration envelope: past ${Math.round(sample.fenceMs ?? 0)} ms, far beyond the other ${shape.spans.length - sample.stallsMs.length} samples`,
+    });
   }
   const maxDuration = envelopeMs(sample.slowestMs, context);
   entry.expected_duration_ms = { max: maxDuration };
   const tags = requiredTags(shape, context);
   if (Object.keys(tags).length > 0) entry.required_tags = tags;
 
-  const record: InferredEntry = { path: shape.path, count: countText, max_duration_ms: maxDuration, tags: Object.keys(tags), ordered_children: false };
+  const record: InferredEntry = {
+    path: shape.path,
+    count: countText,
+    max_duration_ms: maxDuration,
+    tags: Object.keys(tags),
+    ordered_children: false,
+  };
   context.kept.push(record);
   const children = entriesFor(shape.children, shape.instances, false, context);
   if (children.length > 0) {
@@ -180,7 +226,11 @@ function entryFor(shape: ShapeNode, min: number, max: number, top: boolean, cont
       }
     } else {
       entry.children = children.map((child) => child.entry);
-      context.dropped.push({ path: shape.path, what: 'order', reason: 'its children started in varying order' });
+      context.dropped.push({
+        path: shape.path,
+        what: 'order',
+        reason: 'its children started in varying order',
+      });
     }
   }
   return entry;
@@ -197,7 +247,9 @@ function requiredTags(shape: ShapeNode, context: Context): Record<string, TagExp
   }
   const tags: Record<string, TagExpectation> = {};
   for (const key of [...values.keys()].sort()) {
-    const decision = decideTag(key, values.get(key) as AttributeValue[], shape.spans.length, { maxEnumValues: context.maxEnumValues });
+    const decision = decideTag(key, values.get(key) as AttributeValue[], shape.spans.length, {
+      maxEnumValues: context.maxEnumValues,
+    });
     if (decision.keep) tags[key] = decision.expectation;
     else context.dropped.push({ path: shape.path, what: 'tag', key, reason: decision.reason });
   }
@@ -209,7 +261,10 @@ function requiredTags(shape: ShapeNode, context: Context): Record<string, TagExp
  * span, with strictly increasing starts (equal starts are concurrent calls, not an order).
  * Undefined when it varied.
  */
-function stableOrder(shape: ShapeNode, children: { shape: ShapeNode; entry: SpanSpec }[]): SpanSpec[] | undefined {
+function stableOrder(
+  shape: ShapeNode,
+  children: { shape: ShapeNode; entry: SpanSpec }[],
+): SpanSpec[] | undefined {
   const ids = children.map((child) => child.shape.id);
   let reference: number[] | undefined;
   for (const instance of shape.instances) {
@@ -217,9 +272,14 @@ function stableOrder(shape: ShapeNode, children: { shape: ShapeNode; entry: Span
       const first = instance.children.get(id)?.[0];
       return first === undefined ? Number.NaN : first.startNs;
     });
-    const order = starts.map((_, index) => index).sort((a, b) => (starts[a] as number) - (starts[b] as number));
+    const order = starts
+      .map((_, index) => index)
+      .sort((a, b) => (starts[a] as number) - (starts[b] as number));
     for (let position = 1; position < order.length; position += 1) {
-      if (!((starts[order[position] as number] as number) > (starts[order[position - 1] as number] as number))) return undefined;
+      if (
+        !((starts[order[position] as number] as number) > (starts[order[position - 1] as number] as number))
+      )
+        return undefined;
     }
     if (!reference) reference = order;
     else if (order.some((index, position) => reference?.[position] !== index)) return undefined;
@@ -238,7 +298,8 @@ function errorConditions(tops: Map<string, ShapeNode>, traceCount: number): Erro
         // `expect: error` fails a trace without the span, so only shapes of every trace qualify.
         const always = failed === shape.spans.length && shape.tracesWith.size === traceCount;
         const previous = seen.get(id);
-        const expect = always && (previous === undefined || previous.expect === 'error') ? 'error' : 'allow_errors';
+        const expect =
+          always && (previous === undefined || previous.expect === 'error') ? 'error' : 'allow_errors';
         seen.set(id, { operation_name: shape.key.operation, service_name: shape.key.service, expect });
       }
       visit(shape.children);

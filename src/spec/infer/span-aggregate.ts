@@ -80,8 +80,10 @@ function findRoleSplits(trees: readonly (readonly SpanNode[])[]): RoleSplits {
       else groups.set(id, [node]);
     }
     for (const [id, group] of groups) {
-      if (group.length > 1 && new Set(group.map(childSignature)).size > 1) splits.add(`${parentPath}${PATH_SEPARATOR}${id}`);
-      for (const node of group) if (node.children.length > 0) visit(node.children, `${parentPath}${PATH_SEPARATOR}${id}`);
+      if (group.length > 1 && new Set(group.map(childSignature)).size > 1)
+        splits.add(`${parentPath}${PATH_SEPARATOR}${id}`);
+      for (const node of group)
+        if (node.children.length > 0) visit(node.children, `${parentPath}${PATH_SEPARATOR}${id}`);
     }
   };
   for (const tops of trees) visit(tops, '');
@@ -119,12 +121,19 @@ export function foldTraces(traces: readonly Trace[]): ShapeForest {
 const NO_CHILDREN: Map<string, SpanNode[]> = new Map();
 
 /** Children by shape id; a shape split into roles gets one id per role (its children's signature). */
-function groupByShape(nodes: readonly SpanNode[], parentPath: string, splits: RoleSplits): Map<string, SpanNode[]> {
+function groupByShape(
+  nodes: readonly SpanNode[],
+  parentPath: string,
+  splits: RoleSplits,
+): Map<string, SpanNode[]> {
   if (nodes.length === 0) return NO_CHILDREN;
   const groups = new Map<string, SpanNode[]>();
   for (const node of nodes) {
     const base = shapeId(keyOf(node.span));
-    const id = splits.size > 0 && splits.has(`${parentPath}${PATH_SEPARATOR}${base}`) ? `${base}\u0003${childSignature(node)}` : base;
+    const id =
+      splits.size > 0 && splits.has(`${parentPath}${PATH_SEPARATOR}${base}`)
+        ? `${base}\u0003${childSignature(node)}`
+        : base;
     const group = groups.get(id);
     if (group) group.push(node);
     else groups.set(id, [node]);
@@ -136,7 +145,14 @@ function groupByShape(nodes: readonly SpanNode[], parentPath: string, splits: Ro
  * Adds an instance's children to the shapes under `level`, then recurses into each child span.
  * `idPath` is the parent's path of unsplit shape ids, where role splits are looked up.
  */
-function place(level: Map<string, ShapeNode>, instance: ParentInstance, parentPath: string, idPath: string, traceIndex: number, splits: RoleSplits): void {
+function place(
+  level: Map<string, ShapeNode>,
+  instance: ParentInstance,
+  parentPath: string,
+  idPath: string,
+  traceIndex: number,
+  splits: RoleSplits,
+): void {
   for (const [id, group] of instance.children) {
     const first = group[0] as SpanNode;
     const key = keyOf(first.span);
@@ -144,7 +160,11 @@ function place(level: Map<string, ShapeNode>, instance: ParentInstance, parentPa
     let shape = level.get(id);
     if (!shape) {
       const role = id === base ? '' : roleLabel(first);
-      shape = newNode(key, id, `${parentPath}${parentPath ? ' > ' : ''}${key.service}:${key.operation}${role}`);
+      shape = newNode(
+        key,
+        id,
+        `${parentPath}${parentPath ? ' > ' : ''}${key.service}:${key.operation}${role}`,
+      );
       level.set(id, shape);
     }
     shape.tracesWith.add(traceIndex);

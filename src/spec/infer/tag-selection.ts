@@ -75,11 +75,18 @@ export function isNoiseKey(key: string): boolean {
  * Decides for one attribute key of one entry. `values` holds one value per span of the entry;
  * `spanCount` is how many spans the entry had (fewer values: absent on some).
  */
-export function decideTag(key: string, values: readonly AttributeValue[], spanCount: number, options: TagOptions): TagDecision {
-  if (STATEMENT_KEYS.has(key)) return { keep: false, reason: 'query text: changes with formatting, not behaviour' };
+export function decideTag(
+  key: string,
+  values: readonly AttributeValue[],
+  spanCount: number,
+  options: TagOptions,
+): TagDecision {
+  if (STATEMENT_KEYS.has(key))
+    return { keep: false, reason: 'query text: changes with formatting, not behaviour' };
   if (isNoiseKey(key)) return { keep: false, reason: 'transport or runtime detail' };
   if (isIdLikeKey(key)) return { keep: false, reason: 'identifier or time' };
-  if (values.length < spanCount) return { keep: false, reason: `absent on ${spanCount - values.length} of ${spanCount} spans` };
+  if (values.length < spanCount)
+    return { keep: false, reason: `absent on ${spanCount - values.length} of ${spanCount} spans` };
   const distinct = new Map<string, AttributeValue>();
   for (const value of values) {
     if (value === null || typeof value === 'object') return { keep: false, reason: 'not a scalar' };
@@ -87,13 +94,17 @@ export function decideTag(key: string, values: readonly AttributeValue[], spanCo
   }
   const kept = [...distinct.values()] as (string | number | boolean)[];
   // Shapes are tested per distinct value: 20,000 spans usually hold a handful.
-  if (kept.slice(0, options.maxEnumValues + 1).some(isIdLikeValue)) return { keep: false, reason: 'identifier-like or time value' };
-  if (kept.length === 1) return { keep: true, expectation: kept[0] as string | number | boolean, reason: 'constant' };
+  if (kept.slice(0, options.maxEnumValues + 1).some(isIdLikeValue))
+    return { keep: false, reason: 'identifier-like or time value' };
+  if (kept.length === 1)
+    return { keep: true, expectation: kept[0] as string | number | boolean, reason: 'constant' };
   if (kept.length > options.maxEnumValues) return { keep: false, reason: `${kept.length} distinct values` };
   // Three samples per value at least, or the list is just the samples (a good trace may bring a fourth).
-  if (values.length < kept.length * 3) return { keep: false, reason: `${kept.length} distinct values in ${values.length} spans` };
+  if (values.length < kept.length * 3)
+    return { keep: false, reason: `${kept.length} distinct values in ${values.length} spans` };
   // Measured numbers (sizes, counts) vary with input; only codes make a meaningful enumeration.
-  if (kept.some((value) => typeof value === 'number') && !CODE_KEY.test(key)) return { keep: false, reason: 'varying measurement' };
+  if (kept.some((value) => typeof value === 'number') && !CODE_KEY.test(key))
+    return { keep: false, reason: 'varying measurement' };
   kept.sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
   return { keep: true, expectation: { in: kept }, reason: 'enumerated' };
 }

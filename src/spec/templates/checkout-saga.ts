@@ -7,17 +7,60 @@ import { specNameParameter, type SpecTemplate } from './spec-template.js';
 export const checkoutSaga: SpecTemplate = {
   name: 'checkout_saga',
   title: 'Checkout saga',
-  description: 'POST /checkout orchestrating inventory, payment and order services in order; the payment_declined outcome expects the payment to fail with an exception and the reservation to be released.',
+  description:
+    'POST /checkout orchestrating inventory, payment and order services in order; the payment_declined outcome expects the payment to fail with an exception and the reservation to be released.',
   parameters: [
     specNameParameter('checkout_saga'),
-    { name: 'gateway_service', description: 'service.name that serves the checkout request', type: 'string', default: 'checkout-service' },
-    { name: 'route', description: 'http.route of the checkout request', type: 'string', default: '/checkout' },
-    { name: 'inventory_service', description: 'service.name of the inventory service', type: 'string', default: 'inventory-service' },
-    { name: 'payment_service', description: 'service.name of the payment service', type: 'string', default: 'payment-service' },
-    { name: 'order_service', description: 'service.name of the order service', type: 'string', default: 'order-service' },
-    { name: 'outcome', description: 'Which path the trace takes', type: 'string', default: 'success', values: ['success', 'payment_declined'] },
-    { name: 'exception_type', description: 'Exception recorded when the payment is declined', type: 'string', default: 'CardDeclinedError' },
-    { name: 'max_total_duration_ms', description: 'Budget of the whole trace in ms; 0 for none', type: 'number', default: 3000, min: 0 },
+    {
+      name: 'gateway_service',
+      description: 'service.name that serves the checkout request',
+      type: 'string',
+      default: 'checkout-service',
+    },
+    {
+      name: 'route',
+      description: 'http.route of the checkout request',
+      type: 'string',
+      default: '/checkout',
+    },
+    {
+      name: 'inventory_service',
+      description: 'service.name of the inventory service',
+      type: 'string',
+      default: 'inventory-service',
+    },
+    {
+      name: 'payment_service',
+      description: 'service.name of the payment service',
+      type: 'string',
+      default: 'payment-service',
+    },
+    {
+      name: 'order_service',
+      description: 'service.name of the order service',
+      type: 'string',
+      default: 'order-service',
+    },
+    {
+      name: 'outcome',
+      description: 'Which path the trace takes',
+      type: 'string',
+      default: 'success',
+      values: ['success', 'payment_declined'],
+    },
+    {
+      name: 'exception_type',
+      description: 'Exception recorded when the payment is declined',
+      type: 'string',
+      default: 'CardDeclinedError',
+    },
+    {
+      name: 'max_total_duration_ms',
+      description: 'Budget of the whole trace in ms; 0 for none',
+      type: 'number',
+      default: 3000,
+      min: 0,
+    },
   ],
   build(p) {
     const declined = p.outcome === 'payment_declined';
@@ -29,13 +72,19 @@ export const checkoutSaga: SpecTemplate = {
     const budget = p.max_total_duration_ms as number;
     return {
       name: p.spec_name,
-      description: declined ? 'Checkout with a declined card: stock reserved, payment fails, reservation released' : 'Successful checkout',
+      description: declined
+        ? 'Checkout with a declined card: stock reserved, payment fails, reservation released'
+        : 'Successful checkout',
       expected_spans: [
         {
           operation_name: `POST ${p.route}`,
           service_name: p.gateway_service,
           kind: 'server',
-          required_tags: { 'http.request.method': 'POST', 'http.route': p.route, 'http.response.status_code': declined ? 402 : 200 },
+          required_tags: {
+            'http.request.method': 'POST',
+            'http.route': p.route,
+            'http.response.status_code': declined ? 402 : 200,
+          },
           ordered: true,
           children: declined
             ? [
@@ -56,7 +105,12 @@ export const checkoutSaga: SpecTemplate = {
       ...(declined
         ? {
             error_conditions: [
-              { operation_name: 'payment.process', service_name: p.payment_service, expect: 'error', exception_type: p.exception_type },
+              {
+                operation_name: 'payment.process',
+                service_name: p.payment_service,
+                expect: 'error',
+                exception_type: p.exception_type,
+              },
               { operation_name: `POST ${p.route}`, service_name: p.gateway_service, expect: 'allow_errors' },
             ],
           }

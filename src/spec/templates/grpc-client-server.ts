@@ -4,14 +4,37 @@ import { specNameParameter, type SpecTemplate } from './spec-template.js';
 export const grpcClientServer: SpecTemplate = {
   name: 'grpc_client_server',
   title: 'gRPC client/server',
-  description: 'A unary gRPC call: a client span in the caller and the server span of the callee as its direct child (RPC semantic conventions: rpc.system, rpc.service, rpc.method, rpc.grpc.status_code).',
+  description:
+    'A unary gRPC call: a client span in the caller and the server span of the callee as its direct child (RPC semantic conventions: rpc.system, rpc.service, rpc.method, rpc.grpc.status_code).',
   parameters: [
     specNameParameter('grpc_client_server'),
-    { name: 'client_service', description: 'service.name of the caller', type: 'string', default: 'frontend' },
-    { name: 'server_service', description: 'service.name of the callee', type: 'string', default: 'greeter-service' },
-    { name: 'rpc_service', description: 'Fully qualified gRPC service (package.Service)', type: 'string', default: 'helloworld.Greeter' },
+    {
+      name: 'client_service',
+      description: 'service.name of the caller',
+      type: 'string',
+      default: 'frontend',
+    },
+    {
+      name: 'server_service',
+      description: 'service.name of the callee',
+      type: 'string',
+      default: 'greeter-service',
+    },
+    {
+      name: 'rpc_service',
+      description: 'Fully qualified gRPC service (package.Service)',
+      type: 'string',
+      default: 'helloworld.Greeter',
+    },
     { name: 'rpc_method', description: 'gRPC method', type: 'string', default: 'SayHello' },
-    { name: 'status_code', description: 'Expected rpc.grpc.status_code (0 = OK)', type: 'number', default: 0, min: 0, max: 16 },
+    {
+      name: 'status_code',
+      description: 'Expected rpc.grpc.status_code (0 = OK)',
+      type: 'number',
+      default: 0,
+      min: 0,
+      max: 16,
+    },
   ],
   build(p) {
     const name = `${p.rpc_service}/${p.rpc_method}`;

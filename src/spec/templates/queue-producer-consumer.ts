@@ -9,15 +9,47 @@ import { specNameParameter, type SpecTemplate } from './spec-template.js';
 export const queueProducerConsumer: SpecTemplate = {
   name: 'queue_producer_consumer',
   title: 'Queue producer/consumer with links',
-  description: 'A request publishes a message (producer span) and a consumer processes it (consumer span with a span link to the producer).',
+  description:
+    'A request publishes a message (producer span) and a consumer processes it (consumer span with a span link to the producer).',
   parameters: [
     specNameParameter('queue_producer_consumer'),
-    { name: 'producer_service', description: 'service.name of the publisher', type: 'string', default: 'order-service' },
-    { name: 'consumer_service', description: 'service.name of the consumer', type: 'string', default: 'fulfillment-service' },
-    { name: 'messaging_system', description: 'messaging.system (kafka, rabbitmq, aws_sqs, ...)', type: 'string', default: 'kafka' },
-    { name: 'destination', description: 'messaging.destination.name: queue or topic', type: 'string', default: 'orders' },
-    { name: 'route', description: 'HTTP route of the request that publishes, e.g. "POST /orders"; empty for none', type: 'string', default: 'POST /orders', allowEmpty: true },
-    { name: 'consumer_links', description: 'Whether the consumer span must link to the producer (extension field links)', type: 'boolean', default: true },
+    {
+      name: 'producer_service',
+      description: 'service.name of the publisher',
+      type: 'string',
+      default: 'order-service',
+    },
+    {
+      name: 'consumer_service',
+      description: 'service.name of the consumer',
+      type: 'string',
+      default: 'fulfillment-service',
+    },
+    {
+      name: 'messaging_system',
+      description: 'messaging.system (kafka, rabbitmq, aws_sqs, ...)',
+      type: 'string',
+      default: 'kafka',
+    },
+    {
+      name: 'destination',
+      description: 'messaging.destination.name: queue or topic',
+      type: 'string',
+      default: 'orders',
+    },
+    {
+      name: 'route',
+      description: 'HTTP route of the request that publishes, e.g. "POST /orders"; empty for none',
+      type: 'string',
+      default: 'POST /orders',
+      allowEmpty: true,
+    },
+    {
+      name: 'consumer_links',
+      description: 'Whether the consumer span must link to the producer (extension field links)',
+      type: 'boolean',
+      default: true,
+    },
   ],
   build(p) {
     const messaging = { 'messaging.system': p.messaging_system, 'messaging.destination.name': p.destination };

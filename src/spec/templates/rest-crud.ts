@@ -12,12 +12,24 @@ const OPERATIONS = {
 export const restCrud: SpecTemplate = {
   name: 'rest_crud',
   title: 'REST CRUD operation',
-  description: 'A REST endpoint of a resource: the server span with the conventional method, route and status, and exactly one database statement of the matching kind.',
+  description:
+    'A REST endpoint of a resource: the server span with the conventional method, route and status, and exactly one database statement of the matching kind.',
   parameters: [
     specNameParameter('rest_crud'),
-    { name: 'service_name', description: 'service.name of the REST service', type: 'string', default: 'users-service' },
+    {
+      name: 'service_name',
+      description: 'service.name of the REST service',
+      type: 'string',
+      default: 'users-service',
+    },
     { name: 'resource', description: 'Resource (and table) name, plural', type: 'string', default: 'users' },
-    { name: 'operation', description: 'Which CRUD operation the trace performs', type: 'string', default: 'read', values: Object.keys(OPERATIONS) },
+    {
+      name: 'operation',
+      description: 'Which CRUD operation the trace performs',
+      type: 'string',
+      default: 'read',
+      values: Object.keys(OPERATIONS),
+    },
     { name: 'db_system', description: 'Database system', type: 'string', default: 'postgresql' },
     dbSemconvParameter(),
   ],
@@ -33,10 +45,18 @@ export const restCrud: SpecTemplate = {
           service_name: p.service_name,
           kind: 'server',
           count: 1,
-          required_tags: { 'http.request.method': operation.method, 'http.route': route, 'http.response.status_code': operation.status },
+          required_tags: {
+            'http.request.method': operation.method,
+            'http.route': route,
+            'http.response.status_code': operation.status,
+          },
           children: [
             {
-              ...dbCall(p.db_semconv as string, { system: p.db_system as string, operation: operation.sql, collection: p.resource as string }),
+              ...dbCall(p.db_semconv as string, {
+                system: p.db_system as string,
+                operation: operation.sql,
+                collection: p.resource as string,
+              }),
               service_name: p.service_name,
               kind: 'client',
               count: 1,

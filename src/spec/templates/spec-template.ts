@@ -36,7 +36,12 @@ export interface SpecTemplate extends SpecTemplateInfo {
 
 /** Every template names its spec; the default is the template's name. */
 export function specNameParameter(defaultName: string): TemplateParameter {
-  return { name: 'spec_name', description: 'Name of the resulting spec (letters, digits, ".", "_", "-")', type: 'string', default: defaultName };
+  return {
+    name: 'spec_name',
+    description: 'Name of the resulting spec (letters, digits, ".", "_", "-")',
+    type: 'string',
+    default: defaultName,
+  };
 }
 
 export function dbSemconvParameter(): TemplateParameter {
@@ -51,8 +56,17 @@ export function dbSemconvParameter(): TemplateParameter {
 }
 
 /** The name and required tags of one database call, in the chosen generation of the conventions. */
-export function dbCall(semconv: TemplateValue, call: { system: TemplateValue; operation: string; collection: TemplateValue }): { operation_name: string; required_tags: Record<string, TagExpectation> } {
+export function dbCall(
+  semconv: TemplateValue,
+  call: { system: TemplateValue; operation: string; collection: TemplateValue },
+): { operation_name: string; required_tags: Record<string, TagExpectation> } {
   return semconv === 'legacy'
-    ? { operation_name: call.operation, required_tags: { 'db.system': call.system, 'db.statement': { contains: String(call.collection) } } }
-    : { operation_name: `${call.operation} ${String(call.collection)}`, required_tags: { 'db.system.name': call.system, 'db.operation.name': call.operation } };
+    ? {
+        operation_name: call.operation,
+        required_tags: { 'db.system': call.system, 'db.statement': { contains: String(call.collection) } },
+      }
+    : {
+        operation_name: `${call.operation} ${String(call.collection)}`,
+        required_tags: { 'db.system.name': call.system, 'db.operation.name': call.operation },
+      };
 }

@@ -4,11 +4,15 @@ import { didYouMean } from '../../model/did-you-mean.js';
 import { showValue } from '../spec-problems.js';
 import type { SpecTemplate, TemplateValue } from './spec-template.js';
 
-export function resolveParameters(template: SpecTemplate, given: Readonly<Record<string, unknown>>): Record<string, TemplateValue> {
+export function resolveParameters(
+  template: SpecTemplate,
+  given: Readonly<Record<string, unknown>>,
+): Record<string, TemplateValue> {
   const problems: string[] = [];
   const names = template.parameters.map((parameter) => parameter.name);
   for (const key of Object.keys(given)) {
-    if (!names.includes(key)) problems.push(`${key}: unknown parameter of ${template.name}; ${didYouMean(key, names)}`);
+    if (!names.includes(key))
+      problems.push(`${key}: unknown parameter of ${template.name}; ${didYouMean(key, names)}`);
   }
   const resolved: Record<string, TemplateValue> = {};
   for (const parameter of template.parameters) {
@@ -18,7 +22,9 @@ export function resolveParameters(template: SpecTemplate, given: Readonly<Record
       continue;
     }
     if (typeof value !== parameter.type) {
-      problems.push(`${parameter.name}: expected a ${parameter.type} (got ${showValue(value)}); ${parameter.description}`);
+      problems.push(
+        `${parameter.name}: expected a ${parameter.type} (got ${showValue(value)}); ${parameter.description}`,
+      );
       continue;
     }
     if (parameter.type === 'string' && !parameter.allowEmpty && (value as string).trim() === '') {
@@ -26,14 +32,18 @@ export function resolveParameters(template: SpecTemplate, given: Readonly<Record
       continue;
     }
     if (parameter.values && !parameter.values.includes(value as string)) {
-      problems.push(`${parameter.name}: expected one of ${parameter.values.join(', ')} (got ${showValue(value)})`);
+      problems.push(
+        `${parameter.name}: expected one of ${parameter.values.join(', ')} (got ${showValue(value)})`,
+      );
       continue;
     }
     if (typeof value === 'number') {
       const tooLow = parameter.min !== undefined && value < parameter.min;
       const tooHigh = parameter.max !== undefined && value > parameter.max;
       if (!Number.isFinite(value) || tooLow || tooHigh) {
-        problems.push(`${parameter.name}: expected a number from ${parameter.min ?? '-∞'} to ${parameter.max ?? '∞'} (got ${value})`);
+        problems.push(
+          `${parameter.name}: expected a number from ${parameter.min ?? '-∞'} to ${parameter.max ?? '∞'} (got ${value})`,
+        );
         continue;
       }
     }

@@ -12,7 +12,14 @@ import { restCrud } from './rest-crud.js';
 import type { SpecTemplate, SpecTemplateInfo } from './spec-template.js';
 import { resolveParameters } from './template-parameters.js';
 
-const TEMPLATES: readonly SpecTemplate[] = [httpServiceWithDatabase, restCrud, grpcClientServer, queueProducerConsumer, cacheAside, checkoutSaga];
+const TEMPLATES: readonly SpecTemplate[] = [
+  httpServiceWithDatabase,
+  restCrud,
+  grpcClientServer,
+  queueProducerConsumer,
+  cacheAside,
+  checkoutSaga,
+];
 
 export function listSpecTemplates(): SpecTemplateInfo[] {
   return TEMPLATES.map(({ name, title, description, parameters }) => ({
@@ -28,7 +35,11 @@ export function instantiateTemplate(name: string, params: Readonly<Record<string
   const template = TEMPLATES.find((candidate) => candidate.name === name);
   const names = TEMPLATES.map((candidate) => candidate.name);
   if (!template) {
-    throw new OtelMcpError('NOT_FOUND', `no spec template named ${JSON.stringify(name)}; ${didYouMean(name, names)}`, `Templates: ${names.join(', ')}`);
+    throw new OtelMcpError(
+      'NOT_FOUND',
+      `no spec template named ${JSON.stringify(name)}; ${didYouMean(name, names)}`,
+      `Templates: ${names.join(', ')}`,
+    );
   }
   return parseTraceSpec(template.build(resolveParameters(template, params)));
 }

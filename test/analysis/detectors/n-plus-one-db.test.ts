@@ -63,8 +63,16 @@ describe('N+1 database queries', () => {
   it('keeps a loop whole when a long call started in the same millisecond as its queries (ms-stamped SDK starts)', () => {
     // As the JS SDK records them: starts on whole milliseconds, so the HTTP call that began right
     // after the queries shares their start and sorts between them.
-    const queries = series(6, 7, 11, (i, startMs) => dbQuery(`SELECT sku FROM items WHERE order_id = ${i}`, startMs, 10));
-    const call = { name: 'GET', kind: 'client' as const, startMs: 29, durationMs: 40, attributes: { 'http.request.method': 'GET' } };
+    const queries = series(6, 7, 11, (i, startMs) =>
+      dbQuery(`SELECT sku FROM items WHERE order_id = ${i}`, startMs, 10),
+    );
+    const call = {
+      name: 'GET',
+      kind: 'client' as const,
+      startMs: 29,
+      durationMs: 40,
+      attributes: { 'http.request.method': 'GET' },
+    };
     const children = [...queries.slice(0, 2), call, ...queries.slice(2)];
     const [finding] = nPlusOne({ name: 'GET /orders', kind: 'server', durationMs: 100, children });
     expect(finding?.spans.total).toBe(6);
@@ -72,7 +80,12 @@ describe('N+1 database queries', () => {
 
   it('reports a loop that took under 50 ms together at low severity, whatever its share of the trace', () => {
     // Five identical queries against a local database: 0.55 ms, nearly all of a 0.6 ms request.
-    const fast = nPlusOne({ name: 'GET /orders', kind: 'server', durationMs: 0.6, children: byItem(5, 0.1, 0.01) });
+    const fast = nPlusOne({
+      name: 'GET /orders',
+      kind: 'server',
+      durationMs: 0.6,
+      children: byItem(5, 0.1, 0.01),
+    });
     expect(fast.map((finding) => [finding.severity, finding.measurements.count])).toEqual([['low', 5]]);
     const slow = nPlusOne({ name: 'GET /orders', kind: 'server', durationMs: 200, children: byItem(5, 12) });
     expect(slow[0]?.severity).not.toBe('low');

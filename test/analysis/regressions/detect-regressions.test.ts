@@ -21,8 +21,19 @@ function run(seed: number, shape: RunShape = {}, count = 30): Trace[] {
       service: 'api',
       durationMs: noisy(200),
       children: [
-        ...Array.from({ length: shape.queries ?? 1 }, (_, index): SpanSketch => ({ name: 'SELECT orders', kind: 'client', startMs: 1 + index, durationMs: noisy(shape.queryMs ?? 100) })),
-        { name: 'payment.check', service: 'payments', startMs: 150, durationMs: noisy(20), status: shape.paymentFails ? 'error' : 'unset' },
+        ...Array.from({ length: shape.queries ?? 1 }, (_, index): SpanSketch => ({
+          name: 'SELECT orders',
+          kind: 'client',
+          startMs: 1 + index,
+          durationMs: noisy(shape.queryMs ?? 100),
+        })),
+        {
+          name: 'payment.check',
+          service: 'payments',
+          startMs: 150,
+          durationMs: noisy(20),
+          status: shape.paymentFails ? 'error' : 'unset',
+        },
         ...(shape.extra ?? []),
       ],
     }),
@@ -56,7 +67,9 @@ describe('detectRegressions', () => {
     // 5% slower: with 300 samples a side the test alone would flag it; the 10% minimum does not.
     const report = detectRegressions(run(21, {}, 300), run(22, { queryMs: 105 }, 300));
     expect(report.regressions).toEqual([]);
-    const lowered = detectRegressions(run(21, {}, 300), run(22, { queryMs: 105 }, 300), { minRelativeShift: 0.02 });
+    const lowered = detectRegressions(run(21, {}, 300), run(22, { queryMs: 105 }, 300), {
+      minRelativeShift: 0.02,
+    });
     expect(lowered.regressions.map((item) => item.operation)).toEqual(['SELECT orders']);
   });
 
@@ -70,11 +83,21 @@ describe('detectRegressions', () => {
     const extra: SpanSketch[] = [{ name: 'fraud.score', service: 'fraud', startMs: 180, durationMs: 5 }];
     const baseline = run(1, { extra: [{ name: 'cache.get', kind: 'client', startMs: 0, durationMs: 1 }] });
     const current = run(2, { queries: 4, extra, paymentFails: true });
-    const kinds = detectRegressions(baseline, current).structural.map((change) => `${change.kind} ${change.service}${change.operation ? `:${change.operation}` : ''}`);
-    expect(kinds.sort()).toEqual(
-      ['count_changed api:SELECT orders', 'new_errors payments:payment.check', 'operation_appeared fraud:fraud.score', 'operation_disappeared api:cache.get', 'service_appeared fraud'].sort(),
+    const kinds = detectRegressions(baseline, current).structural.map(
+      (change) => `${change.kind} ${change.service}${change.operation ? `:${change.operation}` : ''}`,
     );
-    const count = detectRegressions(baseline, current).structural.find((change) => change.kind === 'count_changed');
+    expect(kinds.sort()).toEqual(
+      [
+        'count_changed api:SELECT orders',
+        'new_errors payments:payment.check',
+        'operation_appeared fraud:fraud.score',
+        'operation_disappeared api:cache.get',
+        'service_appeared fraud',
+      ].sort(),
+    );
+    const count = detectRegressions(baseline, current).structural.find(
+      (change) => change.kind === 'count_changed',
+    );
     expect(count?.detail).toBe('spans per trace: median 1 (range 1..1) in baseline → 4 (range 4..4) now');
     expect(count?.example_trace_ids).toHaveLength(3);
   });
@@ -82,7 +105,12 @@ describe('detectRegressions', () => {
   it('does not judge an operation with fewer than 8 samples on a side', () => {
     const report = detectRegressions(run(1, {}, 5), run(2, { queryMs: 200 }, 5));
     expect(report.regressions).toEqual([]);
-    expect(report.not_judged).toContainEqual({ service: 'api', operation: 'SELECT orders', baseline_n: 5, current_n: 5 });
+    expect(report.not_judged).toContainEqual({
+      service: 'api',
+      operation: 'SELECT orders',
+      baseline_n: 5,
+      current_n: 5,
+    });
   });
 
   it('flags a current median above a spec envelope as a breach', () => {

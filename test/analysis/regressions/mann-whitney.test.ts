@@ -15,7 +15,12 @@ function permutationMoments(first: number[], second: number[]): { mean: number; 
   const choose = (start: number, picked: number[]): void => {
     if (picked.length === first.length) {
       const chosen = new Set(picked);
-      values.push(pairCountU(picked.map((index) => pooled[index] as number), pooled.filter((_, index) => !chosen.has(index))));
+      values.push(
+        pairCountU(
+          picked.map((index) => pooled[index] as number),
+          pooled.filter((_, index) => !chosen.has(index)),
+        ),
+      );
       return;
     }
     for (let index = start; index < pooled.length; index += 1) choose(index + 1, [...picked, index]);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { chooseBucketMs, formatInstant, readTrends, rowsFromSummaries, type TrendRow } from '../../../src/analysis/index.js';
+import {
+  chooseBucketMs,
+  formatInstant,
+  readTrends,
+  rowsFromSummaries,
+  type TrendRow,
+} from '../../../src/analysis/index.js';
 import { PERCENTILE_RELATIVE_ERROR, addTo, binOf } from '../../../src/store/duration-histogram.js';
 import { seededRandom } from '../../support/seeded-random.js';
 
@@ -13,35 +19,60 @@ function row(operation: string, bucketStartMs: number, durationsMs: number[], er
   const histogram = new Map<number, number>();
   const ns = durationsMs.map((ms) => ms * 1e6);
   for (const value of ns) addTo(histogram, binOf(value));
-  return { operation, bucketStartMs, spanCount: ns.length, errorCount: errors, durationSumNs: ns.reduce((a, b) => a + b, 0), durationMinNs: Math.min(...ns), durationMaxNs: Math.max(...ns), histogram };
+  return {
+    operation,
+    bucketStartMs,
+    spanCount: ns.length,
+    errorCount: errors,
+    durationSumNs: ns.reduce((a, b) => a + b, 0),
+    durationMinNs: Math.min(...ns),
+    durationMaxNs: Math.max(...ns),
+    histogram,
+  };
 }
 
 /** One row per 6h bucket of the 7 days (28), `perBucket` spans around `levelMs(index)` with ±`noise`. */
-function generated(operation: string, levelMs: (index: number) => number, options: { perBucket?: number; noise?: number; errors?: (index: number) => number; seed?: number } = {}): TrendRow[] {
+function generated(
+  operation: string,
+  levelMs: (index: number) => number,
+  options: { perBucket?: number; noise?: number; errors?: (index: number) => number; seed?: number } = {},
+): TrendRow[] {
   const next = seededRandom(options.seed ?? 1);
   const rows: TrendRow[] = [];
   for (let index = 0; index < 28; index += 1) {
-    const durations = Array.from({ length: options.perBucket ?? 40 }, () => levelMs(index) * (1 + (next() * 2 - 1) * (options.noise ?? 0.1)));
+    const durations = Array.from(
+      { length: options.perBucket ?? 40 },
+      () => levelMs(index) * (1 + (next() * 2 - 1) * (options.noise ?? 0.1)),
+    );
     rows.push(row(operation, START + index * BUCKET, durations, options.errors?.(index) ?? 0));
   }
   return rows;
 }
 
-const near = (value: number | undefined, exact: number) => Math.abs((value ?? Number.NaN) - exact) / exact <= PERCENTILE_RELATIVE_ERROR + 0.01;
+const near = (value: number | undefined, exact: number) =>
+  Math.abs((value ?? Number.NaN) - exact) / exact <= PERCENTILE_RELATIVE_ERROR + 0.01;
 
 describe('performance trends', () => {
   it('reads a step from 100 to 200 ms as rising, with both levels and the time it changed', () => {
-    const [trend] = readTrends(generated('GET /orders', (index) => (index < 16 ? 100 : 200), { noise: 0.05 }), window);
+    const [trend] = readTrends(
+      generated('GET /orders', (index) => (index < 16 ? 100 : 200), { noise: 0.05 }),
+      window,
+    );
     const change = trend!.reading.latencyChange!;
     expect(trend!.reading.latency).toBe('rising');
     expect(change.percentile).toBe('p50');
     expect(near(change.from, 100) && near(change.to, 200)).toBe(true);
     expect(change.sinceMs).toBe(START + 16 * BUCKET);
-    expect(trend!.reading.line).toMatch(new RegExp(`^p50 rising from 1\\d\\d to [12]\\d\\d ms since ${formatInstant(START + 16 * BUCKET)}$`));
+    expect(trend!.reading.line).toMatch(
+      new RegExp(`^p50 rising from 1\\d\\d to [12]\\d\\d ms since ${formatInstant(START + 16 * BUCKET)}$`),
+    );
   });
 
   it('reads a latency that climbs steadily from 100 to 200 ms over the week as rising', () => {
-    const [trend] = readTrends(generated('GET /orders', (index) => 100 + (100 * index) / 27), window);
+    const [trend] = readTrends(
+      generated('GET /orders', (index) => 100 + (100 * index) / 27),
+      window,
+    );
     const change = trend!.reading.latencyChange!;
     expect(change.direction).toBe('rising');
     expect(change.from).toBeGreaterThan(100);
@@ -51,7 +82,10 @@ describe('performance trends', () => {
   });
 
   it('reads a flat but noisy latency as stable', () => {
-    const [trend] = readTrends(generated('GET /health', () => 120, { noise: 0.4, perBucket: 12, seed: 5 }), window);
+    const [trend] = readTrends(
+      generated('GET /health', () => 120, { noise: 0.4, perBucket: 12, seed: 5 }),
+      window,
+    );
     expect(trend!.reading.latency).toBe('stable');
     expect(trend!.reading.errorRate).toBe('stable');
     expect(trend!.reading.notable).toBe(false);
@@ -68,22 +102,31 @@ describe('performance trends', () => {
     const reading = trends[0]!.reading;
     expect(reading.errorRate).toBe('rising');
     expect(reading.errorChange).toMatchObject({ from: 0, to: 0.2, sinceMs: START + 14 * BUCKET });
-    expect(reading.line).toContain(`error rate rising from 0% to 20% since ${formatInstant(START + 14 * BUCKET)}`);
+    expect(reading.line).toContain(
+      `error rate rising from 0% to 20% since ${formatInstant(START + 14 * BUCKET)}`,
+    );
   });
 
   it('says there are too few spans to read a trend', () => {
-    const [trend] = readTrends([row('GET /rare', START, [10, 12, 11]), row('GET /rare', END - BUCKET, [40, 41])], window);
+    const [trend] = readTrends(
+      [row('GET /rare', START, [10, 12, 11]), row('GET /rare', END - BUCKET, [40, 41])],
+      window,
+    );
     expect(trend!.reading.latency).toBe('too_few_spans');
     expect(trend!.reading.line).toMatch(/^too few spans to say \(5 spans;/);
   });
 
   it('reports gaps in traffic and an operation that went silent', () => {
-    const rows = generated('GET /orders', () => 100).filter((_, index) => index < 8 || (index >= 12 && index < 24));
+    const rows = generated('GET /orders', () => 100).filter(
+      (_, index) => index < 8 || (index >= 12 && index < 24),
+    );
     const reading = readTrends(rows, window)[0]!.reading;
     expect(reading.gaps).toEqual([{ fromMs: START + 8 * BUCKET, toMs: START + 12 * BUCKET, buckets: 4 }]);
     expect(reading.silentSinceMs).toBe(START + 24 * BUCKET);
     expect(reading.line).toContain(`no traffic since ${formatInstant(START + 24 * BUCKET)}`);
-    expect(reading.line).toContain(`no traffic ${formatInstant(START + 8 * BUCKET)}–${formatInstant(START + 12 * BUCKET)}`);
+    expect(reading.line).toContain(
+      `no traffic ${formatInstant(START + 8 * BUCKET)}–${formatInstant(START + 12 * BUCKET)}`,
+    );
   });
 
   it('chooses about 12 to 30 buckets from the period', () => {
@@ -104,9 +147,20 @@ describe('performance trends', () => {
       errorCount,
       services: [root],
     });
-    const result = rowsFromSummaries([summary(1, 100), summary(2, 300, 'api', 1), summary(3, 50, 'web')], 'api', HOUR);
+    const result = rowsFromSummaries(
+      [summary(1, 100), summary(2, 300, 'api', 1), summary(3, 50, 'web')],
+      'api',
+      HOUR,
+    );
     expect(result).toMatchObject({ used: 2, otherRoots: 1 });
     expect(result.rows).toHaveLength(1);
-    expect(result.rows[0]).toMatchObject({ operation: 'GET /orders', bucketStartMs: START, spanCount: 2, errorCount: 1, durationMinNs: 100e6, durationMaxNs: 300e6 });
+    expect(result.rows[0]).toMatchObject({
+      operation: 'GET /orders',
+      bucketStartMs: START,
+      spanCount: 2,
+      errorCount: 1,
+      durationMinNs: 100e6,
+      durationMaxNs: 300e6,
+    });
   });
 });

@@ -33,7 +33,8 @@ export async function openEmbeddedReference(): Promise<EmbeddedReference> {
     log: () => {},
   });
   const [http] = await receiver.start();
-  if (!http?.listening) throw new Error(`the embedded receiver did not start: ${http?.error ?? 'no listener'}`);
+  if (!http?.listening)
+    throw new Error(`the embedded receiver did not start: ${http?.error ?? 'no listener'}`);
   const url = `http://127.0.0.1:${http.port}`;
   return {
     backend: createEmbeddedBackend(store),

@@ -5,7 +5,9 @@ const HOUR = 3600;
 
 describe('splitting a search window for Tempo', () => {
   it('keeps a window of at most 168 hours whole', () => {
-    expect(searchChunks(1_000, 1_000 + TEMPO_MAX_SEARCH_SECONDS)).toEqual([{ startSeconds: 1_000, endSeconds: 1_000 + TEMPO_MAX_SEARCH_SECONDS }]);
+    expect(searchChunks(1_000, 1_000 + TEMPO_MAX_SEARCH_SECONDS)).toEqual([
+      { startSeconds: 1_000, endSeconds: 1_000 + TEMPO_MAX_SEARCH_SECONDS },
+    ]);
   });
 
   it('splits seven days and a second into pieces Tempo accepts, newest first, covering the window exactly', () => {
@@ -16,7 +18,8 @@ describe('splitting a search window for Tempo', () => {
       { startSeconds: start + 1, endSeconds: end },
       { startSeconds: start, endSeconds: start + 1 },
     ]);
-    for (const chunk of chunks) expect(chunk.endSeconds - chunk.startSeconds).toBeLessThanOrEqual(TEMPO_MAX_SEARCH_SECONDS);
+    for (const chunk of chunks)
+      expect(chunk.endSeconds - chunk.startSeconds).toBeLessThanOrEqual(TEMPO_MAX_SEARCH_SECONDS);
   });
 
   it('splits thirty days into five pieces that meet without gaps or overlaps', () => {
@@ -26,7 +29,8 @@ describe('splitting a search window for Tempo', () => {
     expect(chunks).toHaveLength(5);
     expect(chunks[0]?.endSeconds).toBe(end);
     expect(chunks.at(-1)?.startSeconds).toBe(start);
-    for (let i = 1; i < chunks.length; i += 1) expect(chunks[i]?.endSeconds).toBe(chunks[i - 1]?.startSeconds);
+    for (let i = 1; i < chunks.length; i += 1)
+      expect(chunks[i]?.endSeconds).toBe(chunks[i - 1]?.startSeconds);
   });
 
   it('returns an empty window as it is, so the request still names a range', () => {

@@ -45,7 +45,11 @@ async function runDemo(args: string[]): Promise<DemoRun> {
   scratch.push(cwd, tmp);
   const marker = `OTEL_MCP_DEMO_TEST_MARKER=${randomUUID()}`;
   const [name, value] = marker.split('=') as [string, string];
-  const child = spawn(process.execPath, [CLI, 'demo', ...args], { cwd, env: { ...process.env, TMPDIR: tmp, [name]: value }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'demo', ...args], {
+    cwd,
+    env: { ...process.env, TMPDIR: tmp, [name]: value },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.resume();
@@ -57,7 +61,16 @@ async function runDemo(args: string[]): Promise<DemoRun> {
   clearInterval(watch);
   const red = stdout.slice(stdout.indexOf('── Iteration 1'), stdout.indexOf('── Iteration 2'));
   const green = stdout.slice(stdout.indexOf('── Iteration 2'));
-  return { code, stdout, red, green, seenPids, leftPids: processesWith(marker), leftInCwd: readdirSync(cwd), leftInTmp: readdirSync(tmp) };
+  return {
+    code,
+    stdout,
+    red,
+    green,
+    seenPids,
+    leftPids: processesWith(marker),
+    leftInCwd: readdirSync(cwd),
+    leftInTmp: readdirSync(tmp),
+  };
 }
 
 describe('otel-mcp demo, as a newcomer runs it', () => {
@@ -72,10 +85,14 @@ describe('otel-mcp demo, as a newcomer runs it', () => {
     expect(run.red).toContain('CHECKOUT_DEFECTS=missing-call)');
     expect(run.red).toContain('FAIL — the captured traces do not match spec checkout_structure v1');
     expect(run.red).toContain('[missing] POST /checkout > checkout.process > order.create > POST /payments');
-    expect(run.red).toContain('fix: add a span `POST /payments` in `payment-service`, as a child of `order.create`');
+    expect(run.red).toContain(
+      'fix: add a span `POST /payments` in `payment-service`, as a child of `order.create`',
+    );
     expect(run.green).toContain('PASS — the captured trace matches spec checkout_structure v1');
     expect(run.green).toMatch(/Since iteration 1: fixed 1 \(missing .*POST \/payments\), introduced 0/);
-    expect(run.stdout).toContain('The defects turned the run red with each culprit named; without them it is green.');
+    expect(run.stdout).toContain(
+      'The defects turned the run red with each culprit named; without them it is green.',
+    );
     // Five services and the trigger ran with the marker; none of them outlives the demo.
     expect(run.seenPids.size).toBeGreaterThanOrEqual(5);
     expect(run.leftPids).toEqual([]);
@@ -87,13 +104,19 @@ describe('otel-mcp demo, as a newcomer runs it', () => {
     const run = await runDemo([]);
     expect(run.code).toBe(0);
     expect(run.red).toContain('CHECKOUT_DEFECTS=missing-call,wrong-service,n-plus-one,swallowed-error)');
-    expect(run.red).toContain('slow-payment: left out, because with missing-call on, order-service no longer calls payment-service');
+    expect(run.red).toContain(
+      'slow-payment: left out, because with missing-call on, order-service no longer calls payment-service',
+    );
     expect(run.red).toContain('`otel-mcp demo --defects slow-payment` shows it');
     // One culprit per defect switched on.
     expect(run.red).toContain('[missing] POST /checkout > checkout.process > order.create > POST /payments');
     expect(run.red).toContain('[forbidden_present] POST /checkout > checkout.process > POST');
-    expect(run.red).toContain('[count_too_high] POST /checkout > checkout.process > order.create > inventory.reserve > SELECT inventory');
-    expect(run.red).toMatch(/\[unexpected_error\] \(trace\): `inventory\.reserve` \(inventory-service\) ended with status ERROR: InventoryUnavailableError/);
+    expect(run.red).toContain(
+      '[count_too_high] POST /checkout > checkout.process > order.create > inventory.reserve > SELECT inventory',
+    );
+    expect(run.red).toMatch(
+      /\[unexpected_error\] \(trace\): `inventory\.reserve` \(inventory-service\) ended with status ERROR: InventoryUnavailableError/,
+    );
     expect(run.green).toContain('PASS');
     expect(run.leftPids).toEqual([]);
   });

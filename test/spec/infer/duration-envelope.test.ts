@@ -5,7 +5,11 @@ const steady = [20, 21, 19, 22, 20, 23, 21, 20, 24, 19, 20, 21, 22, 20, 19, 21, 
 
 describe('the sample a duration envelope is built on', () => {
   it('leaves out one far-out stall among 20 steady samples, saying which', () => {
-    expect(envelopeSample([...steady, 1750])).toEqual({ slowestMs: 24, stallsMs: [1750], fenceMs: expect.any(Number) as number });
+    expect(envelopeSample([...steady, 1750])).toEqual({
+      slowestMs: 24,
+      stallsMs: [1750],
+      fenceMs: expect.any(Number) as number,
+    });
   });
 
   it('keeps the slowest sample of a genuinely long-tailed operation (more than 10% far out)', () => {

@@ -18,7 +18,8 @@ export interface CheckoutVariant {
 }
 
 export function checkoutTrace(rand: () => number, variant: CheckoutVariant = {}): Trace {
-  const hex = (digits: number): string => Array.from({ length: digits }, () => Math.floor(rand() * 16).toString(16)).join('');
+  const hex = (digits: number): string =>
+    Array.from({ length: digits }, () => Math.floor(rand() * 16).toString(16)).join('');
   const uuid = `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
   const orderId = `ord-${100000 + Math.floor(rand() * 900000)}`;
   const items = 1 + Math.floor(rand() * 3);
@@ -37,7 +38,19 @@ export function checkoutTrace(rand: () => number, variant: CheckoutVariant = {})
     durationMs: cartDuration,
     attributes: { 'cart.id': uuid, 'cart.size': items, 'rpc.system': 'grpc' },
   };
-  const cache: SpanSketch[] = rand() < 0.5 ? [{ name: 'cache.get', service: 'cart-service', kind: 'client', startMs: cart.startMs, durationMs: 1, attributes: { 'db.system.name': 'redis' } }] : [];
+  const cache: SpanSketch[] =
+    rand() < 0.5
+      ? [
+          {
+            name: 'cache.get',
+            service: 'cart-service',
+            kind: 'client',
+            startMs: cart.startMs,
+            durationMs: 1,
+            attributes: { 'db.system.name': 'redis' },
+          },
+        ]
+      : [];
   cart.children = cache;
   const orderStart = clock;
   const insertDuration = 3 + rand() * 4;
@@ -45,7 +58,14 @@ export function checkoutTrace(rand: () => number, variant: CheckoutVariant = {})
   let inner = orderStart + insertDuration + 2;
   for (let item = 0; item < items; item += 1) {
     const duration = 4 + rand() * 6;
-    reserves.push({ name: 'inventory.reserve', service: 'inventory-service', kind: 'server', startMs: inner, durationMs: duration, attributes: { 'inventory.sku': `SKU-${hex(6)}` } });
+    reserves.push({
+      name: 'inventory.reserve',
+      service: 'inventory-service',
+      kind: 'server',
+      startMs: inner,
+      durationMs: duration,
+      attributes: { 'inventory.sku': `SKU-${hex(6)}` },
+    });
     inner += duration + 1;
   }
   const payDuration = 20 + rand() * 30;
@@ -54,13 +74,28 @@ export function checkoutTrace(rand: () => number, variant: CheckoutVariant = {})
     service: 'payment-service',
     kind: 'server',
     durationMs: payDuration,
-    attributes: { 'payment.method': rand() < 0.6 ? 'card' : 'paypal', 'payment.amount': Math.round(rand() * 10000) / 100, 'http.response.status_code': 200 },
+    attributes: {
+      'payment.method': rand() < 0.6 ? 'card' : 'paypal',
+      'payment.amount': Math.round(rand() * 10000) / 100,
+      'http.response.status_code': 200,
+    },
   };
   const orderChildren: SpanSketch[] = [
-    { name: 'INSERT orders', kind: 'client', startMs: orderStart + 1, durationMs: insertDuration, attributes: { 'db.system.name': variant.dbSystem ?? 'postgresql', 'db.query.text': `INSERT INTO orders VALUES ('${orderId}')`, 'db.operation.name': 'INSERT' } },
+    {
+      name: 'INSERT orders',
+      kind: 'client',
+      startMs: orderStart + 1,
+      durationMs: insertDuration,
+      attributes: {
+        'db.system.name': variant.dbSystem ?? 'postgresql',
+        'db.query.text': `INSERT INTO orders VALUES ('${orderId}')`,
+        'db.operation.name': 'INSERT',
+      },
+    },
     ...reserves,
   ];
-  if (variant.paymentUnderOrder && !variant.withoutPayment) orderChildren.push({ ...payment, startMs: inner });
+  if (variant.paymentUnderOrder && !variant.withoutPayment)
+    orderChildren.push({ ...payment, startMs: inner });
   const orderDuration = inner - orderStart + 2;
   const order: SpanSketch = {
     name: 'order.create',
@@ -73,7 +108,8 @@ export function checkoutTrace(rand: () => number, variant: CheckoutVariant = {})
   };
   clock = orderStart + orderDuration + 1;
   const rootChildren: SpanSketch[] = [cart, order];
-  if (!variant.paymentUnderOrder && !variant.withoutPayment) rootChildren.push({ ...payment, startMs: take(payDuration) });
+  if (!variant.paymentUnderOrder && !variant.withoutPayment)
+    rootChildren.push({ ...payment, startMs: take(payDuration) });
   else if (variant.paymentUnderOrder) take(payDuration);
   return buildTrace({
     name: 'POST /checkout',

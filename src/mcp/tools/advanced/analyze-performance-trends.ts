@@ -42,17 +42,24 @@ const bucketSchema = z.object({
 const operationSchema = z.object({
   operation: z.string(),
   span_kind: z.string().optional(),
-  reading: z.string().describe('One line: stable / rising / falling (from X to Y ms since T), error rate, gaps'),
+  reading: z
+    .string()
+    .describe('One line: stable / rising / falling (from X to Y ms since T), error rate, gaps'),
   latency: z.enum(['rising', 'falling', 'stable', 'too_few_spans']),
   error_trend: z.enum(['rising', 'falling', 'stable', 'too_few_spans']),
-  change: z.object({ percentile: z.enum(['p50', 'p95']), from_ms: z.number(), to_ms: z.number(), since: z.string() }).optional(),
+  change: z
+    .object({ percentile: z.enum(['p50', 'p95']), from_ms: z.number(), to_ms: z.number(), since: z.string() })
+    .optional(),
   span_count: z.number(),
   error_rate: z.number(),
   per_min: z.number().describe('Mean spans per minute over the period'),
   p50_ms: z.number().optional(),
   p95_ms: z.number().optional(),
   p99_ms: z.number().optional(),
-  buckets: z.array(bucketSchema).optional().describe('Absent when left out to fit the budget (stable operations lose theirs first)'),
+  buckets: z
+    .array(bucketSchema)
+    .optional()
+    .describe('Absent when left out to fit the budget (stable operations lose theirs first)'),
 });
 
 const outputSchema = z.object({
@@ -62,11 +69,20 @@ const outputSchema = z.object({
   period: z.object({ start: z.string(), end: z.string() }),
   bucket: z.string(),
   bucket_count: z.number(),
-  percentile_error: z.number().describe('Percentiles are within ± this fraction of the exact value (log-scale histograms)'),
+  percentile_error: z
+    .number()
+    .describe('Percentiles are within ± this fraction of the exact value (log-scale histograms)'),
   sample: z
-    .object({ traces: z.number(), capped: z.boolean(), root_operations_only: z.literal(true), other_root_traces: z.number() })
+    .object({
+      traces: z.number(),
+      capped: z.boolean(),
+      root_operations_only: z.literal(true),
+      other_root_traces: z.number(),
+    })
     .optional()
-    .describe('With a backend other than embedded: the newest trace summaries read, and only their root operations'),
+    .describe(
+      'With a backend other than embedded: the newest trace summaries read, and only their root operations',
+    ),
   operations: z.array(operationSchema).describe('Notable trends first, then by span count'),
   operations_total: z.number(),
   operations_omitted: z.number(),
@@ -91,7 +107,12 @@ export const analyzePerformanceTrendsTool = defineTool({
       .union([z.string(), timeWindowObject])
       .optional()
       .describe("The period: '7d' (default), '24h', '1h', 'last_30_days', ISO 'START..END' or {start, end}"),
-    bucket: z.string().optional().describe("Bucket size, e.g. '5m', '1h', '6h', '1d' (embedded: whole minutes, ≥ 1m); at most 500 buckets. Default: chosen from the period"),
+    bucket: z
+      .string()
+      .optional()
+      .describe(
+        "Bucket size, e.g. '5m', '1h', '6h', '1d' (embedded: whole minutes, ≥ 1m); at most 500 buckets. Default: chosen from the period",
+      ),
     operation: z.string().min(1).optional().describe('Only this operation (span name)'),
     backend: backendInput,
     budget_tokens: budgetInput,
@@ -103,21 +124,31 @@ export const analyzePerformanceTrendsTool = defineTool({
     const period = input.time_period ?? '7d';
     const futureStart = startOf(period);
     if (futureStart !== undefined && futureStart > nowMs) {
-      throw invalidArgument(`the period starts at ${new Date(futureStart).toISOString()}, in the future`, `trends cover the past: pass a period ending now or earlier, ${TIME_RANGE_HELP}`);
+      throw invalidArgument(
+        `the period starts at ${new Date(futureStart).toISOString()}, in the future`,
+        `trends cover the past: pass a period ending now or earlier, ${TIME_RANGE_HELP}`,
+      );
     }
     const window = parseTimeRange(period, deps.now());
     const startMs = Number(window.startUnixNano / 1_000_000n);
     if (startMs >= nowMs) {
-      throw invalidArgument(`the period starts at ${new Date(startMs).toISOString()}, in the future`, `trends cover the past: pass a period ending now or earlier, ${TIME_RANGE_HELP}`);
+      throw invalidArgument(
+        `the period starts at ${new Date(startMs).toISOString()}, in the future`,
+        `trends cover the past: pass a period ending now or earlier, ${TIME_RANGE_HELP}`,
+      );
     }
     const endMs = Math.min(nowMs, Number(window.endUnixNano / 1_000_000n));
     if (endMs <= startMs) throw invalidArgument('the period is empty', `pass ${TIME_RANGE_HELP}`);
     const backend = deps.backends.get(input.backend);
     const embedded = backend.kind === 'embedded';
-    const bucketMs = input.bucket === undefined ? chooseBucketMs(endMs - startMs) : parseBucket(input.bucket, embedded);
+    const bucketMs =
+      input.bucket === undefined ? chooseBucketMs(endMs - startMs) : parseBucket(input.bucket, embedded);
     const buckets = bucketCount(startMs, endMs, bucketMs);
     if (buckets > MAX_BUCKETS) {
-      throw invalidArgument(`bucket ${input.bucket} makes ${buckets} buckets over this period; at most ${MAX_BUCKETS}`, `use a bucket of at least ${formatBucket(smallestBucketMs(startMs, endMs))} (or omit bucket to have one chosen)`);
+      throw invalidArgument(
+        `bucket ${input.bucket} makes ${buckets} buckets over this period; at most ${MAX_BUCKETS}`,
+        `use a bucket of at least ${formatBucket(smallestBucketMs(startMs, endMs))} (or omit bucket to have one chosen)`,
+      );
     }
     const serviceName = await checkService(deps, backend, input.service_name, embedded);
 
@@ -133,33 +164,56 @@ export const analyzePerformanceTrendsTool = defineTool({
       });
     } else {
       // With an operation, ask for traces that contain it: a sample of that operation, not of all traffic.
-      const summaries = await backend.findTraces({ serviceName: serviceName, ...(input.operation !== undefined ? { operationName: input.operation } : {}), window: { startUnixNano: BigInt(startMs) * 1_000_000n, endUnixNano: BigInt(endMs) * 1_000_000n }, limit: SUMMARY_LIMIT });
+      const summaries = await backend.findTraces({
+        serviceName: serviceName,
+        ...(input.operation !== undefined ? { operationName: input.operation } : {}),
+        window: { startUnixNano: BigInt(startMs) * 1_000_000n, endUnixNano: BigInt(endMs) * 1_000_000n },
+        limit: SUMMARY_LIMIT,
+      });
       const fromSummaries = rowsFromSummaries(summaries, serviceName, bucketMs);
-      rows = input.operation !== undefined ? fromSummaries.rows.filter((row) => row.operation === input.operation) : fromSummaries.rows;
-      sample = { traces: fromSummaries.used, capped: summaries.length >= SUMMARY_LIMIT, root_operations_only: true, other_root_traces: fromSummaries.otherRoots };
+      rows =
+        input.operation !== undefined
+          ? fromSummaries.rows.filter((row) => row.operation === input.operation)
+          : fromSummaries.rows;
+      sample = {
+        traces: fromSummaries.used,
+        capped: summaries.length >= SUMMARY_LIMIT,
+        root_operations_only: true,
+        other_root_traces: fromSummaries.otherRoots,
+      };
     }
-    if (input.operation !== undefined && rows.length === 0) await checkOperation(backend, serviceName, input.operation);
+    if (input.operation !== undefined && rows.length === 0)
+      await checkOperation(backend, serviceName, input.operation);
 
     const trends = readTrends(rows, { startMs, endMs, bucketMs });
-    const structured = fit(trends, budget.chars * 0.7, {
-      service_name: serviceName,
-      backend: backend.name,
-      source: embedded ? 'rollups' : 'trace_summaries',
-      period: { start: formatInstant(startMs), end: formatInstant(endMs) },
-      bucket: formatBucket(bucketMs),
-      bucket_count: buckets,
-      percentile_error: Math.round(PERCENTILE_RELATIVE_ERROR * 1000) / 1000,
-      ...(sample ? { sample } : {}),
-    }, endMs - startMs);
+    const structured = fit(
+      trends,
+      budget.chars * 0.7,
+      {
+        service_name: serviceName,
+        backend: backend.name,
+        source: embedded ? 'rollups' : 'trace_summaries',
+        period: { start: formatInstant(startMs), end: formatInstant(endMs) },
+        bucket: formatBucket(bucketMs),
+        bucket_count: buckets,
+        percentile_error: Math.round(PERCENTILE_RELATIVE_ERROR * 1000) / 1000,
+        ...(sample ? { sample } : {}),
+      },
+      endMs - startMs,
+    );
     structured.next_steps = nextSteps(structured, trends, serviceName, bucketMs);
     return { structured, text: renderText(structured, budget.chars * 0.3) };
   },
 });
 
 /** The start of an absolute period, when it has one (to name a future start before the range parser objects to it). */
-function startOf(period: string | { start?: string | undefined; end?: string | undefined }): number | undefined {
-  const text = typeof period === 'string' ? (period.includes('..') ? period.split('..')[0] : undefined) : period.start;
-  const ms = text === undefined || !/^\d{4}-\d{2}-\d{2}/.test(text.trim()) ? Number.NaN : Date.parse(text.trim());
+function startOf(
+  period: string | { start?: string | undefined; end?: string | undefined },
+): number | undefined {
+  const text =
+    typeof period === 'string' ? (period.includes('..') ? period.split('..')[0] : undefined) : period.start;
+  const ms =
+    text === undefined || !/^\d{4}-\d{2}-\d{2}/.test(text.trim()) ? Number.NaN : Date.parse(text.trim());
   return Number.isNaN(ms) ? undefined : ms;
 }
 
@@ -167,9 +221,16 @@ function parseBucket(text: string, embedded: boolean): number {
   const match = /^\s*(\d+)\s*([smhd])\s*$/i.exec(text);
   const unit = match ? BUCKET_UNITS[(match[2] as string).toLowerCase()] : undefined;
   const bucketMs = match && unit !== undefined ? Number(match[1]) * unit : Number.NaN;
-  if (!(bucketMs > 0)) throw invalidArgument(`bucket '${text}' is not understood`, "use a number and a unit s, m, h or d: '5m', '1h', '6h', '1d'");
+  if (!(bucketMs > 0))
+    throw invalidArgument(
+      `bucket '${text}' is not understood`,
+      "use a number and a unit s, m, h or d: '5m', '1h', '6h', '1d'",
+    );
   if (embedded && bucketMs % MINUTE_MS !== 0) {
-    throw invalidArgument(`bucket '${text}' is not a whole number of minutes`, "the embedded store keeps per-minute rollups: use '1m' or more, in whole minutes ('5m', '1h')");
+    throw invalidArgument(
+      `bucket '${text}' is not a whole number of minutes`,
+      "the embedded store keeps per-minute rollups: use '1m' or more, in whole minutes ('5m', '1h')",
+    );
   }
   if (bucketMs < 1000) throw invalidArgument(`bucket '${text}' is under a second`, "use '1s' or more");
   return bucketMs;
@@ -179,22 +240,37 @@ function parseBucket(text: string, embedded: boolean): number {
  * The service as the backend spells it: the name itself, or its one case-insensitive match (Zipkin
  * lower-cases the names it stores, and the agent asks with the name the SDK was given).
  */
-async function checkService(deps: ToolDeps, backend: TraceBackend, service: string, embedded: boolean): Promise<string> {
-  const services = embedded ? deps.embedded.listServices().map((item) => item.name) : await backend.listServices();
+async function checkService(
+  deps: ToolDeps,
+  backend: TraceBackend,
+  service: string,
+  embedded: boolean,
+): Promise<string> {
+  const services = embedded
+    ? deps.embedded.listServices().map((item) => item.name)
+    : await backend.listServices();
   if (services.includes(service)) return service;
   const sameButCase = services.filter((name) => name.toLowerCase() === service.toLowerCase());
   if (sameButCase.length === 1) return sameButCase[0] as string;
   throw new OtelMcpError(
     'NOT_FOUND',
     `no service '${service}' in backend '${backend.name}'`,
-    services.length === 0 ? 'no service has sent traces yet; see get_otlp_endpoint' : `did you mean ${nearestNames(service, services).join(', ')}? (list_services shows all)`,
+    services.length === 0
+      ? 'no service has sent traces yet; see get_otlp_endpoint'
+      : `did you mean ${nearestNames(service, services).join(', ')}? (list_services shows all)`,
   );
 }
 
 async function checkOperation(backend: TraceBackend, service: string, operation: string): Promise<void> {
   const names = [...new Set((await backend.listOperations(service)).map((item) => item.name))];
   if (names.includes(operation)) return;
-  throw new OtelMcpError('NOT_FOUND', `service '${service}' has no operation '${operation}'`, names.length === 0 ? 'list_operations shows its operations' : `did you mean ${nearestNames(operation, names).join(', ')}? (list_operations shows all)`);
+  throw new OtelMcpError(
+    'NOT_FOUND',
+    `service '${service}' has no operation '${operation}'`,
+    names.length === 0
+      ? 'list_operations shows its operations'
+      : `did you mean ${nearestNames(operation, names).join(', ')}? (list_operations shows all)`,
+  );
 }
 
 /**
@@ -202,7 +278,20 @@ async function checkOperation(backend: TraceBackend, service: string, operation:
  * the rest in rank order, then buckets of stable operations while room is left. So bucket detail of
  * stable operations goes before any operation does.
  */
-function fit(trends: OperationTrend[], maxChars: number, head: Omit<Output, 'operations' | 'operations_total' | 'operations_omitted' | 'buckets_omitted_for' | 'truncated' | 'next_steps'>, periodMs: number): Output {
+function fit(
+  trends: OperationTrend[],
+  maxChars: number,
+  head: Omit<
+    Output,
+    | 'operations'
+    | 'operations_total'
+    | 'operations_omitted'
+    | 'buckets_omitted_for'
+    | 'truncated'
+    | 'next_steps'
+  >,
+  periodMs: number,
+): Output {
   const summaries = trends.map((trend) => operationOut(trend, periodMs));
   const details = trends.map((trend) => trend.series.buckets.map(bucketOut));
   const summaryCost = summaries.map((item) => jsonSize(item) + 1);
@@ -210,7 +299,11 @@ function fit(trends: OperationTrend[], maxChars: number, head: Omit<Output, 'ope
   const room = maxChars - jsonSize(head);
   let used = 0;
   trends.forEach((trend, index) => {
-    if (!trend.reading.notable || used + (detailCost[index] as number) + (summaryCost[index] as number) > room * 0.6) return;
+    if (
+      !trend.reading.notable ||
+      used + (detailCost[index] as number) + (summaryCost[index] as number) > room * 0.6
+    )
+      return;
     (summaries[index] as OperationOut).buckets = details[index] as OperationOut['buckets'];
     used += detailCost[index] as number;
   });
@@ -247,7 +340,16 @@ function operationOut({ series, reading }: OperationTrend, periodMs: number): Op
     reading: reading.line,
     latency: reading.latency,
     error_trend: reading.errorRate,
-    ...(change ? { change: { percentile: change.percentile, from_ms: roundMs(change.from), to_ms: roundMs(change.to), since: formatInstant(change.sinceMs) } } : {}),
+    ...(change
+      ? {
+          change: {
+            percentile: change.percentile,
+            from_ms: roundMs(change.from),
+            to_ms: roundMs(change.to),
+            since: formatInstant(change.sinceMs),
+          },
+        }
+      : {}),
     span_count: series.spanCount,
     error_rate: rate(series.spanCount > 0 ? series.errorCount / series.spanCount : 0),
     per_min: roundMs(series.spanCount / (periodMs / MINUTE_MS)),
@@ -285,10 +387,16 @@ function nextSteps(out: Output, trends: OperationTrend[], service: string, bucke
     );
   }
   const failing = trends.find((trend) => trend.reading.errorChange?.direction === 'rising');
-  if (failing) steps.push(`search_traces query={service_name: '${service}', operation_name: '${failing.series.operation}', status: 'error'} to see the new errors`);
-  if (out.truncated) steps.push(`pass operation: '<name>' for one operation's buckets, or raise budget_tokens`);
-  if (out.sample?.capped) steps.push('only the newest traces were read: narrow time_period for a full sample');
-  if (steps.length === 0) steps.push('nothing moved: detect_regressions compares two specific runs if a change is suspected');
+  if (failing)
+    steps.push(
+      `search_traces query={service_name: '${service}', operation_name: '${failing.series.operation}', status: 'error'} to see the new errors`,
+    );
+  if (out.truncated)
+    steps.push(`pass operation: '<name>' for one operation's buckets, or raise budget_tokens`);
+  if (out.sample?.capped)
+    steps.push('only the newest traces were read: narrow time_period for a full sample');
+  if (steps.length === 0)
+    steps.push('nothing moved: detect_regressions compares two specific runs if a change is suspected');
   return steps;
 }
 
@@ -297,7 +405,9 @@ function renderText(out: Output, maxChars: number): string {
   const source = out.sample
     ? `a sample of ${out.sample.traces} traces (root operations only${out.sample.capped ? `, the newest ${SUMMARY_LIMIT}: limit reached` : ''})`
     : `per-minute rollups, percentiles ±${ERROR_PERCENT}%`;
-  lines.push(`${out.service_name} on ${out.backend}, ${out.period.start} to ${out.period.end}, ${out.bucket_count} buckets of ${out.bucket}, from ${source}: ${out.operations_total} operation${out.operations_total === 1 ? '' : 's'}.`);
+  lines.push(
+    `${out.service_name} on ${out.backend}, ${out.period.start} to ${out.period.end}, ${out.bucket_count} buckets of ${out.bucket}, from ${source}: ${out.operations_total} operation${out.operations_total === 1 ? '' : 's'}.`,
+  );
   if (out.operations_total === 0) lines.push('No spans of this service in the period: widen time_period.');
   let shown = 0;
   let used = lines[0]?.length ?? 0;
@@ -309,8 +419,14 @@ function renderText(out: Output, maxChars: number): string {
     lines.push(line);
   }
   const hidden = out.operations_total - shown;
-  if (hidden > 0) lines.push(`  … ${hidden} more operation${hidden === 1 ? '' : 's'}${out.operations_omitted > 0 ? ` (${out.operations_omitted} left out of the structured output too)` : ' (in the structured output)'}`);
-  if (out.buckets_omitted_for > 0) lines.push(`Buckets left out for ${out.buckets_omitted_for} operation${out.buckets_omitted_for === 1 ? '' : 's'} (stable ones first) to fit the budget.`);
+  if (hidden > 0)
+    lines.push(
+      `  … ${hidden} more operation${hidden === 1 ? '' : 's'}${out.operations_omitted > 0 ? ` (${out.operations_omitted} left out of the structured output too)` : ' (in the structured output)'}`,
+    );
+  if (out.buckets_omitted_for > 0)
+    lines.push(
+      `Buckets left out for ${out.buckets_omitted_for} operation${out.buckets_omitted_for === 1 ? '' : 's'} (stable ones first) to fit the budget.`,
+    );
   for (const step of out.next_steps) lines.push(`Next: ${step}`);
   return lines.join('\n');
 }

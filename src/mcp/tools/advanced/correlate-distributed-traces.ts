@@ -1,5 +1,10 @@
 import * as z from 'zod';
-import { buildTransactionPicture, formatDuration, type SpanPoint, type TransactionPicture } from '../../../analysis/index.js';
+import {
+  buildTransactionPicture,
+  formatDuration,
+  type SpanPoint,
+  type TransactionPicture,
+} from '../../../analysis/index.js';
 import type { TraceBackend } from '../../../backends/trace-backend.js';
 import { invalidArgument } from '../../../model/errors.js';
 import { nanosToIso } from '../../../model/time.js';
@@ -16,7 +21,13 @@ const MAX_TRACES = 200;
 /** A value this short ("200", "ok") also sits in counters and codes: searching every id key for it misleads. */
 const MIN_UNKEYED_VALUE_LENGTH = 4;
 
-const point = z.object({ trace_id: z.string(), span_id: z.string(), service: z.string(), name: z.string(), offset_ms: z.number().describe('From the earliest span of the transaction') });
+const point = z.object({
+  trace_id: z.string(),
+  span_id: z.string(),
+  service: z.string(),
+  name: z.string(),
+  offset_ms: z.number().describe('From the earliest span of the transaction'),
+});
 
 const outputSchema = z.object({
   transaction_id: z.string(),
@@ -41,23 +52,44 @@ const outputSchema = z.object({
     .describe('In order of time'),
   traces_omitted: z.number(),
   services: z
-    .array(z.object({ service: z.string(), first_offset_ms: z.number(), last_offset_ms: z.number(), span_count: z.number(), error_count: z.number(), trace_count: z.number() }))
+    .array(
+      z.object({
+        service: z.string(),
+        first_offset_ms: z.number(),
+        last_offset_ms: z.number(),
+        span_count: z.number(),
+        error_count: z.number(),
+        trace_count: z.number(),
+      }),
+    )
     .describe('Every service in the order it first took part'),
   services_omitted: z.number(),
   connections: z
     .array(z.object({ kind: z.enum(['link', 'attribute']), from: point, to: point, detail: z.string() }))
-    .describe('How the traces connect: a span link (from the linking span to the span it points at), or the value carried by spans of consecutive traces'),
+    .describe(
+      'How the traces connect: a span link (from the linking span to the span it points at), or the value carried by spans of consecutive traces',
+    ),
   connections_omitted: z.number(),
   service_hops: z
     .array(z.object({ from: z.string(), to: z.string(), count: z.number(), first_offset_ms: z.number() }))
     .describe('Parent → child calls that cross services, inside the traces'),
   service_hops_omitted: z.number(),
-  errors: z.array(point.extend({ reason: z.string() })).describe('Failed spans anywhere along the way, earliest first'),
+  errors: z
+    .array(point.extend({ reason: z.string() }))
+    .describe('Failed spans anywhere along the way, earliest first'),
   errors_omitted: z.number(),
-  matched_keys: z.array(z.object({ key: z.string(), spans: z.number() })).describe('Attribute keys under which spans carried the value'),
+  matched_keys: z
+    .array(z.object({ key: z.string(), spans: z.number() }))
+    .describe('Attribute keys under which spans carried the value'),
   keys_searched: z.array(z.string()),
-  keys_not_searched: z.number().describe('Identifier-like keys of the embedded store past the search limit: name attribute_key to search one'),
-  dangling_links: z.array(point.extend({ linked_trace_id: z.string(), linked_span_id: z.string() })).describe('Links to traces no backend returned (not sampled, expired, never sent)'),
+  keys_not_searched: z
+    .number()
+    .describe(
+      'Identifier-like keys of the embedded store past the search limit: name attribute_key to search one',
+    ),
+  dangling_links: z
+    .array(point.extend({ linked_trace_id: z.string(), linked_span_id: z.string() }))
+    .describe('Links to traces no backend returned (not sampled, expired, never sent)'),
   not_followed: z.array(z.string()).describe('Traces reached past max_traces, not read'),
   backend_problems: z.array(z.object({ backend: z.string(), error: z.string() })),
   limitations: z.array(z.string()),
@@ -69,23 +101,48 @@ export const correlateDistributedTracesTool = defineTool({
   name: 'correlate_distributed_traces',
   title: 'Follow one business transaction across traces',
   description:
-    "Finds every trace and span of one business transaction and returns one connected picture: the traces in time order, how they connect (span links between a producer and its consumer, both ways; spans carrying the same id), the services in the order they took part, the calls that cross services, total elapsed time and every failed span. transaction_id is a value carried by spans (an order id, request id, message id) or a trace id to start from. Without attribute_key, every identifier-like key (…id, …_id, …Id, …key, …number) of the embedded store is searched, and common id keys on other backends. Searches every configured backend unless backends is given. For one trace alone, use analyze_trace; for two traces side by side, diff_traces.",
+    'Finds every trace and span of one business transaction and returns one connected picture: the traces in time order, how they connect (span links between a producer and its consumer, both ways; spans carrying the same id), the services in the order they took part, the calls that cross services, total elapsed time and every failed span. transaction_id is a value carried by spans (an order id, request id, message id) or a trace id to start from. Without attribute_key, every identifier-like key (…id, …_id, …Id, …key, …number) of the embedded store is searched, and common id keys on other backends. Searches every configured backend unless backends is given. For one trace alone, use analyze_trace; for two traces side by side, diff_traces.',
   toolset: 'advanced',
   input: z.object({
-    transaction_id: z.string().trim().min(1).max(128).describe('The business id (order id, request id, message id…) or a 32-hex trace id to start from'),
+    transaction_id: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128)
+      .describe('The business id (order id, request id, message id…) or a 32-hex trace id to start from'),
     attribute_key: z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1).max(20)])
       .optional()
       .describe("The attribute key(s) that carry the id, e.g. 'app.order.id'; default: identifier-like keys"),
-    time_range: timeRangeInput.describe("Where to search for spans carrying the value: '7d' (default), '24h', ISO 'START..END' or {start, end}"),
-    backends: z.array(z.string().min(1)).min(1).max(10).optional().describe('Backends to search and read from (default: every configured one, embedded first; see list_backends)'),
-    max_traces: z.number().int().min(1).max(MAX_TRACES).optional().describe(`Traces read at most (default ${DEFAULT_MAX_TRACES})`),
+    time_range: timeRangeInput.describe(
+      "Where to search for spans carrying the value: '7d' (default), '24h', ISO 'START..END' or {start, end}",
+    ),
+    backends: z
+      .array(z.string().min(1))
+      .min(1)
+      .max(10)
+      .optional()
+      .describe(
+        'Backends to search and read from (default: every configured one, embedded first; see list_backends)',
+      ),
+    max_traces: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_TRACES)
+      .optional()
+      .describe(`Traces read at most (default ${DEFAULT_MAX_TRACES})`),
     budget_tokens: budgetInput,
   }),
   output: outputSchema,
   annotations: READ_ONLY,
   async handler(input, { deps, budget }) {
-    const keys = input.attribute_key === undefined ? undefined : Array.isArray(input.attribute_key) ? input.attribute_key : [input.attribute_key];
+    const keys =
+      input.attribute_key === undefined
+        ? undefined
+        : Array.isArray(input.attribute_key)
+          ? input.attribute_key
+          : [input.attribute_key];
     const isTraceId = /^[0-9a-f]{32}$/i.test(input.transaction_id);
     if (!keys && !isTraceId && input.transaction_id.length < MIN_UNKEYED_VALUE_LENGTH) {
       throw invalidArgument(
@@ -103,7 +160,12 @@ export const correlateDistributedTracesTool = defineTool({
       },
       deps.embedded,
     );
-    const picture = buildTransactionPicture(gathered.members, gathered.links, gathered.carriers, input.transaction_id);
+    const picture = buildTransactionPicture(
+      gathered.members,
+      gathered.links,
+      gathered.carriers,
+      input.transaction_id,
+    );
     const matched = new Map<string, number>();
     for (const carrier of gathered.carriers) matched.set(carrier.key, (matched.get(carrier.key) ?? 0) + 1);
     const structured = fitOutput(
@@ -130,14 +192,36 @@ export const correlateDistributedTracesTool = defineTool({
 function selectBackends(deps: ToolDeps, names: string[] | undefined): TraceBackend[] {
   if (names) return [...new Set(names)].map((name) => deps.backends.get(name));
   const all = deps.backends.all();
-  return [...all.filter((backend) => backend.name === EMBEDDED_BACKEND), ...all.filter((backend) => backend.name !== EMBEDDED_BACKEND)];
+  return [
+    ...all.filter((backend) => backend.name === EMBEDDED_BACKEND),
+    ...all.filter((backend) => backend.name !== EMBEDDED_BACKEND),
+  ];
 }
 
-const snakePoint = (p: SpanPoint): z.infer<typeof point> => ({ trace_id: p.traceId, span_id: p.spanId, service: p.service, name: p.name, offset_ms: p.offsetMs });
+const snakePoint = (p: SpanPoint): z.infer<typeof point> => ({
+  trace_id: p.traceId,
+  span_id: p.spanId,
+  service: p.service,
+  name: p.name,
+  offset_ms: p.offsetMs,
+});
 
 /** Lists are cut in the order an agent needs them: traces and errors before the connections and hops. */
 function fitOutput(
-  head: Pick<Output, 'transaction_id' | 'found' | 'start_time' | 'elapsed_ms' | 'trace_count' | 'matched_keys' | 'keys_searched' | 'keys_not_searched' | 'not_followed' | 'backend_problems' | 'limitations'>,
+  head: Pick<
+    Output,
+    | 'transaction_id'
+    | 'found'
+    | 'start_time'
+    | 'elapsed_ms'
+    | 'trace_count'
+    | 'matched_keys'
+    | 'keys_searched'
+    | 'keys_not_searched'
+    | 'not_followed'
+    | 'backend_problems'
+    | 'limitations'
+  >,
   picture: TransactionPicture,
   room: number,
 ): Output {
@@ -156,14 +240,43 @@ function fitOutput(
     room * 0.3,
     jsonSize,
   );
-  const errors = fitList(picture.errors.map((e) => ({ ...snakePoint(e), reason: e.reason })), room * 0.2, jsonSize);
+  const errors = fitList(
+    picture.errors.map((e) => ({ ...snakePoint(e), reason: e.reason })),
+    room * 0.2,
+    jsonSize,
+  );
   const services = fitList(
-    picture.services.map((s) => ({ service: s.service, first_offset_ms: s.firstOffsetMs, last_offset_ms: s.lastOffsetMs, span_count: s.spanCount, error_count: s.errorCount, trace_count: s.traceCount })),
+    picture.services.map((s) => ({
+      service: s.service,
+      first_offset_ms: s.firstOffsetMs,
+      last_offset_ms: s.lastOffsetMs,
+      span_count: s.spanCount,
+      error_count: s.errorCount,
+      trace_count: s.traceCount,
+    })),
     room * 0.15,
     jsonSize,
   );
-  const connections = fitList(picture.connections.map((c) => ({ kind: c.kind, from: snakePoint(c.from), to: snakePoint(c.to), detail: c.detail })), room * 0.2, jsonSize);
-  const hops = fitList(picture.serviceHops.map((h) => ({ from: h.from, to: h.to, count: h.count, first_offset_ms: h.firstOffsetMs })), room * 0.1, jsonSize);
+  const connections = fitList(
+    picture.connections.map((c) => ({
+      kind: c.kind,
+      from: snakePoint(c.from),
+      to: snakePoint(c.to),
+      detail: c.detail,
+    })),
+    room * 0.2,
+    jsonSize,
+  );
+  const hops = fitList(
+    picture.serviceHops.map((h) => ({
+      from: h.from,
+      to: h.to,
+      count: h.count,
+      first_offset_ms: h.firstOffsetMs,
+    })),
+    room * 0.1,
+    jsonSize,
+  );
   return {
     ...head,
     traces: traces.items,
@@ -176,7 +289,9 @@ function fitOutput(
     service_hops_omitted: hops.omitted,
     errors: errors.items,
     errors_omitted: errors.omitted,
-    dangling_links: picture.danglingLinks.slice(0, 20).map((d) => ({ ...snakePoint(d), linked_trace_id: d.linkedTraceId, linked_span_id: d.linkedSpanId })),
+    dangling_links: picture.danglingLinks
+      .slice(0, 20)
+      .map((d) => ({ ...snakePoint(d), linked_trace_id: d.linkedTraceId, linked_span_id: d.linkedSpanId })),
   };
 }
 
@@ -185,29 +300,42 @@ const short = (traceId: string): string => traceId.slice(0, 12);
 
 function renderText(out: Output, keys: string[] | undefined): string[] {
   if (!out.found) {
-    const searched = out.keys_searched.length > 0 ? out.keys_searched.slice(0, 12).join(', ') + (out.keys_searched.length > 12 ? ', …' : '') : 'no identifier-like keys are stored yet';
+    const searched =
+      out.keys_searched.length > 0
+        ? out.keys_searched.slice(0, 12).join(', ') + (out.keys_searched.length > 12 ? ', …' : '')
+        : 'no identifier-like keys are stored yet';
     return [
       `No trace carries '${out.transaction_id}'${keys ? ` under ${keys.join(', ')}` : ''}. Keys searched: ${searched}.`,
       ...out.backend_problems.map((p) => `Backend ${p.backend} failed: ${p.error}`),
       ...out.limitations.map((l) => `Note: ${l}`),
-      `Next: name the key that carries it (attribute_key, e.g. ${keys ? WELL_KNOWN_TRANSACTION_KEYS[1] : out.keys_searched[0] ?? 'app.order.id'}), widen time_range (default 7d), or look at one span's attributes with get_span_details to see which key your services use.`,
+      `Next: name the key that carries it (attribute_key, e.g. ${keys ? WELL_KNOWN_TRANSACTION_KEYS[1] : (out.keys_searched[0] ?? 'app.order.id')}), widen time_range (default 7d), or look at one span's attributes with get_span_details to see which key your services use.`,
     ];
   }
   const errorCount = out.errors.length + out.errors_omitted;
   const lines = [
     `Transaction '${out.transaction_id}': ${out.trace_count} trace${out.trace_count === 1 ? '' : 's'}, ${out.services.length + out.services_omitted} services, ${formatDuration(out.elapsed_ms)} from the first span to the last, ${errorCount === 0 ? 'no errors' : `${errorCount} failed span${errorCount === 1 ? '' : 's'}`}; starts ${out.start_time}.`,
   ];
-  if (out.matched_keys.length > 0) lines.push(`Carried by: ${out.matched_keys.map((m) => `${m.key} (${m.spans} span${m.spans === 1 ? '' : 's'})`).join(', ')}.`);
-  lines.push(`Services in order: ${out.services.map((s) => `${at(s.first_offset_ms)} ${s.service}${s.error_count > 0 ? ` (${s.error_count} failed)` : ''}`).join(' → ')}${out.services_omitted ? ` … ${out.services_omitted} more` : ''}`);
+  if (out.matched_keys.length > 0)
+    lines.push(
+      `Carried by: ${out.matched_keys.map((m) => `${m.key} (${m.spans} span${m.spans === 1 ? '' : 's'})`).join(', ')}.`,
+    );
+  lines.push(
+    `Services in order: ${out.services.map((s) => `${at(s.first_offset_ms)} ${s.service}${s.error_count > 0 ? ` (${s.error_count} failed)` : ''}`).join(' → ')}${out.services_omitted ? ` … ${out.services_omitted} more` : ''}`,
+  );
   lines.push('Traces:');
   for (const t of out.traces) {
-    lines.push(`  ${short(t.trace_id)} ${t.root} at ${at(t.offset_ms)}, ${formatDuration(t.duration_ms)}, ${t.span_count} spans${t.error_count ? `, ${t.error_count} failed` : ''} [${t.found_by}${t.backend === EMBEDDED_BACKEND ? '' : `, ${t.backend}`}]`);
+    lines.push(
+      `  ${short(t.trace_id)} ${t.root} at ${at(t.offset_ms)}, ${formatDuration(t.duration_ms)}, ${t.span_count} spans${t.error_count ? `, ${t.error_count} failed` : ''} [${t.found_by}${t.backend === EMBEDDED_BACKEND ? '' : `, ${t.backend}`}]`,
+    );
   }
-  if (out.traces_omitted) lines.push(`  … ${out.traces_omitted} more in the answer's count only: raise budget_tokens`);
+  if (out.traces_omitted)
+    lines.push(`  … ${out.traces_omitted} more in the answer's count only: raise budget_tokens`);
   if (out.connections.length > 0) {
     lines.push('Connections:');
     for (const c of out.connections) {
-      lines.push(`  ${c.kind}: ${c.from.service} '${c.from.name}' (${short(c.from.trace_id)}) → ${c.to.service} '${c.to.name}' (${short(c.to.trace_id)})${c.kind === 'attribute' ? `, ${c.detail}` : ''}`);
+      lines.push(
+        `  ${c.kind}: ${c.from.service} '${c.from.name}' (${short(c.from.trace_id)}) → ${c.to.service} '${c.to.name}' (${short(c.to.trace_id)})${c.kind === 'attribute' ? `, ${c.detail}` : ''}`,
+      );
     }
     if (out.connections_omitted) lines.push(`  … ${out.connections_omitted} more`);
   } else if (out.trace_count > 1) {
@@ -215,11 +343,19 @@ function renderText(out: Output, keys: string[] | undefined): string[] {
   }
   if (errorCount > 0) {
     lines.push('Errors:');
-    for (const e of out.errors.slice(0, 10)) lines.push(`  ${at(e.offset_ms)} ${e.service} '${e.name}' (${short(e.trace_id)}): ${e.reason}`);
-    if (errorCount > Math.min(out.errors.length, 10)) lines.push(`  … ${errorCount - Math.min(out.errors.length, 10)} more`);
+    for (const e of out.errors.slice(0, 10))
+      lines.push(`  ${at(e.offset_ms)} ${e.service} '${e.name}' (${short(e.trace_id)}): ${e.reason}`);
+    if (errorCount > Math.min(out.errors.length, 10))
+      lines.push(`  … ${errorCount - Math.min(out.errors.length, 10)} more`);
   }
-  for (const d of out.dangling_links.slice(0, 5)) lines.push(`Missing: ${d.service} '${d.name}' links to trace ${short(d.linked_trace_id)}, which no backend returned (not sampled, expired, or sent elsewhere).`);
-  if (out.not_followed.length > 0) lines.push(`Not read: ${out.not_followed.length} more trace${out.not_followed.length === 1 ? '' : 's'} reached past max_traces (raise it to follow them).`);
+  for (const d of out.dangling_links.slice(0, 5))
+    lines.push(
+      `Missing: ${d.service} '${d.name}' links to trace ${short(d.linked_trace_id)}, which no backend returned (not sampled, expired, or sent elsewhere).`,
+    );
+  if (out.not_followed.length > 0)
+    lines.push(
+      `Not read: ${out.not_followed.length} more trace${out.not_followed.length === 1 ? '' : 's'} reached past max_traces (raise it to follow them).`,
+    );
   for (const p of out.backend_problems) lines.push(`Backend ${p.backend} failed: ${p.error}`);
   for (const l of out.limitations) lines.push(`Note: ${l}`);
   const firstError = out.errors[0];

@@ -8,7 +8,13 @@ import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import type { ToolDeps } from '../../tool-deps.js';
 import { backendInput, budgetInput, timeRangeInput, traceIdInput } from '../common-inputs.js';
 import { specNameInput, specVersionInput, syncSpecFiles } from '../specs/spec-common.js';
-import { loadTraceFilter, loadTraceIds, unavailableSchema, type LoadedTraces, type Unavailable } from './load-traces.js';
+import {
+  loadTraceFilter,
+  loadTraceIds,
+  unavailableSchema,
+  type LoadedTraces,
+  type Unavailable,
+} from './load-traces.js';
 
 const DEFAULT_LIMIT = 200;
 /** 1,000 traces a side keep loading and ranking to a few seconds; a regression shows in far fewer. */
@@ -16,15 +22,51 @@ const MAX_TRACES = 1000;
 
 const traceSetInput = z
   .object({
-    trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).optional().describe('These traces (ids or unique prefixes)'),
-    run_id: z.string().min(1).optional().describe(`The traces of one execute_and_capture run (resource attribute ${RUN_ID_ATTRIBUTE})`),
-    session_id: z.string().min(1).optional().describe("The traces of one iteration of a development session: that iteration's execute_and_capture run"),
-    iteration: z.number().int().min(1).optional().describe('With session_id: the iteration number (default: the latest)'),
-    time_range: timeRangeInput.describe("The traces in a window: '2h', 'last_1_hour', ISO 'START..END' or {start, end}"),
-    service_name: z.string().min(1).optional().describe('With run_id, session_id or time_range: only traces in which this service took part'),
-    limit: z.number().int().min(1).max(MAX_TRACES).optional().describe(`With run_id, session_id or time_range: traces read at most, newest first (default ${DEFAULT_LIMIT})`),
+    trace_ids: z
+      .array(traceIdInput)
+      .min(1)
+      .max(MAX_TRACES)
+      .optional()
+      .describe('These traces (ids or unique prefixes)'),
+    run_id: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(`The traces of one execute_and_capture run (resource attribute ${RUN_ID_ATTRIBUTE})`),
+    session_id: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "The traces of one iteration of a development session: that iteration's execute_and_capture run",
+      ),
+    iteration: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('With session_id: the iteration number (default: the latest)'),
+    time_range: timeRangeInput.describe(
+      "The traces in a window: '2h', 'last_1_hour', ISO 'START..END' or {start, end}",
+    ),
+    service_name: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('With run_id, session_id or time_range: only traces in which this service took part'),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_TRACES)
+      .optional()
+      .describe(
+        `With run_id, session_id or time_range: traces read at most, newest first (default ${DEFAULT_LIMIT})`,
+      ),
   })
-  .describe('A set of traces: trace_ids, or run_id, or session_id (+ iteration), or time_range (optionally with service_name)');
+  .describe(
+    'A set of traces: trace_ids, or run_id, or session_id (+ iteration), or time_range (optionally with service_name)',
+  );
 
 const sideStats = z.object({ n: z.number(), median_ms: z.number() });
 const shiftSchema = z.object({
@@ -40,31 +82,65 @@ const shiftSchema = z.object({
 });
 
 const outputSchema = z.object({
-  baseline: z.object({ kind: z.enum(['traces', 'spec']), description: z.string(), trace_count: z.number(), capped: z.boolean() }),
+  baseline: z.object({
+    kind: z.enum(['traces', 'spec']),
+    description: z.string(),
+    trace_count: z.number(),
+    capped: z.boolean(),
+  }),
   current: z.object({ description: z.string(), trace_count: z.number(), capped: z.boolean() }),
-  settings: z.object({ alpha: z.number(), min_relative_shift: z.number(), min_absolute_shift_ms: z.number(), min_samples: z.number() }),
+  settings: z.object({
+    alpha: z.number(),
+    min_relative_shift: z.number(),
+    min_absolute_shift_ms: z.number(),
+    min_samples: z.number(),
+  }),
   operations_compared: z.number(),
-  regressions: z.array(shiftSchema).describe('Significant slowdowns with at least the minimum effect, largest first'),
+  regressions: z
+    .array(shiftSchema)
+    .describe('Significant slowdowns with at least the minimum effect, largest first'),
   regressions_omitted: z.number(),
   improvements: z.array(shiftSchema),
   improvements_omitted: z.number(),
   structural: z
     .array(
       z.object({
-        kind: z.enum(['operation_appeared', 'operation_disappeared', 'count_changed', 'new_errors', 'service_appeared', 'service_disappeared']),
+        kind: z.enum([
+          'operation_appeared',
+          'operation_disappeared',
+          'count_changed',
+          'new_errors',
+          'service_appeared',
+          'service_disappeared',
+        ]),
         service: z.string(),
         operation: z.string().optional(),
         detail: z.string(),
         example_trace_ids: z.array(z.string()),
       }),
     )
-    .describe('Operations or services that appeared or disappeared, per-trace counts that changed, new error spans'),
+    .describe(
+      'Operations or services that appeared or disappeared, per-trace counts that changed, new error spans',
+    ),
   structural_omitted: z.number(),
   envelope_breaches: z
-    .array(z.object({ path: z.string(), service: z.string(), operation: z.string(), max_ms: z.number(), current: sideStats, example_trace_ids: z.array(z.string()) }))
+    .array(
+      z.object({
+        path: z.string(),
+        service: z.string(),
+        operation: z.string(),
+        max_ms: z.number(),
+        current: sideStats,
+        example_trace_ids: z.array(z.string()),
+      }),
+    )
     .describe('With baseline_spec: operations whose current median exceeds the spec envelope'),
   envelope_breaches_omitted: z.number(),
-  not_judged: z.array(z.object({ service: z.string(), operation: z.string(), baseline_n: z.number(), current_n: z.number() })).describe('Too few samples on a side to test'),
+  not_judged: z
+    .array(
+      z.object({ service: z.string(), operation: z.string(), baseline_n: z.number(), current_n: z.number() }),
+    )
+    .describe('Too few samples on a side to test'),
   not_judged_omitted: z.number(),
   unavailable: unavailableSchema,
 });
@@ -75,18 +151,42 @@ export const detectRegressionsTool = defineTool({
   name: 'detect_regressions',
   title: 'Detect regressions between a baseline and current traces',
   description:
-    "Compares current traces with a baseline, per operation (service + span name): latency shifts judged by the Mann–Whitney U test (two-sided) with a minimum effect size (median shift ≥ min_relative_shift and ≥ min_absolute_shift_ms), and structural changes (operations or services that appeared or disappeared, per-trace span counts that changed, new error spans), each with medians, n, p and example trace ids. Each set of traces is trace_ids, a run_id, a session iteration (session_id, iteration: default the latest) or a time_range. Baseline: such a set, or baseline_spec, a spec whose expected_duration_ms maxima are the envelope. For two single traces use diff_traces; for latency over days, analyze_performance_trends.",
+    'Compares current traces with a baseline, per operation (service + span name): latency shifts judged by the Mann–Whitney U test (two-sided) with a minimum effect size (median shift ≥ min_relative_shift and ≥ min_absolute_shift_ms), and structural changes (operations or services that appeared or disappeared, per-trace span counts that changed, new error spans), each with medians, n, p and example trace ids. Each set of traces is trace_ids, a run_id, a session iteration (session_id, iteration: default the latest) or a time_range. Baseline: such a set, or baseline_spec, a spec whose expected_duration_ms maxima are the envelope. For two single traces use diff_traces; for latency over days, analyze_performance_trends.',
   toolset: 'advanced',
   input: z.object({
-    baseline: traceSetInput.optional().describe('The traces known to be good (trace_ids, run_id, session_id + iteration, or time_range)'),
-    baseline_spec: specNameInput.optional().describe("Instead of (or besides) baseline: a spec name; a current median above an entry's expected_duration_ms max is a regression"),
+    baseline: traceSetInput
+      .optional()
+      .describe('The traces known to be good (trace_ids, run_id, session_id + iteration, or time_range)'),
+    baseline_spec: specNameInput
+      .optional()
+      .describe(
+        "Instead of (or besides) baseline: a spec name; a current median above an entry's expected_duration_ms max is a regression",
+      ),
     baseline_spec_version: specVersionInput,
-    current_traces: traceSetInput.optional().describe('The traces to judge (trace_ids, run_id, session_id + iteration, or time_range)'),
+    current_traces: traceSetInput
+      .optional()
+      .describe('The traces to judge (trace_ids, run_id, session_id + iteration, or time_range)'),
     current: traceSetInput.optional().describe('Same as current_traces; pass one of them'),
-    alpha: z.number().gt(0).lt(0.5).optional().describe('Significance level (default 0.01: many operations are tested at once)'),
-    min_relative_shift: z.number().min(0).max(10).optional().describe('Minimum median shift as a fraction of the baseline median (default 0.1)'),
+    alpha: z
+      .number()
+      .gt(0)
+      .lt(0.5)
+      .optional()
+      .describe('Significance level (default 0.01: many operations are tested at once)'),
+    min_relative_shift: z
+      .number()
+      .min(0)
+      .max(10)
+      .optional()
+      .describe('Minimum median shift as a fraction of the baseline median (default 0.1)'),
     min_absolute_shift_ms: z.number().min(0).optional().describe('Minimum median shift in ms (default 1)'),
-    min_samples: z.number().int().min(3).max(1000).optional().describe('Spans needed on each side to test an operation (default 8)'),
+    min_samples: z
+      .number()
+      .int()
+      .min(3)
+      .max(1000)
+      .optional()
+      .describe('Spans needed on each side to test an operation (default 8)'),
     backend: backendInput,
     budget_tokens: budgetInput,
   }),
@@ -94,12 +194,22 @@ export const detectRegressionsTool = defineTool({
   annotations: READ_ONLY,
   async handler(input, { deps, budget }) {
     if (input.current !== undefined && input.current_traces !== undefined) {
-      throw invalidArgument('pass current_traces or current, not both', 'they are the same parameter: a set of traces (trace_ids, run_id, session_id or time_range)');
+      throw invalidArgument(
+        'pass current_traces or current, not both',
+        'they are the same parameter: a set of traces (trace_ids, run_id, session_id or time_range)',
+      );
     }
     const currentInput = input.current_traces ?? input.current;
-    if (!currentInput) throw invalidArgument('no current traces given', "pass current_traces: {trace_ids: [...]}, {run_id: '...'}, {session_id: '...', iteration?: N} or {time_range: '1h'}");
+    if (!currentInput)
+      throw invalidArgument(
+        'no current traces given',
+        "pass current_traces: {trace_ids: [...]}, {run_id: '...'}, {session_id: '...', iteration?: N} or {time_range: '1h'}",
+      );
     if (!input.baseline && input.baseline_spec === undefined) {
-      throw invalidArgument('no baseline given', "pass baseline: {trace_ids | run_id | session_id (+ iteration) | time_range} of known-good traces, or baseline_spec: a spec name with duration envelopes");
+      throw invalidArgument(
+        'no baseline given',
+        'pass baseline: {trace_ids | run_id | session_id (+ iteration) | time_range} of known-good traces, or baseline_spec: a spec name with duration envelopes',
+      );
     }
     const settings = {
       alpha: input.alpha ?? 0.01,
@@ -115,17 +225,31 @@ export const detectRegressionsTool = defineTool({
       envelopes = envelopesOf(spec.spec);
       specLabel = `spec ${spec.name} v${spec.version}`;
       if (envelopes.length === 0 && !input.baseline) {
-        throw invalidArgument(`spec ${spec.name} v${spec.version} has no expected_duration_ms maximum to compare with`, 'add expected_duration_ms to its entries (update_trace_spec), or pass baseline traces');
+        throw invalidArgument(
+          `spec ${spec.name} v${spec.version} has no expected_duration_ms maximum to compare with`,
+          'add expected_duration_ms to its entries (update_trace_spec), or pass baseline traces',
+        );
       }
     }
-    const baseline = input.baseline ? await loadSet(deps, input.baseline, 'baseline', input.backend) : undefined;
+    const baseline = input.baseline
+      ? await loadSet(deps, input.baseline, 'baseline', input.backend)
+      : undefined;
     const current = await loadSet(deps, currentInput, 'current_traces', input.backend);
-    const overlap = baseline ? baseline.loaded.traces.filter((trace) => current.loaded.traces.some((other) => other.traceId === trace.traceId)).length : 0;
+    const overlap = baseline
+      ? baseline.loaded.traces.filter((trace) =>
+          current.loaded.traces.some((other) => other.traceId === trace.traceId),
+        ).length
+      : 0;
 
     const report: RegressionReport = detectRegressions(
       baseline?.loaded.traces ?? [],
       current.loaded.traces,
-      { alpha: settings.alpha, minRelativeShift: settings.min_relative_shift, minAbsoluteShiftMs: settings.min_absolute_shift_ms, minSamples: settings.min_samples },
+      {
+        alpha: settings.alpha,
+        minRelativeShift: settings.min_relative_shift,
+        minAbsoluteShiftMs: settings.min_absolute_shift_ms,
+        minSamples: settings.min_samples,
+      },
       envelopes,
     );
 
@@ -135,11 +259,23 @@ export const detectRegressionsTool = defineTool({
     const structural = fitList(report.structural, share * 0.3, jsonSize);
     const breaches = fitList(report.envelope_breaches, share * 0.2, jsonSize);
     const notJudged = fitList(report.not_judged, share * 0.1, jsonSize);
-    const unavailable: Unavailable[] = [...(baseline?.loaded.unavailable ?? []), ...current.loaded.unavailable];
+    const unavailable: Unavailable[] = [
+      ...(baseline?.loaded.unavailable ?? []),
+      ...current.loaded.unavailable,
+    ];
     const baselineDescription = [baseline?.description, specLabel].filter((part) => part).join(' + ');
     const structured: z.infer<typeof outputSchema> = {
-      baseline: { kind: baseline ? 'traces' : 'spec', description: baselineDescription, trace_count: report.baseline_traces, capped: baseline?.loaded.capped ?? false },
-      current: { description: current.description, trace_count: report.current_traces, capped: current.loaded.capped },
+      baseline: {
+        kind: baseline ? 'traces' : 'spec',
+        description: baselineDescription,
+        trace_count: report.baseline_traces,
+        capped: baseline?.loaded.capped ?? false,
+      },
+      current: {
+        description: current.description,
+        trace_count: report.current_traces,
+        capped: current.loaded.capped,
+      },
       settings,
       operations_compared: report.operations_compared,
       regressions: regressions.items,
@@ -158,26 +294,61 @@ export const detectRegressionsTool = defineTool({
   },
 });
 
-async function loadSet(deps: ToolDeps, set: TraceSetInput, label: string, backend?: string): Promise<{ loaded: LoadedTraces; description: string }> {
+async function loadSet(
+  deps: ToolDeps,
+  set: TraceSetInput,
+  label: string,
+  backend?: string,
+): Promise<{ loaded: LoadedTraces; description: string }> {
   if (set.iteration !== undefined && set.session_id === undefined) {
-    throw invalidArgument(`${label}: iteration needs session_id`, `${label}: {session_id: '...', iteration: ${set.iteration}}`);
+    throw invalidArgument(
+      `${label}: iteration needs session_id`,
+      `${label}: {session_id: '...', iteration: ${set.iteration}}`,
+    );
   }
-  const kinds = [set.trace_ids !== undefined, set.run_id !== undefined, set.session_id !== undefined, set.time_range !== undefined].filter(Boolean).length;
+  const kinds = [
+    set.trace_ids !== undefined,
+    set.run_id !== undefined,
+    set.session_id !== undefined,
+    set.time_range !== undefined,
+  ].filter(Boolean).length;
   if (kinds !== 1 && !(kinds === 2 && set.run_id !== undefined && set.time_range !== undefined)) {
     throw invalidArgument(
       `${label}: pass exactly one of trace_ids, run_id, session_id or time_range`,
       `${label}: {trace_ids: [...]}, {run_id: '...'}, {session_id: '...', iteration?: N} or {time_range: '1h', service_name?: '...'}`,
     );
   }
-  if (set.trace_ids) return { loaded: await loadTraceIds(deps, set.trace_ids, backend), description: `${set.trace_ids.length} trace ids` };
+  if (set.trace_ids)
+    return {
+      loaded: await loadTraceIds(deps, set.trace_ids, backend),
+      description: `${set.trace_ids.length} trace ids`,
+    };
   const limit = set.limit ?? DEFAULT_LIMIT;
   if (set.session_id !== undefined) {
     const run = iterationRun(deps, set.session_id, set.iteration, label);
-    const loaded = await loadTraceFilter(deps, { run_id: run.runId, time_range: run.window, ...(set.service_name ? { service_name: set.service_name } : {}) }, limit, backend);
-    return { loaded, description: [run.description, set.service_name ? `service ${set.service_name}` : ''].filter((part) => part).join(', ') };
+    const loaded = await loadTraceFilter(
+      deps,
+      {
+        run_id: run.runId,
+        time_range: run.window,
+        ...(set.service_name ? { service_name: set.service_name } : {}),
+      },
+      limit,
+      backend,
+    );
+    return {
+      loaded,
+      description: [run.description, set.service_name ? `service ${set.service_name}` : '']
+        .filter((part) => part)
+        .join(', '),
+    };
   }
   const loaded = await loadTraceFilter(deps, set, limit, backend);
-  const parts = [set.run_id !== undefined ? `run ${set.run_id}` : '', set.time_range !== undefined ? `time range ${JSON.stringify(set.time_range)}` : '', set.service_name ? `service ${set.service_name}` : ''];
+  const parts = [
+    set.run_id !== undefined ? `run ${set.run_id}` : '',
+    set.time_range !== undefined ? `time range ${JSON.stringify(set.time_range)}` : '',
+    set.service_name ? `service ${set.service_name}` : '',
+  ];
   return { loaded, description: parts.filter((part) => part).join(', ') };
 }
 
@@ -187,7 +358,12 @@ async function loadSet(deps: ToolDeps, set: TraceSetInput, label: string, backen
  */
 const ITERATION_WINDOW_MARGIN_MS = 5 * 60_000;
 
-function iterationRun(deps: ToolDeps, sessionId: string, wanted: number | undefined, label: string): { runId: string; window: { start: string; end: string }; description: string } {
+function iterationRun(
+  deps: ToolDeps,
+  sessionId: string,
+  wanted: number | undefined,
+  label: string,
+): { runId: string; window: { start: string; end: string }; description: string } {
   const session = deps.workflow.sessions.get(sessionId);
   const iterations = deps.workflow.sessions.iterations(session.id);
   const latest = iterations[iterations.length - 1];
@@ -201,7 +377,10 @@ function iterationRun(deps: ToolDeps, sessionId: string, wanted: number | undefi
   if (!iteration) {
     const numbers = iterations.map((item) => item.number);
     const valid = numbers.length <= 12 ? numbers.join(', ') : `${numbers[0]} to ${latest.number}`;
-    throw notFound(`${label}: session ${session.id} has no iteration ${wanted}`, `its iterations are ${valid} (${latest.number} is the latest); omit iteration for the latest`);
+    throw notFound(
+      `${label}: session ${session.id} has no iteration ${wanted}`,
+      `its iterations are ${valid} (${latest.number} is the latest); omit iteration for the latest`,
+    );
   }
   return {
     runId: iteration.runId,
@@ -221,7 +400,12 @@ function envelopesOf(spec: TraceSpec): DurationEnvelope[] {
       const path = `${prefix}${prefix ? ' > ' : ''}${entry.operation_name}`;
       const range = normalizeDuration(entry.expected_duration_ms);
       if (range && Number.isFinite(range.max)) {
-        result.push({ path, operation: entry.operation_name, maxMs: range.max, ...(entry.service_name !== undefined ? { service: entry.service_name } : {}) });
+        result.push({
+          path,
+          operation: entry.operation_name,
+          maxMs: range.max,
+          ...(entry.service_name !== undefined ? { service: entry.service_name } : {}),
+        });
       }
       walk(entry.children ?? [], path);
     }
@@ -236,11 +420,24 @@ function renderText(report: RegressionReport, out: z.infer<typeof outputSchema>,
   lines.push(
     `Baseline: ${out.baseline.description} (${report.baseline_traces} traces${out.baseline.capped ? ', limit reached' : ''}); current: ${out.current.description} (${report.current_traces} traces${out.current.capped ? ', limit reached' : ''}). ${report.operations_compared} operations compared (alpha ${out.settings.alpha}, minimum shift ${out.settings.min_relative_shift * 100}% and ${out.settings.min_absolute_shift_ms} ms).`,
   );
-  if (report.current_traces === 0) lines.push('No current traces were found: widen the time range or check the run id / session iteration / trace ids.');
-  if (out.baseline.kind === 'traces' && report.baseline_traces === 0) lines.push('No baseline traces were found: widen its time range or check its run id / trace ids.');
+  if (report.current_traces === 0)
+    lines.push(
+      'No current traces were found: widen the time range or check the run id / session iteration / trace ids.',
+    );
+  if (out.baseline.kind === 'traces' && report.baseline_traces === 0)
+    lines.push('No baseline traces were found: widen its time range or check its run id / trace ids.');
   if (overlap > 0) lines.push(`Note: ${overlap} traces are in both sets, which hides differences.`);
-  if (out.baseline.capped || out.current.capped) lines.push('A trace limit was reached: only the newest traces were compared (raise limit or narrow the range).');
-  if (out.unavailable.length > 0) lines.push(`Not read (${out.unavailable.length}): ${out.unavailable.slice(0, 3).map((item) => `${item.trace_id}: ${item.error}`).join('; ')}`);
+  if (out.baseline.capped || out.current.capped)
+    lines.push(
+      'A trace limit was reached: only the newest traces were compared (raise limit or narrow the range).',
+    );
+  if (out.unavailable.length > 0)
+    lines.push(
+      `Not read (${out.unavailable.length}): ${out.unavailable
+        .slice(0, 3)
+        .map((item) => `${item.trace_id}: ${item.error}`)
+        .join('; ')}`,
+    );
   const total = report.regressions.length + report.structural.length + report.envelope_breaches.length;
   lines.push(total === 0 ? 'No regression found.' : `${total} finding${total === 1 ? '' : 's'}:`);
   for (const shift of report.regressions.slice(0, 8)) {
@@ -249,16 +446,35 @@ function renderText(report: RegressionReport, out: z.infer<typeof outputSchema>,
     );
   }
   for (const breach of report.envelope_breaches.slice(0, 8)) {
-    lines.push(`  over envelope ${breach.path} (${breach.service}): median ${breach.current.median_ms} ms > max ${breach.max_ms} ms (n ${breach.current.n}); e.g. ${breach.example_trace_ids[0] ?? ''}`);
+    lines.push(
+      `  over envelope ${breach.path} (${breach.service}): median ${breach.current.median_ms} ms > max ${breach.max_ms} ms (n ${breach.current.n}); e.g. ${breach.example_trace_ids[0] ?? ''}`,
+    );
   }
   for (const change of report.structural.slice(0, 10)) {
-    lines.push(`  ${change.kind.replace('_', ' ')} ${change.service}${change.operation ? `:${change.operation}` : ''}: ${change.detail}${change.example_trace_ids[0] ? `; e.g. ${change.example_trace_ids[0]}` : ''}`);
+    lines.push(
+      `  ${change.kind.replace('_', ' ')} ${change.service}${change.operation ? `:${change.operation}` : ''}: ${change.detail}${change.example_trace_ids[0] ? `; e.g. ${change.example_trace_ids[0]}` : ''}`,
+    );
   }
-  const shown = Math.min(8, report.regressions.length) + Math.min(8, report.envelope_breaches.length) + Math.min(10, report.structural.length);
+  const shown =
+    Math.min(8, report.regressions.length) +
+    Math.min(8, report.envelope_breaches.length) +
+    Math.min(10, report.structural.length);
   if (total > shown) lines.push(`  … ${total - shown} more (structured output)`);
-  if (report.improvements.length > 0) lines.push(`Faster: ${report.improvements.slice(0, 5).map((shift) => `${shift.service}:${shift.operation} ${percent(shift.shift_ratio)}`).join(', ')}.`);
-  if (report.not_judged.length > 0) lines.push(`Not judged (fewer than ${out.settings.min_samples} spans on a side): ${report.not_judged.length} operations.`);
-  const example = report.regressions[0]?.example_trace_ids[0] ?? report.structural[0]?.example_trace_ids[0] ?? report.envelope_breaches[0]?.example_trace_ids[0];
+  if (report.improvements.length > 0)
+    lines.push(
+      `Faster: ${report.improvements
+        .slice(0, 5)
+        .map((shift) => `${shift.service}:${shift.operation} ${percent(shift.shift_ratio)}`)
+        .join(', ')}.`,
+    );
+  if (report.not_judged.length > 0)
+    lines.push(
+      `Not judged (fewer than ${out.settings.min_samples} spans on a side): ${report.not_judged.length} operations.`,
+    );
+  const example =
+    report.regressions[0]?.example_trace_ids[0] ??
+    report.structural[0]?.example_trace_ids[0] ??
+    report.envelope_breaches[0]?.example_trace_ids[0];
   lines.push(
     example
       ? `Next: analyze_trace trace_id=${example} (or diff_traces against a baseline trace) to see where the change is.`

@@ -17,7 +17,9 @@ const outputSchema = z.object({
       z.object({
         path: z.string().describe('service:operation from the top, joined with " > "'),
         depth: z.number(),
-        status: z.enum(['added', 'removed', 'changed', 'unchanged']).describe('added: only in B; removed: only in A'),
+        status: z
+          .enum(['added', 'removed', 'changed', 'unchanged'])
+          .describe('added: only in B; removed: only in A'),
         a: sideSchema,
         b: sideSchema,
         count_changed: z.boolean(),
@@ -39,7 +41,12 @@ export const diffTracesTool = defineTool({
   input: z.object({
     trace_id_a: traceIdInput.describe('Trace A, the reference (32 hex digits or a unique prefix)'),
     trace_id_b: traceIdInput.describe('Trace B, compared with A'),
-    min_relative_change: z.number().min(0).max(100).optional().describe("A path's total duration must change by at least this fraction of A's (default 0.2)"),
+    min_relative_change: z
+      .number()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe("A path's total duration must change by at least this fraction of A's (default 0.2)"),
     min_absolute_ms: z.number().min(0).optional().describe('…and by at least this many ms (default 1)'),
     backend: backendInput,
     budget_tokens: budgetInput,
@@ -77,7 +84,10 @@ export const diffTracesTool = defineTool({
       used += line.length + 1;
       shown += 1;
     }
-    if (shown < diff.differences.length) lines.push(`  … ${diff.differences.length - shown} more (structured differences${fitted.omitted ? `; ${fitted.omitted} left out there too: raise budget_tokens` : ''})`);
+    if (shown < diff.differences.length)
+      lines.push(
+        `  … ${diff.differences.length - shown} more (structured differences${fitted.omitted ? `; ${fitted.omitted} left out there too: raise budget_tokens` : ''})`,
+      );
     const top = diff.differences[0];
     lines.push(
       top
@@ -89,10 +99,16 @@ export const diffTracesTool = defineTool({
 });
 
 function describe(item: z.infer<typeof outputSchema>['differences'][number]): string {
-  const side = (value: { count: number; total_ms: number }): string => `${value.count}× ${formatDuration(value.total_ms)}`;
+  const side = (value: { count: number; total_ms: number }): string =>
+    `${value.count}× ${formatDuration(value.total_ms)}`;
   const delta = `${item.delta_total_ms >= 0 ? '+' : '−'}${formatDuration(Math.abs(item.delta_total_ms))}`;
   if (item.status === 'added') return `+ ${item.path}: added (${side(item.b)})`;
   if (item.status === 'removed') return `- ${item.path}: removed (was ${side(item.a)})`;
-  const what = [item.count_changed ? `count ${item.a.count} → ${item.b.count}` : '', item.duration_change ?? ''].filter((part) => part).join(', ');
+  const what = [
+    item.count_changed ? `count ${item.a.count} → ${item.b.count}` : '',
+    item.duration_change ?? '',
+  ]
+    .filter((part) => part)
+    .join(', ');
   return `~ ${item.path}: ${what} (${side(item.a)} → ${side(item.b)}, ${delta})`;
 }

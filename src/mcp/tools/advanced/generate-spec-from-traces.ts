@@ -1,6 +1,12 @@
 import * as z from 'zod';
 import { OtelMcpError } from '../../../model/errors.js';
-import { DEFAULT_DURATION_HEADROOM, DEFAULT_DURATION_SLACK_MS, DEFAULT_MAX_ENUM_VALUES, inferSpecFromTraces, serializeSpecYaml } from '../../../spec/index.js';
+import {
+  DEFAULT_DURATION_HEADROOM,
+  DEFAULT_DURATION_SLACK_MS,
+  DEFAULT_MAX_ENUM_VALUES,
+  inferSpecFromTraces,
+  serializeSpecYaml,
+} from '../../../spec/index.js';
 import { clipText, fitList, jsonSize } from '../../output-budget.js';
 import { defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
@@ -14,17 +20,40 @@ const outputSchema = z.object({
   name: z.string(),
   trace_count: z.number().describe('Traces the spec was inferred from'),
   span_count: z.number(),
-  spec: z.record(z.string(), z.unknown()).optional().describe('The inferred spec (valid input for define_trace_spec); absent when it did not fit the budget (then save it and read it with get_trace_spec)'),
+  spec: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe(
+      'The inferred spec (valid input for define_trace_spec); absent when it did not fit the budget (then save it and read it with get_trace_spec)',
+    ),
   spec_omitted: z.boolean(),
   kept: z
-    .array(z.object({ path: z.string(), count: z.string(), max_duration_ms: z.number(), tags: z.array(z.string()), ordered_children: z.boolean() }))
+    .array(
+      z.object({
+        path: z.string(),
+        count: z.string(),
+        max_duration_ms: z.number(),
+        tags: z.array(z.string()),
+        ordered_children: z.boolean(),
+      }),
+    )
     .describe('Expected entries kept, by path'),
   kept_omitted: z.number(),
   dropped: z
-    .array(z.object({ path: z.string(), what: z.enum(['span', 'tag', 'order', 'count_range', 'duration_outlier']), key: z.string().optional(), reason: z.string() }))
+    .array(
+      z.object({
+        path: z.string(),
+        what: z.enum(['span', 'tag', 'order', 'count_range', 'duration_outlier']),
+        key: z.string().optional(),
+        reason: z.string(),
+      }),
+    )
     .describe('What varied between the traces or identifies one request, so it was left out'),
   dropped_omitted: z.number(),
-  saved: z.object({ version: z.number(), created: z.boolean(), file: z.string().optional() }).optional().describe('Present when save was true'),
+  saved: z
+    .object({ version: z.number(), created: z.boolean(), file: z.string().optional() })
+    .optional()
+    .describe('Present when save was true'),
   unavailable: unavailableSchema,
   spec_files: specFilesSchema.optional(),
 });
@@ -36,22 +65,43 @@ export const generateSpecFromTracesTool = defineTool({
     'Writes a trace spec from traces known to be good: keeps what held in all of them (each span shape with its service, operation and kind, nested under its parent; counts; the order of children when it never varied; constant or few-valued attributes as required_tags; a duration envelope of the slowest sample × duration_headroom or + duration_slack_ms, whichever is larger, leaving out a few far-out stalls) and drops what varied, ids, timestamps and transport details. Returns the spec as YAML plus what was kept and dropped; save: true stores it like define_trace_spec.',
   toolset: 'advanced',
   input: z.object({
-    trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).describe(`Good traces to learn from (ids or unique prefixes), 1..${MAX_TRACES}; more traces give tighter invariants`),
+    trace_ids: z
+      .array(traceIdInput)
+      .min(1)
+      .max(MAX_TRACES)
+      .describe(
+        `Good traces to learn from (ids or unique prefixes), 1..${MAX_TRACES}; more traces give tighter invariants`,
+      ),
     name: specNameInput.describe('Name of the spec to write'),
     duration_headroom: z
       .number()
       .min(1)
       .max(100)
       .optional()
-      .describe(`Each duration envelope is the slowest observed × this, rounded up (default ${DEFAULT_DURATION_HEADROOM})`),
+      .describe(
+        `Each duration envelope is the slowest observed × this, rounded up (default ${DEFAULT_DURATION_HEADROOM})`,
+      ),
     duration_slack_ms: z
       .number()
       .min(0)
       .max(3_600_000)
       .optional()
-      .describe(`…and at least the slowest observed + this many ms, for timing noise on fast spans (default ${DEFAULT_DURATION_SLACK_MS}; 0 for none)`),
-    max_enum_values: z.number().int().min(1).max(20).optional().describe(`An attribute with at most this many values becomes an 'in' list (default ${DEFAULT_MAX_ENUM_VALUES})`),
-    save: z.boolean().optional().describe('Store the spec as a new version (like define_trace_spec); default false: only show it'),
+      .describe(
+        `…and at least the slowest observed + this many ms, for timing noise on fast spans (default ${DEFAULT_DURATION_SLACK_MS}; 0 for none)`,
+      ),
+    max_enum_values: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .optional()
+      .describe(
+        `An attribute with at most this many values becomes an 'in' list (default ${DEFAULT_MAX_ENUM_VALUES})`,
+      ),
+    save: z
+      .boolean()
+      .optional()
+      .describe('Store the spec as a new version (like define_trace_spec); default false: only show it'),
     note: z.string().max(500).optional().describe('Kept with the stored version when save is true'),
     backend: backendInput,
     budget_tokens: budgetInput,
@@ -63,7 +113,11 @@ export const generateSpecFromTracesTool = defineTool({
     const loaded = await loadTraceIds(deps, input.trace_ids, input.backend);
     if (loaded.traces.length === 0) {
       const first = loaded.unavailable[0];
-      throw new OtelMcpError('NOT_FOUND', `none of the ${input.trace_ids.length} traces could be read${first ? ` (${first.trace_id}: ${first.error})` : ''}`, 'pass ids listed by get_traces or search_traces');
+      throw new OtelMcpError(
+        'NOT_FOUND',
+        `none of the ${input.trace_ids.length} traces could be read${first ? ` (${first.trace_id}: ${first.error})` : ''}`,
+        'pass ids listed by get_traces or search_traces',
+      );
     }
     const inference = inferSpecFromTraces(loaded.traces, {
       name,
@@ -72,7 +126,9 @@ export const generateSpecFromTracesTool = defineTool({
       ...(input.max_enum_values !== undefined ? { maxEnumValues: input.max_enum_values } : {}),
     });
     const sync = input.save ? syncSpecFiles(deps) : { lines: [] as string[] };
-    const saved = input.save ? deps.specs.save(inference.spec, 'tool', input.note ?? `inferred from ${inference.traceCount} traces`) : undefined;
+    const saved = input.save
+      ? deps.specs.save(inference.spec, 'tool', input.note ?? `inferred from ${inference.traceCount} traces`)
+      : undefined;
 
     // The YAML goes in the text, the spec object in the structured part: each about a third of the budget.
     const yaml = serializeSpecYaml(inference.spec);
@@ -90,7 +146,15 @@ export const generateSpecFromTracesTool = defineTool({
       kept_omitted: keptFit.omitted,
       dropped: droppedFit.items,
       dropped_omitted: droppedFit.omitted,
-      ...(saved ? { saved: { version: saved.version.version, created: saved.created, ...(saved.file ? { file: saved.file } : {}) } } : {}),
+      ...(saved
+        ? {
+            saved: {
+              version: saved.version.version,
+              created: saved.created,
+              ...(saved.file ? { file: saved.file } : {}),
+            },
+          }
+        : {}),
       unavailable: loaded.unavailable.slice(0, 20),
       ...('files' in sync && sync.files ? { spec_files: sync.files } : {}),
     };
@@ -101,12 +165,28 @@ export const generateSpecFromTracesTool = defineTool({
     lines.push(
       `Inferred ${name} from ${inference.traceCount} trace${inference.traceCount === 1 ? '' : 's'} (${inference.spanCount} spans): ${inference.kept.length} expected entries kept; dropped ${droppedSpans.length} span shapes that were not always present and ${droppedTags} attributes that varied or identify a request.`,
     );
-    if (inference.kept.length === 0) lines.push('No span shape is common to every trace: pass traces of one kind of request (same root operation).');
-    if (inference.traceCount < 5) lines.push('Few traces: constants may be coincidences. More good traces give a more trustworthy spec.');
-    if (loaded.unavailable.length > 0) lines.push(`Not read (${loaded.unavailable.length}): ${loaded.unavailable.slice(0, 3).map((item) => `${item.trace_id}: ${item.error}`).join('; ')}`);
+    if (inference.kept.length === 0)
+      lines.push(
+        'No span shape is common to every trace: pass traces of one kind of request (same root operation).',
+      );
+    if (inference.traceCount < 5)
+      lines.push('Few traces: constants may be coincidences. More good traces give a more trustworthy spec.');
+    if (loaded.unavailable.length > 0)
+      lines.push(
+        `Not read (${loaded.unavailable.length}): ${loaded.unavailable
+          .slice(0, 3)
+          .map((item) => `${item.trace_id}: ${item.error}`)
+          .join('; ')}`,
+      );
     for (const item of droppedSpans.slice(0, 5)) lines.push(`  dropped ${item.path}: ${item.reason}`);
-    if (droppedSpans.length > 5) lines.push(`  … ${droppedSpans.length - 5} more dropped span shapes (structured dropped)`);
-    if (saved) lines.push(saved.created ? `Stored ${name} version ${saved.version.version}${saved.file ? ` (${saved.file})` : ''}.` : `${name} is unchanged: equal to version ${saved.version.version}.`);
+    if (droppedSpans.length > 5)
+      lines.push(`  … ${droppedSpans.length - 5} more dropped span shapes (structured dropped)`);
+    if (saved)
+      lines.push(
+        saved.created
+          ? `Stored ${name} version ${saved.version.version}${saved.file ? ` (${saved.file})` : ''}.`
+          : `${name} is unchanged: equal to version ${saved.version.version}.`,
+      );
     lines.push('', clipText(yaml, Math.max(500, Math.floor(third))));
     lines.push(
       saved

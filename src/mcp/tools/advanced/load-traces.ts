@@ -24,9 +24,15 @@ export interface LoadedTraces {
   capped: boolean;
 }
 
-export const unavailableSchema = z.array(z.object({ trace_id: z.string(), error: z.string() })).describe('Traces that could not be read (left out)');
+export const unavailableSchema = z
+  .array(z.object({ trace_id: z.string(), error: z.string() }))
+  .describe('Traces that could not be read (left out)');
 
-export async function loadTraceIds(deps: ToolDeps, ids: readonly string[], backend?: string): Promise<LoadedTraces> {
+export async function loadTraceIds(
+  deps: ToolDeps,
+  ids: readonly string[],
+  backend?: string,
+): Promise<LoadedTraces> {
   const traces: Trace[] = [];
   const unavailable: Unavailable[] = [];
   const seen = new Set<string>();
@@ -49,13 +55,22 @@ export interface TraceFilter {
   run_id?: string | undefined;
 }
 
-export async function loadTraceFilter(deps: ToolDeps, filter: TraceFilter, limit: number, backendName?: string): Promise<LoadedTraces> {
+export async function loadTraceFilter(
+  deps: ToolDeps,
+  filter: TraceFilter,
+  limit: number,
+  backendName?: string,
+): Promise<LoadedTraces> {
   const backend = deps.backends.get(backendName);
-  const attributes: AttributeFilter[] = filter.run_id !== undefined ? [{ key: RUN_ID_ATTRIBUTE, value: filter.run_id }] : [];
+  const attributes: AttributeFilter[] =
+    filter.run_id !== undefined ? [{ key: RUN_ID_ATTRIBUTE, value: filter.run_id }] : [];
   const summaries = await backend.findTraces({
     ...(filter.service_name ? { serviceName: filter.service_name } : {}),
     ...(attributes.length > 0 ? { attributes } : {}),
-    window: parseTimeRange(filter.time_range ?? (filter.run_id !== undefined ? '7d' : 'last_1_hour'), deps.now()),
+    window: parseTimeRange(
+      filter.time_range ?? (filter.run_id !== undefined ? '7d' : 'last_1_hour'),
+      deps.now(),
+    ),
     limit,
   });
   const traces: Trace[] = [];

@@ -3,7 +3,14 @@
  * spans carry its value, then every trace reached by following span links both ways (forward from
  * the links a span carries; backward through the embedded store's link index), up to a cap.
  */
-import { outgoingLinks, valueCarriers, type FoundBy, type LinkConnection, type TransactionMember, type ValueCarrier } from '../../../analysis/index.js';
+import {
+  outgoingLinks,
+  valueCarriers,
+  type FoundBy,
+  type LinkConnection,
+  type TransactionMember,
+  type ValueCarrier,
+} from '../../../analysis/index.js';
 import type { TraceBackend } from '../../../backends/trace-backend.js';
 import { errorMessage } from '../../../model/errors.js';
 import type { TimeWindow } from '../../../model/query.js';
@@ -59,10 +66,23 @@ interface Pending {
   backend?: string;
 }
 
-export async function gatherTransaction(request: GatherRequest, embedded: EmbeddedQueries): Promise<Gathered> {
-  const gathered: Gathered = { members: [], links: [], carriers: [], keysSearched: [], keysNotSearched: 0, notFollowed: [], problems: [], limitations: [] };
+export async function gatherTransaction(
+  request: GatherRequest,
+  embedded: EmbeddedQueries,
+): Promise<Gathered> {
+  const gathered: Gathered = {
+    members: [],
+    links: [],
+    carriers: [],
+    keysSearched: [],
+    keysNotSearched: 0,
+    notFollowed: [],
+    problems: [],
+    limitations: [],
+  };
   const queue: Pending[] = [];
-  if (/^[0-9a-f]{32}$/i.test(request.value)) queue.push({ traceId: request.value.toLowerCase(), foundBy: 'trace_id' });
+  if (/^[0-9a-f]{32}$/i.test(request.value))
+    queue.push({ traceId: request.value.toLowerCase(), foundBy: 'trace_id' });
 
   const matchedKeys = new Set<string>();
   for (const backend of request.backends) {
@@ -103,14 +123,20 @@ export async function gatherTransaction(request: GatherRequest, embedded: Embedd
     // Asked also for a trace no backend returned: its consumers may still be stored.
     if (withEmbedded && (found || pending.foundBy === 'trace_id')) {
       for (const into of embedded.findLinksInto(pending.traceId, MAX_LINKS_INTO)) {
-        gathered.links.push({ from: { traceId: into.traceId, spanId: into.spanId }, to: { traceId: pending.traceId, spanId: into.linkedSpanId } });
+        gathered.links.push({
+          from: { traceId: into.traceId, spanId: into.spanId },
+          to: { traceId: pending.traceId, spanId: into.linkedSpanId },
+        });
         enqueue({ traceId: into.traceId, foundBy: 'link', backend: EMBEDDED_BACKEND });
       }
     }
   }
   gathered.problems = dedupe(gathered.problems, (problem) => `${problem.backend}\u0000${problem.error}`);
   // A link read forward from the consumer and backward from the producer is one link.
-  gathered.links = dedupe(gathered.links, (link) => `${link.from.traceId}/${link.from.spanId}>${link.to.traceId}/${link.to.spanId}`);
+  gathered.links = dedupe(
+    gathered.links,
+    (link) => `${link.from.traceId}/${link.from.spanId}>${link.to.traceId}/${link.to.spanId}`,
+  );
   return gathered;
 }
 
@@ -124,7 +150,13 @@ function dedupe<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
   });
 }
 
-function searchEmbedded(request: GatherRequest, embedded: EmbeddedQueries, queue: Pending[], matchedKeys: Set<string>, gathered: Gathered): void {
+function searchEmbedded(
+  request: GatherRequest,
+  embedded: EmbeddedQueries,
+  queue: Pending[],
+  matchedKeys: Set<string>,
+  gathered: Gathered,
+): void {
   const found = embedded.findAttributeValue({
     value: request.value,
     ...(request.keys ? { keys: request.keys } : {}),
@@ -140,12 +172,20 @@ function searchEmbedded(request: GatherRequest, embedded: EmbeddedQueries, queue
   }
 }
 
-async function searchBackend(request: GatherRequest, backend: TraceBackend, queue: Pending[], matchedKeys: Set<string>, gathered: Gathered): Promise<void> {
+async function searchBackend(
+  request: GatherRequest,
+  backend: TraceBackend,
+  queue: Pending[],
+  matchedKeys: Set<string>,
+  gathered: Gathered,
+): Promise<void> {
   gathered.limitations.push(
     `${backend.name}: a trace whose span links into another is found by its value or through the embedded store's link index only (${backend.kind} cannot be asked which spans link into a trace); links a span carries are followed everywhere`,
   );
   if (!backend.capabilities.attributeFilters) {
-    gathered.limitations.push(`${backend.name} cannot search by attribute: only traces reached by a trace id or a link were read from it`);
+    gathered.limitations.push(
+      `${backend.name} cannot search by attribute: only traces reached by a trace id or a link were read from it`,
+    );
     return;
   }
   const keys = request.keys ?? [...new Set([...matchedKeys, ...WELL_KNOWN_TRANSACTION_KEYS])];
@@ -168,13 +208,20 @@ async function searchBackend(request: GatherRequest, backend: TraceBackend, queu
       window: request.window,
       limit: request.maxTraces,
     });
-    for (const summary of summaries) queue.push({ traceId: summary.traceId, foundBy: 'attribute', backend: backend.name });
+    for (const summary of summaries)
+      queue.push({ traceId: summary.traceId, foundBy: 'attribute', backend: backend.name });
   }
 }
 
 /** The trace from the backend that found it, else from the others in order; undefined when none has it. */
-async function readTrace(pending: Pending, backends: TraceBackend[], gathered: Gathered): Promise<{ trace: TransactionMember['trace']; backend: string } | undefined> {
-  const ordered = [...backends].sort((a, b) => Number(b.name === pending.backend) - Number(a.name === pending.backend));
+async function readTrace(
+  pending: Pending,
+  backends: TraceBackend[],
+  gathered: Gathered,
+): Promise<{ trace: TransactionMember['trace']; backend: string } | undefined> {
+  const ordered = [...backends].sort(
+    (a, b) => Number(b.name === pending.backend) - Number(a.name === pending.backend),
+  );
   for (const backend of ordered) {
     try {
       const trace = await backend.getTrace(pending.traceId);

@@ -23,16 +23,24 @@ const exceptionSchema = z.object({
 export const structureSchema = z.object({
   span_count: z.number(),
   depth: z.number(),
-  roots: cappedSchema(spanRefSchema).describe('Spans without a parent; more than one means the trace is in pieces'),
+  roots: cappedSchema(spanRefSchema).describe(
+    'Spans without a parent; more than one means the trace is in pieces',
+  ),
   service_count: z.number(),
   services: cappedSchema(z.object({ service: z.string(), span_count: z.number() })),
   fan_out: z.object({ max: z.number(), max_span: spanRefSchema.optional(), average: z.number() }),
   service_graph: cappedSchema(
-    z.object({ from: z.string(), to: z.string(), mode: z.enum(['sync', 'async']), calls: z.number(), errors: z.number() }),
+    z.object({
+      from: z.string(),
+      to: z.string(),
+      mode: z.enum(['sync', 'async']),
+      calls: z.number(),
+      errors: z.number(),
+    }),
   ),
-  orphans: cappedSchema(z.object({ span: spanRefSchema, missing_parent_id: z.string(), descendant_count: z.number() })).describe(
-    'Spans whose parent never arrived: context propagation broke, or the parent was not exported',
-  ),
+  orphans: cappedSchema(
+    z.object({ span: spanRefSchema, missing_parent_id: z.string(), descendant_count: z.number() }),
+  ).describe('Spans whose parent never arrived: context propagation broke, or the parent was not exported'),
   orphans_by_service: cappedSchema(z.object({ service: z.string(), orphans: z.number() })),
   clock_skew: cappedSchema(
     z.object({
@@ -59,13 +67,27 @@ export const performanceSchema = z.object({
     })
     .optional(),
   top_contributors: cappedSchema(
-    z.object({ span: spanRefSchema, on_path_ms: z.number(), self_ms: z.number(), duration_ms: z.number(), share: z.number() }),
+    z.object({
+      span: spanRefSchema,
+      on_path_ms: z.number(),
+      self_ms: z.number(),
+      duration_ms: z.number(),
+      share: z.number(),
+    }),
   ).describe('Spans holding the trace up most, by time on the critical path'),
-  self_time_by_service: cappedSchema(z.object({ service: z.string(), self_ms: z.number(), span_count: z.number(), share: z.number() })),
-  top_self_time: cappedSchema(z.object({ span: spanRefSchema, self_ms: z.number(), duration_ms: z.number() })),
+  self_time_by_service: cappedSchema(
+    z.object({ service: z.string(), self_ms: z.number(), span_count: z.number(), share: z.number() }),
+  ),
+  top_self_time: cappedSchema(
+    z.object({ span: spanRefSchema, self_ms: z.number(), duration_ms: z.number() }),
+  ),
 });
 
-const errorSpanSchema = z.object({ span: spanRefSchema, reason: z.string(), exception: exceptionSchema.optional() });
+const errorSpanSchema = z.object({
+  span: spanRefSchema,
+  reason: z.string(),
+  exception: exceptionSchema.optional(),
+});
 
 export const errorsSchema = z.object({
   error_span_count: z.number(),
@@ -74,7 +96,9 @@ export const errorsSchema = z.object({
   root_causes: cappedSchema(
     errorSpanSchema.extend({ chain: z.array(spanRefSchema), chain_length: z.number(), count: z.number() }),
   ).describe('The deepest failing span of each chain of errors: where to look first'),
-  unmarked_failures: cappedSchema(errorSpanSchema).describe('HTTP/gRPC codes that signal failure on spans whose status was not set to ERROR'),
+  unmarked_failures: cappedSchema(errorSpanSchema).describe(
+    'HTTP/gRPC codes that signal failure on spans whose status was not set to ERROR',
+  ),
 });
 
 export const findingSchema = z.object({

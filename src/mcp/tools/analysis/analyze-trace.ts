@@ -35,10 +35,28 @@ export const analyzeTraceTool = defineTool({
   input: z.object({
     trace_id: traceIdInput,
     backend: backendInput,
-    max_items: z.number().int().min(1).max(50).optional().describe('Entries kept in each list (default 10); lists say how many were left out'),
-    spec_name: z.string().min(1).optional().describe('Also report which entries of this stored spec the trace exercised (coverage); compare_trace_to_spec gives the full verdict'),
+    max_items: z
+      .number()
+      .int()
+      .min(1)
+      .max(50)
+      .optional()
+      .describe('Entries kept in each list (default 10); lists say how many were left out'),
+    spec_name: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Also report which entries of this stored spec the trace exercised (coverage); compare_trace_to_spec gives the full verdict',
+      ),
     include_tree: z.boolean().optional().describe('Append the waterfall tree to the text (default true)'),
-    clock_skew_tolerance_ms: z.number().min(0).optional().describe('Children outside their parent by up to this much are not reported as clock skew (default 0)'),
+    clock_skew_tolerance_ms: z
+      .number()
+      .min(0)
+      .optional()
+      .describe(
+        'Children outside their parent by up to this much are not reported as clock skew (default 0)',
+      ),
     budget_tokens: budgetInput,
   }),
   output: z.object({
@@ -58,7 +76,11 @@ export const analyzeTraceTool = defineTool({
         entries: z.array(z.object({ path: z.string(), found: z.number(), satisfied: z.boolean() })),
       })
       .optional(),
-    max_items: z.number().describe('Entries kept per list in this answer (lowered from the request when the budget demanded it)'),
+    max_items: z
+      .number()
+      .describe(
+        'Entries kept per list in this answer (lowered from the request when the budget demanded it)',
+      ),
     tree: z.object({ shown_spans: z.number(), hidden_spans: z.number(), truncated: z.boolean() }).optional(),
   }),
   annotations: READ_ONLY,
@@ -68,7 +90,13 @@ export const analyzeTraceTool = defineTool({
     const tree = buildSpanTree(trace);
     let maxItems = input.max_items ?? 10;
     const analyse = (): TraceAnalysis =>
-      analyzeTrace(trace, { tree, maxItems, ...(input.clock_skew_tolerance_ms !== undefined ? { clockSkewToleranceMs: input.clock_skew_tolerance_ms } : {}) });
+      analyzeTrace(trace, {
+        tree,
+        maxItems,
+        ...(input.clock_skew_tolerance_ms !== undefined
+          ? { clockSkewToleranceMs: input.clock_skew_tolerance_ms }
+          : {}),
+      });
     let analysis = analyse();
     // Fewer entries per list until the structured part fits its share; every list still says its total.
     while (maxItems > 1 && jsonSize(analysis) > budget.chars * STRUCTURED_SHARE) {
@@ -77,12 +105,17 @@ export const analyzeTraceTool = defineTool({
     }
     // Like the comparison tools: pick up hand edits first, and say so when there were any.
     const sync = input.spec_name === undefined ? undefined : syncSpecFiles(deps);
-    const coverage = input.spec_name === undefined ? undefined : specCoverage(deps.specs.get(input.spec_name), trace, maxItems * 5);
+    const coverage =
+      input.spec_name === undefined
+        ? undefined
+        : specCoverage(deps.specs.get(input.spec_name), trace, maxItems * 5);
     const findings = summarizeFindings(detectPerformanceIssues(trace, thresholds, { tree }), 3);
     const lines = analysisLines(analysis);
     const { high, medium, low } = findings.bySeverity;
     if (high + medium + low > 0) {
-      lines.push(`Performance findings: ${high} high, ${medium} medium, ${low} low; worst: ${findings.findings.items.map((f) => f.summary).join('; ')}`);
+      lines.push(
+        `Performance findings: ${high} high, ${medium} medium, ${low} low; worst: ${findings.findings.items.map((f) => f.summary).join('; ')}`,
+      );
     } else lines.push('Performance findings: none');
     if (coverage) {
       lines.push(...(sync?.lines ?? []));
@@ -95,7 +128,11 @@ export const analyzeTraceTool = defineTool({
 
     const structured = {
       trace_id: trace.traceId,
-      ...snakeKeys({ structure: analysis.structure, performance: analysis.performance, errors: analysis.errors }),
+      ...snakeKeys({
+        structure: analysis.structure,
+        performance: analysis.performance,
+        errors: analysis.errors,
+      }),
       performance_findings: { high, medium, low },
       ...(coverage ? { coverage } : {}),
       max_items: maxItems,
@@ -105,7 +142,13 @@ export const analyzeTraceTool = defineTool({
     if (input.include_tree !== false && room >= MIN_TREE_CHARS) {
       const rendered = renderTraceTree(trace, { tree, budgetChars: room });
       text += `\n\n${rendered.text}`;
-      Object.assign(structured, { tree: { shown_spans: rendered.shownSpans, hidden_spans: rendered.hiddenSpans, truncated: rendered.truncated } });
+      Object.assign(structured, {
+        tree: {
+          shown_spans: rendered.shownSpans,
+          hidden_spans: rendered.hiddenSpans,
+          truncated: rendered.truncated,
+        },
+      });
     } else if (input.include_tree !== false) {
       text += '\n\n(tree left out to fit the budget: call get_trace_by_id view=tree, or raise budget_tokens)';
     }
@@ -121,6 +164,8 @@ function specCoverage(spec: TraceSpecVersion, trace: Trace, maxEntries: number) 
     spec_version: spec.version,
     exercised: result.entries.filter((entry) => entry.found > 0).length,
     total: result.entries.length,
-    entries: result.entries.slice(0, maxEntries).map((entry) => ({ path: entry.path, found: entry.found, satisfied: entry.satisfied })),
+    entries: result.entries
+      .slice(0, maxEntries)
+      .map((entry) => ({ path: entry.path, found: entry.found, satisfied: entry.satisfied })),
   };
 }

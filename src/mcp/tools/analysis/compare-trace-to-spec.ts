@@ -18,7 +18,13 @@ export const compareTraceToSpecTool = defineTool({
     ...traceIdParams,
     spec_name: specNameInput,
     spec_version: specVersionInput,
-    max_violations: z.number().int().min(1).max(200).optional().describe('Violations listed at most (default 40; grouped per entry and rule)'),
+    max_violations: z
+      .number()
+      .int()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Violations listed at most (default 40; grouped per entry and rule)'),
     backend: backendInput,
     budget_tokens: budgetInput,
   }),
@@ -29,7 +35,11 @@ export const compareTraceToSpecTool = defineTool({
     const sync = syncSpecFiles(deps);
     const spec = deps.specs.get(input.spec_name, input.spec_version);
     const trace = await loadTrace(deps, traceId, input.backend);
-    const result = compareTraceToSpec(trace, spec.spec, input.max_violations !== undefined ? { maxViolations: input.max_violations } : {});
+    const result = compareTraceToSpec(
+      trace,
+      spec.spec,
+      input.max_violations !== undefined ? { maxViolations: input.max_violations } : {},
+    );
     return renderComparison(result, spec.version, budget, sync);
   },
 });

@@ -21,12 +21,31 @@ export const detectPerformanceIssuesTool = defineTool({
     trace_id: traceIdInput,
     backend: backendInput,
     kinds: z
-      .array(z.enum(['n_plus_one_db', 'n_plus_one_http', 'sequential_calls', 'slow_db_query', 'retry_storm', 'missing_instrumentation', 'semconv_lint']))
+      .array(
+        z.enum([
+          'n_plus_one_db',
+          'n_plus_one_http',
+          'sequential_calls',
+          'slow_db_query',
+          'retry_storm',
+          'missing_instrumentation',
+          'semconv_lint',
+        ]),
+      )
       .optional()
       .describe('Report only these kinds of finding (default all)'),
-    min_severity: z.enum(['low', 'medium', 'high']).optional().describe('Leave out findings below this severity (default low: all)'),
+    min_severity: z
+      .enum(['low', 'medium', 'high'])
+      .optional()
+      .describe('Leave out findings below this severity (default low: all)'),
     thresholds: thresholdsInput,
-    limit: z.number().int().min(1).max(100).optional().describe(`Findings to return at most (default ${DEFAULT_LIMIT}); counts cover all`),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe(`Findings to return at most (default ${DEFAULT_LIMIT}); counts cover all`),
     budget_tokens: budgetInput,
   }),
   output: z.object({
@@ -46,10 +65,16 @@ export const detectPerformanceIssuesTool = defineTool({
     const rank = { low: 0, medium: 1, high: 2 } as const;
     const floor = rank[input.min_severity ?? 'low'];
     const kinds = input.kinds ? new Set(input.kinds) : undefined;
-    const all = detectPerformanceIssues(trace, thresholds).filter((f) => rank[f.severity] >= floor && (!kinds || kinds.has(f.kind)));
+    const all = detectPerformanceIssues(trace, thresholds).filter(
+      (f) => rank[f.severity] >= floor && (!kinds || kinds.has(f.kind)),
+    );
     const summary = summarizeFindings(all, input.limit ?? DEFAULT_LIMIT);
     // Text and structured both carry every kept finding, so each gets about half the budget.
-    const fitted = fitList(summary.findings.items, budget.chars * 0.45 - 600, (finding) => jsonSize(finding) + finding.summary.length + finding.fix.length + 80);
+    const fitted = fitList(
+      summary.findings.items,
+      budget.chars * 0.45 - 600,
+      (finding) => jsonSize(finding) + finding.summary.length + finding.fix.length + 80,
+    );
     const omitted = all.length - fitted.items.length;
     const structured = {
       trace_id: trace.traceId,

@@ -4,7 +4,9 @@ import { OtelMcpError } from '../../../model/errors.js';
 import { snakeCase } from '../../snake-keys.js';
 
 /** snake_case name (as in config and tool input) → the analysis part's camelCase name. */
-const BY_SNAKE_NAME = new Map(Object.keys(DEFAULT_THRESHOLDS).map((name) => [snakeCase(name), name as keyof DetectorThresholds]));
+const BY_SNAKE_NAME = new Map(
+  Object.keys(DEFAULT_THRESHOLDS).map((name) => [snakeCase(name), name as keyof DetectorThresholds]),
+);
 
 export const THRESHOLD_NAMES = [...BY_SNAKE_NAME.keys()];
 
@@ -19,13 +21,24 @@ export const thresholdsInput = z
  * The thresholds for one call: defaults < config `analysis.thresholds` < the call's overrides.
  * An unknown name is refused with the list of known ones rather than silently ignored.
  */
-export function thresholdsFor(configured: Record<string, number>, overrides: Record<string, number> = {}, where = 'thresholds'): DetectorThresholds {
+export function thresholdsFor(
+  configured: Record<string, number>,
+  overrides: Record<string, number> = {},
+  where = 'thresholds',
+): DetectorThresholds {
   const merged: Partial<DetectorThresholds> = {};
-  for (const [source, values] of [['analysis.thresholds', configured], [where, overrides]] as const) {
+  for (const [source, values] of [
+    ['analysis.thresholds', configured],
+    [where, overrides],
+  ] as const) {
     for (const [name, value] of Object.entries(values)) {
       const key = BY_SNAKE_NAME.get(name);
       if (!key) {
-        throw new OtelMcpError('INVALID_ARGUMENT', `unknown detector threshold '${name}' in ${source}`, `known thresholds: ${THRESHOLD_NAMES.join(', ')}`);
+        throw new OtelMcpError(
+          'INVALID_ARGUMENT',
+          `unknown detector threshold '${name}' in ${source}`,
+          `known thresholds: ${THRESHOLD_NAMES.join(', ')}`,
+        );
       }
       merged[key] = value;
     }

@@ -15,8 +15,16 @@ export const generateImprovementSuggestionsTool = defineTool({
   input: z.object({
     analysis_result: z
       .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))])
-      .describe("The structuredContent of compare_trace_to_spec, detect_performance_issues or analyze_trace, as an object or JSON text; or a list of them"),
-    max: z.number().int().min(1).max(50).optional().describe(`Actions returned at most (default ${DEFAULT_MAX})`),
+      .describe(
+        'The structuredContent of compare_trace_to_spec, detect_performance_issues or analyze_trace, as an object or JSON text; or a list of them',
+      ),
+    max: z
+      .number()
+      .int()
+      .min(1)
+      .max(50)
+      .optional()
+      .describe(`Actions returned at most (default ${DEFAULT_MAX})`),
   }),
   output: z.object({
     improvements: z.array(
@@ -34,7 +42,9 @@ export const generateImprovementSuggestionsTool = defineTool({
   }),
   annotations: READ_ONLY,
   async handler(input) {
-    const value = Array.isArray(input.analysis_result) ? input.analysis_result : readDocument(input.analysis_result, 'analysis_result');
+    const value = Array.isArray(input.analysis_result)
+      ? input.analysis_result
+      : readDocument(input.analysis_result, 'analysis_result');
     const recognized = recognizeSources(value);
     // Output is bounded by `max` (≤ 50 one-sentence actions), far inside any budget.
     const improvements = suggestImprovements(recognized.sources, { max: input.max ?? DEFAULT_MAX });
@@ -43,9 +53,16 @@ export const generateImprovementSuggestionsTool = defineTool({
         ? ['Nothing to improve: the result holds no violations or findings.']
         : [
             `${improvements.length} actions, most important first (from ${recognized.recognized.join(', ')}):`,
-            ...improvements.map((item, index) => `${index + 1}. [${item.category}] ${item.action}${item.span_id ? ` (span ${item.span_id})` : ''}`),
+            ...improvements.map(
+              (item, index) =>
+                `${index + 1}. [${item.category}] ${item.action}${item.span_id ? ` (span ${item.span_id})` : ''}`,
+            ),
           ];
-    if (recognized.skipped > 0) lines.push(`${recognized.skipped} items of the input were skipped: they lacked kind, fix or severity.`);
-    return { structured: { improvements, recognized: recognized.recognized, skipped_items: recognized.skipped }, text: lines.join('\n') };
+    if (recognized.skipped > 0)
+      lines.push(`${recognized.skipped} items of the input were skipped: they lacked kind, fix or severity.`);
+    return {
+      structured: { improvements, recognized: recognized.recognized, skipped_items: recognized.skipped },
+      text: lines.join('\n'),
+    };
   },
 });

@@ -5,7 +5,12 @@
  * of accepted ones; malformed items inside a known shape are skipped and counted.
  */
 import { invalidArgument } from '../../../model/errors.js';
-import type { AnalysisFindingInput, ComparisonResult, ImprovementSource, ViolationKind } from '../../../spec/index.js';
+import type {
+  AnalysisFindingInput,
+  ComparisonResult,
+  ImprovementSource,
+  ViolationKind,
+} from '../../../spec/index.js';
 
 /** Exhaustive on purpose: a new violation kind fails to compile here until it is listed. */
 const VIOLATION_KINDS: Record<ViolationKind, true> = {
@@ -42,9 +47,12 @@ export interface RecognizedSources {
   skipped: number;
 }
 
-const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null && !Array.isArray(value);
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-const items = (value: unknown): unknown[] => (isObject(value) && Array.isArray(value.items) ? value.items : Array.isArray(value) ? value : []);
+const isObject = (value: unknown): value is Loose =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+const items = (value: unknown): unknown[] =>
+  isObject(value) && Array.isArray(value.items) ? value.items : Array.isArray(value) ? value : [];
 
 function spanLabel(span: unknown): { label: string; id?: string } {
   if (!isObject(span)) return { label: 'a span' };
@@ -56,11 +64,16 @@ export function recognizeSources(input: unknown): RecognizedSources {
   const list = Array.isArray(input) ? input : [input];
   const out: RecognizedSources = { sources: [], recognized: [], skipped: 0 };
   for (const [position, value] of list.entries()) {
-    if (!isObject(value)) throw refuse(`analysis_result${Array.isArray(input) ? `[${position}]` : ''} is not an object`);
-    if (typeof value.matches_specification === 'boolean' && Array.isArray(value.violations)) fromComparison(value, out);
+    if (!isObject(value))
+      throw refuse(`analysis_result${Array.isArray(input) ? `[${position}]` : ''} is not an object`);
+    if (typeof value.matches_specification === 'boolean' && Array.isArray(value.violations))
+      fromComparison(value, out);
     else if (Array.isArray(value.findings)) fromFindings(value.findings, out);
     else if (isObject(value.errors) || isObject(value.structure)) fromAnalysis(value, out);
-    else throw refuse(`analysis_result${Array.isArray(input) ? `[${position}]` : ''} has none of the fields of a known result (keys: ${Object.keys(value).slice(0, 8).join(', ') || 'none'})`);
+    else
+      throw refuse(
+        `analysis_result${Array.isArray(input) ? `[${position}]` : ''} has none of the fields of a known result (keys: ${Object.keys(value).slice(0, 8).join(', ') || 'none'})`,
+      );
   }
   return out;
 }
@@ -74,7 +87,12 @@ function refuse(message: string) {
 
 function fromComparison(value: Loose, out: RecognizedSources): void {
   const violations = (value.violations as unknown[]).filter((item): item is Loose => {
-    const ok = isObject(item) && typeof item.kind === 'string' && item.kind in VIOLATION_KINDS && text(item.fix) !== undefined && typeof item.path === 'string';
+    const ok =
+      isObject(item) &&
+      typeof item.kind === 'string' &&
+      item.kind in VIOLATION_KINDS &&
+      text(item.fix) !== undefined &&
+      typeof item.path === 'string';
     if (!ok) out.skipped += 1;
     return ok;
   });
@@ -88,7 +106,12 @@ function fromFindings(findings: unknown[], out: RecognizedSources): void {
   const kept: AnalysisFindingInput[] = [];
   for (const finding of findings) {
     const severity = isObject(finding) ? finding.severity : undefined;
-    if (!isObject(finding) || !text(finding.kind) || !text(finding.fix) || (severity !== 'high' && severity !== 'medium' && severity !== 'low')) {
+    if (
+      !isObject(finding) ||
+      !text(finding.kind) ||
+      !text(finding.fix) ||
+      (severity !== 'high' && severity !== 'medium' && severity !== 'low')
+    ) {
       out.skipped += 1;
       continue;
     }
@@ -113,7 +136,9 @@ function fromAnalysis(value: Loose, out: RecognizedSources): void {
   for (const cause of items(errors.root_causes)) {
     if (!isObject(cause)) continue;
     const span = spanLabel(cause.span);
-    const exception = isObject(cause.exception) ? [text(cause.exception.type), text(cause.exception.message)].filter(Boolean).join(': ') : '';
+    const exception = isObject(cause.exception)
+      ? [text(cause.exception.type), text(cause.exception.message)].filter(Boolean).join(': ')
+      : '';
     const reason = text(cause.reason) ?? 'status ERROR';
     findings.push({
       kind: 'error_root_cause',

@@ -15,17 +15,24 @@ export const violationSchema = z.object({
   kind: z
     .string()
     .describe(
-      'missing, count_too_low, count_too_high, forbidden_present, wrong_parent, wrong_service, wrong_kind, tag_mismatch, tag_missing, optional_tag_mismatch, order, duration, links, unexpected_error, expected_error_missing, wrong_exception, total_duration, span_count, depth, unexpected_span, telemetry_lost (a run service\'s spans never arrived)',
+      "missing, count_too_low, count_too_high, forbidden_present, wrong_parent, wrong_service, wrong_kind, tag_mismatch, tag_missing, optional_tag_mismatch, order, duration, links, unexpected_error, expected_error_missing, wrong_exception, total_duration, span_count, depth, unexpected_span, telemetry_lost (a run service's spans never arrived)",
     ),
   path: z.string().describe('The spec entry (`checkout > payment.process`), error_conditions[i], or (trace)'),
   message: z.string().describe('The evidence, one sentence'),
   span: spanRef.optional().describe('The culprit span'),
   origin: z
-    .object({ scope: z.string(), made_by: z.enum(['instrumentation', 'application']), code: z.string().optional().describe('file:line (function) from code.* attributes') })
+    .object({
+      scope: z.string(),
+      made_by: z.enum(['instrumentation', 'application']),
+      code: z.string().optional().describe('file:line (function) from code.* attributes'),
+    })
     .optional()
     .describe("Who made the culprit span: an instrumentation library, or the application's own tracer"),
   under: spanRef.optional().describe('For a missing child: the span it should have been under'),
-  nearest: z.object({ span: spanRef, differences: z.array(z.string()) }).optional().describe('The closest actual span and how it differs'),
+  nearest: z
+    .object({ span: spanRef, differences: z.array(z.string()) })
+    .optional()
+    .describe('The closest actual span and how it differs'),
   tag: z.string().optional(),
   expected: z.string().optional(),
   actual: z.string().optional(),
@@ -54,20 +61,50 @@ export const comparisonOutputSchema = z.object({
   checks: z.object({ passed: z.number(), total: z.number() }),
   violations: z.array(violationSchema),
   missing_spans: z.array(
-    z.object({ path: z.string(), operation_name: z.string(), service_name: z.string().optional(), expected: z.string(), found: z.number(), reason: z.string().optional() }),
+    z.object({
+      path: z.string(),
+      operation_name: z.string(),
+      service_name: z.string().optional(),
+      expected: z.string(),
+      found: z.number(),
+      reason: z.string().optional(),
+    }),
   ),
-  unexpected_spans: z.array(z.object({ name: z.string(), service: z.string(), count: z.number(), span_ids: z.array(z.string()) })),
+  unexpected_spans: z.array(
+    z.object({ name: z.string(), service: z.string(), count: z.number(), span_ids: z.array(z.string()) }),
+  ),
   unexpected_span_count: z.number(),
   performance_issues: z.array(
-    z.object({ kind: z.string(), path: z.string(), span: spanRef.optional(), measured: z.number(), min: z.number().optional(), max: z.number().optional(), unit: z.string(), message: z.string() }),
+    z.object({
+      kind: z.string(),
+      path: z.string(),
+      span: spanRef.optional(),
+      measured: z.number(),
+      min: z.number().optional(),
+      max: z.number().optional(),
+      unit: z.string(),
+      message: z.string(),
+    }),
   ),
   suggestions: z.array(z.string()),
   entries: z.array(entrySchema).describe('Matched spans per entry (first few each)'),
-  not_evaluated: z.array(z.string()).describe('Entry paths not checked: their parent entry found no span, or their spans were lost'),
-  semconv_notes: z.array(z.string()).describe('Tags matched through the other generation of the semantic conventions (http.method for http.request.method, …)'),
+  not_evaluated: z
+    .array(z.string())
+    .describe('Entry paths not checked: their parent entry found no span, or their spans were lost'),
+  semconv_notes: z
+    .array(z.string())
+    .describe(
+      'Tags matched through the other generation of the semantic conventions (http.method for http.request.method, …)',
+    ),
   span_count: z.number(),
   truncated: z
-    .object({ violations: z.number().optional(), unexpected_span_groups: z.number().optional(), entries: z.number().optional(), performance_issues: z.number().optional(), missing_spans: z.number().optional() })
+    .object({
+      violations: z.number().optional(),
+      unexpected_span_groups: z.number().optional(),
+      entries: z.number().optional(),
+      performance_issues: z.number().optional(),
+      missing_spans: z.number().optional(),
+    })
     .optional()
     .describe('How many items of each list were left out to keep the answer short'),
   spec_files: specFilesSchema.optional(),
@@ -101,8 +138,12 @@ export function renderComparison(
     jsonSize,
   );
   const truncated = {
-    ...(result.truncated?.violations || violations.omitted ? { violations: (result.truncated?.violations ?? 0) + violations.omitted } : {}),
-    ...(result.truncated?.unexpected_span_groups ? { unexpected_span_groups: result.truncated.unexpected_span_groups } : {}),
+    ...(result.truncated?.violations || violations.omitted
+      ? { violations: (result.truncated?.violations ?? 0) + violations.omitted }
+      : {}),
+    ...(result.truncated?.unexpected_span_groups
+      ? { unexpected_span_groups: result.truncated.unexpected_span_groups }
+      : {}),
     ...(entries.omitted ? { entries: entries.omitted } : {}),
     ...(performance.omitted ? { performance_issues: performance.omitted } : {}),
     ...(missing.omitted ? { missing_spans: missing.omitted } : {}),
@@ -128,7 +169,8 @@ export function renderComparison(
   const shown = fitList(result.violations.map(violationLine), half * 0.8, (line) => line.length);
   lines.push(...shown.items);
   const notShown = total - shown.items.length;
-  if (notShown > 0) lines.push(`… ${notShown} more violations not shown (raise budget_tokens; they are grouped by entry)`);
+  if (notShown > 0)
+    lines.push(`… ${notShown} more violations not shown (raise budget_tokens; they are grouped by entry)`);
   if (result.not_evaluated.length > 0) {
     const listed = result.not_evaluated.slice(0, 4).join('; ');
     const more = result.not_evaluated.length > 4 ? ` and ${result.not_evaluated.length - 4} more` : '';
@@ -136,8 +178,12 @@ export function renderComparison(
   }
   for (const note of result.semconv_notes.slice(0, 3)) lines.push(`Note: ${note}.`);
   if (result.unexpected_span_count > 0) {
-    const groups = result.unexpected_spans.slice(0, 5).map((group) => `${group.service}: ${group.name} ×${group.count}`);
-    lines.push(`Spans no entry expects (${result.unexpected_span_count}${result.unexpected_spans.length > 5 ? ', first groups' : ''}): ${groups.join(', ')}`);
+    const groups = result.unexpected_spans
+      .slice(0, 5)
+      .map((group) => `${group.service}: ${group.name} ×${group.count}`);
+    lines.push(
+      `Spans no entry expects (${result.unexpected_span_count}${result.unexpected_spans.length > 5 ? ', first groups' : ''}): ${groups.join(', ')}`,
+    );
   }
   const fixes = new Set(result.violations.map((violation) => violation.fix));
   const extra = result.suggestions.filter((suggestion) => !fixes.has(suggestion));

@@ -22,19 +22,49 @@ const collectionSchema = z.object({
   failed: z.number(),
   pass_rate: z.number().describe('0..1'),
   mean_score: z.number(),
-  traces: z.array(z.object({ trace_id: z.string(), matches: z.boolean(), score: z.number(), violations: z.number(), first_violation: z.string().optional() })),
+  traces: z.array(
+    z.object({
+      trace_id: z.string(),
+      matches: z.boolean(),
+      score: z.number(),
+      violations: z.number(),
+      first_violation: z.string().optional(),
+    }),
+  ),
   traces_omitted: z.number(),
   failures: z
-    .array(z.object({ path: z.string(), failed_traces: z.number(), kinds: z.record(z.string(), z.number()), example: z.string() }))
+    .array(
+      z.object({
+        path: z.string(),
+        failed_traces: z.number(),
+        kinds: z.record(z.string(), z.number()),
+        example: z.string(),
+      }),
+    )
     .describe('Entries that failed in at least one trace, most frequent first'),
   failures_omitted: z.number(),
-  coverage: z.array(z.object({ path: z.string(), exercised_traces: z.number(), rate: z.number(), spans: z.number() })).describe('Per entry: in how many traces it matched'),
+  coverage: z
+    .array(z.object({ path: z.string(), exercised_traces: z.number(), rate: z.number(), spans: z.number() }))
+    .describe('Per entry: in how many traces it matched'),
   coverage_omitted: z.number(),
   unexercised: z.array(z.string()).describe('Entries no trace exercised'),
-  durations: z.array(z.object({ path: z.string(), samples: z.number(), p50_ms: z.number(), p95_ms: z.number(), p99_ms: z.number(), max_ms: z.number() })),
+  durations: z.array(
+    z.object({
+      path: z.string(),
+      samples: z.number(),
+      p50_ms: z.number(),
+      p95_ms: z.number(),
+      p99_ms: z.number(),
+      max_ms: z.number(),
+    }),
+  ),
   durations_omitted: z.number(),
-  unavailable: z.array(z.object({ trace_id: z.string(), error: z.string() })).describe('Traces that could not be read (not compared)'),
-  more_traces_may_match: z.boolean().describe('The filter found as many traces as the limit: there may be more'),
+  unavailable: z
+    .array(z.object({ trace_id: z.string(), error: z.string() }))
+    .describe('Traces that could not be read (not compared)'),
+  more_traces_may_match: z
+    .boolean()
+    .describe('The filter found as many traces as the limit: there may be more'),
   spec_files: specFilesSchema.optional(),
 });
 
@@ -47,13 +77,30 @@ export const validateTraceCollectionTool = defineTool({
   input: z.object({
     spec_name: specNameInput,
     spec_version: specVersionInput,
-    trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).optional().describe('The traces to check (ids or unique prefixes)'),
+    trace_ids: z
+      .array(traceIdInput)
+      .min(1)
+      .max(MAX_TRACES)
+      .optional()
+      .describe('The traces to check (ids or unique prefixes)'),
     filter: z
       .object({
         service_name: z.string().min(1).optional().describe('Traces in which this service took part'),
-        time_range: timeRangeInput.describe("Time window (default last_1_hour; 7d when run_id is given): '15m', '2h', 'last_1_hour', 'START..END' or {start, end}"),
-        run_id: z.string().min(1).optional().describe(`Traces of one run: resource attribute ${RUN_ID_ATTRIBUTE}`),
-        limit: z.number().int().min(1).max(MAX_TRACES).optional().describe(`Traces checked at most, newest first (default ${DEFAULT_LIMIT})`),
+        time_range: timeRangeInput.describe(
+          "Time window (default last_1_hour; 7d when run_id is given): '15m', '2h', 'last_1_hour', 'START..END' or {start, end}",
+        ),
+        run_id: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(`Traces of one run: resource attribute ${RUN_ID_ATTRIBUTE}`),
+        limit: z
+          .number()
+          .int()
+          .min(1)
+          .max(MAX_TRACES)
+          .optional()
+          .describe(`Traces checked at most, newest first (default ${DEFAULT_LIMIT})`),
       })
       .optional()
       .describe('Instead of trace_ids: which stored traces to check'),
@@ -92,25 +139,32 @@ export const validateTraceCollectionTool = defineTool({
     } else {
       const filter = input.filter ?? {};
       const limit = filter.limit ?? DEFAULT_LIMIT;
-      const attributes: AttributeFilter[] = filter.run_id !== undefined ? [{ key: RUN_ID_ATTRIBUTE, value: filter.run_id }] : [];
+      const attributes: AttributeFilter[] =
+        filter.run_id !== undefined ? [{ key: RUN_ID_ATTRIBUTE, value: filter.run_id }] : [];
       const summaries = await backend.findTraces({
         ...(filter.service_name ? { serviceName: filter.service_name } : {}),
         ...(attributes.length > 0 ? { attributes } : {}),
-        window: parseTimeRange(filter.time_range ?? (filter.run_id !== undefined ? '7d' : 'last_1_hour'), deps.now()),
+        window: parseTimeRange(
+          filter.time_range ?? (filter.run_id !== undefined ? '7d' : 'last_1_hour'),
+          deps.now(),
+        ),
         limit,
       });
       moreMayMatch = summaries.length >= limit;
       for (const summary of summaries) {
         const trace = await backend.getTrace(summary.traceId);
         if (trace) items.push({ traceId: trace.traceId, result: compare(trace) });
-        else unavailable.push({ trace_id: summary.traceId, error: 'deleted since it was listed (retention)' });
+        else
+          unavailable.push({ trace_id: summary.traceId, error: 'deleted since it was listed (retention)' });
       }
     }
     const summary = summarizeCollection(items, spec.spec);
 
     // The text repeats the headline facts only; the structured lists share about half the budget.
     const share = budget.chars * 0.5;
-    const failing = [...summary.traces].sort((a, b) => Number(a.matches) - Number(b.matches) || a.score - b.score);
+    const failing = [...summary.traces].sort(
+      (a, b) => Number(a.matches) - Number(b.matches) || a.score - b.score,
+    );
     const tracesFit = fitList(failing, share * 0.35, jsonSize);
     const failuresFit = fitList(summary.failures, share * 0.25, jsonSize);
     const coverageFit = fitList(summary.coverage, share * 0.2, jsonSize);
@@ -134,26 +188,49 @@ export const validateTraceCollectionTool = defineTool({
     const lines = [...sync.lines];
     const percent = (rate: number): string => `${Math.round(rate * 1000) / 10}%`;
     if (summary.trace_count === 0) {
-      lines.push(`No traces to check against ${spec.name} v${spec.version}${unavailable.length ? ` (${unavailable.length} could not be read)` : ''}. Widen the filter (time_range, service_name) or check the ids with get_traces.`);
+      lines.push(
+        `No traces to check against ${spec.name} v${spec.version}${unavailable.length ? ` (${unavailable.length} could not be read)` : ''}. Widen the filter (time_range, service_name) or check the ids with get_traces.`,
+      );
     } else {
       lines.push(
         `${summary.trace_count} traces vs ${spec.name} v${spec.version}: ${summary.passed} passed, ${summary.failed} failed (pass rate ${percent(summary.pass_rate)}, mean score ${summary.mean_score}).`,
       );
     }
-    if (unavailable.length > 0) lines.push(`Not compared (${unavailable.length}): ${unavailable.slice(0, 3).map((item) => `${item.trace_id}: ${item.error}`).join('; ')}`);
-    if (moreMayMatch) lines.push('The filter limit was reached: more traces may match (raise filter.limit or narrow time_range).');
+    if (unavailable.length > 0)
+      lines.push(
+        `Not compared (${unavailable.length}): ${unavailable
+          .slice(0, 3)
+          .map((item) => `${item.trace_id}: ${item.error}`)
+          .join('; ')}`,
+      );
+    if (moreMayMatch)
+      lines.push(
+        'The filter limit was reached: more traces may match (raise filter.limit or narrow time_range).',
+      );
     for (const failure of summary.failures.slice(0, 8)) {
-      const kinds = Object.entries(failure.kinds).map(([kind, count]) => `${kind}×${count}`).join(', ');
-      lines.push(`  ${failure.path}: failed in ${failure.failed_traces}/${summary.trace_count} (${kinds}); e.g. ${failure.example}`);
+      const kinds = Object.entries(failure.kinds)
+        .map(([kind, count]) => `${kind}×${count}`)
+        .join(', ');
+      lines.push(
+        `  ${failure.path}: failed in ${failure.failed_traces}/${summary.trace_count} (${kinds}); e.g. ${failure.example}`,
+      );
     }
-    if (summary.failures.length > 8) lines.push(`  … ${summary.failures.length - 8} more failing entries (structured failures)`);
+    if (summary.failures.length > 8)
+      lines.push(`  … ${summary.failures.length - 8} more failing entries (structured failures)`);
     const exercised = summary.coverage.filter((entry) => entry.exercised_traces > 0).length;
-    lines.push(`Coverage: ${exercised}/${summary.coverage.length} entries exercised${summary.unexercised.length ? `; never: ${summary.unexercised.slice(0, 8).join(', ')}${summary.unexercised.length > 8 ? ', …' : ''}` : ''}.`);
+    lines.push(
+      `Coverage: ${exercised}/${summary.coverage.length} entries exercised${summary.unexercised.length ? `; never: ${summary.unexercised.slice(0, 8).join(', ')}${summary.unexercised.length > 8 ? ', …' : ''}` : ''}.`,
+    );
     for (const duration of summary.durations.slice(0, 6)) {
-      lines.push(`  ${duration.path}: p50 ${duration.p50_ms} ms, p95 ${duration.p95_ms} ms, p99 ${duration.p99_ms} ms, max ${duration.max_ms} ms (${duration.samples} spans)`);
+      lines.push(
+        `  ${duration.path}: p50 ${duration.p50_ms} ms, p95 ${duration.p95_ms} ms, p99 ${duration.p99_ms} ms, max ${duration.max_ms} ms (${duration.samples} spans)`,
+      );
     }
     const worst = failing.filter((item) => !item.matches).slice(0, 3);
-    if (worst.length > 0) lines.push(`Failing traces: ${worst.map((item) => `${item.trace_id} (${item.first_violation ?? `${item.violations} violations`})`).join('; ')}`);
+    if (worst.length > 0)
+      lines.push(
+        `Failing traces: ${worst.map((item) => `${item.trace_id} (${item.first_violation ?? `${item.violations} violations`})`).join('; ')}`,
+      );
     lines.push(
       summary.failed > 0
         ? 'Next: compare_trace_to_spec on a failing trace for evidence and fixes.'

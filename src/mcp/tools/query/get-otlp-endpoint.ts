@@ -18,8 +18,12 @@ export const getOtlpEndpointTool = defineTool({
   input: z.object({}),
   output: z.object({
     listeners: z.array(listener),
-    environment: z.record(z.string(), z.string()).describe('Variables to set on the service (OTel SDK standard)'),
-    required_headers: z.array(z.string()).describe('Header names every export must carry (values are not shown)'),
+    environment: z
+      .record(z.string(), z.string())
+      .describe('Variables to set on the service (OTel SDK standard)'),
+    required_headers: z
+      .array(z.string())
+      .describe('Header names every export must carry (values are not shown)'),
     notes: z.array(z.string()),
   }),
   annotations: READ_ONLY,
@@ -36,24 +40,35 @@ export const getOtlpEndpointTool = defineTool({
       environment.OTEL_EXPORTER_OTLP_ENDPOINT = grpc.endpoint;
       environment.OTEL_EXPORTER_OTLP_PROTOCOL = 'grpc';
     } else {
-      notes.push('No OTLP listener is running: start otel-mcp with a free --otlp-http-port or --otlp-grpc-port.');
+      notes.push(
+        'No OTLP listener is running: start otel-mcp with a free --otlp-http-port or --otlp-grpc-port.',
+      );
     }
     // The SDK default of 5000 ms makes a short-lived process exit before its spans are sent.
     environment.OTEL_BSP_SCHEDULE_DELAY = '200';
     environment.OTEL_SERVICE_NAME = '<your-service-name>';
     if (http && grpc?.endpoint) {
-      notes.push(`gRPC is also open at ${grpc.endpoint} (OTEL_EXPORTER_OTLP_PROTOCOL=grpc); Python's SDK defaults to gRPC.`);
+      notes.push(
+        `gRPC is also open at ${grpc.endpoint} (OTEL_EXPORTER_OTLP_PROTOCOL=grpc); Python's SDK defaults to gRPC.`,
+      );
     }
     for (const item of listeners) {
       if (item.error) notes.push(`${item.protocol} listener: ${item.error}`);
     }
     const requiredHeaders = Object.keys(deps.config.backends.otlp?.headers ?? {});
     if (requiredHeaders.length > 0) {
-      environment.OTEL_EXPORTER_OTLP_HEADERS = requiredHeaders.map((name) => `${name}=<value from your config>`).join(',');
-      notes.push(`Exports must carry the header(s) ${requiredHeaders.join(', ')} configured under backends.otlp.headers.`);
+      environment.OTEL_EXPORTER_OTLP_HEADERS = requiredHeaders
+        .map((name) => `${name}=<value from your config>`)
+        .join(',');
+      notes.push(
+        `Exports must carry the header(s) ${requiredHeaders.join(', ')} configured under backends.otlp.headers.`,
+      );
     }
     const text = [
-      ...listeners.map((item) => `${item.protocol.toUpperCase()}: ${item.listening ? item.endpoint : `not listening${item.error ? ` (${item.error})` : ''}`}`),
+      ...listeners.map(
+        (item) =>
+          `${item.protocol.toUpperCase()}: ${item.listening ? item.endpoint : `not listening${item.error ? ` (${item.error})` : ''}`}`,
+      ),
       'Set on the service:',
       ...Object.entries(environment).map(([key, value]) => `  ${key}=${value}`),
       ...notes,

@@ -23,7 +23,10 @@ export const getSpanDetailsTool = defineTool({
   toolset: 'query',
   input: z.object({
     trace_id: traceIdInput,
-    span_id: z.string().min(1).describe('16 hex digits, as shown by get_trace_by_id; a unique prefix works too'),
+    span_id: z
+      .string()
+      .min(1)
+      .describe('16 hex digits, as shown by get_trace_by_id; a unique prefix works too'),
     backend: backendInput,
     budget_tokens: budgetInput,
   }),
@@ -46,7 +49,9 @@ export const getSpanDetailsTool = defineTool({
     scope: z.object({ name: z.string(), version: z.string().optional() }),
     dropped: z.object({ attributes: z.number(), events: z.number(), links: z.number() }),
     logs: z.array(z.object({ time: z.string(), severity: z.string(), body: z.unknown() })),
-    children: z.array(z.object({ span_id: z.string(), name: z.string(), service: z.string() })).describe('Immediate children, at most 20'),
+    children: z
+      .array(z.object({ span_id: z.string(), name: z.string(), service: z.string() }))
+      .describe('Immediate children, at most 20'),
     clipped: z.boolean().describe('True when long values or lists were cut to fit the budget'),
   }),
   annotations: READ_ONLY,
@@ -55,12 +60,25 @@ export const getSpanDetailsTool = defineTool({
     const wanted = input.span_id.trim().toLowerCase();
     const candidates = trace.spans.filter((span) => span.spanId.startsWith(wanted));
     if (candidates.length !== 1) {
-      const hint = candidates.length > 1 ? `it matches ${candidates.map((s) => s.spanId).slice(0, 5).join(', ')}` : 'list span ids with get_trace_by_id view=spans';
-      throw new OtelMcpError(candidates.length > 1 ? 'AMBIGUOUS' : 'NOT_FOUND', `span '${input.span_id}' ${candidates.length > 1 ? 'is ambiguous' : 'is not'} in trace ${trace.traceId}`, hint);
+      const hint =
+        candidates.length > 1
+          ? `it matches ${candidates
+              .map((s) => s.spanId)
+              .slice(0, 5)
+              .join(', ')}`
+          : 'list span ids with get_trace_by_id view=spans';
+      throw new OtelMcpError(
+        candidates.length > 1 ? 'AMBIGUOUS' : 'NOT_FOUND',
+        `span '${input.span_id}' ${candidates.length > 1 ? 'is ambiguous' : 'is not'} in trace ${trace.traceId}`,
+        hint,
+      );
     }
     const span = candidates[0] as Span;
     const backendName = deps.backends.get(input.backend).name;
-    const logs = backendName === EMBEDDED_BACKEND ? deps.embedded.getLogs({ traceId: trace.traceId, spanId: span.spanId, limit: MAX_LOGS }) : [];
+    const logs =
+      backendName === EMBEDDED_BACKEND
+        ? deps.embedded.getLogs({ traceId: trace.traceId, spanId: span.spanId, limit: MAX_LOGS })
+        : [];
     let clipped = false;
     const clipAll = (values: Attributes): Record<string, AttributeValue> => {
       const out: Record<string, AttributeValue> = {};
@@ -87,35 +105,66 @@ export const getSpanDetailsTool = defineTool({
       status: { code: span.status.code, ...(span.status.message ? { message: span.status.message } : {}) },
       ...(span.traceState ? { trace_state: span.traceState } : {}),
       attributes: clipAll(span.attributes),
-      events: span.events.map((event) => ({ name: event.name, time: nanosToIso(event.timeUnixNano), attributes: clipAll(event.attributes) })),
-      links: span.links.map((link) => ({ trace_id: link.traceId, span_id: link.spanId, attributes: clipAll(link.attributes) })),
+      events: span.events.map((event) => ({
+        name: event.name,
+        time: nanosToIso(event.timeUnixNano),
+        attributes: clipAll(event.attributes),
+      })),
+      links: span.links.map((link) => ({
+        trace_id: link.traceId,
+        span_id: link.spanId,
+        attributes: clipAll(link.attributes),
+      })),
       resource: clipAll(span.resource.attributes),
       scope: { name: span.scope.name, ...(span.scope.version ? { version: span.scope.version } : {}) },
-      dropped: { attributes: span.droppedAttributesCount, events: span.droppedEventsCount, links: span.droppedLinksCount },
-      logs: logs.map((log) => ({ time: nanosToIso(log.timeUnixNano), severity: log.severityText ?? String(log.severityNumber), body: log.body })),
-      children: children.slice(0, 20).map((child) => ({ span_id: child.spanId, name: child.name, service: child.serviceName })),
+      dropped: {
+        attributes: span.droppedAttributesCount,
+        events: span.droppedEventsCount,
+        links: span.droppedLinksCount,
+      },
+      logs: logs.map((log) => ({
+        time: nanosToIso(log.timeUnixNano),
+        severity: log.severityText ?? String(log.severityNumber),
+        body: log.body,
+      })),
+      children: children
+        .slice(0, 20)
+        .map((child) => ({ span_id: child.spanId, name: child.name, service: child.serviceName })),
       clipped,
     };
     // Halve the longest lists until the answer fits: events first (stack traces are the usual bulk).
     // Both renderings count against the budget, so each gets about half of it.
-    while (jsonSize(structured) > budget.chars * 0.45 && (structured.events.length > 1 || structured.logs.length > 1)) {
+    while (
+      jsonSize(structured) > budget.chars * 0.45 &&
+      (structured.events.length > 1 || structured.logs.length > 1)
+    ) {
       clipped = true;
       structured.clipped = true;
-      if (structured.events.length > 1) structured.events = structured.events.slice(0, Math.ceil(structured.events.length / 2));
+      if (structured.events.length > 1)
+        structured.events = structured.events.slice(0, Math.ceil(structured.events.length / 2));
       else structured.logs = structured.logs.slice(0, Math.ceil(structured.logs.length / 2));
     }
-    const flat = (values: Record<string, unknown>) => Object.entries(values).map(([key, value]) => `  ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    const flat = (values: Record<string, unknown>) =>
+      Object.entries(values).map(
+        ([key, value]) => `  ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`,
+      );
     const text = [
       `${span.serviceName}: ${span.name} (${span.kind}) ${structured.duration_ms} ms, status ${span.status.code}${span.status.message ? ` "${span.status.message}"` : ''}`,
       `span ${span.spanId}, parent ${span.parentSpanId ?? 'none (root)'}, ${children.length} children, started ${structured.start}`,
       'attributes:',
       ...flat(structured.attributes),
-      ...structured.events.flatMap((event) => [`event ${event.name} at ${event.time}:`, ...flat(event.attributes)]),
+      ...structured.events.flatMap((event) => [
+        `event ${event.name} at ${event.time}:`,
+        ...flat(event.attributes),
+      ]),
       ...structured.links.map((link) => `link → trace ${link.trace_id} span ${link.span_id}`),
       'resource:',
       ...flat(structured.resource),
       `scope: ${span.scope.name}${span.scope.version ? ` ${span.scope.version}` : ''}`,
-      ...structured.logs.map((log) => `log ${log.time} ${log.severity}: ${typeof log.body === 'string' ? log.body : JSON.stringify(log.body)}`),
+      ...structured.logs.map(
+        (log) =>
+          `log ${log.time} ${log.severity}: ${typeof log.body === 'string' ? log.body : JSON.stringify(log.body)}`,
+      ),
       ...(clipped ? ['(some long values or lists were clipped to fit the budget)'] : []),
     ].join('\n');
     return { structured, text };

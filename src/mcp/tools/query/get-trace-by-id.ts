@@ -40,7 +40,10 @@ export const getTraceByIdTool = defineTool({
       return { structured: { ...base, spans_page: page.view }, text: page.text };
     }
     if (view === 'tree') {
-      const tree = buildTreeView(trace, budget, { maxDepth: input.max_depth, focusSpanId: input.focus_span_id });
+      const tree = buildTreeView(trace, budget, {
+        maxDepth: input.max_depth,
+        focusSpanId: input.focus_span_id,
+      });
       return { structured: { ...base, tree: tree.view }, text: tree.text };
     }
     const summary = buildSummaryView(trace);

@@ -8,12 +8,16 @@ const DEFAULT_LIMIT = 20;
 
 export const getTracesTool = defineTool({
   name: 'get_traces',
-  title: "Recent traces of a service",
+  title: 'Recent traces of a service',
   description:
-    "The most recent traces in which a service took part, newest first, one summary each (root, duration, span and error counts). For filters on operation, attributes, duration or status use search_traces; to open one trace use get_trace_by_id.",
+    'The most recent traces in which a service took part, newest first, one summary each (root, duration, span and error counts). For filters on operation, attributes, duration or status use search_traces; to open one trace use get_trace_by_id.',
   toolset: 'query',
   input: z.object({
-    service_name: z.string().min(1).optional().describe('Exact service name; omit for traces of every service'),
+    service_name: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Exact service name; omit for traces of every service'),
     time_range: timeRangeInput,
     limit: limitInput(DEFAULT_LIMIT, 200),
     backend: backendInput,

@@ -7,12 +7,14 @@ import { READ_ONLY, defineTool } from '../../tool-definition.js';
 const HEALTH_TIMEOUT_MS = 3_000;
 
 const backendReport = z.object({
-  name: z.string().describe("What to pass as `backend` to the other tools"),
+  name: z.string().describe('What to pass as `backend` to the other tools'),
   kind: z.string().describe('embedded, jaeger, zipkin or tempo'),
   endpoint: z.string().optional().describe('Base URL, without credentials'),
   healthy: z.boolean(),
   problem: z.string().optional().describe('Why it is not healthy'),
-  capabilities: z.array(z.string()).describe('Query features it answers; any other is refused, never narrowed'),
+  capabilities: z
+    .array(z.string())
+    .describe('Query features it answers; any other is refused, never narrowed'),
 });
 
 export const listBackendsTool = defineTool({
@@ -31,7 +33,9 @@ export const listBackendsTool = defineTool({
         `${report.name} (${report.kind})`,
         report.endpoint ?? '',
         report.healthy ? 'healthy' : `UNHEALTHY: ${report.problem ?? 'no answer'}`,
-        report.capabilities.length > 0 ? `supports ${report.capabilities.join(', ')}` : 'service and operation searches only',
+        report.capabilities.length > 0
+          ? `supports ${report.capabilities.join(', ')}`
+          : 'service and operation searches only',
       ]
         .filter(Boolean)
         .join('  '),
@@ -59,13 +63,19 @@ async function probe(backend: TraceBackend): Promise<BackendHealth> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<BackendHealth>((resolve) => {
     timer = setTimeout(
-      () => resolve({ ok: false, message: `no answer within ${HEALTH_TIMEOUT_MS} ms from ${backend.endpoint ?? backend.name}` }),
+      () =>
+        resolve({
+          ok: false,
+          message: `no answer within ${HEALTH_TIMEOUT_MS} ms from ${backend.endpoint ?? backend.name}`,
+        }),
       HEALTH_TIMEOUT_MS,
     );
   });
   try {
     return await Promise.race([
-      backend.health().catch((error: unknown) => ({ ok: false, message: String((error as Error)?.message ?? error) })),
+      backend
+        .health()
+        .catch((error: unknown) => ({ ok: false, message: String((error as Error)?.message ?? error) })),
       timeout,
     ]);
   } finally {

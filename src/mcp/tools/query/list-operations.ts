@@ -12,7 +12,10 @@ export const listOperationsTool = defineTool({
     'The span names (operations) one service has produced, with span kinds where the backend knows them. Use list_services first for valid service names; search_traces to find traces of one operation.',
   toolset: 'query',
   input: z.object({
-    service_name: z.string().min(1).describe('Exact service name (resource attribute service.name), as listed by list_services'),
+    service_name: z
+      .string()
+      .min(1)
+      .describe('Exact service name (resource attribute service.name), as listed by list_services'),
     backend: backendInput,
   }),
   output: z.object({
@@ -42,8 +45,11 @@ export const listOperationsTool = defineTool({
       }
     }
     const fitted = fitList(operations, budget.chars / 2, jsonSize);
-    const lines = fitted.items.map((item) => (item.span_kind ? `${item.name}  (${item.span_kind})` : item.name));
-    if (fitted.omitted > 0) lines.push(`… ${fitted.omitted} more operations not shown (raise budget_tokens).`);
+    const lines = fitted.items.map((item) =>
+      item.span_kind ? `${item.name}  (${item.span_kind})` : item.name,
+    );
+    if (fitted.omitted > 0)
+      lines.push(`… ${fitted.omitted} more operations not shown (raise budget_tokens).`);
     return {
       structured: {
         backend: backend.name,

@@ -37,16 +37,28 @@ export const listServicesTool = defineTool({
         : (await backend.listServices()).map((name) => ({ name }));
     const fitted = fitList(all, budget.chars / 2, jsonSize);
     const lines = fitted.items.map((item) =>
-      [item.name, item.span_count !== undefined ? `${item.span_count} spans` : '', item.last_seen ? `last ${item.last_seen}` : '']
+      [
+        item.name,
+        item.span_count !== undefined ? `${item.span_count} spans` : '',
+        item.last_seen ? `last ${item.last_seen}` : '',
+      ]
         .filter(Boolean)
         .join('  '),
     );
     if (all.length === 0) {
-      lines.push('No services yet. Point a service at the receiver (get_otlp_endpoint) or run one with execute_and_capture.');
+      lines.push(
+        'No services yet. Point a service at the receiver (get_otlp_endpoint) or run one with execute_and_capture.',
+      );
     }
-    if (fitted.omitted > 0) lines.push(`… ${fitted.omitted} more services not shown (raise budget_tokens to see them).`);
+    if (fitted.omitted > 0)
+      lines.push(`… ${fitted.omitted} more services not shown (raise budget_tokens to see them).`);
     return {
-      structured: { backend: backend.name, services: fitted.items, total: all.length, truncated: fitted.omitted > 0 },
+      structured: {
+        backend: backend.name,
+        services: fitted.items,
+        total: all.length,
+        truncated: fitted.omitted > 0,
+      },
       text: lines.join('\n'),
     };
   },

@@ -14,12 +14,23 @@ const query = z
     service_name: z.string().min(1).optional().describe('A span of this service must match'),
     operation_name: z.string().min(1).optional().describe('Span name (operation) that must match'),
     attributes: z
-      .record(z.string(), z.union([scalar, z.object({ exists: z.literal(true).describe('The attribute only has to be present') })]))
+      .record(
+        z.string(),
+        z.union([
+          scalar,
+          z.object({ exists: z.literal(true).describe('The attribute only has to be present') }),
+        ]),
+      )
       .optional()
-      .describe('Span (or resource) attributes that must match: {"http.response.status_code": 500} (200 matches "200"); {"key": {"exists": true}} for presence'),
+      .describe(
+        'Span (or resource) attributes that must match: {"http.response.status_code": 500} (200 matches "200"); {"key": {"exists": true}} for presence',
+      ),
     min_duration_ms: z.number().min(0).optional().describe('The matching span lasted at least this long'),
     max_duration_ms: z.number().min(0).optional().describe('The matching span lasted at most this long'),
-    status: z.enum(['error', 'ok']).optional().describe("'error': traces with at least one error span; 'ok': traces without any"),
+    status: z
+      .enum(['error', 'ok'])
+      .optional()
+      .describe("'error': traces with at least one error span; 'ok': traces without any"),
     time_range: timeRangeInput,
     limit: limitInput(DEFAULT_LIMIT, 200),
   })

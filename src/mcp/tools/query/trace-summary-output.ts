@@ -20,8 +20,12 @@ export const traceListOutput = z.object({
   truncated: z.boolean().describe('True when more traces matched than are shown'),
   omitted: z
     .number()
-    .describe('Matching traces not shown: exact when cut for space; when limit_reached, at least this many (more may match)'),
-  limit_reached: z.boolean().describe('More traces matched than the limit: raise limit or narrow the query to see them'),
+    .describe(
+      'Matching traces not shown: exact when cut for space; when limit_reached, at least this many (more may match)',
+    ),
+  limit_reached: z
+    .boolean()
+    .describe('More traces matched than the limit: raise limit or narrow the query to see them'),
   next: z.string().optional().describe('How to see what was left out, when truncated'),
 });
 
@@ -62,13 +66,20 @@ export function renderTraceList(
   );
   const next = [
     fitted.omitted > 0 ? `raise budget_tokens for the ${fitted.omitted} cut for space` : '',
-    limitReached ? `raise limit (now ${limit}) or narrow the query or time_range for the traces past the limit` : '',
+    limitReached
+      ? `raise limit (now ${limit}) or narrow the query or time_range for the traces past the limit`
+      : '',
   ]
     .filter(Boolean)
     .join('; ');
-  if (all.length === 0) lines.push('No traces matched. Widen time_range, check names with list_services / list_operations.');
-  if (omitted > 0) lines.push(`Truncated: ${limitReached ? 'at least ' : ''}${plural(omitted, 'more matching trace')} not shown. Next: ${next}.`);
-  if (all.length > 0) lines.push('Open one with get_trace_by_id (view: summary, tree or spans), or analyze_trace.');
+  if (all.length === 0)
+    lines.push('No traces matched. Widen time_range, check names with list_services / list_operations.');
+  if (omitted > 0)
+    lines.push(
+      `Truncated: ${limitReached ? 'at least ' : ''}${plural(omitted, 'more matching trace')} not shown. Next: ${next}.`,
+    );
+  if (all.length > 0)
+    lines.push('Open one with get_trace_by_id (view: summary, tree or spans), or analyze_trace.');
   return {
     structured: {
       backend,

@@ -3,7 +3,13 @@ import { invalidArgument } from '../../../model/errors.js';
 import { instantiateTemplate, type TraceSpec } from '../../../spec/index.js';
 import { defineTool } from '../../tool-definition.js';
 import { budgetInput } from '../common-inputs.js';
-import { checkedSpecName, fromSpecification, specDocumentInput, specNameInput, syncSpecFiles } from './spec-common.js';
+import {
+  checkedSpecName,
+  fromSpecification,
+  specDocumentInput,
+  specNameInput,
+  syncSpecFiles,
+} from './spec-common.js';
 import { renderSavedSpec, savedSpecSchema } from './saved-spec-output.js';
 
 export const defineTraceSpecTool = defineTool({
@@ -16,8 +22,13 @@ export const defineTraceSpecTool = defineTool({
     name: specNameInput,
     specification: specDocumentInput
       .optional()
-      .describe("The spec: an object or YAML/JSON text with expected_spans etc.; its 'name' may be left out (this tool's name is used) and must otherwise equal it"),
-    template: z.string().optional().describe('Instead of specification: a template name from list_spec_templates'),
+      .describe(
+        "The spec: an object or YAML/JSON text with expected_spans etc.; its 'name' may be left out (this tool's name is used) and must otherwise equal it",
+      ),
+    template: z
+      .string()
+      .optional()
+      .describe('Instead of specification: a template name from list_spec_templates'),
     parameters: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .optional()
@@ -31,21 +42,38 @@ export const defineTraceSpecTool = defineTool({
     const name = checkedSpecName(input.name);
     if ((input.specification === undefined) === (input.template === undefined)) {
       throw invalidArgument(
-        input.template === undefined ? 'pass specification or template' : 'pass specification or template, not both',
+        input.template === undefined
+          ? 'pass specification or template'
+          : 'pass specification or template, not both',
         'specification: the spec as an object or YAML/JSON text; template: a name from list_spec_templates, with parameters',
       );
     }
     const sync = syncSpecFiles(deps);
-    const spec = input.template !== undefined ? fromTemplate(name, input.template, input.parameters ?? {}) : fromSpecification(name, input.specification ?? '');
+    const spec =
+      input.template !== undefined
+        ? fromTemplate(name, input.template, input.parameters ?? {})
+        : fromSpecification(name, input.specification ?? '');
     const note = input.note ?? (input.template !== undefined ? `template ${input.template}` : undefined);
     const saved = deps.specs.save(spec, input.template !== undefined ? 'template' : 'tool', note);
-    return renderSavedSpec(saved, deps.specs, { files: sync.files, fileLines: sync.lines, showYaml: input.template !== undefined, budget });
+    return renderSavedSpec(saved, deps.specs, {
+      files: sync.files,
+      fileLines: sync.lines,
+      showYaml: input.template !== undefined,
+      budget,
+    });
   },
 });
 
-function fromTemplate(name: string, template: string, parameters: Record<string, string | number | boolean>): TraceSpec {
+function fromTemplate(
+  name: string,
+  template: string,
+  parameters: Record<string, string | number | boolean>,
+): TraceSpec {
   if (parameters.spec_name !== undefined && parameters.spec_name !== name) {
-    throw invalidArgument(`parameters.spec_name '${String(parameters.spec_name)}' differs from name '${name}'`, 'leave spec_name out: the name argument names the spec');
+    throw invalidArgument(
+      `parameters.spec_name '${String(parameters.spec_name)}' differs from name '${name}'`,
+      'leave spec_name out: the name argument names the spec',
+    );
   }
   return instantiateTemplate(template, { ...parameters, spec_name: name });
 }

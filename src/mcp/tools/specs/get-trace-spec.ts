@@ -3,7 +3,14 @@ import { diffSpecs, serializeSpecYaml } from '../../../spec/index.js';
 import { clipText, fitList, jsonSize } from '../../output-budget.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { budgetInput } from '../common-inputs.js';
-import { specFilesSchema, specNameInput, specVersionInput, syncSpecFiles, versionInfo, versionInfoSchema } from './spec-common.js';
+import {
+  specFilesSchema,
+  specNameInput,
+  specVersionInput,
+  syncSpecFiles,
+  versionInfo,
+  versionInfoSchema,
+} from './spec-common.js';
 
 /** Versions listed in the history: the latest ones, which are the ones an agent compares. */
 const HISTORY_SHOWN = 20;
@@ -17,14 +24,22 @@ export const getTraceSpecTool = defineTool({
   input: z.object({
     name: specNameInput,
     version: specVersionInput,
-    diff_from: z.number().int().min(1).optional().describe('Show what changed from this version to `version` (default latest) instead of the spec'),
+    diff_from: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Show what changed from this version to `version` (default latest) instead of the spec'),
     budget_tokens: budgetInput,
   }),
   output: z.object({
     name: z.string(),
     version: z.number(),
     latest_version: z.number(),
-    spec: z.record(z.string(), z.unknown()).optional().describe('The spec (absent with diff_from, or when too large for the budget: then read file)'),
+    spec: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('The spec (absent with diff_from, or when too large for the budget: then read file)'),
     spec_truncated: z.boolean().optional(),
     file: z.string(),
     history: z.array(versionInfoSchema).describe('Versions, newest first'),
@@ -34,7 +49,15 @@ export const getTraceSpecTool = defineTool({
         from: z.number(),
         to: z.number(),
         identical: z.boolean(),
-        changes: z.array(z.object({ change: z.enum(['added', 'removed', 'changed']), path: z.string(), field: z.string().optional(), before: z.unknown().optional(), after: z.unknown().optional() })),
+        changes: z.array(
+          z.object({
+            change: z.enum(['added', 'removed', 'changed']),
+            path: z.string(),
+            field: z.string().optional(),
+            before: z.unknown().optional(),
+            after: z.unknown().optional(),
+          }),
+        ),
         changes_omitted: z.number(),
       })
       .optional(),
@@ -71,21 +94,40 @@ export const getTraceSpecTool = defineTool({
           : `${target.name}: ${diff.changes.length} change${diff.changes.length === 1 ? '' : 's'} from version ${from.version} to version ${target.version}:`,
         ...summary.map((line) => `  ${line}`),
       );
-      if (fitted.omitted > 0) lines.push(`  … ${fitted.omitted} more changes not shown (raise budget_tokens)`);
+      if (fitted.omitted > 0)
+        lines.push(`  … ${fitted.omitted} more changes not shown (raise budget_tokens)`);
       lines.push(historyLine);
       return {
-        structured: { ...base, diff: { from: from.version, to: target.version, identical: diff.identical, changes: fitted.items, changes_omitted: fitted.omitted } },
+        structured: {
+          ...base,
+          diff: {
+            from: from.version,
+            to: target.version,
+            identical: diff.identical,
+            changes: fitted.items,
+            changes_omitted: fitted.omitted,
+          },
+        },
         text: lines.join('\n'),
       };
     }
 
     const yaml = serializeSpecYaml(target.spec);
     const fits = yaml.length + jsonSize(target.spec) < budget.chars * 0.9;
-    lines.push(`${target.name} version ${target.version}${target.version === latest ? ' (latest)' : ` (latest is ${latest})`}, file ${base.file}:`);
-    lines.push(fits ? yaml : `${clipText(yaml, Math.floor(budget.chars * 0.6))}\n(spec cut to fit the budget: read ${base.file} or raise budget_tokens)`);
+    lines.push(
+      `${target.name} version ${target.version}${target.version === latest ? ' (latest)' : ` (latest is ${latest})`}, file ${base.file}:`,
+    );
+    lines.push(
+      fits
+        ? yaml
+        : `${clipText(yaml, Math.floor(budget.chars * 0.6))}\n(spec cut to fit the budget: read ${base.file} or raise budget_tokens)`,
+    );
     lines.push(historyLine);
     return {
-      structured: { ...base, ...(fits ? { spec: target.spec as unknown as Record<string, unknown> } : { spec_truncated: true }) },
+      structured: {
+        ...base,
+        ...(fits ? { spec: target.spec as unknown as Record<string, unknown> } : { spec_truncated: true }),
+      },
       text: lines.join('\n'),
     };
   },

@@ -20,7 +20,14 @@ export const listSpecTemplatesTool = defineTool({
   toolset: 'specs',
   input: z.object({}),
   output: z.object({
-    templates: z.array(z.object({ name: z.string(), title: z.string(), description: z.string(), parameters: z.array(parameterSchema) })),
+    templates: z.array(
+      z.object({
+        name: z.string(),
+        title: z.string(),
+        description: z.string(),
+        parameters: z.array(parameterSchema),
+      }),
+    ),
   }),
   annotations: READ_ONLY,
   async handler() {
@@ -40,9 +47,12 @@ export const listSpecTemplatesTool = defineTool({
       })),
     }));
     const lines = templates.map(
-      (t) => `${t.name}: ${t.title}\n  parameters: ${t.parameters.map((p) => `${p.name}=${JSON.stringify(p.default)}${p.values ? ` (${p.values.join('|')})` : ''}`).join(', ')}`,
+      (t) =>
+        `${t.name}: ${t.title}\n  parameters: ${t.parameters.map((p) => `${p.name}=${JSON.stringify(p.default)}${p.values ? ` (${p.values.join('|')})` : ''}`).join(', ')}`,
     );
-    lines.push('Next: define_trace_spec name=<your_spec> template=<name> parameters={...}; spec_name defaults to the name argument.');
+    lines.push(
+      'Next: define_trace_spec name=<your_spec> template=<name> parameters={...}; spec_name defaults to the name argument.',
+    );
     return { structured: { templates }, text: lines.join('\n') };
   },
 });

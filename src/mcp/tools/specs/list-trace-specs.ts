@@ -45,12 +45,25 @@ export const listTraceSpecsTool = defineTool({
     });
     const fitted = fitList(items, budget.chars / 2, jsonSize);
     const lines = [...sync.lines];
-    if (items.length === 0) lines.push(`No trace specs yet (specs dir ${deps.specs.specsDir}). Define one with define_trace_spec; list_spec_templates shows ready-made shapes.`);
+    if (items.length === 0)
+      lines.push(
+        `No trace specs yet (specs dir ${deps.specs.specsDir}). Define one with define_trace_spec; list_spec_templates shows ready-made shapes.`,
+      );
     else lines.push(`${items.length} trace specs in ${deps.specs.specsDir}:`);
     for (const item of fitted.items) {
-      lines.push(`  ${item.name} v${item.latest_version} (${item.version_count} version${item.version_count === 1 ? '' : 's'}, ${item.entry_count} entries)${item.description ? ` — ${clipText(item.description, 80)}` : ''}`);
+      lines.push(
+        `  ${item.name} v${item.latest_version} (${item.version_count} version${item.version_count === 1 ? '' : 's'}, ${item.entry_count} entries)${item.description ? ` — ${clipText(item.description, 80)}` : ''}`,
+      );
     }
     if (fitted.omitted > 0) lines.push(`  … ${fitted.omitted} more not shown (raise budget_tokens)`);
-    return { structured: { specs_dir: deps.specs.specsDir, specs: fitted.items, omitted: fitted.omitted, ...(sync.files ? { spec_files: sync.files } : {}) }, text: lines.join('\n') };
+    return {
+      structured: {
+        specs_dir: deps.specs.specsDir,
+        specs: fitted.items,
+        omitted: fitted.omitted,
+        ...(sync.files ? { spec_files: sync.files } : {}),
+      },
+      text: lines.join('\n'),
+    };
   },
 });

@@ -12,9 +12,16 @@ const LIST_MAX = 40;
 export const savedSpecSchema = z.object({
   name: z.string(),
   version: z.number().describe('The latest version after this call'),
-  created: z.boolean().describe('False when the content equalled the latest version, so no version was added'),
+  created: z
+    .boolean()
+    .describe('False when the content equalled the latest version, so no version was added'),
   previous_version: z.number().optional(),
-  changes: z.array(z.string()).optional().describe('How this version differs from the previous one (`+ path`, `- path`, `~ path: field old → new`)'),
+  changes: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'How this version differs from the previous one (`+ path`, `- path`, `~ path: field old → new`)',
+    ),
   changes_omitted: z.number().optional(),
   entries: z.array(z.string()).describe('The expected entries by path'),
   entries_omitted: z.number(),
@@ -32,14 +39,19 @@ export function renderSavedSpec(
 ): ToolOutput<SavedSpecOutput> {
   const { spec, name, version } = saved.version;
   const paths = listEntryPaths(spec.expected_spans).map((entry) => entry.path);
-  const before = saved.created && saved.previousVersion !== undefined ? specs.get(name, saved.previousVersion).spec : undefined;
+  const before =
+    saved.created && saved.previousVersion !== undefined
+      ? specs.get(name, saved.previousVersion).spec
+      : undefined;
   const changes = before ? diffSpecs(before, spec).summary : undefined;
   const structured: SavedSpecOutput = {
     name,
     version,
     created: saved.created,
     ...(saved.previousVersion !== undefined ? { previous_version: saved.previousVersion } : {}),
-    ...(changes ? { changes: changes.slice(0, LIST_MAX), changes_omitted: Math.max(0, changes.length - LIST_MAX) } : {}),
+    ...(changes
+      ? { changes: changes.slice(0, LIST_MAX), changes_omitted: Math.max(0, changes.length - LIST_MAX) }
+      : {}),
     entries: paths.slice(0, LIST_MAX),
     entries_omitted: Math.max(0, paths.length - LIST_MAX),
     ...(saved.file !== undefined ? { file: saved.file } : {}),
@@ -47,13 +59,18 @@ export function renderSavedSpec(
     ...(options.files ? { spec_files: options.files } : {}),
   };
   const lines = [...options.fileLines];
-  if (!saved.created) lines.push(`${name} is unchanged: the content equals version ${version}, so no new version was stored.`);
-  else if (saved.previousVersion === undefined) lines.push(`Stored ${name} version 1 with ${paths.length} expected entries.`);
+  if (!saved.created)
+    lines.push(`${name} is unchanged: the content equals version ${version}, so no new version was stored.`);
+  else if (saved.previousVersion === undefined)
+    lines.push(`Stored ${name} version 1 with ${paths.length} expected entries.`);
   else {
     const count = changes?.length ?? 0;
-    lines.push(`Stored ${name} version ${version} (${count} change${count === 1 ? '' : 's'} from version ${saved.previousVersion}):`);
+    lines.push(
+      `Stored ${name} version ${version} (${count} change${count === 1 ? '' : 's'} from version ${saved.previousVersion}):`,
+    );
     lines.push(...(changes ?? []).slice(0, LIST_MAX).map((line) => `  ${line}`));
-    if ((changes?.length ?? 0) > LIST_MAX) lines.push(`  … ${(changes?.length ?? 0) - LIST_MAX} more (get_trace_spec with diff_from)`);
+    if ((changes?.length ?? 0) > LIST_MAX)
+      lines.push(`  … ${(changes?.length ?? 0) - LIST_MAX} more (get_trace_spec with diff_from)`);
   }
   if (saved.file) lines.push(`YAML mirror: ${saved.file}`);
   if (saved.fileSkipped) lines.push(`Note: ${saved.fileSkipped}`);
@@ -62,6 +79,8 @@ export function renderSavedSpec(
     const room = Math.max(500, Math.floor(options.budget.chars / 2) - head.length);
     lines.push('', clipText(serializeSpecYaml(spec), room));
   }
-  lines.push(`Next: compare_trace_to_spec trace_id=<id> spec_name=${name}, or validate_trace_collection for many traces.`);
+  lines.push(
+    `Next: compare_trace_to_spec trace_id=<id> spec_name=${name}, or validate_trace_collection for many traces.`,
+  );
   return { structured, text: lines.join('\n') };
 }

@@ -11,16 +11,29 @@ import type { ToolDeps } from '../../tool-deps.js';
 
 export const specNameInput = z.string().min(1).max(64).describe(`Spec name: ${SPEC_STORE_NAME_RULE}`);
 
-export const specVersionInput = z.number().int().min(1).optional().describe('A stored version number (default: the latest)');
+export const specVersionInput = z
+  .number()
+  .int()
+  .min(1)
+  .optional()
+  .describe('A stored version number (default: the latest)');
 
 /** A spec or an update: an object, or the same as YAML/JSON text. */
 export const specDocumentInput = z.union([z.string(), z.record(z.string(), z.unknown())]);
 
 export const specFilesSchema = z
   .object({
-    imported: z.array(z.object({ name: z.string(), version: z.number(), file: z.string() })).describe('Hand edits of the specs dir stored as new versions by this call'),
+    imported: z
+      .array(z.object({ name: z.string(), version: z.number(), file: z.string() }))
+      .describe('Hand edits of the specs dir stored as new versions by this call'),
     invalid: z
-      .array(z.object({ name: z.string(), file: z.string(), problems: z.array(z.object({ path: z.string(), message: z.string() })) }))
+      .array(
+        z.object({
+          name: z.string(),
+          file: z.string(),
+          problems: z.array(z.object({ path: z.string(), message: z.string() })),
+        }),
+      )
       .describe('Spec files that are not valid: not imported, stored versions unchanged'),
   })
   .describe('What changed in the specs dir since the last call (absent when nothing did)');
@@ -50,12 +63,18 @@ const PROBLEMS_SHOWN = 10;
 export function syncSpecFiles(deps: ToolDeps): { files?: SpecFilesOutput; lines: string[] } {
   const report: SpecSyncReport = deps.specs.sync();
   if (report.imported.length === 0 && report.invalid.length === 0) return { lines: [] };
-  const lines = report.imported.map((item) => `Picked up a hand edit of ${item.file}: stored as ${item.name} version ${item.version}.`);
+  const lines = report.imported.map(
+    (item) => `Picked up a hand edit of ${item.file}: stored as ${item.name} version ${item.version}.`,
+  );
   for (const item of report.invalid) {
     const shown = item.problems.slice(0, PROBLEMS_SHOWN);
     const more = item.problems.length - shown.length;
     lines.push(`${item.file} is not a valid spec, so it was not imported (stored versions unchanged):`);
-    lines.push(...formatProblems(shown).split('\n').map((line) => `  ${line}`));
+    lines.push(
+      ...formatProblems(shown)
+        .split('\n')
+        .map((line) => `  ${line}`),
+    );
     if (more > 0) lines.push(`  … ${more} more problems`);
   }
   const files: SpecFilesOutput = {
@@ -69,7 +88,8 @@ export function syncSpecFiles(deps: ToolDeps): { files?: SpecFilesOutput; lines:
 export function readDocument(value: string | Record<string, unknown>, what: string): unknown {
   if (typeof value !== 'string') return value;
   const read = readSpecText(value);
-  if (!read.ok) throw invalidArgument(`${what}: ${read.message}`, 'send an object, or YAML/JSON text of one document');
+  if (!read.ok)
+    throw invalidArgument(`${what}: ${read.message}`, 'send an object, or YAML/JSON text of one document');
   return read.value;
 }
 
@@ -86,7 +106,10 @@ export function fromSpecification(name: string, specification: string | Record<s
     const given = (value as Record<string, unknown>).name;
     if (given === undefined) document = { name, ...(value as Record<string, unknown>) };
     else if (given !== name) {
-      throw invalidArgument(`the specification's name ${JSON.stringify(given)} differs from name '${name}'`, `leave name out of the specification, or set it to '${name}'`);
+      throw invalidArgument(
+        `the specification's name ${JSON.stringify(given)} differs from name '${name}'`,
+        `leave name out of the specification, or set it to '${name}'`,
+      );
     }
   }
   const validation = validateTraceSpec(document);

@@ -26,6 +26,11 @@ export const updateTraceSpecTool = defineTool({
     const current = deps.specs.get(input.name);
     const updated = mergeSpecUpdate(current.spec, readDocument(input.updates, 'updates'));
     const saved = deps.specs.save(updated, 'update', input.note ?? `update of version ${current.version}`);
-    return renderSavedSpec(saved, deps.specs, { files: sync.files, fileLines: sync.lines, showYaml: false, budget });
+    return renderSavedSpec(saved, deps.specs, {
+      files: sync.files,
+      fileLines: sync.lines,
+      showYaml: false,
+      budget,
+    });
   },
 });

@@ -1,7 +1,13 @@
 import * as z from 'zod';
 import { defineTool } from '../../tool-definition.js';
 import { specNameInput, syncSpecFiles } from '../specs/spec-common.js';
-import { envInput, servicesInput, startTogetherInput, toServiceRequests, workingDirInput } from './run-inputs.js';
+import {
+  envInput,
+  servicesInput,
+  startTogetherInput,
+  toServiceRequests,
+  workingDirInput,
+} from './run-inputs.js';
 
 export const createDevelopmentSessionTool = defineTool({
   name: 'create_development_session',
@@ -12,7 +18,11 @@ export const createDevelopmentSessionTool = defineTool({
   toolset: 'workflow',
   input: z.object({
     project_name: z.string().min(1).max(200).describe('What is being built, e.g. "checkout"'),
-    spec_name: specNameInput.optional().describe('The stored spec each run is compared with (define_trace_spec first); the latest version at each run is used'),
+    spec_name: specNameInput
+      .optional()
+      .describe(
+        'The stored spec each run is compared with (define_trace_spec first); the latest version at each run is used',
+      ),
     command: z.string().min(1).optional().describe('Default command for execute_and_capture'),
     working_dir: workingDirInput,
     services: servicesInput,
@@ -23,8 +33,16 @@ export const createDevelopmentSessionTool = defineTool({
     session_id: z.string(),
     project_name: z.string(),
     spec_name: z.string().optional(),
-    spec_version: z.number().optional().describe('The latest version now; each run uses the latest at its time'),
-    defaults: z.object({ command: z.string().optional(), working_dir: z.string().optional(), services: z.array(z.string()).describe('Service names'), env: z.array(z.string()).describe('Variable names') }),
+    spec_version: z
+      .number()
+      .optional()
+      .describe('The latest version now; each run uses the latest at its time'),
+    defaults: z.object({
+      command: z.string().optional(),
+      working_dir: z.string().optional(),
+      services: z.array(z.string()).describe('Service names'),
+      env: z.array(z.string()).describe('Variable names'),
+    }),
     created_at: z.string(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
@@ -39,7 +57,9 @@ export const createDevelopmentSessionTool = defineTool({
         ...(input.command !== undefined ? { command: input.command } : {}),
         ...(input.working_dir !== undefined ? { workingDir: input.working_dir } : {}),
         ...(input.services ? { services: toServiceRequests(input.services) } : {}),
-        ...(input.start_services_together !== undefined ? { startServicesTogether: input.start_services_together } : {}),
+        ...(input.start_services_together !== undefined
+          ? { startServicesTogether: input.start_services_together }
+          : {}),
         ...(input.env ? { env: input.env } : {}),
       },
     });
@@ -62,7 +82,10 @@ export const createDevelopmentSessionTool = defineTool({
         ? `Next: execute_and_capture({session_id: "${session.id}"}) runs \`${input.command}\`.`
         : `Next: execute_and_capture({session_id: "${session.id}", command: "..."}), optionally with services to start first.`,
     ];
-    if (!spec) lines.push('Without a spec runs are captured but not judged: define_trace_spec, then pass expected_spec to execute_and_capture.');
+    if (!spec)
+      lines.push(
+        'Without a spec runs are captured but not judged: define_trace_spec, then pass expected_spec to execute_and_capture.',
+      );
     return { structured, text: lines.join('\n') };
   },
 });

@@ -7,7 +7,13 @@ import { sessionProgress } from '../../../workflow/session-progress.js';
 import { defineTool } from '../../tool-definition.js';
 import { budgetInput } from '../common-inputs.js';
 import { specDocumentInput, syncSpecFiles } from '../specs/spec-common.js';
-import { envInput, servicesInput, startTogetherInput, toServiceRequests, workingDirInput } from './run-inputs.js';
+import {
+  envInput,
+  servicesInput,
+  startTogetherInput,
+  toServiceRequests,
+  workingDirInput,
+} from './run-inputs.js';
 import { resolveRunSpec } from './run-spec.js';
 import { renderRun, runOutputSchema, type RunContext } from './run-output.js';
 
@@ -21,36 +27,71 @@ export const executeAndCaptureTool = defineTool({
   input: z.object({
     command: z.string().min(1).optional().describe("Shell command to run (default: the session's command)"),
     service_command: z.string().min(1).optional().describe('Same as command (the plan’s name for it)'),
-    session_id: z.string().min(1).optional().describe('Record this run as the next iteration of a session (create_development_session)'),
-    expected_spec: specDocumentInput.optional().describe("The spec to judge by: a stored spec's name, or an inline spec (object or YAML/JSON text); default: the session's spec"),
+    session_id: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Record this run as the next iteration of a session (create_development_session)'),
+    expected_spec: specDocumentInput
+      .optional()
+      .describe(
+        "The spec to judge by: a stored spec's name, or an inline spec (object or YAML/JSON text); default: the session's spec",
+      ),
     working_dir: workingDirInput,
     env: envInput,
     services: servicesInput,
     start_services_together: startTogetherInput,
-    timeout_ms: z.number().int().min(100).max(3_600_000).optional().describe('Kill the command (and its process group) after this; default from config (120 s)'),
-    settle_ms: z.number().int().min(0).max(60_000).optional().describe('No new span for this long = settled (default 300)'),
-    capture_timeout_ms: z.number().int().min(100).max(600_000).optional().describe('The longest wait for spans after the run (default 10 s)'),
+    timeout_ms: z
+      .number()
+      .int()
+      .min(100)
+      .max(3_600_000)
+      .optional()
+      .describe('Kill the command (and its process group) after this; default from config (120 s)'),
+    settle_ms: z
+      .number()
+      .int()
+      .min(0)
+      .max(60_000)
+      .optional()
+      .describe('No new span for this long = settled (default 300)'),
+    capture_timeout_ms: z
+      .number()
+      .int()
+      .min(100)
+      .max(600_000)
+      .optional()
+      .describe('The longest wait for spans after the run (default 10 s)'),
     repeat: z
       .number()
       .int()
       .min(1)
       .max(100)
       .optional()
-      .describe('Run the command this many times in a row (services start once) and judge every trace: pass rate and flaky entries (default 1)'),
+      .describe(
+        'Run the command this many times in a row (services start once) and judge every trace: pass rate and flaky entries (default 1)',
+      ),
     budget_tokens: budgetInput,
   }),
   output: runOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async handler(input, { deps, budget, progress, signal }) {
-    if (input.command !== undefined && input.service_command !== undefined && input.command !== input.service_command) {
+    if (
+      input.command !== undefined &&
+      input.service_command !== undefined &&
+      input.command !== input.service_command
+    ) {
       throw invalidArgument('command and service_command differ', 'pass one of them');
     }
-    const session: DevSession | undefined = input.session_id !== undefined ? deps.workflow.sessions.get(input.session_id) : undefined;
+    const session: DevSession | undefined =
+      input.session_id !== undefined ? deps.workflow.sessions.get(input.session_id) : undefined;
     const settings = session?.settings ?? {};
     const command = input.command ?? input.service_command ?? settings.command;
     if (command === undefined) {
       throw invalidArgument(
-        session ? `session ${session.id} has no default command, and none was passed` : 'pass command (the shell command to run)',
+        session
+          ? `session ${session.id} has no default command, and none was passed`
+          : 'pass command (the shell command to run)',
         'e.g. command: "npm test", or "curl -s localhost:8080/checkout" with services that start the server',
       );
     }
@@ -66,7 +107,9 @@ export const executeAndCaptureTool = defineTool({
         ...(workingDir !== undefined ? { workingDir } : {}),
         ...(Object.keys(env).length > 0 ? { env } : {}),
         services,
-        ...((input.start_services_together ?? settings.startServicesTogether) ? { startServicesTogether: true } : {}),
+        ...((input.start_services_together ?? settings.startServicesTogether)
+          ? { startServicesTogether: true }
+          : {}),
         ...(spec ? { spec } : {}),
         ...(input.timeout_ms !== undefined ? { timeoutMs: input.timeout_ms } : {}),
         ...(input.settle_ms !== undefined ? { settleMs: input.settle_ms } : {}),
@@ -78,13 +121,24 @@ export const executeAndCaptureTool = defineTool({
 
     if (!session) {
       const record = iterationRecordOf(report, command);
-      return renderRun({ report, command, sync, record, nextSteps: suggestNextSteps(record, undefined) }, budget);
+      return renderRun(
+        { report, command, sync, record, nextSteps: suggestNextSteps(record, undefined) },
+        budget,
+      );
     }
     const iteration = deps.workflow.sessions.record(session.id, report, command);
     const iterations = deps.workflow.sessions.iterations(session.id);
     // Fixed and introduced are counted against the previous run that had a verdict.
-    const previous = iterations.filter((item) => item.number < iteration.number && (item.record.verdict === 'pass' || item.record.verdict === 'fail')).pop();
-    const row = sessionProgress(session, iterations).iterations.find((item) => item.number === iteration.number);
+    const previous = iterations
+      .filter(
+        (item) =>
+          item.number < iteration.number &&
+          (item.record.verdict === 'pass' || item.record.verdict === 'fail'),
+      )
+      .pop();
+    const row = sessionProgress(session, iterations).iterations.find(
+      (item) => item.number === iteration.number,
+    );
     const context: RunContext = {
       report,
       command,
@@ -92,7 +146,17 @@ export const executeAndCaptureTool = defineTool({
       record: iteration.record,
       sessionId: session.id,
       iteration: iteration.number,
-      ...(previous && row ? { changes: { sinceIteration: previous.number, fixed: row.fixed, introduced: row.introduced, notEvaluated: row.notEvaluated, changed: row.changed } } : {}),
+      ...(previous && row
+        ? {
+            changes: {
+              sinceIteration: previous.number,
+              fixed: row.fixed,
+              introduced: row.introduced,
+              notEvaluated: row.notEvaluated,
+              changed: row.changed,
+            },
+          }
+        : {}),
       nextSteps: suggestNextSteps(iteration.record, previous?.record),
     };
     return renderRun(context, budget);

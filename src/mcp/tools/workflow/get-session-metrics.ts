@@ -15,11 +15,17 @@ const iterationSchema = z.object({
   violations: z.number(),
   fixed: z.array(z.string()).describe('Violations (kind path) gone since the previous judged iteration'),
   introduced: z.array(z.string()).describe('Violations new since the previous judged iteration'),
-  not_evaluated: z.number().describe('Spec entries this iteration could not check (parent entry missing, spans lost); fixed and introduced leave them out'),
+  not_evaluated: z
+    .number()
+    .describe(
+      'Spec entries this iteration could not check (parent entry missing, spans lost); fixed and introduced leave them out',
+    ),
   exit_code: z.number().nullable(),
   timed_out: z.boolean(),
   traces: z.number(),
-  key_spans: z.array(z.object({ path: z.string(), duration_ms: z.number() })).describe('Longest matched span per spec entry'),
+  key_spans: z
+    .array(z.object({ path: z.string(), duration_ms: z.number() }))
+    .describe('Longest matched span per spec entry'),
 });
 
 export const getSessionMetricsTool = defineTool({
@@ -36,9 +42,13 @@ export const getSessionMetricsTool = defineTool({
     spec_name: z.string().optional(),
     status: z.enum(['no_runs', 'green', 'red', 'regressed', 'improving', 'unchanged', 'no_spec']),
     iteration_count: z.number(),
-    iterations: z.array(iterationSchema).describe('Newest last; the oldest are left out first when the budget is short'),
+    iterations: z
+      .array(iterationSchema)
+      .describe('Newest last; the oldest are left out first when the budget is short'),
     iterations_omitted: z.number(),
-    first_green: z.object({ iteration: z.number(), after_ms: z.number().describe('From session creation') }).optional(),
+    first_green: z
+      .object({ iteration: z.number(), after_ms: z.number().describe('From session creation') })
+      .optional(),
     duration_changes: z.array(z.object({ path: z.string(), first_ms: z.number(), latest_ms: z.number() })),
   }),
   annotations: READ_ONLY,
@@ -71,20 +81,37 @@ export const getSessionMetricsTool = defineTool({
       iteration_count: rows.length,
       iterations: fitted.items.reverse(),
       iterations_omitted: fitted.omitted,
-      ...(progress.firstGreen ? { first_green: { iteration: progress.firstGreen.iteration, after_ms: progress.firstGreen.afterMs } } : {}),
-      duration_changes: progress.durationChanges.map((change) => ({ path: change.path, first_ms: change.firstMs, latest_ms: change.latestMs })),
+      ...(progress.firstGreen
+        ? { first_green: { iteration: progress.firstGreen.iteration, after_ms: progress.firstGreen.afterMs } }
+        : {}),
+      duration_changes: progress.durationChanges.map((change) => ({
+        path: change.path,
+        first_ms: change.firstMs,
+        latest_ms: change.latestMs,
+      })),
     };
-    const lines = [`Session ${session.id} (${session.projectName}${session.specName ? `, spec ${session.specName}` : ''}): ${rows.length} iteration${rows.length === 1 ? '' : 's'}, status ${progress.status}.`];
+    const lines = [
+      `Session ${session.id} (${session.projectName}${session.specName ? `, spec ${session.specName}` : ''}): ${rows.length} iteration${rows.length === 1 ? '' : 's'}, status ${progress.status}.`,
+    ];
     for (const row of progress.iterations.slice(-10)) {
       const score = row.score !== undefined ? ` score ${row.score}` : '';
-      const delta = row.fixed.length || row.introduced.length ? `, fixed ${row.fixed.length}, introduced ${row.introduced.length}` : '';
+      const delta =
+        row.fixed.length || row.introduced.length
+          ? `, fixed ${row.fixed.length}, introduced ${row.introduced.length}`
+          : '';
       const unchecked = row.notEvaluated.length > 0 ? `, ${row.notEvaluated.length} not evaluated` : '';
-      lines.push(`  #${row.number} ${row.verdict.toUpperCase()}${score}, ${row.violationCount} violations${delta}${unchecked}${row.timedOut ? ', timed out' : row.exitCode !== 0 ? `, exit ${row.exitCode}` : ''}`);
+      lines.push(
+        `  #${row.number} ${row.verdict.toUpperCase()}${score}, ${row.violationCount} violations${delta}${unchecked}${row.timedOut ? ', timed out' : row.exitCode !== 0 ? `, exit ${row.exitCode}` : ''}`,
+      );
       for (const key of row.introduced.slice(0, 3)) lines.push(`      regressed: ${key}`);
     }
     if (rows.length > 10) lines.push(`  (${rows.length - 10} earlier iterations in the structured answer)`);
-    if (progress.firstGreen) lines.push(`First green: iteration ${progress.firstGreen.iteration}, ${Math.round(progress.firstGreen.afterMs / 1000)} s after the session started.`);
-    for (const change of progress.durationChanges) lines.push(`  ${change.path}: ${change.firstMs} ms → ${change.latestMs} ms`);
+    if (progress.firstGreen)
+      lines.push(
+        `First green: iteration ${progress.firstGreen.iteration}, ${Math.round(progress.firstGreen.afterMs / 1000)} s after the session started.`,
+      );
+    for (const change of progress.durationChanges)
+      lines.push(`  ${change.path}: ${change.firstMs} ms → ${change.latestMs} ms`);
     lines.push(
       progress.status === 'no_runs'
         ? `Next: execute_and_capture({session_id: "${session.id}", command: ...}).`

@@ -5,9 +5,16 @@ import type { ServiceRequest } from '../../../workflow/execute-run.js';
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const envInput = z
-  .record(z.string().regex(envName, 'an environment variable name: letters, digits and _, not starting with a digit'), z.string())
+  .record(
+    z
+      .string()
+      .regex(envName, 'an environment variable name: letters, digits and _, not starting with a digit'),
+    z.string(),
+  )
   .optional()
-  .describe('Extra environment variables for the command and services (the OTEL_EXPORTER_OTLP_* endpoint variables are always set by otel-mcp)');
+  .describe(
+    'Extra environment variables for the command and services (the OTEL_EXPORTER_OTLP_* endpoint variables are always set by otel-mcp)',
+  );
 
 export const readyInput = z
   .union([
@@ -18,7 +25,10 @@ export const readyInput = z
       })
       .strict()
       .describe('Ready when this TCP port accepts connections'),
-    z.object({ http: z.string().url().describe('A URL of the service, e.g. its health check') }).strict().describe('Ready when a GET of this URL answers with a status below 500'),
+    z
+      .object({ http: z.string().url().describe('A URL of the service, e.g. its health check') })
+      .strict()
+      .describe('Ready when a GET of this URL answers with a status below 500'),
     z
       .object({ log_pattern: z.string().min(1).describe("A regular expression, e.g. 'listening on \\d+'") })
       .strict()
@@ -30,7 +40,13 @@ export const servicesInput = z
   .array(
     z
       .object({
-        name: z.string().min(1).max(64).describe('A name for the answer (use the service.name it reports, so the spec wait knows it started)'),
+        name: z
+          .string()
+          .min(1)
+          .max(64)
+          .describe(
+            'A name for the answer (use the service.name it reports, so the spec wait knows it started)',
+          ),
         command: z.string().min(1).describe('Shell command that starts the long-running service'),
         ready: readyInput.optional(),
         working_dir: z.string().optional().describe('Default: the run’s working_dir'),
@@ -40,9 +56,14 @@ export const servicesInput = z
   )
   .max(20)
   .optional()
-  .describe('Long-running services to start (in order, each waited for until ready) before the command, and to stop with SIGTERM after it so their SDKs flush');
+  .describe(
+    'Long-running services to start (in order, each waited for until ready) before the command, and to stop with SIGTERM after it so their SDKs flush',
+  );
 
-export const workingDirInput = z.string().optional().describe('Directory to run in (default: the execution root or the server’s directory)');
+export const workingDirInput = z
+  .string()
+  .optional()
+  .describe('Directory to run in (default: the execution root or the server’s directory)');
 
 export type ServicesInput = z.infer<typeof servicesInput>;
 
@@ -59,4 +80,6 @@ export function toServiceRequests(services: ServicesInput): ServiceRequest[] {
 export const startTogetherInput = z
   .boolean()
   .optional()
-  .describe('Start all services at once and wait until every one is ready (faster), instead of one after another in the given order (default)');
+  .describe(
+    'Start all services at once and wait until every one is ready (faster), instead of one after another in the given order (default)',
+  );

@@ -13,11 +13,17 @@ import type { ToolOutput } from '../../tool-definition.js';
 import { comparisonOutputSchema, renderComparison } from '../analysis/spec-comparison-output.js';
 import type { SpecFilesOutput } from '../specs/spec-common.js';
 
-const tailSchema = z.object({ text: z.string(), truncated: z.boolean().describe('Earlier output was left out'), total_bytes: z.number() });
+const tailSchema = z.object({
+  text: z.string(),
+  truncated: z.boolean().describe('Earlier output was left out'),
+  total_bytes: z.number(),
+});
 
 export const nextStepSchema = z.object({
   priority: z.number(),
-  category: z.string().describe('run, capture, regression, missing, structure, error, tags, performance, done'),
+  category: z
+    .string()
+    .describe('run, capture, regression, missing, structure, error, tags, performance, done'),
   action: z.string(),
   why: z.string(),
 });
@@ -27,7 +33,9 @@ export const runOutputSchema = z.object({
   session_id: z.string().optional(),
   iteration: z.number().optional(),
   verdict: z.enum(['pass', 'fail', 'no_spec', 'no_traces']),
-  spec: z.object({ name: z.string(), version: z.number().optional().describe('Absent for an inline spec') }).optional(),
+  spec: z
+    .object({ name: z.string(), version: z.number().optional().describe('Absent for an inline spec') })
+    .optional(),
   command: z.object({
     command: z.string(),
     working_dir: z.string(),
@@ -35,8 +43,13 @@ export const runOutputSchema = z.object({
     signal: z.string().nullable(),
     timed_out: z.boolean(),
     duration_ms: z.number(),
-    leftover_processes_stopped: z.boolean().describe('The command left processes in its group; they were stopped'),
-    crash: z.array(z.string()).optional().describe('When it failed with an uncaught error: the error line and the first frames of its stderr'),
+    leftover_processes_stopped: z
+      .boolean()
+      .describe('The command left processes in its group; they were stopped'),
+    crash: z
+      .array(z.string())
+      .optional()
+      .describe('When it failed with an uncaught error: the error line and the first frames of its stderr'),
     stdout: tailSchema,
     stderr: tailSchema,
   }),
@@ -48,9 +61,19 @@ export const runOutputSchema = z.object({
       exit_code: z.number().nullable(),
       signal: z.string().nullable(),
       force_killed: z.boolean().describe('Needed SIGKILL after the grace period'),
-      stop_signals: z.array(z.string()).optional().describe('How it was asked to stop once the spans had settled: SIGINT for CPython (its atexit hooks flush the SDK), SIGTERM otherwise'),
-      service_name_defaulted: z.boolean().describe('OTEL_SERVICE_NAME was unset, so the run set it to this name'),
-      crash: z.array(z.string()).optional().describe('When it exited early: the error line and the first frames of its stderr'),
+      stop_signals: z
+        .array(z.string())
+        .optional()
+        .describe(
+          'How it was asked to stop once the spans had settled: SIGINT for CPython (its atexit hooks flush the SDK), SIGTERM otherwise',
+        ),
+      service_name_defaulted: z
+        .boolean()
+        .describe('OTEL_SERVICE_NAME was unset, so the run set it to this name'),
+      crash: z
+        .array(z.string())
+        .optional()
+        .describe('When it exited early: the error line and the first frames of its stderr'),
       stderr: tailSchema.optional().describe('Shown when it exited early or failed'),
     }),
   ),
@@ -59,13 +82,25 @@ export const runOutputSchema = z.object({
     trace_count: z.number(),
     span_count: z.number().describe('Spans in the captured traces, from every service'),
     run_span_count: z.number().describe('Spans tagged with this run id'),
-    waited_ms: z.number().describe('From the command’s exit to the decision: the wait with the services up, their stop, and the wait for what they flushed'),
+    waited_ms: z
+      .number()
+      .describe(
+        'From the command’s exit to the decision: the wait with the services up, their stop, and the wait for what they flushed',
+      ),
     settle_ms: z.number(),
     exit_to_verdict_ms: z.number(),
     notes: z.array(z.string()),
   }),
   traces: z.array(
-    z.object({ trace_id: z.string(), root: z.string(), span_count: z.number(), error_count: z.number(), duration_ms: z.number(), services: z.array(z.string()), verdict: z.string() }),
+    z.object({
+      trace_id: z.string(),
+      root: z.string(),
+      span_count: z.number(),
+      error_count: z.number(),
+      duration_ms: z.number(),
+      services: z.array(z.string()),
+      verdict: z.string(),
+    }),
   ),
   traces_omitted: z.number(),
   repeat: z
@@ -74,21 +109,33 @@ export const runOutputSchema = z.object({
       failed_runs: z.number().describe('Runs of the command that exited non-zero or timed out'),
       traces_passed: z.number(),
       traces_judged: z.number().describe('Traces that exercise the spec'),
-      flaky: z.array(z.object({ violation: z.string(), failing: z.number(), of: z.number() })).describe('Violations (kind path) in some traces and not in others'),
+      flaky: z
+        .array(z.object({ violation: z.string(), failing: z.number(), of: z.number() }))
+        .describe('Violations (kind path) in some traces and not in others'),
     })
     .optional()
     .describe('With repeat > 1 (or several traces exercising the spec): the set judged as a whole'),
-  comparison: comparisonOutputSchema.optional().describe('The worst trace that exercises the spec, compared in full'),
+  comparison: comparisonOutputSchema
+    .optional()
+    .describe('The worst trace that exercises the spec, compared in full'),
   changes: z
     .object({
       since_iteration: z.number(),
       fixed: z.array(z.string()),
       introduced: z.array(z.string()),
-      not_evaluated: z.array(z.string()).describe('Entry paths this run could not check (parent entry missing, spans lost): counted neither way'),
-      changed: z.array(z.string()).describe('An entry missing in both runs with another explanation (`tag_mismatch → missing path`)'),
+      not_evaluated: z
+        .array(z.string())
+        .describe(
+          'Entry paths this run could not check (parent entry missing, spans lost): counted neither way',
+        ),
+      changed: z
+        .array(z.string())
+        .describe('An entry missing in both runs with another explanation (`tag_mismatch → missing path`)'),
     })
     .optional()
-    .describe('Violations (kind path) gone and new since the previous judged iteration, among checks evaluated in both'),
+    .describe(
+      'Violations (kind path) gone and new since the previous judged iteration, among checks evaluated in both',
+    ),
   next_steps: z.array(nextStepSchema),
 });
 
@@ -100,7 +147,13 @@ export interface RunContext {
   command: string;
   sessionId?: string;
   iteration?: number;
-  changes?: { sinceIteration: number; fixed: string[]; introduced: string[]; notEvaluated: string[]; changed: string[] };
+  changes?: {
+    sinceIteration: number;
+    fixed: string[];
+    introduced: string[];
+    notEvaluated: string[];
+    changed: string[];
+  };
   nextSteps: NextStep[];
   sync: { files?: SpecFilesOutput; lines: string[] };
 }
@@ -116,17 +169,32 @@ export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput
     total_bytes: value.totalBytes,
   });
   const comparison = report.verdict.primary
-    ? renderComparison(report.verdict.primary, report.spec?.version ?? 0, { ...budget, chars: budget.chars * 0.5 }, context.sync)
+    ? renderComparison(
+        report.verdict.primary,
+        report.spec?.version ?? 0,
+        { ...budget, chars: budget.chars * 0.5 },
+        context.sync,
+      )
     : undefined;
   const traceList = fitList(record.traces, budget.chars * 0.08, jsonSize);
-  const commandCrash = failed && crashExcerpt(report.command.stderr.text) ? describeCrash(report.command.stderr.text) : undefined;
+  const commandCrash =
+    failed && crashExcerpt(report.command.stderr.text)
+      ? describeCrash(report.command.stderr.text)
+      : undefined;
   const spanCount = report.capture.traces.reduce((sum, trace) => sum + trace.spans.length, 0);
   const structured: RunOutput = {
     run_id: report.runId,
     ...(context.sessionId !== undefined ? { session_id: context.sessionId } : {}),
     ...(context.iteration !== undefined ? { iteration: context.iteration } : {}),
     verdict: record.verdict,
-    ...(report.spec ? { spec: { name: report.spec.name, ...(report.spec.version !== undefined ? { version: report.spec.version } : {}) } } : {}),
+    ...(report.spec
+      ? {
+          spec: {
+            name: report.spec.name,
+            ...(report.spec.version !== undefined ? { version: report.spec.version } : {}),
+          },
+        }
+      : {}),
     command: {
       command: context.command,
       working_dir: report.workingDir,
@@ -178,55 +246,100 @@ export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput
             failed_runs: record.repetitions?.failed ?? (failed ? 1 : 0),
             traces_passed: record.passRate.passed,
             traces_judged: record.passRate.total,
-            flaky: (record.flaky ?? []).map((item) => ({ violation: item.key, failing: item.failing, of: item.of })),
+            flaky: (record.flaky ?? []).map((item) => ({
+              violation: item.key,
+              failing: item.failing,
+              of: item.of,
+            })),
           },
         }
       : {}),
     ...(comparison ? { comparison: comparison.structured } : {}),
     ...(context.changes
-      ? { changes: { since_iteration: context.changes.sinceIteration, fixed: context.changes.fixed, introduced: context.changes.introduced, not_evaluated: context.changes.notEvaluated, changed: context.changes.changed } }
+      ? {
+          changes: {
+            since_iteration: context.changes.sinceIteration,
+            fixed: context.changes.fixed,
+            introduced: context.changes.introduced,
+            not_evaluated: context.changes.notEvaluated,
+            changed: context.changes.changed,
+          },
+        }
       : {}),
     next_steps: context.nextSteps,
   };
 
   const lines: string[] = [];
-  const where = context.sessionId !== undefined ? ` (session ${context.sessionId}, iteration ${context.iteration})` : '';
+  const where =
+    context.sessionId !== undefined ? ` (session ${context.sessionId}, iteration ${context.iteration})` : '';
   lines.push(`Run ${report.runId}${where}: ${headline(record.verdict, report)}`);
   lines.push(
     `Command \`${context.command}\` ${report.command.timedOut ? `timed out after ${report.command.durationMs} ms and was killed with its process group` : `exited with ${describeExit({ code: report.command.exitCode, signal: report.command.signal })}`} in ${seconds(report.command.durationMs)}.`,
   );
-  if (report.command.leftoverProcessesStopped) lines.push('It left processes running in its group; they were stopped.');
+  if (report.command.leftoverProcessesStopped)
+    lines.push('It left processes running in its group; they were stopped.');
   for (const service of report.services) {
     if (service.exitedEarly) {
-      lines.push(`Service ${service.name} exited during the run (${describeExit({ code: service.exitCode, signal: service.signal })}):\n${indent(describeCrash(service.stderr.text).join('\n'))}`);
+      lines.push(
+        `Service ${service.name} exited during the run (${describeExit({ code: service.exitCode, signal: service.signal })}):\n${indent(describeCrash(service.stderr.text).join('\n'))}`,
+      );
     } else if (service.forceKilled) {
-      lines.push(`Service ${service.name} ignored ${service.stopSignals?.join(' and ') ?? 'SIGTERM'} and was killed: its last spans may be lost.`);
+      lines.push(
+        `Service ${service.name} ignored ${service.stopSignals?.join(' and ') ?? 'SIGTERM'} and was killed: its last spans may be lost.`,
+      );
     }
   }
-  const named = report.services.filter((service) => service.serviceNameDefaulted).map((service) => service.name);
-  if (named.length > 0) lines.push(`OTEL_SERVICE_NAME was unset for ${named.join(', ')}: each ran with its services[] name.`);
+  const named = report.services
+    .filter((service) => service.serviceNameDefaulted)
+    .map((service) => service.name);
+  if (named.length > 0)
+    lines.push(`OTEL_SERVICE_NAME was unset for ${named.join(', ')}: each ran with its services[] name.`);
   if (commandCrash) lines.push(`The command failed with:\n${indent(commandCrash.join('\n'))}`);
-  else if (failed && report.command.stderr.text) lines.push(`stderr ends:\n${indent(lastLines(report.command.stderr.text, 8))}`);
+  else if (failed && report.command.stderr.text)
+    lines.push(`stderr ends:\n${indent(lastLines(report.command.stderr.text, 8))}`);
   lines.push(
     `Captured ${report.capture.traces.length} trace${report.capture.traces.length === 1 ? '' : 's'} (${spanCount} spans) ${seconds(report.exitToVerdictMs)} after the command ended${report.capture.complete ? '' : ' — INCOMPLETE'}.`,
   );
   for (const note of report.capture.notes) lines.push(`  ! ${note}`);
   for (const trace of record.traces.slice(0, 5)) {
-    lines.push(`  ${trace.traceId}  ${trace.root}  ${trace.spanCount} spans, ${trace.errorCount} errors, ${trace.durationMs} ms, ${trace.services.length} services  [${trace.verdict}]`);
+    lines.push(
+      `  ${trace.traceId}  ${trace.root}  ${trace.spanCount} spans, ${trace.errorCount} errors, ${trace.durationMs} ms, ${trace.services.length} services  [${trace.verdict}]`,
+    );
   }
-  if (record.traces.length + record.tracesOmitted > 5) lines.push(`  … ${record.traces.length + record.tracesOmitted - 5} more traces (structured traces)`);
+  if (record.traces.length + record.tracesOmitted > 5)
+    lines.push(`  … ${record.traces.length + record.tracesOmitted - 5} more traces (structured traces)`);
   if (record.passRate) {
-    const runs = record.repetitions ? `${record.repetitions.count} runs of the command (${record.repetitions.failed} failed): ` : '';
-    lines.push(`${runs}${record.passRate.passed} of ${record.passRate.total} traces that exercise the spec pass.`);
-    for (const item of (record.flaky ?? []).slice(0, 5)) lines.push(`  flaky: ${item.key} fails in ${item.failing} of ${item.of}`);
+    const runs = record.repetitions
+      ? `${record.repetitions.count} runs of the command (${record.repetitions.failed} failed): `
+      : '';
+    lines.push(
+      `${runs}${record.passRate.passed} of ${record.passRate.total} traces that exercise the spec pass.`,
+    );
+    for (const item of (record.flaky ?? []).slice(0, 5))
+      lines.push(`  flaky: ${item.key} fails in ${item.failing} of ${item.of}`);
   }
   if (comparison) lines.push(...comparison.text.split('\n').filter((line) => !line.startsWith('Next:')));
-  if (context.changes && (context.changes.fixed.length > 0 || context.changes.introduced.length > 0 || context.changes.notEvaluated.length > 0 || context.changes.changed.length > 0)) {
+  if (
+    context.changes &&
+    (context.changes.fixed.length > 0 ||
+      context.changes.introduced.length > 0 ||
+      context.changes.notEvaluated.length > 0 ||
+      context.changes.changed.length > 0)
+  ) {
     const { fixed, introduced, notEvaluated, changed } = context.changes;
-    const listed = (items: string[]): string => (items.length > 0 ? ` (${items.slice(0, 4).join('; ')}${items.length > 4 ? '; …' : ''})` : '');
-    const unchecked = notEvaluated.length > 0 ? `; not evaluated this time (parent entry missing or spans lost, counted neither way): ${notEvaluated.length}${listed(notEvaluated)}` : '';
-    const rephrased = changed.length > 0 ? `; still missing, now explained differently: ${changed.slice(0, 3).join('; ')}` : '';
-    lines.push(`Since iteration ${context.changes.sinceIteration}: fixed ${fixed.length}${listed(fixed)}, introduced ${introduced.length}${listed(introduced)}${unchecked}${rephrased}.`);
+    const listed = (items: string[]): string =>
+      items.length > 0 ? ` (${items.slice(0, 4).join('; ')}${items.length > 4 ? '; …' : ''})` : '';
+    const unchecked =
+      notEvaluated.length > 0
+        ? `; not evaluated this time (parent entry missing or spans lost, counted neither way): ${notEvaluated.length}${listed(notEvaluated)}`
+        : '';
+    const rephrased =
+      changed.length > 0
+        ? `; still missing, now explained differently: ${changed.slice(0, 3).join('; ')}`
+        : '';
+    lines.push(
+      `Since iteration ${context.changes.sinceIteration}: fixed ${fixed.length}${listed(fixed)}, introduced ${introduced.length}${listed(introduced)}${unchecked}${rephrased}.`,
+    );
   }
   if (context.nextSteps.length > 0) {
     lines.push('Next steps:');
@@ -243,7 +356,9 @@ export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput
 }
 
 function headline(verdict: string, report: RunReport): string {
-  const spec = report.spec ? `spec ${report.spec.name}${report.spec.version !== undefined ? ` v${report.spec.version}` : ' (inline)'}` : '';
+  const spec = report.spec
+    ? `spec ${report.spec.name}${report.spec.version !== undefined ? ` v${report.spec.version}` : ' (inline)'}`
+    : '';
   switch (verdict) {
     case 'pass':
       return `PASS — the captured trace matches ${spec}.`;

@@ -8,7 +8,11 @@ import { fromSpecification } from '../specs/spec-common.js';
 /** The name an inline spec without one is compared under. */
 const INLINE_NAME = 'inline';
 
-export function resolveRunSpec(deps: ToolDeps, expected: string | Record<string, unknown> | undefined, session: DevSession | undefined): RunSpec | undefined {
+export function resolveRunSpec(
+  deps: ToolDeps,
+  expected: string | Record<string, unknown> | undefined,
+  session: DevSession | undefined,
+): RunSpec | undefined {
   if (expected === undefined) {
     if (session?.specName === undefined) return undefined;
     const stored = deps.specs.get(session.specName);

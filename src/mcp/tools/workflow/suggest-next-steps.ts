@@ -34,9 +34,19 @@ export const suggestNextStepsTool = defineTool({
       .reverse()
       .find((item) => item.record.verdict === 'pass' || item.record.verdict === 'fail');
     const steps = suggestNextSteps(latest.record, previous?.record, input.limit ?? 5);
-    const lines = [`Session ${session.id}, iteration ${latest.number} (${latest.record.verdict.toUpperCase()}${latest.record.score !== undefined ? `, score ${latest.record.score}` : ''}):`];
-    for (const step of steps) lines.push(`${step.priority}. [${step.category}] ${step.action}\n   why: ${step.why}`);
-    lines.push(latest.record.verdict === 'pass' ? 'Then: extend the spec for the next behaviour.' : `Then: execute_and_capture({session_id: "${session.id}"}) to check the fix.`);
-    return { structured: { session_id: session.id, iteration: latest.number, verdict: latest.record.verdict, steps }, text: lines.join('\n') };
+    const lines = [
+      `Session ${session.id}, iteration ${latest.number} (${latest.record.verdict.toUpperCase()}${latest.record.score !== undefined ? `, score ${latest.record.score}` : ''}):`,
+    ];
+    for (const step of steps)
+      lines.push(`${step.priority}. [${step.category}] ${step.action}\n   why: ${step.why}`);
+    lines.push(
+      latest.record.verdict === 'pass'
+        ? 'Then: extend the spec for the next behaviour.'
+        : `Then: execute_and_capture({session_id: "${session.id}"}) to check the fix.`,
+    );
+    return {
+      structured: { session_id: session.id, iteration: latest.number, verdict: latest.record.verdict, steps },
+      text: lines.join('\n'),
+    };
   },
 });

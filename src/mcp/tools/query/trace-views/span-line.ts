@@ -25,14 +25,16 @@ export function keyAttributes(span: Span): Record<string, string | number | bool
   const picked: Record<string, string | number | boolean> = {};
   for (const key of KEY_ATTRIBUTES) {
     const value = span.attributes[key];
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') picked[key] = value;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      picked[key] = value;
   }
   return picked;
 }
 
 /** `checkout-service: POST /checkout (server) 123.4 ms ✗ message` */
 export function describeSpan(span: Span): string {
-  const error = span.status.code === 'error' ? ` ✗${span.status.message ? ` ${span.status.message}` : ''}` : '';
+  const error =
+    span.status.code === 'error' ? ` ✗${span.status.message ? ` ${span.status.message}` : ''}` : '';
   return `${span.serviceName}: ${span.name} (${span.kind}) ${round(durationMs(span), 1)} ms${error}`;
 }
 

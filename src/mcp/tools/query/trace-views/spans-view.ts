@@ -16,7 +16,9 @@ const spanRow = z.object({
   duration_ms: z.number(),
   status: z.string(),
   status_message: z.string().optional(),
-  key_attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).describe('HTTP/DB/RPC/messaging identifiers only; get_span_details has all'),
+  key_attributes: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .describe('HTTP/DB/RPC/messaging identifiers only; get_span_details has all'),
   attribute_count: z.number(),
   event_count: z.number(),
 });
@@ -31,7 +33,11 @@ export const spansViewSchema = z.object({
 export type SpansView = z.infer<typeof spansViewSchema>;
 
 /** One page of spans in start order, as many as fit the budget, with a cursor for the rest. */
-export function buildSpansView(trace: Trace, budget: OutputBudget, cursor?: string): { view: SpansView; text: string } {
+export function buildSpansView(
+  trace: Trace,
+  budget: OutputBudget,
+  cursor?: string,
+): { view: SpansView; text: string } {
   const scope = `spans:${trace.traceId}`;
   const offset = cursor ? decodeCursor(cursor, scope).offset : 0;
   const { start } = traceBounds(trace.spans);
@@ -67,7 +73,9 @@ export function buildSpansView(trace: Trace, budget: OutputBudget, cursor?: stri
 }
 
 function renderRow(row: z.infer<typeof spanRow>): string {
-  const attributes = Object.entries(row.key_attributes).map(([key, value]) => `${key}=${value}`).join(' ');
+  const attributes = Object.entries(row.key_attributes)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' ');
   const error = row.status === 'error' ? ` ✗${row.status_message ? ` ${row.status_message}` : ''}` : '';
   return `${row.span_id} ${row.parent_span_id ?? '-'} +${row.offset_ms} ${row.duration_ms}ms ${row.service}: ${row.name}${error}${attributes ? ` [${attributes}]` : ''}`;
 }

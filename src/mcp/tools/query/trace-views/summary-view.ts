@@ -7,10 +7,18 @@ import { describeSpan, traceBounds } from './span-line.js';
 /** How many error and slow spans the summary names: enough to point somewhere, short enough to scan. */
 const LISTED = 5;
 
-const spanRef = z.object({ span_id: z.string(), service: z.string(), name: z.string(), duration_ms: z.number(), status_message: z.string().optional() });
+const spanRef = z.object({
+  span_id: z.string(),
+  service: z.string(),
+  name: z.string(),
+  duration_ms: z.number(),
+  status_message: z.string().optional(),
+});
 
 export const summaryViewSchema = z.object({
-  roots: z.array(spanRef).describe('Spans without a parent; several roots or none mean broken propagation or missing spans'),
+  roots: z
+    .array(spanRef)
+    .describe('Spans without a parent; several roots or none mean broken propagation or missing spans'),
   start: z.string(),
   duration_ms: z.number(),
   span_count: z.number(),
@@ -56,10 +64,18 @@ export function buildSummaryView(trace: Trace): { view: SummaryView; text: strin
     `Root: ${roots.length === 0 ? 'none received (the root span is missing)' : roots.slice(0, LISTED).map(describeSpan).join('; ')}`,
     `Services: ${view.services.map((s) => `${s.name} (${s.span_count}${s.error_count ? `, ${s.error_count} errors` : ''})`).join(', ')}`,
   ];
-  if (orphans.length > 0) lines.push(`Orphans: ${orphans.length} spans point at parents that never arrived (broken context propagation?)`);
-  if (errors.length > 0) lines.push(`Errors: ${errors.slice(0, LISTED).map(describeSpan).join('; ')}${errors.length > LISTED ? ` … +${errors.length - LISTED}` : ''}`);
+  if (orphans.length > 0)
+    lines.push(
+      `Orphans: ${orphans.length} spans point at parents that never arrived (broken context propagation?)`,
+    );
+  if (errors.length > 0)
+    lines.push(
+      `Errors: ${errors.slice(0, LISTED).map(describeSpan).join('; ')}${errors.length > LISTED ? ` … +${errors.length - LISTED}` : ''}`,
+    );
   if (slowest.length > 0) lines.push(`Slowest: ${slowest.map(describeSpan).join('; ')}`);
-  lines.push('Next: view=tree for the shape, view=spans to page through spans, get_span_details for one span, analyze_trace for the critical path.');
+  lines.push(
+    'Next: view=tree for the shape, view=spans to page through spans, get_span_details for one span, analyze_trace for the critical path.',
+  );
   return { view, text: lines.join('\n') };
 }
 

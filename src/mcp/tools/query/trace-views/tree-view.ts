@@ -6,7 +6,9 @@ import type { OutputBudget } from '../../../output-budget.js';
 export const treeViewSchema = z.object({
   total_spans: z.number(),
   shown_spans: z.number(),
-  hidden_spans: z.number().describe('Spans not drawn (deep levels cut to fit the budget); see the note at the end of the text'),
+  hidden_spans: z
+    .number()
+    .describe('Spans not drawn (deep levels cut to fit the budget); see the note at the end of the text'),
   depth_shown: z.number(),
   truncated: z.boolean(),
 });
