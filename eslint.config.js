@@ -1,34 +1,63 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// Parts, top to bottom (DESIGN.md §2). A part may import only parts below it.
-// `config` sits above `model` here (DESIGN.md lists it last) because it reports errors with the model's one error type.
-const layers = [
-  'cli',
-  'mcp',
-  'receiver',
-  'workflow',
-  'spec',
-  'analysis',
-  'backends',
-  'store',
-  'config',
-  'model',
-];
-const layerRules = layers.map((layer, index) => ({
-  files: [`src/${layer}/**/*.ts`],
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      {
-        patterns: layers.slice(0, index).map((above) => ({
-          group: [`**/${above}/*`, `../${above}/**`],
-          message: `src/${layer} sits below src/${above}: imports point downward only (DESIGN.md §2).`,
-        })),
-      },
-    ],
+// The parts of src/ and what each may import (besides itself): a graph, not a line. The pure core
+// (spec, analysis) sees only the model; receiver and store know nothing of each other or of the
+// parts above them; only the embedded adapter of backends reaches into the store.
+const allowed = {
+  cli: ['mcp', 'receiver', 'workflow', 'spec', 'analysis', 'backends', 'store', 'config', 'model'],
+  mcp: ['workflow', 'spec', 'analysis', 'backends', 'store', 'config', 'model'],
+  workflow: ['spec', 'analysis', 'store', 'config', 'model'],
+  receiver: ['model'],
+  backends: ['store', 'model'],
+  spec: ['model'],
+  analysis: ['model'],
+  store: ['model'],
+  config: ['model'],
+  model: [],
+};
+const parts = Object.keys(allowed);
+const forbidden = (part, extra = []) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        ...parts
+          .filter((other) => other !== part && !allowed[part].includes(other))
+          .map((other) => ({
+            group: [`**/${other}/*`, `../${other}/**`, `../../${other}/**`, `../../../${other}/**`],
+            message: `src/${part} may import only ${allowed[part].join(', ') || 'nothing outside itself'}: not src/${other} (the parts' graph is in eslint.config.js).`,
+          })),
+        ...extra,
+      ],
+    },
+  ],
+});
+// Pure parts: no I/O, so no Node built-ins either.
+const pure = [
+  {
+    group: ['node:*'],
+    message:
+      'spec and analysis are pure: no Node built-ins (I/O lives in receiver, store, backends, workflow).',
   },
-}));
+];
+const layerRules = [
+  ...parts.map((part) => ({
+    files: [`src/${part}/**/*.ts`],
+    rules: forbidden(part, ['spec', 'analysis'].includes(part) ? pure : []),
+  })),
+  // The store is reached only through the embedded adapter.
+  {
+    files: ['src/backends/**/*.ts'],
+    ignores: ['src/backends/embedded/**'],
+    rules: forbidden('backends', [
+      {
+        group: ['**/store/*', '../store/**', '../../store/**'],
+        message: 'only src/backends/embedded may import src/store.',
+      },
+    ]),
+  },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'examples/**/node_modules/**'] },

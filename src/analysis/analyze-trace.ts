@@ -5,8 +5,8 @@ import type { TraceErrors } from './errors.js';
 import { analyzeErrors } from './errors.js';
 import type { TracePerformance } from './performance.js';
 import { analyzePerformance } from './performance.js';
-import type { SpanTree } from './span-tree.js';
-import { buildSpanTree } from './span-tree.js';
+import type { SpanTree } from '../model/span-tree.js';
+import { buildSpanTree } from '../model/span-tree.js';
 import type { TraceStructure } from './structure.js';
 import { analyzeStructure } from './structure.js';
 

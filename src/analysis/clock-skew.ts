@@ -1,8 +1,8 @@
 import { roundMs } from './capped.js';
 import type { SpanRef } from './span-ref.js';
 import { spanRef } from './span-ref.js';
-import type { SpanTree } from './span-tree.js';
-import { nsToMs } from './span-tree.js';
+import type { SpanTree } from '../model/span-tree.js';
+import { nsToMs } from '../model/span-tree.js';
 
 /** A child outside its parent's interval. */
 export interface ClockSkew {

@@ -1,5 +1,5 @@
-import type { SpanNode, SpanTree } from './span-tree.js';
-import { primaryTop } from './span-tree.js';
+import type { SpanNode, SpanTree } from '../model/span-tree.js';
+import { primaryTop } from '../model/span-tree.js';
 
 /** A stretch of time on the critical path, spent in `node` itself (not in a child). */
 export interface CriticalPathSegment {

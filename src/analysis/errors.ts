@@ -6,7 +6,7 @@ import type { SpanFailure } from './span-failure.js';
 import { spanFailure } from './span-failure.js';
 import type { SpanRef } from './span-ref.js';
 import { spanRef } from './span-ref.js';
-import type { SpanNode, SpanTree } from './span-tree.js';
+import type { SpanNode, SpanTree } from '../model/span-tree.js';
 
 export interface ErrorSpan {
   span: SpanRef;

@@ -3,8 +3,8 @@ import { cap, capMap, roundMs, roundShare } from './capped.js';
 import { criticalPath } from './critical-path.js';
 import type { SpanRef } from './span-ref.js';
 import { spanRef } from './span-ref.js';
-import type { SpanNode, SpanTree } from './span-tree.js';
-import { nsToMs, primaryTop } from './span-tree.js';
+import type { SpanNode, SpanTree } from '../model/span-tree.js';
+import { nsToMs, primaryTop } from '../model/span-tree.js';
 import { selfTimes } from './self-time.js';
 
 export interface CriticalPathStep {

@@ -1,4 +1,4 @@
-import type { SpanNode, SpanTree } from './span-tree.js';
+import type { SpanNode, SpanTree } from '../model/span-tree.js';
 
 /** An interval of a span's time that no child covers, in ns offsets. */
 export interface Gap {

@@ -1,4 +1,4 @@
-import type { SpanTree } from './span-tree.js';
+import type { SpanTree } from '../model/span-tree.js';
 import { spanFailure } from './span-failure.js';
 
 /** Calls from one service to another seen in a trace. */

@@ -7,8 +7,8 @@ import type { ServiceEdge } from './service-graph.js';
 import { serviceGraph } from './service-graph.js';
 import type { SpanRef } from './span-ref.js';
 import { spanRef } from './span-ref.js';
-import type { SpanNode, SpanTree } from './span-tree.js';
-import { descendantCounts } from './span-tree.js';
+import type { SpanNode, SpanTree } from '../model/span-tree.js';
+import { descendantCounts } from '../model/span-tree.js';
 
 /** A span whose parent never arrived: the context was lost on the way in, or the parent was not exported. */
 export interface Orphan {

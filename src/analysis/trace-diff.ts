@@ -6,7 +6,7 @@
  * (20% and 1 ms by default): single traces are noisy, and a 0.2 ms wobble is nobody's regression.
  */
 import { durationMs, type Trace } from '../model/index.js';
-import { buildSpanTree } from './span-tree.js';
+import { buildSpanTree } from '../model/span-tree.js';
 
 export interface TraceDiffOptions {
   /** Minimum change of a path's total duration, relative to side A (default 0.2). */

@@ -5,3 +5,6 @@ export * from './errors.js';
 export * from './query.js';
 export * from './log-record.js';
 export * from './transaction-keys.js';
+export * from './span-tree.js';
+export * from './run-attributes.js';
+export * from './spec-name.js';

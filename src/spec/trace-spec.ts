@@ -131,10 +131,6 @@ export const PERFORMANCE_CONSTRAINT_KEYS = ['max_total_duration_ms', 'max_span_c
 export const ERROR_CONDITION_KEYS = ['operation_name', 'service_name', 'expect', 'exception_type'] as const;
 export const RANGE_KEYS = ['min', 'max'] as const;
 
-/** Spec names become file names (`trace-specs/<name>.yaml`), hence the narrow alphabet. */
-export const SPEC_NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
-export const SPEC_NAME_MAX_LENGTH = 128;
-
 /** A count as a closed range; `max` is `Infinity` when unbounded. */
 export interface NormalizedRange {
   min: number;

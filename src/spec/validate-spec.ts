@@ -4,6 +4,7 @@
  * A spec is accepted whole or refused whole: the returned spec is a clean copy holding only known
  * fields, with `kind` normalized to lower case.
  */
+import { isSpecName, SPEC_NAME_RULE } from '../model/spec-name.js';
 import { OtelMcpError } from '../model/index.js';
 import { didYouMean, nearestName } from '../model/did-you-mean.js';
 import { readSpecText } from './spec-text.js';
@@ -12,8 +13,6 @@ import {
   ERROR_CONDITION_KEYS,
   PERFORMANCE_CONSTRAINT_KEYS,
   SPAN_SPEC_KEYS,
-  SPEC_NAME_MAX_LENGTH,
-  SPEC_NAME_PATTERN,
   SPEC_SPAN_KINDS,
   TRACE_SPEC_KEYS,
   type CountSpec,
@@ -142,15 +141,12 @@ function checkTraceSpec(value: unknown, checker: Checker): TraceSpec | undefined
   }
   checker.unknownKeys(value, '', TRACE_SPEC_KEYS);
   const spec: TraceSpec = { name: '', expected_spans: [] };
-  if (value.name === undefined) checker.report('name', 'required: letters, digits, ".", "_" or "-"');
+  if (value.name === undefined) checker.report('name', `required: ${SPEC_NAME_RULE}`);
   else {
     const name = checker.string(value.name, 'name');
-    if (name !== undefined && (!SPEC_NAME_PATTERN.test(name) || name.length > SPEC_NAME_MAX_LENGTH)) {
-      checker.report(
-        'name',
-        `expected up to ${SPEC_NAME_MAX_LENGTH} letters, digits, ".", "_" or "-" (got ${showValue(name)})`,
-      );
-    } else if (name !== undefined) spec.name = name;
+    if (name !== undefined && !isSpecName(name))
+      checker.report('name', `expected ${SPEC_NAME_RULE} (got ${showValue(name)})`);
+    else if (name !== undefined) spec.name = name;
   }
   if (value.description !== undefined) {
     const description = checker.string(value.description, 'description', 'a string');

@@ -1,7 +1,7 @@
 export * from './trace-store.js';
 export { MIGRATIONS, applyMigrations, checkMigrated, userVersion, type Migration } from './migrations.js';
 export { DATABASE_FILE, type Durability } from './sqlite-connection.js';
-export { RUN_ID_ATTRIBUTE, type SpansWritten } from './span-writer.js';
+export type { SpansWritten } from './span-writer.js';
 export type { RetentionPolicy, RetentionResult } from './retention.js';
 export type { LogQuery } from './log-store.js';
 export type { SearchPlan } from './trace-search.js';

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { invalidArgument } from '../model/errors.js';
-import { mergeDenseList, type DurationHistogram } from './duration-histogram.js';
+import { mergeDenseList, type DurationHistogram } from '../model/duration-histogram.js';
 import { planRollupRead, type RollupReadPlan } from './rollup-read-plan.js';
 import { kindName } from './span-codec.js';
 

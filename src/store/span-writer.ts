@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { RUN_ID_ATTRIBUTE } from '../model/run-attributes.js';
 import type { InstrumentationScope, Resource, Span } from '../model/span.js';
 import { AttributePostings } from './attribute-postings.js';
 import type { IdRegistry } from './id-registry.js';
@@ -6,9 +7,6 @@ import { RollupBatch, RollupWriter } from './rollup-writer.js';
 import { encodeSpanBody, kindNumber, statusNumber } from './span-codec.js';
 import { checkSpans } from './span-validation.js';
 import { addSpans, type TraceAggregate } from './trace-summary-merge.js';
-
-/** The resource attribute execute-and-capture adds to tag a run's spans (DESIGN.md §5). */
-export const RUN_ID_ATTRIBUTE = 'otel_mcp.run_id';
 
 /** What a write stored: spans sent twice (an exporter's retry) are stored and counted once. */
 export interface SpansWritten {

@@ -4,19 +4,9 @@
  * Versions are append-only; appending content equal to the latest version is a no-op, so a caller
  * can "define" the same spec twice without growing the history.
  */
+import { checkSpecName } from '../model/spec-name.js';
 import type Database from 'better-sqlite3';
-import { OtelMcpError } from '../model/errors.js';
 import { canonicalHash, canonicalJson } from './canonical-json.js';
-
-/**
- * Spec names become file names (`trace-specs/<name>.yaml`) on every platform a project is cloned
- * to: lower case (macOS and Windows fold case, so `Checkout` and `checkout` would share a file),
- * no `/` or `\`, and a leading letter or digit so `..` and hidden files are impossible. 64
- * characters leave room under the 255-byte file name limit for the suffix and a temp-file tail.
- */
-export const SPEC_STORE_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-export const SPEC_STORE_NAME_RULE =
-  'a lower-case letter or digit, then up to 63 of a-z 0-9 . _ - (it becomes the file name <name>.yaml)';
 
 export type SpecVersionSource = 'tool' | 'template' | 'update' | 'file';
 
@@ -60,16 +50,6 @@ interface VersionRow {
   created_at_ms: number;
   source: SpecVersionSource;
   note: string | null;
-}
-
-export function checkSpecName(name: string): void {
-  if (!SPEC_STORE_NAME_PATTERN.test(name)) {
-    throw new OtelMcpError(
-      'INVALID_ARGUMENT',
-      `spec name ${JSON.stringify(name)} is not accepted`,
-      `use ${SPEC_STORE_NAME_RULE}, e.g. checkout_flow`,
-    );
-  }
 }
 
 /** The hash `append` records for a spec: equal content gives an equal hash whatever its key order. */

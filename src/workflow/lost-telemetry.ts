@@ -8,9 +8,9 @@
  * instrumentation already makes. Pure.
  */
 import type { AttributeValue, Span, Trace } from '../model/span.js';
+import { RUN_PROCESS_ATTRIBUTE } from '../model/run-attributes.js';
 import { describeCrash } from './crash-excerpt.js';
 import { describeExit } from './process-exit.js';
-import { RUN_PROCESS_ATTRIBUTE } from './run-environment.js';
 
 /** What the run knows of a service it started (ServiceOutcome has these fields). */
 export interface StartedServiceFacts {

@@ -3,7 +3,7 @@
  * embedded receiver, a short batch delay, and the run id on every resource. Pure: the caller
  * passes the base environment in.
  */
-import { RUN_ID_ATTRIBUTE } from '../store/span-writer.js';
+import { RUN_ID_ATTRIBUTE, RUN_PROCESS_ATTRIBUTE } from '../model/run-attributes.js';
 
 export interface ReceiverEndpoint {
   protocol: 'http/protobuf' | 'grpc';
@@ -38,9 +38,6 @@ export interface RunEnvironmentInput {
 export const RUN_BATCH_DELAY_MS = 50;
 
 export const RUN_ID_ENV = 'OTEL_MCP_RUN_ID';
-
-/** The resource attribute that names which started service a span came from (absent: the command). */
-export const RUN_PROCESS_ATTRIBUTE = 'otel_mcp.process';
 
 export function runEnvironment(input: RunEnvironmentInput): Record<string, string> {
   const env: Record<string, string> = {};

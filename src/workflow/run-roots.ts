@@ -3,9 +3,8 @@
  * only while a process that could send it lives. Pure.
  */
 import type { Span, Trace } from '../model/span.js';
-import { RUN_ID_ATTRIBUTE } from '../store/span-writer.js';
+import { RUN_ID_ATTRIBUTE, RUN_PROCESS_ATTRIBUTE } from '../model/run-attributes.js';
 import { describeExit } from './process-exit.js';
-import { RUN_PROCESS_ATTRIBUTE } from './run-environment.js';
 
 export function rootlessTraces(traces: readonly Trace[]): Trace[] {
   return traces.filter((trace) => !trace.spans.some((span) => span.parentSpanId === undefined));

@@ -14,10 +14,8 @@ import {
   type SpecProblem,
   type TraceSpec,
 } from '../spec/index.js';
+import { checkSpecName, isSpecName, SPEC_NAME_RULE } from '../model/spec-name.js';
 import {
-  SPEC_STORE_NAME_PATTERN,
-  SPEC_STORE_NAME_RULE,
-  checkSpecName,
   specContentHash,
   type SpecRepository,
   type SpecVersionSource,
@@ -205,9 +203,9 @@ export class SpecLibrary implements SpecCatalog {
     const refuse = (problems: SpecProblem[]): { invalid: InvalidSpecFile } => ({
       invalid: { file: file.file, name: file.name, problems },
     });
-    if (!SPEC_STORE_NAME_PATTERN.test(file.name)) {
+    if (!isSpecName(file.name)) {
       return refuse([
-        { path: 'file', message: `the file name is not a spec name; rename it to ${SPEC_STORE_NAME_RULE}` },
+        { path: 'file', message: `the file name is not a spec name; rename it to ${SPEC_NAME_RULE}` },
       ]);
     }
     const validation = validateTraceSpec(file.text);

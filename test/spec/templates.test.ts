@@ -333,7 +333,7 @@ describe('spec templates', () => {
 
   it('refuses a spec name the spec language would refuse', () => {
     expect(() => instantiateTemplate('rest_crud', { spec_name: 'my spec' })).toThrow(
-      'name: expected up to 128 letters',
+      'name: expected a lower-case letter or digit',
     );
   });
 });

@@ -120,12 +120,21 @@ describe('validateTraceSpec problems', () => {
     {
       problem: 'missing name',
       input: { expected_spans: [] },
-      expected: 'name: required: letters, digits, ".", "_" or "-"',
+      expected:
+        'name: required: a lower-case letter or digit, then up to 63 of a-z 0-9 . _ - (it becomes the file name <name>.yaml)',
     },
     {
       problem: 'a name with spaces',
       input: { name: 'my spec', expected_spans: [] },
-      expected: 'name: expected up to 128 letters, digits, ".", "_" or "-" (got "my spec")',
+      expected:
+        'name: expected a lower-case letter or digit, then up to 63 of a-z 0-9 . _ - (it becomes the file name <name>.yaml) (got "my spec")',
+    },
+    {
+      // One rule everywhere: the store would refuse `Checkout` (it is a file name on case-folding disks).
+      problem: 'an upper-case name',
+      input: { name: 'Checkout', expected_spans: [] },
+      expected:
+        'name: expected a lower-case letter or digit, then up to 63 of a-z 0-9 . _ - (it becomes the file name <name>.yaml) (got "Checkout")',
     },
     {
       problem: 'missing expected_spans',
@@ -356,7 +365,7 @@ describe('validateTraceSpec problems', () => {
     });
     expect(problems).toEqual([
       'expected_span: unknown key; did you mean expected_spans?',
-      'name: expected up to 128 letters, digits, ".", "_" or "-" (got "bad name")',
+      'name: expected a lower-case letter or digit, then up to 63 of a-z 0-9 . _ - (it becomes the file name <name>.yaml) (got "bad name")',
       'expected_spans[0].operationName: unknown key; did you mean operation_name?',
       'expected_spans[0].operation_name: required: the span name to look for',
       'expected_spans[0].count: expected a number or {min,max} (got "x")',

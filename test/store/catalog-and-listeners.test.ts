@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Span } from '../../src/model/index.js';
-import { RUN_ID_ATTRIBUTE, type SpansWritten } from '../../src/store/index.js';
+import { RUN_ID_ATTRIBUTE } from '../../src/model/index.js';
+import type { SpansWritten } from '../../src/store/index.js';
 import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
 import { openTestStore } from './store-fixture.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Span, StatusCode } from '../../src/model/index.js';
-import { PERCENTILE_RELATIVE_ERROR, quantileNs } from '../../src/store/duration-histogram.js';
+import { PERCENTILE_RELATIVE_ERROR, quantileNs } from '../../src/model/duration-histogram.js';
 import { MIGRATIONS } from '../../src/store/index.js';
 import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
 import { downgradeToPerSpanAttributeIndex, openTestStore } from './store-fixture.js';

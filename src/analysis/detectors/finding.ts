@@ -2,7 +2,7 @@ import type { Capped } from '../capped.js';
 import { capMap, roundMs, roundShare } from '../capped.js';
 import type { SpanRef } from '../span-ref.js';
 import { spanRef } from '../span-ref.js';
-import type { SpanNode } from '../span-tree.js';
+import type { SpanNode } from '../../model/span-tree.js';
 import type { CallTarget } from './call-target.js';
 import type { DetectorThresholds } from './thresholds.js';
 

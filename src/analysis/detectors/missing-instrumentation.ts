@@ -1,6 +1,6 @@
 import { clip } from '../capped.js';
 import { isOutgoingCall } from '../semantic-conventions.js';
-import type { SpanNode } from '../span-tree.js';
+import type { SpanNode } from '../../model/span-tree.js';
 import { largestGap } from '../self-time.js';
 import type { DetectorContext, Finding } from './finding.js';
 import { durationNs, ms, severityOf, share, spanList } from './finding.js';

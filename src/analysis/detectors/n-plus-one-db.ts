@@ -1,5 +1,5 @@
 import { dbSystem, isDbSpan } from '../semantic-conventions.js';
-import type { SpanNode } from '../span-tree.js';
+import type { SpanNode } from '../../model/span-tree.js';
 import type { CallTarget } from './call-target.js';
 import type { DetectorContext, Finding } from './finding.js';
 import type { Loop } from './n-plus-one-finding.js';

@@ -1,5 +1,5 @@
 import { spanRef } from '../span-ref.js';
-import type { SpanNode } from '../span-tree.js';
+import type { SpanNode } from '../../model/span-tree.js';
 import type { CallTarget } from './call-target.js';
 import type { DetectorContext, Finding, FindingKind, Measurement, Occurrence } from './finding.js';
 import {

@@ -1,6 +1,6 @@
 import { spanFailure } from '../span-failure.js';
 import { spanRef } from '../span-ref.js';
-import type { SpanNode } from '../span-tree.js';
+import type { SpanNode } from '../../model/span-tree.js';
 import { exactCallKey } from './call-target.js';
 import type { DetectorContext, Finding, Occurrence } from './finding.js';
 import { groupByParentOperation, ms, repeatNote, severityOf, share, spanList, sumNs } from './finding.js';

@@ -10,7 +10,7 @@ import {
   isHttpSpan,
   URL_FULL_KEYS,
 } from '../semantic-conventions.js';
-import type { SpanNode } from '../span-tree.js';
+import type { SpanNode } from '../../model/span-tree.js';
 import type { SecretKeyCache } from './secret-attributes.js';
 import { findSecretAttributes } from './secret-attributes.js';
 import type { DetectorContext, Finding, Severity } from './finding.js';

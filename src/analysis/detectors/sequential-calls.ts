@@ -1,6 +1,6 @@
 import { isDbSpan } from '../semantic-conventions.js';
 import { spanRef } from '../span-ref.js';
-import type { SpanNode } from '../span-tree.js';
+import type { SpanNode } from '../../model/span-tree.js';
 import type { DetectorContext, Finding, Occurrence } from './finding.js';
 import {
   durationNs,

@@ -1,5 +1,5 @@
 import { dbSystem, isDbSpan } from '../semantic-conventions.js';
-import type { SpanNode } from '../span-tree.js';
+import type { SpanNode } from '../../model/span-tree.js';
 import type { DetectorContext, Finding } from './finding.js';
 import { durationNs, ms, severityOf, share, spanList, sumNs } from './finding.js';
 

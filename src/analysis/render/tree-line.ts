@@ -1,5 +1,5 @@
 import { clip } from '../capped.js';
-import type { SpanNode } from '../span-tree.js';
+import type { SpanNode } from '../../model/span-tree.js';
 import { formatDuration } from './format-duration.js';
 import type { ViewNode } from './view-tree.js';
 import type { BarWindow } from './waterfall-bar.js';

@@ -1,4 +1,4 @@
-import type { SpanNode } from '../span-tree.js';
+import type { SpanNode } from '../../model/span-tree.js';
 
 /** One line of the tree view: a span, or identical siblings folded together (`×N`). */
 export interface ViewNode {

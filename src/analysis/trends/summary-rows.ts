@@ -1,5 +1,5 @@
 import type { TraceSummary } from '../../model/query.js';
-import { addTo, binOf } from '../../store/duration-histogram.js';
+import { addTo, binOf } from '../../model/duration-histogram.js';
 import type { TrendRow } from './trend-series.js';
 
 export interface SummaryRows {

@@ -4,7 +4,7 @@ import {
   mergeInto,
   quantileNs,
   type DurationHistogram,
-} from '../../store/duration-histogram.js';
+} from '../../model/duration-histogram.js';
 
 /** One operation's spans in one bucket, as the store's rollups or a backend's summaries give them. */
 export interface TrendRow {

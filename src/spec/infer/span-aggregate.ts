@@ -4,7 +4,7 @@
  * spans it had, so presence and count ranges can be read off; and every span, for attributes and
  * durations. Built in one walk over each trace (linear in spans).
  */
-import { buildSpanTree, type SpanNode } from '../../analysis/index.js';
+import { buildSpanTree, type SpanNode } from '../../model/span-tree.js';
 import { durationMs, type Span, type SpanKind, type Trace } from '../../model/index.js';
 
 export interface ShapeKey {

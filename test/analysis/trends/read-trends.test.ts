@@ -6,7 +6,7 @@ import {
   rowsFromSummaries,
   type TrendRow,
 } from '../../../src/analysis/index.js';
-import { PERCENTILE_RELATIVE_ERROR, addTo, binOf } from '../../../src/store/duration-histogram.js';
+import { PERCENTILE_RELATIVE_ERROR, addTo, binOf } from '../../../src/model/duration-histogram.js';
 import { seededRandom } from '../../support/seeded-random.js';
 
 const HOUR = 3_600_000;

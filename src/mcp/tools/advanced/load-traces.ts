@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { errorMessage } from '../../../model/errors.js';
 import type { AttributeFilter } from '../../../model/query.js';
 import type { Trace } from '../../../model/span.js';
-import { RUN_ID_ATTRIBUTE } from '../../../store/span-writer.js';
+import { RUN_ID_ATTRIBUTE } from '../../../model/run-attributes.js';
 import { parseTimeRange } from '../../time-range.js';
 import type { ToolDeps } from '../../tool-deps.js';
 import { loadTrace } from '../trace-lookup.js';

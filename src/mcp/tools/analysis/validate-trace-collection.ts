@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { errorMessage, invalidArgument } from '../../../model/errors.js';
 import type { AttributeFilter } from '../../../model/query.js';
 import { prepareSpecComparison, summarizeCollection, type CollectionItem } from '../../../spec/index.js';
-import { RUN_ID_ATTRIBUTE } from '../../../store/span-writer.js';
+import { RUN_ID_ATTRIBUTE } from '../../../model/run-attributes.js';
 import { fitList, jsonSize } from '../../output-budget.js';
 import { parseTimeRange } from '../../time-range.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';

@@ -4,12 +4,16 @@
  */
 import * as z from 'zod';
 import { formatProblems, readSpecText, validateTraceSpec, type TraceSpec } from '../../../spec/index.js';
-import { SPEC_STORE_NAME_RULE, checkSpecName } from '../../../store/spec-repository.js';
+import { checkSpecName, SPEC_NAME_MAX_LENGTH, SPEC_NAME_RULE } from '../../../model/spec-name.js';
 import type { SpecSyncReport, TraceSpecVersion } from '../../../workflow/spec-library.js';
 import { invalidArgument, OtelMcpError } from '../../../model/errors.js';
 import type { ToolDeps } from '../../tool-deps.js';
 
-export const specNameInput = z.string().min(1).max(64).describe(`Spec name: ${SPEC_STORE_NAME_RULE}`);
+export const specNameInput = z
+  .string()
+  .min(1)
+  .max(SPEC_NAME_MAX_LENGTH)
+  .describe(`Spec name: ${SPEC_NAME_RULE}`);
 
 export const specVersionInput = z
   .number()

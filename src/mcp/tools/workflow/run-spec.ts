@@ -1,5 +1,5 @@
 /** Which spec a run is judged by: the call's expected_spec (a stored name or an inline spec), else the session's. */
-import { SPEC_STORE_NAME_PATTERN } from '../../../store/spec-repository.js';
+import { isSpecName } from '../../../model/spec-name.js';
 import type { DevSession } from '../../../workflow/dev-sessions.js';
 import type { RunSpec } from '../../../workflow/execute-run.js';
 import type { ToolDeps } from '../../tool-deps.js';
@@ -18,7 +18,7 @@ export function resolveRunSpec(
     const stored = deps.specs.get(session.specName);
     return { name: stored.name, version: stored.version, spec: stored.spec };
   }
-  if (typeof expected === 'string' && SPEC_STORE_NAME_PATTERN.test(expected.trim())) {
+  if (typeof expected === 'string' && isSpecName(expected.trim())) {
     const stored = deps.specs.get(expected.trim());
     return { name: stored.name, version: stored.version, spec: stored.spec };
   }

@@ -1,4 +1,4 @@
-import type { Span, Trace } from '../model/index.js';
+import type { Span, Trace } from './index.js';
 
 /** One span in its place in the tree. */
 export interface SpanNode {
