@@ -68,3 +68,16 @@ export function didYouMean(typed: string, valid: readonly string[]): string {
   const nearest = nearestName(typed, valid);
   return nearest !== undefined ? `did you mean ${nearest}?` : `accepted: ${valid.join(', ')}`;
 }
+
+/** The `count` known names closest to a mistyped one (a name containing it counts as 2 edits nearer), for "did you mean …" lists. */
+export function nearestNames(wanted: string, known: readonly string[], count = 3): string[] {
+  const target = wanted.toLowerCase();
+  return known
+    .map((name) => ({
+      name,
+      distance: editDistance(target, name.toLowerCase()) - (name.toLowerCase().includes(target) ? 2 : 0),
+    }))
+    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+    .slice(0, count)
+    .map((item) => item.name);
+}

@@ -41,6 +41,12 @@ export {
   type ImprovementSource,
 } from './suggest-improvements.js';
 export { readSpecText, type SpecTextResult } from './spec-text.js';
+export {
+  CATEGORY_ORDER,
+  categoryOf,
+  categoryPriority,
+  type ViolationCategory,
+} from './violation-categories.js';
 export { describeOrigin, spanOrigin } from './span-origin.js';
 export { formatProblems } from './spec-problems.js';
 export { didYouMean, nearestName, editDistance } from '../model/did-you-mean.js';

@@ -4,12 +4,13 @@
  * `type` so the analysis part can add its own results (performance detectors, error root causes)
  * by adding a variant and a handler, without touching the comparison.
  */
-import type { ComparisonResult, Violation, ViolationKind } from './comparison-result.js';
+import type { ComparisonResult, Violation } from './comparison-result.js';
+import { categoryOf, categoryPriority, type ViolationCategory } from './violation-categories.js';
 
-export type ImprovementCategory = 'error' | 'structure' | 'placement' | 'tags' | 'performance';
+export type ImprovementCategory = ViolationCategory;
 
 export interface Improvement {
-  /** 1 (do first) … 5. */
+  /** 1 (do first) … 6, in the order of violation-categories.ts. */
   priority: number;
   category: ImprovementCategory;
   action: string;
@@ -35,53 +36,16 @@ export type ImprovementSource =
   | { type: 'spec_comparison'; result: ComparisonResult }
   | { type: 'analysis_findings'; findings: readonly AnalysisFindingInput[] };
 
-const CATEGORY_OF: Record<ViolationKind, ImprovementCategory> = {
-  // First: until the spans arrive, nothing else about that service can be judged.
-  telemetry_lost: 'error',
-  unexpected_error: 'error',
-  expected_error_missing: 'error',
-  wrong_exception: 'error',
-  missing: 'structure',
-  count_too_low: 'structure',
-  count_too_high: 'structure',
-  forbidden_present: 'structure',
-  unexpected_span: 'structure',
-  wrong_parent: 'placement',
-  wrong_service: 'placement',
-  wrong_kind: 'placement',
-  order: 'placement',
-  links: 'placement',
-  tag_mismatch: 'tags',
-  tag_missing: 'tags',
-  optional_tag_mismatch: 'tags',
-  duration: 'performance',
-  total_duration: 'performance',
-  span_count: 'performance',
-  depth: 'performance',
-};
-
-const PRIORITY_OF: Record<ImprovementCategory, number> = {
-  error: 1,
-  structure: 2,
-  placement: 3,
-  tags: 4,
-  performance: 5,
-};
-
-export function categoryOf(kind: ViolationKind): ImprovementCategory {
-  return CATEGORY_OF[kind];
-}
-
-/** Sort key of a violation: its category's priority. */
+/** Sort key of a violation: its category's priority (violation-categories.ts). */
 export function violationPriority(violation: Violation): number {
-  return PRIORITY_OF[CATEGORY_OF[violation.kind]];
+  return categoryPriority(categoryOf(violation.kind));
 }
 
 function fromComparison(result: ComparisonResult): Improvement[] {
   return result.violations.map((violation) => {
-    const category = CATEGORY_OF[violation.kind];
+    const category = categoryOf(violation.kind);
     const improvement: Improvement = {
-      priority: PRIORITY_OF[category],
+      priority: categoryPriority(category),
       category,
       action: violation.fix,
       source: 'spec_comparison',
@@ -112,8 +76,8 @@ function fromFindings(findings: readonly AnalysisFindingInput[]): Improvement[] 
       const category = FINDING_CATEGORY[finding.kind] ?? 'performance';
       const priority =
         category === 'performance' && finding.severity === 'high'
-          ? PRIORITY_OF.placement
-          : PRIORITY_OF[category];
+          ? categoryPriority('placement')
+          : categoryPriority(category);
       const improvement: Improvement = {
         priority,
         category,

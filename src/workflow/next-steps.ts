@@ -6,49 +6,21 @@
 import type { IterationRecord, RecordedViolation } from './iteration-record.js';
 import { violationKey } from './run-verdict.js';
 import { changesBetween, checkedRun } from './session-progress.js';
+import { CATEGORY_ORDER, categoryOf, type ViolationCategory, type ViolationKind } from '../spec/index.js';
 
 export interface NextStep {
   /** 1 is the most valuable. */
   priority: number;
-  category:
-    'run' | 'capture' | 'regression' | 'missing' | 'structure' | 'error' | 'tags' | 'performance' | 'done';
+  category: 'run' | 'regression' | ViolationCategory | 'done';
   action: string;
   why: string;
 }
 
-/** Violation kinds by what the agent should do about them, in the order it should do it. */
-const CATEGORY_OF: Record<string, NextStep['category']> = {
-  // Spans that never arrived: until they do, the spec cannot judge that service's code.
-  telemetry_lost: 'capture',
-  missing: 'missing',
-  count_too_low: 'missing',
-  expected_error_missing: 'missing',
-  wrong_parent: 'structure',
-  wrong_service: 'structure',
-  wrong_kind: 'structure',
-  order: 'structure',
-  links: 'structure',
-  count_too_high: 'structure',
-  forbidden_present: 'structure',
-  unexpected_span: 'structure',
-  unexpected_error: 'error',
-  wrong_exception: 'error',
-  tag_mismatch: 'tags',
-  tag_missing: 'tags',
-  optional_tag_mismatch: 'tags',
-  duration: 'performance',
-  total_duration: 'performance',
-  span_count: 'performance',
-  depth: 'performance',
-};
+/** Lost spans first, then what regressed, then the violations in the one order of violation-categories. */
 const ORDER: NextStep['category'][] = [
   'capture',
   'regression',
-  'missing',
-  'structure',
-  'error',
-  'tags',
-  'performance',
+  ...CATEGORY_ORDER.filter((category) => category !== 'capture'),
 ];
 
 export function suggestNextSteps(
@@ -100,7 +72,7 @@ export function suggestNextSteps(
   for (const violation of latest.violations) {
     // New here but not checked last time (its parent entry was missing) is no regression.
     const regressed = introduced.has(violationKey(violation)) && violation.kind !== 'telemetry_lost';
-    const category = regressed ? 'regression' : (CATEGORY_OF[violation.kind] ?? 'structure');
+    const category = regressed ? 'regression' : (categoryOf(violation.kind as ViolationKind) ?? 'structure');
     const list = byCategory.get(category) ?? [];
     list.push(violation);
     byCategory.set(category, list);

@@ -121,7 +121,7 @@ describe('the trace-driven loop through a real MCP client', () => {
       violation.path.includes('charge'),
     );
     expect(missing.kind).toBe('missing');
-    expect(red.structured.next_steps[0]).toMatchObject({ category: 'missing' });
+    expect(red.structured.next_steps[0]).toMatchObject({ category: 'structure' });
     expect(red.structured.next_steps[0].action).toContain('charge');
 
     const steps = await harness.call('suggest_next_steps', { session_id: sessionId });

@@ -22,10 +22,10 @@ describe('suggestImprovements with analysis findings', () => {
     });
     expect(actions.map((action) => [action.category, action.priority, action.action.split(' (')[0]])).toEqual(
       [
-        ['error', 1, 'fix the card check'],
-        ['performance', 3, 'batch the queries'],
-        ['tags', 4, 'set db.system.name'],
-        ['performance', 5, 'run the calls in parallel'],
+        ['error', 2, 'fix the card check'],
+        ['performance', 4, 'batch the queries'],
+        ['tags', 5, 'set db.system.name'],
+        ['performance', 6, 'run the calls in parallel'],
       ],
     );
     expect(actions.every((action) => action.source === 'analysis_findings')).toBe(true);

@@ -147,14 +147,14 @@ describe('next steps after a run', () => {
       'run',
       'regression',
       'regression',
-      'missing',
+      'structure',
       'tags',
     ]);
     expect(steps[1]?.why).toMatch(/^new since the previous run/);
     expect(steps.map((step) => step.priority)).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it('without a previous run orders by kind: missing, structure, error, tags, performance', () => {
+  it('without a previous run orders by kind in the one order of violation categories: errors, structure, placement, tags, performance', () => {
     const steps = suggestNextSteps(
       record('fail', [
         violation('duration', 'd'),
@@ -166,9 +166,9 @@ describe('next steps after a run', () => {
       undefined,
     );
     expect(steps.map((step) => step.category)).toEqual([
-      'missing',
-      'structure',
       'error',
+      'structure',
+      'placement',
       'tags',
       'performance',
     ]);

@@ -21,7 +21,7 @@ import { TIME_RANGE_HELP, parseTimeRange } from '../../time-range.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import type { ToolDeps } from '../../tool-deps.js';
 import { backendInput, budgetInput, timeWindowObject } from '../common-inputs.js';
-import { nearestNames } from '../nearest-names.js';
+import { nearestNames } from '../../../model/did-you-mean.js';
 
 /** Traces a backend is asked for: 1,000 summaries are one page of most APIs and a few hundred KB. */
 const SUMMARY_LIMIT = 1000;

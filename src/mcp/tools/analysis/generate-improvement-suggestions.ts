@@ -30,7 +30,7 @@ export const generateImprovementSuggestionsTool = defineTool({
     improvements: z.array(
       z.object({
         priority: z.number().describe('1 (do first) … 5'),
-        category: z.enum(['error', 'structure', 'placement', 'tags', 'performance']),
+        category: z.enum(['capture', 'error', 'structure', 'placement', 'tags', 'performance']),
         action: z.string(),
         path: z.string().optional().describe('The spec entry it concerns'),
         span_id: z.string().optional(),

@@ -3,7 +3,7 @@ import { OtelMcpError } from '../../../model/errors.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { fitList, jsonSize } from '../../output-budget.js';
 import { backendInput } from '../common-inputs.js';
-import { nearestNames } from '../nearest-names.js';
+import { nearestNames } from '../../../model/did-you-mean.js';
 
 export const listOperationsTool = defineTool({
   name: 'list_operations',

@@ -23,7 +23,9 @@ export const nextStepSchema = z.object({
   priority: z.number(),
   category: z
     .string()
-    .describe('run, capture, regression, missing, structure, error, tags, performance, done'),
+    .describe(
+      'run, regression, capture, error, structure, placement, tags, performance, done (in the order to act on them)',
+    ),
   action: z.string(),
   why: z.string(),
 });
