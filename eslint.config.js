@@ -9,7 +9,7 @@ const allowed = {
   mcp: ['workflow', 'spec', 'analysis', 'backends', 'store', 'config', 'model'],
   workflow: ['spec', 'analysis', 'store', 'config', 'model'],
   receiver: ['model'],
-  backends: ['store', 'model'],
+  backends: ['store', 'config', 'model'],
   spec: ['model'],
   analysis: ['model'],
   store: ['model'],

@@ -9,7 +9,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type BackendEntryConfig,
   type BackendType,
-} from './backend-config.js';
+} from '../config/backend-entry.js';
 import { authorizationHeader, type BackendConnection } from './http/connection.js';
 import { parseEndpoint } from './http/endpoint.js';
 import type { HttpDeps } from './http/http-client.js';

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { backendEntrySchema } from './backend-entry.js';
 
 /** The toolsets an operator can switch on or off to keep the tool list small (DESIGN.md §3.4). */
 export const TOOLSETS = ['query', 'specs', 'analysis', 'workflow', 'advanced'] as const;
@@ -7,23 +8,6 @@ export type Toolset = (typeof TOOLSETS)[number];
 const port = z.number().int().min(0).max(65535);
 /** `null` switches a listener off (the `0` of `--otlp-grpc-port 0` is turned into null by the loader). */
 const optionalPort = port.nullable();
-
-/** One external backend (Jaeger, Zipkin, Tempo, ...). Adapters validate the details they need. */
-const backendEntry = z
-  .object({
-    endpoint: z.string().min(1).describe('Base URL, e.g. http://localhost:16686 or grpc://localhost:16685'),
-    auth: z
-      .union([
-        z.string().describe('A bearer token'),
-        z.object({ bearer_token: z.string() }).strict(),
-        z.object({ username: z.string(), password: z.string() }).strict(),
-      ])
-      .optional(),
-    headers: z.record(z.string(), z.string()).optional(),
-    tenant: z.string().optional(),
-    timeout_ms: z.number().int().positive().optional(),
-  })
-  .loose();
 
 /** The embedded receiver as the plan's `backends.otlp` block names it. */
 const otlpEntry = z
@@ -137,10 +121,10 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    backends: z.object({ otlp: otlpEntry.optional() }).catchall(backendEntry).default({}),
+    backends: z.object({ otlp: otlpEntry.optional() }).catchall(backendEntrySchema).default({}),
   })
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
-export type BackendEntryConfig = z.infer<typeof backendEntry>;
+export type { BackendEntryConfig } from './backend-entry.js';

@@ -1,5 +1,6 @@
 /**
- * One entry of the configuration's `backends:` block (DESIGN.md §3.2), as the adapters read it.
+ * One entry of the configuration's `backends:` block: the one schema, checked when the
+ * configuration loads and again by createBackend for an entry given directly.
  *
  * ```yaml
  * backends:
