@@ -5,141 +5,34 @@
  */
 import type { LogRecord } from '../log-record.js';
 import type { AttributeValue, Attributes, InstrumentationScope, Resource } from '../span.js';
-import {
-  annotate,
-  decodeAnyValue,
-  decodeAttribute,
-  decodeResourceInto,
-  decodeScopeInto,
-  emptyResource,
-  emptyScope,
-  rethrowWithin,
-} from './common-protobuf.js';
+import { decodeAnyValue, decodeAttribute, rethrowWithin } from './common-protobuf.js';
 import {
   logIdsProblem,
   optionalLogId,
-  protobufDecodeError,
   Rejections,
   serviceNameOf,
   type DecodedLogs,
 } from './decoded-batch.js';
+import { walkProtobufEnvelope } from './envelope-protobuf.js';
 import { ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from './proto-reader.js';
 
 export function decodeLogsRequestProtobuf(bytes: Uint8Array): DecodedLogs {
-  const r = new ProtoReader(bytes);
   const logs: LogRecord[] = [];
   const rejections = new Rejections();
-  let index = 0;
-  let field = 0;
-  try {
-    while (r.pos < r.length) {
-      const key = r.tag();
-      field = key >>> 3;
-      if (field === 1) {
-        r.expect(key, WIRE_LENGTH);
-        const end = r.lengthEnd();
-        decodeResourceLogs(r, end, logs, rejections);
-        index++;
-      } else {
-        r.skip(key & 7);
-      }
-    }
-  } catch (error) {
-    throw protobufDecodeError(
-      annotate(error, { 1: 'resource_logs' }, field, index),
-      'ExportLogsServiceRequest',
-    );
-  }
+  let first = 0;
+  walkProtobufEnvelope(bytes, {
+    request: 'ExportLogsServiceRequest',
+    resourceBlock: 'resource_logs',
+    scopeBlock: 'scope_logs',
+    items: 'log_records',
+    item: (r, end, resource, scope) => decodeLogRecord(r, end, resource, scope, logs, rejections),
+    resourceDone: (resource) => {
+      const serviceName = serviceNameOf(resource);
+      for (let i = first; i < logs.length; i++) logs[i]!.serviceName = serviceName;
+      first = logs.length;
+    },
+  });
   return { logs, rejected: rejections.count, errors: rejections.lines() };
-}
-
-const RESOURCE_LOGS_FIELDS: Record<number, string> = { 1: 'resource', 2: 'scope_logs', 3: 'schema_url' };
-
-function decodeResourceLogs(r: ProtoReader, end: number, logs: LogRecord[], rejections: Rejections): void {
-  const resource = emptyResource();
-  const first = logs.length;
-  let field = 0;
-  let index = 0;
-  try {
-    while (r.pos < end) {
-      const key = r.tag();
-      field = key >>> 3;
-      switch (field) {
-        case 1: {
-          r.expect(key, WIRE_LENGTH);
-          const resourceEnd = r.lengthEnd();
-          decodeResourceInto(r, resourceEnd, resource);
-          break;
-        }
-        case 2: {
-          r.expect(key, WIRE_LENGTH);
-          const scopeEnd = r.lengthEnd();
-          decodeScopeLogs(r, scopeEnd, resource, logs, rejections);
-          index++;
-          break;
-        }
-        case 3: {
-          r.expect(key, WIRE_LENGTH);
-          const url = r.string();
-          if (url !== '') resource.schemaUrl = url;
-          break;
-        }
-        default:
-          r.skip(key & 7);
-      }
-    }
-    r.finish(end);
-  } catch (error) {
-    rethrowWithin(error, RESOURCE_LOGS_FIELDS, field, field === 2 ? index : -1);
-  }
-  const serviceName = serviceNameOf(resource);
-  for (let i = first; i < logs.length; i++) logs[i]!.serviceName = serviceName;
-}
-
-const SCOPE_LOGS_FIELDS: Record<number, string> = { 1: 'scope', 2: 'log_records', 3: 'schema_url' };
-
-function decodeScopeLogs(
-  r: ProtoReader,
-  end: number,
-  resource: Resource,
-  logs: LogRecord[],
-  rejections: Rejections,
-): void {
-  const scope = emptyScope();
-  let field = 0;
-  let index = 0;
-  try {
-    while (r.pos < end) {
-      const key = r.tag();
-      field = key >>> 3;
-      switch (field) {
-        case 1: {
-          r.expect(key, WIRE_LENGTH);
-          const scopeEnd = r.lengthEnd();
-          decodeScopeInto(r, scopeEnd, scope);
-          break;
-        }
-        case 2: {
-          r.expect(key, WIRE_LENGTH);
-          const recordEnd = r.lengthEnd();
-          decodeLogRecord(r, recordEnd, resource, scope, logs, rejections);
-          index++;
-          break;
-        }
-        case 3: {
-          r.expect(key, WIRE_LENGTH);
-          const url = r.string();
-          if (url !== '') scope.schemaUrl = url;
-          break;
-        }
-        default:
-          r.skip(key & 7);
-      }
-    }
-    r.finish(end);
-  } catch (error) {
-    rethrowWithin(error, SCOPE_LOGS_FIELDS, field, field === 2 ? index : -1);
-  }
 }
 
 const LOG_RECORD_FIELDS: Record<number, string> = {

@@ -14,143 +14,36 @@ import type {
   SpanStatus,
 } from '../span.js';
 import { SPAN_KINDS } from '../span.js';
-import {
-  annotate,
-  decodeAttribute,
-  decodeResourceInto,
-  decodeScopeInto,
-  emptyResource,
-  emptyScope,
-  rethrowWithin,
-} from './common-protobuf.js';
+import { decodeAttribute, rethrowWithin } from './common-protobuf.js';
 import {
   describeRejectedSpan,
   idProblem,
   parentOrUndefined,
-  protobufDecodeError,
   Rejections,
   serviceNameOf,
   spanIdsProblem,
   type DecodedSpans,
 } from './decoded-batch.js';
+import { walkProtobufEnvelope } from './envelope-protobuf.js';
 import { ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from './proto-reader.js';
 
 export function decodeTraceRequestProtobuf(bytes: Uint8Array): DecodedSpans {
-  const r = new ProtoReader(bytes);
   const spans: Span[] = [];
   const rejections = new Rejections();
-  let index = 0;
-  let field = 0;
-  try {
-    while (r.pos < r.length) {
-      const key = r.tag();
-      field = key >>> 3;
-      if (field === 1) {
-        r.expect(key, WIRE_LENGTH);
-        const end = r.lengthEnd();
-        decodeResourceSpans(r, end, spans, rejections);
-        index++;
-      } else {
-        r.skip(key & 7);
-      }
-    }
-  } catch (error) {
-    throw protobufDecodeError(
-      annotate(error, { 1: 'resource_spans' }, field, index),
-      'ExportTraceServiceRequest',
-    );
-  }
+  let first = 0;
+  walkProtobufEnvelope(bytes, {
+    request: 'ExportTraceServiceRequest',
+    resourceBlock: 'resource_spans',
+    scopeBlock: 'scope_spans',
+    items: 'spans',
+    item: (r, end, resource, scope) => decodeSpan(r, end, resource, scope, spans, rejections),
+    resourceDone: (resource) => {
+      const serviceName = serviceNameOf(resource);
+      for (let i = first; i < spans.length; i++) spans[i]!.serviceName = serviceName;
+      first = spans.length;
+    },
+  });
   return { spans, rejected: rejections.count, errors: rejections.lines() };
-}
-
-const RESOURCE_SPANS_FIELDS: Record<number, string> = { 1: 'resource', 2: 'scope_spans', 3: 'schema_url' };
-
-function decodeResourceSpans(r: ProtoReader, end: number, spans: Span[], rejections: Rejections): void {
-  const resource = emptyResource();
-  const first = spans.length;
-  let field = 0;
-  let index = 0;
-  try {
-    while (r.pos < end) {
-      const key = r.tag();
-      field = key >>> 3;
-      switch (field) {
-        case 1: {
-          r.expect(key, WIRE_LENGTH);
-          const resourceEnd = r.lengthEnd();
-          decodeResourceInto(r, resourceEnd, resource);
-          break;
-        }
-        case 2: {
-          r.expect(key, WIRE_LENGTH);
-          const scopeEnd = r.lengthEnd();
-          decodeScopeSpans(r, scopeEnd, resource, spans, rejections);
-          index++;
-          break;
-        }
-        case 3: {
-          r.expect(key, WIRE_LENGTH);
-          const url = r.string();
-          if (url !== '') resource.schemaUrl = url;
-          break;
-        }
-        default:
-          r.skip(key & 7);
-      }
-    }
-    r.finish(end);
-  } catch (error) {
-    rethrowWithin(error, RESOURCE_SPANS_FIELDS, field, field === 2 ? index : -1);
-  }
-  // The resource may follow its spans on the wire, so the service name is set once it is complete.
-  const serviceName = serviceNameOf(resource);
-  for (let i = first; i < spans.length; i++) spans[i]!.serviceName = serviceName;
-}
-
-const SCOPE_SPANS_FIELDS: Record<number, string> = { 1: 'scope', 2: 'spans', 3: 'schema_url' };
-
-function decodeScopeSpans(
-  r: ProtoReader,
-  end: number,
-  resource: Resource,
-  spans: Span[],
-  rejections: Rejections,
-): void {
-  const scope = emptyScope();
-  let field = 0;
-  let index = 0;
-  try {
-    while (r.pos < end) {
-      const key = r.tag();
-      field = key >>> 3;
-      switch (field) {
-        case 1: {
-          r.expect(key, WIRE_LENGTH);
-          const scopeEnd = r.lengthEnd();
-          decodeScopeInto(r, scopeEnd, scope);
-          break;
-        }
-        case 2: {
-          r.expect(key, WIRE_LENGTH);
-          const spanEnd = r.lengthEnd();
-          decodeSpan(r, spanEnd, resource, scope, spans, rejections);
-          index++;
-          break;
-        }
-        case 3: {
-          r.expect(key, WIRE_LENGTH);
-          const url = r.string();
-          if (url !== '') scope.schemaUrl = url;
-          break;
-        }
-        default:
-          r.skip(key & 7);
-      }
-    }
-    r.finish(end);
-  } catch (error) {
-    rethrowWithin(error, SCOPE_SPANS_FIELDS, field, field === 2 ? index : -1);
-  }
 }
 
 const SPAN_FIELDS: Record<number, string> = {
