@@ -5,14 +5,16 @@ import tseslint from 'typescript-eslint';
 // (spec, analysis) sees only the model; receiver and store know nothing of each other or of the
 // parts above them; only the embedded adapter of backends reaches into the store.
 const allowed = {
-  cli: ['mcp', 'receiver', 'workflow', 'spec', 'analysis', 'backends', 'store', 'config', 'model'],
+  cli: ['mcp', 'receiver', 'workflow', 'spec', 'analysis', 'backends', 'store', 'otlp', 'config', 'model'],
   mcp: ['workflow', 'spec', 'analysis', 'backends', 'store', 'config', 'model'],
   workflow: ['spec', 'analysis', 'store', 'config', 'model'],
-  receiver: ['model'],
-  backends: ['store', 'config', 'model'],
+  receiver: ['otlp', 'model'],
+  backends: ['store', 'otlp', 'config', 'model'],
   spec: ['model'],
   analysis: ['model'],
   store: ['model'],
+  // The OTLP wire codec, below the receiver and the backends that speak OTLP.
+  otlp: ['model'],
   config: ['model'],
   model: [],
 };

@@ -9,7 +9,7 @@ import {
   decodeLogsRequestProtobuf,
   decodeTraceRequestJson,
   decodeTraceRequestProtobuf,
-} from '../model/otlp/index.js';
+} from '../otlp/index.js';
 import type { WireFormat } from './export-response.js';
 import type { TelemetrySink } from './telemetry-sink.js';
 

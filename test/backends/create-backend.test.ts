@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backendEntrySchema } from '../../src/backends/backend-config.js';
+import { backendEntrySchema } from '../../src/config/backend-entry.js';
 import { createBackend } from '../../src/backends/create-backend.js';
 import { assertQuerySupported } from '../../src/backends/query-support.js';
 import { OtelMcpError } from '../../src/model/errors.js';

@@ -3,7 +3,7 @@ import { createBackend } from '../../src/backends/create-backend.js';
 import type { TempoBackend } from '../../src/backends/tempo/tempo-backend.js';
 import { normalizeTempoTraceJson } from '../../src/backends/tempo/tempo-json.js';
 import { traceFromSpans } from '../../src/backends/trace-assembly.js';
-import { decodeTraceRequestJson } from '../../src/model/otlp/index.js';
+import { decodeTraceRequestJson } from '../../src/otlp/index.js';
 import { runBackendContract } from './contract.js';
 import { buildContractFixture } from './support/contract-fixture.js';
 import { exportOtlpProto } from './support/otlp-export.js';

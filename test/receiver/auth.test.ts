@@ -7,7 +7,7 @@ import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeOtlp, hex } from '../model/otlp/otlp-proto-schema.js';
+import { encodeOtlp, hex } from '../otlp/otlp-proto-schema.js';
 import { grpcExport, post, startReceiver, type RunningReceiver } from './receiver-harness.js';
 
 const SECRET = 'Bearer s3cr3t-t0ken';

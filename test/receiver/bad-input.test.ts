@@ -6,7 +6,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeOtlp, encodeOtlp, hex, toOtlpJson } from '../model/otlp/otlp-proto-schema.js';
+import { decodeOtlp, encodeOtlp, hex, toOtlpJson } from '../otlp/otlp-proto-schema.js';
 import { grpcExport, post, startReceiver, type RunningReceiver } from './receiver-harness.js';
 
 const PROTOBUF = { 'content-type': 'application/x-protobuf' };

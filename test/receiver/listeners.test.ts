@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOtlpReceiver } from '../../src/receiver/otlp-receiver.js';
-import { encodeOtlp, hex } from '../model/otlp/otlp-proto-schema.js';
+import { encodeOtlp, hex } from '../otlp/otlp-proto-schema.js';
 import { CapturingSink, grpcExport, post, startReceiver, type RunningReceiver } from './receiver-harness.js';
 
 const body = encodeOtlp('ExportTraceServiceRequest', {

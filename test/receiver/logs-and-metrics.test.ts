@@ -20,7 +20,7 @@ import {
 } from '@opentelemetry/sdk-logs';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeOtlp, hex } from '../model/otlp/otlp-proto-schema.js';
+import { encodeOtlp, hex } from '../otlp/otlp-proto-schema.js';
 import { grpcExport, post, startReceiver, type RunningReceiver } from './receiver-harness.js';
 
 const SPAN_CONTEXT = {

@@ -6,7 +6,7 @@
 import { Buffer } from 'node:buffer';
 import { Client, Metadata, credentials, status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { OtelMcpError } from '../../model/errors.js';
-import { decodeTraceRequestProtobuf } from '../../model/otlp/index.js';
+import { decodeTraceRequestProtobuf } from '../../otlp/index.js';
 import type { Span } from '../../model/span.js';
 import { unreadableAnswer } from '../backend-answer.js';
 import type { BackendConnection } from '../http/connection.js';

@@ -3,7 +3,7 @@
  * are `{"result": TracesData}` in OTLP JSON with every match merged into one document; "no traces"
  * is a 404 with `{"error":{...}}` for both a lookup and a search.
  */
-import { decodeTraceRequestJson } from '../../model/otlp/index.js';
+import { decodeTraceRequestJson } from '../../otlp/index.js';
 import type { OperationInfo } from '../../model/query.js';
 import type { Span } from '../../model/span.js';
 import { parseJsonAnswer, unreadableAnswer } from '../backend-answer.js';

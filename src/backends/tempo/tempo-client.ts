@@ -3,7 +3,7 @@
  * `application/protobuf`, else gogo-jsonpb JSON), TraceQL search (`/api/search`), and tag discovery
  * (`/api/v2/search/tags`, `/api/v2/search/tag/{tag}/values`). Search windows are Unix seconds.
  */
-import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../../model/otlp/index.js';
+import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../../otlp/index.js';
 import type { Span } from '../../model/span.js';
 import { parseJsonAnswer, unreadableAnswer } from '../backend-answer.js';
 import type { HttpClient } from '../http/http-client.js';

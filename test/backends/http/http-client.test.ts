@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectionFor } from '../../../src/backends/create-backend.js';
-import type { BackendEntryConfig } from '../../../src/backends/backend-config.js';
+import type { BackendEntryConfig } from '../../../src/config/backend-entry.js';
 import { createHttpClient } from '../../../src/backends/http/http-client.js';
 import { OtelMcpError } from '../../../src/model/errors.js';
 import { freePort } from '../../support/free-port.js';

@@ -2,7 +2,7 @@
  * Protobuf decoding of the OTLP messages shared by every signal (opentelemetry/proto/common/v1 and
  * resource/v1): AnyValue, KeyValue, InstrumentationScope, Resource. Field numbers from the .proto files.
  */
-import type { AttributeValue, Attributes, InstrumentationScope, Resource } from '../span.js';
+import type { AttributeValue, Attributes, InstrumentationScope, Resource } from '../model/span.js';
 import {
   MAX_GROUP_DEPTH,
   ProtoError,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { OtelMcpError } from '../../../src/model/index.js';
+import { OtelMcpError } from '../../src/model/index.js';
 import {
   countMetricsRequestJson,
   countMetricsRequestProtobuf,
   decodeLogsRequestJson,
   decodeLogsRequestProtobuf,
-} from '../../../src/model/otlp/index.js';
+} from '../../src/otlp/index.js';
 import { encodeOtlp, hex, toOtlpJson } from './otlp-proto-schema.js';
 
 function logsRequest(records: Record<string, unknown>[]) {

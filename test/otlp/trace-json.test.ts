@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OtelMcpError } from '../../../src/model/index.js';
-import { decodeTraceRequestJson } from '../../../src/model/otlp/index.js';
+import { OtelMcpError } from '../../src/model/index.js';
+import { decodeTraceRequestJson } from '../../src/otlp/index.js';
 
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 

@@ -2,10 +2,10 @@
  * What the OTLP decoders return, and the checks shared by the protobuf and JSON paths: id validity
  * (a bad id rejects that item only, counted for `partialSuccess`), the service name, error wording.
  */
-import { OtelMcpError } from '../errors.js';
-import type { LogRecord } from '../log-record.js';
-import type { Resource, Span } from '../span.js';
-import { UNKNOWN_SERVICE } from '../span.js';
+import { OtelMcpError } from '../model/errors.js';
+import type { LogRecord } from '../model/log-record.js';
+import type { Resource, Span } from '../model/span.js';
+import { UNKNOWN_SERVICE } from '../model/span.js';
 import { ProtoError } from './proto-reader.js';
 
 export interface DecodedSpans {

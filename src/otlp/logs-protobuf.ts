@@ -3,8 +3,8 @@
  * opentelemetry/proto/logs/v1/logs.proto. A record whose trace or span id has the wrong length is
  * rejected alone; an empty or all-zero id means the record was not emitted inside a span.
  */
-import type { LogRecord } from '../log-record.js';
-import type { AttributeValue, Attributes, InstrumentationScope, Resource } from '../span.js';
+import type { LogRecord } from '../model/log-record.js';
+import type { AttributeValue, Attributes, InstrumentationScope, Resource } from '../model/span.js';
 import { decodeAnyValue, decodeAttribute, rethrowWithin } from './common-protobuf.js';
 import {
   logIdsProblem,

@@ -3,8 +3,8 @@
  * decoder: malformed documents throw `OtelMcpError('INVALID_ARGUMENT')` with the JSON path; a span
  * with bad ids is rejected alone and counted.
  */
-import type { Span, SpanEvent, SpanLink, SpanStatus } from '../span.js';
-import { SPAN_KINDS } from '../span.js';
+import type { Span, SpanEvent, SpanLink, SpanStatus } from '../model/span.js';
+import { SPAN_KINDS } from '../model/span.js';
 import {
   arrayField,
   asObject,

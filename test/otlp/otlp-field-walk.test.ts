@@ -4,13 +4,13 @@
  * schema without a row here fails the coverage check, so nothing is dropped silently.
  */
 import { describe, expect, it } from 'vitest';
-import type { LogRecord, Span } from '../../../src/model/index.js';
+import type { LogRecord, Span } from '../../src/model/index.js';
 import {
   decodeLogsRequestJson,
   decodeLogsRequestProtobuf,
   decodeTraceRequestJson,
   decodeTraceRequestProtobuf,
-} from '../../../src/model/otlp/index.js';
+} from '../../src/otlp/index.js';
 import { encodeOtlp, hex, otlpType, toOtlpJson } from './otlp-proto-schema.js';
 
 const str = (value: string) => ({ string_value: value });

@@ -1,7 +1,7 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { OtelMcpError } from '../../../src/model/index.js';
-import { decodeTraceRequestProtobuf } from '../../../src/model/otlp/index.js';
+import { OtelMcpError } from '../../src/model/index.js';
+import { decodeTraceRequestProtobuf } from '../../src/otlp/index.js';
 import { encodeOtlp, hex } from './otlp-proto-schema.js';
 
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';

@@ -4,7 +4,7 @@
  * each scope block's scope (1), repeated items (2: spans, log records) and schema URL (3). The
  * signal decodes its items; a malformed envelope throws naming the byte and the field path.
  */
-import type { InstrumentationScope, Resource } from '../span.js';
+import type { InstrumentationScope, Resource } from '../model/span.js';
 import {
   annotate,
   decodeResourceInto,

@@ -2,7 +2,7 @@
  * ExportLogsServiceRequest (or LogsData) in OTLP/JSON → model log records, by the rules of
  * logs-protobuf.ts: wrong-length ids reject the record alone; empty or all-zero ids mean "no span".
  */
-import type { LogRecord } from '../log-record.js';
+import type { LogRecord } from '../model/log-record.js';
 import {
   anyValue,
   arrayField,

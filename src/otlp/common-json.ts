@@ -5,8 +5,8 @@
  * (`SPAN_KIND_SERVER`) and base64 ids (the protobuf JSON default that Tempo and gogo-jsonpb emit).
  */
 import { Buffer } from 'node:buffer';
-import { OtelMcpError } from '../errors.js';
-import type { AttributeValue, Attributes, InstrumentationScope, Resource } from '../span.js';
+import { OtelMcpError } from '../model/errors.js';
+import type { AttributeValue, Attributes, InstrumentationScope, Resource } from '../model/span.js';
 import { setAttribute } from './common-protobuf.js';
 import { MAX_GROUP_DEPTH } from './proto-reader.js';
 

@@ -12,8 +12,8 @@ import type {
   SpanKind,
   SpanLink,
   SpanStatus,
-} from '../span.js';
-import { SPAN_KINDS } from '../span.js';
+} from '../model/span.js';
+import { SPAN_KINDS } from '../model/span.js';
 import { decodeAttribute, rethrowWithin } from './common-protobuf.js';
 import {
   describeRejectedSpan,
