@@ -2,15 +2,26 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // The parts of src/ and what each may import (besides itself): a graph, not a line. The pure core
-// (spec, analysis) sees only the model; receiver and store know nothing of each other or of the
+// (tracespec, analysis) sees only the model; receiver and store know nothing of each other or of the
 // parts above them; only the embedded adapter of backends reaches into the store.
 const allowed = {
-  cli: ['mcp', 'receiver', 'workflow', 'spec', 'analysis', 'backends', 'store', 'otlp', 'config', 'model'],
-  mcp: ['workflow', 'spec', 'analysis', 'backends', 'store', 'config', 'model'],
-  workflow: ['spec', 'analysis', 'store', 'config', 'model'],
+  cli: [
+    'mcp',
+    'receiver',
+    'workflow',
+    'tracespec',
+    'analysis',
+    'backends',
+    'store',
+    'otlp',
+    'config',
+    'model',
+  ],
+  mcp: ['workflow', 'tracespec', 'analysis', 'backends', 'store', 'config', 'model'],
+  workflow: ['tracespec', 'analysis', 'store', 'config', 'model'],
   receiver: ['otlp', 'model'],
   backends: ['store', 'otlp', 'config', 'model'],
-  spec: ['model'],
+  tracespec: ['model'],
   analysis: ['model'],
   store: ['model'],
   // The OTLP wire codec, below the receiver and the backends that speak OTLP.
@@ -40,13 +51,13 @@ const pure = [
   {
     group: ['node:*'],
     message:
-      'spec and analysis are pure: no Node built-ins (I/O lives in receiver, store, backends, workflow).',
+      'tracespec and analysis are pure: no Node built-ins (I/O lives in receiver, store, backends, workflow).',
   },
 ];
 const layerRules = [
   ...parts.map((part) => ({
     files: [`src/${part}/**/*.ts`],
-    rules: forbidden(part, ['spec', 'analysis'].includes(part) ? pure : []),
+    rules: forbidden(part, ['tracespec', 'analysis'].includes(part) ? pure : []),
   })),
   // The store is reached only through the embedded adapter.
   {

@@ -24,7 +24,7 @@ import { normalizeTempoTraceJson } from '../src/backends/tempo/tempo-json.js';
 import { summarizeTrace, traceFromSpans } from '../src/backends/trace-assembly.js';
 import { spansFromZipkin } from '../src/backends/zipkin/zipkin-mapping.js';
 import type { ZipkinSpan } from '../src/backends/zipkin/zipkin-span.js';
-import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../src/model/otlp/index.js';
+import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../src/otlp/index.js';
 import type { Span } from '../src/model/index.js';
 import { exportOtlpProto } from '../test/backends/support/otlp-export.js';
 import { postZipkinSpans, toZipkinSpan } from '../test/backends/support/zipkin-export.js';

@@ -18,7 +18,7 @@ import { loadExampleApp, type ExampleName } from '../src/cli/demo/example-app.js
 import { startApp } from '../src/cli/app.js';
 import { createStderrLogger } from '../src/cli/stderr-logger.js';
 import { loadConfig } from '../src/config/load-config.js';
-import { parseTraceSpec } from '../src/spec/index.js';
+import { parseTraceSpec } from '../src/tracespec/index.js';
 import { judgeRun } from '../src/workflow/run-verdict.js';
 
 const runs = Number(process.argv[2] ?? 5);

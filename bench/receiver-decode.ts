@@ -10,7 +10,7 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import { Agent } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
-import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../src/model/otlp/index.js';
+import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../src/otlp/index.js';
 import { createOtlpReceiver, DEFAULT_MAX_BODY_BYTES } from '../src/receiver/otlp-receiver.js';
 import type { TelemetrySink } from '../src/receiver/telemetry-sink.js';
 import { postTraces } from './otlp-http-post.js';

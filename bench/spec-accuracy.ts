@@ -13,7 +13,7 @@ import {
   parseTraceSpec,
   type ComparisonResult,
   type TraceSpec,
-} from '../src/spec/index.js';
+} from '../src/tracespec/index.js';
 import { FAILING, NEAR_MISSES, labelTraceLimits, type Label, type Touched } from './spec-mutations.js';
 import { cloneGenerated, generateConforming, pick, seededRng, toTrace } from './spec-trace-generator.js';
 

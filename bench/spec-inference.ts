@@ -4,7 +4,7 @@
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { inferSpecFromTraces, serializeSpecYaml } from '../src/spec/index.js';
+import { inferSpecFromTraces, serializeSpecYaml } from '../src/tracespec/index.js';
 import type { Trace } from '../src/model/index.js';
 import { generateRealisticTrace } from '../test/support/realistic-trace.js';
 

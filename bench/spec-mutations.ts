@@ -10,7 +10,7 @@ import {
   normalizeDuration,
   type TraceSpec,
   type ViolationKind,
-} from '../src/spec/index.js';
+} from '../src/tracespec/index.js';
 import {
   allNodes,
   between,

@@ -11,8 +11,8 @@ import {
   type TagExpectation,
   type TagMatcher,
   type TraceSpec,
-} from '../src/spec/index.js';
-import { siblingSegments } from '../src/spec/spec-paths.js';
+} from '../src/tracespec/index.js';
+import { siblingSegments } from '../src/tracespec/language/spec-paths.js';
 import { buildTrace, type SpanSketch } from '../test/support/trace-builder.js';
 
 export type Rng = () => number;

@@ -16,7 +16,7 @@ import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { startApp } from '../src/cli/app.js';
 import { createStderrLogger } from '../src/cli/stderr-logger.js';
 import { loadConfig } from '../src/config/load-config.js';
-import { parseTraceSpec, prepareSpecComparison } from '../src/spec/index.js';
+import { parseTraceSpec, prepareSpecComparison } from '../src/tracespec/index.js';
 import { buildTrace, type SpanSketch } from '../test/support/trace-builder.js';
 
 const TRACES = Number(process.argv[2] ?? 1_000);

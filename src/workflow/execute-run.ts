@@ -6,8 +6,8 @@
  */
 import type { Trace } from '../model/span.js';
 import { OtelMcpError } from '../model/errors.js';
-import type { TraceSpec } from '../spec/index.js';
-import { compareTraceToSpec } from '../spec/index.js';
+import type { TraceSpec } from '../tracespec/index.js';
+import { compareTraceToSpec } from '../tracespec/index.js';
 import { checkCommand, resolveWorkingDir, type ExecutionPolicy } from './command-policy.js';
 import type { StopSignal } from './flush-signal.js';
 import { describeExit, type ProcessExit } from './process-exit.js';

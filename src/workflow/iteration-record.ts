@@ -2,7 +2,7 @@
  * What a session keeps of one run: enough to show progress and suggest the next step after a
  * restart, without the traces themselves (they stay in the store, by id). Pure.
  */
-import type { Violation } from '../spec/index.js';
+import type { Violation } from '../tracespec/index.js';
 import type { IterationVerdict } from '../store/session-repository.js';
 import { crashExcerpt } from './crash-excerpt.js';
 import type { RunReport } from './execute-run.js';

@@ -6,7 +6,12 @@
 import type { IterationRecord, RecordedViolation } from './iteration-record.js';
 import { violationKey } from './run-verdict.js';
 import { changesBetween, checkedRun } from './session-progress.js';
-import { CATEGORY_ORDER, categoryOf, type ViolationCategory, type ViolationKind } from '../spec/index.js';
+import {
+  CATEGORY_ORDER,
+  categoryOf,
+  type ViolationCategory,
+  type ViolationKind,
+} from '../tracespec/index.js';
 
 export interface NextStep {
   /** 1 is the most valuable. */

@@ -14,7 +14,7 @@ import {
   type ComparisonResult,
   type TraceSpec,
   type Violation,
-} from '../spec/index.js';
+} from '../tracespec/index.js';
 import type { IterationVerdict } from '../store/session-repository.js';
 import {
   findLostTelemetry,

@@ -13,7 +13,7 @@ import {
   validateTraceSpec,
   type SpecProblem,
   type TraceSpec,
-} from '../spec/index.js';
+} from '../tracespec/index.js';
 import { checkSpecName, isSpecName, SPEC_NAME_RULE } from '../model/spec-name.js';
 import {
   specContentHash,

@@ -8,7 +8,7 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceBackend } from '../../src/backends/trace-backend.js';
-import { compareTraceToSpec, type ComparisonResult } from '../../src/spec/index.js';
+import { compareTraceToSpec, type ComparisonResult } from '../../src/tracespec/index.js';
 import {
   isOtelMcpError,
   type TimeWindow,

@@ -15,7 +15,7 @@ import {
   type ComparisonResult,
   type TraceSpec,
   type Violation,
-} from '../../src/spec/index.js';
+} from '../../src/tracespec/index.js';
 import { freePort } from '../support/free-port.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { waitFor } from '../support/wait-for.js';

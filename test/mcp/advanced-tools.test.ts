@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/index.js';
 import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
-import { checkoutTrace, goodCheckouts, seededRandom } from '../spec/infer/good-checkout-traces.js';
+import { checkoutTrace, goodCheckouts, seededRandom } from '../tracespec/infer/good-checkout-traces.js';
 
 const SCRIPTS = fileURLToPath(new URL('../fixtures/run-scripts/', import.meta.url));
 /** A command that emits one trace through the real SDK: ROOT with the CHILD spans. */

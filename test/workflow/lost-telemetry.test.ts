@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceSpec } from '../../src/spec/index.js';
+import type { TraceSpec } from '../../src/tracespec/index.js';
 import type { StartedServiceFacts } from '../../src/workflow/lost-telemetry.js';
 import { judgeRun } from '../../src/workflow/run-verdict.js';
 import { buildTrace, type SpanSketch } from '../support/trace-builder.js';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { parseTraceSpec } from '../../src/spec/index.js';
+import { parseTraceSpec } from '../../src/tracespec/index.js';
 import { SpecRepository } from '../../src/store/spec-repository.js';
 import { createSpecLibrary } from '../../src/workflow/spec-library.js';
 import { openTestStore } from '../store/store-fixture.js';

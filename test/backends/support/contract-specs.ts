@@ -4,7 +4,7 @@
  * fidelity (Zipkin lower-cases them) — the only allowance; everything else is the same spec.
  */
 import type { BackendFidelity } from '../../../src/backends/trace-backend.js';
-import type { TraceSpec } from '../../../src/spec/index.js';
+import type { TraceSpec } from '../../../src/tracespec/index.js';
 import type { ContractFixture } from './contract-fixture.js';
 
 export function contractSpecs(

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { detectRegressions, type DurationEnvelope, type RegressionReport } from '../../../analysis/index.js';
 import { invalidArgument, notFound } from '../../../model/errors.js';
-import { normalizeDuration, type SpanSpec, type TraceSpec } from '../../../spec/index.js';
+import { normalizeDuration, type SpanSpec, type TraceSpec } from '../../../tracespec/index.js';
 import { RUN_ID_ATTRIBUTE } from '../../../model/run-attributes.js';
 import { fitList, jsonSize } from '../../output-budget.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';

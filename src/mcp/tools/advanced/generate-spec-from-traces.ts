@@ -6,7 +6,7 @@ import {
   DEFAULT_MAX_ENUM_VALUES,
   inferSpecFromTraces,
   serializeSpecYaml,
-} from '../../../spec/index.js';
+} from '../../../tracespec/index.js';
 import { clipText, fitList, jsonSize } from '../../output-budget.js';
 import { defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';

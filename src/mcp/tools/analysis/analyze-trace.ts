@@ -8,7 +8,7 @@ import {
   type TraceAnalysis,
 } from '../../../analysis/index.js';
 import type { Trace } from '../../../model/span.js';
-import { compareTraceToSpec } from '../../../spec/index.js';
+import { compareTraceToSpec } from '../../../tracespec/index.js';
 import type { TraceSpecVersion } from '../../../workflow/spec-library.js';
 import { jsonSize } from '../../output-budget.js';
 import { snakeKeys } from '../../snake-keys.js';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { compareTraceToSpec } from '../../../spec/index.js';
+import { compareTraceToSpec } from '../../../tracespec/index.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput } from '../common-inputs.js';
 import { specNameInput, specVersionInput, syncSpecFiles } from '../specs/spec-common.js';

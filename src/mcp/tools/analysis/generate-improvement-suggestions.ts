@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { suggestImprovements } from '../../../spec/index.js';
+import { suggestImprovements } from '../../../tracespec/index.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { readDocument } from '../specs/spec-common.js';
 import { recognizeSources } from './improvement-sources.js';

@@ -10,7 +10,7 @@ import type {
   ComparisonResult,
   ImprovementSource,
   ViolationKind,
-} from '../../../spec/index.js';
+} from '../../../tracespec/index.js';
 
 /** Exhaustive on purpose: a new violation kind fails to compile here until it is listed. */
 const VIOLATION_KINDS: Record<ViolationKind, true> = {

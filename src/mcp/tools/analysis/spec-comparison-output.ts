@@ -4,7 +4,7 @@
  * the first to shrink, since they only serve statistics.
  */
 import * as z from 'zod';
-import { describeOrigin, type ComparisonResult, type Violation } from '../../../spec/index.js';
+import { describeOrigin, type ComparisonResult, type Violation } from '../../../tracespec/index.js';
 import { fitList, jsonSize, type OutputBudget } from '../../output-budget.js';
 import type { ToolOutput } from '../../tool-definition.js';
 import { specFilesSchema, type SpecFilesOutput } from '../specs/spec-common.js';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { errorMessage, invalidArgument } from '../../../model/errors.js';
 import type { AttributeFilter } from '../../../model/query.js';
-import { prepareSpecComparison, summarizeCollection, type CollectionItem } from '../../../spec/index.js';
+import { prepareSpecComparison, summarizeCollection, type CollectionItem } from '../../../tracespec/index.js';
 import { RUN_ID_ATTRIBUTE } from '../../../model/run-attributes.js';
 import { fitList, jsonSize } from '../../output-budget.js';
 import { parseTimeRange } from '../../time-range.js';

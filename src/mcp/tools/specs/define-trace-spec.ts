@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { invalidArgument } from '../../../model/errors.js';
-import { instantiateTemplate, type TraceSpec } from '../../../spec/index.js';
+import { instantiateTemplate, type TraceSpec } from '../../../tracespec/index.js';
 import { defineTool } from '../../tool-definition.js';
 import { budgetInput } from '../common-inputs.js';
 import {

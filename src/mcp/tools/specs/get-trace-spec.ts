@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { diffSpecs, serializeSpecYaml } from '../../../spec/index.js';
+import { diffSpecs, serializeSpecYaml } from '../../../tracespec/index.js';
 import { clipText, fitList, jsonSize } from '../../output-budget.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { budgetInput } from '../common-inputs.js';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { listSpecTemplates } from '../../../spec/index.js';
+import { listSpecTemplates } from '../../../tracespec/index.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 
 const parameterSchema = z.object({

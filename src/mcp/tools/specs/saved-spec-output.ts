@@ -1,6 +1,6 @@
 /** The answer of define_trace_spec and update_trace_spec: which version was stored, and what changed. */
 import * as z from 'zod';
-import { diffSpecs, listEntryPaths, serializeSpecYaml } from '../../../spec/index.js';
+import { diffSpecs, listEntryPaths, serializeSpecYaml } from '../../../tracespec/index.js';
 import type { SaveSpecResult, SpecCatalog } from '../../../workflow/spec-library.js';
 import { clipText, type OutputBudget } from '../../output-budget.js';
 import type { ToolOutput } from '../../tool-definition.js';

@@ -3,7 +3,7 @@
  * a spec). Every tool that reads or writes specs syncs first, so a hand edit is seen at once.
  */
 import * as z from 'zod';
-import { formatProblems, readSpecText, validateTraceSpec, type TraceSpec } from '../../../spec/index.js';
+import { formatProblems, readSpecText, validateTraceSpec, type TraceSpec } from '../../../tracespec/index.js';
 import { checkSpecName, SPEC_NAME_MAX_LENGTH, SPEC_NAME_RULE } from '../../../model/spec-name.js';
 import type { SpecSyncReport, TraceSpecVersion } from '../../../workflow/spec-library.js';
 import { invalidArgument, OtelMcpError } from '../../../model/errors.js';

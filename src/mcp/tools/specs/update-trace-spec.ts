@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { mergeSpecUpdate } from '../../../spec/index.js';
+import { mergeSpecUpdate } from '../../../tracespec/index.js';
 import { defineTool } from '../../tool-definition.js';
 import { budgetInput } from '../common-inputs.js';
 import { readDocument, specDocumentInput, specNameInput, syncSpecFiles } from './spec-common.js';

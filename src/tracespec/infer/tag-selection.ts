@@ -1,0 +1,110 @@
+/**
+ * Which observed attributes become `required_tags` of an inferred spec. A tag is kept when it is
+ * present on every span of the entry and either constant or one of a few values (`in`), and it
+ * says something about the operation. Transport details every HTTP client and server records
+ * (ports, peer addresses, user agents, body sizes, full URLs) and code locations are skipped even
+ * when constant: they pin a spec to one machine without describing behaviour.
+ */
+import type { AttributeValue } from '../../model/index.js';
+import type { TagExpectation } from '../language/trace-spec.js';
+import { isIdLikeKey, isIdLikeValue } from './value-shape.js';
+
+const NOISE_PREFIXES = [
+  'network.',
+  'net.',
+  'server.',
+  'client.',
+  'user_agent.',
+  'url.',
+  'http.request.header.',
+  'http.response.header.',
+  'http.request.body.',
+  'http.response.body.',
+  'thread.',
+  'code.',
+  'otel.',
+  'telemetry.',
+  'process.',
+  'host.',
+  'exception.',
+  'otel_mcp.',
+];
+const NOISE_KEYS = new Set([
+  'http.url',
+  'http.target',
+  'http.host',
+  'http.scheme',
+  'http.flavor',
+  'http.user_agent',
+  'http.client_ip',
+  'http.request_content_length',
+  'http.response_content_length',
+  'http.request_content_length_uncompressed',
+  'http.response_content_length_uncompressed',
+  'http.request.size',
+  'http.response.size',
+  'http.resend_count',
+  'db.connection_string',
+  'db.user',
+  'messaging.message.id',
+  'messaging.message.body.size',
+  'messaging.message.payload_size_bytes',
+  'messaging.kafka.message.offset',
+  'messaging.kafka.offset',
+  'messaging.destination.partition.id',
+]);
+/** Statements are meaningful but brittle: whitespace and parameter style change without a change in behaviour. */
+const STATEMENT_KEYS = new Set(['db.query.text', 'db.statement']);
+/** Numbers that are codes, not measurements: enumerating their values is meaningful. */
+const CODE_KEY = /(status_code|status|code|method)$/;
+
+export interface TagOptions {
+  /** At most this many distinct values become an `in` list (default 4). */
+  maxEnumValues: number;
+}
+
+export type TagDecision =
+  | { keep: true; expectation: TagExpectation; reason: 'constant' | 'enumerated' }
+  | { keep: false; reason: string };
+
+export function isNoiseKey(key: string): boolean {
+  return NOISE_KEYS.has(key) || NOISE_PREFIXES.some((prefix) => key.startsWith(prefix));
+}
+
+/**
+ * Decides for one attribute key of one entry. `values` holds one value per span of the entry;
+ * `spanCount` is how many spans the entry had (fewer values: absent on some).
+ */
+export function decideTag(
+  key: string,
+  values: readonly AttributeValue[],
+  spanCount: number,
+  options: TagOptions,
+): TagDecision {
+  if (STATEMENT_KEYS.has(key))
+    return { keep: false, reason: 'query text: changes with formatting, not behaviour' };
+  if (isNoiseKey(key)) return { keep: false, reason: 'transport or runtime detail' };
+  if (isIdLikeKey(key)) return { keep: false, reason: 'identifier or time' };
+  if (values.length < spanCount)
+    return { keep: false, reason: `absent on ${spanCount - values.length} of ${spanCount} spans` };
+  const distinct = new Map<string, AttributeValue>();
+  for (const value of values) {
+    if (value === null || typeof value === 'object') return { keep: false, reason: 'not a scalar' };
+    distinct.set(`${typeof value}:${String(value)}`, value);
+  }
+  const kept = [...distinct.values()] as (string | number | boolean)[];
+  // Shapes are tested per distinct value: 20,000 spans usually hold a handful.
+  if (kept.slice(0, options.maxEnumValues + 1).some(isIdLikeValue))
+    return { keep: false, reason: 'identifier-like or time value' };
+  if (kept.length === 1)
+    return { keep: true, expectation: kept[0] as string | number | boolean, reason: 'constant' };
+  if (kept.length > options.maxEnumValues) return { keep: false, reason: `${kept.length} distinct values` };
+  // Three samples per value at least, or the list is just the samples (a good trace may bring a fourth).
+  if (values.length < kept.length * 3)
+    return { keep: false, reason: `${kept.length} distinct values in ${values.length} spans` };
+  // Measured numbers (sizes, counts) vary with input; only codes make a meaningful enumeration.
+  if (kept.some((value) => typeof value === 'number') && !CODE_KEY.test(key))
+    return { keep: false, reason: 'varying measurement' };
+  kept.sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+  return { keep: true, expectation: { in: kept }, reason: 'enumerated' };
+}

@@ -1,0 +1,104 @@
+/** Collections: pass rate, verdicts per trace, failures by entry, coverage, duration percentiles. */
+import { describe, expect, it } from 'vitest';
+import {
+  compareTraceToSpec,
+  parseTraceSpec,
+  percentile,
+  summarizeCollection,
+} from '../../src/tracespec/index.js';
+import { buildTrace, type SpanSketch } from '../support/trace-builder.js';
+
+const spec = parseTraceSpec({
+  name: 'checkout',
+  expected_spans: [
+    {
+      operation_name: 'POST /checkout',
+      children: [
+        { operation_name: 'pay', expected_duration_ms: { max: 50 } },
+        { operation_name: 'coupon.apply', count: { min: 0 } },
+      ],
+    },
+  ],
+});
+
+const run = (payMs: number | undefined, coupon = false): SpanSketch => ({
+  name: 'POST /checkout',
+  durationMs: 200,
+  children: [
+    ...(payMs === undefined ? [] : [{ name: 'pay', durationMs: payMs }]),
+    ...(coupon ? [{ name: 'coupon.apply', startMs: 1 }] : []),
+  ],
+});
+
+describe('summarizeCollection', () => {
+  const traces = [run(10), run(20, true), run(30), run(80), run(undefined)].map((sketch) =>
+    buildTrace(sketch),
+  );
+  const items = traces.map((trace) => ({ traceId: trace.traceId, result: compareTraceToSpec(trace, spec) }));
+  const summary = summarizeCollection(items, spec);
+
+  it('counts verdicts and the pass rate', () => {
+    expect(summary).toMatchObject({
+      spec_name: 'checkout',
+      trace_count: 5,
+      passed: 3,
+      failed: 2,
+      pass_rate: 0.6,
+    });
+    expect(summary.traces.map((trace) => trace.matches)).toEqual([true, true, true, false, false]);
+    expect(summary.traces[3]?.first_violation).toBe(
+      'POST /checkout > pay: `pay` (test-service) took 80 ms against a 50 ms max',
+    );
+  });
+
+  it('says which entries failed, in how many traces, and how', () => {
+    expect(summary.failures).toEqual([
+      {
+        path: 'POST /checkout > pay',
+        failed_traces: 2,
+        kinds: { duration: 1, missing: 1 },
+        example: '`pay` (test-service) took 80 ms against a 50 ms max',
+      },
+    ]);
+  });
+
+  it('reports coverage of every entry, including those no trace exercised', () => {
+    expect(summary.coverage).toEqual([
+      { path: 'POST /checkout', exercised_traces: 5, rate: 1, spans: 5 },
+      { path: 'POST /checkout > pay', exercised_traces: 4, rate: 0.8, spans: 4 },
+      { path: 'POST /checkout > coupon.apply', exercised_traces: 1, rate: 0.2, spans: 1 },
+    ]);
+    const none = summarizeCollection([items[0] as (typeof items)[number]], spec);
+    expect(none.unexercised).toEqual(['POST /checkout > coupon.apply']);
+  });
+
+  it('gives nearest-rank duration percentiles per entry', () => {
+    expect(summary.durations.find((duration) => duration.path === 'POST /checkout > pay')).toEqual({
+      path: 'POST /checkout > pay',
+      samples: 4,
+      p50_ms: 20,
+      p95_ms: 80,
+      p99_ms: 80,
+      max_ms: 80,
+    });
+  });
+
+  it('summarizes an empty collection without dividing by zero', () => {
+    expect(summarizeCollection([], spec)).toMatchObject({
+      trace_count: 0,
+      pass_rate: 0,
+      mean_score: 0,
+      durations: [],
+    });
+  });
+
+  it('computes nearest-rank percentiles', () => {
+    const values = Array.from({ length: 100 }, (_, index) => index + 1);
+    expect([
+      percentile(values, 50),
+      percentile(values, 95),
+      percentile(values, 99),
+      percentile([], 50),
+    ]).toEqual([50, 95, 99, 0]);
+  });
+});
