@@ -21,11 +21,11 @@ import { budgetFromTokens } from '../src/mcp/output-budget.js';
 import type { ToolDeps } from '../src/mcp/tool-deps.js';
 import { analyzePerformanceTrendsTool } from '../src/mcp/tools/advanced/analyze-performance-trends.js';
 import type { Resource, Span } from '../src/model/index.js';
-import { migrateHourlyRollups } from '../src/store/hourly-rollup-schema.js';
-import { planRollupRead } from '../src/store/rollup-read-plan.js';
-import { RollupReader, type RollupLevel } from '../src/store/rollup-reader.js';
-import { migrateOperationRollups } from '../src/store/rollup-schema.js';
-import { RollupBatch, RollupWriter } from '../src/store/rollup-writer.js';
+import { migrateHourlyRollups } from '../src/store/schema/hourly-rollup-schema.js';
+import { planRollupRead } from '../src/store/rollups/rollup-read-plan.js';
+import { RollupReader, type RollupLevel } from '../src/store/rollups/rollup-reader.js';
+import { migrateOperationRollups } from '../src/store/schema/rollup-schema.js';
+import { RollupBatch, RollupWriter } from '../src/store/rollups/rollup-writer.js';
 import { openTraceStore } from '../src/store/index.js';
 import { random } from './store-span-factory.js';
 

@@ -6,7 +6,12 @@
  *   node --import tsx bench/spec-compare.ts
  */
 import os from 'node:os';
-import { compareTraceToSpec, listEntryPaths, parseTraceSpec, type TraceSpec } from '../src/tracespec/index.js';
+import {
+  compareTraceToSpec,
+  listEntryPaths,
+  parseTraceSpec,
+  type TraceSpec,
+} from '../src/tracespec/index.js';
 import { FAILING } from './spec-mutations.js';
 import {
   allNodes,

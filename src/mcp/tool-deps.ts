@@ -1,6 +1,6 @@
 import type { Config } from '../config/config-schema.js';
 import type { LogRecord } from '../model/log-record.js';
-import type { RollupBucket, RollupQuery } from '../store/rollup-reader.js';
+import type { RollupBucket, RollupQuery } from '../store/rollups/rollup-reader.js';
 import type { LinkInto, ValueMatches, ValueQuery } from '../store/index.js';
 import type { SessionBook } from '../workflow/dev-sessions.js';
 import type { RunExecutor } from '../workflow/execute-run.js';

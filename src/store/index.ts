@@ -1,9 +1,15 @@
 export * from './trace-store.js';
-export { MIGRATIONS, applyMigrations, checkMigrated, userVersion, type Migration } from './migrations.js';
-export { DATABASE_FILE, type Durability } from './sqlite-connection.js';
-export type { SpansWritten } from './span-writer.js';
-export type { RetentionPolicy, RetentionResult } from './retention.js';
-export type { LogQuery } from './log-store.js';
-export type { SearchPlan } from './trace-search.js';
-export { INDEXED_VALUE_MAX_LENGTH } from './attribute-values.js';
-export type { LinkInto, ValueMatch, ValueMatches, ValueQuery } from './transaction-lookup.js';
+export {
+  MIGRATIONS,
+  applyMigrations,
+  checkMigrated,
+  userVersion,
+  type Migration,
+} from './schema/migrations.js';
+export { DATABASE_FILE, type Durability } from './schema/sqlite-connection.js';
+export type { SpansWritten } from './spans/span-writer.js';
+export type { RetentionPolicy, RetentionResult } from './spans/retention.js';
+export type { LogQuery } from './spans/log-store.js';
+export type { SearchPlan } from './spans/trace-search.js';
+export { INDEXED_VALUE_MAX_LENGTH } from './attributes/attribute-values.js';
+export type { LinkInto, ValueMatch, ValueMatches, ValueQuery } from './spans/transaction-lookup.js';

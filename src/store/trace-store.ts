@@ -4,23 +4,23 @@ import { OtelMcpError, errorMessage, invalidArgument, isOtelMcpError } from '../
 import type { LogRecord } from '../model/log-record.js';
 import type { OperationInfo, TraceQuery, TraceSummary } from '../model/query.js';
 import type { Span, Trace } from '../model/span.js';
-import { BodyCache } from './body-cache.js';
-import { IdRegistry } from './id-registry.js';
-import { LogStore, type LogQuery } from './log-store.js';
-import { MIGRATIONS, applyMigrations, checkMigrated, type Migration } from './migrations.js';
-import { Retention, type RetentionPolicy, type RetentionResult } from './retention.js';
-import { RollupReader, type RollupBucket, type RollupQuery } from './rollup-reader.js';
-import { openConnection, type Durability } from './sqlite-connection.js';
-import { kindName } from './span-codec.js';
-import { SpanWriter, type SpansWritten } from './span-writer.js';
-import { DEFAULT_CANDIDATE_LIMIT, TraceSearch, type SearchPlan } from './trace-search.js';
-import { TraceReader } from './trace-reader.js';
+import { BodyCache } from './spans/body-cache.js';
+import { IdRegistry } from './spans/id-registry.js';
+import { LogStore, type LogQuery } from './spans/log-store.js';
+import { MIGRATIONS, applyMigrations, checkMigrated, type Migration } from './schema/migrations.js';
+import { Retention, type RetentionPolicy, type RetentionResult } from './spans/retention.js';
+import { RollupReader, type RollupBucket, type RollupQuery } from './rollups/rollup-reader.js';
+import { openConnection, type Durability } from './schema/sqlite-connection.js';
+import { kindName } from './spans/span-codec.js';
+import { SpanWriter, type SpansWritten } from './spans/span-writer.js';
+import { DEFAULT_CANDIDATE_LIMIT, TraceSearch, type SearchPlan } from './spans/trace-search.js';
+import { TraceReader } from './spans/trace-reader.js';
 import {
   TransactionLookup,
   type LinkInto,
   type ValueMatches,
   type ValueQuery,
-} from './transaction-lookup.js';
+} from './spans/transaction-lookup.js';
 
 /** Where the store reports what no caller sees: retention runs, a listener that threw, a failed cleanup. */
 export type StoreLog = (message: string) => void;

@@ -3,7 +3,11 @@
  * every iteration, persisted in the store so a restart loses nothing.
  */
 import { OtelMcpError } from '../model/errors.js';
-import type { SessionRepository, StoredIteration, StoredSession } from '../store/session-repository.js';
+import type {
+  SessionRepository,
+  StoredIteration,
+  StoredSession,
+} from '../store/sessions/session-repository.js';
 import type { RunReport, ServiceRequest } from './execute-run.js';
 import { iterationRecordOf, type IterationRecord } from './iteration-record.js';
 

@@ -3,7 +3,7 @@
  * restart, without the traces themselves (they stay in the store, by id). Pure.
  */
 import type { Violation } from '../tracespec/index.js';
-import type { IterationVerdict } from '../store/session-repository.js';
+import type { IterationVerdict } from '../store/sessions/session-repository.js';
 import { crashExcerpt } from './crash-excerpt.js';
 import type { RunReport } from './execute-run.js';
 

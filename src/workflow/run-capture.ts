@@ -5,7 +5,7 @@
  * has come; execute-run decides what that is (roots, services the spec expects).
  */
 import type { Trace } from '../model/span.js';
-import type { SpansWritten } from '../store/span-writer.js';
+import type { SpansWritten } from '../store/spans/span-writer.js';
 import { delay } from './process-group.js';
 
 export interface RunSpanSource {

@@ -15,7 +15,7 @@ import {
   type TraceSpec,
   type Violation,
 } from '../tracespec/index.js';
-import type { IterationVerdict } from '../store/session-repository.js';
+import type { IterationVerdict } from '../store/sessions/session-repository.js';
 import {
   findLostTelemetry,
   silentServiceNotes,

@@ -21,7 +21,7 @@ import {
   type SpecVersionSource,
   type StoredSpecInfo,
   type StoredSpecVersion,
-} from '../store/spec-repository.js';
+} from '../store/specs/spec-repository.js';
 import { SpecFileMirror, textHash, type SpecFileText } from './spec-file-mirror.js';
 
 export interface TraceSpecVersion extends Omit<StoredSpecVersion, 'spec'> {

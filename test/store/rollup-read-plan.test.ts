@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planRollupRead } from '../../src/store/rollup-read-plan.js';
+import { planRollupRead } from '../../src/store/rollups/rollup-read-plan.js';
 
 const H = 60; // minutes
 

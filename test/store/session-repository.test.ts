@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SessionRepository } from '../../src/store/session-repository.js';
+import { SessionRepository } from '../../src/store/sessions/session-repository.js';
 import { openTraceStore, type TraceStore } from '../../src/store/trace-store.js';
 
 const dirs: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SpecRepository } from '../../src/store/spec-repository.js';
+import { SpecRepository } from '../../src/store/specs/spec-repository.js';
 import { openTestStore } from './store-fixture.js';
 
 const checkout = (max: number) => ({

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { onTestFinished } from 'vitest';
 import type { Attributes } from '../../src/model/index.js';
-import { indexValue } from '../../src/store/attribute-values.js';
-import { decodeJson, type Encoding } from '../../src/store/json-codec.js';
-import { bucketOf } from '../../src/store/span-buckets.js';
+import { indexValue } from '../../src/store/attributes/attribute-values.js';
+import { decodeJson, type Encoding } from '../../src/store/schema/json-codec.js';
+import { bucketOf } from '../../src/store/spans/span-buckets.js';
 import { openTraceStore, type TraceStore, type TraceStoreOptions } from '../../src/store/index.js';
 
 export interface TestStore {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SPAN_LINKS_BACKFILL } from '../../src/store/span-links-schema.js';
+import { SPAN_LINKS_BACKFILL } from '../../src/store/schema/span-links-schema.js';
 import { buildTrace } from '../support/trace-builder.js';
 import { openTestStore } from './store-fixture.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseTraceSpec } from '../../src/tracespec/index.js';
-import { SpecRepository } from '../../src/store/spec-repository.js';
+import { SpecRepository } from '../../src/store/specs/spec-repository.js';
 import { createSpecLibrary } from '../../src/workflow/spec-library.js';
 import { openTestStore } from '../store/store-fixture.js';
 

@@ -1,4 +1,4 @@
-import { BUCKET_SHIFT } from './span-buckets.js';
+import { BUCKET_SHIFT } from '../spans/span-buckets.js';
 
 /**
  * Migration 1: spans, their resources and scopes, logs, per-trace summaries, and the attribute

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { InstrumentationScope, Resource } from '../model/span.js';
-import { indexValue } from './attribute-values.js';
-import { canonicalHash } from './canonical-json.js';
-import { PLAIN, TAGGED, encodeJson, hasSpecialNumber } from './json-codec.js';
+import type { InstrumentationScope, Resource } from '../../model/span.js';
+import { indexValue } from '../attributes/attribute-values.js';
+import { canonicalHash } from '../schema/canonical-json.js';
+import { PLAIN, TAGGED, encodeJson, hasSpecialNumber } from '../schema/json-codec.js';
 
 /**
  * A cache bound: past it a map is cleared and refilled from the tables. 50,000 entries is far more

@@ -7,9 +7,16 @@ import type {
   SpanKind,
   SpanLink,
   StatusCode,
-} from '../model/span.js';
-import { SPAN_KINDS } from '../model/span.js';
-import { PLAIN, TAGGED, decodeJson, encodeJson, hasSpecialNumber, type Encoding } from './json-codec.js';
+} from '../../model/span.js';
+import { SPAN_KINDS } from '../../model/span.js';
+import {
+  PLAIN,
+  TAGGED,
+  decodeJson,
+  encodeJson,
+  hasSpecialNumber,
+  type Encoding,
+} from '../schema/json-codec.js';
 
 /** OTLP's numbering, so a row reads the same as the wire. */
 const STATUS_CODES: readonly StatusCode[] = ['unset', 'ok', 'error'];

@@ -1,6 +1,6 @@
-import { invalidArgument } from '../model/errors.js';
-import { isValidSpanId, isValidTraceId } from '../model/ids.js';
-import type { Span } from '../model/span.js';
+import { invalidArgument } from '../../model/errors.js';
+import { isValidSpanId, isValidTraceId } from '../../model/ids.js';
+import type { Span } from '../../model/span.js';
 
 /** SQLite INTEGER is int64: a time at or past 2^63 ns (year 2262) cannot be stored exactly. */
 const MAX_NANOS = (1n << 63n) - 1n;

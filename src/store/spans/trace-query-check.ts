@@ -1,7 +1,7 @@
-import { invalidArgument } from '../model/errors.js';
-import type { TraceQuery } from '../model/query.js';
-import { msToNanos } from '../model/time.js';
-import { isFilterScalar, type FilterScalar } from './attribute-values.js';
+import { invalidArgument } from '../../model/errors.js';
+import type { TraceQuery } from '../../model/query.js';
+import { msToNanos } from '../../model/time.js';
+import { isFilterScalar, type FilterScalar } from '../attributes/attribute-values.js';
 
 /** 10,000 summaries of ~200 B each is 2 MB: more than any tool shows, small enough to sort in memory. */
 export const MAX_SEARCH_LIMIT = 10_000;

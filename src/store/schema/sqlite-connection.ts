@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { OtelMcpError, errorMessage } from '../model/errors.js';
+import { OtelMcpError, errorMessage } from '../../model/errors.js';
 
 export const DATABASE_FILE = 'otel-mcp.sqlite';
 

@@ -5,7 +5,7 @@
  * finish together cannot take the same number.
  */
 import type Database from 'better-sqlite3';
-import { OtelMcpError } from '../model/errors.js';
+import { OtelMcpError } from '../../model/errors.js';
 
 /** Session ids are made by the workflow part; this is what the store accepts. */
 export const SESSION_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{2,63}$/;

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import { RUN_ID_ATTRIBUTE } from '../model/run-attributes.js';
-import type { InstrumentationScope, Resource, Span } from '../model/span.js';
-import { AttributePostings } from './attribute-postings.js';
+import { RUN_ID_ATTRIBUTE } from '../../model/run-attributes.js';
+import type { InstrumentationScope, Resource, Span } from '../../model/span.js';
+import { AttributePostings } from '../attributes/attribute-postings.js';
 import type { IdRegistry } from './id-registry.js';
-import { RollupBatch, RollupWriter } from './rollup-writer.js';
+import { RollupBatch, RollupWriter } from '../rollups/rollup-writer.js';
 import { encodeSpanBody, kindNumber, statusNumber } from './span-codec.js';
 import { checkSpans } from './span-validation.js';
 import { addSpans, type TraceAggregate } from './trace-summary-merge.js';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { RollupBatch, RollupWriter } from './rollup-writer.js';
+import { RollupBatch, RollupWriter } from '../rollups/rollup-writer.js';
 
 /**
  * Migration 5: per-operation rollups by minute of span start, maintained on ingest (as span-metrics

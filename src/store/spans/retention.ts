@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { HourRebuild } from './hour-rebuild.js';
+import { HourRebuild } from '../rollups/hour-rebuild.js';
 import { BUCKET_HAS_SPANS, bucketOf } from './span-buckets.js';
 
 export interface RetentionPolicy {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { encodeHistogram, mergeDenseList } from '../model/duration-histogram.js';
+import { encodeHistogram, mergeDenseList } from '../../model/duration-histogram.js';
 
 type Row = [bigint, bigint, bigint, bigint, bigint, bigint, bigint, string];
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { invalidArgument } from '../model/errors.js';
-import { isValidSpanId, isValidTraceId } from '../model/ids.js';
-import type { Span, Trace } from '../model/span.js';
+import { invalidArgument } from '../../model/errors.js';
+import { isValidSpanId, isValidTraceId } from '../../model/ids.js';
+import type { Span, Trace } from '../../model/span.js';
 import type { BodyCache } from './body-cache.js';
 import { decodeSpan, type SpanRow } from './span-codec.js';
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { addTo, binOf, mergeInto, type DurationHistogram } from '../model/duration-histogram.js';
+import { addTo, binOf, mergeInto, type DurationHistogram } from '../../model/duration-histogram.js';
 
 const NANOS_PER_MINUTE = 60_000_000_000n;
 const MINUTES_PER_HOUR = 60;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { HourRebuild } from './hour-rebuild.js';
+import { HourRebuild } from '../rollups/hour-rebuild.js';
 
 /**
  * Migration 6: the same rollups per (operation, hour), kept on ingest beside the minute rows (in the

@@ -1,4 +1,4 @@
-import type { Span } from '../model/span.js';
+import type { Span } from '../../model/span.js';
 
 /** What the `traces` table keeps per trace, updated as its spans arrive. */
 export interface TraceAggregate {

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { invalidArgument } from '../model/errors.js';
-import { mergeDenseList, type DurationHistogram } from '../model/duration-histogram.js';
+import { invalidArgument } from '../../model/errors.js';
+import { mergeDenseList, type DurationHistogram } from '../../model/duration-histogram.js';
 import { planRollupRead, type RollupReadPlan } from './rollup-read-plan.js';
-import { kindName } from './span-codec.js';
+import { kindName } from '../spans/span-codec.js';
 
 const MS_PER_MINUTE = 60_000;
 

@@ -1,5 +1,5 @@
-import type { AttributeValue } from '../model/span.js';
-import { TAGGED, decodeJson } from './json-codec.js';
+import type { AttributeValue } from '../../model/span.js';
+import { TAGGED, decodeJson } from '../schema/json-codec.js';
 
 /**
  * Longest string value kept in the attribute index. 128 characters cover what people search by

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { Attributes } from '../model/span.js';
+import type { Attributes } from '../../model/span.js';
 import { indexValue, type IndexValue } from './attribute-values.js';
-import type { IdRegistry } from './id-registry.js';
-import { decodeJson, type Encoding } from './json-codec.js';
-import { BUCKET_HAS_SPANS, BUCKET_SHIFT, bucketOf } from './span-buckets.js';
+import type { IdRegistry } from '../spans/id-registry.js';
+import { decodeJson, type Encoding } from '../schema/json-codec.js';
+import { BUCKET_HAS_SPANS, BUCKET_SHIFT, bucketOf } from '../spans/span-buckets.js';
 
 /**
  * Migration 7: the attribute index as postings, one row per (bucket of 1,024 spans, key, value)

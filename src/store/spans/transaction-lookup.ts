@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import { invalidArgument } from '../model/errors.js';
-import { isTransactionKey } from '../model/transaction-keys.js';
-import { OPEN_BUCKET_SQL } from './attribute-postings.js';
-import { registerAttributeFunctions } from './attribute-sql.js';
-import { filterIndexValues } from './attribute-values.js';
+import { invalidArgument } from '../../model/errors.js';
+import { isTransactionKey } from '../../model/transaction-keys.js';
+import { OPEN_BUCKET_SQL } from '../attributes/attribute-postings.js';
+import { registerAttributeFunctions } from '../attributes/attribute-sql.js';
+import { filterIndexValues } from '../attributes/attribute-values.js';
 import { BUCKET_SERIES, BUCKET_SHIFT } from './span-buckets.js';
 import { checkTraceId } from './trace-reader.js';
 

@@ -4,9 +4,9 @@
  * Versions are append-only; appending content equal to the latest version is a no-op, so a caller
  * can "define" the same spec twice without growing the history.
  */
-import { checkSpecName } from '../model/spec-name.js';
+import { checkSpecName } from '../../model/spec-name.js';
 import type Database from 'better-sqlite3';
-import { canonicalHash, canonicalJson } from './canonical-json.js';
+import { canonicalHash, canonicalJson } from '../schema/canonical-json.js';
 
 export type SpecVersionSource = 'tool' | 'template' | 'update' | 'file';
 

@@ -1,11 +1,18 @@
 import type Database from 'better-sqlite3';
-import { invalidArgument } from '../model/errors.js';
-import { isValidSpanId, isValidTraceId } from '../model/ids.js';
-import type { LogRecord } from '../model/log-record.js';
-import type { AttributeValue, Attributes, InstrumentationScope, Resource } from '../model/span.js';
+import { invalidArgument } from '../../model/errors.js';
+import { isValidSpanId, isValidTraceId } from '../../model/ids.js';
+import type { LogRecord } from '../../model/log-record.js';
+import type { AttributeValue, Attributes, InstrumentationScope, Resource } from '../../model/span.js';
 import type { BodyCache } from './body-cache.js';
 import type { IdRegistry } from './id-registry.js';
-import { PLAIN, TAGGED, decodeJson, encodeJson, hasSpecialNumber, type Encoding } from './json-codec.js';
+import {
+  PLAIN,
+  TAGGED,
+  decodeJson,
+  encodeJson,
+  hasSpecialNumber,
+  type Encoding,
+} from '../schema/json-codec.js';
 import { checkNanos } from './span-validation.js';
 import { checkTraceId } from './trace-reader.js';
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { OtelMcpError } from '../model/errors.js';
-import { ATTRIBUTE_POSTINGS_SCHEMA } from './attribute-postings.js';
+import { OtelMcpError } from '../../model/errors.js';
+import { ATTRIBUTE_POSTINGS_SCHEMA } from '../attributes/attribute-postings.js';
 import { migrateHourlyRollups } from './hourly-rollup-schema.js';
 import { migrateOperationRollups } from './rollup-schema.js';
 import { SESSION_SCHEMA } from './session-schema.js';

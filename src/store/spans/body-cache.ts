@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { InstrumentationScope, Resource } from '../model/span.js';
-import { decodeJson, type Encoding } from './json-codec.js';
+import type { InstrumentationScope, Resource } from '../../model/span.js';
+import { decodeJson, type Encoding } from '../schema/json-codec.js';
 
 /** Distinct resources or scopes remembered as text; a few thousand at a few hundred bytes each. */
 const CACHE_LIMIT = 5_000;

@@ -1,15 +1,15 @@
 import type Database from 'better-sqlite3';
-import type { TraceQuery, TraceSummary } from '../model/query.js';
-import { nanosToMs } from '../model/time.js';
-import { OPEN_BUCKET_SQL } from './attribute-postings.js';
+import type { TraceQuery, TraceSummary } from '../../model/query.js';
+import { nanosToMs } from '../../model/time.js';
+import { OPEN_BUCKET_SQL } from '../attributes/attribute-postings.js';
 import {
   attributeEqualsSql,
   attributePresentSql,
   attributeTextEqualsSql,
   keyNeedle,
   registerAttributeFunctions,
-} from './attribute-sql.js';
-import { NOT_INDEXED, filterIndexValues, type FilterScalar } from './attribute-values.js';
+} from '../attributes/attribute-sql.js';
+import { NOT_INDEXED, filterIndexValues, type FilterScalar } from '../attributes/attribute-values.js';
 import type { BodyCache } from './body-cache.js';
 import type { IdRegistry } from './id-registry.js';
 import { BUCKET_SERIES, BUCKET_SHIFT } from './span-buckets.js';
