@@ -236,10 +236,6 @@ try {
   const deps = {
     now: () => new Date(nowMs),
     backends: createBackendSelection([createEmbeddedBackend(store)]),
-    embedded: {
-      listServices: () => store.listServices(),
-      operationRollups: (query) => store.operationRollups(query),
-    },
   } as Partial<ToolDeps> as ToolDeps;
   const budget = budgetFromTokens(8000);
   const times: number[] = [];

@@ -1,4 +1,18 @@
-import type { OperationInfo, TimeWindow, Trace, TraceQuery, TraceSummary } from '../model/index.js';
+import type {
+  LinkInto,
+  LogQuery,
+  LogRecord,
+  OperationInfo,
+  RollupBucket,
+  RollupQuery,
+  ServiceStats,
+  TimeWindow,
+  Trace,
+  TraceQuery,
+  TraceSummary,
+  ValueMatches,
+  ValueQuery,
+} from '../model/index.js';
 
 /**
  * What a backend can answer. Every flag's zero value is "cannot": an adapter declares what it
@@ -19,10 +33,20 @@ export interface BackendCapabilities {
   searchWithoutService?: boolean;
   /** `listOperations` reports span kinds. */
   operationKinds?: boolean;
-  /** The backend keeps OTLP log records that can be read by trace id. */
+  /** The backend keeps OTLP log records that can be read by trace id: `getLogs`. */
   logs?: boolean;
-  /** The backend answers a raw query in its own language (TraceQL for Tempo). */
+  /** The backend answers a raw query in its own language (TraceQL for Tempo): `findTracesNative`. */
   nativeQuery?: boolean;
+  /** A unique prefix of a trace id can be resolved: `resolveTraceIdPrefix`. */
+  traceIdPrefixes?: boolean;
+  /** Services come with span counts and when they were last seen: `serviceStats`. */
+  serviceStats?: boolean;
+  /** Per-operation duration rollups by time bucket: `operationRollups`. */
+  rollups?: boolean;
+  /** Spans found by one attribute value under any identifier-like key: `findAttributeValue`. */
+  valueLookup?: boolean;
+  /** Spans of other traces whose links point into a trace: `findLinksInto`. */
+  reverseLinks?: boolean;
 }
 
 /**
@@ -83,10 +107,20 @@ export interface TraceBackend {
   readonly fidelity?: BackendFidelity;
   getTrace(traceId: string): Promise<Trace | undefined>;
   findTraces(query: TraceQuery): Promise<TraceSummary[]>;
-  /** Present exactly when `capabilities.nativeQuery` is declared. */
+  // Each of these is present exactly when its capability is declared (the embedded store has all).
   findTracesNative?(query: NativeQuery): Promise<TraceSummary[]>;
+  resolveTraceIdPrefix?(prefix: string, limit: number): Promise<string[]>;
+  getLogs?(query: LogQuery): Promise<LogRecord[]>;
+  serviceStats?(): Promise<ServiceStats[]>;
+  operationRollups?(query: RollupQuery): Promise<RollupBucket[]>;
+  findAttributeValue?(query: ValueQuery): Promise<ValueMatches>;
+  findLinksInto?(traceId: string, limit: number): Promise<LinkInto[]>;
   listServices(): Promise<string[]>;
   listOperations(serviceName: string): Promise<OperationInfo[]>;
   health(): Promise<BackendHealth>;
   close(): Promise<void>;
 }
+
+/** A backend's optional power, or a refusal that says which backends have it. */
+export type OptionalPower =
+  'logs' | 'traceIdPrefixes' | 'serviceStats' | 'rollups' | 'valueLookup' | 'reverseLinks' | 'nativeQuery';

@@ -100,14 +100,6 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     config,
     now: options.now ?? (() => new Date()),
     backends: createBackendSelection([embedded, ...external]),
-    embedded: {
-      resolveTraceIdPrefix: (prefix, limit) => store.resolveTraceIdPrefix(prefix, limit),
-      getLogs: (query) => store.getLogs(query),
-      listServices: () => store.listServices(),
-      operationRollups: (query) => store.operationRollups(query),
-      findAttributeValue: (query) => store.findAttributeValue(query),
-      findLinksInto: (traceId, limit) => store.findLinksInto(traceId, limit),
-    },
     receiverStatus: () => receiver.status(),
     specs: createSpecLibrary(new SpecRepository(store.connection()), config.specs_dir),
     workflow: {

@@ -8,3 +8,4 @@ export * from './transaction-keys.js';
 export * from './span-tree.js';
 export * from './run-attributes.js';
 export * from './spec-name.js';
+export * from './backend-queries.js';

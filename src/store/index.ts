@@ -9,7 +9,5 @@ export {
 export { DATABASE_FILE, type Durability } from './schema/sqlite-connection.js';
 export type { SpansWritten } from './spans/span-writer.js';
 export type { RetentionPolicy, RetentionResult } from './spans/retention.js';
-export type { LogQuery } from './spans/log-store.js';
 export type { SearchPlan } from './spans/trace-search.js';
 export { INDEXED_VALUE_MAX_LENGTH } from './attributes/attribute-values.js';
-export type { LinkInto, ValueMatch, ValueMatches, ValueQuery } from './spans/transaction-lookup.js';

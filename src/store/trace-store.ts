@@ -1,26 +1,30 @@
 import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { OtelMcpError, errorMessage, invalidArgument, isOtelMcpError } from '../model/errors.js';
+import type {
+  LinkInto,
+  LogQuery,
+  RollupBucket,
+  RollupQuery,
+  ServiceStats,
+  ValueMatches,
+  ValueQuery,
+} from '../model/backend-queries.js';
 import type { LogRecord } from '../model/log-record.js';
 import type { OperationInfo, TraceQuery, TraceSummary } from '../model/query.js';
 import type { Span, Trace } from '../model/span.js';
 import { BodyCache } from './spans/body-cache.js';
 import { IdRegistry } from './spans/id-registry.js';
-import { LogStore, type LogQuery } from './spans/log-store.js';
+import { LogStore } from './spans/log-store.js';
 import { MIGRATIONS, applyMigrations, checkMigrated, type Migration } from './schema/migrations.js';
 import { Retention, type RetentionPolicy, type RetentionResult } from './spans/retention.js';
-import { RollupReader, type RollupBucket, type RollupQuery } from './rollups/rollup-reader.js';
+import { RollupReader } from './rollups/rollup-reader.js';
 import { openConnection, type Durability } from './schema/sqlite-connection.js';
 import { kindName } from './spans/span-codec.js';
 import { SpanWriter, type SpansWritten } from './spans/span-writer.js';
 import { DEFAULT_CANDIDATE_LIMIT, TraceSearch, type SearchPlan } from './spans/trace-search.js';
 import { TraceReader } from './spans/trace-reader.js';
-import {
-  TransactionLookup,
-  type LinkInto,
-  type ValueMatches,
-  type ValueQuery,
-} from './spans/transaction-lookup.js';
+import { TransactionLookup } from './spans/transaction-lookup.js';
 
 /** Where the store reports what no caller sees: retention runs, a listener that threw, a failed cleanup. */
 export type StoreLog = (message: string) => void;
@@ -41,13 +45,6 @@ export interface TraceStoreOptions {
   retentionEverySpans?: number;
   /** Candidate spans up to which a search collects instead of walking traces (default 5,000). */
   searchCandidateLimit?: number;
-}
-
-export interface ServiceStats {
-  name: string;
-  spanCount: number;
-  /** The latest span end seen for the service. */
-  lastSeenUnixNano: bigint;
 }
 
 export interface OperationStats extends OperationInfo {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../../src/backends/create-backend.js';
 import type { TempoBackend } from '../../src/backends/tempo/tempo-backend.js';
@@ -7,6 +10,7 @@ import { decodeTraceRequestJson } from '../../src/otlp/index.js';
 import { runBackendContract } from './contract.js';
 import { buildContractFixture } from './support/contract-fixture.js';
 import { exportOtlpProto } from './support/otlp-export.js';
+import { startHarness } from '../support/mcp-harness.js';
 import { CONTRACT_TIMEOUT_MS, describeWithServer } from './support/real-servers.js';
 import { compareTrace } from './support/span-comparison.js';
 
@@ -56,6 +60,41 @@ describeWithServer('tempo', 'the Tempo adapter against a real Tempo', (server) =
         limit: 5,
       });
       expect(found.map((summary) => summary.traceId)).toEqual([fixture.checkout.traceId]);
+    });
+
+    it('answers a TraceQL query given to search_traces through a real MCP client, and refuses mixing it with filters', async () => {
+      await stored;
+      const dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-tempo-'));
+      const file = join(dataDir, 'otel-mcp.yaml');
+      writeFileSync(
+        file,
+        `backends:\n  tempo: { endpoint: "${server().endpoints.api!}", timeout_ms: ${CONTRACT_TIMEOUT_MS} }\n`,
+      );
+      const harness = await startHarness({ dataDir, flags: { config: file } });
+      try {
+        const traceql = `{ resource.service.name = "${fixture.services.payments}" } >> { name = "charge" }`;
+        const found = await harness.call('search_traces', {
+          query: { traceql, time_range: '1h' },
+          backend: 'tempo',
+        });
+        expect(found.isError, found.text).toBe(false);
+        expect((found.structured.traces as { trace_id: string }[]).map((trace) => trace.trace_id)).toEqual([
+          fixture.checkout.traceId,
+        ]);
+        const mixed = await harness.call('search_traces', {
+          query: { traceql, service_name: 'x' },
+          backend: 'tempo',
+        });
+        expect(mixed.isError).toBe(true);
+        expect(mixed.text).toContain('traceql is passed as written, so service_name would be ignored');
+        const embedded = await harness.call('search_traces', { query: { traceql } });
+        expect(embedded.isError).toBe(true);
+        expect(embedded.text).toContain("backend 'embedded' (embedded) does not take raw TraceQL queries");
+        expect(embedded.text).toContain('pass backend: tempo');
+      } finally {
+        await harness.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     });
 
     it('refuses TraceQL that Tempo cannot parse, with its reason', async () => {

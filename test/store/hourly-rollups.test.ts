@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Span, StatusCode } from '../../src/model/index.js';
 import { MIGRATIONS, type TraceStore } from '../../src/store/index.js';
-import { RollupReader, type RollupBucket, type RollupQuery } from '../../src/store/rollups/rollup-reader.js';
+import type { RollupBucket, RollupQuery } from '../../src/model/index.js';
+import { RollupReader } from '../../src/store/rollups/rollup-reader.js';
 import { seededRandom } from '../support/seeded-random.js';
 import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
 import { downgradeToPerSpanAttributeIndex, openTestStore } from './store-fixture.js';

@@ -11,6 +11,11 @@ const EMBEDDED_CAPABILITIES: BackendCapabilities = {
   searchWithoutService: true,
   operationKinds: true,
   logs: true,
+  traceIdPrefixes: true,
+  serviceStats: true,
+  rollups: true,
+  valueLookup: true,
+  reverseLinks: true,
 };
 
 /**
@@ -35,6 +40,24 @@ export function createEmbeddedBackend(store: TraceStore, name = 'embedded'): Tra
       return store
         .listOperations(serviceName)
         .map((operation) => ({ name: operation.name, spanKind: operation.spanKind }));
+    },
+    async resolveTraceIdPrefix(prefix, limit) {
+      return store.resolveTraceIdPrefix(prefix, limit);
+    },
+    async getLogs(query) {
+      return store.getLogs(query);
+    },
+    async serviceStats() {
+      return store.listServices();
+    },
+    async operationRollups(query) {
+      return store.operationRollups(query);
+    },
+    async findAttributeValue(query) {
+      return store.findAttributeValue(query);
+    },
+    async findLinksInto(traceId, limit) {
+      return store.findLinksInto(traceId, limit);
     },
     async health() {
       try {

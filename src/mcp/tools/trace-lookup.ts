@@ -1,7 +1,6 @@
 import { OtelMcpError, invalidArgument } from '../../model/errors.js';
 import { isValidTraceId, normalizeHexId, padTraceId } from '../../model/ids.js';
 import type { Trace } from '../../model/span.js';
-import { EMBEDDED_BACKEND } from '../backend-selection.js';
 import type { ToolDeps } from '../tool-deps.js';
 
 const HEX = /^[0-9a-f]+$/;
@@ -9,8 +8,9 @@ const HEX = /^[0-9a-f]+$/;
 const AMBIGUOUS_SHOWN = 5;
 
 /**
- * Resolves a full id or unique prefix to a stored trace. Prefixes work on the embedded store only;
- * for other backends a short id is taken as an id whose leading zeros were stripped (Tempo, Zipkin).
+ * Resolves a full id or unique prefix to a stored trace. Prefixes work on backends that resolve them
+ * (traceIdPrefixes: the embedded store); for others a short id is taken as an id whose leading
+ * zeros were stripped (Tempo, Zipkin).
  */
 export async function loadTrace(deps: ToolDeps, rawId: string, backendName?: string): Promise<Trace> {
   const id = normalizeHexId(rawId);
@@ -23,10 +23,10 @@ export async function loadTrace(deps: ToolDeps, rawId: string, backendName?: str
   const backend = deps.backends.get(backendName);
   let fullId = id;
   if (id.length < 32) {
-    if (backend.name !== EMBEDDED_BACKEND) {
+    if (!backend.capabilities.traceIdPrefixes || !backend.resolveTraceIdPrefix) {
       fullId = padTraceId(id);
     } else {
-      const matches = deps.embedded.resolveTraceIdPrefix(id, AMBIGUOUS_SHOWN + 1);
+      const matches = await backend.resolveTraceIdPrefix(id, AMBIGUOUS_SHOWN + 1);
       if (matches.length === 0) throw traceNotFound(rawId, backend.name);
       if (matches.length > 1) {
         const shown = matches.slice(0, AMBIGUOUS_SHOWN).join(', ');

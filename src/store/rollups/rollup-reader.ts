@@ -1,35 +1,13 @@
+import type { RollupBucket, RollupQuery } from '../../model/backend-queries.js';
 import type Database from 'better-sqlite3';
 import { invalidArgument } from '../../model/errors.js';
-import { mergeDenseList, type DurationHistogram } from '../../model/duration-histogram.js';
+import { mergeDenseList } from '../../model/duration-histogram.js';
 import { planRollupRead, type RollupReadPlan } from './rollup-read-plan.js';
 import { kindName } from '../spans/span-codec.js';
 
 const MS_PER_MINUTE = 60_000;
 
 /** The rollups of one service's operations over a window, merged into buckets of whole minutes. */
-export interface RollupQuery {
-  serviceName: string;
-  /** Only this span name (every kind of it). */
-  operationName?: string;
-  /** Window in ms since the epoch: the minutes whose start lies in [startMs rounded down, endMs). */
-  startMs: number;
-  endMs: number;
-  /** Bucket size in whole minutes; buckets start at multiples of it since the epoch (UTC-aligned). */
-  bucketMinutes: number;
-}
-
-/** One operation's spans that started within one bucket. */
-export interface RollupBucket {
-  operation: string;
-  spanKind: string;
-  bucketStartMs: number;
-  spanCount: number;
-  errorCount: number;
-  durationSumNs: number;
-  durationMinNs: number;
-  durationMaxNs: number;
-  histogram: DurationHistogram;
-}
 
 /**
  * 'auto' reads hourly rows for the whole hours of a window in buckets of whole hours (and minute

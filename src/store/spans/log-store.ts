@@ -1,3 +1,4 @@
+import type { LogQuery } from '../../model/backend-queries.js';
 import type Database from 'better-sqlite3';
 import { invalidArgument } from '../../model/errors.js';
 import { isValidSpanId, isValidTraceId } from '../../model/ids.js';
@@ -18,12 +19,6 @@ import { checkTraceId } from './trace-reader.js';
 
 /** A trace rarely logs more; a tool shows far fewer. */
 export const MAX_LOG_LIMIT = 10_000;
-
-export interface LogQuery {
-  traceId: string;
-  spanId?: string;
-  limit: number;
-}
 
 interface LogRow {
   trace_id: string | null;

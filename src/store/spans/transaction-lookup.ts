@@ -1,3 +1,4 @@
+import type { LinkInto, ValueMatches, ValueQuery } from '../../model/backend-queries.js';
 import type Database from 'better-sqlite3';
 import { invalidArgument } from '../../model/errors.js';
 import { isTransactionKey } from '../../model/transaction-keys.js';
@@ -8,36 +9,6 @@ import { BUCKET_SERIES, BUCKET_SHIFT } from './span-buckets.js';
 import { checkTraceId } from './trace-reader.js';
 
 /** A span that carries the searched value under some attribute key. */
-export interface ValueMatch {
-  traceId: string;
-  spanId: string;
-  key: string;
-}
-
-/** A span of another trace that links into the asked trace. */
-export interface LinkInto {
-  /** The trace holding the linking span. */
-  traceId: string;
-  spanId: string;
-  /** The span of the asked trace it points at. */
-  linkedSpanId: string;
-}
-
-export interface ValueMatches {
-  matches: ValueMatch[];
-  keysSearched: string[];
-  /** Identifier-like keys left out past MAX_KEYS (name the key to search it). */
-  keysNotSearched: number;
-}
-
-export interface ValueQuery {
-  value: string;
-  /** Only these keys; absent: every key that looks like an identifier (isTransactionKey). */
-  keys?: readonly string[];
-  startNs?: bigint;
-  endNs?: bigint;
-  limit: number;
-}
 
 /** 64 keys × ~1,000 buckets stay near 64,000 postings seeks (tens of ms) on a million spans. */
 const MAX_KEYS = 64;

@@ -19,7 +19,6 @@ import type { TraceBackend } from '../../../backends/trace-backend.js';
 import { jsonSize } from '../../output-budget.js';
 import { TIME_RANGE_HELP, parseTimeRange } from '../../time-range.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
-import type { ToolDeps } from '../../tool-deps.js';
 import { backendInput, budgetInput, timeWindowObject } from '../common-inputs.js';
 import { nearestNames } from '../../../model/did-you-mean.js';
 
@@ -140,9 +139,16 @@ export const analyzePerformanceTrendsTool = defineTool({
     const endMs = Math.min(nowMs, Number(window.endUnixNano / 1_000_000n));
     if (endMs <= startMs) throw invalidArgument('the period is empty', `pass ${TIME_RANGE_HELP}`);
     const backend = deps.backends.get(input.backend);
-    const embedded = backend.kind === 'embedded';
+    // Backends that keep per-operation rollups (the embedded store) answer from every span; the
+    // others from a sample of trace summaries.
+    const rollups =
+      backend.capabilities.rollups && backend.operationRollups
+        ? backend.operationRollups.bind(backend)
+        : undefined;
     const bucketMs =
-      input.bucket === undefined ? chooseBucketMs(endMs - startMs) : parseBucket(input.bucket, embedded);
+      input.bucket === undefined
+        ? chooseBucketMs(endMs - startMs)
+        : parseBucket(input.bucket, rollups !== undefined);
     const buckets = bucketCount(startMs, endMs, bucketMs);
     if (buckets > MAX_BUCKETS) {
       throw invalidArgument(
@@ -150,12 +156,12 @@ export const analyzePerformanceTrendsTool = defineTool({
         `use a bucket of at least ${formatBucket(smallestBucketMs(startMs, endMs))} (or omit bucket to have one chosen)`,
       );
     }
-    const serviceName = await checkService(deps, backend, input.service_name, embedded);
+    const serviceName = await checkService(backend, input.service_name);
 
     let rows: TrendRow[];
     let sample: Output['sample'];
-    if (embedded) {
-      rows = deps.embedded.operationRollups({
+    if (rollups) {
+      rows = await rollups({
         serviceName: serviceName,
         ...(input.operation !== undefined ? { operationName: input.operation } : {}),
         startMs,
@@ -192,7 +198,7 @@ export const analyzePerformanceTrendsTool = defineTool({
       {
         service_name: serviceName,
         backend: backend.name,
-        source: embedded ? 'rollups' : 'trace_summaries',
+        source: rollups ? 'rollups' : 'trace_summaries',
         period: { start: formatInstant(startMs), end: formatInstant(endMs) },
         bucket: formatBucket(bucketMs),
         bucket_count: buckets,
@@ -217,7 +223,7 @@ function startOf(
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-function parseBucket(text: string, embedded: boolean): number {
+function parseBucket(text: string, minuteRollups: boolean): number {
   const match = /^\s*(\d+)\s*([smhd])\s*$/i.exec(text);
   const unit = match ? BUCKET_UNITS[(match[2] as string).toLowerCase()] : undefined;
   const bucketMs = match && unit !== undefined ? Number(match[1]) * unit : Number.NaN;
@@ -226,7 +232,7 @@ function parseBucket(text: string, embedded: boolean): number {
       `bucket '${text}' is not understood`,
       "use a number and a unit s, m, h or d: '5m', '1h', '6h', '1d'",
     );
-  if (embedded && bucketMs % MINUTE_MS !== 0) {
+  if (minuteRollups && bucketMs % MINUTE_MS !== 0) {
     throw invalidArgument(
       `bucket '${text}' is not a whole number of minutes`,
       "the embedded store keeps per-minute rollups: use '1m' or more, in whole minutes ('5m', '1h')",
@@ -240,15 +246,8 @@ function parseBucket(text: string, embedded: boolean): number {
  * The service as the backend spells it: the name itself, or its one case-insensitive match (Zipkin
  * lower-cases the names it stores, and the agent asks with the name the SDK was given).
  */
-async function checkService(
-  deps: ToolDeps,
-  backend: TraceBackend,
-  service: string,
-  embedded: boolean,
-): Promise<string> {
-  const services = embedded
-    ? deps.embedded.listServices().map((item) => item.name)
-    : await backend.listServices();
+async function checkService(backend: TraceBackend, service: string): Promise<string> {
+  const services = await backend.listServices();
   if (services.includes(service)) return service;
   const sameButCase = services.filter((name) => name.toLowerCase() === service.toLowerCase());
   if (sameButCase.length === 1) return sameButCase[0] as string;

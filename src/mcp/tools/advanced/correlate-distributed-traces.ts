@@ -8,7 +8,6 @@ import {
 import type { TraceBackend } from '../../../backends/trace-backend.js';
 import { invalidArgument } from '../../../model/errors.js';
 import { nanosToIso } from '../../../model/time.js';
-import { EMBEDDED_BACKEND } from '../../backend-selection.js';
 import { fitList, jsonSize } from '../../output-budget.js';
 import { parseTimeRange } from '../../time-range.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
@@ -150,16 +149,13 @@ export const correlateDistributedTracesTool = defineTool({
         `name the key that carries it: attribute_key: 'app.order.id', or pass an id of at least ${MIN_UNKEYED_VALUE_LENGTH} characters`,
       );
     }
-    const gathered = await gatherTransaction(
-      {
-        value: input.transaction_id,
-        ...(keys ? { keys } : {}),
-        window: parseTimeRange(input.time_range ?? '7d', deps.now()),
-        backends: selectBackends(deps, input.backends),
-        maxTraces: input.max_traces ?? DEFAULT_MAX_TRACES,
-      },
-      deps.embedded,
-    );
+    const gathered = await gatherTransaction({
+      value: input.transaction_id,
+      ...(keys ? { keys } : {}),
+      window: parseTimeRange(input.time_range ?? '7d', deps.now()),
+      backends: selectBackends(deps, input.backends),
+      maxTraces: input.max_traces ?? DEFAULT_MAX_TRACES,
+    });
     const picture = buildTransactionPicture(
       gathered.members,
       gathered.links,
@@ -185,16 +181,17 @@ export const correlateDistributedTracesTool = defineTool({
       picture,
       budget.chars * 0.55,
     );
-    return { structured, text: renderText(structured, keys).join('\n') };
+    return { structured, text: renderText(structured, keys, deps.backends.get().name).join('\n') };
   },
 });
 
 function selectBackends(deps: ToolDeps, names: string[] | undefined): TraceBackend[] {
   if (names) return [...new Set(names)].map((name) => deps.backends.get(name));
+  // Backends that look a value up under every id key (the embedded store) first: they find the most.
   const all = deps.backends.all();
   return [
-    ...all.filter((backend) => backend.name === EMBEDDED_BACKEND),
-    ...all.filter((backend) => backend.name !== EMBEDDED_BACKEND),
+    ...all.filter((backend) => backend.capabilities.valueLookup),
+    ...all.filter((backend) => !backend.capabilities.valueLookup),
   ];
 }
 
@@ -298,7 +295,8 @@ function fitOutput(
 const at = (ms: number): string => `+${formatDuration(ms)}`;
 const short = (traceId: string): string => traceId.slice(0, 12);
 
-function renderText(out: Output, keys: string[] | undefined): string[] {
+/** `home` is the default backend: its traces are not labelled with it. */
+function renderText(out: Output, keys: string[] | undefined, home: string): string[] {
   if (!out.found) {
     const searched =
       out.keys_searched.length > 0
@@ -325,7 +323,7 @@ function renderText(out: Output, keys: string[] | undefined): string[] {
   lines.push('Traces:');
   for (const t of out.traces) {
     lines.push(
-      `  ${short(t.trace_id)} ${t.root} at ${at(t.offset_ms)}, ${formatDuration(t.duration_ms)}, ${t.span_count} spans${t.error_count ? `, ${t.error_count} failed` : ''} [${t.found_by}${t.backend === EMBEDDED_BACKEND ? '' : `, ${t.backend}`}]`,
+      `  ${short(t.trace_id)} ${t.root} at ${at(t.offset_ms)}, ${formatDuration(t.duration_ms)}, ${t.span_count} spans${t.error_count ? `, ${t.error_count} failed` : ''} [${t.found_by}${t.backend === home ? '' : `, ${t.backend}`}]`,
     );
   }
   if (out.traces_omitted)

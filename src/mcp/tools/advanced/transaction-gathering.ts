@@ -1,7 +1,8 @@
 /**
  * Gathering the traces of one business transaction across the configured backends: the traces whose
  * spans carry its value, then every trace reached by following span links both ways (forward from
- * the links a span carries; backward through the embedded store's link index), up to a cap.
+ * the links a span carries; backward through the backends that index links, as the embedded store
+ * does), up to a cap.
  */
 import {
   outgoingLinks,
@@ -14,8 +15,6 @@ import {
 import type { TraceBackend } from '../../../backends/trace-backend.js';
 import { errorMessage } from '../../../model/errors.js';
 import type { TimeWindow } from '../../../model/query.js';
-import { EMBEDDED_BACKEND } from '../../backend-selection.js';
-import type { EmbeddedQueries } from '../../tool-deps.js';
 
 /**
  * Keys tried on backends that cannot list their keys (Jaeger, Zipkin, Tempo) when the caller names
@@ -66,10 +65,7 @@ interface Pending {
   backend?: string;
 }
 
-export async function gatherTransaction(
-  request: GatherRequest,
-  embedded: EmbeddedQueries,
-): Promise<Gathered> {
+export async function gatherTransaction(request: GatherRequest): Promise<Gathered> {
   const gathered: Gathered = {
     members: [],
     links: [],
@@ -87,14 +83,18 @@ export async function gatherTransaction(
   const matchedKeys = new Set<string>();
   for (const backend of request.backends) {
     try {
-      if (backend.name === EMBEDDED_BACKEND) searchEmbedded(request, embedded, queue, matchedKeys, gathered);
+      if (backend.capabilities.valueLookup && backend.findAttributeValue)
+        await searchByValue(request, backend, queue, matchedKeys, gathered);
       else await searchBackend(request, backend, queue, matchedKeys, gathered);
     } catch (error) {
       gathered.problems.push({ backend: backend.name, error: errorMessage(error) });
     }
   }
 
-  const withEmbedded = request.backends.some((backend) => backend.name === EMBEDDED_BACKEND);
+  // Backends that index span links answer "which spans link into this trace" (consumers of a producer).
+  const linkIndexes = request.backends.filter(
+    (backend) => backend.capabilities.reverseLinks && backend.findLinksInto,
+  );
   const queued = new Set<string>();
   const seen = new Set<string>();
   const enqueue = (pending: Pending): void => {
@@ -121,13 +121,19 @@ export async function gatherTransaction(
       }
     }
     // Asked also for a trace no backend returned: its consumers may still be stored.
-    if (withEmbedded && (found || pending.foundBy === 'trace_id')) {
-      for (const into of embedded.findLinksInto(pending.traceId, MAX_LINKS_INTO)) {
-        gathered.links.push({
-          from: { traceId: into.traceId, spanId: into.spanId },
-          to: { traceId: pending.traceId, spanId: into.linkedSpanId },
-        });
-        enqueue({ traceId: into.traceId, foundBy: 'link', backend: EMBEDDED_BACKEND });
+    if (found || pending.foundBy === 'trace_id') {
+      for (const backend of linkIndexes) {
+        const intos = await (backend.findLinksInto as NonNullable<TraceBackend['findLinksInto']>)(
+          pending.traceId,
+          MAX_LINKS_INTO,
+        );
+        for (const into of intos) {
+          gathered.links.push({
+            from: { traceId: into.traceId, spanId: into.spanId },
+            to: { traceId: pending.traceId, spanId: into.linkedSpanId },
+          });
+          enqueue({ traceId: into.traceId, foundBy: 'link', backend: backend.name });
+        }
       }
     }
   }
@@ -150,14 +156,15 @@ function dedupe<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
   });
 }
 
-function searchEmbedded(
+/** A backend that finds spans by one value under any identifier-like key (the embedded store's index). */
+async function searchByValue(
   request: GatherRequest,
-  embedded: EmbeddedQueries,
+  backend: TraceBackend,
   queue: Pending[],
   matchedKeys: Set<string>,
   gathered: Gathered,
-): void {
-  const found = embedded.findAttributeValue({
+): Promise<void> {
+  const found = await (backend.findAttributeValue as NonNullable<TraceBackend['findAttributeValue']>)({
     value: request.value,
     ...(request.keys ? { keys: request.keys } : {}),
     startNs: request.window.startUnixNano,
@@ -168,7 +175,7 @@ function searchEmbedded(
   gathered.keysNotSearched += found.keysNotSearched;
   for (const match of found.matches) {
     matchedKeys.add(match.key);
-    queue.push({ traceId: match.traceId, foundBy: 'attribute', backend: EMBEDDED_BACKEND });
+    queue.push({ traceId: match.traceId, foundBy: 'attribute', backend: backend.name });
   }
 }
 
@@ -180,7 +187,7 @@ async function searchBackend(
   gathered: Gathered,
 ): Promise<void> {
   gathered.limitations.push(
-    `${backend.name}: a trace whose span links into another is found by its value or through the embedded store's link index only (${backend.kind} cannot be asked which spans link into a trace); links a span carries are followed everywhere`,
+    `${backend.name}: a trace whose span links into another is found by its value or through a backend that indexes links (the embedded store) only (${backend.kind} cannot be asked which spans link into a trace); links a span carries are followed everywhere`,
   );
   if (!backend.capabilities.attributeFilters) {
     gathered.limitations.push(

@@ -2,7 +2,6 @@ import * as z from 'zod';
 import { OtelMcpError } from '../../../model/errors.js';
 import type { Attributes, AttributeValue, Span } from '../../../model/span.js';
 import { durationMs, nanosToIso } from '../../../model/time.js';
-import { EMBEDDED_BACKEND } from '../../backend-selection.js';
 import { clipText, jsonSize } from '../../output-budget.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
@@ -74,10 +73,10 @@ export const getSpanDetailsTool = defineTool({
       );
     }
     const span = candidates[0] as Span;
-    const backendName = deps.backends.get(input.backend).name;
+    const backend = deps.backends.get(input.backend);
     const logs =
-      backendName === EMBEDDED_BACKEND
-        ? deps.embedded.getLogs({ traceId: trace.traceId, spanId: span.spanId, limit: MAX_LOGS })
+      backend.capabilities.logs && backend.getLogs
+        ? await backend.getLogs({ traceId: trace.traceId, spanId: span.spanId, limit: MAX_LOGS })
         : [];
     let clipped = false;
     const clipAll = (values: Attributes): Record<string, AttributeValue> => {

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { nanosToIso } from '../../../model/time.js';
-import { EMBEDDED_BACKEND } from '../../backend-selection.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { fitList, jsonSize } from '../../output-budget.js';
 import { backendInput } from '../common-inputs.js';
@@ -28,8 +27,8 @@ export const listServicesTool = defineTool({
   async handler(input, { deps, budget }) {
     const backend = deps.backends.get(input.backend);
     const all: z.infer<typeof service>[] =
-      backend.name === EMBEDDED_BACKEND
-        ? deps.embedded.listServices().map((item) => ({
+      backend.capabilities.serviceStats && backend.serviceStats
+        ? (await backend.serviceStats()).map((item) => ({
             name: item.name,
             span_count: item.spanCount,
             ...(item.lastSeenUnixNano !== undefined ? { last_seen: nanosToIso(item.lastSeenUnixNano) } : {}),

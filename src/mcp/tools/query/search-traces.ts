@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { OtelMcpError, invalidArgument } from '../../../model/errors.js';
 import type { AttributeFilter } from '../../../model/query.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { parseTimeRange } from '../../time-range.js';
@@ -31,6 +32,14 @@ const query = z
       .enum(['error', 'ok'])
       .optional()
       .describe("'error': traces with at least one error span; 'ok': traces without any"),
+    traceql: z
+      .string()
+      .min(1)
+      .max(4000)
+      .optional()
+      .describe(
+        "A raw query in the backend's own language, passed as written (TraceQL on Tempo: '{ span.http.response.status_code >= 500 }'); with it only time_range and limit apply",
+      ),
     time_range: timeRangeInput,
     limit: limitInput(DEFAULT_LIMIT, 200),
   })
@@ -40,7 +49,7 @@ export const searchTracesTool = defineTool({
   name: 'search_traces',
   title: 'Search traces',
   description:
-    'Find traces by service, operation, attributes, span duration, error status and time window; newest first, one summary line each. For just the latest traces of a service use get_traces; to open one use get_trace_by_id.',
+    'Find traces by service, operation, attributes, span duration, error status and time window, or by a raw TraceQL query on a Tempo backend; newest first, one summary line each. For just the latest traces of a service use get_traces; to open one use get_trace_by_id.',
   toolset: 'query',
   input: z.object({ query, backend: backendInput, budget_tokens: budgetInput }),
   output: traceListOutput,
@@ -49,6 +58,40 @@ export const searchTracesTool = defineTool({
     const q = input.query;
     const backend = deps.backends.get(input.backend);
     const limit = q.limit ?? DEFAULT_LIMIT;
+    const window = parseTimeRange(q.time_range ?? 'last_1_hour', deps.now());
+    if (q.traceql !== undefined) {
+      const filters = (
+        [
+          'service_name',
+          'operation_name',
+          'attributes',
+          'min_duration_ms',
+          'max_duration_ms',
+          'status',
+        ] as const
+      ).filter((key) => q[key] !== undefined);
+      if (filters.length > 0) {
+        throw invalidArgument(
+          `traceql is passed as written, so ${filters.join(', ')} would be ignored`,
+          'put those conditions into the TraceQL query, or leave traceql out',
+        );
+      }
+      if (!backend.capabilities.nativeQuery || !backend.findTracesNative) {
+        const able = deps.backends
+          .all()
+          .filter((item) => item.capabilities.nativeQuery)
+          .map((item) => item.name);
+        throw new OtelMcpError(
+          'UNSUPPORTED',
+          `backend '${backend.name}' (${backend.kind}) does not take raw TraceQL queries`,
+          able.length > 0
+            ? `pass backend: ${able.join(' or ')}, or use the structured filters`
+            : 'use the structured filters (service_name, attributes, …); configure a Tempo backend for TraceQL',
+        );
+      }
+      const summaries = await backend.findTracesNative({ query: q.traceql, window, limit: limit + 1 });
+      return renderTraceList(backend.name, summaries, budget, limit);
+    }
     const attributes: AttributeFilter[] = Object.entries(q.attributes ?? {}).map(([key, value]) =>
       typeof value === 'object' ? { key } : { key, value },
     );
@@ -59,7 +102,7 @@ export const searchTracesTool = defineTool({
       ...(q.min_duration_ms !== undefined ? { minDurationMs: q.min_duration_ms } : {}),
       ...(q.max_duration_ms !== undefined ? { maxDurationMs: q.max_duration_ms } : {}),
       ...(q.status ? { status: q.status } : {}),
-      window: parseTimeRange(q.time_range ?? 'last_1_hour', deps.now()),
+      window,
       // One past the limit tells whether more traces match (see renderTraceList).
       limit: limit + 1,
     });
