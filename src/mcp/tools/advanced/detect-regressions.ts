@@ -14,7 +14,7 @@ import {
   unavailableSchema,
   type LoadedTraces,
   type Unavailable,
-} from './load-traces.js';
+} from '../load-traces.js';
 
 const DEFAULT_LIMIT = 200;
 /** 1,000 traces a side keep loading and ranking to a few seconds; a regression shows in far fewer. */

@@ -11,7 +11,7 @@ import { clipText, fitList, jsonSize } from '../../output-budget.js';
 import { defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
 import { checkedSpecName, specFilesSchema, specNameInput, syncSpecFiles } from '../specs/spec-common.js';
-import { loadTraceIds, unavailableSchema } from './load-traces.js';
+import { loadTraceIds, unavailableSchema } from '../load-traces.js';
 
 /** 200 traces of 200 spans infer in well under a second (bench: 100 × 200 in tens of ms); past that, sample. */
 const MAX_TRACES = 200;

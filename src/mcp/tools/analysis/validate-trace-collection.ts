@@ -1,14 +1,12 @@
 import * as z from 'zod';
-import { errorMessage, invalidArgument } from '../../../model/errors.js';
-import type { AttributeFilter } from '../../../model/query.js';
+import { invalidArgument } from '../../../model/errors.js';
 import { prepareSpecComparison, summarizeCollection, type CollectionItem } from '../../../tracespec/index.js';
 import { RUN_ID_ATTRIBUTE } from '../../../model/run-attributes.js';
 import { fitList, jsonSize } from '../../output-budget.js';
-import { parseTimeRange } from '../../time-range.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, timeRangeInput, traceIdInput } from '../common-inputs.js';
 import { specFilesSchema, specNameInput, specVersionInput, syncSpecFiles } from '../specs/spec-common.js';
-import { loadTrace } from '../trace-lookup.js';
+import { streamTraceFilter, streamTraceIds } from '../load-traces.js';
 
 const DEFAULT_LIMIT = 100;
 /** 1,000 traces of 50 spans compare in well under a second (bench target); more belongs in batches. */
@@ -118,46 +116,19 @@ export const validateTraceCollectionTool = defineTool({
     }
     const sync = syncSpecFiles(deps);
     const spec = deps.specs.get(input.spec_name, input.spec_version);
-    const backend = deps.backends.get(input.backend);
     const unavailable: { trace_id: string; error: string }[] = [];
     // One validation and compilation of the spec for the whole collection; each trace is compared
     // as soon as it is read and then dropped, so 1,000 traces are never all in memory at once.
     const compare = prepareSpecComparison(spec.spec);
     const items: CollectionItem[] = [];
-    let moreMayMatch = false;
-    if (input.trace_ids) {
-      for (const id of new Set(input.trace_ids)) {
-        let trace: Awaited<ReturnType<typeof loadTrace>>;
-        try {
-          trace = await loadTrace(deps, id, input.backend);
-        } catch (error) {
-          unavailable.push({ trace_id: id, error: errorMessage(error) });
-          continue;
-        }
-        items.push({ traceId: trace.traceId, result: compare(trace) });
-      }
-    } else {
-      const filter = input.filter ?? {};
-      const limit = filter.limit ?? DEFAULT_LIMIT;
-      const attributes: AttributeFilter[] =
-        filter.run_id !== undefined ? [{ key: RUN_ID_ATTRIBUTE, value: filter.run_id }] : [];
-      const summaries = await backend.findTraces({
-        ...(filter.service_name ? { serviceName: filter.service_name } : {}),
-        ...(attributes.length > 0 ? { attributes } : {}),
-        window: parseTimeRange(
-          filter.time_range ?? (filter.run_id !== undefined ? '7d' : 'last_1_hour'),
-          deps.now(),
-        ),
-        limit,
-      });
-      moreMayMatch = summaries.length >= limit;
-      for (const summary of summaries) {
-        const trace = await backend.getTrace(summary.traceId);
-        if (trace) items.push({ traceId: trace.traceId, result: compare(trace) });
-        else
-          unavailable.push({ trace_id: summary.traceId, error: 'deleted since it was listed (retention)' });
-      }
+    const stream = input.trace_ids
+      ? streamTraceIds(deps, input.trace_ids, input.backend)
+      : streamTraceFilter(deps, input.filter ?? {}, input.filter?.limit ?? DEFAULT_LIMIT, input.backend);
+    for await (const read of stream.reads) {
+      if ('trace' in read) items.push({ traceId: read.trace.traceId, result: compare(read.trace) });
+      else unavailable.push(read.unavailable);
     }
+    const moreMayMatch = stream.capped();
     const summary = summarizeCollection(items, spec.spec);
 
     // The text repeats the headline facts only; the structured lists share about half the budget.
