@@ -16,7 +16,6 @@ export const SERVER_ADDRESS_KEYS = ['server.address', 'net.peer.name', 'http.hos
 export const DB_SYSTEM_KEYS = ['db.system.name', 'db.system'] as const;
 export const DB_STATEMENT_KEYS = ['db.query.text', 'db.statement'] as const;
 export const DB_OPERATION_KEYS = ['db.operation.name', 'db.operation'] as const;
-export const DB_COLLECTION_KEYS = ['db.collection.name', 'db.sql.table', 'db.mongodb.collection'] as const;
 export const RPC_GRPC_STATUS_KEYS = ['rpc.grpc.status_code'] as const;
 
 const DB_MARKER_KEYS = [

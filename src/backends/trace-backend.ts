@@ -120,7 +120,3 @@ export interface TraceBackend {
   health(): Promise<BackendHealth>;
   close(): Promise<void>;
 }
-
-/** A backend's optional power, or a refusal that says which backends have it. */
-export type OptionalPower =
-  'logs' | 'traceIdPrefixes' | 'serviceStats' | 'rollups' | 'valueLookup' | 'reverseLinks' | 'nativeQuery';

@@ -70,5 +70,4 @@ export const backendEntrySchema = z
   })
   .strict();
 
-export type BackendAuthConfig = z.infer<typeof backendAuthSchema>;
 export type BackendEntryConfig = z.infer<typeof backendEntrySchema>;

@@ -126,5 +126,4 @@ export const configSchema = z
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
-export type ConfigInput = z.input<typeof configSchema>;
 export type { BackendEntryConfig } from './backend-entry.js';

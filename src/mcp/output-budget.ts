@@ -14,10 +14,6 @@ export function budgetFromTokens(tokens: number): OutputBudget {
   return { tokens, chars: Math.floor(tokens * CHARS_PER_TOKEN) };
 }
 
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / CHARS_PER_TOKEN);
-}
-
 export interface FittedList<T> {
   items: T[];
   /** How many items did not fit. */

@@ -54,12 +54,6 @@ export function encodeHistogram(histogram: DurationHistogram): string {
   return JSON.stringify(dense);
 }
 
-export function decodeHistogram(text: string): DurationHistogram {
-  const histogram: DurationHistogram = new Map();
-  addDense(histogram, JSON.parse(text) as number[]);
-  return histogram;
-}
-
 /** Adds a decoded dense array [first bin, counts…] to a histogram. */
 export function addDense(histogram: DurationHistogram, dense: readonly number[]): void {
   const low = dense[0] as number;

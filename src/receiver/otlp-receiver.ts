@@ -16,8 +16,6 @@ export type { ListenerStatus } from './listener-status.js';
 export type { ReceiverStats } from './receiver-stats.js';
 export type { TelemetrySink } from './telemetry-sink.js';
 
-export const DEFAULT_OTLP_HTTP_PORT = 4318;
-export const DEFAULT_OTLP_GRPC_PORT = 4317;
 /** 32 MiB: ~70,000 typical spans (≈450 bytes each) per request, far above an SDK's 512-span batch. */
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 

@@ -140,7 +140,3 @@ function toVersion(row: VersionRow): StoredSpecVersion {
     ...(row.note !== null ? { note: row.note } : {}),
   };
 }
-
-export function openSpecRepository(db: Database.Database, now?: () => number): SpecRepository {
-  return new SpecRepository(db, now);
-}

@@ -5,7 +5,7 @@
  * durations. Built in one walk over each trace (linear in spans).
  */
 import { buildSpanTree, type SpanNode } from '../../model/span-tree.js';
-import { durationMs, type Span, type SpanKind, type Trace } from '../../model/index.js';
+import type { Span, SpanKind, Trace } from '../../model/index.js';
 
 export interface ShapeKey {
   service: string;
@@ -181,8 +181,4 @@ function place(
 /** Per parent instance, how many spans of `shape` it had (0 when none). */
 export function countsPerInstance(shape: ShapeNode, parentInstances: readonly ParentInstance[]): number[] {
   return parentInstances.map((instance) => instance.children.get(shape.id)?.length ?? 0);
-}
-
-export function spanDurationsMs(shape: ShapeNode): number[] {
-  return shape.spans.map((span) => durationMs(span));
 }

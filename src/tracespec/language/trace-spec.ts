@@ -129,7 +129,6 @@ export const SPAN_SPEC_KEYS = [
 ] as const;
 export const PERFORMANCE_CONSTRAINT_KEYS = ['max_total_duration_ms', 'max_span_count', 'max_depth'] as const;
 export const ERROR_CONDITION_KEYS = ['operation_name', 'service_name', 'expect', 'exception_type'] as const;
-export const RANGE_KEYS = ['min', 'max'] as const;
 
 /** A count as a closed range; `max` is `Infinity` when unbounded. */
 export interface NormalizedRange {
