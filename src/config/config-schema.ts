@@ -1,9 +1,14 @@
 import * as z from 'zod';
 import { backendEntrySchema } from './backend-entry.js';
 
-/** The toolsets an operator can switch on or off to keep the tool list small (DESIGN.md §3.4). */
-export const TOOLSETS = ['query', 'specs', 'analysis', 'workflow', 'advanced'] as const;
+/**
+ * The toolsets an operator can switch on or off to keep the tool list small. `aliases` serves the
+ * project plan's other names of six tools (compare_traces, run_and_capture, …); off by default,
+ * since each repeats a whole tool's schemas in every client's context.
+ */
+export const TOOLSETS = ['query', 'specs', 'analysis', 'workflow', 'advanced', 'aliases'] as const;
 export type Toolset = (typeof TOOLSETS)[number];
+export const DEFAULT_TOOLSETS: readonly Toolset[] = ['query', 'specs', 'analysis', 'workflow', 'advanced'];
 
 const port = z.number().int().min(0).max(65535);
 /** `null` switches a listener off (the `0` of `--otlp-grpc-port 0` is turned into null by the loader). */
@@ -56,7 +61,7 @@ export const configSchema = z
         toolsets: z
           .array(z.enum(TOOLSETS))
           .min(1)
-          .default([...TOOLSETS]),
+          .default([...DEFAULT_TOOLSETS]),
       })
       .strict()
       .prefault({}),

@@ -37,7 +37,7 @@ export function memoizeJsonSchema<Schema extends z.ZodType>(schema: Schema): Sch
       const key = `${io} ${JSON.stringify(params ?? {})}`;
       let json = cache.get(key);
       if (!json) {
-        json = convert[io](params);
+        json = compactJsonSchema(convert[io](params), io === 'output') as Record<string, unknown>;
         cache.set(key, json);
       }
       return json;
@@ -48,4 +48,44 @@ export function memoizeJsonSchema<Schema extends z.ZodType>(schema: Schema): Sch
   };
   memoized.add(schema);
   return schema;
+}
+
+/**
+ * What a client pays for in every tools/list, without what tells it nothing: the `$schema` of each
+ * tool, the ±2^53 bounds zod writes for a plain integer, `propertyNames: {type: string}` of a record;
+ * and for output schemas (never shown to a model; the text answer explains itself) the descriptions,
+ * the `additionalProperties: false` and the `required` lists of every object: a client that checks
+ * structured content against them checks types and shapes, and the server's own zod schema still
+ * checks every answer whole. The catalog went from 195,000 characters (with the plan's six
+ * alternative names) to under 80,000; a quarter of the rest was `required` lists.
+ */
+export function compactJsonSchema(value: unknown, output: boolean): unknown {
+  if (Array.isArray(value)) return value.map((item) => compactJsonSchema(item, output));
+  if (value === null || typeof value !== 'object') return value;
+  const compacted: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (key === '$schema') continue;
+    if (
+      (key === 'maximum' && item === Number.MAX_SAFE_INTEGER) ||
+      (key === 'minimum' && item === Number.MIN_SAFE_INTEGER)
+    )
+      continue;
+    if (key === 'propertyNames' && JSON.stringify(item) === '{"type":"string"}') continue;
+    if (
+      output &&
+      (key === 'description' || key === 'required' || (key === 'additionalProperties' && item === false))
+    )
+      continue;
+    // A property named like a keyword is a property, not a keyword: keep it.
+    compacted[key] =
+      key === 'properties'
+        ? Object.fromEntries(
+            Object.entries(item as Record<string, unknown>).map(([name, schema]) => [
+              name,
+              compactJsonSchema(schema, output),
+            ]),
+          )
+        : compactJsonSchema(item, output);
+  }
+  return compacted;
 }

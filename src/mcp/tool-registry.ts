@@ -8,7 +8,7 @@ import { toErrorResult, toToolResult } from './tool-result.js';
 
 export type AnyTool = ToolDefinition<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** The tools of the enabled toolsets, each under its name and its plan synonyms. */
+/** The tools of the enabled toolsets. */
 export function enabledTools(tools: readonly AnyTool[], toolsets: readonly Toolset[]): AnyTool[] {
   const enabled = new Set(toolsets);
   return tools.filter((tool) => enabled.has(tool.toolset));
@@ -20,10 +20,12 @@ export function enabledTools(tools: readonly AnyTool[], toolsets: readonly Tools
  * protocol error (DESIGN.md §3.4).
  */
 export function registerTools(server: McpServer, tools: readonly AnyTool[], deps: ToolDeps): void {
+  // The plan's other names only with the aliases toolset: each repeats a whole tool in the catalog.
+  const aliases = deps.config.mcp.toolsets.includes('aliases');
   for (const tool of tools) {
     const inputSchema = memoizeJsonSchema(tool.input);
     const outputSchema = memoizeJsonSchema(tool.output);
-    for (const name of [tool.name, ...(tool.synonyms ?? [])]) {
+    for (const name of [tool.name, ...(aliases ? (tool.synonyms ?? []) : [])]) {
       const description = name === tool.name ? tool.description : `Same as ${tool.name}. ${tool.description}`;
       server.registerTool(
         name,

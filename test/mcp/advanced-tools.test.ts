@@ -147,7 +147,7 @@ describe('advanced tools through a real MCP client', () => {
   it('reports no regression between two halves of the same run given by trace ids', async () => {
     const result = await harness.call('detect_regressions', {
       baseline: { trace_ids: baselineRun.slice(0, 15).map((trace) => trace.traceId) },
-      current: { trace_ids: baselineRun.slice(15).map((trace) => trace.traceId) },
+      current_traces: { trace_ids: baselineRun.slice(15).map((trace) => trace.traceId) },
     });
     expect(result.isError, result.text).toBe(false);
     expect(result.structured.regressions).toEqual([]);

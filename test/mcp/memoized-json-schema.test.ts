@@ -2,7 +2,7 @@ import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { McpServer } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { memoizeJsonSchema } from '../../src/mcp/memoized-json-schema.js';
+import { compactJsonSchema, memoizeJsonSchema } from '../../src/mcp/memoized-json-schema.js';
 
 function countingSchema() {
   const schema = z.object({
@@ -38,17 +38,34 @@ async function listedSchemas(schema: z.ZodObject): Promise<unknown> {
 }
 
 describe('memoizeJsonSchema', () => {
-  it('converts a schema once however many servers list it, and lists the same JSON Schema zod produces', async () => {
-    const plain = await listedSchemas(
+  it('converts a schema once however many servers list it, and lists what zod produces without what tells a client nothing', async () => {
+    const plain = (await listedSchemas(
       z.object({ trace_id: z.string().describe('32 hex digits'), limit: z.number().int().min(1).optional() }),
-    );
+    )) as { input: unknown; output: unknown };
     const { schema, calls } = countingSchema();
     memoizeJsonSchema(schema);
     const first = await listedSchemas(schema);
     const second = await listedSchemas(schema);
     expect(calls.input).toBe(1);
-    expect(first).toEqual(plain);
-    expect(second).toEqual(plain);
+    const compacted = {
+      input: compactJsonSchema(plain.input, false),
+      output: compactJsonSchema(plain.output, true),
+    };
+    expect(first).toEqual(compacted);
+    expect(second).toEqual(compacted);
+    // The input keeps its descriptions and rules; the output keeps its shape and types.
+    expect(compacted.input).toEqual({
+      type: 'object',
+      properties: {
+        trace_id: { type: 'string', description: '32 hex digits' },
+        limit: { type: 'integer', minimum: 1 },
+      },
+      required: ['trace_id'],
+    });
+    expect(compacted.output).toEqual({
+      type: 'object',
+      properties: { trace_id: { type: 'string' }, limit: { type: 'integer', minimum: 1 } },
+    });
   });
 
   it('keeps validation with the zod schema, so a bad argument is still refused', () => {

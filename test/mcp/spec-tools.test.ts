@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TOOLSETS } from '../../src/config/config-schema.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { createSdkTracer } from '../support/sdk-tracer.js';
 import { waitFor } from '../support/wait-for.js';
@@ -94,7 +95,8 @@ describe('spec tools through a real MCP client', () => {
   let failingComparison: Record<string, unknown>;
 
   beforeAll(async () => {
-    harness = await startHarness();
+    // The aliases toolset too: compare_traces and validate_against_spec are tested here.
+    harness = await startHarness({ flags: { toolsets: [...DEFAULT_TOOLSETS, 'aliases'] } });
     for (let index = 0; index < 3; index += 1) good.push(await sendCheckout(harness));
     bad = await sendCheckout(harness, { broken: true });
     await waitFor('the four checkout traces to be stored', async () => {

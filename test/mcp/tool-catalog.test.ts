@@ -4,6 +4,7 @@
  */
 import type { Tool } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TOOLSETS } from '../../src/config/config-schema.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 
 /** The plan's names (DESIGN.md §3.4), canonical ones first, then the synonyms served by the same handlers. */
@@ -101,13 +102,34 @@ describe('the tool catalog over tools/list', () => {
   });
   afterAll(async () => harness?.close());
 
-  it('offers every name of the plan, each synonym described as its canonical twin', () => {
-    expect(names).toEqual(expect.arrayContaining([...CANONICAL, ...Object.keys(SYNONYMS)]));
-    for (const [synonym, canonical] of Object.entries(SYNONYMS)) {
-      expect(tools.find((tool) => tool.name === synonym)?.description, synonym).toMatch(
-        new RegExp(`^Same as ${canonical}\\.`),
-      );
+  it("offers every canonical tool by default, and the plan's other names only with the aliases toolset", async () => {
+    expect([...names].sort()).toEqual([...CANONICAL, 'list_backends', 'diff_traces'].sort());
+    const withAliases = await startHarness({ flags: { toolsets: [...DEFAULT_TOOLSETS, 'aliases'] } });
+    try {
+      const aliased = (await withAliases.client.listTools()).tools;
+      expect(aliased.map((tool) => tool.name)).toEqual(expect.arrayContaining([...CANONICAL, ...Object.keys(SYNONYMS)]));
+      for (const [synonym, canonical] of Object.entries(SYNONYMS)) {
+        expect(aliased.find((tool) => tool.name === synonym)?.description, synonym).toMatch(
+          new RegExp(`^Same as ${canonical}\\.`),
+        );
+      }
+    } finally {
+      await withAliases.close();
     }
+  });
+
+  it('costs a client at most 32,000 characters of names, titles, descriptions and input schemas, and 90,000 in all', async () => {
+    const listed = await harness.client.listTools();
+    const context = listed.tools.reduce(
+      (sum, tool) => sum + tool.name.length + (tool.title ?? '').length + (tool.description ?? '').length + JSON.stringify(tool.inputSchema).length,
+      0,
+    );
+    expect(context).toBeLessThanOrEqual(32_000);
+    expect(JSON.stringify(listed).length).toBeLessThanOrEqual(90_000);
+  });
+
+  it('points no description at a file users do not have', () => {
+    for (const tool of tools) expect(tool.description ?? '', tool.name).not.toMatch(/DESIGN\.md|§/);
   });
 
   it('gives every tool a description, an input schema described down to its nested fields, and a declared output schema', () => {

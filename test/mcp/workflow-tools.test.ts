@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
+import { DEFAULT_TOOLSETS } from '../../src/config/config-schema.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -60,7 +61,8 @@ describe('the trace-driven loop through a real MCP client', () => {
   let harness: Harness;
 
   beforeAll(async () => {
-    harness = await startHarness();
+    // The aliases toolset too: the plan's other names are tested here.
+    harness = await startHarness({ flags: { toolsets: [...DEFAULT_TOOLSETS, 'aliases'] } });
     const defined = await harness.call('define_trace_spec', {
       name: 'tiny_checkout',
       specification: CHECKOUT_SPEC,

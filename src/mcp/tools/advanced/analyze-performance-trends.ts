@@ -97,21 +97,16 @@ export const analyzePerformanceTrendsTool = defineTool({
   name: 'analyze_performance_trends',
   title: 'Latency, throughput and error-rate trends of a service',
   description:
-    `Per operation of a service over a period (default 7d): p50/p95/p99, throughput and error rate per time bucket (chosen from the period, ~30 buckets: 1h → 5m, 24h → 1h, 7d → 6h; or given), with a one-line reading: stable, rising/falling from X to Y ms since T, error rate rising, gaps in traffic, or too few spans to say. A trend compares the first and last thirds of the buckets (≥ 20% and ≥ 1 ms, most bucket pairs agreeing). ` +
+    'Per operation of a service over a period (default 7d): p50/p95/p99, throughput and error rate per bucket, and a reading (stable, rising from X to Y ms since T, gaps). From per-minute rollups where the backend keeps them (percentiles ±2.9%), else from recent trace summaries. Baseline vs now: detect_regressions.' +
     `Embedded store: read from per-minute rollups kept on ingest (never raw spans); percentiles within ±${ERROR_PERCENT}%; rollups outlive spans deleted by the span-count limit, not the age limit. Other backends: the newest ${SUMMARY_LIMIT} trace summaries, root operations only. To test a baseline against current traces use detect_regressions; for one slow trace, analyze_trace.`,
   toolset: 'advanced',
   input: z.object({
     service_name: z.string().min(1).describe('The service (resource service.name); see list_services'),
-    time_period: z
-      .union([z.string(), timeWindowObject])
-      .optional()
-      .describe("The period: '7d' (default), '24h', '1h', 'last_30_days', ISO 'START..END' or {start, end}"),
+    time_period: z.union([z.string(), timeWindowObject]).optional().describe('The period (default 7d)'),
     bucket: z
       .string()
       .optional()
-      .describe(
-        "Bucket size, e.g. '5m', '1h', '6h', '1d' (embedded: whole minutes, ≥ 1m); at most 500 buckets. Default: chosen from the period",
-      ),
+      .describe("Bucket size, e.g. '5m', '1h', '1d' (default: chosen from the period)"),
     operation: z.string().min(1).optional().describe('Only this operation (span name)'),
     backend: backendInput,
     budget_tokens: budgetInput,

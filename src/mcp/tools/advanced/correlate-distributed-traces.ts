@@ -100,7 +100,7 @@ export const correlateDistributedTracesTool = defineTool({
   name: 'correlate_distributed_traces',
   title: 'Follow one business transaction across traces',
   description:
-    'Finds every trace and span of one business transaction and returns one connected picture: the traces in time order, how they connect (span links between a producer and its consumer, both ways; spans carrying the same id), the services in the order they took part, the calls that cross services, total elapsed time and every failed span. transaction_id is a value carried by spans (an order id, request id, message id) or a trace id to start from. Without attribute_key, every identifier-like key (…id, …_id, …Id, …key, …number) of the embedded store is searched, and common id keys on other backends. Searches every configured backend unless backends is given. For one trace alone, use analyze_trace; for two traces side by side, diff_traces.',
+    'One business transaction across traces and backends: the traces carrying its id (attribute_key, or any id-like key) and those joined by span links either way, in time order, with services, cross-service calls, elapsed time and failures. One trace: analyze_trace.',
   toolset: 'advanced',
   input: z.object({
     transaction_id: z
@@ -108,22 +108,18 @@ export const correlateDistributedTracesTool = defineTool({
       .trim()
       .min(1)
       .max(128)
-      .describe('The business id (order id, request id, message id…) or a 32-hex trace id to start from'),
+      .describe('The business id (order id, request id…) or a trace id'),
     attribute_key: z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1).max(20)])
       .optional()
-      .describe("The attribute key(s) that carry the id, e.g. 'app.order.id'; default: identifier-like keys"),
-    time_range: timeRangeInput.describe(
-      "Where to search for spans carrying the value: '7d' (default), '24h', ISO 'START..END' or {start, end}",
-    ),
+      .describe('Key(s) carrying the id (default: any id-like key)'),
+    time_range: timeRangeInput.describe('Where to search (default 7d)'),
     backends: z
       .array(z.string().min(1))
       .min(1)
       .max(10)
       .optional()
-      .describe(
-        'Backends to search and read from (default: every configured one, embedded first; see list_backends)',
-      ),
+      .describe('Backends to search (default: all)'),
     max_traces: z
       .number()
       .int()

@@ -2,7 +2,6 @@ import * as z from 'zod';
 import { detectRegressions, type DurationEnvelope, type RegressionReport } from '../../../analysis/index.js';
 import { invalidArgument, notFound } from '../../../model/errors.js';
 import { normalizeDuration, type SpanSpec, type TraceSpec } from '../../../tracespec/index.js';
-import { RUN_ID_ATTRIBUTE } from '../../../model/run-attributes.js';
 import { fitList, jsonSize } from '../../output-budget.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import type { ToolDeps } from '../../tool-deps.js';
@@ -22,51 +21,21 @@ const MAX_TRACES = 1000;
 
 const traceSetInput = z
   .object({
-    trace_ids: z
-      .array(traceIdInput)
-      .min(1)
-      .max(MAX_TRACES)
-      .optional()
-      .describe('These traces (ids or unique prefixes)'),
-    run_id: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(`The traces of one execute_and_capture run (resource attribute ${RUN_ID_ATTRIBUTE})`),
-    session_id: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        "The traces of one iteration of a development session: that iteration's execute_and_capture run",
-      ),
-    iteration: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .describe('With session_id: the iteration number (default: the latest)'),
-    time_range: timeRangeInput.describe(
-      "The traces in a window: '2h', 'last_1_hour', ISO 'START..END' or {start, end}",
-    ),
-    service_name: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('With run_id, session_id or time_range: only traces in which this service took part'),
+    trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).optional().describe('Trace ids or prefixes'),
+    run_id: z.string().min(1).optional().describe('The traces of one execute_and_capture run'),
+    session_id: z.string().min(1).optional().describe("A session: its iteration's run"),
+    iteration: z.number().int().min(1).optional().describe('Iteration (default: the latest)'),
+    time_range: timeRangeInput.describe("The traces of a window: '2h', ISO 'START..END', …"),
+    service_name: z.string().min(1).optional().describe('Only traces this service took part in'),
     limit: z
       .number()
       .int()
       .min(1)
       .max(MAX_TRACES)
       .optional()
-      .describe(
-        `With run_id, session_id or time_range: traces read at most, newest first (default ${DEFAULT_LIMIT})`,
-      ),
+      .describe(`At most this many, newest first (default ${DEFAULT_LIMIT})`),
   })
-  .describe(
-    'A set of traces: trace_ids, or run_id, or session_id (+ iteration), or time_range (optionally with service_name)',
-  );
+  .describe('One of trace_ids, run_id, session_id (+ iteration) or time_range');
 
 const sideStats = z.object({ n: z.number(), median_ms: z.number() });
 const shiftSchema = z.object({
@@ -151,55 +120,31 @@ export const detectRegressionsTool = defineTool({
   name: 'detect_regressions',
   title: 'Detect regressions between a baseline and current traces',
   description:
-    'Compares current traces with a baseline, per operation (service + span name): latency shifts judged by the Mann–Whitney U test (two-sided) with a minimum effect size (median shift ≥ min_relative_shift and ≥ min_absolute_shift_ms), and structural changes (operations or services that appeared or disappeared, per-trace span counts that changed, new error spans), each with medians, n, p and example trace ids. Each set of traces is trace_ids, a run_id, a session iteration (session_id, iteration: default the latest) or a time_range. Baseline: such a set, or baseline_spec, a spec whose expected_duration_ms maxima are the envelope. For two single traces use diff_traces; for latency over days, analyze_performance_trends.',
+    "Current traces against a baseline (a trace set, or a spec's duration maxima), per operation: latency shifts (Mann–Whitney U with a minimum effect) and structural changes, with medians, n, p and examples. Two single traces: diff_traces; days of latency: analyze_performance_trends.",
   toolset: 'advanced',
   input: z.object({
-    baseline: traceSetInput
-      .optional()
-      .describe('The traces known to be good (trace_ids, run_id, session_id + iteration, or time_range)'),
+    baseline: traceSetInput.optional().describe('Known-good traces'),
     baseline_spec: specNameInput
       .optional()
-      .describe(
-        "Instead of (or besides) baseline: a spec name; a current median above an entry's expected_duration_ms max is a regression",
-      ),
+      .describe("Or a spec: a median over an entry's expected_duration_ms max is a regression"),
     baseline_spec_version: specVersionInput,
-    current_traces: traceSetInput
-      .optional()
-      .describe('The traces to judge (trace_ids, run_id, session_id + iteration, or time_range)'),
-    current: traceSetInput.optional().describe('Same as current_traces; pass one of them'),
-    alpha: z
-      .number()
-      .gt(0)
-      .lt(0.5)
-      .optional()
-      .describe('Significance level (default 0.01: many operations are tested at once)'),
+    current_traces: traceSetInput.optional().describe('The traces to judge'),
+    alpha: z.number().gt(0).lt(0.5).optional().describe('Significance level (default 0.01)'),
     min_relative_shift: z
       .number()
       .min(0)
       .max(10)
       .optional()
-      .describe('Minimum median shift as a fraction of the baseline median (default 0.1)'),
+      .describe('Minimum median shift, as a fraction (default 0.1)'),
     min_absolute_shift_ms: z.number().min(0).optional().describe('Minimum median shift in ms (default 1)'),
-    min_samples: z
-      .number()
-      .int()
-      .min(3)
-      .max(1000)
-      .optional()
-      .describe('Spans needed on each side to test an operation (default 8)'),
+    min_samples: z.number().int().min(3).max(1000).optional().describe('Spans needed per side (default 8)'),
     backend: backendInput,
     budget_tokens: budgetInput,
   }),
   output: outputSchema,
   annotations: READ_ONLY,
   async handler(input, { deps, budget }) {
-    if (input.current !== undefined && input.current_traces !== undefined) {
-      throw invalidArgument(
-        'pass current_traces or current, not both',
-        'they are the same parameter: a set of traces (trace_ids, run_id, session_id or time_range)',
-      );
-    }
-    const currentInput = input.current_traces ?? input.current;
+    const currentInput = input.current_traces;
     if (!currentInput)
       throw invalidArgument(
         'no current traces given',

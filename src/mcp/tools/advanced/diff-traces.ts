@@ -36,7 +36,7 @@ export const diffTracesTool = defineTool({
   name: 'diff_traces',
   title: 'Diff two traces',
   description:
-    'Compares two traces (A, then B) span shape by span shape: spans are aligned by their path of service:operation from the root, repeated calls fold into a count, and each path shows count, total and mean duration on both sides: what was added, removed, called more or less often, grew or shrank (past min_relative_change and min_absolute_ms, so noise is not reported). Use it for a good trace vs a bad one, or before vs after a change. For many traces on each side (a statistical test) use detect_regressions; for a trace against its spec, compare_trace_to_spec.',
+    'Two traces aligned by their service:operation paths: spans added, removed, called more or less often, slower or faster (past noise thresholds). Good vs bad, before vs after. Many traces a side: detect_regressions.',
   toolset: 'advanced',
   input: z.object({
     trace_id_a: traceIdInput.describe('Trace A, the reference (32 hex digits or a unique prefix)'),

@@ -62,16 +62,14 @@ export const generateSpecFromTracesTool = defineTool({
   name: 'generate_spec_from_traces',
   title: 'Infer a spec from good traces',
   description:
-    'Writes a trace spec from traces known to be good: keeps what held in all of them (each span shape with its service, operation and kind, nested under its parent; counts; the order of children when it never varied; constant or few-valued attributes as required_tags; a duration envelope of the slowest sample × duration_headroom or + duration_slack_ms, whichever is larger, leaving out a few far-out stalls) and drops what varied, ids, timestamps and transport details. Returns the spec as YAML plus what was kept and dropped; save: true stores it like define_trace_spec.',
+    'Writes a spec from good traces: what held in all of them (spans, placement, counts, order, stable tags, a duration envelope), dropping ids, timestamps and what varied. save: true stores it like define_trace_spec.',
   toolset: 'advanced',
   input: z.object({
     trace_ids: z
       .array(traceIdInput)
       .min(1)
       .max(MAX_TRACES)
-      .describe(
-        `Good traces to learn from (ids or unique prefixes), 1..${MAX_TRACES}; more traces give tighter invariants`,
-      ),
+      .describe('Good traces to learn from (ids or prefixes)'),
     name: specNameInput.describe('Name of the spec to write'),
     duration_headroom: z
       .number()
@@ -86,9 +84,7 @@ export const generateSpecFromTracesTool = defineTool({
       .min(0)
       .max(3_600_000)
       .optional()
-      .describe(
-        `…and at least the slowest observed + this many ms, for timing noise on fast spans (default ${DEFAULT_DURATION_SLACK_MS}; 0 for none)`,
-      ),
+      .describe(`…and at least the slowest + this many ms (default ${DEFAULT_DURATION_SLACK_MS})`),
     max_enum_values: z
       .number()
       .int()
@@ -98,10 +94,7 @@ export const generateSpecFromTracesTool = defineTool({
       .describe(
         `An attribute with at most this many values becomes an 'in' list (default ${DEFAULT_MAX_ENUM_VALUES})`,
       ),
-    save: z
-      .boolean()
-      .optional()
-      .describe('Store the spec as a new version (like define_trace_spec); default false: only show it'),
+    save: z.boolean().optional().describe('Store it (default: only show it)'),
     note: z.string().max(500).optional().describe('Kept with the stored version when save is true'),
     backend: backendInput,
     budget_tokens: budgetInput,

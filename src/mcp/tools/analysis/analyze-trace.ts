@@ -30,7 +30,7 @@ export const analyzeTraceTool = defineTool({
   synonyms: ['analyze_trace_structure'],
   title: 'Analyse one trace: structure, critical path, errors',
   description:
-    'Explains a trace: roots, depth, services and the calls between them, orphan spans (broken context propagation), clock skew; total duration, the critical path and the spans holding it up, self time per service; error spans with the root cause of each error chain; a count of performance findings; and a waterfall tree. For the findings themselves call detect_performance_issues; to open a span call get_span_details.',
+    'Explains one trace: structure (services, calls, orphans = broken propagation, clock skew), critical path and self time, error root causes, a count of performance findings, and its waterfall. The findings themselves: detect_performance_issues.',
   toolset: 'analysis',
   input: z.object({
     trace_id: traceIdInput,
@@ -46,17 +46,13 @@ export const analyzeTraceTool = defineTool({
       .string()
       .min(1)
       .optional()
-      .describe(
-        'Also report which entries of this stored spec the trace exercised (coverage); compare_trace_to_spec gives the full verdict',
-      ),
+      .describe('Also report which entries of this spec the trace exercised'),
     include_tree: z.boolean().optional().describe('Append the waterfall tree to the text (default true)'),
     clock_skew_tolerance_ms: z
       .number()
       .min(0)
       .optional()
-      .describe(
-        'Children outside their parent by up to this much are not reported as clock skew (default 0)',
-      ),
+      .describe('Clock skew below this is ignored (default 0)'),
     budget_tokens: budgetInput,
   }),
   output: z.object({

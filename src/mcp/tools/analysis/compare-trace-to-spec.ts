@@ -12,7 +12,7 @@ export const compareTraceToSpecTool = defineTool({
   synonyms: ['compare_traces', 'validate_against_spec'],
   title: 'Compare a trace with a spec',
   description:
-    'Checks one trace against a stored trace spec (DESIGN.md §4) and answers matches_specification, missing_spans, unexpected_spans, performance_issues and suggestions; every violation names the spec entry by path, the kind (missing, wrong_parent, wrong_service, tag_mismatch, duration, unexpected_error, …), the evidence (the nearest actual span and how it differs) and a concrete fix. Accepts a unique trace id prefix. To run code and judge its traces in one step use execute_and_capture; for many traces at once, validate_trace_collection.',
+    'Checks one stored trace against a spec: the verdict, and each violation with its entry path, kind, evidence (the nearest span and how it differs) and a fix. Run code and judge it in one step: execute_and_capture; many traces: validate_trace_collection.',
   toolset: 'analysis',
   input: z.object({
     ...traceIdParams,

@@ -15,7 +15,7 @@ export const detectPerformanceIssuesTool = defineTool({
   name: 'detect_performance_issues',
   title: 'Find performance problems in one trace',
   description:
-    'Runs the detectors over a trace: N+1 database queries, N+1 HTTP calls, sequential calls that could run in parallel (with the time saved), slow database queries, retry storms, large unexplained gaps (missing instrumentation), and semantic-convention lint. Each finding has a severity, the spans involved, the measured numbers and a one-sentence fix; most severe first. Pass the result to generate_improvement_suggestions for a prioritized plan.',
+    'Detectors over one trace: N+1 queries and HTTP calls, sequential calls that could run in parallel, slow queries, retry storms, unexplained gaps, semantic-convention lint; each with severity, spans, numbers and a fix. A plan from them: generate_improvement_suggestions.',
   toolset: 'analysis',
   input: z.object({
     trace_id: traceIdInput,

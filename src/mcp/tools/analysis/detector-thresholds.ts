@@ -14,7 +14,7 @@ export const thresholdsInput = z
   .record(z.string(), z.number().nonnegative())
   .optional()
   .describe(
-    `Override detector thresholds for this call, by name: ${THRESHOLD_NAMES.join(', ')}. Defaults come from the config's analysis.thresholds, else from industry practice (see README)`,
+    'Detector thresholds for this call, by name (n_plus_one_db_min_count, slow_db_query_ms, …: the README lists all)',
   );
 
 /**

@@ -10,13 +10,13 @@ export const generateImprovementSuggestionsTool = defineTool({
   name: 'generate_improvement_suggestions',
   title: 'Turn results into a prioritized plan',
   description:
-    'A short, prioritized list of actions from the structured result of compare_trace_to_spec, detect_performance_issues or analyze_trace (or a list of them): errors first, then missing or surplus spans, placement, tags, and performance last (a high-severity performance finding ranks with placement). Duplicate actions are merged.',
+    'A short prioritized action list from results of compare_trace_to_spec, detect_performance_issues or analyze_trace (one or a list); duplicates merged.',
   toolset: 'analysis',
   input: z.object({
     analysis_result: z
       .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))])
       .describe(
-        'The structuredContent of compare_trace_to_spec, detect_performance_issues or analyze_trace, as an object or JSON text; or a list of them',
+        'The structured result of compare_trace_to_spec, detect_performance_issues or analyze_trace (object, JSON text or a list)',
       ),
     max: z
       .number()

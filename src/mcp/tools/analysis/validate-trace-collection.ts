@@ -70,7 +70,7 @@ export const validateTraceCollectionTool = defineTool({
   name: 'validate_trace_collection',
   title: 'Check many traces against a spec',
   description:
-    "Compares each trace of a collection with a spec and summarizes: a verdict per trace, pass rate, which entries failed in how many traces and how, coverage (which entries were exercised), and duration percentiles (p50/p95/p99) per entry. Pass trace_ids, or a filter (service_name, time_range, run_id: the otel_mcp.run_id of one execute_and_capture run) for 'every trace of the last run'.",
+    'Many traces against one spec (trace_ids, or a filter: service, time range, run_id): pass rate, failing entries and how, coverage, duration percentiles per entry. One trace: compare_trace_to_spec.',
   toolset: 'analysis',
   input: z.object({
     spec_name: specNameInput,
@@ -84,9 +84,7 @@ export const validateTraceCollectionTool = defineTool({
     filter: z
       .object({
         service_name: z.string().min(1).optional().describe('Traces in which this service took part'),
-        time_range: timeRangeInput.describe(
-          "Time window (default last_1_hour; 7d when run_id is given): '15m', '2h', 'last_1_hour', 'START..END' or {start, end}",
-        ),
+        time_range: timeRangeInput.describe('Time window (default last_1_hour; 7d with run_id)'),
         run_id: z
           .string()
           .min(1)

@@ -13,7 +13,7 @@ export const getOtlpEndpointTool = defineTool({
   name: 'get_otlp_endpoint',
   title: 'Where services should send their traces',
   description:
-    "The embedded OTLP receiver's endpoints and the environment variables a service needs to send its traces here. Call this first when instrumenting a service; execute_and_capture sets these variables by itself for commands it runs.",
+    "Where a service sends its traces: the receiver's endpoints and the environment variables to set. execute_and_capture sets them itself for what it runs.",
   toolset: 'query',
   input: z.object({}),
   output: z.object({

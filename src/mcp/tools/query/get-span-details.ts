@@ -18,7 +18,7 @@ export const getSpanDetailsTool = defineTool({
   name: 'get_span_details',
   title: 'Everything about one span',
   description:
-    'All attributes, events (exceptions with stack traces), links, resource, scope and logs of one span. Find span ids with get_trace_by_id (view spans or tree). Long values are clipped with a note.',
+    'Every attribute, event (exceptions with stacks), link, resource and scope attribute and log of one span. Span ids: get_trace_by_id.',
   toolset: 'query',
   input: z.object({
     trace_id: traceIdInput,

@@ -10,7 +10,7 @@ export const getTraceByIdTool = defineTool({
   name: 'get_trace_by_id',
   title: 'Open one trace',
   description:
-    "One trace in a chosen view: 'summary' (default: roots, services, errors, slowest spans), 'tree' (indented waterfall with durations, errors ✗, critical path *, repeated siblings collapsed ×N), or 'spans' (paginated span list with key attributes; pass cursor for more). Accepts a unique id prefix. For every attribute of one span use get_span_details; for the critical path and detectors use analyze_trace / detect_performance_issues.",
+    "One trace: view 'summary' (default), 'tree' (waterfall: errors ✗, critical path *, repeats ×N) or 'spans' (paged: pass cursor). Accepts an id prefix. One span in full: get_span_details; diagnosis: analyze_trace.",
   toolset: 'query',
   input: z.object({
     trace_id: traceIdInput,

@@ -10,7 +10,7 @@ export const getTracesTool = defineTool({
   name: 'get_traces',
   title: 'Recent traces of a service',
   description:
-    'The most recent traces in which a service took part, newest first, one summary each (root, duration, span and error counts). For filters on operation, attributes, duration or status use search_traces; to open one trace use get_trace_by_id.',
+    'The newest traces a service took part in, one summary each. To filter by operation, attributes, duration or status use search_traces; to open one, get_trace_by_id.',
   toolset: 'query',
   input: z.object({
     service_name: z

@@ -21,7 +21,7 @@ export const listBackendsTool = defineTool({
   name: 'list_backends',
   title: 'List the trace backends',
   description:
-    "The backends the query and analysis tools can read (their `backend` parameter): the embedded store and those configured under 'backends:', each with its kind, endpoint, health and what searches it supports. Pass a name as `backend` to list_services, get_traces or search_traces; for where a service should export its spans use get_otlp_endpoint instead.",
+    'The backends query and analysis tools can read (their `backend` input): the embedded store and those configured, with kind, endpoint, health and supported searches. Where a service should export: get_otlp_endpoint.',
   toolset: 'query',
   input: z.object({}),
   output: z.object({ backends: z.array(backendReport) }),

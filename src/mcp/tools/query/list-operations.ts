@@ -9,7 +9,7 @@ export const listOperationsTool = defineTool({
   name: 'list_operations',
   title: "List a service's operations",
   description:
-    'The span names (operations) one service has produced, with span kinds where the backend knows them. Use list_services first for valid service names; search_traces to find traces of one operation.',
+    'The span names (operations) of one service, with kinds where known. Service names: list_services; traces of one operation: search_traces.',
   toolset: 'query',
   input: z.object({
     service_name: z

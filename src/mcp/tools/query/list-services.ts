@@ -14,7 +14,7 @@ export const listServicesTool = defineTool({
   name: 'list_services',
   title: 'List services that sent traces',
   description:
-    'Services known to a backend (by default the embedded store), with span counts and when each was last seen. Use list_operations next to see what one service does, or get_traces to see its recent traces.',
+    'Services a backend knows, with span counts and when last seen where it keeps them. Next: list_operations for one service, get_traces for its recent traces.',
   toolset: 'query',
   input: z.object({ backend: backendInput }),
   output: z.object({

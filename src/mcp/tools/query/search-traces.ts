@@ -24,7 +24,7 @@ const query = z
       )
       .optional()
       .describe(
-        'Span (or resource) attributes that must match: {"http.response.status_code": 500} (200 matches "200"); {"key": {"exists": true}} for presence',
+        'Attributes that must match ({"http.response.status_code": 500}); {"exists": true} for presence',
       ),
     min_duration_ms: z.number().min(0).optional().describe('The matching span lasted at least this long'),
     max_duration_ms: z.number().min(0).optional().describe('The matching span lasted at most this long'),
@@ -37,9 +37,7 @@ const query = z
       .min(1)
       .max(4000)
       .optional()
-      .describe(
-        "A raw query in the backend's own language, passed as written (TraceQL on Tempo: '{ span.http.response.status_code >= 500 }'); with it only time_range and limit apply",
-      ),
+      .describe('A raw TraceQL query (Tempo backends), as written; only time_range and limit apply with it'),
     time_range: timeRangeInput,
     limit: limitInput(DEFAULT_LIMIT, 200),
   })
@@ -49,7 +47,7 @@ export const searchTracesTool = defineTool({
   name: 'search_traces',
   title: 'Search traces',
   description:
-    'Find traces by service, operation, attributes, span duration, error status and time window, or by a raw TraceQL query on a Tempo backend; newest first, one summary line each. For just the latest traces of a service use get_traces; to open one use get_trace_by_id.',
+    'Traces by service, operation, attributes, span duration, error status and time window (or a raw TraceQL query on Tempo), newest first. The latest of one service: get_traces.',
   toolset: 'query',
   input: z.object({ query, backend: backendInput, budget_tokens: budgetInput }),
   output: traceListOutput,

@@ -16,15 +16,13 @@ export const defineTraceSpecTool = defineTool({
   name: 'define_trace_spec',
   title: 'Define a trace spec',
   description:
-    'Stores the trace a piece of software should produce, as a new version of a named spec: expected_spans (operation_name, service_name, kind, count, required_tags / optional_tags with matchers, expected_duration_ms, children, direct, ordered), performance_constraints and error_conditions (DESIGN.md §4). Pass specification (an object, or YAML/JSON text) or template + parameters (see list_spec_templates). An invalid spec is refused with every problem listed by path, and nothing is stored. Defining an existing name adds a version only if the content changed; every version is kept and mirrored to <specs_dir>/<name>.yaml.',
+    'Stores the trace a change should produce as a new version of a named spec: specification (object or YAML/JSON text), or template + parameters (list_spec_templates). An invalid spec is refused with every problem by path. Edit one: update_trace_spec; judge a run: execute_and_capture.',
   toolset: 'specs',
   input: z.object({
     name: specNameInput,
     specification: specDocumentInput
       .optional()
-      .describe(
-        "The spec: an object or YAML/JSON text with expected_spans etc.; its 'name' may be left out (this tool's name is used) and must otherwise equal it",
-      ),
+      .describe('The spec, as an object or YAML/JSON text (its name may be left out)'),
     template: z
       .string()
       .optional()
@@ -33,7 +31,7 @@ export const defineTraceSpecTool = defineTool({
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .optional()
       .describe('Template parameters (each has a default; list_spec_templates lists them)'),
-    note: z.string().max(500).optional().describe('Why this version: kept with it in the history'),
+    note: z.string().max(500).optional().describe('Why this version (kept in the history)'),
     budget_tokens: budgetInput,
   }),
   output: savedSpecSchema,

@@ -19,7 +19,7 @@ export const getTraceSpecTool = defineTool({
   name: 'get_trace_spec',
   title: 'Read a trace spec, an older version, or the difference between two',
   description:
-    'The latest version of a spec (or the given version) as YAML, with its version history. With diff_from, instead the difference between version diff_from and version (default latest): entries added, removed or changed by path, each changed field as old → new. To change a spec use update_trace_spec; for every spec name use list_trace_specs.',
+    'A spec as YAML with its version history; an older version; or, with diff_from, what changed between two versions. Change it: update_trace_spec; all names: list_trace_specs.',
   toolset: 'specs',
   input: z.object({
     name: specNameInput,
@@ -29,7 +29,7 @@ export const getTraceSpecTool = defineTool({
       .int()
       .min(1)
       .optional()
-      .describe('Show what changed from this version to `version` (default latest) instead of the spec'),
+      .describe('Instead, what changed from this version to `version`'),
     budget_tokens: budgetInput,
   }),
   output: z.object({

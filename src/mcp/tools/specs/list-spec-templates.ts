@@ -16,7 +16,7 @@ export const listSpecTemplatesTool = defineTool({
   name: 'list_spec_templates',
   title: 'List spec templates',
   description:
-    'Parameterized trace specs for common shapes (HTTP service with database, REST CRUD, gRPC client/server, queue producer/consumer with links, cache-aside, checkout saga), with each parameter, its type and default. Use one with define_trace_spec(name, template, parameters), then adjust it with update_trace_spec.',
+    'Parameterized specs for common shapes (HTTP service with database, REST CRUD, gRPC, queue with links, cache-aside, checkout saga), with parameters and defaults. Use one: define_trace_spec with template.',
   toolset: 'specs',
   input: z.object({}),
   output: z.object({

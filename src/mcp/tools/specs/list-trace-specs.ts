@@ -19,7 +19,7 @@ export const listTraceSpecsTool = defineTool({
   name: 'list_trace_specs',
   title: 'List trace specs',
   description:
-    'Every stored trace spec: name, latest version, how many versions, description, number of expected entries, and its YAML file. Specs added or edited by hand in the specs dir are picked up first (invalid files are reported, not imported). Open one with get_trace_spec.',
+    'Every stored spec: latest version, version count, description, entries and its YAML file (hand-edited files are picked up first). Open one: get_trace_spec.',
   toolset: 'specs',
   input: z.object({ budget_tokens: budgetInput }),
   output: z.object({

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { formatProblems, readSpecText, validateTraceSpec, type TraceSpec } from '../../../tracespec/index.js';
-import { checkSpecName, SPEC_NAME_MAX_LENGTH, SPEC_NAME_RULE } from '../../../model/spec-name.js';
+import { checkSpecName, SPEC_NAME_MAX_LENGTH } from '../../../model/spec-name.js';
 import type { SpecSyncReport, TraceSpecVersion } from '../../../workflow/spec-library.js';
 import { invalidArgument, OtelMcpError } from '../../../model/errors.js';
 import type { ToolDeps } from '../../tool-deps.js';
@@ -13,14 +13,9 @@ export const specNameInput = z
   .string()
   .min(1)
   .max(SPEC_NAME_MAX_LENGTH)
-  .describe(`Spec name: ${SPEC_NAME_RULE}`);
+  .describe('Spec name (lower case: a-z 0-9 . _ -)');
 
-export const specVersionInput = z
-  .number()
-  .int()
-  .min(1)
-  .optional()
-  .describe('A stored version number (default: the latest)');
+export const specVersionInput = z.number().int().min(1).optional().describe('Version (default: the latest)');
 
 /** A spec or an update: an object, or the same as YAML/JSON text. */
 export const specDocumentInput = z.union([z.string(), z.record(z.string(), z.unknown())]);

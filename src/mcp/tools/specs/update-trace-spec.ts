@@ -9,14 +9,14 @@ export const updateTraceSpecTool = defineTool({
   name: 'update_trace_spec',
   title: 'Change part of a trace spec',
   description:
-    'A partial update that stores a new version (the previous one is kept): description and strict replace; expected_spans and error_conditions replace the whole list; performance_constraints merge key by key (null removes a key); span_updates edit single entries by path: {path, set: {fields}}, {path, remove: true}, {parent, add: {entry}} (parent "" adds a top-level entry). The result is validated whole; any problem refuses the update, listing every problem by path. To replace a spec whole use define_trace_spec; to see what changed use get_trace_spec with diff_from.',
+    'A partial update stored as a new version: fields replace, performance_constraints merge (null removes), span_updates edit entries by path ({path, set}, {path, remove}, {parent, add}). Refused whole with every problem. Replace whole: define_trace_spec.',
   toolset: 'specs',
   input: z.object({
     name: specNameInput,
     updates: specDocumentInput.describe(
-      'The fields to change, as an object or YAML/JSON text, e.g. {"performance_constraints": {"max_total_duration_ms": 2000}, "span_updates": [{"path": "POST /checkout > payment.charge", "set": {"count": {"min": 1, "max": 3}}}]}',
+      'Fields to change (object or YAML/JSON), e.g. {"span_updates": [{"path": "POST /checkout > charge", "set": {"count": 1}}]}',
     ),
-    note: z.string().max(500).optional().describe('Why this version: kept with it in the history'),
+    note: z.string().max(500).optional().describe('Why this version (kept in the history)'),
     budget_tokens: budgetInput,
   }),
   output: savedSpecSchema,

@@ -14,15 +14,13 @@ export const createDevelopmentSessionTool = defineTool({
   synonyms: ['start_trace_session'],
   title: 'Start a development session',
   description:
-    'Starts a trace-driven development session for a project: each execute_and_capture run with its session_id becomes an iteration, judged against the session’s spec, so get_session_metrics shows progress and regressions and suggest_next_steps says what to do next. Sessions persist across restarts. Optionally stores run defaults (command, working_dir, services, env) so each run only needs the session id.',
+    "Starts a session: each execute_and_capture with its session_id becomes an iteration judged by the session's spec, so get_session_metrics shows progress. Can hold run defaults (command, working_dir, services, env). Survives restarts.",
   toolset: 'workflow',
   input: z.object({
     project_name: z.string().min(1).max(200).describe('What is being built, e.g. "checkout"'),
     spec_name: specNameInput
       .optional()
-      .describe(
-        'The stored spec each run is compared with (define_trace_spec first); the latest version at each run is used',
-      ),
+      .describe('The stored spec each run is judged by (its latest version)'),
     command: z.string().min(1).optional().describe('Default command for execute_and_capture'),
     working_dir: workingDirInput,
     services: servicesInput,

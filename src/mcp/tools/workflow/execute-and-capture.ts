@@ -22,7 +22,7 @@ export const executeAndCaptureTool = defineTool({
   synonyms: ['run_and_capture'],
   title: 'Run code and judge its traces',
   description:
-    "Runs a shell command (a test, a script, a curl against a service) with the OpenTelemetry SDK environment pointed at otel-mcp's receiver and a run id on every span (resource attribute otel_mcp.run_id), optionally starting long-running services first (each waited for until ready; OTEL_SERVICE_NAME defaults to the service's name). Waits until the run's spans settle, then stops the services with the signal each flushes on (SIGINT for Python, SIGTERM otherwise) and takes what they flush; spans a started service made but never delivered (a crash, a missing SDK) are reported as lost telemetry, not as missing code. Then returns the exit code, output tails, the captured traces, and the comparison with the spec: the session's, or expected_spec (a stored spec name or an inline spec). With session_id the run is recorded as the next iteration. A timeout kills the whole process group. For a trace produced elsewhere use compare_trace_to_spec; to see progress across runs, get_session_metrics.",
+    "Runs a command (after starting services with ready checks) with the OpenTelemetry SDK pointed at otel-mcp, waits for the run's traces, stops the services so they flush, and judges the traces against the spec (the session's or expected_spec): exit code, output tails, traces, violations with fixes. Spans a service made but never delivered are reported as lost telemetry. A trace from elsewhere: compare_trace_to_spec; progress: get_session_metrics.",
   toolset: 'workflow',
   input: z.object({
     command: z.string().min(1).optional().describe("Shell command to run (default: the session's command)"),
@@ -34,9 +34,7 @@ export const executeAndCaptureTool = defineTool({
       .describe('Record this run as the next iteration of a session (create_development_session)'),
     expected_spec: specDocumentInput
       .optional()
-      .describe(
-        "The spec to judge by: a stored spec's name, or an inline spec (object or YAML/JSON text); default: the session's spec",
-      ),
+      .describe("Spec to judge by: a stored name or an inline spec (default: the session's)"),
     working_dir: workingDirInput,
     env: envInput,
     services: servicesInput,
@@ -68,9 +66,7 @@ export const executeAndCaptureTool = defineTool({
       .min(1)
       .max(100)
       .optional()
-      .describe(
-        'Run the command this many times in a row (services start once) and judge every trace: pass rate and flaky entries (default 1)',
-      ),
+      .describe('Run the command this many times (services start once): pass rate and flaky entries'),
     budget_tokens: budgetInput,
   }),
   output: runOutputSchema,

@@ -33,7 +33,7 @@ export const getSessionMetricsTool = defineTool({
   synonyms: ['get_session_progress'],
   title: 'Session progress',
   description:
-    'Shows how a development session is going: every iteration with its verdict, score (share of spec checks satisfied), violations fixed and introduced since the previous iteration, durations of the key spans, and the time to the first green run. Without session_id, the most recent session. For what to do next use suggest_next_steps; to run the next iteration, execute_and_capture.',
+    "A session's progress: each iteration's verdict and score, violations fixed and introduced, key span durations, time to first green. Default: the latest session. What to do next: suggest_next_steps.",
   toolset: 'workflow',
   input: z.object({ session_id: sessionIdInput, budget_tokens: budgetInput }),
   output: z.object({

@@ -12,9 +12,7 @@ export const envInput = z
     z.string(),
   )
   .optional()
-  .describe(
-    'Extra environment variables for the command and services (the OTEL_EXPORTER_OTLP_* endpoint variables are always set by otel-mcp)',
-  );
+  .describe('Extra environment variables for the command and services');
 
 export const readyInput = z
   .union([
@@ -24,30 +22,24 @@ export const readyInput = z
         host: z.string().optional().describe('Default 127.0.0.1'),
       })
       .strict()
-      .describe('Ready when this TCP port accepts connections'),
+      .describe('Ready when this port accepts connections'),
     z
-      .object({ http: z.string().url().describe('A URL of the service, e.g. its health check') })
+      .object({ http: z.string().url().describe('e.g. its health check URL') })
       .strict()
-      .describe('Ready when a GET of this URL answers with a status below 500'),
+      .describe('Ready when a GET answers below 500'),
     z
-      .object({ log_pattern: z.string().min(1).describe("A regular expression, e.g. 'listening on \\d+'") })
+      .object({ log_pattern: z.string().min(1).describe('A regular expression') })
       .strict()
-      .describe("Ready when a line of the service's stdout or stderr matches this regular expression"),
+      .describe('Ready when an output line matches'),
   ])
-  .describe('When the service is ready for the command: {port}, {http} or {log_pattern}');
+  .describe('When the service is ready: {port}, {http} or {log_pattern}');
 
 export const servicesInput = z
   .array(
     z
       .object({
-        name: z
-          .string()
-          .min(1)
-          .max(64)
-          .describe(
-            'A name for the answer (use the service.name it reports, so the spec wait knows it started)',
-          ),
-        command: z.string().min(1).describe('Shell command that starts the long-running service'),
+        name: z.string().min(1).max(64).describe('Its name (also its OTEL_SERVICE_NAME unless set)'),
+        command: z.string().min(1).describe('Shell command that starts it'),
         ready: readyInput.optional(),
         working_dir: z.string().optional().describe('Default: the run’s working_dir'),
         env: envInput,
@@ -56,14 +48,9 @@ export const servicesInput = z
   )
   .max(20)
   .optional()
-  .describe(
-    'Long-running services to start (in order, each waited for until ready) before the command, and to stop with SIGTERM after it so their SDKs flush',
-  );
+  .describe('Services to start before the command (in order, each until ready) and stop after it');
 
-export const workingDirInput = z
-  .string()
-  .optional()
-  .describe('Directory to run in (default: the execution root or the server’s directory)');
+export const workingDirInput = z.string().optional().describe('Directory to run in');
 
 export type ServicesInput = z.infer<typeof servicesInput>;
 
@@ -80,6 +67,4 @@ export function toServiceRequests(services: ServicesInput): ServiceRequest[] {
 export const startTogetherInput = z
   .boolean()
   .optional()
-  .describe(
-    'Start all services at once and wait until every one is ready (faster), instead of one after another in the given order (default)',
-  );
+  .describe('Start all services at once (faster) instead of in order');

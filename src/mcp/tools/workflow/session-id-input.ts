@@ -3,11 +3,7 @@ import { OtelMcpError } from '../../../model/errors.js';
 import type { DevSession } from '../../../workflow/dev-sessions.js';
 import type { ToolDeps } from '../../tool-deps.js';
 
-export const sessionIdInput = z
-  .string()
-  .min(1)
-  .optional()
-  .describe('The session (default: the most recently created one)');
+export const sessionIdInput = z.string().min(1).optional().describe('Session id (default: the latest)');
 
 /** The named session, or the newest one when none is named. */
 export function pickSession(deps: ToolDeps, sessionId: string | undefined): DevSession {

@@ -8,7 +8,7 @@ export const suggestNextStepsTool = defineTool({
   name: 'suggest_next_steps',
   title: 'What to do next in a session',
   description:
-    'The few most valuable next actions for a development session, ordered, from its latest iteration: make the run work, undo regressions, add what is missing, fix structure and errors, then tags and speed. Each has the concrete change and why. Without session_id, the most recent session. For the whole history use get_session_metrics; for the full verdict on one trace, compare_trace_to_spec.',
+    'The few most valuable next actions for a session, from its latest iteration, each with the change and why. History: get_session_metrics; a full verdict: compare_trace_to_spec.',
   toolset: 'workflow',
   input: z.object({
     session_id: sessionIdInput,
