@@ -13,7 +13,12 @@ try {
   const listed = await harness.client.listTools();
   const all = JSON.stringify(listed).length;
   const context = listed.tools.reduce(
-    (sum, tool) => sum + tool.name.length + (tool.title ?? '').length + (tool.description ?? '').length + JSON.stringify(tool.inputSchema).length,
+    (sum, tool) =>
+      sum +
+      tool.name.length +
+      (tool.title ?? '').length +
+      (tool.description ?? '').length +
+      JSON.stringify(tool.inputSchema).length,
     0,
   );
   const times: number[] = [];
@@ -26,10 +31,17 @@ try {
     await harness.client.ping();
     pings.push(performance.now() - started);
   }
-  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-  console.log(`tools/list: ${listed.tools.length} tools, ${all.toLocaleString('en')} characters in all (target ≤ 90,000)`);
-  console.log(`  names, titles, descriptions and input schemas: ${context.toLocaleString('en')} characters (target ≤ 32,000)`);
-  console.log(`  warm tools/list median ${median(times).toFixed(2)} ms; ping in the same session ${median(pings).toFixed(2)} ms (baseline); ratio ${(median(times) / median(pings)).toFixed(1)}×`);
+  const median = (values: number[]): number =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+  console.log(
+    `tools/list: ${listed.tools.length} tools, ${all.toLocaleString('en')} characters in all (target ≤ 90,000)`,
+  );
+  console.log(
+    `  names, titles, descriptions and input schemas: ${context.toLocaleString('en')} characters (target ≤ 32,000)`,
+  );
+  console.log(
+    `  warm tools/list median ${median(times).toFixed(2)} ms; ping in the same session ${median(pings).toFixed(2)} ms (baseline); ratio ${(median(times) / median(pings)).toFixed(1)}×`,
+  );
 } finally {
   await harness.close();
 }

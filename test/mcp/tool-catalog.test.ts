@@ -107,7 +107,9 @@ describe('the tool catalog over tools/list', () => {
     const withAliases = await startHarness({ flags: { toolsets: [...DEFAULT_TOOLSETS, 'aliases'] } });
     try {
       const aliased = (await withAliases.client.listTools()).tools;
-      expect(aliased.map((tool) => tool.name)).toEqual(expect.arrayContaining([...CANONICAL, ...Object.keys(SYNONYMS)]));
+      expect(aliased.map((tool) => tool.name)).toEqual(
+        expect.arrayContaining([...CANONICAL, ...Object.keys(SYNONYMS)]),
+      );
       for (const [synonym, canonical] of Object.entries(SYNONYMS)) {
         expect(aliased.find((tool) => tool.name === synonym)?.description, synonym).toMatch(
           new RegExp(`^Same as ${canonical}\\.`),
@@ -121,7 +123,12 @@ describe('the tool catalog over tools/list', () => {
   it('costs a client at most 32,000 characters of names, titles, descriptions and input schemas, and 90,000 in all', async () => {
     const listed = await harness.client.listTools();
     const context = listed.tools.reduce(
-      (sum, tool) => sum + tool.name.length + (tool.title ?? '').length + (tool.description ?? '').length + JSON.stringify(tool.inputSchema).length,
+      (sum, tool) =>
+        sum +
+        tool.name.length +
+        (tool.title ?? '').length +
+        (tool.description ?? '').length +
+        JSON.stringify(tool.inputSchema).length,
       0,
     );
     expect(context).toBeLessThanOrEqual(32_000);
