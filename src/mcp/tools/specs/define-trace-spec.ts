@@ -16,7 +16,7 @@ export const defineTraceSpecTool = defineTool({
   name: 'define_trace_spec',
   title: 'Define a trace spec',
   description:
-    'Stores the trace a change should produce as a new version of a named spec: specification (object or YAML/JSON text), or template + parameters (list_spec_templates). An invalid spec is refused with every problem by path. Edit one: update_trace_spec; judge a run: execute_and_capture.',
+    'Stores the trace a change should produce as a new version of a named spec: specification (object or YAML/JSON text), or template + parameters (list_spec_templates). An invalid spec is refused with every problem by path. The language: resource otel-mcp://docs/spec-language. Edit one: update_trace_spec; judge a run: execute_and_capture.',
   toolset: 'specs',
   input: z.object({
     name: specNameInput,
