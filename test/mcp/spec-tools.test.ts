@@ -580,6 +580,44 @@ describe('spec tools through a real MCP client', () => {
     });
   });
 
+  it('plans from a trace and a spec named by reference as from their answers pasted back', async () => {
+    const comparison = await harness.call('compare_trace_to_spec', {
+      trace_id: bad,
+      spec_name: 'checkout_flow',
+    });
+    const findings = await harness.call('detect_performance_issues', { trace_id: bad });
+    const analysis = await harness.call('analyze_trace', { trace_id: bad });
+    const pasted = await harness.call('generate_improvement_suggestions', {
+      analysis_result: [comparison.structured, findings.structured, analysis.structured],
+      max: 50,
+    });
+    const byReference = await harness.call('generate_improvement_suggestions', {
+      trace_id: bad.slice(0, 12),
+      spec_name: 'checkout_flow',
+      max: 50,
+    });
+    expect(byReference.isError, byReference.text).toBe(false);
+    expect(byReference.structured.recognized).toEqual([
+      'spec_comparison',
+      'performance_findings',
+      'trace_analysis',
+    ]);
+    expect(byReference.structured.improvements).toEqual(pasted.structured.improvements);
+    expect(byReference.text).toMatch(
+      new RegExp(`from trace ${bad} against checkout_flow v\\d+: spec_comparison`),
+    );
+
+    const both = await harness.call('generate_improvement_suggestions', {
+      trace_id: bad,
+      analysis_result: { findings: [] },
+    });
+    expect(both.isError).toBe(true);
+    expect(both.text).toMatch(/pass one/);
+    const neither = await harness.call('generate_improvement_suggestions', {});
+    expect(neither.isError).toBe(true);
+    expect(neither.text).toMatch(/trace_id \(\+ spec_name\), session_id/);
+  });
+
   it('defines a spec from a template and lists the templates', async () => {
     const templates = await harness.call('list_spec_templates');
     const names = templates.structured.templates.map((template: { name: string }) => template.name);

@@ -152,6 +152,34 @@ describe('the trace-driven loop through a real MCP client', () => {
       'checkout > charge',
     );
 
+    // A plan by reference: the iteration's own trace and spec version, nothing pasted back.
+    const redPlan = await harness.call('generate_improvement_suggestions', {
+      session_id: sessionId,
+      iteration: 1,
+    });
+    expect(redPlan.isError, redPlan.text).toBe(false);
+    expect(redPlan.structured.recognized[0]).toBe('spec_comparison');
+    expect(redPlan.structured.improvements[0]).toMatchObject({
+      category: 'structure',
+      source: 'spec_comparison',
+    });
+    expect(redPlan.structured.improvements[0].action).toContain('charge');
+    expect(redPlan.text).toContain(
+      `session ${sessionId} iteration 1: trace ${red.structured.traces[0].trace_id} against tiny_checkout v1`,
+    );
+    const greenPlan = await harness.call('generate_improvement_suggestions', { session_id: sessionId });
+    expect(
+      greenPlan.structured.improvements.filter(
+        (item: { source: string }) => item.source === 'spec_comparison',
+      ),
+    ).toEqual([]);
+    const noSuchIteration = await harness.call('generate_improvement_suggestions', {
+      session_id: sessionId,
+      iteration: 9,
+    });
+    expect(noSuchIteration.isError).toBe(true);
+    expect(noSuchIteration.text).toMatch(/its iterations are 1, 2/);
+
     const regressed = await harness.call('execute_and_capture', {
       session_id: sessionId,
       command: emit('checkout charge'),
@@ -326,6 +354,18 @@ describe('the trace-driven loop through a real MCP client', () => {
     const child = Number(readFileSync(pidFile, 'utf8').trim());
     expect(isRunning(child)).toBe(false);
     expect(result.text).toContain('timed out');
+  });
+
+  it('refuses an environment variable name a shell could not hold, naming it, in a service too', async () => {
+    const result = await harness.call('execute_and_capture', {
+      command: 'true',
+      env: { OK_NAME: '1', '1BAD': 'x' },
+      services: [{ name: 'api', command: 'true', env: { 'A-B': 'y' } }],
+    });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain("'1BAD' is not an environment variable name");
+    expect(result.text).toContain("'A-B' is not an environment variable name");
+    expect(result.text).not.toContain('OK_NAME');
   });
 
   it('says clearly when the command cannot start, and when the working directory does not exist', async () => {

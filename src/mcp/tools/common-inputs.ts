@@ -1,6 +1,6 @@
 import * as z from 'zod';
 
-export const backendInput = z.string().optional().describe('Backend (default embedded; see list_backends)');
+export const backendInput = z.string().optional().describe('Backend name (default embedded; list_backends)');
 
 export const budgetInput = z
   .number()

@@ -97,8 +97,7 @@ export const analyzePerformanceTrendsTool = defineTool({
   name: 'analyze_performance_trends',
   title: 'Latency, throughput and error-rate trends of a service',
   description:
-    'Per operation of a service over a period (default 7d): p50/p95/p99, throughput and error rate per bucket, and a reading (stable, rising from X to Y ms since T, gaps). From per-minute rollups where the backend keeps them (percentiles ±2.9%), else from recent trace summaries. Baseline vs now: detect_regressions.' +
-    `Embedded store: read from per-minute rollups kept on ingest (never raw spans); percentiles within ±${ERROR_PERCENT}%; rollups outlive spans deleted by the span-count limit, not the age limit. Other backends: the newest ${SUMMARY_LIMIT} trace summaries, root operations only. To test a baseline against current traces use detect_regressions; for one slow trace, analyze_trace.`,
+    'Per operation of a service over a period (default 7d): p50/p95/p99, throughput and error rate per bucket, and a reading (stable, rising from X to Y ms since T, gaps). From per-minute rollups where the backend keeps them (percentiles ±2.9%), else from recent trace summaries. Baseline vs now: detect_regressions.',
   toolset: 'advanced',
   input: z.object({
     service_name: z.string().min(1).describe('The service (resource service.name); see list_services'),

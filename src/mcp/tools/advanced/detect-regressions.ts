@@ -1,12 +1,13 @@
 import * as z from 'zod';
 import { detectRegressions, type DurationEnvelope, type RegressionReport } from '../../../analysis/index.js';
-import { invalidArgument, notFound } from '../../../model/errors.js';
+import { invalidArgument } from '../../../model/errors.js';
 import { normalizeDuration, type SpanSpec, type TraceSpec } from '../../../tracespec/index.js';
 import { fitList, jsonSize } from '../../output-budget.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import type { ToolDeps } from '../../tool-deps.js';
 import { backendInput, budgetInput, timeRangeInput, traceIdInput } from '../common-inputs.js';
 import { specNameInput, specVersionInput, syncSpecFiles } from '../specs/spec-common.js';
+import { pickIteration } from '../workflow/session-id-input.js';
 import {
   loadTraceFilter,
   loadTraceIds,
@@ -309,24 +310,7 @@ function iterationRun(
   wanted: number | undefined,
   label: string,
 ): { runId: string; window: { start: string; end: string }; description: string } {
-  const session = deps.workflow.sessions.get(sessionId);
-  const iterations = deps.workflow.sessions.iterations(session.id);
-  const latest = iterations[iterations.length - 1];
-  if (!latest) {
-    throw notFound(
-      `${label}: session ${session.id} (${session.projectName}) has no iterations yet`,
-      `run execute_and_capture({session_id: "${session.id}", command: ...}) first, or pass run_id or trace_ids`,
-    );
-  }
-  const iteration = wanted === undefined ? latest : iterations.find((item) => item.number === wanted);
-  if (!iteration) {
-    const numbers = iterations.map((item) => item.number);
-    const valid = numbers.length <= 12 ? numbers.join(', ') : `${numbers[0]} to ${latest.number}`;
-    throw notFound(
-      `${label}: session ${session.id} has no iteration ${wanted}`,
-      `its iterations are ${valid} (${latest.number} is the latest); omit iteration for the latest`,
-    );
-  }
+  const { session, iteration } = pickIteration(deps, sessionId, wanted, label);
   return {
     runId: iteration.runId,
     window: {

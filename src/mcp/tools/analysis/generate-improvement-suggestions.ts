@@ -1,7 +1,10 @@
 import * as z from 'zod';
 import { suggestImprovements } from '../../../tracespec/index.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
-import { readDocument } from '../specs/spec-common.js';
+import { invalidArgument } from '../../../model/errors.js';
+import { backendInput, traceIdInput } from '../common-inputs.js';
+import { readDocument, specNameInput, specVersionInput } from '../specs/spec-common.js';
+import { sourcesByReference } from './improvement-references.js';
 import { recognizeSources } from './improvement-sources.js';
 
 const DEFAULT_MAX = 10;
@@ -10,14 +13,19 @@ export const generateImprovementSuggestionsTool = defineTool({
   name: 'generate_improvement_suggestions',
   title: 'Turn results into a prioritized plan',
   description:
-    'A short prioritized action list from results of compare_trace_to_spec, detect_performance_issues or analyze_trace (one or a list); duplicates merged.',
+    'A short prioritized action list, duplicates merged, for a trace (trace_id, + spec_name to judge it), a session iteration (session_id) or pasted results of compare_trace_to_spec, detect_performance_issues or analyze_trace.',
   toolset: 'analysis',
   input: z.object({
+    trace_id: traceIdInput.optional(),
+    spec_name: specNameInput.optional().describe('With trace_id: also judge the trace by this spec'),
+    spec_version: specVersionInput,
+    session_id: z.string().min(1).optional().describe("Instead: a session iteration's trace and spec"),
+    iteration: z.number().int().min(1).optional().describe('Iteration (default: the latest)'),
+    backend: backendInput,
     analysis_result: z
       .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))])
-      .describe(
-        'The structured result of compare_trace_to_spec, detect_performance_issues or analyze_trace (object, JSON text or a list)',
-      ),
+      .optional()
+      .describe('Or: structured result(s) of those tools (object, JSON text or a list)'),
     max: z
       .number()
       .int()
@@ -41,18 +49,25 @@ export const generateImprovementSuggestionsTool = defineTool({
     skipped_items: z.number().describe('Items of the input without the fields a suggestion needs'),
   }),
   annotations: READ_ONLY,
-  async handler(input) {
-    const value = Array.isArray(input.analysis_result)
-      ? input.analysis_result
-      : readDocument(input.analysis_result, 'analysis_result');
-    const recognized = recognizeSources(value);
+  async handler(input, { deps }) {
+    const byReference = input.trace_id !== undefined || input.session_id !== undefined;
+    if (byReference && input.analysis_result !== undefined)
+      throw invalidArgument(
+        'analysis_result and a trace_id or session_id name two inputs',
+        'pass one: a trace (trace_id, + spec_name), a session iteration (session_id), or analysis_result',
+      );
+    const recognized = byReference
+      ? await sourcesByReference(deps, input)
+      : recognizeSources(pastedResult(input.analysis_result));
     // Output is bounded by `max` (≤ 50 one-sentence actions), far inside any budget.
     const improvements = suggestImprovements(recognized.sources, { max: input.max ?? DEFAULT_MAX });
     const lines =
       improvements.length === 0
-        ? ['Nothing to improve: the result holds no violations or findings.']
+        ? [
+            `Nothing to improve: ${'subject' in recognized ? recognized.subject : 'the result'} has no violations or findings.`,
+          ]
         : [
-            `${improvements.length} actions, most important first (from ${recognized.recognized.join(', ')}):`,
+            `${improvements.length} actions, most important first (from ${'subject' in recognized ? `${recognized.subject}: ` : ''}${recognized.recognized.join(', ')}):`,
             ...improvements.map(
               (item, index) =>
                 `${index + 1}. [${item.category}] ${item.action}${item.span_id ? ` (span ${item.span_id})` : ''}`,
@@ -66,3 +81,14 @@ export const generateImprovementSuggestionsTool = defineTool({
     };
   },
 });
+
+function pastedResult(
+  value: string | Record<string, unknown> | Record<string, unknown>[] | undefined,
+): unknown {
+  if (value === undefined)
+    throw invalidArgument(
+      'nothing to plan from',
+      'pass trace_id (+ spec_name), session_id (+ iteration), or analysis_result: a result of compare_trace_to_spec, detect_performance_issues or analyze_trace',
+    );
+  return Array.isArray(value) ? value : readDocument(value, 'analysis_result');
+}

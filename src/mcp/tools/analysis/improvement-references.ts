@@ -1,0 +1,80 @@
+/**
+ * generate_improvement_suggestions by reference: instead of an earlier answer pasted back, a trace
+ * (compared with a spec when one is named) or a session's iteration (its trace and the spec version
+ * it was judged by). The trace is analysed afresh, so nothing an earlier answer cut is missing.
+ */
+import { analyzeTrace, buildSpanTree, detectPerformanceIssues } from '../../../analysis/index.js';
+import { invalidArgument, notFound } from '../../../model/errors.js';
+import { compareTraceToSpec } from '../../../tracespec/index.js';
+import { snakeKeys } from '../../snake-keys.js';
+import type { ToolDeps } from '../../tool-deps.js';
+import { syncSpecFiles } from '../specs/spec-common.js';
+import { loadTrace } from '../trace-lookup.js';
+import { pickIteration } from '../workflow/session-id-input.js';
+import { thresholdsFor } from './detector-thresholds.js';
+import { recognizeSources, type RecognizedSources } from './improvement-sources.js';
+
+/** Error root causes and orphans taken from the analysis: enough for a plan, all of them in practice. */
+const ANALYSIS_ITEMS = 50;
+
+export interface ImprovementReference {
+  trace_id?: string | undefined;
+  spec_name?: string | undefined;
+  spec_version?: number | undefined;
+  session_id?: string | undefined;
+  iteration?: number | undefined;
+  backend?: string | undefined;
+}
+
+export interface ReferencedSources extends RecognizedSources {
+  /** What was read, for the answer's first line: "trace 4bf9… against checkout v3". */
+  subject: string;
+}
+
+export async function sourcesByReference(
+  deps: ToolDeps,
+  ref: ImprovementReference,
+): Promise<ReferencedSources> {
+  if (ref.iteration !== undefined && ref.session_id === undefined)
+    throw invalidArgument('iteration needs session_id', '{session_id: "...", iteration: 2}');
+  if (ref.session_id !== undefined && (ref.trace_id !== undefined || ref.spec_name !== undefined))
+    throw invalidArgument(
+      'session_id names its own trace and spec',
+      'pass session_id (+ iteration), or trace_id (+ spec_name), not both',
+    );
+  let traceId = ref.trace_id;
+  let spec: { name: string; version?: number | undefined } | undefined =
+    ref.spec_name === undefined ? undefined : { name: ref.spec_name, version: ref.spec_version };
+  let subject = '';
+  if (ref.session_id !== undefined) {
+    const { session, iteration } = pickIteration(deps, ref.session_id, ref.iteration, 'session_id');
+    if (!iteration.record.primaryTraceId)
+      throw notFound(
+        `iteration ${iteration.number} of session ${session.id} kept no trace (its command made none the spec could judge)`,
+        'run execute_and_capture again, or pass a trace_id',
+      );
+    traceId = iteration.record.primaryTraceId;
+    spec = iteration.record.spec;
+    subject = `session ${session.id} iteration ${iteration.number}: `;
+  }
+  if (traceId === undefined)
+    throw invalidArgument('nothing to read', 'pass analysis_result, trace_id (+ spec_name) or session_id');
+
+  const trace = await loadTrace(deps, traceId, ref.backend);
+  const tree = buildSpanTree(trace);
+  const findings = detectPerformanceIssues(trace, thresholdsFor(deps.config.analysis.thresholds), { tree });
+  const analysis = analyzeTrace(trace, { tree, maxItems: ANALYSIS_ITEMS });
+  const sources = recognizeSources([
+    { findings: snakeKeys(findings) },
+    snakeKeys({ errors: analysis.errors, structure: analysis.structure }),
+  ]);
+  subject += `trace ${trace.traceId}`;
+  if (spec) {
+    syncSpecFiles(deps);
+    const stored = deps.specs.get(spec.name, spec.version);
+    sources.sources.unshift({ type: 'spec_comparison', result: compareTraceToSpec(trace, stored.spec) });
+    sources.recognized.unshift('spec_comparison');
+    subject += ` against ${spec.name} v${stored.version}`;
+  }
+  return { ...sources, subject };
+}
