@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { Config } from '../config/config-schema.js';
+import { compileAllowList } from '../model/command-allow-list.js';
 import { createConfiguredBackends } from '../backends/configured-backends.js';
 import { createEmbeddedBackend } from '../backends/embedded/embedded-backend.js';
 import { createBackendSelection } from '../mcp/backend-selection.js';
@@ -111,7 +112,8 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
       execute: createRunExecutor({
         policy: {
           enabled: config.execution.enabled,
-          allowedCommands: config.execution.allowed_commands,
+          allowedCommands: compileAllowList(config.execution.allowed_commands),
+          allowedEnv: config.execution.allowed_env,
           rootDir: config.execution.root_dir,
         },
         defaults: {

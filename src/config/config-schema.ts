@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { backendEntrySchema } from './backend-entry.js';
+import { compileAllowList } from '../model/command-allow-list.js';
 
 /**
  * The toolsets an operator can switch on or off to keep the tool list small. `aliases` serves the
@@ -69,9 +70,34 @@ export const configSchema = z
       .object({
         enabled: z.boolean().default(true),
         allowed_commands: z
-          .array(z.string().min(1))
+          .array(
+            z.union([
+              z.string().min(1),
+              z
+                .object({
+                  command: z.string().min(1),
+                  args: z.enum(['none', 'positional']).optional(),
+                  options: z.array(z.string().min(1)).optional(),
+                })
+                .strict(),
+            ]),
+          )
           .default([])
-          .describe('Command prefixes; empty allows all'),
+          .superRefine((entries, ctx) => {
+            try {
+              compileAllowList(entries);
+            } catch (error) {
+              ctx.addIssue({ code: 'custom', message: (error as Error).message });
+            }
+          })
+          .describe('Commands a run may execute, word by word; empty allows all'),
+        allowed_env: z
+          .array(z.string().min(1))
+          .nullable()
+          .default(null)
+          .describe(
+            'With allowed_commands: the only env names a run may set (null: all but the dangerous families)',
+          ),
         root_dir: z.string().nullable().default(null),
         timeout_ms: z
           .number()

@@ -1,23 +1,24 @@
 /**
- * What the configuration allows a run to execute (config `execution`): on or off, an allow-list
- * of command prefixes, and a root directory the working directory must stay inside.
+ * What the configuration allows a run to execute (config `execution`): on or off, an allow-list of
+ * commands checked word by word (command-allow-list.ts), the environment such a command may be
+ * given (environment-policy.ts), and a root directory every working directory must really be in.
  */
-import { isAbsolute, relative, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { OtelMcpError } from '../model/errors.js';
+import { findAllowing, type AllowedCommand } from '../model/command-allow-list.js';
+import { refusedEnvironmentName } from './environment-policy.js';
+import { shellWords } from '../model/shell-words.js';
 
 export interface ExecutionPolicy {
   enabled: boolean;
-  /** Command prefixes; empty allows every command. */
-  allowedCommands: readonly string[];
+  /** Compiled allow-list; empty allows every command. */
+  allowedCommands: readonly AllowedCommand[];
+  /** With an allow-list: the only environment names a run may set; null refuses the dangerous families. */
+  allowedEnv?: readonly string[] | null;
   /** Working directories must be inside it; null allows any. */
   rootDir: string | null;
 }
-
-/**
- * With an allow-list, a command must be one plain command: `npm test; curl evil` starts with the
- * allowed `npm test` but runs more. These shell operators chain, substitute or redirect.
- */
-const SHELL_CONTROL = /[;&|`\n<>]|\$\(/;
 
 export function checkCommand(policy: ExecutionPolicy, command: string, what = 'command'): void {
   if (!policy.enabled) {
@@ -31,26 +32,56 @@ export function checkCommand(policy: ExecutionPolicy, command: string, what = 'c
   if (trimmed === '')
     throw new OtelMcpError('INVALID_ARGUMENT', `${what} is empty`, 'pass a shell command, e.g. "npm test"');
   if (policy.allowedCommands.length === 0) return;
-  if (SHELL_CONTROL.test(trimmed)) {
+  const parsed = shellWords(trimmed);
+  if ('refused' in parsed) {
     throw new OtelMcpError(
       'INVALID_ARGUMENT',
-      `${what} ${JSON.stringify(trimmed)} chains or redirects commands (; & | \` < > $( or a newline), which an allow-list cannot vouch for`,
-      'pass one plain command; put pipelines in a script that is itself on the allow-list',
+      `${what} ${JSON.stringify(clip(trimmed))} has ${parsed.refused}, which an allow-list cannot vouch for`,
+      'pass one plain command (words, quotes and escapes only); put pipelines in a script that is itself on the allow-list',
     );
   }
-  const allowed = policy.allowedCommands.some(
-    (prefix) => trimmed === prefix || trimmed.startsWith(`${prefix} `),
-  );
-  if (!allowed) {
+  const found = findAllowing(policy.allowedCommands, parsed.words);
+  if ('allowed' in found) return;
+  const allowed = policy.allowedCommands.map((item) => JSON.stringify(item.label)).join(', ');
+  if (found.refusedWord) {
+    const { entry, word } = found.refusedWord;
     throw new OtelMcpError(
       'INVALID_ARGUMENT',
-      `${what} ${JSON.stringify(trimmed)} is not in the allow-list (execution.allowed_commands)`,
-      `allowed prefixes: ${policy.allowedCommands.map((item) => JSON.stringify(item)).join(', ')}`,
+      `${what} ${JSON.stringify(clip(trimmed))}: ${JSON.stringify(clip(word))} is not an argument the allow-list entry ${JSON.stringify(entry.label)} allows`,
+      `${word.startsWith('-') ? 'options' : 'arguments'} after ${JSON.stringify(entry.words.join(' '))} must be listed in execution.allowed_commands; allowed: ${allowed}`,
     );
+  }
+  throw new OtelMcpError(
+    'INVALID_ARGUMENT',
+    `${what} ${JSON.stringify(clip(trimmed))} is not in the allow-list (execution.allowed_commands)`,
+    `allowed: ${allowed}`,
+  );
+}
+
+/** With an allow-list, every name of `env` must pass the environment policy. */
+export function checkEnvironment(
+  policy: ExecutionPolicy,
+  env: Record<string, string> | undefined,
+  what = 'env',
+): void {
+  if (policy.allowedCommands.length === 0 || env === undefined) return;
+  for (const name of Object.keys(env)) {
+    const why = refusedEnvironmentName(name, policy.allowedEnv ?? null);
+    if (why)
+      throw new OtelMcpError(
+        'INVALID_ARGUMENT',
+        `${what}: ${name} may not be set while execution.allowed_commands is on: ${why}`,
+        policy.allowedEnv
+          ? `names allowed: ${policy.allowedEnv.join(', ') || 'none'}`
+          : 'leave it out (the server’s own environment is used), or list it in execution.allowed_env if this server’s users may set it',
+      );
   }
 }
 
-/** The directory a run works in: `requested` (relative to the root or the server's cwd), kept inside the root. */
+/**
+ * The directory a run works in: `requested` (relative to the root or the server's cwd), kept inside
+ * the root after every symlink is resolved — a link inside the root may point anywhere.
+ */
 export function resolveWorkingDir(
   policy: ExecutionPolicy,
   requested: string | undefined,
@@ -58,15 +89,42 @@ export function resolveWorkingDir(
 ): string {
   const base = policy.rootDir ?? serverCwd;
   const dir = resolve(base, requested ?? '.');
-  if (policy.rootDir !== null) {
-    const inside = relative(resolve(policy.rootDir), dir);
-    if (inside.startsWith('..') || isAbsolute(inside)) {
-      throw new OtelMcpError(
-        'INVALID_ARGUMENT',
-        `working_dir ${JSON.stringify(requested)} is outside the execution root ${policy.rootDir}`,
-        'pass a directory inside execution.root_dir, or a path relative to it',
-      );
+  if (policy.rootDir === null) return dir;
+  const outside = () =>
+    new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `working_dir ${JSON.stringify(clip(requested ?? '.'))} is outside the execution root ${policy.rootDir}`,
+      'pass a directory inside execution.root_dir, or a path relative to it',
+    );
+  if (!isInside(resolve(policy.rootDir), dir)) throw outside();
+  // Judged by the real path of the deepest part that exists: `link/not-yet` is outside when link is.
+  const real = realPathOfExistingPart(dir);
+  const realRoot = realPathOfExistingPart(resolve(policy.rootDir));
+  if (!isInside(realRoot, real)) throw outside();
+  return real;
+}
+
+function isInside(root: string, dir: string): boolean {
+  const inside = relative(root, dir);
+  return !(inside === '..' || inside.startsWith(`..${'/'}`) || isAbsolute(inside));
+}
+
+function realPathOfExistingPart(path: string): string {
+  const missing: string[] = [];
+  let current = path;
+  for (;;) {
+    try {
+      return join(realpathSync(current), ...missing.reverse());
+    } catch {
+      const parent = dirname(current);
+      if (parent === current) return path;
+      missing.push(basename(current));
+      current = parent;
     }
   }
-  return dir;
+}
+
+/** Commands are echoed in messages; a huge one is not. */
+function clip(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

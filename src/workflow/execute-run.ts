@@ -8,7 +8,8 @@ import type { Trace } from '../model/span.js';
 import { OtelMcpError } from '../model/errors.js';
 import type { TraceSpec } from '../tracespec/index.js';
 import { compareTraceToSpec } from '../tracespec/index.js';
-import { checkCommand, resolveWorkingDir, type ExecutionPolicy } from './command-policy.js';
+import { escapeesNote, stopRunEscapees } from './run-escapees.js';
+import { checkCommand, checkEnvironment, resolveWorkingDir, type ExecutionPolicy } from './command-policy.js';
 import type { StopSignal } from './flush-signal.js';
 import { describeExit, type ProcessExit } from './process-exit.js';
 import { ProcessGroup } from './process-group.js';
@@ -155,8 +156,11 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     checkCommand(deps.policy, request.command);
     const services = request.services ?? [];
     checkServiceNames(services);
-    for (const service of services)
+    checkEnvironment(deps.policy, request.env);
+    for (const service of services) {
       checkCommand(deps.policy, service.command, `service ${service.name}'s command`);
+      checkEnvironment(deps.policy, service.env, `service ${service.name}'s env`);
+    }
     const workingDir = resolveWorkingDir(deps.policy, request.workingDir, deps.serverCwd);
     const serviceDirs = services.map((service) =>
       resolveWorkingDir(deps.policy, service.workingDir ?? request.workingDir, deps.serverCwd),
@@ -211,6 +215,7 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     // The run ends before its capture: stop what it started and stop listening for its spans.
     const abandon = async (): Promise<void> => {
       await Promise.all(started.map((service) => service.process.stop(timings.stopGraceMs)));
+      await stopRunEscapees(runId, timings.stopGraceMs);
       capture.close();
     };
     try {
@@ -318,6 +323,8 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     const serviceOutcomes: ServiceOutcome[] = await Promise.all(
       started.map((service) => stopService(service, timings.stopGraceMs, clock)),
     );
+    // What left the process groups (setsid, daemons) is stopped too, and named below.
+    const escaped = await stopRunEscapees(runId, timings.stopGraceMs);
     const processesDoneAtMs = clock();
 
     // Then what the stops flushed: the receiver stores an export before it answers, and an exporter
@@ -366,6 +373,8 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     }
     if (live.aborted || final.aborted)
       notes.push('the run was cancelled: the traces are what had arrived by then');
+    const escapees = escapeesNote(escaped);
+    if (escapees) notes.push(escapees);
     const complete = rootless.length === 0 && !live.aborted && !final.aborted && !live.timedOutBusy;
 
     const verdict = judgeRun(traces, request.spec?.spec, { services: serviceOutcomes });

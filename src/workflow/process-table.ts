@@ -37,6 +37,34 @@ export function groupMembers(pgid: number): ProcessInfo[] {
   return members;
 }
 
+/**
+ * Live processes (other than this one) whose environment holds `name=value`: found by what they
+ * inherited, so a process that left its group (setsid, a daemon's double fork) is found too.
+ * Only processes this user may read are seen, which are the only ones a run could have started.
+ */
+export function processesWithEnvironment(name: string, value: string): { pid: number; name: string }[] {
+  const entry = Buffer.from(`${name}=${value}\0`);
+  const found: { pid: number; name: string }[] = [];
+  for (const pid of numericEntries('/proc')) {
+    if (pid === process.pid) continue;
+    let environ: Buffer;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`);
+    } catch {
+      continue;
+    }
+    // Entries are NUL-separated; matching at the start or after a NUL keeps FOO_X=… from matching X=….
+    const at = environ.indexOf(entry);
+    if (at < 0 || (at > 0 && environ[at - 1] !== 0)) continue;
+    const stat = readText(`/proc/${pid}/stat`) ?? '';
+    const close = stat.lastIndexOf(')');
+    const state = stat.slice(close + 2).split(' ')[0];
+    if (state === 'Z' || state === 'X') continue;
+    found.push({ pid, name: stat.slice(stat.indexOf('(') + 1, close) });
+  }
+  return found;
+}
+
 /** TCP ports (IPv4 and IPv6) on which any of `pids` listens. */
 export function listeningPorts(pids: readonly number[]): number[] {
   const inodes = new Set<string>();

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { DEFAULT_TOOLSETS } from '../../src/config/config-schema.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
@@ -368,6 +368,21 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(result.text).not.toContain('OK_NAME');
   });
 
+  it('stops a process the command started in a new session (setsid), which group signals never reach, and names it', async () => {
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'otel-mcp-setsid-')), 'pid');
+    const result = await harness.call('execute_and_capture', {
+      command: `sh spawn-setsid.sh ${JSON.stringify(pidFile)}`,
+      working_dir: SCRIPTS,
+    });
+    expect(result.isError, result.text).toBe(false);
+    const child = Number(readFileSync(pidFile, 'utf8').trim());
+    expect(child).toBeGreaterThan(0);
+    await vi.waitFor(() => expect(isRunning(child)).toBe(false));
+    expect(result.structured.capture.notes).toEqual(
+      expect.arrayContaining([expect.stringMatching(new RegExp(`left its process group.*pid ${child}`))]),
+    );
+  });
+
   it('says clearly when the command cannot start, and when the working directory does not exist', async () => {
     const missing = await harness.call('execute_and_capture', {
       command: 'no-such-command-otel-mcp --flag',
@@ -706,21 +721,52 @@ describe('execution limits from the configuration', () => {
     }
   });
 
-  it('allows only listed command prefixes, refuses chained commands, and keeps working_dir inside the root', async () => {
+  it('runs only the listed commands with their listed arguments, refuses the environment that would change them, and keeps working_dir really inside the root', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'otel-mcp-root-'));
     const config = join(dir, 'config.yaml');
-    writeFileSync(config, `execution:\n  allowed_commands: ["echo"]\n  root_dir: ${JSON.stringify(dir)}\n`);
+    writeFileSync(
+      config,
+      `execution:\n  allowed_commands: ["echo *", {command: "node ${SCRIPTS}emit-trace.cjs", args: positional}]\n  root_dir: ${JSON.stringify(dir)}\n`,
+    );
+    symlinkSync(tmpdir(), join(dir, 'escape'));
     const harness = await startHarness({ dataDir: dir, flags: { config } });
     try {
       const allowed = await harness.call('execute_and_capture', { command: 'echo hello' });
       expect(allowed.isError).toBe(false);
       expect(allowed.structured.command.stdout.text).toBe('hello');
       const other = await harness.call('execute_and_capture', { command: 'ls /' });
-      expect(other.text).toMatch(/not in the allow-list.*\n.*"echo"/);
+      expect(other.text).toMatch(/not in the allow-list.*\n.*"echo \*"/);
       const chained = await harness.call('execute_and_capture', { command: 'echo hi; rm -rf /tmp/x' });
-      expect(chained.text).toMatch(/chains or redirects/);
+      expect(chained.text).toMatch(/has a command separator/);
+      const option = await harness.call('execute_and_capture', { command: 'echo -e hi' });
+      expect(option.text).toContain('"-e" is not an argument the allow-list entry "echo *" allows');
       const outside = await harness.call('execute_and_capture', { command: 'echo hi', working_dir: '/etc' });
       expect(outside.text).toMatch(/outside the execution root/);
+      const throughLink = await harness.call('execute_and_capture', {
+        command: 'echo hi',
+        working_dir: 'escape',
+      });
+      expect(throughLink.text).toMatch(/outside the execution root/);
+      for (const env of [{ NODE_OPTIONS: '--import=data:text/javascript,process.exit(7)' }, { PATH: dir }]) {
+        const refused = await harness.call('execute_and_capture', {
+          command: `node ${SCRIPTS}emit-trace.cjs checkout`,
+          env,
+        });
+        expect(refused.isError).toBe(true);
+        expect(refused.text).toContain(`env: ${Object.keys(env)[0]} may not be set`);
+      }
+      const service = await harness.call('execute_and_capture', {
+        command: 'echo hi',
+        services: [{ name: 'api', command: 'echo up', env: { npm_config_script_shell: '/tmp/evil.sh' } }],
+      });
+      expect(service.text).toContain("service api's env: npm_config_script_shell may not be set");
+      // The failing half: the allowed command with allowed arguments and an ordinary variable runs and is traced.
+      const traced = await harness.call('execute_and_capture', {
+        command: `node ${SCRIPTS}emit-trace.cjs checkout reserve`,
+        env: { OTEL_SERVICE_NAME: 'shop' },
+      });
+      expect(traced.isError, traced.text).toBe(false);
+      expect(traced.structured.traces[0]).toMatchObject({ span_count: 2 });
     } finally {
       await harness.close();
     }
