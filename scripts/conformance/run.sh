@@ -35,19 +35,28 @@ node22="$(bash "$root/scripts/node-versions/fetch-node.sh" "$node_version")/bin/
 
 work="$(mktemp -d)"
 server_pid=""
+proxy_pid=""
 cleanup() {
+  [[ -n "$proxy_pid" ]] && kill "$proxy_pid" 2>/dev/null
   [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-# A free loopback port, then the server on it with its own data and no OTLP listeners.
-port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-node "$root/dist/cli/main.js" serve --http "$port" --data-dir "$work/data" --specs-dir "$work/specs" \
-  --otlp-http-port 0 --otlp-grpc-port 0 >"$work/server.log" 2>&1 &
+# Free loopback ports, the server on one with its own data, no OTLP listeners and a token, and on
+# the other a proxy that adds the token (the runner cannot send one).
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+server_port="$(free_port)"
+port="$(free_port)"
+token="conformance-$(node -e 'console.log(require("crypto").randomBytes(16).toString("hex"))')"
+OTEL_MCP_AUTH_TOKEN="$token" node "$root/dist/cli/main.js" serve --http "$server_port" --data-dir "$work/data" \
+  --specs-dir "$work/specs" --otlp-http-port 0 --otlp-grpc-port 0 >"$work/server.log" 2>&1 &
 server_pid=$!
+node "$root/scripts/conformance/auth-proxy.mjs" "$port" "$server_port" "$token" &
+proxy_pid=$!
 for _ in $(seq 1 100); do
-  curl -s -o /dev/null "http://127.0.0.1:$port/mcp" && break
+  curl -s -o /dev/null -H "authorization: Bearer $token" "http://127.0.0.1:$server_port/mcp" \
+    && curl -s -o /dev/null "http://127.0.0.1:$port/mcp" && break
   sleep 0.1
 done
 

@@ -46,8 +46,20 @@ async function main(argv: string[]): Promise<void> {
   let stopTransport: () => Promise<void>;
   if (config.mcp.http_port !== null) {
     const { serveHttp } = await import('../mcp/transports/http-transport.js');
-    const endpoint = await serveHttp(app.serverFactory, config.mcp.host, config.mcp.http_port);
+    const { resolveHttpToken } = await import('../mcp/transports/http-auth.js');
+    const auth = resolveHttpToken(config.mcp.auth_token, config.mcp.host, config.data_dir);
+    const endpoint = await serveHttp(app.serverFactory, {
+      host: config.mcp.host,
+      port: config.mcp.http_port,
+      token: auth.token,
+    });
     log.info(`MCP over Streamable HTTP at ${endpoint.url}`);
+    // The token itself is never logged: logs end up in places a secret should not.
+    log.info(
+      auth.file
+        ? `requests need "Authorization: Bearer <token>"; the token is in ${auth.file} (mcp.auth_token sets your own)`
+        : 'requests need "Authorization: Bearer <mcp.auth_token>"',
+    );
     stopTransport = () => endpoint.close();
   } else {
     const { serveStdio } = await import('@modelcontextprotocol/server/stdio');

@@ -57,6 +57,13 @@ export const configSchema = z
       .object({
         http_port: optionalPort.default(null).describe('Serve MCP over Streamable HTTP instead of stdio'),
         host: z.string().min(1).default('127.0.0.1'),
+        // 16 characters at least: a token is the only thing between a caller and running commands.
+        auth_token: z
+          .string()
+          .min(16)
+          .nullable()
+          .default(null)
+          .describe('Bearer token MCP over HTTP requires (default: generated into the data dir)'),
         // ~8k tokens (DESIGN.md §3.4): a tool answer must leave most of a model's context free.
         output_budget_tokens: z.number().int().min(500).max(200_000).default(8000),
         toolsets: z

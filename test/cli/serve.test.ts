@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -158,7 +158,7 @@ describe('the built otel-mcp command', () => {
     await client.close();
   });
 
-  it('serves Streamable HTTP on loopback to both protocol eras, and refuses a foreign Host or Origin', async () => {
+  it('serves Streamable HTTP on loopback to both protocol eras with the bearer token, and refuses no token, a foreign Host or Origin, and a malformed Host', async () => {
     const mcpPort = await freePort();
     const child = spawn(
       process.execPath,
@@ -189,11 +189,20 @@ describe('the built otel-mcp command', () => {
         },
         45_000,
       );
+      // No token configured: one was generated into the data dir, readable by this user only.
+      const tokenFile = join(dataDir, 'mcp-http-token');
+      expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+      const token = readFileSync(tokenFile, 'utf8').trim();
+      expect(stderr).toContain(tokenFile);
+      expect(stderr).not.toContain(token);
+      const authorization = { authorization: `Bearer ${token}` };
+      const withToken = () =>
+        new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: authorization } });
       const client = new Client(
         { name: 'http-test', version: '1.0.0' },
         { versionNegotiation: { mode: 'auto' } },
       );
-      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+      await client.connect(withToken());
       expect(client.getProtocolEra()).toBe('modern');
       expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
       const { tools } = await client.listTools();
@@ -207,7 +216,7 @@ describe('the built otel-mcp command', () => {
       expect(services.structuredContent).toHaveProperty('services');
       await client.close();
       const legacy = new Client({ name: 'http-legacy', version: '1.0.0' });
-      await legacy.connect(new StreamableHTTPClientTransport(new URL(url)));
+      await legacy.connect(withToken());
       expect(legacy.getProtocolEra()).toBe('legacy');
       expect(legacy.getNegotiatedProtocolVersion()).toBe('2025-11-25');
       expect((await legacy.listTools()).tools.length).toBeGreaterThan(5);
@@ -220,24 +229,69 @@ describe('the built otel-mcp command', () => {
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
       };
+      const noToken = await fetch(url, { method: 'POST', headers: mcpHeaders, body: toolsList });
+      expect(noToken.status).toBe(401);
+      expect(noToken.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(await noToken.text()).toContain('Authorization: Bearer');
+      const wrongToken = await fetch(url, {
+        method: 'POST',
+        headers: { ...mcpHeaders, authorization: `Bearer ${token.slice(1)}x` },
+        body: toolsList,
+      });
+      expect(wrongToken.status).toBe(401);
       const foreignOrigin = await fetch(url, {
         method: 'POST',
-        headers: { ...mcpHeaders, origin: 'http://evil.example' },
+        headers: { ...mcpHeaders, ...authorization, origin: 'http://evil.example' },
         body: toolsList,
       });
       expect(foreignOrigin.status).toBe(403);
+      const otherPortOrigin = await fetch(url, {
+        method: 'POST',
+        headers: { ...mcpHeaders, ...authorization, origin: `http://localhost:${mcpPort + 1}` },
+        body: toolsList,
+      });
+      expect(otherPortOrigin.status).toBe(403);
       // DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 sends its own Host.
-      const foreignHost = await rawPost(
+      const headers = { ...mcpHeaders, ...authorization };
+      const foreignHost = await rawPost(mcpPort, { ...headers, host: `evil.example:${mcpPort}` }, toolsList);
+      expect(foreignHost.status).toBe(403);
+      // A forged Host naming localhost on another port (a page served there) is foreign too.
+      const otherPort = await rawPost(mcpPort, { ...headers, host: `localhost:${mcpPort + 1}` }, toolsList);
+      expect(otherPort.status).toBe(403);
+      const malformed = await rawPost(
         mcpPort,
-        { ...mcpHeaders, host: `evil.example:${mcpPort}` },
+        { ...headers, host: `evil.com@localhost:${mcpPort}` },
         toolsList,
       );
-      expect(foreignHost.status).toBe(403);
-      const localHost = await rawPost(mcpPort, { ...mcpHeaders, host: `localhost:${mcpPort}` }, toolsList);
+      expect(malformed.status).toBe(400);
+      const localHost = await rawPost(mcpPort, { ...headers, host: `localhost:${mcpPort}` }, toolsList);
       expect(localHost.status).toBe(200);
     } finally {
       child.kill('SIGTERM');
     }
+  });
+});
+
+describe('MCP over HTTP off loopback', () => {
+  it('refuses to start on a non-loopback address without a configured token, and says what to set', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otel-mcp-wide-'));
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, 'mcp:\n  host: 0.0.0.0\n');
+    const result = await runCli([
+      '--config',
+      config,
+      '--http',
+      '0',
+      '--data-dir',
+      dir,
+      '--otlp-http-port',
+      '0',
+      '--otlp-grpc-port',
+      '0',
+    ]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('mcp.host 0.0.0.0 is not a loopback address');
+    expect(result.stderr).toContain('mcp.auth_token');
   });
 });
 
