@@ -51,6 +51,7 @@ export {
   type ImprovementSource,
 } from './report/suggest-improvements.js';
 export { readSpecText, type SpecTextResult } from './language/spec-text.js';
+export { MAX_SPEC_ALIASES, MAX_SPEC_BYTES, MAX_SPEC_SIZE, utf8Length } from './language/spec-limits.js';
 export {
   CATEGORY_ORDER,
   categoryOf,

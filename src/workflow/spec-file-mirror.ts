@@ -4,9 +4,10 @@
  * directory), so a reader — an editor, git, our own scan — never sees half a file.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OtelMcpError, errorMessage } from '../model/errors.js';
+import { readSpecFile } from './spec-file-reader.js';
 
 export const SPEC_FILE_SUFFIX = '.yaml';
 
@@ -18,6 +19,8 @@ export interface SpecFileText {
   text: string;
   /** sha256 of the text: a cheap "has it changed since last time?" */
   textHash: string;
+  /** Why the file was not read (not a regular file, a symlink out of the dir, too big); text is then empty. */
+  refused?: string;
 }
 
 export function textHash(text: string): string {
@@ -53,8 +56,10 @@ export class SpecFileMirror {
   /** Every `*.yaml` file of the dir (none when the dir does not exist yet), sorted by name. */
   readAll(): SpecFileText[] {
     let entries: string[];
+    let realDir: string;
     try {
       entries = readdirSync(this.dir);
+      realDir = realpathSync(this.dir);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw unreadable(this.dir, error);
@@ -62,7 +67,7 @@ export class SpecFileMirror {
     const files: SpecFileText[] = [];
     for (const entry of entries.sort()) {
       if (!entry.endsWith(SPEC_FILE_SUFFIX) || entry.startsWith('.')) continue;
-      const read = this.read(entry.slice(0, -SPEC_FILE_SUFFIX.length));
+      const read = this.readIn(realDir, entry.slice(0, -SPEC_FILE_SUFFIX.length));
       if (read) files.push(read);
     }
     return files;
@@ -70,17 +75,29 @@ export class SpecFileMirror {
 
   /** One spec file, or undefined when it does not exist (or vanished between listing and reading). */
   read(name: string): SpecFileText | undefined {
-    const path = this.pathOf(name);
-    let text: string;
+    let realDir: string;
     try {
-      text = readFileSync(path, 'utf8');
+      realDir = realpathSync(this.dir);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return undefined;
-      if (code === 'EISDIR') return { name, file: path, text: '', textHash: 'directory' };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw unreadable(this.dir, error);
+    }
+    return this.readIn(realDir, name);
+  }
+
+  private readIn(realDir: string, name: string): SpecFileText | undefined {
+    const path = this.pathOf(name);
+    let read;
+    try {
+      read = readSpecFile(realDir, path);
+    } catch (error) {
       throw unreadable(path, error);
     }
-    return { name, file: path, text, textHash: textHash(text) };
+    if (read.kind === 'missing') return undefined;
+    // A refusal's hash is its reason: the same refusal is reported again without reading again.
+    if (read.kind === 'refused')
+      return { name, file: path, text: '', textHash: `refused: ${read.reason}`, refused: read.reason };
+    return { name, file: path, text: read.text, textHash: textHash(read.text) };
   }
 }
 

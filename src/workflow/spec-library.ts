@@ -122,6 +122,10 @@ export class SpecLibrary implements SpecCatalog {
     };
     const current = this.mirror.read(spec.name);
     const pending = current ? this.pendingInvalidEdit(current) : undefined;
+    if (pending && current?.refused !== undefined) {
+      result.fileSkipped = `${current.file} was left as it is: ${current.refused}. Remove it to mirror this version.`;
+      return result;
+    }
     if (pending) {
       result.fileSkipped = `${current?.file} holds a hand edit that is not valid (${pending.problems.length} problem(s)); it was left as it is. Fix or delete it to mirror this version.`;
       return result;
@@ -203,6 +207,7 @@ export class SpecLibrary implements SpecCatalog {
     const refuse = (problems: SpecProblem[]): { invalid: InvalidSpecFile } => ({
       invalid: { file: file.file, name: file.name, problems },
     });
+    if (file.refused !== undefined) return refuse([{ path: 'file', message: file.refused }]);
     if (!isSpecName(file.name)) {
       return refuse([
         { path: 'file', message: `the file name is not a spec name; rename it to ${SPEC_NAME_RULE}` },

@@ -95,7 +95,7 @@ describe('validateTraceSpec problems', () => {
       problem: 'text that is not YAML',
       input: 'name: [unclosed',
       expected:
-        'spec: the specification is not valid YAML or JSON at line 1, column 16: Flow sequence in block collection must be sufficiently indented and end with a ]',
+        'spec: the specification is not valid YAML or JSON at line 1, column 16: a line is not indented as expected, or a [ or { is not closed',
     },
     {
       problem: 'empty text',
@@ -110,7 +110,7 @@ describe('validateTraceSpec problems', () => {
     {
       problem: 'duplicate keys',
       input: 'name: a\nname: b\nexpected_spans: []',
-      expected: 'Map keys must be unique',
+      expected: 'at line 2, column 1: a key appears twice in the same mapping',
     },
     {
       problem: 'not an object',

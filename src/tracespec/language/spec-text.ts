@@ -1,5 +1,11 @@
-/** Reads a spec written as YAML or JSON text into plain data, with the position of a syntax error. */
+/**
+ * Reads a spec written as YAML or JSON text into plain data, with the position of a syntax error.
+ * The text may come from a file nobody checked (a cloned repo's specs dir), so its size and alias
+ * expansion are bounded, and no message repeats the text itself.
+ */
 import { parseAllDocuments } from 'yaml';
+import { MAX_SPEC_ALIASES, MAX_SPEC_BYTES, MAX_SPEC_SIZE, utf8Length } from './spec-limits.js';
+import { yamlErrorWords } from './yaml-error-words.js';
 
 export type SpecTextResult = { ok: true; value: unknown } | { ok: false; message: string };
 
@@ -7,6 +13,13 @@ export type SpecTextResult = { ok: true; value: unknown } | { ok: false; message
 export function readSpecText(text: string): SpecTextResult {
   if (text.trim() === '')
     return { ok: false, message: 'the specification text is empty; expected YAML or JSON' };
+  const bytes = utf8Length(text);
+  if (bytes > MAX_SPEC_BYTES) {
+    return {
+      ok: false,
+      message: `the specification text is ${bytes} bytes; a spec may hold at most ${MAX_SPEC_SIZE} (${MAX_SPEC_BYTES} bytes), and a real one is a few KB`,
+    };
+  }
   const documents = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, intAsBigInt: false });
   if (!Array.isArray(documents)) return { ok: false, message: 'the specification text holds no document' };
   if (documents.length !== 1) {
@@ -21,11 +34,34 @@ export function readSpecText(text: string): SpecTextResult {
   if (error !== undefined) {
     const position = error.linePos?.[0];
     const where = position ? ` at line ${position.line}, column ${position.col}` : '';
-    const firstLine = (error.message.split('\n')[0] ?? error.message).replace(
-      / at line \d+, column \d+:?$/,
-      '',
-    );
-    return { ok: false, message: `the specification is not valid YAML or JSON${where}: ${firstLine}` };
+    return {
+      ok: false,
+      message: `the specification is not valid YAML or JSON${where}: ${yamlErrorWords(error.code)}`,
+    };
   }
-  return { ok: true, value: document.toJS({ maxAliasCount: 100 }) as unknown };
+  try {
+    return { ok: true, value: document.toJS({ maxAliasCount: MAX_SPEC_ALIASES }) as unknown };
+  } catch (failure) {
+    const message = conversionFailure(failure);
+    if (message === undefined) throw failure;
+    return { ok: false, message };
+  }
+}
+
+/**
+ * What toJS threw because of the text: too many aliases, an alias without anchor (yaml's message
+ * names it, so it is not shown), or nesting deeper than the stack. Anything else is a bug of ours.
+ */
+function conversionFailure(failure: unknown): string | undefined {
+  const message = failure instanceof Error ? failure.message : '';
+  if (message.startsWith('Excessive alias count')) {
+    return `the specification expands YAML aliases (*name) beyond the limit of ${MAX_SPEC_ALIASES} (aliases used × the values each one repeats); write the repeated parts out instead`;
+  }
+  if (message.startsWith('Unresolved alias')) {
+    return 'the specification uses an alias (*name) whose anchor (&name) is not defined before it; define the anchor first';
+  }
+  if (failure instanceof RangeError) {
+    return 'the specification nests too deeply to read; spans nest at most 32 levels';
+  }
+  return undefined;
 }

@@ -8,7 +8,14 @@ import { isSpecName, SPEC_NAME_RULE } from '../../model/spec-name.js';
 import { OtelMcpError } from '../../model/index.js';
 import { didYouMean, nearestName } from '../../model/did-you-mean.js';
 import { readSpecText } from './spec-text.js';
-import { formatProblems, isPlainObject, joinPath, showValue, type SpecProblem } from './spec-problems.js';
+import {
+  describeKind,
+  formatProblems,
+  isPlainObject,
+  joinPath,
+  showValue,
+  type SpecProblem,
+} from './spec-problems.js';
 import {
   ERROR_CONDITION_KEYS,
   PERFORMANCE_CONSTRAINT_KEYS,
@@ -136,7 +143,8 @@ export function parseTraceSpec(input: unknown): TraceSpec {
 
 function checkTraceSpec(value: unknown, checker: Checker): TraceSpec | undefined {
   if (!isPlainObject(value)) {
-    checker.report('spec', `expected an object with name and expected_spans (got ${showValue(value)})`);
+    // Only the kind: a text that is no mapping may be any file (a `.env`), whose content is not repeated.
+    checker.report('spec', `expected an object with name and expected_spans (got ${describeKind(value)})`);
     return undefined;
   }
   checker.unknownKeys(value, '', TRACE_SPEC_KEYS);
@@ -192,7 +200,7 @@ function checkSpanList(list: unknown[], path: string, checker: Checker, depth: n
 
 function checkSpan(value: unknown, path: string, checker: Checker, depth: number): SpanSpec | undefined {
   if (!isPlainObject(value)) {
-    const hint = typeof value === 'string' ? `; write { operation_name: ${JSON.stringify(value)} }` : '';
+    const hint = typeof value === 'string' ? `; write { operation_name: ${showValue(value)} }` : '';
     checker.report(path, `expected an object with operation_name (got ${showValue(value)})${hint}`);
     return undefined;
   }

@@ -87,7 +87,9 @@ export function validateTagExpectation(
       try {
         new RegExp(matcher.regex);
       } catch (error) {
-        fail(joinPath(path, 'regex'), `invalid regular expression: ${(error as Error).message}`);
+        // The engine's message repeats the whole pattern; show it cut, then only the reason.
+        const reason = (error as Error).message.split(': ').pop() ?? '';
+        fail(joinPath(path, 'regex'), `invalid regular expression ${showValue(matcher.regex)}: ${reason}`);
       }
     }
   }

@@ -3,7 +3,15 @@
  * a spec). Every tool that reads or writes specs syncs first, so a hand edit is seen at once.
  */
 import * as z from 'zod';
-import { formatProblems, readSpecText, validateTraceSpec, type TraceSpec } from '../../../tracespec/index.js';
+import {
+  formatProblems,
+  MAX_SPEC_BYTES,
+  MAX_SPEC_SIZE,
+  readSpecText,
+  utf8Length,
+  validateTraceSpec,
+  type TraceSpec,
+} from '../../../tracespec/index.js';
 import { checkSpecName, SPEC_NAME_MAX_LENGTH } from '../../../model/spec-name.js';
 import type { SpecSyncReport, TraceSpecVersion } from '../../../workflow/spec-library.js';
 import { invalidArgument, OtelMcpError } from '../../../model/errors.js';
@@ -85,7 +93,17 @@ export function syncSpecFiles(deps: ToolDeps): { files?: SpecFilesOutput; lines:
 
 /** Reads a document argument: an object as it is, text as YAML/JSON (a syntax error names its line). */
 export function readDocument(value: string | Record<string, unknown>, what: string): unknown {
-  if (typeof value !== 'string') return value;
+  if (typeof value !== 'string') {
+    // The same limit as for text, so an object cannot carry what a YAML text may not.
+    const bytes = utf8Length(JSON.stringify(value));
+    if (bytes > MAX_SPEC_BYTES) {
+      throw invalidArgument(
+        `${what} is ${bytes} bytes as JSON; a spec may hold at most ${MAX_SPEC_SIZE} (${MAX_SPEC_BYTES} bytes)`,
+        'a real spec is a few KB: split a bigger one into several specs',
+      );
+    }
+    return value;
+  }
   const read = readSpecText(value);
   if (!read.ok)
     throw invalidArgument(`${what}: ${read.message}`, 'send an object, or YAML/JSON text of one document');
