@@ -51,6 +51,7 @@ export {
   type ImprovementSource,
 } from './report/suggest-improvements.js';
 export { readSpecText, type SpecTextResult } from './language/spec-text.js';
+export { compileLinearRegex, type LinearRegex } from './language/linear-regex.js';
 export {
   CATEGORY_ORDER,
   categoryOf,
