@@ -21,9 +21,9 @@ export interface LinearRegexOptions {
   multiline?: boolean;
 }
 
-// Compiling costs about as much as a thousand matches and a spec is compiled for every comparison,
-// so patterns are kept compiled. 1,000 distinct patterns is far more than the specs of a project
-// hold; past it the cache starts over rather than grow with whatever an agent sends.
+// Compiling costs some 250 matches (60 µs against 0.25 µs, bench/regex-matching.ts) and a spec is
+// compiled for every comparison, so patterns are kept compiled. 1,000 distinct patterns is far more
+// than a project's specs hold; past it the cache starts over rather than grow with what agents send.
 const CACHE_LIMIT = 1000;
 const cache = new Map<string, LinearRegexCompilation>();
 
