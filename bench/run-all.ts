@@ -14,6 +14,7 @@ const BENCHMARKS = [
   'store-queries.ts',
   'analysis.ts',
   'spec-compare.ts',
+  'regex-matching.ts',
   'spec-accuracy.ts',
   'validate-collection.ts',
   'spec-inference.ts',

@@ -52,6 +52,7 @@ export {
 } from './report/suggest-improvements.js';
 export { readSpecText, type SpecTextResult } from './language/spec-text.js';
 export { MAX_SPEC_ALIASES, MAX_SPEC_BYTES, MAX_SPEC_SIZE, utf8Length } from './language/spec-limits.js';
+export { compileLinearRegex, type LinearRegex } from './language/linear-regex.js';
 export {
   CATEGORY_ORDER,
   categoryOf,

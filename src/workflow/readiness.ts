@@ -4,6 +4,7 @@
  */
 import { connect } from 'node:net';
 import { OtelMcpError } from '../model/errors.js';
+import { compileLinearRegex, type LinearRegex } from '../tracespec/index.js';
 import { delay, type ProcessGroup } from './process-group.js';
 
 export type ReadyCheck = { port: number; host?: string } | { http: string } | { log_pattern: string };
@@ -50,24 +51,30 @@ export async function waitUntilReady(
   }
 }
 
-function compilePattern(source: string, name: string): RegExp {
-  try {
-    return new RegExp(source, 'm');
-  } catch (error) {
-    throw new OtelMcpError(
-      'INVALID_ARGUMENT',
-      `service ${name}: ready.log_pattern is not a valid regular expression (${(error as Error).message})`,
-      'e.g. "listening on \\\\d+"',
-    );
-  }
+/**
+ * The pattern is the agent's and the output the service's, so it runs in linear time: on Node's
+ * RegExp, `(a+)+$` against a line of "a"s would stall every run and tool call on the one thread.
+ */
+function compilePattern(source: string, name: string): LinearRegex {
+  const compiled = compileLinearRegex(source, { multiline: true });
+  if (compiled.ok) return compiled.regex;
+  throw new OtelMcpError(
+    'INVALID_ARGUMENT',
+    `service ${name}: ready.log_pattern is not a valid regular expression (${compiled.reason})`,
+    'e.g. "listening on \\\\d+"',
+  );
 }
+
+// RE2's multiline `^` and `$` see only "\n" as a line end; JavaScript's also "\r" (Windows output).
+const asLines = (text: string): string => text.replace(/\r\n?/g, '\n');
 
 async function passes(
   check: ReadyCheck,
-  pattern: RegExp | undefined,
+  pattern: LinearRegex | undefined,
   process: ProcessGroup,
 ): Promise<boolean> {
-  if (pattern) return pattern.test(process.stdout.text()) || pattern.test(process.stderr.text());
+  if (pattern)
+    return pattern.test(asLines(process.stdout.text())) || pattern.test(asLines(process.stderr.text()));
   if ('port' in check) return portOpen(check.host ?? '127.0.0.1', check.port);
   if ('http' in check) return httpAnswers(check.http);
   return false;

@@ -156,6 +156,35 @@ const cases: RuleCase[] = [
     fail: opWith({ 'http.route': '/web/users' }),
     violation: 'tag_mismatch',
   },
+  // The security review's catastrophic patterns (9.3 s and 41.5 s on Node's RegExp) decide at once.
+  {
+    rule: 'regex ^(a+)+$ decides a poisoned value without backtracking',
+    spec: one({ 'user.name': { regex: '^(a+)+$' } }),
+    pass: opWith({ 'user.name': 'a'.repeat(29) }),
+    fail: opWith({ 'user.name': 'a'.repeat(29) + '!' }),
+    violation: 'tag_mismatch',
+  },
+  {
+    rule: 'regex ^([a-zA-Z0-9]+\\s?)+$ decides a poisoned value without backtracking',
+    spec: one({ 'user.name': { regex: '^([a-zA-Z0-9]+\\s?)+$' } }),
+    pass: opWith({ 'user.name': 'ada lovelace' }),
+    fail: opWith({ 'user.name': 'a'.repeat(40) + '!' }),
+    violation: 'tag_mismatch',
+  },
+  {
+    rule: 'regex with alternation and a class, each element of a list',
+    spec: one({ 'http.route': { regex: '^/(users|orders)/[0-9]+$' } }),
+    pass: opWith({ 'http.route': ['/web', '/orders/7'] }),
+    fail: opWith({ 'http.route': '/orders/7b' }),
+    violation: 'tag_mismatch',
+  },
+  {
+    rule: 'regex (?i) matches in any case',
+    spec: one({ 'http.request.method': { regex: '(?i)^get$' } }),
+    pass: opWith({ 'http.request.method': 'Get' }),
+    fail: opWith({ 'http.request.method': 'POST' }),
+    violation: 'tag_mismatch',
+  },
   {
     rule: 'exists: true',
     spec: one({ 'user.id': { exists: true } }),

@@ -280,6 +280,18 @@ describe('validateTraceSpec problems', () => {
       expected: 'expected_spans[0].required_tags.n.regex: invalid regular expression',
     },
     {
+      problem: 'a lookahead (no linear-time engine runs it)',
+      input: withSpan({ operation_name: 'a', required_tags: { 'http.route': { regex: '^(?!/health)' } } }),
+      expected:
+        'expected_spans[0].required_tags["http.route"].regex: lookahead is not supported: patterns run in linear time (RE2 syntax); match the text itself',
+    },
+    {
+      problem: 'a backreference (no linear-time engine runs it)',
+      input: withSpan({ operation_name: 'a', optional_tags: { n: { regex: '(a)\\1' } } }),
+      expected:
+        'expected_spans[0].optional_tags.n.regex: a backreference is not supported: patterns run in linear time',
+    },
+    {
       problem: 'exists not a boolean',
       input: withSpan({ operation_name: 'a', required_tags: { n: { exists: 'yes' } } }),
       expected: 'expected_spans[0].required_tags.n.exists: expected true or false (got "yes")',

@@ -5,6 +5,7 @@
  */
 import type { AttributeValue, Span } from '../../model/index.js';
 import { attributeAliases, type AttributeAlias } from '../../model/semconv-renames.js';
+import { compileLinearRegex, type LinearRegex } from '../language/linear-regex.js';
 import type { TagExpectation, TagMatcher } from '../language/trace-spec.js';
 
 export interface CompiledTag {
@@ -86,6 +87,13 @@ export function showAttribute(value: AttributeValue): string {
   return typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
 }
 
+/** Specs are validated before they are compiled, so a refused pattern here is a caller's bug. */
+function linearRegex(source: string): LinearRegex {
+  const compiled = compileLinearRegex(source);
+  if (!compiled.ok) throw new Error(`unvalidated spec: regex ${JSON.stringify(source)}: ${compiled.reason}`);
+  return compiled.regex;
+}
+
 export function compileTag(key: string, expectation: TagExpectation): CompiledTag {
   if (!isMatcher(expectation)) {
     return {
@@ -110,7 +118,7 @@ export function compileTag(key: string, expectation: TagExpectation): CompiledTa
     parts.push(`not ${showAttribute(ne)}`);
   }
   if (m.regex !== undefined) {
-    const pattern = new RegExp(m.regex);
+    const pattern = linearRegex(m.regex);
     const matches = (value: AttributeValue): boolean =>
       Array.isArray(value)
         ? value.some(matches)

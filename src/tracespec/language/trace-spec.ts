@@ -45,7 +45,10 @@ export type MatcherOperator = (typeof MATCHER_OPERATORS)[number];
 export interface TagMatcher {
   eq?: AttributeValue;
   ne?: AttributeValue;
-  /** A JavaScript regular expression, unanchored: write `^…$` for a whole-value match. */
+  /**
+   * A regular expression in JavaScript syntax run in linear time (RE2: no lookaround, no
+   * backreferences), unanchored: write `^…$` for a whole-value match.
+   */
   regex?: string;
   exists?: boolean;
   gt?: number;

@@ -1,6 +1,7 @@
 /** Validation of one `required_tags` / `optional_tags` value: a scalar, a list, or a matcher object. */
 import type { AttributeValue } from '../../model/index.js';
 import { didYouMean } from '../../model/did-you-mean.js';
+import { compileLinearRegex } from './linear-regex.js';
 import { isPlainObject, joinPath, showValue } from './spec-problems.js';
 import { MATCHER_OPERATORS, type TagExpectation, type TagMatcher } from './trace-spec.js';
 
@@ -84,13 +85,8 @@ export function validateTagExpectation(
         `expected a regular expression as a string (got ${showValue(matcher.regex)})`,
       );
     else {
-      try {
-        new RegExp(matcher.regex);
-      } catch (error) {
-        // The engine's message repeats the whole pattern; show it cut, then only the reason.
-        const reason = (error as Error).message.split(': ').pop() ?? '';
-        fail(joinPath(path, 'regex'), `invalid regular expression ${showValue(matcher.regex)}: ${reason}`);
-      }
+      const compiled = compileLinearRegex(matcher.regex);
+      if (!compiled.ok) fail(joinPath(path, 'regex'), compiled.reason);
     }
   }
   return valid ? ({ ...matcher } as TagMatcher) : undefined;
