@@ -51,10 +51,15 @@ async function main(argv: string[]): Promise<void> {
     stopTransport = () => endpoint.close();
   } else {
     const { serveStdio } = await import('@modelcontextprotocol/server/stdio');
-    const handle = serveStdio(app.serverFactory);
+    const { LineLimitedStdioTransport } = await import('../mcp/transports/stdio-transport.js');
+    const transport = new LineLimitedStdioTransport();
+    const handle = serveStdio(app.serverFactory, {
+      transport,
+      onerror: (error) => log.warn(`stdio: ${errorMessage(error)}`),
+    });
     stopTransport = () => handle.close();
-    // The client closing stdin is how a stdio session ends.
-    process.stdin.once('end', () => void shutdown('stdin closed'));
+    // The client closing stdin is how a stdio session ends; a broken stdout ends it too.
+    void transport.closed.then(() => shutdown('stdin closed'));
     log.info('MCP on stdio');
   }
   process.once('SIGINT', () => void shutdown('SIGINT'));
