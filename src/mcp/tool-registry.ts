@@ -1,5 +1,6 @@
 import type { McpServer, ServerContext } from '@modelcontextprotocol/server';
 import type { Toolset } from '../config/config-schema.js';
+import { boundInputValidation } from './bounded-input-validation.js';
 import { memoizeJsonSchema } from './memoized-json-schema.js';
 import { budgetFromTokens, clipText } from './output-budget.js';
 import type { ToolDefinition } from './tool-definition.js';
@@ -29,7 +30,7 @@ export function registerTools(
   // The plan's other names only with the aliases toolset: each repeats a whole tool in the catalog.
   const aliases = deps.config.mcp.toolsets.includes('aliases');
   for (const tool of tools) {
-    const inputSchema = memoizeJsonSchema(tool.input);
+    const inputSchema = boundInputValidation(memoizeJsonSchema(tool.input));
     const outputSchema = memoizeJsonSchema(tool.output);
     for (const name of [tool.name, ...(aliases ? (tool.synonyms ?? []) : [])]) {
       const description = name === tool.name ? tool.description : `Same as ${tool.name}. ${tool.description}`;
@@ -51,7 +52,7 @@ export function registerTools(
             if (!tool.annotations.readOnlyHint) afterWrite();
             return toToolResult(output);
           } catch (error) {
-            return toErrorResult(name, error);
+            return toErrorResult(name, error, budget.chars);
           }
         },
       );
