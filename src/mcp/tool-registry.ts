@@ -44,15 +44,15 @@ export function registerTools(
             const output = await tool.handler(input, {
               deps,
               budget,
-              progress: progressReporter(ctx, name),
+              progress: progressReporter(ctx, name, deps.redact.text),
               signal: ctx.mcpReq.signal,
             });
             // Last-resort guard; handlers fit their own output and say what they cut.
             if (output.text.length > budget.chars) output.text = clipText(output.text, budget.chars);
             if (!tool.annotations.readOnlyHint) afterWrite();
-            return toToolResult(output);
+            return deps.redact.value(toToolResult(output));
           } catch (error) {
-            return toErrorResult(name, error, budget.chars);
+            return deps.redact.value(toErrorResult(name, error, budget.chars));
           }
         },
       );
@@ -65,10 +65,15 @@ export function registerTools(
  * next step number (the total is unknown while a run goes on). A failed send is ignored: progress
  * is a courtesy, the result is what counts.
  */
-function progressReporter(ctx: ServerContext, tool: string): (message: string) => void {
+function progressReporter(
+  ctx: ServerContext,
+  tool: string,
+  redact: (text: string) => string,
+): (message: string) => void {
   const token = ctx.mcpReq._meta?.progressToken;
   let step = 0;
-  return (message) => {
+  return (said) => {
+    const message = redact(said);
     // Also as a log message (level info), for clients that show logs rather than progress; the SDK
     // drops it below the level the client set with logging/setLevel.
     ctx.mcpReq.log('info', message, tool).catch(() => undefined);
