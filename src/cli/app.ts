@@ -7,6 +7,8 @@ import { createConfiguredBackends } from '../backends/configured-backends.js';
 import { createEmbeddedBackend } from '../backends/embedded/embedded-backend.js';
 import { createBackendSelection } from '../mcp/backend-selection.js';
 import { createServerFactory } from '../mcp/create-server.js';
+import { createRedactor } from '../mcp/redact-secrets.js';
+import { secretValuesOf } from '../config/secret-values.js';
 import { thresholdsFor } from '../mcp/tools/analysis/detector-thresholds.js';
 import type { ToolDeps } from '../mcp/tool-deps.js';
 import { errorMessage } from '../model/errors.js';
@@ -102,6 +104,7 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
   const embedded = createEmbeddedBackend(store);
   const deps: ToolDeps = {
     config,
+    redact: createRedactor(secretValuesOf(config)),
     now: options.now ?? (() => new Date()),
     backends: createBackendSelection([embedded, ...external]),
     receiverStatus: () => receiver.status(),

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { loadConfig } from '../config/load-config.js';
+import { secretValuesOf } from '../config/secret-values.js';
+import { createRedactor } from '../mcp/redact-secrets.js';
 import { errorMessage, isOtelMcpError } from '../model/errors.js';
 import { packageVersion } from './package-version.js';
 import { HELP_TEXT, parseCommandLine } from './parse-args.js';
@@ -26,7 +28,9 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const { config, warnings, file } = loadConfig({ flags, env: process.env, cwd: process.cwd() });
-  const log = createStderrLogger(config.log_level);
+  // A backend's or a run's error quoted in a log line may carry a configured secret.
+  const redact = createRedactor(secretValuesOf(config));
+  const log = createStderrLogger(config.log_level, (line) => process.stderr.write(redact.text(line)));
   for (const warning of warnings) log.warn(warning);
   if (file) log.info(`configuration from ${file}`);
   // Loaded only to serve: --help and --version answer without the SDK, gRPC and SQLite modules.
@@ -63,10 +67,15 @@ async function main(argv: string[]): Promise<void> {
     stopTransport = () => endpoint.close();
   } else {
     const { serveStdio } = await import('@modelcontextprotocol/server/stdio');
-    const handle = serveStdio(app.serverFactory);
+    const { LineLimitedStdioTransport } = await import('../mcp/transports/stdio-transport.js');
+    const transport = new LineLimitedStdioTransport();
+    const handle = serveStdio(app.serverFactory, {
+      transport,
+      onerror: (error) => log.warn(`stdio: ${errorMessage(error)}`),
+    });
     stopTransport = () => handle.close();
-    // The client closing stdin is how a stdio session ends.
-    process.stdin.once('end', () => void shutdown('stdin closed'));
+    // The client closing stdin is how a stdio session ends; a broken stdout ends it too.
+    void transport.closed.then(() => shutdown('stdin closed'));
     log.info('MCP on stdio');
   }
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -184,7 +184,10 @@ function resourceTexts(deps: ToolDeps) {
     },
     session: (id: string) => {
       const session = deps.workflow.sessions.get(id);
-      return JSON.stringify(sessionProgress(session, deps.workflow.sessions.iterations(session.id)), null, 2);
+      // Iterations record what runs printed, and a run may have printed a secret.
+      return deps.redact.text(
+        JSON.stringify(sessionProgress(session, deps.workflow.sessions.iterations(session.id)), null, 2),
+      );
     },
   };
 }

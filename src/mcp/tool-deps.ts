@@ -3,6 +3,7 @@ import type { SessionBook } from '../workflow/dev-sessions.js';
 import type { RunExecutor } from '../workflow/execute-run.js';
 import type { SpecCatalog } from '../workflow/spec-library.js';
 import type { BackendSelection } from './backend-selection.js';
+import type { Redactor } from './redact-secrets.js';
 
 /** One listener of the embedded receiver as the tools report it. */
 export interface ListenerReport {
@@ -25,4 +26,6 @@ export interface ToolDeps {
   specs: SpecCatalog;
   /** Development sessions and the run engine of execute_and_capture. */
   workflow: { sessions: SessionBook; execute: RunExecutor };
+  /** Replaces the configured secrets (config's secretValuesOf) in everything a tool answers. */
+  redact: Redactor;
 }

@@ -1,5 +1,6 @@
 import type { McpServer, ServerContext } from '@modelcontextprotocol/server';
 import type { Toolset } from '../config/config-schema.js';
+import { boundInputValidation } from './bounded-input-validation.js';
 import { memoizeJsonSchema } from './memoized-json-schema.js';
 import { budgetFromTokens, clipText } from './output-budget.js';
 import type { ToolDefinition } from './tool-definition.js';
@@ -29,7 +30,7 @@ export function registerTools(
   // The plan's other names only with the aliases toolset: each repeats a whole tool in the catalog.
   const aliases = deps.config.mcp.toolsets.includes('aliases');
   for (const tool of tools) {
-    const inputSchema = memoizeJsonSchema(tool.input);
+    const inputSchema = boundInputValidation(memoizeJsonSchema(tool.input));
     const outputSchema = memoizeJsonSchema(tool.output);
     for (const name of [tool.name, ...(aliases ? (tool.synonyms ?? []) : [])]) {
       const description = name === tool.name ? tool.description : `Same as ${tool.name}. ${tool.description}`;
@@ -43,15 +44,15 @@ export function registerTools(
             const output = await tool.handler(input, {
               deps,
               budget,
-              progress: progressReporter(ctx, name),
+              progress: progressReporter(ctx, name, deps.redact.text),
               signal: ctx.mcpReq.signal,
             });
             // Last-resort guard; handlers fit their own output and say what they cut.
             if (output.text.length > budget.chars) output.text = clipText(output.text, budget.chars);
             if (!tool.annotations.readOnlyHint) afterWrite();
-            return toToolResult(output);
+            return deps.redact.value(toToolResult(output));
           } catch (error) {
-            return toErrorResult(name, error);
+            return deps.redact.value(toErrorResult(name, error, budget.chars));
           }
         },
       );
@@ -64,10 +65,15 @@ export function registerTools(
  * next step number (the total is unknown while a run goes on). A failed send is ignored: progress
  * is a courtesy, the result is what counts.
  */
-function progressReporter(ctx: ServerContext, tool: string): (message: string) => void {
+function progressReporter(
+  ctx: ServerContext,
+  tool: string,
+  redact: (text: string) => string,
+): (message: string) => void {
   const token = ctx.mcpReq._meta?.progressToken;
   let step = 0;
-  return (message) => {
+  return (said) => {
+    const message = redact(said);
     // Also as a log message (level info), for clients that show logs rather than progress; the SDK
     // drops it below the level the client set with logging/setLevel.
     ctx.mcpReq.log('info', message, tool).catch(() => undefined);

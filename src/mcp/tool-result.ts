@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { errorMessage, isOtelMcpError, type ErrorCode } from '../model/errors.js';
+import { boundErrorText, MAX_ERROR_TEXT_CHARS } from './bounded-error-text.js';
 import { bigintReplacer } from './output-budget.js';
 import type { ToolOutput } from './tool-definition.js';
 
@@ -15,12 +16,20 @@ const NEXT_STEP: Partial<Record<ErrorCode, string>> = {
     'This is a bug in otel-mcp; the server keeps running. Retry once, then report it with the message above.',
 };
 
-/** The one mapping from a thrown error to an MCP tool result (`isError: true`), with a next step. */
-export function toErrorResult(toolName: string, error: unknown): CallToolResult {
+/**
+ * The one mapping from a thrown error to an MCP tool result (`isError: true`), with a next step. The
+ * text is bounded (by the call's answer budget): a message may quote the input it refuses, and that
+ * input may be megabytes.
+ */
+export function toErrorResult(
+  toolName: string,
+  error: unknown,
+  maxChars = MAX_ERROR_TEXT_CHARS,
+): CallToolResult {
   const code: ErrorCode = isOtelMcpError(error) ? error.code : 'INTERNAL';
   const hint = isOtelMcpError(error) ? error.hint : undefined;
   const lines = [`${toolName} failed (${code}): ${errorMessage(error)}`];
   const next = hint ?? NEXT_STEP[code];
   if (next) lines.push(`Next: ${next}`);
-  return { content: [{ type: 'text', text: lines.join('\n') }], isError: true };
+  return { content: [{ type: 'text', text: boundErrorText(lines.join('\n'), maxChars) }], isError: true };
 }

@@ -1,6 +1,15 @@
 import * as z from 'zod';
 
-export const backendInput = z.string().optional().describe('Backend name (default embedded; list_backends)');
+/** Names are short; a refinement (not `.max()`) keeps the limit out of every tool's listed schema. */
+const MAX_BACKEND_NAME_CHARS = 256;
+
+export const backendInput = z
+  .string()
+  .refine((name) => name.length <= MAX_BACKEND_NAME_CHARS, {
+    message: `a backend name has at most ${MAX_BACKEND_NAME_CHARS} characters (list_backends names them)`,
+  })
+  .optional()
+  .describe('Backend name (default embedded; list_backends)');
 
 export const budgetInput = z
   .number()

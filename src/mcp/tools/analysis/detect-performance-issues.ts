@@ -32,6 +32,8 @@ export const detectPerformanceIssuesTool = defineTool({
           'semconv_lint',
         ]),
       )
+      // Each of the seven kinds once at most: longer lists are refused before anything echoes them.
+      .max(7)
       .optional()
       .describe('Report only these kinds of finding (default all)'),
     min_severity: z

@@ -1,0 +1,70 @@
+import type * as z from 'zod';
+import { boundErrorText, clipEcho } from './bounded-error-text.js';
+
+/**
+ * A tool's arguments may hold at most 1 MiB of JSON: a spec or a pasted analysis is a few tens of
+ * KB (an answer is 32,000 characters by default), so 1 MiB is 30 times the largest real call, and
+ * anything past it is refused before it is parsed, validated or echoed.
+ */
+export const MAX_ARGUMENT_CHARS = 1024 * 1024;
+/** Validation lists its first five problems and counts the rest: a 100,000-item array once made 100,000. */
+const MAX_LISTED_ISSUES = 5;
+
+const bounded = new WeakSet<object>();
+
+/** An issue as Standard Schema (and so the SDK) sees it. */
+interface Issue {
+  readonly message: string;
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+}
+
+/**
+ * Makes the SDK's validation of a tool's input (it calls the schema's `~standard.validate` before
+ * the handler runs and puts every issue into the error text) refuse oversized arguments up front
+ * and report a bounded list of clipped issues. The zod schema is otherwise unchanged.
+ */
+export function boundInputValidation<Schema extends z.ZodType>(schema: Schema): Schema {
+  if (bounded.has(schema)) return schema;
+  const standard = schema['~standard'];
+  const validate = standard.validate.bind(standard);
+  const boundedValidate = async (value: unknown) => {
+    const size = jsonSize(value);
+    if (size > MAX_ARGUMENT_CHARS) {
+      return {
+        issues: [
+          {
+            message:
+              `the arguments are ${size} characters of JSON; at most ${MAX_ARGUMENT_CHARS} are accepted. ` +
+              'Pass ids or names (trace_ids, spec_name, session_id) instead of pasted data, or split the call',
+          },
+        ],
+      };
+    }
+    const result = await validate(value);
+    return result.issues ? { issues: boundIssues(result.issues) } : result;
+  };
+  (schema as { '~standard': unknown })['~standard'] = { ...standard, validate: boundedValidate };
+  bounded.add(schema);
+  return schema;
+}
+
+function boundIssues(issues: readonly Issue[]): Issue[] {
+  const listed = issues.slice(0, MAX_LISTED_ISSUES).map((issue) => ({
+    message: boundErrorText(issue.message, 500),
+    ...(issue.path
+      ? {
+          path: issue.path.map((segment) => {
+            const key = typeof segment === 'object' ? segment.key : segment;
+            return typeof key === 'string' ? clipEcho(key) : key;
+          }),
+        }
+      : {}),
+  }));
+  const more = issues.length - listed.length;
+  return more > 0 ? [...listed, { message: `… and ${more} more problems` }] : listed;
+}
+
+/** The length of `value` as JSON; it came as JSON, so it can always be written as JSON again. */
+function jsonSize(value: unknown): number {
+  return JSON.stringify(value)?.length ?? 0;
+}

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_ERROR_TEXT_CHARS } from '../../src/mcp/bounded-error-text.js';
+import { toErrorResult } from '../../src/mcp/tool-result.js';
+import { invalidArgument } from '../../src/model/errors.js';
+import { startHarness, type Harness } from '../support/mcp-harness.js';
+
+const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+
+describe('error answers', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    // In memory: the HTTP handler refuses bodies over 4 MiB itself, before any tool sees them.
+    harness = await startHarness({ era: 'legacy' });
+  });
+  afterAll(async () => harness.close());
+
+  it('list the first few of 50,000 validation problems and count the rest', async () => {
+    const thresholds = Object.fromEntries(Array.from({ length: 50_000 }, (_, at) => [`t${at}`, 'bogus']));
+    const result = await harness.call('detect_performance_issues', { trace_id: TRACE_ID, thresholds });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/and \d+ more problems/);
+    expect(result.text.length).toBeLessThan(MAX_ERROR_TEXT_CHARS);
+  });
+
+  it('refuse arguments over 1 MiB of JSON before validating them, naming the limit', async () => {
+    const kinds = Array.from({ length: 100_000 }, () => 'n_plus_one_db');
+    const result = await harness.call('detect_performance_issues', { trace_id: TRACE_ID, kinds });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/at most 1048576 are accepted/);
+    expect(result.text.length).toBeLessThan(MAX_ERROR_TEXT_CHARS);
+  });
+
+  it('never echo a long backend name', async () => {
+    for (const length of [5_000_000, 5_000]) {
+      const backend = 'b'.repeat(length);
+      const result = await harness.call('search_traces', { query: { service_name: 'checkout' }, backend });
+      expect(result.isError).toBe(true);
+      expect(result.text).not.toContain('b'.repeat(300));
+      expect(result.text.length).toBeLessThan(MAX_ERROR_TEXT_CHARS);
+    }
+  });
+
+  it("of otel-mcp's own clip a quoted input where it stands and keep the next step", () => {
+    const error = invalidArgument(
+      `no backend named '${'x'.repeat(5_000_000)}' is configured`,
+      'use one of: embedded',
+    );
+    const text = (toErrorResult('search_traces', error).content[0] as { text: string }).text;
+    expect(text.length).toBeLessThan(MAX_ERROR_TEXT_CHARS);
+    expect(text).toMatch(/x… 4999746 more chars is configured\nNext: use one of: embedded$/);
+  });
+});

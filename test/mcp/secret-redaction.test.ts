@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/mcp-harness.js';
+
+const BACKEND_TOKEN = 'backend-token-9c1e7d';
+const RECEIVER_TOKEN = 'receiver-token-5f2a0b';
+
+/** A misbehaving Jaeger: every request fails with a body that repeats the request's headers. */
+async function headerEchoingServer(): Promise<Server> {
+  const server = createServer((request, response) => {
+    response.writeHead(500, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ error: 'boom', request_headers: request.headers }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+describe('configured secrets in tool answers', () => {
+  let dir: string;
+  let jaeger: Server;
+  let harness: Harness;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'otel-mcp-secrets-'));
+    jaeger = await headerEchoingServer();
+    const { port } = jaeger.address() as AddressInfo;
+    const config = join(dir, 'config.yaml');
+    writeFileSync(
+      config,
+      [
+        'backends:',
+        '  otlp:',
+        `    headers: { authorization: "Bearer ${RECEIVER_TOKEN}" }`,
+        `  jaeger: { endpoint: "http://127.0.0.1:${port}", auth: "${BACKEND_TOKEN}", retries: 0 }`,
+        '',
+      ].join('\n'),
+    );
+    harness = await startHarness({ dataDir: dir, flags: { config } });
+  });
+  afterAll(async () => {
+    await harness.close();
+    await new Promise((resolve) => jaeger.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function expectNoSecret(result: { text: string; structured: unknown }): void {
+    const shown = result.text + JSON.stringify(result.structured);
+    expect(shown).not.toContain(BACKEND_TOKEN);
+    expect(shown).not.toContain(RECEIVER_TOKEN);
+  }
+
+  it('are redacted from a backend error body that echoes the request headers', async () => {
+    const backends = await harness.call('list_backends');
+    expectNoSecret(backends);
+    const search = await harness.call('search_traces', {
+      query: { service_name: 'checkout' },
+      backend: 'jaeger',
+    });
+    expect(search.isError).toBe(true);
+    expectNoSecret(search);
+    expect(backends.text + search.text).toContain('[redacted]');
+  });
+
+  it("are redacted from a run's output that prints the receiver's auth header", async () => {
+    const run = await harness.call('execute_and_capture', { command: 'printenv OTEL_EXPORTER_OTLP_HEADERS' });
+    expectNoSecret(run);
+    expect(run.structured.command.stdout.text).toBe('authorization=[redacted]');
+  });
+});
