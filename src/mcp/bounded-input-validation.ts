@@ -2,11 +2,12 @@ import type * as z from 'zod';
 import { boundErrorText, clipEcho } from './bounded-error-text.js';
 
 /**
- * A tool's arguments may hold at most 1 MiB of JSON: a spec or a pasted analysis is a few tens of
- * KB (an answer is 32,000 characters by default), so 1 MiB is 30 times the largest real call, and
- * anything past it is refused before it is parsed, validated or echoed.
+ * A tool's arguments may hold at most 2 MiB of JSON: a spec or a pasted analysis is a few tens of
+ * KB (an answer is 32,000 characters by default), and anything past it is refused before it is
+ * parsed, validated or echoed. Twice the 1 MiB a spec may have, so a spec just over its own limit is
+ * refused by the spec's clearer message, not by this one.
  */
-export const MAX_ARGUMENT_CHARS = 1024 * 1024;
+export const MAX_ARGUMENT_CHARS = 2 * 1024 * 1024;
 /** Validation lists its first five problems and counts the rest: a 100,000-item array once made 100,000. */
 const MAX_LISTED_ISSUES = 5;
 

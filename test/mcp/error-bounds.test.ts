@@ -22,11 +22,11 @@ describe('error answers', () => {
     expect(result.text.length).toBeLessThan(MAX_ERROR_TEXT_CHARS);
   });
 
-  it('refuse arguments over 1 MiB of JSON before validating them, naming the limit', async () => {
-    const kinds = Array.from({ length: 100_000 }, () => 'n_plus_one_db');
+  it('refuses arguments over 2 MiB of JSON before validating them, naming the limit', async () => {
+    const kinds = Array.from({ length: 200_000 }, () => 'n_plus_one_db');
     const result = await harness.call('detect_performance_issues', { trace_id: TRACE_ID, kinds });
     expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/at most 1048576 are accepted/);
+    expect(result.text).toMatch(/at most 2097152 are accepted/);
     expect(result.text.length).toBeLessThan(MAX_ERROR_TEXT_CHARS);
   });
 
