@@ -99,7 +99,7 @@ describe('spans and log records with times the store cannot hold', () => {
   it('rejects a negative start or event time alone over OTLP/HTTP JSON', async () => {
     const { store, httpUrl } = await receiverOnRealStore();
     const request = traceRequest([
-      span('00000000000000b1', 'before epoch', { start_time_unix_nano: '-1' }),
+      span('00000000000000b1', 'before\nepoch', { start_time_unix_nano: '-1' }),
       span(GOOD_ID, 'good'),
       span('00000000000000b3', 'bad event', { events: [{ time_unix_nano: '-5', name: 'e' }] }),
     ]);
@@ -111,7 +111,10 @@ describe('spans and log records with times the store cannot hold', () => {
       partialSuccess: { rejectedSpans: string; errorMessage: string };
     };
     expect(answer.partialSuccess.rejectedSpans).toBe('2');
-    expect(answer.partialSuccess.errorMessage).toContain('start time -1 is out of range');
+    // The name is quoted as JSON: a newline in it cannot break the message into lines.
+    expect(answer.partialSuccess.errorMessage).toContain(
+      'span "before\\nepoch" (span id 00000000000000b1) rejected: start time -1 is out of range',
+    );
     expect(answer.partialSuccess.errorMessage).toContain('event "e" time -5 is out of range');
     expect(storedNames(store)).toEqual(['good']);
   });
