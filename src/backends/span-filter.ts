@@ -3,7 +3,7 @@
  * more loosely than the contract: a trace matches when one span satisfies every span-level filter
  * and the trace as a whole satisfies `status` (as the embedded store does).
  */
-import type { AttributeValue, Span } from '../model/span.js';
+import type { Attributes, AttributeValue, Span } from '../model/span.js';
 import type { TraceQuery } from '../model/query.js';
 import { durationMs } from '../model/time.js';
 
@@ -34,11 +34,16 @@ export function spanMatchesQuery(span: Span, query: TraceQuery, options: SpanFil
   if (query.minDurationMs !== undefined && duration < query.minDurationMs) return false;
   if (query.maxDurationMs !== undefined && duration > query.maxDurationMs) return false;
   for (const filter of query.attributes ?? []) {
-    const actual = span.attributes[filter.key] ?? span.resource.attributes[filter.key];
+    // Own keys only: `constructor` or `toString` would otherwise be found on every span's prototype.
+    const actual = ownValue(span.attributes, filter.key) ?? ownValue(span.resource.attributes, filter.key);
     if (actual === undefined) return false;
     if (filter.value !== undefined && !looselyEqual(actual, filter.value)) return false;
   }
   return true;
+}
+
+function ownValue(attributes: Attributes, key: string): AttributeValue | undefined {
+  return Object.hasOwn(attributes, key) ? attributes[key] : undefined;
 }
 
 /** Equality after type coercion (DESIGN.md §4.3): 200 equals "200", true equals "true". */

@@ -92,6 +92,7 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     grpcPort: config.receiver.grpc_port,
     maxBodyBytes: config.receiver.max_body_bytes,
     requiredHeaders: config.backends.otlp?.headers,
+    allowedOrigins: config.receiver.allowed_origins,
     log: (line: string) => log.info(line),
   });
   const listeners = await receiver.start();

@@ -15,6 +15,21 @@ const port = z.number().int().min(0).max(65535);
 /** `null` switches a listener off (the `0` of `--otlp-grpc-port 0` is turned into null by the loader). */
 const optionalPort = port.nullable();
 
+/** A browser origin exactly as a browser sends it: scheme://host[:port], no path, no trailing slash. */
+const origin = z.string().refine(
+  (value) => {
+    try {
+      return new URL(value).origin === value;
+    } catch {
+      return false;
+    }
+  },
+  {
+    error:
+      'expected an origin as a browser sends it, scheme://host[:port] without a path, e.g. http://localhost:5173',
+  },
+);
+
 /** The embedded receiver as the plan's `backends.otlp` block names it. */
 const otlpEntry = z
   .object({
@@ -39,6 +54,8 @@ export const configSchema = z
           .int()
           .positive()
           .default(32 * 1024 * 1024),
+        // Browser pages allowed to export (CORS); none by default, so no web page can write spans.
+        allowed_origins: z.array(origin).default([]),
       })
       .strict()
       .prefault({}),

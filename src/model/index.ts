@@ -9,3 +9,4 @@ export * from './span-tree.js';
 export * from './run-attributes.js';
 export * from './spec-name.js';
 export * from './backend-queries.js';
+export * from './own-property.js';

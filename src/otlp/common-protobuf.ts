@@ -2,6 +2,7 @@
  * Protobuf decoding of the OTLP messages shared by every signal (opentelemetry/proto/common/v1 and
  * resource/v1): AnyValue, KeyValue, InstrumentationScope, Resource. Field numbers from the .proto files.
  */
+import { setOwnProperty } from '../model/own-property.js';
 import type { AttributeValue, Attributes, InstrumentationScope, Resource } from '../model/span.js';
 import {
   MAX_GROUP_DEPTH,
@@ -178,9 +179,7 @@ export function decodeKeyValue(r: ProtoReader, end: number, into: Attributes, de
 
 /** `into[key] = value`, except that a key named `__proto__` becomes an own property, not the prototype. */
 export function setAttribute(into: Attributes, key: string, value: AttributeValue): void {
-  if (key === '__proto__')
-    Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
-  else into[key] = value;
+  setOwnProperty(into, key, value);
 }
 
 /** Reads one `repeated KeyValue attributes` element into `into`; the caller counts the index. */

@@ -96,8 +96,9 @@ export function optionalLogId(hex: string): string | undefined {
   return hex === '' || ALL_ZERO.test(hex) ? undefined : hex;
 }
 
+/** The name is quoted as JSON, so a name holding quotes, newlines or escape codes cannot blur the message. */
 export function describeRejectedSpan(name: string, spanId: string, problem: string): string {
-  return `span "${name}"${spanId ? ` (span id ${spanId})` : ''} rejected: ${problem}`;
+  return `span ${JSON.stringify(name)}${spanId ? ` (span id ${spanId})` : ''} rejected: ${problem}`;
 }
 
 export function serviceNameOf(resource: Resource): string {

@@ -27,6 +27,7 @@ import {
   serviceNameOf,
   type DecodedLogs,
 } from './decoded-batch.js';
+import { logTimesProblem } from './timestamp-problems.js';
 
 /** SeverityNumber names, index = value (logs.proto). */
 const SEVERITY_NAMES = [
@@ -57,15 +58,17 @@ export function decodeLogsRequestJson(input: unknown): DecodedLogs {
                 const traceId = idField(record, 'traceId', 16);
                 const spanId = idField(record, 'spanId', 8);
                 const eventName = optionalString(record, 'eventName');
-                const problem = logIdsProblem(traceId, spanId, true);
+                const time = nanosField(record, 'timeUnixNano');
+                const observedTime = nanosField(record, 'observedTimeUnixNano');
+                const problem = logIdsProblem(traceId, spanId, true) ?? logTimesProblem(time, observedTime);
                 if (problem !== undefined) {
                   rejections.add(`log record${eventName ? ` "${eventName}"` : ''} rejected: ${problem}`);
                   return;
                 }
                 const body = record.body;
                 logs.push({
-                  timeUnixNano: nanosField(record, 'timeUnixNano'),
-                  observedTimeUnixNano: nanosField(record, 'observedTimeUnixNano'),
+                  timeUnixNano: time,
+                  observedTimeUnixNano: observedTime,
                   severityNumber: enumField(record, 'severityNumber', SEVERITY_NAMES),
                   severityText: optionalString(record, 'severityText'),
                   body: body === undefined || body === null ? null : at('body', () => anyValue(body)),

@@ -13,6 +13,7 @@ import {
   serviceNameOf,
   type DecodedLogs,
 } from './decoded-batch.js';
+import { logTimesProblem } from './timestamp-problems.js';
 import { walkProtobufEnvelope } from './envelope-protobuf.js';
 import { ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from './proto-reader.js';
 
@@ -133,7 +134,7 @@ function decodeLogRecord(
   } catch (error) {
     rethrowWithin(error, LOG_RECORD_FIELDS, field, field === 6 ? index : -1);
   }
-  const problem = logIdsProblem(traceId, spanId);
+  const problem = logIdsProblem(traceId, spanId) ?? logTimesProblem(timeUnixNano, observedTimeUnixNano);
   if (problem !== undefined) {
     rejections.add(`log record${eventName ? ` "${eventName}"` : ''} rejected: ${problem}`);
     return;

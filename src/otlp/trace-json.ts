@@ -1,7 +1,7 @@
 /**
  * ExportTraceServiceRequest (or TracesData) in OTLP/JSON → model spans. Same rules as the protobuf
  * decoder: malformed documents throw `OtelMcpError('INVALID_ARGUMENT')` with the JSON path; a span
- * with bad ids is rejected alone and counted.
+ * with bad ids or times is rejected alone and counted.
  */
 import type { Span, SpanEvent, SpanLink, SpanStatus } from '../model/span.js';
 import { SPAN_KINDS } from '../model/span.js';
@@ -32,6 +32,7 @@ import {
   spanIdsProblem,
   type DecodedSpans,
 } from './decoded-batch.js';
+import { spanTimesProblem } from './timestamp-problems.js';
 
 const KIND_NAMES = [
   'SPAN_KIND_UNSPECIFIED',
@@ -85,9 +86,19 @@ function spanFrom(
   const spanId = idField(object, 'spanId', 8);
   const parentSpanId = parentOrUndefined(idField(object, 'parentSpanId', 8));
   const name = stringField(object, 'name');
-  const problem = spanIdsProblem(traceId, spanId, parentSpanId, true);
-  if (problem !== undefined) {
-    rejections.add(describeRejectedSpan(name, spanId, problem));
+  const idsProblem = spanIdsProblem(traceId, spanId, parentSpanId, true);
+  if (idsProblem !== undefined) {
+    rejections.add(describeRejectedSpan(name, spanId, idsProblem));
+    return undefined;
+  }
+  const start = nanosField(object, 'startTimeUnixNano');
+  const end = nanosField(object, 'endTimeUnixNano');
+  const events = arrayField(object, 'events').map((raw, i) =>
+    at(`events[${i}]`, () => eventFrom(asObject(raw))),
+  );
+  const timesProblem = spanTimesProblem(start, end, events);
+  if (timesProblem !== undefined) {
+    rejections.add(describeRejectedSpan(name, spanId, timesProblem));
     return undefined;
   }
   const links: SpanLink[] = [];
@@ -110,12 +121,12 @@ function spanFrom(
     name,
     kind: SPAN_KINDS[enumField(object, 'kind', KIND_NAMES)] ?? 'unspecified',
     serviceName: origin.serviceName,
-    startTimeUnixNano: nanosField(object, 'startTimeUnixNano'),
-    endTimeUnixNano: nanosField(object, 'endTimeUnixNano'),
+    startTimeUnixNano: start,
+    endTimeUnixNano: end,
     status: at('status', () => statusFrom(object.status)),
     attributes: attributesField(object, 'attributes'),
     droppedAttributesCount: intField(object, 'droppedAttributesCount'),
-    events: arrayField(object, 'events').map((raw, i) => at(`events[${i}]`, () => eventFrom(asObject(raw)))),
+    events,
     droppedEventsCount: intField(object, 'droppedEventsCount'),
     links,
     droppedLinksCount: intField(object, 'droppedLinksCount') + invalidLinks,

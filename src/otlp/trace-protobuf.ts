@@ -1,7 +1,8 @@
 /**
  * ExportTraceServiceRequest (or TracesData: same field 1) protobuf → model spans. Field numbers from
  * opentelemetry/proto/trace/v1/trace.proto. Unknown fields are skipped; malformed input throws
- * `OtelMcpError('INVALID_ARGUMENT')` naming the byte and field path; a span with bad ids is rejected alone.
+ * `OtelMcpError('INVALID_ARGUMENT')` naming the byte and field path; a span with bad ids or times is
+ * rejected alone.
  */
 import type {
   Attributes,
@@ -25,6 +26,7 @@ import {
   type DecodedSpans,
 } from './decoded-batch.js';
 import { walkProtobufEnvelope } from './envelope-protobuf.js';
+import { spanTimesProblem } from './timestamp-problems.js';
 import { ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from './proto-reader.js';
 
 export function decodeTraceRequestProtobuf(bytes: Uint8Array): DecodedSpans {
@@ -183,7 +185,7 @@ function decodeSpan(
     const index = field === 9 ? attributeIndex : field === 11 ? events.length : field === 13 ? linkIndex : -1;
     rethrowWithin(error, SPAN_FIELDS, field, index);
   }
-  const problem = spanIdsProblem(traceId, spanId, parentSpanId);
+  const problem = spanIdsProblem(traceId, spanId, parentSpanId) ?? spanTimesProblem(start, finish, events);
   if (problem !== undefined) {
     rejections.add(describeRejectedSpan(name, spanId, problem));
     return;

@@ -49,6 +49,9 @@ export function createExportHandler(
       try {
         decoded.persist(sink);
       } catch (error) {
+        // The sink refusing the batch itself (a value it cannot hold) is the client's error: a retry
+        // would be refused the same way, so it is not answered with the retryable 503.
+        if (error instanceof OtelMcpError && error.code === 'INVALID_ARGUMENT') return refused(error);
         return refused(
           new OtelMcpError(
             'BACKEND_UNAVAILABLE',

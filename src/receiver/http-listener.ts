@@ -11,6 +11,7 @@ import { encodeStatus, type WireFormat } from './export-response.js';
 import { endpointUrl, listenFailure, type ListenerStatus } from './listener-status.js';
 import { SIGNALS, type OtlpSignal } from './otlp-signals.js';
 import { ClientGone, decodeContent, readBody } from './request-body.js';
+import type { OriginPolicy } from './origin-policy.js';
 import type { HeaderCheck } from './required-headers.js';
 import { wireStatus } from './wire-status.js';
 
@@ -19,6 +20,7 @@ export interface HttpListenerOptions {
   port: number;
   maxBodyBytes: number;
   headerCheck: HeaderCheck;
+  origins: OriginPolicy;
   handler: ExportHandler;
   log: (line: string) => void;
 }
@@ -37,6 +39,8 @@ const RESPONSE_TYPE: Record<WireFormat, string> = {
   protobuf: 'application/x-protobuf',
   json: 'application/json',
 };
+/** google.rpc.Code PERMISSION_DENIED, for the Status body of a 403. */
+const GRPC_PERMISSION_DENIED = 7;
 const ROUTES = new Map<string, OtlpSignal>(SIGNALS.map((signal) => [signal.httpPath, signal]));
 const PATHS = SIGNALS.map((signal) => signal.httpPath).join(', ');
 
@@ -94,8 +98,25 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpLis
   const signal = ROUTES.get(path);
   const format = CONTENT_TYPES[(req.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase()];
   const replyFormat = format ?? 'json';
+  const origin = req.headers.origin;
+  const originRefusal = options.origins.refusal(origin);
+  if (originRefusal !== undefined) {
+    // Counted and logged like the other refusals; no error code maps to 403, so it is written here.
+    options.handler.refused(new OtelMcpError('UNAUTHENTICATED', originRefusal));
+    return reply(res, replyFormat, 403, GRPC_PERMISSION_DENIED, originRefusal);
+  }
+  if (origin !== undefined) {
+    for (const [name, value] of Object.entries(options.origins.responseHeaders(origin)))
+      res.setHeader(name, value);
+  }
   if (!signal) {
     return reply(res, replyFormat, 404, 5, `no OTLP endpoint at ${path}: POST to ${PATHS}`);
+  }
+  if (req.method === 'OPTIONS' && origin !== undefined) {
+    const requested = req.headers['access-control-request-headers'];
+    res.writeHead(204, options.origins.preflightHeaders(requested));
+    res.end();
+    return;
   }
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');

@@ -5,6 +5,7 @@
  */
 import { OtelMcpError } from '../model/index.js';
 import { createExportHandler } from './export-handler.js';
+import { originPolicy } from './origin-policy.js';
 import { createGrpcListener } from './grpc-listener.js';
 import { createHttpListener, type Listener } from './http-listener.js';
 import type { ListenerStatus } from './listener-status.js';
@@ -29,6 +30,8 @@ export interface ReceiverOptions {
   maxBodyBytes: number;
   /** Headers every export must carry (e.g. `{ authorization: 'Bearer …' }`); names are case-insensitive. */
   requiredHeaders?: Record<string, string>;
+  /** Browser origins (`http://localhost:5173`) whose pages may export over OTLP/HTTP; default none. */
+  allowedOrigins?: readonly string[];
   /**
    * Where run-time diagnostics go (stderr in the server: stdout belongs to MCP): refused exports
    * (once per distinct message) and server errors. Never given a secret. Start-up results are
@@ -51,10 +54,11 @@ export function createOtlpReceiver(sink: TelemetrySink, options: ReceiverOptions
   const handler = createExportHandler(sink, stats, options.log);
   const headerCheck = requiredHeaderCheck(options.requiredHeaders);
   const common = { host: options.host, maxBodyBytes: options.maxBodyBytes, headerCheck, handler };
+  const origins = originPolicy(options.allowedOrigins ?? []);
   const http =
     options.httpPort === null
       ? undefined
-      : createHttpListener({ ...common, port: options.httpPort, log: options.log });
+      : createHttpListener({ ...common, origins, port: options.httpPort, log: options.log });
   const grpc =
     options.grpcPort === null ? undefined : createGrpcListener({ ...common, port: options.grpcPort });
   let statuses: ListenerStatus[] = [

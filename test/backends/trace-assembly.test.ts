@@ -74,6 +74,12 @@ describe('matching a span against the span-level filters of a query', () => {
     ).toBe(true);
   });
 
+  it('does not find attribute keys such as constructor or toString on a span that lacks them', () => {
+    for (const key of ['constructor', 'toString', '__proto__']) {
+      expect(spanMatchesQuery(span!, { attributes: [{ key }], limit: 1 }), key).toBe(false);
+    }
+  });
+
   it('needs every filter to hold, names compared exactly unless told otherwise', () => {
     expect(spanMatchesQuery(span!, { serviceName: 'web', limit: 1 })).toBe(false);
     expect(

@@ -108,6 +108,28 @@ describe('loadConfig', () => {
     expect(config.receiver.max_body_bytes).toBe(33_554_432);
   });
 
+  it('reads the browser origins the receiver allows from the file or OTEL_MCP_ALLOWED_ORIGINS, none by default', () => {
+    expect(loadConfig({ flags: {}, env: {}, cwd: '/p' }).config.receiver.allowed_origins).toEqual([]);
+    const readFile = files({ 'otel.yaml': 'receiver: { allowed_origins: ["http://localhost:5173"] }\n' });
+    const fromFile = loadConfig({ flags: { config: 'otel.yaml' }, env: {}, cwd: '/p', readFile });
+    expect(fromFile.config.receiver.allowed_origins).toEqual(['http://localhost:5173']);
+    const fromEnv = loadConfig({
+      flags: {},
+      env: { OTEL_MCP_ALLOWED_ORIGINS: 'http://localhost:5173, https://app.example.com' },
+      cwd: '/p',
+    });
+    expect(fromEnv.config.receiver.allowed_origins).toEqual([
+      'http://localhost:5173',
+      'https://app.example.com',
+    ]);
+  });
+
+  it('refuses an allowed origin with a path or a trailing slash, showing the accepted form', () => {
+    expect(() =>
+      loadConfig({ flags: {}, env: { OTEL_MCP_ALLOWED_ORIGINS: 'http://localhost:5173/' }, cwd: '/p' }),
+    ).toThrow(/receiver\.allowed_origins\.0.*scheme:\/\/host\[:port\] without a path/s);
+  });
+
   it('reports a missing config file and invalid YAML clearly', () => {
     expect(() =>
       loadConfig({ flags: { config: 'missing.yaml' }, env: {}, cwd: '/p', readFile: files({}) }),

@@ -6,6 +6,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OtelMcpError } from '../../src/model/index.js';
 import { decodeOtlp, encodeOtlp, hex, toOtlpJson } from '../otlp/otlp-proto-schema.js';
 import { grpcExport, post, startReceiver, type RunningReceiver } from './receiver-harness.js';
 
@@ -279,6 +280,24 @@ describe('the OTLP/gRPC listener answering bad input', () => {
 });
 
 describe('a sink that fails', () => {
+  it('answers a batch the sink refuses as invalid with 400, which an SDK does not retry', async () => {
+    const running = await startReceiver();
+    try {
+      running.sink.failure = new OtelMcpError(
+        'INVALID_ARGUMENT',
+        'span #0 has a value the store cannot hold',
+      );
+      const reply = await post(`${running.httpUrl}/v1/traces`, protobufBody(), PROTOBUF);
+      expect(reply.status).toBe(400);
+      expect(reply.headers.get('retry-after')).toBeNull();
+      expect(statusOf(reply.body).message).toBe('span #0 has a value the store cannot hold');
+      const grpcReply = await grpcExport(running.grpcAddress, 'trace', protobufBody());
+      expect(grpcReply.error?.code).toBe(GrpcStatus.INVALID_ARGUMENT);
+    } finally {
+      await running.close();
+    }
+  });
+
   it('makes the export fail with a retryable 503 / UNAVAILABLE carrying the reason', async () => {
     const running = await startReceiver();
     try {

@@ -9,6 +9,7 @@
  * - times are microseconds, so nanoseconds end in 000; 64-bit trace ids are padded to 32 digits.
  */
 import { padTraceId } from '../../model/ids.js';
+import { setOwnProperty } from '../../model/own-property.js';
 import type {
   AttributeValue,
   Attributes,
@@ -113,7 +114,7 @@ function spanFrom(raw: JaegerSpan, origin: { resource: Resource; serviceName: st
   const tags = new Map((raw.tags ?? []).map((tag) => [tag.key, tag]));
   const attributes: Attributes = {};
   for (const tag of raw.tags ?? []) {
-    if (!FIELD_TAGS.has(tag.key)) attributes[tag.key] = tagValue(tag);
+    if (!FIELD_TAGS.has(tag.key)) setOwnProperty(attributes, tag.key, tagValue(tag));
   }
   const references = raw.references ?? [];
   const parentIndex = references.findIndex(
@@ -184,7 +185,7 @@ function eventFrom(log: { timestamp: number; fields?: JaegerTag[] | null }): Spa
   let name = '';
   for (const field of log.fields ?? []) {
     if (field.key === 'event' && name === '') name = String(field.value);
-    else attributes[field.key] = tagValue(field);
+    else setOwnProperty(attributes, field.key, tagValue(field));
   }
   return {
     timeUnixNano: BigInt(Math.round(log.timestamp)) * NANOS_PER_MICRO,
@@ -196,7 +197,7 @@ function eventFrom(log: { timestamp: number; fields?: JaegerTag[] | null }): Spa
 
 function tagsToAttributes(tags: JaegerTag[] | null | undefined): Attributes {
   const attributes: Attributes = {};
-  for (const tag of tags ?? []) attributes[tag.key] = tagValue(tag);
+  for (const tag of tags ?? []) setOwnProperty(attributes, tag.key, tagValue(tag));
   return attributes;
 }
 

@@ -18,6 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import { padTraceId } from '../../model/ids.js';
+import { setOwnProperty } from '../../model/own-property.js';
 import type { AttributeValue, Attributes, Span, SpanEvent, SpanKind, SpanStatus } from '../../model/span.js';
 import { UNKNOWN_SERVICE } from '../../model/span.js';
 import type { ZipkinAnnotation, ZipkinSpan } from './zipkin-span.js';
@@ -51,7 +52,8 @@ function spanFrom(raw: ZipkinSpan): Span {
   const serviceName = raw.localEndpoint?.serviceName || UNKNOWN_SERVICE;
   const tags = raw.tags ?? {};
   const attributes: Attributes = {};
-  for (const [key, value] of Object.entries(tags)) if (!CONSUMED_TAGS.has(key)) attributes[key] = value;
+  for (const [key, value] of Object.entries(tags))
+    if (!CONSUMED_TAGS.has(key)) setOwnProperty(attributes, key, value);
   const kind = raw.kind ? (KINDS[raw.kind] ?? 'unspecified') : 'internal';
   addRemoteEndpoint(raw, kind, attributes);
   const start = BigInt(Math.round(raw.timestamp ?? 0)) * NANOS_PER_MICRO;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type ConfigFlags } from '../../config/load-config.js';
 import { startApp } from '../app.js';
+import { escapeControl } from '../escape-control.js';
 import { createStderrLogger } from '../stderr-logger.js';
 import { runDemo } from './run-demo.js';
 
@@ -27,9 +28,10 @@ export async function demoCommand(flags: ConfigFlags, version: string, defects =
       config,
       {
         out: (text) => process.stdout.write(`${text}\n`),
+        // Progress names services and spans the example's processes reported: escaped like log lines.
         progress: (text) => {
-          if (tty) process.stderr.write(`\r\x1b[2K${text ? `  … ${text}` : ''}`);
-          else if (text) process.stderr.write(`  … ${text}\n`);
+          if (tty) process.stderr.write(`\r\x1b[2K${text ? `  … ${escapeControl(text)}` : ''}`);
+          else if (text) process.stderr.write(`  … ${escapeControl(text)}\n`);
         },
       },
       defects,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setOwnProperty } from '../../model/own-property.js';
 import { TAGGED, encodeJson } from './json-codec.js';
 
 /** JSON with object keys sorted at every level, so equal values hash equally whatever their key order. */
@@ -16,7 +17,7 @@ function sortKeys(value: unknown): unknown {
   const sorted: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) {
     const item = (value as Record<string, unknown>)[key];
-    if (item !== undefined) sorted[key] = sortKeys(item);
+    if (item !== undefined) setOwnProperty(sorted, key, sortKeys(item));
   }
   return sorted;
 }

@@ -32,6 +32,15 @@ describe('Zipkin spans mapped into the model', () => {
     expect(legacy!.status).toEqual({ code: 'error' });
   });
 
+  it('keeps tags named __proto__ and constructor as attributes', () => {
+    const tags = JSON.parse('{"__proto__": "x", "constructor": "c"}') as Record<string, string>;
+    const [span] = spansFromZipkin([{ ...base, tags }]);
+    expect(Object.entries(span!.attributes)).toEqual([
+      ['__proto__', 'x'],
+      ['constructor', 'c'],
+    ]);
+  });
+
   it('takes a span without kind as internal and the scope from otel.scope tags', () => {
     const [span] = spansFromZipkin([
       { ...base, tags: { 'otel.scope.name': 'lib', 'otel.scope.version': '2.0' } },

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { OtelMcpError } from '../../../model/errors.js';
+import { setOwnProperty } from '../../../model/own-property.js';
 import type { Attributes, AttributeValue, Span } from '../../../model/span.js';
 import { durationMs, nanosToIso } from '../../../model/time.js';
 import { clipText, jsonSize } from '../../output-budget.js';
@@ -85,8 +86,8 @@ export const getSpanDetailsTool = defineTool({
         const text = typeof value === 'string' ? value : undefined;
         if (text !== undefined && text.length > MAX_VALUE_CHARS) {
           clipped = true;
-          out[key] = clipText(text, MAX_VALUE_CHARS);
-        } else out[key] = value;
+          setOwnProperty(out, key, clipText(text, MAX_VALUE_CHARS));
+        } else setOwnProperty(out, key, value);
       }
       return out;
     };

@@ -1,27 +1,18 @@
 import * as z from 'zod';
 import { OtelMcpError, invalidArgument } from '../../../model/errors.js';
-import type { AttributeFilter } from '../../../model/query.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { parseTimeRange } from '../../time-range.js';
+import { attributeFilters, attributeFiltersInput } from './attribute-filter-input.js';
 import { backendInput, budgetInput, limitInput, timeRangeInput } from '../common-inputs.js';
 import { renderTraceList, traceListOutput } from './trace-summary-output.js';
 
 const DEFAULT_LIMIT = 20;
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-
 const query = z
   .object({
     service_name: z.string().min(1).optional().describe('A span of this service must match'),
     operation_name: z.string().min(1).optional().describe('Span name (operation) that must match'),
-    attributes: z
-      .record(
-        z.string(),
-        z.union([
-          scalar,
-          z.object({ exists: z.literal(true).describe('The attribute only has to be present') }),
-        ]),
-      )
+    attributes: attributeFiltersInput
       .optional()
       .describe(
         'Attributes that must match ({"http.response.status_code": 500}); {"exists": true} for presence',
@@ -90,9 +81,7 @@ export const searchTracesTool = defineTool({
       const summaries = await backend.findTracesNative({ query: q.traceql, window, limit: limit + 1 });
       return renderTraceList(backend.name, summaries, budget, limit);
     }
-    const attributes: AttributeFilter[] = Object.entries(q.attributes ?? {}).map(([key, value]) =>
-      typeof value === 'object' ? { key } : { key, value },
-    );
+    const attributes = attributeFilters(q.attributes);
     const summaries = await backend.findTraces({
       ...(q.service_name ? { serviceName: q.service_name } : {}),
       ...(q.operation_name ? { operationName: q.operation_name } : {}),
