@@ -67,7 +67,7 @@ export const generateImprovementSuggestionsTool = defineTool({
             `Nothing to improve: ${'subject' in recognized ? recognized.subject : 'the result'} has no violations or findings.`,
           ]
         : [
-            `${improvements.length} actions, most important first (from ${'subject' in recognized ? `${recognized.subject}: ` : ''}${recognized.recognized.join(', ')}):`,
+            `${improvements.length} action${improvements.length === 1 ? '' : 's'}, most important first (from ${'subject' in recognized ? `${recognized.subject}: ` : ''}${recognized.recognized.join(', ')}):`,
             ...improvements.map(
               (item, index) =>
                 `${index + 1}. [${item.category}] ${item.action}${item.span_id ? ` (span ${item.span_id})` : ''}`,
