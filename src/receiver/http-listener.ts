@@ -23,7 +23,17 @@ export interface HttpListenerOptions {
   origins: OriginPolicy;
   handler: ExportHandler;
   log: (line: string) => void;
+  /** A request must arrive whole within this (default 30 s); see REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
 }
+
+/**
+ * 30 s for a whole request, 10 s for its headers: every OTLP exporter gives up after 10 s, and a
+ * 32 MiB body crosses even a slow link in seconds. Node's own 300 s let a client that announced a
+ * larger body than it sent hold a connection for five minutes.
+ */
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 10_000;
 
 export interface Listener {
   start(): Promise<ListenerStatus>;
@@ -45,16 +55,23 @@ const ROUTES = new Map<string, OtlpSignal>(SIGNALS.map((signal) => [signal.httpP
 const PATHS = SIGNALS.map((signal) => signal.httpPath).join(', ');
 
 export function createHttpListener(options: HttpListenerOptions): Listener {
-  const server = createServer((req, res) => {
-    serve(req, res, options).catch((error: unknown) => {
-      if (error instanceof ClientGone || req.destroyed) return;
-      options.log(
-        `otlp receiver: unexpected failure answering ${req.method} ${req.url}: ${errorMessage(error)}`,
-      );
-      if (!res.headersSent) reply(res, 'json', 500, 13, 'internal error in the OTLP receiver');
-      else res.destroy();
-    });
-  });
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // Node checks the timeouts on this interval (30 s by default), so a short timeout needs a short one.
+  const server = createServer(
+    { connectionsCheckingInterval: Math.min(5_000, requestTimeout / 2) },
+    (req, res) => {
+      serve(req, res, options).catch((error: unknown) => {
+        if (error instanceof ClientGone || req.destroyed) return;
+        options.log(
+          `otlp receiver: unexpected failure answering ${req.method} ${req.url}: ${errorMessage(error)}`,
+        );
+        if (!res.headersSent) reply(res, 'json', 500, 13, 'internal error in the OTLP receiver');
+        else res.destroy();
+      });
+    },
+  );
+  server.requestTimeout = requestTimeout;
+  server.headersTimeout = Math.min(HEADERS_TIMEOUT_MS, requestTimeout);
   let address: AddressInfo | undefined;
   return {
     start: () =>

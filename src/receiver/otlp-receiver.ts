@@ -38,6 +38,8 @@ export interface ReceiverOptions {
    * returned by `start()` for the caller to report.
    */
   log: (line: string) => void;
+  /** OTLP/HTTP: a request must arrive whole within this (default 30 s). */
+  httpRequestTimeoutMs?: number;
 }
 
 export interface OtlpReceiver {
@@ -58,7 +60,15 @@ export function createOtlpReceiver(sink: TelemetrySink, options: ReceiverOptions
   const http =
     options.httpPort === null
       ? undefined
-      : createHttpListener({ ...common, origins, port: options.httpPort, log: options.log });
+      : createHttpListener({
+          ...common,
+          origins,
+          port: options.httpPort,
+          log: options.log,
+          ...(options.httpRequestTimeoutMs !== undefined
+            ? { requestTimeoutMs: options.httpRequestTimeoutMs }
+            : {}),
+        });
   const grpc =
     options.grpcPort === null ? undefined : createGrpcListener({ ...common, port: options.grpcPort });
   let statuses: ListenerStatus[] = [

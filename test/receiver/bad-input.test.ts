@@ -321,3 +321,25 @@ describe('a sink that fails', () => {
     }
   });
 });
+
+describe('a client that sends less than it announced', () => {
+  it('is cut off at the request timeout instead of holding the connection, and the receiver still answers others', async () => {
+    const running = await startReceiver({ httpRequestTimeoutMs: 600 });
+    try {
+      const { port } = new URL(running.httpUrl);
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.write(
+        `POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-protobuf\r\nContent-Length: 1000\r\n\r\n0123456789`,
+      );
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString()));
+      // Resolves when the server ends the connection; the test timeout fails a server that never does.
+      await new Promise((done) => socket.on('close', done));
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      const reply = await post(`${running.httpUrl}/v1/traces`, protobufBody(), PROTOBUF);
+      expect(reply.status).toBe(200);
+    } finally {
+      await running.close();
+    }
+  }, 20_000);
+});
