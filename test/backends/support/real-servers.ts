@@ -1,7 +1,7 @@
 /**
- * Finds the real Jaeger, Zipkin, Tempo and moto (X-Ray) servers for the contract suite: one already started by
- * scripts/backends/start-*.sh (its endpoints.json under OTEL_MCP_BACKENDS_RUN), else the cached
- * build started here on ports the OS chose, in a temporary run dir, and stopped afterwards.
+ * Finds the real Jaeger, Zipkin, Tempo and moto (X-Ray) servers for the contract suite: one already
+ * started by scripts/backends/start-*.sh (its endpoints.json under OTEL_MCP_BACKENDS_RUN), else the
+ * cached build started here on ports the OS chose, in a temporary run dir, and stopped afterwards.
  * When neither exists the suite is skipped with the reason, or fails under CI=true.
  */
 import { execFileSync } from 'node:child_process';
