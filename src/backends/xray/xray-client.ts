@@ -26,15 +26,21 @@ export interface XrayClientOptions {
   credentials?: XRayClientConfig['credentials'];
 }
 
+/** One GetTraceSummaries entry: the X-Ray id, and the trace's start when X-Ray says it (moto does not). */
+export interface TraceCandidate {
+  id: string;
+  startSeconds?: number;
+}
+
 export interface XrayClient {
   readonly endpoint: string;
-  /** Trace ids (X-Ray form) started in the window, newest first as X-Ray pages them; at most `max`. */
+  /** The traces X-Ray matched in the window, in its order; at most `max`, `more` when it had others. */
   traceIds(
     startSeconds: number,
     endSeconds: number,
     filter: string | undefined,
     max: number,
-  ): Promise<string[]>;
+  ): Promise<{ candidates: TraceCandidate[]; more: boolean }>;
   /** The segment documents of these traces (X-Ray ids), all pages of every 5-id batch. */
   segments(traceIds: readonly string[]): Promise<XraySegmentDocument[]>;
   close(): void;
@@ -61,7 +67,8 @@ export function createXrayClient(options: XrayClientOptions): XrayClient {
   return {
     endpoint,
     async traceIds(startSeconds, endSeconds, filter, max) {
-      const ids: string[] = [];
+      const candidates: TraceCandidate[] = [];
+      let more = false;
       let nextToken: string | undefined;
       do {
         const page = await call('GetTraceSummaries', () =>
@@ -69,17 +76,26 @@ export function createXrayClient(options: XrayClientOptions): XrayClient {
             new GetTraceSummariesCommand({
               StartTime: new Date(startSeconds * 1000),
               EndTime: new Date(endSeconds * 1000),
+              // Event time, not the default TraceId: W3C trace ids (which X-Ray accepts) hold no time.
+              TimeRangeType: 'Event',
               FilterExpression: filter,
               NextToken: nextToken,
             }),
           ),
         );
         for (const summary of page.TraceSummaries ?? []) {
-          if (summary.Id !== undefined && ids.length < max) ids.push(summary.Id);
+          if (summary.Id === undefined) continue;
+          if (candidates.length === max) {
+            more = true;
+            break;
+          }
+          const candidate: TraceCandidate = { id: summary.Id };
+          if (summary.StartTime) candidate.startSeconds = summary.StartTime.getTime() / 1000;
+          candidates.push(candidate);
         }
         nextToken = page.NextToken;
-      } while (nextToken && ids.length < max);
-      return ids;
+      } while (nextToken && !more);
+      return { candidates, more: more || nextToken !== undefined };
     },
     async segments(traceIds) {
       const documents: XraySegmentDocument[] = [];

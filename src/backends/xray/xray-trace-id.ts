@@ -32,7 +32,7 @@ export function fromXrayTraceId(xrayTraceId: string): string {
   return `${match[1]!}${match[2]!}`;
 }
 
-/** Either form in, the model's 32-hex id out (users copy ids from the X-Ray console too). */
+/** Whether text is in X-Ray's form: users copy ids from the X-Ray console as well as from OTel. */
 export function isXrayTraceId(text: string): boolean {
   return XRAY_ID.test(text.toLowerCase());
 }

@@ -9,7 +9,7 @@ import { OtelMcpError } from '../../../src/model/errors.js';
  * A real HTTP server on loopback standing in for X-Ray: each request is answered by the script for
  * its path (/TraceSummaries, /Traces), in turn, recording the JSON bodies it was sent.
  */
-type Answer = (response: ServerResponse) => void;
+type Answer = (response: ServerResponse, body: unknown) => void;
 const servers: Server[] = [];
 const backends: TraceBackend[] = [];
 afterEach(async () => {
@@ -25,9 +25,10 @@ async function scriptedXray(script: Record<string, Answer[]>, retries = 0) {
     request.on('end', () => {
       const path = request.url ?? '';
       const seen = (bodies[path] ??= []);
-      seen.push(JSON.parse(text || '{}'));
+      const body: unknown = JSON.parse(text || '{}');
+      seen.push(body);
       const answers = script[path] ?? [json(404, { message: 'no such path' })];
-      answers[Math.min(seen.length - 1, answers.length - 1)]!(response);
+      answers[Math.min(seen.length - 1, answers.length - 1)]!(response, body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -200,12 +201,58 @@ describe('X-Ray paging', () => {
       '/Traces': [json(200, { Traces: [] })],
     });
     expect(await backend.findTraces({ serviceName: 'checkout', status: 'error', limit: 5 })).toEqual([]);
-    expect((bodies['/TraceSummaries']![0] as { FilterExpression: string }).FilterExpression).toBe(
-      'service("checkout") AND (error OR fault)',
-    );
+    expect(bodies['/TraceSummaries']![0]).toMatchObject({
+      FilterExpression: 'service("checkout") AND (error OR fault)',
+      TimeRangeType: 'Event',
+    });
     expect((bodies['/Traces'] as { TraceIds: string[] }[]).map((body) => body.TraceIds.length)).toEqual([
       5, 2,
     ]);
+  });
+
+  it('fetches the newest candidates first and stops once older ones cannot make the limit', async () => {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const candidates = Array.from({ length: 12 }, (_, i) => ({
+      Id: `1-${(nowSeconds - 100).toString(16)}-${String(i).padStart(24, '0')}`,
+      StartTime: nowSeconds - 10 - i,
+    }));
+    const startOf = new Map(candidates.map((each) => [each.Id, each.StartTime]));
+    // X-Ray's order is not by time: the newest are listed last.
+    const { backend, bodies } = await scriptedXray({
+      '/TraceSummaries': [json(200, { TraceSummaries: [...candidates].reverse() })],
+      '/Traces': [
+        (response, body) =>
+          json(200, {
+            Traces: (body as { TraceIds: string[] }).TraceIds.map((id, i) => ({
+              Id: id,
+              Segments: [
+                {
+                  Id: String(i),
+                  Document: JSON.stringify({
+                    name: 'checkout',
+                    id: `${String(i + 1).padStart(16, '0')}`,
+                    trace_id: id,
+                    start_time: startOf.get(id)!,
+                    end_time: startOf.get(id)! + 0.5,
+                  }),
+                },
+              ],
+            })),
+          })(response, body),
+      ],
+    });
+    const found = await backend.findTraces({ serviceName: 'checkout', limit: 2 });
+    expect(found.map((summary) => summary.traceId.slice(-2))).toEqual(['00', '01']);
+    expect(bodies['/Traces']).toHaveLength(1);
+  });
+
+  it('refuses a search matching more traces than it can fetch and check, saying how to narrow it', async () => {
+    const ids = Array.from({ length: 201 }, (_, i) => ({ Id: `1-5f84c7a1-${String(i).padStart(24, '0')}` }));
+    const { backend } = await scriptedXray({ '/TraceSummaries': [json(200, { TraceSummaries: ids })] });
+    const error = await failure(backend.findTraces({ limit: 5 }));
+    expect(error.code).toBe('RESOURCE_EXHAUSTED');
+    expect(error.message).toContain('more than 200');
+    expect(error.hint).toContain('narrow the window');
   });
 
   it('answers undefined for a trace X-Ray does not have', async () => {
