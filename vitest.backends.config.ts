@@ -9,6 +9,7 @@ export const REAL_SERVER_SUITES = [
   'test/backends/jaeger.test.ts',
   'test/backends/zipkin.test.ts',
   'test/backends/tempo.test.ts',
+  'test/backends/xray.test.ts',
   'test/backends/correlation.test.ts',
   'test/backends/mcp-backends.test.ts',
 ];

@@ -21,6 +21,7 @@ const BENCHMARKS = [
   'spec-inference.ts',
   'performance-trends.ts',
   'backends-mapping.ts',
+  'xray-mapping.ts',
   'execute-capture.ts',
 ];
 

@@ -25,9 +25,12 @@ JAEGER_LABEL="v2.13.0"
 TEMPO_MODULE_VERSION="v1.5.1-0.20250529124718-87c2dc380cec"
 TEMPO_LABEL="2.8-dev-87c2dc380cec"
 ZIPKIN_VERSION="3.6.1"
+# moto stands in for AWS X-Ray (no local X-Ray server exists); pinned from PyPI.
+MOTO_VERSION="5.1.18"
 
 jaeger_bin() { echo "$BACKENDS_CACHE/jaeger-$JAEGER_LABEL/jaeger"; }
 tempo_bin() { echo "$BACKENDS_CACHE/tempo-$TEMPO_LABEL/tempo"; }
+moto_server_bin() { echo "$BACKENDS_CACHE/moto-$MOTO_VERSION/bin/moto_server"; }
 zipkin_jar() { echo "$BACKENDS_CACHE/zipkin-$ZIPKIN_VERSION/zipkin-server-$ZIPKIN_VERSION-exec.jar"; }
 
 # Builds a Go main package from a module downloaded through the module proxy. The module zip

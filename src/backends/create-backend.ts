@@ -1,6 +1,6 @@
 /**
  * Builds a backend adapter from one `backends:` entry (backend-config.ts). The entry name picks the
- * adapter when it is jaeger, zipkin or tempo; any other name needs `type`.
+ * adapter when it is jaeger, zipkin, tempo or xray; any other name needs `type`.
  */
 import { OtelMcpError } from '../model/errors.js';
 import {
@@ -17,16 +17,20 @@ import { DEFAULT_RETRY_POLICY } from './http/retry-policy.js';
 import { createJaegerBackend, JAEGER_TENANT_HEADER } from './jaeger/jaeger-backend.js';
 import { createTempoBackend, TEMPO_TENANT_HEADER } from './tempo/tempo-backend.js';
 import type { TraceBackend } from './trace-backend.js';
+import { createXrayBackend, type XrayDeps } from './xray/xray-backend.js';
 import { createZipkinBackend } from './zipkin/zipkin-backend.js';
 
 export interface BackendDeps extends HttpDeps {
   /** Milliseconds since the epoch; default windows of searches end here. */
   now?: () => number;
+  /** For X-Ray only (xray-backend.ts). */
+  xray?: Omit<XrayDeps, 'now'>;
 }
 
 export function createBackend(name: string, entry: unknown, deps: BackendDeps = {}): TraceBackend {
   const config = parseEntry(name, entry);
   const type = backendType(name, config);
+  if (type === 'xray') return xrayBackend(name, config, deps);
   const connection = connectionFor(name, type, config);
   switch (type) {
     case 'jaeger':
@@ -38,6 +42,44 @@ export function createBackend(name: string, entry: unknown, deps: BackendDeps = 
   }
 }
 
+function xrayBackend(name: string, config: BackendEntryConfig, deps: BackendDeps): TraceBackend {
+  const notForXray = (['auth', 'headers', 'tenant', 'tenant_header'] as const).filter(
+    (key) => config[key] !== undefined,
+  );
+  if (notForXray.length > 0) {
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `backends.${name}: xray does not take ${notForXray.join(', ')}`,
+      'X-Ray requests are signed with AWS credentials from the SDK chain: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY instead',
+    );
+  }
+  if (config.region === undefined) {
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `backends.${name}: xray needs region`,
+      'add region: <the AWS region of the traces>, like us-east-1',
+    );
+  }
+  const endpoint = config.endpoint === undefined ? undefined : parseEndpoint(config.endpoint, name);
+  if (endpoint && endpoint.scheme !== 'http' && endpoint.scheme !== 'https') {
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `backends.${name}: xray's endpoint must be http:// or https://, got ${endpoint.scheme}://`,
+      'leave endpoint out to use https://xray.<region>.amazonaws.com',
+    );
+  }
+  return createXrayBackend(
+    name,
+    {
+      region: config.region,
+      ...(endpoint ? { endpoint: endpoint.url } : {}),
+      timeoutMs: config.timeout_ms ?? DEFAULT_TIMEOUT_MS,
+      retries: config.retries ?? DEFAULT_RETRY_POLICY.attempts - 1,
+    },
+    { ...deps.xray, ...(deps.now ? { now: deps.now } : {}) },
+  );
+}
+
 function parseEntry(name: string, entry: unknown): BackendEntryConfig {
   const parsed = backendEntrySchema.safeParse(entry);
   if (parsed.success) return parsed.data;
@@ -47,7 +89,7 @@ function parseEntry(name: string, entry: unknown): BackendEntryConfig {
   throw new OtelMcpError(
     'INVALID_ARGUMENT',
     `backends.${name}: ${issues.join('; ')}`,
-    'an entry is { endpoint, type?, auth?: "<token>" | { bearer_token } | { username, password }, headers?, tenant?, tenant_header?, timeout_ms?, retries? }',
+    'an entry is { endpoint, type?, auth?: "<token>" | { bearer_token } | { username, password }, headers?, tenant?, tenant_header?, timeout_ms?, retries? }, or for xray { region, endpoint?, timeout_ms?, retries? }',
   );
 }
 
@@ -62,11 +104,32 @@ function backendType(name: string, config: BackendEntryConfig): BackendType {
   );
 }
 
+const DEFAULT_ENDPOINT_EXAMPLES: Record<BackendType, string> = {
+  jaeger: 'http://localhost:16686',
+  zipkin: 'http://localhost:9411',
+  tempo: 'http://localhost:3200',
+  xray: 'https://xray.us-east-1.amazonaws.com',
+};
+
 export function connectionFor(
   name: string,
   type: BackendType,
   config: BackendEntryConfig,
 ): BackendConnection {
+  if (config.region !== undefined) {
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `backends.${name}: ${type} does not take region`,
+      'region is for type: xray; remove it, or set type: xray',
+    );
+  }
+  if (config.endpoint === undefined) {
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `backends.${name}: ${type} needs endpoint`,
+      `add endpoint: the ${type} query URL, like ${DEFAULT_ENDPOINT_EXAMPLES[type]}`,
+    );
+  }
   const endpoint = parseEndpoint(config.endpoint, name);
   if ((endpoint.scheme === 'grpc' || endpoint.scheme === 'grpcs') && type !== 'jaeger') {
     throw new OtelMcpError(

@@ -68,6 +68,17 @@ export interface BackendFidelity {
   dropsLinks?: boolean;
   /** Trace state and flags are not stored. */
   dropsTraceState?: boolean;
+  /**
+   * Span kinds come back as SERVER, CLIENT or INTERNAL only (X-Ray: a segment, a remote subsegment,
+   * any other subsegment): PRODUCER reads as CLIENT or INTERNAL, CONSUMER as SERVER.
+   */
+  reducesSpanKinds?: boolean;
+  /** An entry span (X-Ray segment) is named after its service; its own name is not stored. */
+  namesEntrySpansAfterService?: boolean;
+  /** Span events are not stored, except exceptions (X-Ray `cause`), which keep no time of their own. */
+  dropsEvents?: boolean;
+  /** The instrumentation scope is not stored at all (X-Ray). */
+  dropsScope?: boolean;
   /** Event attributes are flattened into the event name (Zipkin annotations). */
   flattensEventAttributes?: boolean;
 }

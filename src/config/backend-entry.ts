@@ -13,18 +13,22 @@
  *     auth: { username: "${TEMPO_USER}", password: "${TEMPO_PASSWORD}" }
  *     headers: { x-extra: "1" }
  *     timeout_ms: 15000
+ *   xray: { region: "eu-west-1" }               # credentials: the AWS SDK's default chain
  * ```
  *
  * - `auth` is a bearer token as a plain string (the plan's `auth: "…"` shorthand), `{ bearer_token }`,
  *   or `{ username, password }` for basic auth; user info in the endpoint URL is basic auth too.
  * - `tenant` is sent in `tenant_header` (default `x-tenant` for Jaeger, `X-Scope-OrgID` for Tempo;
  *   Zipkin has no tenancy, so there it needs an explicit `tenant_header`).
+ * - `xray` takes `region` (required) and an optional `endpoint` override (a VPC endpoint, a local
+ *   stand-in); `auth`, `headers` and `tenant` do not apply, since the AWS SDK signs every request
+ *   with credentials from its default chain (env, AWS_PROFILE, credential_process, SSO, roles).
  * - `timeout_ms` bounds one request (default 10 000); `retries` is how many times a transient failure
  *   (429/502/503/504, refused connection) is retried (default 2).
  */
 import * as z from 'zod';
 
-export const BACKEND_TYPES = ['jaeger', 'zipkin', 'tempo'] as const;
+export const BACKEND_TYPES = ['jaeger', 'zipkin', 'tempo', 'xray'] as const;
 export type BackendType = (typeof BACKEND_TYPES)[number];
 
 // 10 s: a backend answering slower than that leaves an agent idle; 5 min caps a typo like 300000000.
@@ -44,13 +48,19 @@ export const backendEntrySchema = z
     type: z
       .enum(BACKEND_TYPES)
       .optional()
-      .describe('Which adapter; defaults to the entry name when that is jaeger, zipkin or tempo'),
+      .describe('Which adapter; defaults to the entry name when that is jaeger, zipkin, tempo or xray'),
     endpoint: z
       .string()
       .min(1)
+      .optional()
       .describe(
-        'Base URL: http://host:16686 (Jaeger query), grpc://host:16685 (Jaeger gRPC), http://host:9411 (Zipkin), http://host:3200 (Tempo)',
+        'Base URL: http://host:16686 (Jaeger query), grpc://host:16685 (Jaeger gRPC), http://host:9411 (Zipkin), http://host:3200 (Tempo); for X-Ray an optional override of https://xray.<region>.amazonaws.com',
       ),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region like us-east-1')
+      .optional()
+      .describe('AWS region of the X-Ray traces (xray only), like us-east-1'),
     auth: backendAuthSchema.optional(),
     headers: z.record(z.string().min(1), z.string()).optional().describe('Sent with every request'),
     tenant: z.string().min(1).optional().describe('Tenant id, sent in tenant_header'),

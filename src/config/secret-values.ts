@@ -38,7 +38,7 @@ export function secretValuesOf(config: Config): string[] {
       add(basicCredential(entry.auth.username, entry.auth.password));
     }
     for (const [name, value] of Object.entries(entry.headers ?? {})) if (SECRET_HEADER.test(name)) add(value);
-    const url = URL.canParse(entry.endpoint) ? new URL(entry.endpoint) : undefined;
+    const url = entry.endpoint && URL.canParse(entry.endpoint) ? new URL(entry.endpoint) : undefined;
     if (url?.password) {
       add(decodeURIComponent(url.password));
       add(basicCredential(decodeURIComponent(url.username), decodeURIComponent(url.password)));

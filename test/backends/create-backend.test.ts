@@ -48,6 +48,34 @@ describe('creating a backend from its configuration entry', () => {
     );
   });
 
+  it('builds an X-Ray backend from a region, with the regional endpoint unless overridden', async () => {
+    const regional = createBackend('xray', { region: 'eu-west-1' });
+    expect(regional.kind).toBe('xray');
+    expect(regional.endpoint).toBe('https://xray.eu-west-1.amazonaws.com');
+    const local = createBackend('traces', {
+      type: 'xray',
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:5000',
+    });
+    expect(local.endpoint).toBe('http://127.0.0.1:5000');
+    await regional.close();
+    await local.close();
+  });
+
+  it('asks X-Ray for a region and refuses what only HTTP backends take, naming the credential sources', () => {
+    expect(thrown(() => createBackend('xray', {})).hint).toContain('region');
+    expect(thrown(() => createBackend('xray', { region: 'Ireland' })).message).toContain(
+      'expected an AWS region like us-east-1',
+    );
+    const auth = thrown(() => createBackend('xray', { region: 'us-east-1', auth: 'token' }));
+    expect(auth.message).toContain('xray does not take auth');
+    expect(auth.hint).toContain('AWS_PROFILE');
+    expect(
+      thrown(() => createBackend('zipkin', { endpoint: 'http://127.0.0.1:9411', region: 'us-east-1' })).hint,
+    ).toContain('type: xray');
+    expect(thrown(() => createBackend('zipkin', {})).message).toContain('zipkin needs endpoint');
+  });
+
   it('asks for a tenant header before sending a tenant to Zipkin', () => {
     expect(
       thrown(() => createBackend('zipkin', { endpoint: 'http://127.0.0.1:9411', tenant: 't' })).hint,

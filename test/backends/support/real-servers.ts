@@ -1,7 +1,7 @@
 /**
- * Finds the real Jaeger, Zipkin and Tempo servers for the contract suite: one already started by
- * scripts/backends/start-*.sh (its endpoints.json under OTEL_MCP_BACKENDS_RUN), else the cached
- * build started here on ports the OS chose, in a temporary run dir, and stopped afterwards.
+ * Finds the real Jaeger, Zipkin, Tempo and moto (X-Ray) servers for the contract suite: one already
+ * started by scripts/backends/start-*.sh (its endpoints.json under OTEL_MCP_BACKENDS_RUN), else the
+ * cached build started here on ports the OS chose, in a temporary run dir, and stopped afterwards.
  * When neither exists the suite is skipped with the reason, or fails under CI=true.
  */
 import { execFileSync } from 'node:child_process';
@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { freePort } from '../../support/free-port.js';
 
-export type ServerName = 'jaeger' | 'zipkin' | 'tempo';
+/** moto stands in for AWS X-Ray (scripts/backends/install-moto.sh). */
+export type ServerName = 'jaeger' | 'zipkin' | 'tempo' | 'moto';
 
 /**
  * The contract suite's request timeout to a real server: the product's 10 s default was passed by
@@ -30,6 +31,7 @@ const INSTALLED_BY: Record<ServerName, string> = {
   jaeger: 'jaeger_bin',
   zipkin: 'zipkin_jar',
   tempo: 'tempo_bin',
+  moto: 'moto_server_bin',
 };
 /** Port variables of each start script (see its header). */
 const PORT_VARIABLES: Record<ServerName, string[]> = {
@@ -47,6 +49,7 @@ const PORT_VARIABLES: Record<ServerName, string[]> = {
     'TEMPO_OTLP_HTTP_PORT',
     'TEMPO_MEMBERLIST_PORT',
   ],
+  moto: ['MOTO_PORT'],
 };
 
 function libValue(fn: string, env: NodeJS.ProcessEnv = process.env): string {
