@@ -4,7 +4,6 @@
  * api_v3). Over HTTP, searches with attribute filters go to the internal API, because the api_v3
  * gateway of Jaeger ≤ v2.13 drops `query.attributes` without a word.
  */
-import { OtelMcpError } from '../../model/errors.js';
 import type { AttributeValue } from '../../model/span.js';
 import type { TraceQuery } from '../../model/query.js';
 import { msToNanos } from '../../model/time.js';
@@ -19,6 +18,7 @@ import { createApiV3GrpcTransport } from './api-v3-grpc.js';
 import { createApiV3HttpTransport } from './api-v3-http.js';
 import type { FindTracesParams, JaegerTransport } from './jaeger-transport.js';
 import { createLegacyHttpTransport } from './legacy-http.js';
+import { requireServiceName } from '../service-name-input.js';
 
 /** The tenancy header Jaeger's multi_tenancy option reads by default. */
 export const JAEGER_TENANT_HEADER = 'x-tenant';
@@ -90,13 +90,7 @@ export function createJaegerBackend(
       return (await (await transport()).getServices()).sort();
     },
     async listOperations(serviceName) {
-      if (serviceName.trim() === '') {
-        throw new OtelMcpError(
-          'INVALID_ARGUMENT',
-          'listOperations needs a service name',
-          'call listServices for the names',
-        );
-      }
+      requireServiceName(serviceName);
       const operations = await (await transport()).getOperations(serviceName);
       return operations.sort(
         (a, b) => a.name.localeCompare(b.name) || (a.spanKind ?? '').localeCompare(b.spanKind ?? ''),

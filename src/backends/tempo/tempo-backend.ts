@@ -16,6 +16,7 @@ import type { BackendCapabilities, NativeQuery, TraceBackend } from '../trace-ba
 import { searchChunks } from './search-chunks.js';
 import { createTempoClient, type TempoClient, type TempoSearchHit } from './tempo-client.js';
 import { stringLiteral, traceQlFor } from './traceql.js';
+import { requireServiceName } from '../service-name-input.js';
 
 /** Tempo's multi-tenancy header (X-Scope-OrgID, as in Cortex and Mimir). */
 export const TEMPO_TENANT_HEADER = 'X-Scope-OrgID';
@@ -110,13 +111,7 @@ export function createTempoBackend(
       ).sort();
     },
     async listOperations(serviceName) {
-      if (serviceName.trim() === '') {
-        throw new OtelMcpError(
-          'INVALID_ARGUMENT',
-          'listOperations needs a service name',
-          'call listServices for the names',
-        );
-      }
+      requireServiceName(serviceName);
       const window = seconds(resolveWindow(undefined, now()));
       const names = await client.tagValues(
         'name',

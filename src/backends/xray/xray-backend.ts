@@ -22,6 +22,7 @@ import {
   type XrayClientOptions,
 } from './xray-client.js';
 import { fromXrayTraceId, isXrayTraceId, toXrayTraceId } from './xray-trace-id.js';
+import { requireServiceName } from '../service-name-input.js';
 
 export const XRAY_CAPABILITIES: BackendCapabilities = {
   attributeFilters: true,
@@ -149,13 +150,7 @@ export function createXrayBackend(
       return [...new Set(spans.map((span) => span.serviceName))].sort();
     },
     async listOperations(serviceName) {
-      if (serviceName.trim() === '') {
-        throw new OtelMcpError(
-          'INVALID_ARGUMENT',
-          'listOperations needs a service name',
-          'call listServices for the names',
-        );
-      }
+      requireServiceName(serviceName);
       const spans = await recentSpans(filterExpression({ serviceName, limit: 1 }));
       const names = spans.filter((span) => span.serviceName === serviceName).map((span) => span.name);
       return [...new Set(names)].sort().map((operation) => ({ name: operation }));

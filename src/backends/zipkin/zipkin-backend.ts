@@ -3,7 +3,6 @@
  * in `fidelity`; it lower-cases service and span names, so searches are lower-cased before they
  * are sent and specs should compare names case-insensitively against this backend.
  */
-import { OtelMcpError } from '../../model/errors.js';
 import type { TraceQuery } from '../../model/query.js';
 import type { BackendConnection } from '../http/connection.js';
 import { createHttpClient, type HttpDeps } from '../http/http-client.js';
@@ -16,6 +15,7 @@ import type { BackendCapabilities, BackendFidelity, TraceBackend } from '../trac
 import { annotationQuery } from './annotation-query.js';
 import { createZipkinClient, type ZipkinDependencyLink } from './zipkin-client.js';
 import { spansFromZipkin } from './zipkin-mapping.js';
+import { requireServiceName } from '../service-name-input.js';
 
 export const ZIPKIN_CAPABILITIES: BackendCapabilities = {
   attributeFilters: true,
@@ -107,13 +107,7 @@ export function createZipkinBackend(
       return (await client.getServices()).sort();
     },
     async listOperations(serviceName) {
-      if (serviceName.trim() === '') {
-        throw new OtelMcpError(
-          'INVALID_ARGUMENT',
-          'listOperations needs a service name',
-          'call listServices for the names',
-        );
-      }
+      requireServiceName(serviceName);
       // Zipkin keeps no span kind per name, so only names are listed.
       return (await client.getSpanNames(serviceName.toLowerCase()))
         .sort()
