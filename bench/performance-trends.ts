@@ -18,6 +18,7 @@ import { chooseBucketMs, readTrends } from '../src/analysis/index.js';
 import { createEmbeddedBackend } from '../src/backends/embedded/embedded-backend.js';
 import { createBackendSelection } from '../src/mcp/backend-selection.js';
 import { budgetFromTokens } from '../src/mcp/output-budget.js';
+import { answerToolCall } from '../src/mcp/response/answer-tool-call.js';
 import type { ToolDeps } from '../src/mcp/tool-deps.js';
 import { analyzePerformanceTrendsTool } from '../src/mcp/tools/advanced/analyze-performance-trends.js';
 import type { Resource, Span } from '../src/model/index.js';
@@ -239,16 +240,17 @@ try {
   } as Partial<ToolDeps> as ToolDeps;
   const budget = budgetFromTokens(8000);
   const times: number[] = [];
-  let answer: Awaited<ReturnType<typeof analyzePerformanceTrendsTool.handler>> | undefined;
+  let answer: Awaited<ReturnType<typeof answerToolCall>> | undefined;
   for (let run = 0; run < RUNS; run += 1) {
     const started = performance.now();
-    answer = await analyzePerformanceTrendsTool.handler(
+    answer = await answerToolCall(
+      analyzePerformanceTrendsTool,
       { service_name: 'shop', time_period: '7d' },
       { deps, budget },
     );
     times.push(performance.now() - started);
   }
-  const out = answer!.structured;
+  const out = answer!.structured as any; // eslint-disable-line @typescript-eslint/no-explicit-any
   console.log(
     `tool handler (hourly level), 7 days: median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`,
   );

@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import type { Toolset } from '../config/config-schema.js';
 import type { OutputBudget } from './output-budget.js';
+import type { ResponseDraft } from './response/response-draft.js';
 import type { ToolDeps } from './tool-deps.js';
 
 /** What a handler returns: the structured data (matching the output schema) and a short text rendering. */
@@ -44,7 +45,14 @@ export interface ToolDefinition<
   input: Input;
   output: Output;
   annotations: ToolAnnotations;
-  handler(input: z.infer<Input>, context: ToolContext): Promise<ToolOutput<z.infer<Output>>>;
+  /**
+   * Answers with a draft the response layer fits to the budget and pages (every list it may cut
+   * gets a cursor), or, for answers with nothing to cut, with the finished output.
+   */
+  handler(
+    input: z.infer<Input>,
+    context: ToolContext,
+  ): Promise<ToolOutput<z.infer<Output>> | ResponseDraft<Partial<z.infer<Output>>>>;
 }
 
 export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(

@@ -3,11 +3,11 @@ import type { Toolset } from '../config/config-schema.js';
 import { boundInputValidation } from './bounded-input-validation.js';
 import { memoizeJsonSchema } from './memoized-json-schema.js';
 import { budgetFromTokens, clipText } from './output-budget.js';
-import type { ToolDefinition } from './tool-definition.js';
+import { answerToolCall, type AnyTool } from './response/answer-tool-call.js';
 import type { ToolDeps } from './tool-deps.js';
 import { toErrorResult, toToolResult } from './tool-result.js';
 
-export type AnyTool = ToolDefinition<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type { AnyTool };
 
 /** The tools of the enabled toolsets. */
 export function enabledTools(tools: readonly AnyTool[], toolsets: readonly Toolset[]): AnyTool[] {
@@ -41,13 +41,13 @@ export function registerTools(
           const requested = typeof input.budget_tokens === 'number' ? input.budget_tokens : undefined;
           const budget = budgetFromTokens(requested ?? deps.config.mcp.output_budget_tokens);
           try {
-            const output = await tool.handler(input, {
+            const output = await answerToolCall(tool, input, {
               deps,
               budget,
               progress: progressReporter(ctx, name, deps.redact.text),
               signal: ctx.mcpReq.signal,
             });
-            // Last-resort guard; handlers fit their own output and say what they cut.
+            // Last-resort guard; the response layer fits lists and says what it cut.
             if (output.text.length > budget.chars) output.text = clipText(output.text, budget.chars);
             if (!tool.annotations.readOnlyHint) afterWrite();
             return deps.redact.value(toToolResult(output));

@@ -162,8 +162,8 @@ describe('query tools through a real MCP client', () => {
         ...(cursor ? { cursor } : {}),
       });
       expect(result.isError).toBe(false);
-      seen.push(...result.structured.spans_page.spans.map((span: { span_id: string }) => span.span_id));
-      cursor = result.structured.spans_page.next_cursor;
+      seen.push(...result.structured.spans.map((span: { span_id: string }) => span.span_id));
+      cursor = result.structured.next_cursor;
       pages += 1;
     } while (cursor && pages < 50);
     expect(pages).toBeGreaterThan(1);
@@ -241,36 +241,42 @@ describe('trace lists that hold back matches', () => {
       const result = await harness.call(tool, args);
       expect(result.isError, tool).toBe(false);
       expect(result.structured.traces, tool).toHaveLength(5);
-      expect(result.structured).toMatchObject({ truncated: true, limit_reached: true });
-      expect(result.structured.omitted, tool).toBeGreaterThanOrEqual(1);
+      expect(result.structured.truncated.traces, tool).toBeGreaterThanOrEqual(1);
       expect(result.structured.next, tool).toMatch(/raise limit \(now 5\)/);
-      expect(result.text, tool).toMatch(
-        /Truncated: at least 1 more matching trace not shown\. Next: raise limit/,
-      );
+      // Traces past the limit were never fetched: no cursor pretends to page them.
+      expect(result.structured.next_cursor, tool).toBeUndefined();
+      expect(result.text, tool).toMatch(/Past the limit: at least 1 more traces; raise limit \(now 5\)/);
     }
   });
 
   it('does not call a list truncated when exactly the limit matched', async () => {
     const result = await harness.call('get_traces', { service_name: 'busy-service', limit: 12 });
     expect(result.structured.traces).toHaveLength(12);
-    expect(result.structured).toMatchObject({ truncated: false, omitted: 0, limit_reached: false });
+    expect(result.structured.truncated).toBeUndefined();
     expect(result.structured.next).toBeUndefined();
-    expect(result.text).not.toMatch(/Truncated/);
+    expect(result.structured.next_cursor).toBeUndefined();
+    expect(result.text).not.toMatch(/Past the limit|Cut for size/);
   });
 
-  it('counts exactly the traces cut for the output budget and says to raise budget_tokens', async () => {
-    const result = await harness.call('search_traces', {
-      query: { service_name: 'busy-service', limit: 50 },
-      budget_tokens: 500,
-    });
-    const shown = result.structured.traces.length;
+  it('counts exactly the traces cut for the output budget, and its cursor pages the rest at the same clock', async () => {
+    const args = { query: { service_name: 'busy-service', limit: 50 }, budget_tokens: 500 };
+    const first = await harness.call('search_traces', args);
+    const shown = first.structured.traces.length;
     expect(shown).toBeGreaterThan(0);
     expect(shown).toBeLessThan(12);
-    expect(result.structured).toMatchObject({ truncated: true, omitted: 12 - shown, limit_reached: false });
-    expect(result.structured.next).toMatch(
-      new RegExp(`raise budget_tokens for the ${12 - shown} cut for space`),
-    );
-    expect(result.text).toContain(`Truncated: ${12 - shown} more matching traces not shown.`);
+    expect(first.structured.truncated).toEqual({ traces: 12 - shown });
+    expect(first.text).toContain(`Cut for size: ${12 - shown} traces.`);
+    expect(first.text).toContain(`cursor="${first.structured.next_cursor}"`);
+    const ids = first.structured.traces.map((t: { trace_id: string }) => t.trace_id);
+    let cursor: string | undefined = first.structured.next_cursor;
+    while (cursor) {
+      const page = await harness.call('search_traces', { ...args, cursor });
+      expect(page.isError).toBe(false);
+      ids.push(...page.structured.traces.map((t: { trace_id: string }) => t.trace_id));
+      cursor = page.structured.next_cursor;
+    }
+    const whole = await harness.call('search_traces', { ...args, budget_tokens: 20_000 });
+    expect(ids).toEqual(whole.structured.traces.map((t: { trace_id: string }) => t.trace_id));
   });
 });
 

@@ -10,7 +10,7 @@ import { relative } from 'node:path';
 import type { Config } from '../../config/config-schema.js';
 import { OtelMcpError } from '../../model/errors.js';
 import { budgetFromTokens } from '../../mcp/output-budget.js';
-import type { AnyTool } from '../../mcp/tool-registry.js';
+import { answerToolCall, type AnyTool } from '../../mcp/response/answer-tool-call.js';
 import { createDevelopmentSessionTool } from '../../mcp/tools/workflow/create-development-session.js';
 import { defineTraceSpecTool } from '../../mcp/tools/specs/define-trace-spec.js';
 import { executeAndCaptureTool } from '../../mcp/tools/workflow/execute-and-capture.js';
@@ -54,7 +54,7 @@ export async function runDemo(
     label: string,
   ): Promise<Record<string, unknown>> => {
     io.out(`→ ${tool.name}(${label})`);
-    const output = await tool.handler(input, {
+    const output = await answerToolCall(tool, input, {
       deps,
       budget: budgetFromTokens(config.mcp.output_budget_tokens),
       progress: io.progress,

@@ -9,7 +9,7 @@ export const backendInput = z
     message: `a backend name has at most ${MAX_BACKEND_NAME_CHARS} characters (list_backends names them)`,
   })
   .optional()
-  .describe('Backend name (default embedded; list_backends)');
+  .describe('Backend (default embedded)');
 
 export const budgetInput = z
   .number()
@@ -17,7 +17,7 @@ export const budgetInput = z
   .min(500)
   .max(100_000)
   .optional()
-  .describe('Answer size in tokens (default 8000)');
+  .describe('Answer tokens (default 8000)');
 
 export const traceIdInput = z.string().min(4).max(64).describe('Trace id or unique prefix');
 

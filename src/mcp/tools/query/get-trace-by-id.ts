@@ -1,8 +1,9 @@
 import * as z from 'zod';
+import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
 import { loadTrace } from '../trace-lookup.js';
-import { buildSpansView, spansViewSchema } from './trace-views/spans-view.js';
+import { spansListSchema, spansSection } from './trace-views/spans-view.js';
 import { buildSummaryView, summaryViewSchema } from './trace-views/summary-view.js';
 import { buildTreeView, treeViewSchema } from './trace-views/tree-view.js';
 
@@ -10,12 +11,12 @@ export const getTraceByIdTool = defineTool({
   name: 'get_trace_by_id',
   title: 'Open one trace',
   description:
-    "One trace: view 'summary' (default), 'tree' (waterfall: errors ✗, critical path *, repeats ×N) or 'spans' (paged: pass cursor). Accepts an id prefix. One span in full: get_span_details; diagnosis: analyze_trace.",
+    "One trace: view 'summary' (default), 'tree' (waterfall: errors ✗, critical path *, repeats ×N) or 'spans' (every span, paged). Accepts an id prefix. One span in full: get_span_details; diagnosis: analyze_trace.",
   toolset: 'query',
   input: z.object({
     trace_id: traceIdInput,
     view: z.enum(['summary', 'tree', 'spans']).optional().describe("'summary' (default), 'tree' or 'spans'"),
-    cursor: z.string().optional().describe("For view 'spans': the next_cursor of the previous page"),
+    cursor: cursorInput,
     max_depth: z.number().int().min(1).max(100).optional().describe("For view 'tree': deepest level shown"),
     focus_span_id: z.string().optional().describe("For view 'tree': show only this span's subtree"),
     backend: backendInput,
@@ -27,7 +28,8 @@ export const getTraceByIdTool = defineTool({
     view: z.enum(['summary', 'tree', 'spans']),
     summary: summaryViewSchema.optional(),
     tree: treeViewSchema.optional(),
-    spans_page: spansViewSchema.optional(),
+    spans: spansListSchema.optional(),
+    ...responseFields,
   }),
   annotations: READ_ONLY,
   async handler(input, { deps, budget }) {
@@ -36,15 +38,28 @@ export const getTraceByIdTool = defineTool({
     const view = input.view ?? 'summary';
     const base = { trace_id: trace.traceId, backend, view };
     if (view === 'spans') {
-      const page = buildSpansView(trace, budget, input.cursor);
-      return { structured: { ...base, spans_page: page.view }, text: page.text };
+      return {
+        fields: base,
+        lead: [`Trace ${trace.traceId}: ${trace.spans.length} spans.`],
+        lists: [spansSection(trace)],
+      };
     }
     if (view === 'tree') {
       const tree = buildTreeView(trace, budget, {
         maxDepth: input.max_depth,
         focusSpanId: input.focus_span_id,
       });
-      return { structured: { ...base, tree: tree.view }, text: tree.text };
+      return {
+        fields: { ...base, tree: tree.view },
+        lead: [tree.text],
+        cuts: {
+          spans: {
+            count: tree.view.hidden_spans,
+            next: 'pass focus_span_id or max_depth to zoom in, or view=spans to page every span',
+            saidInText: true,
+          },
+        },
+      };
     }
     const summary = buildSummaryView(trace);
     return { structured: { ...base, summary: summary.view }, text: summary.text };

@@ -1,8 +1,9 @@
 import * as z from 'zod';
+import { cursorInput } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { parseTimeRange } from '../../time-range.js';
 import { backendInput, budgetInput, limitInput, timeRangeInput } from '../common-inputs.js';
-import { renderTraceList, traceListOutput } from './trace-summary-output.js';
+import { traceListDraft, traceListOutput } from './trace-summary-output.js';
 
 const DEFAULT_LIMIT = 20;
 
@@ -22,19 +23,20 @@ export const getTracesTool = defineTool({
     limit: limitInput(DEFAULT_LIMIT, 200),
     backend: backendInput,
     budget_tokens: budgetInput,
+    cursor: cursorInput,
   }),
   output: traceListOutput,
   annotations: READ_ONLY,
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps }) {
     const backend = deps.backends.get(input.backend);
     const limit = input.limit ?? DEFAULT_LIMIT;
     const window = parseTimeRange(input.time_range ?? 'last_1_hour', deps.now());
     const summaries = await backend.findTraces({
       ...(input.service_name ? { serviceName: input.service_name } : {}),
       window,
-      // One past the limit tells whether more traces match (see renderTraceList).
+      // One past the limit tells whether more traces match (see traceListDraft).
       limit: limit + 1,
     });
-    return renderTraceList(backend.name, summaries, budget, limit);
+    return traceListDraft(backend.name, summaries, limit);
   },
 });

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { OtelMcpError } from '../../../model/errors.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
-import { fitList, jsonSize } from '../../output-budget.js';
+import { listSection } from '../../response/response-draft.js';
+import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { backendInput } from '../common-inputs.js';
 import { nearestNames } from '../../../model/did-you-mean.js';
 
@@ -17,16 +18,17 @@ export const listOperationsTool = defineTool({
       .min(1)
       .describe('Exact service name (resource attribute service.name), as listed by list_services'),
     backend: backendInput,
+    cursor: cursorInput,
   }),
   output: z.object({
     backend: z.string(),
     service_name: z.string(),
     operations: z.array(z.object({ name: z.string(), span_kind: z.string().optional() })),
     total: z.number(),
-    truncated: z.boolean(),
+    ...responseFields,
   }),
   annotations: READ_ONLY,
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps }) {
     const backend = deps.backends.get(input.backend);
     const operations = (await backend.listOperations(input.service_name)).map((item) => ({
       name: item.name,
@@ -44,21 +46,20 @@ export const listOperationsTool = defineTool({
         );
       }
     }
-    const fitted = fitList(operations, budget.chars / 2, jsonSize);
-    const lines = fitted.items.map((item) =>
-      item.span_kind ? `${item.name}  (${item.span_kind})` : item.name,
-    );
-    if (fitted.omitted > 0)
-      lines.push(`… ${fitted.omitted} more operations not shown (raise budget_tokens).`);
     return {
-      structured: {
-        backend: backend.name,
-        service_name: input.service_name,
-        operations: fitted.items,
-        total: operations.length,
-        truncated: fitted.omitted > 0,
-      },
-      text: lines.join('\n') || `Service '${input.service_name}' has no operations yet.`,
+      fields: { backend: backend.name, service_name: input.service_name, total: operations.length },
+      lead: [
+        operations.length === 0
+          ? `Service '${input.service_name}' has no operations yet.`
+          : `${operations.length} operation${operations.length === 1 ? '' : 's'} of ${input.service_name}:`,
+      ],
+      lists: [
+        listSection({
+          key: 'operations',
+          rows: operations,
+          line: (item) => (item.span_kind ? `${item.name}  (${item.span_kind})` : item.name),
+        }),
+      ],
     };
   },
 });

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { nanosToIso } from '../../../model/time.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
-import { fitList, jsonSize } from '../../output-budget.js';
+import { listSection } from '../../response/response-draft.js';
+import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { backendInput } from '../common-inputs.js';
 
 const service = z.object({
@@ -16,15 +17,15 @@ export const listServicesTool = defineTool({
   description:
     'Services a backend knows, with span counts and when last seen where it keeps them. Next: list_operations for one service, get_traces for its recent traces.',
   toolset: 'query',
-  input: z.object({ backend: backendInput }),
+  input: z.object({ backend: backendInput, cursor: cursorInput }),
   output: z.object({
     backend: z.string(),
     services: z.array(service),
     total: z.number(),
-    truncated: z.boolean(),
+    ...responseFields,
   }),
   annotations: READ_ONLY,
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps }) {
     const backend = deps.backends.get(input.backend);
     const all: z.infer<typeof service>[] =
       backend.capabilities.serviceStats && backend.serviceStats
@@ -34,31 +35,28 @@ export const listServicesTool = defineTool({
             ...(item.lastSeenUnixNano !== undefined ? { last_seen: nanosToIso(item.lastSeenUnixNano) } : {}),
           }))
         : (await backend.listServices()).map((name) => ({ name }));
-    const fitted = fitList(all, budget.chars / 2, jsonSize);
-    const lines = fitted.items.map((item) =>
-      [
-        item.name,
-        item.span_count !== undefined ? `${item.span_count} spans` : '',
-        item.last_seen ? `last ${item.last_seen}` : '',
-      ]
-        .filter(Boolean)
-        .join('  '),
-    );
-    if (all.length === 0) {
-      lines.push(
-        'No services yet. Point a service at the receiver (get_otlp_endpoint) or run one with execute_and_capture.',
-      );
-    }
-    if (fitted.omitted > 0)
-      lines.push(`… ${fitted.omitted} more services not shown (raise budget_tokens to see them).`);
     return {
-      structured: {
-        backend: backend.name,
-        services: fitted.items,
-        total: all.length,
-        truncated: fitted.omitted > 0,
-      },
-      text: lines.join('\n'),
+      fields: { backend: backend.name, total: all.length },
+      lead:
+        all.length === 0
+          ? [
+              'No services yet. Point a service at the receiver (get_otlp_endpoint) or run one with execute_and_capture.',
+            ]
+          : [`${all.length} service${all.length === 1 ? '' : 's'} in ${backend.name}:`],
+      lists: [
+        listSection({
+          key: 'services',
+          rows: all,
+          line: (item) =>
+            [
+              item.name,
+              item.span_count !== undefined ? `${item.span_count} spans` : '',
+              item.last_seen ? `last ${item.last_seen}` : '',
+            ]
+              .filter(Boolean)
+              .join('  '),
+        }),
+      ],
     };
   },
 });

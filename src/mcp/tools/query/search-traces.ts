@@ -1,10 +1,11 @@
 import * as z from 'zod';
 import { OtelMcpError, invalidArgument } from '../../../model/errors.js';
+import { cursorInput } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { parseTimeRange } from '../../time-range.js';
 import { attributeFilters, attributeFiltersInput } from './attribute-filter-input.js';
 import { backendInput, budgetInput, limitInput, timeRangeInput } from '../common-inputs.js';
-import { renderTraceList, traceListOutput } from './trace-summary-output.js';
+import { traceListDraft, traceListOutput } from './trace-summary-output.js';
 
 const DEFAULT_LIMIT = 20;
 
@@ -40,10 +41,10 @@ export const searchTracesTool = defineTool({
   description:
     'Traces by service, operation, attributes, span duration, error status and time window (or a raw TraceQL query on Tempo), newest first. The latest of one service: get_traces.',
   toolset: 'query',
-  input: z.object({ query, backend: backendInput, budget_tokens: budgetInput }),
+  input: z.object({ query, backend: backendInput, budget_tokens: budgetInput, cursor: cursorInput }),
   output: traceListOutput,
   annotations: READ_ONLY,
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps }) {
     const q = input.query;
     const backend = deps.backends.get(input.backend);
     const limit = q.limit ?? DEFAULT_LIMIT;
@@ -79,7 +80,7 @@ export const searchTracesTool = defineTool({
         );
       }
       const summaries = await backend.findTracesNative({ query: q.traceql, window, limit: limit + 1 });
-      return renderTraceList(backend.name, summaries, budget, limit);
+      return traceListDraft(backend.name, summaries, limit);
     }
     const attributes = attributeFilters(q.attributes);
     const summaries = await backend.findTraces({
@@ -90,9 +91,9 @@ export const searchTracesTool = defineTool({
       ...(q.max_duration_ms !== undefined ? { maxDurationMs: q.max_duration_ms } : {}),
       ...(q.status ? { status: q.status } : {}),
       window,
-      // One past the limit tells whether more traces match (see renderTraceList).
+      // One past the limit tells whether more traces match (see traceListDraft).
       limit: limit + 1,
     });
-    return renderTraceList(backend.name, summaries, budget, limit);
+    return traceListDraft(backend.name, summaries, limit);
   },
 });

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import type { TraceSummary } from '../../../model/query.js';
 import { nanosToIso } from '../../../model/time.js';
-import { fitList, jsonSize, type OutputBudget } from '../../output-budget.js';
+import { listSection, type ResponseDraft } from '../../response/response-draft.js';
+import { responseFields } from '../../response/response-fields.js';
 
 export const traceSummarySchema = z.object({
   trace_id: z.string(),
@@ -17,16 +18,7 @@ export const traceSummarySchema = z.object({
 export const traceListOutput = z.object({
   backend: z.string(),
   traces: z.array(traceSummarySchema),
-  truncated: z.boolean().describe('True when more traces matched than are shown'),
-  omitted: z
-    .number()
-    .describe(
-      'Matching traces not shown: exact when cut for space; when limit_reached, at least this many (more may match)',
-    ),
-  limit_reached: z
-    .boolean()
-    .describe('More traces matched than the limit: raise limit or narrow the query to see them'),
-  next: z.string().optional().describe('How to see what was left out, when truncated'),
+  ...responseFields,
 });
 
 export type TraceListOutput = z.infer<typeof traceListOutput>;
@@ -45,51 +37,43 @@ function toSummaryOutput(summary: TraceSummary): z.infer<typeof traceSummarySche
 }
 
 /**
- * Renders a list of trace summaries within the budget. Callers fetch `limit + 1` summaries: the one
- * past the limit is never shown, it only proves that more traces match, so a list of exactly `limit`
- * traces is not called truncated.
+ * A list of trace summaries as a draft. Callers fetch `limit + 1` summaries: the one past the limit
+ * is never shown, it only proves that more traces match, so a list of exactly `limit` traces is not
+ * called truncated.
  */
-export function renderTraceList(
+export function traceListDraft(
   backend: string,
   summaries: TraceSummary[],
-  budget: OutputBudget,
   limit: number,
-): { structured: TraceListOutput; text: string } {
-  const limitReached = summaries.length > limit;
+): ResponseDraft<{ backend: string }> {
   const all = summaries.slice(0, limit).map(toSummaryOutput);
-  // The text repeats each trace in one short line, so give the structured list half the budget.
-  const fitted = fitList(all, budget.chars / 2, jsonSize);
-  const omitted = fitted.omitted + (limitReached ? summaries.length - limit : 0);
-  const lines = fitted.items.map(
-    (t) =>
-      `${t.trace_id}  ${t.root_service ?? '?'}: ${t.root_name ?? '(root not received)'}  ${t.duration_ms} ms  ${plural(t.span_count, 'span')}${t.error_count ? `  ${plural(t.error_count, 'error')}` : ''}  ${t.start}`,
-  );
-  const next = [
-    fitted.omitted > 0 ? `raise budget_tokens for the ${fitted.omitted} cut for space` : '',
-    limitReached
-      ? `raise limit (now ${limit}) or narrow the query or time_range for the traces past the limit`
-      : '',
-  ]
-    .filter(Boolean)
-    .join('; ');
-  if (all.length === 0)
-    lines.push('No traces matched. Widen time_range, check names with list_services / list_operations.');
-  if (omitted > 0)
-    lines.push(
-      `Truncated: ${limitReached ? 'at least ' : ''}${plural(omitted, 'more matching trace')} not shown. Next: ${next}.`,
-    );
-  if (all.length > 0)
-    lines.push('Open one with get_trace_by_id (view: summary, tree or spans), or analyze_trace.');
+  const pastLimit = summaries.length - all.length;
   return {
-    structured: {
-      backend,
-      traces: fitted.items,
-      truncated: omitted > 0,
-      omitted,
-      limit_reached: limitReached,
-      ...(omitted > 0 ? { next } : {}),
-    },
-    text: lines.join('\n'),
+    fields: { backend },
+    lead:
+      all.length === 0
+        ? ['No traces matched. Widen time_range, check names with list_services / list_operations.']
+        : [`${all.length}${pastLimit > 0 ? '+' : ''} traces in ${backend}, newest first:`],
+    lists: [
+      listSection({
+        key: 'traces',
+        rows: all,
+        line: (t) =>
+          `${t.trace_id}  ${t.root_service ?? '?'}: ${t.root_name ?? '(root not received)'}  ${t.duration_ms} ms  ${plural(t.span_count, 'span')}${t.error_count ? `  ${plural(t.error_count, 'error')}` : ''}  ${t.start}`,
+        ...(pastLimit > 0
+          ? {
+              beyond: {
+                count: pastLimit,
+                atLeast: true,
+                next: `raise limit (now ${limit}) or narrow the query or time_range`,
+              },
+            }
+          : {}),
+      }),
+    ],
+    ...(all.length > 0
+      ? { next: 'open one with get_trace_by_id (view: summary, tree or spans), or analyze_trace.' }
+      : {}),
   };
 }
 

@@ -1,8 +1,7 @@
 import * as z from 'zod';
 import type { Trace } from '../../../../model/span.js';
 import { durationMs } from '../../../../model/time.js';
-import { decodeCursor, encodeCursor } from '../../../cursor.js';
-import { fitList, jsonSize, type OutputBudget } from '../../../output-budget.js';
+import { listSection, type ListSection } from '../../../response/response-draft.js';
 import { round } from '../trace-summary-output.js';
 import { keyAttributes, offsetMs, traceBounds } from './span-line.js';
 
@@ -23,25 +22,12 @@ const spanRow = z.object({
   event_count: z.number(),
 });
 
-export const spansViewSchema = z.object({
-  spans: z.array(spanRow),
-  offset: z.number(),
-  total: z.number(),
-  next_cursor: z.string().optional().describe('Pass as cursor to get the next page; absent on the last page'),
-});
+export type SpanRow = z.infer<typeof spanRow>;
 
-export type SpansView = z.infer<typeof spansViewSchema>;
-
-/** One page of spans in start order, as many as fit the budget, with a cursor for the rest. */
-export function buildSpansView(
-  trace: Trace,
-  budget: OutputBudget,
-  cursor?: string,
-): { view: SpansView; text: string } {
-  const scope = `spans:${trace.traceId}`;
-  const offset = cursor ? decodeCursor(cursor, scope).offset : 0;
+/** Every span in start order; the response layer pages them with a cursor. */
+export function spansSection(trace: Trace): ListSection<SpanRow> {
   const { start } = traceBounds(trace.spans);
-  const rows = trace.spans.slice(offset).map((span) => ({
+  const rows = trace.spans.map((span): SpanRow => ({
     span_id: span.spanId,
     ...(span.parentSpanId ? { parent_span_id: span.parentSpanId } : {}),
     service: span.serviceName,
@@ -55,24 +41,17 @@ export function buildSpansView(
     attribute_count: Object.keys(span.attributes).length,
     event_count: span.events.length,
   }));
-  // Each row is paid for twice, as structured data and as one text line the model reads.
-  const fitted = fitList(rows, budget.chars - 400, (row) => jsonSize(row) + renderRow(row).length);
-  const nextOffset = offset + fitted.items.length;
-  const view: SpansView = {
-    spans: fitted.items,
-    offset,
-    total: trace.spans.length,
-    ...(nextOffset < trace.spans.length ? { next_cursor: encodeCursor({ scope, offset: nextOffset }) } : {}),
-  };
-  const text = [
-    `Trace ${trace.traceId}, spans ${offset + 1}–${nextOffset} of ${trace.spans.length} in start order (id parent +offset duration service: name):`,
-    ...fitted.items.map(renderRow),
-    view.next_cursor ? `More: call again with cursor="${view.next_cursor}".` : 'This is the last page.',
-  ].join('\n');
-  return { view, text };
+  return listSection({
+    key: 'spans',
+    heading: 'Spans in start order (id parent +offset duration service: name):',
+    rows,
+    line: renderRow,
+  });
 }
 
-function renderRow(row: z.infer<typeof spanRow>): string {
+export const spansListSchema = z.array(spanRow);
+
+function renderRow(row: SpanRow): string {
   const attributes = Object.entries(row.key_attributes)
     .map(([key, value]) => `${key}=${value}`)
     .join(' ');

@@ -10,12 +10,14 @@ export const treeViewSchema = z.object({
     .number()
     .describe('Spans not drawn (deep levels cut to fit the budget); see the note at the end of the text'),
   depth_shown: z.number(),
-  truncated: z.boolean(),
 });
 
 export type TreeView = z.infer<typeof treeViewSchema>;
 
-/** The waterfall lives in the text (the model reads it once); the structured part says what it covers. */
+/**
+ * The waterfall lives in the text (the model reads it once); the structured part says what it covers.
+ * It is cut by depth, not as a list, so it fits itself to the budget and its footer says how to zoom.
+ */
 export function buildTreeView(
   trace: Trace,
   budget: OutputBudget,
@@ -32,7 +34,6 @@ export function buildTreeView(
       shown_spans: rendered.shownSpans,
       hidden_spans: rendered.hiddenSpans,
       depth_shown: rendered.depthShown,
-      truncated: rendered.truncated,
     },
     text: rendered.text,
   };

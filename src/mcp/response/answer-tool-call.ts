@@ -1,0 +1,29 @@
+/**
+ * Runs one tool call through the response layer: checks a cursor against the call, pins the clock,
+ * and fits the handler's draft to the budget. The MCP registry, the demo and the benchmarks all
+ * answer through here, so none of them sees an unfitted answer.
+ */
+import type { OutputBudget } from '../output-budget.js';
+import type { ToolContext, ToolDefinition, ToolOutput } from '../tool-definition.js';
+import { fitResponse } from './fit-response.js';
+import { argumentsFingerprint, decodeResponseCursor } from './response-cursor.js';
+import type { ResponseDraft } from './response-draft.js';
+
+export type AnyTool = ToolDefinition<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export async function answerToolCall(
+  tool: AnyTool,
+  input: Record<string, unknown>,
+  context: ToolContext & { budget: OutputBudget },
+): Promise<ToolOutput<Record<string, unknown>>> {
+  const args = argumentsFingerprint(input);
+  const cursor =
+    typeof input.cursor === 'string' ? decodeResponseCursor(input.cursor, tool.name, input) : undefined;
+  // One clock per call, and a continued page keeps its first page's, so a relative time window
+  // pages the same traces.
+  const now = cursor ? new Date(cursor.now) : context.deps.now();
+  const answer = (await tool.handler(input, { ...context, deps: { ...context.deps, now: () => now } })) as
+    ToolOutput<Record<string, unknown>> | ResponseDraft<object>;
+  if (!('lead' in answer)) return answer;
+  return fitResponse(answer, context.budget, { tool: tool.name, args, now, ...(cursor ? { cursor } : {}) });
+}

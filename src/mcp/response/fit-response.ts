@@ -1,0 +1,199 @@
+/**
+ * The response layer: fits a handler's draft to the call's budget, pages cut lists with one cursor,
+ * and renders the text and the structured answer from the same rows. Every tool answers through
+ * here, so "what was cut" is written one way: `truncated: { <list>: <count> }` with `next_cursor`
+ * (rows cut for size) or `next` (rows past a limit the caller set).
+ */
+import { invalidArgument } from '../../model/errors.js';
+import { jsonSize, type OutputBudget } from '../output-budget.js';
+import type { ToolOutput } from '../tool-definition.js';
+import type { ListSection, ResponseDraft } from './response-draft.js';
+import { encodeResponseCursor, listFingerprint, type ResponseCursor } from './response-cursor.js';
+
+/** Room kept for the lines the layer itself writes (what was cut, the cursor, offsets). */
+const LAYER_LINES_CHARS = 450;
+
+export interface PageRequest {
+  tool: string;
+  /** Fingerprint of the call's arguments, carried by the cursor this page may issue. */
+  args: string;
+  /** The clock the answer was computed at (a continued page keeps the first page's). */
+  now: Date;
+  /** The cursor this call came with, already checked against tool and arguments. */
+  cursor?: ResponseCursor;
+}
+
+interface PlannedList {
+  section: ListSection;
+  lines: string[];
+  start: number;
+  shown: number;
+}
+
+export function fitResponse(
+  draft: ResponseDraft<object>,
+  budget: OutputBudget,
+  page: PageRequest,
+): ToolOutput<Record<string, unknown>> {
+  const lists = (draft.lists ?? []).map((section) => planList(section, page.cursor));
+  const fixedText = [...draft.lead, ...(draft.notes ?? []), draft.next ?? ''].join('\n').length;
+  const room = budget.chars - fixedText - jsonSize(draft.fields) - LAYER_LINES_CHARS;
+  allocate(lists, Math.max(0, room));
+
+  const truncated: Record<string, number> = {};
+  const cursorLists: ResponseCursor['lists'] = {};
+  const beyondNext: string[] = [];
+  for (const list of lists) {
+    const cut = list.lines.length - list.start - list.shown;
+    const beyond = list.section.beyond?.count ?? 0;
+    if (cut + beyond > 0) truncated[list.section.key] = cut + beyond;
+    if (cut > 0)
+      cursorLists[list.section.key] = {
+        offset: list.start + list.shown,
+        fingerprint: listFingerprint(list.lines),
+      };
+    if (beyond > 0 && list.section.beyond) beyondNext.push(list.section.beyond.next);
+  }
+  for (const [key, cut] of Object.entries(draft.cuts ?? {})) {
+    if (cut.count > 0) {
+      truncated[key] = cut.count;
+      beyondNext.push(cut.next);
+    }
+  }
+  const nextCursor =
+    Object.keys(cursorLists).length > 0
+      ? encodeResponseCursor({
+          tool: page.tool,
+          args: page.args,
+          now: page.now.getTime(),
+          lists: cursorLists,
+        })
+      : undefined;
+  const offsets = page.cursor
+    ? Object.fromEntries(lists.filter((list) => list.start > 0).map((list) => [list.section.key, list.start]))
+    : undefined;
+
+  const structured: Record<string, unknown> = { ...draft.fields };
+  for (const list of lists)
+    structured[list.section.key] = list.section.rows.slice(list.start, list.start + list.shown);
+  if (Object.keys(truncated).length > 0) structured.truncated = truncated;
+  if (nextCursor) structured.next_cursor = nextCursor;
+  if (beyondNext.length > 0) structured.next = beyondNext.join('; ');
+  if (offsets && Object.keys(offsets).length > 0) structured.offsets = offsets;
+
+  const text = [
+    ...(page.cursor ? [continuedLine(lists)] : []),
+    ...draft.lead,
+    ...lists.flatMap(listText),
+    ...(draft.notes ?? []),
+    ...cutLines(page.tool, lists, draft, nextCursor),
+    ...(draft.next ? [`Next: ${draft.next}`] : []),
+  ];
+  return { structured, text: text.join('\n') };
+}
+
+/**
+ * A list as this page sees it. On a continued page, a list the cursor does not name was shown whole
+ * already, so it starts past its end; a named list starts where the last page stopped, provided it
+ * is still the list that page cut.
+ */
+function planList(section: ListSection, cursor: ResponseCursor | undefined): PlannedList {
+  const lines = section.rows.map((row) => section.line(row));
+  if (!cursor) return { section, lines, start: 0, shown: 0 };
+  const continued = cursor.lists[section.key];
+  if (!continued) return { section, lines, start: lines.length, shown: 0 };
+  if (continued.offset > lines.length || listFingerprint(lines) !== continued.fingerprint)
+    throw invalidArgument(
+      `the ${section.key} this cursor pages have changed since it was issued (new data arrived)`,
+      'call again without cursor for a fresh first page',
+    );
+  return { section, lines, start: continued.offset, shown: 0 };
+}
+
+/**
+ * Shares the room among the lists by weight, giving a list that needs less than its share only what
+ * it needs and passing the rest on (max-min fairness), then keeps each list's longest prefix that
+ * fits. The first list with rows left always shows one, so following the cursor always ends.
+ */
+function allocate(lists: PlannedList[], room: number): void {
+  const cost = (list: PlannedList, index: number) =>
+    list.lines[index]!.length + 1 + jsonSize(list.section.rows[index]) + 1;
+  const needs = lists.map((list) => {
+    let need = list.section.heading ? list.section.heading.length + 1 : 0;
+    for (let index = list.start; index < list.lines.length; index += 1) need += cost(list, index);
+    return list.start < list.lines.length ? need : 0;
+  });
+  const allowance = lists.map(() => 0);
+  let open = lists.map((_, index) => index).filter((index) => needs[index]! > 0);
+  let left = room;
+  while (open.length > 0) {
+    const weights = open.reduce((sum, index) => sum + (lists[index]!.section.weight ?? 1), 0);
+    const satisfied = open.filter(
+      (index) => needs[index]! <= (left * (lists[index]!.section.weight ?? 1)) / weights,
+    );
+    if (satisfied.length === 0) {
+      for (const index of open) allowance[index] = (left * (lists[index]!.section.weight ?? 1)) / weights;
+      break;
+    }
+    for (const index of satisfied) {
+      allowance[index] = needs[index]!;
+      left -= needs[index]!;
+    }
+    open = open.filter((index) => !satisfied.includes(index));
+  }
+  let progressed = false;
+  lists.forEach((list, listIndex) => {
+    let used = list.section.heading ? list.section.heading.length + 1 : 0;
+    for (let index = list.start; index < list.lines.length; index += 1) {
+      const next = used + cost(list, index);
+      if (next > allowance[listIndex]! && (progressed || list.shown > 0)) break;
+      used = next;
+      list.shown += 1;
+      progressed = true;
+      if (used > allowance[listIndex]!) break;
+    }
+  });
+}
+
+function listText(list: PlannedList): string[] {
+  if (list.shown === 0) return [];
+  return [
+    ...(list.section.heading ? [list.section.heading] : []),
+    ...list.lines.slice(list.start, list.start + list.shown),
+  ];
+}
+
+function continuedLine(lists: PlannedList[]): string {
+  const parts = lists
+    .filter((list) => list.shown > 0)
+    .map(
+      (list) => `${list.section.key} ${list.start + 1}–${list.start + list.shown} of ${list.lines.length}`,
+    );
+  return `Continued page: ${parts.join(', ') || 'nothing left'}.`;
+}
+
+function cutLines(
+  tool: string,
+  lists: PlannedList[],
+  draft: ResponseDraft<object>,
+  nextCursor: string | undefined,
+): string[] {
+  const lines: string[] = [];
+  const cutForSize = lists
+    .map((list) => ({ key: list.section.key, cut: list.lines.length - list.start - list.shown }))
+    .filter((item) => item.cut > 0);
+  if (nextCursor)
+    lines.push(
+      `Cut for size: ${cutForSize.map((item) => `${item.cut} ${item.key}`).join(', ')}. The rest: call ${tool} again with the same arguments and cursor="${nextCursor}" (or a larger budget_tokens).`,
+    );
+  for (const list of lists) {
+    const beyond = list.section.beyond;
+    if (beyond && beyond.count > 0)
+      lines.push(
+        `Past the limit: ${beyond.atLeast ? 'at least ' : ''}${beyond.count} more ${list.section.key}; ${beyond.next}.`,
+      );
+  }
+  for (const [key, cut] of Object.entries(draft.cuts ?? {}))
+    if (cut.count > 0 && !cut.saidInText) lines.push(`Not shown: ${cut.count} ${key}; ${cut.next}.`);
+  return lines;
+}

@@ -1,0 +1,52 @@
+/**
+ * What a tool handler declares instead of writing its own answer: the fields that are always whole,
+ * the text lines a verdict rests on, and the lists a budget may cut. The response layer
+ * (`fit-response.ts`) fits the lists to the call's budget, pages them with one cursor, and renders
+ * the text and the structured answer from the same rows.
+ */
+
+/** A list the budget may cut. Its rows are the structured items; `line` renders each as text. */
+export interface ListSection<Row = unknown> {
+  /** The structured field that holds the rows, and this list's name in `truncated`. */
+  key: string;
+  /** The whole list in answer order (the layer pages it; handlers never slice for space). */
+  rows: readonly Row[];
+  /** A row as the model reads it: one line, or a few for a row with a fix or evidence. */
+  line: (row: Row) => string;
+  /** A text line before the rows, e.g. `Violations:`; left out when the page shows none. */
+  heading?: string;
+  /**
+   * Rows that matched but lie past a limit the caller set (`limit`, `max_violations`): counted in
+   * `truncated`, and `next` says how to get them. A cursor cannot, since they were never fetched.
+   */
+  beyond?: { count: number; atLeast?: boolean; next: string };
+  /** Share of the budget against the other lists (default 1): the list the verdict rests on gets more. */
+  weight?: number;
+}
+
+/** Something a handler cut itself that is not a list of rows (a tree's deep levels). */
+export interface OtherCut {
+  count: number;
+  next: string;
+  /** The handler's own text already says what was cut and how to see it (a tree's footer). */
+  saidInText?: boolean;
+}
+
+export interface ResponseDraft<Fields extends object = Record<string, unknown>> {
+  /** Structured fields that are not cuttable lists; always answered whole. */
+  fields: Fields;
+  /** Text lines before the lists: the verdict and every fact it rests on. Never cut. */
+  lead: string[];
+  lists?: ListSection<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Text lines after the lists (notes, suggestions). */
+  notes?: string[];
+  /** What to do next, written as the closing `Next:` line. */
+  next?: string;
+  /** Cuts made by the handler itself, reported in `truncated` beside the lists' cuts. */
+  cuts?: Record<string, OtherCut>;
+}
+
+/** Identity for handlers, so a draft's lists are checked against their rows' type at the call. */
+export function listSection<Row>(section: ListSection<Row>): ListSection<Row> {
+  return section;
+}

@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { budgetFromTokens } from '../../src/mcp/output-budget.js';
+import { answerToolCall } from '../../src/mcp/response/answer-tool-call.js';
+import { listSection, type ResponseDraft } from '../../src/mcp/response/response-draft.js';
+import { cursorInput, responseFields } from '../../src/mcp/response/response-fields.js';
+import { READ_ONLY, defineTool } from '../../src/mcp/tool-definition.js';
+import type { ToolDeps } from '../../src/mcp/tool-deps.js';
+
+interface Row {
+  id: string;
+  note: string;
+}
+
+const rows = (prefix: string, count: number): Row[] =>
+  Array.from({ length: count }, (_, index) => ({ id: `${prefix}${index}`, note: 'x'.repeat(40) }));
+
+/** A tool whose lists are whatever the test sets, answering through the real layer. */
+function listTool(draft: () => ResponseDraft<{ label: string }>) {
+  return defineTool({
+    name: 'list_things',
+    title: 'List things',
+    description: 'test tool',
+    toolset: 'query',
+    input: z.object({
+      filter: z.string().optional(),
+      budget_tokens: z.number().optional(),
+      cursor: cursorInput,
+    }),
+    output: z.object({ label: z.string(), ...responseFields }),
+    annotations: READ_ONLY,
+    handler: async () => draft(),
+  });
+}
+
+const deps = { now: () => new Date('2026-12-05T10:00:00Z') } as unknown as ToolDeps;
+const call = (tool: ReturnType<typeof listTool>, input: Record<string, unknown>, tokens = 500) =>
+  answerToolCall(tool, input, { deps, budget: budgetFromTokens(tokens) });
+
+/** Follows next_cursor until the answer has none, collecting every list's rows. */
+async function followAll(tool: ReturnType<typeof listTool>, input: Record<string, unknown>) {
+  const seen: Record<string, string[]> = {};
+  let cursor: string | undefined;
+  for (let page = 0; page < 100; page += 1) {
+    const answer = await call(tool, { ...input, ...(cursor ? { cursor } : {}) });
+    for (const key of ['apples', 'pears']) {
+      const got = (answer.structured[key] as Row[] | undefined) ?? [];
+      (seen[key] ??= []).push(...got.map((row) => row.id));
+    }
+    cursor = answer.structured.next_cursor as string | undefined;
+    if (!cursor) return { seen, pages: page + 1 };
+  }
+  throw new Error('the cursor never ended');
+}
+
+describe('the response layer', () => {
+  it('answers a list that fits whole, without truncated or a cursor', async () => {
+    const tool = listTool(() => ({
+      fields: { label: 'few' },
+      lead: ['Three apples:'],
+      lists: [listSection({ key: 'apples', rows: rows('a', 3), line: (row) => row.id })],
+    }));
+    const answer = await call(tool, {});
+    expect(answer.structured).toEqual({ label: 'few', apples: rows('a', 3) });
+    expect(answer.text).toBe('Three apples:\na0\na1\na2');
+  });
+
+  it('cuts a long list to the budget, counts the cut in truncated and says how to get the rest in the text', async () => {
+    const tool = listTool(() => ({
+      fields: { label: 'many' },
+      lead: ['Apples:'],
+      lists: [listSection({ key: 'apples', rows: rows('a', 200), line: (row) => row.id })],
+    }));
+    const answer = await call(tool, { filter: 'red' });
+    const shown = (answer.structured.apples as Row[]).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(200);
+    expect(answer.structured.truncated).toEqual({ apples: 200 - shown });
+    expect(answer.text).toContain(`Cut for size: ${200 - shown} apples`);
+    expect(answer.text).toContain(`cursor="${answer.structured.next_cursor as string}"`);
+    expect(answer.text.length + JSON.stringify(answer.structured).length).toBeLessThanOrEqual(
+      budgetFromTokens(500).chars + 100,
+    );
+  });
+
+  it('returns every row of every cut list exactly once when the cursor is followed to the end', async () => {
+    const tool = listTool(() => ({
+      fields: { label: 'two lists' },
+      lead: ['Fruit:'],
+      lists: [
+        listSection({ key: 'apples', heading: 'Apples:', rows: rows('a', 120), line: (row) => row.id }),
+        listSection({
+          key: 'pears',
+          heading: 'Pears:',
+          rows: rows('p', 45),
+          line: (row) => `${row.id} ${row.note}`,
+        }),
+      ],
+    }));
+    const { seen, pages } = await followAll(tool, { filter: 'ripe' });
+    expect(pages).toBeGreaterThan(2);
+    expect(seen.apples).toEqual(rows('a', 120).map((row) => row.id));
+    expect(seen.pears).toEqual(rows('p', 45).map((row) => row.id));
+  });
+
+  it('gives a short list its whole length before a long one takes the rest of the room', async () => {
+    const tool = listTool(() => ({
+      fields: { label: 'mixed' },
+      lead: [],
+      lists: [
+        listSection({ key: 'apples', rows: rows('a', 500), line: (row) => row.id }),
+        listSection({ key: 'pears', rows: rows('p', 2), line: (row) => row.id }),
+      ],
+    }));
+    const answer = await call(tool, {});
+    expect(answer.structured.pears).toHaveLength(2);
+    expect(answer.structured.truncated).toEqual({ apples: 500 - (answer.structured.apples as Row[]).length });
+  });
+
+  it('reports rows past a limit the caller set with the way to get them, and offers no cursor for them', async () => {
+    const tool = listTool(() => ({
+      fields: { label: 'limited' },
+      lead: [],
+      lists: [
+        listSection({
+          key: 'apples',
+          rows: rows('a', 2),
+          line: (row) => row.id,
+          beyond: { count: 1, atLeast: true, next: 'raise limit (now 2)' },
+        }),
+      ],
+    }));
+    const answer = await call(tool, {});
+    expect(answer.structured).toMatchObject({ truncated: { apples: 1 }, next: 'raise limit (now 2)' });
+    expect(answer.structured.next_cursor).toBeUndefined();
+    expect(answer.text).toContain('Past the limit: at least 1 more apples; raise limit (now 2).');
+  });
+
+  it('refuses a cursor with other arguments, from another tool, or one it never issued', async () => {
+    const draft = () => ({
+      fields: { label: 'x' },
+      lead: [],
+      lists: [listSection({ key: 'apples', rows: rows('a', 300), line: (row: Row) => row.id })],
+    });
+    const tool = listTool(draft);
+    const cursor = (await call(tool, { filter: 'red' })).structured.next_cursor as string;
+    await expect(call(tool, { filter: 'green', cursor })).rejects.toThrow(/other arguments/);
+    const other = { ...listTool(draft), name: 'other_tool' };
+    await expect(call(other, { filter: 'red', cursor })).rejects.toThrow(
+      /continues list_things, not other_tool/,
+    );
+    await expect(call(tool, { filter: 'red', cursor: 'bm90IGpzb24' })).rejects.toThrow(
+      /not one this server issued/,
+    );
+    // A larger page is still the same call.
+    const larger = await call(tool, { filter: 'red', cursor }, 2000);
+    expect((larger.structured.apples as Row[])[0]).toBeDefined();
+  });
+
+  it('refuses to continue a list that changed since the cursor was issued, rather than repeat or skip rows', async () => {
+    let count = 300;
+    const tool = listTool(() => ({
+      fields: { label: 'live' },
+      lead: [],
+      lists: [listSection({ key: 'apples', rows: rows('a', count), line: (row) => row.id })],
+    }));
+    const cursor = (await call(tool, {})).structured.next_cursor as string;
+    count = 301;
+    await expect(call(tool, { cursor })).rejects.toThrow(/changed since it was issued/);
+  });
+
+  it('keeps the first page’s clock on a continued page, so a relative time window does not move', async () => {
+    const clocks: number[] = [];
+    let clock = Date.parse('2026-12-05T10:00:00Z');
+    const tool = defineTool({
+      name: 'clocked',
+      title: 'Clocked',
+      description: 'test tool',
+      toolset: 'query',
+      input: z.object({ cursor: cursorInput }),
+      output: z.object({ ...responseFields }),
+      annotations: READ_ONLY,
+      handler: async (_input, { deps: given }) => {
+        clocks.push(given.now().getTime());
+        return {
+          fields: {},
+          lead: [],
+          lists: [listSection({ key: 'apples', rows: rows('a', 300), line: (row) => row.id })],
+        };
+      },
+    });
+    const tick = { now: () => new Date((clock += 60_000)) } as unknown as ToolDeps;
+    const first = await answerToolCall(tool, {}, { deps: tick, budget: budgetFromTokens(500) });
+    await answerToolCall(
+      tool,
+      { cursor: first.structured.next_cursor },
+      { deps: tick, budget: budgetFromTokens(500) },
+    );
+    expect(clocks[1]).toBe(clocks[0]);
+  });
+});
