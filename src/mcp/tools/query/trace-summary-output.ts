@@ -21,7 +21,6 @@ export const traceListOutput = z.object({
   ...responseFields,
 });
 
-export type TraceListOutput = z.infer<typeof traceListOutput>;
 
 function toSummaryOutput(summary: TraceSummary): z.infer<typeof traceSummarySchema> {
   return {
