@@ -169,6 +169,41 @@ describe('the response layer', () => {
     await expect(call(tool, { cursor })).rejects.toThrow(/changed since it was issued/);
   });
 
+  it('gives a tool that must not run twice no cursor, and points at where the cut rows can be read', async () => {
+    const runTool = defineTool({
+      name: 'run_things',
+      title: 'Run things',
+      description: 'test tool',
+      toolset: 'workflow',
+      input: z.object({ cursor: cursorInput }),
+      output: z.object({ ...responseFields }),
+      annotations: { readOnlyHint: false, idempotentHint: false },
+      handler: async () => ({
+        fields: {},
+        lead: ['Ran.'],
+        lists: [
+          listSection({
+            key: 'apples',
+            rows: rows('a', 300),
+            line: (row: Row) => row.id,
+            elsewhere: 'read them with list_things(run="r1")',
+          }),
+        ],
+      }),
+    });
+    const answer = await answerToolCall(runTool, {}, { deps, budget: budgetFromTokens(500) });
+    expect(answer.structured.next_cursor).toBeUndefined();
+    expect(answer.structured.next).toBe('read them with list_things(run="r1")');
+    expect(answer.text).toMatch(/Cut for size: \d+ apples; read them with list_things\(run="r1"\)\./);
+    await expect(
+      answerToolCall(
+        runTool,
+        { cursor: 'eyJ0b29sIjoicnVuX3RoaW5ncyJ9' },
+        { deps, budget: budgetFromTokens(500) },
+      ),
+    ).rejects.toThrow(/would repeat what it did/);
+  });
+
   it('keeps the first page’s clock on a continued page, so a relative time window does not move', async () => {
     const clocks: number[] = [];
     let clock = Date.parse('2026-12-05T10:00:00Z');

@@ -3,6 +3,7 @@
  * and fits the handler's draft to the budget. The MCP registry, the demo and the benchmarks all
  * answer through here, so none of them sees an unfitted answer.
  */
+import { invalidArgument } from '../../model/errors.js';
 import type { OutputBudget } from '../output-budget.js';
 import type { ToolContext, ToolDefinition, ToolOutput } from '../tool-definition.js';
 import { fitResponse } from './fit-response.js';
@@ -17,6 +18,12 @@ export async function answerToolCall(
   context: ToolContext & { budget: OutputBudget },
 ): Promise<ToolOutput<Record<string, unknown>>> {
   const args = argumentsFingerprint(input);
+  const repeatable = tool.annotations.readOnlyHint || tool.annotations.idempotentHint === true;
+  if (typeof input.cursor === 'string' && !repeatable)
+    throw invalidArgument(
+      `${tool.name} does not page with a cursor: calling it again would repeat what it did`,
+      'read the rest where its answer says (a read tool such as get_session_metrics or compare_trace_to_spec)',
+    );
   const cursor =
     typeof input.cursor === 'string' ? decodeResponseCursor(input.cursor, tool.name, input) : undefined;
   // One clock per call, and a continued page keeps its first page's, so a relative time window
@@ -25,5 +32,11 @@ export async function answerToolCall(
   const answer = (await tool.handler(input, { ...context, deps: { ...context.deps, now: () => now } })) as
     ToolOutput<Record<string, unknown>> | ResponseDraft<object>;
   if (!('lead' in answer)) return answer;
-  return fitResponse(answer, context.budget, { tool: tool.name, args, now, ...(cursor ? { cursor } : {}) });
+  return fitResponse(answer, context.budget, {
+    tool: tool.name,
+    args,
+    now,
+    repeatable,
+    ...(cursor ? { cursor } : {}),
+  });
 }

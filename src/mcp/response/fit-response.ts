@@ -21,6 +21,11 @@ export interface PageRequest {
   now: Date;
   /** The cursor this call came with, already checked against tool and arguments. */
   cursor?: ResponseCursor;
+  /**
+   * Whether calling the tool again with the same arguments is harmless (read-only or idempotent).
+   * Only then does a cut list get a cursor; otherwise its `elsewhere` says where to read the rest.
+   */
+  repeatable: boolean;
 }
 
 interface PlannedList {
@@ -47,11 +52,12 @@ export function fitResponse(
     const cut = list.lines.length - list.start - list.shown;
     const beyond = list.section.beyond?.count ?? 0;
     if (cut + beyond > 0) truncated[list.section.key] = cut + beyond;
-    if (cut > 0)
+    if (cut > 0 && page.repeatable)
       cursorLists[list.section.key] = {
         offset: list.start + list.shown,
         fingerprint: listFingerprint(list.lines),
       };
+    if (cut > 0 && !page.repeatable) beyondNext.push(elsewhereOf(list.section));
     if (beyond > 0 && list.section.beyond) beyondNext.push(list.section.beyond.next);
   }
   for (const [key, cut] of Object.entries(draft.cuts ?? {})) {
@@ -155,6 +161,10 @@ function allocate(lists: PlannedList[], room: number): void {
   });
 }
 
+function elsewhereOf(section: ListSection): string {
+  return section.elsewhere ?? 'a larger budget_tokens shows them';
+}
+
 function listText(list: PlannedList): string[] {
   if (list.shown === 0) return [];
   return [
@@ -186,6 +196,11 @@ function cutLines(
     lines.push(
       `Cut for size: ${cutForSize.map((item) => `${item.cut} ${item.key}`).join(', ')}. The rest: call ${tool} again with the same arguments and cursor="${nextCursor}" (or a larger budget_tokens).`,
     );
+  else
+    for (const item of cutForSize) {
+      const section = lists.find((list) => list.section.key === item.key)!.section;
+      lines.push(`Cut for size: ${item.cut} ${item.key}; ${elsewhereOf(section)}.`);
+    }
   for (const list of lists) {
     const beyond = list.section.beyond;
     if (beyond && beyond.count > 0)

@@ -22,6 +22,12 @@ export interface ListSection<Row = unknown> {
   beyond?: { count: number; atLeast?: boolean; next: string };
   /** Share of the budget against the other lists (default 1): the list the verdict rests on gets more. */
   weight?: number;
+  /**
+   * For a tool that must not run twice (it runs a command, stores a new version): where the rows
+   * cut for size can be read again, e.g. `compare_trace_to_spec(trace_id="…", spec_name="…")`.
+   * Such a tool gets no cursor, since following one would repeat the call.
+   */
+  elsewhere?: string;
 }
 
 /** Something a handler cut itself that is not a list of rows (a tree's deep levels). */
