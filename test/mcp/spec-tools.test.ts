@@ -367,7 +367,7 @@ describe('spec tools through a real MCP client', () => {
     expect(neither.text).toMatch(/pass trace_id/);
   });
 
-  it('cuts a long comparison to the budget and says how much was left out', async () => {
+  it('cuts a long comparison to the budget, counts the violations cut, and its cursor pages every violation once', async () => {
     const entries = Array.from({ length: 30 }, (_, index) => ({
       operation_name: `step.${index}`,
       service_name: 'nowhere-service',
@@ -380,17 +380,40 @@ describe('spec tools through a real MCP client', () => {
         })
       ).isError,
     ).toBe(false);
+    const args = { trace_id: good[0], spec_name: 'many_steps', budget_tokens: 500 };
+    const result = await harness.call('compare_trace_to_spec', args);
+    expect(result.structured.matches_specification).toBe(false);
+    expect(result.text).toContain('does not match spec many_steps');
+    expect(result.structured.truncated.violations).toBeGreaterThan(0);
+    expect(result.structured.violations.length + result.structured.truncated.violations).toBe(30);
+    expect(result.text).toMatch(/Cut for size: \d+ violations/);
+    expect(result.text.length).toBeLessThanOrEqual(500 * 3.5);
+    expect(JSON.stringify(result.structured).length).toBeLessThanOrEqual(500 * 3.5);
+
+    const paths = result.structured.violations.map((violation: { path: string }) => violation.path);
+    let cursor: string | undefined = result.structured.next_cursor;
+    while (cursor) {
+      const page = await harness.call('compare_trace_to_spec', { ...args, cursor });
+      expect(page.isError).toBe(false);
+      paths.push(...(page.structured.violations ?? []).map((violation: { path: string }) => violation.path));
+      cursor = page.structured.next_cursor;
+    }
+    const whole = await harness.call('compare_trace_to_spec', { ...args, budget_tokens: 50_000 });
+    expect(whole.structured.truncated).toBeUndefined();
+    expect(paths).toEqual(whole.structured.violations.map((violation: { path: string }) => violation.path));
+  });
+
+  it('counts the violations past max_violations and says to raise it', async () => {
     const result = await harness.call('compare_trace_to_spec', {
       trace_id: good[0],
       spec_name: 'many_steps',
-      budget_tokens: 500,
+      max_violations: 10,
+      budget_tokens: 50_000,
     });
-    expect(result.structured.matches_specification).toBe(false);
-    expect(result.structured.truncated.violations).toBeGreaterThan(0);
-    expect(result.structured.violations.length + result.structured.truncated.violations).toBe(30);
-    expect(result.text).toMatch(/… \d+ more violations not shown/);
-    expect(result.text.length).toBeLessThanOrEqual(500 * 3.5);
-    expect(JSON.stringify(result.structured).length).toBeLessThanOrEqual(500 * 3.5);
+    expect(result.structured.violations).toHaveLength(10);
+    expect(result.structured.truncated).toEqual({ violations: 20 });
+    expect(result.structured.next_cursor).toBeUndefined();
+    expect(result.text).toContain('Past the limit: 20 more violations; raise max_violations');
   });
 
   it('validates every trace of a run with pass rate, failing entries and coverage', async () => {
