@@ -113,13 +113,12 @@ export function analysisLines(analysis: TraceAnalysis): string[] {
   return lines;
 }
 
-export function findingLines(findings: readonly Finding[]): string[] {
-  return findings.map((finding, i) => {
-    const parent = finding.parent ? ` under ${spanLabel(finding.parent)}` : '';
-    const ids = finding.spans.items
-      .slice(0, 3)
-      .map((span) => span.spanId.slice(0, 8))
-      .join(', ');
-    return `${i + 1}. [${finding.severity}] ${finding.kind}${finding.rule ? `/${finding.rule}` : ''}: ${finding.summary}${parent}. Fix: ${finding.fix} (spans ${ids}${finding.spans.total > 3 ? `, +${finding.spans.total - 3}` : ''})`;
-  });
+/** One finding as text; `rank` is its place in the whole answer (1 = most severe). */
+export function findingLine(finding: Finding, rank: number): string {
+  const parent = finding.parent ? ` under ${spanLabel(finding.parent)}` : '';
+  const ids = finding.spans.items
+    .slice(0, 3)
+    .map((span) => span.spanId.slice(0, 8))
+    .join(', ');
+  return `${rank}. [${finding.severity}] ${finding.kind}${finding.rule ? `/${finding.rule}` : ''}: ${finding.summary}${parent}. Fix: ${finding.fix} (spans ${ids}${finding.spans.total > 3 ? `, +${finding.spans.total - 3}` : ''})`;
 }
