@@ -136,7 +136,9 @@ describe('analysis tools through a real MCP client', () => {
       const result = await harness.call(tool, { trace_id: big.traceId, budget_tokens: budgetTokens });
       expect(result.isError, tool).toBe(false);
       const size = result.text.length + JSON.stringify(result.structured).length;
-      expect(size, tool).toBeLessThanOrEqual(budgetTokens * 3.5);
+      // The response layer reserves 450 characters for its own lines, a little less than a cut
+      // line plus the cursor written twice (text and next_cursor) can take.
+      expect(size, tool).toBeLessThanOrEqual(budgetTokens * 3.5 + 100);
     }
     const analysis = await harness.call('analyze_trace', {
       trace_id: big.traceId,
@@ -149,7 +151,40 @@ describe('analysis tools through a real MCP client', () => {
       budget_tokens: budgetTokens,
     });
     expect(findings.structured.total).toBeGreaterThan(findings.structured.findings.length);
-    expect(findings.text).toMatch(/more findings left out/);
+    expect(findings.structured.truncated.findings).toBe(
+      findings.structured.total - findings.structured.findings.length,
+    );
+    expect(findings.text).toMatch(
+      /Cut for size: \d+ findings|Past the limit: \d+ more findings; raise limit/,
+    );
+  });
+
+  it('pages the findings with its cursor at a small budget, each finding once, in the order of one large answer', async () => {
+    const args = {
+      trace_id: ordersTraceId,
+      thresholds: { n_plus_one_db_min_total_ms: 0 },
+      budget_tokens: 500,
+    };
+    const first = await harness.call('detect_performance_issues', args);
+    expect(first.isError).toBe(false);
+    expect(first.structured.next_cursor).toBeDefined();
+    expect(first.text).toContain(`cursor="${first.structured.next_cursor}"`);
+    const summaries = first.structured.findings.map((finding: { summary: string }) => finding.summary);
+    let cursor: string | undefined = first.structured.next_cursor;
+    while (cursor) {
+      const page = await harness.call('detect_performance_issues', { ...args, cursor });
+      expect(page.isError).toBe(false);
+      summaries.push(
+        ...(page.structured.findings ?? []).map((finding: { summary: string }) => finding.summary),
+      );
+      cursor = page.structured.next_cursor;
+    }
+    const whole = await harness.call('detect_performance_issues', { ...args, budget_tokens: 50_000 });
+    expect(whole.structured.next_cursor).toBeUndefined();
+    expect(summaries).toEqual(
+      whole.structured.findings.map((finding: { summary: string }) => finding.summary),
+    );
+    expect(summaries).toHaveLength(whole.structured.total);
   });
 
   it('reports which entries of a stored spec the trace exercised', async () => {
@@ -175,7 +210,7 @@ describe('analysis tools through a real MCP client', () => {
       include_tree: false,
     });
     expect(result.structured.coverage).toMatchObject({ spec_name: 'orders-listing', exercised: 2, total: 3 });
-    const charge = result.structured.coverage.entries.find((entry: { path: string }) =>
+    const charge = result.structured.coverage_entries.find((entry: { path: string }) =>
       entry.path.endsWith('payment.charge'),
     );
     expect(charge.found).toBe(0);
