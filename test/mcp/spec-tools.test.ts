@@ -416,6 +416,27 @@ describe('spec tools through a real MCP client', () => {
     expect(result.text).toContain('Past the limit: 20 more violations; raise max_violations');
   });
 
+  it('pages every list of a collection check with its cursor at a small budget, each row once', async () => {
+    const args = { spec_name: 'checkout_flow', filter: { run_id: RUN }, budget_tokens: 500 };
+    const keys = ['traces', 'failures', 'coverage', 'durations', 'unexercised', 'unavailable'];
+    const first = await harness.call('validate_trace_collection', args);
+    expect(first.isError, first.text).toBe(false);
+    expect(first.structured.next_cursor).toBeDefined();
+    expect(first.text).toMatch(/4 traces vs checkout_flow v2: 3 passed, 1 failed/);
+    const rows: Record<string, unknown[]> = Object.fromEntries(keys.map((key) => [key, []]));
+    let page = first;
+    for (;;) {
+      for (const key of keys) rows[key]!.push(...(page.structured[key] ?? []));
+      const cursor: string | undefined = page.structured.next_cursor;
+      if (!cursor) break;
+      page = await harness.call('validate_trace_collection', { ...args, cursor });
+      expect(page.isError, page.text).toBe(false);
+    }
+    const whole = await harness.call('validate_trace_collection', { ...args, budget_tokens: 50_000 });
+    expect(whole.structured.truncated).toBeUndefined();
+    for (const key of keys) expect(rows[key], key).toEqual(whole.structured[key]);
+  });
+
   it('validates every trace of a run with pass rate, failing entries and coverage', async () => {
     const result = await harness.call('validate_trace_collection', {
       spec_name: 'checkout_flow',
