@@ -624,6 +624,39 @@ describe('spec tools through a real MCP client', () => {
     });
   });
 
+  it('pages a plan cut at a small configured budget with its cursor, each action once, and counts actions past max', async () => {
+    const args = { trace_id: bad, spec_name: 'checkout_flow', max: 50 };
+    const whole = await harness.call('generate_improvement_suggestions', args);
+    expect(whole.isError, whole.text).toBe(false);
+    expect(whole.structured.truncated).toBeUndefined();
+    const configured = harness.app.config.mcp.output_budget_tokens;
+    // The tool takes no budget_tokens: a small configured budget is what cuts its list.
+    harness.app.config.mcp.output_budget_tokens = 500;
+    try {
+      const actions: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        pages += 1;
+        const page = await harness.call('generate_improvement_suggestions', {
+          ...args,
+          ...(cursor ? { cursor } : {}),
+        });
+        expect(page.isError, page.text).toBe(false);
+        actions.push(...(page.structured.improvements ?? []).map((item: { action: string }) => item.action));
+        cursor = page.structured.next_cursor;
+      } while (cursor);
+      expect(pages).toBeGreaterThan(1);
+      expect(actions).toEqual(whole.structured.improvements.map((item: { action: string }) => item.action));
+    } finally {
+      harness.app.config.mcp.output_budget_tokens = configured;
+    }
+    const one = await harness.call('generate_improvement_suggestions', { ...args, max: 1 });
+    expect(one.structured.improvements).toHaveLength(1);
+    expect(one.structured.truncated).toEqual({ improvements: whole.structured.improvements.length - 1 });
+    expect(one.text).toContain('raise max (up to 50)');
+  });
+
   it('plans from a trace and a spec named by reference as from their answers pasted back', async () => {
     const comparison = await harness.call('compare_trace_to_spec', {
       trace_id: bad,
