@@ -31,9 +31,9 @@ const coverageEntry = z.object({ path: z.string(), found: z.number(), satisfied:
 export const analyzeTraceTool = defineTool({
   name: 'analyze_trace',
   synonyms: ['analyze_trace_structure'],
-  title: 'Analyse one trace: structure, critical path, errors',
+  title: 'Analyse one trace',
   description:
-    'Explains one trace: structure (services, calls, orphans = broken propagation, clock skew), critical path and self time, error root causes, a count of performance findings, and its waterfall. The findings themselves: detect_performance_issues.',
+    'One trace explained: structure (services, calls, orphans = broken propagation, clock skew), critical path, self time, error root causes, a count of performance findings, waterfall. The findings: detect_performance_issues.',
   toolset: 'analysis',
   input: z.object({
     trace_id: traceIdInput,
@@ -44,18 +44,14 @@ export const analyzeTraceTool = defineTool({
       .min(1)
       .max(50)
       .optional()
-      .describe('Entries kept per list (default 10); each says its total'),
-    spec_name: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Also report which entries of this spec the trace exercised'),
-    include_tree: z.boolean().optional().describe('Append the waterfall tree to the text (default true)'),
+      .describe('Entries per list (default 10); totals stay'),
+    spec_name: z.string().min(1).optional().describe("Also report this spec's entries the trace exercised"),
+    include_tree: z.boolean().optional().describe('Append the waterfall (default true)'),
     clock_skew_tolerance_ms: z
       .number()
       .min(0)
       .optional()
-      .describe('Clock skew below this is ignored (default 0)'),
+      .describe('Ignore clock skew below this (default 0)'),
     cursor: cursorInput,
     budget_tokens: budgetInput,
   }),

@@ -25,7 +25,7 @@ export const compareTraceToSpecTool = defineTool({
       .min(1)
       .max(200)
       .optional()
-      .describe('Violations listed at most (default 40; grouped per entry and rule)'),
+      .describe('Violations listed at most (default 40)'),
     cursor: cursorInput,
     backend: backendInput,
     budget_tokens: budgetInput,

@@ -16,7 +16,7 @@ export const detectPerformanceIssuesTool = defineTool({
   name: 'detect_performance_issues',
   title: 'Find performance problems in one trace',
   description:
-    'Detectors over one trace: N+1 queries and HTTP calls, sequential calls that could run in parallel, slow queries, retry storms, unexplained gaps, semconv lint; each with severity, spans, numbers, fix. A plan from them: generate_improvement_suggestions.',
+    "One trace's N+1 queries and HTTP calls, sequential calls that could run in parallel, slow queries, retry storms, unexplained gaps, semconv lint; each with severity, spans, numbers, fix. A plan: generate_improvement_suggestions.",
   toolset: 'analysis',
   input: z.object({
     trace_id: traceIdInput,
@@ -36,11 +36,11 @@ export const detectPerformanceIssuesTool = defineTool({
       // Each of the seven kinds once at most: longer lists are refused before anything echoes them.
       .max(7)
       .optional()
-      .describe('Report only these kinds of finding (default all)'),
+      .describe('Only these kinds (default all)'),
     min_severity: z
       .enum(['low', 'medium', 'high'])
       .optional()
-      .describe('Leave out findings below this severity (default low: all)'),
+      .describe('Lowest severity reported (default low)'),
     thresholds: thresholdsInput,
     limit: z
       .number()
@@ -48,7 +48,7 @@ export const detectPerformanceIssuesTool = defineTool({
       .min(1)
       .max(100)
       .optional()
-      .describe(`Findings returned at most (default ${DEFAULT_LIMIT}); counts cover all`),
+      .describe(`Findings listed at most (default ${DEFAULT_LIMIT})`),
     cursor: cursorInput,
     budget_tokens: budgetInput,
   }),

@@ -75,15 +75,10 @@ export const validateTraceCollectionTool = defineTool({
   input: z.object({
     spec_name: specNameInput,
     spec_version: specVersionInput,
-    trace_ids: z
-      .array(traceIdInput)
-      .min(1)
-      .max(MAX_TRACES)
-      .optional()
-      .describe('The traces to check (ids or unique prefixes)'),
+    trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).optional().describe('Traces to check'),
     filter: z
       .object({
-        service_name: z.string().min(1).optional().describe('Traces in which this service took part'),
+        service_name: z.string().min(1).optional().describe('Traces this service took part in'),
         time_range: timeRangeInput.describe('Time window (default last_1_hour; 7d with run_id)'),
         run_id: z
           .string()
@@ -99,7 +94,7 @@ export const validateTraceCollectionTool = defineTool({
           .describe(`Traces checked at most, newest first (default ${DEFAULT_LIMIT})`),
       })
       .optional()
-      .describe('Instead of trace_ids: which stored traces to check'),
+      .describe('Instead of trace_ids: stored traces to check'),
     cursor: cursorInput,
     backend: backendInput,
     budget_tokens: budgetInput,

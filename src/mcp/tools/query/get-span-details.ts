@@ -26,7 +26,7 @@ export const getSpanDetailsTool = defineTool({
   toolset: 'query',
   input: z.object({
     trace_id: traceIdInput,
-    span_id: z.string().min(1).describe('16 hex digits (get_trace_by_id); or a unique prefix'),
+    span_id: z.string().min(1).describe('Span id or unique prefix'),
     cursor: cursorInput,
     backend: backendInput,
     budget_tokens: budgetInput,
