@@ -5,20 +5,21 @@ import {
   detectPerformanceIssues,
   renderTraceTree,
   summarizeFindings,
+  type TraceAnalysis,
 } from '../../../analysis/index.js';
 import type { Trace } from '../../../model/span.js';
 import { compareTraceToSpec } from '../../../tracespec/index.js';
 import type { TraceSpecVersion } from '../../../workflow/spec-library.js';
 import { jsonSize } from '../../output-budget.js';
-import { listSection } from '../../response/response-draft.js';
+import { listSection, type ListSection } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { snakeKeys } from '../../snake-keys.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
 import { syncSpecFiles } from '../specs/spec-common.js';
 import { loadTrace } from '../trace-lookup.js';
-import { errorsSchema, performanceSchema, structureSchema } from './analysis-schemas.js';
-import { analysisLines } from './analysis-text.js';
+import { analysisListSchemas, errorsSchema, performanceSchema, structureSchema } from './analysis-schemas.js';
+import { analysisLines, analysisSections } from './analysis-text.js';
 import { thresholdsFor } from './detector-thresholds.js';
 
 /** A tree narrower than this shows too little to be worth its tokens. */
@@ -60,6 +61,9 @@ export const analyzeTraceTool = defineTool({
     structure: structureSchema,
     performance: performanceSchema,
     errors: errorsSchema,
+    ...Object.fromEntries(
+      Object.entries(analysisListSchemas).map(([key, schema]) => [key, schema.optional()]),
+    ),
     performance_findings: z
       .object({ high: z.number(), medium: z.number(), low: z.number() })
       .describe('How many detector findings of each severity; details from detect_performance_issues'),
@@ -115,24 +119,23 @@ export const analyzeTraceTool = defineTool({
     const next = `detect_performance_issues trace_id=${trace.traceId} for fixes; get_span_details trace_id=${trace.traceId} span_id=<id> to open a span.`;
     const coverageLine = (entry: z.infer<typeof coverageEntry>) =>
       `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${entry.found} spans`;
-    const coverageList = coverage
-      ? [
-          listSection({
-            key: 'coverage_entries',
-            heading: 'Spec entries:',
-            rows: coverage.entries,
-            line: coverageLine,
-          }),
-        ]
-      : [];
+    const lists = [
+      ...analysisSections(analysis),
+      ...(coverage
+        ? [
+            listSection({
+              key: 'coverage_entries',
+              heading: 'Spec entries:',
+              rows: coverage.entries,
+              line: coverageLine,
+            }),
+          ]
+        : []),
+    ];
 
     const fields: Record<string, unknown> = {
       trace_id: trace.traceId,
-      ...snakeKeys({
-        structure: analysis.structure,
-        performance: analysis.performance,
-        errors: analysis.errors,
-      }),
+      ...analysisCounts(analysis),
       performance_findings: { high, medium, low },
       ...(coverage
         ? {
@@ -145,10 +148,13 @@ export const analyzeTraceTool = defineTool({
           }
         : {}),
     };
-    if (input.include_tree === false) return { fields, lead, lists: coverageList, next };
-    // The waterfall takes the room the rest of the answer leaves; its footer says what it hid.
-    const coverageChars = (coverage?.entries ?? []).reduce(
-      (sum, entry) => sum + coverageLine(entry).length + jsonSize(entry) + 2,
+    if (input.include_tree === false) return { fields, lead, lists, next };
+    // The waterfall takes the room the whole lists leave; its footer says what it hid.
+    const listChars = (lists as ListSection<unknown>[]).reduce(
+      (sum, list) =>
+        sum +
+        (list.heading?.length ?? 0) +
+        list.rows.reduce<number>((rows, row) => rows + list.line(row).length + jsonSize(row) + 2, 0),
       0,
     );
     const room =
@@ -156,14 +162,14 @@ export const analyzeTraceTool = defineTool({
       jsonSize(fields) -
       lead.join('\n').length -
       next.length -
-      coverageChars -
+      listChars -
       LAYER_LINES_CHARS -
       100;
     if (room < MIN_TREE_CHARS) {
       return {
         fields,
         lead,
-        lists: coverageList,
+        lists,
         notes: [
           '(tree left out to fit the budget: get_trace_by_id view=tree shows it, or raise budget_tokens)',
         ],
@@ -181,7 +187,7 @@ export const analyzeTraceTool = defineTool({
     return {
       fields: { ...fields, tree: { shown_spans: rendered.shownSpans, hidden_spans: rendered.hiddenSpans } },
       lead,
-      lists: coverageList,
+      lists,
       notes: ['', rendered.text],
       next,
       cuts: {
@@ -194,6 +200,36 @@ export const analyzeTraceTool = defineTool({
     };
   },
 });
+
+/** The analysis without its lists (those are paged at top level): counts and single facts. */
+function analysisCounts(analysis: TraceAnalysis) {
+  const { structure: s, performance: p, errors: e } = analysis;
+  return snakeKeys({
+    structure: {
+      spanCount: s.spanCount,
+      depth: s.depth,
+      rootCount: s.roots.total,
+      serviceCount: s.serviceCount,
+      fanOut: s.fanOut,
+      orphanCount: s.orphans.total,
+      clockSkewCount: s.clockSkew.total,
+      unknownServiceSpanCount: s.unknownServiceSpans.total,
+      duplicateSpanIds: s.duplicateSpanIds,
+      parentLoops: s.parentLoops,
+    },
+    performance: {
+      totalDurationMs: p.totalDurationMs,
+      ...(p.criticalPath
+        ? { criticalPath: { root: p.criticalPath.root, durationMs: p.criticalPath.durationMs } }
+        : {}),
+    },
+    errors: {
+      errorSpanCount: e.errorSpanCount,
+      rootCauseCount: e.rootCauses.total,
+      unmarkedFailureCount: e.unmarkedFailures.total,
+    },
+  });
+}
 
 /** Which entries of a spec the trace exercised: an entry counts when some span matched it. */
 function specCoverage(spec: TraceSpecVersion, trace: Trace) {
