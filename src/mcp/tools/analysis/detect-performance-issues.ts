@@ -80,7 +80,11 @@ export const detectPerformanceIssuesTool = defineTool({
     const head =
       all.length === 0
         ? `No performance issues found in trace ${trace.traceId} (${trace.spans.length} spans)${floor > 0 || kinds ? ' with these filters' : ''}.`
-        : `${all.length} findings in trace ${trace.traceId} (${trace.spans.length} spans): ${high} high, ${medium} medium, ${low} low.`;
+        : `${all.length} findings in trace ${trace.traceId} (${trace.spans.length} spans): ${high} high, ${medium} medium, ${low} low; by kind: ${Object.entries(
+            summary.byKind,
+          )
+            .map(([kind, count]) => `${kind} ${count}`)
+            .join(', ')}.`;
     return {
       fields: {
         trace_id: trace.traceId,
