@@ -182,6 +182,33 @@ describe('query tools through a real MCP client', () => {
     expect(result.text).toContain('payment.method: card');
   });
 
+  it("pages a span's 32 children with its cursor at a small budget, each child once", async () => {
+    const spans = await harness.call('get_trace_by_id', {
+      trace_id: traceId,
+      view: 'spans',
+      budget_tokens: 20_000,
+    });
+    const root = spans.structured.spans.find((span: { name: string }) => span.name === 'POST /checkout');
+    const args = { trace_id: traceId, span_id: root.span_id, budget_tokens: 500 };
+    const first = await harness.call('get_span_details', args);
+    expect(first.isError, first.text).toBe(false);
+    expect(first.text).toContain('32 children');
+    expect(first.text).toContain('http.route: /checkout');
+    expect(first.structured.truncated.children).toBe(32 - first.structured.children.length);
+    const ids = first.structured.children.map((child: { span_id: string }) => child.span_id);
+    let cursor: string | undefined = first.structured.next_cursor;
+    while (cursor) {
+      const page = await harness.call('get_span_details', { ...args, cursor });
+      expect(page.isError, page.text).toBe(false);
+      ids.push(...(page.structured.children ?? []).map((child: { span_id: string }) => child.span_id));
+      cursor = page.structured.next_cursor;
+    }
+    const whole = await harness.call('get_span_details', { ...args, budget_tokens: 50_000 });
+    expect(whole.structured.truncated).toBeUndefined();
+    expect(whole.structured.children).toHaveLength(32);
+    expect(ids).toEqual(whole.structured.children.map((child: { span_id: string }) => child.span_id));
+  });
+
   it('answers bad input with an error result that says what to do next', async () => {
     const notHex = await harness.call('get_trace_by_id', { trace_id: 'zzzz-not-hex' });
     expect(notHex.isError).toBe(true);

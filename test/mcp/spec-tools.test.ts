@@ -367,7 +367,7 @@ describe('spec tools through a real MCP client', () => {
     expect(neither.text).toMatch(/pass trace_id/);
   });
 
-  it('cuts a long comparison to the budget and says how much was left out', async () => {
+  it('cuts a long comparison to the budget, counts the violations cut, and its cursor pages every violation once', async () => {
     const entries = Array.from({ length: 30 }, (_, index) => ({
       operation_name: `step.${index}`,
       service_name: 'nowhere-service',
@@ -380,17 +380,61 @@ describe('spec tools through a real MCP client', () => {
         })
       ).isError,
     ).toBe(false);
+    const args = { trace_id: good[0], spec_name: 'many_steps', budget_tokens: 500 };
+    const result = await harness.call('compare_trace_to_spec', args);
+    expect(result.structured.matches_specification).toBe(false);
+    expect(result.text).toContain('does not match spec many_steps');
+    expect(result.structured.truncated.violations).toBeGreaterThan(0);
+    expect(result.structured.violations.length + result.structured.truncated.violations).toBe(30);
+    expect(result.text).toMatch(/Cut for size: \d+ violations/);
+    expect(result.text.length).toBeLessThanOrEqual(500 * 3.5);
+    expect(JSON.stringify(result.structured).length).toBeLessThanOrEqual(500 * 3.5);
+
+    const paths = result.structured.violations.map((violation: { path: string }) => violation.path);
+    let cursor: string | undefined = result.structured.next_cursor;
+    while (cursor) {
+      const page = await harness.call('compare_trace_to_spec', { ...args, cursor });
+      expect(page.isError).toBe(false);
+      paths.push(...(page.structured.violations ?? []).map((violation: { path: string }) => violation.path));
+      cursor = page.structured.next_cursor;
+    }
+    const whole = await harness.call('compare_trace_to_spec', { ...args, budget_tokens: 50_000 });
+    expect(whole.structured.truncated).toBeUndefined();
+    expect(paths).toEqual(whole.structured.violations.map((violation: { path: string }) => violation.path));
+  });
+
+  it('counts the violations past max_violations and says to raise it', async () => {
     const result = await harness.call('compare_trace_to_spec', {
       trace_id: good[0],
       spec_name: 'many_steps',
-      budget_tokens: 500,
+      max_violations: 10,
+      budget_tokens: 50_000,
     });
-    expect(result.structured.matches_specification).toBe(false);
-    expect(result.structured.truncated.violations).toBeGreaterThan(0);
-    expect(result.structured.violations.length + result.structured.truncated.violations).toBe(30);
-    expect(result.text).toMatch(/… \d+ more violations not shown/);
-    expect(result.text.length).toBeLessThanOrEqual(500 * 3.5);
-    expect(JSON.stringify(result.structured).length).toBeLessThanOrEqual(500 * 3.5);
+    expect(result.structured.violations).toHaveLength(10);
+    expect(result.structured.truncated).toEqual({ violations: 20 });
+    expect(result.structured.next_cursor).toBeUndefined();
+    expect(result.text).toContain('Past the limit: 20 more violations; raise max_violations');
+  });
+
+  it('pages every list of a collection check with its cursor at a small budget, each row once', async () => {
+    const args = { spec_name: 'checkout_flow', filter: { run_id: RUN }, budget_tokens: 500 };
+    const keys = ['traces', 'failures', 'coverage', 'durations', 'unexercised', 'unavailable'];
+    const first = await harness.call('validate_trace_collection', args);
+    expect(first.isError, first.text).toBe(false);
+    expect(first.structured.next_cursor).toBeDefined();
+    expect(first.text).toMatch(/4 traces vs checkout_flow v2: 3 passed, 1 failed/);
+    const rows: Record<string, unknown[]> = Object.fromEntries(keys.map((key) => [key, []]));
+    let page = first;
+    for (;;) {
+      for (const key of keys) rows[key]!.push(...(page.structured[key] ?? []));
+      const cursor: string | undefined = page.structured.next_cursor;
+      if (!cursor) break;
+      page = await harness.call('validate_trace_collection', { ...args, cursor });
+      expect(page.isError, page.text).toBe(false);
+    }
+    const whole = await harness.call('validate_trace_collection', { ...args, budget_tokens: 50_000 });
+    expect(whole.structured.truncated).toBeUndefined();
+    for (const key of keys) expect(rows[key], key).toEqual(whole.structured[key]);
   });
 
   it('validates every trace of a run with pass rate, failing entries and coverage', async () => {
@@ -578,6 +622,39 @@ describe('spec tools through a real MCP client', () => {
       category: 'structure',
       source: 'spec_comparison',
     });
+  });
+
+  it('pages a plan cut at a small configured budget with its cursor, each action once, and counts actions past max', async () => {
+    const args = { trace_id: bad, spec_name: 'checkout_flow', max: 50 };
+    const whole = await harness.call('generate_improvement_suggestions', args);
+    expect(whole.isError, whole.text).toBe(false);
+    expect(whole.structured.truncated).toBeUndefined();
+    const configured = harness.app.config.mcp.output_budget_tokens;
+    // The tool takes no budget_tokens: a small configured budget is what cuts its list.
+    harness.app.config.mcp.output_budget_tokens = 500;
+    try {
+      const actions: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        pages += 1;
+        const page = await harness.call('generate_improvement_suggestions', {
+          ...args,
+          ...(cursor ? { cursor } : {}),
+        });
+        expect(page.isError, page.text).toBe(false);
+        actions.push(...(page.structured.improvements ?? []).map((item: { action: string }) => item.action));
+        cursor = page.structured.next_cursor;
+      } while (cursor);
+      expect(pages).toBeGreaterThan(1);
+      expect(actions).toEqual(whole.structured.improvements.map((item: { action: string }) => item.action));
+    } finally {
+      harness.app.config.mcp.output_budget_tokens = configured;
+    }
+    const one = await harness.call('generate_improvement_suggestions', { ...args, max: 1 });
+    expect(one.structured.improvements).toHaveLength(1);
+    expect(one.structured.truncated).toEqual({ improvements: whole.structured.improvements.length - 1 });
+    expect(one.text).toContain('raise max (up to 50)');
   });
 
   it('plans from a trace and a spec named by reference as from their answers pasted back', async () => {

@@ -20,67 +20,12 @@ const exceptionSchema = z.object({
   escaped: z.boolean().optional(),
 });
 
-export const structureSchema = z.object({
-  span_count: z.number(),
-  depth: z.number(),
-  roots: cappedSchema(spanRefSchema).describe(
-    'Spans without a parent; more than one means the trace is in pieces',
-  ),
-  service_count: z.number(),
-  services: cappedSchema(z.object({ service: z.string(), span_count: z.number() })),
-  fan_out: z.object({ max: z.number(), max_span: spanRefSchema.optional(), average: z.number() }),
-  service_graph: cappedSchema(
-    z.object({
-      from: z.string(),
-      to: z.string(),
-      mode: z.enum(['sync', 'async']),
-      calls: z.number(),
-      errors: z.number(),
-    }),
-  ),
-  orphans: cappedSchema(
-    z.object({ span: spanRefSchema, missing_parent_id: z.string(), descendant_count: z.number() }),
-  ).describe('Spans whose parent never arrived: context propagation broke, or the parent was not exported'),
-  orphans_by_service: cappedSchema(z.object({ service: z.string(), orphans: z.number() })),
-  clock_skew: cappedSchema(
-    z.object({
-      span: spanRefSchema,
-      parent: spanRefSchema,
-      starts_before_parent_ms: z.number(),
-      ends_after_parent_ms: z.number(),
-      cross_service: z.boolean(),
-    }),
-  ),
-  unknown_service_spans: cappedSchema(spanRefSchema).describe('Spans whose resource has no service.name'),
-  duplicate_span_ids: z.number(),
-  parent_loops: z.number(),
-});
-
-export const performanceSchema = z.object({
-  total_duration_ms: z.number(),
-  critical_path: z
-    .object({
-      root: spanRefSchema,
-      duration_ms: z.number(),
-      steps: cappedSchema(z.object({ span: spanRefSchema, on_path_ms: z.number(), share: z.number() })),
-      by_service: cappedSchema(z.object({ service: z.string(), on_path_ms: z.number(), share: z.number() })),
-    })
-    .optional(),
-  top_contributors: cappedSchema(
-    z.object({
-      span: spanRefSchema,
-      on_path_ms: z.number(),
-      self_ms: z.number(),
-      duration_ms: z.number(),
-      share: z.number(),
-    }),
-  ).describe('Spans holding the trace up most, by time on the critical path'),
-  self_time_by_service: cappedSchema(
-    z.object({ service: z.string(), self_ms: z.number(), span_count: z.number(), share: z.number() }),
-  ),
-  top_self_time: cappedSchema(
-    z.object({ span: spanRefSchema, self_ms: z.number(), duration_ms: z.number() }),
-  ),
+const edgeSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  mode: z.enum(['sync', 'async']),
+  calls: z.number(),
+  errors: z.number(),
 });
 
 const errorSpanSchema = z.object({
@@ -89,16 +34,84 @@ const errorSpanSchema = z.object({
   exception: exceptionSchema.optional(),
 });
 
+/**
+ * analyze_trace's lists, each a top-level field the response layer pages; at most `max_items` rows
+ * each, and `truncated` counts the rest.
+ */
+export const analysisListSchemas = {
+  root_causes: z
+    .array(
+      errorSpanSchema.extend({ chain: z.array(spanRefSchema), chain_length: z.number(), count: z.number() }),
+    )
+    .describe('The deepest failing span of each chain of errors: where to look first'),
+  critical_path_steps: z.array(z.object({ span: spanRefSchema, on_path_ms: z.number(), share: z.number() })),
+  top_contributors: z
+    .array(
+      z.object({
+        span: spanRefSchema,
+        on_path_ms: z.number(),
+        self_ms: z.number(),
+        duration_ms: z.number(),
+        share: z.number(),
+      }),
+    )
+    .describe('Spans holding the trace up most, by time on the critical path'),
+  orphans: z
+    .array(z.object({ span: spanRefSchema, missing_parent_id: z.string(), descendant_count: z.number() }))
+    .describe('Spans whose parent never arrived: context propagation broke, or the parent was not exported'),
+  unmarked_failures: z
+    .array(errorSpanSchema)
+    .describe('HTTP/gRPC codes that signal failure on spans whose status was not set to ERROR'),
+  service_graph: z.array(edgeSchema),
+  error_spans: z.array(errorSpanSchema),
+  exceptions: z.array(exceptionSchema.extend({ count: z.number(), span: spanRefSchema })),
+  clock_skew: z.array(
+    z.object({
+      span: spanRefSchema,
+      parent: spanRefSchema,
+      starts_before_parent_ms: z.number(),
+      ends_after_parent_ms: z.number(),
+      cross_service: z.boolean(),
+    }),
+  ),
+  roots: z
+    .array(spanRefSchema)
+    .describe('Spans without a parent; more than one means the trace is in pieces'),
+  services: z.array(z.object({ service: z.string(), span_count: z.number() })),
+  self_time_by_service: z.array(
+    z.object({ service: z.string(), self_ms: z.number(), span_count: z.number(), share: z.number() }),
+  ),
+  critical_path_by_service: z.array(
+    z.object({ service: z.string(), on_path_ms: z.number(), share: z.number() }),
+  ),
+  top_self_time: z.array(z.object({ span: spanRefSchema, self_ms: z.number(), duration_ms: z.number() })),
+  orphans_by_service: z.array(z.object({ service: z.string(), orphans: z.number() })),
+  unknown_service_spans: z.array(spanRefSchema).describe('Spans whose resource has no service.name'),
+};
+
+/** Counts of the structure; its lists are top-level fields. */
+export const structureSchema = z.object({
+  span_count: z.number(),
+  depth: z.number(),
+  root_count: z.number(),
+  service_count: z.number(),
+  fan_out: z.object({ max: z.number(), max_span: spanRefSchema.optional(), average: z.number() }),
+  orphan_count: z.number(),
+  clock_skew_count: z.number(),
+  unknown_service_span_count: z.number(),
+  duplicate_span_ids: z.number(),
+  parent_loops: z.number(),
+});
+
+export const performanceSchema = z.object({
+  total_duration_ms: z.number(),
+  critical_path: z.object({ root: spanRefSchema, duration_ms: z.number() }).optional(),
+});
+
 export const errorsSchema = z.object({
   error_span_count: z.number(),
-  error_spans: cappedSchema(errorSpanSchema),
-  exceptions: cappedSchema(exceptionSchema.extend({ count: z.number(), span: spanRefSchema })),
-  root_causes: cappedSchema(
-    errorSpanSchema.extend({ chain: z.array(spanRefSchema), chain_length: z.number(), count: z.number() }),
-  ).describe('The deepest failing span of each chain of errors: where to look first'),
-  unmarked_failures: cappedSchema(errorSpanSchema).describe(
-    'HTTP/gRPC codes that signal failure on spans whose status was not set to ERROR',
-  ),
+  root_cause_count: z.number(),
+  unmarked_failure_count: z.number(),
 });
 
 export const findingSchema = z.object({

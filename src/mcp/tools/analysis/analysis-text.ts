@@ -5,6 +5,8 @@ import {
   type SpanRef,
   type TraceAnalysis,
 } from '../../../analysis/index.js';
+import { listSection, type ListSection } from '../../response/response-draft.js';
+import { snakeKeys } from '../../snake-keys.js';
 
 /**
  * Compact text renderings of analysis results: what a model reads first. One line per fact,
@@ -19,107 +21,197 @@ function percent(share: number): string {
   return `${Math.round(share * 1000) / 10}%`;
 }
 
-function more(list: Capped<unknown>): string {
-  return list.omitted > 0 ? ` (+${list.omitted} more)` : '';
-}
-
+/** The headline of an analysis: counts and the one fact per topic a reading rests on. */
 export function analysisLines(analysis: TraceAnalysis): string[] {
   const { structure: s, performance: p, errors: e } = analysis;
   const lines: string[] = [];
   const roots = s.roots.items.map(spanLabel).join(', ');
   lines.push(
-    `Trace ${analysis.traceId}: ${s.spanCount} spans, ${s.serviceCount} services, depth ${s.depth}, ${formatDuration(p.totalDurationMs)}; root ${roots || 'none'}${more(s.roots)}`,
+    `Trace ${analysis.traceId}: ${s.spanCount} spans, ${s.serviceCount} services, depth ${s.depth}, ${formatDuration(p.totalDurationMs)}; root ${roots || 'none'}${s.roots.omitted > 0 ? ` (+${s.roots.omitted} more)` : ''}`,
   );
   if (s.roots.total > 1) lines.push(`  ${s.roots.total} roots: the trace is in pieces (see orphans)`);
-  if (s.serviceGraph.total > 0) {
-    const edges = s.serviceGraph.items.map(
-      (edge) =>
-        `${edge.from}→${edge.to} ×${edge.calls}${edge.mode === 'async' ? ' async' : ''}${edge.errors > 0 ? ` (${edge.errors} failed)` : ''}`,
-    );
-    lines.push(`Calls between services: ${edges.join(', ')}${more(s.serviceGraph)}`);
-  }
   if (s.fanOut.maxSpan && s.fanOut.max >= 10)
     lines.push(`Widest fan-out: ${s.fanOut.max} children under ${spanLabel(s.fanOut.maxSpan)}`);
-  if (s.orphans.total > 0) {
-    const where = s.orphansByService.items.map((item) => `${item.service} ×${item.orphans}`).join(', ');
+  if (s.orphans.total > 0)
     lines.push(
-      `Orphans (parent never arrived — context propagation broke or the parent was not exported): ${s.orphans.total}, in ${where}`,
+      `Orphans (parent never arrived — context propagation broke or the parent was not exported): ${s.orphans.total}, in ${s.orphansByService.items.map((item) => `${item.service} ×${item.orphans}`).join(', ')}`,
     );
-    for (const orphan of s.orphans.items.slice(0, 3))
-      lines.push(
-        `  ${spanLabel(orphan.span)} → missing parent ${orphan.missingParentId}, ${orphan.descendantCount} spans below`,
-      );
-  }
-  if (s.clockSkew.total > 0) {
-    const first = s.clockSkew.items[0];
-    const detail = first
-      ? `, e.g. ${spanLabel(first.span)} outside ${spanLabel(first.parent)} by ${formatDuration(Math.max(first.startsBeforeParentMs, first.endsAfterParentMs))}${first.crossService ? ' (two hosts\u2019 clocks disagree)' : ''}`
-      : '';
-    lines.push(`Clock skew: ${s.clockSkew.total} children outside their parent${detail}`);
-  }
+  if (s.clockSkew.total > 0) lines.push(`Clock skew: ${s.clockSkew.total} children outside their parent`);
   if (s.unknownServiceSpans.total > 0)
     lines.push(
       `Spans without service.name: ${s.unknownServiceSpans.total} (set OTEL_SERVICE_NAME in that process)`,
     );
   if (s.duplicateSpanIds > 0 || s.parentLoops > 0)
     lines.push(`Bad data: ${s.duplicateSpanIds} duplicate span ids, ${s.parentLoops} parent loops`);
-
   const path = p.criticalPath;
   if (path) {
-    const steps = path.steps.items
-      .filter((step) => step.share >= 0.01)
-      .map((step) => `${spanLabel(step.span)} ${formatDuration(step.onPathMs)} (${percent(step.share)})`);
-    lines.push(`Critical path ${formatDuration(path.durationMs)}: ${steps.join(' → ')}${more(path.steps)}`);
+    const top = p.topContributors.items[0];
     lines.push(
-      `  by service: ${path.byService.items.map((item) => `${item.service} ${percent(item.share)}`).join(', ')}`,
+      `Critical path ${formatDuration(path.durationMs)}${top ? `; holds it up most: ${spanLabel(top.span)} ${formatDuration(top.onPathMs)} (${percent(top.share)}), self ${formatDuration(top.selfMs)}` : ''}`,
     );
   }
-  if (p.topContributors.total > 0) {
-    lines.push('Top contributors (time on the critical path; what shortening each could save):');
-    for (const c of p.topContributors.items.slice(0, 5)) {
-      lines.push(
-        `  ${spanLabel(c.span)} ${formatDuration(c.onPathMs)} ${percent(c.share)}, self ${formatDuration(c.selfMs)} of ${formatDuration(c.durationMs)}`,
-      );
-    }
-  }
-  lines.push(
-    `Self time by service: ${p.selfTimeByService.items.map((item) => `${item.service} ${formatDuration(item.selfMs)} (${percent(item.share)})`).join(', ')}${more(p.selfTimeByService)}`,
-  );
-
   if (e.errorSpanCount === 0 && e.unmarkedFailures.total === 0) lines.push('Errors: none');
   else {
-    lines.push(`Errors: ${e.errorSpanCount} error spans`);
-    for (const cause of e.rootCauses.items.slice(0, 5)) {
-      const exception = cause.exception
-        ? ` ${cause.exception.type ?? 'exception'}${cause.exception.message ? `: ${cause.exception.message}` : ''}${cause.exception.frame ? ` at ${cause.exception.frame}` : ''}`
-        : '';
-      const chain =
-        cause.chainLength > 1
-          ? ` (end of a chain of ${cause.chainLength} failing spans from ${cause.chain[0]?.name ?? '?'})`
-          : '';
-      lines.push(
-        `  root cause${cause.count > 1 ? ` ×${cause.count}` : ''}: ${spanLabel(cause.span)} ${cause.reason}${exception}${chain}`,
-      );
-    }
-    if (e.unmarkedFailures.total > 0) {
-      lines.push(
-        `  ${e.unmarkedFailures.total} spans carry a failing HTTP/gRPC code but no ERROR status, e.g. ${e.unmarkedFailures.items
-          .slice(0, 3)
-          .map((item) => `${spanLabel(item.span)} ${item.reason}`)
-          .join('; ')}`,
-      );
-    }
+    const cause = e.rootCauses.items[0];
+    lines.push(
+      `Errors: ${e.errorSpanCount} error spans, ${e.rootCauses.total} root cause${e.rootCauses.total === 1 ? '' : 's'}${cause ? `; first: ${rootCauseText(cause)}` : ''}${e.unmarkedFailures.total > 0 ? `; ${e.unmarkedFailures.total} spans carry a failing HTTP/gRPC code but no ERROR status` : ''}`,
+    );
   }
   return lines;
 }
 
-export function findingLines(findings: readonly Finding[]): string[] {
-  return findings.map((finding, i) => {
-    const parent = finding.parent ? ` under ${spanLabel(finding.parent)}` : '';
-    const ids = finding.spans.items
-      .slice(0, 3)
-      .map((span) => span.spanId.slice(0, 8))
-      .join(', ');
-    return `${i + 1}. [${finding.severity}] ${finding.kind}${finding.rule ? `/${finding.rule}` : ''}: ${finding.summary}${parent}. Fix: ${finding.fix} (spans ${ids}${finding.spans.total > 3 ? `, +${finding.spans.total - 3}` : ''})`;
+type Analysis = TraceAnalysis;
+type RootCause = Analysis['errors']['rootCauses']['items'][number];
+type ErrorSpan = Analysis['errors']['errorSpans']['items'][number];
+
+function exceptionText(exception: ErrorSpan['exception']): string {
+  return exception
+    ? ` ${exception.type ?? 'exception'}${exception.message ? `: ${exception.message}` : ''}${exception.frame ? ` at ${exception.frame}` : ''}`
+    : '';
+}
+
+function rootCauseText(cause: RootCause): string {
+  const chain =
+    cause.chainLength > 1
+      ? ` (end of a chain of ${cause.chainLength} failing spans from ${cause.chain[0]?.name ?? '?'})`
+      : '';
+  return `${spanLabel(cause.span)}${cause.count > 1 ? ` ×${cause.count}` : ''} ${cause.reason}${exceptionText(cause.exception)}${chain}`;
+}
+
+/**
+ * An analysis's lists as response-layer sections, most telling first: rows are the snake_case
+ * structured items, each rendered from its analysis item. Rows past `max_items` count as beyond.
+ */
+export function analysisSections(analysis: TraceAnalysis): ListSection[] {
+  const { structure: s, performance: p, errors: e } = analysis;
+  const path = p.criticalPath;
+  return [
+    section('root_causes', 'Error root causes:', e.rootCauses, (cause) => `  ${rootCauseText(cause)}`, 3),
+    ...(path
+      ? [
+          section(
+            'critical_path_steps',
+            'Critical path:',
+            path.steps,
+            (step) => `  ${spanLabel(step.span)} ${formatDuration(step.onPathMs)} (${percent(step.share)})`,
+            2,
+          ),
+        ]
+      : []),
+    section(
+      'top_contributors',
+      'Top contributors (time on the critical path; what shortening each could save):',
+      p.topContributors,
+      (c) =>
+        `  ${spanLabel(c.span)} ${formatDuration(c.onPathMs)} ${percent(c.share)}, self ${formatDuration(c.selfMs)} of ${formatDuration(c.durationMs)}`,
+      2,
+    ),
+    section(
+      'orphans',
+      'Orphans:',
+      s.orphans,
+      (orphan) =>
+        `  ${spanLabel(orphan.span)} → missing parent ${orphan.missingParentId}, ${orphan.descendantCount} spans below`,
+      2,
+    ),
+    section(
+      'unmarked_failures',
+      'Failing HTTP/gRPC codes without ERROR status:',
+      e.unmarkedFailures,
+      (item) => `  ${spanLabel(item.span)} ${item.reason}`,
+    ),
+    section(
+      'service_graph',
+      'Calls between services:',
+      s.serviceGraph,
+      (edge) =>
+        `  ${edge.from}→${edge.to} ×${edge.calls}${edge.mode === 'async' ? ' async' : ''}${edge.errors > 0 ? ` (${edge.errors} failed)` : ''}`,
+    ),
+    section(
+      'error_spans',
+      'Error spans:',
+      e.errorSpans,
+      (item) => `  ${spanLabel(item.span)} ${item.reason}${exceptionText(item.exception)}`,
+    ),
+    section(
+      'exceptions',
+      'Exceptions:',
+      e.exceptions,
+      (item) =>
+        `  ${item.type ?? 'exception'}${item.message ? `: ${item.message}` : ''} ×${item.count}, e.g. ${spanLabel(item.span)}`,
+    ),
+    section(
+      'clock_skew',
+      'Clock skew:',
+      s.clockSkew,
+      (item) =>
+        `  ${spanLabel(item.span)} outside ${spanLabel(item.parent)} by ${formatDuration(Math.max(item.startsBeforeParentMs, item.endsAfterParentMs))}${item.crossService ? ' (two hosts\u2019 clocks disagree)' : ''}`,
+    ),
+    section('roots', 'Roots:', s.roots, (span) => `  ${spanLabel(span)}`),
+    section('services', 'Services:', s.services, (item) => `  ${item.service} ${item.spanCount} spans`),
+    section(
+      'self_time_by_service',
+      'Self time by service:',
+      p.selfTimeByService,
+      (item) => `  ${item.service} ${formatDuration(item.selfMs)} (${percent(item.share)})`,
+    ),
+    ...(path
+      ? [
+          section(
+            'critical_path_by_service',
+            'Critical path by service:',
+            path.byService,
+            (item) => `  ${item.service} ${formatDuration(item.onPathMs)} (${percent(item.share)})`,
+          ),
+        ]
+      : []),
+    section(
+      'top_self_time',
+      'Top self time:',
+      p.topSelfTime,
+      (item) =>
+        `  ${spanLabel(item.span)} self ${formatDuration(item.selfMs)} of ${formatDuration(item.durationMs)}`,
+    ),
+    section(
+      'orphans_by_service',
+      'Orphans by service:',
+      s.orphansByService,
+      (item) => `  ${item.service} ×${item.orphans}`,
+    ),
+    section(
+      'unknown_service_spans',
+      'Spans without service.name:',
+      s.unknownServiceSpans,
+      (span) => `  ${spanLabel(span)}`,
+    ),
+  ];
+}
+
+function section<T>(
+  key: string,
+  heading: string,
+  capped: Capped<T>,
+  line: (item: T) => string,
+  weight?: number,
+): ListSection {
+  const rows = capped.items.map((item) => snakeKeys(item));
+  const lines = new Map<unknown, string>(rows.map((row, index) => [row, line(capped.items[index]!)]));
+  return listSection<unknown>({
+    key,
+    heading,
+    rows,
+    line: (row) => lines.get(row) ?? '',
+    ...(weight !== undefined ? { weight } : {}),
+    ...(capped.omitted > 0 ? { beyond: { count: capped.omitted, next: 'raise max_items' } } : {}),
   });
+}
+
+/** One finding as text; `rank` is its place in the whole answer (1 = most severe). */
+export function findingLine(finding: Finding, rank: number): string {
+  const parent = finding.parent ? ` under ${spanLabel(finding.parent)}` : '';
+  const ids = finding.spans.items
+    .slice(0, 3)
+    .map((span) => span.spanId.slice(0, 8))
+    .join(', ');
+  return `${rank}. [${finding.severity}] ${finding.kind}${finding.rule ? `/${finding.rule}` : ''}: ${finding.summary}${parent}. Fix: ${finding.fix} (spans ${ids}${finding.spans.total > 3 ? `, +${finding.spans.total - 3}` : ''})`;
 }

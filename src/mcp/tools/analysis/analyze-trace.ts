@@ -11,26 +11,30 @@ import type { Trace } from '../../../model/span.js';
 import { compareTraceToSpec } from '../../../tracespec/index.js';
 import type { TraceSpecVersion } from '../../../workflow/spec-library.js';
 import { jsonSize } from '../../output-budget.js';
+import { listSection, type ListSection } from '../../response/response-draft.js';
+import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { snakeKeys } from '../../snake-keys.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
 import { syncSpecFiles } from '../specs/spec-common.js';
 import { loadTrace } from '../trace-lookup.js';
-import { errorsSchema, performanceSchema, structureSchema } from './analysis-schemas.js';
-import { analysisLines } from './analysis-text.js';
+import { analysisListSchemas, errorsSchema, performanceSchema, structureSchema } from './analysis-schemas.js';
+import { analysisLines, analysisSections } from './analysis-text.js';
 import { thresholdsFor } from './detector-thresholds.js';
 
-/** The structured part gets at most this share of the budget; the text (with the tree) the rest. */
-const STRUCTURED_SHARE = 0.45;
 /** A tree narrower than this shows too little to be worth its tokens. */
 const MIN_TREE_CHARS = 600;
+/** Room the response layer keeps for its own lines (what was cut, the cursor). */
+const LAYER_LINES_CHARS = 450;
+
+const coverageEntry = z.object({ path: z.string(), found: z.number(), satisfied: z.boolean() });
 
 export const analyzeTraceTool = defineTool({
   name: 'analyze_trace',
   synonyms: ['analyze_trace_structure'],
-  title: 'Analyse one trace: structure, critical path, errors',
+  title: 'Analyse one trace',
   description:
-    'Explains one trace: structure (services, calls, orphans = broken propagation, clock skew), critical path and self time, error root causes, a count of performance findings, and its waterfall. The findings themselves: detect_performance_issues.',
+    'One trace explained: structure (services, calls, orphans = broken propagation, clock skew), critical path, self time, error root causes, a count of performance findings, waterfall. The findings: detect_performance_issues.',
   toolset: 'analysis',
   input: z.object({
     trace_id: traceIdInput,
@@ -41,18 +45,15 @@ export const analyzeTraceTool = defineTool({
       .min(1)
       .max(50)
       .optional()
-      .describe('Entries kept in each list (default 10); lists say how many were left out'),
-    spec_name: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Also report which entries of this spec the trace exercised'),
-    include_tree: z.boolean().optional().describe('Append the waterfall tree to the text (default true)'),
+      .describe('Entries per list (default 10); totals stay'),
+    spec_name: z.string().min(1).optional().describe("Also report this spec's entries the trace exercised"),
+    include_tree: z.boolean().optional().describe('Append the waterfall (default true)'),
     clock_skew_tolerance_ms: z
       .number()
       .min(0)
       .optional()
-      .describe('Clock skew below this is ignored (default 0)'),
+      .describe('Ignore clock skew below this (default 0)'),
+    cursor: cursorInput,
     budget_tokens: budgetInput,
   }),
   output: z.object({
@@ -60,6 +61,9 @@ export const analyzeTraceTool = defineTool({
     structure: structureSchema,
     performance: performanceSchema,
     errors: errorsSchema,
+    ...Object.fromEntries(
+      Object.entries(analysisListSchemas).map(([key, schema]) => [key, schema.optional()]),
+    ),
     performance_findings: z
       .object({ high: z.number(), medium: z.number(), low: z.number() })
       .describe('How many detector findings of each severity; details from detect_performance_issues'),
@@ -69,99 +73,176 @@ export const analyzeTraceTool = defineTool({
         spec_version: z.number(),
         exercised: z.number().describe('Spec entries with at least one matching span'),
         total: z.number(),
-        entries: z.array(z.object({ path: z.string(), found: z.number(), satisfied: z.boolean() })),
       })
       .optional(),
-    max_items: z
-      .number()
-      .describe(
-        'Entries kept per list in this answer (lowered from the request when the budget demanded it)',
-      ),
-    tree: z.object({ shown_spans: z.number(), hidden_spans: z.number(), truncated: z.boolean() }).optional(),
+    coverage_entries: z
+      .array(coverageEntry)
+      .optional()
+      .describe('With spec_name: per spec entry, the spans that matched it'),
+    tree: z
+      .object({ shown_spans: z.number(), hidden_spans: z.number() })
+      .optional()
+      .describe('The waterfall in the text: spans shown and hidden'),
+    ...responseFields,
   }),
   annotations: READ_ONLY,
   async handler(input, { deps, budget }) {
     const trace = await loadTrace(deps, input.trace_id, input.backend);
     const thresholds = thresholdsFor(deps.config.analysis.thresholds);
     const tree = buildSpanTree(trace);
-    let maxItems = input.max_items ?? 10;
-    const analyse = (): TraceAnalysis =>
-      analyzeTrace(trace, {
-        tree,
-        maxItems,
-        ...(input.clock_skew_tolerance_ms !== undefined
-          ? { clockSkewToleranceMs: input.clock_skew_tolerance_ms }
-          : {}),
-      });
-    let analysis = analyse();
-    // Fewer entries per list until the structured part fits its share; every list still says its total.
-    while (maxItems > 1 && jsonSize(analysis) > budget.chars * STRUCTURED_SHARE) {
-      maxItems = Math.max(1, Math.floor(maxItems / 2));
-      analysis = analyse();
-    }
+    const analysis = analyzeTrace(trace, {
+      tree,
+      maxItems: input.max_items ?? 10,
+      ...(input.clock_skew_tolerance_ms !== undefined
+        ? { clockSkewToleranceMs: input.clock_skew_tolerance_ms }
+        : {}),
+    });
     // Like the comparison tools: pick up hand edits first, and say so when there were any.
     const sync = input.spec_name === undefined ? undefined : syncSpecFiles(deps);
     const coverage =
-      input.spec_name === undefined
-        ? undefined
-        : specCoverage(deps.specs.get(input.spec_name), trace, maxItems * 5);
+      input.spec_name === undefined ? undefined : specCoverage(deps.specs.get(input.spec_name), trace);
     const findings = summarizeFindings(detectPerformanceIssues(trace, thresholds, { tree }), 3);
-    const lines = analysisLines(analysis);
+    const lead = analysisLines(analysis);
     const { high, medium, low } = findings.bySeverity;
     if (high + medium + low > 0) {
-      lines.push(
+      lead.push(
         `Performance findings: ${high} high, ${medium} medium, ${low} low; worst: ${findings.findings.items.map((f) => f.summary).join('; ')}`,
       );
-    } else lines.push('Performance findings: none');
+    } else lead.push('Performance findings: none');
     if (coverage) {
-      lines.push(...(sync?.lines ?? []));
+      lead.push(...(sync?.lines ?? []));
       const unexercised = coverage.entries.filter((entry) => entry.found === 0).map((entry) => entry.path);
-      lines.push(
+      lead.push(
         `Coverage of spec ${coverage.spec_name} v${coverage.spec_version}: ${coverage.exercised}/${coverage.total} entries exercised${unexercised.length > 0 ? `; not exercised: ${unexercised.join(', ')}` : ''}`,
       );
     }
-    const next = `Next: detect_performance_issues trace_id=${trace.traceId} for fixes; get_span_details trace_id=${trace.traceId} span_id=<id> to open a span.`;
+    const next = `detect_performance_issues trace_id=${trace.traceId} for fixes; get_span_details trace_id=${trace.traceId} span_id=<id> to open a span.`;
+    const coverageLine = (entry: z.infer<typeof coverageEntry>) =>
+      `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${entry.found} spans`;
+    const lists = [
+      ...analysisSections(analysis),
+      ...(coverage
+        ? [
+            listSection({
+              key: 'coverage_entries',
+              heading: 'Spec entries:',
+              rows: coverage.entries,
+              line: coverageLine,
+            }),
+          ]
+        : []),
+    ];
 
-    const structured = {
+    const fields: Record<string, unknown> = {
       trace_id: trace.traceId,
-      ...snakeKeys({
-        structure: analysis.structure,
-        performance: analysis.performance,
-        errors: analysis.errors,
-      }),
+      ...analysisCounts(analysis),
       performance_findings: { high, medium, low },
-      ...(coverage ? { coverage } : {}),
-      max_items: maxItems,
+      ...(coverage
+        ? {
+            coverage: {
+              spec_name: coverage.spec_name,
+              spec_version: coverage.spec_version,
+              exercised: coverage.exercised,
+              total: coverage.total,
+            },
+          }
+        : {}),
     };
-    let text = lines.join('\n');
-    const room = budget.chars - jsonSize(structured) - text.length - next.length - 100;
-    if (input.include_tree !== false && room >= MIN_TREE_CHARS) {
-      const rendered = renderTraceTree(trace, { tree, budgetChars: room });
-      text += `\n\n${rendered.text}`;
-      Object.assign(structured, {
-        tree: {
-          shown_spans: rendered.shownSpans,
-          hidden_spans: rendered.hiddenSpans,
-          truncated: rendered.truncated,
+    if (input.include_tree === false) return { fields, lead, lists, next };
+    // The waterfall takes the room the whole lists leave; its footer says what it hid.
+    const listChars = (lists as ListSection<unknown>[]).reduce(
+      (sum, list) =>
+        sum +
+        (list.heading?.length ?? 0) +
+        list.rows.reduce<number>((rows, row) => rows + list.line(row).length + jsonSize(row) + 2, 0),
+      0,
+    );
+    const room =
+      budget.chars -
+      jsonSize(fields) -
+      lead.join('\n').length -
+      next.length -
+      listChars -
+      LAYER_LINES_CHARS -
+      100;
+    if (room < MIN_TREE_CHARS) {
+      return {
+        fields,
+        lead,
+        lists,
+        notes: [
+          '(tree left out to fit the budget: get_trace_by_id view=tree shows it, or raise budget_tokens)',
+        ],
+        next,
+        cuts: {
+          tree_spans: {
+            count: trace.spans.length,
+            next: 'get_trace_by_id view=tree, or raise budget_tokens',
+            saidInText: true,
+          },
         },
-      });
-    } else if (input.include_tree !== false) {
-      text += '\n\n(tree left out to fit the budget: call get_trace_by_id view=tree, or raise budget_tokens)';
+      };
     }
-    return { structured, text: `${text}\n${next}` };
+    const rendered = renderTraceTree(trace, { tree, budgetChars: room });
+    return {
+      fields: { ...fields, tree: { shown_spans: rendered.shownSpans, hidden_spans: rendered.hiddenSpans } },
+      lead,
+      lists,
+      notes: ['', rendered.text],
+      next,
+      cuts: {
+        tree_spans: {
+          count: rendered.hiddenSpans,
+          next: 'get_trace_by_id view=tree with focus_span_id or max_depth',
+          saidInText: true,
+        },
+      },
+    };
   },
 });
 
+/** The analysis without its lists (those are paged at top level): counts and single facts. */
+function analysisCounts(analysis: TraceAnalysis) {
+  const { structure: s, performance: p, errors: e } = analysis;
+  return snakeKeys({
+    structure: {
+      spanCount: s.spanCount,
+      depth: s.depth,
+      rootCount: s.roots.total,
+      serviceCount: s.serviceCount,
+      fanOut: s.fanOut,
+      orphanCount: s.orphans.total,
+      clockSkewCount: s.clockSkew.total,
+      unknownServiceSpanCount: s.unknownServiceSpans.total,
+      duplicateSpanIds: s.duplicateSpanIds,
+      parentLoops: s.parentLoops,
+    },
+    performance: {
+      totalDurationMs: p.totalDurationMs,
+      ...(p.criticalPath
+        ? { criticalPath: { root: p.criticalPath.root, durationMs: p.criticalPath.durationMs } }
+        : {}),
+    },
+    errors: {
+      errorSpanCount: e.errorSpanCount,
+      rootCauseCount: e.rootCauses.total,
+      unmarkedFailureCount: e.unmarkedFailures.total,
+    },
+  });
+}
+
 /** Which entries of a spec the trace exercised: an entry counts when some span matched it. */
-function specCoverage(spec: TraceSpecVersion, trace: Trace, maxEntries: number) {
+function specCoverage(spec: TraceSpecVersion, trace: Trace) {
   const result = compareTraceToSpec(trace, spec.spec);
   return {
     spec_name: spec.name,
     spec_version: spec.version,
     exercised: result.entries.filter((entry) => entry.found > 0).length,
     total: result.entries.length,
-    entries: result.entries
-      .slice(0, maxEntries)
-      .map((entry) => ({ path: entry.path, found: entry.found, satisfied: entry.satisfied })),
+    entries: result.entries.map((entry) => ({
+      path: entry.path,
+      found: entry.found,
+      satisfied: entry.satisfied,
+    })),
   };
 }

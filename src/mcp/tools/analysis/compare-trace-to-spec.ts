@@ -1,10 +1,11 @@
 import * as z from 'zod';
 import { compareTraceToSpec } from '../../../tracespec/index.js';
+import { cursorInput } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput } from '../common-inputs.js';
 import { specNameInput, specVersionInput, syncSpecFiles } from '../specs/spec-common.js';
 import { loadTrace } from '../trace-lookup.js';
-import { comparisonOutputSchema, renderComparison } from './spec-comparison-output.js';
+import { comparisonDraft, comparisonOutputSchema } from './spec-comparison-output.js';
 import { pickTraceId, traceIdParams } from './trace-id-params.js';
 
 export const compareTraceToSpecTool = defineTool({
@@ -12,7 +13,7 @@ export const compareTraceToSpecTool = defineTool({
   synonyms: ['compare_traces', 'validate_against_spec'],
   title: 'Compare a trace with a spec',
   description:
-    'Checks one stored trace against a spec: the verdict, and each violation with its entry path, kind, evidence (the nearest span and how it differs) and a fix. Run code and judge it in one step: execute_and_capture; many traces: validate_trace_collection.',
+    'One stored trace against a spec: the verdict, each violation with entry path, kind, evidence (nearest span, how it differs) and a fix. Run and judge in one step: execute_and_capture; many traces: validate_trace_collection.',
   toolset: 'analysis',
   input: z.object({
     ...traceIdParams,
@@ -24,22 +25,23 @@ export const compareTraceToSpecTool = defineTool({
       .min(1)
       .max(200)
       .optional()
-      .describe('Violations listed at most (default 40; grouped per entry and rule)'),
+      .describe('Violations listed at most (default 40)'),
+    cursor: cursorInput,
     backend: backendInput,
     budget_tokens: budgetInput,
   }),
   output: comparisonOutputSchema,
   annotations: READ_ONLY,
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps }) {
     const traceId = pickTraceId(input);
     const sync = syncSpecFiles(deps);
     const spec = deps.specs.get(input.spec_name, input.spec_version);
     const trace = await loadTrace(deps, traceId, input.backend);
-    const result = compareTraceToSpec(
-      trace,
-      spec.spec,
-      input.max_violations !== undefined ? { maxViolations: input.max_violations } : {},
-    );
-    return renderComparison(result, spec.version, budget, sync);
+    // Every group of unexpected spans: the response layer pages them.
+    const result = compareTraceToSpec(trace, spec.spec, {
+      maxUnexpectedGroups: Number.POSITIVE_INFINITY,
+      ...(input.max_violations !== undefined ? { maxViolations: input.max_violations } : {}),
+    });
+    return comparisonDraft(result, spec.version, sync);
   },
 });

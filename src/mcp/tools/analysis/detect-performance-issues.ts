@@ -1,12 +1,13 @@
 import * as z from 'zod';
 import { detectPerformanceIssues, summarizeFindings } from '../../../analysis/index.js';
-import { fitList, jsonSize } from '../../output-budget.js';
+import { listSection } from '../../response/response-draft.js';
+import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { snakeKeys } from '../../snake-keys.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
 import { loadTrace } from '../trace-lookup.js';
 import { findingSchema } from './analysis-schemas.js';
-import { findingLines } from './analysis-text.js';
+import { findingLine } from './analysis-text.js';
 import { thresholdsFor, thresholdsInput } from './detector-thresholds.js';
 
 const DEFAULT_LIMIT = 20;
@@ -15,7 +16,7 @@ export const detectPerformanceIssuesTool = defineTool({
   name: 'detect_performance_issues',
   title: 'Find performance problems in one trace',
   description:
-    'Detectors over one trace: N+1 queries and HTTP calls, sequential calls that could run in parallel, slow queries, retry storms, unexplained gaps, semantic-convention lint; each with severity, spans, numbers and a fix. A plan from them: generate_improvement_suggestions.',
+    "One trace's N+1 queries and HTTP calls, sequential calls that could run in parallel, slow queries, retry storms, unexplained gaps, semconv lint; each with severity, spans, numbers, fix. A plan: generate_improvement_suggestions.",
   toolset: 'analysis',
   input: z.object({
     trace_id: traceIdInput,
@@ -35,11 +36,11 @@ export const detectPerformanceIssuesTool = defineTool({
       // Each of the seven kinds once at most: longer lists are refused before anything echoes them.
       .max(7)
       .optional()
-      .describe('Report only these kinds of finding (default all)'),
+      .describe('Only these kinds (default all)'),
     min_severity: z
       .enum(['low', 'medium', 'high'])
       .optional()
-      .describe('Leave out findings below this severity (default low: all)'),
+      .describe('Lowest severity reported (default low)'),
     thresholds: thresholdsInput,
     limit: z
       .number()
@@ -47,7 +48,8 @@ export const detectPerformanceIssuesTool = defineTool({
       .min(1)
       .max(100)
       .optional()
-      .describe(`Findings to return at most (default ${DEFAULT_LIMIT}); counts cover all`),
+      .describe(`Findings listed at most (default ${DEFAULT_LIMIT})`),
+    cursor: cursorInput,
     budget_tokens: budgetInput,
   }),
   output: z.object({
@@ -55,13 +57,13 @@ export const detectPerformanceIssuesTool = defineTool({
     span_count: z.number(),
     findings: z.array(findingSchema),
     total: z.number().describe('Findings that passed the filters'),
-    omitted: z.number().describe('Findings left out by limit or budget'),
     by_severity: z.object({ high: z.number(), medium: z.number(), low: z.number() }),
     by_kind: z.record(z.string(), z.number()),
     thresholds: z.record(z.string(), z.number()).describe('The thresholds used (snake_case names)'),
+    ...responseFields,
   }),
   annotations: READ_ONLY,
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps }) {
     const trace = await loadTrace(deps, input.trace_id, input.backend);
     const thresholds = thresholdsFor(deps.config.analysis.thresholds, input.thresholds);
     const rank = { low: 0, medium: 1, high: 2 } as const;
@@ -71,34 +73,47 @@ export const detectPerformanceIssuesTool = defineTool({
       (f) => rank[f.severity] >= floor && (!kinds || kinds.has(f.kind)),
     );
     const summary = summarizeFindings(all, input.limit ?? DEFAULT_LIMIT);
-    // Text and structured both carry every kept finding, so each gets about half the budget.
-    const fitted = fitList(
-      summary.findings.items,
-      budget.chars * 0.45 - 600,
-      (finding) => jsonSize(finding) + finding.summary.length + finding.fix.length + 80,
-    );
-    const omitted = all.length - fitted.items.length;
-    const structured = {
-      trace_id: trace.traceId,
-      span_count: trace.spans.length,
-      findings: snakeKeys(fitted.items),
-      total: all.length,
-      omitted,
-      by_severity: summary.bySeverity,
-      by_kind: summary.byKind as Record<string, number>,
-      thresholds: snakeKeys(thresholds) as unknown as Record<string, number>,
-    };
+    const kept = summary.findings.items;
+    const rows = snakeKeys(kept);
+    const lineOf = new Map(rows.map((row, index) => [row, findingLine(kept[index]!, index + 1)]));
     const { high, medium, low } = summary.bySeverity;
     const head =
       all.length === 0
         ? `No performance issues found in trace ${trace.traceId} (${trace.spans.length} spans)${floor > 0 || kinds ? ' with these filters' : ''}.`
-        : `${all.length} findings in trace ${trace.traceId} (${trace.spans.length} spans): ${high} high, ${medium} medium, ${low} low.`;
-    const tail =
-      omitted > 0
-        ? `${omitted} more findings left out (limit or budget); narrow with kinds/min_severity or raise limit.`
-        : all.length > 0
-          ? 'Next: fix the first finding, rerun, and call this tool again; or get_span_details on a span id above.'
-          : 'Next: analyze_trace for the critical path and errors.';
-    return { structured, text: [head, ...findingLines(fitted.items), tail].join('\n') };
+        : `${all.length} findings in trace ${trace.traceId} (${trace.spans.length} spans): ${high} high, ${medium} medium, ${low} low; by kind: ${Object.entries(
+            summary.byKind,
+          )
+            .map(([kind, count]) => `${kind} ${count}`)
+            .join(', ')}.`;
+    return {
+      fields: {
+        trace_id: trace.traceId,
+        span_count: trace.spans.length,
+        total: all.length,
+        by_severity: summary.bySeverity,
+        by_kind: summary.byKind as Record<string, number>,
+        thresholds: snakeKeys(thresholds) as unknown as Record<string, number>,
+      },
+      lead: [head],
+      lists: [
+        listSection({
+          key: 'findings',
+          rows,
+          line: (row) => lineOf.get(row) ?? '',
+          ...(summary.findings.omitted > 0
+            ? {
+                beyond: {
+                  count: summary.findings.omitted,
+                  next: 'raise limit (max 100)',
+                },
+              }
+            : {}),
+        }),
+      ],
+      next:
+        all.length > 0
+          ? 'fix the first finding, rerun, and call this tool again; or get_span_details on a span id above.'
+          : 'analyze_trace for the critical path and errors.',
+    };
   },
 });

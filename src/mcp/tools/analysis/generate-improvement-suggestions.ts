@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { suggestImprovements } from '../../../tracespec/index.js';
+import { listSection } from '../../response/response-draft.js';
+import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { invalidArgument } from '../../../model/errors.js';
 import { backendInput, traceIdInput } from '../common-inputs.js';
@@ -13,7 +15,7 @@ export const generateImprovementSuggestionsTool = defineTool({
   name: 'generate_improvement_suggestions',
   title: 'Turn results into a prioritized plan',
   description:
-    'A short prioritized action list, duplicates merged, for a trace (trace_id, + spec_name to judge it), a session iteration (session_id) or pasted results of compare_trace_to_spec, detect_performance_issues or analyze_trace.',
+    'A prioritized action list, duplicates merged, for a trace (trace_id, + spec_name to judge it), a session iteration (session_id) or pasted results of compare_trace_to_spec, detect_performance_issues or analyze_trace.',
   toolset: 'analysis',
   input: z.object({
     trace_id: traceIdInput.optional(),
@@ -33,6 +35,7 @@ export const generateImprovementSuggestionsTool = defineTool({
       .max(50)
       .optional()
       .describe(`Actions returned at most (default ${DEFAULT_MAX})`),
+    cursor: cursorInput,
   }),
   output: z.object({
     improvements: z.array(
@@ -47,6 +50,7 @@ export const generateImprovementSuggestionsTool = defineTool({
     ),
     recognized: z.array(z.string()).describe('What each input was read as'),
     skipped_items: z.number().describe('Items of the input without the fields a suggestion needs'),
+    ...responseFields,
   }),
   annotations: READ_ONLY,
   async handler(input, { deps }) {
@@ -59,25 +63,31 @@ export const generateImprovementSuggestionsTool = defineTool({
     const recognized = byReference
       ? await sourcesByReference(deps, input)
       : recognizeSources(pastedResult(input.analysis_result));
-    // Output is bounded by `max` (≤ 50 one-sentence actions), far inside any budget.
-    const improvements = suggestImprovements(recognized.sources, { max: input.max ?? DEFAULT_MAX });
-    const lines =
-      improvements.length === 0
+    const all = suggestImprovements(recognized.sources, { max: Number.POSITIVE_INFINITY });
+    const max = input.max ?? DEFAULT_MAX;
+    const improvements = all.slice(0, max);
+    const rank = new Map(improvements.map((item, index) => [item, index + 1]));
+    const from = `${'subject' in recognized ? `${recognized.subject}: ` : ''}${recognized.recognized.join(', ')}`;
+    const lead =
+      all.length === 0
         ? [
             `Nothing to improve: ${'subject' in recognized ? recognized.subject : 'the result'} has no violations or findings.`,
           ]
-        : [
-            `${improvements.length} action${improvements.length === 1 ? '' : 's'}, most important first (from ${'subject' in recognized ? `${recognized.subject}: ` : ''}${recognized.recognized.join(', ')}):`,
-            ...improvements.map(
-              (item, index) =>
-                `${index + 1}. [${item.category}] ${item.action}${item.span_id ? ` (span ${item.span_id})` : ''}`,
-            ),
-          ];
+        : [`${all.length} action${all.length === 1 ? '' : 's'}, most important first (from ${from}):`];
     if (recognized.skipped > 0)
-      lines.push(`${recognized.skipped} items of the input were skipped: they lacked kind, fix or severity.`);
+      lead.push(`${recognized.skipped} items of the input were skipped: they lacked kind, fix or severity.`);
     return {
-      structured: { improvements, recognized: recognized.recognized, skipped_items: recognized.skipped },
-      text: lines.join('\n'),
+      fields: { recognized: recognized.recognized, skipped_items: recognized.skipped },
+      lead,
+      lists: [
+        listSection({
+          key: 'improvements',
+          rows: improvements,
+          line: (item) =>
+            `${rank.get(item)}. [${item.category}] ${item.action}${item.span_id ? ` (span ${item.span_id})` : ''}`,
+          ...(all.length > max ? { beyond: { count: all.length - max, next: 'raise max (up to 50)' } } : {}),
+        }),
+      ],
     };
   },
 });

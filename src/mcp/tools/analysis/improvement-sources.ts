@@ -133,7 +133,10 @@ function fromAnalysis(value: Loose, out: RecognizedSources): void {
   const findings: AnalysisFindingInput[] = [];
   const errors = isObject(value.errors) ? value.errors : {};
   const structure = isObject(value.structure) ? value.structure : {};
-  for (const cause of items(errors.root_causes)) {
+  // analyze_trace answers its lists at top level; earlier answers nested them (`errors.root_causes.items`).
+  const listed = (key: string, nested: unknown): unknown[] =>
+    Array.isArray(value[key]) ? (value[key] as unknown[]) : items(nested);
+  for (const cause of listed('root_causes', errors.root_causes)) {
     if (!isObject(cause)) continue;
     const span = spanLabel(cause.span);
     const exception = isObject(cause.exception)
@@ -148,7 +151,7 @@ function fromAnalysis(value: Loose, out: RecognizedSources): void {
       ...(span.id ? { span_id: span.id } : {}),
     });
   }
-  for (const orphan of items(structure.orphans)) {
+  for (const orphan of listed('orphans', structure.orphans)) {
     if (!isObject(orphan)) continue;
     const span = spanLabel(orphan.span);
     findings.push({
@@ -159,7 +162,7 @@ function fromAnalysis(value: Loose, out: RecognizedSources): void {
       ...(span.id ? { span_id: span.id } : {}),
     });
   }
-  for (const failure of items(errors.unmarked_failures)) {
+  for (const failure of listed('unmarked_failures', errors.unmarked_failures)) {
     if (!isObject(failure)) continue;
     const span = spanLabel(failure.span);
     findings.push({

@@ -1,12 +1,14 @@
 /**
- * The answer of compare_trace_to_spec: the plan's ComparisonResult fields plus the spec version,
- * fitted to the budget. Violations come first (they explain the verdict); per-entry matches are
- * the first to shrink, since they only serve statistics.
+ * The answer of compare_trace_to_spec: the plan's ComparisonResult fields plus the spec version, as
+ * a response draft. Violations come first and get the largest share (they explain the verdict);
+ * every list pages with the response cursor.
  */
 import * as z from 'zod';
 import { describeOrigin, type ComparisonResult, type Violation } from '../../../tracespec/index.js';
 import { fitList, jsonSize, type OutputBudget } from '../../output-budget.js';
 import type { ToolOutput } from '../../tool-definition.js';
+import { listSection, type ResponseDraft } from '../../response/response-draft.js';
+import { responseFields } from '../../response/response-fields.js';
 import { specFilesSchema, type SpecFilesOutput } from '../specs/spec-common.js';
 
 const spanRef = z.object({ span_id: z.string(), name: z.string(), service: z.string() });
@@ -97,17 +99,8 @@ export const comparisonOutputSchema = z.object({
       'Tags matched through the other generation of the semantic conventions (http.method for http.request.method, …)',
     ),
   span_count: z.number(),
-  truncated: z
-    .object({
-      violations: z.number().optional(),
-      unexpected_span_groups: z.number().optional(),
-      entries: z.number().optional(),
-      performance_issues: z.number().optional(),
-      missing_spans: z.number().optional(),
-    })
-    .optional()
-    .describe('How many items of each list were left out to keep the answer short'),
   spec_files: specFilesSchema.optional(),
+  ...responseFields,
 });
 
 export type ComparisonOutput = z.infer<typeof comparisonOutputSchema>;
@@ -117,10 +110,136 @@ const MATCHES_SHOWN = 3;
 
 export function violationLine(violation: Violation): string {
   const times = violation.occurrences && violation.occurrences > 1 ? ` (×${violation.occurrences})` : '';
+  const span = violation.span ? ` [span ${violation.span.span_id.slice(0, 8)}]` : '';
   const origin = violation.origin ? `\n    ${describeOrigin(violation.origin)}` : '';
-  return `✗ [${violation.kind}] ${violation.path}: ${violation.message}${times}${origin}\n    fix: ${violation.fix}`;
+  return `✗ [${violation.kind}] ${violation.path}: ${violation.message}${times}${span}${origin}\n    fix: ${violation.fix}`;
 }
 
+type SpanRefOutput = z.infer<typeof spanRef>;
+
+function spanText(span: SpanRefOutput): string {
+  return `${span.service}: ${span.name} [${span.span_id.slice(0, 8)}]`;
+}
+
+/** The fields of a comparison that are always answered whole: everything but its lists. */
+export type ComparisonFields = Omit<
+  ComparisonOutput,
+  | 'violations'
+  | 'missing_spans'
+  | 'unexpected_spans'
+  | 'performance_issues'
+  | 'entries'
+  | 'not_evaluated'
+  | 'truncated'
+  | 'next_cursor'
+  | 'next'
+  | 'offsets'
+>;
+
+/**
+ * A comparison as a response draft: the verdict and its counts lead, and violations, missing spans,
+ * performance issues, not-evaluated entries, unexpected span groups and per-entry matches are lists
+ * the layer pages. Violations past `max_violations` are counted as `beyond`. execute_and_capture
+ * embeds the same lead lines and lists in its run answer.
+ */
+export function comparisonDraft(
+  result: ComparisonResult,
+  specVersion: number,
+  sync: { files?: SpecFilesOutput; lines: string[] },
+): ResponseDraft<ComparisonFields> {
+  const checks = `score ${result.score}, ${result.checks.passed}/${result.checks.total} checks, ${result.span_count} spans`;
+  const total = result.violations.length + (result.truncated?.violations ?? 0);
+  const lead = [
+    ...sync.lines,
+    result.matches_specification
+      ? `✓ trace ${result.trace_id} matches spec ${result.spec_name} v${specVersion} (${checks}).`
+      : `✗ trace ${result.trace_id} does not match spec ${result.spec_name} v${specVersion}: ${total} violation${total === 1 ? '' : 's'} (${checks}).`,
+  ];
+  if (result.unexpected_span_count > 0)
+    lead.push(
+      `${result.unexpected_span_count} span${result.unexpected_span_count === 1 ? '' : 's'} no entry expects, in ${result.unexpected_spans.length + (result.truncated?.unexpected_span_groups ?? 0)} groups (unexpected_spans).`,
+    );
+  const fixes = new Set(result.violations.map((violation) => violation.fix));
+  const extra = result.suggestions.filter((suggestion) => !fixes.has(suggestion));
+  const notes = [
+    ...result.semconv_notes.map((note) => `Note: ${note}.`),
+    ...(extra.length > 0 ? ['Suggestions:', ...extra.map((suggestion) => `  - ${suggestion}`)] : []),
+  ];
+  const { violations, missing_spans, unexpected_spans, performance_issues, entries, not_evaluated } = result;
+  const fields: ComparisonFields = {
+    spec_name: result.spec_name,
+    spec_version: specVersion,
+    trace_id: result.trace_id,
+    matches_specification: result.matches_specification,
+    score: result.score,
+    checks: result.checks,
+    unexpected_span_count: result.unexpected_span_count,
+    suggestions: result.suggestions,
+    semconv_notes: result.semconv_notes,
+    span_count: result.span_count,
+    ...(sync.files ? { spec_files: sync.files } : {}),
+  };
+  return {
+    fields,
+    lead,
+    lists: [
+      listSection({
+        key: 'violations',
+        rows: violations,
+        line: violationLine,
+        weight: 4,
+        ...(result.truncated?.violations
+          ? {
+              beyond: {
+                count: result.truncated.violations,
+                next: 'raise max_violations (up to 200) to list them',
+              },
+            }
+          : {}),
+      }),
+      listSection({
+        key: 'missing_spans',
+        heading: 'Missing spans:',
+        rows: missing_spans,
+        line: (item) =>
+          `  ${item.path}: expected ${item.expected}, found ${item.found}${item.reason ? ` (${item.reason})` : ''}`,
+      }),
+      listSection({
+        key: 'performance_issues',
+        heading: 'Performance issues:',
+        rows: performance_issues,
+        line: (item) =>
+          `  [${item.kind}] ${item.path}: ${item.message}${item.span ? ` ${spanText(item.span)}` : ''}`,
+      }),
+      listSection({
+        key: 'not_evaluated',
+        heading: 'Not evaluated (parent entry missing or spans lost):',
+        rows: not_evaluated,
+        line: (path) => `  ${path}`,
+      }),
+      listSection({
+        key: 'unexpected_spans',
+        heading: 'Spans no entry expects:',
+        rows: unexpected_spans,
+        line: (group) =>
+          `  ${group.service}: ${group.name} ×${group.count} [${group.span_ids.map((id) => id.slice(0, 8)).join(', ')}]`,
+      }),
+      listSection({
+        key: 'entries',
+        heading: 'Matched spans per entry (first 3 each):',
+        rows: entries.map((entry) => ({ ...entry, matches: entry.matches.slice(0, MATCHES_SHOWN) })),
+        line: (entry) =>
+          `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${entry.found} found (expected ${entry.expected})${entry.evaluated ? '' : ', not evaluated'}${entry.matches.length > 0 ? ` [${entry.matches.map((match) => `${match.span_id.slice(0, 8)} ${match.duration_ms} ms`).join(', ')}]` : ''}`,
+      }),
+    ],
+    notes,
+    next: result.matches_specification
+      ? 'validate_trace_collection over more traces of this run, or tighten the spec with update_trace_spec.'
+      : 'apply the fixes, rerun, and compare again; generate_improvement_suggestions turns this result into a prioritized plan; get_span_details opens a span.',
+  };
+}
+
+/** execute_and_capture's embedded comparison, until the run answer moves onto the response layer. */
 export function renderComparison(
   result: ComparisonResult,
   specVersion: number,

@@ -2,7 +2,8 @@ import * as z from 'zod';
 import { invalidArgument } from '../../../model/errors.js';
 import { prepareSpecComparison, summarizeCollection, type CollectionItem } from '../../../tracespec/index.js';
 import { RUN_ID_ATTRIBUTE } from '../../../model/run-attributes.js';
-import { fitList, jsonSize } from '../../output-budget.js';
+import { listSection } from '../../response/response-draft.js';
+import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, timeRangeInput, traceIdInput } from '../common-inputs.js';
 import { specFilesSchema, specNameInput, specVersionInput, syncSpecFiles } from '../specs/spec-common.js';
@@ -20,16 +21,17 @@ const collectionSchema = z.object({
   failed: z.number(),
   pass_rate: z.number().describe('0..1'),
   mean_score: z.number(),
-  traces: z.array(
-    z.object({
-      trace_id: z.string(),
-      matches: z.boolean(),
-      score: z.number(),
-      violations: z.number(),
-      first_violation: z.string().optional(),
-    }),
-  ),
-  traces_omitted: z.number(),
+  traces: z
+    .array(
+      z.object({
+        trace_id: z.string(),
+        matches: z.boolean(),
+        score: z.number(),
+        violations: z.number(),
+        first_violation: z.string().optional(),
+      }),
+    )
+    .describe('Failing traces first, lowest score first'),
   failures: z
     .array(
       z.object({
@@ -40,11 +42,9 @@ const collectionSchema = z.object({
       }),
     )
     .describe('Entries that failed in at least one trace, most frequent first'),
-  failures_omitted: z.number(),
   coverage: z
     .array(z.object({ path: z.string(), exercised_traces: z.number(), rate: z.number(), spans: z.number() }))
     .describe('Per entry: in how many traces it matched'),
-  coverage_omitted: z.number(),
   unexercised: z.array(z.string()).describe('Entries no trace exercised'),
   durations: z.array(
     z.object({
@@ -56,7 +56,6 @@ const collectionSchema = z.object({
       max_ms: z.number(),
     }),
   ),
-  durations_omitted: z.number(),
   unavailable: z
     .array(z.object({ trace_id: z.string(), error: z.string() }))
     .describe('Traces that could not be read (not compared)'),
@@ -64,26 +63,22 @@ const collectionSchema = z.object({
     .boolean()
     .describe('The filter found as many traces as the limit: there may be more'),
   spec_files: specFilesSchema.optional(),
+  ...responseFields,
 });
 
 export const validateTraceCollectionTool = defineTool({
   name: 'validate_trace_collection',
   title: 'Check many traces against a spec',
   description:
-    'Many traces against one spec (trace_ids, or a filter: service, time range, run_id): pass rate, failing entries and how, coverage, duration percentiles per entry. One trace: compare_trace_to_spec.',
+    'Many traces vs one spec (trace_ids, or filter: service, time range, run_id): pass rate, failing entries and how, coverage, duration percentiles per entry. One trace: compare_trace_to_spec.',
   toolset: 'analysis',
   input: z.object({
     spec_name: specNameInput,
     spec_version: specVersionInput,
-    trace_ids: z
-      .array(traceIdInput)
-      .min(1)
-      .max(MAX_TRACES)
-      .optional()
-      .describe('The traces to check (ids or unique prefixes)'),
+    trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).optional().describe('Traces to check'),
     filter: z
       .object({
-        service_name: z.string().min(1).optional().describe('Traces in which this service took part'),
+        service_name: z.string().min(1).optional().describe('Traces this service took part in'),
         time_range: timeRangeInput.describe('Time window (default last_1_hour; 7d with run_id)'),
         run_id: z
           .string()
@@ -99,13 +94,14 @@ export const validateTraceCollectionTool = defineTool({
           .describe(`Traces checked at most, newest first (default ${DEFAULT_LIMIT})`),
       })
       .optional()
-      .describe('Instead of trace_ids: which stored traces to check'),
+      .describe('Instead of trace_ids: stored traces to check'),
+    cursor: cursorInput,
     backend: backendInput,
     budget_tokens: budgetInput,
   }),
   output: collectionSchema,
   annotations: READ_ONLY,
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps }) {
     if ((input.trace_ids === undefined) === (input.filter === undefined)) {
       throw invalidArgument(
         input.trace_ids === undefined ? 'pass trace_ids or filter' : 'pass trace_ids or filter, not both',
@@ -129,84 +125,91 @@ export const validateTraceCollectionTool = defineTool({
     const moreMayMatch = stream.capped();
     const summary = summarizeCollection(items, spec.spec);
 
-    // The text repeats the headline facts only; the structured lists share about half the budget.
-    const share = budget.chars * 0.5;
     const failing = [...summary.traces].sort(
       (a, b) => Number(a.matches) - Number(b.matches) || a.score - b.score,
     );
-    const tracesFit = fitList(failing, share * 0.35, jsonSize);
-    const failuresFit = fitList(summary.failures, share * 0.25, jsonSize);
-    const coverageFit = fitList(summary.coverage, share * 0.2, jsonSize);
-    const durationsFit = fitList(summary.durations, share * 0.2, jsonSize);
-    const structured = {
-      ...summary,
-      spec_version: spec.version,
-      traces: tracesFit.items,
-      traces_omitted: tracesFit.omitted,
-      failures: failuresFit.items as z.infer<typeof collectionSchema>['failures'],
-      failures_omitted: failuresFit.omitted,
-      coverage: coverageFit.items,
-      coverage_omitted: coverageFit.omitted,
-      durations: durationsFit.items,
-      durations_omitted: durationsFit.omitted,
-      unavailable: unavailable.slice(0, 20),
-      more_traces_may_match: moreMayMatch,
-      ...(sync.files ? { spec_files: sync.files } : {}),
-    };
-
-    const lines = [...sync.lines];
+    const lead = [...sync.lines];
     const percent = (rate: number): string => `${Math.round(rate * 1000) / 10}%`;
     if (summary.trace_count === 0) {
-      lines.push(
+      lead.push(
         `No traces to check against ${spec.name} v${spec.version}${unavailable.length ? ` (${unavailable.length} could not be read)` : ''}. Widen the filter (time_range, service_name) or check the ids with get_traces.`,
       );
     } else {
-      lines.push(
+      lead.push(
         `${summary.trace_count} traces vs ${spec.name} v${spec.version}: ${summary.passed} passed, ${summary.failed} failed (pass rate ${percent(summary.pass_rate)}, mean score ${summary.mean_score}).`,
       );
     }
-    if (unavailable.length > 0)
-      lines.push(
-        `Not compared (${unavailable.length}): ${unavailable
-          .slice(0, 3)
-          .map((item) => `${item.trace_id}: ${item.error}`)
-          .join('; ')}`,
-      );
+    if (unavailable.length > 0) lead.push(`Not compared: ${unavailable.length} traces could not be read.`);
     if (moreMayMatch)
-      lines.push(
+      lead.push(
         'The filter limit was reached: more traces may match (raise filter.limit or narrow time_range).',
       );
-    for (const failure of summary.failures.slice(0, 8)) {
-      const kinds = Object.entries(failure.kinds)
-        .map(([kind, count]) => `${kind}×${count}`)
-        .join(', ');
-      lines.push(
-        `  ${failure.path}: failed in ${failure.failed_traces}/${summary.trace_count} (${kinds}); e.g. ${failure.example}`,
-      );
-    }
-    if (summary.failures.length > 8)
-      lines.push(`  … ${summary.failures.length - 8} more failing entries (structured failures)`);
     const exercised = summary.coverage.filter((entry) => entry.exercised_traces > 0).length;
-    lines.push(
-      `Coverage: ${exercised}/${summary.coverage.length} entries exercised${summary.unexercised.length ? `; never: ${summary.unexercised.slice(0, 8).join(', ')}${summary.unexercised.length > 8 ? ', …' : ''}` : ''}.`,
+    lead.push(
+      `Coverage: ${exercised}/${summary.coverage.length} entries exercised${summary.unexercised.length ? `, ${summary.unexercised.length} never (unexercised)` : ''}.`,
     );
-    for (const duration of summary.durations.slice(0, 6)) {
-      lines.push(
-        `  ${duration.path}: p50 ${duration.p50_ms} ms, p95 ${duration.p95_ms} ms, p99 ${duration.p99_ms} ms, max ${duration.max_ms} ms (${duration.samples} spans)`,
-      );
-    }
-    const worst = failing.filter((item) => !item.matches).slice(0, 3);
-    if (worst.length > 0)
-      lines.push(
-        `Failing traces: ${worst.map((item) => `${item.trace_id} (${item.first_violation ?? `${item.violations} violations`})`).join('; ')}`,
-      );
-    lines.push(
-      summary.failed > 0
-        ? 'Next: compare_trace_to_spec on a failing trace for evidence and fixes.'
+    const { traces: _traces, failures, coverage, durations, unexercised, ...totals } = summary;
+    return {
+      fields: {
+        ...totals,
+        spec_version: spec.version,
+        more_traces_may_match: moreMayMatch,
+        ...(sync.files ? { spec_files: sync.files } : {}),
+      },
+      lead,
+      lists: [
+        listSection({
+          key: 'failures',
+          heading: 'Failing entries:',
+          rows: failures,
+          weight: 3,
+          line: (failure) =>
+            `  ${failure.path}: failed in ${failure.failed_traces}/${summary.trace_count} (${Object.entries(
+              failure.kinds,
+            )
+              .map(([kind, count]) => `${kind}×${count}`)
+              .join(', ')}); e.g. ${failure.example}`,
+        }),
+        listSection({
+          key: 'traces',
+          heading: 'Traces (failing first):',
+          rows: failing,
+          weight: 2,
+          line: (item) =>
+            `  ${item.matches ? '✓' : '✗'} ${item.trace_id} score ${item.score}${item.matches ? '' : `: ${item.first_violation ?? `${item.violations} violations`}`}`,
+        }),
+        listSection({
+          key: 'unavailable',
+          heading: 'Not compared:',
+          rows: unavailable,
+          line: (item) => `  ${item.trace_id}: ${item.error}`,
+        }),
+        listSection({
+          key: 'unexercised',
+          heading: 'Entries no trace exercised:',
+          rows: unexercised,
+          line: (path) => `  ${path}`,
+        }),
+        listSection({
+          key: 'coverage',
+          heading: 'Coverage per entry:',
+          rows: coverage,
+          line: (entry) =>
+            `  ${entry.path}: in ${entry.exercised_traces} traces (${percent(entry.rate)}), ${entry.spans} spans`,
+        }),
+        listSection({
+          key: 'durations',
+          heading: 'Durations per entry:',
+          rows: durations,
+          line: (duration) =>
+            `  ${duration.path}: p50 ${duration.p50_ms} ms, p95 ${duration.p95_ms} ms, p99 ${duration.p99_ms} ms, max ${duration.max_ms} ms (${duration.samples} spans)`,
+        }),
+      ],
+      ...(summary.failed > 0
+        ? { next: 'compare_trace_to_spec on a failing trace for evidence and fixes.' }
         : summary.trace_count > 0
-          ? 'Next: every trace passes; tighten the spec with update_trace_spec if needed.'
-          : '',
-    );
-    return { structured, text: lines.filter((line) => line !== '').join('\n') };
+          ? { next: 'every trace passes; tighten the spec with update_trace_spec if needed.' }
+          : {}),
+    };
   },
 });

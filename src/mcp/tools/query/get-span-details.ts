@@ -3,7 +3,9 @@ import { OtelMcpError } from '../../../model/errors.js';
 import { setOwnProperty } from '../../../model/own-property.js';
 import type { Attributes, AttributeValue, Span } from '../../../model/span.js';
 import { durationMs, nanosToIso } from '../../../model/time.js';
-import { clipText, jsonSize } from '../../output-budget.js';
+import { clipText } from '../../output-budget.js';
+import { listSection } from '../../response/response-draft.js';
+import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
 import { loadTrace } from '../trace-lookup.js';
@@ -11,7 +13,8 @@ import { round } from './trace-summary-output.js';
 
 /** A single attribute longer than this (a stack trace, an SQL text) is cut so it cannot eat the budget. */
 const MAX_VALUE_CHARS = 2000;
-const MAX_LOGS = 20;
+/** Logs read per span; the backend's own log search has the rest. */
+const MAX_LOGS = 100;
 
 const attributes = z.record(z.string(), z.unknown());
 
@@ -19,14 +22,12 @@ export const getSpanDetailsTool = defineTool({
   name: 'get_span_details',
   title: 'Everything about one span',
   description:
-    'Every attribute, event (exceptions with stacks), link, resource and scope attribute and log of one span. Span ids: get_trace_by_id.',
+    'Every attribute, event (exceptions with stacks), link, resource and scope attribute, log and child of one span. Span ids: get_trace_by_id.',
   toolset: 'query',
   input: z.object({
     trace_id: traceIdInput,
-    span_id: z
-      .string()
-      .min(1)
-      .describe('16 hex digits, as shown by get_trace_by_id; a unique prefix works too'),
+    span_id: z.string().min(1).describe('Span id or unique prefix'),
+    cursor: cursorInput,
     backend: backendInput,
     budget_tokens: budgetInput,
   }),
@@ -51,11 +52,15 @@ export const getSpanDetailsTool = defineTool({
     logs: z.array(z.object({ time: z.string(), severity: z.string(), body: z.unknown() })),
     children: z
       .array(z.object({ span_id: z.string(), name: z.string(), service: z.string() }))
-      .describe('Immediate children, at most 20'),
-    clipped: z.boolean().describe('True when long values or lists were cut to fit the budget'),
+      .describe('Immediate children'),
+    clipped_values: z
+      .array(z.string())
+      .optional()
+      .describe(`Attributes whose value was cut to its first ${MAX_VALUE_CHARS} characters`),
+    ...responseFields,
   }),
   annotations: READ_ONLY,
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps }) {
     const trace = await loadTrace(deps, input.trace_id, input.backend);
     const wanted = input.span_id.trim().toLowerCase();
     const candidates = trace.spans.filter((span) => span.spanId.startsWith(wanted));
@@ -77,22 +82,40 @@ export const getSpanDetailsTool = defineTool({
     const backend = deps.backends.get(input.backend);
     const logs =
       backend.capabilities.logs && backend.getLogs
-        ? await backend.getLogs({ traceId: trace.traceId, spanId: span.spanId, limit: MAX_LOGS })
+        ? await backend.getLogs({ traceId: trace.traceId, spanId: span.spanId, limit: MAX_LOGS + 1 })
         : [];
-    let clipped = false;
+    // One value (a stack trace, an SQL text) must not eat the answer: each is kept to its start.
+    const clippedValues = new Set<string>();
     const clipAll = (values: Attributes): Record<string, AttributeValue> => {
       const out: Record<string, AttributeValue> = {};
       for (const [key, value] of Object.entries(values)) {
         const text = typeof value === 'string' ? value : undefined;
         if (text !== undefined && text.length > MAX_VALUE_CHARS) {
-          clipped = true;
+          clippedValues.add(key);
           setOwnProperty(out, key, clipText(text, MAX_VALUE_CHARS));
         } else setOwnProperty(out, key, value);
       }
       return out;
     };
-    const children = trace.spans.filter((child) => child.parentSpanId === span.spanId);
-    const structured = {
+    const children = trace.spans
+      .filter((child) => child.parentSpanId === span.spanId)
+      .map((child) => ({ span_id: child.spanId, name: child.name, service: child.serviceName }));
+    const events = span.events.map((event) => ({
+      name: event.name,
+      time: nanosToIso(event.timeUnixNano),
+      attributes: clipAll(event.attributes),
+    }));
+    const links = span.links.map((link) => ({
+      trace_id: link.traceId,
+      span_id: link.spanId,
+      attributes: clipAll(link.attributes),
+    }));
+    const logRows = logs.slice(0, MAX_LOGS).map((log) => ({
+      time: nanosToIso(log.timeUnixNano),
+      severity: log.severityText ?? String(log.severityNumber),
+      body: log.body,
+    }));
+    const fields = {
       trace_id: span.traceId,
       span_id: span.spanId,
       ...(span.parentSpanId ? { parent_span_id: span.parentSpanId } : {}),
@@ -105,16 +128,6 @@ export const getSpanDetailsTool = defineTool({
       status: { code: span.status.code, ...(span.status.message ? { message: span.status.message } : {}) },
       ...(span.traceState ? { trace_state: span.traceState } : {}),
       attributes: clipAll(span.attributes),
-      events: span.events.map((event) => ({
-        name: event.name,
-        time: nanosToIso(event.timeUnixNano),
-        attributes: clipAll(event.attributes),
-      })),
-      links: span.links.map((link) => ({
-        trace_id: link.traceId,
-        span_id: link.spanId,
-        attributes: clipAll(link.attributes),
-      })),
       resource: clipAll(span.resource.attributes),
       scope: { name: span.scope.name, ...(span.scope.version ? { version: span.scope.version } : {}) },
       dropped: {
@@ -122,51 +135,73 @@ export const getSpanDetailsTool = defineTool({
         events: span.droppedEventsCount,
         links: span.droppedLinksCount,
       },
-      logs: logs.map((log) => ({
-        time: nanosToIso(log.timeUnixNano),
-        severity: log.severityText ?? String(log.severityNumber),
-        body: log.body,
-      })),
-      children: children
-        .slice(0, 20)
-        .map((child) => ({ span_id: child.spanId, name: child.name, service: child.serviceName })),
-      clipped,
     };
-    // Halve the longest lists until the answer fits: events first (stack traces are the usual bulk).
-    // Both renderings count against the budget, so each gets about half of it.
-    while (
-      jsonSize(structured) > budget.chars * 0.45 &&
-      (structured.events.length > 1 || structured.logs.length > 1)
-    ) {
-      clipped = true;
-      structured.clipped = true;
-      if (structured.events.length > 1)
-        structured.events = structured.events.slice(0, Math.ceil(structured.events.length / 2));
-      else structured.logs = structured.logs.slice(0, Math.ceil(structured.logs.length / 2));
-    }
     const flat = (values: Record<string, unknown>) =>
       Object.entries(values).map(
         ([key, value]) => `  ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`,
       );
-    const text = [
-      `${span.serviceName}: ${span.name} (${span.kind}) ${structured.duration_ms} ms, status ${span.status.code}${span.status.message ? ` "${span.status.message}"` : ''}`,
-      `span ${span.spanId}, parent ${span.parentSpanId ?? 'none (root)'}, ${children.length} children, started ${structured.start}`,
+    const dropped = Object.entries(fields.dropped).filter(([, count]) => count > 0);
+    const lead = [
+      `${span.serviceName}: ${span.name} (${span.kind}) ${fields.duration_ms} ms, status ${span.status.code}${span.status.message ? ` "${span.status.message}"` : ''}`,
+      `span ${span.spanId}, parent ${span.parentSpanId ?? 'none (root)'}, ${children.length} children, ${events.length} events, ${links.length} links, started ${fields.start}`,
+      ...(span.traceState ? [`trace state: ${span.traceState}`] : []),
       'attributes:',
-      ...flat(structured.attributes),
-      ...structured.events.flatMap((event) => [
-        `event ${event.name} at ${event.time}:`,
-        ...flat(event.attributes),
-      ]),
-      ...structured.links.map((link) => `link → trace ${link.trace_id} span ${link.span_id}`),
+      ...flat(fields.attributes),
       'resource:',
-      ...flat(structured.resource),
+      ...flat(fields.resource),
       `scope: ${span.scope.name}${span.scope.version ? ` ${span.scope.version}` : ''}`,
-      ...structured.logs.map(
-        (log) =>
-          `log ${log.time} ${log.severity}: ${typeof log.body === 'string' ? log.body : JSON.stringify(log.body)}`,
-      ),
-      ...(clipped ? ['(some long values or lists were clipped to fit the budget)'] : []),
-    ].join('\n');
-    return { structured, text };
+      ...(dropped.length > 0
+        ? [`dropped by the SDK: ${dropped.map(([what, count]) => `${count} ${what}`).join(', ')}`]
+        : []),
+    ];
+    return {
+      fields: {
+        ...fields,
+        ...(clippedValues.size > 0 ? { clipped_values: [...clippedValues].sort() } : {}),
+      },
+      lead,
+      lists: [
+        listSection({
+          key: 'events',
+          rows: events,
+          weight: 2,
+          line: (event) => [`event ${event.name} at ${event.time}:`, ...flat(event.attributes)].join('\n'),
+        }),
+        listSection({
+          key: 'links',
+          rows: links,
+          line: (link) =>
+            [`link → trace ${link.trace_id} span ${link.span_id}`, ...flat(link.attributes)].join('\n'),
+        }),
+        listSection({
+          key: 'logs',
+          rows: logRows,
+          line: (log) =>
+            `log ${log.time} ${log.severity}: ${typeof log.body === 'string' ? log.body : JSON.stringify(log.body)}`,
+          ...(logs.length > MAX_LOGS
+            ? {
+                beyond: {
+                  count: logs.length - MAX_LOGS,
+                  atLeast: true,
+                  next: `only the first ${MAX_LOGS} logs of a span are read; query the log backend for the rest`,
+                },
+              }
+            : {}),
+        }),
+        listSection({
+          key: 'children',
+          heading: 'children:',
+          rows: children,
+          line: (child) => `  ${child.service}: ${child.name} [${child.span_id}]`,
+        }),
+      ],
+      ...(clippedValues.size > 0
+        ? {
+            notes: [
+              `Values cut to their first ${MAX_VALUE_CHARS} characters: ${[...clippedValues].sort().join(', ')}.`,
+            ],
+          }
+        : {}),
+    };
   },
 });
