@@ -308,4 +308,43 @@ describe('advanced tools through a real MCP client', () => {
     expect(result.text).toMatch(/- frontend:POST \/checkout > payment-service:payment.charge: removed/);
     expect(result.text).toMatch(/Next: /);
   });
+
+  it('pages the differences of two traces at a small budget, every path once', async () => {
+    const args = {
+      trace_id_a: (training[0] as Trace).traceId,
+      trace_id_b: defective.traceId,
+      min_relative_change: 0,
+    };
+    const first = await harness.call('diff_traces', { ...args, budget_tokens: 500 });
+    expect(first.structured.truncated.differences).toBeGreaterThan(0);
+    expect(first.text).toContain('Cut for size:');
+    expect(await expectCursorPagesEveryRow(harness, 'diff_traces', args, ['differences'])).toBeGreaterThan(1);
+  });
 });
+
+/**
+ * Follows the cursor of a call at a small budget and checks that its pages, joined, are the
+ * large-budget answer's lists: every row once, in order. Returns how many pages it took.
+ */
+async function expectCursorPagesEveryRow(
+  harness: Harness,
+  tool: string,
+  args: Record<string, unknown>,
+  keys: string[],
+): Promise<number> {
+  const whole = await harness.call(tool, { ...args, budget_tokens: 50_000 });
+  expect(whole.isError, whole.text).toBe(false);
+  expect(whole.structured.next_cursor).toBeUndefined();
+  const rows: Record<string, unknown[]> = Object.fromEntries(keys.map((key) => [key, []]));
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await harness.call(tool, { ...args, budget_tokens: 500, ...(cursor ? { cursor } : {}) });
+    expect(page.isError, page.text).toBe(false);
+    for (const key of keys) rows[key]!.push(...((page.structured[key] as unknown[] | undefined) ?? []));
+    cursor = page.structured.next_cursor;
+    pages += 1;
+  } while (cursor && pages < 200);
+  for (const key of keys) expect(rows[key], key).toEqual(whole.structured[key]);
+  return pages;
+}
