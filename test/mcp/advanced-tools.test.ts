@@ -110,6 +110,19 @@ describe('advanced tools through a real MCP client', () => {
     expect(defined.isError, defined.text).toBe(false);
   });
 
+  it('at a small budget leaves the spec out whole, says how to get it, and pages what was kept and dropped', async () => {
+    const args = { trace_ids: training.map((trace) => trace.traceId), name: 'checkout-paged' };
+    const first = await harness.call('generate_spec_from_traces', { ...args, budget_tokens: 500 });
+    expect(first.isError, first.text).toBe(false);
+    expect(first.structured.spec).toBeUndefined();
+    expect(first.structured.truncated.spec).toBe(1);
+    expect(first.text).toMatch(/Not shown: 1 spec; the spec is too large for this budget_tokens/);
+    expect(first.text).not.toContain('expected_spans:');
+    expect(
+      await expectCursorPagesEveryRow(harness, 'generate_spec_from_traces', args, ['dropped', 'kept']),
+    ).toBeGreaterThan(1);
+  });
+
   it('refuses to infer from traces that do not exist, naming the id and what to pass', async () => {
     const result = await harness.call('generate_spec_from_traces', {
       trace_ids: ['ffffeeeeddddcccc'],
