@@ -153,7 +153,8 @@ describe('advanced tools through a real MCP client', () => {
     expect(slowRun.map((trace) => trace.traceId)).toContain(
       result.structured.regressions[0].example_trace_ids[0],
     );
-    expect(result.text).toMatch(/slower api:SELECT orders: median/);
+    expect(result.text).toContain('1 finding: 1 slower, 0 over envelope, 0 structural.');
+    expect(result.text).toMatch(/Slower:\n {2}api:SELECT orders: median/);
     expect(result.text).toMatch(/Next: analyze_trace/);
   });
 
@@ -198,6 +199,27 @@ describe('advanced tools through a real MCP client', () => {
       current_traces: { run_id: 'run-base' },
     });
     expect(fine.structured.envelope_breaches).toEqual([]);
+  });
+
+  it('pages its findings at a small budget, every one once, with the verdict on every page', async () => {
+    const args = {
+      baseline: { trace_ids: training.map((trace) => trace.traceId) },
+      current_traces: { run_id: 'run-slow' },
+    };
+    const first = await harness.call('detect_regressions', { ...args, budget_tokens: 500 });
+    expect(first.isError, first.text).toBe(false);
+    expect(first.structured.truncated.structural).toBeGreaterThan(0);
+    expect(first.text).toMatch(/\d+ findings: 0 slower, 0 over envelope, \d+ structural\./);
+    expect(
+      await expectCursorPagesEveryRow(harness, 'detect_regressions', args, [
+        'regressions',
+        'envelope_breaches',
+        'structural',
+        'improvements',
+        'not_judged',
+        'unavailable',
+      ]),
+    ).toBeGreaterThan(1);
   });
 
   it('refuses a call without a baseline or with two kinds of trace set, saying what to pass', async () => {
