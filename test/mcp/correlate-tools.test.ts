@@ -197,6 +197,7 @@ describe('correlate_distributed_traces through a real MCP client', () => {
         'connections',
         'service_hops',
         'dangling_links',
+        'not_followed',
       ]),
     ).toBeGreaterThan(1);
   });

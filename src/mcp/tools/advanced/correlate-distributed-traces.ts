@@ -168,11 +168,10 @@ export const correlateDistributedTracesTool = defineTool({
         matched_keys: [...matched].map(([key, spans]) => ({ key, spans })),
         keys_searched: gathered.keysSearched,
         keys_not_searched: gathered.keysNotSearched,
-        not_followed: gathered.notFollowed,
         backend_problems: gathered.problems,
         limitations: gathered.limitations,
       },
-      rowsOf(picture),
+      rowsOf(picture, gathered.notFollowed),
       keys,
       deps.backends.get().name,
     );
@@ -207,17 +206,17 @@ type Head = Pick<
   | 'matched_keys'
   | 'keys_searched'
   | 'keys_not_searched'
-  | 'not_followed'
   | 'backend_problems'
   | 'limitations'
 >;
 type Rows = Pick<
   Output,
-  'traces' | 'services' | 'connections' | 'service_hops' | 'errors' | 'dangling_links'
+  'traces' | 'services' | 'connections' | 'service_hops' | 'errors' | 'dangling_links' | 'not_followed'
 >;
 
-function rowsOf(picture: TransactionPicture): Rows {
+function rowsOf(picture: TransactionPicture, notFollowed: string[]): Rows {
   return {
+    not_followed: notFollowed,
     traces: picture.traces.map((t) => ({
       trace_id: t.traceId,
       backend: t.backend,
@@ -296,9 +295,9 @@ function draft(out: Head, rows: Rows, keys: string[] | undefined, home: string):
   if (firstError) lead.push(`First failure: ${errorLine(firstError)}`);
   if (rows.connections.length === 0 && out.trace_count > 1)
     lead.push('Connections: none between these traces beyond sharing the value.');
-  if (out.not_followed.length > 0)
+  if (rows.not_followed.length > 0)
     lead.push(
-      `Not read: ${out.not_followed.length} more trace${out.not_followed.length === 1 ? '' : 's'} reached past max_traces (raise it to follow them).`,
+      `Not read: ${rows.not_followed.length} more trace${rows.not_followed.length === 1 ? '' : 's'} reached past max_traces (raise it to follow them).`,
     );
   for (const p of out.backend_problems) lead.push(`Backend ${p.backend} failed: ${p.error}`);
   const longest = [...rows.traces].sort((a, b) => b.duration_ms - a.duration_ms)[0];
@@ -357,6 +356,12 @@ function rowLists(rows: Rows, home: string): NonNullable<ResponseDraft['lists']>
       rows: rows.dangling_links,
       line: (d) =>
         `Missing: ${d.service} '${d.name}' links to trace ${short(d.linked_trace_id)}, which no backend returned (not sampled, expired, or sent elsewhere).`,
+    }),
+    listSection({
+      key: 'not_followed',
+      heading: 'Not read, past max_traces:',
+      rows: rows.not_followed,
+      line: (traceId) => `  ${traceId}`,
     }),
   ];
 }
