@@ -96,16 +96,13 @@ export const analyzePerformanceTrendsTool = defineTool({
   name: 'analyze_performance_trends',
   title: 'Latency, throughput and error-rate trends of a service',
   description:
-    'Per operation of a service over a period (default 7d): p50/p95/p99, throughput and error rate per bucket, and a reading (stable, rising from X to Y ms since T, gaps). From per-minute rollups where the backend keeps them (percentiles ±2.9%), else from recent trace summaries. Baseline vs now: detect_regressions.',
+    'Per operation of a service over a period: p50/p95/p99, throughput and error rate per bucket, and a reading (stable, rising from X to Y ms since T, gaps). From per-minute rollups where kept (percentiles ±2.9%), else recent trace summaries. Baseline vs now: detect_regressions.',
   toolset: 'advanced',
   input: z.object({
-    service_name: z.string().min(1).describe('The service (resource service.name); see list_services'),
+    service_name: z.string().min(1).describe('Service name (see list_services)'),
     time_period: z.union([z.string(), timeWindowObject]).optional().describe('The period (default 7d)'),
-    bucket: z
-      .string()
-      .optional()
-      .describe("Bucket size, e.g. '5m', '1h', '1d' (default: chosen from the period)"),
-    operation: z.string().min(1).optional().describe('Only this operation (span name)'),
+    bucket: z.string().optional().describe("Bucket size: '5m', '1h', '1d' (default: from the period)"),
+    operation: z.string().min(1).optional().describe('Only this span name'),
     backend: backendInput,
     budget_tokens: budgetInput,
     cursor: cursorInput,

@@ -97,7 +97,7 @@ export const correlateDistributedTracesTool = defineTool({
   name: 'correlate_distributed_traces',
   title: 'Follow one business transaction across traces',
   description:
-    'One business transaction across traces and backends: the traces carrying its id (attribute_key, or any id-like key) and those joined by span links either way, in time order, with services, cross-service calls, elapsed time and failures. One trace: analyze_trace.',
+    'One business transaction across traces and backends: traces carrying its id (under attribute_key or any id-like key) or joined by span links either way, in time order, with services, cross-service calls, elapsed time and failures. One trace: analyze_trace.',
   toolset: 'advanced',
   input: z.object({
     transaction_id: z

@@ -24,11 +24,11 @@ const MAX_TRACES = 1000;
 const traceSetInput = z
   .object({
     trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).optional().describe('Trace ids or prefixes'),
-    run_id: z.string().min(1).optional().describe('The traces of one execute_and_capture run'),
+    run_id: z.string().min(1).optional().describe('An execute_and_capture run'),
     session_id: z.string().min(1).optional().describe("A session: its iteration's run"),
-    iteration: z.number().int().min(1).optional().describe('Iteration (default: the latest)'),
-    time_range: timeRangeInput.describe("The traces of a window: '2h', ISO 'START..END', …"),
-    service_name: z.string().min(1).optional().describe('Only traces this service took part in'),
+    iteration: z.number().int().min(1).optional().describe('Iteration (default latest)'),
+    time_range: timeRangeInput.describe("A window: '2h', 'START..END', …"),
+    service_name: z.string().min(1).optional().describe('Only traces with this service'),
     limit: z
       .number()
       .int()
@@ -118,7 +118,7 @@ export const detectRegressionsTool = defineTool({
   name: 'detect_regressions',
   title: 'Detect regressions between a baseline and current traces',
   description:
-    "Current traces against a baseline (a trace set, or a spec's duration maxima), per operation: latency shifts (Mann–Whitney U with a minimum effect) and structural changes, with medians, n, p and examples. Two single traces: diff_traces; days of latency: analyze_performance_trends.",
+    "Current traces against a baseline (a trace set, or a spec's duration maxima), per operation: latency shifts (Mann–Whitney U, minimum effect) and structural changes, with medians, n, p and examples. Two traces: diff_traces; days of latency: analyze_performance_trends.",
   toolset: 'advanced',
   input: z.object({
     baseline: traceSetInput.optional().describe('Known-good traces'),

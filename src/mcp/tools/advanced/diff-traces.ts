@@ -37,17 +37,17 @@ export const diffTracesTool = defineTool({
   name: 'diff_traces',
   title: 'Diff two traces',
   description:
-    'Two traces aligned by their service:operation paths: spans added, removed, called more or less often, slower or faster (past noise thresholds). Good vs bad, before vs after. Many traces a side: detect_regressions.',
+    'Two traces aligned by service:operation path: spans added, removed, called more or less often, slower or faster (past noise thresholds). Good vs bad, before vs after. Many traces a side: detect_regressions.',
   toolset: 'advanced',
   input: z.object({
-    trace_id_a: traceIdInput.describe('Trace A, the reference (32 hex digits or a unique prefix)'),
+    trace_id_a: traceIdInput.describe('Trace A, the reference (id or unique prefix)'),
     trace_id_b: traceIdInput.describe('Trace B, compared with A'),
     min_relative_change: z
       .number()
       .min(0)
       .max(100)
       .optional()
-      .describe("A path's total duration must change by at least this fraction of A's (default 0.2)"),
+      .describe("Minimum change of a path's total duration, as a fraction of A's (default 0.2)"),
     min_absolute_ms: z.number().min(0).optional().describe('…and by at least this many ms (default 1)'),
     backend: backendInput,
     budget_tokens: budgetInput,

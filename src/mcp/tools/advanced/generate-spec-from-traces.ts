@@ -62,23 +62,17 @@ export const generateSpecFromTracesTool = defineTool({
   name: 'generate_spec_from_traces',
   title: 'Infer a spec from good traces',
   description:
-    'Writes a spec from good traces: what held in all of them (spans, placement, counts, order, stable tags, a duration envelope), dropping ids, timestamps and what varied. save: true stores it like define_trace_spec.',
+    'A spec from good traces: what held in all (spans, placement, counts, order, stable tags, a duration envelope), without ids, timestamps and what varied. save: true stores it like define_trace_spec.',
   toolset: 'advanced',
   input: z.object({
-    trace_ids: z
-      .array(traceIdInput)
-      .min(1)
-      .max(MAX_TRACES)
-      .describe('Good traces to learn from (ids or prefixes)'),
-    name: specNameInput.describe('Name of the spec to write'),
+    trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).describe('Good traces (ids or prefixes)'),
+    name: specNameInput.describe('Spec name'),
     duration_headroom: z
       .number()
       .min(1)
       .max(100)
       .optional()
-      .describe(
-        `Each duration envelope is the slowest observed × this, rounded up (default ${DEFAULT_DURATION_HEADROOM})`,
-      ),
+      .describe(`Duration max: the slowest seen × this, rounded up (default ${DEFAULT_DURATION_HEADROOM})`),
     duration_slack_ms: z
       .number()
       .min(0)
@@ -91,11 +85,9 @@ export const generateSpecFromTracesTool = defineTool({
       .min(1)
       .max(20)
       .optional()
-      .describe(
-        `An attribute with at most this many values becomes an 'in' list (default ${DEFAULT_MAX_ENUM_VALUES})`,
-      ),
+      .describe(`Attributes with ≤ this many values become 'in' lists (default ${DEFAULT_MAX_ENUM_VALUES})`),
     save: z.boolean().optional().describe('Store it (default: only show it)'),
-    note: z.string().max(500).optional().describe('Kept with the stored version when save is true'),
+    note: z.string().max(500).optional().describe('Stored with the version (save: true)'),
     backend: backendInput,
     budget_tokens: budgetInput,
     cursor: cursorInput,
