@@ -83,6 +83,7 @@ describe('analyze_performance_trends through a real MCP client', () => {
     expect(
       out.operations.filter((operation: { latency: string }) => operation.latency === 'stable'),
     ).toHaveLength(21);
+    expect(result.text).toContain('1 with a notable trend (a rise, a fall, errors or gaps), listed first:');
     expect(result.text).toMatch(/GET \/slow \(server\): p50 rising from \d+ to \d+ ms since/);
     expect(out.next_steps[0]).toMatch(
       /^search_traces query=\{service_name: 'shop', operation_name: 'GET \/slow', min_duration_ms: /,

@@ -198,6 +198,7 @@ export const analyzePerformanceTrendsTool = defineTool({
     };
     return draft(
       head,
+      trends.filter((trend) => trend.reading.notable).length,
       trends.map((trend) => operationOut(trend, periodMs)),
       trends.flatMap((trend) =>
         trend.series.buckets.map((bucket) => bucketOut(trend.series.operation, bucket)),
@@ -340,7 +341,12 @@ function nextSteps(
 }
 
 /** The period, source and operation count lead; operations (notable first) and their buckets are paged lists. */
-function draft(out: Head, operations: OperationOut[], buckets: BucketOut[]): ResponseDraft<Head> {
+function draft(
+  out: Head,
+  notable: number,
+  operations: OperationOut[],
+  buckets: BucketOut[],
+): ResponseDraft<Head> {
   const lead: string[] = [];
   const source = out.sample
     ? `a sample of ${out.sample.traces} traces (root operations only${out.sample.capped ? `, the newest ${SUMMARY_LIMIT}: limit reached` : ''})`
@@ -349,6 +355,12 @@ function draft(out: Head, operations: OperationOut[], buckets: BucketOut[]): Res
     `${out.service_name} on ${out.backend}, ${out.period.start} to ${out.period.end}, ${out.bucket_count} buckets of ${out.bucket}, from ${source}: ${out.operations_total} operation${out.operations_total === 1 ? '' : 's'}.`,
   );
   if (out.operations_total === 0) lead.push('No spans of this service in the period: widen time_period.');
+  else
+    lead.push(
+      notable === 0
+        ? 'No operation shows a notable trend.'
+        : `${notable} with a notable trend (a rise, a fall, errors or gaps), listed first:`,
+    );
   return {
     fields: out,
     lead,

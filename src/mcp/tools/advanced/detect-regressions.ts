@@ -359,10 +359,6 @@ function draft(
       : `${total} finding${total === 1 ? '' : 's'}: ${report.regressions.length} slower, ${report.envelope_breaches.length} over envelope, ${report.structural.length} structural.`,
   );
   if (report.improvements.length > 0) lead.push(`${report.improvements.length} operations got faster.`);
-  if (report.not_judged.length > 0)
-    lead.push(
-      `Not judged (fewer than ${out.settings.min_samples} spans on a side): ${report.not_judged.length} operations.`,
-    );
   const example =
     report.regressions[0]?.example_trace_ids[0] ??
     report.structural[0]?.example_trace_ids[0] ??
@@ -404,7 +400,7 @@ function draft(
       }),
       listSection({
         key: 'not_judged',
-        heading: 'Not judged:',
+        heading: `Not judged (fewer than ${out.settings.min_samples} spans on a side):`,
         rows: report.not_judged,
         line: (item) =>
           `  ${item.service}:${item.operation}: ${item.baseline_n} baseline / ${item.current_n} current spans`,

@@ -198,7 +198,9 @@ export const generateSpecFromTracesTool = defineTool({
           }),
       next: saved
         ? `compare_trace_to_spec trace_id=<id> spec_name=${name}, or validate_trace_collection over new traces.`
-        : `review the YAML, then store it with define_trace_spec name=${name} (or call again with save: true).`,
+        : specFits
+          ? `review the YAML, then store it with define_trace_spec name=${name} (or call again with save: true).`
+          : `call again with save: true to store it, then read it with get_trace_spec name=${name}.`,
     };
   },
 });
