@@ -256,7 +256,7 @@ try {
   );
   console.log(
     `answer: ${JSON.stringify(out).length} chars structured + ${answer!.text.length} text (budget ${budget.chars} chars); ${out.operations.length}/${out.operations_total} operations, ` +
-      `buckets left out for ${out.buckets_omitted_for}, truncated ${out.truncated}`,
+      `${out.buckets.length} bucket rows, cut for size ${JSON.stringify(out.truncated ?? {})}`,
   );
   console.log(answer!.text.split('\n').slice(0, 4).join('\n'));
   console.log(`load average ${load()}`);

@@ -110,6 +110,19 @@ describe('advanced tools through a real MCP client', () => {
     expect(defined.isError, defined.text).toBe(false);
   });
 
+  it('at a small budget leaves the spec out whole, says how to get it, and pages what was kept and dropped', async () => {
+    const args = { trace_ids: training.map((trace) => trace.traceId), name: 'checkout-paged' };
+    const first = await harness.call('generate_spec_from_traces', { ...args, budget_tokens: 500 });
+    expect(first.isError, first.text).toBe(false);
+    expect(first.structured.spec).toBeUndefined();
+    expect(first.structured.truncated.spec).toBe(1);
+    expect(first.text).toMatch(/Not shown: 1 spec; the spec is too large for this budget_tokens/);
+    expect(first.text).not.toContain('expected_spans:');
+    expect(
+      await expectCursorPagesEveryRow(harness, 'generate_spec_from_traces', args, ['dropped', 'kept']),
+    ).toBeGreaterThan(1);
+  });
+
   it('refuses to infer from traces that do not exist, naming the id and what to pass', async () => {
     const result = await harness.call('generate_spec_from_traces', {
       trace_ids: ['ffffeeeeddddcccc'],
@@ -140,7 +153,8 @@ describe('advanced tools through a real MCP client', () => {
     expect(slowRun.map((trace) => trace.traceId)).toContain(
       result.structured.regressions[0].example_trace_ids[0],
     );
-    expect(result.text).toMatch(/slower api:SELECT orders: median/);
+    expect(result.text).toContain('1 finding: 1 slower, 0 over envelope, 0 structural.');
+    expect(result.text).toMatch(/Slower:\n {2}api:SELECT orders: median/);
     expect(result.text).toMatch(/Next: analyze_trace/);
   });
 
@@ -185,6 +199,27 @@ describe('advanced tools through a real MCP client', () => {
       current_traces: { run_id: 'run-base' },
     });
     expect(fine.structured.envelope_breaches).toEqual([]);
+  });
+
+  it('pages its findings at a small budget, every one once, with the verdict on every page', async () => {
+    const args = {
+      baseline: { trace_ids: training.map((trace) => trace.traceId) },
+      current_traces: { run_id: 'run-slow' },
+    };
+    const first = await harness.call('detect_regressions', { ...args, budget_tokens: 500 });
+    expect(first.isError, first.text).toBe(false);
+    expect(first.structured.truncated.structural).toBeGreaterThan(0);
+    expect(first.text).toMatch(/\d+ findings: 0 slower, 0 over envelope, \d+ structural\./);
+    expect(
+      await expectCursorPagesEveryRow(harness, 'detect_regressions', args, [
+        'regressions',
+        'envelope_breaches',
+        'structural',
+        'improvements',
+        'not_judged',
+        'unavailable',
+      ]),
+    ).toBeGreaterThan(1);
   });
 
   it('refuses a call without a baseline or with two kinds of trace set, saying what to pass', async () => {
@@ -308,4 +343,43 @@ describe('advanced tools through a real MCP client', () => {
     expect(result.text).toMatch(/- frontend:POST \/checkout > payment-service:payment.charge: removed/);
     expect(result.text).toMatch(/Next: /);
   });
+
+  it('pages the differences of two traces at a small budget, every path once', async () => {
+    const args = {
+      trace_id_a: (training[0] as Trace).traceId,
+      trace_id_b: defective.traceId,
+      min_relative_change: 0,
+    };
+    const first = await harness.call('diff_traces', { ...args, budget_tokens: 500 });
+    expect(first.structured.truncated.differences).toBeGreaterThan(0);
+    expect(first.text).toContain('Cut for size:');
+    expect(await expectCursorPagesEveryRow(harness, 'diff_traces', args, ['differences'])).toBeGreaterThan(1);
+  });
 });
+
+/**
+ * Follows the cursor of a call at a small budget and checks that its pages, joined, are the
+ * large-budget answer's lists: every row once, in order. Returns how many pages it took.
+ */
+async function expectCursorPagesEveryRow(
+  harness: Harness,
+  tool: string,
+  args: Record<string, unknown>,
+  keys: string[],
+): Promise<number> {
+  const whole = await harness.call(tool, { ...args, budget_tokens: 50_000 });
+  expect(whole.isError, whole.text).toBe(false);
+  expect(whole.structured.next_cursor).toBeUndefined();
+  const rows: Record<string, unknown[]> = Object.fromEntries(keys.map((key) => [key, []]));
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await harness.call(tool, { ...args, budget_tokens: 500, ...(cursor ? { cursor } : {}) });
+    expect(page.isError, page.text).toBe(false);
+    for (const key of keys) rows[key]!.push(...((page.structured[key] as unknown[] | undefined) ?? []));
+    cursor = page.structured.next_cursor;
+    pages += 1;
+  } while (cursor && pages < 200);
+  for (const key of keys) expect(rows[key], key).toEqual(whole.structured[key]);
+  return pages;
+}

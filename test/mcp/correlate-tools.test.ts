@@ -2,6 +2,7 @@ import { context, SpanKind, SpanStatusCode, trace, type Span as ApiSpan } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSdkTracer } from '../support/sdk-tracer.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
+import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
 
 const ORDER = 'ord-5521-xk';
 const INVOICE_ORDER = 90017;
@@ -125,7 +126,12 @@ describe('correlate_distributed_traces through a real MCP client', () => {
     ]);
     expect(out.matched_keys).toEqual([{ key: 'app.order.id', spans: 1 }]);
     expect(out.elapsed_ms).toBeGreaterThanOrEqual(out.traces[1].offset_ms + out.traces[1].duration_ms - 0.01);
-    expect(result.text).toMatch(/Services in order: \+0ms shop → \+[\d.]+m?s fulfilment \(1 failed\)/);
+    expect(result.text).toMatch(
+      /Services in order:\n {2}\+0ms shop\n {2}\+[\d.]+m?s fulfilment \(1 failed\)/,
+    );
+    expect(result.text).toMatch(
+      /First failure: \+[\d.]+m?s fulfilment 'charge card' \(\w+\): .*card declined/,
+    );
     expect(result.text).toContain(`Next: analyze_trace trace_id=${consumerTraceId}`);
   });
 
@@ -155,6 +161,45 @@ describe('correlate_distributed_traces through a real MCP client', () => {
       }),
     ]);
     expect(out.errors).toEqual([]);
+  });
+
+  it('pages a transaction of 15 traces at a small budget: every trace, service, failure and connection once', async () => {
+    // 15 traces of 15 services, each failing once, carrying one batch id: more than 500 tokens can show.
+    const shift = BigInt(Date.now() - 60_000) * 1_000_000n - TRACE_START_NANOS;
+    for (let index = 0; index < 15; index += 1) {
+      const built = buildTrace({
+        name: `step ${index}`,
+        service: `worker-${index}`,
+        startMs: index * 10,
+        durationMs: 5,
+        attributes: { 'app.batch.id': 'batch-7731-zq' },
+        children: [{ name: 'store', startMs: 1, durationMs: 2, status: 'error', statusMessage: 'disk full' }],
+      });
+      harness.app.store.writeSpans(
+        built.spans.map((span) => ({
+          ...span,
+          startTimeUnixNano: span.startTimeUnixNano + shift,
+          endTimeUnixNano: span.endTimeUnixNano + shift,
+        })),
+      );
+    }
+    const args = { transaction_id: 'batch-7731-zq', attribute_key: 'app.batch.id' };
+    const first = await harness.call('correlate_distributed_traces', { ...args, budget_tokens: 500 });
+    expect(first.isError, first.text).toBe(false);
+    expect(first.text).toContain("Transaction 'batch-7731-zq': 15 traces, 15 services");
+    expect(first.text).toContain('15 failed spans');
+    expect(first.structured.truncated.traces).toBeGreaterThan(0);
+    expect(
+      await expectCursorPagesEveryRow(harness, 'correlate_distributed_traces', args, [
+        'services',
+        'traces',
+        'errors',
+        'connections',
+        'service_hops',
+        'dangling_links',
+        'not_followed',
+      ]),
+    ).toBeGreaterThan(1);
   });
 
   it('reports a link to a trace no backend has as missing, not as an error of the tool', async () => {
@@ -194,3 +239,30 @@ describe('correlate_distributed_traces through a real MCP client', () => {
     expect(unknown.text).toMatch(/no backend named 'jaegr'.*embedded/s);
   });
 });
+
+/**
+ * Follows the cursor of a call at a small budget and checks that its pages, joined, are the
+ * large-budget answer's lists: every row once, in order. Returns how many pages it took.
+ */
+async function expectCursorPagesEveryRow(
+  harness: Harness,
+  tool: string,
+  args: Record<string, unknown>,
+  keys: string[],
+): Promise<number> {
+  const whole = await harness.call(tool, { ...args, budget_tokens: 50_000 });
+  expect(whole.isError, whole.text).toBe(false);
+  expect(whole.structured.next_cursor).toBeUndefined();
+  const rows: Record<string, unknown[]> = Object.fromEntries(keys.map((key) => [key, []]));
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await harness.call(tool, { ...args, budget_tokens: 500, ...(cursor ? { cursor } : {}) });
+    expect(page.isError, page.text).toBe(false);
+    for (const key of keys) rows[key]!.push(...((page.structured[key] as unknown[] | undefined) ?? []));
+    cursor = page.structured.next_cursor;
+    pages += 1;
+  } while (cursor && pages < 200);
+  for (const key of keys) expect(rows[key], key).toEqual(whole.structured[key]);
+  return pages;
+}

@@ -68,39 +68,54 @@ describe('analyze_performance_trends through a real MCP client', () => {
       bucket: '1h',
       bucket_count: 24,
       operations_total: 22,
-      operations_omitted: 0,
     });
+    expect(out.operations).toHaveLength(22);
     const slow = out.operations[0];
     expect(slow).toMatchObject({ operation: 'GET /slow', latency: 'rising', span_count: 288 });
     expect(Math.abs(slow.change.from_ms - 100)).toBeLessThan(6);
     expect(Math.abs(slow.change.to_ms - 250)).toBeLessThan(13);
     expect(slow.change.since).toBe(`${new Date(firstMs + 12 * HOUR).toISOString().slice(0, 16)}Z`);
-    expect(slow.buckets).toHaveLength(24);
-    expect(slow.buckets[0]).toMatchObject({ count: 12, per_min: 0.2, error_rate: 0 });
+    // The buckets list starts with the operation read first, all 24 of its buckets in time order.
+    const slowBuckets = out.buckets.slice(0, 24);
+    expect(slowBuckets.every((bucket: { operation: string }) => bucket.operation === 'GET /slow')).toBe(true);
+    expect(slowBuckets[0]).toMatchObject({ count: 12, per_min: 0.2, error_rate: 0 });
+    expect(result.text).toMatch(/ {2}GET \/slow \d{4}-\d\d-\d\dT\d\d:\d\dZ: 12 \(0\.2\/min\), /);
     expect(
       out.operations.filter((operation: { latency: string }) => operation.latency === 'stable'),
     ).toHaveLength(21);
+    expect(result.text).toContain('1 with a notable trend (a rise, a fall, errors or gaps), listed first:');
     expect(result.text).toMatch(/GET \/slow \(server\): p50 rising from \d+ to \d+ ms since/);
     expect(out.next_steps[0]).toMatch(
       /^search_traces query=\{service_name: 'shop', operation_name: 'GET \/slow', min_duration_ms: /,
     );
   });
 
-  it('cuts bucket detail of stable operations before operations, and says so, under a small budget', async () => {
-    const result = await harness.call('analyze_performance_trends', {
-      service_name: 'shop',
-      time_period: '24h',
-      budget_tokens: 2500,
-    });
+  it('cuts the buckets of stable operations before any operation under a small budget, and its cursor pages them', async () => {
+    const args = { service_name: 'shop', time_period: '24h' };
+    const result = await harness.call('analyze_performance_trends', { ...args, budget_tokens: 2500 });
     expect(result.isError, result.text).toBe(false);
     const out = result.structured;
-    expect(out.truncated).toBe(true);
     expect(out.operations[0].operation).toBe('GET /slow');
-    expect(out.operations[0].buckets).toHaveLength(24);
-    expect(out.buckets_omitted_for).toBeGreaterThan(0);
-    expect(out.operations.length + out.operations_omitted).toBe(22);
-    expect(JSON.stringify(out).length).toBeLessThan(2500 * 3.5);
-    expect(result.text).toMatch(/Buckets left out for \d+ operations/);
+    expect(out.buckets[0].operation).toBe('GET /slow');
+    // Operations get most of the room: the page reads more operations than it shows buckets of.
+    const withBuckets = new Set(out.buckets.map((bucket: { operation: string }) => bucket.operation)).size;
+    expect(out.operations.length).toBeGreaterThan(withBuckets);
+    expect(out.truncated).toEqual({
+      operations: 22 - out.operations.length,
+      buckets: 22 * 24 - out.buckets.length,
+    });
+    expect(result.text).toContain(
+      `Cut for size: ${22 - out.operations.length} operations, ${22 * 24 - out.buckets.length} buckets.`,
+    );
+    expect(JSON.stringify(out).length + result.text.length).toBeLessThan(2500 * 3.5 * 1.2);
+    // 6-hour buckets keep the walk to a few dozen pages: 22 operations and 88 buckets.
+    const coarse = { ...args, bucket: '6h' };
+    expect(
+      await expectCursorPagesEveryRow(harness, 'analyze_performance_trends', coarse, [
+        'operations',
+        'buckets',
+      ]),
+    ).toBeGreaterThan(1);
   });
 
   it('reads one operation when asked, in the bucket size asked for', async () => {
@@ -167,3 +182,30 @@ describe('analyze_performance_trends through a real MCP client', () => {
     expect(trends[0]!.reading.latency).toBe('rising');
   });
 });
+
+/**
+ * Follows the cursor of a call at a small budget and checks that its pages, joined, are the
+ * large-budget answer's lists: every row once, in order. Returns how many pages it took.
+ */
+async function expectCursorPagesEveryRow(
+  harness: Harness,
+  tool: string,
+  args: Record<string, unknown>,
+  keys: string[],
+): Promise<number> {
+  const whole = await harness.call(tool, { ...args, budget_tokens: 50_000 });
+  expect(whole.isError, whole.text).toBe(false);
+  expect(whole.structured.next_cursor).toBeUndefined();
+  const rows: Record<string, unknown[]> = Object.fromEntries(keys.map((key) => [key, []]));
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await harness.call(tool, { ...args, budget_tokens: 500, ...(cursor ? { cursor } : {}) });
+    expect(page.isError, page.text).toBe(false);
+    for (const key of keys) rows[key]!.push(...((page.structured[key] as unknown[] | undefined) ?? []));
+    cursor = page.structured.next_cursor;
+    pages += 1;
+  } while (cursor && pages < 200);
+  for (const key of keys) expect(rows[key], key).toEqual(whole.structured[key]);
+  return pages;
+}

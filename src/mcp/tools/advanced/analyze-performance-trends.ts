@@ -16,7 +16,8 @@ import {
 } from '../../../analysis/index.js';
 import { OtelMcpError, invalidArgument } from '../../../model/errors.js';
 import type { TraceBackend } from '../../../backends/trace-backend.js';
-import { jsonSize } from '../../output-budget.js';
+import { listSection, type ResponseDraft } from '../../response/response-draft.js';
+import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { TIME_RANGE_HELP, parseTimeRange } from '../../time-range.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, timeWindowObject } from '../common-inputs.js';
@@ -29,6 +30,7 @@ const BUCKET_UNITS: Record<string, number> = { s: 1000, m: MINUTE_MS, h: 3_600_0
 const ERROR_PERCENT = Math.round(PERCENTILE_RELATIVE_ERROR * 1000) / 10;
 
 const bucketSchema = z.object({
+  operation: z.string(),
   start: z.string().describe('UTC start, minute precision'),
   count: z.number(),
   per_min: z.number().describe('Spans per minute over the part of the bucket inside the period'),
@@ -55,10 +57,6 @@ const operationSchema = z.object({
   p50_ms: z.number().optional(),
   p95_ms: z.number().optional(),
   p99_ms: z.number().optional(),
-  buckets: z
-    .array(bucketSchema)
-    .optional()
-    .describe('Absent when left out to fit the budget (stable operations lose theirs first)'),
 });
 
 const outputSchema = z.object({
@@ -84,10 +82,11 @@ const outputSchema = z.object({
     ),
   operations: z.array(operationSchema).describe('Notable trends first, then by span count'),
   operations_total: z.number(),
-  operations_omitted: z.number(),
-  buckets_omitted_for: z.number().describe('Operations shown without their buckets to fit the budget'),
-  truncated: z.boolean(),
+  buckets: z
+    .array(bucketSchema)
+    .describe("Each operation's buckets in time order, operations in the order above (stable ones last)"),
   next_steps: z.array(z.string()),
+  ...responseFields,
 });
 
 type Output = z.infer<typeof outputSchema>;
@@ -97,22 +96,20 @@ export const analyzePerformanceTrendsTool = defineTool({
   name: 'analyze_performance_trends',
   title: 'Latency, throughput and error-rate trends of a service',
   description:
-    'Per operation of a service over a period (default 7d): p50/p95/p99, throughput and error rate per bucket, and a reading (stable, rising from X to Y ms since T, gaps). From per-minute rollups where the backend keeps them (percentiles ±2.9%), else from recent trace summaries. Baseline vs now: detect_regressions.',
+    'Per operation of a service over a period: p50/p95/p99, throughput and error rate per bucket, and a reading (stable, rising from X to Y ms since T, gaps). From per-minute rollups where kept (percentiles ±2.9%), else recent trace summaries. Baseline vs now: detect_regressions.',
   toolset: 'advanced',
   input: z.object({
-    service_name: z.string().min(1).describe('The service (resource service.name); see list_services'),
+    service_name: z.string().min(1).describe('Service name (see list_services)'),
     time_period: z.union([z.string(), timeWindowObject]).optional().describe('The period (default 7d)'),
-    bucket: z
-      .string()
-      .optional()
-      .describe("Bucket size, e.g. '5m', '1h', '1d' (default: chosen from the period)"),
-    operation: z.string().min(1).optional().describe('Only this operation (span name)'),
+    bucket: z.string().optional().describe("Bucket size: '5m', '1h', '1d' (default: from the period)"),
+    operation: z.string().min(1).optional().describe('Only this span name'),
     backend: backendInput,
     budget_tokens: budgetInput,
+    cursor: cursorInput,
   }),
   output: outputSchema,
   annotations: READ_ONLY,
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps }) {
     const nowMs = deps.now().getTime();
     const period = input.time_period ?? '7d';
     const futureStart = startOf(period);
@@ -186,25 +183,31 @@ export const analyzePerformanceTrendsTool = defineTool({
       await checkOperation(backend, serviceName, input.operation);
 
     const trends = readTrends(rows, { startMs, endMs, bucketMs });
-    const structured = fit(
-      trends,
-      budget.chars * 0.7,
-      {
-        service_name: serviceName,
-        backend: backend.name,
-        source: rollups ? 'rollups' : 'trace_summaries',
-        period: { start: formatInstant(startMs), end: formatInstant(endMs) },
-        bucket: formatBucket(bucketMs),
-        bucket_count: buckets,
-        percentile_error: Math.round(PERCENTILE_RELATIVE_ERROR * 1000) / 1000,
-        ...(sample ? { sample } : {}),
-      },
-      endMs - startMs,
+    const periodMs = endMs - startMs;
+    const head: Head = {
+      service_name: serviceName,
+      backend: backend.name,
+      source: rollups ? 'rollups' : 'trace_summaries',
+      period: { start: formatInstant(startMs), end: formatInstant(endMs) },
+      bucket: formatBucket(bucketMs),
+      bucket_count: buckets,
+      percentile_error: Math.round(PERCENTILE_RELATIVE_ERROR * 1000) / 1000,
+      ...(sample ? { sample } : {}),
+      operations_total: trends.length,
+      next_steps: nextSteps(sample, trends, serviceName, bucketMs),
+    };
+    return draft(
+      head,
+      trends.filter((trend) => trend.reading.notable).length,
+      trends.map((trend) => operationOut(trend, periodMs)),
+      trends.flatMap((trend) =>
+        trend.series.buckets.map((bucket) => bucketOut(trend.series.operation, bucket)),
+      ),
     );
-    structured.next_steps = nextSteps(structured, trends, serviceName, bucketMs);
-    return { structured, text: renderText(structured, budget.chars * 0.3) };
   },
 });
+
+type Head = Omit<Output, 'operations' | 'buckets' | keyof typeof responseFields>;
 
 /** The start of an absolute period, when it has one (to name a future start before the range parser objects to it). */
 function startOf(
@@ -266,65 +269,6 @@ async function checkOperation(backend: TraceBackend, service: string, operation:
   );
 }
 
-/**
- * What fits: notable operations with their buckets (within 60% of the budget), then the summaries of
- * the rest in rank order, then buckets of stable operations while room is left. So bucket detail of
- * stable operations goes before any operation does.
- */
-function fit(
-  trends: OperationTrend[],
-  maxChars: number,
-  head: Omit<
-    Output,
-    | 'operations'
-    | 'operations_total'
-    | 'operations_omitted'
-    | 'buckets_omitted_for'
-    | 'truncated'
-    | 'next_steps'
-  >,
-  periodMs: number,
-): Output {
-  const summaries = trends.map((trend) => operationOut(trend, periodMs));
-  const details = trends.map((trend) => trend.series.buckets.map(bucketOut));
-  const summaryCost = summaries.map((item) => jsonSize(item) + 1);
-  const detailCost = details.map((detail) => jsonSize(detail) + 12);
-  const room = maxChars - jsonSize(head);
-  let used = 0;
-  trends.forEach((trend, index) => {
-    if (
-      !trend.reading.notable ||
-      used + (detailCost[index] as number) + (summaryCost[index] as number) > room * 0.6
-    )
-      return;
-    (summaries[index] as OperationOut).buckets = details[index] as OperationOut['buckets'];
-    used += detailCost[index] as number;
-  });
-  let kept = 0;
-  for (const cost of summaryCost) {
-    if (used + cost > room && kept > 0) break;
-    used += cost;
-    kept += 1;
-  }
-  for (let index = 0; index < kept; index += 1) {
-    const item = summaries[index] as OperationOut;
-    if (item.buckets || used + (detailCost[index] as number) > room) continue;
-    item.buckets = details[index] as OperationOut['buckets'];
-    used += detailCost[index] as number;
-  }
-  const operations = summaries.slice(0, kept);
-  const withoutBuckets = operations.filter((item) => !item.buckets).length;
-  return {
-    ...head,
-    operations,
-    operations_total: trends.length,
-    operations_omitted: trends.length - kept,
-    buckets_omitted_for: withoutBuckets,
-    truncated: kept < trends.length || withoutBuckets > 0,
-    next_steps: [],
-  };
-}
-
 function operationOut({ series, reading }: OperationTrend, periodMs: number): OperationOut {
   const change = reading.latencyChange;
   return {
@@ -352,8 +296,9 @@ function operationOut({ series, reading }: OperationTrend, periodMs: number): Op
   };
 }
 
-function bucketOut(bucket: TrendBucket): z.infer<typeof bucketSchema> {
+function bucketOut(operation: string, bucket: TrendBucket): z.infer<typeof bucketSchema> {
   return {
+    operation,
     start: formatInstant(bucket.startMs),
     count: bucket.spanCount,
     per_min: roundMs(bucket.perMinute),
@@ -368,7 +313,12 @@ function rate(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
 
-function nextSteps(out: Output, trends: OperationTrend[], service: string, bucketMs: number): string[] {
+function nextSteps(
+  sample: Output['sample'],
+  trends: OperationTrend[],
+  service: string,
+  bucketMs: number,
+): string[] {
   const steps: string[] = [];
   const slow = trends.find((trend) => trend.reading.latencyChange?.direction === 'rising');
   if (slow?.reading.latencyChange) {
@@ -384,42 +334,58 @@ function nextSteps(out: Output, trends: OperationTrend[], service: string, bucke
     steps.push(
       `search_traces query={service_name: '${service}', operation_name: '${failing.series.operation}', status: 'error'} to see the new errors`,
     );
-  if (out.truncated)
-    steps.push(`pass operation: '<name>' for one operation's buckets, or raise budget_tokens`);
-  if (out.sample?.capped)
-    steps.push('only the newest traces were read: narrow time_period for a full sample');
+  if (sample?.capped) steps.push('only the newest traces were read: narrow time_period for a full sample');
   if (steps.length === 0)
     steps.push('nothing moved: detect_regressions compares two specific runs if a change is suspected');
   return steps;
 }
 
-function renderText(out: Output, maxChars: number): string {
-  const lines: string[] = [];
+/** The period, source and operation count lead; operations (notable first) and their buckets are paged lists. */
+function draft(
+  out: Head,
+  notable: number,
+  operations: OperationOut[],
+  buckets: BucketOut[],
+): ResponseDraft<Head> {
+  const lead: string[] = [];
   const source = out.sample
     ? `a sample of ${out.sample.traces} traces (root operations only${out.sample.capped ? `, the newest ${SUMMARY_LIMIT}: limit reached` : ''})`
     : `per-minute rollups, percentiles ±${ERROR_PERCENT}%`;
-  lines.push(
+  lead.push(
     `${out.service_name} on ${out.backend}, ${out.period.start} to ${out.period.end}, ${out.bucket_count} buckets of ${out.bucket}, from ${source}: ${out.operations_total} operation${out.operations_total === 1 ? '' : 's'}.`,
   );
-  if (out.operations_total === 0) lines.push('No spans of this service in the period: widen time_period.');
-  let shown = 0;
-  let used = lines[0]?.length ?? 0;
-  for (const operation of out.operations) {
-    const line = `  ${operation.operation}${operation.span_kind ? ` (${operation.span_kind})` : ''}: ${operation.reading} [${operation.span_count} spans, p95 ${operation.p95_ms ?? '–'} ms, ${Math.round(operation.error_rate * 1000) / 10}% errors]`;
-    if (shown >= 25 || (used + line.length > maxChars && shown > 0)) break;
-    used += line.length + 1;
-    shown += 1;
-    lines.push(line);
-  }
-  const hidden = out.operations_total - shown;
-  if (hidden > 0)
-    lines.push(
-      `  … ${hidden} more operation${hidden === 1 ? '' : 's'}${out.operations_omitted > 0 ? ` (${out.operations_omitted} left out of the structured output too)` : ' (in the structured output)'}`,
+  if (out.operations_total === 0) lead.push('No spans of this service in the period: widen time_period.');
+  else
+    lead.push(
+      notable === 0
+        ? 'No operation shows a notable trend.'
+        : `${notable} with a notable trend (a rise, a fall, errors or gaps), listed first:`,
     );
-  if (out.buckets_omitted_for > 0)
-    lines.push(
-      `Buckets left out for ${out.buckets_omitted_for} operation${out.buckets_omitted_for === 1 ? '' : 's'} (stable ones first) to fit the budget.`,
-    );
-  for (const step of out.next_steps) lines.push(`Next: ${step}`);
-  return lines.join('\n');
+  return {
+    fields: out,
+    lead,
+    lists: [
+      listSection({
+        key: 'operations',
+        rows: operations,
+        line: (operation) =>
+          `  ${operation.operation}${operation.span_kind ? ` (${operation.span_kind})` : ''}: ${operation.reading} [${operation.span_count} spans, p95 ${operation.p95_ms ?? '–'} ms, ${percent(operation.error_rate)} errors]`,
+        weight: 4,
+      }),
+      listSection({
+        key: 'buckets',
+        heading: 'Buckets (operation, start: spans, p50/p95/p99, errors):',
+        rows: buckets,
+        line: (bucket) =>
+          `  ${bucket.operation} ${bucket.start}: ${bucket.count} (${bucket.per_min}/min), ${bucket.p50_ms ?? '–'}/${bucket.p95_ms ?? '–'}/${bucket.p99_ms ?? '–'} ms, ${percent(bucket.error_rate)}`,
+      }),
+    ],
+    notes: out.next_steps.map((step) => `Next: ${step}`),
+  };
+}
+
+type BucketOut = z.infer<typeof bucketSchema>;
+
+function percent(rate: number): string {
+  return `${Math.round(rate * 1000) / 10}%`;
 }

@@ -8,7 +8,8 @@ import {
 import type { TraceBackend } from '../../../backends/trace-backend.js';
 import { invalidArgument } from '../../../model/errors.js';
 import { nanosToIso } from '../../../model/time.js';
-import { fitList, jsonSize } from '../../output-budget.js';
+import { listSection, type ResponseDraft } from '../../response/response-draft.js';
+import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { parseTimeRange } from '../../time-range.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import type { ToolDeps } from '../../tool-deps.js';
@@ -49,7 +50,6 @@ const outputSchema = z.object({
       }),
     )
     .describe('In order of time'),
-  traces_omitted: z.number(),
   services: z
     .array(
       z.object({
@@ -62,21 +62,17 @@ const outputSchema = z.object({
       }),
     )
     .describe('Every service in the order it first took part'),
-  services_omitted: z.number(),
   connections: z
     .array(z.object({ kind: z.enum(['link', 'attribute']), from: point, to: point, detail: z.string() }))
     .describe(
       'How the traces connect: a span link (from the linking span to the span it points at), or the value carried by spans of consecutive traces',
     ),
-  connections_omitted: z.number(),
   service_hops: z
     .array(z.object({ from: z.string(), to: z.string(), count: z.number(), first_offset_ms: z.number() }))
     .describe('Parent → child calls that cross services, inside the traces'),
-  service_hops_omitted: z.number(),
   errors: z
     .array(point.extend({ reason: z.string() }))
     .describe('Failed spans anywhere along the way, earliest first'),
-  errors_omitted: z.number(),
   matched_keys: z
     .array(z.object({ key: z.string(), spans: z.number() }))
     .describe('Attribute keys under which spans carried the value'),
@@ -92,6 +88,7 @@ const outputSchema = z.object({
   not_followed: z.array(z.string()).describe('Traces reached past max_traces, not read'),
   backend_problems: z.array(z.object({ backend: z.string(), error: z.string() })),
   limitations: z.array(z.string()),
+  ...responseFields,
 });
 
 type Output = z.infer<typeof outputSchema>;
@@ -100,7 +97,7 @@ export const correlateDistributedTracesTool = defineTool({
   name: 'correlate_distributed_traces',
   title: 'Follow one business transaction across traces',
   description:
-    'One business transaction across traces and backends: the traces carrying its id (attribute_key, or any id-like key) and those joined by span links either way, in time order, with services, cross-service calls, elapsed time and failures. One trace: analyze_trace.',
+    'One business transaction across traces and backends: traces carrying its id (under attribute_key or any id-like key) or joined by span links either way, in time order, with services, cross-service calls, elapsed time and failures. One trace: analyze_trace.',
   toolset: 'advanced',
   input: z.object({
     transaction_id: z
@@ -128,10 +125,11 @@ export const correlateDistributedTracesTool = defineTool({
       .optional()
       .describe(`Traces read at most (default ${DEFAULT_MAX_TRACES})`),
     budget_tokens: budgetInput,
+    cursor: cursorInput,
   }),
   output: outputSchema,
   annotations: READ_ONLY,
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps }) {
     const keys =
       input.attribute_key === undefined
         ? undefined
@@ -160,7 +158,7 @@ export const correlateDistributedTracesTool = defineTool({
     );
     const matched = new Map<string, number>();
     for (const carrier of gathered.carriers) matched.set(carrier.key, (matched.get(carrier.key) ?? 0) + 1);
-    const structured = fitOutput(
+    return draft(
       {
         transaction_id: input.transaction_id,
         found: picture.traces.length > 0,
@@ -170,14 +168,13 @@ export const correlateDistributedTracesTool = defineTool({
         matched_keys: [...matched].map(([key, spans]) => ({ key, spans })),
         keys_searched: gathered.keysSearched,
         keys_not_searched: gathered.keysNotSearched,
-        not_followed: gathered.notFollowed,
         backend_problems: gathered.problems,
         limitations: gathered.limitations,
       },
-      picture,
-      budget.chars * 0.55,
+      rowsOf(picture, gathered.notFollowed),
+      keys,
+      deps.backends.get().name,
     );
-    return { structured, text: renderText(structured, keys, deps.backends.get().name).join('\n') };
   },
 });
 
@@ -199,27 +196,28 @@ const snakePoint = (p: SpanPoint): z.infer<typeof point> => ({
   offset_ms: p.offsetMs,
 });
 
-/** Lists are cut in the order an agent needs them: traces and errors before the connections and hops. */
-function fitOutput(
-  head: Pick<
-    Output,
-    | 'transaction_id'
-    | 'found'
-    | 'start_time'
-    | 'elapsed_ms'
-    | 'trace_count'
-    | 'matched_keys'
-    | 'keys_searched'
-    | 'keys_not_searched'
-    | 'not_followed'
-    | 'backend_problems'
-    | 'limitations'
-  >,
-  picture: TransactionPicture,
-  room: number,
-): Output {
-  const traces = fitList(
-    picture.traces.map((t) => ({
+type Head = Pick<
+  Output,
+  | 'transaction_id'
+  | 'found'
+  | 'start_time'
+  | 'elapsed_ms'
+  | 'trace_count'
+  | 'matched_keys'
+  | 'keys_searched'
+  | 'keys_not_searched'
+  | 'backend_problems'
+  | 'limitations'
+>;
+type Rows = Pick<
+  Output,
+  'traces' | 'services' | 'connections' | 'service_hops' | 'errors' | 'dangling_links' | 'not_followed'
+>;
+
+function rowsOf(picture: TransactionPicture, notFollowed: string[]): Rows {
+  return {
+    not_followed: notFollowed,
+    traces: picture.traces.map((t) => ({
       trace_id: t.traceId,
       backend: t.backend,
       found_by: t.foundBy,
@@ -230,16 +228,8 @@ function fitOutput(
       error_count: t.errorCount,
       services: t.services,
     })),
-    room * 0.3,
-    jsonSize,
-  );
-  const errors = fitList(
-    picture.errors.map((e) => ({ ...snakePoint(e), reason: e.reason })),
-    room * 0.2,
-    jsonSize,
-  );
-  const services = fitList(
-    picture.services.map((s) => ({
+    errors: picture.errors.map((e) => ({ ...snakePoint(e), reason: e.reason })),
+    services: picture.services.map((s) => ({
       service: s.service,
       first_offset_ms: s.firstOffsetMs,
       last_offset_ms: s.lastOffsetMs,
@@ -247,116 +237,135 @@ function fitOutput(
       error_count: s.errorCount,
       trace_count: s.traceCount,
     })),
-    room * 0.15,
-    jsonSize,
-  );
-  const connections = fitList(
-    picture.connections.map((c) => ({
+    connections: picture.connections.map((c) => ({
       kind: c.kind,
       from: snakePoint(c.from),
       to: snakePoint(c.to),
       detail: c.detail,
     })),
-    room * 0.2,
-    jsonSize,
-  );
-  const hops = fitList(
-    picture.serviceHops.map((h) => ({
+    service_hops: picture.serviceHops.map((h) => ({
       from: h.from,
       to: h.to,
       count: h.count,
       first_offset_ms: h.firstOffsetMs,
     })),
-    room * 0.1,
-    jsonSize,
-  );
-  return {
-    ...head,
-    traces: traces.items,
-    traces_omitted: traces.omitted,
-    services: services.items,
-    services_omitted: services.omitted,
-    connections: connections.items,
-    connections_omitted: connections.omitted,
-    service_hops: hops.items,
-    service_hops_omitted: hops.omitted,
-    errors: errors.items,
-    errors_omitted: errors.omitted,
-    dangling_links: picture.danglingLinks
-      .slice(0, 20)
-      .map((d) => ({ ...snakePoint(d), linked_trace_id: d.linkedTraceId, linked_span_id: d.linkedSpanId })),
+    dangling_links: picture.danglingLinks.map((d) => ({
+      ...snakePoint(d),
+      linked_trace_id: d.linkedTraceId,
+      linked_span_id: d.linkedSpanId,
+    })),
   };
 }
 
 const at = (ms: number): string => `+${formatDuration(ms)}`;
 const short = (traceId: string): string => traceId.slice(0, 12);
 
-/** `home` is the default backend: its traces are not labelled with it. */
-function renderText(out: Output, keys: string[] | undefined, home: string): string[] {
+/**
+ * The verdict (how many traces, services and failures, the first failure) leads; every list is paged,
+ * traces and errors getting the larger shares. `home` is the default backend: its traces are not
+ * labelled with it.
+ */
+function draft(out: Head, rows: Rows, keys: string[] | undefined, home: string): ResponseDraft<Head> {
+  const lists = rowLists(rows, home);
   if (!out.found) {
     const searched =
       out.keys_searched.length > 0
         ? out.keys_searched.slice(0, 12).join(', ') + (out.keys_searched.length > 12 ? ', …' : '')
         : 'no identifier-like keys are stored yet';
-    return [
-      `No trace carries '${out.transaction_id}'${keys ? ` under ${keys.join(', ')}` : ''}. Keys searched: ${searched}.`,
-      ...out.backend_problems.map((p) => `Backend ${p.backend} failed: ${p.error}`),
-      ...out.limitations.map((l) => `Note: ${l}`),
-      `Next: name the key that carries it (attribute_key, e.g. ${keys ? WELL_KNOWN_TRANSACTION_KEYS[1] : (out.keys_searched[0] ?? 'app.order.id')}), widen time_range (default 7d), or look at one span's attributes with get_span_details to see which key your services use.`,
-    ];
+    return {
+      fields: out,
+      lists,
+      lead: [
+        `No trace carries '${out.transaction_id}'${keys ? ` under ${keys.join(', ')}` : ''}. Keys searched: ${searched}.`,
+        ...out.backend_problems.map((p) => `Backend ${p.backend} failed: ${p.error}`),
+      ],
+      notes: out.limitations.map((l) => `Note: ${l}`),
+      next: `name the key that carries it (attribute_key, e.g. ${keys ? WELL_KNOWN_TRANSACTION_KEYS[1] : (out.keys_searched[0] ?? 'app.order.id')}), widen time_range (default 7d), or look at one span's attributes with get_span_details to see which key your services use.`,
+    };
   }
-  const errorCount = out.errors.length + out.errors_omitted;
-  const lines = [
-    `Transaction '${out.transaction_id}': ${out.trace_count} trace${out.trace_count === 1 ? '' : 's'}, ${out.services.length + out.services_omitted} services, ${formatDuration(out.elapsed_ms)} from the first span to the last, ${errorCount === 0 ? 'no errors' : `${errorCount} failed span${errorCount === 1 ? '' : 's'}`}; starts ${out.start_time}.`,
+  const errorCount = rows.errors.length;
+  const lead = [
+    `Transaction '${out.transaction_id}': ${out.trace_count} trace${out.trace_count === 1 ? '' : 's'}, ${rows.services.length} services, ${formatDuration(out.elapsed_ms)} from the first span to the last, ${errorCount === 0 ? 'no errors' : `${errorCount} failed span${errorCount === 1 ? '' : 's'}`}; starts ${out.start_time}.`,
   ];
   if (out.matched_keys.length > 0)
-    lines.push(
+    lead.push(
       `Carried by: ${out.matched_keys.map((m) => `${m.key} (${m.spans} span${m.spans === 1 ? '' : 's'})`).join(', ')}.`,
     );
-  lines.push(
-    `Services in order: ${out.services.map((s) => `${at(s.first_offset_ms)} ${s.service}${s.error_count > 0 ? ` (${s.error_count} failed)` : ''}`).join(' → ')}${out.services_omitted ? ` … ${out.services_omitted} more` : ''}`,
-  );
-  lines.push('Traces:');
-  for (const t of out.traces) {
-    lines.push(
-      `  ${short(t.trace_id)} ${t.root} at ${at(t.offset_ms)}, ${formatDuration(t.duration_ms)}, ${t.span_count} spans${t.error_count ? `, ${t.error_count} failed` : ''} [${t.found_by}${t.backend === home ? '' : `, ${t.backend}`}]`,
+  const firstError = rows.errors[0];
+  if (firstError) lead.push(`First failure: ${errorLine(firstError)}`);
+  if (rows.connections.length === 0 && out.trace_count > 1)
+    lead.push('Connections: none between these traces beyond sharing the value.');
+  if (rows.not_followed.length > 0)
+    lead.push(
+      `Not read: ${rows.not_followed.length} more trace${rows.not_followed.length === 1 ? '' : 's'} reached past max_traces (raise it to follow them).`,
     );
-  }
-  if (out.traces_omitted)
-    lines.push(`  … ${out.traces_omitted} more in the answer's count only: raise budget_tokens`);
-  if (out.connections.length > 0) {
-    lines.push('Connections:');
-    for (const c of out.connections) {
-      lines.push(
+  for (const p of out.backend_problems) lead.push(`Backend ${p.backend} failed: ${p.error}`);
+  const longest = [...rows.traces].sort((a, b) => b.duration_ms - a.duration_ms)[0];
+  return {
+    fields: out,
+    lead,
+    lists,
+    notes: out.limitations.map((l) => `Note: ${l}`),
+    next: firstError
+      ? `analyze_trace trace_id=${firstError.trace_id} to see why ${firstError.service} '${firstError.name}' failed.`
+      : `analyze_trace on the longest trace (${short(longest?.trace_id ?? '')}) for its critical path.`,
+  };
+}
+
+/** Every list of the picture, in the order the text shows them. */
+function rowLists(rows: Rows, home: string): NonNullable<ResponseDraft['lists']> {
+  return [
+    listSection({
+      key: 'services',
+      heading: 'Services in order:',
+      rows: rows.services,
+      line: (s) =>
+        `  ${at(s.first_offset_ms)} ${s.service}${s.error_count > 0 ? ` (${s.error_count} failed)` : ''}`,
+      weight: 2,
+    }),
+    listSection({
+      key: 'traces',
+      heading: 'Traces:',
+      rows: rows.traces,
+      line: (t) =>
+        `  ${short(t.trace_id)} ${t.root} at ${at(t.offset_ms)}, ${formatDuration(t.duration_ms)}, ${t.span_count} spans${t.error_count ? `, ${t.error_count} failed` : ''} [${t.found_by}${t.backend === home ? '' : `, ${t.backend}`}]`,
+      weight: 3,
+    }),
+    listSection({
+      key: 'errors',
+      heading: 'Errors:',
+      rows: rows.errors,
+      line: (e) => `  ${errorLine(e)}`,
+      weight: 3,
+    }),
+    listSection({
+      key: 'connections',
+      heading: 'Connections:',
+      rows: rows.connections,
+      line: (c) =>
         `  ${c.kind}: ${c.from.service} '${c.from.name}' (${short(c.from.trace_id)}) → ${c.to.service} '${c.to.name}' (${short(c.to.trace_id)})${c.kind === 'attribute' ? `, ${c.detail}` : ''}`,
-      );
-    }
-    if (out.connections_omitted) lines.push(`  … ${out.connections_omitted} more`);
-  } else if (out.trace_count > 1) {
-    lines.push('Connections: none between these traces beyond sharing the value.');
-  }
-  if (errorCount > 0) {
-    lines.push('Errors:');
-    for (const e of out.errors.slice(0, 10))
-      lines.push(`  ${at(e.offset_ms)} ${e.service} '${e.name}' (${short(e.trace_id)}): ${e.reason}`);
-    if (errorCount > Math.min(out.errors.length, 10))
-      lines.push(`  … ${errorCount - Math.min(out.errors.length, 10)} more`);
-  }
-  for (const d of out.dangling_links.slice(0, 5))
-    lines.push(
-      `Missing: ${d.service} '${d.name}' links to trace ${short(d.linked_trace_id)}, which no backend returned (not sampled, expired, or sent elsewhere).`,
-    );
-  if (out.not_followed.length > 0)
-    lines.push(
-      `Not read: ${out.not_followed.length} more trace${out.not_followed.length === 1 ? '' : 's'} reached past max_traces (raise it to follow them).`,
-    );
-  for (const p of out.backend_problems) lines.push(`Backend ${p.backend} failed: ${p.error}`);
-  for (const l of out.limitations) lines.push(`Note: ${l}`);
-  const firstError = out.errors[0];
-  lines.push(
-    firstError
-      ? `Next: analyze_trace trace_id=${firstError.trace_id} to see why ${firstError.service} '${firstError.name}' failed.`
-      : `Next: analyze_trace on the longest trace (${short([...out.traces].sort((a, b) => b.duration_ms - a.duration_ms)[0]?.trace_id ?? '')}) for its critical path.`,
-  );
-  return lines;
+    }),
+    listSection({
+      key: 'service_hops',
+      heading: 'Cross-service calls:',
+      rows: rows.service_hops,
+      line: (h) => `  ${h.from} → ${h.to}: ${h.count}×, first at ${at(h.first_offset_ms)}`,
+    }),
+    listSection({
+      key: 'dangling_links',
+      rows: rows.dangling_links,
+      line: (d) =>
+        `Missing: ${d.service} '${d.name}' links to trace ${short(d.linked_trace_id)}, which no backend returned (not sampled, expired, or sent elsewhere).`,
+    }),
+    listSection({
+      key: 'not_followed',
+      heading: 'Not read, past max_traces:',
+      rows: rows.not_followed,
+      line: (traceId) => `  ${traceId}`,
+    }),
+  ];
+}
+
+function errorLine(e: Output['errors'][number]): string {
+  return `${at(e.offset_ms)} ${e.service} '${e.name}' (${short(e.trace_id)}): ${e.reason}`;
 }

@@ -2,7 +2,8 @@ import * as z from 'zod';
 import { detectRegressions, type DurationEnvelope, type RegressionReport } from '../../../analysis/index.js';
 import { invalidArgument } from '../../../model/errors.js';
 import { normalizeDuration, type SpanSpec, type TraceSpec } from '../../../tracespec/index.js';
-import { fitList, jsonSize } from '../../output-budget.js';
+import { listSection, type ResponseDraft } from '../../response/response-draft.js';
+import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import type { ToolDeps } from '../../tool-deps.js';
 import { backendInput, budgetInput, timeRangeInput, traceIdInput } from '../common-inputs.js';
@@ -23,11 +24,11 @@ const MAX_TRACES = 1000;
 const traceSetInput = z
   .object({
     trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).optional().describe('Trace ids or prefixes'),
-    run_id: z.string().min(1).optional().describe('The traces of one execute_and_capture run'),
+    run_id: z.string().min(1).optional().describe('An execute_and_capture run'),
     session_id: z.string().min(1).optional().describe("A session: its iteration's run"),
-    iteration: z.number().int().min(1).optional().describe('Iteration (default: the latest)'),
-    time_range: timeRangeInput.describe("The traces of a window: '2h', ISO 'START..END', …"),
-    service_name: z.string().min(1).optional().describe('Only traces this service took part in'),
+    iteration: z.number().int().min(1).optional().describe('Iteration (default latest)'),
+    time_range: timeRangeInput.describe("A window: '2h', 'START..END', …"),
+    service_name: z.string().min(1).optional().describe('Only traces with this service'),
     limit: z
       .number()
       .int()
@@ -69,9 +70,7 @@ const outputSchema = z.object({
   regressions: z
     .array(shiftSchema)
     .describe('Significant slowdowns with at least the minimum effect, largest first'),
-  regressions_omitted: z.number(),
   improvements: z.array(shiftSchema),
-  improvements_omitted: z.number(),
   structural: z
     .array(
       z.object({
@@ -92,7 +91,6 @@ const outputSchema = z.object({
     .describe(
       'Operations or services that appeared or disappeared, per-trace counts that changed, new error spans',
     ),
-  structural_omitted: z.number(),
   envelope_breaches: z
     .array(
       z.object({
@@ -105,14 +103,13 @@ const outputSchema = z.object({
       }),
     )
     .describe('With baseline_spec: operations whose current median exceeds the spec envelope'),
-  envelope_breaches_omitted: z.number(),
   not_judged: z
     .array(
       z.object({ service: z.string(), operation: z.string(), baseline_n: z.number(), current_n: z.number() }),
     )
     .describe('Too few samples on a side to test'),
-  not_judged_omitted: z.number(),
   unavailable: unavailableSchema,
+  ...responseFields,
 });
 
 type TraceSetInput = z.infer<typeof traceSetInput>;
@@ -121,7 +118,7 @@ export const detectRegressionsTool = defineTool({
   name: 'detect_regressions',
   title: 'Detect regressions between a baseline and current traces',
   description:
-    "Current traces against a baseline (a trace set, or a spec's duration maxima), per operation: latency shifts (Mann–Whitney U with a minimum effect) and structural changes, with medians, n, p and examples. Two single traces: diff_traces; days of latency: analyze_performance_trends.",
+    "Current traces against a baseline (a trace set, or a spec's duration maxima), per operation: latency shifts (Mann–Whitney U, minimum effect) and structural changes, with medians, n, p and examples. Two traces: diff_traces; days of latency: analyze_performance_trends.",
   toolset: 'advanced',
   input: z.object({
     baseline: traceSetInput.optional().describe('Known-good traces'),
@@ -141,10 +138,11 @@ export const detectRegressionsTool = defineTool({
     min_samples: z.number().int().min(3).max(1000).optional().describe('Spans needed per side (default 8)'),
     backend: backendInput,
     budget_tokens: budgetInput,
+    cursor: cursorInput,
   }),
   output: outputSchema,
   annotations: READ_ONLY,
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps }) {
     const currentInput = input.current_traces;
     if (!currentInput)
       throw invalidArgument(
@@ -199,18 +197,12 @@ export const detectRegressionsTool = defineTool({
       envelopes,
     );
 
-    const share = budget.chars * 0.6;
-    const regressions = fitList(report.regressions, share * 0.3, jsonSize);
-    const improvements = fitList(report.improvements, share * 0.1, jsonSize);
-    const structural = fitList(report.structural, share * 0.3, jsonSize);
-    const breaches = fitList(report.envelope_breaches, share * 0.2, jsonSize);
-    const notJudged = fitList(report.not_judged, share * 0.1, jsonSize);
     const unavailable: Unavailable[] = [
       ...(baseline?.loaded.unavailable ?? []),
       ...current.loaded.unavailable,
     ];
     const baselineDescription = [baseline?.description, specLabel].filter((part) => part).join(' + ');
-    const structured: z.infer<typeof outputSchema> = {
+    const fields: Fields = {
       baseline: {
         kind: baseline ? 'traces' : 'spec',
         description: baselineDescription,
@@ -224,21 +216,13 @@ export const detectRegressionsTool = defineTool({
       },
       settings,
       operations_compared: report.operations_compared,
-      regressions: regressions.items,
-      regressions_omitted: regressions.omitted,
-      improvements: improvements.items,
-      improvements_omitted: improvements.omitted,
-      structural: structural.items,
-      structural_omitted: structural.omitted,
-      envelope_breaches: breaches.items,
-      envelope_breaches_omitted: breaches.omitted,
-      not_judged: notJudged.items,
-      not_judged_omitted: notJudged.omitted,
-      unavailable: unavailable.slice(0, 20),
     };
-    return { structured, text: renderText(report, structured, overlap) };
+    return draft(report, fields, unavailable, overlap);
   },
 });
+
+type Output = z.infer<typeof outputSchema>;
+type Fields = Pick<Output, 'baseline' | 'current' | 'settings' | 'operations_compared'>;
 
 async function loadSet(
   deps: ToolDeps,
@@ -343,71 +327,93 @@ function envelopesOf(spec: TraceSpec): DurationEnvelope[] {
   return result;
 }
 
-function renderText(report: RegressionReport, out: z.infer<typeof outputSchema>, overlap: number): string {
-  const lines: string[] = [];
-  const percent = (ratio: number): string => `${ratio >= 0 ? '+' : ''}${Math.round(ratio * 1000) / 10}%`;
-  lines.push(
+const percent = (ratio: number): string => `${ratio >= 0 ? '+' : ''}${Math.round(ratio * 1000) / 10}%`;
+
+/** The verdict and what it rests on lead; every finding is a list row, regressions first. */
+function draft(
+  report: RegressionReport,
+  out: Fields,
+  unavailable: Unavailable[],
+  overlap: number,
+): ResponseDraft<Fields> {
+  const lead: string[] = [];
+  lead.push(
     `Baseline: ${out.baseline.description} (${report.baseline_traces} traces${out.baseline.capped ? ', limit reached' : ''}); current: ${out.current.description} (${report.current_traces} traces${out.current.capped ? ', limit reached' : ''}). ${report.operations_compared} operations compared (alpha ${out.settings.alpha}, minimum shift ${out.settings.min_relative_shift * 100}% and ${out.settings.min_absolute_shift_ms} ms).`,
   );
   if (report.current_traces === 0)
-    lines.push(
+    lead.push(
       'No current traces were found: widen the time range or check the run id / session iteration / trace ids.',
     );
   if (out.baseline.kind === 'traces' && report.baseline_traces === 0)
-    lines.push('No baseline traces were found: widen its time range or check its run id / trace ids.');
-  if (overlap > 0) lines.push(`Note: ${overlap} traces are in both sets, which hides differences.`);
+    lead.push('No baseline traces were found: widen its time range or check its run id / trace ids.');
+  if (overlap > 0) lead.push(`Note: ${overlap} traces are in both sets, which hides differences.`);
   if (out.baseline.capped || out.current.capped)
-    lines.push(
+    lead.push(
       'A trace limit was reached: only the newest traces were compared (raise limit or narrow the range).',
     );
-  if (out.unavailable.length > 0)
-    lines.push(
-      `Not read (${out.unavailable.length}): ${out.unavailable
-        .slice(0, 3)
-        .map((item) => `${item.trace_id}: ${item.error}`)
-        .join('; ')}`,
-    );
+  if (unavailable.length > 0) lead.push(`${unavailable.length} traces could not be read (unavailable).`);
   const total = report.regressions.length + report.structural.length + report.envelope_breaches.length;
-  lines.push(total === 0 ? 'No regression found.' : `${total} finding${total === 1 ? '' : 's'}:`);
-  for (const shift of report.regressions.slice(0, 8)) {
-    lines.push(
-      `  slower ${shift.service}:${shift.operation}: median ${shift.baseline.median_ms} → ${shift.current.median_ms} ms (${percent(shift.shift_ratio)}, n ${shift.baseline.n}/${shift.current.n}, p ${shift.p_value}); e.g. ${shift.example_trace_ids[0] ?? ''}`,
-    );
-  }
-  for (const breach of report.envelope_breaches.slice(0, 8)) {
-    lines.push(
-      `  over envelope ${breach.path} (${breach.service}): median ${breach.current.median_ms} ms > max ${breach.max_ms} ms (n ${breach.current.n}); e.g. ${breach.example_trace_ids[0] ?? ''}`,
-    );
-  }
-  for (const change of report.structural.slice(0, 10)) {
-    lines.push(
-      `  ${change.kind.replace('_', ' ')} ${change.service}${change.operation ? `:${change.operation}` : ''}: ${change.detail}${change.example_trace_ids[0] ? `; e.g. ${change.example_trace_ids[0]}` : ''}`,
-    );
-  }
-  const shown =
-    Math.min(8, report.regressions.length) +
-    Math.min(8, report.envelope_breaches.length) +
-    Math.min(10, report.structural.length);
-  if (total > shown) lines.push(`  … ${total - shown} more (structured output)`);
-  if (report.improvements.length > 0)
-    lines.push(
-      `Faster: ${report.improvements
-        .slice(0, 5)
-        .map((shift) => `${shift.service}:${shift.operation} ${percent(shift.shift_ratio)}`)
-        .join(', ')}.`,
-    );
-  if (report.not_judged.length > 0)
-    lines.push(
-      `Not judged (fewer than ${out.settings.min_samples} spans on a side): ${report.not_judged.length} operations.`,
-    );
+  lead.push(
+    total === 0
+      ? 'No regression found.'
+      : `${total} finding${total === 1 ? '' : 's'}: ${report.regressions.length} slower, ${report.envelope_breaches.length} over envelope, ${report.structural.length} structural.`,
+  );
+  if (report.improvements.length > 0) lead.push(`${report.improvements.length} operations got faster.`);
   const example =
     report.regressions[0]?.example_trace_ids[0] ??
     report.structural[0]?.example_trace_ids[0] ??
     report.envelope_breaches[0]?.example_trace_ids[0];
-  lines.push(
-    example
-      ? `Next: analyze_trace trace_id=${example} (or diff_traces against a baseline trace) to see where the change is.`
-      : 'Next: nothing to chase; widen the sets (more traces) if a suspected change did not show.',
-  );
-  return lines.join('\n');
+  return {
+    fields: out,
+    lead,
+    lists: [
+      listSection({
+        key: 'regressions',
+        heading: 'Slower:',
+        rows: report.regressions,
+        line: (shift) =>
+          `  ${shift.service}:${shift.operation}: median ${shift.baseline.median_ms} → ${shift.current.median_ms} ms (${percent(shift.shift_ratio)}, n ${shift.baseline.n}/${shift.current.n}, p ${shift.p_value}); e.g. ${shift.example_trace_ids[0] ?? ''}`,
+        weight: 3,
+      }),
+      listSection({
+        key: 'envelope_breaches',
+        heading: 'Over the spec envelope:',
+        rows: report.envelope_breaches,
+        line: (breach) =>
+          `  ${breach.path} (${breach.service}): median ${breach.current.median_ms} ms > max ${breach.max_ms} ms (n ${breach.current.n}); e.g. ${breach.example_trace_ids[0] ?? ''}`,
+        weight: 2,
+      }),
+      listSection({
+        key: 'structural',
+        heading: 'Structural changes:',
+        rows: report.structural,
+        line: (change) =>
+          `  ${change.kind.replace('_', ' ')} ${change.service}${change.operation ? `:${change.operation}` : ''}: ${change.detail}${change.example_trace_ids[0] ? `; e.g. ${change.example_trace_ids[0]}` : ''}`,
+        weight: 3,
+      }),
+      listSection({
+        key: 'improvements',
+        heading: 'Faster:',
+        rows: report.improvements,
+        line: (shift) =>
+          `  ${shift.service}:${shift.operation}: median ${shift.baseline.median_ms} → ${shift.current.median_ms} ms (${percent(shift.shift_ratio)}, p ${shift.p_value})`,
+      }),
+      listSection({
+        key: 'not_judged',
+        heading: `Not judged (fewer than ${out.settings.min_samples} spans on a side):`,
+        rows: report.not_judged,
+        line: (item) =>
+          `  ${item.service}:${item.operation}: ${item.baseline_n} baseline / ${item.current_n} current spans`,
+      }),
+      listSection({
+        key: 'unavailable',
+        heading: 'Not read:',
+        rows: unavailable,
+        line: (item) => `  ${item.trace_id}: ${item.error}`,
+      }),
+    ],
+    next: example
+      ? `analyze_trace trace_id=${example} (or diff_traces against a baseline trace) to see where the change is.`
+      : 'nothing to chase; widen the sets (more traces) if a suspected change did not show.',
+  };
 }

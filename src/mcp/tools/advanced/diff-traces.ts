@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { diffTraces, formatDuration } from '../../../analysis/index.js';
-import { fitList, jsonSize } from '../../output-budget.js';
+import { listSection } from '../../response/response-draft.js';
+import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
 import { loadTrace } from '../trace-lookup.js';
@@ -28,73 +29,60 @@ const outputSchema = z.object({
       }),
     )
     .describe('Paths that differ, largest change of total duration first'),
-  differences_omitted: z.number(),
   unchanged_paths: z.number(),
+  ...responseFields,
 });
 
 export const diffTracesTool = defineTool({
   name: 'diff_traces',
   title: 'Diff two traces',
   description:
-    'Two traces aligned by their service:operation paths: spans added, removed, called more or less often, slower or faster (past noise thresholds). Good vs bad, before vs after. Many traces a side: detect_regressions.',
+    'Two traces aligned by service:operation path: spans added, removed, called more or less often, slower or faster (past noise thresholds). Good vs bad, before vs after. Many traces a side: detect_regressions.',
   toolset: 'advanced',
   input: z.object({
-    trace_id_a: traceIdInput.describe('Trace A, the reference (32 hex digits or a unique prefix)'),
+    trace_id_a: traceIdInput.describe('Trace A, the reference (id or unique prefix)'),
     trace_id_b: traceIdInput.describe('Trace B, compared with A'),
     min_relative_change: z
       .number()
       .min(0)
       .max(100)
       .optional()
-      .describe("A path's total duration must change by at least this fraction of A's (default 0.2)"),
+      .describe("Minimum change of a path's total duration, as a fraction of A's (default 0.2)"),
     min_absolute_ms: z.number().min(0).optional().describe('…and by at least this many ms (default 1)'),
     backend: backendInput,
     budget_tokens: budgetInput,
+    cursor: cursorInput,
   }),
   output: outputSchema,
   annotations: READ_ONLY,
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps }) {
     const a = await loadTrace(deps, input.trace_id_a, input.backend);
     const b = await loadTrace(deps, input.trace_id_b, input.backend);
     const diff = diffTraces(a, b, {
       ...(input.min_relative_change !== undefined ? { minRelativeChange: input.min_relative_change } : {}),
       ...(input.min_absolute_ms !== undefined ? { minAbsoluteMs: input.min_absolute_ms } : {}),
     });
-    const fitted = fitList(diff.differences, budget.chars * 0.45, jsonSize);
-    const structured = { ...diff, differences: fitted.items, differences_omitted: fitted.omitted };
-
+    const { differences, ...fields } = diff;
     const lines = [
       `A ${diff.trace_id_a}: ${diff.a.span_count} spans, ${formatDuration(diff.a.duration_ms)}; B ${diff.trace_id_b}: ${diff.b.span_count} spans, ${formatDuration(diff.b.duration_ms)}.`,
     ];
     if (a.traceId === b.traceId) lines.push('Note: A and B are the same trace.');
     const counts = { added: 0, removed: 0, changed: 0 };
-    for (const item of diff.differences) if (item.status !== 'unchanged') counts[item.status] += 1;
+    for (const item of differences) if (item.status !== 'unchanged') counts[item.status] += 1;
     lines.push(
-      diff.differences.length === 0
+      differences.length === 0
         ? `No differences past the thresholds (${diff.unchanged_paths} paths alike).`
-        : `${counts.added} paths added, ${counts.removed} removed, ${counts.changed} changed; ${diff.unchanged_paths} alike.`,
+        : `${counts.added} paths added, ${counts.removed} removed, ${counts.changed} changed; ${diff.unchanged_paths} alike:`,
     );
-    const textRoom = budget.chars * 0.4;
-    let used = 0;
-    let shown = 0;
-    for (const item of diff.differences) {
-      const line = `  ${describe(item)}`;
-      if (used + line.length > textRoom && shown > 0) break;
-      lines.push(line);
-      used += line.length + 1;
-      shown += 1;
-    }
-    if (shown < diff.differences.length)
-      lines.push(
-        `  … ${diff.differences.length - shown} more (structured differences${fitted.omitted ? `; ${fitted.omitted} left out there too: raise budget_tokens` : ''})`,
-      );
-    const top = diff.differences[0];
-    lines.push(
-      top
-        ? `Next: analyze_trace trace_id=${top.status === 'removed' ? diff.trace_id_a : diff.trace_id_b} to look at ${top.path.split(' > ').pop() ?? top.path} in context.`
-        : 'Next: the traces have the same shape and timing; compare more traces with detect_regressions.',
-    );
-    return { structured, text: lines.join('\n') };
+    const top = differences[0];
+    return {
+      fields,
+      lead: lines,
+      lists: [listSection({ key: 'differences', rows: differences, line: (item) => `  ${describe(item)}` })],
+      next: top
+        ? `analyze_trace trace_id=${top.status === 'removed' ? diff.trace_id_a : diff.trace_id_b} to look at ${top.path.split(' > ').pop() ?? top.path} in context.`
+        : 'the traces have the same shape and timing; compare more traces with detect_regressions.',
+    };
   },
 });
 

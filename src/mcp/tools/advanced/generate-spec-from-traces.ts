@@ -7,7 +7,9 @@ import {
   inferSpecFromTraces,
   serializeSpecYaml,
 } from '../../../tracespec/index.js';
-import { clipText, fitList, jsonSize } from '../../output-budget.js';
+import { jsonSize } from '../../output-budget.js';
+import { listSection } from '../../response/response-draft.js';
+import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
 import { checkedSpecName, specFilesSchema, specNameInput, syncSpecFiles } from '../specs/spec-common.js';
@@ -24,9 +26,8 @@ const outputSchema = z.object({
     .record(z.string(), z.unknown())
     .optional()
     .describe(
-      'The inferred spec (valid input for define_trace_spec); absent when it did not fit the budget (then save it and read it with get_trace_spec)',
+      'The inferred spec (valid input for define_trace_spec); absent when cut for size (truncated.spec says so)',
     ),
-  spec_omitted: z.boolean(),
   kept: z
     .array(
       z.object({
@@ -38,7 +39,6 @@ const outputSchema = z.object({
       }),
     )
     .describe('Expected entries kept, by path'),
-  kept_omitted: z.number(),
   dropped: z
     .array(
       z.object({
@@ -49,36 +49,30 @@ const outputSchema = z.object({
       }),
     )
     .describe('What varied between the traces or identifies one request, so it was left out'),
-  dropped_omitted: z.number(),
   saved: z
     .object({ version: z.number(), created: z.boolean(), file: z.string().optional() })
     .optional()
     .describe('Present when save was true'),
   unavailable: unavailableSchema,
   spec_files: specFilesSchema.optional(),
+  ...responseFields,
 });
 
 export const generateSpecFromTracesTool = defineTool({
   name: 'generate_spec_from_traces',
   title: 'Infer a spec from good traces',
   description:
-    'Writes a spec from good traces: what held in all of them (spans, placement, counts, order, stable tags, a duration envelope), dropping ids, timestamps and what varied. save: true stores it like define_trace_spec.',
+    'A spec from good traces: what held in all (spans, placement, counts, order, stable tags, a duration envelope), without ids, timestamps and what varied. save: true stores it like define_trace_spec.',
   toolset: 'advanced',
   input: z.object({
-    trace_ids: z
-      .array(traceIdInput)
-      .min(1)
-      .max(MAX_TRACES)
-      .describe('Good traces to learn from (ids or prefixes)'),
-    name: specNameInput.describe('Name of the spec to write'),
+    trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).describe('Good traces (ids or prefixes)'),
+    name: specNameInput.describe('Spec name'),
     duration_headroom: z
       .number()
       .min(1)
       .max(100)
       .optional()
-      .describe(
-        `Each duration envelope is the slowest observed × this, rounded up (default ${DEFAULT_DURATION_HEADROOM})`,
-      ),
+      .describe(`Duration max: the slowest seen × this, rounded up (default ${DEFAULT_DURATION_HEADROOM})`),
     duration_slack_ms: z
       .number()
       .min(0)
@@ -91,13 +85,12 @@ export const generateSpecFromTracesTool = defineTool({
       .min(1)
       .max(20)
       .optional()
-      .describe(
-        `An attribute with at most this many values becomes an 'in' list (default ${DEFAULT_MAX_ENUM_VALUES})`,
-      ),
+      .describe(`Attributes with ≤ this many values become 'in' lists (default ${DEFAULT_MAX_ENUM_VALUES})`),
     save: z.boolean().optional().describe('Store it (default: only show it)'),
-    note: z.string().max(500).optional().describe('Kept with the stored version when save is true'),
+    note: z.string().max(500).optional().describe('Stored with the version (save: true)'),
     backend: backendInput,
     budget_tokens: budgetInput,
+    cursor: cursorInput,
   }),
   output: outputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -123,22 +116,15 @@ export const generateSpecFromTracesTool = defineTool({
       ? deps.specs.save(inference.spec, 'tool', input.note ?? `inferred from ${inference.traceCount} traces`)
       : undefined;
 
-    // The YAML goes in the text, the spec object in the structured part: each about a third of the budget.
+    // The spec is one piece: its YAML in the text and its object in the structured answer, whole or
+    // not at all (half of a spec is not a spec). It takes at most half the budget; the lists share the rest.
     const yaml = serializeSpecYaml(inference.spec);
-    const third = budget.chars / 3;
-    const specFits = jsonSize(inference.spec) <= third;
-    const keptFit = fitList(inference.kept, third * 0.4, jsonSize);
-    const droppedFit = fitList(inference.dropped, third * 0.6, jsonSize);
-    const structured: z.infer<typeof outputSchema> = {
+    const specFits = yaml.length + jsonSize(inference.spec) <= budget.chars / 2;
+    const fields = {
       name,
       trace_count: inference.traceCount,
       span_count: inference.spanCount,
       ...(specFits ? { spec: inference.spec as unknown as Record<string, unknown> } : {}),
-      spec_omitted: !specFits,
-      kept: keptFit.items,
-      kept_omitted: keptFit.omitted,
-      dropped: droppedFit.items,
-      dropped_omitted: droppedFit.omitted,
       ...(saved
         ? {
             saved: {
@@ -148,44 +134,73 @@ export const generateSpecFromTracesTool = defineTool({
             },
           }
         : {}),
-      unavailable: loaded.unavailable.slice(0, 20),
       ...('files' in sync && sync.files ? { spec_files: sync.files } : {}),
     };
 
-    const droppedSpans = inference.dropped.filter((item) => item.what === 'span');
+    const droppedSpans = inference.dropped.filter((item) => item.what === 'span').length;
     const droppedTags = inference.dropped.filter((item) => item.what === 'tag').length;
-    const lines = [...sync.lines];
-    lines.push(
-      `Inferred ${name} from ${inference.traceCount} trace${inference.traceCount === 1 ? '' : 's'} (${inference.spanCount} spans): ${inference.kept.length} expected entries kept; dropped ${droppedSpans.length} span shapes that were not always present and ${droppedTags} attributes that varied or identify a request.`,
+    const lead = [...sync.lines];
+    lead.push(
+      `Inferred ${name} from ${inference.traceCount} trace${inference.traceCount === 1 ? '' : 's'} (${inference.spanCount} spans): ${inference.kept.length} expected entries kept; dropped ${droppedSpans} span shapes that were not always present and ${droppedTags} attributes that varied or identify a request.`,
     );
     if (inference.kept.length === 0)
-      lines.push(
+      lead.push(
         'No span shape is common to every trace: pass traces of one kind of request (same root operation).',
       );
     if (inference.traceCount < 5)
-      lines.push('Few traces: constants may be coincidences. More good traces give a more trustworthy spec.');
+      lead.push('Few traces: constants may be coincidences. More good traces give a more trustworthy spec.');
     if (loaded.unavailable.length > 0)
-      lines.push(
-        `Not read (${loaded.unavailable.length}): ${loaded.unavailable
-          .slice(0, 3)
-          .map((item) => `${item.trace_id}: ${item.error}`)
-          .join('; ')}`,
-      );
-    for (const item of droppedSpans.slice(0, 5)) lines.push(`  dropped ${item.path}: ${item.reason}`);
-    if (droppedSpans.length > 5)
-      lines.push(`  … ${droppedSpans.length - 5} more dropped span shapes (structured dropped)`);
+      lead.push(`${loaded.unavailable.length} of the traces could not be read (unavailable).`);
     if (saved)
-      lines.push(
+      lead.push(
         saved.created
           ? `Stored ${name} version ${saved.version.version}${saved.file ? ` (${saved.file})` : ''}.`
           : `${name} is unchanged: equal to version ${saved.version.version}.`,
       );
-    lines.push('', clipText(yaml, Math.max(500, Math.floor(third))));
-    lines.push(
-      saved
-        ? `Next: compare_trace_to_spec trace_id=<id> spec_name=${name}, or validate_trace_collection over new traces.`
-        : `Next: review the YAML, then store it with define_trace_spec name=${name} (or call again with save: true).`,
-    );
-    return { structured, text: lines.join('\n') };
+    return {
+      fields,
+      lead,
+      lists: [
+        listSection({
+          key: 'dropped',
+          heading: 'Left out:',
+          rows: inference.dropped,
+          line: (item) =>
+            `  dropped ${item.what} ${item.path}${item.key ? ` ${item.key}` : ''}: ${item.reason}`,
+          weight: 2,
+        }),
+        listSection({
+          key: 'kept',
+          heading: 'Expected entries:',
+          rows: inference.kept,
+          line: (item) =>
+            `  ${item.path}: count ${item.count}, max ${item.max_duration_ms} ms${item.tags.length > 0 ? `, tags ${item.tags.join(', ')}` : ''}${item.ordered_children ? ', children in order' : ''}`,
+        }),
+        listSection({
+          key: 'unavailable',
+          heading: 'Not read:',
+          rows: loaded.unavailable,
+          line: (item) => `  ${item.trace_id}: ${item.error}`,
+        }),
+      ],
+      notes: specFits ? ['', yaml] : [],
+      ...(specFits
+        ? {}
+        : {
+            cuts: {
+              spec: {
+                count: 1,
+                next: saved
+                  ? `the spec is too large for this budget_tokens: read it with get_trace_spec name=${name}, or call again with a larger budget_tokens`
+                  : 'the spec is too large for this budget_tokens: call again with a larger budget_tokens, or with save: true and read it with get_trace_spec',
+              },
+            },
+          }),
+      next: saved
+        ? `compare_trace_to_spec trace_id=<id> spec_name=${name}, or validate_trace_collection over new traces.`
+        : specFits
+          ? `review the YAML, then store it with define_trace_spec name=${name} (or call again with save: true).`
+          : `call again with save: true to store it, then read it with get_trace_spec name=${name}.`,
+    };
   },
 });
