@@ -143,12 +143,13 @@ describe('the trace-driven loop through a real MCP client', () => {
       iteration_count: 2,
       first_green: { iteration: 2 },
     });
+    // Newest first.
     expect(metrics.structured.iterations.map((row: { verdict: string }) => row.verdict)).toEqual([
-      'fail',
       'pass',
+      'fail',
     ]);
-    expect(metrics.structured.iterations[0].score).toBeLessThan(metrics.structured.iterations[1].score);
-    expect(metrics.structured.iterations[1].key_spans.map((span: { path: string }) => span.path)).toContain(
+    expect(metrics.structured.iterations[1].score).toBeLessThan(metrics.structured.iterations[0].score);
+    expect(metrics.structured.iterations[0].key_spans.map((span: { path: string }) => span.path)).toContain(
       'checkout > charge',
     );
 
@@ -188,6 +189,56 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(regressed.structured.next_steps[0].category).toBe('regression');
     const after = await harness.call('get_session_metrics', {});
     expect(after.structured).toMatchObject({ session_id: sessionId, status: 'regressed' });
+  });
+
+  it('pages every iteration of a session once at a small budget, newest first, and counts the steps past suggest_next_steps limit', async () => {
+    const created = await harness.call('create_development_session', {
+      project_name: 'shop-paging',
+      spec_name: 'tiny_checkout',
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'shop' },
+    });
+    const sessionId = created.structured.session_id as string;
+    for (let run = 0; run < 6; run += 1) {
+      const result = await harness.call('execute_and_capture', {
+        session_id: sessionId,
+        command: emit(run % 2 === 0 ? 'checkout reserve' : 'checkout reserve charge'),
+      });
+      expect(result.isError, result.text).toBe(false);
+    }
+
+    const args = { session_id: sessionId, budget_tokens: 500 };
+    const first = await harness.call('get_session_metrics', args);
+    expect(first.structured.iteration_count).toBe(6);
+    expect(first.structured.iterations[0].number).toBe(6);
+    expect(first.structured.truncated.iterations).toBeGreaterThan(0);
+    expect(first.text).toContain('Cut for size:');
+    const numbers: number[] = first.structured.iterations.map((row: { number: number }) => row.number);
+    let cursor: string | undefined = first.structured.next_cursor;
+    while (cursor) {
+      const page = await harness.call('get_session_metrics', { ...args, cursor });
+      expect(page.isError, page.text).toBe(false);
+      numbers.push(...page.structured.iterations.map((row: { number: number }) => row.number));
+      cursor = page.structured.next_cursor;
+    }
+    const whole = await harness.call('get_session_metrics', { ...args, budget_tokens: 20_000 });
+    expect(whole.structured.truncated).toBeUndefined();
+    expect(numbers).toEqual(whole.structured.iterations.map((row: { number: number }) => row.number));
+    expect(numbers).toEqual([6, 5, 4, 3, 2, 1]);
+
+    // A seventh run with reserve and charge missing: more steps than a limit of 1 shows.
+    const red = await harness.call('execute_and_capture', {
+      session_id: sessionId,
+      command: emit('checkout'),
+    });
+    expect(red.structured.verdict).toBe('fail');
+    const all = await harness.call('suggest_next_steps', { session_id: sessionId, limit: 10 });
+    expect(all.structured.steps.length).toBeGreaterThan(1);
+    const one = await harness.call('suggest_next_steps', { session_id: sessionId, limit: 1 });
+    expect(one.structured.steps).toEqual(all.structured.steps.slice(0, 1));
+    expect(one.structured.truncated).toEqual({ steps: all.structured.steps.length - 1 });
+    expect(one.structured.next).toBe('raise limit (now 1, at most 10)');
+    expect(one.text).toContain(`Past the limit: ${all.structured.steps.length - 1} more steps`);
   });
 
   it('keeps two runs in parallel apart: each sees only its own spans', async () => {
@@ -524,10 +575,10 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(result.isError).toBe(false);
     const stdout = result.structured.command.stdout as {
       text: string;
-      truncated: boolean;
+      tail_only: boolean;
       total_bytes: number;
     };
-    expect(stdout.truncated).toBe(true);
+    expect(stdout.tail_only).toBe(true);
     expect(stdout.total_bytes).toBe(300_000);
     expect(stdout.text.length).toBeLessThanOrEqual(4000);
     expect(stdout.text.split('\n').length).toBeLessThanOrEqual(40);
