@@ -21,7 +21,6 @@ export const traceListOutput = z.object({
   ...responseFields,
 });
 
-
 function toSummaryOutput(summary: TraceSummary): z.infer<typeof traceSummarySchema> {
   return {
     trace_id: summary.traceId,
