@@ -80,12 +80,12 @@ describe('spec tools answer through the response layer', () => {
   it('get_trace_spec pages a long spec by its YAML lines: every line once, as in a large-budget call', async () => {
     const args = { name: 'wide_batch', version: 1, budget_tokens: 500 };
     const first = await harness.call('get_trace_spec', args);
-    expect(first.structured.truncated.yaml).toBeGreaterThan(0);
+    expect(first.structured.truncated.yaml_lines).toBeGreaterThan(0);
     expect(first.text).toContain('Cut for size:');
-    const paged = await allPages(harness, 'get_trace_spec', args, 'yaml');
+    const paged = await allPages(harness, 'get_trace_spec', args, 'yaml_lines');
     const whole = await harness.call('get_trace_spec', { ...args, budget_tokens: 50_000 });
     expect(whole.structured.truncated).toBeUndefined();
-    expect(paged).toEqual(whole.structured.yaml);
+    expect(paged).toEqual(whole.structured.yaml_lines);
     expect(whole.text).toContain('operation_name: step.59');
   });
 

@@ -291,7 +291,7 @@ describe('spec tools through a real MCP client', () => {
     expect(updated.text).toMatch(/performance_constraints\.max_span_count/);
     const old = await harness.call('get_trace_spec', { name: 'checkout_flow', version: 1 });
     expect(old.structured).toMatchObject({ version: 1, latest_version: 2 });
-    expect(parseYaml(old.structured.yaml.join('\n')).performance_constraints).toBeUndefined();
+    expect(parseYaml(old.structured.yaml_lines.join('\n')).performance_constraints).toBeUndefined();
     expect(old.structured.history.map((item: { version: number }) => item.version)).toEqual([2, 1]);
     expect(old.text).toContain('expected_spans:');
     const diff = await harness.call('get_trace_spec', { name: 'checkout_flow', diff_from: 1 });
@@ -665,7 +665,7 @@ describe('spec tools through a real MCP client', () => {
     const stored = await harness.call('get_trace_spec', { name: 'checkout_guarded' });
     expect(stored.structured).toMatchObject({ version: 1, latest_version: 1 });
     expect(stored.structured.history.map((item: { version: number }) => item.version)).toEqual([1]);
-    const storedSpec = parseYaml(stored.structured.yaml.join('\n'));
+    const storedSpec = parseYaml(stored.structured.yaml_lines.join('\n'));
     expect(storedSpec.performance_constraints).toBeUndefined();
     expect(storedSpec.expected_spans[0].children[0].count).toBeUndefined();
     expect(readFileSync(defined.structured.file, 'utf8')).toBe(fileBefore);

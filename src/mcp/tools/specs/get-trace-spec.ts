@@ -36,7 +36,10 @@ export const getTraceSpecTool = defineTool({
     name: z.string(),
     version: z.number(),
     latest_version: z.number(),
-    yaml: z.array(z.string()).optional().describe('The spec as YAML, line by line (absent with diff_from)'),
+    yaml_lines: z
+      .array(z.string())
+      .optional()
+      .describe('The spec as YAML, line by line (absent with diff_from)'),
     file: z.string(),
     history: z.array(versionInfoSchema).describe('Versions, newest first'),
     diff: z.object({ from: z.number(), to: z.number(), identical: z.boolean() }).optional(),
@@ -109,7 +112,7 @@ export const getTraceSpecTool = defineTool({
       ],
       lists: [
         listSection({
-          key: 'yaml',
+          key: 'yaml_lines',
           rows: serializeSpecYaml(target.spec).replace(/\n$/, '').split('\n'),
           line: (line: string) => line,
           weight: 4,
