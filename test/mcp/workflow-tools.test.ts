@@ -359,6 +359,8 @@ describe('the trace-driven loop through a real MCP client', () => {
       /^fix the crash in worker \(fatal: crashing in the middle of \/crash\)/,
     );
     expect(result.structured.services[0].crash).toEqual(['fatal: crashing in the middle of /crash']);
+    // The crash's error line is in the text, not only in the structured answer.
+    expect(result.text).toContain('fatal: crashing in the middle of /crash');
     expect(result.text).toContain('[telemetry_lost]');
     expect(result.text).not.toContain('add a span');
   });
@@ -389,6 +391,25 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(result.text).toContain(
       '3 runs of the command (0 failed): 3 of 3 traces that exercise the spec pass.',
     );
+  });
+
+  it('shows the first 20 traces of a run and counts the rest in truncated, naming the call that judges them all', async () => {
+    const result = await harness.call('execute_and_capture', {
+      command: emit('checkout reserve'),
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'shop' },
+      repeat: 22,
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured.capture.trace_count).toBe(22);
+    expect(result.structured.traces).toHaveLength(20);
+    expect(result.structured.truncated).toEqual({ traces: 2 });
+    expect(result.structured.next).toBe(
+      `validate_trace_collection with filter.run_id="${result.structured.run_id}" judges every trace of the run`,
+    );
+    expect(result.structured.next_cursor).toBeUndefined();
+    expect(result.text).toContain('Not shown: 2 traces; validate_trace_collection');
+    for (const trace of result.structured.traces) expect(result.text).toContain(trace.trace_id);
   });
 
   it('kills a command that never ends at the timeout, with the children it started', async () => {
