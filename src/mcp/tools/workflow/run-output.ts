@@ -3,8 +3,8 @@
  * evidence, what changed since the previous iteration, and the next steps.
  *
  * It has no list the response layer pages: a cursor re-runs the call, and re-running this one would
- * run the command again. What it caps by design (the run record's 20 traces, the last lines of each
- * output) is counted in `truncated` with the call that shows the rest.
+ * run the command again. The run record's traces (20 at most) past that cap are counted in
+ * `truncated` with the call that judges them all; an output tail says `tail_only` and `total_bytes`.
  */
 import * as z from 'zod';
 import type { RunReport } from '../../../workflow/execute-run.js';
