@@ -263,14 +263,10 @@ describe.skipIf(problems.length > 0)('the trace-driven loop on services in Node,
       expect(green.structured.verdict).toBe('pass');
       expect(green.structured.changes).toMatchObject({ fixed: [`telemetry_lost ${NOTIFY}`], introduced: [] });
       const metrics = await harness.call('get_session_metrics', { session_id: sessionId });
-      expect((metrics.structured.iterations as { verdict: string }[]).map((row) => row.verdict)).toEqual([
-        'fail',
-        'fail',
-        'fail',
-        'fail',
-        'fail',
-        'pass',
-      ]);
+      // Newest first: reversed, in the order of the steps above.
+      expect(
+        [...(metrics.structured.iterations as { verdict: string }[])].reverse().map((row) => row.verdict),
+      ).toEqual(['fail', 'fail', 'fail', 'fail', 'fail', 'pass']);
     },
     LONG,
   );

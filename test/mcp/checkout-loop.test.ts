@@ -108,7 +108,8 @@ describe('the trace-driven loop on the checkout example', () => {
       iteration_count: 3,
       first_green: { iteration: 3 },
     });
-    const rows = metrics.structured.iterations as { verdict: string; score: number }[];
+    // Newest first: reversed, the rows read in the order the runs happened.
+    const rows = [...(metrics.structured.iterations as { verdict: string; score: number }[])].reverse();
     expect(rows.map((row) => row.verdict)).toEqual(['fail', 'fail', 'pass']);
     expect(rows[0]!.score).toBeLessThan(rows[1]!.score);
     expect(rows[2]!.score).toBe(1);

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { DEFAULT_TOOLSETS } from '../../src/config/config-schema.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { createSdkTracer } from '../support/sdk-tracer.js';
@@ -290,22 +291,18 @@ describe('spec tools through a real MCP client', () => {
     expect(updated.text).toMatch(/performance_constraints\.max_span_count/);
     const old = await harness.call('get_trace_spec', { name: 'checkout_flow', version: 1 });
     expect(old.structured).toMatchObject({ version: 1, latest_version: 2 });
-    expect(old.structured.spec.performance_constraints).toBeUndefined();
+    expect(parseYaml(old.structured.yaml_lines.join('\n')).performance_constraints).toBeUndefined();
     expect(old.structured.history.map((item: { version: number }) => item.version)).toEqual([2, 1]);
     expect(old.text).toContain('expected_spans:');
     const diff = await harness.call('get_trace_spec', { name: 'checkout_flow', diff_from: 1 });
-    expect(diff.structured.diff).toMatchObject({
-      from: 1,
-      to: 2,
-      identical: false,
-      changes: [
-        expect.objectContaining({
-          change: 'added',
-          path: 'performance_constraints.max_span_count',
-          after: 10,
-        }),
-      ],
-    });
+    expect(diff.structured.diff).toEqual({ from: 1, to: 2, identical: false });
+    expect(diff.structured.changes).toEqual([
+      expect.objectContaining({
+        change: 'added',
+        path: 'performance_constraints.max_span_count',
+        after: 10,
+      }),
+    ]);
     const missing = await harness.call('get_trace_spec', { name: 'checkout_flw' });
     expect(missing.isError).toBe(true);
     expect(missing.text).toMatch(/did you mean checkout_flow/);
@@ -745,8 +742,9 @@ describe('spec tools through a real MCP client', () => {
     const stored = await harness.call('get_trace_spec', { name: 'checkout_guarded' });
     expect(stored.structured).toMatchObject({ version: 1, latest_version: 1 });
     expect(stored.structured.history.map((item: { version: number }) => item.version)).toEqual([1]);
-    expect(stored.structured.spec.performance_constraints).toBeUndefined();
-    expect(stored.structured.spec.expected_spans[0].children[0].count).toBeUndefined();
+    const storedSpec = parseYaml(stored.structured.yaml_lines.join('\n'));
+    expect(storedSpec.performance_constraints).toBeUndefined();
+    expect(storedSpec.expected_spans[0].children[0].count).toBeUndefined();
     expect(readFileSync(defined.structured.file, 'utf8')).toBe(fileBefore);
   });
 

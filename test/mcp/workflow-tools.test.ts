@@ -143,12 +143,13 @@ describe('the trace-driven loop through a real MCP client', () => {
       iteration_count: 2,
       first_green: { iteration: 2 },
     });
+    // Newest first.
     expect(metrics.structured.iterations.map((row: { verdict: string }) => row.verdict)).toEqual([
-      'fail',
       'pass',
+      'fail',
     ]);
-    expect(metrics.structured.iterations[0].score).toBeLessThan(metrics.structured.iterations[1].score);
-    expect(metrics.structured.iterations[1].key_spans.map((span: { path: string }) => span.path)).toContain(
+    expect(metrics.structured.iterations[1].score).toBeLessThan(metrics.structured.iterations[0].score);
+    expect(metrics.structured.iterations[0].key_spans.map((span: { path: string }) => span.path)).toContain(
       'checkout > charge',
     );
 
@@ -188,6 +189,56 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(regressed.structured.next_steps[0].category).toBe('regression');
     const after = await harness.call('get_session_metrics', {});
     expect(after.structured).toMatchObject({ session_id: sessionId, status: 'regressed' });
+  });
+
+  it('pages every iteration of a session once at a small budget, newest first, and counts the steps past suggest_next_steps limit', async () => {
+    const created = await harness.call('create_development_session', {
+      project_name: 'shop-paging',
+      spec_name: 'tiny_checkout',
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'shop' },
+    });
+    const sessionId = created.structured.session_id as string;
+    for (let run = 0; run < 6; run += 1) {
+      const result = await harness.call('execute_and_capture', {
+        session_id: sessionId,
+        command: emit(run % 2 === 0 ? 'checkout reserve' : 'checkout reserve charge'),
+      });
+      expect(result.isError, result.text).toBe(false);
+    }
+
+    const args = { session_id: sessionId, budget_tokens: 500 };
+    const first = await harness.call('get_session_metrics', args);
+    expect(first.structured.iteration_count).toBe(6);
+    expect(first.structured.iterations[0].number).toBe(6);
+    expect(first.structured.truncated.iterations).toBeGreaterThan(0);
+    expect(first.text).toContain('Cut for size:');
+    const numbers: number[] = first.structured.iterations.map((row: { number: number }) => row.number);
+    let cursor: string | undefined = first.structured.next_cursor;
+    while (cursor) {
+      const page = await harness.call('get_session_metrics', { ...args, cursor });
+      expect(page.isError, page.text).toBe(false);
+      numbers.push(...page.structured.iterations.map((row: { number: number }) => row.number));
+      cursor = page.structured.next_cursor;
+    }
+    const whole = await harness.call('get_session_metrics', { ...args, budget_tokens: 20_000 });
+    expect(whole.structured.truncated).toBeUndefined();
+    expect(numbers).toEqual(whole.structured.iterations.map((row: { number: number }) => row.number));
+    expect(numbers).toEqual([6, 5, 4, 3, 2, 1]);
+
+    // A seventh run with reserve and charge missing: more steps than a limit of 1 shows.
+    const red = await harness.call('execute_and_capture', {
+      session_id: sessionId,
+      command: emit('checkout'),
+    });
+    expect(red.structured.verdict).toBe('fail');
+    const all = await harness.call('suggest_next_steps', { session_id: sessionId, limit: 10 });
+    expect(all.structured.steps.length).toBeGreaterThan(1);
+    const one = await harness.call('suggest_next_steps', { session_id: sessionId, limit: 1 });
+    expect(one.structured.steps).toEqual(all.structured.steps.slice(0, 1));
+    expect(one.structured.truncated).toEqual({ steps: all.structured.steps.length - 1 });
+    expect(one.structured.next).toBe('raise limit (now 1, at most 10)');
+    expect(one.text).toContain(`Past the limit: ${all.structured.steps.length - 1} more steps`);
   });
 
   it('keeps two runs in parallel apart: each sees only its own spans', async () => {
@@ -308,6 +359,8 @@ describe('the trace-driven loop through a real MCP client', () => {
       /^fix the crash in worker \(fatal: crashing in the middle of \/crash\)/,
     );
     expect(result.structured.services[0].crash).toEqual(['fatal: crashing in the middle of /crash']);
+    // The crash's error line is in the text, not only in the structured answer.
+    expect(result.text).toContain('fatal: crashing in the middle of /crash');
     expect(result.text).toContain('[telemetry_lost]');
     expect(result.text).not.toContain('add a span');
   });
@@ -338,6 +391,25 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(result.text).toContain(
       '3 runs of the command (0 failed): 3 of 3 traces that exercise the spec pass.',
     );
+  });
+
+  it('shows the first 20 traces of a run and counts the rest in truncated, naming the call that judges them all', async () => {
+    const result = await harness.call('execute_and_capture', {
+      command: emit('checkout reserve'),
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'shop' },
+      repeat: 22,
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured.capture.trace_count).toBe(22);
+    expect(result.structured.traces).toHaveLength(20);
+    expect(result.structured.truncated).toEqual({ traces: 2 });
+    expect(result.structured.next).toBe(
+      `validate_trace_collection with filter.run_id="${result.structured.run_id}" judges every trace of the run`,
+    );
+    expect(result.structured.next_cursor).toBeUndefined();
+    expect(result.text).toContain('Not shown: 2 traces; validate_trace_collection');
+    for (const trace of result.structured.traces) expect(result.text).toContain(trace.trace_id);
   });
 
   it('kills a command that never ends at the timeout, with the children it started', async () => {
@@ -524,10 +596,10 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(result.isError).toBe(false);
     const stdout = result.structured.command.stdout as {
       text: string;
-      truncated: boolean;
+      tail_only: boolean;
       total_bytes: number;
     };
-    expect(stdout.truncated).toBe(true);
+    expect(stdout.tail_only).toBe(true);
     expect(stdout.total_bytes).toBe(300_000);
     expect(stdout.text.length).toBeLessThanOrEqual(4000);
     expect(stdout.text.split('\n').length).toBeLessThanOrEqual(40);

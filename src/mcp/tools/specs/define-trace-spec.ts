@@ -2,7 +2,6 @@ import * as z from 'zod';
 import { invalidArgument } from '../../../model/errors.js';
 import { instantiateTemplate, type TraceSpec } from '../../../tracespec/index.js';
 import { defineTool } from '../../tool-definition.js';
-import { budgetInput } from '../common-inputs.js';
 import {
   checkedSpecName,
   fromSpecification,
@@ -10,7 +9,7 @@ import {
   specNameInput,
   syncSpecFiles,
 } from './spec-common.js';
-import { renderSavedSpec, savedSpecSchema } from './saved-spec-output.js';
+import { savedSpecDraft, savedSpecSchema } from './saved-spec-output.js';
 
 export const defineTraceSpecTool = defineTool({
   name: 'define_trace_spec',
@@ -32,11 +31,10 @@ export const defineTraceSpecTool = defineTool({
       .optional()
       .describe('Template parameters (each has a default; list_spec_templates lists them)'),
     note: z.string().max(500).optional().describe('Why this version (kept in the history)'),
-    budget_tokens: budgetInput,
   }),
   output: savedSpecSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps }) {
     const name = checkedSpecName(input.name);
     if ((input.specification === undefined) === (input.template === undefined)) {
       throw invalidArgument(
@@ -53,11 +51,10 @@ export const defineTraceSpecTool = defineTool({
         : fromSpecification(name, input.specification ?? '');
     const note = input.note ?? (input.template !== undefined ? `template ${input.template}` : undefined);
     const saved = deps.specs.save(spec, input.template !== undefined ? 'template' : 'tool', note);
-    return renderSavedSpec(saved, deps.specs, {
+    return savedSpecDraft(saved, deps.specs, {
       files: sync.files,
       fileLines: sync.lines,
       showYaml: input.template !== undefined,
-      budget,
     });
   },
 });

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { listEntryPaths } from '../../../tracespec/index.js';
-import { clipText, fitList, jsonSize } from '../../output-budget.js';
+import { clipText } from '../../output-budget.js';
+import { listSection } from '../../response/response-draft.js';
+import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { budgetInput } from '../common-inputs.js';
 import { specFilesSchema, syncSpecFiles } from './spec-common.js';
@@ -21,15 +23,15 @@ export const listTraceSpecsTool = defineTool({
   description:
     'Every stored spec: latest version, version count, description, entries and its YAML file (hand-edited files are picked up first). Open one: get_trace_spec.',
   toolset: 'specs',
-  input: z.object({ budget_tokens: budgetInput }),
+  input: z.object({ budget_tokens: budgetInput, cursor: cursorInput }),
   output: z.object({
     specs_dir: z.string(),
     specs: z.array(specItemSchema),
-    omitted: z.number().describe('Specs not shown to fit the budget'),
     spec_files: specFilesSchema.optional(),
+    ...responseFields,
   }),
   annotations: READ_ONLY,
-  async handler(input, { deps, budget }) {
+  async handler(_input, { deps }) {
     const sync = syncSpecFiles(deps);
     const items = deps.specs.list().map((info) => {
       const spec = deps.specs.get(info.name).spec;
@@ -43,27 +45,22 @@ export const listTraceSpecsTool = defineTool({
         file: deps.specs.fileOf(info.name),
       };
     });
-    const fitted = fitList(items, budget.chars / 2, jsonSize);
-    const lines = [...sync.lines];
-    if (items.length === 0)
-      lines.push(
-        `No trace specs yet (specs dir ${deps.specs.specsDir}). Define one with define_trace_spec; list_spec_templates shows ready-made shapes.`,
-      );
-    else lines.push(`${items.length} trace specs in ${deps.specs.specsDir}:`);
-    for (const item of fitted.items) {
-      lines.push(
-        `  ${item.name} v${item.latest_version} (${item.version_count} version${item.version_count === 1 ? '' : 's'}, ${item.entry_count} entries)${item.description ? ` — ${clipText(item.description, 80)}` : ''}`,
-      );
-    }
-    if (fitted.omitted > 0) lines.push(`  … ${fitted.omitted} more not shown (raise budget_tokens)`);
     return {
-      structured: {
-        specs_dir: deps.specs.specsDir,
-        specs: fitted.items,
-        omitted: fitted.omitted,
-        ...(sync.files ? { spec_files: sync.files } : {}),
-      },
-      text: lines.join('\n'),
+      fields: { specs_dir: deps.specs.specsDir, ...(sync.files ? { spec_files: sync.files } : {}) },
+      lead: [
+        ...sync.lines,
+        items.length === 0
+          ? `No trace specs yet (specs dir ${deps.specs.specsDir}). Define one with define_trace_spec; list_spec_templates shows ready-made shapes.`
+          : `${items.length} trace specs in ${deps.specs.specsDir}:`,
+      ],
+      lists: [
+        listSection({
+          key: 'specs',
+          rows: items,
+          line: (item) =>
+            `  ${item.name} v${item.latest_version} (${item.version_count} version${item.version_count === 1 ? '' : 's'}, ${item.entry_count} entries)${item.description ? ` — ${clipText(item.description, 80)}` : ''}`,
+        }),
+      ],
     };
   },
 });

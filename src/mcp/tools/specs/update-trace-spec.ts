@@ -1,9 +1,8 @@
 import * as z from 'zod';
 import { mergeSpecUpdate } from '../../../tracespec/index.js';
 import { defineTool } from '../../tool-definition.js';
-import { budgetInput } from '../common-inputs.js';
 import { readDocument, specDocumentInput, specNameInput, syncSpecFiles } from './spec-common.js';
-import { renderSavedSpec, savedSpecSchema } from './saved-spec-output.js';
+import { savedSpecDraft, savedSpecSchema } from './saved-spec-output.js';
 
 export const updateTraceSpecTool = defineTool({
   name: 'update_trace_spec',
@@ -17,20 +16,18 @@ export const updateTraceSpecTool = defineTool({
       'Fields to change (object or YAML/JSON), e.g. {"span_updates": [{"path": "POST /checkout > charge", "set": {"count": 1}}]}',
     ),
     note: z.string().max(500).optional().describe('Why this version (kept in the history)'),
-    budget_tokens: budgetInput,
   }),
   output: savedSpecSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps }) {
     const sync = syncSpecFiles(deps);
     const current = deps.specs.get(input.name);
     const updated = mergeSpecUpdate(current.spec, readDocument(input.updates, 'updates'));
     const saved = deps.specs.save(updated, 'update', input.note ?? `update of version ${current.version}`);
-    return renderSavedSpec(saved, deps.specs, {
+    return savedSpecDraft(saved, deps.specs, {
       files: sync.files,
       fileLines: sync.lines,
       showYaml: false,
-      budget,
     });
   },
 });

@@ -15,7 +15,7 @@ import {
   workingDirInput,
 } from './run-inputs.js';
 import { resolveRunSpec } from './run-spec.js';
-import { renderRun, runOutputSchema, type RunContext } from './run-output.js';
+import { runDraft, runOutputSchema, type RunContext } from './run-output.js';
 
 export const executeAndCaptureTool = defineTool({
   name: 'execute_and_capture',
@@ -117,7 +117,7 @@ export const executeAndCaptureTool = defineTool({
 
     if (!session) {
       const record = iterationRecordOf(report, command);
-      return renderRun(
+      return runDraft(
         { report, command, sync, record, nextSteps: suggestNextSteps(record, undefined) },
         budget,
       );
@@ -155,6 +155,6 @@ export const executeAndCaptureTool = defineTool({
         : {}),
       nextSteps: suggestNextSteps(iteration.record, previous?.record),
     };
-    return renderRun(context, budget);
+    return runDraft(context, budget);
   },
 });

@@ -1,6 +1,10 @@
 /**
  * The answer of execute_and_capture: how the run went, what was captured, the verdict with the
- * evidence, what changed since the previous iteration, and the next steps — fitted to the budget.
+ * evidence, what changed since the previous iteration, and the next steps.
+ *
+ * It has no list the response layer pages: a cursor re-runs the call, and re-running this one would
+ * run the command again. The run record's traces (20 at most) past that cap are counted in
+ * `truncated` with the call that judges them all; an output tail says `tail_only` and `total_bytes`.
  */
 import * as z from 'zod';
 import type { RunReport } from '../../../workflow/execute-run.js';
@@ -8,14 +12,18 @@ import { crashExcerpt, describeCrash } from '../../../workflow/crash-excerpt.js'
 import { describeExit } from '../../../workflow/process-exit.js';
 import type { IterationRecord } from '../../../workflow/iteration-record.js';
 import type { NextStep } from '../../../workflow/next-steps.js';
-import { fitList, jsonSize, type OutputBudget } from '../../output-budget.js';
-import type { ToolOutput } from '../../tool-definition.js';
+import type { OutputBudget } from '../../output-budget.js';
+import type { ResponseDraft } from '../../response/response-draft.js';
+import { responseFields } from '../../response/response-fields.js';
 import { comparisonOutputSchema, renderComparison } from '../analysis/spec-comparison-output.js';
 import type { SpecFilesOutput } from '../specs/spec-common.js';
 
+/** An output tail: the runner keeps the last 40 lines; at most this many characters of them are shown. */
+const TAIL_CHARS = 3000;
+
 const tailSchema = z.object({
   text: z.string(),
-  truncated: z.boolean().describe('Earlier output was left out'),
+  tail_only: z.boolean().describe('Earlier output was left out (total_bytes counts all of it)'),
   total_bytes: z.number(),
 });
 
@@ -104,7 +112,6 @@ export const runOutputSchema = z.object({
       verdict: z.string(),
     }),
   ),
-  traces_omitted: z.number(),
   repeat: z
     .object({
       runs: z.number(),
@@ -139,6 +146,7 @@ export const runOutputSchema = z.object({
       'Violations (kind path) gone and new since the previous judged iteration, among checks evaluated in both',
     ),
   next_steps: z.array(nextStepSchema),
+  ...responseFields,
 });
 
 export type RunOutput = z.infer<typeof runOutputSchema>;
@@ -160,16 +168,17 @@ export interface RunContext {
   sync: { files?: SpecFilesOutput; lines: string[] };
 }
 
-export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput<RunOutput> {
+export function runDraft(context: RunContext, budget: OutputBudget): ResponseDraft<RunOutput> {
   const { report, record } = context;
   const failed = report.command.exitCode !== 0 || report.command.timedOut;
-  // Tails are the first to give way: a third of the budget between them at most.
-  const tailChars = Math.max(400, Math.min(4000, Math.floor(budget.chars / 9)));
   const tail = (value: { text: string; truncated: boolean; totalBytes: number }) => ({
-    text: value.text.length > tailChars ? value.text.slice(-tailChars) : value.text,
-    truncated: value.truncated || value.text.length > tailChars,
+    text: value.text.length > TAIL_CHARS ? value.text.slice(-TAIL_CHARS) : value.text,
+    tail_only: value.truncated || value.text.length > TAIL_CHARS,
     total_bytes: value.totalBytes,
   });
+  // TODO(merge): once spec-comparison-output.ts exports comparisonDraft(result, specVersion, sync),
+  // take its fields as `comparison` and splice its lists (violations first) into this draft's lists,
+  // so the layer fits them instead of this half-budget share.
   const comparison = report.verdict.primary
     ? renderComparison(
         report.verdict.primary,
@@ -178,7 +187,6 @@ export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput
         context.sync,
       )
     : undefined;
-  const traceList = fitList(record.traces, budget.chars * 0.08, jsonSize);
   const commandCrash =
     failed && crashExcerpt(report.command.stderr.text)
       ? describeCrash(report.command.stderr.text)
@@ -231,7 +239,7 @@ export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput
       exit_to_verdict_ms: report.exitToVerdictMs,
       notes: report.capture.notes,
     },
-    traces: traceList.items.map((trace) => ({
+    traces: record.traces.map((trace) => ({
       trace_id: trace.traceId,
       root: trace.root,
       span_count: trace.spanCount,
@@ -240,7 +248,6 @@ export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput
       services: trace.services,
       verdict: trace.verdict,
     })),
-    traces_omitted: traceList.omitted + record.tracesOmitted,
     ...(record.passRate
       ? {
           repeat: {
@@ -303,13 +310,11 @@ export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput
     `Captured ${report.capture.traces.length} trace${report.capture.traces.length === 1 ? '' : 's'} (${spanCount} spans) ${seconds(report.exitToVerdictMs)} after the command ended${report.capture.complete ? '' : ' — INCOMPLETE'}.`,
   );
   for (const note of report.capture.notes) lines.push(`  ! ${note}`);
-  for (const trace of record.traces.slice(0, 5)) {
+  for (const trace of record.traces) {
     lines.push(
       `  ${trace.traceId}  ${trace.root}  ${trace.spanCount} spans, ${trace.errorCount} errors, ${trace.durationMs} ms, ${trace.services.length} services  [${trace.verdict}]`,
     );
   }
-  if (record.traces.length + record.tracesOmitted > 5)
-    lines.push(`  … ${record.traces.length + record.tracesOmitted - 5} more traces (structured traces)`);
   if (record.passRate) {
     const runs = record.repetitions
       ? `${record.repetitions.count} runs of the command (${record.repetitions.failed} failed): `
@@ -317,7 +322,7 @@ export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput
     lines.push(
       `${runs}${record.passRate.passed} of ${record.passRate.total} traces that exercise the spec pass.`,
     );
-    for (const item of (record.flaky ?? []).slice(0, 5))
+    for (const item of record.flaky ?? [])
       lines.push(`  flaky: ${item.key} fails in ${item.failing} of ${item.of}`);
   }
   if (comparison) lines.push(...comparison.text.split('\n').filter((line) => !line.startsWith('Next:')));
@@ -329,32 +334,41 @@ export function renderRun(context: RunContext, budget: OutputBudget): ToolOutput
       context.changes.changed.length > 0)
   ) {
     const { fixed, introduced, notEvaluated, changed } = context.changes;
-    const listed = (items: string[]): string =>
-      items.length > 0 ? ` (${items.slice(0, 4).join('; ')}${items.length > 4 ? '; …' : ''})` : '';
+    const listed = (items: string[]): string => (items.length > 0 ? ` (${items.join('; ')})` : '');
     const unchecked =
       notEvaluated.length > 0
         ? `; not evaluated this time (parent entry missing or spans lost, counted neither way): ${notEvaluated.length}${listed(notEvaluated)}`
         : '';
     const rephrased =
-      changed.length > 0
-        ? `; still missing, now explained differently: ${changed.slice(0, 3).join('; ')}`
-        : '';
+      changed.length > 0 ? `; still missing, now explained differently: ${changed.join('; ')}` : '';
     lines.push(
       `Since iteration ${context.changes.sinceIteration}: fixed ${fixed.length}${listed(fixed)}, introduced ${introduced.length}${listed(introduced)}${unchecked}${rephrased}.`,
     );
   }
   if (context.nextSteps.length > 0) {
     lines.push('Next steps:');
-    for (const step of context.nextSteps.slice(0, 3)) lines.push(`  ${step.priority}. ${step.action}`);
+    for (const step of context.nextSteps) lines.push(`  ${step.priority}. ${step.action}`);
   }
-  lines.push(
-    record.verdict === 'pass'
-      ? 'Next: validate_trace_collection with filter.run_id over repeated runs, or move on to the next behaviour.'
-      : context.sessionId !== undefined
-        ? 'Next: fix, then execute_and_capture again with the same session_id; get_session_metrics shows the progression.'
-        : 'Next: fix, then run again; create_development_session tracks iterations across runs.',
-  );
-  return { structured, text: lines.join('\n') };
+  return {
+    fields: structured,
+    lead: lines,
+    next:
+      record.verdict === 'pass'
+        ? 'validate_trace_collection with filter.run_id over repeated runs, or move on to the next behaviour.'
+        : context.sessionId !== undefined
+          ? 'fix, then execute_and_capture again with the same session_id; get_session_metrics shows the progression.'
+          : 'fix, then run again; create_development_session tracks iterations across runs.',
+    ...(record.tracesOmitted > 0
+      ? {
+          cuts: {
+            traces: {
+              count: record.tracesOmitted,
+              next: `validate_trace_collection with filter.run_id="${report.runId}" judges every trace of the run`,
+            },
+          },
+        }
+      : {}),
+  };
 }
 
 function headline(verdict: string, report: RunReport): string {

@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { suggestNextSteps } from '../../../workflow/next-steps.js';
+import { listSection } from '../../response/response-draft.js';
+import { responseFields } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { nextStepSchema } from './run-output.js';
 import { pickSession, sessionIdInput } from './session-id-input.js';
@@ -19,6 +21,7 @@ export const suggestNextStepsTool = defineTool({
     iteration: z.number().optional().describe('The iteration the steps are about'),
     verdict: z.string().optional(),
     steps: z.array(nextStepSchema),
+    ...responseFields,
   }),
   annotations: READ_ONLY,
   async handler(input, { deps }) {
@@ -33,20 +36,38 @@ export const suggestNextStepsTool = defineTool({
       .slice(0, -1)
       .reverse()
       .find((item) => item.record.verdict === 'pass' || item.record.verdict === 'fail');
-    const steps = suggestNextSteps(latest.record, previous?.record, input.limit ?? 5);
-    const lines = [
-      `Session ${session.id}, iteration ${latest.number} (${latest.record.verdict.toUpperCase()}${latest.record.score !== undefined ? `, score ${latest.record.score}` : ''}):`,
-    ];
-    for (const step of steps)
-      lines.push(`${step.priority}. [${step.category}] ${step.action}\n   why: ${step.why}`);
-    lines.push(
-      latest.record.verdict === 'pass'
-        ? 'Then: extend the spec for the next behaviour.'
-        : `Then: execute_and_capture({session_id: "${session.id}"}) to check the fix.`,
-    );
+    const limit = input.limit ?? 5;
+    // Every step, to count those past the limit; the limit picks the most valuable first.
+    const all = suggestNextSteps(latest.record, previous?.record, Number.MAX_SAFE_INTEGER);
+    const pastLimit = all.length - Math.min(limit, all.length);
     return {
-      structured: { session_id: session.id, iteration: latest.number, verdict: latest.record.verdict, steps },
-      text: lines.join('\n'),
+      fields: { session_id: session.id, iteration: latest.number, verdict: latest.record.verdict },
+      lead: [
+        `Session ${session.id}, iteration ${latest.number} (${latest.record.verdict.toUpperCase()}${latest.record.score !== undefined ? `, score ${latest.record.score}` : ''}):`,
+      ],
+      lists: [
+        listSection({
+          key: 'steps',
+          rows: all.slice(0, limit),
+          line: (step) => `${step.priority}. [${step.category}] ${step.action}\n   why: ${step.why}`,
+          ...(pastLimit > 0
+            ? {
+                beyond: {
+                  count: pastLimit,
+                  next:
+                    limit < 10
+                      ? `raise limit (now ${limit}, at most 10)`
+                      : 'act on these first; compare_trace_to_spec lists every violation of the latest run',
+                },
+              }
+            : {}),
+        }),
+      ],
+      notes: [
+        latest.record.verdict === 'pass'
+          ? 'Then: extend the spec for the next behaviour.'
+          : `Then: execute_and_capture({session_id: "${session.id}"}) to check the fix.`,
+      ],
     };
   },
 });
