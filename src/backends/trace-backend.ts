@@ -88,6 +88,8 @@ export interface BackendFidelity {
   dropsAllEvents?: boolean;
   /** Numbers are stored as integers: a fractional value comes back rounded (Cloud Trace has no double). */
   roundsFractionalNumbers?: boolean;
+  /** String attribute values longer than this many UTF-8 bytes come back cut to it (Cloud Trace: 256). */
+  truncatesStringValuesAtBytes?: number;
   /** Event attributes are flattened into the event name (Zipkin annotations). */
   flattensEventAttributes?: boolean;
 }

@@ -36,6 +36,8 @@ export const CLOUD_TRACE_CAPABILITIES: BackendCapabilities = {
 export const CLOUD_TRACE_FIDELITY: BackendFidelity = {
   stringifiesAttributes: true,
   roundsFractionalNumbers: true,
+  // v2 attribute strings are TruncatableStrings of at most 256 bytes.
+  truncatesStringValuesAtBytes: 256,
   keepsOnlyRpcSpanKinds: true,
   dropsAllEvents: true,
   dropsLinks: true,
