@@ -71,6 +71,7 @@ export function createCloudTraceClient(
     backendName: options.backendName,
     projectId: options.projectId,
     endpoint,
+    timeoutMs: options.timeoutMs,
   };
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = deps.random ?? Math.random;
@@ -154,10 +155,10 @@ export function createCloudTraceClient(
 
 function retryAfterOf(error: unknown): string | undefined {
   const headers = (error as { response?: { headers?: unknown } } | null)?.response?.headers;
-  if (headers instanceof Headers) return headers.get('retry-after') ?? undefined;
-  if (typeof headers === 'object' && headers !== null) {
-    const value = (headers as Record<string, unknown>)['retry-after'];
-    return typeof value === 'string' ? value : undefined;
-  }
-  return undefined;
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  // A Fetch Headers, though not always this realm's (gaxios' fetch may bring its own class).
+  const get = (headers as { get?: unknown }).get;
+  if (typeof get === 'function') return (get.call(headers, 'retry-after') as string | null) ?? undefined;
+  const value = (headers as Record<string, unknown>)['retry-after'];
+  return typeof value === 'string' ? value : undefined;
 }

@@ -10,6 +10,7 @@ export interface CloudTraceTarget {
   projectId: string;
   /** The root URL requests go to (the override, or https://cloudtrace.googleapis.com). */
   endpoint: string;
+  timeoutMs: number;
 }
 
 /** What the client library throws: gaxios' GaxiosError, or google-auth-library's plain Error. */
@@ -18,7 +19,8 @@ interface ClientError {
   code?: string | number;
   message?: string;
   response?: { status?: number; data?: unknown };
-  cause?: { code?: string; message?: string };
+  cause?: { code?: string; message?: string; name?: string };
+  error?: { name?: string };
 }
 
 /** Enough of an error body to explain it; whole HTML pages help no one. */
@@ -108,6 +110,13 @@ export function cloudTraceError(
       'check the endpoint override',
     );
   }
+  if (isTimeout(error)) {
+    return fail(
+      'BACKEND_UNAVAILABLE',
+      `no answer within ${target.timeoutMs} ms`,
+      'Cloud Trace may be slow for a wide window: narrow it, or raise timeout_ms in the backend entry',
+    );
+  }
   return fail(
     'BACKEND_UNAVAILABLE',
     `Cloud Trace could not be reached: ${networkDetail(error)}${after}`,
@@ -130,6 +139,12 @@ function googleMessage(error: unknown): string {
   else text = errorMessage(error);
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > MAX_DETAIL ? `${flat.slice(0, MAX_DETAIL)}…` : flat;
+}
+
+/** The request's timeout fired (gaxios aborts the fetch). */
+function isTimeout(error: unknown): boolean {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as ClientError;
+  return e.cause?.name === 'AbortError' || e.error?.name === 'AbortError' || e.cause?.name === 'TimeoutError';
 }
 
 function networkDetail(error: unknown): string {
