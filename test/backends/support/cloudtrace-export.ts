@@ -30,11 +30,12 @@ export const EXPORTER_OPTIONS = { resourceFilter: /^(service|deployment)\./, str
 export async function exportWithGoogleExporter(
   standIn: CloudTraceStandIn,
   spans: ReadableSpan[],
+  options: { resourceFilter?: RegExp; stringifyArrayAttributes?: boolean } = EXPORTER_OPTIONS,
 ): Promise<void> {
   const exporter = new TraceExporter({
     projectId: standIn.projectId,
     apiEndpoint: standIn.grpcTarget,
-    ...EXPORTER_OPTIONS,
+    ...options,
   });
   const definition = protoLoader.fromJSON(EXPORTER_PROTOS);
   const loaded = grpc.loadPackageDefinition(definition) as unknown as {
