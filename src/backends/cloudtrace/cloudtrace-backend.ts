@@ -12,7 +12,13 @@ import { assertQuerySupported } from '../query-support.js';
 import { nanosToRfc3339, resolveWindow } from '../search-window.js';
 import { requireServiceName } from '../service-name-input.js';
 import { traceMatchesQuery } from '../span-filter.js';
-import { groupIntoTraces, mostRecentFirst, summarizeTrace, traceFromSpans } from '../trace-assembly.js';
+import {
+  groupIntoTraces,
+  mostRecentFirst,
+  sortByStart,
+  summarizeTrace,
+  traceFromSpans,
+} from '../trace-assembly.js';
 import { requireTraceId } from '../trace-id-input.js';
 import type { BackendCapabilities, BackendFidelity, TraceBackend } from '../trace-backend.js';
 import {
@@ -22,7 +28,6 @@ import {
 } from './cloudtrace-client.js';
 import { listFilter } from './list-filter.js';
 import { spansFromTraces } from './span-mapping.js';
-import type { TraceV1 } from './trace-v1.js';
 
 export const CLOUD_TRACE_CAPABILITIES: BackendCapabilities = {
   attributeFilters: true,
@@ -68,14 +73,17 @@ export function createCloudTraceBackend(
   const now = deps.now ?? Date.now;
   const client = createCloudTraceClient({ ...options, backendName: name }, deps);
 
-  /** Pages of complete traces, newest first, merged by id, until `enough` says stop or `pages` run out. */
+  /**
+   * Pages of complete traces, newest first, mapped once each and merged by id, until `enough` says
+   * the traces read so far answer the question or `pages` have been read.
+   */
   const readPages = async (
     window: TimeWindow,
     filter: string | undefined,
     pages: number,
     enough: (traces: Trace[]) => boolean,
   ): Promise<{ traces: Trace[]; more: boolean }> => {
-    const byId = new Map<string, TraceV1>();
+    const byId = new Map<string, Trace>();
     let pageToken: string | undefined;
     let read = 0;
     do {
@@ -89,20 +97,20 @@ export function createCloudTraceBackend(
         ...(pageToken === undefined ? {} : { pageToken }),
       });
       read++;
-      for (const trace of page.traces) {
-        const id = trace.traceId.toLowerCase();
-        const seen = byId.get(id);
+      for (const trace of groupIntoTraces(spansFromTraces(page.traces))) {
+        const seen = byId.get(trace.traceId);
+        if (!seen) {
+          byId.set(trace.traceId, trace);
+          continue;
+        }
         // Not documented to happen; should a trace's spans come on two pages, they are one trace.
-        if (seen)
-          seen.spans.push(...trace.spans.filter((span) => !seen.spans.some((s) => s.spanId === span.spanId)));
-        else byId.set(id, { ...trace, traceId: id, spans: [...trace.spans] });
+        const ids = new Set(seen.spans.map((span) => span.spanId));
+        seen.spans = sortByStart([...seen.spans, ...trace.spans.filter((span) => !ids.has(span.spanId))]);
       }
       pageToken = page.nextPageToken;
-    } while (pageToken !== undefined && read < pages && !enough(tracesOf(byId)));
-    return { traces: tracesOf(byId), more: pageToken !== undefined };
+    } while (pageToken !== undefined && read < pages && !enough([...byId.values()]));
+    return { traces: [...byId.values()], more: pageToken !== undefined };
   };
-  const tracesOf = (byId: Map<string, TraceV1>): Trace[] =>
-    groupIntoTraces(spansFromTraces([...byId.values()]));
 
   const matching = (traces: Trace[], query: TraceQuery, window: TimeWindow): TraceSummary[] => {
     const matches: TraceSummary[] = [];
