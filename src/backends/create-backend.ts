@@ -1,6 +1,6 @@
 /**
  * Builds a backend adapter from one `backends:` entry (backend-config.ts). The entry name picks the
- * adapter when it is jaeger, zipkin, tempo or xray; any other name needs `type`.
+ * adapter when it is jaeger, zipkin, tempo, xray or cloud-trace; any other name needs `type`.
  */
 import { OtelMcpError } from '../model/errors.js';
 import {
@@ -15,6 +15,7 @@ import { parseEndpoint } from './http/endpoint.js';
 import type { HttpDeps } from './http/http-client.js';
 import { DEFAULT_RETRY_POLICY } from './http/retry-policy.js';
 import { createJaegerBackend, JAEGER_TENANT_HEADER } from './jaeger/jaeger-backend.js';
+import { createCloudTraceBackend, type CloudTraceDeps } from './cloudtrace/cloudtrace-backend.js';
 import { createTempoBackend, TEMPO_TENANT_HEADER } from './tempo/tempo-backend.js';
 import type { TraceBackend } from './trace-backend.js';
 import { createXrayBackend, type XrayDeps } from './xray/xray-backend.js';
@@ -25,12 +26,15 @@ export interface BackendDeps extends HttpDeps {
   now?: () => number;
   /** For X-Ray only (xray-backend.ts). */
   xray?: Omit<XrayDeps, 'now'>;
+  /** For Cloud Trace only (cloudtrace-backend.ts): credentials other than Application Default Credentials. */
+  cloudTrace?: Pick<CloudTraceDeps, 'auth'>;
 }
 
 export function createBackend(name: string, entry: unknown, deps: BackendDeps = {}): TraceBackend {
   const config = parseEntry(name, entry);
   const type = backendType(name, config);
   if (type === 'xray') return xrayBackend(name, config, deps);
+  if (type === 'cloud-trace') return cloudTraceBackend(name, config, deps);
   const connection = connectionFor(name, type, config);
   switch (type) {
     case 'jaeger':
@@ -80,6 +84,49 @@ function xrayBackend(name: string, config: BackendEntryConfig, deps: BackendDeps
   );
 }
 
+function cloudTraceBackend(name: string, config: BackendEntryConfig, deps: BackendDeps): TraceBackend {
+  const notForCloudTrace = (['auth', 'headers', 'tenant', 'tenant_header', 'region'] as const).filter(
+    (key) => config[key] !== undefined,
+  );
+  if (notForCloudTrace.length > 0) {
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `backends.${name}: cloud-trace does not take ${notForCloudTrace.join(', ')}`,
+      'Cloud Trace requests are signed with Application Default Credentials: run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS instead',
+    );
+  }
+  if (config.project_id === undefined) {
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `backends.${name}: cloud-trace needs project_id`,
+      'add project_id: <the ID of the Google Cloud project holding the traces>',
+    );
+  }
+  const endpoint = config.endpoint === undefined ? undefined : parseEndpoint(config.endpoint, name);
+  if (endpoint && endpoint.scheme !== 'http' && endpoint.scheme !== 'https') {
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `backends.${name}: cloud-trace's endpoint must be http:// or https://, got ${endpoint.scheme}://`,
+      'leave endpoint out to use https://cloudtrace.googleapis.com',
+    );
+  }
+  return createCloudTraceBackend(
+    name,
+    {
+      projectId: config.project_id,
+      ...(endpoint ? { endpoint: endpoint.url } : {}),
+      timeoutMs: config.timeout_ms ?? DEFAULT_TIMEOUT_MS,
+      retry: { ...DEFAULT_RETRY_POLICY, attempts: (config.retries ?? DEFAULT_RETRY_POLICY.attempts - 1) + 1 },
+    },
+    {
+      ...deps.cloudTrace,
+      ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      ...(deps.random ? { random: deps.random } : {}),
+    },
+  );
+}
+
 function parseEntry(name: string, entry: unknown): BackendEntryConfig {
   const parsed = backendEntrySchema.safeParse(entry);
   if (parsed.success) return parsed.data;
@@ -89,7 +136,7 @@ function parseEntry(name: string, entry: unknown): BackendEntryConfig {
   throw new OtelMcpError(
     'INVALID_ARGUMENT',
     `backends.${name}: ${issues.join('; ')}`,
-    'an entry is { endpoint, type?, auth?: "<token>" | { bearer_token } | { username, password }, headers?, tenant?, tenant_header?, timeout_ms?, retries? }, or for xray { region, endpoint?, timeout_ms?, retries? }',
+    'an entry is { endpoint, type?, auth?: "<token>" | { bearer_token } | { username, password }, headers?, tenant?, tenant_header?, timeout_ms?, retries? }, or for xray { region, endpoint?, timeout_ms?, retries? }, or for cloud-trace { project_id, endpoint?, timeout_ms?, retries? }',
   );
 }
 
@@ -109,6 +156,7 @@ const DEFAULT_ENDPOINT_EXAMPLES: Record<BackendType, string> = {
   zipkin: 'http://localhost:9411',
   tempo: 'http://localhost:3200',
   xray: 'https://xray.us-east-1.amazonaws.com',
+  'cloud-trace': 'https://cloudtrace.googleapis.com',
 };
 
 export function connectionFor(
@@ -121,6 +169,13 @@ export function connectionFor(
       'INVALID_ARGUMENT',
       `backends.${name}: ${type} does not take region`,
       'region is for type: xray; remove it, or set type: xray',
+    );
+  }
+  if (config.project_id !== undefined) {
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `backends.${name}: ${type} does not take project_id`,
+      'project_id is for type: cloud-trace; remove it, or set type: cloud-trace',
     );
   }
   if (config.endpoint === undefined) {

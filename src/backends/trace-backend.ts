@@ -79,6 +79,17 @@ export interface BackendFidelity {
   dropsEvents?: boolean;
   /** The instrumentation scope is not stored at all (X-Ray). */
   dropsScope?: boolean;
+  /**
+   * Span kinds come back as SERVER and CLIENT only; INTERNAL, PRODUCER and CONSUMER all read as
+   * INTERNAL (Cloud Trace v1: RPC_SERVER, RPC_CLIENT, SPAN_KIND_UNSPECIFIED).
+   */
+  keepsOnlyRpcSpanKinds?: boolean;
+  /** No span event is stored, exceptions included (Cloud Trace v1 spans have no field for them). */
+  dropsAllEvents?: boolean;
+  /** Numbers are stored as integers: a fractional value comes back rounded (Cloud Trace has no double). */
+  roundsFractionalNumbers?: boolean;
+  /** String attribute values longer than this many UTF-8 bytes come back cut to it (Cloud Trace: 256). */
+  truncatesStringValuesAtBytes?: number;
   /** Event attributes are flattened into the event name (Zipkin annotations). */
   flattensEventAttributes?: boolean;
 }

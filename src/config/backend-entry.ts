@@ -14,6 +14,7 @@
  *     headers: { x-extra: "1" }
  *     timeout_ms: 15000
  *   xray: { region: "eu-west-1" }               # credentials: the AWS SDK's default chain
+ *   cloud-trace: { project_id: "my-project" }   # credentials: Application Default Credentials
  * ```
  *
  * - `auth` is a bearer token as a plain string (the plan's `auth: "…"` shorthand), `{ bearer_token }`,
@@ -23,12 +24,15 @@
  * - `xray` takes `region` (required) and an optional `endpoint` override (a VPC endpoint, a local
  *   stand-in); `auth`, `headers` and `tenant` do not apply, since the AWS SDK signs every request
  *   with credentials from its default chain (env, AWS_PROFILE, credential_process, SSO, roles).
+ * - `cloud-trace` takes `project_id` (required) and an optional `endpoint` override of
+ *   https://cloudtrace.googleapis.com; `auth`, `headers` and `tenant` do not apply, since Google's
+ *   client signs every request with Application Default Credentials.
  * - `timeout_ms` bounds one request (default 10 000); `retries` is how many times a transient failure
  *   (429/502/503/504, refused connection) is retried (default 2).
  */
 import * as z from 'zod';
 
-export const BACKEND_TYPES = ['jaeger', 'zipkin', 'tempo', 'xray'] as const;
+export const BACKEND_TYPES = ['jaeger', 'zipkin', 'tempo', 'xray', 'cloud-trace'] as const;
 export type BackendType = (typeof BACKEND_TYPES)[number];
 
 // 10 s: a backend answering slower than that leaves an agent idle; 5 min caps a typo like 300000000.
@@ -48,19 +52,30 @@ export const backendEntrySchema = z
     type: z
       .enum(BACKEND_TYPES)
       .optional()
-      .describe('Which adapter; defaults to the entry name when that is jaeger, zipkin, tempo or xray'),
+      .describe(
+        'Which adapter; defaults to the entry name when that is jaeger, zipkin, tempo, xray or cloud-trace',
+      ),
     endpoint: z
       .string()
       .min(1)
       .optional()
       .describe(
-        'Base URL: http://host:16686 (Jaeger query), grpc://host:16685 (Jaeger gRPC), http://host:9411 (Zipkin), http://host:3200 (Tempo); for X-Ray an optional override of https://xray.<region>.amazonaws.com',
+        'Base URL: http://host:16686 (Jaeger query), grpc://host:16685 (Jaeger gRPC), http://host:9411 (Zipkin), http://host:3200 (Tempo); for X-Ray an optional override of https://xray.<region>.amazonaws.com; for Cloud Trace an optional override of https://cloudtrace.googleapis.com',
       ),
     region: z
       .string()
       .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region like us-east-1')
       .optional()
       .describe('AWS region of the X-Ray traces (xray only), like us-east-1'),
+    project_id: z
+      .string()
+      // Project IDs are 6–30 lower-case letters, digits and hyphens; older ones carry a domain prefix.
+      .regex(
+        /^([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+        'expected a Google Cloud project ID like my-project-123',
+      )
+      .optional()
+      .describe('Google Cloud project holding the traces (cloud-trace only), its ID, not its display name'),
     auth: backendAuthSchema.optional(),
     headers: z.record(z.string().min(1), z.string()).optional().describe('Sent with every request'),
     tenant: z.string().min(1).optional().describe('Tenant id, sent in tenant_header'),

@@ -76,6 +76,37 @@ describe('creating a backend from its configuration entry', () => {
     expect(thrown(() => createBackend('zipkin', {})).message).toContain('zipkin needs endpoint');
   });
 
+  it('builds a Cloud Trace backend from a project id, reaching Google unless the endpoint is overridden', async () => {
+    const google = createBackend('cloud-trace', { project_id: 'shop-prod-123' });
+    expect(google.kind).toBe('cloud-trace');
+    expect(google.endpoint).toBe('https://cloudtrace.googleapis.com');
+    const local = createBackend('gcp', {
+      type: 'cloud-trace',
+      project_id: 'example.com:shop-prod',
+      endpoint: 'http://127.0.0.1:8085/',
+    });
+    expect(local.endpoint).toBe('http://127.0.0.1:8085');
+    await google.close();
+    await local.close();
+  });
+
+  it('asks Cloud Trace for a project id and refuses what it does not take, naming Application Default Credentials', () => {
+    expect(thrown(() => createBackend('cloud-trace', {})).hint).toContain('project_id');
+    expect(thrown(() => createBackend('cloud-trace', { project_id: 'My Project' })).message).toContain(
+      'expected a Google Cloud project ID',
+    );
+    const auth = thrown(() => createBackend('cloud-trace', { project_id: 'shop-prod', auth: 'token' }));
+    expect(auth.message).toContain('cloud-trace does not take auth');
+    expect(auth.hint).toContain('gcloud auth application-default login');
+    expect(
+      thrown(() => createBackend('cloud-trace', { project_id: 'shop-prod', region: 'us-east-1' })).message,
+    ).toContain('does not take region');
+    expect(
+      thrown(() => createBackend('tempo', { endpoint: 'http://127.0.0.1:3200', project_id: 'shop-prod' }))
+        .hint,
+    ).toContain('type: cloud-trace');
+  });
+
   it('asks for a tenant header before sending a tenant to Zipkin', () => {
     expect(
       thrown(() => createBackend('zipkin', { endpoint: 'http://127.0.0.1:9411', tenant: 't' })).hint,

@@ -17,9 +17,9 @@ import { errorMessage } from '../../../model/errors.js';
 import type { TimeWindow } from '../../../model/query.js';
 
 /**
- * Keys tried on backends that cannot list their keys (Jaeger, Zipkin, Tempo, X-Ray) when the caller
- * names none, besides those that matched in the embedded store: the common spellings of order,
- * request, correlation and message ids.
+ * Keys tried on backends that cannot list their keys (Jaeger, Zipkin, Tempo, X-Ray, Cloud Trace)
+ * when the caller names none, besides those that matched in the embedded store: the common spellings
+ * of order, request, correlation and message ids.
  */
 export const WELL_KNOWN_TRANSACTION_KEYS = [
   'transaction.id',
