@@ -22,6 +22,7 @@ const BENCHMARKS = [
   'performance-trends.ts',
   'backends-mapping.ts',
   'xray-mapping.ts',
+  'azure-monitor-mapping.ts',
   'execute-capture.ts',
 ];
 
