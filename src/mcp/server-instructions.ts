@@ -65,7 +65,7 @@ export function serverInstructions(registered: ReadonlySet<string>): string {
   if (across.length > 0) lines.push(`Across traces: ${across.join('; ')}.`);
   lines.push(
     '',
-    'Answers are bounded (budget_tokens); when something is cut the answer says how much and how to get the rest (a cursor, or a larger limit or budget_tokens). Trace ids may be unique prefixes. Tools take `backend` to read from a configured Jaeger, Zipkin, Tempo or AWS X-Ray instead of the embedded store.',
+    'Answers are bounded (budget_tokens); when something is cut the answer says how much and how to get the rest (a cursor, or a larger limit or budget_tokens). Trace ids may be unique prefixes. Tools take `backend` to read from a configured Jaeger, Zipkin, Tempo, AWS X-Ray or Azure Monitor (Application Insights) instead of the embedded store.',
   );
   return lines.join('\n');
 }
