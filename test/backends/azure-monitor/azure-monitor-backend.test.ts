@@ -22,7 +22,12 @@ const WORKSPACE = '6f1a0c1e-7d2b-4c3a-9e8f-0123456789ab';
 const TRACE = '5f84c7a10123456789abcdef01234567';
 const TOKEN = { getToken: async () => ({ token: 'scripted', expiresOnTimestamp: Date.now() + 3_600_000 }) };
 
-async function scriptedLogAnalytics(answers: Answer[], retries = 0, credential: object = TOKEN) {
+async function scriptedLogAnalytics(
+  answers: Answer[],
+  retries = 0,
+  credential: object = TOKEN,
+  timeoutMs?: number,
+) {
   const seen: {
     path: string;
     authorization?: string;
@@ -47,7 +52,7 @@ async function scriptedLogAnalytics(answers: Answer[], retries = 0, credential: 
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   const backend = createBackend(
     'azure-monitor',
-    { workspace_id: WORKSPACE, endpoint, retries },
+    { workspace_id: WORKSPACE, endpoint, retries, ...(timeoutMs ? { timeout_ms: timeoutMs } : {}) },
     { azureMonitor: { credential: credential as typeof TOKEN } },
   );
   backends.push(backend);
@@ -168,6 +173,18 @@ describe('Azure Monitor failures a user can act on', () => {
     expect(error.message).toMatch(
       new RegExp(`workspace ${WORKSPACE} at http://127\\.0\\.0\\.1:\\d+/v1.*answered 500`),
     );
+  });
+
+  it('says a query that outlasts timeout_ms timed out, and what to change', async () => {
+    const { backend } = await scriptedLogAnalytics(
+      [() => {}], // never answers
+      0,
+      TOKEN,
+      300,
+    );
+    const error = await failure(backend.getTrace(TRACE));
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.hint).toContain('timeout_ms');
   });
 
   it('says the answer could not be read when the body is not a query result', async () => {
