@@ -24,7 +24,7 @@ import {
   traceRowsQuery,
 } from './kql-queries.js';
 import { createLogsClient, type LogsClientOptions, type QueryWindow } from './logs-client.js';
-import { isLostAttribute, KEYS_NOT_KEPT } from './telemetry-attributes.js';
+import { KEYS_NOT_KEPT, unanswerableFilter } from './telemetry-attributes.js';
 import { spansFromRows, type TelemetryRow } from './telemetry-mapping.js';
 import { telemetrySchema, type SchemaName } from './telemetry-schema.js';
 
@@ -146,13 +146,15 @@ export function createAzureMonitorBackend(
     },
     async findTraces(query) {
       assertQuerySupported(name, AZURE_MONITOR_CAPABILITIES, query);
-      const lost = (query.attributes ?? []).find((filter) => isLostAttribute(filter.key));
-      if (lost) {
-        throw new OtelMcpError(
-          'UNSUPPORTED',
-          `${name} cannot filter by '${lost.key}': Azure's exporter does not keep it in App Insights (it goes into a request's name or a dependency's target, type or data)`,
-          "search by operation name instead (a request is named 'METHOD route'), or by an attribute kept as a custom dimension",
-        );
+      for (const filter of query.attributes ?? []) {
+        const reason = unanswerableFilter(filter);
+        if (reason) {
+          throw new OtelMcpError(
+            'UNSUPPORTED',
+            `${name} cannot filter by '${filter.key}': ${reason}`,
+            "search by operation name instead (a request is named 'METHOD route'), or by an attribute kept as a custom dimension",
+          );
+        }
       }
       const window = resolveWindow(query.window, now());
       const rows = await client.query(

@@ -12,6 +12,7 @@
  * Typed columns with no single convention keep their App Insights name under `app_insights.`:
  * `Target` (peer.service, a host, a URL or a db, whichever the exporter found first) and the type.
  */
+import type { AttributeFilter } from '../../model/query.js';
 import type { Attributes, AttributeValue } from '../../model/span.js';
 
 /** Keys the exporter does not keep as custom dimensions (its httpSemanticValues and legacySemanticValues). */
@@ -84,13 +85,25 @@ export function isDerivedAttribute(key: string): boolean {
   return DERIVED.has(key) || key.startsWith('app_insights.');
 }
 
-/** App Insights never has this attribute: a search by it could only come back empty. */
-export function isLostAttribute(key: string): boolean {
-  return NOT_KEPT.has(key) && !DERIVED.has(key);
-}
-
 /** The dependency types the exporter writes for these db.system values (the others become `SQL` or stay as they are). */
 const DB_TYPES = new Set(['postgresql', 'mysql', 'mongodb', 'redis']);
+const RPC_SYSTEMS = new Set(['grpc', 'wcf']);
+
+/**
+ * Why a search by this filter cannot be answered from App Insights, or undefined when it can: the
+ * key is never kept, or only some of its values come back (db.system for four systems, rpc.system
+ * for two), so an empty answer would be wrong rather than empty.
+ */
+export function unanswerableFilter(filter: AttributeFilter): string | undefined {
+  const { key, value } = filter;
+  if (NOT_KEPT.has(key) && !DERIVED.has(key))
+    return "Azure's exporter does not keep it in App Insights (it goes into a request's name or a dependency's target, type or data)";
+  const partial = key === 'db.system' ? DB_TYPES : key === 'rpc.system' ? RPC_SYSTEMS : undefined;
+  if (partial && (value === undefined || !partial.has(String(value)))) {
+    return `App Insights keeps it only as a dependency type, which tells only ${[...partial].join(', ')}${value === undefined ? '' : ` (not ${String(value)})`}; filter by app_insights.dependency.type instead`;
+  }
+  return undefined;
+}
 
 export interface RequestColumns {
   url?: string;

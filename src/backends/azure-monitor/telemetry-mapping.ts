@@ -205,11 +205,11 @@ export function timeToNanos(value: unknown): bigint {
   if (value instanceof Date) return BigInt(value.getTime()) * 1_000_000n;
   if (typeof value === 'string') {
     const match = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$/.exec(value);
-    if (match) {
-      const seconds = BigInt(Date.parse(`${match[1]!}${match[3] ?? 'Z'}`) / 1000);
+    const ms = match ? Date.parse(`${match[1]!}${match[3] ?? 'Z'}`) : Number.NaN;
+    if (match && !Number.isNaN(ms)) {
       const fraction = BigInt((match[2] ?? '').slice(0, 9).padEnd(9, '0'));
-      return seconds * 1_000_000_000n + fraction;
+      return BigInt(ms / 1000) * 1_000_000_000n + fraction;
     }
   }
-  return 0n;
+  throw new TypeError(`expected a datetime, got ${JSON.stringify(value)}`);
 }

@@ -282,6 +282,30 @@ describe('Azure Monitor failures a user can act on', () => {
     expect(seen).toHaveLength(0);
   });
 
+  it('refuses db.system filters App Insights cannot answer whole: another system, or mere presence', async () => {
+    const { backend, seen } = await scriptedLogAnalytics([
+      table(
+        [
+          ['OperationId', 'string'],
+          ['Seen', 'datetime'],
+        ],
+        [],
+      ),
+    ]);
+    const mssql = await failure(
+      backend.findTraces({ attributes: [{ key: 'db.system', value: 'mssql' }], limit: 5 }),
+    );
+    expect(mssql.code).toBe('UNSUPPORTED');
+    expect(mssql.message).toContain('(not mssql); filter by app_insights.dependency.type instead');
+    const present = await failure(backend.findTraces({ attributes: [{ key: 'db.system' }], limit: 5 }));
+    expect(present.code).toBe('UNSUPPORTED');
+    expect(seen).toHaveLength(0);
+    expect(
+      await backend.findTraces({ attributes: [{ key: 'db.system', value: 'postgresql' }], limit: 5 }),
+    ).toEqual([]);
+    expect(seen).toHaveLength(1);
+  });
+
   it('refuses a search matching more traces than it can read and check, saying how to narrow it', async () => {
     const rows = Array.from({ length: 201 }, (_, i) => [
       i.toString(16).padStart(32, '0'),
