@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../../src/backends/create-backend.js';
 import type { TraceBackend } from '../../src/backends/trace-backend.js';
+import type { TraceQuery } from '../../src/model/index.js';
 import { runBackendContract } from './contract.js';
+import { buildContractFixture } from './support/contract-fixture.js';
 import {
   exportWithAzureExporter,
   startAzureMonitorStandIn,
@@ -59,6 +61,33 @@ for (const schema of ['workspace', 'classic'] as const) {
           settleTimeoutMs: 10_000,
         },
       );
+    });
+
+    it('answers what the contract leaves to a backend’s choice: presence, status ok, typed-column attributes', async () => {
+      const fixture = buildContractFixture(Date.now());
+      await exportWithAzureExporter(standIn.connectionString, fixture.spans);
+      const backend = azureBackend();
+      const ids = async (query: Omit<TraceQuery, 'limit'>) =>
+        (await backend.findTraces({ ...query, limit: 10 })).map((summary) => summary.traceId);
+      const { frontend, worker, payments } = fixture.services;
+      expect(await ids({ serviceName: worker, attributes: [{ key: 'messaging.system' }] })).toEqual([
+        fixture.checkout.traceId,
+      ]);
+      expect(await ids({ serviceName: frontend, status: 'ok' })).toEqual([fixture.health.traceId]);
+      expect(
+        await ids({
+          serviceName: frontend,
+          attributes: [{ key: 'http.response.status_code', value: '200' }],
+        }),
+      ).toEqual([fixture.checkout.traceId]);
+      expect(
+        await ids({
+          serviceName: payments,
+          attributes: [{ key: 'app_insights.dependency.type', value: 'postgresql' }],
+        }),
+      ).toEqual([fixture.checkout.traceId]);
+      // The CONSUMER span keeps no name in App Insights; its service is still listed with its trace.
+      expect(await ids({ serviceName: worker, operationName: '' })).toEqual([fixture.checkout.traceId]);
     });
 
     it('finds nothing for a service name made of quotes, pipes and backslashes, and breaks no query', async () => {
