@@ -62,7 +62,7 @@ export function createLogsClient(options: LogsClientOptions): LogsClient {
   );
   if (loopback) {
     // Azure's pipeline sends a bearer token over https only; a local stand-in on loopback http
-    // gets the same token from the same credential here. Any other http endpoint is refused.
+    // gets the same token from the same credential here (createBackend refuses http elsewhere).
     client.pipeline.removePolicy({ name: 'bearerTokenAuthenticationPolicy' });
     client.pipeline.addPolicy({
       name: 'otelMcpLoopbackToken',
