@@ -23,6 +23,7 @@ const BENCHMARKS = [
   'backends-mapping.ts',
   'xray-mapping.ts',
   'cloudtrace-mapping.ts',
+  'azure-monitor-mapping.ts',
   'execute-capture.ts',
 ];
 

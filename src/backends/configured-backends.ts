@@ -2,6 +2,7 @@
  * The external backends of a configuration's `backends:` block (DESIGN.md §3.2), built once at
  * start-up so that a bad entry stops otel-mcp with a message naming it, not the first query.
  */
+import { BACKEND_TYPES } from '../config/backend-entry.js';
 import { OtelMcpError } from '../model/errors.js';
 import { createBackend, type BackendDeps } from './create-backend.js';
 import type { TraceBackend } from './trace-backend.js';
@@ -22,7 +23,7 @@ export function createConfiguredBackends(
       throw new OtelMcpError(
         'INVALID_ARGUMENT',
         `backends.${name}: the name '${name}' is taken by otel-mcp's own store`,
-        'give the entry another name and set type: jaeger | zipkin | tempo',
+        `give the entry another name and set type: ${BACKEND_TYPES.join(' | ')}`,
       );
     }
     backends.push(createBackend(name, entry, deps));

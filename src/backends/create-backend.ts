@@ -1,6 +1,7 @@
 /**
  * Builds a backend adapter from one `backends:` entry (backend-config.ts). The entry name picks the
- * adapter when it is jaeger, zipkin, tempo, xray or cloud-trace; any other name needs `type`.
+ * adapter when it is jaeger, zipkin, tempo, xray, cloud-trace or azure-monitor; any other name needs
+ * `type`.
  */
 import { OtelMcpError } from '../model/errors.js';
 import {
@@ -10,6 +11,7 @@ import {
   type BackendEntryConfig,
   type BackendType,
 } from '../config/backend-entry.js';
+import { createAzureMonitorBackend, type AzureMonitorDeps } from './azure-monitor/azure-monitor-backend.js';
 import { authorizationHeader, type BackendConnection } from './http/connection.js';
 import { parseEndpoint } from './http/endpoint.js';
 import type { HttpDeps } from './http/http-client.js';
@@ -28,6 +30,8 @@ export interface BackendDeps extends HttpDeps {
   xray?: Omit<XrayDeps, 'now'>;
   /** For Cloud Trace only (cloudtrace-backend.ts): credentials other than Application Default Credentials. */
   cloudTrace?: Pick<CloudTraceDeps, 'auth'>;
+  /** For Azure Monitor only (azure-monitor-backend.ts). */
+  azureMonitor?: Omit<AzureMonitorDeps, 'now'>;
 }
 
 export function createBackend(name: string, entry: unknown, deps: BackendDeps = {}): TraceBackend {
@@ -35,6 +39,7 @@ export function createBackend(name: string, entry: unknown, deps: BackendDeps = 
   const type = backendType(name, config);
   if (type === 'xray') return xrayBackend(name, config, deps);
   if (type === 'cloud-trace') return cloudTraceBackend(name, config, deps);
+  if (type === 'azure-monitor') return azureMonitorBackend(name, config, deps);
   const connection = connectionFor(name, type, config);
   switch (type) {
     case 'jaeger':
@@ -47,9 +52,9 @@ export function createBackend(name: string, entry: unknown, deps: BackendDeps = 
 }
 
 function xrayBackend(name: string, config: BackendEntryConfig, deps: BackendDeps): TraceBackend {
-  const notForXray = (['auth', 'headers', 'tenant', 'tenant_header'] as const).filter(
-    (key) => config[key] !== undefined,
-  );
+  const notForXray = (
+    ['auth', 'headers', 'tenant', 'tenant_header', 'workspace_id', 'schema'] as const
+  ).filter((key) => config[key] !== undefined);
   if (notForXray.length > 0) {
     throw new OtelMcpError(
       'INVALID_ARGUMENT',
@@ -127,6 +132,48 @@ function cloudTraceBackend(name: string, config: BackendEntryConfig, deps: Backe
   );
 }
 
+function azureMonitorBackend(name: string, config: BackendEntryConfig, deps: BackendDeps): TraceBackend {
+  const notForAzure = (['auth', 'headers', 'tenant', 'tenant_header', 'region'] as const).filter(
+    (key) => config[key] !== undefined,
+  );
+  if (notForAzure.length > 0) {
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `backends.${name}: azure-monitor does not take ${notForAzure.join(', ')}`,
+      'Azure Monitor queries carry a token from DefaultAzureCredential: run `az login`, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET',
+    );
+  }
+  if (config.workspace_id === undefined) {
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `backends.${name}: azure-monitor needs workspace_id`,
+      "add workspace_id: the Log Analytics workspace's Workspace ID (a GUID on its Overview page)",
+    );
+  }
+  const endpoint = config.endpoint === undefined ? undefined : parseEndpoint(config.endpoint, name);
+  // A bearer token goes over TLS only; plain http is for a stand-in on this machine.
+  const loopback =
+    endpoint !== undefined && ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(endpoint.url).hostname);
+  if (endpoint && endpoint.scheme !== 'https' && !(endpoint.scheme === 'http' && loopback)) {
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `backends.${name}: azure-monitor's endpoint must be https:// (http:// only on loopback), got ${endpoint.url}`,
+      'leave endpoint out to use https://api.loganalytics.io/v1',
+    );
+  }
+  return createAzureMonitorBackend(
+    name,
+    {
+      workspaceId: config.workspace_id,
+      ...(endpoint ? { endpoint: endpoint.url } : {}),
+      schema: config.schema ?? 'workspace',
+      timeoutMs: config.timeout_ms ?? DEFAULT_TIMEOUT_MS,
+      retries: config.retries ?? DEFAULT_RETRY_POLICY.attempts - 1,
+    },
+    { ...deps.azureMonitor, ...(deps.now ? { now: deps.now } : {}) },
+  );
+}
+
 function parseEntry(name: string, entry: unknown): BackendEntryConfig {
   const parsed = backendEntrySchema.safeParse(entry);
   if (parsed.success) return parsed.data;
@@ -136,7 +183,7 @@ function parseEntry(name: string, entry: unknown): BackendEntryConfig {
   throw new OtelMcpError(
     'INVALID_ARGUMENT',
     `backends.${name}: ${issues.join('; ')}`,
-    'an entry is { endpoint, type?, auth?: "<token>" | { bearer_token } | { username, password }, headers?, tenant?, tenant_header?, timeout_ms?, retries? }, or for xray { region, endpoint?, timeout_ms?, retries? }, or for cloud-trace { project_id, endpoint?, timeout_ms?, retries? }',
+    'an entry is { endpoint, type?, auth?: "<token>" | { bearer_token } | { username, password }, headers?, tenant?, tenant_header?, timeout_ms?, retries? }, or for xray { region, endpoint?, timeout_ms?, retries? }, or for cloud-trace { project_id, endpoint?, timeout_ms?, retries? }, or for azure-monitor { workspace_id, schema?, endpoint?, timeout_ms?, retries? }',
   );
 }
 
@@ -157,6 +204,7 @@ const DEFAULT_ENDPOINT_EXAMPLES: Record<BackendType, string> = {
   tempo: 'http://localhost:3200',
   xray: 'https://xray.us-east-1.amazonaws.com',
   'cloud-trace': 'https://cloudtrace.googleapis.com',
+  'azure-monitor': 'https://api.loganalytics.io/v1',
 };
 
 export function connectionFor(
@@ -176,6 +224,13 @@ export function connectionFor(
       'INVALID_ARGUMENT',
       `backends.${name}: ${type} does not take project_id`,
       'project_id is for type: cloud-trace; remove it, or set type: cloud-trace',
+    );
+  }
+  if (config.workspace_id !== undefined || config.schema !== undefined) {
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `backends.${name}: ${type} does not take ${config.workspace_id !== undefined ? 'workspace_id' : 'schema'}`,
+      'workspace_id and schema are for type: azure-monitor; remove them, or set type: azure-monitor',
     );
   }
   if (config.endpoint === undefined) {

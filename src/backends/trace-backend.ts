@@ -92,6 +92,26 @@ export interface BackendFidelity {
   truncatesStringValuesAtBytes?: number;
   /** Event attributes are flattened into the event name (Zipkin annotations). */
   flattensEventAttributes?: boolean;
+  /** Links keep their trace and span ids but not their attributes (App Insights `OperationLinks`). */
+  dropsLinkAttributes?: boolean;
+  /**
+   * Span kinds come back as App Insights keeps them (requests and dependencies): SERVER and CONSUMER
+   * read as SERVER; a span with HTTP, database or RPC attributes, and a root INTERNAL span, as
+   * CLIENT; other CLIENT, PRODUCER and INTERNAL spans keep their kind.
+   */
+  kindsFromRequestsAndDependencies?: boolean;
+  /**
+   * A SERVER span with an HTTP method is named `METHOD route` (or `METHOD path` from its URL), and a
+   * CLIENT span with a method and URL `METHOD path` (Azure's exporter names App Insights rows so).
+   */
+  namesRequestsAfterHttpRoute?: boolean;
+  /** A CONSUMER span's name is not stored: it comes back named '' (App Insights via Azure's exporter). */
+  dropsConsumerSpanNames?: boolean;
+  /**
+   * Attribute keys that may be missing: the backend does not keep them as attributes, and gives
+   * back only some of them from its own typed fields (App Insights: HTTP, network, db conventions).
+   */
+  dropsAttributes?: readonly string[];
 }
 
 /** A search in the backend's own language (TraceQL for Tempo), for backends declaring `nativeQuery`. */

@@ -15,6 +15,7 @@
  *     timeout_ms: 15000
  *   xray: { region: "eu-west-1" }               # credentials: the AWS SDK's default chain
  *   cloud-trace: { project_id: "my-project" }   # credentials: Application Default Credentials
+ *   azure-monitor: { workspace_id: "<GUID>" }   # credentials: DefaultAzureCredential
  * ```
  *
  * - `auth` is a bearer token as a plain string (the plan's `auth: "…"` shorthand), `{ bearer_token }`,
@@ -27,12 +28,17 @@
  * - `cloud-trace` takes `project_id` (required) and an optional `endpoint` override of
  *   https://cloudtrace.googleapis.com; `auth`, `headers` and `tenant` do not apply, since Google's
  *   client signs every request with Application Default Credentials.
+ * - `azure-monitor` takes `workspace_id` (required: the Log Analytics workspace's GUID), `schema`
+ *   (`workspace`, the default, for AppRequests and the other workspace tables; `classic` for the
+ *   requests/dependencies tables of a classic resource) and an optional `endpoint` override of
+ *   https://api.loganalytics.io/v1 (a sovereign cloud, a local stand-in); no `auth`, `headers` or
+ *   `tenant`, since requests carry a token from DefaultAzureCredential (env, managed identity, az login).
  * - `timeout_ms` bounds one request (default 10 000); `retries` is how many times a transient failure
  *   (429/502/503/504, refused connection) is retried (default 2).
  */
 import * as z from 'zod';
 
-export const BACKEND_TYPES = ['jaeger', 'zipkin', 'tempo', 'xray', 'cloud-trace'] as const;
+export const BACKEND_TYPES = ['jaeger', 'zipkin', 'tempo', 'xray', 'cloud-trace', 'azure-monitor'] as const;
 export type BackendType = (typeof BACKEND_TYPES)[number];
 
 // 10 s: a backend answering slower than that leaves an agent idle; 5 min caps a typo like 300000000.
@@ -53,14 +59,14 @@ export const backendEntrySchema = z
       .enum(BACKEND_TYPES)
       .optional()
       .describe(
-        'Which adapter; defaults to the entry name when that is jaeger, zipkin, tempo, xray or cloud-trace',
+        'Which adapter; defaults to the entry name when that is jaeger, zipkin, tempo, xray, cloud-trace or azure-monitor',
       ),
     endpoint: z
       .string()
       .min(1)
       .optional()
       .describe(
-        'Base URL: http://host:16686 (Jaeger query), grpc://host:16685 (Jaeger gRPC), http://host:9411 (Zipkin), http://host:3200 (Tempo); for X-Ray an optional override of https://xray.<region>.amazonaws.com; for Cloud Trace an optional override of https://cloudtrace.googleapis.com',
+        'Base URL: http://host:16686 (Jaeger query), grpc://host:16685 (Jaeger gRPC), http://host:9411 (Zipkin), http://host:3200 (Tempo); for X-Ray an optional override of https://xray.<region>.amazonaws.com; for Cloud Trace an optional override of https://cloudtrace.googleapis.com; for Azure Monitor an optional override of https://api.loganalytics.io/v1',
       ),
     region: z
       .string()
@@ -76,6 +82,20 @@ export const backendEntrySchema = z
       )
       .optional()
       .describe('Google Cloud project holding the traces (cloud-trace only), its ID, not its display name'),
+    workspace_id: z
+      .string()
+      .regex(
+        /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+        "expected the workspace's Workspace ID, a GUID like 6f1a0c1e-0000-4000-8000-000000000000",
+      )
+      .optional()
+      .describe('Log Analytics workspace ID (azure-monitor only)'),
+    schema: z
+      .enum(['workspace', 'classic'])
+      .optional()
+      .describe(
+        'App Insights tables: workspace (AppRequests, ...; default) or classic (requests, ...); azure-monitor only',
+      ),
     auth: backendAuthSchema.optional(),
     headers: z.record(z.string().min(1), z.string()).optional().describe('Sent with every request'),
     tenant: z.string().min(1).optional().describe('Tenant id, sent in tenant_header'),

@@ -65,7 +65,7 @@ export function serverInstructions(registered: ReadonlySet<string>): string {
   if (across.length > 0) lines.push(`Across traces: ${across.join('; ')}.`);
   lines.push(
     '',
-    'Answers are bounded (budget_tokens). `truncated` counts what was cut, per list; for rows cut for size, call the tool again with the same arguments and cursor = next_cursor (each row comes exactly once); for rows past a limit you set, `next` says which argument to raise. Trace ids may be unique prefixes. Tools take `backend` to read from a configured Jaeger, Zipkin, Tempo, AWS X-Ray or Google Cloud Trace instead of the embedded store.',
+    'Answers are bounded (budget_tokens). `truncated` counts what was cut, per list; for rows cut for size, call the tool again with the same arguments and cursor = next_cursor (each row comes exactly once); for rows past a limit you set, `next` says which argument to raise. Trace ids may be unique prefixes. Tools take `backend` to read from a configured Jaeger, Zipkin, Tempo, AWS X-Ray, Google Cloud Trace or Azure Monitor (Application Insights) instead of the embedded store.',
   );
   return lines.join('\n');
 }

@@ -10,8 +10,6 @@ import type { AttributeValue, Attributes, Span, Trace } from '../../../src/model
 export interface ComparisonAllowances extends BackendFidelity {
   /** Attribute keys a backend adds on its own (named by the suite's caller, with a reason). */
   addedAttributes?: readonly string[];
-  /** Links keep their target but not their attributes (Jaeger's own model). */
-  dropsLinkAttributes?: boolean;
 }
 
 export function sameName(actual: string, expected: string, fidelity: BackendFidelity): boolean {
@@ -23,8 +21,29 @@ export function isEntrySpan(span: Pick<Span, 'kind'>): boolean {
   return span.kind === 'server' || span.kind === 'consumer';
 }
 
-/** The kind a backend reports that keeps only SERVER, CLIENT and INTERNAL (reducesSpanKinds), or only SERVER and CLIENT (keepsOnlyRpcSpanKinds). */
-export function storedKind(kind: Span['kind'], fidelity: BackendFidelity): Span['kind'] {
+/** What the kind and name rules of App Insights look at besides the kind. */
+type SpanShape = Partial<Pick<Span, 'attributes' | 'parentSpanId'>>;
+
+/**
+ * The kind a backend reports: SERVER, CLIENT or INTERNAL only (reducesSpanKinds), or as App
+ * Insights keeps requests and dependencies (kindsFromRequestsAndDependencies), or SERVER and CLIENT
+ * only (keepsOnlyRpcSpanKinds).
+ */
+export function storedKind(
+  kind: Span['kind'],
+  fidelity: BackendFidelity,
+  span: SpanShape = {},
+): Span['kind'] {
+  if (fidelity.kindsFromRequestsAndDependencies) {
+    if (kind === 'server' || kind === 'consumer') return 'server';
+    const attributes = span.attributes ?? {};
+    const typed = ['http.request.method', 'http.method', 'db.system', 'rpc.system'].some(
+      (key) => attributes[key] !== undefined,
+    );
+    if (typed) return 'client';
+    if (kind === 'internal' && span.attributes && span.parentSpanId === undefined) return 'client';
+    return kind === 'unspecified' ? 'internal' : kind;
+  }
   if (fidelity.keepsOnlyRpcSpanKinds) return kind === 'server' || kind === 'client' ? kind : 'internal';
   if (!fidelity.reducesSpanKinds) return kind;
   if (kind === 'consumer') return 'server';
@@ -32,12 +51,30 @@ export function storedKind(kind: Span['kind'], fidelity: BackendFidelity): Span[
   return kind === 'unspecified' ? 'internal' : kind;
 }
 
-/** The name a backend stores a span under (an entry span is named after its service in X-Ray). */
+/**
+ * The name a backend stores a span under: an entry span is named after its service in X-Ray; App
+ * Insights (through Azure's exporter) names HTTP spans after method and route or path, and keeps no
+ * name for a CONSUMER span.
+ */
 export function storedName(
-  span: Pick<Span, 'kind' | 'name' | 'serviceName'>,
+  span: Pick<Span, 'kind' | 'name' | 'serviceName'> & SpanShape,
   fidelity: BackendFidelity,
 ): string {
-  return fidelity.namesEntrySpansAfterService && isEntrySpan(span) ? span.serviceName : span.name;
+  if (fidelity.namesEntrySpansAfterService && isEntrySpan(span)) return span.serviceName;
+  if (fidelity.dropsConsumerSpanNames && span.kind === 'consumer') return '';
+  if (fidelity.namesRequestsAfterHttpRoute) {
+    const a = span.attributes ?? {};
+    const method = a['http.request.method'] ?? a['http.method'];
+    const url = a['url.full'] ?? a['http.url'];
+    const path = typeof url === 'string' && URL.canParse(url) ? new URL(url).pathname : undefined;
+    if (method !== undefined && span.kind === 'server') {
+      if (a['http.route'] !== undefined) return `${String(method)} ${String(a['http.route'])}`;
+      if (path !== undefined) return `${String(method)} ${path}`;
+    } else if (method !== undefined && span.kind !== 'consumer' && path !== undefined) {
+      return `${String(method)} ${path}`;
+    }
+  }
+  return span.name;
 }
 
 export function compareTrace(
@@ -79,7 +116,7 @@ export function compareSpan(got: Span, want: Span, allow: ComparisonAllowances):
   if (!sameName(got.name, wantName, allow)) problems.push(`name "${got.name}", expected "${wantName}"`);
   if (!sameName(got.serviceName, want.serviceName, allow))
     problems.push(`service "${got.serviceName}", expected "${want.serviceName}"`);
-  const wantKind = storedKind(want.kind, allow);
+  const wantKind = storedKind(want.kind, allow, want);
   if (got.kind !== wantKind) problems.push(`kind ${got.kind}, expected ${wantKind}`);
   if (got.status.code !== want.status.code)
     problems.push(`status ${got.status.code}, expected ${want.status.code}`);
@@ -90,7 +127,15 @@ export function compareSpan(got: Span, want: Span, allow: ComparisonAllowances):
   if (!near(got.endTimeUnixNano, want.endTimeUnixNano))
     problems.push(`end ${got.endTimeUnixNano}, expected ${want.endTimeUnixNano}`);
   problems.push(
-    ...compareAttributes('attribute', got.attributes, want.attributes, allow, allow.addedAttributes ?? []),
+    ...compareAttributes(
+      'attribute',
+      got.attributes,
+      want.attributes,
+      allow,
+      allow.addedAttributes ?? [],
+      false,
+      allow.dropsAttributes ?? [],
+    ),
   );
   // dropsEvents: only exceptions survive, without a time of their own.
   const wantEvents = allow.dropsAllEvents
@@ -154,11 +199,13 @@ function compareAttributes(
   allow: BackendFidelity,
   added: readonly string[],
   extrasAllowed = false,
+  mayBeMissing: readonly string[] = [],
 ): string[] {
   const problems: string[] = [];
   for (const [key, value] of Object.entries(want)) {
-    if (!(key in got)) problems.push(`${what} ${key} is missing`);
-    else if (!sameValue(got[key]!, value, allow))
+    if (!(key in got)) {
+      if (!mayBeMissing.includes(key)) problems.push(`${what} ${key} is missing`);
+    } else if (!sameValue(got[key]!, value, allow))
       problems.push(`${what} ${key} = ${JSON.stringify(got[key])}, expected ${JSON.stringify(value)}`);
   }
   if (!extrasAllowed) {

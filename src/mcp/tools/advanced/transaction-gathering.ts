@@ -17,7 +17,7 @@ import { errorMessage } from '../../../model/errors.js';
 import type { TimeWindow } from '../../../model/query.js';
 
 /**
- * Keys tried on backends that cannot list their keys (Jaeger, Zipkin, Tempo, X-Ray, Cloud Trace)
+ * Keys tried on backends that cannot list their keys (Jaeger, Zipkin, Tempo, X-Ray, Cloud Trace, Azure Monitor)
  * when the caller names none, besides those that matched in the embedded store: the common spellings
  * of order, request, correlation and message ids.
  */

@@ -8,7 +8,7 @@ const HEALTH_TIMEOUT_MS = 3_000;
 
 const backendReport = z.object({
   name: z.string().describe('What to pass as `backend` to the other tools'),
-  kind: z.string().describe('embedded, jaeger, zipkin, tempo, xray or cloud-trace'),
+  kind: z.string().describe('embedded, jaeger, zipkin, tempo, xray, cloud-trace or azure-monitor'),
   endpoint: z.string().optional().describe('Base URL, without credentials'),
   healthy: z.boolean(),
   problem: z.string().optional().describe('Why it is not healthy'),

@@ -1,0 +1,162 @@
+/**
+ * A stand-in for Azure Monitor on loopback, since no Azure Monitor server runs outside Azure. It
+ * implements the two documented APIs the tests touch, in the shapes Azure documents:
+ * - ingestion, `POST <IngestionEndpoint>/v2.1/track`: a JSON array (or newline-delimited JSON) of
+ *   envelopes, optionally gzip-encoded, answered `{itemsReceived, itemsAccepted, errors}`. It is fed
+ *   by Azure's own exporter (@azure/monitor-opentelemetry-exporter), so the stored shape is Azure's.
+ * - the Log Analytics query API, `POST /v1/workspaces/{id}/query` with `{query, timespan}`, answered
+ *   `{tables: [{name, columns: [{name, type}], rows}]}`; a missing or wrong bearer token is 401
+ *   (InvalidTokenError), another workspace 404 (PathNotFoundError), a query it cannot read 400
+ *   (BadArgumentError). Queries run on kql-stand-in.ts over rows stored as app-insights-rows.ts says.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { AzureMonitorTraceExporter } from '@azure/monitor-opentelemetry-exporter';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { envelopeRows, type Envelope, type Row } from './app-insights-rows.js';
+import { KqlError, runKql, timeNanos } from './kql-stand-in.js';
+
+export const STAND_IN_WORKSPACE_ID = '6f1a0c1e-7d2b-4c3a-9e8f-0123456789ab';
+export const STAND_IN_TOKEN = 'stand-in-token';
+/** What the adapter is given in place of DefaultAzureCredential: a fixed token, as the stand-in wants. */
+export const STAND_IN_CREDENTIAL = {
+  getToken: async () => ({ token: STAND_IN_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }),
+};
+const INSTRUMENTATION_KEY = '00000000-0000-4000-8000-000000000000';
+
+export interface AzureMonitorStandIn {
+  /** The query API base, as the adapter's `endpoint`. */
+  queryEndpoint: string;
+  /** A connection string whose IngestionEndpoint is this stand-in. */
+  connectionString: string;
+  tables: Record<string, Row[]>;
+  /** Every query body received, in order. */
+  queries: { query: string; timespan?: string }[];
+  close(): Promise<void>;
+}
+
+export async function startAzureMonitorStandIn(): Promise<AzureMonitorStandIn> {
+  const tables: Record<string, Row[]> = {};
+  const queries: { query: string; timespan?: string }[] = [];
+  const server: Server = createServer((request, response) => {
+    const answer = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    readBody(request)
+      .then((body) => {
+        const path = (request.url ?? '').split('?')[0]!;
+        if (request.method === 'POST' && path.endsWith('/v2.1/track')) {
+          const text = body.toString('utf8').trim();
+          const envelopes = (
+            text.startsWith('[') ? JSON.parse(text) : text.split('\n').map((line) => JSON.parse(line))
+          ) as Envelope[];
+          for (const envelope of envelopes) {
+            const rows = envelopeRows(envelope);
+            if (!rows) continue;
+            for (const [table, row] of [rows.workspace, rows.classic]) (tables[table] ??= []).push(row);
+          }
+          return answer(200, {
+            itemsReceived: envelopes.length,
+            itemsAccepted: envelopes.length,
+            errors: [],
+          });
+        }
+        const workspace = /^\/v1\/workspaces\/([^/]+)\/query$/.exec(path);
+        if (request.method !== 'POST' || !workspace) {
+          return answer(404, {
+            error: { code: 'PathNotFoundError', message: 'The requested path does not exist' },
+          });
+        }
+        if (request.headers.authorization !== `Bearer ${STAND_IN_TOKEN}`) {
+          return answer(401, {
+            error: {
+              code: 'InvalidTokenError',
+              message: 'The provided authentication is not valid for this resource',
+            },
+          });
+        }
+        if (decodeURIComponent(workspace[1]!) !== STAND_IN_WORKSPACE_ID) {
+          return answer(404, {
+            error: { code: 'PathNotFoundError', message: 'The requested path does not exist' },
+          });
+        }
+        const { query, timespan } = JSON.parse(body.toString('utf8')) as { query: string; timespan?: string };
+        queries.push({ query, timespan });
+        try {
+          return answer(200, { tables: [runKql(query, tables, parseTimespan(timespan))] });
+        } catch (error) {
+          if (!(error instanceof KqlError)) throw error;
+          return answer(400, {
+            error: {
+              code: 'BadArgumentError',
+              message: 'The request had some invalid properties',
+              details: [{ code: 'SyntaxError', message: error.message }],
+            },
+          });
+        }
+      })
+      .catch((error: unknown) => answer(500, { error: { code: 'InternalError', message: String(error) } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    queryEndpoint: `${base}/v1`,
+    connectionString: `InstrumentationKey=${INSTRUMENTATION_KEY};IngestionEndpoint=${base}/`,
+    tables,
+    queries,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** `start/end` (ISO 8601) → nanoseconds; durations alone are not sent by the adapter. */
+function parseTimespan(timespan: string | undefined): { start: bigint; end: bigint } | undefined {
+  if (!timespan) return undefined;
+  const [start, end] = timespan.split('/');
+  if (!start || !end) throw new KqlError(`timespan ${timespan} is not start/end`);
+  const padded = (iso: string) => (iso.includes('.') ? iso : iso.replace('Z', '.000Z'));
+  return { start: timeNanos(padded(start)), end: timeNanos(padded(end)) };
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  return request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
+}
+
+/** Sends SDK spans through Azure's own exporter to the stand-in's ingestion endpoint. */
+export async function exportWithAzureExporter(
+  connectionString: string,
+  spans: ReadableSpan[],
+): Promise<void> {
+  const exporter = new AzureMonitorTraceExporter({
+    connectionString,
+    disableOfflineStorage: true,
+    // The exporter turns every http:// ingestion endpoint into https://; the stand-in speaks plain
+    // http on loopback, so the request goes back to http here. Body and headers are the exporter's.
+    additionalPolicies: [
+      {
+        position: 'perCall',
+        policy: {
+          name: 'standInPlainHttp',
+          sendRequest(request, next) {
+            request.url = request.url.replace(/^https:/, 'http:');
+            request.allowInsecureConnection = true;
+            return next(request);
+          },
+        },
+      },
+    ],
+  });
+  try {
+    await new Promise<void>((resolve, reject) =>
+      exporter.export(spans, (result) =>
+        result.code === 0 ? resolve() : reject(result.error ?? new Error('the Azure exporter failed')),
+      ),
+    );
+  } finally {
+    await exporter.shutdown();
+  }
+}
