@@ -628,7 +628,7 @@ describe('spec tools through a real MCP client', () => {
     expect(whole.structured.truncated).toBeUndefined();
     const configured = harness.app.config.mcp.output_budget_tokens;
     // The tool takes no budget_tokens: a small configured budget is what cuts its list.
-    harness.app.config.mcp.output_budget_tokens = 500;
+    harness.app.config.mcp.output_budget_tokens = 300;
     try {
       const actions: string[] = [];
       let cursor: string | undefined;

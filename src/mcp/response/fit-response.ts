@@ -10,8 +10,8 @@ import type { ToolOutput } from '../tool-definition.js';
 import type { ListSection, ResponseDraft } from './response-draft.js';
 import { encodeResponseCursor, listFingerprint, type ResponseCursor } from './response-cursor.js';
 
-/** Room kept for the lines the layer itself writes (what was cut, the cursor, offsets). */
-const LAYER_LINES_CHARS = 450;
+/** Room for the layer's fixed wording: the continued-page line, "Cut for size: … call … again". */
+const LAYER_WORDING_CHARS = 300;
 
 export interface PageRequest {
   tool: string;
@@ -42,12 +42,20 @@ export function fitResponse(
 ): ToolOutput<Record<string, unknown>> {
   const lists = (draft.lists ?? []).map((section) => planList(section, page.cursor));
   const fixedText = [...draft.lead, ...(draft.notes ?? []), draft.next ?? ''].join('\n').length;
-  const room = budget.chars - fixedText - jsonSize(draft.fields) - LAYER_LINES_CHARS;
-  allocate(lists, Math.max(0, room));
+  // What the layer itself will write is paid for before the lists share the rest: the lines for
+  // rows past a limit (text and `next`), and, when anything may be cut, the cursor twice (in the
+  // text and as next_cursor) and a count per list.
+  const pastLimit = [
+    ...lists.map((list) => list.section.beyond?.next ?? ''),
+    ...Object.values(draft.cuts ?? {}).map((cut) => cut.next),
+  ].join('').length;
+  const room = budget.chars - fixedText - jsonSize(draft.fields) - LAYER_WORDING_CHARS - 2 * pastLimit;
+  const cursorCost = 2 * cursorLengthFor(lists, page) + 30 * lists.length;
+  allocate(lists, Math.max(0, totalNeed(lists) <= room ? room : room - cursorCost));
 
   const truncated: Record<string, number> = {};
   const cursorLists: ResponseCursor['lists'] = {};
-  const beyondNext: string[] = [];
+  const beyondNext = new Set<string>();
   for (const list of lists) {
     const cut = list.lines.length - list.start - list.shown;
     const beyond = list.section.beyond?.count ?? 0;
@@ -57,13 +65,14 @@ export function fitResponse(
         offset: list.start + list.shown,
         fingerprint: listFingerprint(list.lines),
       };
-    if (cut > 0 && !page.repeatable) beyondNext.push(elsewhereOf(list.section));
-    if (beyond > 0 && list.section.beyond) beyondNext.push(list.section.beyond.next);
+    if (cut > 0 && !page.repeatable) beyondNext.add(elsewhereOf(list.section));
+    if (beyond > 0 && list.section.beyond) beyondNext.add(list.section.beyond.next);
   }
   for (const [key, cut] of Object.entries(draft.cuts ?? {})) {
     if (cut.count > 0) {
-      truncated[key] = cut.count;
-      beyondNext.push(cut.next);
+      // Added to a list's own count when a handler names its cut after a list.
+      truncated[key] = (truncated[key] ?? 0) + cut.count;
+      beyondNext.add(cut.next);
     }
   }
   const nextCursor =
@@ -84,7 +93,7 @@ export function fitResponse(
     structured[list.section.key] = list.section.rows.slice(list.start, list.start + list.shown);
   if (Object.keys(truncated).length > 0) structured.truncated = truncated;
   if (nextCursor) structured.next_cursor = nextCursor;
-  if (beyondNext.length > 0) structured.next = beyondNext.join('; ');
+  if (beyondNext.size > 0) structured.next = [...beyondNext].join('; ');
   if (offsets && Object.keys(offsets).length > 0) structured.offsets = offsets;
 
   const text = [
@@ -96,6 +105,30 @@ export function fitResponse(
     ...(draft.next ? [`Next: ${draft.next}`] : []),
   ];
   return { structured, text: text.join('\n') };
+}
+
+/** What every remaining row of every list would cost, shown whole. */
+function totalNeed(lists: PlannedList[]): number {
+  let need = 0;
+  for (const list of lists)
+    for (let index = list.start; index < list.lines.length; index += 1) need += rowCost(list, index);
+  return need;
+}
+
+function rowCost(list: PlannedList, index: number): number {
+  return list.lines[index]!.length + 1 + jsonSize(list.section.rows[index]) + 1;
+}
+
+/** The length of the longest cursor this page could issue: every list cut, at its largest offset. */
+function cursorLengthFor(lists: PlannedList[], page: PageRequest): number {
+  if (!page.repeatable) return 0;
+  const widest = { offset: 10 ** 9, fingerprint: 'x'.repeat(12) };
+  return encodeResponseCursor({
+    tool: page.tool,
+    args: page.args,
+    now: page.now.getTime(),
+    lists: Object.fromEntries(lists.map((list) => [list.section.key, widest])),
+  }).length;
 }
 
 /**
@@ -122,8 +155,7 @@ function planList(section: ListSection, cursor: ResponseCursor | undefined): Pla
  * fits. The first list with rows left always shows one, so following the cursor always ends.
  */
 function allocate(lists: PlannedList[], room: number): void {
-  const cost = (list: PlannedList, index: number) =>
-    list.lines[index]!.length + 1 + jsonSize(list.section.rows[index]) + 1;
+  const cost = rowCost;
   const needs = lists.map((list) => {
     let need = list.section.heading ? list.section.heading.length + 1 : 0;
     for (let index = list.start; index < list.lines.length; index += 1) need += cost(list, index);
@@ -201,13 +233,16 @@ function cutLines(
       const section = lists.find((list) => list.section.key === item.key)!.section;
       lines.push(`Cut for size: ${item.cut} ${item.key}; ${elsewhereOf(section)}.`);
     }
+  // Lists past the same limit (analyze_trace's max_items) share one line.
+  const pastLimit = new Map<string, string[]>();
   for (const list of lists) {
     const beyond = list.section.beyond;
-    if (beyond && beyond.count > 0)
-      lines.push(
-        `Past the limit: ${beyond.atLeast ? 'at least ' : ''}${beyond.count} more ${list.section.key}; ${beyond.next}.`,
-      );
+    if (!beyond || beyond.count <= 0) continue;
+    const parts = pastLimit.get(beyond.next) ?? [];
+    parts.push(`${beyond.atLeast ? 'at least ' : ''}${beyond.count} more ${list.section.key}`);
+    pastLimit.set(beyond.next, parts);
   }
+  for (const [next, parts] of pastLimit) lines.push(`Past the limit: ${parts.join(', ')}; ${next}.`);
   for (const [key, cut] of Object.entries(draft.cuts ?? {}))
     if (cut.count > 0 && !cut.saidInText) lines.push(`Not shown: ${cut.count} ${key}; ${cut.next}.`);
   return lines;
