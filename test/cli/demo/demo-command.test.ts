@@ -10,6 +10,7 @@ const CLI = resolve('dist/cli/main.js');
 interface DemoRun {
   code: number | null;
   stdout: string;
+  stderr: string;
   red: string;
   green: string;
   /** Processes that carried the run's marker while the demo ran (its services, the trigger). */
@@ -52,7 +53,8 @@ async function runDemo(args: string[]): Promise<DemoRun> {
   });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.resume();
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const seenPids = new Set<number>();
   const watch = setInterval(() => {
     for (const pid of processesWith(marker)) if (pid !== child.pid) seenPids.add(pid);
@@ -64,6 +66,7 @@ async function runDemo(args: string[]): Promise<DemoRun> {
   return {
     code,
     stdout,
+    stderr,
     red,
     green,
     seenPids,
@@ -81,7 +84,8 @@ describe('otel-mcp demo, as a newcomer runs it', () => {
 
   it('turns the chosen defect red with its culprit and fix named, then green, and leaves nothing behind', async () => {
     const run = await runDemo(['--defects', 'missing-call']);
-    expect(run.code).toBe(0);
+    // On failure, what the demo printed says which verdict or step went wrong.
+    expect(run.code, `${run.stdout.slice(-3000)}\n${run.stderr.slice(-2000)}`).toBe(0);
     expect(run.red).toContain('CHECKOUT_DEFECTS=missing-call)');
     expect(run.red).toContain('FAIL — the captured traces do not match spec checkout_structure v1');
     expect(run.red).toContain('[missing] POST /checkout > checkout.process > order.create > POST /payments');
@@ -102,7 +106,8 @@ describe('otel-mcp demo, as a newcomer runs it', () => {
 
   it('by default switches on the defects that can show together, says which one it left out, and names every culprit', async () => {
     const run = await runDemo([]);
-    expect(run.code).toBe(0);
+    // On failure, what the demo printed says which verdict or step went wrong.
+    expect(run.code, `${run.stdout.slice(-3000)}\n${run.stderr.slice(-2000)}`).toBe(0);
     expect(run.red).toContain('CHECKOUT_DEFECTS=missing-call,wrong-service,n-plus-one,swallowed-error)');
     expect(run.red).toContain(
       'slow-payment: left out, because with missing-call on, order-service no longer calls payment-service',
