@@ -4,6 +4,7 @@ import { createEmbeddedBackend } from '../../src/backends/embedded/embedded-back
 import type { Span } from '../../src/model/index.js';
 import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
+import { expectCursorPagesEveryRow } from '../support/cursor-paging.js';
 import { seededRandom } from '../support/seeded-random.js';
 
 const HOUR = 3_600_000;
@@ -182,30 +183,3 @@ describe('analyze_performance_trends through a real MCP client', () => {
     expect(trends[0]!.reading.latency).toBe('rising');
   });
 });
-
-/**
- * Follows the cursor of a call at a small budget and checks that its pages, joined, are the
- * large-budget answer's lists: every row once, in order. Returns how many pages it took.
- */
-async function expectCursorPagesEveryRow(
-  harness: Harness,
-  tool: string,
-  args: Record<string, unknown>,
-  keys: string[],
-): Promise<number> {
-  const whole = await harness.call(tool, { ...args, budget_tokens: 50_000 });
-  expect(whole.isError, whole.text).toBe(false);
-  expect(whole.structured.next_cursor).toBeUndefined();
-  const rows: Record<string, unknown[]> = Object.fromEntries(keys.map((key) => [key, []]));
-  let cursor: string | undefined;
-  let pages = 0;
-  do {
-    const page = await harness.call(tool, { ...args, budget_tokens: 500, ...(cursor ? { cursor } : {}) });
-    expect(page.isError, page.text).toBe(false);
-    for (const key of keys) rows[key]!.push(...((page.structured[key] as unknown[] | undefined) ?? []));
-    cursor = page.structured.next_cursor;
-    pages += 1;
-  } while (cursor && pages < 200);
-  for (const key of keys) expect(rows[key], key).toEqual(whole.structured[key]);
-  return pages;
-}
