@@ -155,10 +155,9 @@ function planList(section: ListSection, cursor: ResponseCursor | undefined): Pla
  * fits. The first list with rows left always shows one, so following the cursor always ends.
  */
 function allocate(lists: PlannedList[], room: number): void {
-  const cost = rowCost;
   const needs = lists.map((list) => {
     let need = list.section.heading ? list.section.heading.length + 1 : 0;
-    for (let index = list.start; index < list.lines.length; index += 1) need += cost(list, index);
+    for (let index = list.start; index < list.lines.length; index += 1) need += rowCost(list, index);
     return list.start < list.lines.length ? need : 0;
   });
   const allowance = lists.map(() => 0);
@@ -183,7 +182,7 @@ function allocate(lists: PlannedList[], room: number): void {
   lists.forEach((list, listIndex) => {
     let used = list.section.heading ? list.section.heading.length + 1 : 0;
     for (let index = list.start; index < list.lines.length; index += 1) {
-      const next = used + cost(list, index);
+      const next = used + rowCost(list, index);
       if (next > allowance[listIndex]! && (progressed || list.shown > 0)) break;
       used = next;
       list.shown += 1;
