@@ -14,29 +14,6 @@ export function budgetFromTokens(tokens: number): OutputBudget {
   return { tokens, chars: Math.floor(tokens * CHARS_PER_TOKEN) };
 }
 
-export interface FittedList<T> {
-  items: T[];
-  /** How many items did not fit. */
-  omitted: number;
-}
-
-/**
- * Keeps the longest prefix of `items` whose rendering fits in `maxChars`. Sizes are summed per item,
- * so the cost is linear in what is kept, not in the whole list.
- */
-export function fitList<T>(items: readonly T[], maxChars: number, size: (item: T) => number): FittedList<T> {
-  let used = 0;
-  let count = 0;
-  for (const item of items) {
-    const cost = size(item) + 1;
-    if (used + cost > maxChars && count > 0) break;
-    used += cost;
-    count += 1;
-    if (used > maxChars) break;
-  }
-  return { items: items.slice(0, count), omitted: items.length - count };
-}
-
 export function jsonSize(value: unknown): number {
   return JSON.stringify(value, bigintReplacer).length;
 }

@@ -52,8 +52,20 @@ export interface ToolDefinition<
   handler(
     input: z.infer<Input>,
     context: ToolContext,
-  ): Promise<ToolOutput<z.infer<Output>> | ResponseDraft<Partial<z.infer<Output>>>>;
+  ): Promise<ToolOutput<z.infer<Output>> | ResponseDraft<DraftFields<z.infer<Output>>>>;
 }
+
+/**
+ * A draft's fields: the output without the lists the layer adds, at the top level or one level down
+ * (a list section's `parent`).
+ */
+export type DraftFields<Output> = {
+  [Key in keyof Output]?: NonNullable<Output[Key]> extends readonly unknown[]
+    ? Output[Key]
+    : NonNullable<Output[Key]> extends object
+      ? Partial<NonNullable<Output[Key]>>
+      : Output[Key];
+};
 
 export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
   definition: ToolDefinition<Input, Output>,

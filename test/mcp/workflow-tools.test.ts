@@ -412,6 +412,54 @@ describe('the trace-driven loop through a real MCP client', () => {
     for (const trace of result.structured.traces) expect(result.text).toContain(trace.trace_id);
   });
 
+  it('fits the embedded comparison to a small budget and names the compare_trace_to_spec call that lists every violation, since a cursor would run the command again', async () => {
+    const steps = Array.from({ length: 30 }, (_, index) => ({
+      operation_name: `step-${index + 1}-with-a-longer-name`,
+      service_name: 'shop',
+    }));
+    const defined = await harness.call('define_trace_spec', {
+      name: 'many_steps',
+      specification: {
+        name: 'many_steps',
+        expected_spans: [{ operation_name: 'checkout', service_name: 'shop', children: steps }],
+      },
+    });
+    expect(defined.isError, defined.text).toBe(false);
+    const version = defined.structured.version as number;
+    const args = {
+      command: emit('checkout'),
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'shop' },
+      expected_spec: 'many_steps',
+    };
+    const small = await harness.call('execute_and_capture', { ...args, budget_tokens: 1500 });
+    expect(small.isError, small.text).toBe(false);
+    expect(small.structured.verdict).toBe('fail');
+    const traceId = small.structured.traces[0].trace_id as string;
+    const shown = small.structured.comparison.violations as { path: string }[];
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(30);
+    expect(small.structured.truncated.violations).toBe(30 - shown.length);
+    expect(small.structured.next_cursor).toBeUndefined();
+    const compare = `compare_trace_to_spec(trace_id="${traceId}", spec_name="many_steps", spec_version=${version}) lists them all`;
+    expect(small.structured.next).toContain(compare);
+    expect(small.text).toContain(`Cut for size: ${30 - shown.length} violations, `);
+    expect(small.text).toContain(`; ${compare}.`);
+    // The text shows the same violations as the structured answer, each with its fix.
+    for (const violation of shown) expect(small.text).toContain(violation.path);
+    expect(small.text).not.toContain(steps[29]!.operation_name);
+
+    // The call it names lists every violation the run found.
+    const whole = await harness.call('compare_trace_to_spec', {
+      trace_id: traceId,
+      spec_name: 'many_steps',
+      spec_version: version,
+      budget_tokens: 50_000,
+    });
+    expect(whole.structured.violations).toHaveLength(30);
+    expect(whole.structured.violations.slice(0, shown.length)).toEqual(shown);
+  });
+
   it('kills a command that never ends at the timeout, with the children it started', async () => {
     const pidFile = join(harness.dataDir, 'child.pid');
     const result = await harness.call('execute_and_capture', {

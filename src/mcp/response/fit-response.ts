@@ -89,8 +89,12 @@ export function fitResponse(
     : undefined;
 
   const structured: Record<string, unknown> = { ...draft.fields };
-  for (const list of lists)
-    structured[list.section.key] = list.section.rows.slice(list.start, list.start + list.shown);
+  for (const list of lists) {
+    const rows = list.section.rows.slice(list.start, list.start + list.shown);
+    const parent = list.section.parent;
+    if (parent === undefined) structured[list.section.key] = rows;
+    else structured[parent] = { ...(structured[parent] as object), [list.section.key]: rows };
+  }
   if (Object.keys(truncated).length > 0) structured.truncated = truncated;
   if (nextCursor) structured.next_cursor = nextCursor;
   if (beyondNext.size > 0) structured.next = [...beyondNext].join('; ');
@@ -227,11 +231,15 @@ function cutLines(
     lines.push(
       `Cut for size: ${cutForSize.map((item) => `${item.cut} ${item.key}`).join(', ')}. The rest: call ${tool} again with the same arguments and cursor="${nextCursor}" (or a larger budget_tokens).`,
     );
-  else
+  else {
+    // Lists read again in the same place (an embedded comparison's) share one line.
+    const byPlace = new Map<string, string[]>();
     for (const item of cutForSize) {
-      const section = lists.find((list) => list.section.key === item.key)!.section;
-      lines.push(`Cut for size: ${item.cut} ${item.key}; ${elsewhereOf(section)}.`);
+      const place = elsewhereOf(lists.find((list) => list.section.key === item.key)!.section);
+      byPlace.set(place, [...(byPlace.get(place) ?? []), `${item.cut} ${item.key}`]);
     }
+    for (const [place, parts] of byPlace) lines.push(`Cut for size: ${parts.join(', ')}; ${place}.`);
+  }
   // Lists past the same limit (analyze_trace's max_items) share one line.
   const pastLimit = new Map<string, string[]>();
   for (const list of lists) {

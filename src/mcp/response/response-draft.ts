@@ -9,6 +9,11 @@
 export interface ListSection<Row = unknown> {
   /** The structured field that holds the rows, and this list's name in `truncated`. */
   key: string;
+  /**
+   * An object among the draft's fields that holds the rows instead of the answer itself, for an
+   * answer that embeds another tool's (execute_and_capture's `comparison`).
+   */
+  parent?: string;
   /** The whole list in answer order (the layer pages it; handlers never slice for space). */
   rows: readonly Row[];
   /** A row as the model reads it: one line, or a few for a row with a fix or evidence. */

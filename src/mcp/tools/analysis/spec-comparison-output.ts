@@ -5,8 +5,6 @@
  */
 import * as z from 'zod';
 import { describeOrigin, type ComparisonResult, type Violation } from '../../../tracespec/index.js';
-import { fitList, jsonSize, type OutputBudget } from '../../output-budget.js';
-import type { ToolOutput } from '../../tool-definition.js';
 import { listSection, type ResponseDraft } from '../../response/response-draft.js';
 import { responseFields } from '../../response/response-fields.js';
 import { specFilesSchema, type SpecFilesOutput } from '../specs/spec-common.js';
@@ -237,80 +235,4 @@ export function comparisonDraft(
       ? 'validate_trace_collection over more traces of this run, or tighten the spec with update_trace_spec.'
       : 'apply the fixes, rerun, and compare again; generate_improvement_suggestions turns this result into a prioritized plan; get_span_details opens a span.',
   };
-}
-
-/** execute_and_capture's embedded comparison, until the run answer moves onto the response layer. */
-export function renderComparison(
-  result: ComparisonResult,
-  specVersion: number,
-  budget: OutputBudget,
-  sync: { files?: SpecFilesOutput; lines: string[] },
-): ToolOutput<ComparisonOutput> {
-  // Structured and text both carry the violations: each gets under half the budget.
-  const half = budget.chars * 0.45;
-  const violations = fitList(result.violations, half * 0.6, jsonSize);
-  const performance = fitList(result.performance_issues, half * 0.1, jsonSize);
-  const missing = fitList(result.missing_spans, half * 0.1, jsonSize);
-  const entries = fitList(
-    result.entries.map((entry) => ({ ...entry, matches: entry.matches.slice(0, MATCHES_SHOWN) })),
-    half * 0.1,
-    jsonSize,
-  );
-  const truncated = {
-    ...(result.truncated?.violations || violations.omitted
-      ? { violations: (result.truncated?.violations ?? 0) + violations.omitted }
-      : {}),
-    ...(result.truncated?.unexpected_span_groups
-      ? { unexpected_span_groups: result.truncated.unexpected_span_groups }
-      : {}),
-    ...(entries.omitted ? { entries: entries.omitted } : {}),
-    ...(performance.omitted ? { performance_issues: performance.omitted } : {}),
-    ...(missing.omitted ? { missing_spans: missing.omitted } : {}),
-  };
-  const structured: ComparisonOutput = {
-    ...result,
-    spec_version: specVersion,
-    violations: violations.items,
-    performance_issues: performance.items,
-    entries: entries.items,
-    missing_spans: missing.items,
-    ...(Object.keys(truncated).length > 0 ? { truncated } : { truncated: undefined }),
-    ...(sync.files ? { spec_files: sync.files } : {}),
-  };
-  const lines = [...sync.lines];
-  const checks = `score ${result.score}, ${result.checks.passed}/${result.checks.total} checks, ${result.span_count} spans`;
-  const total = result.violations.length + (result.truncated?.violations ?? 0);
-  lines.push(
-    result.matches_specification
-      ? `✓ trace ${result.trace_id} matches spec ${result.spec_name} v${specVersion} (${checks}).`
-      : `✗ trace ${result.trace_id} does not match spec ${result.spec_name} v${specVersion}: ${total} violation${total === 1 ? '' : 's'} (${checks}).`,
-  );
-  const shown = fitList(result.violations.map(violationLine), half * 0.8, (line) => line.length);
-  lines.push(...shown.items);
-  const notShown = total - shown.items.length;
-  if (notShown > 0)
-    lines.push(`… ${notShown} more violations not shown (raise budget_tokens; they are grouped by entry)`);
-  if (result.not_evaluated.length > 0) {
-    const listed = result.not_evaluated.slice(0, 4).join('; ');
-    const more = result.not_evaluated.length > 4 ? ` and ${result.not_evaluated.length - 4} more` : '';
-    lines.push(`Not evaluated (parent entry missing or spans lost): ${listed}${more}.`);
-  }
-  for (const note of result.semconv_notes.slice(0, 3)) lines.push(`Note: ${note}.`);
-  if (result.unexpected_span_count > 0) {
-    const groups = result.unexpected_spans
-      .slice(0, 5)
-      .map((group) => `${group.service}: ${group.name} ×${group.count}`);
-    lines.push(
-      `Spans no entry expects (${result.unexpected_span_count}${result.unexpected_spans.length > 5 ? ', first groups' : ''}): ${groups.join(', ')}`,
-    );
-  }
-  const fixes = new Set(result.violations.map((violation) => violation.fix));
-  const extra = result.suggestions.filter((suggestion) => !fixes.has(suggestion));
-  if (extra.length > 0) lines.push('Suggestions:', ...extra.map((suggestion) => `  - ${suggestion}`));
-  lines.push(
-    result.matches_specification
-      ? 'Next: validate_trace_collection over more traces of this run, or tighten the spec with update_trace_spec.'
-      : 'Next: apply the fixes, rerun, and compare again; generate_improvement_suggestions turns this result into a prioritized plan; get_span_details opens a span.',
-  );
-  return { structured, text: lines.join('\n') };
 }

@@ -71,7 +71,7 @@ export const executeAndCaptureTool = defineTool({
   }),
   output: runOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-  async handler(input, { deps, budget, progress, signal }) {
+  async handler(input, { deps, progress, signal }) {
     if (
       input.command !== undefined &&
       input.service_command !== undefined &&
@@ -117,10 +117,7 @@ export const executeAndCaptureTool = defineTool({
 
     if (!session) {
       const record = iterationRecordOf(report, command);
-      return runDraft(
-        { report, command, sync, record, nextSteps: suggestNextSteps(record, undefined) },
-        budget,
-      );
+      return runDraft({ report, command, sync, record, nextSteps: suggestNextSteps(record, undefined) });
     }
     const iteration = deps.workflow.sessions.record(session.id, report, command);
     const iterations = deps.workflow.sessions.iterations(session.id);
@@ -155,6 +152,6 @@ export const executeAndCaptureTool = defineTool({
         : {}),
       nextSteps: suggestNextSteps(iteration.record, previous?.record),
     };
-    return runDraft(context, budget);
+    return runDraft(context);
   },
 });

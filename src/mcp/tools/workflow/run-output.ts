@@ -2,9 +2,11 @@
  * The answer of execute_and_capture: how the run went, what was captured, the verdict with the
  * evidence, what changed since the previous iteration, and the next steps.
  *
- * It has no list the response layer pages: a cursor re-runs the call, and re-running this one would
- * run the command again. The run record's traces (20 at most) past that cap are counted in
- * `truncated` with the call that judges them all; an output tail says `tail_only` and `total_bytes`.
+ * The worst judged trace's comparison is embedded as compare_trace_to_spec answers it, and the layer
+ * fits its lists (violations first) to the budget. A cursor would re-run the command, so this tool
+ * gets none: rows cut for size name the compare_trace_to_spec call that lists them all. The run
+ * record's traces (20 at most) past that cap are counted in `truncated` with the call that judges
+ * them all; an output tail says `tail_only` and `total_bytes`.
  */
 import * as z from 'zod';
 import type { RunReport } from '../../../workflow/execute-run.js';
@@ -12,10 +14,14 @@ import { crashExcerpt, describeCrash } from '../../../workflow/crash-excerpt.js'
 import { describeExit } from '../../../workflow/process-exit.js';
 import type { IterationRecord } from '../../../workflow/iteration-record.js';
 import type { NextStep } from '../../../workflow/next-steps.js';
-import type { OutputBudget } from '../../output-budget.js';
 import type { ResponseDraft } from '../../response/response-draft.js';
 import { responseFields } from '../../response/response-fields.js';
-import { comparisonOutputSchema, renderComparison } from '../analysis/spec-comparison-output.js';
+import type { ComparisonResult } from '../../../tracespec/index.js';
+import {
+  comparisonDraft,
+  comparisonOutputSchema,
+  type ComparisonFields,
+} from '../analysis/spec-comparison-output.js';
 import type { SpecFilesOutput } from '../specs/spec-common.js';
 
 /** An output tail: the runner keeps the last 40 lines; at most this many characters of them are shown. */
@@ -151,6 +157,9 @@ export const runOutputSchema = z.object({
 
 export type RunOutput = z.infer<typeof runOutputSchema>;
 
+/** The run answer before the layer fits it: the comparison's lists are added to `comparison` then. */
+type RunFields = Omit<RunOutput, 'comparison'> & { comparison?: ComparisonFields };
+
 export interface RunContext {
   report: RunReport;
   record: IterationRecord;
@@ -168,7 +177,7 @@ export interface RunContext {
   sync: { files?: SpecFilesOutput; lines: string[] };
 }
 
-export function runDraft(context: RunContext, budget: OutputBudget): ResponseDraft<RunOutput> {
+export function runDraft(context: RunContext): ResponseDraft<RunFields> {
   const { report, record } = context;
   const failed = report.command.exitCode !== 0 || report.command.timedOut;
   const tail = (value: { text: string; truncated: boolean; totalBytes: number }) => ({
@@ -176,23 +185,15 @@ export function runDraft(context: RunContext, budget: OutputBudget): ResponseDra
     tail_only: value.truncated || value.text.length > TAIL_CHARS,
     total_bytes: value.totalBytes,
   });
-  // TODO(merge): once spec-comparison-output.ts exports comparisonDraft(result, specVersion, sync),
-  // take its fields as `comparison` and splice its lists (violations first) into this draft's lists,
-  // so the layer fits them instead of this half-budget share.
   const comparison = report.verdict.primary
-    ? renderComparison(
-        report.verdict.primary,
-        report.spec?.version ?? 0,
-        { ...budget, chars: budget.chars * 0.5 },
-        context.sync,
-      )
+    ? embeddedComparison(report.verdict.primary, report.spec, context.sync)
     : undefined;
   const commandCrash =
     failed && crashExcerpt(report.command.stderr.text)
       ? describeCrash(report.command.stderr.text)
       : undefined;
   const spanCount = report.capture.traces.reduce((sum, trace) => sum + trace.spans.length, 0);
-  const structured: RunOutput = {
+  const structured: RunFields = {
     run_id: report.runId,
     ...(context.sessionId !== undefined ? { session_id: context.sessionId } : {}),
     ...(context.iteration !== undefined ? { iteration: context.iteration } : {}),
@@ -263,7 +264,7 @@ export function runDraft(context: RunContext, budget: OutputBudget): ResponseDra
           },
         }
       : {}),
-    ...(comparison ? { comparison: comparison.structured } : {}),
+    ...(comparison ? { comparison: comparison.fields } : {}),
     ...(context.changes
       ? {
           changes: {
@@ -325,7 +326,9 @@ export function runDraft(context: RunContext, budget: OutputBudget): ResponseDra
     for (const item of record.flaky ?? [])
       lines.push(`  flaky: ${item.key} fails in ${item.failing} of ${item.of}`);
   }
-  if (comparison) lines.push(...comparison.text.split('\n').filter((line) => !line.startsWith('Next:')));
+  if (comparison) lines.push(...comparison.lead);
+  // What follows the comparison's lists: its notes, the change since last time, the next steps.
+  const after: string[] = [...(comparison?.notes ?? [])];
   if (
     context.changes &&
     (context.changes.fixed.length > 0 ||
@@ -341,17 +344,19 @@ export function runDraft(context: RunContext, budget: OutputBudget): ResponseDra
         : '';
     const rephrased =
       changed.length > 0 ? `; still missing, now explained differently: ${changed.join('; ')}` : '';
-    lines.push(
+    after.push(
       `Since iteration ${context.changes.sinceIteration}: fixed ${fixed.length}${listed(fixed)}, introduced ${introduced.length}${listed(introduced)}${unchecked}${rephrased}.`,
     );
   }
   if (context.nextSteps.length > 0) {
-    lines.push('Next steps:');
-    for (const step of context.nextSteps) lines.push(`  ${step.priority}. ${step.action}`);
+    after.push('Next steps:');
+    for (const step of context.nextSteps) after.push(`  ${step.priority}. ${step.action}`);
   }
   return {
     fields: structured,
     lead: lines,
+    ...(comparison ? { lists: comparison.lists ?? [] } : {}),
+    notes: after,
     next:
       record.verdict === 'pass'
         ? 'validate_trace_collection with filter.run_id over repeated runs, or move on to the next behaviour.'
@@ -368,6 +373,43 @@ export function runDraft(context: RunContext, budget: OutputBudget): ResponseDra
           },
         }
       : {}),
+  };
+}
+
+/**
+ * The worst judged trace's comparison, as compare_trace_to_spec answers it, with its lists placed in
+ * `comparison`. A run is not repeated for the rows a budget cuts: they are read with
+ * compare_trace_to_spec on the same trace, when the spec is stored (an inline one needs
+ * define_trace_spec first).
+ */
+function embeddedComparison(
+  result: ComparisonResult,
+  spec: { name: string; version?: number } | undefined,
+  sync: RunContext['sync'],
+): ResponseDraft<ComparisonFields> {
+  const draft = comparisonDraft(result, spec?.version ?? 0, sync);
+  const compare =
+    spec?.version !== undefined
+      ? `compare_trace_to_spec(trace_id="${result.trace_id}", spec_name="${spec.name}", spec_version=${spec.version}`
+      : undefined;
+  const elsewhere = compare
+    ? `${compare}) lists them all`
+    : `store the spec with define_trace_spec, then compare_trace_to_spec(trace_id="${result.trace_id}") lists them all`;
+  return {
+    ...draft,
+    lists: (draft.lists ?? []).map((section) => ({
+      ...section,
+      parent: 'comparison',
+      elsewhere,
+      ...(section.beyond
+        ? {
+            beyond: {
+              ...section.beyond,
+              next: compare ? `${compare}, max_violations=200) lists them` : elsewhere,
+            },
+          }
+        : {}),
+    })),
   };
 }
 
