@@ -28,3 +28,22 @@ export function clipText(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   return `${text.slice(0, maxChars)}… [${text.length - maxChars} more chars]`;
 }
+
+/** The closing lines of an answer: what was cut and how to get it, and what to do next. */
+const CLOSING_LINE = /^(Cut for size|Past the limit|Not shown|Next): /;
+
+/**
+ * Cuts an answer's text to `maxChars` from the middle, keeping its closing lines whole, so a model
+ * still reads the cursor to the rest and the next step.
+ */
+export function clipAnswerText(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const lines = text.split('\n');
+  let closing = lines.length;
+  while (closing > 0 && CLOSING_LINE.test(lines[closing - 1]!)) closing -= 1;
+  const tail = lines.slice(closing).join('\n');
+  const head = lines.slice(0, closing).join('\n');
+  const marker = (cut: number) => `… [answer cut to fit budget_tokens: ${cut} more chars]`;
+  const room = Math.max(0, maxChars - tail.length - marker(head.length).length - 1);
+  return [`${head.slice(0, room)}${marker(head.length - room)}`, tail].filter(Boolean).join('\n');
+}

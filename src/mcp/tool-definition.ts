@@ -18,6 +18,11 @@ export interface ToolContext {
   progress?: (message: string) => void;
   /** Aborted when the client cancels the call. */
   signal?: AbortSignal;
+  /**
+   * The call carries a cursor: the page shows the rest of the lists, so a handler may leave out
+   * what the first page already showed beside them (a summary, a waterfall).
+   */
+  continuedPage?: boolean;
 }
 
 export interface ToolAnnotations {

@@ -2,7 +2,7 @@ import type { McpServer, ServerContext } from '@modelcontextprotocol/server';
 import type { Toolset } from '../config/config-schema.js';
 import { boundInputValidation } from './bounded-input-validation.js';
 import { memoizeJsonSchema } from './memoized-json-schema.js';
-import { budgetFromTokens, clipText } from './output-budget.js';
+import { budgetFromTokens, clipAnswerText } from './output-budget.js';
 import { answerToolCall, type AnyTool } from './response/answer-tool-call.js';
 import type { ToolDeps } from './tool-deps.js';
 import { toErrorResult, toToolResult } from './tool-result.js';
@@ -47,8 +47,9 @@ export function registerTools(
               progress: progressReporter(ctx, name, deps.redact.text),
               signal: ctx.mcpReq.signal,
             });
-            // Last-resort guard; the response layer fits lists and says what it cut.
-            if (output.text.length > budget.chars) output.text = clipText(output.text, budget.chars);
+            // Last-resort guard; the response layer fits lists and says what it cut. It keeps the
+            // closing lines, which carry the cursor.
+            output.text = clipAnswerText(output.text, budget.chars);
             if (!tool.annotations.readOnlyHint) afterWrite();
             return deps.redact.value(toToolResult(output));
           } catch (error) {

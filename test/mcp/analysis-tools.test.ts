@@ -71,7 +71,8 @@ describe('analysis tools through a real MCP client', () => {
     expect(performance.critical_path.root.span_id).toBe(roots[0].span_id);
     expect(performance.total_duration_ms).toBeGreaterThan(0);
     expect(root_causes[0].exception.type).toBe('InventoryUnavailableError');
-    expect(result.text).toMatch(/Errors: \d+ error spans, 1 root cause; first: .*InventoryUnavailableError/);
+    expect(result.text).toMatch(/Errors: \d+ error spans, 1 root cause\n/);
+    expect(result.text).toMatch(/Error root causes:\n {2}.*InventoryUnavailableError/);
     expect(result.text).toContain('root cause');
     expect(result.text).toContain('Critical path');
     expect(result.text).toMatch(/Next: detect_performance_issues/);

@@ -29,8 +29,11 @@ export async function answerToolCall(
   // One clock per call, and a continued page keeps its first page's, so a relative time window
   // pages the same traces.
   const now = cursor ? new Date(cursor.now) : context.deps.now();
-  const answer = (await tool.handler(input, { ...context, deps: { ...context.deps, now: () => now } })) as
-    ToolOutput<Record<string, unknown>> | ResponseDraft<object>;
+  const answer = (await tool.handler(input, {
+    ...context,
+    continuedPage: cursor !== undefined,
+    deps: { ...context.deps, now: () => now },
+  })) as ToolOutput<Record<string, unknown>> | ResponseDraft<object>;
   if (!('lead' in answer)) return answer;
   return fitResponse(answer, context.budget, {
     tool: tool.name,

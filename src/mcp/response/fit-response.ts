@@ -12,6 +12,8 @@ import { encodeResponseCursor, listFingerprint, type ResponseCursor } from './re
 
 /** Room for the layer's fixed wording: the continued-page line, "Cut for size: … call … again". */
 const LAYER_WORDING_CHARS = 300;
+/** A list's part of a continued page's first line (`violations 41–80 of 200, `) and of `offsets`. */
+const CONTINUED_CHARS_PER_LIST = 70;
 
 export interface PageRequest {
   tool: string;
@@ -40,31 +42,32 @@ export function fitResponse(
   budget: OutputBudget,
   page: PageRequest,
 ): ToolOutput<Record<string, unknown>> {
-  const lists = (draft.lists ?? []).map((section) => planList(section, page.cursor));
+  const lists = (draft.lists ?? []).map((section, index) => planList(section, index, page.cursor));
   const fixedText = [...draft.lead, ...(draft.notes ?? []), draft.next ?? ''].join('\n').length;
   // What the layer itself will write is paid for before the lists share the rest: the lines for
   // rows past a limit (text and `next`), and, when anything may be cut, the cursor twice (in the
   // text and as next_cursor) and a count per list.
-  const pastLimit = [
-    ...lists.map((list) => list.section.beyond?.next ?? ''),
-    ...Object.values(draft.cuts ?? {}).map((cut) => cut.next),
-  ].join('').length;
-  const room = budget.chars - fixedText - jsonSize(draft.fields) - LAYER_WORDING_CHARS - 2 * pastLimit;
+  const pastLimit = pastLimitCost(lists, draft);
+  // A continued page also says where each list resumes, in its first line and in `offsets`.
+  const continued = page.cursor ? CONTINUED_CHARS_PER_LIST * lists.length : 0;
+  const room =
+    budget.chars - fixedText - jsonSize(draft.fields) - LAYER_WORDING_CHARS - 2 * pastLimit - continued;
   const cursorCost = 2 * cursorLengthFor(lists, page) + 30 * lists.length;
   allocate(lists, Math.max(0, totalNeed(lists) <= room ? room : room - cursorCost));
 
   const truncated: Record<string, number> = {};
-  const cursorLists: ResponseCursor['lists'] = {};
+  const cursorLists: ResponseCursor['lists'] = [];
   const beyondNext = new Set<string>();
   for (const list of lists) {
     const cut = list.lines.length - list.start - list.shown;
     const beyond = list.section.beyond?.count ?? 0;
     if (cut + beyond > 0) truncated[list.section.key] = cut + beyond;
     if (cut > 0 && page.repeatable)
-      cursorLists[list.section.key] = {
+      cursorLists.push({
+        index: lists.indexOf(list),
         offset: list.start + list.shown,
         fingerprint: listFingerprint(list.lines),
-      };
+      });
     if (cut > 0 && !page.repeatable) beyondNext.add(elsewhereOf(list.section));
     if (beyond > 0 && list.section.beyond) beyondNext.add(list.section.beyond.next);
   }
@@ -76,7 +79,7 @@ export function fitResponse(
     }
   }
   const nextCursor =
-    Object.keys(cursorLists).length > 0
+    cursorLists.length > 0
       ? encodeResponseCursor({
           tool: page.tool,
           args: page.args,
@@ -111,6 +114,23 @@ export function fitResponse(
   return { structured, text: text.join('\n') };
 }
 
+/**
+ * What the lines for rows past a limit cost, once in the text and once in the structured answer:
+ * each distinct `next` (in the text's line and in `next`), and per list or handler cut its name
+ * and count (`9904 more critical_path_steps, ` in the text, `"critical_path_steps":9904,` in
+ * `truncated`).
+ */
+function pastLimitCost(lists: PlannedList[], draft: ResponseDraft<object>): number {
+  const named = [
+    ...lists.flatMap((list) =>
+      list.section.beyond ? [{ key: list.section.key, next: list.section.beyond.next }] : [],
+    ),
+    ...Object.entries(draft.cuts ?? {}).map(([key, cut]) => ({ key, next: cut.next })),
+  ];
+  const nexts = new Set(named.map((item) => item.next));
+  return [...nexts].join('; ').length + named.reduce((sum, item) => sum + item.key.length + 16, 0);
+}
+
 /** What every remaining row of every list would cost, shown whole. */
 function totalNeed(lists: PlannedList[]): number {
   let need = 0;
@@ -126,12 +146,12 @@ function rowCost(list: PlannedList, index: number): number {
 /** The length of the longest cursor this page could issue: every list cut, at its largest offset. */
 function cursorLengthFor(lists: PlannedList[], page: PageRequest): number {
   if (!page.repeatable) return 0;
-  const widest = { offset: 10 ** 9, fingerprint: 'x'.repeat(12) };
+  const widest = { offset: 10 ** 9, fingerprint: 'x'.repeat(8) };
   return encodeResponseCursor({
     tool: page.tool,
     args: page.args,
     now: page.now.getTime(),
-    lists: Object.fromEntries(lists.map((list) => [list.section.key, widest])),
+    lists: lists.map((_, index) => ({ index, ...widest })),
   }).length;
 }
 
@@ -140,10 +160,10 @@ function cursorLengthFor(lists: PlannedList[], page: PageRequest): number {
  * already, so it starts past its end; a named list starts where the last page stopped, provided it
  * is still the list that page cut.
  */
-function planList(section: ListSection, cursor: ResponseCursor | undefined): PlannedList {
+function planList(section: ListSection, index: number, cursor: ResponseCursor | undefined): PlannedList {
   const lines = section.rows.map((row) => section.line(row));
   if (!cursor) return { section, lines, start: 0, shown: 0 };
-  const continued = cursor.lists[section.key];
+  const continued = cursor.lists.find((list) => list.index === index);
   if (!continued) return { section, lines, start: lines.length, shown: 0 };
   if (continued.offset > lines.length || listFingerprint(lines) !== continued.fingerprint)
     throw invalidArgument(
@@ -229,7 +249,7 @@ function cutLines(
     .filter((item) => item.cut > 0);
   if (nextCursor)
     lines.push(
-      `Cut for size: ${cutForSize.map((item) => `${item.cut} ${item.key}`).join(', ')}. The rest: call ${tool} again with the same arguments and cursor="${nextCursor}" (or a larger budget_tokens).`,
+      `Cut for size: ${cutSummary(cutForSize)}. The rest: call ${tool} again with the same arguments and cursor="${nextCursor}" (or a larger budget_tokens).`,
     );
   else {
     // Lists read again in the same place (an embedded comparison's) share one line.
@@ -253,4 +273,16 @@ function cutLines(
   for (const [key, cut] of Object.entries(draft.cuts ?? {}))
     if (cut.count > 0 && !cut.saidInText) lines.push(`Not shown: ${cut.count} ${key}; ${cut.next}.`);
   return lines;
+}
+
+/** Lists cut for size most: past this many, the line gives a total and `truncated` has each count. */
+const CUT_LISTS_NAMED = 4;
+
+function cutSummary(cuts: { key: string; cut: number }[]): string {
+  if (cuts.length <= CUT_LISTS_NAMED) return cuts.map((item) => `${item.cut} ${item.key}`).join(', ');
+  const rows = cuts.reduce((sum, item) => sum + item.cut, 0);
+  return `${rows} rows of ${cuts.length} lists (${cuts
+    .slice(0, CUT_LISTS_NAMED - 1)
+    .map((item) => item.key)
+    .join(', ')}, …; truncated counts each)`;
 }

@@ -14,29 +14,48 @@ export interface ResponseCursor {
   args: string;
   /** The first page's clock, in ms since the epoch. */
   now: number;
-  /** Per cut list: the first row of the next page, and a fingerprint of the whole list. */
-  lists: Record<string, { offset: number; fingerprint: string }>;
+  /**
+   * Per cut list, by its place among the answer's lists: the first row of the next page, and a
+   * fingerprint of the whole list.
+   */
+  lists: { index: number; offset: number; fingerprint: string }[];
 }
 
 /** Arguments that may change between pages: the cursor itself, and the size of each page. */
 const PAGE_ARGUMENTS = new Set(['cursor', 'budget_tokens']);
+
+/**
+ * Fingerprint lengths in base64url characters: 72 bits for the arguments, 48 for a list, far past
+ * what telling one call or one list from the next needs.
+ */
+const ARGS_PRINT = 12;
+const LIST_PRINT = 8;
 
 export function argumentsFingerprint(args: Record<string, unknown>): string {
   const kept = Object.keys(args)
     .filter((key) => !PAGE_ARGUMENTS.has(key) && args[key] !== undefined)
     .sort()
     .map((key) => [key, args[key]]);
-  return fingerprint(canonicalJson(kept));
+  return fingerprint(canonicalJson(kept), ARGS_PRINT);
 }
 
 export function listFingerprint(lines: readonly string[]): string {
   const hash = createHash('sha256');
   for (const line of lines) hash.update(line).update('\n');
-  return hash.digest('base64url').slice(0, 12);
+  return hash.digest('base64url').slice(0, LIST_PRINT);
 }
 
+/**
+ * A cursor as text, short because an answer carries it twice and a model copies it back:
+ * `tool.args.now.list-offset-fingerprint…`, numbers in base 36, e.g.
+ * `analyze_trace.ewZTwu1i-l2p.mh3k2l9f.0-a-IzxUtUhu.3-1-8b0dVmGL`. Base64url fingerprints may hold
+ * `-` and `_` but never `.`, and each list part ends in a fixed-length fingerprint.
+ */
 export function encodeResponseCursor(cursor: ResponseCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+  const lists = cursor.lists.map(
+    (list) => `${list.index.toString(36)}-${list.offset.toString(36)}-${list.fingerprint}`,
+  );
+  return [cursor.tool, cursor.args, cursor.now.toString(36), ...lists].join('.');
 }
 
 const RESEND = 'pass the next_cursor of the previous answer unchanged, with the same other arguments';
@@ -46,13 +65,8 @@ export function decodeResponseCursor(
   tool: string,
   args: Record<string, unknown>,
 ): ResponseCursor {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidArgument('cursor is not one this server issued', RESEND);
-  }
-  if (!isCursor(parsed)) throw invalidArgument('cursor is not one this server issued', RESEND);
+  const parsed = parseCursor(text);
+  if (!parsed) throw invalidArgument('cursor is not one this server issued', RESEND);
   if (parsed.tool !== tool)
     throw invalidArgument(`this cursor continues ${parsed.tool}, not ${tool}`, `call ${parsed.tool} with it`);
   if (parsed.args !== argumentsFingerprint(args))
@@ -63,24 +77,27 @@ export function decodeResponseCursor(
   return parsed;
 }
 
-function isCursor(value: unknown): value is ResponseCursor {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<ResponseCursor>;
-  if (typeof candidate.tool !== 'string' || typeof candidate.args !== 'string') return false;
-  if (typeof candidate.now !== 'number' || !Number.isFinite(candidate.now)) return false;
-  if (typeof candidate.lists !== 'object' || candidate.lists === null) return false;
-  return Object.values(candidate.lists).every(
-    (list: unknown) =>
-      typeof list === 'object' &&
-      list !== null &&
-      Number.isInteger((list as { offset?: unknown }).offset) &&
-      (list as { offset: number }).offset >= 0 &&
-      typeof (list as { fingerprint?: unknown }).fingerprint === 'string',
-  );
+const TOOL_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+const BASE36 = /^[0-9a-z]{1,12}$/;
+const PRINT = /^[A-Za-z0-9_-]+$/;
+
+function parseCursor(text: string): ResponseCursor | undefined {
+  const [tool, args, now, ...lists] = text.split('.');
+  if (!tool || !TOOL_NAME.test(tool) || args?.length !== ARGS_PRINT || !PRINT.test(args)) return undefined;
+  if (!now || !BASE36.test(now)) return undefined;
+  const parsedLists: ResponseCursor['lists'] = [];
+  for (const list of lists) {
+    const fingerprint = list.slice(-LIST_PRINT);
+    const [index, offset, rest] = list.slice(0, -LIST_PRINT).split('-');
+    if (rest !== '' || !index || !offset || !BASE36.test(index) || !BASE36.test(offset)) return undefined;
+    if (!PRINT.test(fingerprint) || fingerprint.length !== LIST_PRINT) return undefined;
+    parsedLists.push({ index: parseInt(index, 36), offset: parseInt(offset, 36), fingerprint });
+  }
+  return { tool, args, now: parseInt(now, 36), lists: parsedLists };
 }
 
-function fingerprint(text: string): string {
-  return createHash('sha256').update(text).digest('base64url').slice(0, 12);
+function fingerprint(text: string, length: number): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, length);
 }
 
 /** JSON with object keys sorted, so `{a, b}` and `{b, a}` are the same arguments. */

@@ -52,9 +52,9 @@ export function analysisLines(analysis: TraceAnalysis): string[] {
   }
   if (e.errorSpanCount === 0 && e.unmarkedFailures.total === 0) lines.push('Errors: none');
   else {
-    const cause = e.rootCauses.items[0];
+    // The causes themselves are the first list, so its first row is on every first page.
     lines.push(
-      `Errors: ${e.errorSpanCount} error spans, ${e.rootCauses.total} root cause${e.rootCauses.total === 1 ? '' : 's'}${cause ? `; first: ${rootCauseText(cause)}` : ''}${e.unmarkedFailures.total > 0 ? `; ${e.unmarkedFailures.total} spans carry a failing HTTP/gRPC code but no ERROR status` : ''}`,
+      `Errors: ${e.errorSpanCount} error spans, ${e.rootCauses.total} root cause${e.rootCauses.total === 1 ? '' : 's'}${e.unmarkedFailures.total > 0 ? `; ${e.unmarkedFailures.total} spans carry a failing HTTP/gRPC code but no ERROR status` : ''}`,
     );
   }
   return lines;

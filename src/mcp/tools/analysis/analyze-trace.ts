@@ -26,6 +26,8 @@ import { thresholdsFor } from './detector-thresholds.js';
 const MIN_TREE_CHARS = 600;
 /** Room the response layer keeps for its own lines (what was cut, the cursor). */
 const LAYER_LINES_CHARS = 450;
+/** The waterfall's hidden-span marks and footer may run a little past the room it was given. */
+const TREE_SLACK_CHARS = 300;
 
 const coverageEntry = z.object({ path: z.string(), found: z.number(), satisfied: z.boolean() });
 
@@ -86,7 +88,7 @@ export const analyzeTraceTool = defineTool({
     ...responseFields,
   }),
   annotations: READ_ONLY,
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps, budget, continuedPage }) {
     const trace = await loadTrace(deps, input.trace_id, input.backend);
     const thresholds = thresholdsFor(deps.config.analysis.thresholds);
     const tree = buildSpanTree(trace);
@@ -106,14 +108,14 @@ export const analyzeTraceTool = defineTool({
     const { high, medium, low } = findings.bySeverity;
     if (high + medium + low > 0) {
       lead.push(
-        `Performance findings: ${high} high, ${medium} medium, ${low} low; worst: ${findings.findings.items.map((f) => f.summary).join('; ')}`,
+        `Performance findings: ${high} high, ${medium} medium, ${low} low; worst: ${findings.findings.items[0]?.summary ?? ''} (detect_performance_issues lists them)`,
       );
     } else lead.push('Performance findings: none');
     if (coverage) {
       lead.push(...(sync?.lines ?? []));
       const unexercised = coverage.entries.filter((entry) => entry.found === 0).map((entry) => entry.path);
       lead.push(
-        `Coverage of spec ${coverage.spec_name} v${coverage.spec_version}: ${coverage.exercised}/${coverage.total} entries exercised${unexercised.length > 0 ? `; not exercised: ${unexercised.join(', ')}` : ''}`,
+        `Coverage of spec ${coverage.spec_name} v${coverage.spec_version}: ${coverage.exercised}/${coverage.total} entries exercised${unexercised.length > 0 ? `; not exercised: ${unexercised.slice(0, 2).join(', ')}${unexercised.length > 2 ? ` and ${unexercised.length - 2} more (coverage_entries)` : ''}` : ''}`,
       );
     }
     const next = `detect_performance_issues trace_id=${trace.traceId} for fixes; get_span_details trace_id=${trace.traceId} span_id=<id> to open a span.`;
@@ -148,6 +150,9 @@ export const analyzeTraceTool = defineTool({
           }
         : {}),
     };
+    // A continued page is the rest of the lists: the headline says which trace, and the summary
+    // and the waterfall stay on the first page.
+    if (continuedPage) return { fields, lead: lead.slice(0, 1), lists, next };
     if (input.include_tree === false) return { fields, lead, lists, next };
     // The waterfall takes the room the whole lists leave; its footer says what it hid.
     const listChars = (lists as ListSection<unknown>[]).reduce(
@@ -164,15 +169,13 @@ export const analyzeTraceTool = defineTool({
       next.length -
       listChars -
       LAYER_LINES_CHARS -
-      100;
+      TREE_SLACK_CHARS;
     if (room < MIN_TREE_CHARS) {
       return {
         fields,
         lead,
         lists,
-        notes: [
-          '(tree left out to fit the budget: get_trace_by_id view=tree shows it, or raise budget_tokens)',
-        ],
+        notes: ['(no waterfall at this budget: get_trace_by_id view=tree)'],
         next,
         cuts: {
           tree_spans: {
