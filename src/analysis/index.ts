@@ -47,7 +47,11 @@ export type { SecretHit, SecretKeyCache } from './detectors/secret-attributes.js
 export { findSecretAttributes } from './detectors/secret-attributes.js';
 
 export type { RenderedTree, RenderTreeOptions } from './render/render-trace-tree.js';
-export { DEFAULT_TREE_BUDGET_CHARS, renderTraceTree } from './render/render-trace-tree.js';
+export {
+  DEFAULT_TREE_BUDGET_CHARS,
+  MIN_TREE_BUDGET_CHARS,
+  renderTraceTree,
+} from './render/render-trace-tree.js';
 export { formatDuration } from './render/format-duration.js';
 
 export * from './regressions/index.js';

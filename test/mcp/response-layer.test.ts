@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { budgetFromTokens } from '../../src/mcp/output-budget.js';
 import { answerToolCall } from '../../src/mcp/response/answer-tool-call.js';
-import { listSection, type ResponseDraft } from '../../src/mcp/response/response-draft.js';
+import { listSection, type FittedBlock, type ResponseDraft } from '../../src/mcp/response/response-draft.js';
 import { cursorInput, responseFields } from '../../src/mcp/response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../src/mcp/tool-definition.js';
 import type { ToolDeps } from '../../src/mcp/tool-deps.js';
@@ -53,7 +53,64 @@ async function followAll(tool: ReturnType<typeof listTool>, input: Record<string
   throw new Error('the cursor never ended');
 }
 
+/** A block of `size` characters, whole or not at all, that records the room it was offered. */
+function wholeBlock(claim: FittedBlock['claim'], size: number, offered: number[]): FittedBlock {
+  return {
+    claim,
+    fit(chars) {
+      offered.push(chars);
+      return size <= chars
+        ? { lines: ['B'.repeat(size)], fields: { block_shown: true } }
+        : {
+            lines: ['(block left out)'],
+            cuts: { block: { count: 1, next: 'raise budget_tokens', saidInText: true } },
+          };
+    },
+  };
+}
+
 describe('the response layer', () => {
+  it('gives a block that claims first its room before the lists, and the lists what is left', async () => {
+    const offered: number[] = [];
+    const tool = listTool(() => ({
+      fields: { label: 'spec' },
+      lead: ['A spec and its notes:'],
+      lists: [listSection({ key: 'apples', rows: rows('a', 200), line: (row) => row.id })],
+      block: wholeBlock('first', 800, offered),
+    }));
+    const answer = await call(tool, {}, 1000);
+    expect(answer.structured.block_shown).toBe(true);
+    expect(answer.text).toContain('B'.repeat(800));
+    const shown = (answer.structured.apples as Row[]).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(answer.structured.truncated).toEqual({ apples: 200 - shown });
+    expect(answer.text.length + JSON.stringify(answer.structured).length).toBeLessThanOrEqual(
+      budgetFromTokens(1000).chars,
+    );
+  });
+
+  it('gives a block that claims last only what the lists leave, and reports it left out when that is too little', async () => {
+    const offered: number[] = [];
+    const tool = listTool(() => ({
+      fields: { label: 'analysis' },
+      lead: ['An analysis:'],
+      lists: [listSection({ key: 'apples', rows: rows('a', 200), line: (row) => row.id })],
+      block: wholeBlock('last', 800, offered),
+    }));
+    const answer = await call(tool, {}, 1000);
+    // The lists took the room: the block got less than it needs and says so.
+    expect(answer.structured.block_shown).toBeUndefined();
+    expect(answer.text).toContain('(block left out)');
+    expect(answer.structured.truncated).toMatchObject({ block: 1 });
+    expect(offered.at(-1)).toBeLessThan(800);
+
+    const roomy = await call(tool, {}, 20_000);
+    expect(roomy.structured.block_shown).toBe(true);
+    expect(roomy.structured.apples).toHaveLength(200);
+    // Its lines follow the lists.
+    expect(roomy.text.indexOf('B'.repeat(800))).toBeGreaterThan(roomy.text.indexOf('a199'));
+  });
+
   it('answers a list that fits whole, without truncated or a cursor', async () => {
     const tool = listTool(() => ({
       fields: { label: 'few' },

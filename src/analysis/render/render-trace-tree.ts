@@ -47,7 +47,7 @@ export const DEFAULT_TREE_BUDGET_CHARS = 24_000;
 // The "… N spans hidden" line is ~190 characters.
 const FOOTER_RESERVE = 220;
 // Header, one line and the "hidden" note need about this much.
-const MIN_BUDGET_CHARS = 500;
+export const MIN_TREE_BUDGET_CHARS = 500;
 const DEFAULT_BAR_WIDTH = 20;
 
 function resolveFocus(tree: SpanTree, focus: string): SpanNode {
@@ -128,9 +128,9 @@ export function renderTraceTree(trace: Trace, options: RenderTreeOptions = {}): 
     );
   }
   const budget = checkLimit(options.budgetChars, 'budgetChars', DEFAULT_TREE_BUDGET_CHARS);
-  if (budget < MIN_BUDGET_CHARS) {
+  if (budget < MIN_TREE_BUDGET_CHARS) {
     throw invalidArgument(
-      `budgetChars must be at least ${MIN_BUDGET_CHARS}, got ${budget}`,
+      `budgetChars must be at least ${MIN_TREE_BUDGET_CHARS}, got ${budget}`,
       `the default is ${DEFAULT_TREE_BUDGET_CHARS}`,
     );
   }

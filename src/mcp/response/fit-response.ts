@@ -7,7 +7,7 @@
 import { invalidArgument } from '../../model/errors.js';
 import { jsonSize, type OutputBudget } from '../output-budget.js';
 import type { ToolOutput } from '../tool-definition.js';
-import type { ListSection, ResponseDraft } from './response-draft.js';
+import type { BlockFit, FittedBlock, ListSection, OtherCut, ResponseDraft } from './response-draft.js';
 import { encodeResponseCursor, listFingerprint, type ResponseCursor } from './response-cursor.js';
 
 /** Room for the layer's fixed wording: the continued-page line, "Cut for size: … call … again". */
@@ -53,7 +53,20 @@ export function fitResponse(
   const room =
     budget.chars - fixedText - jsonSize(draft.fields) - LAYER_WORDING_CHARS - 2 * pastLimit - continued;
   const cursorCost = 2 * cursorLengthFor(lists, page) + 30 * lists.length;
-  allocate(lists, Math.max(0, totalNeed(lists) <= room ? room : room - cursorCost));
+  // A block that claims first is fitted to the whole room; one that claims last keeps back what
+  // its smallest form costs (fitted to nothing: a line saying it was left out), then gets what
+  // the lists leave.
+  const first = draft.block?.claim === 'first' ? fitBlock(draft.block, Math.max(0, room)) : undefined;
+  const floor = draft.block?.claim === 'last' ? fitBlock(draft.block, 0).cost : 0;
+  const listRoom = room - (first?.cost ?? 0) - floor;
+  const cutsSome = totalNeed(lists) > listRoom;
+  allocate(lists, Math.max(0, cutsSome ? listRoom - cursorCost : listRoom));
+  const last =
+    draft.block?.claim === 'last'
+      ? fitBlock(draft.block, Math.max(0, listRoom - shownCost(lists) - (cutsSome ? cursorCost : 0)) + floor)
+      : undefined;
+  const block = first ?? last;
+  const cuts = { ...draft.cuts, ...block?.cuts };
 
   const truncated: Record<string, number> = {};
   const cursorLists: ResponseCursor['lists'] = [];
@@ -71,7 +84,7 @@ export function fitResponse(
     if (cut > 0 && !page.repeatable) beyondNext.add(elsewhereOf(list.section));
     if (beyond > 0 && list.section.beyond) beyondNext.add(list.section.beyond.next);
   }
-  for (const [key, cut] of Object.entries(draft.cuts ?? {})) {
+  for (const [key, cut] of Object.entries(cuts)) {
     if (cut.count > 0) {
       // Added to a list's own count when a handler names its cut after a list.
       truncated[key] = (truncated[key] ?? 0) + cut.count;
@@ -91,7 +104,7 @@ export function fitResponse(
     ? Object.fromEntries(lists.filter((list) => list.start > 0).map((list) => [list.section.key, list.start]))
     : undefined;
 
-  const structured: Record<string, unknown> = { ...draft.fields };
+  const structured: Record<string, unknown> = { ...draft.fields, ...block?.fields };
   for (const list of lists) {
     const rows = list.section.rows.slice(list.start, list.start + list.shown);
     const parent = list.section.parent;
@@ -107,8 +120,9 @@ export function fitResponse(
     ...(page.cursor ? [continuedLine(lists)] : []),
     ...draft.lead,
     ...lists.flatMap(listText),
+    ...(block?.lines ?? []),
     ...(draft.notes ?? []),
-    ...cutLines(page.tool, lists, draft, nextCursor),
+    ...cutLines(page.tool, lists, cuts, nextCursor),
     ...(draft.next ? [`Next: ${draft.next}`] : []),
   ];
   return { structured, text: text.join('\n') };
@@ -129,6 +143,29 @@ function pastLimitCost(lists: PlannedList[], draft: ResponseDraft<object>): numb
   ];
   const nexts = new Set(named.map((item) => item.next));
   return [...nexts].join('; ').length + named.reduce((sum, item) => sum + item.key.length + 16, 0);
+}
+
+/**
+ * A block fitted to `chars`, with what it costs: its lines and fields, and for each cut it reports
+ * the count in `truncated` and its `next`, twice when the text does not already say it.
+ */
+function fitBlock(block: FittedBlock, chars: number): BlockFit & { cost: number } {
+  const fit = block.fit(chars);
+  const cutCost = Object.entries(fit.cuts ?? {}).reduce(
+    (sum, [key, cut]) => sum + key.length + 16 + cut.next.length * (cut.saidInText ? 1 : 2),
+    0,
+  );
+  return { ...fit, cost: fit.lines.join('\n').length + 1 + jsonSize(fit.fields ?? {}) + cutCost };
+}
+
+/** What the rows and headings a page shows cost. */
+function shownCost(lists: PlannedList[]): number {
+  let cost = 0;
+  for (const list of lists) {
+    if (list.shown > 0 && list.section.heading) cost += list.section.heading.length + 1;
+    for (let index = list.start; index < list.start + list.shown; index += 1) cost += rowCost(list, index);
+  }
+  return cost;
 }
 
 /** What every remaining row of every list would cost, shown whole. */
@@ -240,7 +277,7 @@ function continuedLine(lists: PlannedList[]): string {
 function cutLines(
   tool: string,
   lists: PlannedList[],
-  draft: ResponseDraft<object>,
+  cuts: Record<string, OtherCut>,
   nextCursor: string | undefined,
 ): string[] {
   const lines: string[] = [];
@@ -270,7 +307,7 @@ function cutLines(
     pastLimit.set(beyond.next, parts);
   }
   for (const [next, parts] of pastLimit) lines.push(`Past the limit: ${parts.join(', ')}; ${next}.`);
-  for (const [key, cut] of Object.entries(draft.cuts ?? {}))
+  for (const [key, cut] of Object.entries(cuts))
     if (cut.count > 0 && !cut.saidInText) lines.push(`Not shown: ${cut.count} ${key}; ${cut.next}.`);
   return lines;
 }

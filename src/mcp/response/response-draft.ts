@@ -43,12 +43,36 @@ export interface OtherCut {
   saidInText?: boolean;
 }
 
+/**
+ * A piece the budget may shrink but not page: a waterfall cut by depth, a spec shown whole or not at
+ * all. The layer calls `fit` with the characters it can give it (text and structured together) and
+ * places its lines after the lists.
+ */
+export interface FittedBlock {
+  /**
+   * `first`: it takes its room before the lists do (it is what the call asked for); `last`: it gets
+   * what the lists leave (a waterfall beside an analysis).
+   */
+  claim: 'first' | 'last';
+  fit(chars: number): BlockFit;
+}
+
+export interface BlockFit {
+  lines: string[];
+  /** Structured fields it adds: the spec object, the counts of a waterfall. */
+  fields?: Record<string, unknown>;
+  /** What it left out, reported beside the handler's own cuts. */
+  cuts?: Record<string, OtherCut>;
+}
+
 export interface ResponseDraft<Fields extends object = Record<string, unknown>> {
   /** Structured fields that are not cuttable lists; always answered whole. */
   fields: Fields;
   /** Text lines before the lists: the verdict and every fact it rests on. Never cut. */
   lead: string[];
   lists?: ListSection<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Fitted to the room left for it; its lines come after the lists and before the notes. */
+  block?: FittedBlock;
   /** Text lines after the lists (notes, suggestions). */
   notes?: string[];
   /** What to do next, written as the closing `Next:` line. */

@@ -8,7 +8,7 @@ import {
   serializeSpecYaml,
 } from '../../../tracespec/index.js';
 import { jsonSize } from '../../output-budget.js';
-import { listSection } from '../../response/response-draft.js';
+import { listSection, type FittedBlock } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
@@ -94,7 +94,7 @@ export const generateSpecFromTracesTool = defineTool({
   }),
   output: outputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps }) {
     const name = checkedSpecName(input.name);
     const loaded = await loadTraceIds(deps, input.trace_ids, input.backend);
     if (loaded.traces.length === 0) {
@@ -117,14 +117,24 @@ export const generateSpecFromTracesTool = defineTool({
       : undefined;
 
     // The spec is one piece: its YAML in the text and its object in the structured answer, whole or
-    // not at all (half of a spec is not a spec). It takes at most half the budget; the lists share the rest.
+    // not at all (half of a spec is not a spec). It is what the call asked for, so it claims its room
+    // before the lists.
     const yaml = serializeSpecYaml(inference.spec);
-    const specFits = yaml.length + jsonSize(inference.spec) <= budget.chars / 2;
+    const specSize = yaml.length + 1 + jsonSize({ spec: inference.spec });
+    const tooLarge = saved
+      ? `the spec is too large for this budget_tokens: read it with get_trace_spec name=${name}, or call again with a larger budget_tokens`
+      : 'the spec is too large for this budget_tokens: call again with a larger budget_tokens, or with save: true and read it with get_trace_spec';
+    const specBlock: FittedBlock = {
+      claim: 'first',
+      fit: (chars) =>
+        specSize <= chars
+          ? { lines: ['', yaml], fields: { spec: inference.spec as unknown as Record<string, unknown> } }
+          : { lines: [], cuts: { spec: { count: 1, next: tooLarge } } },
+    };
     const fields = {
       name,
       trace_count: inference.traceCount,
       span_count: inference.spanCount,
-      ...(specFits ? { spec: inference.spec as unknown as Record<string, unknown> } : {}),
       ...(saved
         ? {
             saved: {
@@ -183,24 +193,10 @@ export const generateSpecFromTracesTool = defineTool({
           line: (item) => `  ${item.trace_id}: ${item.error}`,
         }),
       ],
-      notes: specFits ? ['', yaml] : [],
-      ...(specFits
-        ? {}
-        : {
-            cuts: {
-              spec: {
-                count: 1,
-                next: saved
-                  ? `the spec is too large for this budget_tokens: read it with get_trace_spec name=${name}, or call again with a larger budget_tokens`
-                  : 'the spec is too large for this budget_tokens: call again with a larger budget_tokens, or with save: true and read it with get_trace_spec',
-              },
-            },
-          }),
+      block: specBlock,
       next: saved
         ? `compare_trace_to_spec trace_id=<id> spec_name=${name}, or validate_trace_collection over new traces.`
-        : specFits
-          ? `review the YAML, then store it with define_trace_spec name=${name} (or call again with save: true).`
-          : `call again with save: true to store it, then read it with get_trace_spec name=${name}.`,
+        : `review the YAML, then store it with define_trace_spec name=${name} (or call again with save: true).`,
     };
   },
 });

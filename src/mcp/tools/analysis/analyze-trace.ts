@@ -10,8 +10,7 @@ import {
 import type { Trace } from '../../../model/span.js';
 import { compareTraceToSpec } from '../../../tracespec/index.js';
 import type { TraceSpecVersion } from '../../../workflow/spec-library.js';
-import { jsonSize } from '../../output-budget.js';
-import { listSection, type ListSection } from '../../response/response-draft.js';
+import { listSection, type FittedBlock } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { snakeKeys } from '../../snake-keys.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
@@ -24,8 +23,6 @@ import { thresholdsFor } from './detector-thresholds.js';
 
 /** A tree narrower than this shows too little to be worth its tokens. */
 const MIN_TREE_CHARS = 600;
-/** Room the response layer keeps for its own lines (what was cut, the cursor). */
-const LAYER_LINES_CHARS = 450;
 /** The waterfall's hidden-span marks and footer may run a little past the room it was given. */
 const TREE_SLACK_CHARS = 300;
 
@@ -88,7 +85,7 @@ export const analyzeTraceTool = defineTool({
     ...responseFields,
   }),
   annotations: READ_ONLY,
-  async handler(input, { deps, budget, continuedPage }) {
+  async handler(input, { deps, continuedPage }) {
     const trace = await loadTrace(deps, input.trace_id, input.backend);
     const thresholds = thresholdsFor(deps.config.analysis.thresholds);
     const tree = buildSpanTree(trace);
@@ -154,53 +151,37 @@ export const analyzeTraceTool = defineTool({
     // and the waterfall stay on the first page.
     if (continuedPage) return { fields, lead: lead.slice(0, 1), lists, next };
     if (input.include_tree === false) return { fields, lead, lists, next };
-    // The waterfall takes the room the whole lists leave; its footer says what it hid.
-    const listChars = (lists as ListSection<unknown>[]).reduce(
-      (sum, list) =>
-        sum +
-        (list.heading?.length ?? 0) +
-        list.rows.reduce<number>((rows, row) => rows + list.line(row).length + jsonSize(row) + 2, 0),
-      0,
-    );
-    const room =
-      budget.chars -
-      jsonSize(fields) -
-      lead.join('\n').length -
-      next.length -
-      listChars -
-      LAYER_LINES_CHARS -
-      TREE_SLACK_CHARS;
-    if (room < MIN_TREE_CHARS) {
-      return {
-        fields,
-        lead,
-        lists,
-        notes: ['(no waterfall at this budget: get_trace_by_id view=tree)'],
-        next,
-        cuts: {
-          tree_spans: {
-            count: trace.spans.length,
-            next: 'get_trace_by_id view=tree, or raise budget_tokens',
-            saidInText: true,
+    // The waterfall gets the room the lists leave; its footer says what it hid.
+    const waterfall: FittedBlock = {
+      claim: 'last',
+      fit(chars) {
+        const room = chars - TREE_SLACK_CHARS;
+        if (room < MIN_TREE_CHARS)
+          return {
+            lines: ['(no waterfall at this budget: get_trace_by_id view=tree)'],
+            cuts: {
+              tree_spans: {
+                count: trace.spans.length,
+                next: 'get_trace_by_id view=tree, or raise budget_tokens',
+                saidInText: true,
+              },
+            },
+          };
+        const rendered = renderTraceTree(trace, { tree, budgetChars: room });
+        return {
+          lines: ['', rendered.text],
+          fields: { tree: { shown_spans: rendered.shownSpans, hidden_spans: rendered.hiddenSpans } },
+          cuts: {
+            tree_spans: {
+              count: rendered.hiddenSpans,
+              next: 'get_trace_by_id view=tree with focus_span_id or max_depth',
+              saidInText: true,
+            },
           },
-        },
-      };
-    }
-    const rendered = renderTraceTree(trace, { tree, budgetChars: room });
-    return {
-      fields: { ...fields, tree: { shown_spans: rendered.shownSpans, hidden_spans: rendered.hiddenSpans } },
-      lead,
-      lists,
-      notes: ['', rendered.text],
-      next,
-      cuts: {
-        tree_spans: {
-          count: rendered.hiddenSpans,
-          next: 'get_trace_by_id view=tree with focus_span_id or max_depth',
-          saidInText: true,
-        },
+        };
       },
     };
+    return { fields, lead, lists, block: waterfall, next };
   },
 });
 

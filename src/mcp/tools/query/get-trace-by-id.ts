@@ -5,7 +5,7 @@ import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
 import { loadTrace } from '../trace-lookup.js';
 import { spansListSchema, spansSection } from './trace-views/spans-view.js';
 import { buildSummaryView, summaryViewSchema } from './trace-views/summary-view.js';
-import { buildTreeView, treeViewSchema } from './trace-views/tree-view.js';
+import { treeViewBlock, treeViewSchema } from './trace-views/tree-view.js';
 
 export const getTraceByIdTool = defineTool({
   name: 'get_trace_by_id',
@@ -32,7 +32,7 @@ export const getTraceByIdTool = defineTool({
     ...responseFields,
   }),
   annotations: READ_ONLY,
-  async handler(input, { deps, budget }) {
+  async handler(input, { deps }) {
     const trace = await loadTrace(deps, input.trace_id, input.backend);
     const backend = deps.backends.get(input.backend).name;
     const view = input.view ?? 'summary';
@@ -45,20 +45,10 @@ export const getTraceByIdTool = defineTool({
       };
     }
     if (view === 'tree') {
-      const tree = buildTreeView(trace, budget, {
-        maxDepth: input.max_depth,
-        focusSpanId: input.focus_span_id,
-      });
       return {
-        fields: { ...base, tree: tree.view },
-        lead: [tree.text],
-        cuts: {
-          spans: {
-            count: tree.view.hidden_spans,
-            next: 'pass focus_span_id or max_depth to zoom in, or view=spans to page every span',
-            saidInText: true,
-          },
-        },
+        fields: base,
+        lead: [],
+        block: treeViewBlock(trace, { maxDepth: input.max_depth, focusSpanId: input.focus_span_id }),
       };
     }
     const summary = buildSummaryView(trace);
