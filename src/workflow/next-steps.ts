@@ -67,7 +67,7 @@ export function suggestNextSteps(
     });
   }
   for (const note of latest.captureNotes.slice(0, 2))
-    steps.push({ category: 'capture', action: 'check why the capture was incomplete', why: note });
+    steps.push({ category: 'capture', action: `look into the capture: ${note}`, why: note });
 
   const judgedBefore = previous && (previous.verdict === 'pass' || previous.verdict === 'fail');
   const introduced = new Set(
