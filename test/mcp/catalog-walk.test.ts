@@ -217,9 +217,21 @@ describe('every listed tool at the smallest budget, through a real MCP client', 
       const args = { ...FIXTURES[name]!(world), ...(tool!.takesBudget ? { budget_tokens: tokens } : {}) };
       let cursor: string | undefined;
       let pages = 0;
+      // The lists a cursor paged, and each page's rows.
+      const paged = new Set<string>();
+      const rowsByPage: Record<string, unknown[]>[] = [];
       do {
         const page = await harness.call(name, { ...args, ...(cursor ? { cursor } : {}) });
         pages += 1;
+        rowsByPage.push(
+          Object.fromEntries(
+            Object.entries(page.structured).filter((entry): entry is [string, unknown[]] =>
+              Array.isArray(entry[1]),
+            ),
+          ),
+        );
+        if (page.structured.next_cursor)
+          for (const key of Object.keys(page.structured.truncated ?? {})) paged.add(key);
         expect(page.isError, `${name} page ${pages}: ${page.text}`).toBe(false);
         expect(page.text.trim().length, `${name} answered no text`).toBeGreaterThan(0);
         // The layer fits the text itself: the registry's last-resort cut never has to.
@@ -245,6 +257,17 @@ describe('every listed tool at the smallest budget, through a real MCP client', 
         if (cursor) expect(tool!.takesCursor, `${name} issued a cursor it does not accept`).toBe(true);
       } while (cursor && pages < MAX_PAGES);
       expect(cursor, `${name}'s cursor did not end within ${MAX_PAGES} pages`).toBeUndefined();
+      if (paged.size === 0) return;
+      // Following the cursor returned each list of one large answer: nothing repeated or lost.
+      const whole = await harness.call(name, { ...args, budget_tokens: 100_000 });
+      expect(whole.isError, whole.text).toBe(false);
+      expect(whole.structured.next_cursor, `${name} at budget_tokens 100000`).toBeUndefined();
+      for (const key of paged) {
+        // A cut that is not a list of rows (a waterfall's hidden spans) has nothing to join.
+        if (!rowsByPage.some((rows) => key in rows)) continue;
+        const joined = rowsByPage.flatMap((rows) => rows[key] ?? []);
+        expect(joined, `${name}: the pages of ${key}`).toEqual(whole.structured[key]);
+      }
     },
     120_000,
   );
