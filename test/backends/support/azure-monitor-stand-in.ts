@@ -16,7 +16,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { AzureMonitorTraceExporter } from '@azure/monitor-opentelemetry-exporter';
+import { AzureMonitorLogExporter, AzureMonitorTraceExporter } from '@azure/monitor-opentelemetry-exporter';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { envelopeRows, type Envelope, type Row } from './app-insights-rows.js';
 import { KqlError, runKql, timeNanos } from './kql-stand-in.js';
@@ -146,30 +147,56 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
 }
 
-/** Sends SDK spans through Azure's own exporter to the stand-in's ingestion endpoint. */
-export async function exportWithAzureExporter(
-  connectionString: string,
-  spans: ReadableSpan[],
-): Promise<void> {
-  const exporter = new AzureMonitorTraceExporter({
+function exporterOptions(connectionString: string) {
+  return {
     connectionString,
     disableOfflineStorage: true,
     // The exporter turns every http:// ingestion endpoint into https://; the stand-in speaks plain
     // http on loopback, so the request goes back to http here. Body and headers are the exporter's.
     additionalPolicies: [
       {
-        position: 'perCall',
+        position: 'perCall' as const,
         policy: {
           name: 'standInPlainHttp',
-          sendRequest(request, next) {
+          sendRequest(
+            request: { url: string; allowInsecureConnection?: boolean },
+            next: (request: never) => Promise<unknown>,
+          ) {
             request.url = request.url.replace(/^https:/, 'http:');
             request.allowInsecureConnection = true;
-            return next(request);
+            return next(request as never);
           },
         },
       },
     ],
-  });
+  };
+}
+
+/** Sends SDK log records through Azure's own log exporter to the stand-in's ingestion endpoint. */
+export async function exportLogsWithAzureExporter(
+  connectionString: string,
+  records: ReadableLogRecord[],
+): Promise<void> {
+  const exporter = new AzureMonitorLogExporter(exporterOptions(connectionString) as never);
+  try {
+    // The exporter is built on its own copy of @opentelemetry/sdk-logs, whose record type differs
+    // from the SDK's in name only: the records are the SDK's, passed as they are.
+    await new Promise<void>((resolve, reject) =>
+      exporter.export(records as never, (result) =>
+        result.code === 0 ? resolve() : reject(result.error ?? new Error('the Azure log exporter failed')),
+      ),
+    );
+  } finally {
+    await exporter.shutdown();
+  }
+}
+
+/** Sends SDK spans through Azure's own exporter to the stand-in's ingestion endpoint. */
+export async function exportWithAzureExporter(
+  connectionString: string,
+  spans: ReadableSpan[],
+): Promise<void> {
+  const exporter = new AzureMonitorTraceExporter(exporterOptions(connectionString) as never);
   try {
     await new Promise<void>((resolve, reject) =>
       exporter.export(spans, (result) =>
