@@ -237,7 +237,9 @@ export function connectionFor(
       'project_id is for type: cloud-trace; remove it, or set type: cloud-trace',
     );
   }
-  const azureOnly = (['workspace_id', 'resource_id', 'schema'] as const).find((key) => config[key] !== undefined);
+  const azureOnly = (['workspace_id', 'resource_id', 'schema'] as const).find(
+    (key) => config[key] !== undefined,
+  );
   if (azureOnly !== undefined) {
     throw new OtelMcpError(
       'INVALID_ARGUMENT',

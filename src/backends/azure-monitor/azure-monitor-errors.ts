@@ -7,7 +7,8 @@ import { OtelMcpError, errorMessage } from '../../model/errors.js';
 import { unreadableAnswer } from '../backend-answer.js';
 
 /** What queries go to: a Log Analytics workspace by its GUID, or one Application Insights resource. */
-export type QueryScope = { kind: 'workspace'; workspaceId: string } | { kind: 'resource'; resourceId: string };
+export type QueryScope =
+  { kind: 'workspace'; workspaceId: string } | { kind: 'resource'; resourceId: string };
 
 export interface AzureMonitorTarget {
   backendName: string;

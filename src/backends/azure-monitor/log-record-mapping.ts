@@ -29,7 +29,8 @@ export function logRecordsFromRows(rows: readonly TelemetryRow[], schema: Teleme
 
 function logRecordOf(row: TelemetryRow, schema: TelemetrySchema): LogRecord {
   const level = LEVELS[Number(row[schema.severityLevel])];
-  if (!level) throw new TypeError(`expected a severity level 0-4, got ${JSON.stringify(row[schema.severityLevel])}`);
+  if (!level)
+    throw new TypeError(`expected a severity level 0-4, got ${JSON.stringify(row[schema.severityLevel])}`);
   const time = timeToNanos(row[schema.time]);
   const service = cellText(row[schema.roleName]) || 'unknown_service';
   const resource: Attributes = { 'service.name': service };

@@ -67,7 +67,10 @@ function spanOf(row: TelemetryRow, schema: TelemetrySchema, isRequest: boolean):
   const duration = Number(row[schema.durationMs]);
   const attributes = propertyAttributes(row[schema.properties]);
   if (isRequest)
-    requestAttributes({ url: cellText(row[schema.url]), resultCode: cellText(row[schema.resultCode]) }, attributes);
+    requestAttributes(
+      { url: cellText(row[schema.url]), resultCode: cellText(row[schema.resultCode]) },
+      attributes,
+    );
   else
     dependencyAttributes(
       {

@@ -428,16 +428,21 @@ describe('Azure Monitor configuration', () => {
 
   it('refuses a resource id that is not an Application Insights component’s, showing the shape', () => {
     const error = configError({
-      resource_id: RESOURCE.replace('Microsoft.Insights/components', 'Microsoft.OperationalInsights/workspaces'),
+      resource_id: RESOURCE.replace(
+        'Microsoft.Insights/components',
+        'Microsoft.OperationalInsights/workspaces',
+      ),
     });
     expect(error?.code).toBe('INVALID_ARGUMENT');
-    expect(error?.message).toContain('resource_id: expected an Application Insights resource id like /subscriptions/');
+    expect(error?.message).toContain(
+      'resource_id: expected an Application Insights resource id like /subscriptions/',
+    );
   });
 
   it('refuses resource_id on a backend of another kind', () => {
-    expect(() => createBackend('jaeger', { endpoint: 'http://localhost:16686', resource_id: RESOURCE })).toThrow(
-      /jaeger does not take resource_id/,
-    );
+    expect(() =>
+      createBackend('jaeger', { endpoint: 'http://localhost:16686', resource_id: RESOURCE }),
+    ).toThrow(/jaeger does not take resource_id/);
   });
 
   it('refuses settings of other backends, naming the login to use instead', () => {

@@ -196,7 +196,10 @@ class Parser {
           seen.add(key);
           rows.push(out);
         }
-        return { columns: Object.fromEntries(columns.map((column) => [column, input.columns[column]!])), rows };
+        return {
+          columns: Object.fromEntries(columns.map((column) => [column, input.columns[column]!])),
+          rows,
+        };
       }
       case 'summarize': {
         const name = this.ident();
