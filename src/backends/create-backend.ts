@@ -12,6 +12,7 @@ import {
   type BackendType,
 } from '../config/backend-entry.js';
 import { createAzureMonitorBackend, type AzureMonitorDeps } from './azure-monitor/azure-monitor-backend.js';
+import type { QueryScope } from './azure-monitor/azure-monitor-errors.js';
 import { authorizationHeader, type BackendConnection } from './http/connection.js';
 import { parseEndpoint } from './http/endpoint.js';
 import type { HttpDeps } from './http/http-client.js';
@@ -53,7 +54,7 @@ export function createBackend(name: string, entry: unknown, deps: BackendDeps = 
 
 function xrayBackend(name: string, config: BackendEntryConfig, deps: BackendDeps): TraceBackend {
   const notForXray = (
-    ['auth', 'headers', 'tenant', 'tenant_header', 'workspace_id', 'schema'] as const
+    ['auth', 'headers', 'tenant', 'tenant_header', 'workspace_id', 'resource_id', 'schema'] as const
   ).filter((key) => config[key] !== undefined);
   if (notForXray.length > 0) {
     throw new OtelMcpError(
@@ -90,9 +91,9 @@ function xrayBackend(name: string, config: BackendEntryConfig, deps: BackendDeps
 }
 
 function cloudTraceBackend(name: string, config: BackendEntryConfig, deps: BackendDeps): TraceBackend {
-  const notForCloudTrace = (['auth', 'headers', 'tenant', 'tenant_header', 'region'] as const).filter(
-    (key) => config[key] !== undefined,
-  );
+  const notForCloudTrace = (
+    ['auth', 'headers', 'tenant', 'tenant_header', 'region', 'workspace_id', 'resource_id', 'schema'] as const
+  ).filter((key) => config[key] !== undefined);
   if (notForCloudTrace.length > 0) {
     throw new OtelMcpError(
       'INVALID_ARGUMENT',
@@ -143,13 +144,7 @@ function azureMonitorBackend(name: string, config: BackendEntryConfig, deps: Bac
       'Azure Monitor queries carry a token from DefaultAzureCredential: run `az login`, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET',
     );
   }
-  if (config.workspace_id === undefined) {
-    throw new OtelMcpError(
-      'INVALID_ARGUMENT',
-      `backends.${name}: azure-monitor needs workspace_id`,
-      "add workspace_id: the Log Analytics workspace's Workspace ID (a GUID on its Overview page)",
-    );
-  }
+  const scope = azureQueryScope(name, config);
   const endpoint = config.endpoint === undefined ? undefined : parseEndpoint(config.endpoint, name);
   // A bearer token goes over TLS only; plain http is for a stand-in on this machine.
   const loopback =
@@ -164,14 +159,30 @@ function azureMonitorBackend(name: string, config: BackendEntryConfig, deps: Bac
   return createAzureMonitorBackend(
     name,
     {
-      workspaceId: config.workspace_id,
+      scope,
       ...(endpoint ? { endpoint: endpoint.url } : {}),
-      schema: config.schema ?? 'workspace',
+      // An Application Insights resource's own scope is where Azure serves the classic table names.
+      schema: config.schema ?? (scope.kind === 'resource' ? 'classic' : 'workspace'),
       timeoutMs: config.timeout_ms ?? DEFAULT_TIMEOUT_MS,
       retries: config.retries ?? DEFAULT_RETRY_POLICY.attempts - 1,
     },
     { ...deps.azureMonitor, ...(deps.now ? { now: deps.now } : {}) },
   );
+}
+
+/** Exactly one of workspace_id and resource_id says where queries go. */
+function azureQueryScope(name: string, config: BackendEntryConfig): QueryScope {
+  const both = config.workspace_id !== undefined && config.resource_id !== undefined;
+  if (both || (config.workspace_id === undefined && config.resource_id === undefined)) {
+    throw new OtelMcpError(
+      'INVALID_ARGUMENT',
+      `backends.${name}: azure-monitor needs exactly one of workspace_id and resource_id, got ${both ? 'both' : 'neither'}`,
+      "set workspace_id to a Log Analytics workspace's Workspace ID (a GUID on its Overview page), or resource_id to an Application Insights resource's id (/subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.Insights/components/<name>, on its JSON View)",
+    );
+  }
+  return config.workspace_id !== undefined
+    ? { kind: 'workspace', workspaceId: config.workspace_id }
+    : { kind: 'resource', resourceId: config.resource_id! };
 }
 
 function parseEntry(name: string, entry: unknown): BackendEntryConfig {
@@ -183,7 +194,7 @@ function parseEntry(name: string, entry: unknown): BackendEntryConfig {
   throw new OtelMcpError(
     'INVALID_ARGUMENT',
     `backends.${name}: ${issues.join('; ')}`,
-    'an entry is { endpoint, type?, auth?: "<token>" | { bearer_token } | { username, password }, headers?, tenant?, tenant_header?, timeout_ms?, retries? }, or for xray { region, endpoint?, timeout_ms?, retries? }, or for cloud-trace { project_id, endpoint?, timeout_ms?, retries? }, or for azure-monitor { workspace_id, schema?, endpoint?, timeout_ms?, retries? }',
+    'an entry is { endpoint, type?, auth?: "<token>" | { bearer_token } | { username, password }, headers?, tenant?, tenant_header?, timeout_ms?, retries? }, or for xray { region, endpoint?, timeout_ms?, retries? }, or for cloud-trace { project_id, endpoint?, timeout_ms?, retries? }, or for azure-monitor { workspace_id | resource_id, schema?, endpoint?, timeout_ms?, retries? }',
   );
 }
 
@@ -226,11 +237,14 @@ export function connectionFor(
       'project_id is for type: cloud-trace; remove it, or set type: cloud-trace',
     );
   }
-  if (config.workspace_id !== undefined || config.schema !== undefined) {
+  const azureOnly = (['workspace_id', 'resource_id', 'schema'] as const).find(
+    (key) => config[key] !== undefined,
+  );
+  if (azureOnly !== undefined) {
     throw new OtelMcpError(
       'INVALID_ARGUMENT',
-      `backends.${name}: ${type} does not take ${config.workspace_id !== undefined ? 'workspace_id' : 'schema'}`,
-      'workspace_id and schema are for type: azure-monitor; remove them, or set type: azure-monitor',
+      `backends.${name}: ${type} does not take ${azureOnly}`,
+      'workspace_id, resource_id and schema are for type: azure-monitor; remove them, or set type: azure-monitor',
     );
   }
   if (config.endpoint === undefined) {

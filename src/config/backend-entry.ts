@@ -16,6 +16,9 @@
  *   xray: { region: "eu-west-1" }               # credentials: the AWS SDK's default chain
  *   cloud-trace: { project_id: "my-project" }   # credentials: Application Default Credentials
  *   azure-monitor: { workspace_id: "<GUID>" }   # credentials: DefaultAzureCredential
+ *   app-insights:                               # or one Application Insights resource by its id
+ *     type: azure-monitor
+ *     resource_id: "/subscriptions/<GUID>/resourceGroups/<group>/providers/Microsoft.Insights/components/<name>"
  * ```
  *
  * - `auth` is a bearer token as a plain string (the plan's `auth: "…"` shorthand), `{ bearer_token }`,
@@ -28,9 +31,11 @@
  * - `cloud-trace` takes `project_id` (required) and an optional `endpoint` override of
  *   https://cloudtrace.googleapis.com; `auth`, `headers` and `tenant` do not apply, since Google's
  *   client signs every request with Application Default Credentials.
- * - `azure-monitor` takes `workspace_id` (required: the Log Analytics workspace's GUID), `schema`
- *   (`workspace`, the default, for AppRequests and the other workspace tables; `classic` for the
- *   requests/dependencies tables of a classic resource) and an optional `endpoint` override of
+ * - `azure-monitor` takes exactly one of `workspace_id` (the Log Analytics workspace's GUID) and
+ *   `resource_id` (an Application Insights component's Azure resource id, queried in its own scope,
+ *   which serves the classic table names and needs only a role on the component), `schema`
+ *   (`workspace` for AppRequests and the other workspace tables, the default with `workspace_id`;
+ *   `classic` for the requests/dependencies tables, the default with `resource_id`) and an optional `endpoint` override of
  *   https://api.loganalytics.io/v1 (a sovereign cloud, a local stand-in); no `auth`, `headers` or
  *   `tenant`, since requests carry a token from DefaultAzureCredential (env, managed identity, az login).
  * - `timeout_ms` bounds one request (default 10 000); `retries` is how many times a transient failure
@@ -46,6 +51,15 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_TIMEOUT_MS = 300_000;
 
 const secret = z.string().min(1);
+
+/**
+ * An Application Insights component's Azure resource id. Azure compares resource ids without regard
+ * to case; group names are 1-90 letters, digits, '.', '_', '-', '(' and ')', component names 1-255
+ * characters, so any segment without a slash, space, '?' or '#' is let through. The leading '/' the
+ * portal shows may be left out.
+ */
+export const APP_INSIGHTS_RESOURCE_ID =
+  /^\/?subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[^/?#\s]+\/providers\/Microsoft\.Insights\/components\/[^/?#\s]+$/i;
 
 export const backendAuthSchema = z.union([
   secret.describe('A bearer token'),
@@ -89,12 +103,22 @@ export const backendEntrySchema = z
         "expected the workspace's Workspace ID, a GUID like 6f1a0c1e-0000-4000-8000-000000000000",
       )
       .optional()
-      .describe('Log Analytics workspace ID (azure-monitor only)'),
+      .describe('Log Analytics workspace ID (azure-monitor only; or resource_id)'),
+    resource_id: z
+      .string()
+      .regex(
+        APP_INSIGHTS_RESOURCE_ID,
+        'expected an Application Insights resource id like /subscriptions/<subscription GUID>/resourceGroups/<group>/providers/Microsoft.Insights/components/<name>',
+      )
+      .optional()
+      .describe(
+        "Application Insights resource's Azure resource id, queried in its own scope (azure-monitor only; or workspace_id)",
+      ),
     schema: z
       .enum(['workspace', 'classic'])
       .optional()
       .describe(
-        'App Insights tables: workspace (AppRequests, ...; default) or classic (requests, ...); azure-monitor only',
+        'App Insights tables: workspace (AppRequests, ...; default with workspace_id) or classic (requests, ...; default with resource_id); azure-monitor only',
       ),
     auth: backendAuthSchema.optional(),
     headers: z.record(z.string().min(1), z.string()).optional().describe('Sent with every request'),

@@ -1,12 +1,12 @@
 /**
  * The Azure Monitor (Application Insights) adapter: traces read with KQL over a Log Analytics
- * workspace. A search asks KQL for the traces with a span meeting the span-level filters
+ * workspace, or in the scope of one Application Insights resource (by its Azure resource id). A search asks KQL for the traces with a span meeting the span-level filters
  * (kql-queries.ts), newest first, then reads those traces whole and checks each against the full
  * query here, since some filters only narrow in KQL (attributes read from typed columns, the
  * trace-wide status). What App Insights does not store is declared in AZURE_MONITOR_FIDELITY.
  */
 import { OtelMcpError } from '../../model/errors.js';
-import type { TimeWindow, TraceSummary } from '../../model/query.js';
+import type { OperationInfo, TimeWindow, TraceSummary } from '../../model/query.js';
 import type { Span } from '../../model/span.js';
 import { unreadableAnswer } from '../backend-answer.js';
 import { assertQuerySupported } from '../query-support.js';
@@ -16,16 +16,19 @@ import { traceMatchesQuery } from '../span-filter.js';
 import { groupIntoTraces, mostRecentFirst, summarizeTrace, traceFromSpans } from '../trace-assembly.js';
 import { requireTraceId } from '../trace-id-input.js';
 import type { BackendCapabilities, BackendFidelity, TraceBackend } from '../trace-backend.js';
+import type { QueryScope } from './azure-monitor-errors.js';
 import {
   candidateTracesQuery,
   HEALTH_QUERY,
+  logRecordsQuery,
   operationsQuery,
   servicesQuery,
   traceRowsQuery,
 } from './kql-queries.js';
 import { createLogsClient, type LogsClientOptions, type QueryWindow } from './logs-client.js';
 import { KEYS_NOT_KEPT, unanswerableFilter } from './telemetry-attributes.js';
-import { spansFromRows, type TelemetryRow } from './telemetry-mapping.js';
+import { logRecordsFromRows } from './log-record-mapping.js';
+import { cellText, dependencyKind, spansFromRows, type TelemetryRow } from './telemetry-mapping.js';
 import { telemetrySchema, type SchemaName } from './telemetry-schema.js';
 
 export const AZURE_MONITOR_CAPABILITIES: BackendCapabilities = {
@@ -34,6 +37,11 @@ export const AZURE_MONITOR_CAPABILITIES: BackendCapabilities = {
   durationFilters: true,
   statusFilter: true,
   searchWithoutService: true,
+  // A request row is a SERVER span (CONSUMER ones too), a dependency's type tells CLIENT, PRODUCER
+  // or INTERNAL: the same reading as a trace's spans get (AZURE_MONITOR_FIDELITY).
+  operationKinds: true,
+  // Log records are message rows with a severity (log-record-mapping.ts).
+  logs: true,
 };
 
 export const AZURE_MONITOR_FIDELITY: BackendFidelity = {
@@ -71,7 +79,7 @@ const TRACE_LOOKBACK_MS = 730 * 24 * 60 * 60 * 1000;
 const NANOS_PER_MS = 1_000_000n;
 
 export interface AzureMonitorOptions {
-  workspaceId: string;
+  scope: QueryScope;
   endpoint?: string;
   schema: SchemaName;
   timeoutMs: number;
@@ -92,7 +100,7 @@ export function createAzureMonitorBackend(
   const schema = telemetrySchema(options.schema);
   const client = createLogsClient({
     backendName: name,
-    workspaceId: options.workspaceId,
+    scope: options.scope,
     endpoint: options.endpoint,
     timeoutMs: options.timeoutMs,
     retries: options.retries,
@@ -132,6 +140,21 @@ export function createAzureMonitorBackend(
     // One column per row; '' is a request the exporter gave no name (a CONSUMER span).
     const values = rows.map((row) => Object.values(row)[0]).filter((value) => typeof value === 'string');
     return [...new Set(values as string[])].filter((value) => value !== '').sort();
+  };
+  const operationsOf = (rows: TelemetryRow[]): OperationInfo[] => {
+    const operations = new Map<string, OperationInfo>();
+    for (const row of rows) {
+      const operation = cellText(row[schema.spanName]);
+      if (operation === '') continue; // a request the exporter gave no name (a CONSUMER span)
+      const spanKind =
+        cellText(row[schema.itemType]) === schema.itemTypes.request
+          ? 'server'
+          : dependencyKind(cellText(row[schema.dependencyType]));
+      operations.set(`${operation}\u0000${spanKind}`, { name: operation, spanKind });
+    }
+    return [...operations.values()].sort(
+      (a, b) => a.name.localeCompare(b.name) || (a.spanKind ?? '').localeCompare(b.spanKind ?? ''),
+    );
   };
 
   return {
@@ -196,9 +219,22 @@ export function createAzureMonitorBackend(
     },
     async listOperations(serviceName) {
       requireServiceName(serviceName);
-      return (
-        await names(operationsQuery(schema, serviceName, resolveWindow(undefined, now()), MAX_NAMES))
-      ).map((operation) => ({ name: operation }));
+      const window = resolveWindow(undefined, now());
+      return operationsOf(
+        await client.query(operationsQuery(schema, serviceName, window, MAX_NAMES), asDates(window)),
+      );
+    },
+    async getLogs(query) {
+      const traceId = requireTraceId(query.traceId);
+      const limit = Math.max(0, Math.min(Math.floor(query.limit), MAX_TRACE_ROWS));
+      if (limit === 0) return [];
+      const spanId = query.spanId?.toLowerCase();
+      const rows = await client.query(logRecordsQuery(schema, traceId, spanId, limit), lookback());
+      try {
+        return logRecordsFromRows(rows, schema);
+      } catch (error) {
+        throw unreadableAnswer(name, client.endpoint, 'a Log Analytics query', error);
+      }
     },
     async health() {
       try {

@@ -6,11 +6,21 @@
 import { OtelMcpError, errorMessage } from '../../model/errors.js';
 import { unreadableAnswer } from '../backend-answer.js';
 
+/** What queries go to: a Log Analytics workspace by its GUID, or one Application Insights resource. */
+export type QueryScope =
+  { kind: 'workspace'; workspaceId: string } | { kind: 'resource'; resourceId: string };
+
 export interface AzureMonitorTarget {
   backendName: string;
-  workspaceId: string;
+  scope: QueryScope;
   /** The query API's base URL. */
   endpoint: string;
+}
+
+function scopeName(scope: QueryScope): string {
+  return scope.kind === 'workspace'
+    ? `Log Analytics workspace ${scope.workspaceId}`
+    : `Application Insights resource ${scope.resourceId}`;
 }
 
 interface RestErrorLike {
@@ -38,7 +48,8 @@ export function azureMonitorError(target: AzureMonitorTarget, error: unknown): O
   const name = rest.name ?? '';
   const status = rest.statusCode;
   const code = rest.details?.error?.code ?? rest.code ?? '';
-  const where = `${target.backendName} (Log Analytics workspace ${target.workspaceId} at ${target.endpoint})`;
+  const where = `${target.backendName} (${scopeName(target.scope)} at ${target.endpoint})`;
+  const { scope } = target;
   const detail = rest.details?.error?.message ?? errorMessage(error);
   const fail = (errorCode: OtelMcpError['code'], message: string, hint: string) =>
     new OtelMcpError(errorCode, `${where}: ${message}`, hint, { cause: error });
@@ -54,22 +65,34 @@ export function azureMonitorError(target: AzureMonitorTarget, error: unknown): O
     return fail(
       'UNAUTHENTICATED',
       `Azure refused the token (401 ${code}: ${detail})`,
-      'log in again (`az login`), and check that AZURE_TENANT_ID, if set, is the tenant of the workspace',
+      `log in again (\`az login\`), and check that AZURE_TENANT_ID, if set, is the tenant of the ${scope.kind === 'workspace' ? 'workspace' : 'Application Insights resource'}`,
     );
   }
   if (status === 403) {
-    return fail(
-      'UNAUTHENTICATED',
-      `the signed-in identity may not read this workspace (403 ${code}: ${detail})`,
-      `give the identity the Log Analytics Reader role (or Reader) on workspace ${target.workspaceId}, or on its resource group`,
-    );
+    return scope.kind === 'workspace'
+      ? fail(
+          'UNAUTHENTICATED',
+          `the signed-in identity may not read this workspace (403 ${code}: ${detail})`,
+          `give the identity the Log Analytics Reader role (or Reader) on workspace ${scope.workspaceId}, or on its resource group`,
+        )
+      : fail(
+          'UNAUTHENTICATED',
+          `the signed-in identity may not read this Application Insights resource (403 ${code}: ${detail})`,
+          `give the identity the Reader role (or Monitoring Reader) on ${scope.resourceId}, or on its resource group or subscription`,
+        );
   }
   if (status === 404) {
-    return fail(
-      'BACKEND_UNAVAILABLE',
-      `no workspace ${target.workspaceId} was found (404 ${code}: ${detail})`,
-      "workspace_id is the workspace's Workspace ID (a GUID on its Overview page in the portal), not its name or resource id",
-    );
+    return scope.kind === 'workspace'
+      ? fail(
+          'BACKEND_UNAVAILABLE',
+          `no workspace ${scope.workspaceId} was found (404 ${code}: ${detail})`,
+          "workspace_id is the workspace's Workspace ID (a GUID on its Overview page in the portal), not its name or resource id",
+        )
+      : fail(
+          'BACKEND_UNAVAILABLE',
+          `no Application Insights resource ${scope.resourceId} was found (404 ${code}: ${detail})`,
+          "resource_id is the component's full resource id, /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.Insights/components/<name>: check each part against the resource's JSON View in the portal, or `az monitor app-insights component show --app <name> -g <group> --query id`",
+        );
   }
   if (status === 429) {
     return fail(
@@ -83,7 +106,9 @@ export function azureMonitorError(target: AzureMonitorTarget, error: unknown): O
       'INVALID_ARGUMENT',
       `Log Analytics refused the query (400 ${code}: ${detail})`,
       /resolve|table|column/i.test(detail)
-        ? 'the tables were not found: set schema: classic for a classic resource, or workspace (AppRequests, ...) for a workspace-based one'
+        ? scope.kind === 'workspace'
+          ? 'the tables were not found: a workspace serves AppRequests and the other workspace tables (schema: workspace); for the classic requests/dependencies tables query the Application Insights resource by resource_id'
+          : 'the tables were not found: set schema: classic (requests, dependencies, ...) or schema: workspace (AppRequests, ...)'
         : 'simplify the search filters',
     );
   }
@@ -118,7 +143,7 @@ export function partialAnswerError(
 ): OtelMcpError {
   const text = JSON.stringify(partial.details ?? '');
   const limit = /exceeded|limit|too large|E_QUERY_RESULT_SET_TOO_LARGE/i.test(`${partial.message} ${text}`);
-  const where = `${target.backendName} (Log Analytics workspace ${target.workspaceId} at ${target.endpoint})`;
+  const where = `${target.backendName} (${scopeName(target.scope)} at ${target.endpoint})`;
   const detail = firstInnerMessage(partial.details) ?? partial.message ?? 'no message';
   return new OtelMcpError(
     limit ? 'RESOURCE_EXHAUSTED' : 'BACKEND_UNAVAILABLE',

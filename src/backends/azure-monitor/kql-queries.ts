@@ -95,7 +95,10 @@ export function servicesQuery(schema: TelemetrySchema, window: TimeWindow, max: 
   );
 }
 
-/** The span names of one service in the window. */
+/**
+ * The span names of one service in the window, with what tells their kind: the row's table and,
+ * for a dependency, its type (empty for a request, whose table has no such column).
+ */
 export function operationsQuery(
   schema: TelemetrySchema,
   serviceName: string,
@@ -106,9 +109,30 @@ export function operationsQuery(
     spanTables(schema),
     inWindow(schema, window),
     `where ${schema.roleName} == ${kqlString(serviceName, 'service name')}`,
-    `distinct ${schema.spanName}`,
+    `distinct ${schema.itemType}, ${schema.spanName}, ${schema.dependencyType}`,
     `take ${max}`,
   ].join('\n| ');
+}
+
+/**
+ * The log records of one trace (or of one span of it), oldest first, at most `max`: message rows
+ * with a severity, which Azure's exporter gives every log record it sends as a message and no span
+ * event (see telemetry-mapping.ts).
+ */
+export function logRecordsQuery(
+  schema: TelemetrySchema,
+  traceId: string,
+  spanId: string | undefined,
+  max: number,
+): string {
+  const clauses = [
+    `union isfuzzy=true ${schema.tables.traces}`,
+    `where ${schema.operationId} == ${kqlString(traceId, 'trace id')}`,
+    `where isnotempty(${schema.severityLevel})`,
+  ];
+  if (spanId !== undefined) clauses.push(`where ${schema.parentId} == ${kqlString(spanId, 'span id')}`);
+  clauses.push(`top ${max} by ${schema.time} asc`);
+  return clauses.join('\n| ');
 }
 
 /** The cheapest query that still needs the workspace, the credentials and the permission. */

@@ -1,20 +1,26 @@
 /**
- * KQL queries through Azure's Log Analytics query client (@azure/monitor-query-logs), which
- * authenticates with a TokenCredential (DefaultAzureCredential unless one is given) and retries
+ * KQL queries through Azure's Log Analytics query client (@azure/monitor-query-logs), to a
+ * workspace (`POST /v1/workspaces/{id}/query`) or in one resource's scope (`POST /v1/{resource id}/query`).
+ * The client authenticates with a TokenCredential (DefaultAzureCredential unless one is given) and retries
  * throttling (honouring Retry-After) and transient failures. Every answer leaves as rows by column
  * name or as an OtelMcpError (azure-monitor-errors.ts); a partial answer is refused.
  */
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { LogsQueryClient, LogsQueryResultStatus, type LogsTable } from '@azure/monitor-query-logs';
 import { unreadableAnswer } from '../backend-answer.js';
-import { azureMonitorError, partialAnswerError, type AzureMonitorTarget } from './azure-monitor-errors.js';
+import {
+  azureMonitorError,
+  partialAnswerError,
+  type AzureMonitorTarget,
+  type QueryScope,
+} from './azure-monitor-errors.js';
 import type { TelemetryRow } from './telemetry-mapping.js';
 
 export const DEFAULT_QUERY_ENDPOINT = 'https://api.loganalytics.io/v1';
 
 export interface LogsClientOptions {
   backendName: string;
-  workspaceId: string;
+  scope: QueryScope;
   /** The query API's base URL (with its /v1); the public cloud's when absent. */
   endpoint?: string;
   timeoutMs: number;
@@ -38,7 +44,7 @@ export function createLogsClient(options: LogsClientOptions): LogsClient {
   const endpoint = (options.endpoint ?? DEFAULT_QUERY_ENDPOINT).replace(/\/+$/, '');
   const target: AzureMonitorTarget = {
     backendName: options.backendName,
-    workspaceId: options.workspaceId,
+    scope: options.scope,
     endpoint,
   };
   // Built on first use: DefaultAzureCredential reads the environment when it is made.
@@ -74,20 +80,25 @@ export function createLogsClient(options: LogsClientOptions): LogsClient {
     });
   }
 
+  const queryScope = options.scope;
+  // The client puts the id after the base URL as it is (`/{+resourceId}/query`): with the portal's
+  // leading '/' that is `/v1//subscriptions/...`, not the documented `/v1/subscriptions/.../query`.
+  const resourcePath = queryScope.kind === 'resource' ? queryScope.resourceId.replace(/^\/+/, '') : '';
+
   return {
     endpoint,
     async query(kql, window) {
       let result;
       try {
-        result = await client.queryWorkspace(
-          options.workspaceId,
-          kql,
-          { startTime: window.start, endTime: window.end },
-          {
-            serverTimeoutInSeconds: Math.max(1, Math.ceil(options.timeoutMs / 1000)),
-            requestOptions: { timeout: options.timeoutMs },
-          },
-        );
+        const timespan = { startTime: window.start, endTime: window.end };
+        const queryOptions = {
+          serverTimeoutInSeconds: Math.max(1, Math.ceil(options.timeoutMs / 1000)),
+          requestOptions: { timeout: options.timeoutMs },
+        };
+        result =
+          queryScope.kind === 'workspace'
+            ? await client.queryWorkspace(queryScope.workspaceId, kql, timespan, queryOptions)
+            : await client.queryResource(resourcePath, kql, timespan, queryOptions);
       } catch (error) {
         throw azureMonitorError(target, error);
       }

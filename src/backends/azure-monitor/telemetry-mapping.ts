@@ -28,22 +28,22 @@ export function spansFromRows(rows: readonly TelemetryRow[], schema: TelemetrySc
   const byId = new Map<string, Span>();
   const events: { key: string; event: SpanEvent; exceptionMessage?: string }[] = [];
   for (const row of rows) {
-    const type = text(row[schema.itemType]);
+    const type = cellText(row[schema.itemType]);
     if (type === schema.itemTypes.request || type === schema.itemTypes.dependency) {
       const span = spanOf(row, schema, type === schema.itemTypes.request);
       spans.push(span);
       byId.set(`${span.traceId}/${span.spanId}`, span);
     } else if (type === schema.itemTypes.exception || type === schema.itemTypes.trace) {
       if (type === schema.itemTypes.trace && row[schema.severityLevel] != null) continue;
-      const parent = text(row[schema.parentId]);
-      const traceId = text(row[schema.operationId]).toLowerCase();
+      const parent = cellText(row[schema.parentId]);
+      const traceId = cellText(row[schema.operationId]).toLowerCase();
       if (!parent) continue;
       const exception = type === schema.itemTypes.exception;
       const event = exception ? exceptionEvent(row, schema) : messageEvent(row, schema);
       events.push({
         key: `${traceId}/${spanId(parent)}`,
         event,
-        exceptionMessage: exception ? text(row[schema.exceptionMessage]) : undefined,
+        exceptionMessage: exception ? cellText(row[schema.exceptionMessage]) : undefined,
       });
     }
   }
@@ -62,31 +62,34 @@ export function spansFromRows(rows: readonly TelemetryRow[], schema: TelemetrySc
 }
 
 function spanOf(row: TelemetryRow, schema: TelemetrySchema, isRequest: boolean): Span {
-  const traceId = text(row[schema.operationId]).toLowerCase();
+  const traceId = cellText(row[schema.operationId]).toLowerCase();
   const start = timeToNanos(row[schema.time]);
   const duration = Number(row[schema.durationMs]);
   const attributes = propertyAttributes(row[schema.properties]);
   if (isRequest)
-    requestAttributes({ url: text(row[schema.url]), resultCode: text(row[schema.resultCode]) }, attributes);
+    requestAttributes(
+      { url: cellText(row[schema.url]), resultCode: cellText(row[schema.resultCode]) },
+      attributes,
+    );
   else
     dependencyAttributes(
       {
-        type: text(row[schema.dependencyType]),
-        target: text(row[schema.target]),
-        data: text(row[schema.data]),
-        resultCode: text(row[schema.resultCode]),
+        type: cellText(row[schema.dependencyType]),
+        target: cellText(row[schema.target]),
+        data: cellText(row[schema.data]),
+        resultCode: cellText(row[schema.resultCode]),
       },
       attributes,
     );
-  const service = text(row[schema.roleName]) || 'unknown_service';
+  const service = cellText(row[schema.roleName]) || 'unknown_service';
   const resource: Attributes = { 'service.name': service };
-  const instance = text(row[schema.roleInstance]);
+  const instance = cellText(row[schema.roleInstance]);
   if (instance) resource['service.instance.id'] = instance;
   const span: Span = {
     traceId,
-    spanId: spanId(text(row[schema.id])),
-    name: text(row[schema.spanName]),
-    kind: isRequest ? 'server' : dependencyKind(text(row[schema.dependencyType])),
+    spanId: spanId(cellText(row[schema.id])),
+    name: cellText(row[schema.spanName]),
+    kind: isRequest ? 'server' : dependencyKind(cellText(row[schema.dependencyType])),
     serviceName: service,
     startTimeUnixNano: start,
     endTimeUnixNano: start + (Number.isFinite(duration) && duration > 0 ? msToNanos(duration) : 0n),
@@ -100,13 +103,13 @@ function spanOf(row: TelemetryRow, schema: TelemetrySchema, isRequest: boolean):
     resource: { attributes: resource, droppedAttributesCount: 0 },
     scope: { name: '', attributes: {}, droppedAttributesCount: 0 },
   };
-  const parent = text(row[schema.parentId]);
+  const parent = cellText(row[schema.parentId]);
   // Older SDKs give a root request its operation id as parent.
   if (parent && parent.toLowerCase() !== traceId) span.parentSpanId = spanId(parent);
   return span;
 }
 
-function dependencyKind(type: string): SpanKind {
+export function dependencyKind(type: string): SpanKind {
   if (type === 'InProc' || type.startsWith('InProc |')) return 'internal';
   if (type === 'Queue Message') return 'producer';
   return 'client';
@@ -119,7 +122,7 @@ function isSuccess(value: unknown): boolean {
 }
 
 /** W3C ids are used as they are; an older SDK's hierarchical id `|<trace>.<span>.` gives its span part. */
-function spanId(id: string): string {
+export function spanId(id: string): string {
   const lower = id.toLowerCase();
   return LEGACY_ID.exec(lower)?.[2] ?? lower;
 }
@@ -127,7 +130,7 @@ function spanId(id: string): string {
 function messageEvent(row: TelemetryRow, schema: TelemetrySchema): SpanEvent {
   return {
     timeUnixNano: timeToNanos(row[schema.time]),
-    name: text(row[schema.message]),
+    name: cellText(row[schema.message]),
     attributes: propertyAttributes(row[schema.properties]),
     droppedAttributesCount: 0,
   };
@@ -135,8 +138,8 @@ function messageEvent(row: TelemetryRow, schema: TelemetrySchema): SpanEvent {
 
 function exceptionEvent(row: TelemetryRow, schema: TelemetrySchema): SpanEvent {
   const attributes = propertyAttributes(row[schema.properties]);
-  const type = text(row[schema.exceptionType]);
-  const message = text(row[schema.exceptionMessage]);
+  const type = cellText(row[schema.exceptionType]);
+  const message = cellText(row[schema.exceptionMessage]);
   if (type) attributes['exception.type'] = type;
   if (message) attributes['exception.message'] = message;
   const stack = rawStack(row[schema.details]);
@@ -192,7 +195,7 @@ function safeJson(textValue: string): unknown {
   }
 }
 
-function text(value: unknown): string {
+export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   return typeof value === 'string' ? value : String(value);
 }

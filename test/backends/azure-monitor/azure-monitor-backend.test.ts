@@ -19,6 +19,8 @@ afterEach(async () => {
 });
 
 const WORKSPACE = '6f1a0c1e-7d2b-4c3a-9e8f-0123456789ab';
+const RESOURCE =
+  '/subscriptions/0b9a3c0e-1d2f-4a5b-8c7d-9e0f1a2b3c4d/resourceGroups/shop-rg/providers/Microsoft.Insights/components/shop-insights';
 const TRACE = '5f84c7a10123456789abcdef01234567';
 const TOKEN = { getToken: async () => ({ token: 'scripted', expiresOnTimestamp: Date.now() + 3_600_000 }) };
 
@@ -27,6 +29,7 @@ async function scriptedLogAnalytics(
   retries = 0,
   credential: object = TOKEN,
   timeoutMs?: number,
+  scope: object = { workspace_id: WORKSPACE },
 ) {
   const seen: {
     path: string;
@@ -52,7 +55,7 @@ async function scriptedLogAnalytics(
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   const backend = createBackend(
     'azure-monitor',
-    { workspace_id: WORKSPACE, endpoint, retries, ...(timeoutMs ? { timeout_ms: timeoutMs } : {}) },
+    { ...scope, endpoint, retries, ...(timeoutMs ? { timeout_ms: timeoutMs } : {}) },
     { azureMonitor: { credential: credential as typeof TOKEN } },
   );
   backends.push(backend);
@@ -327,6 +330,73 @@ describe('Azure Monitor failures a user can act on', () => {
   });
 });
 
+describe('Azure Monitor failures when querying an Application Insights resource by its id', () => {
+  const byResource = (answers: Answer[]) =>
+    scriptedLogAnalytics(answers, 0, TOKEN, undefined, { resource_id: RESOURCE });
+
+  it('sends the query to the documented resource route, reading the classic tables by default', async () => {
+    const { backend, seen } = await byResource([table([], [])]);
+    expect(await backend.getTrace(TRACE)).toBeUndefined();
+    // The portal's leading '/' must not become '/v1//subscriptions/...'.
+    expect(seen[0]).toMatchObject({ path: `/v1${RESOURCE}/query`, authorization: 'Bearer scripted' });
+    expect(seen[0]!.body.query).toContain('union isfuzzy=true requests, dependencies, traces, exceptions');
+    expect(seen[0]!.body.query).toContain(`operation_Id in ("${TRACE}")`);
+  });
+
+  it('takes the resource id without its leading slash too', async () => {
+    const { backend, seen } = await scriptedLogAnalytics([table([], [])], 0, TOKEN, undefined, {
+      resource_id: RESOURCE.slice(1),
+      schema: 'workspace',
+    });
+    await backend.getTrace(TRACE);
+    expect(seen[0]!.path).toBe(`/v1${RESOURCE}/query`);
+    expect(seen[0]!.body.query).toContain('AppRequests');
+  });
+
+  it('names the Reader role on the component when the identity may not read it (403)', async () => {
+    const { backend } = await byResource([
+      apiError(403, 'InsufficientAccessError', 'The provided credentials have insufficient access'),
+    ]);
+    const error = await failure(backend.findTraces({ serviceName: 'web', limit: 5 }));
+    expect(error.code).toBe('UNAUTHENTICATED');
+    expect(error.message).toContain(`Application Insights resource ${RESOURCE}`);
+    expect(error.hint).toContain(`Reader role (or Monitoring Reader) on ${RESOURCE}`);
+  });
+
+  it('names the resource id and how to check it when the resource is not found (404)', async () => {
+    const { backend } = await byResource([
+      apiError(404, 'ResourceNotFoundError', 'The resource was not found'),
+    ]);
+    const error = await failure(backend.listServices());
+    expect(error.code).toBe('BACKEND_UNAVAILABLE');
+    expect(error.message).toContain(`no Application Insights resource ${RESOURCE} was found`);
+    expect(error.hint).toContain('az monitor app-insights component show');
+  });
+
+  it('reports a 5xx naming the resource and the endpoint', async () => {
+    const { backend } = await byResource([apiError(503, 'ServiceUnavailable', 'down')]);
+    const error = await failure(backend.getTrace(TRACE));
+    expect(error.code).toBe('BACKEND_UNAVAILABLE');
+    expect(error.message).toContain(`Application Insights resource ${RESOURCE} at http://127.0.0.1:`);
+  });
+
+  it('says the answer could not be read when a log row has no known severity', async () => {
+    const { backend } = await byResource([
+      table(
+        [
+          ['timestamp', 'datetime'],
+          ['operation_Id', 'string'],
+          ['severityLevel', 'int'],
+          ['message', 'string'],
+        ],
+        [['2026-12-05T10:00:00Z', TRACE, 9, 'hello']],
+      ),
+    ]);
+    const error = await failure(backend.getLogs!({ traceId: TRACE, limit: 5 }));
+    expect(error.message).toContain('could not be read');
+  });
+});
+
 describe('Azure Monitor configuration', () => {
   it('refuses to send a token over plain http to anything but loopback', () => {
     expect(() =>
@@ -334,17 +404,45 @@ describe('Azure Monitor configuration', () => {
     ).toThrow(/must be https:\/\/ \(http:\/\/ only on loopback\)/);
   });
 
-  it('needs a workspace id, and says where to find it', () => {
-    const error = (() => {
-      try {
-        createBackend('azure-monitor', {});
-        return undefined;
-      } catch (caught) {
-        return caught as OtelMcpError;
-      }
-    })();
-    expect(error?.message).toContain('needs workspace_id');
+  const configError = (entry: object) => {
+    try {
+      createBackend('azure-monitor', entry);
+      return undefined;
+    } catch (caught) {
+      return caught as OtelMcpError;
+    }
+  };
+
+  it('needs a workspace id or a resource id, and says where to find each', () => {
+    const error = configError({});
+    expect(error?.message).toContain('needs exactly one of workspace_id and resource_id, got neither');
     expect(error?.hint).toContain('Overview page');
+    expect(error?.hint).toContain('/providers/Microsoft.Insights/components/<name>');
+  });
+
+  it('refuses a workspace id and a resource id together', () => {
+    expect(configError({ workspace_id: WORKSPACE, resource_id: RESOURCE })?.message).toContain(
+      'exactly one of workspace_id and resource_id, got both',
+    );
+  });
+
+  it('refuses a resource id that is not an Application Insights component’s, showing the shape', () => {
+    const error = configError({
+      resource_id: RESOURCE.replace(
+        'Microsoft.Insights/components',
+        'Microsoft.OperationalInsights/workspaces',
+      ),
+    });
+    expect(error?.code).toBe('INVALID_ARGUMENT');
+    expect(error?.message).toContain(
+      'resource_id: expected an Application Insights resource id like /subscriptions/',
+    );
+  });
+
+  it('refuses resource_id on a backend of another kind', () => {
+    expect(() =>
+      createBackend('jaeger', { endpoint: 'http://localhost:16686', resource_id: RESOURCE }),
+    ).toThrow(/jaeger does not take resource_id/);
   });
 
   it('refuses settings of other backends, naming the login to use instead', () => {

@@ -8,16 +8,23 @@
  *   `{tables: [{name, columns: [{name, type}], rows}]}`; a missing or wrong bearer token is 401
  *   (InvalidTokenError), another workspace 404 (PathNotFoundError), a query it cannot read 400
  *   (BadArgumentError). Queries run on kql-stand-in.ts over rows stored as app-insights-rows.ts says.
+ * - the same API in one resource's scope, `POST /v1/subscriptions/{s}/resourceGroups/{g}/providers/
+ *   Microsoft.Insights/components/{name}/query` (Azure's "resource-centric" query, the route
+ *   LogsQueryClient.queryResource calls), for the one component it holds; resource ids are compared
+ *   without regard to case, as Azure does, and another component is 404 (ResourceNotFoundError).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { AzureMonitorTraceExporter } from '@azure/monitor-opentelemetry-exporter';
+import { AzureMonitorLogExporter, AzureMonitorTraceExporter } from '@azure/monitor-opentelemetry-exporter';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { envelopeRows, type Envelope, type Row } from './app-insights-rows.js';
 import { KqlError, runKql, timeNanos } from './kql-stand-in.js';
 
 export const STAND_IN_WORKSPACE_ID = '6f1a0c1e-7d2b-4c3a-9e8f-0123456789ab';
+export const STAND_IN_RESOURCE_ID =
+  '/subscriptions/0b9a3c0e-1d2f-4a5b-8c7d-9e0f1a2b3c4d/resourceGroups/shop-rg/providers/Microsoft.Insights/components/shop-insights';
 export const STAND_IN_TOKEN = 'stand-in-token';
 /** What the adapter is given in place of DefaultAzureCredential: a fixed token, as the stand-in wants. */
 export const STAND_IN_CREDENTIAL = {
@@ -31,14 +38,14 @@ export interface AzureMonitorStandIn {
   /** A connection string whose IngestionEndpoint is this stand-in. */
   connectionString: string;
   tables: Record<string, Row[]>;
-  /** Every query body received, in order. */
-  queries: { query: string; timespan?: string }[];
+  /** Every query body received, in order, with the path it was sent to. */
+  queries: { query: string; timespan?: string; path: string }[];
   close(): Promise<void>;
 }
 
 export async function startAzureMonitorStandIn(): Promise<AzureMonitorStandIn> {
   const tables: Record<string, Row[]> = {};
-  const queries: { query: string; timespan?: string }[] = [];
+  const queries: { query: string; timespan?: string; path: string }[] = [];
   const server: Server = createServer((request, response) => {
     const answer = (status: number, body: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json' });
@@ -64,7 +71,8 @@ export async function startAzureMonitorStandIn(): Promise<AzureMonitorStandIn> {
           });
         }
         const workspace = /^\/v1\/workspaces\/([^/]+)\/query$/.exec(path);
-        if (request.method !== 'POST' || !workspace) {
+        const resource = RESOURCE_QUERY_PATH.exec(path);
+        if (request.method !== 'POST' || (!workspace && !resource)) {
           return answer(404, {
             error: { code: 'PathNotFoundError', message: 'The requested path does not exist' },
           });
@@ -77,13 +85,22 @@ export async function startAzureMonitorStandIn(): Promise<AzureMonitorStandIn> {
             },
           });
         }
-        if (decodeURIComponent(workspace[1]!) !== STAND_IN_WORKSPACE_ID) {
+        if (workspace && decodeURIComponent(workspace[1]!) !== STAND_IN_WORKSPACE_ID) {
           return answer(404, {
             error: { code: 'PathNotFoundError', message: 'The requested path does not exist' },
           });
         }
+        const resourceId = resource ? `/${decodeURIComponent(resource[1]!)}` : undefined;
+        if (resourceId !== undefined && resourceId.toLowerCase() !== STAND_IN_RESOURCE_ID.toLowerCase()) {
+          return answer(404, {
+            error: {
+              code: 'ResourceNotFoundError',
+              message: `The resource ${resourceId} was not found`,
+            },
+          });
+        }
         const { query, timespan } = JSON.parse(body.toString('utf8')) as { query: string; timespan?: string };
-        queries.push({ query, timespan });
+        queries.push({ query, timespan, path });
         try {
           return answer(200, { tables: [runKql(query, tables, parseTimespan(timespan))] });
         } catch (error) {
@@ -110,6 +127,10 @@ export async function startAzureMonitorStandIn(): Promise<AzureMonitorStandIn> {
   };
 }
 
+/** The documented resource-centric route: the id's segments, then `/query`; Azure ignores their case. */
+const RESOURCE_QUERY_PATH =
+  /^\/v1\/(subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Insights\/components\/[^/]+)\/query$/i;
+
 /** `start/end` (ISO 8601) → nanoseconds; durations alone are not sent by the adapter. */
 function parseTimespan(timespan: string | undefined): { start: bigint; end: bigint } | undefined {
   if (!timespan) return undefined;
@@ -126,30 +147,56 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
 }
 
-/** Sends SDK spans through Azure's own exporter to the stand-in's ingestion endpoint. */
-export async function exportWithAzureExporter(
-  connectionString: string,
-  spans: ReadableSpan[],
-): Promise<void> {
-  const exporter = new AzureMonitorTraceExporter({
+function exporterOptions(connectionString: string) {
+  return {
     connectionString,
     disableOfflineStorage: true,
     // The exporter turns every http:// ingestion endpoint into https://; the stand-in speaks plain
     // http on loopback, so the request goes back to http here. Body and headers are the exporter's.
     additionalPolicies: [
       {
-        position: 'perCall',
+        position: 'perCall' as const,
         policy: {
           name: 'standInPlainHttp',
-          sendRequest(request, next) {
+          sendRequest(
+            request: { url: string; allowInsecureConnection?: boolean },
+            next: (request: never) => Promise<unknown>,
+          ) {
             request.url = request.url.replace(/^https:/, 'http:');
             request.allowInsecureConnection = true;
-            return next(request);
+            return next(request as never);
           },
         },
       },
     ],
-  });
+  };
+}
+
+/** Sends SDK log records through Azure's own log exporter to the stand-in's ingestion endpoint. */
+export async function exportLogsWithAzureExporter(
+  connectionString: string,
+  records: ReadableLogRecord[],
+): Promise<void> {
+  const exporter = new AzureMonitorLogExporter(exporterOptions(connectionString) as never);
+  try {
+    // The exporter is built on its own copy of @opentelemetry/sdk-logs, whose record type differs
+    // from the SDK's in name only: the records are the SDK's, passed as they are.
+    await new Promise<void>((resolve, reject) =>
+      exporter.export(records as never, (result) =>
+        result.code === 0 ? resolve() : reject(result.error ?? new Error('the Azure log exporter failed')),
+      ),
+    );
+  } finally {
+    await exporter.shutdown();
+  }
+}
+
+/** Sends SDK spans through Azure's own exporter to the stand-in's ingestion endpoint. */
+export async function exportWithAzureExporter(
+  connectionString: string,
+  spans: ReadableSpan[],
+): Promise<void> {
+  const exporter = new AzureMonitorTraceExporter(exporterOptions(connectionString) as never);
   try {
     await new Promise<void>((resolve, reject) =>
       exporter.export(spans, (result) =>

@@ -3,7 +3,7 @@
  * `union [isfuzzy=true] T, ...` or `print C = n`, then `where` clauses (`==`, `=~`, `>=`, `<=`,
  * `between (datetime(a) .. datetime(b))`, `in ("a", ...)`, `in ((<query>))`, `isnotempty(x)`,
  * `tostring(x)`, `todouble(x)`, `Col["key"]`), `summarize N = min(Col) by Col`,
- * `top n by Col desc`, `distinct Col`, `take n`. Strings are read with KQL's escapes, so a value
+ * `top n by Col desc|asc`, `distinct Col, ...`, `take n`. Strings are read with KQL's escapes, so a value
  * stays one literal whatever it holds. Anything else is a syntax error, answered 400 like Azure's
  * BadArgumentError, so an adapter query this does not understand fails a test instead of matching.
  */
@@ -181,15 +181,25 @@ class Parser {
       case 'take':
         return { columns: input.columns, rows: input.rows.slice(0, this.integer()) };
       case 'distinct': {
-        const column = this.column(input);
-        const seen = new Set<unknown>();
+        const columns: string[] = [];
+        do columns.push(this.column(input));
+        while (this.peek()?.text === ',' && this.next());
+        const seen = new Set<string>();
         const rows: Row[] = [];
         for (const row of input.rows) {
-          if (seen.has(row[column])) continue;
-          seen.add(row[column]);
-          rows.push({ [column]: row[column] ?? '' });
+          // A column a union's table lacks reads as null, as in Kusto ('' for a string column).
+          const out: Row = {};
+          for (const column of columns)
+            out[column] = row[column] ?? (input.columns[column] === 'string' ? '' : null);
+          const key = JSON.stringify(columns.map((column) => out[column]));
+          if (seen.has(key)) continue;
+          seen.add(key);
+          rows.push(out);
         }
-        return { columns: { [column]: input.columns[column]! }, rows };
+        return {
+          columns: Object.fromEntries(columns.map((column) => [column, input.columns[column]!])),
+          rows,
+        };
       }
       case 'summarize': {
         const name = this.ident();
@@ -215,7 +225,9 @@ class Parser {
         const count = this.integer();
         if (this.ident() !== 'by') throw new KqlError('expected by');
         const column = this.column(input);
-        const descending = this.ident() === 'desc';
+        const order = this.ident();
+        if (order !== 'desc' && order !== 'asc') throw new KqlError(`expected desc or asc, got ${order}`);
+        const descending = order === 'desc';
         const rows = [...input.rows].sort(
           (a, b) => compare(a[column], b[column], input.columns[column]!) * (descending ? -1 : 1),
         );
