@@ -42,6 +42,8 @@ export function clipAnswerText(text: string, maxChars: number): string {
   let closing = lines.length;
   while (closing > 0 && CLOSING_LINE.test(lines[closing - 1]!)) closing -= 1;
   const tail = lines.slice(closing).join('\n');
+  // Closing lines that alone fill the budget are cut like any text.
+  if (tail.length + 60 >= maxChars) return clipText(text, maxChars);
   const head = lines.slice(0, closing).join('\n');
   const marker = (cut: number) => `… [answer cut to fit budget_tokens: ${cut} more chars]`;
   const room = Math.max(0, maxChars - tail.length - marker(head.length).length - 1);

@@ -67,7 +67,11 @@ export function suggestNextSteps(
     });
   }
   for (const note of latest.captureNotes.slice(0, 2))
-    steps.push({ category: 'capture', action: `look into the capture: ${note}`, why: note });
+    steps.push({
+      category: 'capture',
+      action: `look into the capture: ${note}`,
+      why: 'spans may be missing for a reason other than the code under test',
+    });
 
   const judgedBefore = previous && (previous.verdict === 'pass' || previous.verdict === 'fail');
   const introduced = new Set(

@@ -76,7 +76,10 @@ interface World {
 
 type Fixture = (world: World) => Record<string, unknown>;
 
-/** Arguments an agent would pass each tool, on the world set up below. */
+/**
+ * Arguments an agent would pass each tool, on the world set up below; `tool#case` is a second case
+ * of one tool.
+ */
 const FIXTURES: Record<string, Fixture> = {
   get_otlp_endpoint: () => ({}),
   list_backends: () => ({}),
@@ -85,6 +88,7 @@ const FIXTURES: Record<string, Fixture> = {
   get_traces: () => ({ service_name: 'frontend', time_range: '6h' }),
   search_traces: () => ({ query: { service_name: 'checkout', time_range: '6h' } }),
   get_trace_by_id: ({ shop }) => ({ trace_id: shop.big.traceId }),
+  'get_trace_by_id#tree': ({ shop }) => ({ trace_id: shop.big.traceId, view: 'tree' }),
   get_span_details: ({ shop }) => ({ trace_id: shop.big.traceId, span_id: shop.big.rootSpanId }),
   analyze_trace: ({ shop }) => ({ trace_id: shop.big.traceId, spec_name: 'shop_checkout' }),
   detect_performance_issues: ({ shop }) => ({ trace_id: shop.big.traceId }),
@@ -149,6 +153,9 @@ const FIXTURES: Record<string, Fixture> = {
   get_session_progress: (world) => FIXTURES.get_session_metrics!(world),
 };
 
+/** The tool a fixture key calls. */
+const toolOf = (key: string): string => key.split('#')[0]!;
+
 function answerChars(answer: ToolCall): number {
   return answer.text.length + JSON.stringify(answer.structured).length;
 }
@@ -159,8 +166,14 @@ describe('every listed tool at the smallest budget, through a real MCP client', 
   let listed: { name: string; takesBudget: boolean; takesCursor: boolean }[];
 
   beforeAll(async () => {
-    harness = await startHarness({ flags: { toolsets: [...TOOLSETS] } });
-    const shop = await emitShopTraces(harness.otlpHttpUrl, Date.now());
+    // One clock for the whole walk, a minute past the traces: a page and the large answer it is
+    // checked against then see the same time windows and per-minute rates.
+    const started = Date.now();
+    harness = await startHarness({
+      flags: { toolsets: [...TOOLSETS] },
+      now: () => new Date(started + 60_000),
+    });
+    const shop = await emitShopTraces(harness.otlpHttpUrl, started);
     await waitFor('the big trace stored whole', () =>
       harness.app.store.getTrace(shop.big.traceId)?.spans.length === 44 ? true : undefined,
     );
@@ -199,7 +212,7 @@ describe('every listed tool at the smallest budget, through a real MCP client', 
       'tools without a fixture in this walk',
     ).toEqual([]);
     expect(
-      Object.keys(FIXTURES).filter((name) => !names.includes(name)),
+      Object.keys(FIXTURES).filter((name) => !names.includes(toolOf(name))),
       'fixtures of unlisted tools',
     ).toEqual([]);
   });
@@ -211,7 +224,7 @@ describe('every listed tool at the smallest budget, through a real MCP client', 
   it.each(walks)(
     '$name: each page’s $bound stays within budget_tokens=$tokens, and every cut names a real way to the rest',
     async ({ name, tokens, bound }) => {
-      const tool = listed.find((item) => item.name === name);
+      const tool = listed.find((item) => item.name === toolOf(name));
       expect(tool, `${name} is not listed`).toBeDefined();
       const budget = budgetFromTokens(tool!.takesBudget ? tokens : DEFAULT_BUDGET).chars;
       const args = { ...FIXTURES[name]!(world), ...(tool!.takesBudget ? { budget_tokens: tokens } : {}) };
@@ -221,7 +234,7 @@ describe('every listed tool at the smallest budget, through a real MCP client', 
       const paged = new Set<string>();
       const rowsByPage: Record<string, unknown[]>[] = [];
       do {
-        const page = await harness.call(name, { ...args, ...(cursor ? { cursor } : {}) });
+        const page = await harness.call(toolOf(name), { ...args, ...(cursor ? { cursor } : {}) });
         pages += 1;
         rowsByPage.push(
           Object.fromEntries(
@@ -259,7 +272,7 @@ describe('every listed tool at the smallest budget, through a real MCP client', 
       expect(cursor, `${name}'s cursor did not end within ${MAX_PAGES} pages`).toBeUndefined();
       if (paged.size === 0) return;
       // Following the cursor returned each list of one large answer: nothing repeated or lost.
-      const whole = await harness.call(name, { ...args, budget_tokens: 100_000 });
+      const whole = await harness.call(toolOf(name), { ...args, budget_tokens: 100_000 });
       expect(whole.isError, whole.text).toBe(false);
       expect(whole.structured.next_cursor, `${name} at budget_tokens 100000`).toBeUndefined();
       for (const key of paged) {

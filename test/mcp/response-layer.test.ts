@@ -89,6 +89,46 @@ describe('the response layer', () => {
     );
   });
 
+  it('keeps a first block that nearly fills the room, with the row and cursor a page always shows, within the budget', async () => {
+    const budget = budgetFromTokens(1000).chars;
+    // Every size around the room's edge, where the block leaves less than one row.
+    for (let size = budget - 1500; size < budget; size += 20) {
+      const tool = listTool(() => ({
+        fields: { label: 'spec' },
+        lead: ['A spec:'],
+        lists: [
+          listSection({ key: 'apples', rows: rows('a', 50), line: (row) => `${row.id} ${row.note}` }),
+          listSection({ key: 'pears', rows: rows('p', 50), line: (row) => row.id }),
+        ],
+        block: wholeBlock('first', size, []),
+      }));
+      const answer = await call(tool, {}, 1000);
+      expect((answer.structured.apples as Row[]).length, `block of ${size}`).toBeGreaterThan(0);
+      expect(answer.structured.next_cursor).toBeDefined();
+      expect(
+        answer.text.length + JSON.stringify(answer.structured).length,
+        `block of ${size}`,
+      ).toBeLessThanOrEqual(budget);
+    }
+  });
+
+  it('leaves the block out of a continued page: the cursor pages the lists only', async () => {
+    const offered: number[] = [];
+    const tool = listTool(() => ({
+      fields: { label: 'spec' },
+      lead: ['A spec:'],
+      lists: [listSection({ key: 'apples', rows: rows('a', 200), line: (row) => row.id })],
+      block: wholeBlock('first', 300, offered),
+    }));
+    const first = await call(tool, {}, 1000);
+    expect(first.structured.block_shown).toBe(true);
+    const second = await call(tool, { cursor: first.structured.next_cursor }, 1000);
+    expect(second.structured.block_shown).toBeUndefined();
+    expect(second.text).not.toContain('B'.repeat(300));
+    expect(second.text).not.toContain('(block left out)');
+    expect(offered).toHaveLength(1);
+  });
+
   it('gives a block that claims last only what the lists leave, and reports it left out when that is too little', async () => {
     const offered: number[] = [];
     const tool = listTool(() => ({

@@ -441,6 +441,7 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(shown.length).toBeLessThan(30);
     expect(small.structured.truncated.violations).toBe(30 - shown.length);
     expect(small.structured.next_cursor).toBeUndefined();
+    expect(small.text.length + JSON.stringify(small.structured).length).toBeLessThanOrEqual(1500 * 3.5);
     const compare = `compare_trace_to_spec(trace_id="${traceId}", spec_name="many_steps", spec_version=${version}) lists them all`;
     expect(small.structured.next).toContain(compare);
     expect(small.text).toContain(`Cut for size: ${30 - shown.length} violations, `);

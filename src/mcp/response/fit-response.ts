@@ -12,8 +12,11 @@ import { encodeResponseCursor, listFingerprint, type ResponseCursor } from './re
 
 /** Room for the layer's fixed wording: the continued-page line, "Cut for size: … call … again". */
 const LAYER_WORDING_CHARS = 300;
-/** A list's part of a continued page's first line (`violations 41–80 of 200, `) and of `offsets`. */
-const CONTINUED_CHARS_PER_LIST = 70;
+/** Lists a continued page's first line names (`Continued page: violations 41–80 of 200, …`). */
+const CONTINUED_LISTS_NAMED = 3;
+/** That line's words and `and N more lists`, and at most what it says of one list. */
+const CONTINUED_LINE_CHARS = 40;
+const CONTINUED_LIST_CHARS = 60;
 
 export interface PageRequest {
   tool: string;
@@ -43,30 +46,50 @@ export function fitResponse(
   page: PageRequest,
 ): ToolOutput<Record<string, unknown>> {
   const lists = (draft.lists ?? []).map((section, index) => planList(section, index, page.cursor));
+  if (page.cursor?.lists.some((list) => list.index >= lists.length))
+    throw invalidArgument(
+      'cursor is not one this server issued',
+      'pass the next_cursor of the previous answer',
+    );
+  // A block is the first page's (a spec, a waterfall): a continued page is the rest of the lists.
+  const blockDraft = page.cursor ? undefined : draft.block;
   const fixedText = [...draft.lead, ...(draft.notes ?? []), draft.next ?? ''].join('\n').length;
   // What the layer itself will write is paid for before the lists share the rest: the lines for
   // rows past a limit (text and `next`), and, when anything may be cut, the cursor twice (in the
   // text and as next_cursor) and a count per list.
   const pastLimit = pastLimitCost(lists, draft);
   // A continued page also says where each list resumes, in its first line and in `offsets`.
-  const continued = page.cursor ? CONTINUED_CHARS_PER_LIST * lists.length : 0;
+  const continued = page.cursor ? continuedCost(page.cursor, lists) : 0;
   const room =
     budget.chars - fixedText - jsonSize(draft.fields) - LAYER_WORDING_CHARS - 2 * pastLimit - continued;
-  const cursorCost = 2 * cursorLengthFor(lists, page) + 30 * lists.length;
+  // Only lists with rows left can be cut: each adds to the cursor and gets a count in `truncated`.
+  const open = lists.filter((list) => list.start < list.lines.length);
+  const cursorCost =
+    2 * cursorLengthFor(lists, page) + open.reduce((sum, list) => sum + list.section.key.length + 20, 0);
   // A block that claims first is fitted to the whole room; one that claims last keeps back what
   // its smallest form costs (fitted to nothing: a line saying it was left out), then gets what
   // the lists leave.
-  const first = draft.block?.claim === 'first' ? fitBlock(draft.block, Math.max(0, room)) : undefined;
-  const floor = draft.block?.claim === 'last' ? fitBlock(draft.block, 0).cost : 0;
+  // A first block leaves the row a page always shows, and the cursor that row may need.
+  const need = totalNeed(lists);
+  const first =
+    blockDraft?.claim === 'first'
+      ? fitBlock(blockDraft, Math.max(0, room - (need > 0 ? forcedRowCost(lists) + cursorCost : 0)), draft)
+      : undefined;
+  const floor = blockDraft?.claim === 'last' ? fitBlock(blockDraft, 0, draft).cost : 0;
   const listRoom = room - (first?.cost ?? 0) - floor;
-  const cutsSome = totalNeed(lists) > listRoom;
+  const cutsSome = need > listRoom;
   allocate(lists, Math.max(0, cutsSome ? listRoom - cursorCost : listRoom));
   const last =
-    draft.block?.claim === 'last'
-      ? fitBlock(draft.block, Math.max(0, listRoom - shownCost(lists) - (cutsSome ? cursorCost : 0)) + floor)
+    blockDraft?.claim === 'last'
+      ? fitBlock(
+          blockDraft,
+          Math.max(0, listRoom - shownCost(lists) - (cutsSome ? cursorCost : 0)) + floor,
+          draft,
+        )
       : undefined;
   const block = first ?? last;
   const cuts = { ...draft.cuts, ...block?.cuts };
+  const next = block?.next ?? draft.next;
 
   const truncated: Record<string, number> = {};
   const cursorLists: ResponseCursor['lists'] = [];
@@ -101,7 +124,9 @@ export function fitResponse(
         })
       : undefined;
   const offsets = page.cursor
-    ? Object.fromEntries(lists.filter((list) => list.start > 0).map((list) => [list.section.key, list.start]))
+    ? Object.fromEntries(
+        page.cursor.lists.map((continued) => [lists[continued.index]!.section.key, continued.offset]),
+      )
     : undefined;
 
   const structured: Record<string, unknown> = { ...draft.fields, ...block?.fields };
@@ -123,7 +148,7 @@ export function fitResponse(
     ...(block?.lines ?? []),
     ...(draft.notes ?? []),
     ...cutLines(page.tool, lists, cuts, nextCursor),
-    ...(draft.next ? [`Next: ${draft.next}`] : []),
+    ...(next ? [`Next: ${next}`] : []),
   ];
   return { structured, text: text.join('\n') };
 }
@@ -149,13 +174,25 @@ function pastLimitCost(lists: PlannedList[], draft: ResponseDraft<object>): numb
  * A block fitted to `chars`, with what it costs: its lines and fields, and for each cut it reports
  * the count in `truncated` and its `next`, twice when the text does not already say it.
  */
-function fitBlock(block: FittedBlock, chars: number): BlockFit & { cost: number } {
+function fitBlock(
+  block: FittedBlock,
+  chars: number,
+  draft: ResponseDraft<object>,
+): BlockFit & { cost: number } {
   const fit = block.fit(chars);
   const cutCost = Object.entries(fit.cuts ?? {}).reduce(
     (sum, [key, cut]) => sum + key.length + 16 + cut.next.length * (cut.saidInText ? 1 : 2),
     0,
   );
-  return { ...fit, cost: fit.lines.join('\n').length + 1 + jsonSize(fit.fields ?? {}) + cutCost };
+  // Its `next` replaces the draft's, which the fixed text already paid for.
+  const nextCost = Math.max(0, (fit.next?.length ?? 0) - (draft.next?.length ?? 0));
+  return { ...fit, cost: fit.lines.join('\n').length + 1 + jsonSize(fit.fields ?? {}) + cutCost + nextCost };
+}
+
+/** The row `allocate` shows even when no room is left: the first remaining row of the first list with any. */
+function forcedRowCost(lists: PlannedList[]): number {
+  const list = lists.find((item) => item.start < item.lines.length);
+  return list ? (list.section.heading?.length ?? 0) + 1 + rowCost(list, list.start) : 0;
 }
 
 /** What the rows and headings a page shows cost. */
@@ -171,8 +208,10 @@ function shownCost(lists: PlannedList[]): number {
 /** What every remaining row of every list would cost, shown whole. */
 function totalNeed(lists: PlannedList[]): number {
   let need = 0;
-  for (const list of lists)
+  for (const list of lists) {
+    if (list.start < list.lines.length && list.section.heading) need += list.section.heading.length + 1;
     for (let index = list.start; index < list.lines.length; index += 1) need += rowCost(list, index);
+  }
   return need;
 }
 
@@ -183,13 +222,25 @@ function rowCost(list: PlannedList, index: number): number {
 /** The length of the longest cursor this page could issue: every list cut, at its largest offset. */
 function cursorLengthFor(lists: PlannedList[], page: PageRequest): number {
   if (!page.repeatable) return 0;
-  const widest = { offset: 10 ** 9, fingerprint: 'x'.repeat(8) };
   return encodeResponseCursor({
     tool: page.tool,
     args: page.args,
     now: page.now.getTime(),
-    lists: lists.map((_, index) => ({ index, ...widest })),
+    lists: lists
+      .map((list, index) => ({ index, offset: list.lines.length, fingerprint: 'x'.repeat(8), list }))
+      .filter((item) => item.list.start < item.list.lines.length)
+      .map(({ index, offset, fingerprint }) => ({ index, offset, fingerprint })),
   }).length;
+}
+
+/**
+ * What a continued page says of where each list resumes: its first line, and per list the cursor
+ * names an entry in `offsets` (`"violations":40,`).
+ */
+function continuedCost(cursor: ResponseCursor, lists: PlannedList[]): number {
+  const line =
+    CONTINUED_LINE_CHARS + Math.min(cursor.lists.length, CONTINUED_LISTS_NAMED) * CONTINUED_LIST_CHARS;
+  return cursor.lists.reduce((sum, continued) => sum + lists[continued.index]!.section.key.length + 12, line);
 }
 
 /**
@@ -271,7 +322,10 @@ function continuedLine(lists: PlannedList[]): string {
     .map(
       (list) => `${list.section.key} ${list.start + 1}–${list.start + list.shown} of ${list.lines.length}`,
     );
-  return `Continued page: ${parts.join(', ') || 'nothing left'}.`;
+  const named = parts.slice(0, CONTINUED_LISTS_NAMED).join(', ');
+  const more =
+    parts.length > CONTINUED_LISTS_NAMED ? ` and ${parts.length - CONTINUED_LISTS_NAMED} more lists` : '';
+  return `Continued page: ${named || 'nothing left'}${more}.`;
 }
 
 function cutLines(

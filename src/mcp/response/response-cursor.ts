@@ -80,20 +80,29 @@ export function decodeResponseCursor(
 const TOOL_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const BASE36 = /^[0-9a-z]{1,12}$/;
 const PRINT = /^[A-Za-z0-9_-]+$/;
+/** The last instant a JavaScript Date holds. */
+const MAX_DATE_MS = 8.64e15;
 
 function parseCursor(text: string): ResponseCursor | undefined {
   const [tool, args, now, ...lists] = text.split('.');
   if (!tool || !TOOL_NAME.test(tool) || args?.length !== ARGS_PRINT || !PRINT.test(args)) return undefined;
   if (!now || !BASE36.test(now)) return undefined;
+  const nowMs = parseInt(now, 36);
+  // A cursor is issued only for an answer that cut a list, at a clock a Date can hold.
+  if (nowMs > MAX_DATE_MS || lists.length === 0) return undefined;
   const parsedLists: ResponseCursor['lists'] = [];
   for (const list of lists) {
     const fingerprint = list.slice(-LIST_PRINT);
-    const [index, offset, rest] = list.slice(0, -LIST_PRINT).split('-');
-    if (rest !== '' || !index || !offset || !BASE36.test(index) || !BASE36.test(offset)) return undefined;
+    const parts = list.slice(0, -LIST_PRINT).split('-');
+    const [index, offset] = parts;
+    if (parts.length !== 3 || parts[2] !== '' || !index || !offset) return undefined;
+    if (!BASE36.test(index) || !BASE36.test(offset)) return undefined;
     if (!PRINT.test(fingerprint) || fingerprint.length !== LIST_PRINT) return undefined;
-    parsedLists.push({ index: parseInt(index, 36), offset: parseInt(offset, 36), fingerprint });
+    const parsed = { index: parseInt(index, 36), offset: parseInt(offset, 36), fingerprint };
+    if (parsedLists.some((seen) => seen.index === parsed.index)) return undefined;
+    parsedLists.push(parsed);
   }
-  return { tool, args, now: parseInt(now, 36), lists: parsedLists };
+  return { tool, args, now: nowMs, lists: parsedLists };
 }
 
 function fingerprint(text: string, length: number): string {

@@ -63,6 +63,8 @@ export interface BlockFit {
   fields?: Record<string, unknown>;
   /** What it left out, reported beside the handler's own cuts. */
   cuts?: Record<string, OtherCut>;
+  /** Replaces the draft's `next` when what to do next depends on whether the block fitted. */
+  next?: string;
 }
 
 export interface ResponseDraft<Fields extends object = Record<string, unknown>> {

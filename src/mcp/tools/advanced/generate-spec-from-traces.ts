@@ -129,7 +129,15 @@ export const generateSpecFromTracesTool = defineTool({
       fit: (chars) =>
         specSize <= chars
           ? { lines: ['', yaml], fields: { spec: inference.spec as unknown as Record<string, unknown> } }
-          : { lines: [], cuts: { spec: { count: 1, next: tooLarge } } },
+          : {
+              lines: [],
+              cuts: { spec: { count: 1, next: tooLarge } },
+              ...(saved
+                ? {}
+                : {
+                    next: `call again with save: true to store it, then read it with get_trace_spec name=${name}.`,
+                  }),
+            },
     };
     const fields = {
       name,

@@ -57,14 +57,16 @@ export const analyzeTraceTool = defineTool({
   }),
   output: z.object({
     trace_id: z.string(),
-    structure: structureSchema,
-    performance: performanceSchema,
-    errors: errorsSchema,
+    // A continued page (cursor) carries the lists only: these are on the first page.
+    structure: structureSchema.optional(),
+    performance: performanceSchema.optional(),
+    errors: errorsSchema.optional(),
     ...Object.fromEntries(
       Object.entries(analysisListSchemas).map(([key, schema]) => [key, schema.optional()]),
     ),
     performance_findings: z
       .object({ high: z.number(), medium: z.number(), low: z.number() })
+      .optional()
       .describe('How many detector findings of each severity; details from detect_performance_issues'),
     coverage: z
       .object({
@@ -147,9 +149,9 @@ export const analyzeTraceTool = defineTool({
           }
         : {}),
     };
-    // A continued page is the rest of the lists: the headline says which trace, and the summary
-    // and the waterfall stay on the first page.
-    if (continuedPage) return { fields, lead: lead.slice(0, 1), lists, next };
+    // A continued page is the rest of the lists: the headline says which trace; the summary, its
+    // counts and the waterfall stay on the first page.
+    if (continuedPage) return { fields: { trace_id: trace.traceId }, lead: lead.slice(0, 1), lists, next };
     if (input.include_tree === false) return { fields, lead, lists, next };
     // The waterfall gets the room the lists leave; its footer says what it hid.
     const waterfall: FittedBlock = {

@@ -219,6 +219,14 @@ export function comparisonDraft(
         key: 'unexpected_spans',
         heading: 'Spans no entry expects:',
         rows: unexpected_spans,
+        ...(result.truncated?.unexpected_span_groups
+          ? {
+              beyond: {
+                count: result.truncated.unexpected_span_groups,
+                next: 'compare_trace_to_spec lists every group',
+              },
+            }
+          : {}),
         line: (group) =>
           `  ${group.service}: ${group.name} ×${group.count} [${group.span_ids.map((id) => id.slice(0, 8)).join(', ')}]`,
       }),

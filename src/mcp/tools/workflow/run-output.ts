@@ -392,9 +392,10 @@ function embeddedComparison(
     spec?.version !== undefined
       ? `compare_trace_to_spec(trace_id="${result.trace_id}", spec_name="${spec.name}", spec_version=${spec.version}`
       : undefined;
+  const name = spec?.name ?? result.spec_name;
   const elsewhere = compare
     ? `${compare}) lists them all`
-    : `store the spec with define_trace_spec, then compare_trace_to_spec(trace_id="${result.trace_id}") lists them all`;
+    : `store the spec with define_trace_spec(name="${name}", specification=<the same spec>), then compare_trace_to_spec(trace_id="${result.trace_id}", spec_name="${name}") lists them all`;
   return {
     ...draft,
     lists: (draft.lists ?? []).map((section) => ({
@@ -405,7 +406,10 @@ function embeddedComparison(
         ? {
             beyond: {
               ...section.beyond,
-              next: compare ? `${compare}, max_violations=200) lists them` : elsewhere,
+              next:
+                compare && section.key === 'violations'
+                  ? `${compare}, max_violations=200) lists them`
+                  : elsewhere,
             },
           }
         : {}),
