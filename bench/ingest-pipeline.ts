@@ -11,7 +11,6 @@
  *
  *   node --import tsx bench/ingest-pipeline.ts [spans, default 1000000] [in flight, default 4]
  */
-import { randomFillSync } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
@@ -29,69 +28,13 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { freePort } from '../test/support/free-port.js';
 import { postTraces } from './otlp-http-post.js';
-import { BATCH_SPANS, sdkCheckoutBatch } from './sdk-checkout-batch.js';
+import { freshBatch, templateBatch } from './fresh-batches.js';
+import { BATCH_SPANS } from './sdk-checkout-batch.js';
 
 const CLI = resolve('dist/cli/main.js');
 const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const IN_FLIGHT = Number(process.argv[3] ?? 4);
 const QUERY_RUNS = 20;
-
-/** Where a template's trace ids and timestamps sit in its bytes, to rewrite them in each copy. */
-interface Template {
-  bytes: Buffer;
-  traceIdOffsets: number[][];
-  /** Every fixed64 nanosecond time of the batch (span start and end, event times) and its value. */
-  times: { offset: number; nanos: bigint }[];
-}
-
-/**
- * The SDK batch serialized as the OTLP exporter sends it, with the places of its trace ids and
- * times, so copies with fresh ids and later times cost a buffer copy instead of a re-serialization
- * (this process must outrun the server on its own core).
- */
-async function templateBatch(): Promise<Template> {
-  const spans = await sdkCheckoutBatch();
-  const bytes = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
-  const traceIdOffsets = [...new Set(spans.map((span) => span.spanContext().traceId))].map((id) =>
-    occurrences(bytes, Buffer.from(id, 'hex')),
-  );
-  const nanos = (time: [number, number]) => BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
-  const values = new Set<bigint>(
-    spans.flatMap((span) => [
-      nanos(span.startTime),
-      nanos(span.endTime),
-      ...span.events.map((event) => nanos(event.time)),
-    ]),
-  );
-  const times = [...values].flatMap((value) => {
-    const encoded = Buffer.alloc(8);
-    encoded.writeBigUInt64LE(value);
-    return occurrences(bytes, encoded).map((offset) => ({ offset, nanos: value }));
-  });
-  return { bytes, traceIdOffsets, times };
-}
-
-function occurrences(haystack: Buffer, needle: Buffer): number[] {
-  const found: number[] = [];
-  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) found.push(at);
-  return found;
-}
-
-/**
- * The template with every trace id replaced by a fresh random one and every time moved by `shiftNs`,
- * so batches follow each other in time as live traffic does (identical times would make every
- * newest-first search start among the same few thousand traces).
- */
-function freshBatch(template: Template, shiftNs: bigint): Buffer {
-  const bytes = Buffer.from(template.bytes);
-  const id = Buffer.alloc(16);
-  for (const offsets of template.traceIdOffsets) {
-    randomFillSync(id);
-    for (const offset of offsets) id.copy(bytes, offset);
-  }
-  for (const time of template.times) bytes.writeBigUInt64LE(time.nanos + shiftNs, time.offset);
-  return bytes;
-}
 
 const PROTOBUF = { 'content-type': 'application/x-protobuf' };
 const post = (agent: Agent, port: number, body: Buffer): Promise<void> =>
