@@ -164,6 +164,12 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpLis
       ),
     );
   }
+  const behind = options.handler.backPressure();
+  if (behind && !behind.ok) {
+    // Not worth reading a body that cannot be queued: answer now and drop the connection.
+    res.setHeader('Connection', 'close');
+    return writeError(res, format, behind.error);
+  }
   let body: Buffer;
   try {
     body = await readBody(req, options.maxBodyBytes);
@@ -174,7 +180,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpLis
     if (error.code === 'RESOURCE_EXHAUSTED') res.setHeader('Connection', 'close');
     return fail(res, format, options.handler, error);
   }
-  const outcome = options.handler.handle(signal, format, body);
+  const outcome = await options.handler.handle(signal, format, body);
   if (outcome.ok) {
     res.writeHead(200, { 'Content-Type': RESPONSE_TYPE[format], 'Content-Length': outcome.body.length });
     res.end(outcome.body);
