@@ -7,14 +7,17 @@
  * them is tried alone, so only the export that carried the bad span is refused.
  *
  * One group is written per turn of the event loop, so MCP calls and other exports run between
- * groups. An export larger than a group is written in slices, one a turn: a 480,000-span export
- * no longer holds the process for one multi-second transaction (issue 19 item 8). It is answered
- * after its last slice; if a slice fails, the slices before it stay stored and the retry's copies
- * of them are recognised as duplicates by the store (same trace and span id).
+ * groups. An export larger than a group is written in slices, taking turns with the groups of the
+ * exports that arrive meanwhile: a 480,000-span export no longer holds the process for one
+ * multi-second transaction, nor the small exports behind it (issue 19 item 8). It is answered after
+ * its last slice; if a slice fails, the slices before it stay stored and the retry's copies of them
+ * are recognised as duplicates by the store (same trace and span id).
  *
  * Back-pressure: while more than `maxQueuedItems` wait, `refusal()` says so and the receiver answers
  * 503 / UNAVAILABLE with Retry-After, which every OTLP exporter retries, instead of queueing without
- * bound. What waits is at most the limit plus the one export admitted last.
+ * bound. The large export being sliced is not counted (it is already in memory, and counting it
+ * would refuse every small export until it is done), so what is held is at most the limit, the
+ * export admitted last and the one being sliced.
  */
 import { OtelMcpError, errorMessage, isOtelMcpError } from '../model/index.js';
 import type { LogRecord, Span } from '../model/index.js';
@@ -35,7 +38,7 @@ type Kind = 'spans' | 'logs';
 interface Pending {
   kind: Kind;
   items: Span[] | LogRecord[];
-  /** Items of `items` already written (a large export, slice by slice). */
+  /** Items of `items` already written (the large export, slice by slice). */
   written: number;
   resolve: () => void;
   reject: (error: OtelMcpError) => void;
@@ -57,11 +60,15 @@ export function createGroupCommitQueue(
   const groupItems = options.groupItems ?? DEFAULT_GROUP_ITEMS;
   const maxQueued = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
   const pending: Pending[] = [];
+  /** Items in `pending`: what back-pressure counts. */
   let queued = 0;
+  /** The export larger than a group being written slice by slice, outside `pending`. */
+  let sliced: Pending | undefined;
+  let sliceTurn = false;
   let scheduled = false;
 
   const schedule = () => {
-    if (scheduled || pending.length === 0) return;
+    if (scheduled || (pending.length === 0 && !sliced)) return;
     scheduled = true;
     setImmediate(drain);
   };
@@ -71,26 +78,40 @@ export function createGroupCommitQueue(
     else sink.writeLogs(items as LogRecord[]);
   };
 
-  /** Writes one group (or one slice of a large export), then yields to the event loop. */
+  /**
+   * Writes one group or one slice of the large export, then yields to the event loop. Slices and
+   * groups take turns, so exports that arrive while a large one is written are stored (and
+   * answered) meanwhile instead of after it.
+   */
   function drain(): void {
     scheduled = false;
     const first = pending[0];
-    if (!first) return;
-    if (first.items.length - first.written > groupItems) {
-      writeSlice(first);
-    } else {
+    if (!sliced && first && first.items.length > groupItems) {
+      sliced = pending.shift();
+      queued -= first.items.length;
+      sliceTurn = true;
+    }
+    if (sliced && (sliceTurn || !pending[0] || pending[0].items.length > groupItems)) {
+      writeSlice(sliced);
+    } else if (pending[0]) {
       const group: Pending[] = [];
       let size = 0;
       for (const entry of pending) {
-        const remaining = entry.items.length - entry.written;
-        if (entry.kind !== first.kind || (group.length > 0 && size + remaining > groupItems)) break;
+        const oversized = entry.items.length > groupItems;
+        if (
+          entry.kind !== pending[0].kind ||
+          oversized ||
+          (group.length > 0 && size + entry.items.length > groupItems)
+        )
+          break;
         group.push(entry);
-        size += remaining;
+        size += entry.items.length;
       }
       pending.splice(0, group.length);
       queued -= size;
       writeGroup(group);
     }
+    sliceTurn = !sliceTurn;
     schedule();
   }
 
@@ -99,10 +120,11 @@ export function createGroupCommitQueue(
     try {
       store(entry.kind, slice);
       entry.written += slice.length;
-      queued -= slice.length;
+      if (entry.written < entry.items.length) return;
+      sliced = undefined;
+      entry.resolve();
     } catch (error) {
-      pending.shift();
-      queued -= entry.items.length - entry.written;
+      sliced = undefined;
       entry.reject(asWriteError(error, entry));
     }
   }
@@ -111,7 +133,7 @@ export function createGroupCommitQueue(
     try {
       store(
         group[0]!.kind,
-        group.flatMap((entry) => entry.items.slice(entry.written) as (Span | LogRecord)[]),
+        group.flatMap((entry) => entry.items as (Span | LogRecord)[]),
       );
       for (const entry of group) entry.resolve();
     } catch (error) {
