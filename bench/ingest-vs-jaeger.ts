@@ -10,7 +10,10 @@
  * Jaeger's OTLP receiver answers once its batch processor has the spans, not once they are stored;
  * otel-mcp answers after its commit. The issue compares them as they are.
  *
- *   node --import tsx bench/ingest-vs-jaeger.ts [rounds, default 3] [batches, default 200] [in flight, default 4]
+ *   node --import tsx bench/ingest-vs-jaeger.ts [rounds, default 3] [batches, default 200] [in flight, default 4] [baseline CLI]
+ *
+ * With a fourth argument, the built CLI of another checkout (its dist/cli/main.js) runs in each round
+ * too, as `otel-mcp-baseline`: a before/after of a change under the same load.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,9 +30,10 @@ const BATCHES = Number(process.argv[3] ?? 200);
 const IN_FLIGHT = Number(process.argv[4] ?? 4);
 const WARM_UP_BATCHES = 8;
 const CLI = resolve('dist/cli/main.js');
+const BASELINE_CLI = process.argv[5] === undefined ? undefined : resolve(process.argv[5]);
 const PROTOBUF = { 'content-type': 'application/x-protobuf' };
 
-type ServerName = 'otel-mcp' | 'jaeger-memory' | 'jaeger-badger';
+type ServerName = 'otel-mcp' | 'otel-mcp-baseline' | 'jaeger-memory' | 'jaeger-badger';
 interface Running {
   port: number;
   process: ChildProcess;
@@ -92,10 +96,19 @@ async function start(name: ServerName): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), `ingest-vs-jaeger-${name}-`));
   const port = await freePort();
   let child: ChildProcess;
-  if (name === 'otel-mcp') {
+  if (name === 'otel-mcp' || name === 'otel-mcp-baseline') {
     child = spawn(
       process.execPath,
-      [CLI, 'serve', '--data-dir', dir, '--otlp-http-port', String(port), '--otlp-grpc-port', '0'],
+      [
+        name === 'otel-mcp' ? CLI : BASELINE_CLI!,
+        'serve',
+        '--data-dir',
+        dir,
+        '--otlp-http-port',
+        String(port),
+        '--otlp-grpc-port',
+        '0',
+      ],
       { stdio: ['pipe', 'ignore', 'ignore'], cwd: dir },
     );
   } else {
@@ -173,9 +186,23 @@ const template = await templateBatch();
 const round = (): Buffer[] =>
   Array.from({ length: BATCHES }, (_, index) => freshBatch(template, -BigInt(BATCHES - index) * 10_000_000n));
 const format = (value: number) => Math.round(value).toLocaleString('en-US');
-const SERVERS: ServerName[] = ['otel-mcp', 'jaeger-memory', 'jaeger-badger'];
-const ratios: Record<string, number[]> = { 'jaeger-memory': [], 'jaeger-badger': [] };
-const rates: Record<ServerName, number[]> = { 'otel-mcp': [], 'jaeger-memory': [], 'jaeger-badger': [] };
+const SERVERS: ServerName[] = [
+  'otel-mcp',
+  ...(BASELINE_CLI ? (['otel-mcp-baseline'] as const) : []),
+  'jaeger-memory',
+  'jaeger-badger',
+];
+const ratios: Record<string, number[]> = {
+  'otel-mcp-baseline': [],
+  'jaeger-memory': [],
+  'jaeger-badger': [],
+};
+const rates: Record<ServerName, number[]> = {
+  'otel-mcp': [],
+  'otel-mcp-baseline': [],
+  'jaeger-memory': [],
+  'jaeger-badger': [],
+};
 console.log(
   `${BATCHES} batches × ${BATCH_SPANS} spans (${template.bytes.length} B protobuf each), ${IN_FLIGHT} in flight, ${ROUNDS} rounds`,
 );
@@ -198,8 +225,10 @@ for (let index = 0; index < ROUNDS; index += 1) {
     );
   }
   const ours = results.get('otel-mcp')!.spansPerSecond;
-  for (const other of ['jaeger-memory', 'jaeger-badger'] as const) {
-    const ratio = ours / results.get(other)!.spansPerSecond;
+  for (const other of ['otel-mcp-baseline', 'jaeger-memory', 'jaeger-badger'] as const) {
+    const theirs = results.get(other)?.spansPerSecond;
+    if (theirs === undefined) continue;
+    const ratio = ours / theirs;
     ratios[other]!.push(ratio);
     console.log(`  otel-mcp / ${other}: ${ratio.toFixed(2)}×`);
   }
@@ -208,5 +237,5 @@ const range = (values: number[], digits = 0) =>
   `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 console.log('summary (min–max over rounds):');
 for (const name of SERVERS) console.log(`  ${name.padEnd(14)} ${range(rates[name])} spans/s`);
-for (const [other, values] of Object.entries(ratios))
+for (const [other, values] of Object.entries(ratios).filter(([, values]) => values.length > 0))
   console.log(`  otel-mcp / ${other}: ${range(values, 2)}×`);
