@@ -10,6 +10,12 @@
  * Jaeger's OTLP receiver answers once its batch processor has the spans, not once they are stored;
  * otel-mcp answers after its commit. The issue compares them as they are.
  *
+ * Where otel-mcp's time went (node --cpu-prof of `serve`, 600 such batches, 2026-12-05, before the
+ * group-commit queue): of the busy time, writeSpans ~57% (SQLite statements ~23%, the commit ~14%,
+ * JSON encoding of span bodies ~9%, postings ~4%), protobuf decoding ~13%, HTTP ~5%, the rest
+ * start-up and GC. Decoding off the main thread alone would lift the ceiling to the writer's
+ * ~70k spans/s on this machine; reaching Jaeger's in-memory figure needs a cheaper write as well.
+ *
  *   node --import tsx bench/ingest-vs-jaeger.ts [rounds, default 3] [batches, default 200] [in flight, default 4] [baseline CLI]
  *
  * With a fourth argument, the built CLI of another checkout (its dist/cli/main.js) runs in each round
