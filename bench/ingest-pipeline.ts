@@ -11,9 +11,8 @@
  *
  *   node --import tsx bench/ingest-pipeline.ts [spans, default 1000000] [in flight, default 4]
  */
-import { randomFillSync } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,69 +28,13 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { freePort } from '../test/support/free-port.js';
 import { postTraces } from './otlp-http-post.js';
-import { BATCH_SPANS, sdkCheckoutBatch } from './sdk-checkout-batch.js';
+import { freshBatch, templateBatch } from './fresh-batches.js';
+import { BATCH_SPANS } from './sdk-checkout-batch.js';
 
 const CLI = resolve('dist/cli/main.js');
 const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const IN_FLIGHT = Number(process.argv[3] ?? 4);
 const QUERY_RUNS = 20;
-
-/** Where a template's trace ids and timestamps sit in its bytes, to rewrite them in each copy. */
-interface Template {
-  bytes: Buffer;
-  traceIdOffsets: number[][];
-  /** Every fixed64 nanosecond time of the batch (span start and end, event times) and its value. */
-  times: { offset: number; nanos: bigint }[];
-}
-
-/**
- * The SDK batch serialized as the OTLP exporter sends it, with the places of its trace ids and
- * times, so copies with fresh ids and later times cost a buffer copy instead of a re-serialization
- * (this process must outrun the server on its own core).
- */
-async function templateBatch(): Promise<Template> {
-  const spans = await sdkCheckoutBatch();
-  const bytes = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
-  const traceIdOffsets = [...new Set(spans.map((span) => span.spanContext().traceId))].map((id) =>
-    occurrences(bytes, Buffer.from(id, 'hex')),
-  );
-  const nanos = (time: [number, number]) => BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
-  const values = new Set<bigint>(
-    spans.flatMap((span) => [
-      nanos(span.startTime),
-      nanos(span.endTime),
-      ...span.events.map((event) => nanos(event.time)),
-    ]),
-  );
-  const times = [...values].flatMap((value) => {
-    const encoded = Buffer.alloc(8);
-    encoded.writeBigUInt64LE(value);
-    return occurrences(bytes, encoded).map((offset) => ({ offset, nanos: value }));
-  });
-  return { bytes, traceIdOffsets, times };
-}
-
-function occurrences(haystack: Buffer, needle: Buffer): number[] {
-  const found: number[] = [];
-  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) found.push(at);
-  return found;
-}
-
-/**
- * The template with every trace id replaced by a fresh random one and every time moved by `shiftNs`,
- * so batches follow each other in time as live traffic does (identical times would make every
- * newest-first search start among the same few thousand traces).
- */
-function freshBatch(template: Template, shiftNs: bigint): Buffer {
-  const bytes = Buffer.from(template.bytes);
-  const id = Buffer.alloc(16);
-  for (const offsets of template.traceIdOffsets) {
-    randomFillSync(id);
-    for (const offset of offsets) id.copy(bytes, offset);
-  }
-  for (const time of template.times) bytes.writeBigUInt64LE(time.nanos + shiftNs, time.offset);
-  return bytes;
-}
 
 const PROTOBUF = { 'content-type': 'application/x-protobuf' };
 const post = (agent: Agent, port: number, body: Buffer): Promise<void> =>
@@ -106,6 +49,11 @@ function procStatus(pid: number, field: string): number {
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
 }
 
 function median(values: number[]): number {
@@ -202,7 +150,28 @@ async function sender(): Promise<void> {
     }
   }
 }
+type ToolAnswer = { structuredContent?: Record<string, unknown>; isError?: boolean };
+// Issue 20: queries asked while the receiver takes its full load, through the same MCP client.
+const underLoad: Record<string, number[]> = { get_trace_by_id: [], search_traces: [] };
+let ingesting = true;
+async function queriesDuringIngest(): Promise<void> {
+  while (ingesting) {
+    for (const [name, args] of [
+      ['get_trace_by_id', { trace_id: bigTraceId, view: 'tree' }],
+      ['search_traces', { query: { service_name: 'checkout', limit: 20 } }],
+    ] as const) {
+      const start = performance.now();
+      const answer = (await client.callTool({ name, arguments: args })) as ToolAnswer;
+      underLoad[name]!.push(performance.now() - start);
+      if (answer.isError)
+        throw new Error(`${name} failed under load: ${JSON.stringify(answer).slice(0, 400)}`);
+    }
+  }
+}
+const querying = queriesDuringIngest();
 await Promise.all(Array.from({ length: IN_FLIGHT }, () => sender()));
+ingesting = false;
+await querying;
 const seconds = (performance.now() - started) / 1000;
 const cpu = cpuSeconds(pid) - cpuBefore;
 agent.destroy();
@@ -212,7 +181,13 @@ console.log(
     `server CPU ${cpu.toFixed(1)} s = ${rate(spans, cpu)} per CPU-second (target 50,000 on one core: ${(spans / cpu / 50_000).toFixed(2)}×)`,
 );
 
-type ToolAnswer = { structuredContent?: Record<string, unknown>; isError?: boolean };
+for (const [name, times] of Object.entries(underLoad)) {
+  console.log(
+    `  during ingest: ${name.padEnd(16)} ${times.length} calls, p50 ${quantile(times, 0.5).toFixed(1)} ms, ` +
+      `p95 ${quantile(times, 0.95).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (target p95 < 100 ms)`,
+  );
+}
+
 async function timed(
   name: string,
   args: Record<string, unknown>,
@@ -229,7 +204,7 @@ async function timed(
   }
   peakRssMb = Math.max(peakRssMb, procStatus(pid, 'VmRSS'));
   console.log(
-    `  ${`${name} ${JSON.stringify(args)}`.slice(0, 78).padEnd(78)} median ${median(times).toFixed(1).padStart(6)} ms  → ${summary}`,
+    `  ${`${name} ${JSON.stringify(args)}`.slice(0, 78).padEnd(78)} p50 ${median(times).toFixed(1).padStart(6)} ms, p95 ${quantile(times, 0.95).toFixed(1).padStart(6)} ms  → ${summary}`,
   );
 }
 const count = (key: string) => (answer: ToolAnswer) =>
@@ -269,6 +244,13 @@ await timed(
   count('traces'),
 );
 peakRssMb = Math.max(peakRssMb, procStatus(pid, 'VmHWM'));
+const databaseBytes = ['otel-mcp.sqlite', 'otel-mcp.sqlite-wal']
+  .map((file) => join(dataDir, file))
+  .filter((file) => existsSync(file))
+  .reduce((sum, file) => sum + statSync(file).size, 0);
+console.log(
+  `database: ${(databaseBytes / 1048576).toFixed(0)} MiB for ${(spans + 1000).toLocaleString('en-US')} spans = ${Math.round(databaseBytes / (spans + 1000))} B a span`,
+);
 console.log(`server resident size: peak ${peakRssMb.toFixed(0)} MB (VmHWM, target < 300 MB)`);
 await client.close();
 rmSync(dataDir, { recursive: true, force: true });

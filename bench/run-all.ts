@@ -11,6 +11,7 @@ const BENCHMARKS = [
   'receiver-decode.ts',
   'store-ingest.ts',
   'ingest-pipeline.ts',
+  'ingest-vs-jaeger.ts',
   'large-export-stall.ts',
   'store-queries.ts',
   'analysis.ts',

@@ -93,6 +93,7 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     maxBodyBytes: config.receiver.max_body_bytes,
     requiredHeaders: config.backends.otlp?.headers,
     allowedOrigins: config.receiver.allowed_origins,
+    maxQueuedItems: config.receiver.max_queued_spans,
     log: (line: string) => log.info(line),
   });
   const listeners = await receiver.start();

@@ -54,6 +54,9 @@ export const configSchema = z
           .int()
           .positive()
           .default(32 * 1024 * 1024),
+        // Spans and log records waiting to be written before exports get 503 + Retry-After (back-pressure):
+        // 50,000 is ~100 SDK batches, roughly 100 MB decoded, a second or two of writing.
+        max_queued_spans: z.number().int().positive().default(50_000),
         // Browser pages allowed to export (CORS); none by default, so no web page can write spans.
         allowed_origins: z.array(origin).default([]),
       })

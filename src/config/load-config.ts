@@ -34,6 +34,7 @@ const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'port' | 'int'
   OTEL_MCP_OTLP_HTTP_PORT: { path: ['receiver', 'http_port'], type: 'port' },
   OTEL_MCP_OTLP_GRPC_PORT: { path: ['receiver', 'grpc_port'], type: 'port' },
   OTEL_MCP_MAX_BODY_BYTES: { path: ['receiver', 'max_body_bytes'], type: 'int' },
+  OTEL_MCP_MAX_QUEUED_SPANS: { path: ['receiver', 'max_queued_spans'], type: 'int' },
   OTEL_MCP_ALLOWED_ORIGINS: { path: ['receiver', 'allowed_origins'], type: 'list' },
   OTEL_MCP_MAX_SPANS: { path: ['retention', 'max_spans'], type: 'int' },
   OTEL_MCP_MAX_AGE_HOURS: { path: ['retention', 'max_age_hours'], type: 'int' },

@@ -1,24 +1,27 @@
 /**
- * One export, transport-agnostic: decode, hand to the sink, count, and build the reply. The HTTP and
- * gRPC listeners differ only in how bytes arrive and how the outcome is put on the wire.
+ * One export, transport-agnostic: decode, queue for the sink (group-commit-queue.ts), count, and
+ * build the reply once the commit holding the export is done. The HTTP and gRPC listeners differ
+ * only in how bytes arrive and how the outcome is put on the wire.
  */
 import { errorMessage, OtelMcpError } from '../model/index.js';
 import { encodeExportResponse, type PartialSuccess, type WireFormat } from './export-response.js';
 import type { OtlpSignal } from './otlp-signals.js';
 import type { ReceiverStats } from './receiver-stats.js';
-import type { TelemetrySink } from './telemetry-sink.js';
+import type { GroupCommitQueue } from './group-commit-queue.js';
 
 export type ExportOutcome =
   { ok: true; body: Uint8Array; partial?: PartialSuccess } | { ok: false; error: OtelMcpError };
 
 export interface ExportHandler {
-  handle(signal: OtlpSignal, format: WireFormat, body: Uint8Array): ExportOutcome;
+  handle(signal: OtlpSignal, format: WireFormat, body: Uint8Array): Promise<ExportOutcome>;
+  /** A refusal (counted) when the writer is behind, before a body is read or decoded; else undefined. */
+  backPressure(): ExportOutcome | undefined;
   /** Counts a request refused before decoding (auth, size, content type) and remembers why. */
   refused(error: OtelMcpError): ExportOutcome;
 }
 
 export function createExportHandler(
-  sink: TelemetrySink,
+  queue: GroupCommitQueue,
   stats: ReceiverStats,
   log: (line: string) => void,
 ): ExportHandler {
@@ -33,9 +36,19 @@ export function createExportHandler(
     }
     return { ok: false, error };
   };
+  const backPressure = (): ExportOutcome | undefined => {
+    const refusal = queue.refusal();
+    if (!refusal) return undefined;
+    stats.exportsFailed++;
+    stats.lastError = refusal.message;
+    return { ok: false, error: refusal };
+  };
   return {
     refused,
-    handle(signal, format, body) {
+    backPressure,
+    async handle(signal, format, body) {
+      const behind = backPressure();
+      if (behind) return behind;
       let decoded;
       try {
         decoded = signal.decode(format, body);
@@ -47,18 +60,13 @@ export function createExportHandler(
         );
       }
       try {
-        decoded.persist(sink);
+        await decoded.persist(queue);
       } catch (error) {
-        // The sink refusing the batch itself (a value it cannot hold) is the client's error: a retry
-        // would be refused the same way, so it is not answered with the retryable 503.
-        if (error instanceof OtelMcpError && error.code === 'INVALID_ARGUMENT') return refused(error);
+        // The queue answers INVALID_ARGUMENT (not retryable) or BACKEND_UNAVAILABLE (retryable).
         return refused(
-          new OtelMcpError(
-            'BACKEND_UNAVAILABLE',
-            `could not store ${decoded.accepted} ${signal.name === 'traces' ? 'spans' : 'log records'}: ${errorMessage(error)}`,
-            'the export can be retried',
-            { cause: error },
-          ),
+          error instanceof OtelMcpError
+            ? error
+            : new OtelMcpError('INTERNAL', errorMessage(error), undefined, { cause: error }),
         );
       }
       stats.exportsAccepted++;

@@ -13,7 +13,7 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { OtelMcpError } from '../model/index.js';
-import type { ExportHandler } from './export-handler.js';
+import type { ExportHandler, ExportOutcome } from './export-handler.js';
 import type { Listener } from './http-listener.js';
 import { endpointUrl, listenFailure, type ListenerStatus } from './listener-status.js';
 import { SIGNALS, type OtlpSignal } from './otlp-signals.js';
@@ -113,10 +113,18 @@ function exportCall(
     const value = call.metadata.get(name)[0];
     return value === undefined ? undefined : value.toString();
   });
-  const outcome =
-    authFailure !== undefined
-      ? options.handler.refused(new OtelMcpError('UNAUTHENTICATED', authFailure))
-      : options.handler.handle(signal, 'protobuf', call.request);
+  if (authFailure !== undefined) {
+    answer(options.handler.refused(new OtelMcpError('UNAUTHENTICATED', authFailure)), callback);
+    return;
+  }
+  options.handler.handle(signal, 'protobuf', call.request).then(
+    (outcome) => answer(outcome, callback),
+    (error: unknown) =>
+      answer({ ok: false, error: new OtelMcpError('INTERNAL', `export failed: ${String(error)}`) }, callback),
+  );
+}
+
+function answer(outcome: ExportOutcome, callback: sendUnaryData<Buffer>): void {
   if (outcome.ok) {
     callback(null, Buffer.from(outcome.body.buffer, outcome.body.byteOffset, outcome.body.byteLength));
     return;

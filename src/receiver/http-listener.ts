@@ -10,7 +10,7 @@ import type { ExportHandler } from './export-handler.js';
 import { encodeStatus, type WireFormat } from './export-response.js';
 import { endpointUrl, listenFailure, type ListenerStatus } from './listener-status.js';
 import { SIGNALS, type OtlpSignal } from './otlp-signals.js';
-import { ClientGone, decodeContent, readBody } from './request-body.js';
+import { ClientGone, decodeContent, discardBody, readBody } from './request-body.js';
 import type { OriginPolicy } from './origin-policy.js';
 import type { HeaderCheck } from './required-headers.js';
 import { wireStatus } from './wire-status.js';
@@ -164,6 +164,13 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpLis
       ),
     );
   }
+  const behind = options.handler.backPressure();
+  if (behind && !behind.ok) {
+    // The body is drained, never kept; answering before it is read would reset the exporter's
+    // connection, and a reset reads as a network failure instead of the 503 that says when to retry.
+    await discardBody(req);
+    return writeError(res, format, behind.error);
+  }
   let body: Buffer;
   try {
     body = await readBody(req, options.maxBodyBytes);
@@ -174,7 +181,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpLis
     if (error.code === 'RESOURCE_EXHAUSTED') res.setHeader('Connection', 'close');
     return fail(res, format, options.handler, error);
   }
-  const outcome = options.handler.handle(signal, format, body);
+  const outcome = await options.handler.handle(signal, format, body);
   if (outcome.ok) {
     res.writeHead(200, { 'Content-Type': RESPONSE_TYPE[format], 'Content-Length': outcome.body.length });
     res.end(outcome.body);

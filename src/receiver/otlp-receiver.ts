@@ -5,6 +5,7 @@
  */
 import { OtelMcpError } from '../model/index.js';
 import { createExportHandler } from './export-handler.js';
+import { createGroupCommitQueue } from './group-commit-queue.js';
 import { originPolicy } from './origin-policy.js';
 import { createGrpcListener } from './grpc-listener.js';
 import { createHttpListener, type Listener } from './http-listener.js';
@@ -40,6 +41,13 @@ export interface ReceiverOptions {
   log: (line: string) => void;
   /** OTLP/HTTP: a request must arrive whole within this (default 30 s). */
   httpRequestTimeoutMs?: number;
+  /**
+   * Spans and log records that may wait to be written before exports are answered 503 / UNAVAILABLE
+   * with Retry-After (default DEFAULT_MAX_QUEUED_ITEMS); see group-commit-queue.ts.
+   */
+  maxQueuedItems?: number;
+  /** Items written in one transaction at most (default DEFAULT_GROUP_ITEMS). */
+  groupItems?: number;
 }
 
 export interface OtlpReceiver {
@@ -53,7 +61,11 @@ export interface OtlpReceiver {
 export function createOtlpReceiver(sink: TelemetrySink, options: ReceiverOptions): OtlpReceiver {
   validateOptions(options);
   const stats = emptyStats();
-  const handler = createExportHandler(sink, stats, options.log);
+  const queue = createGroupCommitQueue(sink, {
+    ...(options.maxQueuedItems !== undefined ? { maxQueuedItems: options.maxQueuedItems } : {}),
+    ...(options.groupItems !== undefined ? { groupItems: options.groupItems } : {}),
+  });
+  const handler = createExportHandler(queue, stats, options.log);
   const headerCheck = requiredHeaderCheck(options.requiredHeaders);
   const common = { host: options.host, maxBodyBytes: options.maxBodyBytes, headerCheck, handler };
   const origins = originPolicy(options.allowedOrigins ?? []);
@@ -116,6 +128,17 @@ function validateOptions(options: ReceiverOptions): void {
         'INVALID_ARGUMENT',
         `receiver ${name} ${String(port)} is not a port`,
         'use 0–65535, 0 for an OS-chosen port, or null to disable',
+      );
+    }
+  }
+  for (const [name, value] of [
+    ['maxQueuedItems', options.maxQueuedItems],
+    ['groupItems', options.groupItems],
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+      throw new OtelMcpError(
+        'INVALID_ARGUMENT',
+        `receiver ${name} ${String(value)} is not a positive integer`,
       );
     }
   }

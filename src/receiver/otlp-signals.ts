@@ -11,7 +11,7 @@ import {
   decodeTraceRequestProtobuf,
 } from '../otlp/index.js';
 import type { WireFormat } from './export-response.js';
-import type { TelemetrySink } from './telemetry-sink.js';
+import type { GroupCommitQueue } from './group-commit-queue.js';
 
 export type SignalName = 'traces' | 'logs' | 'metrics';
 
@@ -20,8 +20,8 @@ export interface DecodedExport {
   accepted: number;
   rejected: number;
   errors: string[];
-  /** Hands the accepted items to the sink; may throw (the sink's failure). */
-  persist(sink: TelemetrySink): void;
+  /** Queues the accepted items for the sink; settles once they are committed (or the commit failed). */
+  persist(queue: GroupCommitQueue): Promise<void>;
 }
 
 export interface OtlpSignal {
@@ -53,9 +53,7 @@ export const TRACES: OtlpSignal = {
       accepted: decoded.spans.length,
       rejected: decoded.rejected,
       errors: decoded.errors,
-      persist: (sink) => {
-        if (decoded.spans.length > 0) sink.writeSpans(decoded.spans);
-      },
+      persist: (queue) => queue.write('spans', decoded.spans),
     };
   },
 };
@@ -72,9 +70,7 @@ export const LOGS: OtlpSignal = {
       accepted: decoded.logs.length,
       rejected: decoded.rejected,
       errors: decoded.errors,
-      persist: (sink) => {
-        if (decoded.logs.length > 0) sink.writeLogs(decoded.logs);
-      },
+      persist: (queue) => queue.write('logs', decoded.logs),
     };
   },
 };
@@ -91,7 +87,7 @@ export const METRICS: OtlpSignal = {
   decode(format, body) {
     const counted =
       format === 'protobuf' ? countMetricsRequestProtobuf(body) : countMetricsRequestJson(text(body));
-    return { accepted: counted.dataPoints, rejected: 0, errors: [], persist: () => undefined };
+    return { accepted: counted.dataPoints, rejected: 0, errors: [], persist: () => Promise.resolve() };
   },
 };
 

@@ -50,6 +50,16 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
+/** Reads a body to its end without keeping it (a request refused before its body mattered). */
+export function discardBody(req: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    req.once('end', resolve);
+    req.once('close', resolve);
+    req.once('error', () => resolve());
+    req.resume();
+  });
+}
+
 /** The exporter closed the connection before its body was complete: there is no one to answer. */
 export class ClientGone extends Error {
   constructor() {

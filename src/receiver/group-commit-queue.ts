@@ -1,0 +1,179 @@
+/**
+ * Between decoding and the sink: exports wait here to be written, several at a time. Concurrent
+ * exports that arrive while one is being written are stored together in one `writeSpans` call (one
+ * SQLite transaction: one commit, one pass over the rollups, postings and operation counts instead
+ * of one per export), and each export is acknowledged only after the commit that holds it. A failed
+ * commit fails exactly the exports in it; when it failed on the data (INVALID_ARGUMENT), each of
+ * them is tried alone, so only the export that carried the bad span is refused.
+ *
+ * One group is written per turn of the event loop, so MCP calls and other exports run between
+ * groups. An export larger than a group is written in slices, taking turns with the groups of the
+ * exports that arrive meanwhile: a 480,000-span export no longer holds the process for one
+ * multi-second transaction, nor the small exports behind it (issue 19 item 8). It is answered after
+ * its last slice; if a slice fails, the slices before it stay stored and the retry's copies of them
+ * are recognised as duplicates by the store (same trace and span id).
+ *
+ * Back-pressure: while more than `maxQueuedItems` wait, `refusal()` says so and the receiver answers
+ * 503 / UNAVAILABLE with Retry-After, which every OTLP exporter retries, instead of queueing without
+ * bound. The large export being sliced is not counted (it is already in memory, and counting it
+ * would refuse every small export until it is done), so what is held is at most the limit, the
+ * export admitted last and the one being sliced.
+ */
+import { OtelMcpError, errorMessage, isOtelMcpError } from '../model/index.js';
+import type { LogRecord, Span } from '../model/index.js';
+import type { TelemetrySink } from './telemetry-sink.js';
+
+/** 4,096 spans a transaction: eight SDK batches share one commit, and a group stays ~50 ms of writing. */
+export const DEFAULT_GROUP_ITEMS = 4_096;
+/** 50,000 spans (~100 SDK batches, roughly 100 MB decoded) may wait; past that, exporters are asked to retry. */
+export const DEFAULT_MAX_QUEUED_ITEMS = 50_000;
+
+export interface GroupCommitOptions {
+  groupItems?: number;
+  maxQueuedItems?: number;
+}
+
+type Kind = 'spans' | 'logs';
+
+interface Pending {
+  kind: Kind;
+  items: Span[] | LogRecord[];
+  /** Items of `items` already written (the large export, slice by slice). */
+  written: number;
+  resolve: () => void;
+  reject: (error: OtelMcpError) => void;
+}
+
+export interface GroupCommitQueue {
+  /** Resolves once every item is committed; rejects with the commit's error. */
+  write(kind: Kind, items: Span[] | LogRecord[]): Promise<void>;
+  /** Why a new export must be refused now (the writer is behind), or undefined. */
+  refusal(): OtelMcpError | undefined;
+  /** Items waiting to be written. */
+  queued(): number;
+}
+
+export function createGroupCommitQueue(
+  sink: TelemetrySink,
+  options: GroupCommitOptions = {},
+): GroupCommitQueue {
+  const groupItems = options.groupItems ?? DEFAULT_GROUP_ITEMS;
+  const maxQueued = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
+  const pending: Pending[] = [];
+  /** Items in `pending`: what back-pressure counts. */
+  let queued = 0;
+  /** The export larger than a group being written slice by slice, outside `pending`. */
+  let sliced: Pending | undefined;
+  let sliceTurn = false;
+  let scheduled = false;
+
+  const schedule = () => {
+    if (scheduled || (pending.length === 0 && !sliced)) return;
+    scheduled = true;
+    setImmediate(drain);
+  };
+
+  const store = (kind: Kind, items: (Span | LogRecord)[]) => {
+    if (kind === 'spans') sink.writeSpans(items as Span[]);
+    else sink.writeLogs(items as LogRecord[]);
+  };
+
+  /**
+   * Writes one group or one slice of the large export, then yields to the event loop. Slices and
+   * groups take turns, so exports that arrive while a large one is written are stored (and
+   * answered) meanwhile instead of after it.
+   */
+  function drain(): void {
+    scheduled = false;
+    const first = pending[0];
+    if (!sliced && first && first.items.length > groupItems) {
+      sliced = pending.shift();
+      queued -= first.items.length;
+      sliceTurn = true;
+    }
+    if (sliced && (sliceTurn || !pending[0] || pending[0].items.length > groupItems)) {
+      writeSlice(sliced);
+    } else if (pending[0]) {
+      const group: Pending[] = [];
+      let size = 0;
+      for (const entry of pending) {
+        const oversized = entry.items.length > groupItems;
+        if (
+          entry.kind !== pending[0].kind ||
+          oversized ||
+          (group.length > 0 && size + entry.items.length > groupItems)
+        )
+          break;
+        group.push(entry);
+        size += entry.items.length;
+      }
+      pending.splice(0, group.length);
+      queued -= size;
+      writeGroup(group);
+    }
+    sliceTurn = !sliceTurn;
+    schedule();
+  }
+
+  function writeSlice(entry: Pending): void {
+    const slice = entry.items.slice(entry.written, entry.written + groupItems) as (Span | LogRecord)[];
+    try {
+      store(entry.kind, slice);
+      entry.written += slice.length;
+      if (entry.written < entry.items.length) return;
+      sliced = undefined;
+      entry.resolve();
+    } catch (error) {
+      sliced = undefined;
+      entry.reject(asWriteError(error, entry));
+    }
+  }
+
+  function writeGroup(group: Pending[]): void {
+    try {
+      store(
+        group[0]!.kind,
+        group.flatMap((entry) => entry.items as (Span | LogRecord)[]),
+      );
+      for (const entry of group) entry.resolve();
+    } catch (error) {
+      if (group.length > 1 && isOtelMcpError(error) && error.code === 'INVALID_ARGUMENT') {
+        // The data of one export was refused: find which, so the others are stored.
+        for (const entry of group) writeGroup([entry]);
+        return;
+      }
+      for (const entry of group) entry.reject(asWriteError(error, entry));
+    }
+  }
+
+  return {
+    write(kind, items) {
+      if (items.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        pending.push({ kind, items, written: 0, resolve, reject });
+        queued += items.length;
+        schedule();
+      });
+    },
+    refusal() {
+      if (queued <= maxQueued) return undefined;
+      return new OtelMcpError(
+        'BACKEND_UNAVAILABLE',
+        `the receiver is behind: ${queued} spans and log records are waiting to be stored (limit ${maxQueued})`,
+        'retry after the Retry-After delay; an OTLP exporter does so by itself',
+      );
+    },
+    queued: () => queued,
+  };
+}
+
+function asWriteError(error: unknown, entry: Pending): OtelMcpError {
+  // The sink refusing the data itself is the client's error: a retry would be refused the same way.
+  if (isOtelMcpError(error) && error.code === 'INVALID_ARGUMENT') return error;
+  return new OtelMcpError(
+    'BACKEND_UNAVAILABLE',
+    `could not store ${entry.items.length} ${entry.kind === 'spans' ? 'spans' : 'log records'}: ${errorMessage(error)}`,
+    'the export can be retried',
+    { cause: error },
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * The write queue between decoding and the store (group-commit-queue.ts), against a real store:
+ * exports that arrive together share one commit, each is answered only after that commit, and a
+ * failed commit fails exactly the exports in it.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Span } from '../../src/model/index.js';
+import { createGroupCommitQueue } from '../../src/receiver/group-commit-queue.js';
+import type { TelemetrySink } from '../../src/receiver/telemetry-sink.js';
+import { buildTrace, repeated } from '../support/trace-builder.js';
+import { openTestStore } from '../store/store-fixture.js';
+
+function smallTrace(name: string) {
+  return buildTrace({ name, service: 'api', children: [{ name: `${name}.db`, service: 'postgres' }] });
+}
+
+/** The real store, with a record of each writeSpans call (one call is one transaction). */
+function recordingStore() {
+  const { store } = openTestStore();
+  const calls: number[] = [];
+  const sink: TelemetrySink = {
+    writeSpans(spans) {
+      calls.push(spans.length);
+      store.writeSpans(spans);
+    },
+    writeLogs: (logs) => store.writeLogs(logs),
+  };
+  return { store, sink, calls };
+}
+
+type Settled = { ok: true } | { ok: false; code: string; message: string };
+const settle = (promise: Promise<void>): Promise<Settled> =>
+  promise.then(
+    () => ({ ok: true }) as const,
+    (error: { code: string; message: string }) => ({ ok: false, code: error.code, message: error.message }),
+  );
+
+describe('the group-commit write queue', () => {
+  it('stores exports queued together in one transaction and answers each after it', async () => {
+    const { store, sink, calls } = recordingStore();
+    const queue = createGroupCommitQueue(sink);
+    const traces = [smallTrace('a'), smallTrace('b'), smallTrace('c')];
+    const answers = traces.map((trace) => queue.write('spans', trace.spans));
+    // Nothing is committed (so nothing may be acknowledged) before the queue's turn comes.
+    expect(store.stats().spanCount).toBe(0);
+    expect(await Promise.all(answers.map(settle))).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    expect(calls).toEqual([6]);
+    for (const trace of traces) expect(store.getTrace(trace.traceId)?.spans).toHaveLength(2);
+  });
+
+  it('fails exactly the exports of a commit that failed, and commits the next group', async () => {
+    const { store, sink } = recordingStore();
+    const queue = createGroupCommitQueue(sink);
+    const poisoned = smallTrace('poisoned');
+    // A real SQLite failure inside the transaction, as a full disk or an I/O error would be.
+    store.connection().exec(
+      `CREATE TEMP TRIGGER refuse_trace BEFORE INSERT ON main.traces WHEN NEW.trace_id = '${poisoned.traceId}'
+         BEGIN SELECT RAISE(ABORT, 'simulated I/O failure'); END`,
+    );
+    const innocent = smallTrace('innocent');
+    const first = [queue.write('spans', innocent.spans), queue.write('spans', poisoned.spans)].map(settle);
+    const [innocentAnswer, poisonedAnswer] = await Promise.all(first);
+    expect(innocentAnswer).toMatchObject({ ok: false, code: 'BACKEND_UNAVAILABLE' });
+    expect(poisonedAnswer).toMatchObject({ ok: false, code: 'BACKEND_UNAVAILABLE' });
+    expect(store.getTrace(innocent.traceId)).toBeUndefined();
+
+    const later = smallTrace('later');
+    expect(await settle(queue.write('spans', later.spans))).toEqual({ ok: true });
+    expect(store.getTrace(later.traceId)?.spans).toHaveLength(2);
+    // The retry of the innocent export (an SDK retries a 503) is stored.
+    expect(await settle(queue.write('spans', innocent.spans))).toEqual({ ok: true });
+    expect(store.getTrace(innocent.traceId)?.spans).toHaveLength(2);
+  });
+
+  it('refuses only the export whose data the store refused when it shared a commit with others', async () => {
+    const { store, sink } = recordingStore();
+    const queue = createGroupCommitQueue(sink);
+    const good = smallTrace('good');
+    const bad = smallTrace('bad');
+    const broken: Span[] = [{ ...bad.spans[0]!, startTimeUnixNano: -1n }, bad.spans[1]!];
+    const [goodAnswer, badAnswer] = await Promise.all(
+      [queue.write('spans', good.spans), queue.write('spans', broken)].map(settle),
+    );
+    expect(goodAnswer).toEqual({ ok: true });
+    expect(badAnswer).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+    expect(store.getTrace(good.traceId)?.spans).toHaveLength(2);
+    expect(store.getTrace(bad.traceId)).toBeUndefined();
+  });
+
+  it('writes an export larger than a group in slices, storing and answering exports that arrive meanwhile between them', async () => {
+    const { store, sink, calls } = recordingStore();
+    const queue = createGroupCommitQueue(sink, { groupItems: 100 });
+    const large = buildTrace({ name: 'job', service: 'batch', children: repeated(349, { name: 'row' }, 0) });
+    const small = smallTrace('small');
+    const answered: string[] = [];
+    const largeAnswer = queue.write('spans', large.spans).then(() => answered.push('large'));
+    const smallAnswer = queue.write('spans', small.spans).then(() => answered.push('small'));
+    await Promise.all([largeAnswer, smallAnswer]);
+    // The small export queued behind it takes its turn after the first slice, not after the last.
+    expect(calls).toEqual([100, 2, 100, 100, 50]);
+    expect(answered).toEqual(['small', 'large']);
+    expect(store.getTrace(large.traceId)?.spans).toHaveLength(350);
+  });
+
+  it('asks exporters to come back once more than the limit waits, and admits them again once written', async () => {
+    const { sink } = recordingStore();
+    const queue = createGroupCommitQueue(sink, { maxQueuedItems: 3 });
+    expect(queue.refusal()).toBeUndefined();
+    const written = [
+      queue.write('spans', smallTrace('one').spans),
+      queue.write('spans', smallTrace('two').spans),
+    ];
+    expect(queue.refusal()?.code).toBe('BACKEND_UNAVAILABLE');
+    expect(queue.refusal()?.message).toContain('limit 3');
+    await Promise.all(written);
+    expect(queue.refusal()).toBeUndefined();
+  });
+});
