@@ -1,0 +1,15 @@
+/**
+ * The script of the serve --ui pages: the server puts the view model in a JSON data block (never
+ * executed, so the CSP needs no 'unsafe-inline'), and this draws it.
+ */
+import type { ViewModel } from '../views/index.js';
+import { renderView } from './render.js';
+
+const data = document.getElementById('view-model');
+const root = document.getElementById('app');
+if (data && root) {
+  const view = JSON.parse(data.textContent ?? '{}') as ViewModel;
+  const started = performance.now();
+  renderView(root, view, { traceLink: (traceId) => `/trace/${traceId}` });
+  document.body.dataset.rendered = String(performance.now() - started);
+}
