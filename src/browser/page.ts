@@ -10,6 +10,8 @@ const root = document.getElementById('app');
 if (data && root) {
   const view = JSON.parse(data.textContent ?? '{}') as ViewModel;
   const started = performance.now();
-  renderView(root, view, { traceLink: (traceId) => `/trace/${traceId}` });
+  // From a session, a trace opens against the session's spec: what that iteration was judged by.
+  const spec = view.kind === 'session' && view.specName ? `?spec=${encodeURIComponent(view.specName)}` : '';
+  renderView(root, view, { traceLink: (traceId) => `/trace/${traceId}${spec}` });
   document.body.dataset.rendered = String(performance.now() - started);
 }

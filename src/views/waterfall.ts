@@ -155,6 +155,27 @@ export function waterfallView(trace: Trace): WaterfallView {
   };
 }
 
+/**
+ * Repeats of one call: the same operation in the same service, calling the same operations. HTTP
+ * client spans named just `POST` to three different services are not a repeat, and collapsing them
+ * would hide whatever each one led to.
+ */
 function sameOperation(a: SpanNode, b: SpanNode): boolean {
-  return a.span.name === b.span.name && a.span.serviceName === b.span.serviceName;
+  return (
+    a.span.name === b.span.name &&
+    a.span.serviceName === b.span.serviceName &&
+    childShape(a) === childShape(b)
+  );
+}
+
+const shapes = new WeakMap<SpanNode, string>();
+function childShape(node: SpanNode): string {
+  let shape = shapes.get(node);
+  if (shape === undefined) {
+    shape = [...new Set(node.children.map((child) => `${child.span.serviceName}\u0000${child.span.name}`))]
+      .sort()
+      .join('\u0001');
+    shapes.set(node, shape);
+  }
+  return shape;
 }

@@ -52,6 +52,8 @@ export async function serveUi(deps: ToolDeps, options: { port: number; uiDir: st
     const url = new URL(req.url ?? '/', `http://${UI_HOST}`);
     const asset = assets[url.pathname as keyof typeof assets];
     if (asset) return send(res, 200, asset.type, asset.body);
+    // Browsers ask for it on every page; an empty answer keeps their consoles clean.
+    if (url.pathname === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
     if (url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', await homePage(deps));
     const request = viewRequestOf(url);
     if (!request) return send(res, 404, 'text/plain; charset=utf-8', 'no such page: try /');

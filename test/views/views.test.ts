@@ -76,6 +76,21 @@ describe('the waterfall view', () => {
     expect(items.slice(1).every((row) => row.repeatOf === items[0]!.id)).toBe(true);
   });
 
+  it('does not collapse calls of one name that lead to different operations', () => {
+    const view = waterfallView(
+      buildTrace({
+        name: 'root',
+        children: ['cart', 'inventory', 'orders'].map((service, index) => ({
+          name: 'POST',
+          kind: 'client' as const,
+          startMs: index * 10,
+          children: [{ name: `${service}.handle`, service }],
+        })),
+      }),
+    );
+    expect(view.rows.some((row) => row.repeat !== undefined || row.repeatOf !== undefined)).toBe(false);
+  });
+
   it('draws a 10,000-level chain without overflowing the stack', () => {
     let sketch = { name: 'leaf', durationMs: 1 } as Parameters<typeof buildTrace>[0] & {
       children?: unknown[];
