@@ -1,7 +1,8 @@
 // Bundles the browser code (src/browser) into dist/ui at build time: the pages of serve --ui load
 // page.js and views.css from the server itself, and the MCP App is one self-contained HTML file
 // (views.html) with its script and style inlined, since a host shows it in a sandbox with no
-// origin to load from. No CDN, nothing fetched at run time.
+// origin to load from; its CSP allows that inline code and nothing else. No CDN, nothing fetched at
+// run time.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,5 +26,5 @@ const app = await build({ ...common, entryPoints: [join(root, 'src/browser/app.t
 const script = app.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
 writeFileSync(
   join(out, 'views.html'),
-  `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>otel-mcp views</title><style>${css}</style></head><body><div id="app"><p class="hint">Waiting for the tool result…</p></div><script>${script}</script></body></html>\n`,
+  `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"><title>otel-mcp views</title><style>${css}</style></head><body><div id="app"><p class="hint">Waiting for the tool result…</p></div><script>${script}</script></body></html>\n`,
 );

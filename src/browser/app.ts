@@ -1,8 +1,8 @@
 /**
  * The MCP App (ui://otel-mcp/views.html): a host that supports the MCP Apps extension shows it
  * beside the answer of get_trace_by_id, compare_trace_to_spec, execute_and_capture or
- * get_session_metrics. It reads which trace or session the answer named from the tool result, asks
- * the server for the view model through the host (the app-only get_view_model tool) and draws it.
+ * get_session_metrics. It reads which trace or session the answer named from the tool result, reads
+ * the view model through the host (the otel-mcp://views/... resources) and draws it.
  */
 import { App } from '@modelcontextprotocol/ext-apps';
 import type { ViewModel } from '../views/index.js';
@@ -36,16 +36,30 @@ export function viewArgsOf(structured: Record<string, unknown> | undefined): Vie
 const root = document.getElementById('app') as HTMLElement;
 const app = new App({ name: 'otel-mcp views', version: '1.0.0' });
 
+export function viewUriOf(args: ViewArgs): string | undefined {
+  if (args.session_id !== undefined) return `otel-mcp://views/session/${encodeURIComponent(args.session_id)}`;
+  if (args.trace_id === undefined) return undefined;
+  const spec = args.spec_name !== undefined ? `/spec/${encodeURIComponent(args.spec_name)}` : '';
+  return `otel-mcp://views/trace/${encodeURIComponent(args.trace_id)}${spec}`;
+}
+
 const show = async (args: ViewArgs) => {
+  const uri = viewUriOf(args);
+  if (uri === undefined) return;
   root.replaceChildren();
-  const result = await app.callServerTool({ name: 'get_view_model', arguments: { ...args } });
-  const view = result.structuredContent as ViewModel | undefined;
-  if (result.isError || !view || !('kind' in view)) {
-    const text = (result.content ?? []).map((block) => ('text' in block ? block.text : '')).join('\n');
-    root.textContent = text || 'No picture for this answer.';
+  const result = await app.readServerResource({ uri });
+  const content = result.contents[0];
+  const view = content && 'text' in content ? (JSON.parse(content.text) as ViewModel) : undefined;
+  if (!view || !('kind' in view)) {
+    root.textContent = 'No picture for this answer.';
     return;
   }
-  renderView(root, view, { onOpenTrace: (traceId) => void show({ trace_id: traceId }) });
+  // From a session, an iteration's trace opens against the session's spec.
+  const spec = view.kind === 'session' ? view.specName : undefined;
+  renderView(root, view, {
+    onOpenTrace: (traceId) =>
+      void show({ trace_id: traceId, ...(spec !== undefined ? { spec_name: spec } : {}) }),
+  });
   document.body.dataset.rendered = view.kind;
 };
 

