@@ -33,13 +33,15 @@ for (const size of SIZES) {
 }
 const server = createServer((req, res) => {
   const url = req.url ?? '/';
-  if (url === '/ui/page.js') return res.end(readFileSync(join(UI, 'page.js')));
-  if (url === '/ui/views.css') {
+  if (url === '/ui/page.js') {
+    res.end(readFileSync(join(UI, 'page.js')));
+  } else if (url === '/ui/views.css') {
     res.setHeader('content-type', 'text/css');
-    return res.end(readFileSync(join(UI, 'views.css')));
+    res.end(readFileSync(join(UI, 'views.css')));
+  } else {
+    res.setHeader('content-type', 'text/html');
+    res.end(pages.get(Number(url.slice(1))) ?? '');
   }
-  res.setHeader('content-type', 'text/html');
-  res.end(pages.get(Number(url.slice(1))) ?? '');
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -55,7 +57,11 @@ for (const size of SIZES) {
     // The frame after the rows: they are on screen.
     times.push(
       await page.evaluate(
-        () => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now()))),
+        () =>
+          new Promise<number>((resolve) =>
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any
+            (globalThis as any).requestAnimationFrame(() => resolve(performance.now())),
+          ),
       ),
     );
     rows = await page.locator('.row').count();
