@@ -16,7 +16,7 @@ import { MCP_APP_MIME_TYPE, VIEWS_APP_URI } from '../../src/mcp/mcp-app.js';
 import { serveUi, type UiServer } from '../../src/web/ui-server.js';
 import { launchBrowser, pageProblems, screenshot, SKIP_BROWSER } from '../support/browser.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
-import { generateRealisticTrace } from '../support/realistic-trace.js';
+import { generateRealisticTraceAtNow } from '../support/realistic-trace.js';
 
 const UI_DIR = join(import.meta.dirname, '..', '..', 'dist', 'ui');
 
@@ -63,17 +63,8 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     });
     expect(green.structured.verdict, green.text).toBe('pass');
     greenTrace = green.structured.traces[0].trace_id as string;
-    const big = generateRealisticTrace(10_000);
-    // Moved to now, or retention would delete a trace from the builder's fixed epoch.
-    const shift = BigInt(Date.now()) * 1_000_000n - (big.spans[0]?.startTimeUnixNano ?? 0n);
-    harness.app.store.writeSpans(
-      big.spans.map((span) => ({
-        ...span,
-        startTimeUnixNano: span.startTimeUnixNano + shift,
-        endTimeUnixNano: span.endTimeUnixNano + shift,
-        events: span.events.map((event) => ({ ...event, timeUnixNano: event.timeUnixNano + shift })),
-      })),
-    );
+    const big = generateRealisticTraceAtNow(10_000);
+    harness.app.store.writeSpans(big.spans);
     bigTrace = big.traceId;
     browser = await launchBrowser();
   }, 240_000);
