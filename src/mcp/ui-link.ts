@@ -3,14 +3,13 @@
  * the person beside the agent can open the picture. One line, ~70 characters: the answer's budget
  * barely notices it.
  */
+import { isValidTraceId } from '../model/ids.js';
 import type { ToolOutput } from './tool-definition.js';
 
 export interface UiLinks {
   /** `http://127.0.0.1:PORT`, without a trailing slash. */
   baseUrl: string;
 }
-
-const TRACE_ID = /^[0-9a-f]{32}$/;
 
 /** The page for an answer's structured data, or undefined when it names no trace or session. */
 export function viewPathOf(structured: Record<string, unknown>): string | undefined {
@@ -25,7 +24,7 @@ export function viewPathOf(structured: Record<string, unknown>): string | undefi
     const named = structured.spec as { name?: unknown; version?: unknown } | undefined;
     if (typeof named?.name === 'string' && named.version !== undefined) spec = named.name;
   }
-  if (traceId === undefined || !TRACE_ID.test(traceId)) return undefined;
+  if (traceId === undefined || !isValidTraceId(traceId)) return undefined;
   return `/trace/${traceId}${spec !== undefined ? `?spec=${encodeURIComponent(spec)}` : ''}`;
 }
 
