@@ -3,6 +3,7 @@
  * with `view=COMPLETE` and `projects.traces.get` return them. Only the fields the mapping reads are
  * typed; the generated client types every field optional and nullable, so answers are checked here.
  */
+import { isValidTraceId, normalizeHexId } from '../../model/ids.js';
 
 export interface TraceSpanV1 {
   /** A uint64 as a decimal string (the proto's fixed64 in JSON), not hex. */
@@ -39,7 +40,7 @@ export function spanIdToDecimal(hex: string): string {
 export function invalidTrace(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return 'expected a trace object';
   const trace = value as { traceId?: unknown; spans?: unknown };
-  if (typeof trace.traceId !== 'string' || !/^[0-9a-fA-F]{32}$/.test(trace.traceId))
+  if (typeof trace.traceId !== 'string' || !isValidTraceId(normalizeHexId(trace.traceId)))
     return 'expected traceId to be 32 hex digits';
   if (trace.spans !== undefined && !Array.isArray(trace.spans)) return 'expected spans to be a list';
   for (const span of (trace.spans ?? []) as unknown[]) {

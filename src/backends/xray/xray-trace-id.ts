@@ -4,13 +4,13 @@
  * makes them, so the conversion is exact both ways.
  */
 import { OtelMcpError } from '../../model/errors.js';
+import { isValidTraceId } from '../../model/ids.js';
 
 const XRAY_ID = /^1-([0-9a-f]{8})-([0-9a-f]{24})$/;
-const OTEL_ID = /^[0-9a-f]{32}$/;
 
 export function toXrayTraceId(otelTraceId: string): string {
   const id = otelTraceId.toLowerCase();
-  if (!OTEL_ID.test(id)) {
+  if (!isValidTraceId(id)) {
     throw new OtelMcpError(
       'INVALID_ARGUMENT',
       `'${otelTraceId}' is not an OpenTelemetry trace id`,

@@ -7,6 +7,7 @@ import {
 } from '../../../analysis/index.js';
 import type { TraceBackend } from '../../../backends/trace-backend.js';
 import { invalidArgument } from '../../../model/errors.js';
+import { isValidTraceId, normalizeHexId } from '../../../model/ids.js';
 import { nanosToIso } from '../../../model/time.js';
 import { listSection, type ResponseDraft } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
@@ -136,7 +137,7 @@ export const correlateDistributedTracesTool = defineTool({
         : Array.isArray(input.attribute_key)
           ? input.attribute_key
           : [input.attribute_key];
-    const isTraceId = /^[0-9a-f]{32}$/i.test(input.transaction_id);
+    const isTraceId = isValidTraceId(normalizeHexId(input.transaction_id));
     if (!keys && !isTraceId && input.transaction_id.length < MIN_UNKEYED_VALUE_LENGTH) {
       throw invalidArgument(
         `transaction_id '${input.transaction_id}' is too short to search under every id key (it would also match counters and status codes)`,

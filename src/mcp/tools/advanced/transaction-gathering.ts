@@ -14,6 +14,7 @@ import {
 } from '../../../analysis/index.js';
 import type { TraceBackend } from '../../../backends/trace-backend.js';
 import { errorMessage } from '../../../model/errors.js';
+import { isValidTraceId, normalizeHexId } from '../../../model/ids.js';
 import type { TimeWindow } from '../../../model/query.js';
 
 /**
@@ -77,8 +78,8 @@ export async function gatherTransaction(request: GatherRequest): Promise<Gathere
     limitations: [],
   };
   const queue: Pending[] = [];
-  if (/^[0-9a-f]{32}$/i.test(request.value))
-    queue.push({ traceId: request.value.toLowerCase(), foundBy: 'trace_id' });
+  if (isValidTraceId(normalizeHexId(request.value)))
+    queue.push({ traceId: normalizeHexId(request.value), foundBy: 'trace_id' });
 
   const matchedKeys = new Set<string>();
   for (const backend of request.backends) {
