@@ -10,80 +10,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
 import { spansFromJaegerTraces, type JaegerTraceJson } from '../src/backends/jaeger/legacy-mapping.js';
 import { normalizeTempoTraceJson } from '../src/backends/tempo/tempo-json.js';
-import { summarizeTrace, traceFromSpans } from '../src/backends/trace-assembly.js';
 import { spansFromZipkin } from '../src/backends/zipkin/zipkin-mapping.js';
 import type { ZipkinSpan } from '../src/backends/zipkin/zipkin-span.js';
 import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../src/otlp/index.js';
 import type { Span } from '../src/model/index.js';
 import { exportOtlpProto } from '../test/backends/support/otlp-export.js';
 import { postZipkinSpans, toZipkinSpan } from '../test/backends/support/zipkin-export.js';
+import { assembleModel, buildBenchTrace, timeRuns } from './support/mapping-bench.js';
 
 const spanCount = Number(process.argv[2] ?? 1000);
 const iterations = Number(process.argv[3] ?? 60);
-const WARMUP = 10;
-
-function buildTrace(count: number): { traceId: string; spans: ReadableSpan[] } {
-  const exporter = new InMemorySpanExporter();
-  const services = ['gateway', 'orders', 'payments', 'inventory', 'notifications'];
-  const tracers = services.map((service) =>
-    new BasicTracerProvider({
-      resource: resourceFromAttributes({
-        'service.name': service,
-        'service.version': '2.3.1',
-        'host.name': `${service}-7f9c`,
-        'deployment.environment.name': 'bench',
-      }),
-      spanProcessors: [new SimpleSpanProcessor(exporter)],
-    }).getTracer('bench-instrumentation', '1.0.0'),
-  );
-  const start = Date.now() - 5_000;
-  const root = tracers[0]!.startSpan('GET /orders/{id}', {
-    kind: SpanKind.SERVER,
-    startTime: start,
-    attributes: {
-      'http.request.method': 'GET',
-      'http.route': '/orders/{id}',
-      'http.response.status_code': 200,
-    },
-  });
-  const parents = [root];
-  for (let i = 1; i < count; i++) {
-    const parent = parents[Math.floor(i / 4)] ?? root;
-    const tracer = tracers[i % tracers.length]!;
-    const span = tracer.startSpan(
-      i % 3 === 0 ? 'SELECT orders' : `op-${i % 17}`,
-      {
-        kind: i % 3 === 0 ? SpanKind.CLIENT : SpanKind.INTERNAL,
-        startTime: start + i,
-        attributes: {
-          'db.system': 'postgresql',
-          'db.query.text': `SELECT * FROM orders WHERE id = $${i % 9}`,
-          'app.index': i,
-          'app.ratio': i / count,
-          'app.cached': i % 2 === 0,
-        },
-      },
-      trace.setSpan(context.active(), parent),
-    );
-    if (i % 10 === 0) span.addEvent('retry', { attempt: i % 3 }, start + i + 0.5);
-    if (i % 50 === 0) span.setStatus({ code: SpanStatusCode.ERROR, message: 'timeout' });
-    span.end(start + i + 2 + (i % 7));
-    parents.push(span);
-  }
-  root.end(start + count + 20);
-  return { traceId: root.spanContext().traceId, spans: exporter.getFinishedSpans() };
-}
 
 function runningEndpoints(name: string): Record<string, string> | undefined {
   const dir = join(
@@ -115,17 +54,7 @@ async function fetchWhenComplete(
 }
 
 function measure(label: string, source: string, run: () => Span[]): void {
-  const spans = run();
-  if (spans.length !== spanCount)
-    throw new Error(`${label}: mapped ${spans.length} spans, expected ${spanCount}`);
-  for (let i = 0; i < WARMUP; i++) run();
-  const times: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const started = performance.now();
-    run();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
+  const times = timeRuns(run, spanCount, iterations, label);
   const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
   const fmt = (ms: number) => `${ms.toFixed(2)} ms`.padStart(9);
   console.log(
@@ -136,12 +65,25 @@ function measure(label: string, source: string, run: () => Span[]): void {
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 
 async function main(): Promise<void> {
-  const { traceId, spans } = buildTrace(spanCount);
-  const toModel = (decoded: Span[]) => {
-    const model = traceFromSpans(traceId, decoded);
-    if (model) summarizeTrace(model);
-    return model?.spans ?? [];
-  };
+  // Spans spread round-robin over the services, with events, errors and a fuller resource.
+  const { traceId, spans } = buildBenchTrace(spanCount, {
+    services: 'round-robin',
+    errors: 'status',
+    retryEvents: true,
+    resource: (service) => ({
+      'service.version': '2.3.1',
+      'host.name': `${service}-7f9c`,
+      'deployment.environment.name': 'bench',
+    }),
+    attributes: (i, count) => ({
+      'db.system': 'postgresql',
+      'db.query.text': `SELECT * FROM orders WHERE id = $${i % 9}`,
+      'app.index': i,
+      'app.ratio': i / count,
+      'app.cached': i % 2 === 0,
+    }),
+  });
+  const toModel = (decoded: Span[]) => assembleModel(traceId, decoded);
   const jaeger = runningEndpoints('jaeger');
   const zipkin = runningEndpoints('zipkin');
   const tempo = runningEndpoints('tempo');
