@@ -143,6 +143,24 @@ describe('evidence', () => {
     ]);
   });
 
+  it('lists the children found beneath a near miss of their parent as there, not as missing', () => {
+    const result = compare(checkout, {
+      name: 'POST /checkout',
+      service: 'legacy-service',
+      children: [
+        { name: 'inventory.reserve', service: 'inventory-service' },
+        { name: 'payment.process', service: 'payment-service', attributes: { 'payment.method': 'card' } },
+      ],
+    });
+    expect(kinds(result)).toEqual(['wrong_service']);
+    const child = result.entries.find((entry) => entry.path === 'POST /checkout > inventory.reserve');
+    expect(child).toMatchObject({ found: 0, satisfied: false, evaluated: true });
+    expect(child?.near_miss_matches).toHaveLength(1);
+    expect(
+      result.entries.find((entry) => entry.path === 'POST /checkout')?.near_miss_matches,
+    ).toBeUndefined();
+  });
+
   it('reports a renamed span once in a strict spec: as the rename, not also as unexpected', () => {
     const result = compare(specOf([{ operation_name: 'db.query' }], { strict: true }), { name: 'db_query' });
     expect(kinds(result)).toEqual(['missing']);

@@ -96,6 +96,7 @@ function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareO
       plan,
       merged,
       findings.evaluated,
+      provisionalUses,
       options.maxMatchesPerEntry ?? 50,
     ),
     not_evaluated: compiled.entries
@@ -178,19 +179,30 @@ function entryResults(
   plan: AssignmentPlan,
   violations: readonly Violation[],
   evaluated: ReadonlySet<number>,
+  provisionalUses: ReadonlyMap<number, number>,
   maxMatches: number,
 ): EntryResult[] {
   const violated = new Set(violations.map((violation) => violation.path));
-  const matched = new Map<number, number[]>();
-  for (const [span, use] of plan.useOf) {
-    const list = matched.get(use.entry.id);
-    if (list) list.push(span);
-    else matched.set(use.entry.id, [span]);
-  }
+  const byEntry = (uses: Iterable<[number, number]>): Map<number, number[]> => {
+    const spansOf = new Map<number, number[]>();
+    for (const [span, entryId] of uses) {
+      const list = spansOf.get(entryId);
+      if (list) list.push(span);
+      else spansOf.set(entryId, [span]);
+    }
+    return spansOf;
+  };
+  const matched = byEntry([...plan.useOf].map(([span, use]) => [span, use.entry.id]));
+  const beneathNearMiss = byEntry(provisionalUses);
+  const inStartOrder = (spans: number[] | undefined): number[] =>
+    (spans ?? []).sort((a, b) => (index.startRank[a] ?? 0) - (index.startRank[b] ?? 0));
+  const asMatch = (span: number) => ({
+    span_id: (index.spans[span] as Span).spanId,
+    duration_ms: roundMs(index.durationMs[span] ?? 0),
+  });
   return compiled.entries.map((entry) => {
-    const spans = (matched.get(entry.id) ?? []).sort(
-      (a, b) => (index.startRank[a] ?? 0) - (index.startRank[b] ?? 0),
-    );
+    const spans = inStartOrder(matched.get(entry.id));
+    const nearMiss = inStartOrder(beneathNearMiss.get(entry.id));
     return {
       path: entry.path,
       operation_name: entry.name,
@@ -201,10 +213,8 @@ function entryResults(
       satisfied:
         evaluated.has(entry.id) && !violated.has(entry.path) && (entry.count.min === 0 || spans.length > 0),
       evaluated: evaluated.has(entry.id),
-      matches: spans.slice(0, maxMatches).map((span) => ({
-        span_id: (index.spans[span] as Span).spanId,
-        duration_ms: roundMs(index.durationMs[span] ?? 0),
-      })),
+      matches: spans.slice(0, maxMatches).map(asMatch),
+      ...(nearMiss.length > 0 ? { near_miss_matches: nearMiss.slice(0, maxMatches).map(asMatch) } : {}),
     };
   });
 }

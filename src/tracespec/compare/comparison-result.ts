@@ -133,6 +133,11 @@ export interface EntryResult {
   evaluated: boolean;
   /** The first matches in start order (at most `maxMatchesPerEntry`). */
   matches: EntryMatch[];
+  /**
+   * Spans found beneath a near miss of the missing parent entry (its span, failing one rule): the
+   * entry is there and is judged on its own, but counts only once the parent matches.
+   */
+  near_miss_matches?: EntryMatch[];
 }
 
 export interface ComparisonResult {

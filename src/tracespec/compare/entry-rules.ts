@@ -19,19 +19,24 @@ import { checkTag, showAttribute } from './tag-matcher.js';
  * it (say, the right span in the wrong service), its children are also looked for beneath that
  * span, in a provisional scope: one report then shows every problem, not just the outermost.
  * Provisional scopes add violations but no checks to the score (those already count as failed).
- * Returns the spans matched in provisional scopes (not unexpected: the spec accounts for them).
+ * Returns the spans matched in provisional scopes, each with the id of the entry it matched (not
+ * unexpected: the spec accounts for them).
  */
-export function checkEntries(solver: ScopeSolver, plan: AssignmentPlan, findings: Findings): Set<number> {
+export function checkEntries(
+  solver: ScopeSolver,
+  plan: AssignmentPlan,
+  findings: Findings,
+): Map<number, number> {
   const context = { index: solver.index, useOf: plan.useOf, entries: solver.spec.entries };
   const queue = plan.instances.map((instance) => ({ instance, provisional: false }));
-  const provisionalUses = new Set<number>();
+  const provisionalUses = new Map<number, number>();
   const taken = new Set<number>([...plan.useOf.keys()]);
   const openProvisional = (owner: number, parentEntry: CompiledEntry, key: string): void => {
     const solution = solver.solve(parentEntry.children, owner, taken);
-    for (const assignment of solution.byEntry.values()) {
+    for (const [entryId, assignment] of solution.byEntry) {
       for (const span of [...assignment.required, ...assignment.extra]) {
         taken.add(span);
-        provisionalUses.add(span);
+        provisionalUses.set(span, entryId);
       }
     }
     queue.push({

@@ -4,7 +4,13 @@
  * every list pages with the response cursor.
  */
 import * as z from 'zod';
-import { describeOrigin, type ComparisonResult, type Violation } from '../../../tracespec/index.js';
+import {
+  describeOrigin,
+  type ComparisonResult,
+  type EntryMatch,
+  type EntryResult,
+  type Violation,
+} from '../../../tracespec/index.js';
 import { listSection, type ResponseDraft } from '../../response/response-draft.js';
 import { responseFields } from '../../response/response-fields.js';
 import { specFilesSchema, type SpecFilesOutput } from '../specs/spec-common.js';
@@ -50,6 +56,10 @@ const entrySchema = z.object({
   satisfied: z.boolean(),
   evaluated: z.boolean().describe('False when never looked for: its parent entry found no span'),
   matches: z.array(z.object({ span_id: z.string(), duration_ms: z.number() })),
+  near_miss_matches: z
+    .array(z.object({ span_id: z.string(), duration_ms: z.number() }))
+    .optional()
+    .describe('Found beneath the near miss of its missing parent; counts once the parent matches'),
 });
 
 export const comparisonOutputSchema = z.object({
@@ -105,6 +115,23 @@ export type ComparisonOutput = z.infer<typeof comparisonOutputSchema>;
 
 /** Matched spans kept per entry in the answer; the statistics tools keep them all. */
 const MATCHES_SHOWN = 3;
+
+/**
+ * One entry's line. An entry whose spans sit beneath a near miss of its missing parent (`~`) is not
+ * missing: it passes with its parent, so the reader is not sent to add calls that are there.
+ */
+function entryLine(entry: EntryResult, violatedPaths: ReadonlySet<string>): string {
+  const spans = (matches: readonly EntryMatch[]) =>
+    matches.length > 0
+      ? ` [${matches.map((match) => `${match.span_id.slice(0, 8)} ${match.duration_ms} ms`).join(', ')}]`
+      : '';
+  const nearMiss = entry.near_miss_matches ?? [];
+  if (entry.found === 0 && nearMiss.length > 0) {
+    const mark = violatedPaths.has(entry.path) ? '✗' : '~';
+    return `  ${mark} ${entry.path}: ${nearMiss.length} found beneath its parent's near miss (expected ${entry.expected}; counts once the parent matches)${spans(nearMiss)}`;
+  }
+  return `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${entry.found} found (expected ${entry.expected})${entry.evaluated ? '' : ', not evaluated'}${spans(entry.matches)}`;
+}
 
 export function violationLine(violation: Violation): string {
   const times = violation.occurrences && violation.occurrences > 1 ? ` (×${violation.occurrences})` : '';
@@ -164,6 +191,7 @@ export function comparisonDraft(
     ...(extra.length > 0 ? ['Suggestions:', ...extra.map((suggestion) => `  - ${suggestion}`)] : []),
   ];
   const { violations, missing_spans, unexpected_spans, performance_issues, entries, not_evaluated } = result;
+  const violatedPaths = new Set(violations.map((violation) => violation.path));
   const fields: ComparisonFields = {
     spec_name: result.spec_name,
     spec_version: specVersion,
@@ -233,9 +261,14 @@ export function comparisonDraft(
       listSection({
         key: 'entries',
         heading: 'Matched spans per entry (first 3 each):',
-        rows: entries.map((entry) => ({ ...entry, matches: entry.matches.slice(0, MATCHES_SHOWN) })),
-        line: (entry) =>
-          `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${entry.found} found (expected ${entry.expected})${entry.evaluated ? '' : ', not evaluated'}${entry.matches.length > 0 ? ` [${entry.matches.map((match) => `${match.span_id.slice(0, 8)} ${match.duration_ms} ms`).join(', ')}]` : ''}`,
+        rows: entries.map((entry) => ({
+          ...entry,
+          matches: entry.matches.slice(0, MATCHES_SHOWN),
+          ...(entry.near_miss_matches
+            ? { near_miss_matches: entry.near_miss_matches.slice(0, MATCHES_SHOWN) }
+            : {}),
+        })),
+        line: (entry) => entryLine(entry, violatedPaths),
       }),
     ],
     notes,
