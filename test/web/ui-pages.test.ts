@@ -15,8 +15,12 @@ import { serveUi, type UiServer } from '../../src/web/ui-server.js';
 import { callToolInHost } from '../support/app-host/show-in-host.js';
 import { launchBrowser, pageProblems, screenshot, SKIP_BROWSER } from '../support/browser.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
+import { postSpanLog } from '../support/sdk-span-log.js';
+import { waitFor } from '../support/wait-for.js';
 import { generateRealisticTraceAtNow } from '../support/realistic-trace.js';
 
+/** What order.create logs in the green run; the details panel of that span shows it. */
+const ORDER_LOG = 'order stored, reserving stock';
 const UI_DIR = join(import.meta.dirname, '..', '..', 'dist', 'ui');
 
 describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
@@ -62,6 +66,21 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     });
     expect(green.structured.verdict, green.text).toBe('pass');
     greenTrace = green.structured.traces[0].trace_id as string;
+    // A line order-service logged inside order.create, sent as its logs SDK would send it.
+    const orderCreate = harness.app.store
+      .getTrace(greenTrace)
+      ?.spans.find((span) => span.name === 'order.create');
+    await postSpanLog(harness.otlpHttpUrl, {
+      traceId: greenTrace,
+      spanId: orderCreate!.spanId,
+      service: 'order-service',
+      body: ORDER_LOG,
+      attributes: { 'order.lines': 2 },
+      timeUnixNano: orderCreate!.startTimeUnixNano + 1_000_000n,
+    });
+    await waitFor('the order log in the store', () =>
+      harness.app.store.getLogs({ traceId: greenTrace, limit: 10 }).length > 0 ? true : undefined,
+    );
     const big = generateRealisticTraceAtNow(10_000);
     harness.app.store.writeSpans(big.spans);
     bigTrace = big.traceId;
@@ -116,6 +135,10 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     expect(names.sort()).toEqual(view.rows.map((row) => row.name).sort());
     await page.locator('.row', { hasText: 'order.create' }).first().click();
     await expect.poll(() => page.locator('.details').innerText()).toContain('Attributes');
+    const logs = page.locator('.details .logs');
+    expect(await logs.innerText()).toMatch(
+      new RegExp(`WARN at \\+[\\d.]+ ms\\s+body\\s+${ORDER_LOG}\\s+order.lines\\s+2`),
+    );
     await screenshot(page, 'waterfall-checkout');
     expect(problems).toEqual([]);
   });
@@ -260,6 +283,7 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     await expect.poll(() => frame.locator('.row:not(.ghost)').count()).toBe(view.spanCount);
     await frame.locator('.row', { hasText: 'order.create' }).first().click();
     await expect.poll(() => frame.locator('.details').innerText()).toContain('Attributes');
+    expect(await frame.locator('.details .logs').innerText()).toContain(ORDER_LOG);
     await screenshot(page, 'app-waterfall-details');
     expect(problems).toEqual([]);
   });
