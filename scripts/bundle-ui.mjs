@@ -22,7 +22,31 @@ const common = {
 await build({ ...common, entryPoints: [join(root, 'src/browser/page.ts')], outfile: join(out, 'page.js') });
 const css = readFileSync(join(root, 'src/browser/views.css'), 'utf8');
 writeFileSync(join(out, 'views.css'), css);
-const app = await build({ ...common, entryPoints: [join(root, 'src/browser/app.ts')], write: false });
+// The app's protocol comes from the ext-apps package, which builds its schemas on zod's namespace
+// object (`z.object(...)`); a bundler must then keep every export of that namespace, so every one of
+// zod's 63 message locales (264 KB, two fifths of views.html) came along. Nothing in the app picks a
+// locale, and zod installs English itself (classic/schemas.js imports locales/en.js directly), so
+// the namespace's `locales` is cut down to English. The protocol code itself is untouched.
+const englishZodLocalesOnly = {
+  name: 'english-zod-locales-only',
+  setup(plugin) {
+    plugin.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
+        ? { path: join(args.resolveDir, '..', 'locales', 'index.js'), namespace: 'zod-english' }
+        : undefined,
+    );
+    plugin.onLoad({ filter: /.*/, namespace: 'zod-english' }, (args) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+const app = await build({
+  ...common,
+  entryPoints: [join(root, 'src/browser/app.ts')],
+  plugins: [englishZodLocalesOnly],
+  write: false,
+});
 const script = app.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
 writeFileSync(
   join(out, 'views.html'),

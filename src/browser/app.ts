@@ -58,14 +58,19 @@ const show = async (args: ViewArgs) => {
   const spec = view.kind === 'session' ? view.specName : undefined;
   renderView(root, view, {
     onOpenTrace: (traceId) =>
-      void show({ trace_id: traceId, ...(spec !== undefined ? { spec_name: spec } : {}) }),
+      showOrSay({ trace_id: traceId, ...(spec !== undefined ? { spec_name: spec } : {}) }),
   });
   document.body.dataset.rendered = view.kind;
 };
 
+/** A read the host refused (a trace since deleted, say) is said in the frame, not left blank. */
+const showOrSay = (args: ViewArgs) => {
+  show(args).catch((error: unknown) => (root.textContent = String(error)));
+};
+
 app.ontoolresult = (result) => {
   const args = viewArgsOf(result.structuredContent as Record<string, unknown> | undefined);
-  if (args) void show(args).catch((error: unknown) => (root.textContent = String(error)));
+  if (args) showOrSay(args);
   else root.textContent = 'This answer names no trace or session to draw.';
 };
 void app.connect();

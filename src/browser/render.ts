@@ -153,7 +153,7 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView): 
   spacer.append(layer);
   scroller.append(spacer);
   const details = el('aside', 'details');
-  details.append(el('p', 'hint', 'Click a span for its attributes and events.'));
+  details.append(el('p', 'hint', 'Click a span for its attributes, events and logs.'));
   body.append(scroller, details);
   root.append(body);
 
@@ -280,9 +280,18 @@ function showDetails(panel: HTMLElement, row: OverlayRow): void {
   for (const event of row.details.events)
     events.append(table(`${event.name} at +${formatMs(event.atMs)}`, event.attributes));
   if (row.details.events.length === 0) events.append(el('p', 'none', 'none'));
-  panel.append(
-    events,
-    table('Resource', row.details.resource),
-    el('p', 'scope', `scope ${row.details.scope}`),
-  );
+  panel.append(events);
+  // Only where records came with the span: no section is not the same as "logged nothing".
+  const logs = row.details.logs;
+  if (logs) {
+    const section = el('section', 'logs');
+    section.append(el('h3', undefined, 'Logs'));
+    for (const log of logs.logs)
+      section.append(
+        table(`${log.severity} at +${formatMs(log.atMs)}`, [['body', log.body], ...log.attributes]),
+      );
+    if (logs.omitted > 0) section.append(el('p', 'none', `and ${logs.omitted} more`));
+    panel.append(section);
+  }
+  panel.append(table('Resource', row.details.resource), el('p', 'scope', `scope ${row.details.scope}`));
 }

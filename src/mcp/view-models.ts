@@ -4,6 +4,7 @@
  * so the person and the host see the same thing.
  */
 import { invalidArgument } from '../model/errors.js';
+import type { LogRecord } from '../model/log-record.js';
 import { compareTraceToSpec } from '../tracespec/index.js';
 import { sessionStripView, specOverlayView, waterfallView, type ViewModel } from '../views/index.js';
 import { sessionProgress } from '../workflow/session-progress.js';
@@ -22,10 +23,24 @@ export async function buildViewModel(deps: ToolDeps, request: ViewRequest): Prom
   if (request.trace === undefined)
     throw invalidArgument('name a trace or a session', 'pass trace (with spec for the overlay) or session');
   const trace = await loadTrace(deps, request.trace);
-  if (request.spec === undefined) return waterfallView(trace);
+  const logs = await traceLogs(deps, trace.traceId);
+  if (request.spec === undefined) return waterfallView(trace, logs);
   const spec = deps.specs.get(request.spec, request.specVersion);
   const result = compareTraceToSpec(trace, spec.spec, { maxUnexpectedGroups: Number.POSITIVE_INFINITY });
-  return specOverlayView(trace, result);
+  return specOverlayView(trace, result, logs);
+}
+
+/**
+ * Log records read per picture: at ~200 bytes each in the view model, 2,000 keep it near 400 KB;
+ * a span shows at most MAX_LOGS_PER_SPAN of them and says how many more it had.
+ */
+const MAX_TRACE_LOGS = 2_000;
+
+/** The trace's log records when the backend keeps logs (the embedded store does), else none. */
+async function traceLogs(deps: ToolDeps, traceId: string): Promise<LogRecord[]> {
+  const backend = deps.backends.get();
+  if (!backend.capabilities.logs || !backend.getLogs) return [];
+  return backend.getLogs({ traceId, limit: MAX_TRACE_LOGS });
 }
 
 function sessionViewModel(deps: ToolDeps, sessionId: string): ViewModel {

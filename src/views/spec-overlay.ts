@@ -5,6 +5,7 @@
  * from the comparison's own result, so the picture never disagrees with the text answer. Pure.
  */
 import type { ComparisonResult, Violation } from '../tracespec/index.js';
+import type { LogRecord } from '../model/log-record.js';
 import type { Trace } from '../model/span.js';
 import { waterfallView, type WaterfallRow, type WaterfallView } from './waterfall.js';
 
@@ -63,8 +64,13 @@ function brief(violation: Violation): OverlayViolation {
   return { kind: violation.kind, path: violation.path, message: violation.message, fix: violation.fix };
 }
 
-export function specOverlayView(trace: Trace, result: ComparisonResult): SpecOverlayView {
-  const base = waterfallView(trace);
+/** `logs`: the trace's log records, shown with their spans as in the waterfall. */
+export function specOverlayView(
+  trace: Trace,
+  result: ComparisonResult,
+  logs: readonly LogRecord[] = [],
+): SpecOverlayView {
+  const base = waterfallView(trace, logs);
   const entryOf = new Map<string, string>();
   const firstMatch = new Map<string, string>();
   for (const entry of result.entries) {

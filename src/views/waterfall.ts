@@ -5,7 +5,10 @@
  */
 import { criticalPath } from '../analysis/critical-path.js';
 import { buildSpanTree, type SpanNode } from '../model/span-tree.js';
-import type { AttributeValue, Trace } from '../model/span.js';
+import type { LogRecord } from '../model/log-record.js';
+import type { Trace } from '../model/span.js';
+import { roundMs as round, shownPairs as pairs } from './shown-value.js';
+import { logsBySpan, type SpanLogs } from './span-logs.js';
 
 /** Ten colours a reader tells apart; a trace with more services reuses them. */
 export const SERVICE_COLOURS = [
@@ -31,6 +34,8 @@ export interface SpanDetails {
   resource: [string, string][];
   events: { atMs: number; name: string; attributes: [string, string][] }[];
   scope: string;
+  /** What the span logged (OTLP log records carrying its span id), when the backend keeps logs. */
+  logs?: SpanLogs;
 }
 
 export interface WaterfallRow {
@@ -62,21 +67,10 @@ export interface WaterfallView {
   rows: WaterfallRow[];
 }
 
-const MAX_VALUE_CHARS = 500;
-
-function shown(value: AttributeValue): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;
-}
-
-function pairs(attributes: Record<string, AttributeValue>): [string, string][] {
-  return Object.entries(attributes).map(([key, value]) => [key, shown(value)]);
-}
-
-const round = (ms: number) => Math.round(ms * 1000) / 1000;
-
-export function waterfallView(trace: Trace): WaterfallView {
+/** `logs`: the trace's log records, if the backend keeps them; each span shows its own. */
+export function waterfallView(trace: Trace, logs: readonly LogRecord[] = []): WaterfallView {
   const tree = buildSpanTree(trace);
+  const spanLogs = logsBySpan(logs, tree.startUnixNano);
   const services: string[] = [];
   const serviceIndex = new Map<string, number>();
   const critical = new Set<SpanNode>(criticalPath(tree).map((segment) => segment.node));
@@ -138,6 +132,7 @@ export function waterfallView(trace: Trace): WaterfallView {
           attributes: pairs(event.attributes),
         })),
         scope: `${span.scope.name}${span.scope.version ? ` ${span.scope.version}` : ''}`,
+        ...(spanLogs.has(span.spanId) ? { logs: spanLogs.get(span.spanId) } : {}),
       },
     });
     pushChildren(node.children);

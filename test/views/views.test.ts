@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { compareTraceToSpec, parseTraceSpec } from '../../src/tracespec/index.js';
 import {
   COLLAPSE_FROM,
+  MAX_LOGS_PER_SPAN,
   sessionStripView,
   specOverlayView,
   waterfallView,
   type GhostRow,
 } from '../../src/views/index.js';
-import { buildTrace, repeated } from '../support/trace-builder.js';
+import type { LogRecord } from '../../src/model/log-record.js';
+import { buildTrace, repeated, TRACE_START_NANOS } from '../support/trace-builder.js';
 
 const checkout = () =>
   buildTrace({
@@ -98,6 +100,44 @@ describe('the waterfall view', () => {
     for (let level = 0; level < 3_000; level += 1)
       sketch = { name: `level-${level}`, durationMs: 1, children: [sketch] } as typeof sketch;
     expect(waterfallView(buildTrace(sketch)).rows).toHaveLength(3_001);
+  });
+
+  it('puts each log record on its span, oldest first at its offset, and says how many more a chatty span had', () => {
+    const trace = checkout();
+    const order = trace.spans.find((span) => span.name === 'order.create')!;
+    const log = (atMs: number, overrides: Partial<LogRecord> = {}): LogRecord => ({
+      timeUnixNano: TRACE_START_NANOS + BigInt(atMs * 1e6),
+      observedTimeUnixNano: TRACE_START_NANOS + BigInt(atMs * 1e6),
+      severityNumber: 9,
+      body: `at ${atMs}`,
+      attributes: {},
+      droppedAttributesCount: 0,
+      traceId: trace.traceId,
+      spanId: order.spanId,
+      serviceName: 'orders',
+      resource: { attributes: {}, droppedAttributesCount: 0 },
+      scope: { name: 'logger', attributes: {}, droppedAttributesCount: 0 },
+      ...overrides,
+    });
+    const view = waterfallView(trace, [
+      log(30, { severityNumber: 17, attributes: { 'order.id': 'o-17' } }),
+      log(20, { severityText: 'Warning', body: { reason: 'slow' } }),
+      log(25, { spanId: undefined }),
+    ]);
+    const logs = view.rows.find((row) => row.name === 'order.create')!.details.logs!;
+    expect(logs.logs).toEqual([
+      { atMs: 20, severity: 'Warning', body: '{"reason":"slow"}', attributes: [] },
+      { atMs: 30, severity: 'ERROR', body: 'at 30', attributes: [['order.id', 'o-17']] },
+    ]);
+    expect(logs.omitted).toBe(0);
+    expect(view.rows.find((row) => row.name === 'notify')!.details.logs).toBeUndefined();
+    const chatty = waterfallView(
+      trace,
+      Array.from({ length: MAX_LOGS_PER_SPAN + 7 }, (_, index) => log(index)),
+    );
+    const chattyLogs = chatty.rows.find((row) => row.name === 'order.create')!.details.logs!;
+    expect(chattyLogs.logs).toHaveLength(MAX_LOGS_PER_SPAN);
+    expect(chattyLogs.omitted).toBe(7);
   });
 });
 

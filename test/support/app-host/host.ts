@@ -1,7 +1,8 @@
 /**
- * A minimal MCP Apps host for the browser tests: the ext-apps package's own host side (AppBridge)
- * drives the app in a sandboxed iframe, as a supporting chat client would. Resource reads the app
- * asks for go to the test's real MCP client through `hostReadResource` (exposed by Playwright).
+ * The page side of a minimal MCP Apps host for the browser tests: the ext-apps package's own host
+ * side (AppBridge over a PostMessageTransport) drives the app in a sandboxed iframe, as a
+ * supporting chat client would. The host's MCP client lives outside the page (show-in-host.ts):
+ * the resource reads the app asks for reach it through `hostReadResource`, which Playwright exposes.
  */
 import { AppBridge, PostMessageTransport } from '@modelcontextprotocol/ext-apps/app-bridge';
 import type { CallToolResult, ReadResourceRequest, ReadResourceResult } from '@modelcontextprotocol/client';
@@ -9,19 +10,22 @@ import type { CallToolResult, ReadResourceRequest, ReadResourceResult } from '@m
 declare global {
   interface Window {
     hostReadResource(params: ReadResourceRequest['params']): Promise<ReadResourceResult>;
-    showApp(html: string, result: CallToolResult): Promise<void>;
+    showApp(html: string, toolArguments: Record<string, unknown>, result: CallToolResult): Promise<void>;
   }
 }
 
-window.showApp = async (html, result) => {
+/** Well above the app's first message (a few ms after its script runs), far below the test's limit. */
+const HANDSHAKE_LIMIT_MS = 10_000;
+
+window.showApp = async (html, toolArguments, result) => {
   const frame = document.createElement('iframe');
   frame.id = 'app-frame';
+  // No allow-same-origin: the app runs with an opaque origin, cut off from the host page.
   frame.setAttribute('sandbox', 'allow-scripts');
   frame.style.cssText = 'width: 1300px; height: 850px; border: 1px solid #ccc';
-  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-  frame.srcdoc = html;
+  // The iframe's window exists once it is in the document and stays the same object across the
+  // navigation to srcdoc, so the bridge can listen to it before the app's script runs.
   document.body.append(frame);
-  await loaded;
   const target = frame.contentWindow as Window;
   const bridge = new AppBridge(
     null,
@@ -30,12 +34,17 @@ window.showApp = async (html, result) => {
   );
   bridge.onreadresource = (params) => window.hostReadResource(params);
   const initialized = new Promise<void>((resolve) => (bridge.oninitialized = () => resolve()));
+  // Listen first, then load: the app sends ui/initialize as soon as its script runs, and a message
+  // posted to a window with no listener yet is gone (the handshake then never completes).
   await bridge.connect(new PostMessageTransport(target, target));
+  frame.srcdoc = html;
   await Promise.race([
     initialized,
     new Promise((_, reject) =>
-      setTimeout(() => reject(new Error('the app never finished ui/initialize')), 10_000),
+      setTimeout(() => reject(new Error('the app never finished ui/initialize')), HANDSHAKE_LIMIT_MS),
     ),
   ]);
+  // The order the extension requires: the complete arguments once, then the result.
+  await bridge.sendToolInput({ arguments: toolArguments });
   await bridge.sendToolResult(result);
 };
