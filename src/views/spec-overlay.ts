@@ -74,7 +74,8 @@ export function specOverlayView(
   const entryOf = new Map<string, string>();
   const firstMatch = new Map<string, string>();
   for (const entry of result.entries) {
-    for (const match of entry.matches)
+    // Spans beneath a near miss of a missing parent are that entry's too: they are there, not unexpected.
+    for (const match of [...entry.matches, ...(entry.near_miss_matches ?? [])])
       if (!entryOf.has(match.span_id)) entryOf.set(match.span_id, entry.path);
     if (entry.matches[0]) firstMatch.set(entry.path, entry.matches[0].span_id);
   }

@@ -178,6 +178,31 @@ describe('the spec overlay', () => {
     expect(ghost.violations[0]!.fix).toMatch(/POST \/payments/);
   });
 
+  it('labels a span found beneath the near miss of its parent with its entry, not as unexpected', () => {
+    const trace = checkout();
+    // order.create must carry a tag it does not: it is a near miss, and SELECT orders beneath it is there.
+    const tagged = parseTraceSpec({
+      name: 'tagged_order',
+      expected_spans: [
+        {
+          operation_name: 'POST /checkout',
+          service_name: 'frontend',
+          children: [
+            {
+              operation_name: 'order.create',
+              required_tags: { 'order.kind': 'web' },
+              children: [{ operation_name: 'SELECT orders' }],
+            },
+          ],
+        },
+      ],
+    });
+    const view = specOverlayView(trace, compareTraceToSpec(trace, tagged));
+    const select = view.rows.find((row) => row.name === 'SELECT orders')!;
+    expect('entry' in select && select.entry).toBe('POST /checkout > order.create > SELECT orders');
+    expect('unexpected' in select && select.unexpected).toBeFalsy();
+  });
+
   it('marks the spans no entry expected', () => {
     const trace = checkout();
     const view = specOverlayView(trace, compareTraceToSpec(trace, spec));
