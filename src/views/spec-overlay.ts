@@ -75,7 +75,7 @@ export function specOverlayView(
   const firstMatch = new Map<string, string>();
   for (const entry of result.entries) {
     // Spans beneath a near miss of a missing parent are that entry's too: they are there, not unexpected.
-    for (const match of [...entry.matches, ...(entry.near_miss_matches ?? [])])
+    for (const match of [...entry.matches, ...(entry.near_miss?.matches ?? [])])
       if (!entryOf.has(match.span_id)) entryOf.set(match.span_id, entry.path);
     if (entry.matches[0]) firstMatch.set(entry.path, entry.matches[0].span_id);
   }

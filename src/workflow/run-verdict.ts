@@ -10,6 +10,7 @@
 import type { Trace } from '../model/span.js';
 import {
   compareTraceToSpec,
+  entryExercised,
   suggestImprovements,
   type ComparisonResult,
   type TraceSpec,
@@ -211,7 +212,7 @@ function describeTrace(
     ...(comparison ? { comparison } : {}),
     // A trace whose spec'd spans were lost is about the spec too, even if nothing of it matched.
     exercised: comparison
-      ? comparison.entries.some((entry) => entry.found > 0) ||
+      ? comparison.entries.some(entryExercised) ||
         comparison.violations.some((violation) => violation.kind === 'telemetry_lost')
       : false,
     lost,
@@ -276,9 +277,12 @@ function withLosses(result: ComparisonResult, lost: readonly LostTelemetry[]): C
       lostPaths.has(missing.path) ? { ...missing, reason: 'telemetry_lost' } : missing,
     ),
     not_evaluated: [...new Set([...result.not_evaluated, ...lostPaths])],
-    entries: result.entries.map((entry) =>
-      lostPaths.has(entry.path) ? { ...entry, evaluated: false, satisfied: false } : entry,
-    ),
+    // What was found beneath a stand-in for a lost span says nothing either, near misses included.
+    entries: result.entries.map((entry) => {
+      if (!lostPaths.has(entry.path)) return entry;
+      const { near_miss: _unjudged, ...rest } = entry;
+      return { ...rest, evaluated: false, satisfied: false };
+    }),
   };
   adjusted.suggestions = suggestImprovements(adjusted, { max: 8 }).map((improvement) => improvement.action);
   return adjusted;

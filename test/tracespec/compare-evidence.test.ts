@@ -155,10 +155,8 @@ describe('evidence', () => {
     expect(kinds(result)).toEqual(['wrong_service']);
     const child = result.entries.find((entry) => entry.path === 'POST /checkout > inventory.reserve');
     expect(child).toMatchObject({ found: 0, satisfied: false, evaluated: true });
-    expect(child?.near_miss_matches).toHaveLength(1);
-    expect(
-      result.entries.find((entry) => entry.path === 'POST /checkout')?.near_miss_matches,
-    ).toBeUndefined();
+    expect(child?.near_miss).toMatchObject({ found: 1, satisfied: true });
+    expect(result.entries.find((entry) => entry.path === 'POST /checkout')?.near_miss).toBeUndefined();
   });
 
   it('reports a renamed span once in a strict spec: as the rename, not also as unexpected', () => {

@@ -41,7 +41,7 @@ export function invalidTrace(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return 'expected a trace object';
   const trace = value as { traceId?: unknown; spans?: unknown };
   if (typeof trace.traceId !== 'string' || !isValidTraceId(normalizeHexId(trace.traceId)))
-    return 'expected traceId to be 32 hex digits';
+    return 'expected traceId to be 32 hex digits, not all zero';
   if (trace.spans !== undefined && !Array.isArray(trace.spans)) return 'expected spans to be a list';
   for (const span of (trace.spans ?? []) as unknown[]) {
     const s = span as Partial<Record<keyof TraceSpanV1, unknown>> | null;

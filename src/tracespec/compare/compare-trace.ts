@@ -214,7 +214,15 @@ function entryResults(
         evaluated.has(entry.id) && !violated.has(entry.path) && (entry.count.min === 0 || spans.length > 0),
       evaluated: evaluated.has(entry.id),
       matches: spans.slice(0, maxMatches).map(asMatch),
-      ...(nearMiss.length > 0 ? { near_miss_matches: nearMiss.slice(0, maxMatches).map(asMatch) } : {}),
+      ...(nearMiss.length > 0
+        ? {
+            near_miss: {
+              found: nearMiss.length,
+              satisfied: !violated.has(entry.path),
+              matches: nearMiss.slice(0, maxMatches).map(asMatch),
+            },
+          }
+        : {}),
     };
   });
 }

@@ -135,9 +135,15 @@ export interface EntryResult {
   matches: EntryMatch[];
   /**
    * Spans found beneath a near miss of the missing parent entry (its span, failing one rule): the
-   * entry is there and is judged on its own, but counts only once the parent matches.
+   * entry is there and judged on its own (`satisfied`: no violation names it), but its checks count
+   * only once the parent matches.
    */
-  near_miss_matches?: EntryMatch[];
+  near_miss?: { found: number; satisfied: boolean; matches: EntryMatch[] };
+}
+
+/** An entry is exercised when spans matched it: in its place, or beneath its parent's near miss. */
+export function entryExercised(entry: EntryResult): boolean {
+  return entry.found > 0 || (entry.near_miss?.found ?? 0) > 0;
 }
 
 export interface ComparisonResult {

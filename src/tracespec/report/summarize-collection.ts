@@ -3,7 +3,7 @@
  * a verdict per trace, which entries fail how often and how, coverage (entries matched at least
  * once), and duration percentiles per entry (nearest-rank p50/p95/p99 over matched spans).
  */
-import type { ComparisonResult, ViolationKind } from '../compare/comparison-result.js';
+import { entryExercised, type ComparisonResult, type ViolationKind } from '../compare/comparison-result.js';
 import { listEntryPaths } from '../language/spec-paths.js';
 import type { TraceSpec } from '../language/trace-spec.js';
 
@@ -80,7 +80,7 @@ export function summarizeCollection(items: readonly CollectionItem[], spec: Trac
     }
     for (const entry of result.entries) {
       const covered = coverage.get(entry.path) ?? { traces: 0, spans: 0 };
-      if (entry.found > 0) covered.traces += 1;
+      if (entryExercised(entry)) covered.traces += 1;
       covered.spans += entry.found;
       coverage.set(entry.path, covered);
       const list = samples.get(entry.path) ?? [];

@@ -8,7 +8,7 @@ import {
   type TraceAnalysis,
 } from '../../../analysis/index.js';
 import type { Trace } from '../../../model/span.js';
-import { compareTraceToSpec } from '../../../tracespec/index.js';
+import { compareTraceToSpec, entryExercised } from '../../../tracespec/index.js';
 import type { TraceSpecVersion } from '../../../workflow/spec-library.js';
 import { listSection, type FittedBlock } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
@@ -26,7 +26,12 @@ const MIN_TREE_CHARS = 600;
 /** The waterfall's hidden-span marks and footer may run a little past the room it was given. */
 const TREE_SLACK_CHARS = 300;
 
-const coverageEntry = z.object({ path: z.string(), found: z.number(), satisfied: z.boolean() });
+const coverageEntry = z.object({
+  path: z.string(),
+  found: z.number(),
+  satisfied: z.boolean(),
+  beneath_near_miss: z.boolean().optional(),
+});
 
 export const analyzeTraceTool = defineTool({
   name: 'analyze_trace',
@@ -119,7 +124,7 @@ export const analyzeTraceTool = defineTool({
     }
     const next = `detect_performance_issues trace_id=${trace.traceId} for fixes; get_span_details trace_id=${trace.traceId} span_id=<id> to open a span.`;
     const coverageLine = (entry: z.infer<typeof coverageEntry>) =>
-      `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${entry.found} spans`;
+      `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${entry.found} spans${entry.beneath_near_miss ? " (beneath its parent's near miss)" : ''}`;
     const lists = [
       ...analysisSections(analysis),
       ...(coverage
@@ -223,12 +228,14 @@ function specCoverage(spec: TraceSpecVersion, trace: Trace) {
   return {
     spec_name: spec.name,
     spec_version: spec.version,
-    exercised: result.entries.filter((entry) => entry.found > 0).length,
+    exercised: result.entries.filter(entryExercised).length,
     total: result.entries.length,
     entries: result.entries.map((entry) => ({
       path: entry.path,
-      found: entry.found,
+      // Spans beneath a near miss of the parent exercise the entry too: they are there.
+      found: entry.found > 0 ? entry.found : (entry.near_miss?.found ?? 0),
       satisfied: entry.satisfied,
+      ...(entry.found === 0 && entry.near_miss ? { beneath_near_miss: true } : {}),
     })),
   };
 }

@@ -47,6 +47,8 @@ export const violationSchema = z.object({
   other_span_ids: z.array(z.string()).optional(),
 });
 
+const matchSchema = z.object({ span_id: z.string(), duration_ms: z.number() });
+
 const entrySchema = z.object({
   path: z.string(),
   operation_name: z.string(),
@@ -55,9 +57,9 @@ const entrySchema = z.object({
   found: z.number(),
   satisfied: z.boolean(),
   evaluated: z.boolean().describe('False when never looked for: its parent entry found no span'),
-  matches: z.array(z.object({ span_id: z.string(), duration_ms: z.number() })),
-  near_miss_matches: z
-    .array(z.object({ span_id: z.string(), duration_ms: z.number() }))
+  matches: z.array(matchSchema),
+  near_miss: z
+    .object({ found: z.number(), satisfied: z.boolean(), matches: z.array(matchSchema) })
     .optional()
     .describe('Found beneath the near miss of its missing parent; counts once the parent matches'),
 });
@@ -120,15 +122,14 @@ const MATCHES_SHOWN = 3;
  * One entry's line. An entry whose spans sit beneath a near miss of its missing parent (`~`) is not
  * missing: it passes with its parent, so the reader is not sent to add calls that are there.
  */
-function entryLine(entry: EntryResult, violatedPaths: ReadonlySet<string>): string {
+function entryLine(entry: EntryResult): string {
   const spans = (matches: readonly EntryMatch[]) =>
     matches.length > 0
       ? ` [${matches.map((match) => `${match.span_id.slice(0, 8)} ${match.duration_ms} ms`).join(', ')}]`
       : '';
-  const nearMiss = entry.near_miss_matches ?? [];
-  if (entry.found === 0 && nearMiss.length > 0) {
-    const mark = violatedPaths.has(entry.path) ? '✗' : '~';
-    return `  ${mark} ${entry.path}: ${nearMiss.length} found beneath its parent's near miss (expected ${entry.expected}; counts once the parent matches)${spans(nearMiss)}`;
+  const nearMiss = entry.near_miss;
+  if (entry.evaluated && entry.found === 0 && nearMiss) {
+    return `  ${nearMiss.satisfied ? '~' : '✗'} ${entry.path}: ${nearMiss.found} found beneath its parent's near miss (expected ${entry.expected}; counts once the parent matches)${spans(nearMiss.matches)}`;
   }
   return `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${entry.found} found (expected ${entry.expected})${entry.evaluated ? '' : ', not evaluated'}${spans(entry.matches)}`;
 }
@@ -191,7 +192,6 @@ export function comparisonDraft(
     ...(extra.length > 0 ? ['Suggestions:', ...extra.map((suggestion) => `  - ${suggestion}`)] : []),
   ];
   const { violations, missing_spans, unexpected_spans, performance_issues, entries, not_evaluated } = result;
-  const violatedPaths = new Set(violations.map((violation) => violation.path));
   const fields: ComparisonFields = {
     spec_name: result.spec_name,
     spec_version: specVersion,
@@ -264,11 +264,11 @@ export function comparisonDraft(
         rows: entries.map((entry) => ({
           ...entry,
           matches: entry.matches.slice(0, MATCHES_SHOWN),
-          ...(entry.near_miss_matches
-            ? { near_miss_matches: entry.near_miss_matches.slice(0, MATCHES_SHOWN) }
+          ...(entry.near_miss
+            ? { near_miss: { ...entry.near_miss, matches: entry.near_miss.matches.slice(0, MATCHES_SHOWN) } }
             : {}),
         })),
-        line: (entry) => entryLine(entry, violatedPaths),
+        line: entryLine,
       }),
     ],
     notes,
