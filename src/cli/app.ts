@@ -111,7 +111,9 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     backends: createBackendSelection([embedded, ...external]),
     receiverStatus: () => receiver.status(),
     specLanguageDoc: () => readSpecLanguageDoc(),
-    specs: createSpecLibrary(new SpecRepository(store.connection()), config.specs_dir),
+    specs: createSpecLibrary(new SpecRepository(store.connection()), config.specs_dir, (line) =>
+      log.warn(line),
+    ),
     workflow: {
       sessions: new SessionBook(new SessionRepository(store.connection()), newSessionId),
       execute: createRunExecutor({

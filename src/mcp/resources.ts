@@ -38,15 +38,15 @@ export function registerResources(server: McpServer, deps: ToolDeps): Completion
     }),
   );
 
-  const specNames = (): string[] => {
-    deps.specs.sync();
+  const specNames = async (): Promise<string[]> => {
+    await deps.specs.sync();
     return deps.specs.list().map((spec) => spec.name);
   };
   server.registerResource(
     'spec',
     new ResourceTemplate('otel-mcp://specs/{name}', {
       list: async () => ({
-        resources: (deps.specs.sync(), deps.specs.list()).map((spec) => ({
+        resources: (await deps.specs.sync(), deps.specs.list()).map((spec) => ({
           uri: `otel-mcp://specs/${spec.name}`,
           name: spec.name,
           title: `Spec ${spec.name} (v${spec.latestVersion}, ${spec.versionCount} version${spec.versionCount === 1 ? '' : 's'})`,
@@ -131,7 +131,8 @@ export function registerResources(server: McpServer, deps: ToolDeps): Completion
       ],
     }),
   );
-  const specName = async (typed: string | undefined): Promise<string[]> => startingWith(specNames(), typed);
+  const specName = async (typed: string | undefined): Promise<string[]> =>
+    startingWith(await specNames(), typed);
   return {
     'otel-mcp://specs/{name}': { name: specName },
     'otel-mcp://specs/{name}/versions/{version}': {
@@ -196,16 +197,16 @@ function resourceTexts(deps: ToolDeps) {
  * Reads any otel-mcp resource by URI (for change checks of subscribed resources); throws, as
  * resources/read does, for a URI that names nothing.
  */
-export function resourceTextReader(deps: ToolDeps): (uri: string) => string {
+export function resourceTextReader(deps: ToolDeps): (uri: string) => Promise<string> {
   const texts = resourceTexts(deps);
-  return (uri) => {
+  return async (uri) => {
     if (uri === SPEC_LANGUAGE_URI) return texts.specLanguage();
     const [, kind, name, ...rest] =
       /^otel-mcp:\/\/(specs|templates|sessions)\/([^/]+)(?:\/versions\/([^/]+))?$/.exec(uri) ?? [];
     const decoded = name === undefined ? '' : decodeURIComponent(name);
     if (kind === 'specs') {
       // A spec file may have been edited by hand in the specs dir since the last look.
-      deps.specs.sync();
+      await deps.specs.sync();
       return rest[0] === undefined
         ? texts.spec(decoded)
         : texts.specVersion(decoded, decodeURIComponent(rest[0]));

@@ -45,7 +45,7 @@ export const createDevelopmentSessionTool = defineTool({
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(input, { deps }) {
-    const sync = syncSpecFiles(deps);
+    const sync = await syncSpecFiles(deps);
     // Refuse an unknown spec now (with the nearest name), not at the first run.
     const spec = input.spec_name !== undefined ? deps.specs.get(input.spec_name) : undefined;
     const session = deps.workflow.sessions.create({
