@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,6 +7,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
+import { rawPost } from '../support/raw-http-post.js';
 import { createSdkTracer } from '../support/sdk-tracer.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -294,24 +294,3 @@ describe('MCP over HTTP off loopback', () => {
     expect(result.stderr).toContain('mcp.auth_token');
   });
 });
-
-/** A POST with exactly these headers: fetch sets Host itself, so a forged Host needs node:http. */
-function rawPost(port: number, headers: Record<string, string>, body: string): Promise<{ status: number }> {
-  return new Promise((done, fail) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/mcp',
-        method: 'POST',
-        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => done({ status: res.statusCode ?? 0 }));
-      },
-    );
-    req.on('error', fail);
-    req.end(body);
-  });
-}
