@@ -159,8 +159,27 @@ export function registerResources(server: McpServer, deps: ToolDeps): Completion
   };
 }
 
-/** The text of each kind of resource; registration and change checks read through the same code. */
+/**
+ * The text of each kind of resource; registration and change checks read through the same code.
+ * Every text passes the redactor, as tool answers do: a spec's description or a session's project
+ * name is whatever an agent wrote, and it may have copied a configured token there.
+ */
 function resourceTexts(deps: ToolDeps) {
+  const texts = unredactedTexts(deps);
+  const redacted =
+    <A extends unknown[]>(text: (...args: A) => string) =>
+    (...args: A): string =>
+      deps.redact.text(text(...args));
+  return {
+    specLanguage: redacted(texts.specLanguage),
+    spec: redacted(texts.spec),
+    specVersion: redacted(texts.specVersion),
+    template: redacted(texts.template),
+    session: redacted(texts.session),
+  };
+}
+
+function unredactedTexts(deps: ToolDeps) {
   const templates = listSpecTemplates();
   return {
     specLanguage: () => deps.specLanguageDoc(),
@@ -185,10 +204,7 @@ function resourceTexts(deps: ToolDeps) {
     },
     session: (id: string) => {
       const session = deps.workflow.sessions.get(id);
-      // Iterations record what runs printed, and a run may have printed a secret.
-      return deps.redact.text(
-        JSON.stringify(sessionProgress(session, deps.workflow.sessions.iterations(session.id)), null, 2),
-      );
+      return JSON.stringify(sessionProgress(session, deps.workflow.sessions.iterations(session.id)), null, 2);
     },
   };
 }

@@ -294,3 +294,29 @@ describe('MCP over HTTP off loopback', () => {
     expect(result.stderr).toContain('mcp.auth_token');
   });
 });
+
+describe('stderr of the built command', () => {
+  it('never shows a configured secret, even in a line that quotes a path holding one', async () => {
+    const token = 'receiver-token-7d41c9';
+    const dir = mkdtempSync(join(tmpdir(), 'otel-mcp-stderr-'));
+    try {
+      const config = join(dir, 'config.yaml');
+      writeFileSync(config, `backends:\n  otlp:\n    headers: { authorization: "Bearer ${token}" }\n`);
+      // stdin is closed at once, so the server starts, logs where its data is, and exits.
+      const result = await runCli([
+        '--config',
+        config,
+        '--data-dir',
+        join(dir, `data-${token}`),
+        '--otlp-http-port',
+        '0',
+        '--otlp-grpc-port',
+        '0',
+      ]);
+      expect(result.stderr).toContain(`data in ${join(dir, 'data-[redacted]')}`);
+      expect(result.stderr).not.toContain(token);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
