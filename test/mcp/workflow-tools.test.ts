@@ -892,4 +892,52 @@ describe('execution limits from the configuration', () => {
       await harness.close();
     }
   });
+
+  it("refuses a session's env and its services' env by the command policy as it refuses a call's env, and runs nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otel-mcp-session-env-'));
+    const config = join(dir, 'config.yaml');
+    writeFileSync(
+      config,
+      `execution:\n  allowed_commands: ["echo *", {command: "node ${SCRIPTS}emit-trace.cjs", args: positional}]\n`,
+    );
+    const marker = join(dir, 'ran');
+    // No spaces: NODE_OPTIONS splits on them. Run unrefused, this writes the marker before any script.
+    const inject = `--import=data:text/javascript,import%20fs%20from%20'node:fs';fs.writeFileSync(${JSON.stringify(marker)},'x')`;
+    const harness = await startHarness({ dataDir: dir, flags: { config } });
+    try {
+      const session = await harness.call('create_development_session', {
+        project_name: 'shop',
+        command: `node ${SCRIPTS}emit-trace.cjs checkout`,
+        env: { NODE_OPTIONS: inject },
+      });
+      expect(session.isError, session.text).toBe(false);
+      const sessionId = session.structured.session_id as string;
+      const refused = await harness.call('execute_and_capture', { session_id: sessionId });
+      const direct = await harness.call('execute_and_capture', {
+        command: `node ${SCRIPTS}emit-trace.cjs checkout`,
+        env: { NODE_OPTIONS: inject },
+      });
+      expect(refused.isError).toBe(true);
+      expect(direct.isError).toBe(true);
+      expect(refused.text).toContain(
+        'env: NODE_OPTIONS may not be set while execution.allowed_commands is on',
+      );
+      // The same refusal, word for word, whichever way the variable came.
+      expect(refused.text.split('\n')[0]).toBe(direct.text.split('\n')[0]);
+
+      const withService = await harness.call('create_development_session', {
+        project_name: 'shop',
+        command: 'echo hi',
+        services: [{ name: 'api', command: 'echo up', env: { npm_config_script_shell: '/tmp/evil.sh' } }],
+      });
+      const serviceRun = await harness.call('execute_and_capture', {
+        session_id: withService.structured.session_id as string,
+      });
+      expect(serviceRun.isError).toBe(true);
+      expect(serviceRun.text).toContain("service api's env: npm_config_script_shell may not be set");
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      await harness.close();
+    }
+  });
 });
