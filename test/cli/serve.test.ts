@@ -297,24 +297,33 @@ describe('MCP over HTTP off loopback', () => {
 
 describe('stderr of the built command', () => {
   it('never shows a configured secret, even in a line that quotes a path holding one', async () => {
-    const token = 'receiver-token-7d41c9';
+    const secrets = ['receiver-token-7d41c9', 'backend-token-2b9e11', 'mcp-http-token-5c0f7a2e'];
     const dir = mkdtempSync(join(tmpdir(), 'otel-mcp-stderr-'));
     try {
       const config = join(dir, 'config.yaml');
-      writeFileSync(config, `backends:\n  otlp:\n    headers: { authorization: "Bearer ${token}" }\n`);
+      writeFileSync(
+        config,
+        [
+          'backends:',
+          `  otlp: { headers: { authorization: "Bearer ${secrets[0]}" } }`,
+          `  jaeger: { endpoint: "http://127.0.0.1:9", auth: "${secrets[1]}" }`,
+          `mcp: { auth_token: ${secrets[2]} }`,
+          '',
+        ].join('\n'),
+      );
       // stdin is closed at once, so the server starts, logs where its data is, and exits.
       const result = await runCli([
         '--config',
         config,
         '--data-dir',
-        join(dir, `data-${token}`),
+        join(dir, `data-${secrets.join('-')}`),
         '--otlp-http-port',
         '0',
         '--otlp-grpc-port',
         '0',
       ]);
-      expect(result.stderr).toContain(`data in ${join(dir, 'data-[redacted]')}`);
-      expect(result.stderr).not.toContain(token);
+      expect(result.stderr).toContain(`data in ${join(dir, 'data-[redacted]-[redacted]-[redacted]')}`);
+      for (const secret of secrets) expect(result.stderr).not.toContain(secret);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
