@@ -13,6 +13,7 @@ const BENCHMARKS = [
   'ingest-pipeline.ts',
   'ingest-vs-jaeger.ts',
   'large-export-stall.ts',
+  'large-export-phases.ts',
   'store-queries.ts',
   'analysis.ts',
   'spec-compare.ts',

@@ -17,6 +17,7 @@ import { openTraceStore, type TraceStore } from '../store/trace-store.js';
 import { SessionRepository } from '../store/sessions/session-repository.js';
 import { SpecRepository } from '../store/specs/spec-repository.js';
 import { SessionBook } from '../workflow/dev-sessions.js';
+import type { ExecutionPolicy } from '../workflow/command-policy.js';
 import { createRunExecutor } from '../workflow/execute-run.js';
 import { receiverEndpointOf } from '../workflow/receiver-endpoint.js';
 import { newRunId, newSessionId } from '../workflow/run-ids.js';
@@ -104,6 +105,12 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
       log.warn(`OTLP/${listener.protocol.toUpperCase()} receiver not started: ${listener.error}`);
   }
   const embedded = createEmbeddedBackend(store);
+  const policy: ExecutionPolicy = {
+    enabled: config.execution.enabled,
+    allowedCommands: compileAllowList(config.execution.allowed_commands),
+    allowedEnv: config.execution.allowed_env,
+    rootDir: config.execution.root_dir,
+  };
   const deps: ToolDeps = {
     config,
     redact: createRedactor(secretValuesOf(config)),
@@ -111,16 +118,14 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     backends: createBackendSelection([embedded, ...external]),
     receiverStatus: () => receiver.status(),
     specLanguageDoc: () => readSpecLanguageDoc(),
-    specs: createSpecLibrary(new SpecRepository(store.connection()), config.specs_dir),
+    specs: createSpecLibrary(new SpecRepository(store.connection()), config.specs_dir, (line) =>
+      log.warn(line),
+    ),
     workflow: {
       sessions: new SessionBook(new SessionRepository(store.connection()), newSessionId),
+      policy,
       execute: createRunExecutor({
-        policy: {
-          enabled: config.execution.enabled,
-          allowedCommands: compileAllowList(config.execution.allowed_commands),
-          allowedEnv: config.execution.allowed_env,
-          rootDir: config.execution.root_dir,
-        },
+        policy,
         defaults: {
           timeoutMs: config.execution.timeout_ms,
           settleMs: config.execution.settle_ms,

@@ -62,14 +62,19 @@ async function main(argv: string[]): Promise<void> {
   let stopTransport: () => Promise<void>;
   if (config.mcp.http_port !== null) {
     const { serveHttp } = await import('../mcp/transports/http-transport.js');
-    const { resolveHttpToken } = await import('../mcp/transports/http-auth.js');
+    const { isLoopbackHost, resolveHttpToken } = await import('../mcp/transports/http-auth.js');
     const auth = resolveHttpToken(config.mcp.auth_token, config.mcp.host, config.data_dir);
     const endpoint = await serveHttp(app.serverFactory, {
       host: config.mcp.host,
       port: config.mcp.http_port,
       token: auth.token,
+      allowedHosts: config.mcp.allowed_hosts,
     });
     log.info(`MCP over Streamable HTTP at ${endpoint.url}`);
+    if (!isLoopbackHost(config.mcp.host) && config.mcp.allowed_hosts.length === 0)
+      log.info(
+        'any Host name is accepted on this address (the token guards it); mcp.allowed_hosts narrows them',
+      );
     // The token itself is never logged: logs end up in places a secret should not.
     log.info(
       auth.file

@@ -16,6 +16,15 @@ const port = z.number().int().min(0).max(65535);
 const optionalPort = port.nullable();
 
 /** A browser origin exactly as a browser sends it: scheme://host[:port], no path, no trailing slash. */
+/** A host name or address as a Host header carries it, without the port: mcp.example.internal, 10.0.0.5, [fd00::5]. */
+const hostName = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/, {
+    error:
+      'expected a host name or address without scheme or port, as a client puts in Host, e.g. mcp.example.internal, 10.0.0.5 or [fd00::5]',
+  })
+  .transform((value) => value.toLowerCase());
+
 const origin = z.string().refine(
   (value) => {
     try {
@@ -84,6 +93,13 @@ export const configSchema = z
           .nullable()
           .default(null)
           .describe('Bearer token MCP over HTTP requires (default: generated into the data dir)'),
+        // Names a proxy or a remote client uses to reach a non-loopback bind; empty accepts any Host there.
+        allowed_hosts: z
+          .array(hostName)
+          .default([])
+          .describe(
+            'Host names MCP over HTTP answers to besides its loopback names (empty: any, off loopback)',
+          ),
         // ~8k tokens (DESIGN.md §3.4): a tool answer must leave most of a model's context free.
         output_budget_tokens: z.number().int().min(500).max(200_000).default(8000),
         toolsets: z

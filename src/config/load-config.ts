@@ -40,6 +40,7 @@ const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'port' | 'int'
   OTEL_MCP_MAX_AGE_HOURS: { path: ['retention', 'max_age_hours'], type: 'int' },
   OTEL_MCP_HTTP_PORT: { path: ['mcp', 'http_port'], type: 'port' },
   OTEL_MCP_AUTH_TOKEN: { path: ['mcp', 'auth_token'], type: 'string' },
+  OTEL_MCP_ALLOWED_HOSTS: { path: ['mcp', 'allowed_hosts'], type: 'list' },
   OTEL_MCP_OUTPUT_BUDGET_TOKENS: { path: ['mcp', 'output_budget_tokens'], type: 'int' },
   OTEL_MCP_TOOLSETS: { path: ['mcp', 'toolsets'], type: 'list' },
   OTEL_MCP_EXECUTION_ENABLED: { path: ['execution', 'enabled'], type: 'bool' },

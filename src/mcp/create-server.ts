@@ -41,7 +41,7 @@ export function createServerFactory(options: ServerFactoryOptions): () => McpSer
     // subscribed resource.
     registerTools(server, tools, options.deps, () => {
       server.sendResourceListChanged();
-      subscriptions.check();
+      void subscriptions.check();
     });
     registerViewsApp(server, options.deps, options.appHtmlFile);
     registerCompletions(

@@ -38,15 +38,15 @@ export function registerResources(server: McpServer, deps: ToolDeps): Completion
     }),
   );
 
-  const specNames = (): string[] => {
-    deps.specs.sync();
+  const specNames = async (): Promise<string[]> => {
+    await deps.specs.sync();
     return deps.specs.list().map((spec) => spec.name);
   };
   server.registerResource(
     'spec',
     new ResourceTemplate('otel-mcp://specs/{name}', {
       list: async () => ({
-        resources: (deps.specs.sync(), deps.specs.list()).map((spec) => ({
+        resources: (await deps.specs.sync(), deps.specs.list()).map((spec) => ({
           uri: `otel-mcp://specs/${spec.name}`,
           name: spec.name,
           title: `Spec ${spec.name} (v${spec.latestVersion}, ${spec.versionCount} version${spec.versionCount === 1 ? '' : 's'})`,
@@ -131,7 +131,8 @@ export function registerResources(server: McpServer, deps: ToolDeps): Completion
       ],
     }),
   );
-  const specName = async (typed: string | undefined): Promise<string[]> => startingWith(specNames(), typed);
+  const specName = async (typed: string | undefined): Promise<string[]> =>
+    startingWith(await specNames(), typed);
   return {
     'otel-mcp://specs/{name}': { name: specName },
     'otel-mcp://specs/{name}/versions/{version}': {
@@ -158,8 +159,27 @@ export function registerResources(server: McpServer, deps: ToolDeps): Completion
   };
 }
 
-/** The text of each kind of resource; registration and change checks read through the same code. */
+/**
+ * The text of each kind of resource; registration and change checks read through the same code.
+ * Every text passes the redactor, as tool answers do: a spec's description or a session's project
+ * name is whatever an agent wrote, and it may have copied a configured token there.
+ */
 function resourceTexts(deps: ToolDeps) {
+  const texts = unredactedTexts(deps);
+  const redacted =
+    <A extends unknown[]>(text: (...args: A) => string) =>
+    (...args: A): string =>
+      deps.redact.text(text(...args));
+  return {
+    specLanguage: redacted(texts.specLanguage),
+    spec: redacted(texts.spec),
+    specVersion: redacted(texts.specVersion),
+    template: redacted(texts.template),
+    session: redacted(texts.session),
+  };
+}
+
+function unredactedTexts(deps: ToolDeps) {
   const templates = listSpecTemplates();
   return {
     specLanguage: () => deps.specLanguageDoc(),
@@ -184,10 +204,7 @@ function resourceTexts(deps: ToolDeps) {
     },
     session: (id: string) => {
       const session = deps.workflow.sessions.get(id);
-      // Iterations record what runs printed, and a run may have printed a secret.
-      return deps.redact.text(
-        JSON.stringify(sessionProgress(session, deps.workflow.sessions.iterations(session.id)), null, 2),
-      );
+      return JSON.stringify(sessionProgress(session, deps.workflow.sessions.iterations(session.id)), null, 2);
     },
   };
 }
@@ -196,16 +213,16 @@ function resourceTexts(deps: ToolDeps) {
  * Reads any otel-mcp resource by URI (for change checks of subscribed resources); throws, as
  * resources/read does, for a URI that names nothing.
  */
-export function resourceTextReader(deps: ToolDeps): (uri: string) => string {
+export function resourceTextReader(deps: ToolDeps): (uri: string) => Promise<string> {
   const texts = resourceTexts(deps);
-  return (uri) => {
+  return async (uri) => {
     if (uri === SPEC_LANGUAGE_URI) return texts.specLanguage();
     const [, kind, name, ...rest] =
       /^otel-mcp:\/\/(specs|templates|sessions)\/([^/]+)(?:\/versions\/([^/]+))?$/.exec(uri) ?? [];
     const decoded = name === undefined ? '' : decodeURIComponent(name);
     if (kind === 'specs') {
       // A spec file may have been edited by hand in the specs dir since the last look.
-      deps.specs.sync();
+      await deps.specs.sync();
       return rest[0] === undefined
         ? texts.spec(decoded)
         : texts.specVersion(decoded, decodeURIComponent(rest[0]));

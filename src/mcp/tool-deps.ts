@@ -1,4 +1,5 @@
 import type { Config } from '../config/config-schema.js';
+import type { ExecutionPolicy } from '../workflow/command-policy.js';
 import type { SessionBook } from '../workflow/dev-sessions.js';
 import type { RunExecutor } from '../workflow/execute-run.js';
 import type { SpecCatalog } from '../workflow/spec-library.js';
@@ -26,7 +27,7 @@ export interface ToolDeps {
   /** Trace specs: every version in the store, mirrored to YAML files in the specs dir. */
   specs: SpecCatalog;
   /** Development sessions and the run engine of execute_and_capture. */
-  workflow: { sessions: SessionBook; execute: RunExecutor };
+  workflow: { sessions: SessionBook; execute: RunExecutor; policy: ExecutionPolicy };
   /** Replaces the configured secrets (config's secretValuesOf) in everything a tool answers. */
   redact: Redactor;
   /** Set while serve --ui runs: answers naming a trace or session link to its page. */

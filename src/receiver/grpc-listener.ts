@@ -26,7 +26,23 @@ export interface GrpcListenerOptions {
   maxBodyBytes: number;
   headerCheck: HeaderCheck;
   handler: ExportHandler;
+  /** A connection with no call in flight is closed after this (default IDLE_TIMEOUT_MS). */
+  idleTimeoutMs?: number;
 }
+
+/**
+ * grpc-js keeps a connection open forever by default, even one that never finished the HTTP/2
+ * preface, so a client could hold sockets until the process runs out of descriptors. An SDK exports
+ * every 5 s by default and reconnects by itself after a close, so a minute without a call costs a
+ * live exporter nothing.
+ */
+const IDLE_TIMEOUT_MS = 60_000;
+/**
+ * And every connection ends after 10 minutes (calls in flight get 30 s more): a client dribbling one
+ * call's bytes keeps its connection busy, so the idle limit never closes it. Exporters reconnect.
+ */
+const MAX_CONNECTION_AGE_MS = 10 * 60_000;
+const CONNECTION_AGE_GRACE_MS = 30_000;
 
 /** A graceful shutdown waits for calls in flight; exports are short, so 2 s is generous. */
 const SHUTDOWN_GRACE_MS = 2_000;
@@ -50,6 +66,9 @@ function serviceDefinition(signal: OtlpSignal): ServiceDefinition {
 export function createGrpcListener(options: GrpcListenerOptions): Listener {
   const server = new Server({
     'grpc.max_receive_message_length': options.maxBodyBytes,
+    'grpc.max_connection_idle_ms': options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+    'grpc.max_connection_age_ms': MAX_CONNECTION_AGE_MS,
+    'grpc.max_connection_age_grace_ms': CONNECTION_AGE_GRACE_MS,
   });
   for (const signal of SIGNALS) {
     const implementation: UntypedServiceImplementation = {

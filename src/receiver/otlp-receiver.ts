@@ -41,6 +41,8 @@ export interface ReceiverOptions {
   log: (line: string) => void;
   /** OTLP/HTTP: a request must arrive whole within this (default 30 s). */
   httpRequestTimeoutMs?: number;
+  /** OTLP/gRPC: a connection with no call in flight is closed after this (default 60 s). */
+  grpcIdleTimeoutMs?: number;
   /**
    * Spans and log records that may wait to be written before exports are answered 503 / UNAVAILABLE
    * with Retry-After (default DEFAULT_MAX_QUEUED_ITEMS); see group-commit-queue.ts.
@@ -82,7 +84,13 @@ export function createOtlpReceiver(sink: TelemetrySink, options: ReceiverOptions
             : {}),
         });
   const grpc =
-    options.grpcPort === null ? undefined : createGrpcListener({ ...common, port: options.grpcPort });
+    options.grpcPort === null
+      ? undefined
+      : createGrpcListener({
+          ...common,
+          port: options.grpcPort,
+          ...(options.grpcIdleTimeoutMs !== undefined ? { idleTimeoutMs: options.grpcIdleTimeoutMs } : {}),
+        });
   let statuses: ListenerStatus[] = [
     notStarted('http', options.host, options.httpPort),
     notStarted('grpc', options.host, options.grpcPort),

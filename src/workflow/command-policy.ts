@@ -78,6 +78,27 @@ export function checkEnvironment(
   }
 }
 
+/** The part of a run a policy judges before anything starts: its command, env and services. */
+export interface PolicedRun {
+  command?: string;
+  env?: Record<string, string>;
+  services?: readonly { name: string; command: string; env?: Record<string, string> }[];
+}
+
+/**
+ * Checks a run's command, env and each service's command and env, naming the part refused. A run
+ * makes these checks before it starts anything; a session's defaults are checked the same way
+ * when the session is created, so a refusal comes at once and in the same words.
+ */
+export function checkRun(policy: ExecutionPolicy, run: PolicedRun): void {
+  if (run.command !== undefined) checkCommand(policy, run.command);
+  checkEnvironment(policy, run.env);
+  for (const service of run.services ?? []) {
+    checkCommand(policy, service.command, `service ${service.name}'s command`);
+    checkEnvironment(policy, service.env, `service ${service.name}'s env`);
+  }
+}
+
 /**
  * The directory a run works in: `requested` (relative to the root or the server's cwd), kept inside
  * the root after every symlink is resolved — a link inside the root may point anywhere.

@@ -9,7 +9,7 @@ import { OtelMcpError } from '../model/errors.js';
 import type { TraceSpec } from '../tracespec/index.js';
 import { compareTraceToSpec } from '../tracespec/index.js';
 import { escapeesNote, stopRunEscapees } from './run-escapees.js';
-import { checkCommand, checkEnvironment, resolveWorkingDir, type ExecutionPolicy } from './command-policy.js';
+import { checkCommand, checkRun, resolveWorkingDir, type ExecutionPolicy } from './command-policy.js';
 import type { StopSignal } from './flush-signal.js';
 import { describeExit, type ProcessExit } from './process-exit.js';
 import { ProcessGroup } from './process-group.js';
@@ -156,11 +156,7 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     checkCommand(deps.policy, request.command);
     const services = request.services ?? [];
     checkServiceNames(services);
-    checkEnvironment(deps.policy, request.env);
-    for (const service of services) {
-      checkCommand(deps.policy, service.command, `service ${service.name}'s command`);
-      checkEnvironment(deps.policy, service.env, `service ${service.name}'s env`);
-    }
+    checkRun(deps.policy, { ...(request.env ? { env: request.env } : {}), services });
     const workingDir = resolveWorkingDir(deps.policy, request.workingDir, deps.serverCwd);
     const serviceDirs = services.map((service) =>
       resolveWorkingDir(deps.policy, service.workingDir ?? request.workingDir, deps.serverCwd),

@@ -4,10 +4,18 @@
  * directory), so a reader — an editor, git, our own scan — never sees half a file.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OtelMcpError, errorMessage } from '../model/errors.js';
 import { readSpecFile } from './spec-file-reader.js';
+import {
+  MAX_SPEC_FILES,
+  MAX_SPECS_DIR_BYTES,
+  overTotalSize,
+  tooManyFiles,
+  type SkippedSpecFiles,
+} from './specs-dir-limits.js';
 
 export const SPEC_FILE_SUFFIX = '.yaml';
 
@@ -53,31 +61,53 @@ export class SpecFileMirror {
     }
   }
 
-  /** Every `*.yaml` file of the dir (none when the dir does not exist yet), sorted by name. */
-  readAll(): SpecFileText[] {
+  /**
+   * Hands each of the dir's `*.yaml` files (none when the dir does not exist yet) to `each`, in name
+   * order, one at a time (only one file's text is held at once), within the limits of
+   * specs-dir-limits.ts; returns what did not fit, which is skipped and named, never read in part.
+   */
+  async readAll(each: (file: SpecFileText) => Promise<void>): Promise<SkippedSpecFiles[]> {
     let entries: string[];
     let realDir: string;
     try {
-      entries = readdirSync(this.dir);
-      realDir = realpathSync(this.dir);
+      entries = await readdir(this.dir);
+      realDir = await realpath(this.dir);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw unreadable(this.dir, error);
     }
-    const files: SpecFileText[] = [];
-    for (const entry of entries.sort()) {
-      if (!entry.endsWith(SPEC_FILE_SUFFIX) || entry.startsWith('.')) continue;
-      const read = this.readIn(realDir, entry.slice(0, -SPEC_FILE_SUFFIX.length));
-      if (read) files.push(read);
+    const names = entries
+      .filter((entry) => entry.endsWith(SPEC_FILE_SUFFIX) && !entry.startsWith('.'))
+      .sort()
+      .map((entry) => entry.slice(0, -SPEC_FILE_SUFFIX.length));
+    const skipped: SkippedSpecFiles[] = [];
+    if (names.length > MAX_SPEC_FILES) {
+      const rest = names.slice(MAX_SPEC_FILES).map((name) => this.pathOf(name));
+      skipped.push(tooManyFiles(names.length, rest));
     }
-    return files;
+    const overBudget: string[] = [];
+    let bytes = 0;
+    for (const name of names.slice(0, MAX_SPEC_FILES)) {
+      const read = await this.readIn(realDir, name);
+      if (!read) continue;
+      // The text is at most 1 MiB (the reader's limit): reading it is cheap, parsing it is what the budget bounds.
+      const size = Buffer.byteLength(read.text, 'utf8');
+      if (bytes + size > MAX_SPECS_DIR_BYTES) {
+        overBudget.push(read.file);
+        continue;
+      }
+      bytes += size;
+      await each(read);
+    }
+    if (overBudget.length > 0) skipped.push(overTotalSize(overBudget));
+    return skipped;
   }
 
   /** One spec file, or undefined when it does not exist (or vanished between listing and reading). */
-  read(name: string): SpecFileText | undefined {
+  async read(name: string): Promise<SpecFileText | undefined> {
     let realDir: string;
     try {
-      realDir = realpathSync(this.dir);
+      realDir = await realpath(this.dir);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw unreadable(this.dir, error);
@@ -85,11 +115,11 @@ export class SpecFileMirror {
     return this.readIn(realDir, name);
   }
 
-  private readIn(realDir: string, name: string): SpecFileText | undefined {
+  private async readIn(realDir: string, name: string): Promise<SpecFileText | undefined> {
     const path = this.pathOf(name);
     let read;
     try {
-      read = readSpecFile(realDir, path);
+      read = await readSpecFile(realDir, path);
     } catch (error) {
       throw unreadable(path, error);
     }

@@ -2,18 +2,11 @@
  * Reads one file of the specs dir, which a cloned repo controls, so nothing about it is trusted: only
  * a regular file is read (a FIFO would block the read forever, a device such as /dev/zero never
  * ends), a symlink only when its target stays inside the dir (a link to ~/.env must not be shown),
- * and never more than MAX_SPEC_BYTES, however big the file is or grows while it is read.
+ * and never more than MAX_SPEC_BYTES, however big the file is or grows while it is read. Every step
+ * is asynchronous, so a slow disk or a big dir never holds up OTLP exports or other tool calls.
  */
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  openSync,
-  readSync,
-  realpathSync,
-  statSync,
-  type Stats,
-} from 'node:fs';
+import { constants, type Stats } from 'node:fs';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
 import { MAX_SPEC_BYTES, MAX_SPEC_SIZE } from '../tracespec/index.js';
 
@@ -27,12 +20,12 @@ export type SpecFileRead =
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0);
 
 /** `path` is a file in the dir whose real path (symlinks resolved) is `realDir`. */
-export function readSpecFile(realDir: string, path: string): SpecFileRead {
+export async function readSpecFile(realDir: string, path: string): Promise<SpecFileRead> {
   let realPath: string;
   let stats: Stats;
   try {
-    realPath = realpathSync(path);
-    stats = statSync(realPath);
+    realPath = await realpath(path);
+    stats = await stat(realPath);
   } catch (error) {
     // Gone since the listing, or a symlink to nothing: there is no file to read.
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
@@ -51,10 +44,10 @@ export function readSpecFile(realDir: string, path: string): SpecFileRead {
 }
 
 /** Opens the resolved path and checks the open file itself, so a swap after the check above is caught. */
-function readOpened(realPath: string): SpecFileRead {
-  let fd: number;
+async function readOpened(realPath: string): Promise<SpecFileRead> {
+  let file: FileHandle;
   try {
-    fd = openSync(realPath, OPEN_FLAGS);
+    file = await open(realPath, OPEN_FLAGS);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { kind: 'missing' };
@@ -62,19 +55,19 @@ function readOpened(realPath: string): SpecFileRead {
     throw error;
   }
   try {
-    const stats = fstatSync(fd);
+    const stats = await file.stat();
     if (!stats.isFile()) return notRegular(stats);
     if (stats.size > MAX_SPEC_BYTES) return tooBig(`is ${stats.size} bytes`);
-    const { buffer, length } = readBounded(fd, stats.size);
+    const { buffer, length } = await readBounded(file, stats.size);
     if (length > MAX_SPEC_BYTES) return tooBig('grew past the limit while it was read');
     return { kind: 'text', text: buffer.toString('utf8', 0, length) };
   } finally {
-    closeSync(fd);
+    await file.close();
   }
 }
 
 /** Reads to the end, but never more than one byte past the limit (which tells a file that grew past it). */
-function readBounded(fd: number, size: number): { buffer: Buffer; length: number } {
+async function readBounded(file: FileHandle, size: number): Promise<{ buffer: Buffer; length: number }> {
   const cap = MAX_SPEC_BYTES + 1;
   let buffer = Buffer.alloc(Math.min(size + 1, cap));
   let length = 0;
@@ -85,7 +78,7 @@ function readBounded(fd: number, size: number): { buffer: Buffer; length: number
       buffer.copy(bigger);
       buffer = bigger;
     }
-    const read = readSync(fd, buffer, length, buffer.length - length, null);
+    const { bytesRead: read } = await file.read(buffer, length, buffer.length - length, null);
     if (read === 0) break;
     length += read;
   }

@@ -3,6 +3,11 @@
  * YAML mirror in the specs dir that people may edit. `sync()` runs before every spec tool call:
  * a hand-edited valid file becomes a new version; an invalid one is reported with its problems and
  * never imported (the stored versions stay as they were, and the file is not overwritten).
+ *
+ * A scan reads and parses one file at a time, and reading the next is asynchronous, so other work
+ * runs between two parses (a 1 MiB spec takes ~0.5 s): OTLP exports and other calls are never held
+ * up by more than one file's parse. Scans and saves run one after the other, so a save never lands
+ * between a scan's read and its import.
  */
 import { basename } from 'node:path';
 import { OtelMcpError } from '../model/errors.js';
@@ -23,6 +28,7 @@ import {
   type StoredSpecVersion,
 } from '../store/specs/spec-repository.js';
 import { SpecFileMirror, textHash, type SpecFileText } from './spec-file-mirror.js';
+import type { SkippedSpecFiles } from './specs-dir-limits.js';
 
 export interface TraceSpecVersion extends Omit<StoredSpecVersion, 'spec'> {
   spec: TraceSpec;
@@ -44,6 +50,8 @@ export interface InvalidSpecFile {
 export interface SpecSyncReport {
   imported: SpecImport[];
   invalid: InvalidSpecFile[];
+  /** Files not read at all because the dir holds more than a scan reads (specs-dir-limits.ts). */
+  skipped: SkippedSpecFiles[];
 }
 
 export interface SaveSpecResult {
@@ -61,8 +69,8 @@ export interface SaveSpecResult {
 /** What the MCP tools need of the spec library (ToolDeps.specs). */
 export interface SpecCatalog {
   readonly specsDir: string;
-  sync(): SpecSyncReport;
-  save(spec: TraceSpec, source: SpecVersionSource, note?: string): SaveSpecResult;
+  sync(): Promise<SpecSyncReport>;
+  save(spec: TraceSpec, source: SpecVersionSource, note?: string): Promise<SaveSpecResult>;
   /** The latest version, or the given one; NOT_FOUND naming the nearest spec or the versions that exist. */
   get(name: string, version?: number): TraceSpecVersion;
   history(name: string): TraceSpecVersion[];
@@ -79,34 +87,64 @@ export class SpecLibrary implements SpecCatalog {
   private readonly mirror: SpecFileMirror;
   /** The last outcome per file, by text hash: an unchanged file is not parsed again. */
   private readonly seen = new Map<string, FileOutcome>();
+  /** The scan or save running now: the next one starts when it ends. */
+  private running: Promise<unknown> = Promise.resolve();
+  /** The skipped files last logged, so the same skip is logged once, not on every call. */
+  private loggedSkips = '';
 
   constructor(
     private readonly repository: SpecRepository,
     readonly specsDir: string,
+    private readonly log: (line: string) => void = () => undefined,
   ) {
     this.mirror = new SpecFileMirror(specsDir);
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.running.then(work);
+    this.running = turn.catch(() => undefined);
+    return turn;
   }
 
   fileOf(name: string): string {
     return this.mirror.pathOf(name);
   }
 
-  sync(): SpecSyncReport {
-    const report: SpecSyncReport = { imported: [], invalid: [] };
-    for (const file of this.mirror.readAll()) {
+  sync(): Promise<SpecSyncReport> {
+    return this.inTurn(() => this.scan());
+  }
+
+  save(spec: TraceSpec, source: SpecVersionSource, note?: string): Promise<SaveSpecResult> {
+    return this.inTurn(() => this.saveNow(spec, source, note));
+  }
+
+  private async scan(): Promise<SpecSyncReport> {
+    const report: SpecSyncReport = { imported: [], invalid: [], skipped: [] };
+    report.skipped = await this.mirror.readAll(async (file) => {
       const previous = this.seen.get(file.name);
       if (previous && previous.textHash === file.textHash) {
         if (previous.invalid) report.invalid.push(previous.invalid);
-        continue;
+        return;
       }
       const outcome = this.importFile(file, report);
       this.seen.set(file.name, outcome);
       if (outcome.invalid) report.invalid.push(outcome.invalid);
-    }
+    });
+    this.logSkips(report.skipped);
     return report;
   }
 
-  save(spec: TraceSpec, source: SpecVersionSource, note?: string): SaveSpecResult {
+  private logSkips(skipped: SkippedSpecFiles[]): void {
+    const key = skipped.map((skip) => `${skip.reason}: ${skip.files.join(', ')}`).join('\n');
+    if (key === this.loggedSkips) return;
+    this.loggedSkips = key;
+    for (const skip of skipped) {
+      const shown = skip.files.slice(0, 3).join(', ');
+      this.log(`specs dir: ${skip.reason} (${shown}${skip.files.length > 3 ? ', …' : ''})`);
+    }
+  }
+
+  private async saveNow(spec: TraceSpec, source: SpecVersionSource, note?: string): Promise<SaveSpecResult> {
     checkSpecName(spec.name);
     const previous = this.repository.latest(spec.name);
     const appended = this.repository.append({
@@ -120,7 +158,7 @@ export class SpecLibrary implements SpecCatalog {
       created: appended.created,
       ...(previous ? { previousVersion: previous.version } : {}),
     };
-    const current = this.mirror.read(spec.name);
+    const current = await this.mirror.read(spec.name);
     const pending = current ? this.pendingInvalidEdit(current) : undefined;
     if (pending && current?.refused !== undefined) {
       result.fileSkipped = `${current.file} was left as it is: ${current.refused}. Remove it to mirror this version.`;
@@ -232,6 +270,10 @@ function toTraceSpecVersion(stored: StoredSpecVersion): TraceSpecVersion {
   return { ...stored, spec: parseTraceSpec(stored.spec) };
 }
 
-export function createSpecLibrary(repository: SpecRepository, specsDir: string): SpecLibrary {
-  return new SpecLibrary(repository, specsDir);
+export function createSpecLibrary(
+  repository: SpecRepository,
+  specsDir: string,
+  log?: (line: string) => void,
+): SpecLibrary {
+  return new SpecLibrary(repository, specsDir, log);
 }

@@ -2,14 +2,17 @@
  * The durability promise end to end: the built server takes OTLP/HTTP exports from several
  * concurrent senders and is killed with SIGKILL mid-stream, three times over the same data dir.
  * Every export it acknowledged (HTTP 200) is whole in the store afterwards; exports it never
- * answered may or may not be there, as an SDK would retry them.
+ * answered may or may not be there, as an SDK would retry them. After each kill, SQLite's own
+ * integrity check finds the database file sound, before otel-mcp opens it again.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { DATABASE_FILE } from '../../src/store/index.js';
 import { openTraceStore } from '../../src/store/trace-store.js';
 import { sdkTraceBodies, type SdkTraceBodies } from '../receiver/sdk-payloads.js';
 import { freePort } from '../support/free-port.js';
@@ -39,6 +42,16 @@ function post(port: number, body: Uint8Array): Promise<number> {
     req.on('error', () => done(0));
     req.end(body);
   });
+}
+
+/** PRAGMA integrity_check on the file as the kill left it (the WAL replayed by SQLite, as on any open). */
+function integrityCheck(file: string): string[] {
+  const db = new Database(file);
+  try {
+    return (db.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check);
+  } finally {
+    db.close();
+  }
 }
 
 describe('a server killed with SIGKILL while exports arrive', () => {
@@ -79,6 +92,7 @@ describe('a server killed with SIGKILL while exports arrive', () => {
       killed = true;
       await Promise.all(senders);
       await exited;
+      expect(integrityCheck(join(dataDir, DATABASE_FILE)), `after kill ${round + 1}`).toEqual(['ok']);
     }
     expect(acknowledged.length).toBeGreaterThan(ROUNDS * 40);
     const store = openTraceStore({

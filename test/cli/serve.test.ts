@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,6 +7,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
+import { rawPost } from '../support/raw-http-post.js';
 import { createSdkTracer } from '../support/sdk-tracer.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -295,23 +295,37 @@ describe('MCP over HTTP off loopback', () => {
   });
 });
 
-/** A POST with exactly these headers: fetch sets Host itself, so a forged Host needs node:http. */
-function rawPost(port: number, headers: Record<string, string>, body: string): Promise<{ status: number }> {
-  return new Promise((done, fail) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/mcp',
-        method: 'POST',
-        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => done({ status: res.statusCode ?? 0 }));
-      },
-    );
-    req.on('error', fail);
-    req.end(body);
+describe('stderr of the built command', () => {
+  it('never shows a configured secret, even in a line that quotes a path holding one', async () => {
+    const secrets = ['receiver-token-7d41c9', 'backend-token-2b9e11', 'mcp-http-token-5c0f7a2e'];
+    const dir = mkdtempSync(join(tmpdir(), 'otel-mcp-stderr-'));
+    try {
+      const config = join(dir, 'config.yaml');
+      writeFileSync(
+        config,
+        [
+          'backends:',
+          `  otlp: { headers: { authorization: "Bearer ${secrets[0]}" } }`,
+          `  jaeger: { endpoint: "http://127.0.0.1:9", auth: "${secrets[1]}" }`,
+          `mcp: { auth_token: ${secrets[2]} }`,
+          '',
+        ].join('\n'),
+      );
+      // stdin is closed at once, so the server starts, logs where its data is, and exits.
+      const result = await runCli([
+        '--config',
+        config,
+        '--data-dir',
+        join(dir, `data-${secrets.join('-')}`),
+        '--otlp-http-port',
+        '0',
+        '--otlp-grpc-port',
+        '0',
+      ]);
+      expect(result.stderr).toContain(`data in ${join(dir, 'data-[redacted]-[redacted]-[redacted]')}`);
+      for (const secret of secrets) expect(result.stderr).not.toContain(secret);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
-}
+});

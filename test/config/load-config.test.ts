@@ -99,7 +99,7 @@ describe('loadConfig', () => {
     );
     // No guess when nothing is close: a far-fetched one would mislead.
     expect(message).toMatch(
-      /mcp: unknown key 'zzz'; allowed here: http_port, host, auth_token, output_budget_tokens, toolsets/,
+      /mcp: unknown key 'zzz'; allowed here: http_port, host, auth_token, allowed_hosts, output_budget_tokens, toolsets/,
     );
   });
 

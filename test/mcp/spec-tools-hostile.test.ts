@@ -106,3 +106,30 @@ describe('hostile specs given inline', () => {
     }
   });
 });
+
+describe('a specs dir that holds more than one scan reads', () => {
+  it('lists the specs it read and names the files it skipped, with the reason and how many', async () => {
+    const crowded = await startHarness();
+    try {
+      const specsDir = join(crowded.dataDir, 'trace-specs');
+      mkdirSync(specsDir, { recursive: true });
+      for (let i = 0; i < 512; i++) {
+        const name = `s${String(i).padStart(3, '0')}`;
+        writeFileSync(join(specsDir, `${name}.yaml`), specYaml(name));
+      }
+      const list = await crowded.call('list_trace_specs');
+      expect(list.isError, list.text).toBe(false);
+      expect(list.structured.spec_files.skipped).toEqual([
+        {
+          file_count: 12,
+          files: Array.from({ length: 10 }, (_, i) => join(specsDir, `s${500 + i}.yaml`)),
+          reason: expect.stringContaining('at most 500 are read'),
+        },
+      ]);
+      expect(list.text).toContain('Skipped 12 spec file(s): the specs dir holds 512 spec files');
+      expect(list.text).toContain('s509.yaml, … 2 more');
+    } finally {
+      await crowded.close();
+    }
+  });
+});

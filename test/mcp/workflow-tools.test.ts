@@ -898,4 +898,83 @@ describe('execution limits from the configuration', () => {
       await harness.close();
     }
   });
+
+  it("refuses a session's env and its services' env by the command policy as it refuses a call's env, at creation and at each run, and runs nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otel-mcp-session-env-'));
+    const config = join(dir, 'config.yaml');
+    const marker = join(dir, 'ran');
+    // No spaces: NODE_OPTIONS splits on them. Run unrefused, this writes the marker before any script.
+    const inject = `--import=data:text/javascript,import%20fs%20from%20'node:fs';fs.writeFileSync(${JSON.stringify(marker)},'x')`;
+    const command = `node ${SCRIPTS}emit-trace.cjs checkout`;
+    const service = { name: 'api', command: 'echo up', env: { npm_config_script_shell: '/tmp/evil.sh' } };
+    /** The refusal itself, without the tool name that leads the first line. */
+    const reason = (text: string) => (text.split('\n')[0] ?? '').replace(/^\w+ failed /, '');
+
+    // Sessions made while no allow-list was configured hold what a policy refuses.
+    writeFileSync(config, 'execution: {}\n');
+    let harness = await startHarness({ dataDir: dir, flags: { config } });
+    const made = await harness.call('create_development_session', {
+      project_name: 'shop',
+      command,
+      env: { NODE_OPTIONS: inject },
+    });
+    const madeWithService = await harness.call('create_development_session', {
+      project_name: 'shop',
+      command: 'echo hi',
+      services: [service],
+    });
+    await harness.close();
+    expect(made.isError, made.text).toBe(false);
+    expect(madeWithService.isError, madeWithService.text).toBe(false);
+
+    writeFileSync(
+      config,
+      `execution:\n  allowed_commands: ["echo *", {command: "node ${SCRIPTS}emit-trace.cjs", args: positional}]\n`,
+    );
+    harness = await startHarness({ dataDir: dir, flags: { config } });
+    try {
+      const direct = await harness.call('execute_and_capture', { command, env: { NODE_OPTIONS: inject } });
+      expect(direct.isError).toBe(true);
+      const refusal = reason(direct.text);
+      expect(refusal).toContain('env: NODE_OPTIONS may not be set while execution.allowed_commands is on');
+
+      // Now a new session with that env is refused when it is created, in the same words.
+      const created = await harness.call('create_development_session', {
+        project_name: 'shop',
+        command,
+        env: { NODE_OPTIONS: inject },
+      });
+      expect(created.isError).toBe(true);
+      expect(reason(created.text)).toBe(refusal);
+      const createdWithService = await harness.call('create_development_session', {
+        project_name: 'shop',
+        command: 'echo hi',
+        services: [service],
+      });
+      expect(createdWithService.text).toContain("service api's env: npm_config_script_shell may not be set");
+
+      // And the sessions made before are refused at each run, in the same words.
+      const run = await harness.call('execute_and_capture', {
+        session_id: made.structured.session_id as string,
+      });
+      expect(run.isError).toBe(true);
+      expect(reason(run.text)).toBe(refusal);
+      const serviceRun = await harness.call('execute_and_capture', {
+        session_id: madeWithService.structured.session_id as string,
+      });
+      expect(serviceRun.isError).toBe(true);
+      expect(serviceRun.text).toContain("service api's env: npm_config_script_shell may not be set");
+      expect(existsSync(marker)).toBe(false);
+
+      // The failing half: a session with an allowed command and an ordinary variable is made.
+      const fine = await harness.call('create_development_session', {
+        project_name: 'shop',
+        command,
+        env: { OTEL_SERVICE_NAME: 'shop' },
+      });
+      expect(fine.isError, fine.text).toBe(false);
+    } finally {
+      await harness.close();
+    }
+  });
 });

@@ -34,21 +34,24 @@ function library() {
 
 const specYaml = (name: string) => `name: ${name}\nexpected_spans:\n  - operation_name: GET /${name}\n`;
 
-function problemsOf(report: ReturnType<ReturnType<typeof library>['specs']['sync']>, file: string): string[] {
+function problemsOf(
+  report: Awaited<ReturnType<ReturnType<typeof library>['specs']['sync']>>,
+  file: string,
+): string[] {
   return report.invalid
     .filter((item) => item.file === file)
     .flatMap((item) => item.problems.map((p) => p.message));
 }
 
 describe('spec files from an untrusted specs dir', () => {
-  it('skips a FIFO named like a spec without blocking, reporting it once as not a regular file', () => {
+  it('skips a FIFO named like a spec without blocking, reporting it once as not a regular file', async () => {
     const { specs, specsDir } = library();
     const fifo = join(specsDir, 'pipe.yaml');
     execFileSync('mkfifo', [fifo]);
-    const report = specs.sync();
+    const report = await specs.sync();
     expect(problemsOf(report, fifo)).toEqual([expect.stringMatching(/^not a regular file \(a FIFO\)/)]);
     expect(report.invalid).toHaveLength(1);
-    expect(specs.sync().invalid).toHaveLength(1);
+    expect((await specs.sync()).invalid).toHaveLength(1);
   });
 
   it('skips a socket named like a spec as not a regular file', async () => {
@@ -57,63 +60,67 @@ describe('spec files from an untrusted specs dir', () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(socket, resolve));
     onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    expect(problemsOf(specs.sync(), socket)).toEqual([
+    expect(problemsOf(await specs.sync(), socket)).toEqual([
       expect.stringMatching(/^not a regular file \(a socket\)/),
     ]);
   });
 
-  it('skips a symlink to /dev/zero as leaving the specs dir, without reading from it', () => {
+  it('skips a symlink to /dev/zero as leaving the specs dir, without reading from it', async () => {
     const { specs, specsDir } = library();
     const link = join(specsDir, 'zero.yaml');
     symlinkSync('/dev/zero', link);
-    expect(problemsOf(specs.sync(), link)).toEqual([expect.stringMatching(/^symlink leaves the specs dir/)]);
+    expect(problemsOf(await specs.sync(), link)).toEqual([
+      expect.stringMatching(/^symlink leaves the specs dir/),
+    ]);
   });
 
-  it('skips a symlink to a secret outside the specs dir, and no problem repeats the secret', () => {
+  it('skips a symlink to a secret outside the specs dir, and no problem repeats the secret', async () => {
     const { specs, specsDir, root } = library();
     writeFileSync(join(root, '.env'), `AWS_SECRET_ACCESS_KEY=${FAKE_SECRET}\n`);
     const link = join(specsDir, 'env.yaml');
     symlinkSync('../.env', link);
-    const report = specs.sync();
+    const report = await specs.sync();
     expect(problemsOf(report, link)).toEqual([expect.stringMatching(/^symlink leaves the specs dir/)]);
     expect(JSON.stringify(report)).not.toContain(FAKE_SECRET.slice(0, 8));
   });
 
-  it('skips a file over 1 MiB before reading it, naming its size and the limit', () => {
+  it('skips a file over 1 MiB before reading it, naming its size and the limit', async () => {
     const { specs, specsDir } = library();
     const big = join(specsDir, 'big.yaml');
     writeFileSync(big, specYaml('big'));
     truncateSync(big, 50 * 1024 * 1024);
-    expect(problemsOf(specs.sync(), big)).toEqual([
+    expect(problemsOf(await specs.sync(), big)).toEqual([
       expect.stringMatching(/^is 52428800 bytes; a spec file may hold at most 1 MiB \(1048576 bytes\)/),
     ]);
   });
 
-  it('reports a billion-laughs file as an invalid spec naming the alias limit', () => {
+  it('reports a billion-laughs file as an invalid spec naming the alias limit', async () => {
     const { specs, specsDir } = library();
     const laughs = join(specsDir, 'laughs.yaml');
     writeFileSync(laughs, billionLaughs());
-    expect(problemsOf(specs.sync(), laughs)).toEqual([expect.stringContaining('beyond the limit of 100')]);
+    expect(problemsOf(await specs.sync(), laughs)).toEqual([
+      expect.stringContaining('beyond the limit of 100'),
+    ]);
   });
 
-  it('still imports a normal spec file and a symlink to a spec inside the specs dir', () => {
+  it('still imports a normal spec file and a symlink to a spec inside the specs dir', async () => {
     const { specs, specsDir } = library();
     writeFileSync(join(specsDir, 'plain.yaml'), specYaml('plain'));
     mkdirSync(join(specsDir, 'library'));
     writeFileSync(join(specsDir, 'library', 'linked.yaml'), specYaml('linked'));
     symlinkSync('library/linked.yaml', join(specsDir, 'linked.yaml'));
-    const report = specs.sync();
+    const report = await specs.sync();
     expect(report.invalid).toEqual([]);
     expect(report.imported.map((item) => item.name)).toEqual(['linked', 'plain']);
     expect(specs.get('linked').spec.expected_spans[0]?.operation_name).toBe('GET /linked');
   });
 
-  it('leaves a skipped file in place when a spec of its name is saved, saying why', () => {
+  it('leaves a skipped file in place when a spec of its name is saved, saying why', async () => {
     const { specs, specsDir, root } = library();
     writeFileSync(join(root, 'outside.yaml'), specYaml('outside'));
     const link = join(specsDir, 'outside.yaml');
     symlinkSync('../outside.yaml', link);
-    const saved = specs.save(parseTraceSpec(specYaml('outside')), 'tool');
+    const saved = await specs.save(parseTraceSpec(specYaml('outside')), 'tool');
     expect(saved.fileSkipped).toMatch(/outside\.yaml was left as it is: symlink leaves the specs dir/);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(root, 'outside.yaml'), 'utf8')).toBe(specYaml('outside'));

@@ -1,8 +1,13 @@
 /**
  * Who may talk to MCP over HTTP. Over HTTP anyone who reaches the port can call
  * execute_and_capture and run commands as this server's user, so every request must carry the
- * bearer token (mcp.auth_token, or one generated and kept in the data dir), and Host and Origin must
- * name this very listener — host and port — so a web page cannot reach it through DNS rebinding.
+ * bearer token (mcp.auth_token, or one generated and kept in the data dir).
+ *
+ * Host and Origin: on a loopback bind they must name this very listener — host and port — so a web
+ * page cannot reach it through DNS rebinding. A non-loopback bind is reached under names we cannot
+ * know (a LAN name, an address, a proxy's name), so there any Host is accepted, as the MCP SDKs do
+ * for such binds: the token is the guard (a rebinding page cannot know it), and mcp.allowed_hosts
+ * narrows the names when the operator knows them.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +15,7 @@ import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { OtelMcpError } from '../../model/errors.js';
+import { checkPrivateFile } from './private-file.js';
 
 /** Where a generated token is kept, so a client's configuration survives restarts. */
 export const TOKEN_FILE = 'mcp-http-token';
@@ -40,6 +46,7 @@ export function resolveHttpToken(configured: string | null, host: string, dataDi
     );
   const file = join(dataDir, TOKEN_FILE);
   if (existsSync(file)) {
+    checkPrivateFile(file, 'the MCP HTTP token file');
     const kept = readFileSync(file, 'utf8').trim();
     if (kept.length >= 32) return { token: kept, file };
   }
@@ -54,7 +61,7 @@ export type RequestVerdict = { ok: true } | { ok: false; status: 400 | 401 | 403
 /** Checks Host, Origin and the bearer token of one request to the listener on `port`. */
 export function checkHttpRequest(
   req: IncomingMessage,
-  options: { port: number; bindHost: string; token: string },
+  options: { port: number; bindHost: string; token: string; allowedHosts?: readonly string[] },
 ): RequestVerdict {
   const place = checkHostAndOrigin(req, options);
   if (!place.ok) return place;
@@ -72,62 +79,70 @@ export function checkHttpRequest(
 }
 
 /**
- * Checks that Host and Origin name the listener on `port` (and nothing else), so a web page cannot
- * reach it through DNS rebinding: MCP over HTTP and the serve --ui pages share this one check.
+ * Checks that Host and Origin name the listener on `port`, so a web page cannot reach it through DNS
+ * rebinding: MCP over HTTP and the serve --ui pages share this one check. On a loopback bind only
+ * the loopback names with this port pass; `allowedHosts` (host names, any port) pass on every bind;
+ * on a non-loopback bind with no `allowedHosts`, any well-formed Host passes (see the file comment).
  */
 export function checkHostAndOrigin(
   req: IncomingMessage,
-  options: { port: number; bindHost: string },
+  options: { port: number; bindHost: string; allowedHosts?: readonly string[] },
 ): RequestVerdict {
-  const allowedHosts = new Set(
-    (isLoopbackHost(options.bindHost)
-      ? ['localhost', '127.0.0.1', '[::1]']
-      : [hostForUrl(options.bindHost)]
-    ).flatMap(
+  const named = new Set((options.allowedHosts ?? []).map((name) => name.toLowerCase()));
+  const loopback = isLoopbackHost(options.bindHost);
+  const loopbackHosts = new Set(
+    (loopback ? ['localhost', '127.0.0.1', '[::1]'] : []).flatMap(
       // A client leaves out the port only when it is HTTP's default.
-      (name) => [
-        `${name}:${options.port}`.toLowerCase(),
-        ...(options.port === 80 ? [name.toLowerCase()] : []),
-      ],
+      (name) => [`${name}:${options.port}`, ...(options.port === 80 ? [name] : [])],
     ),
   );
+  const anyHost = !loopback && named.size === 0;
+  const allowed = (authority: string) =>
+    anyHost || named.has(hostnameOf(authority)) || loopbackHosts.has(authority);
+  const expected = () => [...loopbackHosts, ...[...named].map((name) => `${name}[:port]`)].join(' or ');
+
   const host = req.headers.host;
   if (host === undefined) return { ok: false, status: 400, message: 'the request has no Host header' };
   const authority = parseAuthority(host);
   if (authority === undefined)
     return { ok: false, status: 400, message: 'the Host header is not a host and port' };
-  if (!allowedHosts.has(authority))
+  if (!allowed(authority))
     return {
       ok: false,
       status: 403,
-      message: `Host ${clip(host)} is not this server (expected ${[...allowedHosts].join(' or ')})`,
+      message: `Host ${clip(host)} is not this server (expected ${expected()}; mcp.allowed_hosts adds names)`,
     };
 
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== 'null') {
+  if (origin === 'null')
+    return { ok: false, status: 403, message: 'an opaque Origin (null) may not call this server' };
+  if (origin !== undefined) {
     let parsed: URL;
     try {
       parsed = new URL(origin);
     } catch {
       return { ok: false, status: 400, message: 'the Origin header is not a URL' };
     }
-    if (parsed.protocol !== 'http:' || !allowedHosts.has(parsed.host.toLowerCase()))
+    const page = parsed.host.toLowerCase();
+    // A page may call only its own server: the names above, or — where any Host passes — the Host it sent.
+    const sameServer = anyHost ? page === authority : allowed(page);
+    const scheme = parsed.protocol === 'http:' || (parsed.protocol === 'https:' && !loopbackHosts.has(page));
+    if (!scheme || !sameServer)
       return { ok: false, status: 403, message: `Origin ${clip(origin)} may not call this server` };
-  } else if (origin === 'null') {
-    return { ok: false, status: 403, message: 'an opaque Origin (null) may not call this server' };
   }
 
   return { ok: true };
+}
+
+/** The host name of a host[:port] authority (brackets kept for IPv6). */
+function hostnameOf(authority: string): string {
+  return authority.replace(/:\d+$/, '');
 }
 
 /** host:port in lower case, or undefined for anything else (user info, paths, spaces, no port). */
 function parseAuthority(host: string): string | undefined {
   if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(host)) return undefined;
   return host.toLowerCase();
-}
-
-function hostForUrl(host: string): string {
-  return isIP(host) === 6 ? `[${host}]` : host;
 }
 
 /** Constant-time comparison of two secrets of any length (hashed first, so lengths leak nothing). */

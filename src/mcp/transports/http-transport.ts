@@ -13,17 +13,22 @@ export interface HttpMcpEndpoint {
 /**
  * Serves MCP over Streamable HTTP at `/mcp`, stateless (a fresh server per request, as the SDK's
  * handler does), answering both 2026-07-28 and 2025-era clients. Every request needs the bearer
- * token, and a Host and Origin naming this listener (http-auth.ts).
+ * token, and a Host and Origin naming this listener (http-auth.ts says which names pass).
  */
 export async function serveHttp(
   factory: () => McpServer,
-  options: { host: string; port: number; token: string },
+  options: { host: string; port: number; token: string; allowedHosts?: readonly string[] },
 ): Promise<HttpMcpEndpoint> {
   const handler = createMcpHandler(factory);
   const nodeHandler = toNodeHandler(handler);
   let boundPort = options.port;
   const server: Server = createServer((req, res) => {
-    const verdict = checkHttpRequest(req, { port: boundPort, bindHost: options.host, token: options.token });
+    const verdict = checkHttpRequest(req, {
+      port: boundPort,
+      bindHost: options.host,
+      token: options.token,
+      ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    });
     if (!verdict.ok) {
       res
         .writeHead(verdict.status, {

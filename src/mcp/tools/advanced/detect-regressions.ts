@@ -164,7 +164,7 @@ export const detectRegressionsTool = defineTool({
     let envelopes: DurationEnvelope[] = [];
     let specLabel = '';
     if (input.baseline_spec !== undefined) {
-      syncSpecFiles(deps);
+      await syncSpecFiles(deps);
       const spec = deps.specs.get(input.baseline_spec, input.baseline_spec_version);
       envelopes = envelopesOf(spec.spec);
       specLabel = `spec ${spec.name} v${spec.version}`;

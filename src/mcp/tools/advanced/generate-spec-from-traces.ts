@@ -111,9 +111,13 @@ export const generateSpecFromTracesTool = defineTool({
       ...(input.duration_slack_ms !== undefined ? { durationSlackMs: input.duration_slack_ms } : {}),
       ...(input.max_enum_values !== undefined ? { maxEnumValues: input.max_enum_values } : {}),
     });
-    const sync = input.save ? syncSpecFiles(deps) : { lines: [] as string[] };
+    const sync = input.save ? await syncSpecFiles(deps) : { lines: [] as string[] };
     const saved = input.save
-      ? deps.specs.save(inference.spec, 'tool', input.note ?? `inferred from ${inference.traceCount} traces`)
+      ? await deps.specs.save(
+          inference.spec,
+          'tool',
+          input.note ?? `inferred from ${inference.traceCount} traces`,
+        )
       : undefined;
 
     // The spec is one piece: its YAML in the text and its object in the structured answer, whole or

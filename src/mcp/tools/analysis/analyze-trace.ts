@@ -104,7 +104,7 @@ export const analyzeTraceTool = defineTool({
         : {}),
     });
     // Like the comparison tools: pick up hand edits first, and say so when there were any.
-    const sync = input.spec_name === undefined ? undefined : syncSpecFiles(deps);
+    const sync = input.spec_name === undefined ? undefined : await syncSpecFiles(deps);
     const coverage =
       input.spec_name === undefined ? undefined : specCoverage(deps.specs.get(input.spec_name), trace);
     const findings = summarizeFindings(detectPerformanceIssues(trace, thresholds, { tree }), 3);

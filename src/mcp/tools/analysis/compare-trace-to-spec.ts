@@ -34,7 +34,7 @@ export const compareTraceToSpecTool = defineTool({
   annotations: READ_ONLY,
   async handler(input, { deps }) {
     const traceId = pickTraceId(input);
-    const sync = syncSpecFiles(deps);
+    const sync = await syncSpecFiles(deps);
     const spec = deps.specs.get(input.spec_name, input.spec_version);
     const trace = await loadTrace(deps, traceId, input.backend);
     // Every group of unexpected spans: the response layer pages them.

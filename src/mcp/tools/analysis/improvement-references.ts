@@ -70,7 +70,7 @@ export async function sourcesByReference(
   ]);
   subject += `trace ${trace.traceId}`;
   if (spec) {
-    syncSpecFiles(deps);
+    await syncSpecFiles(deps);
     const stored = deps.specs.get(spec.name, spec.version);
     sources.sources.unshift({ type: 'spec_comparison', result: compareTraceToSpec(trace, stored.spec) });
     sources.recognized.unshift('spec_comparison');

@@ -108,7 +108,7 @@ export const validateTraceCollectionTool = defineTool({
         'trace_ids: a list of ids; filter: {service_name, time_range, run_id, limit}',
       );
     }
-    const sync = syncSpecFiles(deps);
+    const sync = await syncSpecFiles(deps);
     const spec = deps.specs.get(input.spec_name, input.spec_version);
     const unavailable: { trace_id: string; error: string }[] = [];
     // One validation and compilation of the spec for the whole collection; each trace is compared

@@ -44,13 +44,13 @@ export const defineTraceSpecTool = defineTool({
         'specification: the spec as an object or YAML/JSON text; template: a name from list_spec_templates, with parameters',
       );
     }
-    const sync = syncSpecFiles(deps);
+    const sync = await syncSpecFiles(deps);
     const spec =
       input.template !== undefined
         ? fromTemplate(name, input.template, input.parameters ?? {})
         : fromSpecification(name, input.specification ?? '');
     const note = input.note ?? (input.template !== undefined ? `template ${input.template}` : undefined);
-    const saved = deps.specs.save(spec, input.template !== undefined ? 'template' : 'tool', note);
+    const saved = await deps.specs.save(spec, input.template !== undefined ? 'template' : 'tool', note);
     return savedSpecDraft(saved, deps.specs, {
       files: sync.files,
       fileLines: sync.lines,

@@ -60,7 +60,7 @@ export const getTraceSpecTool = defineTool({
   }),
   annotations: READ_ONLY,
   async handler(input, { deps }) {
-    const sync = syncSpecFiles(deps);
+    const sync = await syncSpecFiles(deps);
     const target = deps.specs.get(input.name, input.version);
     const history = deps.specs.history(input.name).reverse().map(versionInfo);
     const latest = history[0]?.version ?? target.version;

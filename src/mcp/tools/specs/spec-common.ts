@@ -28,6 +28,9 @@ export const specVersionInput = z.number().int().min(1).optional().describe('Ver
 /** A spec or an update: an object, or the same as YAML/JSON text. */
 export const specDocumentInput = z.union([z.string(), z.record(z.string(), z.unknown())]);
 
+/** Skipped files named per reason, at most this many: a dir of thousands must not flood the answer. */
+const SKIPPED_FILES_SHOWN = 10;
+
 export const specFilesSchema = z
   .object({
     imported: z
@@ -42,6 +45,16 @@ export const specFilesSchema = z
         }),
       )
       .describe('Spec files that are not valid: not imported, stored versions unchanged'),
+    skipped: z
+      .array(
+        z.object({
+          reason: z.string(),
+          file_count: z.number(),
+          files: z.array(z.string()).describe(`The first ${SKIPPED_FILES_SHOWN} skipped files`),
+        }),
+      )
+      .optional()
+      .describe('Files not read at all because the specs dir holds more than a scan reads'),
   })
   .describe('What changed in the specs dir since the last call (absent when nothing did)');
 
@@ -67,11 +80,26 @@ export function versionInfo(version: TraceSpecVersion): z.infer<typeof versionIn
 const PROBLEMS_SHOWN = 10;
 
 /** Syncs the specs dir; returns the report for the output (if anything happened) and lines for the text. */
-export function syncSpecFiles(deps: ToolDeps): { files?: SpecFilesOutput; lines: string[] } {
-  const report: SpecSyncReport = deps.specs.sync();
-  if (report.imported.length === 0 && report.invalid.length === 0) return { lines: [] };
-  const lines = report.imported.map(
-    (item) => `Picked up a hand edit of ${item.file}: stored as ${item.name} version ${item.version}.`,
+export async function syncSpecFiles(deps: ToolDeps): Promise<{ files?: SpecFilesOutput; lines: string[] }> {
+  const report: SpecSyncReport = await deps.specs.sync();
+  if (report.imported.length === 0 && report.invalid.length === 0 && report.skipped.length === 0)
+    return { lines: [] };
+  // Skips first: they say the dir holds too much, which the many lines below would otherwise bury.
+  const lines: string[] = [];
+  const skipped = report.skipped.map((skip) => ({
+    reason: skip.reason,
+    file_count: skip.files.length,
+    files: skip.files.slice(0, SKIPPED_FILES_SHOWN),
+  }));
+  for (const skip of skipped) {
+    const more = skip.file_count - skip.files.length;
+    lines.push(`Skipped ${skip.file_count} spec file(s): ${skip.reason}.`);
+    lines.push(`  ${skip.files.join(', ')}${more > 0 ? `, … ${more} more` : ''}`);
+  }
+  lines.push(
+    ...report.imported.map(
+      (item) => `Picked up a hand edit of ${item.file}: stored as ${item.name} version ${item.version}.`,
+    ),
   );
   for (const item of report.invalid) {
     const shown = item.problems.slice(0, PROBLEMS_SHOWN);
@@ -87,6 +115,7 @@ export function syncSpecFiles(deps: ToolDeps): { files?: SpecFilesOutput; lines:
   const files: SpecFilesOutput = {
     imported: report.imported,
     invalid: report.invalid.map((item) => ({ ...item, problems: item.problems.slice(0, PROBLEMS_SHOWN) })),
+    ...(skipped.length > 0 ? { skipped } : {}),
   };
   return { files, lines };
 }

@@ -20,10 +20,14 @@ export const updateTraceSpecTool = defineTool({
   output: savedSpecSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(input, { deps }) {
-    const sync = syncSpecFiles(deps);
+    const sync = await syncSpecFiles(deps);
     const current = deps.specs.get(input.name);
     const updated = mergeSpecUpdate(current.spec, readDocument(input.updates, 'updates'));
-    const saved = deps.specs.save(updated, 'update', input.note ?? `update of version ${current.version}`);
+    const saved = await deps.specs.save(
+      updated,
+      'update',
+      input.note ?? `update of version ${current.version}`,
+    );
     return savedSpecDraft(saved, deps.specs, {
       files: sync.files,
       fileLines: sync.lines,

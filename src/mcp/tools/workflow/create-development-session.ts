@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { checkRun } from '../../../workflow/command-policy.js';
 import { defineTool } from '../../tool-definition.js';
 import { specNameInput, syncSpecFiles } from '../specs/spec-common.js';
 import {
@@ -45,9 +46,16 @@ export const createDevelopmentSessionTool = defineTool({
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(input, { deps }) {
-    const sync = syncSpecFiles(deps);
+    const sync = await syncSpecFiles(deps);
     // Refuse an unknown spec now (with the nearest name), not at the first run.
     const spec = input.spec_name !== undefined ? deps.specs.get(input.spec_name) : undefined;
+    // Defaults a run would refuse are refused now, in the run's words (with execution off, each run says so).
+    if (deps.workflow.policy.enabled)
+      checkRun(deps.workflow.policy, {
+        ...(input.command !== undefined ? { command: input.command } : {}),
+        ...(input.env ? { env: input.env } : {}),
+        ...(input.services ? { services: toServiceRequests(input.services) } : {}),
+      });
     const session = deps.workflow.sessions.create({
       projectName: input.project_name,
       ...(input.spec_name !== undefined ? { specName: input.spec_name } : {}),

@@ -91,7 +91,7 @@ export const executeAndCaptureTool = defineTool({
         'e.g. command: "npm test", or "curl -s localhost:8080/checkout" with services that start the server',
       );
     }
-    const sync = syncSpecFiles(deps);
+    const sync = await syncSpecFiles(deps);
     const spec = resolveRunSpec(deps, input.expected_spec, session);
     const services = input.services ? toServiceRequests(input.services) : (settings.services ?? []);
     const workingDir = input.working_dir ?? settings.workingDir;
