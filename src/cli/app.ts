@@ -13,6 +13,7 @@ import { thresholdsFor } from '../mcp/tools/analysis/detector-thresholds.js';
 import type { ToolDeps } from '../mcp/tool-deps.js';
 import { errorMessage } from '../model/errors.js';
 import { createOtlpReceiver, type OtlpReceiver } from '../receiver/otlp-receiver.js';
+import { createWorkerSink } from '../receiver/worker-sink.js';
 import { openTraceStore, type TraceStore } from '../store/trace-store.js';
 import { SessionRepository } from '../store/sessions/session-repository.js';
 import { SpecRepository } from '../store/specs/spec-repository.js';
@@ -60,11 +61,25 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
   thresholdsFor(config.analysis.thresholds);
   // Built before anything opens: a bad backends entry stops start-up naming the entry (never its secrets).
   const external = createConfiguredBackends(config.backends);
+  const retention = {
+    maxSpans: config.retention.max_spans,
+    maxAgeMs: config.retention.max_age_hours * 3_600_000,
+  };
+  // Spans and logs are written on a worker thread with its own connection (receiver/worker-sink.ts);
+  // this connection answers queries and keeps specs and sessions.
   const store = openTraceStore({
     dataDir: config.data_dir,
-    retention: { maxSpans: config.retention.max_spans, maxAgeMs: config.retention.max_age_hours * 3_600_000 },
+    retention,
     log: (line: string) => log.info(line),
+    spansWrittenElsewhere: true,
   });
+  const writer = createWorkerSink(
+    { dataDir: config.data_dir, retention },
+    {
+      onSpansWritten: (written) => store.announceSpansWritten(written),
+      log: (line: string) => log.info(line),
+    },
+  );
   // The store only checks retention after writes, so a server that receives nothing would keep
   // expired spans forever: check at start-up and then on a timer. Each step deletes at most
   // RETENTION_STEP_SPANS (~10 µs a span: 0.2 s) and yields, so a week of expired spans neither
@@ -86,7 +101,7 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     }
   };
   retentionStep = setTimeout(enforceRetention, 0).unref();
-  const receiver = createOtlpReceiver(store, {
+  const receiver = createOtlpReceiver(writer, {
     host: config.receiver.host,
     httpPort: config.receiver.http_port,
     grpcPort: config.receiver.grpc_port,
@@ -156,6 +171,7 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
       clearTimeout(retentionStep);
       await receiver.close();
       await Promise.allSettled(external.map((backend) => backend.close()));
+      await writer.close();
       store.close();
     },
   };

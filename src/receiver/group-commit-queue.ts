@@ -7,7 +7,9 @@
  * them is tried alone, so only the export that carried the bad span is refused.
  *
  * One group is written per turn of the event loop, so MCP calls and other exports run between
- * groups. An export larger than a group is written in slices, taking turns with the groups of the
+ * groups. With a sink that writes on another thread (worker-sink.ts) one group is in flight at a
+ * time: the next is formed from what arrived meanwhile once the previous one is committed, while this
+ * thread goes on decoding. An export larger than a group is written in slices, taking turns with the groups of the
  * exports that arrive meanwhile: a 480,000-span export no longer holds the process for one
  * multi-second transaction, nor the small exports behind it (issue 19 item 8). It is answered after
  * its last slice; if a slice fails, the slices before it stay stored and the retry's copies of them
@@ -66,17 +68,17 @@ export function createGroupCommitQueue(
   let sliced: Pending | undefined;
   let sliceTurn = false;
   let scheduled = false;
+  /** A write handed to an asynchronous sink is not committed yet. */
+  let writing = false;
 
   const schedule = () => {
-    if (scheduled || (pending.length === 0 && !sliced)) return;
+    if (scheduled || writing || (pending.length === 0 && !sliced)) return;
     scheduled = true;
     setImmediate(drain);
   };
 
-  const store = (kind: Kind, items: (Span | LogRecord)[]) => {
-    if (kind === 'spans') sink.writeSpans(items as Span[]);
-    else sink.writeLogs(items as LogRecord[]);
-  };
+  const store = (kind: Kind, items: (Span | LogRecord)[]): void | Promise<void> =>
+    kind === 'spans' ? sink.writeSpans(items as Span[]) : sink.writeLogs(items as LogRecord[]);
 
   /**
    * Writes one group or one slice of the large export, then yields to the event loop. Slices and
@@ -85,6 +87,7 @@ export function createGroupCommitQueue(
    */
   function drain(): void {
     scheduled = false;
+    let inFlight: Promise<void> | undefined;
     const first = pending[0];
     if (!sliced && first && first.items.length > groupItems) {
       sliced = pending.shift();
@@ -92,7 +95,7 @@ export function createGroupCommitQueue(
       sliceTurn = true;
     }
     if (sliced && (sliceTurn || !pending[0] || pending[0].items.length > groupItems)) {
-      writeSlice(sliced);
+      inFlight = writeSlice(sliced);
     } else if (pending[0]) {
       const group: Pending[] = [];
       let size = 0;
@@ -109,41 +112,65 @@ export function createGroupCommitQueue(
       }
       pending.splice(0, group.length);
       queued -= size;
-      writeGroup(group);
+      inFlight = writeGroup(group);
     }
     sliceTurn = !sliceTurn;
-    schedule();
+    if (inFlight) {
+      writing = true;
+      void inFlight.finally(() => {
+        writing = false;
+        schedule();
+      });
+    } else schedule();
   }
 
-  function writeSlice(entry: Pending): void {
+  /** Returns a promise when the sink's write is asynchronous, settled (never rejected) once handled. */
+  function writeSlice(entry: Pending): Promise<void> | undefined {
     const slice = entry.items.slice(entry.written, entry.written + groupItems) as (Span | LogRecord)[];
-    try {
-      store(entry.kind, slice);
-      entry.written += slice.length;
-      if (entry.written < entry.items.length) return;
-      sliced = undefined;
-      entry.resolve();
-    } catch (error) {
-      sliced = undefined;
-      entry.reject(asWriteError(error, entry));
-    }
+    return settle(
+      () => store(entry.kind, slice),
+      () => {
+        entry.written += slice.length;
+        if (entry.written < entry.items.length) return;
+        sliced = undefined;
+        entry.resolve();
+      },
+      (error) => {
+        sliced = undefined;
+        entry.reject(asWriteError(error, entry));
+        return undefined;
+      },
+    );
   }
 
-  function writeGroup(group: Pending[]): void {
-    try {
-      store(
-        group[0]!.kind,
-        group.flatMap((entry) => entry.items as (Span | LogRecord)[]),
-      );
-      for (const entry of group) entry.resolve();
-    } catch (error) {
-      if (group.length > 1 && isOtelMcpError(error) && error.code === 'INVALID_ARGUMENT') {
-        // The data of one export was refused: find which, so the others are stored.
-        for (const entry of group) writeGroup([entry]);
-        return;
-      }
-      for (const entry of group) entry.reject(asWriteError(error, entry));
+  function writeGroup(group: Pending[]): Promise<void> | undefined {
+    return settle(
+      () =>
+        store(
+          group[0]!.kind,
+          group.flatMap((entry) => entry.items as (Span | LogRecord)[]),
+        ),
+      () => {
+        for (const entry of group) entry.resolve();
+      },
+      (error) => {
+        if (group.length > 1 && isOtelMcpError(error) && error.code === 'INVALID_ARGUMENT') {
+          // The data of one export was refused: find which, so the others are stored.
+          return eachAlone(group, 0);
+        }
+        for (const entry of group) entry.reject(asWriteError(error, entry));
+        return undefined;
+      },
+    );
+  }
+
+  /** Writes each export of a refused group alone, one after the other. */
+  function eachAlone(group: Pending[], from: number): Promise<void> | undefined {
+    for (let index = from; index < group.length; index += 1) {
+      const writing = writeGroup([group[index]!]);
+      if (writing) return writing.then(() => eachAlone(group, index + 1));
     }
+    return undefined;
   }
 
   return {
@@ -165,6 +192,28 @@ export function createGroupCommitQueue(
     },
     queued: () => queued,
   };
+}
+
+/**
+ * Runs a write that may be synchronous or return a promise, then `ok` or `failed`: at once when it
+ * was synchronous (undefined is returned), else when it settles (the returned promise never rejects).
+ */
+function settle(
+  write: () => void | Promise<void>,
+  ok: () => void,
+  failed: (error: unknown) => Promise<void> | undefined,
+): Promise<void> | undefined {
+  let result: void | Promise<void>;
+  try {
+    result = write();
+  } catch (error) {
+    return failed(error);
+  }
+  if (!result) {
+    ok();
+    return undefined;
+  }
+  return result.then(ok, (error: unknown) => failed(error));
 }
 
 function asWriteError(error: unknown, entry: Pending): OtelMcpError {
