@@ -11,11 +11,11 @@ import { build } from 'esbuild';
 renameSync('dist/cli/main.js', 'dist/cli/main-modules.js');
 
 await build({
-  // The store's writer thread (src/receiver/worker-sink.ts) starts span-write-worker.js next to the
+  // The store's writer thread (src/store/worker-sink.ts) starts span-write-worker.js next to the
   // module that starts it: next to the bundle, so it is bundled beside it.
   entryPoints: {
     main: 'src/cli/main.ts',
-    'span-write-worker': 'src/receiver/span-write-worker.ts',
+    'span-write-worker': 'src/store/span-write-worker.ts',
   },
   outdir: 'dist/cli',
   bundle: true,

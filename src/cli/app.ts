@@ -13,7 +13,7 @@ import { thresholdsFor } from '../mcp/tools/analysis/detector-thresholds.js';
 import type { ToolDeps } from '../mcp/tool-deps.js';
 import { errorMessage } from '../model/errors.js';
 import { createOtlpReceiver, type OtlpReceiver } from '../receiver/otlp-receiver.js';
-import { createWorkerSink } from '../receiver/worker-sink.js';
+import { createWorkerSink } from '../store/worker-sink.js';
 import { openTraceStore, type TraceStore } from '../store/trace-store.js';
 import { SessionRepository } from '../store/sessions/session-repository.js';
 import { SpecRepository } from '../store/specs/spec-repository.js';

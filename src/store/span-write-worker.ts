@@ -7,7 +7,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage, isOtelMcpError } from '../model/index.js';
 import type { LogRecord, Span } from '../model/index.js';
-import { openTraceStore, type SpansWritten, type TraceStoreOptions } from '../store/index.js';
+import type { SpansWritten } from './spans/span-writer.js';
+import { openTraceStore, type TraceStoreOptions } from './trace-store.js';
 
 export type WriterOptions = Pick<
   TraceStoreOptions,

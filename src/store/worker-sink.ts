@@ -1,5 +1,5 @@
 /**
- * A TelemetrySink that writes on another thread (span-write-worker.ts), so that SQLite statements,
+ * A sink for the receiver (its TelemetrySink) that writes on another thread (span-write-worker.ts), so that SQLite statements,
  * the commit, JSON encoding of span bodies, postings and rollups no longer run on the thread that
  * decodes exports and answers MCP. The group-commit queue hands it one group at a time; a write
  * settles when the worker has committed it (the export's acknowledgement waits for that, as before),
@@ -12,13 +12,13 @@
 import { Worker } from 'node:worker_threads';
 import { OtelMcpError, type ErrorCode } from '../model/index.js';
 import type { LogRecord, Span } from '../model/index.js';
-import type { SpansWritten } from '../store/index.js';
+import type { SpansWritten } from './spans/span-writer.js';
 import type { FromWriter, ToWriter, WriterOptions } from './span-write-worker.js';
-import type { TelemetrySink } from './telemetry-sink.js';
 
 export type { WriterOptions } from './span-write-worker.js';
 
-export interface WorkerSink extends TelemetrySink {
+/** Satisfies the receiver's TelemetrySink (whose writes may settle later). */
+export interface WorkerSink {
   writeSpans(spans: Span[]): Promise<void>;
   writeLogs(logs: LogRecord[]): Promise<void>;
   /** Lets the worker finish its write, seal the open bucket and close its connection. */
