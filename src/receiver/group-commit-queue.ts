@@ -7,9 +7,8 @@
  * them is tried alone, so only the export that carried the bad span is refused.
  *
  * One group is written per turn of the event loop, so MCP calls and other exports run between
- * groups. With a sink that writes on another thread (worker-sink.ts) one group is in flight at a
- * time: the next is formed from what arrived meanwhile once the previous one is committed, while this
- * thread goes on decoding. An export larger than a group is written in slices, taking turns with the groups of the
+ * groups. With a sink that writes on another thread (worker-sink.ts) up to two groups are in flight:
+ * the worker commits one while the next is on its way, and this thread goes on decoding. An export larger than a group is written in slices, taking turns with the groups of the
  * exports that arrive meanwhile: a 480,000-span export no longer holds the process for one
  * multi-second transaction, nor the small exports behind it (issue 19 item 8). It is answered after
  * its last slice; if a slice fails, the slices before it stay stored and the retry's copies of them
@@ -24,6 +23,12 @@
 import { OtelMcpError, errorMessage, isOtelMcpError } from '../model/index.js';
 import type { LogRecord, Span } from '../model/index.js';
 import type { TelemetrySink } from './telemetry-sink.js';
+
+/**
+ * Groups handed at once to a sink that writes on another thread: while it commits one, the next is
+ * already on its way, so it does not wait for this thread between groups.
+ */
+const ASYNC_WRITES_IN_FLIGHT = 2;
 
 /** 4,096 spans a transaction: eight SDK batches share one commit, and a group stays ~50 ms of writing. */
 export const DEFAULT_GROUP_ITEMS = 4_096;
@@ -40,7 +45,9 @@ type Kind = 'spans' | 'logs';
 interface Pending {
   kind: Kind;
   items: Span[] | LogRecord[];
-  /** Items of `items` already written (the large export, slice by slice). */
+  /** Items of `items` handed to the sink (the large export, slice by slice). */
+  sent: number;
+  /** Items of `items` committed. */
   written: number;
   resolve: () => void;
   reject: (error: OtelMcpError) => void;
@@ -68,11 +75,11 @@ export function createGroupCommitQueue(
   let sliced: Pending | undefined;
   let sliceTurn = false;
   let scheduled = false;
-  /** A write handed to an asynchronous sink is not committed yet. */
-  let writing = false;
+  /** Writes handed to an asynchronous sink and not committed yet. */
+  let writing = 0;
 
   const schedule = () => {
-    if (scheduled || writing || (pending.length === 0 && !sliced)) return;
+    if (scheduled || writing >= ASYNC_WRITES_IN_FLIGHT || (pending.length === 0 && !sliced)) return;
     scheduled = true;
     setImmediate(drain);
   };
@@ -116,9 +123,9 @@ export function createGroupCommitQueue(
     }
     sliceTurn = !sliceTurn;
     if (inFlight) {
-      writing = true;
+      writing += 1;
       void inFlight.finally(() => {
-        writing = false;
+        writing -= 1;
         schedule();
       });
     } else schedule();
@@ -126,17 +133,20 @@ export function createGroupCommitQueue(
 
   /** Returns a promise when the sink's write is asynchronous, settled (never rejected) once handled. */
   function writeSlice(entry: Pending): Promise<void> | undefined {
-    const slice = entry.items.slice(entry.written, entry.written + groupItems) as (Span | LogRecord)[];
+    const slice = entry.items.slice(entry.sent, entry.sent + groupItems) as (Span | LogRecord)[];
+    entry.sent += slice.length;
+    // Every slice is handed over: the export leaves the turn-taking; it is answered after the last commit.
+    if (entry.sent === entry.items.length && sliced === entry) sliced = undefined;
     return settle(
       () => store(entry.kind, slice),
       () => {
         entry.written += slice.length;
-        if (entry.written < entry.items.length) return;
-        sliced = undefined;
-        entry.resolve();
+        if (entry.written === entry.items.length) entry.resolve();
       },
       (error) => {
-        sliced = undefined;
+        // No further slice is handed over; one already in flight may still commit (a retry's copies
+        // of its spans are recognised as duplicates).
+        if (sliced === entry) sliced = undefined;
         entry.reject(asWriteError(error, entry));
         return undefined;
       },
@@ -177,7 +187,7 @@ export function createGroupCommitQueue(
     write(kind, items) {
       if (items.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
-        pending.push({ kind, items, written: 0, resolve, reject });
+        pending.push({ kind, items, sent: 0, written: 0, resolve, reject });
         queued += items.length;
         schedule();
       });
