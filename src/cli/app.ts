@@ -12,6 +12,7 @@ import { secretValuesOf } from '../config/secret-values.js';
 import { thresholdsFor } from '../mcp/tools/analysis/detector-thresholds.js';
 import type { ToolDeps } from '../mcp/tool-deps.js';
 import { errorMessage } from '../model/errors.js';
+import type { Span } from '../model/span.js';
 import { createOtlpReceiver, type OtlpReceiver } from '../receiver/otlp-receiver.js';
 import { createWorkerSink } from '../store/worker-sink.js';
 import { openTraceStore, type TraceStore } from '../store/trace-store.js';
@@ -38,8 +39,11 @@ const RETENTION_STEP_PAUSE_MS = 50;
 /** The running parts of otel-mcp, wired together: the composition root. */
 export interface OtelMcpApp {
   config: Config;
+  /** Reads, specs and sessions; spans are written on the writer thread (writeSpans, the receiver). */
   store: TraceStore;
   receiver: OtlpReceiver;
+  /** Stores spans as the receiver does, on the writer thread; resolves once they are committed. */
+  writeSpans(spans: Span[]): Promise<void>;
   /** Builds one MCP server (per stdio connection or per HTTP request). */
   serverFactory: () => McpServer;
   /** What every tool handler gets: for in-process callers such as `otel-mcp demo`. */
@@ -164,6 +168,7 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     config,
     store,
     receiver,
+    writeSpans: (spans) => writer.writeSpans(spans),
     serverFactory,
     toolDeps: deps,
     async close() {

@@ -126,7 +126,7 @@ describe('analysis tools through a real MCP client', () => {
     const big = generateRealisticTrace(10_000, 7);
     // Move the fixture to the present, or retention (7 days by default) would drop it on write.
     const shift = BigInt(Date.now()) * 1_000_000n - (big.spans[0]?.startTimeUnixNano ?? 0n);
-    harness.app.store.writeSpans(
+    await harness.app.writeSpans(
       big.spans.map((span) => ({
         ...span,
         startTimeUnixNano: span.startTimeUnixNano + shift,
