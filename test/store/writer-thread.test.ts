@@ -110,6 +110,31 @@ describe('the writer thread', () => {
     expect(store.getTrace(large.traceId)?.spans).toHaveLength(20_000);
   });
 
+  it('commits while the main connection writes too (retention, specs, sessions), each waiting its turn instead of failing', async () => {
+    const { store, sink } = writerThread();
+    const queue = createGroupCommitQueue(sink, { groupItems: 500 });
+    const large = buildTrace({
+      name: 'job',
+      service: 'batch',
+      children: repeated(9_999, { name: 'row' }, 0),
+    });
+    const db = store.connection();
+    db.exec('CREATE TABLE scratch (n INTEGER)');
+    const insert = db.prepare('INSERT INTO scratch (n) VALUES (?)');
+    let answered = false;
+    const answer = settle(queue.write('spans', large.spans)).finally(() => {
+      answered = true;
+    });
+    let commits = 0;
+    while (!answered) {
+      insert.run(commits++);
+      expect(store.enforceRetention().complete).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await answer).toEqual({ ok: true });
+    expect(store.getTrace(large.traceId)?.spans).toHaveLength(10_000);
+  });
+
   it('fails the writes a dying worker held as retryable, keeps what it had acknowledged, and starts a new one', async () => {
     const { store, sink, logged } = writerThread();
     const before = smallTrace('before');

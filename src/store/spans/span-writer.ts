@@ -81,8 +81,12 @@ export class SpanWriter {
     };
     this.rollups = new RollupWriter(db);
     this.postings = new AttributePostings(db, ids);
-    this.writeBatch = db.transaction((spans: readonly Span[]) => this.store(spans));
-    this.sealBatch = db.transaction(() => this.postings.seal());
+    // Run as BEGIN IMMEDIATE (here, in log-store.ts and retention.ts): two connections write the
+    // data dir (the writer thread; the main one's retention timer, specs and sessions), and a
+    // deferred transaction that read before writing fails at once with SQLITE_BUSY (its snapshot is
+    // stale) instead of waiting for the other's commit.
+    this.writeBatch = db.transaction((spans: readonly Span[]) => this.store(spans)).immediate;
+    this.sealBatch = db.transaction(() => this.postings.seal()).immediate;
   }
 
   /** Puts every span stored so far into the attribute postings (AttributePostings.seal). */
