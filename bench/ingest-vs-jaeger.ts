@@ -16,6 +16,16 @@
  * start-up and GC. Decoding off the main thread alone would lift the ceiling to the writer's
  * ~70k spans/s on this machine; reaching Jaeger's in-memory figure needs a cheaper write as well.
  *
+ * With the writer thread (2026-12-06, against main's build as the baseline, 2 cores shared with
+ * other work): 0.86–1.03×, 1.00–1.63× and, with one group in flight, 0.73–0.89× of main's spans/s
+ * over three runs of three rounds: no throughput gain. Per 4,096 spans, cloning them to the worker
+ * costs ~14 ms here and ~25 ms there against ~30 ms decoding and ~80 ms writing, so the worker's
+ * deserialise + write is about what decode + write was on one thread. What it buys is the main
+ * thread: ingest-pipeline.ts --unpinned at 1 M spans answered get_trace_by_id / search_traces at
+ * p95 17.5 / 9.1 ms during ingest (1,819 calls each) against main's 44.8 / 61.1 ms (486 calls), at
+ * ~100 MB more resident size (319 against 215 MB). A throughput gain needs the worker to receive
+ * something cheaper to clone (encoded rows, or the raw request to decode there) and a cheaper write.
+ *
  *   node --import tsx bench/ingest-vs-jaeger.ts [rounds, default 3] [batches, default 200] [in flight, default 4] [baseline CLI]
  *
  * With a fourth argument, the built CLI of another checkout (its dist/cli/main.js) runs in each round
