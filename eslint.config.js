@@ -7,6 +7,8 @@ import tseslint from 'typescript-eslint';
 const allowed = {
   cli: [
     'mcp',
+    'web',
+    'views',
     'receiver',
     'workflow',
     'tracespec',
@@ -17,7 +19,13 @@ const allowed = {
     'config',
     'model',
   ],
-  mcp: ['workflow', 'tracespec', 'analysis', 'backends', 'store', 'config', 'model'],
+  mcp: ['workflow', 'views', 'tracespec', 'analysis', 'backends', 'store', 'config', 'model'],
+  // The serve --ui pages: loads through mcp's view models, checks requests as MCP over HTTP does.
+  web: ['mcp', 'views', 'model'],
+  // View models of the pictures: pure, built from the comparison and analysis results.
+  views: ['tracespec', 'analysis', 'model'],
+  // The code that runs in the browser: it sees only the view models' types.
+  browser: ['views'],
   workflow: ['tracespec', 'analysis', 'store', 'config', 'model'],
   receiver: ['otlp', 'model'],
   backends: ['store', 'otlp', 'config', 'model'],
@@ -51,13 +59,13 @@ const pure = [
   {
     group: ['node:*'],
     message:
-      'tracespec and analysis are pure: no Node built-ins (I/O lives in receiver, store, backends, workflow).',
+      'tracespec, analysis, views and browser are pure: no Node built-ins (I/O lives in receiver, store, backends, workflow).',
   },
 ];
 const layerRules = [
   ...parts.map((part) => ({
     files: [`src/${part}/**/*.ts`],
-    rules: forbidden(part, ['tracespec', 'analysis'].includes(part) ? pure : []),
+    rules: forbidden(part, ['tracespec', 'analysis', 'views', 'browser'].includes(part) ? pure : []),
   })),
   // The store is reached only through the embedded adapter.
   {

@@ -26,6 +26,7 @@ const BENCHMARKS = [
   'cloudtrace-mapping.ts',
   'azure-monitor-mapping.ts',
   'execute-capture.ts',
+  'ui-first-paint.ts',
 ];
 
 const filter = process.argv[2];

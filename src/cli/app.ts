@@ -157,7 +157,11 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
       }),
     },
   };
-  const serverFactory = createServerFactory({ version: options.version, deps });
+  const serverFactory = createServerFactory({
+    version: options.version,
+    deps,
+    appHtmlFile: join(packageRoot(), 'dist', 'ui', 'views.html'),
+  });
   // While a backlog is being deleted in steps, the minute's check is already under way.
   const retentionTimer = setInterval(() => {
     if (retentionStep === undefined) enforceRetention();

@@ -12,7 +12,7 @@ const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
 
 async function main(argv: string[]): Promise<void> {
-  const { command, flags, defects } = parseCommandLine(argv);
+  const { command, flags, defects, uiPort } = parseCommandLine(argv);
   if (command === 'help') {
     process.stdout.write(HELP_TEXT);
     return;
@@ -37,6 +37,17 @@ async function main(argv: string[]): Promise<void> {
   const { startApp } = await import('./app.js');
   const app = await startApp({ config, log, version });
   log.info(`data in ${config.data_dir}`);
+  let stopUi = async () => undefined as void;
+  if (uiPort !== undefined) {
+    const { serveUi } = await import('../web/ui-server.js');
+    const { join } = await import('node:path');
+    const { packageRoot } = await import('./package-root.js');
+    const ui = await serveUi(app.toolDeps, { port: uiPort, uiDir: join(packageRoot(), 'dist', 'ui') });
+    // The MCP servers share this deps object: from now on their answers carry View: links.
+    app.toolDeps.ui = { baseUrl: ui.url };
+    stopUi = () => ui.close();
+    log.info(`pictures at ${ui.url}/`);
+  }
 
   let closing = false;
   const shutdown = async (reason: string) => {
@@ -44,6 +55,7 @@ async function main(argv: string[]): Promise<void> {
     closing = true;
     log.info(`shutting down (${reason})`);
     await stopTransport();
+    await stopUi();
     await app.close();
     process.exit(0);
   };

@@ -10,6 +10,8 @@ export interface ParsedArgs {
   flags: ConfigFlags;
   /** `demo --defects LIST`: which of the example's defects to switch on (default all). */
   defects?: string;
+  /** `serve --ui PORT`: the pictures on http://127.0.0.1:PORT (off unless given). */
+  uiPort?: number;
 }
 
 const OPTIONS = {
@@ -19,6 +21,7 @@ const OPTIONS = {
   'otlp-http-port': { type: 'string' },
   'otlp-grpc-port': { type: 'string' },
   http: { type: 'string' },
+  ui: { type: 'string' },
   toolsets: { type: 'string' },
   defects: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -76,7 +79,13 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
       'otel-mcp demo --defects missing-call,slow-payment',
     );
   }
-  return { command, flags, ...(values.defects !== undefined ? { defects: values.defects } : {}) };
+  const uiPort = values.ui !== undefined ? portFlag('--ui', values.ui) : undefined;
+  return {
+    command,
+    flags,
+    ...(values.defects !== undefined ? { defects: values.defects } : {}),
+    ...(uiPort !== undefined && uiPort > 0 ? { uiPort } : {}),
+  };
 }
 
 function portFlag(name: string, value: string): number {
@@ -110,6 +119,8 @@ Flags:
   --otlp-http-port N     OTLP/HTTP listener port (default 4318; 0 switches it off)
   --otlp-grpc-port N     OTLP/gRPC listener port (default 4317; 0 switches it off)
   --http PORT            Serve MCP over Streamable HTTP at http://127.0.0.1:PORT/mcp instead of stdio
+  --ui PORT              Serve pictures of traces, specs and sessions at http://127.0.0.1:PORT
+                         (off by default); answers naming a trace or session then link to them
   --toolsets LIST        Comma-separated toolsets to offer: query,specs,analysis,workflow,advanced
                          (the default), and aliases: the same tools under six other names
   -h, --help             Show this text

@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/server';
 import { registerCompletions } from './completions.js';
+import { registerViewsApp } from './mcp-app.js';
 import { registerPrompts } from './prompts.js';
 import { registerSubscriptions } from './resource-subscriptions.js';
 import { registerResources, resourceTextReader } from './resources.js';
@@ -15,6 +16,8 @@ export interface ServerFactoryOptions {
   deps: ToolDeps;
   /** Defaults to every tool otel-mcp has; tests may pass a subset. */
   tools?: readonly AnyTool[];
+  /** The built MCP App page (dist/ui/views.html); without it the app resource says it is not built. */
+  appHtmlFile?: string;
 }
 
 /**
@@ -40,6 +43,7 @@ export function createServerFactory(options: ServerFactoryOptions): () => McpSer
       server.sendResourceListChanged();
       subscriptions.check();
     });
+    registerViewsApp(server, options.deps, options.appHtmlFile);
     registerCompletions(
       server,
       registerPrompts(server, options.deps),

@@ -4,6 +4,7 @@ import type { RunExecutor } from '../workflow/execute-run.js';
 import type { SpecCatalog } from '../workflow/spec-library.js';
 import type { BackendSelection } from './backend-selection.js';
 import type { Redactor } from './redact-secrets.js';
+import type { UiLinks } from './ui-link.js';
 
 /** One listener of the embedded receiver as the tools report it. */
 export interface ListenerReport {
@@ -28,4 +29,6 @@ export interface ToolDeps {
   workflow: { sessions: SessionBook; execute: RunExecutor };
   /** Replaces the configured secrets (config's secretValuesOf) in everything a tool answers. */
   redact: Redactor;
+  /** Set while serve --ui runs: answers naming a trace or session link to its page. */
+  ui?: UiLinks;
 }

@@ -2,6 +2,7 @@ import type { McpServer, ServerContext } from '@modelcontextprotocol/server';
 import type { Toolset } from '../config/config-schema.js';
 import { boundInputValidation } from './bounded-input-validation.js';
 import { memoizeJsonSchema } from './memoized-json-schema.js';
+import { VIEW_TOOLS, VIEW_TOOL_META } from './mcp-app.js';
 import { budgetFromTokens, clipAnswerText } from './output-budget.js';
 import { answerToolCall, type AnyTool } from './response/answer-tool-call.js';
 import type { ToolDeps } from './tool-deps.js';
@@ -36,7 +37,15 @@ export function registerTools(
       const description = name === tool.name ? tool.description : `Same as ${tool.name}. ${tool.description}`;
       server.registerTool(
         name,
-        { title: tool.title, description, inputSchema, outputSchema, annotations: tool.annotations },
+        {
+          title: tool.title,
+          description,
+          inputSchema,
+          outputSchema,
+          annotations: tool.annotations,
+          // The MCP App draws these answers on hosts with the extension; others ignore the key.
+          ...(VIEW_TOOLS.has(tool.name) ? { _meta: VIEW_TOOL_META } : {}),
+        },
         async (input: Record<string, unknown>, ctx: ServerContext) => {
           const requested = typeof input.budget_tokens === 'number' ? input.budget_tokens : undefined;
           const budget = budgetFromTokens(requested ?? deps.config.mcp.output_budget_tokens);

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
-import { generateRealisticTrace } from '../support/realistic-trace.js';
+import { generateRealisticTraceAtNow } from '../support/realistic-trace.js';
 import { waitFor } from '../support/wait-for.js';
 
 const SERVICE = fileURLToPath(new URL('../fixtures/orders-service/server.cjs', import.meta.url));
@@ -123,17 +123,8 @@ describe('analysis tools through a real MCP client', () => {
   });
 
   it('keeps the answers for a 10,000-span trace within the budget and says what it left out', async () => {
-    const big = generateRealisticTrace(10_000, 7);
-    // Move the fixture to the present, or retention (7 days by default) would drop it on write.
-    const shift = BigInt(Date.now()) * 1_000_000n - (big.spans[0]?.startTimeUnixNano ?? 0n);
-    await harness.app.writeSpans(
-      big.spans.map((span) => ({
-        ...span,
-        startTimeUnixNano: span.startTimeUnixNano + shift,
-        endTimeUnixNano: span.endTimeUnixNano + shift,
-        events: span.events.map((event) => ({ ...event, timeUnixNano: event.timeUnixNano + shift })),
-      })),
-    );
+    const big = generateRealisticTraceAtNow(10_000, 7);
+    await harness.app.writeSpans(big.spans);
     const budgetTokens = 4000;
     for (const tool of ['analyze_trace', 'detect_performance_issues']) {
       const result = await harness.call(tool, { trace_id: big.traceId, budget_tokens: budgetTokens });

@@ -9,6 +9,24 @@ import type { SpanSketch } from './trace-builder.js';
 import { buildTrace } from './trace-builder.js';
 import { seededRandom } from './seeded-random.js';
 
+/**
+ * The same trace moved to start now, as a store-bound fixture must be: retention (7 days by
+ * default) would drop a trace from the builder's fixed epoch on write.
+ */
+export function generateRealisticTraceAtNow(targetSpans = 10_000, seed = 42): Trace {
+  const trace = generateRealisticTrace(targetSpans, seed);
+  const shift = BigInt(Date.now()) * 1_000_000n - (trace.spans[0]?.startTimeUnixNano ?? 0n);
+  return {
+    ...trace,
+    spans: trace.spans.map((span) => ({
+      ...span,
+      startTimeUnixNano: span.startTimeUnixNano + shift,
+      endTimeUnixNano: span.endTimeUnixNano + shift,
+      events: span.events.map((event) => ({ ...event, timeUnixNano: event.timeUnixNano + shift })),
+    })),
+  };
+}
+
 export function generateRealisticTrace(targetSpans = 10_000, seed = 42): Trace {
   const rand = seededRandom(seed);
   const between = (lo: number, hi: number): number => lo + rand() * (hi - lo);

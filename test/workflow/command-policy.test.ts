@@ -102,6 +102,17 @@ describe('what the execution policy lets a run do', () => {
       'GOFLAGS',
       'HOME',
       'OTEL_JAVAAGENT_EXTENSIONS',
+      'PYTEST_ADDOPTS',
+      'PYTEST_PLUGINS',
+      'RUSTC_WRAPPER',
+      'CARGO_BUILD_RUSTC_WRAPPER',
+      'DOTNET_STARTUP_HOOKS',
+      'MAKEFLAGS',
+      'CC',
+      'BUNDLE_GEMFILE',
+      'GEM_HOME',
+      'PHPRC',
+      'MAVEN_ARGS',
     ]) {
       expect(() => checkEnvironment(listed, { OTEL_SERVICE_NAME: 'shop', [name]: 'x' }), name).toThrow(
         `env: ${name} may not be set`,

@@ -9,6 +9,7 @@ import type { ToolContext, ToolDefinition, ToolOutput } from '../tool-definition
 import { fitResponse } from './fit-response.js';
 import { argumentsFingerprint, decodeResponseCursor } from './response-cursor.js';
 import type { ResponseDraft } from './response-draft.js';
+import { withViewLink } from '../ui-link.js';
 
 export type AnyTool = ToolDefinition<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -34,12 +35,15 @@ export async function answerToolCall(
     continuedPage: cursor !== undefined,
     deps: { ...context.deps, now: () => now },
   })) as ToolOutput<Record<string, unknown>> | ResponseDraft<object>;
-  if (!('lead' in answer)) return answer;
-  return fitResponse(answer, context.budget, {
-    tool: tool.name,
-    args,
-    now,
-    repeatable,
-    ...(cursor ? { cursor } : {}),
-  });
+  if (!('lead' in answer)) return withViewLink(answer, context.deps.ui);
+  return withViewLink(
+    fitResponse(answer, context.budget, {
+      tool: tool.name,
+      args,
+      now,
+      repeatable,
+      ...(cursor ? { cursor } : {}),
+    }),
+    context.deps.ui,
+  );
 }

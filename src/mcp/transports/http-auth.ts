@@ -56,6 +56,29 @@ export function checkHttpRequest(
   req: IncomingMessage,
   options: { port: number; bindHost: string; token: string },
 ): RequestVerdict {
+  const place = checkHostAndOrigin(req, options);
+  if (!place.ok) return place;
+  const authorization = req.headers.authorization ?? '';
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match || !sameSecret(match[1] as string, options.token))
+    return {
+      ok: false,
+      status: 401,
+      message: match
+        ? 'the bearer token is wrong'
+        : 'MCP over HTTP needs "Authorization: Bearer <token>" (mcp.auth_token, or the token file in the data dir)',
+    };
+  return { ok: true };
+}
+
+/**
+ * Checks that Host and Origin name the listener on `port` (and nothing else), so a web page cannot
+ * reach it through DNS rebinding: MCP over HTTP and the serve --ui pages share this one check.
+ */
+export function checkHostAndOrigin(
+  req: IncomingMessage,
+  options: { port: number; bindHost: string },
+): RequestVerdict {
   const allowedHosts = new Set(
     (isLoopbackHost(options.bindHost)
       ? ['localhost', '127.0.0.1', '[::1]']
@@ -94,16 +117,6 @@ export function checkHttpRequest(
     return { ok: false, status: 403, message: 'an opaque Origin (null) may not call this server' };
   }
 
-  const authorization = req.headers.authorization ?? '';
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (!match || !sameSecret(match[1] as string, options.token))
-    return {
-      ok: false,
-      status: 401,
-      message: match
-        ? 'the bearer token is wrong'
-        : 'MCP over HTTP needs "Authorization: Bearer <token>" (mcp.auth_token, or the token file in the data dir)',
-    };
   return { ok: true };
 }
 

@@ -1,0 +1,151 @@
+/**
+ * The trace against its spec as plain data: the waterfall with each matched span labelled by the
+ * spec entry it satisfied, each missing entry as a ghost row under the span its parent entry
+ * matched, spans no entry expected marked, and every violation with its fix beside its span. Built
+ * from the comparison's own result, so the picture never disagrees with the text answer. Pure.
+ */
+import type { ComparisonResult, Violation } from '../tracespec/index.js';
+import type { Trace } from '../model/span.js';
+import { waterfallView, type WaterfallRow, type WaterfallView } from './waterfall.js';
+
+export interface OverlayViolation {
+  kind: string;
+  path: string;
+  message: string;
+  fix: string;
+}
+
+export interface OverlayRow extends WaterfallRow {
+  /** The spec entry this span matched. */
+  entry?: string;
+  /** No spec entry expected this span. */
+  unexpected?: boolean;
+  violations?: OverlayViolation[];
+}
+
+export interface GhostRow {
+  ghost: true;
+  id: string;
+  parentId?: string;
+  depth: number;
+  /** The missing entry's path, operation and service. */
+  entry: string;
+  name: string;
+  service?: string;
+  expected: string;
+  found: number;
+  violations: OverlayViolation[];
+}
+
+export interface SpecOverlayView {
+  kind: 'overlay';
+  traceId: string;
+  specName: string;
+  matches: boolean;
+  score: number;
+  checks: { passed: number; total: number };
+  spanCount: number;
+  totalMs: number;
+  services: WaterfallView['services'];
+  rows: (OverlayRow | GhostRow)[];
+  /** Violations tied to no span or ghost (trace-wide rules). */
+  otherViolations: OverlayViolation[];
+}
+
+const SEPARATOR = ' > ';
+
+function parentPath(path: string): string | undefined {
+  const cut = path.lastIndexOf(SEPARATOR);
+  return cut < 0 ? undefined : path.slice(0, cut);
+}
+
+function brief(violation: Violation): OverlayViolation {
+  return { kind: violation.kind, path: violation.path, message: violation.message, fix: violation.fix };
+}
+
+export function specOverlayView(trace: Trace, result: ComparisonResult): SpecOverlayView {
+  const base = waterfallView(trace);
+  const entryOf = new Map<string, string>();
+  const firstMatch = new Map<string, string>();
+  for (const entry of result.entries) {
+    for (const match of entry.matches)
+      if (!entryOf.has(match.span_id)) entryOf.set(match.span_id, entry.path);
+    if (entry.matches[0]) firstMatch.set(entry.path, entry.matches[0].span_id);
+  }
+  const unexpectedKinds = new Set(
+    result.unexpected_spans.map((group) => `${group.service}\u0000${group.name}`),
+  );
+  const bySpan = new Map<string, OverlayViolation[]>();
+  const byMissingPath = new Map<string, OverlayViolation[]>();
+  const underOf = new Map<string, string>();
+  const missingPaths = new Set(result.missing_spans.map((missing) => missing.path));
+  const otherViolations: OverlayViolation[] = [];
+  for (const violation of result.violations) {
+    if (missingPaths.has(violation.path) && (violation.kind === 'missing' || !violation.span)) {
+      byMissingPath.set(violation.path, [...(byMissingPath.get(violation.path) ?? []), brief(violation)]);
+      if (violation.under) underOf.set(violation.path, violation.under.span_id);
+    } else if (violation.span) {
+      bySpan.set(violation.span.span_id, [...(bySpan.get(violation.span.span_id) ?? []), brief(violation)]);
+    } else otherViolations.push(brief(violation));
+  }
+  const rows: OverlayRow[] = base.rows.map((row) => {
+    const entry = entryOf.get(row.id);
+    const violations = bySpan.get(row.id);
+    return {
+      ...row,
+      ...(entry !== undefined ? { entry } : {}),
+      ...(entry === undefined && unexpectedKinds.has(`${row.service}\u0000${row.name}`)
+        ? { unexpected: true }
+        : {}),
+      ...(violations ? { violations } : {}),
+    };
+  });
+  // A ghost goes after its parent's subtree (the place the missing child would be drawn last).
+  const ghostsAfter = new Map<number, GhostRow[]>();
+  const indexOf = new Map(rows.map((row, index) => [row.id, index]));
+  const topGhosts: GhostRow[] = [];
+  result.missing_spans.forEach((missing, number) => {
+    const parent = parentPath(missing.path);
+    const parentId = underOf.get(missing.path) ?? (parent !== undefined ? firstMatch.get(parent) : undefined);
+    const parentIndex = parentId !== undefined ? indexOf.get(parentId) : undefined;
+    const parentRow = parentIndex !== undefined ? rows[parentIndex] : undefined;
+    const ghost: GhostRow = {
+      ghost: true,
+      id: `ghost-${number}`,
+      ...(parentRow ? { parentId: parentRow.id } : {}),
+      depth: parentRow ? parentRow.depth + 1 : 0,
+      entry: missing.path,
+      name: missing.operation_name,
+      ...(missing.service_name !== undefined ? { service: missing.service_name } : {}),
+      expected: missing.expected,
+      found: missing.found,
+      violations: byMissingPath.get(missing.path) ?? [],
+    };
+    if (parentIndex === undefined || !parentRow) {
+      topGhosts.push(ghost);
+      return;
+    }
+    let last = parentIndex;
+    while (last + 1 < rows.length && (rows[last + 1] as OverlayRow).depth > parentRow.depth) last += 1;
+    ghostsAfter.set(last, [...(ghostsAfter.get(last) ?? []), ghost]);
+  });
+  const merged: (OverlayRow | GhostRow)[] = [];
+  rows.forEach((row, index) => {
+    merged.push(row);
+    for (const ghost of ghostsAfter.get(index) ?? []) merged.push(ghost);
+  });
+  merged.push(...topGhosts);
+  return {
+    kind: 'overlay',
+    traceId: base.traceId,
+    specName: result.spec_name,
+    matches: result.matches_specification,
+    score: result.score,
+    checks: result.checks,
+    spanCount: base.spanCount,
+    totalMs: base.totalMs,
+    services: base.services,
+    rows: merged,
+    otherViolations,
+  };
+}

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { compareTraceToSpec, parseTraceSpec } from '../../src/tracespec/index.js';
+import {
+  COLLAPSE_FROM,
+  sessionStripView,
+  specOverlayView,
+  waterfallView,
+  type GhostRow,
+} from '../../src/views/index.js';
+import { buildTrace, repeated } from '../support/trace-builder.js';
+
+const checkout = () =>
+  buildTrace({
+    name: 'POST /checkout',
+    service: 'frontend',
+    durationMs: 100,
+    children: [
+      {
+        name: 'order.create',
+        service: 'orders',
+        startMs: 5,
+        durationMs: 60,
+        children: [{ name: 'SELECT orders', startMs: 10, durationMs: 5 }],
+      },
+      ...repeated(5, { name: 'SELECT item', service: 'inventory', durationMs: 4 }, 70, 1),
+      {
+        name: 'notify',
+        service: 'mailer',
+        startMs: 95,
+        durationMs: 5,
+        status: 'error',
+        events: [{ name: 'exception', atMs: 2, attributes: { 'exception.type': 'SmtpError' } }],
+      },
+    ],
+  });
+
+describe('the waterfall view', () => {
+  it('has one row per span in tree order, with offsets, durations and a colour per service', () => {
+    const view = waterfallView(checkout());
+    expect(view.rows).toHaveLength(view.spanCount);
+    expect(view.rows.map((row) => row.name).slice(0, 3)).toEqual([
+      'POST /checkout',
+      'order.create',
+      'SELECT orders',
+    ]);
+    expect(view.totalMs).toBe(100);
+    const order = view.rows[1]!;
+    expect(order).toMatchObject({ depth: 1, startMs: 5, durationMs: 60, service: 'orders' });
+    expect(view.services.map((service) => service.name)).toEqual([
+      'frontend',
+      'orders',
+      'inventory',
+      'mailer',
+    ]);
+    expect(new Set(view.services.map((service) => service.colour)).size).toBe(4);
+  });
+
+  it('marks errors with their events, and the critical path', () => {
+    const view = waterfallView(checkout());
+    const notify = view.rows.find((row) => row.name === 'notify')!;
+    expect(notify.error).toBe(true);
+    expect(notify.details.events[0]).toMatchObject({
+      name: 'exception',
+      atMs: 97,
+      attributes: [['exception.type', 'SmtpError']],
+    });
+    expect(view.rows[0]!.critical).toBe(true);
+    expect(notify.critical).toBe(true);
+  });
+
+  it(`collapses a run of ${COLLAPSE_FROM} or more repeated siblings into one ×N row whose members name it`, () => {
+    const view = waterfallView(checkout());
+    const items = view.rows.filter((row) => row.name === 'SELECT item');
+    expect(items).toHaveLength(5);
+    expect(items[0]!.repeat).toBe(5);
+    expect(items.slice(1).every((row) => row.repeatOf === items[0]!.id)).toBe(true);
+  });
+
+  it('does not collapse calls of one name that lead to different operations', () => {
+    const view = waterfallView(
+      buildTrace({
+        name: 'root',
+        children: ['cart', 'inventory', 'orders'].map((service, index) => ({
+          name: 'POST',
+          kind: 'client' as const,
+          startMs: index * 10,
+          children: [{ name: `${service}.handle`, service }],
+        })),
+      }),
+    );
+    expect(view.rows.some((row) => row.repeat !== undefined || row.repeatOf !== undefined)).toBe(false);
+  });
+
+  it('draws a 10,000-level chain without overflowing the stack', () => {
+    let sketch = { name: 'leaf', durationMs: 1 } as Parameters<typeof buildTrace>[0] & {
+      children?: unknown[];
+    };
+    for (let level = 0; level < 3_000; level += 1)
+      sketch = { name: `level-${level}`, durationMs: 1, children: [sketch] } as typeof sketch;
+    expect(waterfallView(buildTrace(sketch)).rows).toHaveLength(3_001);
+  });
+});
+
+describe('the spec overlay', () => {
+  const spec = parseTraceSpec({
+    name: 'checkout_flow',
+    expected_spans: [
+      {
+        operation_name: 'POST /checkout',
+        service_name: 'frontend',
+        children: [
+          {
+            operation_name: 'order.create',
+            children: [{ operation_name: 'POST /payments', service_name: 'payments' }],
+          },
+        ],
+      },
+    ],
+  });
+
+  it('labels matched spans with their entry and puts the missing entry as a ghost row under its parent, with its fix', () => {
+    const trace = checkout();
+    const result = compareTraceToSpec(trace, spec);
+    const view = specOverlayView(trace, result);
+    expect(view.matches).toBe(false);
+    const order = view.rows.find((row) => row.name === 'order.create')!;
+    expect('entry' in order && order.entry).toBe('POST /checkout > order.create');
+    const ghostIndex = view.rows.findIndex((row) => 'ghost' in row);
+    const ghost = view.rows[ghostIndex] as GhostRow;
+    expect(ghost).toMatchObject({
+      name: 'POST /payments',
+      service: 'payments',
+      parentId: order.id,
+      depth: order.depth + 1,
+    });
+    // Right after the parent's subtree (order.create, SELECT orders).
+    expect(view.rows[ghostIndex - 1]!.name).toBe('SELECT orders');
+    expect(ghost.violations[0]!.fix).toMatch(/POST \/payments/);
+  });
+
+  it('marks the spans no entry expected', () => {
+    const trace = checkout();
+    const view = specOverlayView(trace, compareTraceToSpec(trace, spec));
+    const notify = view.rows.find((row) => row.name === 'notify')!;
+    expect('unexpected' in notify && notify.unexpected).toBe(true);
+  });
+});
+
+describe('the session strip', () => {
+  it('shows iterations oldest first, red then green, with score, fixes and each trace', () => {
+    const view = sessionStripView(
+      {
+        sessionId: 's1',
+        projectName: 'shop',
+        specName: 'checkout_flow',
+        status: 'green',
+        iterations: [
+          {
+            number: 1,
+            verdict: 'fail',
+            score: 0.5,
+            violationCount: 2,
+            fixed: [],
+            introduced: ['missing a > b'],
+            finishedAtMs: 0,
+          },
+          {
+            number: 2,
+            verdict: 'pass',
+            score: 1,
+            violationCount: 0,
+            fixed: ['missing a > b'],
+            introduced: [],
+            finishedAtMs: 1000,
+          },
+        ],
+      },
+      new Map([[1, 'f'.repeat(32)]]),
+    );
+    expect(view.cells.map((cell) => cell.colour)).toEqual(['red', 'green']);
+    expect(view.cells[0]).toMatchObject({ score: 0.5, traceId: 'f'.repeat(32) });
+    expect(view.cells[1]!.fixed).toEqual(['missing a > b']);
+    expect(view.cells[1]!.traceId).toBeUndefined();
+  });
+});
