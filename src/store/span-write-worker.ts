@@ -1,12 +1,14 @@
 /**
  * The store's writer, on its own thread (worker-sink.ts starts it): its own SQLite connection to the
  * data dir (WAL: the main thread's connection keeps reading committed data meanwhile), writing what
- * the main thread's group-commit queue hands it, one group at a time. A group is answered only after
- * its commit, so an export is still acknowledged only once its spans are on disk.
+ * the main thread's group-commit queue hands it, one group at a time, spans already checked and
+ * encoded there (encoded-spans.ts). A group is answered only after its commit, so an export is still
+ * acknowledged only once its spans are on disk.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage, isOtelMcpError } from '../model/index.js';
-import type { LogRecord, Span } from '../model/index.js';
+import type { LogRecord } from '../model/index.js';
+import type { EncodedSpans } from './spans/encoded-spans.js';
 import type { SpansWritten } from './spans/span-writer.js';
 import { openTraceStore, type TraceStoreOptions } from './trace-store.js';
 
@@ -16,7 +18,7 @@ export type WriterOptions = Pick<
 >;
 
 export type ToWriter =
-  | { type: 'write'; id: number; kind: 'spans'; items: Span[] }
+  | { type: 'write'; id: number; kind: 'spans'; batch: EncodedSpans }
   | { type: 'write'; id: number; kind: 'logs'; items: LogRecord[] }
   | { type: 'close' };
 
@@ -45,7 +47,7 @@ port.on('message', (message: ToWriter) => {
   }
   written = undefined;
   try {
-    if (message.kind === 'spans') store.writeSpans(message.items);
+    if (message.kind === 'spans') store.writeEncodedSpans(message.batch);
     else store.writeLogs(message.items);
     send({ type: 'done', id: message.id, ...(written ? { written } : {}) });
   } catch (error) {

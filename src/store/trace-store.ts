@@ -14,6 +14,7 @@ import type { LogRecord } from '../model/log-record.js';
 import type { OperationInfo, TraceQuery, TraceSummary } from '../model/query.js';
 import type { Span, Trace } from '../model/span.js';
 import { BodyCache } from './spans/body-cache.js';
+import type { EncodedSpans } from './spans/encoded-spans.js';
 import { IdRegistry } from './spans/id-registry.js';
 import { LogStore } from './spans/log-store.js';
 import { MIGRATIONS, applyMigrations, checkMigrated, type Migration } from './schema/migrations.js';
@@ -161,7 +162,16 @@ export class TraceStore {
   writeSpans(spans: Span[]): void {
     const writer = this.writable('writeSpans');
     if (!Array.isArray(spans)) throw invalidArgument('writeSpans takes a list of spans');
-    const written = guard(() => writer.write(spans), 'write spans');
+    this.storeSpans(guard(() => writer.write(spans), 'write spans'));
+  }
+
+  /** writeSpans for a batch encoded on another thread (encodeSpans, in worker-sink.ts). */
+  writeEncodedSpans(batch: EncodedSpans): void {
+    const writer = this.writable('writeEncodedSpans');
+    this.storeSpans(guard(() => writer.writeEncoded(batch), 'write spans'));
+  }
+
+  private storeSpans(written: SpansWritten): void {
     this.writtenSinceRetention += written.spanCount;
     this.retentionIfDue();
     if (written.spanCount > 0) this.notify(written);

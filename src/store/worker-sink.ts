@@ -12,6 +12,7 @@
 import { Worker } from 'node:worker_threads';
 import { OtelMcpError, type ErrorCode } from '../model/index.js';
 import type { LogRecord, Span } from '../model/index.js';
+import { encodeSpans, encodedSpansBuffers, type EncodedSpans } from './spans/encoded-spans.js';
 import type { SpansWritten } from './spans/span-writer.js';
 import type { FromWriter, ToWriter, WriterOptions } from './span-write-worker.js';
 
@@ -32,6 +33,14 @@ export interface WorkerSinkHooks {
   onSpansWritten(written: SpansWritten): void;
   log(line: string): void;
 }
+
+/** A write message before it is given its id (Omit on each member of the union). */
+type WriteWithoutId =
+  Extract<ToWriter, { type: 'write' }> extends infer Write
+    ? Write extends unknown
+      ? Omit<Write, 'id'>
+      : never
+    : never;
 
 /** How long close() waits for the worker's last write and seal before terminating it. */
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -98,7 +107,7 @@ export function createWorkerSink(options: WriterOptions, hooks: WorkerSinkHooks)
     return worker;
   };
 
-  const write = (message: Omit<Extract<ToWriter, { type: 'write' }>, 'id'>): Promise<void> => {
+  const write = (message: WriteWithoutId, transfer: ArrayBuffer[] = []): Promise<void> => {
     if (closing) {
       return Promise.reject(
         new OtelMcpError('BACKEND_UNAVAILABLE', 'the store is closing', 'the export can be retried'),
@@ -109,12 +118,21 @@ export function createWorkerSink(options: WriterOptions, hooks: WorkerSinkHooks)
     const worker = current;
     return new Promise<void>((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ ...message, id } as ToWriter);
+      worker.postMessage({ ...message, id } as ToWriter, transfer);
     });
   };
 
   return {
-    writeSpans: (spans) => write({ type: 'write', kind: 'spans', items: spans }),
+    writeSpans(spans) {
+      // Checked and encoded here, on the thread that decoded them: see encoded-spans.ts for why.
+      let batch: EncodedSpans;
+      try {
+        batch = encodeSpans(spans);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      return write({ type: 'write', kind: 'spans', batch }, encodedSpansBuffers(batch));
+    },
     writeLogs: (logs) => write({ type: 'write', kind: 'logs', items: logs }),
     worker: () => current,
     close() {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Attributes } from '../../model/span.js';
-import { indexValue, type IndexValue } from './attribute-values.js';
+import type { IndexValue } from './attribute-values.js';
+import { addIndexEntries } from '../spans/encoded-spans.js';
 import type { IdRegistry } from '../spans/id-registry.js';
 import { decodeJson, type Encoding } from '../schema/json-codec.js';
 import { BUCKET_HAS_SPANS, BUCKET_SHIFT, bucketOf } from '../spans/span-buckets.js';
@@ -89,19 +90,33 @@ export class AttributePostings {
 
   /** Indexes a stored span; `spanRef` is the id `nextSpanId` gave. */
   add(spanRef: number, attributes: Attributes): void {
+    const keys: string[] = [];
+    const values: IndexValue[] = [];
+    addIndexEntries(attributes, keys, values);
+    this.addEntries(spanRef, keys, values, 0, keys.length);
+  }
+
+  /** Indexes a stored span by its entries `from` to `to` of `keys` and `values` (encoded-spans.ts). */
+  addEntries(
+    spanRef: number,
+    keys: readonly string[],
+    values: readonly IndexValue[],
+    from: number,
+    to: number,
+  ): void {
     this.load();
     const bucket = bucketOf(spanRef);
     if (bucket !== this.bucket) this.open(bucket);
     this.highWater = spanRef;
     const offset = spanRef - bucket * BUCKET_SPANS;
-    for (const key in attributes) {
-      const keyId = this.ids.keyId(key);
-      let values = this.entries.get(keyId);
-      if (!values) this.entries.set(keyId, (values = new Map()));
-      const value = indexValue(attributes[key] as Attributes[string]);
-      const offsets = values.get(value);
+    for (let entry = from; entry < to; entry += 1) {
+      const keyId = this.ids.keyId(keys[entry]!);
+      let byValue = this.entries.get(keyId);
+      if (!byValue) this.entries.set(keyId, (byValue = new Map()));
+      const value = values[entry]!;
+      const offsets = byValue.get(value);
       if (offsets) offsets.push(offset);
-      else values.set(value, [offset]);
+      else byValue.set(value, [offset]);
     }
     if (offset === BUCKET_SPANS - 1) this.open(bucket + 1);
   }
