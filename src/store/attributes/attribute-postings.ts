@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Attributes } from '../../model/span.js';
-import type { IndexValue } from './attribute-values.js';
-import { addIndexEntries } from '../spans/encoded-spans.js';
+import { indexValue, type IndexValue } from './attribute-values.js';
 import type { IdRegistry } from '../spans/id-registry.js';
 import { decodeJson, type Encoding } from '../schema/json-codec.js';
 import { BUCKET_HAS_SPANS, BUCKET_SHIFT, bucketOf } from '../spans/span-buckets.js';
@@ -90,16 +89,19 @@ export class AttributePostings {
 
   /** Indexes a stored span; `spanRef` is the id `nextSpanId` gave. */
   add(spanRef: number, attributes: Attributes): void {
-    const keys: string[] = [];
+    const keyIds: number[] = [];
     const values: IndexValue[] = [];
-    addIndexEntries(attributes, keys, values);
-    this.addEntries(spanRef, keys, values, 0, keys.length);
+    for (const key in attributes) {
+      keyIds.push(this.ids.keyId(key));
+      values.push(indexValue(attributes[key] as Attributes[string]));
+    }
+    this.addEntries(spanRef, keyIds, values, 0, keyIds.length);
   }
 
-  /** Indexes a stored span by its entries `from` to `to` of `keys` and `values` (encoded-spans.ts). */
+  /** Indexes a stored span by entries `from` to `to` of `keyIds` and `values` (encoded-spans.ts). */
   addEntries(
     spanRef: number,
-    keys: readonly string[],
+    keyIds: ArrayLike<number>,
     values: readonly IndexValue[],
     from: number,
     to: number,
@@ -110,7 +112,7 @@ export class AttributePostings {
     this.highWater = spanRef;
     const offset = spanRef - bucket * BUCKET_SPANS;
     for (let entry = from; entry < to; entry += 1) {
-      const keyId = this.ids.keyId(keys[entry]!);
+      const keyId = keyIds[entry]!;
       let byValue = this.entries.get(keyId);
       if (!byValue) this.entries.set(keyId, (byValue = new Map()));
       const value = values[entry]!;

@@ -46,8 +46,13 @@ export interface EncodedSpans {
   events: (string | null)[];
   links: (string | null)[];
   encodings: Uint8Array;
-  /** Span i's attribute index entries are at [postingEnds[i - 1] (0 for the first), postingEnds[i]). */
-  postingKeys: string[];
+  /** Distinct top-level attribute keys of the batch. */
+  attributeKeys: string[];
+  /**
+   * Span i's attribute index entries are at [postingEnds[i - 1] (0 for the first), postingEnds[i]):
+   * the key (an index into attributeKeys) and the value as the index keeps it.
+   */
+  postingKeys: number[];
   postingValues: IndexValue[];
   postingEnds: Uint32Array;
   /** Span i's links (linked trace and span id) are at [linkEnds[i - 1], linkEnds[i]). */
@@ -110,18 +115,19 @@ export function encodeSpans(spans: readonly Span[]): EncodedSpans {
     resource: new Uint32Array(count),
     scope: new Uint32Array(count),
     operation: new Uint32Array(count),
-    spanIds: new Array<string>(count),
-    parentSpanIds: new Array<string | null>(count),
+    spanIds: [],
+    parentSpanIds: [],
     times: new BigInt64Array(count * 2),
     statuses: new Uint8Array(count),
-    statusMessages: new Array<string | null>(count),
-    traceStates: new Array<string | null>(count),
-    flags: new Array<number | null>(count),
+    statusMessages: [],
+    traceStates: [],
+    flags: [],
     dropped: new Float64Array(count * 3),
-    attributes: new Array<string>(count),
-    events: new Array<string | null>(count),
-    links: new Array<string | null>(count),
+    attributes: [],
+    events: [],
+    links: [],
     encodings: new Uint8Array(count),
+    attributeKeys: [],
     postingKeys: [],
     postingValues: [],
     postingEnds: new Uint32Array(count),
@@ -134,6 +140,7 @@ export function encodeSpans(spans: readonly Span[]): EncodedSpans {
   const resources = new Map<Resource, number>();
   const scopes = new Map<InstrumentationScope, number>();
   const operations = new Map<string, number>();
+  const keys = new Map<string, number>();
   for (let i = 0; i < count; i += 1) {
     const span = spans[i]!;
     let trace = traces.get(span.traceId);
@@ -162,23 +169,31 @@ export function encodeSpans(spans: readonly Span[]): EncodedSpans {
       batch.operations.push({ service: span.serviceName, name: span.name, kind });
     }
     batch.operation[i] = operation;
-    batch.spanIds[i] = span.spanId;
-    batch.parentSpanIds[i] = span.parentSpanId ?? null;
+    batch.spanIds.push(span.spanId);
+    batch.parentSpanIds.push(span.parentSpanId ?? null);
     batch.times[2 * i] = span.startTimeUnixNano;
     batch.times[2 * i + 1] = span.endTimeUnixNano;
     batch.statuses[i] = statusNumber(span.status.code);
-    batch.statusMessages[i] = span.status.message ?? null;
-    batch.traceStates[i] = span.traceState ?? null;
-    batch.flags[i] = span.flags ?? null;
+    batch.statusMessages.push(span.status.message ?? null);
+    batch.traceStates.push(span.traceState ?? null);
+    batch.flags.push(span.flags ?? null);
     batch.dropped[3 * i] = span.droppedAttributesCount;
     batch.dropped[3 * i + 1] = span.droppedEventsCount;
     batch.dropped[3 * i + 2] = span.droppedLinksCount;
     const body = encodeSpanBody(span);
-    batch.attributes[i] = body.attributes;
-    batch.events[i] = body.events;
-    batch.links[i] = body.links;
+    batch.attributes.push(body.attributes);
+    batch.events.push(body.events);
+    batch.links.push(body.links);
     batch.encodings[i] = body.encoding;
-    addIndexEntries(span.attributes, batch.postingKeys, batch.postingValues);
+    for (const key in span.attributes) {
+      let keyIndex = keys.get(key);
+      if (keyIndex === undefined) {
+        keys.set(key, (keyIndex = batch.attributeKeys.length));
+        batch.attributeKeys.push(key);
+      }
+      batch.postingKeys.push(keyIndex);
+      batch.postingValues.push(indexValue(span.attributes[key] as Attributes[string]));
+    }
     batch.postingEnds[i] = batch.postingKeys.length;
     for (const link of span.links) {
       batch.linkTraceIds.push(link.traceId);
@@ -187,14 +202,6 @@ export function encodeSpans(spans: readonly Span[]): EncodedSpans {
     batch.linkEnds[i] = batch.linkTraceIds.length;
   }
   return batch;
-}
-
-/** The attribute index entries (key, indexValue) of top-level attributes, in key order of the object. */
-export function addIndexEntries(attributes: Attributes, keys: string[], values: IndexValue[]): void {
-  for (const key in attributes) {
-    keys.push(key);
-    values.push(indexValue(attributes[key] as Attributes[string]));
-  }
 }
 
 export function encodeResource(resource: Resource): EncodedResource {

@@ -122,6 +122,8 @@ export class SpanWriter {
     const operationIds = batch.operations.map((operation) =>
       this.ids.operationId(operation.service, operation.name, operation.kind),
     );
+    const keyIds = batch.attributeKeys.map((key) => this.ids.keyId(key));
+    const postingKeyIds = batch.postingKeys.map((key) => keyIds[key]!);
     const operations = new Map<number, { count: number; lastSeen: bigint }>();
     const linkRows: [string, number, string, string][] = [];
     const rollups = new RollupBatch();
@@ -173,7 +175,7 @@ export class SpanWriter {
         rollups.add(operationId, startNs, endNs, statusCode);
         this.postings.addEntries(
           spanRef,
-          batch.postingKeys,
+          postingKeyIds,
           batch.postingValues,
           span === 0 ? 0 : postingEnds[span - 1]!,
           postingEnds[span]!,
