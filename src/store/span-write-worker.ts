@@ -18,7 +18,7 @@ export type WriterOptions = Pick<
 >;
 
 export type ToWriter =
-  | { type: 'write'; id: number; kind: 'spans'; batch: EncodedSpans }
+  | { type: 'write'; id: number; kind: 'spans'; batches: EncodedSpans[] }
   | { type: 'write'; id: number; kind: 'logs'; items: LogRecord[] }
   | { type: 'close' };
 
@@ -47,7 +47,7 @@ port.on('message', (message: ToWriter) => {
   }
   written = undefined;
   try {
-    if (message.kind === 'spans') store.writeEncodedSpans(message.batch);
+    if (message.kind === 'spans') store.writeEncodedSpans(message.batches);
     else store.writeLogs(message.items);
     send({ type: 'done', id: message.id, ...(written ? { written } : {}) });
   } catch (error) {

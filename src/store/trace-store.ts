@@ -165,10 +165,10 @@ export class TraceStore {
     this.storeSpans(guard(() => writer.write(spans), 'write spans'));
   }
 
-  /** writeSpans for a batch encoded on another thread (encodeSpans, in worker-sink.ts). */
-  writeEncodedSpans(batch: EncodedSpans): void {
+  /** writeSpans for batches encoded on another thread (encodeSpans, in worker-sink.ts): one transaction. */
+  writeEncodedSpans(batches: EncodedSpans[]): void {
     const writer = this.writable('writeEncodedSpans');
-    this.storeSpans(guard(() => writer.writeEncoded(batch), 'write spans'));
+    this.storeSpans(guard(() => writer.writeEncoded(...batches), 'write spans'));
   }
 
   private storeSpans(written: SpansWritten): void {

@@ -185,7 +185,7 @@ describe('span round trip', () => {
     const threaded = openTestStore().store;
     direct.writeSpans(spans);
     const encoded = encodeSpans(spans);
-    threaded.writeEncodedSpans(structuredClone(encoded, { transfer: encodedSpansBuffers(encoded) }));
+    threaded.writeEncodedSpans([structuredClone(encoded, { transfer: encodedSpansBuffers(encoded) })]);
     for (const store of [direct, threaded]) store.sealOpenBucket();
     const rows = (store: typeof direct) =>
       [

@@ -87,6 +87,26 @@ describe('the writer thread', () => {
     expect(store.getTrace(bad.traceId)).toBeUndefined();
   });
 
+  it('stores a group encoded in several slices in one commit: a trace across slices has one summary, a bad span anywhere refuses the group', async () => {
+    const { store, sink, heard } = writerThread();
+    // 1,300 spans: encoded for the worker in three slices, the trace spanning all of them.
+    const wide = buildTrace({ name: 'fan', service: 'api', children: repeated(1_299, { name: 'call' }, 0) });
+    expect(await settle(sink.writeSpans(wide.spans))).toEqual({ ok: true });
+    expect(store.getTrace(wide.traceId)?.spans).toHaveLength(1_300);
+    expect(store.findTraces({ serviceName: 'api', limit: 10 })).toMatchObject([
+      { traceId: wide.traceId, spanCount: 1_300, rootName: 'fan', services: ['api'] },
+    ]);
+    expect(heard).toMatchObject([{ spanCount: 1_300, traceIds: [wide.traceId] }]);
+
+    const other = buildTrace({ name: 'other', service: 'api', children: repeated(899, { name: 'call' }, 0) });
+    const broken = [...other.spans];
+    broken[700] = { ...broken[700]!, endTimeUnixNano: -1n };
+    const refused = await settle(sink.writeSpans(broken));
+    expect(refused).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+    expect(refused).toMatchObject({ message: expect.stringMatching(/^span #700 /) });
+    expect(store.getTrace(other.traceId)).toBeUndefined();
+  });
+
   it('answers a main-thread query issued while a long export is being written, with what is committed so far', async () => {
     const { store, sink } = writerThread();
     const queue = createGroupCommitQueue(sink, { groupItems: 1_000 });

@@ -101,9 +101,12 @@ export function encodedSpansBuffers(batch: EncodedSpans): ArrayBuffer[] {
   ].map((array) => array.buffer as ArrayBuffer);
 }
 
-/** Checks and encodes spans for the writer; throws INVALID_ARGUMENT (see checkSpans) for a malformed span. */
-export function encodeSpans(spans: readonly Span[]): EncodedSpans {
-  checkSpans(spans);
+/**
+ * Checks and encodes spans for the writer; throws INVALID_ARGUMENT (see checkSpans, which numbers
+ * the spans from `firstIndex`) for a malformed span.
+ */
+export function encodeSpans(spans: readonly Span[], firstIndex = 0): EncodedSpans {
+  checkSpans(spans, firstIndex);
   const count = spans.length;
   const batch: EncodedSpans = {
     count,

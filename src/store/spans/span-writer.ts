@@ -35,7 +35,7 @@ interface TraceRow {
  */
 export class SpanWriter {
   private readonly statements;
-  private readonly writeBatch: (batch: EncodedSpans) => SpansWritten;
+  private readonly writeBatch: (batches: EncodedSpans[]) => SpansWritten;
   private readonly sealBatch: () => void;
   private readonly rollups: RollupWriter;
   private readonly postings: AttributePostings;
@@ -83,7 +83,9 @@ export class SpanWriter {
     // data dir (the writer thread; the main one's retention timer, specs and sessions), and a
     // deferred transaction that read before writing fails at once with SQLITE_BUSY (its snapshot is
     // stale) instead of waiting for the other's commit.
-    this.writeBatch = db.transaction((batch: EncodedSpans) => this.store(batch)).immediate;
+    this.writeBatch = db.transaction((batches: EncodedSpans[]) =>
+      mergeWritten(batches.map((batch) => this.store(batch))),
+    ).immediate;
     this.sealBatch = db.transaction(() => this.postings.seal()).immediate;
   }
 
@@ -103,11 +105,11 @@ export class SpanWriter {
     return this.writeEncoded(encodeSpans(spans));
   }
 
-  /** Stores a batch encoded by encodeSpans (here, or on the thread that decoded it) atomically. */
-  writeEncoded(batch: EncodedSpans): SpansWritten {
-    if (batch.count === 0) return { spanCount: 0, traceIds: [], runs: [] };
+  /** Stores batches encoded by encodeSpans (here, or on the thread that decoded them) in one transaction. */
+  writeEncoded(...batches: EncodedSpans[]): SpansWritten {
+    if (batches.every((batch) => batch.count === 0)) return { spanCount: 0, traceIds: [], runs: [] };
     try {
-      return this.writeBatch(batch);
+      return this.writeBatch(batches);
     } catch (error) {
       this.ids.forget();
       this.rollups.forget();
@@ -219,6 +221,29 @@ export class SpanWriter {
     written.runs = [...runs.values()];
     return written;
   }
+}
+
+/** One SpansWritten for several batches stored in turn: a trace or run they share is listed once. */
+function mergeWritten(parts: SpansWritten[]): SpansWritten {
+  if (parts.length === 1) return parts[0]!;
+  const traceIds = new Set<string>();
+  const runs = new Map<string, { runId: string; traceIds: Set<string>; spanCount: number }>();
+  let spanCount = 0;
+  for (const part of parts) {
+    spanCount += part.spanCount;
+    for (const traceId of part.traceIds) traceIds.add(traceId);
+    for (const run of part.runs) {
+      let merged = runs.get(run.runId);
+      if (!merged) runs.set(run.runId, (merged = { runId: run.runId, traceIds: new Set(), spanCount: 0 }));
+      merged.spanCount += run.spanCount;
+      for (const traceId of run.traceIds) merged.traceIds.add(traceId);
+    }
+  }
+  return {
+    spanCount,
+    traceIds: [...traceIds],
+    runs: [...runs.values()].map((run) => ({ ...run, traceIds: [...run.traceIds] })),
+  };
 }
 
 /** The `traces` columns from start_ns to services, in table order. */
