@@ -64,7 +64,7 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     expect(green.structured.verdict, green.text).toBe('pass');
     greenTrace = green.structured.traces[0].trace_id as string;
     const big = generateRealisticTraceAtNow(10_000);
-    harness.app.store.writeSpans(big.spans);
+    await harness.app.writeSpans(big.spans);
     bigTrace = big.traceId;
     browser = await launchBrowser();
   }, 240_000);
