@@ -50,10 +50,13 @@ export interface EncodedSpans {
   attributeKeys: string[];
   /**
    * Span i's attribute index entries are at [postingEnds[i - 1] (0 for the first), postingEnds[i]):
-   * the key (an index into attributeKeys) and the value as the index keeps it.
+   * the key (an index into attributeKeys) and the value as the index keeps it (an index into
+   * indexValues: methods, routes and status codes repeat, and one string each clones for less).
    */
-  postingKeys: number[];
-  postingValues: IndexValue[];
+  postingKeys: Uint32Array;
+  postingValues: Uint32Array;
+  /** Distinct index values of the batch. */
+  indexValues: IndexValue[];
   postingEnds: Uint32Array;
   /** Span i's links (linked trace and span id) are at [linkEnds[i - 1], linkEnds[i]). */
   linkTraceIds: string[];
@@ -96,6 +99,8 @@ export function encodedSpansBuffers(batch: EncodedSpans): ArrayBuffer[] {
     batch.statuses,
     batch.dropped,
     batch.encodings,
+    batch.postingKeys,
+    batch.postingValues,
     batch.postingEnds,
     batch.linkEnds,
   ].map((array) => array.buffer as ArrayBuffer);
@@ -131,8 +136,9 @@ export function encodeSpans(spans: readonly Span[], firstIndex = 0): EncodedSpan
     links: [],
     encodings: new Uint8Array(count),
     attributeKeys: [],
-    postingKeys: [],
-    postingValues: [],
+    postingKeys: new Uint32Array(0),
+    postingValues: new Uint32Array(0),
+    indexValues: [],
     postingEnds: new Uint32Array(count),
     linkTraceIds: [],
     linkSpanIds: [],
@@ -144,6 +150,10 @@ export function encodeSpans(spans: readonly Span[], firstIndex = 0): EncodedSpan
   const scopes = new Map<InstrumentationScope, number>();
   const operations = new Map<string, number>();
   const keys = new Map<string, number>();
+  const values = new Map<IndexValue, number>();
+  // Built as arrays, handed over as typed arrays (copied once here, not rebuilt element by element).
+  const postingKeys: number[] = [];
+  const postingValues: number[] = [];
   for (let i = 0; i < count; i += 1) {
     const span = spans[i]!;
     let trace = traces.get(span.traceId);
@@ -194,16 +204,24 @@ export function encodeSpans(spans: readonly Span[], firstIndex = 0): EncodedSpan
         keys.set(key, (keyIndex = batch.attributeKeys.length));
         batch.attributeKeys.push(key);
       }
-      batch.postingKeys.push(keyIndex);
-      batch.postingValues.push(indexValue(span.attributes[key] as Attributes[string]));
+      postingKeys.push(keyIndex);
+      const value = indexValue(span.attributes[key] as Attributes[string]);
+      let valueIndex = values.get(value);
+      if (valueIndex === undefined) {
+        values.set(value, (valueIndex = batch.indexValues.length));
+        batch.indexValues.push(value);
+      }
+      postingValues.push(valueIndex);
     }
-    batch.postingEnds[i] = batch.postingKeys.length;
+    batch.postingEnds[i] = postingKeys.length;
     for (const link of span.links) {
       batch.linkTraceIds.push(link.traceId);
       batch.linkSpanIds.push(link.spanId);
     }
     batch.linkEnds[i] = batch.linkTraceIds.length;
   }
+  batch.postingKeys = Uint32Array.from(postingKeys);
+  batch.postingValues = Uint32Array.from(postingValues);
   return batch;
 }
 

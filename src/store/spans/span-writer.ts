@@ -125,7 +125,8 @@ export class SpanWriter {
       this.ids.operationId(operation.service, operation.name, operation.kind),
     );
     const keyIds = batch.attributeKeys.map((key) => this.ids.keyId(key));
-    const postingKeyIds = batch.postingKeys.map((key) => keyIds[key]!);
+    const postingKeyIds = Array.from(batch.postingKeys, (key) => keyIds[key]!);
+    const postingValues = Array.from(batch.postingValues, (value) => batch.indexValues[value]!);
     const operations = new Map<number, { count: number; lastSeen: bigint }>();
     const linkRows: [string, number, string, string][] = [];
     const rollups = new RollupBatch();
@@ -178,7 +179,7 @@ export class SpanWriter {
         this.postings.addEntries(
           spanRef,
           postingKeyIds,
-          batch.postingValues,
+          postingValues,
           span === 0 ? 0 : postingEnds[span - 1]!,
           postingEnds[span]!,
         );
