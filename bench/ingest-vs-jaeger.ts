@@ -41,6 +41,9 @@
  * on a quiet machine (88,574–89,689 against 70,516–72,494; Jaeger in memory 315,055–328,292, Badger
  * 26,679–27,189: 0.27–0.28× and 3.26–3.36×), 0.98–1.12× at load average ~11 where every thread waits
  * for a core; server CPU per span −16% (ingest-pipeline.ts, 1 M spans: 28.0–28.9 s against 33.8–35.1 s).
+ * With index values listed once per batch too, two more runs while the load average fell from 10 to 4:
+ * 0.77–1.81× (four of six rounds 1.18–1.24×), 0.16–0.31× Jaeger in memory, 1.39–3.50× Badger; the
+ * server's CPU for the 102,400 spans 1.7–2.0 s against 2.0–2.3 s in every round.
  * Queries during ingest-pipeline.ts --unpinned at 1 M spans stayed where they were: get_trace_by_id /
  * search_traces p95 23.3 / 13.4 ms against 21.2 / 12.4 ms, peak resident size 375 against 327 MB.
  * The writer is still the busier thread (SQLite statements ~47% of it, the commit ~20%); Jaeger's
