@@ -9,7 +9,11 @@
  * Prints spans/s by wall clock and per CPU-second of the server (the one-core figure, least
  * disturbed by other work), the server's peak resident size (VmHWM), and the query medians.
  *
- *   node --import tsx bench/ingest-pipeline.ts [spans, default 1000000] [in flight, default 4]
+ *   node --import tsx bench/ingest-pipeline.ts [spans, default 1000000] [in flight, default 4] [CLI, default dist/cli/main.js] [--unpinned]
+ *
+ * A third argument runs another checkout's build (a before/after). --unpinned lets the server use
+ * every core: since the store writes on its own thread (issue 20), pinning it to one core measures
+ * the one-core cost, unpinned measures what a user sees (queries answered while the writer works).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -31,9 +35,11 @@ import { postTraces } from './otlp-http-post.js';
 import { freshBatch, templateBatch } from './fresh-batches.js';
 import { BATCH_SPANS } from './sdk-checkout-batch.js';
 
-const CLI = resolve('dist/cli/main.js');
-const TOTAL = Number(process.argv[2] ?? 1_000_000);
-const IN_FLIGHT = Number(process.argv[3] ?? 4);
+const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const CLI = resolve(positional[2] ?? 'dist/cli/main.js');
+const TOTAL = Number(positional[0] ?? 1_000_000);
+const IN_FLIGHT = Number(positional[1] ?? 4);
+const UNPINNED = process.argv.includes('--unpinned');
 const QUERY_RUNS = 20;
 
 const PROTOBUF = { 'content-type': 'application/x-protobuf' };
@@ -67,7 +73,7 @@ const rate = (spans: number, seconds: number) =>
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
 const cores = availableParallelism();
 // The server gets core 0 to itself; this load generator takes the other one.
-const pin = cores > 1 && spawnSync('taskset', ['-cp', '1', String(process.pid)]).status === 0;
+const pin = !UNPINNED && cores > 1 && spawnSync('taskset', ['-cp', '1', String(process.pid)]).status === 0;
 const dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-pipeline-'));
 const httpPort = await freePort();
 const serverArgs = [

@@ -16,6 +16,40 @@
  * start-up and GC. Decoding off the main thread alone would lift the ceiling to the writer's
  * ~70k spans/s on this machine; reaching Jaeger's in-memory figure needs a cheaper write as well.
  *
+ * With the writer thread (2026-12-06, against main's build as the baseline, 2 cores shared with
+ * other work): 0.86–1.03×, 1.00–1.63× and, with one group in flight, 0.73–0.89× of main's spans/s
+ * over three runs of three rounds: no throughput gain. Per 4,096 spans, cloning them to the worker
+ * costs ~14 ms here and ~25 ms there against ~30 ms decoding and ~80 ms writing, so the worker's
+ * deserialise + write is about what decode + write was on one thread. What it buys is the main
+ * thread: ingest-pipeline.ts --unpinned at 1 M spans answered get_trace_by_id / search_traces at
+ * p95 17.5 / 9.1 ms during ingest (1,819 calls each) against main's 44.8 / 61.1 ms (486 calls), at
+ * ~100 MB more resident size (319 against 215 MB). A throughput gain needs the worker to receive
+ * something cheaper to clone (encoded rows, or the raw request to decode there) and a cheaper write.
+ *
+ * Measured again before changing it (2026-12-06, cpu-prof of serve under 400 such batches, and CPU
+ * time per span of each step in one thread; 2 cores shared with other work): the writer thread was
+ * busy all the time and the main thread about half. Per span: HTTP ~1 µs, protobuf decode ~5.5 µs,
+ * structured clone of span objects ~2.2 µs to serialize (main) and ~4.5 µs to rebuild (writer), then
+ * the write ~10 µs: the span insert with its four indexes ~4.5 (the three secondary ones ~1.4
+ * together), the trace row ~0.5, BEGIN/COMMIT with its WAL writes and checkpoints ~2.6, JSON of span
+ * bodies ~2, attribute postings ~1.5, validation ~0.4, rollups and operation counts under 0.1.
+ * Decoding in the worker would have moved 5.5 µs onto the busy thread to save 6.7 µs of cloning split
+ * across both: no gain. Instead the main thread now checks and encodes each group into columns
+ * (encoded-spans.ts: JSON bodies, index entries, resources and operations once per batch; ~4.6 µs a
+ * span, 512 spans a turn so MCP calls run between slices) that clone for ~1 + ~1–2 µs, and the writer
+ * only stores. Same run, against this branch before the change (3 rounds each): 1.22–1.27× its spans/s
+ * on a quiet machine (88,574–89,689 against 70,516–72,494; Jaeger in memory 315,055–328,292, Badger
+ * 26,679–27,189: 0.27–0.28× and 3.26–3.36×), 0.98–1.12× at load average ~11 where every thread waits
+ * for a core; server CPU per span −16% (ingest-pipeline.ts, 1 M spans: 28.0–28.9 s against 33.8–35.1 s).
+ * With index values listed once per batch too, two more runs while the load average fell from 10 to 4:
+ * 0.77–1.81× (four of six rounds 1.18–1.24×), 0.16–0.31× Jaeger in memory, 1.39–3.50× Badger; the
+ * server's CPU for the 102,400 spans 1.7–2.0 s against 2.0–2.3 s in every round.
+ * Queries during ingest-pipeline.ts --unpinned at 1 M spans stayed where they were: get_trace_by_id /
+ * search_traces p95 23.3 / 13.4 ms against 21.2 / 12.4 ms, peak resident size 375 against 327 MB.
+ * The writer is still the busier thread (SQLite statements ~47% of it, the commit ~20%); Jaeger's
+ * in-memory store spends ~5 µs of CPU a span to our ~16, so 0.6× of it needs a cheaper store, not a
+ * better split of this one's work between two cores.
+ *
  *   node --import tsx bench/ingest-vs-jaeger.ts [rounds, default 3] [batches, default 200] [in flight, default 4] [baseline CLI]
  *
  * With a fourth argument, the built CLI of another checkout (its dist/cli/main.js) runs in each round

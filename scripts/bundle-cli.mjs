@@ -11,8 +11,13 @@ import { build } from 'esbuild';
 renameSync('dist/cli/main.js', 'dist/cli/main-modules.js');
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/cli/main.js',
+  // The store's writer thread (src/store/worker-sink.ts) starts span-write-worker.js next to the
+  // module that starts it: next to the bundle, so it is bundled beside it.
+  entryPoints: {
+    main: 'src/cli/main.ts',
+    'span-write-worker': 'src/store/span-write-worker.ts',
+  },
+  outdir: 'dist/cli',
   bundle: true,
   platform: 'node',
   format: 'esm',

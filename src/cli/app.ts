@@ -12,7 +12,9 @@ import { secretValuesOf } from '../config/secret-values.js';
 import { thresholdsFor } from '../mcp/tools/analysis/detector-thresholds.js';
 import type { ToolDeps } from '../mcp/tool-deps.js';
 import { errorMessage } from '../model/errors.js';
+import type { Span } from '../model/span.js';
 import { createOtlpReceiver, type OtlpReceiver } from '../receiver/otlp-receiver.js';
+import { createWorkerSink } from '../store/worker-sink.js';
 import { openTraceStore, type TraceStore } from '../store/trace-store.js';
 import { SessionRepository } from '../store/sessions/session-repository.js';
 import { SpecRepository } from '../store/specs/spec-repository.js';
@@ -38,8 +40,11 @@ const RETENTION_STEP_PAUSE_MS = 50;
 /** The running parts of otel-mcp, wired together: the composition root. */
 export interface OtelMcpApp {
   config: Config;
+  /** Reads, specs and sessions; spans are written on the writer thread (writeSpans, the receiver). */
   store: TraceStore;
   receiver: OtlpReceiver;
+  /** Stores spans as the receiver does, on the writer thread; resolves once they are committed. */
+  writeSpans(spans: Span[]): Promise<void>;
   /** Builds one MCP server (per stdio connection or per HTTP request). */
   serverFactory: () => McpServer;
   /** What every tool handler gets: for in-process callers such as `otel-mcp demo`. */
@@ -61,11 +66,25 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
   thresholdsFor(config.analysis.thresholds);
   // Built before anything opens: a bad backends entry stops start-up naming the entry (never its secrets).
   const external = createConfiguredBackends(config.backends);
+  const retention = {
+    maxSpans: config.retention.max_spans,
+    maxAgeMs: config.retention.max_age_hours * 3_600_000,
+  };
+  // Spans and logs are written on a worker thread with its own connection (receiver/worker-sink.ts);
+  // this connection answers queries and keeps specs and sessions.
   const store = openTraceStore({
     dataDir: config.data_dir,
-    retention: { maxSpans: config.retention.max_spans, maxAgeMs: config.retention.max_age_hours * 3_600_000 },
+    retention,
     log: (line: string) => log.info(line),
+    spansWrittenElsewhere: true,
   });
+  const writer = createWorkerSink(
+    { dataDir: config.data_dir, retention },
+    {
+      onSpansWritten: (written) => store.announceSpansWritten(written),
+      log: (line: string) => log.info(line),
+    },
+  );
   // The store only checks retention after writes, so a server that receives nothing would keep
   // expired spans forever: check at start-up and then on a timer. Each step deletes at most
   // RETENTION_STEP_SPANS (~10 µs a span: 0.2 s) and yields, so a week of expired spans neither
@@ -87,7 +106,7 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     }
   };
   retentionStep = setTimeout(enforceRetention, 0).unref();
-  const receiver = createOtlpReceiver(store, {
+  const receiver = createOtlpReceiver(writer, {
     host: config.receiver.host,
     httpPort: config.receiver.http_port,
     grpcPort: config.receiver.grpc_port,
@@ -158,6 +177,7 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     config,
     store,
     receiver,
+    writeSpans: (spans) => writer.writeSpans(spans),
     serverFactory,
     toolDeps: deps,
     async close() {
@@ -165,6 +185,7 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
       clearTimeout(retentionStep);
       await receiver.close();
       await Promise.allSettled(external.map((backend) => backend.close()));
+      await writer.close();
       store.close();
     },
   };

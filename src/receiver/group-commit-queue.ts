@@ -7,7 +7,8 @@
  * them is tried alone, so only the export that carried the bad span is refused.
  *
  * One group is written per turn of the event loop, so MCP calls and other exports run between
- * groups. An export larger than a group is written in slices, taking turns with the groups of the
+ * groups. With a sink that writes on another thread (worker-sink.ts) up to two groups are in flight:
+ * the worker commits one while the next is on its way, and this thread goes on decoding. An export larger than a group is written in slices, taking turns with the groups of the
  * exports that arrive meanwhile: a 480,000-span export no longer holds the process for one
  * multi-second transaction, nor the small exports behind it (issue 19 item 8). It is answered after
  * its last slice; if a slice fails, the slices before it stay stored and the retry's copies of them
@@ -22,6 +23,12 @@
 import { OtelMcpError, errorMessage, isOtelMcpError } from '../model/index.js';
 import type { LogRecord, Span } from '../model/index.js';
 import type { TelemetrySink } from './telemetry-sink.js';
+
+/**
+ * Groups handed at once to a sink that writes on another thread: while it commits one, the next is
+ * already on its way, so it does not wait for this thread between groups.
+ */
+const ASYNC_WRITES_IN_FLIGHT = 2;
 
 /** 4,096 spans a transaction: eight SDK batches share one commit, and a group stays ~50 ms of writing. */
 export const DEFAULT_GROUP_ITEMS = 4_096;
@@ -38,7 +45,9 @@ type Kind = 'spans' | 'logs';
 interface Pending {
   kind: Kind;
   items: Span[] | LogRecord[];
-  /** Items of `items` already written (the large export, slice by slice). */
+  /** Items of `items` handed to the sink (the large export, slice by slice). */
+  sent: number;
+  /** Items of `items` committed. */
   written: number;
   resolve: () => void;
   reject: (error: OtelMcpError) => void;
@@ -66,17 +75,17 @@ export function createGroupCommitQueue(
   let sliced: Pending | undefined;
   let sliceTurn = false;
   let scheduled = false;
+  /** Writes handed to an asynchronous sink and not committed yet. */
+  let writing = 0;
 
   const schedule = () => {
-    if (scheduled || (pending.length === 0 && !sliced)) return;
+    if (scheduled || writing >= ASYNC_WRITES_IN_FLIGHT || (pending.length === 0 && !sliced)) return;
     scheduled = true;
     setImmediate(drain);
   };
 
-  const store = (kind: Kind, items: (Span | LogRecord)[]) => {
-    if (kind === 'spans') sink.writeSpans(items as Span[]);
-    else sink.writeLogs(items as LogRecord[]);
-  };
+  const store = (kind: Kind, items: (Span | LogRecord)[]): void | Promise<void> =>
+    kind === 'spans' ? sink.writeSpans(items as Span[]) : sink.writeLogs(items as LogRecord[]);
 
   /**
    * Writes one group or one slice of the large export, then yields to the event loop. Slices and
@@ -85,6 +94,7 @@ export function createGroupCommitQueue(
    */
   function drain(): void {
     scheduled = false;
+    let inFlight: Promise<void> | undefined;
     const first = pending[0];
     if (!sliced && first && first.items.length > groupItems) {
       sliced = pending.shift();
@@ -92,7 +102,7 @@ export function createGroupCommitQueue(
       sliceTurn = true;
     }
     if (sliced && (sliceTurn || !pending[0] || pending[0].items.length > groupItems)) {
-      writeSlice(sliced);
+      inFlight = writeSlice(sliced);
     } else if (pending[0]) {
       const group: Pending[] = [];
       let size = 0;
@@ -109,48 +119,75 @@ export function createGroupCommitQueue(
       }
       pending.splice(0, group.length);
       queued -= size;
-      writeGroup(group);
+      inFlight = writeGroup(group);
     }
     sliceTurn = !sliceTurn;
-    schedule();
+    if (inFlight) {
+      writing += 1;
+      void inFlight.finally(() => {
+        writing -= 1;
+        schedule();
+      });
+    } else schedule();
   }
 
-  function writeSlice(entry: Pending): void {
-    const slice = entry.items.slice(entry.written, entry.written + groupItems) as (Span | LogRecord)[];
-    try {
-      store(entry.kind, slice);
-      entry.written += slice.length;
-      if (entry.written < entry.items.length) return;
-      sliced = undefined;
-      entry.resolve();
-    } catch (error) {
-      sliced = undefined;
-      entry.reject(asWriteError(error, entry));
-    }
+  /** Returns a promise when the sink's write is asynchronous, settled (never rejected) once handled. */
+  function writeSlice(entry: Pending): Promise<void> | undefined {
+    const slice = entry.items.slice(entry.sent, entry.sent + groupItems) as (Span | LogRecord)[];
+    entry.sent += slice.length;
+    // Every slice is handed over: the export leaves the turn-taking; it is answered after the last commit.
+    if (entry.sent === entry.items.length && sliced === entry) sliced = undefined;
+    return settle(
+      () => store(entry.kind, slice),
+      () => {
+        entry.written += slice.length;
+        if (entry.written === entry.items.length) entry.resolve();
+      },
+      (error) => {
+        // No further slice is handed over; one already in flight may still commit (a retry's copies
+        // of its spans are recognised as duplicates).
+        if (sliced === entry) sliced = undefined;
+        entry.reject(asWriteError(error, entry));
+        return undefined;
+      },
+    );
   }
 
-  function writeGroup(group: Pending[]): void {
-    try {
-      store(
-        group[0]!.kind,
-        group.flatMap((entry) => entry.items as (Span | LogRecord)[]),
-      );
-      for (const entry of group) entry.resolve();
-    } catch (error) {
-      if (group.length > 1 && isOtelMcpError(error) && error.code === 'INVALID_ARGUMENT') {
-        // The data of one export was refused: find which, so the others are stored.
-        for (const entry of group) writeGroup([entry]);
-        return;
-      }
-      for (const entry of group) entry.reject(asWriteError(error, entry));
+  function writeGroup(group: Pending[]): Promise<void> | undefined {
+    return settle(
+      () =>
+        store(
+          group[0]!.kind,
+          group.flatMap((entry) => entry.items as (Span | LogRecord)[]),
+        ),
+      () => {
+        for (const entry of group) entry.resolve();
+      },
+      (error) => {
+        if (group.length > 1 && isOtelMcpError(error) && error.code === 'INVALID_ARGUMENT') {
+          // The data of one export was refused: find which, so the others are stored.
+          return eachAlone(group, 0);
+        }
+        for (const entry of group) entry.reject(asWriteError(error, entry));
+        return undefined;
+      },
+    );
+  }
+
+  /** Writes each export of a refused group alone, one after the other. */
+  function eachAlone(group: Pending[], from: number): Promise<void> | undefined {
+    for (let index = from; index < group.length; index += 1) {
+      const writing = writeGroup([group[index]!]);
+      if (writing) return writing.then(() => eachAlone(group, index + 1));
     }
+    return undefined;
   }
 
   return {
     write(kind, items) {
       if (items.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
-        pending.push({ kind, items, written: 0, resolve, reject });
+        pending.push({ kind, items, sent: 0, written: 0, resolve, reject });
         queued += items.length;
         schedule();
       });
@@ -165,6 +202,28 @@ export function createGroupCommitQueue(
     },
     queued: () => queued,
   };
+}
+
+/**
+ * Runs a write that may be synchronous or return a promise, then `ok` or `failed`: at once when it
+ * was synchronous (undefined is returned), else when it settles (the returned promise never rejects).
+ */
+function settle(
+  write: () => void | Promise<void>,
+  ok: () => void,
+  failed: (error: unknown) => Promise<void> | undefined,
+): Promise<void> | undefined {
+  let result: void | Promise<void>;
+  try {
+    result = write();
+  } catch (error) {
+    return failed(error);
+  }
+  if (!result) {
+    ok();
+    return undefined;
+  }
+  return result.then(ok, (error: unknown) => failed(error));
 }
 
 function asWriteError(error: unknown, entry: Pending): OtelMcpError {

@@ -1,12 +1,14 @@
 import type { LogRecord, Span } from '../model/index.js';
 
 /**
- * Where the receiver puts what it decoded (the store, in production; a capturing array in tests).
- * Writes are synchronous so that an export is acknowledged only once its data is persisted: an SDK
- * that got 200 may drop its copy. A throw answers the export with a retryable 503 / UNAVAILABLE.
+ * Where the receiver puts what it decoded (the store, or its writer thread in the server; a capturing
+ * array in tests). An export is acknowledged only once its data is persisted: an SDK that got 200 may
+ * drop its copy. A write either returns once committed (the store itself) or returns a promise that
+ * settles once committed (worker-sink.ts). A throw or rejection answers the export with a retryable
+ * 503 / UNAVAILABLE (or 400 when INVALID_ARGUMENT).
  */
 export interface TelemetrySink {
-  /** Persist synchronously; the export is acknowledged only after this returns. */
-  writeSpans(spans: Span[]): void;
-  writeLogs(logs: LogRecord[]): void;
+  /** Persist; the export is acknowledged only after this returns or its promise resolves. */
+  writeSpans(spans: Span[]): void | Promise<void>;
+  writeLogs(logs: LogRecord[]): void | Promise<void>;
 }

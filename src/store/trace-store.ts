@@ -14,6 +14,7 @@ import type { LogRecord } from '../model/log-record.js';
 import type { OperationInfo, TraceQuery, TraceSummary } from '../model/query.js';
 import type { Span, Trace } from '../model/span.js';
 import { BodyCache } from './spans/body-cache.js';
+import type { EncodedSpans } from './spans/encoded-spans.js';
 import { IdRegistry } from './spans/id-registry.js';
 import { LogStore } from './spans/log-store.js';
 import { MIGRATIONS, applyMigrations, checkMigrated, type Migration } from './schema/migrations.js';
@@ -45,6 +46,13 @@ export interface TraceStoreOptions {
   retentionEverySpans?: number;
   /** Candidate spans up to which a search collects instead of walking traces (default 5,000). */
   searchCandidateLimit?: number;
+  /**
+   * Spans and logs are written by another store on the same data dir (the server's writer thread,
+   * receiver/worker-sink.ts): this one reads, keeps specs and sessions and runs retention, but never
+   * writes spans, so it neither tracks nor seals the open bucket. It tells its listeners about the
+   * other's writes through `announceSpansWritten`.
+   */
+  spansWrittenElsewhere?: boolean;
 }
 
 export interface OperationStats extends OperationInfo {
@@ -116,7 +124,8 @@ export class TraceStore {
       else applyMigrations(this.db, migrations, this.now);
       this.ids = new IdRegistry(this.db);
       const bodies = new BodyCache(this.db);
-      this.writer = this.readOnly ? undefined : new SpanWriter(this.db, this.ids);
+      this.writer =
+        this.readOnly || options.spansWrittenElsewhere ? undefined : new SpanWriter(this.db, this.ids);
       this.logs = new LogStore(this.db, this.ids, bodies);
       this.reader = new TraceReader(this.db, bodies);
       this.search = new TraceSearch(
@@ -153,7 +162,16 @@ export class TraceStore {
   writeSpans(spans: Span[]): void {
     const writer = this.writable('writeSpans');
     if (!Array.isArray(spans)) throw invalidArgument('writeSpans takes a list of spans');
-    const written = guard(() => writer.write(spans), 'write spans');
+    this.storeSpans(guard(() => writer.write(spans), 'write spans'));
+  }
+
+  /** writeSpans for batches encoded on another thread (encodeSpans, in worker-sink.ts): one transaction. */
+  writeEncodedSpans(batches: EncodedSpans[]): void {
+    const writer = this.writable('writeEncodedSpans');
+    this.storeSpans(guard(() => writer.writeEncoded(...batches), 'write spans'));
+  }
+
+  private storeSpans(written: SpansWritten): void {
     this.writtenSinceRetention += written.spanCount;
     this.retentionIfDue();
     if (written.spanCount > 0) this.notify(written);
@@ -175,6 +193,11 @@ export class TraceStore {
   onSpansWritten(listener: SpansWrittenListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Tells the listeners of spans written by another store on this data dir (spansWrittenElsewhere). */
+  announceSpansWritten(written: SpansWritten): void {
+    if (!this.closed && written.spanCount > 0) this.notify(written);
   }
 
   getTrace(traceId: string): Trace | undefined {
@@ -274,7 +297,7 @@ export class TraceStore {
    * timer. With `spanBudget`, stops after about that many spans (`complete: false` says more is due).
    */
   enforceRetention(spanBudget = Number.POSITIVE_INFINITY): RetentionResult {
-    this.writable('enforceRetention');
+    this.modifiable('enforceRetention');
     const result = guard(() => this.retention.enforce(this.now(), spanBudget), 'enforce retention');
     this.writtenSinceRetention = 0;
     this.retentionDue = !result.complete;
@@ -346,15 +369,26 @@ export class TraceStore {
   }
 
   private writable(method: string): SpanWriter {
-    this.open();
+    this.modifiable(method);
     if (!this.writer) {
+      throw new OtelMcpError(
+        'UNSUPPORTED',
+        `${method}: spans and logs of the store at ${this.dataDir} are written by its writer thread`,
+        'write through the receiver',
+      );
+    }
+    return this.writer;
+  }
+
+  private modifiable(method: string): void {
+    this.open();
+    if (this.readOnly) {
       throw new OtelMcpError(
         'UNSUPPORTED',
         `${method}: the store at ${this.dataDir} is open read-only`,
         'write through the otel-mcp process that owns the data dir',
       );
     }
-    return this.writer;
   }
 }
 

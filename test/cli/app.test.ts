@@ -238,7 +238,15 @@ describe('the app built from configuration', () => {
     // write is not due and only the timer can delete it.
     await new Promise((resolve) => setTimeout(resolve, 20));
     const expired = traceAged(8 * 24 * HOUR_MS);
-    app.store.writeSpans(expired.spans);
+    // Spans are written by the app's writer thread, through its own connection; a second store on the
+    // data dir stands in for it (its own retention keeps a year, so only the app's timer deletes).
+    const writer = openTraceStore({
+      dataDir,
+      retention: { maxSpans: 1_000_000, maxAgeMs: 365 * 24 * HOUR_MS },
+      log: () => undefined,
+    });
+    writer.writeSpans(expired.spans);
+    writer.close();
     expect(app.store.getTrace(expired.traceId)).toBeDefined();
     vi.advanceTimersByTime(60_000);
     expect(app.store.getTrace(expired.traceId)).toBeUndefined();

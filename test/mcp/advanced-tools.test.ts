@@ -52,7 +52,7 @@ describe('advanced tools through a real MCP client', () => {
     // Move the fixtures to the present, or retention (7 days by default) would drop them on write.
     const shift = BigInt(Date.now() - 60_000) * 1_000_000n - TRACE_START_NANOS;
     for (const trace of [...training, ...others, defective, ...baselineRun, ...slowRun]) {
-      harness.app.store.writeSpans(
+      await harness.app.writeSpans(
         trace.spans.map((span) => ({
           ...span,
           startTimeUnixNano: span.startTimeUnixNano + shift,

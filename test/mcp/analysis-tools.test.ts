@@ -124,7 +124,7 @@ describe('analysis tools through a real MCP client', () => {
 
   it('keeps the answers for a 10,000-span trace within the budget and says what it left out', async () => {
     const big = generateRealisticTraceAtNow(10_000, 7);
-    harness.app.store.writeSpans(big.spans);
+    await harness.app.writeSpans(big.spans);
     const budgetTokens = 4000;
     for (const tool of ['analyze_trace', 'detect_performance_issues']) {
       const result = await harness.call(tool, { trace_id: big.traceId, budget_tokens: budgetTokens });

@@ -176,7 +176,7 @@ describe('correlate_distributed_traces through a real MCP client', () => {
         attributes: { 'app.batch.id': 'batch-7731-zq' },
         children: [{ name: 'store', startMs: 1, durationMs: 2, status: 'error', statusMessage: 'disk full' }],
       });
-      harness.app.store.writeSpans(
+      await harness.app.writeSpans(
         built.spans.map((span) => ({
           ...span,
           startTimeUnixNano: span.startTimeUnixNano + shift,

@@ -53,7 +53,7 @@ describe('analyze_performance_trends through a real MCP client', () => {
 
   beforeAll(async () => {
     harness = await startHarness({ now: () => now });
-    for (const batch of traffic()) harness.app.store.writeSpans(batch);
+    for (const batch of traffic()) await harness.app.writeSpans(batch);
   });
   afterAll(async () => harness?.close());
 

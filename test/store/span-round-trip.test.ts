@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogRecord, Span } from '../../src/model/index.js';
+import { encodeSpans, encodedSpansBuffers } from '../../src/store/spans/encoded-spans.js';
 import { buildTrace } from '../support/trace-builder.js';
 import { openTestStore } from './store-fixture.js';
 
@@ -170,6 +171,40 @@ describe('span round trip', () => {
     expect(db.prepare('SELECT count(*) FROM resources').pluck().get()).toBe(1);
     expect(db.prepare('SELECT count(*) FROM scopes').pluck().get()).toBe(1);
     expect(store.getTrace(trace.traceId)).toStrictEqual(trace);
+  });
+
+  it('stores a batch encoded for the writer thread and cloned to it row for row as writeSpans does', () => {
+    // The writer thread receives encodeSpans' columns through postMessage, typed arrays transferred.
+    const batch = (): Span[] => {
+      const trace = buildTrace({ name: 'root', children: [{ name: 'a' }, { name: 'b' }] });
+      // A span sent twice in one batch (an exporter's retry joined to it by the group commit).
+      return [everyFieldSpan(), sparseSpan(), everyFieldSpan(), ...trace.spans];
+    };
+    const spans = batch();
+    const direct = openTestStore().store;
+    const threaded = openTestStore().store;
+    direct.writeSpans(spans);
+    const encoded = encodeSpans(spans);
+    threaded.writeEncodedSpans([structuredClone(encoded, { transfer: encodedSpansBuffers(encoded) })]);
+    for (const store of [direct, threaded]) store.sealOpenBucket();
+    const rows = (store: typeof direct) =>
+      [
+        'spans',
+        'traces',
+        'resources',
+        'resource_attributes',
+        'scopes',
+        'operations',
+        'attribute_keys',
+        'attribute_postings',
+        'span_links',
+      ].map((table) => store.connection().prepare(`SELECT * FROM ${table}`).all());
+    expect(rows(threaded)).toStrictEqual(rows(direct));
+    expect(threaded.getTrace(TRACE_ID)).toStrictEqual({
+      traceId: TRACE_ID,
+      spans: [sparseSpan(), everyFieldSpan()],
+    });
+    expect(threaded.stats().spanCount).toBe(spans.length - 1);
   });
 
   it('returns undefined for a trace or span it does not have', () => {

@@ -82,7 +82,7 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
       harness.app.store.getLogs({ traceId: greenTrace, limit: 10 }).length > 0 ? true : undefined,
     );
     const big = generateRealisticTraceAtNow(10_000);
-    harness.app.store.writeSpans(big.spans);
+    await harness.app.writeSpans(big.spans);
     bigTrace = big.traceId;
     browser = await launchBrowser();
   }, 240_000);

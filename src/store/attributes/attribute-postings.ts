@@ -89,19 +89,36 @@ export class AttributePostings {
 
   /** Indexes a stored span; `spanRef` is the id `nextSpanId` gave. */
   add(spanRef: number, attributes: Attributes): void {
+    const keyIds: number[] = [];
+    const values: IndexValue[] = [];
+    for (const key in attributes) {
+      keyIds.push(this.ids.keyId(key));
+      values.push(indexValue(attributes[key] as Attributes[string]));
+    }
+    this.addEntries(spanRef, keyIds, values, 0, keyIds.length);
+  }
+
+  /** Indexes a stored span by entries `from` to `to` of `keyIds` and `values` (encoded-spans.ts). */
+  addEntries(
+    spanRef: number,
+    keyIds: ArrayLike<number>,
+    values: readonly IndexValue[],
+    from: number,
+    to: number,
+  ): void {
     this.load();
     const bucket = bucketOf(spanRef);
     if (bucket !== this.bucket) this.open(bucket);
     this.highWater = spanRef;
     const offset = spanRef - bucket * BUCKET_SPANS;
-    for (const key in attributes) {
-      const keyId = this.ids.keyId(key);
-      let values = this.entries.get(keyId);
-      if (!values) this.entries.set(keyId, (values = new Map()));
-      const value = indexValue(attributes[key] as Attributes[string]);
-      const offsets = values.get(value);
+    for (let entry = from; entry < to; entry += 1) {
+      const keyId = keyIds[entry]!;
+      let byValue = this.entries.get(keyId);
+      if (!byValue) this.entries.set(keyId, (byValue = new Map()));
+      const value = values[entry]!;
+      const offsets = byValue.get(value);
       if (offsets) offsets.push(offset);
-      else values.set(value, [offset]);
+      else byValue.set(value, [offset]);
     }
     if (offset === BUCKET_SPANS - 1) this.open(bucket + 1);
   }

@@ -1,8 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { InstrumentationScope, Resource } from '../../model/span.js';
-import { indexValue } from '../attributes/attribute-values.js';
-import { canonicalHash } from '../schema/canonical-json.js';
-import { PLAIN, TAGGED, encodeJson, hasSpecialNumber } from '../schema/json-codec.js';
+import { encodeResource, encodeScope, type EncodedResource, type EncodedScope } from './encoded-spans.js';
 
 /**
  * A cache bound: past it a map is cleared and refilled from the tables. 50,000 entries is far more
@@ -40,36 +38,36 @@ export class IdRegistry {
   }
 
   resourceId(resource: Resource): number {
-    const body = resourceBody(resource);
-    const hash = canonicalHash(body);
-    const cached = this.resources.get(hash);
+    return this.encodedResourceId(encodeResource(resource));
+  }
+
+  /** The id of a resource encoded where the batch was (encoded-spans.ts), inserted when new. */
+  encodedResourceId(resource: EncodedResource): number {
+    const cached = this.resources.get(resource.hash);
     if (cached !== undefined) return cached;
-    let id = this.statements.resourceByHash.get(hash) as number | undefined;
+    let id = this.statements.resourceByHash.get(resource.hash) as number | undefined;
     if (id === undefined) {
-      const encoding = hasSpecialNumber(body.attributes) ? TAGGED : PLAIN;
       id = Number(
-        this.statements.insertResource.run(hash, encodeJson(body, encoding), encoding).lastInsertRowid,
+        this.statements.insertResource.run(resource.hash, resource.body, resource.encoding).lastInsertRowid,
       );
-      for (const [key, value] of Object.entries(resource.attributes)) {
-        this.statements.insertResourceAttribute.run(this.keyId(key), indexValue(value), id);
-      }
+      resource.attributeKeys.forEach((key, index) => {
+        this.statements.insertResourceAttribute.run(this.keyId(key), resource.attributeValues[index], id);
+      });
     }
-    return remember(this.resources, hash, id);
+    return remember(this.resources, resource.hash, id);
   }
 
   scopeId(scope: InstrumentationScope): number {
-    const body = scopeBody(scope);
-    const hash = canonicalHash(body);
-    const cached = this.scopes.get(hash);
+    return this.encodedScopeId(encodeScope(scope));
+  }
+
+  encodedScopeId(scope: EncodedScope): number {
+    const cached = this.scopes.get(scope.hash);
     if (cached !== undefined) return cached;
-    let id = this.statements.scopeByHash.get(hash) as number | undefined;
-    if (id === undefined) {
-      const encoding = hasSpecialNumber(body.attributes) ? TAGGED : PLAIN;
-      id = Number(
-        this.statements.insertScope.run(hash, encodeJson(body, encoding), encoding).lastInsertRowid,
-      );
-    }
-    return remember(this.scopes, hash, id);
+    const id =
+      (this.statements.scopeByHash.get(scope.hash) as number | undefined) ??
+      Number(this.statements.insertScope.run(scope.hash, scope.body, scope.encoding).lastInsertRowid);
+    return remember(this.scopes, scope.hash, id);
   }
 
   operationId(service: string, name: string, kind: number): number {
@@ -104,27 +102,6 @@ export class IdRegistry {
     this.operations.clear();
     this.keys.clear();
   }
-}
-
-/** The stored shape: exactly the model's fields, so a read returns what was written. */
-function resourceBody(resource: Resource): Resource {
-  const body: Resource = {
-    attributes: resource.attributes,
-    droppedAttributesCount: resource.droppedAttributesCount,
-  };
-  if (resource.schemaUrl !== undefined) body.schemaUrl = resource.schemaUrl;
-  return body;
-}
-
-function scopeBody(scope: InstrumentationScope): InstrumentationScope {
-  const body: InstrumentationScope = {
-    name: scope.name,
-    attributes: scope.attributes,
-    droppedAttributesCount: scope.droppedAttributesCount,
-  };
-  if (scope.version !== undefined) body.version = scope.version;
-  if (scope.schemaUrl !== undefined) body.schemaUrl = scope.schemaUrl;
-  return body;
 }
 
 function remember(map: Map<string, number>, key: string, id: number): number {

@@ -77,7 +77,7 @@ export class LogStore {
         if (scopeId === undefined) scopes.set(log.scope, (scopeId = this.ids.scopeId(log.scope)));
         this.insert(log, resourceId, scopeId);
       }
-    });
+    }).immediate;
   }
 
   /** Stores a batch atomically; throws INVALID_ARGUMENT (nothing stored) for a malformed record. */

@@ -88,7 +88,7 @@ export class Retention {
       this.statements.deleteOldHourlyRollups.run(hour);
       // The hour the cutoff falls in keeps only its later minutes: its hourly row must too.
       if (deleted > 0 && cutoffMinute % 60 !== 0) this.hours.hour(hour);
-    });
+    }).immediate;
     this.deleteChunk = db.transaction((traces: readonly { id: number; trace_id: string }[]) => {
       const deleted = { spans: 0, logs: 0 };
       const buckets = new Set<number>();
@@ -99,7 +99,7 @@ export class Retention {
       }
       for (const bucket of buckets) this.statements.deleteEmptyBucketPostings.run({ bucket });
       return deleted;
-    });
+    }).immediate;
   }
 
   /**

@@ -7,10 +7,12 @@ const MAX_NANOS = (1n << 63n) - 1n;
 
 /**
  * Checks what the store relies on before a batch touches the database, so bad input is refused
- * whole with a message naming the span, never half-written or turned into an SQL error.
+ * whole with a message naming the span, never half-written or turned into an SQL error. Spans are
+ * numbered from `firstIndex` (a slice of a larger batch is named by its place in the batch).
  */
-export function checkSpans(spans: readonly Span[]): void {
-  spans.forEach((span, index) => {
+export function checkSpans(spans: readonly Span[], firstIndex = 0): void {
+  spans.forEach((span, at) => {
+    const index = firstIndex + at;
     // Messages are built only on failure (describeSpan): two strings a span showed in the ingest profile.
     if (typeof span.traceId !== 'string' || !isValidTraceId(span.traceId)) {
       throw invalidArgument(

@@ -1,11 +1,9 @@
 import type Database from 'better-sqlite3';
-import { RUN_ID_ATTRIBUTE } from '../../model/run-attributes.js';
-import type { InstrumentationScope, Resource, Span } from '../../model/span.js';
+import type { Span } from '../../model/span.js';
 import { AttributePostings } from '../attributes/attribute-postings.js';
 import type { IdRegistry } from './id-registry.js';
 import { RollupBatch, RollupWriter } from '../rollups/rollup-writer.js';
-import { encodeSpanBody, kindNumber, statusNumber } from './span-codec.js';
-import { checkSpans } from './span-validation.js';
+import { encodeSpans, type EncodedSpans } from './encoded-spans.js';
 import { addSpans, type TraceAggregate } from './trace-summary-merge.js';
 
 /** What a write stored: spans sent twice (an exporter's retry) are stored and counted once. */
@@ -37,7 +35,7 @@ interface TraceRow {
  */
 export class SpanWriter {
   private readonly statements;
-  private readonly writeBatch: (spans: readonly Span[]) => SpansWritten;
+  private readonly writeBatch: (batches: EncodedSpans[]) => SpansWritten;
   private readonly sealBatch: () => void;
   private readonly rollups: RollupWriter;
   private readonly postings: AttributePostings;
@@ -81,8 +79,14 @@ export class SpanWriter {
     };
     this.rollups = new RollupWriter(db);
     this.postings = new AttributePostings(db, ids);
-    this.writeBatch = db.transaction((spans: readonly Span[]) => this.store(spans));
-    this.sealBatch = db.transaction(() => this.postings.seal());
+    // Run as BEGIN IMMEDIATE (here, in log-store.ts and retention.ts): two connections write the
+    // data dir (the writer thread; the main one's retention timer, specs and sessions), and a
+    // deferred transaction that read before writing fails at once with SQLITE_BUSY (its snapshot is
+    // stale) instead of waiting for the other's commit.
+    this.writeBatch = db.transaction((batches: EncodedSpans[]) =>
+      mergeWritten(batches.map((batch) => this.store(batch))),
+    ).immediate;
+    this.sealBatch = db.transaction(() => this.postings.seal()).immediate;
   }
 
   /** Puts every span stored so far into the attribute postings (AttributePostings.seal). */
@@ -98,10 +102,14 @@ export class SpanWriter {
 
   /** Stores a batch atomically; throws INVALID_ARGUMENT (nothing stored) for a malformed span. */
   write(spans: readonly Span[]): SpansWritten {
-    checkSpans(spans);
-    if (spans.length === 0) return { spanCount: 0, traceIds: [], runs: [] };
+    return this.writeEncoded(encodeSpans(spans));
+  }
+
+  /** Stores batches encoded by encodeSpans (here, or on the thread that decoded them) in one transaction. */
+  writeEncoded(...batches: EncodedSpans[]): SpansWritten {
+    if (batches.every((batch) => batch.count === 0)) return { spanCount: 0, traceIds: [], runs: [] };
     try {
-      return this.writeBatch(spans);
+      return this.writeBatch(batches);
     } catch (error) {
       this.ids.forget();
       this.rollups.forget();
@@ -110,88 +118,102 @@ export class SpanWriter {
     }
   }
 
-  private store(spans: readonly Span[]): SpansWritten {
-    const resourceIds = new Map<Resource, number>();
-    const scopeIds = new Map<InstrumentationScope, number>();
+  private store(batch: EncodedSpans): SpansWritten {
+    const resourceIds = batch.resources.map((resource) => this.ids.encodedResourceId(resource));
+    const scopeIds = batch.scopes.map((scope) => this.ids.encodedScopeId(scope));
+    const operationIds = batch.operations.map((operation) =>
+      this.ids.operationId(operation.service, operation.name, operation.kind),
+    );
+    const keyIds = batch.attributeKeys.map((key) => this.ids.keyId(key));
+    const postingKeyIds = Array.from(batch.postingKeys, (key) => keyIds[key]!);
+    const postingValues = Array.from(batch.postingValues, (value) => batch.indexValues[value]!);
     const operations = new Map<number, { count: number; lastSeen: bigint }>();
     const linkRows: [string, number, string, string][] = [];
     const rollups = new RollupBatch();
     const written: SpansWritten = { spanCount: 0, traceIds: [], runs: [] };
     const runs = new Map<string, { runId: string; traceIds: string[]; spanCount: number }>();
+    const { times, postingEnds, linkEnds } = batch;
 
-    for (const [traceId, group] of groupByTrace(spans)) {
+    const groups = batch.traceIds.map((): number[] => []);
+    for (let span = 0; span < batch.count; span += 1) groups[batch.trace[span]!]!.push(span);
+    batch.traceIds.forEach((traceId, trace) => {
+      const group = groups[trace]!;
       // A trace first seen in this batch (the usual case: an SDK exports a trace's spans together)
       // is inserted with its aggregate in one statement; a known one is read, extended and updated.
-      const fresh = addSpans(undefined, group);
+      const fresh = addSpans(undefined, batch, group);
       const inserted = this.statements.insertTrace.run(traceId, ...aggregateColumns(fresh));
       const row = inserted.changes === 0 ? (this.statements.trace.get(traceId) as TraceRow) : undefined;
       const traceRef = row ? Number(row.id) : Number(inserted.lastInsertRowid);
-      const stored: Span[] = [];
+      const stored: number[] = [];
       for (const span of group) {
-        let resourceId = resourceIds.get(span.resource);
-        if (resourceId === undefined) {
-          resourceId = this.ids.resourceId(span.resource);
-          resourceIds.set(span.resource, resourceId);
-        }
-        let scopeId = scopeIds.get(span.scope);
-        if (scopeId === undefined) {
-          scopeId = this.ids.scopeId(span.scope);
-          scopeIds.set(span.scope, scopeId);
-        }
-        const operationId = this.ids.operationId(span.serviceName, span.name, kindNumber(span.kind));
-        const statusCode = statusNumber(span.status.code);
-        const body = encodeSpanBody(span);
+        const operationId = operationIds[batch.operation[span]!]!;
+        const startNs = times[2 * span]!;
+        const endNs = times[2 * span + 1]!;
+        const statusCode = batch.statuses[span]!;
         const spanRef = this.postings.nextSpanId();
         const result = this.statements.insertSpan.run(
           spanRef,
           traceRef,
-          span.spanId,
-          span.parentSpanId ?? null,
+          batch.spanIds[span],
+          batch.parentSpanIds[span],
           operationId,
-          span.startTimeUnixNano,
-          span.endTimeUnixNano,
+          startNs,
+          endNs,
           statusCode,
-          span.status.message ?? null,
-          span.traceState ?? null,
-          span.flags ?? null,
-          resourceId,
-          scopeId,
-          body.attributes,
-          span.droppedAttributesCount,
-          body.events,
-          span.droppedEventsCount,
-          body.links,
-          span.droppedLinksCount,
-          body.encoding,
+          batch.statusMessages[span],
+          batch.traceStates[span],
+          batch.flags[span],
+          resourceIds[batch.resource[span]!],
+          scopeIds[batch.scope[span]!],
+          batch.attributes[span],
+          batch.dropped[3 * span],
+          batch.events[span],
+          batch.dropped[3 * span + 1],
+          batch.links[span],
+          batch.dropped[3 * span + 2],
+          batch.encodings[span],
         );
         if (result.changes === 0) continue; // the same span id again in this trace: already stored
         stored.push(span);
-        rollups.add(operationId, span.startTimeUnixNano, span.endTimeUnixNano, statusCode);
-        this.postings.add(spanRef, span.attributes);
-        for (const link of span.links) linkRows.push([link.traceId, traceRef, span.spanId, link.spanId]);
+        rollups.add(operationId, startNs, endNs, statusCode);
+        this.postings.addEntries(
+          spanRef,
+          postingKeyIds,
+          postingValues,
+          span === 0 ? 0 : postingEnds[span - 1]!,
+          postingEnds[span]!,
+        );
+        for (let link = span === 0 ? 0 : linkEnds[span - 1]!; link < linkEnds[span]!; link += 1) {
+          linkRows.push([
+            batch.linkTraceIds[link]!,
+            traceRef,
+            batch.spanIds[span]!,
+            batch.linkSpanIds[link]!,
+          ]);
+        }
         const operation = operations.get(operationId);
-        if (!operation) operations.set(operationId, { count: 1, lastSeen: span.endTimeUnixNano });
+        if (!operation) operations.set(operationId, { count: 1, lastSeen: endNs });
         else {
           operation.count += 1;
-          if (span.endTimeUnixNano > operation.lastSeen) operation.lastSeen = span.endTimeUnixNano;
+          if (endNs > operation.lastSeen) operation.lastSeen = endNs;
         }
-        const runId = span.resource.attributes[RUN_ID_ATTRIBUTE];
-        if (typeof runId === 'string') {
+        const runId = batch.resources[batch.resource[span]!]!.runId;
+        if (runId !== undefined) {
           let run = runs.get(runId);
           if (!run) runs.set(runId, (run = { runId, traceIds: [], spanCount: 0 }));
           run.spanCount += 1;
           if (run.traceIds[run.traceIds.length - 1] !== traceId) run.traceIds.push(traceId);
         }
       }
-      if (stored.length === 0) continue;
+      if (stored.length === 0) return;
       // A new trace's aggregate is already right unless the batch repeated a span id.
       if (row || stored.length !== group.length) {
-        const aggregate = addSpans(row ? aggregateOf(row) : undefined, stored);
+        const aggregate = addSpans(row ? aggregateOf(row) : undefined, batch, stored);
         this.statements.updateTrace.run(...aggregateColumns(aggregate), traceRef);
       }
       written.spanCount += stored.length;
       written.traceIds.push(traceId);
-    }
+    });
     this.postings.commit();
     if (linkRows.length > 0) this.statements.insertLinks.run(JSON.stringify(linkRows));
     this.rollups.write(rollups);
@@ -202,14 +224,27 @@ export class SpanWriter {
   }
 }
 
-function groupByTrace(spans: readonly Span[]): Map<string, Span[]> {
-  const groups = new Map<string, Span[]>();
-  for (const span of spans) {
-    const group = groups.get(span.traceId);
-    if (group) group.push(span);
-    else groups.set(span.traceId, [span]);
+/** One SpansWritten for several batches stored in turn: a trace or run they share is listed once. */
+function mergeWritten(parts: SpansWritten[]): SpansWritten {
+  if (parts.length === 1) return parts[0]!;
+  const traceIds = new Set<string>();
+  const runs = new Map<string, { runId: string; traceIds: Set<string>; spanCount: number }>();
+  let spanCount = 0;
+  for (const part of parts) {
+    spanCount += part.spanCount;
+    for (const traceId of part.traceIds) traceIds.add(traceId);
+    for (const run of part.runs) {
+      let merged = runs.get(run.runId);
+      if (!merged) runs.set(run.runId, (merged = { runId: run.runId, traceIds: new Set(), spanCount: 0 }));
+      merged.spanCount += run.spanCount;
+      for (const traceId of run.traceIds) merged.traceIds.add(traceId);
+    }
   }
-  return groups;
+  return {
+    spanCount,
+    traceIds: [...traceIds],
+    runs: [...runs.values()].map((run) => ({ ...run, traceIds: [...run.traceIds] })),
+  };
 }
 
 /** The `traces` columns from start_ns to services, in table order. */

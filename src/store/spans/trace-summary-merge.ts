@@ -1,4 +1,5 @@
-import type { Span } from '../../model/span.js';
+import type { EncodedSpans } from './encoded-spans.js';
+import { STATUS_ERROR } from './span-codec.js';
 
 /** What the `traces` table keeps per trace, updated as its spans arrive. */
 export interface TraceAggregate {
@@ -12,47 +13,56 @@ export interface TraceAggregate {
 }
 
 /**
- * Adds newly stored spans of one trace to its aggregate. Spans arrive over many batches and in any
+ * Adds newly stored spans of one trace (indexes into `batch`) to its aggregate. Spans arrive over many batches and in any
  * order (a child's batch often lands before its root's), so every field is an order-free fold:
  * min, max, sums, a set, and the root as the earliest span without a parent (a tie goes to the
  * lower span id), which is the same whichever batch brings it.
  */
-export function addSpans(aggregate: TraceAggregate | undefined, spans: readonly Span[]): TraceAggregate {
+export function addSpans(
+  aggregate: TraceAggregate | undefined,
+  batch: EncodedSpans,
+  spans: readonly number[],
+): TraceAggregate {
   const first = spans[0];
-  if (!aggregate && !first) throw new RangeError('addSpans needs an aggregate or at least one span');
+  if (!aggregate && first === undefined)
+    throw new RangeError('addSpans needs an aggregate or at least one span');
+  const { times } = batch;
   const next: TraceAggregate = aggregate
     ? { ...aggregate, services: aggregate.services }
     : {
-        startNs: (first as Span).startTimeUnixNano,
-        endNs: (first as Span).endTimeUnixNano,
+        startNs: times[2 * first!]!,
+        endNs: times[2 * first! + 1]!,
         spanCount: 0,
         errorCount: 0,
         services: [],
       };
   let services: Set<string> | undefined;
   for (const span of spans) {
-    if (span.startTimeUnixNano < next.startNs) next.startNs = span.startTimeUnixNano;
-    if (span.endTimeUnixNano > next.endNs) next.endNs = span.endTimeUnixNano;
+    const startNs = times[2 * span]!;
+    const endNs = times[2 * span + 1]!;
+    const operation = batch.operations[batch.operation[span]!]!;
+    if (startNs < next.startNs) next.startNs = startNs;
+    if (endNs > next.endNs) next.endNs = endNs;
     next.spanCount += 1;
-    if (span.status.code === 'error') next.errorCount += 1;
-    if (span.parentSpanId === undefined && isEarlierRoot(span, next.root)) {
+    if (batch.statuses[span] === STATUS_ERROR) next.errorCount += 1;
+    if (batch.parentSpanIds[span] === null && isEarlierRoot(startNs, batch.spanIds[span]!, next.root)) {
       next.root = {
-        spanId: span.spanId,
-        startNs: span.startTimeUnixNano,
-        service: span.serviceName,
-        name: span.name,
+        spanId: batch.spanIds[span]!,
+        startNs,
+        service: operation.service,
+        name: operation.name,
       };
     }
-    if (!next.services.includes(span.serviceName) && !services?.has(span.serviceName)) {
-      (services ??= new Set(next.services)).add(span.serviceName);
+    if (!next.services.includes(operation.service) && !services?.has(operation.service)) {
+      (services ??= new Set(next.services)).add(operation.service);
     }
   }
   if (services) next.services = [...services].sort();
   return next;
 }
 
-function isEarlierRoot(span: Span, root: TraceAggregate['root']): boolean {
+function isEarlierRoot(startNs: bigint, spanId: string, root: TraceAggregate['root']): boolean {
   if (!root) return true;
-  if (span.startTimeUnixNano !== root.startNs) return span.startTimeUnixNano < root.startNs;
-  return span.spanId < root.spanId;
+  if (startNs !== root.startNs) return startNs < root.startNs;
+  return spanId < root.spanId;
 }

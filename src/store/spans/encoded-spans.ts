@@ -1,0 +1,261 @@
+import { RUN_ID_ATTRIBUTE } from '../../model/run-attributes.js';
+import type { Attributes, InstrumentationScope, Resource, Span } from '../../model/span.js';
+import { indexValue, type IndexValue } from '../attributes/attribute-values.js';
+import { canonicalHash } from '../schema/canonical-json.js';
+import { PLAIN, TAGGED, encodeJson, hasSpecialNumber, type Encoding } from '../schema/json-codec.js';
+import { encodeSpanBody, kindNumber, statusNumber } from './span-codec.js';
+import { checkSpans } from './span-validation.js';
+
+/**
+ * A batch of spans as the writer stores it: checked, every JSON column encoded, the attribute index
+ * entries computed, repeated values (trace ids, resources, scopes, operations) listed once, and the
+ * rest in columns of strings and typed arrays.
+ *
+ * It exists for the writer thread (worker-sink.ts). Span objects cost ~2 µs a span to structured-clone
+ * on the sending side and ~4.5 µs to rebuild on the writer's (bench/ingest-vs-jaeger.ts), about half
+ * of what the writer then spent storing them, and the writer's thread is the one that limits ingest.
+ * These columns clone in ~0.7 + ~1 µs a span, and the JSON encoding (~2 µs a span) moves to the
+ * thread that decoded the export, which had time to spare. The store's own writeSpans encodes the
+ * same way, so both paths store exactly the same rows.
+ */
+export interface EncodedSpans {
+  count: number;
+  /** Distinct, in first-seen order. */
+  traceIds: string[];
+  resources: EncodedResource[];
+  scopes: EncodedScope[];
+  operations: EncodedOperation[];
+  /** Per span, an index into traceIds, resources, scopes and operations. */
+  trace: Uint32Array;
+  resource: Uint32Array;
+  scope: Uint32Array;
+  operation: Uint32Array;
+  spanIds: string[];
+  parentSpanIds: (string | null)[];
+  /** Start and end nanoseconds of span i at 2i and 2i + 1 (checked to fit int64). */
+  times: BigInt64Array;
+  /** OTLP status code numbers. */
+  statuses: Uint8Array;
+  statusMessages: (string | null)[];
+  traceStates: (string | null)[];
+  flags: (number | null)[];
+  /** Dropped attributes, events and links of span i at 3i, 3i + 1, 3i + 2. */
+  dropped: Float64Array;
+  /** The JSON columns and their encoding (json-codec.ts). */
+  attributes: string[];
+  events: (string | null)[];
+  links: (string | null)[];
+  encodings: Uint8Array;
+  /** Distinct top-level attribute keys of the batch. */
+  attributeKeys: string[];
+  /**
+   * Span i's attribute index entries are at [postingEnds[i - 1] (0 for the first), postingEnds[i]):
+   * the key (an index into attributeKeys) and the value as the index keeps it (an index into
+   * indexValues: methods, routes and status codes repeat, and one string each clones for less).
+   */
+  postingKeys: Uint32Array;
+  postingValues: Uint32Array;
+  /** Distinct index values of the batch. */
+  indexValues: IndexValue[];
+  postingEnds: Uint32Array;
+  /** Span i's links (linked trace and span id) are at [linkEnds[i - 1], linkEnds[i]). */
+  linkTraceIds: string[];
+  linkSpanIds: string[];
+  linkEnds: Uint32Array;
+}
+
+export interface EncodedResource {
+  /** Of the canonical JSON: equal resources share one row. */
+  hash: string;
+  body: string;
+  encoding: Encoding;
+  /** Top-level attributes for resource_attributes, as the index keeps them. */
+  attributeKeys: string[];
+  attributeValues: IndexValue[];
+  /** The run id (RUN_ID_ATTRIBUTE) when the resource carries one. */
+  runId?: string;
+}
+
+export interface EncodedScope {
+  hash: string;
+  body: string;
+  encoding: Encoding;
+}
+
+export interface EncodedOperation {
+  service: string;
+  name: string;
+  kind: number;
+}
+
+/** The buffers of a batch's typed arrays, to transfer to another thread instead of copying them. */
+export function encodedSpansBuffers(batch: EncodedSpans): ArrayBuffer[] {
+  return [
+    batch.trace,
+    batch.resource,
+    batch.scope,
+    batch.operation,
+    batch.times,
+    batch.statuses,
+    batch.dropped,
+    batch.encodings,
+    batch.postingKeys,
+    batch.postingValues,
+    batch.postingEnds,
+    batch.linkEnds,
+  ].map((array) => array.buffer as ArrayBuffer);
+}
+
+/**
+ * Checks and encodes spans for the writer; throws INVALID_ARGUMENT (see checkSpans, which numbers
+ * the spans from `firstIndex`) for a malformed span.
+ */
+export function encodeSpans(spans: readonly Span[], firstIndex = 0): EncodedSpans {
+  checkSpans(spans, firstIndex);
+  const count = spans.length;
+  const batch: EncodedSpans = {
+    count,
+    traceIds: [],
+    resources: [],
+    scopes: [],
+    operations: [],
+    trace: new Uint32Array(count),
+    resource: new Uint32Array(count),
+    scope: new Uint32Array(count),
+    operation: new Uint32Array(count),
+    spanIds: [],
+    parentSpanIds: [],
+    times: new BigInt64Array(count * 2),
+    statuses: new Uint8Array(count),
+    statusMessages: [],
+    traceStates: [],
+    flags: [],
+    dropped: new Float64Array(count * 3),
+    attributes: [],
+    events: [],
+    links: [],
+    encodings: new Uint8Array(count),
+    attributeKeys: [],
+    postingKeys: new Uint32Array(0),
+    postingValues: new Uint32Array(0),
+    indexValues: [],
+    postingEnds: new Uint32Array(count),
+    linkTraceIds: [],
+    linkSpanIds: [],
+    linkEnds: new Uint32Array(count),
+  };
+  const traces = new Map<string, number>();
+  // Decoders give every span of a resource block the same objects: one encoding each per batch.
+  const resources = new Map<Resource, number>();
+  const scopes = new Map<InstrumentationScope, number>();
+  const operations = new Map<string, number>();
+  const keys = new Map<string, number>();
+  const values = new Map<IndexValue, number>();
+  // Built as arrays, handed over as typed arrays (copied once here, not rebuilt element by element).
+  const postingKeys: number[] = [];
+  const postingValues: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const span = spans[i]!;
+    let trace = traces.get(span.traceId);
+    if (trace === undefined) {
+      traces.set(span.traceId, (trace = batch.traceIds.length));
+      batch.traceIds.push(span.traceId);
+    }
+    batch.trace[i] = trace;
+    let resource = resources.get(span.resource);
+    if (resource === undefined) {
+      resources.set(span.resource, (resource = batch.resources.length));
+      batch.resources.push(encodeResource(span.resource));
+    }
+    batch.resource[i] = resource;
+    let scope = scopes.get(span.scope);
+    if (scope === undefined) {
+      scopes.set(span.scope, (scope = batch.scopes.length));
+      batch.scopes.push(encodeScope(span.scope));
+    }
+    batch.scope[i] = scope;
+    const kind = kindNumber(span.kind);
+    const operationKey = `${kind}\u0000${span.serviceName}\u0000${span.name}`;
+    let operation = operations.get(operationKey);
+    if (operation === undefined) {
+      operations.set(operationKey, (operation = batch.operations.length));
+      batch.operations.push({ service: span.serviceName, name: span.name, kind });
+    }
+    batch.operation[i] = operation;
+    batch.spanIds.push(span.spanId);
+    batch.parentSpanIds.push(span.parentSpanId ?? null);
+    batch.times[2 * i] = span.startTimeUnixNano;
+    batch.times[2 * i + 1] = span.endTimeUnixNano;
+    batch.statuses[i] = statusNumber(span.status.code);
+    batch.statusMessages.push(span.status.message ?? null);
+    batch.traceStates.push(span.traceState ?? null);
+    batch.flags.push(span.flags ?? null);
+    batch.dropped[3 * i] = span.droppedAttributesCount;
+    batch.dropped[3 * i + 1] = span.droppedEventsCount;
+    batch.dropped[3 * i + 2] = span.droppedLinksCount;
+    const body = encodeSpanBody(span);
+    batch.attributes.push(body.attributes);
+    batch.events.push(body.events);
+    batch.links.push(body.links);
+    batch.encodings[i] = body.encoding;
+    for (const key in span.attributes) {
+      let keyIndex = keys.get(key);
+      if (keyIndex === undefined) {
+        keys.set(key, (keyIndex = batch.attributeKeys.length));
+        batch.attributeKeys.push(key);
+      }
+      postingKeys.push(keyIndex);
+      const value = indexValue(span.attributes[key] as Attributes[string]);
+      let valueIndex = values.get(value);
+      if (valueIndex === undefined) {
+        values.set(value, (valueIndex = batch.indexValues.length));
+        batch.indexValues.push(value);
+      }
+      postingValues.push(valueIndex);
+    }
+    batch.postingEnds[i] = postingKeys.length;
+    for (const link of span.links) {
+      batch.linkTraceIds.push(link.traceId);
+      batch.linkSpanIds.push(link.spanId);
+    }
+    batch.linkEnds[i] = batch.linkTraceIds.length;
+  }
+  batch.postingKeys = Uint32Array.from(postingKeys);
+  batch.postingValues = Uint32Array.from(postingValues);
+  return batch;
+}
+
+export function encodeResource(resource: Resource): EncodedResource {
+  const body: Resource = {
+    attributes: resource.attributes,
+    droppedAttributesCount: resource.droppedAttributesCount,
+  };
+  if (resource.schemaUrl !== undefined) body.schemaUrl = resource.schemaUrl;
+  const encoding = hasSpecialNumber(body.attributes) ? TAGGED : PLAIN;
+  const encoded: EncodedResource = {
+    hash: canonicalHash(body),
+    body: encodeJson(body, encoding),
+    encoding,
+    attributeKeys: [],
+    attributeValues: [],
+  };
+  for (const [key, value] of Object.entries(resource.attributes)) {
+    encoded.attributeKeys.push(key);
+    encoded.attributeValues.push(indexValue(value));
+  }
+  const runId = resource.attributes[RUN_ID_ATTRIBUTE];
+  if (typeof runId === 'string') encoded.runId = runId;
+  return encoded;
+}
+
+export function encodeScope(scope: InstrumentationScope): EncodedScope {
+  const body: InstrumentationScope = {
+    name: scope.name,
+    attributes: scope.attributes,
+    droppedAttributesCount: scope.droppedAttributesCount,
+  };
+  if (scope.version !== undefined) body.version = scope.version;
+  if (scope.schemaUrl !== undefined) body.schemaUrl = scope.schemaUrl;
+  const encoding = hasSpecialNumber(body.attributes) ? TAGGED : PLAIN;
+  return { hash: canonicalHash(body), body: encodeJson(body, encoding), encoding };
+}
