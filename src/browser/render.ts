@@ -9,6 +9,7 @@ import type {
   OverlayRow,
   OverlayViolation,
   SessionStripView,
+  LogsCut,
   SpecOverlayView,
   ViewModel,
   WaterfallView,
@@ -240,7 +241,7 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView): 
     block.style.background = colourOf(row.serviceIndex);
     bar.append(block, el('span', 'duration', formatMs(row.durationMs)));
     line.append(label, bar);
-    line.addEventListener('click', () => showDetails(details, row));
+    line.addEventListener('click', () => showDetails(details, row, view.logsCut));
     return line;
   };
   recompute();
@@ -260,7 +261,7 @@ function table(title: string, pairs: [string, string][]): HTMLElement {
   return section;
 }
 
-function showDetails(panel: HTMLElement, row: OverlayRow): void {
+function showDetails(panel: HTMLElement, row: OverlayRow, cut: LogsCut | undefined): void {
   panel.replaceChildren(
     el('h2', undefined, row.name),
     el(
@@ -283,14 +284,24 @@ function showDetails(panel: HTMLElement, row: OverlayRow): void {
   panel.append(events);
   // Only where records came with the span: no section is not the same as "logged nothing".
   const logs = row.details.logs;
-  if (logs) {
+  // A span running past the last record read may have logged more, or logged only after it.
+  const cutHere = cut !== undefined && row.startMs + row.durationMs >= cut.fromMs;
+  if (logs || cutHere) {
     const section = el('section', 'logs');
     section.append(el('h3', undefined, 'Logs'));
-    for (const log of logs.logs)
+    for (const log of logs?.logs ?? [])
       section.append(
         table(`${log.severity} at +${formatMs(log.atMs)}`, [['body', log.body], ...log.attributes]),
       );
-    if (logs.omitted > 0) section.append(el('p', 'none', `and ${logs.omitted} more`));
+    if (logs && logs.omitted > 0) section.append(el('p', 'none', `and ${logs.omitted} more`));
+    if (cut && cutHere)
+      section.append(
+        el(
+          'p',
+          'logs-cut',
+          `Logs after +${formatMs(cut.fromMs)} not loaded: the trace has more log records than the ${cut.loaded.toLocaleString('en')} read for this picture.`,
+        ),
+      );
     panel.append(section);
   }
   panel.append(table('Resource', row.details.resource), el('p', 'scope', `scope ${row.details.scope}`));

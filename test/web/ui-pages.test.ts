@@ -18,6 +18,8 @@ import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { postSpanLog } from '../support/sdk-span-log.js';
 import { waitFor } from '../support/wait-for.js';
 import { generateRealisticTraceAtNow } from '../support/realistic-trace.js';
+import { MAX_TRACE_LOGS } from '../../src/mcp/view-models.js';
+import type { LogRecord } from '../../src/model/log-record.js';
 
 /** What order.create logs in the green run; the details panel of that span shows it. */
 const ORDER_LOG = 'order stored, reserving stock';
@@ -33,6 +35,7 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
   let greenTrace: string;
   let sessionId: string;
   let bigTrace: string;
+  let chattyTrace: string;
 
   beforeAll(async () => {
     harness = await startHarness();
@@ -84,6 +87,29 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     const big = generateRealisticTraceAtNow(10_000);
     harness.app.store.writeSpans(big.spans);
     bigTrace = big.traceId;
+    // A root span that logs more lines in its first 2 ms than a picture reads for the whole trace.
+    const chatty = generateRealisticTraceAtNow(60, 7);
+    harness.app.store.writeSpans(chatty.spans);
+    chattyTrace = chatty.traceId;
+    const root = chatty.spans.find((span) => span.parentSpanId === undefined)!;
+    harness.app.store.writeLogs(
+      Array.from({ length: MAX_TRACE_LOGS + 1 }, (_, index): LogRecord => {
+        const at = root.startTimeUnixNano + BigInt(index) * 1_000n;
+        return {
+          timeUnixNano: at,
+          observedTimeUnixNano: at,
+          severityNumber: 9,
+          body: `line ${index}`,
+          attributes: {},
+          droppedAttributesCount: 0,
+          traceId: chattyTrace,
+          spanId: root.spanId,
+          serviceName: root.serviceName,
+          resource: root.resource,
+          scope: { name: 'logger', attributes: {}, droppedAttributesCount: 0 },
+        };
+      }),
+    );
     browser = await launchBrowser();
   }, 240_000);
   afterAll(async () => {
@@ -171,6 +197,27 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     await page.waitForURL(new RegExp(`/trace/${redTrace}\\?spec=checkout_structure$`));
     await expect.poll(() => page.locator('.row.ghost').count()).toBeGreaterThan(0);
     await expect.poll(() => page.locator('.row').count()).toBeGreaterThan(3);
+    expect(problems).toEqual([]);
+  });
+
+  it('says where the logs read for a picture stop, on the spans that run past it', async () => {
+    const view = (await (await fetch(`${ui.url}/api/view?trace=${chattyTrace}`)).json()) as {
+      logsCut?: { loaded: number; fromMs: number };
+      rows: { id: string; name: string; startMs: number; details: { logs?: unknown } }[];
+    };
+    expect(view.logsCut?.loaded).toBe(MAX_TRACE_LOGS);
+    await open(`/trace/${chattyTrace}`);
+    // The root logged all of them: it shows its first lines, the count of the rest, and the cut.
+    await page.locator('.row').first().click();
+    const logs = page.locator('.details .logs');
+    await expect.poll(() => logs.innerText()).toContain('and 1950 more');
+    expect(await logs.innerText()).toMatch(/Logs after \+[\d.]+ ms not loaded: .* than the 2,000 read/);
+    // A later span shows no lines of its own; the panel says why instead of implying it logged none.
+    const later = view.rows.find((row) => row.startMs > view.logsCut!.fromMs && !row.details.logs)!;
+    await page.locator(`.row[data-id="${later.id}"]`).click();
+    await expect.poll(() => page.locator('.details h2').innerText()).toBe(later.name);
+    expect(await logs.innerText()).toMatch(/^Logs\s+Logs after \+[\d.]+ ms not loaded/);
+    await screenshot(page, 'waterfall-logs-cut');
     expect(problems).toEqual([]);
   });
 
