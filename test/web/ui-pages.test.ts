@@ -8,10 +8,11 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadExampleApp } from '../../src/cli/demo/example-app.js';
 import { MCP_APP_MIME_TYPE, VIEWS_APP_URI } from '../../src/mcp/mcp-app.js';
 import { serveUi, type UiServer } from '../../src/web/ui-server.js';
+import { hostCspFor, type DeclaredCsp } from '../support/app-host/declared-csp.js';
 import { callToolInHost } from '../support/app-host/show-in-host.js';
 import { launchBrowser, pageProblems, screenshot, SKIP_BROWSER } from '../support/browser.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
@@ -20,6 +21,18 @@ import { waitFor } from '../support/wait-for.js';
 import { generateRealisticTraceAtNow } from '../support/realistic-trace.js';
 import { MAX_TRACE_LOGS } from '../../src/mcp/view-models.js';
 import type { LogRecord } from '../../src/model/log-record.js';
+
+/** The parts of an app frame's window the CSP probe uses. */
+interface CspProbeWindow {
+  violations: string[];
+  document: {
+    addEventListener(
+      type: 'securitypolicyviolation',
+      listener: (event: { effectiveDirective: string; originalPolicy: string }) => void,
+    ): void;
+  };
+  fetch(url: string): Promise<unknown>;
+}
 
 /** What order.create logs in the green run; the details panel of that span shows it. */
 const ORDER_LOG = 'order stored, reserving stock';
@@ -112,14 +125,25 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     );
     browser = await launchBrowser();
   }, 240_000);
+  /** Pages a test opened, closed after it so a run holds one page at a time, not one per test. */
+  const opened: Page[] = [];
+  afterEach(async () => {
+    for (const each of opened.splice(0)) await each.close();
+  });
   afterAll(async () => {
     await browser?.close();
     await ui?.close();
     await harness?.close();
   });
 
-  const open = async (path: string) => {
+  const newPage = async () => {
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    opened.push(page);
+    return page;
+  };
+
+  const open = async (path: string) => {
+    await newPage();
     problems = pageProblems(page);
     const response = await page.goto(`${ui.url}${path}`);
     expect(response?.status()).toBe(200);
@@ -252,10 +276,15 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'self'/);
   });
 
-  /** The app of `tool`, shown by the minimal host as a chat client would, once it has drawn. */
-  const showInHost = async (tool: string, args: Record<string, unknown>, name: string) => {
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    problems = pageProblems(page);
+  /**
+   * The app of `tool`, shown by the minimal host as a chat client would, once it has drawn; in a new
+   * host page, or with `again` in the current one, as the next answer of one chat.
+   */
+  const showInHost = async (tool: string, args: Record<string, unknown>, name: string, again = false) => {
+    if (!again) {
+      await newPage();
+      problems = pageProblems(page);
+    }
     const { frame } = await callToolInHost(harness.client, page, tool, args).catch((error: unknown) => {
       throw new Error(`${String(error)}; the page said: ${problems.join('; ')}`);
     });
@@ -289,6 +318,32 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     expect(text).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
     // 414 KB when built; zod's 62 other message locales would bring it back to about 675 KB.
     expect(text.length).toBeLessThan(450_000);
+  });
+
+  it("runs the app under the host's CSP, which the frame enforces, and shows a second answer in the same host", async () => {
+    await showInHost('get_trace_by_id', { trace_id: greenTrace }, 'app-csp-first');
+    expect(problems).toEqual([]);
+    const [content] = (await harness.client.readResource({ uri: VIEWS_APP_URI })).contents;
+    const hostPolicy = hostCspFor((content?._meta?.ui as { csp?: DeclaredCsp } | undefined)?.csp);
+    const app = page.frames().find((frame) => frame !== page.mainFrame())!;
+    // A request both policies forbid: each policy that refuses it reports itself, so the host's
+    // shows up only if the host really put it around the app (the app's own meta forbids it too).
+    await app.evaluate((url) => {
+      // The test's types have no DOM; this runs in the frame, where these are the window's own.
+      const frameWindow = globalThis as unknown as CspProbeWindow;
+      frameWindow.violations = [];
+      frameWindow.document.addEventListener('securitypolicyviolation', (event) =>
+        frameWindow.violations.push(`${event.effectiveDirective} | ${event.originalPolicy}`),
+      );
+      void frameWindow.fetch(url).catch(() => undefined);
+    }, `${ui.url}/api/view?trace=${greenTrace}`);
+    await expect
+      .poll(() => app.evaluate(() => (globalThis as unknown as CspProbeWindow).violations))
+      .toContain(`connect-src | ${hostPolicy}`);
+    // The next answer's app replaces this one in the same page (the host side is set up once).
+    const frame = await showInHost('get_session_metrics', { session_id: sessionId }, 'app-csp-second', true);
+    expect(await frame.locator('.cell').count()).toBe(2);
+    expect(await page.locator('iframe').count()).toBe(1);
   });
 
   it('draws the overlay of a failing run inside a host: the missing call as a ghost row under its parent, with the fix', async () => {
