@@ -14,6 +14,7 @@ import type {
   ViewModel,
   WaterfallView,
 } from '../views/index.js';
+import { timeAxis } from './time-axis.js';
 
 export const ROW_HEIGHT = 22;
 /** Rows drawn beyond the visible ones on each side, so a fast scroll does not show blanks. */
@@ -155,7 +156,11 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView): 
   scroller.append(spacer);
   const details = el('aside', 'details');
   details.append(el('p', 'hint', 'Click a span for its attributes, events and logs.'));
-  body.append(scroller, details);
+  // Zooming redraws the rows in sight with bars scaled to the new window; the list stays whole.
+  const axis = timeAxis(view.totalMs, () => draw(true));
+  const main = el('div', 'waterfall-main');
+  main.append(axis.element, scroller);
+  body.append(main, details);
   root.append(body);
 
   let visible: AnyRow[] = [];
@@ -175,7 +180,6 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView): 
     }
     spacer.style.height = `${visible.length * ROW_HEIGHT}px`;
   };
-  const total = view.totalMs > 0 ? view.totalMs : 1;
   const colourOf = (index: number) => view.services[index]?.colour ?? '#888';
   let drawnFrom = -1;
   let drawnTo = -1;
@@ -236,8 +240,10 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView): 
     if (row.entry) label.append(el('span', 'entry', `✓ ${row.entry}`));
     if (row.unexpected) label.append(el('span', 'entry unexpected-mark', 'unexpected'));
     const block = el('div', 'bar');
-    block.style.left = `${(row.startMs / total) * 100}%`;
-    block.style.width = `max(1px, ${(row.durationMs / total) * 100}%)`;
+    const { fromMs, toMs } = axis.window();
+    const width = toMs - fromMs;
+    block.style.left = `${((row.startMs - fromMs) / width) * 100}%`;
+    block.style.width = `max(1px, ${(row.durationMs / width) * 100}%)`;
     block.style.background = colourOf(row.serviceIndex);
     bar.append(block, el('span', 'duration', formatMs(row.durationMs)));
     line.append(label, bar);
@@ -247,8 +253,11 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView): 
   recompute();
   scroller.addEventListener('scroll', () => draw(), { passive: true });
   draw(true);
-  // The first draw ran before layout gave the scroller its height.
-  requestAnimationFrame(() => draw(true));
+  // The first draw ran before layout gave the scroller its height (and its scrollbar).
+  requestAnimationFrame(() => {
+    axis.alignWith(scroller);
+    draw(true);
+  });
 }
 
 function table(title: string, pairs: [string, string][]): HTMLElement {

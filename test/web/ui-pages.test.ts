@@ -193,6 +193,45 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('zooms the time axis to a dragged stretch, by keys, and back: a short span becomes a readable bar', async () => {
+    const view = (await (await fetch(`${ui.url}/api/view?trace=${greenTrace}`)).json()) as {
+      rows: { id: string; name: string; durationMs: number; repeatOf?: string }[];
+    };
+    await open(`/trace/${greenTrace}`);
+    const shortest = view.rows
+      .filter((row) => row.repeatOf === undefined && row.durationMs > 0)
+      .reduce((a, b) => (b.durationMs < a.durationMs ? b : a));
+    const bar = page.locator(`.row[data-id="${shortest.id}"] .bar`);
+    const ticks = () => page.locator('.axis .tick').allInnerTexts();
+    const wholeLabels = await ticks();
+    const rowsBefore = await page.locator('.row').count();
+    const before = (await bar.boundingBox())!;
+    const axis = (await page.locator('.axis').boundingBox())!;
+    // Drag across the axis over the short span's bar, 10 px either side.
+    const y = axis.y + axis.height / 2;
+    await page.mouse.move(Math.max(axis.x, before.x - 10), y);
+    await page.mouse.down();
+    await page.mouse.move(before.x + before.width / 2, y, { steps: 3 });
+    await page.mouse.move(Math.min(axis.x + axis.width - 1, before.x + before.width + 10), y, { steps: 3 });
+    await page.mouse.up();
+    await expect.poll(async () => (await bar.boundingBox())!.width).toBeGreaterThan(before.width * 5);
+    const zoomedLabels = await ticks();
+    expect(zoomedLabels).not.toEqual(wholeLabels);
+    expect(zoomedLabels.length).toBeGreaterThan(1);
+    // Every row stays listed; bars outside the window are cut, not dropped.
+    expect(await page.locator('.row').count()).toBe(rowsBefore);
+    await screenshot(page, 'waterfall-zoomed');
+    await page.getByRole('button', { name: 'show the whole trace' }).click();
+    await expect.poll(ticks).toEqual(wholeLabels);
+    // The keyboard does the same on the focused axis.
+    await page.locator('.axis').focus();
+    await page.keyboard.press('+');
+    await expect.poll(ticks).not.toEqual(wholeLabels);
+    await page.keyboard.press('0');
+    await expect.poll(ticks).toEqual(wholeLabels);
+    expect(problems).toEqual([]);
+  });
+
   it('overlays a failing run on its spec: the missing call as a ghost row under its parent, with the fix', async () => {
     await open(`/trace/${redTrace}?spec=checkout_structure`);
     const ghost = page.locator('.row.ghost', { hasText: 'POST /payments' });
