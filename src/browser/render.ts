@@ -14,6 +14,7 @@ import type {
   ViewModel,
   WaterfallView,
 } from '../views/index.js';
+import { spanWindow } from '../views/index.js';
 import { timeAxis } from './time-axis.js';
 
 export const ROW_HEIGHT = 22;
@@ -247,7 +248,11 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView): 
     block.style.background = colourOf(row.serviceIndex);
     bar.append(block, el('span', 'duration', formatMs(row.durationMs)));
     line.append(label, bar);
-    line.addEventListener('click', () => showDetails(details, row, view.logsCut));
+    line.addEventListener('click', () =>
+      showDetails(details, row, view.logsCut, () =>
+        axis.show(spanWindow(row.startMs, row.durationMs, view.totalMs)),
+      ),
+    );
     return line;
   };
   recompute();
@@ -270,7 +275,12 @@ function table(title: string, pairs: [string, string][]): HTMLElement {
   return section;
 }
 
-function showDetails(panel: HTMLElement, row: OverlayRow, cut: LogsCut | undefined): void {
+function showDetails(
+  panel: HTMLElement,
+  row: OverlayRow,
+  cut: LogsCut | undefined,
+  zoomToSpan: () => void,
+): void {
   panel.replaceChildren(
     el('h2', undefined, row.name),
     el(
@@ -279,6 +289,11 @@ function showDetails(panel: HTMLElement, row: OverlayRow, cut: LogsCut | undefin
       `${row.service} · ${row.details.kind} · ${formatMs(row.durationMs)} at +${formatMs(row.startMs)}${row.details.status ? ` · ${row.details.status}` : ''}`,
     ),
   );
+  // One click to the span's own stretch of the axis, instead of aiming a drag at a sliver.
+  const zoom = el('button', 'zoom-to-span', 'zoom to this span');
+  zoom.type = 'button';
+  zoom.addEventListener('click', zoomToSpan);
+  panel.append(zoom);
   for (const violation of row.violations ?? [])
     panel.append(
       el('p', 'violation', `${violation.kind}: ${violation.message}`),

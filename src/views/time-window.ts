@@ -42,6 +42,11 @@ export function panWindow(window: TimeWindow, fraction: number, totalMs: number)
   return windowOf(window.fromMs + shift, window.toMs + shift, totalMs);
 }
 
+/** A span's own stretch with a tenth of its length either side, so its edges show. */
+export function spanWindow(startMs: number, durationMs: number, totalMs: number): TimeWindow {
+  return windowOf(startMs - durationMs / 10, startMs + durationMs * 1.1, totalMs);
+}
+
 export interface AxisTick {
   /** Where the tick sits across the window, 0..1. */
   at: number;

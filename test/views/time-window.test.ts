@@ -3,6 +3,7 @@ import {
   axisTicks,
   MIN_WINDOW_MS,
   panWindow,
+  spanWindow,
   wholeTrace,
   windowLabel,
   windowOf,
@@ -47,6 +48,8 @@ describe('the zoom window of a waterfall', () => {
     expect(panWindow({ fromMs: 25, toMs: 75 }, 0.25, 100)).toEqual({ fromMs: 37.5, toMs: 87.5 });
     expect(panWindow({ fromMs: 60, toMs: 90 }, 1, 100)).toEqual({ fromMs: 70, toMs: 100 });
     expect(windowOf(80, 30, 100)).toEqual({ fromMs: 30, toMs: 80 });
+    expect(spanWindow(40, 10, 100)).toEqual({ fromMs: 39, toMs: 51 });
+    expect(spanWindow(0, 100, 100)).toEqual({ fromMs: 0, toMs: 100 });
     const tiny = windowOf(10, 10, 100);
     expect(tiny.toMs - tiny.fromMs).toBeCloseTo(MIN_WINDOW_MS);
   });

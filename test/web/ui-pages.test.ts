@@ -229,6 +229,12 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     await expect.poll(ticks).not.toEqual(wholeLabels);
     await page.keyboard.press('0');
     await expect.poll(ticks).toEqual(wholeLabels);
+    // From its details, a span zooms the axis to itself: its bar then spans most of the track.
+    await page.locator(`.row[data-id="${shortest.id}"]`).click();
+    await page.getByRole('button', { name: 'zoom to this span' }).click();
+    const track = (await page.locator(`.row[data-id="${shortest.id}"] .track`).boundingBox())!;
+    await expect.poll(async () => (await bar.boundingBox())!.width).toBeGreaterThan(track.width * 0.8);
+    await screenshot(page, 'waterfall-zoomed-to-span');
     expect(problems).toEqual([]);
   });
 
