@@ -70,7 +70,8 @@ export function timeAxis(totalMs: number, onChange: (window: TimeWindow) => void
     ticks.replaceChildren(
       ...labels.map((tick) => {
         const mark = document.createElement('span');
-        mark.className = 'tick';
+        // Near the right edge the label goes left of its mark, or the axis would cut it off.
+        mark.className = tick.at > 0.9 ? 'tick tick-end' : 'tick';
         mark.style.left = `${tick.at * 100}%`;
         mark.textContent = tick.label;
         return mark;
