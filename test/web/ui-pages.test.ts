@@ -433,6 +433,11 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     await frame.locator('.row', { hasText: 'order.create' }).first().click();
     await expect.poll(() => frame.locator('.details').innerText()).toContain('Attributes');
     expect(await frame.locator('.details .logs').innerText()).toContain(ORDER_LOG);
+    // The same time axis zooms inside the host's frame.
+    const ticks = () => frame.locator('.axis .tick').allInnerTexts();
+    const wholeLabels = await ticks();
+    await frame.getByRole('button', { name: 'zoom to this span' }).click();
+    await expect.poll(ticks).not.toEqual(wholeLabels);
     await screenshot(page, 'app-waterfall-details');
     expect(problems).toEqual([]);
   });
