@@ -9,10 +9,13 @@ import type {
   OverlayRow,
   OverlayViolation,
   SessionStripView,
+  LogsCut,
   SpecOverlayView,
   ViewModel,
   WaterfallView,
 } from '../views/index.js';
+import { spanWindow } from '../views/index.js';
+import { timeAxis } from './time-axis.js';
 
 export const ROW_HEIGHT = 22;
 /** Rows drawn beyond the visible ones on each side, so a fast scroll does not show blanks. */
@@ -154,7 +157,11 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView): 
   scroller.append(spacer);
   const details = el('aside', 'details');
   details.append(el('p', 'hint', 'Click a span for its attributes, events and logs.'));
-  body.append(scroller, details);
+  // Zooming redraws the rows in sight with bars scaled to the new window; the list stays whole.
+  const axis = timeAxis(view.totalMs, () => draw(true));
+  const main = el('div', 'waterfall-main');
+  main.append(axis.element, scroller);
+  body.append(main, details);
   root.append(body);
 
   let visible: AnyRow[] = [];
@@ -174,7 +181,6 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView): 
     }
     spacer.style.height = `${visible.length * ROW_HEIGHT}px`;
   };
-  const total = view.totalMs > 0 ? view.totalMs : 1;
   const colourOf = (index: number) => view.services[index]?.colour ?? '#888';
   let drawnFrom = -1;
   let drawnTo = -1;
@@ -235,19 +241,28 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView): 
     if (row.entry) label.append(el('span', 'entry', `✓ ${row.entry}`));
     if (row.unexpected) label.append(el('span', 'entry unexpected-mark', 'unexpected'));
     const block = el('div', 'bar');
-    block.style.left = `${(row.startMs / total) * 100}%`;
-    block.style.width = `max(1px, ${(row.durationMs / total) * 100}%)`;
+    const { fromMs, toMs } = axis.window();
+    const width = toMs - fromMs;
+    block.style.left = `${((row.startMs - fromMs) / width) * 100}%`;
+    block.style.width = `max(1px, ${(row.durationMs / width) * 100}%)`;
     block.style.background = colourOf(row.serviceIndex);
     bar.append(block, el('span', 'duration', formatMs(row.durationMs)));
     line.append(label, bar);
-    line.addEventListener('click', () => showDetails(details, row));
+    line.addEventListener('click', () =>
+      showDetails(details, row, view.logsCut, () =>
+        axis.show(spanWindow(row.startMs, row.durationMs, view.totalMs)),
+      ),
+    );
     return line;
   };
   recompute();
   scroller.addEventListener('scroll', () => draw(), { passive: true });
   draw(true);
-  // The first draw ran before layout gave the scroller its height.
-  requestAnimationFrame(() => draw(true));
+  // The first draw ran before layout gave the scroller its height (and its scrollbar).
+  requestAnimationFrame(() => {
+    axis.alignWith(scroller);
+    draw(true);
+  });
 }
 
 function table(title: string, pairs: [string, string][]): HTMLElement {
@@ -260,7 +275,12 @@ function table(title: string, pairs: [string, string][]): HTMLElement {
   return section;
 }
 
-function showDetails(panel: HTMLElement, row: OverlayRow): void {
+function showDetails(
+  panel: HTMLElement,
+  row: OverlayRow,
+  cut: LogsCut | undefined,
+  zoomToSpan: () => void,
+): void {
   panel.replaceChildren(
     el('h2', undefined, row.name),
     el(
@@ -269,6 +289,11 @@ function showDetails(panel: HTMLElement, row: OverlayRow): void {
       `${row.service} · ${row.details.kind} · ${formatMs(row.durationMs)} at +${formatMs(row.startMs)}${row.details.status ? ` · ${row.details.status}` : ''}`,
     ),
   );
+  // One click to the span's own stretch of the axis, instead of aiming a drag at a sliver.
+  const zoom = el('button', 'zoom-to-span', 'zoom to this span');
+  zoom.type = 'button';
+  zoom.addEventListener('click', zoomToSpan);
+  panel.append(zoom);
   for (const violation of row.violations ?? [])
     panel.append(
       el('p', 'violation', `${violation.kind}: ${violation.message}`),
@@ -283,14 +308,24 @@ function showDetails(panel: HTMLElement, row: OverlayRow): void {
   panel.append(events);
   // Only where records came with the span: no section is not the same as "logged nothing".
   const logs = row.details.logs;
-  if (logs) {
+  // A span running past the last record read may have logged more, or logged only after it.
+  const cutHere = cut !== undefined && row.startMs + row.durationMs >= cut.fromMs;
+  if (logs || cutHere) {
     const section = el('section', 'logs');
     section.append(el('h3', undefined, 'Logs'));
-    for (const log of logs.logs)
+    for (const log of logs?.logs ?? [])
       section.append(
         table(`${log.severity} at +${formatMs(log.atMs)}`, [['body', log.body], ...log.attributes]),
       );
-    if (logs.omitted > 0) section.append(el('p', 'none', `and ${logs.omitted} more`));
+    if (logs && logs.omitted > 0) section.append(el('p', 'none', `and ${logs.omitted} more`));
+    if (cut && cutHere)
+      section.append(
+        el(
+          'p',
+          'logs-cut',
+          `Logs after +${formatMs(cut.fromMs)} not loaded: the trace has more log records than the ${cut.loaded.toLocaleString('en')} read for this picture.`,
+        ),
+      );
     panel.append(section);
   }
   panel.append(table('Resource', row.details.resource), el('p', 'scope', `scope ${row.details.scope}`));

@@ -23,24 +23,32 @@ export async function buildViewModel(deps: ToolDeps, request: ViewRequest): Prom
   if (request.trace === undefined)
     throw invalidArgument('name a trace or a session', 'pass trace (with spec for the overlay) or session');
   const trace = await loadTrace(deps, request.trace);
-  const logs = await traceLogs(deps, trace.traceId);
-  if (request.spec === undefined) return waterfallView(trace, logs);
+  const { logs, truncated } = await traceLogs(deps, trace.traceId);
+  if (request.spec === undefined) return waterfallView(trace, logs, { truncated });
   const spec = deps.specs.get(request.spec, request.specVersion);
   const result = compareTraceToSpec(trace, spec.spec, { maxUnexpectedGroups: Number.POSITIVE_INFINITY });
-  return specOverlayView(trace, result, logs);
+  return specOverlayView(trace, result, logs, { truncated });
 }
 
 /**
  * Log records read per picture: at ~200 bytes each in the view model, 2,000 keep it near 400 KB;
  * a span shows at most MAX_LOGS_PER_SPAN of them and says how many more it had.
  */
-const MAX_TRACE_LOGS = 2_000;
+export const MAX_TRACE_LOGS = 2_000;
 
-/** The trace's log records when the backend keeps logs (the embedded store does), else none. */
-async function traceLogs(deps: ToolDeps, traceId: string): Promise<LogRecord[]> {
+/**
+ * The trace's oldest MAX_TRACE_LOGS log records when the backend keeps logs (the embedded store
+ * does), else none. One more is asked for, so a cut is known and the picture can say where it is
+ * instead of drawing the later spans as if they had logged nothing.
+ */
+async function traceLogs(
+  deps: ToolDeps,
+  traceId: string,
+): Promise<{ logs: LogRecord[]; truncated: boolean }> {
   const backend = deps.backends.get();
-  if (!backend.capabilities.logs || !backend.getLogs) return [];
-  return backend.getLogs({ traceId, limit: MAX_TRACE_LOGS });
+  if (!backend.capabilities.logs || !backend.getLogs) return { logs: [], truncated: false };
+  const logs = await backend.getLogs({ traceId, limit: MAX_TRACE_LOGS + 1 });
+  return { logs: logs.slice(0, MAX_TRACE_LOGS), truncated: logs.length > MAX_TRACE_LOGS };
 }
 
 function sessionViewModel(deps: ToolDeps, sessionId: string): ViewModel {

@@ -2,6 +2,7 @@ export * from './waterfall.js';
 export * from './spec-overlay.js';
 export * from './session-strip.js';
 export * from './span-logs.js';
+export * from './time-window.js';
 
 import type { WaterfallView } from './waterfall.js';
 import type { SpecOverlayView } from './spec-overlay.js';

@@ -30,6 +30,26 @@ function severityOf(log: LogRecord): string {
   return BANDS[Math.floor((log.severityNumber - 1) / 4)] ?? 'UNSPECIFIED';
 }
 
+/**
+ * The trace had more log records than the picture read. The store returns them oldest first, so
+ * everything up to the last one read is complete and a span that runs past it may have logged more
+ * than it shows (or show no Logs section though it logged).
+ */
+export interface LogsCut {
+  /** How many records were read (the limit). */
+  loaded: number;
+  /** Where the last record read sits on the trace's time axis: later records were not read. */
+  fromMs: number;
+}
+
+/** The cut of `logs`, the first records of a trace that has more. */
+export function logsCutOf(logs: readonly LogRecord[], traceStartNs: bigint): LogsCut {
+  // The event time the store orders by; records without one (0) sort first and do not move the cut.
+  let last = traceStartNs;
+  for (const log of logs) if (log.timeUnixNano > last) last = log.timeUnixNano;
+  return { loaded: logs.length, fromMs: roundMs(Number(last - traceStartNs) / 1e6) };
+}
+
 /** OTLP leaves the event time 0 when the source did not know it; the collector's time stands in. */
 const timeOf = (log: LogRecord) => (log.timeUnixNano > 0n ? log.timeUnixNano : log.observedTimeUnixNano);
 

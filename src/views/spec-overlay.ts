@@ -7,7 +7,7 @@
 import type { ComparisonResult, Violation } from '../tracespec/index.js';
 import type { LogRecord } from '../model/log-record.js';
 import type { Trace } from '../model/span.js';
-import { waterfallView, type WaterfallRow, type WaterfallView } from './waterfall.js';
+import { waterfallView, type LogsRead, type WaterfallRow, type WaterfallView } from './waterfall.js';
 
 export interface OverlayViolation {
   kind: string;
@@ -51,6 +51,7 @@ export interface SpecOverlayView {
   rows: (OverlayRow | GhostRow)[];
   /** Violations tied to no span or ghost (trace-wide rules). */
   otherViolations: OverlayViolation[];
+  logsCut?: WaterfallView['logsCut'];
 }
 
 const SEPARATOR = ' > ';
@@ -69,8 +70,9 @@ export function specOverlayView(
   trace: Trace,
   result: ComparisonResult,
   logs: readonly LogRecord[] = [],
+  read: LogsRead = {},
 ): SpecOverlayView {
-  const base = waterfallView(trace, logs);
+  const base = waterfallView(trace, logs, read);
   const entryOf = new Map<string, string>();
   const firstMatch = new Map<string, string>();
   for (const entry of result.entries) {
@@ -154,5 +156,6 @@ export function specOverlayView(
     services: base.services,
     rows: merged,
     otherViolations,
+    ...(base.logsCut ? { logsCut: base.logsCut } : {}),
   };
 }

@@ -8,7 +8,7 @@ import { buildSpanTree, type SpanNode } from '../model/span-tree.js';
 import type { LogRecord } from '../model/log-record.js';
 import type { Trace } from '../model/span.js';
 import { roundMs as round, shownPairs as pairs } from './shown-value.js';
-import { logsBySpan, type SpanLogs } from './span-logs.js';
+import { logsBySpan, logsCutOf, type LogsCut, type SpanLogs } from './span-logs.js';
 
 /** Ten colours a reader tells apart; a trace with more services reuses them. */
 export const SERVICE_COLOURS = [
@@ -65,10 +65,21 @@ export interface WaterfallView {
   totalMs: number;
   services: { name: string; colour: string }[];
   rows: WaterfallRow[];
+  /** Present when the trace had more log records than were read: where the reading stopped. */
+  logsCut?: LogsCut;
+}
+
+export interface LogsRead {
+  /** The trace had more records than `logs` (its oldest ones, by event time). */
+  truncated?: boolean;
 }
 
 /** `logs`: the trace's log records, if the backend keeps them; each span shows its own. */
-export function waterfallView(trace: Trace, logs: readonly LogRecord[] = []): WaterfallView {
+export function waterfallView(
+  trace: Trace,
+  logs: readonly LogRecord[] = [],
+  read: LogsRead = {},
+): WaterfallView {
   const tree = buildSpanTree(trace);
   const spanLogs = logsBySpan(logs, tree.startUnixNano);
   const services: string[] = [];
@@ -147,6 +158,7 @@ export function waterfallView(trace: Trace, logs: readonly LogRecord[] = []): Wa
       colour: SERVICE_COLOURS[index % SERVICE_COLOURS.length] as string,
     })),
     rows,
+    ...(read.truncated ? { logsCut: logsCutOf(logs, firstStart) } : {}),
   };
 }
 

@@ -139,6 +139,38 @@ describe('the waterfall view', () => {
     expect(chattyLogs.logs).toHaveLength(MAX_LOGS_PER_SPAN);
     expect(chattyLogs.omitted).toBe(7);
   });
+
+  it('says where the reading stopped when the trace had more log records than were read', () => {
+    const trace = checkout();
+    const order = trace.spans.find((span) => span.name === 'order.create')!;
+    const log = (atMs: number, timeUnixNano = TRACE_START_NANOS + BigInt(atMs * 1e6)): LogRecord => ({
+      timeUnixNano,
+      observedTimeUnixNano: TRACE_START_NANOS + BigInt(atMs * 1e6),
+      severityNumber: 9,
+      body: `at ${atMs}`,
+      attributes: {},
+      droppedAttributesCount: 0,
+      traceId: trace.traceId,
+      spanId: order.spanId,
+      serviceName: 'orders',
+      resource: { attributes: {}, droppedAttributesCount: 0 },
+      scope: { name: 'logger', attributes: {}, droppedAttributesCount: 0 },
+    });
+    // The oldest records by event time, as the store reads them; one without a time sorts first.
+    const first = [log(3, 0n), log(12), log(17.5)];
+    expect(waterfallView(trace, first).logsCut).toBeUndefined();
+    expect(waterfallView(trace, first, { truncated: true }).logsCut).toEqual({ loaded: 3, fromMs: 17.5 });
+    const spec = parseTraceSpec({
+      name: 'root_only',
+      expected_spans: [{ operation_name: 'POST /checkout' }],
+    });
+    const result = compareTraceToSpec(trace, spec);
+    expect(specOverlayView(trace, result, first, { truncated: true }).logsCut).toEqual({
+      loaded: 3,
+      fromMs: 17.5,
+    });
+    expect(specOverlayView(trace, result, first).logsCut).toBeUndefined();
+  });
 });
 
 describe('the spec overlay', () => {

@@ -8,16 +8,31 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadExampleApp } from '../../src/cli/demo/example-app.js';
 import { MCP_APP_MIME_TYPE, VIEWS_APP_URI } from '../../src/mcp/mcp-app.js';
 import { serveUi, type UiServer } from '../../src/web/ui-server.js';
+import { hostCspFor, type DeclaredCsp } from '../support/app-host/declared-csp.js';
 import { callToolInHost } from '../support/app-host/show-in-host.js';
 import { launchBrowser, pageProblems, screenshot, SKIP_BROWSER } from '../support/browser.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { postSpanLog } from '../support/sdk-span-log.js';
 import { waitFor } from '../support/wait-for.js';
 import { generateRealisticTraceAtNow } from '../support/realistic-trace.js';
+import { MAX_TRACE_LOGS } from '../../src/mcp/view-models.js';
+import type { LogRecord } from '../../src/model/log-record.js';
+
+/** The parts of an app frame's window the CSP probe uses. */
+interface CspProbeWindow {
+  violations: string[];
+  document: {
+    addEventListener(
+      type: 'securitypolicyviolation',
+      listener: (event: { effectiveDirective: string; originalPolicy: string }) => void,
+    ): void;
+  };
+  fetch(url: string): Promise<unknown>;
+}
 
 /** What order.create logs in the green run; the details panel of that span shows it. */
 const ORDER_LOG = 'order stored, reserving stock';
@@ -33,6 +48,7 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
   let greenTrace: string;
   let sessionId: string;
   let bigTrace: string;
+  let chattyTrace: string;
 
   beforeAll(async () => {
     harness = await startHarness();
@@ -84,16 +100,50 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     const big = generateRealisticTraceAtNow(10_000);
     await harness.app.writeSpans(big.spans);
     bigTrace = big.traceId;
+    // A root span that logs more lines in its first 2 ms than a picture reads for the whole trace.
+    const chatty = generateRealisticTraceAtNow(60, 7);
+    harness.app.store.writeSpans(chatty.spans);
+    chattyTrace = chatty.traceId;
+    const root = chatty.spans.find((span) => span.parentSpanId === undefined)!;
+    harness.app.store.writeLogs(
+      Array.from({ length: MAX_TRACE_LOGS + 1 }, (_, index): LogRecord => {
+        const at = root.startTimeUnixNano + BigInt(index) * 1_000n;
+        return {
+          timeUnixNano: at,
+          observedTimeUnixNano: at,
+          severityNumber: 9,
+          body: `line ${index}`,
+          attributes: {},
+          droppedAttributesCount: 0,
+          traceId: chattyTrace,
+          spanId: root.spanId,
+          serviceName: root.serviceName,
+          resource: root.resource,
+          scope: { name: 'logger', attributes: {}, droppedAttributesCount: 0 },
+        };
+      }),
+    );
     browser = await launchBrowser();
   }, 240_000);
+  /** Pages a test opened, closed after it so a run holds one page at a time, not one per test. */
+  const opened: Page[] = [];
+  afterEach(async () => {
+    for (const each of opened.splice(0)) await each.close();
+  });
   afterAll(async () => {
     await browser?.close();
     await ui?.close();
     await harness?.close();
   });
 
-  const open = async (path: string) => {
+  const newPage = async () => {
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    opened.push(page);
+    return page;
+  };
+
+  const open = async (path: string) => {
+    await newPage();
     problems = pageProblems(page);
     const response = await page.goto(`${ui.url}${path}`);
     expect(response?.status()).toBe(200);
@@ -143,6 +193,51 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('zooms the time axis to a dragged stretch, by keys, and back: a short span becomes a readable bar', async () => {
+    const view = (await (await fetch(`${ui.url}/api/view?trace=${greenTrace}`)).json()) as {
+      rows: { id: string; name: string; durationMs: number; repeatOf?: string }[];
+    };
+    await open(`/trace/${greenTrace}`);
+    const shortest = view.rows
+      .filter((row) => row.repeatOf === undefined && row.durationMs > 0)
+      .reduce((a, b) => (b.durationMs < a.durationMs ? b : a));
+    const bar = page.locator(`.row[data-id="${shortest.id}"] .bar`);
+    const ticks = () => page.locator('.axis .tick').allInnerTexts();
+    const wholeLabels = await ticks();
+    const rowsBefore = await page.locator('.row').count();
+    const before = (await bar.boundingBox())!;
+    const axis = (await page.locator('.axis').boundingBox())!;
+    // Drag across the axis over the short span's bar, 10 px either side.
+    const y = axis.y + axis.height / 2;
+    await page.mouse.move(Math.max(axis.x, before.x - 10), y);
+    await page.mouse.down();
+    await page.mouse.move(before.x + before.width / 2, y, { steps: 3 });
+    await page.mouse.move(Math.min(axis.x + axis.width - 1, before.x + before.width + 10), y, { steps: 3 });
+    await page.mouse.up();
+    await expect.poll(async () => (await bar.boundingBox())!.width).toBeGreaterThan(before.width * 5);
+    const zoomedLabels = await ticks();
+    expect(zoomedLabels).not.toEqual(wholeLabels);
+    expect(zoomedLabels.length).toBeGreaterThan(1);
+    // Every row stays listed; bars outside the window are cut, not dropped.
+    expect(await page.locator('.row').count()).toBe(rowsBefore);
+    await screenshot(page, 'waterfall-zoomed');
+    await page.getByRole('button', { name: 'show the whole trace' }).click();
+    await expect.poll(ticks).toEqual(wholeLabels);
+    // The keyboard does the same on the focused axis.
+    await page.locator('.axis').focus();
+    await page.keyboard.press('+');
+    await expect.poll(ticks).not.toEqual(wholeLabels);
+    await page.keyboard.press('0');
+    await expect.poll(ticks).toEqual(wholeLabels);
+    // From its details, a span zooms the axis to itself: its bar then spans most of the track.
+    await page.locator(`.row[data-id="${shortest.id}"]`).click();
+    await page.getByRole('button', { name: 'zoom to this span' }).click();
+    const track = (await page.locator(`.row[data-id="${shortest.id}"] .track`).boundingBox())!;
+    await expect.poll(async () => (await bar.boundingBox())!.width).toBeGreaterThan(track.width * 0.8);
+    await screenshot(page, 'waterfall-zoomed-to-span');
+    expect(problems).toEqual([]);
+  });
+
   it('overlays a failing run on its spec: the missing call as a ghost row under its parent, with the fix', async () => {
     await open(`/trace/${redTrace}?spec=checkout_structure`);
     const ghost = page.locator('.row.ghost', { hasText: 'POST /payments' });
@@ -171,6 +266,27 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     await page.waitForURL(new RegExp(`/trace/${redTrace}\\?spec=checkout_structure$`));
     await expect.poll(() => page.locator('.row.ghost').count()).toBeGreaterThan(0);
     await expect.poll(() => page.locator('.row').count()).toBeGreaterThan(3);
+    expect(problems).toEqual([]);
+  });
+
+  it('says where the logs read for a picture stop, on the spans that run past it', async () => {
+    const view = (await (await fetch(`${ui.url}/api/view?trace=${chattyTrace}`)).json()) as {
+      logsCut?: { loaded: number; fromMs: number };
+      rows: { id: string; name: string; startMs: number; details: { logs?: unknown } }[];
+    };
+    expect(view.logsCut?.loaded).toBe(MAX_TRACE_LOGS);
+    await open(`/trace/${chattyTrace}`);
+    // The root logged all of them: it shows its first lines, the count of the rest, and the cut.
+    await page.locator('.row').first().click();
+    const logs = page.locator('.details .logs');
+    await expect.poll(() => logs.innerText()).toContain('and 1950 more');
+    expect(await logs.innerText()).toMatch(/Logs after \+[\d.]+ ms not loaded: .* than the 2,000 read/);
+    // A later span shows no lines of its own; the panel says why instead of implying it logged none.
+    const later = view.rows.find((row) => row.startMs > view.logsCut!.fromMs && !row.details.logs)!;
+    await page.locator(`.row[data-id="${later.id}"]`).click();
+    await expect.poll(() => page.locator('.details h2').innerText()).toBe(later.name);
+    expect(await logs.innerText()).toMatch(/^Logs\s+Logs after \+[\d.]+ ms not loaded/);
+    await screenshot(page, 'waterfall-logs-cut');
     expect(problems).toEqual([]);
   });
 
@@ -205,10 +321,15 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'self'/);
   });
 
-  /** The app of `tool`, shown by the minimal host as a chat client would, once it has drawn. */
-  const showInHost = async (tool: string, args: Record<string, unknown>, name: string) => {
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    problems = pageProblems(page);
+  /**
+   * The app of `tool`, shown by the minimal host as a chat client would, once it has drawn; in a new
+   * host page, or with `again` in the current one, as the next answer of one chat.
+   */
+  const showInHost = async (tool: string, args: Record<string, unknown>, name: string, again = false) => {
+    if (!again) {
+      await newPage();
+      problems = pageProblems(page);
+    }
     const { frame } = await callToolInHost(harness.client, page, tool, args).catch((error: unknown) => {
       throw new Error(`${String(error)}; the page said: ${problems.join('; ')}`);
     });
@@ -242,6 +363,32 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     expect(text).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
     // 414 KB when built; zod's 62 other message locales would bring it back to about 675 KB.
     expect(text.length).toBeLessThan(450_000);
+  });
+
+  it("runs the app under the host's CSP, which the frame enforces, and shows a second answer in the same host", async () => {
+    await showInHost('get_trace_by_id', { trace_id: greenTrace }, 'app-csp-first');
+    expect(problems).toEqual([]);
+    const [content] = (await harness.client.readResource({ uri: VIEWS_APP_URI })).contents;
+    const hostPolicy = hostCspFor((content?._meta?.ui as { csp?: DeclaredCsp } | undefined)?.csp);
+    const app = page.frames().find((frame) => frame !== page.mainFrame())!;
+    // A request both policies forbid: each policy that refuses it reports itself, so the host's
+    // shows up only if the host really put it around the app (the app's own meta forbids it too).
+    await app.evaluate((url) => {
+      // The test's types have no DOM; this runs in the frame, where these are the window's own.
+      const frameWindow = globalThis as unknown as CspProbeWindow;
+      frameWindow.violations = [];
+      frameWindow.document.addEventListener('securitypolicyviolation', (event) =>
+        frameWindow.violations.push(`${event.effectiveDirective} | ${event.originalPolicy}`),
+      );
+      void frameWindow.fetch(url).catch(() => undefined);
+    }, `${ui.url}/api/view?trace=${greenTrace}`);
+    await expect
+      .poll(() => app.evaluate(() => (globalThis as unknown as CspProbeWindow).violations))
+      .toContain(`connect-src | ${hostPolicy}`);
+    // The next answer's app replaces this one in the same page (the host side is set up once).
+    const frame = await showInHost('get_session_metrics', { session_id: sessionId }, 'app-csp-second', true);
+    expect(await frame.locator('.cell').count()).toBe(2);
+    expect(await page.locator('iframe').count()).toBe(1);
   });
 
   it('draws the overlay of a failing run inside a host: the missing call as a ghost row under its parent, with the fix', async () => {
@@ -286,6 +433,11 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     await frame.locator('.row', { hasText: 'order.create' }).first().click();
     await expect.poll(() => frame.locator('.details').innerText()).toContain('Attributes');
     expect(await frame.locator('.details .logs').innerText()).toContain(ORDER_LOG);
+    // The same time axis zooms inside the host's frame.
+    const ticks = () => frame.locator('.axis .tick').allInnerTexts();
+    const wholeLabels = await ticks();
+    await frame.getByRole('button', { name: 'zoom to this span' }).click();
+    await expect.poll(ticks).not.toEqual(wholeLabels);
     await screenshot(page, 'app-waterfall-details');
     expect(problems).toEqual([]);
   });

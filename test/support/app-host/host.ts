@@ -18,6 +18,8 @@ declare global {
 const HANDSHAKE_LIMIT_MS = 10_000;
 
 window.showApp = async (html, toolArguments, result) => {
+  // One app at a time, as a chat client replaces a tool's picture: the tests find it by its id.
+  document.getElementById('app-frame')?.remove();
   const frame = document.createElement('iframe');
   frame.id = 'app-frame';
   // No allow-same-origin: the app runs with an opaque origin, cut off from the host page.

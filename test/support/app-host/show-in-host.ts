@@ -33,6 +33,19 @@ const bundleHostPage = () =>
     platform: 'browser',
   }).then((output) => output.outputFiles[0]!.text));
 
+/** Pages already made hosts: Playwright refuses a second exposeFunction of one name on a page. */
+const hostPages = new WeakMap<Page, Client>();
+
+/** Gives `page` the host side once; a later call on the same page shows another app in it. */
+async function makeHostPage(client: Client, page: Page): Promise<void> {
+  const known = hostPages.get(page);
+  if (known === client) return;
+  if (known) throw new Error('this page already hosts apps for another MCP client');
+  hostPages.set(page, client);
+  await page.exposeFunction('hostReadResource', (params: { uri: string }) => client.readResource(params));
+  await page.addScriptTag({ content: await bundleHostPage() });
+}
+
 /** Calls `name` and shows the app its tool links; fails when the tool links none. */
 export async function callToolInHost(
   client: Client,
@@ -49,8 +62,7 @@ export async function callToolInHost(
   const declared = (content._meta?.ui as { csp?: DeclaredCsp } | undefined)?.csp;
   const html = withHostCsp(content.text, hostCspFor(declared));
   const result = (await client.callTool({ name, arguments: toolArguments })) as CallToolResult;
-  await page.exposeFunction('hostReadResource', (params: { uri: string }) => client.readResource(params));
-  await page.addScriptTag({ content: await bundleHostPage() });
+  await makeHostPage(client, page);
   await page.evaluate(
     ([html, args, toolResult]) => (globalThis as unknown as HostPage).showApp(html, args, toolResult),
     [html, toolArguments, result] as const,
