@@ -13,6 +13,7 @@ import { thresholdsFor } from '../mcp/tools/analysis/detector-thresholds.js';
 import type { ToolDeps } from '../mcp/tool-deps.js';
 import { errorMessage } from '../model/errors.js';
 import type { Span } from '../model/span.js';
+import type { LogRecord } from '../model/log-record.js';
 import { createOtlpReceiver, type OtlpReceiver } from '../receiver/otlp-receiver.js';
 import { createWorkerSink } from '../store/worker-sink.js';
 import { openTraceStore, type TraceStore } from '../store/trace-store.js';
@@ -45,6 +46,8 @@ export interface OtelMcpApp {
   receiver: OtlpReceiver;
   /** Stores spans as the receiver does, on the writer thread; resolves once they are committed. */
   writeSpans(spans: Span[]): Promise<void>;
+  /** Stores log records as the receiver does, on the writer thread; resolves once they are committed. */
+  writeLogs(logs: LogRecord[]): Promise<void>;
   /** Builds one MCP server (per stdio connection or per HTTP request). */
   serverFactory: () => McpServer;
   /** What every tool handler gets: for in-process callers such as `otel-mcp demo`. */
@@ -178,6 +181,7 @@ export async function startApp(options: StartOptions): Promise<OtelMcpApp> {
     store,
     receiver,
     writeSpans: (spans) => writer.writeSpans(spans),
+    writeLogs: (logs) => writer.writeLogs(logs),
     serverFactory,
     toolDeps: deps,
     async close() {

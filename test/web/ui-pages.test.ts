@@ -102,10 +102,10 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     bigTrace = big.traceId;
     // A root span that logs more lines in its first 2 ms than a picture reads for the whole trace.
     const chatty = generateRealisticTraceAtNow(60, 7);
-    harness.app.store.writeSpans(chatty.spans);
+    await harness.app.writeSpans(chatty.spans);
     chattyTrace = chatty.traceId;
     const root = chatty.spans.find((span) => span.parentSpanId === undefined)!;
-    harness.app.store.writeLogs(
+    await harness.app.writeLogs(
       Array.from({ length: MAX_TRACE_LOGS + 1 }, (_, index): LogRecord => {
         const at = root.startTimeUnixNano + BigInt(index) * 1_000n;
         return {
