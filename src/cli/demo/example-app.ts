@@ -5,7 +5,7 @@
  * five-service demo; `polyglot` the same kind of flow across Node, Python, Java and Go.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { OtelMcpError } from '../../model/errors.js';
@@ -64,8 +64,9 @@ export async function loadExampleApp(name: ExampleName, dir = exampleDir(name)):
   const manifest = parsed.data;
   const portEnv: Record<string, string> = {};
   const services: ExampleService[] = [];
-  for (const service of manifest.services) {
-    const port = await freePort();
+  const ports = await freePorts(manifest.services.length);
+  for (const [index, service] of manifest.services.entries()) {
+    const port = ports[index] as number;
     portEnv[service.port_env] = String(port);
     services.push({
       name: service.name,
@@ -76,14 +77,27 @@ export async function loadExampleApp(name: ExampleName, dir = exampleDir(name)):
   return { dir, manifest, portEnv, services, specFiles: manifest.specs.map((spec) => join(dir, spec)) };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+/**
+ * `count` distinct ports free a moment ago on 127.0.0.1. All are held open until the last is bound:
+ * the OS may hand a just-closed port to the next bind(0), and two services given one port had the
+ * frontend's order calls answered by the cart service.
+ */
+async function freePorts(count: number): Promise<number[]> {
+  const servers: Server[] = [];
+  try {
+    for (let i = 0; i < count; i += 1) {
+      const server = createServer();
+      servers.push(server);
+      await new Promise<void>((resolveListen, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolveListen());
+      });
+    }
+    return servers.map((server) => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
+      return typeof address === 'object' && address ? address.port : 0;
     });
-  });
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((closed) => server.close(closed))));
+  }
 }
