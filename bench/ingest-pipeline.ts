@@ -28,6 +28,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import Database from 'better-sqlite3';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { freePort } from '../test/support/free-port.js';
@@ -254,8 +255,12 @@ const databaseBytes = ['otel-mcp.sqlite', 'otel-mcp.sqlite-wal']
   .map((file) => join(dataDir, file))
   .filter((file) => existsSync(file))
   .reduce((sum, file) => sum + statSync(file).size, 0);
+// Past max_spans retention deletes the oldest traces, so the size is divided by what is stored, not sent.
+const database = new Database(join(dataDir, 'otel-mcp.sqlite'), { readonly: true, fileMustExist: true });
+const stored = (database.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
+database.close();
 console.log(
-  `database: ${(databaseBytes / 1048576).toFixed(0)} MiB for ${(spans + 1000).toLocaleString('en-US')} spans = ${Math.round(databaseBytes / (spans + 1000))} B a span`,
+  `database: ${(databaseBytes / 1048576).toFixed(0)} MiB for ${stored.toLocaleString('en-US')} stored spans (${(spans + 1000).toLocaleString('en-US')} sent) = ${Math.round(databaseBytes / Math.max(1, stored))} B a span`,
 );
 console.log(`server resident size: peak ${peakRssMb.toFixed(0)} MB (VmHWM, target < 300 MB)`);
 await client.close();
