@@ -250,6 +250,12 @@ await timed(
   { query: { service_name: 'checkout', status: 'error', time_range: '1h', limit: 20 } },
   count('traces'),
 );
+// By duration: the SDK's spans last microseconds, so a floor of 50 µs still leaves some to find.
+await timed(
+  'search_traces',
+  { query: { service_name: 'checkout', min_duration_ms: 0.05, limit: 20 } },
+  count('traces'),
+);
 peakRssMb = Math.max(peakRssMb, procStatus(pid, 'VmHWM'));
 const databaseBytes = ['otel-mcp.sqlite', 'otel-mcp.sqlite-wal']
   .map((file) => join(dataDir, file))
