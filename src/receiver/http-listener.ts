@@ -72,6 +72,12 @@ export function createHttpListener(options: HttpListenerOptions): Listener {
   );
   server.requestTimeout = requestTimeout;
   server.headersTimeout = Math.min(HEADERS_TIMEOUT_MS, requestTimeout);
+  // A client may send its request and half-close (HTTP/1.1 allows it; `nc` and some proxies do).
+  // By default Node then ends the socket at once, and an export still being committed was closed
+  // without an answer; with half-open allowed, Node ends it after the response instead. The switch
+  // is http.Server's own (Node 20-24) but not in its typings; test/receiver/half-close.test.ts runs
+  // on each Node version CI tests.
+  (server as typeof server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   let address: AddressInfo | undefined;
   return {
     start: () =>
