@@ -9,6 +9,7 @@ import {
   type GhostRow,
 } from '../../src/views/index.js';
 import type { LogRecord } from '../../src/model/log-record.js';
+import type { Trace } from '../../src/model/span.js';
 import { buildTrace, repeated, TRACE_START_NANOS } from '../support/trace-builder.js';
 
 const checkout = () =>
@@ -34,6 +35,24 @@ const checkout = () =>
         events: [{ name: 'exception', atMs: 2, attributes: { 'exception.type': 'SmtpError' } }],
       },
     ],
+  });
+
+/** Log records on the checkout's order.create span, `atMs` into the trace unless overridden. */
+const orderLogs =
+  (trace: Trace) =>
+  (atMs: number, overrides: Partial<LogRecord> = {}): LogRecord => ({
+    timeUnixNano: TRACE_START_NANOS + BigInt(atMs * 1e6),
+    observedTimeUnixNano: TRACE_START_NANOS + BigInt(atMs * 1e6),
+    severityNumber: 9,
+    body: `at ${atMs}`,
+    attributes: {},
+    droppedAttributesCount: 0,
+    traceId: trace.traceId,
+    spanId: trace.spans.find((span) => span.name === 'order.create')!.spanId,
+    serviceName: 'orders',
+    resource: { attributes: {}, droppedAttributesCount: 0 },
+    scope: { name: 'logger', attributes: {}, droppedAttributesCount: 0 },
+    ...overrides,
   });
 
 describe('the waterfall view', () => {
@@ -104,21 +123,7 @@ describe('the waterfall view', () => {
 
   it('puts each log record on its span, oldest first at its offset, and says how many more a chatty span had', () => {
     const trace = checkout();
-    const order = trace.spans.find((span) => span.name === 'order.create')!;
-    const log = (atMs: number, overrides: Partial<LogRecord> = {}): LogRecord => ({
-      timeUnixNano: TRACE_START_NANOS + BigInt(atMs * 1e6),
-      observedTimeUnixNano: TRACE_START_NANOS + BigInt(atMs * 1e6),
-      severityNumber: 9,
-      body: `at ${atMs}`,
-      attributes: {},
-      droppedAttributesCount: 0,
-      traceId: trace.traceId,
-      spanId: order.spanId,
-      serviceName: 'orders',
-      resource: { attributes: {}, droppedAttributesCount: 0 },
-      scope: { name: 'logger', attributes: {}, droppedAttributesCount: 0 },
-      ...overrides,
-    });
+    const log = orderLogs(trace);
     const view = waterfallView(trace, [
       log(30, { severityNumber: 17, attributes: { 'order.id': 'o-17' } }),
       log(20, { severityText: 'Warning', body: { reason: 'slow' } }),
@@ -142,22 +147,9 @@ describe('the waterfall view', () => {
 
   it('says where the reading stopped when the trace had more log records than were read', () => {
     const trace = checkout();
-    const order = trace.spans.find((span) => span.name === 'order.create')!;
-    const log = (atMs: number, timeUnixNano = TRACE_START_NANOS + BigInt(atMs * 1e6)): LogRecord => ({
-      timeUnixNano,
-      observedTimeUnixNano: TRACE_START_NANOS + BigInt(atMs * 1e6),
-      severityNumber: 9,
-      body: `at ${atMs}`,
-      attributes: {},
-      droppedAttributesCount: 0,
-      traceId: trace.traceId,
-      spanId: order.spanId,
-      serviceName: 'orders',
-      resource: { attributes: {}, droppedAttributesCount: 0 },
-      scope: { name: 'logger', attributes: {}, droppedAttributesCount: 0 },
-    });
+    const log = orderLogs(trace);
     // The oldest records by event time, as the store reads them; one without a time sorts first.
-    const first = [log(3, 0n), log(12), log(17.5)];
+    const first = [log(3, { timeUnixNano: 0n }), log(12), log(17.5)];
     expect(waterfallView(trace, first).logsCut).toBeUndefined();
     expect(waterfallView(trace, first, { truncated: true }).logsCut).toEqual({ loaded: 3, fromMs: 17.5 });
     const spec = parseTraceSpec({
