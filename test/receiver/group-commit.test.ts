@@ -4,15 +4,11 @@
  * failed commit fails exactly the exports in it.
  */
 import { describe, expect, it } from 'vitest';
-import type { Span } from '../../src/model/index.js';
 import { createGroupCommitQueue } from '../../src/receiver/group-commit-queue.js';
 import type { TelemetrySink } from '../../src/receiver/telemetry-sink.js';
+import { expectOnlyTheBadExportRefused, settle, smallTrace } from '../support/commit-answers.js';
 import { buildTrace, repeated } from '../support/trace-builder.js';
 import { openTestStore } from '../store/store-fixture.js';
-
-function smallTrace(name: string) {
-  return buildTrace({ name, service: 'api', children: [{ name: `${name}.db`, service: 'postgres' }] });
-}
 
 /** The real store, with a record of each writeSpans call (one call is one transaction). */
 function recordingStore() {
@@ -27,13 +23,6 @@ function recordingStore() {
   };
   return { store, sink, calls };
 }
-
-type Settled = { ok: true } | { ok: false; code: string; message: string };
-const settle = (promise: Promise<void>): Promise<Settled> =>
-  promise.then(
-    () => ({ ok: true }) as const,
-    (error: { code: string; message: string }) => ({ ok: false, code: error.code, message: error.message }),
-  );
 
 describe('the group-commit write queue', () => {
   it('stores exports queued together in one transaction and answers each after it', async () => {
@@ -75,16 +64,7 @@ describe('the group-commit write queue', () => {
   it('refuses only the export whose data the store refused when it shared a commit with others', async () => {
     const { store, sink } = recordingStore();
     const queue = createGroupCommitQueue(sink);
-    const good = smallTrace('good');
-    const bad = smallTrace('bad');
-    const broken: Span[] = [{ ...bad.spans[0]!, startTimeUnixNano: -1n }, bad.spans[1]!];
-    const [goodAnswer, badAnswer] = await Promise.all(
-      [queue.write('spans', good.spans), queue.write('spans', broken)].map(settle),
-    );
-    expect(goodAnswer).toEqual({ ok: true });
-    expect(badAnswer).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
-    expect(store.getTrace(good.traceId)?.spans).toHaveLength(2);
-    expect(store.getTrace(bad.traceId)).toBeUndefined();
+    await expectOnlyTheBadExportRefused(queue, store);
   });
 
   it('writes an export larger than a group in slices, storing and answering exports that arrive meanwhile between them', async () => {

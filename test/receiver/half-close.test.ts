@@ -5,7 +5,7 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogRecord, Span } from '../../src/model/index.js';
-import { createOtlpReceiver, DEFAULT_MAX_BODY_BYTES } from '../../src/receiver/otlp-receiver.js';
+import { startReceiver, type RunningReceiver } from './receiver-harness.js';
 import { sdkTraceBodies } from './sdk-payloads.js';
 
 /** Commits take a while, as the writer thread's do under load: the client's FIN arrives first. */
@@ -18,10 +18,10 @@ class SlowSink {
   async writeLogs(_logs: LogRecord[]): Promise<void> {}
 }
 
-let close: (() => Promise<void>) | undefined;
+let running: RunningReceiver<SlowSink> | undefined;
 afterEach(async () => {
-  await close?.();
-  close = undefined;
+  await running?.close();
+  running = undefined;
 });
 
 /** Sends `request` and half-closes at once; resolves with everything received until the close. */
@@ -45,23 +45,14 @@ function sendAndHalfClose(port: number, request: Buffer): Promise<string> {
 
 describe('a client that half-closes after its request', () => {
   it('gets 200 once the export is committed, with or without Connection: close', async () => {
-    const sink = new SlowSink();
-    const receiver = createOtlpReceiver(sink, {
-      host: '127.0.0.1',
-      httpPort: 0,
-      grpcPort: 0,
-      maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
-      log: () => undefined,
-    });
-    const [http] = await receiver.start();
-    close = () => receiver.close();
-    const port = http?.port as number;
+    running = await startReceiver({}, new SlowSink());
+    const port = Number(new URL(running.httpUrl).port);
     const { protobuf, spanCount } = sdkTraceBodies();
     for (const connection of ['', 'Connection: close\r\n']) {
       const head = `POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-protobuf\r\n${connection}Content-Length: ${protobuf.length}\r\n\r\n`;
       const received = await sendAndHalfClose(port, Buffer.concat([Buffer.from(head), protobuf]));
       expect(received, JSON.stringify(connection)).toMatch(/^HTTP\/1\.1 200/);
     }
-    expect(sink.spans).toHaveLength(2 * spanCount);
+    expect(running.sink.spans).toHaveLength(2 * spanCount);
   });
 });

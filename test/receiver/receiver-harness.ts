@@ -30,9 +30,9 @@ export class CapturingSink implements TelemetrySink {
   }
 }
 
-export interface RunningReceiver {
+export interface RunningReceiver<Sink extends TelemetrySink = CapturingSink> {
   receiver: OtlpReceiver;
-  sink: CapturingSink;
+  sink: Sink;
   /** Every line the receiver logged. */
   lines: string[];
   httpUrl: string;
@@ -40,8 +40,16 @@ export interface RunningReceiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(options: Partial<ReceiverOptions> = {}): Promise<RunningReceiver> {
-  const sink = new CapturingSink();
+export async function startReceiver(options?: Partial<ReceiverOptions>): Promise<RunningReceiver>;
+/** The same in front of another sink (a store, one that commits slowly). */
+export async function startReceiver<Sink extends TelemetrySink>(
+  options: Partial<ReceiverOptions>,
+  sink: Sink,
+): Promise<RunningReceiver<Sink>>;
+export async function startReceiver(
+  options: Partial<ReceiverOptions> = {},
+  sink: TelemetrySink = new CapturingSink(),
+): Promise<RunningReceiver<TelemetrySink>> {
   const lines: string[] = [];
   const receiver = createOtlpReceiver(sink, {
     host: '127.0.0.1',

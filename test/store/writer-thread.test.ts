@@ -5,24 +5,13 @@
  * exports; a worker that dies fails what it held as retryable and the next write starts a new one.
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Span } from '../../src/model/index.js';
 import { createGroupCommitQueue } from '../../src/receiver/group-commit-queue.js';
 import type { SpansWritten } from '../../src/store/index.js';
 import { createWorkerSink } from '../../src/store/worker-sink.js';
+import { expectOnlyTheBadExportRefused, settle, smallTrace } from '../support/commit-answers.js';
 import { buildTrace, repeated } from '../support/trace-builder.js';
 import { waitFor } from '../support/wait-for.js';
 import { openTestStore } from './store-fixture.js';
-
-function smallTrace(name: string) {
-  return buildTrace({ name, service: 'api', children: [{ name: `${name}.db`, service: 'postgres' }] });
-}
-
-type Settled = { ok: true } | { ok: false; code: string; message: string };
-const settle = (promise: Promise<void>): Promise<Settled> =>
-  promise.then(
-    () => ({ ok: true }) as const,
-    (error: { code: string; message: string }) => ({ ok: false, code: error.code, message: error.message }),
-  );
 
 function writerThread() {
   const { store, dataDir } = openTestStore({ spansWrittenElsewhere: true });
@@ -75,16 +64,7 @@ describe('the writer thread', () => {
     expect(await settle(queue.write('spans', innocent.spans))).toEqual({ ok: true });
     expect(store.getTrace(innocent.traceId)?.spans).toHaveLength(2);
 
-    const good = smallTrace('good');
-    const bad = smallTrace('bad');
-    const broken: Span[] = [{ ...bad.spans[0]!, startTimeUnixNano: -1n }, bad.spans[1]!];
-    const [goodAnswer, badAnswer] = await Promise.all(
-      [queue.write('spans', good.spans), queue.write('spans', broken)].map(settle),
-    );
-    expect(goodAnswer).toEqual({ ok: true });
-    expect(badAnswer).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
-    expect(store.getTrace(good.traceId)?.spans).toHaveLength(2);
-    expect(store.getTrace(bad.traceId)).toBeUndefined();
+    await expectOnlyTheBadExportRefused(queue, store);
   });
 
   it('stores a group encoded in several slices in one commit: a trace across slices has one summary, a bad span anywhere refuses the group', async () => {
