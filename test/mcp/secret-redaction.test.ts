@@ -20,6 +20,23 @@ async function headerEchoingServer(): Promise<Server> {
   return server;
 }
 
+/** A config in `dir` with the receiver's header and Jaeger's token set (Jaeger on `jaegerPort`). */
+function writeSecretsConfig(dir: string, jaegerPort: number, more: string[] = []): string {
+  const config = join(dir, 'config.yaml');
+  writeFileSync(
+    config,
+    [
+      'backends:',
+      '  otlp:',
+      `    headers: { authorization: "Bearer ${RECEIVER_TOKEN}" }`,
+      `  jaeger: { endpoint: "http://127.0.0.1:${jaegerPort}", auth: "${BACKEND_TOKEN}", retries: 0 }`,
+      ...more,
+      '',
+    ].join('\n'),
+  );
+  return config;
+}
+
 describe('configured secrets in tool answers', () => {
   let dir: string;
   let jaeger: Server;
@@ -28,17 +45,7 @@ describe('configured secrets in tool answers', () => {
     dir = mkdtempSync(join(tmpdir(), 'otel-mcp-secrets-'));
     jaeger = await headerEchoingServer();
     const { port } = jaeger.address() as AddressInfo;
-    const config = join(dir, 'config.yaml');
-    writeFileSync(
-      config,
-      [
-        'backends:',
-        '  otlp:',
-        `    headers: { authorization: "Bearer ${RECEIVER_TOKEN}" }`,
-        `  jaeger: { endpoint: "http://127.0.0.1:${port}", auth: "${BACKEND_TOKEN}", retries: 0 }`,
-        '',
-      ].join('\n'),
-    );
+    const config = writeSecretsConfig(dir, port);
     harness = await startHarness({ dataDir: dir, flags: { config } });
   });
   afterAll(async () => {
@@ -77,20 +84,8 @@ describe('configured secrets outside tool answers', () => {
   let harness: Harness;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'otel-mcp-secrets-'));
-    const config = join(dir, 'config.yaml');
-    writeFileSync(
-      config,
-      [
-        'backends:',
-        '  otlp:',
-        `    headers: { authorization: "Bearer ${RECEIVER_TOKEN}" }`,
-        // Never called here: only its token matters, as one more configured secret.
-        `  jaeger: { endpoint: "http://127.0.0.1:9", auth: "${BACKEND_TOKEN}", retries: 0 }`,
-        'mcp:',
-        `  auth_token: ${MCP_TOKEN}`,
-        '',
-      ].join('\n'),
-    );
+    // Jaeger is never called here (port 9): only its token matters, as one more configured secret.
+    const config = writeSecretsConfig(dir, 9, ['mcp:', `  auth_token: ${MCP_TOKEN}`]);
     // The 2025 era: logging/setLevel is not part of the 2026 protocol.
     harness = await startHarness({ dataDir: dir, flags: { config }, era: 'legacy' });
   });
