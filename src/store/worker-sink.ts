@@ -74,7 +74,7 @@ const CLOSE_TIMEOUT_MS = 10_000;
 export function startWriterThread(options: WriterOptions): Worker {
   const here = import.meta.url;
   // From source (vitest, tsx) the worker is a .ts file: a bootstrap registers tsx first. Built, the
-  // worker sits next to this module (dist/receiver/) or next to the bundled command (dist/cli/).
+  // worker sits next to this module (dist/store/) or next to the bundled command (dist/cli/).
   if (here.endsWith('.ts')) {
     return new Worker(new URL('./span-write-worker-tsx.mjs', here), {
       workerData: { options, entry: new URL('./span-write-worker.ts', here).href },
