@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Span } from '../../src/model/index.js';
+import { DATABASE_FILE, PAGE_SIZE } from '../../src/store/schema/sqlite-connection.js';
 import { buildTrace } from '../support/trace-builder.js';
 import { openTestStore } from './store-fixture.js';
 
@@ -79,6 +84,33 @@ describe('persistence', () => {
     reopened.writeSpans([late]);
     expect(reopened.findTraces({ limit: 10 })[0]).toMatchObject({ spanCount: 3, errorCount: 2 });
     expect(reopened.connection().prepare('SELECT count(*) FROM resources').pluck().get()).toBe(2);
+  });
+
+  it('makes a new database with 8 KiB pages and checkpoints its WAL every 32 MiB', () => {
+    const { store } = openTestStore();
+    const db = store.connection();
+    expect(db.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    expect(PAGE_SIZE).toBe(8192);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(4096);
+  });
+
+  it('opens a data dir made with 4 KiB pages as it is, keeps its spans and checkpoints by bytes', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-store-test-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    // What earlier builds made: SQLite's default page size.
+    const old = new Database(join(dataDir, DATABASE_FILE));
+    old.pragma('page_size = 4096');
+    old.pragma('journal_mode = WAL');
+    old.close();
+    const { store, open } = openTestStore({ dataDir });
+    const trace = buildTrace({ name: 'root', children: [{ name: 'a' }] });
+    store.writeSpans(trace.spans);
+    store.close();
+    const reopened = open();
+    const db = reopened.connection();
+    expect(db.pragma('page_size', { simple: true })).toBe(4096);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(8192);
+    expect(reopened.getTrace(trace.traceId)).toStrictEqual(trace);
   });
 
   it('lets a second connection read the data dir while the first writes', () => {
