@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Attributes, TraceQuery } from '../../src/model/index.js';
+import { indexValue } from '../../src/store/attributes/attribute-values.js';
 import type { TraceStore } from '../../src/store/index.js';
 import { buildTrace } from '../support/trace-builder.js';
 import { downgradeToPerSpanAttributeIndex, openTestStore } from './store-fixture.js';
@@ -145,6 +146,67 @@ describe('the attribute postings', () => {
     expect(fromJson).toEqual(queries.map(() => 1));
     expect(ids(store, { attributes: [{ key: 'int', value: '200.0' }] })).toEqual([traceId(1)]);
     expect(ids(store, { attributes: [{ key: 'float', value: 2.5 }] })).toEqual([traceId(1)]);
+  });
+
+  it('index a batch that interleaves traces, repeats spans and runs across two bucket boundaries exactly as its spans say', () => {
+    const { store } = openTestStore();
+    writeOrders(store, 100); // ids 1-1000: bucket 0 open, 24 ids before it is full
+    const traces = Array.from({ length: 120 }, (_, i) => {
+      const n = 100 + i;
+      return buildTrace(
+        {
+          name: 'POST /orders',
+          service: 'shop',
+          attributes: { 'order.id': `ord-${n}`, shard: n % 7 },
+          children: Array.from({ length: 9 }, (_, index) => ({
+            name: `step-${index}`,
+            attributes: { shard: n % 7, step: index, ...(index === 4 ? { flag: n % 2 === 0 } : {}) },
+          })),
+        },
+        traceId(n),
+      ).spans;
+    });
+    // Round-robin across traces (a trace's spans are stored together, so ids do not follow batch
+    // order), plus a span sent twice in the batch and one already stored by the writes before.
+    const batch = Array.from({ length: 10 }, (_, step) => traces.map((spans) => spans[step]!)).flat();
+    batch.splice(500, 0, batch[3]!);
+    const stored = buildTrace({ name: 'POST /orders' }, traceId(0)).spans[0]!;
+    batch.splice(900, 0, { ...stored, attributes: { 'order.id': 'ord-0', shard: 0 } });
+    store.writeSpans(batch); // 1,200 new spans: ids 1001-2200, through buckets 0, 1 and 2
+    store.sealOpenBucket();
+    const db = store.connection();
+    expect(db.prepare('SELECT count(*), min(id), max(id) FROM spans').raw().get()).toEqual([2200, 1, 2200]);
+    const expected = new Map<string, number[]>();
+    const keyIds = new Map(
+      (db.prepare('SELECT key, id FROM attribute_keys').raw().all() as [string, number][]).map(
+        ([key, id]) => [key, id],
+      ),
+    );
+    for (const [id, attributes] of db.prepare('SELECT id, attributes FROM spans ORDER BY id').raw().all() as [
+      number,
+      string,
+    ][]) {
+      for (const [key, value] of Object.entries(JSON.parse(attributes) as Attributes)) {
+        const entry = `${id >> 10}/${keyIds.get(key)}/${indexValue(value)}`;
+        expected.set(entry, [...(expected.get(entry) ?? []), id % BUCKET]);
+      }
+    }
+    const actual = new Map(
+      (
+        db.prepare('SELECT bucket, key_id, value, offsets FROM attribute_postings').raw().all() as [
+          number,
+          number,
+          string | number,
+          string,
+        ][]
+      ).map(([bucket, keyId, value, offsets]) => [
+        `${bucket}/${keyId}/${value}`,
+        JSON.parse(offsets) as number[],
+      ]),
+    );
+    expect(actual).toEqual(expected);
+    expect(postingBuckets(store)).toEqual([0, 1, 2]);
+    expect(ids(store, { attributes: [{ key: 'flag', value: true }] })).toHaveLength(60);
   });
 
   it('turns the per-span index of a data dir from before the postings into postings, with the same answers', () => {

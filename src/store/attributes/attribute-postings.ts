@@ -124,6 +124,63 @@ export class AttributePostings {
   }
 
   /**
+   * Indexes a batch's stored spans from their entries grouped by (key, value) (encoded-spans.ts):
+   * group g is the key `keyIds[g]` with `values[g]`, carried by the spans at [ends[g - 1], ends[g])
+   * of `spans`; `refs[span]` is the id that span was stored under, or -1 when it was not (a
+   * duplicate). The ids are the ones `nextSpanId` gave, in turn, up to `lastRef` (the high water
+   * after the batch, even when its spans carry no attribute).
+   */
+  addGroups(
+    lastRef: number,
+    refs: Float64Array,
+    keyIds: ArrayLike<number>,
+    values: readonly IndexValue[],
+    ends: ArrayLike<number>,
+    spans: ArrayLike<number>,
+  ): void {
+    this.load();
+    // Each group's ids, ascending (spans are stored a trace at a time, so not always in batch order).
+    const lists: number[][] = [];
+    for (let group = 0, from = 0; group < ends.length; from = ends[group]!, group += 1) {
+      const list: number[] = [];
+      let sorted = true;
+      for (let entry = from; entry < ends[group]!; entry += 1) {
+        const ref = refs[spans[entry]!]!;
+        if (ref < 0) continue;
+        if (list.length > 0 && ref < list[list.length - 1]!) sorted = false;
+        list.push(ref);
+      }
+      if (!sorted) list.sort((a, b) => a - b);
+      lists.push(list);
+    }
+    if (lastRef <= this.highWater) return;
+    const last = lastRef;
+    // The batch's ids may run past the open bucket: each bucket is filled, then written as the next opens.
+    const cursors = new Uint32Array(lists.length);
+    for (;;) {
+      const base = this.bucket * BUCKET_SPANS;
+      const end = base + BUCKET_SPANS;
+      for (let group = 0; group < lists.length; group += 1) {
+        const list = lists[group]!;
+        let cursor = cursors[group]!;
+        if (cursor >= list.length || list[cursor]! >= end) continue;
+        const keyId = keyIds[group]!;
+        let byValue = this.entries.get(keyId);
+        if (!byValue) this.entries.set(keyId, (byValue = new Map()));
+        const value = values[group]!;
+        let offsets = byValue.get(value);
+        if (!offsets) byValue.set(value, (offsets = []));
+        for (; cursor < list.length && list[cursor]! < end; cursor += 1) offsets.push(list[cursor]! - base);
+        cursors[group] = cursor;
+      }
+      if (last < end - 1) break;
+      this.open(this.bucket + 1);
+      if (last < end) break;
+    }
+    this.highWater = last;
+  }
+
+  /**
    * Writes the open bucket's postings now and starts the next span in a new bucket, so everything
    * stored so far is in the index (at close, so a restart or a second reader has no JSON to scan).
    * Costs the rest of the bucket's ids, of which there are 2^53.

@@ -125,14 +125,15 @@ export class SpanWriter {
       this.ids.operationId(operation.service, operation.name, operation.kind),
     );
     const keyIds = batch.attributeKeys.map((key) => this.ids.keyId(key));
-    const postingKeyIds = Array.from(batch.postingKeys, (key) => keyIds[key]!);
-    const postingValues = Array.from(batch.postingValues, (value) => batch.indexValues[value]!);
+    // The id each span is stored under (-1: a duplicate, not stored), given in turn from the high water.
+    const refs = new Float64Array(batch.count).fill(-1);
+    let nextRef = this.postings.nextSpanId();
     const operations = new Map<number, { count: number; lastSeen: bigint }>();
     const linkRows: [string, number, string, string][] = [];
     const rollups = new RollupBatch();
     const written: SpansWritten = { spanCount: 0, traceIds: [], runs: [] };
     const runs = new Map<string, { runId: string; traceIds: string[]; spanCount: number }>();
-    const { times, postingEnds, linkEnds } = batch;
+    const { times, linkEnds } = batch;
 
     const groups = batch.traceIds.map((): number[] => []);
     for (let span = 0; span < batch.count; span += 1) groups[batch.trace[span]!]!.push(span);
@@ -150,7 +151,7 @@ export class SpanWriter {
         const startNs = times[2 * span]!;
         const endNs = times[2 * span + 1]!;
         const statusCode = batch.statuses[span]!;
-        const spanRef = this.postings.nextSpanId();
+        const spanRef = nextRef;
         const result = this.statements.insertSpan.run(
           spanRef,
           traceRef,
@@ -174,15 +175,10 @@ export class SpanWriter {
           batch.encodings[span],
         );
         if (result.changes === 0) continue; // the same span id again in this trace: already stored
+        refs[span] = spanRef;
+        nextRef += 1;
         stored.push(span);
         rollups.add(operationId, startNs, endNs, statusCode);
-        this.postings.addEntries(
-          spanRef,
-          postingKeyIds,
-          postingValues,
-          span === 0 ? 0 : postingEnds[span - 1]!,
-          postingEnds[span]!,
-        );
         for (let link = span === 0 ? 0 : linkEnds[span - 1]!; link < linkEnds[span]!; link += 1) {
           linkRows.push([
             batch.linkTraceIds[link]!,
@@ -214,6 +210,14 @@ export class SpanWriter {
       written.spanCount += stored.length;
       written.traceIds.push(traceId);
     });
+    this.postings.addGroups(
+      nextRef - 1,
+      refs,
+      Array.from(batch.postingKeys, (key) => keyIds[key]!),
+      Array.from(batch.postingValues, (value) => batch.indexValues[value]!),
+      batch.postingEnds,
+      batch.postingSpans,
+    );
     this.postings.commit();
     if (linkRows.length > 0) this.statements.insertLinks.run(JSON.stringify(linkRows));
     this.rollups.write(rollups);
