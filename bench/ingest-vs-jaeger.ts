@@ -50,6 +50,21 @@
  * in-memory store spends ~5 µs of CPU a span to our ~16, so 0.6× of it needs a cheaper store, not a
  * better split of this one's work between two cores.
  *
+ * 8 KiB pages and postings grouped on the decoding thread (2026-12-06, 6 rounds against main's build
+ * before them, shared VM): median 76,100 against 68,000 spans/s (1.12×; single rounds 0.81–1.40×),
+ * server CPU ~1.9 against ~2.2 s per 102,400 spans; Jaeger in memory median ~232,000 here (0.33×).
+ * A span's server CPU (~19–21 µs) now goes: HTTP ~1, decode ~4.5, encode ~5.5 (JSON of bodies ~2),
+ * cloning to the writer ~0.5, then on the writer the row insert with its four index entries ~5, the
+ * commit ~3–4 (WAL checkpoints ~1/5 of the writer's time), postings, trace rows and rollups ~2. The
+ * insert and commit of a ~550 B row with four index entries cost ~9 µs in SQLite alone (measured
+ * without the rest), more than Jaeger's whole ~7 µs a span, and the machine is CPU-bound (load
+ * generator, decoding thread and writer share two cores): 0.6× needs spans stored in fewer, larger
+ * rows (per trace and export, say) with a lighter per-span index, not faster code around these rows.
+ * Tried and dropped: checkpoints on a third thread (the copying costs the same CPU: no gain over
+ * three alternating runs), a 128 MiB checkpoint threshold (the same bytes are copied), multi-row
+ * INSERTs (~0.2 µs a span), packed strings for the writer (cloning is ~0.5 µs a span in all), 16 KiB
+ * pages (no better than 8 KiB at 200,000 spans, and each random trace-id insert dirties twice the bytes).
+ *
  *   node --import tsx bench/ingest-vs-jaeger.ts [rounds, default 3] [batches, default 200] [in flight, default 4] [baseline CLI]
  *
  * With a fourth argument, the built CLI of another checkout (its dist/cli/main.js) runs in each round
