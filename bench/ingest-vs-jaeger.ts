@@ -51,15 +51,20 @@
  * better split of this one's work between two cores.
  *
  * 8 KiB pages and postings grouped on the decoding thread (2026-12-06, 6 rounds against main's build
- * before them, shared VM): median 76,100 against 68,000 spans/s (1.12×; single rounds 0.81–1.40×),
- * server CPU ~1.9 against ~2.2 s per 102,400 spans; Jaeger in memory median ~232,000 here (0.33×).
+ * before them, shared VM): median 76,200 against 68,000 spans/s (single rounds 0.81–1.40×, their
+ * median 1.06×), server CPU ~1.9 against ~2.2 s per 102,400 spans; Jaeger in memory median ~235,000
+ * here (0.32×). Five more rounds while the VM was slower all round: medians 1.10× main, 0.30× Jaeger
+ * in memory, 3.57× Badger.
  * A span's server CPU (~19–21 µs) now goes: HTTP ~1, decode ~4.5, encode ~5.5 (JSON of bodies ~2),
  * cloning to the writer ~0.5, then on the writer the row insert with its four index entries ~5, the
  * commit ~3–4 (WAL checkpoints ~1/5 of the writer's time), postings, trace rows and rollups ~2. The
  * insert and commit of a ~550 B row with four index entries cost ~9 µs in SQLite alone (measured
  * without the rest), more than Jaeger's whole ~7 µs a span, and the machine is CPU-bound (load
- * generator, decoding thread and writer share two cores): 0.6× needs spans stored in fewer, larger
- * rows (per trace and export, say) with a lighter per-span index, not faster code around these rows.
+ * generator, decoding thread and writer share two cores). Bytes weigh as much as rows: in SQLite
+ * alone, one row per span with four index entries cost 4.2 µs with no body and 6.1 µs with 450 B,
+ * one row per trace and export (8 spans' bodies) with a slim per-span index row 2.1 and 5.8 µs. So
+ * 0.6× needs both fewer rows and fewer bytes a span (attribute keys stored once, not in every
+ * span's JSON: ~55% of its bytes here), not faster code around these rows.
  * Tried and dropped: checkpoints on a third thread (the copying costs the same CPU: no gain over
  * three alternating runs), a 128 MiB checkpoint threshold (the same bytes are copied), multi-row
  * INSERTs (~0.2 µs a span), packed strings for the writer (cloning is ~0.5 µs a span in all), 16 KiB
