@@ -4,9 +4,9 @@
  * culprit named with a fix), with one defect left (still red, but improving), then fixed (green),
  * and read the progression from the session metrics.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadExampleApp, type ExampleApp } from '../../src/cli/demo/example-app.js';
+import type { ExampleApp } from '../../src/cli/demo/example-app.js';
+import { startCheckoutSession } from '../support/checkout-session.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 
 interface ViolationOut {
@@ -23,23 +23,7 @@ describe('the trace-driven loop on the checkout example', () => {
 
   beforeAll(async () => {
     harness = await startHarness();
-    example = await loadExampleApp('checkout');
-    for (const file of example.specFiles) {
-      const text = readFileSync(file, 'utf8');
-      const name = /^name:\s*(\S+)/m.exec(text)?.[1] as string;
-      const defined = await harness.call('define_trace_spec', { name, specification: text });
-      expect(defined.isError, defined.text).toBe(false);
-    }
-    const session = await harness.call('create_development_session', {
-      project_name: 'checkout',
-      spec_name: 'checkout_structure',
-      command: example.manifest.trigger,
-      working_dir: example.dir,
-      services: example.services,
-      start_services_together: true,
-      env: example.portEnv,
-    });
-    sessionId = session.structured.session_id as string;
+    ({ example, sessionId } = await startCheckoutSession(harness));
   });
   afterAll(async () => harness?.close());
 

@@ -4,17 +4,16 @@
  * answers' View: links, and the MCP App inside a minimal host (the ext-apps package's AppBridge),
  * drawn by headless Chromium. Screenshots go to test-artifacts/screenshots.
  */
-import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadExampleApp } from '../../src/cli/demo/example-app.js';
 import { MCP_APP_MIME_TYPE, VIEWS_APP_URI } from '../../src/mcp/mcp-app.js';
 import { serveUi, type UiServer } from '../../src/web/ui-server.js';
 import { hostCspFor, type DeclaredCsp } from '../support/app-host/declared-csp.js';
 import { callToolInHost } from '../support/app-host/show-in-host.js';
 import { launchBrowser, pageProblems, screenshot, SKIP_BROWSER } from '../support/browser.js';
+import { startCheckoutSession } from '../support/checkout-session.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { postSpanLog } from '../support/sdk-span-log.js';
 import { waitFor } from '../support/wait-for.js';
@@ -54,22 +53,7 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     harness = await startHarness();
     ui = await serveUi(harness.app.toolDeps, { port: 0, uiDir: UI_DIR });
     harness.app.toolDeps.ui = { baseUrl: ui.url };
-    const example = await loadExampleApp('checkout');
-    for (const file of example.specFiles) {
-      const text = readFileSync(file, 'utf8');
-      const name = /^name:\s*(\S+)/m.exec(text)?.[1] as string;
-      expect((await harness.call('define_trace_spec', { name, specification: text })).isError).toBe(false);
-    }
-    const session = await harness.call('create_development_session', {
-      project_name: 'checkout',
-      spec_name: 'checkout_structure',
-      command: example.manifest.trigger,
-      working_dir: example.dir,
-      services: example.services,
-      start_services_together: true,
-      env: example.portEnv,
-    });
-    sessionId = session.structured.session_id as string;
+    ({ sessionId } = await startCheckoutSession(harness));
     const red = await harness.call('execute_and_capture', {
       session_id: sessionId,
       env: { CHECKOUT_DEFECTS: 'all' },
