@@ -11,10 +11,11 @@ import type {
   SessionStripView,
   LogsCut,
   SpecOverlayView,
+  TimeWindow,
   ViewModel,
   WaterfallView,
 } from '../views/index.js';
-import { spanWindow } from '../views/index.js';
+import { spanWindow, wholeTrace } from '../views/index.js';
 import { timeAxis } from './time-axis.js';
 
 export const ROW_HEIGHT = 22;
@@ -27,6 +28,10 @@ export interface RenderOptions {
   /** Where a trace id links to (the web page's /trace/ID, or a host tool call in the MCP App). */
   traceLink?: (traceId: string) => string | undefined;
   onOpenTrace?: (traceId: string) => void;
+  /** The zoom a waterfall opens at (the web page's `#t=` address); the whole trace when absent. */
+  window?: TimeWindow;
+  /** Told each new zoom, undefined once the whole trace shows again (the web page keeps it in its address). */
+  onWindowChange?: (window: TimeWindow | undefined) => void;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(
@@ -49,7 +54,7 @@ export function formatMs(ms: number): string {
 export function renderView(root: HTMLElement, view: ViewModel, options: RenderOptions = {}): void {
   root.replaceChildren();
   if (view.kind === 'session') renderSession(root, view, options);
-  else renderTrace(root, view);
+  else renderTrace(root, view, options);
 }
 
 function renderSession(root: HTMLElement, view: SessionStripView, options: RenderOptions): void {
@@ -98,7 +103,7 @@ function renderSession(root: HTMLElement, view: SessionStripView, options: Rende
   root.append(strip);
 }
 
-function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView): void {
+function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, options: RenderOptions): void {
   const rows = view.rows as AnyRow[];
   const header = el('header');
   if (view.kind === 'overlay') {
@@ -158,7 +163,16 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView): 
   const details = el('aside', 'details');
   details.append(el('p', 'hint', 'Click a span for its attributes, events and logs.'));
   // Zooming redraws the rows in sight with bars scaled to the new window; the list stays whole.
-  const axis = timeAxis(view.totalMs, () => draw(true));
+  const whole = wholeTrace(view.totalMs);
+  const axis = timeAxis(
+    view.totalMs,
+    (window) => {
+      draw(true);
+      const zoomed = window.fromMs > whole.fromMs || window.toMs < whole.toMs;
+      options.onWindowChange?.(zoomed ? window : undefined);
+    },
+    options.window,
+  );
   const main = el('div', 'waterfall-main');
   main.append(axis.element, scroller);
   body.append(main, details);

@@ -36,8 +36,12 @@ function button(text: string, title: string, onClick: () => void): HTMLButtonEle
   return node;
 }
 
-export function timeAxis(totalMs: number, onChange: (window: TimeWindow) => void): TimeAxis {
-  let current = wholeTrace(totalMs);
+export function timeAxis(
+  totalMs: number,
+  onChange: (window: TimeWindow) => void,
+  initial: TimeWindow = wholeTrace(totalMs),
+): TimeAxis {
+  let current = initial;
   const element = document.createElement('div');
   element.className = 'axis-row';
   const controls = document.createElement('div');

@@ -42,6 +42,32 @@ export function panWindow(window: TimeWindow, fraction: number, totalMs: number)
   return windowOf(window.fromMs + shift, window.toMs + shift, totalMs);
 }
 
+/**
+ * The window as a page address keeps it (`#t=FROM-TO`, milliseconds from the trace's start), so a
+ * zoomed waterfall can be reloaded or sent to someone as it is. Six decimals: a nanosecond.
+ */
+export function windowParam(window: TimeWindow): string {
+  const ms = (value: number) => String(Number(value.toFixed(6)));
+  return `${ms(window.fromMs)}-${ms(window.toMs)}`;
+}
+
+const WINDOW_PARAM = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/;
+
+/**
+ * The window a `windowParam` text names, kept inside this trace; undefined for any other text (an
+ * address typed by hand, or one that names the whole trace), which then shows the whole trace.
+ */
+export function windowFromParam(text: string | null | undefined, totalMs: number): TimeWindow | undefined {
+  const match = WINDOW_PARAM.exec(text ?? '');
+  if (!match) return undefined;
+  const from = Number(match[1]);
+  const to = Number(match[2]);
+  if (!(to > from)) return undefined;
+  const window = windowOf(from, to, totalMs);
+  const whole = wholeTrace(totalMs);
+  return window.fromMs <= whole.fromMs && window.toMs >= whole.toMs ? undefined : window;
+}
+
 /** A span's own stretch with a tenth of its length either side, so its edges show. */
 export function spanWindow(startMs: number, durationMs: number, totalMs: number): TimeWindow {
   return windowOf(startMs - durationMs / 10, startMs + durationMs * 1.1, totalMs);

@@ -5,8 +5,10 @@ import {
   panWindow,
   spanWindow,
   wholeTrace,
+  windowFromParam,
   windowLabel,
   windowOf,
+  windowParam,
   zoomWindow,
 } from '../../src/views/index.js';
 
@@ -52,5 +54,28 @@ describe('the zoom window of a waterfall', () => {
     expect(spanWindow(0, 100, 100)).toEqual({ fromMs: 0, toMs: 100 });
     const tiny = windowOf(10, 10, 100);
     expect(tiny.toMs - tiny.fromMs).toBeCloseTo(MIN_WINDOW_MS);
+  });
+
+  it('keeps a zoom in the page address and reads it back, inside the trace; any other text shows the whole trace', () => {
+    const zoomed = { fromMs: 12.5, toMs: 40.000001 };
+    expect(windowParam(zoomed)).toBe('12.5-40.000001');
+    expect(windowFromParam(windowParam(zoomed), 133)).toEqual(zoomed);
+    expect(windowParam({ fromMs: 1 / 3, toMs: 2 / 3 })).toBe('0.333333-0.666667');
+    // A window past the trace's end (the address of a longer trace) is moved inside this one.
+    expect(windowFromParam('120-150', 133)).toEqual({ fromMs: 103, toMs: 133 });
+    for (const text of [
+      null,
+      '',
+      'abc',
+      '5',
+      '-5-10',
+      '10-5',
+      '7-7',
+      'NaN-Infinity',
+      '1e3-2e3',
+      '0-133',
+      '0-500',
+    ])
+      expect(windowFromParam(text, 133), String(text)).toBeUndefined();
   });
 });

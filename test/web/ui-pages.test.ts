@@ -205,8 +205,17 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     // Every row stays listed; bars outside the window are cut, not dropped.
     expect(await page.locator('.row').count()).toBe(rowsBefore);
     await screenshot(page, 'waterfall-zoomed');
+    // The zoom is in the address: reloaded (or opened from a shared link), the page shows the same stretch.
+    const zoomedAddress = page.url();
+    expect(new URL(zoomedAddress).hash).toMatch(/^#t=\d+(\.\d+)?-\d+(\.\d+)?$/);
+    const zoomedWindow = await page.locator('.zoom-window').innerText();
+    await page.reload();
+    await expect.poll(ticks).toEqual(zoomedLabels);
+    expect(await page.locator('.zoom-window').innerText()).toBe(zoomedWindow);
+    expect(page.url()).toBe(zoomedAddress);
     await page.getByRole('button', { name: 'show the whole trace' }).click();
     await expect.poll(ticks).toEqual(wholeLabels);
+    expect(new URL(page.url()).hash).toBe('');
     // The keyboard does the same on the focused axis.
     await page.locator('.axis').focus();
     await page.keyboard.press('+');
@@ -219,6 +228,10 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     const track = (await page.locator(`.row[data-id="${shortest.id}"] .track`).boundingBox())!;
     await expect.poll(async () => (await bar.boundingBox())!.width).toBeGreaterThan(track.width * 0.8);
     await screenshot(page, 'waterfall-zoomed-to-span');
+    expect(problems).toEqual([]);
+    // An address whose zoom does not parse shows the whole trace, without an error.
+    await open(`/trace/${greenTrace}#t=soon-later`);
+    await expect.poll(ticks).toEqual(wholeLabels);
     expect(problems).toEqual([]);
   });
 
