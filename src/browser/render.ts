@@ -15,7 +15,7 @@ import type {
   ViewModel,
   WaterfallView,
 } from '../views/index.js';
-import { spanWindow, wholeTrace } from '../views/index.js';
+import { isWholeTrace, spanWindow } from '../views/index.js';
 import { timeAxis } from './time-axis.js';
 
 export const ROW_HEIGHT = 22;
@@ -163,13 +163,11 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
   const details = el('aside', 'details');
   details.append(el('p', 'hint', 'Click a span for its attributes, events and logs.'));
   // Zooming redraws the rows in sight with bars scaled to the new window; the list stays whole.
-  const whole = wholeTrace(view.totalMs);
   const axis = timeAxis(
     view.totalMs,
     (window) => {
       draw(true);
-      const zoomed = window.fromMs > whole.fromMs || window.toMs < whole.toMs;
-      options.onWindowChange?.(zoomed ? window : undefined);
+      options.onWindowChange?.(isWholeTrace(window, view.totalMs) ? undefined : window);
     },
     options.window,
   );

@@ -6,6 +6,7 @@
  */
 import {
   axisTicks,
+  isWholeTrace,
   panWindow,
   wholeTrace,
   windowLabel,
@@ -64,8 +65,7 @@ export function timeAxis(
   axis.append(ticks, selection);
 
   const paint = () => {
-    const whole = wholeTrace(totalMs);
-    const zoomed = current.fromMs > whole.fromMs || current.toMs < whole.toMs;
+    const zoomed = !isWholeTrace(current, totalMs);
     element.classList.toggle('zoomed', zoomed);
     reset.disabled = !zoomed;
     const labels = axisTicks(current);

@@ -21,6 +21,12 @@ export const wholeTrace = (totalMs: number): TimeWindow => ({
   toMs: Math.max(totalMs, MIN_WINDOW_MS),
 });
 
+/** True when `window` shows all of a trace `totalMs` long (nothing is zoomed). */
+export function isWholeTrace(window: TimeWindow, totalMs: number): boolean {
+  const whole = wholeTrace(totalMs);
+  return window.fromMs <= whole.fromMs && window.toMs >= whole.toMs;
+}
+
 /** `from`..`to` (either order) kept inside the trace and at least MIN_WINDOW_MS wide. */
 export function windowOf(from: number, to: number, totalMs: number): TimeWindow {
   const whole = wholeTrace(totalMs);
@@ -64,8 +70,7 @@ export function windowFromParam(text: string | null | undefined, totalMs: number
   const to = Number(match[2]);
   if (!(to > from)) return undefined;
   const window = windowOf(from, to, totalMs);
-  const whole = wholeTrace(totalMs);
-  return window.fromMs <= whole.fromMs && window.toMs >= whole.toMs ? undefined : window;
+  return isWholeTrace(window, totalMs) ? undefined : window;
 }
 
 /** A span's own stretch with a tenth of its length either side, so its edges show. */

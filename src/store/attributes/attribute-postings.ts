@@ -111,15 +111,8 @@ export class AttributePostings {
     if (bucket !== this.bucket) this.open(bucket);
     this.highWater = spanRef;
     const offset = spanRef - bucket * BUCKET_SPANS;
-    for (let entry = from; entry < to; entry += 1) {
-      const keyId = keyIds[entry]!;
-      let byValue = this.entries.get(keyId);
-      if (!byValue) this.entries.set(keyId, (byValue = new Map()));
-      const value = values[entry]!;
-      const offsets = byValue.get(value);
-      if (offsets) offsets.push(offset);
-      else byValue.set(value, [offset]);
-    }
+    for (let entry = from; entry < to; entry += 1)
+      this.openOffsets(keyIds[entry]!, values[entry]!).push(offset);
     if (offset === BUCKET_SPANS - 1) this.open(bucket + 1);
   }
 
@@ -139,6 +132,7 @@ export class AttributePostings {
     spans: ArrayLike<number>,
   ): void {
     this.load();
+    if (lastRef <= this.highWater) return;
     // Each group's ids, ascending (spans are stored a trace at a time, so not always in batch order).
     const lists: number[][] = [];
     for (let group = 0, from = 0; group < ends.length; from = ends[group]!, group += 1) {
@@ -153,8 +147,6 @@ export class AttributePostings {
       if (!sorted) list.sort((a, b) => a - b);
       lists.push(list);
     }
-    if (lastRef <= this.highWater) return;
-    const last = lastRef;
     // The batch's ids may run past the open bucket: each bucket is filled, then written as the next opens.
     const cursors = new Uint32Array(lists.length);
     for (;;) {
@@ -164,20 +156,15 @@ export class AttributePostings {
         const list = lists[group]!;
         let cursor = cursors[group]!;
         if (cursor >= list.length || list[cursor]! >= end) continue;
-        const keyId = keyIds[group]!;
-        let byValue = this.entries.get(keyId);
-        if (!byValue) this.entries.set(keyId, (byValue = new Map()));
-        const value = values[group]!;
-        let offsets = byValue.get(value);
-        if (!offsets) byValue.set(value, (offsets = []));
+        const offsets = this.openOffsets(keyIds[group]!, values[group]!);
         for (; cursor < list.length && list[cursor]! < end; cursor += 1) offsets.push(list[cursor]! - base);
         cursors[group] = cursor;
       }
-      if (last < end - 1) break;
+      if (lastRef < end - 1) break;
       this.open(this.bucket + 1);
-      if (last < end) break;
+      if (lastRef < end) break;
     }
-    this.highWater = last;
+    this.highWater = lastRef;
   }
 
   /**
@@ -200,6 +187,15 @@ export class AttributePostings {
 
   forget(): void {
     this.loaded = false;
+  }
+
+  /** The open bucket's offsets for (key, value), started empty the first time. */
+  private openOffsets(keyId: number, value: IndexValue): number[] {
+    let byValue = this.entries.get(keyId);
+    if (!byValue) this.entries.set(keyId, (byValue = new Map()));
+    let offsets = byValue.get(value);
+    if (!offsets) byValue.set(value, (offsets = []));
+    return offsets;
   }
 
   /** Writes the postings of the bucket held so far and starts collecting `bucket`'s. */
