@@ -152,16 +152,30 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
   }
 
   const expanded = new Set<string>();
+  /** The row the keyboard is on (its id, so it survives opening and closing ×N runs). */
+  let currentId: string | undefined;
   const body = el('div', 'waterfall-body');
   const scroller = el('div', 'scroller');
-  scroller.setAttribute('role', 'list');
+  // A listbox whose current row is its active descendant: the rows come and go as they scroll
+  // (virtualised), so focus stays on the list and the arrow keys move the current row.
+  scroller.setAttribute('role', 'listbox');
+  scroller.setAttribute(
+    'aria-label',
+    'spans: arrow keys move, Enter shows details, right and left open and close a ×N run',
+  );
   scroller.tabIndex = 0;
   const spacer = el('div', 'spacer');
   const layer = el('div', 'layer');
   spacer.append(layer);
   scroller.append(spacer);
   const details = el('aside', 'details');
-  details.append(el('p', 'hint', 'Click a span for its attributes, events and logs.'));
+  details.append(
+    el(
+      'p',
+      'hint',
+      'Click a span (or move to it with the arrow keys and press Enter) for its attributes, events and logs.',
+    ),
+  );
   // Zooming redraws the rows in sight with bars scaled to the new window; the list stays whole.
   const axis = timeAxis(
     view.totalMs,
@@ -211,7 +225,10 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
   };
   const drawRow = (row: AnyRow, index: number): HTMLElement => {
     const line = el('div', 'row');
-    line.setAttribute('role', 'listitem');
+    line.setAttribute('role', 'option');
+    line.id = rowElementId(index);
+    line.setAttribute('aria-selected', String(row.id === currentId));
+    if (row.id === currentId) line.classList.add('current');
     line.style.top = `${index * ROW_HEIGHT}px`;
     line.dataset.id = row.id;
     if (row.parentId) line.dataset.parent = row.parentId;
@@ -242,10 +259,7 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
       toggle.title = expanded.has(row.id) ? 'collapse the repeats' : `show all ${row.repeat}`;
       toggle.addEventListener('click', (event) => {
         event.stopPropagation();
-        if (expanded.has(row.id)) expanded.delete(row.id);
-        else expanded.add(row.id);
-        recompute();
-        draw(true);
+        toggleRepeat(row, !expanded.has(row.id));
       });
       label.append(toggle);
     }
@@ -260,13 +274,61 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
     block.style.background = colourOf(row.serviceIndex);
     bar.append(block, el('span', 'duration', formatMs(row.durationMs)));
     line.append(label, bar);
-    line.addEventListener('click', () =>
-      showDetails(details, row, view.logsCut, () =>
-        axis.show(spanWindow(row.startMs, row.durationMs, view.totalMs)),
-      ),
-    );
+    line.addEventListener('click', () => {
+      moveTo(index);
+      openDetails(row);
+    });
     return line;
   };
+  const openDetails = (row: AnyRow) => {
+    if ('ghost' in row) return;
+    showDetails(details, row, view.logsCut, () =>
+      axis.show(spanWindow(row.startMs, row.durationMs, view.totalMs)),
+    );
+  };
+  /** Makes visible[index] the current row, scrolled into sight. */
+  const moveTo = (index: number) => {
+    const row = visible[Math.max(0, Math.min(visible.length - 1, index))];
+    if (!row) return;
+    currentId = row.id;
+    const at = visible.indexOf(row);
+    const top = at * ROW_HEIGHT;
+    const height = scroller.clientHeight || 600;
+    if (top < scroller.scrollTop) scroller.scrollTop = top;
+    else if (top + ROW_HEIGHT > scroller.scrollTop + height) scroller.scrollTop = top + ROW_HEIGHT - height;
+    draw(true);
+    scroller.setAttribute('aria-activedescendant', rowElementId(at));
+  };
+  const toggleRepeat = (row: AnyRow, open: boolean) => {
+    if ('ghost' in row || row.repeat === undefined || expanded.has(row.id) === open) return;
+    if (open) expanded.add(row.id);
+    else expanded.delete(row.id);
+    recompute();
+    moveTo(visible.indexOf(row));
+  };
+  scroller.addEventListener('keydown', (event) => {
+    // Keys on a ×N button inside a row are the button's own.
+    if (event.target !== scroller) return;
+    const at = visible.findIndex((row) => row.id === currentId);
+    const page = Math.max(1, Math.floor((scroller.clientHeight || 600) / ROW_HEIGHT) - 1);
+    const row = visible[at];
+    const moves: Record<string, () => void> = {
+      ArrowDown: () => moveTo(at + 1),
+      ArrowUp: () => moveTo(at < 0 ? 0 : at - 1),
+      PageDown: () => moveTo(at + page),
+      PageUp: () => moveTo(at - page),
+      Home: () => moveTo(0),
+      End: () => moveTo(visible.length - 1),
+      Enter: () => (row ? openDetails(row) : moveTo(0)),
+      ' ': () => (row ? openDetails(row) : moveTo(0)),
+      ArrowRight: () => row && toggleRepeat(row, true),
+      ArrowLeft: () => row && toggleRepeat(row, false),
+    };
+    const move = moves[event.key];
+    if (!move || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    move();
+  });
   recompute();
   scroller.addEventListener('scroll', () => draw(), { passive: true });
   draw(true);
@@ -276,6 +338,9 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
     draw(true);
   });
 }
+
+/** The element id of the row drawn at `index`, for the list's aria-activedescendant. */
+const rowElementId = (index: number) => `span-row-${index}`;
 
 function table(title: string, pairs: [string, string][]): HTMLElement {
   const section = el('section');

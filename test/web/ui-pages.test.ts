@@ -177,6 +177,45 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('walks the spans by keyboard: arrows move the current row, Enter shows its details, right and left open and close a ×N run', async () => {
+    await open(`/trace/${greenTrace}`);
+    const list = page.getByRole('listbox', { name: /^spans/ });
+    const current = page.locator('.row[aria-selected="true"]');
+    const firstName = await page.locator('.row .name').first().innerText();
+    await list.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => current.locator('.name').innerText()).toBe(firstName);
+    expect(await list.getAttribute('aria-activedescendant')).toBe(await current.getAttribute('id'));
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.details h2').innerText()).toBe(firstName);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const third = await current.locator('.name').innerText();
+    expect(await page.locator('.details h2').innerText()).toBe(firstName);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.details h2').innerText()).toBe(third);
+    // A ×N run (the checkout has none): clicked once to make it current, then opened and closed
+    // from the keyboard.
+    await open(`/trace/${chattyTrace}`);
+    const currentRun = page.locator('.row[aria-selected="true"]');
+    const run = page.locator('.row:has(button.repeat)').first();
+    const runId = await run.getAttribute('data-id');
+    const toggle = page.locator(`.row[data-id="${runId}"] button.repeat`);
+    await run.locator('.name').click();
+    // The list's full height (rows are drawn only in sight): a run opened makes it taller.
+    const listHeight = () => page.locator('.spacer').evaluate((node) => node.getBoundingClientRect().height);
+    const closedHeight = await listHeight();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => toggle.innerText()).toMatch(/^− ×\d+$/);
+    expect(await listHeight()).toBeGreaterThan(closedHeight);
+    expect(await currentRun.getAttribute('data-id')).toBe(runId);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => toggle.innerText()).toMatch(/^\+ ×\d+$/);
+    expect(await listHeight()).toBe(closedHeight);
+    await screenshot(page, 'waterfall-keyboard');
+    expect(problems).toEqual([]);
+  });
+
   it('zooms the time axis to a dragged stretch, by keys, and back: a short span becomes a readable bar', async () => {
     const view = (await (await fetch(`${ui.url}/api/view?trace=${greenTrace}`)).json()) as {
       rows: { id: string; name: string; durationMs: number; repeatOf?: string }[];
@@ -296,6 +335,16 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     expect(rendered).toBeLessThan(2_000);
     await page.locator('.scroller').evaluate((node) => (node.scrollTop = node.scrollHeight));
     await expect.poll(() => page.locator('.row').last().getAttribute('style')).toMatch(/top: [1-9]\d{4,}px/);
+    // From the keyboard too: End makes the last span current, drawn and in sight.
+    await page.locator('.scroller').evaluate((node) => (node.scrollTop = 0));
+    await page.getByRole('listbox', { name: /^spans/ }).focus();
+    await page.keyboard.press('End');
+    const last = page.locator('.row[aria-selected="true"]');
+    await expect.poll(() => last.getAttribute('style')).toMatch(/top: [1-9]\d{4,}px/);
+    const box = (await last.boundingBox())!;
+    const view = (await page.locator('.scroller').boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(view.y);
+    expect(box.y + box.height).toBeLessThanOrEqual(view.y + view.height);
     await screenshot(page, 'waterfall-10k-scrolled');
     expect(problems).toEqual([]);
   });
