@@ -18,6 +18,7 @@ const BENCHMARKS = [
   'analysis.ts',
   'spec-compare.ts',
   'regex-matching.ts',
+  'spec-parse.ts',
   'spec-accuracy.ts',
   'validate-collection.ts',
   'spec-inference.ts',

@@ -17,3 +17,13 @@ export function billionLaughs(): string {
 export function manyAliases(name: string): string {
   return `name: ${name}\nexpected_spans: []\ndescription: &d x\nx: [${Array(150).fill('*d').join(', ')}]\n`;
 }
+
+/** One mapping of `keys` keys (`k0: 0` …), about 10 bytes each: wide where a spec is deep. */
+export function wideMapping(keys: number): string {
+  return Array.from({ length: keys }, (_, index) => `k${index}: ${index}`).join('\n');
+}
+
+/** `levels` flow lists inside each other, closed: `[[[…]]]`. */
+export function deepFlowList(levels: number): string {
+  return `${'['.repeat(levels)}${']'.repeat(levels)}`;
+}

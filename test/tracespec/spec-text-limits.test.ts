@@ -3,8 +3,19 @@
  * expansion are bounded, and a problem never repeats content beyond a short excerpt.
  */
 import { describe, expect, it } from 'vitest';
-import { formatProblems, MAX_SPEC_BYTES, validateTraceSpec } from '../../src/tracespec/index.js';
-import { billionLaughs, FAKE_SECRET, manyAliases } from '../support/hostile-spec-text.js';
+import {
+  formatProblems,
+  MAX_SPEC_BYTES,
+  readSpecText,
+  validateTraceSpec,
+} from '../../src/tracespec/index.js';
+import {
+  billionLaughs,
+  deepFlowList,
+  FAKE_SECRET,
+  manyAliases,
+  wideMapping,
+} from '../support/hostile-spec-text.js';
 
 const SECRET = FAKE_SECRET;
 
@@ -87,5 +98,48 @@ expected_spans:
     );
     expect(text).toMatch(/invalid regular expression \(RE2 syntax\): missing closing \) at `\(r+…`/);
     expect(text).not.toContain('r'.repeat(80));
+  });
+
+  // yaml's own duplicate-key check compares each key with all before it: 75,000 keys took a minute.
+  it('finds a key written twice at the end of a mapping of 75,000 keys, by its line', () => {
+    const text = `${wideMapping(75_000)}\nk5: again\n`;
+    expect(text.length).toBeLessThan(MAX_SPEC_BYTES);
+    expect(readSpecText(text)).toEqual({
+      ok: false,
+      message:
+        'the specification is not valid YAML or JSON at line 75001, column 1: a key appears twice in the same mapping',
+    });
+    expect(readSpecText(wideMapping(75_000)).ok).toBe(true);
+  });
+
+  it('names the first key written twice in the text, in a nested mapping before an outer one', () => {
+    const text = 'outer:\n  a: 1\n  b: { c: 1, c: 2 }\n  a: 3\nouter: 4\n';
+    expect(readSpecText(text)).toMatchObject({
+      message: expect.stringContaining('at line 3, column 14: a key appears twice'),
+    });
+  });
+
+  it('tells keys apart by value and type, as yaml does: 1 and "1" are two keys, two 1s are one', () => {
+    expect(readSpecText('1: a\n"1": b\n')).toEqual({ ok: true, value: { 1: 'b' } });
+    expect(readSpecText('{1: a, 0x1: b}').ok).toBe(false);
+  });
+
+  it('refuses [ ] nested past 256 levels before parsing, naming where; 256 levels still read', () => {
+    expect(readSpecText(`name: deep\nx: ${deepFlowList(300)}\n`)).toEqual({
+      ok: false,
+      message:
+        "the specification nests [ ] or { } more than 256 levels deep at line 2, column 260; a spec's spans nest at most 32 levels",
+    });
+    expect(readSpecText(`x: ${deepFlowList(256)}`).ok).toBe(true);
+    // 1 MiB of [ is refused the same way, where the parser took seconds to give up.
+    expect(readSpecText('['.repeat(MAX_SPEC_BYTES))).toMatchObject({
+      message: expect.stringContaining('more than 256 levels deep at line 1, column 257'),
+    });
+  });
+
+  it('does not count brackets inside quoted strings or comments as nesting', () => {
+    const many = '['.repeat(1000);
+    const text = `a: "${many}\\"${many}"\nb: '${many}''${many}'\n# ${many}\nc: x#${'{'.repeat(10)}\n`;
+    expect(readSpecText(text)).toMatchObject({ ok: true });
   });
 });

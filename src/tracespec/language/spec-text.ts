@@ -4,6 +4,8 @@
  * expansion are bounded, and no message repeats the text itself.
  */
 import { parseAllDocuments } from 'yaml';
+import { firstDuplicateKeyOffset } from './duplicate-keys.js';
+import { MAX_FLOW_DEPTH, tooDeepFlowOffset } from './flow-depth.js';
 import { MAX_SPEC_ALIASES, MAX_SPEC_BYTES, MAX_SPEC_SIZE, utf8Length } from './spec-limits.js';
 import { yamlErrorWords } from './yaml-error-words.js';
 
@@ -20,7 +22,15 @@ export function readSpecText(text: string): SpecTextResult {
       message: `the specification text is ${bytes} bytes; a spec may hold at most ${MAX_SPEC_SIZE} (${MAX_SPEC_BYTES} bytes), and a real one is a few KB`,
     };
   }
-  const documents = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, intAsBigInt: false });
+  const deep = tooDeepFlowOffset(text);
+  if (deep !== undefined) {
+    return {
+      ok: false,
+      message: `the specification nests [ ] or { } more than ${MAX_FLOW_DEPTH} levels deep ${where(text, deep)}; a spec's spans nest at most 32 levels`,
+    };
+  }
+  // Duplicate keys are found by firstDuplicateKeyOffset: yaml's own check is quadratic in a mapping's keys.
+  const documents = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: true, intAsBigInt: false });
   if (!Array.isArray(documents)) return { ok: false, message: 'the specification text holds no document' };
   if (documents.length !== 1) {
     return {
@@ -39,6 +49,13 @@ export function readSpecText(text: string): SpecTextResult {
       message: `the specification is not valid YAML or JSON${where}: ${yamlErrorWords(error.code)}`,
     };
   }
+  const duplicate = firstDuplicateKeyOffset(document);
+  if (duplicate !== undefined) {
+    return {
+      ok: false,
+      message: `the specification is not valid YAML or JSON ${where(text, duplicate)}: ${yamlErrorWords('DUPLICATE_KEY')}`,
+    };
+  }
   try {
     return { ok: true, value: document.toJS({ maxAliasCount: MAX_SPEC_ALIASES }) as unknown };
   } catch (failure) {
@@ -46,6 +63,17 @@ export function readSpecText(text: string): SpecTextResult {
     if (message === undefined) throw failure;
     return { ok: false, message };
   }
+}
+
+/** "at line L, column C" of an offset, both counted from 1 as yaml's own errors count them. */
+function where(text: string, offset: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let index = text.indexOf('\n'); index >= 0 && index < offset; index = text.indexOf('\n', index + 1)) {
+    line += 1;
+    lineStart = index + 1;
+  }
+  return `at line ${line}, column ${offset - lineStart + 1}`;
 }
 
 /**
