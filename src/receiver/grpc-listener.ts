@@ -7,7 +7,10 @@
 import {
   Server,
   ServerCredentials,
+  ServerInterceptingCall,
+  status,
   type sendUnaryData,
+  type ServerInterceptor,
   type ServerUnaryCall,
   type ServiceDefinition,
   type UntypedServiceImplementation,
@@ -28,6 +31,8 @@ export interface GrpcListenerOptions {
   handler: ExportHandler;
   /** A connection with no call in flight is closed after this (default IDLE_TIMEOUT_MS). */
   idleTimeoutMs?: number;
+  /** A call's request must arrive whole within this (default REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -38,8 +43,14 @@ export interface GrpcListenerOptions {
  */
 const IDLE_TIMEOUT_MS = 60_000;
 /**
- * And every connection ends after 10 minutes (calls in flight get 30 s more): a client dribbling one
- * call's bytes keeps its connection busy, so the idle limit never closes it. Exporters reconnect.
+ * A call whose request has not arrived whole 30 s after its headers is answered DEADLINE_EXCEEDED
+ * (retryable by OTLP exporters) and its bytes are dropped, as OTLP/HTTP's request timeout does: a
+ * client dribbling a call's bytes keeps its connection busy, so the idle limit never closes it.
+ */
+const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * And every connection ends after 10 minutes (calls in flight get 30 s more), whatever it does.
+ * Exporters reconnect.
  */
 const MAX_CONNECTION_AGE_MS = 10 * 60_000;
 const CONNECTION_AGE_GRACE_MS = 30_000;
@@ -69,6 +80,7 @@ export function createGrpcListener(options: GrpcListenerOptions): Listener {
     'grpc.max_connection_idle_ms': options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
     'grpc.max_connection_age_ms': MAX_CONNECTION_AGE_MS,
     'grpc.max_connection_age_grace_ms': CONNECTION_AGE_GRACE_MS,
+    interceptors: [requestDeadline(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS)],
   });
   for (const signal of SIGNALS) {
     const implementation: UntypedServiceImplementation = {
@@ -119,6 +131,31 @@ export function createGrpcListener(options: GrpcListenerOptions): Listener {
           resolve();
         });
       }),
+  };
+}
+
+/** Ends a call whose request message has not arrived whole within `timeoutMs` of its start. */
+function requestDeadline(timeoutMs: number): ServerInterceptor {
+  return (_method, next) => {
+    let timer: NodeJS.Timeout | undefined;
+    const call: ServerInterceptingCall = new ServerInterceptingCall(next, {
+      start: (startNext) => {
+        timer = setTimeout(() => {
+          call.sendStatus({
+            code: status.DEADLINE_EXCEEDED,
+            details: `the request did not arrive whole within ${timeoutMs / 1000} s of its headers; send it again`,
+          });
+        }, timeoutMs);
+        startNext({
+          onReceiveMessage: (message, passOn) => {
+            clearTimeout(timer);
+            passOn(message);
+          },
+          onCancel: () => clearTimeout(timer),
+        });
+      },
+    });
+    return call;
   };
 }
 

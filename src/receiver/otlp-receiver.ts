@@ -43,6 +43,8 @@ export interface ReceiverOptions {
   httpRequestTimeoutMs?: number;
   /** OTLP/gRPC: a connection with no call in flight is closed after this (default 60 s). */
   grpcIdleTimeoutMs?: number;
+  /** OTLP/gRPC: a call's request must arrive whole within this (default 30 s). */
+  grpcRequestTimeoutMs?: number;
   /**
    * Spans and log records that may wait to be written before exports are answered 503 / UNAVAILABLE
    * with Retry-After (default DEFAULT_MAX_QUEUED_ITEMS); see group-commit-queue.ts.
@@ -90,6 +92,9 @@ export function createOtlpReceiver(sink: TelemetrySink, options: ReceiverOptions
           ...common,
           port: options.grpcPort,
           ...(options.grpcIdleTimeoutMs !== undefined ? { idleTimeoutMs: options.grpcIdleTimeoutMs } : {}),
+          ...(options.grpcRequestTimeoutMs !== undefined
+            ? { requestTimeoutMs: options.grpcRequestTimeoutMs }
+            : {}),
         });
   let statuses: ListenerStatus[] = [
     notStarted('http', options.host, options.httpPort),

@@ -5,6 +5,7 @@
  * receiver must end each bad connection itself. Every client here stops itself: it is destroyed at
  * its end or after STALL_MS, which only a receiver that never answers reaches.
  */
+import { connect as connectHttp2 } from 'node:http2';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seededRandom } from '../support/seeded-random.js';
@@ -251,4 +252,75 @@ describe('the gRPC port', () => {
     }
     for (const ending of await Promise.all([...slow, ...idle])) expect(ending.endedByReceiver).toBe(true);
   }, 30_000);
+
+  it('answers a call whose request is dribbled DEADLINE_EXCEEDED at the request limit, stores none of it, and goes on taking exports', async () => {
+    running = await startReceiver({ grpcRequestTimeoutMs: 1_000 });
+    const body = sdkTraceBodies();
+    // The whole call would take ~50 s at a byte per 20 ms; the limit answers it after 1 s.
+    const dribbled = await dribbleCall(running.grpcAddress, body.protobuf, 20);
+    expect(dribbled).toEqual({
+      status: '4',
+      message: 'the request did not arrive whole within 1 s of its headers; send it again',
+    });
+    expect(running.sink.spans.filter((span) => span.traceId === body.traceId)).toEqual([]);
+    // A call sent in two halves well within the limit is taken whole.
+    const split = sdkTraceBodies();
+    expect(await dribbleCall(running.grpcAddress, split.protobuf, 300, 2)).toMatchObject({ status: '0' });
+    expect(running.sink.spans.filter((span) => span.traceId === split.traceId)).toHaveLength(split.spanCount);
+    expect((await grpcExport(running.grpcAddress, 'trace', sdkTraceBodies().protobuf)).error).toBeUndefined();
+  }, 30_000);
 });
+
+/**
+ * One OTLP/gRPC trace export whose framed request is written in `pieces` equal parts (one byte each
+ * by default), one every `everyMs`. Resolves with the grpc-status the server answered, or at
+ * STALL_MS with none: a server that waits for the bytes forever.
+ */
+function dribbleCall(
+  address: string,
+  request: Uint8Array,
+  everyMs: number,
+  pieces?: number,
+): Promise<{ status?: string; message?: string }> {
+  const framed = Buffer.alloc(5 + request.length);
+  framed.writeUInt32BE(request.length, 1);
+  framed.set(request, 5);
+  const size = pieces === undefined ? 1 : Math.ceil(framed.length / pieces);
+  return new Promise((done) => {
+    const session = connectHttp2(`http://${address}`);
+    session.on('error', () => undefined);
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+      'content-type': 'application/grpc',
+      te: 'trailers',
+    });
+    stream.on('error', () => undefined);
+    let sent = 0;
+    const answer: { status?: string; message?: string } = {};
+    const finish = () => {
+      clearInterval(drip);
+      clearTimeout(giveUp);
+      stream.destroy();
+      session.destroy();
+      done(answer);
+    };
+    const read = (headers: Record<string, unknown>) => {
+      if (headers['grpc-status'] !== undefined) answer.status = String(headers['grpc-status']);
+      if (headers['grpc-message'] !== undefined)
+        answer.message = decodeURIComponent(String(headers['grpc-message']));
+      if (answer.status !== undefined) finish();
+    };
+    stream.on('response', read);
+    stream.on('trailers', read);
+    stream.on('data', () => undefined);
+    const drip = setInterval(() => {
+      if (sent >= framed.length) return;
+      const end = Math.min(framed.length, sent + size);
+      stream.write(framed.subarray(sent, end));
+      sent = end;
+      if (sent === framed.length) stream.end();
+    }, everyMs);
+    const giveUp = setTimeout(finish, STALL_MS);
+  });
+}
