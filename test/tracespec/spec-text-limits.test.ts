@@ -141,5 +141,8 @@ expected_spans:
     const many = '['.repeat(1000);
     const text = `a: "${many}\\"${many}"\nb: '${many}''${many}'\n# ${many}\nc: x#${'{'.repeat(10)}\n`;
     expect(readSpecText(text)).toMatchObject({ ok: true });
+    // An apostrophe inside a plain value opens no quote; '' inside a quoted one closes none.
+    const quoted = `a: don't\nb: '${many}'\nc: 'it''s ${many}'\n`;
+    expect(readSpecText(quoted)).toMatchObject({ ok: true });
   });
 });
