@@ -1,5 +1,6 @@
-import type * as z from 'zod';
+import * as z from 'zod';
 import { boundErrorText, clipEcho } from './bounded-error-text.js';
+import { unknownArguments } from './unknown-arguments.js';
 
 /**
  * A tool's arguments may hold at most 2 MiB of JSON: a spec or a pasted analysis is a few tens of
@@ -21,8 +22,9 @@ interface Issue {
 
 /**
  * Makes the SDK's validation of a tool's input (it calls the schema's `~standard.validate` before
- * the handler runs and puts every issue into the error text) refuse oversized arguments up front
- * and report a bounded list of clipped issues. The zod schema is otherwise unchanged.
+ * the handler runs and puts every issue into the error text) refuse oversized arguments up front,
+ * refuse arguments the tool does not take (zod would drop them unseen: unknown-arguments.ts), and
+ * report a bounded list of clipped issues. The zod schema is otherwise unchanged.
  */
 export function boundInputValidation<Schema extends z.ZodType>(schema: Schema): Schema {
   if (bounded.has(schema)) return schema;
@@ -42,8 +44,18 @@ export function boundInputValidation<Schema extends z.ZodType>(schema: Schema): 
       };
     }
     const result = await validate(value);
-    return result.issues ? { issues: boundIssues(result.issues) } : result;
+    inputJsonSchema ??= z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<
+      string,
+      unknown
+    >;
+    const unknown: Issue[] = unknownArguments(inputJsonSchema, value).map(({ path, hint }) => ({
+      message: `not an argument of this tool, so it would be ignored (${hint})`,
+      path,
+    }));
+    const issues = [...unknown, ...(result.issues ?? [])];
+    return issues.length > 0 ? { issues: boundIssues(issues) } : result;
   };
+  let inputJsonSchema: Record<string, unknown> | undefined;
   (schema as { '~standard': unknown })['~standard'] = { ...standard, validate: boundedValidate };
   bounded.add(schema);
   return schema;

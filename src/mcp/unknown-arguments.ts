@@ -1,0 +1,78 @@
+/**
+ * Arguments a tool does not take, found by walking the call's arguments along its input JSON Schema.
+ *
+ * zod objects drop keys they do not know, so `search_traces {query: {service: "gateway"}}` (for
+ * `service_name`) used to answer with every trace, as if the filter had matched, and
+ * `time_range` given to a tool that takes `time_period` silently meant the default week. An agent
+ * cannot tell an ignored argument from one that held, so each one is refused, with the name it was
+ * probably meant to be. Only objects whose schema lists its properties and allows no others are
+ * checked: a record (attribute maps, a spec given as an object) takes any key.
+ */
+import { didYouMean } from '../model/did-you-mean.js';
+
+type JsonSchema = { [key: string]: unknown };
+
+export interface UnknownArgument {
+  /** Where it is: ['query', 'service']. */
+  path: string[];
+  /** "did you mean service_name?" or the names accepted there. */
+  hint: string;
+}
+
+/** At most this many are reported; arrays are checked in their first ITEMS_CHECKED items. */
+const MAX_REPORTED = 5;
+const ITEMS_CHECKED = 100;
+
+export function unknownArguments(schema: JsonSchema, value: unknown): UnknownArgument[] {
+  const found: UnknownArgument[] = [];
+  walk(schema, value, [], found);
+  return found.slice(0, MAX_REPORTED);
+}
+
+function walk(schema: JsonSchema, value: unknown, path: string[], found: UnknownArgument[]): void {
+  if (found.length >= MAX_REPORTED || value === null || typeof value !== 'object') return;
+  const branches = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
+  if (Array.isArray(branches)) {
+    walkUnion(branches, value, path, found);
+    return;
+  }
+  if (Array.isArray(value)) {
+    const items = schema.items;
+    if (isSchema(items)) for (const item of value.slice(0, ITEMS_CHECKED)) walk(items, item, path, found);
+    return;
+  }
+  const properties = schema.properties;
+  if (!isSchema(properties)) return;
+  const closed = schema.additionalProperties === undefined || schema.additionalProperties === false;
+  const accepted = Object.keys(properties);
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+    const property = properties[key];
+    if (isSchema(property)) walk(property, inner, [...path, key], found);
+    else if (closed && found.length < MAX_REPORTED)
+      found.push({ path: [...path, key], hint: didYouMean(key, accepted) });
+  }
+}
+
+/** A value fits a union when one branch finds nothing unknown in it; else the first branch's finds count. */
+function walkUnion(branches: JsonSchema[], value: object, path: string[], found: UnknownArgument[]): void {
+  let first: UnknownArgument[] | undefined;
+  for (const branch of branches) {
+    if (!fitsShape(branch, value)) continue;
+    const own: UnknownArgument[] = [];
+    walk(branch, value, path, own);
+    if (own.length === 0) return;
+    first ??= own;
+  }
+  if (first) found.push(...first.slice(0, MAX_REPORTED - found.length));
+}
+
+/** Whether a branch could take the value at all: an object for an object, an array for an array. */
+function fitsShape(branch: JsonSchema, value: object): boolean {
+  const types = Array.isArray(branch.type) ? (branch.type as unknown[]) : [branch.type];
+  if (branch.type === undefined) return true;
+  return types.includes(Array.isArray(value) ? 'array' : 'object');
+}
+
+function isSchema(value: unknown): value is JsonSchema {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,53 @@
+/**
+ * An argument a tool does not take is refused by name, with the one it was probably meant to be:
+ * zod drops unknown keys, so a misnamed filter used to answer as if it had matched.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/mcp-harness.js';
+import { generateRealisticTraceAtNow } from '../support/realistic-trace.js';
+
+describe('arguments a tool does not take', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+    await harness.app.writeSpans(generateRealisticTraceAtNow(20).spans);
+  });
+  afterAll(async () => harness.close());
+
+  it('refuses a misnamed filter inside query instead of listing every trace', async () => {
+    const result = await harness.call('search_traces', { query: { service: 'gateway' } });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain(
+      'query.service: not an argument of this tool, so it would be ignored (did you mean service_name?)',
+    );
+    expect(result.text).not.toContain('trace_id');
+  });
+
+  it('names what is accepted when nothing is near, for a top-level argument', async () => {
+    const result = await harness.call('analyze_performance_trends', {
+      service_name: 'api-gateway',
+      time_range: '1h',
+    });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(
+      /time_range: not an argument of this tool, so it would be ignored \(accepted: .*time_period/,
+    );
+  });
+
+  it('still takes any key where the schema is a map: attribute filters', async () => {
+    const result = await harness.call('search_traces', {
+      query: { attributes: { 'any.key.at.all': 'x' } },
+    });
+    expect(result.isError, result.text).toBe(false);
+  });
+
+  it('lists several unknown arguments and the schema problems together', async () => {
+    const result = await harness.call('search_traces', {
+      query: { service: 'a', operation: 'b', limit: 'ten' },
+      cursors: 'x',
+    });
+    expect(result.isError).toBe(true);
+    for (const expected of ['query.service:', 'query.operation:', 'cursors:', 'query.limit:'])
+      expect(result.text).toContain(expected);
+  });
+});
