@@ -44,8 +44,11 @@ export interface GrpcListenerOptions {
 const IDLE_TIMEOUT_MS = 60_000;
 /**
  * A call whose request has not arrived whole 30 s after its headers is answered DEADLINE_EXCEEDED
- * (retryable by OTLP exporters) and its bytes are dropped, as OTLP/HTTP's request timeout does: a
- * client dribbling a call's bytes keeps its connection busy, so the idle limit never closes it.
+ * (retryable by OTLP exporters), as OTLP/HTTP's request timeout does: a client dribbling a call's
+ * bytes keeps its connection busy, so the idle limit never closes it. "Whole" is the client's
+ * half-close: grpc-js runs a unary handler only then. Once the call is handled, the export may take
+ * as long as the writer needs. grpc-js drops the bytes that follow the answer, but it cannot reset
+ * the stream, so a client that goes on sending anyway is ended by the connection age below.
  */
 const REQUEST_TIMEOUT_MS = 30_000;
 /**
@@ -134,7 +137,7 @@ export function createGrpcListener(options: GrpcListenerOptions): Listener {
   };
 }
 
-/** Ends a call whose request message has not arrived whole within `timeoutMs` of its start. */
+/** Ends a call whose request has not arrived whole (half-closed) within `timeoutMs` of its start. */
 function requestDeadline(timeoutMs: number): ServerInterceptor {
   return (_method, next) => {
     let timer: NodeJS.Timeout | undefined;
@@ -147,9 +150,9 @@ function requestDeadline(timeoutMs: number): ServerInterceptor {
           });
         }, timeoutMs);
         startNext({
-          onReceiveMessage: (message, passOn) => {
+          onReceiveHalfClose: (passOn) => {
             clearTimeout(timer);
-            passOn(message);
+            passOn();
           },
           onCancel: () => clearTimeout(timer),
         });

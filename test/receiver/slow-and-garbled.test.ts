@@ -8,6 +8,7 @@
 import { connect as connectHttp2 } from 'node:http2';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LogRecord, Span } from '../../src/model/index.js';
 import { seededRandom } from '../support/seeded-random.js';
 import { grpcExport, post, startReceiver, type RunningReceiver } from './receiver-harness.js';
 import { sdkTraceBodies } from './sdk-payloads.js';
@@ -267,13 +268,41 @@ describe('the gRPC port', () => {
     const split = sdkTraceBodies();
     expect(await dribbleCall(running.grpcAddress, split.protobuf, 300, 2)).toMatchObject({ status: '0' });
     expect(running.sink.spans.filter((span) => span.traceId === split.traceId)).toHaveLength(split.spanCount);
+    // The whole message but no end of stream: grpc-js would not run the handler, so the limit answers.
+    const unended = sdkTraceBodies();
+    expect(await dribbleCall(running.grpcAddress, unended.protobuf, 10, 1, false)).toMatchObject({
+      status: '4',
+    });
+    expect(running.sink.spans.filter((span) => span.traceId === unended.traceId)).toEqual([]);
     expect((await grpcExport(running.grpcAddress, 'trace', sdkTraceBodies().protobuf)).error).toBeUndefined();
+  }, 30_000);
+
+  it('lets an export that arrived whole take longer than the request limit to be written', async () => {
+    const slow = await startReceiver({ grpcRequestTimeoutMs: 300 }, new SlowSink(1_000));
+    try {
+      const body = sdkTraceBodies();
+      expect((await grpcExport(slow.grpcAddress, 'trace', body.protobuf)).error).toBeUndefined();
+      expect(slow.sink.spans.filter((span) => span.traceId === body.traceId)).toHaveLength(body.spanCount);
+    } finally {
+      await slow.close();
+    }
   }, 30_000);
 });
 
+/** A sink whose writes take `delayMs`, as the writer thread's do under load. */
+class SlowSink {
+  readonly spans: Span[] = [];
+  constructor(private readonly delayMs: number) {}
+  async writeSpans(spans: Span[]): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    this.spans.push(...spans);
+  }
+  async writeLogs(_logs: LogRecord[]): Promise<void> {}
+}
+
 /**
  * One OTLP/gRPC trace export whose framed request is written in `pieces` equal parts (one byte each
- * by default), one every `everyMs`. Resolves with the grpc-status the server answered, or at
+ * by default), one every `everyMs`, then the stream ended (unless `endStream` is false). Resolves with the grpc-status the server answered, or at
  * STALL_MS with none: a server that waits for the bytes forever.
  */
 function dribbleCall(
@@ -281,6 +310,7 @@ function dribbleCall(
   request: Uint8Array,
   everyMs: number,
   pieces?: number,
+  endStream = true,
 ): Promise<{ status?: string; message?: string }> {
   const framed = Buffer.alloc(5 + request.length);
   framed.writeUInt32BE(request.length, 1);
@@ -319,7 +349,7 @@ function dribbleCall(
       const end = Math.min(framed.length, sent + size);
       stream.write(framed.subarray(sent, end));
       sent = end;
-      if (sent === framed.length) stream.end();
+      if (sent === framed.length && endStream) stream.end();
     }, everyMs);
     const giveUp = setTimeout(finish, STALL_MS);
   });
