@@ -222,6 +222,10 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
     const fragment = document.createDocumentFragment();
     for (let index = from; index < to; index += 1) fragment.append(drawRow(visible[index] as AnyRow, index));
     layer.replaceChildren(fragment);
+    // The active descendant must be an element that is there: scrolled out of sight, it is not.
+    const at = visible.findIndex((row) => row.id === currentId);
+    if (at >= from && at < to) scroller.setAttribute('aria-activedescendant', rowElementId(at));
+    else scroller.removeAttribute('aria-activedescendant');
   };
   const drawRow = (row: AnyRow, index: number): HTMLElement => {
     const line = el('div', 'row');
@@ -235,6 +239,10 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
     const label = el('div', 'label');
     label.style.paddingLeft = `${4 + Math.min(row.depth, 40) * 12}px`;
     const bar = el('div', 'track');
+    line.addEventListener('click', () => {
+      moveTo(index);
+      openDetails(row);
+    });
     if ('ghost' in row) {
       line.classList.add('ghost');
       line.dataset.entry = row.entry;
@@ -255,10 +263,17 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
     dot.style.background = colourOf(row.serviceIndex);
     label.append(dot);
     if (row.repeat !== undefined) {
+      line.setAttribute('aria-expanded', String(expanded.has(row.id)));
       const toggle = el('button', 'repeat', expanded.has(row.id) ? `− ×${row.repeat}` : `+ ×${row.repeat}`);
       toggle.title = expanded.has(row.id) ? 'collapse the repeats' : `show all ${row.repeat}`;
+      // For the mouse only: the keyboard opens a run with → / ← on its row, and a button that took
+      // focus would be taken away by the redraw, leaving focus nowhere.
+      toggle.tabIndex = -1;
+      toggle.setAttribute('aria-hidden', 'true');
+      toggle.addEventListener('mousedown', (event) => event.preventDefault());
       toggle.addEventListener('click', (event) => {
         event.stopPropagation();
+        scroller.focus({ preventScroll: true });
         toggleRepeat(row, !expanded.has(row.id));
       });
       label.append(toggle);
@@ -274,14 +289,10 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
     block.style.background = colourOf(row.serviceIndex);
     bar.append(block, el('span', 'duration', formatMs(row.durationMs)));
     line.append(label, bar);
-    line.addEventListener('click', () => {
-      moveTo(index);
-      openDetails(row);
-    });
     return line;
   };
   const openDetails = (row: AnyRow) => {
-    if ('ghost' in row) return;
+    if ('ghost' in row) return showGhostDetails(details, row);
     showDetails(details, row, view.logsCut, () =>
       axis.show(spanWindow(row.startMs, row.durationMs, view.totalMs)),
     );
@@ -297,7 +308,6 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
     if (top < scroller.scrollTop) scroller.scrollTop = top;
     else if (top + ROW_HEIGHT > scroller.scrollTop + height) scroller.scrollTop = top + ROW_HEIGHT - height;
     draw(true);
-    scroller.setAttribute('aria-activedescendant', rowElementId(at));
   };
   const toggleRepeat = (row: AnyRow, open: boolean) => {
     if ('ghost' in row || row.repeat === undefined || expanded.has(row.id) === open) return;
@@ -350,6 +360,20 @@ function table(title: string, pairs: [string, string][]): HTMLElement {
   if (pairs.length === 0) list.append(el('dd', 'none', 'none'));
   section.append(list);
   return section;
+}
+
+/** A spec entry no span matched: what was expected where, and each fix. */
+function showGhostDetails(panel: HTMLElement, row: GhostRow): void {
+  panel.replaceChildren(
+    el('h2', undefined, `missing: ${row.name}`),
+    el('p', undefined, `${row.service ?? 'any service'} · expected ${row.expected}, found ${row.found}`),
+    el('p', undefined, `spec entry: ${row.entry}`),
+  );
+  for (const violation of row.violations)
+    panel.append(
+      el('p', 'violation', `${violation.kind}: ${violation.message}`),
+      el('p', 'fix', `fix: ${violation.fix}`),
+    );
 }
 
 function showDetails(

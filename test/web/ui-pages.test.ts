@@ -209,9 +209,20 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     await expect.poll(() => toggle.innerText()).toMatch(/^− ×\d+$/);
     expect(await listHeight()).toBeGreaterThan(closedHeight);
     expect(await currentRun.getAttribute('data-id')).toBe(runId);
+    expect(await currentRun.getAttribute('aria-expanded')).toBe('true');
     await page.keyboard.press('ArrowLeft');
     await expect.poll(() => toggle.innerText()).toMatch(/^\+ ×\d+$/);
     expect(await listHeight()).toBe(closedHeight);
+    expect(await currentRun.getAttribute('aria-expanded')).toBe('false');
+    // The mouse on the ×N button: the run opens and the list keeps the focus, so the keys go on working.
+    await toggle.click();
+    await expect.poll(() => toggle.innerText()).toMatch(/^− ×\d+$/);
+    const focused = await page
+      .getByRole('listbox', { name: /^spans/ })
+      .evaluate((node) => node.ownerDocument.activeElement === node);
+    expect(focused).toBe(true);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => currentRun.getAttribute('data-id')).not.toBe(runId);
     await screenshot(page, 'waterfall-keyboard');
     expect(problems).toEqual([]);
   });
@@ -286,6 +297,10 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
       /fix: add a span `POST \/payments` in `payment-service`/,
     );
     expect(await page.locator('.summary').first().innerText()).toMatch(/does not match/);
+    // The ghost's own details: what was expected where, and the fix.
+    await ghost.click();
+    await expect.poll(() => page.locator('.details h2').innerText()).toBe('missing: POST /payments');
+    expect(await page.locator('.details').innerText()).toMatch(/fix: add a span `POST \/payments`/);
     await screenshot(page, 'overlay-missing-call');
     expect(problems).toEqual([]);
   });
