@@ -166,7 +166,7 @@ describe('the trace-driven loop through a real MCP client', () => {
     });
     expect(redPlan.structured.improvements[0].action).toContain('charge');
     expect(redPlan.text).toContain(
-      `session ${sessionId} iteration 1: trace ${red.structured.traces[0].trace_id} against tiny_checkout v1`,
+      `session ${sessionId} iteration 1: trace ${red.structured.traces[0].trace_id} as its run judged it against tiny_checkout v1`,
     );
     const greenPlan = await harness.call('generate_improvement_suggestions', { session_id: sessionId });
     expect(
@@ -363,6 +363,44 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(result.text).toContain('fatal: crashing in the middle of /crash');
     expect(result.text).toContain('[telemetry_lost]');
     expect(result.text).not.toContain('add a span');
+  });
+
+  it('plans from a session iteration as its run judged it: the crash first, no spans to add for the lost ones', async () => {
+    const spec = {
+      expected_spans: [
+        {
+          operation_name: 'client-call',
+          service_name: 'client',
+          children: [{ operation_name: 'work.step', service_name: 'worker' }],
+        },
+      ],
+    };
+    const defined = await harness.call('define_trace_spec', { name: 'crash_plan', specification: spec });
+    expect(defined.isError, defined.text).toBe(false);
+    const created = await harness.call('create_development_session', {
+      project_name: 'crashy',
+      spec_name: 'crash_plan',
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'client' },
+    });
+    const sessionId = created.structured.session_id as string;
+    const port = await freePort();
+    const run = await harness.call('execute_and_capture', {
+      session_id: sessionId,
+      command: emit(`client-call --call http://127.0.0.1:${port}/crash`),
+      services: [
+        { name: 'worker', command: `${NODE} http-service.cjs`, ready: { port }, env: { PORT: String(port) } },
+      ],
+    });
+    expect(run.structured.comparison.violations[0].kind).toBe('telemetry_lost');
+    const plan = await harness.call('generate_improvement_suggestions', { session_id: sessionId });
+    expect(plan.isError, plan.text).toBe(false);
+    const actions = plan.structured.improvements.map((item: { action: string }) => item.action) as string[];
+    expect(actions[0]).toMatch(/^fix the crash in worker \(fatal: crashing in the middle of \/crash\)/);
+    expect(actions.filter((action) => action.includes('add a span'))).toEqual([]);
+    expect(actions.filter((action) => action.includes('fix the crash in worker'))).toHaveLength(1);
+    expect(plan.text).toContain(`session ${sessionId} iteration 1: trace `);
+    expect(plan.text).toContain('as its run judged it against crash_plan v1');
   });
 
   it('runs the command as many times as asked with the services up once, and judges every trace: pass rate and flaky entries', async () => {

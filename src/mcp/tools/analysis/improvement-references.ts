@@ -11,6 +11,7 @@ import type { ToolDeps } from '../../tool-deps.js';
 import { syncSpecFiles } from '../specs/spec-common.js';
 import { loadTrace } from '../trace-lookup.js';
 import { pickIteration } from '../workflow/session-id-input.js';
+import type { IterationRecord } from '../../../workflow/iteration-record.js';
 import { thresholdsFor } from './detector-thresholds.js';
 import { recognizeSources, type RecognizedSources } from './improvement-sources.js';
 
@@ -46,8 +47,10 @@ export async function sourcesByReference(
   let spec: { name: string; version?: number | undefined } | undefined =
     ref.spec_name === undefined ? undefined : { name: ref.spec_name, version: ref.spec_version };
   let subject = '';
+  let judged: RunJudgement | undefined;
   if (ref.session_id !== undefined) {
     const { session, iteration } = pickIteration(deps, ref.session_id, ref.iteration, 'session_id');
+    judged = runJudgement(iteration.record);
     if (!iteration.record.primaryTraceId)
       throw notFound(
         `iteration ${iteration.number} of session ${session.id} kept no trace (its command made none the spec could judge)`,
@@ -65,11 +68,19 @@ export async function sourcesByReference(
   const findings = detectPerformanceIssues(trace, thresholdsFor(deps.config.analysis.thresholds), { tree });
   const analysis = analyzeTrace(trace, { tree, maxItems: ANALYSIS_ITEMS });
   const sources = recognizeSources([
+    ...(judged ? judged.sources : []),
     { findings: snakeKeys(findings) },
     snakeKeys({ errors: analysis.errors, structure: analysis.structure }),
   ]);
   subject += `trace ${trace.traceId}`;
-  if (spec) {
+  if (judged) {
+    // The run's own verdict, not a fresh comparison: only the run knew which services crashed or
+    // lost their spans, and compared afresh, a trace without them reads as wrong structure.
+    if (spec)
+      subject += ` as its run judged it against ${spec.name}${spec.version ? ` v${spec.version}` : ''}`;
+    if (judged.omitted > 0)
+      subject += ` (the run kept its first ${judged.kept} violations of ${judged.kept + judged.omitted})`;
+  } else if (spec) {
     await syncSpecFiles(deps);
     const stored = deps.specs.get(spec.name, spec.version);
     sources.sources.unshift({ type: 'spec_comparison', result: compareTraceToSpec(trace, stored.spec) });
@@ -77,4 +88,36 @@ export async function sourcesByReference(
     subject += ` against ${spec.name} v${stored.version}`;
   }
   return { ...sources, subject };
+}
+
+interface RunJudgement {
+  /** Results in the shapes recognizeSources takes: the crashes, then the recorded comparison. */
+  sources: unknown[];
+  kept: number;
+  omitted: number;
+}
+
+/** What a session iteration's run found: its crashes first (nothing else counts until they are fixed), then its violations. */
+function runJudgement(record: IterationRecord): RunJudgement {
+  // A crash that took spans the spec names is already the fix of the run's telemetry_lost violation.
+  const named = (service: string) =>
+    record.violations.some((violation) => violation.fix.includes(`crash in ${service}`));
+  const crashes = (record.crashes ?? record.crashedServices.map((service) => ({ service })))
+    .filter((crash) => !named(crash.service))
+    .map((crash: { service: string; error?: string }) => ({
+      kind: 'error_root_cause',
+      severity: 'high',
+      summary: crash.error ? `it exited during the run: ${crash.error}` : 'it exited during the run',
+      fix: `fix the crash in ${crash.service}; the spans it did not send are not a spec problem`,
+    }));
+  return {
+    sources: [
+      ...(crashes.length > 0 ? [{ findings: crashes }] : []),
+      ...(record.spec
+        ? [{ matches_specification: record.verdict === 'pass', violations: record.violations }]
+        : []),
+    ],
+    kept: record.violations.length,
+    omitted: record.violationsOmitted,
+  };
 }
