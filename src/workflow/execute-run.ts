@@ -201,7 +201,7 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
         await waitUntilReady(
           { name: service.name, process },
           service.ready,
-          timings.readyTimeoutMs,
+          service.ready.timeout_ms ?? timings.readyTimeoutMs,
           hooks.signal,
         );
         entry.readyAfterMs = clock() - process.startedAtMs;

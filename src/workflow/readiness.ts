@@ -7,7 +7,10 @@ import { OtelMcpError } from '../model/errors.js';
 import { compileLinearRegex, type LinearRegex } from '../tracespec/index.js';
 import { delay, type ProcessGroup } from './process-group.js';
 
-export type ReadyCheck = { port: number; host?: string } | { http: string } | { log_pattern: string };
+export type ReadyCheck = ({ port: number; host?: string } | { http: string } | { log_pattern: string }) & {
+  /** How long the service may take; the run's default (the config's ready_timeout_ms) when absent. */
+  timeout_ms?: number;
+};
 
 /** 50 ms between probes: a service that is ready is seen within a twentieth of a second. */
 const PROBE_INTERVAL_MS = 50;
@@ -44,7 +47,7 @@ export async function waitUntilReady(
       throw new OtelMcpError(
         'TIMEOUT',
         `service ${service.name} was not ready after ${timeoutMs} ms (${describeReadyCheck(check)})`,
-        'check the ready condition (port, http URL or log_pattern) and the service output, or raise ready_timeout_ms',
+        `check the ready condition (port, http URL or log_pattern) and the service output, or give the service more time with ready.timeout_ms (this wait: ${timeoutMs} ms)`,
       );
     }
     await delay(PROBE_INTERVAL_MS);

@@ -365,6 +365,24 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(result.text).not.toContain('add a span');
   });
 
+  it('gives up on a service that never becomes ready after its own ready.timeout_ms, saying how to give it more', async () => {
+    const port = await freePort();
+    const result = await harness.call('execute_and_capture', {
+      command: emit('checkout reserve'),
+      working_dir: SCRIPTS,
+      services: [
+        {
+          name: 'sleeper',
+          command: `${NODE} -e "setTimeout(() => {}, 60000)"`,
+          ready: { port, timeout_ms: 500 },
+        },
+      ],
+    });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain(`service sleeper was not ready after 500 ms (port 127.0.0.1:${port}`);
+    expect(result.text).toContain('give the service more time with ready.timeout_ms (this wait: 500 ms)');
+  });
+
   it('plans from a session iteration as its run judged it: the crash first, no spans to add for the lost ones', async () => {
     const spec = {
       expected_spans: [

@@ -19,21 +19,30 @@ export const envInput = z
   .optional()
   .describe('Extra environment variables for the command and services');
 
+const readyTimeout = z
+  .number()
+  .int()
+  .min(100)
+  .max(600_000)
+  .optional()
+  .describe('How long it may take to be ready (default from config, 60 s)');
+
 export const readyInput = z
   .union([
     z
       .object({
         port: z.number().int().min(1).max(65535).describe('The TCP port the service listens on'),
         host: z.string().optional().describe('Default 127.0.0.1'),
+        timeout_ms: readyTimeout,
       })
       .strict()
       .describe('Ready when this port accepts connections'),
     z
-      .object({ http: z.string().url().describe('e.g. its health check URL') })
+      .object({ http: z.string().url().describe('e.g. its health check URL'), timeout_ms: readyTimeout })
       .strict()
       .describe('Ready when a GET answers below 500'),
     z
-      .object({ log_pattern: z.string().min(1).describe('A regular expression') })
+      .object({ log_pattern: z.string().min(1).describe('A regular expression'), timeout_ms: readyTimeout })
       .strict()
       .describe('Ready when an output line matches'),
   ])
