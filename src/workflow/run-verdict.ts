@@ -10,7 +10,7 @@
 import type { Trace } from '../model/span.js';
 import {
   compareTraceToSpec,
-  entryExercised,
+  traceExercisesSpec,
   suggestImprovements,
   type ComparisonResult,
   type TraceSpec,
@@ -212,7 +212,7 @@ function describeTrace(
     ...(comparison ? { comparison } : {}),
     // A trace whose spec'd spans were lost is about the spec too, even if nothing of it matched.
     exercised: comparison
-      ? comparison.entries.some(entryExercised) ||
+      ? traceExercisesSpec(comparison) ||
         comparison.violations.some((violation) => violation.kind === 'telemetry_lost')
       : false,
     lost,

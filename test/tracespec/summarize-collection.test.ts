@@ -83,6 +83,26 @@ describe('summarizeCollection', () => {
     });
   });
 
+  it('lists a trace of another flow (a health check) without counting it, but counts a near miss as failing', () => {
+    const health = buildTrace({ name: 'GET /health', durationMs: 1 });
+    const elsewhere = buildTrace({ ...run(10), name: 'POST /checkouts' });
+    const withOthers = summarizeCollection(
+      [...items, health, elsewhere].map((item) =>
+        'result' in item ? item : { traceId: item.traceId, result: compareTraceToSpec(item, spec) },
+      ),
+      spec,
+    );
+    expect(withOthers).toMatchObject({
+      trace_count: 7,
+      not_exercising: 1,
+      passed: 3,
+      failed: 3,
+      pass_rate: 0.5,
+    });
+    expect(withOthers.traces.find((trace) => trace.trace_id === health.traceId)?.exercised).toBe(false);
+    expect(withOthers.failures.find((failure) => failure.path === 'POST /checkout')?.failed_traces).toBe(1);
+  });
+
   it('summarizes an empty collection without dividing by zero', () => {
     expect(summarizeCollection([], spec)).toMatchObject({
       trace_count: 0,

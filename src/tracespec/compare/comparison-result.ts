@@ -146,6 +146,18 @@ export function entryExercised(entry: EntryResult): boolean {
   return entry.found > 0 || (entry.near_miss?.found ?? 0) > 0;
 }
 
+/**
+ * A trace exercises the spec when one of its spans matched an entry or was taken for one that
+ * breaks a rule (a near miss: the right name in another service, a tag off). A trace with neither
+ * (a health check, another endpoint) is another flow, which a spec says nothing about.
+ */
+export function traceExercisesSpec(result: Pick<ComparisonResult, 'entries' | 'violations'>): boolean {
+  return (
+    result.entries.some(entryExercised) ||
+    result.violations.some((violation) => violation.path !== '(trace)' && violation.span !== undefined)
+  );
+}
+
 export interface ComparisonResult {
   spec_name: string;
   trace_id: string;

@@ -2,8 +2,17 @@
  * Aggregates the comparisons of many traces with one spec (validate_trace_collection): pass rate,
  * a verdict per trace, which entries fail how often and how, coverage (entries matched at least
  * once), and duration percentiles per entry (nearest-rank p50/p95/p99 over matched spans).
+ *
+ * A trace that does not exercise the spec (traceExercisesSpec: a health check, another endpoint of
+ * the same service) is another flow, not a failing one: it is listed but not counted, as
+ * execute_and_capture counts a run's traces, so the two agree on the same traces.
  */
-import { entryExercised, type ComparisonResult, type ViolationKind } from '../compare/comparison-result.js';
+import {
+  entryExercised,
+  traceExercisesSpec,
+  type ComparisonResult,
+  type ViolationKind,
+} from '../compare/comparison-result.js';
 import { listEntryPaths } from '../language/spec-paths.js';
 import type { TraceSpec } from '../language/trace-spec.js';
 
@@ -15,13 +24,16 @@ export interface CollectionItem {
 export interface CollectionSummary {
   spec_name: string;
   trace_count: number;
+  /** Traces that exercise no entry of the spec: in `traces`, not in passed, failed or the rates. */
+  not_exercising: number;
   passed: number;
   failed: number;
-  /** 0..1; 0 for an empty collection. */
+  /** 0..1 of the exercising traces; 0 when none does. */
   pass_rate: number;
   mean_score: number;
   traces: {
     trace_id: string;
+    exercised: boolean;
     matches: boolean;
     score: number;
     violations: number;
@@ -57,7 +69,9 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
 
-export function summarizeCollection(items: readonly CollectionItem[], spec: TraceSpec): CollectionSummary {
+export function summarizeCollection(all: readonly CollectionItem[], spec: TraceSpec): CollectionSummary {
+  const exercises = (item: CollectionItem) => traceExercisesSpec(item.result);
+  const items = all.filter(exercises);
   const passed = items.filter((item) => item.result.matches_specification).length;
   const failures = new Map<
     string,
@@ -91,20 +105,25 @@ export function summarizeCollection(items: readonly CollectionItem[], spec: Trac
   const count = items.length;
   return {
     spec_name: spec.name,
-    trace_count: count,
+    trace_count: all.length,
+    not_exercising: all.length - count,
     passed,
     failed: count - passed,
     pass_rate: count === 0 ? 0 : round(passed / count),
     mean_score: count === 0 ? 0 : round(items.reduce((sum, item) => sum + item.result.score, 0) / count),
-    traces: items.map(({ traceId, result }) => ({
-      trace_id: traceId,
-      matches: result.matches_specification,
-      score: result.score,
-      violations: result.violations.length + (result.truncated?.violations ?? 0),
-      ...(result.violations[0]
-        ? { first_violation: `${result.violations[0].path}: ${result.violations[0].message}` }
-        : {}),
-    })),
+    traces: all.map((item) => {
+      const { traceId, result } = item;
+      return {
+        trace_id: traceId,
+        exercised: exercises(item),
+        matches: result.matches_specification,
+        score: result.score,
+        violations: result.violations.length + (result.truncated?.violations ?? 0),
+        ...(result.violations[0]
+          ? { first_violation: `${result.violations[0].path}: ${result.violations[0].message}` }
+          : {}),
+      };
+    }),
     failures: [...failures.entries()]
       .map(([path, failure]) => ({
         path,

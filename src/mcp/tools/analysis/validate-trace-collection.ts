@@ -17,21 +17,25 @@ const collectionSchema = z.object({
   spec_name: z.string(),
   spec_version: z.number(),
   trace_count: z.number(),
+  not_exercising: z
+    .number()
+    .describe('Traces that exercise no entry of the spec (other flows): listed, not counted'),
   passed: z.number(),
   failed: z.number(),
-  pass_rate: z.number().describe('0..1'),
+  pass_rate: z.number().describe('0..1 of the traces that exercise the spec'),
   mean_score: z.number(),
   traces: z
     .array(
       z.object({
         trace_id: z.string(),
+        exercised: z.boolean(),
         matches: z.boolean(),
         score: z.number(),
         violations: z.number(),
         first_violation: z.string().optional(),
       }),
     )
-    .describe('Failing traces first, lowest score first'),
+    .describe('Failing traces first, lowest score first, then those that exercise no entry'),
   failures: z
     .array(
       z.object({
@@ -126,18 +130,30 @@ export const validateTraceCollectionTool = defineTool({
     const summary = summarizeCollection(items, spec.spec);
 
     const failing = [...summary.traces].sort(
-      (a, b) => Number(a.matches) - Number(b.matches) || a.score - b.score,
+      (a, b) =>
+        Number(!a.exercised) - Number(!b.exercised) ||
+        Number(a.matches) - Number(b.matches) ||
+        a.score - b.score,
     );
+    const counted = summary.trace_count - summary.not_exercising;
     const lead = [...sync.lines];
     const percent = (rate: number): string => `${Math.round(rate * 1000) / 10}%`;
     if (summary.trace_count === 0) {
       lead.push(
         `No traces to check against ${spec.name} v${spec.version}${unavailable.length ? ` (${unavailable.length} could not be read)` : ''}. Widen the filter (time_range, service_name) or check the ids with get_traces.`,
       );
+    } else if (counted === 0) {
+      lead.push(
+        `None of the ${summary.trace_count} traces exercises an entry of ${spec.name} v${spec.version}: they are other flows (health checks, other endpoints), or the spec's names are not those the services send. compare_trace_to_spec on one shows the nearest names.`,
+      );
     } else {
       lead.push(
-        `${summary.trace_count} traces vs ${spec.name} v${spec.version}: ${summary.passed} passed, ${summary.failed} failed (pass rate ${percent(summary.pass_rate)}, mean score ${summary.mean_score}).`,
+        `${counted} traces vs ${spec.name} v${spec.version}: ${summary.passed} passed, ${summary.failed} failed (pass rate ${percent(summary.pass_rate)}, mean score ${summary.mean_score}).`,
       );
+      if (summary.not_exercising > 0)
+        lead.push(
+          `Not counted: ${summary.not_exercising} more traces exercise no entry of the spec (other flows, such as health checks).`,
+        );
     }
     if (unavailable.length > 0) lead.push(`Not compared: ${unavailable.length} traces could not be read.`);
     if (moreMayMatch)
@@ -164,9 +180,7 @@ export const validateTraceCollectionTool = defineTool({
           rows: failures,
           weight: 3,
           line: (failure) =>
-            `  ${failure.path}: failed in ${failure.failed_traces}/${summary.trace_count} (${Object.entries(
-              failure.kinds,
-            )
+            `  ${failure.path}: failed in ${failure.failed_traces}/${counted} (${Object.entries(failure.kinds)
               .map(([kind, count]) => `${kind}×${count}`)
               .join(', ')}); e.g. ${failure.example}`,
         }),
@@ -176,7 +190,9 @@ export const validateTraceCollectionTool = defineTool({
           rows: failing,
           weight: 2,
           line: (item) =>
-            `  ${item.matches ? '✓' : '✗'} ${item.trace_id} score ${item.score}${item.matches ? '' : `: ${item.first_violation ?? `${item.violations} violations`}`}`,
+            item.exercised
+              ? `  ${item.matches ? '✓' : '✗'} ${item.trace_id} score ${item.score}${item.matches ? '' : `: ${item.first_violation ?? `${item.violations} violations`}`}`
+              : `  – ${item.trace_id}: exercises no entry of the spec (not counted)`,
         }),
         listSection({
           key: 'unavailable',
@@ -207,8 +223,10 @@ export const validateTraceCollectionTool = defineTool({
       ],
       ...(summary.failed > 0
         ? { next: 'compare_trace_to_spec on a failing trace for evidence and fixes.' }
-        : summary.trace_count > 0
-          ? { next: 'every trace passes; tighten the spec with update_trace_spec if needed.' }
+        : counted > 0
+          ? {
+              next: 'every trace that exercises the spec passes; tighten the spec with update_trace_spec if needed.',
+            }
           : {}),
     };
   },

@@ -19,13 +19,7 @@ export const envInput = z
   .optional()
   .describe('Extra environment variables for the command and services');
 
-const readyTimeout = z
-  .number()
-  .int()
-  .min(100)
-  .max(600_000)
-  .optional()
-  .describe('How long it may take to be ready (default from config, 60 s)');
+const readyTimeout = z.number().int().min(100).max(600_000).optional().describe('Default 60 s');
 
 export const readyInput = z
   .union([
