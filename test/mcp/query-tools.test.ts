@@ -213,6 +213,9 @@ describe('query tools through a real MCP client', () => {
     const notHex = await harness.call('get_trace_by_id', { trace_id: 'zzzz-not-hex' });
     expect(notHex.isError).toBe(true);
     expect(notHex.text).toMatch(/not hexadecimal/);
+    const tooLong = await harness.call('get_trace_by_id', { trace_id: `${'ab'.repeat(17)}` });
+    expect(tooLong.isError).toBe(true);
+    expect(tooLong.text).toContain('has 34 hex digits; a trace id has 32');
     const missing = await harness.call('get_trace_by_id', { trace_id: 'ffffffffffffffffffffffffffffffff' });
     expect(missing.isError).toBe(true);
     expect(missing.text).toMatch(/NOT_FOUND.*\nNext: list recent traces with get_traces/);

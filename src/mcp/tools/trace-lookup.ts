@@ -16,7 +16,9 @@ export async function loadTrace(deps: ToolDeps, rawId: string, backendName?: str
   const id = normalizeHexId(rawId);
   if (!HEX.test(id) || id.length > 32) {
     throw invalidArgument(
-      `trace_id '${rawId}' is not hexadecimal`,
+      HEX.test(id)
+        ? `trace_id '${rawId}' has ${id.length} hex digits; a trace id has 32 (a span id has 16)`
+        : `trace_id '${rawId}' is not hexadecimal`,
       'pass 32 hex digits (or a unique prefix), as listed by get_traces or search_traces',
     );
   }
