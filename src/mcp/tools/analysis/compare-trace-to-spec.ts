@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { Trace } from '../../../model/span.js';
 import { compareTraceToSpec } from '../../../tracespec/index.js';
 import { cursorInput } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
@@ -42,6 +43,26 @@ export const compareTraceToSpecTool = defineTool({
       maxUnexpectedGroups: Number.POSITIVE_INFINITY,
       ...(input.max_violations !== undefined ? { maxViolations: input.max_violations } : {}),
     });
-    return comparisonDraft(result, spec.version, sync);
+    const draft = comparisonDraft(result, spec.version, sync);
+    const lost = lostRootNote(trace);
+    if (lost && !result.matches_specification) draft.lead.splice(sync.lines.length + 1, 0, lost);
+    return draft;
   },
 });
+
+/**
+ * A trace whose root never arrived was cut short by lost spans: the service that sent the root
+ * crashed or exited before its SDK flushed. Compared as it is, its orphans stand in for the spec's
+ * upper entries and read as renamed or misplaced, so the answer says so before the fixes (only a
+ * run, execute_and_capture, knows which service it was).
+ */
+function lostRootNote(trace: Trace): string | undefined {
+  const ids = new Set(trace.spans.map((span) => span.spanId));
+  if (trace.spans.some((span) => span.parentSpanId === undefined)) return undefined;
+  const orphans = trace.spans.filter(
+    (span) => span.parentSpanId !== undefined && !ids.has(span.parentSpanId),
+  );
+  if (orphans.length === 0) return undefined;
+  const services = [...new Set(orphans.map((span) => span.serviceName))].sort().join(', ');
+  return `Root: none received. ${orphans.length} span${orphans.length === 1 ? '' : 's'} (${services}) point${orphans.length === 1 ? 's' : ''} at parents that never arrived: another service's spans were lost (a crash, or an exit before its SDK flushed). Fixes below that rename or move spans may only describe the gap; find what was lost first (execute_and_capture names the service and why).`;
+}

@@ -1,0 +1,74 @@
+/**
+ * A trace whose root never arrived (its service crashed or exited before flushing) is compared as
+ * it is, but the answer says first that spans were lost, so the model does not rename spans to
+ * fill a gap.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/mcp-harness.js';
+import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
+
+const SPEC = {
+  expected_spans: [
+    {
+      operation_name: 'POST /loans',
+      service_name: 'gateway',
+      children: [
+        {
+          operation_name: 'POST /loans',
+          service_name: 'loans-service',
+          children: [{ operation_name: 'loan.create', service_name: 'loans-service' }],
+        },
+      ],
+    },
+  ],
+};
+
+describe('compare_trace_to_spec on a trace whose root never arrived', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+    const defined = await harness.call('define_trace_spec', { name: 'loans', specification: SPEC });
+    expect(defined.isError, defined.text).toBe(false);
+  });
+  afterAll(async () => harness.close());
+
+  const compare = async (trace: ReturnType<typeof buildTrace>) => {
+    // Moved to now: retention removes week-old traces, and the builder's are older.
+    const shift = BigInt(Date.now()) * 1_000_000n - TRACE_START_NANOS;
+    await harness.app.writeSpans(
+      trace.spans.map((span) => ({
+        ...span,
+        startTimeUnixNano: span.startTimeUnixNano + shift,
+        endTimeUnixNano: span.endTimeUnixNano + shift,
+      })),
+    );
+    return harness.call('compare_trace_to_spec', { trace_id: trace.traceId, spec_name: 'loans' });
+  };
+
+  it('says the root is missing and spans were lost, before the fixes', async () => {
+    const cut = buildTrace({
+      name: 'POST /loans',
+      service: 'loans-service',
+      missingParentId: 'f00dfeedf00dfeed',
+      children: [{ name: 'loan.create' }],
+    });
+    const result = await compare(cut);
+    expect(result.isError, result.text).toBe(false);
+    const lines = result.text.split('\n');
+    expect(lines[0]).toMatch(/^✗ trace .* does not match spec loans v1/);
+    expect(lines[1]).toBe(
+      "Root: none received. 1 span (loans-service) points at parents that never arrived: another service's spans were lost (a crash, or an exit before its SDK flushed). Fixes below that rename or move spans may only describe the gap; find what was lost first (execute_and_capture names the service and why).",
+    );
+  });
+
+  it('says nothing of the kind when the trace has its root', async () => {
+    const whole = buildTrace({
+      name: 'POST /loans',
+      service: 'gateway',
+      children: [{ name: 'POST /loans', service: 'loans-service', children: [{ name: 'loan.create' }] }],
+    });
+    const result = await compare(whole);
+    expect(result.text).toMatch(/^✓ trace /);
+    expect(result.text).not.toContain('Root: none received');
+  });
+});
