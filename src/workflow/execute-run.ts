@@ -15,7 +15,7 @@ import { describeExit, type ProcessExit } from './process-exit.js';
 import { ProcessGroup } from './process-group.js';
 import { waitUntilReady, type ReadyCheck } from './readiness.js';
 import { RunCapture, type RunSpanSource } from './run-capture.js';
-import { rootOwnerGone, rootlessNote, rootlessTraces } from './run-roots.js';
+import { awaitedLocalParents, rootOwnerGone, rootlessNote, rootlessTraces } from './run-roots.js';
 import { runEnvironment, serviceNameUnset, type ReceiverEndpoint } from './run-environment.js';
 import { judgeRun, type RunVerdict } from './run-verdict.js';
 
@@ -137,6 +137,11 @@ export interface RunReport {
   spec?: RunSpec;
 }
 
+/**
+ * How long past the quiet period a run waits for a span's parent from its own still-running process
+ * (awaitedLocalParents): seconds of a busy machine, not a parent that lives elsewhere and never comes.
+ */
+const LOCAL_PARENT_WAIT_MS = 2_000;
 /** Lines and characters of each output tail kept in a report: enough for a stack trace. */
 const TAIL_LINES = 40;
 const TAIL_CHARS = 4000;
@@ -299,10 +304,18 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
       sinceMs: commandExitAtMs,
       quietMs: timings.settleMs,
       deadlineMs,
-      waitingFor: (traces) => {
+      waitingFor: (traces, nowMs) => {
         const awaited = rootlessTraces(traces).filter((trace) => !rootOwnerGone(trace, crashed()));
-        return awaited.length > 0
-          ? `the root span of ${awaited.length} trace${awaited.length === 1 ? '' : 's'}`
+        if (awaited.length > 0)
+          return `the root span of ${awaited.length} trace${awaited.length === 1 ? '' : 's'}`;
+        // Bounded on its own: a span may also hang under a remote parent that never comes.
+        if (nowMs >= commandExitAtMs + timings.settleMs + LOCAL_PARENT_WAIT_MS) return undefined;
+        const running = started
+          .filter((service) => service.process.exitStatus === undefined)
+          .map((service) => service.name);
+        const orphans = traces.flatMap((trace) => awaitedLocalParents(trace, running));
+        return orphans.length > 0
+          ? `the parent of ${orphans.length} span${orphans.length === 1 ? '' : 's'} (${orphans[0]?.serviceName}: ${orphans[0]?.name})`
           : undefined;
       },
       onProgress,

@@ -44,7 +44,8 @@ export function spansOf(trace: Trace, service: string): Span[] {
   return trace.spans.filter((span) => sentBy(span, service));
 }
 
-function sentBy(span: Span, service: string): boolean {
+/** Whether the run's started `service` sent the span (by the run's tag, else by service.name). */
+export function sentBy(span: Span, service: string): boolean {
   const tag = span.resource.attributes[RUN_PROCESS_ATTRIBUTE];
   return tag !== undefined
     ? tag === service || safeDecode(String(tag)) === service

@@ -4,6 +4,7 @@
  */
 import type { Span, Trace } from '../model/span.js';
 import { RUN_ID_ATTRIBUTE, RUN_PROCESS_ATTRIBUTE } from '../model/run-attributes.js';
+import { sentBy } from './lost-telemetry.js';
 import { describeExit } from './process-exit.js';
 
 export function rootlessTraces(traces: readonly Trace[]): Trace[] {
@@ -20,6 +21,20 @@ export function sentByCommand(span: Span): boolean {
 export function orphanTops(trace: Trace): Span[] {
   const ids = new Set(trace.spans.map((span) => span.spanId));
   return trace.spans.filter((span) => span.parentSpanId !== undefined && !ids.has(span.parentSpanId));
+}
+
+/**
+ * Spans of a still-running service whose parent, in that same process, has not arrived: an
+ * internal, client or producer span hangs under a span of its own process (the handler's server
+ * span), which ends after it and may leave in a later export batch. On a busy machine that batch
+ * can come after the quiet period, and the service would then be stopped with it unsent.
+ */
+export function awaitedLocalParents(trace: Trace, runningServices: readonly string[]): Span[] {
+  return orphanTops(trace).filter(
+    (span) =>
+      (span.kind === 'internal' || span.kind === 'client' || span.kind === 'producer') &&
+      runningServices.some((service) => sentBy(span, service)),
+  );
 }
 
 /**

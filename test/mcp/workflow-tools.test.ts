@@ -673,6 +673,24 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(result.text).toContain('ghost-service');
   });
 
+  it('keeps a service up while a span of it waits for its parent from the same process, which ends later', async () => {
+    const port = await freePort();
+    const result = await harness.call('execute_and_capture', {
+      command: emit(`client-call --call http://127.0.0.1:${port}/late-parent`),
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'client' },
+      services: [
+        { name: 'worker', command: `${NODE} http-service.cjs`, ready: { port }, env: { PORT: String(port) } },
+      ],
+    });
+    expect(result.isError, result.text).toBe(false);
+    const traceId = result.structured.traces[0].trace_id as string;
+    const tree = await harness.call('get_trace_by_id', { trace_id: traceId, view: 'tree' });
+    // late.parent ends a second after the answer, long after the 300 ms quiet period: it arrived.
+    expect(tree.text).toMatch(/late\.parent[\s\S]*late\.child/);
+    expect(result.structured.capture.complete).toBe(true);
+  });
+
   it('gives up at the capture timeout when a trace’s root never arrives, saying how many spans did', async () => {
     const result = await harness.call('execute_and_capture', {
       command: emit('orphan-root step --remote-parent'),
