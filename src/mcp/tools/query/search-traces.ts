@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { OtelMcpError, invalidArgument } from '../../../model/errors.js';
+import type { AttributeFilter } from '../../../model/query.js';
+import { attributeAliases } from '../../../model/semconv-renames.js';
 import { cursorInput } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { parseTimeRange } from '../../time-range.js';
@@ -82,18 +84,62 @@ export const searchTracesTool = defineTool({
       const summaries = await backend.findTracesNative({ query: q.traceql, window, limit: limit + 1 });
       return traceListDraft(backend.name, summaries, limit);
     }
+    const find = (attributes: AttributeFilter[]) =>
+      backend.findTraces({
+        ...(q.service_name ? { serviceName: q.service_name } : {}),
+        ...(q.operation_name ? { operationName: q.operation_name } : {}),
+        ...(attributes.length > 0 ? { attributes } : {}),
+        ...(q.min_duration_ms !== undefined ? { minDurationMs: q.min_duration_ms } : {}),
+        ...(q.max_duration_ms !== undefined ? { maxDurationMs: q.max_duration_ms } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        window,
+        // One past the limit tells whether more traces match (see traceListDraft).
+        limit: limit + 1,
+      });
     const attributes = attributeFilters(q.attributes);
-    const summaries = await backend.findTraces({
-      ...(q.service_name ? { serviceName: q.service_name } : {}),
-      ...(q.operation_name ? { operationName: q.operation_name } : {}),
-      ...(attributes.length > 0 ? { attributes } : {}),
-      ...(q.min_duration_ms !== undefined ? { minDurationMs: q.min_duration_ms } : {}),
-      ...(q.max_duration_ms !== undefined ? { maxDurationMs: q.max_duration_ms } : {}),
-      ...(q.status ? { status: q.status } : {}),
-      window,
-      // One past the limit tells whether more traces match (see traceListDraft).
-      limit: limit + 1,
-    });
+    const summaries = await find(attributes);
+    // Nothing under the names asked for: the services may send the other generation's names
+    // (http.status_code for http.response.status_code), as spec matching allows. Tried only then,
+    // so that a cursor, which repeats the query, lands on the same variant.
+    if (summaries.length === 0) {
+      for (const variant of aliasVariants(attributes)) {
+        const found = await find(variant.filters);
+        if (found.length === 0) continue;
+        const draft = traceListDraft(backend.name, found, limit);
+        draft.lead.unshift(`No trace matched ${variant.asked}; these match ${variant.used}.`);
+        return draft;
+      }
+    }
     return traceListDraft(backend.name, summaries, limit);
   },
 });
+
+/** At most this many renamed variants of one search are tried (one per renamed key, then all renamed). */
+const MAX_VARIANTS = 4;
+
+/**
+ * The search's attribute filters with keys the conventions renamed (semconv-renames.ts) spelled the
+ * other way: each such key alone, then all of them at once.
+ */
+function aliasVariants(
+  filters: readonly AttributeFilter[],
+): { filters: AttributeFilter[]; asked: string; used: string }[] {
+  const renamed = filters.flatMap((filter, index) =>
+    attributeAliases(filter.key).map((alias) => ({ index, filter, alias })),
+  );
+  const variant = (changes: typeof renamed) => {
+    const next = [...filters];
+    for (const { index, filter, alias } of changes) next[index] = { ...filter, key: alias.name };
+    return {
+      filters: next,
+      asked: changes.map(({ filter }) => `\`${filter.key}\``).join(', '),
+      used: changes
+        .map(({ alias }) => `its ${alias.generation} name \`${alias.name}\` (${alias.family} conventions)`)
+        .join(', '),
+    };
+  };
+  const singles = renamed.map((change) => variant([change]));
+  const byIndex = new Map(renamed.map((change) => [change.index, change]));
+  const all = byIndex.size > 1 ? [variant([...byIndex.values()])] : [];
+  return [...singles, ...all].slice(0, MAX_VARIANTS);
+}
