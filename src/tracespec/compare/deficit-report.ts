@@ -3,6 +3,7 @@
  * absence, or — when a nearest candidate exists — the difference that kept it from matching
  * (other service, other parent, other kind, a tag), with the culprit span and a concrete fix.
  */
+import { nearestName } from '../../model/did-you-mean.js';
 import type { Span } from '../../model/index.js';
 import type { ScopeInstance } from './assignment-plan.js';
 import type { CompiledEntry } from './compiled-spec.js';
@@ -167,8 +168,13 @@ function deficitFix(
   const kindText = entry.kind !== undefined ? ` (kind ${entry.kind})` : '';
   const name = entry.name;
   switch (kind) {
-    case 'wrong_service':
-      return `span \`${name}\` is in \`${nearSpan?.serviceName ?? '?'}\`; the spec expects it in \`${entry.service ?? '?'}\`: emit it from that service (or change service_name in the spec)`;
+    case 'wrong_service': {
+      const actual = nearSpan?.serviceName ?? '?';
+      // One letter off (loan-service for loans-service) is the spec's typo far more often than a move.
+      if (entry.service !== undefined && nearestName(entry.service, [actual]) !== undefined)
+        return `span \`${name}\` is in \`${actual}\`; the spec expects it in \`${entry.service}\`, nearly the same name: correct service_name in the spec if \`${actual}\` is meant (or emit it from \`${entry.service}\`)`;
+      return `span \`${name}\` is in \`${actual}\`; the spec expects it in \`${entry.service ?? '?'}\`: emit it from that service (or change service_name in the spec)`;
+    }
     case 'wrong_parent':
       return near?.placement?.startsWith('its parent')
         ? `propagate the trace context into \`${name}\`: its parent span never arrived, so it cannot be placed under \`${owner?.name ?? '?'}\``
@@ -180,10 +186,18 @@ function deficitFix(
         return `set attribute \`${near.tag.key}\` to ${near.tag.expected} on \`${name}\` (it is ${near.tag.actual ?? '?'})`;
       // A pattern, range or list is no value to set: the span found is most likely another operation.
       return `no \`${name}\`${service}${parentText} has \`${near?.tag?.key ?? '?'}\` ${near?.tag?.expected ?? '?'}; the nearest has ${near?.tag?.actual ?? '?'}: make the operation the spec expects there, or correct the spec's \`${near?.tag?.key ?? '?'}\` if that span is the one meant`;
-    case 'tag_missing':
-      return near?.tag?.settable
+    case 'tag_missing': {
+      const fix = near?.tag?.settable
         ? `set attribute \`${near.tag.key}\` to ${near.tag.expected} on \`${name}\``
         : `record attribute \`${near?.tag?.key ?? '?'}\` on \`${name}\` (expected ${near?.tag?.expected ?? '?'})`;
+      // The span has a key one letter off (loan.days for loan.day): the spec's typo, most likely.
+      const key = near?.tag?.key;
+      const similar =
+        key !== undefined && nearSpan ? nearestName(key, Object.keys(nearSpan.attributes)) : undefined;
+      return similar !== undefined && similar !== key
+        ? `${fix}, or correct the spec's key if \`${similar}\` is meant: the span has \`${similar}\` = ${formatValue(nearSpan?.attributes[similar])}`
+        : fix;
+    }
     case 'count_too_low':
       return `make \`${name}\` occur ${formatRange(entry.count)} times${owner ? ` under \`${owner.name}\`` : ''} (found ${found})`;
     default:
@@ -192,4 +206,10 @@ function deficitFix(
       }
       return `add a span \`${name}\`${service}${parentText}${kindText}`;
   }
+}
+
+/** An attribute value as a spec would write it: strings quoted, the rest as JSON. */
+function formatValue(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value ?? null);
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
