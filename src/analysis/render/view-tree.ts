@@ -15,12 +15,27 @@ export interface ViewNode {
 
 function sameKey(node: SpanNode): string {
   const orphan = node.parent === undefined && node.span.parentSpanId !== undefined ? 'orphan' : '';
-  return `${node.span.serviceName}\u0000${node.span.kind}\u0000${node.span.name}\u0000${orphan}`;
+  return `${node.span.serviceName}\u0000${node.span.kind}\u0000${node.span.name}\u0000${orphan}\u0000${destination(node)}`;
+}
+
+/**
+ * Where an outgoing call went: two client spans both named `POST` (older HTTP instrumentations name
+ * a client span by its method alone) to two services are two calls, not a repeat. The host and
+ * port, not the URL: the 50 calls of an N+1 loop differ in their URLs and still fold.
+ */
+function destination(node: SpanNode): string {
+  const { kind, attributes } = node.span;
+  if (kind !== 'client' && kind !== 'producer') return '';
+  const peer = attributes['peer.service'];
+  if (peer !== undefined) return String(peer);
+  const host = attributes['server.address'] ?? attributes['net.peer.name'] ?? '';
+  const port = attributes['server.port'] ?? attributes['net.peer.port'] ?? '';
+  return `${String(host)}:${String(port)}`;
 }
 
 /**
  * Groups sibling spans into lines. With `collapse`, siblings with the same service, kind and name
- * become one line at the place of the first; the children of all of them are merged one level
+ * (and, for calls, destination) become one line at the place of the first; the children of all of them are merged one level
  * down and folded again, so a loop of 50 requests each running a query reads as two lines.
  */
 function groupSiblings(nodes: readonly SpanNode[], collapse: boolean): SpanNode[][] {

@@ -37,6 +37,28 @@ describe('renderTraceTree', () => {
     expect(text.match(/SELECT items/g)).toHaveLength(1);
   });
 
+  it('folds calls named alike only when they go to the same place: POST to two services is two lines', () => {
+    const call = (port: number, startMs: number, url: string): SpanSketch => ({
+      name: 'POST',
+      kind: 'client',
+      startMs,
+      durationMs: 5,
+      attributes: { 'net.peer.name': '127.0.0.1', 'net.peer.port': port, 'http.url': url },
+    });
+    const { text } = renderTraceTree(
+      buildTrace({
+        name: 'POST /loans',
+        service: 'gateway',
+        kind: 'server',
+        durationMs: 100,
+        children: [call(4001, 0, '/loans'), call(4002, 50, '/notify'), call(4002, 60, '/notify?again=1')],
+      }),
+    );
+    const posts = text.split('\n').filter((line) => / POST (#|×)/.test(line));
+    expect(posts).toHaveLength(2);
+    expect(posts[1]).toContain('POST ×2');
+  });
+
   it('lists every span when folding is off', () => {
     const { text, lines } = renderTraceTree(checkout, { collapseRepeats: false });
     expect(text.match(/SELECT items/g)).toHaveLength(12);
