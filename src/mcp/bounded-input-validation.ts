@@ -74,7 +74,12 @@ function boundIssues(issues: readonly Issue[]): Issue[] {
       : {}),
   }));
   const more = issues.length - listed.length;
-  return more > 0 ? [...listed, { message: `… and ${more} more problems` }] : listed;
+  // Every failure names a next step (tool results do; this text is the SDK's, built from the issues).
+  const next = {
+    message:
+      "\nNext: correct the arguments named above (names and types are in the tool's input schema) and call again",
+  };
+  return [...listed, ...(more > 0 ? [{ message: `… and ${more} more problems` }] : []), next];
 }
 
 /** The length of `value` as JSON; it came as JSON, so it can always be written as JSON again. */

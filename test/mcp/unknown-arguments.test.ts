@@ -21,6 +21,8 @@ describe('arguments a tool does not take', () => {
       'query.service: not an argument of this tool, so it would be ignored (did you mean service_name?)',
     );
     expect(result.text).not.toContain('trace_id');
+    // Like every failed call, it ends with what to do next.
+    expect(result.text).toMatch(/\nNext: correct the arguments named above .* and call again$/);
   });
 
   it('names what is accepted when nothing is near, for a top-level argument', async () => {
