@@ -124,6 +124,18 @@ describe('advanced tools through a real MCP client', () => {
     ).toBeGreaterThan(1);
   });
 
+  it('shows a spec without a name when it is not stored, and asks for one to store it', async () => {
+    const trace_ids = training.slice(0, 3).map((trace) => trace.traceId);
+    const shown = await harness.call('generate_spec_from_traces', { trace_ids });
+    expect(shown.isError, shown.text).toBe(false);
+    expect(shown.text).toMatch(
+      /Next: review the YAML, then store it with define_trace_spec name=<a name of yours> \(or call again with a name and save: true\)/,
+    );
+    const unnamed = await harness.call('generate_spec_from_traces', { trace_ids, save: true });
+    expect(unnamed.isError).toBe(true);
+    expect(unnamed.text).toContain('save: true needs a name to store the spec under');
+  });
+
   it('refuses to infer from traces that do not exist, naming the id and what to pass', async () => {
     const result = await harness.call('generate_spec_from_traces', {
       trace_ids: ['ffffeeeeddddcccc'],

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { OtelMcpError } from '../../../model/errors.js';
+import { OtelMcpError, invalidArgument } from '../../../model/errors.js';
 import {
   DEFAULT_DURATION_HEADROOM,
   DEFAULT_DURATION_SLACK_MS,
@@ -58,6 +58,9 @@ const outputSchema = z.object({
   ...responseFields,
 });
 
+/** The name an inferred spec shows under when it is only shown: define_trace_spec names it when stored. */
+const UNSAVED_NAME = 'inferred';
+
 export const generateSpecFromTracesTool = defineTool({
   name: 'generate_spec_from_traces',
   title: 'Infer a spec from good traces',
@@ -66,7 +69,7 @@ export const generateSpecFromTracesTool = defineTool({
   toolset: 'advanced',
   input: z.object({
     trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).describe('Good traces (ids or prefixes)'),
-    name: specNameInput.describe('Spec name'),
+    name: specNameInput.optional().describe(`Spec name (needed with save; default ${UNSAVED_NAME})`),
     duration_headroom: z
       .number()
       .min(1)
@@ -95,7 +98,9 @@ export const generateSpecFromTracesTool = defineTool({
   output: outputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(input, { deps }) {
-    const name = checkedSpecName(input.name);
+    if (input.save && input.name === undefined)
+      throw invalidArgument('save: true needs a name to store the spec under', 'name: e.g. "checkout_flow"');
+    const name = checkedSpecName(input.name ?? UNSAVED_NAME);
     const loaded = await loadTraceIds(deps, input.trace_ids, input.backend);
     if (loaded.traces.length === 0) {
       const first = loaded.unavailable[0];
@@ -139,7 +144,7 @@ export const generateSpecFromTracesTool = defineTool({
               ...(saved
                 ? {}
                 : {
-                    next: `call again with save: true to store it, then read it with get_trace_spec name=${name}.`,
+                    next: `call again with ${input.name === undefined ? 'a name and ' : ''}save: true to store it, then read it with get_trace_spec.`,
                   }),
             },
     };
@@ -208,7 +213,7 @@ export const generateSpecFromTracesTool = defineTool({
       block: specBlock,
       next: saved
         ? `compare_trace_to_spec trace_id=<id> spec_name=${name}, or validate_trace_collection over new traces.`
-        : `review the YAML, then store it with define_trace_spec name=${name} (or call again with save: true).`,
+        : `review the YAML, then store it with define_trace_spec name=${input.name ?? '<a name of yours>'} (or call again with ${input.name === undefined ? 'a name and ' : ''}save: true).`,
     };
   },
 });
