@@ -800,6 +800,16 @@ describe('spec tools through a real MCP client', () => {
       'performance_constraints.max_span_count',
     );
     expect(after.text).toMatch(/not a valid spec, so it was not imported/);
+    // Once shown, a file left broken costs one line, not its problems again; list_trace_specs shows them.
+    const again = await harness.call('get_trace_spec', { name: 'checkout_flow' });
+    expect(again.text).toContain(
+      'checkout_flow.yaml is still not a valid spec (not imported; list_trace_specs shows why).',
+    );
+    expect(again.text).not.toContain('performance_constraints.max_span_count');
+    expect(again.structured.spec_files.invalid[0].problems[0].path).toBe(
+      'performance_constraints.max_span_count',
+    );
+    expect((await harness.call('list_trace_specs')).text).toMatch(/not a valid spec, so it was not imported/);
     writeFileSync(file, text);
   });
 });

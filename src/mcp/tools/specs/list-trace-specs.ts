@@ -32,7 +32,7 @@ export const listTraceSpecsTool = defineTool({
   }),
   annotations: READ_ONLY,
   async handler(_input, { deps }) {
-    const sync = await syncSpecFiles(deps);
+    const sync = await syncSpecFiles(deps, { full: true });
     const items = deps.specs.list().map((info) => {
       const spec = deps.specs.get(info.name).spec;
       return {

@@ -80,7 +80,22 @@ export function versionInfo(version: TraceSpecVersion): z.infer<typeof versionIn
 const PROBLEMS_SHOWN = 10;
 
 /** Syncs the specs dir; returns the report for the output (if anything happened) and lines for the text. */
-export async function syncSpecFiles(deps: ToolDeps): Promise<{ files?: SpecFilesOutput; lines: string[] }> {
+/**
+ * The problems of each refused spec file already shown in full, per spec library (one per server
+ * process): a file left broken would otherwise repeat its problems at the top of every spec tool's
+ * answer, paid for in tokens each time.
+ */
+const shownRefusals = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Imports hand edits of the specs dir and reports them, and the files refused. A refused file's
+ * problems are listed in full once (and whenever they change, and always with `full`, which
+ * list_trace_specs asks for); after that, one line says it is still refused.
+ */
+export async function syncSpecFiles(
+  deps: ToolDeps,
+  options: { full?: boolean } = {},
+): Promise<{ files?: SpecFilesOutput; lines: string[] }> {
   const report: SpecSyncReport = await deps.specs.sync();
   if (report.imported.length === 0 && report.invalid.length === 0 && report.skipped.length === 0)
     return { lines: [] };
@@ -101,7 +116,15 @@ export async function syncSpecFiles(deps: ToolDeps): Promise<{ files?: SpecFiles
       (item) => `Picked up a hand edit of ${item.file}: stored as ${item.name} version ${item.version}.`,
     ),
   );
+  const seen = shownRefusals.get(deps.specs) ?? new Map<string, string>();
+  shownRefusals.set(deps.specs, seen);
   for (const item of report.invalid) {
+    const signature = JSON.stringify(item.problems);
+    if (!options.full && seen.get(item.file) === signature) {
+      lines.push(`${item.file} is still not a valid spec (not imported; list_trace_specs shows why).`);
+      continue;
+    }
+    seen.set(item.file, signature);
     const shown = item.problems.slice(0, PROBLEMS_SHOWN);
     const more = item.problems.length - shown.length;
     lines.push(`${item.file} is not a valid spec, so it was not imported (stored versions unchanged):`);
