@@ -1,7 +1,8 @@
 /**
  * The verdict on one run: every captured trace compared with the spec, and one answer for the
  * run. A run may produce traces the spec is not about (a health check, a start-up query); a trace
- * "exercises" the spec when at least one of its entries matched a span. The run passes when some
+ * "exercises" the spec when one of its entries matched a span, or a span with an entry's name is
+ * only misplaced (traceExercisesSpec). The run passes when some
  * trace exercises the spec and every trace that does passes; the worst of them is the one shown.
  * Entries whose spans were lost on the way (a started service crashed, was stopped before it
  * flushed, or never exports) are not blamed on the code: one `telemetry_lost` violation per

@@ -103,6 +103,31 @@ describe('summarizeCollection', () => {
     expect(withOthers.failures.find((failure) => failure.path === 'POST /checkout')?.failed_traces).toBe(1);
   });
 
+  it('does not count a health check whose span has the spec’s generic name but another route', () => {
+    // Go's otelhttp.NewHandler(mux, "server") names every server span alike: the route tells them apart.
+    const generic = parseTraceSpec({
+      name: 'loans',
+      expected_spans: [
+        {
+          operation_name: 'server',
+          required_tags: { 'http.route': '/loans' },
+          children: [{ operation_name: 'db.insert' }],
+        },
+      ],
+    });
+    const loan = buildTrace({
+      name: 'server',
+      attributes: { 'http.route': '/loans' },
+      children: [{ name: 'db.insert' }],
+    });
+    const health = buildTrace({ name: 'server', attributes: { 'http.route': '/health' } });
+    const summary = summarizeCollection(
+      [loan, health].map((trace) => ({ traceId: trace.traceId, result: compareTraceToSpec(trace, generic) })),
+      generic,
+    );
+    expect(summary).toMatchObject({ trace_count: 2, not_exercising: 1, passed: 1, failed: 0 });
+  });
+
   it('summarizes an empty collection without dividing by zero', () => {
     expect(summarizeCollection([], spec)).toMatchObject({
       trace_count: 0,

@@ -146,15 +146,23 @@ export function entryExercised(entry: EntryResult): boolean {
   return entry.found > 0 || (entry.near_miss?.found ?? 0) > 0;
 }
 
+/** Near misses that say the span is the entry's, misplaced: not a tag, which is what tells a
+ * generic name (`server`, `GET`) used by every endpoint apart, a health check's included. */
+const PLACEMENT_MISSES: ReadonlySet<ViolationKind> = new Set(['wrong_service', 'wrong_kind', 'wrong_parent']);
+
 /**
- * A trace exercises the spec when one of its spans matched an entry or was taken for one that
- * breaks a rule (a near miss: the right name in another service, a tag off). A trace with neither
- * (a health check, another endpoint) is another flow, which a spec says nothing about.
+ * A trace exercises the spec when one of its spans matched an entry, or has an entry's name and
+ * breaks only where it is (another service, kind or parent: a renamed service's traces still
+ * count). A trace with neither (a health check, another endpoint) is another flow, which the spec
+ * says nothing about.
  */
 export function traceExercisesSpec(result: Pick<ComparisonResult, 'entries' | 'violations'>): boolean {
   return (
     result.entries.some(entryExercised) ||
-    result.violations.some((violation) => violation.path !== '(trace)' && violation.span !== undefined)
+    result.violations.some(
+      (violation) =>
+        violation.path !== '(trace)' && violation.span !== undefined && PLACEMENT_MISSES.has(violation.kind),
+    )
   );
 }
 
