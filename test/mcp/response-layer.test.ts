@@ -151,6 +151,29 @@ describe('the response layer', () => {
     expect(roomy.text.indexOf('B'.repeat(800))).toBeGreaterThan(roomy.text.indexOf('a199'));
   });
 
+  it('names budget_tokens in a cut only for a tool that takes it; otherwise the server setting', async () => {
+    const draft = (): ResponseDraft<{ label: string }> => ({
+      fields: { label: 'things' },
+      lead: ['Things:'],
+      lists: [listSection({ key: 'apples', rows: rows('a', 200), line: (row) => `${row.id} ${row.note}` })],
+    });
+    const withBudget = await call(listTool(draft), {});
+    expect(withBudget.text).toContain('(or a larger budget_tokens)');
+    const without = defineTool({
+      name: 'list_plain',
+      title: 'List plain',
+      description: 'test tool',
+      toolset: 'query',
+      input: z.object({ cursor: cursorInput }),
+      output: z.object({ label: z.string(), ...responseFields }),
+      annotations: READ_ONLY,
+      handler: async () => draft(),
+    });
+    const answer = await answerToolCall(without, {}, { deps, budget: budgetFromTokens(500) });
+    expect(answer.text).toContain('(or a larger mcp.output_budget_tokens in the server config)');
+    expect(answer.text).not.toContain('budget_tokens)');
+  });
+
   it('answers a list that fits whole, without truncated or a cursor', async () => {
     const tool = listTool(() => ({
       fields: { label: 'few' },

@@ -42,6 +42,7 @@ export async function answerToolCall(
       args,
       now,
       repeatable,
+      takesBudget: 'budget_tokens' in tool.input.shape,
       ...(cursor ? { cursor } : {}),
     }),
     context.deps.ui,

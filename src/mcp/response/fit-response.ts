@@ -31,6 +31,8 @@ export interface PageRequest {
    * Only then does a cut list get a cursor; otherwise its `elsewhere` says where to read the rest.
    */
   repeatable: boolean;
+  /** Whether the tool takes budget_tokens: the hints name it only then (else the server setting). */
+  takesBudget?: boolean;
 }
 
 interface PlannedList {
@@ -104,7 +106,7 @@ export function fitResponse(
         offset: list.start + list.shown,
         fingerprint: listFingerprint(list.lines),
       });
-    if (cut > 0 && !page.repeatable) beyondNext.add(elsewhereOf(list.section));
+    if (cut > 0 && !page.repeatable) beyondNext.add(elsewhereOf(list.section, page));
     if (beyond > 0 && list.section.beyond) beyondNext.add(list.section.beyond.next);
   }
   for (const [key, cut] of Object.entries(cuts)) {
@@ -147,7 +149,7 @@ export function fitResponse(
     ...lists.flatMap(listText),
     ...(block?.lines ?? []),
     ...(draft.notes ?? []),
-    ...cutLines(page.tool, lists, cuts, nextCursor),
+    ...cutLines(page, lists, cuts, nextCursor),
     ...(next ? [`Next: ${next}`] : []),
   ];
   return { structured, text: text.join('\n') };
@@ -304,8 +306,15 @@ function allocate(lists: PlannedList[], room: number): void {
   });
 }
 
-function elsewhereOf(section: ListSection): string {
-  return section.elsewhere ?? 'a larger budget_tokens shows them';
+function elsewhereOf(section: ListSection, page: PageRequest): string {
+  return section.elsewhere ?? `${largerBudget(page)} shows them`;
+}
+
+/** What gives an answer more room: the call's budget_tokens, or for a tool without one the server's setting. */
+function largerBudget(page: PageRequest): string {
+  return page.takesBudget === false
+    ? 'a larger mcp.output_budget_tokens in the server config'
+    : 'a larger budget_tokens';
 }
 
 function listText(list: PlannedList): string[] {
@@ -329,7 +338,7 @@ function continuedLine(lists: PlannedList[]): string {
 }
 
 function cutLines(
-  tool: string,
+  page: PageRequest,
   lists: PlannedList[],
   cuts: Record<string, OtherCut>,
   nextCursor: string | undefined,
@@ -340,13 +349,13 @@ function cutLines(
     .filter((item) => item.cut > 0);
   if (nextCursor)
     lines.push(
-      `Cut for size: ${cutSummary(cutForSize)}. The rest: call ${tool} again with the same arguments and cursor="${nextCursor}" (or a larger budget_tokens).`,
+      `Cut for size: ${cutSummary(cutForSize)}. The rest: call ${page.tool} again with the same arguments and cursor="${nextCursor}" (or ${largerBudget(page)}).`,
     );
   else {
     // Lists read again in the same place (an embedded comparison's) share one line.
     const byPlace = new Map<string, string[]>();
     for (const item of cutForSize) {
-      const place = elsewhereOf(lists.find((list) => list.section.key === item.key)!.section);
+      const place = elsewhereOf(lists.find((list) => list.section.key === item.key)!.section, page);
       byPlace.set(place, [...(byPlace.get(place) ?? []), `${item.cut} ${item.key}`]);
     }
     for (const [place, parts] of byPlace) lines.push(`Cut for size: ${parts.join(', ')}; ${place}.`);
