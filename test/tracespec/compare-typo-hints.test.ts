@@ -27,6 +27,29 @@ describe('fixes for a spec with a typo', () => {
     ]);
   });
 
+  it('offers no typo for names that are near but different, or that the entry names itself', () => {
+    const span = buildTrace({
+      name: 'call',
+      service: 'frontend-proxy',
+      attributes: { 'net.peer.name': 'db', 'customer.id': 7, 'order.id': 3 },
+    });
+    const fixes = (entry: Record<string, unknown>) =>
+      compareTraceToSpec(span, parseTraceSpec({ name: 'near', expected_spans: [entry] })).violations.map(
+        (violation) => violation.fix,
+      );
+    for (const required of [
+      { 'net.peer.port': 5432 },
+      { 'order.qty': 2 },
+      { 'customer.id': 7, 'customer.tier': 'gold' },
+    ])
+      expect(fixes({ operation_name: 'call', required_tags: required }).join('\n')).not.toContain(
+        'correct the spec',
+      );
+    expect(fixes({ operation_name: 'call', service_name: 'frontend' }).join('\n')).not.toContain(
+      'nearly the same name',
+    );
+  });
+
   it('says nothing of typos when no key of the span is near', () => {
     expect(fixOf({ operation_name: 'loan.create', required_tags: { 'loan.currency': 'EUR' } })).toEqual([
       ['tag_missing', 'set attribute `loan.currency` to "EUR" on `loan.create`'],

@@ -3,7 +3,7 @@
  * absence, or — when a nearest candidate exists — the difference that kept it from matching
  * (other service, other parent, other kind, a tag), with the culprit span and a concrete fix.
  */
-import { nearestName } from '../../model/did-you-mean.js';
+import { editDistance } from '../../model/did-you-mean.js';
 import type { Span } from '../../model/index.js';
 import type { ScopeInstance } from './assignment-plan.js';
 import type { CompiledEntry } from './compiled-spec.js';
@@ -171,7 +171,7 @@ function deficitFix(
     case 'wrong_service': {
       const actual = nearSpan?.serviceName ?? '?';
       // One letter off (loan-service for loans-service) is the spec's typo far more often than a move.
-      if (entry.service !== undefined && nearestName(entry.service, [actual]) !== undefined)
+      if (entry.service !== undefined && typoOf(entry.service, actual))
         return `span \`${name}\` is in \`${actual}\`; the spec expects it in \`${entry.service}\`, nearly the same name: correct service_name in the spec if \`${actual}\` is meant (or emit it from \`${entry.service}\`)`;
       return `span \`${name}\` is in \`${actual}\`; the spec expects it in \`${entry.service ?? '?'}\`: emit it from that service (or change service_name in the spec)`;
     }
@@ -192,9 +192,13 @@ function deficitFix(
         : `record attribute \`${near?.tag?.key ?? '?'}\` on \`${name}\` (expected ${near?.tag?.expected ?? '?'})`;
       // The span has a key one letter off (loan.days for loan.day): the spec's typo, most likely.
       const key = near?.tag?.key;
+      // Keys the entry names itself are meant as they are, not typos of each other.
+      const named = new Set([...entry.requiredTags, ...entry.optionalTags].map((tag) => tag.key));
       const similar =
-        key !== undefined && nearSpan ? nearestName(key, Object.keys(nearSpan.attributes)) : undefined;
-      return similar !== undefined && similar !== key
+        key !== undefined && nearSpan
+          ? Object.keys(nearSpan.attributes).find((other) => !named.has(other) && typoOf(key, other))
+          : undefined;
+      return similar !== undefined
         ? `${fix}, or correct the spec's key if \`${similar}\` is meant: the span has \`${similar}\` = ${formatValue(nearSpan?.attributes[similar])}`
         : fix;
     }
@@ -212,4 +216,15 @@ function deficitFix(
 function formatValue(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value ?? null);
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+/**
+ * Whether one name is a typo of another: one edit apart, two for names of 12 characters or more
+ * (`loan.day` for `loan.days`, `loan-service` for `loans-service`). Tighter than a did-you-mean:
+ * `net.peer.port` and `net.peer.name`, `frontend` and `frontend-proxy` are different things.
+ */
+function typoOf(typed: string, actual: string): boolean {
+  if (typed === actual) return false;
+  const distance = editDistance(typed, actual);
+  return distance <= (Math.max(typed.length, actual.length) >= 12 ? 2 : 1);
 }
