@@ -17,7 +17,13 @@ describe('search_traces by a renamed attribute', () => {
       service: 'loans-service',
       kind: 'server',
       attributes: { 'http.method': 'POST', 'http.status_code': 201 },
-      children: [{ name: 'INSERT', kind: 'client', attributes: { 'db.statement': 'INSERT INTO loans' } }],
+      children: [
+        {
+          name: 'INSERT',
+          kind: 'client',
+          attributes: { 'db.statement': 'INSERT INTO loans', 'net.peer.name': 'db', 'net.peer.port': 5432 },
+        },
+      ],
     });
     oldStyle = trace.traceId;
     // Moved to now: the search's default window is the last hour.
@@ -51,6 +57,12 @@ describe('search_traces by a renamed attribute', () => {
     expect(both.text.split('\n')[0]).toContain('`http.request.method`, `http.response.status_code`');
   });
 
+  it('tries every key renamed at once first, each by its first older name (server.address → net.peer.name)', async () => {
+    const result = await search({ 'server.address': 'db', 'server.port': 5432 });
+    expect(result.text).toContain(oldStyle);
+    expect(result.text.split('\n')[0]).toContain('its older name `net.peer.name`');
+  });
+
   it('still finds nothing when neither name has the value', async () => {
     const result = await search({ 'http.response.status_code': 500 });
     expect(result.text).toMatch(/^No traces matched/);
@@ -60,5 +72,9 @@ describe('search_traces by a renamed attribute', () => {
     const result = await search({ 'http.status_code': 201 });
     expect(result.text).toContain(oldStyle);
     expect(result.text).not.toContain('No trace matched');
+    // Other services may send the newer name: the answer says they are not in this list.
+    expect(result.text).toContain(
+      "Services that send another generation's names are not in this list (`http.status_code` newer `http.response.status_code`): search by those to see them.",
+    );
   });
 });

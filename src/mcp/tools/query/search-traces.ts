@@ -110,16 +110,19 @@ export const searchTracesTool = defineTool({
         return draft;
       }
     }
-    return traceListDraft(backend.name, summaries, limit);
+    const draft = traceListDraft(backend.name, summaries, limit);
+    const others = summaries.length > 0 ? otherNames(attributes) : undefined;
+    if (others) draft.lead.push(others);
+    return draft;
   },
 });
 
-/** At most this many renamed variants of one search are tried (one per renamed key, then all renamed). */
+/** At most this many renamed variants of one search are tried (all renamed at once, then one by one). */
 const MAX_VARIANTS = 4;
 
 /**
  * The search's attribute filters with keys the conventions renamed (semconv-renames.ts) spelled the
- * other way: each such key alone, then all of them at once.
+ * other way: all of them at once, then each alone.
  */
 function aliasVariants(
   filters: readonly AttributeFilter[],
@@ -138,8 +141,21 @@ function aliasVariants(
         .join(', '),
     };
   };
+  // A service sends one generation throughout, so every key renamed at once is the likeliest match:
+  // first. Each key's first alias (net.peer.name, not net.host.name, for server.address).
+  const firstPerKey = new Map<number, (typeof renamed)[number]>();
+  for (const change of renamed) if (!firstPerKey.has(change.index)) firstPerKey.set(change.index, change);
+  const all = firstPerKey.size > 1 ? [variant([...firstPerKey.values()])] : [];
   const singles = renamed.map((change) => variant([change]));
-  const byIndex = new Map(renamed.map((change) => [change.index, change]));
-  const all = byIndex.size > 1 ? [variant([...byIndex.values()])] : [];
-  return [...singles, ...all].slice(0, MAX_VARIANTS);
+  return [...all, ...singles].slice(0, MAX_VARIANTS);
+}
+
+/** "`http.response.status_code` also has an older name …": said when the names given did match. */
+function otherNames(filters: readonly AttributeFilter[]): string | undefined {
+  const names = filters.flatMap((filter) =>
+    attributeAliases(filter.key).map((alias) => `\`${filter.key}\` ${alias.generation} \`${alias.name}\``),
+  );
+  return names.length > 0
+    ? `Services that send another generation's names are not in this list (${names.slice(0, 3).join(', ')}): search by those to see them.`
+    : undefined;
 }
