@@ -365,6 +365,35 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(result.text).not.toContain('add a span');
   });
 
+  it('plans the crash of a session iteration that kept no trace, instead of refusing', async () => {
+    await harness.call('define_trace_spec', {
+      name: 'early_crash',
+      specification: { expected_spans: [{ operation_name: 'client-call' }] },
+    });
+    const created = await harness.call('create_development_session', {
+      project_name: 'crash-early',
+      spec_name: 'early_crash',
+      working_dir: SCRIPTS,
+    });
+    expect(created.isError, created.text).toBe(false);
+    const sessionId = created.structured.session_id as string;
+    await harness.call('execute_and_capture', {
+      session_id: sessionId,
+      command: `${NODE} -e "setTimeout(() => {}, 800)"`,
+      services: [
+        {
+          name: 'flaky',
+          command: `${NODE} -e "console.log('up'); setTimeout(() => { console.error('fatal: out of memory'); process.exit(4); }, 200)"`,
+          ready: { log_pattern: 'up' },
+        },
+      ],
+    });
+    const plan = await harness.call('generate_improvement_suggestions', { session_id: sessionId });
+    expect(plan.isError, plan.text).toBe(false);
+    expect(plan.structured.improvements[0].action).toMatch(/^fix the crash in flaky;/);
+    expect(plan.text).toContain(`session ${sessionId} iteration 1 (no trace kept), as its run judged it`);
+  });
+
   it('gives up on a service that never becomes ready after its own ready.timeout_ms, saying how to give it more', async () => {
     const port = await freePort();
     const result = await harness.call('execute_and_capture', {

@@ -51,6 +51,12 @@ export async function sourcesByReference(
   if (ref.session_id !== undefined) {
     const { session, iteration } = pickIteration(deps, ref.session_id, ref.iteration, 'session_id');
     judged = runJudgement(iteration.record);
+    // Services that crashed before any trace was made still have a plan: fix the crash.
+    if (!iteration.record.primaryTraceId && judged.actionable)
+      return {
+        ...recognizeSources(judged.sources),
+        subject: `session ${session.id} iteration ${iteration.number} (no trace kept), as its run judged it`,
+      };
     if (!iteration.record.primaryTraceId)
       throw notFound(
         `iteration ${iteration.number} of session ${session.id} kept no trace (its command made none the spec could judge)`,
@@ -93,6 +99,8 @@ export async function sourcesByReference(
 interface RunJudgement {
   /** Results in the shapes recognizeSources takes: the crashes, then the recorded comparison. */
   sources: unknown[];
+  /** A crash or a violation was recorded: there is something to plan even without a trace. */
+  actionable: boolean;
   kept: number;
   omitted: number;
 }
@@ -100,8 +108,14 @@ interface RunJudgement {
 /** What a session iteration's run found: its crashes first (nothing else counts until they are fixed), then its violations. */
 function runJudgement(record: IterationRecord): RunJudgement {
   // A crash that took spans the spec names is already the fix of the run's telemetry_lost violation.
-  const named = (service: string) =>
-    record.violations.some((violation) => violation.fix.includes(`crash in ${service}`));
+  // Exactly this service: `crash in api` must not match a violation about `api-gateway`.
+  const named = (service: string) => {
+    const prefix = `fix the crash in ${service}`;
+    return record.violations.some(
+      (violation) =>
+        violation.fix.startsWith(prefix) && ' ;('.includes(violation.fix.charAt(prefix.length) || '?'),
+    );
+  };
   const crashes = (record.crashes ?? record.crashedServices.map((service) => ({ service })))
     .filter((crash) => !named(crash.service))
     .map((crash: { service: string; error?: string }) => ({
@@ -117,6 +131,7 @@ function runJudgement(record: IterationRecord): RunJudgement {
         ? [{ matches_specification: record.verdict === 'pass', violations: record.violations }]
         : []),
     ],
+    actionable: crashes.length > 0 || record.violations.length > 0,
     kept: record.violations.length,
     omitted: record.violationsOmitted,
   };
