@@ -263,7 +263,6 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
     dot.style.background = colourOf(row.serviceIndex);
     label.append(dot);
     if (row.repeat !== undefined) {
-      line.setAttribute('aria-expanded', String(expanded.has(row.id)));
       const toggle = el('button', 'repeat', expanded.has(row.id) ? `− ×${row.repeat}` : `+ ×${row.repeat}`);
       toggle.title = expanded.has(row.id) ? 'collapse the repeats' : `show all ${row.repeat}`;
       // For the mouse only: the keyboard opens a run with → / ← on its row, and a button that took
@@ -276,7 +275,15 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
         scroller.focus({ preventScroll: true });
         toggleRepeat(row, !expanded.has(row.id));
       });
-      label.append(toggle);
+      // What the hidden button shows, said in the row's name (an option cannot be aria-expanded).
+      label.append(
+        toggle,
+        el(
+          'span',
+          'sr-only',
+          expanded.has(row.id) ? `run of ${row.repeat}, open: ` : `run of ${row.repeat}, closed: `,
+        ),
+      );
     }
     label.append(el('span', 'name', row.name), el('span', 'service', row.service));
     if (row.entry) label.append(el('span', 'entry', `✓ ${row.entry}`));
@@ -317,7 +324,7 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
     moveTo(visible.indexOf(row));
   };
   scroller.addEventListener('keydown', (event) => {
-    // Keys on a ×N button inside a row are the button's own.
+    // Only keys on the list itself (its rows take no focus; their ×N buttons are for the mouse).
     if (event.target !== scroller) return;
     const at = visible.findIndex((row) => row.id === currentId);
     const page = Math.max(1, Math.floor((scroller.clientHeight || 600) / ROW_HEIGHT) - 1);

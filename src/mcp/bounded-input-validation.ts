@@ -36,9 +36,11 @@ export function boundInputValidation<Schema extends z.ZodType>(schema: Schema): 
       return {
         issues: [
           {
+            message: `the arguments are ${size} characters of JSON; at most ${MAX_ARGUMENT_CHARS} are accepted`,
+          },
+          {
             message:
-              `the arguments are ${size} characters of JSON; at most ${MAX_ARGUMENT_CHARS} are accepted. ` +
-              'Pass ids or names (trace_ids, spec_name, session_id) instead of pasted data, or split the call',
+              '\nNext: pass ids or names (trace_ids, spec_name, session_id) instead of pasted data, or split the call',
           },
         ],
       };

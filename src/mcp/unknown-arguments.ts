@@ -13,7 +13,7 @@ import { didYouMean } from '../model/did-you-mean.js';
 type JsonSchema = { [key: string]: unknown };
 
 export interface UnknownArgument {
-  /** Where it is: ['query', 'service']. */
+  /** Where it is: ['query', 'service'], or ['services', '1', 'ready', 'url'] in a list. */
   path: string[];
   /** "did you mean service_name?" or the names accepted there. */
   hint: string;
@@ -38,7 +38,10 @@ function walk(schema: JsonSchema, value: unknown, path: string[], found: Unknown
   }
   if (Array.isArray(value)) {
     const items = schema.items;
-    if (isSchema(items)) for (const item of value.slice(0, ITEMS_CHECKED)) walk(items, item, path, found);
+    if (isSchema(items))
+      value
+        .slice(0, ITEMS_CHECKED)
+        .forEach((item, index) => walk(items, item, [...path, String(index)], found));
     return;
   }
   const properties = schema.properties;
@@ -46,7 +49,8 @@ function walk(schema: JsonSchema, value: unknown, path: string[], found: Unknown
   const closed = schema.additionalProperties === undefined || schema.additionalProperties === false;
   const accepted = Object.keys(properties);
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-    const property = properties[key];
+    // Own keys only: `__proto__` or `constructor` must not find the prototype's.
+    const property = Object.hasOwn(properties, key) ? properties[key] : undefined;
     if (isSchema(property)) walk(property, inner, [...path, key], found);
     else if (closed && found.length < MAX_REPORTED)
       found.push({ path: [...path, key], hint: didYouMean(key, accepted) });

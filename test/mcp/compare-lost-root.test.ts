@@ -57,7 +57,7 @@ describe('compare_trace_to_spec on a trace whose root never arrived', () => {
     const lines = result.text.split('\n');
     expect(lines[0]).toMatch(/^✗ trace .* does not match spec loans v1/);
     expect(lines[1]).toBe(
-      "Root: none received. 1 span (loans-service) points at parents that never arrived: another service's spans were lost (a crash, or an exit before its SDK flushed). Fixes below that rename or move spans may only describe the gap; find what was lost first (execute_and_capture names the service and why).",
+      'Root: none received. 1 span (loans-service) points at parents that are not here: their spans were lost (a crash, an exit before the SDK flushed), are still on their way, or belong to a caller that exports elsewhere. Fixes below that rename or move spans may only describe that gap; if spans were lost, that comes first (execute_and_capture names the service and why).',
     );
   });
 

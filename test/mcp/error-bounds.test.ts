@@ -27,6 +27,7 @@ describe('error answers', () => {
     const result = await harness.call('detect_performance_issues', { trace_id: TRACE_ID, kinds });
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(/at most 2097152 are accepted/);
+    expect(result.text).toMatch(/\nNext: pass ids or names .* or split the call$/);
     expect(result.text.length).toBeLessThan(MAX_ERROR_TEXT_CHARS);
   });
 

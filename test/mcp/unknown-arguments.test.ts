@@ -43,6 +43,21 @@ describe('arguments a tool does not take', () => {
     expect(result.isError, result.text).toBe(false);
   });
 
+  it('names the item of a list an unknown argument is in, and a __proto__ key as unknown', async () => {
+    const result = await harness.call('execute_and_capture', {
+      command: 'true',
+      services: [
+        { name: 'a', command: 'true' },
+        { name: 'b', command: 'true', ready: { url: 'http://127.0.0.1:1/' } },
+      ],
+    });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain('services.1.ready.url: not an argument of this tool');
+    const proto = await harness.call('search_traces', JSON.parse('{"query": {"__proto__": {"x": 1}}}'));
+    expect(proto.isError).toBe(true);
+    expect(proto.text).toContain('query.__proto__: not an argument of this tool');
+  });
+
   it('lists several unknown arguments and the schema problems together', async () => {
     const result = await harness.call('search_traces', {
       query: { service: 'a', operation: 'b', limit: 'ten' },

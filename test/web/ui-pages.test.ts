@@ -209,11 +209,11 @@ describe.skipIf(SKIP_BROWSER)('the pictures in Chromium', () => {
     await expect.poll(() => toggle.innerText()).toMatch(/^− ×\d+$/);
     expect(await listHeight()).toBeGreaterThan(closedHeight);
     expect(await currentRun.getAttribute('data-id')).toBe(runId);
-    expect(await currentRun.getAttribute('aria-expanded')).toBe('true');
+    expect(await currentRun.locator('.sr-only').textContent()).toMatch(/^run of \d+, open: $/);
     await page.keyboard.press('ArrowLeft');
     await expect.poll(() => toggle.innerText()).toMatch(/^\+ ×\d+$/);
     expect(await listHeight()).toBe(closedHeight);
-    expect(await currentRun.getAttribute('aria-expanded')).toBe('false');
+    expect(await currentRun.locator('.sr-only').textContent()).toMatch(/^run of \d+, closed: $/);
     // The mouse on the ×N button: the run opens and the list keeps the focus, so the keys go on working.
     await toggle.click();
     await expect.poll(() => toggle.innerText()).toMatch(/^− ×\d+$/);

@@ -28,9 +28,20 @@ function destination(node: SpanNode): string {
   if (kind !== 'client' && kind !== 'producer') return '';
   const peer = attributes['peer.service'];
   if (peer !== undefined) return String(peer);
-  const host = attributes['server.address'] ?? attributes['net.peer.name'] ?? '';
-  const port = attributes['server.port'] ?? attributes['net.peer.port'] ?? '';
-  return `${String(host)}:${String(port)}`;
+  const host = attributes['server.address'] ?? attributes['net.peer.name'];
+  const port = attributes['server.port'] ?? attributes['net.peer.port'];
+  if (host !== undefined || port !== undefined) return `${String(host ?? '')}:${String(port ?? '')}`;
+  // Older HTTP client instrumentations record only the URL: its origin is the destination.
+  const url = attributes['url.full'] ?? attributes['http.url'];
+  return typeof url === 'string' ? originOf(url) : '';
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
 }
 
 /**

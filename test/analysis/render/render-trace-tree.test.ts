@@ -57,6 +57,29 @@ describe('renderTraceTree', () => {
     const posts = text.split('\n').filter((line) => / POST (#|×)/.test(line));
     expect(posts).toHaveLength(2);
     expect(posts[1]).toContain('POST ×2');
+    // With only a URL (older HTTP client instrumentations), its host and port tell the calls apart.
+    const byUrl = (url: string, startMs: number): SpanSketch => ({
+      name: 'GET',
+      kind: 'client',
+      startMs,
+      durationMs: 5,
+      attributes: { 'http.url': url },
+    });
+    const urls = renderTraceTree(
+      buildTrace({
+        name: 'GET /page',
+        kind: 'server',
+        durationMs: 100,
+        children: [
+          byUrl('http://cart:8080/items/1', 0),
+          byUrl('http://cart:8080/items/2', 10),
+          byUrl('http://user:9090/me', 20),
+        ],
+      }),
+    ).text;
+    const gets = urls.split('\n').filter((line) => / GET (#|×)/.test(line));
+    expect(gets).toHaveLength(2);
+    expect(gets[0]).toContain('GET ×2');
   });
 
   it('lists every span when folding is off', () => {

@@ -51,10 +51,11 @@ export const compareTraceToSpecTool = defineTool({
 });
 
 /**
- * A trace whose root never arrived was cut short by lost spans: the service that sent the root
- * crashed or exited before its SDK flushed. Compared as it is, its orphans stand in for the spec's
- * upper entries and read as renamed or misplaced, so the answer says so before the fixes (only a
- * run, execute_and_capture, knows which service it was).
+ * A trace whose root is not here was most often cut short by lost spans (a crash, an exit before
+ * the SDK flushed), though the root may still be on its way or be a caller's that exports
+ * elsewhere. Compared as it is, its orphans stand in for the spec's upper entries and read as
+ * renamed or misplaced, so the answer says so before the fixes (only a run, execute_and_capture,
+ * knows which service lost what).
  */
 function lostRootNote(trace: Trace): string | undefined {
   const ids = new Set(trace.spans.map((span) => span.spanId));
@@ -64,5 +65,5 @@ function lostRootNote(trace: Trace): string | undefined {
   );
   if (orphans.length === 0) return undefined;
   const services = [...new Set(orphans.map((span) => span.serviceName))].sort().join(', ');
-  return `Root: none received. ${orphans.length} span${orphans.length === 1 ? '' : 's'} (${services}) point${orphans.length === 1 ? 's' : ''} at parents that never arrived: another service's spans were lost (a crash, or an exit before its SDK flushed). Fixes below that rename or move spans may only describe the gap; find what was lost first (execute_and_capture names the service and why).`;
+  return `Root: none received. ${orphans.length} span${orphans.length === 1 ? '' : 's'} (${services}) point${orphans.length === 1 ? 's' : ''} at parents that are not here: their spans were lost (a crash, an exit before the SDK flushed), are still on their way, or belong to a caller that exports elsewhere. Fixes below that rename or move spans may only describe that gap; if spans were lost, that comes first (execute_and_capture names the service and why).`;
 }
