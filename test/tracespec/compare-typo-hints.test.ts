@@ -67,4 +67,15 @@ describe('fixes for a spec with a typo', () => {
       /emit it from that service \(or change service_name in the spec\)$/,
     );
   });
+
+  it('does not also list a near miss among the spans no entry expects', () => {
+    const spec = parseTraceSpec({
+      name: 'days',
+      expected_spans: [{ operation_name: 'loan.create', required_tags: { 'loan.days': 7 } }],
+    });
+    const result = compareTraceToSpec(trace, spec);
+    expect(result.violations.map((violation) => violation.kind)).toEqual(['tag_mismatch']);
+    expect(result.unexpected_spans).toEqual([]);
+    expect(result.unexpected_span_count).toBe(0);
+  });
 });
