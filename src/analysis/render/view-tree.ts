@@ -46,8 +46,9 @@ function originOf(url: string): string {
 
 /**
  * Groups sibling spans into lines. With `collapse`, siblings with the same service, kind and name
- * (and, for calls, destination) become one line at the place of the first; the children of all of them are merged one level
- * down and folded again, so a loop of 50 requests each running a query reads as two lines.
+ * (and, for calls, destination) become one line at the place of the first; the children of all of
+ * them are merged one level down and folded again, so a loop of 50 requests each running a query
+ * reads as two lines.
  */
 function groupSiblings(nodes: readonly SpanNode[], collapse: boolean): SpanNode[][] {
   if (!collapse) return nodes.map((node) => [node]);

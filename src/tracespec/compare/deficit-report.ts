@@ -4,13 +4,14 @@
  * (other service, other parent, other kind, a tag), with the culprit span and a concrete fix.
  */
 import { editDistance } from '../../model/did-you-mean.js';
-import type { Span } from '../../model/index.js';
+import type { AttributeValue, Span } from '../../model/index.js';
 import type { ScopeInstance } from './assignment-plan.js';
 import type { CompiledEntry } from './compiled-spec.js';
 import type { Violation, ViolationKind } from './comparison-result.js';
 import { describeExpected, describeSpan, formatRange, spanRef } from './evidence-format.js';
 import type { Findings } from './findings.js';
 import { findNearMiss, type NearMiss, type NearMissContext } from './nearest-candidate.js';
+import { showAttribute } from './tag-matcher.js';
 
 const DETAILED_DEFICITS = 50;
 
@@ -199,7 +200,7 @@ function deficitFix(
           ? Object.keys(nearSpan.attributes).find((other) => !named.has(other) && typoOf(key, other))
           : undefined;
       return similar !== undefined
-        ? `${fix}, or correct the spec's key if \`${similar}\` is meant: the span has \`${similar}\` = ${formatValue(nearSpan?.attributes[similar])}`
+        ? `${fix}, or correct the spec's key if \`${similar}\` is meant: the span has \`${similar}\` = ${formatValue(nearSpan?.attributes[similar] ?? null)}`
         : fix;
     }
     case 'count_too_low':
@@ -212,9 +213,9 @@ function deficitFix(
   }
 }
 
-/** An attribute value as a spec would write it: strings quoted, the rest as JSON. */
-function formatValue(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value ?? null);
+/** An attribute value as the comparison shows one (showAttribute), cut to 80 characters. */
+function formatValue(value: AttributeValue): string {
+  const text = showAttribute(value);
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 

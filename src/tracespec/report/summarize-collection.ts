@@ -70,8 +70,8 @@ export function percentile(sorted: readonly number[], p: number): number {
 const round = (value: number): number => Math.round(value * 1000) / 1000;
 
 export function summarizeCollection(all: readonly CollectionItem[], spec: TraceSpec): CollectionSummary {
-  const exercises = (item: CollectionItem) => traceExercisesSpec(item.result);
-  const items = all.filter(exercises);
+  const exercised = new Set(all.filter((item) => traceExercisesSpec(item.result)));
+  const items = all.filter((item) => exercised.has(item));
   const passed = items.filter((item) => item.result.matches_specification).length;
   const failures = new Map<
     string,
@@ -115,7 +115,7 @@ export function summarizeCollection(all: readonly CollectionItem[], spec: TraceS
       const { traceId, result } = item;
       return {
         trace_id: traceId,
-        exercised: exercises(item),
+        exercised: exercised.has(item),
         matches: result.matches_specification,
         score: result.score,
         violations: result.violations.length + (result.truncated?.violations ?? 0),

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Trace } from '../../../model/span.js';
 import { compareTraceToSpec } from '../../../tracespec/index.js';
+import { orphanTops } from '../../../workflow/run-roots.js';
 import { cursorInput } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput } from '../common-inputs.js';
@@ -58,11 +59,8 @@ export const compareTraceToSpecTool = defineTool({
  * knows which service lost what).
  */
 function lostRootNote(trace: Trace): string | undefined {
-  const ids = new Set(trace.spans.map((span) => span.spanId));
   if (trace.spans.some((span) => span.parentSpanId === undefined)) return undefined;
-  const orphans = trace.spans.filter(
-    (span) => span.parentSpanId !== undefined && !ids.has(span.parentSpanId),
-  );
+  const orphans = orphanTops(trace);
   if (orphans.length === 0) return undefined;
   const services = [...new Set(orphans.map((span) => span.serviceName))].sort().join(', ');
   return `Root: none received. ${orphans.length} span${orphans.length === 1 ? '' : 's'} (${services}) point${orphans.length === 1 ? 's' : ''} at parents that are not here: their spans were lost (a crash, an exit before the SDK flushed), are still on their way, or belong to a caller that exports elsewhere. Fixes below that rename or move spans may only describe that gap; if spans were lost, that comes first (execute_and_capture names the service and why).`;
