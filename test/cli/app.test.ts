@@ -14,7 +14,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { Span } from '../../src/model/index.js';
 import { openTraceStore } from '../../src/store/trace-store.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
-import { buildTrace, TRACE_START_NANOS } from '../support/trace-builder.js';
+import { buildTrace, movedToNow } from '../support/trace-builder.js';
 import { waitFor } from '../support/wait-for.js';
 import { grpcExport, post } from '../receiver/receiver-harness.js';
 
@@ -53,13 +53,7 @@ function traceAged(ageMs: number): { traceId: string; spans: Span[] } {
     service: 'retired-service',
     children: [{ name: 'SELECT 1' }],
   });
-  const shift = BigInt(Date.now() - ageMs) * 1_000_000n - TRACE_START_NANOS;
-  const spans = trace.spans.map((span) => ({
-    ...span,
-    startTimeUnixNano: span.startTimeUnixNano + shift,
-    endTimeUnixNano: span.endTimeUnixNano + shift,
-  }));
-  return { traceId: trace.traceId, spans };
+  return movedToNow(trace, ageMs);
 }
 
 /** A POST that declares its length and sends `body` (or nothing), resolving with the status and reply once answered. */

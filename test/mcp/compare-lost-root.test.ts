@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
-import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
+import { buildTrace, movedToNow } from '../support/trace-builder.js';
 
 const SPEC = {
   expected_spans: [
@@ -33,15 +33,7 @@ describe('compare_trace_to_spec on a trace whose root never arrived', () => {
   afterAll(async () => harness.close());
 
   const compare = async (trace: ReturnType<typeof buildTrace>) => {
-    // Moved to now: retention removes week-old traces, and the builder's are older.
-    const shift = BigInt(Date.now()) * 1_000_000n - TRACE_START_NANOS;
-    await harness.app.writeSpans(
-      trace.spans.map((span) => ({
-        ...span,
-        startTimeUnixNano: span.startTimeUnixNano + shift,
-        endTimeUnixNano: span.endTimeUnixNano + shift,
-      })),
-    );
+    await harness.app.writeSpans(movedToNow(trace).spans);
     return harness.call('compare_trace_to_spec', { trace_id: trace.traceId, spec_name: 'loans' });
   };
 

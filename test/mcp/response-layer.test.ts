@@ -15,18 +15,23 @@ interface Row {
 const rows = (prefix: string, count: number): Row[] =>
   Array.from({ length: count }, (_, index) => ({ id: `${prefix}${index}`, note: 'x'.repeat(40) }));
 
+const LIST_INPUT = z.object({
+  filter: z.string().optional(),
+  budget_tokens: z.number().optional(),
+  cursor: cursorInput,
+});
+
 /** A tool whose lists are whatever the test sets, answering through the real layer. */
-function listTool(draft: () => ResponseDraft<{ label: string }>) {
+function listTool(
+  draft: () => ResponseDraft<{ label: string }>,
+  input: z.ZodObject<z.ZodRawShape> = LIST_INPUT,
+) {
   return defineTool({
     name: 'list_things',
     title: 'List things',
     description: 'test tool',
     toolset: 'query',
-    input: z.object({
-      filter: z.string().optional(),
-      budget_tokens: z.number().optional(),
-      cursor: cursorInput,
-    }),
+    input,
     output: z.object({ label: z.string(), ...responseFields }),
     annotations: READ_ONLY,
     handler: async () => draft(),
@@ -159,17 +164,7 @@ describe('the response layer', () => {
     });
     const withBudget = await call(listTool(draft), {});
     expect(withBudget.text).toContain('(or a larger budget_tokens)');
-    const without = defineTool({
-      name: 'list_plain',
-      title: 'List plain',
-      description: 'test tool',
-      toolset: 'query',
-      input: z.object({ cursor: cursorInput }),
-      output: z.object({ label: z.string(), ...responseFields }),
-      annotations: READ_ONLY,
-      handler: async () => draft(),
-    });
-    const answer = await answerToolCall(without, {}, { deps, budget: budgetFromTokens(500) });
+    const answer = await call(listTool(draft, z.object({ cursor: cursorInput })), {});
     expect(answer.text).toContain('(or a larger mcp.output_budget_tokens in the server config)');
     expect(answer.text).not.toContain('budget_tokens)');
   });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
-import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
+import { buildTrace, movedToNow } from '../support/trace-builder.js';
 
 describe('search_traces by a renamed attribute', () => {
   let harness: Harness;
@@ -27,14 +27,7 @@ describe('search_traces by a renamed attribute', () => {
     });
     oldStyle = trace.traceId;
     // Moved to now: the search's default window is the last hour.
-    const shift = BigInt(Date.now()) * 1_000_000n - TRACE_START_NANOS;
-    await harness.app.writeSpans(
-      trace.spans.map((span) => ({
-        ...span,
-        startTimeUnixNano: span.startTimeUnixNano + shift,
-        endTimeUnixNano: span.endTimeUnixNano + shift,
-      })),
-    );
+    await harness.app.writeSpans(movedToNow(trace).spans);
   });
   afterAll(async () => harness.close());
 

@@ -13,6 +13,21 @@ import { waitFor } from '../support/wait-for.js';
 const SCRIPTS = fileURLToPath(new URL('../fixtures/run-scripts/', import.meta.url));
 const NODE = JSON.stringify(process.execPath);
 const emit = (args: string): string => `${NODE} emit-trace.cjs ${args}`;
+/** http-service.cjs as a run's service named worker on `port`, ready once the port accepts. */
+const workerService = (port: number) => ({
+  name: 'worker',
+  command: `${NODE} http-service.cjs`,
+  ready: { port },
+  env: { PORT: String(port) },
+});
+/** The command's client-call, with the worker's work.step beneath it. */
+const CALL_TO_WORKER = [
+  {
+    operation_name: 'client-call',
+    service_name: 'client',
+    children: [{ operation_name: 'work.step', service_name: 'worker' }],
+  },
+];
 
 const CHECKOUT_SPEC = {
   name: 'tiny_checkout',
@@ -326,19 +341,8 @@ describe('the trace-driven loop through a real MCP client', () => {
       command: emit(`client-call --call http://127.0.0.1:${port}/crash`),
       working_dir: SCRIPTS,
       env: { OTEL_SERVICE_NAME: 'client' },
-      services: [
-        { name: 'worker', command: `${NODE} http-service.cjs`, ready: { port }, env: { PORT: String(port) } },
-      ],
-      expected_spec: {
-        name: 'crash_call',
-        expected_spans: [
-          {
-            operation_name: 'client-call',
-            service_name: 'client',
-            children: [{ operation_name: 'work.step', service_name: 'worker' }],
-          },
-        ],
-      },
+      services: [workerService(port)],
+      expected_spec: { name: 'crash_call', expected_spans: CALL_TO_WORKER },
     });
     expect(result.isError).toBe(false);
     const violations = result.structured.comparison.violations as {
@@ -413,16 +417,10 @@ describe('the trace-driven loop through a real MCP client', () => {
   });
 
   it('plans from a session iteration as its run judged it: the crash first, no spans to add for the lost ones', async () => {
-    const spec = {
-      expected_spans: [
-        {
-          operation_name: 'client-call',
-          service_name: 'client',
-          children: [{ operation_name: 'work.step', service_name: 'worker' }],
-        },
-      ],
-    };
-    const defined = await harness.call('define_trace_spec', { name: 'crash_plan', specification: spec });
+    const defined = await harness.call('define_trace_spec', {
+      name: 'crash_plan',
+      specification: { expected_spans: CALL_TO_WORKER },
+    });
     expect(defined.isError, defined.text).toBe(false);
     const created = await harness.call('create_development_session', {
       project_name: 'crashy',
@@ -435,9 +433,7 @@ describe('the trace-driven loop through a real MCP client', () => {
     const run = await harness.call('execute_and_capture', {
       session_id: sessionId,
       command: emit(`client-call --call http://127.0.0.1:${port}/crash`),
-      services: [
-        { name: 'worker', command: `${NODE} http-service.cjs`, ready: { port }, env: { PORT: String(port) } },
-      ],
+      services: [workerService(port)],
     });
     expect(run.structured.comparison.violations[0].kind).toBe('telemetry_lost');
     const plan = await harness.call('generate_improvement_suggestions', { session_id: sessionId });
@@ -708,9 +704,7 @@ describe('the trace-driven loop through a real MCP client', () => {
       command: emit(`client-call --call http://127.0.0.1:${port}/late-parent`),
       working_dir: SCRIPTS,
       env: { OTEL_SERVICE_NAME: 'client' },
-      services: [
-        { name: 'worker', command: `${NODE} http-service.cjs`, ready: { port }, env: { PORT: String(port) } },
-      ],
+      services: [workerService(port)],
     });
     expect(result.isError, result.text).toBe(false);
     const traceId = result.structured.traces[0].trace_id as string;

@@ -6,7 +6,7 @@
  */
 import type { Trace } from '../../src/model/index.js';
 import type { SpanSketch } from './trace-builder.js';
-import { buildTrace } from './trace-builder.js';
+import { buildTrace, movedToNow } from './trace-builder.js';
 import { seededRandom } from './seeded-random.js';
 
 /**
@@ -14,17 +14,8 @@ import { seededRandom } from './seeded-random.js';
  * default) would drop a trace from the builder's fixed epoch on write.
  */
 export function generateRealisticTraceAtNow(targetSpans = 10_000, seed = 42): Trace {
-  const trace = generateRealisticTrace(targetSpans, seed);
-  const shift = BigInt(Date.now()) * 1_000_000n - (trace.spans[0]?.startTimeUnixNano ?? 0n);
-  return {
-    ...trace,
-    spans: trace.spans.map((span) => ({
-      ...span,
-      startTimeUnixNano: span.startTimeUnixNano + shift,
-      endTimeUnixNano: span.endTimeUnixNano + shift,
-      events: span.events.map((event) => ({ ...event, timeUnixNano: event.timeUnixNano + shift })),
-    })),
-  };
+  // Its root starts at the builder's epoch, which movedToNow moves to now.
+  return movedToNow(generateRealisticTrace(targetSpans, seed));
 }
 
 export function generateRealisticTrace(targetSpans = 10_000, seed = 42): Trace {

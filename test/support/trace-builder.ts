@@ -106,3 +106,21 @@ export function repeated(count: number, sketch: SpanSketch, startMs: number, gap
     startMs: startMs + index * (duration + gapMs),
   }));
 }
+
+/**
+ * The trace moved so that the builder's start (TRACE_START_NANOS) falls `ageMs` before now, events
+ * included: a store-bound fixture must be recent, since retention (7 days by default) drops a trace
+ * from the builder's fixed epoch on write.
+ */
+export function movedToNow(trace: Trace, ageMs = 0): Trace {
+  const shift = BigInt(Date.now() - ageMs) * 1_000_000n - TRACE_START_NANOS;
+  return {
+    ...trace,
+    spans: trace.spans.map((span) => ({
+      ...span,
+      startTimeUnixNano: span.startTimeUnixNano + shift,
+      endTimeUnixNano: span.endTimeUnixNano + shift,
+      events: span.events.map((event) => ({ ...event, timeUnixNano: event.timeUnixNano + shift })),
+    })),
+  };
+}
