@@ -245,9 +245,14 @@ function withLosses(result: ComparisonResult, lost: readonly LostTelemetry[]): C
   }
   if (replaced.size === 0) return result;
   // Entries beneath a lost one were looked for only under a stand-in (the nearest span, in another
-  // service): what they found there says nothing either.
+  // service): what they found there says nothing either. Not so for what arrived without its
+  // parent and was checked in its own place (near_miss.parent_lost): that judgement stands.
   const lostRoots = [...replaced.values()].flat();
-  const beneath = (path: string): boolean => lostRoots.some((root) => path.startsWith(`${root} > `));
+  const inPlace = result.entries.filter((entry) => entry.near_miss?.parent_lost).map((entry) => entry.path);
+  const judgedInPlace = (path: string): boolean =>
+    inPlace.some((anchor) => path === anchor || path.startsWith(`${anchor} > `));
+  const beneath = (path: string): boolean =>
+    !judgedInPlace(path) && lostRoots.some((root) => path.startsWith(`${root} > `));
   const remaining = kept.filter((violation) => !beneath(violation.path));
   const added: Violation[] = [];
   for (const [service, paths] of replaced) {

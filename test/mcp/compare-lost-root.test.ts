@@ -49,8 +49,40 @@ describe('compare_trace_to_spec on a trace whose root never arrived', () => {
     const lines = result.text.split('\n');
     expect(lines[0]).toMatch(/^✗ trace .* does not match spec loans v1/);
     expect(lines[1]).toBe(
-      'Root: none received. 1 span (loans-service) points at parents that are not here: their spans were lost (a crash, an exit before the SDK flushed), are still on their way, or belong to a caller that exports elsewhere. Fixes below that rename or move spans may only describe that gap; if spans were lost, that comes first (execute_and_capture names the service and why).',
+      'Root: none received. 1 span (loans-service) points at parents that are not here: their spans were lost (a crash, an exit before the SDK flushed), are still on their way, or belong to a caller that exports elsewhere. What arrived is checked where the spec puts it (`~ … beneath lost spans`); if spans were lost, that comes first (execute_and_capture names the service and why).',
     );
+  });
+
+  it('checks the spans that arrived in the place the spec gives them, and proposes no rename or move', async () => {
+    const cut = buildTrace({
+      name: 'POST /loans',
+      service: 'loans-service',
+      missingParentId: 'f00dfeedf00dfeed',
+      children: [{ name: 'loan.create' }],
+    });
+    const result = await compare(cut);
+    expect(result.text).toContain(
+      '✗ [missing] POST /loans: no `POST /loans` in `gateway` in the trace: `POST /loans` (loans-service), expected beneath it, arrived without its parent span f00dfeedf00dfeed',
+    );
+    expect(result.text).toContain('  ~ POST /loans > POST /loans: 1 found beneath lost spans (expected ≥1)');
+    expect(result.text).toContain(
+      '  ~ POST /loans > POST /loans > loan.create: 1 found beneath lost spans (expected ≥1)',
+    );
+    const fixes = result.text.split('\n').filter((line) => line.trimStart().startsWith('fix:'));
+    expect(fixes).toEqual([
+      "    fix: find out why `gateway`'s spans did not arrive (a crash, an exit before its SDK flushed, an exporter pointed elsewhere, trace context not passed to `loans-service`) before adding `POST /loans`",
+    ]);
+    expect(result.text).not.toContain('Spans no entry expects');
+  });
+
+  it('warns that renames may describe the gap when an orphan matches no entry', async () => {
+    const stranger = buildTrace({
+      name: 'POST /loan',
+      service: 'loans-service',
+      missingParentId: 'f00dfeedf00dfeed',
+    });
+    const result = await compare(stranger);
+    expect(result.text).toContain('Fixes below that rename or move spans may only describe that gap');
   });
 
   it('says nothing of the kind when the trace has its root', async () => {

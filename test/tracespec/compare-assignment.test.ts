@@ -259,12 +259,61 @@ describe('orphans (spans whose parent never arrived)', () => {
     expect(result.violations[0]?.fix).toContain('propagate the trace context into `db`');
   });
 
-  it('explains a missing parent entry by its orphaned child', () => {
+  it('explains a missing parent entry by its orphaned child, which is checked in its place', () => {
     const result = compare(spec, [{ name: 'other' }, { name: 'db', missingParentId: 'ffffffffffffffff' }]);
     expect(kinds(result)).toEqual(['missing']);
     expect(result.violations[0]?.message).toContain(
+      '`db` (test-service), expected beneath it, arrived without its parent span ffffffffffffffff',
+    );
+    expect(result.violations[0]?.fix).toMatch(/^find out why its spans did not arrive/);
+    const db = result.entries.find((entry) => entry.path === 'GET /a > db');
+    expect(db?.near_miss).toMatchObject({ found: 1, satisfied: true, parent_lost: true });
+    expect(result.unexpected_span_count).toBe(1); // `other`, not `db`
+  });
+
+  it('still points at an orphaned child that does not match its entry whole', () => {
+    const tagged = specOf([
+      {
+        operation_name: 'GET /a',
+        children: [{ operation_name: 'db', required_tags: { 'db.system': 'sqlite' } }],
+      },
+    ]);
+    const result = compare(tagged, [{ name: 'other' }, { name: 'db', missingParentId: 'ffffffffffffffff' }]);
+    expect(result.violations[0]?.message).toContain(
       'its expected child `db` (test-service) is in the trace, but its parent span ffffffffffffffff is missing',
     );
+    expect(result.entries.find((entry) => entry.path === 'GET /a > db')?.evaluated).toBe(false);
+  });
+
+  it('checks the children of an orphan that stands for its entry, and reports what is wrong there', () => {
+    const deep = specOf([
+      {
+        operation_name: 'GET /a',
+        children: [
+          { operation_name: 'handler', children: [{ operation_name: 'db' }, { operation_name: 'cache' }] },
+        ],
+      },
+    ]);
+    const result = compare(deep, {
+      name: 'handler',
+      missingParentId: 'ffffffffffffffff',
+      children: [{ name: 'db' }, { name: 'kache' }],
+    });
+    expect(kinds(result)).toEqual(['missing', 'missing']);
+    const cache = result.violations.find((violation) => violation.path === 'GET /a > handler > cache');
+    expect(cache?.fix).toContain('rename `kache` to `cache`');
+    expect(result.violations.find((violation) => violation.path === 'GET /a')?.message).toContain(
+      'arrived without its parent span ffffffffffffffff',
+    );
+  });
+
+  it('leaves an orphan to its near-miss explanation when its parent entry matched elsewhere', () => {
+    const result = compare(spec, [
+      { name: 'GET /a' },
+      { name: 'db', missingParentId: 'ffffffffffffffff', startMs: 5 },
+    ]);
+    expect(kinds(result)).toEqual(['wrong_parent']);
+    expect(result.entries.find((entry) => entry.path === 'GET /a > db')?.near_miss).toBeUndefined();
   });
 
   it('looks for top-level entries across several roots', () => {

@@ -151,6 +151,31 @@ describe('spans a started service made that never arrived', () => {
     expect(verdict.notEvaluated).toContain('POST /loans > POST /notify > notify.send');
   });
 
+  it('still checks what a surviving service sent beneath the lost root, and reports its own defect', () => {
+    const stderr =
+      "TypeError: Cannot read properties of undefined (reading 'id')\n    at done (/srv/gateway.cjs:42:22)";
+    const withoutCreate = {
+      ...loans,
+      missingParentId: 'feedfacefeedface',
+      children: [{ name: 'loan.validate' }],
+    };
+    const verdict = judgeRun([buildTrace(withoutCreate)], spec, {
+      services: services({
+        gateway: { exitedEarly: true, exitCode: 1, signal: null, stderr: { text: stderr } },
+      }),
+    });
+    const violations = verdict.primary?.violations ?? [];
+    expect(violations.map((violation) => [violation.kind, violation.path])).toEqual([
+      ['telemetry_lost', 'POST /loans'],
+      ['missing', 'POST /loans > POST /loans > loan.create'],
+    ]);
+    expect(violations[1]?.message).toContain('inside `POST /loans` (loans-service)');
+    expect(verdict.notEvaluated).not.toContain('POST /loans > POST /loans');
+    expect(verdict.notEvaluated).not.toContain('POST /loans > POST /loans > loan.create');
+    const loansEntry = verdict.primary?.entries.find((entry) => entry.path === 'POST /loans > POST /loans');
+    expect(loansEntry?.near_miss).toMatchObject({ found: 1, parent_lost: true });
+  });
+
   it('blames the one expected service that sent nothing for a root that never came, when the spec cannot say whose it was', () => {
     const flatSpec: TraceSpec = {
       name: 'flat',

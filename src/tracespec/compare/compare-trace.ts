@@ -7,7 +7,7 @@ import { OtelMcpError, type Span, type Trace } from '../../model/index.js';
 import { planAssignment, type AssignmentPlan } from './assignment-plan.js';
 import { compileSpec, type CompiledSpec } from './compiled-spec.js';
 import type { CompareOptions, ComparisonResult, EntryResult, Violation } from './comparison-result.js';
-import { checkEntries } from './entry-rules.js';
+import { checkEntries, type ProvisionalMatches } from './entry-rules.js';
 import { checkErrorRules } from './error-rules.js';
 import { formatRange, roundMs } from './evidence-format.js';
 import { Findings } from './findings.js';
@@ -52,7 +52,7 @@ function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareO
   const plan = planAssignment(solver);
   const findings = new Findings();
 
-  const provisionalUses = checkEntries(solver, plan, findings);
+  const provisional = checkEntries(solver, plan, findings);
   checkErrorRules(
     index,
     compiled.spec.error_conditions ?? [],
@@ -71,7 +71,7 @@ function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareO
   const unexpected = checkUnexpectedSpans(
     index,
     (span) =>
-      plan.useOf.has(span) || provisionalUses.has(span) || nearMisses.has(index.spans[span]?.spanId ?? ''),
+      plan.useOf.has(span) || provisional.uses.has(span) || nearMisses.has(index.spans[span]?.spanId ?? ''),
     compiled.spec.strict === true,
     findings,
   );
@@ -104,7 +104,7 @@ function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareO
       plan,
       merged,
       findings.evaluated,
-      provisionalUses,
+      provisional,
       options.maxMatchesPerEntry ?? 50,
     ),
     not_evaluated: compiled.entries
@@ -187,7 +187,7 @@ function entryResults(
   plan: AssignmentPlan,
   violations: readonly Violation[],
   evaluated: ReadonlySet<number>,
-  provisionalUses: ReadonlyMap<number, number>,
+  provisional: ProvisionalMatches,
   maxMatches: number,
 ): EntryResult[] {
   const violated = new Set(violations.map((violation) => violation.path));
@@ -201,7 +201,7 @@ function entryResults(
     return spansOf;
   };
   const matched = byEntry([...plan.useOf].map(([span, use]) => [span, use.entry.id]));
-  const beneathNearMiss = byEntry(provisionalUses);
+  const beneathNearMiss = byEntry(provisional.uses);
   const inStartOrder = (spans: number[] | undefined): number[] =>
     (spans ?? []).sort((a, b) => (index.startRank[a] ?? 0) - (index.startRank[b] ?? 0));
   const asMatch = (span: number) => ({
@@ -228,6 +228,7 @@ function entryResults(
               found: nearMiss.length,
               satisfied: !violated.has(entry.path),
               matches: nearMiss.slice(0, maxMatches).map(asMatch),
+              ...(nearMiss.every((span) => provisional.withoutParent.has(span)) ? { parent_lost: true } : {}),
             },
           }
         : {}),

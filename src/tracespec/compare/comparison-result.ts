@@ -136,9 +136,10 @@ export interface EntryResult {
   /**
    * Spans found beneath a near miss of the missing parent entry (its span, failing one rule): the
    * entry is there and judged on its own (`satisfied`: no violation names it), but its checks count
-   * only once the parent matches.
+   * only once the parent matches. `parent_lost`: found instead beneath a span whose parent never
+   * arrived (the part of the trace above it was lost), so the spans above are what is missing.
    */
-  near_miss?: { found: number; satisfied: boolean; matches: EntryMatch[] };
+  near_miss?: { found: number; satisfied: boolean; matches: EntryMatch[]; parent_lost?: boolean };
 }
 
 /** An entry is exercised when spans matched it: in its place, or beneath its parent's near miss. */

@@ -35,6 +35,13 @@ export function reportDeficit(
   const found = assigned.length;
   const seen = (findings.deficits.get(entry.path) ?? 0) + 1;
   findings.deficits.set(entry.path, seen);
+  // An orphan anchored beneath the entry says where its span went: it never arrived. A near miss
+  // found elsewhere would only send the reader to rename or move a span that is fine.
+  const lostOrphan = found === 0 ? context.lostBeneath?.get(entry.id) : undefined;
+  if (lostOrphan !== undefined) {
+    reportLost(context, instance, entry, lostOrphan, findings);
+    return undefined;
+  }
   // Past 50 deficits of one entry the grouped violation shows no more detail: skip the search.
   const near =
     seen > DETAILED_DEFICITS ? undefined : nearestExplanation(context, instance, entry, assigned, findings);
@@ -91,6 +98,38 @@ export function reportDeficit(
     ...(kind !== 'missing' && kind !== 'count_too_low' ? { reason: kind } : {}),
   });
   return found === 0 ? standIn?.span : undefined;
+}
+
+/** The entry found nothing and spans it should contain arrived without their parent. */
+function reportLost(
+  context: NearMissContext,
+  instance: ScopeInstance,
+  entry: CompiledEntry,
+  orphan: number,
+  findings: Findings,
+): void {
+  const { index } = context;
+  const owner = instance.owner >= 0 ? (index.spans[instance.owner] as Span) : undefined;
+  const where = owner
+    ? `${entry.direct ? 'as a direct child of' : 'inside'} ${describeSpan(owner)}`
+    : 'in the trace';
+  const beneath = index.spans[orphan] as Span;
+  const service = entry.service !== undefined ? `\`${entry.service}\`'s` : 'its';
+  const violation: Violation = {
+    kind: 'missing',
+    path: entry.path,
+    message: `no ${describeExpected(entry.name, entry.service)} ${where}: ${describeSpan(beneath)}, expected beneath it, arrived without its parent span ${beneath.parentSpanId ?? '?'}, so the spans above it were most likely lost, not unmade (what arrived is checked in its place)`,
+    fix: `find out why ${service} spans did not arrive (a crash, an exit before its SDK flushed, an exporter pointed elsewhere, trace context not passed to \`${beneath.serviceName}\`) before adding \`${entry.name}\``,
+  };
+  if (owner) violation.under = spanRef(owner);
+  findings.add(violation);
+  findings.missing.push({
+    path: entry.path,
+    operation_name: entry.name,
+    ...(entry.service !== undefined ? { service_name: entry.service } : {}),
+    expected: formatRange(entry.count),
+    found: 0,
+  });
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { Span } from '../../model/index.js';
 import type { AssignmentPlan, ScopeInstance } from './assignment-plan.js';
+import { anchorOrphans } from './orphan-anchors.js';
 import type { CompiledEntry } from './compiled-spec.js';
 import { reportDeficit } from './deficit-report.js';
 import { describeSpan, formatMs, formatRange, roundMs, spanRef } from './evidence-format.js';
@@ -14,38 +15,70 @@ import type { ScopeSolver } from './scope-solver.js';
 import type { TraceIndex } from './trace-index.js';
 import { checkTag, showAttribute } from './tag-matcher.js';
 
+/** What the provisional scopes matched; none of it is unexpected, since the spec accounts for it. */
+export interface ProvisionalMatches {
+  /** Span → the id of the entry it matched. */
+  uses: Map<number, number>;
+  /** Those of them at or beneath an orphan anchored to an entry (orphan-anchors.ts): their parent never arrived. */
+  withoutParent: Set<number>;
+}
+
 /**
  * Checks every scope of the plan. When an entry with children is missing but a near miss explains
  * it (say, the right span in the wrong service), its children are also looked for beneath that
- * span, in a provisional scope: one report then shows every problem, not just the outermost.
+ * span, in a provisional scope: one report then shows every problem, not just the outermost. An
+ * orphan anchored to an entry opens the same kind of scope for that entry's children.
  * Provisional scopes add violations but no checks to the score (those already count as failed).
- * Returns the spans matched in provisional scopes, each with the id of the entry it matched (not
- * unexpected: the spec accounts for them).
  */
 export function checkEntries(
   solver: ScopeSolver,
   plan: AssignmentPlan,
   findings: Findings,
-): Map<number, number> {
-  const context = { index: solver.index, useOf: plan.useOf, entries: solver.spec.entries };
-  const queue = plan.instances.map((instance) => ({ instance, provisional: false }));
-  const provisionalUses = new Map<number, number>();
+): ProvisionalMatches {
+  const anchors = anchorOrphans(solver.index, solver.spec.entries, plan);
+  const withoutParent = new Set<number>();
+  const context = {
+    index: solver.index,
+    useOf: plan.useOf,
+    entries: solver.spec.entries,
+    withoutParent,
+    lostBeneath: anchors.beneath,
+  };
+  const queue: { instance: ScopeInstance; provisional: boolean; orphaned?: boolean }[] = plan.instances.map(
+    (instance) => ({ instance, provisional: false }),
+  );
+  const uses = new Map<number, number>();
   const taken = new Set<number>([...plan.useOf.keys()]);
-  const openProvisional = (owner: number, parentEntry: CompiledEntry, key: string): void => {
+  const openProvisional = (
+    owner: number,
+    parentEntry: CompiledEntry,
+    key: string,
+    orphaned = false,
+  ): void => {
     const solution = solver.solve(parentEntry.children, owner, taken);
     for (const [entryId, assignment] of solution.byEntry) {
       for (const span of [...assignment.required, ...assignment.extra]) {
         taken.add(span);
-        provisionalUses.set(span, entryId);
+        uses.set(span, entryId);
+        if (orphaned) withoutParent.add(span);
       }
     }
     queue.push({
       instance: { key, owner, parentEntry, entries: parentEntry.children, solution },
       provisional: true,
+      orphaned,
     });
   };
+  for (const [span, entry] of anchors.bySpan) {
+    taken.add(span);
+    uses.set(span, entry.id);
+    withoutParent.add(span);
+    findings.evaluated.add(entry.id);
+  }
+  for (const [span, entry] of anchors.bySpan)
+    if (entry.children.length > 0) openProvisional(span, entry, `^${entry.id}@${span}`, true);
   for (let head = 0; head < queue.length; head += 1) {
-    const { instance, provisional } = queue[head] as (typeof queue)[number];
+    const { instance, provisional, orphaned } = queue[head] as (typeof queue)[number];
     findings.tallying = !provisional;
     const assignedByEntry = new Map<number, number[]>();
     for (const entry of instance.entries) {
@@ -58,16 +91,17 @@ export function checkEntries(
       if (entry.children.length === 0) continue;
       if (culprit !== undefined && !taken.has(culprit)) {
         taken.add(culprit);
-        openProvisional(culprit, entry, `${instance.key}/${entry.id}~${culprit}`);
+        openProvisional(culprit, entry, `${instance.key}/${entry.id}~${culprit}`, orphaned);
       }
       if (provisional)
-        for (const span of assigned) openProvisional(span, entry, `${instance.key}/${entry.id}@${span}`);
+        for (const span of assigned)
+          openProvisional(span, entry, `${instance.key}/${entry.id}@${span}`, orphaned);
     }
     if (instance.parentEntry?.ordered && instance.entries.length > 1)
       checkOrder(solver.index, instance, assignedByEntry, findings);
   }
   findings.tallying = true;
-  return provisionalUses;
+  return { uses, withoutParent };
 }
 
 function checkEntry(

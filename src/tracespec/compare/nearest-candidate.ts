@@ -48,6 +48,10 @@ export interface NearMissContext {
   useOf: ReadonlyMap<number, SpanUse>;
   /** Every entry of the spec, to tell a span that belongs to another entry from a near miss. */
   entries: readonly CompiledEntry[];
+  /** Spans matched beneath an orphan anchored to an entry (orphan-anchors.ts): theirs, not near misses. */
+  withoutParent?: ReadonlySet<number>;
+  /** Entry id → an orphan anchored beneath it: the entry's own span was lost, not misnamed. */
+  lostBeneath?: ReadonlyMap<number, number>;
 }
 
 const MIN_SIMILARITY = 0.6;
@@ -91,7 +95,8 @@ export function findNearMiss(
   let best: { span: number; score: number; place: Place } | undefined;
   for (const [span, similarity] of pool) {
     // A span this entry matched in another scope is in its right place, not a near miss.
-    if (skip.has(span) || context.useOf.get(span)?.entry.id === entry.id) continue;
+    if (skip.has(span) || context.withoutParent?.has(span) || context.useOf.get(span)?.entry.id === entry.id)
+      continue;
     const actual = index.spans[span] as Span;
     const sameService = entry.service === undefined || actual.serviceName === entry.service;
     const place = placeOf(index, entry, owner, span);

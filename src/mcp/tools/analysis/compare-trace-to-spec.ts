@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Trace } from '../../../model/span.js';
-import { compareTraceToSpec } from '../../../tracespec/index.js';
+import { compareTraceToSpec, type ComparisonResult } from '../../../tracespec/index.js';
 import { orphanTops } from '../../../workflow/run-roots.js';
 import { cursorInput } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
@@ -45,7 +45,7 @@ export const compareTraceToSpecTool = defineTool({
       ...(input.max_violations !== undefined ? { maxViolations: input.max_violations } : {}),
     });
     const draft = comparisonDraft(result, spec.version, sync);
-    const lost = lostRootNote(trace);
+    const lost = lostRootNote(trace, result);
     if (lost && !result.matches_specification) draft.lead.splice(sync.lines.length + 1, 0, lost);
     return draft;
   },
@@ -54,14 +54,22 @@ export const compareTraceToSpecTool = defineTool({
 /**
  * A trace whose root is not here was most often cut short by lost spans (a crash, an exit before
  * the SDK flushed), though the root may still be on its way or be a caller's that exports
- * elsewhere. Compared as it is, its orphans stand in for the spec's upper entries and read as
- * renamed or misplaced, so the answer says so before the fixes (only a run, execute_and_capture,
- * knows which service lost what).
+ * elsewhere. An orphan that matches an entry whole is checked in that entry's place; one that does
+ * not may stand in for the spec's upper entries and read as renamed or misplaced, so the answer
+ * says so before the fixes (only a run, execute_and_capture, knows which service lost what).
  */
-function lostRootNote(trace: Trace): string | undefined {
+function lostRootNote(trace: Trace, result: ComparisonResult): string | undefined {
   if (trace.spans.some((span) => span.parentSpanId === undefined)) return undefined;
   const orphans = orphanTops(trace);
   if (orphans.length === 0) return undefined;
+  const placed = new Set(
+    result.entries.flatMap((entry) =>
+      entry.near_miss?.parent_lost ? entry.near_miss.matches.map((match) => match.span_id) : [],
+    ),
+  );
   const services = [...new Set(orphans.map((span) => span.serviceName))].sort().join(', ');
-  return `Root: none received. ${orphans.length} span${orphans.length === 1 ? '' : 's'} (${services}) point${orphans.length === 1 ? 's' : ''} at parents that are not here: their spans were lost (a crash, an exit before the SDK flushed), are still on their way, or belong to a caller that exports elsewhere. Fixes below that rename or move spans may only describe that gap; if spans were lost, that comes first (execute_and_capture names the service and why).`;
+  const caveat = orphans.every((span) => placed.has(span.spanId))
+    ? 'What arrived is checked where the spec puts it (`~ … beneath lost spans`)'
+    : 'Fixes below that rename or move spans may only describe that gap';
+  return `Root: none received. ${orphans.length} span${orphans.length === 1 ? '' : 's'} (${services}) point${orphans.length === 1 ? 's' : ''} at parents that are not here: their spans were lost (a crash, an exit before the SDK flushed), are still on their way, or belong to a caller that exports elsewhere. ${caveat}; if spans were lost, that comes first (execute_and_capture names the service and why).`;
 }

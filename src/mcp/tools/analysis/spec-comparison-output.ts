@@ -59,7 +59,12 @@ const entrySchema = z.object({
   evaluated: z.boolean().describe('False when never looked for: its parent entry found no span'),
   matches: z.array(matchSchema),
   near_miss: z
-    .object({ found: z.number(), satisfied: z.boolean(), matches: z.array(matchSchema) })
+    .object({
+      found: z.number(),
+      satisfied: z.boolean(),
+      matches: z.array(matchSchema),
+      parent_lost: z.boolean().optional().describe('Found beneath a span whose parent never arrived'),
+    })
     .optional()
     .describe('Found beneath the near miss of its missing parent; counts once the parent matches'),
 });
@@ -128,6 +133,9 @@ function entryLine(entry: EntryResult): string {
       ? ` [${matches.map((match) => `${match.span_id.slice(0, 8)} ${match.duration_ms} ms`).join(', ')}]`
       : '';
   const nearMiss = entry.near_miss;
+  if (entry.evaluated && entry.found === 0 && nearMiss?.parent_lost) {
+    return `  ${nearMiss.satisfied ? '~' : '✗'} ${entry.path}: ${nearMiss.found} found beneath lost spans (expected ${entry.expected})${spans(nearMiss.matches)}`;
+  }
   if (entry.evaluated && entry.found === 0 && nearMiss) {
     return `  ${nearMiss.satisfied ? '~' : '✗'} ${entry.path}: ${nearMiss.found} found beneath its parent's near miss (expected ${entry.expected}; counts once the parent matches)${spans(nearMiss.matches)}`;
   }
