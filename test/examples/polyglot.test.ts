@@ -245,6 +245,17 @@ describe.skipIf(problems.length > 0)('the trace-driven loop on services in Node,
         fixed: [],
         introduced: ['telemetry_lost POST /loans'],
       });
+      // What loans-service sent arrived whole, without its parent: checked where the spec puts it.
+      const inPlace = (
+        crash.structured.comparison.entries as { path: string; near_miss?: { parent_lost?: boolean } }[]
+      )
+        .filter((entry) => entry.near_miss?.parent_lost)
+        .map((entry) => entry.path);
+      expect(inPlace).toContain(LOAN_CREATE);
+      // Its orphaned server span is the crash's doing, not a context to propagate.
+      const crashPlan = await harness.call('generate_improvement_suggestions', { session_id: sessionId });
+      expect(crashPlan.text).toMatch(/^1\. \[capture\] fix the crash in gateway/m);
+      expect(crashPlan.text).not.toContain('propagate the trace context');
 
       // 5. notify-service never starts its SDK: called, answering, silent.
       const silent = await iterate('no-export');

@@ -76,7 +76,12 @@ export async function sourcesByReference(
   const sources = recognizeSources([
     ...(judged ? judged.sources : []),
     { findings: snakeKeys(findings) },
-    snakeKeys({ errors: analysis.errors, structure: analysis.structure }),
+    // Orphans of a run that lost spans are that loss, which the run's telemetry_lost already plans
+    // to fix: "propagate the trace context" would send the agent after a call that works.
+    snakeKeys({
+      errors: analysis.errors,
+      structure: judged?.lostSpans ? { ...analysis.structure, orphans: [] } : analysis.structure,
+    }),
   ]);
   subject += `trace ${trace.traceId}`;
   if (judged) {
@@ -101,6 +106,8 @@ interface RunJudgement {
   sources: unknown[];
   /** A crash or a violation was recorded: there is something to plan even without a trace. */
   actionable: boolean;
+  /** The run found spans of a started service lost (a telemetry_lost violation). */
+  lostSpans: boolean;
   kept: number;
   omitted: number;
 }
@@ -132,6 +139,7 @@ function runJudgement(record: IterationRecord): RunJudgement {
         : []),
     ],
     actionable: crashes.length > 0 || record.violations.length > 0,
+    lostSpans: record.violations.some((violation) => violation.kind === 'telemetry_lost'),
     kept: record.violations.length,
     omitted: record.violationsOmitted,
   };
