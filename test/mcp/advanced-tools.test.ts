@@ -10,8 +10,11 @@ const SCRIPTS = fileURLToPath(new URL('../fixtures/run-scripts/', import.meta.ur
 /** A command that emits one trace through the real SDK: ROOT with the CHILD spans. */
 const emit = (args: string): string => `${JSON.stringify(process.execPath)} emit-trace.cjs ${args}`;
 
-/** 30 traces of one API call; `queryMs` is the nominal query time, every duration ±20% noise. */
-function apiRun(seed: number, queryMs: number, runId: string): Trace[] {
+/**
+ * 30 traces of one API call; `queryMs` is the nominal query time, every duration ±20% noise.
+ * `steps` more calls, each to a service of its own, make a run with many structural changes.
+ */
+function apiRun(seed: number, queryMs: number, runId: string, steps = 0): Trace[] {
   const rand = seededRandom(seed);
   const noisy = (ms: number): number => ms * (0.8 + rand() * 0.4);
   return Array.from({ length: 30 }, () =>
@@ -34,10 +37,26 @@ function apiRun(seed: number, queryMs: number, runId: string): Trace[] {
           durationMs: noisy(20),
           resourceAttributes: { 'otel_mcp.run_id': runId },
         },
+        ...Array.from({ length: steps }, (_, step) => ({
+          name: `step.${step}`,
+          service: `step-service-${step}`,
+          startMs: 250 + step,
+          durationMs: 1,
+          resourceAttributes: { 'otel_mcp.run_id': runId },
+        })),
       ],
     }),
   );
 }
+
+/** A readiness probe's one-span trace, as a Java agent sends it while a run waits for its service. */
+const healthProbe = (runId: string): Trace =>
+  buildTrace({
+    name: 'GET /health',
+    service: 'fees-service',
+    durationMs: 50,
+    resourceAttributes: { 'otel_mcp.run_id': runId },
+  });
 
 describe('advanced tools through a real MCP client', () => {
   let harness: Harness;
@@ -46,12 +65,31 @@ describe('advanced tools through a real MCP client', () => {
   const defective = checkoutTrace(seededRandom(13), { withoutPayment: true });
   const baselineRun = apiRun(21, 100, 'run-base');
   const slowRun = apiRun(22, 130, 'run-slow');
+  const wideRun = apiRun(23, 100, 'run-wide', 12);
+  // Probes outnumber requests in one run and not in the other.
+  const probedBase = [
+    ...apiRun(24, 100, 'run-probed-base'),
+    ...Array.from({ length: 40 }, () => healthProbe('run-probed-base')),
+  ];
+  const probedNow = [
+    ...apiRun(25, 100, 'run-probed-now'),
+    ...Array.from({ length: 5 }, () => healthProbe('run-probed-now')),
+  ];
 
   beforeAll(async () => {
     harness = await startHarness();
     // Move the fixtures to the present, or retention (7 days by default) would drop them on write.
     const shift = BigInt(Date.now() - 60_000) * 1_000_000n - TRACE_START_NANOS;
-    for (const trace of [...training, ...others, defective, ...baselineRun, ...slowRun]) {
+    for (const trace of [
+      ...training,
+      ...others,
+      defective,
+      ...baselineRun,
+      ...slowRun,
+      ...wideRun,
+      ...probedBase,
+      ...probedNow,
+    ]) {
       await harness.app.writeSpans(
         trace.spans.map((span) => ({
           ...span,
@@ -216,8 +254,8 @@ describe('advanced tools through a real MCP client', () => {
 
   it('pages its findings at a small budget, every one once, with the verdict on every page', async () => {
     const args = {
-      baseline: { trace_ids: training.map((trace) => trace.traceId) },
-      current_traces: { run_id: 'run-slow' },
+      baseline: { run_id: 'run-base' },
+      current_traces: { run_id: 'run-wide' },
     };
     const first = await harness.call('detect_regressions', { ...args, budget_tokens: 500 });
     expect(first.isError, first.text).toBe(false);
@@ -225,6 +263,7 @@ describe('advanced tools through a real MCP client', () => {
     expect(first.text).toMatch(/\d+ findings: 0 slower, 0 over envelope, \d+ structural\./);
     expect(
       await expectCursorPagesEveryRow(harness, 'detect_regressions', args, [
+        'trace_kinds',
         'regressions',
         'envelope_breaches',
         'structural',
@@ -233,6 +272,50 @@ describe('advanced tools through a real MCP client', () => {
         'unavailable',
       ]),
     ).toBeGreaterThan(1);
+  });
+
+  it("compares a run's requests with the other run's requests, not with its health-check probes", async () => {
+    const result = await harness.call('detect_regressions', {
+      baseline: { run_id: 'run-probed-base' },
+      current_traces: { run_id: 'run-probed-now' },
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured.structural).toEqual([]);
+    expect(result.structured.trace_kinds).toEqual([
+      { trace_kind: 'api: GET /orders', baseline_traces: 30, current_traces: 30, error_traces: 0 },
+      { trace_kind: 'fees-service: GET /health', baseline_traces: 40, current_traces: 5, error_traces: 0 },
+    ]);
+    expect(result.text).toContain(
+      '4 operations compared in 2 kinds of trace (root service: operation) found on both sides',
+    );
+    expect(result.text).toContain(
+      'Kinds of trace (baseline / current traces):\n  api: GET /orders: 30 / 30\n  fees-service: GET /health: 40 / 5',
+    );
+    expect(result.text).toContain('No regression found.');
+  });
+
+  it('lists kinds of trace seen on one side only apart, and says when the sets share none', async () => {
+    const someProbes = probedBase.slice(-3).map((trace) => trace.traceId);
+    const apart = await harness.call('detect_regressions', {
+      baseline: { trace_ids: [...baselineRun.map((trace) => trace.traceId), ...someProbes] },
+      current_traces: { run_id: 'run-slow' },
+    });
+    expect(apart.isError, apart.text).toBe(false);
+    expect(apart.text).toContain(
+      'Not compared: 1 kind only in baseline (3 traces); a kind is compared only with the same kind.',
+    );
+    expect(apart.text).toContain('  fees-service: GET /health: 3 / 0 (only in baseline, not compared)');
+    expect(apart.structured.regressions).toHaveLength(1);
+    expect(apart.structured.structural).toEqual([]);
+
+    const disjoint = await harness.call('detect_regressions', {
+      baseline: { trace_ids: training.map((trace) => trace.traceId) },
+      current_traces: { run_id: 'run-slow' },
+    });
+    expect(disjoint.isError, disjoint.text).toBe(false);
+    expect(disjoint.structured.operations_compared).toBe(0);
+    expect(disjoint.text).toContain('The two sets share no kind of trace, so nothing was compared');
+    expect(disjoint.text).toMatch(/Next: call again with a baseline and current traces of the same kind/);
   });
 
   it('refuses a call without a baseline or with two kinds of trace set, saying what to pass', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTrends, rowsFromSummaries } from '../../src/analysis/index.js';
 import { createEmbeddedBackend } from '../../src/backends/embedded/embedded-backend.js';
 import type { Span } from '../../src/model/index.js';
-import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
+import { TRACE_START_NANOS, buildTrace, movedToNow } from '../support/trace-builder.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { expectCursorPagesEveryRow } from '../support/cursor-paging.js';
 import { seededRandom } from '../support/seeded-random.js';
@@ -181,5 +181,64 @@ describe('analyze_performance_trends through a real MCP client', () => {
     const trends = readTrends(rows, { startMs: firstMs, endMs: now.getTime(), bucketMs: HOUR });
     expect(trends[0]!.series.operation).toBe('GET /slow');
     expect(trends[0]!.reading.latency).toBe('rising');
+  });
+});
+
+describe('analyze_performance_trends on the few runs of a development loop', () => {
+  let harness: Harness;
+  const MINUTE = 60_000;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    // Three runs 40 to 30 minutes ago: 36 queries in two bursts and one member lookup.
+    const spans: Span[] = [];
+    const add = (name: string, ageMs: number, durationMs: number): void => {
+      const trace = movedToNow(buildTrace({ name, service: 'loans', kind: 'server', durationMs }), ageMs);
+      spans.push(...trace.spans);
+    };
+    for (let index = 0; index < 12; index += 1) add('SELECT', 40 * MINUTE - index * 1000, 0.1);
+    for (let index = 0; index < 24; index += 1) add('SELECT', 35 * MINUTE - index * 1000, 0.1);
+    add('GET /members', 30 * MINUTE, 1.4);
+    await harness.app.writeSpans(spans);
+  });
+  afterAll(async () => harness?.close());
+
+  it('summarizes each run of empty buckets in one row instead of listing them one by one', async () => {
+    const result = await harness.call('analyze_performance_trends', { service_name: 'loans' });
+    expect(result.isError, result.text).toBe(false);
+    const out = result.structured;
+    expect(out).toMatchObject({ bucket: '6h', operations_total: 2 });
+    expect(out.bucket_count).toBeGreaterThan(25);
+    // Per operation: the empty run before the runs, one or two buckets with spans, perhaps an empty end.
+    for (const operation of ['SELECT', 'GET /members']) {
+      const rows = out.buckets.filter((bucket: { operation: string }) => bucket.operation === operation);
+      expect(rows.length, operation).toBeLessThanOrEqual(4);
+    }
+    const empty = out.buckets.filter((bucket: { count: number }) => bucket.count === 0);
+    expect(empty.every((bucket: { empty_buckets?: number }) => bucket.empty_buckets !== undefined)).toBe(
+      true,
+    );
+    expect(result.text).not.toContain(': 0 (0/min)');
+    expect(result.text).toMatch(/\n {2}SELECT \S+Z to \S+Z: no spans \(2\d buckets\)\n/);
+  });
+
+  it('does not present an operation with too few spans as a notable trend, and says why nothing was read', async () => {
+    const week = await harness.call('analyze_performance_trends', { service_name: 'loans' });
+    expect(week.text).toContain(
+      'No operation shows a notable trend; both have too few spans to judge latency.',
+    );
+    expect(week.structured.next_steps[0]).toMatch(/^too few spans for a trend: detect_regressions/);
+    // Over the last hour the one member lookup, 30 minutes ago, is not "no traffic since".
+    const hour = await harness.call('analyze_performance_trends', {
+      service_name: 'loans',
+      time_period: '1h',
+    });
+    expect(hour.isError, hour.text).toBe(false);
+    const members = hour.structured.operations.find(
+      (operation: { operation: string }) => operation.operation === 'GET /members',
+    );
+    expect(members.reading).toBe('too few spans to say (1 span; ≥ 30 needed, ≥ 5 a bucket early and late)');
+    expect(hour.text).toContain('  GET /members (server): too few spans to say (1 span;');
+    expect(hour.text).toContain('[1 span, p95');
   });
 });

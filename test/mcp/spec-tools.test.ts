@@ -153,6 +153,30 @@ describe('spec tools through a real MCP client', () => {
     expect(list.structured.specs.map((spec: { name: string }) => spec.name)).not.toContain('broken_spec');
   });
 
+  it('lists the typos beneath a mistyped children key in the same refusal, not one level per round trip', async () => {
+    const result = await harness.call('define_trace_spec', {
+      name: 'typo_levels',
+      specification: [
+        'expected_spans:',
+        '  - operation_name: POST /loans',
+        '    service_name: gateway',
+        '    chidren:',
+        '      - operaton_name: POST /loans',
+        '        service_name: loans-service',
+        '        requried_tags: { loan.days: 14 }',
+      ].join('\n'),
+    });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain('(3 problems)');
+    expect(result.text).toContain('expected_spans[0].chidren: unknown key; did you mean children?');
+    expect(result.text).toContain(
+      'expected_spans[0].chidren[0].operaton_name: unknown key; did you mean operation_name?',
+    );
+    expect(result.text).toContain(
+      'expected_spans[0].chidren[0].requried_tags: unknown key; did you mean required_tags?',
+    );
+  });
+
   it('refuses a spec name that could leave the specs dir, saying which names are accepted', async () => {
     const result = await harness.call('define_trace_spec', { name: '../x', specification: SPEC_YAML });
     expect(result.isError).toBe(true);

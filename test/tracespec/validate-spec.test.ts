@@ -379,10 +379,47 @@ describe('validateTraceSpec problems', () => {
       'expected_span: unknown key; did you mean expected_spans?',
       'name: expected a lower-case letter or digit, then up to 63 of a-z 0-9 . _ - (it becomes the file name <name>.yaml) (got "bad name")',
       'expected_spans[0].operationName: unknown key; did you mean operation_name?',
-      'expected_spans[0].operation_name: required: the span name to look for',
       'expected_spans[0].count: expected a number or {min,max} (got "x")',
       'expected_spans[0].children[0].kind: expected one of server, client, producer, consumer, internal (got "sever"; did you mean server?)',
       'error_conditions[0].expect: expected error or allow_errors (got "nope")',
+    ]);
+  });
+
+  it('checks what lies under a mistyped key as the key it resembles, so one answer lists the typos at every level', () => {
+    const problems = problemsOf(`
+name: typo1
+expected_spans:
+  - operation_name: POST /loans
+    service_name: gateway
+    chidren:
+      - operaton_name: POST /loans
+        service_name: loans-service
+        requried_tags: { loan.days: { gte: "x" } }
+`);
+    expect(problems).toEqual([
+      'expected_spans[0].chidren: unknown key; did you mean children?',
+      'expected_spans[0].chidren[0].operaton_name: unknown key; did you mean operation_name?',
+      'expected_spans[0].chidren[0].requried_tags: unknown key; did you mean required_tags?',
+      'expected_spans[0].chidren[0].requried_tags["loan.days"].gte: expected a number (got "x")',
+    ]);
+  });
+
+  it('reads a mistyped key as the one it resembles only when that key is absent, so no value is checked twice', () => {
+    expect(
+      problemsOf(
+        withSpan({
+          operation_name: 'a',
+          children: [{ operation_name: 'b' }],
+          chidren: [{ operaton_name: 'c' }],
+        }),
+      ),
+    ).toEqual(['expected_spans[0].chidren: unknown key; did you mean children?']);
+  });
+
+  it('does not ask for a required key that is present under a typo', () => {
+    expect(problemsOf({ name: 'a', expectd_spans: [{ operation_name: 'x', count: 'two' }] })).toEqual([
+      'expectd_spans: unknown key; did you mean expected_spans?',
+      'expectd_spans[0].count: expected a number or {min,max} (got "two")',
     ]);
   });
 

@@ -6,8 +6,14 @@
  * or disappeared, per-trace counts that changed, new error spans) carry the traces that show them.
  * A baseline may also be a set of duration envelopes (a spec): a current median above its maximum
  * is a regression.
+ *
+ * Like is compared with like: traces are grouped by their kind (root service and operation), and
+ * each kind is compared with the same kind on the other side. A readiness probe's one-span
+ * `GET /health` trace would otherwise count as a trace without any of the request's operations,
+ * and a mix of endpoints that shifted between the sets would read as per-trace counts that changed.
+ * A kind seen on one side only is listed with its trace count, not compared.
  */
-import { durationMs, type Trace } from '../../model/index.js';
+import { buildSpanTree, durationMs, primaryTop, type Trace } from '../../model/index.js';
 import { mannWhitneyU, median } from './mann-whitney.js';
 
 export interface RegressionOptions {
@@ -36,7 +42,12 @@ export interface SideStats {
   median_ms: number;
 }
 
-export interface LatencyShift {
+/** Which kind of trace a finding was seen in, as `root service: root operation`. */
+interface OfKind {
+  trace_kind: string;
+}
+
+export interface LatencyShift extends OfKind {
   service: string;
   operation: string;
   direction: 'slower' | 'faster';
@@ -58,7 +69,7 @@ export type StructuralKind =
   | 'service_appeared'
   | 'service_disappeared';
 
-export interface StructuralChange {
+export interface StructuralChange extends OfKind {
   kind: StructuralKind;
   service: string;
   operation?: string;
@@ -75,16 +86,29 @@ export interface EnvelopeBreach {
   example_trace_ids: string[];
 }
 
-export interface NotJudged {
+export interface NotJudged extends OfKind {
   service: string;
   operation: string;
   baseline_n: number;
   current_n: number;
 }
 
+/** One kind of trace and how many traces of it each side holds; a kind with 0 on a side was not compared. */
+export interface TraceKindCount extends OfKind {
+  baseline_traces: number;
+  current_traces: number;
+  /** Traces of this kind with an error span, on the side that has them (for a kind seen on one side only). */
+  error_traces: number;
+}
+
 export interface RegressionReport {
   baseline_traces: number;
   current_traces: number;
+  /**
+   * The kinds of trace on either side, most traces first; empty when a side has no traces (a
+   * spec's envelopes apply to every current trace).
+   */
+  trace_kinds: TraceKindCount[];
   /** Significant slowdowns with the minimum effect, largest relative shift first. */
   regressions: LatencyShift[];
   /** Significant speed-ups with the minimum effect. */
@@ -161,22 +185,43 @@ function countsPerTrace(samples: OperationSamples, traceCount: number): number[]
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
 
+/**
+ * The kind of a trace: its root span's service and name. A trace whose root never arrived is named
+ * by its longest fragment and marked, so it is not pooled with complete traces of that operation.
+ */
+export function traceKindOf(trace: Trace): string {
+  const tree = buildSpanTree(trace);
+  const top = primaryTop(tree);
+  if (top === undefined) return '(no spans)';
+  const kind = `${top.span.serviceName}: ${top.span.name}`;
+  return tree.roots.length > 0 ? kind : `${kind} (root not received)`;
+}
+
+interface Limits {
+  alpha: number;
+  minRelative: number;
+  minAbsolute: number;
+  minSamples: number;
+  examples: number;
+}
+
 export function detectRegressions(
   baseline: readonly Trace[],
   current: readonly Trace[],
   options: RegressionOptions = {},
   envelopes: readonly DurationEnvelope[] = [],
 ): RegressionReport {
-  const alpha = options.alpha ?? 0.01;
-  const minRelative = options.minRelativeShift ?? 0.1;
-  const minAbsolute = options.minAbsoluteShiftMs ?? 1;
-  const minSamples = options.minSamples ?? 8;
-  const examples = options.maxExamples ?? 3;
-  const before = collect(baseline);
-  const after = collect(current);
+  const limits: Limits = {
+    alpha: options.alpha ?? 0.01,
+    minRelative: options.minRelativeShift ?? 0.1,
+    minAbsolute: options.minAbsoluteShiftMs ?? 1,
+    minSamples: options.minSamples ?? 8,
+    examples: options.maxExamples ?? 3,
+  };
   const report: RegressionReport = {
     baseline_traces: baseline.length,
     current_traces: current.length,
+    trace_kinds: [],
     regressions: [],
     improvements: [],
     structural: [],
@@ -185,56 +230,37 @@ export function detectRegressions(
     operations_compared: 0,
   };
 
-  if (baseline.length > 0) {
-    for (const [key, now] of after) {
-      const then = before.get(key);
-      if (!then) {
-        report.structural.push({
-          kind: 'operation_appeared',
-          service: now.service,
-          operation: now.operation,
-          detail: `${now.durations.length} spans in ${now.perTrace.size} of ${current.length} current traces; none in ${baseline.length} baseline traces`,
-          example_trace_ids: [...new Set(now.traceIds)].slice(0, examples),
-        });
-        continue;
-      }
-      report.operations_compared += 1;
-      judgeLatency(then, now, report, { alpha, minRelative, minAbsolute, minSamples, examples });
-      judgeCounts(then, now, baseline.length, current.length, report, { alpha, minSamples, examples });
-      if (then.errorSpans === 0 && now.errorSpans > 0) {
-        report.structural.push({
-          kind: 'new_errors',
-          service: now.service,
-          operation: now.operation,
-          detail: `${now.errorSpans} error spans in ${now.errorTraces.length} of ${current.length} current traces; none in ${baseline.length} baseline traces`,
-          example_trace_ids: now.errorTraces.slice(0, examples),
-        });
-      }
-    }
-    for (const [key, then] of before) {
-      if (after.has(key) || current.length === 0) continue;
-      report.structural.push({
-        kind: 'operation_disappeared',
-        service: then.service,
-        operation: then.operation,
-        detail: `${then.durations.length} spans in ${then.perTrace.size} of ${baseline.length} baseline traces; none in ${current.length} current traces`,
-        example_trace_ids: [...new Set(then.traceIds)].slice(0, examples),
+  if (baseline.length > 0 && current.length > 0) {
+    const kinds = new Map<string, { baseline: Trace[]; current: Trace[] }>();
+    const add = (trace: Trace, side: 'baseline' | 'current'): void => {
+      const kind = traceKindOf(trace);
+      const sets = kinds.get(kind) ?? { baseline: [], current: [] };
+      sets[side].push(trace);
+      kinds.set(kind, sets);
+    };
+    for (const trace of baseline) add(trace, 'baseline');
+    for (const trace of current) add(trace, 'current');
+    const ordered = [...kinds].sort(
+      ([, a], [, b]) =>
+        b.baseline.length + b.current.length - (a.baseline.length + a.current.length) ||
+        b.current.length - a.current.length,
+    );
+    for (const [kind, sets] of ordered) {
+      const oneSided =
+        sets.baseline.length === 0 ? sets.current : sets.current.length === 0 ? sets.baseline : [];
+      report.trace_kinds.push({
+        trace_kind: kind,
+        baseline_traces: sets.baseline.length,
+        current_traces: sets.current.length,
+        error_traces: oneSided.filter((trace) => trace.spans.some((span) => span.status.code === 'error'))
+          .length,
       });
+      if (sets.baseline.length > 0 && sets.current.length > 0)
+        compareKind(kind, sets.baseline, sets.current, report, limits);
     }
-    // Errors on an operation that is itself new are reported as new errors too.
-    for (const [key, now] of after) {
-      if (before.has(key) || now.errorSpans === 0) continue;
-      report.structural.push({
-        kind: 'new_errors',
-        service: now.service,
-        operation: now.operation,
-        detail: `${now.errorSpans} error spans in ${now.errorTraces.length} of ${current.length} current traces (a new operation)`,
-        example_trace_ids: now.errorTraces.slice(0, examples),
-      });
-    }
-    serviceChanges(before, after, baseline.length, current.length, report, examples);
   }
 
+  const after = collect(current);
   for (const envelope of envelopes) {
     const matching = [...after.values()].filter(
       (samples) =>
@@ -250,7 +276,7 @@ export function detectRegressions(
           operation: samples.operation,
           max_ms: envelope.maxMs,
           current: { n: samples.durations.length, median_ms: round(currentMedian) },
-          example_trace_ids: slowestTraces(samples, examples),
+          example_trace_ids: slowestTraces(samples, limits.examples),
         });
       }
     }
@@ -261,11 +287,76 @@ export function detectRegressions(
   return report;
 }
 
+/** One kind of trace present on both sides: its operations compared, findings tagged with the kind. */
+function compareKind(
+  kind: string,
+  baseline: readonly Trace[],
+  current: readonly Trace[],
+  report: RegressionReport,
+  limits: Limits,
+): void {
+  const before = collect(baseline);
+  const after = collect(current);
+  const examples = limits.examples;
+  for (const [key, now] of after) {
+    const then = before.get(key);
+    if (!then) {
+      report.structural.push({
+        kind: 'operation_appeared',
+        service: now.service,
+        operation: now.operation,
+        detail: `${now.durations.length} spans in ${now.perTrace.size} of ${current.length} current traces; none in ${baseline.length} baseline traces`,
+        example_trace_ids: [...new Set(now.traceIds)].slice(0, examples),
+        trace_kind: kind,
+      });
+      continue;
+    }
+    report.operations_compared += 1;
+    judgeLatency(kind, then, now, report, limits);
+    judgeCounts(kind, then, now, baseline.length, current.length, report, limits);
+    if (then.errorSpans === 0 && now.errorSpans > 0) {
+      report.structural.push({
+        kind: 'new_errors',
+        service: now.service,
+        operation: now.operation,
+        detail: `${now.errorSpans} error spans in ${now.errorTraces.length} of ${current.length} current traces; none in ${baseline.length} baseline traces`,
+        example_trace_ids: now.errorTraces.slice(0, examples),
+        trace_kind: kind,
+      });
+    }
+  }
+  for (const [key, then] of before) {
+    if (after.has(key)) continue;
+    report.structural.push({
+      kind: 'operation_disappeared',
+      service: then.service,
+      operation: then.operation,
+      detail: `${then.durations.length} spans in ${then.perTrace.size} of ${baseline.length} baseline traces; none in ${current.length} current traces`,
+      example_trace_ids: [...new Set(then.traceIds)].slice(0, examples),
+      trace_kind: kind,
+    });
+  }
+  // Errors on an operation that is itself new are reported as new errors too.
+  for (const [key, now] of after) {
+    if (before.has(key) || now.errorSpans === 0) continue;
+    report.structural.push({
+      kind: 'new_errors',
+      service: now.service,
+      operation: now.operation,
+      detail: `${now.errorSpans} error spans in ${now.errorTraces.length} of ${current.length} current traces (a new operation)`,
+      example_trace_ids: now.errorTraces.slice(0, examples),
+      trace_kind: kind,
+    });
+  }
+  serviceChanges(kind, before, after, baseline.length, current.length, report, examples);
+}
+
 function judgeLatency(
+  kind: string,
   then: OperationSamples,
   now: OperationSamples,
   report: RegressionReport,
-  limits: { alpha: number; minRelative: number; minAbsolute: number; minSamples: number; examples: number },
+  limits: Limits,
 ): void {
   if (then.durations.length < limits.minSamples || now.durations.length < limits.minSamples) {
     report.not_judged.push({
@@ -273,6 +364,7 @@ function judgeLatency(
       operation: now.operation,
       baseline_n: then.durations.length,
       current_n: now.durations.length,
+      trace_kind: kind,
     });
     return;
   }
@@ -293,17 +385,19 @@ function judgeLatency(
     shift_ratio: round(ratio),
     p_value: Number(test.pValue.toPrecision(3)),
     example_trace_ids: slowestTraces(now, limits.examples),
+    trace_kind: kind,
   };
   (shift > 0 ? report.regressions : report.improvements).push(finding);
 }
 
 function judgeCounts(
+  kind: string,
   then: OperationSamples,
   now: OperationSamples,
   baselineTraces: number,
   currentTraces: number,
   report: RegressionReport,
-  limits: { alpha: number; minSamples: number; examples: number },
+  limits: Limits,
 ): void {
   const before = countsPerTrace(then, baselineTraces);
   const after = countsPerTrace(now, currentTraces);
@@ -332,10 +426,12 @@ function judgeCounts(
     operation: now.operation,
     detail: `spans per trace: median ${beforeMedian} (range ${range(before)}) in baseline → ${afterMedian} (range ${range(after)}) now`,
     example_trace_ids: ids,
+    trace_kind: kind,
   });
 }
 
 function serviceChanges(
+  kind: string,
   before: Map<string, OperationSamples>,
   after: Map<string, OperationSamples>,
   baselineTraces: number,
@@ -361,9 +457,9 @@ function serviceChanges(
         service,
         detail: `in current traces, absent from ${baselineTraces} baseline traces`,
         example_trace_ids: ids,
+        trace_kind: kind,
       });
   }
-  if (currentTraces === 0) return;
   for (const [service, ids] of then) {
     if (!now.has(service))
       report.structural.push({
@@ -371,6 +467,7 @@ function serviceChanges(
         service,
         detail: `in baseline traces, absent from ${currentTraces} current traces`,
         example_trace_ids: ids,
+        trace_kind: kind,
       });
   }
 }

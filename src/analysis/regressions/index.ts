@@ -1,6 +1,7 @@
 export { erfc, mannWhitneyU, median, type MannWhitneyResult } from './mann-whitney.js';
 export {
   detectRegressions,
+  traceKindOf,
   type DurationEnvelope,
   type EnvelopeBreach,
   type LatencyShift,
@@ -10,4 +11,5 @@ export {
   type SideStats,
   type StructuralChange,
   type StructuralKind,
+  type TraceKindCount,
 } from './detect-regressions.js';

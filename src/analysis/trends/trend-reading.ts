@@ -6,7 +6,10 @@ import type { OperationSeries, TrendBucket } from './trend-series.js';
  * of their per-bucket values: a change counts when it is ≥ 20% and ≥ 1 ms (latency) or ≥ 5 points
  * and ×2 (error rate), and when ≥ 75% of (late, early) bucket pairs move the same way, so one odd
  * bucket cannot make a trend. A bucket counts for latency with ≥ 5 spans (p50) or ≥ 20 (p95: its
- * 95th percentile then rests on at least one span above it).
+ * 95th percentile then rests on at least one span above it). Empty buckets are gaps (or a silence)
+ * only when the buckets with traffic typically hold ≥ 5 spans too: at that rate a bucket is empty
+ * by chance < 1% of the time (e^-5), where after buckets of 1 or 2 spans (a few test runs in a
+ * week) empty buckets are what is expected, not a finding.
  */
 export interface TrendSettings {
   minRelativeChange: number;
@@ -102,12 +105,14 @@ export function readTrend(
   const levelMs = withP50.length > 0 ? median(withP50.map((bucket) => bucket.p50Ms as number)) : series.p50Ms;
 
   const errorReading = readErrors(buckets, early, late, settings);
-  const { gaps, silentSinceMs } = findGaps(buckets, bucketMs);
+  const { gaps, silentSinceMs } = busyEnough(buckets, settings.minBucketSpans)
+    ? findGaps(buckets, bucketMs)
+    : { gaps: [], silentSinceMs: undefined };
 
   const parts: string[] = [];
   if (latency === 'too_few_spans')
     parts.push(
-      `too few spans to say (${series.spanCount} spans; ≥ ${settings.minSpans} needed, ≥ ${settings.minBucketSpans} a bucket early and late)`,
+      `too few spans to say (${series.spanCount} span${series.spanCount === 1 ? '' : 's'}; ≥ ${settings.minSpans} needed, ≥ ${settings.minBucketSpans} a bucket early and late)`,
     );
   else if (latencyChange)
     parts.push(
@@ -216,6 +221,12 @@ function changePoint(
     if (rest.filter(Boolean).length >= 0.75 * rest.length) return (buckets[index] as TrendBucket).startMs;
   }
   return (buckets[buckets.length - 1] as TrendBucket).startMs;
+}
+
+/** Whether the buckets with traffic typically (median) hold enough spans for an empty one to mean something. */
+function busyEnough(buckets: TrendBucket[], minBucketSpans: number): boolean {
+  const busy = buckets.filter((bucket) => bucket.spanCount > 0).map((bucket) => bucket.spanCount);
+  return busy.length > 0 && median(busy) >= minBucketSpans;
 }
 
 function findGaps(

@@ -110,7 +110,51 @@ describe('detectRegressions', () => {
       operation: 'SELECT orders',
       baseline_n: 5,
       current_n: 5,
+      trace_kind: 'api: GET /orders',
     });
+  });
+
+  it("compares each kind of trace with its own kind, so health-check probes in one run do not shift the request's per-trace counts", () => {
+    const probe = (): Trace => buildTrace({ name: 'GET /health', service: 'fees', durationMs: 50 });
+    // More probes than requests in the baseline: pooled, the median request count per trace was 0 there.
+    const baseline = [...run(1), ...Array.from({ length: 40 }, probe)];
+    const current = [...run(2), ...Array.from({ length: 5 }, probe)];
+    const report = detectRegressions(baseline, current);
+    expect(report.structural).toEqual([]);
+    expect(report.regressions).toEqual([]);
+    expect(report.trace_kinds).toEqual([
+      { trace_kind: 'api: GET /orders', baseline_traces: 30, current_traces: 30, error_traces: 0 },
+      { trace_kind: 'fees: GET /health', baseline_traces: 40, current_traces: 5, error_traces: 0 },
+    ]);
+    expect(report.operations_compared).toBe(4);
+  });
+
+  it('lists a kind of trace seen on one side only, with its errors, and reports nothing about its operations', () => {
+    const probe = (): Trace => buildTrace({ name: 'GET /health', service: 'fees', durationMs: 50 });
+    const failed = (): Trace =>
+      buildTrace({
+        name: 'POST /refund',
+        service: 'api',
+        status: 'error',
+        children: [{ name: 'refund.apply' }],
+      });
+    const report = detectRegressions([...run(1), probe()], [...run(2), failed(), failed()]);
+    expect(report.structural).toEqual([]);
+    expect(report.trace_kinds).toEqual([
+      { trace_kind: 'api: GET /orders', baseline_traces: 30, current_traces: 30, error_traces: 0 },
+      { trace_kind: 'api: POST /refund', baseline_traces: 0, current_traces: 2, error_traces: 2 },
+      { trace_kind: 'fees: GET /health', baseline_traces: 1, current_traces: 0, error_traces: 0 },
+    ]);
+  });
+
+  it('keeps a trace whose root never arrived apart from complete traces of the same operation', () => {
+    const fragment = buildTrace({ name: 'GET /orders', service: 'api', missingParentId: 'ffffffffffffffff' });
+    const report = detectRegressions(run(1), [...run(2), fragment]);
+    expect(report.trace_kinds.map((kind) => kind.trace_kind)).toEqual([
+      'api: GET /orders',
+      'api: GET /orders (root not received)',
+    ]);
+    expect(report.structural).toEqual([]);
   });
 
   it('flags a current median above a spec envelope as a breach', () => {

@@ -129,6 +129,25 @@ describe('performance trends', () => {
     );
   });
 
+  it('does not call the empty buckets around a few spans gaps or a silence, nor the operation notable', () => {
+    // A few test runs over a week: 3 spans early, 2 late, 1 in the middle and nothing after it.
+    const [rare, once] = readTrends(
+      [
+        row('GET /rare', START, [10, 12, 11]),
+        row('GET /rare', END - BUCKET, [40, 41]),
+        row('GET /members', START + 10 * BUCKET, [1.4]),
+      ],
+      window,
+    );
+    for (const trend of [rare!, once!]) {
+      expect(trend.reading.gaps, trend.series.operation).toEqual([]);
+      expect(trend.reading.silentSinceMs, trend.series.operation).toBeUndefined();
+      expect(trend.reading.notable, trend.series.operation).toBe(false);
+      expect(trend.reading.line, trend.series.operation).not.toContain('no traffic');
+    }
+    expect(once!.reading.line).toMatch(/^too few spans to say \(1 span;/);
+  });
+
   it('chooses about 12 to 30 buckets from the period', () => {
     expect(chooseBucketMs(HOUR)).toBe(5 * 60_000);
     expect(chooseBucketMs(24 * HOUR)).toBe(HOUR);

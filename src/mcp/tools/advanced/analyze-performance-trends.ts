@@ -32,6 +32,8 @@ const ERROR_PERCENT = Math.round(PERCENTILE_RELATIVE_ERROR * 1000) / 10;
 const bucketSchema = z.object({
   operation: z.string(),
   start: z.string().describe('UTC start, minute precision'),
+  end: z.string().optional().describe('For a run of empty buckets: where it ends'),
+  empty_buckets: z.number().optional().describe('For a run of empty buckets: how many, in one row'),
   count: z.number(),
   per_min: z.number().describe('Spans per minute over the part of the bucket inside the period'),
   error_rate: z.number(),
@@ -84,7 +86,9 @@ const outputSchema = z.object({
   operations_total: z.number(),
   buckets: z
     .array(bucketSchema)
-    .describe("Each operation's buckets in time order, operations in the order above (stable ones last)"),
+    .describe(
+      "Each operation's buckets in time order, a run of empty ones as one row; operations in the order above (stable ones last)",
+    ),
   next_steps: z.array(z.string()),
   ...responseFields,
 });
@@ -198,11 +202,12 @@ export const analyzePerformanceTrendsTool = defineTool({
     };
     return draft(
       head,
-      trends.filter((trend) => trend.reading.notable).length,
+      {
+        notable: trends.filter((trend) => trend.reading.notable).length,
+        tooFew: trends.filter((trend) => trend.reading.latency === 'too_few_spans').length,
+      },
       trends.map((trend) => operationOut(trend, periodMs)),
-      trends.flatMap((trend) =>
-        trend.series.buckets.map((bucket) => bucketOut(trend.series.operation, bucket)),
-      ),
+      trends.flatMap((trend) => bucketRows(trend.series.operation, trend.series.buckets, startMs, endMs)),
     );
   },
 });
@@ -296,6 +301,40 @@ function operationOut({ series, reading }: OperationTrend, periodMs: number): Op
   };
 }
 
+/**
+ * An operation's buckets as rows, each run of empty buckets as one: over a week of 6-hour buckets a
+ * few test runs leave ~28 empty buckets per operation, which said nothing one row at a time.
+ */
+function bucketRows(operation: string, buckets: TrendBucket[], startMs: number, endMs: number): BucketOut[] {
+  const rows: BucketOut[] = [];
+  for (let index = 0; index < buckets.length;) {
+    const bucket = buckets[index] as TrendBucket;
+    if (bucket.spanCount > 0) {
+      rows.push(bucketOut(operation, bucket));
+      index += 1;
+      continue;
+    }
+    let last = index;
+    while (last + 1 < buckets.length && (buckets[last + 1] as TrendBucket).spanCount === 0) last += 1;
+    const next = buckets[last + 1];
+    const from = formatInstant(Math.max(startMs, bucket.startMs));
+    const to = formatInstant(next ? next.startMs : endMs);
+    // The bucket just begun at the end of the period says nothing yet.
+    if (from !== to)
+      rows.push({
+        operation,
+        start: from,
+        end: to,
+        empty_buckets: last - index + 1,
+        count: 0,
+        per_min: 0,
+        error_rate: 0,
+      });
+    index = last + 1;
+  }
+  return rows;
+}
+
 function bucketOut(operation: string, bucket: TrendBucket): z.infer<typeof bucketSchema> {
   return {
     operation,
@@ -335,6 +374,14 @@ function nextSteps(
       `search_traces query={service_name: '${service}', operation_name: '${failing.series.operation}', status: 'error'} to see the new errors`,
     );
   if (sample?.capped) steps.push('only the newest traces were read: narrow time_period for a full sample');
+  if (
+    steps.length === 0 &&
+    trends.length > 0 &&
+    trends.every((trend) => trend.reading.latency === 'too_few_spans')
+  )
+    steps.push(
+      'too few spans for a trend: detect_regressions compares two runs directly (it judges an operation from 8 spans a side)',
+    );
   if (steps.length === 0)
     steps.push('nothing moved: detect_regressions compares two specific runs if a change is suspected');
   return steps;
@@ -343,10 +390,11 @@ function nextSteps(
 /** The period, source and operation count lead; operations (notable first) and their buckets are paged lists. */
 function draft(
   out: Head,
-  notable: number,
+  counts: { notable: number; tooFew: number },
   operations: OperationOut[],
   buckets: BucketOut[],
 ): ResponseDraft<Head> {
+  const { notable, tooFew } = counts;
   const lead: string[] = [];
   const source = out.sample
     ? `a sample of ${out.sample.traces} traces (root operations only${out.sample.capped ? `, the newest ${SUMMARY_LIMIT}: limit reached` : ''})`
@@ -354,12 +402,18 @@ function draft(
   lead.push(
     `${out.service_name} on ${out.backend}, ${out.period.start} to ${out.period.end}, ${out.bucket_count} buckets of ${out.bucket}, from ${source}: ${out.operations_total} operation${out.operations_total === 1 ? '' : 's'}.`,
   );
+  // Too few spans is no reading at all: said apart, so that "no notable trend" is not read as "stable".
+  const unread =
+    tooFew === 0
+      ? ''
+      : tooFew === out.operations_total
+        ? `${tooFew === 1 ? 'it has' : tooFew === 2 ? 'both have' : `all ${tooFew} have`} too few spans to judge latency`
+        : `${tooFew} of ${out.operations_total} have too few spans to judge latency`;
   if (out.operations_total === 0) lead.push('No spans of this service in the period: widen time_period.');
+  else if (notable === 0) lead.push(`No operation shows a notable trend${unread ? `; ${unread}` : ''}.`);
   else
     lead.push(
-      notable === 0
-        ? 'No operation shows a notable trend.'
-        : `${notable} with a notable trend (a rise, a fall, errors or gaps), listed first:`,
+      `${notable} with a notable trend (a rise, a fall, errors or gaps), listed first${unread ? `; ${unread}` : ''}:`,
     );
   return {
     fields: out,
@@ -369,7 +423,7 @@ function draft(
         key: 'operations',
         rows: operations,
         line: (operation) =>
-          `  ${operation.operation}${operation.span_kind ? ` (${operation.span_kind})` : ''}: ${operation.reading} [${operation.span_count} spans, p95 ${operation.p95_ms ?? '–'} ms, ${percent(operation.error_rate)} errors]`,
+          `  ${operation.operation}${operation.span_kind ? ` (${operation.span_kind})` : ''}: ${operation.reading} [${operation.span_count} span${operation.span_count === 1 ? '' : 's'}, p95 ${operation.p95_ms ?? '–'} ms, ${percent(operation.error_rate)} errors]`,
         weight: 4,
       }),
       listSection({
@@ -377,7 +431,9 @@ function draft(
         heading: 'Buckets (operation, start: spans, p50/p95/p99, errors):',
         rows: buckets,
         line: (bucket) =>
-          `  ${bucket.operation} ${bucket.start}: ${bucket.count} (${bucket.per_min}/min), ${bucket.p50_ms ?? '–'}/${bucket.p95_ms ?? '–'}/${bucket.p99_ms ?? '–'} ms, ${percent(bucket.error_rate)}`,
+          bucket.empty_buckets !== undefined
+            ? `  ${bucket.operation} ${bucket.start} to ${bucket.end ?? out.period.end}: no spans${bucket.empty_buckets > 1 ? ` (${bucket.empty_buckets} buckets)` : ''}`
+            : `  ${bucket.operation} ${bucket.start}: ${bucket.count} (${bucket.per_min}/min), ${bucket.p50_ms ?? '–'}/${bucket.p95_ms ?? '–'}/${bucket.p99_ms ?? '–'} ms, ${percent(bucket.error_rate)}`,
       }),
     ],
     notes: out.next_steps.map((step) => `Next: ${step}`),

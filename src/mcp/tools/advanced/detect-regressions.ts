@@ -40,6 +40,11 @@ const traceSetInput = z
   .describe('One of trace_ids, run_id, session_id (+ iteration) or time_range');
 
 const sideStats = z.object({ n: z.number(), median_ms: z.number() });
+const traceKind = z
+  .string()
+  .describe(
+    'The kind of trace it was found in: root service: root operation (traces are compared kind by kind)',
+  );
 const shiftSchema = z.object({
   service: z.string(),
   operation: z.string(),
@@ -50,6 +55,7 @@ const shiftSchema = z.object({
   shift_ratio: z.number().describe('(current − baseline) / baseline median'),
   p_value: z.number().describe('Two-sided Mann–Whitney U'),
   example_trace_ids: z.array(z.string()),
+  trace_kind: traceKind,
 });
 
 const outputSchema = z.object({
@@ -67,6 +73,16 @@ const outputSchema = z.object({
     min_samples: z.number(),
   }),
   operations_compared: z.number(),
+  trace_kinds: z
+    .array(
+      z.object({
+        trace_kind: z.string().describe('root service: root operation'),
+        baseline_traces: z.number(),
+        current_traces: z.number(),
+        error_traces: z.number().describe('For a kind on one side only: its traces with an error span'),
+      }),
+    )
+    .describe('Kinds of trace by root span; one with 0 traces on a side was not compared'),
   regressions: z
     .array(shiftSchema)
     .describe('Significant slowdowns with at least the minimum effect, largest first'),
@@ -86,6 +102,7 @@ const outputSchema = z.object({
         operation: z.string().optional(),
         detail: z.string(),
         example_trace_ids: z.array(z.string()),
+        trace_kind: traceKind,
       }),
     )
     .describe(
@@ -105,7 +122,13 @@ const outputSchema = z.object({
     .describe('With baseline_spec: operations whose current median exceeds the spec envelope'),
   not_judged: z
     .array(
-      z.object({ service: z.string(), operation: z.string(), baseline_n: z.number(), current_n: z.number() }),
+      z.object({
+        service: z.string(),
+        operation: z.string(),
+        baseline_n: z.number(),
+        current_n: z.number(),
+        trace_kind: traceKind,
+      }),
     )
     .describe('Too few samples on a side to test'),
   unavailable: unavailableSchema,
@@ -118,7 +141,7 @@ export const detectRegressionsTool = defineTool({
   name: 'detect_regressions',
   title: 'Detect regressions between a baseline and current traces',
   description:
-    "Current traces against a baseline (a trace set, or a spec's duration maxima), per operation: latency shifts (Mann–Whitney U, minimum effect) and structural changes, with medians, n, p and examples. Two traces: diff_traces; days of latency: analyze_performance_trends.",
+    "Current traces against a baseline (a trace set, or a spec's duration maxima), per kind of trace (root operation) and operation: latency shifts (Mann–Whitney U, minimum effect) and structural changes, with medians, n, p and examples. Two traces: diff_traces; days of latency: analyze_performance_trends.",
   toolset: 'advanced',
   input: z.object({
     baseline: traceSetInput.optional().describe('Known-good traces'),
@@ -327,6 +350,8 @@ function envelopesOf(spec: TraceSpec): DurationEnvelope[] {
   return result;
 }
 
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 const percent = (ratio: number): string => `${ratio >= 0 ? '+' : ''}${Math.round(ratio * 1000) / 10}%`;
 
 /** The verdict and what it rests on lead; every finding is a list row, regressions first. */
@@ -337,9 +362,31 @@ function draft(
   overlap: number,
 ): ResponseDraft<Fields> {
   const lead: string[] = [];
+  const kinds = report.trace_kinds;
+  const shared = kinds.filter((kind) => kind.baseline_traces > 0 && kind.current_traces > 0);
+  const onlyIn = (side: 'baseline' | 'current'): string => {
+    const other = side === 'baseline' ? 'current_traces' : 'baseline_traces';
+    const own = side === 'baseline' ? 'baseline_traces' : 'current_traces';
+    const alone = kinds.filter((kind) => kind[other] === 0);
+    const traces = alone.reduce((sum, kind) => sum + kind[own], 0);
+    return alone.length === 0
+      ? ''
+      : `${plural(alone.length, 'kind')} only in ${side} (${plural(traces, 'trace')})`;
+  };
+  const where =
+    kinds.length === 0
+      ? ''
+      : ` in ${plural(shared.length, 'kind')} of trace (root service: operation) found on both sides`;
   lead.push(
-    `Baseline: ${out.baseline.description} (${report.baseline_traces} traces${out.baseline.capped ? ', limit reached' : ''}); current: ${out.current.description} (${report.current_traces} traces${out.current.capped ? ', limit reached' : ''}). ${report.operations_compared} operations compared (alpha ${out.settings.alpha}, minimum shift ${out.settings.min_relative_shift * 100}% and ${out.settings.min_absolute_shift_ms} ms).`,
+    `Baseline: ${out.baseline.description} (${report.baseline_traces} traces${out.baseline.capped ? ', limit reached' : ''}); current: ${out.current.description} (${report.current_traces} traces${out.current.capped ? ', limit reached' : ''}). ${report.operations_compared} operations compared${where} (alpha ${out.settings.alpha}, minimum shift ${out.settings.min_relative_shift * 100}% and ${out.settings.min_absolute_shift_ms} ms).`,
   );
+  const alone = [onlyIn('baseline'), onlyIn('current')].filter((part) => part);
+  if (kinds.length > 0 && shared.length === 0)
+    lead.push(
+      'The two sets share no kind of trace, so nothing was compared: name two sets of the same workload (two runs of the same command, say).',
+    );
+  else if (alone.length > 0)
+    lead.push(`Not compared: ${alone.join(', ')}; a kind is compared only with the same kind.`);
   if (report.current_traces === 0)
     lead.push(
       'No current traces were found: widen the time range or check the run id / session iteration / trace ids.',
@@ -352,6 +399,8 @@ function draft(
       'A trace limit was reached: only the newest traces were compared (raise limit or narrow the range).',
     );
   if (unavailable.length > 0) lead.push(`${unavailable.length} traces could not be read (unavailable).`);
+  // With one kind compared every finding is of that kind; with several, each row says which.
+  const inKind = (row: { trace_kind: string }): string => (shared.length > 1 ? `[${row.trace_kind}] ` : '');
   const total = report.regressions.length + report.structural.length + report.envelope_breaches.length;
   lead.push(
     total === 0
@@ -368,11 +417,21 @@ function draft(
     lead,
     lists: [
       listSection({
+        key: 'trace_kinds',
+        heading: 'Kinds of trace (baseline / current traces):',
+        rows: kinds,
+        line: (kind) => {
+          const side = kind.baseline_traces === 0 ? 'current' : kind.current_traces === 0 ? 'baseline' : '';
+          const errors = side && kind.error_traces > 0 ? `, ${kind.error_traces} with errors` : '';
+          return `  ${kind.trace_kind}: ${kind.baseline_traces} / ${kind.current_traces}${side ? ` (only in ${side}, not compared${errors})` : ''}`;
+        },
+      }),
+      listSection({
         key: 'regressions',
         heading: 'Slower:',
         rows: report.regressions,
         line: (shift) =>
-          `  ${shift.service}:${shift.operation}: median ${shift.baseline.median_ms} → ${shift.current.median_ms} ms (${percent(shift.shift_ratio)}, n ${shift.baseline.n}/${shift.current.n}, p ${shift.p_value}); e.g. ${shift.example_trace_ids[0] ?? ''}`,
+          `  ${inKind(shift)}${shift.service}:${shift.operation}: median ${shift.baseline.median_ms} → ${shift.current.median_ms} ms (${percent(shift.shift_ratio)}, n ${shift.baseline.n}/${shift.current.n}, p ${shift.p_value}); e.g. ${shift.example_trace_ids[0] ?? ''}`,
         weight: 3,
       }),
       listSection({
@@ -388,7 +447,7 @@ function draft(
         heading: 'Structural changes:',
         rows: report.structural,
         line: (change) =>
-          `  ${change.kind.replace('_', ' ')} ${change.service}${change.operation ? `:${change.operation}` : ''}: ${change.detail}${change.example_trace_ids[0] ? `; e.g. ${change.example_trace_ids[0]}` : ''}`,
+          `  ${inKind(change)}${change.kind.replace('_', ' ')} ${change.service}${change.operation ? `:${change.operation}` : ''}: ${change.detail}${change.example_trace_ids[0] ? `; e.g. ${change.example_trace_ids[0]}` : ''}`,
         weight: 3,
       }),
       listSection({
@@ -396,14 +455,14 @@ function draft(
         heading: 'Faster:',
         rows: report.improvements,
         line: (shift) =>
-          `  ${shift.service}:${shift.operation}: median ${shift.baseline.median_ms} → ${shift.current.median_ms} ms (${percent(shift.shift_ratio)}, p ${shift.p_value})`,
+          `  ${inKind(shift)}${shift.service}:${shift.operation}: median ${shift.baseline.median_ms} → ${shift.current.median_ms} ms (${percent(shift.shift_ratio)}, p ${shift.p_value})`,
       }),
       listSection({
         key: 'not_judged',
         heading: `Not judged (fewer than ${out.settings.min_samples} spans on a side):`,
         rows: report.not_judged,
         line: (item) =>
-          `  ${item.service}:${item.operation}: ${item.baseline_n} baseline / ${item.current_n} current spans`,
+          `  ${inKind(item)}${item.service}:${item.operation}: ${item.baseline_n} baseline / ${item.current_n} current spans`,
       }),
       listSection({
         key: 'unavailable',
@@ -414,6 +473,8 @@ function draft(
     ],
     next: example
       ? `analyze_trace trace_id=${example} (or diff_traces against a baseline trace) to see where the change is.`
-      : 'nothing to chase; widen the sets (more traces) if a suspected change did not show.',
+      : kinds.length > 0 && shared.length === 0
+        ? 'call again with a baseline and current traces of the same kind (same root operation).'
+        : 'nothing to chase; widen the sets (more traces) if a suspected change did not show.',
   };
 }
