@@ -65,7 +65,7 @@ export const generateSpecFromTracesTool = defineTool({
   name: 'generate_spec_from_traces',
   title: 'Infer a spec from good traces',
   description:
-    'A spec from good traces: what held in all (spans, placement, counts, order, stable tags, a duration envelope), without ids, timestamps and what varied. save: true stores it like define_trace_spec.',
+    'A spec from good traces: what held in all (spans, placement, counts, order, stable tags, a duration envelope), without ids, timestamps, what varied or where it ran (addresses, ports, hosts). save: true stores it like define_trace_spec.',
   toolset: 'advanced',
   input: z.object({
     trace_ids: z.array(traceIdInput).min(1).max(MAX_TRACES).describe('Good traces (ids or prefixes)'),
