@@ -121,8 +121,16 @@ export function runSpecificKeyReason(key: string): string | undefined {
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?$/;
-/** Two colons at least, hex groups, an optional zone and brackets: `::1`, `[fe80::1%eth0]:8080`. */
-const IPV6 = /^\[?(?=[0-9a-f:.]*:[0-9a-f.]*:)[0-9a-f:.]+(%[\w.-]+)?\]?(:\d{1,5})?$/i;
+/** `[fe80::1%eth0]:8080` → `fe80::1`. */
+const BRACKETED = /^\[([^\]]+)\](:\d{1,5})?$/;
+
+/** Compressed (`::1`, `::ffff:127.0.0.1`) or all eight groups: not a time like `10:30:00`. */
+function isIpv6(text: string): boolean {
+  const address = (BRACKETED.exec(text)?.[1] ?? text).replace(/%[\w.-]+$/, '');
+  if (!/^[0-9a-f:.]+$/i.test(address)) return false;
+  return address.includes('::') || address.split(':').length === 8;
+}
+
 const HOST_PORT = /^(localhost|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*):(\d{2,5})$/i;
 const URL_WITH_HOST = /^[a-z][a-z0-9+.-]*:\/\/[^/\s]/i;
 const LOCAL_PATH =
@@ -132,8 +140,15 @@ const LOCAL_PATH =
 export function isRunSpecificValue(value: AttributeValue): boolean {
   if (typeof value !== 'string') return false;
   const text = value.trim();
-  if (/^localhost$/i.test(text) || IPV4.test(text) || IPV6.test(text)) return true;
+  if (/^localhost$/i.test(text) || IPV4.test(text) || isIpv6(text)) return true;
   const hostPort = HOST_PORT.exec(text);
-  if (hostPort && Number(hostPort[5]) <= 65_535) return true;
+  // `step:12` is a label, `db:5432` and `loans-service:80` are places: a bare word needs a port past
+  // the well-known range (1024) to count as a host.
+  if (
+    hostPort &&
+    Number(hostPort[5]) <= 65_535 &&
+    (/[.-]|^localhost$/i.test(hostPort[1] ?? '') || Number(hostPort[5]) >= 1024)
+  )
+    return true;
   return URL_WITH_HOST.test(text) || LOCAL_PATH.test(text);
 }
