@@ -2,11 +2,15 @@
  * The difference of two traces, span shape by span shape. Spans are aligned by their path of
  * service:operation from the top of their tree (`frontend:POST /checkout > order-service:order.create`),
  * so repeated calls fold into one row with a count, and each side's count, total and mean duration
- * are compared. A duration change counts only past both a relative and an absolute threshold
- * (20% and 1 ms by default): single traces are noisy, and a 0.2 ms wobble is nobody's regression.
+ * are compared. Calls named alike that go to different destinations (a gateway's two `POST`s, one
+ * to loans-service, one to notify-service) are separate rows, told apart by the service they called
+ * (`gateway:POST (→ notify-service)`); the calls of an N+1 loop go to one host and stay one row.
+ * A duration change counts only past both a relative and an absolute threshold (20% and 1 ms by
+ * default): single traces are noisy, and a 0.2 ms wobble is nobody's regression.
  */
 import { durationMs, type Trace } from '../model/index.js';
-import { buildSpanTree } from '../model/span-tree.js';
+import { buildSpanTree, type SpanNode, type SpanTree } from '../model/span-tree.js';
+import { callDestination } from './call-destination.js';
 
 export interface TraceDiffOptions {
   /** Minimum change of a path's total duration, relative to side A (default 0.2). */
@@ -54,22 +58,131 @@ interface Accumulator {
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
 
-function collectPaths(trace: Trace, side: 'a' | 'b', paths: Map<string, Accumulator>): { duration: number } {
-  const tree = buildSpanTree(trace);
-  const pathOf = new Map<number, string>();
-  for (const node of tree.preorder) {
+/** Siblings with the same service and name that go to the same destination (`callDestination`). */
+interface SiblingGroup {
+  segment: string;
+  destination: string;
+  members: SpanNode[];
+}
+
+function groupSiblings(nodes: readonly SpanNode[]): Map<string, SiblingGroup[]> {
+  const bySegment = new Map<string, SiblingGroup[]>();
+  const byKey = new Map<string, SiblingGroup>();
+  for (const node of nodes) {
     const segment = `${node.span.serviceName}:${node.span.name}`;
-    const parentPath = node.parent ? pathOf.get(node.parent.index) : undefined;
-    const path = parentPath === undefined ? segment : `${parentPath} > ${segment}`;
-    pathOf.set(node.index, path);
-    let entry = paths.get(path);
-    if (!entry) {
-      entry = { depth: node.depth, a: [], b: [] };
-      paths.set(path, entry);
+    const destination = callDestination(node.span);
+    const key = `${segment}\u0000${destination}`;
+    const group = byKey.get(key);
+    if (group) {
+      group.members.push(node);
+      continue;
     }
-    entry[side].push(durationMs(node.span));
+    const created = { segment, destination, members: [node] };
+    byKey.set(key, created);
+    const groups = bySegment.get(segment);
+    if (groups) groups.push(created);
+    else bySegment.set(segment, [created]);
   }
-  return { duration: tree.endNs / 1e6 };
+  return bySegment;
+}
+
+/**
+ * How a row of calls named alike reads, and what aligns it across the two traces: the services its
+ * spans called (their children in other services), which stay the same from run to run, else the
+ * destination itself. Not the destination first: a local run's `127.0.0.1:45089` changes its port
+ * every run, while `→ loans-service` does not.
+ */
+function calleeLabel(group: SiblingGroup): string {
+  const callees = new Set<string>();
+  for (const member of group.members)
+    for (const child of member.children)
+      if (child.span.serviceName !== member.span.serviceName) callees.add(child.span.serviceName);
+  if (callees.size > 0) return `→ ${[...callees].join(', ')}`;
+  return group.destination === '' ? '' : `→ ${group.destination}`;
+}
+
+function byLabel(groups: readonly SiblingGroup[]): Map<string, SpanNode[]> {
+  const labelled = new Map<string, SpanNode[]>();
+  for (const group of groups) {
+    const label = calleeLabel(group);
+    const members = labelled.get(label);
+    if (members) members.push(...group.members);
+    else labelled.set(label, [...group.members]);
+  }
+  return labelled;
+}
+
+interface Pair {
+  label: string;
+  a: SpanNode[];
+  b: SpanNode[];
+}
+
+/**
+ * Pairs one segment's sibling groups of A with those of B. One group a side (the usual case) pair
+ * as they are, unlabelled. Otherwise groups pair by label, and when exactly one is left on each
+ * side they are the same call whose label changed (its callee stopped answering, its port moved):
+ * paired under A's label, the reference.
+ */
+function pairGroups(a: readonly SiblingGroup[], b: readonly SiblingGroup[]): Pair[] {
+  if (a.length <= 1 && b.length <= 1) return [{ label: '', a: a[0]?.members ?? [], b: b[0]?.members ?? [] }];
+  const left = byLabel(a);
+  const right = byLabel(b);
+  const pairs: Pair[] = [];
+  for (const [label, members] of left) {
+    const other = right.get(label);
+    if (other === undefined) continue;
+    pairs.push({ label, a: members, b: other });
+    left.delete(label);
+    right.delete(label);
+  }
+  if (left.size === 1 && right.size === 1) {
+    const [[label, members]] = [...left] as [[string, SpanNode[]]];
+    pairs.push({ label, a: members, b: [...right.values()][0] as SpanNode[] });
+    return pairs;
+  }
+  for (const [label, members] of left) pairs.push({ label, a: members, b: [] });
+  for (const [label, members] of right) pairs.push({ label, a: [], b: members });
+  return pairs;
+}
+
+function childrenOf(members: readonly SpanNode[]): SpanNode[] {
+  if (members.length === 1) return (members[0] as SpanNode).children;
+  return members.flatMap((member) => member.children);
+}
+
+/**
+ * Walks both trees level by level, aligned: the children of every span of a row on one side meet
+ * the children of the same row on the other. Iterative, so a chain thousands of spans deep cannot
+ * overflow the stack.
+ */
+function collectPaths(a: SpanTree, b: SpanTree): Map<string, Accumulator> {
+  const paths = new Map<string, Accumulator>();
+  const stack: { parentPath: string; depth: number; a: readonly SpanNode[]; b: readonly SpanNode[] }[] = [
+    { parentPath: '', depth: 1, a: a.tops, b: b.tops },
+  ];
+  while (stack.length > 0) {
+    const level = stack.pop() as (typeof stack)[number];
+    const left = groupSiblings(level.a);
+    const right = groupSiblings(level.b);
+    for (const segment of new Set([...left.keys(), ...right.keys()])) {
+      for (const pair of pairGroups(left.get(segment) ?? [], right.get(segment) ?? [])) {
+        const own = pair.label === '' ? segment : `${segment} (${pair.label})`;
+        const path = level.parentPath === '' ? own : `${level.parentPath} > ${own}`;
+        let entry = paths.get(path);
+        if (!entry) {
+          entry = { depth: level.depth, a: [], b: [] };
+          paths.set(path, entry);
+        }
+        for (const node of pair.a) entry.a.push(durationMs(node.span));
+        for (const node of pair.b) entry.b.push(durationMs(node.span));
+        const a = childrenOf(pair.a);
+        const b = childrenOf(pair.b);
+        if (a.length > 0 || b.length > 0) stack.push({ parentPath: path, depth: level.depth + 1, a, b });
+      }
+    }
+  }
+  return paths;
 }
 
 function sideOf(durations: number[]): DiffSide {
@@ -84,9 +197,9 @@ function sideOf(durations: number[]): DiffSide {
 export function diffTraces(a: Trace, b: Trace, options: TraceDiffOptions = {}): TraceDiff {
   const minRelative = options.minRelativeChange ?? 0.2;
   const minAbsolute = options.minAbsoluteMs ?? 1;
-  const paths = new Map<string, Accumulator>();
-  const first = collectPaths(a, 'a', paths);
-  const second = collectPaths(b, 'b', paths);
+  const treeA = buildSpanTree(a);
+  const treeB = buildSpanTree(b);
+  const paths = collectPaths(treeA, treeB);
   const differences: PathDiff[] = [];
   let unchanged = 0;
   for (const [path, entry] of paths) {
@@ -120,8 +233,8 @@ export function diffTraces(a: Trace, b: Trace, options: TraceDiffOptions = {}): 
   return {
     trace_id_a: a.traceId,
     trace_id_b: b.traceId,
-    a: { span_count: a.spans.length, duration_ms: round(first.duration) },
-    b: { span_count: b.spans.length, duration_ms: round(second.duration) },
+    a: { span_count: a.spans.length, duration_ms: round(treeA.endNs / 1e6) },
+    b: { span_count: b.spans.length, duration_ms: round(treeB.endNs / 1e6) },
     differences,
     unchanged_paths: unchanged,
   };

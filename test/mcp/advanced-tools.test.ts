@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/index.js';
+import { parseTraceSpec } from '../../src/tracespec/index.js';
 import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { expectCursorPagesEveryRow } from '../support/cursor-paging.js';
@@ -111,9 +112,11 @@ describe('advanced tools through a real MCP client', () => {
     expect(result.isError, result.text).toBe(false);
     expect(result.structured.trace_count).toBe(20);
     expect(result.structured.saved).toMatchObject({ version: 1, created: true });
-    expect(result.structured.spec.expected_spans[0].operation_name).toBe('POST /checkout');
+    expect(parseTraceSpec(result.structured.yaml_lines.join('\n')).expected_spans[0]?.operation_name).toBe(
+      'POST /checkout',
+    );
     expect(result.structured.dropped).toContainEqual(
-      expect.objectContaining({ what: 'tag', key: 'enduser.id' }),
+      expect.objectContaining({ what: 'tag', keys: expect.arrayContaining(['enduser.id']) }),
     );
     expect(result.text).toContain('name: checkout-inferred');
     expect(result.text).toContain('payment.method: { in: [ card, paypal ] }');
@@ -144,21 +147,39 @@ describe('advanced tools through a real MCP client', () => {
     expect(JSON.stringify(listed.structured)).not.toContain('checkout-draft');
     const defined = await harness.call('define_trace_spec', {
       name: 'checkout-draft',
-      specification: result.structured.spec,
+      specification: result.structured.yaml_lines.join('\n'),
     });
     expect(defined.isError, defined.text).toBe(false);
   });
 
-  it('at a small budget leaves the spec out whole, says how to get it, and pages what was kept and dropped', async () => {
+  it('answers the YAML and what was left out, tags one row per reason, and no second listing of the entries', async () => {
+    const result = await harness.call('generate_spec_from_traces', {
+      trace_ids: training.map((trace) => trace.traceId),
+      name: 'checkout-short',
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured.truncated).toBeUndefined();
+    const tagRows = (result.structured.dropped as { what: string; reason: string }[]).filter(
+      (row) => row.what === 'tag',
+    );
+    expect(new Set(tagRows.map((row) => row.reason)).size).toBe(tagRows.length);
+    expect(result.text).toMatch(/^ {2}\d+ tags? on \d+ entr(y|ies), where it ran .*: .*server\.port/m);
+    expect(result.text).not.toContain('Expected entries:');
+    expect(result.structured.kept).toBeUndefined();
+    // The YAML is most of the answer: left out, lead and closing lines together are shorter than it.
+    const yaml = (result.structured.yaml_lines as string[]).join('\n');
+    expect(result.text.length - yaml.length).toBeLessThan(yaml.length);
+  });
+
+  it('at a small budget shows the top of the YAML, says how much was cut, and its cursor pages the rest', async () => {
     const args = { trace_ids: training.map((trace) => trace.traceId), name: 'checkout-paged' };
     const first = await harness.call('generate_spec_from_traces', { ...args, budget_tokens: 500 });
     expect(first.isError, first.text).toBe(false);
-    expect(first.structured.spec).toBeUndefined();
-    expect(first.structured.truncated.spec).toBe(1);
-    expect(first.text).toMatch(/Not shown: 1 spec; the spec is too large for this budget_tokens/);
-    expect(first.text).not.toContain('expected_spans:');
+    expect(first.structured.truncated.yaml_lines).toBeGreaterThan(0);
+    expect(first.text).toMatch(/Cut for size: .*\d+ yaml_lines.*cursor="/);
+    expect(first.text.length + JSON.stringify(first.structured).length).toBeLessThanOrEqual(500 * 3.5);
     expect(
-      await expectCursorPagesEveryRow(harness, 'generate_spec_from_traces', args, ['dropped', 'kept']),
+      await expectCursorPagesEveryRow(harness, 'generate_spec_from_traces', args, ['dropped', 'yaml_lines']),
     ).toBeGreaterThan(1);
   });
 

@@ -1,4 +1,5 @@
 import type { SpanNode } from '../../model/span-tree.js';
+import { callDestination } from '../call-destination.js';
 
 /** One line of the tree view: a span, or identical siblings folded together (`×N`). */
 export interface ViewNode {
@@ -15,33 +16,7 @@ export interface ViewNode {
 
 function sameKey(node: SpanNode): string {
   const orphan = node.parent === undefined && node.span.parentSpanId !== undefined ? 'orphan' : '';
-  return `${node.span.serviceName}\u0000${node.span.kind}\u0000${node.span.name}\u0000${orphan}\u0000${destination(node)}`;
-}
-
-/**
- * Where an outgoing call went: two client spans both named `POST` (older HTTP instrumentations name
- * a client span by its method alone) to two services are two calls, not a repeat. The host and
- * port, not the URL: the 50 calls of an N+1 loop differ in their URLs and still fold.
- */
-function destination(node: SpanNode): string {
-  const { kind, attributes } = node.span;
-  if (kind !== 'client' && kind !== 'producer') return '';
-  const peer = attributes['peer.service'];
-  if (peer !== undefined) return String(peer);
-  const host = attributes['server.address'] ?? attributes['net.peer.name'];
-  const port = attributes['server.port'] ?? attributes['net.peer.port'];
-  if (host !== undefined || port !== undefined) return `${String(host ?? '')}:${String(port ?? '')}`;
-  // Older HTTP client instrumentations record only the URL: its origin is the destination.
-  const url = attributes['url.full'] ?? attributes['http.url'];
-  return typeof url === 'string' ? originOf(url) : '';
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '';
-  }
+  return `${node.span.serviceName}\u0000${node.span.kind}\u0000${node.span.name}\u0000${orphan}\u0000${callDestination(node.span)}`;
 }
 
 /**

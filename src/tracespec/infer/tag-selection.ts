@@ -1,58 +1,16 @@
 /**
  * Which observed attributes become `required_tags` of an inferred spec. A tag is kept when it is
  * present on every span of the entry and either constant or one of a few values (`in`), and it
- * says something about the operation. Transport details every HTTP client and server records
- * (ports, peer addresses, user agents, body sizes, full URLs) and code locations are skipped even
- * when constant: they pin a spec to one machine without describing behaviour.
+ * says something about the operation. What says where or how the span ran (addresses, ports, hosts,
+ * processes, threads, user agents, sizes and times, transport details: run-specific.ts) and what
+ * identifies one request (value-shape.ts) is skipped even when constant: it pins a spec to one
+ * machine and one run without describing behaviour.
  */
 import type { AttributeValue } from '../../model/index.js';
 import type { TagExpectation } from '../language/trace-spec.js';
 import { isIdLikeKey, isIdLikeValue } from './value-shape.js';
+import { isRunSpecificValue, runSpecificKeyReason, WHERE_IT_RAN_VALUE } from './run-specific.js';
 
-const NOISE_PREFIXES = [
-  'network.',
-  'net.',
-  'server.',
-  'client.',
-  'user_agent.',
-  'url.',
-  'http.request.header.',
-  'http.response.header.',
-  'http.request.body.',
-  'http.response.body.',
-  'thread.',
-  'code.',
-  'otel.',
-  'telemetry.',
-  'process.',
-  'host.',
-  'exception.',
-  'otel_mcp.',
-];
-const NOISE_KEYS = new Set([
-  'http.url',
-  'http.target',
-  'http.host',
-  'http.scheme',
-  'http.flavor',
-  'http.user_agent',
-  'http.client_ip',
-  'http.request_content_length',
-  'http.response_content_length',
-  'http.request_content_length_uncompressed',
-  'http.response_content_length_uncompressed',
-  'http.request.size',
-  'http.response.size',
-  'http.resend_count',
-  'db.connection_string',
-  'db.user',
-  'messaging.message.id',
-  'messaging.message.body.size',
-  'messaging.message.payload_size_bytes',
-  'messaging.kafka.message.offset',
-  'messaging.kafka.offset',
-  'messaging.destination.partition.id',
-]);
 /** Statements are meaningful but brittle: whitespace and parameter style change without a change in behaviour. */
 const STATEMENT_KEYS = new Set(['db.query.text', 'db.statement']);
 /** Numbers that are codes, not measurements: enumerating their values is meaningful. */
@@ -67,10 +25,6 @@ export type TagDecision =
   | { keep: true; expectation: TagExpectation; reason: 'constant' | 'enumerated' }
   | { keep: false; reason: string };
 
-export function isNoiseKey(key: string): boolean {
-  return NOISE_KEYS.has(key) || NOISE_PREFIXES.some((prefix) => key.startsWith(prefix));
-}
-
 /**
  * Decides for one attribute key of one entry. `values` holds one value per span of the entry;
  * `spanCount` is how many spans the entry had (fewer values: absent on some).
@@ -83,7 +37,8 @@ export function decideTag(
 ): TagDecision {
   if (STATEMENT_KEYS.has(key))
     return { keep: false, reason: 'query text: changes with formatting, not behaviour' };
-  if (isNoiseKey(key)) return { keep: false, reason: 'transport or runtime detail' };
+  const runSpecific = runSpecificKeyReason(key);
+  if (runSpecific !== undefined) return { keep: false, reason: runSpecific };
   if (isIdLikeKey(key)) return { keep: false, reason: 'identifier or time' };
   if (values.length < spanCount)
     return { keep: false, reason: `absent on ${spanCount - values.length} of ${spanCount} spans` };
@@ -94,6 +49,8 @@ export function decideTag(
   }
   const kept = [...distinct.values()] as (string | number | boolean)[];
   // Shapes are tested per distinct value: 20,000 spans usually hold a handful.
+  if (kept.slice(0, options.maxEnumValues + 1).some(isRunSpecificValue))
+    return { keep: false, reason: WHERE_IT_RAN_VALUE };
   if (kept.slice(0, options.maxEnumValues + 1).some(isIdLikeValue))
     return { keep: false, reason: 'identifier-like or time value' };
   if (kept.length === 1)

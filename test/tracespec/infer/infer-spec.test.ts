@@ -100,6 +100,66 @@ describe('inferSpecFromTraces', () => {
     expect(keys).toContain('order.status');
   });
 
+  it('requires what a request did, not where it ran, even when every good trace agreed on both', () => {
+    // loans-service of the polyglot example: Flask with the older HTTP conventions, on a local port.
+    const loan = (port: number) =>
+      buildTrace({
+        name: 'POST /loans',
+        service: 'loans-service',
+        kind: 'server',
+        attributes: {
+          'http.method': 'POST',
+          'http.route': '/loans',
+          'http.status_code': 201,
+          'http.server_name': '127.0.0.1',
+          'http.host': `127.0.0.1:${port}`,
+          'net.host.port': port,
+          'net.peer.ip': '127.0.0.1',
+          'http.user_agent': 'node',
+          'thread.id': 140213,
+          'process.pid': 4242,
+        },
+        children: [
+          {
+            name: 'loan.create',
+            attributes: {
+              'loan.days': 14,
+              'loan.member': 'M-100',
+              'loans.fees_url': 'http://127.0.0.1:45089/fees',
+              'loans.cache': 'localhost:6379',
+              'loans.db_file': '/tmp/tmp.x1/loans.db',
+              'loans.worker_pid': 4242,
+            },
+            children: [
+              {
+                name: 'INSERT',
+                kind: 'client',
+                attributes: { 'db.system': 'sqlite', 'db.operation': 'INSERT' },
+              },
+            ],
+          },
+        ],
+      });
+    // The same port in every trace: one run of a local example, where every such value "held".
+    const inference = inferSpecFromTraces([loan(45089), loan(45089), loan(45089)], { name: 'loans' });
+    const tags = (operation: string) => entry(inference.spec.expected_spans, operation).required_tags;
+    expect(tags('POST /loans')).toEqual({
+      'http.method': 'POST',
+      'http.route': '/loans',
+      'http.status_code': 201,
+    });
+    expect(tags('loan.create')).toEqual({ 'loan.days': 14, 'loan.member': 'M-100' });
+    expect(tags('INSERT')).toEqual({ 'db.operation': 'INSERT', 'db.system': 'sqlite' });
+    const reasons = new Map(
+      inference.dropped.filter((item) => item.what === 'tag').map((item) => [item.key, item.reason]),
+    );
+    expect(reasons.get('http.server_name')).toMatch(/^where it ran/);
+    expect(reasons.get('loans.fees_url')).toMatch(/address, host:port, URL or local file path/);
+    expect(reasons.get('loans.db_file')).toMatch(/address, host:port, URL or local file path/);
+    // The spec holds on another machine, on another port.
+    expect(compareTraceToSpec(loan(5001), inference.spec).matches_specification).toBe(true);
+  });
+
   it('keeps constant meaningful attributes and enumerates a few-valued one with `in`', () => {
     expect(entry(inferred.spec.expected_spans, 'POST /checkout').required_tags).toEqual({
       'http.request.method': 'POST',

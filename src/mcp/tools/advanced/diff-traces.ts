@@ -16,7 +16,11 @@ const outputSchema = z.object({
   differences: z
     .array(
       z.object({
-        path: z.string().describe('service:operation from the top, joined with " > "'),
+        path: z
+          .string()
+          .describe(
+            'service:operation from the top, joined with " > "; calls named alike to different places carry what they called, e.g. "gateway:POST (→ notify-service)"',
+          ),
         depth: z.number(),
         status: z
           .enum(['added', 'removed', 'changed', 'unchanged'])
