@@ -141,7 +141,7 @@ export const detectRegressionsTool = defineTool({
   name: 'detect_regressions',
   title: 'Detect regressions between a baseline and current traces',
   description:
-    "Current traces against a baseline (a trace set, or a spec's duration maxima), per kind of trace (root operation) and operation: latency shifts (Mann–Whitney U, minimum effect) and structural changes, with medians, n, p and examples. Two traces: diff_traces; days of latency: analyze_performance_trends.",
+    "Current traces against a baseline (a trace set, or a spec's duration maxima), per operation of each root operation: latency shifts (Mann–Whitney U, minimum effect) and structural changes, with medians, n, p and examples. Two traces: diff_traces; days of latency: analyze_performance_trends.",
   toolset: 'advanced',
   input: z.object({
     baseline: traceSetInput.optional().describe('Known-good traces'),
