@@ -120,7 +120,8 @@ const MATCHES_SHOWN = 3;
 
 /**
  * One entry's line. An entry whose spans sit beneath a near miss of its missing parent (`~`) is not
- * missing: it passes with its parent, so the reader is not sent to add calls that are there.
+ * missing: it passes with its parent, so the reader is not sent to add calls that are there. One
+ * not evaluated has no line: the list of those names it.
  */
 function entryLine(entry: EntryResult): string {
   const spans = (matches: readonly EntryMatch[]) =>
@@ -128,10 +129,10 @@ function entryLine(entry: EntryResult): string {
       ? ` [${matches.map((match) => `${match.span_id.slice(0, 8)} ${match.duration_ms} ms`).join(', ')}]`
       : '';
   const nearMiss = entry.near_miss;
-  if (entry.evaluated && entry.found === 0 && nearMiss) {
+  if (entry.found === 0 && nearMiss) {
     return `  ${nearMiss.satisfied ? '~' : '✗'} ${entry.path}: ${nearMiss.found} found beneath its parent's near miss (expected ${entry.expected}; counts once the parent matches)${spans(nearMiss.matches)}`;
   }
-  return `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${entry.found} found (expected ${entry.expected})${entry.evaluated ? '' : ', not evaluated'}${spans(entry.matches)}`;
+  return `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${entry.found} found (expected ${entry.expected})${spans(entry.matches)}`;
 }
 
 export function violationLine(violation: Violation): string {
@@ -192,6 +193,17 @@ export function comparisonDraft(
     ...(extra.length > 0 ? ['Suggestions:', ...extra.map((suggestion) => `  - ${suggestion}`)] : []),
   ];
   const { violations, missing_spans, unexpected_spans, performance_issues, entries, not_evaluated } = result;
+  // Each entry is named once in the text: one not evaluated only in that list (not also as missing,
+  // lost with its service); one that found nothing only among the missing spans. The structured
+  // lists keep every row.
+  const unchecked = new Set(not_evaluated);
+  const listedMissing = new Set(
+    missing_spans.filter((item) => item.found === 0 && !unchecked.has(item.path)).map((item) => item.path),
+  );
+  const namedAbove = (entry: EntryResult): boolean =>
+    !entry.evaluated ||
+    unchecked.has(entry.path) ||
+    (entry.found === 0 && !entry.near_miss && listedMissing.has(entry.path));
   const fields: ComparisonFields = {
     spec_name: result.spec_name,
     spec_version: specVersion,
@@ -227,6 +239,7 @@ export function comparisonDraft(
         key: 'missing_spans',
         heading: 'Missing spans:',
         rows: missing_spans,
+        inText: (item) => !unchecked.has(item.path),
         line: (item) =>
           `  ${item.path}: expected ${item.expected}, found ${item.found}${item.reason ? ` (${item.reason})` : ''}`,
       }),
@@ -268,6 +281,7 @@ export function comparisonDraft(
             ? { near_miss: { ...entry.near_miss, matches: entry.near_miss.matches.slice(0, MATCHES_SHOWN) } }
             : {}),
         })),
+        inText: (entry) => !namedAbove(entry),
         line: entryLine,
       }),
     ],
