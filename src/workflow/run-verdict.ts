@@ -284,7 +284,7 @@ function withLosses(result: ComparisonResult, lost: readonly LostTelemetry[]): C
     // What was found beneath a stand-in for a lost span says nothing either, near misses included.
     entries: result.entries.map((entry) => {
       if (!lostPaths.has(entry.path)) return entry;
-      const { near_miss: _unjudged, ...rest } = entry;
+      const { near_miss: _unjudged, surplus: _uncounted, ...rest } = entry;
       return { ...rest, evaluated: false, satisfied: false };
     }),
   };

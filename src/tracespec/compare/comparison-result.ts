@@ -139,6 +139,11 @@ export interface EntryResult {
    * only once the parent matches.
    */
   near_miss?: { found: number; satisfied: boolean; matches: EntryMatch[] };
+  /**
+   * Spans where it was looked for past its `count.max` that no other entry needs: the ones its
+   * count_too_high or forbidden_present violation counts. With those it matched, the count that failed.
+   */
+  surplus?: number;
 }
 
 /** An entry is exercised when spans matched it: in its place, or beneath its parent's near miss. */

@@ -62,6 +62,12 @@ const entrySchema = z.object({
     .object({ found: z.number(), satisfied: z.boolean(), matches: z.array(matchSchema) })
     .optional()
     .describe('Found beneath the near miss of its missing parent; counts once the parent matches'),
+  surplus: z
+    .number()
+    .optional()
+    .describe(
+      'Spans past count.max that no other entry needs, which its count_too_high or forbidden_present violation counts; with found, the count that failed',
+    ),
 });
 
 export const comparisonOutputSchema = z.object({
@@ -121,6 +127,7 @@ const MATCHES_SHOWN = 3;
 /**
  * One entry's line. An entry whose spans sit beneath a near miss of its missing parent (`~`) is not
  * missing: it passes with its parent, so the reader is not sent to add calls that are there. One
+ * found too often gives the count that failed, as its violation does, then what it matched. One
  * not evaluated has no line: the list of those names it.
  */
 function entryLine(entry: EntryResult): string {
@@ -128,11 +135,16 @@ function entryLine(entry: EntryResult): string {
     matches.length > 0
       ? ` [${matches.map((match) => `${match.span_id.slice(0, 8)} ${match.duration_ms} ms`).join(', ')}]`
       : '';
+  const surplus = entry.surplus ?? 0;
+  const tally = (found: number, matches: readonly EntryMatch[], expected: string): string =>
+    surplus === 0
+      ? `${found} found ${expected}${spans(matches)}`
+      : `${found + surplus} found ${expected}: ${found > 0 ? `${found} matched${spans(matches)}, ` : ''}${surplus} too many`;
   const nearMiss = entry.near_miss;
   if (entry.found === 0 && nearMiss) {
-    return `  ${nearMiss.satisfied ? '~' : '✗'} ${entry.path}: ${nearMiss.found} found beneath its parent's near miss (expected ${entry.expected}; counts once the parent matches)${spans(nearMiss.matches)}`;
+    return `  ${nearMiss.satisfied ? '~' : '✗'} ${entry.path}: ${tally(nearMiss.found, nearMiss.matches, `beneath its parent's near miss (expected ${entry.expected}; counts once the parent matches)`)}`;
   }
-  return `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${entry.found} found (expected ${entry.expected})${spans(entry.matches)}`;
+  return `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${tally(entry.found, entry.matches, `(expected ${entry.expected})`)}`;
 }
 
 export function violationLine(violation: Violation): string {
