@@ -338,7 +338,8 @@ export function runDraft(context: RunContext): ResponseDraft<RunFields> {
   ) {
     const { fixed, introduced, notEvaluated, changed } = context.changes;
     const listed = (items: string[]): string => (items.length > 0 ? ` (${items.join('; ')})` : '');
-    // The shown comparison lists its own not-evaluated entries: named again here, a crash's came four times.
+    // The comparison above lists its trace's not-evaluated entries: counted here, not named again
+    // (a crash's were named four times); only other traces' are.
     const above = new Set(report.verdict.primary?.not_evaluated ?? []);
     const elsewhere = notEvaluated.filter((path) => !above.has(path));
     const unlisted =
