@@ -157,6 +157,15 @@ function why(service: StartedServiceFacts, cause: LossCause): string {
   }
 }
 
+/**
+ * Whether a fix asks to fix the crash of exactly this service (`fix the crash in api` is not one of
+ * `api-gateway`): a run's crash step and its telemetry_lost fix are then one action, asked once.
+ */
+export function fixesCrashOf(fix: string, service: string): boolean {
+  const prefix = `fix the crash in ${service}`;
+  return fix.startsWith(prefix) && ' ;('.includes(fix.charAt(prefix.length) || '?');
+}
+
 function fixFor(service: StartedServiceFacts, cause: LossCause, crash: string[] | undefined): string {
   switch (cause) {
     case 'crashed':

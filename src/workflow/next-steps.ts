@@ -4,6 +4,7 @@
  * latest iteration record and the one before.
  */
 import type { IterationRecord, RecordedViolation } from './iteration-record.js';
+import { fixesCrashOf } from './lost-telemetry.js';
 import { violationKey } from './run-verdict.js';
 import { changesBetween, checkedRun } from './session-progress.js';
 import {
@@ -36,12 +37,17 @@ export function suggestNextSteps(
   const steps: Omit<NextStep, 'priority'>[] = [];
   // A crashed service first: its callers' failures (the command's exit code among them) follow from it.
   const crashes = latest.crashes ?? latest.crashedServices.map((service) => ({ service, error: undefined }));
+  // The spans a crash lost carry a violation whose fix is that same crash: it is asked for once, here,
+  // in the violation's words when the crash's own error was not recognized in its stderr.
+  const crashFix = (violation: RecordedViolation) =>
+    crashes.some((crash) => fixesCrashOf(violation.fix, crash.service));
   for (const crash of crashes) {
+    const lostFix = latest.violations.find((violation) => fixesCrashOf(violation.fix, crash.service))?.fix;
     steps.push({
       category: 'run',
       action: crash.error
         ? `fix the crash in ${crash.service}: ${crash.error}`
-        : `find why ${crash.service} exited during the run (its stderr is in the run result)`,
+        : (lostFix ?? `find why ${crash.service} exited during the run (its stderr is in the run result)`),
       why: `${crash.service} exited during the run: the spans it had not sent are lost, and what called it failed`,
     });
   }
@@ -79,6 +85,7 @@ export function suggestNextSteps(
   );
   const byCategory = new Map<NextStep['category'], RecordedViolation[]>();
   for (const violation of latest.violations) {
+    if (crashFix(violation)) continue;
     // New here but not checked last time (its parent entry was missing) is no regression.
     const regressed = introduced.has(violationKey(violation)) && violation.kind !== 'telemetry_lost';
     const category = regressed ? 'regression' : (categoryOf(violation.kind as ViolationKind) ?? 'structure');

@@ -282,11 +282,14 @@ function withLosses(result: ComparisonResult, lost: readonly LostTelemetry[]): C
     missing_spans: result.missing_spans.map((missing) =>
       lostPaths.has(missing.path) ? { ...missing, reason: 'telemetry_lost' } : missing,
     ),
-    not_evaluated: [...new Set([...result.not_evaluated, ...lostPaths])],
+    // In the spec's order, so an entry comes before the ones beneath it.
+    not_evaluated: result.entries
+      .map((entry) => entry.path)
+      .filter((path) => lostPaths.has(path) || result.not_evaluated.includes(path)),
     // What was found beneath a stand-in for a lost span says nothing either, near misses included.
     entries: result.entries.map((entry) => {
       if (!lostPaths.has(entry.path)) return entry;
-      const { near_miss: _unjudged, ...rest } = entry;
+      const { near_miss: _unjudged, surplus: _uncounted, ...rest } = entry;
       return { ...rest, evaluated: false, satisfied: false };
     }),
   };

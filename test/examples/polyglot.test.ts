@@ -166,6 +166,10 @@ describe.skipIf(problems.length > 0)('the trace-driven loop on services in Node,
         ['count_too_high', BOOKS],
         ['wrong_parent', MEMBERS],
       ]);
+      // Its entry's line gives the count that failed, as the violation does, not the one span it matched.
+      expect(masked.text).toMatch(
+        / {2}✗ .*SELECT@loans-service\[2\]: 5 found \(expected 1\): 1 matched \[\w{8} [\d.]+ ms\], 4 too many$/m,
+      );
       const moved = first.find((violation) => violation.kind === 'wrong_parent');
       expect(moved?.message).toMatch(
         /^`SELECT` \(loans-service\) is under `GET \/members\/<code>` \(loans-service\), not inside `loan.create`/,
@@ -197,6 +201,9 @@ describe.skipIf(problems.length > 0)('the trace-driven loop on services in Node,
       // be there too, not listed as missing calls an agent would go and add.
       expect(tag.text).toContain(`~ ${BOOKS}: 1 found beneath its parent's near miss`);
       expect(tag.text).not.toMatch(/✗ .*loan\.create > .*: 0 found/);
+      expect(
+        (tag.structured.comparison.missing_spans as { path: string }[]).map((missing) => missing.path),
+      ).toEqual([LOAN_CREATE]);
       expect(tag.structured.changes).toMatchObject({
         fixed: [`count_too_high ${BOOKS}`, `wrong_parent ${MEMBERS}`],
         introduced: [`tag_mismatch ${LOAN_CREATE}`],
@@ -235,6 +242,22 @@ describe.skipIf(problems.length > 0)('the trace-driven loop on services in Node,
       expect(crash.structured.next_steps[0].action).toMatch(
         /^fix the crash in gateway: TypeError: Cannot read properties of undefined \(reading 'fee_cents'\) at decodeLoan /,
       );
+      // Each entry the crash left unchecked is named once in the text: not also as missing, nor per
+      // entry, nor again in the change since the last iteration; the crash is asked for once.
+      const unchecked = crash.structured.comparison.not_evaluated as string[];
+      expect(unchecked).toHaveLength(9);
+      const crashLines = crash.text.split('\n');
+      for (const path of unchecked) {
+        expect(crashLines.filter((line) => line === `  ${path}`)).toHaveLength(1);
+        // Not among the missing spans (`  <path>: `), nor per entry (`  ✗ <path>: `).
+        expect(
+          crashLines.filter((line) => line.startsWith(`  ${path}: `) || line.startsWith(`  ✗ ${path}: `)),
+        ).toEqual([]);
+      }
+      expect(crash.text).toContain(
+        'not evaluated this time (parent entry missing or spans lost, counted neither way): 9, listed above.',
+      );
+      expect(crashLines.filter((line) => /^ {2}\d+\. fix the crash in gateway/.test(line))).toHaveLength(1);
       // The judged trace, wherever it sits in the list (under load another trace of the run may come first).
       const judged = (crash.structured.traces as { trace_id: string; verdict: string }[]).find(
         (trace) => trace.trace_id === crash.structured.comparison.trace_id,

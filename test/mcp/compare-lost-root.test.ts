@@ -7,6 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { buildTrace, movedToNow } from '../support/trace-builder.js';
 
+/** The lines of `text` that name the entry `path` itself (not an entry beneath it, nor a span in backticks). */
+function linesNaming(text: string, path: string): string[] {
+  const escaped = path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const whole = new RegExp(`(?<=^|[\\s(;])(?<!> )${escaped}(?= ?[:,;)]|$)(?! >)`);
+  return text.split('\n').filter((line) => whole.test(line));
+}
+
 const SPEC = {
   expected_spans: [
     {
@@ -83,6 +90,33 @@ describe('compare_trace_to_spec on a trace whose root never arrived', () => {
     });
     const result = await compare(stranger);
     expect(result.text).toContain('Fixes below that rename or move spans may only describe that gap');
+  });
+
+  it('names each entry once: the ones looked for and not found as missing, the one beneath them as not evaluated', async () => {
+    // An orphan that matches no entry whole stays a near miss, so entries beneath the root go unchecked.
+    const cut = buildTrace({
+      name: 'POST /loan',
+      service: 'loans-service',
+      missingParentId: 'f00dfeedf00dfeed',
+      children: [{ name: 'loan.create' }],
+    });
+    const result = await compare(cut);
+    const create = 'POST /loans > POST /loans > loan.create';
+    expect(result.structured.not_evaluated).toEqual([create]);
+    expect(linesNaming(result.text, create), result.text).toEqual([`  ${create}`]);
+    // Each missing entry has its violation and its missing-span row; a per-entry "0 found" line adds nothing.
+    for (const path of ['POST /loans', 'POST /loans > POST /loans'])
+      expect(linesNaming(result.text, path), result.text).toEqual([
+        expect.stringMatching(/^✗ \[(missing|wrong_service)\] /),
+        expect.stringMatching(/^ {2}\S.*: expected ≥1, found 0/),
+      ]);
+    expect(result.text).not.toContain('Matched spans per entry');
+    // The structured answer keeps every entry.
+    expect(result.structured.entries.map((entry: { path: string }) => entry.path)).toEqual([
+      'POST /loans',
+      'POST /loans > POST /loans',
+      create,
+    ]);
   });
 
   it('says nothing of the kind when the trace has its root', async () => {

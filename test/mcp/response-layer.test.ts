@@ -180,6 +180,36 @@ describe('the response layer', () => {
     expect(answer.text).toBe('Three apples:\na0\na1\na2');
   });
 
+  it('keeps a row the text leaves out in the structured list, and writes no heading over a list the text shows nothing of', async () => {
+    const tool = listTool(() => ({
+      fields: { label: 'named elsewhere' },
+      lead: ['Fruit:'],
+      lists: [
+        listSection({
+          key: 'apples',
+          heading: 'Apples:',
+          rows: rows('a', 3),
+          line: (row) => row.id,
+          inText: (row) => row.id !== 'a1',
+        }),
+        listSection({
+          key: 'pears',
+          heading: 'Pears:',
+          rows: rows('p', 2),
+          line: (row) => row.id,
+          inText: () => false,
+        }),
+      ],
+    }));
+    const answer = await call(tool, {});
+    expect(answer.structured).toEqual({
+      label: 'named elsewhere',
+      apples: rows('a', 3),
+      pears: rows('p', 2),
+    });
+    expect(answer.text).toBe('Fruit:\nApples:\na0\na2');
+  });
+
   it('cuts a long list to the budget, counts the cut in truncated and says how to get the rest in the text', async () => {
     const tool = listTool(() => ({
       fields: { label: 'many' },

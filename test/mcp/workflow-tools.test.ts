@@ -446,6 +446,86 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(plan.text).toContain('as its run judged it against crash_plan v1');
   });
 
+  it('names each entry a crash left unchecked once in the text, keeps them all in the structured answer, and asks once to fix the crash', async () => {
+    const detail = 'client-call > work.step > work.detail';
+    const step = 'client-call > work.step';
+    await harness.call('define_trace_spec', {
+      name: 'crash_once',
+      specification: {
+        expected_spans: [
+          {
+            operation_name: 'client-call',
+            service_name: 'client',
+            children: [
+              {
+                operation_name: 'work.step',
+                service_name: 'worker',
+                children: [{ operation_name: 'work.detail', service_name: 'worker' }],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    const created = await harness.call('create_development_session', {
+      project_name: 'crash-once',
+      spec_name: 'crash_once',
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'client' },
+    });
+    const sessionId = created.structured.session_id as string;
+    const iterate = async (path: string) => {
+      const port = await freePort();
+      return harness.call('execute_and_capture', {
+        session_id: sessionId,
+        command: emit(`client-call --call http://127.0.0.1:${port}${path}`),
+        services: [{ ...workerService(port), env: { PORT: String(port), OTEL_SERVICE_NAME: 'worker' } }],
+      });
+    };
+    // Judged first with work.step there (work.detail is missing), then with the worker crashing.
+    const before = await iterate('/work');
+    expect(before.structured.verdict, before.text).toBe('fail');
+    const crash = await iterate('/crash');
+    expect(crash.isError, crash.text).toBe(false);
+    const lines = crash.text.split('\n');
+    // Lines naming the entry itself, besides the change since iteration 1 (checked whole below).
+    const named = (path: string) =>
+      lines.filter(
+        (line) =>
+          line.includes(path) &&
+          !line.includes(`${path} >`) &&
+          !line.includes(`${path}\``) &&
+          !line.startsWith('Since iteration'),
+      );
+    // work.detail is named once, among the entries not evaluated; work.step by its violation and there.
+    expect(named(detail), crash.text).toEqual([`  ${detail}`]);
+    expect(named(step), crash.text).toEqual([
+      expect.stringMatching(/^✗ \[telemetry_lost\] client-call > work\.step: /),
+      `  ${step}`,
+    ]);
+    expect(crash.text).not.toContain('Missing spans:');
+    expect(crash.text).toMatch(
+      /^Since iteration 1: fixed 0, introduced 2 \(telemetry_lost client-call > work\.step; unexpected_error \(trace\)\); not evaluated this time \(parent entry missing or spans lost, counted neither way\): 2, listed above\.$/m,
+    );
+    // The structured answer keeps every list whole.
+    const comparison = crash.structured.comparison;
+    expect(comparison.not_evaluated).toEqual([step, detail]);
+    expect(comparison.missing_spans).toEqual([
+      expect.objectContaining({ path: step, reason: 'telemetry_lost' }),
+    ]);
+    expect(comparison.entries.map((entry: { path: string }) => entry.path)).toEqual([
+      'client-call',
+      step,
+      detail,
+    ]);
+    expect(crash.structured.changes.not_evaluated).toEqual([step, detail]);
+    // The crash step and the lost spans' fix are one action: asked once.
+    const steps = crash.structured.next_steps.map((item: { action: string }) => item.action) as string[];
+    expect(steps[0]).toMatch(/^fix the crash in worker \(fatal: crashing in the middle of \/crash\); /);
+    expect(steps.filter((action) => action.includes(' worker'))).toEqual([steps[0]]);
+    expect(lines.filter((line) => line.includes('fix the crash in worker'))).toHaveLength(2);
+  });
+
   it('runs the command as many times as asked with the services up once, and judges every trace: pass rate and flaky entries', async () => {
     const result = await harness.call('execute_and_capture', {
       command: emit('checkout reserve'),

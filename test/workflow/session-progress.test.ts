@@ -202,6 +202,35 @@ describe('next steps after a run', () => {
       'fix b',
     ]);
   });
+
+  it('asks once to fix a crash that the lost spans’ violation also blames, and keeps the fix of another service’s crash', () => {
+    const lost = (service: string) =>
+      violation(
+        'telemetry_lost',
+        `${service} root`,
+        `fix the crash in ${service} (TypeError: x); its spans will arrive once it survives the request. Do not add spans for it: its instrumentation makes them`,
+      );
+    const steps = suggestNextSteps(
+      record('fail', [lost('gateway'), lost('gateway-proxy')], {
+        crashedServices: ['gateway'],
+        crashes: [{ service: 'gateway', error: 'TypeError: x at decode (gateway.cjs:1:2)' }],
+      }),
+      undefined,
+    );
+    expect(steps.map((step) => step.action)).toEqual([
+      'fix the crash in gateway: TypeError: x at decode (gateway.cjs:1:2)',
+      expect.stringMatching(/^fix the crash in gateway-proxy \(TypeError: x\)/),
+    ]);
+    // A crash whose error was not recognized in its stderr is asked for in the violation's words,
+    // which name its last line, rather than as "find why it exited".
+    const unrecognized = suggestNextSteps(
+      record('fail', [lost('gateway')], { crashedServices: ['gateway'], crashes: [{ service: 'gateway' }] }),
+      undefined,
+    );
+    expect(unrecognized.map((step) => [step.category, step.action])).toEqual([
+      ['run', expect.stringMatching(/^fix the crash in gateway \(TypeError: x\); its spans will arrive/)],
+    ]);
+  });
 });
 
 describe('fixed and introduced count only checks evaluated in both iterations', () => {

@@ -35,6 +35,9 @@ export interface PageRequest {
   takesBudget?: boolean;
 }
 
+/** The line of a row the text leaves out (`inText`); a shown row's line is never empty. */
+const HIDDEN = '';
+
 interface PlannedList {
   section: ListSection;
   lines: string[];
@@ -217,8 +220,10 @@ function totalNeed(lists: PlannedList[]): number {
   return need;
 }
 
+/** A row's text line and newline (none for a row the text leaves out), and its structured item and comma. */
 function rowCost(list: PlannedList, index: number): number {
-  return list.lines[index]!.length + 1 + jsonSize(list.section.rows[index]) + 1;
+  const line = list.lines[index]!;
+  return (line === HIDDEN ? 0 : line.length + 1) + jsonSize(list.section.rows[index]) + 1;
 }
 
 /** The length of the longest cursor this page could issue: every list cut, at its largest offset. */
@@ -251,7 +256,7 @@ function continuedCost(cursor: ResponseCursor, lists: PlannedList[]): number {
  * is still the list that page cut.
  */
 function planList(section: ListSection, index: number, cursor: ResponseCursor | undefined): PlannedList {
-  const lines = section.rows.map((row) => section.line(row));
+  const lines = section.rows.map((row) => (section.inText?.(row) === false ? HIDDEN : section.line(row)));
   if (!cursor) return { section, lines, start: 0, shown: 0 };
   const continued = cursor.lists.find((list) => list.index === index);
   if (!continued) return { section, lines, start: lines.length, shown: 0 };
@@ -318,11 +323,9 @@ function largerBudget(page: PageRequest): string {
 }
 
 function listText(list: PlannedList): string[] {
-  if (list.shown === 0) return [];
-  return [
-    ...(list.section.heading ? [list.section.heading] : []),
-    ...list.lines.slice(list.start, list.start + list.shown),
-  ];
+  const lines = list.lines.slice(list.start, list.start + list.shown).filter((line) => line !== HIDDEN);
+  if (lines.length === 0) return [];
+  return [...(list.section.heading ? [list.section.heading] : []), ...lines];
 }
 
 function continuedLine(lists: PlannedList[]): string {

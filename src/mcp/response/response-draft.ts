@@ -18,6 +18,12 @@ export interface ListSection<Row = unknown> {
   rows: readonly Row[];
   /** A row as the model reads it: one line, or a few for a row with a fix or evidence. */
   line: (row: Row) => string;
+  /**
+   * Whether the text shows the row (default: every row). A row another list of the same answer
+   * already names (an entry listed as not evaluated, among the missing spans) is left out of the
+   * text, not out of the structured list: the model pays for every line it reads twice.
+   */
+  inText?: (row: Row) => boolean;
   /** A text line before the rows, e.g. `Violations:`; left out when the page shows none. */
   heading?: string;
   /**

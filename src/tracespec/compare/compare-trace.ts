@@ -191,6 +191,12 @@ function entryResults(
   maxMatches: number,
 ): EntryResult[] {
   const violated = new Set(violations.map((violation) => violation.path));
+  // Merged per entry already: `occurrences` counts every surplus span of every scope.
+  const surplus = new Map(
+    violations
+      .filter((violation) => violation.kind === 'count_too_high' || violation.kind === 'forbidden_present')
+      .map((violation) => [violation.path, violation.occurrences ?? 1]),
+  );
   const byEntry = (uses: Iterable<[number, number]>): Map<number, number[]> => {
     const spansOf = new Map<number, number[]>();
     for (const [span, entryId] of uses) {
@@ -211,6 +217,7 @@ function entryResults(
   return compiled.entries.map((entry) => {
     const spans = inStartOrder(matched.get(entry.id));
     const nearMiss = inStartOrder(beneathNearMiss.get(entry.id));
+    const tooMany = surplus.get(entry.path);
     return {
       path: entry.path,
       operation_name: entry.name,
@@ -232,6 +239,7 @@ function entryResults(
             },
           }
         : {}),
+      ...(tooMany !== undefined ? { surplus: tooMany } : {}),
     };
   });
 }

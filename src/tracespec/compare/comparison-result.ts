@@ -140,6 +140,11 @@ export interface EntryResult {
    * arrived (the part of the trace above it was lost), so the spans above are what is missing.
    */
   near_miss?: { found: number; satisfied: boolean; matches: EntryMatch[]; parent_lost?: boolean };
+  /**
+   * Spans where it was looked for past its `count.max` that no other entry needs: the ones its
+   * count_too_high or forbidden_present violation counts. With those it matched, the count that failed.
+   */
+  surplus?: number;
 }
 
 /** An entry is exercised when spans matched it: in its place, or beneath its parent's near miss. */

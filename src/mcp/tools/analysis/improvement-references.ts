@@ -12,6 +12,7 @@ import { syncSpecFiles } from '../specs/spec-common.js';
 import { loadTrace } from '../trace-lookup.js';
 import { pickIteration } from '../workflow/session-id-input.js';
 import type { IterationRecord } from '../../../workflow/iteration-record.js';
+import { fixesCrashOf } from '../../../workflow/lost-telemetry.js';
 import { thresholdsFor } from './detector-thresholds.js';
 import { recognizeSources, type RecognizedSources } from './improvement-sources.js';
 
@@ -116,13 +117,8 @@ interface RunJudgement {
 function runJudgement(record: IterationRecord): RunJudgement {
   // A crash that took spans the spec names is already the fix of the run's telemetry_lost violation.
   // Exactly this service: `crash in api` must not match a violation about `api-gateway`.
-  const named = (service: string) => {
-    const prefix = `fix the crash in ${service}`;
-    return record.violations.some(
-      (violation) =>
-        violation.fix.startsWith(prefix) && ' ;('.includes(violation.fix.charAt(prefix.length) || '?'),
-    );
-  };
+  const named = (service: string) =>
+    record.violations.some((violation) => fixesCrashOf(violation.fix, service));
   const crashes = (record.crashes ?? record.crashedServices.map((service) => ({ service })))
     .filter((crash) => !named(crash.service))
     .map((crash: { service: string; error?: string }) => ({

@@ -67,6 +67,12 @@ const entrySchema = z.object({
     })
     .optional()
     .describe('Found beneath the near miss of its missing parent; counts once the parent matches'),
+  surplus: z
+    .number()
+    .optional()
+    .describe(
+      'Spans past count.max that no other entry needs, which its count_too_high or forbidden_present violation counts; with found, the count that failed',
+    ),
 });
 
 export const comparisonOutputSchema = z.object({
@@ -125,21 +131,28 @@ const MATCHES_SHOWN = 3;
 
 /**
  * One entry's line. An entry whose spans sit beneath a near miss of its missing parent (`~`) is not
- * missing: it passes with its parent, so the reader is not sent to add calls that are there.
+ * missing: it passes with its parent, so the reader is not sent to add calls that are there. One
+ * found too often gives the count that failed, as its violation does, then what it matched. One
+ * not evaluated has no line: the list of those names it.
  */
 function entryLine(entry: EntryResult): string {
   const spans = (matches: readonly EntryMatch[]) =>
     matches.length > 0
       ? ` [${matches.map((match) => `${match.span_id.slice(0, 8)} ${match.duration_ms} ms`).join(', ')}]`
       : '';
+  const surplus = entry.surplus ?? 0;
+  const tally = (found: number, matches: readonly EntryMatch[], expected: string): string =>
+    surplus === 0
+      ? `${found} found ${expected}${spans(matches)}`
+      : `${found + surplus} found ${expected}: ${found > 0 ? `${found} matched${spans(matches)}, ` : ''}${surplus} too many`;
   const nearMiss = entry.near_miss;
-  if (entry.evaluated && entry.found === 0 && nearMiss?.parent_lost) {
-    return `  ${nearMiss.satisfied ? '~' : '✗'} ${entry.path}: ${nearMiss.found} found beneath lost spans (expected ${entry.expected})${spans(nearMiss.matches)}`;
+  if (entry.found === 0 && nearMiss?.parent_lost) {
+    return `  ${nearMiss.satisfied ? '~' : '✗'} ${entry.path}: ${tally(nearMiss.found, nearMiss.matches, `beneath lost spans (expected ${entry.expected})`)}`;
   }
-  if (entry.evaluated && entry.found === 0 && nearMiss) {
-    return `  ${nearMiss.satisfied ? '~' : '✗'} ${entry.path}: ${nearMiss.found} found beneath its parent's near miss (expected ${entry.expected}; counts once the parent matches)${spans(nearMiss.matches)}`;
+  if (entry.found === 0 && nearMiss) {
+    return `  ${nearMiss.satisfied ? '~' : '✗'} ${entry.path}: ${tally(nearMiss.found, nearMiss.matches, `beneath its parent's near miss (expected ${entry.expected}; counts once the parent matches)`)}`;
   }
-  return `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${entry.found} found (expected ${entry.expected})${entry.evaluated ? '' : ', not evaluated'}${spans(entry.matches)}`;
+  return `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${tally(entry.found, entry.matches, `(expected ${entry.expected})`)}`;
 }
 
 export function violationLine(violation: Violation): string {
@@ -200,6 +213,17 @@ export function comparisonDraft(
     ...(extra.length > 0 ? ['Suggestions:', ...extra.map((suggestion) => `  - ${suggestion}`)] : []),
   ];
   const { violations, missing_spans, unexpected_spans, performance_issues, entries, not_evaluated } = result;
+  // Each entry is named once in the text: one not evaluated only in that list (not also as missing,
+  // lost with its service); one that found nothing only among the missing spans. The structured
+  // lists keep every row.
+  const unchecked = new Set(not_evaluated);
+  const listedMissing = new Set(
+    missing_spans.filter((item) => item.found === 0 && !unchecked.has(item.path)).map((item) => item.path),
+  );
+  const namedAbove = (entry: EntryResult): boolean =>
+    !entry.evaluated ||
+    unchecked.has(entry.path) ||
+    (entry.found === 0 && !entry.near_miss && listedMissing.has(entry.path));
   const fields: ComparisonFields = {
     spec_name: result.spec_name,
     spec_version: specVersion,
@@ -235,6 +259,7 @@ export function comparisonDraft(
         key: 'missing_spans',
         heading: 'Missing spans:',
         rows: missing_spans,
+        inText: (item) => !unchecked.has(item.path),
         line: (item) =>
           `  ${item.path}: expected ${item.expected}, found ${item.found}${item.reason ? ` (${item.reason})` : ''}`,
       }),
@@ -276,6 +301,7 @@ export function comparisonDraft(
             ? { near_miss: { ...entry.near_miss, matches: entry.near_miss.matches.slice(0, MATCHES_SHOWN) } }
             : {}),
         })),
+        inText: (entry) => !namedAbove(entry),
         line: entryLine,
       }),
     ],

@@ -338,9 +338,19 @@ export function runDraft(context: RunContext): ResponseDraft<RunFields> {
   ) {
     const { fixed, introduced, notEvaluated, changed } = context.changes;
     const listed = (items: string[]): string => (items.length > 0 ? ` (${items.join('; ')})` : '');
+    // The comparison above lists its trace's not-evaluated entries: counted here, not named again
+    // (a crash's were named four times); only other traces' are.
+    const above = new Set(report.verdict.primary?.not_evaluated ?? []);
+    const elsewhere = notEvaluated.filter((path) => !above.has(path));
+    const unlisted =
+      elsewhere.length === notEvaluated.length
+        ? listed(notEvaluated)
+        : elsewhere.length > 0
+          ? ` (those listed above, and ${elsewhere.join('; ')})`
+          : ', listed above';
     const unchecked =
       notEvaluated.length > 0
-        ? `; not evaluated this time (parent entry missing or spans lost, counted neither way): ${notEvaluated.length}${listed(notEvaluated)}`
+        ? `; not evaluated this time (parent entry missing or spans lost, counted neither way): ${notEvaluated.length}${unlisted}`
         : '';
     const rephrased =
       changed.length > 0 ? `; still missing, now explained differently: ${changed.join('; ')}` : '';
