@@ -244,8 +244,10 @@ describe.skipIf(problems.length > 0)('the trace-driven loop on services in Node,
       );
       // Each entry the crash left unchecked is named once in the text: not also as missing, nor per
       // entry, nor again in the change since the last iteration; the crash is asked for once.
+      // (loans-service's part arrived whole and is checked in place, so only gateway's and the
+      // notify call it never made are unchecked.)
       const unchecked = crash.structured.comparison.not_evaluated as string[];
-      expect(unchecked).toHaveLength(9);
+      expect(unchecked).toEqual(['POST /loans', NOTIFY, NOTIFY_SEND]);
       const crashLines = crash.text.split('\n');
       for (const path of unchecked) {
         expect(crashLines.filter((line) => line === `  ${path}`)).toHaveLength(1);
@@ -255,7 +257,7 @@ describe.skipIf(problems.length > 0)('the trace-driven loop on services in Node,
         ).toEqual([]);
       }
       expect(crash.text).toContain(
-        'not evaluated this time (parent entry missing or spans lost, counted neither way): 9, listed above.',
+        'not evaluated this time (parent entry missing or spans lost, counted neither way): 3, listed above.',
       );
       expect(crashLines.filter((line) => /^ {2}\d+\. fix the crash in gateway/.test(line))).toHaveLength(1);
       // The judged trace, wherever it sits in the list (under load another trace of the run may come first).

@@ -307,6 +307,131 @@ describe('orphans (spans whose parent never arrived)', () => {
     );
   });
 
+  it("checks an orphan against its own entry's rules: its duration and optional tags", () => {
+    const bounded = specOf([
+      {
+        operation_name: 'GET /a',
+        children: [
+          {
+            operation_name: 'handler',
+            expected_duration_ms: { max: 5 },
+            optional_tags: { k: 'v' },
+            children: [{ operation_name: 'db' }],
+          },
+        ],
+      },
+    ]);
+    const result = compare(bounded, [
+      {
+        name: 'handler',
+        durationMs: 50,
+        attributes: { k: 'w' },
+        missingParentId: 'ffffffffffffffff',
+        children: [{ name: 'db' }],
+      },
+    ]);
+    expect(kinds(result).sort()).toEqual(['duration', 'missing', 'optional_tag_mismatch']);
+    expect(result.entries.find((entry) => entry.path === 'GET /a > handler')?.near_miss).toMatchObject({
+      found: 1,
+      satisfied: false,
+      parent_lost: true,
+    });
+  });
+
+  it('counts the orphans of one lost parent together: three where the spec allows one is too many', () => {
+    const once = specOf([{ operation_name: 'GET /a', children: [{ operation_name: 'handler', count: 1 }] }]);
+    const orphan = (startMs: number) => ({ name: 'handler', missingParentId: 'ffffffffffffffff', startMs });
+    const result = compare(once, [orphan(0), orphan(1), orphan(2)]);
+    const tooMany = result.violations.find((violation) => violation.kind === 'count_too_high');
+    expect(tooMany?.message).toContain('appears 3 times beneath the lost span ffffffffffffffff');
+    // Orphans of three different lost parents are three instances of the parent: one each is right.
+    const apart = compare(once, [
+      { ...orphan(0), missingParentId: 'aaaaaaaaaaaaaaaa' },
+      { ...orphan(1), missingParentId: 'bbbbbbbbbbbbbbbb' },
+    ]);
+    expect(kinds(apart)).toEqual(['missing']);
+  });
+
+  it("checks the order of a lost parent's orphans when the spec orders its children", () => {
+    const ordered = specOf([
+      {
+        operation_name: 'GET /a',
+        children: [
+          {
+            operation_name: 'h',
+            ordered: true,
+            children: [{ operation_name: 'x' }, { operation_name: 'y' }],
+          },
+        ],
+      },
+    ]);
+    const result = compare(ordered, [
+      { name: 'y', missingParentId: 'ffffffffffffffff', startMs: 0 },
+      { name: 'x', missingParentId: 'ffffffffffffffff', startMs: 5 },
+    ]);
+    expect(kinds(result)).toContain('order');
+  });
+
+  it('explains an ancestor that arrived failing a rule by its near miss, and the lost span by the orphan beneath it', () => {
+    const tagged = specOf([
+      {
+        operation_name: 'POST /loans',
+        service_name: 'gateway',
+        required_tags: { 'http.request.method': 'POST' },
+        children: [
+          {
+            operation_name: 'loans.create',
+            service_name: 'loans',
+            children: [{ operation_name: 'db.insert', service_name: 'loans' }],
+          },
+        ],
+      },
+    ]);
+    const result = compare(tagged, [
+      { name: 'POST /loans', service: 'gateway', attributes: { 'http.request.method': 'PUT' } },
+      { name: 'db.insert', service: 'loans', missingParentId: 'ffffffffffffffff', startMs: 2 },
+    ]);
+    expect(result.violations.map((violation) => [violation.kind, violation.path]).sort()).toEqual([
+      ['missing', 'POST /loans > loans.create'],
+      ['tag_mismatch', 'POST /loans'],
+    ]);
+    const lost = result.violations.find((violation) => violation.kind === 'missing');
+    expect(lost?.message).toContain('arrived without its parent span ffffffffffffffff');
+    expect(lost?.fix).toMatch(/^find out why `loans`'s spans did not arrive/);
+  });
+
+  it('gives an orphan as the reason for one missing span only, not for every instance of its parent', () => {
+    const nested = specOf([
+      {
+        operation_name: 'cron',
+        children: [
+          {
+            operation_name: 'GET /items',
+            count: { min: 1 },
+            children: [{ operation_name: 'items.fetch', children: [{ operation_name: 'db' }] }],
+          },
+        ],
+      },
+    ]);
+    const result = compare(nested, [
+      {
+        name: 'cron',
+        children: [
+          { name: 'GET /items', startMs: 0 },
+          { name: 'GET /items', startMs: 10 },
+          { name: 'GET /items', startMs: 20 },
+        ],
+      },
+      { name: 'db', missingParentId: 'ffffffffffffffff', startMs: 21 },
+    ]);
+    const fetch = result.violations.filter(
+      (violation) => violation.path === 'cron > GET /items > items.fetch',
+    );
+    const lost = fetch.filter((violation) => violation.message.includes('arrived without its parent'));
+    expect(lost).toHaveLength(1);
+    expect(fetch.reduce((sum, violation) => sum + (violation.occurrences ?? 1), 0)).toBe(3);
+  });
+
   it('leaves an orphan to its near-miss explanation when its parent entry matched elsewhere', () => {
     const result = compare(spec, [
       { name: 'GET /a' },

@@ -17,6 +17,8 @@ export interface ScopeInstance {
   parentEntry?: CompiledEntry;
   entries: readonly CompiledEntry[];
   solution: ScopeSolution;
+  /** A scope of orphans that lost the same parent span (orphan-anchors.ts): only these spans are in it. */
+  lostParent?: { spanId: string; orphans: ReadonlySet<number> };
 }
 
 export interface SpanUse {

@@ -35,16 +35,27 @@ export function reportDeficit(
   const found = assigned.length;
   const seen = (findings.deficits.get(entry.path) ?? 0) + 1;
   findings.deficits.set(entry.path, seen);
-  // An orphan anchored beneath the entry says where its span went: it never arrived. A near miss
-  // found elsewhere would only send the reader to rename or move a span that is fine.
-  const lostOrphan = found === 0 ? context.lostBeneath?.get(entry.id) : undefined;
-  if (lostOrphan !== undefined) {
-    reportLost(context, instance, entry, lostOrphan, findings);
+  // An orphan anchored beneath the entry says where its span went: it never arrived. For the lost
+  // parent's own entry that is the explanation; a near miss found elsewhere would only send the
+  // reader to rename or move a span that is fine. A higher ancestor's span may have arrived failing
+  // a rule, so a near miss that explains it comes first. Each orphan explains one deficit.
+  const lost =
+    found === 0
+      ? context.lostBeneath?.get(entry.id)?.filter((item) => !findings.lostExplained.has(item.orphan))
+      : undefined;
+  const direct = lost?.find((item) => item.direct);
+  if (direct !== undefined) {
+    reportLost(context, instance, entry, direct.orphan, findings);
     return undefined;
   }
   // Past 50 deficits of one entry the grouped violation shows no more detail: skip the search.
   const near =
     seen > DETAILED_DEFICITS ? undefined : nearestExplanation(context, instance, entry, assigned, findings);
+  const above = lost?.[0];
+  if (above !== undefined && (near === undefined || !CULPRIT_KINDS.has(near.kind as ViolationKind))) {
+    reportLost(context, instance, entry, above.orphan, findings);
+    return undefined;
+  }
   if (near) findings.named.add(near.span);
   const owner = instance.owner >= 0 ? (index.spans[instance.owner] as Span) : undefined;
   const nearKind = near?.kind as ViolationKind | undefined;
@@ -113,6 +124,7 @@ function reportLost(
   const where = owner
     ? `${entry.direct ? 'as a direct child of' : 'inside'} ${describeSpan(owner)}`
     : 'in the trace';
+  findings.lostExplained.add(orphan);
   const beneath = index.spans[orphan] as Span;
   const service = entry.service !== undefined ? `\`${entry.service}\`'s` : 'its';
   const violation: Violation = {

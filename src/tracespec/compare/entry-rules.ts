@@ -69,14 +69,39 @@ export function checkEntries(
       orphaned,
     });
   };
-  for (const [span, entry] of anchors.bySpan) {
-    taken.add(span);
-    uses.set(span, entry.id);
-    withoutParent.add(span);
-    findings.evaluated.add(entry.id);
+  // Each missing parent span is one provisional instance of its entry, holding only its orphans:
+  // they are judged as that entry's children (count, duration, tags, order), their children beneath them.
+  const lostScopes: typeof queue = [];
+  const anchoredSpans = new Set(anchors.lostParents.flatMap((lost) => [...lost.anchored.keys()]));
+  for (const span of anchoredSpans) taken.add(span);
+  for (const lost of anchors.lostParents) {
+    const entries = [...new Set(lost.anchored.values())].sort((a, b) => a.id - b.id); // spec order, for `ordered`
+    const others = new Set(taken);
+    for (const entry of entries)
+      for (const span of solver.candidatesInScope(entry, -1)) if (!lost.anchored.has(span)) others.add(span);
+    for (const span of lost.anchored.keys()) others.delete(span);
+    const solution = solver.solve(entries, -1, others);
+    for (const [entryId, assignment] of solution.byEntry) {
+      for (const span of [...assignment.required, ...assignment.extra]) {
+        uses.set(span, entryId);
+        withoutParent.add(span);
+      }
+    }
+    // First in the queue: their subtrees are taken before any near miss is looked for elsewhere.
+    lostScopes.push({
+      instance: {
+        key: `^${lost.parentEntry.id}@${lost.missingParentId}`,
+        owner: -1,
+        parentEntry: lost.parentEntry,
+        entries,
+        solution,
+        lostParent: { spanId: lost.missingParentId, orphans: new Set(lost.anchored.keys()) },
+      },
+      provisional: true,
+      orphaned: true,
+    });
   }
-  for (const [span, entry] of anchors.bySpan)
-    if (entry.children.length > 0) openProvisional(span, entry, `^${entry.id}@${span}`, true);
+  queue.unshift(...lostScopes);
   for (let head = 0; head < queue.length; head += 1) {
     const { instance, provisional, orphaned } = queue[head] as (typeof queue)[number];
     findings.tallying = !provisional;
@@ -202,7 +227,7 @@ function checkTooMany(
   // "Once every other entry has what it needs": spans that fill another entry's required slot do
   // not count, nor spans this entry already counts in another (nested) scope.
   const remaining = solver.candidatesInScope(entry, instance.owner).filter((span) => {
-    if (mine.has(span)) return false;
+    if (mine.has(span) || (instance.lostParent && !instance.lostParent.orphans.has(span))) return false;
     const use = plan.useOf.get(span);
     return use === undefined || (!use.required && use.entry.id !== entry.id);
   });
@@ -216,7 +241,11 @@ function checkTooMany(
   // Same-named client spans differ only in whom they call: say it, or the reader cannot tell which.
   const callee = firstChild(index, remaining[0] as number);
   const owner = instance.owner >= 0 ? (index.spans[instance.owner] as Span) : undefined;
-  const where = owner ? ` inside ${describeSpan(owner)}` : ' in the trace';
+  const where = owner
+    ? ` inside ${describeSpan(owner)}`
+    : instance.lostParent
+      ? ` beneath the lost span ${instance.lostParent.spanId}`
+      : ' in the trace';
   const others = remaining.slice(1, 5).map((span) => (index.spans[span] as Span).spanId);
   const forbidden = max === 0;
   findings.add({

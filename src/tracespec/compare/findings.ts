@@ -22,6 +22,8 @@ export class Findings {
   readonly named = new Set<number>();
   /** Deficits reported per entry path (grouped violations keep only the first few in detail). */
   readonly deficits = new Map<string, number>();
+  /** Orphans already given as the reason an entry found nothing (its span was lost): once each. */
+  readonly lostExplained = new Set<number>();
   /** Entries looked for in at least one scope; the rest sit under a parent entry that found nothing. */
   readonly evaluated = new Set<number>();
 

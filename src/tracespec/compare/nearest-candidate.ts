@@ -23,6 +23,7 @@ import { nameSimilarity } from '../../model/did-you-mean.js';
 import { describeSpan } from './evidence-format.js';
 import { localMatch } from './scope-solver.js';
 import { checkTag, showAttribute } from './tag-matcher.js';
+import type { LostBeneath } from './orphan-anchors.js';
 import { isDescendant, type TraceIndex } from './trace-index.js';
 
 export type NearMissKind =
@@ -50,8 +51,8 @@ export interface NearMissContext {
   entries: readonly CompiledEntry[];
   /** Spans matched beneath an orphan anchored to an entry (orphan-anchors.ts): theirs, not near misses. */
   withoutParent?: ReadonlySet<number>;
-  /** Entry id → an orphan anchored beneath it: the entry's own span was lost, not misnamed. */
-  lostBeneath?: ReadonlyMap<number, number>;
+  /** Entry id → orphans anchored beneath it, one per lost parent span (orphan-anchors.ts). */
+  lostBeneath?: ReadonlyMap<number, readonly LostBeneath[]>;
 }
 
 const MIN_SIMILARITY = 0.6;

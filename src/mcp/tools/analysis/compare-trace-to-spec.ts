@@ -39,9 +39,11 @@ export const compareTraceToSpecTool = defineTool({
     const sync = await syncSpecFiles(deps);
     const spec = deps.specs.get(input.spec_name, input.spec_version);
     const trace = await loadTrace(deps, traceId, input.backend);
-    // Every group of unexpected spans: the response layer pages them.
+    // Every group of unexpected spans (the response layer pages them) and every match (the output
+    // shows a few; the lost-root note below needs them all to tell where each orphan went).
     const result = compareTraceToSpec(trace, spec.spec, {
       maxUnexpectedGroups: Number.POSITIVE_INFINITY,
+      maxMatchesPerEntry: Number.POSITIVE_INFINITY,
       ...(input.max_violations !== undefined ? { maxViolations: input.max_violations } : {}),
     });
     const draft = comparisonDraft(result, spec.version, sync);
