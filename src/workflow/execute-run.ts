@@ -6,7 +6,7 @@
  */
 import type { Trace } from '../model/span.js';
 import { OtelMcpError } from '../model/errors.js';
-import type { TraceSpec } from '../tracespec/index.js';
+import type { SpanSpec, TraceSpec } from '../tracespec/index.js';
 import { compareTraceToSpec } from '../tracespec/index.js';
 import { escapeesNote, stopRunEscapees } from './run-escapees.js';
 import { checkCommand, checkRun, resolveWorkingDir, type ExecutionPolicy } from './command-policy.js';
@@ -16,6 +16,7 @@ import { ProcessGroup } from './process-group.js';
 import { waitUntilReady, type ReadyCheck } from './readiness.js';
 import { RunCapture, type RunSpanSource } from './run-capture.js';
 import { awaitedLocalParents, rootOwnerGone, rootlessNote, rootlessTraces } from './run-roots.js';
+import { spansOf, unansweredCall } from './lost-telemetry.js';
 import { runEnvironment, serviceNameUnset, type ReceiverEndpoint } from './run-environment.js';
 import { judgeRun, type RunVerdict } from './run-verdict.js';
 
@@ -138,10 +139,15 @@ export interface RunReport {
 }
 
 /**
- * How long past the quiet period a run waits for a span's parent from its own still-running process
- * (awaitedLocalParents): seconds of a busy machine, not a parent that lives elsewhere and never comes.
+ * How long past the quiet period a run waits, with its services up, for spans a running service has
+ * made and not yet exported: a span's parent from its own process (awaitedLocalParents), the answer
+ * to a call into it, or the run's first span at all. An SDK's first export is its slowest (the JVM
+ * agent's, CPython's and Node's exporters load on first use): on a cold two-core machine the
+ * polyglot example's first spans came after the 300 ms quiet period, and the services, stopped
+ * then, took the spans of the two that do not flush on SIGTERM with them. Seconds of a busy
+ * machine, not a span that will never come.
  */
-const LOCAL_PARENT_WAIT_MS = 2_000;
+const LATE_EXPORT_WAIT_MS = 2_000;
 /** Lines and characters of each output tail kept in a report: enough for a stack trace. */
 const TAIL_LINES = 40;
 const TAIL_CHARS = 4000;
@@ -298,6 +304,7 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
     const deadlineMs = commandExitAtMs + timings.captureTimeoutMs;
     const onProgress = (state: { spanCount: number; traceCount: number }): void =>
       progress(`waiting for spans: ${state.spanCount} spans of this run in ${state.traceCount} traces`);
+    const expectedServices = new Set(request.spec ? specServiceNames(request.spec.spec.expected_spans) : []);
     const crashed = (): string[] =>
       started.filter((service) => service.process.exitStatus !== undefined).map((service) => service.name);
     const live = await capture.settle({
@@ -308,15 +315,32 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
         const awaited = rootlessTraces(traces).filter((trace) => !rootOwnerGone(trace, crashed()));
         if (awaited.length > 0)
           return `the root span of ${awaited.length} trace${awaited.length === 1 ? '' : 's'}`;
-        // Bounded on its own: a span may also hang under a remote parent that never comes.
-        if (nowMs >= commandExitAtMs + timings.settleMs + LOCAL_PARENT_WAIT_MS) return undefined;
-        const running = started
-          .filter((service) => service.process.exitStatus === undefined)
-          .map((service) => service.name);
-        const orphans = traces.flatMap((trace) => awaitedLocalParents(trace, running));
-        return orphans.length > 0
-          ? `the parent of ${orphans.length} span${orphans.length === 1 ? '' : 's'} (${orphans[0]?.serviceName}: ${orphans[0]?.name})`
-          : undefined;
+        // Bounded on its own: a span may also hang under a remote parent that never comes, and a
+        // command may make no span at all.
+        if (nowMs >= commandExitAtMs + timings.settleMs + LATE_EXPORT_WAIT_MS) return undefined;
+        const running = started.filter((service) => service.process.exitStatus === undefined);
+        if (running.length === 0) return undefined;
+        if (traces.length === 0) return 'the first span of the run';
+        const orphans = traces.flatMap((trace) =>
+          awaitedLocalParents(
+            trace,
+            running.map((service) => service.name),
+          ),
+        );
+        if (orphans.length > 0)
+          return `the parent of ${orphans.length} span${orphans.length === 1 ? '' : 's'} (${orphans[0]?.serviceName}: ${orphans[0]?.name})`;
+        // A service that traces: one the spec names, or that has sent spans (not a database started
+        // for the run, under whose calls nothing ever comes).
+        const called = running.find((service) => {
+          if (
+            !expectedServices.has(service.name) &&
+            !traces.some((trace) => spansOf(trace, service.name).length > 0)
+          )
+            return false;
+          const ports = mergePorts(service.process.listeningPorts(), readyPort(service.ready));
+          return traces.some((trace) => unansweredCall(trace, ports) !== undefined);
+        });
+        return called ? `the spans of ${called.name}, which was called` : undefined;
       },
       onProgress,
       ...(hooks.signal ? { signal: hooks.signal } : {}),
@@ -513,6 +537,14 @@ function outcomeOf(
     stdout: { ...process.stdout.tail(TAIL_LINES, TAIL_CHARS), totalBytes: process.stdout.totalBytes },
     stderr: { ...process.stderr.tail(TAIL_LINES, TAIL_CHARS), totalBytes: process.stderr.totalBytes },
   };
+}
+
+/** Every service_name an entry names, at any depth. */
+function specServiceNames(entries: readonly SpanSpec[]): string[] {
+  return entries.flatMap((entry) => [
+    ...(entry.service_name !== undefined ? [entry.service_name] : []),
+    ...specServiceNames(entry.children ?? []),
+  ]);
 }
 
 /** Services the spec misses in every captured trace, that no captured span came from and that this run did not start. */

@@ -96,12 +96,7 @@ export function findLostTelemetry(
     // A service that never sends spans (a database started for the run) leaves nothing under calls into it by design.
     if (!expected && sentInRun === 0) continue;
     const mine = spansOf(trace, service.name);
-    const call = trace.spans.find(
-      (span) =>
-        span.kind === 'client' &&
-        !hasChildren.has(span.spanId) &&
-        calledPort(span, service.ports) !== undefined,
-    );
+    const call = unansweredCall(trace, service.ports, hasChildren);
     const rootLost =
       rootless &&
       (service.exitedEarly || service.name === silentOwner) &&
@@ -203,6 +198,23 @@ function missingParentOwners(trace: Trace, entries: readonly ExpectedEntry[]): M
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]', '0.0.0.0']);
+
+/**
+ * A client span that called one of `ports` on this machine and has nothing beneath it: the callee
+ * made spans for that call (or would have, traced) and none of them are here.
+ */
+export function unansweredCall(
+  trace: Trace,
+  ports: readonly number[],
+  hasChildren: ReadonlySet<string> = new Set(
+    trace.spans.map((span) => span.parentSpanId).filter((id): id is string => id !== undefined),
+  ),
+): Span | undefined {
+  return trace.spans.find(
+    (span) =>
+      span.kind === 'client' && !hasChildren.has(span.spanId) && calledPort(span, ports) !== undefined,
+  );
+}
 
 /** The port a client span called, when it is one of `ports` on this machine. */
 function calledPort(span: Span, ports: readonly number[]): number | undefined {

@@ -794,6 +794,53 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(result.structured.capture.complete).toBe(true);
   });
 
+  it('keeps the services up for the first span of a run when no span has come by the end of the quiet period (a cold SDK’s first export)', async () => {
+    const port = await freePort();
+    const get = `require('node:http').get('http://127.0.0.1:${port}/work', (answer) => answer.resume())`;
+    const result = await harness.call('execute_and_capture', {
+      command: `${NODE} -e ${JSON.stringify(get)}`,
+      working_dir: SCRIPTS,
+      // Its first export comes a second after the span ends, long after the 300 ms quiet period,
+      // and SIGTERM ends it without a flush: stopped at the quiet period, it takes the span along.
+      services: [
+        {
+          ...workerService(port),
+          env: { PORT: String(port), OTEL_BSP_SCHEDULE_DELAY: '1000', NO_FLUSH_ON_SIGTERM: '1' },
+        },
+      ],
+      expected_spec: {
+        name: 'cold_worker',
+        expected_spans: [{ operation_name: 'work.step', service_name: 'worker' }],
+      },
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured.verdict).toBe('pass');
+    expect(result.structured.capture.run_span_count).toBeGreaterThan(0);
+  });
+
+  it('keeps a called service up until its answer’s spans come, when they are late and it would not flush on SIGTERM', async () => {
+    const port = await freePort();
+    const result = await harness.call('execute_and_capture', {
+      command: emit(`client-call --call http://127.0.0.1:${port}/work`),
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'client' },
+      services: [
+        {
+          ...workerService(port),
+          env: {
+            PORT: String(port),
+            OTEL_BSP_SCHEDULE_DELAY: '1000',
+            NO_FLUSH_ON_SIGTERM: '1',
+            OTEL_SERVICE_NAME: 'worker',
+          },
+        },
+      ],
+      expected_spec: { name: 'late_worker', expected_spans: CALL_TO_WORKER },
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured.verdict, result.text).toBe('pass');
+  });
+
   it('gives up at the capture timeout when a trace’s root never arrives, saying how many spans did', async () => {
     const result = await harness.call('execute_and_capture', {
       command: emit('orphan-root step --remote-parent'),
