@@ -134,10 +134,15 @@ function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareO
   return result;
 }
 
-/** Many spans breaking the same rule of the same entry become one violation with a count. */
+/**
+ * Many spans breaking the same rule of the same entry become one violation with a count. A count
+ * violation states its scope's count in its message; one merged from several scopes (a child entry
+ * of a repeated parent) says so, with the total, or its message would state only the first.
+ */
 function mergeViolations(violations: readonly Violation[]): Violation[] {
   const byKey = new Map<string, Violation>();
   const merged: Violation[] = [];
+  const scopes = new Map<Violation, number>();
   for (const violation of violations) {
     const subject =
       violation.path === '(trace)' && violation.span
@@ -151,6 +156,7 @@ function mergeViolations(violations: readonly Violation[]): Violation[] {
       merged.push(copy);
       continue;
     }
+    scopes.set(first, (scopes.get(first) ?? 1) + 1);
     first.occurrences = (first.occurrences ?? 1) + (violation.occurrences ?? 1);
     const ids = [violation.span?.span_id, ...(violation.other_span_ids ?? [])].filter(
       (id): id is string => id !== undefined,
@@ -159,6 +165,14 @@ function mergeViolations(violations: readonly Violation[]): Violation[] {
     for (const id of ids)
       if (others.length < 4 && !others.includes(id) && id !== first.span?.span_id) others.push(id);
     if (others.length > 0) first.other_span_ids = others;
+  }
+  for (const [violation, count] of scopes) {
+    const total = violation.occurrences ?? 1;
+    const more = `${count - 1} more parent span${count === 2 ? '' : 's'}`;
+    if (violation.kind === 'count_too_high')
+      violation.message += `; too many under ${more} as well, ${total} extra in all`;
+    else if (violation.kind === 'forbidden_present')
+      violation.message += `; under ${more} as well, ${total} in all`;
   }
   return merged;
 }

@@ -155,8 +155,14 @@ function entryLine(entry: EntryResult): string {
   return `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${tally(entry.found, entry.matches, `(expected ${entry.expected})`)}`;
 }
 
+/** Violations whose message states how many spans it counts: a `(×N)` after it read as N violations. */
+const COUNTED_IN_MESSAGE = new Set(['count_too_high', 'forbidden_present', 'unexpected_span']);
+
 export function violationLine(violation: Violation): string {
-  const times = violation.occurrences && violation.occurrences > 1 ? ` (×${violation.occurrences})` : '';
+  const times =
+    violation.occurrences && violation.occurrences > 1 && !COUNTED_IN_MESSAGE.has(violation.kind)
+      ? ` (×${violation.occurrences})`
+      : '';
   const span = violation.span ? ` [span ${violation.span.span_id.slice(0, 8)}]` : '';
   const origin = violation.origin ? `\n    ${describeOrigin(violation.origin)}` : '';
   return `✗ [${violation.kind}] ${violation.path}: ${violation.message}${times}${span}${origin}\n    fix: ${violation.fix}`;
