@@ -157,6 +157,23 @@ function why(service: StartedServiceFacts, cause: LossCause): string {
   }
 }
 
+/** How a note names a service that crashed: `gateway exited during the run (code 1)`. */
+export function exitedDuringRun(service: Pick<StartedServiceFacts, 'name' | 'exitCode' | 'signal'>): string {
+  return `${service.name} exited during the run (${describeExit({ code: service.exitCode, signal: service.signal })})`;
+}
+
+/**
+ * Whether a capture note puts what it reports down to the crash of exactly this service (names it
+ * as exitedDuringRun does; `api-gateway exited` is not `gateway`): the crash's own next step asks
+ * for the fix that changes it.
+ */
+export function blamesCrashOf(note: string, service: string): boolean {
+  const phrase = `${service} exited during the run (`;
+  for (let at = note.indexOf(phrase); at >= 0; at = note.indexOf(phrase, at + 1))
+    if (at === 0 || note.charAt(at - 1) === ' ') return true;
+  return false;
+}
+
 /**
  * Whether a fix asks to fix the crash of exactly this service (`fix the crash in api` is not one of
  * `api-gateway`): a run's crash step and its telemetry_lost fix are then one action, asked once.

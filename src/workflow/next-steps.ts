@@ -4,7 +4,7 @@
  * latest iteration record and the one before.
  */
 import type { IterationRecord, RecordedViolation } from './iteration-record.js';
-import { fixesCrashOf } from './lost-telemetry.js';
+import { blamesCrashOf, fixesCrashOf } from './lost-telemetry.js';
 import { violationKey } from './run-verdict.js';
 import { changesBetween, checkedRun } from './session-progress.js';
 import {
@@ -72,7 +72,12 @@ export function suggestNextSteps(
       why: 'no span of this run reached the receiver',
     });
   }
-  for (const note of latest.captureNotes.slice(0, 2))
+  // A note that puts lost spans down to a crash asked for above is no step of its own: it came back
+  // word for word after "fix the crash in gateway", and the crash's fix is what changes it.
+  const unexplained = latest.captureNotes.filter(
+    (note) => !crashes.some((crash) => blamesCrashOf(note, crash.service)),
+  );
+  for (const note of unexplained.slice(0, 2))
     steps.push({
       category: 'capture',
       action: `look into the capture: ${note}`,

@@ -3,6 +3,7 @@ import type { DevSession, Iteration } from '../../src/workflow/dev-sessions.js';
 import type { IterationRecord, RecordedViolation } from '../../src/workflow/iteration-record.js';
 import { suggestNextSteps } from '../../src/workflow/next-steps.js';
 import { sessionProgress } from '../../src/workflow/session-progress.js';
+import { rootlessNote } from '../../src/workflow/run-roots.js';
 import { judgeRun } from '../../src/workflow/run-verdict.js';
 import { buildTrace, type SpanSketch } from '../support/trace-builder.js';
 
@@ -229,6 +230,46 @@ describe('next steps after a run', () => {
     );
     expect(unrecognized.map((step) => [step.category, step.action])).toEqual([
       ['run', expect.stringMatching(/^fix the crash in gateway \(TypeError: x\); its spans will arrive/)],
+    ]);
+  });
+});
+
+describe('next steps after a crash', () => {
+  const crashed = { name: 'gateway', exitedEarly: true, exitCode: 1, signal: null };
+  const rootless = buildTrace({
+    name: 'POST /loans',
+    service: 'loans-service',
+    kind: 'server',
+    missingParentId: 'feedfacefeedface',
+  });
+  const crashRun = (captureNotes: string[]): IterationRecord =>
+    record('fail', [], {
+      exitCode: 1,
+      captureNotes,
+      crashedServices: ['gateway'],
+      crashes: [{ service: 'gateway', error: 'TypeError: x at decode (gateway.cjs:1:2)' }],
+    });
+
+  it('does not repeat as its own step a capture note that the crash asked for above explains', () => {
+    const note = rootlessNote(rootless, [crashed]);
+    expect(note).toMatch(
+      /: gateway exited during the run \(code 1\), so what its SDK had not yet sent is lost$/,
+    );
+    const steps = suggestNextSteps(crashRun([note]), undefined);
+    expect(steps.map((step) => step.action)).toEqual([
+      'fix the crash in gateway: TypeError: x at decode (gateway.cjs:1:2)',
+      "fix the command's failure (after the crash above, if it is not its cause) (exit 1); its stderr is in the run result",
+    ]);
+  });
+
+  it('keeps a capture note that blames another service’s crash, or none', () => {
+    const other = rootlessNote(rootless, [{ ...crashed, name: 'api-gateway' }]);
+    const unrelated =
+      'worker sent no span during the whole run: if the code called it, its SDK is not exporting';
+    const steps = suggestNextSteps(crashRun([other, unrelated]), undefined);
+    expect(steps.filter((step) => step.category === 'capture').map((step) => step.action)).toEqual([
+      `look into the capture: ${other}`,
+      `look into the capture: ${unrelated}`,
     ]);
   });
 });
