@@ -260,13 +260,18 @@ function safeDecode(value: string): string {
   }
 }
 
-/** Started services the spec expects spans from that sent none all run, without evidence of a loss: a hint, not a verdict. */
+/**
+ * Started services the spec expects spans from that sent none all run, without evidence of a loss:
+ * a hint, not a verdict. When another service crashed, that crash is the likelier reason nothing
+ * called it (the entries in it then go unchecked, not missing).
+ */
 export function silentServiceNotes(
   services: readonly StartedServiceFacts[],
   specServices: ReadonlySet<string>,
   runSpanCounts: ReadonlyMap<string, number>,
   reported: ReadonlySet<string>,
 ): string[] {
+  const sdk = 'its SDK is not exporting (not started, exporter off or pointed elsewhere)';
   return services
     .filter(
       (service) =>
@@ -274,8 +279,10 @@ export function silentServiceNotes(
         (runSpanCounts.get(service.name) ?? 0) === 0 &&
         !reported.has(service.name),
     )
-    .map(
-      (service) =>
-        `${service.name} sent no span during the whole run: if the code called it, its SDK is not exporting (not started, exporter off or pointed elsewhere); if nothing called it, the spec's entries in it are what is missing`,
-    );
+    .map((service) => {
+      const crashed = services.filter((other) => other.exitedEarly && other.name !== service.name);
+      return crashed.length > 0
+        ? `${service.name} sent no span during the whole run: ${crashed.map(exitedDuringRun).join(', ')}, so nothing may have called it; if the code did call it, ${sdk}`
+        : `${service.name} sent no span during the whole run: if the code called it, ${sdk}; if nothing called it, the spec's entries in it are what is missing`;
+    });
 }

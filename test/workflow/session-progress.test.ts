@@ -3,6 +3,7 @@ import type { DevSession, Iteration } from '../../src/workflow/dev-sessions.js';
 import type { IterationRecord, RecordedViolation } from '../../src/workflow/iteration-record.js';
 import { suggestNextSteps } from '../../src/workflow/next-steps.js';
 import { sessionProgress } from '../../src/workflow/session-progress.js';
+import { silentServiceNotes } from '../../src/workflow/lost-telemetry.js';
 import { rootlessNote } from '../../src/workflow/run-roots.js';
 import { judgeRun } from '../../src/workflow/run-verdict.js';
 import { buildTrace, type SpanSketch } from '../support/trace-builder.js';
@@ -259,6 +260,33 @@ describe('next steps after a crash', () => {
     expect(steps.map((step) => step.action)).toEqual([
       'fix the crash in gateway: TypeError: x at decode (gateway.cjs:1:2)',
       "fix the command's failure (after the crash above, if it is not its cause) (exit 1); its stderr is in the run result",
+    ]);
+  });
+
+  it('leaves the hint about a service that sent nothing to the crash step, which is why nothing may have called it', () => {
+    const [silent] = silentServiceNotes(
+      [
+        { ...crashed, ports: [7001], forceKilled: false, stderr: { text: '' } },
+        {
+          name: 'notify-service',
+          ports: [7004],
+          exitedEarly: false,
+          exitCode: null,
+          signal: 'SIGTERM',
+          forceKilled: false,
+          stderr: { text: '' },
+        },
+      ],
+      new Set(['gateway', 'notify-service']),
+      new Map([['gateway', 0]]),
+      new Set(['gateway']),
+    );
+    expect(silent).toMatch(
+      /^notify-service sent no span during the whole run: gateway exited during the run/,
+    );
+    expect(suggestNextSteps(crashRun([silent as string]), undefined).map((step) => step.category)).toEqual([
+      'run',
+      'run',
     ]);
   });
 
