@@ -91,8 +91,9 @@ export function suggestNextSteps(
   const byCategory = new Map<NextStep['category'], RecordedViolation[]>();
   for (const violation of latest.violations) {
     if (crashFix(violation)) continue;
-    // New here but not checked last time (its parent entry was missing) is no regression.
-    const regressed = introduced.has(violationKey(violation)) && violation.kind !== 'telemetry_lost';
+    // New here but not checked last time (its parent entry was missing) is no regression, nor are
+    // spans lost on the way (changesBetween counts neither).
+    const regressed = introduced.has(violationKey(violation));
     const category = regressed ? 'regression' : (categoryOf(violation.kind as ViolationKind) ?? 'structure');
     const list = byCategory.get(category) ?? [];
     list.push(violation);

@@ -106,6 +106,35 @@ describe('session progress', () => {
     expect(sessionProgress(session, []).status).toBe('no_runs');
   });
 
+  it('counts spans lost to a crash neither as introduced nor as fixed, and says what they are: lost, not regressed', () => {
+    const lost: RecordedViolation = {
+      kind: 'telemetry_lost',
+      path: 'POST /loans',
+      message:
+        "gateway's spans for this request never arrived: it exited during the run (code 1) before its SDK sent them; not checked: POST /loans",
+      fix: 'fix the crash in gateway',
+    };
+    const crash = record('fail', [lost], { notEvaluated: ['POST /loans > notify'] });
+    const progress = sessionProgress(
+      session,
+      iterations(record('fail', [violation('missing', 'POST /loans > notify')]), crash),
+    );
+    const second = progress.iterations[1];
+    expect(second?.introduced).toEqual([]);
+    expect(second?.lost).toEqual([
+      {
+        path: 'POST /loans',
+        why: "gateway's spans for this request never arrived: it exited during the run (code 1) before its SDK sent them",
+      },
+    ]);
+    expect(progress.status).toBe('spans_lost');
+    // Not "regressed" after a green run either; and the crash gone is not a "fix".
+    expect(sessionProgress(session, iterations(record('pass', []), crash)).status).toBe('spans_lost');
+    const after = sessionProgress(session, iterations(crash, record('fail', [violation('missing', 'b')])));
+    expect(after.iterations[1]?.fixed).toEqual([]);
+    expect(after.iterations[1]?.lost).toEqual([]);
+  });
+
   it('shows how the key spans’ durations moved between the first and the latest run, largest change first', () => {
     const progress = sessionProgress(
       session,
