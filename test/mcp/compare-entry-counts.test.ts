@@ -117,6 +117,7 @@ describe('compare_trace_to_spec on an entry found too often', () => {
       trace_id: trace.traceId,
       spec_name: 'loan_strict',
     });
+    expect(result.text).toContain('3 spans no entry expects, in 1 group (unexpected_spans).');
     expect(result.text).toMatch(
       /\[unexpected_span\] \(trace\): `audit` \(loans-service\) ×3 matches no expected span \(strict\) \[span \w{8}\]$/m,
     );

@@ -113,6 +113,8 @@ describe('the trace-driven loop through a real MCP client', () => {
       'service.name': 'shop',
     });
     expect(result.text).toMatch(/PASS/);
+    // Counts agree with their nouns: `1 service`, not `1 services`.
+    expect(result.text).toMatch(/ {2}3 spans, 0 errors, [\d.]+ ms, 1 service {2}\[pass\]$/m);
   });
 
   it('records a red then a green iteration in a session, with what was fixed, the first green and the next steps', async () => {

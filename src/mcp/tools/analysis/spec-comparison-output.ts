@@ -208,10 +208,12 @@ export function comparisonDraft(
       ? `✓ trace ${result.trace_id} matches spec ${result.spec_name} v${specVersion} (${checks}).`
       : `✗ trace ${result.trace_id} does not match spec ${result.spec_name} v${specVersion}: ${total} violation${total === 1 ? '' : 's'} (${checks}).`,
   ];
-  if (result.unexpected_span_count > 0)
+  if (result.unexpected_span_count > 0) {
+    const groups = result.unexpected_spans.length + (result.truncated?.unexpected_span_groups ?? 0);
     lead.push(
-      `${result.unexpected_span_count} span${result.unexpected_span_count === 1 ? '' : 's'} no entry expects, in ${result.unexpected_spans.length + (result.truncated?.unexpected_span_groups ?? 0)} groups (unexpected_spans).`,
+      `${result.unexpected_span_count} span${result.unexpected_span_count === 1 ? '' : 's'} no entry expects, in ${groups} group${groups === 1 ? '' : 's'} (unexpected_spans).`,
     );
+  }
   const fixes = new Set(result.violations.map((violation) => violation.fix));
   const extra = result.suggestions.filter((suggestion) => !fixes.has(suggestion));
   const notes = [
