@@ -152,6 +152,23 @@ function why(service: StartedServiceFacts, cause: LossCause): string {
   }
 }
 
+/** How a note names a service that crashed: `gateway exited during the run (code 1)`. */
+export function exitedDuringRun(service: Pick<StartedServiceFacts, 'name' | 'exitCode' | 'signal'>): string {
+  return `${service.name} exited during the run (${describeExit({ code: service.exitCode, signal: service.signal })})`;
+}
+
+/**
+ * Whether a capture note puts what it reports down to the crash of exactly this service (names it
+ * as exitedDuringRun does; `api-gateway exited` is not `gateway`): the crash's own next step asks
+ * for the fix that changes it.
+ */
+export function blamesCrashOf(note: string, service: string): boolean {
+  const phrase = `${service} exited during the run (`;
+  for (let at = note.indexOf(phrase); at >= 0; at = note.indexOf(phrase, at + 1))
+    if (at === 0 || note.charAt(at - 1) === ' ') return true;
+  return false;
+}
+
 /**
  * Whether a fix asks to fix the crash of exactly this service (`fix the crash in api` is not one of
  * `api-gateway`): a run's crash step and its telemetry_lost fix are then one action, asked once.
@@ -255,13 +272,18 @@ function safeDecode(value: string): string {
   }
 }
 
-/** Started services the spec expects spans from that sent none all run, without evidence of a loss: a hint, not a verdict. */
+/**
+ * Started services the spec expects spans from that sent none all run, without evidence of a loss:
+ * a hint, not a verdict. When another service crashed, that crash is the likelier reason nothing
+ * called it (the entries in it then go unchecked, not missing).
+ */
 export function silentServiceNotes(
   services: readonly StartedServiceFacts[],
   specServices: ReadonlySet<string>,
   runSpanCounts: ReadonlyMap<string, number>,
   reported: ReadonlySet<string>,
 ): string[] {
+  const sdk = 'its SDK is not exporting (not started, exporter off or pointed elsewhere)';
   return services
     .filter(
       (service) =>
@@ -269,8 +291,10 @@ export function silentServiceNotes(
         (runSpanCounts.get(service.name) ?? 0) === 0 &&
         !reported.has(service.name),
     )
-    .map(
-      (service) =>
-        `${service.name} sent no span during the whole run: if the code called it, its SDK is not exporting (not started, exporter off or pointed elsewhere); if nothing called it, the spec's entries in it are what is missing`,
-    );
+    .map((service) => {
+      const crashed = services.filter((other) => other.exitedEarly && other.name !== service.name);
+      return crashed.length > 0
+        ? `${service.name} sent no span during the whole run: ${crashed.map(exitedDuringRun).join(', ')}, so nothing may have called it; if the code did call it, ${sdk}`
+        : `${service.name} sent no span during the whole run: if the code called it, ${sdk}; if nothing called it, the spec's entries in it are what is missing`;
+    });
 }

@@ -4,7 +4,7 @@
  * latest iteration record and the one before.
  */
 import type { IterationRecord, RecordedViolation } from './iteration-record.js';
-import { fixesCrashOf } from './lost-telemetry.js';
+import { blamesCrashOf, fixesCrashOf } from './lost-telemetry.js';
 import { violationKey } from './run-verdict.js';
 import { changesBetween, checkedRun } from './session-progress.js';
 import {
@@ -72,7 +72,12 @@ export function suggestNextSteps(
       why: 'no span of this run reached the receiver',
     });
   }
-  for (const note of latest.captureNotes.slice(0, 2))
+  // A note that puts lost spans down to a crash asked for above is no step of its own: it came back
+  // word for word after "fix the crash in gateway", and the crash's fix is what changes it.
+  const unexplained = latest.captureNotes.filter(
+    (note) => !crashes.some((crash) => blamesCrashOf(note, crash.service)),
+  );
+  for (const note of unexplained.slice(0, 2))
     steps.push({
       category: 'capture',
       action: `look into the capture: ${note}`,
@@ -86,8 +91,9 @@ export function suggestNextSteps(
   const byCategory = new Map<NextStep['category'], RecordedViolation[]>();
   for (const violation of latest.violations) {
     if (crashFix(violation)) continue;
-    // New here but not checked last time (its parent entry was missing) is no regression.
-    const regressed = introduced.has(violationKey(violation)) && violation.kind !== 'telemetry_lost';
+    // New here but not checked last time (its parent entry was missing) is no regression, nor are
+    // spans lost on the way (changesBetween counts neither).
+    const regressed = introduced.has(violationKey(violation));
     const category = regressed ? 'regression' : (categoryOf(violation.kind as ViolationKind) ?? 'structure');
     const list = byCategory.get(category) ?? [];
     list.push(violation);

@@ -4,8 +4,7 @@
  */
 import type { Span, Trace } from '../model/span.js';
 import { RUN_ID_ATTRIBUTE, RUN_PROCESS_ATTRIBUTE } from '../model/run-attributes.js';
-import { sentBy } from './lost-telemetry.js';
-import { describeExit } from './process-exit.js';
+import { exitedDuringRun, sentBy } from './lost-telemetry.js';
 
 export function rootlessTraces(traces: readonly Trace[]): Trace[] {
   return traces.filter((trace) => !trace.spans.some((span) => span.parentSpanId === undefined));
@@ -59,7 +58,7 @@ export function rootlessNote(
   const crashed = services.filter((service) => service.exitedEarly);
   let cause: string;
   if (crashed.length > 0) {
-    cause = `${crashed.map((service) => `${service.name} exited during the run (${describeExit({ code: service.exitCode, signal: service.signal })})`).join(', ')}, so what its SDK had not yet sent is lost`;
+    cause = `${crashed.map(exitedDuringRun).join(', ')}, so what its SDK had not yet sent is lost`;
   } else if (top && sentByCommand(top)) {
     cause =
       'the command continued a trace whose root lives outside the run (a remote parent), and it never arrived';

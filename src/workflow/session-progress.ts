@@ -18,6 +18,12 @@ export interface IterationProgress {
   fixed: string[];
   /** `kind path` of the violations new since the previous iteration (their entry checked in both): regressions. */
   introduced: string[];
+  /**
+   * Entries whose spans never arrived in this iteration (telemetry_lost: a crash, or an exporter
+   * that did not send), with the violation's account of why. Lost telemetry, not a regression of
+   * the code: neither fixed nor introduced counts them.
+   */
+  lost: { path: string; why: string }[];
   /** Entry paths this iteration could not check (parent entry missing, spans lost): neither fixed nor introduced. */
   notEvaluated: string[];
   /** An entry missing in both runs, explained differently (`tag_mismatch → missing path`): neither fixed nor introduced. */
@@ -34,8 +40,11 @@ export interface SessionProgress {
   specName?: string;
   iterations: IterationProgress[];
   firstGreen?: { iteration: number; afterMs: number };
-  /** Is the latest iteration green, and was the one before? */
-  status: 'no_runs' | 'green' | 'red' | 'regressed' | 'improving' | 'unchanged' | 'no_spec';
+  /**
+   * Is the latest iteration green, and was the one before? `spans_lost`: the latest lost spans (a
+   * crash, an exporter) and broke nothing else it could check, so its score does not compare.
+   */
+  status: 'no_runs' | 'green' | 'red' | 'regressed' | 'spans_lost' | 'improving' | 'unchanged' | 'no_spec';
   /** Key spans whose duration moved most between the first and the latest run that matched them. */
   durationChanges: { path: string; firstMs: number; latestMs: number }[];
 }
@@ -59,6 +68,7 @@ export function sessionProgress(session: DevSession, iterations: readonly Iterat
       violationCount: record.violationKeys.length,
       fixed: change.fixed,
       introduced: change.introduced,
+      lost: lostSpans(record),
       notEvaluated: [...checked.notEvaluated],
       changed: change.changed,
       exitCode: record.exitCode,
@@ -104,7 +114,8 @@ export function checkedRun(record: IterationRecord): CheckedRun {
  * found in the other run too: a child entry under a parent that went missing was not "fixed", and
  * it is not "introduced" when the parent comes back and it is checked again; a span that went
  * missing took its tag and duration checks with it. An entry missing in both runs, explained
- * differently, is `changed`.
+ * differently, is `changed`. Spans lost on the way (telemetry_lost) are neither: a crash or an
+ * exporter lost them, the code did not stop making them.
  */
 export function changesBetween(
   before: CheckedRun,
@@ -121,11 +132,29 @@ export function changesBetween(
     const was = [...before.keys].find((old) => pathOf(old) === path);
     if (was !== undefined) changed.push(`${was.slice(0, was.indexOf(' '))} → ${key}`);
   }
+  const counted = (key: string): boolean => !key.startsWith(`${LOST} `);
   return {
-    fixed: [...before.keys].filter((key) => !after.keys.has(key) && checkedIn(after, key)),
-    introduced: [...after.keys].filter((key) => !before.keys.has(key) && checkedIn(before, key)),
+    fixed: [...before.keys].filter((key) => counted(key) && !after.keys.has(key) && checkedIn(after, key)),
+    introduced: [...after.keys].filter(
+      (key) => counted(key) && !before.keys.has(key) && checkedIn(before, key),
+    ),
     changed,
   };
+}
+
+const LOST = 'telemetry_lost';
+
+/** The lost-spans violations of a run, each with its message's first clause: whose spans, and why. */
+function lostSpans(record: IterationRecord): IterationProgress['lost'] {
+  return record.violationKeys
+    .filter((key) => key.startsWith(`${LOST} `))
+    .map((key) => {
+      const path = key.slice(LOST.length + 1);
+      const message = record.violations.find(
+        (violation) => violation.kind === LOST && violation.path === path,
+      )?.message;
+      return { path, why: message?.split('; ')[0] ?? 'its spans never arrived' };
+    });
 }
 
 function statusOf(rows: readonly IterationProgress[]): SessionProgress['status'] {
@@ -137,7 +166,9 @@ function statusOf(rows: readonly IterationProgress[]): SessionProgress['status']
     .reverse()
     .find((row) => row.verdict === 'pass' || row.verdict === 'fail');
   if (!before) return 'red';
-  if (before.verdict === 'pass' || latest.introduced.length > 0) return 'regressed';
+  if (latest.introduced.length > 0) return 'regressed';
+  if (latest.lost.length > 0) return 'spans_lost';
+  if (before.verdict === 'pass') return 'regressed';
   if ((latest.score ?? 0) > (before.score ?? 0) || latest.fixed.length > 0) return 'improving';
   return 'unchanged';
 }

@@ -113,6 +113,8 @@ describe('the trace-driven loop through a real MCP client', () => {
       'service.name': 'shop',
     });
     expect(result.text).toMatch(/PASS/);
+    // Counts agree with their nouns: `1 service`, not `1 services`.
+    expect(result.text).toMatch(/ {2}3 spans, 0 errors, [\d.]+ ms, 1 service {2}\[pass\]$/m);
   });
 
   it('records a red then a green iteration in a session, with what was fixed, the first green and the next steps', async () => {
@@ -505,7 +507,7 @@ describe('the trace-driven loop through a real MCP client', () => {
     ]);
     expect(crash.text).not.toContain('Missing spans:');
     expect(crash.text).toMatch(
-      /^Since iteration 1: fixed 0, introduced 2 \(telemetry_lost client-call > work\.step; unexpected_error \(trace\)\); not evaluated this time \(parent entry missing or spans lost, counted neither way\): 2, listed above\.$/m,
+      /^Since iteration 1: fixed 0, introduced 1 \(unexpected_error \(trace\)\); not evaluated this time \(parent entry missing or spans lost, counted neither way\): 2, listed above\.$/m,
     );
     // The structured answer keeps every list whole.
     const comparison = crash.structured.comparison;
@@ -524,6 +526,15 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(steps[0]).toMatch(/^fix the crash in worker \(fatal: crashing in the middle of \/crash\); /);
     expect(steps.filter((action) => action.includes(' worker'))).toEqual([steps[0]]);
     expect(lines.filter((line) => line.includes('fix the crash in worker'))).toHaveLength(2);
+    // The session's metrics call the lost spans what they are, not a regression of the code.
+    const metrics = await harness.call('get_session_metrics', { session_id: sessionId });
+    expect(metrics.text).toContain('  #2 FAIL');
+    expect(metrics.text).toContain('      regressed: unexpected_error (trace)');
+    expect(metrics.text).toMatch(
+      /^ {6}spans lost, not a regression: client-call > work\.step \(worker's spans for this request never arrived: it exited during the run \(code 3\) before its SDK sent them\)$/m,
+    );
+    expect(metrics.text).not.toContain('regressed: telemetry_lost');
+    expect(metrics.structured.iterations[0].spans_lost).toEqual([expect.objectContaining({ path: step })]);
   });
 
   it('runs the command as many times as asked with the services up once, and judges every trace: pass rate and flaky entries', async () => {

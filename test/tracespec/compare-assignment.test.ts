@@ -5,6 +5,7 @@
  * versus string values, and spans whose parent never arrived.
  */
 import { describe, expect, it } from 'vitest';
+import { repeated, type SpanSketch } from '../support/trace-builder.js';
 import { compare, kinds, specOf } from './compare-helpers.js';
 
 describe('non-greedy assignment', () => {
@@ -463,6 +464,40 @@ describe('count and absence across scopes', () => {
     });
     expect(kinds(result)).toEqual(['missing']);
     expect(result.violations[0]?.occurrences).toBe(2);
+  });
+
+  it('says a count broken beneath several spans of a repeated parent is broken there too, with the total', () => {
+    const spec = specOf([
+      {
+        operation_name: 'GET /item',
+        children: [
+          { operation_name: 'db', count: 1 },
+          { operation_name: 'DELETE', count: 0 },
+        ],
+      },
+    ]);
+    const item = (startMs: number, dbs: number, deletes: number): SpanSketch => ({
+      name: 'GET /item',
+      startMs,
+      children: [
+        ...repeated(dbs, { name: 'db', durationMs: 1 }, startMs + 1),
+        ...repeated(deletes, { name: 'DELETE', durationMs: 1 }, startMs + 5),
+      ],
+    });
+    const result = compare(spec, {
+      name: 'batch',
+      children: [item(0, 2, 1), item(10, 3, 1), item(20, 1, 0)],
+    });
+    expect(result.violations.map((violation) => [violation.kind, violation.occurrences])).toEqual([
+      ['count_too_high', 3],
+      ['forbidden_present', 2],
+    ]);
+    expect(result.violations[0]?.message).toBe(
+      '`db` (test-service) appears 2 times inside `GET /item` (test-service); expected 1; too many under 1 more parent span as well, 3 extra in all',
+    );
+    expect(result.violations[1]?.message).toMatch(
+      /must not appear there; under 1 more parent span as well, 2 in all$/,
+    );
   });
 
   it('forbids a span only in its scope: a database call elsewhere is fine', () => {

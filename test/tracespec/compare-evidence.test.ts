@@ -329,6 +329,41 @@ describe('evidence', () => {
     expect(result.violations[0]?.other_span_ids).toHaveLength(4);
   });
 
+  it('does not also list the spans a count violation calls too many among the spans no entry expects', () => {
+    const spec = specOf([
+      {
+        operation_name: 'loan.create',
+        children: [
+          { operation_name: 'SELECT', count: 1 },
+          { operation_name: 'DELETE', count: 0 },
+        ],
+      },
+    ]);
+    const trace = {
+      name: 'loan.create',
+      children: [
+        ...repeated(5, { name: 'SELECT', durationMs: 1 }, 1),
+        ...repeated(2, { name: 'DELETE', durationMs: 1 }, 10),
+        { name: 'audit', startMs: 20 },
+      ],
+    };
+    const result = compare(spec, trace);
+    expect(result.violations.map((violation) => [violation.kind, violation.occurrences])).toEqual([
+      ['count_too_high', 4],
+      ['forbidden_present', 2],
+    ]);
+    // Only the span no entry names is left: the surplus is the violations' to report.
+    expect(result.unexpected_spans.map((group) => `${group.name} ×${group.count}`)).toEqual(['audit ×1']);
+    expect(result.unexpected_span_count).toBe(1);
+    // Strict fails on `audit`, and not a second time on the surplus the count violations report.
+    const strict = compare({ ...spec, strict: true }, trace);
+    expect(strict.violations.map((violation) => `${violation.kind} ${violation.span?.name}`)).toEqual([
+      'count_too_high SELECT',
+      'forbidden_present DELETE',
+      'unexpected_span audit',
+    ]);
+  });
+
   it('names sibling entries with the same operation by service, then by position', () => {
     const spec = specOf([
       {

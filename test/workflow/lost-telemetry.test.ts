@@ -204,6 +204,18 @@ describe('spans a started service made that never arrived', () => {
     ]);
   });
 
+  it('says a service that sent nothing while another crashed may not have been called, not that its entries are missing', () => {
+    const orphan = { ...loans, missingParentId: 'feedfacefeedface' };
+    const verdict = judgeRun([buildTrace(orphan)], spec, {
+      services: services({ gateway: { exitedEarly: true, exitCode: 1, signal: null } }),
+    });
+    // Its entries sit under the root the crash lost: not checked, so not "what is missing".
+    expect(verdict.notEvaluated).toContain('POST /loans > POST /notify');
+    expect(verdict.lostNotes).toEqual([
+      'notify-service sent no span during the whole run: gateway exited during the run (code 1), so nothing may have called it; if the code did call it, its SDK is not exporting (not started, exporter off or pointed elsewhere)',
+    ]);
+  });
+
   it('says a service that exported other requests was stopped before it flushed this one', () => {
     const first = buildTrace(
       gateway([call(PORTS.loans, '/loans', 1, [loans]), call(PORTS.notify, '/notify', 20, [notify])]),

@@ -3,6 +3,8 @@ import type { DevSession, Iteration } from '../../src/workflow/dev-sessions.js';
 import type { IterationRecord, RecordedViolation } from '../../src/workflow/iteration-record.js';
 import { suggestNextSteps } from '../../src/workflow/next-steps.js';
 import { sessionProgress } from '../../src/workflow/session-progress.js';
+import { silentServiceNotes } from '../../src/workflow/lost-telemetry.js';
+import { rootlessNote } from '../../src/workflow/run-roots.js';
 import { judgeRun } from '../../src/workflow/run-verdict.js';
 import { buildTrace, type SpanSketch } from '../support/trace-builder.js';
 
@@ -102,6 +104,35 @@ describe('session progress', () => {
       'red',
     );
     expect(sessionProgress(session, []).status).toBe('no_runs');
+  });
+
+  it('counts spans lost to a crash neither as introduced nor as fixed, and says what they are: lost, not regressed', () => {
+    const lost: RecordedViolation = {
+      kind: 'telemetry_lost',
+      path: 'POST /loans',
+      message:
+        "gateway's spans for this request never arrived: it exited during the run (code 1) before its SDK sent them; not checked: POST /loans",
+      fix: 'fix the crash in gateway',
+    };
+    const crash = record('fail', [lost], { notEvaluated: ['POST /loans > notify'] });
+    const progress = sessionProgress(
+      session,
+      iterations(record('fail', [violation('missing', 'POST /loans > notify')]), crash),
+    );
+    const second = progress.iterations[1];
+    expect(second?.introduced).toEqual([]);
+    expect(second?.lost).toEqual([
+      {
+        path: 'POST /loans',
+        why: "gateway's spans for this request never arrived: it exited during the run (code 1) before its SDK sent them",
+      },
+    ]);
+    expect(progress.status).toBe('spans_lost');
+    // Not "regressed" after a green run either; and the crash gone is not a "fix".
+    expect(sessionProgress(session, iterations(record('pass', []), crash)).status).toBe('spans_lost');
+    const after = sessionProgress(session, iterations(crash, record('fail', [violation('missing', 'b')])));
+    expect(after.iterations[1]?.fixed).toEqual([]);
+    expect(after.iterations[1]?.lost).toEqual([]);
   });
 
   it('shows how the key spans’ durations moved between the first and the latest run, largest change first', () => {
@@ -229,6 +260,73 @@ describe('next steps after a run', () => {
     );
     expect(unrecognized.map((step) => [step.category, step.action])).toEqual([
       ['run', expect.stringMatching(/^fix the crash in gateway \(TypeError: x\); its spans will arrive/)],
+    ]);
+  });
+});
+
+describe('next steps after a crash', () => {
+  const crashed = { name: 'gateway', exitedEarly: true, exitCode: 1, signal: null };
+  const rootless = buildTrace({
+    name: 'POST /loans',
+    service: 'loans-service',
+    kind: 'server',
+    missingParentId: 'feedfacefeedface',
+  });
+  const crashRun = (captureNotes: string[]): IterationRecord =>
+    record('fail', [], {
+      exitCode: 1,
+      captureNotes,
+      crashedServices: ['gateway'],
+      crashes: [{ service: 'gateway', error: 'TypeError: x at decode (gateway.cjs:1:2)' }],
+    });
+
+  it('does not repeat as its own step a capture note that the crash asked for above explains', () => {
+    const note = rootlessNote(rootless, [crashed]);
+    expect(note).toMatch(
+      /: gateway exited during the run \(code 1\), so what its SDK had not yet sent is lost$/,
+    );
+    const steps = suggestNextSteps(crashRun([note]), undefined);
+    expect(steps.map((step) => step.action)).toEqual([
+      'fix the crash in gateway: TypeError: x at decode (gateway.cjs:1:2)',
+      "fix the command's failure (after the crash above, if it is not its cause) (exit 1); its stderr is in the run result",
+    ]);
+  });
+
+  it('leaves the hint about a service that sent nothing to the crash step, which is why nothing may have called it', () => {
+    const [silent] = silentServiceNotes(
+      [
+        { ...crashed, ports: [7001], forceKilled: false, stderr: { text: '' } },
+        {
+          name: 'notify-service',
+          ports: [7004],
+          exitedEarly: false,
+          exitCode: null,
+          signal: 'SIGTERM',
+          forceKilled: false,
+          stderr: { text: '' },
+        },
+      ],
+      new Set(['gateway', 'notify-service']),
+      new Map([['gateway', 0]]),
+      new Set(['gateway']),
+    );
+    expect(silent).toMatch(
+      /^notify-service sent no span during the whole run: gateway exited during the run/,
+    );
+    expect(suggestNextSteps(crashRun([silent as string]), undefined).map((step) => step.category)).toEqual([
+      'run',
+      'run',
+    ]);
+  });
+
+  it('keeps a capture note that blames another service’s crash, or none', () => {
+    const other = rootlessNote(rootless, [{ ...crashed, name: 'api-gateway' }]);
+    const unrelated =
+      'worker sent no span during the whole run: if the code called it, its SDK is not exporting';
+    const steps = suggestNextSteps(crashRun([other, unrelated]), undefined);
+    expect(steps.filter((step) => step.category === 'capture').map((step) => step.action)).toEqual([
+      `look into the capture: ${other}`,
+      `look into the capture: ${unrelated}`,
     ]);
   });
 });

@@ -8,10 +8,10 @@ export class Findings {
   /** Span indices already named as the culprit of a violation (not reported again as unexpected). */
   readonly culprits = new Set<number>();
   /**
-   * Spans reported as one too many (count_too_high, forbidden_present). Kept apart from culprits:
-   * a surplus span may still be the best explanation of an entry missing elsewhere (a call made
-   * from the wrong service is both), and it is reported once even when same-named sibling entries
-   * each see it as surplus.
+   * Spans reported as one too many (count_too_high, forbidden_present), so not also as spans no
+   * entry expects. Kept apart from culprits: a surplus span may still be the best explanation of an
+   * entry missing elsewhere (a call made from the wrong service is both), and it is reported once
+   * even when same-named sibling entries each see it as surplus.
    */
   readonly surplus = new Set<number>();
   passed = 0;

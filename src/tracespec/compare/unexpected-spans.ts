@@ -46,7 +46,7 @@ export function checkUnexpectedSpans(
   if (strict) {
     const offending = groupByNameAndService(
       index,
-      unassigned.filter((span) => !findings.culprits.has(span) && !findings.surplus.has(span)),
+      unassigned.filter((span) => !findings.culprits.has(span)),
     );
     findings.check(offending.length === 0);
     for (const group of offending) {

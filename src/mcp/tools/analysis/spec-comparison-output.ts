@@ -155,8 +155,14 @@ function entryLine(entry: EntryResult): string {
   return `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${tally(entry.found, entry.matches, `(expected ${entry.expected})`)}`;
 }
 
+/** Violations whose message states how many spans it counts: a `(×N)` after it read as N violations. */
+const COUNTED_IN_MESSAGE = new Set(['count_too_high', 'forbidden_present', 'unexpected_span']);
+
 export function violationLine(violation: Violation): string {
-  const times = violation.occurrences && violation.occurrences > 1 ? ` (×${violation.occurrences})` : '';
+  const times =
+    violation.occurrences && violation.occurrences > 1 && !COUNTED_IN_MESSAGE.has(violation.kind)
+      ? ` (×${violation.occurrences})`
+      : '';
   const span = violation.span ? ` [span ${violation.span.span_id.slice(0, 8)}]` : '';
   const origin = violation.origin ? `\n    ${describeOrigin(violation.origin)}` : '';
   return `✗ [${violation.kind}] ${violation.path}: ${violation.message}${times}${span}${origin}\n    fix: ${violation.fix}`;
@@ -202,10 +208,12 @@ export function comparisonDraft(
       ? `✓ trace ${result.trace_id} matches spec ${result.spec_name} v${specVersion} (${checks}).`
       : `✗ trace ${result.trace_id} does not match spec ${result.spec_name} v${specVersion}: ${total} violation${total === 1 ? '' : 's'} (${checks}).`,
   ];
-  if (result.unexpected_span_count > 0)
+  if (result.unexpected_span_count > 0) {
+    const groups = result.unexpected_spans.length + (result.truncated?.unexpected_span_groups ?? 0);
     lead.push(
-      `${result.unexpected_span_count} span${result.unexpected_span_count === 1 ? '' : 's'} no entry expects, in ${result.unexpected_spans.length + (result.truncated?.unexpected_span_groups ?? 0)} groups (unexpected_spans).`,
+      `${result.unexpected_span_count} span${result.unexpected_span_count === 1 ? '' : 's'} no entry expects, in ${groups} group${groups === 1 ? '' : 's'} (unexpected_spans).`,
     );
+  }
   const fixes = new Set(result.violations.map((violation) => violation.fix));
   const extra = result.suggestions.filter((suggestion) => !fixes.has(suggestion));
   const notes = [

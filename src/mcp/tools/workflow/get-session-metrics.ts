@@ -16,6 +16,11 @@ const iterationSchema = z.object({
   violations: z.number(),
   fixed: z.array(z.string()).describe('Violations (kind path) gone since the previous judged iteration'),
   introduced: z.array(z.string()).describe('Violations new since the previous judged iteration'),
+  spans_lost: z
+    .array(z.object({ path: z.string(), why: z.string() }))
+    .describe(
+      "Entries whose spans never arrived (a crash, or an exporter that did not send): lost telemetry, not a regression of the code's tracing; fixed and introduced leave them out",
+    ),
   not_evaluated: z
     .number()
     .describe(
@@ -41,7 +46,11 @@ export const getSessionMetricsTool = defineTool({
     session_id: z.string(),
     project_name: z.string(),
     spec_name: z.string().optional(),
-    status: z.enum(['no_runs', 'green', 'red', 'regressed', 'improving', 'unchanged', 'no_spec']),
+    status: z
+      .enum(['no_runs', 'green', 'red', 'regressed', 'spans_lost', 'improving', 'unchanged', 'no_spec'])
+      .describe(
+        'spans_lost: the latest iteration lost spans to a crash or an exporter and broke nothing else it could check',
+      ),
     iteration_count: z.number(),
     iterations: z.array(iterationSchema).describe('Newest first'),
     first_green: z
@@ -65,6 +74,7 @@ export const getSessionMetricsTool = defineTool({
       violations: row.violationCount,
       fixed: row.fixed,
       introduced: row.introduced,
+      spans_lost: row.lost,
       not_evaluated: row.notEvaluated.length,
       exit_code: row.exitCode,
       timed_out: row.timedOut,
@@ -115,8 +125,11 @@ export const getSessionMetricsTool = defineTool({
             const unchecked = row.not_evaluated > 0 ? `, ${row.not_evaluated} not evaluated` : '';
             const exit = row.timed_out ? ', timed out' : row.exit_code !== 0 ? `, exit ${row.exit_code}` : '';
             return [
-              `  #${row.number} ${row.verdict.toUpperCase()}${score}, ${row.violations} violations${delta}${unchecked}${exit}`,
+              `  #${row.number} ${row.verdict.toUpperCase()}${score}, ${row.violations} violation${row.violations === 1 ? '' : 's'}${delta}${unchecked}${exit}`,
               ...row.introduced.map((key) => `      regressed: ${key}`),
+              ...row.spans_lost.map(
+                (lost) => `      spans lost, not a regression: ${lost.path} (${lost.why})`,
+              ),
             ].join('\n');
           },
         }),

@@ -313,7 +313,7 @@ export function runDraft(context: RunContext): ResponseDraft<RunFields> {
   for (const note of report.capture.notes) lines.push(`  ! ${note}`);
   for (const trace of record.traces) {
     lines.push(
-      `  ${trace.traceId}  ${trace.root}  ${trace.spanCount} spans, ${trace.errorCount} errors, ${trace.durationMs} ms, ${trace.services.length} services  [${trace.verdict}]`,
+      `  ${trace.traceId}  ${trace.root}  ${counted(trace.spanCount, 'span')}, ${counted(trace.errorCount, 'error')}, ${trace.durationMs} ms, ${counted(trace.services.length, 'service')}  [${trace.verdict}]`,
     );
   }
   if (record.passRate) {
@@ -456,4 +456,9 @@ function indent(text: string): string {
     .split('\n')
     .map((line) => `    ${line}`)
     .join('\n');
+}
+
+/** `1 span`, `7 spans`. */
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
