@@ -94,7 +94,16 @@ export const comparisonOutputSchema = z.object({
     }),
   ),
   unexpected_spans: z.array(
-    z.object({ name: z.string(), service: z.string(), count: z.number(), span_ids: z.array(z.string()) }),
+    z.object({
+      name: z.string(),
+      service: z.string(),
+      destination: z
+        .string()
+        .optional()
+        .describe('Where these calls went, when calls of this name went to several places'),
+      count: z.number(),
+      span_ids: z.array(z.string()),
+    }),
   ),
   unexpected_span_count: z.number(),
   performance_issues: z.array(
@@ -289,7 +298,7 @@ export function comparisonDraft(
             }
           : {}),
         line: (group) =>
-          `  ${group.service}: ${group.name} ×${group.count} [${group.span_ids.map((id) => id.slice(0, 8)).join(', ')}]`,
+          `  ${group.service}: ${group.name}${group.destination ? ` → ${group.destination}` : ''} ×${group.count} [${group.span_ids.map((id) => id.slice(0, 8)).join(', ')}]`,
       }),
       listSection({
         key: 'entries',
