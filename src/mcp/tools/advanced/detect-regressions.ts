@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { detectRegressions, type DurationEnvelope, type RegressionReport } from '../../../analysis/index.js';
 import { invalidArgument } from '../../../model/errors.js';
 import { normalizeDuration, type SpanSpec, type TraceSpec } from '../../../tracespec/index.js';
+import { plural } from '../../response/plural.js';
 import { listSection, type ResponseDraft } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
@@ -357,8 +358,6 @@ function envelopesOf(spec: TraceSpec): DurationEnvelope[] {
   walk(spec.expected_spans, '');
   return result;
 }
-
-const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 /** `gateway:POST (→ notify-service)`, as diff_traces names a call kept apart by where it went. */
 const operationText = (row: { service: string; operation: string; destination?: string }): string =>
