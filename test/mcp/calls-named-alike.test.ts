@@ -4,18 +4,21 @@
  * call on its own, and the spec comparison lists its unexpected spans by where they went.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayRun } from '../support/gateway-sketch.js';
+import { gatewayRun, gatewaySketch } from '../support/gateway-sketch.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
-import { movedToNow } from '../support/trace-builder.js';
+import { buildTrace, movedToNow } from '../support/trace-builder.js';
 
 describe('tools on calls named alike to different services', () => {
   let harness: Harness;
   const baseline = gatewayRun(1);
   const slowNotify = gatewayRun(2, { notifyMs: 10 });
   const loop = gatewayRun(3, { loansCalls: 4 }, 1);
+  // The gateway's call to loans-service alone, its callee's span expected.
+  const gateway = gatewaySketch();
+  const loansOnly = buildTrace({ ...gateway, children: gateway.children?.slice(0, 1) ?? [] });
   beforeAll(async () => {
     harness = await startHarness();
-    for (const trace of [...baseline, ...slowNotify, ...loop])
+    for (const trace of [...baseline, ...slowNotify, ...loop, loansOnly])
       await harness.app.writeSpans(movedToNow(trace).spans);
   });
   afterAll(async () => harness?.close());
@@ -47,5 +50,28 @@ describe('tools on calls named alike to different services', () => {
     expect(result.text).toMatch(/^ {2}gateway: POST → loans-service ×4 \[/m);
     expect(result.text).toMatch(/^ {2}gateway: POST → notify-service ×1 \[/m);
     expect(result.text).not.toMatch(/gateway: POST ×5/);
+  });
+
+  it('compare_trace_to_spec names no destination when the calls went to one place, and counts one group as one', async () => {
+    const defined = await harness.call('define_trace_spec', {
+      name: 'gateway_and_loans',
+      specification: {
+        expected_spans: [
+          {
+            operation_name: 'POST /loans',
+            service_name: 'gateway',
+            children: [{ operation_name: 'POST /loans', service_name: 'loans-service' }],
+          },
+        ],
+      },
+    });
+    expect(defined.isError, defined.text).toBe(false);
+    const result = await harness.call('compare_trace_to_spec', {
+      trace_id: loansOnly.traceId,
+      spec_name: 'gateway_and_loans',
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.text).toContain('\n1 span no entry expects, in 1 group (unexpected_spans).\n');
+    expect(result.text).toMatch(/^ {2}gateway: POST ×1 \[/m);
   });
 });

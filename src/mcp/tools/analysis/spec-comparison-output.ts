@@ -11,6 +11,7 @@ import {
   type EntryResult,
   type Violation,
 } from '../../../tracespec/index.js';
+import { plural } from '../../response/plural.js';
 import { listSection, type ResponseDraft } from '../../response/response-draft.js';
 import { responseFields } from '../../response/response-fields.js';
 import { specFilesSchema, type SpecFilesOutput } from '../specs/spec-common.js';
@@ -213,7 +214,7 @@ export function comparisonDraft(
   ];
   if (result.unexpected_span_count > 0)
     lead.push(
-      `${result.unexpected_span_count} span${result.unexpected_span_count === 1 ? '' : 's'} no entry expects, in ${result.unexpected_spans.length + (result.truncated?.unexpected_span_groups ?? 0)} groups (unexpected_spans).`,
+      `${plural(result.unexpected_span_count, 'span')} no entry expects, in ${plural(result.unexpected_spans.length + (result.truncated?.unexpected_span_groups ?? 0), 'group')} (unexpected_spans).`,
     );
   const fixes = new Set(result.violations.map((violation) => violation.fix));
   const extra = result.suggestions.filter((suggestion) => !fixes.has(suggestion));
