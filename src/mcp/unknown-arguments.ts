@@ -43,7 +43,7 @@ export function unknownArguments(
 function hintFor(key: string, accepted: string[], innerKeys: InnerKeys): string {
   if (nearestName(key, accepted) === undefined)
     for (const [argument, keys] of Object.entries(innerKeys)) {
-      if (keys.includes(key)) return `it belongs inside ${argument}: ${argument}: {${key}: …}`;
+      if (keys.includes(key)) return `it belongs inside ${argument}: {${key}: …}`;
       const nearest = nearestName(key, keys);
       if (nearest !== undefined) return `did you mean ${argument}: {${nearest}: …}?`;
     }

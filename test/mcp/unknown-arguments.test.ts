@@ -77,7 +77,7 @@ describe('arguments a tool does not take', () => {
     const beside = await harness.call('update_trace_spec', { name: 'checkout', strict: true });
     expect(beside.isError).toBe(true);
     expect(beside.text).toContain(
-      'strict: not an argument of this tool, so it would be ignored (it belongs inside updates: updates: {strict: …})',
+      'strict: not an argument of this tool, so it would be ignored (it belongs inside updates: {strict: …})',
     );
     const misspelt = await harness.call('update_trace_spec', {
       name: 'checkout',
