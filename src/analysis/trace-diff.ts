@@ -8,9 +8,8 @@
  * A duration change counts only past both a relative and an absolute threshold (20% and 1 ms by
  * default): single traces are noisy, and a 0.2 ms wobble is nobody's regression.
  */
-import { durationMs, type Trace } from '../model/index.js';
+import { callDestination, destinationName, durationMs, type Trace } from '../model/index.js';
 import { buildSpanTree, type SpanNode, type SpanTree } from '../model/span-tree.js';
-import { callDestination } from './call-destination.js';
 
 export interface TraceDiffOptions {
   /** Minimum change of a path's total duration, relative to side A (default 0.2). */
@@ -87,18 +86,16 @@ function groupSiblings(nodes: readonly SpanNode[]): Map<string, SiblingGroup[]> 
 }
 
 /**
- * How a row of calls named alike reads, and what aligns it across the two traces: the services its
- * spans called (their children in other services), which stay the same from run to run, else the
- * destination itself. Not the destination first: a local run's `127.0.0.1:45089` changes its port
- * every run, while `→ loans-service` does not.
+ * How a row of calls named alike reads, and what aligns it across the two traces: the name of its
+ * destination (`destinationName`: the services called, which stay the same from run to run).
  */
 function calleeLabel(group: SiblingGroup): string {
-  const callees = new Set<string>();
-  for (const member of group.members)
-    for (const child of member.children)
-      if (child.span.serviceName !== member.span.serviceName) callees.add(child.span.serviceName);
-  if (callees.size > 0) return `→ ${[...callees].join(', ')}`;
-  return group.destination === '' ? '' : `→ ${group.destination}`;
+  const calls = group.members.map((member) => ({
+    span: member.span,
+    children: member.children.map((child) => child.span),
+  }));
+  const name = destinationName(group.destination, calls);
+  return name === '' ? '' : `→ ${name}`;
 }
 
 function byLabel(groups: readonly SiblingGroup[]): Map<string, SpanNode[]> {

@@ -24,9 +24,13 @@ interface Issue {
  * Makes the SDK's validation of a tool's input (it calls the schema's `~standard.validate` before
  * the handler runs and puts every issue into the error text) refuse oversized arguments up front,
  * refuse arguments the tool does not take (zod would drop them unseen: unknown-arguments.ts), and
- * report a bounded list of clipped issues. The zod schema is otherwise unchanged.
+ * report a bounded list of clipped issues. The zod schema is otherwise unchanged. `innerKeys`: the
+ * keys an open argument expects (ToolDefinition.innerKeys).
  */
-export function boundInputValidation<Schema extends z.ZodType>(schema: Schema): Schema {
+export function boundInputValidation<Schema extends z.ZodType>(
+  schema: Schema,
+  innerKeys: Readonly<Record<string, readonly string[]>> = {},
+): Schema {
   if (bounded.has(schema)) return schema;
   const standard = schema['~standard'];
   const validate = standard.validate.bind(standard);
@@ -50,7 +54,7 @@ export function boundInputValidation<Schema extends z.ZodType>(schema: Schema): 
       string,
       unknown
     >;
-    const unknown: Issue[] = unknownArguments(inputJsonSchema, value).map(({ path, hint }) => ({
+    const unknown: Issue[] = unknownArguments(inputJsonSchema, value, innerKeys).map(({ path, hint }) => ({
       message: `not an argument of this tool, so it would be ignored (${hint})`,
       path,
     }));

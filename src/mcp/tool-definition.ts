@@ -51,6 +51,12 @@ export interface ToolDefinition<
   output: Output;
   annotations: ToolAnnotations;
   /**
+   * The keys an argument that takes any keys expects (`updates`: a spec update's fields), so a call
+   * that gives one beside it instead of inside it (`strict: true` for `updates: {strict: true}`),
+   * or misspells one there, is told where it belongs.
+   */
+  innerKeys?: Readonly<Record<string, readonly string[]>>;
+  /**
    * Answers with a draft the response layer fits to the budget and pages (every list it may cut
    * gets a cursor), or, for answers with nothing to cut, with the finished output.
    */

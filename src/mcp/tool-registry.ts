@@ -31,7 +31,7 @@ export function registerTools(
   // The plan's other names only with the aliases toolset: each repeats a whole tool in the catalog.
   const aliases = deps.config.mcp.toolsets.includes('aliases');
   for (const tool of tools) {
-    const inputSchema = boundInputValidation(memoizeJsonSchema(tool.input));
+    const inputSchema = boundInputValidation(memoizeJsonSchema(tool.input), tool.innerKeys);
     const outputSchema = memoizeJsonSchema(tool.output);
     for (const name of [tool.name, ...(aliases ? (tool.synonyms ?? []) : [])]) {
       const description = name === tool.name ? tool.description : `Same as ${tool.name}. ${tool.description}`;

@@ -8,7 +8,7 @@
  * probably meant to be. Only objects whose schema lists its properties and allows no others are
  * checked: a record (attribute maps, a spec given as an object) takes any key.
  */
-import { didYouMean } from '../model/did-you-mean.js';
+import { didYouMean, nearestName } from '../model/did-you-mean.js';
 
 type JsonSchema = { [key: string]: unknown };
 
@@ -23,13 +23,40 @@ export interface UnknownArgument {
 const MAX_REPORTED = 5;
 const ITEMS_CHECKED = 100;
 
-export function unknownArguments(schema: JsonSchema, value: unknown): UnknownArgument[] {
+/** Keys an argument that takes any keys expects, by argument (`updates`: a spec update's fields). */
+export type InnerKeys = Readonly<Record<string, readonly string[]>>;
+
+export function unknownArguments(
+  schema: JsonSchema,
+  value: unknown,
+  innerKeys: InnerKeys = {},
+): UnknownArgument[] {
   const found: UnknownArgument[] = [];
-  walk(schema, value, [], found);
+  walk(schema, value, [], found, innerKeys);
   return found.slice(0, MAX_REPORTED);
 }
 
-function walk(schema: JsonSchema, value: unknown, path: string[], found: UnknownArgument[]): void {
+/**
+ * The name a key was probably meant to be where it stands; failing that, for a key at the top, the
+ * place inside an open argument it belongs (`strict` beside `updates`); else the names accepted.
+ */
+function hintFor(key: string, accepted: string[], innerKeys: InnerKeys): string {
+  if (nearestName(key, accepted) === undefined)
+    for (const [argument, keys] of Object.entries(innerKeys)) {
+      if (keys.includes(key)) return `it belongs inside ${argument}: {${key}: …}`;
+      const nearest = nearestName(key, keys);
+      if (nearest !== undefined) return `did you mean ${argument}: {${nearest}: …}?`;
+    }
+  return didYouMean(key, accepted);
+}
+
+function walk(
+  schema: JsonSchema,
+  value: unknown,
+  path: string[],
+  found: UnknownArgument[],
+  innerKeys: InnerKeys = {},
+): void {
   if (found.length >= MAX_REPORTED || value === null || typeof value !== 'object') return;
   const branches = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
   if (Array.isArray(branches)) {
@@ -53,7 +80,7 @@ function walk(schema: JsonSchema, value: unknown, path: string[], found: Unknown
     const property = Object.hasOwn(properties, key) ? properties[key] : undefined;
     if (isSchema(property)) walk(property, inner, [...path, key], found);
     else if (closed && found.length < MAX_REPORTED)
-      found.push({ path: [...path, key], hint: didYouMean(key, accepted) });
+      found.push({ path: [...path, key], hint: hintFor(key, accepted, path.length === 0 ? innerKeys : {}) });
   }
 }
 

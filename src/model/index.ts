@@ -10,3 +10,4 @@ export * from './run-attributes.js';
 export * from './spec-name.js';
 export * from './backend-queries.js';
 export * from './own-property.js';
+export * from './call-destination.js';

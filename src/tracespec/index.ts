@@ -66,7 +66,7 @@ export { didYouMean, nearestName, editDistance } from '../model/did-you-mean.js'
 export { listEntryPaths, type SpecEntryPath } from './language/spec-paths.js';
 export { serializeSpecYaml } from './language/serialize-spec.js';
 export { diffSpecs, type SpecChange, type SpecDiff } from './language/diff-specs.js';
-export { mergeSpecUpdate } from './language/merge-spec-update.js';
+export { mergeSpecUpdate, SPEC_UPDATE_KEYS } from './language/merge-spec-update.js';
 export {
   summarizeCollection,
   percentile,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffTraces } from '../../src/analysis/index.js';
+import { gatewaySketch } from '../support/gateway-sketch.js';
 import { buildTrace, repeated, type SpanSketch } from '../support/trace-builder.js';
 
 function checkout(
@@ -98,50 +99,9 @@ describe('diffTraces', () => {
   });
 });
 
-/**
- * The polyglot example's gateway: two client spans both named `POST` (older HTTP instrumentations
- * name a client span by its method), one to loans-service, one to notify-service, on local ports.
- */
-function gateway(
-  options: { notifyMs?: number; loansCalls?: number; ports?: [number, number]; notifyAnswers?: boolean } = {},
-): SpanSketch {
-  const [loansPort, notifyPort] = options.ports ?? [4001, 4002];
-  const call = (port: number, path: string, startMs: number, durationMs: number): SpanSketch => ({
-    name: 'POST',
-    kind: 'client',
-    startMs,
-    durationMs,
-    attributes: {
-      'server.address': '127.0.0.1',
-      'server.port': port,
-      'url.full': `http://127.0.0.1:${port}${path}`,
-    },
-  });
-  const loans = Array.from({ length: options.loansCalls ?? 1 }, (_, index) => ({
-    ...call(loansPort, `/loans?item=${index}`, 1 + index * 10, 8),
-    children: [{ name: 'POST /loans', service: 'loans-service', kind: 'server' as const, durationMs: 7 }],
-  }));
-  const notifyMs = options.notifyMs ?? 5;
-  const notify = {
-    ...call(notifyPort, '/notify', 200, notifyMs),
-    children:
-      options.notifyAnswers === false
-        ? []
-        : [
-            {
-              name: 'POST /notify',
-              service: 'notify-service',
-              kind: 'server' as const,
-              durationMs: notifyMs - 1,
-            },
-          ],
-  };
-  return { name: 'POST /loans', service: 'gateway', durationMs: 300, children: [...loans, notify] };
-}
-
 describe('diffTraces on calls named alike', () => {
   it('keeps calls to two services apart, so a slower notify call is not hidden in a merged POST row', () => {
-    const diff = diffTraces(buildTrace(gateway()), buildTrace(gateway({ notifyMs: 60 })));
+    const diff = diffTraces(buildTrace(gatewaySketch()), buildTrace(gatewaySketch({ notifyMs: 60 })));
     const changed = diff.differences.map((item) => item.path);
     expect(changed).toContain('gateway:POST /loans > gateway:POST (→ notify-service)');
     expect(diff.differences.find((item) => item.path.endsWith('(→ notify-service)'))).toMatchObject({
@@ -156,7 +116,7 @@ describe('diffTraces on calls named alike', () => {
   });
 
   it('still groups an N+1 loop of calls to one host whose URLs differ only by query, as one row with a count', () => {
-    const diff = diffTraces(buildTrace(gateway()), buildTrace(gateway({ loansCalls: 5 })));
+    const diff = diffTraces(buildTrace(gatewaySketch()), buildTrace(gatewaySketch({ loansCalls: 5 })));
     expect(diff.differences.map((item) => [item.path, item.a.count, item.b.count])).toEqual([
       ['gateway:POST /loans > gateway:POST (→ loans-service)', 1, 5],
       ['gateway:POST /loans > gateway:POST (→ loans-service) > loans-service:POST /loans', 1, 5],
@@ -164,13 +124,13 @@ describe('diffTraces on calls named alike', () => {
   });
 
   it('aligns the calls of two runs on other ports by the service they called', () => {
-    const diff = diffTraces(buildTrace(gateway()), buildTrace(gateway({ ports: [5001, 5002] })));
+    const diff = diffTraces(buildTrace(gatewaySketch()), buildTrace(gatewaySketch({ ports: [5001, 5002] })));
     expect(diff.differences).toEqual([]);
     expect(diff.unchanged_paths).toBe(5);
   });
 
   it('pairs a call whose callee stopped answering with the same call in A, and reports the callee removed', () => {
-    const diff = diffTraces(buildTrace(gateway()), buildTrace(gateway({ notifyAnswers: false })));
+    const diff = diffTraces(buildTrace(gatewaySketch()), buildTrace(gatewaySketch({ notifyAnswers: false })));
     expect(diff.differences.map((item) => [item.path, item.status])).toEqual([
       ['gateway:POST /loans > gateway:POST (→ notify-service) > notify-service:POST /notify', 'removed'],
     ]);

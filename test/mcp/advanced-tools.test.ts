@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/index.js';
 import { parseTraceSpec } from '../../src/tracespec/index.js';
-import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
+import { TRACE_START_NANOS, buildTrace, movedToNow } from '../support/trace-builder.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { expectCursorPagesEveryRow } from '../support/cursor-paging.js';
 import { checkoutTrace, goodCheckouts, seededRandom } from '../tracespec/infer/good-checkout-traces.js';
@@ -193,6 +193,22 @@ describe('advanced tools through a real MCP client', () => {
     const unnamed = await harness.call('generate_spec_from_traces', { trace_ids, save: true });
     expect(unnamed.isError).toBe(true);
     expect(unnamed.text).toContain('save: true needs a name to store the spec under');
+  });
+
+  it('counts in its lead what it kept and left out in the right number, and leaves out what is 0', async () => {
+    const one = await harness.call('generate_spec_from_traces', { trace_ids: [probedBase[30]?.traceId] });
+    expect(one.isError, one.text).toBe(false);
+    expect(one.text).toMatch(/^Inferred \S+ from 1 trace \(1 span\): 1 expected entry\.$/m);
+    const withStep = buildTrace({ name: 'job', service: 'worker', children: [{ name: 'step' }] });
+    const without = buildTrace({ name: 'job', service: 'worker' });
+    for (const trace of [withStep, without]) await harness.app.writeSpans(movedToNow(trace, 60_000).spans);
+    const two = await harness.call('generate_spec_from_traces', {
+      trace_ids: [withStep.traceId, without.traceId],
+    });
+    expect(two.isError, two.text).toBe(false);
+    expect(two.text).toMatch(
+      /^Inferred \S+ from 2 traces \(3 spans\): 1 expected entry; left out 1 span shape not always present\.$/m,
+    );
   });
 
   it('refuses to infer from traces that do not exist, naming the id and what to pass', async () => {

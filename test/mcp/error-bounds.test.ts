@@ -50,4 +50,50 @@ describe('error answers', () => {
     expect(text.length).toBeLessThan(MAX_ERROR_TEXT_CHARS);
     expect(text).toMatch(/x… 4999746 more chars is configured\nNext: use one of: embedded$/);
   });
+
+  it('of many lines keep the Next: line when cut, and count the lines cut', () => {
+    const problems = Array.from(
+      { length: 400 },
+      (_, at) => `expected_spans[${at}].servce_name: unknown key; did you mean service_name?`,
+    );
+    const error = invalidArgument(
+      `invalid trace spec, nothing stored (400 problems):\n${problems.join('\n')}`,
+      'fix every listed path and send the whole spec again',
+    );
+    const text = (toErrorResult('define_trace_spec', error).content[0] as { text: string }).text;
+    expect(text.length).toBeLessThanOrEqual(MAX_ERROR_TEXT_CHARS);
+    expect(text).toMatch(/\nNext: fix every listed path and send the whole spec again$/);
+    const listed = text.split('\n').filter((line) => line.startsWith('expected_spans['));
+    expect(listed.length).toBeGreaterThan(10);
+    expect(text).toContain(
+      `\n${problems[listed.length - 1]}\n… and ${400 - listed.length} more not shown\nNext: `,
+    );
+  });
+});
+
+describe('a long error answer under a small output budget', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ era: 'legacy', env: { OTEL_MCP_OUTPUT_BUDGET_TOKENS: '1000' } });
+  });
+  afterAll(async () => harness.close());
+
+  it('still ends with its Next: line and says how many problems were not shown', async () => {
+    const expected_spans = Array.from({ length: 60 }, (_, at) => ({
+      operation_name: `op${at}`,
+      servce_name: 'checkout',
+      requird_tags: { 'http.request.method': 'GET' },
+      expected_duraton_ms: { max: 100 },
+    }));
+    const result = await harness.call('define_trace_spec', {
+      name: 'typos',
+      specification: { expected_spans },
+    });
+    expect(result.isError).toBe(true);
+    expect(result.text.length).toBeLessThanOrEqual(3500);
+    expect(result.text).toContain('nothing stored (180 problems):');
+    expect(result.text).toMatch(/\nNext: fix every listed path and send the whole spec again; .*$/);
+    const listed = result.text.split('\n').filter((line) => line.startsWith('expected_spans['));
+    expect(result.text).toContain(`\n… and ${180 - listed.length} more not shown\nNext: `);
+  });
 });

@@ -67,4 +67,46 @@ describe('arguments a tool does not take', () => {
     for (const expected of ['query.service:', 'query.operation:', 'cursors:', 'query.limit:'])
       expect(result.text).toContain(expected);
   });
+
+  it("tells update_trace_spec where an update's key belongs when it is given beside updates, spelt right or not", async () => {
+    const defined = await harness.call('define_trace_spec', {
+      name: 'checkout',
+      specification: { expected_spans: [{ operation_name: 'POST /checkout' }] },
+    });
+    expect(defined.isError, defined.text).toBe(false);
+    const beside = await harness.call('update_trace_spec', { name: 'checkout', strict: true });
+    expect(beside.isError).toBe(true);
+    expect(beside.text).toContain(
+      'strict: not an argument of this tool, so it would be ignored (it belongs inside updates: {strict: …})',
+    );
+    const misspelt = await harness.call('update_trace_spec', {
+      name: 'checkout',
+      updates: {},
+      spn_updates: [{ path: 'POST /checkout', remove: true }],
+    });
+    expect(misspelt.isError).toBe(true);
+    expect(misspelt.text).toContain(
+      'spn_updates: not an argument of this tool, so it would be ignored (did you mean updates: {span_updates: …}?)',
+    );
+    // A misspelt argument of the tool itself is still named as that argument.
+    const note = await harness.call('update_trace_spec', { name: 'checkout', updates: {}, not: 'x' });
+    expect(note.text).toContain(
+      'not: not an argument of this tool, so it would be ignored (did you mean note?)',
+    );
+  });
+
+  it('refuses a misspelt key inside update_trace_spec updates with the nearest one, storing no version', async () => {
+    await harness.call('define_trace_spec', {
+      name: 'checkout_typos',
+      specification: { expected_spans: [{ operation_name: 'POST /checkout' }] },
+    });
+    const result = await harness.call('update_trace_spec', {
+      name: 'checkout_typos',
+      updates: { strcit: true },
+    });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain('updates.strcit: unknown key; did you mean strict?');
+    const stored = await harness.call('get_trace_spec', { name: 'checkout_typos' });
+    expect(stored.structured.version).toBe(1);
+  });
 });

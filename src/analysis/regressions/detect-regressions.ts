@@ -1,6 +1,6 @@
 /**
  * Regressions between a baseline set of traces and a current one (DESIGN.md §6), per operation
- * (service + span name): a latency shift counts when the Mann–Whitney U test finds it significant
+ * (service + span name; calls of one name to different places apart, see `splitOperations`): a latency shift counts when the Mann–Whitney U test finds it significant
  * AND the medians moved by a minimum effect (10% and 1 ms by default), so a large sample cannot
  * turn a trivial shift into a finding; structural changes (operations or services that appeared
  * or disappeared, per-trace counts that changed, new error spans) carry the traces that show them.
@@ -13,7 +13,15 @@
  * and a mix of endpoints that shifted between the sets would read as per-trace counts that changed.
  * A kind seen on one side only is listed with its trace count, not compared.
  */
-import { buildSpanTree, durationMs, primaryTop, type Trace } from '../../model/index.js';
+import {
+  buildSpanTree,
+  callDestination,
+  destinationName,
+  durationMs,
+  primaryTop,
+  type Span,
+  type Trace,
+} from '../../model/index.js';
 import { mannWhitneyU, median } from './mann-whitney.js';
 
 export interface RegressionOptions {
@@ -47,7 +55,15 @@ interface OfKind {
   trace_kind: string;
 }
 
-export interface LatencyShift extends OfKind {
+/**
+ * Where an operation's calls went, when calls of its name went to several places within a trace:
+ * the service called, else host:port (`notify-service`). Absent otherwise.
+ */
+interface ToDestination {
+  destination?: string;
+}
+
+export interface LatencyShift extends OfKind, ToDestination {
   service: string;
   operation: string;
   direction: 'slower' | 'faster';
@@ -69,7 +85,7 @@ export type StructuralKind =
   | 'service_appeared'
   | 'service_disappeared';
 
-export interface StructuralChange extends OfKind {
+export interface StructuralChange extends OfKind, ToDestination {
   kind: StructuralKind;
   service: string;
   operation?: string;
@@ -77,7 +93,7 @@ export interface StructuralChange extends OfKind {
   example_trace_ids: string[];
 }
 
-export interface EnvelopeBreach {
+export interface EnvelopeBreach extends ToDestination {
   path: string;
   service: string;
   operation: string;
@@ -86,7 +102,7 @@ export interface EnvelopeBreach {
   example_trace_ids: string[];
 }
 
-export interface NotJudged extends OfKind {
+export interface NotJudged extends OfKind, ToDestination {
   service: string;
   operation: string;
   baseline_n: number;
@@ -123,6 +139,8 @@ export interface RegressionReport {
 interface OperationSamples {
   service: string;
   operation: string;
+  /** '' unless the operation's calls are kept apart by destination. */
+  destination: string;
   durations: number[];
   /** Trace id per duration. */
   traceIds: string[];
@@ -134,16 +152,76 @@ interface OperationSamples {
   errorSpans: number;
 }
 
-function collect(traces: readonly Trace[]): Map<string, OperationSamples> {
+const nameKey = (span: Span): string => `${span.serviceName}\u0000${span.name}`;
+
+/**
+ * The operations (service + span name) whose calls go to more than one place within some trace: a
+ * gateway's `POST` to loans-service and its `POST` to notify-service are two operations, so a
+ * slowdown of one is not diluted by the other. Only these are split: an operation with one
+ * destination a trace keeps one key even when a local run moved its port.
+ */
+function splitOperations(traces: readonly Trace[]): Set<string> {
+  const split = new Set<string>();
+  for (const trace of traces) {
+    const seen = new Map<string, string>();
+    for (const span of trace.spans) {
+      const key = nameKey(span);
+      if (split.has(key)) continue;
+      const destination = callDestination(span);
+      const before = seen.get(key);
+      if (before === undefined) seen.set(key, destination);
+      else if (before !== destination) split.add(key);
+    }
+  }
+  return split;
+}
+
+/**
+ * The destination name of every span of a split operation in one trace: calls to one destination
+ * are named together (`destinationName`), so an N+1 loop's calls share one name.
+ */
+function destinationsOf(trace: Trace, split: ReadonlySet<string>): Map<Span, string> {
+  const names = new Map<Span, string>();
+  if (split.size === 0) return names;
+  const children = new Map<string, Span[]>();
+  for (const span of trace.spans) {
+    if (span.parentSpanId === undefined) continue;
+    const list = children.get(span.parentSpanId);
+    if (list) list.push(span);
+    else children.set(span.parentSpanId, [span]);
+  }
+  const calls = new Map<string, { destination: string; spans: Span[] }>();
+  for (const span of trace.spans) {
+    if (!split.has(nameKey(span))) continue;
+    const destination = callDestination(span);
+    const key = `${nameKey(span)}\u0000${destination}`;
+    const group = calls.get(key) ?? { destination, spans: [] };
+    group.spans.push(span);
+    calls.set(key, group);
+  }
+  for (const { destination, spans } of calls.values()) {
+    const name = destinationName(
+      destination,
+      spans.map((span) => ({ span, children: children.get(span.spanId) ?? [] })),
+    );
+    for (const span of spans) names.set(span, name);
+  }
+  return names;
+}
+
+function collect(traces: readonly Trace[], split: ReadonlySet<string>): Map<string, OperationSamples> {
   const operations = new Map<string, OperationSamples>();
   traces.forEach((trace, traceIndex) => {
+    const destinations = destinationsOf(trace, split);
     for (const span of trace.spans) {
-      const key = `${span.serviceName}\u0000${span.name}`;
+      const destination = destinations.get(span) ?? '';
+      const key = `${nameKey(span)}\u0000${destination}`;
       let samples = operations.get(key);
       if (!samples) {
         samples = {
           service: span.serviceName,
           operation: span.name,
+          destination,
           durations: [],
           traceIds: [],
           perTrace: new Map(),
@@ -164,6 +242,15 @@ function collect(traces: readonly Trace[]): Map<string, OperationSamples> {
     }
   });
   return operations;
+}
+
+/** A finding's operation: service and name, and where its calls went when that is kept apart. */
+function operationOf(samples: OperationSamples): Pick<LatencyShift, 'service' | 'operation' | 'destination'> {
+  return {
+    service: samples.service,
+    operation: samples.operation,
+    ...(samples.destination !== '' ? { destination: samples.destination } : {}),
+  };
 }
 
 function slowestTraces(samples: OperationSamples, limit: number): string[] {
@@ -260,7 +347,7 @@ export function detectRegressions(
     }
   }
 
-  const after = collect(current);
+  const after = collect(current, splitOperations(current));
   for (const envelope of envelopes) {
     const matching = [...after.values()].filter(
       (samples) =>
@@ -272,8 +359,7 @@ export function detectRegressions(
       if (currentMedian > envelope.maxMs) {
         report.envelope_breaches.push({
           path: envelope.path,
-          service: samples.service,
-          operation: samples.operation,
+          ...operationOf(samples),
           max_ms: envelope.maxMs,
           current: { n: samples.durations.length, median_ms: round(currentMedian) },
           example_trace_ids: slowestTraces(samples, limits.examples),
@@ -295,16 +381,16 @@ function compareKind(
   report: RegressionReport,
   limits: Limits,
 ): void {
-  const before = collect(baseline);
-  const after = collect(current);
+  const split = splitOperations([...baseline, ...current]);
+  const before = collect(baseline, split);
+  const after = collect(current, split);
   const examples = limits.examples;
   for (const [key, now] of after) {
     const then = before.get(key);
     if (!then) {
       report.structural.push({
         kind: 'operation_appeared',
-        service: now.service,
-        operation: now.operation,
+        ...operationOf(now),
         detail: `${now.durations.length} spans in ${now.perTrace.size} of ${current.length} current traces; none in ${baseline.length} baseline traces`,
         example_trace_ids: [...new Set(now.traceIds)].slice(0, examples),
         trace_kind: kind,
@@ -317,8 +403,7 @@ function compareKind(
     if (then.errorSpans === 0 && now.errorSpans > 0) {
       report.structural.push({
         kind: 'new_errors',
-        service: now.service,
-        operation: now.operation,
+        ...operationOf(now),
         detail: `${now.errorSpans} error spans in ${now.errorTraces.length} of ${current.length} current traces; none in ${baseline.length} baseline traces`,
         example_trace_ids: now.errorTraces.slice(0, examples),
         trace_kind: kind,
@@ -329,8 +414,7 @@ function compareKind(
     if (after.has(key)) continue;
     report.structural.push({
       kind: 'operation_disappeared',
-      service: then.service,
-      operation: then.operation,
+      ...operationOf(then),
       detail: `${then.durations.length} spans in ${then.perTrace.size} of ${baseline.length} baseline traces; none in ${current.length} current traces`,
       example_trace_ids: [...new Set(then.traceIds)].slice(0, examples),
       trace_kind: kind,
@@ -341,8 +425,7 @@ function compareKind(
     if (before.has(key) || now.errorSpans === 0) continue;
     report.structural.push({
       kind: 'new_errors',
-      service: now.service,
-      operation: now.operation,
+      ...operationOf(now),
       detail: `${now.errorSpans} error spans in ${now.errorTraces.length} of ${current.length} current traces (a new operation)`,
       example_trace_ids: now.errorTraces.slice(0, examples),
       trace_kind: kind,
@@ -360,8 +443,7 @@ function judgeLatency(
 ): void {
   if (then.durations.length < limits.minSamples || now.durations.length < limits.minSamples) {
     report.not_judged.push({
-      service: now.service,
-      operation: now.operation,
+      ...operationOf(now),
       baseline_n: then.durations.length,
       current_n: now.durations.length,
       trace_kind: kind,
@@ -376,8 +458,7 @@ function judgeLatency(
   const test = mannWhitneyU(now.durations, then.durations);
   if (test.pValue >= limits.alpha) return;
   const finding: LatencyShift = {
-    service: now.service,
-    operation: now.operation,
+    ...operationOf(now),
     direction: shift > 0 ? 'slower' : 'faster',
     baseline: { n: then.durations.length, median_ms: round(baseMedian) },
     current: { n: now.durations.length, median_ms: round(currentMedian) },
@@ -422,8 +503,7 @@ function judgeCounts(
   });
   report.structural.push({
     kind: 'count_changed',
-    service: now.service,
-    operation: now.operation,
+    ...operationOf(now),
     detail: `spans per trace: median ${beforeMedian} (range ${range(before)}) in baseline → ${afterMedian} (range ${range(after)}) now`,
     example_trace_ids: ids,
     trace_kind: kind,

@@ -1,5 +1,5 @@
 import type { SpanNode } from '../../model/span-tree.js';
-import { callDestination } from '../call-destination.js';
+import { callDestination } from '../../model/call-destination.js';
 
 /** One line of the tree view: a span, or identical siblings folded together (`×N`). */
 export interface ViewNode {

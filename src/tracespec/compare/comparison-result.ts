@@ -98,6 +98,11 @@ export interface MissingSpan {
 export interface UnexpectedSpanGroup {
   name: string;
   service: string;
+  /**
+   * Where these calls went, when calls of this name went to several places: the service called,
+   * else host:port (`notify-service`). Absent otherwise.
+   */
+  destination?: string;
   count: number;
   /** At most 3. */
   span_ids: string[];

@@ -3,7 +3,7 @@
  * §4 rule 10) each group of them fails the spec — except spans already named as the culprit of
  * another violation (a span in the wrong service is reported once, as wrong_service).
  */
-import type { Span } from '../../model/index.js';
+import { callDestination, destinationName, type Span } from '../../model/index.js';
 import type { UnexpectedSpanGroup } from './comparison-result.js';
 import { describeSpan, spanRef } from './evidence-format.js';
 import type { Findings } from './findings.js';
@@ -12,21 +12,54 @@ import type { TraceIndex } from './trace-index.js';
 interface Group {
   name: string;
   service: string;
+  /** Where the calls went, when spans of this name went to several places; else ''. */
+  destination: string;
   spans: number[];
 }
 
-function groupByNameAndService(index: TraceIndex, spans: readonly number[]): Group[] {
-  const groups = new Map<string, Group>();
+/**
+ * Spans grouped by service and name, and with `byDestination` calls of one name apart by where they
+ * went (a gateway's `POST` to loans-service and its `POST` to notify-service), named as diff_traces
+ * names them. The calls of an N+1 loop go to one place and stay one group with its count.
+ */
+function groupSpans(index: TraceIndex, spans: readonly number[], byDestination: boolean): Group[] {
+  const byName = new Map<string, Map<string, number[]>>();
   for (const span of spans) {
     const actual = index.spans[span] as Span;
     const key = `${actual.serviceName}\u0000${actual.name}`;
-    const group = groups.get(key);
-    if (group) group.spans.push(span);
-    else groups.set(key, { name: actual.name, service: actual.serviceName, spans: [span] });
+    const destinations = byName.get(key) ?? new Map<string, number[]>();
+    byName.set(key, destinations);
+    const destination = byDestination ? callDestination(actual) : '';
+    const members = destinations.get(destination);
+    if (members) members.push(span);
+    else destinations.set(destination, [span]);
   }
-  return [...groups.values()].sort(
-    (a, b) => b.spans.length - a.spans.length || (a.spans[0] ?? 0) - (b.spans[0] ?? 0),
-  );
+  const groups: Group[] = [];
+  for (const destinations of byName.values()) {
+    const first = index.spans[[...destinations.values()][0]?.[0] as number] as Span;
+    const named = new Map<string, number[]>();
+    for (const [destination, members] of destinations) {
+      const name =
+        destinations.size === 1
+          ? ''
+          : destinationName(
+              destination,
+              members.map((span) => ({
+                span: index.spans[span] as Span,
+                children: (index.children[span] ?? []).map((child) => index.spans[child] as Span),
+              })),
+            );
+      named.set(name, [...(named.get(name) ?? []), ...members]);
+    }
+    for (const [destination, members] of named)
+      groups.push({
+        name: first.name,
+        service: first.serviceName,
+        destination: named.size === 1 ? '' : destination,
+        spans: members.sort((a, b) => a - b),
+      });
+  }
+  return groups.sort((a, b) => b.spans.length - a.spans.length || (a.spans[0] ?? 0) - (b.spans[0] ?? 0));
 }
 
 export function checkUnexpectedSpans(
@@ -37,16 +70,19 @@ export function checkUnexpectedSpans(
 ): { groups: UnexpectedSpanGroup[]; count: number } {
   const unassigned: number[] = [];
   for (let span = 0; span < index.spans.length; span += 1) if (!isAssigned(span)) unassigned.push(span);
-  const groups = groupByNameAndService(index, unassigned).map((group) => ({
+  const groups = groupSpans(index, unassigned, true).map((group) => ({
     name: group.name,
     service: group.service,
+    ...(group.destination !== '' ? { destination: group.destination } : {}),
     count: group.spans.length,
     span_ids: group.spans.slice(0, 3).map((span) => (index.spans[span] as Span).spanId),
   }));
   if (strict) {
-    const offending = groupByNameAndService(
+    // One violation a name, wherever its calls went: one expected_spans entry is the fix for all.
+    const offending = groupSpans(
       index,
       unassigned.filter((span) => !findings.culprits.has(span)),
+      false,
     );
     findings.check(offending.length === 0);
     for (const group of offending) {

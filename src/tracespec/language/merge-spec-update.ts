@@ -22,7 +22,8 @@ import { formatProblems, isPlainObject, joinPath, showValue, type SpecProblem } 
 import { SPAN_SPEC_KEYS, type SpanSpec, type TraceSpec } from './trace-spec.js';
 import { validateTraceSpec } from './validate-spec.js';
 
-const UPDATE_KEYS = [
+/** The keys an update takes. */
+export const SPEC_UPDATE_KEYS: readonly string[] = [
   'name',
   'description',
   'strict',
@@ -50,8 +51,8 @@ export function mergeSpecUpdate(spec: TraceSpec, updates: unknown): TraceSpec {
     problems.push({ path, message });
   };
   for (const key of Object.keys(value)) {
-    if (!UPDATE_KEYS.includes(key))
-      report(joinPath('updates', key), `unknown key; ${didYouMean(key, UPDATE_KEYS)}`);
+    if (!SPEC_UPDATE_KEYS.includes(key))
+      report(joinPath('updates', key), `unknown key; ${didYouMean(key, SPEC_UPDATE_KEYS)}`);
   }
   const merged = structuredClone(spec) as unknown as Loose;
   if (value.name !== undefined && value.name !== spec.name) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectRegressions } from '../../../src/analysis/index.js';
 import type { Trace } from '../../../src/model/index.js';
+import { gatewayRun } from '../../support/gateway-sketch.js';
 import { buildTrace, type SpanSketch } from '../../support/trace-builder.js';
 import { seededRandom } from '../../support/seeded-random.js';
 
@@ -165,5 +166,46 @@ describe('detectRegressions', () => {
     expect(report.envelope_breaches.map((breach) => breach.operation)).toEqual(['SELECT orders']);
     expect(report.envelope_breaches[0]?.current.median_ms).toBeGreaterThan(120);
     expect(report.structural).toEqual([]);
+  });
+});
+
+describe('detectRegressions on calls named alike', () => {
+  it("keeps a gateway's POST to notify-service apart from its POST to loans-service, so a doubled notify call is not diluted", () => {
+    const report = detectRegressions(gatewayRun(1), gatewayRun(2, { notifyMs: 10 }));
+    const gateway = report.regressions.filter((shift) => shift.service === 'gateway');
+    expect(gateway).toHaveLength(1);
+    expect(gateway[0]).toMatchObject({
+      operation: 'POST',
+      destination: 'notify-service',
+      direction: 'slower',
+    });
+    expect(gateway[0]?.baseline.n).toBe(30);
+    expect(gateway[0]?.shift_ratio).toBeGreaterThan(0.5);
+    expect(report.structural).toEqual([]);
+  });
+
+  it('keeps an N+1 loop of calls to one service as one operation whose count per trace changed, across runs on other ports', () => {
+    const report = detectRegressions(gatewayRun(3), gatewayRun(4, { loansCalls: 5, ports: [5001, 5002] }));
+    const gateway = report.structural.filter((change) => change.service === 'gateway');
+    expect(gateway.map(({ kind, operation, destination }) => ({ kind, operation, destination }))).toEqual([
+      { kind: 'count_changed', operation: 'POST', destination: 'loans-service' },
+    ]);
+    expect(gateway[0]?.detail).toContain('median 1 (range 1..1) in baseline → 5 (range 5..5) now');
+  });
+
+  it('keeps one operation for calls of a name that go to one place, even when a run moved its port', () => {
+    const call = (port: number): SpanSketch => ({
+      name: 'GET',
+      kind: 'client',
+      durationMs: 20,
+      attributes: { 'server.address': '127.0.0.1', 'server.port': port },
+    });
+    const side = (port: number): Trace[] =>
+      Array.from({ length: 10 }, () =>
+        buildTrace({ name: 'job', service: 'worker', children: [call(port)] }),
+      );
+    const report = detectRegressions(side(4003), side(5003));
+    expect(report.structural).toEqual([]);
+    expect(report.operations_compared).toBe(2);
   });
 });

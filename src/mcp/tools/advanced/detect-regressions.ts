@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { detectRegressions, type DurationEnvelope, type RegressionReport } from '../../../analysis/index.js';
 import { invalidArgument } from '../../../model/errors.js';
 import { normalizeDuration, type SpanSpec, type TraceSpec } from '../../../tracespec/index.js';
+import { plural } from '../../response/plural.js';
 import { listSection, type ResponseDraft } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
@@ -45,9 +46,14 @@ const traceKind = z
   .describe(
     'The kind of trace it was found in: root service: root operation (traces are compared kind by kind)',
   );
+const destination = z
+  .string()
+  .optional()
+  .describe('Where these calls went, when calls of this name go to several places');
 const shiftSchema = z.object({
   service: z.string(),
   operation: z.string(),
+  destination,
   direction: z.enum(['slower', 'faster']),
   baseline: sideStats,
   current: sideStats,
@@ -100,6 +106,7 @@ const outputSchema = z.object({
         ]),
         service: z.string(),
         operation: z.string().optional(),
+        destination,
         detail: z.string(),
         example_trace_ids: z.array(z.string()),
         trace_kind: traceKind,
@@ -114,6 +121,7 @@ const outputSchema = z.object({
         path: z.string(),
         service: z.string(),
         operation: z.string(),
+        destination,
         max_ms: z.number(),
         current: sideStats,
         example_trace_ids: z.array(z.string()),
@@ -125,6 +133,7 @@ const outputSchema = z.object({
       z.object({
         service: z.string(),
         operation: z.string(),
+        destination,
         baseline_n: z.number(),
         current_n: z.number(),
         trace_kind: traceKind,
@@ -350,7 +359,9 @@ function envelopesOf(spec: TraceSpec): DurationEnvelope[] {
   return result;
 }
 
-const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+/** `gateway:POST (→ notify-service)`, as diff_traces names a call kept apart by where it went. */
+const operationText = (row: { service: string; operation: string; destination?: string }): string =>
+  `${row.service}:${row.operation}${row.destination ? ` (→ ${row.destination})` : ''}`;
 
 const percent = (ratio: number): string => `${ratio >= 0 ? '+' : ''}${Math.round(ratio * 1000) / 10}%`;
 
@@ -431,7 +442,7 @@ function draft(
         heading: 'Slower:',
         rows: report.regressions,
         line: (shift) =>
-          `  ${inKind(shift)}${shift.service}:${shift.operation}: median ${shift.baseline.median_ms} → ${shift.current.median_ms} ms (${percent(shift.shift_ratio)}, n ${shift.baseline.n}/${shift.current.n}, p ${shift.p_value}); e.g. ${shift.example_trace_ids[0] ?? ''}`,
+          `  ${inKind(shift)}${operationText(shift)}: median ${shift.baseline.median_ms} → ${shift.current.median_ms} ms (${percent(shift.shift_ratio)}, n ${shift.baseline.n}/${shift.current.n}, p ${shift.p_value}); e.g. ${shift.example_trace_ids[0] ?? ''}`,
         weight: 3,
       }),
       listSection({
@@ -439,7 +450,7 @@ function draft(
         heading: 'Over the spec envelope:',
         rows: report.envelope_breaches,
         line: (breach) =>
-          `  ${breach.path} (${breach.service}): median ${breach.current.median_ms} ms > max ${breach.max_ms} ms (n ${breach.current.n}); e.g. ${breach.example_trace_ids[0] ?? ''}`,
+          `  ${breach.path} (${breach.service}${breach.destination ? ` → ${breach.destination}` : ''}): median ${breach.current.median_ms} ms > max ${breach.max_ms} ms (n ${breach.current.n}); e.g. ${breach.example_trace_ids[0] ?? ''}`,
         weight: 2,
       }),
       listSection({
@@ -447,7 +458,7 @@ function draft(
         heading: 'Structural changes:',
         rows: report.structural,
         line: (change) =>
-          `  ${inKind(change)}${change.kind.replace('_', ' ')} ${change.service}${change.operation ? `:${change.operation}` : ''}: ${change.detail}${change.example_trace_ids[0] ? `; e.g. ${change.example_trace_ids[0]}` : ''}`,
+          `  ${inKind(change)}${change.kind.replace('_', ' ')} ${change.operation ? operationText({ ...change, operation: change.operation }) : change.service}: ${change.detail}${change.example_trace_ids[0] ? `; e.g. ${change.example_trace_ids[0]}` : ''}`,
         weight: 3,
       }),
       listSection({
@@ -455,14 +466,14 @@ function draft(
         heading: 'Faster:',
         rows: report.improvements,
         line: (shift) =>
-          `  ${inKind(shift)}${shift.service}:${shift.operation}: median ${shift.baseline.median_ms} → ${shift.current.median_ms} ms (${percent(shift.shift_ratio)}, p ${shift.p_value})`,
+          `  ${inKind(shift)}${operationText(shift)}: median ${shift.baseline.median_ms} → ${shift.current.median_ms} ms (${percent(shift.shift_ratio)}, p ${shift.p_value})`,
       }),
       listSection({
         key: 'not_judged',
         heading: `Not judged (fewer than ${out.settings.min_samples} spans on a side):`,
         rows: report.not_judged,
         line: (item) =>
-          `  ${inKind(item)}${item.service}:${item.operation}: ${item.baseline_n} baseline / ${item.current_n} current spans`,
+          `  ${inKind(item)}${operationText(item)}: ${item.baseline_n} baseline / ${item.current_n} current spans`,
       }),
       listSection({
         key: 'unavailable',

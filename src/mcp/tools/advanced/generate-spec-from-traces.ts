@@ -8,6 +8,7 @@ import {
   serializeSpecYaml,
   type DroppedItem,
 } from '../../../tracespec/index.js';
+import { plural } from '../../response/plural.js';
 import { listSection } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { defineTool } from '../../tool-definition.js';
@@ -141,8 +142,14 @@ export const generateSpecFromTracesTool = defineTool({
     const entryCount = inference.kept.length;
     const yamlLines = serializeSpecYaml(inference.spec).replace(/\n$/, '').split('\n');
     const lead = [...sync.lines];
+    const left = [
+      droppedSpans > 0 ? `${plural(droppedSpans, 'span shape')} not always present` : '',
+      droppedTags > 0
+        ? `${plural(droppedTags, 'tag')} that varied, identified a request or said where it ran`
+        : '',
+    ].filter((part) => part !== '');
     lead.push(
-      `Inferred ${name} from ${inference.traceCount} trace${inference.traceCount === 1 ? '' : 's'} (${inference.spanCount} spans): ${entryCount} expected entries; left out ${droppedSpans} span shapes that were not always present and ${droppedTags} tags that varied, identify a request or say where it ran.`,
+      `Inferred ${name} from ${plural(inference.traceCount, 'trace')} (${plural(inference.spanCount, 'span')}): ${plural(entryCount, 'expected entry', 'expected entries')}${left.length > 0 ? `; left out ${left.join(' and ')}` : ''}.`,
     );
     if (entryCount === 0)
       lead.push(

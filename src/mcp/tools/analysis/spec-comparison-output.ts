@@ -11,6 +11,7 @@ import {
   type EntryResult,
   type Violation,
 } from '../../../tracespec/index.js';
+import { plural } from '../../response/plural.js';
 import { listSection, type ResponseDraft } from '../../response/response-draft.js';
 import { responseFields } from '../../response/response-fields.js';
 import { specFilesSchema, type SpecFilesOutput } from '../specs/spec-common.js';
@@ -94,7 +95,16 @@ export const comparisonOutputSchema = z.object({
     }),
   ),
   unexpected_spans: z.array(
-    z.object({ name: z.string(), service: z.string(), count: z.number(), span_ids: z.array(z.string()) }),
+    z.object({
+      name: z.string(),
+      service: z.string(),
+      destination: z
+        .string()
+        .optional()
+        .describe('Where these calls went, when calls of this name went to several places'),
+      count: z.number(),
+      span_ids: z.array(z.string()),
+    }),
   ),
   unexpected_span_count: z.number(),
   performance_issues: z.array(
@@ -211,7 +221,7 @@ export function comparisonDraft(
   if (result.unexpected_span_count > 0) {
     const groups = result.unexpected_spans.length + (result.truncated?.unexpected_span_groups ?? 0);
     lead.push(
-      `${result.unexpected_span_count} span${result.unexpected_span_count === 1 ? '' : 's'} no entry expects, in ${groups} group${groups === 1 ? '' : 's'} (unexpected_spans).`,
+      `${plural(result.unexpected_span_count, 'span')} no entry expects, in ${plural(groups, 'group')} (unexpected_spans).`,
     );
   }
   const fixes = new Set(result.violations.map((violation) => violation.fix));
@@ -297,7 +307,7 @@ export function comparisonDraft(
             }
           : {}),
         line: (group) =>
-          `  ${group.service}: ${group.name} ×${group.count} [${group.span_ids.map((id) => id.slice(0, 8)).join(', ')}]`,
+          `  ${group.service}: ${group.name}${group.destination ? ` → ${group.destination}` : ''} ×${group.count} [${group.span_ids.map((id) => id.slice(0, 8)).join(', ')}]`,
       }),
       listSection({
         key: 'entries',

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { TraceSummary } from '../../../model/query.js';
 import { nanosToIso } from '../../../model/time.js';
+import { plural } from '../../response/plural.js';
 import { listSection, type ResponseDraft } from '../../response/response-draft.js';
 import { responseFields } from '../../response/response-fields.js';
 
@@ -78,8 +79,4 @@ export function traceListDraft(
 export function round(value: number, digits = 3): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

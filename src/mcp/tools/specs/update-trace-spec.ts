@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { mergeSpecUpdate } from '../../../tracespec/index.js';
+import { mergeSpecUpdate, SPEC_UPDATE_KEYS } from '../../../tracespec/index.js';
 import { defineTool } from '../../tool-definition.js';
 import { readDocument, specDocumentInput, specNameInput, syncSpecFiles } from './spec-common.js';
 import { savedSpecDraft, savedSpecSchema } from './saved-spec-output.js';
@@ -18,6 +18,7 @@ export const updateTraceSpecTool = defineTool({
     note: z.string().max(500).optional().describe('Why this version (kept in the history)'),
   }),
   output: savedSpecSchema,
+  innerKeys: { updates: SPEC_UPDATE_KEYS },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(input, { deps }) {
     const sync = await syncSpecFiles(deps);
