@@ -97,7 +97,8 @@ function calleeLabel(group: SiblingGroup): string {
   for (const member of group.members)
     for (const child of member.children)
       if (child.span.serviceName !== member.span.serviceName) callees.add(child.span.serviceName);
-  if (callees.size > 0) return `→ ${[...callees].join(', ')}`;
+  // Sorted: concurrent calls' children arrive in any order, and the label must not follow it.
+  if (callees.size > 0) return `→ ${[...callees].sort().join(', ')}`;
   return group.destination === '' ? '' : `→ ${group.destination}`;
 }
 
