@@ -169,14 +169,17 @@ describe('advanced tools through a real MCP client', () => {
     // The YAML is most of the answer: left out, lead and closing lines together are shorter than it.
     const yaml = (result.structured.yaml_lines as string[]).join('\n');
     expect(result.text.length - yaml.length).toBeLessThan(yaml.length);
+    expect(result.text).not.toContain('Only part of the spec');
   });
 
-  it('at a small budget shows the top of the YAML, says how much was cut, and its cursor pages the rest', async () => {
+  it('at a small budget shows the top of the YAML, says how much was cut and not to store the page alone, and its cursor pages the rest', async () => {
     const args = { trace_ids: training.map((trace) => trace.traceId), name: 'checkout-paged' };
     const first = await harness.call('generate_spec_from_traces', { ...args, budget_tokens: 500 });
     expect(first.isError, first.text).toBe(false);
     expect(first.structured.truncated.yaml_lines).toBeGreaterThan(0);
     expect(first.text).toMatch(/Cut for size: .*\d+ yaml_lines.*cursor="/);
+    // A page cut at an entry parses as a shorter spec: the page says it is not the whole.
+    expect(first.text).toContain('Only part of the spec: do not store this page alone; join every page');
     expect(first.text.length + JSON.stringify(first.structured).length).toBeLessThanOrEqual(500 * 3.5);
     expect(
       await expectCursorPagesEveryRow(harness, 'generate_spec_from_traces', args, ['dropped', 'yaml_lines']),
