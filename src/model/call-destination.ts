@@ -46,5 +46,6 @@ export function destinationName(destination: string, calls: Iterable<CallWithChi
   for (const call of calls)
     for (const child of call.children)
       if (child.serviceName !== call.span.serviceName) callees.add(child.serviceName);
-  return callees.size > 0 ? [...callees].join(', ') : destination;
+  // Sorted: concurrent calls' children arrive in any order, and the name must not follow it.
+  return callees.size > 0 ? [...callees].sort().join(', ') : destination;
 }

@@ -37,11 +37,11 @@ export function nameSimilarity(a: string, b: string): number {
 }
 
 /**
- * The valid name nearest to a typed one, or undefined when none is close enough to be a typo
- * (more than a third of the longer name would have to change, with at least 2 edits allowed),
- * unless one name begins the other.
+ * The valid name a typed one is a typo of: equal but for case and separators, or within the
+ * allowance (more than a third of the longer name would have to change, with at least 2 edits
+ * allowed, is no typo). Strict enough to read the typed key's value as the valid key's.
  */
-export function nearestName(typed: string, valid: readonly string[]): string | undefined {
+export function typoOf(typed: string, valid: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   const ft = folded(typed);
@@ -55,7 +55,18 @@ export function nearestName(typed: string, valid: readonly string[]): string | u
   }
   if (best === undefined) return undefined;
   const allowed = Math.max(2, Math.floor(Math.max(typed.length, best.length) / 3));
-  if (bestDistance <= allowed) return best;
+  return bestDistance <= allowed ? best : undefined;
+}
+
+/**
+ * The valid name nearest to a typed one, for a hint: a typo (`typoOf`), else a name the typed one
+ * begins or is begun by. Only a guess then (`expect` begins `expected_duration_ms`): name it, but
+ * do not read the typed key's value as it.
+ */
+export function nearestName(typed: string, valid: readonly string[]): string | undefined {
+  const typo = typoOf(typed, valid);
+  if (typo !== undefined) return typo;
+  const ft = folded(typed);
   // `minimum` for `min`, `service` for `service_name`: one name begins the other.
   return valid.find((candidate) => {
     const fc = folded(candidate);

@@ -129,6 +129,40 @@ describe('diffTraces on calls named alike', () => {
     expect(diff.unchanged_paths).toBe(5);
   });
 
+  it("reports nothing for two identical traces whose concurrent calls' callees answered in another order", () => {
+    // Two services behind one host (a gateway that fans out), and a second host with one callee.
+    const fanOut = (host: string, callees: string[], startMs: number): SpanSketch => ({
+      name: 'POST',
+      kind: 'client',
+      startMs,
+      durationMs: 20,
+      attributes: { 'server.address': host, 'server.port': 443 },
+      children: callees.map((service, index) => ({
+        name: 'handle',
+        service,
+        kind: 'server' as const,
+        startMs: startMs + index,
+        durationMs: 10,
+      })),
+    });
+    const trace = (first: string[], second: string[]): SpanSketch => ({
+      name: 'GET /',
+      service: 'gw',
+      durationMs: 100,
+      children: [
+        fanOut('h1', first, 1),
+        fanOut('h1', ['a', 'b'], 2),
+        fanOut('h2', second, 3),
+        fanOut('h3', ['e'], 4),
+      ],
+    });
+    const diff = diffTraces(
+      buildTrace(trace(['a', 'b'], ['c', 'd'])),
+      buildTrace(trace(['b', 'a'], ['d', 'c'])),
+    );
+    expect(diff.differences).toEqual([]);
+  });
+
   it('pairs a call whose callee stopped answering with the same call in A, and reports the callee removed', () => {
     const diff = diffTraces(buildTrace(gatewaySketch()), buildTrace(gatewaySketch({ notifyAnswers: false })));
     expect(diff.differences.map((item) => [item.path, item.status])).toEqual([

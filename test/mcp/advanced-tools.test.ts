@@ -76,6 +76,11 @@ describe('advanced tools through a real MCP client', () => {
     ...apiRun(25, 100, 'run-probed-now'),
     ...Array.from({ length: 5 }, () => healthProbe('run-probed-now')),
   ];
+  // The service that starts each trace crashed before exporting its root; the query is 4× slower.
+  const crashedRun = apiRun(26, 400, 'run-crashed').map((trace) => ({
+    ...trace,
+    spans: trace.spans.filter((span) => span.parentSpanId !== undefined),
+  }));
 
   beforeAll(async () => {
     harness = await startHarness();
@@ -90,6 +95,7 @@ describe('advanced tools through a real MCP client', () => {
       ...wideRun,
       ...probedBase,
       ...probedNow,
+      ...crashedRun,
     ]) {
       await harness.app.writeSpans(
         trace.spans.map((span) => ({
@@ -169,14 +175,17 @@ describe('advanced tools through a real MCP client', () => {
     // The YAML is most of the answer: left out, lead and closing lines together are shorter than it.
     const yaml = (result.structured.yaml_lines as string[]).join('\n');
     expect(result.text.length - yaml.length).toBeLessThan(yaml.length);
+    expect(result.text).not.toContain('Only part of the spec');
   });
 
-  it('at a small budget shows the top of the YAML, says how much was cut, and its cursor pages the rest', async () => {
+  it('at a small budget shows the top of the YAML, says how much was cut and not to store the page alone, and its cursor pages the rest', async () => {
     const args = { trace_ids: training.map((trace) => trace.traceId), name: 'checkout-paged' };
     const first = await harness.call('generate_spec_from_traces', { ...args, budget_tokens: 500 });
     expect(first.isError, first.text).toBe(false);
     expect(first.structured.truncated.yaml_lines).toBeGreaterThan(0);
     expect(first.text).toMatch(/Cut for size: .*\d+ yaml_lines.*cursor="/);
+    // A page cut at an entry parses as a shorter spec: the page says it is not the whole.
+    expect(first.text).toContain('Only part of the spec: do not store this page alone; join every page');
     expect(first.text.length + JSON.stringify(first.structured).length).toBeLessThanOrEqual(500 * 3.5);
     expect(
       await expectCursorPagesEveryRow(harness, 'generate_spec_from_traces', args, ['dropped', 'yaml_lines']),
@@ -352,7 +361,32 @@ describe('advanced tools through a real MCP client', () => {
     expect(disjoint.isError, disjoint.text).toBe(false);
     expect(disjoint.structured.operations_compared).toBe(0);
     expect(disjoint.text).toContain('The two sets share no kind of trace, so nothing was compared');
+    expect(disjoint.text).toContain('No verdict: no trace was compared.');
+    expect(disjoint.text).not.toContain('No regression found');
     expect(disjoint.text).toMatch(/Next: call again with a baseline and current traces of the same kind/);
+  });
+
+  it('compares a run whose roots were lost in a crash with the baseline by their operations, and reports the crash', async () => {
+    const result = await harness.call('detect_regressions', {
+      baseline: { run_id: 'run-base' },
+      current_traces: { run_id: 'run-crashed' },
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.text).toContain(
+      'Compared pooled, since no kind matched but their operations did (a root renamed, or lost in a crash): api: GET /orders (baseline) with api: SELECT orders (root not received) (current).',
+    );
+    expect(result.text).toContain(
+      '  api: SELECT orders (root not received): 0 / 30 (only in current, compared with api: GET /orders)',
+    );
+    expect(result.text).toMatch(
+      /\n {2}trace kind appeared api: SELECT orders \(root not received\): 30 current traces, none in baseline; the span that starts them never arrived/,
+    );
+    expect(result.structured.regressions).toEqual([
+      expect.objectContaining({ service: 'api', operation: 'SELECT orders', direction: 'slower' }),
+    ]);
+    expect(result.structured.operations_compared).toBe(2);
+    expect(result.text).toContain('3 findings: 1 slower, 0 over envelope, 2 structural.');
+    expect(result.text).not.toContain('No regression found');
   });
 
   it('refuses a call without a baseline or with two kinds of trace set, saying what to pass', async () => {

@@ -228,6 +228,8 @@ describe('analyze_performance_trends on the few runs of a development loop', () 
       'No operation shows a notable trend; both have too few spans to judge latency.',
     );
     expect(week.structured.next_steps[0]).toMatch(/^too few spans for a trend: detect_regressions/);
+    // detect_regressions compares kind by kind: the count is per kind of trace, not over all traces.
+    expect(week.structured.next_steps[0]).toContain('8 spans a side, in traces with the same root operation');
     // Over the last hour the one member lookup, 30 minutes ago, is not "no traffic since".
     const hour = await harness.call('analyze_performance_trends', {
       service_name: 'loans',

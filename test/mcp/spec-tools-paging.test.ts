@@ -82,9 +82,11 @@ describe('spec tools answer through the response layer', () => {
     const first = await harness.call('get_trace_spec', args);
     expect(first.structured.truncated.yaml_lines).toBeGreaterThan(0);
     expect(first.text).toContain('Cut for size:');
+    expect(first.text).toContain('Only part of the spec: do not store this page alone');
     const paged = await allPages(harness, 'get_trace_spec', args, 'yaml_lines');
     const whole = await harness.call('get_trace_spec', { ...args, budget_tokens: 50_000 });
     expect(whole.structured.truncated).toBeUndefined();
+    expect(whole.text).not.toContain('Only part of the spec');
     expect(paged).toEqual(whole.structured.yaml_lines);
     expect(whole.text).toContain('operation_name: step.59');
   });

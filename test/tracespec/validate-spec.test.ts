@@ -423,6 +423,36 @@ expected_spans:
     ]);
   });
 
+  it('does not check the value of a key guessed only from a shared beginning as that key', () => {
+    // `expect` begins `expected_duration_ms`, `minimum` begins `min`, `child` begins `children`:
+    // named in the hint, but their values were never meant for those keys.
+    expect(problemsOf(withSpan({ operation_name: 'a', count: { minimum: 1, max: 0 } }))).toEqual([
+      'expected_spans[0].count.minimum: unknown key; did you mean min?',
+    ]);
+    expect(problemsOf(withSpan({ operation_name: 'a', count: { minimum: 1 } }))).toEqual([
+      'expected_spans[0].count.minimum: unknown key; did you mean min?',
+    ]);
+    expect(
+      problemsOf(withSpan({ operation_name: 'a', child: [{ operation_name: 'b' }], ordered: true })),
+    ).toEqual(['expected_spans[0].child: unknown key; did you mean children?']);
+    expect(problemsOf(withSpan({ operation: 'a' }))).toEqual([
+      'expected_spans[0].operation: unknown key; did you mean operation_name?',
+    ]);
+  });
+
+  it('says a span expected to fail belongs under error_conditions, not that expect is a duration', () => {
+    expect(problemsOf(withSpan({ operation_name: 'a', expect: 'error' }))).toEqual([
+      'expected_spans[0].expect: unknown key; a span expected to fail is listed under error_conditions: { operation_name, expect: error }',
+    ]);
+  });
+
+  it('reports the keys beneath a mistyped performance_constraints at the path written', () => {
+    expect(problemsOf({ name: 's', expected_spans: [], performance_constraint: { max_depht: 3 } })).toEqual([
+      'performance_constraint: unknown key; did you mean performance_constraints?',
+      'performance_constraint.max_depht: unknown key; did you mean max_depth?',
+    ]);
+  });
+
   it('lists the accepted keys when no key is close to a typo', () => {
     expect(problemsOf(withSpan({ operation_name: 'a', zzzzzz: 1 }))[0]).toContain(
       'accepted: operation_name, service_name, kind',

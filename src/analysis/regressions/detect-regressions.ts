@@ -11,7 +11,12 @@
  * each kind is compared with the same kind on the other side. A readiness probe's one-span
  * `GET /health` trace would otherwise count as a trace without any of the request's operations,
  * and a mix of endpoints that shifted between the sets would read as per-trace counts that changed.
- * A kind seen on one side only is listed with its trace count, not compared.
+ * A kind seen on one side only is compared, pooled, with the other side's one-sided kinds that
+ * share its operations (`sameOperations`): a root that was renamed, or lost when the service that
+ * starts the trace crashed (`api: SELECT orders (root not received)` for `api: GET /orders`), must
+ * not hide the slower query and the failing call beneath it. Such a kind, a current kind whose
+ * root never arrived and a current kind with failed traces are structural findings themselves;
+ * other one-sided kinds (a probe, an endpoint called in one set only) are listed, not compared.
  */
 import {
   buildSpanTree,
@@ -78,6 +83,8 @@ export interface LatencyShift extends OfKind, ToDestination {
 }
 
 export type StructuralKind =
+  | 'trace_kind_appeared'
+  | 'trace_kind_disappeared'
   | 'operation_appeared'
   | 'operation_disappeared'
   | 'count_changed'
@@ -109,12 +116,17 @@ export interface NotJudged extends OfKind, ToDestination {
   current_n: number;
 }
 
-/** One kind of trace and how many traces of it each side holds; a kind with 0 on a side was not compared. */
+/**
+ * One kind of trace and how many traces of it each side holds; a kind with 0 on a side was
+ * compared only when `compared_with` names the other side's kinds it was pooled with.
+ */
 export interface TraceKindCount extends OfKind {
   baseline_traces: number;
   current_traces: number;
   /** Traces of this kind with an error span, on the side that has them (for a kind seen on one side only). */
   error_traces: number;
+  /** For a kind on one side only: the other side's kinds that share its operations, compared with it pooled. */
+  compared_with?: string[];
 }
 
 export interface RegressionReport {
@@ -277,12 +289,100 @@ const round = (value: number): number => Math.round(value * 1000) / 1000;
  * by its longest fragment and marked, so it is not pooled with complete traces of that operation.
  */
 export function traceKindOf(trace: Trace): string {
+  return kindOf(trace).kind;
+}
+
+interface KindOfTrace {
+  kind: string;
+  service: string;
+  operation: string;
+  rootless: boolean;
+}
+
+function kindOf(trace: Trace): KindOfTrace {
   const tree = buildSpanTree(trace);
   const top = primaryTop(tree);
-  if (top === undefined) return '(no spans)';
+  if (top === undefined) return { kind: '(no spans)', service: '', operation: '', rootless: false };
   const kind = `${top.span.serviceName}: ${top.span.name}`;
-  return tree.roots.length > 0 ? kind : `${kind} (root not received)`;
+  const rootless = tree.roots.length === 0;
+  return {
+    kind: rootless ? `${kind} (root not received)` : kind,
+    service: top.span.serviceName,
+    operation: top.span.name,
+    rootless,
+  };
 }
+
+/** The traces of one kind on each side, and the top span that names it. */
+interface KindSets extends KindOfTrace {
+  baseline: Trace[];
+  current: Trace[];
+}
+
+/**
+ * The operations beneath a kind's root (service and name): for a kind whose root never arrived,
+ * every operation, since its top is a fragment's. A one-span probe has none, so it is never
+ * taken for a request.
+ */
+function bodyOf(sets: KindSets): Set<string> {
+  const body = new Set<string>();
+  for (const trace of [...sets.baseline, ...sets.current])
+    for (const span of trace.spans)
+      if (sets.rootless || span.serviceName !== sets.service || span.name !== sets.operation)
+        body.add(`${span.serviceName}\u0000${span.name}`);
+  return body;
+}
+
+/**
+ * Whether two kinds do the same work under another root: more than half the operations of the
+ * smaller body are in the other. A crash leaves a subset (the spans exported before it), a
+ * renamed root the same set; two endpoints that share one middleware span are not alike.
+ */
+function sameOperations(a: Set<string>, b: Set<string>): boolean {
+  if (a.size === 0 || b.size === 0) return false;
+  let shared = 0;
+  for (const operation of a) if (b.has(operation)) shared += 1;
+  return shared * 2 > Math.min(a.size, b.size);
+}
+
+/** Kinds seen on one side only, grouped with the other side's that share their operations. */
+function pairOneSided(kinds: readonly KindSets[]): { baseline: KindSets[]; current: KindSets[] }[] {
+  const before = kinds.filter((sets) => sets.current.length === 0);
+  const after = kinds.filter((sets) => sets.baseline.length === 0);
+  const bodies = new Map([...before, ...after].map((sets) => [sets, bodyOf(sets)]));
+  // Connected groups: a crash may split one kind into several fragments, each like the original.
+  const group = new Map<KindSets, number>();
+  const groups: { baseline: KindSets[]; current: KindSets[] }[] = [];
+  const join = (a: KindSets, b: KindSets): void => {
+    const ga = group.get(a);
+    const gb = group.get(b);
+    if (ga === undefined && gb === undefined) {
+      group.set(a, groups.length).set(b, groups.length);
+      groups.push({ baseline: [a], current: [b] });
+    } else if (ga === undefined) {
+      group.set(a, gb as number);
+      (groups[gb as number] as (typeof groups)[number]).baseline.push(a);
+    } else if (gb === undefined) {
+      group.set(b, ga);
+      (groups[ga] as (typeof groups)[number]).current.push(b);
+    } else if (ga !== gb) {
+      const from = groups[gb] as (typeof groups)[number];
+      const into = groups[ga] as (typeof groups)[number];
+      for (const sets of [...from.baseline, ...from.current]) group.set(sets, ga);
+      into.baseline.push(...from.baseline);
+      into.current.push(...from.current);
+      from.baseline = [];
+      from.current = [];
+    }
+  };
+  for (const a of before)
+    for (const b of after)
+      if (sameOperations(bodies.get(a) as Set<string>, bodies.get(b) as Set<string>)) join(a, b);
+  return groups.filter((found) => found.baseline.length > 0);
+}
+
+const withErrors = (traces: readonly Trace[]): Trace[] =>
+  traces.filter((trace) => trace.spans.some((span) => span.status.code === 'error'));
 
 interface Limits {
   alpha: number;
@@ -318,32 +418,66 @@ export function detectRegressions(
   };
 
   if (baseline.length > 0 && current.length > 0) {
-    const kinds = new Map<string, { baseline: Trace[]; current: Trace[] }>();
+    const kinds = new Map<string, KindSets>();
     const add = (trace: Trace, side: 'baseline' | 'current'): void => {
-      const kind = traceKindOf(trace);
-      const sets = kinds.get(kind) ?? { baseline: [], current: [] };
+      const found = kindOf(trace);
+      const sets = kinds.get(found.kind) ?? { ...found, baseline: [], current: [] };
       sets[side].push(trace);
-      kinds.set(kind, sets);
+      kinds.set(found.kind, sets);
     };
     for (const trace of baseline) add(trace, 'baseline');
     for (const trace of current) add(trace, 'current');
-    const ordered = [...kinds].sort(
-      ([, a], [, b]) =>
+    const ordered = [...kinds.values()].sort(
+      (a, b) =>
         b.baseline.length + b.current.length - (a.baseline.length + a.current.length) ||
         b.current.length - a.current.length,
     );
-    for (const [kind, sets] of ordered) {
+    const groups = pairOneSided(ordered);
+    const comparedWith = new Map<KindSets, string[]>();
+    for (const found of groups) {
+      const [before, after] = [found.baseline, found.current].map((side) => side.map((sets) => sets.kind));
+      for (const sets of found.baseline) comparedWith.set(sets, after as string[]);
+      for (const sets of found.current) comparedWith.set(sets, before as string[]);
+    }
+    for (const sets of ordered) {
       const oneSided =
         sets.baseline.length === 0 ? sets.current : sets.current.length === 0 ? sets.baseline : [];
+      const others = comparedWith.get(sets);
       report.trace_kinds.push({
-        trace_kind: kind,
+        trace_kind: sets.kind,
         baseline_traces: sets.baseline.length,
         current_traces: sets.current.length,
-        error_traces: oneSided.filter((trace) => trace.spans.some((span) => span.status.code === 'error'))
-          .length,
+        error_traces: withErrors(oneSided).length,
+        ...(others ? { compared_with: others } : {}),
       });
+      kindFinding(sets, others, report, limits.examples);
+    }
+    for (const sets of ordered)
       if (sets.baseline.length > 0 && sets.current.length > 0)
-        compareKind(kind, sets.baseline, sets.current, report, limits);
+        compareKind(sets.kind, sets.baseline, sets.current, report, limits);
+    for (const found of groups) {
+      const from = report.structural.length;
+      compareKind(
+        `${found.baseline.map((sets) => sets.kind).join(' + ')} → ${found.current.map((sets) => sets.kind).join(' + ')}`,
+        found.baseline.flatMap((sets) => sets.baseline),
+        found.current.flatMap((sets) => sets.current),
+        report,
+        limits,
+      );
+      // The root that was renamed or lost is already the kind's own finding.
+      const roots = new Set(
+        [...found.baseline, ...found.current]
+          .filter((sets) => !sets.rootless)
+          .map((sets) => `${sets.service}\u0000${sets.operation}`),
+      );
+      const added = report.structural.splice(from);
+      report.structural.push(
+        ...added.filter(
+          (change) =>
+            !(change.kind === 'operation_appeared' || change.kind === 'operation_disappeared') ||
+            !roots.has(`${change.service}\u0000${change.operation ?? ''}`),
+        ),
+      );
     }
   }
 
@@ -371,6 +505,43 @@ export function detectRegressions(
   report.regressions.sort((a, b) => b.shift_ratio - a.shift_ratio);
   report.improvements.sort((a, b) => a.shift_ratio - b.shift_ratio);
   return report;
+}
+
+/**
+ * A kind on one side only as a structural finding: one compared with the other side's kinds of the
+ * same operations (its root was renamed or lost), and on the current side one whose root never
+ * arrived or whose traces failed. A one-sided kind without either (a probe, an endpoint called in
+ * one set only) is listed in `trace_kinds`, not a finding.
+ */
+function kindFinding(
+  sets: KindSets,
+  comparedWith: string[] | undefined,
+  report: RegressionReport,
+  examples: number,
+): void {
+  const appeared = sets.baseline.length === 0;
+  if (!appeared && sets.current.length > 0) return;
+  const traces = appeared ? sets.current : sets.baseline;
+  const failed = appeared ? withErrors(traces) : [];
+  if (comparedWith === undefined && !(appeared && (sets.rootless || failed.length > 0))) return;
+  const side = appeared ? 'current' : 'baseline';
+  const parts = [
+    `${traces.length} ${side} trace${traces.length === 1 ? '' : 's'}, none in ${appeared ? 'baseline' : 'current'}`,
+  ];
+  if (appeared && sets.rootless)
+    parts.push(
+      `the span that starts ${traces.length === 1 ? 'it' : 'them'} never arrived: its service crashed or did not export it`,
+    );
+  if (failed.length > 0) parts.push(`${failed.length} with error spans`);
+  if (comparedWith) parts.push(`compared with ${comparedWith.join(' + ')}, which shares its operations`);
+  report.structural.push({
+    kind: appeared ? 'trace_kind_appeared' : 'trace_kind_disappeared',
+    service: sets.service,
+    operation: sets.operation,
+    detail: parts.join('; '),
+    example_trace_ids: [...new Set([...failed, ...traces].map((trace) => trace.traceId))].slice(0, examples),
+    trace_kind: sets.kind,
+  });
 }
 
 /** One kind of trace present on both sides: its operations compared, findings tagged with the kind. */

@@ -6,10 +6,12 @@ import type { OperationSeries, TrendBucket } from './trend-series.js';
  * of their per-bucket values: a change counts when it is ≥ 20% and ≥ 1 ms (latency) or ≥ 5 points
  * and ×2 (error rate), and when ≥ 75% of (late, early) bucket pairs move the same way, so one odd
  * bucket cannot make a trend. A bucket counts for latency with ≥ 5 spans (p50) or ≥ 20 (p95: its
- * 95th percentile then rests on at least one span above it). Empty buckets are gaps (or a silence)
- * only when the buckets with traffic typically hold ≥ 5 spans too: at that rate a bucket is empty
- * by chance < 1% of the time (e^-5), where after buckets of 1 or 2 spans (a few test runs in a
- * week) empty buckets are what is expected, not a finding.
+ * 95th percentile then rests on at least one span above it). A run of empty buckets is a gap (or
+ * a silence, at the end) when the buckets with traffic typically (median) hold λ spans and
+ * λ × its length ≥ 5: k buckets in a row are empty by chance e^-(λ·k) of the time, < 1% at 5. So
+ * one empty bucket counts after buckets of 5 spans, two after buckets of 3 or 4, five after
+ * buckets of 1, when that traffic was steady (`runJudge`): half a day of silence after 4 spans
+ * every 6 h is a finding, the empty days between a few test runs a week are not.
  */
 export interface TrendSettings {
   minRelativeChange: number;
@@ -105,9 +107,7 @@ export function readTrend(
   const levelMs = withP50.length > 0 ? median(withP50.map((bucket) => bucket.p50Ms as number)) : series.p50Ms;
 
   const errorReading = readErrors(buckets, early, late, settings);
-  const { gaps, silentSinceMs } = busyEnough(buckets, settings.minBucketSpans)
-    ? findGaps(buckets, bucketMs)
-    : { gaps: [], silentSinceMs: undefined };
+  const { gaps, silentSinceMs } = findGaps(buckets, bucketMs, runJudge(buckets, settings.minBucketSpans));
 
   const parts: string[] = [];
   if (latency === 'too_few_spans')
@@ -223,15 +223,32 @@ function changePoint(
   return (buckets[buckets.length - 1] as TrendBucket).startMs;
 }
 
-/** Whether the buckets with traffic typically (median) hold enough spans for an empty one to mean something. */
-function busyEnough(buckets: TrendBucket[], minBucketSpans: number): boolean {
+/**
+ * Whether a run of `length` empty buckets means something, against the buckets with traffic: at
+ * their typical (median) count λ, k empty buckets in a row happen by chance e^-(λ·k) of the time,
+ * so it needs λ·k ≥ minSpans. At λ ≥ minSpans one bucket is enough. Below, λ must describe a
+ * steady rate first: traffic in ≥ 3 buckets (the median of one or two is no typical count) and in
+ * at least half the buckets of the active stretch outside the run (at a steady rate of ≥ 1 span a
+ * bucket, ≥ 63% of them have one). A few test runs in a week (spans in 2 of 28 buckets) have no
+ * rate for a silence to break.
+ */
+function runJudge(buckets: TrendBucket[], minSpans: number): (length: number, outside: number) => boolean {
   const busy = buckets.filter((bucket) => bucket.spanCount > 0).map((bucket) => bucket.spanCount);
-  return busy.length > 0 && median(busy) >= minBucketSpans;
+  if (busy.length === 0) return () => false;
+  const rate = median(busy);
+  if (rate >= minSpans) return () => true;
+  return (length, outside) => rate * length >= minSpans && busy.length >= 3 && busy.length * 2 >= outside;
 }
 
+/**
+ * Runs of empty buckets after the first with traffic: gaps between traffic, and a silence at the
+ * end. `counts(length, outside)` decides whether a run of `length` buckets is a finding, given the
+ * buckets of the active stretch (first to last with traffic) outside it.
+ */
 function findGaps(
   buckets: TrendBucket[],
   bucketMs: number,
+  counts: (length: number, outside: number) => boolean,
 ): { gaps: TrendReading['gaps']; silentSinceMs?: number } {
   // A last bucket less than half covered (the current one) is not a silence yet.
   let end = buckets.length;
@@ -241,21 +258,26 @@ function findGaps(
   if (firstActive < 0) return { gaps: [] };
   let lastActive = end - 1;
   while (lastActive > firstActive && (buckets[lastActive] as TrendBucket).spanCount === 0) lastActive -= 1;
+  const stretch = lastActive - firstActive + 1;
   const gaps: TrendReading['gaps'] = [];
   let runStart = -1;
   for (let index = firstActive; index <= lastActive; index += 1) {
     const empty = (buckets[index] as TrendBucket).spanCount === 0;
     if (empty && runStart < 0) runStart = index;
     if (!empty && runStart >= 0) {
-      gaps.push({
-        fromMs: (buckets[runStart] as TrendBucket).startMs,
-        toMs: (buckets[index] as TrendBucket).startMs,
-        buckets: index - runStart,
-      });
+      const length = index - runStart;
+      if (counts(length, stretch - length))
+        gaps.push({
+          fromMs: (buckets[runStart] as TrendBucket).startMs,
+          toMs: (buckets[index] as TrendBucket).startMs,
+          buckets: length,
+        });
       runStart = -1;
     }
   }
-  const silent = lastActive < end - 1 ? (buckets[lastActive + 1] as TrendBucket).startMs : undefined;
+  const silence = end - 1 - lastActive;
+  const silent =
+    silence > 0 && counts(silence, stretch) ? (buckets[lastActive + 1] as TrendBucket).startMs : undefined;
   return { gaps, ...(silent !== undefined ? { silentSinceMs: silent } : {}) };
 }
 

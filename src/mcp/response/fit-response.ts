@@ -65,8 +65,18 @@ export function fitResponse(
   const pastLimit = pastLimitCost(lists, draft);
   // A continued page also says where each list resumes, in its first line and in `offsets`.
   const continued = page.cursor ? continuedCost(page.cursor, lists) : 0;
+  const partNotes = lists.reduce(
+    (sum, list) => sum + (list.section.partNote === undefined ? 0 : list.section.partNote.length + 1),
+    0,
+  );
   const room =
-    budget.chars - fixedText - jsonSize(draft.fields) - LAYER_WORDING_CHARS - 2 * pastLimit - continued;
+    budget.chars -
+    fixedText -
+    jsonSize(draft.fields) -
+    LAYER_WORDING_CHARS -
+    2 * pastLimit -
+    continued -
+    partNotes;
   // Only lists with rows left can be cut: each adds to the cursor and gets a count in `truncated`.
   const open = lists.filter((list) => list.start < list.lines.length);
   const cursorCost =
@@ -325,7 +335,12 @@ function largerBudget(page: PageRequest): string {
 function listText(list: PlannedList): string[] {
   const lines = list.lines.slice(list.start, list.start + list.shown).filter((line) => line !== HIDDEN);
   if (lines.length === 0) return [];
-  return [...(list.section.heading ? [list.section.heading] : []), ...lines];
+  const part = list.start > 0 || list.start + list.shown < list.lines.length;
+  return [
+    ...(list.section.heading ? [list.section.heading] : []),
+    ...lines,
+    ...(part && list.section.partNote ? [list.section.partNote] : []),
+  ];
 }
 
 function continuedLine(lists: PlannedList[]): string {

@@ -27,6 +27,11 @@ export interface ListSection<Row = unknown> {
   /** A text line before the rows, e.g. `Violations:`; left out when the page shows none. */
   heading?: string;
   /**
+   * A text line after the rows when the page shows only some of them: a spec's YAML cut at an
+   * entry still parses, as a shorter spec that must not be stored in place of the whole.
+   */
+  partNote?: string;
+  /**
    * Rows that matched but lie past a limit the caller set (`limit`, `max_violations`): counted in
    * `truncated`, and `next` says how to get them. A cursor cannot, since they were never fetched.
    */

@@ -10,4 +10,4 @@ export {
   type SpecInference,
 } from './infer-spec.js';
 export { isIdLikeKey, isIdLikeValue } from './value-shape.js';
-export { isRunSpecificValue, runSpecificKeyReason } from './run-specific.js';
+export { isRunSpecificValue, isValueRuleKey, runSpecificKeyReason } from './run-specific.js';

@@ -9,7 +9,12 @@
 import type { AttributeValue } from '../../model/index.js';
 import type { TagExpectation } from '../language/trace-spec.js';
 import { isIdLikeKey, isIdLikeValue } from './value-shape.js';
-import { isRunSpecificValue, runSpecificKeyReason, WHERE_IT_RAN_VALUE } from './run-specific.js';
+import {
+  isRunSpecificValue,
+  isValueRuleKey,
+  runSpecificKeyReason,
+  WHERE_IT_RAN_VALUE,
+} from './run-specific.js';
 
 /** Statements are meaningful but brittle: whitespace and parameter style change without a change in behaviour. */
 const STATEMENT_KEYS = new Set(['db.query.text', 'db.statement']);
@@ -49,7 +54,7 @@ export function decideTag(
   }
   const kept = [...distinct.values()] as (string | number | boolean)[];
   // Shapes are tested per distinct value: 20,000 spans usually hold a handful.
-  if (kept.slice(0, options.maxEnumValues + 1).some(isRunSpecificValue))
+  if (isValueRuleKey(key) && kept.slice(0, options.maxEnumValues + 1).some(isRunSpecificValue))
     return { keep: false, reason: WHERE_IT_RAN_VALUE };
   if (kept.slice(0, options.maxEnumValues + 1).some(isIdLikeValue))
     return { keep: false, reason: 'identifier-like or time value' };

@@ -130,7 +130,7 @@ describe('detectRegressions', () => {
     expect(report.operations_compared).toBe(4);
   });
 
-  it('lists a kind of trace seen on one side only, with its errors, and reports nothing about its operations', () => {
+  it('lists a kind of trace seen on one side only, reports a new one whose traces failed, and nothing about the operations of either', () => {
     const probe = (): Trace => buildTrace({ name: 'GET /health', service: 'fees', durationMs: 50 });
     const failed = (): Trace =>
       buildTrace({
@@ -139,8 +139,19 @@ describe('detectRegressions', () => {
         status: 'error',
         children: [{ name: 'refund.apply' }],
       });
-    const report = detectRegressions([...run(1), probe()], [...run(2), failed(), failed()]);
-    expect(report.structural).toEqual([]);
+    const current = [...run(2), failed(), failed()];
+    const report = detectRegressions([...run(1), probe()], current);
+    // The probe, on one side only, is listed and nothing more; the failed refunds are a finding.
+    expect(report.structural).toEqual([
+      {
+        kind: 'trace_kind_appeared',
+        service: 'api',
+        operation: 'POST /refund',
+        detail: '2 current traces, none in baseline; 2 with error spans',
+        example_trace_ids: current.slice(30).map((trace) => trace.traceId),
+        trace_kind: 'api: POST /refund',
+      },
+    ]);
     expect(report.trace_kinds).toEqual([
       { trace_kind: 'api: GET /orders', baseline_traces: 30, current_traces: 30, error_traces: 0 },
       { trace_kind: 'api: POST /refund', baseline_traces: 0, current_traces: 2, error_traces: 2 },
@@ -148,14 +159,97 @@ describe('detectRegressions', () => {
     ]);
   });
 
-  it('keeps a trace whose root never arrived apart from complete traces of the same operation', () => {
+  it('keeps a trace whose root never arrived apart from complete traces of the same operation, and reports it', () => {
     const fragment = buildTrace({ name: 'GET /orders', service: 'api', missingParentId: 'ffffffffffffffff' });
     const report = detectRegressions(run(1), [...run(2), fragment]);
     expect(report.trace_kinds.map((kind) => kind.trace_kind)).toEqual([
       'api: GET /orders',
       'api: GET /orders (root not received)',
     ]);
-    expect(report.structural).toEqual([]);
+    expect(report.structural).toEqual([
+      expect.objectContaining({
+        kind: 'trace_kind_appeared',
+        trace_kind: 'api: GET /orders (root not received)',
+        detail:
+          '1 current trace, none in baseline; the span that starts it never arrived: its service crashed or did not export it',
+      }),
+    ]);
+    expect(report.regressions).toEqual([]);
+  });
+
+  it('compares traces whose root was lost in a crash with the baseline kind of the same operations, pooled', () => {
+    // The service that starts the trace died before exporting its root: each current trace is the
+    // fragments beneath it, named by its longest one. The query is 4× slower and payments fail.
+    const rootless = (trace: Trace): Trace => ({
+      ...trace,
+      spans: trace.spans.filter((span) => span.parentSpanId !== undefined),
+    });
+    const current = run(2, { queryMs: 400, paymentFails: true }).map(rootless);
+    const report = detectRegressions(run(1), current);
+    expect(report.trace_kinds).toEqual([
+      {
+        trace_kind: 'api: SELECT orders (root not received)',
+        baseline_traces: 0,
+        current_traces: 30,
+        error_traces: 30,
+        compared_with: ['api: GET /orders'],
+      },
+      {
+        trace_kind: 'api: GET /orders',
+        baseline_traces: 30,
+        current_traces: 0,
+        error_traces: 0,
+        compared_with: ['api: SELECT orders (root not received)'],
+      },
+    ]);
+    const pooled = 'api: GET /orders → api: SELECT orders (root not received)';
+    expect(report.regressions).toEqual([
+      expect.objectContaining({ service: 'api', operation: 'SELECT orders', trace_kind: pooled }),
+    ]);
+    expect(report.operations_compared).toBe(2);
+    expect(report.structural.map((change) => [change.kind, change.trace_kind])).toEqual([
+      ['trace_kind_appeared', 'api: SELECT orders (root not received)'],
+      ['trace_kind_disappeared', 'api: GET /orders'],
+      ['new_errors', pooled],
+    ]);
+    expect(report.structural[0]?.detail).toBe(
+      '30 current traces, none in baseline; the span that starts them never arrived: its service crashed or did not export it; 30 with error spans; compared with api: GET /orders, which shares its operations',
+    );
+  });
+
+  it('compares traces whose root was renamed with the baseline kind of the same operations', () => {
+    const renamed = run(2, { queryMs: 400 }).map((trace) => ({
+      ...trace,
+      spans: trace.spans.map((span) =>
+        span.parentSpanId === undefined ? { ...span, name: 'GET /orders/{id}' } : span,
+      ),
+    }));
+    const report = detectRegressions(run(1), renamed);
+    expect(report.regressions.map((shift) => shift.operation)).toEqual(['SELECT orders']);
+    expect(report.structural.map((change) => `${change.kind} ${change.trace_kind}`)).toEqual([
+      'trace_kind_appeared api: GET /orders/{id}',
+      'trace_kind_disappeared api: GET /orders',
+    ]);
+  });
+
+  it('keeps probes on one side out of a crash comparison, so they shift no per-trace count', () => {
+    const probe = (): Trace => buildTrace({ name: 'GET /health', service: 'fees', durationMs: 50 });
+    const rootless = (trace: Trace): Trace => ({
+      ...trace,
+      spans: trace.spans.filter((span) => span.parentSpanId !== undefined),
+    });
+    const report = detectRegressions([...run(1), ...Array.from({ length: 40 }, probe)], run(2).map(rootless));
+    expect(report.trace_kinds.find((kind) => kind.trace_kind === 'fees: GET /health')).toEqual({
+      trace_kind: 'fees: GET /health',
+      baseline_traces: 40,
+      current_traces: 0,
+      error_traces: 0,
+    });
+    expect(report.structural.map((change) => change.kind)).toEqual([
+      'trace_kind_appeared',
+      'trace_kind_disappeared',
+    ]);
+    expect(report.regressions).toEqual([]);
   });
 
   it('flags a current median above a spec envelope as a breach', () => {

@@ -129,23 +129,50 @@ describe('performance trends', () => {
     );
   });
 
+  it('reports a silence after buckets of 4 spans once it is long enough not to be chance', () => {
+    // 4 spans every 6 h for 4.5 days, then nothing for the last 2.5 days: e^-(4·10) by chance.
+    const steady = Array.from({ length: 18 }, (_, index) =>
+      row('POST /sync', START + index * BUCKET, [100, 110, 105, 102]),
+    );
+    const reading = readTrends(steady, window)[0]!.reading;
+    expect(reading.silentSinceMs).toBe(START + 18 * BUCKET);
+    expect(reading.notable).toBe(true);
+    expect(reading.line).toContain(`no traffic since ${formatInstant(START + 18 * BUCKET)}`);
+  });
+
+  it('reports a gap in buckets of 3 spans only from two empty buckets on, where 3 × 2 reaches 5', () => {
+    const spans = [50, 51, 52];
+    const withGap = (empty: number[]) =>
+      Array.from({ length: 28 }, (_, index) => index)
+        .filter((index) => !empty.includes(index))
+        .map((index) => row('GET /cart', START + index * BUCKET, spans));
+    expect(readTrends(withGap([10]), window)[0]!.reading.gaps).toEqual([]);
+    expect(readTrends(withGap([10, 11]), window)[0]!.reading.gaps).toEqual([
+      { fromMs: START + 10 * BUCKET, toMs: START + 12 * BUCKET, buckets: 2 },
+    ]);
+  });
+
   it('does not call the empty buckets around a few spans gaps or a silence, nor the operation notable', () => {
-    // A few test runs over a week: 3 spans early, 2 late, 1 in the middle and nothing after it.
-    const [rare, once] = readTrends(
+    // A few test runs over a week: 3 spans early, 2 late, 1 in the middle and nothing after it;
+    // three runs of 3 spans on Monday, Wednesday and Sunday.
+    const trends = readTrends(
       [
         row('GET /rare', START, [10, 12, 11]),
         row('GET /rare', END - BUCKET, [40, 41]),
         row('GET /members', START + 10 * BUCKET, [1.4]),
+        ...[0, 12, 26].map((index) => row('GET /runs', START + index * BUCKET, [5, 6, 7])),
       ],
       window,
     );
-    for (const trend of [rare!, once!]) {
+    const byName = (name: string) => trends.find((trend) => trend.series.operation === name)!;
+    expect(trends).toHaveLength(3);
+    for (const trend of trends) {
       expect(trend.reading.gaps, trend.series.operation).toEqual([]);
       expect(trend.reading.silentSinceMs, trend.series.operation).toBeUndefined();
       expect(trend.reading.notable, trend.series.operation).toBe(false);
       expect(trend.reading.line, trend.series.operation).not.toContain('no traffic');
     }
-    expect(once!.reading.line).toMatch(/^too few spans to say \(1 span;/);
+    expect(byName('GET /members').reading.line).toMatch(/^too few spans to say \(1 span;/);
   });
 
   it('chooses about 12 to 30 buckets from the period', () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isRunSpecificValue, runSpecificKeyReason } from '../../../src/tracespec/index.js';
+import {
+  inferSpecFromTraces,
+  isRunSpecificValue,
+  isValueRuleKey,
+  runSpecificKeyReason,
+} from '../../../src/tracespec/index.js';
+import { buildTrace } from '../../support/trace-builder.js';
 
 describe('attributes that say where a span ran, not what it did', () => {
   it('recognizes the semantic-convention keys of addresses, ports, hosts, processes, threads and agents', () => {
@@ -60,6 +66,7 @@ describe('attributes that say where a span ran, not what it did', () => {
       'rpc.service',
       'messaging.destination.name',
       'peer.service',
+      'url.template',
       'loan.days',
       'loan.book_count',
       'notification.channel',
@@ -88,7 +95,16 @@ describe('attributes that say where a span ran, not what it did', () => {
       'postgres://db:5432/shop',
       '/tmp/tmp.x1/loans.db',
       '/home/ana/shop/data.sqlite',
+      '/home/ana/shop/data',
+      '/Users/ana/x.db',
+      '/var/folders/x1/T/loans.db',
+      '1.0.0.1',
+      '0.0.0.0:8080',
+      '[::]:8080',
+      '2001:db8::1',
       'C:\\Users\\ana\\shop.db',
+      'redis:6379',
+      'db:5432',
     ])
       expect(isRunSpecificValue(value), value).toBe(true);
     for (const value of [
@@ -103,9 +119,74 @@ describe('attributes that say where a span ran, not what it did', () => {
       '10:30:00',
       '1.1',
       'std::vector',
+      // Routes that begin like a home, temporary or build directory: no file, a route parameter.
+      '/users/{id}',
+      '/users/:id',
+      '/Users/{id}',
+      '/run/{job}',
+      '/builds/{id}',
+      '/home/feed',
+      '/tmp/{name}.json',
+      // A version, a word of hex letters, a label with a number, a number that is no place.
+      '1.0.0.0',
+      '4.0.30319.42000',
+      '01.2.3.4',
+      'cafe::beef',
+      'Dead::Beef',
+      'a:b:c',
+      'order:1234',
+      'retry:3000x',
       201,
       true,
     ])
       expect(isRunSpecificValue(value), String(value)).toBe(false);
+  });
+
+  it('never reads a route, template, destination or method as where it ran, whatever it looks like', () => {
+    for (const key of [
+      'http.route',
+      'url.template',
+      'messaging.destination.name',
+      'messaging.destination.template',
+      'rpc.service',
+      'rpc.method',
+      'db.operation.name',
+      'db.query.summary',
+    ])
+      expect(isValueRuleKey(key), key).toBe(false);
+    for (const key of ['loans.db_file', 'app.upstream', 'db.namespace', 'http.request.method'])
+      expect(isValueRuleKey(key), key).toBe(true);
+  });
+
+  it('keeps http.route /users/{id} and url.template /home/{section} as required tags', () => {
+    const trace = () =>
+      buildTrace({
+        name: 'GET /users/{id}',
+        service: 'api',
+        kind: 'server',
+        attributes: {
+          'http.request.method': 'GET',
+          'http.route': '/users/{id}',
+          'http.response.status_code': 200,
+        },
+        children: [
+          {
+            name: 'GET',
+            kind: 'client',
+            attributes: { 'url.template': '/home/{section}', 'url.full': 'http://10.0.0.7:8080/home/feed' },
+          },
+        ],
+      });
+    const inference = inferSpecFromTraces([trace(), trace(), trace()], { name: 'users' });
+    const [server] = inference.spec.expected_spans;
+    expect(server?.required_tags).toEqual({
+      'http.request.method': 'GET',
+      'http.response.status_code': 200,
+      'http.route': '/users/{id}',
+    });
+    expect(server?.children?.[0]?.required_tags).toEqual({ 'url.template': '/home/{section}' });
+    expect(
+      inference.dropped.filter((item) => item.key === 'http.route' || item.key === 'url.template'),
+    ).toEqual([]);
   });
 });

@@ -380,7 +380,7 @@ function nextSteps(
     trends.every((trend) => trend.reading.latency === 'too_few_spans')
   )
     steps.push(
-      'too few spans for a trend: detect_regressions compares two runs directly (it judges an operation from 8 spans a side)',
+      'too few spans for a trend: detect_regressions compares two runs directly (it judges an operation from 8 spans a side, in traces with the same root operation)',
     );
   if (steps.length === 0)
     steps.push('nothing moved: detect_regressions compares two specific runs if a change is suspected');

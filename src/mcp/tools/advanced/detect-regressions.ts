@@ -86,9 +86,15 @@ const outputSchema = z.object({
         baseline_traces: z.number(),
         current_traces: z.number(),
         error_traces: z.number().describe('For a kind on one side only: its traces with an error span'),
+        compared_with: z
+          .array(z.string())
+          .optional()
+          .describe(
+            "For a kind on one side only: the other side's kinds with its operations, compared pooled",
+          ),
       }),
     )
-    .describe('Kinds of trace by root span; one with 0 traces on a side was not compared'),
+    .describe('Kinds of trace by root span; one with 0 traces on a side is compared only per compared_with'),
   regressions: z
     .array(shiftSchema)
     .describe('Significant slowdowns with at least the minimum effect, largest first'),
@@ -97,6 +103,8 @@ const outputSchema = z.object({
     .array(
       z.object({
         kind: z.enum([
+          'trace_kind_appeared',
+          'trace_kind_disappeared',
           'operation_appeared',
           'operation_disappeared',
           'count_changed',
@@ -113,7 +121,7 @@ const outputSchema = z.object({
       }),
     )
     .describe(
-      'Operations or services that appeared or disappeared, per-trace counts that changed, new error spans',
+      'Kinds of trace, operations or services that appeared or disappeared, per-trace counts that changed, new error spans',
     ),
   envelope_breaches: z
     .array(
@@ -375,29 +383,60 @@ function draft(
   const lead: string[] = [];
   const kinds = report.trace_kinds;
   const shared = kinds.filter((kind) => kind.baseline_traces > 0 && kind.current_traces > 0);
+  // Kinds on one side only that were compared with the other side's kinds of the same operations,
+  // one group per set of current kinds (a group's current kinds all name the same baseline kinds).
+  const groups = new Map<string, { baseline: string[]; current: string[] }>();
+  for (const kind of kinds)
+    if (kind.compared_with && kind.baseline_traces === 0) {
+      const key = kind.compared_with.join('\u0000');
+      const group = groups.get(key) ?? { baseline: kind.compared_with, current: [] };
+      group.current.push(kind.trace_kind);
+      groups.set(key, group);
+    }
+  const uncompared = kinds.filter(
+    (kind) => (kind.baseline_traces === 0 || kind.current_traces === 0) && !kind.compared_with,
+  );
   const onlyIn = (side: 'baseline' | 'current'): string => {
     const other = side === 'baseline' ? 'current_traces' : 'baseline_traces';
     const own = side === 'baseline' ? 'baseline_traces' : 'current_traces';
-    const alone = kinds.filter((kind) => kind[other] === 0);
+    const alone = uncompared.filter((kind) => kind[other] === 0);
     const traces = alone.reduce((sum, kind) => sum + kind[own], 0);
     return alone.length === 0
       ? ''
       : `${plural(alone.length, 'kind')} only in ${side} (${plural(traces, 'trace')})`;
   };
-  const where =
-    kinds.length === 0
-      ? ''
-      : ` in ${plural(shared.length, 'kind')} of trace (root service: operation) found on both sides`;
+  const places = [
+    ...(shared.length > 0 || groups.size === 0
+      ? [`${plural(shared.length, 'kind')} of trace (root service: operation) found on both sides`]
+      : []),
+    ...(groups.size > 0
+      ? [`${plural(groups.size, 'group')} of kinds on one side only that share their operations`]
+      : []),
+  ];
+  const where = kinds.length === 0 ? '' : ` in ${places.join(' and ')}`;
   lead.push(
     `Baseline: ${out.baseline.description} (${report.baseline_traces} traces${out.baseline.capped ? ', limit reached' : ''}); current: ${out.current.description} (${report.current_traces} traces${out.current.capped ? ', limit reached' : ''}). ${report.operations_compared} operations compared${where} (alpha ${out.settings.alpha}, minimum shift ${out.settings.min_relative_shift * 100}% and ${out.settings.min_absolute_shift_ms} ms).`,
   );
+  if (groups.size > 0)
+    lead.push(
+      `Compared pooled, since no kind matched but their operations did (a root renamed, or lost in a crash): ${[
+        ...groups.values(),
+      ]
+        .map(
+          (group) => `${group.baseline.join(' + ')} (baseline) with ${group.current.join(' + ')} (current)`,
+        )
+        .join('; ')}.`,
+    );
   const alone = [onlyIn('baseline'), onlyIn('current')].filter((part) => part);
-  if (kinds.length > 0 && shared.length === 0)
+  const nothingCompared = kinds.length > 0 && shared.length === 0 && groups.size === 0;
+  if (nothingCompared)
     lead.push(
       'The two sets share no kind of trace, so nothing was compared: name two sets of the same workload (two runs of the same command, say).',
     );
   else if (alone.length > 0)
-    lead.push(`Not compared: ${alone.join(', ')}; a kind is compared only with the same kind.`);
+    lead.push(
+      `Not compared: ${alone.join(', ')}; a kind is compared only with the same kind${groups.size > 0 ? ', or one with its operations' : ''}.`,
+    );
   if (report.current_traces === 0)
     lead.push(
       'No current traces were found: widen the time range or check the run id / session iteration / trace ids.',
@@ -411,12 +450,18 @@ function draft(
     );
   if (unavailable.length > 0) lead.push(`${unavailable.length} traces could not be read (unavailable).`);
   // With one kind compared every finding is of that kind; with several, each row says which.
-  const inKind = (row: { trace_kind: string }): string => (shared.length > 1 ? `[${row.trace_kind}] ` : '');
+  const inKind = (row: { trace_kind: string }): string =>
+    shared.length + groups.size > 1 ? `[${row.trace_kind}] ` : '';
   const total = report.regressions.length + report.structural.length + report.envelope_breaches.length;
+  const unseen = uncompared.reduce((sum, kind) => sum + kind.baseline_traces + kind.current_traces, 0);
   lead.push(
-    total === 0
-      ? 'No regression found.'
-      : `${total} finding${total === 1 ? '' : 's'}: ${report.regressions.length} slower, ${report.envelope_breaches.length} over envelope, ${report.structural.length} structural.`,
+    total > 0
+      ? `${total} finding${total === 1 ? '' : 's'}: ${report.regressions.length} slower, ${report.envelope_breaches.length} over envelope, ${report.structural.length} structural.`
+      : nothingCompared
+        ? 'No verdict: no trace was compared.'
+        : unseen > 0
+          ? `No regression found in the traces compared; ${plural(unseen, 'trace')} of a kind on one side only ${unseen === 1 ? 'was' : 'were'} not compared.`
+          : 'No regression found.',
   );
   if (report.improvements.length > 0) lead.push(`${report.improvements.length} operations got faster.`);
   const example =
@@ -434,7 +479,10 @@ function draft(
         line: (kind) => {
           const side = kind.baseline_traces === 0 ? 'current' : kind.current_traces === 0 ? 'baseline' : '';
           const errors = side && kind.error_traces > 0 ? `, ${kind.error_traces} with errors` : '';
-          return `  ${kind.trace_kind}: ${kind.baseline_traces} / ${kind.current_traces}${side ? ` (only in ${side}, not compared${errors})` : ''}`;
+          const compared = kind.compared_with
+            ? `compared with ${kind.compared_with.join(' + ')}`
+            : 'not compared';
+          return `  ${kind.trace_kind}: ${kind.baseline_traces} / ${kind.current_traces}${side ? ` (only in ${side}, ${compared}${errors})` : ''}`;
         },
       }),
       listSection({
@@ -457,8 +505,16 @@ function draft(
         key: 'structural',
         heading: 'Structural changes:',
         rows: report.structural,
-        line: (change) =>
-          `  ${inKind(change)}${change.kind.replace('_', ' ')} ${change.operation ? operationText({ ...change, operation: change.operation }) : change.service}: ${change.detail}${change.example_trace_ids[0] ? `; e.g. ${change.example_trace_ids[0]}` : ''}`,
+        line: (change) => {
+          // A kind's own finding names the kind; the others name an operation within it.
+          const ofKind = change.kind === 'trace_kind_appeared' || change.kind === 'trace_kind_disappeared';
+          const what = ofKind
+            ? change.trace_kind
+            : change.operation
+              ? operationText({ ...change, operation: change.operation })
+              : change.service;
+          return `  ${ofKind ? '' : inKind(change)}${change.kind.replaceAll('_', ' ')} ${what}: ${change.detail}${change.example_trace_ids[0] ? `; e.g. ${change.example_trace_ids[0]}` : ''}`;
+        },
         weight: 3,
       }),
       listSection({
@@ -484,7 +540,7 @@ function draft(
     ],
     next: example
       ? `analyze_trace trace_id=${example} (or diff_traces against a baseline trace) to see where the change is.`
-      : kinds.length > 0 && shared.length === 0
+      : nothingCompared
         ? 'call again with a baseline and current traces of the same kind (same root operation).'
         : 'nothing to chase; widen the sets (more traces) if a suspected change did not show.',
   };

@@ -177,6 +177,8 @@ export const generateSpecFromTracesTool = defineTool({
           rows: yamlLines,
           line: (line: string) => line,
           weight: 4,
+          partNote:
+            'Only part of the spec: do not store this page alone; join every page, or call with save: true.',
         }),
         listSection({
           key: 'dropped',

@@ -116,6 +116,7 @@ export const getTraceSpecTool = defineTool({
           rows: serializeSpecYaml(target.spec).replace(/\n$/, '').split('\n'),
           line: (line: string) => line,
           weight: 4,
+          partNote: 'Only part of the spec: do not store this page alone; join every page.',
         }),
         historyList,
       ],
