@@ -1,6 +1,7 @@
 import type { Trace } from '../model/index.js';
 import { invalidArgument } from '../model/index.js';
 import { checkLimit } from './capped.js';
+import { DEFAULT_CLOCK_SKEW_TOLERANCE_MS } from './clock-skew.js';
 import type { TraceErrors } from './errors.js';
 import { analyzeErrors } from './errors.js';
 import type { TracePerformance } from './performance.js';
@@ -16,7 +17,7 @@ export interface AnalyzeTraceOptions {
    * near 20 kB of JSON, inside the ~8k-token tool budget of DESIGN.md §3.4.
    */
   maxItems?: number;
-  /** Child-outside-parent differences up to this are not reported as clock skew (default 0). */
+  /** Children outside their parent by up to this are not reported (default 1 ms, see clock-skew.ts). */
   clockSkewToleranceMs?: number;
   /** A tree already built for this trace, to share the work with other analyses. */
   tree?: SpanTree;
@@ -40,7 +41,7 @@ export function analyzeTrace(trace: Trace, options: AnalyzeTraceOptions = {}): T
     );
   }
   const maxItems = checkLimit(options.maxItems, 'maxItems', DEFAULT_MAX_ITEMS);
-  const tolerance = options.clockSkewToleranceMs ?? 0;
+  const tolerance = options.clockSkewToleranceMs ?? DEFAULT_CLOCK_SKEW_TOLERANCE_MS;
   if (!Number.isFinite(tolerance) || tolerance < 0) {
     throw invalidArgument(`clockSkewToleranceMs must be a number ≥ 0, got ${String(tolerance)}`);
   }

@@ -89,6 +89,63 @@ describe('criticalPath', () => {
     ).toEqual(['root 0-10', 'publish 10-50', 'root 50-60', 'respond 60-80', 'root 80-100']);
   });
 
+  it('keeps a call on the path that ends under 1 ms after the next call starts (whole-ms Node starts)', () => {
+    // The checkout trace: inventory's POST ends at 462.2157 ms, the payment POST starts at 462.000
+    // (a whole millisecond), and INSERT orders starts at 982.000 while the payment call ends at 982.54.
+    expect(
+      path({
+        name: 'order.create',
+        startMs: 330,
+        durationMs: 670,
+        children: [
+          {
+            name: 'POST inventory',
+            startMs: 336,
+            durationMs: 126.2157,
+            children: [{ name: 'inventory.reserve', startMs: 338, durationMs: 122 }],
+          },
+          { name: 'POST payment', startMs: 462, durationMs: 520.54 },
+          { name: 'INSERT orders', startMs: 982, durationMs: 15.4 },
+        ],
+      }),
+    ).toEqual([
+      // Offsets from the trace start (order.create at 330 ms).
+      'order.create 0-6',
+      'POST inventory 6-8',
+      'inventory.reserve 8-130',
+      'POST inventory 130-132',
+      'POST payment 132-652',
+      'INSERT orders 652-667.4',
+      'order.create 667.4-670',
+    ]);
+  });
+
+  it('still leaves out a sibling that ran alongside by 1 ms or more', () => {
+    expect(
+      path({
+        name: 'root',
+        durationMs: 100,
+        children: [
+          { name: 'a', startMs: 10, durationMs: 41 },
+          { name: 'b', startMs: 50, durationMs: 40 },
+        ],
+      }),
+    ).toEqual(['root 0-50', 'b 50-90', 'root 90-100']);
+  });
+
+  it('leaves out sub-millisecond siblings that overlap by half their length or more', () => {
+    expect(
+      path({
+        name: 'root',
+        durationMs: 2,
+        children: [
+          { name: 'a', startMs: 0.5, durationMs: 0.4 },
+          { name: 'b', startMs: 0.7, durationMs: 0.4 },
+        ],
+      }),
+    ).toEqual(['root 0-0.7', 'b 0.7-1.1', 'root 1.1-2']);
+  });
+
   it('tiles the root exactly, whatever the shape', () => {
     const tree = buildSpanTree(
       buildTrace({

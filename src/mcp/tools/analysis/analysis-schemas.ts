@@ -72,6 +72,9 @@ export const analysisListSchemas = {
       starts_before_parent_ms: z.number(),
       ends_after_parent_ms: z.number(),
       cross_service: z.boolean(),
+      clock: z
+        .enum(['same-process', 'same-host', 'different-hosts', 'unknown'])
+        .describe('Only different-hosts is clock skew; with one clock the child outlived its parent'),
     }),
   ),
   roots: z

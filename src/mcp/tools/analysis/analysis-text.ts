@@ -1,5 +1,6 @@
 import {
   formatDuration,
+  type ClockSkew,
   type Capped,
   type Finding,
   type SpanRef,
@@ -36,7 +37,7 @@ export function analysisLines(analysis: TraceAnalysis): string[] {
     lines.push(
       `Orphans (parent never arrived — context propagation broke or the parent was not exported): ${s.orphans.total}, in ${s.orphansByService.items.map((item) => `${item.service} ×${item.orphans}`).join(', ')}`,
     );
-  if (s.clockSkew.total > 0) lines.push(`Clock skew: ${s.clockSkew.total} children outside their parent`);
+  if (s.clockSkew.total > 0) lines.push(`Children outside their parent: ${s.clockSkew.total}`);
   if (s.unknownServiceSpans.total > 0)
     lines.push(
       `Spans without service.name: ${s.unknownServiceSpans.total} (set OTEL_SERVICE_NAME in that process)`,
@@ -58,6 +59,30 @@ export function analysisLines(analysis: TraceAnalysis): string[] {
     );
   }
   return lines;
+}
+
+const CLOCK_SOURCE: Record<ClockSkew['clock'], string> = {
+  'same-process': 'same process',
+  'same-host': 'same host',
+  'different-hosts': 'different hosts',
+  unknown: 'hosts unknown',
+};
+
+/** Says which way the child sticks out, and whether two clocks can be to blame. */
+function outsideParentText(item: ClockSkew): string {
+  const early = item.startsBeforeParentMs > 0;
+  const late = item.endsAfterParentMs > 0;
+  const how = [
+    ...(early ? [`starts ${formatDuration(item.startsBeforeParentMs)} before`] : []),
+    ...(late ? [`ends ${formatDuration(item.endsAfterParentMs)} after`] : []),
+  ].join(' and ');
+  const oneClock = item.clock === 'same-process' || item.clock === 'same-host';
+  const reading = oneClock
+    ? `one clock, so not skew: ${late ? 'the child outlived its parent' : 'the parent was started late'}`
+    : item.clock === 'different-hosts'
+      ? 'clock skew, the two hosts\u2019 clocks disagree'
+      : 'clock skew, or a child that outlived its parent';
+  return `${spanLabel(item.span)} ${how} its parent ${spanLabel(item.parent)} (${CLOCK_SOURCE[item.clock]}: ${reading})`;
 }
 
 type Analysis = TraceAnalysis;
@@ -142,10 +167,9 @@ export function analysisSections(analysis: TraceAnalysis): ListSection[] {
     ),
     section(
       'clock_skew',
-      'Clock skew:',
+      'Children outside their parent:',
       s.clockSkew,
-      (item) =>
-        `  ${spanLabel(item.span)} outside ${spanLabel(item.parent)} by ${formatDuration(Math.max(item.startsBeforeParentMs, item.endsAfterParentMs))}${item.crossService ? ' (two hosts\u2019 clocks disagree)' : ''}`,
+      (item) => `  ${outsideParentText(item)}`,
     ),
     section('roots', 'Roots:', s.roots, (span) => `  ${spanLabel(span)}`),
     section('services', 'Services:', s.services, (item) => `  ${item.service} ${item.spanCount} spans`),

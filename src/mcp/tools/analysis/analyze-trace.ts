@@ -56,7 +56,9 @@ export const analyzeTraceTool = defineTool({
       .number()
       .min(0)
       .optional()
-      .describe('Ignore clock skew below this (default 0)'),
+      .describe(
+        'Ignore children outside their parent by less than this (default 1: whole-ms SDK start times)',
+      ),
     cursor: cursorInput,
     budget_tokens: budgetInput,
   }),
