@@ -52,13 +52,7 @@ export const analyzeTraceTool = defineTool({
       .describe('Entries per list (default 10); totals stay'),
     spec_name: z.string().min(1).optional().describe("Also report this spec's entries the trace exercised"),
     include_tree: z.boolean().optional().describe('Append the waterfall (default true)'),
-    clock_skew_tolerance_ms: z
-      .number()
-      .min(0)
-      .optional()
-      .describe(
-        'Ignore children outside their parent by less than this (default 1: whole-ms SDK start times)',
-      ),
+    clock_skew_tolerance_ms: z.number().min(0).optional().describe('Tolerated overhang in ms (default 1)'),
     cursor: cursorInput,
     budget_tokens: budgetInput,
   }),
