@@ -78,7 +78,7 @@ export function mergeSpecUpdate(spec: TraceSpec, updates: unknown): TraceSpec {
     refuse(
       [...problems, ...validation.problems],
       unknownPath
-        ? `give each span_updates path exactly as the spec names it (the one suggested above, or another from get_trace_spec {"name": ${JSON.stringify(spec.name)}}, which lists every entry path), and correct the other problems listed.`
+        ? `give each span_updates path exactly as the spec names it (the one suggested above, or another from get_trace_spec {"name": ${JSON.stringify(spec.name)}}, which lists every entry path)${problems.length + validation.problems.length > 1 ? ', and correct the other problems listed' : ''}.`
         : undefined,
     );
   return validation.spec;

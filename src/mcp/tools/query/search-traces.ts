@@ -25,9 +25,7 @@ const query = z
     status: z
       .preprocess(otlpStatus, z.enum(['error', 'ok']))
       .optional()
-      .describe(
-        "'error': traces with at least one error span; 'ok': traces without any (any case, and OTLP's STATUS_CODE_ERROR / STATUS_CODE_OK)",
-      ),
+      .describe("'error': traces with at least one error span; 'ok': traces without any"),
     traceql: z
       .string()
       .min(1)
