@@ -43,7 +43,7 @@ export type {
   Violation,
   ViolationKind,
 } from './compare/comparison-result.js';
-export { entryExercised, traceExercisesSpec } from './compare/comparison-result.js';
+export { entryExercised, entrySpanCount, traceExercisesSpec } from './compare/comparison-result.js';
 export {
   suggestImprovements,
   type AnalysisFindingInput,

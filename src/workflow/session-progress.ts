@@ -13,7 +13,13 @@ export interface IterationProgress {
   verdict: string;
   score?: number;
   checks?: { passed: number; total: number };
+  /**
+   * The judged trace's violations, counted as the run's answer counts them (one per violation:
+   * three spans ending in error are three `unexpected_error`, though one key `unexpected_error (trace)`).
+   */
   violationCount: number;
+  /** Keys (`kind path`) that stand for several violations of the judged trace, with how many: the `×3` beside a key. */
+  repeated: Record<string, number>;
   /** `kind path` of the violations gone since the previous iteration (their entry checked in both). */
   fixed: string[];
   /** `kind path` of the violations new since the previous iteration (their entry checked in both): regressions. */
@@ -65,7 +71,8 @@ export function sessionProgress(session: DevSession, iterations: readonly Iterat
       verdict: record.verdict,
       ...(record.score !== undefined ? { score: record.score } : {}),
       ...(record.checks ? { checks: record.checks } : {}),
-      violationCount: record.violationKeys.length,
+      violationCount: record.violations.length + record.violationsOmitted,
+      repeated: repeatedKeys(record),
       fixed: change.fixed,
       introduced: change.introduced,
       lost: lostSpans(record),
@@ -143,6 +150,25 @@ export function changesBetween(
 }
 
 const LOST = 'telemetry_lost';
+
+/**
+ * Fixed and introduced compare keys (`kind path`), so several violations of one kind on one entry
+ * are one key there: how many each stands for, for the keys that merge more than one.
+ */
+function repeatedKeys(record: IterationRecord): Record<string, number> {
+  const tally: Record<string, number> = {};
+  for (const violation of record.violations) {
+    const key = `${violation.kind} ${violation.path}`;
+    tally[key] = (tally[key] ?? 0) + 1;
+  }
+  return Object.fromEntries(Object.entries(tally).filter(([, count]) => count > 1));
+}
+
+/** A key as the answers show it: `unexpected_error (trace) ×3` when it merges three violations. */
+export function showKey(key: string, repeated: Readonly<Record<string, number>> = {}): string {
+  const times = repeated[key];
+  return times !== undefined && times > 1 ? `${key} ×${times}` : key;
+}
 
 /** The lost-spans violations of a run, each with its message's first clause: whose spans, and why. */
 function lostSpans(record: IterationRecord): IterationProgress['lost'] {

@@ -122,6 +122,17 @@ describe('query tools through a real MCP client', () => {
     });
     expect(byStatus.structured.traces[0].trace_id).toBe(traceId);
     expect(byStatus.structured.traces[0].error_count).toBe(1);
+    // As OpenTelemetry writes it: the SDKs' ERROR, OTLP JSON's STATUS_CODE_ERROR.
+    for (const status of ['ERROR', 'STATUS_CODE_ERROR']) {
+      const spelled = await harness.call('search_traces', {
+        query: { service_name: 'checkout-service', status },
+      });
+      expect(spelled.isError).toBe(false);
+      expect(spelled.structured.traces[0].trace_id).toBe(traceId);
+    }
+    const unknown = await harness.call('search_traces', { query: { status: 'failed' } });
+    expect(unknown.isError).toBe(true);
+    expect(unknown.text).toContain('expected one of "error"|"ok"');
     const none = await harness.call('search_traces', {
       query: { operation_name: 'POST /checkout', min_duration_ms: 60_000 },
     });

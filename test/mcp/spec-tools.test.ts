@@ -758,6 +758,7 @@ describe('spec tools through a real MCP client', () => {
     );
     expect(result.text).toContain('performance_constraints.max_depth');
     expect(result.text).toContain('expected_spans[0].children[0].count');
+    expect(result.text).toContain('Next: give each span_updates path exactly as the spec names it');
 
     const list = await harness.call('list_trace_specs');
     expect(list.structured.specs).toContainEqual(

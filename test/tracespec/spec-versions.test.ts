@@ -173,6 +173,46 @@ describe('mergeSpecUpdate', () => {
     );
   });
 
+  it('suggests the entry that ends with the typed last segment for a path typed with its middle left out', () => {
+    const nested = parseTraceSpec({
+      name: 'checkout',
+      expected_spans: [
+        {
+          operation_name: 'POST /checkout',
+          children: [
+            {
+              operation_name: 'checkout.process',
+              children: [
+                {
+                  operation_name: 'order.create',
+                  children: [
+                    { operation_name: 'POST /payments', children: [{ operation_name: 'payment.process' }] },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    let hint: string | undefined;
+    const message = refusal(() => {
+      try {
+        return mergeSpecUpdate(nested, {
+          span_updates: [{ path: 'POST /checkout > payment.process', set: { count: 1 } }],
+        });
+      } catch (error) {
+        hint = isOtelMcpError(error) ? error.hint : undefined;
+        throw error;
+      }
+    });
+    // Edit distance over the whole path named `POST /checkout > checkout.process`, the wrong entry.
+    expect(message).toContain(
+      'did you mean POST /checkout > checkout.process > order.create > POST /payments > payment.process?',
+    );
+    expect(hint).toMatch(/^give each span_updates path exactly as the spec names it .*get_trace_spec/);
+  });
+
   it("lists the merged spec's problems beside the update's own in one refusal", () => {
     const message = refusal(() =>
       mergeSpecUpdate(base, {

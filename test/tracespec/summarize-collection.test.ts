@@ -128,6 +128,74 @@ describe('summarizeCollection', () => {
     expect(summary).toMatchObject({ trace_count: 2, not_exercising: 1, passed: 1, failed: 0 });
   });
 
+  it('counts a forbidden span that is present as exercising its count-0 entry, with its span', () => {
+    const forbidding = parseTraceSpec({
+      name: 'checkout',
+      expected_spans: [
+        { operation_name: 'POST /checkout', children: [{ operation_name: 'inventory.call', count: 0 }] },
+      ],
+    });
+    const clean = buildTrace({ name: 'POST /checkout' });
+    const calling = buildTrace({ name: 'POST /checkout', children: [{ name: 'inventory.call' }] });
+    const summary = summarizeCollection(
+      [clean, calling].map((trace) => ({
+        traceId: trace.traceId,
+        result: compareTraceToSpec(trace, forbidding),
+      })),
+      forbidding,
+    );
+    expect(summary.failures.map((failure) => [failure.path, failure.failed_traces])).toEqual([
+      ['POST /checkout > inventory.call', 1],
+    ]);
+    // The entry that failed in a trace was exercised there: never both "failed" and "never exercised".
+    expect(summary.unexercised).toEqual([]);
+    expect(summary.coverage[1]).toEqual({
+      path: 'POST /checkout > inventory.call',
+      exercised_traces: 1,
+      rate: 0.5,
+      spans: 1,
+    });
+  });
+
+  it('counts the spans an entry has beneath its parent’s near miss and over its count', () => {
+    const nested = parseTraceSpec({
+      name: 'reserve',
+      expected_spans: [
+        {
+          operation_name: 'inventory.reserve',
+          service_name: 'inventory-service',
+          children: [{ operation_name: 'SELECT inventory', count: { min: 1, max: 2 } }],
+        },
+      ],
+    });
+    const select = { name: 'SELECT inventory', service: 'inventory-service' };
+    const placed = buildTrace({
+      name: 'inventory.reserve',
+      service: 'inventory-service',
+      children: [select],
+    });
+    // inventory.reserve in another service (a near miss): its SELECT is there, beneath it.
+    const misplaced = buildTrace({ name: 'inventory.reserve', service: 'order-service', children: [select] });
+    const loop = buildTrace({
+      name: 'inventory.reserve',
+      service: 'inventory-service',
+      children: [select, select, select, select, select],
+    });
+    const summary = summarizeCollection(
+      [placed, misplaced, loop].map((trace) => ({
+        traceId: trace.traceId,
+        result: compareTraceToSpec(trace, nested),
+      })),
+      nested,
+    );
+    expect(summary.coverage[1]).toEqual({
+      path: 'inventory.reserve > SELECT inventory',
+      exercised_traces: 3,
+      rate: 1,
+      spans: 7,
+    });
+  });
+
   it('summarizes an empty collection without dividing by zero', () => {
     expect(summarizeCollection([], spec)).toMatchObject({
       trace_count: 0,

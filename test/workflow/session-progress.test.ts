@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DevSession, Iteration } from '../../src/workflow/dev-sessions.js';
 import type { IterationRecord, RecordedViolation } from '../../src/workflow/iteration-record.js';
 import { suggestNextSteps } from '../../src/workflow/next-steps.js';
-import { sessionProgress } from '../../src/workflow/session-progress.js';
+import { sessionProgress, showKey } from '../../src/workflow/session-progress.js';
 import { silentServiceNotes } from '../../src/workflow/lost-telemetry.js';
 import { rootlessNote } from '../../src/workflow/run-roots.js';
 import { judgeRun } from '../../src/workflow/run-verdict.js';
@@ -75,6 +75,30 @@ describe('session progress', () => {
     expect(third?.introduced).toEqual(['duration checkout > reserve']);
     expect(progress.iterations[1]?.fixed).toEqual([]);
     expect(progress.status).toBe('regressed');
+  });
+
+  it('counts violations as the run answer does, saying how many one merged key stands for', () => {
+    const errors = ['a', 'b', 'c'].map((span) => ({
+      ...violation('unexpected_error', '(trace)'),
+      span: { name: span, service: 'shop' },
+    }));
+    const progress = sessionProgress(
+      session,
+      iterations(
+        record('fail', [violation('missing', 'checkout > charge')]),
+        record('fail', [...errors, violation('missing', 'checkout > charge')], {
+          violationKeys: ['missing checkout > charge', 'unexpected_error (trace)'],
+          violationsOmitted: 2,
+        }),
+      ),
+    );
+    const second = progress.iterations[1];
+    // 4 kept and 2 beyond the record's limit: the "6 violations" of the run's answer, not its 2 keys.
+    expect(second?.violationCount).toBe(6);
+    expect(second?.introduced).toEqual(['unexpected_error (trace)']);
+    expect(second?.repeated).toEqual({ 'unexpected_error (trace)': 3 });
+    expect(showKey('unexpected_error (trace)', second?.repeated)).toBe('unexpected_error (trace) ×3');
+    expect(showKey('missing checkout > charge', second?.repeated)).toBe('missing checkout > charge');
   });
 
   it('reports the time to the first green run from the session’s start, and the status green', () => {

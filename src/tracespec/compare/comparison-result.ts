@@ -152,9 +152,25 @@ export interface EntryResult {
   surplus?: number;
 }
 
-/** An entry is exercised when spans matched it: in its place, or beneath its parent's near miss. */
+/** Spans matched to an entry in its place or beneath its parent's near miss. */
+function spansPlaced(entry: EntryResult): number {
+  return entry.found + (entry.near_miss?.found ?? 0);
+}
+
+/**
+ * Every span that was the entry's: matched in its place or beneath its parent's near miss, and
+ * those over its `count.max` (a `count: 0` entry matches none, yet its forbidden span is there).
+ */
+export function entrySpanCount(entry: EntryResult): number {
+  return spansPlaced(entry) + (entry.surplus ?? 0);
+}
+
+/**
+ * An entry is exercised when spans were its own: matched in its place, beneath its parent's near
+ * miss, or found there too often (a forbidden span present exercised its `count: 0` entry).
+ */
 export function entryExercised(entry: EntryResult): boolean {
-  return entry.found > 0 || (entry.near_miss?.found ?? 0) > 0;
+  return entrySpanCount(entry) > 0;
 }
 
 /** Near misses that say the span is the entry's, misplaced: not a tag, which is what tells a
@@ -169,7 +185,8 @@ const PLACEMENT_MISSES: ReadonlySet<ViolationKind> = new Set(['wrong_service', '
  */
 export function traceExercisesSpec(result: Pick<ComparisonResult, 'entries' | 'violations'>): boolean {
   return (
-    result.entries.some(entryExercised) ||
+    // Placed spans only: a trace whose one span of the spec is a forbidden one stays another flow.
+    result.entries.some((entry) => spansPlaced(entry) > 0) ||
     result.violations.some(
       (violation) =>
         violation.path !== '(trace)' && violation.span !== undefined && PLACEMENT_MISSES.has(violation.kind),

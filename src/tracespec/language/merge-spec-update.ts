@@ -16,7 +16,7 @@
  */
 import { OtelMcpError } from '../../model/index.js';
 import { didYouMean } from '../../model/did-you-mean.js';
-import { listEntryPaths } from './spec-paths.js';
+import { listEntryPaths, nearestEntryPath } from './spec-paths.js';
 import { readSpecText } from './spec-text.js';
 import { formatProblems, isPlainObject, joinPath, showValue, type SpecProblem } from './spec-problems.js';
 import { SPAN_SPEC_KEYS, type SpanSpec, type TraceSpec } from './trace-spec.js';
@@ -70,19 +70,26 @@ export function mergeSpecUpdate(spec: TraceSpec, updates: unknown): TraceSpec {
     } else merged[key] = structuredClone(value[key]);
   }
   if ('performance_constraints' in value) mergeConstraints(merged, value.performance_constraints, report);
-  if (value.span_updates !== undefined) applySpanUpdates(merged, value.span_updates, report);
+  const unknownPath =
+    value.span_updates !== undefined && applySpanUpdates(merged, value.span_updates, report);
   // The parts that did apply are validated too, so one refusal lists every problem at once.
   const validation = validateTraceSpec(merged);
   if (problems.length > 0 || !validation.ok || !validation.spec)
-    refuse([...problems, ...validation.problems]);
+    refuse(
+      [...problems, ...validation.problems],
+      unknownPath
+        ? `give each span_updates path exactly as the spec names it (the one suggested above, or another from get_trace_spec {"name": ${JSON.stringify(spec.name)}}, which lists every entry path)${problems.length + validation.problems.length > 1 ? ', and correct the other problems listed' : ''}.`
+        : undefined,
+    );
   return validation.spec;
 }
 
-function refuse(problems: SpecProblem[]): never {
+function refuse(problems: SpecProblem[], hint?: string): never {
   throw new OtelMcpError(
     'INVALID_ARGUMENT',
     `the spec update was not applied (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${formatProblems(problems)}`,
-    'Fields replace, performance_constraints merge by key, span_updates edit entries by path; null removes.',
+    hint ??
+      'Fields replace, performance_constraints merge by key, span_updates edit entries by path; null removes.',
   );
 }
 
@@ -111,17 +118,19 @@ function mergeConstraints(
   else merged.performance_constraints = current;
 }
 
+/** Returns whether an update named an entry path the spec does not have. */
 function applySpanUpdates(
   merged: Loose,
   updates: unknown,
   report: (path: string, message: string) => void,
-): void {
+): boolean {
+  let unknownPath = false;
   if (!Array.isArray(updates)) {
     report(
       'updates.span_updates',
       `expected a list of { path, set | remove } or { parent, add } (got ${showValue(updates)})`,
     );
-    return;
+    return false;
   }
   updates.forEach((update, position) => {
     const where = joinPath('updates.span_updates', position);
@@ -142,13 +151,15 @@ function applySpanUpdates(
     const find = (path: unknown, key: string): SpanSpec | undefined => {
       const found = paths.find((item) => item.path === path)?.entry;
       if (!found) {
+        const nearest = nearestEntryPath(
+          String(path),
+          paths.map((item) => item.path),
+        );
         report(
           joinPath(where, key),
-          `no entry at ${showValue(path)}; ${didYouMean(
-            String(path),
-            paths.map((item) => item.path),
-          )}`,
+          `no entry at ${showValue(path)}; ${nearest !== undefined ? `did you mean ${nearest}?` : `accepted: ${paths.map((item) => item.path).join('; ')}`}`,
         );
+        unknownPath = true;
       }
       return found;
     };
@@ -194,6 +205,7 @@ function applySpanUpdates(
       else fields[key] = structuredClone(item);
     }
   });
+  return unknownPath;
 }
 
 function removeEntry(list: SpanSpec[], target: SpanSpec): boolean {

@@ -3,6 +3,7 @@
  * name an expected span. Siblings with the same operation name are told apart by service
  * (`db.query@orders-db`), and, if that is not enough, by position (`db.query[2]`).
  */
+import { nearestName } from '../../model/did-you-mean.js';
 import type { SpanSpec } from './trace-spec.js';
 
 export const PATH_SEPARATOR = ' > ';
@@ -50,4 +51,37 @@ export function listEntryPaths(
         : `${parentPath}${PATH_SEPARATOR}${segments[index]}`;
     return [{ path, entry, parentPath, depth }, ...listEntryPaths(entry.children ?? [], path, depth + 1)];
   });
+}
+
+/** A segment's operation name, without the `@service` and `[n]` that tell siblings apart, folded for comparing. */
+function segmentName(segment: string): string {
+  return segment
+    .replace(/\[\d+\]$/, '')
+    .replace(/@[^@]*$/, '')
+    .trim()
+    .toLowerCase();
+}
+
+/**
+ * The entry path a mistyped one most likely means. A path typed with its middle left out
+ * (`POST /checkout > payment.process`) names the entry by its last segment, so paths ending in that
+ * operation come first (those that also begin with the typed first segment before them, then the
+ * one sharing most typed segments, then the shortest); only when none ends so, the nearest path by
+ * edit distance over the whole path (`nearestName`).
+ */
+export function nearestEntryPath(typed: string, paths: readonly string[]): string | undefined {
+  const wanted = typed.split('>').map(segmentName);
+  const last = wanted[wanted.length - 1] ?? '';
+  const first = wanted[0] ?? '';
+  const ranked = paths
+    .map((path) => ({ path, segments: path.split(PATH_SEPARATOR).map(segmentName) }))
+    .filter(({ segments }) => last !== '' && segments[segments.length - 1] === last)
+    .map(({ path, segments }) => ({
+      path,
+      firstMatches: segments[0] === first ? 1 : 0,
+      shared: wanted.filter((segment) => segments.includes(segment)).length,
+      length: segments.length,
+    }))
+    .sort((a, b) => b.firstMatches - a.firstMatches || b.shared - a.shared || a.length - b.length);
+  return ranked[0]?.path ?? nearestName(typed, paths);
 }

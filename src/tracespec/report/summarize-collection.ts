@@ -9,6 +9,7 @@
  */
 import {
   entryExercised,
+  entrySpanCount,
   traceExercisesSpec,
   type ComparisonResult,
   type ViolationKind,
@@ -46,7 +47,10 @@ export interface CollectionSummary {
     kinds: Partial<Record<ViolationKind, number>>;
     example: string;
   }[];
-  /** Every spec entry: in how many traces it matched at least one span. */
+  /**
+   * Every spec entry: in how many traces it was exercised (entryExercised), and its spans: matched,
+   * beneath its parent's near miss, or over its count (a forbidden span present).
+   */
   coverage: { path: string; exercised_traces: number; rate: number; spans: number }[];
   /** Paths of entries no trace exercised. */
   unexercised: string[];
@@ -95,7 +99,7 @@ export function summarizeCollection(all: readonly CollectionItem[], spec: TraceS
     for (const entry of result.entries) {
       const covered = coverage.get(entry.path) ?? { traces: 0, spans: 0 };
       if (entryExercised(entry)) covered.traces += 1;
-      covered.spans += entry.found;
+      covered.spans += entrySpanCount(entry);
       coverage.set(entry.path, covered);
       const list = samples.get(entry.path) ?? [];
       for (const match of entry.matches) list.push(match.duration_ms);

@@ -23,7 +23,7 @@ const query = z
     min_duration_ms: z.number().min(0).optional().describe('The matching span lasted at least this long'),
     max_duration_ms: z.number().min(0).optional().describe('The matching span lasted at most this long'),
     status: z
-      .enum(['error', 'ok'])
+      .preprocess(otlpStatus, z.enum(['error', 'ok']))
       .optional()
       .describe("'error': traces with at least one error span; 'ok': traces without any"),
     traceql: z
@@ -36,6 +36,20 @@ const query = z
     limit: limitInput(DEFAULT_LIMIT, 200),
   })
   .describe('All filters must hold for one span of the trace; status applies to the whole trace');
+
+/**
+ * OpenTelemetry writes `ERROR` and OTLP JSON `STATUS_CODE_ERROR`: both mean `error` here, in any
+ * case. Anything else passes through unchanged for the enum to refuse, `STATUS_CODE_UNSET` too:
+ * `ok` means a trace without error spans, not spans whose status was left unset.
+ */
+function otlpStatus(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const folded = value
+    .trim()
+    .toLowerCase()
+    .replace(/^status_code_/, '');
+  return folded === 'error' || folded === 'ok' ? folded : value;
+}
 
 export const searchTracesTool = defineTool({
   name: 'search_traces',

@@ -145,6 +145,7 @@ export const executeAndCaptureTool = defineTool({
               sinceIteration: previous.number,
               fixed: row.fixed,
               introduced: row.introduced,
+              repeated: row.repeated,
               notEvaluated: row.notEvaluated,
               changed: row.changed,
             },

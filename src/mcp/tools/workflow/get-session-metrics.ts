@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { sessionProgress } from '../../../workflow/session-progress.js';
+import { sessionProgress, showKey } from '../../../workflow/session-progress.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { listSection } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
@@ -13,9 +13,13 @@ const iterationSchema = z.object({
   verdict: z.string(),
   score: z.number().optional().describe('Share of the spec checks satisfied, 0..1'),
   checks: z.object({ passed: z.number(), total: z.number() }).optional(),
-  violations: z.number(),
-  fixed: z.array(z.string()).describe('Violations (kind path) gone since the previous judged iteration'),
-  introduced: z.array(z.string()).describe('Violations new since the previous judged iteration'),
+  violations: z.number().describe("The judged trace's violations, as execute_and_capture counts them"),
+  fixed: z
+    .array(z.string())
+    .describe('Violations (kind path) gone since the previous judged iteration; one key per kind and entry'),
+  introduced: z
+    .array(z.string())
+    .describe('Violations (kind path) new since the previous judged iteration; one key per kind and entry'),
   spans_lost: z
     .array(z.object({ path: z.string(), why: z.string() }))
     .describe(
@@ -81,6 +85,7 @@ export const getSessionMetricsTool = defineTool({
       traces: row.traceCount,
       key_spans: row.keySpans.map((span) => ({ path: span.path, duration_ms: span.durationMs })),
     }));
+    const repeated = new Map(progress.iterations.map((row) => [row.number, row.repeated]));
     const durationChanges = progress.durationChanges.map((change) => ({
       path: change.path,
       first_ms: change.firstMs,
@@ -126,7 +131,7 @@ export const getSessionMetricsTool = defineTool({
             const exit = row.timed_out ? ', timed out' : row.exit_code !== 0 ? `, exit ${row.exit_code}` : '';
             return [
               `  #${row.number} ${row.verdict.toUpperCase()}${score}, ${row.violations} violation${row.violations === 1 ? '' : 's'}${delta}${unchecked}${exit}`,
-              ...row.introduced.map((key) => `      regressed: ${key}`),
+              ...row.introduced.map((key) => `      regressed: ${showKey(key, repeated.get(row.number))}`),
               ...row.spans_lost.map(
                 (lost) => `      spans lost, not a regression: ${lost.path} (${lost.why})`,
               ),

@@ -14,6 +14,7 @@ import { crashExcerpt, describeCrash } from '../../../workflow/crash-excerpt.js'
 import { describeExit } from '../../../workflow/process-exit.js';
 import type { IterationRecord } from '../../../workflow/iteration-record.js';
 import type { NextStep } from '../../../workflow/next-steps.js';
+import { showKey } from '../../../workflow/session-progress.js';
 import type { ResponseDraft } from '../../response/response-draft.js';
 import { responseFields } from '../../response/response-fields.js';
 import type { ComparisonResult } from '../../../tracespec/index.js';
@@ -170,6 +171,8 @@ export interface RunContext {
     sinceIteration: number;
     fixed: string[];
     introduced: string[];
+    /** Introduced keys that merge several of this run's violations, with how many (`×3`). */
+    repeated?: Record<string, number>;
     notEvaluated: string[];
     changed: string[];
   };
@@ -355,7 +358,7 @@ export function runDraft(context: RunContext): ResponseDraft<RunFields> {
     const rephrased =
       changed.length > 0 ? `; still missing, now explained differently: ${changed.join('; ')}` : '';
     after.push(
-      `Since iteration ${context.changes.sinceIteration}: fixed ${fixed.length}${listed(fixed)}, introduced ${introduced.length}${listed(introduced)}${unchecked}${rephrased}.`,
+      `Since iteration ${context.changes.sinceIteration}: fixed ${fixed.length}${listed(fixed)}, introduced ${introduced.length}${listed(introduced.map((key) => showKey(key, context.changes?.repeated)))}${unchecked}${rephrased}.`,
     );
   }
   if (context.nextSteps.length > 0) {
