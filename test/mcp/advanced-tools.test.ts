@@ -76,6 +76,16 @@ describe('advanced tools through a real MCP client', () => {
     ...apiRun(25, 100, 'run-probed-now'),
     ...Array.from({ length: 5 }, () => healthProbe('run-probed-now')),
   ];
+  // The same checkout twice, timed alike; in the second its payment call failed.
+  const beforeFailure = checkoutTrace(seededRandom(41));
+  const afterFailure = ((trace: Trace): Trace => ({
+    ...trace,
+    spans: trace.spans.map((span) =>
+      span.name === 'payment.charge'
+        ? { ...span, status: { code: 'error', message: 'card processor timeout' } }
+        : span,
+    ),
+  }))(checkoutTrace(seededRandom(41)));
   // One request whose query took 4× as long: one run against another, 1 span a side.
   const oneSlow = apiRun(27, 400, 'run-one-slow')[0] as Trace;
   // The service that starts each trace crashed before exporting its root; the query is 4× slower.
@@ -99,6 +109,8 @@ describe('advanced tools through a real MCP client', () => {
       ...probedNow,
       ...crashedRun,
       oneSlow,
+      beforeFailure,
+      afterFailure,
     ]) {
       await harness.app.writeSpans(
         trace.spans.map((span) => ({
@@ -535,6 +547,27 @@ describe('advanced tools through a real MCP client', () => {
     expect(removed).toContain('frontend:POST /checkout > payment-service:payment.charge');
     expect(result.text).toMatch(/- frontend:POST \/checkout > payment-service:payment.charge: removed/);
     expect(result.text).toMatch(/Next: /);
+  });
+
+  it('reports a span that became ERROR, with its status message, first and counted in the lead, and points Next at it', async () => {
+    const result = await harness.call('diff_traces', {
+      trace_id_a: beforeFailure.traceId,
+      trace_id_b: afterFailure.traceId,
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured.differences[0]).toMatchObject({
+      error_change: 'became_error',
+      error: 'card processor timeout',
+      a: { errors: 0 },
+      b: { errors: 1 },
+    });
+    expect(result.text).toContain('1 path with new ERROR spans (listed first, deepest first); ');
+    expect(result.text).toMatch(
+      /\n {2}! [^\n]*payment-service:payment\.charge: became ERROR \(card processor timeout\)/,
+    );
+    expect(result.text).toContain(
+      `Next: analyze_trace trace_id=${afterFailure.traceId} to see why payment-service:payment.charge failed (card processor timeout)`,
+    );
   });
 
   it('pages the differences of two traces at a small budget, every path once', async () => {
