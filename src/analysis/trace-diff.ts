@@ -6,10 +6,15 @@
  * to loans-service, one to notify-service) are separate rows, told apart by the service they called
  * (`gateway:POST (→ notify-service)`); the calls of an N+1 loop go to one host and stay one row.
  * A duration change counts only past both a relative and an absolute threshold (20% and 1 ms by
- * default): single traces are noisy, and a 0.2 ms wobble is nobody's regression.
+ * default): single traces are noisy, and a 0.2 ms wobble is nobody's regression. A row whose spans
+ * became ERROR (or recovered) is no noise: such rows come first, deepest first, since the deepest
+ * failure is the likeliest cause of the others.
  */
-import { callDestination, destinationName, durationMs, type Trace } from '../model/index.js';
+import { callDestination, destinationName, durationMs, type Span, type Trace } from '../model/index.js';
 import { buildSpanTree, type SpanNode, type SpanTree } from '../model/span-tree.js';
+import { clip } from './capped.js';
+import { exceptionsOf } from './exceptions.js';
+import { spanFailure } from './span-failure.js';
 
 export interface TraceDiffOptions {
   /** Minimum change of a path's total duration, relative to side A (default 0.2). */
@@ -22,7 +27,12 @@ export interface DiffSide {
   count: number;
   total_ms: number;
   mean_ms: number;
+  /** Spans with status ERROR. */
+  errors: number;
 }
+
+/** How a row's error spans changed from A to B, on a row found in both traces. */
+export type ErrorChange = 'became_error' | 'recovered' | 'more_errors' | 'fewer_errors';
 
 export type DiffStatus = 'added' | 'removed' | 'changed' | 'unchanged';
 
@@ -37,6 +47,9 @@ export interface PathDiff {
   /** Past both thresholds; absent when the duration did not change enough (or the path is on one side only). */
   duration_change?: 'grew' | 'shrank';
   delta_total_ms: number;
+  error_change?: ErrorChange;
+  /** Why the spans failed, on the side with more errors: HTTP status, exception type, status message. */
+  error?: string;
 }
 
 export interface TraceDiff {
@@ -44,7 +57,7 @@ export interface TraceDiff {
   trace_id_b: string;
   a: { span_count: number; duration_ms: number };
   b: { span_count: number; duration_ms: number };
-  /** Every path that differs, largest absolute change of total duration first. */
+  /** Every path that differs: those whose errors changed first (deepest first), then largest absolute change of total duration first. */
   differences: PathDiff[];
   unchanged_paths: number;
 }
@@ -53,6 +66,25 @@ interface Accumulator {
   depth: number;
   a: number[];
   b: number[];
+  /** Why each error span failed, per side. */
+  aErrors: string[];
+  bErrors: string[];
+}
+
+/** `HTTP 503, InventoryUnavailableError: stock ledger unavailable`: what a reader needs of a failure. */
+function errorReason(span: Span): string {
+  const failure = spanFailure(span);
+  const exception = exceptionsOf(span)[0];
+  const head = [
+    failure?.httpStatus !== undefined ? `HTTP ${failure.httpStatus}` : '',
+    exception?.type ?? '',
+  ].filter((part) => part !== '');
+  let message = span.status.message || exception?.message || '';
+  // Instrumentations often set the status message to `Type: message`; say the type once.
+  if (exception?.type && message.startsWith(exception.type))
+    message = message.slice(exception.type.length).replace(/^:\s*/, '');
+  const text = [head.join(', '), message].filter((part) => part !== '').join(': ');
+  return clip(text, 160);
 }
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
@@ -168,11 +200,17 @@ function collectPaths(a: SpanTree, b: SpanTree): Map<string, Accumulator> {
         const path = level.parentPath === '' ? own : `${level.parentPath} > ${own}`;
         let entry = paths.get(path);
         if (!entry) {
-          entry = { depth: level.depth, a: [], b: [] };
+          entry = { depth: level.depth, a: [], b: [], aErrors: [], bErrors: [] };
           paths.set(path, entry);
         }
-        for (const node of pair.a) entry.a.push(durationMs(node.span));
-        for (const node of pair.b) entry.b.push(durationMs(node.span));
+        for (const node of pair.a) {
+          entry.a.push(durationMs(node.span));
+          if (node.span.status.code === 'error') entry.aErrors.push(errorReason(node.span));
+        }
+        for (const node of pair.b) {
+          entry.b.push(durationMs(node.span));
+          if (node.span.status.code === 'error') entry.bErrors.push(errorReason(node.span));
+        }
         const a = childrenOf(pair.a);
         const b = childrenOf(pair.b);
         if (a.length > 0 || b.length > 0) stack.push({ parentPath: path, depth: level.depth + 1, a, b });
@@ -182,13 +220,37 @@ function collectPaths(a: SpanTree, b: SpanTree): Map<string, Accumulator> {
   return paths;
 }
 
-function sideOf(durations: number[]): DiffSide {
+function sideOf(durations: number[], errors: number): DiffSide {
   const total = durations.reduce((sum, value) => sum + value, 0);
   return {
     count: durations.length,
     total_ms: round(total),
     mean_ms: durations.length ? round(total / durations.length) : 0,
+    errors,
   };
+}
+
+function errorChangeOf(a: number, b: number): ErrorChange | undefined {
+  if (a === b) return undefined;
+  if (a === 0) return 'became_error';
+  if (b === 0) return 'recovered';
+  return b > a ? 'more_errors' : 'fewer_errors';
+}
+
+/** New failures first, then recoveries, then rows whose errors did not change. */
+function errorRank(item: PathDiff): number {
+  if (item.error_change === 'became_error' || item.error_change === 'more_errors') return 2;
+  return item.error_change === undefined ? 0 : 1;
+}
+
+/** The reason most of a side's error spans give (the first seen on a tie). */
+function commonReason(reasons: readonly string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const reason of reasons) if (reason !== '') counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [reason, count] of counts)
+    if (best === undefined || count > (counts.get(best) as number)) best = reason;
+  return best;
 }
 
 export function diffTraces(a: Trace, b: Trace, options: TraceDiffOptions = {}): TraceDiff {
@@ -200,8 +262,8 @@ export function diffTraces(a: Trace, b: Trace, options: TraceDiffOptions = {}): 
   const differences: PathDiff[] = [];
   let unchanged = 0;
   for (const [path, entry] of paths) {
-    const sideA = sideOf(entry.a);
-    const sideB = sideOf(entry.b);
+    const sideA = sideOf(entry.a, entry.aErrors.length);
+    const sideB = sideOf(entry.b, entry.bErrors.length);
     const delta = sideB.total_ms - sideA.total_ms;
     const status: DiffStatus = sideA.count === 0 ? 'added' : sideB.count === 0 ? 'removed' : 'changed';
     const countChanged = sideA.count !== sideB.count;
@@ -209,7 +271,11 @@ export function diffTraces(a: Trace, b: Trace, options: TraceDiffOptions = {}): 
       Math.abs(delta) >= minAbsolute &&
       (sideA.total_ms === 0 || Math.abs(delta) / sideA.total_ms >= minRelative);
     const durationChange = status === 'changed' && significant ? (delta > 0 ? 'grew' : 'shrank') : undefined;
-    if (status === 'changed' && !countChanged && !durationChange) {
+    const errorChange = status === 'changed' ? errorChangeOf(sideA.errors, sideB.errors) : undefined;
+    const reason = commonReason(
+      errorChange === 'recovered' || errorChange === 'fewer_errors' ? entry.aErrors : entry.bErrors,
+    );
+    if (status === 'changed' && !countChanged && !durationChange && !errorChange) {
       unchanged += 1;
       continue;
     }
@@ -222,10 +288,16 @@ export function diffTraces(a: Trace, b: Trace, options: TraceDiffOptions = {}): 
       count_changed: countChanged,
       ...(durationChange ? { duration_change: durationChange } : {}),
       delta_total_ms: round(delta),
+      ...(errorChange ? { error_change: errorChange } : {}),
+      ...(errorChange && reason !== undefined ? { error: reason } : {}),
     });
   }
   differences.sort(
-    (x, y) => Math.abs(y.delta_total_ms) - Math.abs(x.delta_total_ms) || x.path.localeCompare(y.path),
+    (x, y) =>
+      errorRank(y) - errorRank(x) ||
+      (x.error_change !== undefined ? y.depth - x.depth : 0) ||
+      Math.abs(y.delta_total_ms) - Math.abs(x.delta_total_ms) ||
+      x.path.localeCompare(y.path),
   );
   return {
     trace_id_a: a.traceId,

@@ -92,6 +92,44 @@ describe('diffTraces', () => {
     expect(tiny.unchanged_paths).toBe(1);
   });
 
+  it('reports spans that became ERROR with why, ahead of a larger duration change, deepest first, and the same spans recovered the other way round', () => {
+    const good = checkout();
+    const bad = checkout({ paymentMs: 300 });
+    bad.status = 'error';
+    bad.attributes = { 'http.response.status_code': 503 };
+    const inventory = bad.children?.find((child) => child.name === 'inventory.reserve') as SpanSketch;
+    inventory.status = 'error';
+    inventory.statusMessage = 'InventoryUnavailableError: stock ledger unavailable';
+    inventory.events = [
+      {
+        name: 'exception',
+        attributes: {
+          'exception.type': 'InventoryUnavailableError',
+          'exception.message': 'stock ledger unavailable',
+        },
+      },
+    ];
+    const [a, b] = [buildTrace(good), buildTrace(bad)];
+    const diff = diffTraces(a, b);
+    expect(
+      diff.differences.map((item) => [item.path.split(' > ').pop(), item.error_change, item.error]),
+    ).toEqual([
+      ['inventory:inventory.reserve', 'became_error', 'InventoryUnavailableError: stock ledger unavailable'],
+      ['frontend:POST /checkout', 'became_error', 'HTTP 503'],
+      ['payment-service:payment.charge', undefined, undefined],
+    ]);
+    expect(diff.differences[0]).toMatchObject({ a: { errors: 0 }, b: { errors: 1 } });
+    expect(diff.differences[0]?.duration_change).toBeUndefined();
+
+    const back = diffTraces(b, a);
+    expect(back.differences.map((item) => [item.path.split(' > ').pop(), item.error_change])).toEqual([
+      ['inventory:inventory.reserve', 'recovered'],
+      ['frontend:POST /checkout', 'recovered'],
+      ['payment-service:payment.charge', undefined],
+    ]);
+    expect(back.differences[0]?.error).toBe('InventoryUnavailableError: stock ledger unavailable');
+  });
+
   it('reports nothing for two traces of the same shape and timing', () => {
     const diff = diffTraces(buildTrace(checkout()), buildTrace(checkout()));
     expect(diff.differences).toEqual([]);

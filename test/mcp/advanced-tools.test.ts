@@ -76,6 +76,18 @@ describe('advanced tools through a real MCP client', () => {
     ...apiRun(25, 100, 'run-probed-now'),
     ...Array.from({ length: 5 }, () => healthProbe('run-probed-now')),
   ];
+  // The same checkout twice, timed alike; in the second its payment call failed.
+  const beforeFailure = checkoutTrace(seededRandom(41));
+  const afterFailure = ((trace: Trace): Trace => ({
+    ...trace,
+    spans: trace.spans.map((span) =>
+      span.name === 'payment.charge'
+        ? { ...span, status: { code: 'error', message: 'card processor timeout' } }
+        : span,
+    ),
+  }))(checkoutTrace(seededRandom(41)));
+  // One request whose query took 4× as long: one run against another, 1 span a side.
+  const oneSlow = apiRun(27, 400, 'run-one-slow')[0] as Trace;
   // The service that starts each trace crashed before exporting its root; the query is 4× slower.
   const crashedRun = apiRun(26, 400, 'run-crashed').map((trace) => ({
     ...trace,
@@ -96,6 +108,9 @@ describe('advanced tools through a real MCP client', () => {
       ...probedBase,
       ...probedNow,
       ...crashedRun,
+      oneSlow,
+      beforeFailure,
+      afterFailure,
     ]) {
       await harness.app.writeSpans(
         trace.spans.map((span) => ({
@@ -266,6 +281,27 @@ describe('advanced tools through a real MCP client', () => {
     expect(result.text).toContain('No regression found.');
   });
 
+  it('says one trace against another is not judged, not "no regression", and shows the largest raw shift with how to get a verdict', async () => {
+    const before = baselineRun[0]?.traceId as string;
+    const result = await harness.call('detect_regressions', {
+      baseline: { trace_ids: [before] },
+      current_traces: { trace_ids: [oneSlow.traceId] },
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.text).not.toContain('No regression found');
+    expect(result.text).not.toContain('nothing to chase');
+    expect(result.text).toContain(
+      'No verdict on latency, not judged: too few spans (fewer than 8 on a side)',
+    );
+    expect(result.text).toMatch(
+      /Largest raw shifts, not judged: api:SELECT orders [\d.]+ms → [\d.]+ms \(n 1\/1\)/,
+    );
+    expect(result.text).toMatch(
+      /Next: for a verdict, get at least 8 spans a side: repeat the run \(execute_and_capture repeat: 8/,
+    );
+    expect(result.text).toContain(`diff_traces trace_id_a=${before} trace_id_b=${oneSlow.traceId}`);
+  });
+
   it("judges current traces against a spec's duration envelopes given as baseline_spec", async () => {
     await harness.call('define_trace_spec', {
       name: 'orders-budget',
@@ -337,7 +373,9 @@ describe('advanced tools through a real MCP client', () => {
     expect(result.text).toContain(
       'Kinds of trace (baseline / current traces):\n  api: GET /orders: 30 / 30\n  fees-service: GET /health: 40 / 5',
     );
-    expect(result.text).toContain('No regression found.');
+    expect(result.text).toContain(
+      'No regression found in the 3 operations judged; 1 not judged: too few spans (fewer than 8 on a side).',
+    );
   });
 
   it('lists kinds of trace seen on one side only apart, and says when the sets share none', async () => {
@@ -509,6 +547,27 @@ describe('advanced tools through a real MCP client', () => {
     expect(removed).toContain('frontend:POST /checkout > payment-service:payment.charge');
     expect(result.text).toMatch(/- frontend:POST \/checkout > payment-service:payment.charge: removed/);
     expect(result.text).toMatch(/Next: /);
+  });
+
+  it('reports a span that became ERROR, with its status message, first and counted in the lead, and points Next at it', async () => {
+    const result = await harness.call('diff_traces', {
+      trace_id_a: beforeFailure.traceId,
+      trace_id_b: afterFailure.traceId,
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured.differences[0]).toMatchObject({
+      error_change: 'became_error',
+      error: 'card processor timeout',
+      a: { errors: 0 },
+      b: { errors: 1 },
+    });
+    expect(result.text).toContain('1 path with new ERROR spans (listed first, deepest first); ');
+    expect(result.text).toMatch(
+      /\n {2}! [^\n]*payment-service:payment\.charge: became ERROR \(card processor timeout\)/,
+    );
+    expect(result.text).toContain(
+      `Next: analyze_trace trace_id=${afterFailure.traceId} to see why payment-service:payment.charge failed (card processor timeout)`,
+    );
   });
 
   it('pages the differences of two traces at a small budget, every path once', async () => {

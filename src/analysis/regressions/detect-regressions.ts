@@ -109,11 +109,23 @@ export interface EnvelopeBreach extends ToDestination {
   example_trace_ids: string[];
 }
 
+/**
+ * An operation with too few spans on a side to test, with its raw medians: one run against another
+ * (1 span a side) cannot be tested, but a 60× slowdown must still be seen and not read as nothing.
+ */
 export interface NotJudged extends OfKind, ToDestination {
   service: string;
   operation: string;
   baseline_n: number;
   current_n: number;
+  baseline_median_ms: number;
+  current_median_ms: number;
+  /** The medians moved by at least the minimum effect (untested: a hint, not a finding). */
+  past_minimum_shift: boolean;
+  /** Current traces with the slowest spans of the operation. */
+  example_trace_ids: string[];
+  /** Baseline traces of the operation, to diff with the current ones. */
+  baseline_trace_ids: string[];
 }
 
 /**
@@ -143,7 +155,10 @@ export interface RegressionReport {
   improvements: LatencyShift[];
   structural: StructuralChange[];
   envelope_breaches: EnvelopeBreach[];
-  /** Operations seen on both sides with too few samples to test. */
+  /**
+   * Operations seen on both sides with too few samples to test: those past the minimum shift
+   * first, largest shift (either way, as a factor) first.
+   */
   not_judged: NotJudged[];
   operations_compared: number;
 }
@@ -502,6 +517,9 @@ export function detectRegressions(
     }
   }
 
+  report.not_judged.sort(
+    (a, b) => Number(b.past_minimum_shift) - Number(a.past_minimum_shift) || factor(b) - factor(a),
+  );
   report.regressions.sort((a, b) => b.shift_ratio - a.shift_ratio);
   report.improvements.sort((a, b) => a.shift_ratio - b.shift_ratio);
   return report;
@@ -605,6 +623,15 @@ function compareKind(
   serviceChanges(kind, before, after, baseline.length, current.length, report, examples);
 }
 
+/** How far the medians moved, as a factor either way: 20 → 1200 ms and 1200 → 20 ms are both 60. */
+function factor(item: NotJudged): number {
+  const [low, high] = [item.baseline_median_ms, item.current_median_ms].sort((a, b) => a - b) as [
+    number,
+    number,
+  ];
+  return low > 0 ? high / low : high > 0 ? Number.MAX_VALUE : 1;
+}
+
 function judgeLatency(
   kind: string,
   then: OperationSamples,
@@ -612,20 +639,26 @@ function judgeLatency(
   report: RegressionReport,
   limits: Limits,
 ): void {
+  const baseMedian = median(then.durations);
+  const currentMedian = median(now.durations);
+  const shift = currentMedian - baseMedian;
+  const ratio = baseMedian > 0 ? shift / baseMedian : shift > 0 ? Infinity : 0;
+  const pastMinimum = Math.abs(shift) >= limits.minAbsolute && Math.abs(ratio) >= limits.minRelative;
   if (then.durations.length < limits.minSamples || now.durations.length < limits.minSamples) {
     report.not_judged.push({
       ...operationOf(now),
       baseline_n: then.durations.length,
       current_n: now.durations.length,
+      baseline_median_ms: round(baseMedian),
+      current_median_ms: round(currentMedian),
+      past_minimum_shift: pastMinimum,
+      example_trace_ids: slowestTraces(now, limits.examples),
+      baseline_trace_ids: [...new Set(then.traceIds)].slice(0, limits.examples),
       trace_kind: kind,
     });
     return;
   }
-  const baseMedian = median(then.durations);
-  const currentMedian = median(now.durations);
-  const shift = currentMedian - baseMedian;
-  const ratio = baseMedian > 0 ? shift / baseMedian : shift > 0 ? Infinity : 0;
-  if (Math.abs(shift) < limits.minAbsolute || Math.abs(ratio) < limits.minRelative) return;
+  if (!pastMinimum) return;
   const test = mannWhitneyU(now.durations, then.durations);
   if (test.pValue >= limits.alpha) return;
   const finding: LatencyShift = {

@@ -106,12 +106,50 @@ describe('detectRegressions', () => {
   it('does not judge an operation with fewer than 8 samples on a side', () => {
     const report = detectRegressions(run(1, {}, 5), run(2, { queryMs: 200 }, 5));
     expect(report.regressions).toEqual([]);
-    expect(report.not_judged).toContainEqual({
-      service: 'api',
-      operation: 'SELECT orders',
-      baseline_n: 5,
-      current_n: 5,
-      trace_kind: 'api: GET /orders',
+    expect(report.not_judged).toContainEqual(
+      expect.objectContaining({
+        service: 'api',
+        operation: 'SELECT orders',
+        baseline_n: 5,
+        current_n: 5,
+        trace_kind: 'api: GET /orders',
+      }),
+    );
+  });
+
+  it('keeps the raw medians of an operation not judged, largest shift first, so one run against another still shows a 60× slowdown', () => {
+    const checkout = (paymentMs: number): Trace =>
+      buildTrace({
+        name: 'POST /checkout',
+        service: 'frontend',
+        durationMs: 280 + paymentMs,
+        children: [
+          { name: 'cart.validate', service: 'cart-service', startMs: 5, durationMs: 20 },
+          { name: 'payment.process', service: 'payment-service', startMs: 30, durationMs: paymentMs },
+          { name: 'INSERT orders', service: 'order-service', startMs: 40 + paymentMs, durationMs: 20.2 },
+        ],
+      });
+    const before = checkout(20);
+    const after = checkout(1200);
+    const report = detectRegressions([before], [after]);
+    expect(report.regressions).toEqual([]);
+    expect(report.not_judged.map((item) => [item.operation, item.past_minimum_shift])).toEqual([
+      ['payment.process', true],
+      ['POST /checkout', true],
+      ['cart.validate', false],
+      ['INSERT orders', false],
+    ]);
+    expect(report.not_judged[0]).toEqual({
+      service: 'payment-service',
+      operation: 'payment.process',
+      baseline_n: 1,
+      current_n: 1,
+      baseline_median_ms: 20,
+      current_median_ms: 1200,
+      past_minimum_shift: true,
+      example_trace_ids: [after.traceId],
+      baseline_trace_ids: [before.traceId],
+      trace_kind: 'frontend: POST /checkout',
     });
   });
 

@@ -1,5 +1,10 @@
 import * as z from 'zod';
-import { detectRegressions, type DurationEnvelope, type RegressionReport } from '../../../analysis/index.js';
+import {
+  detectRegressions,
+  formatDuration,
+  type DurationEnvelope,
+  type RegressionReport,
+} from '../../../analysis/index.js';
 import { invalidArgument } from '../../../model/errors.js';
 import { normalizeDuration, type SpanSpec, type TraceSpec } from '../../../tracespec/index.js';
 import { plural } from '../../response/plural.js';
@@ -144,10 +149,15 @@ const outputSchema = z.object({
         destination,
         baseline_n: z.number(),
         current_n: z.number(),
+        baseline_median_ms: z.number(),
+        current_median_ms: z.number(),
+        past_minimum_shift: z.boolean().describe('The medians moved by the minimum shift (untested)'),
+        example_trace_ids: z.array(z.string()).describe('Current traces, slowest first'),
+        baseline_trace_ids: z.array(z.string()),
         trace_kind: traceKind,
       }),
     )
-    .describe('Too few samples on a side to test'),
+    .describe('Too few spans on a side to test; largest raw shift first'),
   unavailable: unavailableSchema,
   ...responseFields,
 });
@@ -371,6 +381,15 @@ function envelopesOf(spec: TraceSpec): DurationEnvelope[] {
 const operationText = (row: { service: string; operation: string; destination?: string }): string =>
   `${row.service}:${row.operation}${row.destination ? ` (→ ${row.destination})` : ''}`;
 
+/** `20.2ms → 1.2s (n 1/1)`: the medians of an operation not judged, and how many spans each rests on. */
+const rawShift = (item: {
+  baseline_median_ms: number;
+  current_median_ms: number;
+  baseline_n: number;
+  current_n: number;
+}): string =>
+  `${formatDuration(item.baseline_median_ms)} → ${formatDuration(item.current_median_ms)} (n ${item.baseline_n}/${item.current_n})`;
+
 const percent = (ratio: number): string => `${ratio >= 0 ? '+' : ''}${Math.round(ratio * 1000) / 10}%`;
 
 /** The verdict and what it rests on lead; every finding is a list row, regressions first. */
@@ -454,20 +473,51 @@ function draft(
     shared.length + groups.size > 1 ? `[${row.trace_kind}] ` : '';
   const total = report.regressions.length + report.structural.length + report.envelope_breaches.length;
   const unseen = uncompared.reduce((sum, kind) => sum + kind.baseline_traces + kind.current_traces, 0);
+  // Operations with too few spans to test are no evidence of "no regression": one run against
+  // another (1 span a side) must not read as a clean bill while payment.process went 20 ms → 1.2 s.
+  const unjudged = report.not_judged.length;
+  const judged = report.operations_compared - unjudged;
+  const tooFew = `too few spans (fewer than ${out.settings.min_samples} on a side)`;
+  const unseenNote =
+    unseen > 0
+      ? `; ${plural(unseen, 'trace')} of a kind on one side only ${unseen === 1 ? 'was' : 'were'} not compared`
+      : '';
   lead.push(
     total > 0
-      ? `${total} finding${total === 1 ? '' : 's'}: ${report.regressions.length} slower, ${report.envelope_breaches.length} over envelope, ${report.structural.length} structural.`
+      ? `${total} finding${total === 1 ? '' : 's'}: ${report.regressions.length} slower, ${report.envelope_breaches.length} over envelope, ${report.structural.length} structural.${unjudged > 0 ? ` Latency of ${plural(unjudged, 'operation')} not judged: ${tooFew}.` : ''}`
       : nothingCompared
         ? 'No verdict: no trace was compared.'
-        : unseen > 0
-          ? `No regression found in the traces compared; ${plural(unseen, 'trace')} of a kind on one side only ${unseen === 1 ? 'was' : 'were'} not compared.`
-          : 'No regression found.',
+        : unjudged > 0 && judged === 0
+          ? `No verdict on latency, not judged: ${tooFew} for all ${plural(unjudged, 'operation')}; no structural change found${unseenNote}.`
+          : unjudged > 0
+            ? `No regression found in the ${plural(judged, 'operation')} judged; ${unjudged} not judged: ${tooFew}${unseenNote}.`
+            : unseen > 0
+              ? `No regression found in the traces compared${unseenNote}.`
+              : 'No regression found.',
   );
+  const shifted = report.not_judged.filter((item) => item.past_minimum_shift);
+  if (shifted.length > 0)
+    lead.push(
+      `Largest raw shifts, not judged: ${shifted
+        .slice(0, 3)
+        .map((item) => `${inKind(item)}${operationText(item)} ${rawShift(item)}`)
+        .join('; ')}${shifted.length > 3 ? `; ${shifted.length - 3} more under not_judged` : ''}.`,
+    );
+  else if (unjudged > 0)
+    lead.push(
+      `None of the operations not judged moved by the minimum shift (${out.settings.min_relative_shift * 100}% and ${out.settings.min_absolute_shift_ms} ms).`,
+    );
   if (report.improvements.length > 0) lead.push(`${report.improvements.length} operations got faster.`);
   const example =
     report.regressions[0]?.example_trace_ids[0] ??
     report.structural[0]?.example_trace_ids[0] ??
     report.envelope_breaches[0]?.example_trace_ids[0];
+  const hint = shifted[0];
+  const pair =
+    hint?.baseline_trace_ids[0] && hint.example_trace_ids[0]
+      ? ` Meanwhile diff_traces trace_id_a=${hint.baseline_trace_ids[0]} trace_id_b=${hint.example_trace_ids[0]} shows where the time went in one pair.`
+      : '';
+  const getVerdict = `for a verdict, get at least ${out.settings.min_samples} spans a side: repeat the run (execute_and_capture repeat: ${out.settings.min_samples}, for baseline and current alike) or compare a wider time_range.`;
   return {
     fields: out,
     lead,
@@ -529,7 +579,7 @@ function draft(
         heading: `Not judged (fewer than ${out.settings.min_samples} spans on a side):`,
         rows: report.not_judged,
         line: (item) =>
-          `  ${inKind(item)}${operationText(item)}: ${item.baseline_n} baseline / ${item.current_n} current spans`,
+          `  ${inKind(item)}${operationText(item)}: ${rawShift(item)}${item.past_minimum_shift ? '' : ', within the minimum shift'}`,
       }),
       listSection({
         key: 'unavailable',
@@ -539,9 +589,11 @@ function draft(
       }),
     ],
     next: example
-      ? `analyze_trace trace_id=${example} (or diff_traces against a baseline trace) to see where the change is.`
+      ? `analyze_trace trace_id=${example} (or diff_traces against a baseline trace) to see where the change is.${shifted.length > 0 ? ` Then, ${getVerdict}` : ''}`
       : nothingCompared
         ? 'call again with a baseline and current traces of the same kind (same root operation).'
-        : 'nothing to chase; widen the sets (more traces) if a suspected change did not show.',
+        : unjudged > 0
+          ? `${getVerdict}${pair}`
+          : 'nothing to chase; widen the sets (more traces) if a suspected change did not show.',
   };
 }

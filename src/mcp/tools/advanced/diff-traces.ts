@@ -1,12 +1,18 @@
 import * as z from 'zod';
 import { diffTraces, formatDuration } from '../../../analysis/index.js';
+import { plural } from '../../response/plural.js';
 import { listSection } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, traceIdInput } from '../common-inputs.js';
 import { loadTrace } from '../trace-lookup.js';
 
-const sideSchema = z.object({ count: z.number(), total_ms: z.number(), mean_ms: z.number() });
+const sideSchema = z.object({
+  count: z.number(),
+  total_ms: z.number(),
+  mean_ms: z.number(),
+  errors: z.number().describe('Spans with status ERROR'),
+});
 
 const outputSchema = z.object({
   trace_id_a: z.string(),
@@ -30,9 +36,19 @@ const outputSchema = z.object({
         count_changed: z.boolean(),
         duration_change: z.enum(['grew', 'shrank']).optional(),
         delta_total_ms: z.number().describe('B total − A total'),
+        error_change: z
+          .enum(['became_error', 'recovered', 'more_errors', 'fewer_errors'])
+          .optional()
+          .describe('How its ERROR spans changed, on a path in both traces'),
+        error: z
+          .string()
+          .optional()
+          .describe('Why they failed (side with more errors): HTTP status, exception type, status message'),
       }),
     )
-    .describe('Paths that differ, largest change of total duration first'),
+    .describe(
+      'Paths that differ: error changes first (deepest first), then largest change of total duration',
+    ),
   unchanged_paths: z.number(),
   ...responseFields,
 });
@@ -41,7 +57,7 @@ export const diffTracesTool = defineTool({
   name: 'diff_traces',
   title: 'Diff two traces',
   description:
-    'Two traces aligned by service:operation path: spans added, removed, called more or less often, slower or faster (past noise thresholds). Good vs bad, before vs after. Many traces a side: detect_regressions.',
+    'Good vs bad trace per service:operation path: spans turned ERROR or recovered, added, removed, called more or less often, slower or faster (past noise thresholds). Many traces a side: detect_regressions.',
   toolset: 'advanced',
   input: z.object({
     trace_id_a: traceIdInput.describe('Trace A, the reference (id or unique prefix)'),
@@ -73,19 +89,34 @@ export const diffTracesTool = defineTool({
     if (a.traceId === b.traceId) lines.push('Note: A and B are the same trace.');
     const counts = { added: 0, removed: 0, changed: 0 };
     for (const item of differences) if (item.status !== 'unchanged') counts[item.status] += 1;
+    const failed = differences.filter(
+      (item) => item.error_change === 'became_error' || item.error_change === 'more_errors',
+    ).length;
+    const recovered = differences.filter(
+      (item) => item.error_change === 'recovered' || item.error_change === 'fewer_errors',
+    ).length;
+    const errors =
+      failed + recovered > 0
+        ? `${plural(failed, 'path')} with new ERROR spans${recovered > 0 ? `, ${recovered} with fewer` : ''} (listed first, deepest first); `
+        : '';
     lines.push(
       differences.length === 0
         ? `No differences past the thresholds (${diff.unchanged_paths} paths alike).`
-        : `${counts.added} paths added, ${counts.removed} removed, ${counts.changed} changed; ${diff.unchanged_paths} alike:`,
+        : `${errors}${counts.added} paths added, ${counts.removed} removed, ${counts.changed} changed; ${diff.unchanged_paths} alike:`,
     );
     const top = differences[0];
+    const topName = top ? (top.path.split(' > ').pop() ?? top.path) : '';
     return {
       fields,
       lead: lines,
       lists: [listSection({ key: 'differences', rows: differences, line: (item) => `  ${describe(item)}` })],
-      next: top
-        ? `analyze_trace trace_id=${top.status === 'removed' ? diff.trace_id_a : diff.trace_id_b} to look at ${top.path.split(' > ').pop() ?? top.path} in context.`
-        : 'the traces have the same shape and timing; compare more traces with detect_regressions.',
+      next: !top
+        ? 'the traces have the same shape and timing; compare more traces with detect_regressions.'
+        : top.error_change === 'became_error' || top.error_change === 'more_errors'
+          ? `analyze_trace trace_id=${diff.trace_id_b} to see why ${topName} failed${top.error ? ` (${top.error})` : ''}: the deepest new ERROR, the likeliest cause of the others.`
+          : top.error_change
+            ? `analyze_trace trace_id=${diff.trace_id_a} to see why ${topName} failed in A, which B no longer does.`
+            : `analyze_trace trace_id=${top.status === 'removed' ? diff.trace_id_a : diff.trace_id_b} to look at ${topName} in context.`,
     };
   },
 });
@@ -94,13 +125,24 @@ function describe(item: z.infer<typeof outputSchema>['differences'][number]): st
   const side = (value: { count: number; total_ms: number }): string =>
     `${value.count}× ${formatDuration(value.total_ms)}`;
   const delta = `${item.delta_total_ms >= 0 ? '+' : '−'}${formatDuration(Math.abs(item.delta_total_ms))}`;
-  if (item.status === 'added') return `+ ${item.path}: added (${side(item.b)})`;
-  if (item.status === 'removed') return `- ${item.path}: removed (was ${side(item.a)})`;
+  const failing = (value: { errors: number }): string => (value.errors > 0 ? `, ${value.errors} ERROR` : '');
+  if (item.status === 'added') return `+ ${item.path}: added (${side(item.b)}${failing(item.b)})`;
+  if (item.status === 'removed') return `- ${item.path}: removed (was ${side(item.a)}${failing(item.a)})`;
+  const why = item.error ? ` (${item.error})` : '';
+  const errors =
+    item.error_change === 'became_error'
+      ? `became ERROR${why}`
+      : item.error_change === 'recovered'
+        ? `recovered: no longer ERROR${why ? `, was${why}` : ''}`
+        : item.error_change
+          ? `ERROR spans ${item.a.errors} → ${item.b.errors}${why}`
+          : '';
   const what = [
+    errors,
     item.count_changed ? `count ${item.a.count} → ${item.b.count}` : '',
     item.duration_change ?? '',
   ]
     .filter((part) => part)
     .join(', ');
-  return `~ ${item.path}: ${what} (${side(item.a)} → ${side(item.b)}, ${delta})`;
+  return `${item.error_change ? '!' : '~'} ${item.path}: ${what} (${side(item.a)} → ${side(item.b)}, ${delta})`;
 }
