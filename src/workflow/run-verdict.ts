@@ -18,6 +18,7 @@ import {
   type Violation,
 } from '../tracespec/index.js';
 import type { IterationVerdict } from '../store/sessions/session-repository.js';
+import { errorOriginsOf } from './error-origins.js';
 import {
   findLostTelemetry,
   silentServiceNotes,
@@ -190,7 +191,9 @@ function describeTrace(
     if (span.status.code === 'error') errorCount += 1;
     services.add(span.serviceName);
   }
-  const compared = spec ? compareTraceToSpec(trace, spec) : undefined;
+  const compared = spec
+    ? compareTraceToSpec(trace, spec, { errorOrigins: errorOriginsOf(trace) })
+    : undefined;
   const lost =
     started.length > 0 ? findLostTelemetry(trace, started, compared?.entries ?? [], runSpanCounts) : [];
   const comparison = compared && lost.length > 0 ? withLosses(compared, lost) : compared;
