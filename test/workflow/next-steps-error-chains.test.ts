@@ -148,6 +148,12 @@ describe('next steps of a run with an error chain and a call the code never made
     );
   });
 
+  it('leaves room in the five steps for the missing call and the wrong tag once the chain is one step', () => {
+    const { record } = runOf(failing);
+    const steps = suggestNextSteps(record, undefined);
+    expect(steps.map((step) => step.category)).toEqual(['error', 'structure', 'tags']);
+  });
+
   it('keeps every error of the chain in the run’s violations, each naming where its failure started', () => {
     const { verdict } = runOf(failing);
     const errors = (verdict.primary?.violations ?? []).filter((v) => v.kind === 'unexpected_error');
@@ -157,5 +163,16 @@ describe('next steps of a run with an error chain and a call the code never made
     ]);
     for (const error of errors.filter((v) => v.caused_by !== undefined))
       expect(error.caused_by).toMatchObject({ name: 'inventory.reserve', service: 'inventory-service' });
+  });
+
+  it('explains a service nothing called as the caller’s missing call, ranked with the spec’s violations, not as a capture problem', () => {
+    const { record } = runOf(failing);
+    const steps = suggestNextSteps(record, undefined);
+    expect(steps.filter((step) => step.category === 'capture')).toEqual([]);
+    expect(steps[1]).toMatchObject({
+      category: 'structure',
+      action:
+        'nothing called payment-service: `order.create` (order-service) has no call to it; the spec expects `POST /payments` beneath it, so add the call there (or, if the code is right not to call it, remove the entry from the spec)',
+    });
   });
 });
