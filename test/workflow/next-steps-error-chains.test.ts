@@ -161,8 +161,13 @@ describe('next steps of a run with an error chain and a call the code never made
     expect(errors.filter((v) => v.caused_by === undefined).map((v) => v.span?.name)).toEqual([
       'inventory.reserve',
     ]);
-    for (const error of errors.filter((v) => v.caused_by !== undefined))
+    for (const error of errors.filter((v) => v.caused_by !== undefined)) {
       expect(error.caused_by).toMatchObject({ name: 'inventory.reserve', service: 'inventory-service' });
+      expect(error.message).toMatch(/, passed on from `inventory\.reserve` \(inventory-service\)$/);
+      expect(error.fix).toMatch(
+        /^fix the failure in `inventory\.reserve` \(inventory-service\) that this span passed on/,
+      );
+    }
   });
 
   it('explains a service nothing called as the caller’s missing call, ranked with the spec’s violations, not as a capture problem', () => {

@@ -83,7 +83,10 @@ export function checkErrorRules(
           message: `${describeSpan(span)} ended with status ERROR${summary ? `: ${summary}` : ''}${origin ? `, passed on from \`${origin.name}\` (${origin.service})` : ''}`,
           span: spanRef(span),
           ...(origin ? { caused_by: origin } : {}),
-          fix: `fix the failure in \`${span.name}\` (${span.serviceName}), or add an error_condition { operation_name: ${span.name}, expect: error } if it is intended`,
+          // A span that only passed a failure on is fixed where the failure started.
+          fix: origin
+            ? `fix the failure in \`${origin.name}\` (${origin.service}) that this span passed on, or add an error_condition { operation_name: ${origin.name}, expect: error } if it is intended`
+            : `fix the failure in \`${span.name}\` (${span.serviceName}), or add an error_condition { operation_name: ${span.name}, expect: error } if it is intended`,
         },
         position,
       );
