@@ -81,7 +81,8 @@ function errorSpan(node: SpanNode, failure: SpanFailure): ErrorSpan {
   return entry;
 }
 
-export function analyzeErrors(tree: SpanTree, maxItems: number): TraceErrors {
+/** The failing spans of a tree, in preorder, with why each failed. */
+function failingSpans(tree: SpanTree): { failed: Map<number, SpanFailure>; failing: SpanNode[] } {
   const failed = new Map<number, SpanFailure>();
   const failing: SpanNode[] = [];
   for (const node of tree.preorder) {
@@ -90,6 +91,33 @@ export function analyzeErrors(tree: SpanTree, maxItems: number): TraceErrors {
     failed.set(node.index, failure);
     failing.push(node);
   }
+  return { failed, failing };
+}
+
+/**
+ * For each failing span with a failing child, by span id: the root cause it passed on, the end of
+ * its failing chain (the first in preorder when several children failed). Spans where a failure
+ * starts are not in it. A chain is one defect, so a report that lists each of its spans says the
+ * same thing once per level.
+ */
+export function failureOrigins(tree: SpanTree): Map<string, SpanRef> {
+  const { failed } = failingSpans(tree);
+  const origin = new Map<number, SpanNode>();
+  const out = new Map<string, SpanRef>();
+  // Descendants before their ancestors: a child's origin is known when its parent asks for it.
+  for (let at = tree.preorder.length - 1; at >= 0; at -= 1) {
+    const node = tree.preorder[at] as SpanNode;
+    if (!failed.has(node.index)) continue;
+    const child = node.children.find((candidate) => failed.has(candidate.index));
+    const start = child === undefined ? node : (origin.get(child.index) as SpanNode);
+    origin.set(node.index, start);
+    if (start !== node) out.set(node.span.spanId, spanRef(start.span));
+  }
+  return out;
+}
+
+export function analyzeErrors(tree: SpanTree, maxItems: number): TraceErrors {
+  const { failed, failing } = failingSpans(tree);
 
   const exceptions = new Map<string, ExceptionGroup>();
   for (const node of tree.preorder) {

@@ -23,6 +23,7 @@ export { DEFAULT_CLOCK_SKEW_TOLERANCE_MS, findClockSkew } from './clock-skew.js'
 export type { Orphan, TraceStructure } from './structure.js';
 export type { Contributor, CriticalPathStep, TraceCriticalPath, TracePerformance } from './performance.js';
 export type { ErrorSpan, ExceptionGroup, RootCause, TraceErrors } from './errors.js';
+export { failureOrigins } from './errors.js';
 export type { AnalyzeTraceOptions, TraceAnalysis } from './analyze-trace.js';
 export { analyzeTrace, DEFAULT_MAX_ITEMS } from './analyze-trace.js';
 

@@ -12,7 +12,10 @@ export interface RecordedViolation {
   path: string;
   message: string;
   fix: string;
-  span?: { name: string; service: string };
+  /** `spanId` is absent in records made before it was kept. */
+  span?: { name: string; service: string; spanId?: string };
+  /** For `unexpected_error`: the span beneath where the failure started (this span passed it on). */
+  causedBy?: { name: string; service: string; spanId: string };
 }
 
 export interface RecordedTrace {
@@ -157,7 +160,24 @@ function recordViolation(violation: Violation): RecordedViolation {
     path: violation.path,
     message: violation.message,
     fix: violation.fix,
-    ...(violation.span ? { span: { name: violation.span.name, service: violation.span.service } } : {}),
+    ...(violation.span
+      ? {
+          span: {
+            name: violation.span.name,
+            service: violation.span.service,
+            spanId: violation.span.span_id,
+          },
+        }
+      : {}),
+    ...(violation.caused_by
+      ? {
+          causedBy: {
+            name: violation.caused_by.name,
+            service: violation.caused_by.service,
+            spanId: violation.caused_by.span_id,
+          },
+        }
+      : {}),
   };
 }
 

@@ -233,6 +233,33 @@ export function unansweredCall(
   );
 }
 
+/**
+ * Whether some client span of the run called one of `ports` on this machine: a service nothing
+ * called sent nothing because the code never reached it, not because its spans were lost.
+ * Without ports nobody can tell (undefined).
+ */
+export function calledInRun(traces: readonly Trace[], ports: readonly number[]): boolean | undefined {
+  if (ports.length === 0) return undefined;
+  return traces.some((trace) =>
+    trace.spans.some((span) => span.kind === 'client' && calledPort(span, ports) !== undefined),
+  );
+}
+
+/**
+ * The fix of an entry the spec puts in a started service that nothing called: a defect of the code
+ * that should call it (`under`, the span the entry was looked for beneath), not of the capture.
+ */
+export function uncalledServiceFix(
+  service: string,
+  entry: string,
+  under: { name: string; service: string } | undefined,
+): string {
+  const alternative = 'or, if the code is right not to call it, remove the entry from the spec';
+  return under
+    ? `nothing called ${service}: \`${under.name}\` (${under.service}) has no call to it; the spec expects \`${entry}\` beneath it, so add the call there (${alternative})`
+    : `nothing called ${service} during the run; the spec expects \`${entry}\` in it, so add the call that reaches it (${alternative})`;
+}
+
 /** The port a client span called, when it is one of `ports` on this machine. */
 function calledPort(span: Span, ports: readonly number[]): number | undefined {
   if (ports.length === 0) return undefined;
@@ -273,9 +300,10 @@ function safeDecode(value: string): string {
 }
 
 /**
- * Started services the spec expects spans from that sent none all run, without evidence of a loss:
- * a hint, not a verdict. When another service crashed, that crash is the likelier reason nothing
- * called it (the entries in it then go unchecked, not missing).
+ * Started services the spec expects spans from that sent none all run, without evidence of a loss
+ * and not known to be uncalled (`reported` has those too): a hint, not a verdict. When another
+ * service crashed, that crash is the likelier reason nothing called it (the entries in it then go
+ * unchecked, not missing).
  */
 export function silentServiceNotes(
   services: readonly StartedServiceFacts[],

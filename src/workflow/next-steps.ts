@@ -10,6 +10,9 @@ import { changesBetween, checkedRun } from './session-progress.js';
 import {
   CATEGORY_ORDER,
   categoryOf,
+  errorChainFix,
+  groupByChain,
+  type ChainSpan,
   type ViolationCategory,
   type ViolationKind,
 } from '../tracespec/index.js';
@@ -100,12 +103,24 @@ export function suggestNextSteps(
     byCategory.set(category, list);
   }
   for (const category of ORDER) {
-    for (const violation of byCategory.get(category) ?? []) {
+    // The errors of one chain are one step, at the span where it started: one step per level
+    // filled the list with the same fix and pushed the structural ones out.
+    for (const { cause, members } of groupByChain(byCategory.get(category) ?? [], chainCauseOf)) {
+      const violation =
+        members.find((member) => member.span && spanKey(member.span) === cause?.key) ??
+        (members[0] as RecordedViolation);
+      const passedOn = members.filter((member) => member !== violation && member.span);
+      const chained = cause !== undefined && (passedOn.length > 0 || violation.causedBy !== undefined);
       const culprit = violation.span ? ` (${violation.span.service}: ${violation.span.name})` : '';
       steps.push({
         category,
-        action: violation.fix,
-        why: `${category === 'regression' ? 'new since the previous run: ' : ''}[${violation.kind}] ${violation.path}${culprit}: ${violation.message}`,
+        action: chained
+          ? errorChainFix(
+              cause.span,
+              passedOn.map((member) => member.span as ChainSpan),
+            )
+          : violation.fix,
+        why: `${category === 'regression' ? 'new since the previous run: ' : ''}[${violation.kind}] ${violation.path}${culprit}: ${violation.message}${passedOn.length > 0 ? ` (and ${passedOn.length} span${passedOn.length === 1 ? '' : 's'} above it that failed because of it)` : ''}`,
       });
     }
   }
@@ -127,6 +142,17 @@ export function suggestNextSteps(
   return dedupe(steps)
     .slice(0, limit)
     .map((step, index) => ({ priority: index + 1, ...step }));
+}
+
+/** A span of a record: by id when the record kept it, else by service and name. */
+function spanKey(span: { name: string; service: string; spanId?: string }): string {
+  return span.spanId ?? `${span.service}\u0000${span.name}`;
+}
+
+function chainCauseOf(violation: RecordedViolation): { key: string; span: ChainSpan } | undefined {
+  if (violation.kind !== 'unexpected_error' || !violation.span) return undefined;
+  const cause = violation.causedBy ?? violation.span;
+  return { key: spanKey(cause), span: { name: cause.name, service: cause.service } };
 }
 
 function dedupe(steps: Omit<NextStep, 'priority'>[]): Omit<NextStep, 'priority'>[] {

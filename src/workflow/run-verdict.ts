@@ -18,8 +18,11 @@ import {
   type Violation,
 } from '../tracespec/index.js';
 import type { IterationVerdict } from '../store/sessions/session-repository.js';
+import { errorOriginsOf } from './error-origins.js';
 import {
+  calledInRun,
   findLostTelemetry,
+  uncalledServiceFix,
   silentServiceNotes,
   spansOf,
   type LostTelemetry,
@@ -91,9 +94,34 @@ export function judgeRun(
       .filter((name): name is string => name !== undefined),
   );
   const lossOf = new Set(captured.flatMap((trace) => trace.lost.map((loss) => loss.service)));
+  // A silent service that nothing called (no client span of the run targets its ports) sent nothing
+  // because the code never reached it: the entries missing in it say so as the code's defect, and
+  // no capture hint sends the agent after an exporter that works. A crash elsewhere may be why
+  // nothing called it, so that case keeps its hint.
+  const crashed = processes.services.some((service) => service.exitedEarly);
+  const uncalled = processes.services.filter(
+    (service) =>
+      !crashed &&
+      specServices.has(service.name) &&
+      (runSpanCounts.get(service.name) ?? 0) === 0 &&
+      !lossOf.has(service.name) &&
+      calledInRun(traces, service.ports) === false,
+  );
+  const explained = new Set<string>();
+  for (const trace of captured) {
+    if (trace.comparison === undefined) continue;
+    const blamed = blameCaller(trace.comparison, uncalled, processes.services);
+    trace.comparison = blamed.result;
+    for (const service of blamed.services) explained.add(service);
+  }
   const lostNotes = [
     ...new Set(captured.flatMap((trace) => trace.unreportedLosses)),
-    ...silentServiceNotes(processes.services, specServices, runSpanCounts, lossOf),
+    ...silentServiceNotes(
+      processes.services,
+      specServices,
+      runSpanCounts,
+      new Set([...lossOf, ...explained]),
+    ),
   ];
   if (captured.length === 0)
     return {
@@ -190,7 +218,9 @@ function describeTrace(
     if (span.status.code === 'error') errorCount += 1;
     services.add(span.serviceName);
   }
-  const compared = spec ? compareTraceToSpec(trace, spec) : undefined;
+  const compared = spec
+    ? compareTraceToSpec(trace, spec, { errorOrigins: errorOriginsOf(trace) })
+    : undefined;
   const lost =
     started.length > 0 ? findLostTelemetry(trace, started, compared?.entries ?? [], runSpanCounts) : [];
   const comparison = compared && lost.length > 0 ? withLosses(compared, lost) : compared;
@@ -295,6 +325,46 @@ function withLosses(result: ComparisonResult, lost: readonly LostTelemetry[]): C
   };
   adjusted.suggestions = suggestImprovements(adjusted, { max: 8 }).map((improvement) => improvement.action);
   return adjusted;
+}
+
+/**
+ * The comparison with each `missing` entry in a service nothing called fixed as the caller's defect
+ * (uncalledServiceFix), and the services it did that for.
+ */
+function blameCaller(
+  result: ComparisonResult,
+  uncalled: readonly StartedServiceFacts[],
+  started: readonly StartedServiceFacts[],
+): { result: ComparisonResult; services: string[] } {
+  if (uncalled.length === 0) return { result, services: [] };
+  const names = new Set(uncalled.map((service) => service.name));
+  const entryByPath = new Map(result.entries.map((entry) => [entry.path, entry]));
+  const services = new Set<string>();
+  const fixes = new Map<string, string>();
+  const violations = result.violations.map((violation) => {
+    const entry = entryByPath.get(violation.path);
+    const service = entry?.service_name;
+    if (violation.kind !== 'missing' || service === undefined || !names.has(service) || entry?.found !== 0)
+      return violation;
+    services.add(service);
+    const ports = started.find((candidate) => candidate.name === service)?.ports ?? [];
+    const fix = uncalledServiceFix(service, entry.operation_name, violation.under);
+    fixes.set(violation.fix, fix);
+    return {
+      ...violation,
+      message: `${violation.message}; nothing called ${service} during the run (no client span targets its port${ports.length === 1 ? '' : 's'} ${ports.join(', ')})`,
+      fix,
+    };
+  });
+  if (services.size === 0) return { result, services: [] };
+  return {
+    result: {
+      ...result,
+      violations,
+      suggestions: result.suggestions.map((suggestion) => fixes.get(suggestion) ?? suggestion),
+    },
+    services: [...services],
+  };
 }
 
 function largest(traces: readonly CapturedTrace[]): CapturedTrace {

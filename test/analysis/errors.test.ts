@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeTrace, firstStackFrame, spanFailure } from '../../src/analysis/index.js';
+import { analyzeTrace, failureOrigins, firstStackFrame, spanFailure } from '../../src/analysis/index.js';
+import { buildSpanTree } from '../../src/model/span-tree.js';
 import { buildTrace } from '../support/trace-builder.js';
 import type { SpanSketch } from '../support/trace-builder.js';
 
@@ -151,5 +152,33 @@ describe('firstStackFrame', () => {
       'ValueError: no',
     ].join('\n');
     expect(firstStackFrame(trace)).toBe('File "/app/pay.py", line 4, in charge');
+  });
+
+  it('tells each span that passed a failure on where it started, and leaves out the spans where one starts', () => {
+    const origins = failureOrigins(
+      buildSpanTree(
+        buildTrace({
+          name: 'POST /checkout',
+          status: 'error',
+          spanId: 'c000000000000001',
+          children: [
+            {
+              name: 'POST /orders',
+              attributes: { 'http.response.status_code': 503 },
+              kind: 'server',
+              spanId: 'c000000000000002',
+              children: [{ name: 'inventory.reserve', status: 'error', spanId: 'c000000000000003' }],
+            },
+            { name: 'audit', status: 'error', spanId: 'c000000000000004' },
+            { name: 'cart', spanId: 'c000000000000005', children: [{ name: 'SELECT', status: 'error' }] },
+          ],
+        }),
+      ),
+    );
+    // A 503 without status ERROR still carries the failure up; a failing span under a healthy one starts its own.
+    expect(Object.fromEntries([...origins].map(([id, origin]) => [id, origin.name]))).toEqual({
+      c000000000000001: 'inventory.reserve',
+      c000000000000002: 'inventory.reserve',
+    });
   });
 });

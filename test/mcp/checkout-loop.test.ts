@@ -41,9 +41,9 @@ describe('the trace-driven loop on the checkout example', () => {
     const violations = red.structured.comparison.violations as ViolationOut[];
     const find = (kind: string, pathEnd: string) =>
       violations.find((item) => item.kind === kind && item.path.endsWith(pathEnd));
-    // missing-call: order-service never calls payment-service.
+    // missing-call: order-service never calls payment-service (no client span targets its port).
     expect(find('missing', 'order.create > POST /payments')?.fix).toMatch(
-      /add a span `POST \/payments` in `payment-service`/,
+      /^nothing called payment-service: `order\.create` \(order-service\) has no call to it; the spec expects `POST \/payments` beneath it/,
     );
     // n-plus-one: one inventory query per item.
     expect(find('count_too_high', 'SELECT inventory')?.span?.service).toBe('inventory-service');

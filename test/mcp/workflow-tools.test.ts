@@ -371,6 +371,32 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(result.text).not.toContain('add a span');
   });
 
+  it('reports a spec entry in a started service that nothing called as the caller’s missing call, not as a capture problem', async () => {
+    const port = await freePort();
+    const result = await harness.call('execute_and_capture', {
+      command: emit('client-call'),
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'client' },
+      services: [workerService(port)],
+      expected_spec: { name: 'uncalled_worker', expected_spans: CALL_TO_WORKER },
+    });
+    expect(result.isError, result.text).toBe(false);
+    const violations = result.structured.comparison.violations as {
+      kind: string;
+      path: string;
+      fix: string;
+    }[];
+    expect(violations.map((violation) => [violation.kind, violation.path])).toEqual([
+      ['missing', 'client-call > work.step'],
+    ]);
+    const fix = `nothing called worker: \`client-call\` (client) has no call to it; the spec expects \`work.step\` beneath it, so add the call there (or, if the code is right not to call it, remove the entry from the spec)`;
+    expect(violations[0]?.fix).toBe(fix);
+    const steps = result.structured.next_steps as { category: string; action: string }[];
+    expect(steps[0]).toMatchObject({ category: 'structure', action: fix });
+    expect(steps.filter((step) => step.category === 'capture')).toEqual([]);
+    expect(result.text).not.toContain('look into the capture');
+  });
+
   it('plans the crash of a session iteration that kept no trace, instead of refusing', async () => {
     await harness.call('define_trace_spec', {
       name: 'early_crash',

@@ -192,12 +192,27 @@ describe('spans a started service made that never arrived', () => {
     );
   });
 
-  it('says a span is missing when nothing called the service (a defect of the caller), with only a hint about the silence', () => {
+  it('says nothing called a silent service as the caller’s defect, with no capture hint, when no client span targets its port', () => {
     const trace = buildTrace(gateway([call(PORTS.loans, '/loans', 1, [loans])]));
     const verdict = judgeRun([trace], spec, { services: services() });
     expect(verdict.primary?.violations.map((violation) => [violation.kind, violation.path])).toEqual([
       ['missing', 'POST /loans > POST /notify'],
     ]);
+    expect(verdict.primary?.violations[0]?.fix).toBe(
+      'nothing called notify-service: `POST /loans` (gateway) has no call to it; the spec expects `POST /notify` beneath it, so add the call there (or, if the code is right not to call it, remove the entry from the spec)',
+    );
+    expect(verdict.primary?.violations[0]?.message).toMatch(
+      /; nothing called notify-service during the run \(no client span targets its port 7004\)$/,
+    );
+    expect(verdict.primary?.suggestions).toContain(verdict.primary?.violations[0]?.fix);
+    expect(verdict.lostNotes).toEqual([]);
+  });
+
+  it('keeps the capture hint for a silent service it cannot tell was called: one without known ports', () => {
+    const trace = buildTrace(gateway([call(PORTS.loans, '/loans', 1, [loans])]));
+    const verdict = judgeRun([trace], spec, {
+      services: services({ 'notify-service': { ports: [] } }),
+    });
     expect(verdict.primary?.violations[0]?.fix).toMatch(/add a span `POST \/notify` in `notify-service`/);
     expect(verdict.lostNotes).toEqual([
       expect.stringMatching(/^notify-service sent no span during the whole run: if the code called it/),

@@ -59,6 +59,7 @@ function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareO
     compiled.entries,
     (span) => plan.useOf.get(span)?.entry,
     findings,
+    options.errorOrigins,
   );
   checkTraceConstraints(index, compiled.spec.performance_constraints, findings);
   // A span an entry's violation names as its near miss (a tag off, another service) is accounted
@@ -182,6 +183,7 @@ const VIOLATION_KEYS: readonly (keyof Violation)[] = [
   'path',
   'message',
   'span',
+  'caused_by',
   'origin',
   'under',
   'nearest',

@@ -82,6 +82,11 @@ export interface Violation {
   occurrences?: number;
   /** Further culprit spans when grouped (at most 4). */
   other_span_ids?: string[];
+  /**
+   * For `unexpected_error`: the failing span beneath this one where its failure started, when this
+   * span only passed it on (set by the run and compare_trace_to_spec, which see the whole trace).
+   */
+  caused_by?: SpanRef;
 }
 
 export interface MissingSpan {
@@ -230,4 +235,10 @@ export interface CompareOptions {
   maxUnexpectedGroups?: number;
   /** Default 8 suggestions. */
   maxSuggestions?: number;
+  /**
+   * By span id, the span where the failure of a failing span started, for spans that only passed
+   * it on (analysis's failureOrigins): their `unexpected_error` then carries `caused_by`, and the
+   * suggestions ask for the chain's fix once. The comparison sees spans, not why they failed.
+   */
+  errorOrigins?: ReadonlyMap<string, SpanRef>;
 }

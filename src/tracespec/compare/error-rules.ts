@@ -6,6 +6,7 @@
  * when one is given — because retries make "every attempt failed" too strict.
  */
 import type { Span } from '../../model/index.js';
+import type { SpanRef } from './comparison-result.js';
 import type { CompiledEntry } from './compiled-spec.js';
 import { describeSpan, spanRef } from './evidence-format.js';
 import type { Findings } from './findings.js';
@@ -62,6 +63,7 @@ export function checkErrorRules(
   entries: readonly CompiledEntry[],
   entryOfSpan: (span: number) => CompiledEntry | undefined,
   findings: Findings,
+  origins: ReadonlyMap<string, SpanRef> = new Map(),
 ): void {
   const allowAll = conditions.some(
     (c) => c.expect === 'allow_errors' && c.operation_name === undefined && c.service_name === undefined,
@@ -73,13 +75,18 @@ export function checkErrorRules(
       if (span.status.code !== 'error' || named.some((condition) => conditionNames(condition, span))) return;
       unexpected += 1;
       const summary = failureSummary(span);
+      const origin = origins.get(span.spanId);
       findings.add(
         {
           kind: 'unexpected_error',
           path: entryOfSpan(position)?.path ?? '(trace)',
-          message: `${describeSpan(span)} ended with status ERROR${summary ? `: ${summary}` : ''}`,
+          message: `${describeSpan(span)} ended with status ERROR${summary ? `: ${summary}` : ''}${origin ? `, passed on from \`${origin.name}\` (${origin.service})` : ''}`,
           span: spanRef(span),
-          fix: `fix the failure in \`${span.name}\` (${span.serviceName}), or add an error_condition { operation_name: ${span.name}, expect: error } if it is intended`,
+          ...(origin ? { caused_by: origin } : {}),
+          // A span that only passed a failure on is fixed where the failure started.
+          fix: origin
+            ? `fix the failure in \`${origin.name}\` (${origin.service}) that this span passed on, or add an error_condition { operation_name: ${origin.name}, expect: error } if it is intended`
+            : `fix the failure in \`${span.name}\` (${span.serviceName}), or add an error_condition { operation_name: ${span.name}, expect: error } if it is intended`,
         },
         position,
       );

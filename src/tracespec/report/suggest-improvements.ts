@@ -4,7 +4,8 @@
  * `type` so the analysis part can add its own results (performance detectors, error root causes)
  * by adding a variant and a handler, without touching the comparison.
  */
-import type { ComparisonResult, Violation } from '../compare/comparison-result.js';
+import type { ComparisonResult, SpanRef, Violation } from '../compare/comparison-result.js';
+import { errorChainFix, groupByChain } from './error-chains.js';
 import { categoryOf, categoryPriority, type ViolationCategory } from './violation-categories.js';
 
 export type ImprovementCategory = ViolationCategory;
@@ -30,6 +31,14 @@ export interface AnalysisFindingInput {
   summary: string;
   fix: string;
   span_id?: string;
+  /** For `error_root_cause`: the failing spans from the top of its chain down to the cause (last). */
+  chain?: readonly SpanRefInput[];
+}
+
+interface SpanRefInput {
+  span_id: string;
+  name: string;
+  service: string;
 }
 
 export type ImprovementSource =
@@ -41,19 +50,48 @@ export function violationPriority(violation: Violation): number {
   return categoryPriority(categoryOf(violation.kind));
 }
 
-function fromComparison(result: ComparisonResult): Improvement[] {
-  return result.violations.map((violation) => {
-    const category = categoryOf(violation.kind);
+/**
+ * One improvement per violation, except that the unexpected errors of one chain (a failing span
+ * and the spans above it that failed because of it) are one, at the span where it started.
+ * `chainCause` knows the cause of spans that analyze_trace put in a chain, for a comparison made
+ * without the trace's tree (no `caused_by`).
+ */
+function fromComparison(
+  result: ComparisonResult,
+  chainCause: ReadonlyMap<string, SpanRefInput>,
+): { improvements: Improvement[]; causes: Set<string> } {
+  const causes = new Set<string>();
+  const causeOf = (violation: Violation) => {
+    // Records made before spans kept their ids name no span to group by.
+    if (violation.kind !== 'unexpected_error' || !violation.span?.span_id) return undefined;
+    const cause = violation.caused_by ?? chainCause.get(violation.span.span_id) ?? violation.span;
+    return { key: cause.span_id, span: cause };
+  };
+  const improvements = groupByChain(result.violations, causeOf).map(({ cause, members }) => {
+    const violation = members.find((member) => member.span?.span_id === cause?.key) ?? members[0];
+    const first = violation as Violation;
+    const chained = cause !== undefined && (members.length > 1 || cause.key !== first.span?.span_id);
+    const category = categoryOf(first.kind);
     const improvement: Improvement = {
       priority: categoryPriority(category),
       category,
-      action: violation.fix,
+      action: chained
+        ? errorChainFix(
+            cause.span,
+            members
+              .filter((member) => member.span?.span_id !== cause.key)
+              .map((member) => member.span as SpanRef),
+          )
+        : first.fix,
       source: 'spec_comparison',
     };
-    if (violation.path !== '(trace)') improvement.path = violation.path;
-    if (violation.span) improvement.span_id = violation.span.span_id;
+    if (cause !== undefined) causes.add(cause.key);
+    if (first.path !== '(trace)') improvement.path = first.path;
+    if (chained) improvement.span_id = cause.key;
+    else if (first.span) improvement.span_id = first.span.span_id;
     return improvement;
   });
+  return { improvements, causes };
 }
 
 const FINDING_CATEGORY: Record<string, ImprovementCategory> = {
@@ -105,12 +143,36 @@ export function suggestImprovements(
     : Array.isArray(input)
       ? (input as readonly ImprovementSource[])
       : [input as ImprovementSource];
+  // The chains analyze_trace found: each of their spans, by id, to the span where its chain starts.
+  const chainCause = new Map<string, SpanRefInput>();
+  for (const source of sources) {
+    if (source.type !== 'analysis_findings') continue;
+    for (const finding of source.findings) {
+      const cause = finding.kind === 'error_root_cause' ? finding.chain?.at(-1) : undefined;
+      if (cause) for (const span of finding.chain ?? []) chainCause.set(span.span_id, cause);
+    }
+  }
+  const folded = new Map(
+    sources.map((source) => [
+      source,
+      source.type === 'spec_comparison' ? fromComparison(source.result, chainCause) : undefined,
+    ]),
+  );
+  // A root cause the comparison already asks to fix, at the same span, is that same action again.
+  const asked = new Set([...folded.values()].flatMap((result) => [...(result?.causes ?? [])]));
   const all = sources.flatMap((source) => {
     switch (source.type) {
       case 'spec_comparison':
-        return fromComparison(source.result);
+        return folded.get(source)?.improvements ?? [];
       case 'analysis_findings':
-        return fromFindings(source.findings);
+        return fromFindings(
+          source.findings.filter(
+            (finding) =>
+              finding.kind !== 'error_root_cause' ||
+              finding.span_id === undefined ||
+              !asked.has(finding.span_id),
+          ),
+        );
     }
   });
   const seen = new Set<string>();

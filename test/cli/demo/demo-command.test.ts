@@ -90,7 +90,7 @@ describe('otel-mcp demo, as a newcomer runs it', () => {
     expect(run.red).toContain('FAIL — the captured traces do not match spec checkout_structure v1');
     expect(run.red).toContain('[missing] POST /checkout > checkout.process > order.create > POST /payments');
     expect(run.red).toContain(
-      'fix: add a span `POST /payments` in `payment-service`, as a child of `order.create`',
+      'fix: nothing called payment-service: `order.create` (order-service) has no call to it; the spec expects `POST /payments` beneath it',
     );
     expect(run.green).toContain('PASS — the captured trace matches spec checkout_structure v1');
     expect(run.green).toMatch(/Since iteration 1: fixed 1 \(missing .*POST \/payments\), introduced 0/);

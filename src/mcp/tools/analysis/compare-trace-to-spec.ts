@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Trace } from '../../../model/span.js';
 import { compareTraceToSpec, type ComparisonResult } from '../../../tracespec/index.js';
+import { errorOriginsOf } from '../../../workflow/error-origins.js';
 import { orphanTops } from '../../../workflow/run-roots.js';
 import { cursorInput } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
@@ -44,6 +45,7 @@ export const compareTraceToSpecTool = defineTool({
     const result = compareTraceToSpec(trace, spec.spec, {
       maxUnexpectedGroups: Number.POSITIVE_INFINITY,
       maxMatchesPerEntry: Number.POSITIVE_INFINITY,
+      errorOrigins: errorOriginsOf(trace),
       ...(input.max_violations !== undefined ? { maxViolations: input.max_violations } : {}),
     });
     const draft = comparisonDraft(result, spec.version, sync);

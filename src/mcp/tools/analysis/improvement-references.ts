@@ -12,6 +12,7 @@ import { syncSpecFiles } from '../specs/spec-common.js';
 import { loadTrace } from '../trace-lookup.js';
 import { pickIteration } from '../workflow/session-id-input.js';
 import type { IterationRecord } from '../../../workflow/iteration-record.js';
+import { errorOriginsOf } from '../../../workflow/error-origins.js';
 import { fixesCrashOf } from '../../../workflow/lost-telemetry.js';
 import { thresholdsFor } from './detector-thresholds.js';
 import { recognizeSources, type RecognizedSources } from './improvement-sources.js';
@@ -95,7 +96,10 @@ export async function sourcesByReference(
   } else if (spec) {
     await syncSpecFiles(deps);
     const stored = deps.specs.get(spec.name, spec.version);
-    sources.sources.unshift({ type: 'spec_comparison', result: compareTraceToSpec(trace, stored.spec) });
+    sources.sources.unshift({
+      type: 'spec_comparison',
+      result: compareTraceToSpec(trace, stored.spec, { errorOrigins: errorOriginsOf(trace) }),
+    });
     sources.recognized.unshift('spec_comparison');
     subject += ` against ${spec.name} v${stored.version}`;
   }
@@ -111,6 +115,20 @@ interface RunJudgement {
   lostSpans: boolean;
   kept: number;
   omitted: number;
+}
+
+/** A recorded violation in the shape compare_trace_to_spec reports it (spans by span_id). */
+function asReported(violation: IterationRecord['violations'][number]) {
+  const { span, causedBy, ...rest } = violation;
+  return {
+    ...rest,
+    ...(span
+      ? { span: { name: span.name, service: span.service, ...(span.spanId ? { span_id: span.spanId } : {}) } }
+      : {}),
+    ...(causedBy
+      ? { caused_by: { name: causedBy.name, service: causedBy.service, span_id: causedBy.spanId } }
+      : {}),
+  };
 }
 
 /** What a session iteration's run found: its crashes first (nothing else counts until they are fixed), then its violations. */
@@ -131,7 +149,12 @@ function runJudgement(record: IterationRecord): RunJudgement {
     sources: [
       ...(crashes.length > 0 ? [{ findings: crashes }] : []),
       ...(record.spec
-        ? [{ matches_specification: record.verdict === 'pass', violations: record.violations }]
+        ? [
+            {
+              matches_specification: record.verdict === 'pass',
+              violations: record.violations.map(asReported),
+            },
+          ]
         : []),
     ],
     actionable: crashes.length > 0 || record.violations.length > 0,

@@ -60,6 +60,20 @@ function spanLabel(span: unknown): { label: string; id?: string } {
   return { label: `${text(span.service) ?? '?'}: ${text(span.name) ?? '?'}`, ...(id ? { id } : {}) };
 }
 
+/** A root cause's chain, top first, when every span of it is named: the comparison's errors on it are one action. */
+function chainOf(value: unknown): { chain?: { span_id: string; name: string; service: string }[] } {
+  const chain: { span_id: string; name: string; service: string }[] = [];
+  for (const span of Array.isArray(value) ? value : []) {
+    if (!isObject(span) || !text(span.span_id) || !text(span.name) || !text(span.service)) return {};
+    chain.push({
+      span_id: span.span_id as string,
+      name: span.name as string,
+      service: span.service as string,
+    });
+  }
+  return chain.length > 1 ? { chain } : {};
+}
+
 export function recognizeSources(input: unknown): RecognizedSources {
   const list = Array.isArray(input) ? input : [input];
   const out: RecognizedSources = { sources: [], recognized: [], skipped: 0 };
@@ -149,6 +163,7 @@ function fromAnalysis(value: Loose, out: RecognizedSources): void {
       summary: `${span.label} failed: ${reason}`,
       fix: `fix the root cause in ${span.label}${exception ? ` (${exception})` : ''}, or declare the failure in the spec's error_conditions if it is expected`,
       ...(span.id ? { span_id: span.id } : {}),
+      ...chainOf(cause.chain),
     });
   }
   for (const orphan of listed('orphans', structure.orphans)) {

@@ -27,6 +27,11 @@ export const violationSchema = z.object({
   path: z.string().describe('The spec entry (`checkout > payment.process`), error_conditions[i], or (trace)'),
   message: z.string().describe('The evidence, one sentence'),
   span: spanRef.optional().describe('The culprit span'),
+  caused_by: spanRef
+    .optional()
+    .describe(
+      'For unexpected_error: the failing span beneath where the failure started; this span only passed it on, so fix that one',
+    ),
   origin: z
     .object({
       scope: z.string(),
