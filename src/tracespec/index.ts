@@ -68,6 +68,7 @@ export { listEntryPaths, type SpecEntryPath } from './language/spec-paths.js';
 export { serializeSpecYaml } from './language/serialize-spec.js';
 export { diffSpecs, type SpecChange, type SpecDiff } from './language/diff-specs.js';
 export { mergeSpecUpdate, SPEC_UPDATE_KEYS } from './language/merge-spec-update.js';
+export { TRACE_SPEC_KEYS } from './language/trace-spec.js';
 export {
   summarizeCollection,
   percentile,

@@ -68,6 +68,17 @@ describe('arguments a tool does not take', () => {
       expect(result.text).toContain(expected);
   });
 
+  it('tells define_trace_spec that a spec key given beside specification belongs inside it', async () => {
+    const beside = await harness.call('define_trace_spec', {
+      name: 'flat',
+      expected_spans: [{ operation_name: 'POST /checkout' }],
+    });
+    expect(beside.isError).toBe(true);
+    expect(beside.text).toContain(
+      'expected_spans: not an argument of this tool, so it would be ignored (it belongs inside specification: {expected_spans: …})',
+    );
+  });
+
   it("tells update_trace_spec where an update's key belongs when it is given beside updates, spelt right or not", async () => {
     const defined = await harness.call('define_trace_spec', {
       name: 'checkout',

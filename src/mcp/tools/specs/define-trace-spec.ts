@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { invalidArgument } from '../../../model/errors.js';
-import { instantiateTemplate, type TraceSpec } from '../../../tracespec/index.js';
+import { instantiateTemplate, TRACE_SPEC_KEYS, type TraceSpec } from '../../../tracespec/index.js';
 import { defineTool } from '../../tool-definition.js';
 import {
   checkedSpecName,
@@ -17,6 +17,8 @@ export const defineTraceSpecTool = defineTool({
   description:
     'Stores the trace a change should produce as a new version of a named spec: specification (object or YAML/JSON text), or template + parameters (list_spec_templates). An invalid spec is refused with every problem by path. The language: resource otel-mcp://docs/spec-language. Edit one: update_trace_spec; judge a run: execute_and_capture.',
   toolset: 'specs',
+  // The spec's own keys given beside `specification` (expected_spans, strict…) are told where they belong.
+  innerKeys: { specification: TRACE_SPEC_KEYS.filter((key) => key !== 'name') },
   input: z.object({
     name: specNameInput,
     specification: specDocumentInput
