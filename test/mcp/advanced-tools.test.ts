@@ -222,7 +222,7 @@ describe('advanced tools through a real MCP client', () => {
   it('counts in its lead what it kept and left out in the right number, and leaves out what is 0', async () => {
     const one = await harness.call('generate_spec_from_traces', { trace_ids: [probedBase[30]?.traceId] });
     expect(one.isError, one.text).toBe(false);
-    expect(one.text).toMatch(/^Inferred \S+ from 1 trace \(1 span\): 1 expected entry\.$/m);
+    expect(one.text).toMatch(/^Inferred a spec from 1 trace \(1 span\): 1 expected entry\.$/m);
     const withStep = buildTrace({ name: 'job', service: 'worker', children: [{ name: 'step' }] });
     const without = buildTrace({ name: 'job', service: 'worker' });
     for (const trace of [withStep, without]) await harness.app.writeSpans(movedToNow(trace, 60_000).spans);
@@ -231,7 +231,7 @@ describe('advanced tools through a real MCP client', () => {
     });
     expect(two.isError, two.text).toBe(false);
     expect(two.text).toMatch(
-      /^Inferred \S+ from 2 traces \(3 spans\): 1 expected entry; left out 1 span shape not always present\.$/m,
+      /^Inferred a spec from 2 traces \(3 spans\): 1 expected entry; left out 1 span shape not always present\.$/m,
     );
   });
 

@@ -149,7 +149,7 @@ export const generateSpecFromTracesTool = defineTool({
         : '',
     ].filter((part) => part !== '');
     lead.push(
-      `Inferred ${name} from ${plural(inference.traceCount, 'trace')} (${plural(inference.spanCount, 'span')}): ${plural(entryCount, 'expected entry', 'expected entries')}${left.length > 0 ? `; left out ${left.join(' and ')}` : ''}.`,
+      `Inferred ${input.name === undefined ? 'a spec' : name} from ${plural(inference.traceCount, 'trace')} (${plural(inference.spanCount, 'span')}): ${plural(entryCount, 'expected entry', 'expected entries')}${left.length > 0 ? `; left out ${left.join(' and ')}` : ''}.`,
     );
     if (entryCount === 0)
       lead.push(
