@@ -243,6 +243,33 @@ describe('analysis tools through a real MCP client', () => {
     expect(result.text).toMatch(/not exercised: .*payment\.charge/);
   });
 
+  it('counts the spans of an entry the spec forbids as found, as the collection check does', async () => {
+    const defined = await harness.call('define_trace_spec', {
+      name: 'orders-no-select',
+      specification: {
+        expected_spans: [
+          {
+            operation_name: 'GET',
+            service_name: 'orders-service',
+            children: [{ operation_name: 'SELECT items', count: 0 }],
+          },
+        ],
+      },
+    });
+    expect(defined.isError, defined.text).toBe(false);
+    const result = await harness.call('analyze_trace', {
+      trace_id: ordersTraceId,
+      spec_name: 'orders-no-select',
+      include_tree: false,
+    });
+    const select = result.structured.coverage_entries.find((entry: { path: string }) =>
+      entry.path.endsWith('SELECT items'),
+    );
+    expect(select.found).toBeGreaterThan(0);
+    expect(select.satisfied).toBe(false);
+    expect(result.structured.coverage).toMatchObject({ exercised: 2, total: 2 });
+  });
+
   it('answers a trace id that is not stored with an error that says where to look', async () => {
     const result = await harness.call('analyze_trace', { trace_id: 'ffffffffffffffffffffffffffffffff' });
     expect(result.isError).toBe(true);

@@ -8,7 +8,7 @@ import {
   type TraceAnalysis,
 } from '../../../analysis/index.js';
 import type { Trace } from '../../../model/span.js';
-import { compareTraceToSpec, entryExercised } from '../../../tracespec/index.js';
+import { compareTraceToSpec, entryExercised, entrySpanCount } from '../../../tracespec/index.js';
 import type { TraceSpecVersion } from '../../../workflow/spec-library.js';
 import { listSection, type FittedBlock } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
@@ -228,8 +228,9 @@ function specCoverage(spec: TraceSpecVersion, trace: Trace) {
     total: result.entries.length,
     entries: result.entries.map((entry) => ({
       path: entry.path,
-      // Spans beneath a near miss of the parent exercise the entry too: they are there.
-      found: entry.found > 0 ? entry.found : (entry.near_miss?.found ?? 0),
+      // Spans beneath a near miss of the parent, or too many of them, exercise the entry too: they
+      // are there (as validate_trace_collection counts them).
+      found: entrySpanCount(entry),
       satisfied: entry.satisfied,
       ...(entry.found === 0 && entry.near_miss ? { beneath_near_miss: true } : {}),
     })),
