@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/index.js';
 import { parseTraceSpec } from '../../src/tracespec/index.js';
-import { TRACE_START_NANOS, buildTrace, movedToNow } from '../support/trace-builder.js';
+import { TRACE_START_NANOS, buildTrace, movedToNow, type SpanSketch } from '../support/trace-builder.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { expectCursorPagesEveryRow } from '../support/cursor-paging.js';
 import { checkoutTrace, goodCheckouts, seededRandom } from '../tracespec/infer/good-checkout-traces.js';
@@ -50,6 +50,40 @@ function apiRun(seed: number, queryMs: number, runId: string, steps = 0): Trace[
   );
 }
 
+/**
+ * 8 checkouts down a chain of spans through three services, each a few ms longer than the one it
+ * wraps; `paymentMs` is the nominal time of the deepest, `payment.process`.
+ */
+function chainRun(seed: number, paymentMs: number, runId: string): Trace[] {
+  const rand = seededRandom(seed);
+  const noisy = (ms: number): number => ms * (0.8 + rand() * 0.4);
+  const resourceAttributes = { 'otel_mcp.run_id': runId };
+  const levels: [string, string][] = [
+    ['frontend', 'POST /checkout'],
+    ['frontend', 'checkout.process'],
+    ['order-service', 'POST /orders'],
+    ['order-service', 'order.create'],
+    ['payment-service', 'POST /payments'],
+  ];
+  return Array.from({ length: 8 }, () => {
+    let sketch: SpanSketch = {
+      name: 'payment.process',
+      service: 'payment-service',
+      durationMs: noisy(paymentMs),
+      resourceAttributes,
+    };
+    for (const [service, name] of [...levels].reverse())
+      sketch = {
+        name,
+        service,
+        durationMs: (sketch.durationMs as number) + noisy(5),
+        resourceAttributes,
+        children: [sketch],
+      };
+    return buildTrace(sketch);
+  });
+}
+
 /** A readiness probe's one-span trace, as a Java agent sends it while a run waits for its service. */
 const healthProbe = (runId: string): Trace =>
   buildTrace({
@@ -67,6 +101,8 @@ describe('advanced tools through a real MCP client', () => {
   const baselineRun = apiRun(21, 100, 'run-base');
   const slowRun = apiRun(22, 130, 'run-slow');
   const wideRun = apiRun(23, 100, 'run-wide', 12);
+  const chainBase = chainRun(28, 20, 'run-chain-base');
+  const chainSlow = chainRun(29, 1200, 'run-chain-slow');
   // Probes outnumber requests in one run and not in the other.
   const probedBase = [
     ...apiRun(24, 100, 'run-probed-base'),
@@ -105,6 +141,8 @@ describe('advanced tools through a real MCP client', () => {
       ...baselineRun,
       ...slowRun,
       ...wideRun,
+      ...chainBase,
+      ...chainSlow,
       ...probedBase,
       ...probedNow,
       ...crashedRun,
@@ -268,6 +306,27 @@ describe('advanced tools through a real MCP client', () => {
     expect(result.text).toContain('1 finding: 1 slower, 0 over envelope, 0 structural.');
     expect(result.text).toMatch(/Slower:\n {2}api:SELECT orders: median/);
     expect(result.text).toMatch(/Next: analyze_trace/);
+  });
+
+  it('shows a slow span once, as the cause of the slowdown of every span above it, and keeps their rows in the structured answer', async () => {
+    const result = await harness.call('detect_regressions', {
+      baseline: { run_id: 'run-chain-base' },
+      current_traces: { run_id: 'run-chain-slow' },
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.text).toContain(
+      '1 finding: 1 slower (and 5 operations above it, slower only through it), 0 over envelope, 0 structural.',
+    );
+    expect(result.text).toMatch(
+      /Slower:\n {2}payment-service:payment\.process: median .*; explains the slowdown of 5 operations above it: payment-service:POST \/payments, order-service:order\.create, order-service:POST \/orders and 2 more \(rows with explained_by\)\n(?! {2})/,
+    );
+    expect(result.text).not.toContain('frontend:POST /checkout: median');
+    const rows = result.structured.regressions as {
+      operation: string;
+      explained_by?: { operation: string };
+    }[];
+    expect(rows).toHaveLength(6);
+    expect(rows.filter((row) => row.explained_by?.operation === 'payment.process')).toHaveLength(5);
   });
 
   it('reports no regression between two halves of the same run given by trace ids', async () => {

@@ -25,6 +25,7 @@ import {
   durationMs,
   primaryTop,
   type Span,
+  type SpanNode,
   type Trace,
 } from '../../model/index.js';
 import { mannWhitneyU, median } from './mann-whitney.js';
@@ -80,6 +81,22 @@ export interface LatencyShift extends OfKind, ToDestination {
   p_value: number;
   /** Current traces with the slowest spans of the operation. */
   example_trace_ids: string[];
+  /**
+   * For an operation that shifted only because an operation beneath it did (the `POST /checkout`
+   * above a slower `payment.process`): that operation, the cause. Absent on a cause itself.
+   */
+  explained_by?: ExplainedBy;
+}
+
+/** The operation beneath another whose shift accounts for most of the other's (`EXPLAINED_SHARE`). */
+export interface ExplainedBy extends ToDestination {
+  service: string;
+  operation: string;
+  /**
+   * The part of the explained operation's median shift that the cause's accounts for: the cause's
+   * shift times its spans beneath one span of the explained operation (median over those spans).
+   */
+  share: number;
 }
 
 export type StructuralKind =
@@ -574,6 +591,7 @@ function compareKind(
   const before = collect(baseline, split);
   const after = collect(current, split);
   const examples = limits.examples;
+  const shifts = new Map<string, LatencyShift>();
   for (const [key, now] of after) {
     const then = before.get(key);
     if (!then) {
@@ -587,7 +605,8 @@ function compareKind(
       continue;
     }
     report.operations_compared += 1;
-    judgeLatency(kind, then, now, report, limits);
+    const shift = judgeLatency(kind, then, now, report, limits);
+    if (shift) shifts.set(key, shift);
     judgeCounts(kind, then, now, baseline.length, current.length, report, limits);
     if (then.errorSpans === 0 && now.errorSpans > 0) {
       report.structural.push({
@@ -621,6 +640,101 @@ function compareKind(
     });
   }
   serviceChanges(kind, before, after, baseline.length, current.length, report, examples);
+  explainAncestors(current, split, after, shifts);
+}
+
+/**
+ * Share of an operation's median shift that an operation beneath it must account for to explain
+ * it. A 20 ms → 1.2 s payment call lifts every span above it by the same 1.18 s (share ~1); 0.8
+ * leaves room for the noise of the spans between (±20% of a 20 ms hop is 4 ms of 1.18 s) while an
+ * ancestor that also slowed on its own by a fifth or more of its shift stays a finding of its own.
+ */
+const EXPLAINED_SHARE = 0.8;
+
+/**
+ * Marks each latency shift that one beneath it in the same traces explains (same direction, at
+ * least `EXPLAINED_SHARE` of its median shift) with the operation that caused it, so one slow span
+ * reads as one cause and not as every ancestor up to the root. Nesting is read from the current
+ * traces' span trees; an operation found both above and beneath another (recursion) explains
+ * neither way.
+ */
+function explainAncestors(
+  current: readonly Trace[],
+  split: ReadonlySet<string>,
+  after: ReadonlyMap<string, OperationSamples>,
+  shifts: ReadonlyMap<string, LatencyShift>,
+): void {
+  if (shifts.size < 2) return;
+  // Per shifted operation above another: how many spans of the one beneath each of its spans holds.
+  const beneath = new Map<string, Map<string, number[]>>();
+  for (const trace of current) {
+    const destinations = destinationsOf(trace, split);
+    const keyOf = (span: Span): string => `${nameKey(span)}\u0000${destinations.get(span) ?? ''}`;
+    const tree = buildSpanTree(trace);
+    const counts = new Map<SpanNode, Map<string, number>>();
+    for (const node of tree.nodes) {
+      const key = keyOf(node.span);
+      if (!shifts.has(key)) continue;
+      if (!counts.has(node)) counts.set(node, new Map());
+      const seen = new Set<SpanNode>();
+      for (let up = node.parent; up !== undefined && !seen.has(up); up = up.parent) {
+        seen.add(up);
+        const above = keyOf(up.span);
+        if (above === key || !shifts.has(above)) continue;
+        const below = counts.get(up) ?? new Map<string, number>();
+        below.set(key, (below.get(key) ?? 0) + 1);
+        counts.set(up, below);
+      }
+    }
+    for (const [node, below] of counts) {
+      const key = keyOf(node.span);
+      const per = beneath.get(key) ?? new Map<string, number[]>();
+      for (const [other, count] of below) {
+        const list = per.get(other) ?? [];
+        list.push(count);
+        per.set(other, list);
+      }
+      beneath.set(key, per);
+    }
+  }
+  const share = (above: string, below: string): number => {
+    const counts = beneath.get(above)?.get(below);
+    const up = shifts.get(above) as LatencyShift;
+    const down = shifts.get(below) as LatencyShift;
+    const spans = after.get(above)?.durations.length ?? 0;
+    if (!counts || up.direction !== down.direction || up.shift_ms === 0 || beneath.get(below)?.has(above))
+      return 0;
+    // Spans of the operation above without one beneath count as 0: the cause missed them.
+    const perSpan = median([
+      ...counts,
+      ...Array.from({ length: Math.max(0, spans - counts.length) }, () => 0),
+    ]);
+    return (down.shift_ms * perSpan) / up.shift_ms;
+  };
+  const explainers = new Map<string, string[]>();
+  for (const above of shifts.keys()) {
+    const found = [...shifts.keys()]
+      .filter((below) => below !== above && share(above, below) >= EXPLAINED_SHARE)
+      .sort((a, b) => share(above, b) - share(above, a));
+    if (found.length > 0) explainers.set(above, found);
+  }
+  // The cause is the deepest: prefer an explainer that nothing explains, else follow one down.
+  const causeOf = (key: string, path: Set<string>): string => {
+    const found = explainers.get(key);
+    if (!found || path.has(key)) return key;
+    path.add(key);
+    const direct = found.find((below) => !explainers.has(below));
+    return direct ?? causeOf(found[0] as string, path);
+  };
+  for (const key of explainers.keys()) {
+    const cause = causeOf(key, new Set());
+    if (cause === key) continue;
+    const samples = after.get(cause) as OperationSamples;
+    (shifts.get(key) as LatencyShift).explained_by = {
+      ...operationOf(samples),
+      share: round(share(key, cause)),
+    };
+  }
 }
 
 /** How far the medians moved, as a factor either way: 20 → 1200 ms and 1200 → 20 ms are both 60. */
@@ -638,7 +752,7 @@ function judgeLatency(
   now: OperationSamples,
   report: RegressionReport,
   limits: Limits,
-): void {
+): LatencyShift | undefined {
   const baseMedian = median(then.durations);
   const currentMedian = median(now.durations);
   const shift = currentMedian - baseMedian;
@@ -656,11 +770,11 @@ function judgeLatency(
       baseline_trace_ids: [...new Set(then.traceIds)].slice(0, limits.examples),
       trace_kind: kind,
     });
-    return;
+    return undefined;
   }
-  if (!pastMinimum) return;
+  if (!pastMinimum) return undefined;
   const test = mannWhitneyU(now.durations, then.durations);
-  if (test.pValue >= limits.alpha) return;
+  if (test.pValue >= limits.alpha) return undefined;
   const finding: LatencyShift = {
     ...operationOf(now),
     direction: shift > 0 ? 'slower' : 'faster',
@@ -673,6 +787,7 @@ function judgeLatency(
     trace_kind: kind,
   };
   (shift > 0 ? report.regressions : report.improvements).push(finding);
+  return finding;
 }
 
 function judgeCounts(

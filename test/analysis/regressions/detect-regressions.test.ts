@@ -340,4 +340,70 @@ describe('detectRegressions on calls named alike', () => {
     expect(report.structural).toEqual([]);
     expect(report.operations_compared).toBe(2);
   });
+
+  describe('a slow span beneath others', () => {
+    /** One checkout through three services, each span a few ms (±20%) longer than the one it wraps. */
+    const chain = (rand: () => number, paymentMs: number, orderOwnMs = 0): Trace => {
+      const noisy = (ms: number): number => ms * (0.8 + rand() * 0.4);
+      const levels: [string, string][] = [
+        ['frontend', 'POST /checkout'],
+        ['frontend', 'checkout.process'],
+        ['order-service', 'POST /orders'],
+        ['order-service', 'order.create'],
+        ['payment-service', 'POST /payments'],
+      ];
+      let sketch: SpanSketch = {
+        name: 'payment.process',
+        service: 'payment-service',
+        durationMs: noisy(paymentMs),
+      };
+      for (const [service, name] of [...levels].reverse()) {
+        const own = noisy(5) + (name === 'order.create' ? orderOwnMs : 0);
+        sketch = { name, service, durationMs: (sketch.durationMs as number) + own, children: [sketch] };
+      }
+      return buildTrace(sketch);
+    };
+    const runOf = (seed: number, paymentMs: number, orderOwnMs = 0): Trace[] => {
+      const rand = seededRandom(seed);
+      return Array.from({ length: 8 }, () => chain(rand, paymentMs, orderOwnMs));
+    };
+
+    it('reports a slow span once, as the cause of the slowdown of every span above it, and keeps those as rows explained by it', () => {
+      const report = detectRegressions(runOf(1, 20), runOf(2, 1200));
+      expect(report.regressions).toHaveLength(6);
+      const causes = report.regressions.filter((shift) => shift.explained_by === undefined);
+      expect(causes.map((shift) => shift.operation)).toEqual(['payment.process']);
+      for (const shift of report.regressions.filter((item) => item.explained_by)) {
+        expect(shift.explained_by).toMatchObject({
+          service: 'payment-service',
+          operation: 'payment.process',
+        });
+        expect(shift.explained_by?.share).toBeGreaterThan(0.95);
+      }
+    });
+
+    it('groups a speed-up with the spans above it the same way', () => {
+      const report = detectRegressions(runOf(3, 1200), runOf(4, 20));
+      expect(report.improvements).toHaveLength(6);
+      expect(
+        report.improvements.filter((shift) => !shift.explained_by).map((shift) => shift.operation),
+      ).toEqual(['payment.process']);
+    });
+
+    it('keeps a span above that also slowed on its own by more than a fifth of its shift as a cause of its own', () => {
+      // payment.process +100 ms; order.create adds 100 ms of its own, so the payment explains half its shift.
+      const report = detectRegressions(runOf(5, 20), runOf(6, 120, 100));
+      const causeOf = Object.fromEntries(
+        report.regressions.map((shift) => [shift.operation, shift.explained_by?.operation ?? '']),
+      );
+      expect(causeOf).toEqual({
+        'payment.process': '',
+        'POST /payments': 'payment.process',
+        'order.create': '',
+        'POST /orders': 'order.create',
+        'checkout.process': 'order.create',
+        'POST /checkout': 'order.create',
+      });
+    });
+  });
 });

@@ -3,6 +3,7 @@ import {
   detectRegressions,
   formatDuration,
   type DurationEnvelope,
+  type LatencyShift,
   type RegressionReport,
 } from '../../../analysis/index.js';
 import { invalidArgument } from '../../../model/errors.js';
@@ -67,6 +68,12 @@ const shiftSchema = z.object({
   p_value: z.number().describe('Two-sided Mann–Whitney U'),
   example_trace_ids: z.array(z.string()),
   trace_kind: traceKind,
+  explained_by: z
+    .object({ service: z.string(), operation: z.string(), destination, share: z.number() })
+    .optional()
+    .describe(
+      'The operation beneath whose shift accounts for share (≥ 0.8) of this one: the cause, shown in its stead',
+    ),
 });
 
 const outputSchema = z.object({
@@ -390,6 +397,25 @@ const rawShift = (item: {
 }): string =>
   `${formatDuration(item.baseline_median_ms)} → ${formatDuration(item.current_median_ms)} (n ${item.baseline_n}/${item.current_n})`;
 
+/** Operations named per cause: the nearest few say where the time surfaced; the rest are in the rows. */
+const MAX_EXPLAINED_NAMES = 3;
+
+/**
+ * `; explains the slowdown of 7 operations above it: …`: the shifts a cause accounts for, nearest
+ * (largest relative shift) first, so its row stands for theirs.
+ */
+function explains(cause: LatencyShift, rows: readonly LatencyShift[], what: string): string {
+  const same = (a: { service: string; operation: string; destination?: string }, b: typeof a): boolean =>
+    a.service === b.service && a.operation === b.operation && a.destination === b.destination;
+  const above = rows.filter(
+    (row) => row.explained_by && row.trace_kind === cause.trace_kind && same(row.explained_by, cause),
+  );
+  if (above.length === 0) return '';
+  const names = above.slice(0, MAX_EXPLAINED_NAMES).map(operationText);
+  const more = above.length - names.length;
+  return `; explains the ${what} of ${plural(above.length, 'operation')} above it: ${names.join(', ')}${more > 0 ? ` and ${more} more (rows with explained_by)` : ''}`;
+}
+
 const percent = (ratio: number): string => `${ratio >= 0 ? '+' : ''}${Math.round(ratio * 1000) / 10}%`;
 
 /** The verdict and what it rests on lead; every finding is a list row, regressions first. */
@@ -471,7 +497,11 @@ function draft(
   // With one kind compared every finding is of that kind; with several, each row says which.
   const inKind = (row: { trace_kind: string }): string =>
     shared.length + groups.size > 1 ? `[${row.trace_kind}] ` : '';
-  const total = report.regressions.length + report.structural.length + report.envelope_breaches.length;
+  // An operation that shifted only because one beneath it did is told as part of that one's row.
+  const slower = report.regressions.filter((shift) => !shift.explained_by);
+  const faster = report.improvements.filter((shift) => !shift.explained_by);
+  const explainedSlower = report.regressions.length - slower.length;
+  const total = slower.length + report.structural.length + report.envelope_breaches.length;
   const unseen = uncompared.reduce((sum, kind) => sum + kind.baseline_traces + kind.current_traces, 0);
   // Operations with too few spans to test are no evidence of "no regression": one run against
   // another (1 span a side) must not read as a clean bill while payment.process went 20 ms → 1.2 s.
@@ -484,7 +514,7 @@ function draft(
       : '';
   lead.push(
     total > 0
-      ? `${total} finding${total === 1 ? '' : 's'}: ${report.regressions.length} slower, ${report.envelope_breaches.length} over envelope, ${report.structural.length} structural.${unjudged > 0 ? ` Latency of ${plural(unjudged, 'operation')} not judged: ${tooFew}.` : ''}`
+      ? `${total} finding${total === 1 ? '' : 's'}: ${slower.length} slower${explainedSlower > 0 ? ` (and ${plural(explainedSlower, 'operation')} above ${slower.length === 1 ? 'it' : 'them'}, slower only through ${slower.length === 1 ? 'it' : 'them'})` : ''}, ${report.envelope_breaches.length} over envelope, ${report.structural.length} structural.${unjudged > 0 ? ` Latency of ${plural(unjudged, 'operation')} not judged: ${tooFew}.` : ''}`
       : nothingCompared
         ? 'No verdict: no trace was compared.'
         : unjudged > 0 && judged === 0
@@ -507,9 +537,12 @@ function draft(
     lead.push(
       `None of the operations not judged moved by the minimum shift (${out.settings.min_relative_shift * 100}% and ${out.settings.min_absolute_shift_ms} ms).`,
     );
-  if (report.improvements.length > 0) lead.push(`${report.improvements.length} operations got faster.`);
+  if (faster.length > 0)
+    lead.push(
+      `${plural(faster.length, 'operation')} got faster${faster.length < report.improvements.length ? ` (and ${report.improvements.length - faster.length} above, only through ${faster.length === 1 ? 'it' : 'them'})` : ''}.`,
+    );
   const example =
-    report.regressions[0]?.example_trace_ids[0] ??
+    slower[0]?.example_trace_ids[0] ??
     report.structural[0]?.example_trace_ids[0] ??
     report.envelope_breaches[0]?.example_trace_ids[0];
   const hint = shifted[0];
@@ -539,8 +572,9 @@ function draft(
         key: 'regressions',
         heading: 'Slower:',
         rows: report.regressions,
+        inText: (shift) => !shift.explained_by,
         line: (shift) =>
-          `  ${inKind(shift)}${operationText(shift)}: median ${shift.baseline.median_ms} → ${shift.current.median_ms} ms (${percent(shift.shift_ratio)}, n ${shift.baseline.n}/${shift.current.n}, p ${shift.p_value}); e.g. ${shift.example_trace_ids[0] ?? ''}`,
+          `  ${inKind(shift)}${operationText(shift)}: median ${shift.baseline.median_ms} → ${shift.current.median_ms} ms (${percent(shift.shift_ratio)}, n ${shift.baseline.n}/${shift.current.n}, p ${shift.p_value}); e.g. ${shift.example_trace_ids[0] ?? ''}${explains(shift, report.regressions, 'slowdown')}`,
         weight: 3,
       }),
       listSection({
@@ -571,8 +605,9 @@ function draft(
         key: 'improvements',
         heading: 'Faster:',
         rows: report.improvements,
+        inText: (shift) => !shift.explained_by,
         line: (shift) =>
-          `  ${inKind(shift)}${operationText(shift)}: median ${shift.baseline.median_ms} → ${shift.current.median_ms} ms (${percent(shift.shift_ratio)}, p ${shift.p_value})`,
+          `  ${inKind(shift)}${operationText(shift)}: median ${shift.baseline.median_ms} → ${shift.current.median_ms} ms (${percent(shift.shift_ratio)}, p ${shift.p_value})${explains(shift, report.improvements, 'speed-up')}`,
       }),
       listSection({
         key: 'not_judged',
