@@ -491,6 +491,13 @@ describe('spec tools through a real MCP client', () => {
     expect(byIds.structured.unavailable).toEqual([
       expect.objectContaining({ trace_id: 'ffffffffffffffffffffffffffffffff' }),
     ]);
+    expect(byIds.text).toContain('Not compared: 1 trace could not be read.');
+    const one = await harness.call('validate_trace_collection', {
+      spec_name: 'checkout_flow',
+      trace_ids: [good[0]],
+    });
+    expect(one.text).toMatch(/^1 trace vs checkout_flow v2: 1 passed, 0 failed/m);
+    expect(one.text).toMatch(/^ {2}POST \/checkout: in 1 trace \(100%\), 1 span$/m);
     const otherRun = await harness.call('validate_trace_collection', {
       spec_name: 'checkout_flow',
       filter: { run_id: 'no-such-run' },

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { invalidArgument } from '../../../model/errors.js';
 import { prepareSpecComparison, summarizeCollection, type CollectionItem } from '../../../tracespec/index.js';
 import { RUN_ID_ATTRIBUTE } from '../../../model/run-attributes.js';
+import { plural } from '../../response/plural.js';
 import { listSection } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
@@ -148,14 +149,15 @@ export const validateTraceCollectionTool = defineTool({
       );
     } else {
       lead.push(
-        `${counted} traces vs ${spec.name} v${spec.version}: ${summary.passed} passed, ${summary.failed} failed (pass rate ${percent(summary.pass_rate)}, mean score ${summary.mean_score}).`,
+        `${plural(counted, 'trace')} vs ${spec.name} v${spec.version}: ${summary.passed} passed, ${summary.failed} failed (pass rate ${percent(summary.pass_rate)}, mean score ${summary.mean_score}).`,
       );
       if (summary.not_exercising > 0)
         lead.push(
-          `Not counted: ${summary.not_exercising} more traces exercise no entry of the spec (other flows, such as health checks).`,
+          `Not counted: ${plural(summary.not_exercising, 'more trace')} ${summary.not_exercising === 1 ? 'exercises' : 'exercise'} no entry of the spec (other flows, such as health checks).`,
         );
     }
-    if (unavailable.length > 0) lead.push(`Not compared: ${unavailable.length} traces could not be read.`);
+    if (unavailable.length > 0)
+      lead.push(`Not compared: ${plural(unavailable.length, 'trace')} could not be read.`);
     if (moreMayMatch)
       lead.push(
         'The filter limit was reached: more traces may match (raise filter.limit or narrow time_range).',
@@ -211,7 +213,7 @@ export const validateTraceCollectionTool = defineTool({
           heading: 'Coverage per entry:',
           rows: coverage,
           line: (entry) =>
-            `  ${entry.path}: in ${entry.exercised_traces} traces (${percent(entry.rate)}), ${entry.spans} spans`,
+            `  ${entry.path}: in ${plural(entry.exercised_traces, 'trace')} (${percent(entry.rate)}), ${plural(entry.spans, 'span')}`,
         }),
         listSection({
           key: 'durations',
