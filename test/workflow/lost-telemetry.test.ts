@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TraceSpec } from '../../src/tracespec/index.js';
 import type { StartedServiceFacts } from '../../src/workflow/lost-telemetry.js';
 import { judgeRun } from '../../src/workflow/run-verdict.js';
+import { startedService } from '../support/started-service.js';
 import { buildTrace, type SpanSketch } from '../support/trace-builder.js';
 
 // The polyglot example's shape: gateway → loans-service, gateway → notify-service.
@@ -64,28 +65,15 @@ const gateway = (children: SpanSketch[]): SpanSketch => ({
   children,
 });
 
-function service(name: string, port: number, extra: Partial<StartedServiceFacts> = {}): StartedServiceFacts {
-  return {
-    name,
-    ports: [port],
-    exitedEarly: false,
-    exitCode: null,
-    signal: 'SIGTERM',
-    forceKilled: false,
-    stopSignals: ['SIGTERM'],
-    stderr: { text: '' },
-    ...extra,
-  };
-}
 const services = (overrides: Record<string, Partial<StartedServiceFacts>> = {}): StartedServiceFacts[] => [
-  service('gateway', PORTS.gateway, overrides.gateway),
-  service('loans-service', PORTS.loans, {
+  startedService('gateway', PORTS.gateway, overrides.gateway),
+  startedService('loans-service', PORTS.loans, {
     signal: null,
     exitCode: 0,
     stopSignals: ['SIGINT'],
     ...overrides['loans-service'],
   }),
-  service('notify-service', PORTS.notify, overrides['notify-service']),
+  startedService('notify-service', PORTS.notify, overrides['notify-service']),
 ];
 
 describe('spans a started service made that never arrived', () => {
@@ -250,7 +238,7 @@ describe('spans a started service made that never arrived', () => {
   });
 
   it('leaves a service the spec does not name and that never sends spans alone (a database started for the run)', () => {
-    const db = service('postgres', 5432);
+    const db = startedService('postgres', 5432);
     const trace = buildTrace(
       gateway([
         call(PORTS.loans, '/loans', 1, [loans]),

@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { TraceSpec } from '../../src/tracespec/index.js';
 import type { RunReport } from '../../src/workflow/execute-run.js';
 import { iterationRecordOf } from '../../src/workflow/iteration-record.js';
-import type { StartedServiceFacts } from '../../src/workflow/lost-telemetry.js';
 import { suggestNextSteps } from '../../src/workflow/next-steps.js';
 import { judgeRun } from '../../src/workflow/run-verdict.js';
+import { startedService } from '../support/started-service.js';
 import { buildTrace, type SpanSketch } from '../support/trace-builder.js';
 
 // The checkout example's shape, with its swallowed-error and missing-call defects.
@@ -102,23 +102,11 @@ const failing: SpanSketch = {
   ],
 };
 
-function started(name: string, port: number): StartedServiceFacts {
-  return {
-    name,
-    ports: [port],
-    exitedEarly: false,
-    exitCode: null,
-    signal: 'SIGTERM',
-    forceKilled: false,
-    stopSignals: ['SIGTERM'],
-    stderr: { text: '' },
-  };
-}
 const services = [
-  started('frontend', PORTS.frontend),
-  started('order-service', PORTS.order),
-  started('inventory-service', PORTS.inventory),
-  started('payment-service', PORTS.payment),
+  startedService('frontend', PORTS.frontend),
+  startedService('order-service', PORTS.order),
+  startedService('inventory-service', PORTS.inventory),
+  startedService('payment-service', PORTS.payment),
 ];
 
 function runOf(trace: SpanSketch) {
