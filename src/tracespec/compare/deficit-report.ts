@@ -7,10 +7,11 @@ import { editDistance } from '../../model/did-you-mean.js';
 import type { AttributeValue, Span } from '../../model/index.js';
 import type { ScopeInstance } from './assignment-plan.js';
 import type { CompiledEntry } from './compiled-spec.js';
-import type { Violation, ViolationKind } from './comparison-result.js';
+import type { MissingSpan, Violation, ViolationKind } from './comparison-result.js';
 import { describeExpected, describeSpan, formatRange, spanRef } from './evidence-format.js';
 import type { Findings } from './findings.js';
 import { findNearMiss, type NearMiss, type NearMissContext } from './nearest-candidate.js';
+import type { TraceIndex } from './trace-index.js';
 import { showAttribute } from './tag-matcher.js';
 
 const DETAILED_DEFICITS = 50;
@@ -35,6 +36,10 @@ export function reportDeficit(
   const found = assigned.length;
   const seen = (findings.deficits.get(entry.path) ?? 0) + 1;
   findings.deficits.set(entry.path, seen);
+  const owner = instance.owner >= 0 ? (index.spans[instance.owner] as Span) : undefined;
+  const where = owner
+    ? `${entry.direct ? 'as a direct child of' : 'inside'} ${describeSpan(owner)}`
+    : 'in the trace';
   // An orphan anchored beneath the entry says where its span went: it never arrived. For the lost
   // parent's own entry that is the explanation; a near miss found elsewhere would only send the
   // reader to rename or move a span that is fine. A higher ancestor's span may have arrived failing
@@ -45,7 +50,7 @@ export function reportDeficit(
       : undefined;
   const direct = lost?.find((item) => item.direct);
   if (direct !== undefined) {
-    reportLost(context, instance, entry, direct.orphan, findings);
+    reportLost(index, direct.orphan, entry, owner, where, findings);
     return undefined;
   }
   // Past 50 deficits of one entry the grouped violation shows no more detail: skip the search.
@@ -53,19 +58,15 @@ export function reportDeficit(
     seen > DETAILED_DEFICITS ? undefined : nearestExplanation(context, instance, entry, assigned, findings);
   const above = lost?.[0];
   if (above !== undefined && (near === undefined || !CULPRIT_KINDS.has(near.kind as ViolationKind))) {
-    reportLost(context, instance, entry, above.orphan, findings);
+    reportLost(index, above.orphan, entry, owner, where, findings);
     return undefined;
   }
   if (near) findings.named.add(near.span);
-  const owner = instance.owner >= 0 ? (index.spans[instance.owner] as Span) : undefined;
   const nearKind = near?.kind as ViolationKind | undefined;
   // One span is the culprit of one missing entry at most; for another it is only evidence.
   const blamed = near !== undefined && findings.culprits.has(near.span);
   const culprit = nearKind !== undefined && CULPRIT_KINDS.has(nearKind) && !blamed ? near : undefined;
   const kind: ViolationKind = found > 0 ? 'count_too_low' : culprit ? (nearKind as ViolationKind) : 'missing';
-  const where = owner
-    ? `${entry.direct ? 'as a direct child of' : 'inside'} ${describeSpan(owner)}`
-    : 'in the trace';
   const expected = describeExpected(entry.name, entry.service);
   const nearSpan = near ? (index.spans[near.span] as Span) : undefined;
 
@@ -100,30 +101,32 @@ export function reportDeficit(
   // reported here once (strict mode does not call it unexpected as well).
   const standIn = culprit ?? (near?.kind === 'similar_name' && !blamed ? near : undefined);
   findings.add(violation, ...(standIn ? [standIn.span] : []));
-  findings.missing.push({
+  findings.missing.push(
+    missingRow(entry, found, kind !== 'missing' && kind !== 'count_too_low' ? kind : undefined),
+  );
+  return found === 0 ? standIn?.span : undefined;
+}
+
+function missingRow(entry: CompiledEntry, found: number, reason: ViolationKind | undefined): MissingSpan {
+  return {
     path: entry.path,
     operation_name: entry.name,
     ...(entry.service !== undefined ? { service_name: entry.service } : {}),
     expected: formatRange(entry.count),
     found,
-    ...(kind !== 'missing' && kind !== 'count_too_low' ? { reason: kind } : {}),
-  });
-  return found === 0 ? standIn?.span : undefined;
+    ...(reason !== undefined ? { reason } : {}),
+  };
 }
 
-/** The entry found nothing and spans it should contain arrived without their parent. */
+/** The entry found nothing and `orphan`, which it should contain, arrived without its parent. */
 function reportLost(
-  context: NearMissContext,
-  instance: ScopeInstance,
-  entry: CompiledEntry,
+  index: TraceIndex,
   orphan: number,
+  entry: CompiledEntry,
+  owner: Span | undefined,
+  where: string,
   findings: Findings,
 ): void {
-  const { index } = context;
-  const owner = instance.owner >= 0 ? (index.spans[instance.owner] as Span) : undefined;
-  const where = owner
-    ? `${entry.direct ? 'as a direct child of' : 'inside'} ${describeSpan(owner)}`
-    : 'in the trace';
   findings.lostExplained.add(orphan);
   const beneath = index.spans[orphan] as Span;
   const service = entry.service !== undefined ? `\`${entry.service}\`'s` : 'its';
@@ -135,13 +138,7 @@ function reportLost(
   };
   if (owner) violation.under = spanRef(owner);
   findings.add(violation);
-  findings.missing.push({
-    path: entry.path,
-    operation_name: entry.name,
-    ...(entry.service !== undefined ? { service_name: entry.service } : {}),
-    expected: formatRange(entry.count),
-    found: 0,
-  });
+  findings.missing.push(missingRow(entry, 0, undefined));
 }
 
 /**
