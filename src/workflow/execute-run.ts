@@ -337,7 +337,7 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
             !traces.some((trace) => spansOf(trace, service.name).length > 0)
           )
             return false;
-          const ports = mergePorts(service.process.listeningPorts(), readyPort(service.ready));
+          const ports = portsOf(service);
           return traces.some((trace) => unansweredCall(trace, ports) !== undefined);
         });
         return called ? `the spans of ${called.name}, which was called` : undefined;
@@ -460,9 +460,7 @@ async function stopService(
 ): Promise<ServiceOutcome> {
   const exitedEarly = service.process.exitStatus !== undefined;
   // Read before the stop: a stopped process listens nowhere.
-  const ports = exitedEarly
-    ? readyPort(service.ready)
-    : mergePorts(service.process.listeningPorts(), readyPort(service.ready));
+  const ports = exitedEarly ? readyPort(service.ready) : portsOf(service);
   const stop = exitedEarly ? undefined : await service.process.stop(graceMs);
   const exit = stop?.exit ?? (service.process.exitStatus as ProcessExit);
   return {
@@ -489,6 +487,11 @@ function readyPort(ready: ReadyCheck | undefined): number[] {
     }
   }
   return [];
+}
+
+/** The ports a running service listens on, and its ready check's. */
+function portsOf(service: StartedService): number[] {
+  return mergePorts(service.process.listeningPorts(), readyPort(service.ready));
 }
 
 function mergePorts(a: readonly number[], b: readonly number[]): number[] {

@@ -161,11 +161,11 @@ function entryLine(entry: EntryResult): string {
       ? `${found} found ${expected}${spans(matches)}`
       : `${found + surplus} found ${expected}: ${found > 0 ? `${found} matched${spans(matches)}, ` : ''}${surplus} too many`;
   const nearMiss = entry.near_miss;
-  if (entry.found === 0 && nearMiss?.parent_lost) {
-    return `  ${nearMiss.satisfied ? '~' : '✗'} ${entry.path}: ${tally(nearMiss.found, nearMiss.matches, `beneath lost spans (expected ${entry.expected})`)}`;
-  }
   if (entry.found === 0 && nearMiss) {
-    return `  ${nearMiss.satisfied ? '~' : '✗'} ${entry.path}: ${tally(nearMiss.found, nearMiss.matches, `beneath its parent's near miss (expected ${entry.expected}; counts once the parent matches)`)}`;
+    const where = nearMiss.parent_lost
+      ? `beneath lost spans (expected ${entry.expected})`
+      : `beneath its parent's near miss (expected ${entry.expected}; counts once the parent matches)`;
+    return `  ${nearMiss.satisfied ? '~' : '✗'} ${entry.path}: ${tally(nearMiss.found, nearMiss.matches, where)}`;
   }
   return `  ${entry.satisfied ? '✓' : '✗'} ${entry.path}: ${tally(entry.found, entry.matches, `(expected ${entry.expected})`)}`;
 }
