@@ -253,13 +253,18 @@ function destinationsOf(trace: Trace, split: ReadonlySet<string>): Map<Span, str
   return names;
 }
 
+/** An operation's key: service and span name, and the destination name of a split operation's call. */
+function operationKey(span: Span, destinations: ReadonlyMap<Span, string>): string {
+  return `${nameKey(span)}\u0000${destinations.get(span) ?? ''}`;
+}
+
 function collect(traces: readonly Trace[], split: ReadonlySet<string>): Map<string, OperationSamples> {
   const operations = new Map<string, OperationSamples>();
   traces.forEach((trace, traceIndex) => {
     const destinations = destinationsOf(trace, split);
     for (const span of trace.spans) {
       const destination = destinations.get(span) ?? '';
-      const key = `${nameKey(span)}\u0000${destination}`;
+      const key = operationKey(span, destinations);
       let samples = operations.get(key);
       if (!samples) {
         samples = {
@@ -669,7 +674,7 @@ function explainAncestors(
   const beneath = new Map<string, Map<string, number[]>>();
   for (const trace of current) {
     const destinations = destinationsOf(trace, split);
-    const keyOf = (span: Span): string => `${nameKey(span)}\u0000${destinations.get(span) ?? ''}`;
+    const keyOf = (span: Span): string => operationKey(span, destinations);
     const tree = buildSpanTree(trace);
     const counts = new Map<SpanNode, Map<string, number>>();
     for (const node of tree.nodes) {
