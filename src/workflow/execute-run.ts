@@ -19,6 +19,7 @@ import { awaitedLocalParents, rootOwnerGone, rootlessNote, rootlessTraces } from
 import { spansOf, unansweredCall } from './lost-telemetry.js';
 import { runEnvironment, serviceNameUnset, type ReceiverEndpoint } from './run-environment.js';
 import { judgeRun, type RunVerdict } from './run-verdict.js';
+import { plural } from '../model/plural.js';
 
 export interface ServiceRequest {
   name: string;
@@ -313,8 +314,7 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
       deadlineMs,
       waitingFor: (traces, nowMs) => {
         const awaited = rootlessTraces(traces).filter((trace) => !rootOwnerGone(trace, crashed()));
-        if (awaited.length > 0)
-          return `the root span of ${awaited.length} trace${awaited.length === 1 ? '' : 's'}`;
+        if (awaited.length > 0) return `the root span of ${plural(awaited.length, 'trace')}`;
         // Bounded on its own: a span may also hang under a remote parent that never comes, and a
         // command may make no span at all.
         if (nowMs >= commandExitAtMs + timings.settleMs + LATE_EXPORT_WAIT_MS) return undefined;
@@ -328,7 +328,7 @@ export function createRunExecutor(deps: RunExecutorDeps): RunExecutor {
           ),
         );
         if (orphans.length > 0)
-          return `the parent of ${orphans.length} span${orphans.length === 1 ? '' : 's'} (${orphans[0]?.serviceName}: ${orphans[0]?.name})`;
+          return `the parent of ${plural(orphans.length, 'span')} (${orphans[0]?.serviceName}: ${orphans[0]?.name})`;
         // A service that traces: one the spec names, or that has sent spans (not a database started
         // for the run, under whose calls nothing ever comes).
         const called = running.find((service) => {

@@ -16,6 +16,7 @@ import {
   type ViolationCategory,
   type ViolationKind,
 } from '../tracespec/index.js';
+import { plural } from '../model/plural.js';
 
 export interface NextStep {
   /** 1 is the most valuable. */
@@ -120,7 +121,7 @@ export function suggestNextSteps(
               passedOn.map((member) => member.span as ChainSpan),
             )
           : violation.fix,
-        why: `${category === 'regression' ? 'new since the previous run: ' : ''}[${violation.kind}] ${violation.path}${culprit}: ${violation.message}${passedOn.length > 0 ? ` (and ${passedOn.length} span${passedOn.length === 1 ? '' : 's'} above it that failed because of it)` : ''}`,
+        why: `${category === 'regression' ? 'new since the previous run: ' : ''}[${violation.kind}] ${violation.path}${culprit}: ${violation.message}${passedOn.length > 0 ? ` (and ${plural(passedOn.length, 'span')} above it that failed because of it)` : ''}`,
       });
     }
   }

@@ -1,5 +1,6 @@
 import { formatInstant } from './bucket-size.js';
 import type { OperationSeries, TrendBucket } from './trend-series.js';
+import { plural } from '../../model/plural.js';
 
 /**
  * When a change is not noise. The first and last thirds of the buckets are compared by the median
@@ -112,7 +113,7 @@ export function readTrend(
   const parts: string[] = [];
   if (latency === 'too_few_spans')
     parts.push(
-      `too few spans to say (${series.spanCount} span${series.spanCount === 1 ? '' : 's'}; ≥ ${settings.minSpans} needed, ≥ ${settings.minBucketSpans} a bucket early and late)`,
+      `too few spans to say (${plural(series.spanCount, 'span')}; ≥ ${settings.minSpans} needed, ≥ ${settings.minBucketSpans} a bucket early and late)`,
     );
   else if (latencyChange)
     parts.push(

@@ -22,6 +22,7 @@ import { TIME_RANGE_HELP, parseTimeRange } from '../../time-range.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
 import { backendInput, budgetInput, timeWindowObject } from '../common-inputs.js';
 import { nearestNames } from '../../../model/did-you-mean.js';
+import { plural } from '../../../model/plural.js';
 
 /** Traces a backend is asked for: 1,000 summaries are one page of most APIs and a few hundred KB. */
 const SUMMARY_LIMIT = 1000;
@@ -423,7 +424,7 @@ function draft(
         key: 'operations',
         rows: operations,
         line: (operation) =>
-          `  ${operation.operation}${operation.span_kind ? ` (${operation.span_kind})` : ''}: ${operation.reading} [${operation.span_count} span${operation.span_count === 1 ? '' : 's'}, p95 ${operation.p95_ms ?? '–'} ms, ${percent(operation.error_rate)} errors]`,
+          `  ${operation.operation}${operation.span_kind ? ` (${operation.span_kind})` : ''}: ${operation.reading} [${plural(operation.span_count, 'span')}, p95 ${operation.p95_ms ?? '–'} ms, ${percent(operation.error_rate)} errors]`,
         weight: 4,
       }),
       listSection({

@@ -8,7 +8,7 @@ import {
 } from '../../../analysis/index.js';
 import { invalidArgument } from '../../../model/errors.js';
 import { normalizeDuration, type SpanSpec, type TraceSpec } from '../../../tracespec/index.js';
-import { plural } from '../../response/plural.js';
+import { plural } from '../../../model/plural.js';
 import { listSection, type ResponseDraft } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
@@ -514,7 +514,7 @@ function draft(
       : '';
   lead.push(
     total > 0
-      ? `${total} finding${total === 1 ? '' : 's'}: ${slower.length} slower${explainedSlower > 0 ? ` (and ${plural(explainedSlower, 'operation')} above ${slower.length === 1 ? 'it' : 'them'}, slower only through ${slower.length === 1 ? 'it' : 'them'})` : ''}, ${report.envelope_breaches.length} over envelope, ${report.structural.length} structural.${unjudged > 0 ? ` Latency of ${plural(unjudged, 'operation')} not judged: ${tooFew}.` : ''}`
+      ? `${plural(total, 'finding')}: ${slower.length} slower${explainedSlower > 0 ? ` (and ${plural(explainedSlower, 'operation')} above ${slower.length === 1 ? 'it' : 'them'}, slower only through ${slower.length === 1 ? 'it' : 'them'})` : ''}, ${report.envelope_breaches.length} over envelope, ${report.structural.length} structural.${unjudged > 0 ? ` Latency of ${plural(unjudged, 'operation')} not judged: ${tooFew}.` : ''}`
       : nothingCompared
         ? 'No verdict: no trace was compared.'
         : unjudged > 0 && judged === 0

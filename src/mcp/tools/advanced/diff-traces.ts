@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { diffTraces, formatDuration } from '../../../analysis/index.js';
-import { plural } from '../../response/plural.js';
+import { plural } from '../../../model/plural.js';
 import { listSection } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';

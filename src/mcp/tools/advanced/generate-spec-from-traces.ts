@@ -8,7 +8,7 @@ import {
   serializeSpecYaml,
   type DroppedItem,
 } from '../../../tracespec/index.js';
-import { plural } from '../../response/plural.js';
+import { plural } from '../../../model/plural.js';
 import { listSection } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { defineTool } from '../../tool-definition.js';

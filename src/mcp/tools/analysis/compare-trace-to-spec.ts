@@ -10,6 +10,7 @@ import { specNameInput, specVersionInput, syncSpecFiles } from '../specs/spec-co
 import { loadTrace } from '../trace-lookup.js';
 import { comparisonDraft, comparisonOutputSchema } from './spec-comparison-output.js';
 import { pickTraceId, traceIdParams } from './trace-id-params.js';
+import { plural } from '../../../model/plural.js';
 
 export const compareTraceToSpecTool = defineTool({
   name: 'compare_trace_to_spec',
@@ -75,5 +76,5 @@ function lostRootNote(trace: Trace, result: ComparisonResult): string | undefine
   const caveat = orphans.every((span) => placed.has(span.spanId))
     ? 'What arrived is checked where the spec puts it (`~ … beneath lost spans`)'
     : 'Fixes below that rename or move spans may only describe that gap';
-  return `Root: none received. ${orphans.length} span${orphans.length === 1 ? '' : 's'} (${services}) point${orphans.length === 1 ? 's' : ''} at parents that are not here: their spans were lost (a crash, an exit before the SDK flushed), are still on their way, or belong to a caller that exports elsewhere. ${caveat}; if spans were lost, that comes first (execute_and_capture names the service and why).`;
+  return `Root: none received. ${plural(orphans.length, 'span')} (${services}) point${orphans.length === 1 ? 's' : ''} at parents that are not here: their spans were lost (a crash, an exit before the SDK flushed), are still on their way, or belong to a caller that exports elsewhere. ${caveat}; if spans were lost, that comes first (execute_and_capture names the service and why).`;
 }

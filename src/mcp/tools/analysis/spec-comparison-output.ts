@@ -11,7 +11,7 @@ import {
   type EntryResult,
   type Violation,
 } from '../../../tracespec/index.js';
-import { plural } from '../../response/plural.js';
+import { plural } from '../../../model/plural.js';
 import { listSection, type ResponseDraft } from '../../response/response-draft.js';
 import { responseFields } from '../../response/response-fields.js';
 import { specFilesSchema, type SpecFilesOutput } from '../specs/spec-common.js';

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { invalidArgument } from '../../../model/errors.js';
 import { prepareSpecComparison, summarizeCollection, type CollectionItem } from '../../../tracespec/index.js';
 import { RUN_ID_ATTRIBUTE } from '../../../model/run-attributes.js';
-import { plural } from '../../response/plural.js';
+import { plural } from '../../../model/plural.js';
 import { listSection } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { TraceSummary } from '../../../model/query.js';
 import { nanosToIso } from '../../../model/time.js';
-import { plural } from '../../response/plural.js';
+import { plural } from '../../../model/plural.js';
 import { listSection, type ResponseDraft } from '../../response/response-draft.js';
 import { responseFields } from '../../response/response-fields.js';
 

@@ -5,6 +5,7 @@ import { listSection } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { budgetInput } from '../common-inputs.js';
 import { pickSession, sessionIdInput } from './session-id-input.js';
+import { plural } from '../../../model/plural.js';
 
 const iterationSchema = z.object({
   number: z.number(),
@@ -130,7 +131,7 @@ export const getSessionMetricsTool = defineTool({
             const unchecked = row.not_evaluated > 0 ? `, ${row.not_evaluated} not evaluated` : '';
             const exit = row.timed_out ? ', timed out' : row.exit_code !== 0 ? `, exit ${row.exit_code}` : '';
             return [
-              `  #${row.number} ${row.verdict.toUpperCase()}${score}, ${row.violations} violation${row.violations === 1 ? '' : 's'}${delta}${unchecked}${exit}`,
+              `  #${row.number} ${row.verdict.toUpperCase()}${score}, ${plural(row.violations, 'violation')}${delta}${unchecked}${exit}`,
               ...row.introduced.map((key) => `      regressed: ${showKey(key, repeated.get(row.number))}`),
               ...row.spans_lost.map(
                 (lost) => `      spans lost, not a regression: ${lost.path} (${lost.why})`,

@@ -24,6 +24,7 @@ import {
   type ComparisonFields,
 } from '../analysis/spec-comparison-output.js';
 import type { SpecFilesOutput } from '../specs/spec-common.js';
+import { plural } from '../../../model/plural.js';
 
 /** An output tail: the runner keeps the last 40 lines; at most this many characters of them are shown. */
 const TAIL_CHARS = 3000;
@@ -316,7 +317,7 @@ export function runDraft(context: RunContext): ResponseDraft<RunFields> {
   for (const note of report.capture.notes) lines.push(`  ! ${note}`);
   for (const trace of record.traces) {
     lines.push(
-      `  ${trace.traceId}  ${trace.root}  ${counted(trace.spanCount, 'span')}, ${counted(trace.errorCount, 'error')}, ${trace.durationMs} ms, ${counted(trace.services.length, 'service')}  [${trace.verdict}]`,
+      `  ${trace.traceId}  ${trace.root}  ${plural(trace.spanCount, 'span')}, ${plural(trace.errorCount, 'error')}, ${trace.durationMs} ms, ${plural(trace.services.length, 'service')}  [${trace.verdict}]`,
     );
   }
   if (record.passRate) {
@@ -459,9 +460,4 @@ function indent(text: string): string {
     .split('\n')
     .map((line) => `    ${line}`)
     .join('\n');
-}
-
-/** `1 span`, `7 spans`. */
-function counted(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
