@@ -39,18 +39,22 @@ describe('compare_trace_to_spec on a trace whose root never arrived', () => {
   });
   afterAll(async () => harness.close());
 
+  /** loans-service's part of a loan, whose parent in the gateway never arrived. */
+  const loansWithoutGateway = () =>
+    buildTrace({
+      name: 'POST /loans',
+      service: 'loans-service',
+      missingParentId: 'f00dfeedf00dfeed',
+      children: [{ name: 'loan.create' }],
+    });
+
   const compare = async (trace: ReturnType<typeof buildTrace>) => {
     await harness.app.writeSpans(movedToNow(trace).spans);
     return harness.call('compare_trace_to_spec', { trace_id: trace.traceId, spec_name: 'loans' });
   };
 
   it('says the root is missing and spans were lost, before the fixes', async () => {
-    const cut = buildTrace({
-      name: 'POST /loans',
-      service: 'loans-service',
-      missingParentId: 'f00dfeedf00dfeed',
-      children: [{ name: 'loan.create' }],
-    });
+    const cut = loansWithoutGateway();
     const result = await compare(cut);
     expect(result.isError, result.text).toBe(false);
     const lines = result.text.split('\n');
@@ -61,12 +65,7 @@ describe('compare_trace_to_spec on a trace whose root never arrived', () => {
   });
 
   it('checks the spans that arrived in the place the spec gives them, and proposes no rename or move', async () => {
-    const cut = buildTrace({
-      name: 'POST /loans',
-      service: 'loans-service',
-      missingParentId: 'f00dfeedf00dfeed',
-      children: [{ name: 'loan.create' }],
-    });
+    const cut = loansWithoutGateway();
     const result = await compare(cut);
     expect(result.text).toContain(
       '✗ [missing] POST /loans: no `POST /loans` in `gateway` in the trace: `POST /loans` (loans-service), expected beneath it, arrived without its parent span f00dfeedf00dfeed',
