@@ -70,6 +70,20 @@
  * INSERTs (~0.2 µs a span), packed strings for the writer (cloning is ~0.5 µs a span in all), 16 KiB
  * pages (no better than 8 KiB at 200,000 spans, and each random trace-id insert dirties twice the bytes).
  *
+ * Two experiments against that conclusion (2026-12-07, quiet machine, 400 batches, alternating runs
+ * of main's build and a hacked copy; median here 0.29× Jaeger in memory, 3.64× Badger):
+ * - span bodies out of SQLite (each batch's JSON appended to a plain file, the row holding `{}`):
+ *   write bytes 2,470 → 1,950 a span, spans/s +7–10%;
+ * - no index on traces.trace_id at all (known traces kept in a Map): write bytes 2,470 → 1,800 a
+ *   span, spans/s −4 to +4%.
+ * So bytes are not what limits. The machine is CPU-bound: cpu-prof gives ~14 µs a span busy on the
+ * decoding thread (GC 2.4, JSON of bodies 1.7, encodeSpans 1.4, protobuf decode ~2.5, postMessage
+ * 0.8) and ~12 µs on the writer (statements 5.9, commit 3.8, postings 0.9), ~20 µs of it CPU by
+ * rusage, and the load generator takes the rest of two cores. Whatever thread a µs is saved on, it
+ * counts: 0.6× of Jaeger in memory (~7 µs of CPU a span) needs ~11 µs a span in all, so decoding
+ * into the writer's columns without span objects, bodies kept as the span's own protobuf bytes
+ * instead of JSON, and a row with fewer bound columns, together rather than one of them.
+ *
  *   node --import tsx bench/ingest-vs-jaeger.ts [rounds, default 3] [batches, default 200] [in flight, default 4] [baseline CLI]
  *
  * With a fourth argument, the built CLI of another checkout (its dist/cli/main.js) runs in each round
