@@ -54,6 +54,7 @@ export {
   renderTraceTree,
 } from './render/render-trace-tree.js';
 export { formatDuration } from './render/format-duration.js';
+export { shortPaths } from './render/short-paths.js';
 
 export * from './regressions/index.js';
 export {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { diffTraces, formatDuration } from '../../../analysis/index.js';
+import { diffTraces, formatDuration, shortPaths } from '../../../analysis/index.js';
 import { plural } from '../../../model/plural.js';
 import { listSection } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
@@ -105,11 +105,18 @@ export const diffTracesTool = defineTool({
         : `${errors}${counts.added} paths added, ${counts.removed} removed, ${counts.changed} changed; ${diff.unchanged_paths} alike:`,
     );
     const top = differences[0];
+    const shown = shortPaths(differences.map((item) => item.path));
     const topName = top ? (top.path.split(' > ').pop() ?? top.path) : '';
     return {
       fields,
       lead: lines,
-      lists: [listSection({ key: 'differences', rows: differences, line: (item) => `  ${describe(item)}` })],
+      lists: [
+        listSection({
+          key: 'differences',
+          rows: differences,
+          line: (item) => `  ${describe(item, shown.get(item.path) ?? item.path)}`,
+        }),
+      ],
       next: !top
         ? 'the traces have the same shape and timing; compare more traces with detect_regressions.'
         : top.error_change === 'became_error' || top.error_change === 'more_errors'
@@ -121,13 +128,13 @@ export const diffTracesTool = defineTool({
   },
 });
 
-function describe(item: z.infer<typeof outputSchema>['differences'][number]): string {
+function describe(item: z.infer<typeof outputSchema>['differences'][number], path: string): string {
   const side = (value: { count: number; total_ms: number }): string =>
     `${value.count}× ${formatDuration(value.total_ms)}`;
   const delta = `${item.delta_total_ms >= 0 ? '+' : '−'}${formatDuration(Math.abs(item.delta_total_ms))}`;
   const failing = (value: { errors: number }): string => (value.errors > 0 ? `, ${value.errors} ERROR` : '');
-  if (item.status === 'added') return `+ ${item.path}: added (${side(item.b)}${failing(item.b)})`;
-  if (item.status === 'removed') return `- ${item.path}: removed (was ${side(item.a)}${failing(item.a)})`;
+  if (item.status === 'added') return `+ ${path}: added (${side(item.b)}${failing(item.b)})`;
+  if (item.status === 'removed') return `- ${path}: removed (was ${side(item.a)}${failing(item.a)})`;
   const why = item.error ? ` (${item.error})` : '';
   const errors =
     item.error_change === 'became_error'
@@ -144,5 +151,5 @@ function describe(item: z.infer<typeof outputSchema>['differences'][number]): st
   ]
     .filter((part) => part)
     .join(', ');
-  return `${item.error_change ? '!' : '~'} ${item.path}: ${what} (${side(item.a)} → ${side(item.b)}, ${delta})`;
+  return `${item.error_change ? '!' : '~'} ${path}: ${what} (${side(item.a)} → ${side(item.b)}, ${delta})`;
 }
