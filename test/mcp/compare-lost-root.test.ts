@@ -91,7 +91,7 @@ describe('compare_trace_to_spec on a trace whose root never arrived', () => {
     expect(result.text).toContain('Fixes below that rename or move spans may only describe that gap');
   });
 
-  it('names each entry once: the ones looked for and not found as missing, the one beneath them as not evaluated', async () => {
+  it('names each entry once: the ones looked for and not found by their violations, the one beneath them as not evaluated', async () => {
     // An orphan that matches no entry whole stays a near miss, so entries beneath the root go unchecked.
     const cut = buildTrace({
       name: 'POST /loan',
@@ -103,13 +103,15 @@ describe('compare_trace_to_spec on a trace whose root never arrived', () => {
     const create = 'POST /loans > POST /loans > loan.create';
     expect(result.structured.not_evaluated).toEqual([create]);
     expect(linesNaming(result.text, create), result.text).toEqual([`  ${create}`]);
-    // Each missing entry has its violation and its missing-span row; a per-entry "0 found" line adds nothing.
+    // Each missing entry is named by its violation, with its fix; a missing-span row or a per-entry
+    // "0 found" line would only say it again.
     for (const path of ['POST /loans', 'POST /loans > POST /loans'])
       expect(linesNaming(result.text, path), result.text).toEqual([
         expect.stringMatching(/^✗ \[(missing|wrong_service)\] /),
-        expect.stringMatching(/^ {2}\S.*: expected ≥1, found 0/),
       ]);
+    expect(result.text).not.toContain('Missing spans:');
     expect(result.text).not.toContain('Matched spans per entry');
+    expect(result.structured.missing_spans).toHaveLength(2);
     // The structured answer keeps every entry.
     expect(result.structured.entries.map((entry: { path: string }) => entry.path)).toEqual([
       'POST /loans',

@@ -9,6 +9,7 @@ import {
   type ComparisonResult,
   type EntryMatch,
   type EntryResult,
+  type MissingSpan,
   type Violation,
 } from '../../../tracespec/index.js';
 import { plural } from '../../../model/plural.js';
@@ -243,6 +244,16 @@ export function comparisonDraft(
   const listedMissing = new Set(
     missing_spans.filter((item) => item.found === 0 && !unchecked.has(item.path)).map((item) => item.path),
   );
+  // Every missing span and performance issue is also a violation, with its fix: the text lists it
+  // there, and these sections keep only rows whose violation is not listed (cut by max_violations).
+  const listedViolations = new Set(
+    violations.flatMap((violation) => [
+      findingKey(violation.kind, violation.path, violation.span?.span_id),
+      findingKey(violation.kind, violation.path),
+    ]),
+  );
+  const deficitKind = (item: MissingSpan): string =>
+    item.reason ?? (item.found === 0 ? 'missing' : 'count_too_low');
   const namedAbove = (entry: EntryResult): boolean =>
     !entry.evaluated ||
     unchecked.has(entry.path) ||
@@ -282,7 +293,8 @@ export function comparisonDraft(
         key: 'missing_spans',
         heading: 'Missing spans:',
         rows: missing_spans,
-        inText: (item) => !unchecked.has(item.path),
+        inText: (item) =>
+          !unchecked.has(item.path) && !listedViolations.has(findingKey(deficitKind(item), item.path)),
         line: (item) =>
           `  ${item.path}: expected ${item.expected}, found ${item.found}${item.reason ? ` (${item.reason})` : ''}`,
       }),
@@ -290,6 +302,7 @@ export function comparisonDraft(
         key: 'performance_issues',
         heading: 'Performance issues:',
         rows: performance_issues,
+        inText: (item) => !listedViolations.has(findingKey(item.kind, item.path, item.span?.span_id)),
         line: (item) =>
           `  [${item.kind}] ${item.path}: ${item.message}${item.span ? ` ${spanText(item.span)}` : ''}`,
       }),
@@ -333,4 +346,9 @@ export function comparisonDraft(
       ? 'validate_trace_collection over more traces of this run, or tighten the spec with update_trace_spec.'
       : 'apply the fixes, rerun, and compare again; generate_improvement_suggestions turns this result into a prioritized plan; get_span_details opens a span.',
   };
+}
+
+/** A violation, missing span or performance issue by its kind, entry and (when it names one) span. */
+function findingKey(kind: string, path: string, spanId?: string): string {
+  return `${kind}\u0000${path}\u0000${spanId ?? ''}`;
 }

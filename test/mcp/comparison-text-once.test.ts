@@ -1,0 +1,70 @@
+/**
+ * Every missing span and performance issue of a comparison is also a violation with its fix. The
+ * text names each once, by its violation; the structured lists keep every row.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/mcp-harness.js';
+import { buildTrace, movedToNow } from '../support/trace-builder.js';
+
+const SPEC = {
+  expected_spans: [
+    {
+      operation_name: 'POST /orders',
+      service_name: 'api',
+      children: [
+        { operation_name: 'SELECT orders', service_name: 'api', expected_duration_ms: { max: 50 } },
+        { operation_name: 'INSERT audit', service_name: 'api' },
+      ],
+    },
+  ],
+};
+
+describe('a comparison answer names each problem once', () => {
+  let harness: Harness;
+  const trace = buildTrace({
+    name: 'POST /orders',
+    service: 'api',
+    durationMs: 400,
+    children: [{ name: 'SELECT orders', kind: 'client', durationMs: 300 }],
+  });
+  beforeAll(async () => {
+    harness = await startHarness();
+    const defined = await harness.call('define_trace_spec', { name: 'orders', specification: SPEC });
+    expect(defined.isError, defined.text).toBe(false);
+    await harness.app.writeSpans(movedToNow(trace).spans);
+  });
+  afterAll(async () => harness.close());
+
+  it('lists a missing span and a slow span by their violations only, and keeps them in the structured lists', async () => {
+    const result = await harness.call('compare_trace_to_spec', {
+      trace_id: trace.traceId,
+      spec_name: 'orders',
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.text).toContain('✗ [missing] POST /orders > INSERT audit: ');
+    expect(result.text).toContain('✗ [duration] POST /orders > SELECT orders: ');
+    expect(result.text).not.toContain('Missing spans:');
+    expect(result.text).not.toContain('Performance issues:');
+    expect(result.structured.missing_spans).toMatchObject([
+      { path: 'POST /orders > INSERT audit', found: 0 },
+    ]);
+    expect(result.structured.performance_issues).toMatchObject([
+      { kind: 'duration', path: 'POST /orders > SELECT orders' },
+    ]);
+  });
+
+  it('still lists a missing span or slow span whose violation max_violations left out', async () => {
+    const result = await harness.call('compare_trace_to_spec', {
+      trace_id: trace.traceId,
+      spec_name: 'orders',
+      max_violations: 1,
+    });
+    expect(result.isError, result.text).toBe(false);
+    const listed = result.text.split('\n').filter((line) => line.startsWith('✗ ['));
+    expect(listed).toHaveLength(1);
+    const cut = listed[0]!.startsWith('✗ [missing]')
+      ? /Performance issues:\n {2}\[duration\] POST \/orders > SELECT orders: /
+      : /Missing spans:\n {2}POST \/orders > INSERT audit: expected 1, found 0/;
+    expect(result.text).toMatch(cut);
+  });
+});
