@@ -50,6 +50,13 @@ export interface PathDiff {
   error_change?: ErrorChange;
   /** Why the spans failed, on the side with more errors: HTTP status, exception type, status message. */
   error?: string;
+  /**
+   * The path beneath whose change accounts for this one's: set on a path that only grew or shrank,
+   * when a path under it moved the same way by at least 80% as much (the deepest such path, or what
+   * explains that one in turn). A slow query makes every span above it slower; the query is the
+   * change to chase.
+   */
+  explained_by?: string;
 }
 
 export interface TraceDiff {
@@ -292,6 +299,7 @@ export function diffTraces(a: Trace, b: Trace, options: TraceDiffOptions = {}): 
       ...(errorChange && reason !== undefined ? { error: reason } : {}),
     });
   }
+  markExplained(differences);
   differences.sort(
     (x, y) =>
       errorRank(y) - errorRank(x) ||
@@ -307,4 +315,25 @@ export function diffTraces(a: Trace, b: Trace, options: TraceDiffOptions = {}): 
     differences,
     unchanged_paths: unchanged,
   };
+}
+
+/** A path's change is explained by one beneath it that moved the same way by at least this share of it. */
+const EXPLAINED_SHARE = 0.8;
+
+/** Sets explained_by (see PathDiff) on each path that only grew or shrank because of a path beneath it. */
+function markExplained(differences: PathDiff[]): void {
+  const moved = differences.filter((row) => row.duration_change !== undefined);
+  // Deepest first, so a path beneath is settled before any path above it looks at it.
+  const byDepth = [...moved].sort((x, y) => y.depth - x.depth);
+  for (const row of byDepth) {
+    if (row.status !== 'changed' || row.count_changed || row.error_change) continue;
+    let cause: PathDiff | undefined;
+    for (const below of moved) {
+      if (below.depth <= row.depth || !below.path.startsWith(`${row.path} > `)) continue;
+      if (below.duration_change !== row.duration_change) continue;
+      if (Math.abs(below.delta_total_ms) < EXPLAINED_SHARE * Math.abs(row.delta_total_ms)) continue;
+      if (cause === undefined || below.depth > cause.depth) cause = below;
+    }
+    if (cause !== undefined) row.explained_by = cause.explained_by ?? cause.path;
+  }
 }

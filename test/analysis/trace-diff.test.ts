@@ -207,4 +207,59 @@ describe('diffTraces on calls named alike', () => {
       ['gateway:POST /loans > gateway:POST (→ notify-service) > notify-service:POST /notify', 'removed'],
     ]);
   });
+
+  describe('a path that only changed because of one beneath it', () => {
+    const chain = (queryMs: number, serviceMs: number, failing = false): SpanSketch => ({
+      name: 'GET /orders',
+      service: 'gateway',
+      durationMs: serviceMs + 20,
+      children: [
+        {
+          name: 'orders.list',
+          service: 'orders',
+          startMs: 5,
+          durationMs: serviceMs,
+          ...(failing ? { status: 'error' as const, statusMessage: 'boom' } : {}),
+          children: [
+            {
+              name: 'handler',
+              startMs: 6,
+              durationMs: queryMs + 5,
+              children: [{ name: 'SELECT orders', kind: 'client', startMs: 7, durationMs: queryMs }],
+            },
+          ],
+        },
+      ],
+    });
+
+    it('points every ancestor that only grew at the deepest path whose growth accounts for ≥80% of its own', () => {
+      const diff = diffTraces(buildTrace(chain(20, 40)), buildTrace(chain(1000, 1020)));
+      const byPath = new Map(diff.differences.map((item) => [item.path, item]));
+      const query = 'gateway:GET /orders > orders:orders.list > orders:handler > orders:SELECT orders';
+      expect(byPath.get(query)?.explained_by).toBeUndefined();
+      for (const above of [
+        'gateway:GET /orders',
+        'gateway:GET /orders > orders:orders.list',
+        'gateway:GET /orders > orders:orders.list > orders:handler',
+      ])
+        expect(byPath.get(above)?.explained_by, above).toBe(query);
+    });
+
+    it('keeps a path that grew by more than a fifth on its own, or whose errors changed, as a change of its own, and may name it as the cause above', () => {
+      const diff = diffTraces(buildTrace(chain(20, 40)), buildTrace(chain(500, 1020, true)));
+      const byPath = new Map(diff.differences.map((item) => [item.path, item]));
+      // The query grew 480 ms of the service's 980: not enough to explain it, nor the gateway above.
+      expect(byPath.get('gateway:GET /orders > orders:orders.list')).toMatchObject({
+        error_change: 'became_error',
+      });
+      expect(byPath.get('gateway:GET /orders > orders:orders.list')?.explained_by).toBeUndefined();
+      // The gateway only grew, by what the failing service grew: that service is its cause.
+      expect(byPath.get('gateway:GET /orders')?.explained_by).toBe(
+        'gateway:GET /orders > orders:orders.list',
+      );
+      expect(byPath.get('gateway:GET /orders > orders:orders.list > orders:handler')?.explained_by).toBe(
+        'gateway:GET /orders > orders:orders.list > orders:handler > orders:SELECT orders',
+      );
+    });
+  });
 });

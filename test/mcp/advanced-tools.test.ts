@@ -629,6 +629,43 @@ describe('advanced tools through a real MCP client', () => {
     );
   });
 
+  it('lists a slow query once, saying it explains the paths above it that grew only through it', async () => {
+    const request = (queryMs: number): Trace =>
+      movedToNow(
+        buildTrace({
+          name: 'GET /orders',
+          service: 'gateway',
+          durationMs: queryMs + 40,
+          children: [
+            {
+              name: 'orders.list',
+              service: 'orders',
+              startMs: 5,
+              durationMs: queryMs + 20,
+              children: [{ name: 'SELECT orders', kind: 'client', startMs: 6, durationMs: queryMs }],
+            },
+          ],
+        }),
+      );
+    const [fast, slow] = [request(20), request(900)];
+    for (const trace of [fast, slow]) await harness.app.writeSpans(trace.spans);
+    const result = await harness.call('diff_traces', { trace_id_a: fast.traceId, trace_id_b: slow.traceId });
+    expect(result.isError, result.text).toBe(false);
+    const rows = result.text.split('\n').filter((line) => line.startsWith('  ~ '));
+    expect(rows).toEqual([
+      expect.stringMatching(
+        /^ {2}~ … > orders:orders\.list > SELECT orders: grew .*; explains 2 paths above it that grew too$/,
+      ),
+    ]);
+    expect(result.text).toContain('3 changed (2 of them only through a path beneath, counted with it)');
+    expect(result.text).toMatch(
+      /Next: analyze_trace trace_id=\w+ to look at orders:SELECT orders in context/,
+    );
+    expect(
+      (result.structured.differences as { explained_by?: string }[]).filter((row) => row.explained_by),
+    ).toHaveLength(2);
+  });
+
   it('pages the differences of two traces at a small budget, every path once', async () => {
     const args = {
       trace_id_a: (training[0] as Trace).traceId,

@@ -44,6 +44,10 @@ const outputSchema = z.object({
           .string()
           .optional()
           .describe('Why they failed (side with more errors): HTTP status, exception type, status message'),
+        explained_by: z
+          .string()
+          .optional()
+          .describe('The path beneath that moved the same way by ≥80% as much: the change to chase'),
       }),
     )
     .describe(
@@ -95,6 +99,7 @@ export const diffTracesTool = defineTool({
     const recovered = differences.filter(
       (item) => item.error_change === 'recovered' || item.error_change === 'fewer_errors',
     ).length;
+    const explained = differences.filter((item) => item.explained_by !== undefined).length;
     const errors =
       failed + recovered > 0
         ? `${plural(failed, 'path')} with new ERROR spans${recovered > 0 ? `, ${recovered} with fewer` : ''} (listed first, deepest first); `
@@ -102,10 +107,14 @@ export const diffTracesTool = defineTool({
     lines.push(
       differences.length === 0
         ? `No differences past the thresholds (${diff.unchanged_paths} paths alike).`
-        : `${errors}${counts.added} paths added, ${counts.removed} removed, ${counts.changed} changed; ${diff.unchanged_paths} alike:`,
+        : `${errors}${counts.added} paths added, ${counts.removed} removed, ${counts.changed} changed${explained > 0 ? ` (${explained} of them only through a path beneath, counted with it)` : ''}; ${diff.unchanged_paths} alike:`,
     );
-    const top = differences[0];
+    const top = differences.find((item) => item.explained_by === undefined);
     const shown = shortPaths(differences.map((item) => item.path));
+    const explains = new Map<string, number>();
+    for (const item of differences)
+      if (item.explained_by !== undefined)
+        explains.set(item.explained_by, (explains.get(item.explained_by) ?? 0) + 1);
     const topName = top ? (top.path.split(' > ').pop() ?? top.path) : '';
     return {
       fields,
@@ -114,7 +123,9 @@ export const diffTracesTool = defineTool({
         listSection({
           key: 'differences',
           rows: differences,
-          line: (item) => `  ${describe(item, shown.get(item.path) ?? item.path)}`,
+          inText: (item) => item.explained_by === undefined,
+          line: (item) =>
+            `  ${describe(item, shown.get(item.path) ?? item.path, explains.get(item.path) ?? 0)}`,
         }),
       ],
       next: !top
@@ -128,7 +139,11 @@ export const diffTracesTool = defineTool({
   },
 });
 
-function describe(item: z.infer<typeof outputSchema>['differences'][number], path: string): string {
+function describe(
+  item: z.infer<typeof outputSchema>['differences'][number],
+  path: string,
+  explains: number,
+): string {
   const side = (value: { count: number; total_ms: number }): string =>
     `${value.count}× ${formatDuration(value.total_ms)}`;
   const delta = `${item.delta_total_ms >= 0 ? '+' : '−'}${formatDuration(Math.abs(item.delta_total_ms))}`;
@@ -151,5 +166,7 @@ function describe(item: z.infer<typeof outputSchema>['differences'][number], pat
   ]
     .filter((part) => part)
     .join(', ');
-  return `${item.error_change ? '!' : '~'} ${path}: ${what} (${side(item.a)} → ${side(item.b)}, ${delta})`;
+  const above =
+    explains > 0 ? `; explains ${plural(explains, 'path')} above it that ${item.duration_change} too` : '';
+  return `${item.error_change ? '!' : '~'} ${path}: ${what} (${side(item.a)} → ${side(item.b)}, ${delta})${above}`;
 }
