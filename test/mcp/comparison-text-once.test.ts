@@ -19,7 +19,7 @@ const SPEC = {
   ],
 };
 
-describe('a comparison answer names each problem once', () => {
+describe('a comparison answer names each problem once, and what needs no look only by count', () => {
   let harness: Harness;
   const trace = buildTrace({
     name: 'POST /orders',
@@ -66,5 +66,34 @@ describe('a comparison answer names each problem once', () => {
       ? /Performance issues:\n {2}\[duration\] POST \/orders > SELECT orders: /
       : /Missing spans:\n {2}POST \/orders > INSERT audit: expected 1, found 0/;
     expect(result.text).toMatch(cut);
+  });
+
+  it('leaves the entries that matched as expected out of a failing answer, counting them, and lists them all when it passes', async () => {
+    const failing = await harness.call('compare_trace_to_spec', {
+      trace_id: trace.traceId,
+      spec_name: 'orders',
+    });
+    expect(failing.text).toContain(
+      'Matched spans per entry, first 3 each (1 entry that matched as expected not listed):',
+    );
+    expect(failing.text).not.toMatch(/✓ POST \/orders:/);
+    expect(failing.text).toMatch(/\n {2}✗ POST \/orders > SELECT orders: 1 found/);
+    expect(failing.structured.entries).toHaveLength(3);
+
+    const whole = buildTrace({
+      name: 'POST /orders',
+      service: 'api',
+      children: [
+        { name: 'SELECT orders', kind: 'client', durationMs: 20 },
+        { name: 'INSERT audit', startMs: 25 },
+      ],
+    });
+    await harness.app.writeSpans(movedToNow(whole).spans);
+    const passing = await harness.call('compare_trace_to_spec', {
+      trace_id: whole.traceId,
+      spec_name: 'orders',
+    });
+    expect(passing.text).toContain('Matched spans per entry (first 3 each):');
+    expect(passing.text.split('\n').filter((line) => line.startsWith('  ✓ '))).toHaveLength(3);
   });
 });

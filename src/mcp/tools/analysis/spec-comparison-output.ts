@@ -254,6 +254,16 @@ export function comparisonDraft(
   );
   const deficitKind = (item: MissingSpan): string =>
     item.reason ?? (item.found === 0 ? 'missing' : 'count_too_low');
+  // A failing comparison lists the entries that need a look; those that matched as expected are
+  // counted in the heading (an agent re-running a fix reads this answer every iteration).
+  const asExpected = (entry: EntryResult): boolean =>
+    !result.matches_specification &&
+    entry.evaluated &&
+    entry.satisfied &&
+    !entry.near_miss &&
+    (entry.surplus ?? 0) === 0 &&
+    !violations.some((violation) => violation.path === entry.path);
+  const leftAsExpected = entries.filter(asExpected).length;
   const namedAbove = (entry: EntryResult): boolean =>
     !entry.evaluated ||
     unchecked.has(entry.path) ||
@@ -329,7 +339,10 @@ export function comparisonDraft(
       }),
       listSection({
         key: 'entries',
-        heading: 'Matched spans per entry (first 3 each):',
+        heading:
+          leftAsExpected > 0
+            ? `Matched spans per entry, first 3 each (${plural(leftAsExpected, 'entry', 'entries')} that matched as expected not listed):`
+            : 'Matched spans per entry (first 3 each):',
         rows: entries.map((entry) => ({
           ...entry,
           matches: entry.matches.slice(0, MATCHES_SHOWN),
@@ -337,7 +350,7 @@ export function comparisonDraft(
             ? { near_miss: { ...entry.near_miss, matches: entry.near_miss.matches.slice(0, MATCHES_SHOWN) } }
             : {}),
         })),
-        inText: (entry) => !namedAbove(entry),
+        inText: (entry) => !namedAbove(entry) && !asExpected(entry),
         line: entryLine,
       }),
     ],
