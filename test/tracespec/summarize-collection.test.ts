@@ -83,6 +83,48 @@ describe('summarizeCollection', () => {
     });
   });
 
+  it('counts every span of an entry in its percentiles when the comparisons give them all: past the listed matches and over its count', () => {
+    const loopSpec = parseTraceSpec({
+      name: 'loop',
+      expected_spans: [
+        { operation_name: 'GET /items', children: [{ operation_name: 'SELECT item', count: { max: 2 } }] },
+      ],
+    });
+    // 60 queries a trace: more than the 50 matches a comparison lists, and 58 over the count.
+    const loop = (ms: number) =>
+      buildTrace({
+        name: 'GET /items',
+        durationMs: 5_000,
+        children: Array.from({ length: 60 }, (_, i) => ({
+          name: 'SELECT item',
+          startMs: i,
+          durationMs: i < 59 ? ms : 900,
+        })),
+      });
+    const traces = [loop(10), loop(20)];
+    const query = 'GET /items > SELECT item';
+    const all = summarizeCollection(
+      traces.map((trace) => ({
+        traceId: trace.traceId,
+        result: compareTraceToSpec(trace, loopSpec, { allDurations: true }),
+      })),
+      loopSpec,
+    );
+    expect(all.durations.find((duration) => duration.path === query)).toMatchObject({
+      samples: 120,
+      max_ms: 900,
+    });
+    // Without them, only the spans the count allowed are sampled: the slow last query of each is missed.
+    const listed = summarizeCollection(
+      traces.map((trace) => ({ traceId: trace.traceId, result: compareTraceToSpec(trace, loopSpec) })),
+      loopSpec,
+    );
+    expect(listed.durations.find((duration) => duration.path === query)).toMatchObject({
+      samples: 4,
+      max_ms: 20,
+    });
+  });
+
   it('lists a trace of another flow (a health check) without counting it, but counts a near miss as failing', () => {
     const health = buildTrace({ name: 'GET /health', durationMs: 1 });
     const elsewhere = buildTrace({ ...run(10), name: 'POST /checkouts' });

@@ -112,6 +112,7 @@ function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareO
       findings.evaluated,
       provisional,
       options.maxMatchesPerEntry ?? 50,
+      options.allDurations ? findings.surplus : undefined,
     ),
     not_evaluated: compiled.entries
       .filter((entry) => !findings.evaluated.has(entry.id))
@@ -210,6 +211,8 @@ function entryResults(
   evaluated: ReadonlySet<number>,
   provisional: ProvisionalMatches,
   maxMatches: number,
+  /** Surplus spans by the entry that counted them; given, each entry lists every span's duration. */
+  surplusOf: ReadonlyMap<number, number> | undefined,
 ): EntryResult[] {
   const violated = new Set(violations.map((violation) => violation.path));
   // Merged per entry already: `occurrences` counts every surplus span of every scope.
@@ -229,6 +232,9 @@ function entryResults(
   };
   const matched = byEntry([...plan.useOf].map(([span, use]) => [span, use.entry.id]));
   const beneathNearMiss = byEntry(provisional.uses);
+  const overCount = surplusOf ? byEntry(surplusOf) : undefined;
+  const durationsOf = (...lists: (number[] | undefined)[]): number[] =>
+    lists.flatMap((spans) => (spans ?? []).map((span) => roundMs(index.durationMs[span] ?? 0)));
   const inStartOrder = (spans: number[] | undefined): number[] =>
     (spans ?? []).sort((a, b) => (index.startRank[a] ?? 0) - (index.startRank[b] ?? 0));
   const asMatch = (span: number) => ({
@@ -261,6 +267,16 @@ function entryResults(
           }
         : {}),
       ...(tooMany !== undefined ? { surplus: tooMany } : {}),
+      // A surplus span another entry took as optional is that entry's.
+      ...(overCount
+        ? {
+            durations_ms: durationsOf(
+              spans,
+              nearMiss,
+              overCount.get(entry.id)?.filter((span) => !plan.useOf.has(span)),
+            ),
+          }
+        : {}),
     };
   });
 }

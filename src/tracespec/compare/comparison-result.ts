@@ -155,6 +155,8 @@ export interface EntryResult {
    * count_too_high or forbidden_present violation counts. With those it matched, the count that failed.
    */
   surplus?: number;
+  /** With CompareOptions.allDurations: every one of its spans' durations, in no particular order. */
+  durations_ms?: number[];
 }
 
 /** Spans matched to an entry in its place or beneath its parent's near miss. */
@@ -231,6 +233,11 @@ export interface CompareOptions {
   maxViolations?: number;
   /** Default 50 matched spans listed per entry. */
   maxMatchesPerEntry?: number;
+  /**
+   * Give each entry `durations_ms`: the durations of all its spans, in its place, beneath its
+   * parent's near miss and over its count (validate_trace_collection's percentiles).
+   */
+  allDurations?: boolean;
   /** Default 20 groups of unexpected spans. */
   maxUnexpectedGroups?: number;
   /** Default 8 suggestions. */

@@ -155,7 +155,12 @@ function nearestExplanation(
   findings: Findings,
 ): NearMiss | undefined {
   const claimed = [...assigned, ...findings.culprits, ...findings.named];
-  const fresh = findNearMiss(context, entry, instance.owner, new Set([...claimed, ...findings.surplus]));
+  const fresh = findNearMiss(
+    context,
+    entry,
+    instance.owner,
+    new Set([...claimed, ...findings.surplus.keys()]),
+  );
   if (fresh === undefined || !CULPRIT_KINDS.has(fresh.kind as ViolationKind)) {
     const surplus = findNearMiss(context, entry, instance.owner, new Set(claimed));
     if (

@@ -236,7 +236,7 @@ function checkTooMany(
   if (total <= max || remaining.length === 0) return;
   // Same-named sibling entries (one call per callee) all see the same surplus span: report it once.
   if (remaining.every((span) => findings.surplus.has(span))) return;
-  for (const span of remaining) findings.surplus.add(span);
+  for (const span of remaining) findings.surplus.set(span, entry.id);
   const first = index.spans[remaining[0] as number] as Span;
   // Same-named client spans differ only in whom they call: say it, or the reader cannot tell which.
   const callee = firstChild(index, remaining[0] as number);

@@ -11,9 +11,10 @@ export class Findings {
    * Spans reported as one too many (count_too_high, forbidden_present), so not also as spans no
    * entry expects. Kept apart from culprits: a surplus span may still be the best explanation of an
    * entry missing elsewhere (a call made from the wrong service is both), and it is reported once
-   * even when same-named sibling entries each see it as surplus.
+   * even when same-named sibling entries each see it as surplus. Each maps to the entry (its id)
+   * that counted it first, whose spans it is in a collection's duration figures.
    */
-  readonly surplus = new Set<number>();
+  readonly surplus = new Map<number, number>();
   passed = 0;
   total = 0;
   /** Off while checking provisional scopes, whose checks the score already counted as failed. */

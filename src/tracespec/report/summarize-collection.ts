@@ -102,7 +102,9 @@ export function summarizeCollection(all: readonly CollectionItem[], spec: TraceS
       covered.spans += entrySpanCount(entry);
       coverage.set(entry.path, covered);
       const list = samples.get(entry.path) ?? [];
-      for (const match of entry.matches) list.push(match.duration_ms);
+      // Every span of the entry when the comparison gave them all (CompareOptions.allDurations).
+      if (entry.durations_ms) for (const ms of entry.durations_ms) list.push(ms);
+      else for (const match of entry.matches) list.push(match.duration_ms);
       samples.set(entry.path, list);
     }
   }

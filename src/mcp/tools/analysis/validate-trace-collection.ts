@@ -124,7 +124,8 @@ export const validateTraceCollectionTool = defineTool({
       ? streamTraceIds(deps, input.trace_ids, input.backend)
       : streamTraceFilter(deps, input.filter ?? {}, input.filter?.limit ?? DEFAULT_LIMIT, input.backend);
     for await (const read of stream.reads) {
-      if ('trace' in read) items.push({ traceId: read.trace.traceId, result: compare(read.trace) });
+      if ('trace' in read)
+        items.push({ traceId: read.trace.traceId, result: compare(read.trace, { allDurations: true }) });
       else unavailable.push(read.unavailable);
     }
     const moreMayMatch = stream.capped();
