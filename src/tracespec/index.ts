@@ -44,7 +44,7 @@ export type {
   ViolationKind,
 } from './compare/comparison-result.js';
 export { entryExercised, entrySpanCount, traceExercisesSpec } from './compare/comparison-result.js';
-export { errorChainFix, groupByChain, type ChainSpan } from './report/error-chains.js';
+export { entryName, errorChainFix, groupByChain, type ChainSpan } from './report/error-chains.js';
 export {
   suggestImprovements,
   type AnalysisFindingInput,

@@ -9,6 +9,7 @@
  */
 import type { AttributeValue, Span, Trace } from '../model/span.js';
 import { RUN_PROCESS_ATTRIBUTE } from '../model/run-attributes.js';
+import { listEntryPaths, type TraceSpec } from '../tracespec/index.js';
 import { describeCrash } from './crash-excerpt.js';
 import { describeExit } from './process-exit.js';
 
@@ -195,23 +196,74 @@ function fixFor(service: StartedServiceFacts, cause: LossCause, crash: string[] 
  */
 function missingParentOwners(trace: Trace, entries: readonly ExpectedEntry[]): Map<string, Span> {
   const ids = new Set(trace.spans.map((span) => span.spanId));
-  const byPath = new Map(entries.map((entry) => [entry.path, entry]));
   const owners = new Map<string, Span>();
   for (const span of trace.spans) {
     if (span.parentSpanId === undefined || ids.has(span.parentSpanId)) continue;
-    for (const entry of entries) {
-      if (
-        entry.operation_name !== span.name ||
-        (entry.service_name !== undefined && entry.service_name !== span.serviceName)
-      )
-        continue;
-      const cut = entry.path.lastIndexOf(' > ');
-      const parent = cut < 0 ? undefined : byPath.get(entry.path.slice(0, cut));
-      const owner = parent?.service_name;
-      if (owner !== undefined && owner !== span.serviceName && !owners.has(owner)) owners.set(owner, span);
-    }
+    for (const owner of parentOwners({ name: span.name, service: span.serviceName }, entries))
+      if (owner !== span.serviceName && !owners.has(owner)) owners.set(owner, span);
   }
   return owners;
+}
+
+/** The services the spec puts a span's parent in: the parent entry of each entry the span matches by name and service. */
+function parentOwners(span: { name: string; service: string }, entries: readonly ExpectedEntry[]): string[] {
+  const byPath = new Map(entries.map((entry) => [entry.path, entry]));
+  const owners: string[] = [];
+  for (const entry of entries) {
+    if (
+      entry.operation_name !== span.name ||
+      (entry.service_name !== undefined && entry.service_name !== span.service)
+    )
+      continue;
+    const cut = entry.path.lastIndexOf(' > ');
+    const owner = cut < 0 ? undefined : byPath.get(entry.path.slice(0, cut))?.service_name;
+    if (owner !== undefined && !owners.includes(owner)) owners.push(owner);
+  }
+  return owners;
+}
+
+/**
+ * The services whose spans a run recorded as lost: each telemetry_lost violation's path is the first
+ * entry it left unchecked, which the spec puts in that service; a service that crashed lost what it
+ * had not yet exported.
+ */
+export function lostServicesOf(
+  violations: readonly { kind: string; path: string }[],
+  crashed: readonly string[],
+  entries: readonly ExpectedEntry[],
+): Set<string> {
+  const serviceAt = new Map(entries.map((entry) => [entry.path, entry.service_name]));
+  const lost = new Set(crashed);
+  for (const violation of violations) {
+    const service = violation.kind === 'telemetry_lost' ? serviceAt.get(violation.path) : undefined;
+    if (service !== undefined) lost.add(service);
+  }
+  return lost;
+}
+
+/**
+ * Whether a run that lost spans has its loss to blame for an orphan (a span whose parent never
+ * arrived): the spec puts that parent in a service in `lost`, or does not say where it is (the loss
+ * is then the likelier cause, and the next run, without it, tells). Where the spec puts the parent
+ * only in services that kept their spans, the loss does not explain it: the context broke on the
+ * way, and the orphan is still the code's to fix.
+ */
+export function lossExplainsOrphan(
+  orphan: { name: string; service: string },
+  entries: readonly ExpectedEntry[],
+  lost: ReadonlySet<string>,
+): boolean {
+  const owners = parentOwners(orphan, entries);
+  return owners.length === 0 || owners.some((owner) => lost.has(owner));
+}
+
+/** A spec's entries as the comparison lists them: each path with the operation and service it expects. */
+export function expectedEntriesOf(spec: TraceSpec): ExpectedEntry[] {
+  return listEntryPaths(spec.expected_spans).map(({ path, entry }) => ({
+    path,
+    operation_name: entry.operation_name,
+    ...(entry.service_name !== undefined ? { service_name: entry.service_name } : {}),
+  }));
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]', '0.0.0.0']);

@@ -10,6 +10,7 @@ import { changesBetween, checkedRun } from './session-progress.js';
 import {
   CATEGORY_ORDER,
   categoryOf,
+  entryName,
   errorChainFix,
   groupByChain,
   type ChainSpan,
@@ -93,35 +94,62 @@ export function suggestNextSteps(
     judgedBefore ? changesBetween(checkedRun(previous), checkedRun(latest)).introduced : [],
   );
   const byCategory = new Map<NextStep['category'], RecordedViolation[]>();
-  for (const violation of latest.violations) {
-    if (crashFix(violation)) continue;
-    // New here but not checked last time (its parent entry was missing) is no regression, nor are
-    // spans lost on the way (changesBetween counts neither).
-    const regressed = introduced.has(violationKey(violation));
-    const category = regressed ? 'regression' : (categoryOf(violation.kind as ViolationKind) ?? 'structure');
-    const list = byCategory.get(category) ?? [];
-    list.push(violation);
-    byCategory.set(category, list);
-  }
+  const add = (category: NextStep['category'], violation: RecordedViolation) =>
+    byCategory.set(category, [...(byCategory.get(category) ?? []), violation]);
+  // The step of each error chain: a span its failure stopped from running joins that step.
+  const chainCategory = new Map<string, NextStep['category']>();
+  const categorized = latest.violations
+    .filter((violation) => !crashFix(violation))
+    .map((violation) => {
+      // New here but not checked last time (its parent entry was missing) is no regression, nor are
+      // spans lost on the way (changesBetween counts neither).
+      const regressed = introduced.has(violationKey(violation));
+      const category: NextStep['category'] = regressed
+        ? 'regression'
+        : (categoryOf(violation.kind as ViolationKind) ?? 'structure');
+      const chain = errorChainOf(violation)?.key;
+      if (chain !== undefined && !chainCategory.has(chain)) chainCategory.set(chain, category);
+      return { violation, category };
+    });
+  const stoppedIn = (violation: RecordedViolation) => {
+    const stoppedBy = stoppedByOf(violation);
+    return stoppedBy && chainCategory.get(stoppedBy.key);
+  };
+  for (const { violation, category } of categorized) add(stoppedIn(violation) ?? category, violation);
+  const causeOf = (violation: RecordedViolation) =>
+    errorChainOf(violation) ?? (stoppedIn(violation) ? stoppedByOf(violation) : undefined);
   for (const category of ORDER) {
-    // The errors of one chain are one step, at the span where it started: one step per level
-    // filled the list with the same fix and pushed the structural ones out.
-    for (const { cause, members } of groupByChain(byCategory.get(category) ?? [], chainCauseOf)) {
+    // The errors of one chain are one step, at the span where it started, with the spans its failure
+    // stopped from running: one step per level filled the list with the same fix and pushed the
+    // structural ones out.
+    for (const { cause, members } of groupByChain(byCategory.get(category) ?? [], causeOf)) {
+      const neverRan = members.filter((member) => stoppedByOf(member) !== undefined);
+      const errors = members.filter((member) => !neverRan.includes(member));
       const violation =
-        members.find((member) => member.span && spanKey(member.span) === cause?.key) ??
+        errors.find((member) => member.span && spanKey(member.span) === cause?.key) ??
+        errors[0] ??
         (members[0] as RecordedViolation);
-      const passedOn = members.filter((member) => member !== violation && member.span);
-      const chained = cause !== undefined && (passedOn.length > 0 || violation.causedBy !== undefined);
+      const passedOn = errors.filter((member) => member !== violation && member.span);
+      const chained =
+        cause !== undefined &&
+        (passedOn.length > 0 || neverRan.length > 0 || violation.causedBy !== undefined);
       const culprit = violation.span ? ` (${violation.span.service}: ${violation.span.name})` : '';
+      const also = [
+        ...(passedOn.length > 0
+          ? [`${plural(passedOn.length, 'span')} above it that failed because of it`]
+          : []),
+        ...(neverRan.length > 0 ? [`${plural(neverRan.length, 'expected span')} it kept from running`] : []),
+      ];
       steps.push({
         category,
         action: chained
           ? errorChainFix(
               cause.span,
               passedOn.map((member) => member.span as ChainSpan),
+              neverRan.map((member) => entryName(member.path)),
             )
           : violation.fix,
-        why: `${category === 'regression' ? 'new since the previous run: ' : ''}[${violation.kind}] ${violation.path}${culprit}: ${violation.message}${passedOn.length > 0 ? ` (and ${plural(passedOn.length, 'span')} above it that failed because of it)` : ''}`,
+        why: `${category === 'regression' ? 'new since the previous run: ' : ''}[${violation.kind}] ${violation.path}${culprit}: ${violation.message}${also.length > 0 ? ` (and ${also.join(', and ')})` : ''}`,
       });
     }
   }
@@ -150,10 +178,16 @@ function spanKey(span: { name: string; service: string; spanId?: string }): stri
   return span.spanId ?? `${span.service}\u0000${span.name}`;
 }
 
-function chainCauseOf(violation: RecordedViolation): { key: string; span: ChainSpan } | undefined {
+function errorChainOf(violation: RecordedViolation): { key: string; span: ChainSpan } | undefined {
   if (violation.kind !== 'unexpected_error' || !violation.span) return undefined;
   const cause = violation.causedBy ?? violation.span;
   return { key: spanKey(cause), span: { name: cause.name, service: cause.service } };
+}
+
+/** For a span missing beneath a failed one: where the failure that most likely stopped it started. */
+function stoppedByOf(violation: RecordedViolation): { key: string; span: ChainSpan } | undefined {
+  const cause = violation.kind === 'missing' ? violation.causedBy : undefined;
+  return cause && { key: spanKey(cause), span: { name: cause.name, service: cause.service } };
 }
 
 function dedupe(steps: Omit<NextStep, 'priority'>[]): Omit<NextStep, 'priority'>[] {

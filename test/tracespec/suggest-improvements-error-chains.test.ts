@@ -100,3 +100,81 @@ describe('suggestImprovements with an error chain', () => {
     expect(actions).toEqual([chainFix, 'add a span `POST /payments`, as a child of `order.create`']);
   });
 });
+
+describe('suggestImprovements with a span a failure kept from running', () => {
+  const orderedSpec = (children: string[]) =>
+    parseTraceSpec(
+      specOf([
+        {
+          operation_name: 'POST /orders',
+          children: [
+            {
+              operation_name: 'order.create',
+              ordered: true,
+              children: children.map((name) => ({ operation_name: name })),
+            },
+          ],
+        },
+      ]),
+    );
+
+  it('names a span listed after the failing one in an ordered parent in the chain’s action, not as a span to add', () => {
+    const result = compareTraceToSpec(trace, orderedSpec(['inventory.reserve', 'POST /payments']), {
+      errorOrigins: origins(),
+    });
+    const missing = result.violations.find((violation) => violation.kind === 'missing');
+    expect(missing?.caused_by).toMatchObject({ span_id: 'a000000000000003', name: 'inventory.reserve' });
+    expect(missing?.message).toMatch(
+      /; `order\.create` \(order-service\) failed \(passed on from `inventory\.reserve` \(inventory-service\)\), most likely before it could run$/,
+    );
+    expect(suggestImprovements(result).map((improvement) => improvement.action)).toEqual([
+      chainFix.replace('; or add', '; `POST /payments` then never ran; or add'),
+    ]);
+  });
+
+  it('keeps its own action for a span listed before the failing one, which the flow went past', () => {
+    const result = compareTraceToSpec(trace, orderedSpec(['POST /payments', 'inventory.reserve']), {
+      errorOrigins: origins(),
+    });
+    const missing = result.violations.find((violation) => violation.kind === 'missing');
+    expect(missing?.caused_by).toBeUndefined();
+    expect(suggestImprovements(result).map((improvement) => improvement.action)).toContain(
+      'add a span `POST /payments`, as a child of `order.create`',
+    );
+  });
+
+  it('folds a span listed after what ran beneath the span that failed, not one listed before it', () => {
+    const failedAfterReading = buildTrace({
+      name: 'inventory.reserve',
+      service: 'inventory-service',
+      status: 'error',
+      children: [{ name: 'SELECT inventory', kind: 'client' }],
+    });
+    const spec = parseTraceSpec(
+      specOf([
+        {
+          operation_name: 'inventory.reserve',
+          ordered: true,
+          children: [{ operation_name: 'INSERT reservations' }, { operation_name: 'SELECT inventory' }],
+        },
+      ]),
+    );
+    const result = compareTraceToSpec(failedAfterReading, spec);
+    expect(result.violations.find((violation) => violation.kind === 'missing')?.caused_by).toBeUndefined();
+    const reversed = compareTraceToSpec(
+      failedAfterReading,
+      parseTraceSpec(
+        specOf([
+          {
+            operation_name: 'inventory.reserve',
+            ordered: true,
+            children: [{ operation_name: 'SELECT inventory' }, { operation_name: 'INSERT reservations' }],
+          },
+        ]),
+      ),
+    );
+    expect(suggestImprovements(reversed).map((improvement) => improvement.action)).toEqual([
+      'fix the failure in `inventory.reserve` (inventory-service), where the error chain starts; `INSERT reservations` then never ran; or add an error_condition { operation_name: inventory.reserve, expect: error } if it is intended',
+    ]);
+  });
+});

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceSpec } from '../../src/tracespec/index.js';
-import type { StartedServiceFacts } from '../../src/workflow/lost-telemetry.js';
+import {
+  expectedEntriesOf,
+  lossExplainsOrphan,
+  lostServicesOf,
+  type StartedServiceFacts,
+} from '../../src/workflow/lost-telemetry.js';
 import { judgeRun } from '../../src/workflow/run-verdict.js';
 import { startedService } from '../support/started-service.js';
 import { buildTrace, type SpanSketch } from '../support/trace-builder.js';
@@ -249,5 +254,32 @@ describe('spans a started service made that never arrived', () => {
     const verdict = judgeRun([trace], spec, { services: [...services(), db] });
     expect(verdict.verdict).toBe('pass');
     expect(verdict.lostNotes).toEqual([]);
+  });
+});
+
+describe('the orphans a loss explains', () => {
+  const entries = expectedEntriesOf(spec);
+  const lost = lostServicesOf(
+    [{ kind: 'telemetry_lost', path: 'POST /loans > POST /notify' }],
+    ['gateway'],
+    entries,
+  );
+
+  it('takes the lost services from the entries the telemetry_lost violations name and from the crashes', () => {
+    expect([...lost].sort()).toEqual(['gateway', 'notify-service']);
+  });
+
+  it('puts an orphan whose parent the spec places in a lost service down to the loss', () => {
+    expect(lossExplainsOrphan({ name: 'POST /loans', service: 'loans-service' }, entries, lost)).toBe(true);
+    expect(lossExplainsOrphan({ name: 'notify.send', service: 'notify-service' }, entries, lost)).toBe(true);
+  });
+
+  it('does not put down to the loss an orphan whose parent the spec places in a service that kept its spans', () => {
+    expect(lossExplainsOrphan({ name: 'loan.create', service: 'loans-service' }, entries, lost)).toBe(false);
+  });
+
+  it('puts an orphan the spec does not place down to the loss, the likelier cause', () => {
+    expect(lossExplainsOrphan({ name: 'fee.quote', service: 'fees-service' }, entries, lost)).toBe(true);
+    expect(lossExplainsOrphan({ name: 'POST /loans', service: 'gateway' }, entries, lost)).toBe(true);
   });
 });

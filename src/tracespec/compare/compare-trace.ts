@@ -15,6 +15,7 @@ import { ScopeSolver } from './scope-solver.js';
 import { formatProblems } from '../language/spec-problems.js';
 import { suggestImprovements, violationPriority } from '../report/suggest-improvements.js';
 import { spanOrigin } from './span-origin.js';
+import { markStoppedByFailure } from './stopped-by-failure.js';
 import { lookupAttribute } from './tag-matcher.js';
 import { indexTrace, type TraceIndex } from './trace-index.js';
 import { checkTraceConstraints } from './trace-constraints.js';
@@ -86,6 +87,18 @@ function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareO
   const maxGroups = options.maxUnexpectedGroups ?? 20;
   const merged = mergeViolations(findings.violations).sort(
     (a, b) => violationPriority(a) - violationPriority(b),
+  );
+  markStoppedByFailure(
+    merged,
+    compiled.entries,
+    index,
+    plan,
+    new Set(
+      findings.violations.flatMap((violation) =>
+        violation.kind === 'unexpected_error' && violation.span ? [violation.span.span_id] : [],
+      ),
+    ),
+    options.errorOrigins,
   );
   const spanById = new Map(index.spans.map((span) => [span.spanId, span]));
   for (const violation of merged) {

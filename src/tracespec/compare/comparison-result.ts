@@ -85,6 +85,8 @@ export interface Violation {
   /**
    * For `unexpected_error`: the failing span beneath this one where its failure started, when this
    * span only passed it on (set by the run and compare_trace_to_spec, which see the whole trace).
+   * For `missing`: where the failure of the span it was expected beneath started, which most likely
+   * stopped the flow before it.
    */
   caused_by?: SpanRef;
 }

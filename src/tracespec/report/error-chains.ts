@@ -1,7 +1,8 @@
 /**
  * A failing span and the spans above it that failed because of it are one defect: reports ask for
- * its fix once, at the span where it started, and name the spans it propagated to, instead of one
- * action per level that pushes every other fix out of a short list.
+ * its fix once, at the span where it started, and name the spans it propagated to and the expected
+ * spans it stopped from running, instead of one action per level (or per span the failure kept
+ * from running) that pushes every other fix out of a short list.
  */
 
 export interface ChainSpan {
@@ -16,16 +17,33 @@ function label(span: ChainSpan): string {
   return `\`${span.name}\` (${span.service})`;
 }
 
-/** The one action for an error chain that starts at `cause` and propagated to `passedOn` (top first). */
-export function errorChainFix(cause: ChainSpan, passedOn: readonly ChainSpan[]): string {
-  const named = passedOn.slice(0, NAMED).map(label);
-  const more = passedOn.length - named.length;
-  const list = more > 0 ? `${named.join(', ')} and ${more} more` : joinAnd(named);
+/**
+ * The one action for an error chain that starts at `cause` and propagated to `passedOn` (top first);
+ * `neverRan` are the expected spans (by name) missing beneath its spans, which the failure stopped.
+ */
+export function errorChainFix(
+  cause: ChainSpan,
+  passedOn: readonly ChainSpan[],
+  neverRan: readonly string[] = [],
+): string {
   const above =
     passedOn.length === 0
       ? ''
-      : `; it propagated to ${list}, which failed because of it and need no fix of their own`;
-  return `fix the failure in ${label(cause)}, where the error chain starts${above}; or add an error_condition { operation_name: ${cause.name}, expect: error } if it is intended`;
+      : `; it propagated to ${listed(passedOn.map(label))}, which failed because of it and need no fix of their own`;
+  const stopped =
+    neverRan.length === 0 ? '' : `; ${listed(neverRan.map((name) => `\`${name}\``))} then never ran`;
+  return `fix the failure in ${label(cause)}, where the error chain starts${above}${stopped}; or add an error_condition { operation_name: ${cause.name}, expect: error } if it is intended`;
+}
+
+function listed(labels: readonly string[]): string {
+  const named = labels.slice(0, NAMED);
+  const more = labels.length - named.length;
+  return more > 0 ? `${named.join(', ')} and ${more} more` : joinAnd(named);
+}
+
+/** How a chain's action names a `missing` entry it folds in: the last segment of its path (`INSERT reservations`). */
+export function entryName(path: string): string {
+  return (path.split(' > ').at(-1) ?? path).replace(/\[\d+\]$/, '');
 }
 
 function joinAnd(items: readonly string[]): string {

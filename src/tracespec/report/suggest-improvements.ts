@@ -5,7 +5,7 @@
  * by adding a variant and a handler, without touching the comparison.
  */
 import type { ComparisonResult, SpanRef, Violation } from '../compare/comparison-result.js';
-import { errorChainFix, groupByChain } from './error-chains.js';
+import { entryName, errorChainFix, groupByChain } from './error-chains.js';
 import { categoryOf, categoryPriority, type ViolationCategory } from './violation-categories.js';
 
 export type ImprovementCategory = ViolationCategory;
@@ -52,7 +52,8 @@ export function violationPriority(violation: Violation): number {
 
 /**
  * One improvement per violation, except that the unexpected errors of one chain (a failing span
- * and the spans above it that failed because of it) are one, at the span where it started.
+ * and the spans above it that failed because of it) are one, at the span where it started, and so
+ * are the spans missing beneath its spans that the failure stopped from running (`caused_by`).
  * `chainCause` knows the cause of spans that analyze_trace put in a chain, for a comparison made
  * without the trace's tree (no `caused_by`).
  */
@@ -61,16 +62,29 @@ function fromComparison(
   chainCause: ReadonlyMap<string, SpanRefInput>,
 ): { improvements: Improvement[]; causes: Set<string> } {
   const causes = new Set<string>();
-  const causeOf = (violation: Violation) => {
+  const errorCause = (violation: Violation) => {
     // Records made before spans kept their ids name no span to group by.
     if (violation.kind !== 'unexpected_error' || !violation.span?.span_id) return undefined;
-    const cause = violation.caused_by ?? chainCause.get(violation.span.span_id) ?? violation.span;
-    return { key: cause.span_id, span: cause };
+    return violation.caused_by ?? chainCause.get(violation.span.span_id) ?? violation.span;
+  };
+  // A missing span joins a chain the comparison reports; alone it keeps its own fix.
+  const chains = new Set(result.violations.map((violation) => errorCause(violation)?.span_id));
+  const causeOf = (violation: Violation) => {
+    const cause =
+      violation.kind === 'missing' && chains.has(violation.caused_by?.span_id)
+        ? violation.caused_by
+        : errorCause(violation);
+    return cause ? { key: cause.span_id, span: cause } : undefined;
   };
   const improvements = groupByChain(result.violations, causeOf).map(({ cause, members }) => {
-    const violation = members.find((member) => member.span?.span_id === cause?.key) ?? members[0];
+    const errors = members.filter((member) => member.kind !== 'missing');
+    const violation = errors.find((member) => member.span?.span_id === cause?.key) ?? errors[0] ?? members[0];
     const first = violation as Violation;
-    const chained = cause !== undefined && (members.length > 1 || cause.key !== first.span?.span_id);
+    const passedOn = errors.filter((member) => member.span?.span_id !== cause?.key);
+    const neverRan = members.filter((member) => member.kind === 'missing');
+    const chained =
+      cause !== undefined &&
+      (passedOn.length > 0 || neverRan.length > 0 || cause.key !== first.span?.span_id);
     const category = categoryOf(first.kind);
     const improvement: Improvement = {
       priority: categoryPriority(category),
@@ -78,9 +92,8 @@ function fromComparison(
       action: chained
         ? errorChainFix(
             cause.span,
-            members
-              .filter((member) => member.span?.span_id !== cause.key)
-              .map((member) => member.span as SpanRef),
+            passedOn.map((member) => member.span as SpanRef),
+            neverRan.map((member) => entryName(member.path)),
           )
         : first.fix,
       source: 'spec_comparison',

@@ -3,8 +3,14 @@
  * (compared with a spec when one is named) or a session's iteration (its trace and the spec version
  * it was judged by). The trace is analysed afresh, so nothing an earlier answer cut is missing.
  */
-import { analyzeTrace, buildSpanTree, detectPerformanceIssues } from '../../../analysis/index.js';
-import { invalidArgument, notFound } from '../../../model/errors.js';
+import {
+  analyzeTrace,
+  buildSpanTree,
+  detectPerformanceIssues,
+  type Capped,
+  type Orphan,
+} from '../../../analysis/index.js';
+import { invalidArgument, notFound, OtelMcpError } from '../../../model/errors.js';
 import { compareTraceToSpec } from '../../../tracespec/index.js';
 import { snakeKeys } from '../../snake-keys.js';
 import type { ToolDeps } from '../../tool-deps.js';
@@ -13,7 +19,13 @@ import { loadTrace } from '../trace-lookup.js';
 import { pickIteration } from '../workflow/session-id-input.js';
 import type { IterationRecord } from '../../../workflow/iteration-record.js';
 import { errorOriginsOf } from '../../../workflow/error-origins.js';
-import { fixesCrashOf } from '../../../workflow/lost-telemetry.js';
+import {
+  expectedEntriesOf,
+  fixesCrashOf,
+  lossExplainsOrphan,
+  lostServicesOf,
+  type ExpectedEntry,
+} from '../../../workflow/lost-telemetry.js';
 import { thresholdsFor } from './detector-thresholds.js';
 import { recognizeSources, type RecognizedSources } from './improvement-sources.js';
 
@@ -78,11 +90,11 @@ export async function sourcesByReference(
   const sources = recognizeSources([
     ...(judged ? judged.sources : []),
     { findings: snakeKeys(findings) },
-    // Orphans of a run that lost spans are that loss, which the run's telemetry_lost already plans
-    // to fix: "propagate the trace context" would send the agent after a call that works.
     snakeKeys({
       errors: analysis.errors,
-      structure: judged?.lostSpans ? { ...analysis.structure, orphans: [] } : analysis.structure,
+      structure: judged?.lostSpans
+        ? { ...analysis.structure, orphans: orphansNotLost(deps, analysis.structure.orphans, judged) }
+        : analysis.structure,
     }),
   ]);
   subject += `trace ${trace.traceId}`;
@@ -106,13 +118,41 @@ export async function sourcesByReference(
   return { ...sources, subject };
 }
 
+/**
+ * The orphans of a run that lost spans that its loss does not explain. One whose parent died with a
+ * crashed service is that loss, which the run already plans to fix: "propagate the trace context"
+ * would send the agent after a call that works. One whose parent the spec puts in a service that
+ * sent its spans is a context that broke, and stays in the plan.
+ */
+function orphansNotLost(deps: ToolDeps, orphans: Capped<Orphan>, judged: RunJudgement): Capped<Orphan> {
+  // An inline spec (no version) was not stored: the latest of its name may be another spec.
+  const entries =
+    judged.spec?.version !== undefined ? specEntries(deps, judged.spec.name, judged.spec.version) : [];
+  const lost = lostServicesOf(judged.violations, judged.crashed, entries);
+  const kept = orphans.items.filter((orphan) => !lossExplainsOrphan(orphan.span, entries, lost));
+  return { ...orphans, items: kept, total: orphans.total - (orphans.items.length - kept.length) };
+}
+
+/** The entries of the spec version a run was judged by; none (nothing placed) if the store no longer has it. */
+function specEntries(deps: ToolDeps, name: string, version: number): ExpectedEntry[] {
+  try {
+    return expectedEntriesOf(deps.specs.get(name, version).spec);
+  } catch (error) {
+    if (error instanceof OtelMcpError && error.code === 'NOT_FOUND') return [];
+    throw error;
+  }
+}
+
 interface RunJudgement {
   /** Results in the shapes recognizeSources takes: the crashes, then the recorded comparison. */
   sources: unknown[];
   /** A crash or a violation was recorded: there is something to plan even without a trace. */
   actionable: boolean;
-  /** The run found spans of a started service lost (a telemetry_lost violation). */
+  /** The run lost spans: a started service's spans never arrived (telemetry_lost), or it crashed. */
   lostSpans: boolean;
+  violations: IterationRecord['violations'];
+  crashed: string[];
+  spec?: IterationRecord['spec'];
   kept: number;
   omitted: number;
 }
@@ -158,7 +198,12 @@ function runJudgement(record: IterationRecord): RunJudgement {
         : []),
     ],
     actionable: crashes.length > 0 || record.violations.length > 0,
-    lostSpans: record.violations.some((violation) => violation.kind === 'telemetry_lost'),
+    lostSpans:
+      record.crashedServices.length > 0 ||
+      record.violations.some((violation) => violation.kind === 'telemetry_lost'),
+    violations: record.violations,
+    crashed: record.crashedServices,
+    ...(record.spec ? { spec: record.spec } : {}),
     kept: record.violations.length,
     omitted: record.violationsOmitted,
   };
