@@ -57,19 +57,26 @@ export function renderView(root: HTMLElement, view: ViewModel, options: RenderOp
   else renderTrace(root, view, options);
 }
 
+/** A session's status in words where its name alone would mislead (`spans_lost` is not a failure of the code). */
+const STATUS_WORDS: Record<string, string> = {
+  spans_lost: 'spans lost, not a regression',
+  no_runs: 'no runs yet',
+  no_spec: 'no spec',
+};
+
 function renderSession(root: HTMLElement, view: SessionStripView, options: RenderOptions): void {
-  root.append(
-    el('h1', undefined, `Session ${view.sessionId}`),
-    el(
-      'p',
-      'summary',
-      `${view.projectName}${view.specName ? ` · spec ${view.specName}` : ''} · ${view.cells.length} iterations · ${view.status}`,
-    ),
+  const summary = el(
+    'p',
+    'summary',
+    `${view.projectName}${view.specName ? ` · spec ${view.specName}` : ''} · ${view.cells.length} iterations · `,
   );
+  summary.append(el('span', `status status-${view.status}`, STATUS_WORDS[view.status] ?? view.status));
+  root.append(el('h1', undefined, `Session ${view.sessionId}`), summary);
   const strip = el('ol', 'strip');
   strip.setAttribute('aria-label', 'iterations, oldest first');
   for (const cell of view.cells) {
-    const item = el('li', `cell ${cell.colour}`);
+    // Dashed whenever spans were lost, red or amber: the run is judged on less than it sent.
+    const item = el('li', `cell ${cell.colour}${cell.lost.length > 0 ? ' spans-lost' : ''}`);
     item.dataset.verdict = cell.verdict;
     item.append(el('div', 'cell-title', `#${cell.number} ${cell.verdict}`));
     if (cell.score !== undefined)
@@ -80,10 +87,35 @@ function renderSession(root: HTMLElement, view: SessionStripView, options: Rende
           `score ${Math.round(cell.score * 100)}%${cell.checks ? ` (${cell.checks.passed}/${cell.checks.total})` : ''}`,
         ),
       );
-    item.append(el('div', 'cell-count', `${cell.violations} violation${cell.violations === 1 ? '' : 's'}`));
+    const ofThem =
+      cell.lost.length === 0
+        ? ''
+        : cell.lost.length === cell.violations
+          ? ': spans lost'
+          : `, ${cell.lost.length} of them spans lost`;
+    item.append(
+      el('div', 'cell-count', `${cell.violations} violation${cell.violations === 1 ? '' : 's'}${ofThem}`),
+    );
     for (const fixed of cell.fixed) item.append(el('div', 'fixed', `fixed: ${fixed}`));
     for (const introduced of cell.introduced)
       item.append(el('div', 'introduced', `introduced: ${introduced}`));
+    // Said as the text answer says it: telemetry lost on the way, not something the code broke.
+    for (const lost of cell.lost) {
+      const block = el('div', 'lost');
+      block.append(
+        el('div', 'lost-title', `spans lost${lost.service ? ` from ${lost.service}` : ''}, not a regression`),
+        el('div', 'lost-why', `${lost.path} · ${lost.why}`),
+      );
+      item.append(block);
+    }
+    if (cell.notEvaluated > 0)
+      item.append(
+        el(
+          'div',
+          'not-evaluated',
+          `${cell.notEvaluated} spec entr${cell.notEvaluated === 1 ? 'y' : 'ies'} not checked`,
+        ),
+      );
     if (cell.traceId) {
       const href = options.traceLink?.(cell.traceId);
       const link = el('a', 'cell-trace', `trace ${cell.traceId.slice(0, 8)}`);

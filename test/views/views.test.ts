@@ -251,6 +251,8 @@ describe('the session strip', () => {
             violationCount: 2,
             fixed: [],
             introduced: ['missing a > b'],
+            lost: [],
+            notEvaluated: [],
             finishedAtMs: 0,
           },
           {
@@ -260,6 +262,8 @@ describe('the session strip', () => {
             violationCount: 0,
             fixed: ['missing a > b'],
             introduced: [],
+            lost: [],
+            notEvaluated: [],
             finishedAtMs: 1000,
           },
         ],
@@ -270,5 +274,45 @@ describe('the session strip', () => {
     expect(view.cells[0]).toMatchObject({ score: 0.5, traceId: 'f'.repeat(32) });
     expect(view.cells[1]!.fixed).toEqual(['missing a > b']);
     expect(view.cells[1]!.traceId).toBeUndefined();
+  });
+
+  it('shows a run that lost spans as lost, whose service, what it left unchecked, and never as a regression', () => {
+    const why =
+      "worker's spans for this request never arrived: it exited during the run (code 3) before its SDK sent them";
+    const crashed = {
+      number: 2,
+      verdict: 'fail',
+      score: 0.5,
+      violationCount: 2,
+      fixed: [],
+      introduced: [],
+      lost: [{ path: 'client-call > work.step', why, service: 'worker' }],
+      notEvaluated: ['client-call > work.step', 'client-call > work.step > work.detail'],
+      finishedAtMs: 1000,
+    };
+    const failing = { ...crashed, number: 1, lost: [], notEvaluated: [], finishedAtMs: 0 };
+    const view = sessionStripView(
+      { sessionId: 's1', projectName: 'shop', status: 'spans_lost', iterations: [failing, crashed] },
+      new Map(),
+    );
+    expect(view.status).toBe('spans_lost');
+    expect(view.cells.map((cell) => cell.colour)).toEqual(['red', 'amber']);
+    expect(view.cells[1]).toMatchObject({
+      lost: [{ path: 'client-call > work.step', why, service: 'worker' }],
+      notEvaluated: 2,
+      introduced: [],
+    });
+    // Lost spans beside a regression the run also made: the regression keeps the cell red.
+    const regressed = sessionStripView(
+      {
+        sessionId: 's1',
+        projectName: 'shop',
+        status: 'regressed',
+        iterations: [failing, { ...crashed, introduced: ['unexpected_error (trace)'] }],
+      },
+      new Map(),
+    );
+    expect(regressed.cells[1]!.colour).toBe('red');
+    expect(regressed.cells[1]!.lost).toHaveLength(1);
   });
 });
