@@ -12,6 +12,7 @@ import { serveUi, type UiServer } from '../../src/web/ui-server.js';
 import { launchBrowser, pageProblems, screenshot, SKIP_BROWSER } from '../support/browser.js';
 import { freePort } from '../support/free-port.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
+import { buildTrace, movedToNow, repeated } from '../support/trace-builder.js';
 
 const UI_DIR = join(import.meta.dirname, '..', '..', 'dist', 'ui');
 const SCRIPTS = fileURLToPath(new URL('../fixtures/run-scripts/', import.meta.url));
@@ -24,6 +25,7 @@ describe.skipIf(SKIP_BROWSER)('pictures of what a problem covers, in Chromium', 
   let page: Page;
   let problems: string[];
   let lostSession: string;
+  let checkoutTrace: string;
 
   beforeAll(async () => {
     harness = await startHarness();
@@ -78,6 +80,43 @@ describe.skipIf(SKIP_BROWSER)('pictures of what a problem covers, in Chromium', 
       const crash = await iterate('/crash');
       expect(crash.structured.comparison.violations[0].kind, crash.text).toBe('telemetry_lost');
     }
+    // A checkout whose failure started in SELECT orders and that selects its item 5 times, once expected.
+    const checkout = movedToNow(
+      buildTrace({
+        name: 'POST /checkout',
+        service: 'frontend',
+        durationMs: 100,
+        status: 'error',
+        children: [
+          {
+            name: 'order.create',
+            service: 'orders',
+            startMs: 5,
+            durationMs: 50,
+            status: 'error',
+            children: [{ name: 'SELECT orders', startMs: 10, durationMs: 5, status: 'error' }],
+          },
+          ...repeated(5, { name: 'SELECT item', service: 'inventory', durationMs: 4 }, 60, 1),
+        ],
+      }),
+    );
+    await harness.app.writeSpans(checkout.spans);
+    checkoutTrace = checkout.traceId;
+    await harness.call('define_trace_spec', {
+      name: 'one_item',
+      specification: {
+        expected_spans: [
+          {
+            operation_name: 'POST /checkout',
+            service_name: 'frontend',
+            children: [
+              { operation_name: 'order.create', service_name: 'orders' },
+              { operation_name: 'SELECT item', service_name: 'inventory', count: 1 },
+            ],
+          },
+        ],
+      },
+    });
     browser = await launchBrowser();
   }, 240_000);
   const opened: Page[] = [];
@@ -134,6 +173,49 @@ describe.skipIf(SKIP_BROWSER)('pictures of what a problem covers, in Chromium', 
     expect(regressedIn(3)).toEqual([]);
     expect(await page.locator('.summary .status').innerText()).toBe('spans lost, not a regression');
     await screenshot(page, 'session-strip-spans-lost');
+    expect(problems).toEqual([]);
+  });
+
+  it('marks every span a violation is about: the surplus of a count, the origin of an error chain, each pointing at its violation', async () => {
+    const answer = await harness.call('compare_trace_to_spec', {
+      trace_id: checkoutTrace,
+      spec_name: 'one_item',
+    });
+    await open(`/trace/${checkoutTrace}?spec=one_item`);
+    const list = page.locator('.violations .violation');
+    await expect.poll(() => list.count()).toBeGreaterThan(0);
+    // The picture says what the answer says: the chain's fix is at its origin, SELECT orders.
+    const messages = await page.locator('.violation-message').allInnerTexts();
+    const passedOn = messages.filter((message) =>
+      message.includes('passed on from `SELECT orders` (orders)'),
+    );
+    expect(passedOn).toHaveLength(2);
+    for (const message of passedOn) expect(answer.text).toContain(message.slice(message.indexOf(': ') + 2));
+    const count = list.filter({ hasText: 'count_too_high' });
+    expect(await count.locator('.covers').innerText()).toBe('marks 3 more spans (↳)');
+    // The origin is marked as where the failure starts, beside its own violation.
+    const origin = page.locator('.row', { hasText: 'SELECT orders' });
+    expect(await origin.locator('.mark').innerText()).toBe('↳ failure starts here');
+    // The five selects are folded as ×5, and the fold says what it hides.
+    const fold = page.locator('.row', { has: page.locator('button.repeat') });
+    expect(await fold.locator('.mark-inside').innerText()).toBe('⚠ in this run of 5');
+    await fold.locator('button.repeat').click();
+    const marked = page.locator('.row.marked', { hasText: 'SELECT item' });
+    await expect.poll(() => marked.count()).toBe(3);
+    expect(await page.locator('.row.violated', { hasText: 'SELECT item' }).count()).toBe(1);
+    for (const chip of await marked.locator('.mark').allInnerTexts()) expect(chip).toBe('↳ one too many');
+    await screenshot(page, 'overlay-marks');
+    // A marked span's details point at the violation, and go to it.
+    await marked.nth(1).click();
+    const pointer = page.locator('.details .mark-detail');
+    await expect
+      .poll(() => pointer.innerText())
+      .toMatch(/^↳ one too many: count_too_high · POST \/checkout > SELECT item/);
+    expect(await page.locator('.details .violation').count()).toBe(0);
+    await screenshot(page, 'overlay-mark-details');
+    await pointer.locator('button.go-to-violation').click();
+    await expect.poll(() => page.locator('.details .violation').innerText()).toMatch(/^count_too_high: /);
+    expect(await page.locator('.row.current').getAttribute('class')).toContain('violated');
     expect(problems).toEqual([]);
   });
 });
