@@ -6,6 +6,7 @@
  */
 import type {
   GhostRow,
+  OverlayMark,
   OverlayRow,
   OverlayViolation,
   SessionStripView,
@@ -57,19 +58,26 @@ export function renderView(root: HTMLElement, view: ViewModel, options: RenderOp
   else renderTrace(root, view, options);
 }
 
+/** A session's status in words where its name alone would mislead (`spans_lost` is not a failure of the code). */
+const STATUS_WORDS: Record<string, string> = {
+  spans_lost: 'spans lost, not a regression',
+  no_runs: 'no runs yet',
+  no_spec: 'no spec',
+};
+
 function renderSession(root: HTMLElement, view: SessionStripView, options: RenderOptions): void {
-  root.append(
-    el('h1', undefined, `Session ${view.sessionId}`),
-    el(
-      'p',
-      'summary',
-      `${view.projectName}${view.specName ? ` · spec ${view.specName}` : ''} · ${view.cells.length} iterations · ${view.status}`,
-    ),
+  const summary = el(
+    'p',
+    'summary',
+    `${view.projectName}${view.specName ? ` · spec ${view.specName}` : ''} · ${view.cells.length} iterations · `,
   );
+  summary.append(el('span', `status status-${view.status}`, STATUS_WORDS[view.status] ?? view.status));
+  root.append(el('h1', undefined, `Session ${view.sessionId}`), summary);
   const strip = el('ol', 'strip');
   strip.setAttribute('aria-label', 'iterations, oldest first');
   for (const cell of view.cells) {
-    const item = el('li', `cell ${cell.colour}`);
+    // Dashed whenever spans were lost, red or amber: the run is judged on less than it sent.
+    const item = el('li', `cell ${cell.colour}${cell.lost.length > 0 ? ' spans-lost' : ''}`);
     item.dataset.verdict = cell.verdict;
     item.append(el('div', 'cell-title', `#${cell.number} ${cell.verdict}`));
     if (cell.score !== undefined)
@@ -80,10 +88,35 @@ function renderSession(root: HTMLElement, view: SessionStripView, options: Rende
           `score ${Math.round(cell.score * 100)}%${cell.checks ? ` (${cell.checks.passed}/${cell.checks.total})` : ''}`,
         ),
       );
-    item.append(el('div', 'cell-count', `${cell.violations} violation${cell.violations === 1 ? '' : 's'}`));
+    const ofThem =
+      cell.lost.length === 0
+        ? ''
+        : cell.lost.length === cell.violations
+          ? ': spans lost'
+          : `, ${cell.lost.length} of them spans lost`;
+    item.append(
+      el('div', 'cell-count', `${cell.violations} violation${cell.violations === 1 ? '' : 's'}${ofThem}`),
+    );
     for (const fixed of cell.fixed) item.append(el('div', 'fixed', `fixed: ${fixed}`));
     for (const introduced of cell.introduced)
       item.append(el('div', 'introduced', `introduced: ${introduced}`));
+    // Said as the text answer says it: telemetry lost on the way, not something the code broke.
+    for (const lost of cell.lost) {
+      const block = el('div', 'lost');
+      block.append(
+        el('div', 'lost-title', `spans lost${lost.service ? ` from ${lost.service}` : ''}, not a regression`),
+        el('div', 'lost-why', `${lost.path} · ${lost.why}`),
+      );
+      item.append(block);
+    }
+    if (cell.notEvaluated > 0)
+      item.append(
+        el(
+          'div',
+          'not-evaluated',
+          `${cell.notEvaluated} spec entr${cell.notEvaluated === 1 ? 'y' : 'ies'} not checked`,
+        ),
+      );
     if (cell.traceId) {
       const href = options.traceLink?.(cell.traceId);
       const link = el('a', 'cell-trace', `trace ${cell.traceId.slice(0, 8)}`);
@@ -133,24 +166,41 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
   root.append(header);
 
   if (view.kind === 'overlay') {
-    const all: OverlayViolation[] = [];
-    for (const row of rows) if (row.violations) all.push(...row.violations);
-    all.push(...view.otherViolations);
+    const all: { violation: OverlayViolation; at?: string }[] = [];
+    for (const row of rows) for (const violation of row.violations ?? []) all.push({ violation, at: row.id });
+    all.push(...view.otherViolations.map((violation) => ({ violation })));
+    // How many other rows each violation marks, so the list says what the waterfall shows.
+    const marked = new Map<string, number>();
+    for (const row of rows)
+      for (const mark of ('ghost' in row ? [] : row.marks) ?? [])
+        marked.set(markKey(mark), (marked.get(markKey(mark)) ?? 0) + 1);
     if (all.length > 0) {
       const list = el('ol', 'violations');
       list.setAttribute('aria-label', 'violations');
-      for (const violation of all) {
+      for (const { violation, at } of all) {
         const item = el('li', 'violation');
         item.append(
           el('div', 'violation-message', `${violation.kind} · ${violation.path}: ${violation.message}`),
           el('div', 'fix', `fix: ${violation.fix}`),
         );
+        const covers = marked.get(markKey({ kind: violation.kind, path: violation.path, at }));
+        if (covers)
+          item.append(el('div', 'covers', `marks ${covers} more span${covers === 1 ? '' : 's'} (↳)`));
         list.append(item);
       }
       root.append(list);
     }
   }
 
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const parentOf = (row: AnyRow) => (row.parentId !== undefined ? byId.get(row.parentId) : undefined);
+  // The ×N runs holding a row a violation is on or points at, so a folded run does not hide them.
+  const runsWithProblems = new Set<string>();
+  for (const row of rows) {
+    if (!row.violations?.length && !('marks' in row && row.marks)) continue;
+    for (let at: AnyRow | undefined = row; at; at = parentOf(at))
+      if (!('ghost' in at) && at.repeatOf !== undefined) runsWithProblems.add(at.repeatOf);
+  }
   const expanded = new Set<string>();
   /** The row the keyboard is on (its id, so it survives opening and closing ×N runs). */
   let currentId: string | undefined;
@@ -259,6 +309,7 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
     if (row.critical) line.classList.add('critical');
     if (row.unexpected) line.classList.add('unexpected');
     if (row.violations) line.classList.add('violated');
+    if (row.marks) line.classList.add('marked');
     const dot = el('span', 'swatch');
     dot.style.background = colourOf(row.serviceIndex);
     label.append(dot);
@@ -288,6 +339,14 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
     label.append(el('span', 'name', row.name), el('span', 'service', row.service));
     if (row.entry) label.append(el('span', 'entry', `✓ ${row.entry}`));
     if (row.unexpected) label.append(el('span', 'entry unexpected-mark', 'unexpected'));
+    if (row.repeat !== undefined && !expanded.has(row.id) && runsWithProblems.has(row.id))
+      label.append(el('span', 'mark mark-inside', `⚠ in this run of ${row.repeat}`));
+    for (const role of new Set(row.marks?.map((mark) => mark.role))) {
+      const pointing = (row.marks ?? []).filter((mark) => mark.role === role);
+      const chip = el('span', `mark mark-${role}`, `↳ ${MARK_WORDS[role]}`);
+      chip.title = pointing.map((mark) => `${mark.kind} · ${mark.path}`).join('\n');
+      label.append(chip);
+    }
     const block = el('div', 'bar');
     const { fromMs, toMs } = axis.window();
     const width = toMs - fromMs;
@@ -300,9 +359,23 @@ function renderTrace(root: HTMLElement, view: WaterfallView | SpecOverlayView, o
   };
   const openDetails = (row: AnyRow) => {
     if ('ghost' in row) return showGhostDetails(details, row);
-    showDetails(details, row, view.logsCut, () =>
-      axis.show(spanWindow(row.startMs, row.durationMs, view.totalMs)),
+    showDetails(
+      details,
+      row,
+      view.logsCut,
+      () => axis.show(spanWindow(row.startMs, row.durationMs, view.totalMs)),
+      goTo,
     );
+  };
+  /** Makes the row `id` current, opening the ×N runs it is folded in, and shows its details. */
+  const goTo = (id: string) => {
+    const target = byId.get(id);
+    if (!target) return;
+    for (let row: AnyRow | undefined = target; row; row = parentOf(row))
+      if (!('ghost' in row) && row.repeatOf !== undefined) expanded.add(row.repeatOf);
+    recompute();
+    moveTo(visible.indexOf(target));
+    openDetails(target);
   };
   /** Makes visible[index] the current row, scrolled into sight. */
   const moveTo = (index: number) => {
@@ -383,11 +456,25 @@ function showGhostDetails(panel: HTMLElement, row: GhostRow): void {
     );
 }
 
+/** What a marked span is to the violation it points at, in a few words. */
+const MARK_WORDS: Record<OverlayMark['role'], string> = {
+  surplus: 'one too many',
+  same_rule: 'breaks the same rule',
+  error_origin: 'failure starts here',
+  nearest: 'nearest to a missing span',
+  beneath_lost: 'beneath lost spans',
+};
+
+/** A violation as a mark names it: kind, path and the row it is shown on. */
+const markKey = (mark: Pick<OverlayMark, 'kind' | 'path' | 'at'>) =>
+  `${mark.kind}\u0000${mark.path}\u0000${mark.at ?? ''}`;
+
 function showDetails(
   panel: HTMLElement,
   row: OverlayRow,
   cut: LogsCut | undefined,
   zoomToSpan: () => void,
+  goTo: (id: string) => void,
 ): void {
   panel.replaceChildren(
     el('h2', undefined, row.name),
@@ -407,6 +494,18 @@ function showDetails(
       el('p', 'violation', `${violation.kind}: ${violation.message}`),
       el('p', 'fix', `fix: ${violation.fix}`),
     );
+  // A pointer to the violation on its own row, not the violation again.
+  for (const mark of row.marks ?? []) {
+    const line = el('p', 'mark-detail', `↳ ${MARK_WORDS[mark.role]}: ${mark.kind} · ${mark.path}`);
+    const at = mark.at;
+    if (at !== undefined) {
+      const go = el('button', 'go-to-violation', 'show the violation');
+      go.type = 'button';
+      go.addEventListener('click', () => goTo(at));
+      line.append(' ', go);
+    }
+    panel.append(line);
+  }
   panel.append(table('Attributes', row.details.attributes));
   const events = el('section');
   events.append(el('h3', undefined, 'Events'));

@@ -5,10 +5,10 @@
  */
 import { invalidArgument } from '../model/errors.js';
 import type { LogRecord } from '../model/log-record.js';
-import { compareTraceToSpec } from '../tracespec/index.js';
 import { sessionStripView, specOverlayView, waterfallView, type ViewModel } from '../views/index.js';
 import { sessionProgress } from '../workflow/session-progress.js';
 import type { ToolDeps } from './tool-deps.js';
+import { compareForAnswer } from './tools/analysis/compare-trace-to-spec.js';
 import { loadTrace } from './tools/trace-lookup.js';
 
 export interface ViewRequest {
@@ -26,7 +26,7 @@ export async function buildViewModel(deps: ToolDeps, request: ViewRequest): Prom
   const { logs, truncated } = await traceLogs(deps, trace.traceId);
   if (request.spec === undefined) return waterfallView(trace, logs, { truncated });
   const spec = deps.specs.get(request.spec, request.specVersion);
-  const result = compareTraceToSpec(trace, spec.spec, { maxUnexpectedGroups: Number.POSITIVE_INFINITY });
+  const result = compareForAnswer(trace, spec.spec);
   return specOverlayView(trace, result, logs, { truncated });
 }
 

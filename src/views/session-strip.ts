@@ -1,10 +1,13 @@
 /**
  * A development session as a strip of iterations, red to green: each with its verdict, score,
- * what it fixed and introduced, and the trace it was judged on. Pure: built from the session's
- * progress (workflow/session-progress) and the iterations' primary trace ids.
+ * what it fixed and introduced, the spans it lost, and the trace it was judged on. Pure: built from
+ * the session's progress (workflow/session-progress) and the iterations' primary trace ids.
  */
 
-/** The parts of one iteration's progress the strip shows (workflow's IterationProgress fits). */
+/**
+ * The parts of one iteration's progress the strip shows. A copy of the fields of workflow's
+ * IterationProgress (which fits it), since views may not import workflow (eslint.config.js).
+ */
 export interface IterationInput {
   number: number;
   verdict: string;
@@ -13,7 +16,19 @@ export interface IterationInput {
   violationCount: number;
   fixed: string[];
   introduced: string[];
+  /** One per telemetry_lost violation: the spans never arrived (a crash, an exporter). */
+  lost: readonly LostSpans[];
+  /** Entry paths the run could not check (parent entry missing, spans lost). */
+  notEvaluated: readonly string[];
   finishedAtMs: number;
+}
+
+export interface LostSpans {
+  /** The first entry the loss left unchecked. */
+  path: string;
+  /** Whose spans, and why they never arrived. */
+  why: string;
+  service?: string;
 }
 
 export interface SessionInput {
@@ -27,13 +42,21 @@ export interface SessionInput {
 export interface StripCell {
   number: number;
   verdict: string;
-  /** green: passed; red: failed; grey: nothing to judge by. */
-  colour: 'green' | 'red' | 'grey';
+  /**
+   * green: passed; red: failed; amber: lost spans and introduced nothing (telemetry lost, not a
+   * regression: the session's `spans_lost`); grey: nothing to judge by.
+   */
+  colour: 'green' | 'red' | 'amber' | 'grey';
   score?: number;
   checks?: { passed: number; total: number };
+  /** Every violation of the judged trace, the lost-spans ones (as many as `lost`) included. */
   violations: number;
   fixed: string[];
+  /** Regressions only: lost spans are never among them. */
   introduced: string[];
+  lost: LostSpans[];
+  /** How many spec entries the run could not check. */
+  notEvaluated: number;
   finishedAt: string;
   traceId?: string;
 }
@@ -47,10 +70,12 @@ export interface SessionStripView {
   cells: StripCell[];
 }
 
-function colourOf(verdict: string): StripCell['colour'] {
+function colourOf(iteration: IterationInput): StripCell['colour'] {
+  const { verdict } = iteration;
   if (verdict === 'pass') return 'green';
   if (verdict === 'fail' || verdict === 'crashed' || verdict === 'timed_out' || verdict === 'not_covered')
-    return 'red';
+    // As the session's status: spans lost and nothing new broken is `spans_lost`, not `regressed`.
+    return iteration.lost.length > 0 && iteration.introduced.length === 0 ? 'amber' : 'red';
   return 'grey';
 }
 
@@ -70,12 +95,14 @@ export function sessionStripView(
       return {
         number: iteration.number,
         verdict: iteration.verdict,
-        colour: colourOf(iteration.verdict),
+        colour: colourOf(iteration),
         ...(iteration.score !== undefined ? { score: iteration.score } : {}),
         ...(iteration.checks ? { checks: iteration.checks } : {}),
         violations: iteration.violationCount,
         fixed: iteration.fixed,
         introduced: iteration.introduced,
+        lost: iteration.lost.map((lost) => ({ ...lost })),
+        notEvaluated: iteration.notEvaluated.length,
         finishedAt: new Date(iteration.finishedAtMs).toISOString(),
         ...(traceId !== undefined ? { traceId } : {}),
       };

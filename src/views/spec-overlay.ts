@@ -1,8 +1,9 @@
 /**
  * The trace against its spec as plain data: the waterfall with each matched span labelled by the
  * spec entry it satisfied, each missing entry as a ghost row under the span its parent entry
- * matched, spans no entry expected marked, and every violation with its fix beside its span. Built
- * from the comparison's own result, so the picture never disagrees with the text answer. Pure.
+ * matched, spans no entry expected marked, every violation with its fix beside its span, and a
+ * mark pointing at it on every other span it names. Built from the comparison's own result, so the
+ * picture never disagrees with the text answer. Pure.
  */
 import type { ComparisonResult, Violation } from '../tracespec/index.js';
 import type { LogRecord } from '../model/log-record.js';
@@ -16,12 +17,31 @@ export interface OverlayViolation {
   fix: string;
 }
 
+/**
+ * A span a violation shown on another row is about too: a pointer to that violation, not the
+ * violation again. What the span is to it:
+ * - surplus: one of the spans a count_too_high or forbidden_present calls too many;
+ * - same_rule: another span breaking the same rule of the same entry (a grouped violation);
+ * - error_origin: where the failure started that a failing span only passed on (its fix is here);
+ * - nearest: the span closest to a missing entry, how it differs said in the violation;
+ * - beneath_lost: found beneath spans that never arrived, which the missing entry above it is.
+ */
+export interface OverlayMark {
+  role: 'surplus' | 'same_rule' | 'error_origin' | 'nearest' | 'beneath_lost';
+  kind: string;
+  path: string;
+  /** The row the violation is shown on (a span's or a ghost's id); absent when it is on none. */
+  at?: string;
+}
+
 export interface OverlayRow extends WaterfallRow {
   /** The spec entry this span matched. */
   entry?: string;
   /** No spec entry expected this span. */
   unexpected?: boolean;
   violations?: OverlayViolation[];
+  /** Violations shown elsewhere that name this span too. */
+  marks?: OverlayMark[];
 }
 
 export interface GhostRow {
@@ -97,9 +117,16 @@ export function specOverlayView(
       bySpan.set(violation.span.span_id, [...(bySpan.get(violation.span.span_id) ?? []), brief(violation)]);
     } else otherViolations.push(brief(violation));
   }
+  // A path missing in several places has a ghost in each: a mark points at the first.
+  const ghostIdOf = new Map<string, string>();
+  result.missing_spans.forEach((missing, number) => {
+    if (!ghostIdOf.has(missing.path)) ghostIdOf.set(missing.path, `ghost-${number}`);
+  });
+  const marks = marksBySpan(result, ghostIdOf);
   const rows: OverlayRow[] = base.rows.map((row) => {
     const entry = entryOf.get(row.id);
     const violations = bySpan.get(row.id);
+    const marked = marks.get(row.id)?.filter((mark) => mark.at !== row.id);
     return {
       ...row,
       ...(entry !== undefined ? { entry } : {}),
@@ -107,6 +134,7 @@ export function specOverlayView(
         ? { unexpected: true }
         : {}),
       ...(violations ? { violations } : {}),
+      ...(marked && marked.length > 0 ? { marks: marked } : {}),
     };
   });
   // A ghost goes after its parent's subtree (the place the missing child would be drawn last).
@@ -158,4 +186,58 @@ export function specOverlayView(
     otherViolations,
     ...(base.logsCut ? { logsCut: base.logsCut } : {}),
   };
+}
+
+/** Where specOverlayView shows a violation: on its missing entry's ghost, else on its span. */
+function rowOfViolation(violation: Violation, ghostIdOf: ReadonlyMap<string, string>): string | undefined {
+  const ghost = ghostIdOf.get(violation.path);
+  if (ghost !== undefined && (violation.kind === 'missing' || !violation.span)) return ghost;
+  return violation.span?.span_id;
+}
+
+/**
+ * By span id, the marks of the violations that name a span besides their own: the further culprits
+ * of a grouped violation (at most the 4 the comparison lists), an error chain's origin, a missing
+ * entry's nearest candidate, and the spans an entry found beneath lost spans (pointing at the
+ * missing entry above them).
+ */
+function marksBySpan(
+  result: ComparisonResult,
+  ghostIdOf: ReadonlyMap<string, string>,
+): Map<string, OverlayMark[]> {
+  const marks = new Map<string, OverlayMark[]>();
+  const add = (spanId: string, role: OverlayMark['role'], violation: Violation): void => {
+    const at = rowOfViolation(violation, ghostIdOf);
+    const mark: OverlayMark = { role, kind: violation.kind, path: violation.path, ...(at ? { at } : {}) };
+    const list = marks.get(spanId) ?? [];
+    const same = (other: OverlayMark) =>
+      other.role === mark.role &&
+      other.kind === mark.kind &&
+      other.path === mark.path &&
+      other.at === mark.at;
+    if (!list.some(same)) marks.set(spanId, [...list, mark]);
+  };
+  const counting = new Set(['count_too_high', 'forbidden_present']);
+  for (const violation of result.violations) {
+    const own = violation.span?.span_id;
+    for (const id of violation.other_span_ids ?? [])
+      add(id, counting.has(violation.kind) ? 'surplus' : 'same_rule', violation);
+    if (violation.caused_by && violation.caused_by.span_id !== own)
+      add(violation.caused_by.span_id, 'error_origin', violation);
+    if (violation.nearest && violation.nearest.span.span_id !== own)
+      add(violation.nearest.span.span_id, 'nearest', violation);
+  }
+  // What arrived beneath lost spans is about the missing entry above it: the nearest one that has a violation.
+  const missingViolation = new Map<string, Violation>();
+  for (const violation of result.violations)
+    if (ghostIdOf.has(violation.path) && !missingViolation.has(violation.path))
+      if (violation.kind === 'missing' || !violation.span) missingViolation.set(violation.path, violation);
+  for (const entry of result.entries) {
+    if (!entry.near_miss?.parent_lost) continue;
+    let above = parentPath(entry.path);
+    while (above !== undefined && !missingViolation.has(above)) above = parentPath(above);
+    const violation = above !== undefined ? missingViolation.get(above) : undefined;
+    if (violation) for (const match of entry.near_miss.matches) add(match.span_id, 'beneath_lost', violation);
+  }
+  return marks;
 }

@@ -128,7 +128,7 @@ export function findLostTelemetry(
       service: service.name,
       traceId: trace.traceId,
       cause,
-      message: `${service.name}'s spans for this request never arrived: ${why(service, cause)}${evidence}`,
+      message: `${service.name}${NEVER_ARRIVED}: ${why(service, cause)}${evidence}`,
       fix: fixFor(service, cause, crash),
       ...(call && port !== undefined
         ? { calledBy: { span_id: call.spanId, name: call.name, service: call.serviceName, port } }
@@ -137,6 +137,15 @@ export function findLostTelemetry(
     });
   }
   return lost;
+}
+
+/** How a loss's message goes on after the service's name, which begins it. */
+const NEVER_ARRIVED = "'s spans for this request never arrived";
+
+/** The service whose spans a telemetry_lost message says were lost (it begins the message). */
+export function lostServiceOf(message: string): string | undefined {
+  const at = message.indexOf(NEVER_ARRIVED);
+  return at > 0 ? message.slice(0, at) : undefined;
 }
 
 function why(service: StartedServiceFacts, cause: LossCause): string {

@@ -5,6 +5,7 @@
  */
 import type { DevSession, Iteration } from './dev-sessions.js';
 import type { IterationRecord } from './iteration-record.js';
+import { lostServiceOf } from './lost-telemetry.js';
 
 export interface IterationProgress {
   number: number;
@@ -26,10 +27,10 @@ export interface IterationProgress {
   introduced: string[];
   /**
    * Entries whose spans never arrived in this iteration (telemetry_lost: a crash, or an exporter
-   * that did not send), with the violation's account of why. Lost telemetry, not a regression of
-   * the code: neither fixed nor introduced counts them.
+   * that did not send), with the violation's account of why and whose spans they were. Lost
+   * telemetry, not a regression of the code: neither fixed nor introduced counts them.
    */
-  lost: { path: string; why: string }[];
+  lost: { path: string; why: string; service?: string }[];
   /** Entry paths this iteration could not check (parent entry missing, spans lost): neither fixed nor introduced. */
   notEvaluated: string[];
   /** An entry missing in both runs, explained differently (`tag_mismatch → missing path`): neither fixed nor introduced. */
@@ -179,7 +180,12 @@ function lostSpans(record: IterationRecord): IterationProgress['lost'] {
       const message = record.violations.find(
         (violation) => violation.kind === LOST && violation.path === path,
       )?.message;
-      return { path, why: message?.split('; ')[0] ?? 'its spans never arrived' };
+      const service = message !== undefined ? lostServiceOf(message) : undefined;
+      return {
+        path,
+        why: message?.split('; ')[0] ?? 'its spans never arrived',
+        ...(service !== undefined ? { service } : {}),
+      };
     });
 }
 

@@ -7,9 +7,11 @@ import {
   specOverlayView,
   waterfallView,
   type GhostRow,
+  type OverlayRow,
 } from '../../src/views/index.js';
 import type { LogRecord } from '../../src/model/log-record.js';
 import type { Trace } from '../../src/model/span.js';
+import { errorOriginsOf } from '../../src/workflow/error-origins.js';
 import { buildTrace, repeated, TRACE_START_NANOS } from '../support/trace-builder.js';
 
 const checkout = () =>
@@ -235,6 +237,143 @@ describe('the spec overlay', () => {
   });
 });
 
+describe('the spec overlay marks every span a violation is about', () => {
+  const rowsNamed = (view: ReturnType<typeof specOverlayView>, name: string) =>
+    view.rows.filter((row) => row.name === name && !('ghost' in row)) as OverlayRow[];
+
+  it('marks each span a count violation calls too many, pointing at the violation instead of repeating it', () => {
+    const trace = buildTrace({
+      name: 'POST /checkout',
+      service: 'frontend',
+      children: repeated(5, { name: 'SELECT item', service: 'inventory', durationMs: 4 }, 70, 1),
+    });
+    const once = parseTraceSpec({
+      name: 'one_select',
+      expected_spans: [
+        {
+          operation_name: 'POST /checkout',
+          service_name: 'frontend',
+          children: [{ operation_name: 'SELECT item', count: 1 }],
+        },
+      ],
+    });
+    const view = specOverlayView(trace, compareTraceToSpec(trace, once));
+    const selects = rowsNamed(view, 'SELECT item');
+    // 5 found (expected 1): 1 matched, 4 too many; the violation beside one of the 4, the other 3 marked.
+    const [matched, flagged, ...surplus] = selects;
+    expect(matched!.marks).toBeUndefined();
+    expect(matched!.violations).toBeUndefined();
+    expect(flagged!.violations?.map((violation) => violation.kind)).toEqual(['count_too_high']);
+    expect(surplus).toHaveLength(3);
+    for (const row of surplus) {
+      expect(row.violations).toBeUndefined();
+      expect(row.marks).toEqual([
+        { role: 'surplus', kind: 'count_too_high', path: 'POST /checkout > SELECT item', at: flagged!.id },
+      ]);
+    }
+  });
+
+  it('marks where an error chain started, whose fix it is, pointing at each span that only passed it on', () => {
+    const trace = buildTrace({
+      name: 'POST /checkout',
+      service: 'frontend',
+      status: 'error',
+      children: [
+        {
+          name: 'order.create',
+          service: 'orders',
+          status: 'error',
+          children: [{ name: 'SELECT orders', status: 'error' }],
+        },
+      ],
+    });
+    const ordering = parseTraceSpec({
+      name: 'ordering',
+      expected_spans: [
+        {
+          operation_name: 'POST /checkout',
+          service_name: 'frontend',
+          children: [{ operation_name: 'order.create' }],
+        },
+      ],
+    });
+    const result = compareTraceToSpec(trace, ordering, { errorOrigins: errorOriginsOf(trace) });
+    const view = specOverlayView(trace, result);
+    const [front] = rowsNamed(view, 'POST /checkout');
+    const [order] = rowsNamed(view, 'order.create');
+    const [select] = rowsNamed(view, 'SELECT orders');
+    expect(select!.marks).toEqual([
+      { role: 'error_origin', kind: 'unexpected_error', path: 'POST /checkout', at: front!.id },
+      {
+        role: 'error_origin',
+        kind: 'unexpected_error',
+        path: 'POST /checkout > order.create',
+        at: order!.id,
+      },
+    ]);
+    // The spans that passed the failure on carry their own violation, and no mark of it again.
+    expect(front!.marks).toBeUndefined();
+    expect(order!.marks).toBeUndefined();
+  });
+
+  it('marks the spans found beneath lost spans, pointing at the missing entry above them', () => {
+    // order-service's part arrived without the frontend span it ran under.
+    const trace = buildTrace({
+      name: 'order.create',
+      service: 'orders',
+      missingParentId: 'ffffffffffffffff',
+      children: [{ name: 'SELECT orders' }],
+    });
+    const placed = parseTraceSpec({
+      name: 'placed_order',
+      expected_spans: [
+        {
+          operation_name: 'POST /checkout',
+          service_name: 'frontend',
+          children: [
+            {
+              operation_name: 'order.create',
+              service_name: 'orders',
+              children: [{ operation_name: 'SELECT orders' }],
+            },
+          ],
+        },
+      ],
+    });
+    const result = compareTraceToSpec(trace, placed);
+    expect(result.entries[1]!.near_miss?.parent_lost).toBe(true);
+    const view = specOverlayView(trace, result);
+    const ghost = view.rows.find((row): row is GhostRow => 'ghost' in row && row.entry === 'POST /checkout')!;
+    for (const name of ['order.create', 'SELECT orders'])
+      expect(rowsNamed(view, name)[0]!.marks).toEqual([
+        { role: 'beneath_lost', kind: 'missing', path: 'POST /checkout', at: ghost.id },
+      ]);
+  });
+
+  it('marks the span a missing entry names as its nearest candidate', () => {
+    const trace = buildTrace({
+      name: 'POST /checkout',
+      service: 'frontend',
+      children: [{ name: 'order.create', service: 'orders' }],
+    });
+    const renamed = parseTraceSpec({
+      name: 'renamed',
+      expected_spans: [
+        {
+          operation_name: 'POST /checkout',
+          service_name: 'frontend',
+          children: [{ operation_name: 'order.created' }],
+        },
+      ],
+    });
+    const view = specOverlayView(trace, compareTraceToSpec(trace, renamed));
+    const ghost = view.rows.find((row): row is GhostRow => 'ghost' in row)!;
+    expect(rowsNamed(view, 'order.create')[0]!.marks).toEqual([
+      { role: 'nearest', kind: 'missing', path: 'POST /checkout > order.created', at: ghost.id },
+    ]);
+  });
+});
+
 describe('the session strip', () => {
   it('shows iterations oldest first, red then green, with score, fixes and each trace', () => {
     const view = sessionStripView(
@@ -251,6 +390,8 @@ describe('the session strip', () => {
             violationCount: 2,
             fixed: [],
             introduced: ['missing a > b'],
+            lost: [],
+            notEvaluated: [],
             finishedAtMs: 0,
           },
           {
@@ -260,6 +401,8 @@ describe('the session strip', () => {
             violationCount: 0,
             fixed: ['missing a > b'],
             introduced: [],
+            lost: [],
+            notEvaluated: [],
             finishedAtMs: 1000,
           },
         ],
@@ -270,5 +413,45 @@ describe('the session strip', () => {
     expect(view.cells[0]).toMatchObject({ score: 0.5, traceId: 'f'.repeat(32) });
     expect(view.cells[1]!.fixed).toEqual(['missing a > b']);
     expect(view.cells[1]!.traceId).toBeUndefined();
+  });
+
+  it('shows a run that lost spans as lost, whose service, what it left unchecked, and never as a regression', () => {
+    const why =
+      "worker's spans for this request never arrived: it exited during the run (code 3) before its SDK sent them";
+    const crashed = {
+      number: 2,
+      verdict: 'fail',
+      score: 0.5,
+      violationCount: 2,
+      fixed: [],
+      introduced: [],
+      lost: [{ path: 'client-call > work.step', why, service: 'worker' }],
+      notEvaluated: ['client-call > work.step', 'client-call > work.step > work.detail'],
+      finishedAtMs: 1000,
+    };
+    const failing = { ...crashed, number: 1, lost: [], notEvaluated: [], finishedAtMs: 0 };
+    const view = sessionStripView(
+      { sessionId: 's1', projectName: 'shop', status: 'spans_lost', iterations: [failing, crashed] },
+      new Map(),
+    );
+    expect(view.status).toBe('spans_lost');
+    expect(view.cells.map((cell) => cell.colour)).toEqual(['red', 'amber']);
+    expect(view.cells[1]).toMatchObject({
+      lost: [{ path: 'client-call > work.step', why, service: 'worker' }],
+      notEvaluated: 2,
+      introduced: [],
+    });
+    // Lost spans beside a regression the run also made: the regression keeps the cell red.
+    const regressed = sessionStripView(
+      {
+        sessionId: 's1',
+        projectName: 'shop',
+        status: 'regressed',
+        iterations: [failing, { ...crashed, introduced: ['unexpected_error (trace)'] }],
+      },
+      new Map(),
+    );
+    expect(regressed.cells[1]!.colour).toBe('red');
+    expect(regressed.cells[1]!.lost).toHaveLength(1);
   });
 });

@@ -149,6 +149,7 @@ describe('session progress', () => {
       {
         path: 'POST /loans',
         why: "gateway's spans for this request never arrived: it exited during the run (code 1) before its SDK sent them",
+        service: 'gateway',
       },
     ]);
     expect(progress.status).toBe('spans_lost');

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Trace } from '../../../model/span.js';
-import { compareTraceToSpec, type ComparisonResult } from '../../../tracespec/index.js';
+import { compareTraceToSpec, type ComparisonResult, type TraceSpec } from '../../../tracespec/index.js';
 import { errorOriginsOf } from '../../../workflow/error-origins.js';
 import { orphanTops } from '../../../workflow/run-roots.js';
 import { cursorInput } from '../../response/response-fields.js';
@@ -41,20 +41,28 @@ export const compareTraceToSpecTool = defineTool({
     const sync = await syncSpecFiles(deps);
     const spec = deps.specs.get(input.spec_name, input.spec_version);
     const trace = await loadTrace(deps, traceId, input.backend);
-    // Every group of unexpected spans (the response layer pages them) and every match (the output
-    // shows a few; the lost-root note below needs them all to tell where each orphan went).
-    const result = compareTraceToSpec(trace, spec.spec, {
-      maxUnexpectedGroups: Number.POSITIVE_INFINITY,
-      maxMatchesPerEntry: Number.POSITIVE_INFINITY,
-      errorOrigins: errorOriginsOf(trace),
-      ...(input.max_violations !== undefined ? { maxViolations: input.max_violations } : {}),
-    });
+    const result = compareForAnswer(trace, spec.spec, input.max_violations);
     const draft = comparisonDraft(result, spec.version, sync);
     const lost = lostRootNote(trace, result);
     if (lost && !result.matches_specification) draft.lead.splice(sync.lines.length + 1, 0, lost);
     return draft;
   },
 });
+
+/**
+ * The comparison this answer gives and its picture (the spec overlay) draws, made the same way so
+ * the two agree: every group of unexpected spans (the response layer pages them), every match (the
+ * output shows a few; the lost-root note needs them all to tell where each orphan went), and each
+ * error chain's origin.
+ */
+export function compareForAnswer(trace: Trace, spec: TraceSpec, maxViolations?: number): ComparisonResult {
+  return compareTraceToSpec(trace, spec, {
+    maxUnexpectedGroups: Number.POSITIVE_INFINITY,
+    maxMatchesPerEntry: Number.POSITIVE_INFINITY,
+    errorOrigins: errorOriginsOf(trace),
+    ...(maxViolations !== undefined ? { maxViolations } : {}),
+  });
+}
 
 /**
  * A trace whose root is not here was most often cut short by lost spans (a crash, an exit before

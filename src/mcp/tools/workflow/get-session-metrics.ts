@@ -79,7 +79,7 @@ export const getSessionMetricsTool = defineTool({
       violations: row.violationCount,
       fixed: row.fixed,
       introduced: row.introduced,
-      spans_lost: row.lost,
+      spans_lost: row.lost.map(({ path, why }) => ({ path, why })),
       not_evaluated: row.notEvaluated.length,
       exit_code: row.exitCode,
       timed_out: row.timedOut,
