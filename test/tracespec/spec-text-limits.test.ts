@@ -119,6 +119,15 @@ expected_spans:
     });
   });
 
+  it('finds a key written twice inside a mapping used as a key, or inside a pair of a flow list', () => {
+    expect(readSpecText('? { a: 1, a: 2 }\n: x\n')).toMatchObject({
+      message: expect.stringContaining('at line 1, column 11: a key appears twice'),
+    });
+    expect(readSpecText('x: [ k: { c: 1, c: 2 } ]\n')).toMatchObject({
+      message: expect.stringContaining('at line 1, column 17: a key appears twice'),
+    });
+  });
+
   it('tells keys apart by value and type, as yaml does: 1 and "1" are two keys, two 1s are one', () => {
     expect(readSpecText('1: a\n"1": b\n')).toEqual({ ok: true, value: { 1: 'b' } });
     expect(readSpecText('{1: a, 0x1: b}').ok).toBe(false);

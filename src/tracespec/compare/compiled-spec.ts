@@ -39,6 +39,8 @@ export interface CompiledSpec {
   /** Every entry, indexed by id, parents before children. */
   entries: CompiledEntry[];
   topLevel: CompiledEntry[];
+  /** The entries of each operation name, in id order. */
+  byName: ReadonlyMap<string, readonly CompiledEntry[]>;
 }
 
 export function compileSpec(spec: TraceSpec): CompiledSpec {
@@ -83,5 +85,11 @@ export function compileSpec(spec: TraceSpec): CompiledSpec {
     });
   };
   const topLevel = compileList(spec.expected_spans, undefined);
-  return { spec, entries, topLevel };
+  const byName = new Map<string, CompiledEntry[]>();
+  for (const entry of entries) {
+    const named = byName.get(entry.name);
+    if (named) named.push(entry);
+    else byName.set(entry.name, [entry]);
+  }
+  return { spec, entries, topLevel, byName };
 }

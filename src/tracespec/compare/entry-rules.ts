@@ -40,7 +40,7 @@ export function checkEntries(
   const context = {
     index: solver.index,
     useOf: plan.useOf,
-    entries: solver.spec.entries,
+    entriesByName: solver.spec.byName,
     withoutParent,
     lostBeneath: anchors.beneath,
   };

@@ -47,8 +47,8 @@ export interface NearMiss {
 export interface NearMissContext {
   index: TraceIndex;
   useOf: ReadonlyMap<number, SpanUse>;
-  /** Every entry of the spec, to tell a span that belongs to another entry from a near miss. */
-  entries: readonly CompiledEntry[];
+  /** The spec's entries by operation name, to tell a span that belongs to another entry from a near miss. */
+  entriesByName: ReadonlyMap<string, readonly CompiledEntry[]>;
   /** Spans matched beneath an orphan anchored to an entry (orphan-anchors.ts): theirs, not near misses. */
   withoutParent?: ReadonlySet<number>;
   /** Entry id → orphans anchored beneath it, one per lost parent span (orphan-anchors.ts). */
@@ -127,8 +127,9 @@ export function findNearMiss(
 
 /** Another entry of the same name that this span matches whole (name, service, kind, every required tag). */
 function otherOwner(context: NearMissContext, entry: CompiledEntry, span: Span): CompiledEntry | undefined {
-  for (const other of context.entries) {
-    if (other.id === entry.id || other.name !== span.name || other.requiredTags.length === 0) continue;
+  // By name, not over every entry: 19,000 entries missing from a small trace took 0.4 s of 1.3 s.
+  for (const other of context.entriesByName.get(span.name) ?? []) {
+    if (other.id === entry.id || other.requiredTags.length === 0) continue;
     if (localMatch(other, span)) return other;
   }
   return undefined;

@@ -115,10 +115,13 @@ function diffEntry(old: SpecEntryPath, current: SpecEntryPath, changes: SpecChan
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) push(`${tags}.${key}`, a[key], b[key]);
   }
   // With `ordered: true` the order of children is part of the spec.
+  // Sets, not includes(): an entry with 20,000 children took 1.3 s to diff against itself.
   const oldOrder = siblingSegments(old.entry.children ?? []);
   const newOrder = siblingSegments(current.entry.children ?? []);
-  const common = newOrder.filter((segment) => oldOrder.includes(segment));
-  const oldCommon = oldOrder.filter((segment) => newOrder.includes(segment));
+  const inOld = new Set(oldOrder);
+  const inNew = new Set(newOrder);
+  const common = newOrder.filter((segment) => inOld.has(segment));
+  const oldCommon = oldOrder.filter((segment) => inNew.has(segment));
   if (!same(common, oldCommon)) push('children order', oldCommon, common);
 }
 

@@ -3,7 +3,8 @@
  * readable order, small ranges and matchers on one line (`count: { min: 1, max: 3 }`).
  * parseTraceSpec(serializeSpecYaml(spec)) gives back an equal spec.
  */
-import { Document, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
+import { Document, isMap, isScalar, isSeq } from 'yaml';
+import { forEachCollection } from './yaml-collections.js';
 import {
   ERROR_CONDITION_KEYS,
   PERFORMANCE_CONSTRAINT_KEYS,
@@ -46,9 +47,10 @@ const TAG_KEYS = new Set(['required_tags', 'optional_tags']);
 
 export function serializeSpecYaml(spec: TraceSpec): string {
   const document = new Document(canonicalSpec(spec));
-  visit(document, {
-    Pair(_, pair) {
-      if (!isPair(pair) || !isScalar(pair.key)) return;
+  forEachCollection(document.contents, (map) => {
+    if (!isMap(map)) return;
+    for (const pair of map.items) {
+      if (!isScalar(pair.key)) continue;
       const key = String(pair.key.value);
       if (ONE_LINE_KEYS.has(key) && isMap(pair.value)) pair.value.flow = true;
       if (TAG_KEYS.has(key) && isMap(pair.value)) {
@@ -56,7 +58,7 @@ export function serializeSpecYaml(spec: TraceSpec): string {
           if (isMap(tag.value) || isSeq(tag.value)) tag.value.flow = true;
         }
       }
-    },
+    }
   });
   return document.toString({ lineWidth: 0, flowCollectionPadding: true });
 }

@@ -38,18 +38,30 @@ export interface SpecEntryPath {
 }
 
 /** Every entry of a spec with its path, parents before children, in listed order. */
-export function listEntryPaths(
+export function listEntryPaths(entries: readonly SpanSpec[]): SpecEntryPath[] {
+  const listed: SpecEntryPath[] = [];
+  addEntryPaths(entries, undefined, 0, listed);
+  return listed;
+}
+
+/**
+ * Appends to one list: a list per level spread into its parent's copied each entry once per level
+ * above it, so a spec 32 levels deep cost 32 copies of its deepest entries.
+ */
+function addEntryPaths(
   entries: readonly SpanSpec[],
-  parentPath?: string,
-  depth = 0,
-): SpecEntryPath[] {
+  parentPath: string | undefined,
+  depth: number,
+  listed: SpecEntryPath[],
+): void {
   const segments = siblingSegments(entries);
-  return entries.flatMap((entry, index) => {
+  entries.forEach((entry, index) => {
     const path =
       parentPath === undefined
         ? (segments[index] as string)
         : `${parentPath}${PATH_SEPARATOR}${segments[index]}`;
-    return [{ path, entry, parentPath, depth }, ...listEntryPaths(entry.children ?? [], path, depth + 1)];
+    listed.push({ path, entry, parentPath, depth });
+    addEntryPaths(entry.children ?? [], path, depth + 1, listed);
   });
 }
 

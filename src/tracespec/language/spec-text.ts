@@ -3,13 +3,16 @@
  * The text may come from a file nobody checked (a cloned repo's specs dir), so its size and alias
  * expansion are bounded, and no message repeats the text itself.
  */
-import { parseAllDocuments } from 'yaml';
+import { Composer, type CST, type Document, Lexer, LineCounter, Parser } from 'yaml';
 import { firstDuplicateKeyOffset } from './duplicate-keys.js';
-import { MAX_FLOW_DEPTH, tooDeepFlowOffset } from './flow-depth.js';
+import { FlowDepth, MAX_FLOW_DEPTH } from './flow-depth.js';
 import { MAX_SPEC_ALIASES, MAX_SPEC_BYTES, MAX_SPEC_SIZE, utf8Length } from './spec-limits.js';
 import { yamlErrorWords } from './yaml-error-words.js';
 
 export type SpecTextResult = { ok: true; value: unknown } | { ok: false; message: string };
+
+/** Duplicate keys are found by firstDuplicateKeyOffset: yaml's own check is quadratic in a mapping's keys. */
+const YAML_OPTIONS = { uniqueKeys: false, intAsBigInt: false } as const;
 
 /** JSON is read by the YAML 1.2 parser too: one parser, one style of error message. */
 export function readSpecText(text: string): SpecTextResult {
@@ -22,16 +25,14 @@ export function readSpecText(text: string): SpecTextResult {
       message: `the specification text is ${bytes} bytes; a spec may hold at most ${MAX_SPEC_SIZE} (${MAX_SPEC_BYTES} bytes), and a real one is a few KB`,
     };
   }
-  const deep = tooDeepFlowOffset(text);
-  if (deep !== undefined) {
+  const parsed = parseDocuments(text);
+  if ('tooDeepAt' in parsed) {
     return {
       ok: false,
-      message: `the specification nests [ ] or { } more than ${MAX_FLOW_DEPTH} levels deep ${where(text, deep)}; a spec's spans nest at most 32 levels`,
+      message: `the specification nests [ ] or { } more than ${MAX_FLOW_DEPTH} levels deep ${where(text, parsed.tooDeepAt)}; a spec's spans nest at most 32 levels`,
     };
   }
-  // Duplicate keys are found by firstDuplicateKeyOffset: yaml's own check is quadratic in a mapping's keys.
-  const documents = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: true, intAsBigInt: false });
-  if (!Array.isArray(documents)) return { ok: false, message: 'the specification text holds no document' };
+  const { documents, lines } = parsed;
   if (documents.length !== 1) {
     return {
       ok: false,
@@ -42,7 +43,7 @@ export function readSpecText(text: string): SpecTextResult {
   if (document === undefined) return { ok: false, message: 'the specification text holds no document' };
   const [error] = document.errors;
   if (error !== undefined) {
-    const position = error.linePos?.[0];
+    const position = error.pos[0] === -1 ? undefined : lines.linePos(error.pos[0]);
     const where = position ? ` at line ${position.line}, column ${position.col}` : '';
     return {
       ok: false,
@@ -63,6 +64,31 @@ export function readSpecText(text: string): SpecTextResult {
     if (message === undefined) throw failure;
     return { ok: false, message };
   }
+}
+
+/**
+ * yaml's parseAllDocuments, with the nesting counted on the same lexer tokens the parser reads:
+ * counting on a lexer pass of its own cost a third of the whole read. A text nested too deep is
+ * left as soon as the bracket that goes too deep is lexed, so the parser never reaches that level.
+ */
+function parseDocuments(
+  text: string,
+): { documents: Document.Parsed[]; lines: LineCounter } | { tooDeepAt: number } {
+  const lines = new LineCounter();
+  const parser = new Parser(lines.addNewLine);
+  const depth = new FlowDepth();
+  let tooDeepAt: number | undefined;
+  function* tokens(): Generator<CST.Token> {
+    lines.addNewLine(0);
+    for (const token of new Lexer().lex(text)) {
+      tooDeepAt = depth.tooDeepAt(token);
+      if (tooDeepAt !== undefined) return;
+      yield* parser.next(token);
+    }
+    yield* parser.end();
+  }
+  const documents = Array.from(new Composer(YAML_OPTIONS).compose(tokens()));
+  return tooDeepAt === undefined ? { documents, lines } : { tooDeepAt };
 }
 
 /** "at line L, column C" of an offset, both counted from 1 as yaml's own errors count them. */

@@ -1,0 +1,59 @@
+/**
+ * A valid spec near the 1 MiB limit, through a real MCP client: stored, diffed and listed
+ * like a small one. Its parts that grew worse than linearly (yaml's path-copying visit, the diff's
+ * children order, the entry paths, the near-miss search) are timed in bench/spec-parse.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_SPEC_BYTES } from '../../src/tracespec/index.js';
+import { startHarness, type Harness } from '../support/mcp-harness.js';
+import { deepFan, deepTrees, largestText } from '../support/large-spec-text.js';
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await startHarness();
+});
+
+afterAll(async () => {
+  await harness.close();
+});
+
+describe('a spec near the 1 MiB limit', () => {
+  it('stores trees of children 31 deep, the same text again as no new version, and a renamed root as one removal and one addition', async () => {
+    const text = largestText(deepTrees(31), MAX_SPEC_BYTES);
+    const first = await harness.call('define_trace_spec', { name: 'big', specification: text });
+    expect(first.isError, first.text).toBe(false);
+    const roots = text.match(/^ {2}- operation_name/gm)?.length ?? 0;
+    const entries = text.match(/operation_name/g)?.length ?? 0;
+    expect(first.text).toContain(`Stored big version 1 with ${entries} expected entries.`);
+    expect(first.structured.entries.slice(0, 2)).toEqual(['op.1', 'op.1 > op.2']);
+    expect(roots).toBeGreaterThan(50);
+
+    const again = await harness.call('define_trace_spec', { name: 'big', specification: text });
+    expect(again.structured).toMatchObject({ version: 1, created: false });
+
+    const renamed = text.replace('operation_name: op.1\n', 'operation_name: renamed\n');
+    const second = await harness.call('define_trace_spec', { name: 'big', specification: renamed });
+    expect(second.structured).toMatchObject({
+      version: 2,
+      previous_version: 1,
+      changes: ['- op.1', '+ renamed (svc-1)'],
+    });
+  });
+
+  it('diffs one entry with thousands of children by the order of its children when one moves to the end', async () => {
+    // Without its name, which the tool fills in from the name argument.
+    const text = largestText(deepFan(1), MAX_SPEC_BYTES).replace('name: big\n', '');
+    await harness.call('define_trace_spec', { name: 'wide', specification: text });
+    const first = '      - operation_name: op.0\n        required_tags: { http.route: /items/0 }\n';
+    expect(text).toContain(first);
+    const moved = `${text.replace(first, '')}${first}`;
+    const update = await harness.call('define_trace_spec', { name: 'wide', specification: moved });
+    expect(update.isError, update.text).toBe(false);
+    expect(update.structured.changes).toHaveLength(1);
+    expect(update.structured.changes[0]).toMatch(
+      /^~ level\.0: children order: \["op\.0", "op\.1", "op\.2", /,
+    );
+    expect(update.structured.changes[0]).toMatch(/, "op\.0"\]$/);
+  });
+});
