@@ -96,4 +96,38 @@ describe('a comparison answer names each problem once, and what needs no look on
     expect(passing.text).toContain('Matched spans per entry (first 3 each):');
     expect(passing.text.split('\n').filter((line) => line.startsWith('  ✓ '))).toHaveLength(3);
   });
+
+  it('shows an error chain as one violation at its origin, naming the spans that passed it on', async () => {
+    const failing = buildTrace({
+      name: 'POST /orders',
+      service: 'api',
+      status: 'error',
+      children: [
+        {
+          name: 'SELECT orders',
+          kind: 'client',
+          status: 'error',
+          statusMessage: 'deadlock detected',
+          durationMs: 20,
+        },
+        { name: 'INSERT audit', startMs: 25 },
+      ],
+    });
+    await harness.app.writeSpans(movedToNow(failing).spans);
+    const result = await harness.call('compare_trace_to_spec', {
+      trace_id: failing.traceId,
+      spec_name: 'orders',
+    });
+    const errors = result.text.split('\n').filter((line) => line.startsWith('✗ [unexpected_error]'));
+    expect(errors, result.text).toEqual([
+      expect.stringContaining('`SELECT orders` (api) ended with status ERROR'),
+    ]);
+    expect(result.text).toMatch(
+      /\n {4}passed on to api: POST \/orders \[\w{8}\], which need no fix of their own\n/,
+    );
+    const structured = (result.structured.violations as { kind: string }[]).filter(
+      (violation) => violation.kind === 'unexpected_error',
+    );
+    expect(structured).toHaveLength(2);
+  });
 });

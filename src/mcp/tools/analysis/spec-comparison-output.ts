@@ -174,14 +174,19 @@ function entryLine(entry: EntryResult): string {
 /** Violations whose message states how many spans it counts: a `(×N)` after it read as N violations. */
 const COUNTED_IN_MESSAGE = new Set(['count_too_high', 'forbidden_present', 'unexpected_span']);
 
-export function violationLine(violation: Violation): string {
+/** `passedOn`: the unexpected_error violations of spans that only passed this one's failure on. */
+export function violationLine(violation: Violation, passedOn: readonly Violation[] = []): string {
   const times =
     violation.occurrences && violation.occurrences > 1 && !COUNTED_IN_MESSAGE.has(violation.kind)
       ? ` (×${violation.occurrences})`
       : '';
   const span = violation.span ? ` [span ${violation.span.span_id.slice(0, 8)}]` : '';
   const origin = violation.origin ? `\n    ${describeOrigin(violation.origin)}` : '';
-  return `✗ [${violation.kind}] ${violation.path}: ${violation.message}${times}${span}${origin}\n    fix: ${violation.fix}`;
+  const chain =
+    passedOn.length > 0
+      ? `\n    passed on to ${passedOn.map((other) => `${other.span ? spanText(other.span) : other.path}`).join(', ')}, which need no fix of their own`
+      : '';
+  return `✗ [${violation.kind}] ${violation.path}: ${violation.message}${times}${span}${origin}${chain}\n    fix: ${violation.fix}`;
 }
 
 type SpanRefOutput = z.infer<typeof spanRef>;
@@ -252,6 +257,23 @@ export function comparisonDraft(
       findingKey(violation.kind, violation.path),
     ]),
   );
+  // A span that only passed on a failure whose origin is also listed reads as part of the origin's
+  // line ("passed on to …"): one error chain, one violation in the text.
+  const failedSpans = new Set(
+    violations
+      .filter((violation) => violation.kind === 'unexpected_error' && violation.span)
+      .map((violation) => violation.span!.span_id),
+  );
+  const foldedIntoOrigin = (violation: Violation): boolean =>
+    violation.kind === 'unexpected_error' &&
+    violation.caused_by !== undefined &&
+    violation.span?.span_id !== violation.caused_by.span_id &&
+    failedSpans.has(violation.caused_by.span_id);
+  const passedOnTo = new Map<string, Violation[]>();
+  for (const violation of violations.filter(foldedIntoOrigin)) {
+    const origin = violation.caused_by!.span_id;
+    passedOnTo.set(origin, [...(passedOnTo.get(origin) ?? []), violation]);
+  }
   const deficitKind = (item: MissingSpan): string =>
     item.reason ?? (item.found === 0 ? 'missing' : 'count_too_low');
   // A failing comparison lists the entries that need a look; those that matched as expected are
@@ -288,7 +310,12 @@ export function comparisonDraft(
       listSection({
         key: 'violations',
         rows: violations,
-        line: violationLine,
+        inText: (violation) => !foldedIntoOrigin(violation),
+        line: (violation) => {
+          const folded =
+            violation.kind === 'unexpected_error' ? passedOnTo.get(violation.span?.span_id ?? '') : undefined;
+          return violationLine(violation, folded);
+        },
         weight: 4,
         ...(result.truncated?.violations
           ? {
