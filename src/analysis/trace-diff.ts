@@ -52,9 +52,9 @@ export interface PathDiff {
   error?: string;
   /**
    * The path beneath whose change accounts for this one's: set on a path that only grew or shrank,
-   * when a path under it moved the same way by at least 80% as much (the deepest such path, or what
-   * explains that one in turn). A slow query makes every span above it slower; the query is the
-   * change to chase.
+   * when a path under it moved the same way by at least 80% as much (the deepest such path that is
+   * not explained itself). A slow query makes every span above it slower; the query is the change
+   * to chase.
    */
   explained_by?: string;
 }
@@ -71,6 +71,8 @@ export interface TraceDiff {
 
 interface Accumulator {
   depth: number;
+  /** The path this one is beneath ('' for a top span): names may contain ' > ', so not re-split. */
+  parent: string;
   a: number[];
   b: number[];
   /** Why each error span failed, per side. */
@@ -207,7 +209,7 @@ function collectPaths(a: SpanTree, b: SpanTree): Map<string, Accumulator> {
         const path = level.parentPath === '' ? own : `${level.parentPath} > ${own}`;
         let entry = paths.get(path);
         if (!entry) {
-          entry = { depth: level.depth, a: [], b: [], aErrors: [], bErrors: [] };
+          entry = { depth: level.depth, parent: level.parentPath, a: [], b: [], aErrors: [], bErrors: [] };
           paths.set(path, entry);
         }
         for (const node of pair.a) {
@@ -299,7 +301,7 @@ export function diffTraces(a: Trace, b: Trace, options: TraceDiffOptions = {}): 
       ...(errorChange && reason !== undefined ? { error: reason } : {}),
     });
   }
-  markExplained(differences);
+  markExplained(differences, paths);
   differences.sort(
     (x, y) =>
       errorRank(y) - errorRank(x) ||
@@ -321,19 +323,29 @@ export function diffTraces(a: Trace, b: Trace, options: TraceDiffOptions = {}): 
 const EXPLAINED_SHARE = 0.8;
 
 /** Sets explained_by (see PathDiff) on each path that only grew or shrank because of a path beneath it. */
-function markExplained(differences: PathDiff[]): void {
+function markExplained(differences: PathDiff[], paths: ReadonlyMap<string, Accumulator>): void {
   const moved = differences.filter((row) => row.duration_change !== undefined);
-  // Deepest first, so a path beneath is settled before any path above it looks at it.
+  // Each path that moved, listed under every path above it (through paths alike too, which are not rows).
+  const movedBeneath = new Map<string, PathDiff[]>();
+  for (const row of moved) {
+    for (let up = paths.get(row.path)?.parent ?? ''; up !== ''; up = paths.get(up)?.parent ?? '') {
+      const list = movedBeneath.get(up);
+      if (list) list.push(row);
+      else movedBeneath.set(up, [row]);
+    }
+  }
+  // Deepest first, so a path beneath is settled before any path above it looks at it. The cause
+  // must itself be unexplained: handing an explanation up a chain would let each level take 80%
+  // of the next, and the named cause account for far less than the path it hides.
   const byDepth = [...moved].sort((x, y) => y.depth - x.depth);
   for (const row of byDepth) {
     if (row.status !== 'changed' || row.count_changed || row.error_change) continue;
     let cause: PathDiff | undefined;
-    for (const below of moved) {
-      if (below.depth <= row.depth || !below.path.startsWith(`${row.path} > `)) continue;
-      if (below.duration_change !== row.duration_change) continue;
+    for (const below of movedBeneath.get(row.path) ?? []) {
+      if (below.explained_by !== undefined || below.duration_change !== row.duration_change) continue;
       if (Math.abs(below.delta_total_ms) < EXPLAINED_SHARE * Math.abs(row.delta_total_ms)) continue;
       if (cause === undefined || below.depth > cause.depth) cause = below;
     }
-    if (cause !== undefined) row.explained_by = cause.explained_by ?? cause.path;
+    if (cause !== undefined) row.explained_by = cause.path;
   }
 }

@@ -262,4 +262,45 @@ describe('diffTraces on calls named alike', () => {
       );
     });
   });
+
+  it('never hands an explanation up a chain: a path is explained only by one beneath that moved ≥80% as much as it did', () => {
+    // Each level adds a fifth of its growth in its own time: the root grew 1,000 ms, the deepest 410.
+    const nest = (durations: number[]): SpanSketch => {
+      const [first, ...rest] = durations;
+      return {
+        name: `level${durations.length}`,
+        service: 'svc',
+        durationMs: first,
+        ...(rest.length > 0 ? { children: [nest(rest)] } : {}),
+      };
+    };
+    const diff = diffTraces(
+      buildTrace(nest([100, 80, 60, 40, 20])),
+      buildTrace(nest([1100, 880, 700, 552, 430])),
+    );
+    const byPath = new Map(diff.differences.map((row) => [row.path, row]));
+    for (const row of diff.differences) {
+      if (row.explained_by === undefined) continue;
+      const cause = byPath.get(row.explained_by)!;
+      expect(cause.explained_by, cause.path).toBeUndefined();
+      expect(Math.abs(cause.delta_total_ms), row.path).toBeGreaterThanOrEqual(
+        0.8 * Math.abs(row.delta_total_ms),
+      );
+    }
+    // The root's 1,000 ms stays in view: no single path beneath accounts for 800 of it.
+    expect(diff.differences.find((row) => row.depth === 1)?.explained_by).toBeUndefined();
+  });
+
+  it('finds the path beneath by the tree, not by splitting names: an operation named with " > " is no path', () => {
+    const query = (ms: number): SpanSketch => ({
+      name: 'GET /report',
+      service: 'api',
+      durationMs: ms + 10,
+      children: [{ name: 'SELECT * WHERE a > 5', kind: 'client', startMs: 1, durationMs: ms }],
+    });
+    const diff = diffTraces(buildTrace(query(20)), buildTrace(query(900)));
+    expect(diff.differences.find((row) => row.depth === 1)?.explained_by).toBe(
+      'api:GET /report > api:SELECT * WHERE a > 5',
+    );
+  });
 });

@@ -21,7 +21,9 @@ export function shortPaths(paths: readonly string[]): Map<string, string> {
     const bySuffix = new Map<string, string[]>();
     for (const path of distinct) {
       const key = `${kept.get(path)! < steps.get(path)!.length ? ELIDED : ''}${suffix(path)}`;
-      bySuffix.set(key, [...(bySuffix.get(key) ?? []), path]);
+      const group = bySuffix.get(key);
+      if (group) group.push(path);
+      else bySuffix.set(key, [path]);
     }
     const alike = [...bySuffix.values()].filter((group) => group.length > 1).flat();
     const growable = alike.filter((path) => kept.get(path)! < steps.get(path)!.length);
