@@ -85,11 +85,10 @@ function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareO
 
   const maxViolations = options.maxViolations ?? 40;
   const maxGroups = options.maxUnexpectedGroups ?? 20;
-  const merged = mergeViolations(findings.violations).sort(
-    (a, b) => violationPriority(a) - violationPriority(b),
-  );
+  // Marked one scope at a time, before merging: of three parent spans, only the one that failed
+  // stopped the flow; beneath the other two the span is missing in its own right.
   markStoppedByFailure(
-    merged,
+    findings.violations,
     compiled.entries,
     index,
     plan,
@@ -99,6 +98,9 @@ function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareO
       ),
     ),
     options.errorOrigins,
+  );
+  const merged = mergeViolations(findings.violations).sort(
+    (a, b) => violationPriority(a) - violationPriority(b),
   );
   const spanById = new Map(index.spans.map((span) => [span.spanId, span]));
   for (const violation of merged) {
@@ -163,7 +165,7 @@ function mergeViolations(violations: readonly Violation[]): Violation[] {
       violation.path === '(trace)' && violation.span
         ? `${violation.span.service}/${violation.span.name}`
         : '';
-    const key = `${violation.path}|${violation.kind}|${violation.tag ?? ''}|${subject}`;
+    const key = `${violation.path}|${violation.kind}|${violation.tag ?? ''}|${subject}|${violation.caused_by?.span_id ?? ''}`;
     const first = byKey.get(key);
     if (!first) {
       const copy = inReadingOrder(violation);
