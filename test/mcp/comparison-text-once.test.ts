@@ -73,9 +73,7 @@ describe('a comparison answer names each problem once, and what needs no look on
       trace_id: trace.traceId,
       spec_name: 'orders',
     });
-    expect(failing.text).toContain(
-      'Matched spans per entry, first 3 each (1 entry that matched as expected not listed):',
-    );
+    expect(failing.text.split('\n')[0]).toMatch(/\. 1 of 3 entries matched as expected \(not listed\)\.$/);
     expect(failing.text).not.toMatch(/✓ POST \/orders:/);
     expect(failing.text).toMatch(/\n {2}✗ POST \/orders > SELECT orders: 1 found/);
     expect(failing.structured.entries).toHaveLength(3);
@@ -129,5 +127,74 @@ describe('a comparison answer names each problem once, and what needs no look on
       (violation) => violation.kind === 'unexpected_error',
     );
     expect(structured).toHaveLength(2);
+  });
+
+  it('says how many entries matched as expected even when no entry is left to list', async () => {
+    // Every entry matches; only the trace-wide duration bound fails.
+    await harness.call('define_trace_spec', {
+      name: 'orders-fast',
+      specification: { ...SPEC, performance_constraints: { max_total_duration_ms: 10 } },
+    });
+    const whole = buildTrace({
+      name: 'POST /orders',
+      service: 'api',
+      durationMs: 100,
+      children: [
+        { name: 'SELECT orders', kind: 'client', durationMs: 20 },
+        { name: 'INSERT audit', startMs: 25 },
+      ],
+    });
+    await harness.app.writeSpans(movedToNow(whole).spans);
+    const result = await harness.call('compare_trace_to_spec', {
+      trace_id: whole.traceId,
+      spec_name: 'orders-fast',
+    });
+    expect(result.text.split('\n')[0]).toMatch(/ 3 of 3 entries matched as expected \(not listed\)\.$/);
+    expect(result.text).not.toContain('Matched spans per entry');
+  });
+
+  it('names the slow spans of one entry once, by the violation that counts them all', async () => {
+    const slow = buildTrace({
+      name: 'POST /orders',
+      service: 'api',
+      durationMs: 900,
+      children: [
+        ...[0, 1, 2].map((i) => ({
+          name: 'SELECT orders',
+          kind: 'client' as const,
+          startMs: i * 200,
+          durationMs: 150,
+        })),
+        { name: 'INSERT audit', startMs: 700 },
+      ],
+    });
+    await harness.call('define_trace_spec', {
+      name: 'orders-many',
+      specification: {
+        expected_spans: [
+          {
+            operation_name: 'POST /orders',
+            service_name: 'api',
+            children: [
+              {
+                operation_name: 'SELECT orders',
+                service_name: 'api',
+                count: { max: 3 },
+                expected_duration_ms: { max: 50 },
+              },
+              { operation_name: 'INSERT audit', service_name: 'api' },
+            ],
+          },
+        ],
+      },
+    });
+    await harness.app.writeSpans(movedToNow(slow).spans);
+    const result = await harness.call('compare_trace_to_spec', {
+      trace_id: slow.traceId,
+      spec_name: 'orders-many',
+    });
+    expect(result.text).toMatch(/✗ \[duration\] POST \/orders > SELECT orders: .*\(×3\)/);
+    expect(result.text).not.toContain('Performance issues:');
+    expect(result.structured.performance_issues).toHaveLength(3);
   });
 });

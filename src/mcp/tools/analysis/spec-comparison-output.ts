@@ -223,11 +223,26 @@ export function comparisonDraft(
 ): ResponseDraft<ComparisonFields> {
   const checks = `score ${result.score}, ${result.checks.passed}/${result.checks.total} checks, ${result.span_count} spans`;
   const total = result.violations.length + (result.truncated?.violations ?? 0);
+  // A failing comparison lists the entries that need a look; those that matched as expected are
+  // counted in the verdict line (an agent re-running a fix reads this answer every iteration).
+  const violatedPaths = new Set(result.violations.map((violation) => violation.path));
+  const asExpected = (entry: EntryResult): boolean =>
+    !result.matches_specification &&
+    entry.evaluated &&
+    entry.satisfied &&
+    !entry.near_miss &&
+    (entry.surplus ?? 0) === 0 &&
+    !violatedPaths.has(entry.path);
+  const leftAsExpected = result.entries.filter(asExpected).length;
+  const asExpectedNote =
+    leftAsExpected > 0
+      ? ` ${leftAsExpected} of ${plural(result.entries.length, 'entry', 'entries')} matched as expected (not listed).`
+      : '';
   const lead = [
     ...sync.lines,
     result.matches_specification
       ? `✓ trace ${result.trace_id} matches spec ${result.spec_name} v${specVersion} (${checks}).`
-      : `✗ trace ${result.trace_id} does not match spec ${result.spec_name} v${specVersion}: ${total} violation${total === 1 ? '' : 's'} (${checks}).`,
+      : `✗ trace ${result.trace_id} does not match spec ${result.spec_name} v${specVersion}: ${total} violation${total === 1 ? '' : 's'} (${checks}).${asExpectedNote}`,
   ];
   if (result.unexpected_span_count > 0) {
     const groups = result.unexpected_spans.length + (result.truncated?.unexpected_span_groups ?? 0);
@@ -251,10 +266,12 @@ export function comparisonDraft(
   );
   // Every missing span and performance issue is also a violation, with its fix: the text lists it
   // there, and these sections keep only rows whose violation is not listed (cut by max_violations).
+  // A violation merged over several spans (×N) names them all, not only the span it shows.
   const listedViolations = new Set(
     violations.flatMap((violation) => [
       findingKey(violation.kind, violation.path, violation.span?.span_id),
       findingKey(violation.kind, violation.path),
+      ...((violation.occurrences ?? 1) > 1 ? [findingKey(violation.kind, violation.path, ANY_SPAN)] : []),
     ]),
   );
   // A span that only passed on a failure whose origin is also listed reads as part of the origin's
@@ -272,20 +289,12 @@ export function comparisonDraft(
   const passedOnTo = new Map<string, Violation[]>();
   for (const violation of violations.filter(foldedIntoOrigin)) {
     const origin = violation.caused_by!.span_id;
-    passedOnTo.set(origin, [...(passedOnTo.get(origin) ?? []), violation]);
+    const list = passedOnTo.get(origin);
+    if (list) list.push(violation);
+    else passedOnTo.set(origin, [violation]);
   }
   const deficitKind = (item: MissingSpan): string =>
     item.reason ?? (item.found === 0 ? 'missing' : 'count_too_low');
-  // A failing comparison lists the entries that need a look; those that matched as expected are
-  // counted in the heading (an agent re-running a fix reads this answer every iteration).
-  const asExpected = (entry: EntryResult): boolean =>
-    !result.matches_specification &&
-    entry.evaluated &&
-    entry.satisfied &&
-    !entry.near_miss &&
-    (entry.surplus ?? 0) === 0 &&
-    !violations.some((violation) => violation.path === entry.path);
-  const leftAsExpected = entries.filter(asExpected).length;
   const namedAbove = (entry: EntryResult): boolean =>
     !entry.evaluated ||
     unchecked.has(entry.path) ||
@@ -339,7 +348,9 @@ export function comparisonDraft(
         key: 'performance_issues',
         heading: 'Performance issues:',
         rows: performance_issues,
-        inText: (item) => !listedViolations.has(findingKey(item.kind, item.path, item.span?.span_id)),
+        inText: (item) =>
+          !listedViolations.has(findingKey(item.kind, item.path, item.span?.span_id)) &&
+          !listedViolations.has(findingKey(item.kind, item.path, ANY_SPAN)),
         line: (item) =>
           `  [${item.kind}] ${item.path}: ${item.message}${item.span ? ` ${spanText(item.span)}` : ''}`,
       }),
@@ -366,10 +377,7 @@ export function comparisonDraft(
       }),
       listSection({
         key: 'entries',
-        heading:
-          leftAsExpected > 0
-            ? `Matched spans per entry, first 3 each (${plural(leftAsExpected, 'entry', 'entries')} that matched as expected not listed):`
-            : 'Matched spans per entry (first 3 each):',
+        heading: 'Matched spans per entry (first 3 each):',
         rows: entries.map((entry) => ({
           ...entry,
           matches: entry.matches.slice(0, MATCHES_SHOWN),
@@ -387,6 +395,9 @@ export function comparisonDraft(
       : 'apply the fixes, rerun, and compare again; generate_improvement_suggestions turns this result into a prioritized plan; get_span_details opens a span.',
   };
 }
+
+/** Stands for every span in a key: a violation merged over several spans covers each. */
+const ANY_SPAN = '*';
 
 /** A violation, missing span or performance issue by its kind, entry and (when it names one) span. */
 function findingKey(kind: string, path: string, spanId?: string): string {
