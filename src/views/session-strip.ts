@@ -70,12 +70,21 @@ export interface SessionStripView {
   cells: StripCell[];
 }
 
-function colourOf(iteration: IterationInput): StripCell['colour'] {
+/**
+ * As the session's status reads the same run: spans lost and nothing new broken is `spans_lost`,
+ * not `regressed`. A first judged run has nothing to have broken anew, so it is amber only when the
+ * lost spans are all that is wrong with it.
+ */
+function colourOf(iteration: IterationInput, first: boolean): StripCell['colour'] {
   const { verdict } = iteration;
   if (verdict === 'pass') return 'green';
-  if (verdict === 'fail' || verdict === 'crashed' || verdict === 'timed_out' || verdict === 'not_covered')
-    // As the session's status: spans lost and nothing new broken is `spans_lost`, not `regressed`.
-    return iteration.lost.length > 0 && iteration.introduced.length === 0 ? 'amber' : 'red';
+  if (verdict === 'fail' || verdict === 'crashed' || verdict === 'timed_out' || verdict === 'not_covered') {
+    if (iteration.lost.length === 0) return 'red';
+    const nothingElse = first
+      ? iteration.violationCount === iteration.lost.length
+      : iteration.introduced.length === 0;
+    return nothingElse ? 'amber' : 'red';
+  }
   return 'grey';
 }
 
@@ -90,12 +99,15 @@ export function sessionStripView(
     projectName: session.projectName,
     ...(session.specName !== undefined ? { specName: session.specName } : {}),
     status: session.status,
-    cells: session.iterations.map((iteration) => {
+    cells: session.iterations.map((iteration, at) => {
       const traceId = traceIds.get(iteration.number);
+      const first = !session.iterations
+        .slice(0, at)
+        .some((earlier) => earlier.verdict === 'pass' || earlier.verdict === 'fail');
       return {
         number: iteration.number,
         verdict: iteration.verdict,
-        colour: colourOf(iteration),
+        colour: colourOf(iteration, first),
         ...(iteration.score !== undefined ? { score: iteration.score } : {}),
         ...(iteration.checks ? { checks: iteration.checks } : {}),
         violations: iteration.violationCount,

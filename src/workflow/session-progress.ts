@@ -197,7 +197,9 @@ function statusOf(rows: readonly IterationProgress[]): SessionProgress['status']
   const before = [...rows.slice(0, -1)]
     .reverse()
     .find((row) => row.verdict === 'pass' || row.verdict === 'fail');
-  if (!before) return 'red';
+  // A first run whose only violations are spans that never arrived has nothing of the code to judge.
+  if (!before)
+    return latest.lost.length > 0 && latest.violationCount === latest.lost.length ? 'spans_lost' : 'red';
   if (latest.introduced.length > 0) return 'regressed';
   if (latest.lost.length > 0) return 'spans_lost';
   if (before.verdict === 'pass') return 'regressed';

@@ -6,6 +6,7 @@ import { sessionProgress, showKey } from '../../src/workflow/session-progress.js
 import { silentServiceNotes } from '../../src/workflow/lost-telemetry.js';
 import { rootlessNote } from '../../src/workflow/run-roots.js';
 import { judgeRun } from '../../src/workflow/run-verdict.js';
+import { sessionStripView } from '../../src/views/index.js';
 import { buildTrace, type SpanSketch } from '../support/trace-builder.js';
 
 const session: DevSession = {
@@ -158,6 +159,25 @@ describe('session progress', () => {
     const after = sessionProgress(session, iterations(crash, record('fail', [violation('missing', 'b')])));
     expect(after.iterations[1]?.fixed).toEqual([]);
     expect(after.iterations[1]?.lost).toEqual([]);
+  });
+
+  it('reads a first run whose only violations are lost spans as spans_lost, and one with a real violation beside them as red, as the strip colours it', () => {
+    const lost: RecordedViolation = {
+      kind: 'telemetry_lost',
+      path: 'POST /loans > notify',
+      message:
+        "notify's spans for this request never arrived: it exited during the run (code 1) before its SDK sent them",
+      fix: 'fix the crash in notify',
+    };
+    const onlyLost = sessionProgress(session, iterations(record('fail', [lost])));
+    expect(onlyLost.status).toBe('spans_lost');
+    expect(sessionStripView(onlyLost, new Map()).cells[0]?.colour).toBe('amber');
+    const alsoMissing = sessionProgress(
+      session,
+      iterations(record('fail', [lost, violation('missing', 'POST /loans > loan.create')])),
+    );
+    expect(alsoMissing.status).toBe('red');
+    expect(sessionStripView(alsoMissing, new Map()).cells[0]?.colour).toBe('red');
   });
 
   it('shows how the key spans’ durations moved between the first and the latest run, largest change first', () => {
