@@ -22,7 +22,8 @@ export interface OverlayViolation {
  * violation again. What the span is to it:
  * - surplus: one of the spans a count_too_high or forbidden_present calls too many;
  * - same_rule: another span breaking the same rule of the same entry (a grouped violation);
- * - error_origin: where the failure started that a failing span only passed on (its fix is here);
+ * - error_origin: where the failure started that a failing span only passed on, or that kept a
+ *   missing span from running (the fix is here);
  * - nearest: the span closest to a missing entry, how it differs said in the violation;
  * - beneath_lost: found beneath spans that never arrived, which the missing entry above it is.
  */

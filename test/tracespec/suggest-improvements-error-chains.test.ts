@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { failureOrigins } from '../../src/analysis/index.js';
 import { buildSpanTree } from '../../src/model/span-tree.js';
 import {
+  entryName,
   compareTraceToSpec,
   parseTraceSpec,
   suggestImprovements,
@@ -176,5 +177,12 @@ describe('suggestImprovements with a span a failure kept from running', () => {
     expect(suggestImprovements(reversed).map((improvement) => improvement.action)).toEqual([
       'fix the failure in `inventory.reserve` (inventory-service), where the error chain starts; `INSERT reservations` then never ran; or add an error_condition { operation_name: inventory.reserve, expect: error } if it is intended',
     ]);
+  });
+});
+
+describe('entryName', () => {
+  it('names a folded entry by its operation, without the @service and [n] that tell siblings apart', () => {
+    expect(entryName('POST /loans > loan.create > SELECT@loans-service[2]')).toBe('SELECT');
+    expect(entryName('job > process > INSERT reservations')).toBe('INSERT reservations');
   });
 });

@@ -65,13 +65,14 @@ function addEntryPaths(
   });
 }
 
-/** A segment's operation name, without the `@service` and `[n]` that tell siblings apart, folded for comparing. */
+/** A path segment's operation name: without the `@service` and `[n]` that tell siblings apart. */
+export function segmentOperation(segment: string): string {
+  return segment.replace(/\[\d+\]$/, '').replace(/@[^@]*$/, '');
+}
+
+/** A segment's operation name folded for comparing. */
 function segmentName(segment: string): string {
-  return segment
-    .replace(/\[\d+\]$/, '')
-    .replace(/@[^@]*$/, '')
-    .trim()
-    .toLowerCase();
+  return segmentOperation(segment).trim().toLowerCase();
 }
 
 /**

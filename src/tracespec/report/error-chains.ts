@@ -4,6 +4,7 @@
  * spans it stopped from running, instead of one action per level (or per span the failure kept
  * from running) that pushes every other fix out of a short list.
  */
+import { PATH_SEPARATOR, segmentOperation } from '../language/spec-paths.js';
 
 export interface ChainSpan {
   name: string;
@@ -41,9 +42,9 @@ function listed(labels: readonly string[]): string {
   return more > 0 ? `${named.join(', ')} and ${more} more` : joinAnd(named);
 }
 
-/** How a chain's action names a `missing` entry it folds in: the last segment of its path (`INSERT reservations`). */
+/** How a chain's action names a `missing` entry it folds in: its operation (`INSERT reservations`). */
 export function entryName(path: string): string {
-  return (path.split(' > ').at(-1) ?? path).replace(/\[\d+\]$/, '');
+  return segmentOperation(path.split(PATH_SEPARATOR).at(-1) ?? path);
 }
 
 function joinAnd(items: readonly string[]): string {
