@@ -6,6 +6,7 @@ import {
   percentile,
   summarizeCollection,
 } from '../../src/tracespec/index.js';
+import { errorOriginsOf } from '../../src/workflow/error-origins.js';
 import { buildTrace, type SpanSketch } from '../support/trace-builder.js';
 
 const spec = parseTraceSpec({
@@ -123,6 +124,22 @@ describe('summarizeCollection', () => {
       samples: 4,
       max_ms: 20,
     });
+  });
+
+  it('counts an error chain where it started: a span that only passed the failure on is not an entry failing of its own', () => {
+    const failing = buildTrace({
+      name: 'POST /checkout',
+      durationMs: 200,
+      status: 'error',
+      children: [{ name: 'pay', durationMs: 10, status: 'error', statusMessage: 'card declined' }],
+    });
+    const result = compareTraceToSpec(failing, spec, { errorOrigins: errorOriginsOf(failing) });
+    expect(result.violations.filter((violation) => violation.kind === 'unexpected_error')).toHaveLength(2);
+    const chained = summarizeCollection([{ traceId: failing.traceId, result }], spec);
+    expect(chained.failures.map((failure) => failure.path)).toEqual(['POST /checkout > pay']);
+    expect(chained.traces[0]?.first_violation).toMatch(
+      /^POST \/checkout > pay: `pay` .* ERROR: card declined/,
+    );
   });
 
   it('lists a trace of another flow (a health check) without counting it, but counts a near miss as failing', () => {

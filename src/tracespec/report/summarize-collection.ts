@@ -12,6 +12,7 @@ import {
   entrySpanCount,
   traceExercisesSpec,
   type ComparisonResult,
+  type Violation,
   type ViolationKind,
 } from '../compare/comparison-result.js';
 import { listEntryPaths } from '../language/spec-paths.js';
@@ -86,7 +87,9 @@ export function summarizeCollection(all: readonly CollectionItem[], spec: TraceS
   for (const { path } of listEntryPaths(spec.expected_spans)) coverage.set(path, { traces: 0, spans: 0 });
 
   for (const { traceId, result } of items) {
-    for (const violation of result.violations) {
+    // A span that only passed on a failure (caused_by, when the comparison was given error origins)
+    // is that failure's, counted where it started: not an entry failing in its own right.
+    for (const violation of result.violations.filter((item) => !passedOn(item))) {
       const failure = failures.get(violation.path) ?? {
         failed: new Set<string>(),
         kinds: {},
@@ -119,15 +122,14 @@ export function summarizeCollection(all: readonly CollectionItem[], spec: TraceS
     mean_score: count === 0 ? 0 : round(items.reduce((sum, item) => sum + item.result.score, 0) / count),
     traces: all.map((item) => {
       const { traceId, result } = item;
+      const first = result.violations.find((violation) => !passedOn(violation)) ?? result.violations[0];
       return {
         trace_id: traceId,
         exercised: exercised.has(item),
         matches: result.matches_specification,
         score: result.score,
         violations: result.violations.length + (result.truncated?.violations ?? 0),
-        ...(result.violations[0]
-          ? { first_violation: `${result.violations[0].path}: ${result.violations[0].message}` }
-          : {}),
+        ...(first ? { first_violation: `${first.path}: ${first.message}` } : {}),
       };
     }),
     failures: [...failures.entries()]
@@ -159,4 +161,13 @@ export function summarizeCollection(all: readonly CollectionItem[], spec: TraceS
         };
       }),
   };
+}
+
+/** An unexpected_error of a span that only passed on a failure that started in another. */
+function passedOn(violation: Violation): boolean {
+  return (
+    violation.kind === 'unexpected_error' &&
+    violation.caused_by !== undefined &&
+    violation.caused_by.span_id !== violation.span?.span_id
+  );
 }

@@ -3,6 +3,7 @@ import { invalidArgument } from '../../../model/errors.js';
 import { prepareSpecComparison, summarizeCollection, type CollectionItem } from '../../../tracespec/index.js';
 import { RUN_ID_ATTRIBUTE } from '../../../model/run-attributes.js';
 import { plural } from '../../../model/plural.js';
+import { errorOriginsOf } from '../../../workflow/error-origins.js';
 import { listSection } from '../../response/response-draft.js';
 import { cursorInput, responseFields } from '../../response/response-fields.js';
 import { READ_ONLY, defineTool } from '../../tool-definition.js';
@@ -125,7 +126,10 @@ export const validateTraceCollectionTool = defineTool({
       : streamTraceFilter(deps, input.filter ?? {}, input.filter?.limit ?? DEFAULT_LIMIT, input.backend);
     for await (const read of stream.reads) {
       if ('trace' in read)
-        items.push({ traceId: read.trace.traceId, result: compare(read.trace, { allDurations: true }) });
+        items.push({
+          traceId: read.trace.traceId,
+          result: compare(read.trace, { allDurations: true, errorOrigins: errorOriginsOf(read.trace) }),
+        });
       else unavailable.push(read.unavailable);
     }
     const moreMayMatch = stream.capped();
@@ -221,7 +225,7 @@ export const validateTraceCollectionTool = defineTool({
           heading: 'Durations per entry:',
           rows: durations,
           line: (duration) =>
-            `  ${duration.path}: p50 ${duration.p50_ms} ms, p95 ${duration.p95_ms} ms, p99 ${duration.p99_ms} ms, max ${duration.max_ms} ms (${duration.samples} spans)`,
+            `  ${duration.path}: p50 ${duration.p50_ms} ms, p95 ${duration.p95_ms} ms, p99 ${duration.p99_ms} ms, max ${duration.max_ms} ms (${plural(duration.samples, 'span')})`,
         }),
       ],
       ...(summary.failed > 0
