@@ -80,8 +80,25 @@ function walk(
     const property = Object.hasOwn(properties, key) ? properties[key] : undefined;
     if (isSchema(property)) walk(property, inner, [...path, key], found);
     else if (closed && found.length < MAX_REPORTED)
-      found.push({ path: [...path, key], hint: hintFor(key, accepted, path.length === 0 ? innerKeys : {}) });
+      found.push({
+        path: [...path, key],
+        hint: hintFor(key, accepted, { ...objectKeys(properties), ...(path.length === 0 ? innerKeys : {}) }),
+      });
   }
+}
+
+/**
+ * The keys of each argument here that is an object with named fields (`query` of search_traces),
+ * so a field given beside it (`service_name` for `query: {service_name}`) is told where it goes.
+ */
+function objectKeys(properties: JsonSchema): Record<string, string[]> {
+  const keys: Record<string, string[]> = {};
+  for (const [name, property] of Object.entries(properties)) {
+    if (!isSchema(property)) continue;
+    const own = property.properties;
+    if (isSchema(own) && Object.keys(own).length > 0) keys[name] = Object.keys(own);
+  }
+  return keys;
 }
 
 /** A value fits a union when one branch finds nothing unknown in it; else the first branch's finds count. */

@@ -25,6 +25,17 @@ describe('arguments a tool does not take', () => {
     expect(result.text).toMatch(/\nNext: correct the arguments named above .* and call again$/);
   });
 
+  it('tells search_traces that filters given beside query belong inside it', async () => {
+    const result = await harness.call('search_traces', { service_name: 'gateway', min_duration_ms: 500 });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain(
+      'service_name: not an argument of this tool, so it would be ignored (it belongs inside query: {service_name: …})',
+    );
+    expect(result.text).toContain(
+      'min_duration_ms: not an argument of this tool, so it would be ignored (it belongs inside query: {min_duration_ms: …})',
+    );
+  });
+
   it('names what is accepted when nothing is near, for a top-level argument', async () => {
     const result = await harness.call('analyze_performance_trends', {
       service_name: 'api-gateway',
