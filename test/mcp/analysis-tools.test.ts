@@ -78,6 +78,18 @@ describe('analysis tools through a real MCP client', () => {
     expect(result.text).toMatch(/Next: detect_performance_issues/);
   });
 
+  it('names a top contributor once: its line gives its self time, so the self-time list leaves it out', async () => {
+    const result = await harness.call('analyze_trace', { trace_id: ordersTraceId, budget_tokens: 20_000 });
+    const contributors = (result.structured.top_contributors as { span: { span_id: string } }[]).map((item) =>
+      item.span.span_id.slice(0, 8),
+    );
+    const selfTime = result.structured.top_self_time as { span: { span_id: string } }[];
+    expect(selfTime.some((item) => contributors.includes(item.span.span_id.slice(0, 8)))).toBe(true);
+    const listed = result.text.split('Top self time (besides the top contributors):\n')[1] ?? '';
+    const rows = listed.split('\n').filter((line) => line.startsWith('  '));
+    for (const id of contributors) expect(rows.join('\n')).not.toContain(id);
+  });
+
   it('finds the N+1 queries and the N+1 inventory calls of the real service, each with its spans and a fix', async () => {
     const result = await harness.call('detect_performance_issues', {
       trace_id: ordersTraceId,

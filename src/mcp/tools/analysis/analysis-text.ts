@@ -110,6 +110,8 @@ function rootCauseText(cause: RootCause): string {
 export function analysisSections(analysis: TraceAnalysis): ListSection[] {
   const { structure: s, performance: p, errors: e } = analysis;
   const path = p.criticalPath;
+  // A top contributor's line already gives its self time.
+  const contributors = new Set(p.topContributors.items.map((c) => c.span.spanId));
   return [
     section('root_causes', 'Error root causes:', e.rootCauses, (cause) => `  ${rootCauseText(cause)}`, 3),
     ...(path
@@ -191,10 +193,12 @@ export function analysisSections(analysis: TraceAnalysis): ListSection[] {
       : []),
     section(
       'top_self_time',
-      'Top self time:',
+      'Top self time (besides the top contributors):',
       p.topSelfTime,
       (item) =>
         `  ${spanLabel(item.span)} self ${formatDuration(item.selfMs)} of ${formatDuration(item.durationMs)}`,
+      undefined,
+      (item) => !contributors.has(item.span.spanId),
     ),
     section(
       'orphans_by_service',
@@ -217,14 +221,17 @@ function section<T>(
   capped: Capped<T>,
   line: (item: T) => string,
   weight?: number,
+  /** Whether the text shows an item (default all; the structured list keeps every one). */
+  inText?: (item: T) => boolean,
 ): ListSection {
   const rows = capped.items.map((item) => snakeKeys(item));
-  const lines = new Map<unknown, string>(rows.map((row, index) => [row, line(capped.items[index]!)]));
+  const items = new Map<unknown, T>(rows.map((row, index) => [row, capped.items[index]!]));
   return listSection<unknown>({
     key,
     heading,
     rows,
-    line: (row) => lines.get(row) ?? '',
+    line: (row) => line(items.get(row) as T),
+    ...(inText ? { inText: (row: unknown) => inText(items.get(row) as T) } : {}),
     ...(weight !== undefined ? { weight } : {}),
     ...(capped.omitted > 0 ? { beyond: { count: capped.omitted, next: 'raise max_items' } } : {}),
   });
