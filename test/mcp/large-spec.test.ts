@@ -43,20 +43,34 @@ describe('a spec near the 1 MiB limit', () => {
     });
   });
 
-  it('diffs one entry with thousands of children by the order of its children when one moves to the end', async () => {
+  it('diffs one entry with thousands of children by the child that moved when one moves to the end, in a short line', async () => {
     // Without its name, which the tool fills in from the name argument.
     const text = largestText(deepFan(1), MAX_SPEC_BYTES).replace('name: big\n', '');
     await harness.call('define_trace_spec', { name: 'wide', specification: text });
     const first = '      - operation_name: op.0\n        required_tags: { http.route: /items/0 }\n';
     expect(text).toContain(first);
     const moved = `${text.replace(first, '')}${first}`;
+    const leaves = text.match(/operation_name: op\./g)?.length ?? 0;
+    expect(leaves).toBeGreaterThan(10_000);
     const update = await harness.call('define_trace_spec', { name: 'wide', specification: moved });
     expect(update.isError, update.text).toBe(false);
-    expect(update.structured.changes).toHaveLength(1);
-    expect(update.structured.changes[0]).toMatch(
-      /^~ level\.0: children order: \["op\.0", "op\.1", "op\.2", /,
-    );
-    expect(update.structured.changes[0]).toMatch(/, "op\.0"\]$/);
+    expect(update.structured.changes).toEqual([
+      `~ level.0: children order: 1 of ${leaves} children moved (position before → after): op.0 (1 → ${leaves})`,
+    ]);
+    expect(update.text).toContain(`  ~ level.0: children order: 1 of ${leaves} children moved`);
+    expect(update.text.length).toBeLessThan(4000);
+
+    // get_trace_spec's diff names the moved children with their positions, not all the children.
+    const diff = await harness.call('get_trace_spec', { name: 'wide', diff_from: 1 });
+    expect(diff.structured.changes).toEqual([
+      expect.objectContaining({
+        path: 'level.0',
+        field: 'children order',
+        before: [{ child: 'op.0', position: 1 }],
+        after: [{ child: 'op.0', position: leaves }],
+      }),
+    ]);
+    expect(diff.text.length).toBeLessThan(4000);
   });
 
   it('mirrors a 1 MiB spec whose one-key-a-line YAML would pass the limit in a file the specs dir reads back, and later versions too', async () => {
