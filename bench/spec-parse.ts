@@ -1,6 +1,6 @@
 /**
  * What reading a spec's text costs the thread that answers MCP, for the largest texts it accepts
- * (1 MiB): the spec reader (yaml, our linear duplicate-key walk, the flow-depth scan, toJS) against
+ * (1 MiB): the spec reader (yaml, our linear duplicate-key walk, the nesting-depth scan, toJS) against
  * the bare yaml parser with no duplicate-key check, same text in the same process. A ratio near 1
  * says the checks add little; yaml's own `uniqueKeys` check is shown at a smaller size because it
  * is quadratic in a mapping's keys (minutes at 1 MiB).

@@ -65,7 +65,7 @@ export { describeOrigin, spanOrigin } from './compare/span-origin.js';
 export { formatProblems } from './language/spec-problems.js';
 export { didYouMean, nearestName, editDistance } from '../model/did-you-mean.js';
 export { listEntryPaths, type SpecEntryPath } from './language/spec-paths.js';
-export { serializeSpecYaml } from './language/serialize-spec.js';
+export { serializeSpecFile, serializeSpecYaml, type SpecFileYaml } from './language/serialize-spec.js';
 export { diffSpecs, type SpecChange, type SpecDiff } from './language/diff-specs.js';
 export { mergeSpecUpdate, SPEC_UPDATE_KEYS } from './language/merge-spec-update.js';
 export { TRACE_SPEC_KEYS } from './language/trace-spec.js';

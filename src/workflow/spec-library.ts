@@ -10,11 +10,13 @@
  * between a scan's read and its import.
  */
 import { basename } from 'node:path';
-import { OtelMcpError } from '../model/errors.js';
+import { invalidArgument, OtelMcpError } from '../model/errors.js';
 import {
   didYouMean,
+  MAX_SPEC_BYTES,
+  MAX_SPEC_SIZE,
   parseTraceSpec,
-  serializeSpecYaml,
+  serializeSpecFile,
   validateTraceSpec,
   type SpecProblem,
   type TraceSpec,
@@ -147,6 +149,14 @@ export class SpecLibrary implements SpecCatalog {
   private async saveNow(spec: TraceSpec, source: SpecVersionSource, note?: string): Promise<SaveSpecResult> {
     checkSpecName(spec.name);
     const previous = this.repository.latest(spec.name);
+    // A new version must have a file the specs dir reads back, or the reader would refuse the
+    // server's own file on every call and leave later versions unmirrored: check before storing.
+    let text: string | undefined;
+    if (previous?.contentHash !== specContentHash(spec)) {
+      const file = serializeSpecFile(spec);
+      if (!file.ok) throw this.tooBigForFile(spec.name, file.bytes);
+      text = file.text;
+    }
     const appended = this.repository.append({
       name: spec.name,
       spec,
@@ -170,12 +180,27 @@ export class SpecLibrary implements SpecCatalog {
     }
     // An unchanged spec keeps its file as the person formatted it (comments included).
     if (appended.created || !current) {
-      const text = serializeSpecYaml(result.version.spec);
+      // An unchanged version stored before its size was checked may have no file that fits.
+      if (text === undefined) {
+        const file = serializeSpecFile(result.version.spec);
+        if (!file.ok) {
+          result.fileSkipped = `${this.mirror.pathOf(spec.name)} was not written: it would take ${file.bytes} bytes, and a spec file may hold at most ${MAX_SPEC_SIZE}.`;
+          return result;
+        }
+        text = file.text;
+      }
       this.mirror.write(spec.name, text);
       this.seen.set(spec.name, { textHash: textHash(text) });
     }
     result.file = this.mirror.pathOf(spec.name);
     return result;
+  }
+
+  private tooBigForFile(name: string, bytes: number): OtelMcpError {
+    return invalidArgument(
+      `spec '${name}' would take ${bytes} bytes in its file ${this.mirror.pathOf(name)}, even with each top-level entry on one line; a spec may hold at most ${MAX_SPEC_SIZE} (${MAX_SPEC_BYTES} bytes), so this version was not stored`,
+      'store a smaller spec: a real one is a few KB (entries that repeat a YAML alias are written out in full, each time)',
+    );
   }
 
   get(name: string, version?: number): TraceSpecVersion {

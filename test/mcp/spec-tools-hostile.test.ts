@@ -94,6 +94,22 @@ describe('hostile specs given inline', () => {
     expect(result.text).toMatch(/failed \(INVALID_ARGUMENT\)[\s\S]*beyond the limit of 100/);
   });
 
+  it('refuses lists nested thousands of levels deep by indentation, in define and update, naming the limit and where', async () => {
+    for (const levels of [1000, 3000, 10_000]) {
+      const specification = `${'- '.repeat(levels)}x\n`;
+      for (const [tool, args] of [
+        ['define_trace_spec', { name: 'indented', specification }],
+        ['update_trace_spec', { name: 'plain', updates: specification }],
+      ] as const) {
+        const result = await harness.call(tool, args);
+        expect(result.isError, `${tool} ${levels}`).toBe(true);
+        expect(result.text).toMatch(
+          /failed \(INVALID_ARGUMENT\)[\s\S]*more than 128 levels deep by indentation \(- item, \? key, key:\) at line 1, column 257/,
+        );
+      }
+    }
+  });
+
   it('refuses a specification over 1 MiB, as text or as an object, naming the limit', async () => {
     const description = 'x'.repeat(1024 * 1024);
     for (const specification of [

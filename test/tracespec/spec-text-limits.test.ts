@@ -2,6 +2,8 @@
  * Spec text may come from a file nobody checked (a cloned repo's specs dir): its size and alias
  * expansion are bounded, and a problem never repeats content beyond a short excerpt.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   formatProblems,
@@ -18,6 +20,27 @@ import {
 } from '../support/hostile-spec-text.js';
 
 const SECRET = FAKE_SECRET;
+
+const CHILD = fileURLToPath(new URL('./read-spec-text-child.ts', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** readSpecText's answer to `text` in a fresh Node process, with its exit code and stderr. */
+function readInFreshProcess(text: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', CHILD],
+      { cwd: REPO_ROOT, maxBuffer: 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ code: child.exitCode ?? (error ? 1 : 0), stdout, stderr }),
+    );
+    child.stdin?.end(text);
+  });
+}
+
+/** Lists nested by indentation only: `- ` written `levels` times on one line, or a key a line. */
+const dashes = (levels: number): string => `${'- '.repeat(levels)}x\n`;
+const indentedKeys = (levels: number): string =>
+  Array.from({ length: levels }, (_, level) => `${' '.repeat(level)}k${level}:`).join('\n') + ' x\n';
 
 function problemText(input: string): string {
   const validation = validateTraceSpec(input);
@@ -145,6 +168,42 @@ expected_spans:
     expect(readSpecText('['.repeat(MAX_SPEC_BYTES))).toMatchObject({
       message: expect.stringContaining('more than 256 levels deep at line 1, column 257'),
     });
+  });
+
+  it('refuses lists and mappings nested by indentation past 128 levels before parsing, naming where; 128 levels still read', () => {
+    const limit = 'more than 128 levels deep by indentation (- item, ? key, key:)';
+    expect(readSpecText(dashes(3000))).toEqual({
+      ok: false,
+      message: `the specification nests lists and mappings ${limit} at line 1, column 257; a spec's spans nest at most 32 levels`,
+    });
+    expect(readSpecText(dashes(128)).ok).toBe(true);
+    expect(readSpecText(indentedKeys(1000))).toMatchObject({
+      message: expect.stringContaining(`${limit} at line 129, column 129`),
+    });
+    expect(readSpecText(indentedKeys(128)).ok).toBe(true);
+    // Explicit keys (`? `) nest the same way; dashes in a block scalar, a string or a comment do not.
+    expect(readSpecText(`${'? '.repeat(200)}x\n`)).toMatchObject({
+      message: expect.stringContaining(limit),
+    });
+    const many = '- '.repeat(500);
+    const notNesting = `a: |\n  ${many}\nb: "${many}"\nc: '${many}' # ${many}\n`;
+    expect(readSpecText(notNesting).ok).toBe(true);
+  });
+
+  it('refuses deep indentation nesting in a fresh process without crashing it, as a message naming the limit', async () => {
+    const runs = await Promise.all(
+      [dashes(3000), dashes(10_000), indentedKeys(1000)].map(readInFreshProcess),
+    );
+    for (const run of runs) {
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({
+        ok: false,
+        message: expect.stringMatching(
+          /^the specification nests lists and mappings more than 128 levels deep by indentation .* at line \d+, column \d+;/,
+        ),
+      });
+    }
   });
 
   it('does not count brackets inside quoted strings or comments as nesting', () => {

@@ -96,6 +96,35 @@ describe('diffSpecs', () => {
     ]);
   });
 
+  it('reports a new order of more than 10 children as the fewest children that moved, with counts', () => {
+    const children = (names: string[]) => names.map((name) => ({ operation_name: name }));
+    const names = Array.from({ length: 200 }, (_, index) => `op.${index}`);
+    const spec = (order: string[]) =>
+      parseTraceSpec({
+        name: 'wide',
+        expected_spans: [{ operation_name: 'root', children: children(order) }],
+      });
+    // op.0 to the end, op.199 to the front, op.100 swapped with op.101: 4 moved, or 3 in the fewest.
+    const reordered = [
+      'op.199',
+      ...names.slice(1, 100),
+      'op.101',
+      'op.100',
+      ...names.slice(102, 199),
+      'op.0',
+    ];
+    const diff = diffSpecs(spec(names), spec(reordered));
+    expect(diff.summary).toEqual([
+      '~ root: children order: 3 of 200 children moved (position before → after): op.199 (200 → 1), op.101 (102 → 101), op.0 (1 → 200)',
+    ]);
+    expect(diff.changes[0]).toMatchObject({ moved: { count: 3, of: 200 } });
+    // Past five moved children, the rest are counted.
+    const reversed = diffSpecs(spec(names), spec([...names].reverse()));
+    expect(reversed.summary[0]).toBe(
+      '~ root: children order: 199 of 200 children moved (position before → after): op.199 (200 → 1), op.198 (199 → 2), op.197 (198 → 3), op.196 (197 → 4), op.195 (196 → 5), and 194 more',
+    );
+  });
+
   it('shows a strict flag and error conditions as changes', () => {
     const next = mergeSpecUpdate(base, { strict: true, error_conditions: [{ expect: 'allow_errors' }] });
     expect(diffSpecs(base, next).summary).toEqual([

@@ -14,6 +14,11 @@ export interface SpecChange {
   field?: string;
   before?: unknown;
   after?: unknown;
+  /**
+   * For a new order of many children: how many moved, of how many; `before` and `after` then list
+   * the first few that moved with their positions (`{ child, position }`, from 1), not every child.
+   */
+  moved?: { count: number; of: number };
 }
 
 export interface SpecDiff {
@@ -122,7 +127,70 @@ function diffEntry(old: SpecEntryPath, current: SpecEntryPath, changes: SpecChan
   const inNew = new Set(newOrder);
   const common = newOrder.filter((segment) => inOld.has(segment));
   const oldCommon = oldOrder.filter((segment) => inNew.has(segment));
-  if (!same(common, oldCommon)) push('children order', oldCommon, common);
+  if (same(common, oldCommon)) return;
+  if (common.length <= ORDER_SHOWN_WHOLE) {
+    push('children order', oldCommon, common);
+    return;
+  }
+  const moved = movedChildren(oldCommon, common);
+  changes.push({
+    change: 'changed',
+    path,
+    field: 'children order',
+    before: moved.shown.map((child) => ({ child: child.segment, position: child.from })),
+    after: moved.shown.map((child) => ({ child: child.segment, position: child.to })),
+    moved: { count: moved.count, of: common.length },
+  });
+}
+
+/**
+ * Up to this many children, a new order is shown whole (`[a, b] → [b, a]`). Past it, only the
+ * children that moved: an entry with 19,000 children listed them all in a 200 KB line.
+ */
+const ORDER_SHOWN_WHOLE = 10;
+/** Moved children named, with their positions, when the order is not shown whole. */
+const MOVED_SHOWN = 5;
+
+interface MovedChild {
+  segment: string;
+  /** Positions among the children both versions have, from 1. */
+  from: number;
+  to: number;
+}
+
+/**
+ * The fewest children that moved to turn `before` into `after` (the same segments, reordered): those
+ * outside a longest run kept in the old order, found in O(n log n). The first MOVED_SHOWN in the new
+ * order are named.
+ */
+function movedChildren(
+  before: readonly string[],
+  after: readonly string[],
+): { count: number; shown: MovedChild[] } {
+  const oldPosition = new Map(before.map((segment, index) => [segment, index]));
+  const positions = after.map((segment) => oldPosition.get(segment) ?? 0);
+  // Patience sorting: tails[k] is the index (in `after`) ending the best increasing run of length k + 1.
+  const tails: number[] = [];
+  const previous = new Array<number>(positions.length).fill(-1);
+  positions.forEach((position, index) => {
+    let low = 0;
+    let high = tails.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((positions[tails[middle] as number] as number) < position) low = middle + 1;
+      else high = middle;
+    }
+    if (low > 0) previous[index] = tails[low - 1] as number;
+    tails[low] = index;
+  });
+  const kept = new Set<number>();
+  for (let index = tails.at(-1) ?? -1; index !== -1; index = previous[index] as number) kept.add(index);
+  const shown: MovedChild[] = [];
+  for (let index = 0; index < after.length && shown.length < MOVED_SHOWN; index += 1) {
+    if (kept.has(index)) continue;
+    shown.push({ segment: after[index] as string, from: (positions[index] as number) + 1, to: index + 1 });
+  }
+  return { count: after.length - kept.size, shown };
 }
 
 function summarize(change: SpecChange): string {
@@ -132,7 +200,18 @@ function summarize(change: SpecChange): string {
   if (change.change === 'removed' && change.field === undefined && isEntry(change.before))
     return `- ${change.path}`;
   const label = change.field ? `${change.path}: ${change.field}` : change.path;
+  if (change.moved) return `~ ${label}: ${movedSummary(change)}`;
   return `~ ${label}: ${showSpecValue(change.before)} → ${showSpecValue(change.after)}`;
+}
+
+/** `1 of 18999 children moved (position before → after): op.0 (1 → 18999)`, naming at most MOVED_SHOWN. */
+function movedSummary(change: SpecChange): string {
+  const { count, of } = change.moved ?? { count: 0, of: 0 };
+  const from = (change.before ?? []) as { child: string; position: number }[];
+  const to = (change.after ?? []) as { child: string; position: number }[];
+  const named = from.map((moved, index) => `${moved.child} (${moved.position} → ${to[index]?.position})`);
+  const more = count - named.length;
+  return `${count} of ${of} children moved (position before → after): ${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
 }
 
 function isEntry(value: unknown): value is SpanSpec {

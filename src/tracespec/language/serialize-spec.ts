@@ -3,7 +3,8 @@
  * readable order, small ranges and matchers on one line (`count: { min: 1, max: 3 }`).
  * parseTraceSpec(serializeSpecYaml(spec)) gives back an equal spec.
  */
-import { Document, isMap, isScalar, isSeq } from 'yaml';
+import { Document, isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
+import { MAX_SPEC_BYTES, MAX_SPEC_SIZE, utf8Length } from './spec-limits.js';
 import { forEachCollection } from './yaml-collections.js';
 import {
   ERROR_CONDITION_KEYS,
@@ -45,8 +46,50 @@ export function canonicalSpec(spec: TraceSpec): Record<string, unknown> {
 const ONE_LINE_KEYS = new Set(['count', 'expected_duration_ms', 'links']);
 const TAG_KEYS = new Set(['required_tags', 'optional_tags']);
 
+/**
+ * How much of the spec is written on one line an entry: none (`block`), the entries without
+ * children, or each top-level entry with all it holds.
+ */
+type EntryLayout = 'block' | 'leaves' | 'entries';
+
+/** The spec as YAML in the block layout people read: one key a line. */
 export function serializeSpecYaml(spec: TraceSpec): string {
-  const document = new Document(canonicalSpec(spec));
+  return specDocument(spec, 'block').toString(TO_STRING);
+}
+
+export type SpecFileYaml = { ok: true; text: string } | { ok: false; bytes: number };
+
+/**
+ * The spec as the text of its file, which the specs-dir reader must read back: within MAX_SPEC_BYTES,
+ * like any spec file. The block layout indents each level of children 4 more spaces and puts every
+ * key on a line of its own, so a spec given in 1 MiB of compact YAML can take more: 1.39 MB for
+ * trees of children 31 deep, 1.12 MB for one entry with 19,000 children. Such a spec is written
+ * with more of its entries on one line each (a comment at the top says why); a spec too big even
+ * so (a 1 MiB spec written with aliases, or grown by updates) is `{ ok: false }` with its size.
+ */
+export function serializeSpecFile(spec: TraceSpec): SpecFileYaml {
+  const block = serializeSpecYaml(spec);
+  const blockBytes = utf8Length(block);
+  if (blockBytes <= MAX_SPEC_BYTES) return { ok: true, text: block };
+  let bytes = blockBytes;
+  for (const layout of ['leaves', 'entries'] as const) {
+    const which =
+      layout === 'leaves'
+        ? 'Entries without children are written on one line each'
+        : 'Each top-level entry is written on one line';
+    const why = `# ${which}: one key a line would take ${blockBytes} bytes, and a spec file may hold ${MAX_SPEC_SIZE}.\n`;
+    const text = `${why}${specDocument(spec, layout).toString(TO_STRING)}`;
+    bytes = utf8Length(text);
+    if (bytes <= MAX_SPEC_BYTES) return { ok: true, text };
+  }
+  return { ok: false, bytes };
+}
+
+const TO_STRING = { lineWidth: 0, flowCollectionPadding: true } as const;
+
+function specDocument(spec: TraceSpec, layout: EntryLayout): Document {
+  // A value used twice (an entry given with a YAML alias) is written out twice, as in the stored spec.
+  const document = new Document(canonicalSpec(spec), { aliasDuplicateObjects: false });
   forEachCollection(document.contents, (map) => {
     if (!isMap(map)) return;
     for (const pair of map.items) {
@@ -60,5 +103,22 @@ export function serializeSpecYaml(spec: TraceSpec): string {
       }
     }
   });
-  return document.toString({ lineWidth: 0, flowCollectionPadding: true });
+  if (layout !== 'block') {
+    const entries = document.get('expected_spans', true);
+    if (isSeq(entries)) for (const entry of entries.items) if (isMap(entry)) oneLine(entry, layout);
+  }
+  return document;
+}
+
+/** Writes the entry on one line (`entries`), or those of its descendants that have no children (`leaves`). */
+function oneLine(entry: YAMLMap, layout: Exclude<EntryLayout, 'block'>): void {
+  const pending = [entry];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const children = next.get('children', true);
+    if (layout === 'entries' || !isSeq(children) || children.items.length === 0) {
+      next.flow = true;
+      continue;
+    }
+    for (const child of children.items) if (isMap(child)) pending.push(child);
+  }
 }

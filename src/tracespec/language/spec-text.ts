@@ -5,7 +5,7 @@
  */
 import { Composer, type CST, type Document, Lexer, LineCounter, Parser } from 'yaml';
 import { firstDuplicateKeyOffset } from './duplicate-keys.js';
-import { FlowDepth, MAX_FLOW_DEPTH } from './flow-depth.js';
+import { MAX_BLOCK_DEPTH, MAX_FLOW_DEPTH, NestingDepth, type TooDeep } from './nesting-depth.js';
 import { MAX_SPEC_ALIASES, MAX_SPEC_BYTES, MAX_SPEC_SIZE, utf8Length } from './spec-limits.js';
 import { yamlErrorWords } from './yaml-error-words.js';
 
@@ -26,12 +26,7 @@ export function readSpecText(text: string): SpecTextResult {
     };
   }
   const parsed = parseDocuments(text);
-  if ('tooDeepAt' in parsed) {
-    return {
-      ok: false,
-      message: `the specification nests [ ] or { } more than ${MAX_FLOW_DEPTH} levels deep ${where(text, parsed.tooDeepAt)}; a spec's spans nest at most 32 levels`,
-    };
-  }
+  if ('tooDeep' in parsed) return { ok: false, message: tooDeepMessage(text, parsed.tooDeep) };
   const { documents, lines } = parsed;
   if (documents.length !== 1) {
     return {
@@ -69,26 +64,34 @@ export function readSpecText(text: string): SpecTextResult {
 /**
  * yaml's parseAllDocuments, with the nesting counted on the same lexer tokens the parser reads:
  * counting on a lexer pass of its own cost a third of the whole read. A text nested too deep is
- * left as soon as the bracket that goes too deep is lexed, so the parser never reaches that level.
+ * left as soon as the token that goes too deep is lexed, so the parser never reaches that level.
  */
 function parseDocuments(
   text: string,
-): { documents: Document.Parsed[]; lines: LineCounter } | { tooDeepAt: number } {
+): { documents: Document.Parsed[]; lines: LineCounter } | { tooDeep: TooDeep } {
   const lines = new LineCounter();
   const parser = new Parser(lines.addNewLine);
-  const depth = new FlowDepth();
-  let tooDeepAt: number | undefined;
+  const depth = new NestingDepth();
+  let tooDeep: TooDeep | undefined;
   function* tokens(): Generator<CST.Token> {
     lines.addNewLine(0);
     for (const token of new Lexer().lex(text)) {
-      tooDeepAt = depth.tooDeepAt(token);
-      if (tooDeepAt !== undefined) return;
+      tooDeep = depth.tooDeepAt(token);
+      if (tooDeep !== undefined) return;
       yield* parser.next(token);
     }
     yield* parser.end();
   }
   const documents = Array.from(new Composer(YAML_OPTIONS).compose(tokens()));
-  return tooDeepAt === undefined ? { documents, lines } : { tooDeepAt };
+  return tooDeep === undefined ? { documents, lines } : { tooDeep };
+}
+
+function tooDeepMessage(text: string, tooDeep: TooDeep): string {
+  const nesting =
+    tooDeep.nesting === 'flow'
+      ? `nests [ ] or { } more than ${MAX_FLOW_DEPTH} levels deep`
+      : `nests lists and mappings more than ${MAX_BLOCK_DEPTH} levels deep by indentation (- item, ? key, key:)`;
+  return `the specification ${nesting} ${where(text, tooDeep.offset)}; a spec's spans nest at most 32 levels`;
 }
 
 /** "at line L, column C" of an offset, both counted from 1 as yaml's own errors count them. */
