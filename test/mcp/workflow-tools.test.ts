@@ -86,6 +86,24 @@ describe('the trace-driven loop through a real MCP client', () => {
   });
   afterAll(async () => harness?.close());
 
+  it("gives an error chain one action: in the next steps, not again among the comparison's suggestions", async () => {
+    const result = await harness.call('execute_and_capture', {
+      command: emit('checkout reserve charge --fail reserve --fail-root'),
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'shop' },
+      expected_spec: CHECKOUT_SPEC,
+    });
+    expect(result.isError, result.text).toBe(false);
+    const chain = result.text.split('\n').filter((line) => line.includes('where the error chain starts'));
+    expect(chain, result.text).toEqual([
+      expect.stringMatching(/^ {2}1\. fix the failure in `reserve` \(shop\), where/),
+    ]);
+    expect(result.text).not.toContain('Suggestions:');
+    expect(result.structured.comparison.suggestions).toContainEqual(
+      expect.stringContaining('where the error chain starts'),
+    );
+  });
+
   it('runs a command with the SDK pointed at the receiver, tags every span with the run id and judges the trace against an inline spec', async () => {
     const result = await harness.call('execute_and_capture', {
       command: emit('checkout reserve charge'),

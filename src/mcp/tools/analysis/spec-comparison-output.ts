@@ -254,7 +254,9 @@ export function comparisonDraft(
   const extra = result.suggestions.filter((suggestion) => !fixes.has(suggestion));
   const notes = [
     ...result.semconv_notes.map((note) => `Note: ${note}.`),
-    ...(extra.length > 0 ? ['Suggestions:', ...extra.map((suggestion) => `  - ${suggestion}`)] : []),
+    ...(extra.length > 0
+      ? [SUGGESTIONS_HEADING, ...extra.map((suggestion) => `${SUGGESTION}${suggestion}`)]
+      : []),
   ];
   const { violations, missing_spans, unexpected_spans, performance_issues, entries, not_evaluated } = result;
   // Each entry is named once in the text: one not evaluated only in that list (not also as missing,
@@ -395,6 +397,10 @@ export function comparisonDraft(
       : 'apply the fixes, rerun, and compare again; generate_improvement_suggestions turns this result into a prioritized plan; get_span_details opens a span.',
   };
 }
+
+/** The notes' last block: suggestions no violation's fix gives, one line each. */
+export const SUGGESTIONS_HEADING = 'Suggestions:';
+export const SUGGESTION = '  - ';
 
 /** Stands for every span in a key: a violation merged over several spans covers each. */
 const ANY_SPAN = '*';

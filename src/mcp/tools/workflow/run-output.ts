@@ -21,6 +21,8 @@ import type { ComparisonResult } from '../../../tracespec/index.js';
 import {
   comparisonDraft,
   comparisonOutputSchema,
+  SUGGESTION,
+  SUGGESTIONS_HEADING,
   type ComparisonFields,
 } from '../analysis/spec-comparison-output.js';
 import type { SpecFilesOutput } from '../specs/spec-common.js';
@@ -332,7 +334,10 @@ export function runDraft(context: RunContext): ResponseDraft<RunFields> {
   }
   if (comparison) lines.push(...comparison.lead);
   // What follows the comparison's lists: its notes, the change since last time, the next steps.
-  const after: string[] = [...(comparison?.notes ?? [])];
+  const after: string[] = withoutSuggestions(
+    comparison?.notes ?? [],
+    new Set(context.nextSteps.map((step) => step.action)),
+  );
   if (
     context.changes &&
     (context.changes.fixed.length > 0 ||
@@ -388,6 +393,17 @@ export function runDraft(context: RunContext): ResponseDraft<RunFields> {
         }
       : {}),
   };
+}
+
+/**
+ * The comparison's notes without the suggestions the next steps below give again (the error chain's
+ * one action was both), and without their heading when none is left.
+ */
+function withoutSuggestions(notes: readonly string[], nextSteps: ReadonlySet<string>): string[] {
+  const kept = notes.filter(
+    (line) => !(line.startsWith(SUGGESTION) && nextSteps.has(line.slice(SUGGESTION.length))),
+  );
+  return kept.at(-1) === SUGGESTIONS_HEADING ? kept.slice(0, -1) : kept;
 }
 
 /**
