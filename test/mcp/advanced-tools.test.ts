@@ -186,6 +186,19 @@ describe('advanced tools through a real MCP client', () => {
       trace_ids: others.map((trace) => trace.traceId),
     });
     expect(collection.structured.passed, collection.text).toBe(10);
+    // Under 20 spans an entry, nearest-rank p95 (under 100, p99) only repeats the maximum: the text leaves it out.
+    const rows =
+      collection.text
+        .split('Durations per entry:\n')[1]
+        ?.split('\n')
+        .filter((line) => line.startsWith('  ')) ?? [];
+    expect(rows.length, collection.text).toBeGreaterThan(0);
+    for (const row of rows) {
+      const spans = Number(/\((\d+) spans\)$/.exec(row)?.[1]);
+      if (spans < 20) expect(row).toMatch(/: p50 [\d.]+ ms, max [\d.]+ ms \(\d+ spans\)$/);
+      else expect(row).toMatch(/: p50 [\d.]+ ms, p95 [\d.]+ ms, max [\d.]+ ms \(\d+ spans\)$/);
+    }
+    expect(collection.structured.durations[0]).toHaveProperty('p95_ms');
     const bad = await harness.call('compare_trace_to_spec', {
       trace_id: defective.traceId,
       spec_name: 'checkout-inferred',

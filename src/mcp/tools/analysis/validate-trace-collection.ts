@@ -225,7 +225,7 @@ export const validateTraceCollectionTool = defineTool({
           heading: 'Durations per entry:',
           rows: durations,
           line: (duration) =>
-            `  ${duration.path}: p50 ${duration.p50_ms} ms, p95 ${duration.p95_ms} ms, p99 ${duration.p99_ms} ms, max ${duration.max_ms} ms (${plural(duration.samples, 'span')})`,
+            `  ${duration.path}: ${durationFigures(duration)} (${plural(duration.samples, 'span')})`,
         }),
       ],
       ...(summary.failed > 0
@@ -238,3 +238,22 @@ export const validateTraceCollectionTool = defineTool({
     };
   },
 });
+
+/**
+ * Nearest-rank percentiles say something only past enough samples: with under 20 spans p95 is the
+ * maximum, with under 100 so is p99. The text gives those it can tell apart; the structured answer
+ * keeps all four.
+ */
+function durationFigures(duration: {
+  samples: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  max_ms: number;
+}): string {
+  const figures = [`p50 ${duration.p50_ms} ms`];
+  if (duration.samples >= 20) figures.push(`p95 ${duration.p95_ms} ms`);
+  if (duration.samples >= 100) figures.push(`p99 ${duration.p99_ms} ms`);
+  if (duration.samples > 1) figures.push(`max ${duration.max_ms} ms`);
+  return figures.join(', ');
+}
