@@ -321,6 +321,57 @@ describe('advanced tools through a real MCP client', () => {
     expect(result.text).toMatch(/Next: analyze_trace/);
   });
 
+  it('tells a slowdown caused by a query that now runs five times as the count change, with the operations it slows', async () => {
+    const reserve = (rand: () => number, queries: number, runId: string): Trace => {
+      const noisy = (ms: number): number => ms * (0.8 + rand() * 0.4);
+      const own = queries * 16 + noisy(4);
+      const resource = { 'otel_mcp.run_id': runId };
+      return movedToNow(
+        buildTrace({
+          name: 'POST /orders',
+          service: 'order-service',
+          durationMs: own + 10,
+          resourceAttributes: resource,
+          children: [
+            {
+              name: 'inventory.reserve',
+              service: 'inventory-service',
+              startMs: 1,
+              durationMs: own,
+              resourceAttributes: resource,
+              children: Array.from({ length: queries }, (_, i) => ({
+                name: 'SELECT inventory',
+                service: 'inventory-service',
+                kind: 'client' as const,
+                startMs: 2 + i * 16,
+                durationMs: noisy(16),
+                resourceAttributes: resource,
+              })),
+            },
+          ],
+        }),
+      );
+    };
+    const rand = seededRandom(11);
+    for (const [queries, runId] of [
+      [1, 'run-loop-base'],
+      [5, 'run-loop-now'],
+    ] as const)
+      for (let i = 0; i < 8; i += 1) await harness.app.writeSpans(reserve(rand, queries, runId).spans);
+    const result = await harness.call('detect_regressions', {
+      baseline: { run_id: 'run-loop-base' },
+      current_traces: { run_id: 'run-loop-now' },
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.text).toContain(
+      '1 finding: 2 operations slower only through an operation beneath that now runs more often (structural), 0 over envelope, 1 structural.',
+    );
+    expect(result.text).toMatch(
+      /Structural changes:\n {2}count changed inventory-service:SELECT inventory: spans per trace: median 1 .* → 5 .*; explains the slowdown of 2 operations above it: /,
+    );
+    expect(result.text).not.toContain('Slower:');
+  });
+
   it('shows a slow span once, as the cause of the slowdown of every span above it, and keeps their rows in the structured answer', async () => {
     const result = await harness.call('detect_regressions', {
       baseline: { run_id: 'run-chain-base' },

@@ -94,9 +94,15 @@ export interface ExplainedBy extends ToDestination {
   operation: string;
   /**
    * The part of the explained operation's median shift that the cause's accounts for: the cause's
-   * shift times its spans beneath one span of the explained operation (median over those spans).
+   * shift times its spans beneath one span of the explained operation (median over those spans),
+   * or for a count change the time its added (or removed) spans take.
    */
   share: number;
+  /**
+   * Present when the cause is how often the operation beneath runs, not how long it takes (an N+1
+   * loop: 1 → 5 queries a request): its spans per trace, baseline and current medians.
+   */
+  count_change?: { baseline: number; current: number };
 }
 
 export type StructuralKind =
@@ -597,6 +603,7 @@ function compareKind(
   const after = collect(current, split);
   const examples = limits.examples;
   const shifts = new Map<string, LatencyShift>();
+  const countShifts = new Map<string, CountShift>();
   for (const [key, now] of after) {
     const then = before.get(key);
     if (!then) {
@@ -612,7 +619,8 @@ function compareKind(
     report.operations_compared += 1;
     const shift = judgeLatency(kind, then, now, report, limits);
     if (shift) shifts.set(key, shift);
-    judgeCounts(kind, then, now, baseline.length, current.length, report, limits);
+    const counted = judgeCounts(kind, then, now, baseline.length, current.length, report, limits);
+    if (counted) countShifts.set(key, counted);
     if (then.errorSpans === 0 && now.errorSpans > 0) {
       report.structural.push({
         kind: 'new_errors',
@@ -645,7 +653,7 @@ function compareKind(
     });
   }
   serviceChanges(kind, before, after, baseline.length, current.length, report, examples);
-  explainAncestors(current, split, after, shifts);
+  explainAncestors(current, split, after, shifts, countShifts);
 }
 
 /**
@@ -668,8 +676,9 @@ function explainAncestors(
   split: ReadonlySet<string>,
   after: ReadonlyMap<string, OperationSamples>,
   shifts: ReadonlyMap<string, LatencyShift>,
+  countShifts: ReadonlyMap<string, CountShift>,
 ): void {
-  if (shifts.size < 2) return;
+  if (shifts.size === 0 || shifts.size + countShifts.size < 2) return;
   // Per shifted operation above another: how many spans of the one beneath each of its spans holds.
   const beneath = new Map<string, Map<string, number[]>>();
   for (const trace of current) {
@@ -679,7 +688,7 @@ function explainAncestors(
     const counts = new Map<SpanNode, Map<string, number>>();
     for (const node of tree.nodes) {
       const key = keyOf(node.span);
-      if (!shifts.has(key)) continue;
+      if (!shifts.has(key) && !countShifts.has(key)) continue;
       if (!counts.has(node)) counts.set(node, new Map());
       const seen = new Set<SpanNode>();
       for (let up = node.parent; up !== undefined && !seen.has(up); up = up.parent) {
@@ -705,20 +714,26 @@ function explainAncestors(
   const share = (above: string, below: string): number => {
     const counts = beneath.get(above)?.get(below);
     const up = shifts.get(above) as LatencyShift;
-    const down = shifts.get(below) as LatencyShift;
     const spans = after.get(above)?.durations.length ?? 0;
-    if (!counts || up.direction !== down.direction || up.shift_ms === 0 || beneath.get(below)?.has(above))
-      return 0;
+    if (!counts || up.shift_ms === 0 || beneath.get(below)?.has(above)) return 0;
     // Spans of the operation above without one beneath count as 0: the cause missed them.
     const perSpan = median([
       ...counts,
       ...Array.from({ length: Math.max(0, spans - counts.length) }, () => 0),
     ]);
-    return (down.shift_ms * perSpan) / up.shift_ms;
+    const down = shifts.get(below);
+    if (down) return down.direction === up.direction ? (down.shift_ms * perSpan) / up.shift_ms : 0;
+    // A count change: of the spans beneath one span above, the added ones (or those now missing)
+    // each take the operation's median time.
+    const count = countShifts.get(below) as CountShift;
+    if (count.current > count.baseline !== (up.direction === 'slower') || count.current === 0) return 0;
+    const changed = (perSpan * (count.current - count.baseline)) / count.current;
+    return (changed * count.medianMs) / up.shift_ms;
   };
   const explainers = new Map<string, string[]>();
+  const candidates = [...new Set([...shifts.keys(), ...countShifts.keys()])];
   for (const above of shifts.keys()) {
-    const found = [...shifts.keys()]
+    const found = candidates
       .filter((below) => below !== above && share(above, below) >= EXPLAINED_SHARE)
       .sort((a, b) => share(above, b) - share(above, a));
     if (found.length > 0) explainers.set(above, found);
@@ -735,9 +750,11 @@ function explainAncestors(
     const cause = causeOf(key, new Set());
     if (cause === key) continue;
     const samples = after.get(cause) as OperationSamples;
+    const count = shifts.has(cause) ? undefined : countShifts.get(cause);
     (shifts.get(key) as LatencyShift).explained_by = {
       ...operationOf(samples),
       share: round(share(key, cause)),
+      ...(count ? { count_change: { baseline: count.baseline, current: count.current } } : {}),
     };
   }
 }
@@ -795,6 +812,7 @@ function judgeLatency(
   return finding;
 }
 
+/** Reports a change in how often an operation runs; returns the medians per trace when it did. */
 function judgeCounts(
   kind: string,
   then: OperationSamples,
@@ -803,19 +821,19 @@ function judgeCounts(
   currentTraces: number,
   report: RegressionReport,
   limits: Limits,
-): void {
+): CountShift | undefined {
   const before = countsPerTrace(then, baselineTraces);
   const after = countsPerTrace(now, currentTraces);
   const beforeMedian = median(before);
   const afterMedian = median(after);
-  if (beforeMedian === afterMedian) return;
+  if (beforeMedian === afterMedian) return undefined;
   // With enough traces the shift must also be significant; with few, the medians alone speak.
   if (
     before.length >= limits.minSamples &&
     after.length >= limits.minSamples &&
     mannWhitneyU(after, before).pValue >= limits.alpha
   )
-    return;
+    return undefined;
   const range = (values: number[]): string => `${Math.min(...values)}..${Math.max(...values)}`;
   const moreIsWorse = afterMedian > beforeMedian;
   // Traces showing the change; one that lost the operation entirely has no id among its samples.
@@ -832,6 +850,14 @@ function judgeCounts(
     example_trace_ids: ids,
     trace_kind: kind,
   });
+  return { baseline: beforeMedian, current: afterMedian, medianMs: median(now.durations) };
+}
+
+/** An operation that runs more or less often a trace: medians per trace, and its spans' median duration now. */
+interface CountShift {
+  baseline: number;
+  current: number;
+  medianMs: number;
 }
 
 function serviceChanges(

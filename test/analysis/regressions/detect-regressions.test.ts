@@ -382,6 +382,53 @@ describe('detectRegressions on calls named alike', () => {
       }
     });
 
+    it('puts a slowdown down to a query that now runs five times where it ran once, when the added queries account for it', () => {
+      // inventory.reserve waits on its queries one after another: 1 → 5 of ~16 ms each.
+      const reserve = (rand: () => number, queries: number): Trace => {
+        const noisy = (ms: number): number => ms * (0.8 + rand() * 0.4);
+        const selects = Array.from({ length: queries }, (_, i) => ({
+          name: 'SELECT inventory',
+          service: 'inventory-service',
+          kind: 'client' as const,
+          startMs: 2 + i * 16,
+          durationMs: noisy(16),
+        }));
+        const own = queries * 16 + noisy(4);
+        return buildTrace({
+          name: 'POST /orders',
+          service: 'order-service',
+          durationMs: own + 10,
+          children: [
+            {
+              name: 'inventory.reserve',
+              service: 'inventory-service',
+              startMs: 1,
+              durationMs: own,
+              children: selects,
+            },
+          ],
+        });
+      };
+      const sideOf = (seed: number, queries: number): Trace[] => {
+        const rand = seededRandom(seed);
+        return Array.from({ length: 8 }, () => reserve(rand, queries));
+      };
+      const report = detectRegressions(sideOf(7, 1), sideOf(8, 5));
+      expect(report.structural).toContainEqual(
+        expect.objectContaining({ kind: 'count_changed', operation: 'SELECT inventory' }),
+      );
+      expect(report.regressions.filter((shift) => !shift.explained_by)).toEqual([]);
+      for (const shift of report.regressions)
+        expect(shift.explained_by, shift.operation).toMatchObject({
+          operation: 'SELECT inventory',
+          count_change: { baseline: 1, current: 5 },
+        });
+      expect(report.regressions.map((shift) => shift.operation).sort()).toEqual([
+        'POST /orders',
+        'inventory.reserve',
+      ]);
+    });
+
     it('groups a speed-up with the spans above it the same way', () => {
       const report = detectRegressions(runOf(3, 1200), runOf(4, 20));
       expect(report.improvements).toHaveLength(6);

@@ -69,7 +69,16 @@ const shiftSchema = z.object({
   example_trace_ids: z.array(z.string()),
   trace_kind: traceKind,
   explained_by: z
-    .object({ service: z.string(), operation: z.string(), destination, share: z.number() })
+    .object({
+      service: z.string(),
+      operation: z.string(),
+      destination,
+      share: z.number(),
+      count_change: z
+        .object({ baseline: z.number(), current: z.number() })
+        .optional()
+        .describe('When the cause runs more or less often (spans per trace, medians), not slower'),
+    })
     .optional()
     .describe(
       'The operation beneath whose shift accounts for share (≥ 0.8) of this one: the cause, shown in its stead',
@@ -397,6 +406,20 @@ const rawShift = (item: {
 }): string =>
   `${formatDuration(item.baseline_median_ms)} → ${formatDuration(item.current_median_ms)} (n ${item.baseline_n}/${item.current_n})`;
 
+/**
+ * What the operations slower only through another are slower through: the slower ones listed
+ * (`above it, slower only through it`), or a change in how often an operation beneath runs.
+ */
+function throughWhat(regressions: readonly LatencyShift[], slower: number): string {
+  const byCount = regressions.some((shift) => shift.explained_by?.count_change);
+  const byLatency = regressions.some((shift) => shift.explained_by && !shift.explained_by.count_change);
+  const it = slower === 1 ? 'it' : 'them';
+  if (byLatency && !byCount) return `above ${it}, slower only through ${it}`;
+  if (byCount && !byLatency)
+    return 'slower only through an operation beneath that now runs more often (structural)';
+  return `slower only through ${it} or through an operation beneath that now runs more often (structural)`;
+}
+
 /** Operations named per cause: the nearest few say where the time surfaced; the rest are in the rows. */
 const MAX_EXPLAINED_NAMES = 3;
 
@@ -404,7 +427,11 @@ const MAX_EXPLAINED_NAMES = 3;
  * `; explains the slowdown of 7 operations above it: …`: the shifts a cause accounts for, nearest
  * (largest relative shift) first, so its row stands for theirs.
  */
-function explains(cause: LatencyShift, rows: readonly LatencyShift[], what: string): string {
+function explains(
+  cause: { service: string; operation: string; destination?: string; trace_kind: string },
+  rows: readonly LatencyShift[],
+  what: string,
+): string {
   const same = (a: { service: string; operation: string; destination?: string }, b: typeof a): boolean =>
     a.service === b.service && a.operation === b.operation && a.destination === b.destination;
   const above = rows.filter(
@@ -502,6 +529,13 @@ function draft(
   const faster = report.improvements.filter((shift) => !shift.explained_by);
   const explainedSlower = report.regressions.length - slower.length;
   const total = slower.length + report.structural.length + report.envelope_breaches.length;
+  const through = `${plural(explainedSlower, 'operation')} ${throughWhat(report.regressions, slower.length)}`;
+  const slowerText =
+    explainedSlower === 0
+      ? `${slower.length} slower`
+      : slower.length === 0
+        ? through
+        : `${slower.length} slower (and ${through})`;
   const unseen = uncompared.reduce((sum, kind) => sum + kind.baseline_traces + kind.current_traces, 0);
   // Operations with too few spans to test are no evidence of "no regression": one run against
   // another (1 span a side) must not read as a clean bill while payment.process went 20 ms → 1.2 s.
@@ -514,7 +548,7 @@ function draft(
       : '';
   lead.push(
     total > 0
-      ? `${plural(total, 'finding')}: ${slower.length} slower${explainedSlower > 0 ? ` (and ${plural(explainedSlower, 'operation')} above ${slower.length === 1 ? 'it' : 'them'}, slower only through ${slower.length === 1 ? 'it' : 'them'})` : ''}, ${report.envelope_breaches.length} over envelope, ${report.structural.length} structural.${unjudged > 0 ? ` Latency of ${plural(unjudged, 'operation')} not judged: ${tooFew}.` : ''}`
+      ? `${plural(total, 'finding')}: ${slowerText}, ${report.envelope_breaches.length} over envelope, ${report.structural.length} structural.${unjudged > 0 ? ` Latency of ${plural(unjudged, 'operation')} not judged: ${tooFew}.` : ''}`
       : nothingCompared
         ? 'No verdict: no trace was compared.'
         : unjudged > 0 && judged === 0
@@ -597,7 +631,12 @@ function draft(
             : change.operation
               ? operationText({ ...change, operation: change.operation })
               : change.service;
-          return `  ${ofKind ? '' : inKind(change)}${change.kind.replaceAll('_', ' ')} ${what}: ${change.detail}${change.example_trace_ids[0] ? `; e.g. ${change.example_trace_ids[0]}` : ''}`;
+          const above =
+            change.kind === 'count_changed' && change.operation
+              ? explains({ ...change, operation: change.operation }, report.regressions, 'slowdown') ||
+                explains({ ...change, operation: change.operation }, report.improvements, 'speed-up')
+              : '';
+          return `  ${ofKind ? '' : inKind(change)}${change.kind.replaceAll('_', ' ')} ${what}: ${change.detail}${change.example_trace_ids[0] ? `; e.g. ${change.example_trace_ids[0]}` : ''}${above}`;
         },
         weight: 3,
       }),
