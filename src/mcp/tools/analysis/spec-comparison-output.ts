@@ -9,10 +9,10 @@ import {
   type ComparisonResult,
   type EntryMatch,
   type EntryResult,
-  type MissingSpan,
   type Violation,
 } from '../../../tracespec/index.js';
 import { plural } from '../../../model/plural.js';
+import { comparisonTextRules } from './comparison-text-rules.js';
 import { listSection, type ResponseDraft } from '../../response/response-draft.js';
 import { responseFields } from '../../response/response-fields.js';
 import { specFilesSchema, type SpecFilesOutput } from '../specs/spec-common.js';
@@ -223,20 +223,10 @@ export function comparisonDraft(
 ): ResponseDraft<ComparisonFields> {
   const checks = `score ${result.score}, ${result.checks.passed}/${result.checks.total} checks, ${result.span_count} spans`;
   const total = result.violations.length + (result.truncated?.violations ?? 0);
-  // A failing comparison lists the entries that need a look; those that matched as expected are
-  // counted in the verdict line (an agent re-running a fix reads this answer every iteration).
-  const violatedPaths = new Set(result.violations.map((violation) => violation.path));
-  const asExpected = (entry: EntryResult): boolean =>
-    !result.matches_specification &&
-    entry.evaluated &&
-    entry.satisfied &&
-    !entry.near_miss &&
-    (entry.surplus ?? 0) === 0 &&
-    !violatedPaths.has(entry.path);
-  const leftAsExpected = result.entries.filter(asExpected).length;
+  const inText = comparisonTextRules(result);
   const asExpectedNote =
-    leftAsExpected > 0
-      ? ` ${leftAsExpected} of ${plural(result.entries.length, 'entry', 'entries')} matched as expected (not listed).`
+    inText.asExpected > 0
+      ? ` ${inText.asExpected} of ${plural(result.entries.length, 'entry', 'entries')} matched as expected (not listed).`
       : '';
   const lead = [
     ...sync.lines,
@@ -259,48 +249,6 @@ export function comparisonDraft(
       : []),
   ];
   const { violations, missing_spans, unexpected_spans, performance_issues, entries, not_evaluated } = result;
-  // Each entry is named once in the text: one not evaluated only in that list (not also as missing,
-  // lost with its service); one that found nothing only among the missing spans. The structured
-  // lists keep every row.
-  const unchecked = new Set(not_evaluated);
-  const listedMissing = new Set(
-    missing_spans.filter((item) => item.found === 0 && !unchecked.has(item.path)).map((item) => item.path),
-  );
-  // Every missing span and performance issue is also a violation, with its fix: the text lists it
-  // there, and these sections keep only rows whose violation is not listed (cut by max_violations).
-  // A violation merged over several spans (×N) names them all, not only the span it shows.
-  const listedViolations = new Set(
-    violations.flatMap((violation) => [
-      findingKey(violation.kind, violation.path, violation.span?.span_id),
-      findingKey(violation.kind, violation.path),
-      ...((violation.occurrences ?? 1) > 1 ? [findingKey(violation.kind, violation.path, ANY_SPAN)] : []),
-    ]),
-  );
-  // A span that only passed on a failure whose origin is also listed reads as part of the origin's
-  // line ("passed on to …"): one error chain, one violation in the text.
-  const failedSpans = new Set(
-    violations
-      .filter((violation) => violation.kind === 'unexpected_error' && violation.span)
-      .map((violation) => violation.span!.span_id),
-  );
-  const foldedIntoOrigin = (violation: Violation): boolean =>
-    violation.kind === 'unexpected_error' &&
-    violation.caused_by !== undefined &&
-    violation.span?.span_id !== violation.caused_by.span_id &&
-    failedSpans.has(violation.caused_by.span_id);
-  const passedOnTo = new Map<string, Violation[]>();
-  for (const violation of violations.filter(foldedIntoOrigin)) {
-    const origin = violation.caused_by!.span_id;
-    const list = passedOnTo.get(origin);
-    if (list) list.push(violation);
-    else passedOnTo.set(origin, [violation]);
-  }
-  const deficitKind = (item: MissingSpan): string =>
-    item.reason ?? (item.found === 0 ? 'missing' : 'count_too_low');
-  const namedAbove = (entry: EntryResult): boolean =>
-    !entry.evaluated ||
-    unchecked.has(entry.path) ||
-    (entry.found === 0 && !entry.near_miss && listedMissing.has(entry.path));
   const fields: ComparisonFields = {
     spec_name: result.spec_name,
     spec_version: specVersion,
@@ -321,12 +269,12 @@ export function comparisonDraft(
       listSection({
         key: 'violations',
         rows: violations,
-        inText: (violation) => !foldedIntoOrigin(violation),
-        line: (violation) => {
-          const folded =
-            violation.kind === 'unexpected_error' ? passedOnTo.get(violation.span?.span_id ?? '') : undefined;
-          return violationLine(violation, folded);
-        },
+        inText: inText.violation,
+        line: (violation) =>
+          violationLine(
+            violation,
+            violation.kind === 'unexpected_error' ? inText.passedOnTo.get(violation.span?.span_id ?? '') : [],
+          ),
         weight: 4,
         ...(result.truncated?.violations
           ? {
@@ -341,8 +289,7 @@ export function comparisonDraft(
         key: 'missing_spans',
         heading: 'Missing spans:',
         rows: missing_spans,
-        inText: (item) =>
-          !unchecked.has(item.path) && !listedViolations.has(findingKey(deficitKind(item), item.path)),
+        inText: inText.missingSpan,
         line: (item) =>
           `  ${item.path}: expected ${item.expected}, found ${item.found}${item.reason ? ` (${item.reason})` : ''}`,
       }),
@@ -350,9 +297,7 @@ export function comparisonDraft(
         key: 'performance_issues',
         heading: 'Performance issues:',
         rows: performance_issues,
-        inText: (item) =>
-          !listedViolations.has(findingKey(item.kind, item.path, item.span?.span_id)) &&
-          !listedViolations.has(findingKey(item.kind, item.path, ANY_SPAN)),
+        inText: inText.performanceIssue,
         line: (item) =>
           `  [${item.kind}] ${item.path}: ${item.message}${item.span ? ` ${spanText(item.span)}` : ''}`,
       }),
@@ -387,7 +332,7 @@ export function comparisonDraft(
             ? { near_miss: { ...entry.near_miss, matches: entry.near_miss.matches.slice(0, MATCHES_SHOWN) } }
             : {}),
         })),
-        inText: (entry) => !namedAbove(entry) && !asExpected(entry),
+        inText: inText.entry,
         line: entryLine,
       }),
     ],
@@ -401,11 +346,3 @@ export function comparisonDraft(
 /** The notes' last block: suggestions no violation's fix gives, one line each. */
 export const SUGGESTIONS_HEADING = 'Suggestions:';
 export const SUGGESTION = '  - ';
-
-/** Stands for every span in a key: a violation merged over several spans covers each. */
-const ANY_SPAN = '*';
-
-/** A violation, missing span or performance issue by its kind, entry and (when it names one) span. */
-function findingKey(kind: string, path: string, spanId?: string): string {
-  return `${kind}\u0000${path}\u0000${spanId ?? ''}`;
-}
