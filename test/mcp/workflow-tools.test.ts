@@ -9,6 +9,7 @@ import { freePort } from '../support/free-port.js';
 import { DEFAULT_TOOLSETS } from '../../src/config/config-schema.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { waitFor } from '../support/wait-for.js';
+import { CRASH_ONCE_SPEC } from '../support/crash-once-spec.js';
 
 const SCRIPTS = fileURLToPath(new URL('../fixtures/run-scripts/', import.meta.url));
 const NODE = JSON.stringify(process.execPath);
@@ -497,21 +498,7 @@ describe('the trace-driven loop through a real MCP client', () => {
     const step = 'client-call > work.step';
     await harness.call('define_trace_spec', {
       name: 'crash_once',
-      specification: {
-        expected_spans: [
-          {
-            operation_name: 'client-call',
-            service_name: 'client',
-            children: [
-              {
-                operation_name: 'work.step',
-                service_name: 'worker',
-                children: [{ operation_name: 'work.detail', service_name: 'worker' }],
-              },
-            ],
-          },
-        ],
-      },
+      specification: CRASH_ONCE_SPEC,
     });
     const created = await harness.call('create_development_session', {
       project_name: 'crash-once',

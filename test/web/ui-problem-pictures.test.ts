@@ -13,6 +13,7 @@ import { launchBrowser, pageProblems, screenshot, SKIP_BROWSER } from '../suppor
 import { freePort } from '../support/free-port.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { buildTrace, movedToNow, repeated } from '../support/trace-builder.js';
+import { CRASH_ONCE_SPEC } from '../support/crash-once-spec.js';
 
 const UI_DIR = join(import.meta.dirname, '..', '..', 'dist', 'ui');
 const SCRIPTS = fileURLToPath(new URL('../fixtures/run-scripts/', import.meta.url));
@@ -33,21 +34,7 @@ describe.skipIf(SKIP_BROWSER)('pictures of what a problem covers, in Chromium', 
     harness.app.toolDeps.ui = { baseUrl: ui.url };
     await harness.call('define_trace_spec', {
       name: 'crash_once',
-      specification: {
-        expected_spans: [
-          {
-            operation_name: 'client-call',
-            service_name: 'client',
-            children: [
-              {
-                operation_name: 'work.step',
-                service_name: 'worker',
-                children: [{ operation_name: 'work.detail', service_name: 'worker' }],
-              },
-            ],
-          },
-        ],
-      },
+      specification: CRASH_ONCE_SPEC,
     });
     const created = await harness.call('create_development_session', {
       project_name: 'crash-once',
