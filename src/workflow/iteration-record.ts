@@ -63,6 +63,11 @@ export interface IterationRecord {
   crashedServices: string[];
   /** The services that exited during the run, with the error line of their stderr (absent in older records). */
   crashes?: { service: string; error?: string }[];
+  /**
+   * The primary trace's groups of spans no entry expects, as `service: name → destination ×N`, sorted
+   * (absent in older records): a next run with the same ones need not list them again.
+   */
+  unexpectedGroups?: string[];
   exitToVerdictMs: number;
 }
 
@@ -117,6 +122,16 @@ export function iterationRecordOf(report: RunReport, command: string): Iteration
     ...(verdict.score !== undefined ? { score: verdict.score } : {}),
     ...(primary ? { checks: primary.checks, primaryTraceId: primary.trace_id } : {}),
     violationKeys: verdict.violationKeys,
+    ...(primary
+      ? {
+          unexpectedGroups: primary.unexpected_spans
+            .map(
+              (group) =>
+                `${group.service}: ${group.name}${group.destination ? ` → ${group.destination}` : ''} ×${group.count}`,
+            )
+            .sort(),
+        }
+      : {}),
     notEvaluated: verdict.notEvaluated,
     notFound: verdict.notFound,
     ...(verdict.passRate && verdict.passRate.total > 1

@@ -227,6 +227,31 @@ describe('the trace-driven loop through a real MCP client', () => {
     expect(after.structured).toMatchObject({ session_id: sessionId, status: 'regressed' });
   });
 
+  it('lists the spans no entry expects once in a session: a next run with the same groups counts them and says since when', async () => {
+    const created = await harness.call('create_development_session', {
+      project_name: 'shop-extra',
+      spec_name: 'tiny_checkout',
+      working_dir: SCRIPTS,
+      env: { OTEL_SERVICE_NAME: 'shop' },
+    });
+    const sessionId = created.structured.session_id as string;
+    const run = (children: string) =>
+      harness.call('execute_and_capture', { session_id: sessionId, command: emit(`checkout ${children}`) });
+    const first = await run('reserve audit.log');
+    expect(first.text).toContain('1 span no entry expects, in 1 group (unexpected_spans).');
+    expect(first.text).toMatch(/Spans no entry expects:\n {2}shop: audit\.log ×1/);
+    const second = await run('reserve audit.log');
+    expect(second.text).toContain(
+      '1 span no entry expects, in 1 group, the same as in iteration 1 (unexpected_spans).',
+    );
+    expect(second.text).not.toContain('Spans no entry expects:');
+    expect(second.structured.comparison.unexpected_spans).toHaveLength(1);
+    // Another group is listed again, whole.
+    const third = await run('reserve audit.log cache.get');
+    expect(third.text).toMatch(/Spans no entry expects:\n/);
+    expect(third.text).not.toContain('the same as in iteration');
+  });
+
   it('pages every iteration of a session once at a small budget, newest first, and counts the steps past suggest_next_steps limit', async () => {
     const created = await harness.call('create_development_session', {
       project_name: 'shop-paging',

@@ -216,10 +216,20 @@ export type ComparisonFields = Omit<
  * the layer pages. Violations past `max_violations` are counted as `beyond`. execute_and_capture
  * embeds the same lead lines and lists in its run answer.
  */
+export interface ComparisonDraftOptions {
+  /**
+   * A session's earlier iteration whose spans no entry expects were the same groups: the lead says
+   * so and the text does not list them again (a non-strict spec leaves the same HTTP hops unnamed
+   * in every run).
+   */
+  unexpectedAsIn?: number;
+}
+
 export function comparisonDraft(
   result: ComparisonResult,
   specVersion: number,
   sync: { files?: SpecFilesOutput; lines: string[] },
+  options: ComparisonDraftOptions = {},
 ): ResponseDraft<ComparisonFields> {
   const checks = `score ${result.score}, ${result.checks.passed}/${result.checks.total} checks, ${result.span_count} spans`;
   const total = result.violations.length + (result.truncated?.violations ?? 0);
@@ -236,8 +246,10 @@ export function comparisonDraft(
   ];
   if (result.unexpected_span_count > 0) {
     const groups = result.unexpected_spans.length + (result.truncated?.unexpected_span_groups ?? 0);
+    const asBefore =
+      options.unexpectedAsIn !== undefined ? `, the same as in iteration ${options.unexpectedAsIn}` : '';
     lead.push(
-      `${plural(result.unexpected_span_count, 'span')} no entry expects, in ${plural(groups, 'group')} (unexpected_spans).`,
+      `${plural(result.unexpected_span_count, 'span')} no entry expects, in ${plural(groups, 'group')}${asBefore} (unexpected_spans).`,
     );
   }
   const fixes = new Set(result.violations.map((violation) => violation.fix));
@@ -311,6 +323,7 @@ export function comparisonDraft(
         key: 'unexpected_spans',
         heading: 'Spans no entry expects:',
         rows: unexpected_spans,
+        ...(options.unexpectedAsIn !== undefined ? { inText: () => false } : {}),
         ...(result.truncated?.unexpected_span_groups
           ? {
               beyond: {

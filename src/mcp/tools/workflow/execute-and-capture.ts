@@ -148,6 +148,9 @@ export const executeAndCaptureTool = defineTool({
               repeated: row.repeated,
               notEvaluated: row.notEvaluated,
               changed: row.changed,
+              ...(sameGroups(previous.record.unexpectedGroups, iteration.record.unexpectedGroups)
+                ? { sameUnexpected: true }
+                : {}),
             },
           }
         : {}),
@@ -156,3 +159,14 @@ export const executeAndCaptureTool = defineTool({
     return runDraft(context);
   },
 });
+
+/** Both runs recorded the same non-empty groups of spans no entry expects (older records have none). */
+function sameGroups(before: readonly string[] | undefined, now: readonly string[] | undefined): boolean {
+  return (
+    before !== undefined &&
+    now !== undefined &&
+    now.length > 0 &&
+    before.length === now.length &&
+    before.every((group, index) => group === now[index])
+  );
+}

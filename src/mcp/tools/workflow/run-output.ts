@@ -23,6 +23,7 @@ import {
   comparisonOutputSchema,
   SUGGESTION,
   SUGGESTIONS_HEADING,
+  type ComparisonDraftOptions,
   type ComparisonFields,
 } from '../analysis/spec-comparison-output.js';
 import type { SpecFilesOutput } from '../specs/spec-common.js';
@@ -178,6 +179,8 @@ export interface RunContext {
     repeated?: Record<string, number>;
     notEvaluated: string[];
     changed: string[];
+    /** The spans no entry expects are the same groups as in that iteration: counted, not listed again. */
+    sameUnexpected?: boolean;
   };
   nextSteps: NextStep[];
   sync: { files?: SpecFilesOutput; lines: string[] };
@@ -192,7 +195,9 @@ export function runDraft(context: RunContext): ResponseDraft<RunFields> {
     total_bytes: value.totalBytes,
   });
   const comparison = report.verdict.primary
-    ? embeddedComparison(report.verdict.primary, report.spec, context.sync)
+    ? embeddedComparison(report.verdict.primary, report.spec, context.sync, {
+        ...(context.changes?.sameUnexpected ? { unexpectedAsIn: context.changes.sinceIteration } : {}),
+      })
     : undefined;
   const commandCrash =
     failed && crashExcerpt(report.command.stderr.text)
@@ -416,8 +421,9 @@ function embeddedComparison(
   result: ComparisonResult,
   spec: { name: string; version?: number } | undefined,
   sync: RunContext['sync'],
+  options: ComparisonDraftOptions,
 ): ResponseDraft<ComparisonFields> {
-  const draft = comparisonDraft(result, spec?.version ?? 0, sync);
+  const draft = comparisonDraft(result, spec?.version ?? 0, sync, options);
   const compare =
     spec?.version !== undefined
       ? `compare_trace_to_spec(trace_id="${result.trace_id}", spec_name="${spec.name}", spec_version=${spec.version}`
