@@ -43,7 +43,14 @@ export type {
   Violation,
   ViolationKind,
 } from './compare/comparison-result.js';
-export { entryExercised, entrySpanCount, traceExercisesSpec } from './compare/comparison-result.js';
+export {
+  entryExercised,
+  entrySpanCount,
+  passesFailureOn,
+  traceExercisesSpec,
+  unexpectedErrorSpanIds,
+  unexpectedGroupLabel,
+} from './compare/comparison-result.js';
 export { entryName, errorChainFix, groupByChain, type ChainSpan } from './report/error-chains.js';
 export {
   suggestImprovements,

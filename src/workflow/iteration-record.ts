@@ -2,7 +2,7 @@
  * What a session keeps of one run: enough to show progress and suggest the next step after a
  * restart, without the traces themselves (they stay in the store, by id). Pure.
  */
-import type { Violation } from '../tracespec/index.js';
+import { unexpectedGroupLabel, type Violation } from '../tracespec/index.js';
 import type { IterationVerdict } from '../store/sessions/session-repository.js';
 import { crashExcerpt } from './crash-excerpt.js';
 import type { RunReport } from './execute-run.js';
@@ -124,12 +124,7 @@ export function iterationRecordOf(report: RunReport, command: string): Iteration
     violationKeys: verdict.violationKeys,
     ...(primary
       ? {
-          unexpectedGroups: primary.unexpected_spans
-            .map(
-              (group) =>
-                `${group.service}: ${group.name}${group.destination ? ` → ${group.destination}` : ''} ×${group.count}`,
-            )
-            .sort(),
+          unexpectedGroups: primary.unexpected_spans.map(unexpectedGroupLabel).sort(),
         }
       : {}),
     notEvaluated: verdict.notEvaluated,

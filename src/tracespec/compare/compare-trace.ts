@@ -6,7 +6,13 @@
 import { OtelMcpError, type Span, type Trace } from '../../model/index.js';
 import { planAssignment, type AssignmentPlan } from './assignment-plan.js';
 import { compileSpec, type CompiledSpec } from './compiled-spec.js';
-import type { CompareOptions, ComparisonResult, EntryResult, Violation } from './comparison-result.js';
+import {
+  unexpectedErrorSpanIds,
+  type CompareOptions,
+  type ComparisonResult,
+  type EntryResult,
+  type Violation,
+} from './comparison-result.js';
 import { checkEntries, type ProvisionalMatches } from './entry-rules.js';
 import { checkErrorRules } from './error-rules.js';
 import { formatRange, roundMs } from './evidence-format.js';
@@ -92,11 +98,7 @@ function compareCompiled(trace: Trace, compiled: CompiledSpec, options: CompareO
     compiled.entries,
     index,
     plan,
-    new Set(
-      findings.violations.flatMap((violation) =>
-        violation.kind === 'unexpected_error' && violation.span ? [violation.span.span_id] : [],
-      ),
-    ),
+    unexpectedErrorSpanIds(findings.violations),
     options.errorOrigins,
   );
   const merged = mergeViolations(findings.violations).sort(

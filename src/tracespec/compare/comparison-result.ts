@@ -251,3 +251,29 @@ export interface CompareOptions {
    */
   errorOrigins?: ReadonlyMap<string, SpanRef>;
 }
+
+/**
+ * An unexpected_error of a span that only passed on a failure that started in another span
+ * (`caused_by`, given CompareOptions.errorOrigins): part of that failure's chain, not one of its own.
+ */
+export function passesFailureOn(violation: Violation): boolean {
+  return (
+    violation.kind === 'unexpected_error' &&
+    violation.caused_by !== undefined &&
+    violation.caused_by.span_id !== violation.span?.span_id
+  );
+}
+
+/** The ids of the spans reported as unexpected errors. */
+export function unexpectedErrorSpanIds(violations: readonly Violation[]): Set<string> {
+  return new Set(
+    violations.flatMap((violation) =>
+      violation.kind === 'unexpected_error' && violation.span ? [violation.span.span_id] : [],
+    ),
+  );
+}
+
+/** A group of spans no entry expects as its answer names it: `service: name → destination ×N`. */
+export function unexpectedGroupLabel(group: UnexpectedSpanGroup): string {
+  return `${group.service}: ${group.name}${group.destination ? ` → ${group.destination}` : ''} ×${group.count}`;
+}

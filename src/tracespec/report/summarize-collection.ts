@@ -10,9 +10,9 @@
 import {
   entryExercised,
   entrySpanCount,
+  passesFailureOn,
   traceExercisesSpec,
   type ComparisonResult,
-  type Violation,
   type ViolationKind,
 } from '../compare/comparison-result.js';
 import { listEntryPaths } from '../language/spec-paths.js';
@@ -89,7 +89,7 @@ export function summarizeCollection(all: readonly CollectionItem[], spec: TraceS
   for (const { traceId, result } of items) {
     // A span that only passed on a failure (caused_by, when the comparison was given error origins)
     // is that failure's, counted where it started: not an entry failing in its own right.
-    for (const violation of result.violations.filter((item) => !passedOn(item))) {
+    for (const violation of result.violations.filter((item) => !passesFailureOn(item))) {
       const failure = failures.get(violation.path) ?? {
         failed: new Set<string>(),
         kinds: {},
@@ -122,7 +122,8 @@ export function summarizeCollection(all: readonly CollectionItem[], spec: TraceS
     mean_score: count === 0 ? 0 : round(items.reduce((sum, item) => sum + item.result.score, 0) / count),
     traces: all.map((item) => {
       const { traceId, result } = item;
-      const first = result.violations.find((violation) => !passedOn(violation)) ?? result.violations[0];
+      const first =
+        result.violations.find((violation) => !passesFailureOn(violation)) ?? result.violations[0];
       return {
         trace_id: traceId,
         exercised: exercised.has(item),
@@ -161,13 +162,4 @@ export function summarizeCollection(all: readonly CollectionItem[], spec: TraceS
         };
       }),
   };
-}
-
-/** An unexpected_error of a span that only passed on a failure that started in another. */
-function passedOn(violation: Violation): boolean {
-  return (
-    violation.kind === 'unexpected_error' &&
-    violation.caused_by !== undefined &&
-    violation.caused_by.span_id !== violation.span?.span_id
-  );
 }

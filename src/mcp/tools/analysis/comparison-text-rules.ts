@@ -3,12 +3,14 @@
  * acted on, and what needs no look is counted rather than listed. An agent re-running a fix reads
  * this answer every iteration. The structured answer keeps every row; only the text leaves them out.
  */
-import type {
-  ComparisonResult,
-  EntryResult,
-  MissingSpan,
-  PerformanceIssue,
-  Violation,
+import {
+  passesFailureOn,
+  unexpectedErrorSpanIds,
+  type ComparisonResult,
+  type EntryResult,
+  type MissingSpan,
+  type PerformanceIssue,
+  type Violation,
 } from '../../../tracespec/index.js';
 
 export interface ComparisonTextRules {
@@ -35,16 +37,9 @@ export function comparisonTextRules(result: ComparisonResult): ComparisonTextRul
       ...((violation.occurrences ?? 1) > 1 ? [findingKey(violation.kind, violation.path, ANY_SPAN)] : []),
     ]),
   );
-  const failedSpans = new Set(
-    violations.flatMap((violation) =>
-      violation.kind === 'unexpected_error' && violation.span ? [violation.span.span_id] : [],
-    ),
-  );
+  const failedSpans = unexpectedErrorSpanIds(violations);
   const foldedIntoOrigin = (violation: Violation): boolean =>
-    violation.kind === 'unexpected_error' &&
-    violation.caused_by !== undefined &&
-    violation.span?.span_id !== violation.caused_by.span_id &&
-    failedSpans.has(violation.caused_by.span_id);
+    passesFailureOn(violation) && failedSpans.has(violation.caused_by!.span_id);
   const passedOnTo = new Map<string, Violation[]>();
   for (const violation of violations.filter(foldedIntoOrigin)) {
     const origin = violation.caused_by!.span_id;
@@ -62,14 +57,13 @@ export function comparisonTextRules(result: ComparisonResult): ComparisonTextRul
     !entry.evaluated ||
     unchecked.has(entry.path) ||
     (entry.found === 0 && !entry.near_miss && missingPaths.has(entry.path));
-  const violatedPaths = new Set(violations.map((violation) => violation.path));
+  // `satisfied` already means no violation of the entry, listed or cut by max_violations.
   const matchedAsExpected = (entry: EntryResult): boolean =>
     !result.matches_specification &&
     entry.evaluated &&
     entry.satisfied &&
     !entry.near_miss &&
-    (entry.surplus ?? 0) === 0 &&
-    !violatedPaths.has(entry.path);
+    (entry.surplus ?? 0) === 0;
   return {
     violation: (violation) => !foldedIntoOrigin(violation),
     passedOnTo,

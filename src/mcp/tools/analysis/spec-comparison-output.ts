@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import {
   describeOrigin,
+  unexpectedGroupLabel,
   type ComparisonResult,
   type EntryMatch,
   type EntryResult,
@@ -333,7 +334,7 @@ export function comparisonDraft(
             }
           : {}),
         line: (group) =>
-          `  ${group.service}: ${group.name}${group.destination ? ` → ${group.destination}` : ''} ×${group.count} [${group.span_ids.map((id) => id.slice(0, 8)).join(', ')}]`,
+          `  ${unexpectedGroupLabel(group)} [${group.span_ids.map((id) => id.slice(0, 8)).join(', ')}]`,
       }),
       listSection({
         key: 'entries',
