@@ -224,6 +224,8 @@ export interface ComparisonDraftOptions {
    * in every run).
    */
   unexpectedAsIn?: number;
+  /** Actions the answer gives as its next steps: a suggestion saying the same is not repeated above them. */
+  nextSteps?: ReadonlySet<string>;
 }
 
 export function comparisonDraft(
@@ -254,12 +256,12 @@ export function comparisonDraft(
     );
   }
   const fixes = new Set(result.violations.map((violation) => violation.fix));
-  const extra = result.suggestions.filter((suggestion) => !fixes.has(suggestion));
+  const extra = result.suggestions.filter(
+    (suggestion) => !fixes.has(suggestion) && !options.nextSteps?.has(suggestion),
+  );
   const notes = [
     ...result.semconv_notes.map((note) => `Note: ${note}.`),
-    ...(extra.length > 0
-      ? [SUGGESTIONS_HEADING, ...extra.map((suggestion) => `${SUGGESTION}${suggestion}`)]
-      : []),
+    ...(extra.length > 0 ? ['Suggestions:', ...extra.map((suggestion) => `  - ${suggestion}`)] : []),
   ];
   const { violations, missing_spans, unexpected_spans, performance_issues, entries, not_evaluated } = result;
   const fields: ComparisonFields = {
@@ -356,7 +358,3 @@ export function comparisonDraft(
       : 'apply the fixes, rerun, and compare again; generate_improvement_suggestions turns this result into a prioritized plan; get_span_details opens a span.',
   };
 }
-
-/** The notes' last block: suggestions no violation's fix gives, one line each. */
-export const SUGGESTIONS_HEADING = 'Suggestions:';
-export const SUGGESTION = '  - ';

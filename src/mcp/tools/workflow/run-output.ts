@@ -21,8 +21,6 @@ import type { ComparisonResult } from '../../../tracespec/index.js';
 import {
   comparisonDraft,
   comparisonOutputSchema,
-  SUGGESTION,
-  SUGGESTIONS_HEADING,
   type ComparisonDraftOptions,
   type ComparisonFields,
 } from '../analysis/spec-comparison-output.js';
@@ -196,6 +194,8 @@ export function runDraft(context: RunContext): ResponseDraft<RunFields> {
   });
   const comparison = report.verdict.primary
     ? embeddedComparison(report.verdict.primary, report.spec, context.sync, {
+        // The error chain's one action is both a suggestion and a next step: said once, as a step.
+        nextSteps: new Set(context.nextSteps.map((step) => step.action)),
         ...(context.changes?.sameUnexpected ? { unexpectedAsIn: context.changes.sinceIteration } : {}),
       })
     : undefined;
@@ -339,10 +339,7 @@ export function runDraft(context: RunContext): ResponseDraft<RunFields> {
   }
   if (comparison) lines.push(...comparison.lead);
   // What follows the comparison's lists: its notes, the change since last time, the next steps.
-  const after: string[] = withoutSuggestions(
-    comparison?.notes ?? [],
-    new Set(context.nextSteps.map((step) => step.action)),
-  );
+  const after: string[] = [...(comparison?.notes ?? [])];
   if (
     context.changes &&
     (context.changes.fixed.length > 0 ||
@@ -398,17 +395,6 @@ export function runDraft(context: RunContext): ResponseDraft<RunFields> {
         }
       : {}),
   };
-}
-
-/**
- * The comparison's notes without the suggestions the next steps below give again (the error chain's
- * one action was both), and without their heading when none is left.
- */
-function withoutSuggestions(notes: readonly string[], nextSteps: ReadonlySet<string>): string[] {
-  const kept = notes.filter(
-    (line) => !(line.startsWith(SUGGESTION) && nextSteps.has(line.slice(SUGGESTION.length))),
-  );
-  return kept.at(-1) === SUGGESTIONS_HEADING ? kept.slice(0, -1) : kept;
 }
 
 /**
