@@ -5,6 +5,7 @@ import { parseTraceSpec } from '../../src/tracespec/index.js';
 import { TRACE_START_NANOS, buildTrace, movedToNow, type SpanSketch } from '../support/trace-builder.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { expectCursorPagesEveryRow } from '../support/cursor-paging.js';
+import { inventoryReserveSketch } from '../support/inventory-reserve-sketch.js';
 import { checkoutTrace, goodCheckouts, seededRandom } from '../tracespec/infer/good-checkout-traces.js';
 
 const SCRIPTS = fileURLToPath(new URL('../fixtures/run-scripts/', import.meta.url));
@@ -322,42 +323,15 @@ describe('advanced tools through a real MCP client', () => {
   });
 
   it('tells a slowdown caused by a query that now runs five times as the count change, with the operations it slows', async () => {
-    const reserve = (rand: () => number, queries: number, runId: string): Trace => {
-      const noisy = (ms: number): number => ms * (0.8 + rand() * 0.4);
-      const own = queries * 16 + noisy(4);
-      const resource = { 'otel_mcp.run_id': runId };
-      return movedToNow(
-        buildTrace({
-          name: 'POST /orders',
-          service: 'order-service',
-          durationMs: own + 10,
-          resourceAttributes: resource,
-          children: [
-            {
-              name: 'inventory.reserve',
-              service: 'inventory-service',
-              startMs: 1,
-              durationMs: own,
-              resourceAttributes: resource,
-              children: Array.from({ length: queries }, (_, i) => ({
-                name: 'SELECT inventory',
-                service: 'inventory-service',
-                kind: 'client' as const,
-                startMs: 2 + i * 16,
-                durationMs: noisy(16),
-                resourceAttributes: resource,
-              })),
-            },
-          ],
-        }),
-      );
-    };
     const rand = seededRandom(11);
     for (const [queries, runId] of [
       [1, 'run-loop-base'],
       [5, 'run-loop-now'],
     ] as const)
-      for (let i = 0; i < 8; i += 1) await harness.app.writeSpans(reserve(rand, queries, runId).spans);
+      for (let i = 0; i < 8; i += 1)
+        await harness.app.writeSpans(
+          movedToNow(buildTrace(inventoryReserveSketch(rand, queries, { 'otel_mcp.run_id': runId }))).spans,
+        );
     const result = await harness.call('detect_regressions', {
       baseline: { run_id: 'run-loop-base' },
       current_traces: { run_id: 'run-loop-now' },

@@ -3,6 +3,7 @@ import { detectRegressions } from '../../../src/analysis/index.js';
 import type { Trace } from '../../../src/model/index.js';
 import { gatewayRun } from '../../support/gateway-sketch.js';
 import { buildTrace, type SpanSketch } from '../../support/trace-builder.js';
+import { inventoryReserveSketch } from '../../support/inventory-reserve-sketch.js';
 import { seededRandom } from '../../support/seeded-random.js';
 
 interface RunShape {
@@ -384,34 +385,9 @@ describe('detectRegressions on calls named alike', () => {
 
     it('puts a slowdown down to a query that now runs five times where it ran once, when the added queries account for it', () => {
       // inventory.reserve waits on its queries one after another: 1 → 5 of ~16 ms each.
-      const reserve = (rand: () => number, queries: number): Trace => {
-        const noisy = (ms: number): number => ms * (0.8 + rand() * 0.4);
-        const selects = Array.from({ length: queries }, (_, i) => ({
-          name: 'SELECT inventory',
-          service: 'inventory-service',
-          kind: 'client' as const,
-          startMs: 2 + i * 16,
-          durationMs: noisy(16),
-        }));
-        const own = queries * 16 + noisy(4);
-        return buildTrace({
-          name: 'POST /orders',
-          service: 'order-service',
-          durationMs: own + 10,
-          children: [
-            {
-              name: 'inventory.reserve',
-              service: 'inventory-service',
-              startMs: 1,
-              durationMs: own,
-              children: selects,
-            },
-          ],
-        });
-      };
       const sideOf = (seed: number, queries: number): Trace[] => {
         const rand = seededRandom(seed);
-        return Array.from({ length: 8 }, () => reserve(rand, queries));
+        return Array.from({ length: 8 }, () => buildTrace(inventoryReserveSketch(rand, queries)));
       };
       const report = detectRegressions(sideOf(7, 1), sideOf(8, 5));
       expect(report.structural).toContainEqual(
