@@ -31,7 +31,8 @@ const allowed = {
   backends: ['store', 'otlp', 'config', 'model'],
   tracespec: ['model'],
   analysis: ['model'],
-  store: ['model'],
+  // The store keeps a span's body as its OTLP Span message (otlp/span-message.ts).
+  store: ['otlp', 'model'],
   // The OTLP wire codec, below the receiver and the backends that speak OTLP.
   otlp: ['model'],
   config: ['model'],

@@ -27,9 +27,18 @@ import {
 } from './decoded-batch.js';
 import { walkProtobufEnvelope } from './envelope-protobuf.js';
 import { spanTimesProblem } from './timestamp-problems.js';
+import { keepWireBytes } from './wire-bytes.js';
 import { ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from './proto-reader.js';
 
-export function decodeTraceRequestProtobuf(bytes: Uint8Array): DecodedSpans {
+export interface TraceDecodeOptions {
+  /** Remember the bytes each span came in (wire-bytes.ts), for the store to keep as they are. */
+  keepWireBytes?: boolean;
+}
+
+export function decodeTraceRequestProtobuf(
+  bytes: Uint8Array,
+  options: TraceDecodeOptions = {},
+): DecodedSpans {
   const spans: Span[] = [];
   const rejections = new Rejections();
   let first = 0;
@@ -38,7 +47,11 @@ export function decodeTraceRequestProtobuf(bytes: Uint8Array): DecodedSpans {
     resourceBlock: 'resource_spans',
     scopeBlock: 'scope_spans',
     items: 'spans',
-    item: (r, end, resource, scope) => decodeSpan(r, end, resource, scope, spans, rejections),
+    item: (r, end, resource, scope) => {
+      const start = r.pos;
+      const span = decodeSpan(r, end, resource, scope, spans, rejections);
+      if (span && options.keepWireBytes) keepWireBytes(span, bytes.subarray(start, end));
+    },
     resourceDone: (resource) => {
       const serviceName = serviceNameOf(resource);
       for (let i = first; i < spans.length; i++) spans[i]!.serviceName = serviceName;
@@ -67,14 +80,15 @@ const SPAN_FIELDS: Record<number, string> = {
   16: 'flags',
 };
 
-function decodeSpan(
+/** Decodes one Span message into `spans` and returns it, or counts it in `rejections` when invalid. */
+export function decodeSpan(
   r: ProtoReader,
   end: number,
   resource: Resource,
   scope: InstrumentationScope,
   spans: Span[],
   rejections: Rejections,
-): void {
+): Span | undefined {
   let traceId = '';
   let spanId = '';
   let traceState: string | undefined;
@@ -188,9 +202,9 @@ function decodeSpan(
   const problem = spanIdsProblem(traceId, spanId, parentSpanId) ?? spanTimesProblem(start, finish, events);
   if (problem !== undefined) {
     rejections.add(describeRejectedSpan(name, spanId, problem));
-    return;
+    return undefined;
   }
-  spans.push({
+  const span: Span = {
     traceId,
     spanId,
     parentSpanId,
@@ -210,7 +224,9 @@ function decodeSpan(
     droppedLinksCount: droppedLinksCount + droppedInvalidLinks,
     resource,
     scope,
-  });
+  };
+  spans.push(span);
+  return span;
 }
 
 const EVENT_FIELDS: Record<number, string> = {

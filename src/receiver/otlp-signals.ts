@@ -48,7 +48,9 @@ export const TRACES: OtlpSignal = {
   rejectedJsonName: 'rejectedSpans',
   decode(format, body) {
     const decoded =
-      format === 'protobuf' ? decodeTraceRequestProtobuf(body) : decodeTraceRequestJson(text(body));
+      format === 'protobuf'
+        ? decodeTraceRequestProtobuf(body, { keepWireBytes: true })
+        : decodeTraceRequestJson(text(body));
     return {
       accepted: decoded.spans.length,
       rejected: decoded.rejected,

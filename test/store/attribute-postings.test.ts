@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Attributes, TraceQuery } from '../../src/model/index.js';
+import { decodeSpanMessageAttributes } from '../../src/otlp/span-message.js';
 import { indexValue } from '../../src/store/attributes/attribute-values.js';
 import type { TraceStore } from '../../src/store/index.js';
 import { buildTrace } from '../support/trace-builder.js';
@@ -182,11 +183,11 @@ describe('the attribute postings', () => {
         ([key, id]) => [key, id],
       ),
     );
-    for (const [id, attributes] of db.prepare('SELECT id, attributes FROM spans ORDER BY id').raw().all() as [
+    for (const [id, body] of db.prepare('SELECT id, body FROM spans ORDER BY id').raw().all() as [
       number,
-      string,
+      Buffer,
     ][]) {
-      for (const [key, value] of Object.entries(JSON.parse(attributes) as Attributes)) {
+      for (const [key, value] of Object.entries(decodeSpanMessageAttributes(body))) {
         const entry = `${id >> 10}/${keyIds.get(key)}/${indexValue(value)}`;
         expected.set(entry, [...(expected.get(entry) ?? []), id % BUCKET]);
       }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LogRecord, Span } from '../../src/model/index.js';
 import { encodeSpans, encodedSpansBuffers } from '../../src/store/spans/encoded-spans.js';
 import { buildTrace } from '../support/trace-builder.js';
-import { openTestStore } from './store-fixture.js';
+import { downgradeToJsonSpanColumns, openTestStore } from './store-fixture.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const LINKED_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -63,7 +63,7 @@ function everyFieldSpan(): Span {
       {
         traceId: LINKED_TRACE_ID,
         spanId: '00f067aa0ba902b7',
-        traceState: '',
+        traceState: 'congo=t61rcWkgMzE',
         flags: 1,
         attributes: { 'link.reason': 'batch', 'messaging.batch.index': 3 },
         droppedAttributesCount: 4,
@@ -91,7 +91,7 @@ function everyFieldSpan(): Span {
   };
 }
 
-/** The sparse counterpart: optional fields absent, or present as empty strings. */
+/** The sparse counterpart: optional fields absent, and empty strings where the model requires one. */
 function sparseSpan(): Span {
   return {
     traceId: TRACE_ID,
@@ -101,7 +101,7 @@ function sparseSpan(): Span {
     serviceName: 'unknown_service',
     startTimeUnixNano: 1_764_000_000_000_000_000n,
     endTimeUnixNano: 1_764_000_000_000_000_000n,
-    status: { code: 'unset', message: '' },
+    status: { code: 'unset' },
     attributes: {},
     droppedAttributesCount: 0,
     events: [],
@@ -129,9 +129,23 @@ describe('span round trip', () => {
     expect(read).not.toHaveProperty('parentSpanId');
     expect(read).not.toHaveProperty('traceState');
     expect(read).not.toHaveProperty('flags');
-    expect(read?.status).toStrictEqual({ code: 'unset', message: '' });
+    expect(read?.name).toBe('');
+    expect(read?.status).toStrictEqual({ code: 'unset' });
     expect(read?.scope).not.toHaveProperty('version');
     expect(read?.resource).not.toHaveProperty('schemaUrl');
+  });
+
+  it('reads an empty trace state or status message back as absent, as OTLP itself cannot tell them apart', () => {
+    const { store } = openTestStore();
+    const span = everyFieldSpan();
+    span.traceState = '';
+    span.status.message = '';
+    span.links[0]!.traceState = '';
+    store.writeSpans([span]);
+    const read = store.getSpan(TRACE_ID, span.spanId);
+    expect(read).not.toHaveProperty('traceState');
+    expect(read?.status).toStrictEqual({ code: 'error' });
+    expect(read?.links[0]).not.toHaveProperty('traceState');
   });
 
   it('returns a whole trace in start order, each span equal to what was written', () => {
@@ -171,6 +185,41 @@ describe('span round trip', () => {
     expect(db.prepare('SELECT count(*) FROM resources').pluck().get()).toBe(1);
     expect(db.prepare('SELECT count(*) FROM scopes').pluck().get()).toBe(1);
     expect(store.getTrace(trace.traceId)).toStrictEqual(trace);
+  });
+
+  it('reads spans that a build before span bodies stored as JSON columns, and searches them beside spans with bodies', () => {
+    const { store, open } = openTestStore();
+    store.writeSpans([everyFieldSpan()]);
+    downgradeToJsonSpanColumns(store.connection());
+    store.close();
+    const migrated = open();
+    const withBody: Span = {
+      ...sparseSpan(),
+      attributes: { 'http.request.method': 'GET', 'only.in.body': true },
+      events: [
+        {
+          timeUnixNano: 1_764_000_000_000_000_000n,
+          name: 'e',
+          attributes: { 'event.only': 'x' },
+          droppedAttributesCount: 0,
+        },
+      ],
+    };
+    migrated.writeSpans([withBody]);
+    const kinds = migrated.connection().prepare('SELECT body IS NULL FROM spans ORDER BY id').pluck().all();
+    expect(kinds).toEqual([1, 0]);
+    expect(migrated.getTrace(TRACE_ID)).toStrictEqual({
+      traceId: TRACE_ID,
+      spans: [withBody, everyFieldSpan()],
+    });
+    const found = (key: string, value: string | boolean) =>
+      migrated.findTraces({ limit: 10, attributes: [{ key, value }] }).map((summary) => summary.traceId);
+    expect(found('http.request.method', 'POST')).toEqual([TRACE_ID]);
+    expect(found('http.request.method', 'GET')).toEqual([TRACE_ID]);
+    expect(found('http.request.method', 'PUT')).toEqual([]);
+    expect(found('long', 'x'.repeat(5_000))).toEqual([TRACE_ID]);
+    expect(found('only.in.body', true)).toEqual([TRACE_ID]);
+    expect(found('event.only', 'x')).toEqual([]);
   });
 
   it('stores a batch encoded for the writer thread and cloned to it row for row as writeSpans does', () => {

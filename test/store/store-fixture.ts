@@ -8,7 +8,15 @@ import type Database from 'better-sqlite3';
 import { onTestFinished } from 'vitest';
 import type { Attributes } from '../../src/model/index.js';
 import { indexValue } from '../../src/store/attributes/attribute-values.js';
-import { decodeJson, type Encoding } from '../../src/store/schema/json-codec.js';
+import { decodeSpanMessage } from '../../src/otlp/span-message.js';
+import {
+  PLAIN,
+  TAGGED,
+  decodeJson,
+  encodeJson,
+  hasSpecialNumber,
+  type Encoding,
+} from '../../src/store/schema/json-codec.js';
 import { bucketOf } from '../../src/store/spans/span-buckets.js';
 import { openTraceStore, type TraceStore, type TraceStoreOptions } from '../../src/store/index.js';
 
@@ -45,11 +53,55 @@ export function openTestStore(overrides: Partial<TraceStoreOptions> = {}): TestS
 }
 
 /**
+ * Turns a current data dir's span bodies back into the JSON columns rows had before migration 8 and
+ * drops the body column, leaving schema version 7: a data dir as a build before span bodies wrote it.
+ * The columns are written as that build wrote them (JSON.stringify, tagged when a number JSON cannot
+ * carry is in it; event times as decimal strings).
+ */
+export function downgradeToJsonSpanColumns(db: Database.Database): void {
+  const update = db.prepare(
+    `UPDATE spans SET status_message = ?, trace_state = ?, flags = ?, attributes = ?, dropped_attributes = ?,
+       events = ?, dropped_events = ?, links = ?, dropped_links = ?, encoding = ? WHERE id = ?`,
+  );
+  const none = { attributes: {}, droppedAttributesCount: 0 };
+  for (const row of db.prepare('SELECT id, body FROM spans WHERE body IS NOT NULL').all() as {
+    id: number;
+    body: Buffer;
+  }[]) {
+    const span = decodeSpanMessage(row.body, none, { name: '', ...none }, '');
+    const encoding =
+      hasSpecialNumber(span.attributes) ||
+      span.events.some((event) => hasSpecialNumber(event.attributes)) ||
+      span.links.some((link) => hasSpecialNumber(link.attributes))
+        ? TAGGED
+        : PLAIN;
+    const events = span.events.map((event) => ({ ...event, timeUnixNano: event.timeUnixNano.toString() }));
+    update.run(
+      span.status.message ?? null,
+      span.traceState ?? null,
+      span.flags ?? null,
+      encodeJson(span.attributes, encoding),
+      span.droppedAttributesCount,
+      events.length === 0 ? null : encodeJson(events, encoding),
+      span.droppedEventsCount,
+      span.links.length === 0 ? null : encodeJson(span.links, encoding),
+      span.droppedLinksCount,
+      encoding,
+      row.id,
+    );
+  }
+  db.exec(
+    'ALTER TABLE spans DROP COLUMN body; DELETE FROM schema_migrations WHERE version = 8; PRAGMA user_version = 7',
+  );
+}
+
+/**
  * Turns a current data dir's attribute index back into migration 1's per-span `span_attributes`
- * rows and drops what migration 7 added, leaving schema version 6: a data dir as a build before the
+ * rows and drops what migrations 7 and 8 added, leaving schema version 6: a data dir as a build before the
  * postings wrote it. Rows are rebuilt from the spans' JSON with the same coercion the index uses.
  */
 export function downgradeToPerSpanAttributeIndex(db: Database.Database): void {
+  downgradeToJsonSpanColumns(db);
   db.exec(`CREATE TABLE span_attributes (
     bucket INTEGER NOT NULL, key_id INTEGER NOT NULL, value ANY NOT NULL, span_ref INTEGER NOT NULL,
     PRIMARY KEY (bucket, key_id, value, span_ref)) WITHOUT ROWID, STRICT`);

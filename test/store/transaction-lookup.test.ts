@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SPAN_LINKS_BACKFILL } from '../../src/store/schema/span-links-schema.js';
 import { buildTrace } from '../support/trace-builder.js';
-import { openTestStore } from './store-fixture.js';
+import { downgradeToJsonSpanColumns, openTestStore } from './store-fixture.js';
 
 const PRODUCER = 'b1'.padEnd(32, '0');
 const CONSUMER = 'c1'.padEnd(32, '0');
@@ -58,7 +58,8 @@ describe('the transaction lookup of the embedded store', () => {
   it('indexes the links of spans stored before the span_links migration', () => {
     const { store } = openTestStore();
     for (const trace of producerAndConsumer()) store.writeSpans(trace.spans);
-    // The spans as an older build left them: stored, with no rows in the index.
+    // The spans as an older build left them: stored with their links as JSON, with no rows in the index.
+    downgradeToJsonSpanColumns(store.connection());
     store.connection().exec('DELETE FROM span_links');
     expect(store.findLinksInto(PRODUCER, 10)).toEqual([]);
     store.connection().exec(SPAN_LINKS_BACKFILL);

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Attributes } from '../../model/span.js';
 import { indexValue, type IndexValue } from './attribute-values.js';
 import type { IdRegistry } from '../spans/id-registry.js';
+import { decodeSpanMessageAttributes } from '../../otlp/span-message.js';
 import { decodeJson, type Encoding } from '../schema/json-codec.js';
 import { BUCKET_HAS_SPANS, BUCKET_SHIFT, bucketOf } from '../spans/span-buckets.js';
 
@@ -72,7 +73,9 @@ export class AttributePostings {
         )
         .pluck(),
       setHighWater: db.prepare("UPDATE store_meta SET value = ? WHERE key = 'span_high_water'"),
-      openBucketSpans: db.prepare('SELECT id, attributes, encoding FROM spans WHERE id >= ? ORDER BY id'),
+      openBucketSpans: db.prepare(
+        'SELECT id, attributes, encoding, body FROM spans WHERE id >= ? ORDER BY id',
+      ),
       deleteBucket: db.prepare('DELETE FROM attribute_postings WHERE bucket = ?'),
       bucketHasSpans: db.prepare(`SELECT ${BUCKET_HAS_SPANS}`).pluck(),
       insert: db.prepare(
@@ -225,9 +228,16 @@ export class AttributePostings {
       id: number;
       attributes: string;
       encoding: number;
+      body: Buffer | null;
     }[];
-    for (const span of spans)
-      this.add(span.id, decodeJson<Attributes>(span.attributes, span.encoding as Encoding));
+    for (const span of spans) {
+      this.add(
+        span.id,
+        span.body === null
+          ? decodeJson<Attributes>(span.attributes, span.encoding as Encoding)
+          : decodeSpanMessageAttributes(span.body),
+      );
+    }
     // The newest spans may have been deleted by retention: their ids stay used.
     this.highWater = highWater;
   }

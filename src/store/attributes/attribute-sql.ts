@@ -1,20 +1,53 @@
 import type Database from 'better-sqlite3';
-import { indexValueOfJsonAtom } from './attribute-values.js';
+import type { AttributeValue } from '../../model/span.js';
+import { decodeSpanMessageAttributes } from '../../otlp/span-message.js';
+import { PLAIN, TAGGED, encodeJson, hasSpecialNumber } from '../schema/json-codec.js';
+import { indexValue, indexValueOfJsonAtom } from './attribute-values.js';
 
 const registered = new WeakSet<Database.Database>();
 
 /**
- * Registers `otel_index_value(type, atom, value)` on a connection (once): the attribute's index
- * text from a json_each row, computed by the same JS as the postings the writer builds, so a span
- * checked against its own JSON (the unindexed tail, a search's re-check) is judged exactly as the
- * index would judge it. Deterministic, so SQLite may evaluate it once per row.
+ * Registers on a connection (once) the functions that judge a span's own attributes exactly as the
+ * postings the writer builds would (the same JS computes both), for the unindexed tail and a
+ * search's re-check:
+ * - `otel_index_value(type, atom, value)`: the index text of a json_each row of a JSON-era row;
+ * - `otel_message_attribute(body, key)`: the index text of a body's top-level attribute, NULL
+ *   without it; `otel_message_attribute_text(body, key)`: its string value, NULL for any other;
+ * - `otel_message_attributes_json(body)`: a body's top-level attributes as the JSON a JSON-era row
+ *   holds.
+ * Deterministic, so SQLite may evaluate each once per row.
  */
 export function registerAttributeFunctions(db: Database.Database): void {
   if (registered.has(db)) return;
   db.function('otel_index_value', { deterministic: true }, (type, atom, value) =>
     indexValueOfJsonAtom(String(type), atom, value),
   );
+  db.function('otel_message_attribute', { deterministic: true }, (body, key) => {
+    const value = attributeOf(body, key);
+    return value === undefined ? null : indexValue(value);
+  });
+  db.function('otel_message_attribute_text', { deterministic: true }, (body, key) => {
+    const value = attributeOf(body, key);
+    return typeof value === 'string' ? value : null;
+  });
+  db.function('otel_message_attributes_json', { deterministic: true }, (body) => {
+    const attributes = decodeSpanMessageAttributes(body as Buffer);
+    return encodeJson(attributes, hasSpecialNumber(attributes) ? TAGGED : PLAIN);
+  });
   registered.add(db);
+}
+
+/** A body's top-level attribute `key`; the substring test skips the bodies without it undecoded. */
+function attributeOf(body: unknown, key: unknown): AttributeValue | undefined {
+  if (!Buffer.isBuffer(body) || typeof key !== 'string' || !body.includes(key)) return undefined;
+  const attributes = decodeSpanMessageAttributes(body);
+  return Object.hasOwn(attributes, key) ? attributes[key] : undefined;
+}
+
+/** SQL text and the values it binds, in order. */
+export interface SqlFragment {
+  sql: string;
+  params: unknown[];
 }
 
 /**
@@ -23,25 +56,61 @@ export function registerAttributeFunctions(db: Database.Database): void {
  * json_each: a substring search skips the spans without the key for ~0.2 µs instead of parsing
  * their ~10 attributes, which made walks over many spans several times slower.
  */
-export function keyNeedle(key: string): string {
+function keyNeedle(key: string): string {
   return `${JSON.stringify(key)}:`;
 }
 
 /**
- * SQL true when span `alias` has the top-level attribute whose index text is one of `count` texts.
- * Binds keyNeedle(key), key, then the texts.
+ * A condition on span `alias`'s top-level attribute `key`, for both kinds of row: one stored with a
+ * body (span-body-schema.ts) is judged by `onBody` over the registered functions below, one stored
+ * before that by `onJson` over its attribute JSON (after the needle check). CASE evaluates one
+ * branch, but both bind their values.
  */
-export function attributeEqualsSql(alias: string, count: number): string {
-  return `(instr(${alias}.attributes, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(${alias}.attributes) j WHERE j.key = ?
-    AND otel_index_value(j.type, j.atom, j.value) IN (${Array.from({ length: count }, () => '?').join(',')})))`;
+function eitherRow(
+  alias: string,
+  key: string,
+  onJson: string,
+  onBody: string,
+  values: unknown[],
+): SqlFragment {
+  return {
+    sql: `(CASE WHEN ${alias}.body IS NULL THEN (instr(${alias}.attributes, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(${alias}.attributes) j WHERE j.key = ?${onJson})) ELSE ${onBody} END)`,
+    params: [keyNeedle(key), key, ...values, key, ...values],
+  };
 }
 
-/** SQL true when span `alias` has the top-level key. Binds keyNeedle(key), then key. */
-export function attributePresentSql(alias: string): string {
-  return `(instr(${alias}.attributes, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(${alias}.attributes) j WHERE j.key = ?))`;
+/** True when span `alias` has the top-level attribute `key` whose index text is one of `texts`. */
+export function attributeEquals(alias: string, key: string, texts: readonly string[]): SqlFragment {
+  const marks = texts.map(() => '?').join(',');
+  return eitherRow(
+    alias,
+    key,
+    ` AND otel_index_value(j.type, j.atom, j.value) IN (${marks})`,
+    `otel_message_attribute(${alias}.body, ?) IN (${marks})`,
+    [...texts],
+  );
 }
 
-/** SQL true when span `alias` has the top-level key with exactly this text (a value too long to index). Binds keyNeedle(key), key, text. */
-export function attributeTextEqualsSql(alias: string): string {
-  return `(instr(${alias}.attributes, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(${alias}.attributes) j WHERE j.key = ? AND j.type = 'text' AND j.atom = ?))`;
+/** True when span `alias` has the top-level key. */
+export function attributePresent(alias: string, key: string): SqlFragment {
+  return eitherRow(alias, key, '', `otel_message_attribute(${alias}.body, ?) IS NOT NULL`, []);
+}
+
+/** True when span `alias` has the top-level key with exactly this text (a value too long to index). */
+export function attributeTextEquals(alias: string, key: string, text: string): SqlFragment {
+  return eitherRow(
+    alias,
+    key,
+    ` AND j.type = 'text' AND j.atom = ?`,
+    `otel_message_attribute_text(${alias}.body, ?) = ?`,
+    [text],
+  );
+}
+
+/**
+ * The top-level attributes of span `alias` as JSON for json_each, from whichever kind of row it is
+ * (for walks that list keys and values rather than test one key).
+ */
+export function spanAttributesJson(alias: string): string {
+  return `(CASE WHEN ${alias}.body IS NULL THEN ${alias}.attributes ELSE otel_message_attributes_json(${alias}.body) END)`;
 }

@@ -4,6 +4,7 @@ import { ATTRIBUTE_POSTINGS_SCHEMA } from '../attributes/attribute-postings.js';
 import { migrateHourlyRollups } from './hourly-rollup-schema.js';
 import { migrateOperationRollups } from './rollup-schema.js';
 import { SESSION_SCHEMA } from './session-schema.js';
+import { SPAN_BODY_SCHEMA } from './span-body-schema.js';
 import { SPAN_LINKS_BACKFILL, SPAN_LINKS_SCHEMA } from './span-links-schema.js';
 import { SPEC_SCHEMA } from './spec-schema.js';
 import { TRACE_SCHEMA } from './trace-schema.js';
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'operation_rollups', up: migrateOperationRollups },
   { version: 6, name: 'operation_hourly_rollups', up: migrateHourlyRollups },
   { version: 7, name: 'attribute_postings', up: ATTRIBUTE_POSTINGS_SCHEMA },
+  { version: 8, name: 'span_bodies', up: SPAN_BODY_SCHEMA },
 ];
 
 /** Recorded beside `user_version` so a data dir written by a build with other steps is refused, not misread. */

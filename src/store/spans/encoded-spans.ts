@@ -3,20 +3,20 @@ import type { Attributes, InstrumentationScope, Resource, Span } from '../../mod
 import { indexValue, type IndexValue } from '../attributes/attribute-values.js';
 import { canonicalHash } from '../schema/canonical-json.js';
 import { PLAIN, TAGGED, encodeJson, hasSpecialNumber, type Encoding } from '../schema/json-codec.js';
-import { encodeSpanBody, kindNumber, statusNumber } from './span-codec.js';
+import { spanMessageOf } from '../../otlp/span-message.js';
+import { kindNumber, statusNumber } from './span-codec.js';
 import { checkSpans } from './span-validation.js';
 
 /**
- * A batch of spans as the writer stores it: checked, every JSON column encoded, the attribute index
+ * A batch of spans as the writer stores it: checked, each body in one buffer, the attribute index
  * entries computed, repeated values (trace ids, resources, scopes, operations) listed once, and the
  * rest in columns of strings and typed arrays.
  *
  * It exists for the writer thread (worker-sink.ts). Span objects cost ~2 µs a span to structured-clone
  * on the sending side and ~4.5 µs to rebuild on the writer's (bench/ingest-vs-jaeger.ts), about half
  * of what the writer then spent storing them, and the writer's thread is the one that limits ingest.
- * These columns clone in ~0.7 + ~1 µs a span, and the JSON encoding (~2 µs a span) moves to the
- * thread that decoded the export, which had time to spare. The store's own writeSpans encodes the
- * same way, so both paths store exactly the same rows.
+ * These columns clone in ~0.7 + ~1 µs a span, and the checks move to the thread that decoded the
+ * export. The store's own writeSpans encodes the same way, so both paths store exactly the same rows.
  */
 export interface EncodedSpans {
   count: number;
@@ -36,16 +36,14 @@ export interface EncodedSpans {
   times: BigInt64Array;
   /** OTLP status code numbers. */
   statuses: Uint8Array;
-  statusMessages: (string | null)[];
-  traceStates: (string | null)[];
-  flags: (number | null)[];
-  /** Dropped attributes, events and links of span i at 3i, 3i + 1, 3i + 2. */
-  dropped: Float64Array;
-  /** The JSON columns and their encoding (json-codec.ts). */
-  attributes: string[];
-  events: (string | null)[];
-  links: (string | null)[];
-  encodings: Uint8Array;
+  /**
+   * Span i's OTLP `Span` message (span-message.ts), the row's body, at [bodyEnds[i - 1] (0 for the
+   * first), bodyEnds[i]): a span from a protobuf export keeps the bytes it came in, so storing it
+   * costs a copy where a JSON encoding of its attributes, events and links cost ~2 µs, and one buffer
+   * moves to the writer's thread without being cloned.
+   */
+  bodies: Uint8Array;
+  bodyEnds: Uint32Array;
   /** Distinct top-level attribute keys of the batch. */
   attributeKeys: string[];
   /**
@@ -101,8 +99,8 @@ export function encodedSpansBuffers(batch: EncodedSpans): ArrayBuffer[] {
     batch.operation,
     batch.times,
     batch.statuses,
-    batch.dropped,
-    batch.encodings,
+    batch.bodies,
+    batch.bodyEnds,
     batch.postingKeys,
     batch.postingValues,
     batch.postingEnds,
@@ -132,14 +130,8 @@ export function encodeSpans(spans: readonly Span[], firstIndex = 0): EncodedSpan
     parentSpanIds: [],
     times: new BigInt64Array(count * 2),
     statuses: new Uint8Array(count),
-    statusMessages: [],
-    traceStates: [],
-    flags: [],
-    dropped: new Float64Array(count * 3),
-    attributes: [],
-    events: [],
-    links: [],
-    encodings: new Uint8Array(count),
+    bodies: new Uint8Array(0),
+    bodyEnds: new Uint32Array(count),
     attributeKeys: [],
     postingKeys: new Uint32Array(0),
     postingValues: new Uint32Array(0),
@@ -162,6 +154,8 @@ export function encodeSpans(spans: readonly Span[], firstIndex = 0): EncodedSpan
   const groupSpans: number[][] = [];
   const groupKeys: number[] = [];
   const groupValues: number[] = [];
+  const bodies: Uint8Array[] = [];
+  let bodyBytes = 0;
   for (let i = 0; i < count; i += 1) {
     const span = spans[i]!;
     let trace = traces.get(span.traceId);
@@ -195,17 +189,10 @@ export function encodeSpans(spans: readonly Span[], firstIndex = 0): EncodedSpan
     batch.times[2 * i] = span.startTimeUnixNano;
     batch.times[2 * i + 1] = span.endTimeUnixNano;
     batch.statuses[i] = statusNumber(span.status.code);
-    batch.statusMessages.push(span.status.message ?? null);
-    batch.traceStates.push(span.traceState ?? null);
-    batch.flags.push(span.flags ?? null);
-    batch.dropped[3 * i] = span.droppedAttributesCount;
-    batch.dropped[3 * i + 1] = span.droppedEventsCount;
-    batch.dropped[3 * i + 2] = span.droppedLinksCount;
-    const body = encodeSpanBody(span);
-    batch.attributes.push(body.attributes);
-    batch.events.push(body.events);
-    batch.links.push(body.links);
-    batch.encodings[i] = body.encoding;
+    const body = spanMessageOf(span);
+    bodies.push(body);
+    bodyBytes += body.length;
+    batch.bodyEnds[i] = bodyBytes;
     for (const key in span.attributes) {
       let keyIndex = keys.get(key);
       if (keyIndex === undefined) {
@@ -234,6 +221,11 @@ export function encodeSpans(spans: readonly Span[], firstIndex = 0): EncodedSpan
       batch.linkSpanIds.push(link.spanId);
     }
     batch.linkEnds[i] = batch.linkTraceIds.length;
+  }
+  batch.bodies = new Uint8Array(bodyBytes);
+  for (let i = 0, at = 0; i < count; i += 1) {
+    batch.bodies.set(bodies[i]!, at);
+    at += bodies[i]!.length;
   }
   batch.postingKeys = Uint32Array.from(groupKeys);
   batch.postingValues = Uint32Array.from(groupValues);

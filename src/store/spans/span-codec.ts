@@ -9,14 +9,8 @@ import type {
   StatusCode,
 } from '../../model/span.js';
 import { SPAN_KINDS } from '../../model/span.js';
-import {
-  PLAIN,
-  TAGGED,
-  decodeJson,
-  encodeJson,
-  hasSpecialNumber,
-  type Encoding,
-} from '../schema/json-codec.js';
+import { decodeSpanMessage } from '../../otlp/span-message.js';
+import { decodeJson, type Encoding } from '../schema/json-codec.js';
 
 /** OTLP's numbering, so a row reads the same as the wire. */
 const STATUS_CODES: readonly StatusCode[] = ['unset', 'ok', 'error'];
@@ -36,43 +30,12 @@ export function statusNumber(code: StatusCode): number {
   return index < 0 ? 0 : index;
 }
 
-/** The JSON columns of a span row. Event times go as decimal strings: JSON numbers are doubles. */
-export interface EncodedSpanBody {
-  attributes: string;
-  events: string | null;
-  links: string | null;
-  encoding: Encoding;
-}
-
+/** An event as rows stored before span bodies keep it: times as decimal strings (JSON numbers are doubles). */
 interface StoredEvent {
   timeUnixNano: string;
   name: string;
   attributes: Attributes;
   droppedAttributesCount: number;
-}
-
-export function encodeSpanBody(span: Span): EncodedSpanBody {
-  const encoding =
-    hasSpecialNumber(span.attributes) ||
-    span.events.some((event) => hasSpecialNumber(event.attributes)) ||
-    span.links.some((link) => hasSpecialNumber(link.attributes))
-      ? TAGGED
-      : PLAIN;
-  return {
-    attributes: encodeJson(span.attributes, encoding),
-    events: span.events.length === 0 ? null : encodeJson(span.events.map(storedEvent), encoding),
-    links: span.links.length === 0 ? null : encodeJson(span.links, encoding),
-    encoding,
-  };
-}
-
-function storedEvent(event: SpanEvent): StoredEvent {
-  return {
-    timeUnixNano: event.timeUnixNano.toString(),
-    name: event.name,
-    attributes: event.attributes,
-    droppedAttributesCount: event.droppedAttributesCount,
-  };
 }
 
 /** A span row as read with safe integers (every INTEGER column arrives as a bigint). */
@@ -98,9 +61,12 @@ export interface SpanRow {
   links: string | null;
   dropped_links: bigint;
   encoding: bigint;
+  /** The span's OTLP message (span-body-schema.ts); NULL in rows stored before it, read from the columns above. */
+  body: Buffer | null;
 }
 
 export function decodeSpan(row: SpanRow, resource: Resource, scope: InstrumentationScope): Span {
+  if (row.body !== null) return decodeSpanMessage(row.body, resource, scope, row.service);
   const encoding = Number(row.encoding) as Encoding;
   const span: Span = {
     traceId: row.trace_id,

@@ -29,8 +29,8 @@ interface TraceRow {
 }
 
 /**
- * The span write path: one transaction per batch, prepared statements, one JSON encoding per
- * span; the attribute index is kept as per-bucket postings (attribute-postings.ts), which also
+ * The span write path: one transaction per batch, prepared statements, each span's OTLP message as
+ * its body; the attribute index is kept as per-bucket postings (attribute-postings.ts), which also
  * gives each span its id.
  */
 export class SpanWriter {
@@ -63,11 +63,12 @@ export class SpanWriter {
            root_start_ns = ?, root_service = ?, root_name = ?, services = ?
          WHERE id = ?`,
       ),
+      // The columns a body replaces (span-body-schema.ts) are written as constants: nothing binds them.
       insertSpan: db.prepare(
         `INSERT OR IGNORE INTO spans (id, trace_ref, span_id, parent_span_id, operation_id, start_ns, end_ns,
-           status_code, status_message, trace_state, flags, resource_id, scope_id, attributes,
-           dropped_attributes, events, dropped_events, links, dropped_links, encoding)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           status_code, resource_id, scope_id, body, attributes, dropped_attributes, dropped_events,
+           dropped_links, encoding)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', 0, 0, 0, 0)`,
       ),
       insertLinks: db.prepare(
         `INSERT OR IGNORE INTO span_links (linked_trace_id, trace_ref, span_id, linked_span_id)
@@ -133,7 +134,7 @@ export class SpanWriter {
     const rollups = new RollupBatch();
     const written: SpansWritten = { spanCount: 0, traceIds: [], runs: [] };
     const runs = new Map<string, { runId: string; traceIds: string[]; spanCount: number }>();
-    const { times, linkEnds } = batch;
+    const { times, linkEnds, bodies, bodyEnds } = batch;
 
     const groups = batch.traceIds.map((): number[] => []);
     for (let span = 0; span < batch.count; span += 1) groups[batch.trace[span]!]!.push(span);
@@ -161,18 +162,14 @@ export class SpanWriter {
           startNs,
           endNs,
           statusCode,
-          batch.statusMessages[span],
-          batch.traceStates[span],
-          batch.flags[span],
           resourceIds[batch.resource[span]!],
           scopeIds[batch.scope[span]!],
-          batch.attributes[span],
-          batch.dropped[3 * span],
-          batch.events[span],
-          batch.dropped[3 * span + 1],
-          batch.links[span],
-          batch.dropped[3 * span + 2],
-          batch.encodings[span],
+          // A view, not a copy: SQLite copies the bytes as it binds them.
+          Buffer.from(
+            bodies.buffer,
+            bodies.byteOffset + (span === 0 ? 0 : bodyEnds[span - 1]!),
+            bodyEnds[span]! - (span === 0 ? 0 : bodyEnds[span - 1]!),
+          ),
         );
         if (result.changes === 0) continue; // the same span id again in this trace: already stored
         refs[span] = spanRef;

@@ -3,10 +3,9 @@ import type { TraceQuery, TraceSummary } from '../../model/query.js';
 import { nanosToMs } from '../../model/time.js';
 import { OPEN_BUCKET_SQL } from '../attributes/attribute-postings.js';
 import {
-  attributeEqualsSql,
-  attributePresentSql,
-  attributeTextEqualsSql,
-  keyNeedle,
+  attributeEquals,
+  attributePresent,
+  attributeTextEquals,
   registerAttributeFunctions,
 } from '../attributes/attribute-sql.js';
 import { NOT_INDEXED, filterIndexValues, type FilterScalar } from '../attributes/attribute-values.js';
@@ -357,26 +356,23 @@ function spanPredicate(
 function attributeCondition(attribute: CompiledAttribute, withResource = true): Fragment {
   const alternatives: string[] = [];
   const params: unknown[] = [];
-  const needle = keyNeedle(attribute.key);
-  const hasKey = attributePresentSql('s');
-  if (attribute.test === 'equals') {
-    alternatives.push(attributeEqualsSql('s', attribute.values.length));
-    params.push(needle, attribute.key, ...attribute.values);
-  } else if (attribute.test === 'equals-long') {
-    alternatives.push(attributeTextEqualsSql('s'));
-    params.push(needle, attribute.key, attribute.values[0]);
-  } else {
-    alternatives.push(hasKey);
-    params.push(needle, attribute.key);
-  }
+  const hasKey = attributePresent('s', attribute.key);
+  const own =
+    attribute.test === 'equals'
+      ? attributeEquals('s', attribute.key, attribute.values)
+      : attribute.test === 'equals-long'
+        ? attributeTextEquals('s', attribute.key, attribute.values[0]!)
+        : hasKey;
+  alternatives.push(own.sql);
+  params.push(...own.params);
   if (withResource && attribute.resourceIds.length > 0) {
     const byResource = `s.resource_id IN (${attribute.resourceIds.join(',')})`;
     if (attribute.test === 'present') {
       alternatives.push(byResource);
     } else {
       // The span's own attribute, when it has one, decides; the resource's counts only without it.
-      alternatives.push(`(${byResource} AND NOT ${hasKey})`);
-      params.push(needle, attribute.key);
+      alternatives.push(`(${byResource} AND NOT ${hasKey.sql})`);
+      params.push(...hasKey.params);
     }
   }
   return { sql: `(${alternatives.join(' OR ')})`, params };

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { invalidArgument } from '../../model/errors.js';
 import { isTransactionKey } from '../../model/transaction-keys.js';
 import { OPEN_BUCKET_SQL } from '../attributes/attribute-postings.js';
-import { registerAttributeFunctions } from '../attributes/attribute-sql.js';
+import { registerAttributeFunctions, spanAttributesJson } from '../attributes/attribute-sql.js';
 import { filterIndexValues } from '../attributes/attribute-values.js';
 import { BUCKET_SERIES, BUCKET_SHIFT } from './span-buckets.js';
 import { checkTraceId } from './trace-reader.js';
@@ -62,12 +62,12 @@ export class TransactionLookup {
       windowParams.push(query.endNs);
     }
     const within = window.map((condition) => ` AND ${condition}`).join('');
-    // The open bucket first (the newest arrivals), judged from each span's JSON; then the postings
+    // The open bucket first (the newest arrivals), judged from each span's own attributes; then the postings
     // of the closed buckets, newest first. Text built from fixed parts only; the values are bound.
     const rows = this.db
       .prepare(
         `SELECT t.trace_id, s.span_id, j.key
-         FROM spans s NOT INDEXED CROSS JOIN json_each(s.attributes) j
+         FROM spans s NOT INDEXED CROSS JOIN json_each(${spanAttributesJson('s')}) j
          JOIN traces t ON t.id = s.trace_ref
          WHERE s.id >= ? AND j.key IN (SELECT value FROM json_each(?))
            AND otel_index_value(j.type, j.atom, j.value) IN (SELECT value FROM json_each(?))${within}

@@ -1,0 +1,182 @@
+/**
+ * One OTLP `Span` message on its own: the form the store keeps a span's body in. A span decoded from
+ * an OTLP protobuf export keeps the bytes it came in (when the decoder is asked to), so storing it
+ * costs a copy instead of an encoding; a span from anywhere else (OTLP/JSON, a backend, a test) is
+ * encoded here. Either way, decodeSpanMessage gives back the span the decoder gave.
+ */
+import protobuf from 'protobufjs/minimal.js';
+import type {
+  AttributeValue,
+  Attributes,
+  InstrumentationScope,
+  Resource,
+  Span,
+  SpanEvent,
+  SpanLink,
+} from '../model/span.js';
+import { SPAN_KINDS } from '../model/span.js';
+import { decodeAttribute } from './common-protobuf.js';
+import { Rejections, protobufDecodeError } from './decoded-batch.js';
+import { ProtoReader } from './proto-reader.js';
+import { decodeSpan } from './trace-protobuf.js';
+import { wireBytesOf } from './wire-bytes.js';
+
+/** The span's `Span` message: the bytes it arrived in, or a fresh encoding. */
+export function spanMessageOf(span: Span): Uint8Array {
+  return wireBytesOf(span) ?? encodeSpanMessage(span);
+}
+
+const SPAN_STATUS_CODES = { unset: 0, ok: 1, error: 2 } as const;
+
+/** Field numbers from opentelemetry/proto/trace/v1/trace.proto and common/v1/common.proto. */
+export function encodeSpanMessage(span: Span): Uint8Array {
+  const w = protobuf.Writer.create();
+  hex(w, 1, span.traceId);
+  hex(w, 2, span.spanId);
+  if (span.traceState) w.uint32((3 << 3) | 2).string(span.traceState);
+  if (span.parentSpanId !== undefined) hex(w, 4, span.parentSpanId);
+  w.uint32((5 << 3) | 2).string(span.name);
+  const kind = SPAN_KINDS.indexOf(span.kind);
+  if (kind > 0) w.uint32(6 << 3).uint32(kind);
+  fixed64(w, 7, span.startTimeUnixNano);
+  fixed64(w, 8, span.endTimeUnixNano);
+  attributes(w, 9, span.attributes);
+  if (span.droppedAttributesCount > 0) w.uint32(10 << 3).uint32(span.droppedAttributesCount);
+  for (const event of span.events) message(w, 11, () => writeEvent(w, event));
+  if (span.droppedEventsCount > 0) w.uint32(12 << 3).uint32(span.droppedEventsCount);
+  for (const link of span.links) message(w, 13, () => writeLink(w, link));
+  if (span.droppedLinksCount > 0) w.uint32(14 << 3).uint32(span.droppedLinksCount);
+  const code = SPAN_STATUS_CODES[span.status.code] ?? 0;
+  if (code !== 0 || span.status.message) {
+    message(w, 15, () => {
+      if (span.status.message) w.uint32((2 << 3) | 2).string(span.status.message);
+      if (code !== 0) w.uint32(3 << 3).uint32(code);
+    });
+  }
+  if (span.flags !== undefined) w.uint32((16 << 3) | 5).fixed32(span.flags);
+  return w.finish();
+}
+
+/**
+ * The span a stored message holds, with the parts kept beside it (its resource, scope and service).
+ * Throws INTERNAL when the bytes are not a valid span: stored bodies were checked on the way in.
+ */
+export function decodeSpanMessage(
+  bytes: Uint8Array,
+  resource: Resource,
+  scope: InstrumentationScope,
+  serviceName: string,
+): Span {
+  const spans: Span[] = [];
+  const rejections = new Rejections();
+  try {
+    decodeSpan(new ProtoReader(bytes), bytes.length, resource, scope, spans, rejections);
+  } catch (error) {
+    throw protobufDecodeError(error, 'stored Span');
+  }
+  const span = spans[0];
+  if (!span) throw protobufDecodeError(new RangeError(rejections.lines().join('; ')), 'stored Span');
+  span.serviceName = serviceName;
+  return withoutAbsentFields(span);
+}
+
+/** The decoder sets absent optional fields to undefined; a stored span leaves them out, as written. */
+function withoutAbsentFields(span: Span): Span {
+  if (span.parentSpanId === undefined) delete span.parentSpanId;
+  if (span.traceState === undefined) delete span.traceState;
+  if (span.flags === undefined) delete span.flags;
+  if (span.status.message === undefined) delete span.status.message;
+  for (const link of span.links) {
+    if (link.traceState === undefined) delete link.traceState;
+    if (link.flags === undefined) delete link.flags;
+  }
+  return span;
+}
+
+/** Only the top-level attributes of a stored message (what a search re-checks), skipping the rest. */
+export function decodeSpanMessageAttributes(bytes: Uint8Array): Attributes {
+  const r = new ProtoReader(bytes);
+  const into: Attributes = {};
+  try {
+    while (r.pos < r.length) {
+      const key = r.tag();
+      if (key >>> 3 === 9) decodeAttribute(r, key, into);
+      else r.skip(key & 7);
+    }
+  } catch (error) {
+    throw protobufDecodeError(error, 'stored Span');
+  }
+  return into;
+}
+
+function writeEvent(w: protobuf.Writer, event: SpanEvent): void {
+  fixed64(w, 1, event.timeUnixNano);
+  w.uint32((2 << 3) | 2).string(event.name);
+  attributes(w, 3, event.attributes);
+  if (event.droppedAttributesCount > 0) w.uint32(4 << 3).uint32(event.droppedAttributesCount);
+}
+
+function writeLink(w: protobuf.Writer, link: SpanLink): void {
+  hex(w, 1, link.traceId);
+  hex(w, 2, link.spanId);
+  if (link.traceState) w.uint32((3 << 3) | 2).string(link.traceState);
+  attributes(w, 4, link.attributes);
+  if (link.droppedAttributesCount > 0) w.uint32(5 << 3).uint32(link.droppedAttributesCount);
+  if (link.flags !== undefined) w.uint32((6 << 3) | 5).fixed32(link.flags);
+}
+
+/** `repeated KeyValue` at `field`; KeyValue is { key = 1, value = 2 }. */
+function attributes(w: protobuf.Writer, field: number, values: Attributes): void {
+  for (const key of Object.keys(values)) {
+    message(w, field, () => {
+      w.uint32((1 << 3) | 2).string(key);
+      message(w, 2, () => anyValue(w, values[key]!));
+    });
+  }
+}
+
+/**
+ * AnyValue, chosen so that decoding gives the same model value back (span.ts): a safe integer as
+ * int_value, any other number (fractions, -0, NaN, ±Infinity) as double_value, null as the empty
+ * AnyValue. A base64 string from bytes_value, or a decimal string from an int64 beyond 2^53, is a
+ * string in the model and stays one.
+ */
+function anyValue(w: protobuf.Writer, value: AttributeValue): void {
+  if (value === null) return;
+  switch (typeof value) {
+    case 'string':
+      w.uint32((1 << 3) | 2).string(value);
+      return;
+    case 'boolean':
+      w.uint32(2 << 3).bool(value);
+      return;
+    case 'number':
+      if (Number.isSafeInteger(value) && !Object.is(value, -0)) w.uint32(3 << 3).int64(value);
+      else w.uint32((4 << 3) | 1).double(value);
+      return;
+  }
+  if (Array.isArray(value)) {
+    message(w, 5, () => {
+      for (const item of value) message(w, 1, () => anyValue(w, item));
+    });
+    return;
+  }
+  message(w, 6, () => attributes(w, 1, value));
+}
+
+function message(w: protobuf.Writer, field: number, body: () => void): void {
+  w.uint32((field << 3) | 2).fork();
+  body();
+  w.ldelim();
+}
+
+function hex(w: protobuf.Writer, field: number, id: string): void {
+  w.uint32((field << 3) | 2).bytes(Buffer.from(id, 'hex'));
+}
+
+/** fixed64 as two little-endian words: protobufjs takes a bigint only through Long. */
+function fixed64(w: protobuf.Writer, field: number, value: bigint): void {
+  w.uint32((field << 3) | 1)
+    .fixed32(Number(value & 0xffffffffn))
+    .fixed32(Number((value >> 32n) & 0xffffffffn));
+}

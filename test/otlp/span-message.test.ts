@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import type { Span } from '../../src/model/index.js';
+import { decodeTraceRequestProtobuf } from '../../src/otlp/index.js';
+import {
+  decodeSpanMessage,
+  decodeSpanMessageAttributes,
+  encodeSpanMessage,
+  spanMessageOf,
+} from '../../src/otlp/span-message.js';
+import { decodeOtlp, encodeOtlp, hex } from './otlp-proto-schema.js';
+
+const TRACE_ID = '5b8efff798038103d269b633813fc60c';
+const RESOURCE = { attributes: { 'service.name': 'svc' }, droppedAttributesCount: 0 };
+const SCOPE = { name: 's', attributes: {}, droppedAttributesCount: 0 };
+
+function modelSpan(): Span {
+  return {
+    traceId: TRACE_ID,
+    spanId: 'eee19b7ec3c1b174',
+    parentSpanId: '00f067aa0ba902b7',
+    traceState: 'congo=t61rcWkgMzE',
+    flags: 0x301,
+    name: 'GET /orders/{id}',
+    kind: 'client',
+    serviceName: 'svc',
+    startTimeUnixNano: 1_764_000_000_123_456_789n,
+    endTimeUnixNano: 1_764_000_000_987_654_321n,
+    status: { code: 'error', message: 'timed out' },
+    attributes: {
+      count: 3,
+      ratio: 0.5,
+      whole: 2e21,
+      'minus.zero': -0,
+      nan: Number.NaN,
+      'int64.beyond.2^53': '9007199254740993',
+      flag: true,
+      none: null,
+      list: ['a', 1, [2.5], { k: 'v' }],
+      map: { inner: { empty: {} } },
+    },
+    droppedAttributesCount: 1,
+    events: [
+      {
+        timeUnixNano: 1_764_000_000_500_000_001n,
+        name: 'retry',
+        attributes: { n: 1 },
+        droppedAttributesCount: 2,
+      },
+    ],
+    droppedEventsCount: 3,
+    links: [
+      {
+        traceId: TRACE_ID,
+        spanId: '53995c3f42cd8ad8',
+        traceState: 'a=b',
+        flags: 1,
+        attributes: { why: 'batch' },
+        droppedAttributesCount: 0,
+      },
+    ],
+    droppedLinksCount: 4,
+    resource: RESOURCE,
+    scope: SCOPE,
+  };
+}
+
+function request(spans: Record<string, unknown>[]): Uint8Array {
+  return encodeOtlp('ExportTraceServiceRequest', {
+    resource_spans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { string_value: 'svc' } }] },
+        scope_spans: [{ scope: { name: 's' }, spans }],
+      },
+    ],
+  });
+}
+
+const WIRE_SPAN = {
+  trace_id: hex(TRACE_ID),
+  span_id: hex('eee19b7ec3c1b174'),
+  name: 'work',
+  kind: 2,
+  start_time_unix_nano: '1764000000000000000',
+  end_time_unix_nano: '1764000000001000000',
+  attributes: [{ key: 'http.route', value: { string_value: '/orders' } }],
+};
+
+/** Whether `part` is a view into `whole`'s bytes (protobufjs may hand out slices of one shared pool). */
+function within(part: Uint8Array, whole: Uint8Array): boolean {
+  return (
+    part.buffer === whole.buffer &&
+    part.byteOffset >= whole.byteOffset &&
+    part.byteOffset + part.byteLength <= whole.byteOffset + whole.byteLength
+  );
+}
+
+describe('a span as one OTLP Span message', () => {
+  it('is written so that protobufjs reads every field, an integer as int_value and a fraction as double_value', () => {
+    const read = decodeOtlp('Span', encodeSpanMessage(modelSpan())) as {
+      trace_id: Uint8Array;
+      parent_span_id: Uint8Array;
+      kind: number;
+      start_time_unix_nano: { toString(): string };
+      attributes: { key: string; value: Record<string, unknown> }[];
+      links: { flags: number; trace_state: string }[];
+      status: { code: number; message: string };
+      flags: number;
+      dropped_links_count: number;
+    };
+    expect(Buffer.from(read.trace_id).toString('hex')).toBe(TRACE_ID);
+    expect(Buffer.from(read.parent_span_id).toString('hex')).toBe('00f067aa0ba902b7');
+    expect(read.kind).toBe(3);
+    expect(read.start_time_unix_nano.toString()).toBe('1764000000123456789');
+    const value = (key: string) => read.attributes.find((attribute) => attribute.key === key)?.value;
+    expect(Object.keys(value('count')!)).toEqual(['int_value']);
+    expect(value('ratio')).toEqual({ double_value: 0.5 });
+    expect(Object.keys(value('whole')!)).toEqual(['double_value']);
+    expect(value('none')).toEqual({});
+    expect(read.links[0]).toMatchObject({ flags: 1, trace_state: 'a=b' });
+    expect(read.status).toEqual({ code: 2, message: 'timed out' });
+    expect(read.flags).toBe(0x301);
+    expect(read.dropped_links_count).toBe(4);
+  });
+
+  it('decodes to the span it was encoded from, odd numbers, nesting and absent fields included', () => {
+    expect(decodeSpanMessage(encodeSpanMessage(modelSpan()), RESOURCE, SCOPE, 'svc')).toStrictEqual(
+      modelSpan(),
+    );
+    const root = modelSpan();
+    delete root.parentSpanId;
+    delete root.traceState;
+    delete root.flags;
+    root.status = { code: 'unset' };
+    expect(decodeSpanMessage(encodeSpanMessage(root), RESOURCE, SCOPE, 'svc')).toStrictEqual(root);
+  });
+
+  it('is the very bytes a span arrived in when the decoder was asked to keep them, and a fresh encoding otherwise', () => {
+    const bytes = request([WIRE_SPAN]);
+    const kept = decodeTraceRequestProtobuf(bytes, { keepWireBytes: true }).spans[0]!;
+    const message = spanMessageOf(kept);
+    expect(within(message, bytes)).toBe(true);
+    expect(Buffer.from(message)).toEqual(Buffer.from(encodeOtlp('Span', WIRE_SPAN)));
+    expect(decodeSpanMessage(message, kept.resource, kept.scope, 'svc')).toEqual(kept);
+
+    const notKept = decodeTraceRequestProtobuf(bytes).spans[0]!;
+    const encoded = spanMessageOf(notKept);
+    expect(within(encoded, bytes)).toBe(false);
+    expect(decodeSpanMessage(encoded, notKept.resource, notKept.scope, 'svc')).toEqual(notKept);
+  });
+
+  it('reads a kept message with a link to an invalid id as the decoder did: the link dropped and counted', () => {
+    const bytes = request([
+      {
+        ...WIRE_SPAN,
+        links: [{ trace_id: hex('0'.repeat(32)), span_id: hex('53995c3f42cd8ad8') }],
+        dropped_links_count: 2,
+      },
+    ]);
+    const span = decodeTraceRequestProtobuf(bytes, { keepWireBytes: true }).spans[0]!;
+    expect(span.links).toEqual([]);
+    expect(span.droppedLinksCount).toBe(3);
+    const read = decodeSpanMessage(spanMessageOf(span), span.resource, span.scope, 'svc');
+    expect(read.links).toEqual([]);
+    expect(read.droppedLinksCount).toBe(3);
+  });
+
+  it('gives only the top-level attributes when that is all a search needs', () => {
+    expect(decodeSpanMessageAttributes(encodeSpanMessage(modelSpan()))).toStrictEqual(modelSpan().attributes);
+  });
+
+  it('refuses bytes that are not a stored span, naming them', () => {
+    expect(() => decodeSpanMessage(Uint8Array.of(0x0a, 0x05, 1), RESOURCE, SCOPE, 'svc')).toThrow(
+      /invalid protobuf stored Span: truncated buffer/,
+    );
+    expect(() => decodeSpanMessage(new Uint8Array(0), RESOURCE, SCOPE, 'svc')).toThrow(/trace id is empty/);
+  });
+});
