@@ -90,6 +90,16 @@
  * in two runs: median 1.02× (0.99–1.12) and 1.17× (0.89–1.32) its spans/s, the server's CPU for the
  * 102,400 spans median 2.3 s against 2.7 s (−15%); 0.35× Jaeger in memory (0.32–0.40), 3.40× Badger.
  *
+ * Protobuf exports decoded straight into columns (otlp/span-columns.ts; same day): no span, attribute
+ * or event objects on the decoding thread. cpu-prof of serve under 400 batches: that thread's busy
+ * time ~45% lower, the writer's the same, now busy ~86% of the run (idle 0.5 of 3.5 s): ingest is the
+ * writer's. Against the build before it, 4 rounds: median 1.04× (0.96–1.27) its spans/s; 0.38× Jaeger
+ * in memory (0.28–0.40), 4.28× Badger. The writer alone (in-process, 400 batches, 1,024 spans a
+ * commit): ~11 µs a span, the span row's insert with its four index entries ~6.5, the commit ~2.3;
+ * synchronous=OFF made it ~7.5–10.5 (the checkpoints' fsyncs), which power loss could corrupt, so not
+ * taken. 0.6× needs a writer near 6 µs a span: fewer rows (a row per trace and export with the
+ * spans' bodies, per-bucket postings for operations, durations and resources) rather than faster code.
+ *
  *   node --import tsx bench/ingest-vs-jaeger.ts [rounds, default 3] [batches, default 200] [in flight, default 4] [baseline CLI]
  *
  * With a fourth argument, the built CLI of another checkout (its dist/cli/main.js) runs in each round

@@ -7,6 +7,8 @@ export type { DecodedLogs, DecodedSpans } from './decoded-batch.js';
 export { MAX_REJECTION_MESSAGES } from './decoded-batch.js';
 export { decodeTraceRequestProtobuf } from './trace-protobuf.js';
 export { decodeTraceRequestJson } from './trace-json.js';
+export type { DecodedSpanColumns, SpanColumns, SpanColumnsSlice } from './span-columns.js';
+export { decodeTraceRequestColumns } from './span-columns.js';
 export { decodeLogsRequestProtobuf } from './logs-protobuf.js';
 export { decodeLogsRequestJson } from './logs-json.js';
 export type { CountedMetrics } from './metrics-protobuf.js';

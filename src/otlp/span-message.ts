@@ -1,8 +1,8 @@
 /**
- * One OTLP `Span` message on its own: the form the store keeps a span's body in. A span decoded from
- * an OTLP protobuf export keeps the bytes it came in (when the decoder is asked to), so storing it
- * costs a copy instead of an encoding; a span from anywhere else (OTLP/JSON, a backend, a test) is
- * encoded here. Either way, decodeSpanMessage gives back the span the decoder gave.
+ * One OTLP `Span` message on its own: the form the store keeps a span's body in. A span of a protobuf
+ * export is kept in the bytes it arrived in (span-columns.ts); a span object from anywhere else
+ * (OTLP/JSON, a backend, a test) is encoded here. Either way, decodeSpanMessage gives back the span
+ * the object decoder gives.
  */
 import protobuf from 'protobufjs/minimal.js';
 import type {
@@ -19,12 +19,6 @@ import { decodeAttribute } from './common-protobuf.js';
 import { Rejections, protobufDecodeError } from './decoded-batch.js';
 import { ProtoReader } from './proto-reader.js';
 import { decodeSpan } from './trace-protobuf.js';
-import { wireBytesOf } from './wire-bytes.js';
-
-/** The span's `Span` message: the bytes it arrived in, or a fresh encoding. */
-export function spanMessageOf(span: Span): Uint8Array {
-  return wireBytesOf(span) ?? encodeSpanMessage(span);
-}
 
 const SPAN_STATUS_CODES = { unset: 0, ok: 1, error: 2 } as const;
 

@@ -27,18 +27,9 @@ import {
 } from './decoded-batch.js';
 import { walkProtobufEnvelope } from './envelope-protobuf.js';
 import { spanTimesProblem } from './timestamp-problems.js';
-import { keepWireBytes } from './wire-bytes.js';
 import { ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from './proto-reader.js';
 
-export interface TraceDecodeOptions {
-  /** Remember the bytes each span came in (wire-bytes.ts), for the store to keep as they are. */
-  keepWireBytes?: boolean;
-}
-
-export function decodeTraceRequestProtobuf(
-  bytes: Uint8Array,
-  options: TraceDecodeOptions = {},
-): DecodedSpans {
+export function decodeTraceRequestProtobuf(bytes: Uint8Array): DecodedSpans {
   const spans: Span[] = [];
   const rejections = new Rejections();
   let first = 0;
@@ -47,11 +38,7 @@ export function decodeTraceRequestProtobuf(
     resourceBlock: 'resource_spans',
     scopeBlock: 'scope_spans',
     items: 'spans',
-    item: (r, end, resource, scope) => {
-      const start = r.pos;
-      const span = decodeSpan(r, end, resource, scope, spans, rejections);
-      if (span && options.keepWireBytes) keepWireBytes(span, bytes.subarray(start, end));
-    },
+    item: (r, end, resource, scope) => decodeSpan(r, end, resource, scope, spans, rejections),
     resourceDone: (resource) => {
       const serviceName = serviceNameOf(resource);
       for (let i = first; i < spans.length; i++) spans[i]!.serviceName = serviceName;

@@ -51,7 +51,7 @@ export function createExportHandler(
       if (behind) return behind;
       let decoded;
       try {
-        decoded = signal.decode(format, body);
+        decoded = signal.decode(format, body, { columns: queue.acceptsColumns });
       } catch (error) {
         return refused(
           error instanceof OtelMcpError

@@ -22,6 +22,7 @@
  */
 import { OtelMcpError, errorMessage, isOtelMcpError } from '../model/index.js';
 import type { LogRecord, Span } from '../model/index.js';
+import type { SpanColumns, SpanColumnsSlice } from '../otlp/index.js';
 import type { TelemetrySink } from './telemetry-sink.js';
 
 /**
@@ -40,14 +41,17 @@ export interface GroupCommitOptions {
   maxQueuedItems?: number;
 }
 
-type Kind = 'spans' | 'logs';
+type Kind = 'spans' | 'span-columns' | 'logs';
 
 interface Pending {
   kind: Kind;
-  items: Span[] | LogRecord[];
-  /** Items of `items` handed to the sink (the large export, slice by slice). */
+  /** The export's spans or log records, or (span-columns) its spans as columns. */
+  items: Span[] | LogRecord[] | SpanColumns;
+  /** How many spans or log records: what groups, slices and back-pressure count. */
+  size: number;
+  /** Of those, handed to the sink (the large export, slice by slice). */
   sent: number;
-  /** Items of `items` committed. */
+  /** Of those, committed. */
   written: number;
   resolve: () => void;
   reject: (error: OtelMcpError) => void;
@@ -55,7 +59,11 @@ interface Pending {
 
 export interface GroupCommitQueue {
   /** Resolves once every item is committed; rejects with the commit's error. */
-  write(kind: Kind, items: Span[] | LogRecord[]): Promise<void>;
+  write(kind: 'spans' | 'logs', items: Span[] | LogRecord[]): Promise<void>;
+  /** The same for spans decoded into columns; only when `acceptsColumns`. */
+  writeColumns(columns: SpanColumns): Promise<void>;
+  /** Whether the sink stores spans from columns (TelemetrySink.writeSpanColumns). */
+  acceptsColumns: boolean;
   /** Why a new export must be refused now (the writer is behind), or undefined. */
   refusal(): OtelMcpError | undefined;
   /** Items waiting to be written. */
@@ -84,8 +92,25 @@ export function createGroupCommitQueue(
     setImmediate(drain);
   };
 
-  const store = (kind: Kind, items: (Span | LogRecord)[]): void | Promise<void> =>
-    kind === 'spans' ? sink.writeSpans(items as Span[]) : sink.writeLogs(items as LogRecord[]);
+  const store = (kind: Kind, parts: unknown[]): void | Promise<void> => {
+    if (kind === 'span-columns') return sink.writeSpanColumns!(parts as SpanColumnsSlice[]);
+    return kind === 'spans' ? sink.writeSpans(parts as Span[]) : sink.writeLogs(parts as LogRecord[]);
+  };
+
+  /** What the sink is handed for items `from` to `to` of an export: the items, or a slice of its columns. */
+  const partsOf = (entry: Pending, from: number, to: number): unknown[] =>
+    entry.kind === 'span-columns'
+      ? [{ columns: entry.items as SpanColumns, from, to } satisfies SpanColumnsSlice]
+      : (entry.items as unknown[]).slice(from, to);
+
+  const enqueue = (entry: Omit<Pending, 'sent' | 'written' | 'resolve' | 'reject'>): Promise<void> => {
+    if (entry.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      pending.push({ ...entry, sent: 0, written: 0, resolve, reject });
+      queued += entry.size;
+      schedule();
+    });
+  };
 
   /**
    * Writes one group or one slice of the large export, then yields to the event loop. Slices and
@@ -96,26 +121,26 @@ export function createGroupCommitQueue(
     scheduled = false;
     let inFlight: Promise<void> | undefined;
     const first = pending[0];
-    if (!sliced && first && first.items.length > groupItems) {
+    if (!sliced && first && first.size > groupItems) {
       sliced = pending.shift();
-      queued -= first.items.length;
+      queued -= first.size;
       sliceTurn = true;
     }
-    if (sliced && (sliceTurn || !pending[0] || pending[0].items.length > groupItems)) {
+    if (sliced && (sliceTurn || !pending[0] || pending[0].size > groupItems)) {
       inFlight = writeSlice(sliced);
     } else if (pending[0]) {
       const group: Pending[] = [];
       let size = 0;
       for (const entry of pending) {
-        const oversized = entry.items.length > groupItems;
+        const oversized = entry.size > groupItems;
         if (
           entry.kind !== pending[0].kind ||
           oversized ||
-          (group.length > 0 && size + entry.items.length > groupItems)
+          (group.length > 0 && size + entry.size > groupItems)
         )
           break;
         group.push(entry);
-        size += entry.items.length;
+        size += entry.size;
       }
       pending.splice(0, group.length);
       queued -= size;
@@ -133,15 +158,16 @@ export function createGroupCommitQueue(
 
   /** Returns a promise when the sink's write is asynchronous, settled (never rejected) once handled. */
   function writeSlice(entry: Pending): Promise<void> | undefined {
-    const slice = entry.items.slice(entry.sent, entry.sent + groupItems) as (Span | LogRecord)[];
-    entry.sent += slice.length;
+    const from = entry.sent;
+    const to = Math.min(entry.size, from + groupItems);
+    entry.sent = to;
     // Every slice is handed over: the export leaves the turn-taking; it is answered after the last commit.
-    if (entry.sent === entry.items.length && sliced === entry) sliced = undefined;
+    if (entry.sent === entry.size && sliced === entry) sliced = undefined;
     return settle(
-      () => store(entry.kind, slice),
+      () => store(entry.kind, partsOf(entry, from, to)),
       () => {
-        entry.written += slice.length;
-        if (entry.written === entry.items.length) entry.resolve();
+        entry.written += to - from;
+        if (entry.written === entry.size) entry.resolve();
       },
       (error) => {
         // No further slice is handed over; one already in flight may still commit (a retry's copies
@@ -158,7 +184,7 @@ export function createGroupCommitQueue(
       () =>
         store(
           group[0]!.kind,
-          group.flatMap((entry) => entry.items as (Span | LogRecord)[]),
+          group.flatMap((entry) => partsOf(entry, 0, entry.size)),
         ),
       () => {
         for (const entry of group) entry.resolve();
@@ -184,14 +210,9 @@ export function createGroupCommitQueue(
   }
 
   return {
-    write(kind, items) {
-      if (items.length === 0) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        pending.push({ kind, items, sent: 0, written: 0, resolve, reject });
-        queued += items.length;
-        schedule();
-      });
-    },
+    write: (kind, items) => enqueue({ kind, items, size: items.length }),
+    writeColumns: (columns) => enqueue({ kind: 'span-columns', items: columns, size: columns.count }),
+    acceptsColumns: sink.writeSpanColumns !== undefined,
     refusal() {
       if (queued <= maxQueued) return undefined;
       return new OtelMcpError(
@@ -231,7 +252,7 @@ function asWriteError(error: unknown, entry: Pending): OtelMcpError {
   if (isOtelMcpError(error) && error.code === 'INVALID_ARGUMENT') return error;
   return new OtelMcpError(
     'BACKEND_UNAVAILABLE',
-    `could not store ${entry.items.length} ${entry.kind === 'spans' ? 'spans' : 'log records'}: ${errorMessage(error)}`,
+    `could not store ${entry.size} ${entry.kind === 'logs' ? 'log records' : 'spans'}: ${errorMessage(error)}`,
     'the export can be retried',
     { cause: error },
   );

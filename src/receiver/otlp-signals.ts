@@ -7,6 +7,7 @@ import {
   countMetricsRequestProtobuf,
   decodeLogsRequestJson,
   decodeLogsRequestProtobuf,
+  decodeTraceRequestColumns,
   decodeTraceRequestJson,
   decodeTraceRequestProtobuf,
 } from '../otlp/index.js';
@@ -31,8 +32,11 @@ export interface OtlpSignal {
   grpcService: string;
   /** The JSON name of ExportXPartialSuccess's count. */
   rejectedJsonName: string;
-  /** Decodes a body (already gunzipped); throws OtelMcpError('INVALID_ARGUMENT') when malformed. */
-  decode(format: WireFormat, body: Uint8Array): DecodedExport;
+  /**
+   * Decodes a body (already gunzipped); throws OtelMcpError('INVALID_ARGUMENT') when malformed. With
+   * `columns`, protobuf spans are decoded into columns for the queue's writeColumns.
+   */
+  decode(format: WireFormat, body: Uint8Array, options?: { columns?: boolean }): DecodedExport;
 }
 
 /** JSON bodies as text; a UTF-8 byte-order mark (some HTTP clients add one) is not part of the JSON. */
@@ -46,11 +50,19 @@ export const TRACES: OtlpSignal = {
   httpPath: '/v1/traces',
   grpcService: 'opentelemetry.proto.collector.trace.v1.TraceService',
   rejectedJsonName: 'rejectedSpans',
-  decode(format, body) {
+  decode(format, body, options) {
+    // Malformed input falls through to the object decoder, whose error names the field.
+    const columnar = format === 'protobuf' && options?.columns ? decodeTraceRequestColumns(body) : undefined;
+    if (columnar) {
+      return {
+        accepted: columnar.columns.count,
+        rejected: columnar.rejected,
+        errors: columnar.errors,
+        persist: (queue) => queue.writeColumns(columnar.columns),
+      };
+    }
     const decoded =
-      format === 'protobuf'
-        ? decodeTraceRequestProtobuf(body, { keepWireBytes: true })
-        : decodeTraceRequestJson(text(body));
+      format === 'protobuf' ? decodeTraceRequestProtobuf(body) : decodeTraceRequestJson(text(body));
     return {
       accepted: decoded.spans.length,
       rejected: decoded.rejected,

@@ -1,4 +1,5 @@
 import type { LogRecord, Span } from '../model/index.js';
+import type { SpanColumnsSlice } from '../otlp/index.js';
 
 /**
  * Where the receiver puts what it decoded (the store, or its writer thread in the server; a capturing
@@ -10,5 +11,10 @@ import type { LogRecord, Span } from '../model/index.js';
 export interface TelemetrySink {
   /** Persist; the export is acknowledged only after this returns or its promise resolves. */
   writeSpans(spans: Span[]): void | Promise<void>;
+  /**
+   * Spans of protobuf exports decoded straight into columns (otlp/span-columns.ts), which the store
+   * turns into rows without span objects. A sink without it gets every span through writeSpans.
+   */
+  writeSpanColumns?(slices: SpanColumnsSlice[]): void | Promise<void>;
   writeLogs(logs: LogRecord[]): void | Promise<void>;
 }

@@ -14,7 +14,8 @@ import type { LogRecord } from '../model/log-record.js';
 import type { OperationInfo, TraceQuery, TraceSummary } from '../model/query.js';
 import type { Span, Trace } from '../model/span.js';
 import { BodyCache } from './spans/body-cache.js';
-import type { EncodedSpans } from './spans/encoded-spans.js';
+import type { SpanColumnsSlice } from '../otlp/index.js';
+import { encodeSpanColumns, type EncodedSpans } from './spans/encoded-spans.js';
 import { IdRegistry } from './spans/id-registry.js';
 import { LogStore } from './spans/log-store.js';
 import { MIGRATIONS, applyMigrations, checkMigrated, type Migration } from './schema/migrations.js';
@@ -81,7 +82,7 @@ const DEFAULT_RETENTION_EVERY_SPANS = 10_000;
 
 /**
  * The embedded persistent store: what the receiver ingests, what the embedded backend reads.
- * Satisfies the receiver's `TelemetrySink` (writeSpans / writeLogs, synchronous: an export is
+ * Satisfies the receiver's `TelemetrySink` (writeSpans, writeSpanColumns, writeLogs; synchronous: an export is
  * acknowledged once they return). Every method throws `OtelMcpError` only: INVALID_ARGUMENT for
  * bad input, UNSUPPORTED for a write on a read-only store, BACKEND_UNAVAILABLE when SQLite fails.
  */
@@ -163,6 +164,13 @@ export class TraceStore {
     const writer = this.writable('writeSpans');
     if (!Array.isArray(spans)) throw invalidArgument('writeSpans takes a list of spans');
     this.storeSpans(guard(() => writer.write(spans), 'write spans'));
+  }
+
+  /** writeSpans for the spans of protobuf exports decoded into columns (the receiver's fast path). */
+  writeSpanColumns(slices: SpanColumnsSlice[]): void {
+    const writer = this.writable('writeSpanColumns');
+    const batches = slices.map((slice) => encodeSpanColumns(slice.columns, slice.from, slice.to));
+    this.storeSpans(guard(() => writer.writeEncoded(...batches), 'write spans'));
   }
 
   /** writeSpans for batches encoded on another thread (encodeSpans, in worker-sink.ts): one transaction. */

@@ -12,7 +12,13 @@
 import { Worker } from 'node:worker_threads';
 import { OtelMcpError, type ErrorCode } from '../model/index.js';
 import type { LogRecord, Span } from '../model/index.js';
-import { encodeSpans, encodedSpansBuffers, type EncodedSpans } from './spans/encoded-spans.js';
+import type { SpanColumnsSlice } from '../otlp/index.js';
+import {
+  encodeSpanColumns,
+  encodeSpans,
+  encodedSpansBuffers,
+  type EncodedSpans,
+} from './spans/encoded-spans.js';
 import type { SpansWritten } from './spans/span-writer.js';
 import type { FromWriter, ToWriter, WriterOptions } from './span-write-worker.js';
 
@@ -21,6 +27,7 @@ export type { WriterOptions } from './span-write-worker.js';
 /** Satisfies the receiver's TelemetrySink (whose writes may settle later). */
 export interface WorkerSink {
   writeSpans(spans: Span[]): Promise<void>;
+  writeSpanColumns(slices: SpanColumnsSlice[]): Promise<void>;
   writeLogs(logs: LogRecord[]): Promise<void>;
   /** Lets the worker finish its write, seal the open bucket and close its connection. */
   close(): Promise<void>;
@@ -42,21 +49,40 @@ export interface WorkerSinkHooks {
 const ENCODE_SLICE_SPANS = 512;
 
 function encodeInTurns(spans: Span[]): Promise<EncodedSpans[]> {
+  const slices: (() => EncodedSpans)[] = [];
+  for (let from = 0; from < spans.length; from += ENCODE_SLICE_SPANS)
+    slices.push(() => encodeSpans(spans.slice(from, from + ENCODE_SLICE_SPANS), from));
+  return inTurns(slices);
+}
+
+/** The same for slices of exports decoded into columns, which the decoder has checked. */
+function encodeColumnsInTurns(parts: SpanColumnsSlice[]): Promise<EncodedSpans[]> {
+  const slices: (() => EncodedSpans)[] = [];
+  for (const { columns, from, to } of parts) {
+    for (let at = from; at < to; at += ENCODE_SLICE_SPANS) {
+      const end = Math.min(to, at + ENCODE_SLICE_SPANS);
+      slices.push(() => encodeSpanColumns(columns, at, end));
+    }
+  }
+  return inTurns(slices);
+}
+
+function inTurns(slices: (() => EncodedSpans)[]): Promise<EncodedSpans[]> {
   return new Promise((resolve, reject) => {
     const batches: EncodedSpans[] = [];
-    let from = 0;
-    const next = () => {
+    let next = 0;
+    const turn = () => {
       try {
-        batches.push(encodeSpans(spans.slice(from, from + ENCODE_SLICE_SPANS), from));
+        batches.push(slices[next++]!());
       } catch (error) {
         reject(error instanceof Error ? error : new Error(String(error)));
         return;
       }
-      from += ENCODE_SLICE_SPANS;
-      if (from < spans.length) setImmediate(next);
+      if (next < slices.length) setImmediate(turn);
       else resolve(batches);
     };
-    next();
+    if (slices.length === 0) resolve(batches);
+    else turn();
   });
 }
 
@@ -152,6 +178,11 @@ export function createWorkerSink(options: WriterOptions, hooks: WorkerSinkHooks)
     writeSpans(spans) {
       // Checked and encoded here, on the thread that decoded them: see encoded-spans.ts for why.
       return encodeInTurns(spans).then((batches) =>
+        write({ type: 'write', kind: 'spans', batches }, batches.flatMap(encodedSpansBuffers)),
+      );
+    },
+    writeSpanColumns(slices) {
+      return encodeColumnsInTurns(slices).then((batches) =>
         write({ type: 'write', kind: 'spans', batches }, batches.flatMap(encodedSpansBuffers)),
       );
     },

@@ -1,9 +1,10 @@
 import { RUN_ID_ATTRIBUTE } from '../../model/run-attributes.js';
-import type { Attributes, InstrumentationScope, Resource, Span } from '../../model/span.js';
+import type { AttributeValue, InstrumentationScope, Resource, Span } from '../../model/span.js';
 import { indexValue, type IndexValue } from '../attributes/attribute-values.js';
 import { canonicalHash } from '../schema/canonical-json.js';
 import { PLAIN, TAGGED, encodeJson, hasSpecialNumber, type Encoding } from '../schema/json-codec.js';
-import { spanMessageOf } from '../../otlp/span-message.js';
+import type { SpanColumns } from '../../otlp/span-columns.js';
+import { encodeSpanMessage } from '../../otlp/span-message.js';
 import { kindNumber, statusNumber } from './span-codec.js';
 import { checkSpans } from './span-validation.js';
 
@@ -115,133 +116,225 @@ export function encodedSpansBuffers(batch: EncodedSpans): ArrayBuffer[] {
  */
 export function encodeSpans(spans: readonly Span[], firstIndex = 0): EncodedSpans {
   checkSpans(spans, firstIndex);
-  const count = spans.length;
-  const batch: EncodedSpans = {
-    count,
-    traceIds: [],
-    resources: [],
-    scopes: [],
-    operations: [],
-    trace: new Uint32Array(count),
-    resource: new Uint32Array(count),
-    scope: new Uint32Array(count),
-    operation: new Uint32Array(count),
-    spanIds: [],
-    parentSpanIds: [],
-    times: new BigInt64Array(count * 2),
-    statuses: new Uint8Array(count),
-    bodies: new Uint8Array(0),
-    bodyEnds: new Uint32Array(count),
-    attributeKeys: [],
-    postingKeys: new Uint32Array(0),
-    postingValues: new Uint32Array(0),
-    postingEnds: new Uint32Array(0),
-    postingSpans: new Uint32Array(0),
-    indexValues: [],
-    linkTraceIds: [],
-    linkSpanIds: [],
-    linkEnds: new Uint32Array(count),
-  };
-  const traces = new Map<string, number>();
+  const builder = new EncodedSpansBuilder(spans.length);
+  for (const span of spans) {
+    const i = builder.span(
+      span.traceId,
+      span.resource,
+      span.scope,
+      span.serviceName,
+      span.name,
+      kindNumber(span.kind),
+      span.spanId,
+      span.parentSpanId ?? null,
+      span.startTimeUnixNano,
+      span.endTimeUnixNano,
+      statusNumber(span.status.code),
+      encodeSpanMessage(span),
+    );
+    for (const key in span.attributes) builder.attribute(i, key, span.attributes[key] as AttributeValue);
+    for (const link of span.links) builder.link(link.traceId, link.spanId);
+    builder.linksDone(i);
+  }
+  return builder.finish();
+}
+
+/**
+ * Spans `from` to `to` of an export decoded into columns (otlp/span-columns.ts), encoded exactly as
+ * encodeSpans encodes the same spans decoded as objects, except that each body is the bytes the span
+ * arrived in. The decoder has checked everything checkSpans would.
+ */
+export function encodeSpanColumns(columns: SpanColumns, from = 0, to = columns.count): EncodedSpans {
+  const builder = new EncodedSpansBuilder(to - from);
+  const { blocks, blockOf, times, request, bodyStarts, attributeEnds, linkEnds } = columns;
+  for (let span = from; span < to; span += 1) {
+    const block = blocks[blockOf[span]!]!;
+    const i = builder.span(
+      columns.traceIds[span]!,
+      block.resource,
+      block.scope,
+      block.serviceName,
+      columns.names[span]!,
+      columns.kinds[span]!,
+      columns.spanIds[span]!,
+      columns.parentSpanIds[span]!,
+      times[2 * span]!,
+      times[2 * span + 1]!,
+      columns.statuses[span]!,
+      request.subarray(bodyStarts[span]!, columns.bodyEnds[span]!),
+    );
+    for (let at = span === 0 ? 0 : attributeEnds[span - 1]!; at < attributeEnds[span]!; at += 1)
+      builder.attribute(i, columns.attributeKeys[at]!, columns.attributeValues[at]!);
+    for (let at = span === 0 ? 0 : linkEnds[span - 1]!; at < linkEnds[span]!; at += 1)
+      builder.link(columns.linkTraceIds[at]!, columns.linkSpanIds[at]!);
+    builder.linksDone(i);
+  }
+  return builder.finish();
+}
+
+/**
+ * Fills an EncodedSpans span by span: repeated values listed once, the attribute index entries
+ * grouped by (key, value), the bodies gathered into one buffer.
+ */
+class EncodedSpansBuilder {
+  private readonly batch: EncodedSpans;
+  private next = 0;
+  private readonly traces = new Map<string, number>();
   // Decoders give every span of a resource block the same objects: one encoding each per batch.
-  const resources = new Map<Resource, number>();
-  const scopes = new Map<InstrumentationScope, number>();
-  const operations = new Map<string, number>();
-  const keys = new Map<string, number>();
-  const values = new Map<IndexValue, number>();
+  private readonly resources = new Map<Resource, number>();
+  private readonly scopes = new Map<InstrumentationScope, number>();
+  private readonly operations = new Map<string, number>();
+  private readonly keys = new Map<string, number>();
+  private readonly values = new Map<IndexValue, number>();
   // Per key (its index), the posting group of each value index; the groups' spans as they come.
-  const groupsByKey: Map<number, number>[] = [];
-  const groupSpans: number[][] = [];
-  const groupKeys: number[] = [];
-  const groupValues: number[] = [];
-  const bodies: Uint8Array[] = [];
-  let bodyBytes = 0;
-  for (let i = 0; i < count; i += 1) {
-    const span = spans[i]!;
-    let trace = traces.get(span.traceId);
+  private readonly groupsByKey: Map<number, number>[] = [];
+  private readonly groupSpans: number[][] = [];
+  private readonly groupKeys: number[] = [];
+  private readonly groupValues: number[] = [];
+  private readonly bodies: Uint8Array[] = [];
+  private bodyBytes = 0;
+
+  constructor(count: number) {
+    this.batch = {
+      count,
+      traceIds: [],
+      resources: [],
+      scopes: [],
+      operations: [],
+      trace: new Uint32Array(count),
+      resource: new Uint32Array(count),
+      scope: new Uint32Array(count),
+      operation: new Uint32Array(count),
+      spanIds: [],
+      parentSpanIds: [],
+      times: new BigInt64Array(count * 2),
+      statuses: new Uint8Array(count),
+      bodies: new Uint8Array(0),
+      bodyEnds: new Uint32Array(count),
+      attributeKeys: [],
+      postingKeys: new Uint32Array(0),
+      postingValues: new Uint32Array(0),
+      postingEnds: new Uint32Array(0),
+      postingSpans: new Uint32Array(0),
+      indexValues: [],
+      linkTraceIds: [],
+      linkSpanIds: [],
+      linkEnds: new Uint32Array(count),
+    };
+  }
+
+  /** Adds a span; returns its index in the batch, for its attributes and links. */
+  span(
+    traceId: string,
+    resource: Resource,
+    scope: InstrumentationScope,
+    service: string,
+    name: string,
+    kind: number,
+    spanId: string,
+    parentSpanId: string | null,
+    startNs: bigint,
+    endNs: bigint,
+    status: number,
+    body: Uint8Array,
+  ): number {
+    const batch = this.batch;
+    const i = this.next++;
+    let trace = this.traces.get(traceId);
     if (trace === undefined) {
-      traces.set(span.traceId, (trace = batch.traceIds.length));
-      batch.traceIds.push(span.traceId);
+      this.traces.set(traceId, (trace = batch.traceIds.length));
+      batch.traceIds.push(traceId);
     }
     batch.trace[i] = trace;
-    let resource = resources.get(span.resource);
-    if (resource === undefined) {
-      resources.set(span.resource, (resource = batch.resources.length));
-      batch.resources.push(encodeResource(span.resource));
+    let resourceIndex = this.resources.get(resource);
+    if (resourceIndex === undefined) {
+      this.resources.set(resource, (resourceIndex = batch.resources.length));
+      batch.resources.push(encodeResource(resource));
     }
-    batch.resource[i] = resource;
-    let scope = scopes.get(span.scope);
-    if (scope === undefined) {
-      scopes.set(span.scope, (scope = batch.scopes.length));
-      batch.scopes.push(encodeScope(span.scope));
+    batch.resource[i] = resourceIndex;
+    let scopeIndex = this.scopes.get(scope);
+    if (scopeIndex === undefined) {
+      this.scopes.set(scope, (scopeIndex = batch.scopes.length));
+      batch.scopes.push(encodeScope(scope));
     }
-    batch.scope[i] = scope;
-    const kind = kindNumber(span.kind);
-    const operationKey = `${kind}\u0000${span.serviceName}\u0000${span.name}`;
-    let operation = operations.get(operationKey);
+    batch.scope[i] = scopeIndex;
+    const operationKey = `${kind}\u0000${service}\u0000${name}`;
+    let operation = this.operations.get(operationKey);
     if (operation === undefined) {
-      operations.set(operationKey, (operation = batch.operations.length));
-      batch.operations.push({ service: span.serviceName, name: span.name, kind });
+      this.operations.set(operationKey, (operation = batch.operations.length));
+      batch.operations.push({ service, name, kind });
     }
     batch.operation[i] = operation;
-    batch.spanIds.push(span.spanId);
-    batch.parentSpanIds.push(span.parentSpanId ?? null);
-    batch.times[2 * i] = span.startTimeUnixNano;
-    batch.times[2 * i + 1] = span.endTimeUnixNano;
-    batch.statuses[i] = statusNumber(span.status.code);
-    const body = spanMessageOf(span);
-    bodies.push(body);
-    bodyBytes += body.length;
-    batch.bodyEnds[i] = bodyBytes;
-    for (const key in span.attributes) {
-      let keyIndex = keys.get(key);
-      if (keyIndex === undefined) {
-        keys.set(key, (keyIndex = batch.attributeKeys.length));
-        batch.attributeKeys.push(key);
-        groupsByKey.push(new Map());
-      }
-      const value = indexValue(span.attributes[key] as Attributes[string]);
-      let valueIndex = values.get(value);
-      if (valueIndex === undefined) {
-        values.set(value, (valueIndex = batch.indexValues.length));
-        batch.indexValues.push(value);
-      }
-      const groups = groupsByKey[keyIndex]!;
-      const group = groups.get(valueIndex);
-      if (group !== undefined) groupSpans[group]!.push(i);
-      else {
-        groups.set(valueIndex, groupSpans.length);
-        groupSpans.push([i]);
-        groupKeys.push(keyIndex);
-        groupValues.push(valueIndex);
-      }
+    batch.spanIds.push(spanId);
+    batch.parentSpanIds.push(parentSpanId);
+    batch.times[2 * i] = startNs;
+    batch.times[2 * i + 1] = endNs;
+    batch.statuses[i] = status;
+    this.bodies.push(body);
+    this.bodyBytes += body.length;
+    batch.bodyEnds[i] = this.bodyBytes;
+    return i;
+  }
+
+  /** A top-level attribute of span `i` (each key once a span). */
+  attribute(i: number, key: string, attributeValue: AttributeValue): void {
+    let keyIndex = this.keys.get(key);
+    if (keyIndex === undefined) {
+      this.keys.set(key, (keyIndex = this.batch.attributeKeys.length));
+      this.batch.attributeKeys.push(key);
+      this.groupsByKey.push(new Map());
     }
-    for (const link of span.links) {
-      batch.linkTraceIds.push(link.traceId);
-      batch.linkSpanIds.push(link.spanId);
+    const value = indexValue(attributeValue);
+    let valueIndex = this.values.get(value);
+    if (valueIndex === undefined) {
+      this.values.set(value, (valueIndex = this.batch.indexValues.length));
+      this.batch.indexValues.push(value);
     }
-    batch.linkEnds[i] = batch.linkTraceIds.length;
+    const groups = this.groupsByKey[keyIndex]!;
+    const group = groups.get(valueIndex);
+    if (group !== undefined) this.groupSpans[group]!.push(i);
+    else {
+      groups.set(valueIndex, this.groupSpans.length);
+      this.groupSpans.push([i]);
+      this.groupKeys.push(keyIndex);
+      this.groupValues.push(valueIndex);
+    }
   }
-  batch.bodies = new Uint8Array(bodyBytes);
-  for (let i = 0, at = 0; i < count; i += 1) {
-    batch.bodies.set(bodies[i]!, at);
-    at += bodies[i]!.length;
+
+  /** A link of the span being added (its linked trace and span id). */
+  link(traceId: string, spanId: string): void {
+    this.batch.linkTraceIds.push(traceId);
+    this.batch.linkSpanIds.push(spanId);
   }
-  batch.postingKeys = Uint32Array.from(groupKeys);
-  batch.postingValues = Uint32Array.from(groupValues);
-  batch.postingEnds = new Uint32Array(groupSpans.length);
-  let entries = 0;
-  for (let group = 0; group < groupSpans.length; group += 1) {
-    entries += groupSpans[group]!.length;
-    batch.postingEnds[group] = entries;
+
+  /** Closes span `i`'s links. */
+  linksDone(i: number): void {
+    this.batch.linkEnds[i] = this.batch.linkTraceIds.length;
   }
-  batch.postingSpans = new Uint32Array(entries);
-  let at = 0;
-  for (const spans of groupSpans) {
-    batch.postingSpans.set(spans, at);
-    at += spans.length;
+
+  finish(): EncodedSpans {
+    const batch = this.batch;
+    batch.bodies = new Uint8Array(this.bodyBytes);
+    for (let i = 0, at = 0; i < this.bodies.length; i += 1) {
+      batch.bodies.set(this.bodies[i]!, at);
+      at += this.bodies[i]!.length;
+    }
+    batch.postingKeys = Uint32Array.from(this.groupKeys);
+    batch.postingValues = Uint32Array.from(this.groupValues);
+    batch.postingEnds = new Uint32Array(this.groupSpans.length);
+    let entries = 0;
+    for (let group = 0; group < this.groupSpans.length; group += 1) {
+      entries += this.groupSpans[group]!.length;
+      batch.postingEnds[group] = entries;
+    }
+    batch.postingSpans = new Uint32Array(entries);
+    let at = 0;
+    for (const spans of this.groupSpans) {
+      batch.postingSpans.set(spans, at);
+      at += spans.length;
+    }
+    return batch;
   }
-  return batch;
 }
 
 export function encodeResource(resource: Resource): EncodedResource {
