@@ -9,6 +9,9 @@ import type { TelemetrySink } from '../../src/receiver/telemetry-sink.js';
 import { expectOnlyTheBadExportRefused, settle, smallTrace } from '../support/commit-answers.js';
 import { buildTrace, repeated } from '../support/trace-builder.js';
 import { openTestStore } from '../store/store-fixture.js';
+import type { Span } from '../../src/model/index.js';
+import { decodeTraceRequestColumns, type SpanColumns } from '../../src/otlp/index.js';
+import { encodeOtlp, hex } from '../otlp/otlp-proto-schema.js';
 
 /** The real store, with a record of each writeSpans call (one call is one transaction). */
 function recordingStore() {
@@ -22,6 +25,47 @@ function recordingStore() {
     writeLogs: (logs) => store.writeLogs(logs),
   };
   return { store, sink, calls };
+}
+
+/** The real store, recording the spans of each writeSpanColumns call (one call is one transaction). */
+function recordingColumnsStore() {
+  const { store } = openTestStore();
+  const calls: number[] = [];
+  const sink: TelemetrySink = {
+    writeSpans: () => {
+      throw new Error('spans decoded into columns are not written as objects');
+    },
+    writeSpanColumns(slices) {
+      calls.push(slices.reduce((sum, slice) => sum + slice.to - slice.from, 0));
+      store.writeSpanColumns(slices);
+    },
+    writeLogs: (logs) => store.writeLogs(logs),
+  };
+  return { store, sink, calls };
+}
+
+/** Spans as a protobuf export decoded into columns, as the receiver decodes them. */
+function asColumns(spans: Span[]): SpanColumns {
+  const bytes = encodeOtlp('ExportTraceServiceRequest', {
+    resource_spans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { string_value: spans[0]!.serviceName } }] },
+        scope_spans: [
+          {
+            spans: spans.map((span) => ({
+              trace_id: hex(span.traceId),
+              span_id: hex(span.spanId),
+              ...(span.parentSpanId ? { parent_span_id: hex(span.parentSpanId) } : {}),
+              name: span.name,
+              start_time_unix_nano: span.startTimeUnixNano.toString(),
+              end_time_unix_nano: span.endTimeUnixNano.toString(),
+            })),
+          },
+        ],
+      },
+    ],
+  });
+  return decodeTraceRequestColumns(bytes)!.columns;
 }
 
 describe('the group-commit write queue', () => {
@@ -80,6 +124,26 @@ describe('the group-commit write queue', () => {
     expect(calls).toEqual([100, 2, 100, 100, 50]);
     expect(answered).toEqual(['small', 'large']);
     expect(store.getTrace(large.traceId)?.spans).toHaveLength(350);
+  });
+
+  it('groups exports decoded into columns and slices a large one as it does spans', async () => {
+    const { store, sink, calls } = recordingColumnsStore();
+    const queue = createGroupCommitQueue(sink, { groupItems: 100 });
+    expect(queue.acceptsColumns).toBe(true);
+    const large = buildTrace({ name: 'job', service: 'batch', children: repeated(349, { name: 'row' }, 0) });
+    const smalls = [smallTrace('a'), smallTrace('b')];
+    const answered: string[] = [];
+    const largeAnswer = queue.writeColumns(asColumns(large.spans)).then(() => answered.push('large'));
+    const smallAnswers = smalls.map((trace) =>
+      queue.writeColumns(asColumns(trace.spans)).then(() => answered.push(trace.spans[0]!.name)),
+    );
+    await Promise.all([largeAnswer, ...smallAnswers]);
+    // The two small exports share a commit, taken after the large one's first slice.
+    expect(calls).toEqual([100, 4, 100, 100, 50]);
+    expect(answered.at(-1)).toBe('large');
+    expect(store.getTrace(large.traceId)?.spans).toHaveLength(350);
+    for (const trace of smalls) expect(store.getTrace(trace.traceId)?.spans).toHaveLength(2);
+    expect(createGroupCommitQueue(recordingStore().sink).acceptsColumns).toBe(false);
   });
 
   it('asks exporters to come back once more than the limit waits, and admits them again once written', async () => {
