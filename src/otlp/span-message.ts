@@ -15,9 +15,9 @@ import type {
   SpanLink,
 } from '../model/span.js';
 import { SPAN_KINDS } from '../model/span.js';
-import { decodeAttribute } from './common-protobuf.js';
+import { decodeAnyValue, decodeAttribute } from './common-protobuf.js';
 import { Rejections, protobufDecodeError } from './decoded-batch.js';
-import { ProtoReader } from './proto-reader.js';
+import { ProtoReader, WIRE_LENGTH } from './proto-reader.js';
 import { decodeSpan } from './trace-protobuf.js';
 
 const SPAN_STATUS_CODES = { unset: 0, ok: 1, error: 2 } as const;
@@ -74,17 +74,48 @@ export function decodeSpanMessage(
   return withoutAbsentFields(span);
 }
 
-/** The decoder sets absent optional fields to undefined; a stored span leaves them out, as written. */
-function withoutAbsentFields(span: Span): Span {
-  if (span.parentSpanId === undefined) delete span.parentSpanId;
-  if (span.traceState === undefined) delete span.traceState;
-  if (span.flags === undefined) delete span.flags;
-  if (span.status.message === undefined) delete span.status.message;
-  for (const link of span.links) {
-    if (link.traceState === undefined) delete link.traceState;
-    if (link.flags === undefined) delete link.flags;
-  }
+/**
+ * The decoder sets absent optional fields to undefined; a stored span leaves them out, as written.
+ * Copied rather than deleted from: a delete turns an object into a slow dictionary.
+ */
+function withoutAbsentFields(decoded: Span): Span {
+  const span: Span = {
+    traceId: decoded.traceId,
+    spanId: decoded.spanId,
+    name: decoded.name,
+    kind: decoded.kind,
+    serviceName: decoded.serviceName,
+    startTimeUnixNano: decoded.startTimeUnixNano,
+    endTimeUnixNano: decoded.endTimeUnixNano,
+    status:
+      decoded.status.message === undefined
+        ? { code: decoded.status.code }
+        : { code: decoded.status.code, message: decoded.status.message },
+    attributes: decoded.attributes,
+    droppedAttributesCount: decoded.droppedAttributesCount,
+    events: decoded.events,
+    droppedEventsCount: decoded.droppedEventsCount,
+    links: decoded.links.length === 0 ? decoded.links : decoded.links.map(linkWithoutAbsentFields),
+    droppedLinksCount: decoded.droppedLinksCount,
+    resource: decoded.resource,
+    scope: decoded.scope,
+  };
+  if (decoded.parentSpanId !== undefined) span.parentSpanId = decoded.parentSpanId;
+  if (decoded.traceState !== undefined) span.traceState = decoded.traceState;
+  if (decoded.flags !== undefined) span.flags = decoded.flags;
   return span;
+}
+
+function linkWithoutAbsentFields(decoded: SpanLink): SpanLink {
+  const link: SpanLink = {
+    traceId: decoded.traceId,
+    spanId: decoded.spanId,
+    attributes: decoded.attributes,
+    droppedAttributesCount: decoded.droppedAttributesCount,
+  };
+  if (decoded.traceState !== undefined) link.traceState = decoded.traceState;
+  if (decoded.flags !== undefined) link.flags = decoded.flags;
+  return link;
 }
 
 /** Only the top-level attributes of a stored message (what a search re-checks), skipping the rest. */
@@ -101,6 +132,72 @@ export function decodeSpanMessageAttributes(bytes: Uint8Array): Attributes {
     throw protobufDecodeError(error, 'stored Span');
   }
   return into;
+}
+
+/**
+ * The value of the top-level attribute `key` in a stored message (the last, when the key repeats, as
+ * decoding keeps it), or undefined without it. Keys are compared as bytes and only the matching value
+ * is decoded: a search re-checks many candidate spans this way, and decoding every attribute of each
+ * made attribute searches about twice as slow as over the JSON-era rows.
+ */
+export function findSpanMessageAttribute(bytes: Uint8Array, key: string): AttributeValue | undefined {
+  const wanted = keyBytes(key);
+  const r = new ProtoReader(bytes);
+  let found: AttributeValue | undefined;
+  try {
+    while (r.pos < r.length) {
+      const tag = r.tag();
+      if (tag >>> 3 !== 9 || (tag & 7) !== WIRE_LENGTH) {
+        r.skip(tag & 7);
+        continue;
+      }
+      const end = r.lengthEnd();
+      let matches = false;
+      let valueAt = -1;
+      let valueEnd = -1;
+      while (r.pos < end) {
+        const field = r.tag();
+        if (field >>> 3 === 1 && (field & 7) === WIRE_LENGTH) {
+          const keyEnd = r.lengthEnd();
+          matches = sameBytes(bytes, r.pos, keyEnd, wanted);
+          r.pos = keyEnd;
+        } else if (field >>> 3 === 2 && (field & 7) === WIRE_LENGTH) {
+          valueEnd = r.lengthEnd();
+          valueAt = r.pos;
+          r.pos = valueEnd;
+        } else {
+          r.skip(field & 7);
+        }
+      }
+      if (!matches) continue;
+      if (valueAt < 0) found = null;
+      else {
+        const value = new ProtoReader(bytes);
+        value.pos = valueAt;
+        found = decodeAnyValue(value, valueEnd, 0);
+      }
+    }
+  } catch (error) {
+    throw protobufDecodeError(error, 'stored Span');
+  }
+  return found;
+}
+
+let lastKey = '';
+let lastKeyBytes = new Uint8Array(0);
+
+function keyBytes(key: string): Uint8Array {
+  if (key !== lastKey) {
+    lastKey = key;
+    lastKeyBytes = Buffer.from(key, 'utf8');
+  }
+  return lastKeyBytes;
+}
+
+function sameBytes(bytes: Uint8Array, from: number, to: number, wanted: Uint8Array): boolean {
+  if (to - from !== wanted.length) return false;
+  for (let i = 0; i < wanted.length; i += 1) if (bytes[from + i] !== wanted[i]) return false;
+  return true;
 }
 
 function writeEvent(w: protobuf.Writer, event: SpanEvent): void {

@@ -5,6 +5,7 @@ import {
   decodeSpanMessage,
   decodeSpanMessageAttributes,
   encodeSpanMessage,
+  findSpanMessageAttribute,
 } from '../../src/otlp/span-message.js';
 import { decodeOtlp, encodeOtlp, hex } from './otlp-proto-schema.js';
 
@@ -147,6 +148,27 @@ describe('a span as one OTLP Span message', () => {
 
   it('gives only the top-level attributes when that is all a search needs', () => {
     expect(decodeSpanMessageAttributes(encodeSpanMessage(modelSpan()))).toStrictEqual(modelSpan().attributes);
+  });
+
+  it('finds one top-level attribute as decoding would, the last of a repeated key, and none in events', () => {
+    const span = modelSpan();
+    const message = encodeSpanMessage(span);
+    for (const key of Object.keys(span.attributes))
+      expect(findSpanMessageAttribute(message, key)).toStrictEqual(span.attributes[key]);
+    expect(findSpanMessageAttribute(message, 'n')).toBeUndefined();
+    expect(findSpanMessageAttribute(message, 'absent')).toBeUndefined();
+    const repeated = encodeOtlp('Span', {
+      ...WIRE_SPAN,
+      attributes: [
+        { key: 'k', value: { string_value: 'first' } },
+        { key: 'other', value: { int_value: '1' } },
+        { key: 'k', value: { string_value: 'last' } },
+        { key: 'empty' },
+      ],
+    });
+    expect(findSpanMessageAttribute(repeated, 'k')).toBe('last');
+    expect(findSpanMessageAttribute(repeated, 'empty')).toBeNull();
+    expect(decodeSpanMessageAttributes(repeated)).toEqual({ k: 'last', other: 1, empty: null });
   });
 
   it('refuses bytes that are not a stored span, naming them', () => {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AttributeValue } from '../../model/span.js';
-import { decodeSpanMessageAttributes } from '../../otlp/span-message.js';
+import { decodeSpanMessageAttributes, findSpanMessageAttribute } from '../../otlp/span-message.js';
 import { PLAIN, TAGGED, encodeJson, hasSpecialNumber } from '../schema/json-codec.js';
 import { indexValue, indexValueOfJsonAtom } from './attribute-values.js';
 
@@ -40,8 +40,7 @@ export function registerAttributeFunctions(db: Database.Database): void {
 /** A body's top-level attribute `key`; the substring test skips the bodies without it undecoded. */
 function attributeOf(body: unknown, key: unknown): AttributeValue | undefined {
   if (!Buffer.isBuffer(body) || typeof key !== 'string' || !body.includes(key)) return undefined;
-  const attributes = decodeSpanMessageAttributes(body);
-  return Object.hasOwn(attributes, key) ? attributes[key] : undefined;
+  return findSpanMessageAttribute(body, key);
 }
 
 /** SQL text and the values it binds, in order. */
