@@ -77,8 +77,21 @@ export function intField(object: JsonObject, key: string): number {
   throw new JsonShapeError(`expected an integer, got ${describe(value)}`).within(key);
 }
 
-export function optionalIntField(object: JsonObject, key: string): number | undefined {
-  return object[key] === undefined || object[key] === null ? undefined : intField(object, key);
+const UINT32_MAX = 4_294_967_295;
+
+/**
+ * uint32 and fixed32 fields (dropped counts, flags): an integer from 0 to 2^32-1, as on the wire,
+ * where a larger or negative value cannot be written.
+ */
+export function uint32Field(object: JsonObject, key: string): number {
+  const value = intField(object, key);
+  if (value < 0 || value > UINT32_MAX)
+    throw new JsonShapeError(`expected an integer from 0 to ${UINT32_MAX}, got ${value}`).within(key);
+  return value;
+}
+
+export function optionalUint32Field(object: JsonObject, key: string): number | undefined {
+  return object[key] === undefined || object[key] === null ? undefined : uint32Field(object, key);
 }
 
 /**
@@ -211,7 +224,7 @@ export function resourceFrom(container: JsonObject): Resource {
     const object = optionalObject(container.resource);
     return {
       attributes: attributesField(object, 'attributes'),
-      droppedAttributesCount: intField(object, 'droppedAttributesCount'),
+      droppedAttributesCount: uint32Field(object, 'droppedAttributesCount'),
       schemaUrl,
     };
   });
@@ -226,7 +239,7 @@ export function scopeFrom(container: JsonObject): InstrumentationScope {
       name: stringField(object, 'name'),
       version: optionalString(object, 'version'),
       attributes: attributesField(object, 'attributes'),
-      droppedAttributesCount: intField(object, 'droppedAttributesCount'),
+      droppedAttributesCount: uint32Field(object, 'droppedAttributesCount'),
       schemaUrl,
     };
   });
@@ -236,6 +249,43 @@ function optionalObject(value: unknown): JsonObject {
   return value === undefined || value === null ? {} : asObject(value);
 }
 
+/** A `\uD800`–`\uDFFF` escape: the only way a JSON text decoded from UTF-8 can hold a surrogate. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The document with every lone surrogate (an escape without its pair) in its strings and keys turned
+ * into U+FFFD, the replacement character: OTLP strings are UTF-8, which cannot carry one, and the
+ * store keeps spans as protobuf. Walked with a stack: the document may be deeply nested.
+ */
+function wellFormed(document: unknown): unknown {
+  const fix = (text: string) => text.replace(LONE_SURROGATE, '\uFFFD');
+  if (typeof document === 'string') return fix(document);
+  const stack: unknown[] = [document];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    const record = node as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const value = record[key];
+      const fixedKey = fix(key);
+      const fixedValue = typeof value === 'string' ? fix(value) : value;
+      if (fixedKey !== key || fixedValue !== value) {
+        // defineProperty, not assignment: a key named __proto__ must stay an own property.
+        if (fixedKey !== key) delete record[key];
+        Object.defineProperty(record, fixedKey, {
+          value: fixedValue,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      if (typeof value === 'object') stack.push(value);
+    }
+  }
+  return document;
+}
+
 /** Parses the text (when given text) and turns shape errors into the one error type. */
 export function parseJsonDocument(input: unknown, messageName: string): JsonObject {
   let document = input;
@@ -243,6 +293,7 @@ export function parseJsonDocument(input: unknown, messageName: string): JsonObje
     if (input.trim() === '') throw jsonDecodeError(new JsonShapeError('the body is empty'), messageName);
     try {
       document = JSON.parse(input);
+      if (SURROGATE_ESCAPE.test(input)) document = wellFormed(document);
     } catch (error) {
       throw new OtelMcpError(
         'INVALID_ARGUMENT',

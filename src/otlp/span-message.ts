@@ -5,6 +5,7 @@
  * the object decoder gives.
  */
 import protobuf from 'protobufjs/minimal.js';
+import { OtelMcpError } from '../model/errors.js';
 import type {
   AttributeValue,
   Attributes,
@@ -52,8 +53,9 @@ export function encodeSpanMessage(span: Span): Uint8Array {
 }
 
 /**
- * The span a stored message holds, with the parts kept beside it (its resource, scope and service).
- * Throws INTERNAL when the bytes are not a valid span: stored bodies were checked on the way in.
+ * The span a stored message holds, with the parts kept beside it (its resource, scope and service),
+ * read as it is: what the store accepted is given back, whatever a receiver would have refused.
+ * Throws INTERNAL when the bytes are not a Span message at all (a damaged data dir).
  */
 export function decodeSpanMessage(
   bytes: Uint8Array,
@@ -62,14 +64,12 @@ export function decodeSpanMessage(
   serviceName: string,
 ): Span {
   const spans: Span[] = [];
-  const rejections = new Rejections();
   try {
-    decodeSpan(new ProtoReader(bytes), bytes.length, resource, scope, spans, rejections);
+    decodeSpan(new ProtoReader(bytes), bytes.length, resource, scope, spans, new Rejections(), false);
   } catch (error) {
-    throw protobufDecodeError(error, 'stored Span');
+    throw unreadable(error);
   }
-  const span = spans[0];
-  if (!span) throw protobufDecodeError(new RangeError(rejections.lines().join('; ')), 'stored Span');
+  const span = spans[0]!;
   span.serviceName = serviceName;
   return withoutAbsentFields(span);
 }
@@ -118,6 +118,15 @@ function linkWithoutAbsentFields(decoded: SpanLink): SpanLink {
   return link;
 }
 
+function unreadable(error: unknown): OtelMcpError {
+  return new OtelMcpError(
+    'INTERNAL',
+    `a stored span is unreadable: ${protobufDecodeError(error, 'Span').message}`,
+    'the data dir may be damaged; the other spans can still be read',
+    { cause: error },
+  );
+}
+
 /** Only the top-level attributes of a stored message (what a search re-checks), skipping the rest. */
 export function decodeSpanMessageAttributes(bytes: Uint8Array): Attributes {
   const r = new ProtoReader(bytes);
@@ -129,14 +138,15 @@ export function decodeSpanMessageAttributes(bytes: Uint8Array): Attributes {
       else r.skip(key & 7);
     }
   } catch (error) {
-    throw protobufDecodeError(error, 'stored Span');
+    throw unreadable(error);
   }
   return into;
 }
 
 /**
  * The value of the top-level attribute `key` in a stored message (the last, when the key repeats, as
- * decoding keeps it), or undefined without it. Keys are compared as bytes and only the matching value
+ * decoding keeps it), or undefined without it. Keys are compared as their UTF-8 bytes (so a key the
+ * wire held as invalid UTF-8 is not found this way: see attribute-sql.ts) and only the matching value
  * is decoded: a search re-checks many candidate spans this way, and decoding every attribute of each
  * made attribute searches about twice as slow as over the JSON-era rows.
  */
@@ -178,7 +188,7 @@ export function findSpanMessageAttribute(bytes: Uint8Array, key: string): Attrib
       }
     }
   } catch (error) {
-    throw protobufDecodeError(error, 'stored Span');
+    throw unreadable(error);
   }
   return found;
 }
@@ -216,9 +226,10 @@ function writeLink(w: protobuf.Writer, link: SpanLink): void {
   if (link.flags !== undefined) w.uint32((6 << 3) | 5).fixed32(link.flags);
 }
 
-/** `repeated KeyValue` at `field`; KeyValue is { key = 1, value = 2 }. */
+/** `repeated KeyValue` at `field`; KeyValue is { key = 1, value = 2 }. An undefined value is left out, as JSON leaves it. */
 function attributes(w: protobuf.Writer, field: number, values: Attributes): void {
   for (const key of Object.keys(values)) {
+    if (values[key] === undefined) continue;
     message(w, field, () => {
       w.uint32((1 << 3) | 2).string(key);
       message(w, 2, () => anyValue(w, values[key]!));
@@ -233,7 +244,7 @@ function attributes(w: protobuf.Writer, field: number, values: Attributes): void
  * string in the model and stays one.
  */
 function anyValue(w: protobuf.Writer, value: AttributeValue): void {
-  if (value === null) return;
+  if (value === null || value === undefined) return;
   switch (typeof value) {
     case 'string':
       w.uint32((1 << 3) | 2).string(value);

@@ -12,10 +12,10 @@ import {
   attributesField,
   enumField,
   idField,
-  intField,
+  uint32Field,
   jsonDecodeError,
   nanosField,
-  optionalIntField,
+  optionalUint32Field,
   optionalString,
   parseJsonDocument,
   resourceFrom,
@@ -117,7 +117,7 @@ function spanFrom(
     spanId,
     parentSpanId,
     traceState: optionalString(object, 'traceState'),
-    flags: optionalIntField(object, 'flags'),
+    flags: optionalUint32Field(object, 'flags'),
     name,
     kind: SPAN_KINDS[enumField(object, 'kind', KIND_NAMES)] ?? 'unspecified',
     serviceName: origin.serviceName,
@@ -125,11 +125,11 @@ function spanFrom(
     endTimeUnixNano: end,
     status: at('status', () => statusFrom(object.status)),
     attributes: attributesField(object, 'attributes'),
-    droppedAttributesCount: intField(object, 'droppedAttributesCount'),
+    droppedAttributesCount: uint32Field(object, 'droppedAttributesCount'),
     events,
-    droppedEventsCount: intField(object, 'droppedEventsCount'),
+    droppedEventsCount: uint32Field(object, 'droppedEventsCount'),
     links,
-    droppedLinksCount: intField(object, 'droppedLinksCount') + invalidLinks,
+    droppedLinksCount: uint32Field(object, 'droppedLinksCount') + invalidLinks,
     resource: origin.resource,
     scope: origin.scope,
   };
@@ -140,7 +140,7 @@ function eventFrom(object: JsonObject): SpanEvent {
     timeUnixNano: nanosField(object, 'timeUnixNano'),
     name: stringField(object, 'name'),
     attributes: attributesField(object, 'attributes'),
-    droppedAttributesCount: intField(object, 'droppedAttributesCount'),
+    droppedAttributesCount: uint32Field(object, 'droppedAttributesCount'),
   };
 }
 
@@ -149,9 +149,9 @@ function linkFrom(object: JsonObject): SpanLink {
     traceId: idField(object, 'traceId', 16),
     spanId: idField(object, 'spanId', 8),
     traceState: optionalString(object, 'traceState'),
-    flags: optionalIntField(object, 'flags'),
+    flags: optionalUint32Field(object, 'flags'),
     attributes: attributesField(object, 'attributes'),
-    droppedAttributesCount: intField(object, 'droppedAttributesCount'),
+    droppedAttributesCount: uint32Field(object, 'droppedAttributesCount'),
   };
 }
 

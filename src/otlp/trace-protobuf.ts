@@ -67,7 +67,10 @@ const SPAN_FIELDS: Record<number, string> = {
   16: 'flags',
 };
 
-/** Decodes one Span message into `spans` and returns it, or counts it in `rejections` when invalid. */
+/**
+ * Decodes one Span message into `spans` and returns it, or counts it in `rejections` when its ids or
+ * times are invalid. `checked: false` reads a span as it is (one the store already holds).
+ */
 export function decodeSpan(
   r: ProtoReader,
   end: number,
@@ -75,6 +78,7 @@ export function decodeSpan(
   scope: InstrumentationScope,
   spans: Span[],
   rejections: Rejections,
+  checked = true,
 ): Span | undefined {
   let traceId = '';
   let spanId = '';
@@ -186,7 +190,9 @@ export function decodeSpan(
     const index = field === 9 ? attributeIndex : field === 11 ? events.length : field === 13 ? linkIndex : -1;
     rethrowWithin(error, SPAN_FIELDS, field, index);
   }
-  const problem = spanIdsProblem(traceId, spanId, parentSpanId) ?? spanTimesProblem(start, finish, events);
+  const problem = !checked
+    ? undefined
+    : (spanIdsProblem(traceId, spanId, parentSpanId) ?? spanTimesProblem(start, finish, events));
   if (problem !== undefined) {
     rejections.add(describeRejectedSpan(name, spanId, problem));
     return undefined;

@@ -171,10 +171,27 @@ describe('a span as one OTLP Span message', () => {
     expect(decodeSpanMessageAttributes(repeated)).toEqual({ k: 'last', other: 1, empty: null });
   });
 
-  it('refuses bytes that are not a stored span, naming them', () => {
-    expect(() => decodeSpanMessage(Uint8Array.of(0x0a, 0x05, 1), RESOURCE, SCOPE, 'svc')).toThrow(
-      /invalid protobuf stored Span: truncated buffer/,
-    );
-    expect(() => decodeSpanMessage(new Uint8Array(0), RESOURCE, SCOPE, 'svc')).toThrow(/trace id is empty/);
+  it('refuses bytes that are not a Span message as an internal error naming the damage', () => {
+    let refusal: unknown;
+    try {
+      decodeSpanMessage(Uint8Array.of(0x0a, 0x05, 1), RESOURCE, SCOPE, 'svc');
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringMatching(/a stored span is unreadable: invalid protobuf Span: truncated buffer/),
+    });
+  });
+
+  it('reads a stored span as it was accepted, even one a receiver would have refused', () => {
+    const backwards = { ...modelSpan(), endTimeUnixNano: modelSpan().startTimeUnixNano - 1n };
+    expect(decodeSpanMessage(encodeSpanMessage(backwards), RESOURCE, SCOPE, 'svc')).toStrictEqual(backwards);
+  });
+
+  it('leaves out an attribute whose value is undefined, as JSON does, and reads one inside a list as null', () => {
+    const span = { ...modelSpan(), attributes: { kept: 1, gone: undefined, list: [1, undefined] } };
+    const read = decodeSpanMessage(encodeSpanMessage(span as unknown as Span), RESOURCE, SCOPE, 'svc');
+    expect(read.attributes).toStrictEqual({ kept: 1, list: [1, null] });
   });
 });

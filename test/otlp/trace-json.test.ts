@@ -108,6 +108,39 @@ describe('decodeTraceRequestJson', () => {
     expect(Object.getPrototypeOf(attributes)).toBe(Object.prototype);
   });
 
+  it('turns a lone surrogate escape into U+FFFD, in names, keys and values, and keeps escaped pairs', () => {
+    const text = JSON.stringify(
+      document([
+        span({
+          name: 'n\uD800',
+          attributes: [
+            { key: 'k\uDC00', value: { stringValue: 'v\uD800x' } },
+            { key: '__proto__', value: { stringValue: 'p\uDBFF' } },
+            { key: 'rocket', value: { stringValue: '\uD83D\uDE80' } },
+          ],
+        }),
+      ]),
+    );
+    expect(text).toContain('\\ud800');
+    const decoded = decodeTraceRequestJson(text).spans[0]!;
+    expect(decoded.name).toBe('n\uFFFD');
+    expect(Object.keys(decoded.attributes)).toEqual(['k\uFFFD', '__proto__', 'rocket']);
+    expect(decoded.attributes['k\uFFFD']).toBe('v\uFFFDx');
+    expect(decoded.attributes['__proto__']).toBe('p\uFFFD');
+    expect(decoded.attributes['rocket']).toBe('🚀');
+    expect(Object.getPrototypeOf(decoded.attributes)).toBe(Object.prototype);
+  });
+
+  it('refuses a dropped count or flags value that an unsigned 32-bit field cannot hold, naming it', () => {
+    expect(decodeError(document([span({ droppedAttributesCount: -3 })])).message).toMatch(
+      /droppedAttributesCount.*expected an integer from 0 to 4294967295, got -3/,
+    );
+    expect(decodeError(document([span({ flags: 4_294_967_297 })])).message).toMatch(/flags.*got 4294967297/);
+    expect(
+      decodeTraceRequestJson(document([span({ flags: 4_294_967_295, droppedLinksCount: '7' })])).spans[0],
+    ).toMatchObject({ flags: 4_294_967_295, droppedLinksCount: 7 });
+  });
+
   it('ignores fields it does not know', () => {
     const { spans } = decodeTraceRequestJson(
       document([span({ futureField: { a: 1 } })], { somethingNew: true }),

@@ -83,6 +83,24 @@ describe('bad input', () => {
     );
   });
 
+  it('refuses what a span message cannot hold: a link to an invalid id, a count outside 32 bits', () => {
+    const { store } = openTestStore();
+    const span = buildTrace({ name: 'op' }).spans[0] as Span;
+    const link = { traceId: 'ABC', spanId: span.spanId, attributes: {}, droppedAttributesCount: 0 };
+    expectInvalid(() => store.writeSpans([{ ...span, links: [link] }]), /link #0 points to trace 'ABC'/);
+    expectInvalid(() => store.writeSpans([{ ...span, droppedAttributesCount: -3 }]), /dropped count/);
+    expectInvalid(() => store.writeSpans([{ ...span, flags: 2 ** 32 }]), /flags value/);
+    expect(store.stats().spanCount).toBe(0);
+  });
+
+  it('stores and reads back a span that ends before it starts, which only a receiver refuses', () => {
+    const { store } = openTestStore();
+    const span = buildTrace({ name: 'op' }).spans[0] as Span;
+    const backwards = { ...span, endTimeUnixNano: span.startTimeUnixNano - 1_000n };
+    store.writeSpans([backwards]);
+    expect(store.getTrace(span.traceId)?.spans).toStrictEqual([backwards]);
+  });
+
   it('refuses a malformed log record', () => {
     const { store } = openTestStore();
     const log = {

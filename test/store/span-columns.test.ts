@@ -163,6 +163,44 @@ describe('spans decoded into columns', () => {
       expect(viaColumns.getTrace(traceId)).toStrictEqual(viaObjects.getTrace(traceId));
   });
 
+  it('find an attribute whose key arrived as bytes that are not UTF-8, in the newest spans and sealed ones alike', () => {
+    const { store } = openTestStore();
+    // The key 'a' followed by 0xFF: decoded, and indexed, as 'a\uFFFD'.
+    const request = (spanId: string) => {
+      const bytes = encodeOtlp('ExportTraceServiceRequest', {
+        resource_spans: [
+          {
+            scope_spans: [
+              {
+                spans: [
+                  {
+                    trace_id: hex('5b8efff798038103d269b633813fc60c'),
+                    span_id: hex(spanId),
+                    start_time_unix_nano: '1',
+                    end_time_unix_nano: '2',
+                    attributes: [{ key: 'aX', value: { string_value: 'x'.repeat(200) } }],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      });
+      const broken = Uint8Array.from(bytes);
+      broken[Buffer.from(bytes).indexOf(Buffer.from('aX')) + 1] = 0xff;
+      return decodeTraceRequestColumns(broken)!.columns;
+    };
+    const found = () =>
+      store.findTraces({ limit: 5, attributes: [{ key: 'a\uFFFD', value: 'x'.repeat(200) }] }).length +
+      store.findTraces({ limit: 5, attributes: [{ key: 'a\uFFFD' }] }).length;
+    const columns = request('eee19b7ec3c1b174');
+    expect(columns.attributeKeys).toEqual(['a\uFFFD']);
+    store.writeSpanColumns([{ columns, from: 0, to: 1 }]);
+    expect(found()).toBe(2);
+    store.sealOpenBucket();
+    expect(found()).toBe(2);
+  });
+
   it('keep a repeated key once, in its first place with its last value, as an object would', () => {
     const bytes = encodeOtlp('ExportTraceServiceRequest', {
       resource_spans: [

@@ -15,7 +15,7 @@ import { BUCKET_HAS_SPANS, BUCKET_SHIFT, bucketOf } from '../spans/span-buckets.
  * memory while it fills and written once when the next bucket opens: repeated values (methods,
  * routes, status codes, db systems) then cost one row per bucket, and only distinct values (request
  * ids) one row each. The open bucket is not in the table: readers check its ≤1,024 spans against
- * their JSON, which `otel_index_value` judges exactly as the postings would (attribute-sql.ts).
+ * their own attributes, which attribute-sql.ts judges exactly as the postings would.
  *
  * Span ids are given by the writer from `span_high_water` (the last id given) and never reused
  * (SQLite's own rowid would reuse the ids of the newest spans after retention deleted them), so a
@@ -172,7 +172,7 @@ export class AttributePostings {
 
   /**
    * Writes the open bucket's postings now and starts the next span in a new bucket, so everything
-   * stored so far is in the index (at close, so a restart or a second reader has no JSON to scan).
+   * stored so far is in the index (at close, so a restart or a second reader has no spans to re-check).
    * Costs the rest of the bucket's ids, of which there are 2^53.
    */
   seal(): void {

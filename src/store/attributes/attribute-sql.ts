@@ -37,10 +37,18 @@ export function registerAttributeFunctions(db: Database.Database): void {
   registered.add(db);
 }
 
-/** A body's top-level attribute `key`; the substring test skips the bodies without it undecoded. */
+/**
+ * A body's top-level attribute `key`; the substring test skips the bodies without it undecoded. A
+ * key holding U+FFFD may stand for bytes that were not UTF-8 on the wire, which only decoding every
+ * key finds (as the postings, built from decoded keys, do).
+ */
 function attributeOf(body: unknown, key: unknown): AttributeValue | undefined {
-  if (!Buffer.isBuffer(body) || typeof key !== 'string' || !body.includes(key)) return undefined;
-  return findSpanMessageAttribute(body, key);
+  if (!Buffer.isBuffer(body) || typeof key !== 'string') return undefined;
+  if (key.includes('\uFFFD')) {
+    const attributes = decodeSpanMessageAttributes(body);
+    return Object.hasOwn(attributes, key) ? attributes[key] : undefined;
+  }
+  return body.includes(key) ? findSpanMessageAttribute(body, key) : undefined;
 }
 
 /** SQL text and the values it binds, in order. */

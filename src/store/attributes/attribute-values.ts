@@ -6,7 +6,7 @@ import { TAGGED, decodeJson } from '../schema/json-codec.js';
  * equality (routes, hosts, status codes, UUIDs at 36, user and tenant ids) and leave out what they
  * do not (SQL statements, stack traces, full URLs with query strings), which would otherwise make
  * up most of the index's bytes. A longer value is still found: its key is indexed as present and
- * the value is compared in the span's JSON.
+ * the value is compared in the span's own attributes.
  */
 export const INDEXED_VALUE_MAX_LENGTH = 128;
 
@@ -42,7 +42,7 @@ export function isFilterScalar(value: unknown): value is FilterScalar {
  * The index texts an equality filter accepts. A string that reads as a number also matches that
  * number ("200" → "200"; "200.0" and "2e2" → "200" as well as themselves), so a value typed in a
  * tool call finds the integer attribute the SDK recorded. Undefined for a long string: it is
- * compared in the span's JSON instead.
+ * compared in the span's own attributes instead.
  */
 export function filterIndexValues(value: FilterScalar): string[] | undefined {
   if (typeof value !== 'string') return [String(value)];

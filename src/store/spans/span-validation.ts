@@ -59,7 +59,34 @@ export function checkSpans(spans: readonly Span[], firstIndex = 0): void {
       if (!isStorableNanos(event.timeUnixNano))
         throw badNanos(event.timeUnixNano, `${describeSpan(span, index)} event '${event.name}' time`);
     }
+    // What a Span message can hold (the store keeps each span as one: otlp/span-message.ts).
+    span.links.forEach((link, at) => {
+      if (!isValidTraceId(link.traceId) || !isValidSpanId(link.spanId)) {
+        throw invalidArgument(
+          `${describeSpan(span, index)} link #${at} points to trace '${String(link.traceId)}', span '${String(link.spanId)}'`,
+          'a link names a valid trace id and span id; leave out a link to nowhere (and count it in droppedLinksCount)',
+        );
+      }
+    });
+    const counts = [
+      span.flags,
+      span.droppedAttributesCount,
+      span.droppedEventsCount,
+      span.droppedLinksCount,
+      ...span.events.map((event) => event.droppedAttributesCount),
+      ...span.links.flatMap((link) => [link.flags, link.droppedAttributesCount]),
+    ];
+    if (counts.some((count) => count !== undefined && !isUint32(count))) {
+      throw invalidArgument(
+        `${describeSpan(span, index)} has a flags value or dropped count outside 0 to 2^32-1`,
+        'flags and dropped counts are unsigned 32-bit integers, as in OTLP',
+      );
+    }
   });
+}
+
+function isUint32(value: unknown): boolean {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 0xffff_ffff;
 }
 
 function describeSpan(span: Span, index: number): string {

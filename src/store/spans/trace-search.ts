@@ -57,7 +57,7 @@ interface Driver {
   /**
    * SQL yielding the trace_ref of every span that passes the whole span predicate. `without` gives
    * the predicate less the attribute filter at an index, for spans a posting of that very
-   * attribute found (exact: re-checking them against their JSON would cost ~8 µs each).
+   * attribute found (exact: re-checking them against their own attributes would cost ~8 µs each).
    */
   source: (predicate: Fragment, without: (attributeIndex: number) => Fragment) => Fragment;
 }
@@ -230,7 +230,7 @@ export class TraceSearch {
         }),
       });
     }
-    // Closed buckets are read from the postings, newest first; the open one from its spans' JSON
+    // Closed buckets are read from the postings, newest first; the open one from its spans' attributes
     // (NOT INDEXED: the rowid range, never an index over every span, e.g. spans_by_operation).
     const indexed = open > lowest;
     const postingBounds = [open - 1, lowest];
@@ -350,7 +350,7 @@ function spanPredicate(
 }
 
 /**
- * The filter on span `s`, judged from the span's own JSON (the postings only find candidates).
+ * The filter on span `s`, judged from the span's own attributes (the postings only find candidates).
  * With `withResource`, a span without the key also passes when its resource satisfies the filter.
  */
 function attributeCondition(attribute: CompiledAttribute, withResource = true): Fragment {
