@@ -100,6 +100,14 @@
  * taken. 0.6× needs a writer near 6 µs a span: fewer rows (a row per trace and export with the
  * spans' bodies, per-bucket postings for operations, durations and resources) rather than faster code.
  *
+ * At scale (ingest-pipeline.ts --unpinned, 10 M spans sent, retention keeping 5 M; same day): this
+ * stop's build 26,182 spans/s, main's before it 25,982. The new build runs 38–40k up to ~2 M stored
+ * spans (main 28–30k), then both fall. With a 256 MiB cache (64 MiB here) the build held 30–35k up
+ * to 4.7 M and fell to 21–22k from 5 M on, where retention starts deleting: at steady state
+ * retention's per-span deletes (a row with four index entries, postings, trace rows) cost the writer
+ * about as much as the inserts. Rows per trace and export, or spans kept in one table per range of
+ * buckets that retention drops whole, would cut both.
+ *
  *   node --import tsx bench/ingest-vs-jaeger.ts [rounds, default 3] [batches, default 200] [in flight, default 4] [baseline CLI]
  *
  * With a fourth argument, the built CLI of another checkout (its dist/cli/main.js) runs in each round
