@@ -4,6 +4,7 @@ import { decodeTraceRequestProtobuf } from '../../src/otlp/index.js';
 import {
   decodeSpanMessage,
   decodeSpanMessageAttributes,
+  decodeSpanMessages,
   encodeSpanMessage,
   findSpanMessageAttribute,
 } from '../../src/otlp/span-message.js';
@@ -182,6 +183,20 @@ describe('a span as one OTLP Span message', () => {
       code: 'INTERNAL',
       message: expect.stringMatching(/a stored span is unreadable: invalid protobuf Span: truncated buffer/),
     });
+  });
+
+  it('reads several stored messages together as it reads each alone, each within its own bytes', () => {
+    const root = modelSpan();
+    delete root.parentSpanId;
+    const spans = [modelSpan(), root, { ...modelSpan(), spanId: '53995c3f42cd8ad8', name: 'other' }];
+    const bodies = spans.map((span) => encodeSpanMessage(span));
+    const parts = () => ({ resource: RESOURCE, scope: SCOPE, serviceName: 'svc' });
+    expect(decodeSpanMessages(bodies, parts)).toStrictEqual(
+      bodies.map((body) => decodeSpanMessage(body, RESOURCE, SCOPE, 'svc')),
+    );
+    // A body cut short whose last field would run on into the next body's bytes.
+    const cut = [bodies[0]!, bodies[1]!.subarray(0, bodies[1]!.length - 3), bodies[2]!];
+    expect(() => decodeSpanMessages(cut, parts)).toThrow(/a stored span is unreadable/);
   });
 
   it('reads a stored span as it was accepted, even one a receiver would have refused', () => {

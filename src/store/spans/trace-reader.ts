@@ -3,6 +3,7 @@ import { invalidArgument } from '../../model/errors.js';
 import { isValidSpanId, isValidTraceId } from '../../model/ids.js';
 import type { Span, Trace } from '../../model/span.js';
 import type { BodyCache } from './body-cache.js';
+import { decodeSpanMessages } from '../../otlp/span-message.js';
 import { decodeSpan, type SpanRow } from './span-codec.js';
 
 const SPAN_COLUMNS = `t.trace_id, s.span_id, s.parent_span_id, o.service, o.name, o.kind, s.start_ns, s.end_ns,
@@ -82,7 +83,7 @@ export class TraceReader {
     const id = checkTraceId(traceId);
     const rows = this.statements.spansOfTrace.all(id) as unknown[][];
     if (rows.length === 0) return undefined;
-    return { traceId: id, spans: rows.map((values) => this.decode(spanRow(values))) };
+    return { traceId: id, spans: this.decodeAll(rows.map(spanRow)) };
   }
 
   getSpan(traceId: string, spanId: string): Span | undefined {
@@ -115,6 +116,22 @@ export class TraceReader {
     }
     // Every stored id is hex, and 'g' sorts after every hex digit: [prefix, prefix+'g') is the range.
     return this.statements.prefix.all(normalized, `${normalized}g`, limit) as string[];
+  }
+
+  /** Rows with a body are read together (decodeSpanMessages); rows from before bodies one by one. */
+  private decodeAll(rows: SpanRow[]): Span[] {
+    const withBody = rows.filter((row) => row.body !== null);
+    if (withBody.length < 2) return rows.map((row) => this.decode(row));
+    const fromBodies = decodeSpanMessages(
+      withBody.map((row) => row.body!),
+      (index) => ({
+        resource: this.bodies.resource(Number(withBody[index]!.resource_id)),
+        scope: this.bodies.scope(Number(withBody[index]!.scope_id)),
+        serviceName: withBody[index]!.service,
+      }),
+    );
+    let next = 0;
+    return rows.map((row) => (row.body === null ? this.decode(row) : fromBodies[next++]!));
   }
 
   private decode(row: SpanRow): Span {
