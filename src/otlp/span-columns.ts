@@ -10,6 +10,7 @@
  * it returns undefined: the object decoder then gives the error, with its field path.
  */
 import type { AttributeValue, InstrumentationScope, Resource } from '../model/span.js';
+import { decodeAnyValue } from './common-protobuf.js';
 import {
   Rejections,
   describeRejectedSpan,
@@ -47,8 +48,8 @@ export interface SpanColumns {
   times: bigint[];
   /**
    * Span i's top-level attributes at [attributeEnds[i - 1] (0 for the first), attributeEnds[i]): each
-   * key once, with its last value, as the span object's attributes would hold it; a value that is an
-   * array or a map is null here (the attribute index keeps neither).
+   * key once, with its last value, as the span object's attributes would hold it (decoded by the
+   * object decoder's own decodeAnyValue).
    */
   attributeKeys: string[];
   attributeValues: AttributeValue[];
@@ -242,7 +243,7 @@ function readTopAttribute(r: ProtoReader, key: number, columns: SpanColumns, spa
       name = r.repeatedString();
     } else if (field >>> 3 === 2) {
       r.expect(field, WIRE_LENGTH);
-      value = readIndexedValue(r, r.lengthEnd());
+      value = decodeAnyValue(r, r.lengthEnd(), 0);
     } else {
       r.skip(field & 7);
     }
@@ -257,50 +258,6 @@ function readTopAttribute(r: ProtoReader, key: number, columns: SpanColumns, spa
   }
   keys.push(name);
   columns.attributeValues.push(value);
-}
-
-/** An AnyValue as decodeAnyValue reads it (the last field wins), with arrays and maps checked and read as null. */
-function readIndexedValue(r: ProtoReader, end: number): AttributeValue {
-  let value: AttributeValue = null;
-  while (r.pos < end) {
-    const key = r.tag();
-    switch (key >>> 3) {
-      case 1:
-        r.expect(key, WIRE_LENGTH);
-        value = r.repeatedString();
-        break;
-      case 2:
-        r.expect(key, WIRE_VARINT);
-        value = r.bool();
-        break;
-      case 3:
-        r.expect(key, WIRE_VARINT);
-        value = r.int64();
-        break;
-      case 4:
-        r.expect(key, WIRE_FIXED64);
-        value = r.double();
-        break;
-      case 5:
-        r.expect(key, WIRE_LENGTH);
-        checkArrayValue(r, r.lengthEnd(), 1);
-        value = null;
-        break;
-      case 6:
-        r.expect(key, WIRE_LENGTH);
-        checkKeyValues(r, r.lengthEnd(), 1);
-        value = null;
-        break;
-      case 7:
-        r.expect(key, WIRE_LENGTH);
-        value = r.base64();
-        break;
-      default:
-        r.skip(key & 7);
-    }
-  }
-  r.finish(end);
-  return value;
 }
 
 /** Walks an AnyValue with decodeAnyValue's checks, building nothing. */

@@ -63,15 +63,7 @@ export function decodeSpanMessage(
   scope: InstrumentationScope,
   serviceName: string,
 ): Span {
-  const spans: Span[] = [];
-  try {
-    decodeSpan(new ProtoReader(bytes), bytes.length, resource, scope, spans, new Rejections(), false);
-  } catch (error) {
-    throw unreadable(error);
-  }
-  const span = spans[0]!;
-  span.serviceName = serviceName;
-  return withoutAbsentFields(span);
+  return decodeSpanMessages([bytes], () => ({ resource, scope, serviceName }))[0]!;
 }
 
 /**
@@ -128,7 +120,7 @@ export function decodeSpanMessages(
   bodies: readonly Uint8Array[],
   partsOf: (index: number) => { resource: Resource; scope: InstrumentationScope; serviceName: string },
 ): Span[] {
-  const all = Buffer.concat(bodies);
+  const all = bodies.length === 1 ? bodies[0]! : Buffer.concat(bodies);
   const r = new ProtoReader(all);
   const spans: Span[] = [];
   const rejections = new Rejections();

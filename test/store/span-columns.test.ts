@@ -57,6 +57,24 @@ function bothWays(bytes: Uint8Array) {
   };
 }
 
+/** A valid span with nothing but its ids and times, and `fields` over them. */
+function minimalSpan(fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    trace_id: hex('5b8efff798038103d269b633813fc60c'),
+    span_id: hex('eee19b7ec3c1b174'),
+    start_time_unix_nano: '1',
+    end_time_unix_nano: '2',
+    ...fields,
+  };
+}
+
+/** A request of one resource block holding that one span. */
+function oneSpanRequest(fields: Record<string, unknown>): Uint8Array {
+  return encodeOtlp('ExportTraceServiceRequest', {
+    resource_spans: [{ scope_spans: [{ spans: [minimalSpan(fields)] }] }],
+  });
+}
+
 /** A small seeded generator, so a failure names the request that broke it. */
 function random(seed: number) {
   let state = seed >>> 0;
@@ -167,24 +185,9 @@ describe('spans decoded into columns', () => {
     const { store } = openTestStore();
     // The key 'a' followed by 0xFF: decoded, and indexed, as 'a\uFFFD'.
     const request = (spanId: string) => {
-      const bytes = encodeOtlp('ExportTraceServiceRequest', {
-        resource_spans: [
-          {
-            scope_spans: [
-              {
-                spans: [
-                  {
-                    trace_id: hex('5b8efff798038103d269b633813fc60c'),
-                    span_id: hex(spanId),
-                    start_time_unix_nano: '1',
-                    end_time_unix_nano: '2',
-                    attributes: [{ key: 'aX', value: { string_value: 'x'.repeat(200) } }],
-                  },
-                ],
-              },
-            ],
-          },
-        ],
+      const bytes = oneSpanRequest({
+        span_id: hex(spanId),
+        attributes: [{ key: 'aX', value: { string_value: 'x'.repeat(200) } }],
       });
       const broken = Uint8Array.from(bytes);
       broken[Buffer.from(bytes).indexOf(Buffer.from('aX')) + 1] = 0xff;
@@ -202,27 +205,11 @@ describe('spans decoded into columns', () => {
   });
 
   it('keep a repeated key once, in its first place with its last value, as an object would', () => {
-    const bytes = encodeOtlp('ExportTraceServiceRequest', {
-      resource_spans: [
-        {
-          scope_spans: [
-            {
-              spans: [
-                {
-                  trace_id: hex('5b8efff798038103d269b633813fc60c'),
-                  span_id: hex('eee19b7ec3c1b174'),
-                  start_time_unix_nano: '1',
-                  end_time_unix_nano: '2',
-                  attributes: [
-                    { key: 'a', value: { string_value: 'first' } },
-                    { key: 'b', value: { int_value: '1' } },
-                    { key: 'a', value: { string_value: 'last' } },
-                  ],
-                },
-              ],
-            },
-          ],
-        },
+    const bytes = oneSpanRequest({
+      attributes: [
+        { key: 'a', value: { string_value: 'first' } },
+        { key: 'b', value: { int_value: '1' } },
+        { key: 'a', value: { string_value: 'last' } },
       ],
     });
     const { columns } = decodeTraceRequestColumns(bytes)!;
@@ -234,12 +221,7 @@ describe('spans decoded into columns', () => {
   });
 
   it('name the service of a resource that follows its spans on the wire', () => {
-    const spanBytes = encodeOtlp('Span', {
-      trace_id: hex('5b8efff798038103d269b633813fc60c'),
-      span_id: hex('eee19b7ec3c1b174'),
-      start_time_unix_nano: '1',
-      end_time_unix_nano: '2',
-    });
+    const spanBytes = encodeOtlp('Span', minimalSpan());
     const resource = encodeOtlp('Resource', {
       attributes: [{ key: 'service.name', value: { string_value: 'late' } }],
     });
@@ -267,24 +249,8 @@ describe('spans decoded into columns', () => {
     expect(decodeTraceRequestColumns(truncated)).toBeUndefined();
     expect(() => decodeTraceRequestProtobuf(truncated)).toThrow(/invalid protobuf ExportTraceServiceRequest/);
     // A wrong wire type deep inside an event's attribute, which a walk that skipped events would miss.
-    const badEvent = encodeOtlp('ExportTraceServiceRequest', {
-      resource_spans: [
-        {
-          scope_spans: [
-            {
-              spans: [
-                {
-                  trace_id: hex('5b8efff798038103d269b633813fc60c'),
-                  span_id: hex('eee19b7ec3c1b174'),
-                  start_time_unix_nano: '1',
-                  end_time_unix_nano: '2',
-                  events: [{ time_unix_nano: '1', attributes: [{ key: 'k', value: { string_value: 'v' } }] }],
-                },
-              ],
-            },
-          ],
-        },
-      ],
+    const badEvent = oneSpanRequest({
+      events: [{ time_unix_nano: '1', attributes: [{ key: 'k', value: { string_value: 'v' } }] }],
     });
     // The string_value's tag (field 1, length-delimited: 0x0a) rewritten as field 1, varint (0x08).
     const at = Buffer.from(badEvent).indexOf(Buffer.from([0x0a, 0x01, 0x76]));

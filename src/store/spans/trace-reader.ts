@@ -121,7 +121,6 @@ export class TraceReader {
   /** Rows with a body are read together (decodeSpanMessages); rows from before bodies one by one. */
   private decodeAll(rows: SpanRow[]): Span[] {
     const withBody = rows.filter((row) => row.body !== null);
-    if (withBody.length < 2) return rows.map((row) => this.decode(row));
     const fromBodies = decodeSpanMessages(
       withBody.map((row) => row.body!),
       (index) => ({
