@@ -4,6 +4,12 @@ import { describe, expect, it } from 'vitest';
 import type { Attributes, TraceQuery } from '../../src/model/index.js';
 import { decodeSpanMessageAttributes } from '../../src/otlp/span-message.js';
 import { indexValue } from '../../src/store/attributes/attribute-values.js';
+import {
+  DURATION_KEY,
+  OPERATION_KEY,
+  RESOURCE_KEY,
+  durationClass,
+} from '../../src/store/spans/span-field-postings.js';
 import type { TraceStore } from '../../src/store/index.js';
 import { buildTrace } from '../support/trace-builder.js';
 import { downgradeToPerSpanAttributeIndex, openTestStore } from './store-fixture.js';
@@ -183,13 +189,22 @@ describe('the attribute postings', () => {
         ([key, id]) => [key, id],
       ),
     );
-    for (const [id, body] of db.prepare('SELECT id, body FROM spans ORDER BY id').raw().all() as [
-      number,
-      Buffer,
-    ][]) {
-      for (const [key, value] of Object.entries(decodeSpanMessageAttributes(body))) {
-        const entry = `${id >> 10}/${keyIds.get(key)}/${indexValue(value)}`;
-        expected.set(entry, [...(expected.get(entry) ?? []), id % BUCKET]);
+    const rows = db
+      .prepare('SELECT id, body, operation_id, end_ns - start_ns, resource_id FROM spans ORDER BY id')
+      .raw()
+      .all() as [number, Buffer, number, number, number][];
+    for (const [id, body, operationId, durationNs, resourceId] of rows) {
+      const entries = [
+        `${OPERATION_KEY}/${operationId}`,
+        `${DURATION_KEY}/${durationClass(durationNs)}`,
+        `${RESOURCE_KEY}/${resourceId}`,
+        ...Object.entries(decodeSpanMessageAttributes(body)).map(
+          ([key, value]) => `${keyIds.get(key)}/${indexValue(value)}`,
+        ),
+      ];
+      for (const entry of entries) {
+        const posting = `${id >> 10}/${entry}`;
+        expected.set(posting, [...(expected.get(posting) ?? []), id % BUCKET]);
       }
     }
     const actual = new Map(

@@ -53,12 +53,36 @@ export function openTestStore(overrides: Partial<TraceStoreOptions> = {}): TestS
 }
 
 /**
+ * Takes a current data dir back to before migration 10: the unique per-span index by trace and span id
+ * again, no trace_span_runs, schema version 9.
+ */
+export function downgradeToPerSpanTraceIndex(db: Database.Database): void {
+  db.exec(`CREATE UNIQUE INDEX spans_by_trace ON spans (trace_ref, span_id);
+    DROP TABLE trace_span_runs;
+    DELETE FROM schema_migrations WHERE version = 10; PRAGMA user_version = 9`);
+}
+
+/**
+ * Takes a current data dir back to before migration 9: the three per-span indexes again, and no
+ * postings for operations, durations or resources, leaving schema version 8.
+ */
+export function downgradeToPerSpanFieldIndexes(db: Database.Database): void {
+  downgradeToPerSpanTraceIndex(db);
+  db.exec(`CREATE INDEX spans_by_operation ON spans (operation_id, bucket, duration_ns);
+    CREATE INDEX spans_by_duration ON spans (bucket, duration_ns);
+    CREATE INDEX spans_by_resource ON spans (resource_id);
+    DELETE FROM attribute_postings WHERE key_id < 0;
+    DELETE FROM schema_migrations WHERE version = 9; PRAGMA user_version = 8`);
+}
+
+/**
  * Turns a current data dir's span bodies back into the JSON columns rows had before migration 8 and
  * drops the body column, leaving schema version 7: a data dir as a build before span bodies wrote it.
  * The columns are written as that build wrote them (JSON.stringify, tagged when a number JSON cannot
  * carry is in it; event times as decimal strings).
  */
 export function downgradeToJsonSpanColumns(db: Database.Database): void {
+  downgradeToPerSpanFieldIndexes(db);
   const update = db.prepare(
     `UPDATE spans SET status_message = ?, trace_state = ?, flags = ?, attributes = ?, dropped_attributes = ?,
        events = ?, dropped_events = ?, links = ?, dropped_links = ?, encoding = ? WHERE id = ?`,

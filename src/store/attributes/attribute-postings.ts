@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Attributes } from '../../model/span.js';
 import { indexValue, type IndexValue } from './attribute-values.js';
+import { DURATION_KEY, OPERATION_KEY, RESOURCE_KEY, durationClass } from '../spans/span-field-postings.js';
 import type { IdRegistry } from '../spans/id-registry.js';
 import { decodeSpanMessageAttributes } from '../../otlp/span-message.js';
 import { decodeJson, type Encoding } from '../schema/json-codec.js';
@@ -50,6 +51,16 @@ export const OPEN_BUCKET_SQL = `((coalesce((SELECT value FROM store_meta WHERE k
 
 const BUCKET_SPANS = 2 ** BUCKET_SHIFT;
 
+/** An attribute's index value, or a span field's integer (span-field-postings.ts). */
+export type PostingValue = IndexValue | number;
+
+/** The span fields kept in the postings beside its attributes (span-field-postings.ts). */
+export interface SpanFields {
+  operationId: number;
+  durationNs: number | bigint;
+  resourceId: number;
+}
+
 /**
  * The writer's side: gives span ids, collects the open bucket's postings, and writes a bucket's
  * postings in the transaction that opens the next one. After a rolled-back write `forget()` makes it
@@ -60,7 +71,7 @@ export class AttributePostings {
   private loaded = false;
   private highWater = 0;
   private bucket = 0;
-  private entries = new Map<number, Map<IndexValue, number[]>>();
+  private entries = new Map<number, Map<PostingValue, number[]>>();
 
   constructor(
     db: Database.Database,
@@ -74,7 +85,8 @@ export class AttributePostings {
         .pluck(),
       setHighWater: db.prepare("UPDATE store_meta SET value = ? WHERE key = 'span_high_water'"),
       openBucketSpans: db.prepare(
-        'SELECT id, attributes, encoding, body FROM spans WHERE id >= ? ORDER BY id',
+        `SELECT id, attributes, encoding, body, operation_id, CAST(end_ns - start_ns AS REAL) AS duration_ns, resource_id
+         FROM spans WHERE id >= ? ORDER BY id`,
       ),
       deleteBucket: db.prepare('DELETE FROM attribute_postings WHERE bucket = ?'),
       bucketHasSpans: db.prepare(`SELECT ${BUCKET_HAS_SPANS}`).pluck(),
@@ -90,10 +102,10 @@ export class AttributePostings {
     return this.highWater + 1;
   }
 
-  /** Indexes a stored span; `spanRef` is the id `nextSpanId` gave. */
-  add(spanRef: number, attributes: Attributes): void {
-    const keyIds: number[] = [];
-    const values: IndexValue[] = [];
+  /** Indexes a stored span, its fields and attributes; `spanRef` is the id `nextSpanId` gave. */
+  add(spanRef: number, fields: SpanFields, attributes: Attributes): void {
+    const keyIds: number[] = [OPERATION_KEY, DURATION_KEY, RESOURCE_KEY];
+    const values: PostingValue[] = [fields.operationId, durationClass(fields.durationNs), fields.resourceId];
     for (const key in attributes) {
       keyIds.push(this.ids.keyId(key));
       values.push(indexValue(attributes[key] as Attributes[string]));
@@ -105,7 +117,7 @@ export class AttributePostings {
   addEntries(
     spanRef: number,
     keyIds: ArrayLike<number>,
-    values: readonly IndexValue[],
+    values: readonly PostingValue[],
     from: number,
     to: number,
   ): void {
@@ -130,7 +142,7 @@ export class AttributePostings {
     lastRef: number,
     refs: Float64Array,
     keyIds: ArrayLike<number>,
-    values: readonly IndexValue[],
+    values: readonly PostingValue[],
     ends: ArrayLike<number>,
     spans: ArrayLike<number>,
   ): void {
@@ -193,7 +205,7 @@ export class AttributePostings {
   }
 
   /** The open bucket's offsets for (key, value), started empty the first time. */
-  private openOffsets(keyId: number, value: IndexValue): number[] {
+  private openOffsets(keyId: number, value: PostingValue): number[] {
     let byValue = this.entries.get(keyId);
     if (!byValue) this.entries.set(keyId, (byValue = new Map()));
     let offsets = byValue.get(value);
@@ -229,10 +241,14 @@ export class AttributePostings {
       attributes: string;
       encoding: number;
       body: Buffer | null;
+      operation_id: number;
+      duration_ns: number;
+      resource_id: number;
     }[];
     for (const span of spans) {
       this.add(
         span.id,
+        { operationId: span.operation_id, durationNs: span.duration_ns, resourceId: span.resource_id },
         span.body === null
           ? decodeJson<Attributes>(span.attributes, span.encoding as Encoding)
           : decodeSpanMessageAttributes(span.body),

@@ -4,10 +4,12 @@ import { ATTRIBUTE_POSTINGS_SCHEMA } from '../attributes/attribute-postings.js';
 import { migrateHourlyRollups } from './hourly-rollup-schema.js';
 import { migrateOperationRollups } from './rollup-schema.js';
 import { SESSION_SCHEMA } from './session-schema.js';
+import { migrateSpanFieldPostings } from '../spans/span-field-postings.js';
 import { SPAN_BODY_SCHEMA } from './span-body-schema.js';
 import { SPAN_LINKS_BACKFILL, SPAN_LINKS_SCHEMA } from './span-links-schema.js';
 import { SPEC_SCHEMA } from './spec-schema.js';
 import { TRACE_SCHEMA } from './trace-schema.js';
+import { TRACE_SPAN_RUNS_SCHEMA } from './trace-span-runs-schema.js';
 
 /**
  * One step of the schema. Versions are 1, 2, 3 … in list order and are recorded in
@@ -34,6 +36,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'operation_hourly_rollups', up: migrateHourlyRollups },
   { version: 7, name: 'attribute_postings', up: ATTRIBUTE_POSTINGS_SCHEMA },
   { version: 8, name: 'span_bodies', up: SPAN_BODY_SCHEMA },
+  { version: 9, name: 'span_field_postings', up: migrateSpanFieldPostings },
+  { version: 10, name: 'trace_span_runs', up: TRACE_SPAN_RUNS_SCHEMA },
 ];
 
 /** Recorded beside `user_version` so a data dir written by a build with other steps is refused, not misread. */

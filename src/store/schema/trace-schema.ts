@@ -88,7 +88,10 @@ CREATE TABLE spans (
   encoding INTEGER NOT NULL
 );
 -- getTrace, getSpan, and the de-duplication of a span sent twice (an exporter's retry).
+-- Migration 10 replaces it with trace_span_runs (trace-span-runs-schema.ts).
 CREATE UNIQUE INDEX spans_by_trace ON spans (trace_ref, span_id);
+-- Migration 9 drops the next three: the postings find spans by operation, duration and resource
+-- (span-field-postings.ts).
 -- findTraces by service / operation (durations read from the index, not the row).
 CREATE INDEX spans_by_operation ON spans (operation_id, bucket, duration_ns);
 -- findTraces by span duration: one seek per bucket.

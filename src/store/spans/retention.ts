@@ -51,15 +51,15 @@ export class Retention {
           'SELECT id, trace_id, span_count, start_ns FROM traces INDEXED BY traces_by_start ORDER BY start_ns, id LIMIT ?',
         )
         .safeIntegers(),
-      spansOfTrace: db
-        .prepare('SELECT id, operation_id FROM spans INDEXED BY spans_by_trace WHERE trace_ref = ?')
-        .raw(),
+      runsOfTrace: db.prepare('SELECT first_span, last_span FROM trace_span_runs WHERE trace_ref = ?').raw(),
+      spansOfRun: db.prepare('SELECT id, operation_id FROM spans WHERE id BETWEEN ? AND ?').raw(),
       // The postings of a bucket left without spans. A bucket that lost only some keeps them: a
       // posting of a deleted span finds no row, and ids are never given again (attribute-postings.ts).
       deleteEmptyBucketPostings: db.prepare(
         `DELETE FROM attribute_postings WHERE bucket = :bucket AND NOT ${BUCKET_HAS_SPANS}`,
       ),
-      deleteSpans: db.prepare('DELETE FROM spans WHERE trace_ref = ?'),
+      deleteRun: db.prepare('DELETE FROM spans WHERE id BETWEEN ? AND ?'),
+      deleteRuns: db.prepare('DELETE FROM trace_span_runs WHERE trace_ref = ?'),
       deleteLinks: db.prepare('DELETE FROM span_links WHERE trace_ref = ?'),
       deleteTrace: db.prepare('DELETE FROM traces WHERE id = ?'),
       deleteTraceLogs: db.prepare('DELETE FROM logs WHERE trace_id = ?'),
@@ -149,18 +149,25 @@ export class Retention {
     traceId: string,
     buckets: Set<number>,
   ): { spans: number; logs: number } {
-    const spans = this.statements.spansOfTrace.all(traceRef) as [number, number][];
     const operations = new Map<number, number>();
-    for (const [spanRef, operationId] of spans) {
-      operations.set(operationId, (operations.get(operationId) ?? 0) + 1);
-      buckets.add(bucketOf(spanRef));
+    let spans = 0;
+    for (const [first, last] of this.statements.runsOfTrace.all(traceRef) as [number, number][]) {
+      for (const [spanRef, operationId] of this.statements.spansOfRun.all(first, last) as [
+        number,
+        number,
+      ][]) {
+        operations.set(operationId, (operations.get(operationId) ?? 0) + 1);
+        buckets.add(bucketOf(spanRef));
+        spans += 1;
+      }
+      this.statements.deleteRun.run(first, last);
     }
-    this.statements.deleteSpans.run(traceRef);
+    this.statements.deleteRuns.run(traceRef);
     this.statements.deleteLinks.run(traceRef);
     this.statements.deleteTrace.run(traceRef);
     const logs = this.statements.deleteTraceLogs.run(traceId).changes;
     for (const [id, count] of operations) this.statements.uncountOperation.run(count, id);
-    return { spans: spans.length, logs };
+    return { spans, logs };
   }
 
   private enforceOnLogs(cutoffNs: bigint | undefined): number {

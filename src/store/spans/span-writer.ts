@@ -4,6 +4,7 @@ import { AttributePostings } from '../attributes/attribute-postings.js';
 import type { IdRegistry } from './id-registry.js';
 import { RollupBatch, RollupWriter } from '../rollups/rollup-writer.js';
 import { encodeSpans, type EncodedSpans } from './encoded-spans.js';
+import { spanFieldGroups } from './span-field-postings.js';
 import { addSpans, type TraceAggregate } from './trace-summary-merge.js';
 
 /** What a write stored: spans sent twice (an exporter's retry) are stored and counted once. */
@@ -65,11 +66,20 @@ export class SpanWriter {
       ),
       // The columns a body replaces (span-body-schema.ts) are written as constants: nothing binds them.
       insertSpan: db.prepare(
-        `INSERT OR IGNORE INTO spans (id, trace_ref, span_id, parent_span_id, operation_id, start_ns, end_ns,
+        `INSERT INTO spans (id, trace_ref, span_id, parent_span_id, operation_id, start_ns, end_ns,
            status_code, resource_id, scope_id, body, attributes, dropped_attributes, dropped_events,
            dropped_links, encoding)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', 0, 0, 0, 0)`,
       ),
+      insertRun: db.prepare(
+        'INSERT INTO trace_span_runs (trace_ref, first_span, last_span) VALUES (?, ?, ?)',
+      ),
+      spanIdsOfTrace: db
+        .prepare(
+          `SELECT s.span_id FROM trace_span_runs r CROSS JOIN spans s ON s.id BETWEEN r.first_span AND r.last_span
+           WHERE r.trace_ref = ?`,
+        )
+        .pluck(),
       insertLinks: db.prepare(
         `INSERT OR IGNORE INTO span_links (linked_trace_id, trace_ref, span_id, linked_span_id)
          SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)`,
@@ -146,14 +156,25 @@ export class SpanWriter {
       const inserted = this.statements.insertTrace.run(traceId, ...aggregateColumns(fresh));
       const row = inserted.changes === 0 ? (this.statements.trace.get(traceId) as TraceRow) : undefined;
       const traceRef = row ? Number(row.id) : Number(inserted.lastInsertRowid);
+      // A span id already stored for the trace (an exporter's retry, a trace exported in parts) or
+      // repeated in this batch is stored once.
+      const seen =
+        row || group.length > 1
+          ? new Set<string>(row ? (this.statements.spanIdsOfTrace.all(traceRef) as string[]) : [])
+          : undefined;
+      const firstRef = nextRef;
       const stored: number[] = [];
       for (const span of group) {
+        if (seen) {
+          if (seen.has(batch.spanIds[span]!)) continue;
+          seen.add(batch.spanIds[span]!);
+        }
         const operationId = operationIds[batch.operation[span]!]!;
         const startNs = times[2 * span]!;
         const endNs = times[2 * span + 1]!;
         const statusCode = batch.statuses[span]!;
         const spanRef = nextRef;
-        const result = this.statements.insertSpan.run(
+        this.statements.insertSpan.run(
           spanRef,
           traceRef,
           batch.spanIds[span],
@@ -171,7 +192,6 @@ export class SpanWriter {
             bodyEnds[span]! - (span === 0 ? 0 : bodyEnds[span - 1]!),
           ),
         );
-        if (result.changes === 0) continue; // the same span id again in this trace: already stored
         refs[span] = spanRef;
         nextRef += 1;
         stored.push(span);
@@ -199,6 +219,7 @@ export class SpanWriter {
         }
       }
       if (stored.length === 0) return;
+      this.statements.insertRun.run(traceRef, firstRef, nextRef - 1);
       // A new trace's aggregate is already right unless the batch repeated a span id.
       if (row || stored.length !== group.length) {
         const aggregate = addSpans(row ? aggregateOf(row) : undefined, batch, stored);
@@ -207,13 +228,19 @@ export class SpanWriter {
       written.spanCount += stored.length;
       written.traceIds.push(traceId);
     });
+    // The attributes' groups, then the operation, duration and resource ones (span-field-postings.ts).
+    const fields = spanFieldGroups(batch, operationIds, resourceIds);
+    const attributeSpans = batch.postingSpans.length;
+    const spans = new Uint32Array(attributeSpans + fields.spans.length);
+    spans.set(batch.postingSpans);
+    spans.set(fields.spans, attributeSpans);
     this.postings.addGroups(
       nextRef - 1,
       refs,
-      Array.from(batch.postingKeys, (key) => keyIds[key]!),
-      Array.from(batch.postingValues, (value) => batch.indexValues[value]!),
-      batch.postingEnds,
-      batch.postingSpans,
+      [...Array.from(batch.postingKeys, (key) => keyIds[key]!), ...fields.keyIds],
+      [...Array.from(batch.postingValues, (value) => batch.indexValues[value]!), ...fields.values],
+      [...Array.from(batch.postingEnds), ...fields.ends.map((end) => end + attributeSpans)],
+      spans,
     );
     this.postings.commit();
     if (linkRows.length > 0) this.statements.insertLinks.run(JSON.stringify(linkRows));

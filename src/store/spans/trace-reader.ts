@@ -5,6 +5,7 @@ import type { Span, Trace } from '../../model/span.js';
 import type { BodyCache } from './body-cache.js';
 import { decodeSpanMessages } from '../../otlp/span-message.js';
 import { decodeSpan, type SpanRow } from './span-codec.js';
+import { SPANS_OF_TRACE } from '../schema/trace-span-runs-schema.js';
 
 const SPAN_COLUMNS = `t.trace_id, s.span_id, s.parent_span_id, o.service, o.name, o.kind, s.start_ns, s.end_ns,
   s.status_code, s.status_message, s.trace_state, s.flags, s.resource_id, s.scope_id, s.attributes,
@@ -58,7 +59,7 @@ export class TraceReader {
       spansOfTrace: db
         .prepare(
           `SELECT ${SPAN_COLUMNS} FROM traces t
-           CROSS JOIN spans s INDEXED BY spans_by_trace ON s.trace_ref = t.id
+           ${SPANS_OF_TRACE}
            JOIN operations o ON o.id = s.operation_id
            WHERE t.trace_id = ? ORDER BY s.start_ns, s.span_id`,
         )
@@ -67,7 +68,7 @@ export class TraceReader {
       span: db
         .prepare(
           `SELECT ${SPAN_COLUMNS} FROM traces t
-           CROSS JOIN spans s INDEXED BY spans_by_trace ON s.trace_ref = t.id
+           ${SPANS_OF_TRACE}
            JOIN operations o ON o.id = s.operation_id
            WHERE t.trace_id = ? AND s.span_id = ?`,
         )

@@ -12,6 +12,7 @@ import { NOT_INDEXED, filterIndexValues, type FilterScalar } from '../attributes
 import type { BodyCache } from './body-cache.js';
 import type { IdRegistry } from './id-registry.js';
 import { BUCKET_SERIES, BUCKET_SHIFT } from './span-buckets.js';
+import { DURATION_KEY, OPERATION_KEY, RESOURCE_KEY, durationClass } from './span-field-postings.js';
 import { checkTraceQuery, type CheckedQuery } from './trace-query-check.js';
 
 /**
@@ -79,6 +80,8 @@ const BUCKET_RANGE = `SELECT (SELECT min(id) FROM spans) >> ${BUCKET_SHIFT}, (SE
 const SUMMARY_COLUMNS =
   't.trace_id, t.start_ns, t.end_ns, t.span_count, t.error_count, t.root_service, t.root_name, t.services';
 const NEWEST_FIRST = 'ORDER BY t.start_ns DESC, t.id DESC';
+/** The longest duration a span can have (int64 nanoseconds): the top of an open-ended range. */
+const MAX_DURATION_NS = 2n ** 63n - 1n;
 
 /**
  * findTraces. A trace matches when one of its spans passes every span-level filter (service,
@@ -137,7 +140,8 @@ export class TraceSearch {
     return this.summaries(
       `SELECT ${SUMMARY_COLUMNS} FROM traces t INDEXED BY ${traceIndex(q)}
        WHERE ${trace.sql} AND EXISTS (
-         SELECT 1 FROM spans s INDEXED BY spans_by_trace WHERE s.trace_ref = t.id AND ${predicate.sql})
+         SELECT 1 FROM trace_span_runs r CROSS JOIN spans s ON s.id BETWEEN r.first_span AND r.last_span
+         WHERE r.trace_ref = t.id AND ${predicate.sql})
        ${NEWEST_FIRST} LIMIT ?`,
       [...trace.params, ...predicate.params, q.limit],
     );
@@ -200,84 +204,71 @@ export class TraceSearch {
     operations: Operations | undefined,
     attributes: CompiledAttribute[],
   ): Driver | undefined {
-    const drivers: Driver[] = [];
-    if (operations) {
-      drivers.push({
-        name: 'operation',
-        estimate: operations.spanCount,
-        source: (p) => ({
-          sql: `SELECT s.trace_ref FROM spans s INDEXED BY spans_by_operation WHERE ${p.sql}`,
-          params: p.params,
-        }),
-      });
-    }
     const range = this.statement(BUCKET_RANGE).raw().get() as [number | null, number | null, number];
     if (range[0] === null || range[1] === null) return { name: 'no spans', estimate: 0, source: (p) => p };
     const [lowest, highest, open] = range;
-    // Bound, not inlined: the statement text stays the same as spans arrive, so it is prepared once.
-    const bounds = [highest, lowest];
-    const buckets = `(${BUCKET_SERIES}) k`;
-    const durations = durationConditions(q, 's.duration_ns');
-    if (durations.sql) {
-      const byDuration = `FROM ${buckets} CROSS JOIN spans s INDEXED BY spans_by_duration ON s.bucket = k.b WHERE ${durations.sql}`;
-      const params = [...bounds, ...durations.params];
+    const postings = new ClosedPostings(lowest, highest, open);
+    const openStart = open * 2 ** BUCKET_SHIFT;
+    // The open bucket has no postings yet: its ≤1,024 rows are read by rowid (NOT INDEXED, so never
+    // through an index over every span).
+    const openSpans = (condition: Fragment): Fragment => ({
+      sql: `SELECT s.trace_ref FROM spans s NOT INDEXED WHERE s.id >= ? AND ${condition.sql}`,
+      params: [openStart, ...condition.params],
+    });
+    const openCount = (condition: Fragment) =>
+      this.boundedCount(`SELECT 1 FROM spans s NOT INDEXED WHERE s.id >= ? AND ${condition.sql}`, [
+        openStart,
+        ...condition.params,
+      ]);
+    const closedCount = (entries: Fragment) =>
+      postings.any ? this.boundedCount(postings.entries(entries).sql, postings.entries(entries).params) : 0;
+    const drivers: Driver[] = [];
+    if (operations) {
+      const entries = {
+        sql: `d.key_id = ${OPERATION_KEY} AND d.value IN (${operations.ids.join(',')})`,
+        params: [],
+      };
       drivers.push({
-        name: 'duration',
-        estimate: this.boundedCount(`SELECT 1 ${byDuration}`, params),
-        source: (p) => ({
-          sql: `SELECT s.trace_ref ${byDuration} AND ${p.sql}`,
-          params: [...params, ...p.params],
-        }),
+        name: 'operation',
+        estimate: operations.spanCount,
+        source: (p) => union([...postings.spans(entries, p), openSpans(p)]),
       });
     }
-    // Closed buckets are read from the postings, newest first; the open one from its spans' attributes
-    // (NOT INDEXED: the rowid range, never an index over every span, e.g. spans_by_operation).
-    const indexed = open > lowest;
-    const postingBounds = [open - 1, lowest];
-    const openStart = open * 2 ** BUCKET_SHIFT;
+    const durations = durationConditions(q, 's.duration_ns');
+    if (durations.sql) {
+      const entries = {
+        sql: `d.key_id = ${DURATION_KEY} AND d.value BETWEEN ? AND ?`,
+        params: [durationClass(q.minDurationNs ?? 0), durationClass(q.maxDurationNs ?? MAX_DURATION_NS)],
+      };
+      drivers.push({
+        name: 'duration',
+        estimate: closedCount(entries) + openCount(durations),
+        // The classes at either end hold spans just outside the range: the predicate re-checks them.
+        source: (p) => union([...postings.spans(entries, p), openSpans(p)]),
+      });
+    }
     for (const [index, attribute] of attributes.entries()) {
       const entries = indexEntries(attribute, 'd');
-      const byEntry = `FROM ${buckets} CROSS JOIN attribute_postings d ON d.bucket = k.b AND ${entries.sql}
-        CROSS JOIN json_each(d.offsets) o`;
-      const entryParams = [...postingBounds, ...entries.params];
-      const own = attributeCondition(attribute, false);
-      const byResource = `resource_id IN (${attribute.resourceIds.join(',')})`;
+      const byResource = {
+        sql: `d.key_id = ${RESOURCE_KEY} AND d.value IN (${attribute.resourceIds.join(',')})`,
+        params: [],
+      };
+      const hasResources = attribute.resourceIds.length > 0;
       const estimate =
-        (indexed ? this.boundedCount(`SELECT 1 ${byEntry}`, entryParams) : 0) +
-        this.boundedCount(`SELECT 1 FROM spans s NOT INDEXED WHERE s.id >= ? AND ${own.sql}`, [
-          openStart,
-          ...own.params,
-        ]) +
-        (attribute.resourceIds.length === 0
-          ? 0
-          : this.boundedCount(`SELECT 1 FROM spans INDEXED BY spans_by_resource WHERE ${byResource}`, []));
+        closedCount(entries) +
+        openCount(attributeCondition(attribute)) +
+        (hasResources ? closedCount(byResource) : 0);
       drivers.push({
         name: `attribute ${attribute.key}`,
         estimate,
         source: (p, without) => {
-          const parts: Fragment[] = [];
-          if (indexed) {
-            // A long value's posting says only "present, not indexed": those spans are checked in full.
-            const rest = attribute.test === 'equals-long' ? p : without(index);
-            parts.push({
-              sql: `SELECT s.trace_ref ${byEntry} CROSS JOIN spans s ON s.id = (d.bucket << ${BUCKET_SHIFT}) + o.value WHERE ${rest.sql}`,
-              params: [...entryParams, ...rest.params],
-            });
-          }
-          parts.push({
-            sql: `SELECT s.trace_ref FROM spans s NOT INDEXED WHERE s.id >= ? AND ${p.sql}`,
-            params: [openStart, ...p.params],
-          });
-          if (attribute.resourceIds.length > 0) {
-            parts.push({
-              sql: `SELECT s.trace_ref FROM spans s INDEXED BY spans_by_resource WHERE s.${byResource} AND ${p.sql}`,
-              params: p.params,
-            });
-          }
-          return {
-            sql: parts.map((part) => part.sql).join(' UNION ALL '),
-            params: parts.flatMap((part) => part.params),
-          };
+          // A long value's posting says only "present, not indexed": those spans are checked in full.
+          const rest = attribute.test === 'equals-long' ? p : without(index);
+          return union([
+            ...postings.spans(entries, rest),
+            openSpans(p),
+            ...(hasResources ? postings.spans(byResource, p) : []),
+          ]);
         },
       });
     }
@@ -422,6 +413,50 @@ function traceConditions(q: CheckedQuery): Fragment {
 /** Error traces have their own (partial) index: a walk for them skips the healthy ones. */
 function traceIndex(q: CheckedQuery): string {
   return q.status === 'error' ? 'traces_with_errors_by_start' : 'traces_by_start';
+}
+
+/**
+ * The closed buckets' postings (every bucket below the open one), newest first: one seek a bucket
+ * for the entries a filter reads, then the spans their offsets name.
+ */
+class ClosedPostings {
+  readonly any: boolean;
+  // Bound, not inlined: the statement text stays the same as spans arrive, so it is prepared once.
+  private readonly bounds: number[];
+
+  constructor(lowest: number, highest: number, open: number) {
+    this.any = open > lowest;
+    this.bounds = [Math.min(open - 1, highest), lowest];
+  }
+
+  /** One row per span offset of the postings matching `entries` (on alias `d`). */
+  entries(entries: Fragment): Fragment {
+    return {
+      sql: `SELECT o.value FROM (${BUCKET_SERIES}) k CROSS JOIN attribute_postings d ON d.bucket = k.b AND ${entries.sql}
+        CROSS JOIN json_each(d.offsets) o`,
+      params: [...this.bounds, ...entries.params],
+    };
+  }
+
+  /** The trace_ref of each span those postings name that passes `predicate`; none without closed buckets. */
+  spans(entries: Fragment, predicate: Fragment): Fragment[] {
+    if (!this.any) return [];
+    return [
+      {
+        sql: `SELECT s.trace_ref FROM (${BUCKET_SERIES}) k CROSS JOIN attribute_postings d ON d.bucket = k.b AND ${entries.sql}
+          CROSS JOIN json_each(d.offsets) o CROSS JOIN spans s ON s.id = (d.bucket << ${BUCKET_SHIFT}) + o.value
+          WHERE ${predicate.sql}`,
+        params: [...this.bounds, ...entries.params, ...predicate.params],
+      },
+    ];
+  }
+}
+
+function union(parts: Fragment[]): Fragment {
+  return {
+    sql: parts.map((part) => part.sql).join(' UNION ALL '),
+    params: parts.flatMap((part) => part.params),
+  };
 }
 
 function marks(count: number): string {
