@@ -100,6 +100,12 @@ describe('searches through the span-field postings', () => {
       .pluck()
       .all();
     expect(indexes).toEqual([]);
+    const types = store
+      .connection()
+      .prepare('SELECT DISTINCT typeof(value) FROM attribute_postings WHERE key_id < 0')
+      .pluck()
+      .all();
+    expect(types).toEqual(['integer']);
     expect(names(store, { minDurationMs: 100 })).toEqual(['exact', 'over']);
     expect(store.lastSearchPlan()).toMatchObject({ strategy: 'collect', driver: 'duration' });
     expect(names(store, { operationName: 'charge' })).toEqual(['exact', 'over', 'under']);

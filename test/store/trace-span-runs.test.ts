@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Span } from '../../src/model/index.js';
 import { MIGRATIONS } from '../../src/store/schema/migrations.js';
+import { StoredSpanIds } from '../../src/store/spans/stored-span-ids.js';
 import type { TraceStore } from '../../src/store/index.js';
 import { buildTrace } from '../support/trace-builder.js';
 import { downgradeToPerSpanTraceIndex, openTestStore } from './store-fixture.js';
@@ -92,5 +93,61 @@ describe('the runs of span ids that find a trace’s spans', () => {
     expect([migrated.getTrace(traceId(1)), migrated.getTrace(traceId(2))]).toEqual(before);
     migrated.writeSpans([first[1]!, second[4]!]);
     expect(db.prepare('SELECT count(*) FROM spans').pluck().get()).toBe(12);
+  });
+
+  it('store each span of a trace exported in many parts once, and a retry of any part not again', () => {
+    const { store } = openTestStore();
+    const spans = buildTrace(
+      { name: 'job', children: Array.from({ length: 59 }, (_, index) => ({ name: `step-${index % 3}` })) },
+      traceId(3),
+    ).spans;
+    for (let at = 0; at < spans.length; at += 2) store.writeSpans(spans.slice(at, at + 2));
+    store.writeSpans([spans[1]!, spans[30]!, spans[59]!]);
+    expect(store.getTrace(traceId(3))!.spans).toHaveLength(60);
+    expect(runs(store)).toHaveLength(30);
+  });
+
+  it('do not take a new trace for one that retention deleted, though it gets the same trace row id', () => {
+    const { store, open } = openTestStore();
+    const old = buildTrace({ name: 'old', children: [{ name: 'a' }] }, traceId(4)).spans;
+    store.writeSpans(old.slice(0, 1));
+    store.writeSpans(old.slice(1)); // a known trace: its span ids are kept by the writer
+    const ref = store.connection().prepare('SELECT id FROM traces').pluck().get();
+    const other = open({ retention: { maxSpans: 1, maxAgeMs: Number.POSITIVE_INFINITY } });
+    other.enforceRetention();
+    expect(store.getTrace(traceId(4))).toBeUndefined();
+    // The same span ids under another trace, written twice so the writer checks its kept ids.
+    const reborn = buildTrace({ name: 'new', children: [{ name: 'a' }] }, traceId(5)).spans;
+    store.writeSpans(reborn.slice(0, 1));
+    expect(store.connection().prepare('SELECT id FROM traces').pluck().get()).toBe(ref);
+    store.writeSpans(reborn);
+    expect(
+      store
+        .getTrace(traceId(5))!
+        .spans.map((span) => span.name)
+        .sort(),
+    ).toEqual(['a', 'new']);
+  });
+
+  it('are read once for a trace that keeps getting exports, and again once another write changed them', () => {
+    const { store } = openTestStore();
+    writeInParts(store);
+    const kept = new StoredSpanIds(store.connection(), 8);
+    const first = kept.of(1);
+    expect(first.size).toBe(6);
+    expect(kept.of(1)).toBe(first);
+    first.add('0000000000000abc');
+    kept.added(1, 100, 1); // as the writer does after storing a run at 100
+    expect(kept.of(1)).not.toBe(first); // the table's last run is not at 100: read again
+    const reread = kept.of(1);
+    expect(kept.of(1)).toBe(reread);
+    store.writeSpans([{ ...store.getTrace(traceId(1))!.spans[0]!, spanId: '0000000000000def' }]);
+    const extended = kept.of(1);
+    expect(extended).not.toBe(reread);
+    expect(extended.has('0000000000000def')).toBe(true);
+    kept.of(2);
+    kept.added(2, 13, 1); // 7 + 6 ids kept: over the capacity of 8, trace 1 is dropped
+    expect(kept.of(2).size).toBe(6);
+    expect(kept.of(1)).not.toBe(extended);
   });
 });

@@ -222,7 +222,7 @@ export class AttributePostings {
       this.statements.deleteBucket.run(this.bucket);
       for (const [keyId, values] of this.entries) {
         for (const [value, offsets] of values)
-          this.statements.insert.run(this.bucket, keyId, value, JSON.stringify(offsets));
+          this.statements.insert.run(this.bucket, keyId, sqlValue(value), JSON.stringify(offsets));
       }
     }
     this.bucket = bucket;
@@ -257,4 +257,9 @@ export class AttributePostings {
     // The newest spans may have been deleted by retention: their ids stay used.
     this.highWater = highWater;
   }
+}
+
+/** A number as an SQLite INTEGER (a JS number binds as REAL, 8 bytes where an id takes 1–3). */
+export function sqlValue(value: PostingValue): string | bigint {
+  return typeof value === 'number' ? BigInt(value) : value;
 }

@@ -126,7 +126,7 @@ export function migrateSpanFieldPostings(db: Database.Database): void {
   let entries = new Map<string, { key: number; value: number; offsets: number[] }>();
   const flush = () => {
     for (const { key, value, offsets } of entries.values())
-      insert.run(bucket, key, value, JSON.stringify(offsets));
+      insert.run(bucket, key, BigInt(value), JSON.stringify(offsets));
     entries = new Map();
   };
   const add = (key: number, value: number, offset: number) => {

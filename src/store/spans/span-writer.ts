@@ -5,6 +5,7 @@ import type { IdRegistry } from './id-registry.js';
 import { RollupBatch, RollupWriter } from '../rollups/rollup-writer.js';
 import { encodeSpans, type EncodedSpans } from './encoded-spans.js';
 import { spanFieldGroups } from './span-field-postings.js';
+import { StoredSpanIds } from './stored-span-ids.js';
 import { addSpans, type TraceAggregate } from './trace-summary-merge.js';
 
 /** What a write stored: spans sent twice (an exporter's retry) are stored and counted once. */
@@ -40,6 +41,7 @@ export class SpanWriter {
   private readonly sealBatch: () => void;
   private readonly rollups: RollupWriter;
   private readonly postings: AttributePostings;
+  private readonly storedSpanIds: StoredSpanIds;
 
   constructor(
     db: Database.Database,
@@ -74,12 +76,6 @@ export class SpanWriter {
       insertRun: db.prepare(
         'INSERT INTO trace_span_runs (trace_ref, first_span, last_span) VALUES (?, ?, ?)',
       ),
-      spanIdsOfTrace: db
-        .prepare(
-          `SELECT s.span_id FROM trace_span_runs r CROSS JOIN spans s ON s.id BETWEEN r.first_span AND r.last_span
-           WHERE r.trace_ref = ?`,
-        )
-        .pluck(),
       insertLinks: db.prepare(
         `INSERT OR IGNORE INTO span_links (linked_trace_id, trace_ref, span_id, linked_span_id)
          SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)`,
@@ -90,6 +86,7 @@ export class SpanWriter {
     };
     this.rollups = new RollupWriter(db);
     this.postings = new AttributePostings(db, ids);
+    this.storedSpanIds = new StoredSpanIds(db);
     // Run as BEGIN IMMEDIATE (here, in log-store.ts and retention.ts): two connections write the
     // data dir (the writer thread; the main one's retention timer, specs and sessions), and a
     // deferred transaction that read before writing fails at once with SQLITE_BUSY (its snapshot is
@@ -125,6 +122,7 @@ export class SpanWriter {
       this.ids.forget();
       this.rollups.forget();
       this.postings.forget();
+      this.storedSpanIds.forget();
       throw error;
     }
   }
@@ -158,10 +156,7 @@ export class SpanWriter {
       const traceRef = row ? Number(row.id) : Number(inserted.lastInsertRowid);
       // A span id already stored for the trace (an exporter's retry, a trace exported in parts) or
       // repeated in this batch is stored once.
-      const seen =
-        row || group.length > 1
-          ? new Set<string>(row ? (this.statements.spanIdsOfTrace.all(traceRef) as string[]) : [])
-          : undefined;
+      const seen = row ? this.storedSpanIds.of(traceRef) : group.length > 1 ? new Set<string>() : undefined;
       const firstRef = nextRef;
       const stored: number[] = [];
       for (const span of group) {
@@ -220,6 +215,7 @@ export class SpanWriter {
       }
       if (stored.length === 0) return;
       this.statements.insertRun.run(traceRef, firstRef, nextRef - 1);
+      if (row) this.storedSpanIds.added(traceRef, firstRef, stored.length);
       // A new trace's aggregate is already right unless the batch repeated a span id.
       if (row || stored.length !== group.length) {
         const aggregate = addSpans(row ? aggregateOf(row) : undefined, batch, stored);
