@@ -108,6 +108,25 @@
  * about as much as the inserts. Rows per trace and export, or spans kept in one table per range of
  * buckets that retention drops whole, would cut both.
  *
+ * Span rows without an index of their own (2026-12-07; span-field-postings.ts, trace-span-runs-
+ * schema.ts): operations, durations and resources in the bucket postings, a trace's spans as runs of
+ * ids. The writer alone, in process at 1 M spans: ~6.7 µs of CPU a span against ~9.3. Here, 8 rounds
+ * against main's build before it: median 1.04× (0.99–1.15) its spans/s, 0.40× Jaeger in memory
+ * (0.36–0.45; Jaeger ~225,000 spans/s that day), 4.45× Badger. With the writer thread's writes
+ * skipped (a throwaway build) the same load reached ~165,000 spans/s at ~6.9 µs of server CPU a span
+ * against ~90,000 and ~15 µs: the writer still limits, and 0.6× needs it near 5.5 µs a span while the
+ * decoding thread and the load generator share the cores. Of its ~8 µs in the server: the commit
+ * ~3.3 (its WAL and checkpoint writes; 4 KiB pages wrote ~20% fewer bytes for the same CPU, mmap
+ * changed nothing), the statements ~3.0, writing a closed bucket's postings ~0.7. The random
+ * trace-id index (traces.trace_id) is ~1 µs of it at 400,000 spans (sequential trace ids wrote 670 B
+ * a span less) and grows with the store, since each new trace dirties its own page once the index
+ * outgrows a commit's inserts: what ingest-pipeline.ts sees fall from ~53,000 to ~37,000 spans/s
+ * between 1 M and 4.5 M stored spans, before retention starts.
+ * At scale (ingest-pipeline.ts --unpinned, both builds the same day): 10 M sent, 5 M kept: 36,279
+ * against 26,838 spans/s (1.35×), server CPU 350 against 454 s, 739 against 794 B a span; 1 M:
+ * 52,399 against 49,206 spans/s, server CPU 25.6 against 29.0 s. Retention now deletes rowid ranges
+ * with no index entries to remove.
+ *
  *   node --import tsx bench/ingest-vs-jaeger.ts [rounds, default 3] [batches, default 200] [in flight, default 4] [baseline CLI]
  *
  * With a fourth argument, the built CLI of another checkout (its dist/cli/main.js) runs in each round
