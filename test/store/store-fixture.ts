@@ -53,10 +53,29 @@ export function openTestStore(overrides: Partial<TraceStoreOptions> = {}): TestS
 }
 
 /**
+ * Takes a current data dir back to before migration 11: traces.trace_id UNIQUE again, no
+ * generation index, schema version 10.
+ */
+export function downgradeToUniqueTraceIds(db: Database.Database): void {
+  db.exec(`CREATE TABLE traces_old (
+      id INTEGER PRIMARY KEY, trace_id TEXT NOT NULL UNIQUE, start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL,
+      span_count INTEGER NOT NULL, error_count INTEGER NOT NULL, root_span_id TEXT, root_start_ns INTEGER,
+      root_service TEXT, root_name TEXT, services TEXT NOT NULL);
+    INSERT INTO traces_old SELECT id, trace_id, start_ns, end_ns, span_count, error_count, root_span_id,
+      root_start_ns, root_service, root_name, services FROM traces;
+    DROP TABLE traces;
+    ALTER TABLE traces_old RENAME TO traces;
+    CREATE INDEX traces_by_start ON traces (start_ns);
+    CREATE INDEX traces_with_errors_by_start ON traces (start_ns) WHERE error_count > 0;
+    DELETE FROM schema_migrations WHERE version = 11; PRAGMA user_version = 10`);
+}
+
+/**
  * Takes a current data dir back to before migration 10: the unique per-span index by trace and span id
  * again, no trace_span_runs, schema version 9.
  */
 export function downgradeToPerSpanTraceIndex(db: Database.Database): void {
+  downgradeToUniqueTraceIds(db);
   db.exec(`CREATE UNIQUE INDEX spans_by_trace ON spans (trace_ref, span_id);
     DROP TABLE trace_span_runs;
     DELETE FROM schema_migrations WHERE version = 10; PRAGMA user_version = 9`);

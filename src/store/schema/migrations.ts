@@ -9,6 +9,7 @@ import { SPAN_BODY_SCHEMA } from './span-body-schema.js';
 import { SPAN_LINKS_BACKFILL, SPAN_LINKS_SCHEMA } from './span-links-schema.js';
 import { SPEC_SCHEMA } from './spec-schema.js';
 import { TRACE_SCHEMA } from './trace-schema.js';
+import { TRACE_GENERATIONS_SCHEMA } from './trace-generations-schema.js';
 import { TRACE_SPAN_RUNS_SCHEMA } from './trace-span-runs-schema.js';
 
 /**
@@ -38,6 +39,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'span_bodies', up: SPAN_BODY_SCHEMA },
   { version: 9, name: 'span_field_postings', up: migrateSpanFieldPostings },
   { version: 10, name: 'trace_span_runs', up: TRACE_SPAN_RUNS_SCHEMA },
+  { version: 11, name: 'trace_generations', up: TRACE_GENERATIONS_SCHEMA },
 ];
 
 /** Recorded beside `user_version` so a data dir written by a build with other steps is refused, not misread. */

@@ -47,7 +47,7 @@ CREATE TABLE operations (
 
 CREATE TABLE traces (
   id INTEGER PRIMARY KEY,
-  trace_id TEXT NOT NULL UNIQUE,      -- also serves prefix resolution (a range scan)
+  trace_id TEXT NOT NULL UNIQUE,      -- also serves prefix resolution; migration 11 replaces this index
   start_ns INTEGER NOT NULL,
   end_ns INTEGER NOT NULL,
   span_count INTEGER NOT NULL,

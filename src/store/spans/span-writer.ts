@@ -5,6 +5,7 @@ import type { IdRegistry } from './id-registry.js';
 import { RollupBatch, RollupWriter } from '../rollups/rollup-writer.js';
 import { encodeSpans, type EncodedSpans } from './encoded-spans.js';
 import { spanFieldGroups } from './span-field-postings.js';
+import { KnownTraces, type TraceRow } from './known-traces.js';
 import { StoredSpanIds } from './stored-span-ids.js';
 import { addSpans, type TraceAggregate } from './trace-summary-merge.js';
 
@@ -15,19 +16,6 @@ export interface SpansWritten {
   traceIds: string[];
   /** The stored spans grouped by the run id on their resource; spans without one are not listed. */
   runs: { runId: string; traceIds: string[]; spanCount: number }[];
-}
-
-interface TraceRow {
-  id: bigint;
-  start_ns: bigint;
-  end_ns: bigint;
-  span_count: bigint;
-  error_count: bigint;
-  root_span_id: string | null;
-  root_start_ns: bigint | null;
-  root_service: string | null;
-  root_name: string | null;
-  services: string;
 }
 
 /**
@@ -42,22 +30,16 @@ export class SpanWriter {
   private readonly rollups: RollupWriter;
   private readonly postings: AttributePostings;
   private readonly storedSpanIds: StoredSpanIds;
+  private readonly knownTraces: KnownTraces;
 
   constructor(
     db: Database.Database,
     private readonly ids: IdRegistry,
   ) {
     this.statements = {
-      trace: db
-        .prepare(
-          `SELECT id, start_ns, end_ns, span_count, error_count, root_span_id, root_start_ns, root_service,
-                  root_name, services
-           FROM traces WHERE trace_id = ?`,
-        )
-        .safeIntegers(),
-      // With its whole aggregate, ignored when the trace is already known (UNIQUE trace_id).
+      // A new trace, with its whole aggregate (KnownTraces keeps trace ids unique).
       insertTrace: db.prepare(
-        `INSERT OR IGNORE INTO traces (trace_id, start_ns, end_ns, span_count, error_count, root_span_id,
+        `INSERT INTO traces (trace_id, start_ns, end_ns, span_count, error_count, root_span_id,
            root_start_ns, root_service, root_name, services)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
@@ -87,6 +69,7 @@ export class SpanWriter {
     this.rollups = new RollupWriter(db);
     this.postings = new AttributePostings(db, ids);
     this.storedSpanIds = new StoredSpanIds(db);
+    this.knownTraces = new KnownTraces(db);
     // Run as BEGIN IMMEDIATE (here, in log-store.ts and retention.ts): two connections write the
     // data dir (the writer thread; the main one's retention timer, specs and sessions), and a
     // deferred transaction that read before writing fails at once with SQLITE_BUSY (its snapshot is
@@ -123,6 +106,7 @@ export class SpanWriter {
       this.rollups.forget();
       this.postings.forget();
       this.storedSpanIds.forget();
+      this.knownTraces.forget();
       throw error;
     }
   }
@@ -150,10 +134,16 @@ export class SpanWriter {
       const group = groups[trace]!;
       // A trace first seen in this batch (the usual case: an SDK exports a trace's spans together)
       // is inserted with its aggregate in one statement; a known one is read, extended and updated.
-      const fresh = addSpans(undefined, batch, group);
-      const inserted = this.statements.insertTrace.run(traceId, ...aggregateColumns(fresh));
-      const row = inserted.changes === 0 ? (this.statements.trace.get(traceId) as TraceRow) : undefined;
-      const traceRef = row ? Number(row.id) : Number(inserted.lastInsertRowid);
+      const row = this.knownTraces.find(traceId);
+      let traceRef: number;
+      if (row) traceRef = Number(row.id);
+      else {
+        const fresh = addSpans(undefined, batch, group);
+        traceRef = Number(
+          this.statements.insertTrace.run(traceId, ...aggregateColumns(fresh)).lastInsertRowid,
+        );
+        this.knownTraces.add(traceId, traceRef);
+      }
       // A span id already stored for the trace (an exporter's retry, a trace exported in parts) or
       // repeated in this batch is stored once.
       const seen = row ? this.storedSpanIds.of(traceRef) : group.length > 1 ? new Set<string>() : undefined;

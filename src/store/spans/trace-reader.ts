@@ -5,6 +5,7 @@ import type { Span, Trace } from '../../model/span.js';
 import type { BodyCache } from './body-cache.js';
 import { decodeSpanMessages } from '../../otlp/span-message.js';
 import { decodeSpan, type SpanRow } from './span-codec.js';
+import { TRACE_IDS_IN_RANGE, TRACE_REF_BY_ID } from '../schema/trace-generations-schema.js';
 import { SPANS_OF_TRACE } from '../schema/trace-span-runs-schema.js';
 
 const SPAN_COLUMNS = `t.trace_id, s.span_id, s.parent_span_id, o.service, o.name, o.kind, s.start_ns, s.end_ns,
@@ -61,7 +62,7 @@ export class TraceReader {
           `SELECT ${SPAN_COLUMNS} FROM traces t
            ${SPANS_OF_TRACE}
            JOIN operations o ON o.id = s.operation_id
-           WHERE t.trace_id = ? ORDER BY s.start_ns, s.span_id`,
+           WHERE t.id = ? ORDER BY s.start_ns, s.span_id`,
         )
         .safeIntegers()
         .raw(),
@@ -70,19 +71,20 @@ export class TraceReader {
           `SELECT ${SPAN_COLUMNS} FROM traces t
            ${SPANS_OF_TRACE}
            JOIN operations o ON o.id = s.operation_id
-           WHERE t.trace_id = ? AND s.span_id = ?`,
+           WHERE t.id = ? AND s.span_id = ?`,
         )
         .safeIntegers(),
-      prefix: db
-        .prepare('SELECT trace_id FROM traces WHERE trace_id >= ? AND trace_id < ? ORDER BY trace_id LIMIT ?')
-        .pluck(),
+      traceRef: db.prepare(TRACE_REF_BY_ID).pluck(),
+      prefix: db.prepare(TRACE_IDS_IN_RANGE).pluck(),
     };
   }
 
   /** The trace with its spans in start order, or undefined when no span of it is stored. */
   getTrace(traceId: string): Trace | undefined {
     const id = checkTraceId(traceId);
-    const rows = this.statements.spansOfTrace.all(id) as unknown[][];
+    const ref = this.statements.traceRef.get(id) as number | undefined;
+    if (ref === undefined) return undefined;
+    const rows = this.statements.spansOfTrace.all(ref) as unknown[][];
     if (rows.length === 0) return undefined;
     return { traceId: id, spans: this.decodeAll(rows.map(spanRow)) };
   }
@@ -96,7 +98,9 @@ export class TraceReader {
         'pass 16 hex digits, as listed in the trace',
       );
     }
-    const row = this.statements.span.get(id, span) as SpanRow | undefined;
+    const ref = this.statements.traceRef.get(id) as number | undefined;
+    if (ref === undefined) return undefined;
+    const row = this.statements.span.get(ref, span) as SpanRow | undefined;
     return row && this.decode(row);
   }
 
