@@ -91,4 +91,54 @@ describe('traces found by id through their generation', () => {
     expect(traceRows(db)).toBe(2);
     expect(migrated.getTrace(traceId(2))?.spans).toHaveLength(2);
   });
+
+  it('are found across generations retention emptied, and stay unique there', () => {
+    const { store, open } = openTestStore();
+    // Starts far ahead of the others, so retention by count keeps it while it empties the generations after.
+    const kept = { ...oneSpan(0), startTimeUnixNano: 2n ** 62n, endTimeUnixNano: 2n ** 62n + 1n };
+    store.writeSpans([kept]);
+    const total = 3 * GENERATION + 10;
+    for (let n = 1; n <= total; n += 1_000)
+      store.writeSpans(Array.from({ length: Math.min(1_000, total + 1 - n) }, (_, i) => oneSpan(n + i)));
+    open({ retention: { maxSpans: 12, maxAgeMs: Number.POSITIVE_INFINITY } }).enforceRetention();
+    const generations = store
+      .connection()
+      .prepare('SELECT DISTINCT id >> 12 FROM traces ORDER BY 1')
+      .pluck()
+      .all();
+    expect(generations).toEqual([0, 3]);
+    expect(store.getTrace(traceId(0))?.spans).toHaveLength(1);
+    expect(store.getTrace(traceId(total))?.spans).toHaveLength(1);
+    expect(store.getTrace(traceId(1))).toBeUndefined();
+    expect(store.resolveTraceIdPrefix('c', 1_000)).toHaveLength(traceRows(store.connection()) as number);
+    store.writeSpans([
+      { ...oneSpan(total), spanId: 'ddddddddddddddd1' },
+      { ...kept, spanId: 'ddddddddddddddd2' },
+    ]);
+    expect(store.getTrace(traceId(total))?.spans).toHaveLength(2);
+    expect(store.getTrace(traceId(0))?.spans).toHaveLength(2);
+    expect(
+      store.connection().prepare('SELECT count(*) - count(DISTINCT trace_id) FROM traces').pluck().get(),
+    ).toBe(0);
+  });
+
+  it('never give one trace’s spans under another’s id, though its row id changes hands between two reads', () => {
+    const { store, open } = openTestStore();
+    const other = open({ retention: { maxSpans: 1, maxAgeMs: Number.POSITIVE_INFINITY } });
+    store.writeSpans(buildTrace({ name: 'one', children: [{ name: 'one-child' }] }, traceId(1)).spans);
+    // Retention and a new trace run between the reader's two statements: the new trace gets the row id.
+    const reader = (
+      store as unknown as { reader: { statements: { traceRef: { get(id: string): unknown } } } }
+    ).reader.statements;
+    const lookup = reader.traceRef;
+    reader.traceRef = {
+      get: (id: string) => {
+        const ref = lookup.get(id);
+        other.enforceRetention();
+        store.writeSpans([oneSpan(2)]);
+        return ref;
+      },
+    };
+    expect(store.getTrace(traceId(1))).toBeUndefined();
+  });
 });

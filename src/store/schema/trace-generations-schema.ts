@@ -40,10 +40,16 @@ CREATE INDEX traces_with_errors_by_start ON traces (start_ns) WHERE error_count 
 CREATE INDEX traces_by_generation ON traces (id >> ${TRACE_GENERATION_SHIFT}, trace_id);
 `;
 
-/** Every generation holding a trace row, newest first, as column `n` of `g`. */
+/**
+ * Every generation holding a trace row, newest first, as column `n` of `g` (then one NULL): each
+ * step seeks the next lower generation in the index, so generations retention emptied cost nothing
+ * (counting down instead, one old row left behind made every lookup walk all of them).
+ */
 const GENERATIONS = `WITH RECURSIVE g(n) AS (
   SELECT (SELECT max(id) FROM traces) >> ${TRACE_GENERATION_SHIFT}
-  UNION ALL SELECT n - 1 FROM g WHERE n > (SELECT min(id) FROM traces) >> ${TRACE_GENERATION_SHIFT})`;
+  UNION ALL SELECT (SELECT t.id >> ${TRACE_GENERATION_SHIFT} FROM traces t INDEXED BY traces_by_generation
+      WHERE t.id >> ${TRACE_GENERATION_SHIFT} < g.n ORDER BY t.id >> ${TRACE_GENERATION_SHIFT} DESC LIMIT 1)
+    FROM g WHERE g.n IS NOT NULL)`;
 
 /** SQL: the traces.id of the trace whose id is bound, if stored. */
 export const TRACE_REF_BY_ID = `${GENERATIONS}

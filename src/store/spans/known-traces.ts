@@ -17,30 +17,32 @@ export interface TraceRow {
 
 const EMPTY = 0;
 const DELETED = 1;
-/** The table is rebuilt from `traces` once live and deleted slots fill half of it. */
-const MAX_LOAD = 0.5;
+/** Live and deleted slots may fill this much of the table before it is rehashed. */
+const MAX_LOAD = 0.7;
+/** A rehash or load sizes the table so its entries fill at most this much of it. */
+const TARGET_LOAD = 0.4;
 const MIN_CAPACITY = 1_024;
-/** After a rebuild, room for half as many traces again as are stored, before the next one. */
-const GROWTH = 1.5;
 
 /**
  * The writer's answer to "is this trace stored, and under which row?", which the UNIQUE index on
  * traces.trace_id gave before migration 11 (trace-generations-schema.ts): an open-addressing table
- * of a 32-bit hash of each trace id and its row id, ~12 bytes a trace. A hit is confirmed by reading
- * the row by id (the writer reads it anyway, to extend the trace's aggregate); a miss needs no read,
- * which is what a new trace costs.
+ * of a 32-bit hash of each trace id and its row id (12 bytes a slot, ~2.5 slots a trace, so ~30 bytes
+ * a stored trace: ~19 MB for 5 M spans in traces of 8). A hit is confirmed by reading the row by id
+ * (the writer reads it anyway, to extend the trace's aggregate); a miss, which is what a new trace
+ * costs, needs no read.
  *
  * Retention deletes traces on another connection, and a deleted row's id may go to a new trace: an
- * entry whose row is gone or holds another trace is dropped when a lookup meets it, and the table is
- * rebuilt from `traces` (its live rows only) whenever it fills. After a rolled-back write, `forget()`
- * makes the next use rebuild it, since it may hold ids of rows that were never stored.
+ * entry whose row is gone or holds another trace is dropped when a lookup meets it, and a rehash
+ * (in memory, when the table fills) drops the entries below the lowest stored row id, which is where
+ * retention deletes. The table is read from `traces` only at the first use and after `forget()` (a
+ * rolled-back write may have left ids of rows that were never stored): `load()` outside a write
+ * transaction, so reading a large store does not hold the write lock.
  */
 export class KnownTraces {
   private readonly statements;
   private loaded = false;
   private hashes = new Uint32Array(0);
   private refs = new Float64Array(0);
-  private mask = 0;
   /** Live and deleted slots. */
   private used = 0;
 
@@ -48,6 +50,7 @@ export class KnownTraces {
     this.statements = {
       all: db.prepare('SELECT id, trace_id FROM traces').raw(),
       count: db.prepare('SELECT count(*) FROM traces').pluck(),
+      lowest: db.prepare('SELECT min(id) FROM traces').pluck(),
       row: db
         .prepare(
           `SELECT id, trace_id, start_ns, end_ns, span_count, error_count, root_span_id, root_start_ns,
@@ -58,11 +61,25 @@ export class KnownTraces {
     };
   }
 
+  /** Reads the stored traces if the table does not hold them yet (at first use, after forget()). */
+  load(): void {
+    if (this.loaded) return;
+    this.allocate(this.statements.count.get() as number);
+    for (const [id, traceId] of this.statements.all.iterate() as IterableIterator<[number, string]>)
+      this.insert(hashOf(traceId), id);
+    this.loaded = true;
+  }
+
   /** The stored row of trace `traceId`, or undefined when the trace is not stored. */
   find(traceId: string): TraceRow | undefined {
     this.load();
     const hash = hashOf(traceId);
-    for (let slot = hash & this.mask; this.hashes[slot] !== EMPTY; slot = (slot + 1) & this.mask) {
+    const capacity = this.hashes.length;
+    for (
+      let slot = hash % capacity;
+      this.hashes[slot] !== EMPTY;
+      slot = slot + 1 === capacity ? 0 : slot + 1
+    ) {
       if (this.hashes[slot] !== hash) continue;
       const row = this.statements.row.get(this.refs[slot]) as TraceRow | undefined;
       if (row?.trace_id === traceId) return row;
@@ -76,7 +93,7 @@ export class KnownTraces {
   /** Records a trace the writer has just stored under row id `ref`. */
   add(traceId: string, ref: number): void {
     this.load();
-    if ((this.used + 1) / this.hashes.length > MAX_LOAD) this.rebuild();
+    if ((this.used + 1) / this.hashes.length > MAX_LOAD) this.rehash();
     this.insert(hashOf(traceId), ref);
   }
 
@@ -84,28 +101,29 @@ export class KnownTraces {
     this.loaded = false;
   }
 
-  private load(): void {
-    if (this.loaded) return;
-    this.rebuild();
-    this.loaded = true;
+  /** Entries again without the deleted slots and those below the lowest stored row, in a table sized for them. */
+  private rehash(): void {
+    const lowest = (this.statements.lowest.get() as number | null) ?? Number.POSITIVE_INFINITY;
+    const { hashes, refs } = this;
+    let keep = 0;
+    for (let slot = 0; slot < hashes.length; slot += 1)
+      if (hashes[slot]! > DELETED && refs[slot]! >= lowest) keep += 1;
+    this.allocate(keep);
+    for (let slot = 0; slot < hashes.length; slot += 1)
+      if (hashes[slot]! > DELETED && refs[slot]! >= lowest) this.insert(hashes[slot]!, refs[slot]!);
   }
 
-  /** From the stored rows (the writer's own uncommitted ones included), with room to grow. */
-  private rebuild(): void {
-    const live = this.statements.count.get() as number;
-    let capacity = MIN_CAPACITY;
-    while (capacity * MAX_LOAD < (live + 1) * GROWTH) capacity *= 2;
+  private allocate(entries: number): void {
+    const capacity = Math.max(MIN_CAPACITY, Math.ceil((entries + 1) / TARGET_LOAD));
     this.hashes = new Uint32Array(capacity);
     this.refs = new Float64Array(capacity);
-    this.mask = capacity - 1;
     this.used = 0;
-    for (const [id, traceId] of this.statements.all.iterate() as IterableIterator<[number, string]>)
-      this.insert(hashOf(traceId), id);
   }
 
   private insert(hash: number, ref: number): void {
-    let slot = hash & this.mask;
-    while (this.hashes[slot]! > DELETED) slot = (slot + 1) & this.mask;
+    const capacity = this.hashes.length;
+    let slot = hash % capacity;
+    while (this.hashes[slot]! > DELETED) slot = slot + 1 === capacity ? 0 : slot + 1;
     if (this.hashes[slot] === EMPTY) this.used += 1;
     this.hashes[slot] = hash;
     this.refs[slot] = ref;

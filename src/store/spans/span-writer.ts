@@ -100,6 +100,8 @@ export class SpanWriter {
   writeEncoded(...batches: EncodedSpans[]): SpansWritten {
     if (batches.every((batch) => batch.count === 0)) return { spanCount: 0, traceIds: [], runs: [] };
     try {
+      // Before BEGIN IMMEDIATE: reading every stored trace id at first use must not hold the write lock.
+      this.knownTraces.load();
       return this.writeBatch(batches);
     } catch (error) {
       this.ids.forget();

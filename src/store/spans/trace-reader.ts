@@ -62,7 +62,7 @@ export class TraceReader {
           `SELECT ${SPAN_COLUMNS} FROM traces t
            ${SPANS_OF_TRACE}
            JOIN operations o ON o.id = s.operation_id
-           WHERE t.id = ? ORDER BY s.start_ns, s.span_id`,
+           WHERE t.id = ? AND t.trace_id = ? ORDER BY s.start_ns, s.span_id`,
         )
         .safeIntegers()
         .raw(),
@@ -71,7 +71,7 @@ export class TraceReader {
           `SELECT ${SPAN_COLUMNS} FROM traces t
            ${SPANS_OF_TRACE}
            JOIN operations o ON o.id = s.operation_id
-           WHERE t.id = ? AND s.span_id = ?`,
+           WHERE t.id = ? AND t.trace_id = ? AND s.span_id = ?`,
         )
         .safeIntegers(),
       traceRef: db.prepare(TRACE_REF_BY_ID).pluck(),
@@ -84,7 +84,8 @@ export class TraceReader {
     const id = checkTraceId(traceId);
     const ref = this.statements.traceRef.get(id) as number | undefined;
     if (ref === undefined) return undefined;
-    const rows = this.statements.spansOfTrace.all(ref) as unknown[][];
+    // With the id again: retention on another connection may have given the row to another trace since.
+    const rows = this.statements.spansOfTrace.all(ref, id) as unknown[][];
     if (rows.length === 0) return undefined;
     return { traceId: id, spans: this.decodeAll(rows.map(spanRow)) };
   }
@@ -100,7 +101,7 @@ export class TraceReader {
     }
     const ref = this.statements.traceRef.get(id) as number | undefined;
     if (ref === undefined) return undefined;
-    const row = this.statements.span.get(ref, span) as SpanRow | undefined;
+    const row = this.statements.span.get(ref, id, span) as SpanRow | undefined;
     return row && this.decode(row);
   }
 
