@@ -53,10 +53,28 @@ export function openTestStore(overrides: Partial<TraceStoreOptions> = {}): TestS
 }
 
 /**
+ * Takes a current data dir back to before migration 12: each (bucket, key, value) of the postings in
+ * one row, its parts' offsets joined in order, schema version 11.
+ */
+export function downgradeToWholePostings(db: Database.Database): void {
+  db.exec(`CREATE TABLE attribute_postings_whole (
+      bucket INTEGER NOT NULL, key_id INTEGER NOT NULL, value ANY NOT NULL, offsets TEXT NOT NULL,
+      PRIMARY KEY (bucket, key_id, value)) WITHOUT ROWID, STRICT;
+    INSERT INTO attribute_postings_whole (bucket, key_id, value, offsets)
+      SELECT p.bucket, p.key_id, p.value, json_group_array(o.value ORDER BY p.part, o.key)
+      FROM attribute_postings p CROSS JOIN json_each(p.offsets) o
+      GROUP BY p.bucket, p.key_id, p.value;
+    DROP TABLE attribute_postings;
+    ALTER TABLE attribute_postings_whole RENAME TO attribute_postings;
+    DELETE FROM schema_migrations WHERE version = 12; PRAGMA user_version = 11`);
+}
+
+/**
  * Takes a current data dir back to before migration 11: traces.trace_id UNIQUE again, no
  * generation index, schema version 10.
  */
 export function downgradeToUniqueTraceIds(db: Database.Database): void {
+  downgradeToWholePostings(db);
   db.exec(`CREATE TABLE traces_old (
       id INTEGER PRIMARY KEY, trace_id TEXT NOT NULL UNIQUE, start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL,
       span_count INTEGER NOT NULL, error_count INTEGER NOT NULL, root_span_id TEXT, root_start_ns INTEGER,

@@ -5,6 +5,7 @@ import { DURATION_KEY, OPERATION_KEY, RESOURCE_KEY, durationClass } from '../spa
 import type { IdRegistry } from '../spans/id-registry.js';
 import { decodeSpanMessageAttributes } from '../../otlp/span-message.js';
 import { decodeJson, type Encoding } from '../schema/json-codec.js';
+import { postingParts, postingRowRoom, postingValueBytes } from './posting-parts.js';
 import { BUCKET_HAS_SPANS, BUCKET_SHIFT, bucketOf } from '../spans/span-buckets.js';
 
 /**
@@ -21,7 +22,8 @@ import { BUCKET_HAS_SPANS, BUCKET_SHIFT, bucketOf } from '../spans/span-buckets.
  * Span ids are given by the writer from `span_high_water` (the last id given) and never reused
  * (SQLite's own rowid would reuse the ids of the newest spans after retention deleted them), so a
  * bucket once closed never gains a span. The bucket of the next id is the open one: a bucket's
- * postings are written in the transaction that gives its last id.
+ * postings are written in the transaction that gives its last id. Migration 12 lets a value's offsets
+ * take several rows (`part`, posting-parts.ts) so that none spills to overflow pages.
  */
 export const ATTRIBUTE_POSTINGS_SCHEMA = `
 CREATE TABLE store_meta (
@@ -72,6 +74,8 @@ export class AttributePostings {
   private highWater = 0;
   private bucket = 0;
   private entries = new Map<number, Map<PostingValue, number[]>>();
+  /** Characters a posting row's value and offsets may take without spilling off its page. */
+  private readonly rowRoom: number;
 
   constructor(
     db: Database.Database,
@@ -91,9 +95,10 @@ export class AttributePostings {
       deleteBucket: db.prepare('DELETE FROM attribute_postings WHERE bucket = ?'),
       bucketHasSpans: db.prepare(`SELECT ${BUCKET_HAS_SPANS}`).pluck(),
       insert: db.prepare(
-        'INSERT INTO attribute_postings (bucket, key_id, value, offsets) VALUES (?, ?, ?, ?)',
+        'INSERT INTO attribute_postings (bucket, key_id, value, part, offsets) VALUES (?, ?, ?, ?, ?)',
       ),
     };
+    this.rowRoom = postingRowRoom(db.pragma('page_size', { simple: true }) as number);
   }
 
   /** The id for the next span; `add` it once it is stored (an ignored duplicate does not use it up). */
@@ -221,8 +226,12 @@ export class AttributePostings {
     if (this.entries.size > 0 && this.statements.bucketHasSpans.get({ bucket: this.bucket }) === 1) {
       this.statements.deleteBucket.run(this.bucket);
       for (const [keyId, values] of this.entries) {
-        for (const [value, offsets] of values)
-          this.statements.insert.run(this.bucket, keyId, sqlValue(value), JSON.stringify(offsets));
+        for (const [value, offsets] of values) {
+          const bound = sqlValue(value);
+          const parts = postingParts(offsets, this.rowRoom - postingValueBytes(bound));
+          for (let part = 0; part < parts.length; part += 1)
+            this.statements.insert.run(this.bucket, keyId, bound, part, parts[part]);
+        }
       }
     }
     this.bucket = bucket;

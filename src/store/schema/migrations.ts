@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { OtelMcpError } from '../../model/errors.js';
 import { ATTRIBUTE_POSTINGS_SCHEMA } from '../attributes/attribute-postings.js';
+import { migratePostingParts } from '../attributes/posting-parts.js';
 import { migrateHourlyRollups } from './hourly-rollup-schema.js';
 import { migrateOperationRollups } from './rollup-schema.js';
 import { SESSION_SCHEMA } from './session-schema.js';
@@ -40,6 +41,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'span_field_postings', up: migrateSpanFieldPostings },
   { version: 10, name: 'trace_span_runs', up: TRACE_SPAN_RUNS_SCHEMA },
   { version: 11, name: 'trace_generations', up: TRACE_GENERATIONS_SCHEMA },
+  { version: 12, name: 'posting_parts', up: migratePostingParts },
 ];
 
 /** Recorded beside `user_version` so a data dir written by a build with other steps is refused, not misread. */

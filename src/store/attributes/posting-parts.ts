@@ -1,0 +1,106 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Migration 12: a bucket's postings for one (key, value) may be split over several rows (`part`),
+ * each small enough to stay on its B-tree page.
+ *
+ * SQLite keeps at most ~1/4 of a page of a WITHOUT ROWID row on the page itself and moves the rest
+ * to overflow pages of its own, which the rest of the row seldom fills. The offsets of a value most
+ * spans of a bucket carry (an operation, a duration class, a resource, `http.request.method`) run to
+ * ~5 KB of JSON, so the ~10 such rows of a bucket took ~10 overflow pages, two thirds of them empty:
+ * 80 of the postings' 112 B a span on disk, for 54 B of content (1,024-span buckets of the
+ * benchmark's checkout spans, 8 KiB pages). Each of those bytes is written twice (to the WAL, then
+ * by the checkpoint). Readers take every row of (bucket, key, value) as they did: a value's offsets
+ * are the union of its parts.
+ */
+export const POSTING_PARTS_SCHEMA = `
+CREATE TABLE attribute_postings_parts (
+  bucket INTEGER NOT NULL,
+  key_id INTEGER NOT NULL,
+  value ANY NOT NULL,
+  part INTEGER NOT NULL,              -- 0, 1, …: the value's offsets in ascending runs, one run a row
+  offsets TEXT NOT NULL,              -- JSON array of span ids minus (bucket << BUCKET_SHIFT), ascending
+  PRIMARY KEY (bucket, key_id, value, part)
+) WITHOUT ROWID, STRICT;
+`;
+
+/**
+ * Room for a row's value and offsets on a page of `pageSize` bytes: SQLite's largest local payload
+ * of an index B-tree cell, (usable − 12) × 64 / 255 − 23, less the record header and the three
+ * integers (bucket, key id, part; at most 8 bytes each, 8 of header).
+ */
+export function postingRowRoom(pageSize: number): number {
+  return Math.floor(((pageSize - 12) * 64) / 255) - 23 - 32;
+}
+
+/** `offsets` (ascending, each below 10,000) as JSON arrays of at most `room` characters each. */
+export function postingParts(offsets: readonly number[], room: number): string[] {
+  const parts: string[] = [];
+  let from = 0;
+  let length = 2; // the brackets
+  for (let at = 0; at < offsets.length; at += 1) {
+    const offset = offsets[at]!;
+    const digits = offset < 10 ? 1 : offset < 100 ? 2 : offset < 1_000 ? 3 : 4;
+    const added = digits + (at > from ? 1 : 0);
+    if (length + added > room && at > from) {
+      parts.push(JSON.stringify(offsets.slice(from, at)));
+      from = at;
+      length = 2 + digits;
+    } else length += added;
+  }
+  parts.push(JSON.stringify(from === 0 ? offsets : offsets.slice(from)));
+  return parts;
+}
+
+/** The bytes a posting value takes in a row: text in UTF-8, an integer at most 8. */
+export function postingValueBytes(value: string | bigint): number {
+  return typeof value === 'string' ? Buffer.byteLength(value) : 8;
+}
+
+/** Buckets migrated per read of the rows that need splitting (~10 rows of ~5 KB a bucket). */
+const MIGRATION_BUCKETS = 1_000;
+
+/**
+ * Migration 12: rebuilds `attribute_postings` with `part`. Rows that fit are copied as part 0 in one
+ * statement; the few per bucket that do not are split here.
+ */
+export function migratePostingParts(db: Database.Database): void {
+  const room = postingRowRoom(db.pragma('page_size', { simple: true }) as number);
+  db.exec(POSTING_PARTS_SCHEMA);
+  const fits = `length(CAST(offsets AS BLOB)) + CASE typeof(value) WHEN 'text' THEN length(CAST(value AS BLOB)) ELSE 8 END <= ${room}`;
+  db.exec(
+    `INSERT INTO attribute_postings_parts (bucket, key_id, value, part, offsets)
+       SELECT bucket, key_id, value, 0, offsets FROM attribute_postings WHERE ${fits}`,
+  );
+  const range = db.prepare('SELECT min(bucket), max(bucket) FROM attribute_postings').raw().get() as [
+    number | null,
+    number | null,
+  ];
+  const oversized = db
+    .prepare(
+      `SELECT bucket, key_id, value, offsets FROM attribute_postings
+       WHERE bucket >= ? AND bucket < ? AND NOT (${fits})`,
+    )
+    .raw()
+    .safeIntegers();
+  const insert = db.prepare(
+    'INSERT INTO attribute_postings_parts (bucket, key_id, value, part, offsets) VALUES (?, ?, ?, ?, ?)',
+  );
+  if (range[0] !== null && range[1] !== null) {
+    for (let from = range[0]; from <= range[1]; from += MIGRATION_BUCKETS) {
+      const rows = oversized.all(from, from + MIGRATION_BUCKETS) as [
+        bigint,
+        bigint,
+        string | bigint,
+        string,
+      ][];
+      for (const [bucket, keyId, value, offsets] of rows) {
+        const parts = postingParts(JSON.parse(offsets) as number[], room - postingValueBytes(value));
+        parts.forEach((part, index) => insert.run(bucket, keyId, value, index, part));
+      }
+    }
+  }
+  db.exec(
+    'DROP TABLE attribute_postings; ALTER TABLE attribute_postings_parts RENAME TO attribute_postings;',
+  );
+}
