@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
  * SQLite keeps at most ~1/4 of a page of a WITHOUT ROWID row on the page itself and moves the rest
  * to overflow pages of its own, which the rest of the row seldom fills. The offsets of a value most
  * spans of a bucket carry (an operation, a duration class, a resource, `http.request.method`) run to
- * ~5 KB of JSON, so the ~10 such rows of a bucket took ~10 overflow pages, two thirds of them empty:
+ * ~4 KB of JSON, so the ~10 such rows of a bucket took ~10 overflow pages, two thirds of them empty:
  * 80 of the postings' 112 B a span on disk, for 54 B of content (1,024-span buckets of the
  * benchmark's checkout spans, 8 KiB pages). Each of those bytes is written twice (to the WAL, then
  * by the checkpoint). Readers take every row of (bucket, key, value) as they did: a value's offsets
@@ -33,7 +33,11 @@ export function postingRowRoom(pageSize: number): number {
   return Math.floor(((pageSize - 12) * 64) / 255) - 23 - 32;
 }
 
-/** `offsets` (ascending, each below 10,000) as JSON arrays of at most `room` characters each. */
+/**
+ * `offsets` (ascending, each below 10,000) as JSON arrays of at most `room` characters each; an
+ * offset alone in a part when `room` cannot hold even that (never on 4 KiB and larger pages, where
+ * the room left beside a value is at least ~580).
+ */
 export function postingParts(offsets: readonly number[], room: number): string[] {
   const parts: string[] = [];
   let from = 0;
@@ -57,8 +61,12 @@ export function postingValueBytes(value: string | bigint): number {
   return typeof value === 'string' ? Buffer.byteLength(value) : 8;
 }
 
-/** Buckets migrated per read of the rows that need splitting (~10 rows of ~5 KB a bucket). */
-const MIGRATION_BUCKETS = 1_000;
+/**
+ * Buckets migrated per read of the rows that need splitting: each holds ~4 KB for every value most of
+ * its spans carry (a dozen in the benchmark's checkout spans, more in richer ones), so memory stays a
+ * few MB; each read is one range seek.
+ */
+const MIGRATION_BUCKETS = 100;
 
 /**
  * Migration 12: rebuilds `attribute_postings` with `part`. Rows that fit are copied as part 0 in one

@@ -105,7 +105,8 @@ CREATE TABLE attribute_keys (
 );
 
 -- The attribute index: (key, value) → span, for top-level span attributes, per bucket of spans.
--- Migration 7 replaces it with attribute_postings (attribute-postings.ts), one row per bucket and value.
+-- Migration 7 replaces it with attribute_postings (attribute-postings.ts), one row per bucket and value
+-- (migration 12 lets a value take several rows: posting-parts.ts).
 -- value is the coerced text of a string, number or boolean (so 200 and "200" meet), or the integer
 -- 0 when the value is not indexed (longer than the limit, an array, a map, null): the key is still
 -- known to be present. A lookup seeks (bucket, key, value) in each bucket.
