@@ -36,23 +36,26 @@ export function postingRowRoom(pageSize: number): number {
 /**
  * `offsets` (ascending, each below 10,000) as JSON arrays of at most `room` characters each; an
  * offset alone in a part when `room` cannot hold even that (never on 4 KiB and larger pages, where
- * the room left beside a value is at least ~580).
+ * the room left beside a value is at least ~580). Cut from one JSON text at its commas: most values
+ * (ids, one or two spans) fit whole, and a dense one is a few slices.
  */
 export function postingParts(offsets: readonly number[], room: number): string[] {
+  const whole = JSON.stringify(offsets);
+  if (whole.length <= room) return [whole];
   const parts: string[] = [];
-  let from = 0;
-  let length = 2; // the brackets
-  for (let at = 0; at < offsets.length; at += 1) {
-    const offset = offsets[at]!;
-    const digits = offset < 10 ? 1 : offset < 100 ? 2 : offset < 1_000 ? 3 : 4;
-    const added = digits + (at > from ? 1 : 0);
-    if (length + added > room && at > from) {
-      parts.push(JSON.stringify(offsets.slice(from, at)));
-      from = at;
-      length = 2 + digits;
-    } else length += added;
+  const end = whole.length - 1; // the closing bracket
+  for (let from = 1; from < end;) {
+    // A part's offsets may take room − 2 characters beside its brackets.
+    let to = from + room - 2;
+    if (to >= end) to = end;
+    else {
+      const comma = whole.lastIndexOf(',', to);
+      to = comma > from ? comma : whole.indexOf(',', from);
+      if (to < 0) to = end;
+    }
+    parts.push(`[${whole.slice(from, to)}]`);
+    from = to + 1;
   }
-  parts.push(JSON.stringify(from === 0 ? offsets : offsets.slice(from)));
   return parts;
 }
 
