@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LogRecord, Trace } from '../../src/model/index.js';
 import type { TraceStore } from '../../src/store/index.js';
 import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
+import { spanRanges } from '../../src/store/spans/retention.js';
 import { openTestStore } from './store-fixture.js';
 
 const MS = 1_000_000n;
@@ -86,6 +87,71 @@ describe('retention', () => {
     expect(store.listOperations('test-service').find((op) => op.name === 'step-0')?.spanCount).toBe(
       kept.length,
     );
+  });
+
+  it('deletes a chunk of traces whose parts interleave with kept ones, and exactly their spans, links and counts', () => {
+    const { store, open } = openTestStore();
+    const traces = Array.from({ length: 6 }, (_, index) => traceNumber(index));
+    // Trace 1's root links to trace 4: the link goes with trace 1.
+    const linked = traces[1]!.spans.map((span, index) =>
+      index === 0
+        ? {
+            ...span,
+            links: [
+              {
+                traceId: traces[4]!.traceId,
+                spanId: traces[4]!.spans[0]!.spanId,
+                attributes: {},
+                droppedAttributesCount: 0,
+              },
+            ],
+          }
+        : span,
+    );
+    const parts = [
+      traces[0]!.spans,
+      traces[3]!.spans,
+      linked,
+      traces[4]!.spans,
+      traces[2]!.spans,
+      traces[5]!.spans,
+    ];
+    // Each trace in two exports, in that order each time: the three oldest (0-2) sit between the others.
+    for (const half of [0, 1])
+      for (const spans of parts) store.writeSpans(spans.slice(half * 5, half * 5 + 5));
+    store.close();
+    const small = open({ retention: { maxSpans: 35, maxAgeMs: Number.POSITIVE_INFINITY } });
+    small.enforceRetention();
+    expect(storedTraceIds(small)).toEqual(traces.slice(3).map((trace) => trace.traceId));
+    for (const trace of traces.slice(3)) expect(small.getTrace(trace.traceId)?.spans).toHaveLength(10);
+    const db = small.connection();
+    expect(db.prepare('SELECT count(*) FROM spans').pluck().get()).toBe(30);
+    expect(db.prepare('SELECT count(*) FROM span_links').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM trace_span_runs').pluck().get()).toBe(6);
+    const counts = small.listOperations('test-service').map((op) => [op.name, op.spanCount]);
+    expect(counts.filter(([name]) => String(name).startsWith('step-'))).toEqual(
+      Array.from({ length: 9 }, (_, step) => [`step-${step}`, 3]),
+    );
+    expect(
+      counts.filter(([, count]) => Number(count) > 0).filter(([name]) => String(name).startsWith('request-')),
+    ).toEqual([3, 4, 5].map((index) => [`request-${index}`, 1]));
+  });
+
+  it('joins runs of span ids only where one ends right before the next begins', () => {
+    expect(spanRanges([])).toEqual([]);
+    expect(
+      spanRanges([
+        [1, 5],
+        [6, 10],
+        [16, 20],
+        [21, 21],
+        [23, 30],
+      ]),
+    ).toEqual([
+      [1, 10],
+      [16, 21],
+      [23, 30],
+    ]);
   });
 
   it('checks the limits every retentionEverySpans written spans, not on every batch', () => {

@@ -51,18 +51,30 @@ export class Retention {
           'SELECT id, trace_id, span_count, start_ns FROM traces INDEXED BY traces_by_start ORDER BY start_ns, id LIMIT ?',
         )
         .safeIntegers(),
-      runsOfTrace: db.prepare('SELECT first_span, last_span FROM trace_span_runs WHERE trace_ref = ?').raw(),
-      spansOfRun: db.prepare('SELECT id, operation_id FROM spans WHERE id BETWEEN ? AND ?').raw(),
+      // A chunk's traces go by the JSON array of their row ids (or trace ids, for logs) bound once.
+      runsOfTraces: db
+        .prepare(
+          `SELECT first_span, last_span FROM trace_span_runs
+           WHERE trace_ref IN (SELECT value FROM json_each(?)) ORDER BY first_span`,
+        )
+        .raw(),
+      operationsOfRange: db
+        .prepare('SELECT operation_id, count(*) FROM spans WHERE id BETWEEN ? AND ? GROUP BY operation_id')
+        .raw(),
       // The postings of a bucket left without spans. A bucket that lost only some keeps them: a
       // posting of a deleted span finds no row, and ids are never given again (attribute-postings.ts).
       deleteEmptyBucketPostings: db.prepare(
         `DELETE FROM attribute_postings WHERE bucket = :bucket AND NOT ${BUCKET_HAS_SPANS}`,
       ),
-      deleteRun: db.prepare('DELETE FROM spans WHERE id BETWEEN ? AND ?'),
-      deleteRuns: db.prepare('DELETE FROM trace_span_runs WHERE trace_ref = ?'),
-      deleteLinks: db.prepare('DELETE FROM span_links WHERE trace_ref = ?'),
-      deleteTrace: db.prepare('DELETE FROM traces WHERE id = ?'),
-      deleteTraceLogs: db.prepare('DELETE FROM logs WHERE trace_id = ?'),
+      deleteRange: db.prepare('DELETE FROM spans WHERE id BETWEEN ? AND ?'),
+      deleteRuns: db.prepare(
+        'DELETE FROM trace_span_runs WHERE trace_ref IN (SELECT value FROM json_each(?))',
+      ),
+      deleteLinks: db.prepare('DELETE FROM span_links WHERE trace_ref IN (SELECT value FROM json_each(?))'),
+      deleteTraces: db.prepare('DELETE FROM traces WHERE id IN (SELECT value FROM json_each(?))'),
+      deleteTraceLogs: db.prepare(
+        'DELETE FROM logs WHERE trace_id IN (SELECT value FROM json_each(?)) AND trace_id IS NOT NULL',
+      ),
       uncountOperation: db.prepare('UPDATE operations SET span_count = max(span_count - ?, 0) WHERE id = ?'),
       logCount: db.prepare('SELECT count(*) FROM logs').pluck(),
       // By age only: rollups outlive spans deleted by count (a seek per operation on the key).
@@ -89,17 +101,9 @@ export class Retention {
       // The hour the cutoff falls in keeps only its later minutes: its hourly row must too.
       if (deleted > 0 && cutoffMinute % 60 !== 0) this.hours.hour(hour);
     }).immediate;
-    this.deleteChunk = db.transaction((traces: readonly { id: number; trace_id: string }[]) => {
-      const deleted = { spans: 0, logs: 0 };
-      const buckets = new Set<number>();
-      for (const trace of traces) {
-        const one = this.deleteTrace(trace.id, trace.trace_id, buckets);
-        deleted.spans += one.spans;
-        deleted.logs += one.logs;
-      }
-      for (const bucket of buckets) this.statements.deleteEmptyBucketPostings.run({ bucket });
-      return deleted;
-    }).immediate;
+    this.deleteChunk = db.transaction((traces: readonly { id: number; trace_id: string }[]) =>
+      this.deleteTraces(traces),
+    ).immediate;
   }
 
   /**
@@ -143,30 +147,37 @@ export class Retention {
     return result;
   }
 
-  /** Deletes one trace; adds the buckets its spans were in to `buckets`. */
-  private deleteTrace(
-    traceRef: number,
-    traceId: string,
-    buckets: Set<number>,
-  ): { spans: number; logs: number } {
+  /**
+   * Deletes a chunk of traces with a few statements for all of them: the oldest traces were written
+   * at about the same time, so their runs of span ids mostly join into a few ranges, each deleted
+   * (and its spans counted by operation) in one statement. Per trace, the same work took ~8
+   * statements and a read of every span row (~15% of the writer's time once the store was full).
+   */
+  private deleteTraces(traces: readonly { id: number; trace_id: string }[]): { spans: number; logs: number } {
+    const refs = JSON.stringify(traces.map((trace) => trace.id));
     const operations = new Map<number, number>();
+    const buckets = new Set<number>();
     let spans = 0;
-    for (const [first, last] of this.statements.runsOfTrace.all(traceRef) as [number, number][]) {
-      for (const [spanRef, operationId] of this.statements.spansOfRun.all(first, last) as [
+    for (const [first, last] of spanRanges(this.statements.runsOfTraces.all(refs) as [number, number][])) {
+      for (const [operationId, count] of this.statements.operationsOfRange.all(first, last) as [
         number,
         number,
       ][]) {
-        operations.set(operationId, (operations.get(operationId) ?? 0) + 1);
-        buckets.add(bucketOf(spanRef));
-        spans += 1;
+        operations.set(operationId, (operations.get(operationId) ?? 0) + count);
+        spans += count;
       }
-      this.statements.deleteRun.run(first, last);
+      for (let bucket = bucketOf(first); bucket <= bucketOf(last); bucket += 1) buckets.add(bucket);
+      this.statements.deleteRange.run(first, last);
     }
-    this.statements.deleteRuns.run(traceRef);
-    this.statements.deleteLinks.run(traceRef);
-    this.statements.deleteTrace.run(traceRef);
-    const logs = this.statements.deleteTraceLogs.run(traceId).changes;
+    this.statements.deleteRuns.run(refs);
+    this.statements.deleteLinks.run(refs);
+    this.statements.deleteTraces.run(refs);
+    const logs = this.statements.deleteTraceLogs.run(
+      JSON.stringify(traces.map((trace) => trace.trace_id)),
+    ).changes;
     for (const [id, count] of operations) this.statements.uncountOperation.run(count, id);
+    // A bucket that lost only some of its spans keeps its postings (see deleteEmptyBucketPostings).
+    for (const bucket of buckets) this.statements.deleteEmptyBucketPostings.run({ bucket });
     return { spans, logs };
   }
 
@@ -180,6 +191,17 @@ export class Retention {
       deleted += this.statements.deleteOldestLogs.run(count - Math.floor(maxLogs * LOW_WATER)).changes;
     return deleted;
   }
+}
+
+/** Runs of span ids, ascending by first id, joined where one ends right before the next begins. */
+export function spanRanges(runs: readonly (readonly [number, number])[]): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const [first, last] of runs) {
+    const previous = ranges[ranges.length - 1];
+    if (previous && first === previous[1] + 1) previous[1] = last;
+    else ranges.push([first, last]);
+  }
+  return ranges;
 }
 
 function ageCutoffNs(nowMs: number, maxAgeMs: number): bigint | undefined {
