@@ -127,6 +127,22 @@
  * 52,399 against 49,206 spans/s, server CPU 25.6 against 29.0 s. Retention now deletes rowid ranges
  * with no index entries to remove.
  *
+ * Traces found through their generation (trace-generations-schema.ts, 2026-12-07): no random
+ * trace-id index to dirty a page per new trace. At 10 M sent, 5 M kept, in one run against the build
+ * before it: 42,964 against 36,407 spans/s, server CPU 322 against 377 s; in process, 1,772 against
+ * ~2,670 bytes written a span. Postings split so no row spills to an overflow page (posting-parts.ts):
+ * they took 112 B a span on disk, 80 of it in overflow pages two thirds empty, and now ~66; seeks
+ * no longer read whole overflowing dividers, so attribute searches at 1 M spans ran 1.4–5× faster
+ * (store-queries.ts). Against the last build before this day's changes (502c866), 5 rounds: median
+ * 1.10× (1.01–1.11) its spans/s, 0.41× Jaeger in memory (0.33–0.44; Jaeger ~178,000 spans/s and
+ * ~8 µs of server CPU a span against otel-mcp's ~18–19), 4.23× Badger. 10 M sent: 46,540 spans/s,
+ * 696 B a span. The same micro-benchmark in SQLite alone (8 KiB pages, WAL, 2,048 rows a commit) says
+ * where the rest is: a ~560 B span row costs ~3 µs of CPU with its commit, one row per 8 spans with
+ * the same bytes ~1.3–2.5, and the cost follows the bytes (rows of 300/600/900 B body: 2.7/3.5/5.9 µs)
+ * since each byte is written to the WAL and again by the checkpoint (~40% of that CPU in the
+ * kernel's write path). Attribute keys are ~144 of a body's ~480 B. So the next step is fewer bytes a
+ * span (keys once per store, not in every body) and fewer rows (a row per trace and export), together.
+ *
  *   node --import tsx bench/ingest-vs-jaeger.ts [rounds, default 3] [batches, default 200] [in flight, default 4] [baseline CLI]
  *
  * With a fourth argument, the built CLI of another checkout (its dist/cli/main.js) runs in each round
