@@ -137,6 +137,62 @@ describe('retention', () => {
     ).toEqual([3, 4, 5].map((index) => [`request-${index}`, 1]));
   });
 
+  it('never deletes a trace that took the row id of one the other connection deleted after the chunk was first read', () => {
+    const { store, open } = openTestStore();
+    const policy = { retention: { maxSpans: 10, maxAgeMs: Number.POSITIVE_INFINITY } };
+    const [mine, other] = [open(policy), open(policy)];
+    for (let index = 1; index <= 10; index += 1) store.writeSpans([traceNumber(index).spans[0]!]);
+    // Written last and started first: the oldest trace holds the highest row id, which goes again once it is deleted.
+    const oldest = { ...traceNumber(0).spans[0]!, startTimeUnixNano: TRACE_START_NANOS - 3_600_000n * MS };
+    store.writeSpans([{ ...oldest, endTimeUnixNano: oldest.startTimeUnixNano + MS }]);
+    const newest = traceNumber(99).spans[0]!;
+    const statements = (
+      mine as unknown as { retention: { statements: { oldest: { all(n: number): unknown } } } }
+    ).retention.statements;
+    const oldestRows = statements.oldest;
+    let interleaved = false;
+    statements.oldest = {
+      all: (n: number) => {
+        const rows = oldestRows.all(n);
+        if (!interleaved) {
+          interleaved = true;
+          other.enforceRetention();
+          other.writeSpans([newest]);
+        }
+        return rows;
+      },
+    };
+    mine.enforceRetention();
+    expect(interleaved).toBe(true);
+    expect(mine.getTrace(oldest.traceId)).toBeUndefined();
+    expect(mine.getTrace(newest.traceId)?.spans).toHaveLength(1);
+  });
+
+  it('drops the postings of every bucket a deleted range emptied, the middle ones included', () => {
+    const { store, open } = openTestStore();
+    const big = (index: number, spans: number): Trace =>
+      buildTrace(
+        {
+          name: `batch-${index}`,
+          startMs: index * 1000,
+          children: Array.from({ length: spans - 1 }, (_, child) => ({
+            name: 'item',
+            attributes: { 'item.id': `i-${index}-${child}` },
+          })),
+        },
+        (index + 1).toString(16).padStart(32, '0'),
+      );
+    // Ids 1-2,100 (buckets 0, 1 and 2), then 2,101-3,100: bucket 1 holds only the first trace.
+    store.writeSpans(big(0, 2_100).spans);
+    store.writeSpans(big(1, 1_000).spans);
+    store.sealOpenBucket();
+    store.close();
+    const small = open({ retention: { maxSpans: 3_000, maxAgeMs: Number.POSITIVE_INFINITY } });
+    small.enforceRetention();
+    expect(storedTraceIds(small)).toEqual([big(1, 1).traceId]);
+    expect(strayIndexRows(small)).toBe(0);
+  });
+
   it('joins runs of span ids only where one ends right before the next begins', () => {
     expect(spanRanges([])).toEqual([]);
     expect(

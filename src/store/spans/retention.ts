@@ -19,6 +19,20 @@ export interface RetentionResult {
   complete: boolean;
 }
 
+/** A row of the oldest traces, as retention reads them. */
+interface OldestTrace {
+  id: bigint;
+  trace_id: string;
+  span_count: bigint;
+  start_ns: bigint;
+}
+
+/** The traces a chunk deletes, and whether the span budget cut it short. */
+interface DueTraces {
+  traces: { id: number; trace_id: string }[];
+  stoppedByBudget: boolean;
+}
+
 /**
  * Once over a limit, delete down to 90% of it: the deletion then runs about once per 10% of the
  * capacity written, not on every batch once the store is full.
@@ -35,7 +49,9 @@ export class Retention {
   private readonly statements;
   private readonly hours: HourRebuild;
   private readonly deleteRollups: (cutoffMinute: number) => void;
-  private readonly deleteChunk: (traces: readonly { id: number; trace_id: string }[]) => {
+  private readonly deleteChunk: (choose: (rows: OldestTrace[]) => DueTraces) => {
+    due: DueTraces;
+    read: number;
     spans: number;
     logs: number;
   };
@@ -101,9 +117,14 @@ export class Retention {
       // The hour the cutoff falls in keeps only its later minutes: its hourly row must too.
       if (deleted > 0 && cutoffMinute % 60 !== 0) this.hours.hour(hour);
     }).immediate;
-    this.deleteChunk = db.transaction((traces: readonly { id: number; trace_id: string }[]) =>
-      this.deleteTraces(traces),
-    ).immediate;
+    // The chunk is read again inside the write transaction: one read before it could name a row id
+    // that the other connection's retention deleted and a new trace then took (ids are max + 1).
+    this.deleteChunk = db.transaction((choose: (rows: OldestTrace[]) => DueTraces) => {
+      const rows = this.statements.oldest.all(CHUNK) as OldestTrace[];
+      const due = choose(rows);
+      const deleted = due.traces.length > 0 ? this.deleteTraces(due.traces) : { spans: 0, logs: 0 };
+      return { due, read: rows.length, ...deleted };
+    }).immediate;
   }
 
   /**
@@ -115,32 +136,35 @@ export class Retention {
     const cutoffNs = ageCutoffNs(nowMs, this.policy.maxAgeMs);
     const total = this.statements.spanCount.get() as number;
     let excess = total > this.policy.maxSpans ? total - Math.floor(this.policy.maxSpans * LOW_WATER) : 0;
-    for (;;) {
-      const due: { id: number; trace_id: string }[] = [];
+    /** The traces of `rows` (oldest first) due now, within what is left of the budget. */
+    const choose = (rows: OldestTrace[]): DueTraces => {
+      const due: DueTraces = { traces: [], stoppedByBudget: false };
       let dueSpans = 0;
-      const rows = this.statements.oldest.all(CHUNK) as {
-        id: bigint;
-        trace_id: string;
-        span_count: bigint;
-        start_ns: bigint;
-      }[];
       for (const row of rows) {
         const tooOld = cutoffNs !== undefined && row.start_ns < cutoffNs;
         if (excess - dueSpans <= 0 && !tooOld) break;
-        if (result.deletedSpans + dueSpans >= spanBudget && (due.length > 0 || result.deletedTraces > 0)) {
-          result.complete = false;
+        if (
+          result.deletedSpans + dueSpans >= spanBudget &&
+          (due.traces.length > 0 || result.deletedTraces > 0)
+        ) {
+          due.stoppedByBudget = true;
           break;
         }
-        due.push({ id: Number(row.id), trace_id: row.trace_id });
+        due.traces.push({ id: Number(row.id), trace_id: row.trace_id });
         dueSpans += Number(row.span_count);
       }
-      if (due.length === 0) break;
-      const deleted = this.deleteChunk(due);
-      result.deletedTraces += due.length;
-      result.deletedSpans += deleted.spans;
-      result.deletedLogs += deleted.logs;
-      excess -= deleted.spans;
-      if (!result.complete || due.length < rows.length) break;
+      return due;
+    };
+    for (;;) {
+      // Nothing due needs no write lock; something due is chosen again under it.
+      if (choose(this.statements.oldest.all(CHUNK) as OldestTrace[]).traces.length === 0) break;
+      const { due, read, spans, logs } = this.deleteChunk(choose);
+      if (due.stoppedByBudget) result.complete = false;
+      result.deletedTraces += due.traces.length;
+      result.deletedSpans += spans;
+      result.deletedLogs += logs;
+      excess -= spans;
+      if (due.traces.length === 0 || !result.complete || due.traces.length < read) break;
     }
     result.deletedLogs += this.enforceOnLogs(cutoffNs);
     if (cutoffNs !== undefined) this.deleteRollups(Number(cutoffNs / 60_000_000_000n));
