@@ -168,6 +168,32 @@ describe('retention', () => {
     expect(mine.getTrace(newest.traceId)?.spans).toHaveLength(1);
   });
 
+  it('does not delete again what the other connection deleted since it counted the spans', () => {
+    const { store, open } = openTestStore();
+    const policy = { retention: { maxSpans: 10, maxAgeMs: Number.POSITIVE_INFINITY } };
+    const [mine, other] = [open(policy), open(policy)];
+    for (let index = 0; index < 20; index += 1) store.writeSpans([traceNumber(index).spans[0]!]);
+    const statements = (
+      mine as unknown as { retention: { statements: { oldest: { all(n: number): unknown } } } }
+    ).retention.statements;
+    const oldestRows = statements.oldest;
+    let interleaved = false;
+    statements.oldest = {
+      all: (n: number) => {
+        if (!interleaved) {
+          interleaved = true;
+          other.enforceRetention(); // down to 9 of 20
+        }
+        return oldestRows.all(n);
+      },
+    };
+    expect(mine.enforceRetention().deletedTraces).toBe(0);
+    expect(interleaved).toBe(true);
+    expect(storedTraceIds(mine)).toEqual(
+      Array.from({ length: 9 }, (_, index) => traceNumber(11 + index).traceId).sort(),
+    );
+  });
+
   it('drops the postings of every bucket a deleted range emptied, the middle ones included', () => {
     const { store, open } = openTestStore();
     const big = (index: number, spans: number): Trace =>

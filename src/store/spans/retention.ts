@@ -134,10 +134,13 @@ export class Retention {
   enforce(nowMs: number, spanBudget = Number.POSITIVE_INFINITY): RetentionResult {
     const result: RetentionResult = { deletedTraces: 0, deletedSpans: 0, deletedLogs: 0, complete: true };
     const cutoffNs = ageCutoffNs(nowMs, this.policy.maxAgeMs);
-    const total = this.statements.spanCount.get() as number;
-    let excess = total > this.policy.maxSpans ? total - Math.floor(this.policy.maxSpans * LOW_WATER) : 0;
+    const lowWater = Math.floor(this.policy.maxSpans * LOW_WATER);
+    const overLimit = (this.statements.spanCount.get() as number) > this.policy.maxSpans;
     /** The traces of `rows` (oldest first) due now, within what is left of the budget. */
     const choose = (rows: OldestTrace[]): DueTraces => {
+      // Counted afresh each time: what the other connection's retention deleted meanwhile is not
+      // deleted for again (over the limit once, a run goes down to the low water).
+      const excess = overLimit ? (this.statements.spanCount.get() as number) - lowWater : 0;
       const due: DueTraces = { traces: [], stoppedByBudget: false };
       let dueSpans = 0;
       for (const row of rows) {
@@ -163,7 +166,6 @@ export class Retention {
       result.deletedTraces += due.traces.length;
       result.deletedSpans += spans;
       result.deletedLogs += logs;
-      excess -= spans;
       if (due.traces.length === 0 || !result.complete || due.traces.length < read) break;
     }
     result.deletedLogs += this.enforceOnLogs(cutoffNs);
