@@ -61,6 +61,29 @@ function strayIndexRows(store: TraceStore): number {
     .get() as number;
 }
 
+/**
+ * Runs `between` once, right after `store`'s retention first reads its oldest traces, as the other
+ * connection's retention or writer could; returns whether it has run.
+ */
+function afterFirstRead(store: TraceStore, between: () => void): () => boolean {
+  const statements = (
+    store as unknown as { retention: { statements: { oldest: { all(n: number): unknown } } } }
+  ).retention.statements;
+  const oldest = statements.oldest;
+  let ran = false;
+  statements.oldest = {
+    all: (n: number) => {
+      const rows = oldest.all(n);
+      if (!ran) {
+        ran = true;
+        between();
+      }
+      return rows;
+    },
+  };
+  return () => ran;
+}
+
 describe('retention', () => {
   it('deletes whole oldest traces, with their logs and index entries, once over maxSpans', () => {
     const { store } = openTestStore({
@@ -146,24 +169,12 @@ describe('retention', () => {
     const oldest = { ...traceNumber(0).spans[0]!, startTimeUnixNano: TRACE_START_NANOS - 3_600_000n * MS };
     store.writeSpans([{ ...oldest, endTimeUnixNano: oldest.startTimeUnixNano + MS }]);
     const newest = traceNumber(99).spans[0]!;
-    const statements = (
-      mine as unknown as { retention: { statements: { oldest: { all(n: number): unknown } } } }
-    ).retention.statements;
-    const oldestRows = statements.oldest;
-    let interleaved = false;
-    statements.oldest = {
-      all: (n: number) => {
-        const rows = oldestRows.all(n);
-        if (!interleaved) {
-          interleaved = true;
-          other.enforceRetention();
-          other.writeSpans([newest]);
-        }
-        return rows;
-      },
-    };
+    const interleaved = afterFirstRead(mine, () => {
+      other.enforceRetention();
+      other.writeSpans([newest]);
+    });
     mine.enforceRetention();
-    expect(interleaved).toBe(true);
+    expect(interleaved()).toBe(true);
     expect(mine.getTrace(oldest.traceId)).toBeUndefined();
     expect(mine.getTrace(newest.traceId)?.spans).toHaveLength(1);
   });
@@ -173,22 +184,9 @@ describe('retention', () => {
     const policy = { retention: { maxSpans: 10, maxAgeMs: Number.POSITIVE_INFINITY } };
     const [mine, other] = [open(policy), open(policy)];
     for (let index = 0; index < 20; index += 1) store.writeSpans([traceNumber(index).spans[0]!]);
-    const statements = (
-      mine as unknown as { retention: { statements: { oldest: { all(n: number): unknown } } } }
-    ).retention.statements;
-    const oldestRows = statements.oldest;
-    let interleaved = false;
-    statements.oldest = {
-      all: (n: number) => {
-        if (!interleaved) {
-          interleaved = true;
-          other.enforceRetention(); // down to 9 of 20
-        }
-        return oldestRows.all(n);
-      },
-    };
+    const interleaved = afterFirstRead(mine, () => other.enforceRetention()); // down to 9 of 20
     expect(mine.enforceRetention().deletedTraces).toBe(0);
-    expect(interleaved).toBe(true);
+    expect(interleaved()).toBe(true);
     expect(storedTraceIds(mine)).toEqual(
       Array.from({ length: 9 }, (_, index) => traceNumber(11 + index).traceId).sort(),
     );
