@@ -5,7 +5,7 @@ import { DURATION_KEY, OPERATION_KEY, RESOURCE_KEY, durationClass } from '../spa
 import type { IdRegistry } from '../spans/id-registry.js';
 import { decodeSpanMessageAttributes } from '../../otlp/span-message.js';
 import { decodeJson, type Encoding } from '../schema/json-codec.js';
-import { postingParts, postingRowRoom, postingValueBytes } from './posting-parts.js';
+import { INSERT_POSTING_PART, insertPostingParts, postingRowRoom } from './posting-parts.js';
 import { BUCKET_HAS_SPANS, BUCKET_SHIFT, bucketOf } from '../spans/span-buckets.js';
 
 /**
@@ -94,9 +94,7 @@ export class AttributePostings {
       ),
       deleteBucket: db.prepare('DELETE FROM attribute_postings WHERE bucket = ?'),
       bucketHasSpans: db.prepare(`SELECT ${BUCKET_HAS_SPANS}`).pluck(),
-      insert: db.prepare(
-        'INSERT INTO attribute_postings (bucket, key_id, value, part, offsets) VALUES (?, ?, ?, ?, ?)',
-      ),
+      insert: db.prepare(INSERT_POSTING_PART),
     };
     this.rowRoom = postingRowRoom(db.pragma('page_size', { simple: true }) as number);
   }
@@ -226,12 +224,15 @@ export class AttributePostings {
     if (this.entries.size > 0 && this.statements.bucketHasSpans.get({ bucket: this.bucket }) === 1) {
       this.statements.deleteBucket.run(this.bucket);
       for (const [keyId, values] of this.entries) {
-        for (const [value, offsets] of values) {
-          const bound = sqlValue(value);
-          const parts = postingParts(offsets, this.rowRoom - postingValueBytes(bound));
-          for (let part = 0; part < parts.length; part += 1)
-            this.statements.insert.run(this.bucket, keyId, bound, part, parts[part]);
-        }
+        for (const [value, offsets] of values)
+          insertPostingParts(
+            this.statements.insert,
+            this.rowRoom,
+            this.bucket,
+            keyId,
+            sqlValue(value),
+            offsets,
+          );
       }
     }
     this.bucket = bucket;

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
 
 /**
  * Migration 12: a bucket's postings for one (key, value) may be split over several rows (`part`),
@@ -14,7 +15,7 @@ import type Database from 'better-sqlite3';
  * are the union of its parts.
  */
 export const POSTING_PARTS_SCHEMA = `
-CREATE TABLE attribute_postings_parts (
+CREATE TABLE attribute_postings (
   bucket INTEGER NOT NULL,
   key_id INTEGER NOT NULL,
   value ANY NOT NULL,
@@ -60,8 +61,28 @@ export function postingParts(offsets: readonly number[], room: number): string[]
 }
 
 /** The bytes a posting value takes in a row: text in UTF-8, an integer at most 8. */
-export function postingValueBytes(value: string | bigint): number {
+function postingValueBytes(value: string | bigint): number {
   return typeof value === 'string' ? Buffer.byteLength(value) : 8;
+}
+
+/** The statement both the writer and migration 12 insert parts with. */
+export const INSERT_POSTING_PART =
+  'INSERT INTO attribute_postings (bucket, key_id, value, part, offsets) VALUES (?, ?, ?, ?, ?)';
+
+/**
+ * Inserts one (bucket, key, value)'s offsets as parts 0, 1, …, each fitting `room` (postingRowRoom)
+ * beside the value, with `insert` (INSERT_POSTING_PART).
+ */
+export function insertPostingParts(
+  insert: Statement,
+  room: number,
+  bucket: number | bigint,
+  keyId: number | bigint,
+  value: string | bigint,
+  offsets: readonly number[],
+): void {
+  const parts = postingParts(offsets, room - postingValueBytes(value));
+  for (let part = 0; part < parts.length; part += 1) insert.run(bucket, keyId, value, part, parts[part]);
 }
 
 /**
@@ -72,31 +93,30 @@ export function postingValueBytes(value: string | bigint): number {
 const MIGRATION_BUCKETS = 100;
 
 /**
- * Migration 12: rebuilds `attribute_postings` with `part`. Rows that fit are copied as part 0 in one
- * statement; the few per bucket that do not are split here.
+ * Migration 12: rebuilds `attribute_postings` with `part`, from the whole rows set aside under
+ * another name. Rows that fit are copied as part 0 in one statement; the few per bucket that do not
+ * are split here.
  */
 export function migratePostingParts(db: Database.Database): void {
   const room = postingRowRoom(db.pragma('page_size', { simple: true }) as number);
-  db.exec(POSTING_PARTS_SCHEMA);
+  db.exec(`ALTER TABLE attribute_postings RENAME TO attribute_postings_whole; ${POSTING_PARTS_SCHEMA}`);
   const fits = `length(CAST(offsets AS BLOB)) + CASE typeof(value) WHEN 'text' THEN length(CAST(value AS BLOB)) ELSE 8 END <= ${room}`;
   db.exec(
-    `INSERT INTO attribute_postings_parts (bucket, key_id, value, part, offsets)
-       SELECT bucket, key_id, value, 0, offsets FROM attribute_postings WHERE ${fits}`,
+    `INSERT INTO attribute_postings (bucket, key_id, value, part, offsets)
+       SELECT bucket, key_id, value, 0, offsets FROM attribute_postings_whole WHERE ${fits}`,
   );
-  const range = db.prepare('SELECT min(bucket), max(bucket) FROM attribute_postings').raw().get() as [
+  const range = db.prepare('SELECT min(bucket), max(bucket) FROM attribute_postings_whole').raw().get() as [
     number | null,
     number | null,
   ];
   const oversized = db
     .prepare(
-      `SELECT bucket, key_id, value, offsets FROM attribute_postings
+      `SELECT bucket, key_id, value, offsets FROM attribute_postings_whole
        WHERE bucket >= ? AND bucket < ? AND NOT (${fits})`,
     )
     .raw()
     .safeIntegers();
-  const insert = db.prepare(
-    'INSERT INTO attribute_postings_parts (bucket, key_id, value, part, offsets) VALUES (?, ?, ?, ?, ?)',
-  );
+  const insert = db.prepare(INSERT_POSTING_PART);
   if (range[0] !== null && range[1] !== null) {
     for (let from = range[0]; from <= range[1]; from += MIGRATION_BUCKETS) {
       const rows = oversized.all(from, from + MIGRATION_BUCKETS) as [
@@ -105,13 +125,9 @@ export function migratePostingParts(db: Database.Database): void {
         string | bigint,
         string,
       ][];
-      for (const [bucket, keyId, value, offsets] of rows) {
-        const parts = postingParts(JSON.parse(offsets) as number[], room - postingValueBytes(value));
-        parts.forEach((part, index) => insert.run(bucket, keyId, value, index, part));
-      }
+      for (const [bucket, keyId, value, offsets] of rows)
+        insertPostingParts(insert, room, bucket, keyId, value, JSON.parse(offsets) as number[]);
     }
   }
-  db.exec(
-    'DROP TABLE attribute_postings; ALTER TABLE attribute_postings_parts RENAME TO attribute_postings;',
-  );
+  db.exec('DROP TABLE attribute_postings_whole');
 }
