@@ -17,4 +17,10 @@ export interface TelemetrySink {
    */
   writeSpanColumns?(slices: SpanColumnsSlice[]): void | Promise<void>;
   writeLogs(logs: LogRecord[]): void | Promise<void>;
+  /**
+   * Set by a sink that stores the writes waiting for it together, in transactions of its own
+   * (worker-sink.ts): the queue then hands exports over as soon as they are decoded, in small groups,
+   * instead of grouping them itself.
+   */
+  readonly mergesWrites?: boolean;
 }

@@ -1,7 +1,8 @@
 /**
  * A sink for the receiver (its TelemetrySink) that writes on another thread (span-write-worker.ts), so that SQLite statements,
  * the commit, JSON encoding of span bodies, postings and rollups no longer run on the thread that
- * decodes exports and answers MCP. The group-commit queue hands it one group at a time; a write
+ * decodes exports and answers MCP. The group-commit queue hands it each export as soon as it is
+ * decoded, and the worker stores the writes waiting for it together (merged-writes.ts); a write
  * settles when the worker has committed it (the export's acknowledgement waits for that, as before),
  * or rejects with the worker's error.
  *
@@ -26,6 +27,8 @@ export type { WriterOptions } from './span-write-worker.js';
 
 /** Satisfies the receiver's TelemetrySink (whose writes may settle later). */
 export interface WorkerSink {
+  /** The worker stores the writes waiting for it in one transaction (span-write-worker.ts). */
+  readonly mergesWrites: true;
   writeSpans(spans: Span[]): Promise<void>;
   writeSpanColumns(slices: SpanColumnsSlice[]): Promise<void>;
   writeLogs(logs: LogRecord[]): Promise<void>;
@@ -175,6 +178,7 @@ export function createWorkerSink(options: WriterOptions, hooks: WorkerSinkHooks)
   };
 
   return {
+    mergesWrites: true,
     writeSpans(spans) {
       // Checked and encoded here, on the thread that decoded them: see encoded-spans.ts for why.
       return encodeInTurns(spans).then((batches) =>

@@ -44,6 +44,40 @@ function recordingColumnsStore() {
   return { store, sink, calls };
 }
 
+/**
+ * A sink that merges the writes waiting for it itself (TelemetrySink.mergesWrites, as the server's
+ * writer thread does), into the real store; each write is held until `release()`.
+ */
+function mergingSink() {
+  const { store } = openTestStore();
+  const handed: number[] = [];
+  const held: (() => void)[] = [];
+  const sink: TelemetrySink = {
+    mergesWrites: true,
+    writeSpans(spans) {
+      handed.push(spans.length);
+      return new Promise<void>((resolve) =>
+        held.push(() => {
+          store.writeSpans(spans);
+          resolve();
+        }),
+      );
+    },
+    writeLogs: (logs) => store.writeLogs(logs),
+  };
+  const release = () => {
+    for (const write of held.splice(0)) write();
+  };
+  return { store, sink, handed, release };
+}
+
+const turns = async (count: number) => {
+  for (let turn = 0; turn < count; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+};
+
+const traceOf = (name: string, spans: number) =>
+  buildTrace({ name, service: 'api', children: repeated(spans - 1, { name: `${name}.call` }, 0) });
+
 /** Spans as a protobuf export decoded into columns, as the receiver decodes them. */
 function asColumns(spans: Span[]): SpanColumns {
   const bytes = encodeOtlp('ExportTraceServiceRequest', {
@@ -144,6 +178,32 @@ describe('the group-commit write queue', () => {
     expect(store.getTrace(large.traceId)?.spans).toHaveLength(350);
     for (const trace of smalls) expect(store.getTrace(trace.traceId)?.spans).toHaveLength(2);
     expect(createGroupCommitQueue(recordingStore().sink).acceptsColumns).toBe(false);
+  });
+
+  it('hands exports to a sink that merges writes itself as they come: small ones in groups of one SDK batch, a larger one whole, eight at a time', async () => {
+    const { store, sink, handed, release } = mergingSink();
+    const queue = createGroupCommitQueue(sink);
+    const smalls = Array.from({ length: 12 }, (_, index) => traceOf(`small${index}`, 100));
+    const large = traceOf('large', 2_000);
+    const answers = [...smalls, large].map((trace) => queue.write('spans', trace.spans));
+    await turns(10);
+    // 512 spans a group at most; 2,000 spans fit in one of the sink's transactions, so it is not sliced.
+    expect(handed).toEqual([500, 500, 200, 2_000]);
+    release();
+    await Promise.all(answers);
+    expect(store.getTrace(large.traceId)?.spans).toHaveLength(2_000);
+
+    handed.length = 0;
+    const batches = Array.from({ length: 10 }, (_, index) => traceOf(`batch${index}`, 512));
+    const batchAnswers = batches.map((trace) => queue.write('spans', trace.spans));
+    await turns(20);
+    expect(handed).toEqual(Array.from({ length: 8 }, () => 512));
+    release();
+    await turns(20);
+    expect(handed).toHaveLength(10);
+    release();
+    await Promise.all(batchAnswers);
+    for (const trace of batches) expect(store.getTrace(trace.traceId)?.spans).toHaveLength(512);
   });
 
   it('asks exporters to come back once more than the limit waits, and admits them again once written', async () => {

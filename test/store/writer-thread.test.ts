@@ -1,8 +1,8 @@
 /**
  * The store's writer thread (worker-sink.ts, span-write-worker.ts) behind the group-commit queue, as
  * the server runs it: the worker writes through its own connection, the main thread's store reads
- * what is committed. An export is answered only after its commit; a failed commit fails exactly its
- * exports; a worker that dies fails what it held as retryable and the next write starts a new one.
+ * what is committed. An export is answered only after its commit, which the writes waiting for the
+ * worker share; a failed commit fails exactly its exports; a worker that dies fails what it held as retryable and the next write starts a new one.
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createGroupCommitQueue } from '../../src/receiver/group-commit-queue.js';
@@ -65,6 +65,25 @@ describe('the writer thread', () => {
     expect(store.getTrace(innocent.traceId)?.spans).toHaveLength(2);
 
     await expectOnlyTheBadExportRefused(queue, store);
+  });
+
+  it('stores the writes that wait for it in one transaction, answering each', async () => {
+    const { store, sink, heard } = writerThread();
+    const traces = ['a', 'b', 'c', 'd', 'e'].map(smallTrace);
+    // The main connection holds the write lock, so the writes pile up behind the first.
+    const db = store.connection();
+    db.exec('BEGIN IMMEDIATE');
+    const answers = traces.map((trace) => settle(sink.writeSpans(trace.spans)));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    db.exec('COMMIT');
+    expect(await Promise.all(answers)).toEqual(traces.map(() => ({ ok: true })));
+    for (const trace of traces) expect(store.getTrace(trace.traceId)?.spans).toHaveLength(2);
+    // One announcement per transaction: the first write may have been taken alone before the rest came.
+    expect(heard.length).toBeLessThanOrEqual(2);
+    expect(heard.at(-1)!.traceIds.length).toBeGreaterThanOrEqual(4);
+    expect(heard.flatMap((written) => written.traceIds).sort()).toEqual(
+      traces.map((trace) => trace.traceId).sort(),
+    );
   });
 
   it('stores a group encoded in several slices in one commit: a trace across slices has one summary, a bad span anywhere refuses the group', async () => {
