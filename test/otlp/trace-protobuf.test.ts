@@ -142,6 +142,21 @@ describe('decodeTraceRequestProtobuf', () => {
     expect(decodeTraceRequestProtobuf(bytes).spans[0]!.serviceName).toBe('late');
   });
 
+  it('reads strings that share a length and their first, middle and last bytes as themselves', () => {
+    // "abcde" and "aXcYe" fall in the same slot of the reader's string cache: each hit is checked.
+    const attributes = (first: string, second: string) => [
+      { key: first, value: { string_value: second } },
+      { key: second, value: { string_value: first } },
+    ];
+    const bytes = request([
+      span({ name: 'abcde', attributes: attributes('abcde', 'aXcYe') }),
+      span({ span_id: hex('eee19b7ec3c1b175'), name: 'aXcYe', attributes: attributes('aXcYe', 'abcde') }),
+    ]);
+    const [first, second] = decodeTraceRequestProtobuf(bytes).spans;
+    expect([first!.name, first!.attributes]).toEqual(['abcde', { abcde: 'aXcYe', aXcYe: 'abcde' }]);
+    expect([second!.name, second!.attributes]).toEqual(['aXcYe', { aXcYe: 'abcde', abcde: 'aXcYe' }]);
+  });
+
   it('names the service unknown_service when the resource has no service.name', () => {
     expect(decodeTraceRequestProtobuf(request([span()], [])).spans[0]!.serviceName).toBe('unknown_service');
   });
