@@ -37,9 +37,11 @@ const ASYNC_WRITES_IN_FLIGHT = 2;
 
 /**
  * For a sink that merges what waits for it (TelemetrySink.mergesWrites): exports are handed over in
- * groups of up to 512 items (one SDK batch), up to 8 of them not yet committed. Handing over early
- * keeps that sink's writer busy: with four exports in flight and groups of up to 4,096 items, the
- * writer thread sat idle ~20% of the time waiting for the next group (bench/ingest-vs-jaeger.ts).
+ * groups of up to 512 items (one SDK batch), up to 8 of them not yet committed, and no more items
+ * than two groups (two transactions' worth) at once. Handing over early keeps that sink's writer
+ * busy: with four exports in flight and groups of up to 4,096 items, the writer thread sat idle ~20%
+ * of the time waiting for the next group (bench/ingest-vs-jaeger.ts). The item bound keeps what a
+ * small export waits behind, slices of a large export included, where two groups put it.
  */
 const MERGING_HAND_OFF_ITEMS = 512;
 const MERGING_WRITES_IN_FLIGHT = 8;
@@ -91,6 +93,7 @@ export function createGroupCommitQueue(
   const groupItems = options.groupItems ?? DEFAULT_GROUP_ITEMS;
   const handOffItems = sink.mergesWrites ? Math.min(groupItems, MERGING_HAND_OFF_ITEMS) : groupItems;
   const writesInFlight = sink.mergesWrites ? MERGING_WRITES_IN_FLIGHT : ASYNC_WRITES_IN_FLIGHT;
+  const itemsInFlight = sink.mergesWrites ? 2 * groupItems : Number.POSITIVE_INFINITY;
   const maxQueued = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
   const pending: Pending[] = [];
   /** Items in `pending`: what back-pressure counts. */
@@ -99,11 +102,18 @@ export function createGroupCommitQueue(
   let sliced: Pending | undefined;
   let sliceTurn = false;
   let scheduled = false;
-  /** Writes handed to an asynchronous sink and not committed yet. */
+  /** Writes handed to an asynchronous sink and not committed yet, and their items. */
   let writing = 0;
+  let writingItems = 0;
 
   const schedule = () => {
-    if (scheduled || writing >= writesInFlight || (pending.length === 0 && !sliced)) return;
+    if (
+      scheduled ||
+      writing >= writesInFlight ||
+      writingItems >= itemsInFlight ||
+      (pending.length === 0 && !sliced)
+    )
+      return;
     scheduled = true;
     setImmediate(drain);
   };
@@ -136,6 +146,8 @@ export function createGroupCommitQueue(
   function drain(): void {
     scheduled = false;
     let inFlight: Promise<void> | undefined;
+    let handed = 0;
+    let slice = false;
     const first = pending[0];
     if (!sliced && first && first.size > groupItems) {
       sliced = pending.shift();
@@ -143,6 +155,8 @@ export function createGroupCommitQueue(
       sliceTurn = true;
     }
     if (sliced && (sliceTurn || !pending[0] || pending[0].size > groupItems)) {
+      handed = Math.min(sliced.size - sliced.sent, groupItems);
+      slice = true;
       inFlight = writeSlice(sliced);
     } else if (pending[0]) {
       const group: Pending[] = [];
@@ -160,18 +174,23 @@ export function createGroupCommitQueue(
       }
       pending.splice(0, group.length);
       queued -= size;
+      handed = size;
       inFlight = writeGroup(group);
     }
     sliceTurn = !sliceTurn;
     if (inFlight) {
       writing += 1;
+      writingItems += handed;
       void inFlight.finally(() => {
         writing -= 1;
+        writingItems -= handed;
         schedule();
       });
     }
-    // The next group goes in the next turn, while fewer than the limit are in flight.
-    schedule();
+    // After a group, the exports still waiting go in the next turn, while fewer than the limits are in
+    // flight. A large export's next slice waits for a commit or an arrival instead, so its slices do
+    // not fill the sink's queue ahead of the small exports that come meanwhile.
+    if (!inFlight || !slice) schedule();
   }
 
   /** Returns a promise when the sink's write is asynchronous, settled (never rejected) once handled. */

@@ -206,6 +206,31 @@ describe('the group-commit write queue', () => {
     for (const trace of batches) expect(store.getTrace(trace.traceId)?.spans).toHaveLength(512);
   });
 
+  it('hands a sink that merges writes the slices of a large export with the small exports that come between them, two groups’ worth of items at a time', async () => {
+    const { store, sink, handed, release } = mergingSink();
+    const queue = createGroupCommitQueue(sink, { groupItems: 100 });
+    const large = traceOf('large', 1_000);
+    const smalls = ['a', 'b', 'c'].map(smallTrace);
+    const answered: string[] = [];
+    const answers = [large, ...smalls].map(async (trace, index) => {
+      if (index > 0) await turns(3 * index);
+      await queue.write('spans', trace.spans);
+      answered.push(trace.spans[0]!.name);
+    });
+    await turns(20);
+    // A slice, the first small export, a second slice: 202 items are then in flight, past two
+    // groups' 200, so the other small exports wait for a commit.
+    expect(handed).toEqual([100, 2, 100]);
+    while (answered.length < 4) {
+      release();
+      await turns(5);
+    }
+    await Promise.all(answers);
+    expect(answered.at(-1)).toBe('large');
+    expect(handed.reduce((sum, items) => sum + items, 0)).toBe(1_006);
+    expect(store.getTrace(large.traceId)?.spans).toHaveLength(1_000);
+  });
+
   it('asks exporters to come back once more than the limit waits, and admits them again once written', async () => {
     const { sink } = recordingStore();
     const queue = createGroupCommitQueue(sink, { maxQueuedItems: 3 });
