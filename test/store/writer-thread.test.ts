@@ -86,6 +86,59 @@ describe('the writer thread', () => {
     );
   });
 
+  it('handles a logs write and close that came between span writes after the writes before them, in order', async () => {
+    const { store, sink } = writerThread();
+    await sink.writeSpans(smallTrace('start').spans);
+    const worker = sink.worker()!;
+    const exitCode = new Promise<number>((resolve) => worker.once('exit', resolve));
+    const traces = ['a', 'b', 'c', 'd'].map(smallTrace);
+    const order: string[] = [];
+    const track = (name: string, write: Promise<void>) => settle(write.then(() => void order.push(name)));
+    // The writes pile up behind the main connection's lock, so the worker takes them off its port
+    // together: the logs write and close are then among what it took and must not be lost.
+    const db = store.connection();
+    db.exec('BEGIN IMMEDIATE');
+    const answers = [
+      track('a', sink.writeSpans(traces[0]!.spans)),
+      track('b', sink.writeSpans(traces[1]!.spans)),
+    ];
+    await new Promise((resolve) => setImmediate(resolve));
+    const span = traces[0]!.spans[0]!;
+    answers.push(
+      track(
+        'logs',
+        sink.writeLogs([
+          {
+            timeUnixNano: span.startTimeUnixNano,
+            observedTimeUnixNano: span.startTimeUnixNano,
+            severityNumber: 9,
+            body: 'handled',
+            attributes: {},
+            droppedAttributesCount: 0,
+            traceId: span.traceId,
+            spanId: span.spanId,
+            serviceName: span.serviceName,
+            resource: span.resource,
+            scope: span.scope,
+          },
+        ]),
+      ),
+      track('c', sink.writeSpans(traces[2]!.spans)),
+      track('d', sink.writeSpans(traces[3]!.spans)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closed = sink.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    db.exec('COMMIT');
+    expect(await Promise.all(answers)).toEqual(answers.map(() => ({ ok: true })));
+    await closed;
+    // 0: the worker closed on its message; terminated after the close timeout it would exit with 1.
+    expect(await exitCode).toBe(0);
+    expect(order).toEqual(['a', 'b', 'logs', 'c', 'd']);
+    for (const trace of traces) expect(store.getTrace(trace.traceId)?.spans).toHaveLength(2);
+    expect(store.getLogs({ traceId: span.traceId, limit: 10 })).toHaveLength(1);
+  });
+
   it('stores a group encoded in several slices in one commit: a trace across slices has one summary, a bad span anywhere refuses the group', async () => {
     const { store, sink, heard } = writerThread();
     // 1,300 spans: encoded for the worker in three slices, the trace spanning all of them.
