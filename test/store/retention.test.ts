@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LogRecord, Trace } from '../../src/model/index.js';
+import type { Trace } from '../../src/model/index.js';
 import type { TraceStore } from '../../src/store/index.js';
-import { TRACE_START_NANOS, buildTrace } from '../support/trace-builder.js';
+import { TRACE_START_NANOS, buildTrace, logFor } from '../support/trace-builder.js';
 import { spanRanges } from '../../src/store/spans/retention.js';
 import { openTestStore } from './store-fixture.js';
 
@@ -23,23 +23,6 @@ function traceNumber(index: number): Trace {
     },
     (index + 1).toString(16).padStart(32, '0'),
   );
-}
-
-function logFor(trace: Trace): LogRecord {
-  const span = trace.spans[0]!;
-  return {
-    timeUnixNano: span.startTimeUnixNano,
-    observedTimeUnixNano: span.startTimeUnixNano,
-    severityNumber: 9,
-    body: 'handled',
-    attributes: {},
-    droppedAttributesCount: 0,
-    traceId: trace.traceId,
-    spanId: span.spanId,
-    serviceName: span.serviceName,
-    resource: span.resource,
-    scope: span.scope,
-  };
 }
 
 function storedTraceIds(store: TraceStore): string[] {

@@ -9,7 +9,7 @@ import { createGroupCommitQueue } from '../../src/receiver/group-commit-queue.js
 import type { SpansWritten } from '../../src/store/index.js';
 import { createWorkerSink } from '../../src/store/worker-sink.js';
 import { expectOnlyTheBadExportRefused, settle, smallTrace } from '../support/commit-answers.js';
-import { buildTrace, repeated } from '../support/trace-builder.js';
+import { buildTrace, logFor, repeated } from '../support/trace-builder.js';
 import { waitFor } from '../support/wait-for.js';
 import { openTestStore } from './store-fixture.js';
 
@@ -103,26 +103,8 @@ describe('the writer thread', () => {
       track('b', sink.writeSpans(traces[1]!.spans)),
     ];
     await new Promise((resolve) => setImmediate(resolve));
-    const span = traces[0]!.spans[0]!;
     answers.push(
-      track(
-        'logs',
-        sink.writeLogs([
-          {
-            timeUnixNano: span.startTimeUnixNano,
-            observedTimeUnixNano: span.startTimeUnixNano,
-            severityNumber: 9,
-            body: 'handled',
-            attributes: {},
-            droppedAttributesCount: 0,
-            traceId: span.traceId,
-            spanId: span.spanId,
-            serviceName: span.serviceName,
-            resource: span.resource,
-            scope: span.scope,
-          },
-        ]),
-      ),
+      track('logs', sink.writeLogs([logFor(traces[0]!)])),
       track('c', sink.writeSpans(traces[2]!.spans)),
       track('d', sink.writeSpans(traces[3]!.spans)),
     );
@@ -136,7 +118,7 @@ describe('the writer thread', () => {
     expect(await exitCode).toBe(0);
     expect(order).toEqual(['a', 'b', 'logs', 'c', 'd']);
     for (const trace of traces) expect(store.getTrace(trace.traceId)?.spans).toHaveLength(2);
-    expect(store.getLogs({ traceId: span.traceId, limit: 10 })).toHaveLength(1);
+    expect(store.getLogs({ traceId: traces[0]!.traceId, limit: 10 })).toHaveLength(1);
   });
 
   it('stores a group encoded in several slices in one commit: a trace across slices has one summary, a bad span anywhere refuses the group', async () => {

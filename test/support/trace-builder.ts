@@ -3,7 +3,7 @@
  * (`spec/`, `analysis/`). Ids are deterministic. End-to-end tests use the real OpenTelemetry SDK
  * instead; this builder is for the many small shapes a rule needs.
  */
-import type { Attributes, Span, SpanKind, StatusCode, Trace } from '../../src/model/index.js';
+import type { Attributes, LogRecord, Span, SpanKind, StatusCode, Trace } from '../../src/model/index.js';
 
 export interface SpanSketch {
   name: string;
@@ -122,5 +122,23 @@ export function movedToNow(trace: Trace, ageMs = 0): Trace {
       endTimeUnixNano: span.endTimeUnixNano + shift,
       events: span.events.map((event) => ({ ...event, timeUnixNano: event.timeUnixNano + shift })),
     })),
+  };
+}
+
+/** A log record emitted inside the trace's first span. */
+export function logFor(trace: Trace): LogRecord {
+  const span = trace.spans[0]!;
+  return {
+    timeUnixNano: span.startTimeUnixNano,
+    observedTimeUnixNano: span.startTimeUnixNano,
+    severityNumber: 9,
+    body: 'handled',
+    attributes: {},
+    droppedAttributesCount: 0,
+    traceId: trace.traceId,
+    spanId: span.spanId,
+    serviceName: span.serviceName,
+    resource: span.resource,
+    scope: span.scope,
   };
 }
