@@ -151,8 +151,10 @@
  * the writer stores what waits for it in one transaction of up to 4,096 spans. Against the build
  * before it: 1,000 batches, 3 rounds: median 1.25× (1.11–1.28) its spans/s, 0.58× Jaeger in memory
  * (0.54–0.62), 7.99× Badger; 200 batches, 5 rounds: 1.06× (1.01–1.15), 0.43× Jaeger in memory
- * (0.39–0.72), 4.87× Badger. The 200-batch figure is lower because otel-mcp's first ~100 batches run
- * at ~60% of its steady rate (JIT warm-up; Jaeger's Go code has none). Tried and dropped on the way:
+ * (0.39–0.72), 4.87× Badger. The 200-batch figure is lower because otel-mcp's first ~50 batches run
+ * at about half its steady rate: JIT warm-up, which Jaeger's Go code has none of (in process, the
+ * writer's first 25 batches took ~14 µs a span with its code cold and ~8 with it already optimized;
+ * --min-semi-space-size=16 changed nothing). Tried and dropped on the way:
  * more groups in flight without merging (1.0–1.1×, within noise), a separate checkpoint thread
  * (+2%: it spent ~1 s of CPU to save the writer ~0.1 s), 16–64 KiB pages (no gain), 1,024-span
  * transactions (slower at 4 in flight). Still to gain: the writer's ~6.7 µs a span is the span row
