@@ -155,9 +155,11 @@ export function createGroupCommitQueue(
       sliceTurn = true;
     }
     if (sliced && (sliceTurn || !pending[0] || pending[0].size > groupItems)) {
-      handed = Math.min(sliced.size - sliced.sent, groupItems);
+      const entry = sliced;
+      const sentBefore = entry.sent;
       slice = true;
-      inFlight = writeSlice(sliced);
+      inFlight = writeSlice(entry);
+      handed = entry.sent - sentBefore;
     } else if (pending[0]) {
       const group: Pending[] = [];
       let size = 0;

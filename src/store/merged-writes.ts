@@ -54,8 +54,7 @@ export function storeTogether<W>(
     store(writes);
   } catch (error) {
     if (writes.length > 1 && isOtelMcpError(error) && error.code === 'INVALID_ARGUMENT') {
-      for (const write of writes)
-        storeTogether([write], store, (alone, _, failure) => answer(alone, 0, failure));
+      for (const write of writes) storeTogether([write], store, answer);
     } else {
       writes.forEach((write, index) => answer(write, index, error));
     }

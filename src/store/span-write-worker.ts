@@ -64,9 +64,7 @@ function writeSpans(writes: SpansWrite[]): void {
     writes,
     (together) => {
       written = undefined;
-      store.writeEncodedSpans(
-        together.length === 1 ? together[0]!.batches : together.flatMap((write) => write.batches),
-      );
+      store.writeEncodedSpans(together.flatMap((write) => write.batches));
     },
     (write, index, error) => {
       if (error !== undefined) send(failure(write.id, error));
