@@ -35,6 +35,7 @@ export class ProtoError extends Error {
 
 const KEY_CACHE_BITS = 8; // 256 slots: far more than the distinct attribute keys of a batch
 const MAX_CACHED_STRING = 64; // longer strings (URLs, statements) rarely repeat and cost more to compare
+const ID_CACHE_BITS = 7; // 128 slots: an SDK batch of 512 spans holds ~64 traces
 const TWO_POW_32 = 4_294_967_296;
 const SAFE_HIGH_WORD = 2_097_152; // 2^21: a high word below this keeps hi * 2^32 + lo within 2^53
 
@@ -45,6 +46,10 @@ export class ProtoReader {
   private readonly text: Buffer;
   private readonly keyCache: ({ start: number; length: number; text: string } | undefined)[] = new Array(
     2 ** KEY_CACHE_BITS,
+  );
+
+  private readonly idCache: ({ start: number; length: number; text: string } | undefined)[] = new Array(
+    2 ** ID_CACHE_BITS,
   );
 
   constructor(readonly buf: Uint8Array) {
@@ -230,6 +235,38 @@ export class ProtoReader {
     const start = this.pos;
     this.pos = end;
     return this.text.toString('hex', start, end);
+  }
+
+  /**
+   * hex() for an id that is likely to repeat within one message (a trace id: an SDK batch holds a
+   * few spans of each trace): converted once, then found again by content, so the spans of a trace
+   * share one string, whose hash a Map computes once. The last and middle bytes pick the slot: they
+   * are random in W3C ids and in X-Ray's, whose first four bytes are a timestamp. Every hit is
+   * compared byte for byte.
+   */
+  repeatedHex(): string {
+    const end = this.lengthEnd();
+    const buf = this.buf;
+    const start = this.pos;
+    this.pos = end;
+    const length = end - start;
+    if (length === 0) return '';
+    const slot = (buf[end - 1]! ^ (buf[start + (length >> 1)]! << 1)) & (2 ** ID_CACHE_BITS - 1);
+    const cached = this.idCache[slot];
+    if (cached !== undefined && cached.length === length) {
+      const at = cached.start;
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (buf[at + i] !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached.text;
+    }
+    const text = this.text.toString('hex', start, end);
+    this.idCache[slot] = { start, length, text };
+    return text;
   }
 
   base64(): string {

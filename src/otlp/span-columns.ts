@@ -141,7 +141,7 @@ function readSpan(r: ProtoReader, end: number, columns: SpanColumns, rejections:
     switch (key >>> 3) {
       case 1:
         r.expect(key, WIRE_LENGTH);
-        traceId = r.hex();
+        traceId = r.repeatedHex();
         break;
       case 2:
         r.expect(key, WIRE_LENGTH);
