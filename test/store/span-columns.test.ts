@@ -16,7 +16,7 @@ const NONE = { attributes: {}, droppedAttributesCount: 0 };
 /** An EncodedSpans as comparable data: bodies decoded, index entries as sorted "key=value@span" lines. */
 function comparable(batch: EncodedSpans) {
   const spans = Array.from({ length: batch.count }, (_, i) => {
-    const body = batch.bodies.subarray(i === 0 ? 0 : batch.bodyEnds[i - 1], batch.bodyEnds[i]);
+    const body = batch.bodies.subarray(batch.bodyStarts[i], batch.bodyEnds[i]);
     return {
       traceId: batch.traceIds[batch.trace[i]!],
       resource: batch.resources[batch.resource[i]!],
@@ -202,6 +202,40 @@ describe('spans decoded into columns', () => {
     expect(found()).toBe(2);
     store.sealOpenBucket();
     expect(found()).toBe(2);
+  });
+
+  it('read trace ids that share the id cache slot (last and middle bytes) as themselves', () => {
+    const ids = ['00000000000000aacc000000000000bb', '11111111111111aacc111111111111bb'];
+    const bytes = encodeOtlp('ExportTraceServiceRequest', {
+      resource_spans: [
+        {
+          scope_spans: [
+            {
+              spans: [
+                minimalSpan({ trace_id: hex(ids[0]!) }),
+                minimalSpan({ trace_id: hex(ids[1]!), span_id: hex('eee19b7ec3c1b175') }),
+                minimalSpan({ trace_id: hex(ids[0]!), span_id: hex('eee19b7ec3c1b176') }),
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(decodeTraceRequestColumns(bytes)!.columns.traceIds).toEqual([ids[0], ids[1], ids[0]]);
+  });
+
+  it('copy no more than a few bytes between two bodies into the batch, however large the block between them', () => {
+    const big = { key: 'blob', value: { string_value: 'x'.repeat(4_000) } };
+    const bytes = encodeOtlp('ExportTraceServiceRequest', {
+      resource_spans: [1, 2].map((n) => ({
+        resource: { attributes: [{ key: 'service.name', value: { string_value: `svc-${n}` } }, big] },
+        scope_spans: [{ spans: [minimalSpan({ span_id: hex(`eee19b7ec3c1b17${n}`) })] }],
+      })),
+    });
+    const batch = encodeSpanColumns(decodeTraceRequestColumns(bytes)!.columns);
+    const bodyBytes = batch.bodyEnds[0]! - batch.bodyStarts[0]! + batch.bodyEnds[1]! - batch.bodyStarts[1]!;
+    expect(batch.bodies.length).toBe(bodyBytes);
+    expect(bothWays(bytes).fromColumns).toEqual(bothWays(bytes).fromObjects);
   });
 
   it('keep a repeated key once, in its first place with its last value, as an object would', () => {

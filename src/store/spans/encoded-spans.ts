@@ -38,12 +38,14 @@ export interface EncodedSpans {
   /** OTLP status code numbers. */
   statuses: Uint8Array;
   /**
-   * Span i's OTLP `Span` message (span-message.ts), the row's body, at [bodyEnds[i - 1] (0 for the
-   * first), bodyEnds[i]): a span from a protobuf export keeps the bytes it came in, so storing it
-   * costs a copy where a JSON encoding of its attributes, events and links cost ~2 µs, and one buffer
-   * moves to the writer's thread without being cloned.
+   * Span i's OTLP `Span` message (span-message.ts), the row's body, at [bodyStarts[i], bodyEnds[i]):
+   * a span from a protobuf export keeps the bytes it came in, so storing it costs a copy where a JSON
+   * encoding of its attributes, events and links cost ~2 µs, and one buffer moves to the writer's
+   * thread without being cloned. Bodies that lay one after the other in the export are copied
+   * together, with the few bytes of field key and length between them.
    */
   bodies: Uint8Array;
+  bodyStarts: Uint32Array;
   bodyEnds: Uint32Array;
   /** Distinct top-level attribute keys of the batch. */
   attributeKeys: string[];
@@ -101,6 +103,7 @@ export function encodedSpansBuffers(batch: EncodedSpans): ArrayBuffer[] {
     batch.times,
     batch.statuses,
     batch.bodies,
+    batch.bodyStarts,
     batch.bodyEnds,
     batch.postingKeys,
     batch.postingValues,
@@ -130,8 +133,9 @@ export function encodeSpans(spans: readonly Span[], firstIndex = 0): EncodedSpan
       span.startTimeUnixNano,
       span.endTimeUnixNano,
       statusNumber(span.status.code),
-      encodeSpanMessage(span),
     );
+    const body = encodeSpanMessage(span);
+    builder.body(i, body, 0, body.length);
     for (const key in span.attributes) builder.attribute(i, key, span.attributes[key] as AttributeValue);
     for (const link of span.links) builder.link(link.traceId, link.spanId);
     builder.linksDone(i);
@@ -161,8 +165,8 @@ export function encodeSpanColumns(columns: SpanColumns, from = 0, to = columns.c
       times[2 * span]!,
       times[2 * span + 1]!,
       columns.statuses[span]!,
-      request.subarray(bodyStarts[span]!, columns.bodyEnds[span]!),
     );
+    builder.body(i, request, bodyStarts[span]!, columns.bodyEnds[span]!);
     for (let at = span === 0 ? 0 : attributeEnds[span - 1]!; at < attributeEnds[span]!; at += 1)
       builder.attribute(i, columns.attributeKeys[at]!, columns.attributeValues[at]!);
     for (let at = span === 0 ? 0 : linkEnds[span - 1]!; at < linkEnds[span]!; at += 1)
@@ -171,6 +175,13 @@ export function encodeSpanColumns(columns: SpanColumns, from = 0, to = columns.c
   }
   return builder.finish();
 }
+
+/**
+ * The most bytes between two bodies of one source that are copied with them rather than starting
+ * a new region: a span's field key and length take 2–4, and a scope or resource block between two
+ * spans may take more, which a new region then skips.
+ */
+const MAX_BODY_GAP = 64;
 
 /**
  * Fills an EncodedSpans span by span: repeated values listed once, the attribute index entries
@@ -183,7 +194,8 @@ class EncodedSpansBuilder {
   // Decoders give every span of a resource block the same objects: one encoding each per batch.
   private readonly resources = new Map<Resource, number>();
   private readonly scopes = new Map<InstrumentationScope, number>();
-  private readonly operations = new Map<string, number>();
+  // By service, kind and name: no key string to build and hash for every span.
+  private readonly operations = new Map<string, Map<string, number>[]>();
   private readonly keys = new Map<string, number>();
   private readonly values = new Map<IndexValue, number>();
   // Per key (its index), the posting group of each value index; the groups' spans as they come.
@@ -191,7 +203,9 @@ class EncodedSpansBuilder {
   private readonly groupSpans: number[][] = [];
   private readonly groupKeys: number[] = [];
   private readonly groupValues: number[] = [];
-  private readonly bodies: Uint8Array[] = [];
+  /** Regions of the sources to copy into `bodies`: [source, start, end) each, in span order. */
+  private readonly regionSources: Uint8Array[] = [];
+  private readonly regionBounds: number[] = [];
   private bodyBytes = 0;
 
   constructor(count: number) {
@@ -210,6 +224,7 @@ class EncodedSpansBuilder {
       times: new BigInt64Array(count * 2),
       statuses: new Uint8Array(count),
       bodies: new Uint8Array(0),
+      bodyStarts: new Uint32Array(count),
       bodyEnds: new Uint32Array(count),
       attributeKeys: [],
       postingKeys: new Uint32Array(0),
@@ -236,7 +251,6 @@ class EncodedSpansBuilder {
     startNs: bigint,
     endNs: bigint,
     status: number,
-    body: Uint8Array,
   ): number {
     const batch = this.batch;
     const i = this.next++;
@@ -258,10 +272,13 @@ class EncodedSpansBuilder {
       batch.scopes.push(encodeScope(scope));
     }
     batch.scope[i] = scopeIndex;
-    const operationKey = `${kind}\u0000${service}\u0000${name}`;
-    let operation = this.operations.get(operationKey);
+    let byKind = this.operations.get(service);
+    if (byKind === undefined) this.operations.set(service, (byKind = []));
+    let byName = byKind[kind];
+    if (byName === undefined) byKind[kind] = byName = new Map();
+    let operation = byName.get(name);
     if (operation === undefined) {
-      this.operations.set(operationKey, (operation = batch.operations.length));
+      byName.set(name, (operation = batch.operations.length));
       batch.operations.push({ service, name, kind });
     }
     batch.operation[i] = operation;
@@ -270,10 +287,33 @@ class EncodedSpansBuilder {
     batch.times[2 * i] = startNs;
     batch.times[2 * i + 1] = endNs;
     batch.statuses[i] = status;
-    this.bodies.push(body);
-    this.bodyBytes += body.length;
-    batch.bodyEnds[i] = this.bodyBytes;
     return i;
+  }
+
+  /**
+   * Span `i`'s body: `source` from `start` to `end`. A body that follows the previous one in the
+   * same source within MAX_BODY_GAP bytes extends its region, so an export's bodies are copied in one
+   * piece (one view and one copy a span cost ~0.3 µs of the decoding thread's ~5).
+   */
+  body(i: number, source: Uint8Array, start: number, end: number): void {
+    const regions = this.regionSources.length;
+    const bounds = this.regionBounds;
+    const last = bounds.length - 1;
+    if (
+      regions > 0 &&
+      this.regionSources[regions - 1] === source &&
+      start >= bounds[last]! &&
+      start - bounds[last]! <= MAX_BODY_GAP
+    ) {
+      this.bodyBytes += start - bounds[last]!;
+      bounds[last] = end;
+    } else {
+      this.regionSources.push(source);
+      bounds.push(start, end);
+    }
+    this.batch.bodyStarts[i] = this.bodyBytes;
+    this.bodyBytes += end - start;
+    this.batch.bodyEnds[i] = this.bodyBytes;
   }
 
   /** A top-level attribute of span `i` (each key once a span). */
@@ -315,9 +355,11 @@ class EncodedSpansBuilder {
   finish(): EncodedSpans {
     const batch = this.batch;
     batch.bodies = new Uint8Array(this.bodyBytes);
-    for (let i = 0, at = 0; i < this.bodies.length; i += 1) {
-      batch.bodies.set(this.bodies[i]!, at);
-      at += this.bodies[i]!.length;
+    for (let region = 0, at = 0; region < this.regionSources.length; region += 1) {
+      const start = this.regionBounds[2 * region]!;
+      const end = this.regionBounds[2 * region + 1]!;
+      batch.bodies.set(this.regionSources[region]!.subarray(start, end), at);
+      at += end - start;
     }
     batch.postingKeys = Uint32Array.from(this.groupKeys);
     batch.postingValues = Uint32Array.from(this.groupValues);

@@ -128,7 +128,7 @@ export class SpanWriter {
     const rollups = new RollupBatch();
     const written: SpansWritten = { spanCount: 0, traceIds: [], runs: [] };
     const runs = new Map<string, { runId: string; traceIds: string[]; spanCount: number }>();
-    const { times, linkEnds, bodies, bodyEnds } = batch;
+    const { times, linkEnds, bodies, bodyStarts, bodyEnds } = batch;
 
     const groups = batch.traceIds.map((): number[] => []);
     for (let span = 0; span < batch.count; span += 1) groups[batch.trace[span]!]!.push(span);
@@ -175,8 +175,8 @@ export class SpanWriter {
           // A view, not a copy: SQLite copies the bytes as it binds them.
           Buffer.from(
             bodies.buffer,
-            bodies.byteOffset + (span === 0 ? 0 : bodyEnds[span - 1]!),
-            bodyEnds[span]! - (span === 0 ? 0 : bodyEnds[span - 1]!),
+            bodies.byteOffset + bodyStarts[span]!,
+            bodyEnds[span]! - bodyStarts[span]!,
           ),
         );
         refs[span] = spanRef;
