@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Span } from '../../src/model/index.js';
 import { MIGRATIONS } from '../../src/store/schema/migrations.js';
+import { ROWS_PER_INSERT } from '../../src/store/spans/span-row-inserts.js';
 import { StoredSpanIds } from '../../src/store/spans/stored-span-ids.js';
 import type { TraceStore } from '../../src/store/index.js';
 import { buildTrace } from '../support/trace-builder.js';
@@ -51,6 +52,28 @@ describe('the runs of span ids that find a trace’s spans', () => {
     expect(spanIds(store.getTrace(traceId(1))!.spans)).toEqual(spanIds(first));
     expect(spanIds(store.getTrace(traceId(2))!.spans)).toEqual(spanIds(second));
     expect(store.getSpan(traceId(2), second[5]!.spanId)?.name).toBe(second[5]!.name);
+  });
+
+  it('store every span of writes that fill the row inserts exactly, leave some over, or hold one span', () => {
+    const { store } = openTestStore();
+    // Rows go to SQLite ROWS_PER_INSERT at a time: writes on either side of that size, in one store.
+    const sizes = [ROWS_PER_INSERT, ROWS_PER_INSERT + 1, 1, ROWS_PER_INSERT - 1, 2 * ROWS_PER_INSERT + 3];
+    const written = sizes.map((size, n) => {
+      const { spans } = buildTrace(
+        {
+          name: `root-${n}`,
+          children: Array.from({ length: size - 1 }, (_, index) => ({ name: `c-${index}` })),
+        },
+        traceId(n + 1),
+      );
+      store.writeSpans(spans);
+      return spans;
+    });
+    written.forEach((spans, n) =>
+      expect(spanIds(store.getTrace(traceId(n + 1))!.spans)).toEqual(spanIds(spans)),
+    );
+    const total = sizes.reduce((sum, size) => sum + size, 0);
+    expect(store.connection().prepare('SELECT count(*) FROM spans').pluck().get()).toBe(total);
   });
 
   it('store a span sent again once, whether in a later export of its trace or twice in one', () => {

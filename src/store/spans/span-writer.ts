@@ -6,6 +6,7 @@ import { RollupBatch, RollupWriter } from '../rollups/rollup-writer.js';
 import { encodeSpans, type EncodedSpans } from './encoded-spans.js';
 import { spanFieldGroups } from './span-field-postings.js';
 import { KnownTraces, type TraceRow } from './known-traces.js';
+import { SpanRowInserts } from './span-row-inserts.js';
 import { StoredSpanIds } from './stored-span-ids.js';
 import { addSpans, type TraceAggregate } from './trace-summary-merge.js';
 
@@ -31,6 +32,7 @@ export class SpanWriter {
   private readonly postings: AttributePostings;
   private readonly storedSpanIds: StoredSpanIds;
   private readonly knownTraces: KnownTraces;
+  private readonly spanRows: SpanRowInserts;
 
   constructor(
     db: Database.Database,
@@ -48,13 +50,6 @@ export class SpanWriter {
            root_start_ns = ?, root_service = ?, root_name = ?, services = ?
          WHERE id = ?`,
       ),
-      // The columns a body replaces (span-body-schema.ts) are written as constants: nothing binds them.
-      insertSpan: db.prepare(
-        `INSERT INTO spans (id, trace_ref, span_id, parent_span_id, operation_id, start_ns, end_ns,
-           status_code, resource_id, scope_id, body, attributes, dropped_attributes, dropped_events,
-           dropped_links, encoding)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', 0, 0, 0, 0)`,
-      ),
       insertRun: db.prepare(
         'INSERT INTO trace_span_runs (trace_ref, first_span, last_span) VALUES (?, ?, ?)',
       ),
@@ -70,6 +65,7 @@ export class SpanWriter {
     this.postings = new AttributePostings(db, ids);
     this.storedSpanIds = new StoredSpanIds(db);
     this.knownTraces = new KnownTraces(db);
+    this.spanRows = new SpanRowInserts(db);
     // Run as BEGIN IMMEDIATE (here, in log-store.ts and retention.ts): two connections write the
     // data dir (the writer thread; the main one's retention timer, specs and sessions), and a
     // deferred transaction that read before writing fails at once with SQLITE_BUSY (its snapshot is
@@ -109,6 +105,7 @@ export class SpanWriter {
       this.postings.forget();
       this.storedSpanIds.forget();
       this.knownTraces.forget();
+      this.spanRows.forget();
       throw error;
     }
   }
@@ -161,18 +158,18 @@ export class SpanWriter {
         const endNs = times[2 * span + 1]!;
         const statusCode = batch.statuses[span]!;
         const spanRef = nextRef;
-        this.statements.insertSpan.run(
+        this.spanRows.add(
           spanRef,
           traceRef,
-          batch.spanIds[span],
-          batch.parentSpanIds[span],
+          batch.spanIds[span]!,
+          batch.parentSpanIds[span]!,
           operationId,
           startNs,
           endNs,
           statusCode,
-          resourceIds[batch.resource[span]!],
-          scopeIds[batch.scope[span]!],
-          // A view, not a copy: SQLite copies the bytes as it binds them.
+          resourceIds[batch.resource[span]!]!,
+          scopeIds[batch.scope[span]!]!,
+          // A view, not a copy: SQLite copies the bytes as it binds them, before this batch is let go.
           Buffer.from(
             bodies.buffer,
             bodies.byteOffset + bodyStarts[span]!,
@@ -216,6 +213,8 @@ export class SpanWriter {
       written.spanCount += stored.length;
       written.traceIds.push(traceId);
     });
+    // Before anything below reads `spans` (a closing bucket's postings check it still holds spans).
+    this.spanRows.flush();
     // The attributes' groups, then the operation, duration and resource ones (span-field-postings.ts).
     const fields = spanFieldGroups(batch, operationIds, resourceIds);
     const attributeSpans = batch.postingSpans.length;
