@@ -196,10 +196,12 @@ class EncodedSpansBuilder {
   private readonly scopes = new Map<InstrumentationScope, number>();
   // By service, kind and name: no key string to build and hash for every span.
   private readonly operations = new Map<string, Map<string, number>[]>();
-  private readonly keys = new Map<string, number>();
+  // Per key, its index and the posting group of each of its values: two lookups an attribute.
+  private readonly keys = new Map<string, { index: number; groups: Map<IndexValue, number> }>();
   private readonly values = new Map<IndexValue, number>();
-  // Per key (its index), the posting group of each value index; the groups' spans as they come.
-  private readonly groupsByKey: Map<number, number>[] = [];
+  // A number's or boolean's index text, made once a batch (a status code, a port).
+  private readonly scalarTexts = new Map<number | boolean, IndexValue>();
+  // The groups' spans as they come.
   private readonly groupSpans: number[][] = [];
   private readonly groupKeys: number[] = [];
   private readonly groupValues: number[] = [];
@@ -318,27 +320,31 @@ class EncodedSpansBuilder {
 
   /** A top-level attribute of span `i` (each key once a span). */
   attribute(i: number, key: string, attributeValue: AttributeValue): void {
-    let keyIndex = this.keys.get(key);
-    if (keyIndex === undefined) {
-      this.keys.set(key, (keyIndex = this.batch.attributeKeys.length));
+    let byKey = this.keys.get(key);
+    if (byKey === undefined) {
+      this.keys.set(key, (byKey = { index: this.batch.attributeKeys.length, groups: new Map() }));
       this.batch.attributeKeys.push(key);
-      this.groupsByKey.push(new Map());
     }
-    const value = indexValue(attributeValue);
+    let value: IndexValue;
+    if (typeof attributeValue === 'number' || typeof attributeValue === 'boolean') {
+      const text = this.scalarTexts.get(attributeValue);
+      if (text === undefined) this.scalarTexts.set(attributeValue, (value = indexValue(attributeValue)));
+      else value = text;
+    } else value = indexValue(attributeValue);
+    const group = byKey.groups.get(value);
+    if (group !== undefined) {
+      this.groupSpans[group]!.push(i);
+      return;
+    }
     let valueIndex = this.values.get(value);
     if (valueIndex === undefined) {
       this.values.set(value, (valueIndex = this.batch.indexValues.length));
       this.batch.indexValues.push(value);
     }
-    const groups = this.groupsByKey[keyIndex]!;
-    const group = groups.get(valueIndex);
-    if (group !== undefined) this.groupSpans[group]!.push(i);
-    else {
-      groups.set(valueIndex, this.groupSpans.length);
-      this.groupSpans.push([i]);
-      this.groupKeys.push(keyIndex);
-      this.groupValues.push(valueIndex);
-    }
+    byKey.groups.set(value, this.groupSpans.length);
+    this.groupSpans.push([i]);
+    this.groupKeys.push(byKey.index);
+    this.groupValues.push(valueIndex);
   }
 
   /** A link of the span being added (its linked trace and span id). */
