@@ -48,9 +48,8 @@ export class ProtoReader {
     2 ** KEY_CACHE_BITS,
   );
 
-  private readonly idCache: ({ start: number; length: number; text: string } | undefined)[] = new Array(
-    2 ** ID_CACHE_BITS,
-  );
+  /** Made at the first repeatedHex: readers of one stored span never need it. */
+  private idCache: ({ start: number; length: number; text: string } | undefined)[] | undefined;
 
   constructor(readonly buf: Uint8Array) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -252,7 +251,8 @@ export class ProtoReader {
     const length = end - start;
     if (length === 0) return '';
     const slot = (buf[end - 1]! ^ (buf[start + (length >> 1)]! << 1)) & (2 ** ID_CACHE_BITS - 1);
-    const cached = this.idCache[slot];
+    const cache = (this.idCache ??= new Array<undefined>(2 ** ID_CACHE_BITS));
+    const cached = cache[slot];
     if (cached !== undefined && cached.length === length) {
       const at = cached.start;
       let same = true;
@@ -265,7 +265,7 @@ export class ProtoReader {
       if (same) return cached.text;
     }
     const text = this.text.toString('hex', start, end);
-    this.idCache[slot] = { start, length, text };
+    cache[slot] = { start, length, text };
     return text;
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Span } from '../../src/model/index.js';
 import { MIGRATIONS } from '../../src/store/schema/migrations.js';
+import { encodeSpans } from '../../src/store/spans/encoded-spans.js';
 import { ROWS_PER_INSERT } from '../../src/store/spans/span-row-inserts.js';
 import { StoredSpanIds } from '../../src/store/spans/stored-span-ids.js';
 import type { TraceStore } from '../../src/store/index.js';
@@ -74,6 +75,22 @@ describe('the runs of span ids that find a trace’s spans', () => {
     );
     const total = sizes.reduce((sum, size) => sum + size, 0);
     expect(store.connection().prepare('SELECT count(*) FROM spans').pluck().get()).toBe(total);
+  });
+
+  it('store a span sent again in a later batch of the same transaction once, past a full row insert', () => {
+    const { store } = openTestStore();
+    const { spans } = buildTrace(
+      {
+        name: 'root',
+        children: Array.from({ length: ROWS_PER_INSERT + 4 }, (_, index) => ({ name: `c-${index}` })),
+      },
+      traceId(1),
+    );
+    const half = Math.floor(spans.length / 2);
+    // The second batch repeats the first's last three spans: it must see them stored to skip them.
+    store.writeEncodedSpans([encodeSpans(spans.slice(0, half)), encodeSpans(spans.slice(half - 3))]);
+    expect(spanIds(store.getTrace(traceId(1))!.spans)).toEqual(spanIds(spans));
+    expect(store.connection().prepare('SELECT count(*) FROM spans').pluck().get()).toBe(spans.length);
   });
 
   it('store a span sent again once, whether in a later export of its trace or twice in one', () => {

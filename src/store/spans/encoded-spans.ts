@@ -42,7 +42,8 @@ export interface EncodedSpans {
    * a span from a protobuf export keeps the bytes it came in, so storing it costs a copy where a JSON
    * encoding of its attributes, events and links cost ~2 µs, and one buffer moves to the writer's
    * thread without being cloned. Bodies that lay one after the other in the export are copied
-   * together, with the few bytes of field key and length between them.
+   * together, with what lies between them (a field key and length, or a small scope header or
+   * rejected span: at most MAX_BODY_GAP bytes), which no offset points into.
    */
   bodies: Uint8Array;
   bodyStarts: Uint32Array;
@@ -178,8 +179,8 @@ export function encodeSpanColumns(columns: SpanColumns, from = 0, to = columns.c
 
 /**
  * The most bytes between two bodies of one source that are copied with them rather than starting
- * a new region: a span's field key and length take 2–4, and a scope or resource block between two
- * spans may take more, which a new region then skips.
+ * a new region: a span's field key and length take 2–4; a scope or resource header or a rejected
+ * span between two spans may take more, and a larger gap starts a new region instead.
  */
 const MAX_BODY_GAP = 64;
 

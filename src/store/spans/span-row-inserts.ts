@@ -61,15 +61,21 @@ export class SpanRowInserts {
     }
   }
 
-  /** Inserts the rows gathered since the last full statement. */
+  /**
+   * Inserts the rows gathered since the last full statement. The writer calls it at the end of
+   * each batch: a later batch of the same transaction reads the spans of a trace it extends.
+   */
   flush(): void {
-    if (this.rows === 0) return;
-    let statement = this.partial.get(this.rows);
-    if (!statement) this.partial.set(this.rows, (statement = this.db.prepare(this.sql(this.rows))));
     const rows = this.rows;
     // Cleared first: a failed insert leaves nothing gathered for the next transaction.
     this.rows = 0;
-    statement.run(this.values.slice(0, rows * VALUES_PER_ROW));
+    if (rows > 0) {
+      let statement = this.partial.get(rows);
+      if (!statement) this.partial.set(rows, (statement = this.db.prepare(this.sql(rows))));
+      statement.run(this.values.slice(0, rows * VALUES_PER_ROW));
+    }
+    // Views of this batch's bodies would otherwise keep its buffer alive until the next batch.
+    this.values.fill(undefined);
   }
 
   /** After a rolled-back write: rows gathered and not yet inserted belong to it. */

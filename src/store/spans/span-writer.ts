@@ -213,7 +213,8 @@ export class SpanWriter {
       written.spanCount += stored.length;
       written.traceIds.push(traceId);
     });
-    // Before anything below reads `spans` (a closing bucket's postings check it still holds spans).
+    // Before anything reads `spans`: a closing bucket's postings check it still holds spans, and a
+    // later batch of this transaction reads the stored span ids of a trace it extends.
     this.spanRows.flush();
     // The attributes' groups, then the operation, duration and resource ones (span-field-postings.ts).
     const fields = spanFieldGroups(batch, operationIds, resourceIds);
