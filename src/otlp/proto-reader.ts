@@ -39,17 +39,18 @@ const ID_CACHE_BITS = 7; // 128 slots: an SDK batch of 512 spans holds ~64 trace
 const TWO_POW_32 = 4_294_967_296;
 const SAFE_HIGH_WORD = 2_097_152; // 2^21: a high word below this keeps hi * 2^32 + lo within 2^53
 
+/** A string a reader decoded, and where its bytes lie in the reader's buffer. */
+type CachedText = { start: number; length: number; text: string } | undefined;
+
 export class ProtoReader {
   pos = 0;
   private readonly view: DataView;
   /** The same bytes as a Buffer: its native UTF-8 decode is ~2× TextDecoder's on short strings. */
   private readonly text: Buffer;
-  private readonly keyCache: ({ start: number; length: number; text: string } | undefined)[] = new Array(
-    2 ** KEY_CACHE_BITS,
-  );
+  private readonly keyCache: CachedText[] = new Array<undefined>(2 ** KEY_CACHE_BITS);
 
   /** Made at the first repeatedHex: readers of one stored span never need it. */
-  private idCache: ({ start: number; length: number; text: string } | undefined)[] | undefined;
+  private idCache: CachedText[] | undefined;
 
   constructor(readonly buf: Uint8Array) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -211,18 +212,8 @@ export class ProtoReader {
         Math.imul(buf[end - 1]!, 0xc2b2ae35) ^
         Math.imul(buf[start + (length >> 1)]!, 0x27d4eb2f)) >>>
       (32 - KEY_CACHE_BITS);
-    const cached = this.keyCache[slot];
-    if (cached !== undefined && cached.length === length) {
-      const at = cached.start;
-      let same = true;
-      for (let i = 0; i < length; i++) {
-        if (buf[at + i] !== buf[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return cached.text;
-    }
+    const hit = this.textIfSame(this.keyCache[slot], start, length);
+    if (hit !== undefined) return hit;
     const text = this.text.toString('utf8', start, end);
     this.keyCache[slot] = { start, length, text };
     return text;
@@ -252,21 +243,20 @@ export class ProtoReader {
     if (length === 0) return '';
     const slot = (buf[end - 1]! ^ (buf[start + (length >> 1)]! << 1)) & (2 ** ID_CACHE_BITS - 1);
     const cache = (this.idCache ??= new Array<undefined>(2 ** ID_CACHE_BITS));
-    const cached = cache[slot];
-    if (cached !== undefined && cached.length === length) {
-      const at = cached.start;
-      let same = true;
-      for (let i = 0; i < length; i++) {
-        if (buf[at + i] !== buf[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return cached.text;
-    }
+    const hit = this.textIfSame(cache[slot], start, length);
+    if (hit !== undefined) return hit;
     const text = this.text.toString('hex', start, end);
     cache[slot] = { start, length, text };
     return text;
+  }
+
+  /** `cached`'s text when it was decoded from the same bytes as buf[start, start + length) (compared byte for byte). */
+  private textIfSame(cached: CachedText, start: number, length: number): string | undefined {
+    if (cached === undefined || cached.length !== length) return undefined;
+    const buf = this.buf;
+    const at = cached.start;
+    for (let i = 0; i < length; i++) if (buf[at + i] !== buf[start + i]) return undefined;
+    return cached.text;
   }
 
   base64(): string {
