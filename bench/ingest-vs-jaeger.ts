@@ -177,6 +177,14 @@
  * The V8 helper threads' ~0.5 s of CPU in a 1,000-batch run is mostly TurboFan compiling (warm-up),
  * not GC: --single-threaded-gc, --no-parallel-scavenge and --v8-pool-size=1 changed nothing
  * measurable, and a run has one mark-compact. Posting rows inserted in key order: no change.
+ * Then an attribute's posting group found in two lookups instead of three, a number's index text
+ * made once a batch (~0.1 µs a span of decoding). Later runs of this benchmark swung ±20% within
+ * minutes as the machine slowed (Jaeger in memory from ~3.9 to ~5.4 s of CPU a round, Badger from
+ * ~17,000 to ~11,000 spans/s): in-process A/B runs in alternating order still gave the writer
+ * 6.5–7.2 against 7.8–8.8 µs a span. Left: a 32 MiB checkpoint costs ~40 ms of CPU and ~75 ms of
+ * wall time (fsync under synchronous=NORMAL), during which the writer stalls and the four posts in
+ * flight wait; a checkpoint on another connection never catches up under continuous writes (the
+ * WAL then never restarts), which is why the checkpoint thread above gained ~2%.
  *
  *   node --import tsx bench/ingest-vs-jaeger.ts [rounds, default 3] [batches, default 200] [in flight, default 4] [baseline CLI]
  *
