@@ -81,6 +81,7 @@ export class SpanRowInserts {
   /** After a rolled-back write: rows gathered and not yet inserted belong to it. */
   forget(): void {
     this.rows = 0;
+    this.values.fill(undefined);
   }
 
   private sql(rows: number): string {
