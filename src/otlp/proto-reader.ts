@@ -250,7 +250,10 @@ export class ProtoReader {
     return text;
   }
 
-  /** `cached`'s text when it was decoded from the same bytes as buf[start, start + length) (compared byte for byte). */
+  /**
+   * `cached`'s text when it was decoded from the same bytes as buf[start, start + length), compared
+   * byte for byte; undefined otherwise.
+   */
   private textIfSame(cached: CachedText, start: number, length: number): string | undefined {
     if (cached === undefined || cached.length !== length) return undefined;
     const buf = this.buf;

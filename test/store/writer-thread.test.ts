@@ -2,7 +2,8 @@
  * The store's writer thread (worker-sink.ts, span-write-worker.ts) behind the group-commit queue, as
  * the server runs it: the worker writes through its own connection, the main thread's store reads
  * what is committed. An export is answered only after its commit, which the writes waiting for the
- * worker share; a failed commit fails exactly its exports; a worker that dies fails what it held as retryable and the next write starts a new one.
+ * worker share; a failed commit fails exactly its exports; a worker that dies fails what it held as
+ * retryable and the next write starts a new one.
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createGroupCommitQueue } from '../../src/receiver/group-commit-queue.js';
