@@ -6,9 +6,7 @@
  * integrity check finds the database file sound, before otel-mcp opens it again.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +15,7 @@ import { openTraceStore } from '../../src/store/trace-store.js';
 import { sdkTraceBodies, type SdkTraceBodies } from '../receiver/sdk-payloads.js';
 import { freePort } from '../support/free-port.js';
 import { waitFor } from '../support/wait-for.js';
+import { tempDirForTest } from '../support/temp-dir.js';
 
 const CLI = resolve('dist/cli/main.js');
 const ROUNDS = 3;
@@ -56,7 +55,7 @@ function integrityCheck(file: string): string[] {
 
 describe('a server killed with SIGKILL while exports arrive', () => {
   it('keeps every export it acknowledged, whole, across three kills of the same data dir', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-kill-'));
+    const dataDir = tempDirForTest('otel-mcp-kill-');
     const acknowledged: SdkTraceBodies[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       const port = await freePort();

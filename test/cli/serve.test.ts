@@ -10,6 +10,7 @@ import { freePort } from '../support/free-port.js';
 import { rawPost } from '../support/raw-http-post.js';
 import { createSdkTracer } from '../support/sdk-tracer.js';
 import { waitFor } from '../support/wait-for.js';
+import { tempDirForTest } from '../support/temp-dir.js';
 
 const CLI = resolve('dist/cli/main.js');
 
@@ -274,7 +275,7 @@ describe('the built otel-mcp command', () => {
 
 describe('MCP over HTTP off loopback', () => {
   it('refuses to start on a non-loopback address without a configured token, and says what to set', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otel-mcp-wide-'));
+    const dir = tempDirForTest('otel-mcp-wide-');
     const config = join(dir, 'config.yaml');
     writeFileSync(config, 'mcp:\n  host: 0.0.0.0\n');
     const result = await runCli([

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { DEFAULT_TOOLSETS } from '../../src/config/config-schema.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 import { waitFor } from '../support/wait-for.js';
 import { CRASH_ONCE_SPEC } from '../support/crash-once-spec.js';
+import { tempDirForTest } from '../support/temp-dir.js';
 
 const SCRIPTS = fileURLToPath(new URL('../fixtures/run-scripts/', import.meta.url));
 const NODE = JSON.stringify(process.execPath);
@@ -718,7 +719,7 @@ describe('the trace-driven loop through a real MCP client', () => {
   });
 
   it('stops a process the command started in a new session (setsid), which group signals never reach, and names it', async () => {
-    const pidFile = join(mkdtempSync(join(tmpdir(), 'otel-mcp-setsid-')), 'pid');
+    const pidFile = join(tempDirForTest('otel-mcp-setsid-'), 'pid');
     const result = await harness.call('execute_and_capture', {
       command: `sh spawn-setsid.sh ${JSON.stringify(pidFile)}`,
       working_dir: SCRIPTS,
@@ -1034,7 +1035,7 @@ describe('the trace-driven loop through a real MCP client', () => {
 
 describe('a session across a restart, and progress while a run goes on', () => {
   it('keeps a session and its iterations when the server restarts on the same data dir', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'otel-mcp-restart-'));
+    const dataDir = tempDirForTest('otel-mcp-restart-');
     const first = await startHarness({ dataDir });
     const created = await first.call('create_development_session', {
       project_name: 'shop',
@@ -1086,7 +1087,7 @@ describe('a session across a restart, and progress while a run goes on', () => {
 
 describe('execution limits from the configuration', () => {
   it('refuses every run when execution is switched off, saying what to do instead', async () => {
-    const config = join(mkdtempSync(join(tmpdir(), 'otel-mcp-config-')), 'config.yaml');
+    const config = join(tempDirForTest('otel-mcp-config-'), 'config.yaml');
     writeFileSync(config, 'execution:\n  enabled: false\n');
     const locked = await startHarness({ flags: { config } });
     try {
@@ -1100,7 +1101,7 @@ describe('execution limits from the configuration', () => {
   });
 
   it('kills a service that ignores SIGTERM once stop_grace_ms has passed, and says so', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otel-mcp-grace-'));
+    const dir = tempDirForTest('otel-mcp-grace-');
     const config = join(dir, 'config.yaml');
     writeFileSync(config, 'execution:\n  stop_grace_ms: 300\n');
     const pidFile = join(dir, 'stubborn.pid');
@@ -1140,7 +1141,7 @@ describe('execution limits from the configuration', () => {
   });
 
   it('runs only the listed commands with their listed arguments, refuses the environment that would change them, and keeps working_dir really inside the root', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otel-mcp-root-'));
+    const dir = tempDirForTest('otel-mcp-root-');
     const config = join(dir, 'config.yaml');
     writeFileSync(
       config,
@@ -1191,7 +1192,7 @@ describe('execution limits from the configuration', () => {
   });
 
   it("refuses a session's env and its services' env by the command policy as it refuses a call's env, at creation and at each run, and runs nothing", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otel-mcp-session-env-'));
+    const dir = tempDirForTest('otel-mcp-session-env-');
     const config = join(dir, 'config.yaml');
     const marker = join(dir, 'ran');
     // No spaces: NODE_OPTIONS splits on them. Run unrefused, this writes the marker before any script.

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileAllowList } from '../../src/model/command-allow-list.js';
@@ -9,6 +8,7 @@ import {
   resolveWorkingDir,
   type ExecutionPolicy,
 } from '../../src/workflow/command-policy.js';
+import { tempDirForTest } from '../support/temp-dir.js';
 
 const open: ExecutionPolicy = { enabled: true, allowedCommands: [], rootDir: null };
 const listed: ExecutionPolicy = {
@@ -139,8 +139,8 @@ describe('what the execution policy lets a run do', () => {
   });
 
   it('refuses a working directory that is a symlink inside the root pointing outside it, and follows one that stays in', () => {
-    const root = mkdtempSync(join(tmpdir(), 'otel-mcp-root-'));
-    const outside = mkdtempSync(join(tmpdir(), 'otel-mcp-outside-'));
+    const root = tempDirForTest('otel-mcp-root-');
+    const outside = tempDirForTest('otel-mcp-outside-');
     mkdirSync(join(root, 'real'));
     symlinkSync(outside, join(root, 'link'));
     symlinkSync(join(root, 'real'), join(root, 'inner-link'));
