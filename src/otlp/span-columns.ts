@@ -3,7 +3,7 @@
  * the store indexes (ids, names, kinds, times, status codes, top-level attributes, link ids) and,
  * per span, where its `Span` message lies in the request, which the store keeps as the span's body.
  * No span, attribute, event or link object is built: that, their garbage and their re-encoding cost
- * the ingest path about as much as the rest of decoding (bench/ingest-vs-jaeger.ts).
+ * the ingest path about as much as the rest of decoding (bench/ingest-vs-jaeger.md).
  *
  * It accepts and rejects exactly what decodeTraceRequestProtobuf does, and every nested message is
  * walked with the same checks, so a stored body always decodes (span-message.ts). On malformed input

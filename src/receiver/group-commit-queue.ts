@@ -40,7 +40,7 @@ const ASYNC_WRITES_IN_FLIGHT = 2;
  * groups of up to 512 items (one SDK batch), up to 8 of them not yet committed, and no more items
  * than two groups (two transactions' worth) at once. Handing over early keeps that sink's writer
  * busy: with four exports in flight and groups of up to 4,096 items, the writer thread sat idle ~20%
- * of the time waiting for the next group (bench/ingest-vs-jaeger.ts). The item bound keeps what a
+ * of the time waiting for the next group (bench/ingest-vs-jaeger.md). The item bound keeps what a
  * small export waits behind, slices of a large export included, where two groups put it.
  */
 const MERGING_HAND_OFF_ITEMS = 512;

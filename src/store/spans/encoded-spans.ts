@@ -14,7 +14,7 @@ import { checkSpans } from './span-validation.js';
  * rest in columns of strings and typed arrays.
  *
  * It exists for the writer thread (worker-sink.ts). Span objects cost ~2 µs a span to structured-clone
- * on the sending side and ~4.5 µs to rebuild on the writer's (bench/ingest-vs-jaeger.ts), about half
+ * on the sending side and ~4.5 µs to rebuild on the writer's (bench/ingest-vs-jaeger.md), about half
  * of what the writer then spent storing them, and the writer's thread is the one that limits ingest.
  * These columns clone in ~0.7 + ~1 µs a span, and the checks move to the thread that decoded the
  * export. The store's own writeSpans encodes the same way, so both paths store exactly the same rows.
