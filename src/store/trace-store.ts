@@ -14,6 +14,8 @@ import type { LogRecord } from '../model/log-record.js';
 import type { OperationInfo, TraceQuery, TraceSummary } from '../model/query.js';
 import type { Span, Trace } from '../model/span.js';
 import { BodyCache } from './spans/body-cache.js';
+import { BodyLog } from './spans/body-log.js';
+import { WalCheckpoints } from './wal-checkpoints.js';
 import type { SpanColumnsSlice } from '../otlp/index.js';
 import { encodeSpanColumns, type EncodedSpans } from './spans/encoded-spans.js';
 import { IdRegistry } from './spans/id-registry.js';
@@ -45,6 +47,8 @@ export interface TraceStoreOptions {
   migrations?: readonly Migration[];
   /** Spans written between two automatic retention runs (default 10,000). */
   retentionEverySpans?: number;
+  /** Bytes of span bodies a file holds before the next starts (default 64 MiB; body-log.ts). */
+  bodySegmentBytes?: number;
   /** Candidate spans up to which a search collects instead of walking traces (default 5,000). */
   searchCandidateLimit?: number;
   /**
@@ -98,6 +102,9 @@ export class TraceStore {
   private readonly transactions: TransactionLookup;
   private readonly retention: Retention;
   private readonly rollups: RollupReader;
+  private readonly spanBodies: BodyLog;
+  /** Undefined on a read-only store. */
+  private readonly checkpoints: WalCheckpoints | undefined;
   private readonly listeners = new Set<SpansWrittenListener>();
   private readonly statements;
   private readonly now: () => number;
@@ -125,19 +132,24 @@ export class TraceStore {
       else applyMigrations(this.db, migrations, this.now);
       this.ids = new IdRegistry(this.db);
       const bodies = new BodyCache(this.db);
+      this.spanBodies = new BodyLog(options.dataDir, options.bodySegmentBytes);
+      this.checkpoints = this.readOnly ? undefined : new WalCheckpoints(this.db, this.spanBodies);
       this.writer =
-        this.readOnly || options.spansWrittenElsewhere ? undefined : new SpanWriter(this.db, this.ids);
+        this.readOnly || options.spansWrittenElsewhere
+          ? undefined
+          : new SpanWriter(this.db, this.ids, this.spanBodies, options.durability === 'full');
       this.logs = new LogStore(this.db, this.ids, bodies);
-      this.reader = new TraceReader(this.db, bodies);
+      this.reader = new TraceReader(this.db, bodies, this.spanBodies);
       this.search = new TraceSearch(
         this.db,
         this.ids,
         bodies,
+        this.spanBodies,
         options.searchCandidateLimit ?? DEFAULT_CANDIDATE_LIMIT,
       );
       this.retention = new Retention(this.db, options.retention);
       this.rollups = new RollupReader(this.db);
-      this.transactions = new TransactionLookup(this.db);
+      this.transactions = new TransactionLookup(this.db, this.spanBodies);
       this.statements = {
         services: this.db
           .prepare(
@@ -152,6 +164,7 @@ export class TraceStore {
         spanCount: this.db.prepare('SELECT coalesce(sum(span_count), 0) FROM operations').pluck(),
         traceCount: this.db.prepare('SELECT count(*) FROM traces').pluck(),
         logCount: this.db.prepare('SELECT count(*) FROM logs').pluck(),
+        lowestSpan: this.db.prepare('SELECT min(id) FROM spans').pluck(),
       };
     } catch (error) {
       this.db.close();
@@ -182,6 +195,7 @@ export class TraceStore {
   private storeSpans(written: SpansWritten): void {
     this.writtenSinceRetention += written.spanCount;
     this.retentionIfDue();
+    this.checkpointIfDue(written.spanCount);
     if (written.spanCount > 0) this.notify(written);
   }
 
@@ -191,6 +205,7 @@ export class TraceStore {
     guard(() => this.logs.write(logs), 'write logs');
     this.writtenSinceRetention += logs.length;
     this.retentionIfDue();
+    this.checkpointIfDue(logs.length);
   }
 
   /**
@@ -307,6 +322,7 @@ export class TraceStore {
   enforceRetention(spanBudget = Number.POSITIVE_INFINITY): RetentionResult {
     this.modifiable('enforceRetention');
     const result = guard(() => this.retention.enforce(this.now(), spanBudget), 'enforce retention');
+    this.afterRetention(result);
     this.writtenSinceRetention = 0;
     this.retentionDue = !result.complete;
     return result;
@@ -342,7 +358,36 @@ export class TraceStore {
     }
     this.closed = true;
     this.listeners.clear();
+    try {
+      // Closing checkpoints the WAL: the bodies its rows point at go to disk first.
+      if (!this.readOnly) this.spanBodies.syncNewest();
+    } catch (error) {
+      this.log(`could not sync the span bodies at close: ${errorMessage(error)}`);
+    }
+    this.spanBodies.close();
     this.db.close();
+  }
+
+  /** A checkpoint once the writes since the last one filled the WAL enough (wal-checkpoints.ts). */
+  private checkpointIfDue(items: number): void {
+    try {
+      this.checkpoints?.afterWrite(items);
+    } catch (error) {
+      // The write is committed; the WAL is copied at the next checkpoint.
+      this.log(`a WAL checkpoint failed (retried after the next write): ${errorMessage(error)}`);
+    }
+  }
+
+  /** Removes the body segments whose spans retention deleted, once its deletes are committed. */
+  private afterRetention(result: RetentionResult): void {
+    if (result.deletedSpans === 0) return;
+    try {
+      const lowest = this.statements.lowestSpan.get() as number | null;
+      this.spanBodies.dropBelow(lowest ?? Number.MAX_SAFE_INTEGER);
+    } catch (error) {
+      this.log(`could not remove the span bodies retention freed: ${errorMessage(error)}`);
+    }
+    this.checkpointIfDue(result.deletedSpans);
   }
 
   private retentionIfDue(): void {
@@ -350,6 +395,7 @@ export class TraceStore {
     this.writtenSinceRetention = 0;
     try {
       const result = this.retention.enforce(this.now(), AUTO_RETENTION_SPAN_BUDGET);
+      this.afterRetention(result);
       this.retentionDue = !result.complete;
       if (result.deletedTraces > 0 || result.deletedLogs > 0) {
         this.log(
@@ -418,6 +464,11 @@ function checkOptions(options: TraceStoreOptions): void {
   if (maxLogs !== undefined && (!Number.isInteger(maxLogs) || maxLogs < 1)) {
     throw invalidArgument(`retention.maxLogs ${String(maxLogs)} is not a positive integer`);
   }
+  const segment = options.bodySegmentBytes;
+  // A locator's offset is 32 bits: a segment and the batch that overflows it stay far below 4 GiB.
+  if (segment !== undefined && (!Number.isInteger(segment) || segment < 1 || segment > 2 ** 30)) {
+    throw invalidArgument(`bodySegmentBytes ${String(segment)} is not an integer from 1 to 2^30`);
+  }
 }
 
 /** Runs `work`, turning anything but an OtelMcpError (an SQLite failure) into one that says what failed. */
@@ -432,7 +483,8 @@ function guard<T>(work: () => T, what: string): T {
 function asStoreError(error: unknown, what: string): OtelMcpError {
   if (isOtelMcpError(error)) return error;
   const code = (error as { code?: unknown }).code;
-  if (code === 'SQLITE_FULL') {
+  // The second: a span-body file (body-log.ts) could not grow.
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
     return new OtelMcpError(
       'RESOURCE_EXHAUSTED',
       `cannot ${what}: the disk is full`,

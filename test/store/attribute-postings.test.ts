@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Attributes, TraceQuery } from '../../src/model/index.js';
 import { decodeSpanMessageAttributes } from '../../src/otlp/span-message.js';
 import { indexValue } from '../../src/store/attributes/attribute-values.js';
@@ -11,6 +11,7 @@ import {
   durationClass,
 } from '../../src/store/spans/span-field-postings.js';
 import type { TraceStore } from '../../src/store/index.js';
+import { BodyLog } from '../../src/store/spans/body-log.js';
 import { buildTrace } from '../support/trace-builder.js';
 import { downgradeToPerSpanAttributeIndex, openTestStore } from './store-fixture.js';
 
@@ -156,7 +157,7 @@ describe('the attribute postings', () => {
   });
 
   it('index a batch that interleaves traces, repeats spans and runs across two bucket boundaries exactly as its spans say', () => {
-    const { store } = openTestStore();
+    const { store, dataDir } = openTestStore();
     writeOrders(store, 100); // ids 1-1000: bucket 0 open, 24 ids before it is full
     const traces = Array.from({ length: 120 }, (_, i) => {
       const n = 100 + i;
@@ -193,12 +194,14 @@ describe('the attribute postings', () => {
       .prepare('SELECT id, body, operation_id, end_ns - start_ns, resource_id FROM spans ORDER BY id')
       .raw()
       .all() as [number, Buffer, number, number, number][];
+    const bodies = new BodyLog(dataDir);
+    onTestFinished(() => bodies.close());
     for (const [id, body, operationId, durationNs, resourceId] of rows) {
       const entries = [
         `${OPERATION_KEY}/${operationId}`,
         `${DURATION_KEY}/${durationClass(durationNs)}`,
         `${RESOURCE_KEY}/${resourceId}`,
-        ...Object.entries(decodeSpanMessageAttributes(body)).map(
+        ...Object.entries(decodeSpanMessageAttributes(bodies.resolve(body))).map(
           ([key, value]) => `${keyIds.get(key)}/${indexValue(value)}`,
         ),
       ];

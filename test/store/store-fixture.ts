@@ -3,7 +3,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { onTestFinished } from 'vitest';
 import type { Attributes } from '../../src/model/index.js';
@@ -18,6 +18,7 @@ import {
   type Encoding,
 } from '../../src/store/schema/json-codec.js';
 import { bucketOf } from '../../src/store/spans/span-buckets.js';
+import { BodyLog, isBodyLocator } from '../../src/store/spans/body-log.js';
 import { openTraceStore, type TraceStore, type TraceStoreOptions } from '../../src/store/index.js';
 
 export interface TestStore {
@@ -53,10 +54,28 @@ export function openTestStore(overrides: Partial<TraceStoreOptions> = {}): TestS
 }
 
 /**
+ * Takes a current data dir back to before migration 13: every span's body in its row, none in the
+ * span-bodies files, schema version 12.
+ */
+export function downgradeToBodiesInRows(db: Database.Database): void {
+  const bodies = new BodyLog(dirname(db.name));
+  const update = db.prepare('UPDATE spans SET body = ? WHERE id = ?');
+  for (const row of db.prepare('SELECT id, body FROM spans WHERE body IS NOT NULL').all() as {
+    id: number;
+    body: Buffer;
+  }[]) {
+    if (isBodyLocator(row.body)) update.run(bodies.resolve(row.body), row.id);
+  }
+  bodies.close();
+  db.exec('DELETE FROM schema_migrations WHERE version = 13; PRAGMA user_version = 12');
+}
+
+/**
  * Takes a current data dir back to before migration 12: each (bucket, key, value) of the postings in
  * one row, its parts' offsets joined in order, schema version 11.
  */
 export function downgradeToWholePostings(db: Database.Database): void {
+  downgradeToBodiesInRows(db);
   db.exec(`CREATE TABLE attribute_postings_whole (
       bucket INTEGER NOT NULL, key_id INTEGER NOT NULL, value ANY NOT NULL, offsets TEXT NOT NULL,
       PRIMARY KEY (bucket, key_id, value)) WITHOUT ROWID, STRICT;

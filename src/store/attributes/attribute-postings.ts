@@ -4,6 +4,7 @@ import { indexValue, type IndexValue } from './attribute-values.js';
 import { DURATION_KEY, OPERATION_KEY, RESOURCE_KEY, durationClass } from '../spans/span-field-postings.js';
 import type { IdRegistry } from '../spans/id-registry.js';
 import { decodeSpanMessageAttributes } from '../../otlp/span-message.js';
+import type { BodyLog } from '../spans/body-log.js';
 import { decodeJson, type Encoding } from '../schema/json-codec.js';
 import { INSERT_POSTING_PART, insertPostingParts, postingRowRoom } from './posting-parts.js';
 import { BUCKET_HAS_SPANS, BUCKET_SHIFT, bucketOf } from '../spans/span-buckets.js';
@@ -80,6 +81,7 @@ export class AttributePostings {
   constructor(
     db: Database.Database,
     private readonly ids: IdRegistry,
+    private readonly spanBodies: BodyLog,
   ) {
     this.statements = {
       highWater: db
@@ -261,7 +263,7 @@ export class AttributePostings {
         { operationId: span.operation_id, durationNs: span.duration_ns, resourceId: span.resource_id },
         span.body === null
           ? decodeJson<Attributes>(span.attributes, span.encoding as Encoding)
-          : decodeSpanMessageAttributes(span.body),
+          : decodeSpanMessageAttributes(this.spanBodies.resolve(span.body)),
       );
     }
     // The newest spans may have been deleted by retention: their ids stay used.

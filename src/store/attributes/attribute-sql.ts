@@ -3,6 +3,7 @@ import type { AttributeValue } from '../../model/span.js';
 import { decodeSpanMessageAttributes, findSpanMessageAttribute } from '../../otlp/span-message.js';
 import { PLAIN, TAGGED, encodeJson, hasSpecialNumber } from '../schema/json-codec.js';
 import { indexValue, indexValueOfJsonAtom } from './attribute-values.js';
+import type { BodyLog } from '../spans/body-log.js';
 
 const registered = new WeakSet<Database.Database>();
 
@@ -17,21 +18,21 @@ const registered = new WeakSet<Database.Database>();
  *   holds.
  * Deterministic, so SQLite may evaluate each once per row.
  */
-export function registerAttributeFunctions(db: Database.Database): void {
+export function registerAttributeFunctions(db: Database.Database, spanBodies: BodyLog): void {
   if (registered.has(db)) return;
   db.function('otel_index_value', { deterministic: true }, (type, atom, value) =>
     indexValueOfJsonAtom(String(type), atom, value),
   );
   db.function('otel_message_attribute', { deterministic: true }, (body, key) => {
-    const value = attributeOf(body, key);
+    const value = attributeOf(body, key, spanBodies);
     return value === undefined ? null : indexValue(value);
   });
   db.function('otel_message_attribute_text', { deterministic: true }, (body, key) => {
-    const value = attributeOf(body, key);
+    const value = attributeOf(body, key, spanBodies);
     return typeof value === 'string' ? value : null;
   });
   db.function('otel_message_attributes_json', { deterministic: true }, (body) => {
-    const attributes = decodeSpanMessageAttributes(body as Buffer);
+    const attributes = decodeSpanMessageAttributes(spanBodies.resolve(body as Buffer));
     return encodeJson(attributes, hasSpecialNumber(attributes) ? TAGGED : PLAIN);
   });
   registered.add(db);
@@ -42,8 +43,9 @@ export function registerAttributeFunctions(db: Database.Database): void {
  * key holding U+FFFD may stand for bytes that were not UTF-8 on the wire, which only decoding every
  * key finds (as the postings, built from decoded keys, do).
  */
-function attributeOf(body: unknown, key: unknown): AttributeValue | undefined {
-  if (!Buffer.isBuffer(body) || typeof key !== 'string') return undefined;
+function attributeOf(stored: unknown, key: unknown, spanBodies: BodyLog): AttributeValue | undefined {
+  if (!Buffer.isBuffer(stored) || typeof key !== 'string') return undefined;
+  const body = spanBodies.resolve(stored);
   if (key.includes('\uFFFD')) {
     const attributes = decodeSpanMessageAttributes(body);
     return Object.hasOwn(attributes, key) ? attributes[key] : undefined;

@@ -42,6 +42,10 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'trace_span_runs', up: TRACE_SPAN_RUNS_SCHEMA },
   { version: 11, name: 'trace_generations', up: TRACE_GENERATIONS_SCHEMA },
   { version: 12, name: 'posting_parts', up: migratePostingParts },
+  // No table changes: from here on a span's `body` may hold a locator into span-bodies/ files
+  // (spans/body-log.ts). The version makes an older build refuse the data dir instead of reading a
+  // locator as the span's message.
+  { version: 13, name: 'span_body_files', up: () => undefined },
 ];
 
 /** Recorded beside `user_version` so a data dir written by a build with other steps is refused, not misread. */

@@ -38,12 +38,6 @@ const CACHE_KIB = 64 * 1024;
 export const PAGE_SIZE = 8_192;
 /** A second process (a CLI reading while `serve` writes) waits this long for a lock instead of failing. */
 const BUSY_TIMEOUT_MS = 5_000;
-/**
- * Checkpoint once the WAL holds 32 MiB (SQLite's default is 1,000 pages): a checkpoint syncs the
- * file (~45 ms on the development VM), and a 512-span commit writes ~1 MB, so the default would sync
- * every few batches. Pages rewritten by successive commits (an index's tail) are copied back once.
- */
-const WAL_CHECKPOINT_BYTES = 32 * 1024 * 1024;
 /** Truncate the WAL back to 64 MiB after a checkpoint, so one burst does not keep a huge file. */
 const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
@@ -78,8 +72,10 @@ export function openConnection(options: ConnectionOptions): Database.Database {
     db.pragma(`cache_size = -${CACHE_KIB}`);
     db.pragma('temp_store = MEMORY');
     if (!options.readOnly) {
-      const pageSize = db.pragma('page_size', { simple: true }) as number;
-      db.pragma(`wal_autocheckpoint = ${Math.ceil(WAL_CHECKPOINT_BYTES / pageSize)}`);
+      // The store runs its own checkpoints (wal-checkpoints.ts): span bodies kept in files beside
+      // the database must be synced before one. 32 MiB apart, not SQLite's 1,000 pages: each syncs the
+      // file (~45 ms on the development VM), and a 512-span commit writes ~0.5 MB.
+      db.pragma('wal_autocheckpoint = 0');
       db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     }
   } catch (error) {

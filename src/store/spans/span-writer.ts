@@ -7,6 +7,7 @@ import { encodeSpans, type EncodedSpans } from './encoded-spans.js';
 import { spanFieldGroups } from './span-field-postings.js';
 import { KnownTraces, type TraceRow } from './known-traces.js';
 import { SpanRowInserts } from './span-row-inserts.js';
+import { bodyLocator, type BodyLog } from './body-log.js';
 import { StoredSpanIds } from './stored-span-ids.js';
 import { addSpans, type TraceAggregate } from './trace-summary-merge.js';
 
@@ -21,8 +22,8 @@ export interface SpansWritten {
 
 /**
  * The span write path: one transaction per batch, prepared statements, each span's OTLP message as
- * its body; the attribute index is kept as per-bucket postings (attribute-postings.ts), which also
- * gives each span its id.
+ * its body (in the body log, the row holding where: body-log.ts); the attribute index is kept as
+ * per-bucket postings (attribute-postings.ts), which also gives each span its id.
  */
 export class SpanWriter {
   private readonly statements;
@@ -34,9 +35,12 @@ export class SpanWriter {
   private readonly knownTraces: KnownTraces;
   private readonly spanRows: SpanRowInserts;
 
+  /** `syncBodiesEachCommit`: durability `full`, where every commit is synced, so are its bodies. */
   constructor(
     db: Database.Database,
     private readonly ids: IdRegistry,
+    private readonly bodyLog: BodyLog,
+    syncBodiesEachCommit: boolean,
   ) {
     this.statements = {
       // A new trace, with its whole aggregate (KnownTraces keeps trace ids unique).
@@ -62,7 +66,7 @@ export class SpanWriter {
       ),
     };
     this.rollups = new RollupWriter(db);
-    this.postings = new AttributePostings(db, ids);
+    this.postings = new AttributePostings(db, ids, bodyLog);
     this.storedSpanIds = new StoredSpanIds(db);
     this.knownTraces = new KnownTraces(db);
     this.spanRows = new SpanRowInserts(db);
@@ -70,9 +74,11 @@ export class SpanWriter {
     // data dir (the writer thread; the main one's retention timer, specs and sessions), and a
     // deferred transaction that read before writing fails at once with SQLITE_BUSY (its snapshot is
     // stale) instead of waiting for the other's commit.
-    this.writeBatch = db.transaction((batches: EncodedSpans[]) =>
-      mergeWritten(batches.map((batch) => this.store(batch))),
-    ).immediate;
+    this.writeBatch = db.transaction((batches: EncodedSpans[]) => {
+      const written = mergeWritten(batches.map((batch) => this.store(batch)));
+      if (syncBodiesEachCommit) this.bodyLog.sync();
+      return written;
+    }).immediate;
     this.sealBatch = db.transaction(() => this.postings.seal()).immediate;
   }
 
@@ -125,7 +131,9 @@ export class SpanWriter {
     const rollups = new RollupBatch();
     const written: SpansWritten = { spanCount: 0, traceIds: [], runs: [] };
     const runs = new Map<string, { runId: string; traceIds: string[]; spanCount: number }>();
-    const { times, linkEnds, bodies, bodyStarts, bodyEnds } = batch;
+    const { times, linkEnds, bodyStarts, bodyEnds } = batch;
+    // Before the rows that point at them: bytes of a batch whose transaction fails are never read.
+    const bodies = this.bodyLog.append(batch.bodies, nextRef);
 
     const groups = batch.traceIds.map((): number[] => []);
     for (let span = 0; span < batch.count; span += 1) groups[batch.trace[span]!]!.push(span);
@@ -169,12 +177,7 @@ export class SpanWriter {
           statusCode,
           resourceIds[batch.resource[span]!]!,
           scopeIds[batch.scope[span]!]!,
-          // A view, not a copy: SQLite copies the bytes as it binds them, before this batch is let go.
-          Buffer.from(
-            bodies.buffer,
-            bodies.byteOffset + bodyStarts[span]!,
-            bodyEnds[span]! - bodyStarts[span]!,
-          ),
+          bodyLocator(bodies.segment, bodies.offset + bodyStarts[span]!, bodyEnds[span]! - bodyStarts[span]!),
         );
         refs[span] = spanRef;
         nextRef += 1;

@@ -3,6 +3,7 @@ import { invalidArgument } from '../../model/errors.js';
 import { isValidSpanId, isValidTraceId } from '../../model/ids.js';
 import type { Span, Trace } from '../../model/span.js';
 import type { BodyCache } from './body-cache.js';
+import type { BodyLog } from './body-log.js';
 import { decodeSpanMessages } from '../../otlp/span-message.js';
 import { decodeSpan, type SpanRow } from './span-codec.js';
 import { TRACE_IDS_IN_RANGE, TRACE_REF_BY_ID } from '../schema/trace-generations-schema.js';
@@ -55,6 +56,7 @@ export class TraceReader {
   constructor(
     db: Database.Database,
     private readonly bodies: BodyCache,
+    private readonly spanBodies: BodyLog,
   ) {
     this.statements = {
       spansOfTrace: db
@@ -128,7 +130,7 @@ export class TraceReader {
   private decodeAll(rows: SpanRow[]): Span[] {
     const withBody = rows.filter((row) => row.body !== null);
     const fromBodies = decodeSpanMessages(
-      withBody.map((row) => row.body!),
+      withBody.map((row) => this.spanBodies.resolve(row.body!)),
       (index) => ({
         resource: this.bodies.resource(Number(withBody[index]!.resource_id)),
         scope: this.bodies.scope(Number(withBody[index]!.scope_id)),
@@ -141,7 +143,7 @@ export class TraceReader {
 
   private decode(row: SpanRow): Span {
     return decodeSpan(
-      row,
+      row.body === null ? row : { ...row, body: this.spanBodies.resolve(row.body) },
       this.bodies.resource(Number(row.resource_id)),
       this.bodies.scope(Number(row.scope_id)),
     );

@@ -10,6 +10,7 @@ import {
 } from '../attributes/attribute-sql.js';
 import { NOT_INDEXED, filterIndexValues, type FilterScalar } from '../attributes/attribute-values.js';
 import type { BodyCache } from './body-cache.js';
+import type { BodyLog } from './body-log.js';
 import type { IdRegistry } from './id-registry.js';
 import { BUCKET_SERIES, BUCKET_SHIFT } from './span-buckets.js';
 import { DURATION_KEY, OPERATION_KEY, RESOURCE_KEY, durationClass } from './span-field-postings.js';
@@ -96,9 +97,10 @@ export class TraceSearch {
     private readonly db: Database.Database,
     private readonly ids: IdRegistry,
     private readonly bodies: BodyCache,
+    spanBodies: BodyLog,
     private readonly candidateLimit = DEFAULT_CANDIDATE_LIMIT,
   ) {
-    registerAttributeFunctions(db);
+    registerAttributeFunctions(db, spanBodies);
   }
 
   findTraces(query: TraceQuery): TraceSummary[] {

@@ -4,6 +4,7 @@ import { invalidArgument } from '../../model/errors.js';
 import { isTransactionKey } from '../../model/transaction-keys.js';
 import { OPEN_BUCKET_SQL } from '../attributes/attribute-postings.js';
 import { registerAttributeFunctions, spanAttributesJson } from '../attributes/attribute-sql.js';
+import type { BodyLog } from './body-log.js';
 import { filterIndexValues } from '../attributes/attribute-values.js';
 import { BUCKET_SERIES, BUCKET_SHIFT } from './span-buckets.js';
 import { checkTraceId } from './trace-reader.js';
@@ -21,8 +22,11 @@ const MAX_KEYS = 64;
 export class TransactionLookup {
   private readonly statements;
 
-  constructor(private readonly db: Database.Database) {
-    registerAttributeFunctions(db);
+  constructor(
+    private readonly db: Database.Database,
+    spanBodies: BodyLog,
+  ) {
+    registerAttributeFunctions(db, spanBodies);
     this.statements = {
       keys: db.prepare('SELECT id, key FROM attribute_keys ORDER BY id'),
       keyIds: db.prepare('SELECT id, key FROM attribute_keys WHERE key IN (SELECT value FROM json_each(?))'),

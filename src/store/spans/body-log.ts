@@ -1,0 +1,224 @@
+import {
+  closeSync,
+  fdatasyncSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  readdirSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { OtelMcpError, errorMessage } from '../../model/errors.js';
+
+/**
+ * Span bodies (each span's OTLP `Span` message) in append-only files beside the database, instead
+ * of in the `spans` rows. In SQLite every byte of a row is written twice, to the WAL and again by the
+ * checkpoint, and the bodies are ~480 of a span's ~720 bytes: with them in a file written once,
+ * the writer thread spent ~20% less CPU a span and the whole server ingested ~1.2× the spans a
+ * second (bench/ingest-vs-jaeger.md).
+ *
+ * A file (a segment) is named by the id of the first span whose body it holds, and holds the bodies
+ * of the spans after it until the next segment's first id; the writer starts a new one past
+ * SEGMENT_BYTES. A span row's `body` then holds a locator (`bodyLocator`) instead of the message.
+ *
+ * Durability matches the rows': a batch's bodies are written (write(), so in the OS's cache) before
+ * its transaction commits, so an acknowledged export survives the process being killed; before a
+ * checkpoint makes rows durable against power loss, the newest segment is synced (`sync`), and with
+ * durability `full` before every commit.
+ */
+export const BODY_DIR = 'span-bodies';
+/** A segment's size before the writer starts the next: retention removes whole segments. */
+export const SEGMENT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A locator: a 0 byte (no `Span` message starts with it: field number 0 is not a field), the
+ * segment's first span id (8 bytes), the offset and the length (4 bytes each), little-endian.
+ */
+const LOCATOR_BYTES = 17;
+const SEGMENT_NAME = /^(\d{16})\.bin$/;
+
+export function isBodyLocator(body: Uint8Array): boolean {
+  return body.length === LOCATOR_BYTES && body[0] === 0;
+}
+
+/** Where a body lies: `segment` (its first span id), byte `offset`, `length`. */
+export function bodyLocator(segment: number, offset: number, length: number): Buffer {
+  const locator = Buffer.allocUnsafe(LOCATOR_BYTES);
+  locator[0] = 0;
+  locator.writeBigUInt64LE(BigInt(segment), 1);
+  locator.writeUInt32LE(offset, 9);
+  locator.writeUInt32LE(length, 13);
+  return locator;
+}
+
+function segmentName(segment: number): string {
+  return `${String(segment).padStart(16, '0')}.bin`;
+}
+
+export class BodyLog {
+  private readonly dir: string;
+  private appendFd: number | undefined;
+  private appendSegment = 0;
+  private appendSize = 0;
+  private unsynced = false;
+  private readonly readFds = new Map<number, number>();
+
+  constructor(
+    dataDir: string,
+    private readonly segmentBytes = SEGMENT_BYTES,
+  ) {
+    this.dir = join(dataDir, BODY_DIR);
+  }
+
+  /**
+   * Appends a batch's bodies to the newest segment (a new one named `firstSpan` once it holds
+   * `segmentBytes`, or when there is none) and returns the segment and the offset of the first byte.
+   */
+  append(bytes: Uint8Array, firstSpan: number): { segment: number; offset: number } {
+    if (this.appendFd === undefined) this.openNewest(firstSpan);
+    else if (
+      this.appendSize > 0 &&
+      this.appendSize + bytes.length > this.segmentBytes &&
+      firstSpan > this.appendSegment
+    ) {
+      this.sync();
+      closeSync(this.appendFd);
+      this.appendFd = undefined;
+      this.openSegment(firstSpan);
+    }
+    const offset = this.appendSize;
+    for (let written = 0; written < bytes.length;) {
+      written += writeSync(this.appendFd!, bytes, written, bytes.length - written);
+    }
+    this.appendSize += bytes.length;
+    this.unsynced ||= bytes.length > 0;
+    return { segment: this.appendSegment, offset };
+  }
+
+  /** Makes what `append` wrote durable. A no-op when nothing was appended since the last sync. */
+  sync(): void {
+    if (this.appendFd === undefined || !this.unsynced) return;
+    fdatasyncSync(this.appendFd);
+    this.unsynced = false;
+  }
+
+  /**
+   * Syncs the newest segment whoever appended to it: a checkpoint on this connection makes rows
+   * durable that the writer thread's log wrote.
+   */
+  syncNewest(): void {
+    this.sync();
+    const newest = this.segments().at(-1);
+    if (newest === undefined || newest === this.appendSegment) return;
+    const fd = openSync(join(this.dir, segmentName(newest)), 'r');
+    try {
+      fdatasyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** The body a locator points at; a body stored in the row is returned as it is. */
+  resolve(body: Buffer): Buffer {
+    if (!isBodyLocator(body)) return body;
+    const segment = Number(body.readBigUInt64LE(1));
+    const offset = body.readUInt32LE(9);
+    const length = body.readUInt32LE(13);
+    const bytes = Buffer.allocUnsafe(length);
+    let read = 0;
+    try {
+      const fd = this.readFd(segment);
+      while (read < length) {
+        const got = readSync(fd, bytes, read, length - read, offset + read);
+        if (got === 0) break;
+        read += got;
+      }
+    } catch (error) {
+      throw this.missing(segment, errorMessage(error));
+    }
+    if (read < length) throw this.missing(segment, `it ends before byte ${offset + length}`);
+    return bytes;
+  }
+
+  /**
+   * Removes the segments whose spans all have ids below `lowestSpan` (retention deleted them); the
+   * newest always stays. Returns how many were removed.
+   */
+  dropBelow(lowestSpan: number): number {
+    const segments = this.segments();
+    let dropped = 0;
+    for (let index = 0; index + 1 < segments.length; index += 1) {
+      if (segments[index + 1]! > lowestSpan) break;
+      const segment = segments[index]!;
+      const fd = this.readFds.get(segment);
+      if (fd !== undefined) closeSync(fd);
+      this.readFds.delete(segment);
+      unlinkSync(join(this.dir, segmentName(segment)));
+      dropped += 1;
+    }
+    return dropped;
+  }
+
+  close(): void {
+    this.sync();
+    if (this.appendFd !== undefined) closeSync(this.appendFd);
+    this.appendFd = undefined;
+    for (const fd of this.readFds.values()) closeSync(fd);
+    this.readFds.clear();
+  }
+
+  /** The segments' first span ids, ascending. */
+  private segments(): number[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    return names
+      .map((name) => SEGMENT_NAME.exec(name)?.[1])
+      .filter((digits) => digits !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+  }
+
+  /**
+   * The newest segment, or a new one named `firstSpan`. Bytes past the last committed body (a batch
+   * whose transaction never committed) stay where they are and are never pointed at.
+   */
+  private openNewest(firstSpan: number): void {
+    mkdirSync(this.dir, { recursive: true });
+    const newest = this.segments().at(-1);
+    this.openSegment(newest ?? firstSpan);
+    if (this.appendSize >= this.segmentBytes && newest !== undefined && firstSpan > newest) {
+      closeSync(this.appendFd!);
+      this.openSegment(firstSpan);
+    }
+  }
+
+  private openSegment(segment: number): void {
+    const fd = openSync(join(this.dir, segmentName(segment)), 'a');
+    this.appendFd = fd;
+    this.appendSegment = segment;
+    this.appendSize = fstatSync(fd).size;
+  }
+
+  private readFd(segment: number): number {
+    let fd = this.readFds.get(segment);
+    if (fd === undefined) {
+      fd = openSync(join(this.dir, segmentName(segment)), 'r');
+      this.readFds.set(segment, fd);
+    }
+    return fd;
+  }
+
+  private missing(segment: number, why: string): OtelMcpError {
+    return new OtelMcpError(
+      'INTERNAL',
+      `a span's body is missing from ${join(BODY_DIR, segmentName(segment))} (${why})`,
+      `the data dir's ${BODY_DIR} directory was changed outside otel-mcp, or retention removed the span while this read ran; read again, and restore the directory from a copy if it keeps failing`,
+    );
+  }
+}

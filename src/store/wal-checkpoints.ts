@@ -1,0 +1,51 @@
+import type Database from 'better-sqlite3';
+import type { BodyLog } from './spans/body-log.js';
+
+/** Checkpoint once the WAL holds about this much (see sqlite-connection.ts for the size). */
+export const WAL_CHECKPOINT_BYTES = 32 * 1024 * 1024;
+/** WAL bytes a stored span or log record adds, until a checkpoint measures it (~500 measured). */
+const FIRST_BYTES_PER_ITEM = 600;
+/** Bounds on the measured figure, so one odd checkpoint (readers kept the WAL) cannot skew it far. */
+const MIN_BYTES_PER_ITEM = 100;
+const MAX_BYTES_PER_ITEM = 20_000;
+
+/**
+ * The store's WAL checkpoints, run here after its writes instead of by SQLite inside a commit (the
+ * store's connections turn SQLite's off): a checkpoint makes rows durable against power loss, and
+ * the span bodies they point at (body-log.ts) must be durable first, so the newest body segment is
+ * synced before each one.
+ *
+ * better-sqlite3 does not tell how much a commit added to the WAL, so the store counts the spans and
+ * log records it writes and each checkpoint measures the WAL bytes they took (its page count), which
+ * sets when the next is due.
+ */
+export class WalCheckpoints {
+  private itemsSince = 0;
+  private bytesPerItem = FIRST_BYTES_PER_ITEM;
+  private readonly pageSize: number;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly bodies: BodyLog,
+    private readonly thresholdBytes = WAL_CHECKPOINT_BYTES,
+  ) {
+    this.pageSize = db.pragma('page_size', { simple: true }) as number;
+  }
+
+  /** After a committed write of `items` spans or log records (or rows retention deleted). */
+  afterWrite(items: number): void {
+    this.itemsSince += items;
+    if (this.itemsSince * this.bytesPerItem >= this.thresholdBytes) this.checkpoint();
+  }
+
+  /** Syncs the bodies, then copies the WAL into the database (PASSIVE: readers are never waited for). */
+  checkpoint(): void {
+    this.bodies.syncNewest();
+    const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+    if (result && result.log > 0 && this.itemsSince > 0) {
+      const measured = (result.log * (this.pageSize + 24)) / this.itemsSince;
+      this.bytesPerItem = Math.min(MAX_BYTES_PER_ITEM, Math.max(MIN_BYTES_PER_ITEM, measured));
+    }
+    this.itemsSince = 0;
+  }
+}

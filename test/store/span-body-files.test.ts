@@ -1,0 +1,141 @@
+import { appendFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { isOtelMcpError } from '../../src/model/index.js';
+import { DATABASE_FILE } from '../../src/store/schema/sqlite-connection.js';
+import { BODY_DIR, BodyLog, isBodyLocator } from '../../src/store/spans/body-log.js';
+import { WalCheckpoints } from '../../src/store/wal-checkpoints.js';
+import { buildTrace } from '../support/trace-builder.js';
+import { tempDirForTest } from '../support/temp-dir.js';
+import { openTestStore } from './store-fixture.js';
+
+const traceId = (n: number) => n.toString(16).padStart(32, '0');
+const segments = (dataDir: string) => readdirSync(join(dataDir, BODY_DIR)).sort();
+
+function traceOf(n: number, children = 3) {
+  return buildTrace(
+    { name: `root-${n}`, children: Array.from({ length: children }, (_, i) => ({ name: `child-${i}` })) },
+    traceId(n),
+  );
+}
+
+describe('span bodies in files beside the database', () => {
+  it("keep a span's message in span-bodies, its row holding only where, and read it back after a restart", () => {
+    const { store, open } = openTestStore();
+    const trace = traceOf(1);
+    store.writeSpans(trace.spans);
+    const rows = store.connection().prepare('SELECT body FROM spans').pluck().all() as Buffer[];
+    expect(rows).toHaveLength(trace.spans.length);
+    for (const body of rows) expect(isBodyLocator(body)).toBe(true);
+    store.close();
+    expect(open().getTrace(trace.traceId)).toStrictEqual(trace);
+  });
+
+  it('start a new file once one holds its size, and find every body in the file it went to', () => {
+    const { store, dataDir } = openTestStore({ bodySegmentBytes: 512 });
+    const traces = Array.from({ length: 12 }, (_, n) => traceOf(n + 1));
+    for (const trace of traces) store.writeSpans(trace.spans);
+    expect(segments(dataDir).length).toBeGreaterThan(3);
+    for (const trace of traces) expect(store.getTrace(trace.traceId)).toStrictEqual(trace);
+  });
+
+  it('lose the files retention emptied, keep the newest, and still read every span left', () => {
+    const { store, dataDir } = openTestStore({
+      bodySegmentBytes: 512,
+      retention: { maxSpans: 20, maxAgeMs: Number.POSITIVE_INFINITY },
+      retentionEverySpans: 1_000_000,
+    });
+    const traces = Array.from({ length: 16 }, (_, n) => traceOf(n + 1));
+    for (const trace of traces) store.writeSpans(trace.spans);
+    const before = segments(dataDir);
+    store.enforceRetention();
+    const after = segments(dataDir);
+    expect(after.length).toBeLessThan(before.length);
+    expect(after.at(-1)).toBe(before.at(-1));
+    const kept = traces.filter((trace) => store.getTrace(trace.traceId) !== undefined);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(traces.length);
+    for (const trace of kept) expect(store.getTrace(trace.traceId)).toStrictEqual(trace);
+  });
+
+  it('never point at the bytes of a batch whose transaction did not commit', () => {
+    const { store, dataDir, open } = openTestStore();
+    const first = traceOf(1);
+    store.writeSpans(first.spans);
+    store.close();
+    // What a crash between writing a batch's bodies and its commit leaves: bytes no row points at.
+    const [segment] = segments(dataDir);
+    appendFileSync(join(dataDir, BODY_DIR, segment!), Buffer.alloc(777, 0xee));
+    const reopened = open();
+    const second = traceOf(2);
+    reopened.writeSpans(second.spans);
+    expect(reopened.getTrace(first.traceId)).toStrictEqual(first);
+    expect(reopened.getTrace(second.traceId)).toStrictEqual(second);
+  });
+
+  it('say which file is missing, and what to do, when span-bodies was removed outside otel-mcp', () => {
+    const { store, dataDir, open } = openTestStore();
+    const trace = traceOf(1);
+    store.writeSpans(trace.spans);
+    store.close();
+    rmSync(join(dataDir, BODY_DIR), { recursive: true });
+    const reopened = open();
+    let thrown: unknown;
+    try {
+      reopened.getTrace(trace.traceId);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isOtelMcpError(thrown)).toBe(true);
+    expect((thrown as Error).message).toContain(`a span's body is missing from ${BODY_DIR}/`);
+    expect((thrown as { hint?: string }).hint).toContain('restore the directory');
+    // The rest of the store still answers.
+    expect(reopened.stats().spanCount).toBe(trace.spans.length);
+  });
+
+  it('are written and read the same with durability full, which syncs them at every commit', () => {
+    const { store, open } = openTestStore({ durability: 'full' });
+    const trace = traceOf(1);
+    store.writeSpans(trace.spans);
+    store.close();
+    expect(open({ durability: 'full' }).getTrace(trace.traceId)).toStrictEqual(trace);
+  });
+});
+
+describe('the body log alone', () => {
+  it('removes only the files whose every span is below the lowest kept, and never the newest', () => {
+    const dataDir = tempDirForTest('otel-mcp-body-log-');
+    const log = new BodyLog(dataDir, 10);
+    onTestFinished(() => log.close());
+    for (const first of [1, 5, 9, 13]) log.append(Buffer.alloc(10, first), first);
+    expect(segments(dataDir)).toHaveLength(4);
+    // Spans 1–8 are gone: the files starting at 1 and 5 hold nothing kept.
+    expect(log.dropBelow(9)).toBe(2);
+    expect(segments(dataDir).map((name) => Number.parseInt(name, 10))).toEqual([9, 13]);
+    // Span 12 is still kept: the file starting at 9 stays.
+    expect(log.dropBelow(12)).toBe(0);
+    expect(log.dropBelow(Number.MAX_SAFE_INTEGER)).toBe(1);
+    expect(segments(dataDir).map((name) => Number.parseInt(name, 10))).toEqual([13]);
+  });
+});
+
+describe('the store’s WAL checkpoints', () => {
+  it('copy the WAL into the database once the writes since the last fill the threshold, and not before', () => {
+    const { store, dataDir } = openTestStore();
+    const db = store.connection();
+    const bodies = new BodyLog(dataDir);
+    onTestFinished(() => bodies.close());
+    const checkpoints = new WalCheckpoints(db, bodies, 1024 * 1024);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    // A checkpoint writes the WAL's pages into the database file (free pages may be reused: compare the bytes).
+    const databaseBytes = () => readFileSync(join(dataDir, DATABASE_FILE));
+    const settled = databaseBytes();
+    const trace = traceOf(1, 200);
+    store.writeSpans(trace.spans);
+    // 201 spans at the first guess of 600 bytes each is below 1 MiB: nothing copied yet.
+    checkpoints.afterWrite(trace.spans.length);
+    expect(databaseBytes().equals(settled)).toBe(true);
+    checkpoints.afterWrite(2_000);
+    expect(databaseBytes().equals(settled)).toBe(false);
+  });
+});
