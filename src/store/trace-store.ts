@@ -69,7 +69,7 @@ export interface StoreStats {
   spanCount: number;
   traceCount: number;
   logCount: number;
-  /** The database file plus its WAL, in bytes. */
+  /** The database file, its WAL and the span-body files, in bytes. */
   sizeBytes: number;
   dataDir: string;
 }
@@ -133,7 +133,12 @@ export class TraceStore {
       this.ids = new IdRegistry(this.db);
       const bodies = new BodyCache(this.db);
       this.spanBodies = new BodyLog(options.dataDir, options.bodySegmentBytes);
-      this.checkpoints = this.readOnly ? undefined : new WalCheckpoints(this.db, this.spanBodies);
+      // With the writer thread writing spans, only it checkpoints: a checkpoint here could make its
+      // newest rows durable between syncing their bodies and copying the WAL.
+      this.checkpoints =
+        this.readOnly || options.spansWrittenElsewhere
+          ? undefined
+          : new WalCheckpoints(this.db, this.spanBodies);
       this.writer =
         this.readOnly || options.spansWrittenElsewhere
           ? undefined
@@ -164,7 +169,14 @@ export class TraceStore {
         spanCount: this.db.prepare('SELECT coalesce(sum(span_count), 0) FROM operations').pluck(),
         traceCount: this.db.prepare('SELECT count(*) FROM traces').pluck(),
         logCount: this.db.prepare('SELECT count(*) FROM logs').pluck(),
-        lowestSpan: this.db.prepare('SELECT min(id) FROM spans').pluck(),
+        // Past the committed high water when no span is left: ids a write in progress on the other
+        // connection gives are above it, so the segment holding its bodies stays.
+        lowestKeptSpan: this.db
+          .prepare(
+            `SELECT coalesce((SELECT min(id) FROM spans),
+               (SELECT value FROM store_meta WHERE key = 'span_high_water') + 1, 1)`,
+          )
+          .pluck(),
       };
     } catch (error) {
       this.db.close();
@@ -308,7 +320,7 @@ export class TraceStore {
         spanCount: this.statements.spanCount.get() as number,
         traceCount: this.statements.traceCount.get() as number,
         logCount: this.statements.logCount.get() as number,
-        sizeBytes: fileSize(this.db.name) + fileSize(`${this.db.name}-wal`),
+        sizeBytes: fileSize(this.db.name) + fileSize(`${this.db.name}-wal`) + this.spanBodies.sizeBytes(),
         dataDir: this.dataDir,
       }),
       'read store statistics',
@@ -361,10 +373,10 @@ export class TraceStore {
     try {
       // Closing checkpoints the WAL: the bodies its rows point at go to disk first.
       if (!this.readOnly) this.spanBodies.syncNewest();
+      this.spanBodies.close();
     } catch (error) {
       this.log(`could not sync the span bodies at close: ${errorMessage(error)}`);
     }
-    this.spanBodies.close();
     this.db.close();
   }
 
@@ -380,14 +392,14 @@ export class TraceStore {
 
   /** Removes the body segments whose spans retention deleted, once its deletes are committed. */
   private afterRetention(result: RetentionResult): void {
-    if (result.deletedSpans === 0) return;
+    // Also when this run deleted nothing: the other thread's retention may have, and the segments
+    // it removed are let go here too (closing this connection's reads of them frees their space).
     try {
-      const lowest = this.statements.lowestSpan.get() as number | null;
-      this.spanBodies.dropBelow(lowest ?? Number.MAX_SAFE_INTEGER);
+      this.spanBodies.dropBelow(this.statements.lowestKeptSpan.get() as number);
     } catch (error) {
       this.log(`could not remove the span bodies retention freed: ${errorMessage(error)}`);
     }
-    this.checkpointIfDue(result.deletedSpans);
+    this.checkpointIfDue(result.deletedSpans + result.deletedLogs);
   }
 
   private retentionIfDue(): void {

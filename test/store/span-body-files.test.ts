@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { isOtelMcpError } from '../../src/model/index.js';
 import { DATABASE_FILE } from '../../src/store/schema/sqlite-connection.js';
-import { BODY_DIR, BodyLog, isBodyLocator } from '../../src/store/spans/body-log.js';
+import { BODY_DIR, BodyLog, bodyLocator, isBodyLocator } from '../../src/store/spans/body-log.js';
 import { WalCheckpoints } from '../../src/store/wal-checkpoints.js';
 import { buildTrace } from '../support/trace-builder.js';
 import { tempDirForTest } from '../support/temp-dir.js';
@@ -89,8 +89,11 @@ describe('span bodies in files beside the database', () => {
     expect(isOtelMcpError(thrown)).toBe(true);
     expect((thrown as Error).message).toContain(`a span's body is missing from ${BODY_DIR}/`);
     expect((thrown as { hint?: string }).hint).toContain('restore the directory');
-    // The rest of the store still answers.
+    // The rest of the store still answers, and a search by attribute matches nothing it cannot read.
     expect(reopened.stats().spanCount).toBe(trace.spans.length);
+    expect(reopened.findTraces({ attributes: [{ key: 'http.route', value: '/orders' }], limit: 5 })).toEqual(
+      [],
+    );
   });
 
   it('are written and read the same with durability full, which syncs them at every commit', () => {
@@ -116,6 +119,35 @@ describe('the body log alone', () => {
     expect(log.dropBelow(12)).toBe(0);
     expect(log.dropBelow(Number.MAX_SAFE_INTEGER)).toBe(1);
     expect(segments(dataDir).map((name) => Number.parseInt(name, 10))).toEqual([13]);
+  });
+});
+
+describe('the body log alone, reading', () => {
+  it('gives many bodies at once in the order asked, from several files, beside bodies kept in rows', () => {
+    const dataDir = tempDirForTest('otel-mcp-body-log-');
+    const log = new BodyLog(dataDir, 64);
+    onTestFinished(() => log.close());
+    const first = log.append(Buffer.from('aaaabbbbcccc'), 1);
+    const second = log.append(Buffer.alloc(100, 'x'), 4);
+    const third = log.append(Buffer.from('ddddeeee'), 5);
+    expect(second.segment).toBe(4);
+    expect(third.segment).toBe(5);
+    const inRow = Buffer.from([0x0a, 0x10]);
+    const asked = [
+      bodyLocator(third.segment, third.offset + 4, 4),
+      bodyLocator(first.segment, first.offset + 8, 4),
+      inRow,
+      bodyLocator(first.segment, first.offset, 4),
+      bodyLocator(third.segment, third.offset, 4),
+    ];
+    expect(log.resolveAll(asked).map((body) => body.toString('latin1'))).toEqual([
+      'eeee',
+      'cccc',
+      inRow.toString('latin1'),
+      'aaaa',
+      'dddd',
+    ]);
+    expect(log.resolve(asked[1]!).toString()).toBe('cccc');
   });
 });
 

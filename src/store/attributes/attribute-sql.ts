@@ -4,6 +4,7 @@ import { decodeSpanMessageAttributes, findSpanMessageAttribute } from '../../otl
 import { PLAIN, TAGGED, encodeJson, hasSpecialNumber } from '../schema/json-codec.js';
 import { indexValue, indexValueOfJsonAtom } from './attribute-values.js';
 import type { BodyLog } from '../spans/body-log.js';
+import { isOtelMcpError } from '../../model/errors.js';
 
 const registered = new WeakSet<Database.Database>();
 
@@ -32,7 +33,8 @@ export function registerAttributeFunctions(db: Database.Database, spanBodies: Bo
     return typeof value === 'string' ? value : null;
   });
   db.function('otel_message_attributes_json', { deterministic: true }, (body) => {
-    const attributes = decodeSpanMessageAttributes(spanBodies.resolve(body as Buffer));
+    const resolved = resolvedOrUndefined(body as Buffer, spanBodies);
+    const attributes = resolved === undefined ? {} : decodeSpanMessageAttributes(resolved);
     return encodeJson(attributes, hasSpecialNumber(attributes) ? TAGGED : PLAIN);
   });
   registered.add(db);
@@ -45,12 +47,27 @@ export function registerAttributeFunctions(db: Database.Database, spanBodies: Bo
  */
 function attributeOf(stored: unknown, key: unknown, spanBodies: BodyLog): AttributeValue | undefined {
   if (!Buffer.isBuffer(stored) || typeof key !== 'string') return undefined;
-  const body = spanBodies.resolve(stored);
+  const body = resolvedOrUndefined(stored, spanBodies);
+  if (body === undefined) return undefined;
   if (key.includes('\uFFFD')) {
     const attributes = decodeSpanMessageAttributes(body);
     return Object.hasOwn(attributes, key) ? attributes[key] : undefined;
   }
   return body.includes(key) ? findSpanMessageAttribute(body, key) : undefined;
+}
+
+/**
+ * A span's body, or undefined when its body file is gone (a power loss undid the retention delete
+ * that removed it): such a span matches nothing, rather than failing the whole search; reading
+ * its trace says what is missing.
+ */
+function resolvedOrUndefined(stored: Buffer, spanBodies: BodyLog): Buffer | undefined {
+  try {
+    return spanBodies.resolve(stored);
+  } catch (error) {
+    if (isOtelMcpError(error)) return undefined;
+    throw error;
+  }
 }
 
 /** SQL text and the values it binds, in order. */

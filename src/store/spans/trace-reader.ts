@@ -130,7 +130,7 @@ export class TraceReader {
   private decodeAll(rows: SpanRow[]): Span[] {
     const withBody = rows.filter((row) => row.body !== null);
     const fromBodies = decodeSpanMessages(
-      withBody.map((row) => this.spanBodies.resolve(row.body!)),
+      this.spanBodies.resolveAll(withBody.map((row) => row.body!)),
       (index) => ({
         resource: this.bodies.resource(Number(withBody[index]!.resource_id)),
         scope: this.bodies.scope(Number(withBody[index]!.scope_id)),
