@@ -16,7 +16,7 @@
  * the one-core cost, unpinned measures what a user sees (queries answered while the writer works).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -257,16 +257,26 @@ await timed(
   count('traces'),
 );
 peakRssMb = Math.max(peakRssMb, procStatus(pid, 'VmHWM'));
-const databaseBytes = ['otel-mcp.sqlite', 'otel-mcp.sqlite-wal']
-  .map((file) => join(dataDir, file))
-  .filter((file) => existsSync(file))
-  .reduce((sum, file) => sum + statSync(file).size, 0);
+// The database, its WAL and the span-body files (span-bodies/, one file a segment) together.
+const bytesOf = (files: string[]) =>
+  files.filter((file) => existsSync(file)).reduce((sum, file) => sum + statSync(file).size, 0);
+const bodyDir = join(dataDir, 'span-bodies');
+const parts = {
+  database: bytesOf([join(dataDir, 'otel-mcp.sqlite')]),
+  WAL: bytesOf([join(dataDir, 'otel-mcp.sqlite-wal')]),
+  'span bodies': bytesOf(existsSync(bodyDir) ? readdirSync(bodyDir).map((file) => join(bodyDir, file)) : []),
+};
+const databaseBytes = Object.values(parts).reduce((sum, bytes) => sum + bytes, 0);
 // Past max_spans retention deletes the oldest traces, so the size is divided by what is stored, not sent.
 const database = new Database(join(dataDir, 'otel-mcp.sqlite'), { readonly: true, fileMustExist: true });
 const stored = (database.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
 database.close();
 console.log(
-  `database: ${(databaseBytes / 1048576).toFixed(0)} MiB for ${stored.toLocaleString('en-US')} stored spans (${(spans + 1000).toLocaleString('en-US')} sent) = ${Math.round(databaseBytes / Math.max(1, stored))} B a span`,
+  `database: ${(databaseBytes / 1048576).toFixed(0)} MiB for ${stored.toLocaleString('en-US')} stored spans (${(spans + 1000).toLocaleString('en-US')} sent) = ${Math.round(databaseBytes / Math.max(1, stored))} B a span (${Object.entries(
+    parts,
+  )
+    .map(([part, bytes]) => `${part} ${(bytes / 1048576).toFixed(0)} MiB`)
+    .join(', ')})`,
 );
 console.log(`server resident size: peak ${peakRssMb.toFixed(0)} MB (VmHWM, target < 300 MB)`);
 await client.close();

@@ -169,13 +169,9 @@ export class TraceStore {
         spanCount: this.db.prepare('SELECT coalesce(sum(span_count), 0) FROM operations').pluck(),
         traceCount: this.db.prepare('SELECT count(*) FROM traces').pluck(),
         logCount: this.db.prepare('SELECT count(*) FROM logs').pluck(),
-        // Past the committed high water when no span is left: ids a write in progress on the other
-        // connection gives are above it, so the segment holding its bodies stays.
-        lowestKeptSpan: this.db
-          .prepare(
-            `SELECT coalesce((SELECT min(id) FROM spans),
-               (SELECT value FROM store_meta WHERE key = 'span_high_water') + 1, 1)`,
-          )
+        spanIn: this.db.prepare('SELECT 1 FROM spans WHERE id >= ? AND id < ? LIMIT 1').pluck(),
+        committedHighWater: this.db
+          .prepare("SELECT coalesce((SELECT value FROM store_meta WHERE key = 'span_high_water'), 0)")
           .pluck(),
       };
     } catch (error) {
@@ -395,7 +391,11 @@ export class TraceStore {
     // Also when this run deleted nothing: the other thread's retention may have, and the segments
     // it removed are let go here too (closing this connection's reads of them frees their space).
     try {
-      this.spanBodies.dropBelow(this.statements.lowestKeptSpan.get() as number);
+      const { spanIn, committedHighWater } = this.statements;
+      this.spanBodies.dropUnused(
+        (from, to) => spanIn.get(from, to) !== undefined,
+        (committedHighWater.get() as number) + 1,
+      );
     } catch (error) {
       this.log(`could not remove the span bodies retention freed: ${errorMessage(error)}`);
     }

@@ -58,6 +58,30 @@ describe('span bodies in files beside the database', () => {
     for (const trace of kept) expect(store.getTrace(trace.traceId)).toStrictEqual(trace);
   });
 
+  it('keep only the file of a trace retention keeps, when the traces written around it are gone', () => {
+    const { store, dataDir } = openTestStore({
+      bodySegmentBytes: 512,
+      retention: { maxSpans: 8, maxAgeMs: Number.POSITIVE_INFINITY },
+      retentionEverySpans: 1_000_000,
+    });
+    // Written first, started last: retention, oldest first, keeps it and deletes the rest.
+    const late = buildTrace(
+      { name: 'late', startMs: 60_000, children: [{ name: 'a' }, { name: 'b' }] },
+      traceId(1),
+    );
+    store.writeSpans(late.spans);
+    const traces = Array.from({ length: 16 }, (_, n) => traceOf(n + 2));
+    for (const trace of traces) store.writeSpans(trace.spans);
+    const before = segments(dataDir);
+    store.enforceRetention();
+    const after = segments(dataDir);
+    expect(after[0]).toBe(before[0]);
+    expect(after.length).toBeLessThan(before.length - 4);
+    expect(store.getTrace(late.traceId)).toStrictEqual(late);
+    const kept = traces.filter((trace) => store.getTrace(trace.traceId) !== undefined);
+    for (const trace of kept) expect(store.getTrace(trace.traceId)).toStrictEqual(trace);
+  });
+
   it('never point at the bytes of a batch whose transaction did not commit', () => {
     const { store, dataDir, open } = openTestStore();
     const first = traceOf(1);
@@ -106,19 +130,20 @@ describe('span bodies in files beside the database', () => {
 });
 
 describe('the body log alone', () => {
-  it('removes only the files whose every span is below the lowest kept, and never the newest', () => {
+  it('removes the files no stored span is in, only below the committed ids, and never the newest', () => {
     const dataDir = tempDirForTest('otel-mcp-body-log-');
     const log = new BodyLog(dataDir, 10);
     onTestFinished(() => log.close());
-    for (const first of [1, 5, 9, 13]) log.append(Buffer.alloc(10, first), first);
-    expect(segments(dataDir)).toHaveLength(4);
-    // Spans 1–8 are gone: the files starting at 1 and 5 hold nothing kept.
-    expect(log.dropBelow(9)).toBe(2);
-    expect(segments(dataDir).map((name) => Number.parseInt(name, 10))).toEqual([9, 13]);
-    // Span 12 is still kept: the file starting at 9 stays.
-    expect(log.dropBelow(12)).toBe(0);
-    expect(log.dropBelow(Number.MAX_SAFE_INTEGER)).toBe(1);
-    expect(segments(dataDir).map((name) => Number.parseInt(name, 10))).toEqual([13]);
+    for (const first of [1, 5, 9, 13, 17]) log.append(Buffer.alloc(10, first), first);
+    const names = () => segments(dataDir).map((name) => Number.parseInt(name, 10));
+    // Stored spans: 6 (in the file from 5) and 12 (from 9); ids from 13 on are not committed yet.
+    const storedIds = [6, 12, 14];
+    const stored = (from: number, to: number) => storedIds.some((id) => id >= from && id < to);
+    expect(log.dropUnused(stored, 13)).toBe(1);
+    expect(names()).toEqual([5, 9, 13, 17]);
+    // With every id committed and nothing stored, all but the newest go.
+    expect(log.dropUnused(() => false, Number.MAX_SAFE_INTEGER)).toBe(3);
+    expect(names()).toEqual([17]);
   });
 });
 

@@ -177,19 +177,24 @@ export class BodyLog {
   }
 
   /**
-   * Removes the segments whose spans all have ids below `lowestSpan` (retention deleted them); the
-   * newest always stays. Returns how many were removed.
+   * Removes the segments none of whose spans is stored any more: `stored(from, to)` says whether a
+   * span with an id in [from, to) is. Retention deletes whole traces, oldest first, so one kept
+   * trace keeps only its own segment. Only segments whose every id is below `committedBelow` (the
+   * committed high water + 1) are looked at: a write in progress elsewhere gives ids above it, and
+   * its rows are not visible yet. The newest always stays. Returns how many were removed.
    */
-  dropBelow(lowestSpan: number): number {
+  dropUnused(stored: (from: number, to: number) => boolean, committedBelow: number): number {
     const segments = this.segments();
-    let dropped = 0;
+    const kept = new Set(segments);
     for (let index = 0; index + 1 < segments.length; index += 1) {
-      if (segments[index + 1]! > lowestSpan) break;
-      unlinkSync(join(this.dir, segmentName(segments[index]!)));
-      dropped += 1;
+      const [from, to] = [segments[index]!, segments[index + 1]!];
+      if (to > committedBelow) break;
+      if (stored(from, to)) continue;
+      unlinkSync(join(this.dir, segmentName(from)));
+      kept.delete(from);
     }
-    this.closeReadsOfRemoved(new Set(segments.slice(dropped)));
-    return dropped;
+    this.closeReadsOfRemoved(kept);
+    return segments.length - kept.size;
   }
 
   /** Bytes the segments take. */
