@@ -176,6 +176,20 @@ describe('the body log alone, reading', () => {
   });
 });
 
+describe('the body log alone, reading one at a time', () => {
+  it('reads ahead only as far as the file goes, so bodies written after a read are read anew', () => {
+    const dataDir = tempDirForTest('otel-mcp-body-log-');
+    const log = new BodyLog(dataDir);
+    onTestFinished(() => log.close());
+    const first = log.append(Buffer.from('aaaa'), 1);
+    expect(log.resolve(bodyLocator(first.segment, first.offset, 4)).toString()).toBe('aaaa');
+    const second = log.append(Buffer.from('bbbbcccc'), 2);
+    expect(log.resolve(bodyLocator(second.segment, second.offset + 4, 4)).toString()).toBe('cccc');
+    expect(log.resolve(bodyLocator(second.segment, second.offset, 4)).toString()).toBe('bbbb');
+    expect(log.resolve(bodyLocator(first.segment, first.offset, 4)).toString()).toBe('aaaa');
+  });
+});
+
 describe('the store’s WAL checkpoints', () => {
   it('copy the WAL into the database once the writes since the last fill the threshold, and not before', () => {
     const { store, dataDir } = openTestStore();

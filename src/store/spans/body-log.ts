@@ -42,6 +42,8 @@ const LOCATOR_BYTES = 17;
 const SEGMENT_NAME = /^(\d{16})\.bin$/;
 /** Bytes between two wanted bodies that `resolveAll` reads through rather than read apart. */
 const MAX_READ_GAP = 16 * 1024;
+/** Bytes `resolve` reads at a time for the bodies after the one asked for (~130 spans'). */
+const READ_WINDOW = 64 * 1024;
 /** The most one of its reads takes, so bodies spread over a segment are not read with all between. */
 const MAX_READ_BYTES = 1024 * 1024;
 
@@ -70,6 +72,8 @@ export class BodyLog {
   private appendSize = 0;
   private unsynced = false;
   private readonly readFds = new Map<number, number>();
+  /** The bytes `resolve` read last, from `start` in `segment`. */
+  private window: { segment: number; start: number; bytes: Buffer } | undefined;
 
   constructor(
     dataDir: string,
@@ -133,10 +137,32 @@ export class BodyLog {
     }
   }
 
-  /** The body a locator points at; a body stored in the row is returned as it is. */
+  /**
+   * The body a locator points at; a body stored in the row is returned as it is. A search checks
+   * the newest spans' bodies one by one, in id order, so bodies are read READ_WINDOW bytes at a time
+   * and the next ones served from what was read: a segment's bytes never change once written
+   * (batches only append), and the window is let go when the current job ends.
+   */
   resolve(body: Buffer): Buffer {
     if (!isBodyLocator(body)) return body;
-    return this.readRange(body.readBigUInt64LE(1), body.readUInt32LE(9), body.readUInt32LE(13));
+    const segment = Number(body.readBigUInt64LE(1));
+    const offset = body.readUInt32LE(9);
+    const length = body.readUInt32LE(13);
+    const window = this.window;
+    if (
+      window !== undefined &&
+      window.segment === segment &&
+      offset >= window.start &&
+      offset + length <= window.start + window.bytes.length
+    ) {
+      return window.bytes.subarray(offset - window.start, offset - window.start + length);
+    }
+    if (length >= READ_WINDOW) return this.readRange(segment, offset, length);
+    const bytes = this.readUpTo(segment, offset, READ_WINDOW);
+    if (bytes.length < length) throw this.missing(segment, `it ends before byte ${offset + length}`);
+    if (this.window === undefined) queueMicrotask(() => (this.window = undefined));
+    this.window = { segment, start: offset, bytes };
+    return bytes.subarray(0, length);
   }
 
   /**
@@ -167,7 +193,7 @@ export class BodyLog {
         if (nextEnd - first.offset > MAX_READ_BYTES) break;
         end = nextEnd;
       }
-      const range = this.readRange(first.segment, first.offset, end - first.offset);
+      const range = this.readRange(Number(first.segment), first.offset, end - first.offset);
       for (const { index, offset, length } of wanted.slice(from, to)) {
         resolved[index] = range.subarray(offset - first.offset, offset - first.offset + length);
       }
@@ -267,8 +293,14 @@ export class BodyLog {
     }
   }
 
-  private readRange(segmentId: bigint, offset: number, length: number): Buffer {
-    const segment = Number(segmentId);
+  private readRange(segment: number, offset: number, length: number): Buffer {
+    const bytes = this.readUpTo(segment, offset, length);
+    if (bytes.length < length) throw this.missing(segment, `it ends before byte ${offset + length}`);
+    return bytes;
+  }
+
+  /** Up to `length` bytes from `offset`: fewer where the segment ends. */
+  private readUpTo(segment: number, offset: number, length: number): Buffer {
     const bytes = Buffer.allocUnsafe(length);
     let read = 0;
     try {
@@ -281,8 +313,7 @@ export class BodyLog {
     } catch (error) {
       throw this.missing(segment, errorMessage(error));
     }
-    if (read < length) throw this.missing(segment, `it ends before byte ${offset + length}`);
-    return bytes;
+    return read === length ? bytes : bytes.subarray(0, read);
   }
 
   private readFd(segment: number): number {
