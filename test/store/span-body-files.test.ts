@@ -19,6 +19,14 @@ function traceOf(n: number, children = 3) {
   );
 }
 
+/** Small body files, and retention to `maxSpans` only when the test enforces it. */
+const openRetainingStore = (maxSpans: number) =>
+  openTestStore({
+    bodySegmentBytes: 512,
+    retention: { maxSpans, maxAgeMs: Number.POSITIVE_INFINITY },
+    retentionEverySpans: 1_000_000,
+  });
+
 describe('span bodies in files beside the database', () => {
   it("keep a span's message in span-bodies, its row holding only where, and read it back after a restart", () => {
     const { store, open } = openTestStore();
@@ -40,11 +48,7 @@ describe('span bodies in files beside the database', () => {
   });
 
   it('lose the files retention emptied, keep the newest, and still read every span left', () => {
-    const { store, dataDir } = openTestStore({
-      bodySegmentBytes: 512,
-      retention: { maxSpans: 20, maxAgeMs: Number.POSITIVE_INFINITY },
-      retentionEverySpans: 1_000_000,
-    });
+    const { store, dataDir } = openRetainingStore(20);
     const traces = Array.from({ length: 16 }, (_, n) => traceOf(n + 1));
     for (const trace of traces) store.writeSpans(trace.spans);
     const before = segments(dataDir);
@@ -59,11 +63,7 @@ describe('span bodies in files beside the database', () => {
   });
 
   it('keep only the file of a trace retention keeps, when the traces written around it are gone', () => {
-    const { store, dataDir } = openTestStore({
-      bodySegmentBytes: 512,
-      retention: { maxSpans: 8, maxAgeMs: Number.POSITIVE_INFINITY },
-      retentionEverySpans: 1_000_000,
-    });
+    const { store, dataDir } = openRetainingStore(8);
     // Written first, started last: retention, oldest first, keeps it and deletes the rest.
     const late = buildTrace(
       { name: 'late', startMs: 60_000, children: [{ name: 'a' }, { name: 'b' }] },
