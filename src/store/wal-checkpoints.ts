@@ -3,7 +3,7 @@ import type { BodyLog } from './spans/body-log.js';
 
 /** Checkpoint once the WAL holds about this much (see sqlite-connection.ts for the size). */
 export const WAL_CHECKPOINT_BYTES = 32 * 1024 * 1024;
-/** WAL bytes a stored span or log record adds, until a checkpoint measures it (~500 measured). */
+/** WAL bytes a stored span or log record adds, until a checkpoint measures it (550–680 measured). */
 const FIRST_BYTES_PER_ITEM = 600;
 /** Bounds on the measured figure, so one odd checkpoint (readers kept the WAL) cannot skew it far. */
 const MIN_BYTES_PER_ITEM = 100;
