@@ -55,10 +55,31 @@ export function isBodyLocator(body: Uint8Array): boolean {
 export function bodyLocator(segment: number, offset: number, length: number): Buffer {
   const locator = Buffer.allocUnsafe(LOCATOR_BYTES);
   locator[0] = 0;
-  locator.writeBigUInt64LE(BigInt(segment), 1);
+  // The 64-bit segment as two 32-bit halves: no BigInt made for every span written.
+  locator.writeUInt32LE(segment % 2 ** 32, 1);
+  locator.writeUInt32LE(Math.floor(segment / 2 ** 32), 5);
   locator.writeUInt32LE(offset, 9);
   locator.writeUInt32LE(length, 13);
   return locator;
+}
+
+/** What `bodyLocator` wrote. */
+function locatorParts(locator: Buffer): { segment: number; offset: number; length: number } {
+  return {
+    segment: locator.readUInt32LE(1) + locator.readUInt32LE(5) * 2 ** 32,
+    offset: locator.readUInt32LE(9),
+    length: locator.readUInt32LE(13),
+  };
+}
+
+/** Syncs a file or a directory by its path (an fd of any mode syncs what the file holds). */
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function segmentName(segment: number): string {
@@ -93,10 +114,7 @@ export class BodyLog {
       this.appendSize + bytes.length > this.segmentBytes &&
       firstSpan > this.appendSegment
     ) {
-      this.sync();
-      closeSync(this.appendFd);
-      this.appendFd = undefined;
-      this.openSegment(firstSpan);
+      this.startSegment(firstSpan);
     }
     const offset = this.appendSize;
     try {
@@ -129,12 +147,7 @@ export class BodyLog {
     this.sync();
     const newest = this.segments().at(-1);
     if (newest === undefined || newest === this.appendSegment) return;
-    const fd = openSync(join(this.dir, segmentName(newest)), 'r');
-    try {
-      fdatasyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    fsyncPath(join(this.dir, segmentName(newest)));
   }
 
   /**
@@ -145,9 +158,7 @@ export class BodyLog {
    */
   resolve(body: Buffer): Buffer {
     if (!isBodyLocator(body)) return body;
-    const segment = Number(body.readBigUInt64LE(1));
-    const offset = body.readUInt32LE(9);
-    const length = body.readUInt32LE(13);
+    const { segment, offset, length } = locatorParts(body);
     const window = this.window;
     if (
       window !== undefined &&
@@ -175,13 +186,8 @@ export class BodyLog {
     const wanted = bodies
       .map((body, index) => ({ body, index }))
       .filter(({ body }) => isBodyLocator(body))
-      .map(({ body, index }) => ({
-        index,
-        segment: body.readBigUInt64LE(1),
-        offset: body.readUInt32LE(9),
-        length: body.readUInt32LE(13),
-      }))
-      .sort((a, b) => (a.segment === b.segment ? a.offset - b.offset : a.segment < b.segment ? -1 : 1));
+      .map(({ body, index }) => ({ index, ...locatorParts(body) }))
+      .sort((a, b) => a.segment - b.segment || a.offset - b.offset);
     for (let from = 0; from < wanted.length;) {
       const first = wanted[from]!;
       let end = first.offset + first.length;
@@ -193,7 +199,7 @@ export class BodyLog {
         if (nextEnd - first.offset > MAX_READ_BYTES) break;
         end = nextEnd;
       }
-      const range = this.readRange(Number(first.segment), first.offset, end - first.offset);
+      const range = this.readRange(first.segment, first.offset, end - first.offset);
       for (const { index, offset, length } of wanted.slice(from, to)) {
         resolved[index] = range.subarray(offset - first.offset, offset - first.offset + length);
       }
@@ -268,11 +274,16 @@ export class BodyLog {
     const newest = this.segments().at(-1);
     this.openSegment(newest ?? firstSpan);
     if (this.appendSize >= this.segmentBytes && newest !== undefined && firstSpan > newest) {
-      // A crashed writer's last bytes may not be on disk yet; checkpoints sync only the newest.
-      fdatasyncSync(this.appendFd!);
-      closeSync(this.appendFd!);
-      this.openSegment(firstSpan);
+      this.startSegment(firstSpan);
     }
+  }
+
+  /** Leaves the segment appended to, synced (checkpoints sync only the newest), for a new one. */
+  private startSegment(firstSpan: number): void {
+    this.sync();
+    closeSync(this.appendFd!);
+    this.appendFd = undefined;
+    this.openSegment(firstSpan);
   }
 
   private openSegment(segment: number): void {
@@ -280,17 +291,10 @@ export class BodyLog {
     this.appendFd = fd;
     this.appendSegment = segment;
     this.appendSize = fstatSync(fd).size;
+    // Bytes already there may be a crashed writer's, not on disk yet.
+    this.unsynced = this.appendSize > 0;
     // A new file's name is durable once its directory is synced: once a segment, not a batch.
-    if (this.appendSize === 0) this.syncDirectory();
-  }
-
-  private syncDirectory(): void {
-    const fd = openSync(this.dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    if (this.appendSize === 0) fsyncPath(this.dir);
   }
 
   private readRange(segment: number, offset: number, length: number): Buffer {
