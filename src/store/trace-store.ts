@@ -15,6 +15,7 @@ import type { OperationInfo, TraceQuery, TraceSummary } from '../model/query.js'
 import type { Span, Trace } from '../model/span.js';
 import { BodyCache } from './spans/body-cache.js';
 import { BodyLog } from './spans/body-log.js';
+import { SPAN_HIGH_WATER_SQL } from './attributes/attribute-postings.js';
 import { WalCheckpoints } from './wal-checkpoints.js';
 import type { SpanColumnsSlice } from '../otlp/index.js';
 import { encodeSpanColumns, type EncodedSpans } from './spans/encoded-spans.js';
@@ -170,9 +171,7 @@ export class TraceStore {
         traceCount: this.db.prepare('SELECT count(*) FROM traces').pluck(),
         logCount: this.db.prepare('SELECT count(*) FROM logs').pluck(),
         spanIn: this.db.prepare('SELECT 1 FROM spans WHERE id >= ? AND id < ? LIMIT 1').pluck(),
-        committedHighWater: this.db
-          .prepare("SELECT coalesce((SELECT value FROM store_meta WHERE key = 'span_high_water'), 0)")
-          .pluck(),
+        committedHighWater: this.db.prepare(`SELECT ${SPAN_HIGH_WATER_SQL}`).pluck(),
       };
     } catch (error) {
       this.db.close();

@@ -49,8 +49,12 @@ INSERT INTO attribute_postings (bucket, key_id, value, offsets)
 DROP TABLE span_attributes;
 `;
 
+/** SQL for the last span id committed (0 in an empty store). */
+export const SPAN_HIGH_WATER_SQL =
+  "coalesce((SELECT value FROM store_meta WHERE key = 'span_high_water'), 0)";
+
 /** SQL for the open bucket (the next span id's): every bucket below it has its postings. */
-export const OPEN_BUCKET_SQL = `((coalesce((SELECT value FROM store_meta WHERE key = 'span_high_water'), 0) + 1) >> ${BUCKET_SHIFT})`;
+export const OPEN_BUCKET_SQL = `((${SPAN_HIGH_WATER_SQL} + 1) >> ${BUCKET_SHIFT})`;
 
 const BUCKET_SPANS = 2 ** BUCKET_SHIFT;
 
