@@ -185,8 +185,15 @@ describe.skipIf(problems.length > 0)('the trace-driven loop on services in Node,
         trace_id: masked.structured.comparison.trace_id,
         kinds: ['n_plus_one_db'],
       });
-      const [loop] = n1.structured.findings as { severity: string; measurements: { count: number } }[];
-      expect(loop).toMatchObject({ severity: 'low', measurements: { count: 5 } });
+      const [loop] = n1.structured.findings as {
+        severity: string;
+        measurements: { count: number; totalWallMs: number };
+      }[];
+      expect(loop?.measurements.count).toBe(5);
+      // Low below 50 ms of queries together, which five local SQLite calls take unless the machine
+      // is loaded; past that the severity follows their share of the trace, which load moves too.
+      if (loop!.measurements.totalWallMs < 50) expect(loop!.severity).toBe('low');
+      else expect(['low', 'medium', 'high']).toContain(loop!.severity);
 
       // 2. A wrong value on the application's own span.
       const tag = await iterate('wrong-tag');
