@@ -4,7 +4,7 @@ import { TRACE_GENERATION_SHIFT } from '../../src/store/schema/trace-generations
 import { KnownTraces, hashOf } from '../../src/store/spans/known-traces.js';
 import type { Span } from '../../src/model/index.js';
 import { buildTrace } from '../support/trace-builder.js';
-import { downgradeToLargerGenerations, downgradeToUniqueTraceIds, openTestStore } from './store-fixture.js';
+import { downgradeToUniqueTraceIds, downgradeToWholeTraceIdIndex, openTestStore } from './store-fixture.js';
 
 const GENERATION = 2 ** TRACE_GENERATION_SHIFT;
 const traceId = (n: number): string => `c${n.toString(16).padStart(31, '0')}`;
@@ -92,24 +92,36 @@ describe('traces found by id through their generation', () => {
     expect(migrated.getTrace(traceId(2))?.spans).toHaveLength(2);
   });
 
-  it('are found in smaller generations in a data dir from before, indexed again', () => {
+  it('are found by the first digits of their ids in a data dir from before, indexed again', () => {
     const { store, open } = openTestStore();
-    const total = 4_096 + 10;
+    // Every id here shares its first 8 digits ('c0000000'): each lookup compares the rows.
+    const total = GENERATION + 10;
     for (let n = 0; n < total; n += 1_000)
       store.writeSpans(Array.from({ length: Math.min(1_000, total - n) }, (_, i) => oneSpan(n + i)));
-    downgradeToLargerGenerations(store.connection());
-    const indexSql = (db: ReturnType<typeof store.connection>) =>
-      db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'traces_by_generation'").pluck().get();
-    expect(indexSql(store.connection())).toContain('id >> 12');
+    const other = { ...oneSpan(0), traceId: 'd1234567000000000000000000000001' };
+    store.writeSpans([other]);
+    downgradeToWholeTraceIdIndex(store.connection());
     store.close();
     const migrated = open();
-    expect(migrated.connection().pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(indexSql(migrated.connection())).toContain(`id >> ${TRACE_GENERATION_SHIFT}`);
-    for (const n of [0, GENERATION + 1, 4_095, total - 1])
+    const db = migrated.connection();
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(
+      db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'traces_by_generation'").pluck().get(),
+    ).toMatch(/substr\(trace_id, 1, 8\)/);
+    for (const n of [0, GENERATION - 1, GENERATION, total - 1])
       expect(migrated.getTrace(traceId(n))?.spans[0]?.name).toBe(`t-${n}`);
-    expect(migrated.resolveTraceIdPrefix(traceId(GENERATION - 1).slice(0, 31), 1_000)).toHaveLength(16);
+    expect(migrated.getTrace(other.traceId)?.traceId).toBe(other.traceId);
+    expect(migrated.getTrace('d1234567000000000000000000000002')).toBeUndefined();
+    // Prefixes shorter and longer than the indexed digits.
+    expect(migrated.resolveTraceIdPrefix('d12', 10)).toEqual([other.traceId]);
+    expect(migrated.resolveTraceIdPrefix('d1234567', 10)).toEqual([other.traceId]);
+    expect(migrated.resolveTraceIdPrefix('d123456700', 10)).toEqual([other.traceId]);
+    expect(migrated.resolveTraceIdPrefix('d123456701', 10)).toEqual([]);
+    expect(migrated.resolveTraceIdPrefix(traceId(17).slice(0, 31), 100)).toEqual(
+      Array.from({ length: 16 }, (_, i) => traceId(16 + i)),
+    );
     migrated.writeSpans([{ ...oneSpan(5), spanId: 'eeeeeeeeeeeeeee1' }]);
-    expect(traceRows(migrated.connection())).toBe(total);
+    expect(traceRows(db)).toBe(total + 1);
     expect(migrated.getTrace(traceId(5))?.spans).toHaveLength(2);
   });
 

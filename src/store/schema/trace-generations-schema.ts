@@ -7,11 +7,12 @@
  * every trace, more bytes than its spans' rows at 8 spans a trace. Ingest fell from ~53,000 to
  * ~37,000 spans/s between 1 M and 4.5 M stored spans (bench/ingest-pipeline.ts). Keyed by generation
  * first (4,096 trace rows, in the order traces arrive), a commit's new traces all go into the newest
- * generation's few dozen pages. A lookup by id seeks each generation, newest first.
+ * generation's few dozen pages. A lookup by id seeks each generation, newest first: ~150 seeks at
+ * 600,000 traces, well under a millisecond.
  *
  * The writer keeps trace ids unique itself (known-traces.ts). Only one process writes a data dir.
  */
-const MIGRATION_11_SHIFT = 12;
+export const TRACE_GENERATION_SHIFT = 12;
 
 export const TRACE_GENERATIONS_SCHEMA = `
 CREATE TABLE traces_rebuilt (
@@ -36,27 +37,25 @@ DROP TABLE traces;
 ALTER TABLE traces_rebuilt RENAME TO traces;
 CREATE INDEX traces_by_start ON traces (start_ns);
 CREATE INDEX traces_with_errors_by_start ON traces (start_ns) WHERE error_count > 0;
-CREATE INDEX traces_by_generation ON traces (id >> ${MIGRATION_11_SHIFT}, trace_id);
+CREATE INDEX traces_by_generation ON traces (id >> ${TRACE_GENERATION_SHIFT}, trace_id);
 `;
 
 /**
- * Migration 14: generations of 1,024 trace rows instead of 4,096, the index otherwise the same.
+ * Migration 14: the generation index keeps the first 8 hex digits of each trace id, not all 32.
  *
- * Within a generation the index is ordered by trace id, so a commit's new traces land at random
- * among the newest generation's pages: an SDK batch's ~64 new traces dirtied ~17 of a 4,096-row
- * generation's ~23 pages, 17 of the ~44 pages such a commit wrote to the WAL. A 1,024-row generation
- * has ~6 pages, and a commit writes ~31 (bench/ingest-vs-jaeger.md). A lookup of an old trace seeks
- * four times as many generations: ~1 ms at 600,000 traces, where 4,096-row generations took ~0.2;
- * a recent trace (what a run's capture or a search's newest results ask for) is found in the first
- * few, in ~10 µs.
- *
- * Changing the shift again needs a migration of its own: queries match the index's expression.
+ * Within a generation the index is ordered by trace id, so an SDK batch's ~64 new traces landed at
+ * random among the newest generation's ~23 pages: 17 of the ~44 pages such a commit wrote to the WAL
+ * (bench/ingest-vs-jaeger.md). Entries of ~20 bytes instead of ~46 put a generation on ~9 pages, and
+ * a commit writes ~32. A lookup seeks the prefix in each generation as before and compares the whole
+ * id on the row; two ids of one generation share their first 8 digits about once in 500 generations
+ * (4,096 random ids among 2^32 prefixes). Ids whose first digits are a time (X-Ray's: seconds) share
+ * them within a second, and a lookup compares the rows of that second's traces; the digits still
+ * order ids, so a short prefix is still a range. Generations of 1,024 rows wrote as few pages, but a
+ * lookup of an old trace walked four times as many of them: ~2 ms more at 5 M stored spans.
  */
-export const TRACE_GENERATION_SHIFT = 10;
-
-export const SMALLER_TRACE_GENERATIONS_SCHEMA = `
+export const TRACE_ID_PREFIX_SCHEMA = `
 DROP INDEX traces_by_generation;
-CREATE INDEX traces_by_generation ON traces (id >> ${TRACE_GENERATION_SHIFT}, trace_id);
+CREATE INDEX traces_by_generation ON traces (id >> ${TRACE_GENERATION_SHIFT}, substr(trace_id, 1, 8));
 `;
 
 /**
@@ -71,12 +70,19 @@ const GENERATIONS = `WITH RECURSIVE g(n) AS (
     FROM g WHERE g.n IS NOT NULL)`;
 
 /** SQL: the traces.id of the trace whose id is bound, if stored. */
-export const TRACE_REF_BY_ID = `${GENERATIONS}
-  SELECT t.id FROM g CROSS JOIN traces t INDEXED BY traces_by_generation
-    ON t.id >> ${TRACE_GENERATION_SHIFT} = g.n AND t.trace_id = ? LIMIT 1`;
+export const TRACE_REF_BY_ID = `${GENERATIONS}, wanted(id) AS (SELECT ?)
+  SELECT t.id FROM g CROSS JOIN wanted w CROSS JOIN traces t INDEXED BY traces_by_generation
+    ON t.id >> ${TRACE_GENERATION_SHIFT} = g.n AND substr(t.trace_id, 1, 8) = substr(w.id, 1, 8)
+    AND t.trace_id = w.id
+  LIMIT 1`;
 
-/** SQL: stored trace ids in [?, ?) in id order, at most ? of them. */
-export const TRACE_IDS_IN_RANGE = `${GENERATIONS}
-  SELECT t.trace_id FROM g CROSS JOIN traces t INDEXED BY traces_by_generation
-    ON t.id >> ${TRACE_GENERATION_SHIFT} = g.n AND t.trace_id >= ? AND t.trace_id < ?
+/**
+ * SQL: stored trace ids in [?, ?) in id order, at most ? of them. The bounds are a prefix and the
+ * prefix followed by 'g', so an id is in range exactly when its first 8 digits lie between theirs.
+ */
+export const TRACE_IDS_IN_RANGE = `${GENERATIONS}, bounds(low, high) AS (SELECT ?, ?)
+  SELECT t.trace_id FROM g CROSS JOIN bounds b CROSS JOIN traces t INDEXED BY traces_by_generation
+    ON t.id >> ${TRACE_GENERATION_SHIFT} = g.n
+    AND substr(t.trace_id, 1, 8) BETWEEN substr(b.low, 1, 8) AND substr(b.high, 1, 8)
+    AND t.trace_id >= b.low AND t.trace_id < b.high
   ORDER BY t.trace_id LIMIT ?`;
