@@ -4,7 +4,7 @@ import { TRACE_GENERATION_SHIFT } from '../../src/store/schema/trace-generations
 import { KnownTraces, hashOf } from '../../src/store/spans/known-traces.js';
 import type { Span } from '../../src/model/index.js';
 import { buildTrace } from '../support/trace-builder.js';
-import { downgradeToUniqueTraceIds, downgradeToWholeTraceIdIndex, openTestStore } from './store-fixture.js';
+import { downgradeToUniqueTraceIds, openTestStore } from './store-fixture.js';
 
 const GENERATION = 2 ** TRACE_GENERATION_SHIFT;
 const traceId = (n: number): string => `c${n.toString(16).padStart(31, '0')}`;
@@ -21,15 +21,15 @@ describe('traces found by id through their generation', () => {
     for (const n of [0, GENERATION - 2, GENERATION + 5, total - 1])
       expect(store.getTrace(traceId(n))?.spans[0]?.name).toBe(`t-${n}`);
     expect(store.getTrace(traceId(total))).toBeUndefined();
-    // The last 16 traces of the first generation share a prefix; their rows (ids n + 1) sit either
-    // side of the second generation's first id.
+    // Traces 4,080 to 4,095 share a prefix; their rows (ids n + 1) sit either side of id 4,096,
+    // the first of the second generation.
     expect(store.resolveTraceIdPrefix(traceId(GENERATION - 1).slice(0, 31), 1_000)).toEqual(
       Array.from({ length: 16 }, (_, i) => traceId(GENERATION - 16 + i)),
     );
     expect(
       store
         .connection()
-        .prepare(`SELECT id >> ${TRACE_GENERATION_SHIFT} FROM traces WHERE trace_id IN (?, ?)`)
+        .prepare('SELECT id >> 12 FROM traces WHERE trace_id IN (?, ?)')
         .pluck()
         .all(traceId(GENERATION - 16), traceId(GENERATION - 1)),
     ).toEqual([0, 1]);
@@ -92,39 +92,6 @@ describe('traces found by id through their generation', () => {
     expect(migrated.getTrace(traceId(2))?.spans).toHaveLength(2);
   });
 
-  it('are found by the first digits of their ids in a data dir from before, indexed again', () => {
-    const { store, open } = openTestStore();
-    // Every id here shares its first 8 digits ('c0000000'): each lookup compares the rows.
-    const total = GENERATION + 10;
-    for (let n = 0; n < total; n += 1_000)
-      store.writeSpans(Array.from({ length: Math.min(1_000, total - n) }, (_, i) => oneSpan(n + i)));
-    const other = { ...oneSpan(0), traceId: 'd1234567000000000000000000000001' };
-    store.writeSpans([other]);
-    downgradeToWholeTraceIdIndex(store.connection());
-    store.close();
-    const migrated = open();
-    const db = migrated.connection();
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(
-      db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'traces_by_generation'").pluck().get(),
-    ).toMatch(/substr\(trace_id, 1, 8\)/);
-    for (const n of [0, GENERATION - 1, GENERATION, total - 1])
-      expect(migrated.getTrace(traceId(n))?.spans[0]?.name).toBe(`t-${n}`);
-    expect(migrated.getTrace(other.traceId)?.traceId).toBe(other.traceId);
-    expect(migrated.getTrace('d1234567000000000000000000000002')).toBeUndefined();
-    // Prefixes shorter and longer than the indexed digits.
-    expect(migrated.resolveTraceIdPrefix('d12', 10)).toEqual([other.traceId]);
-    expect(migrated.resolveTraceIdPrefix('d1234567', 10)).toEqual([other.traceId]);
-    expect(migrated.resolveTraceIdPrefix('d123456700', 10)).toEqual([other.traceId]);
-    expect(migrated.resolveTraceIdPrefix('d123456701', 10)).toEqual([]);
-    expect(migrated.resolveTraceIdPrefix(traceId(17).slice(0, 31), 100)).toEqual(
-      Array.from({ length: 16 }, (_, i) => traceId(16 + i)),
-    );
-    migrated.writeSpans([{ ...oneSpan(5), spanId: 'eeeeeeeeeeeeeee1' }]);
-    expect(traceRows(db)).toBe(total + 1);
-    expect(migrated.getTrace(traceId(5))?.spans).toHaveLength(2);
-  });
-
   it('are found across generations retention emptied, and stay unique there', () => {
     const { store, open } = openTestStore();
     // Starts far ahead of the others, so retention by count keeps it while it empties the generations after.
@@ -136,7 +103,7 @@ describe('traces found by id through their generation', () => {
     open({ retention: { maxSpans: 12, maxAgeMs: Number.POSITIVE_INFINITY } }).enforceRetention();
     const generations = store
       .connection()
-      .prepare(`SELECT DISTINCT id >> ${TRACE_GENERATION_SHIFT} FROM traces ORDER BY 1`)
+      .prepare('SELECT DISTINCT id >> 12 FROM traces ORDER BY 1')
       .pluck()
       .all();
     expect(generations).toEqual([0, 3]);

@@ -54,21 +54,10 @@ export function openTestStore(overrides: Partial<TraceStoreOptions> = {}): TestS
 }
 
 /**
- * Takes a current data dir back to before migration 14: the generation index keyed by whole trace
- * ids again, schema version 13.
- */
-export function downgradeToWholeTraceIdIndex(db: Database.Database): void {
-  db.exec(`DROP INDEX traces_by_generation;
-    CREATE INDEX traces_by_generation ON traces (id >> 12, trace_id);
-    DELETE FROM schema_migrations WHERE version = 14; PRAGMA user_version = 13`);
-}
-
-/**
  * Takes a current data dir back to before migration 13: every span's body in its row, none in the
  * span-bodies files, schema version 12.
  */
 export function downgradeToBodiesInRows(db: Database.Database): void {
-  downgradeToWholeTraceIdIndex(db);
   const bodies = new BodyLog(dirname(db.name));
   const update = db.prepare('UPDATE spans SET body = ? WHERE id = ?');
   for (const row of db.prepare('SELECT id, body FROM spans WHERE body IS NOT NULL').all() as {

@@ -41,24 +41,6 @@ CREATE INDEX traces_by_generation ON traces (id >> ${TRACE_GENERATION_SHIFT}, tr
 `;
 
 /**
- * Migration 14: the generation index keeps the first 8 hex digits of each trace id, not all 32.
- *
- * Within a generation the index is ordered by trace id, so an SDK batch's ~64 new traces landed at
- * random among the newest generation's ~23 pages: 17 of the ~44 pages such a commit wrote to the WAL
- * (bench/ingest-vs-jaeger.md). Entries of ~20 bytes instead of ~46 put a generation on ~9 pages, and
- * a commit writes ~32. A lookup seeks the prefix in each generation as before and compares the whole
- * id on the row; two ids of one generation share their first 8 digits about once in 500 generations
- * (4,096 random ids among 2^32 prefixes). Ids whose first digits are a time (X-Ray's: seconds) share
- * them within a second, and a lookup compares the rows of that second's traces; the digits still
- * order ids, so a short prefix is still a range. Generations of 1,024 rows wrote as few pages, but a
- * lookup of an old trace walked four times as many of them: ~2 ms more at 5 M stored spans.
- */
-export const TRACE_ID_PREFIX_SCHEMA = `
-DROP INDEX traces_by_generation;
-CREATE INDEX traces_by_generation ON traces (id >> ${TRACE_GENERATION_SHIFT}, substr(trace_id, 1, 8));
-`;
-
-/**
  * Every generation holding a trace row, newest first, as column `n` of `g` (then one NULL): each
  * step seeks the next lower generation in the index, so generations retention emptied cost nothing
  * (counting down instead, one old row left behind made every lookup walk all of them).
@@ -70,19 +52,12 @@ const GENERATIONS = `WITH RECURSIVE g(n) AS (
     FROM g WHERE g.n IS NOT NULL)`;
 
 /** SQL: the traces.id of the trace whose id is bound, if stored. */
-export const TRACE_REF_BY_ID = `${GENERATIONS}, wanted(id) AS (SELECT ?)
-  SELECT t.id FROM g CROSS JOIN wanted w CROSS JOIN traces t INDEXED BY traces_by_generation
-    ON t.id >> ${TRACE_GENERATION_SHIFT} = g.n AND substr(t.trace_id, 1, 8) = substr(w.id, 1, 8)
-    AND t.trace_id = w.id
-  LIMIT 1`;
+export const TRACE_REF_BY_ID = `${GENERATIONS}
+  SELECT t.id FROM g CROSS JOIN traces t INDEXED BY traces_by_generation
+    ON t.id >> ${TRACE_GENERATION_SHIFT} = g.n AND t.trace_id = ? LIMIT 1`;
 
-/**
- * SQL: stored trace ids in [?, ?) in id order, at most ? of them. The bounds are a prefix and the
- * prefix followed by 'g', so an id is in range exactly when its first 8 digits lie between theirs.
- */
-export const TRACE_IDS_IN_RANGE = `${GENERATIONS}, bounds(low, high) AS (SELECT ?, ?)
-  SELECT t.trace_id FROM g CROSS JOIN bounds b CROSS JOIN traces t INDEXED BY traces_by_generation
-    ON t.id >> ${TRACE_GENERATION_SHIFT} = g.n
-    AND substr(t.trace_id, 1, 8) BETWEEN substr(b.low, 1, 8) AND substr(b.high, 1, 8)
-    AND t.trace_id >= b.low AND t.trace_id < b.high
+/** SQL: stored trace ids in [?, ?) in id order, at most ? of them. */
+export const TRACE_IDS_IN_RANGE = `${GENERATIONS}
+  SELECT t.trace_id FROM g CROSS JOIN traces t INDEXED BY traces_by_generation
+    ON t.id >> ${TRACE_GENERATION_SHIFT} = g.n AND t.trace_id >= ? AND t.trace_id < ?
   ORDER BY t.trace_id LIMIT ?`;
