@@ -89,9 +89,7 @@ export class AttributePostings {
   ) {
     this.statements = {
       highWater: db
-        .prepare(
-          "SELECT max(coalesce((SELECT value FROM store_meta WHERE key = 'span_high_water'), 0), coalesce((SELECT max(id) FROM spans), 0))",
-        )
+        .prepare(`SELECT max(${SPAN_HIGH_WATER_SQL}, coalesce((SELECT max(id) FROM spans), 0))`)
         .pluck(),
       setHighWater: db.prepare("UPDATE store_meta SET value = ? WHERE key = 'span_high_water'"),
       openBucketSpans: db.prepare(
