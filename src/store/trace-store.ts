@@ -134,16 +134,13 @@ export class TraceStore {
       this.ids = new IdRegistry(this.db);
       const bodies = new BodyCache(this.db);
       this.spanBodies = new BodyLog(options.dataDir, options.bodySegmentBytes);
+      const writesSpans = !this.readOnly && !options.spansWrittenElsewhere;
       // With the writer thread writing spans, only it checkpoints: a checkpoint here could make its
       // newest rows durable between syncing their bodies and copying the WAL.
-      this.checkpoints =
-        this.readOnly || options.spansWrittenElsewhere
-          ? undefined
-          : new WalCheckpoints(this.db, this.spanBodies);
-      this.writer =
-        this.readOnly || options.spansWrittenElsewhere
-          ? undefined
-          : new SpanWriter(this.db, this.ids, this.spanBodies, options.durability === 'full');
+      this.checkpoints = writesSpans ? new WalCheckpoints(this.db, this.spanBodies) : undefined;
+      this.writer = writesSpans
+        ? new SpanWriter(this.db, this.ids, this.spanBodies, options.durability === 'full')
+        : undefined;
       this.logs = new LogStore(this.db, this.ids, bodies);
       this.reader = new TraceReader(this.db, bodies, this.spanBodies);
       this.search = new TraceSearch(
