@@ -72,9 +72,8 @@ export function openConnection(options: ConnectionOptions): Database.Database {
     db.pragma(`cache_size = -${CACHE_KIB}`);
     db.pragma('temp_store = MEMORY');
     if (!options.readOnly) {
-      // The store runs its own checkpoints (wal-checkpoints.ts): span bodies kept in files beside
-      // the database must be synced before one. 32 MiB apart, not SQLite's 1,000 pages: each syncs the
-      // file (~45 ms on the development VM), and a 512-span commit writes ~0.5 MB.
+      // The store runs its own checkpoints (wal-checkpoints.ts, which says how far apart): span
+      // bodies kept in files beside the database must be synced before one.
       db.pragma('wal_autocheckpoint = 0');
       db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     }
