@@ -209,4 +209,35 @@ describe('the store’s WAL checkpoints', () => {
     checkpoints.afterWrite(2_000);
     expect(databaseBytes().equals(settled)).toBe(false);
   });
+
+  it('hand the WAL and the newest body segment to the OS to write back at each quarter of the threshold', () => {
+    const { store, dataDir } = openTestStore();
+    const db = store.connection();
+    const bodies = new BodyLog(dataDir);
+    onTestFinished(() => bodies.close());
+    const writtenBack: string[] = [];
+    const checkpoints = new WalCheckpoints(db, bodies, 1024 * 1024, (path) => writtenBack.push(path));
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const databaseBytes = () => readFileSync(join(dataDir, DATABASE_FILE));
+    const settled = databaseBytes();
+    bodies.append(Buffer.from('a body'), 1);
+    const both = [join(dataDir, `${DATABASE_FILE}-wal`), bodies.appendingPath()];
+    expect(both[1]).toContain(join(dataDir, BODY_DIR));
+    // At the first guess of 600 bytes a write, a quarter of 1 MiB is 437 writes.
+    checkpoints.afterWrite(400);
+    expect(writtenBack).toEqual([]);
+    checkpoints.afterWrite(40);
+    expect(writtenBack).toEqual(both);
+    // The next quarter counts from there, not from the last mark.
+    checkpoints.afterWrite(430);
+    expect(writtenBack).toEqual(both);
+    checkpoints.afterWrite(10);
+    expect(writtenBack).toEqual([...both, ...both]);
+    expect(databaseBytes().equals(settled)).toBe(true);
+    // The threshold itself is a checkpoint, not a write-back.
+    store.writeSpans(traceOf(1, 200).spans);
+    checkpoints.afterWrite(900);
+    expect(writtenBack).toHaveLength(4);
+    expect(databaseBytes().equals(settled)).toBe(false);
+  });
 });

@@ -139,6 +139,11 @@ export class BodyLog {
     this.unsynced = false;
   }
 
+  /** The segment `append` writes to, once it has one. */
+  appendingPath(): string | undefined {
+    return this.appendFd === undefined ? undefined : join(this.dir, segmentName(this.appendSegment));
+  }
+
   /**
    * Syncs the newest segment whoever appended to it: a checkpoint on this connection makes rows
    * durable that the writer thread's log wrote.
