@@ -4,13 +4,40 @@ import { TRACE_GENERATION_SHIFT } from '../../src/store/schema/trace-generations
 import { KnownTraces, hashOf } from '../../src/store/spans/known-traces.js';
 import type { Span } from '../../src/model/index.js';
 import { buildTrace } from '../support/trace-builder.js';
-import { downgradeToUniqueTraceIds, openTestStore } from './store-fixture.js';
+import { downgradeToGenerationIndex, downgradeToUniqueTraceIds, openTestStore } from './store-fixture.js';
 
 const GENERATION = 2 ** TRACE_GENERATION_SHIFT;
 const traceId = (n: number): string => `c${n.toString(16).padStart(31, '0')}`;
 const oneSpan = (n: number): Span => buildTrace({ name: `t-${n}` }, traceId(n)).spans[0]!;
-const traceRows = (db: { prepare(sql: string): { pluck(): { get(): unknown } } }) =>
-  db.prepare('SELECT count(*) FROM traces').pluck().get();
+type Connection = { prepare(sql: string): { pluck(): { get(): unknown } } };
+const traceRows = (db: Connection) => db.prepare('SELECT count(*) FROM traces').pluck().get();
+const count = (db: Connection, sql: string) => db.prepare(sql).pluck().get();
+const listedBelow = (db: Connection) =>
+  count(db, "SELECT value FROM store_meta WHERE key = 'traces_listed_below'");
+/** Listings of trace_generations that do not name a stored trace row by both its ids. */
+const wrongListings = (db: Connection) =>
+  count(
+    db,
+    `SELECT count(*) FROM trace_generations x LEFT JOIN traces t ON t.id = x.id AND t.trace_id = x.trace_id
+     WHERE t.id IS NULL OR x.generation != t.id >> 12`,
+  );
+
+function writeTraces(
+  store: { writeSpans(spans: Span[]): void },
+  from: number,
+  to: number,
+  start = (_n: number) => 0n,
+) {
+  for (let n = from; n < to; n += 500) {
+    store.writeSpans(
+      Array.from({ length: Math.min(500, to - n) }, (_, i) => {
+        const span = oneSpan(n + i);
+        const at = start(n + i);
+        return at === 0n ? span : { ...span, startTimeUnixNano: at, endTimeUnixNano: at + 1n };
+      }),
+    );
+  }
+}
 
 describe('traces found by id through their generation', () => {
   it('are found in every generation, and trace id prefixes across generations in id order', () => {
@@ -36,6 +63,61 @@ describe('traces found by id through their generation', () => {
     expect(store.resolveTraceIdPrefix(traceId(3).slice(0, 31), 5)).toEqual(
       Array.from({ length: 5 }, (_, i) => traceId(i)),
     );
+  });
+
+  it('are listed 512 new rows at a time, the rows not listed yet read one by one', () => {
+    const { store } = openTestStore();
+    const db = store.connection();
+    writeTraces(store, 0, 500);
+    expect(count(db, 'SELECT count(*) FROM trace_generations')).toBe(0);
+    expect(store.getTrace(traceId(7))?.spans[0]?.name).toBe('t-7');
+    expect(store.resolveTraceIdPrefix('c', 1_000)).toHaveLength(500);
+    writeTraces(store, 500, 1_000);
+    expect(count(db, 'SELECT count(*) FROM trace_generations')).toBe(1_000);
+    expect(listedBelow(db)).toBe(1_001);
+    // Written 500 at a time, 4,396 traces are listed up to the 4,000th; generation 1 starts at row id 4,096.
+    writeTraces(store, 1_000, GENERATION + 300);
+    expect(listedBelow(db)).toBe(4_001);
+    expect(count(db, 'SELECT count(*) FROM trace_generations')).toBe(4_000);
+    expect(wrongListings(db)).toBe(0);
+    for (const n of [7, 999, GENERATION - 1, GENERATION + 299])
+      expect(store.getTrace(traceId(n))?.spans[0]?.name).toBe(`t-${n}`);
+    expect(store.resolveTraceIdPrefix('c', 1_000)).toHaveLength(1_000);
+    expect(store.resolveTraceIdPrefix(traceId(GENERATION + 299), 5)).toEqual([traceId(GENERATION + 299)]);
+  });
+
+  it('are all listed in a data dir whose generations were an index of traces', () => {
+    const { store, open } = openTestStore();
+    writeTraces(store, 0, 2 * GENERATION + 5);
+    const found = [0, GENERATION, 2 * GENERATION + 4];
+    const names = found.map((n) => store.getTrace(traceId(n))?.spans[0]?.name);
+    downgradeToGenerationIndex(store.connection());
+    store.close();
+    const migrated = open();
+    const db = migrated.connection();
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(count(db, 'SELECT count(*) FROM trace_generations')).toBe(2 * GENERATION + 5);
+    expect(listedBelow(db)).toBe(2 * GENERATION + 6);
+    expect(wrongListings(db)).toBe(0);
+    expect(found.map((n) => migrated.getTrace(traceId(n))?.spans[0]?.name)).toEqual(names);
+    writeTraces(migrated, 2 * GENERATION + 5, 2 * GENERATION + 10);
+    expect(migrated.getTrace(traceId(2 * GENERATION + 9))?.spans).toHaveLength(1);
+    expect(traceRows(db)).toBe(2 * GENERATION + 10);
+  });
+
+  it('give a new trace a row id above every listed one, though retention deleted the newest of them', () => {
+    const { store, open } = openTestStore();
+    const db = store.connection();
+    // Traces 900 to 999 (row ids 901 to 1,000, listed with the others) start first: retention takes them first.
+    writeTraces(store, 0, 1_000, (n) => (n >= 900 ? BigInt(n) : 2n ** 60n + BigInt(n)));
+    expect(listedBelow(db)).toBe(1_001);
+    open({ retention: { maxSpans: 950, maxAgeMs: Number.POSITIVE_INFINITY } }).enforceRetention();
+    expect(count(db, 'SELECT max(id) FROM traces')).toBe(900);
+    expect(wrongListings(db)).toBe(0);
+    store.writeSpans([oneSpan(50_000)]);
+    expect(store.getTrace(traceId(50_000))?.spans).toHaveLength(1);
+    expect(store.resolveTraceIdPrefix(traceId(50_000), 5)).toEqual([traceId(50_000)]);
+    expect(count(db, `SELECT id FROM traces WHERE trace_id = '${traceId(50_000)}'`)).toBe(1_001);
   });
 
   it('stay unique: more spans of a trace after a restart extend its row', () => {
@@ -85,7 +167,7 @@ describe('traces found by id through their generation', () => {
       .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'traces' ORDER BY name")
       .pluck()
       .all();
-    expect(indexes).toEqual(['traces_by_generation', 'traces_by_start', 'traces_with_errors_by_start']);
+    expect(indexes).toEqual(['traces_by_start', 'traces_with_errors_by_start']);
     expect(migrated.getTrace(traceId(2))).toEqual(before);
     migrated.writeSpans([{ ...oneSpan(2), spanId: 'bbbbbbbbbbbbbbb1' }]);
     expect(traceRows(db)).toBe(2);
@@ -107,6 +189,7 @@ describe('traces found by id through their generation', () => {
       .pluck()
       .all();
     expect(generations).toEqual([0, 3]);
+    expect(wrongListings(store.connection())).toBe(0);
     expect(store.getTrace(traceId(0))?.spans).toHaveLength(1);
     expect(store.getTrace(traceId(total))?.spans).toHaveLength(1);
     expect(store.getTrace(traceId(1))).toBeUndefined();

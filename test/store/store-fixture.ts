@@ -54,10 +54,22 @@ export function openTestStore(overrides: Partial<TraceStoreOptions> = {}): TestS
 }
 
 /**
+ * Takes a current data dir back to before migration 14: trace ids in the index of `traces` by
+ * generation again, no trace_generations table, schema version 13.
+ */
+export function downgradeToGenerationIndex(db: Database.Database): void {
+  db.exec(`DROP TABLE trace_generations;
+    DELETE FROM store_meta WHERE key = 'traces_listed_below';
+    CREATE INDEX traces_by_generation ON traces (id >> 12, trace_id);
+    DELETE FROM schema_migrations WHERE version = 14; PRAGMA user_version = 13`);
+}
+
+/**
  * Takes a current data dir back to before migration 13: every span's body in its row, none in the
  * span-bodies files, schema version 12.
  */
 export function downgradeToBodiesInRows(db: Database.Database): void {
+  downgradeToGenerationIndex(db);
   const bodies = new BodyLog(dirname(db.name));
   const update = db.prepare('UPDATE spans SET body = ? WHERE id = ?');
   for (const row of db.prepare('SELECT id, body FROM spans WHERE body IS NOT NULL').all() as {

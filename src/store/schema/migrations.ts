@@ -10,7 +10,7 @@ import { SPAN_BODY_SCHEMA } from './span-body-schema.js';
 import { SPAN_LINKS_BACKFILL, SPAN_LINKS_SCHEMA } from './span-links-schema.js';
 import { SPEC_SCHEMA } from './spec-schema.js';
 import { TRACE_SCHEMA } from './trace-schema.js';
-import { TRACE_GENERATIONS_SCHEMA } from './trace-generations-schema.js';
+import { TRACE_GENERATION_TABLE_SCHEMA, TRACE_GENERATIONS_SCHEMA } from './trace-generations-schema.js';
 import { TRACE_SPAN_RUNS_SCHEMA } from './trace-span-runs-schema.js';
 
 /**
@@ -46,6 +46,7 @@ export const MIGRATIONS: readonly Migration[] = [
   // (spans/body-log.ts). The version makes an older build refuse the data dir instead of reading a
   // locator as the span's message.
   { version: 13, name: 'span_body_files', up: () => undefined },
+  { version: 14, name: 'trace_generation_table', up: TRACE_GENERATION_TABLE_SCHEMA },
 ];
 
 /** Recorded beside `user_version` so a data dir written by a build with other steps is refused, not misread. */

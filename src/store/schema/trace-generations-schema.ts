@@ -11,6 +11,7 @@
  * 600,000 traces, well under a millisecond.
  *
  * The writer keeps trace ids unique itself (known-traces.ts). Only one process writes a data dir.
+ * Migration 14 (below) replaced the index with a table written once a generation is closed.
  */
 export const TRACE_GENERATION_SHIFT = 12;
 
@@ -41,23 +42,65 @@ CREATE INDEX traces_by_generation ON traces (id >> ${TRACE_GENERATION_SHIFT}, tr
 `;
 
 /**
- * Every generation holding a trace row, newest first, as column `n` of `g` (then one NULL): each
- * step seeks the next lower generation in the index, so generations retention emptied cost nothing
- * (counting down instead, one old row left behind made every lookup walk all of them).
+ * Migration 14: trace ids are listed in `trace_generations` by the writer, LISTED_TRACE_ROWS new trace
+ * rows at a time in one sorted insert, instead of in an index of `traces` kept row by row.
+ *
+ * Within the newest generation the index was ordered by random trace ids, so each commit of a
+ * batch's ~64 new traces rewrote most of that generation's ~23 pages: 17–18 of a commit's 40–65 WAL
+ * pages, and ~7–10% of the writer thread's CPU (bench/ingest-vs-jaeger.md). Listed 512 at a time,
+ * the generation's pages are rewritten ~8 times instead of ~64. The rows not listed yet (fewer than
+ * 512, from `store_meta`'s `traces_listed_below` on) are read from `traces` itself, by row id.
+ *
+ * The writer gives trace rows their ids (trace-generation-index.ts): above every stored row and every
+ * listed one, so no row is ever written where a lookup would not look.
  */
-const GENERATIONS = `WITH RECURSIVE g(n) AS (
-  SELECT (SELECT max(id) FROM traces) >> ${TRACE_GENERATION_SHIFT}
-  UNION ALL SELECT (SELECT t.id >> ${TRACE_GENERATION_SHIFT} FROM traces t INDEXED BY traces_by_generation
-      WHERE t.id >> ${TRACE_GENERATION_SHIFT} < g.n ORDER BY t.id >> ${TRACE_GENERATION_SHIFT} DESC LIMIT 1)
-    FROM g WHERE g.n IS NOT NULL)`;
+export const TRACE_GENERATION_TABLE_SCHEMA = `
+CREATE TABLE trace_generations (
+  generation INTEGER NOT NULL,        -- traces.id >> ${TRACE_GENERATION_SHIFT}
+  trace_id TEXT NOT NULL,
+  id INTEGER NOT NULL,                -- traces.id
+  PRIMARY KEY (generation, trace_id)
+) WITHOUT ROWID, STRICT;
+INSERT OR IGNORE INTO trace_generations (generation, trace_id, id)
+  SELECT id >> ${TRACE_GENERATION_SHIFT}, trace_id, id FROM traces ORDER BY 1, 2;
+INSERT OR REPLACE INTO store_meta (key, value)
+  VALUES ('traces_listed_below', (SELECT coalesce(max(id), 0) + 1 FROM traces));
+DROP INDEX traces_by_generation;
+`;
 
-/** SQL: the traces.id of the trace whose id is bound, if stored. */
-export const TRACE_REF_BY_ID = `${GENERATIONS}
-  SELECT t.id FROM g CROSS JOIN traces t INDEXED BY traces_by_generation
-    ON t.id >> ${TRACE_GENERATION_SHIFT} = g.n AND t.trace_id = ? LIMIT 1`;
+/** SQL: the first trace row id not listed in trace_generations (every row from it on is not). */
+export const FIRST_UNLISTED_TRACE_REF =
+  "SELECT coalesce((SELECT value FROM store_meta WHERE key = 'traces_listed_below'), 0)";
+
+/**
+ * After a CTE of the bound values: every listed generation, newest first, as column `n` of `g` (then
+ * one NULL), and the first row id not listed as `open.below`. Each step seeks the next lower
+ * generation in the table, so generations retention emptied cost nothing (counting down instead,
+ * one old row left behind made every lookup walk all of them).
+ */
+const GENERATIONS = `open(below) AS (${FIRST_UNLISTED_TRACE_REF}),
+  g(n) AS (
+    SELECT (SELECT max(generation) FROM trace_generations)
+    UNION ALL SELECT (SELECT x.generation FROM trace_generations x
+        WHERE x.generation < g.n ORDER BY x.generation DESC LIMIT 1)
+      FROM g WHERE g.n IS NOT NULL)`;
+
+/** SQL: the traces.id of the trace whose id is bound, if stored: the rows not listed first. */
+export const TRACE_REF_BY_ID = `WITH RECURSIVE want(trace_id) AS (SELECT ?), ${GENERATIONS}
+  SELECT id FROM (
+    SELECT t.id FROM want CROSS JOIN open CROSS JOIN traces t
+      WHERE t.id >= open.below AND t.trace_id = want.trace_id
+    UNION ALL
+    SELECT x.id FROM want CROSS JOIN g CROSS JOIN trace_generations x
+      ON x.generation = g.n AND x.trace_id = want.trace_id
+  ) LIMIT 1`;
 
 /** SQL: stored trace ids in [?, ?) in id order, at most ? of them. */
-export const TRACE_IDS_IN_RANGE = `${GENERATIONS}
-  SELECT t.trace_id FROM g CROSS JOIN traces t INDEXED BY traces_by_generation
-    ON t.id >> ${TRACE_GENERATION_SHIFT} = g.n AND t.trace_id >= ? AND t.trace_id < ?
-  ORDER BY t.trace_id LIMIT ?`;
+export const TRACE_IDS_IN_RANGE = `WITH RECURSIVE bounds(low, high) AS (SELECT ?, ?), ${GENERATIONS}
+  SELECT trace_id FROM (
+    SELECT t.trace_id FROM bounds CROSS JOIN open CROSS JOIN traces t
+      WHERE t.id >= open.below AND t.trace_id >= bounds.low AND t.trace_id < bounds.high
+    UNION ALL
+    SELECT x.trace_id FROM bounds CROSS JOIN g CROSS JOIN trace_generations x
+      ON x.generation = g.n AND x.trace_id >= bounds.low AND x.trace_id < bounds.high
+  ) ORDER BY trace_id LIMIT ?`;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { HourRebuild } from '../rollups/hour-rebuild.js';
+import { TRACE_GENERATION_SHIFT } from '../schema/trace-generations-schema.js';
 import { BUCKET_HAS_SPANS, bucketOf } from './span-buckets.js';
 
 export interface RetentionPolicy {
@@ -88,6 +89,11 @@ export class Retention {
       ),
       deleteLinks: db.prepare('DELETE FROM span_links WHERE trace_ref IN (SELECT value FROM json_each(?))'),
       deleteTraces: db.prepare('DELETE FROM traces WHERE id IN (SELECT value FROM json_each(?))'),
+      // Bound as [[id, trace id], …]: a listed generation's entries (trace-generations-schema.ts).
+      deleteListings: db.prepare(
+        `DELETE FROM trace_generations WHERE (generation, trace_id) IN
+           (SELECT (value ->> 0) >> ${TRACE_GENERATION_SHIFT}, value ->> 1 FROM json_each(?))`,
+      ),
       deleteTraceLogs: db.prepare(
         'DELETE FROM logs WHERE trace_id IN (SELECT value FROM json_each(?)) AND trace_id IS NOT NULL',
       ),
@@ -198,6 +204,7 @@ export class Retention {
     this.statements.deleteRuns.run(refs);
     this.statements.deleteLinks.run(refs);
     this.statements.deleteTraces.run(refs);
+    this.statements.deleteListings.run(JSON.stringify(traces.map((trace) => [trace.id, trace.trace_id])));
     const logs = this.statements.deleteTraceLogs.run(
       JSON.stringify(traces.map((trace) => trace.trace_id)),
     ).changes;

@@ -7,6 +7,7 @@ import { encodeSpans, type EncodedSpans } from './encoded-spans.js';
 import { spanFieldGroups } from './span-field-postings.js';
 import { KnownTraces, type TraceRow } from './known-traces.js';
 import { SpanRowInserts } from './span-row-inserts.js';
+import { TraceGenerationIndex } from './trace-generation-index.js';
 import { bodyLocator, type BodyLog } from './body-log.js';
 import { StoredSpanIds } from './stored-span-ids.js';
 import { addSpans, type TraceAggregate } from './trace-summary-merge.js';
@@ -34,6 +35,7 @@ export class SpanWriter {
   private readonly storedSpanIds: StoredSpanIds;
   private readonly knownTraces: KnownTraces;
   private readonly spanRows: SpanRowInserts;
+  private readonly generations: TraceGenerationIndex;
 
   /** `syncBodiesEachCommit`: durability `full`, where every commit is synced, so are its bodies. */
   constructor(
@@ -45,9 +47,9 @@ export class SpanWriter {
     this.statements = {
       // A new trace, with its whole aggregate (KnownTraces keeps trace ids unique).
       insertTrace: db.prepare(
-        `INSERT INTO traces (trace_id, start_ns, end_ns, span_count, error_count, root_span_id,
+        `INSERT INTO traces (id, trace_id, start_ns, end_ns, span_count, error_count, root_span_id,
            root_start_ns, root_service, root_name, services)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       updateTrace: db.prepare(
         `UPDATE traces SET start_ns = ?, end_ns = ?, span_count = ?, error_count = ?, root_span_id = ?,
@@ -70,6 +72,7 @@ export class SpanWriter {
     this.storedSpanIds = new StoredSpanIds(db);
     this.knownTraces = new KnownTraces(db);
     this.spanRows = new SpanRowInserts(db);
+    this.generations = new TraceGenerationIndex(db);
     // Run as BEGIN IMMEDIATE (here, in log-store.ts and retention.ts): two connections write the
     // data dir (the writer thread; the main one's retention timer, specs and sessions), and a
     // deferred transaction that read before writing fails at once with SQLITE_BUSY (its snapshot is
@@ -135,6 +138,7 @@ export class SpanWriter {
     // Before the rows that point at them: bytes of a batch whose transaction fails are never read.
     const bodies = this.bodyLog.append(batch.bodies, nextRef);
 
+    this.generations.begin();
     const groups = batch.traceIds.map((): number[] => []);
     for (let span = 0; span < batch.count; span += 1) groups[batch.trace[span]!]!.push(span);
     batch.traceIds.forEach((traceId, trace) => {
@@ -146,9 +150,8 @@ export class SpanWriter {
       if (row) traceRef = Number(row.id);
       else {
         const fresh = addSpans(undefined, batch, group);
-        traceRef = Number(
-          this.statements.insertTrace.run(traceId, ...aggregateColumns(fresh)).lastInsertRowid,
-        );
+        traceRef = this.generations.nextId();
+        this.statements.insertTrace.run(traceRef, traceId, ...aggregateColumns(fresh));
         this.knownTraces.add(traceId, traceRef);
       }
       // A span id already stored for the trace (an exporter's retry, a trace exported in parts) or
@@ -216,6 +219,7 @@ export class SpanWriter {
       written.spanCount += stored.length;
       written.traceIds.push(traceId);
     });
+    this.generations.listIfDue();
     // Before anything reads `spans`: a closing bucket's postings check it still holds spans, and a
     // later batch of this transaction reads the stored span ids of a trace it extends.
     this.spanRows.flush();
