@@ -40,12 +40,15 @@ export class WalCheckpoints {
   private readonly writeBackEvery: number;
   private nextWriteBack: number;
 
-  /** `writeBack` starts writing a file's dirty pages to disk without waiting (syncInBackground). */
+  /**
+   * `writeBack` starts writing a file's dirty pages to disk without waiting, and calls `done` once
+   * they are (syncInBackground).
+   */
   constructor(
     private readonly db: Database.Database,
     private readonly bodies: BodyLog,
     private readonly thresholdBytes = WAL_CHECKPOINT_BYTES,
-    private readonly writeBack: (path: string) => void = syncInBackground,
+    private readonly writeBack: (path: string, done?: (error?: Error) => void) => void = syncInBackground,
   ) {
     this.pageSize = db.pragma('page_size', { simple: true }) as number;
     this.writeBackEvery = thresholdBytes / WRITEBACKS_PER_CHECKPOINT;
@@ -59,9 +62,24 @@ export class WalCheckpoints {
     if (walBytes >= this.thresholdBytes) this.checkpoint();
     else if (walBytes >= this.nextWriteBack) {
       this.nextWriteBack = walBytes + this.writeBackEvery;
-      this.writeBack(`${this.db.name}-wal`);
-      const bodies = this.bodies.appendingPath();
-      if (bodies !== undefined) this.writeBack(bodies);
+      this.writeBackInOrder();
+    }
+  }
+
+  /**
+   * The newest body segment, then the WAL once it is on disk: WAL frames on disk before the bodies
+   * they point at would, after a power loss, be replayed without them. The OS may write either back
+   * on its own at any time; these syncs should not make that likelier. Nothing more after a failed
+   * sync: the checkpoint's own syncs report the error.
+   */
+  private writeBackInOrder(): void {
+    const wal = `${this.db.name}-wal`;
+    const bodies = this.bodies.appendingPath();
+    if (bodies === undefined) this.writeBack(wal);
+    else {
+      this.writeBack(bodies, (error) => {
+        if (error === undefined) this.writeBack(wal);
+      });
     }
   }
 

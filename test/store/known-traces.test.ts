@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/store/schema/migrations.js';
-import { TRACE_GENERATION_SHIFT } from '../../src/store/schema/trace-generations-schema.js';
+import { TRACE_GENERATION_SHIFT, TRACE_REF_BY_ID } from '../../src/store/schema/trace-generations-schema.js';
 import { KnownTraces, hashOf } from '../../src/store/spans/known-traces.js';
 import type { Span } from '../../src/model/index.js';
 import { buildTrace } from '../support/trace-builder.js';
@@ -118,6 +118,16 @@ describe('traces found by id through their generation', () => {
     expect(store.getTrace(traceId(50_000))?.spans).toHaveLength(1);
     expect(store.resolveTraceIdPrefix(traceId(50_000), 5)).toEqual([traceId(50_000)]);
     expect(count(db, `SELECT id FROM traces WHERE trace_id = '${traceId(50_000)}'`)).toBe(1_001);
+  });
+
+  it('are looked up walking the generations only until one holds the id, not building the whole chain first', () => {
+    const { store } = openTestStore();
+    const plan = store.connection().prepare(`EXPLAIN QUERY PLAN ${TRACE_REF_BY_ID}`).all(traceId(1)) as {
+      detail: string;
+    }[];
+    const details = plan.map((step) => step.detail);
+    expect(details).toContain('CO-ROUTINE g');
+    expect(details).not.toContain('MATERIALIZE g');
   });
 
   it('stay unique: more spans of a trace after a restart extend its row', () => {

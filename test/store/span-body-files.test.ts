@@ -210,19 +210,22 @@ describe('the store’s WAL checkpoints', () => {
     expect(databaseBytes().equals(settled)).toBe(false);
   });
 
-  it('hand the WAL and the newest body segment to the OS to write back at each quarter of the threshold', () => {
+  it('hand the newest body segment, then the WAL, to the OS to write back at each quarter of the threshold', () => {
     const { store, dataDir } = openTestStore();
     const db = store.connection();
     const bodies = new BodyLog(dataDir);
     onTestFinished(() => bodies.close());
     const writtenBack: string[] = [];
-    const checkpoints = new WalCheckpoints(db, bodies, 1024 * 1024, (path) => writtenBack.push(path));
+    const checkpoints = new WalCheckpoints(db, bodies, 1024 * 1024, (path, done) => {
+      writtenBack.push(path);
+      done?.();
+    });
     db.pragma('wal_checkpoint(TRUNCATE)');
     const databaseBytes = () => readFileSync(join(dataDir, DATABASE_FILE));
     const settled = databaseBytes();
     bodies.append(Buffer.from('a body'), 1);
-    const both = [join(dataDir, `${DATABASE_FILE}-wal`), bodies.appendingPath()];
-    expect(both[1]).toContain(join(dataDir, BODY_DIR));
+    const both = [bodies.appendingPath(), join(dataDir, `${DATABASE_FILE}-wal`)];
+    expect(both[0]).toContain(join(dataDir, BODY_DIR));
     // At the first guess of 600 bytes a write, a quarter of 1 MiB is 437 writes.
     checkpoints.afterWrite(400);
     expect(writtenBack).toEqual([]);
@@ -239,5 +242,19 @@ describe('the store’s WAL checkpoints', () => {
     checkpoints.afterWrite(900);
     expect(writtenBack).toHaveLength(4);
     expect(databaseBytes().equals(settled)).toBe(false);
+  });
+
+  it('leave the WAL alone when the body segment could not be written back', () => {
+    const { store, dataDir } = openTestStore();
+    const bodies = new BodyLog(dataDir);
+    onTestFinished(() => bodies.close());
+    const writtenBack: string[] = [];
+    const checkpoints = new WalCheckpoints(store.connection(), bodies, 1024 * 1024, (path, done) => {
+      writtenBack.push(path);
+      done?.(new Error('EIO'));
+    });
+    bodies.append(Buffer.from('a body'), 1);
+    checkpoints.afterWrite(440);
+    expect(writtenBack).toEqual([bodies.appendingPath()]);
   });
 });

@@ -11,7 +11,7 @@
  * 600,000 traces, well under a millisecond.
  *
  * The writer keeps trace ids unique itself (known-traces.ts). Only one process writes a data dir.
- * Migration 14 (below) replaced the index with a table written once a generation is closed.
+ * Migration 14 (below) replaced the index with a table the writer fills 512 new rows at a time.
  */
 export const TRACE_GENERATION_SHIFT = 12;
 
@@ -85,15 +85,18 @@ const GENERATIONS = `open(below) AS (${FIRST_UNLISTED_TRACE_REF}),
         WHERE x.generation < g.n ORDER BY x.generation DESC LIMIT 1)
       FROM g WHERE g.n IS NOT NULL)`;
 
-/** SQL: the traces.id of the trace whose id is bound, if stored: the rows not listed first. */
+/**
+ * SQL: the traces.id of the trace whose id is bound, or NULL: the rows not listed first. Two scalar
+ * subqueries, `g` the outer loop of the second, so SQLite walks the generations one at a time until
+ * one holds the id; otherwise it builds the whole chain before the first probe (0.15 against
+ * 0.01 ms at 1 M traces).
+ */
 export const TRACE_REF_BY_ID = `WITH RECURSIVE want(trace_id) AS (SELECT ?), ${GENERATIONS}
-  SELECT id FROM (
-    SELECT t.id FROM want CROSS JOIN open CROSS JOIN traces t
-      WHERE t.id >= open.below AND t.trace_id = want.trace_id
-    UNION ALL
-    SELECT x.id FROM want CROSS JOIN g CROSS JOIN trace_generations x
-      ON x.generation = g.n AND x.trace_id = want.trace_id
-  ) LIMIT 1`;
+  SELECT coalesce(
+    (SELECT t.id FROM want CROSS JOIN open CROSS JOIN traces t
+      WHERE t.id >= open.below AND t.trace_id = want.trace_id LIMIT 1),
+    (SELECT x.id FROM g CROSS JOIN want CROSS JOIN trace_generations x
+      ON x.generation = g.n AND x.trace_id = want.trace_id LIMIT 1))`;
 
 /** SQL: stored trace ids in [?, ?) in id order, at most ? of them. */
 export const TRACE_IDS_IN_RANGE = `WITH RECURSIVE bounds(low, high) AS (SELECT ?, ?), ${GENERATIONS}

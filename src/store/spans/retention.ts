@@ -124,7 +124,8 @@ export class Retention {
       if (deleted > 0 && cutoffMinute % 60 !== 0) this.hours.hour(hour);
     }).immediate;
     // The chunk is read again inside the write transaction: one read before it could name a row id
-    // that the other connection's retention deleted and a new trace then took (ids are max + 1).
+    // that the other connection's retention deleted and a new trace then took (a new trace's id is
+    // the highest plus one when that is above every listed one: trace-generation-index.ts).
     this.deleteChunk = db.transaction((choose: (rows: OldestTrace[]) => DueTraces) => {
       const rows = this.statements.oldest.all(CHUNK) as OldestTrace[];
       const due = choose(rows);

@@ -55,7 +55,8 @@ export class TraceGenerationIndex {
   listIfDue(): void {
     if (this.next - this.firstUnlisted < LISTED_TRACE_ROWS) return;
     this.statements.list.run(this.firstUnlisted, this.next);
-    this.statements.setFirstUnlisted.run(this.next);
+    // A bigint, so it is stored as the migration stores it: an INTEGER, not a REAL.
+    this.statements.setFirstUnlisted.run(BigInt(this.next));
     this.firstUnlisted = this.next;
   }
 }

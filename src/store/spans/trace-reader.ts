@@ -84,8 +84,8 @@ export class TraceReader {
   /** The trace with its spans in start order, or undefined when no span of it is stored. */
   getTrace(traceId: string): Trace | undefined {
     const id = checkTraceId(traceId);
-    const ref = this.statements.traceRef.get(id) as number | undefined;
-    if (ref === undefined) return undefined;
+    const ref = this.statements.traceRef.get(id) as number | null;
+    if (ref === null) return undefined;
     // With the id again: retention on another connection may have given the row to another trace since.
     const rows = this.statements.spansOfTrace.all(ref, id) as unknown[][];
     if (rows.length === 0) return undefined;
@@ -101,8 +101,8 @@ export class TraceReader {
         'pass 16 hex digits, as listed in the trace',
       );
     }
-    const ref = this.statements.traceRef.get(id) as number | undefined;
-    if (ref === undefined) return undefined;
+    const ref = this.statements.traceRef.get(id) as number | null;
+    if (ref === null) return undefined;
     const row = this.statements.span.get(ref, id, span) as SpanRow | undefined;
     return row && this.decode(row);
   }
