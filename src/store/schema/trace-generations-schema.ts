@@ -47,7 +47,7 @@ CREATE INDEX traces_by_generation ON traces (id >> ${TRACE_GENERATION_SHIFT}, tr
  *
  * Within the newest generation the index was ordered by random trace ids, so each commit of a
  * batch's ~64 new traces rewrote most of that generation's ~23 pages: 17–18 of a commit's 40–65 WAL
- * pages, and ~7–10% of the writer thread's CPU (bench/ingest-vs-jaeger.md). Listed 512 at a time,
+ * pages, and ~3–6% of the writer thread's CPU (bench/ingest-vs-jaeger.md). Listed 512 at a time,
  * the generation's pages are rewritten ~8 times instead of ~64. The rows not listed yet (fewer than
  * 512, from `store_meta`'s `traces_listed_below` on) are read from `traces` itself, by row id.
  *
