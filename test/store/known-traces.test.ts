@@ -10,8 +10,8 @@ const GENERATION = 2 ** TRACE_GENERATION_SHIFT;
 const traceId = (n: number): string => `c${n.toString(16).padStart(31, '0')}`;
 const oneSpan = (n: number): Span => buildTrace({ name: `t-${n}` }, traceId(n)).spans[0]!;
 type Connection = { prepare(sql: string): { pluck(): { get(): unknown } } };
-const traceRows = (db: Connection) => db.prepare('SELECT count(*) FROM traces').pluck().get();
 const count = (db: Connection, sql: string) => db.prepare(sql).pluck().get();
+const traceRows = (db: Connection) => count(db, 'SELECT count(*) FROM traces');
 const listedBelow = (db: Connection) =>
   count(db, "SELECT value FROM store_meta WHERE key = 'traces_listed_below'");
 /** Listings of trace_generations that do not name a stored trace row by both its ids. */
@@ -19,21 +19,23 @@ const wrongListings = (db: Connection) =>
   count(
     db,
     `SELECT count(*) FROM trace_generations x LEFT JOIN traces t ON t.id = x.id AND t.trace_id = x.trace_id
-     WHERE t.id IS NULL OR x.generation != t.id >> 12`,
+     WHERE t.id IS NULL OR x.generation != t.id >> ${TRACE_GENERATION_SHIFT}`,
   );
 
+/** Traces `from` to `to` - 1 of one span each, 500 to a write; `start` gives trace n its start time. */
 function writeTraces(
   store: { writeSpans(spans: Span[]): void },
   from: number,
   to: number,
-  start = (_n: number) => 0n,
+  start?: (n: number) => bigint,
 ) {
   for (let n = from; n < to; n += 500) {
     store.writeSpans(
       Array.from({ length: Math.min(500, to - n) }, (_, i) => {
         const span = oneSpan(n + i);
+        if (!start) return span;
         const at = start(n + i);
-        return at === 0n ? span : { ...span, startTimeUnixNano: at, endTimeUnixNano: at + 1n };
+        return { ...span, startTimeUnixNano: at, endTimeUnixNano: at + 1n };
       }),
     );
   }
@@ -43,8 +45,7 @@ describe('traces found by id through their generation', () => {
   it('are found in every generation, and trace id prefixes across generations in id order', () => {
     const { store } = openTestStore();
     const total = GENERATION + 200;
-    for (let n = 0; n < total; n += 500)
-      store.writeSpans(Array.from({ length: Math.min(500, total - n) }, (_, i) => oneSpan(n + i)));
+    writeTraces(store, 0, total);
     for (const n of [0, GENERATION - 2, GENERATION + 5, total - 1])
       expect(store.getTrace(traceId(n))?.spans[0]?.name).toBe(`t-${n}`);
     expect(store.getTrace(traceId(total))).toBeUndefined();
@@ -190,8 +191,7 @@ describe('traces found by id through their generation', () => {
     const kept = { ...oneSpan(0), startTimeUnixNano: 2n ** 62n, endTimeUnixNano: 2n ** 62n + 1n };
     store.writeSpans([kept]);
     const total = 3 * GENERATION + 10;
-    for (let n = 1; n <= total; n += 1_000)
-      store.writeSpans(Array.from({ length: Math.min(1_000, total + 1 - n) }, (_, i) => oneSpan(n + i)));
+    writeTraces(store, 1, total + 1);
     open({ retention: { maxSpans: 12, maxAgeMs: Number.POSITIVE_INFINITY } }).enforceRetention();
     const generations = store
       .connection()
