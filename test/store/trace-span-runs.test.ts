@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Span } from '../../src/model/index.js';
 import { MIGRATIONS } from '../../src/store/schema/migrations.js';
 import { encodeSpans } from '../../src/store/spans/encoded-spans.js';
-import { ROWS_PER_INSERT } from '../../src/store/spans/span-row-inserts.js';
+import { ROWS_PER_INSERT } from '../../src/store/spans/multi-row-insert.js';
 import { StoredSpanIds } from '../../src/store/spans/stored-span-ids.js';
 import type { TraceStore } from '../../src/store/index.js';
 import { buildTrace } from '../support/trace-builder.js';
@@ -75,6 +75,29 @@ describe('the runs of span ids that find a trace’s spans', () => {
     );
     const total = sizes.reduce((sum, size) => sum + size, 0);
     expect(store.connection().prepare('SELECT count(*) FROM spans').pluck().get()).toBe(total);
+  });
+
+  it('store the trace and run rows of batches whose new traces fill the row inserts, leave some over, or come back', () => {
+    const { store } = openTestStore();
+    // Trace and run rows also go to SQLite ROWS_PER_INSERT at a time; the second batch of the
+    // transaction extends traces of the first, which must read their gathered rows back.
+    const trace = (n: number) =>
+      buildTrace({ name: `root-${n}`, children: [{ name: 'child' }] }, traceId(n)).spans;
+    const traces = Array.from({ length: 2 * ROWS_PER_INSERT + 5 }, (_, n) => trace(n + 1));
+    const firstBatch = traces.slice(0, ROWS_PER_INSERT + 3).flatMap((spans) => spans.slice(0, 1));
+    const secondBatch = [
+      ...traces.slice(0, ROWS_PER_INSERT + 3).flatMap((spans) => spans.slice(1)),
+      ...traces.slice(ROWS_PER_INSERT + 3).flat(),
+    ];
+    store.writeEncodedSpans([encodeSpans(firstBatch), encodeSpans(secondBatch)]);
+    traces.forEach((spans, n) => {
+      expect(spanIds(store.getTrace(traceId(n + 1))!.spans)).toEqual(spanIds(spans));
+    });
+    const summaries = store.findTraces({ limit: traces.length });
+    expect(summaries).toHaveLength(traces.length);
+    expect(summaries.every((summary) => summary.spanCount === 2)).toBe(true);
+    // One run for each trace's first part, one for each later part.
+    expect(runs(store)).toHaveLength(traces.length + ROWS_PER_INSERT + 3);
   });
 
   it('store a span sent again in a later batch of the same transaction once, past a full row insert', () => {

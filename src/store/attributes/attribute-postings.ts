@@ -179,7 +179,10 @@ export class AttributePostings {
         let cursor = cursors[group]!;
         if (cursor >= list.length || list[cursor]! >= end) continue;
         const offsets = this.openOffsets(keyIds[group]!, values[group]!);
-        for (; cursor < list.length && list[cursor]! < end; cursor += 1) offsets.push(list[cursor]! - base);
+        // `| 0`: an offset is below BUCKET_SPANS, and kept a small integer rather than the double
+        // the ids' Float64Array gives, JSON.stringify writes it ~4× faster at the bucket's close.
+        for (; cursor < list.length && list[cursor]! < end; cursor += 1)
+          offsets.push((list[cursor]! - base) | 0);
         cursors[group] = cursor;
       }
       if (lastRef < end - 1) break;
