@@ -9,6 +9,7 @@
  * walked with the same checks, so a stored body always decodes (span-message.ts). On malformed input
  * it returns undefined: the object decoder then gives the error, with its field path.
  */
+import { objectArray } from '../model/object-array.js';
 import type { AttributeValue, InstrumentationScope, Resource } from '../model/span.js';
 import { decodeAnyValue } from './common-protobuf.js';
 import {
@@ -73,20 +74,20 @@ export interface DecodedSpanColumns {
 export function decodeTraceRequestColumns(bytes: Uint8Array): DecodedSpanColumns | undefined {
   const columns: SpanColumns = {
     count: 0,
-    blocks: [],
+    blocks: objectArray(),
     blockOf: [],
-    traceIds: [],
-    spanIds: [],
-    parentSpanIds: [],
-    names: [],
+    traceIds: objectArray(),
+    spanIds: objectArray(),
+    parentSpanIds: objectArray(),
+    names: objectArray(),
     kinds: [],
     statuses: [],
-    times: [],
-    attributeKeys: [],
-    attributeValues: [],
+    times: objectArray(),
+    attributeKeys: objectArray(),
+    attributeValues: objectArray(),
     attributeEnds: [],
-    linkTraceIds: [],
-    linkSpanIds: [],
+    linkTraceIds: objectArray(),
+    linkSpanIds: objectArray(),
     linkEnds: [],
     request: bytes,
     bodyStarts: [],

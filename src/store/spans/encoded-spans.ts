@@ -1,4 +1,5 @@
 import { RUN_ID_ATTRIBUTE } from '../../model/run-attributes.js';
+import { objectArray } from '../../model/object-array.js';
 import type { AttributeValue, InstrumentationScope, Resource, Span } from '../../model/span.js';
 import { indexValue, type IndexValue } from '../attributes/attribute-values.js';
 import { canonicalHash } from '../schema/canonical-json.js';
@@ -203,40 +204,40 @@ class EncodedSpansBuilder {
   // A number's or boolean's index text, made once a batch (a status code, a port).
   private readonly scalarTexts = new Map<number | boolean, IndexValue>();
   // The groups' spans as they come.
-  private readonly groupSpans: number[][] = [];
+  private readonly groupSpans: number[][] = objectArray();
   private readonly groupKeys: number[] = [];
   private readonly groupValues: number[] = [];
   /** Regions of the sources to copy into `bodies`: [source, start, end) each, in span order. */
-  private readonly regionSources: Uint8Array[] = [];
+  private readonly regionSources: Uint8Array[] = objectArray();
   private readonly regionBounds: number[] = [];
   private bodyBytes = 0;
 
   constructor(count: number) {
     this.batch = {
       count,
-      traceIds: [],
-      resources: [],
-      scopes: [],
-      operations: [],
+      traceIds: objectArray(),
+      resources: objectArray(),
+      scopes: objectArray(),
+      operations: objectArray(),
       trace: new Uint32Array(count),
       resource: new Uint32Array(count),
       scope: new Uint32Array(count),
       operation: new Uint32Array(count),
-      spanIds: [],
-      parentSpanIds: [],
+      spanIds: objectArray(),
+      parentSpanIds: objectArray(),
       times: new BigInt64Array(count * 2),
       statuses: new Uint8Array(count),
       bodies: new Uint8Array(0),
       bodyStarts: new Uint32Array(count),
       bodyEnds: new Uint32Array(count),
-      attributeKeys: [],
+      attributeKeys: objectArray(),
       postingKeys: new Uint32Array(0),
       postingValues: new Uint32Array(0),
       postingEnds: new Uint32Array(0),
       postingSpans: new Uint32Array(0),
-      indexValues: [],
-      linkTraceIds: [],
-      linkSpanIds: [],
+      indexValues: objectArray(),
+      linkTraceIds: objectArray(),
+      linkSpanIds: objectArray(),
       linkEnds: new Uint32Array(count),
     };
   }
