@@ -41,18 +41,33 @@ const ID_CACHE_MASK = (1 << ID_CACHE_BITS) - 1;
 const TWO_POW_32 = 4_294_967_296;
 const SAFE_HIGH_WORD = 2_097_152; // 2^21: a high word below this keeps hi * 2^32 + lo within 2^53
 
-/** A string a reader decoded, and where its bytes lie in the reader's buffer. */
-type CachedText = { start: number; length: number; text: string } | undefined;
+/**
+ * A string a reader decoded, where its bytes lie in the reader's buffer and, for an attribute key
+ * (span-columns.ts), the owner it was last a key of and its place there.
+ */
+export interface CachedText {
+  start: number;
+  length: number;
+  text: string;
+  /** UNMARKED until a caller marks it. */
+  keyOwner: number;
+  keyAt: number;
+}
+
+/** A CachedText's keyOwner before any caller marked it. */
+export const UNMARKED = -1;
 
 export class ProtoReader {
   pos = 0;
   private readonly view: DataView;
   /** The same bytes as a Buffer: its native UTF-8 decode is ~2× TextDecoder's on short strings. */
   private readonly text: Buffer;
-  private readonly keyCache: CachedText[] = new Array<undefined>(2 ** KEY_CACHE_BITS);
+  private readonly keyCache: (CachedText | undefined)[] = new Array<undefined>(2 ** KEY_CACHE_BITS);
+  /** The entry of the string repeatedString last returned; undefined when that bypassed the cache. */
+  lastCached: CachedText | undefined;
 
   /** Made at the first repeatedHex: readers of one stored span never need it. */
-  private idCache: CachedText[] | undefined;
+  private idCache: (CachedText | undefined)[] | undefined;
 
   constructor(readonly buf: Uint8Array) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -207,17 +222,23 @@ export class ProtoReader {
     const start = this.pos;
     this.pos = end;
     const length = end - start;
-    if (length > MAX_CACHED_STRING || length === 0) return this.text.toString('utf8', start, end);
+    if (length > MAX_CACHED_STRING || length === 0) {
+      this.lastCached = undefined;
+      return this.text.toString('utf8', start, end);
+    }
     const slot =
       (Math.imul(length, 0x9e3779b1) ^
         Math.imul(buf[start]!, 0x85ebca6b) ^
         Math.imul(buf[end - 1]!, 0xc2b2ae35) ^
         Math.imul(buf[start + (length >> 1)]!, 0x27d4eb2f)) >>>
       (32 - KEY_CACHE_BITS);
-    const hit = this.textIfSame(this.keyCache[slot], start, length);
-    if (hit !== undefined) return hit;
+    const cached = this.keyCache[slot];
+    if (cached !== undefined && this.isSame(cached, start, length)) {
+      this.lastCached = cached;
+      return cached.text;
+    }
     const text = this.text.toString('utf8', start, end);
-    this.keyCache[slot] = { start, length, text };
+    this.keyCache[slot] = this.lastCached = { start, length, text, keyOwner: UNMARKED, keyAt: 0 };
     return text;
   }
 
@@ -245,23 +266,20 @@ export class ProtoReader {
     if (length === 0) return '';
     const slot = (buf[end - 1]! ^ (buf[start + (length >> 1)]! << 1)) & ID_CACHE_MASK;
     const cache = (this.idCache ??= new Array<undefined>(ID_CACHE_MASK + 1));
-    const hit = this.textIfSame(cache[slot], start, length);
-    if (hit !== undefined) return hit;
+    const cached = cache[slot];
+    if (cached !== undefined && this.isSame(cached, start, length)) return cached.text;
     const text = this.text.toString('hex', start, end);
-    cache[slot] = { start, length, text };
+    cache[slot] = { start, length, text, keyOwner: UNMARKED, keyAt: 0 };
     return text;
   }
 
-  /**
-   * `cached`'s text when it was decoded from the same bytes as buf[start, start + length), compared
-   * byte for byte; undefined otherwise.
-   */
-  private textIfSame(cached: CachedText, start: number, length: number): string | undefined {
-    if (cached === undefined || cached.length !== length) return undefined;
+  /** Whether `cached` was decoded from the same bytes as buf[start, start + length), compared byte for byte. */
+  private isSame(cached: CachedText, start: number, length: number): boolean {
+    if (cached.length !== length) return false;
     const buf = this.buf;
     const at = cached.start;
-    for (let i = 0; i < length; i++) if (buf[at + i] !== buf[start + i]) return undefined;
-    return cached.text;
+    for (let i = 0; i < length; i++) if (buf[at + i] !== buf[start + i]) return false;
+    return true;
   }
 
   base64(): string {

@@ -25,6 +25,8 @@ import {
   MAX_GROUP_DEPTH,
   ProtoError,
   ProtoReader,
+  UNMARKED,
+  type CachedText,
   WIRE_FIXED32,
   WIRE_FIXED64,
   WIRE_LENGTH,
@@ -171,7 +173,7 @@ function readSpan(r: ProtoReader, end: number, columns: SpanColumns, rejections:
         endNs = r.fixed64();
         break;
       case 9:
-        readTopAttribute(r, key, columns, attributesFrom);
+        readTopAttribute(r, key, columns, attributesFrom, start);
         break;
       case 3:
         r.expect(key, WIRE_LENGTH);
@@ -231,17 +233,30 @@ function readSpan(r: ProtoReader, end: number, columns: SpanColumns, rejections:
   columns.bodyEnds.push(end);
 }
 
-/** A top-level KeyValue: a key seen before in this span keeps its place and takes the new value. */
-function readTopAttribute(r: ProtoReader, key: number, columns: SpanColumns, spanFrom: number): void {
+/**
+ * A top-level KeyValue: a key seen before in this span keeps its place and takes the new value.
+ * `span` is the span message's offset in the request, which names the span in its keys' cache
+ * entries: a key marked with it is at the index the mark gives, so a span's keys are not compared
+ * with each other (~10 keys a span, ~45 comparisons).
+ */
+function readTopAttribute(
+  r: ProtoReader,
+  key: number,
+  columns: SpanColumns,
+  spanFrom: number,
+  span: number,
+): void {
   r.expect(key, WIRE_LENGTH);
   const end = r.lengthEnd();
   let name = '';
+  let entry: CachedText | undefined;
   let value: AttributeValue = null;
   while (r.pos < end) {
     const field = r.tag();
     if (field >>> 3 === 1) {
       r.expect(field, WIRE_LENGTH);
       name = r.repeatedString();
+      entry = r.lastCached;
     } else if (field >>> 3 === 2) {
       r.expect(field, WIRE_LENGTH);
       value = decodeAnyValue(r, r.lengthEnd(), 0);
@@ -251,14 +266,30 @@ function readTopAttribute(r: ProtoReader, key: number, columns: SpanColumns, spa
   }
   r.finish(end);
   const keys = columns.attributeKeys;
-  for (let at = spanFrom; at < keys.length; at += 1) {
-    if (keys[at] === name) {
-      columns.attributeValues[at] = value;
-      return;
+  let at = -1;
+  if (entry !== undefined && entry.keyOwner === span) at = entry.keyAt;
+  else if (entry === undefined || entry.keyOwner === UNMARKED) {
+    // A key not cached, or an entry made in this span (its text may have been a key of this span
+    // under an entry since evicted): compared with this span's keys. An entry marked by an earlier
+    // span existed before this one began, so any use of its key as a key here would have marked it.
+    for (let index = spanFrom; index < keys.length; index += 1) {
+      if (keys[index] === name) {
+        at = index;
+        break;
+      }
     }
   }
-  keys.push(name);
-  columns.attributeValues.push(value);
+  if (at >= 0) {
+    columns.attributeValues[at] = value;
+  } else {
+    at = keys.length;
+    keys.push(name);
+    columns.attributeValues.push(value);
+  }
+  if (entry !== undefined) {
+    entry.keyOwner = span;
+    entry.keyAt = at;
+  }
 }
 
 /** Walks an AnyValue with decodeAnyValue's checks, building nothing. */

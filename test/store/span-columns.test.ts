@@ -261,6 +261,31 @@ describe('spans decoded into columns', () => {
     expect(fromColumns).toEqual(fromObjects);
   });
 
+  it('keep each repeated key once across spans whose keys outnumber the decoder’s cache of them', () => {
+    // 600 distinct keys evict one another from the decoder's key cache, and string values spelled
+    // like keys make cache entries of their own: each span repeats keys after such evictions.
+    const keys = Array.from({ length: 600 }, (_, n) => `k${n.toString(36)}`);
+    const span = (n: number) =>
+      minimalSpan({
+        span_id: hex(`0000000000000${(n + 1).toString(16).padStart(3, '0')}`),
+        attributes: [
+          ...keys.map((key, k) => ({ key, value: { string_value: keys[(k + n) % keys.length] } })),
+          ...keys.slice(0, 300).map((key, k) => ({ key, value: { int_value: String(k + n) } })),
+          ...keys.slice(150, 450).map((key) => ({ key, value: { bool_value: true } })),
+        ],
+      });
+    const bytes = encodeOtlp('ExportTraceServiceRequest', {
+      resource_spans: [{ resource: { attributes: [] }, scope_spans: [{ spans: [0, 1, 2].map(span) }] }],
+    });
+    const { columns } = decodeTraceRequestColumns(bytes)!;
+    expect(columns.attributeKeys).toEqual([...keys, ...keys, ...keys]);
+    expect(columns.attributeValues.slice(0, 600)).toEqual(
+      keys.map((key, k) => (k < 150 ? k : k < 450 ? true : key)),
+    );
+    const { fromColumns, fromObjects } = bothWays(bytes);
+    expect(fromColumns).toEqual(fromObjects);
+  });
+
   it('name the service of a resource that follows its spans on the wire', () => {
     const spanBytes = encodeOtlp('Span', minimalSpan());
     const resource = encodeOtlp('Resource', {
