@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
+import { objectArray } from '../../model/object-array.js';
 import type { Span } from '../../model/span.js';
-import { AttributePostings } from '../attributes/attribute-postings.js';
+import { AttributePostings, type PostingValue } from '../attributes/attribute-postings.js';
 import type { IdRegistry } from './id-registry.js';
 import { RollupBatch, RollupWriter } from '../rollups/rollup-writer.js';
 import { encodeSpans, type EncodedSpans } from './encoded-spans.js';
@@ -136,12 +137,17 @@ export class SpanWriter {
   }
 
   private store(batch: EncodedSpans): SpansWritten {
-    const resourceIds = batch.resources.map((resource) => this.ids.encodedResourceId(resource));
-    const scopeIds = batch.scopes.map((scope) => this.ids.encodedScopeId(scope));
-    const operationIds = batch.operations.map((operation) =>
-      this.ids.operationId(operation.service, operation.name, operation.kind),
-    );
-    const keyIds = batch.attributeKeys.map((key) => this.ids.keyId(key));
+    // Pushed in loops rather than made by Array.prototype.map: map's builtin gives a packed array and
+    // its JIT-inlined form a holey one, and code optimized for one kind was thrown away on the other.
+    const resourceIds: number[] = [];
+    for (const resource of batch.resources) resourceIds.push(this.ids.encodedResourceId(resource));
+    const scopeIds: number[] = [];
+    for (const scope of batch.scopes) scopeIds.push(this.ids.encodedScopeId(scope));
+    const operationIds: number[] = [];
+    for (const { service, name, kind } of batch.operations)
+      operationIds.push(this.ids.operationId(service, name, kind));
+    const keyIds: number[] = [];
+    for (const key of batch.attributeKeys) keyIds.push(this.ids.keyId(key));
     // The id each span is stored under (-1: a duplicate, not stored), given in turn from the high water.
     const refs = new Float64Array(batch.count).fill(-1);
     let nextRef = this.postings.nextSpanId();
@@ -155,7 +161,8 @@ export class SpanWriter {
     const bodies = this.bodyLog.append(batch.bodies, nextRef);
 
     this.generations.begin();
-    const groups = batch.traceIds.map((): number[] => []);
+    const groups: number[][] = objectArray();
+    for (let trace = 0; trace < batch.traceIds.length; trace += 1) groups.push([]);
     for (let span = 0; span < batch.count; span += 1) groups[batch.trace[span]!]!.push(span);
     batch.traceIds.forEach((traceId, trace) => {
       const group = groups[trace]!;
@@ -250,14 +257,21 @@ export class SpanWriter {
     const spans = new Uint32Array(attributeSpans + fields.spans.length);
     spans.set(batch.postingSpans);
     spans.set(fields.spans, attributeSpans);
-    this.postings.addGroups(
-      nextRef - 1,
-      refs,
-      [...Array.from(batch.postingKeys, (key) => keyIds[key]!), ...fields.keyIds],
-      [...Array.from(batch.postingValues, (value) => batch.indexValues[value]!), ...fields.values],
-      [...Array.from(batch.postingEnds), ...fields.ends.map((end) => end + attributeSpans)],
-      spans,
-    );
+    // The attributes' groups, then the fields', in loops for the reason given at resourceIds.
+    const groupKeys: number[] = [];
+    const groupValues: PostingValue[] = [];
+    const groupEnds: number[] = [];
+    for (let group = 0; group < batch.postingKeys.length; group += 1) {
+      groupKeys.push(keyIds[batch.postingKeys[group]!]!);
+      groupValues.push(batch.indexValues[batch.postingValues[group]!]!);
+      groupEnds.push(batch.postingEnds[group]!);
+    }
+    for (let group = 0; group < fields.keyIds.length; group += 1) {
+      groupKeys.push(fields.keyIds[group]!);
+      groupValues.push(fields.values[group]!);
+      groupEnds.push(fields.ends[group]! + attributeSpans);
+    }
+    this.postings.addGroups(nextRef - 1, refs, groupKeys, groupValues, groupEnds, spans);
     this.postings.commit();
     if (linkRows.length > 0) this.statements.insertLinks.run(JSON.stringify(linkRows));
     this.rollups.write(rollups);
