@@ -23,6 +23,17 @@ const wrongListings = (db: Connection) =>
   );
 
 /** Traces `from` to `to` - 1 of one span each, 500 to a write; `start` gives trace n its start time. */
+/** Two of the test's trace ids whose hashes are equal. */
+function sameHashPair(): [string, string] {
+  const seen = new Map<number, string>();
+  for (let n = 0; ; n += 1) {
+    const id = traceId(n);
+    const other = seen.get(hashOf(id));
+    if (other !== undefined) return [other, id];
+    seen.set(hashOf(id), id);
+  }
+}
+
 function writeTraces(
   store: { writeSpans(spans: Span[]): void },
   from: number,
@@ -131,6 +142,35 @@ describe('traces found by id through their generation', () => {
     expect(details).not.toContain('MATERIALIZE g');
   });
 
+  it('stay unique when two traces new in one batch share a hash, their rows not yet inserted', () => {
+    const pair = sameHashPair();
+    const { store } = openTestStore();
+    const [first, second] = pair.map(
+      (id) => buildTrace({ name: 'root', children: [{ name: 'child' }] }, id).spans,
+    );
+    // The second trace's lookup meets the first's entry while the first's row is still gathered.
+    store.writeSpans([first![0]!, second![0]!]);
+    store.writeSpans([first![1]!, second![1]!]);
+    expect(traceRows(store.connection())).toBe(2);
+    for (const id of pair) expect(store.getTrace(id)?.spans).toHaveLength(2);
+  });
+
+  it('stay unique when a rehash comes while retention has emptied the table and new rows are gathered', () => {
+    const { store, open } = openTestStore();
+    // 715 traces fill the 1,024-slot table to its rehash point, which the next batch's new traces reach.
+    for (let n = 0; n < 715; n += 100)
+      store.writeSpans(Array.from({ length: Math.min(100, 715 - n) }, (_, k) => oneSpan(n + k + 1)));
+    open({ retention: { maxSpans: 1_000_000, maxAgeMs: 1 } }).enforceRetention();
+    expect(traceRows(store.connection())).toBe(0);
+    const [fresh, other] = [5_000, 5_001].map(
+      (n) => buildTrace({ name: 'root', children: [{ name: 'child' }] }, traceId(n)).spans,
+    );
+    store.writeSpans([fresh![0]!, other![0]!]);
+    store.writeSpans([fresh![1]!]);
+    expect(traceRows(store.connection())).toBe(2);
+    expect(store.getTrace(traceId(5_000))?.spans).toHaveLength(2);
+  });
+
   it('stay unique: more spans of a trace after a restart extend its row', () => {
     const { store, open } = openTestStore();
     const spans = buildTrace({ name: 'root', children: [{ name: 'a' }, { name: 'b' }] }, traceId(1)).spans;
@@ -143,14 +183,7 @@ describe('traces found by id through their generation', () => {
   });
 
   it('tell apart two traces whose ids share a hash', () => {
-    const seen = new Map<number, string>();
-    let pair: [string, string] | undefined;
-    for (let n = 0; !pair; n += 1) {
-      const id = traceId(n);
-      const other = seen.get(hashOf(id));
-      if (other !== undefined) pair = [other, id];
-      seen.set(hashOf(id), id);
-    }
+    const pair = sameHashPair();
     const { store } = openTestStore();
     const [first, second] = pair.map((id) => ({ ...oneSpan(0), traceId: id }));
     store.writeSpans([first!]);
@@ -161,7 +194,7 @@ describe('traces found by id through their generation', () => {
     ]);
     expect(traceRows(store.connection())).toBe(2);
     for (const id of pair) expect(store.getTrace(id)?.spans).toHaveLength(2);
-    const known = new KnownTraces(store.connection());
+    const known = new KnownTraces(store.connection(), () => undefined);
     expect(pair.map((id) => known.find(id)?.trace_id)).toEqual(pair);
   });
 

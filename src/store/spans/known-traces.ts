@@ -29,7 +29,8 @@ const MIN_CAPACITY = 1_024;
  * of a 32-bit hash of each trace id and its row id (12 bytes a slot, ~2.5 slots a trace, so ~30 bytes
  * a stored trace: ~19 MB for 5 M spans in traces of 8). A hit is confirmed by reading the row by id
  * (the writer reads it anyway, to extend the trace's aggregate); a miss, which is what a new trace
- * costs, needs no read.
+ * costs, needs no read. The writer gathers new traces' rows before inserting them: `insertPending`
+ * inserts those before any read here, or a row not inserted yet would read as deleted.
  *
  * Retention deletes traces on another connection, and a deleted row's id may go to a new trace: an
  * entry whose row is gone or holds another trace is dropped when a lookup meets it, and a rehash
@@ -46,7 +47,10 @@ export class KnownTraces {
   /** Live and deleted slots. */
   private used = 0;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly insertPending: () => void,
+  ) {
     this.statements = {
       all: db.prepare('SELECT id, trace_id FROM traces').raw(),
       count: db.prepare('SELECT count(*) FROM traces').pluck(),
@@ -81,6 +85,7 @@ export class KnownTraces {
       slot = slot + 1 === capacity ? 0 : slot + 1
     ) {
       if (this.hashes[slot] !== hash) continue;
+      this.insertPending();
       const row = this.statements.row.get(this.refs[slot]) as TraceRow | undefined;
       if (row?.trace_id === traceId) return row;
       // Gone, or its id now holds a trace that hashes elsewhere: this entry finds nothing any more.
@@ -103,6 +108,7 @@ export class KnownTraces {
 
   /** Entries again without the deleted slots and those below the lowest stored row, in a table sized for them. */
   private rehash(): void {
+    this.insertPending();
     const lowest = (this.statements.lowest.get() as number | null) ?? Number.POSITIVE_INFINITY;
     const { hashes, refs } = this;
     let keep = 0;

@@ -10,7 +10,8 @@ export const ROWS_PER_INSERT = 32;
 /**
  * Inserts rows of one table in statements of ROWS_PER_INSERT rows: the caller writes a row's values
  * at `values[next()]` onward and calls `added()`, which runs the statement once a set is full;
- * `flush` inserts the rest, before anything in the transaction reads the table.
+ * `flush` inserts the rest, before anything in the transaction reads the table (a read that may meet
+ * a gathered row flushes first: KnownTraces.insertPending).
  */
 export class MultiRowInsert {
   /** The gathered rows' values, `valuesPerRow` a row; written in place, so no array is made a row. */
@@ -37,6 +38,10 @@ export class MultiRowInsert {
 
   /** A row given whole: for tables written a few rows a batch (a span's row is written in place). */
   add(...row: unknown[]): void {
+    if (row.length !== this.valuesPerRow)
+      throw new Error(
+        `a ${this.table} row of ${row.length} values where the insert takes ${this.valuesPerRow}`,
+      );
     const at = this.next();
     for (let value = 0; value < row.length; value += 1) this.values[at + value] = row[value];
     this.added();

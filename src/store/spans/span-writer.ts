@@ -69,7 +69,7 @@ export class SpanWriter {
     this.rollups = new RollupWriter(db);
     this.postings = new AttributePostings(db, ids, bodyLog);
     this.storedSpanIds = new StoredSpanIds(db);
-    this.knownTraces = new KnownTraces(db);
+    this.knownTraces = new KnownTraces(db, () => this.traceRows.flush());
     this.spanRows = new SpanRowInserts(db);
     // A new trace, with its whole aggregate (KnownTraces keeps trace ids unique).
     this.traceRows = new MultiRowInsert(
@@ -246,7 +246,7 @@ export class SpanWriter {
     });
     // Before anything reads them: listing reads `traces`; a closing bucket's postings check `spans`
     // still holds spans; a later batch of this transaction reads the trace and span ids and the runs
-    // of a trace it extends.
+    // of a trace it extends. (Within the batch, KnownTraces flushes the trace rows before it reads.)
     this.traceRows.flush();
     this.runRows.flush();
     this.generations.listIfDue();
