@@ -43,19 +43,25 @@ const SAFE_HIGH_WORD = 2_097_152; // 2^21: a high word below this keeps hi * 2^3
 
 /**
  * A string a reader decoded, where its bytes lie in the reader's buffer and, for an attribute key
- * (span-columns.ts), the owner it was last a key of and its place there.
+ * (span-columns.ts), the owner it was last a key of and its place there. The id cache's entries
+ * carry the two fields too, unused, so that both caches' entries share one shape.
  */
 export interface CachedText {
   start: number;
   length: number;
   text: string;
-  /** UNMARKED until a caller marks it. */
+  /** UNMARKED until a caller marks it; AMBIGUOUS for good. */
   keyOwner: number;
   keyAt: number;
 }
 
 /** A CachedText's keyOwner before any caller marked it. */
 export const UNMARKED = -1;
+/**
+ * The keyOwner of a text other bytes may decode to as well: it holds U+FFFD, which every invalid
+ * UTF-8 sequence becomes, so equal texts need not share an entry, and no mark can stand for the text.
+ */
+export const AMBIGUOUS = -2;
 
 export class ProtoReader {
   pos = 0;
@@ -238,7 +244,8 @@ export class ProtoReader {
       return cached.text;
     }
     const text = this.text.toString('utf8', start, end);
-    this.keyCache[slot] = this.lastCached = { start, length, text, keyOwner: UNMARKED, keyAt: 0 };
+    const keyOwner = text.includes('\uFFFD') ? AMBIGUOUS : UNMARKED;
+    this.keyCache[slot] = this.lastCached = { start, length, text, keyOwner, keyAt: 0 };
     return text;
   }
 

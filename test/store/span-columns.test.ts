@@ -261,6 +261,31 @@ describe('spans decoded into columns', () => {
     expect(fromColumns).toEqual(fromObjects);
   });
 
+  it('keep a key spelled in two kinds of invalid UTF-8 once in every span, as an object would', () => {
+    const span = (n: number) =>
+      minimalSpan({
+        span_id: hex(`eee19b7ec3c1b17${n}`),
+        attributes: [
+          { key: 'qqX', value: { string_value: 'first' } },
+          { key: 'qqY', value: { string_value: 'second' } },
+        ],
+      });
+    const bytes = encodeOtlp('ExportTraceServiceRequest', {
+      resource_spans: [{ resource: { attributes: [] }, scope_spans: [{ spans: [span(1), span(2)] }] }],
+    });
+    // Both keys become "qq\uFFFD": different bytes, one text.
+    for (let at = 0; at + 2 < bytes.length; at += 1) {
+      if (bytes[at] !== 0x71 || bytes[at + 1] !== 0x71) continue;
+      if (bytes[at + 2] === 0x58) bytes[at + 2] = 0xff;
+      if (bytes[at + 2] === 0x59) bytes[at + 2] = 0xfe;
+    }
+    const { columns } = decodeTraceRequestColumns(bytes)!;
+    expect(columns.attributeKeys).toEqual(['qq\uFFFD', 'qq\uFFFD']);
+    expect(columns.attributeValues).toEqual(['second', 'second']);
+    const { fromColumns, fromObjects } = bothWays(bytes);
+    expect(fromColumns).toEqual(fromObjects);
+  });
+
   it('keep each repeated key once across spans whose keys outnumber the decoder’s cache of them', () => {
     // 600 distinct keys evict one another from the decoder's key cache, and string values spelled
     // like keys make cache entries of their own: each span repeats keys after such evictions.

@@ -179,8 +179,9 @@ export class AttributePostings {
         let cursor = cursors[group]!;
         if (cursor >= list.length || list[cursor]! >= end) continue;
         const offsets = this.openOffsets(keyIds[group]!, values[group]!);
-        // `| 0`: an offset is below BUCKET_SPANS, and kept a small integer rather than the double
-        // the ids' Float64Array gives, JSON.stringify writes it ~4× faster at the bucket's close.
+        // `| 0`: an offset is below BUCKET_SPANS. Kept a small integer rather than the double the
+        // ids' Float64Array gives, it skips JSON.stringify's double path at the bucket's close
+        // (600 offsets: ~9 against ~14 µs).
         for (; cursor < list.length && list[cursor]! < end; cursor += 1)
           offsets.push((list[cursor]! - base) | 0);
         cursors[group] = cursor;
