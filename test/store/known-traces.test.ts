@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/store/schema/migrations.js';
 import { TRACE_GENERATION_SHIFT, TRACE_REF_BY_ID } from '../../src/store/schema/trace-generations-schema.js';
-import { KnownTraces, hashOf } from '../../src/store/spans/known-traces.js';
+import { KnownTraces, MAX_LOAD, MIN_CAPACITY, hashOf } from '../../src/store/spans/known-traces.js';
 import type { Span } from '../../src/model/index.js';
 import { buildTrace } from '../support/trace-builder.js';
 import { downgradeToGenerationIndex, downgradeToUniqueTraceIds, openTestStore } from './store-fixture.js';
@@ -22,7 +22,6 @@ const wrongListings = (db: Connection) =>
      WHERE t.id IS NULL OR x.generation != t.id >> ${TRACE_GENERATION_SHIFT}`,
   );
 
-/** Traces `from` to `to` - 1 of one span each, 500 to a write; `start` gives trace n its start time. */
 /** Two of the test's trace ids whose hashes are equal. */
 function sameHashPair(): [string, string] {
   const seen = new Map<number, string>();
@@ -34,6 +33,7 @@ function sameHashPair(): [string, string] {
   }
 }
 
+/** Traces `from` to `to` - 1 of one span each, 500 to a write; `start` gives trace n its start time. */
 function writeTraces(
   store: { writeSpans(spans: Span[]): void },
   from: number,
@@ -157,9 +157,10 @@ describe('traces found by id through their generation', () => {
 
   it('stay unique when a rehash comes while retention has emptied the table and new rows are gathered', () => {
     const { store, open } = openTestStore();
-    // 715 traces fill the 1,024-slot table to its rehash point, which the next batch's new traces reach.
-    for (let n = 0; n < 715; n += 100)
-      store.writeSpans(Array.from({ length: Math.min(100, 715 - n) }, (_, k) => oneSpan(n + k + 1)));
+    // A fresh table's slots, filled to one short of its rehash point: the next batch's second new
+    // trace makes it rehash.
+    const filled = Math.floor(MIN_CAPACITY * MAX_LOAD) - 1;
+    writeTraces(store, 1, filled + 1);
     open({ retention: { maxSpans: 1_000_000, maxAgeMs: 1 } }).enforceRetention();
     expect(traceRows(store.connection())).toBe(0);
     const [fresh, other] = [5_000, 5_001].map(

@@ -18,10 +18,10 @@ export interface TraceRow {
 const EMPTY = 0;
 const DELETED = 1;
 /** Live and deleted slots may fill this much of the table before it is rehashed. */
-const MAX_LOAD = 0.7;
+export const MAX_LOAD = 0.7;
 /** A rehash or load sizes the table so its entries fill at most this much of it. */
 const TARGET_LOAD = 0.4;
-const MIN_CAPACITY = 1_024;
+export const MIN_CAPACITY = 1_024;
 
 /**
  * The writer's answer to "is this trace stored, and under which row?", which the UNIQUE index on
@@ -29,8 +29,9 @@ const MIN_CAPACITY = 1_024;
  * of a 32-bit hash of each trace id and its row id (12 bytes a slot, ~2.5 slots a trace, so ~30 bytes
  * a stored trace: ~19 MB for 5 M spans in traces of 8). A hit is confirmed by reading the row by id
  * (the writer reads it anyway, to extend the trace's aggregate); a miss, which is what a new trace
- * costs, needs no read. The writer gathers new traces' rows before inserting them: `insertPending`
- * inserts those before any read here, or a row not inserted yet would read as deleted.
+ * costs, needs no read. The writer gathers new traces' rows before inserting them:
+ * `insertPending(ref)` inserts them before a read of row `ref` that may be among them (Infinity: of
+ * any row, for a rehash), or a row not inserted yet would read as deleted.
  *
  * Retention deletes traces on another connection, and a deleted row's id may go to a new trace: an
  * entry whose row is gone or holds another trace is dropped when a lookup meets it, and a rehash
@@ -49,7 +50,7 @@ export class KnownTraces {
 
   constructor(
     db: Database.Database,
-    private readonly insertPending: () => void,
+    private readonly insertPending: (ref: number) => void,
   ) {
     this.statements = {
       all: db.prepare('SELECT id, trace_id FROM traces').raw(),
@@ -85,7 +86,7 @@ export class KnownTraces {
       slot = slot + 1 === capacity ? 0 : slot + 1
     ) {
       if (this.hashes[slot] !== hash) continue;
-      this.insertPending();
+      this.insertPending(this.refs[slot]!);
       const row = this.statements.row.get(this.refs[slot]) as TraceRow | undefined;
       if (row?.trace_id === traceId) return row;
       // Gone, or its id now holds a trace that hashes elsewhere: this entry finds nothing any more.
@@ -108,7 +109,8 @@ export class KnownTraces {
 
   /** Entries again without the deleted slots and those below the lowest stored row, in a table sized for them. */
   private rehash(): void {
-    this.insertPending();
+    // Every row is read (the lowest id): whatever is gathered goes in first.
+    this.insertPending(Number.POSITIVE_INFINITY);
     const lowest = (this.statements.lowest.get() as number | null) ?? Number.POSITIVE_INFINITY;
     const { hashes, refs } = this;
     let keep = 0;

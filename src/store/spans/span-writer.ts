@@ -43,6 +43,8 @@ export class SpanWriter {
   // Trace and run rows are gathered too: one statement a row cost ~3.5 and ~1.7 µs a trace.
   private readonly traceRows: MultiRowInsert;
   private readonly runRows: MultiRowInsert;
+  /** The lowest row id among the trace rows gathered since they were last inserted. */
+  private firstGatheredTrace = Number.POSITIVE_INFINITY;
   private readonly generations: TraceGenerationIndex;
 
   /** `syncBodiesEachCommit`: durability `full`, where every commit is synced, so are its bodies. */
@@ -69,7 +71,11 @@ export class SpanWriter {
     this.rollups = new RollupWriter(db);
     this.postings = new AttributePostings(db, ids, bodyLog);
     this.storedSpanIds = new StoredSpanIds(db);
-    this.knownTraces = new KnownTraces(db, () => this.traceRows.flush());
+    this.knownTraces = new KnownTraces(db, (ref) => {
+      // Only a row this batch gave out may be among the gathered ones: a lookup that meets an
+      // older trace (a batch extending stored traces) leaves the gathering alone.
+      if (ref >= this.firstGatheredTrace) this.insertTraceRows();
+    });
     this.spanRows = new SpanRowInserts(db);
     // A new trace, with its whole aggregate (KnownTraces keeps trace ids unique).
     this.traceRows = new MultiRowInsert(
@@ -131,9 +137,15 @@ export class SpanWriter {
       this.knownTraces.forget();
       this.spanRows.forget();
       this.traceRows.forget();
+      this.firstGatheredTrace = Number.POSITIVE_INFINITY;
       this.runRows.forget();
       throw error;
     }
+  }
+
+  private insertTraceRows(): void {
+    this.traceRows.flush();
+    this.firstGatheredTrace = Number.POSITIVE_INFINITY;
   }
 
   private store(batch: EncodedSpans): SpansWritten {
@@ -175,6 +187,7 @@ export class SpanWriter {
         const fresh = addSpans(undefined, batch, group);
         traceRef = this.generations.nextId();
         this.traceRows.add(traceRef, traceId, ...aggregateColumns(fresh));
+        this.firstGatheredTrace = Math.min(this.firstGatheredTrace, traceRef);
         this.knownTraces.add(traceId, traceRef);
       }
       // A span id already stored for the trace (an exporter's retry, a trace exported in parts) or
@@ -238,7 +251,7 @@ export class SpanWriter {
       if (row || stored.length !== group.length) {
         const aggregate = addSpans(row ? aggregateOf(row) : undefined, batch, stored);
         // A trace new in this batch may still be among the gathered rows.
-        if (!row) this.traceRows.flush();
+        if (!row) this.insertTraceRows();
         this.statements.updateTrace.run(...aggregateColumns(aggregate), traceRef);
       }
       written.spanCount += stored.length;
@@ -247,7 +260,7 @@ export class SpanWriter {
     // Before anything reads them: listing reads `traces`; a closing bucket's postings check `spans`
     // still holds spans; a later batch of this transaction reads the trace and span ids and the runs
     // of a trace it extends. (Within the batch, KnownTraces flushes the trace rows before it reads.)
-    this.traceRows.flush();
+    this.insertTraceRows();
     this.runRows.flush();
     this.generations.listIfDue();
     this.spanRows.flush();
@@ -259,7 +272,7 @@ export class SpanWriter {
     spans.set(fields.spans, attributeSpans);
     // The attributes' groups, then the fields', in loops for the reason given at resourceIds.
     const groupKeys: number[] = [];
-    const groupValues: PostingValue[] = [];
+    const groupValues: PostingValue[] = objectArray();
     const groupEnds: number[] = [];
     for (let group = 0; group < batch.postingKeys.length; group += 1) {
       groupKeys.push(keyIds[batch.postingKeys[group]!]!);
