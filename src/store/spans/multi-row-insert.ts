@@ -20,19 +20,25 @@ export class MultiRowInsert {
   /** By row count, for what is left at a flush (made when first needed). */
   private readonly partial = new Map<number, Database.Statement>();
   private rows = 0;
+  private readonly valuesPerRow: number;
+  private readonly columns: string;
+  /** One row's VALUES tuple. */
+  private readonly row: string;
 
   /**
-   * `row` is one row's VALUES tuple, e.g. `(?, ?, 0)`, with `valuesPerRow` parameters; `columns`
-   * names the columns it fills, in order.
+   * `bound` names the columns each row gives a value for, in order; `constants` the columns every row
+   * sets to the same SQL literal, written into the statement instead of bound.
    */
   constructor(
     private readonly db: Database.Database,
     private readonly table: string,
-    private readonly columns: string,
-    private readonly row: string,
-    private readonly valuesPerRow: number,
+    bound: readonly string[],
+    constants: Readonly<Record<string, string>> = {},
   ) {
-    this.values = new Array<unknown>(ROWS_PER_INSERT * valuesPerRow);
+    this.valuesPerRow = bound.length;
+    this.columns = [...bound, ...Object.keys(constants)].join(', ');
+    this.row = `(${[...bound.map(() => '?'), ...Object.values(constants)].join(', ')})`;
+    this.values = new Array<unknown>(ROWS_PER_INSERT * this.valuesPerRow);
     this.full = db.prepare(this.sql(ROWS_PER_INSERT));
   }
 

@@ -1,11 +1,27 @@
 import type Database from 'better-sqlite3';
 import { MultiRowInsert } from './multi-row-insert.js';
 
-const SPAN_COLUMNS = `id, trace_ref, span_id, parent_span_id, operation_id, start_ns, end_ns, status_code,
-  resource_id, scope_id, body, attributes, dropped_attributes, dropped_events, dropped_links, encoding`;
-const VALUES_PER_ROW = 11;
+const BOUND_COLUMNS = [
+  'id',
+  'trace_ref',
+  'span_id',
+  'parent_span_id',
+  'operation_id',
+  'start_ns',
+  'end_ns',
+  'status_code',
+  'resource_id',
+  'scope_id',
+  'body',
+];
 // The columns a body replaces (span-body-schema.ts) are written as constants: nothing binds them.
-const ROW = `(${Array<string>(VALUES_PER_ROW).fill('?').join(', ')}, '{}', 0, 0, 0, 0)`;
+const BODY_REPLACED = {
+  attributes: "'{}'",
+  dropped_attributes: '0',
+  dropped_events: '0',
+  dropped_links: '0',
+  encoding: '0',
+};
 
 /**
  * Span rows, inserted several at a time (multi-row-insert.ts). The writer flushes them at the end of
@@ -15,7 +31,7 @@ export class SpanRowInserts {
   private readonly rows: MultiRowInsert;
 
   constructor(db: Database.Database) {
-    this.rows = new MultiRowInsert(db, 'spans', SPAN_COLUMNS, ROW, VALUES_PER_ROW);
+    this.rows = new MultiRowInsert(db, 'spans', BOUND_COLUMNS, BODY_REPLACED);
   }
 
   /** One parameter a column, so no array is made for every span. */

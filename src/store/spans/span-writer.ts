@@ -14,9 +14,6 @@ import { bodyLocator, type BodyLog } from './body-log.js';
 import { StoredSpanIds } from './stored-span-ids.js';
 import { addSpans, type TraceAggregate } from './trace-summary-merge.js';
 
-/** Values of a `traces` row: id, trace id, then aggregateColumns'. */
-const TRACE_VALUES = 11;
-
 /** What a write stored: spans sent twice (an exporter's retry) are stored and counted once. */
 export interface SpansWritten {
   spanCount: number;
@@ -56,9 +53,7 @@ export class SpanWriter {
   ) {
     this.statements = {
       updateTrace: db.prepare(
-        `UPDATE traces SET start_ns = ?, end_ns = ?, span_count = ?, error_count = ?, root_span_id = ?,
-           root_start_ns = ?, root_service = ?, root_name = ?, services = ?
-         WHERE id = ?`,
+        `UPDATE traces SET ${AGGREGATE_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`,
       ),
       insertLinks: db.prepare(
         `INSERT OR IGNORE INTO span_links (linked_trace_id, trace_ref, span_id, linked_span_id)
@@ -78,21 +73,8 @@ export class SpanWriter {
     });
     this.spanRows = new SpanRowInserts(db);
     // A new trace, with its whole aggregate (KnownTraces keeps trace ids unique).
-    this.traceRows = new MultiRowInsert(
-      db,
-      'traces',
-      `id, trace_id, start_ns, end_ns, span_count, error_count, root_span_id, root_start_ns,
-       root_service, root_name, services`,
-      `(${Array<string>(TRACE_VALUES).fill('?').join(', ')})`,
-      TRACE_VALUES,
-    );
-    this.runRows = new MultiRowInsert(
-      db,
-      'trace_span_runs',
-      'trace_ref, first_span, last_span',
-      '(?, ?, ?)',
-      3,
-    );
+    this.traceRows = new MultiRowInsert(db, 'traces', ['id', 'trace_id', ...AGGREGATE_COLUMNS]);
+    this.runRows = new MultiRowInsert(db, 'trace_span_runs', ['trace_ref', 'first_span', 'last_span']);
     this.generations = new TraceGenerationIndex(db);
     // Run as BEGIN IMMEDIATE (here, in log-store.ts and retention.ts): two connections write the
     // data dir (the writer thread; the main one's retention timer, specs and sessions), and a
@@ -318,7 +300,20 @@ function mergeWritten(parts: SpansWritten[]): SpansWritten {
   };
 }
 
-/** The `traces` columns from start_ns to services, in table order. */
+/** The `traces` columns a trace's aggregate fills, in aggregateColumns' order. */
+const AGGREGATE_COLUMNS = [
+  'start_ns',
+  'end_ns',
+  'span_count',
+  'error_count',
+  'root_span_id',
+  'root_start_ns',
+  'root_service',
+  'root_name',
+  'services',
+];
+
+/** The values of AGGREGATE_COLUMNS for `aggregate`. */
 function aggregateColumns(
   aggregate: TraceAggregate,
 ): [bigint, bigint, number, number, string | null, bigint | null, string | null, string | null, string] {
