@@ -40,8 +40,6 @@ export class SpanWriter {
   // Trace and run rows are gathered too: one statement a row cost ~3.5 and ~1.7 µs a trace.
   private readonly traceRows: MultiRowInsert;
   private readonly runRows: MultiRowInsert;
-  /** The lowest row id among the trace rows gathered since they were last inserted. */
-  private firstGatheredTrace = Number.POSITIVE_INFINITY;
   private readonly generations: TraceGenerationIndex;
 
   /** `syncBodiesEachCommit`: durability `full`, where every commit is synced, so are its bodies. */
@@ -69,7 +67,7 @@ export class SpanWriter {
     this.knownTraces = new KnownTraces(db, (ref) => {
       // Only a row this batch gave out may be among the gathered ones: a lookup that meets an
       // older trace (a batch extending stored traces) leaves the gathering alone.
-      if (ref >= this.firstGatheredTrace) this.insertTraceRows();
+      if (this.generations.mayBeNew(ref)) this.traceRows.flush();
     });
     this.spanRows = new SpanRowInserts(db);
     // A new trace, with its whole aggregate (KnownTraces keeps trace ids unique).
@@ -119,15 +117,9 @@ export class SpanWriter {
       this.knownTraces.forget();
       this.spanRows.forget();
       this.traceRows.forget();
-      this.firstGatheredTrace = Number.POSITIVE_INFINITY;
       this.runRows.forget();
       throw error;
     }
-  }
-
-  private insertTraceRows(): void {
-    this.traceRows.flush();
-    this.firstGatheredTrace = Number.POSITIVE_INFINITY;
   }
 
   private store(batch: EncodedSpans): SpansWritten {
@@ -169,7 +161,6 @@ export class SpanWriter {
         const fresh = addSpans(undefined, batch, group);
         traceRef = this.generations.nextId();
         this.traceRows.add(traceRef, traceId, ...aggregateColumns(fresh));
-        this.firstGatheredTrace = Math.min(this.firstGatheredTrace, traceRef);
         this.knownTraces.add(traceId, traceRef);
       }
       // A span id already stored for the trace (an exporter's retry, a trace exported in parts) or
@@ -233,7 +224,7 @@ export class SpanWriter {
       if (row || stored.length !== group.length) {
         const aggregate = addSpans(row ? aggregateOf(row) : undefined, batch, stored);
         // A trace new in this batch may still be among the gathered rows.
-        if (!row) this.insertTraceRows();
+        if (!row) this.traceRows.flush();
         this.statements.updateTrace.run(...aggregateColumns(aggregate), traceRef);
       }
       written.spanCount += stored.length;
@@ -242,7 +233,7 @@ export class SpanWriter {
     // Before anything reads them: listing reads `traces`; a closing bucket's postings check `spans`
     // still holds spans; a later batch of this transaction reads the trace and span ids and the runs
     // of a trace it extends. (Within the batch, KnownTraces flushes the trace rows before it reads.)
-    this.insertTraceRows();
+    this.traceRows.flush();
     this.runRows.flush();
     this.generations.listIfDue();
     this.spanRows.flush();

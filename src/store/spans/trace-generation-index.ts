@@ -18,6 +18,8 @@ export const LISTED_TRACE_ROWS = 512;
 export class TraceGenerationIndex {
   private readonly statements;
   private next = 0;
+  /** The first id given out since begin(). */
+  private firstOfBatch = 0;
   private firstUnlisted = 0;
 
   constructor(db: Database.Database) {
@@ -43,7 +45,15 @@ export class TraceGenerationIndex {
   begin(): void {
     const highest = (this.statements.highest.get() as number | null) ?? 0;
     this.firstUnlisted = this.statements.firstUnlisted.get() as number;
-    this.next = Math.max(highest + 1, this.firstUnlisted);
+    this.next = this.firstOfBatch = Math.max(highest + 1, this.firstUnlisted);
+  }
+
+  /**
+   * Whether row id `ref` may have been given out since begin(): every id from the first one given
+   * is above the rows stored before it, so a lower id belongs to a row stored earlier.
+   */
+  mayBeNew(ref: number): boolean {
+    return ref >= this.firstOfBatch;
   }
 
   /** The id of the next new trace row. */
