@@ -68,7 +68,7 @@ describe('traces found by id through their generation', () => {
     expect(
       store
         .connection()
-        .prepare('SELECT id >> 12 FROM traces WHERE trace_id IN (?, ?)')
+        .prepare(`SELECT id >> ${TRACE_GENERATION_SHIFT} FROM traces WHERE trace_id IN (?, ?)`)
         .pluck()
         .all(traceId(GENERATION - 16), traceId(GENERATION - 1)),
     ).toEqual([0, 1]);
@@ -229,7 +229,7 @@ describe('traces found by id through their generation', () => {
     open({ retention: { maxSpans: 12, maxAgeMs: Number.POSITIVE_INFINITY } }).enforceRetention();
     const generations = store
       .connection()
-      .prepare('SELECT DISTINCT id >> 12 FROM traces ORDER BY 1')
+      .prepare(`SELECT DISTINCT id >> ${TRACE_GENERATION_SHIFT} FROM traces ORDER BY 1`)
       .pluck()
       .all();
     expect(generations).toEqual([0, 3]);

@@ -17,6 +17,7 @@ import {
   hasSpecialNumber,
   type Encoding,
 } from '../../src/store/schema/json-codec.js';
+import { TRACE_GENERATION_SHIFT } from '../../src/store/schema/trace-generations-schema.js';
 import { bucketOf } from '../../src/store/spans/span-buckets.js';
 import { BodyLog, isBodyLocator } from '../../src/store/spans/body-log.js';
 import { openTraceStore, type TraceStore, type TraceStoreOptions } from '../../src/store/index.js';
@@ -60,7 +61,7 @@ export function openTestStore(overrides: Partial<TraceStoreOptions> = {}): TestS
 export function downgradeToGenerationIndex(db: Database.Database): void {
   db.exec(`DROP TABLE trace_generations;
     DELETE FROM store_meta WHERE key = 'traces_listed_below';
-    CREATE INDEX traces_by_generation ON traces (id >> 12, trace_id);
+    CREATE INDEX traces_by_generation ON traces (id >> ${TRACE_GENERATION_SHIFT}, trace_id);
     DELETE FROM schema_migrations WHERE version = 14; PRAGMA user_version = 13`);
 }
 
