@@ -157,6 +157,27 @@ describe('decodeTraceRequestProtobuf', () => {
     expect([second!.name, second!.attributes]).toEqual(['aXcYe', { aXcYe: 'abcde', abcde: 'aXcYe' }]);
   });
 
+  it('reads long strings that share a length and their first, middle and last bytes as themselves', () => {
+    // Statements of 102 bytes fall in one slot of the reader's cache of long strings: they differ
+    // only in a byte inside the words compared four at a time, or in the two bytes after them.
+    const base = `SELECT id FROM orders WHERE customer_id = $1 AND note = '${'x'.repeat(44)}'`;
+    const at = (index: number) => `${base.slice(0, index)}#${base.slice(index + 1)}`;
+    const texts = [base, at(5), at(100), base];
+    expect(base).toHaveLength(102);
+    const bytes = request(
+      texts.map((text, i) =>
+        span({
+          span_id: hex(`eee19b7ec3c1b17${i}`),
+          name: text,
+          attributes: [{ key: 'db.query.text', value: { string_value: text } }],
+        }),
+      ),
+    );
+    const { spans } = decodeTraceRequestProtobuf(bytes);
+    expect(spans.map((s) => s.name)).toEqual(texts);
+    expect(spans.map((s) => s.attributes['db.query.text'])).toEqual(texts);
+  });
+
   it('names the service unknown_service when the resource has no service.name', () => {
     expect(decodeTraceRequestProtobuf(request([span()], [])).spans[0]!.serviceName).toBe('unknown_service');
   });

@@ -261,6 +261,31 @@ describe('spans decoded into columns', () => {
     expect(fromColumns).toEqual(fromObjects);
   });
 
+  it('keep a repeated key longer than 64 bytes once in each span, with its last value, as an object would', () => {
+    const long = `app.${'feature_flag.'.repeat(6)}enabled`;
+    const attributes = (values: string[]) =>
+      values.map((value) => ({ key: long, value: { string_value: value } }));
+    const bytes = encodeOtlp('ExportTraceServiceRequest', {
+      resource_spans: [
+        {
+          scope_spans: [
+            {
+              spans: [
+                minimalSpan({ attributes: attributes(['a', 'b']) }),
+                minimalSpan({ span_id: hex('eee19b7ec3c1b175'), attributes: attributes(['c', 'd', 'e']) }),
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const { columns } = decodeTraceRequestColumns(bytes)!;
+    expect(columns.attributeKeys).toEqual([long, long]);
+    expect(columns.attributeValues).toEqual(['b', 'e']);
+    const { fromColumns, fromObjects } = bothWays(bytes);
+    expect(fromColumns).toEqual(fromObjects);
+  });
+
   it('keep a key spelled in two kinds of invalid UTF-8 once in every span, as an object would', () => {
     const span = (n: number) =>
       minimalSpan({
