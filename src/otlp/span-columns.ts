@@ -389,7 +389,7 @@ function readEvent(r: ProtoReader, end: number): { name: string; timeUnixNano: b
         break;
       case 2:
         r.expect(key, WIRE_LENGTH);
-        name = r.string();
+        name = r.repeatedString();
         break;
       case 3:
         r.expect(key, WIRE_LENGTH);
