@@ -1,4 +1,5 @@
 import type { Span } from '../../../../model/span.js';
+import { formatDuration } from '../../../../analysis/index.js';
 import { durationMs } from '../../../../model/time.js';
 import { round } from '../trace-summary-output.js';
 
@@ -31,11 +32,14 @@ export function keyAttributes(span: Span): Record<string, string | number | bool
   return picked;
 }
 
-/** `checkout-service: POST /checkout (server) 123.4 ms ✗ message` */
+/**
+ * `checkout-service: POST /checkout (server) 123ms ✗ message`. Three significant digits, in µs below
+ * a millisecond: a database call of 12 µs rounded to a tenth of a millisecond read "0 ms".
+ */
 export function describeSpan(span: Span): string {
   const error =
     span.status.code === 'error' ? ` ✗${span.status.message ? ` ${span.status.message}` : ''}` : '';
-  return `${span.serviceName}: ${span.name} (${span.kind}) ${round(durationMs(span), 1)} ms${error}`;
+  return `${span.serviceName}: ${span.name} (${span.kind}) ${formatDuration(durationMs(span))}${error}`;
 }
 
 /** Offset of a span's start from the trace start, in ms. */
