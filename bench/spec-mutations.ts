@@ -1,7 +1,8 @@
 /**
- * Mutations of conforming traces for the accuracy benchmark: each breaks one rule of DESIGN.md §4
- * on a chosen span (and says which violation and culprit the comparison must report), or perturbs
- * the trace in a way the spec allows (a near miss that must still pass).
+ * Mutations of conforming traces for the accuracy benchmark: each breaks one rule of the spec
+ * language (docs/spec-language.md) on a chosen span (and says which violation and culprit the
+ * comparison must report), or perturbs the trace in a way the spec allows (a near miss that must
+ * still pass).
  */
 import type { SpanKind } from '../src/model/index.js';
 import {

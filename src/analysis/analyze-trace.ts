@@ -14,7 +14,7 @@ import { analyzeStructure } from './structure.js';
 export interface AnalyzeTraceOptions {
   /**
    * Items kept in every list (default 10). Ten keeps the whole analysis of a 10,000-span trace
-   * near 20 kB of JSON, inside the ~8k-token tool budget of DESIGN.md §3.4.
+   * near 20 kB of JSON, inside the ~8k-token tool budget (mcp/output-budget.ts).
    */
   maxItems?: number;
   /** Children outside their parent by up to this are not reported (default 1 ms, see clock-skew.ts). */

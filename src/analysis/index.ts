@@ -1,5 +1,5 @@
 /**
- * Trace analysis (DESIGN.md §6): pure functions over the normalized model. No I/O, no clock.
+ * Trace analysis: pure functions over the normalized model. No I/O, no clock.
  */
 export type { Capped } from './capped.js';
 export { cap, capMap, clip } from './capped.js';

@@ -1,5 +1,5 @@
 /**
- * The external backends of a configuration's `backends:` block (DESIGN.md §3.2), built once at
+ * The external backends of a configuration's `backends:` block, built once at
  * start-up so that a bad entry stops otel-mcp with a message naming it, not the first query.
  */
 import { BACKEND_TYPES } from '../config/backend-entry.js';

@@ -1,5 +1,5 @@
 /**
- * Refuses a search a backend cannot answer exactly (DESIGN.md §7: never narrowed silently), with a
+ * Refuses a search a backend cannot answer exactly (never narrowed silently), with a
  * message that names the filter and what the backend does support.
  */
 import { OtelMcpError } from '../model/errors.js';

@@ -46,7 +46,7 @@ function ownValue(attributes: Attributes, key: string): AttributeValue | undefin
   return Object.hasOwn(attributes, key) ? attributes[key] : undefined;
 }
 
-/** Equality after type coercion (DESIGN.md §4.3): 200 equals "200", true equals "true". */
+/** Equality after type coercion: 200 equals "200", true equals "true". */
 export function looselyEqual(actual: AttributeValue, expected: AttributeValue): boolean {
   if (actual === expected) return true;
   const text = (value: AttributeValue) => (typeof value === 'object' ? JSON.stringify(value) : String(value));

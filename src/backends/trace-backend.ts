@@ -129,7 +129,7 @@ export interface BackendHealth {
 }
 
 /**
- * One interface for every trace backend (DESIGN.md §7), the embedded store included.
+ * One interface for every trace backend, the embedded store included.
  *
  * Contract, shared by all adapters and checked by the contract suite:
  * - `getTrace` returns `undefined` for an absent trace (never an empty trace) and a fresh copy

@@ -100,7 +100,7 @@ export const configSchema = z
           .describe(
             'Host names MCP over HTTP answers to besides its loopback names (empty: any, off loopback)',
           ),
-        // ~8k tokens (DESIGN.md §3.4): a tool answer must leave most of a model's context free.
+        // ~8k tokens: a tool answer must leave most of a model's context free.
         output_budget_tokens: z.number().int().min(500).max(200_000).default(8000),
         toolsets: z
           .array(z.enum(TOOLSETS))

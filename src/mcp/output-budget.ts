@@ -1,5 +1,5 @@
 /**
- * Output budgets (DESIGN.md §3.4). A tool answer shares a model's context with everything else, so
+ * Output budgets. A tool answer shares a model's context with everything else, so
  * it is bounded: ~8k tokens by default, settable per call. Tokens are estimated from characters:
  * JSON and ids run near 3.5 characters a token in common tokenizers, prose nearer 4; 3.5 errs short.
  */

@@ -42,7 +42,7 @@ export interface ToolDefinition<
   Output extends z.ZodObject = z.ZodObject,
 > {
   name: string;
-  /** The project plan's other names for the same handler (DESIGN.md §3.4 "plan synonyms"). */
+  /** The project plan's other names for the same handler. */
   synonyms?: string[];
   title: string;
   description: string;

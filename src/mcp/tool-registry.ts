@@ -19,7 +19,7 @@ export function enabledTools(tools: readonly AnyTool[], toolsets: readonly Tools
 /**
  * Registers tool definitions on an SDK server. Every call gets its output budget, and every thrown
  * error becomes an `isError` result with a next step: the server never answers a tool call with a
- * protocol error (DESIGN.md §3.4).
+ * protocol error.
  */
 export function registerTools(
   server: McpServer,

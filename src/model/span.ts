@@ -1,5 +1,5 @@
 /**
- * The normalized trace model (DESIGN.md §3.3): the only shapes `spec/` and `analysis/` see.
+ * The normalized trace model: the only shapes `spec/` and `analysis/` see.
  * Every receiver path and backend adapter maps into these types.
  */
 

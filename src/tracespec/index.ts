@@ -1,6 +1,6 @@
 /**
- * The trace spec language (DESIGN.md §4), pure: parse and validate specs, compare a trace with a
- * spec, templates, version diffs and partial updates, collection summaries, and suggestions.
+ * The trace spec language (docs/spec-language.md), pure: parse and validate specs, compare a trace
+ * with a spec, templates, version diffs and partial updates, collection summaries, and suggestions.
  */
 export type {
   CountSpec,

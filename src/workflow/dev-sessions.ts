@@ -1,5 +1,5 @@
 /**
- * Development sessions (DESIGN.md §1 step 3): a project, the spec its runs are judged by, and
+ * Development sessions: a project, the spec its runs are judged by, and
  * every iteration, persisted in the store so a restart loses nothing.
  */
 import { OtelMcpError } from '../model/errors.js';

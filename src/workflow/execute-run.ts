@@ -1,5 +1,5 @@
 /**
- * execute_and_capture's engine (DESIGN.md §5): start the services a run needs, run the trigger
+ * execute_and_capture's engine: start the services a run needs, run the trigger
  * command with the SDK pointed at the embedded receiver, wait until the run's spans have settled
  * while the services still run, stop the services with the signal each one flushes on, take what
  * their shutdown flushed, and judge the traces against the spec.

@@ -1,5 +1,5 @@
 /**
- * Collects the traces of one run as the receiver stores them (DESIGN.md §5): every trace that
+ * Collects the traces of one run as the receiver stores them: every trace that
  * holds a span tagged with the run id is the run's, with the spans other services added under the
  * propagated context. `settle` waits until they are quiet and whatever the caller still waits for
  * has come; execute-run decides what that is (roots, services the spec expects).

@@ -1,5 +1,5 @@
 /**
- * The environment a captured run gets (DESIGN.md §5): the OpenTelemetry SDK pointed at the
+ * The environment a captured run gets: the OpenTelemetry SDK pointed at the
  * embedded receiver, a short batch delay, and the run id on every resource. Pure: the caller
  * passes the base environment in.
  */

@@ -1,5 +1,5 @@
 /**
- * The tool catalog as a client sees it through tools/list and initialize (DESIGN.md §3.4): what every
+ * The tool catalog as a client sees it through tools/list and initialize: what every
  * tool declares, which tools may change something, and what the server's instructions teach.
  */
 import type { Tool } from '@modelcontextprotocol/client';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TOOLSETS } from '../../src/config/config-schema.js';
 import { startHarness, type Harness } from '../support/mcp-harness.js';
 
-/** The plan's names (DESIGN.md §3.4), canonical ones first, then the synonyms served by the same handlers. */
+/** The plan's names, canonical ones first, then the synonyms served by the same handlers. */
 const CANONICAL = [
   'get_otlp_endpoint',
   'list_services',

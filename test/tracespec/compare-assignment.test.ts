@@ -1,6 +1,6 @@
 /**
- * The assignment of actual spans to expected entries (DESIGN.md §4 rules 4 and 5), including the
- * shapes that break naive matchers: a first-found candidate that blocks a later entry or its
+ * The assignment of actual spans to expected entries (docs/spec-language.md, "Entries"), including
+ * the shapes that break naive matchers: a first-found candidate that blocks a later entry or its
  * children, intermediate spans, one operation in two services, resource-only attributes, integer
  * versus string values, and spans whose parent never arrived.
  */

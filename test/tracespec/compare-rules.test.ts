@@ -1,6 +1,7 @@
 /**
- * Every rule of DESIGN.md §4, table-driven: each with a trace that keeps it and one that breaks it,
- * and the violation (and culprit span) the broken one must produce.
+ * Every rule of the spec language (docs/spec-language.md), table-driven: each with a trace that
+ * keeps it and one that breaks it, and the violation (and culprit span) the broken one must
+ * produce.
  */
 import { describe, expect, it } from 'vitest';
 import type { ViolationKind } from '../../src/tracespec/index.js';
@@ -494,7 +495,7 @@ const cases: RuleCase[] = [
   },
 ];
 
-describe('compareTraceToSpec rules (DESIGN.md §4)', () => {
+describe('compareTraceToSpec rules (docs/spec-language.md)', () => {
   it.each(cases)('$rule: a trace that keeps the rule passes', ({ spec, pass }) => {
     const result = compare(spec, pass);
     expect(result.violations).toEqual([]);

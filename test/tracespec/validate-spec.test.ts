@@ -43,7 +43,7 @@ error_conditions:
   - expect: allow_errors
 `;
 
-  it('accepts the example spec of DESIGN.md §4 as YAML, with every plan field', () => {
+  it('accepts a full example spec as YAML, with every field', () => {
     const spec = parseTraceSpec(yaml);
     expect(spec.name).toBe('checkout_flow');
     expect(spec.expected_spans[0]).toMatchObject({

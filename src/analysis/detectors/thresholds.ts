@@ -1,9 +1,9 @@
 import { invalidArgument } from '../../model/index.js';
 
 /**
- * Detector thresholds. The defaults follow Sentry's performance-issue detectors
- * (getsentry/sentry, src/sentry/utils/performance_issues), the most widely used set, where DESIGN.md
- * §6 does not say otherwise; see REFERENCES.md "Detector thresholds in industry use".
+ * Detector thresholds. The defaults follow Sentry's performance-issue detectors (getsentry/sentry,
+ * src/sentry/utils/performance_issues), the most widely used set, except where a comment below says
+ * otherwise and why.
  */
 export interface DetectorThresholds {
   nPlusOneDbMinCount: number;
@@ -33,19 +33,19 @@ export const DEFAULT_THRESHOLDS: Readonly<DetectorThresholds> = Object.freeze({
   nPlusOneDbMinTotalMs: 50,
   // Sentry N+1 API calls: ≥10 GETs to the same parameterized URL under one parent.
   nPlusOneHttpMinCount: 10,
-  // Sentry also wants ≥300 ms together (browser pages); DESIGN.md §6 asks only for the count and
-  // a server loop of 10 fast calls is still worth knowing, so the severity carries the impact
+  // Sentry also wants ≥300 ms together (browser pages); we ask only for the count, since
+  // a server loop of 10 fast calls is still worth knowing; the severity carries the impact
   // (below this total: low).
   nPlusOneHttpMinTotalMs: 0,
   // Sentry consecutive DB: parallelizing must save ≥100 ms…
   sequentialMinSavedMs: 100,
-  // …and ≥10% (Sentry compares to the calls' total; DESIGN.md §6 and we to the parent's duration).
+  // …and ≥10% (Sentry compares to the calls' total; we to the parent's duration).
   sequentialMinSavedShare: 0.1,
   // Sentry consecutive DB: each query takes >30 ms; shorter calls are not worth a fan-out.
   sequentialMinCallMs: 30,
   // Sentry slow DB query: ≥500 ms.
   slowDbQueryMs: 500,
-  // Three identical calls where the first two failed is the smallest retry loop (DESIGN.md §6).
+  // Three identical calls where the first two failed is the smallest retry loop.
   retryStormMinCalls: 3,
   // An uncovered stretch must be ≥100 ms (the smallest impact the other detectors report)…
   missingInstrumentationMinGapMs: 100,

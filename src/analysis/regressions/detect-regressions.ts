@@ -1,5 +1,5 @@
 /**
- * Regressions between a baseline set of traces and a current one (DESIGN.md §6), per operation
+ * Regressions between a baseline set of traces and a current one, per operation
  * (service + span name; calls of one name to different places apart, see `splitOperations`): a latency shift counts when the Mann–Whitney U test finds it significant
  * AND the medians moved by a minimum effect (10% and 1 ms by default), so a large sample cannot
  * turn a trivial shift into a finding; structural changes (operations or services that appeared

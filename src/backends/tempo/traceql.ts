@@ -47,7 +47,7 @@ export function durationLiteral(ms: number): string {
 function attributeCondition(filter: AttributeFilter): string {
   const name = attributeName(filter.key);
   if (filter.value === undefined) return `${name} != nil`;
-  // Equality after type coercion (DESIGN.md §4.3): 200 must find the int 200 and the string "200".
+  // Equality after type coercion: 200 must find the int 200 and the string "200".
   const literals = valueLiterals(filter.key, filter.value);
   const terms = literals.map((literal) => `${name} = ${literal}`);
   return terms.length === 1 ? terms[0]! : `(${terms.join(' || ')})`;

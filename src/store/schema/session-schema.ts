@@ -1,7 +1,7 @@
 /**
- * Migration 3: development sessions and their iterations (DESIGN.md §1 step 3: "the session
- * records every iteration"). An iteration's record is JSON written by the workflow part; the store
- * keeps the few columns it is asked about (run id, verdict, times) as real columns.
+ * Migration 3: development sessions and their iterations (the session records every iteration). An
+ * iteration's record is JSON written by the workflow part; the store keeps the few columns it is
+ * asked about (run id, verdict, times) as real columns.
  */
 export const SESSION_SCHEMA = `
 CREATE TABLE dev_sessions (

@@ -1,7 +1,7 @@
 /**
- * Migration 2: trace specs, every version kept (DESIGN.md §4 "Specs are versioned"). The spec is
- * stored as its canonical JSON, so two versions with the same content hash equally whatever the
- * key order they were written in; the store neither parses nor validates it (that is spec/'s job).
+ * Migration 2: trace specs, every version kept (docs/spec-language.md). The spec is stored as its
+ * canonical JSON, so two versions with the same content hash equally whatever the key order they
+ * were written in; the store neither parses nor validates it (that is spec/'s job).
  */
 export const SPEC_SCHEMA = `
 CREATE TABLE trace_spec_versions (

@@ -18,7 +18,7 @@ CREATE TABLE resources (
   encoding INTEGER NOT NULL           -- 1: body holds tagged non-JSON numbers (NaN, ±Infinity, -0)
 );
 
--- Resource attributes matched by a search ("span attributes first, then resource", DESIGN.md §4.2).
+-- Resource attributes matched by a search (span attributes first, then the resource's).
 CREATE TABLE resource_attributes (
   key_id INTEGER NOT NULL,
   value ANY NOT NULL,

@@ -44,7 +44,7 @@ interface CompiledAttribute {
   test: AttributeTest;
   /** `equals`: the accepted index texts; `equals-long`: the value itself. */
   values: string[];
-  /** Resources that satisfy the filter, for spans that lack the key (DESIGN.md §4.2). */
+  /** Resources that satisfy the filter, for spans that lack the key. */
   resourceIds: number[];
 }
 

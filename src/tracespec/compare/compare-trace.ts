@@ -1,7 +1,7 @@
 /**
- * compareTraceToSpec: the verdict on one trace against one spec (DESIGN.md §4). Steps: index the
- * trace, assign actual spans to expected entries (non-greedy, scope by scope), check every rule,
- * then fold the findings into a compact ComparisonResult.
+ * compareTraceToSpec: the verdict on one trace against one spec (docs/spec-language.md). Steps:
+ * index the trace, assign actual spans to expected entries (non-greedy, scope by scope), check
+ * every rule, then fold the findings into a compact ComparisonResult.
  */
 import { OtelMcpError, type Span, type Trace } from '../../model/index.js';
 import { planAssignment, type AssignmentPlan } from './assignment-plan.js';

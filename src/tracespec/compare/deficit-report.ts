@@ -1,6 +1,6 @@
 /**
- * Explains an entry that found fewer spans than its `count.min` (DESIGN.md §4 rule 5): plain
- * absence, or — when a nearest candidate exists — the difference that kept it from matching
+ * Explains an entry that found fewer spans than its `count.min` (docs/spec-language.md, "Entries"):
+ * plain absence, or — when a nearest candidate exists — the difference that kept it from matching
  * (other service, other parent, other kind, a tag), with the culprit span and a concrete fix.
  */
 import { editDistance } from '../../model/did-you-mean.js';

@@ -1,7 +1,7 @@
 /**
- * The per-entry rules, checked in every scope where an entry was looked for (DESIGN.md §4 rules
- * 3, 5, 6, 7, 11): count (too few, too many, forbidden), duration bounds, optional tags, links
- * (extension), and the order of an `ordered` parent's children.
+ * The per-entry rules, checked in every scope where an entry was looked for (docs/spec-language.md,
+ * "Entries" and "Tags"): count (too few, too many, forbidden), duration bounds, optional tags,
+ * links (extension), and the order of an `ordered` parent's children.
  */
 import type { Span } from '../../model/index.js';
 import type { AssignmentPlan, ScopeInstance } from './assignment-plan.js';

@@ -1,9 +1,9 @@
 /**
- * Error rules (DESIGN.md §4 rule 8). Any span with status ERROR fails the spec unless an error
- * condition covers it: `allow_errors` without a name covers every span; an `allow_errors` or
- * `expect: error` condition with a name/service covers the spans it names. `expect: error` also
- * requires that at least one span it names exists and failed — with the given exception type,
- * when one is given — because retries make "every attempt failed" too strict.
+ * Error rules (docs/spec-language.md, "Errors"). Any span with status ERROR fails the spec unless
+ * an error condition covers it: `allow_errors` without a name covers every span; an `allow_errors`
+ * or `expect: error` condition with a name/service covers the spans it names. `expect: error` also
+ * requires that at least one span it names exists and failed — with the given exception type, when
+ * one is given — because retries make "every attempt failed" too strict.
  */
 import type { Span } from '../../model/index.js';
 import type { SpanRef } from './comparison-result.js';

@@ -1,8 +1,8 @@
 /**
- * `ordered: true` (DESIGN.md §4 rule 6): the children's matched spans start in the listed order.
- * Each child is placed at its earliest matched span; equal starts are in order. The children that
- * keep the longest in-order run stay; every other child is reported as out of order, so one moved
- * span yields one violation naming that span, not a cascade.
+ * `ordered: true` (docs/spec-language.md, "Entries"): the children's matched spans start in the
+ * listed order. Each child is placed at its earliest matched span; equal starts are in order. The
+ * children that keep the longest in-order run stay; every other child is reported as out of order,
+ * so one moved span yields one violation naming that span, not a cascade.
  */
 import type { Span } from '../../model/index.js';
 import type { ScopeInstance } from './assignment-plan.js';

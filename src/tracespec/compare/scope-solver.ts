@@ -1,8 +1,8 @@
 /**
- * The assignment inside one scope (DESIGN.md §4 rules 1, 4, 5): which actual spans serve which
- * sibling entries. Each entry has `min` required slots and up to `max − min` extra slots. Weights
- * are tiered so that filling a required slot always beats any number of extras, and a span is
- * worth more to an entry when the entry's children can be satisfied beneath it (the recursive
+ * The assignment inside one scope (docs/spec-language.md, "Entries"): which actual spans serve
+ * which sibling entries. Each entry has `min` required slots and up to `max − min` extra slots.
+ * Weights are tiered so that filling a required slot always beats any number of extras, and a span
+ * is worth more to an entry when the entry's children can be satisfied beneath it (the recursive
  * `value`). That is what makes the assignment non-greedy: a span that would block a sibling or
  * leave children unsatisfied loses to one that satisfies both.
  */

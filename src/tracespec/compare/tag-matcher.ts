@@ -1,6 +1,6 @@
 /**
- * Tag expectations compiled to predicates (DESIGN.md §4 rule 3). Values compare after type
- * coercion, because exporters disagree on types: `200` matches the integer 200 and the string
+ * Tag expectations compiled to predicates (docs/spec-language.md, "Tags"). Values compare after
+ * type coercion, because exporters disagree on types: `200` matches the integer 200 and the string
  * "200"; `true` matches the string "true" (any case, as Python writes "True").
  */
 import type { AttributeValue, Span } from '../../model/index.js';
@@ -22,7 +22,7 @@ export interface CompiledTag {
 
 export interface FoundAttribute {
   value: AttributeValue;
-  /** Resource attributes are the fallback (DESIGN.md §4 rule 2). */
+  /** Resource attributes are the fallback (docs/spec-language.md, "Tags"). */
   source: 'span' | 'resource';
   /** The span had the attribute under its name from another generation of the conventions. */
   alias?: AttributeAlias;

@@ -1,7 +1,7 @@
 /**
- * Whole-trace constraints (DESIGN.md §4 rule 9): total duration (last end − first start, over
- * every span, orphans included), span count, and depth (a root is depth 1; an orphan starts a
- * new root, since its missing ancestors cannot be counted).
+ * Whole-trace constraints (docs/spec-language.md, "Trace-wide limits"): total duration (last end −
+ * first start, over every span, orphans included), span count, and depth (a root is depth 1; an
+ * orphan starts a new root, since its missing ancestors cannot be counted).
  */
 import { nanosToMs, type Span } from '../../model/index.js';
 import { describeSpan, formatCount, formatMs, roundMs, spanRef } from './evidence-format.js';

@@ -1,7 +1,7 @@
 /**
- * Spans that serve no entry. Without `strict` they are only listed; with `strict: true` (DESIGN.md
- * §4 rule 10) each group of them fails the spec — except spans already named as the culprit of
- * another violation (a span in the wrong service is reported once, as wrong_service).
+ * Spans that serve no entry. Without `strict` they are only listed; with `strict: true` each group
+ * of them fails the spec — except spans already named as the culprit of another violation (a span
+ * in the wrong service is reported once, as wrong_service).
  */
 import { callDestination, destinationName, type Span } from '../../model/index.js';
 import type { UnexpectedSpanGroup } from './comparison-result.js';

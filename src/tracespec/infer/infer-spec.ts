@@ -1,5 +1,5 @@
 /**
- * Spec inference (DESIGN.md §6): from N traces known to be good, the invariants that held in all
+ * Spec inference: from N traces known to be good, the invariants that held in all
  * of them, written as an editable spec. Kept: every span shape present under every instance of its
  * parent (nested under it, `direct`), its count, the order of its children when it never varied,
  * constant or few-valued attributes, and a duration envelope of the slowest sample × head-room

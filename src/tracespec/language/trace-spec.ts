@@ -1,7 +1,7 @@
 /**
- * The trace spec language (DESIGN.md §4): the shapes a validated spec has. Field names are the
- * project plan's, in snake_case, because specs are written by people and AI agents in YAML/JSON.
- * Extensions beyond the plan are marked as such.
+ * The trace spec language (docs/spec-language.md): the shapes a validated spec has. Field names are
+ * the project plan's, in snake_case, because specs are written by people and AI agents in
+ * YAML/JSON. Extensions beyond the plan are marked as such.
  */
 import type { AttributeValue } from '../../model/index.js';
 

@@ -1,5 +1,5 @@
 /**
- * Parameterized specs for common shapes (DESIGN.md §4, "Templates"). Every parameter is declared
+ * Parameterized specs for common shapes (docs/spec-language.md). Every parameter is declared
  * with a description, a type and a default, and is validated before the spec is built; the built
  * spec then goes through the same validation as any spec a user writes.
  */
