@@ -3,7 +3,7 @@ import { buildSummaryView } from '../../src/mcp/tools/query/trace-views/summary-
 import { buildTrace } from '../support/trace-builder.js';
 
 describe('the trace summary text', () => {
-  it('gives span durations to three significant digits, in µs below a millisecond', () => {
+  it('gives the trace and its spans durations to three significant digits, in µs below a millisecond', () => {
     const trace = buildTrace({
       name: 'GET /orders',
       kind: 'server',
@@ -16,9 +16,10 @@ describe('the trace summary text', () => {
       ],
     });
     const { text, view } = buildSummaryView(trace);
+    expect(text).toMatch(/: 4 spans, 1 services, 1\.23s, 0 errors, started /);
     expect(text).toContain('Root: shop: GET /orders (server) 1.5ms');
     expect(text).toContain(
-      'Slowest: shop: render (internal) 1.23s; shop: cache.get (internal) 88µs; shop: SELECT orders (client) 12µs',
+      'Slowest: shop: render (internal) 1.23s; shop: cache.get (internal) 87.5µs; shop: SELECT orders (client) 12µs',
     );
     // The structured view keeps milliseconds, rounded to the microsecond.
     expect(view.slowest.map((span) => span.duration_ms)).toEqual([1234, 0.088, 0.012]);

@@ -209,4 +209,8 @@ describe('formatDuration', () => {
       '123s',
     ]);
   });
+
+  it('rounds before it picks the unit, so a value just under a unit reads as that unit', () => {
+    expect([0.9996, 999.6, 9.996, 0.0004].map(formatDuration)).toEqual(['1ms', '1s', '10ms', '0.4µs']);
+  });
 });

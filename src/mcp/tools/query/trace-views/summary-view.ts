@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Span, Trace } from '../../../../model/span.js';
 import { durationMs, nanosToIso, nanosToMs } from '../../../../model/time.js';
+import { formatDuration } from '../../../../analysis/index.js';
 import { round } from '../trace-summary-output.js';
 import { describeSpan, traceBounds } from './span-line.js';
 
@@ -60,7 +61,7 @@ export function buildSummaryView(trace: Trace): { view: SummaryView; text: strin
     slowest: slowest.map(toRef),
   };
   const lines = [
-    `Trace ${trace.traceId}: ${view.span_count} spans, ${view.services.length} services, ${view.duration_ms} ms, ${view.error_count} errors, started ${view.start}`,
+    `Trace ${trace.traceId}: ${view.span_count} spans, ${view.services.length} services, ${formatDuration(nanosToMs(bounds.end - bounds.start))}, ${view.error_count} errors, started ${view.start}`,
     `Root: ${roots.length === 0 ? 'none received (the root span is missing)' : roots.slice(0, LISTED).map(describeSpan).join('; ')}`,
     `Services: ${view.services.map((s) => `${s.name} (${s.span_count}${s.error_count ? `, ${s.error_count} errors` : ''})`).join(', ')}`,
   ];
