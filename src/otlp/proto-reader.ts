@@ -259,7 +259,8 @@ export class ProtoReader {
       return cached.text;
     }
     const text = this.text.toString('utf8', start, end);
-    const keyOwner = text.includes('\uFFFD') ? AMBIGUOUS : UNMARKED;
+    // A long text is never marked: keys that long are rare, and looking for U+FFFD in it costs more.
+    const keyOwner = length > MAX_CACHED_STRING || text.includes('\uFFFD') ? AMBIGUOUS : UNMARKED;
     cache[slot] = this.lastCached = { start, length, text, keyOwner, keyAt: 0 };
     return text;
   }
