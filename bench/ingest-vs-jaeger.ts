@@ -18,15 +18,20 @@
  * With a fourth argument, the built CLI of another checkout (its dist/cli/main.js) runs in each round
  * too, as `otel-mcp-baseline`: a before/after of a change under the same load.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent } from 'node:http';
-import { loadavg, tmpdir } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../test/support/free-port.js';
 import { freshBatch, templateBatch } from './fresh-batches.js';
-import { postTraces } from './otlp-http-post.js';
 import { BATCH_SPANS } from './sdk-checkout-batch.js';
+import {
+  cpuSeconds,
+  sendBatches,
+  spawnServe,
+  startServer,
+  type RunningServer,
+} from './support/ingest-load.js';
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const BATCHES = Number(process.argv[3] ?? 200);
@@ -34,15 +39,8 @@ const IN_FLIGHT = Number(process.argv[4] ?? 4);
 const WARM_UP_BATCHES = 8;
 const CLI = resolve('dist/cli/main.js');
 const BASELINE_CLI = process.argv[5] === undefined ? undefined : resolve(process.argv[5]);
-const PROTOBUF = { 'content-type': 'application/x-protobuf' };
 
 type ServerName = 'otel-mcp' | 'otel-mcp-baseline' | 'jaeger-memory' | 'jaeger-badger';
-interface Running {
-  port: number;
-  process: ChildProcess;
-  stop(): Promise<void>;
-}
-
 function jaegerBinary(): string {
   const script = `source "${resolve('scripts/backends/lib.sh')}"; jaeger_bin`;
   return execFileSync('bash', ['-c', script], { encoding: 'utf8' }).trim();
@@ -95,69 +93,15 @@ exporters:
 `;
 }
 
-async function start(name: ServerName): Promise<Running> {
-  const dir = mkdtempSync(join(tmpdir(), `ingest-vs-jaeger-${name}-`));
-  const port = await freePort();
-  let child: ChildProcess;
-  if (name === 'otel-mcp' || name === 'otel-mcp-baseline') {
-    child = spawn(
-      process.execPath,
-      [
-        name === 'otel-mcp' ? CLI : BASELINE_CLI!,
-        'serve',
-        '--data-dir',
-        dir,
-        '--otlp-http-port',
-        String(port),
-        '--otlp-grpc-port',
-        '0',
-      ],
-      { stdio: ['pipe', 'ignore', 'ignore'], cwd: dir },
-    );
-  } else {
+function start(name: ServerName): Promise<RunningServer> {
+  return startServer(name, async (port, dir) => {
+    if (name === 'otel-mcp' || name === 'otel-mcp-baseline')
+      return spawnServe(name === 'otel-mcp' ? CLI : BASELINE_CLI!, port, dir);
     const ports = [port, await freePort(), await freePort(), await freePort()];
     const config = join(dir, 'config.yaml');
     writeFileSync(config, jaegerConfig(name === 'jaeger-memory' ? 'memory' : 'badger', dir, ports));
-    child = spawn(jaegerBinary(), ['--config', config], { stdio: ['ignore', 'ignore', 'ignore'] });
-  }
-  const agent = new Agent();
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      await postTraces(agent, port, new Uint8Array(), PROTOBUF);
-      break;
-    } catch (error) {
-      if (attempt > 300 || child.exitCode !== null)
-        throw new Error(`${name} did not start`, { cause: error });
-      await new Promise((done) => setTimeout(done, 100));
-    }
-  }
-  agent.destroy();
-  return {
-    port,
-    process: child,
-    async stop() {
-      const exited = new Promise((done) => child.once('exit', done));
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-async function send(port: number, bodies: Buffer[]): Promise<void> {
-  const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
-  let next = 0;
-  const sender = async () => {
-    while (next < bodies.length) await postTraces(agent, port, bodies[next++]!, PROTOBUF);
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, sender));
-  agent.destroy();
+    return spawn(jaegerBinary(), ['--config', config], { stdio: ['ignore', 'ignore', 'ignore'] });
+  });
 }
 
 interface Result {
@@ -168,10 +112,10 @@ interface Result {
 async function measure(name: ServerName, warmUp: Buffer[], bodies: Buffer[]): Promise<Result> {
   const server = await start(name);
   try {
-    await send(server.port, warmUp);
+    await sendBatches(server.port, warmUp, IN_FLIGHT);
     const cpuBefore = cpuSeconds(server.process.pid!);
     const started = performance.now();
-    await send(server.port, bodies);
+    await sendBatches(server.port, bodies, IN_FLIGHT);
     const seconds = (performance.now() - started) / 1000;
     return {
       spansPerSecond: (bodies.length * BATCH_SPANS) / seconds,

@@ -12,6 +12,7 @@ const BENCHMARKS = [
   'store-ingest.ts',
   'ingest-pipeline.ts',
   'ingest-vs-jaeger.ts',
+  'ingest-cpu.ts',
   'large-export-stall.ts',
   'large-export-phases.ts',
   'store-queries.ts',
