@@ -58,7 +58,7 @@ export interface CachedText {
   start: number;
   length: number;
   text: string;
-  /** UNMARKED until a caller marks it; AMBIGUOUS for good. */
+  /** UNMARKED until a caller marks it; NEVER_MARKED for good. */
   keyOwner: number;
   keyAt: number;
 }
@@ -66,10 +66,12 @@ export interface CachedText {
 /** A CachedText's keyOwner before any caller marked it. */
 export const UNMARKED = -1;
 /**
- * The keyOwner of a text other bytes may decode to as well: it holds U+FFFD, which every invalid
- * UTF-8 sequence becomes, so equal texts need not share an entry, and no mark can stand for the text.
+ * The keyOwner of an entry no caller may mark, so its text is always compared with a span's keys:
+ * a text holding U+FFFD, which every invalid UTF-8 sequence becomes (other bytes may decode to it
+ * too, so equal texts need not share an entry and no mark can stand for the text), and a text
+ * longer than MAX_CACHED_STRING (keys that long are rare, and looking for U+FFFD in it costs more).
  */
-export const AMBIGUOUS = -2;
+export const NEVER_MARKED = -2;
 
 export class ProtoReader {
   pos = 0;
@@ -259,8 +261,7 @@ export class ProtoReader {
       return cached.text;
     }
     const text = this.text.toString('utf8', start, end);
-    // A long text is never marked: keys that long are rare, and looking for U+FFFD in it costs more.
-    const keyOwner = length > MAX_CACHED_STRING || text.includes('\uFFFD') ? AMBIGUOUS : UNMARKED;
+    const keyOwner = length > MAX_CACHED_STRING || text.includes('\uFFFD') ? NEVER_MARKED : UNMARKED;
     cache[slot] = this.lastCached = { start, length, text, keyOwner, keyAt: 0 };
     return text;
   }

@@ -25,7 +25,7 @@ import {
   MAX_GROUP_DEPTH,
   ProtoError,
   ProtoReader,
-  AMBIGUOUS,
+  NEVER_MARKED,
   UNMARKED,
   type CachedText,
   WIRE_FIXED32,
@@ -269,11 +269,12 @@ function readTopAttribute(
   const keys = columns.attributeKeys;
   let at = -1;
   if (entry !== undefined && entry.keyOwner === span) at = entry.keyAt;
-  else if (entry === undefined || entry.keyOwner === UNMARKED || entry.keyOwner === AMBIGUOUS) {
+  else if (entry === undefined || entry.keyOwner === UNMARKED || entry.keyOwner === NEVER_MARKED) {
     // A key not cached, an entry made in this span (its text may have been a key of this span under
-    // an entry since evicted), or a text other bytes decode to as well: compared with this span's
-    // keys. An entry marked by an earlier span existed before this one began, and the same text
-    // comes from the same bytes, so any use of its key as a key here would have marked it.
+    // an entry since evicted), or one never marked (a text other bytes decode to as well, or a long
+    // one): compared with this span's keys. An entry marked by an earlier span existed before this
+    // one began, and the same text comes from the same bytes, so any use of its key as a key here
+    // would have marked it.
     for (let index = spanFrom; index < keys.length; index += 1) {
       if (keys[index] === name) {
         at = index;
@@ -288,7 +289,7 @@ function readTopAttribute(
     keys.push(name);
     columns.attributeValues.push(value);
   }
-  if (entry !== undefined && entry.keyOwner !== AMBIGUOUS) {
+  if (entry !== undefined && entry.keyOwner !== NEVER_MARKED) {
     entry.keyOwner = span;
     entry.keyAt = at;
   }
