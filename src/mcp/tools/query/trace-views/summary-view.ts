@@ -49,10 +49,11 @@ export function buildSummaryView(trace: Trace): { view: SummaryView; text: strin
     .sort((a, b) => durationMs(b) - durationMs(a))
     .slice(0, LISTED);
   const bounds = traceBounds(trace.spans);
+  const traceMs = nanosToMs(bounds.end - bounds.start);
   const view: SummaryView = {
     roots: roots.slice(0, LISTED).map(toRef),
     start: nanosToIso(bounds.start),
-    duration_ms: round(nanosToMs(bounds.end - bounds.start)),
+    duration_ms: round(traceMs),
     span_count: trace.spans.length,
     error_count: errors.length,
     orphan_count: orphans.length,
@@ -61,7 +62,7 @@ export function buildSummaryView(trace: Trace): { view: SummaryView; text: strin
     slowest: slowest.map(toRef),
   };
   const lines = [
-    `Trace ${trace.traceId}: ${view.span_count} spans, ${view.services.length} services, ${formatDuration(nanosToMs(bounds.end - bounds.start))}, ${view.error_count} errors, started ${view.start}`,
+    `Trace ${trace.traceId}: ${view.span_count} spans, ${view.services.length} services, ${formatDuration(traceMs)}, ${view.error_count} errors, started ${view.start}`,
     `Root: ${roots.length === 0 ? 'none received (the root span is missing)' : roots.slice(0, LISTED).map(describeSpan).join('; ')}`,
     `Services: ${view.services.map((s) => `${s.name} (${s.span_count}${s.error_count ? `, ${s.error_count} errors` : ''})`).join(', ')}`,
   ];
