@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { freshBatch, templateBatch } from './fresh-batches.js';
 import { BATCH_SPANS } from './sdk-checkout-batch.js';
-import { sendBatches, spawnServe, startServer, threadCpuSeconds } from './support/ingest-load.js';
+import { sendBatches, spawnServe, spread, startServer, threadCpuSeconds } from './support/ingest-load.js';
 
 const PAIRS = Number(process.argv[2] ?? 8);
 const BATCHES = Number(process.argv[3] ?? 400);
@@ -62,13 +62,6 @@ async function measure(cli: string, bodies: Buffer[], warmUp: Buffer[]): Promise
   }
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-const spread = (values: number[], digits: number) =>
-  `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 const line = (run: Run) =>
   `${Math.round(run.spansPerSecond).toLocaleString('en-US').padStart(8)} spans/s   µs a span: main ${run.main.toFixed(2)}, writer ${run.writer.toFixed(2)}, others ${run.others.toFixed(2)}, total ${run.total.toFixed(2)}`;
 

@@ -29,6 +29,7 @@ import {
   cpuSeconds,
   sendBatches,
   spawnServe,
+  spread,
   startServer,
   type RunningServer,
 } from './support/ingest-load.js';
@@ -182,14 +183,7 @@ for (let index = 0; index < ROUNDS; index += 1) {
 }
 // The median is the figure to compare: on a shared machine one round in a few loses its core to
 // other work, and the min–max then spans more than the change being measured.
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-const spread = (values: number[], digits: number) =>
-  `median ${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 console.log('summary over rounds, median (min–max):');
-for (const name of SERVERS) console.log(`  ${name.padEnd(14)} ${spread(rates[name], 0)} spans/s`);
+for (const name of SERVERS) console.log(`  ${name.padEnd(14)} median ${spread(rates[name], 0)} spans/s`);
 for (const [other, values] of Object.entries(ratios).filter(([, values]) => values.length > 0))
-  console.log(`  otel-mcp / ${other}: ${spread(values, 2)}×`);
+  console.log(`  otel-mcp / ${other}: median ${spread(values, 2)}×`);

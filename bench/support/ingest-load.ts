@@ -1,7 +1,7 @@
 /**
  * What the ingest benchmarks share: a fresh `otel-mcp serve` (or any OTLP/HTTP server) to post to,
- * the load (batches posted with a fixed number in flight), and the CPU a process or its threads
- * used, read from /proc.
+ * the load (batches posted with a fixed number in flight), the CPU a process or its threads used,
+ * read from /proc, and the median (min–max) their figures are given as.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -96,4 +96,16 @@ export function threadCpuSeconds(pid: number): Map<number, number> {
     }
   }
   return threads;
+}
+
+/** The middle value (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** `median (min–max)` of the values, each with `digits` decimals. */
+export function spread(values: readonly number[], digits: number): string {
+  return `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 }
